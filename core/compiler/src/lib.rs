@@ -7,4 +7,5 @@
 extern crate alloc;
 
 pub mod bc;
+pub mod emit;
 pub mod rawcode;
