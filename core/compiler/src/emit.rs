@@ -12,7 +12,6 @@ use crate::bc;
 use crate::rawcode::Const;
 use alloc::collections::BTreeMap;
 use alloc::string::String;
-use alloc::vec;
 use alloc::vec::Vec;
 
 /// Compilation passes, in upstream's order.
@@ -984,6 +983,7 @@ impl Emitter {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use alloc::vec;
 
     fn uint(v: u64) -> Vec<u8> {
         let mut o = Vec::new();

@@ -8,4 +8,5 @@ extern crate alloc;
 
 pub mod bc;
 pub mod emit;
+pub mod mpy;
 pub mod rawcode;
