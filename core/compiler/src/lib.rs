@@ -8,3 +8,5 @@ extern crate alloc;
 
 pub mod bc;
 pub mod rawcode;
+pub mod ast;
+pub mod error;
