@@ -10,3 +10,5 @@ pub mod bc;
 pub mod emit;
 pub mod mpy;
 pub mod rawcode;
+pub mod ast;
+pub mod error;
