@@ -10,3 +10,5 @@ pub mod bc;
 pub mod rawcode;
 pub mod ast;
 pub mod error;
+pub mod lexer;
+pub mod parse;
