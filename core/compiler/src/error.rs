@@ -9,9 +9,13 @@ use alloc::string::String;
 pub enum SyntaxErrorKind {
     SyntaxError,
     IndentationError,
+    /// `\N{...}` escapes, which upstream's lexer refuses this way.
+    NotImplementedError,
+    /// Nesting deeper than the parser's limit ("maximum recursion depth exceeded").
+    RuntimeError,
 }
 
-/// A syntax error with the message text and 1-based source line MicroPython reports.
+/// An error with the message text and 1-based source line MicroPython reports.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SyntaxError {
     pub kind: SyntaxErrorKind,

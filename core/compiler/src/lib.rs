@@ -12,3 +12,5 @@ pub mod mpy;
 pub mod rawcode;
 pub mod ast;
 pub mod error;
+pub mod lexer;
+pub mod parse;
