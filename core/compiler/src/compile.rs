@@ -48,20 +48,60 @@ impl Default for CompileOptions {
 /// Strings longer than 10 bytes that mpy-cross already has interned (its static qstrs); a
 /// string literal equal to one of them is emitted as a qstr, not a constant object.
 const LONG_STATIC_QSTRS: [&str; 50] = [
-    "__delitem__", "__getattr__", "__getitem__", "__qualname__", "__setitem__",
-    "ArithmeticError", "AssertionError", "AttributeError", "BaseException", "GeneratorExit",
-    "ImportError", "IndentationError", "KeyboardInterrupt", "LookupError", "MemoryError",
-    "NotImplementedError", "OverflowError", "RuntimeError", "StopIteration", "SyntaxError",
-    "ZeroDivisionError", "classmethod", "micropython", "staticmethod", "Interpolation",
-    "StopAsyncIteration", "UnicodeError", "ViperTypeError", "__build_class__", "__complex__",
-    "__contains__", "__repl_print__", "__reversed__", "__template__", "__traceback__",
-    "bound_method", "difference_update", "format_spec", "heap_unlock", "interpolations",
-    "intersection", "intersection_update", "maximum recursion depth exceeded",
-    "string.templatelib", "symmetric_difference", "symmetric_difference_update",
-    "templatelib", "unpack_from", "vcvt_f32_s32", "vcvt_s32_f32",
+    "__delitem__",
+    "__getattr__",
+    "__getitem__",
+    "__qualname__",
+    "__setitem__",
+    "ArithmeticError",
+    "AssertionError",
+    "AttributeError",
+    "BaseException",
+    "GeneratorExit",
+    "ImportError",
+    "IndentationError",
+    "KeyboardInterrupt",
+    "LookupError",
+    "MemoryError",
+    "NotImplementedError",
+    "OverflowError",
+    "RuntimeError",
+    "StopIteration",
+    "SyntaxError",
+    "ZeroDivisionError",
+    "classmethod",
+    "micropython",
+    "staticmethod",
+    "Interpolation",
+    "StopAsyncIteration",
+    "UnicodeError",
+    "ViperTypeError",
+    "__build_class__",
+    "__complex__",
+    "__contains__",
+    "__repl_print__",
+    "__reversed__",
+    "__template__",
+    "__traceback__",
+    "bound_method",
+    "difference_update",
+    "format_spec",
+    "heap_unlock",
+    "interpolations",
+    "intersection",
+    "intersection_update",
+    "maximum recursion depth exceeded",
+    "string.templatelib",
+    "symmetric_difference",
+    "symmetric_difference_update",
+    "templatelib",
+    "unpack_from",
+    "vcvt_f32_s32",
+    "vcvt_s32_f32",
 ];
 
 const INVALID_LABEL: u32 = 0xffff;
+static NO_ARGS: CallArgs = CallArgs { args: Vec::new() };
 const MAX_DEPTH: usize = 200;
 
 /// Parses and compiles `source`.
@@ -271,7 +311,14 @@ impl<'a> Compiler<'a> {
     }
 
     /// The scope for a syntax node: created in the scope pass, looked up afterwards.
-    fn scope_for(&mut self, key: usize, kind: ScopeKind, node: Node<'a>, name: &str, line: u32) -> usize {
+    fn scope_for(
+        &mut self,
+        key: usize,
+        kind: ScopeKind,
+        node: Node<'a>,
+        name: &str,
+        line: u32,
+    ) -> usize {
         if let Some(&s) = self.scope_of.get(&key) {
             return s;
         }
@@ -455,7 +502,9 @@ impl<'a> Compiler<'a> {
                 self.emit.load_const_str(&mut self.tables, &cd.name);
                 self.store_id("__qualname__");
                 self.stmts(&cd.body);
-                let id = self.ids[si].find("__class__").map(|i| self.ids[si].ids[i].clone());
+                let id = self.ids[si]
+                    .find("__class__")
+                    .map(|i| self.ids[si].ids[i].clone());
                 match id {
                     Some(id) if id.kind != IdKind::Local => self.emit.load_fast(id.local_num),
                     _ => self.emit.load_const_none(),
@@ -520,7 +569,8 @@ impl<'a> Compiler<'a> {
         let t = &mut self.tables;
         let e = &mut self.emit;
         match kind {
-            IdKind::GlobalImplicit | IdKind::GlobalImplicitAssigned | IdKind::Undecided => match op {
+            IdKind::GlobalImplicit | IdKind::GlobalImplicitAssigned | IdKind::Undecided => match op
+            {
                 0 => e.load_name(t, name),
                 1 => e.store_name(t, name),
                 _ => e.delete_name(t, name),
@@ -604,8 +654,7 @@ impl<'a> Compiler<'a> {
     }
 
     fn is_const_tuple(&self, e: &Expr) -> bool {
-        matches!(&e.kind, ExprKind::Tuple { elts, .. } if !elts.is_empty())
-            && fold::is_const(e)
+        matches!(&e.kind, ExprKind::Tuple { elts, .. } if !elts.is_empty()) && fold::is_const(e)
     }
 
     fn const_true(&self, e: &Expr) -> bool {
@@ -651,7 +700,8 @@ impl<'a> Compiler<'a> {
             StmtKind::AugAssign { target, op, value } => {
                 self.assign(target, AssignKind::AugLoad, line);
                 self.expr(value);
-                self.emit.binary_op(bc::binary::INPLACE_OR + binop_index(*op));
+                self.emit
+                    .binary_op(bc::binary::INPLACE_OR + binop_index(*op));
                 self.assign(target, AssignKind::AugStore, line);
             }
             StmtKind::AnnAssign { target, value, .. } => match value {
@@ -1159,7 +1209,14 @@ impl<'a> Compiler<'a> {
         }
     }
 
-    fn for_stmt(&mut self, target: &'a Expr, iter: &'a Expr, body: &'a [Stmt], orelse: &'a [Stmt], line: u32) {
+    fn for_stmt(
+        &mut self,
+        target: &'a Expr,
+        iter: &'a Expr,
+        body: &'a [Stmt],
+        orelse: &'a [Stmt],
+        line: u32,
+    ) {
         if let (ExprKind::Name(_), ExprKind::Call { func, args, .. }) = (&target.kind, &iter.kind) {
             if matches!(&func.kind, ExprKind::Name(n) if n == "range") {
                 let pos: Vec<&'a Expr> = args
@@ -1403,7 +1460,14 @@ impl<'a> Compiler<'a> {
         self.yield_from();
     }
 
-    fn async_for(&mut self, target: &'a Expr, iter: &'a Expr, body: &'a [Stmt], orelse: &'a [Stmt], line: u32) {
+    fn async_for(
+        &mut self,
+        target: &'a Expr,
+        iter: &'a Expr,
+        body: &'a [Stmt],
+        orelse: &'a [Stmt],
+        line: u32,
+    ) {
         let while_else = self.next_label();
         let try_exception = self.next_label();
         let try_else = self.next_label();
@@ -1421,7 +1485,8 @@ impl<'a> Compiler<'a> {
         self.emit.label_assign(try_exception);
         self.emit.start_except_handler();
         self.emit.dup_top();
-        self.emit.load_global(&mut self.tables, "StopAsyncIteration");
+        self.emit
+            .load_global(&mut self.tables, "StopAsyncIteration");
         self.emit.binary_op(bc::binary::EXCEPTION_MATCH);
         self.emit.pop_jump_if(false, try_finally);
         self.emit.pop_top();
@@ -1463,8 +1528,12 @@ impl<'a> Compiler<'a> {
         self.emit.adjust_stack_size(3);
         self.async_with(rest, body, line);
         self.emit.adjust_stack_size(-3);
-        self.emit
-            .async_with_setup_finally(&mut self.tables, l_aexit_no_exc, l_finally, l_ret_unwind);
+        self.emit.async_with_setup_finally(
+            &mut self.tables,
+            l_aexit_no_exc,
+            l_finally,
+            l_ret_unwind,
+        );
         self.emit.dup_top();
         self.emit.rot_three();
         self.emit.rot_two();
@@ -1562,7 +1631,11 @@ impl<'a> Compiler<'a> {
     }
 
     fn funcdef_lambdef(&mut self, child: usize, p: &'a Params) {
-        let saved = (self.have_star, self.num_dict_params, self.num_default_params);
+        let saved = (
+            self.have_star,
+            self.num_dict_params,
+            self.num_default_params,
+        );
         self.have_star = false;
         self.num_dict_params = 0;
         self.num_default_params = 0;
@@ -1710,10 +1783,9 @@ impl<'a> Compiler<'a> {
         self.emit.load_build_class();
         self.close_over(child, 0, 0);
         self.emit.load_const_str(&mut self.tables, &c.name);
-        let empty = CallArgs::default();
         match &c.args {
             Some(a) => self.call_args(a, false, 2),
-            None => self.call_args(&empty, false, 2),
+            None => self.call_args(&NO_ARGS, false, 2),
         }
         for _ in 0..n_calls {
             self.emit.call_function(1, 0, false);
@@ -2054,7 +2126,8 @@ impl<'a> Compiler<'a> {
         let n = trailers.len();
         let mut i = 0;
         if self.scope_kind() == ScopeKind::Function {
-            if let (ExprKind::Name(b), Some(Trailer::Paren(a, tl))) = (&base.kind, trailers.first()) {
+            if let (ExprKind::Name(b), Some(Trailer::Paren(a, tl))) = (&base.kind, trailers.first())
+            {
                 if b == "super" && a.args.is_empty() {
                     self.load_id("__class__");
                     let first_param = self.ids[self.cur]

@@ -185,7 +185,9 @@ pub fn const_truth(e: &Expr) -> Option<bool> {
     Some(match &e.kind {
         ExprKind::Int(v) => *v != 0,
         ExprKind::BigInt(_) => true,
-        ExprKind::Float(s) | ExprKind::Imag(s) => s.parse::<f64>().map(|f| f != 0.0).unwrap_or(true),
+        ExprKind::Float(s) | ExprKind::Imag(s) => {
+            s.parse::<f64>().map(|f| f != 0.0).unwrap_or(true)
+        }
         ExprKind::Str(s) => !s.is_empty(),
         ExprKind::Bytes(b) => !b.is_empty(),
         ExprKind::None | ExprKind::False => false,
@@ -240,7 +242,7 @@ impl Folder {
     }
 
     fn params(&mut self, p: &Params, line: u32) -> Result<Params, SyntaxError> {
-        let mut one = |f: &mut Folder, q: &Param| -> Result<Param, SyntaxError> {
+        let one = |f: &mut Folder, q: &Param| -> Result<Param, SyntaxError> {
             f.ident(&q.name, line);
             Ok(Param {
                 name: q.name.clone(),
@@ -318,7 +320,12 @@ impl Folder {
     }
 
     /// `X = const(v)` handling; returns the replacement statement kind if it applies.
-    fn const_def(&mut self, s: &Stmt, target: &Expr, value: &Expr) -> Result<Option<StmtKind>, SyntaxError> {
+    fn const_def(
+        &mut self,
+        s: &Stmt,
+        target: &Expr,
+        value: &Expr,
+    ) -> Result<Option<StmtKind>, SyntaxError> {
         let name = match &target.kind {
             ExprKind::Name(n) => n.clone(),
             _ => return Ok(None),
@@ -332,7 +339,12 @@ impl Folder {
         };
         let v = match args.args.as_slice() {
             [Arg::Positional(e)] if is_const(e) => e.clone(),
-            _ => return Err(SyntaxError::syntax("not a constant", value.line.max(s.line))),
+            _ => {
+                return Err(SyntaxError::syntax(
+                    "not a constant",
+                    value.line.max(s.line),
+                ))
+            }
         };
         self.consts.insert(name.clone(), v.clone());
         if name.starts_with('_') {

@@ -1,0 +1,95 @@
+//! Compares our `.mpy` output with the reference `mpy-cross` on MicroPython's basics tests.
+//! Runs only when the reference binary and test directory exist (ignored by default because
+//! it spawns hundreds of processes): `cargo test -p upy-compiler --test mpy_cross -- --ignored
+//! --nocapture`. `UPY_MPY_FILTER=name` limits it to matching files and prints byte diffs.
+
+use std::path::Path;
+use std::process::Command;
+use upy_compiler::compile::{compile, CompileOptions};
+use upy_compiler::mpy;
+
+const MPY_CROSS: &str = "/work/mp/micropython/mpy-cross/build/mpy-cross";
+const TESTS: &str = "/work/mp/micropython/tests/basics";
+
+fn reference(path: &Path, name: &str, out: &Path) -> Option<Vec<u8>> {
+    let st = Command::new(MPY_CROSS)
+        .arg("-o")
+        .arg(out)
+        .arg("-s")
+        .arg(name)
+        .arg(path)
+        .output()
+        .ok()?;
+    if !st.status.success() {
+        return None;
+    }
+    std::fs::read(out).ok()
+}
+
+#[test]
+#[ignore]
+fn basics_identical_to_mpy_cross() {
+    if !Path::new(MPY_CROSS).exists() || !Path::new(TESTS).exists() {
+        eprintln!("reference mpy-cross or tests missing; skipping");
+        return;
+    }
+    let filter = std::env::var("UPY_MPY_FILTER").ok();
+    let tmp = std::env::temp_dir().join(format!("upy-mpy-cross-{}.mpy", std::process::id()));
+    let mut files: Vec<_> = std::fs::read_dir(TESTS)
+        .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    files.retain(|p| p.extension().is_some_and(|x| x == "py"));
+    files.sort();
+    let (mut same, mut differ, mut ref_fail, mut our_fail, mut both_fail) = (0, 0, 0, 0, 0);
+    let mut differing = Vec::new();
+    for p in files.iter() {
+        let name = p
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("x.py")
+            .to_string();
+        if let Some(f) = &filter {
+            if !name.contains(f.as_str()) {
+                continue;
+            }
+        }
+        let src = match std::fs::read_to_string(p) {
+            Ok(s) => s,
+            Err(_) => continue,
+        };
+        let want = reference(p, &name, &tmp);
+        let got = compile(&src, &name, &CompileOptions::default()).map(|m| mpy::write(&m, 31));
+        match (want, got) {
+            (Some(w), Ok(g)) => {
+                if w == g {
+                    same += 1;
+                } else {
+                    differ += 1;
+                    differing.push(name.clone());
+                    if filter.is_some() {
+                        println!("{name}: ref {} bytes, ours {} bytes", w.len(), g.len());
+                        println!("ref : {:02x?}", w);
+                        println!("ours: {:02x?}", g);
+                    }
+                }
+            }
+            (None, Ok(_)) => {
+                ref_fail += 1;
+                if filter.is_some() {
+                    println!("{name}: mpy-cross failed, we compiled");
+                }
+            }
+            (Some(_), Err(e)) => {
+                our_fail += 1;
+                println!("{name}: we failed: {e:?}");
+            }
+            (None, Err(_)) => both_fail += 1,
+        }
+    }
+    let _ = std::fs::remove_file(&tmp);
+    println!("differing: {}", differing.join(" "));
+    println!(
+        "identical {same}, different {differ}, only mpy-cross failed {ref_fail}, only we failed {our_fail}, both failed {both_fail}"
+    );
+    assert!(same > 0 || filter.is_some());
+}
