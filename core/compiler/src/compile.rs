@@ -282,6 +282,15 @@ fn binop_index(op: BinOp) -> u8 {
     }
 }
 
+/// An expression's source line, without the const-object marker bit.
+fn ln(e: &Expr) -> u32 {
+    e.line & !fold::CONST_OBJ
+}
+
+fn is_const_obj(e: &Expr) -> bool {
+    e.line & fold::CONST_OBJ != 0
+}
+
 fn parse_float(s: &str) -> Option<f64> {
     s.parse::<f64>().ok()
 }
@@ -471,7 +480,7 @@ impl<'a> Compiler<'a> {
                     self.ids[si].find_or_add("", IdKind::Local);
                     self.ids[si].num_pos_args = 1;
                 }
-                self.emit.set_source_line(c.elt.line as usize);
+                self.emit.set_source_line(ln(&c.elt) as usize);
                 match kind {
                     ScopeKind::ListComp => self.emit.build_list(0),
                     ScopeKind::DictComp => self.emit.build_map(0),
@@ -614,6 +623,9 @@ impl<'a> Compiler<'a> {
 
     /// Whether upstream would have a leaf parse node here (no line number is set for it).
     fn is_leaf(&self, e: &Expr) -> bool {
+        if is_const_obj(e) {
+            return matches!(e.kind, ExprKind::Int(v) if self.small_int_fits(v));
+        }
         match &e.kind {
             ExprKind::Name(_)
             | ExprKind::None
@@ -621,7 +633,7 @@ impl<'a> Compiler<'a> {
             | ExprKind::False
             | ExprKind::Ellipsis => true,
             ExprKind::Int(v) => self.small_int_fits(*v),
-            ExprKind::Str(s) => self.str_is_qstr(s, e.line),
+            ExprKind::Str(s) => self.str_is_qstr(s, ln(e)),
             _ => false,
         }
     }
@@ -901,7 +913,7 @@ impl<'a> Compiler<'a> {
                 self.assign_tuple(elts, line);
             }
             _ => {
-                let l = if self.is_leaf(e) { line } else { e.line };
+                let l = if self.is_leaf(e) { line } else { ln(e) };
                 self.error(l, "can't assign to expression");
             }
         }
@@ -942,7 +954,7 @@ impl<'a> Compiler<'a> {
                     self.emit.store_attr(&mut self.tables, attr);
                 }
             }
-            _ => self.error(e.line.max(line.min(e.line)), "can't assign to expression"),
+            _ => self.error(ln(e).max(line.min(ln(e))), "can't assign to expression"),
         }
     }
 
@@ -955,7 +967,7 @@ impl<'a> Compiler<'a> {
                     self.emit.unpack_ex(i, n - i - 1);
                     star = Some(i);
                 } else {
-                    self.error(x.line, "multiple *x in assignment");
+                    self.error(ln(x), "multiple *x in assignment");
                     return;
                 }
             }
@@ -989,7 +1001,7 @@ impl<'a> Compiler<'a> {
                     Some(Trailer::Period(attr, _)) => {
                         self.emit.delete_attr(&mut self.tables, attr);
                     }
-                    _ => self.error(e.line, "can't delete expression"),
+                    _ => self.error(ln(e), "can't delete expression"),
                 }
             }
             ExprKind::Tuple { elts, parens: true } if !elts.is_empty() => {
@@ -998,7 +1010,7 @@ impl<'a> Compiler<'a> {
                 }
             }
             _ => {
-                let l = if self.is_leaf(e) { line } else { e.line };
+                let l = if self.is_leaf(e) { line } else { ln(e) };
                 self.error(l, "can't delete expression");
             }
         }
@@ -1797,7 +1809,7 @@ impl<'a> Compiler<'a> {
 
     fn expr(&mut self, e: &'a Expr) {
         if !self.is_leaf(e) {
-            self.emit.set_source_line(e.line as usize);
+            self.emit.set_source_line(ln(e) as usize);
         }
         self.expr_noline(e);
     }
@@ -1808,7 +1820,7 @@ impl<'a> Compiler<'a> {
         }
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            self.error(e.line, "maximum recursion depth exceeded");
+            self.error(ln(e), "maximum recursion depth exceeded");
         } else {
             self.expr_inner(e);
         }
@@ -1816,6 +1828,12 @@ impl<'a> Compiler<'a> {
     }
 
     fn expr_inner(&mut self, e: &'a Expr) {
+        if is_const_obj(e) && !self.is_leaf(e) {
+            if let Some(c) = self.const_value(e) {
+                self.emit.load_const_obj(&mut self.tables, &c);
+                return;
+            }
+        }
         match &e.kind {
             ExprKind::Name(n) => self.load_id(n),
             ExprKind::Int(v) => {
@@ -1832,10 +1850,10 @@ impl<'a> Compiler<'a> {
             | ExprKind::Bytes(_)
             | ExprKind::Ellipsis => match self.const_value(e) {
                 Some(c) => self.emit.load_const_obj(&mut self.tables, &c),
-                None => self.error(e.line, "invalid syntax for number"),
+                None => self.error(ln(e), "invalid syntax for number"),
             },
             ExprKind::Str(s) => {
-                if self.str_is_qstr(s, e.line) {
+                if self.str_is_qstr(s, ln(e)) {
                     self.emit.load_const_str(&mut self.tables, s);
                 } else {
                     self.emit
@@ -1866,7 +1884,7 @@ impl<'a> Compiler<'a> {
             ExprKind::Dict(items) => {
                 self.emit.build_map(items.len());
                 for (k, v) in items {
-                    self.emit.set_source_line(k.line as usize);
+                    self.emit.set_source_line(ln(k) as usize);
                     self.expr(v);
                     self.expr(k);
                     self.emit.store_map();
@@ -1878,9 +1896,9 @@ impl<'a> Compiler<'a> {
                 }
                 self.emit.build_set(elts.len());
             }
-            ExprKind::Comp(c) => self.comprehension(c, e.line),
-            ExprKind::Starred(_) => self.error(e.line, "*x must be assignment target"),
-            ExprKind::NamedExpr { target, value } => self.namedexpr(target, value, e.line),
+            ExprKind::Comp(c) => self.comprehension(c, ln(e)),
+            ExprKind::Starred(_) => self.error(ln(e), "*x must be assignment target"),
+            ExprKind::NamedExpr { target, value } => self.namedexpr(target, value, ln(e)),
             ExprKind::BinOp { first, rest } => {
                 self.expr(first);
                 for (op, x) in rest {
@@ -1934,9 +1952,9 @@ impl<'a> Compiler<'a> {
                 let child = self.scope_for(
                     addr(e),
                     ScopeKind::Lambda,
-                    Node::Lambda(params, body, e.line),
+                    Node::Lambda(params, body, ln(e)),
                     "<lambda>",
-                    e.line,
+                    ln(e),
                 );
                 self.funcdef_lambdef(child, params);
             }
@@ -1971,7 +1989,7 @@ impl<'a> Compiler<'a> {
             ExprKind::Await(v) => {
                 let k = self.scope_kind();
                 if k != ScopeKind::Function && k != ScopeKind::Lambda {
-                    self.error(e.line, "'await' outside function");
+                    self.error(ln(e), "'await' outside function");
                     return;
                 }
                 self.expr_noline(v);
@@ -1980,7 +1998,7 @@ impl<'a> Compiler<'a> {
             ExprKind::Yield(v) => {
                 let k = self.scope_kind();
                 if k != ScopeKind::Function && k != ScopeKind::Lambda {
-                    self.error(e.line, "'yield' outside function");
+                    self.error(ln(e), "'yield' outside function");
                     return;
                 }
                 match v {
@@ -1992,7 +2010,7 @@ impl<'a> Compiler<'a> {
             ExprKind::YieldFrom(v) => {
                 let k = self.scope_kind();
                 if k != ScopeKind::Function && k != ScopeKind::Lambda {
-                    self.error(e.line, "'yield' outside function");
+                    self.error(ln(e), "'yield' outside function");
                     return;
                 }
                 self.expr(v);
@@ -2179,15 +2197,15 @@ impl<'a> Compiler<'a> {
             match a {
                 Arg::Star(x) => {
                     if star_double {
-                        self.error(x.line, "* arg after **");
+                        self.error(ln(x), "* arg after **");
                         return;
                     }
                     if n_keyword > 0 {
-                        self.error(x.line, "* arg after kwarg");
+                        self.error(ln(x), "* arg after kwarg");
                         return;
                     }
                     if i + 1 >= usize::from(self.opts.small_int_bits) {
-                        self.error(x.line, "too many args");
+                        self.error(ln(x), "too many args");
                         return;
                     }
                     star_single = true;
@@ -2208,22 +2226,22 @@ impl<'a> Compiler<'a> {
                 }
                 Arg::Generator(x) => {
                     match &x.kind {
-                        ExprKind::Comp(c) => self.comprehension(c, x.line),
+                        ExprKind::Comp(c) => self.comprehension(c, ln(x)),
                         _ => self.expr(x),
                     }
                     n_positional += 1;
                 }
                 Arg::Positional(x) => {
                     if star_double {
-                        self.error(x.line, "positional arg after **");
+                        self.error(ln(x), "positional arg after **");
                         return;
                     }
                     if n_keyword > 0 {
-                        self.error(x.line, "positional arg after keyword arg");
+                        self.error(ln(x), "positional arg after keyword arg");
                         return;
                     }
                     if let ExprKind::NamedExpr { target, value } = &x.kind {
-                        self.namedexpr(target, value, x.line);
+                        self.namedexpr(target, value, ln(x));
                     } else {
                         self.expr(x);
                     }
@@ -2281,7 +2299,7 @@ impl<'a> Compiler<'a> {
             let kind = self.scope_kind();
             match (&c.value, kind) {
                 (Some(v), _) => {
-                    self.emit.set_source_line(c.elt.line as usize);
+                    self.emit.set_source_line(ln(&c.elt) as usize);
                     self.expr(v);
                     self.expr(&c.elt);
                 }

@@ -1,7 +1,8 @@
 //! Compares our `.mpy` output with the reference `mpy-cross` on MicroPython's basics tests.
 //! Runs only when the reference binary and test directory exist (ignored by default because
 //! it spawns hundreds of processes): `cargo test -p upy-compiler --test mpy_cross -- --ignored
-//! --nocapture`. `UPY_MPY_FILTER=name` limits it to matching files and prints byte diffs.
+//! --nocapture`. `UPY_MPY_DIR=dir` picks another test directory,
+//! `UPY_MPY_FILTER=name` limits it to matching files and prints byte diffs.
 
 use std::path::Path;
 use std::process::Command;
@@ -29,13 +30,14 @@ fn reference(path: &Path, name: &str, out: &Path) -> Option<Vec<u8>> {
 #[test]
 #[ignore]
 fn basics_identical_to_mpy_cross() {
-    if !Path::new(MPY_CROSS).exists() || !Path::new(TESTS).exists() {
+    if !Path::new(MPY_CROSS).exists() {
         eprintln!("reference mpy-cross or tests missing; skipping");
         return;
     }
     let filter = std::env::var("UPY_MPY_FILTER").ok();
     let tmp = std::env::temp_dir().join(format!("upy-mpy-cross-{}.mpy", std::process::id()));
-    let mut files: Vec<_> = std::fs::read_dir(TESTS)
+    let dir = std::env::var("UPY_MPY_DIR").unwrap_or_else(|_| String::from(TESTS));
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
         .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).collect())
         .unwrap_or_default();
     files.retain(|p| p.extension().is_some_and(|x| x == "py"));

@@ -32,6 +32,10 @@ pub struct Folder {
 
 const MAX_DEPTH: usize = 400;
 
+/// Set in `Expr::line` of a `const()`-substituted value: upstream holds a constant object
+/// there, not a literal. Real lines never reach this bit.
+pub const CONST_OBJ: u32 = 0x8000_0000;
+
 fn num_of(e: &Expr) -> Option<Num> {
     match &e.kind {
         ExprKind::Int(v) => Some(Num::Int(i128::from(*v))),
@@ -118,7 +122,7 @@ fn binop(op: BinOp, a: Num, b: Num) -> Option<Num> {
                 }
                 BinOp::Pow => {
                     if y < 0 {
-                        return None;
+                        return float_pow(x as f64, Num::Int(y));
                     }
                     let mut acc: i128 = 1;
                     for _ in 0..y.min(200) {
@@ -145,12 +149,36 @@ fn binop(op: BinOp, a: Num, b: Num) -> Option<Num> {
                     }
                     x / y
                 }
-                // Floor division, modulo and power need libm semantics; leave them.
+                BinOp::Pow => return float_pow(x, b),
+                // Floor division and modulo need libm semantics; leave them.
                 _ => return None,
             };
             Some(Num::Float(r))
         }
     }
+}
+
+/// `x ** y` for an integral exponent (other exponents are left unfolded).
+fn float_pow(x: f64, y: Num) -> Option<Num> {
+    let e = match y {
+        Num::Int(v) => v,
+        Num::Float(f) if f == (f as i64) as f64 => f as i128,
+        _ => return None,
+    };
+    if e.unsigned_abs() > 64 || (e < 0 && x == 0.0) {
+        return None;
+    }
+    let mut acc = 1.0f64;
+    let mut base = x;
+    let mut n = e.unsigned_abs();
+    while n > 0 {
+        if n & 1 == 1 {
+            acc *= base;
+        }
+        base *= base;
+        n >>= 1;
+    }
+    Some(Num::Float(if e < 0 { 1.0 / acc } else { acc }))
 }
 
 /// Whether an expression is a parse-time constant (`mp_parse_node_is_const`).
@@ -609,7 +637,9 @@ impl Folder {
             ExprKind::Name(n) => {
                 self.ident(n, line);
                 if let Some(v) = self.consts.get(n) {
-                    return Ok(Expr::new(line, v.kind.clone()));
+                    // Upstream substitutes a constant *object*: anything but a small int
+                    // stays an object (a str is not re-interned, True loads as an object).
+                    return Ok(Expr::new(line | CONST_OBJ, v.kind.clone()));
                 }
                 e.kind.clone()
             }
