@@ -2322,3 +2322,123 @@ impl<'a> Compiler<'a> {
         self.emit.for_iter_end();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mpy;
+    use alloc::vec;
+
+    fn module(src: &str, opts: &CompileOptions) -> CompiledModule {
+        match compile(src, "t.py", opts) {
+            Ok(m) => m,
+            Err(e) => panic!("compile failed: {e:?}"),
+        }
+    }
+
+    /// Opcodes of the top-level code (after prelude and line table).
+    fn top_code(m: &CompiledModule) -> Vec<u8> {
+        let d = &m.top.fun_data;
+        let mut p = 0;
+        crate::emit::decode_signature(d, &mut p);
+        let (n_info, n_cell) = crate::emit::decode_size(d, &mut p).unwrap_or((0, 0));
+        d[p + n_info + n_cell..].to_vec()
+    }
+
+    #[test]
+    fn reference_module_is_byte_identical() {
+        let src = "x = 1\ndef f(a, b=2):\n    return a + b\nprint(f(x))\n";
+        let m = module(src, &CompileOptions::default());
+        let bytes = mpy::write(&m, 31);
+        assert_eq!(bytes.len(), 71);
+        assert_eq!(
+            &bytes[0x1b..0x23],
+            &[0x81, 0x6c, 0x10, 0x06, 0x01, 0x23, 0x48, 0x81]
+        );
+        assert_eq!(
+            &bytes[0x3b..],
+            &[0x58, 0x9a, 0x01, 0x08, 0x02, 0x05, 0x06, 0x40, 0xb0, 0xb1, 0xf2, 0x63]
+        );
+    }
+
+    #[test]
+    fn repl_mode_prints_expressions() {
+        let opts = CompileOptions {
+            mode: ParseMode::Single,
+            ..CompileOptions::default()
+        };
+        let m = module("1 + x\n", &opts);
+        assert!(m.qstrs.iter().any(|q| q == "__repl_print__"));
+        // LOAD_NAME __repl_print__; 1; LOAD_NAME x; ADD; CALL 1; POP; None; RETURN
+        assert_eq!(
+            top_code(&m),
+            vec![0x11, 0x02, 0x81, 0x11, 0x03, 0xf2, 0x34, 0x01, 0x59, 0x51, 0x63]
+        );
+    }
+
+    #[test]
+    fn eval_mode_returns_value() {
+        let opts = CompileOptions {
+            mode: ParseMode::Eval,
+            ..CompileOptions::default()
+        };
+        let m = module("a * 2", &opts);
+        assert_eq!(top_code(&m), vec![0x11, 0x02, 0x82, 0xf4, 0x63]);
+    }
+
+    #[test]
+    fn optimisation_drops_asserts_and_lines() {
+        let src = "x = 1\nassert x\ny = 2\n";
+        let o0 = module(src, &CompileOptions::default());
+        assert!(o0.qstrs.iter().any(|q| q == "AssertionError"));
+        let o1 = module(
+            src,
+            &CompileOptions {
+                opt_level: 1,
+                ..CompileOptions::default()
+            },
+        );
+        assert!(!o1.qstrs.iter().any(|q| q == "AssertionError"));
+        let o3 = module(
+            src,
+            &CompileOptions {
+                opt_level: 3,
+                ..CompileOptions::default()
+            },
+        );
+        // Prelude: signature, size (n_info 1: just the name), name.
+        assert_eq!(&o3.top.fun_data[1..3], &[0x02, 0x01]);
+    }
+
+    #[test]
+    fn small_int_width_decides_constants() {
+        let src = "x = 1 << 40\n";
+        let m31 = module(src, &CompileOptions::default());
+        assert_eq!(m31.consts, vec![Const::Int("1099511627776".into())]);
+        let m63 = module(
+            src,
+            &CompileOptions {
+                small_int_bits: 63,
+                ..CompileOptions::default()
+            },
+        );
+        assert!(m63.consts.is_empty());
+    }
+
+    #[test]
+    fn closures_use_cells() {
+        let src = "def f(a):\n    return lambda x: a + x\n";
+        let m = module(src, &CompileOptions::default());
+        let f = &m.top.children[0];
+        let lam = &f.children[0];
+        let mut p = 0;
+        let sig = crate::emit::decode_signature(&lam.fun_data, &mut p).unwrap_or_default();
+        assert_eq!(sig.n_pos_args, 2);
+        // f's closure section lists local 0 (the parameter a).
+        let mut q = 0;
+        crate::emit::decode_signature(&f.fun_data, &mut q);
+        let (n_info, n_cell) = crate::emit::decode_size(&f.fun_data, &mut q).unwrap_or((0, 0));
+        assert_eq!(n_cell, 1);
+        assert_eq!(f.fun_data[q + n_info], 0);
+    }
+}

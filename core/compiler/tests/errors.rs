@@ -7,10 +7,22 @@ use upy_compiler::compile::{compile, CompileOptions};
 const CASES: &[(&str, &str, u32)] = &[
     ("x = 1\nreturn 5\n", "'return' outside function", 2),
     ("x = 1\nbreak\n", "'break'/'continue' outside loop", 2),
-    ("def f():\n    continue\n", "'break'/'continue' outside loop", 2),
-    ("def f():\n    x = 1\n    def g():\n        nonlocal x\n        global x\n", "identifier redefined as global", 5),
+    (
+        "def f():\n    continue\n",
+        "'break'/'continue' outside loop",
+        2,
+    ),
+    (
+        "def f():\n    x = 1\n    def g():\n        nonlocal x\n        global x\n",
+        "identifier redefined as global",
+        5,
+    ),
     ("nonlocal x\n", "can't declare nonlocal in outer code", 1),
-    ("def f():\n    nonlocal y\n", "no binding for nonlocal found", 2),
+    (
+        "def f():\n    nonlocal y\n",
+        "no binding for nonlocal found",
+        2,
+    ),
     ("x = 1\n1 = x\n", "can't assign to expression", 2),
     ("f() = 1\n", "can't assign to expression", 1),
     ("del 1\n", "can't delete expression", 1),
@@ -19,13 +31,29 @@ const CASES: &[(&str, &str, u32)] = &[
     ("f(a=1, b)\n", "positional arg after keyword arg", 1),
     ("f(**a, b)\n", "positional arg after **", 1),
     ("f(a=1, *b)\n", "* arg after kwarg", 1),
-    ("def f(a=1, b):\n    pass\n", "non-default argument follows default argument", 1),
+    (
+        "def f(a=1, b):\n    pass\n",
+        "non-default argument follows default argument",
+        1,
+    ),
     ("def f(a, a):\n    pass\n", "argument name reused", 1),
     ("x = yield 1\n", "'yield' outside function", 1),
-    ("def f():\n    from m import *\n", "import * not at module level", 2),
-    ("try:\n    pass\nexcept:\n    pass\nexcept ValueError:\n    pass\n", "default 'except' must be last", 3),
+    (
+        "def f():\n    from m import *\n",
+        "import * not at module level",
+        2,
+    ),
+    (
+        "try:\n    pass\nexcept:\n    pass\nexcept ValueError:\n    pass\n",
+        "default 'except' must be last",
+        3,
+    ),
     ("X = const(f())\n", "not a constant", 1),
-    ("def f():\n    async with a:\n        pass\n", "async for/with outside async function", 2),
+    (
+        "def f():\n    async with a:\n        pass\n",
+        "async for/with outside async function",
+        2,
+    ),
 ];
 
 fn ours(src: &str) -> Option<(String, u32)> {
@@ -38,7 +66,11 @@ fn ours(src: &str) -> Option<(String, u32)> {
 #[test]
 fn compile_errors_have_upstream_text_and_line() {
     for (src, msg, line) in CASES {
-        assert_eq!(ours(src), Some((String::from(*msg), *line)), "source: {src:?}");
+        assert_eq!(
+            ours(src),
+            Some((String::from(*msg), *line)),
+            "source: {src:?}"
+        );
     }
 }
 
@@ -60,7 +92,9 @@ fn compile_errors_match_mpy_cross() {
             .arg(&path)
             .output();
         let text = out
-            .map(|o| String::from_utf8_lossy(&o.stdout).to_string() + &String::from_utf8_lossy(&o.stderr))
+            .map(|o| {
+                String::from_utf8_lossy(&o.stdout).to_string() + &String::from_utf8_lossy(&o.stderr)
+            })
             .unwrap_or_default();
         let got = ours(src);
         let expect_line = text
