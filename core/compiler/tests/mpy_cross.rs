@@ -70,8 +70,11 @@ fn basics_identical_to_mpy_cross() {
                     differing.push(name.clone());
                     if filter.is_some() {
                         println!("{name}: ref {} bytes, ours {} bytes", w.len(), g.len());
-                        println!("ref : {:02x?}", w);
-                        println!("ours: {:02x?}", g);
+                        let i = w.iter().zip(g.iter()).take_while(|(a, b)| a == b).count();
+                        let lo = i.saturating_sub(8);
+                        println!("first difference at {i}");
+                        println!("ref : {:02x?}", &w[lo..(i + 24).min(w.len())]);
+                        println!("ours: {:02x?}", &g[lo..(i + 24).min(g.len())]);
                     }
                 }
             }

@@ -653,10 +653,23 @@ impl Folder {
             | ExprKind::True
             | ExprKind::False
             | ExprKind::Ellipsis => e.kind.clone(),
-            ExprKind::Tuple { elts, parens } => ExprKind::Tuple {
-                elts: self.list(elts)?,
-                parens: *parens,
-            },
+            ExprKind::Tuple { elts, parens } => {
+                let folded = self.list(elts)?;
+                // A constant tuple node gets the line of the rule that built it: for
+                // `(a, b, ...)` the token after the first comma, for `(a,)` the first item.
+                let mut l = line;
+                if *parens && !folded.is_empty() && folded.iter().all(is_const) {
+                    let src = if elts.len() >= 2 { &elts[1] } else { &elts[0] };
+                    l = src.line;
+                }
+                return Ok(Expr::new(
+                    l,
+                    ExprKind::Tuple {
+                        elts: folded,
+                        parens: *parens,
+                    },
+                ));
+            }
             ExprKind::List(elts) => ExprKind::List(self.list(elts)?),
             ExprKind::Set(elts) => ExprKind::Set(self.list(elts)?),
             ExprKind::Dict(items) => {
