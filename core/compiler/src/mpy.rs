@@ -202,9 +202,10 @@ const BAD_ARCH: MpyError = MpyError {
     msg: "incompatible .mpy arch",
 };
 
-/// Formats a float the way MicroPython's `repr` does (16 significant digits, 17 if needed to
+/// Formats a float close to MicroPython's `repr` (16 significant digits, 17 if needed to
 /// round-trip; exponent form outside 1e-4..1e16). `always_decimal` appends `.0` to integral
-/// values, as float repr does (complex parts do not).
+/// values, as float repr does (complex parts do not). Upstream derives the digits with
+/// x87 extended precision, so a few values (e.g. `1e-20`, `99.9`) print differently there.
 pub fn format_float(f: f64, always_decimal: bool) -> String {
     if f.is_nan() {
         return String::from("nan");
@@ -639,5 +640,6 @@ mod tests {
         assert_eq!(format_float(5e-324, true), "4.940656458412465e-324");
         assert_eq!(format_float(123.456e-300, true), "1.23456e-298");
         assert_eq!(format_float(2.0, false), "2");
+        assert_eq!(format_float(0.01, true), "0.01");
     }
 }
