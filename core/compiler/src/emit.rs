@@ -269,7 +269,7 @@ impl ModuleTables {
 }
 
 /// Type-aware equality used to merge constants (mirrors `strictly_equal` in py/emitcommon.c):
-/// `0.0` and `-0.0` differ, NaN never equals anything.
+/// `0.0` and `-0.0` differ; NaNs are equal when their bits are.
 pub fn strictly_equal(a: &Const, b: &Const) -> bool {
     match (a, b) {
         (Const::None, Const::None)
@@ -279,8 +279,10 @@ pub fn strictly_equal(a: &Const, b: &Const) -> bool {
         (Const::Str(x), Const::Str(y)) => x == y,
         (Const::Bytes(x), Const::Bytes(y)) => x == y,
         (Const::Int(x), Const::Int(y)) => x == y,
+        // Bit equality: keeps 0.0 and -0.0 apart and lets one NaN literal (compiled again in
+        // every pass, but a single object upstream) map to one entry.
         (Const::Float(x), Const::Float(y)) | (Const::Complex(x), Const::Complex(y)) => {
-            x == y && x.is_sign_negative() == y.is_sign_negative()
+            x.to_bits() == y.to_bits()
         }
         (Const::Tuple(x), Const::Tuple(y)) => {
             x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| strictly_equal(p, q))
@@ -1071,7 +1073,8 @@ mod tests {
         assert_eq!(t.use_const(&Const::Float(-0.0)), 1);
         assert_eq!(t.use_const(&Const::Float(0.0)), 0);
         assert_eq!(t.use_const(&Const::Float(f64::NAN)), 2);
-        assert_eq!(t.use_const(&Const::Float(f64::NAN)), 3);
+        assert_eq!(t.use_const(&Const::Float(f64::NAN)), 2);
+        assert_eq!(t.use_const(&Const::Float(-f64::NAN)), 3);
         assert_eq!(t.use_const(&Const::Str("a".into())), 4);
         assert_eq!(t.use_const(&Const::Bytes(b"a".to_vec())), 5);
         assert_eq!(t.use_qstr("t.py"), 0);

@@ -51,6 +51,8 @@ fn expr_of(n: Num) -> ExprKind {
             Ok(x) => ExprKind::Int(x),
             Err(_) => ExprKind::BigInt(v.to_string()),
         },
+        // `{:e}` drops the sign of a NaN; keep it so `-math.nan` stays its own constant.
+        Num::Float(f) if f.is_nan() && f.is_sign_negative() => ExprKind::Float("-NaN".into()),
         Num::Float(f) => ExprKind::Float(format!("{:e}", f)),
     }
 }
