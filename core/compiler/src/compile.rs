@@ -111,12 +111,22 @@ pub fn compile(
     opts: &CompileOptions,
 ) -> Result<CompiledModule, SyntaxError> {
     let module = crate::parse::parse(source, opts.mode)?;
-    compile_module(&module, source_name, opts)
+    compile_tree(&module, Some(source), source_name, opts)
 }
 
 /// Compiles an already parsed module.
 pub fn compile_module(
     m: &Module,
+    source_name: &str,
+    opts: &CompileOptions,
+) -> Result<CompiledModule, SyntaxError> {
+    compile_tree(m, None, source_name, opts)
+}
+
+/// `source`, when known, refines which long string literals count as already interned.
+fn compile_tree(
+    m: &Module,
+    source: Option<&str>,
     source_name: &str,
     opts: &CompileOptions,
 ) -> Result<CompiledModule, SyntaxError> {
@@ -143,6 +153,7 @@ pub fn compile_module(
         error: None,
         idents: folder.idents,
         source_name: String::from(source_name),
+        source,
         depth: 0,
     };
     let node = match m.mode {
@@ -222,6 +233,7 @@ struct Compiler<'a> {
     error: Option<SyntaxError>,
     idents: BTreeMap<String, u32>,
     source_name: String,
+    source: Option<&'a str>,
     depth: usize,
 }
 
@@ -618,7 +630,38 @@ impl<'a> Compiler<'a> {
         s.len() <= 10
             || LONG_STATIC_QSTRS.contains(&s)
             || s == self.source_name
-            || self.idents.get(s).is_some_and(|&l| l <= line)
+            || match self.idents.get(s) {
+                Some(&l) if l < line => true,
+                Some(&l) if l == line => self.ident_before_literal(s, line),
+                _ => false,
+            }
+    }
+
+    /// On a line holding both, whether identifier `s` comes before the literal `'s'`/`"s"`
+    /// (token order decides whether the lexer had interned it already).
+    fn ident_before_literal(&self, s: &str, line: u32) -> bool {
+        let text = match self
+            .source
+            .and_then(|src| src.lines().nth((line as usize).wrapping_sub(1)))
+        {
+            Some(t) => t,
+            None => return true,
+        };
+        let lit = text
+            .match_indices(s)
+            .map(|(i, _)| i)
+            .find(|&i| i > 0 && matches!(text.as_bytes().get(i - 1), Some(b'"') | Some(b'\'')));
+        let end = match lit {
+            Some(i) => i,
+            None => return true,
+        };
+        let head = &text[..end];
+        head.match_indices(s).any(|(i, _)| {
+            let before = head[..i].chars().next_back();
+            let after = head[i + s.len()..].chars().next();
+            let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+            !word(before) && !word(after)
+        })
     }
 
     /// Whether upstream would have a leaf parse node here (no line number is set for it).

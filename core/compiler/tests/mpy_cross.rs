@@ -1,7 +1,7 @@
 //! Compares our `.mpy` output with the reference `mpy-cross` on MicroPython's basics tests.
 //! Runs only when the reference binary and test directory exist (ignored by default because
 //! it spawns hundreds of processes): `cargo test -p upy-compiler --test mpy_cross -- --ignored
-//! --nocapture`. `UPY_MPY_DIR=dir` picks another test directory,
+//! --nocapture`. `UPY_MPY_DIR=dir` picks another test directory (`UPY_MPY_RECURSIVE=1` to descend),
 //! `UPY_MPY_FILTER=name` limits it to matching files and prints byte diffs.
 
 use std::path::Path;
@@ -27,6 +27,22 @@ fn reference(path: &Path, name: &str, out: &Path) -> Option<Vec<u8>> {
     std::fs::read(out).ok()
 }
 
+fn collect(dir: &Path, recursive: bool, out: &mut Vec<std::path::PathBuf>) {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in rd.filter_map(|e| e.ok()) {
+        let p = e.path();
+        if p.is_dir() {
+            if recursive {
+                collect(&p, true, out);
+            }
+        } else {
+            out.push(p);
+        }
+    }
+}
+
 #[test]
 #[ignore]
 fn basics_identical_to_mpy_cross() {
@@ -37,9 +53,12 @@ fn basics_identical_to_mpy_cross() {
     let filter = std::env::var("UPY_MPY_FILTER").ok();
     let tmp = std::env::temp_dir().join(format!("upy-mpy-cross-{}.mpy", std::process::id()));
     let dir = std::env::var("UPY_MPY_DIR").unwrap_or_else(|_| String::from(TESTS));
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).collect())
-        .unwrap_or_default();
+    let mut files = Vec::new();
+    collect(
+        Path::new(&dir),
+        std::env::var("UPY_MPY_RECURSIVE").is_ok(),
+        &mut files,
+    );
     files.retain(|p| p.extension().is_some_and(|x| x == "py"));
     files.sort();
     let (mut same, mut differ, mut ref_fail, mut our_fail, mut both_fail) = (0, 0, 0, 0, 0);
