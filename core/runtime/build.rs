@@ -244,7 +244,13 @@ fn scan(dir: &Path, names: &mut BTreeSet<String>) {
             for mac in ["entry!(", "fun!("] {
                 let mut j = 0;
                 while let Some(off) = text[j..].find(mac) {
-                    let start = j + off + mac.len();
+                    let mut start = j + off + mac.len();
+                    while start < bytes.len() && bytes[start].is_ascii_whitespace() {
+                        start += 1;
+                    }
+                    if text[start..].starts_with("r#") {
+                        start += 2;
+                    }
                     let mut end = start;
                     while end < bytes.len()
                         && (bytes[end].is_ascii_alphanumeric() || bytes[end] == b'_')
