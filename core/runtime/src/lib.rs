@@ -12,6 +12,7 @@ pub mod gc;
 pub mod hal;
 pub mod map;
 pub mod mem;
+pub mod mpz;
 pub mod obj;
 pub mod objs;
 pub mod qstr;
