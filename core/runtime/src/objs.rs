@@ -3,8 +3,10 @@
 //! the `TYPE` definition, then tests.
 
 pub mod bool;
+pub mod complex;
 pub mod dict;
 pub mod exception;
+pub mod float;
 pub mod fun;
 pub mod int;
 pub mod iter;
