@@ -11,6 +11,7 @@ extern crate alloc;
 pub mod gc;
 pub mod hal;
 pub mod map;
+pub mod modules;
 pub mod mem;
 pub mod mpz;
 pub mod obj;
