@@ -346,7 +346,7 @@ mod tests {
     #[test]
     fn parsing() {
         with_vm(|| {
-            let p = |s: &str| float::parse_decimal(s.as_bytes(), true, true).map(|v| parts(v));
+            let p = |s: &str| float::parse_decimal(s.as_bytes(), true, true).map(parts);
             assert_eq!(p("1+2j").unwrap(), Some((1.0, 2.0)));
             assert_eq!(p(" -1.5-2.5j ").unwrap(), Some((-1.5, -2.5)));
             assert_eq!(p("j").unwrap(), Some((0.0, 1.0)));

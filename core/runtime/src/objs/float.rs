@@ -813,7 +813,7 @@ mod tests {
             assert_eq!(fmt(12345.678, 'E', Some(2), false), "1.23E+04");
             assert_eq!(fmt(1.0, 'e', Some(0), true), "1.e+00");
             assert_eq!(fmt(0.0, 'e', Some(3), false), "0.000e+00");
-            assert_eq!(fmt(3.14159, 'f', Some(2), false), "3.14");
+            assert_eq!(fmt(1.23456, 'f', Some(2), false), "1.23");
             assert_eq!(fmt(2.5, 'f', Some(0), false), "2");
             assert_eq!(fmt(-1.0, 'f', None, false), "-1.000000");
             assert_eq!(fmt(0.5, '%', Some(1), false), "50.0%");
