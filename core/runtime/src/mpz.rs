@@ -15,6 +15,12 @@
 //! half to even. Where MicroPython differs from CPython (pow with three arguments and a negative
 //! exponent) upstream's behaviour is mirrored and said so. Left out: gcd, isqrt, and
 //! sub-quadratic division and base conversion.
+//!
+//! A caller computing `a * b` for heap ints does, in outline:
+//! `out = gc_alloc(mul_len(a.len(), b.len()))?`, `tmp = mul_scratch_len(..)` digits (stack or
+//! heap), `w = mul(Int::new(a_neg, a), Int::new(b_neg, b), out, tmp)?`, then keeps
+//! `out[..w.len]` with sign `w.neg` (shrinking or freeing the unused tail), or turns it into a
+//! small int when it fits (`to_i64`). Small-int operands come in through [`from_i64`].
 
 use core::cmp::Ordering;
 
@@ -1966,6 +1972,42 @@ mod tests {
                 &big("-1000000007000000063")
             )),
             "-954917086451412392"
+        );
+    }
+
+    #[test]
+    fn pow_mod_with_a_large_prime() {
+        // 2^521 - 1 is prime, so Fermat's little theorem gives 1; the other values are CPython's.
+        let p = sub_b(&shl_b(&big("1"), 521), &big("1"));
+        let y = add_b(&pow_b(&big("3"), 300), &big("12345"));
+        let p_minus_1 = sub_b(&p, &big("1"));
+        assert_eq!(s(&pow_mod_b(&y, &p_minus_1, &p)), "1");
+        let e = add_b(&shl_b(&big("1"), 200), &big("7"));
+        assert_eq!(
+            s(&pow_mod_b(&y, &e, &p)),
+            "6599238826608375216040695254004541424953228533099097060063278782336918845984884343\
+             331011919040556445344624907858316229274827813450308957965003309900251196168"
+        );
+        let neg_p = Big {
+            neg: true,
+            ..p.clone()
+        };
+        assert_eq!(
+            s(&divmod_b(&neg_p, &y).1),
+            "1004432693164309919261441612437742605317051027072743231876481154901192457502771296\
+             77100366222978514522718941887592557060939045299288962144634405"
+        );
+        // A product whose division needs borrows across the whole quotient.
+        let d = sub_b(&shl_b(&big("1"), 256), &shl_b(&big("1"), 32));
+        assert_eq!(
+            divmod_b(&mul_b(&d, &d), &d),
+            (
+                d.clone(),
+                Big {
+                    neg: false,
+                    mag: vec![]
+                }
+            )
         );
     }
 
