@@ -1437,6 +1437,9 @@ pub fn to_str(a: Int, base: u32, out: &mut [u8], scratch: &mut [u32]) -> Result<
         }
     }
     let start = if a.neg { 1 } else { 0 };
+    if pos < start {
+        return Err(Error::OutputTooSmall);
+    }
     let n = end - pos;
     out.copy_within(pos..end, start);
     if a.neg {
@@ -2334,6 +2337,42 @@ mod tests {
             }),
             Some(5)
         );
+    }
+
+    #[test]
+    fn random_buffer_sizes_never_panic() {
+        let mut rng = Rng(31337);
+        let pick = |rng: &mut Rng, want: usize| (rng.next() as usize) % (want + 3);
+        for _ in 0..3000 {
+            let (a, b) = (rng.big(80), rng.big(40));
+            let (x, y) = (a.int(), b.int());
+            let (la, lb) = (a.mag.len(), b.mag.len());
+            let mut o = vec![0; pick(&mut rng, mul_len(la, lb) + 2)];
+            let mut o2 = vec![0; pick(&mut rng, lb + 2)];
+            let mut sc = vec![0; pick(&mut rng, modulo_scratch_len(la, lb) + 64)];
+            let mut bytes = vec![0u8; pick(&mut rng, to_str_len(la, 7))];
+            let n = rng.next() % 300;
+            let _ = add(x, y, &mut o);
+            let _ = sub(x, y, &mut o);
+            let _ = mul(x, y, &mut o, &mut sc);
+            let _ = divmod(x, y, &mut o, &mut o2, &mut sc);
+            let _ = floordiv(x, y, &mut o, &mut sc);
+            let _ = modulo(x, y, &mut o2, &mut sc);
+            let _ = truediv(x, y, &mut sc);
+            let _ = pow(y, n % 7, &mut o, &mut sc);
+            let _ = pow_mod(x, y, y, &mut o2, &mut sc);
+            let _ = shl(x, n, &mut o);
+            let _ = shr(x, n, &mut o);
+            let _ = and(x, y, &mut o);
+            let _ = or(x, y, &mut o);
+            let _ = xor(x, y, &mut o);
+            let _ = invert(x, &mut o);
+            let _ = to_str(x, 2 + (n % 35) as u32, &mut bytes, &mut sc);
+            let _ = from_str(&bytes, false, 2 + (n % 35) as u32, &mut o);
+            let _ = to_bytes(x, n & 1 == 1, n & 2 == 2, &mut bytes);
+            let _ = from_bytes(&bytes, n & 1 == 1, n & 2 == 2, &mut o);
+            let _ = from_f64(to_f64(x), &mut o);
+        }
     }
 
     #[test]
