@@ -15,6 +15,12 @@
 //! half to even. Where MicroPython differs from CPython (pow with three arguments and a negative
 //! exponent) upstream's behaviour is mirrored and said so. Left out: gcd, isqrt, and
 //! sub-quadratic division and base conversion.
+//!
+//! A caller computing `a * b` for heap ints does, in outline:
+//! `out = gc_alloc(mul_len(a.len(), b.len()))?`, `tmp = mul_scratch_len(..)` digits (stack or
+//! heap), `w = mul(Int::new(a_neg, a), Int::new(b_neg, b), out, tmp)?`, then keeps
+//! `out[..w.len]` with sign `w.neg` (shrinking or freeing the unused tail), or turns it into a
+//! small int when it fits (`to_i64`). Small-int operands come in through [`from_i64`].
 
 use core::cmp::Ordering;
 
@@ -1431,6 +1437,9 @@ pub fn to_str(a: Int, base: u32, out: &mut [u8], scratch: &mut [u32]) -> Result<
         }
     }
     let start = if a.neg { 1 } else { 0 };
+    if pos < start {
+        return Err(Error::OutputTooSmall);
+    }
     let n = end - pos;
     out.copy_within(pos..end, start);
     if a.neg {
@@ -1970,6 +1979,42 @@ mod tests {
     }
 
     #[test]
+    fn pow_mod_with_a_large_prime() {
+        // 2^521 - 1 is prime, so Fermat's little theorem gives 1; the other values are CPython's.
+        let p = sub_b(&shl_b(&big("1"), 521), &big("1"));
+        let y = add_b(&pow_b(&big("3"), 300), &big("12345"));
+        let p_minus_1 = sub_b(&p, &big("1"));
+        assert_eq!(s(&pow_mod_b(&y, &p_minus_1, &p)), "1");
+        let e = add_b(&shl_b(&big("1"), 200), &big("7"));
+        assert_eq!(
+            s(&pow_mod_b(&y, &e, &p)),
+            "6599238826608375216040695254004541424953228533099097060063278782336918845984884343\
+             331011919040556445344624907858316229274827813450308957965003309900251196168"
+        );
+        let neg_p = Big {
+            neg: true,
+            ..p.clone()
+        };
+        assert_eq!(
+            s(&divmod_b(&neg_p, &y).1),
+            "1004432693164309919261441612437742605317051027072743231876481154901192457502771296\
+             77100366222978514522718941887592557060939045299288962144634405"
+        );
+        // A product whose division needs borrows across the whole quotient.
+        let d = sub_b(&shl_b(&big("1"), 256), &shl_b(&big("1"), 32));
+        assert_eq!(
+            divmod_b(&mul_b(&d, &d), &d),
+            (
+                d.clone(),
+                Big {
+                    neg: false,
+                    mag: vec![]
+                }
+            )
+        );
+    }
+
+    #[test]
     fn karatsuba_matches_schoolbook() {
         let mut rng = Rng(777);
         for &(la, lb) in &[
@@ -2292,6 +2337,42 @@ mod tests {
             }),
             Some(5)
         );
+    }
+
+    #[test]
+    fn random_buffer_sizes_never_panic() {
+        let mut rng = Rng(31337);
+        let pick = |rng: &mut Rng, want: usize| (rng.next() as usize) % (want + 3);
+        for _ in 0..3000 {
+            let (a, b) = (rng.big(80), rng.big(40));
+            let (x, y) = (a.int(), b.int());
+            let (la, lb) = (a.mag.len(), b.mag.len());
+            let mut o = vec![0; pick(&mut rng, mul_len(la, lb) + 2)];
+            let mut o2 = vec![0; pick(&mut rng, lb + 2)];
+            let mut sc = vec![0; pick(&mut rng, modulo_scratch_len(la, lb) + 64)];
+            let mut bytes = vec![0u8; pick(&mut rng, to_str_len(la, 7))];
+            let n = rng.next() % 300;
+            let _ = add(x, y, &mut o);
+            let _ = sub(x, y, &mut o);
+            let _ = mul(x, y, &mut o, &mut sc);
+            let _ = divmod(x, y, &mut o, &mut o2, &mut sc);
+            let _ = floordiv(x, y, &mut o, &mut sc);
+            let _ = modulo(x, y, &mut o2, &mut sc);
+            let _ = truediv(x, y, &mut sc);
+            let _ = pow(y, n % 7, &mut o, &mut sc);
+            let _ = pow_mod(x, y, y, &mut o2, &mut sc);
+            let _ = shl(x, n, &mut o);
+            let _ = shr(x, n, &mut o);
+            let _ = and(x, y, &mut o);
+            let _ = or(x, y, &mut o);
+            let _ = xor(x, y, &mut o);
+            let _ = invert(x, &mut o);
+            let _ = to_str(x, 2 + (n % 35) as u32, &mut bytes, &mut sc);
+            let _ = from_str(&bytes, false, 2 + (n % 35) as u32, &mut o);
+            let _ = to_bytes(x, n & 1 == 1, n & 2 == 2, &mut bytes);
+            let _ = from_bytes(&bytes, n & 1 == 1, n & 2 == 2, &mut o);
+            let _ = from_f64(to_f64(x), &mut o);
+        }
     }
 
     #[test]
