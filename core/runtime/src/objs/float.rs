@@ -904,4 +904,24 @@ mod tests {
             assert!(round(new(f64::INFINITY).unwrap(), None).is_err());
         });
     }
+
+    include!("float/format_cases.rs");
+
+    #[test]
+    fn formats_match_cpython_on_many_values() {
+        with_vm(|| {
+            for &(bits, r, e3, g10, g, f2) in CASES {
+                let x = f64::from_bits(bits);
+                assert_eq!(fmt(x, 'r', None, false), r, "repr {:e}", x);
+                assert_eq!(fmt(x, 'e', Some(3), false), e3, "%.3e {:e}", x);
+                assert_eq!(fmt(x, 'g', Some(10), false), g10, "%.10g {:e}", x);
+                assert_eq!(fmt(x, 'g', None, false), g, "%g {:e}", x);
+                if !f2.is_empty() {
+                    assert_eq!(fmt(x, 'f', Some(2), false), f2, "%.2f {:e}", x);
+                }
+                let back = parse(r);
+                assert_eq!(back.map(f64::to_bits), Some(bits), "parse {}", r);
+            }
+        });
+    }
 }
