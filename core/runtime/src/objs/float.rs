@@ -71,6 +71,22 @@ pub fn get_f64(v: Value) -> PyResult<f64> {
     )))
 }
 
+/// The bytes of a str, bytes or any object with the buffer protocol (for `float(b"1.5")`).
+pub fn buffer_bytes(v: Value) -> Option<&'static [u8]> {
+    if let Some(b) = crate::objs::str::as_bytes(v) {
+        return Some(b);
+    }
+    let buf = v
+        .type_of()
+        .buffer
+        .and_then(|f| f(v, crate::obj::BufferAccess::Read))?;
+    if buf.len == 0 {
+        return Some(&[]);
+    }
+    // SAFETY: the buffer slot returns a valid region of the object's bytes, kept alive by `v`.
+    Some(unsafe { core::slice::from_raw_parts(buf.ptr, buf.len) })
+}
+
 // --- formatting ---
 
 /// Shortest round-trip digits of a finite, positive `x` and its decimal exponent, such that
@@ -656,11 +672,14 @@ fn make_new(_ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Value>
     match args {
         [] => new(0.0),
         [x] => {
-            if let Some(b) = crate::objs::str::as_bytes(*x) {
-                return parse_decimal(b, false, false);
-            }
             if x.is_type(&TYPE) {
                 return Ok(*x);
+            }
+            if let Some(v) = to_f64(*x) {
+                return new(v);
+            }
+            if let Some(b) = buffer_bytes(*x) {
+                return parse_decimal(b, false, false);
             }
             new(get_f64(*x)?)
         }

@@ -761,6 +761,25 @@ fn big_binary_op(o: u8, a: Int, b: Int) -> PyResult<Value> {
     }
 }
 
+/// The builtin `pow(a, b, m)` with three arguments (upstream's `mp_obj_int_pow3`).
+pub fn pow3(a: Value, b: Value, m: Value) -> PyResult<Value> {
+    let (mut ab, mut bb, mut mb) = ([0u32; 2], [0u32; 2], [0u32; 2]);
+    let (Some(ai), Some(bi), Some(mi)) =
+        (as_mpz(a, &mut ab), as_mpz(b, &mut bb), as_mpz(m, &mut mb))
+    else {
+        return Err(raise::type_error(
+            "pow() with 3 arguments requires integers",
+        ));
+    };
+    if mi.is_zero() {
+        return Err(raise::value_error("divide by zero"));
+    }
+    let out = Out::new(mpz::pow_mod_len(mi.mag.len()).max(1))?;
+    let mut s = Scratch::new(mpz::pow_mod_scratch_len(ai.mag.len(), mi.mag.len()))?;
+    let w = mpz::pow_mod(ai, bi, mi, out.slice(), s.slice()).map_err(mpz_err)?;
+    Ok(out.finish(w))
+}
+
 fn is_sequence(v: Value) -> bool {
     crate::objs::str::as_bytes(v).is_some()
         || v.is_type(&crate::objs::tuple::TYPE)
@@ -788,7 +807,8 @@ fn binary_op(o: u8, lhs: Value, rhs: Value) -> PyResult<Option<Value>> {
             if let (Some(x), Some(y)) = (av.as_small_int(), bv.as_small_int()) {
                 return small_binary_op(o, x, y);
             }
-            if !matches!(o, op::OR..=op::POWER | op::DIVMOD | op::LESS..=op::MORE_EQUAL | op::NOT_EQUAL)
+            if o == op::MAT_MULTIPLY
+                || !matches!(o, op::OR..=op::POWER | op::DIVMOD | op::LESS..=op::MORE_EQUAL | op::NOT_EQUAL)
             {
                 return Ok(None);
             }
@@ -860,13 +880,13 @@ fn make_new(_ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Value>
             if let Some(f) = float::value(*x) {
                 return from_f64(f);
             }
-            if let Some(b) = crate::objs::str::as_bytes(*x) {
-                return parse(b, 10);
-            }
             if let Some(f) = x.type_of().unary_op {
                 if let Some(r) = f(uop::INT_MAYBE, *x)? {
                     return Ok(r);
                 }
+            }
+            if let Some(b) = float::buffer_bytes(*x) {
+                return parse(b, 10);
             }
             Err(raise::type_error_fmt(format_args!(
                 "can't convert {} to int",
@@ -906,17 +926,9 @@ fn byteorder_is_big(v: Option<Value>) -> bool {
 /// `int.from_bytes(bytes, byteorder='big', *, signed=False)` (a classmethod).
 fn from_bytes(args: &[Value], kw: &[Value]) -> PyResult<Value> {
     let data = args.get(1).copied().unwrap_or(Value::NONE);
-    let bytes = match crate::objs::str::as_bytes(data) {
+    let bytes = match float::buffer_bytes(data) {
         Some(b) if !crate::objs::str::is_str(data) => b,
-        _ => {
-            let buf = data
-                .type_of()
-                .buffer
-                .and_then(|f| f(data, crate::obj::BufferAccess::Read))
-                .ok_or_else(|| raise::type_error("object with buffer protocol required"))?;
-            // SAFETY: the buffer slot returns a valid region of the object's bytes.
-            unsafe { core::slice::from_raw_parts(buf.ptr, buf.len) }
-        }
+        _ => return Err(raise::type_error("object with buffer protocol required")),
     };
     let big_endian = byteorder_is_big(args.get(2).copied().or_else(|| kwarg(kw, Q::byteorder)));
     let signed = match args.get(3).copied().or_else(|| kwarg(kw, Q::signed)) {
@@ -1082,6 +1094,11 @@ mod tests {
             );
             assert!(crate::runtime::binary_op(op::FLOOR_DIVIDE, a, Value::small_int(0)).is_err());
             assert!(crate::runtime::binary_op(op::LSHIFT, a, Value::small_int(-1)).is_err());
+            assert!(crate::runtime::binary_op(op::MAT_MULTIPLY, a, Value::small_int(1)).is_err());
+            assert!(
+                crate::runtime::binary_op(op::INPLACE_MAT_MULTIPLY, a, Value::small_int(1))
+                    .is_err()
+            );
             assert!(crate::runtime::binary_op(
                 op::POWER,
                 Value::small_int(0),
@@ -1167,6 +1184,35 @@ mod tests {
             let h = crate::runtime::hash(p("18446744073709551617")).unwrap();
             assert_eq!(h, 1);
             assert_eq!(hash_of_integral_float(18446744073709551616.0 * 2.0), 0);
+        });
+    }
+
+    #[test]
+    fn three_argument_pow() {
+        with_vm(|| {
+            let r = pow3(
+                Value::small_int(3),
+                Value::small_int(200),
+                Value::small_int(1000007),
+            )
+            .unwrap();
+            assert_eq!(s(r), "959082");
+            let big = p("123456789012345678901234567890");
+            let r = pow3(
+                big,
+                p("98765432109876543210"),
+                p("1000000000000000000000000000057"),
+            )
+            .unwrap();
+            assert_eq!(s(r), "327455648218123532448608791417");
+            assert!(pow3(
+                Value::small_int(2),
+                Value::small_int(3),
+                Value::small_int(0)
+            )
+            .is_err());
+            let f = float::new(2.0).unwrap();
+            assert!(pow3(f, Value::small_int(3), Value::small_int(5)).is_err());
         });
     }
 
