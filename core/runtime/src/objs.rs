@@ -3,17 +3,20 @@
 //! the `TYPE` definition, then tests.
 
 pub mod bool;
+pub mod bytearray;
 pub mod dict;
 pub mod exception;
 pub mod fun;
 pub mod int;
 pub mod iter;
 pub mod list;
+pub mod memoryview;
 pub mod none;
 pub mod object;
 pub mod property;
 pub mod singletons;
 pub mod slice;
 pub mod str;
+pub mod str_format;
 pub mod tuple;
 pub mod r#type;
