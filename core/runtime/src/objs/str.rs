@@ -893,10 +893,25 @@ pub fn str_count(args: &[Value]) -> PyResult<Value> {
 
 pub fn join(sep_v: Value, iterable: Value) -> PyResult<Value> {
     let (kind, sep) = receiver(sep_v)?;
-    let it = runtime::get_iter(iterable)?;
+    // Lists and tuples are read directly, like upstream; anything else is iterated.
+    let direct: Option<&[Value]> = match list::get(iterable) {
+        Some(l) => Some(l.items()),
+        None => tuple::items(iterable).map(|t| &*t),
+    };
+    let it = if direct.is_some() { Value::NULL } else { runtime::get_iter(iterable)? };
+    let mut idx = 0;
+    let mut next = || -> PyResult<Option<Value>> {
+        match direct {
+            Some(items) => {
+                idx += 1;
+                Ok(items.get(idx - 1).copied())
+            }
+            None => runtime::iter_next(it),
+        }
+    };
     let mut out = VStr::new();
     let mut first = true;
-    while let Some(x) = runtime::iter_next(it)? {
+    while let Some(x) = next()? {
         let ok = if kind.is_str() { is_str(x) } else { !is_str(x) };
         let part = if ok { buffer_bytes(x) } else { None };
         let Some(part) = part else {
@@ -922,11 +937,7 @@ fn whitespace_split(kind: Kind, s: &[u8], maxsplit: isize, out: Value) -> PyResu
             return Ok(());
         }
         if maxsplit >= 0 && splits >= maxsplit {
-            let mut end = s.len();
-            while end > i && is_space(s[end - 1]) {
-                end -= 1;
-            }
-            return list::append(out, make(kind, s.get(i..end).unwrap_or(&[]))?);
+            return list::append(out, make(kind, s.get(i..).unwrap_or(&[]))?);
         }
         let start = i;
         while i < s.len() && !is_space(s[i]) {
@@ -981,11 +992,7 @@ pub fn str_rsplit(args: &[Value]) -> PyResult<Value> {
                 break;
             }
             if n >= maxsplit {
-                let mut start = 0;
-                while start < end && is_space(s[start]) {
-                    start += 1;
-                }
-                parts.push(make(kind, s.get(start..end).unwrap_or(&[]))?)?;
+                parts.push(make(kind, s.get(..end).unwrap_or(&[]))?)?;
                 break;
             }
             let mut start = end;
@@ -1498,3 +1505,214 @@ pub static BYTES_TYPE: Type = Type {
     locals: &BYTES_LOCALS,
     ..Type::EMPTY
 };
+
+#[cfg(test)]
+pub(crate) mod tests {
+    extern crate std;
+    use super::*;
+    use crate::state::testing::with_vm;
+    use std::string::{String, ToString};
+
+    pub fn s(t: &str) -> Value {
+        new(t).unwrap()
+    }
+
+    pub fn b(t: &[u8]) -> Value {
+        new_bytes(t).unwrap()
+    }
+
+    pub fn i(n: isize) -> Value {
+        Value::small_int(n)
+    }
+
+    /// Call method `name` of `obj`.
+    pub fn m(obj: Value, name: &str, args: &[Value]) -> PyResult<Value> {
+        let q = Qstr::intern(name).unwrap();
+        let (f, this) = runtime::load_method(obj, q)?;
+        runtime::call_method(f, this, args, &[])
+    }
+
+    pub fn repr(v: Value) -> String {
+        as_str(runtime::repr(v).unwrap()).unwrap().to_string()
+    }
+
+    /// `repr` of a result, or `Exc: message` for an error.
+    pub fn r(res: PyResult<Value>) -> String {
+        match res {
+            Ok(v) => repr(v),
+            Err(e) => {
+                let msg = runtime::str(e.0).map(|v| as_str(v).unwrap_or("").to_string()).unwrap_or_default();
+                std::format!("{}: {}", e.0.type_of().name.as_str(), msg)
+            }
+        }
+    }
+
+    fn slice(a: Value, b: Value, c: Value) -> Value {
+        crate::objs::slice::new(a, b, c).unwrap()
+    }
+
+    #[test]
+    fn unicode_index_len_slice() {
+        with_vm(|| {
+            let t = s("aé€😀z");
+            assert_eq!(runtime::len(t).unwrap(), 5);
+            assert_eq!(r(runtime::subscr(t, i(1))), "'é'");
+            assert_eq!(r(runtime::subscr(t, i(-2))), "'😀'");
+            assert_eq!(r(runtime::subscr(t, i(5))), "IndexError: string index out of range");
+            assert_eq!(r(runtime::subscr(t, s("x"))), "TypeError: string indices must be integers, not str");
+            let n = Value::NONE;
+            assert_eq!(r(runtime::subscr(t, slice(i(1), i(3), n))), "'é€'");
+            assert_eq!(r(runtime::subscr(t, slice(n, n, i(-1)))), "'z😀€éa'");
+            assert_eq!(r(runtime::subscr(t, slice(n, n, i(2)))), "'a€z'");
+            assert_eq!(r(runtime::subscr(s("hello"), slice(i(-3), n, n))), "'llo'");
+            assert_eq!(r(runtime::subscr(s("hello"), slice(i(4), i(1), i(-2)))), "'ol'");
+            let mut out = String::new();
+            let it = runtime::get_iter(t).unwrap();
+            while let Some(c) = runtime::iter_next(it).unwrap() {
+                out.push_str(as_str(c).unwrap());
+                out.push('|');
+            }
+            assert_eq!(out, "a|é|€|😀|z|");
+        });
+    }
+
+    #[test]
+    fn operators() {
+        with_vm(|| {
+            assert_eq!(r(runtime::binary_op(op::ADD, s("ab"), s("cd"))), "'abcd'");
+            assert_eq!(r(runtime::binary_op(op::ADD, s("ab"), i(1))), "TypeError: unsupported types for __add__: 'str', 'int'");
+            assert_eq!(r(runtime::binary_op(op::IN, i(1), s("ab"))), "TypeError: can't convert 'int' object to str implicitly");
+            assert_eq!(r(runtime::binary_op(op::IN, s("b"), s("abc"))), "True");
+            assert_eq!(r(runtime::binary_op(op::MULTIPLY, s("ab"), i(3))), "'ababab'");
+            assert_eq!(r(runtime::binary_op(op::MULTIPLY, s("ab"), i(-1))), "''");
+            assert_eq!(r(runtime::binary_op(op::LESS, s("abc"), s("abd"))), "True");
+            assert_eq!(r(runtime::binary_op(op::MORE_EQUAL, s("b"), s("abc"))), "True");
+            assert_eq!(r(runtime::binary_op(op::EQUAL, s("abc"), b(b"abc"))), "False");
+            assert_eq!(r(runtime::binary_op(op::ADD, b(b"ab"), b(b"c"))), "b'abc'");
+            assert_eq!(r(runtime::binary_op(op::ADD, b(b"ab"), s("c"))), "TypeError: unsupported types for __add__: 'bytes', 'str'");
+            assert_eq!(r(runtime::binary_op(op::EQUAL, b(b"ab"), b(b"ab"))), "True");
+            assert_eq!(r(runtime::binary_op(op::IN, i(98), b(b"abc"))), "True");
+            assert_eq!(r(runtime::subscr(b(b"abc"), i(1))), "98");
+            assert_eq!(r(runtime::subscr(b(b"abc"), i(3))), "IndexError: bytes index out of range");
+            assert_eq!(runtime::hash(s("abc")).unwrap(), runtime::hash(Value::qstr(Qstr::intern("abc").unwrap())).unwrap());
+        });
+    }
+
+    #[test]
+    fn constructors() {
+        with_vm(|| {
+            let st = TYPE.as_value();
+            let bt = BYTES_TYPE.as_value();
+            assert_eq!(r(runtime::call(st, &[], &[])), "''");
+            assert_eq!(r(runtime::call(st, &[i(12)], &[])), "'12'");
+            assert_eq!(r(runtime::call(st, &[b(b"ab\xc3\xa9"), s("utf-8")], &[])), "'abé'");
+            assert_eq!(r(runtime::call(st, &[b(b"\xff"), s("utf-8")], &[])), "UnicodeError: ");
+            assert_eq!(r(runtime::call(st, &[b(b"a\xffb"), s("utf-8"), s("replace")], &[])), "'a\u{fffd}b'");
+            assert_eq!(r(runtime::call(st, &[b(b"a\xffb"), s("utf-8"), s("ignore")], &[])), "'ab'");
+            assert_eq!(r(runtime::call(st, &[b(b"a"), s("latin-1")], &[])), "LookupError: unknown encoding: latin-1");
+            assert_eq!(r(runtime::call(bt, &[i(3)], &[])), "b'\\x00\\x00\\x00'");
+            assert_eq!(r(runtime::call(bt, &[s("hé"), s("utf8")], &[])), "b'h\\xc3\\xa9'");
+            assert_eq!(r(runtime::call(bt, &[s("hé")], &[])), "TypeError: string argument without an encoding");
+            let it = runtime::get_iter(b(b"AB")).unwrap();
+            assert_eq!(r(runtime::call(bt, &[it], &[])), "b'AB'");
+            assert_eq!(r(runtime::call(bt, &[], &[])), "b''");
+        });
+    }
+
+    #[test]
+    fn find_count_index() {
+        with_vm(|| {
+            let t = s("héllo wörld");
+            assert_eq!(r(m(t, "find", &[s("o")])), "4");
+            assert_eq!(r(m(t, "rfind", &[s("o")])), "4");
+            assert_eq!(r(m(t, "find", &[s("o"), i(5)])), "-1");
+            assert_eq!(r(m(t, "find", &[s("l"), i(5)])), "9");
+            assert_eq!(r(m(t, "find", &[s("o"), i(-3), i(-1)])), "-1");
+            assert_eq!(r(m(t, "find", &[s(""), i(11)])), "11");
+            assert_eq!(r(m(t, "find", &[s(""), i(12)])), "-1");
+            assert_eq!(r(m(t, "index", &[s("z")])), "ValueError: substring not found");
+            assert_eq!(r(m(t, "rindex", &[s("l")])), "9");
+            assert_eq!(r(m(t, "find", &[b(b"l")])), "TypeError: can't convert 'bytes' object to str implicitly");
+            assert_eq!(r(m(s("aaaa"), "count", &[s("aa")])), "2");
+            assert_eq!(r(m(s("abc"), "count", &[s("")])), "4");
+            assert_eq!(r(m(b(b"abcabc"), "count", &[b(b"bc"), i(2)])), "1");
+            assert_eq!(r(m(b(b"abc"), "find", &[s("b")])), "TypeError: can't convert 'str' object to bytes implicitly");
+        });
+    }
+
+    #[test]
+    fn split_join_strip() {
+        with_vm(|| {
+            assert_eq!(r(m(s("  a b\t c  "), "split", &[])), "['a', 'b', 'c']");
+            assert_eq!(r(m(s("  a b\t c  "), "split", &[Value::NONE, i(1)])), "['a', 'b\\t c  ']");
+            assert_eq!(r(m(s("a,b,,c"), "split", &[s(",")])), "['a', 'b', '', 'c']");
+            assert_eq!(r(m(s("a,b,,c"), "split", &[s(","), i(2)])), "['a', 'b', ',c']");
+            assert_eq!(r(m(s("a,b"), "split", &[s("")])), "ValueError: empty separator");
+            assert_eq!(r(m(s("a,b,c"), "rsplit", &[s(","), i(1)])), "['a,b', 'c']");
+            assert_eq!(r(m(s("  a b  c "), "rsplit", &[Value::NONE, i(1)])), "['  a b', 'c']");
+            assert_eq!(r(m(b(b"a b"), "split", &[])), "[b'a', b'b']");
+            assert_eq!(r(m(s("a\nb\r\nc\rd\n"), "splitlines", &[])), "['a', 'b', 'c', 'd']");
+            assert_eq!(r(m(s("a\nb\r\n"), "splitlines", &[Value::TRUE])), "['a\\n', 'b\\r\\n']");
+            let l = list::new(&[s("x"), s("é"), s("z")]).unwrap();
+            assert_eq!(r(m(s("--"), "join", &[l])), "'x--é--z'");
+            let l = list::new(&[s("x"), i(1)]).unwrap();
+            assert_eq!(
+                r(m(s(","), "join", &[l])),
+                "TypeError: join expects a list of str/bytes objects consistent with self object"
+            );
+            assert_eq!(r(m(s(" \t ab \n"), "strip", &[])), "'ab'");
+            assert_eq!(r(m(s("xxabyx"), "strip", &[s("xy")])), "'ab'");
+            assert_eq!(r(m(s("xxabyx"), "lstrip", &[s("x")])), "'abyx'");
+            assert_eq!(r(m(s("éaé"), "rstrip", &[s("é")])), "'éa'");
+            assert_eq!(r(m(b(b"  ab "), "strip", &[])), "b'ab'");
+        });
+    }
+
+    #[test]
+    fn misc_methods() {
+        with_vm(|| {
+            assert_eq!(r(m(s("aXbXc"), "replace", &[s("X"), s("--")])), "'a--b--c'");
+            assert_eq!(r(m(s("aXbXc"), "replace", &[s("X"), s(""), i(1)])), "'abXc'");
+            assert_eq!(r(m(s("ab"), "replace", &[s(""), s("-")])), "'-a-b-'");
+            assert_eq!(r(m(s("éb"), "replace", &[s(""), s("-"), i(2)])), "'-é-b'");
+            assert_eq!(r(m(s("a=b=c"), "partition", &[s("=")])), "('a', '=', 'b=c')");
+            assert_eq!(r(m(s("a=b=c"), "rpartition", &[s("=")])), "('a=b', '=', 'c')");
+            assert_eq!(r(m(s("abc"), "partition", &[s("=")])), "('abc', '', '')");
+            assert_eq!(r(m(s("abc"), "rpartition", &[s("=")])), "('', '', 'abc')");
+            assert_eq!(r(m(s("abc"), "partition", &[s("")])), "ValueError: empty separator");
+            assert_eq!(r(m(s("ab"), "center", &[i(5)])), "'  ab '");
+            assert_eq!(r(m(s("abc"), "center", &[i(6), s("*")])), "'*abc**'");
+            assert_eq!(r(m(s("abc"), "center", &[i(2)])), "'abc'");
+            assert_eq!(r(m(s("aBé"), "upper", &[])), "'ABÉ'");
+            assert_eq!(r(m(s("aBÉ"), "lower", &[])), "'abé'");
+            assert_eq!(r(m(s(" \t"), "isspace", &[])), "True");
+            assert_eq!(r(m(s(""), "isspace", &[])), "False");
+            assert_eq!(r(m(s("ab1"), "isalpha", &[])), "False");
+            assert_eq!(r(m(s("123"), "isdigit", &[])), "True");
+            assert_eq!(r(m(s("AB1"), "isupper", &[])), "True");
+            assert_eq!(r(m(s("ab1"), "islower", &[])), "True");
+            assert_eq!(r(m(s("1"), "islower", &[])), "False");
+            assert_eq!(r(m(s("abc"), "startswith", &[s("ab")])), "True");
+            assert_eq!(r(m(s("abc"), "startswith", &[s("bc"), i(1)])), "True");
+            let t = tuple::new(&[s("x"), s("c")]).unwrap();
+            assert_eq!(r(m(s("abc"), "endswith", &[t])), "True");
+            assert_eq!(r(m(s("abc"), "endswith", &[s("b"), i(0), i(2)])), "True");
+            assert_eq!(r(m(s("é"), "encode", &[])), "b'\\xc3\\xa9'");
+            assert_eq!(r(m(b(b"\xc3\xa9"), "decode", &[])), "'é'");
+            assert_eq!(r(m(b(b"\x01\xab"), "hex", &[])), "'01ab'");
+            assert_eq!(r(m(b(b"\x01\xab"), "hex", &[s(":")])), "'01:ab'");
+            assert_eq!(r(m(BYTES_TYPE.as_value(), "fromhex", &[s("01 ab")])), "b'\\x01\\xab'");
+            assert_eq!(r(m(BYTES_TYPE.as_value(), "fromhex", &[s("0g")])), "ValueError: non-hex digit");
+        });
+    }
+
+    #[test]
+    fn repr_quotes() {
+        with_vm(|| {
+            assert_eq!(repr(s("a'b")), "\"a'b\"");
+            assert_eq!(repr(s("a'\"b")), "'a\\'\"b'");
+            assert_eq!(repr(s("\x01\n\\")), "'\\x01\\n\\\\'");
+            assert_eq!(repr(b(b"\xff'")), "b\"\\xff'\"");
+        });
+    }
+}
