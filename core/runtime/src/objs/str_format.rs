@@ -886,10 +886,109 @@ fn percent_int(out: &mut VStr, v: Value, base: u32, upper: bool, prefix: &str, s
     let head = core::str::from_utf8(head.as_bytes()).unwrap_or("");
     let (fill, align) = if sp.align == Some('<') {
         (' ', '<')
-    } else if sp.zero && sp.precision.is_none() {
+    } else if sp.zero {
         ('0', '=')
     } else {
         (' ', '>')
     };
     pad(out, head, body.as_bytes(), fill, align, sp.width)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::objs::str::tests::{i, m, r, s};
+    use crate::state::testing::with_vm;
+    use upy_compiler::bc::binary as op;
+
+    fn pct(fmt: &str, rhs: Value) -> alloc::string::String {
+        r(runtime::binary_op(op::MODULO, s(fmt), rhs))
+    }
+
+    fn t(items: &[Value]) -> Value {
+        tuple::new(items).unwrap()
+    }
+
+    #[test]
+    fn percent_ints_and_strings() {
+        with_vm(|| {
+            assert_eq!(pct("%05.3d", i(5)), "'00005'");
+            assert_eq!(pct("%-05d|", i(5)), "'5    |'");
+            assert_eq!(pct("%+.3d", i(5)), "'+005'");
+            assert_eq!(pct("%#o %#x %X", t(&[i(8), i(255), i(255)])), "'0o10 0xff FF'");
+            assert_eq!(pct("%x", i(-255)), "'-ff'");
+            assert_eq!(pct("%5s|%-5s|", t(&[s("a"), s("b")])), "'    a|b    |'");
+            assert_eq!(pct("%.2s", s("abc")), "'ab'");
+            assert_eq!(pct("%c%c", t(&[i(65), s("b")])), "'Ab'");
+            assert_eq!(pct("%*d|%-*d|", t(&[i(4), i(1), i(3), i(2)])), "'   1|2  |'");
+            assert_eq!(pct("%05s", s("ab")), "'   ab'");
+            assert_eq!(pct("%r", s("a")), "\"'a'\"");
+            assert_eq!(pct("%%%d", i(1)), "'%1'");
+            assert_eq!(pct("%d %d", i(1)), "TypeError: format string needs more arguments");
+            assert_eq!(pct("%d", t(&[i(1), i(2)])), "TypeError: format string didn't convert all arguments");
+            assert_eq!(pct("%d", s("x")), "TypeError: can't convert str to int");
+            assert_eq!(pct("abc%", i(1)), "ValueError: incomplete format");
+            assert_eq!(pct("%y", i(1)), "ValueError: unsupported format character 'y' (0x79) at index 1");
+            assert_eq!(pct("%(a)s", i(1)), "TypeError: format needs a dict");
+            let d = dict::new().unwrap();
+            dict::map_of(d).unwrap().insert(s("a"), i(1)).unwrap();
+            dict::map_of(d).unwrap().insert(s("b"), i(2)).unwrap();
+            assert_eq!(pct("%(a)s-%(b)03d", d), "'1-002'");
+            assert_eq!(pct("%(a", d), "ValueError: incomplete format key");
+            let bfmt = crate::objs::str::new_bytes(b"%s|%d|%c").unwrap();
+            let args = t(&[crate::objs::str::new_bytes(b"xy").unwrap(), i(3), i(65)]);
+            assert_eq!(r(runtime::binary_op(op::MODULO, bfmt, args)), "b'xy|3|A'");
+        });
+    }
+
+    #[test]
+    fn format_method_fields() {
+        with_vm(|| {
+            let f = |fmt: &str, args: &[Value]| r(m(s(fmt), "format", args));
+            assert_eq!(f("{:<5}|{:>5}|{:^5}|{:*^6}", &[i(1), i(2), s("a"), s("b")]), "'1    |    2|  a  |**b***'");
+            assert_eq!(
+                f("{:+d} {: d} {:x} {:#X} {:#b} {:o} {:#o}", &[i(5), i(5), i(255), i(255), i(5), i(8), i(8)]),
+                "'+5  5 ff 0XFF 0b101 10 0o10'"
+            );
+            assert_eq!(f("{:08,}|{:,}|{:_x}", &[i(1234567), i(-1234567), i(0xabcdef)]), "'1,234,567|-1,234,567|ab_cdef'");
+            assert_eq!(f("{:010_b}|{:=+8}|{:08}", &[i(5), i(-12), i(-12)]), "'0_0000_0101|-     12|-0000012'");
+            assert_eq!(f("{:05,}|{:06,}|{:#010x}|{:#010_x}", &[i(1234), i(1234), i(255), i(255)]), "'1,234|01,234|0x000000ff|0x000_00ff'");
+            assert_eq!(f("{:c}{!r:>6}{:.2}", &[i(0x41), s("a"), s("abc")]), "\"A   'a'ab\"");
+            assert_eq!(f("{0}{1}{0}", &[s("a"), s("b")]), "'aba'");
+            assert_eq!(f("{{}}{}", &[i(1)]), "'{}1'");
+            assert_eq!(f("{:{}}|", &[s("a"), i(3)]), "'a  |'");
+            assert_eq!(f("{}", &[Value::TRUE]), "'True'");
+            assert_eq!(f("{:d}", &[Value::TRUE]), "'1'");
+            assert_eq!(f("{:5}", &[Value::TRUE]), "'    1'");
+            assert_eq!(f("{0[1]}", &[s("xyz")]), "'y'");
+            assert_eq!(f("{}", &[]), "IndexError: tuple index out of range");
+            assert_eq!(f("{0}{}", &[i(1), i(2)]), "ValueError: can't switch from manual field specification to automatic field numbering");
+            assert_eq!(f("{}{0}", &[i(1), i(2)]), "ValueError: can't switch from automatic field numbering to manual field specification");
+            assert_eq!(f("{", &[]), "ValueError: unmatched '{' in format");
+            assert_eq!(f("}", &[]), "ValueError: single '}' encountered in format string");
+            assert_eq!(f("{!x}", &[i(1)]), "ValueError: bad conversion specifier");
+            assert_eq!(f("{:s}", &[i(1)]), "ValueError: unknown format code 's' for object of type 'int'");
+            assert_eq!(f("{:d}", &[s("a")]), "ValueError: unknown format code 'd' for object of type 'str'");
+            assert_eq!(f("{:+}", &[s("a")]), "ValueError: sign not allowed in string format specifier");
+            assert_eq!(f("{:=5}", &[s("a")]), "ValueError: '=' alignment not allowed in string format specifier");
+            assert_eq!(f("{:+c}", &[i(65)]), "ValueError: sign not allowed with integer format specifier 'c'");
+            assert_eq!(f("{:5q}", &[i(1)]), "ValueError: invalid format specifier");
+        });
+    }
+
+    #[test]
+    fn format_keywords_and_value() {
+        with_vm(|| {
+            let kw = [s("name"), s("x"), s("n"), i(3)];
+            let v = format_method(&[s("{name}{n:>3}"), ], &kw).unwrap();
+            assert_eq!(crate::objs::str::as_str(v), Some("x  3"));
+            assert_eq!(r(format_method(&[s("{nope}")], &kw)), "KeyError: nope");
+            let mut out = VStr::new();
+            format_value(&mut out, i(255), "#06x").unwrap();
+            assert_eq!(out.as_bytes(), b"0x00ff");
+            let mut out = VStr::new();
+            format_value(&mut out, s("ab"), "").unwrap();
+            assert_eq!(out.as_bytes(), b"ab");
+        });
+    }
 }
