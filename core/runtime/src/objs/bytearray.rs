@@ -3,7 +3,9 @@
 //! str/bytes methods are shared (see `str_methods_table!`), with results of type bytearray.
 
 use crate::mem;
-use crate::obj::{flags, Buffer, BufferAccess, ObjBase, Print, PrintKind, PyResult, SubscrOp, Type};
+use crate::obj::{
+    flags, Buffer, BufferAccess, ObjBase, Print, PrintKind, PyResult, SubscrOp, Type,
+};
 use crate::objs::str::{self as pystr, Kind};
 use crate::qstr::{Qstr, Q};
 use crate::raise;
@@ -84,7 +86,12 @@ impl ByteArray {
 }
 
 pub fn new(b: &[u8]) -> PyResult<Value> {
-    let mut a = ByteArray { base: ObjBase::new(&TYPE), len: 0, cap: 0, data: core::ptr::null_mut() };
+    let mut a = ByteArray {
+        base: ObjBase::new(&TYPE),
+        len: 0,
+        cap: 0,
+        data: core::ptr::null_mut(),
+    };
     if !b.is_empty() {
         a.data = mem::alloc_array::<u8>(b.len())?;
         a.cap = b.len();
@@ -155,18 +162,24 @@ fn binary_op(o: u8, lhs: Value, rhs: Value) -> PyResult<Option<Value>> {
         }
         op::CONTAINS => {
             if let Some(n) = rhs.as_small_int() {
-                return Ok(Some(Value::from_bool((0..256).contains(&n) && a.bytes().contains(&(n as u8)))));
+                return Ok(Some(Value::from_bool(
+                    (0..256).contains(&n) && a.bytes().contains(&(n as u8)),
+                )));
             }
             match pystr::buffer_bytes(rhs) {
-                Some(r) if !pystr::is_str(rhs) => {
-                    Ok(Some(Value::from_bool(r.is_empty() || a.bytes().windows(r.len()).any(|w| w == r))))
-                }
+                Some(r) if !pystr::is_str(rhs) => Ok(Some(Value::from_bool(
+                    r.is_empty() || a.bytes().windows(r.len()).any(|w| w == r),
+                ))),
                 _ => Err(raise::type_error("a bytes-like object is required")),
             }
         }
         op::EQUAL | op::LESS | op::LESS_EQUAL | op::MORE | op::MORE_EQUAL => {
             if pystr::is_str(rhs) {
-                return Ok(if o == op::EQUAL { Some(Value::FALSE) } else { None });
+                return Ok(if o == op::EQUAL {
+                    Some(Value::FALSE)
+                } else {
+                    None
+                });
             }
             match pystr::buffer_bytes(rhs) {
                 Some(r) => Ok(pystr::compare_bytes(o, a.bytes(), r).map(Value::from_bool)),
@@ -193,14 +206,18 @@ fn subscr(v: Value, index: Value, o: SubscrOp) -> PyResult<Option<Value>> {
                 return pystr::slice_bytes(Kind::ByteArray, a.bytes(), index).map(Some);
             }
             let i = pystr::seq_index("bytearray", a.len, index)?;
-            Ok(Some(Value::small_int(a.bytes().get(i).copied().unwrap_or(0) as isize)))
+            Ok(Some(Value::small_int(
+                a.bytes().get(i).copied().unwrap_or(0) as isize,
+            )))
         }
         SubscrOp::Store(x) => {
             if is_slice {
                 let src = if let Some(b) = pystr::buffer_bytes(x).filter(|_| !pystr::is_str(x)) {
                     b
                 } else {
-                    return Err(raise::not_implemented_error("array/bytes required on right side"));
+                    return Err(raise::not_implemented_error(
+                        "array/bytes required on right side",
+                    ));
                 };
                 store_slice(a, index, src)?;
                 return Ok(Some(Value::NONE));
@@ -275,7 +292,11 @@ fn getiter(v: Value) -> PyResult<Value> {
 
 fn buffer(v: Value, _access: BufferAccess) -> Option<Buffer> {
     let a = get(v)?;
-    Some(Buffer { ptr: a.data, len: a.len, typecode: b'B' })
+    Some(Buffer {
+        ptr: a.data,
+        len: a.len,
+        typecode: b'B',
+    })
 }
 
 // --- methods ---
@@ -302,9 +323,29 @@ fn extend(v: Value, x: Value) -> PyResult<Value> {
 static LOCALS: [(Qstr, Value); 31] = crate::str_methods_table!(
     crate::entry!(append, crate::fun!(append, F2(append))),
     crate::entry!(extend, crate::fun!(extend, F2(extend))),
-    crate::entry!(hex, crate::fun!(hex, Var { min: 1, max: 2, f: pystr::bytes_hex })),
+    crate::entry!(
+        hex,
+        crate::fun!(
+            hex,
+            Var {
+                min: 1,
+                max: 2,
+                f: pystr::bytes_hex
+            }
+        )
+    ),
     (Q::fromhex, Value::from_static(&pystr::FROMHEX)),
-    crate::entry!(decode, crate::fun!(decode, Var { min: 1, max: 3, f: pystr::bytes_decode })),
+    crate::entry!(
+        decode,
+        crate::fun!(
+            decode,
+            Var {
+                min: 1,
+                max: 3,
+                f: pystr::bytes_decode
+            }
+        )
+    ),
 );
 
 pub static TYPE: Type = Type {
@@ -320,3 +361,107 @@ pub static TYPE: Type = Type {
     locals: &LOCALS,
     ..Type::EMPTY
 };
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::objs::str::tests::{b, i, m, r, s};
+    use crate::state::testing::with_vm;
+
+    fn ba(t: &[u8]) -> Value {
+        new(t).unwrap()
+    }
+
+    fn sl(a: Value, b: Value) -> Value {
+        crate::objs::slice::new(a, b, Value::NONE).unwrap()
+    }
+
+    #[test]
+    fn construct_and_print() {
+        with_vm(|| {
+            let t = TYPE.as_value();
+            assert_eq!(
+                r(runtime::call(t, &[i(2)], &[])),
+                "bytearray(b'\\x00\\x00')"
+            );
+            assert_eq!(r(runtime::call(t, &[b(b"ab")], &[])), "bytearray(b'ab')");
+            assert_eq!(
+                r(runtime::call(t, &[s("é"), s("utf-8")], &[])),
+                "bytearray(b'\\xc3\\xa9')"
+            );
+            assert_eq!(r(runtime::call(t, &[], &[])), "bytearray(b'')");
+            assert_eq!(runtime::len(ba(b"abc")).unwrap(), 3);
+            assert_eq!(
+                r(runtime::unary_op(uop::HASH, ba(b""))),
+                "TypeError: unhashable type: 'bytearray'"
+            );
+        });
+    }
+
+    #[test]
+    fn mutate() {
+        with_vm(|| {
+            let a = ba(b"abc");
+            m(a, "append", &[i(100)]).unwrap();
+            m(a, "extend", &[b(b"ef")]).unwrap();
+            assert_eq!(r(Ok(a)), "bytearray(b'abcdef')");
+            assert_eq!(
+                r(m(a, "append", &[i(256)])),
+                "ValueError: byte must be in range(0, 256)"
+            );
+            runtime::store_subscr(a, i(0), i(65)).unwrap();
+            runtime::store_subscr(a, i(-1), i(70)).unwrap();
+            assert_eq!(r(Ok(a)), "bytearray(b'AbcdeF')");
+            runtime::store_subscr(a, sl(i(1), i(3)), b(b"XYZW")).unwrap();
+            assert_eq!(r(Ok(a)), "bytearray(b'AXYZWdeF')");
+            runtime::store_subscr(a, sl(i(0), i(5)), b(b"")).unwrap();
+            assert_eq!(r(Ok(a)), "bytearray(b'deF')");
+            runtime::delete_subscr(a, i(0)).unwrap();
+            assert_eq!(r(Ok(a)), "bytearray(b'eF')");
+            assert_eq!(
+                r(runtime::binary_op(op::INPLACE_ADD, a, b(b"!"))),
+                "bytearray(b'eF!')"
+            );
+            assert_eq!(r(runtime::binary_op(op::ADD, a, a)), "bytearray(b'eF!eF!')");
+            assert_eq!(r(runtime::binary_op(op::EQUAL, a, b(b"eF!"))), "True");
+            assert_eq!(r(runtime::binary_op(op::EQUAL, b(b"eF!"), a)), "True");
+            assert_eq!(r(runtime::binary_op(op::IN, b(b"F!"), a)), "True");
+            assert_eq!(r(runtime::subscr(a, i(1))), "70");
+            assert_eq!(
+                r(runtime::subscr(a, sl(i(1), Value::NONE))),
+                "bytearray(b'F!')"
+            );
+            assert_eq!(
+                r(runtime::subscr(a, i(3))),
+                "IndexError: bytearray index out of range"
+            );
+            // extend with itself must not read a moved buffer
+            m(a, "extend", &[a]).unwrap();
+            assert_eq!(r(Ok(a)), "bytearray(b'eF!eF!')");
+        });
+    }
+
+    #[test]
+    fn shared_methods_return_bytearray() {
+        with_vm(|| {
+            let a = ba(b" a,b ");
+            assert_eq!(r(m(a, "strip", &[])), "bytearray(b'a,b')");
+            assert_eq!(
+                r(m(a, "split", &[b(b",")])),
+                "[bytearray(b' a'), bytearray(b'b ')]"
+            );
+            assert_eq!(r(m(a, "find", &[b(b"b")])), "3");
+            assert_eq!(r(m(a, "decode", &[])), "' a,b '");
+            assert_eq!(r(m(a, "hex", &[])), "'20612c6220'");
+            assert_eq!(
+                r(m(TYPE.as_value(), "fromhex", &[s("0102")])),
+                "bytearray(b'\\x01\\x02')"
+            );
+            let it = runtime::get_iter(ba(b"xy")).unwrap();
+            assert_eq!(
+                r(runtime::iter_next(it).map(|v| v.unwrap_or(Value::NONE))),
+                "120"
+            );
+        });
+    }
+}

@@ -5,7 +5,9 @@
 //! count and the struct typecode of the items. Slicing makes a new view on the same memory.
 //! Like upstream, a view of a bytearray that later grows keeps looking at the old storage.
 
-use crate::obj::{flags, AttrOp, Buffer, BufferAccess, ObjBase, Print, PrintKind, PyResult, SubscrOp, Type};
+use crate::obj::{
+    flags, AttrOp, Buffer, BufferAccess, ObjBase, Print, PrintKind, PyResult, SubscrOp, Type,
+};
 use crate::objs::str as pystr;
 use crate::qstr::{Qstr, Q};
 use crate::raise;
@@ -29,7 +31,9 @@ pub fn item_size(tc: u8) -> usize {
     match tc {
         b'h' | b'H' => 2,
         b'i' | b'I' | b'f' => 4,
-        b'l' | b'L' | b'q' | b'Q' | b'd' | b'P' | b'O' => core::mem::size_of::<usize>().max(if matches!(tc, b'q' | b'Q' | b'd') { 8 } else { 0 }),
+        b'l' | b'L' => core::mem::size_of::<isize>(),
+        b'q' | b'Q' | b'd' => 8,
+        b'P' | b'O' => core::mem::size_of::<usize>(),
         _ => 1,
     }
 }
@@ -53,7 +57,9 @@ impl MemoryView {
 /// Read item `i` of typecode `tc` from `data` (native byte order).
 pub fn load_item(tc: u8, data: &[u8], i: usize) -> PyResult<Value> {
     let sz = item_size(tc);
-    let Some(b) = data.get(i * sz..i * sz + sz) else { return Ok(Value::small_int(0)) };
+    let Some(b) = data.get(i * sz..i * sz + sz) else {
+        return Ok(Value::small_int(0));
+    };
     let mut w = [0u8; 8];
     w[..sz].copy_from_slice(b);
     let u = u64::from_ne_bytes(w);
@@ -116,7 +122,14 @@ fn make_new(_ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Value>
         None => *src,
     };
     let sz = item_size(buf.typecode);
-    let mv = MemoryView { base: ObjBase::new(&TYPE), obj, ptr: buf.ptr, len: buf.len / sz, typecode: buf.typecode, writable };
+    let mv = MemoryView {
+        base: ObjBase::new(&TYPE),
+        obj,
+        ptr: buf.ptr,
+        len: buf.len / sz,
+        typecode: buf.typecode,
+        writable,
+    };
     Ok(Value::from_ptr(crate::mem::alloc(mv)?))
 }
 
@@ -146,12 +159,23 @@ fn binary_op(o: u8, lhs: Value, rhs: Value) -> PyResult<Option<Value>> {
     match o {
         op::EQUAL | op::LESS | op::LESS_EQUAL | op::MORE | op::MORE_EQUAL => {
             let Some(rb) = pystr::get_buffer(rhs, BufferAccess::Read) else {
-                return Ok(if o == op::EQUAL { Some(Value::FALSE) } else { None });
+                return Ok(if o == op::EQUAL {
+                    Some(Value::FALSE)
+                } else {
+                    None
+                });
             };
-            let comparable = (is_bytelike(m.typecode) && is_bytelike(rb.typecode) && (o == op::EQUAL || m.typecode == b'B'))
-                || (m.typecode == rb.typecode && !matches!(m.typecode, b'f' | b'd') && o == op::EQUAL);
+            let comparable = (is_bytelike(m.typecode)
+                && is_bytelike(rb.typecode)
+                && (o == op::EQUAL || m.typecode == b'B'))
+                || (m.typecode == rb.typecode
+                    && !matches!(m.typecode, b'f' | b'd')
+                    && o == op::EQUAL);
             if !comparable {
-                return Err(raise::with_args(&crate::objs::exception::NOT_IMPLEMENTED_ERROR, &[]));
+                return Err(raise::with_args(
+                    &crate::objs::exception::NOT_IMPLEMENTED_ERROR,
+                    &[],
+                ));
             }
             let r = pystr::buffer_bytes(rhs).unwrap_or(&[]);
             Ok(pystr::compare_bytes(o, m.bytes(), r).map(Value::from_bool))
@@ -176,29 +200,40 @@ fn subscr(v: Value, index: Value, o: SubscrOp) -> PyResult<Option<Value>> {
     if index.is_type(&crate::objs::slice::TYPE) {
         let (start, _stop, step, count) = crate::objs::slice::indices(index, m.len)?;
         if step != 1 {
-            return Err(raise::not_implemented_error("only slices with step=1 (aka None) are supported"));
+            return Err(raise::not_implemented_error(
+                "only slices with step=1 (aka None) are supported",
+            ));
         }
         let start = start as usize;
         return match o {
             SubscrOp::Load => {
                 // SAFETY: start + count <= len, so the new view stays inside the buffer.
                 let ptr = unsafe { m.ptr.add(start * sz) };
-                let view = MemoryView { base: ObjBase::new(&TYPE), obj: m.obj, ptr, len: count, typecode: m.typecode, writable: m.writable };
+                let view = MemoryView {
+                    base: ObjBase::new(&TYPE),
+                    obj: m.obj,
+                    ptr,
+                    len: count,
+                    typecode: m.typecode,
+                    writable: m.writable,
+                };
                 Ok(Some(Value::from_ptr(crate::mem::alloc(view)?)))
             }
             SubscrOp::Store(x) => {
                 if !m.writable {
                     return Ok(None);
                 }
-                let src = pystr::get_buffer(x, BufferAccess::Read)
-                    .ok_or_else(|| raise::not_implemented_error("array/bytes required on right side"))?;
+                let src = pystr::get_buffer(x, BufferAccess::Read).ok_or_else(|| {
+                    raise::not_implemented_error("array/bytes required on right side")
+                })?;
                 if item_size(src.typecode) != sz || src.len != count * sz {
                     return Err(raise::value_error("lhs and rhs should be compatible"));
                 }
-                let s = pystr::buffer_bytes(x).unwrap_or(&[]);
-                let dst = m.bytes().get_mut(start * sz..(start + count) * sz).unwrap_or(&mut []);
-                // The source may overlap the destination (a view of the same buffer).
-                dst.copy_from_slice(&s[..dst.len().min(s.len())]);
+                let n = count * sz;
+                // SAFETY: the source buffer holds `n` bytes (checked above) and the
+                // destination range lies inside this view; `copy` allows the two to overlap
+                // (a view assigned from a view of the same memory).
+                unsafe { core::ptr::copy(src.ptr, m.ptr.add(start * sz), n) };
                 Ok(Some(Value::NONE))
             }
             SubscrOp::Delete => Ok(None),
@@ -223,7 +258,11 @@ fn buffer(v: Value, access: BufferAccess) -> Option<Buffer> {
     if access == BufferAccess::Write && !m.writable {
         return None;
     }
-    Some(Buffer { ptr: m.ptr, len: m.len * item_size(m.typecode), typecode: m.typecode })
+    Some(Buffer {
+        ptr: m.ptr,
+        len: m.len * item_size(m.typecode),
+        typecode: m.typecode,
+    })
 }
 
 fn attr(v: Value, name: Qstr, o: AttrOp) -> PyResult<Option<Value>> {
@@ -245,7 +284,11 @@ pub struct BufIter {
 
 /// An iterator over the items of a bytearray or memoryview.
 pub fn buffer_iter(v: Value) -> PyResult<Value> {
-    Ok(Value::from_ptr(crate::mem::alloc(BufIter { base: ObjBase::new(&BUF_ITER_TYPE), obj: v, pos: 0 })?))
+    Ok(Value::from_ptr(crate::mem::alloc(BufIter {
+        base: ObjBase::new(&BUF_ITER_TYPE),
+        obj: v,
+        pos: 0,
+    })?))
 }
 
 fn buf_iternext(it: Value) -> PyResult<Option<Value>> {
@@ -277,7 +320,17 @@ fn getiter(v: Value) -> PyResult<Value> {
     buffer_iter(v)
 }
 
-static LOCALS: [(Qstr, Value); 1] = [crate::entry!(hex, crate::fun!(hex, Var { min: 1, max: 2, f: pystr::bytes_hex }))];
+static LOCALS: [(Qstr, Value); 1] = [crate::entry!(
+    hex,
+    crate::fun!(
+        hex,
+        Var {
+            min: 1,
+            max: 2,
+            f: pystr::bytes_hex
+        }
+    )
+)];
 
 pub static TYPE: Type = Type {
     name: Q::memoryview,
@@ -293,3 +346,80 @@ pub static TYPE: Type = Type {
     locals: &LOCALS,
     ..Type::EMPTY
 };
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::objs::str::tests::{b, i, r};
+    use crate::runtime;
+    use crate::state::testing::with_vm;
+
+    fn sl(a: Value, b: Value) -> Value {
+        crate::objs::slice::new(a, b, Value::NONE).unwrap()
+    }
+
+    #[test]
+    fn view_bytes_and_bytearray() {
+        with_vm(|| {
+            let t = TYPE.as_value();
+            let src = b(b"abcdef");
+            let mv = runtime::call(t, &[src], &[]).unwrap();
+            assert_eq!(runtime::len(mv).unwrap(), 6);
+            assert_eq!(r(runtime::subscr(mv, i(1))), "98");
+            assert_eq!(r(runtime::subscr(mv, i(-1))), "102");
+            assert_eq!(
+                r(runtime::subscr(mv, i(6))),
+                "IndexError: memoryview index out of range"
+            );
+            assert_eq!(
+                r(runtime::store_subscr(mv, i(0), i(1)).map(|_| Value::NONE)),
+                "TypeError: 'memoryview' object doesn't support item assignment"
+            );
+            let part = runtime::subscr(mv, sl(i(2), i(4))).unwrap();
+            assert_eq!(runtime::len(part).unwrap(), 2);
+            assert_eq!(
+                r(runtime::call(
+                    crate::objs::str::BYTES_TYPE.as_value(),
+                    &[part],
+                    &[]
+                )),
+                "b'cd'"
+            );
+            assert_eq!(r(runtime::binary_op(op::EQUAL, part, b(b"cd"))), "True");
+            assert_eq!(r(runtime::load_attr(part, Q::itemsize)), "1");
+
+            let ba = crate::objs::bytearray::new(b"xyz").unwrap();
+            let mv = runtime::call(t, &[ba], &[]).unwrap();
+            let tail = runtime::subscr(mv, sl(i(1), Value::NONE)).unwrap();
+            runtime::store_subscr(tail, i(0), i(65)).unwrap();
+            runtime::store_subscr(tail, sl(i(1), i(2)), b(b"B")).unwrap();
+            assert_eq!(r(Ok(ba)), "bytearray(b'xAB')");
+            assert_eq!(
+                r(runtime::store_subscr(tail, sl(i(0), i(2)), b(b"abc")).map(|_| Value::NONE)),
+                "ValueError: lhs and rhs should be compatible"
+            );
+            let it = runtime::get_iter(tail).unwrap();
+            assert_eq!(
+                r(runtime::iter_next(it).map(|v| v.unwrap_or(Value::NONE))),
+                "65"
+            );
+            assert_eq!(
+                r(runtime::call(t, &[i(1)], &[])),
+                "TypeError: object with buffer protocol required"
+            );
+        });
+    }
+
+    #[test]
+    fn typed_items() {
+        with_vm(|| {
+            let mut data = [0u8; 8];
+            store_item(b'h', &mut data, 1, Value::small_int(-2)).unwrap();
+            assert_eq!(load_item(b'h', &data, 1).unwrap(), Value::small_int(-2));
+            assert_eq!(load_item(b'H', &data, 1).unwrap(), Value::small_int(0xfffe));
+            store_item(b'i', &mut data, 1, Value::small_int(-5)).unwrap();
+            assert_eq!(load_item(b'i', &data, 1).unwrap(), Value::small_int(-5));
+            assert_eq!(item_size(b'q'), 8);
+        });
+    }
+}

@@ -9,7 +9,9 @@
 //! method looks at the kind of its receiver and builds results of that kind.
 
 use crate::mem;
-use crate::obj::{flags, Buffer, BufferAccess, ObjBase, Print, PrintKind, PyErr, PyResult, SubscrOp, Type};
+use crate::obj::{
+    flags, Buffer, BufferAccess, ObjBase, Print, PrintKind, PyErr, PyResult, SubscrOp, Type,
+};
 use crate::objs::{bytearray, list, tuple};
 use crate::qstr::{compute_hash, Qstr, Q};
 use crate::raise;
@@ -42,7 +44,12 @@ impl Str {
 /// Allocate a heap object of type `ty` (str or bytes) holding a copy of `bytes`.
 pub fn new_of_type(ty: &'static Type, bytes: &[u8]) -> PyResult<Value> {
     let p = mem::alloc_var::<Str, u8>(
-        Str { base: ObjBase::new(ty), hash: 0, len: bytes.len(), data: core::ptr::null() },
+        Str {
+            base: ObjBase::new(ty),
+            hash: 0,
+            len: bytes.len(),
+            data: core::ptr::null(),
+        },
         bytes.len() + 1,
     )?;
     // SAFETY: alloc_var reserved len+1 bytes after the header.
@@ -232,13 +239,19 @@ fn receiver(v: Value) -> PyResult<(Kind, &'static [u8])> {
 pub fn bad_implicit_conversion(v: Value) -> PyErr {
     let name = v.type_of().name;
     let target = if name == Q::str { "bytes" } else { "str" };
-    raise::type_error_fmt(format_args!("can't convert '{}' object to {} implicitly", name.as_str(), target))
+    raise::type_error_fmt(format_args!(
+        "can't convert '{}' object to {} implicitly",
+        name.as_str(),
+        target
+    ))
 }
 
 /// An argument that must match the receiver's kind: str for str, any buffer for bytes.
 fn arg_of(kind: Kind, v: Value) -> PyResult<&'static [u8]> {
     if kind.is_str() {
-        as_str(v).map(|s| s.as_bytes()).ok_or_else(|| bad_implicit_conversion(v))
+        as_str(v)
+            .map(|s| s.as_bytes())
+            .ok_or_else(|| bad_implicit_conversion(v))
     } else if is_str(v) {
         Err(bad_implicit_conversion(v))
     } else {
@@ -255,9 +268,14 @@ pub fn get_int(v: Value) -> PyResult<isize> {
         return Ok((v == Value::TRUE) as isize);
     }
     if runtime::is_instance(v, &crate::objs::int::TYPE) {
-        return Err(raise::overflow_error("overflow converting long int to machine word"));
+        return Err(raise::overflow_error(
+            "overflow converting long int to machine word",
+        ));
     }
-    Err(raise::type_error_fmt(format_args!("can't convert {} to int", v.type_of().name.as_str())))
+    Err(raise::type_error_fmt(format_args!(
+        "can't convert {} to int",
+        v.type_of().name.as_str()
+    )))
 }
 
 /// An int argument that may be absent or None.
@@ -330,7 +348,12 @@ fn to_unit(kind: Kind, s: &[u8], b: usize) -> usize {
 
 /// Resolve optional `start`/`end` arguments (Python slice rules) to byte offsets. `None`
 /// when the range starts past the end, where nothing (not even "") can match.
-fn range_args(kind: Kind, s: &[u8], start: Option<isize>, end: Option<isize>) -> Option<(usize, usize)> {
+fn range_args(
+    kind: Kind,
+    s: &[u8],
+    start: Option<isize>,
+    end: Option<isize>,
+) -> Option<(usize, usize)> {
     let len = unit_len(kind, s) as isize;
     let adj = |i: isize| if i < 0 { (i + len).max(0) } else { i };
     let st = start.map(adj).unwrap_or(0);
@@ -389,10 +412,19 @@ pub fn print_quoted(out: &mut dyn Print, s: &[u8], is_bytes: bool) -> PyResult<(
         out.write_str("b")?;
     }
     out.write_char(quote)?;
-    let text = if is_bytes { None } else { core::str::from_utf8(s).ok() };
+    let text = if is_bytes {
+        None
+    } else {
+        core::str::from_utf8(s).ok()
+    };
     let hex_escape = |out: &mut dyn Print, b: u32| -> PyResult<()> {
         const HEX: &[u8; 16] = b"0123456789abcdef";
-        let buf = [b'\\', b'x', HEX[((b >> 4) & 15) as usize], HEX[(b & 15) as usize]];
+        let buf = [
+            b'\\',
+            b'x',
+            HEX[((b >> 4) & 15) as usize],
+            HEX[(b & 15) as usize],
+        ];
         out.write_str(core::str::from_utf8(&buf).unwrap_or("?"))
     };
     match text {
@@ -516,16 +548,16 @@ fn decode(data: &[u8], enc: Option<Value>, errors: Option<Value>) -> PyResult<Va
 
 fn str_make_new(_ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Value> {
     if !kw.is_empty() {
-        return Err(raise::not_implemented_error("keyword argument(s) not implemented - use normal args instead"));
+        return Err(raise::not_implemented_error(
+            "keyword argument(s) not implemented - use normal args instead",
+        ));
     }
     match args {
         [] => Ok(Value::qstr(Q::_empty_)),
         [x] => runtime::str(*x),
         [b, rest @ ..] if rest.len() <= 2 => {
             let data = buffer_bytes(*b).ok_or_else(|| {
-                raise::type_error_fmt(format_args!(
-                    "object with buffer protocol required"
-                ))
+                raise::type_error_fmt(format_args!("object with buffer protocol required"))
             })?;
             decode(data, rest.first().copied(), rest.get(1).copied())
         }
@@ -549,9 +581,13 @@ pub fn bytes_from_iterable(v: Value, out: &mut VStr) -> PyResult<()> {
 /// The shared constructor logic of bytes and bytearray: the initial contents.
 pub fn bytes_init(args: &[Value], kw: &[Value], out: &mut VStr) -> PyResult<()> {
     if !kw.is_empty() {
-        return Err(raise::not_implemented_error("keyword argument(s) not implemented - use normal args instead"));
+        return Err(raise::not_implemented_error(
+            "keyword argument(s) not implemented - use normal args instead",
+        ));
     }
-    let Some(&first) = args.first() else { return Ok(()) };
+    let Some(&first) = args.first() else {
+        return Ok(());
+    };
     if is_str(first) {
         if !(2..=3).contains(&args.len()) {
             return Err(raise::type_error("string argument without an encoding"));
@@ -594,7 +630,9 @@ fn bytes_make_new(_ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<
 }
 
 fn unary_op(o: u8, v: Value) -> PyResult<Option<Value>> {
-    let Some(s) = as_bytes(v) else { return Ok(None) };
+    let Some(s) = as_bytes(v) else {
+        return Ok(None);
+    };
     Ok(match o {
         uop::BOOL => Some(Value::from_bool(!s.is_empty())),
         uop::LEN => {
@@ -633,7 +671,9 @@ pub fn compare_bytes(o: u8, a: &[u8], b: &[u8]) -> Option<bool> {
 }
 
 fn binary_op(o: u8, a: Value, b: Value) -> PyResult<Option<Value>> {
-    let Some(kind) = Kind::of(a) else { return Ok(None) };
+    let Some(kind) = Kind::of(a) else {
+        return Ok(None);
+    };
     let lhs = as_bytes(a).unwrap_or(&[]);
     if o == op::MODULO {
         return crate::objs::str_format::modulo(a, b).map(Some);
@@ -641,7 +681,9 @@ fn binary_op(o: u8, a: Value, b: Value) -> PyResult<Option<Value>> {
     if o == op::MULTIPLY || o == op::INPLACE_MULTIPLY {
         if !(b.is_small_int() || b.is_bool()) {
             if runtime::is_instance(b, &crate::objs::int::TYPE) {
-                return Err(raise::overflow_error("overflow converting long int to machine word"));
+                return Err(raise::overflow_error(
+                    "overflow converting long int to machine word",
+                ));
             }
             return Ok(None);
         }
@@ -690,7 +732,10 @@ pub fn seq_index(what: &str, len: usize, index: Value) -> PyResult<usize> {
         Some(i) => i,
         None if index.is_bool() => (index == Value::TRUE) as isize,
         None if runtime::is_instance(index, &crate::objs::int::TYPE) => {
-            return Err(raise::index_error_fmt(format_args!("{} index out of range", what)))
+            return Err(raise::index_error_fmt(format_args!(
+                "{} index out of range",
+                what
+            )))
         }
         None => {
             return Err(raise::type_error_fmt(format_args!(
@@ -702,7 +747,10 @@ pub fn seq_index(what: &str, len: usize, index: Value) -> PyResult<usize> {
     };
     let j = if i < 0 { i + len as isize } else { i };
     if j < 0 || j >= len as isize {
-        return Err(raise::index_error_fmt(format_args!("{} index out of range", what)));
+        return Err(raise::index_error_fmt(format_args!(
+            "{} index out of range",
+            what
+        )));
     }
     Ok(j as usize)
 }
@@ -752,14 +800,23 @@ fn subscr(v: Value, index: Value, o: SubscrOp) -> PyResult<Option<Value>> {
     if o != SubscrOp::Load {
         return Ok(None);
     }
-    let Some(s) = as_bytes(v) else { return Ok(None) };
+    let Some(s) = as_bytes(v) else {
+        return Ok(None);
+    };
     let str_kind = is_str(v);
     if index.is_type(&crate::objs::slice::TYPE) {
-        return if str_kind { slice_str(s, index) } else { slice_bytes(Kind::Bytes, s, index) }.map(Some);
+        return if str_kind {
+            slice_str(s, index)
+        } else {
+            slice_bytes(Kind::Bytes, s, index)
+        }
+        .map(Some);
     }
     if !str_kind {
         let i = seq_index("bytes", s.len(), index)?;
-        return Ok(Some(Value::small_int(s.get(i).copied().unwrap_or(0) as isize)));
+        return Ok(Some(Value::small_int(
+            s.get(i).copied().unwrap_or(0) as isize
+        )));
     }
     let n = char_count(s);
     let i = seq_index("string", n, index)?;
@@ -776,7 +833,11 @@ fn buffer(v: Value, access: BufferAccess) -> Option<Buffer> {
         return None;
     }
     let s = as_bytes(v)?;
-    Some(Buffer { ptr: s.as_ptr() as *mut u8, len: s.len(), typecode: b'B' })
+    Some(Buffer {
+        ptr: s.as_ptr() as *mut u8,
+        len: s.len(),
+        typecode: b'B',
+    })
 }
 
 // --- iteration ---
@@ -790,8 +851,16 @@ pub struct StrIter {
 }
 
 fn getiter(v: Value) -> PyResult<Value> {
-    let ty = if is_str(v) { &STR_ITER_TYPE } else { &BYTES_ITER_TYPE };
-    Ok(Value::from_ptr(mem::alloc(StrIter { base: ObjBase::new(ty), obj: v, pos: 0 })?))
+    let ty = if is_str(v) {
+        &STR_ITER_TYPE
+    } else {
+        &BYTES_ITER_TYPE
+    };
+    Ok(Value::from_ptr(mem::alloc(StrIter {
+        base: ObjBase::new(ty),
+        obj: v,
+        pos: 0,
+    })?))
 }
 
 fn str_iternext(it: Value) -> PyResult<Option<Value>> {
@@ -846,7 +915,11 @@ fn find_impl(args: &[Value], reverse: bool) -> PyResult<Option<isize>> {
         return Ok(None);
     };
     let hay = s.get(b0..b1).unwrap_or(&[]);
-    let pos = if reverse { rfind_sub(hay, needle) } else { find_sub(hay, needle) };
+    let pos = if reverse {
+        rfind_sub(hay, needle)
+    } else {
+        find_sub(hay, needle)
+    };
     Ok(pos.map(|p| to_unit(kind, s, b0 + p) as isize))
 }
 
@@ -898,7 +971,11 @@ pub fn join(sep_v: Value, iterable: Value) -> PyResult<Value> {
         Some(l) => Some(l.items()),
         None => tuple::items(iterable).map(|t| &*t),
     };
-    let it = if direct.is_some() { Value::NULL } else { runtime::get_iter(iterable)? };
+    let it = if direct.is_some() {
+        Value::NULL
+    } else {
+        runtime::get_iter(iterable)?
+    };
     let mut idx = 0;
     let mut next = || -> PyResult<Option<Value>> {
         match direct {
@@ -915,7 +992,9 @@ pub fn join(sep_v: Value, iterable: Value) -> PyResult<Value> {
         let ok = if kind.is_str() { is_str(x) } else { !is_str(x) };
         let part = if ok { buffer_bytes(x) } else { None };
         let Some(part) = part else {
-            return Err(raise::type_error("join expects a list of str/bytes objects consistent with self object"));
+            return Err(raise::type_error(
+                "join expects a list of str/bytes objects consistent with self object",
+            ));
         };
         if !first {
             out.push_bytes(sep)?;
@@ -1029,7 +1108,9 @@ struct VStrList {
 
 impl VStrList {
     fn new() -> PyResult<VStrList> {
-        Ok(VStrList { list: list::new(&[])? })
+        Ok(VStrList {
+            list: list::new(&[])?,
+        })
     }
     fn push(&mut self, v: Value) -> PyResult<()> {
         list::append(self.list, v)
@@ -1074,7 +1155,13 @@ fn starts_ends(args: &[Value], ends: bool) -> PyResult<Value> {
         return Ok(Value::FALSE);
     };
     let hay = s.get(b0..b1).unwrap_or(&[]);
-    let test = |p: &[u8]| if ends { hay.ends_with(p) } else { hay.starts_with(p) };
+    let test = |p: &[u8]| {
+        if ends {
+            hay.ends_with(p)
+        } else {
+            hay.starts_with(p)
+        }
+    };
     if let Some(items) = tuple::items(args[1]) {
         for x in items.iter() {
             if test(arg_of(kind, *x)?) {
@@ -1215,9 +1302,17 @@ fn partition_impl(this: Value, sep_v: Value, reverse: bool) -> PyResult<Value> {
         return Err(raise::value_error("empty separator"));
     }
     let empty = make(kind, &[])?;
-    let pos = if reverse { rfind_sub(s, sep) } else { find_sub(s, sep) };
+    let pos = if reverse {
+        rfind_sub(s, sep)
+    } else {
+        find_sub(s, sep)
+    };
     let items = match pos {
-        Some(p) => [make(kind, &s[..p])?, make(kind, sep)?, make(kind, s.get(p + sep.len()..).unwrap_or(&[]))?],
+        Some(p) => [
+            make(kind, &s[..p])?,
+            make(kind, sep)?,
+            make(kind, s.get(p + sep.len()..).unwrap_or(&[]))?,
+        ],
         None if reverse => [empty, make(kind, &[])?, make(kind, s)?],
         None => [make(kind, s)?, empty, make(kind, &[])?],
     };
@@ -1239,7 +1334,9 @@ pub fn str_center(args: &[Value]) -> PyResult<Value> {
         Some(f) => {
             let f = arg_of(kind, *f)?;
             if unit_len(kind, f) != 1 {
-                return Err(raise::type_error("The fill character must be exactly one character long"));
+                return Err(raise::type_error(
+                    "The fill character must be exactly one character long",
+                ));
             }
             f
         }
@@ -1285,7 +1382,11 @@ fn case_map(this: Value, upper: bool) -> PyResult<Value> {
         }
     } else {
         for &b in s {
-            out.push_byte(if upper { b.to_ascii_uppercase() } else { b.to_ascii_lowercase() })?;
+            out.push_byte(if upper {
+                b.to_ascii_uppercase()
+            } else {
+                b.to_ascii_lowercase()
+            })?;
         }
     }
     make_vstr(kind, &out)
@@ -1328,7 +1429,11 @@ pub fn str_isdigit(this: Value) -> PyResult<Value> {
 /// isupper/islower: at least one cased character and none of the other case.
 fn case_test(this: Value, upper: bool) -> PyResult<Value> {
     let (kind, s) = receiver(this)?;
-    let text = if kind.is_str() { core::str::from_utf8(s).unwrap_or("") } else { "" };
+    let text = if kind.is_str() {
+        core::str::from_utf8(s).unwrap_or("")
+    } else {
+        ""
+    };
     let mut cased = false;
     let mut check = |c: char| -> bool {
         let (is_u, is_l) = (c.is_uppercase(), c.is_lowercase());
@@ -1376,7 +1481,11 @@ pub fn bytes_decode(args: &[Value]) -> PyResult<Value> {
 pub fn bytes_hex(args: &[Value]) -> PyResult<Value> {
     let data = buffer_bytes_raise(args[0])?;
     let sep = match args.get(1) {
-        Some(v) => Some(as_bytes(*v).filter(|_| is_str(*v)).ok_or_else(|| bad_implicit_conversion(*v))?),
+        Some(v) => Some(
+            as_bytes(*v)
+                .filter(|_| is_str(*v))
+                .ok_or_else(|| bad_implicit_conversion(*v))?,
+        ),
         None => None,
     };
     const HEX: &[u8; 16] = b"0123456789abcdef";
@@ -1469,13 +1578,40 @@ pub static FROMHEX: crate::objs::fun::MethodWrapper = crate::objs::fun::MethodWr
 
 static STR_LOCALS: [(Qstr, Value); 27] = crate::str_methods_table!(crate::entry!(
     encode,
-    crate::fun!(encode, Var { min: 1, max: 3, f: str_encode })
+    crate::fun!(
+        encode,
+        Var {
+            min: 1,
+            max: 3,
+            f: str_encode
+        }
+    )
 ));
 
 static BYTES_LOCALS: [(Qstr, Value); 29] = crate::str_methods_table!(
-    crate::entry!(hex, crate::fun!(hex, Var { min: 1, max: 2, f: bytes_hex })),
+    crate::entry!(
+        hex,
+        crate::fun!(
+            hex,
+            Var {
+                min: 1,
+                max: 2,
+                f: bytes_hex
+            }
+        )
+    ),
     (Q::fromhex, Value::from_static(&FROMHEX)),
-    crate::entry!(decode, crate::fun!(decode, Var { min: 1, max: 3, f: bytes_decode })),
+    crate::entry!(
+        decode,
+        crate::fun!(
+            decode,
+            Var {
+                min: 1,
+                max: 3,
+                f: bytes_decode
+            }
+        )
+    ),
 );
 
 pub static TYPE: Type = Type {
@@ -1541,7 +1677,9 @@ pub(crate) mod tests {
         match res {
             Ok(v) => repr(v),
             Err(e) => {
-                let msg = runtime::str(e.0).map(|v| as_str(v).unwrap_or("").to_string()).unwrap_or_default();
+                let msg = runtime::str(e.0)
+                    .map(|v| as_str(v).unwrap_or("").to_string())
+                    .unwrap_or_default();
                 std::format!("{}: {}", e.0.type_of().name.as_str(), msg)
             }
         }
@@ -1558,14 +1696,23 @@ pub(crate) mod tests {
             assert_eq!(runtime::len(t).unwrap(), 5);
             assert_eq!(r(runtime::subscr(t, i(1))), "'é'");
             assert_eq!(r(runtime::subscr(t, i(-2))), "'😀'");
-            assert_eq!(r(runtime::subscr(t, i(5))), "IndexError: string index out of range");
-            assert_eq!(r(runtime::subscr(t, s("x"))), "TypeError: string indices must be integers, not str");
+            assert_eq!(
+                r(runtime::subscr(t, i(5))),
+                "IndexError: string index out of range"
+            );
+            assert_eq!(
+                r(runtime::subscr(t, s("x"))),
+                "TypeError: string indices must be integers, not str"
+            );
             let n = Value::NONE;
             assert_eq!(r(runtime::subscr(t, slice(i(1), i(3), n))), "'é€'");
             assert_eq!(r(runtime::subscr(t, slice(n, n, i(-1)))), "'z😀€éa'");
             assert_eq!(r(runtime::subscr(t, slice(n, n, i(2)))), "'a€z'");
             assert_eq!(r(runtime::subscr(s("hello"), slice(i(-3), n, n))), "'llo'");
-            assert_eq!(r(runtime::subscr(s("hello"), slice(i(4), i(1), i(-2)))), "'ol'");
+            assert_eq!(
+                r(runtime::subscr(s("hello"), slice(i(4), i(1), i(-2)))),
+                "'ol'"
+            );
             let mut out = String::new();
             let it = runtime::get_iter(t).unwrap();
             while let Some(c) = runtime::iter_next(it).unwrap() {
@@ -1580,21 +1727,45 @@ pub(crate) mod tests {
     fn operators() {
         with_vm(|| {
             assert_eq!(r(runtime::binary_op(op::ADD, s("ab"), s("cd"))), "'abcd'");
-            assert_eq!(r(runtime::binary_op(op::ADD, s("ab"), i(1))), "TypeError: unsupported types for __add__: 'str', 'int'");
-            assert_eq!(r(runtime::binary_op(op::IN, i(1), s("ab"))), "TypeError: can't convert 'int' object to str implicitly");
+            assert_eq!(
+                r(runtime::binary_op(op::ADD, s("ab"), i(1))),
+                "TypeError: unsupported types for __add__: 'str', 'int'"
+            );
+            assert_eq!(
+                r(runtime::binary_op(op::IN, i(1), s("ab"))),
+                "TypeError: can't convert 'int' object to str implicitly"
+            );
             assert_eq!(r(runtime::binary_op(op::IN, s("b"), s("abc"))), "True");
-            assert_eq!(r(runtime::binary_op(op::MULTIPLY, s("ab"), i(3))), "'ababab'");
+            assert_eq!(
+                r(runtime::binary_op(op::MULTIPLY, s("ab"), i(3))),
+                "'ababab'"
+            );
             assert_eq!(r(runtime::binary_op(op::MULTIPLY, s("ab"), i(-1))), "''");
             assert_eq!(r(runtime::binary_op(op::LESS, s("abc"), s("abd"))), "True");
-            assert_eq!(r(runtime::binary_op(op::MORE_EQUAL, s("b"), s("abc"))), "True");
-            assert_eq!(r(runtime::binary_op(op::EQUAL, s("abc"), b(b"abc"))), "False");
+            assert_eq!(
+                r(runtime::binary_op(op::MORE_EQUAL, s("b"), s("abc"))),
+                "True"
+            );
+            assert_eq!(
+                r(runtime::binary_op(op::EQUAL, s("abc"), b(b"abc"))),
+                "False"
+            );
             assert_eq!(r(runtime::binary_op(op::ADD, b(b"ab"), b(b"c"))), "b'abc'");
-            assert_eq!(r(runtime::binary_op(op::ADD, b(b"ab"), s("c"))), "TypeError: unsupported types for __add__: 'bytes', 'str'");
+            assert_eq!(
+                r(runtime::binary_op(op::ADD, b(b"ab"), s("c"))),
+                "TypeError: unsupported types for __add__: 'bytes', 'str'"
+            );
             assert_eq!(r(runtime::binary_op(op::EQUAL, b(b"ab"), b(b"ab"))), "True");
             assert_eq!(r(runtime::binary_op(op::IN, i(98), b(b"abc"))), "True");
             assert_eq!(r(runtime::subscr(b(b"abc"), i(1))), "98");
-            assert_eq!(r(runtime::subscr(b(b"abc"), i(3))), "IndexError: bytes index out of range");
-            assert_eq!(runtime::hash(s("abc")).unwrap(), runtime::hash(Value::qstr(Qstr::intern("abc").unwrap())).unwrap());
+            assert_eq!(
+                r(runtime::subscr(b(b"abc"), i(3))),
+                "IndexError: bytes index out of range"
+            );
+            assert_eq!(
+                runtime::hash(s("abc")).unwrap(),
+                runtime::hash(Value::qstr(Qstr::intern("abc").unwrap())).unwrap()
+            );
         });
     }
 
@@ -1605,14 +1776,43 @@ pub(crate) mod tests {
             let bt = BYTES_TYPE.as_value();
             assert_eq!(r(runtime::call(st, &[], &[])), "''");
             assert_eq!(r(runtime::call(st, &[i(12)], &[])), "'12'");
-            assert_eq!(r(runtime::call(st, &[b(b"ab\xc3\xa9"), s("utf-8")], &[])), "'abé'");
-            assert_eq!(r(runtime::call(st, &[b(b"\xff"), s("utf-8")], &[])), "UnicodeError: ");
-            assert_eq!(r(runtime::call(st, &[b(b"a\xffb"), s("utf-8"), s("replace")], &[])), "'a\u{fffd}b'");
-            assert_eq!(r(runtime::call(st, &[b(b"a\xffb"), s("utf-8"), s("ignore")], &[])), "'ab'");
-            assert_eq!(r(runtime::call(st, &[b(b"a"), s("latin-1")], &[])), "LookupError: unknown encoding: latin-1");
+            assert_eq!(
+                r(runtime::call(st, &[b(b"ab\xc3\xa9"), s("utf-8")], &[])),
+                "'abé'"
+            );
+            assert_eq!(
+                r(runtime::call(st, &[b(b"\xff"), s("utf-8")], &[])),
+                "UnicodeError: "
+            );
+            assert_eq!(
+                r(runtime::call(
+                    st,
+                    &[b(b"a\xffb"), s("utf-8"), s("replace")],
+                    &[]
+                )),
+                "'a\u{fffd}b'"
+            );
+            assert_eq!(
+                r(runtime::call(
+                    st,
+                    &[b(b"a\xffb"), s("utf-8"), s("ignore")],
+                    &[]
+                )),
+                "'ab'"
+            );
+            assert_eq!(
+                r(runtime::call(st, &[b(b"a"), s("latin-1")], &[])),
+                "LookupError: unknown encoding: latin-1"
+            );
             assert_eq!(r(runtime::call(bt, &[i(3)], &[])), "b'\\x00\\x00\\x00'");
-            assert_eq!(r(runtime::call(bt, &[s("hé"), s("utf8")], &[])), "b'h\\xc3\\xa9'");
-            assert_eq!(r(runtime::call(bt, &[s("hé")], &[])), "TypeError: string argument without an encoding");
+            assert_eq!(
+                r(runtime::call(bt, &[s("hé"), s("utf8")], &[])),
+                "b'h\\xc3\\xa9'"
+            );
+            assert_eq!(
+                r(runtime::call(bt, &[s("hé")], &[])),
+                "TypeError: string argument without an encoding"
+            );
             let it = runtime::get_iter(b(b"AB")).unwrap();
             assert_eq!(r(runtime::call(bt, &[it], &[])), "b'AB'");
             assert_eq!(r(runtime::call(bt, &[], &[])), "b''");
@@ -1630,13 +1830,22 @@ pub(crate) mod tests {
             assert_eq!(r(m(t, "find", &[s("o"), i(-3), i(-1)])), "-1");
             assert_eq!(r(m(t, "find", &[s(""), i(11)])), "11");
             assert_eq!(r(m(t, "find", &[s(""), i(12)])), "-1");
-            assert_eq!(r(m(t, "index", &[s("z")])), "ValueError: substring not found");
+            assert_eq!(
+                r(m(t, "index", &[s("z")])),
+                "ValueError: substring not found"
+            );
             assert_eq!(r(m(t, "rindex", &[s("l")])), "9");
-            assert_eq!(r(m(t, "find", &[b(b"l")])), "TypeError: can't convert 'bytes' object to str implicitly");
+            assert_eq!(
+                r(m(t, "find", &[b(b"l")])),
+                "TypeError: can't convert 'bytes' object to str implicitly"
+            );
             assert_eq!(r(m(s("aaaa"), "count", &[s("aa")])), "2");
             assert_eq!(r(m(s("abc"), "count", &[s("")])), "4");
             assert_eq!(r(m(b(b"abcabc"), "count", &[b(b"bc"), i(2)])), "1");
-            assert_eq!(r(m(b(b"abc"), "find", &[s("b")])), "TypeError: can't convert 'str' object to bytes implicitly");
+            assert_eq!(
+                r(m(b(b"abc"), "find", &[s("b")])),
+                "TypeError: can't convert 'str' object to bytes implicitly"
+            );
         });
     }
 
@@ -1644,15 +1853,33 @@ pub(crate) mod tests {
     fn split_join_strip() {
         with_vm(|| {
             assert_eq!(r(m(s("  a b\t c  "), "split", &[])), "['a', 'b', 'c']");
-            assert_eq!(r(m(s("  a b\t c  "), "split", &[Value::NONE, i(1)])), "['a', 'b\\t c  ']");
+            assert_eq!(
+                r(m(s("  a b\t c  "), "split", &[Value::NONE, i(1)])),
+                "['a', 'b\\t c  ']"
+            );
             assert_eq!(r(m(s("a,b,,c"), "split", &[s(",")])), "['a', 'b', '', 'c']");
-            assert_eq!(r(m(s("a,b,,c"), "split", &[s(","), i(2)])), "['a', 'b', ',c']");
-            assert_eq!(r(m(s("a,b"), "split", &[s("")])), "ValueError: empty separator");
+            assert_eq!(
+                r(m(s("a,b,,c"), "split", &[s(","), i(2)])),
+                "['a', 'b', ',c']"
+            );
+            assert_eq!(
+                r(m(s("a,b"), "split", &[s("")])),
+                "ValueError: empty separator"
+            );
             assert_eq!(r(m(s("a,b,c"), "rsplit", &[s(","), i(1)])), "['a,b', 'c']");
-            assert_eq!(r(m(s("  a b  c "), "rsplit", &[Value::NONE, i(1)])), "['  a b', 'c']");
+            assert_eq!(
+                r(m(s("  a b  c "), "rsplit", &[Value::NONE, i(1)])),
+                "['  a b', 'c']"
+            );
             assert_eq!(r(m(b(b"a b"), "split", &[])), "[b'a', b'b']");
-            assert_eq!(r(m(s("a\nb\r\nc\rd\n"), "splitlines", &[])), "['a', 'b', 'c', 'd']");
-            assert_eq!(r(m(s("a\nb\r\n"), "splitlines", &[Value::TRUE])), "['a\\n', 'b\\r\\n']");
+            assert_eq!(
+                r(m(s("a\nb\r\nc\rd\n"), "splitlines", &[])),
+                "['a', 'b', 'c', 'd']"
+            );
+            assert_eq!(
+                r(m(s("a\nb\r\n"), "splitlines", &[Value::TRUE])),
+                "['a\\n', 'b\\r\\n']"
+            );
             let l = list::new(&[s("x"), s("é"), s("z")]).unwrap();
             assert_eq!(r(m(s("--"), "join", &[l])), "'x--é--z'");
             let l = list::new(&[s("x"), i(1)]).unwrap();
@@ -1672,14 +1899,26 @@ pub(crate) mod tests {
     fn misc_methods() {
         with_vm(|| {
             assert_eq!(r(m(s("aXbXc"), "replace", &[s("X"), s("--")])), "'a--b--c'");
-            assert_eq!(r(m(s("aXbXc"), "replace", &[s("X"), s(""), i(1)])), "'abXc'");
+            assert_eq!(
+                r(m(s("aXbXc"), "replace", &[s("X"), s(""), i(1)])),
+                "'abXc'"
+            );
             assert_eq!(r(m(s("ab"), "replace", &[s(""), s("-")])), "'-a-b-'");
             assert_eq!(r(m(s("éb"), "replace", &[s(""), s("-"), i(2)])), "'-é-b'");
-            assert_eq!(r(m(s("a=b=c"), "partition", &[s("=")])), "('a', '=', 'b=c')");
-            assert_eq!(r(m(s("a=b=c"), "rpartition", &[s("=")])), "('a=b', '=', 'c')");
+            assert_eq!(
+                r(m(s("a=b=c"), "partition", &[s("=")])),
+                "('a', '=', 'b=c')"
+            );
+            assert_eq!(
+                r(m(s("a=b=c"), "rpartition", &[s("=")])),
+                "('a=b', '=', 'c')"
+            );
             assert_eq!(r(m(s("abc"), "partition", &[s("=")])), "('abc', '', '')");
             assert_eq!(r(m(s("abc"), "rpartition", &[s("=")])), "('', '', 'abc')");
-            assert_eq!(r(m(s("abc"), "partition", &[s("")])), "ValueError: empty separator");
+            assert_eq!(
+                r(m(s("abc"), "partition", &[s("")])),
+                "ValueError: empty separator"
+            );
             assert_eq!(r(m(s("ab"), "center", &[i(5)])), "'  ab '");
             assert_eq!(r(m(s("abc"), "center", &[i(6), s("*")])), "'*abc**'");
             assert_eq!(r(m(s("abc"), "center", &[i(2)])), "'abc'");
@@ -1701,8 +1940,14 @@ pub(crate) mod tests {
             assert_eq!(r(m(b(b"\xc3\xa9"), "decode", &[])), "'é'");
             assert_eq!(r(m(b(b"\x01\xab"), "hex", &[])), "'01ab'");
             assert_eq!(r(m(b(b"\x01\xab"), "hex", &[s(":")])), "'01:ab'");
-            assert_eq!(r(m(BYTES_TYPE.as_value(), "fromhex", &[s("01 ab")])), "b'\\x01\\xab'");
-            assert_eq!(r(m(BYTES_TYPE.as_value(), "fromhex", &[s("0g")])), "ValueError: non-hex digit");
+            assert_eq!(
+                r(m(BYTES_TYPE.as_value(), "fromhex", &[s("01 ab")])),
+                "b'\\x01\\xab'"
+            );
+            assert_eq!(
+                r(m(BYTES_TYPE.as_value(), "fromhex", &[s("0g")])),
+                "ValueError: non-hex digit"
+            );
         });
     }
 

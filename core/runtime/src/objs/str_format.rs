@@ -36,7 +36,10 @@ pub mod shim {
         match v.as_small_int() {
             Some(n) => Ok(n as f64),
             None if v.is_bool() => Ok((v == Value::TRUE) as u8 as f64),
-            None => Err(raise::type_error_fmt(format_args!("can't convert {} to float", v.type_of().name.as_str()))),
+            None => Err(raise::type_error_fmt(format_args!(
+                "can't convert {} to float",
+                v.type_of().name.as_str()
+            ))),
         }
     }
 
@@ -71,7 +74,11 @@ pub mod shim {
         let n = match v.as_small_int() {
             Some(n) => n,
             None if v.is_bool() => (v == Value::TRUE) as isize,
-            None => return Err(raise::overflow_error("big int formatting needs the numbers branch")),
+            None => {
+                return Err(raise::overflow_error(
+                    "big int formatting needs the numbers branch",
+                ))
+            }
         };
         if n < 0 {
             out.push_byte(b'-')?;
@@ -79,7 +86,11 @@ pub mod shim {
         let mut m = n.unsigned_abs() as u128;
         let mut buf = [0u8; 130];
         let mut i = buf.len();
-        let digits: &[u8; 16] = if upper { b"0123456789ABCDEF" } else { b"0123456789abcdef" };
+        let digits: &[u8; 16] = if upper {
+            b"0123456789ABCDEF"
+        } else {
+            b"0123456789abcdef"
+        };
         loop {
             i -= 1;
             buf[i] = digits[(m % base as u128) as usize];
@@ -91,7 +102,13 @@ pub mod shim {
         out.push_bytes(&buf[i..])
     }
 
-    pub fn format_float(_out: &mut VStr, _x: f64, _fmt: char, _precision: Option<usize>, _alt_form: bool) -> PyResult<()> {
+    pub fn format_float(
+        _out: &mut VStr,
+        _x: f64,
+        _fmt: char,
+        _precision: Option<usize>,
+        _alt_form: bool,
+    ) -> PyResult<()> {
         Err(raise::not_implemented_error("float formatting"))
     }
 }
@@ -165,7 +182,10 @@ pub fn parse_spec(s: &str) -> PyResult<Spec> {
     }
     if chars.get(i) == Some(&'.') {
         i += 1;
-        sp.precision = Some(parse_num(&chars, &mut i).ok_or_else(|| raise::value_error("invalid format specifier"))?);
+        sp.precision = Some(
+            parse_num(&chars, &mut i)
+                .ok_or_else(|| raise::value_error("invalid format specifier"))?,
+        );
     }
     if let Some(&c) = chars.get(i) {
         if "bcdeEfFgGnosxX%".contains(c) {
@@ -183,7 +203,14 @@ pub fn parse_spec(s: &str) -> PyResult<Spec> {
 
 /// Write `prefix` (sign and base prefix) and `body` padded to `width` characters.
 /// Alignment `=` puts the padding between prefix and body.
-fn pad(out: &mut VStr, prefix: &str, body: &[u8], fill: char, align: char, width: usize) -> PyResult<()> {
+fn pad(
+    out: &mut VStr,
+    prefix: &str,
+    body: &[u8],
+    fill: char,
+    align: char,
+    width: usize,
+) -> PyResult<()> {
     let n = prefix.chars().count() + pystr::char_count(body);
     let padn = width.saturating_sub(n);
     let mut fb = [0u8; 4];
@@ -215,7 +242,7 @@ fn pad(out: &mut VStr, prefix: &str, body: &[u8], fill: char, align: char, width
 fn group_digits(digits: &[u8], sep: u8, every: usize) -> PyResult<VStr> {
     let mut out = VStr::with_capacity(digits.len() + digits.len() / every.max(1))?;
     for (i, &d) in digits.iter().enumerate() {
-        if i > 0 && (digits.len() - i) % every == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(every) {
             out.push_byte(sep)?;
         }
         out.push_byte(d)?;
@@ -249,7 +276,14 @@ fn sign_str(neg: bool, sign: Option<char>) -> &'static str {
 
 /// Lay out a number: `digits` is the magnitude (may contain '.', 'e'), grouping applies to
 /// the leading integer digits only.
-fn emit_number(out: &mut VStr, neg: bool, prefix: &str, digits: &[u8], sp: &Spec, every: usize) -> PyResult<()> {
+fn emit_number(
+    out: &mut VStr,
+    neg: bool,
+    prefix: &str,
+    digits: &[u8],
+    sp: &Spec,
+    every: usize,
+) -> PyResult<()> {
     let mut head = VStr::new();
     head.push_bytes(sign_str(neg, sp.sign).as_bytes())?;
     head.push_bytes(prefix.as_bytes())?;
@@ -257,7 +291,10 @@ fn emit_number(out: &mut VStr, neg: bool, prefix: &str, digits: &[u8], sp: &Spec
     let (fill, align) = numeric_fill_align(sp);
     // Grouping applies to the leading integer digits (all of them for non-decimal ints).
     let int_len = if every == 3 {
-        digits.iter().position(|c| !c.is_ascii_digit()).unwrap_or(digits.len())
+        digits
+            .iter()
+            .position(|c| !c.is_ascii_digit())
+            .unwrap_or(digits.len())
     } else {
         digits.len()
     };
@@ -313,7 +350,14 @@ fn format_char(out: &mut VStr, v: Value, sp: &Spec) -> PyResult<()> {
         _ => (' ', '<'),
     };
     let align = if align == '=' { '>' } else { align };
-    pad(out, "", c.encode_utf8(&mut b).as_bytes(), fill, align, sp.width)
+    pad(
+        out,
+        "",
+        c.encode_utf8(&mut b).as_bytes(),
+        fill,
+        align,
+        sp.width,
+    )
 }
 
 fn format_int(out: &mut VStr, v: Value, sp: &Spec) -> PyResult<()> {
@@ -326,7 +370,9 @@ fn format_int(out: &mut VStr, v: Value, sp: &Spec) -> PyResult<()> {
         'X' => (16, true, "0X"),
         'c' => {
             if sp.sign.is_some() {
-                return Err(raise::value_error("sign not allowed with integer format specifier 'c'"));
+                return Err(raise::value_error(
+                    "sign not allowed with integer format specifier 'c'",
+                ));
             }
             return format_char(out, v, sp);
         }
@@ -360,10 +406,18 @@ fn format_float(out: &mut VStr, x: f64, sp: &Spec) -> PyResult<()> {
             }
         },
         Some('%') => {
-            shim::format_float(&mut body, a * 100.0, 'f', Some(sp.precision.unwrap_or(6)), sp.alt)?;
+            shim::format_float(
+                &mut body,
+                a * 100.0,
+                'f',
+                Some(sp.precision.unwrap_or(6)),
+                sp.alt,
+            )?;
             body.push_byte(b'%')?;
         }
-        Some('n') => shim::format_float(&mut body, a, 'g', Some(sp.precision.unwrap_or(6)), sp.alt)?,
+        Some('n') => {
+            shim::format_float(&mut body, a, 'g', Some(sp.precision.unwrap_or(6)), sp.alt)?
+        }
         Some(t) => shim::format_float(&mut body, a, t, Some(sp.precision.unwrap_or(6)), sp.alt)?,
     }
     emit_number(out, neg, "", body.as_bytes(), sp, 3)
@@ -376,10 +430,14 @@ fn format_text(out: &mut VStr, v: Value, s: &str, sp: &Spec) -> PyResult<()> {
         }
     }
     if sp.sign.is_some() {
-        return Err(raise::value_error("sign not allowed in string format specifier"));
+        return Err(raise::value_error(
+            "sign not allowed in string format specifier",
+        ));
     }
     if sp.align == Some('=') {
-        return Err(raise::value_error("'=' alignment not allowed in string format specifier"));
+        return Err(raise::value_error(
+            "'=' alignment not allowed in string format specifier",
+        ));
     }
     let s = match sp.precision {
         Some(p) => match s.char_indices().nth(p) {
@@ -389,14 +447,23 @@ fn format_text(out: &mut VStr, v: Value, s: &str, sp: &Spec) -> PyResult<()> {
         None => s,
     };
     let fill = sp.fill.unwrap_or(if sp.zero { '0' } else { ' ' });
-    pad(out, "", s.as_bytes(), fill, sp.align.unwrap_or('<'), sp.width)
+    pad(
+        out,
+        "",
+        s.as_bytes(),
+        fill,
+        sp.align.unwrap_or('<'),
+        sp.width,
+    )
 }
 
 /// Format `v` according to an already parsed spec.
 pub fn format_with_spec(out: &mut VStr, v: Value, sp: &Spec) -> PyResult<()> {
     if shim::is_int(v) {
         return match sp.ty {
-            Some('e' | 'E' | 'f' | 'F' | 'g' | 'G' | '%') => format_float(out, shim::get_f64(v)?, sp),
+            Some('e' | 'E' | 'f' | 'F' | 'g' | 'G' | '%') => {
+                format_float(out, shim::get_f64(v)?, sp)
+            }
             _ => format_int(out, v, sp),
         };
     }
@@ -447,7 +514,10 @@ impl FormatArgs<'_> {
     }
 
     fn positional(&self, i: usize) -> PyResult<Value> {
-        self.pos.get(i).copied().ok_or_else(|| raise::index_error("tuple index out of range"))
+        self.pos
+            .get(i)
+            .copied()
+            .ok_or_else(|| raise::index_error("tuple index out of range"))
     }
 }
 
@@ -471,7 +541,9 @@ fn resolve_field(name: &str, fa: &mut FormatArgs) -> PyResult<Value> {
             ));
         }
         fa.next = -1;
-        let i: usize = first.parse().map_err(|_| raise::value_error("bad format string"))?;
+        let i: usize = first
+            .parse()
+            .map_err(|_| raise::value_error("bad format string"))?;
         fa.positional(i)?
     } else {
         fa.keyword(first)?
@@ -487,16 +559,22 @@ fn resolve_field(name: &str, fa: &mut FormatArgs) -> PyResult<Value> {
             v = runtime::load_attr(v, q)?;
             rest = &r[e..];
         } else if let Some(r) = rest.strip_prefix('[') {
-            let e = r.find(']').ok_or_else(|| raise::value_error("Missing ']' in format string"))?;
+            let e = r
+                .find(']')
+                .ok_or_else(|| raise::value_error("Missing ']' in format string"))?;
             let key = &r[..e];
             let k = match key.parse::<isize>() {
-                Ok(n) if key.bytes().all(|b| b.is_ascii_digit()) && Value::fits_small_int(n) => Value::small_int(n),
+                Ok(n) if key.bytes().all(|b| b.is_ascii_digit()) && Value::fits_small_int(n) => {
+                    Value::small_int(n)
+                }
                 _ => pystr::new(key)?,
             };
             v = runtime::subscr(v, k)?;
             rest = &r[e + 1..];
         } else {
-            return Err(raise::value_error("Only '.' or '[' may follow ']' in format field specifier"));
+            return Err(raise::value_error(
+                "Only '.' or '[' may follow ']' in format field specifier",
+            ));
         }
     }
     Ok(v)
@@ -514,7 +592,9 @@ fn expand(out: &mut VStr, fmt: &str, fa: &mut FormatArgs, depth: usize) -> PyRes
                 i += 2;
                 continue;
             }
-            return Err(raise::value_error("single '}' encountered in format string"));
+            return Err(raise::value_error(
+                "single '}' encountered in format string",
+            ));
         }
         if c != b'{' {
             // Copy a run of literal text.
@@ -599,9 +679,17 @@ fn expand(out: &mut VStr, fmt: &str, fa: &mut FormatArgs, depth: usize) -> PyRes
             }
             _ => None,
         };
-        let conversion = if spec_text.is_none() && conversion.is_none() { Some(b's') } else { conversion };
+        let conversion = if spec_text.is_none() && conversion.is_none() {
+            Some(b's')
+        } else {
+            conversion
+        };
         if let Some(c) = conversion {
-            let kind = if c == b'r' { PrintKind::Repr } else { PrintKind::Str };
+            let kind = if c == b'r' {
+                PrintKind::Repr
+            } else {
+                PrintKind::Str
+            };
             let mut sv = VStr::new();
             runtime::print_value(&mut sv, arg, kind)?;
             if spec_text.is_none() {
@@ -610,7 +698,10 @@ fn expand(out: &mut VStr, fmt: &str, fa: &mut FormatArgs, depth: usize) -> PyRes
             }
             arg = sv.into_str()?;
         }
-        let spec_s = spec_text.as_ref().map(|s| core::str::from_utf8(s.as_bytes()).unwrap_or("")).unwrap_or("");
+        let spec_s = spec_text
+            .as_ref()
+            .map(|s| core::str::from_utf8(s.as_bytes()).unwrap_or(""))
+            .unwrap_or("");
         format_with_spec(out, arg, &parse_spec(spec_s)?)?;
     }
     Ok(())
@@ -637,7 +728,10 @@ fn int_for_percent(v: Value) -> PyResult<Value> {
     if let Some(x) = shim::float_value(v) {
         return shim::int_from_f64(x);
     }
-    Err(raise::type_error_fmt(format_args!("can't convert {} to int", v.type_of().name.as_str())))
+    Err(raise::type_error_fmt(format_args!(
+        "can't convert {} to int",
+        v.type_of().name.as_str()
+    )))
 }
 
 /// `pattern % rhs` for str and bytes patterns.
@@ -656,7 +750,10 @@ pub fn modulo(pattern: Value, rhs: Value) -> PyResult<Value> {
     let mut ai = 0usize;
     let mut i = 0usize;
     let next_arg = |ai: &mut usize| -> PyResult<Value> {
-        let v = args.get(*ai).copied().ok_or_else(|| raise::type_error("format string needs more arguments"))?;
+        let v = args
+            .get(*ai)
+            .copied()
+            .ok_or_else(|| raise::type_error("format string needs more arguments"))?;
         *ai += 1;
         Ok(v)
     };
@@ -702,7 +799,11 @@ pub fn modulo(pattern: Value, rhs: Value) -> PyResult<Value> {
             if j >= fmt.len() {
                 return Err(raise::value_error("incomplete format key"));
             }
-            let key = if is_bytes { pystr::new_bytes(&fmt[st..j])? } else { pystr::new(core::str::from_utf8(&fmt[st..j]).unwrap_or(""))? };
+            let key = if is_bytes {
+                pystr::new_bytes(&fmt[st..j])?
+            } else {
+                pystr::new(core::str::from_utf8(&fmt[st..j]).unwrap_or(""))?
+            };
             arg = Some(runtime::subscr(d, key)?);
             i = j + 1;
         }
@@ -729,7 +830,9 @@ pub fn modulo(pattern: Value, rhs: Value) -> PyResult<Value> {
             i += 1;
         } else {
             while i < fmt.len() && fmt[i].is_ascii_digit() {
-                width = width.saturating_mul(10).saturating_add((fmt[i] - b'0') as isize);
+                width = width
+                    .saturating_mul(10)
+                    .saturating_add((fmt[i] - b'0') as isize);
                 i += 1;
             }
         }
@@ -746,7 +849,9 @@ pub fn modulo(pattern: Value, rhs: Value) -> PyResult<Value> {
                 i += 1;
             } else {
                 while i < fmt.len() && fmt[i].is_ascii_digit() {
-                    p = p.saturating_mul(10).saturating_add((fmt[i] - b'0') as isize);
+                    p = p
+                        .saturating_mul(10)
+                        .saturating_add((fmt[i] - b'0') as isize);
                     i += 1;
                 }
             }
@@ -776,7 +881,9 @@ pub fn modulo(pattern: Value, rhs: Value) -> PyResult<Value> {
                     }
                     let a = if left { '<' } else { '>' };
                     pad(&mut out, "", s.as_bytes(), ' ', a, sp.width)?;
-                } else if let Some(b) = pystr::as_bytes(arg).filter(|_| is_bytes && pystr::is_bytes(arg)) {
+                } else if let Some(b) =
+                    pystr::as_bytes(arg).filter(|_| is_bytes && pystr::is_bytes(arg))
+                {
                     if b.len() != 1 {
                         return Err(raise::type_error("%c needs int or char"));
                     }
@@ -788,7 +895,8 @@ pub fn modulo(pattern: Value, rhs: Value) -> PyResult<Value> {
                     }
                     if is_bytes {
                         let n = pystr::get_int(arg)?;
-                        let b = u8::try_from(n).map_err(|_| raise::overflow_error("%c arg not in range(256)"))?;
+                        let b = u8::try_from(n)
+                            .map_err(|_| raise::overflow_error("%c arg not in range(256)"))?;
                         let a = if left { '<' } else { '>' };
                         pad(&mut out, "", &[b], ' ', a, sp.width)?;
                     } else {
@@ -803,7 +911,14 @@ pub fn modulo(pattern: Value, rhs: Value) -> PyResult<Value> {
                 percent_int(&mut out, v, 10, false, "", &sp)?;
             }
             b'o' => percent_int(&mut out, arg, 8, false, if sp.alt { "0o" } else { "" }, &sp)?,
-            b'x' => percent_int(&mut out, arg, 16, false, if sp.alt { "0x" } else { "" }, &sp)?,
+            b'x' => percent_int(
+                &mut out,
+                arg,
+                16,
+                false,
+                if sp.alt { "0x" } else { "" },
+                &sp,
+            )?,
             b'X' => percent_int(&mut out, arg, 16, true, if sp.alt { "0X" } else { "" }, &sp)?,
             b'e' | b'E' | b'f' | b'F' | b'g' | b'G' => {
                 let x = shim::get_f64(arg)?;
@@ -815,21 +930,43 @@ pub fn modulo(pattern: Value, rhs: Value) -> PyResult<Value> {
             }
             b'r' | b's' | b'a' => {
                 let mut sv = VStr::new();
-                if conv == b's' && is_bytes && pystr::buffer_bytes(arg).is_some() && !pystr::is_str(arg) {
+                if conv == b's'
+                    && is_bytes
+                    && pystr::buffer_bytes(arg).is_some()
+                    && !pystr::is_str(arg)
+                {
                     sv.push_bytes(pystr::buffer_bytes(arg).unwrap_or(&[]))?;
                 } else {
-                    let kind = if conv == b's' { PrintKind::Str } else { PrintKind::Repr };
+                    let kind = if conv == b's' {
+                        PrintKind::Str
+                    } else {
+                        PrintKind::Repr
+                    };
                     runtime::print_value(&mut sv, arg, kind)?;
                 }
                 let mut body = sv.as_bytes();
                 if let Some(p) = sp.precision {
-                    let cut = if is_bytes { p.min(body.len()) } else { char_boundary(body, p) };
+                    let cut = if is_bytes {
+                        p.min(body.len())
+                    } else {
+                        char_boundary(body, p)
+                    };
                     body = &body[..cut];
                 }
-                pad(&mut out, "", body, ' ', if left { '<' } else { '>' }, sp.width)?;
+                pad(
+                    &mut out,
+                    "",
+                    body,
+                    ' ',
+                    if left { '<' } else { '>' },
+                    sp.width,
+                )?;
             }
             c => {
-                let ch = core::str::from_utf8(&fmt[conv_index..]).ok().and_then(|s| s.chars().next()).unwrap_or(c as char);
+                let ch = core::str::from_utf8(&fmt[conv_index..])
+                    .ok()
+                    .and_then(|s| s.chars().next())
+                    .unwrap_or(c as char);
                 return Err(raise::value_error_fmt(format_args!(
                     "unsupported format character '{}' (0x{:x}) at index {}",
                     ch, ch as u32, conv_index
@@ -838,7 +975,9 @@ pub fn modulo(pattern: Value, rhs: Value) -> PyResult<Value> {
         }
     }
     if dict_arg.is_none() && ai != args.len() {
-        return Err(raise::type_error("format string didn't convert all arguments"));
+        return Err(raise::type_error(
+            "format string didn't convert all arguments",
+        ));
     }
     if is_bytes {
         out.into_bytes()
@@ -862,9 +1001,19 @@ fn char_boundary(s: &[u8], n: usize) -> usize {
 }
 
 /// `%d`/`%o`/`%x` of an int: precision is a minimum digit count.
-fn percent_int(out: &mut VStr, v: Value, base: u32, upper: bool, prefix: &str, sp: &Spec) -> PyResult<()> {
+fn percent_int(
+    out: &mut VStr,
+    v: Value,
+    base: u32,
+    upper: bool,
+    prefix: &str,
+    sp: &Spec,
+) -> PyResult<()> {
     if !shim::is_int(v) {
-        return Err(raise::type_error_fmt(format_args!("can't convert {} to int", v.type_of().name.as_str())));
+        return Err(raise::type_error_fmt(format_args!(
+            "can't convert {} to int",
+            v.type_of().name.as_str()
+        )));
     }
     let mut digits = VStr::new();
     shim::write_radix(&mut digits, v, base, upper)?;
@@ -915,20 +1064,35 @@ mod tests {
             assert_eq!(pct("%05.3d", i(5)), "'00005'");
             assert_eq!(pct("%-05d|", i(5)), "'5    |'");
             assert_eq!(pct("%+.3d", i(5)), "'+005'");
-            assert_eq!(pct("%#o %#x %X", t(&[i(8), i(255), i(255)])), "'0o10 0xff FF'");
+            assert_eq!(
+                pct("%#o %#x %X", t(&[i(8), i(255), i(255)])),
+                "'0o10 0xff FF'"
+            );
             assert_eq!(pct("%x", i(-255)), "'-ff'");
             assert_eq!(pct("%5s|%-5s|", t(&[s("a"), s("b")])), "'    a|b    |'");
             assert_eq!(pct("%.2s", s("abc")), "'ab'");
             assert_eq!(pct("%c%c", t(&[i(65), s("b")])), "'Ab'");
-            assert_eq!(pct("%*d|%-*d|", t(&[i(4), i(1), i(3), i(2)])), "'   1|2  |'");
+            assert_eq!(
+                pct("%*d|%-*d|", t(&[i(4), i(1), i(3), i(2)])),
+                "'   1|2  |'"
+            );
             assert_eq!(pct("%05s", s("ab")), "'   ab'");
             assert_eq!(pct("%r", s("a")), "\"'a'\"");
             assert_eq!(pct("%%%d", i(1)), "'%1'");
-            assert_eq!(pct("%d %d", i(1)), "TypeError: format string needs more arguments");
-            assert_eq!(pct("%d", t(&[i(1), i(2)])), "TypeError: format string didn't convert all arguments");
+            assert_eq!(
+                pct("%d %d", i(1)),
+                "TypeError: format string needs more arguments"
+            );
+            assert_eq!(
+                pct("%d", t(&[i(1), i(2)])),
+                "TypeError: format string didn't convert all arguments"
+            );
             assert_eq!(pct("%d", s("x")), "TypeError: can't convert str to int");
             assert_eq!(pct("abc%", i(1)), "ValueError: incomplete format");
-            assert_eq!(pct("%y", i(1)), "ValueError: unsupported format character 'y' (0x79) at index 1");
+            assert_eq!(
+                pct("%y", i(1)),
+                "ValueError: unsupported format character 'y' (0x79) at index 1"
+            );
             assert_eq!(pct("%(a)s", i(1)), "TypeError: format needs a dict");
             let d = dict::new().unwrap();
             dict::map_of(d).unwrap().insert(s("a"), i(1)).unwrap();
@@ -945,15 +1109,36 @@ mod tests {
     fn format_method_fields() {
         with_vm(|| {
             let f = |fmt: &str, args: &[Value]| r(m(s(fmt), "format", args));
-            assert_eq!(f("{:<5}|{:>5}|{:^5}|{:*^6}", &[i(1), i(2), s("a"), s("b")]), "'1    |    2|  a  |**b***'");
             assert_eq!(
-                f("{:+d} {: d} {:x} {:#X} {:#b} {:o} {:#o}", &[i(5), i(5), i(255), i(255), i(5), i(8), i(8)]),
+                f("{:<5}|{:>5}|{:^5}|{:*^6}", &[i(1), i(2), s("a"), s("b")]),
+                "'1    |    2|  a  |**b***'"
+            );
+            assert_eq!(
+                f(
+                    "{:+d} {: d} {:x} {:#X} {:#b} {:o} {:#o}",
+                    &[i(5), i(5), i(255), i(255), i(5), i(8), i(8)]
+                ),
                 "'+5  5 ff 0XFF 0b101 10 0o10'"
             );
-            assert_eq!(f("{:08,}|{:,}|{:_x}", &[i(1234567), i(-1234567), i(0xabcdef)]), "'1,234,567|-1,234,567|ab_cdef'");
-            assert_eq!(f("{:010_b}|{:=+8}|{:08}", &[i(5), i(-12), i(-12)]), "'0_0000_0101|-     12|-0000012'");
-            assert_eq!(f("{:05,}|{:06,}|{:#010x}|{:#010_x}", &[i(1234), i(1234), i(255), i(255)]), "'1,234|01,234|0x000000ff|0x000_00ff'");
-            assert_eq!(f("{:c}{!r:>6}{:.2}", &[i(0x41), s("a"), s("abc")]), "\"A   'a'ab\"");
+            assert_eq!(
+                f("{:08,}|{:,}|{:_x}", &[i(1234567), i(-1234567), i(0xabcdef)]),
+                "'1,234,567|-1,234,567|ab_cdef'"
+            );
+            assert_eq!(
+                f("{:010_b}|{:=+8}|{:08}", &[i(5), i(-12), i(-12)]),
+                "'0_0000_0101|-     12|-0000012'"
+            );
+            assert_eq!(
+                f(
+                    "{:05,}|{:06,}|{:#010x}|{:#010_x}",
+                    &[i(1234), i(1234), i(255), i(255)]
+                ),
+                "'1,234|01,234|0x000000ff|0x000_00ff'"
+            );
+            assert_eq!(
+                f("{:c}{!r:>6}{:.2}", &[i(0x41), s("a"), s("abc")]),
+                "\"A   'a'ab\""
+            );
             assert_eq!(f("{0}{1}{0}", &[s("a"), s("b")]), "'aba'");
             assert_eq!(f("{{}}{}", &[i(1)]), "'{}1'");
             assert_eq!(f("{:{}}|", &[s("a"), i(3)]), "'a  |'");
@@ -965,13 +1150,31 @@ mod tests {
             assert_eq!(f("{0}{}", &[i(1), i(2)]), "ValueError: can't switch from manual field specification to automatic field numbering");
             assert_eq!(f("{}{0}", &[i(1), i(2)]), "ValueError: can't switch from automatic field numbering to manual field specification");
             assert_eq!(f("{", &[]), "ValueError: unmatched '{' in format");
-            assert_eq!(f("}", &[]), "ValueError: single '}' encountered in format string");
+            assert_eq!(
+                f("}", &[]),
+                "ValueError: single '}' encountered in format string"
+            );
             assert_eq!(f("{!x}", &[i(1)]), "ValueError: bad conversion specifier");
-            assert_eq!(f("{:s}", &[i(1)]), "ValueError: unknown format code 's' for object of type 'int'");
-            assert_eq!(f("{:d}", &[s("a")]), "ValueError: unknown format code 'd' for object of type 'str'");
-            assert_eq!(f("{:+}", &[s("a")]), "ValueError: sign not allowed in string format specifier");
-            assert_eq!(f("{:=5}", &[s("a")]), "ValueError: '=' alignment not allowed in string format specifier");
-            assert_eq!(f("{:+c}", &[i(65)]), "ValueError: sign not allowed with integer format specifier 'c'");
+            assert_eq!(
+                f("{:s}", &[i(1)]),
+                "ValueError: unknown format code 's' for object of type 'int'"
+            );
+            assert_eq!(
+                f("{:d}", &[s("a")]),
+                "ValueError: unknown format code 'd' for object of type 'str'"
+            );
+            assert_eq!(
+                f("{:+}", &[s("a")]),
+                "ValueError: sign not allowed in string format specifier"
+            );
+            assert_eq!(
+                f("{:=5}", &[s("a")]),
+                "ValueError: '=' alignment not allowed in string format specifier"
+            );
+            assert_eq!(
+                f("{:+c}", &[i(65)]),
+                "ValueError: sign not allowed with integer format specifier 'c'"
+            );
             assert_eq!(f("{:5q}", &[i(1)]), "ValueError: invalid format specifier");
         });
     }
@@ -980,7 +1183,7 @@ mod tests {
     fn format_keywords_and_value() {
         with_vm(|| {
             let kw = [s("name"), s("x"), s("n"), i(3)];
-            let v = format_method(&[s("{name}{n:>3}"), ], &kw).unwrap();
+            let v = format_method(&[s("{name}{n:>3}")], &kw).unwrap();
             assert_eq!(crate::objs::str::as_str(v), Some("x  3"));
             assert_eq!(r(format_method(&[s("{nope}")], &kw)), "KeyError: nope");
             let mut out = VStr::new();
