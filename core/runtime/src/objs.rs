@@ -4,6 +4,7 @@
 
 pub mod attrtuple;
 pub mod bool;
+pub mod bytearray;
 pub mod complex;
 pub mod dict;
 pub mod exception;
@@ -14,6 +15,7 @@ pub mod generator;
 pub mod int;
 pub mod iter;
 pub mod list;
+pub mod memoryview;
 pub mod module;
 pub mod none;
 pub mod object;
@@ -22,6 +24,7 @@ pub mod set;
 pub mod singletons;
 pub mod slice;
 pub mod str;
+pub mod str_format;
 pub mod superobj;
 pub mod tuple;
 pub mod r#type;
