@@ -4,16 +4,23 @@
 
 pub mod bool;
 pub mod dict;
+pub mod enumerate;
 pub mod exception;
+pub mod filter;
 pub mod fun;
 pub mod int;
 pub mod iter;
 pub mod list;
+pub mod map_iter;
 pub mod none;
 pub mod object;
 pub mod property;
+pub mod range;
+pub mod reversed;
+pub mod set;
 pub mod singletons;
 pub mod slice;
 pub mod str;
 pub mod tuple;
 pub mod r#type;
+pub mod zip;
