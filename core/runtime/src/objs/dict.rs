@@ -525,46 +525,17 @@ static FROMKEYS: MethodWrapper = MethodWrapper {
     ),
 };
 
+#[rustfmt::skip]
 static LOCALS: [(crate::qstr::Qstr, Value); 14] = [
     crate::entry!(clear, crate::fun!(clear, F1(clear))),
     crate::entry!(copy, crate::fun!(copy, F1(copy))),
     crate::entry!(fromkeys, Value::from_static(&FROMKEYS)),
-    crate::entry!(
-        get,
-        crate::fun!(
-            get,
-            Var {
-                min: 2,
-                max: 3,
-                f: get
-            }
-        )
-    ),
+    crate::entry!(get, crate::fun!(get, Var { min: 2, max: 3, f: get })),
     crate::entry!(items, crate::fun!(items, F1(items))),
     crate::entry!(keys, crate::fun!(keys, F1(keys))),
-    crate::entry!(
-        pop,
-        crate::fun!(
-            pop,
-            Var {
-                min: 2,
-                max: 3,
-                f: pop
-            }
-        )
-    ),
+    crate::entry!(pop, crate::fun!(pop, Var { min: 2, max: 3, f: pop })),
     crate::entry!(popitem, crate::fun!(popitem, F1(popitem))),
-    crate::entry!(
-        setdefault,
-        crate::fun!(
-            setdefault,
-            Var {
-                min: 2,
-                max: 3,
-                f: setdefault
-            }
-        )
-    ),
+    crate::entry!(setdefault, crate::fun!(setdefault, Var { min: 2, max: 3, f: setdefault })),
     crate::entry!(update, crate::fun!(update, Kw { min: 1, f: update })),
     crate::entry!(values, crate::fun!(values, F1(values))),
     crate::entry!(__getitem__, crate::fun!(__getitem__, F2(getitem))),

@@ -868,35 +868,16 @@ pub fn sorted(args: &[Value], kw: &[Value]) -> PyResult<Value> {
     Ok(l)
 }
 
+#[rustfmt::skip]
 static LOCALS: [(crate::qstr::Qstr, Value); 11] = [
     crate::entry!(append, crate::fun!(append, F2(list_append))),
     crate::entry!(clear, crate::fun!(clear, F1(clear))),
     crate::entry!(copy, crate::fun!(copy, F1(copy))),
     crate::entry!(count, crate::fun!(count, F2(count))),
     crate::entry!(extend, crate::fun!(extend, F2(extend))),
-    crate::entry!(
-        index,
-        crate::fun!(
-            index,
-            Var {
-                min: 2,
-                max: 4,
-                f: index
-            }
-        )
-    ),
+    crate::entry!(index, crate::fun!(index, Var { min: 2, max: 4, f: index })),
     crate::entry!(insert, crate::fun!(insert, F3(insert))),
-    crate::entry!(
-        pop,
-        crate::fun!(
-            pop,
-            Var {
-                min: 1,
-                max: 2,
-                f: pop
-            }
-        )
-    ),
+    crate::entry!(pop, crate::fun!(pop, Var { min: 1, max: 2, f: pop })),
     crate::entry!(remove, crate::fun!(remove, F2(remove))),
     crate::entry!(reverse, crate::fun!(reverse, F1(reverse))),
     crate::entry!(sort, crate::fun!(sort, Kw { min: 1, f: sort })),

@@ -21,6 +21,7 @@ use crate::qstr::Q;
 use crate::raise;
 use crate::runtime;
 use crate::value::Value;
+use crate::{entry, fun};
 use upy_compiler::bc::{binary as op, unary as uop};
 
 const MIN_SIZE: usize = 8;
@@ -834,7 +835,7 @@ fn intersection_m(args: &[Value]) -> PyResult<Value> {
     Ok(r)
 }
 
-fn intersection_update(args: &[Value]) -> PyResult<Value> {
+fn inter_upd(args: &[Value]) -> PyResult<Value> {
     let s = args[0];
     mutable(s)?;
     for o in &args[1..] {
@@ -856,7 +857,7 @@ fn difference_m(args: &[Value]) -> PyResult<Value> {
     Ok(r)
 }
 
-fn difference_update_m(args: &[Value]) -> PyResult<Value> {
+fn diff_upd(args: &[Value]) -> PyResult<Value> {
     let s = args[0];
     mutable(s)?;
     for o in &args[1..] {
@@ -865,12 +866,12 @@ fn difference_update_m(args: &[Value]) -> PyResult<Value> {
     Ok(Value::NONE)
 }
 
-fn symmetric_difference_m(s: Value, o: Value) -> PyResult<Value> {
+fn sym_diff(s: Value, o: Value) -> PyResult<Value> {
     this(s)?;
     symmetric_difference(s, o)
 }
 
-fn symmetric_difference_update_m(s: Value, o: Value) -> PyResult<Value> {
+fn sym_diff_upd(s: Value, o: Value) -> PyResult<Value> {
     mutable(s)?;
     symmetric_difference_update(s, o)?;
     Ok(Value::NONE)
@@ -901,146 +902,49 @@ fn contains_m(s: Value, x: Value) -> PyResult<Value> {
     Ok(Value::from_bool(this(s)?.contains(x)?))
 }
 
+/// No upper bound on the number of other iterables.
+const N: u16 = u16::MAX;
+
+#[rustfmt::skip]
 static LOCALS: [(crate::qstr::Qstr, Value); 19] = [
-    crate::entry!(add, crate::fun!(add, F2(set_add))),
-    crate::entry!(clear, crate::fun!(clear, F1(clear))),
-    crate::entry!(copy, crate::fun!(copy, F1(copy))),
-    crate::entry!(discard, crate::fun!(discard, F2(discard))),
-    crate::entry!(
-        difference,
-        crate::fun!(
-            difference,
-            Var {
-                min: 1,
-                max: u16::MAX,
-                f: difference_m
-            }
-        )
-    ),
-    crate::entry!(
-        difference_update,
-        crate::fun!(
-            difference_update,
-            Var {
-                min: 1,
-                max: u16::MAX,
-                f: difference_update_m
-            }
-        )
-    ),
-    crate::entry!(
-        intersection,
-        crate::fun!(
-            intersection,
-            Var {
-                min: 1,
-                max: u16::MAX,
-                f: intersection_m
-            }
-        )
-    ),
-    crate::entry!(
-        intersection_update,
-        crate::fun!(
-            intersection_update,
-            Var {
-                min: 1,
-                max: u16::MAX,
-                f: intersection_update
-            }
-        )
-    ),
-    crate::entry!(isdisjoint, crate::fun!(isdisjoint, F2(isdisjoint))),
-    crate::entry!(issubset, crate::fun!(issubset, F2(issubset))),
-    crate::entry!(issuperset, crate::fun!(issuperset, F2(issuperset))),
-    crate::entry!(pop, crate::fun!(pop, F1(pop))),
-    crate::entry!(remove, crate::fun!(remove, F2(remove))),
-    crate::entry!(
-        symmetric_difference,
-        crate::fun!(symmetric_difference, F2(symmetric_difference_m))
-    ),
-    crate::entry!(
-        symmetric_difference_update,
-        crate::fun!(
-            symmetric_difference_update,
-            F2(symmetric_difference_update_m)
-        )
-    ),
-    crate::entry!(
-        union,
-        crate::fun!(
-            union,
-            Var {
-                min: 1,
-                max: u16::MAX,
-                f: union
-            }
-        )
-    ),
-    crate::entry!(
-        update,
-        crate::fun!(
-            update,
-            Var {
-                min: 1,
-                max: u16::MAX,
-                f: update
-            }
-        )
-    ),
-    crate::entry!(__contains__, crate::fun!(__contains__, F2(contains_m))),
-    crate::entry!(__len__, crate::fun!(__len__, F1(len_m))),
+    entry!(add, fun!(add, F2(set_add))),
+    entry!(clear, fun!(clear, F1(clear))),
+    entry!(copy, fun!(copy, F1(copy))),
+    entry!(discard, fun!(discard, F2(discard))),
+    entry!(difference, fun!(difference, Var { min: 1, max: N, f: difference_m })),
+    entry!(difference_update, fun!(difference_update, Var { min: 1, max: N, f: diff_upd })),
+    entry!(intersection, fun!(intersection, Var { min: 1, max: N, f: intersection_m })),
+    entry!(intersection_update, fun!(intersection_update, Var { min: 1, max: N, f: inter_upd })),
+    entry!(isdisjoint, fun!(isdisjoint, F2(isdisjoint))),
+    entry!(issubset, fun!(issubset, F2(issubset))),
+    entry!(issuperset, fun!(issuperset, F2(issuperset))),
+    entry!(pop, fun!(pop, F1(pop))),
+    entry!(remove, fun!(remove, F2(remove))),
+    entry!(symmetric_difference, fun!(symmetric_difference, F2(sym_diff))),
+    entry!(symmetric_difference_update, fun!(symmetric_difference_update, F2(sym_diff_upd))),
+    entry!(union, fun!(union, Var { min: 1, max: N, f: union })),
+    entry!(update, fun!(update, Var { min: 1, max: N, f: update })),
+    entry!(__contains__, fun!(__contains__, F2(contains_m))),
+    entry!(__len__, fun!(__len__, F1(len_m))),
 ];
 
 fn len_m(s: Value) -> PyResult<Value> {
     Ok(Value::small_int(this(s)?.len() as isize))
 }
 
+#[rustfmt::skip]
 static FROZEN_LOCALS: [(crate::qstr::Qstr, Value); 11] = [
-    crate::entry!(copy, crate::fun!(copy, F1(copy))),
-    crate::entry!(
-        difference,
-        crate::fun!(
-            difference,
-            Var {
-                min: 1,
-                max: u16::MAX,
-                f: difference_m
-            }
-        )
-    ),
-    crate::entry!(
-        intersection,
-        crate::fun!(
-            intersection,
-            Var {
-                min: 1,
-                max: u16::MAX,
-                f: intersection_m
-            }
-        )
-    ),
-    crate::entry!(isdisjoint, crate::fun!(isdisjoint, F2(isdisjoint))),
-    crate::entry!(issubset, crate::fun!(issubset, F2(issubset))),
-    crate::entry!(issuperset, crate::fun!(issuperset, F2(issuperset))),
-    crate::entry!(
-        symmetric_difference,
-        crate::fun!(symmetric_difference, F2(symmetric_difference_m))
-    ),
-    crate::entry!(
-        union,
-        crate::fun!(
-            union,
-            Var {
-                min: 1,
-                max: u16::MAX,
-                f: union
-            }
-        )
-    ),
-    crate::entry!(__contains__, crate::fun!(__contains__, F2(contains_m))),
-    crate::entry!(__len__, crate::fun!(__len__, F1(len_m))),
-    crate::entry!(__hash__, crate::fun!(__hash__, F1(hash_m))),
+    entry!(copy, fun!(copy, F1(copy))),
+    entry!(difference, fun!(difference, Var { min: 1, max: N, f: difference_m })),
+    entry!(intersection, fun!(intersection, Var { min: 1, max: N, f: intersection_m })),
+    entry!(isdisjoint, fun!(isdisjoint, F2(isdisjoint))),
+    entry!(issubset, fun!(issubset, F2(issubset))),
+    entry!(issuperset, fun!(issuperset, F2(issuperset))),
+    entry!(symmetric_difference, fun!(symmetric_difference, F2(sym_diff))),
+    entry!(union, fun!(union, Var { min: 1, max: N, f: union })),
+    entry!(__contains__, fun!(__contains__, F2(contains_m))),
+    entry!(__len__, fun!(__len__, F1(len_m))),
+    entry!(__hash__, fun!(__hash__, F1(hash_m))),
 ];
 
 fn hash_m(s: Value) -> PyResult<Value> {

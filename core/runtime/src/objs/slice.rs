@@ -140,10 +140,10 @@ fn attr(v: Value, name: Qstr, aop: AttrOp) -> PyResult<Option<Value>> {
     })
 }
 
-static LOCALS: [(Qstr, Value); 1] = [crate::entry!(
-    indices,
-    crate::fun!(indices, F2(slice_indices))
-)];
+#[rustfmt::skip]
+static LOCALS: [(Qstr, Value); 1] = [
+    crate::entry!(indices, crate::fun!(indices, F2(slice_indices))),
+];
 
 pub static TYPE: Type = Type {
     name: Q::slice,

@@ -282,19 +282,10 @@ fn index(args: &[Value]) -> PyResult<Value> {
     list::index_method(&TYPE, t, s.len(), tuple_at, args)
 }
 
+#[rustfmt::skip]
 static LOCALS: [(crate::qstr::Qstr, Value); 2] = [
     crate::entry!(count, crate::fun!(count, F2(count))),
-    crate::entry!(
-        index,
-        crate::fun!(
-            index,
-            Var {
-                min: 2,
-                max: 4,
-                f: index
-            }
-        )
-    ),
+    crate::entry!(index, crate::fun!(index, Var { min: 2, max: 4, f: index })),
 ];
 
 pub static TYPE: Type = Type {
