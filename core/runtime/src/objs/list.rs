@@ -895,3 +895,247 @@ pub static TYPE: Type = Type {
     locals: &LOCALS,
     ..Type::EMPTY
 };
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use super::*;
+    use crate::state::testing::with_vm;
+    use std::string::{String, ToString};
+
+    fn repr(v: Value) -> String {
+        let s = runtime::repr(v).expect("repr");
+        crate::objs::str::as_str(s).unwrap_or("?").to_string()
+    }
+
+    fn ints(ns: &[isize]) -> Value {
+        let l = new(&[]).unwrap();
+        for n in ns {
+            append(l, Value::small_int(*n)).unwrap();
+        }
+        l
+    }
+
+    fn int(n: isize) -> Value {
+        Value::small_int(n)
+    }
+
+    fn exc_text(e: PyErr) -> String {
+        let mut s = crate::vstr::VStr::new();
+        s.write_str(e.0.type_of().name.as_str()).unwrap();
+        s.write_str(": ").unwrap();
+        runtime::print_value(&mut s, e.0, PrintKind::Str).unwrap();
+        String::from_utf8_lossy(s.as_bytes()).into_owned()
+    }
+
+    fn slice(a: Value, b: Value, c: Value) -> Value {
+        crate::objs::slice::new(a, b, c).unwrap()
+    }
+
+    #[test]
+    fn construct_print_and_index() {
+        with_vm(|| {
+            let l = ints(&[1, 2, 3]);
+            assert_eq!(repr(l), "[1, 2, 3]");
+            assert_eq!(runtime::subscr(l, int(-1)).unwrap(), int(3));
+            let e = runtime::subscr(l, int(3)).unwrap_err();
+            assert_eq!(exc_text(e), "IndexError: list index out of range");
+            let e = runtime::subscr(l, Value::NONE).unwrap_err();
+            assert_eq!(exc_text(e), "TypeError: list indices must be integers, not NoneType");
+            let t = crate::objs::tuple::new(&[int(4), int(5)]).unwrap();
+            let l2 = make_new(&TYPE, &[t], &[]).unwrap();
+            assert_eq!(repr(l2), "[4, 5]");
+            assert_eq!(repr(make_new(&TYPE, &[], &[]).unwrap()), "[]");
+            // Nested and self-containing prints.
+            append(l2, l).unwrap();
+            assert_eq!(repr(l2), "[4, 5, [1, 2, 3]]");
+            let e = runtime::hash(l).unwrap_err();
+            assert_eq!(exc_text(e), "TypeError: unsupported type for __hash__: 'list'");
+        });
+    }
+
+    #[test]
+    fn slices_load_store_delete() {
+        with_vm(|| {
+            let n = Value::NONE;
+            let l = ints(&[0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+            assert_eq!(repr(runtime::subscr(l, slice(int(2), int(5), n)).unwrap()), "[2, 3, 4]");
+            assert_eq!(repr(runtime::subscr(l, slice(n, n, int(-3))).unwrap()), "[9, 6, 3, 0]");
+            assert_eq!(repr(runtime::subscr(l, slice(int(8), int(2), int(-2))).unwrap()), "[8, 6, 4]");
+            assert_eq!(repr(runtime::subscr(l, slice(int(5), int(2), n)).unwrap()), "[]");
+            let e = runtime::subscr(l, slice(n, n, int(0))).unwrap_err();
+            assert_eq!(exc_text(e), "ValueError: slice step can't be zero");
+            // Grow, shrink, insert at a point.
+            runtime::store_subscr(l, slice(int(1), int(3), n), ints(&[10, 11, 12, 13])).unwrap();
+            assert_eq!(repr(l), "[0, 10, 11, 12, 13, 3, 4, 5, 6, 7, 8, 9]");
+            runtime::store_subscr(l, slice(int(1), int(5), n), ints(&[1])).unwrap();
+            assert_eq!(repr(l), "[0, 1, 3, 4, 5, 6, 7, 8, 9]");
+            runtime::store_subscr(l, slice(int(2), int(2), n), ints(&[2])).unwrap();
+            assert_eq!(repr(l), "[0, 1, 2, 3, 4, 5, 6, 7, 8, 9]");
+            // Extended store must match in size.
+            runtime::store_subscr(l, slice(n, n, int(2)), ints(&[-1, -2, -3, -4, -5])).unwrap();
+            assert_eq!(repr(l), "[-1, 1, -2, 3, -3, 5, -4, 7, -5, 9]");
+            let e = runtime::store_subscr(l, slice(n, n, int(2)), ints(&[1])).unwrap_err();
+            assert_eq!(
+                exc_text(e),
+                "ValueError: attempt to assign sequence of size 1 to extended slice of size 5"
+            );
+            runtime::delete_subscr(l, slice(n, n, int(2))).unwrap();
+            assert_eq!(repr(l), "[1, 3, 5, 7, 9]");
+            runtime::delete_subscr(l, slice(n, n, int(-2))).unwrap();
+            assert_eq!(repr(l), "[3, 7]");
+            runtime::delete_subscr(l, slice(int(0), int(1), n)).unwrap();
+            assert_eq!(repr(l), "[7]");
+            runtime::delete_subscr(l, int(0)).unwrap();
+            assert_eq!(repr(l), "[]");
+            // Self-assignment copies first.
+            let l = ints(&[1, 2]);
+            runtime::store_subscr(l, slice(int(1), int(1), n), l).unwrap();
+            assert_eq!(repr(l), "[1, 1, 2, 2]");
+        });
+    }
+
+    #[test]
+    fn operators() {
+        with_vm(|| {
+            let a = ints(&[1, 2]);
+            let b = ints(&[1, 3]);
+            assert_eq!(repr(runtime::binary_op(op::ADD, a, b).unwrap()), "[1, 2, 1, 3]");
+            assert_eq!(repr(runtime::binary_op(op::MULTIPLY, a, int(3)).unwrap()), "[1, 2, 1, 2, 1, 2]");
+            assert_eq!(repr(runtime::binary_op(op::MULTIPLY, int(2), a).unwrap()), "[1, 2, 1, 2]");
+            assert_eq!(repr(runtime::binary_op(op::MULTIPLY, a, int(-1)).unwrap()), "[]");
+            assert!(runtime::compare(op::LESS, a, b).unwrap());
+            assert!(!runtime::compare(op::MORE, a, b).unwrap());
+            assert!(runtime::compare(op::LESS, ints(&[1]), a).unwrap());
+            assert!(runtime::compare(op::LESS_EQUAL, a, ints(&[1, 2])).unwrap());
+            assert!(!runtime::compare(op::LESS, a, ints(&[1, 2])).unwrap());
+            assert!(runtime::equal(a, ints(&[1, 2])).unwrap());
+            assert!(!runtime::equal(a, Value::NONE).unwrap());
+            assert!(runtime::contains(a, int(2)).unwrap());
+            assert!(!runtime::contains(a, int(5)).unwrap());
+            let r = runtime::binary_op(op::INPLACE_ADD, a, crate::objs::tuple::new(&[int(9)]).unwrap()).unwrap();
+            assert_eq!(r, a);
+            assert_eq!(repr(a), "[1, 2, 9]");
+            let r = runtime::binary_op(op::INPLACE_MULTIPLY, a, int(2)).unwrap();
+            assert_eq!(r, a);
+            assert_eq!(repr(a), "[1, 2, 9, 1, 2, 9]");
+            assert!(runtime::binary_op(op::ADD, a, int(1)).is_err());
+            assert!(runtime::compare(op::LESS, a, int(1)).is_err());
+        });
+    }
+
+    #[test]
+    fn methods() {
+        with_vm(|| {
+            let l = ints(&[3, 1, 2]);
+            insert(l, int(-1), int(7)).unwrap();
+            insert(l, int(100), int(8)).unwrap();
+            insert(l, int(-100), int(9)).unwrap();
+            assert_eq!(repr(l), "[9, 3, 1, 7, 2, 8]");
+            assert_eq!(pop(&[l]).unwrap(), int(8));
+            assert_eq!(pop(&[l, int(0)]).unwrap(), int(9));
+            assert_eq!(exc_text(pop(&[l, int(10)]).unwrap_err()), "IndexError: list index out of range");
+            remove(l, int(7)).unwrap();
+            assert_eq!(exc_text(remove(l, int(7)).unwrap_err()), "ValueError: object not in sequence");
+            assert_eq!(index(&[l, int(2)]).unwrap(), int(2));
+            assert!(index(&[l, int(3), int(1)]).is_err());
+            assert_eq!(count(ints(&[1, 2, 1, 1]), int(1)).unwrap(), int(3));
+            reverse(l).unwrap();
+            assert_eq!(repr(l), "[2, 1, 3]");
+            let c = copy(l).unwrap();
+            clear(l).unwrap();
+            assert_eq!(repr(l), "[]");
+            assert_eq!(repr(c), "[2, 1, 3]");
+            assert_eq!(exc_text(pop(&[l]).unwrap_err()), "IndexError: pop from empty list");
+            extend(l, c).unwrap();
+            extend(l, l).unwrap();
+            assert_eq!(repr(l), "[2, 1, 3, 2, 1, 3]");
+        });
+    }
+
+    #[test]
+    fn sort_is_stable_and_reverse_stable() {
+        with_vm(|| {
+            // Pairs (key, tag): sort by key only through a tuple's first item is not
+            // available without a key function, so sort tuples whose second item records
+            // the original position and check equal keys keep that order.
+            let l = new(&[]).unwrap();
+            let keys = [5, 3, 5, 1, 3, 5, 0, 1];
+            for (i, k) in keys.iter().enumerate() {
+                append(l, crate::objs::tuple::new(&[int(*k), int(i as isize)]).unwrap()).unwrap();
+            }
+            sort_list(l, Value::NONE, false).unwrap();
+            assert_eq!(repr(l), "[(0, 6), (1, 3), (1, 7), (3, 1), (3, 4), (5, 0), (5, 2), (5, 5)]");
+            let big: std::vec::Vec<isize> = (0..300).map(|i| (i * 7919) % 301).collect();
+            let l = ints(&big);
+            sort_list(l, Value::NONE, true).unwrap();
+            let items = get(l).unwrap().items();
+            assert_eq!(items.len(), 300);
+            for w in items.windows(2) {
+                assert!(w[0].as_small_int() >= w[1].as_small_int());
+            }
+            // sorted() with reverse keyword.
+            let kw = [Value::qstr(Q::reverse), Value::TRUE];
+            let r = sorted(&[ints(&[2, 3, 1])], &kw).unwrap();
+            assert_eq!(repr(r), "[3, 2, 1]");
+            assert!(sorted(&[ints(&[1]), Value::NONE], &[]).is_err());
+            // Incomparable items raise and do not panic.
+            let l = new(&[int(1), Value::NONE, int(0)]).unwrap();
+            assert!(sort_list(l, Value::NONE, false).is_err());
+            assert_eq!(repr(l), "[1, None, 0]");
+        });
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        with_vm(|| {
+            let mut l = new(&[]).unwrap();
+            for _ in 0..5000 {
+                l = new(&[l]).unwrap();
+            }
+            let e = runtime::repr(l).unwrap_err();
+            assert_eq!(exc_text(e), "RuntimeError: maximum recursion depth exceeded");
+            let m = new(&[l]).unwrap();
+            assert!(runtime::equal(l, m).is_err() || !runtime::equal(l, m).unwrap());
+            // The guard unwinds: shallow prints still work.
+            assert_eq!(repr(ints(&[1])), "[1]");
+        });
+    }
+
+    #[test]
+    fn gc_stress_nested_lists_and_dicts() {
+        with_vm(|| {
+            let outer = new(&[]).unwrap();
+            for i in 0..200isize {
+                let inner = new(&[]).unwrap();
+                let d = crate::objs::dict::new().unwrap();
+                for j in 0..20isize {
+                    append(inner, int(i * 100 + j)).unwrap();
+                    let key = crate::objs::tuple::new(&[int(i), int(j)]).unwrap();
+                    crate::objs::dict::store(d, key, ints(&[j; 3])).unwrap();
+                }
+                append(outer, crate::objs::tuple::new(&[inner, d]).unwrap()).unwrap();
+                if i % 10 == 0 {
+                    crate::state::get().heap.collect();
+                }
+                // Garbage to give the collector something to free and reuse.
+                for _ in 0..20 {
+                    let _ = ints(&[1, 2, 3, 4, 5, 6, 7, 8]);
+                }
+            }
+            crate::state::get().heap.collect();
+            for i in 0..200isize {
+                let pair = runtime::subscr(outer, int(i)).unwrap();
+                let inner = runtime::subscr(pair, int(0)).unwrap();
+                let d = runtime::subscr(pair, int(1)).unwrap();
+                assert_eq!(runtime::len(inner).unwrap(), 20);
+                for j in 0..20isize {
+                    assert_eq!(runtime::subscr(inner, int(j)).unwrap(), int(i * 100 + j));
+                    let key = crate::objs::tuple::new(&[int(i), int(j)]).unwrap();
+                    let v = runtime::subscr(d, key).unwrap();
+                    assert_eq!(repr(v), std::format!("[{j}, {j}, {j}]"));
+                }
+            }
+        });
+    }
+}
