@@ -400,6 +400,38 @@ pub fn new_from(ty: &'static Type, iterable: Value) -> PyResult<Value> {
     Ok(s)
 }
 
+/// Whether `v` could be a compile-time constant in CPython (number, str, bytes, None,
+/// bool, or a tuple of those).
+fn is_constant_like(v: Value) -> bool {
+    if !v.is_obj() {
+        return true;
+    }
+    if let Some(items) = crate::objs::tuple::items(v) {
+        return items.iter().all(|x| is_constant_like(*x));
+    }
+    let ty = v.type_of();
+    ty.has_flag(flags::EQ_CHECKS_OTHER_TYPE) || crate::objs::str::as_bytes(v).is_some()
+}
+
+/// `{a, b, c}` for the VM's BUILD_SET. CPython compiles a display of three or more
+/// constants into an update from a frozenset constant, which lays the table out differently
+/// from adding one by one; this mirrors that so printed sets match.
+pub fn build(items: &[Value]) -> PyResult<Value> {
+    let s = new_set()?;
+    if items.len() > 2 && items.iter().all(|x| is_constant_like(*x)) {
+        let tmp = new_set()?;
+        for x in items {
+            add_value(tmp, *x)?;
+        }
+        merge(s, tmp)?;
+        return Ok(s);
+    }
+    for x in items {
+        add_value(s, *x)?;
+    }
+    Ok(s)
+}
+
 /// `s.add(item)` for the VM (BUILD_SET, set comprehensions).
 pub fn add(set: Value, item: Value) -> PyResult<()> {
     add_value(set, item)
@@ -974,3 +1006,147 @@ pub static FROZENSET_TYPE: Type = Type {
     locals: &FROZEN_LOCALS,
     ..Type::EMPTY
 };
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use super::*;
+    use crate::state::testing::with_vm;
+    use std::string::{String, ToString};
+
+    fn repr(v: Value) -> String {
+        let s = runtime::repr(v).expect("repr");
+        crate::objs::str::as_str(s).unwrap_or("?").to_string()
+    }
+
+    fn int(n: isize) -> Value {
+        Value::small_int(n)
+    }
+
+    fn set_of(ns: &[isize]) -> Value {
+        let s = new_set().unwrap();
+        for n in ns {
+            add(s, int(*n)).unwrap();
+        }
+        s
+    }
+
+    #[test]
+    fn order_matches_cpython_slots() {
+        with_vm(|| {
+            assert_eq!(repr(set_of(&[3, 1, 2])), "{1, 2, 3}");
+            assert_eq!(repr(new_set().unwrap()), "set()");
+            // Collisions probe linearly: 9 lands after 1 in an 8-slot table.
+            assert_eq!(repr(set_of(&[9, 1])), "{9, 1}");
+            assert_eq!(repr(set_of(&[1, 9])), "{1, 9}");
+            // Growth at 5 items re-inserts into 32 slots.
+            assert_eq!(repr(set_of(&[40, 30, 20, 10, 0])), "{0, 40, 10, 20, 30}");
+            // A display of constants goes through a frozenset, as CPython compiles it.
+            let items = [int(40), int(30), int(20), int(10), int(0)];
+            assert_eq!(repr(build(&items).unwrap()), "{0, 20, 40, 10, 30}");
+            let copy = new_from(&TYPE, set_of(&[40, 30, 20, 10, 0])).unwrap();
+            assert_eq!(repr(copy), "{0, 20, 40, 10, 30}");
+            // -1 hashes as -2 (as CPython), True as 1.
+            assert_eq!(repr(set_of(&[-1, 7])), "{-1, 7}");
+            let s = set_of(&[1]);
+            add(s, Value::TRUE).unwrap();
+            assert_eq!(repr(s), "{1}");
+            let big: std::vec::Vec<isize> = (0..100).rev().collect();
+            let s = set_of(&big);
+            assert_eq!(this(s).unwrap().len(), 100);
+            let it = runtime::get_iter(s).unwrap();
+            let mut prev = -1;
+            while let Some(x) = runtime::iter_next(it).unwrap() {
+                let x = x.as_small_int().unwrap();
+                assert!(x > prev);
+                prev = x;
+            }
+        });
+    }
+
+    #[test]
+    fn algebra() {
+        with_vm(|| {
+            let a = set_of(&[1, 2, 3, 4]);
+            let b = set_of(&[3, 4, 5]);
+            assert_eq!(
+                repr(runtime::binary_op(op::OR, a, b).unwrap()),
+                "{1, 2, 3, 4, 5}"
+            );
+            assert_eq!(repr(runtime::binary_op(op::AND, a, b).unwrap()), "{3, 4}");
+            assert_eq!(
+                repr(runtime::binary_op(op::SUBTRACT, a, b).unwrap()),
+                "{1, 2}"
+            );
+            assert_eq!(
+                repr(runtime::binary_op(op::XOR, a, b).unwrap()),
+                "{1, 2, 5}"
+            );
+            assert!(runtime::compare(op::LESS, set_of(&[3]), b).unwrap());
+            assert!(!runtime::compare(op::LESS, b, b).unwrap());
+            assert!(runtime::compare(op::LESS_EQUAL, b, b).unwrap());
+            assert!(runtime::compare(op::MORE, a, set_of(&[1])).unwrap());
+            assert!(runtime::equal(set_of(&[1, 2]), set_of(&[2, 1])).unwrap());
+            assert!(!runtime::equal(set_of(&[1, 2]), set_of(&[2])).unwrap());
+            assert!(runtime::binary_op(op::OR, a, int(1)).is_err());
+            let r = runtime::binary_op(op::INPLACE_OR, a, b).unwrap();
+            assert_eq!(r, a);
+            assert_eq!(repr(a), "{1, 2, 3, 4, 5}");
+            runtime::binary_op(op::INPLACE_AND, a, set_of(&[2, 3, 9])).unwrap();
+            assert_eq!(repr(a), "{2, 3}");
+            runtime::binary_op(op::INPLACE_SUBTRACT, a, set_of(&[2])).unwrap();
+            assert_eq!(repr(a), "{3}");
+            runtime::binary_op(op::INPLACE_XOR, a, set_of(&[3, 4])).unwrap();
+            assert_eq!(repr(a), "{4}");
+            // Methods accept any iterable.
+            let l = crate::objs::list::new(&[int(4), int(6)]).unwrap();
+            assert_eq!(repr(union(&[a, l]).unwrap()), "{4, 6}");
+            assert_eq!(issubset(a, l).unwrap(), Value::TRUE);
+            assert_eq!(issuperset(a, l).unwrap(), Value::FALSE);
+            assert_eq!(isdisjoint(a, l).unwrap(), Value::FALSE);
+            assert_eq!(
+                repr(difference_m(&[set_of(&[1, 2, 3]), l, set_of(&[1])]).unwrap()),
+                "{2, 3}"
+            );
+        });
+    }
+
+    #[test]
+    fn remove_pop_and_errors() {
+        with_vm(|| {
+            let s = set_of(&[1, 2]);
+            remove(s, int(1)).unwrap();
+            let e = remove(s, int(1)).unwrap_err();
+            assert!(runtime::is_instance(
+                e.0,
+                &crate::objs::exception::KEY_ERROR
+            ));
+            discard(s, int(1)).unwrap();
+            assert_eq!(pop(s).unwrap(), int(2));
+            assert!(pop(s).is_err());
+            // Removed slots are reused and lookups probe past them.
+            let s = set_of(&[1, 9, 17]);
+            remove(s, int(9)).unwrap();
+            assert!(contains(s, int(17)).unwrap());
+            add(s, int(25)).unwrap();
+            assert_eq!(repr(s), "{1, 25, 17}");
+            // Sets are unhashable; frozensets hash by content.
+            assert!(add(s, set_of(&[1])).is_err());
+            let f1 = new_from(&FROZENSET_TYPE, set_of(&[1, 2])).unwrap();
+            let f2 = new_from(&FROZENSET_TYPE, set_of(&[2, 1])).unwrap();
+            assert_eq!(runtime::hash(f1).unwrap(), runtime::hash(f2).unwrap());
+            assert_eq!(repr(f1), "frozenset({1, 2})");
+            let outer = new_set().unwrap();
+            add(outer, f1).unwrap();
+            add(outer, f2).unwrap();
+            assert_eq!(this(outer).unwrap().len(), 1);
+            // A set finds the equal frozenset.
+            assert!(contains(outer, set_of(&[1, 2])).unwrap());
+            let e = runtime::hash(s).unwrap_err();
+            assert!(runtime::is_instance(
+                e.0,
+                &crate::objs::exception::TYPE_ERROR
+            ));
+        });
+    }
+}
