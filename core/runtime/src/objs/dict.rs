@@ -555,3 +555,122 @@ pub static TYPE: Type = Type {
     locals: &LOCALS,
     ..Type::EMPTY
 };
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use super::*;
+    use crate::state::testing::with_vm;
+    use std::string::{String, ToString};
+
+    fn repr(v: Value) -> String {
+        let s = runtime::repr(v).expect("repr");
+        crate::objs::str::as_str(s).unwrap_or("?").to_string()
+    }
+
+    fn int(n: isize) -> Value {
+        Value::small_int(n)
+    }
+
+    fn arg0(e: Value) -> String {
+        let a = crate::objs::exception::args(e);
+        repr(a.first().copied().unwrap_or(Value::NONE))
+    }
+
+    fn dict_of(pairs: &[(isize, isize)]) -> Value {
+        let d = new().unwrap();
+        for (k, v) in pairs {
+            store(d, int(*k), int(*v)).unwrap();
+        }
+        d
+    }
+
+    #[test]
+    fn order_views_and_methods() {
+        with_vm(|| {
+            let d = dict_of(&[(3, 30), (1, 10), (2, 20)]);
+            assert_eq!(repr(d), "{3: 30, 1: 10, 2: 20}");
+            assert_eq!(repr(keys(d).unwrap()), "dict_keys([3, 1, 2])");
+            assert_eq!(repr(values(d).unwrap()), "dict_values([30, 10, 20])");
+            assert_eq!(repr(items(d).unwrap()), "dict_items([(3, 30), (1, 10), (2, 20)])");
+            assert_eq!(runtime::len(keys(d).unwrap()).unwrap(), 3);
+            assert!(runtime::contains(keys(d).unwrap(), int(1)).unwrap());
+            assert!(runtime::contains(values(d).unwrap(), int(20)).unwrap());
+            let pair = crate::objs::tuple::new(&[int(1), int(10)]).unwrap();
+            assert!(runtime::contains(items(d).unwrap(), pair).unwrap());
+            assert!(runtime::hash(keys(d).unwrap()).is_err());
+            assert!(runtime::hash(values(d).unwrap()).is_ok());
+            assert_eq!(get(&[d, int(5)]).unwrap(), Value::NONE);
+            assert_eq!(get(&[d, int(5), int(7)]).unwrap(), int(7));
+            assert_eq!(setdefault(&[d, int(4), int(40)]).unwrap(), int(40));
+            assert_eq!(setdefault(&[d, int(4), int(41)]).unwrap(), int(40));
+            assert_eq!(pop(&[d, int(3)]).unwrap(), int(30));
+            assert!(pop(&[d, int(3)]).is_err());
+            assert_eq!(pop(&[d, int(3), int(0)]).unwrap(), int(0));
+            assert_eq!(repr(popitem(d).unwrap()), "(4, 40)");
+            assert_eq!(repr(d), "{1: 10, 2: 20}");
+            let c = copy(d).unwrap();
+            clear(d).unwrap();
+            assert_eq!(repr(d), "{}");
+            let e = popitem(d).unwrap_err();
+            assert_eq!(arg0(e.0), "'popitem(): dictionary is empty'");
+            assert!(runtime::equal(c, dict_of(&[(2, 20), (1, 10)])).unwrap());
+            assert!(!runtime::equal(c, dict_of(&[(2, 20), (1, 11)])).unwrap());
+            // Deleting during growth keeps order; iteration skips deleted slots.
+            let d = new().unwrap();
+            for i in 0..50 {
+                store(d, int(i), int(i)).unwrap();
+            }
+            for i in (0..50).step_by(2) {
+                runtime::delete_subscr(d, int(i)).unwrap();
+            }
+            let it = runtime::get_iter(d).unwrap();
+            let mut expect = 1;
+            while let Some(k) = runtime::iter_next(it).unwrap() {
+                assert_eq!(k, int(expect));
+                expect += 2;
+            }
+            assert_eq!(expect, 51);
+        });
+    }
+
+    #[test]
+    fn constructor_update_union_and_keys() {
+        with_vm(|| {
+            let pairs = crate::objs::list::new(&[
+                crate::objs::tuple::new(&[int(1), int(2)]).unwrap(),
+                crate::objs::list::new(&[int(3), int(4)]).unwrap(),
+            ])
+            .unwrap();
+            let kw = [Value::qstr(Q::key), int(9)];
+            let d = make_new(&TYPE, &[pairs], &kw).unwrap();
+            assert_eq!(repr(d), "{1: 2, 3: 4, 'key': 9}");
+            let bad = crate::objs::list::new(&[crate::objs::tuple::new(&[int(1)]).unwrap()]).unwrap();
+            let e = make_new(&TYPE, &[bad], &[]).unwrap_err();
+            assert_eq!(arg0(e.0), "'dict update sequence has wrong length'");
+            let a = dict_of(&[(1, 1), (2, 2)]);
+            let b = dict_of(&[(2, 3), (4, 4)]);
+            assert_eq!(repr(runtime::binary_op(op::OR, a, b).unwrap()), "{1: 1, 2: 3, 4: 4}");
+            assert_eq!(repr(a), "{1: 1, 2: 2}");
+            runtime::binary_op(op::INPLACE_OR, a, b).unwrap();
+            assert_eq!(repr(a), "{1: 1, 2: 3, 4: 4}");
+            // Unhashable keys are rejected even in small maps; True is the key 1.
+            let l = crate::objs::list::new(&[]).unwrap();
+            assert!(store(a, l, int(0)).is_err());
+            assert!(runtime::subscr(a, l).is_err());
+            store(a, Value::TRUE, int(5)).unwrap();
+            assert_eq!(runtime::subscr(a, int(1)).unwrap(), int(5));
+            let big = new().unwrap();
+            for i in 0..40 {
+                store(big, int(i), int(i)).unwrap();
+            }
+            store(big, Value::TRUE, int(-1)).unwrap();
+            assert_eq!(runtime::subscr(big, int(1)).unwrap(), int(-1));
+            assert_eq!(runtime::len(big).unwrap(), 40);
+            let e = runtime::subscr(big, int(99)).unwrap_err();
+            assert_eq!(arg0(e.0), "99");
+            let fk = fromkeys(&[TYPE.as_value(), crate::objs::range::new(0, 3, 1).unwrap()]).unwrap();
+            assert_eq!(repr(fk), "{0: None, 1: None, 2: None}");
+        });
+    }
+}
