@@ -2,3 +2,4 @@
 //! the bytecode VM and the built-in modules. `no_std` + `alloc`; ports supply a [`hal`].
 #![no_std]
 extern crate alloc;
+pub mod readline;
