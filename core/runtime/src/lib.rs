@@ -3,3 +3,4 @@
 #![no_std]
 extern crate alloc;
 pub mod readline;
+pub mod repl;
