@@ -563,10 +563,8 @@ pub fn continue_with_input(input: &[u8]) -> bool {
                     quote = if quote == one { Quote::None } else { one };
                 }
             }
-            b'\\' if matches!(next(1), Some(b'\'' | b'"' | b'\\')) => {
-                if quote != Quote::None {
-                    i += 1;
-                }
+            b'\\' if quote != Quote::None && matches!(next(1), Some(b'\'' | b'"' | b'\\')) => {
+                i += 1;
             }
             _ if quote == Quote::None => match c {
                 b'(' => depth[0] += 1,
@@ -588,8 +586,6 @@ pub fn continue_with_input(input: &[u8]) -> bool {
     if depth.iter().any(|&d| d > 0) && quote == Quote::None {
         return true;
     }
-    // Upstream looks at the byte where its scan stopped, which a skipped escape can put
-    // one past the end (on the terminating NUL); the last byte is what it means.
     if last == b'\\' {
         return true;
     }
