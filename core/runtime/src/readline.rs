@@ -289,6 +289,25 @@ impl LineEditor {
         self.cursor - self.line_start
     }
 
+    /// Edit one line from scratch, pulling bytes from `next` until the line ends: what
+    /// `input()` needs (upstream calls it with an empty prompt after printing its own).
+    /// Returns `None` if `next` runs dry first; the text is in [`LineEditor::buffer`].
+    pub fn read_line<T: Terminal + ?Sized>(
+        &mut self,
+        prompt: &str,
+        history: &mut History,
+        term: &mut T,
+        mut next: impl FnMut(&mut T) -> Option<u8>,
+    ) -> Option<LineEnd> {
+        self.start(prompt, term);
+        loop {
+            let c = next(term)?;
+            if let Some(end) = self.process_byte(c, history, term) {
+                return Some(end);
+            }
+        }
+    }
+
     // Upstream's readline_init: a line always starts at the end of the buffer.
     fn begin_line<T: Terminal + ?Sized>(&mut self, prompt: &str, term: &mut T) {
         self.line_start = self.line.len();
@@ -1445,6 +1464,28 @@ mod tests {
         let mut s = Session::unix();
         s.feed(b" x\x01\t");
         assert_eq!(s.line(), b" x");
+    }
+
+    #[test]
+    fn read_line_for_input() {
+        let mut ed = LineEditor::new(EditorConfig::UNIX);
+        let mut hist = History::new(8);
+        let mut term = FakeTerm::new();
+        let mut keys = b"ab\x7fc\rrest".iter().copied();
+        let end = ed.read_line("", &mut hist, &mut term, |_| keys.next());
+        assert_eq!(end, Some(LineEnd::Enter));
+        assert_eq!(ed.buffer(), b"ac");
+        assert_eq!(term.take(), b"ab\x08\x1b[Kc\r\n");
+        assert_eq!(hist.get(0), Some(&b"ac"[..]));
+        let mut keys = b"\x04".iter().copied();
+        let end = ed.read_line("", &mut hist, &mut term, |_| keys.next());
+        assert_eq!(end, Some(LineEnd::CtrlD));
+        assert_eq!(ed.buffer(), b"");
+        let mut keys = b"xy".iter().copied();
+        assert_eq!(
+            ed.read_line("", &mut hist, &mut term, |_| keys.next()),
+            None
+        );
     }
 
     #[test]
