@@ -231,7 +231,8 @@ pub struct LineEditor {
     history_pos: Option<usize>,
     auto_indent_enabled: bool,
     // Set only while the indent inserted at the start of this line is untouched, so a
-    // following space or Tab can take it back.
+    // following space or Tab can take it back. Upstream leaves it set from the previous
+    // line when this one gets no indent, and a space then cuts into that line; not here.
     indent_just_added: bool,
     prompt: String,
 }

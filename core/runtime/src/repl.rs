@@ -623,6 +623,9 @@ mod tests {
         ps2: String,
         statements: usize,
         globals: Vec<&'static str>,
+        attrs: Vec<(&'static str, &'static [&'static str])>,
+        modules: Vec<&'static str>,
+        banner: &'static str,
     }
 
     impl FakeHost {
@@ -638,6 +641,9 @@ mod tests {
                 ps2: "... ".to_string(),
                 statements: 0,
                 globals: Vec::new(),
+                attrs: Vec::new(),
+                modules: Vec::new(),
+                banner: BANNER,
             }
         }
         /// When `source` runs, print `stdout` and end with `outcome`; `report` is the
@@ -667,10 +673,21 @@ mod tests {
             q: &crate::readline::CompletionQuery<'_>,
             out: &mut Vec<String>,
         ) -> bool {
-            if !q.path.is_empty() {
-                return false;
-            }
-            out.extend(self.globals.iter().map(|s| s.to_string()));
+            let names: Vec<&str> = if q.path.is_empty() {
+                self.globals.clone()
+            } else {
+                let path = q.path.join(".");
+                match self.attrs.iter().find(|a| a.0 == path) {
+                    Some(a) => a.1.to_vec(),
+                    None => return false,
+                }
+            };
+            let names = if q.import {
+                self.modules.clone()
+            } else {
+                names
+            };
+            out.extend(names.iter().map(|s| s.to_string()));
             true
         }
     }
@@ -705,7 +722,7 @@ mod tests {
             self.pending = Some("KeyboardInterrupt: \n");
         }
         fn banner(&mut self) -> String {
-            BANNER.to_string()
+            self.banner.to_string()
         }
         fn prompt(&mut self, kind: PromptKind) -> String {
             match kind {
@@ -1168,6 +1185,167 @@ mod tests {
         assert_eq!(h.get(2), Some(&b"if 1:"[..]));
         assert_eq!(h.get(3), Some(&b"a = 1"[..]));
         assert_eq!(h.len(), 4);
+    }
+
+    type Canned = &'static [(&'static [u8], &'static [u8], u8)];
+
+    /// Sessions captured from upstream's unix build under a pty with output processing
+    /// off: keys sent, what its code printed (0 = output, 1 = exception report), and every
+    /// byte it sent after the banner.
+    const UPSTREAM_SESSIONS: &[(&[u8], Canned, &[u8])] = &[
+        // emacs
+        (
+            b"1\r2\r3\r\x10\x10\x10\r\x10\x10\x10\x0e\rt = 1\x022\r'boofar\x02\x02\x02\x0b\x01\x06\x04f\x05bar'\r\x04",
+            &[(b"1", b"1\n", 0), (b"2", b"2\n", 0), (b"3", b"3\n", 0), (b"'foobar'", b"'foobar'\n", 0)],
+            b">>> 1\r\n1\n>>> 2\r\n2\n>>> 3\r\n3\n>>> 3\x082\x081\r\n1\n>>> 1\x083\x082\x083\r\n3\n>>> t = 1\x0821\x08\r\n>>> 'boofar\x08\x08\x08\x1b[K\x08\x08\x08\x08'\x1b[Koo\x08\x08foo\x08\x08oobar'\r\n'foobar'\n>>> \r\n",
+        ),
+        // words
+        (
+            b"234\x1bb1\x03234    \x1bb1\x031 2 + 3\x01\x1bb\x06+\x031+2 12\x02\x02+\x1bf+3\x031+    12 3\x01\x06\x06\x1bf+\x031 + 2 3\x1bf\x02+\x03100 + 45623\x02\x02\x1b\x7f\x03100 + 45623\x1b\x7f1\x03100 + 256\x02\x02\x1bd3\x031 + 256\x02\x02\x02\x02\x1bd2\x03234\x1b[1;5D1\x0312\x02\x02\x1b[1;5C3\x03123\x171\x03\x04",
+            &[],
+            b">>> 234\x08\x08\x081234\x08\x08\x08\r\n>>> 234    \x1b[7D1234    \x1b[7D\r\n>>> 1 2 + 3\x1b[7D1+ 2 + 3\x1b[6D\r\n>>> 1+2 12\x08\x08+12\x08\x0812+3\r\n>>> 1+    12 3\x1b[10D1+    12+ 3\x08\x08\r\n>>> 1 + 2 3\x08+3\x08\r\n>>> 100 + 45623\x08\x08\x08\x08\x08\x1b[K23\x08\x08\r\n>>> 100 + 45623\x1b[5D\x1b[K1\r\n>>> 100 + 256\x08\x08\x1b[K3\r\n>>> 1 + 256\x08\x08\x08\x08\x1b[K2\r\n>>> 234\x08\x08\x081234\x08\x08\x08\r\n>>> 12\x08\x08123\r\n>>> 123\x08\x08\x08\x1b[K1\r\n>>> \r\n",
+        ),
+        // keys
+        (
+            b"abcdefghij\x01\x1b[C\x1b[C\x1b[3~\x1b[F\x1b[H\x1b[4~\x1b[1~\x1b[8~\x1b[7~\x1bOF\x1bOH\x0b\x03abc def\x02\x02\x15\x03xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\x01\x05\x1b[15~\x03\x04",
+            &[],
+            b">>> abcdefghij\x1b[10Dab\x1b[Kdefghij\x1b[7Ddefghij\x1b[9Dabdefghij\x1b[9Dabdefghij\x1b[9Dabdefghij\x1b[9D\x1b[K\r\n>>> abc def\x08\x08\x1b[5D\x1b[Kef\x08\x08\r\n>>> xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\x1b[120Dxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx~\r\n>>> \r\n",
+        ),
+        // indent
+        (
+            b"if 1:\rprint(1)\r\r\r\rif 0:\r  print(2)\relse:\r  print(3)\r\rif 0:\r\tprint(4)\relse:\r\tprint(5)\r\rdef f(x):\rprint(x)\r\x08\r\x04",
+            &[(b"if 1:\n    print(1)\n    \n    \n", b"1\n", 0), (b"if 0:\n  print(2)\nelse:\n  print(3)\n", b"3\n", 0), (b"if 0:\n    print(4)\nelse:\n    print(5)\n", b"5\n", 0)],
+            b">>> if 1:\r\n...     print(1)\r\n...     \r\n...     \r\n... \r\n1\n>>> if 0:\r\n...     \x08\x08\x08 print(2)\r\n... else:\r\n...   print(3)\r\n... \r\n3\n>>> if 0:\r\n...     print(4)\r\n... else:\r\n...     print(5)\r\n... \r\n5\n>>> def f(x):\r\n...     print(x)\r\n...     \x08\x08\x08\x08\x1b[K\r\n>>> \r\n",
+        ),
+        // cont
+        (
+            b"(1,\r\x03[1,\r\x04(\r\x01\x02\x05)\rfor i in x:\rif i:\rpass\r\r\r\r\r\x04",
+            &[(b"[1,\n", b"Traceback (most recent call last):\n  File \"<stdin>\", line 2\nSyntaxError: invalid syntax\n", 1), (b"(\n\n\n\n)", b"()\n", 0), (b"for i in x:\n    if i:\n        pass\n        \n        \n", b"Traceback (most recent call last):\n  File \"<stdin>\", line 1, in <module>\nNameError: name 'x' isn't defined\n", 1)],
+            b">>> (1,\r\n... \r\n>>> [1,\r\n... Traceback (most recent call last):\n  File \"<stdin>\", line 2\nSyntaxError: invalid syntax\n>>> (\r\n... ... ... ... )\r\n()\n>>> for i in x:\r\n...     if i:\r\n...         pass\r\n...         \r\n...         \r\n... \r\nTraceback (most recent call last):\n  File \"<stdin>\", line 1, in <module>\nNameError: name 'x' isn't defined\n>>> \r\n>>> \r\n",
+        ),
+        // complete
+        (
+            b"x=1\rxylophone=2\rxyz=3\rimpo\tsys\rsys.std\t\t\x03sys.\t\x03x\t\x03xy\t\x03\t\x03import s\t\x03not_exist.\t\x7f\x7f\x03 x\x01\t\x03a b\x02\t\x03\x04",
+            &[],
+            b">>> x=1\r\n>>> xylophone=2\r\n>>> xyz=3\r\n>>> import sys\r\n>>> sys.std\nstderr          stdin           stdout\n>>> sys.std\nstderr          stdin           stdout\n>>> sys.std\r\n>>> sys.\nargv            atexit          byteorder       exc_info\nexecutable      exit            implementation  maxsize\nmodules         path            platform        print_exception\nps1             ps2             stderr          stdin\nstdout          version         version_info\n>>> sys.\r\n>>> x\nx               xylophone       xyz\n>>> x\r\n>>> xy\nxylophone       xyz\n>>> xy\r\n>>> \nsys             x               xylophone       xyz\n>>> \r\n>>> import s\nselect          socket          struct          sys\n>>> import s\r\n>>> not_exist.\x08\x1b[K\x08\x1b[K\r\n>>>  x\x08\x08\nsys             x               xylophone       xyz\n>>>  x\x08\x08\r\n>>> a b\x08    b\x08\r\n>>> \r\n",
+        ),
+        // paste
+        (
+            b"\x05def f():\r    return 1\r\x01\x04\x05abc\x03\x04",
+            &[(b"def f():\r    return 1\r\x01", b"Traceback (most recent call last):\n  File \"<stdin>\", line 3\nSyntaxError: invalid syntax\n", 1)],
+            b">>> \r\npaste mode; Ctrl-C to cancel, Ctrl-D to finish\r\n=== def f():\r\n===     return 1\r\n=== \x01\r\nTraceback (most recent call last):\n  File \"<stdin>\", line 3\nSyntaxError: invalid syntax\n>>> \r\npaste mode; Ctrl-C to cancel, Ctrl-D to finish\r\n=== abc\r\n>>> \r\n",
+        ),
+        // raw
+        (
+            b"\r\x03\r\x01print(123)\x04junk\x03\x01\x05A\x01print(456)\x04\x05B\x01abc\x02\x01\x04",
+            &[(b"print(123)", b"123\n", 0), (b"print(456)", b"456\n", 0)],
+            b">>> \r\n>>> \r\n>>> \r\n>>> \r\nraw REPL; CTRL-B to exit\r\n>OK123\n\x04\x04>raw REPL; CTRL-B to exit\r\n>R\x01\x80\x00\x01\x04456\n\x04\x04>R\x00>\r\nMicroPython v1.29.0-preview.731.g1c3c201149 on 2026-11-21; linux [GCC 12.2.0] version\r\nType \"help()\" for more information.\r\n>>> \r\nraw REPL; CTRL-B to exit\r\n>OK\r\n",
+        ),
+        // rawerr
+        (
+            b"\x011/0\x04\x02\x04",
+            &[(b"1/0", b"Traceback (most recent call last):\n  File \"<stdin>\", line 1, in <module>\nZeroDivisionError: divide by zero\n", 1)],
+            b">>> \r\nraw REPL; CTRL-B to exit\r\n>OK\x04Traceback (most recent call last):\n  File \"<stdin>\", line 1, in <module>\nZeroDivisionError: divide by zero\n\x04>\r\nMicroPython v1.29.0-preview.731.g1c3c201149 on 2026-11-21; linux [GCC 12.2.0] version\r\nType \"help()\" for more information.\r\n>>> \r\n",
+        ),
+        // history
+        (
+            b"a=1\rb=2\rb=2\r\x1b[A\x1b[A\x1b[A\x1b[A\x1b[B\x1b[B\x1b[B\x03\x04",
+            &[],
+            b">>> a=1\r\n>>> b=2\r\n>>> b=2\r\n>>> b=2\x08\x08\x08a=1\x08\x08\x08b=2\x08\x08\x08\x1b[K\r\n>>> \r\n",
+        ),
+        // ctrl
+        (
+            b"\x02abc\x02\x01\x05\x03\x05x\ry\r\r\x03\x04",
+            &[],
+            b">>> \r\nMicroPython v1.29.0-preview.731.g1c3c201149 on 2026-11-21; linux [GCC 12.2.0] version\r\nType \"help()\" for more information.\r\n>>> abc\x08\x08\x08abc\r\n>>> \r\npaste mode; Ctrl-C to cancel, Ctrl-D to finish\r\n=== x\r\n=== y\r\n=== \r\n=== \r\n>>> \r\n",
+        ),
+        // tabmid
+        (
+            b"if 1:\r\t\x7f\x7f\tpass\x01\t\x7f\x7f\x7f\x7f\x05 \t\x03        \x7f\x7f\x7f\x03for a in b:\rfor c in d:\r \x03\x04",
+            &[],
+            b">>> if 1:\r\n...     \x08\x08\x08\x08\x1b[K    pass\x1b[8D        pass\x1b[8D\x08\x08\x08\x08\x1b[K    pass\x1b[8D    pass     \r\n>>>         \x08\x08\x08\x08\x1b[K\x08\x08\x08\x08\x1b[K\r\n>>> for a in b:\r\n...     for c in d:\r\n...         \x08\x08\x08\r\n>>> \r\n",
+        ),
+        // rawpaste
+        (
+            b"\x01\x05A\x01############################################################################################################################################################################################################################################################################################################\x04\x05A\x01while 1:\x03\x04",
+            &[(b"############################################################################################################################################################################################################################################################################################################", b"", 0)],
+            b">>> \r\nraw REPL; CTRL-B to exit\r\n>R\x01\x80\x00\x01\x01\x01\x04\x04\x04>R\x01\x80\x00\x01\x04\x04KeyboardInterrupt: \n\x04>OK\r\n",
+        ),
+        // hiscont
+        (
+            b"if 1:\rx=1\r\r\r\r\x1b[A\x1b[A\x1b[A\x1b[A\x1b[A\r\x03\x04",
+            &[],
+            b">>> if 1:\r\n...     x=1\r\n...     \r\n...     \r\n... \r\n>>>     \x08\x08\x08\x08    x=1\x1b[7D\x1b[Kif 1:\r\n...     \r\n>>> \r\n",
+        ),
+        // esc
+        (
+            b"ab\x1bx\x1b[Z\x1b[2~\x1bOQ\x1b[15~\x1b\x1b[D\x1b[1;2C\x1b[5C\x1b[5D\x03\x04",
+            &[],
+            b">>> ab~[D\x08\r\n>>> \r\n",
+        ),
+    ];
+
+    #[test]
+    fn matches_upstream_sessions() {
+        for (i, &(keys, canned, want)) in UPSTREAM_SESSIONS.iter().enumerate() {
+            let (mut repl, mut host) = unix();
+            host.banner = "MicroPython v1.29.0-preview.731.g1c3c201149 on 2026-11-21; \
+                           linux [GCC 12.2.0] version";
+            host.globals = vec!["__name__", "sys", "x", "xylophone", "xyz"];
+            host.attrs = vec![(
+                "sys",
+                &[
+                    "__class__",
+                    "__name__",
+                    "argv",
+                    "atexit",
+                    "byteorder",
+                    "exc_info",
+                    "executable",
+                    "exit",
+                    "implementation",
+                    "maxsize",
+                    "modules",
+                    "path",
+                    "platform",
+                    "print_exception",
+                    "ps1",
+                    "ps2",
+                    "stderr",
+                    "stdin",
+                    "stdout",
+                    "version",
+                    "version_info",
+                ],
+            )];
+            host.modules = vec!["select", "socket", "struct", "sys"];
+            for &(source, text, kind) in canned {
+                let text = core::str::from_utf8(text).unwrap_or("");
+                match kind {
+                    0 => host.answer(source, text, ExecOutcome::Completed, ""),
+                    _ => host.answer(source, "", ExecOutcome::Exception, text),
+                }
+            }
+            repl.start(&mut host);
+            let header = [
+                host.banner,
+                "\r\n",
+                core::str::from_utf8(HELP_LINE).unwrap_or(""),
+            ];
+            assert_eq!(
+                host.out.strip_suffix(b">>> "),
+                Some(header.concat().as_bytes())
+            );
+            host.out = b">>> ".to_vec();
+            let exit = feed_all(&mut repl, &mut host, keys);
+            assert_eq!(exit, Some(ReplExit::CtrlD), "session {i}");
+            assert_eq!(
+                String::from_utf8_lossy(&host.out),
+                String::from_utf8_lossy(want),
+                "session {i}"
+            );
+            assert_eq!(host.out, want, "session {i}");
+        }
     }
 
     #[test]
