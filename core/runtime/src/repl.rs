@@ -9,6 +9,11 @@
 //! upstream sends verbatim, `\r\n` included; program output is the host's and keeps bare
 //! `\n` (boards translate it, a unix pty does so on its own).
 //!
+//! Literal `\r\n` in what this module and the line editor send: the echo of Enter, the
+//! friendly banner's two lines, the `\r\n` before a banner, raw banner or paste banner,
+//! after Ctrl-C and Ctrl-D, paste mode's `\r\n=== ` line echo, and the raw REPL's
+//! `raw REPL; CTRL-B to exit\r\n` and `OK\r\n`. Bare `\n` only in the completion list.
+//!
 //! Deliberately left out: raw-paste does not compile while receiving. It buffers the
 //! source and runs it after the final Ctrl-D, so a syntax error is reported at the end
 //! instead of by an early `\x04`; the bytes on the wire are the same apart from that
@@ -194,6 +199,10 @@ impl Repl {
             history: History::new(config.history_size),
             buf: Vec::new(),
         }
+    }
+
+    pub fn config(&self) -> ReplConfig {
+        self.config
     }
 
     pub fn mode(&self) -> Mode {
