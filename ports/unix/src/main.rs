@@ -1,1 +1,4 @@
+mod args;
+mod terminal;
+
 fn main() {}
