@@ -391,7 +391,7 @@ fn fmt_figure(v: Option<f64>, callgrind: bool) -> String {
 fn print_row(row: &Row, interps: &[Interp], callgrind: bool) {
     let upy = row.figures.first().copied().flatten();
     let mut line = format!(
-        "{:<24} {:>8}={:>10}",
+        "{:<26} {:>8}={:>10}",
         row.name,
         interps[0].label,
         fmt_figure(upy, callgrind)
