@@ -366,10 +366,12 @@ fn summarize(prog: &Program, interps: &[Interp], samples: Vec<Vec<Sample>>) -> R
         } => Some(e.clone()),
         _ => results.iter().skip(1).flatten().next().cloned(),
     };
+    // A wrong answer is no speed: its figure leaves the table and the geometric mean.
     if let Some(exp) = expected.filter(|e| e != "None") {
-        for (interp, res) in interps.iter().zip(&results) {
+        for ((interp, res), fig) in interps.iter().zip(&results).zip(figures.iter_mut()) {
             if let Some(r) = res.as_ref().filter(|r| **r != exp) {
                 notes.push(format!("{} printed {r:?}, expected {exp:?}", interp.label));
+                *fig = None;
             }
         }
     }
@@ -490,6 +492,47 @@ mod tests {
         let g = geomean(&[2.0, 0.5]).unwrap();
         assert!((g - 1.0).abs() < 1e-12);
         assert_eq!(geomean(&[]), None);
+    }
+
+    #[test]
+    fn wrong_answers_and_failures_drop_out() {
+        let interps: Vec<Interp> = ["upy", "python3", "micropython"]
+            .iter()
+            .map(|l| Interp {
+                label: l.to_string(),
+                program: l.to_string(),
+            })
+            .collect();
+        let prog = Program {
+            name: "p.py".to_string(),
+            kind: Kind::File(PathBuf::from("p.py")),
+        };
+        let ok = |v: f64, r: &str| Sample::Ok {
+            value: v,
+            result: r.to_string(),
+        };
+        let row = summarize(
+            &prog,
+            &interps,
+            vec![
+                vec![ok(1.0, "42"), ok(3.0, "42"), ok(2.0, "42")],
+                vec![ok(4.0, "42"), ok(4.0, "42")],
+                vec![ok(1.0, "41")],
+            ],
+        );
+        assert_eq!(row.figures, [Some(2.0), Some(4.0), None]);
+        assert_eq!(row.notes.len(), 1);
+        let row = summarize(
+            &prog,
+            &interps,
+            vec![
+                vec![Sample::Fail("boom".to_string())],
+                vec![ok(1.0, "1")],
+                vec![],
+            ],
+        );
+        assert_eq!(row.figures, [None, Some(1.0), None]);
+        assert_eq!(row.notes, ["boom"]);
     }
 
     #[test]
