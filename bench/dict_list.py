@@ -14,11 +14,13 @@ def run(n):
     for i in range(n // 4):
         key = "k" + str(i % 997)
         if key in names:
-            names[key].append(i)
+            entry = names[key]
+            entry[0] += 1
+            entry[1] = i
         else:
-            names[key] = [i]
+            names[key] = [1, i]
     for key in names:
-        total += len(names[key]) * names[key][-1] % 101
+        total += names[key][0] * names[key][1] % 101
     seen = set()
     for i in range(n // 2):
         seen.add(i * i % 4099)
@@ -27,6 +29,8 @@ def run(n):
         stack.append(i)
         if i % 3 == 0:
             total += stack.pop()
+        if len(stack) > 1000:
+            del stack[:500]
     return (total + len(seen) + len(stack)) & 0x3FFFFFFF
 
 

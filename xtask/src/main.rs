@@ -344,8 +344,9 @@ fn cmd_bench(args: &[String]) -> bool {
             String::new()
         };
         match arg {
-            // Paths are made absolute: programs run in their own folder.
-            "--ref" if value.contains('/') => match Path::new(&value).canonicalize() {
+            // Paths are made absolute, as programs run in their own folder, but symlinks
+            // stay: their names label the columns (python3, not python3.11).
+            "--ref" if value.contains('/') => match std::path::absolute(&value) {
                 Ok(p) => cfg.refs.push(p.display().to_string()),
                 Err(e) => return fail_usage(&format!("--ref {value}: {e}")),
             },
