@@ -9,6 +9,7 @@ pub mod errno;
 pub mod gc;
 pub mod math;
 pub mod micropython;
+pub mod struct_;
 pub mod sys;
 
 use crate::qstr::{Qstr, Q};
@@ -25,7 +26,10 @@ static BUILTIN: &[(Qstr, &crate::objs::module::Module)] = &[
 ];
 
 /// Modules found only when no file of that name is on sys.path.
-static EXTENSIBLE: &[(Qstr, &crate::objs::module::Module)] = &[(Q::errno, &errno::MODULE)];
+static EXTENSIBLE: &[(Qstr, &crate::objs::module::Module)] = &[
+    (Q::errno, &errno::MODULE),
+    (Q::r#struct, &struct_::MODULE),
+];
 
 pub fn find_builtin(name: Qstr) -> Option<Value> {
     BUILTIN
