@@ -3,6 +3,7 @@
 //! no start-up work. Adding a module: one file and one line in `BUILTIN` (or `EXTENSIBLE`
 //! if files on sys.path may shadow it, as MicroPython's `MP_REGISTER_EXTENSIBLE_MODULE`).
 
+pub mod array;
 pub mod builtins;
 pub mod cmath;
 pub mod errno;
@@ -27,6 +28,7 @@ static BUILTIN: &[(Qstr, &crate::objs::module::Module)] = &[
 
 /// Modules found only when no file of that name is on sys.path.
 static EXTENSIBLE: &[(Qstr, &crate::objs::module::Module)] = &[
+    (Q::array, &array::MODULE),
     (Q::errno, &errno::MODULE),
     (Q::r#struct, &struct_::MODULE),
 ];
