@@ -6,6 +6,7 @@
 pub mod array;
 pub mod builtins;
 pub mod cmath;
+pub mod collections;
 pub mod errno;
 pub mod gc;
 pub mod math;
@@ -29,6 +30,7 @@ static BUILTIN: &[(Qstr, &crate::objs::module::Module)] = &[
 /// Modules found only when no file of that name is on sys.path.
 static EXTENSIBLE: &[(Qstr, &crate::objs::module::Module)] = &[
     (Q::array, &array::MODULE),
+    (Q::collections, &collections::MODULE),
     (Q::errno, &errno::MODULE),
     (Q::r#struct, &struct_::MODULE),
 ];

@@ -1,0 +1,56 @@
+//! `collections`: `deque`, `namedtuple` and `OrderedDict` (py/modcollections.c). The types
+//! live in `objs/deque.rs` and `objs/namedtuple.rs`; `OrderedDict` is defined here: dicts
+//! already keep insertion order, so it is a dict-derived static type with the dict layout
+//! and slots, differing only in its name (its repr is `OrderedDict({...})`).
+
+use crate::obj::{flags, Type};
+use crate::objs::{dict, module::Module, namedtuple};
+use crate::qstr::{Qstr, Q};
+use crate::value::Value;
+
+pub static ORDERED_DICT_TYPE: Type = Type {
+    name: Q::OrderedDict,
+    flags: flags::BASETYPE,
+    make_new: dict::TYPE.make_new,
+    print: dict::TYPE.print,
+    unary_op: dict::TYPE.unary_op,
+    binary_op: dict::TYPE.binary_op,
+    subscr: dict::TYPE.subscr,
+    getiter: dict::TYPE.getiter,
+    parent: Some(&dict::TYPE),
+    ..Type::EMPTY
+};
+
+static GLOBALS: &[(Qstr, Value)] = &[
+    (Q::__name__, Value::qstr(Q::collections)),
+    (Q::OrderedDict, Value::from_static(&ORDERED_DICT_TYPE)),
+    (Q::deque, Value::from_static(&crate::objs::deque::TYPE)),
+    crate::entry!(
+        namedtuple,
+        crate::fun!(namedtuple, F2(namedtuple::namedtuple))
+    ),
+];
+
+pub static MODULE: Module = Module::new_static(Q::collections, GLOBALS);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::objs::str::tests::{i, r, s};
+    use crate::runtime;
+    use crate::state::testing::with_vm;
+
+    #[test]
+    fn ordered_dict_is_a_named_dict() {
+        with_vm(|| {
+            let d = runtime::call(ORDERED_DICT_TYPE.as_value(), &[], &[]).unwrap();
+            runtime::store_subscr(d, s("b"), i(2)).unwrap();
+            runtime::store_subscr(d, s("a"), i(1)).unwrap();
+            assert_eq!(r(Ok(d)), "OrderedDict({'b': 2, 'a': 1})");
+            assert!(runtime::is_instance(d, &dict::TYPE));
+            assert_eq!(r(runtime::subscr(d, s("a"))), "1");
+            let (f, this) = runtime::load_method(d, Q::popitem).unwrap();
+            assert_eq!(r(runtime::call_method(f, this, &[], &[])), "('a', 1)");
+        });
+    }
+}
