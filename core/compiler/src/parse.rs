@@ -1164,9 +1164,22 @@ impl Parser {
     }
 
     fn atom_with_trailers(&mut self, line: u32) -> PResult<Expr> {
-        let mut e = self.atom()?;
+        let atom = self.atom()?;
+        let depth = self.depth;
+        let r = self.trailers(line, atom);
+        self.depth = depth;
+        r
+    }
+
+    /// Each trailer nests the tree one level deeper (upstream keeps them in a flat list),
+    /// so trailers count towards [`MAX_DEPTH`] too: the compiler and `Drop` recurse on it.
+    fn trailers(&mut self, line: u32, mut e: Expr) -> PResult<Expr> {
         loop {
             let trailer_line = self.cur_line();
+            match self.tok() {
+                Tok::ParenOpen | Tok::BracketOpen | Tok::Period => self.enter()?,
+                _ => return Ok(e),
+            }
             match self.tok() {
                 Tok::ParenOpen => {
                     self.bump()?;

@@ -548,6 +548,13 @@ fn deep_nesting_is_an_error_not_a_crash() {
         assert_eq!(e.kind, SyntaxErrorKind::RuntimeError, "{}", o);
         assert_eq!(e.msg, "maximum recursion depth exceeded");
     }
+    // Trailers nest the tree too.
+    let mut chain = String::from("a");
+    for _ in 0..100 {
+        chain.push_str(".b[0]()");
+    }
+    assert_eq!(parse_err(&chain).kind, SyntaxErrorKind::RuntimeError);
+    assert!(parse(&chain[..150], ParseMode::File).is_ok());
     let mut blocks = String::new();
     for i in 0..1000 {
         for _ in 0..i {
@@ -1030,4 +1037,26 @@ fn upstream_corpus() {
         std::println!("{}", f);
     }
     std::println!("{} files, {} failed", count, failures.len());
+}
+
+/// Differential-testing hook: parses each file named in the file `$UPY_PARSE_LIST` and
+/// prints one verdict line per file, for comparison with mpy-cross.
+#[test]
+#[ignore]
+fn dump_verdicts() {
+    let Ok(list) = std::env::var("UPY_PARSE_LIST") else {
+        return;
+    };
+    let Ok(paths) = std::fs::read_to_string(list) else {
+        return;
+    };
+    for path in paths.lines() {
+        let Ok(src) = std::fs::read(path) else {
+            continue;
+        };
+        match parse_bytes(&src, ParseMode::File) {
+            Ok(_) => std::println!("VERDICT\t{}\tok", path),
+            Err(e) => std::println!("VERDICT\t{}\t{:?}\t{}\t{}", path, e.kind, e.msg, e.line),
+        }
+    }
 }
