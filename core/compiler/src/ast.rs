@@ -39,6 +39,13 @@
 //!   folded nodes get line 0 upstream.
 //! * `or`/`and` drop operands that are constant and short-circuit-neutral, `not` of a
 //!   constant becomes `True`/`False`; tuples of constants become a constant tuple.
+//! * Outside [`ParseMode::Single`], an expression statement that is (after folding) a
+//!   constant other than a name, docstrings included, becomes `pass` (upstream builds
+//!   without doc strings drop them in the parser).
+//!
+//! Lines upstream sets that are not an [`Expr`]'s own: a dict display item `k: v` sets the
+//! line of `k`'s first token (a `(` around `k` included); a comprehension's scope starts at
+//! [`Comprehension::line`]; each `except` clause sets [`ExceptHandler::line`].
 //!
 //! Not supported (as in MicroPython's grammar): the `match` statement, positional-only
 //! parameters (`/`), `**` inside dict displays, arbitrary decorator expressions (only
@@ -411,6 +418,10 @@ pub enum CompKind {
 /// the value.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Comprehension {
+    /// Line upstream gives the comprehension's own scope: that of the first token after
+    /// the opening bracket (the element's start, counting a `(` that wraps it). The
+    /// enclosing [`Expr`]'s line is the bracket's.
+    pub line: u32,
     pub kind: CompKind,
     pub elt: Expr,
     pub value: Option<Expr>,

@@ -1299,7 +1299,8 @@ impl Parser {
                     let e = self.test()?;
                     match self.tok() {
                         Tok::KwFor => {
-                            let comp = self.comprehension(line, CompKind::Generator, e, None)?;
+                            let comp =
+                                self.comprehension((line, line), CompKind::Generator, e, None)?;
                             args.push(Arg::Generator(comp));
                         }
                         Tok::Equal => {
@@ -1338,7 +1339,7 @@ impl Parser {
     /// starts at `line`.
     fn comprehension(
         &mut self,
-        line: u32,
+        (line, scope_line): (u32, u32),
         kind: CompKind,
         elt: Expr,
         value: Option<Expr>,
@@ -1364,6 +1365,7 @@ impl Parser {
         Ok(Expr::new(
             line,
             ExprKind::Comp(Box::new(Comprehension {
+                line: scope_line,
                 kind,
                 elt,
                 value,
@@ -1456,9 +1458,11 @@ impl Parser {
                 let kind = if self.tok() == Tok::BracketClose {
                     ExprKind::List(Vec::new())
                 } else {
+                    let elt_line = self.cur_line();
                     let first = self.testlist_comp_item()?;
                     if self.tok() == Tok::KwFor {
-                        let c = self.comprehension(line, CompKind::List, first, None)?;
+                        let c =
+                            self.comprehension((line, elt_line), CompKind::List, first, None)?;
                         self.expect(Tok::BracketClose)?;
                         return Ok(c);
                     }
@@ -1490,9 +1494,10 @@ impl Parser {
             self.expect(Tok::ParenClose)?;
             return Ok(y);
         }
+        let elt_line = self.cur_line();
         let first = self.testlist_comp_item()?;
         if self.tok() == Tok::KwFor {
-            let c = self.comprehension(line, CompKind::Generator, first, None)?;
+            let c = self.comprehension((line, elt_line), CompKind::Generator, first, None)?;
             self.expect(Tok::ParenClose)?;
             return Ok(c);
         }
@@ -1527,7 +1532,7 @@ impl Parser {
             } else {
                 CompKind::Set
             };
-            let c = self.comprehension(line, kind, key, value)?;
+            let c = self.comprehension((line, item_line), kind, key, value)?;
             self.expect(Tok::BraceClose)?;
             return Ok(c);
         }

@@ -483,6 +483,15 @@ fn expression_lines() {
     assert_eq!(expr("[\n a]").line, 1);
     // A bare tuple starts at its first token, even a parenthesis.
     assert_eq!(expr("(\na), b").line, 1);
+    // A comprehension's scope starts at its element, the display at its bracket.
+    let e = expr("[\n (i)\n for i in x]");
+    assert_eq!(e.line, 1);
+    let ExprKind::Comp(c) = e.kind else { panic!() };
+    assert_eq!((c.line, c.elt.line, c.generators[0].line), (2, 2, 3));
+    let ExprKind::Comp(c) = kind("{\n(\nk): v for k, v in x}") else {
+        panic!()
+    };
+    assert_eq!((c.line, c.elt.line), (2, 3));
     let ExprKind::Call { func, .. } = expr("'''a\nb'''.format()").kind else {
         panic!()
     };
