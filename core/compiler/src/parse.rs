@@ -1,4 +1,4 @@
-//! The parser: tokens from [`crate::lexer`] in, an [`ast::Module`] out, accepting exactly
+//! The parser: tokens from [`crate::lexer`] in, an [`crate::ast::Module`] out, accepting exactly
 //! the grammar of MicroPython's py/grammar.h (Python 3.4 plus async/await, f-strings, `:=`,
 //! `*` unpacking, keyword-only parameters, annotations) and failing with its messages.
 //!
