@@ -1263,3 +1263,22 @@ fn dump_verdicts() {
         }
     }
 }
+
+#[test]
+fn deepest_accepted_nesting_fits_a_small_stack() {
+    // The worst case per level: a parenthesised operand of every binary level (the
+    // unary minus and the parenthesis count one level each).
+    let mut src = String::from("x = ");
+    for _ in 0..(MAX_DEPTH / 2 - 2) {
+        src.push_str("a | b ^ c & d << e + f * -(");
+    }
+    src.push('1');
+    for _ in 0..(MAX_DEPTH / 2 - 2) {
+        src.push(')');
+    }
+    let handle = std::thread::Builder::new()
+        .stack_size(1 << 20)
+        .spawn(move || parse(&src, ParseMode::File).map(|_| ()));
+    let result = handle.map(|h| h.join());
+    assert!(matches!(result, Ok(Ok(Ok(())))), "{:?}", result);
+}
