@@ -1086,30 +1086,62 @@ impl Parser {
 
     /// `expr`: the `|` level and everything tighter.
     fn expr(&mut self) -> PResult<Expr> {
-        self.binary(0)
-    }
-
-    fn binary(&mut self, level: usize) -> PResult<Expr> {
-        if level >= BIN_LEVELS {
-            return self.factor();
+        // The six levels are parsed with an explicit stack instead of one recursive call
+        // per level: that keeps native stack use per nesting level low. Each open entry is
+        // `first op e1 op e2 ... op` waiting for its next operand.
+        struct Open {
+            level: usize,
+            line: u32,
+            first: Expr,
+            rest: Vec<(BinOp, Expr)>,
+            pending: BinOp,
         }
-        let line = self.cur_line();
-        let first = self.binary(level + 1)?;
-        let mut rest = Vec::new();
-        while let Some(op) = binop_at_level(level, self.tok()) {
+        fn close(open: Open, last: Expr) -> Expr {
+            let mut rest = open.rest;
+            rest.push((open.pending, last));
+            Expr::new(
+                open.line,
+                ExprKind::BinOp {
+                    first: Box::new(open.first),
+                    rest,
+                },
+            )
+        }
+        let mut stack: Vec<Open> = Vec::new();
+        let mut line = self.cur_line();
+        let mut cur = self.factor()?;
+        loop {
+            let found =
+                (0..BIN_LEVELS).find_map(|l| binop_at_level(l, self.tok()).map(|op| (l, op)));
+            // Operands bind to the tightest open level first.
+            while let Some(top) = stack.pop() {
+                if found.is_some_and(|(level, _)| top.level <= level) {
+                    stack.push(top);
+                    break;
+                }
+                line = top.line;
+                cur = close(top, cur);
+            }
+            let Some((level, op)) = found else {
+                return Ok(cur);
+            };
+            match stack.last_mut() {
+                Some(top) if top.level == level => {
+                    let prev = core::mem::replace(&mut top.pending, op);
+                    top.rest.push((prev, cur));
+                }
+                _ => stack.push(Open {
+                    level,
+                    line,
+                    first: cur,
+                    rest: Vec::new(),
+                    pending: op,
+                }),
+            }
             self.bump()?;
-            rest.push((op, self.binary(level + 1)?));
+            line = self.cur_line();
+            cur = self.factor()?;
         }
-        if rest.is_empty() {
-            return Ok(first);
-        }
-        Ok(Expr::new(
-            line,
-            ExprKind::BinOp {
-                first: Box::new(first),
-                rest,
-            },
-        ))
     }
 
     fn factor(&mut self) -> PResult<Expr> {

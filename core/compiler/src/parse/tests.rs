@@ -1265,7 +1265,7 @@ fn dump_verdicts() {
 }
 
 #[test]
-fn deepest_accepted_nesting_fits_a_small_stack() {
+fn deepest_accepted_nesting_fits_half_a_mib_of_stack() {
     // The worst case per level: a parenthesised operand of every binary level (the
     // unary minus and the parenthesis count one level each).
     let mut src = String::from("x = ");
@@ -1277,7 +1277,7 @@ fn deepest_accepted_nesting_fits_a_small_stack() {
         src.push(')');
     }
     let handle = std::thread::Builder::new()
-        .stack_size(1 << 20)
+        .stack_size(1 << 19)
         .spawn(move || parse(&src, ParseMode::File).map(|_| ()));
     let result = handle.map(|h| h.join());
     assert!(matches!(result, Ok(Ok(Ok(())))), "{:?}", result);
