@@ -42,8 +42,28 @@ pub fn parse(source: &str, mode: ParseMode) -> Result<Module, SyntaxError> {
 /// Parses source bytes. Like upstream's lexer it is 8-bit clean: bytes that are not valid
 /// UTF-8 are accepted in identifiers and strings and become U+FFFD in the tree.
 pub fn parse_bytes(source: &[u8], mode: ParseMode) -> Result<Module, SyntaxError> {
+    parse_with(source, mode, &ParseOptions::default())
+}
+
+/// Language options that differ between MicroPython builds.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ParseOptions {
+    /// Accept template strings `t'...{x}'`, lowered as upstream's lexer does to
+    /// `__template__(('...', ...), x, 'x', conversion, 'format spec', ...)`. mpy-cross
+    /// accepts them; the unix port's standard build does not.
+    pub tstrings: bool,
+    /// The optimisation level (`-O`): `__debug__` reads as `True` only at level 0.
+    pub opt_level: u8,
+}
+
+/// Parses source bytes with the given options.
+pub fn parse_with(
+    source: &[u8],
+    mode: ParseMode,
+    options: &ParseOptions,
+) -> Result<Module, SyntaxError> {
     let mut p = Parser {
-        lex: Lexer::new(source),
+        lex: Lexer::with_options(source, options.tstrings, options.opt_level == 0),
         depth: 0,
         deferred: None,
     };

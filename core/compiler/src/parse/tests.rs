@@ -1199,7 +1199,7 @@ fn errors_match_micropython() {
 
 /// Parses every upstream test in the main test folders and lists the files that fail;
 /// run with `cargo test -p upy-compiler -- --ignored --nocapture upstream_corpus`.
-/// Expected failures: the t-string tests (template strings are not supported).
+/// Expected failures: REPL transcripts and deliberate errors in `cmdline`.
 #[test]
 #[ignore]
 fn upstream_corpus() {
@@ -1231,7 +1231,11 @@ fn upstream_corpus() {
             }
             let Ok(src) = std::fs::read(&f) else { continue };
             count += 1;
-            if let Err(e) = parse_bytes(&src, ParseMode::File) {
+            let options = ParseOptions {
+                tstrings: true,
+                opt_level: 0,
+            };
+            if let Err(e) = parse_with(&src, ParseMode::File, &options) {
                 failures.push(std::format!("{}: {:?}", f.display(), e));
             }
         }
@@ -1281,4 +1285,65 @@ fn deepest_accepted_nesting_fits_half_a_mib_of_stack() {
         .spawn(move || parse(&src, ParseMode::File).map(|_| ()));
     let result = handle.map(|h| h.join());
     assert!(matches!(result, Ok(Ok(Ok(())))), "{:?}", result);
+}
+
+#[test]
+fn options_tstrings_and_debug() {
+    let opts = ParseOptions {
+        tstrings: true,
+        opt_level: 0,
+    };
+    let m = parse_with(b"t'a{x!r:>{w}}b'\n", ParseMode::File, &opts).unwrap();
+    let StmtKind::Expr(e) = &m.body[0].kind else {
+        panic!()
+    };
+    let ExprKind::Call { func, args, .. } = &e.kind else {
+        panic!("{:?}", e)
+    };
+    assert_eq!(func.kind, ExprKind::Name(s("__template__")));
+    let kinds: Vec<_> = args
+        .args
+        .iter()
+        .map(|a| match a {
+            Arg::Positional(e) => e.kind.clone(),
+            other => panic!("{:?}", other),
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ExprKind::Tuple {
+                elts: alloc::vec![
+                    Expr::new(1, ExprKind::Str(s("a"))),
+                    Expr::new(1, ExprKind::Str(s("b")))
+                ],
+                parens: true
+            },
+            ExprKind::Name(s("x")),
+            ExprKind::Str(s("x")),
+            ExprKind::Str(s("r")),
+            // The nested placeholder makes the spec an f-string.
+            kinds_of_fstring_spec(),
+        ]
+    );
+    // Without the option `t` is a name and the string follows it: invalid syntax.
+    assert!(parse("t'a'\n", ParseMode::File).is_err());
+    let optimised = ParseOptions {
+        tstrings: false,
+        opt_level: 1,
+    };
+    let m = parse_with(b"__debug__\n", ParseMode::File, &optimised).unwrap();
+    assert!(matches!(
+        &m.body[0].kind,
+        StmtKind::Expr(Expr {
+            kind: ExprKind::False,
+            ..
+        })
+    ));
+    assert_eq!(kind("__debug__"), ExprKind::True);
+}
+
+/// `f'>{w}'.format(w)`, the lowered format spec of `{x!r:>{w}}`.
+fn kinds_of_fstring_spec() -> ExprKind {
+    expr("f'>{w}'").kind
 }
