@@ -286,10 +286,14 @@ pub enum ExprKind {
     Ellipsis,
 
     /// A tuple display: `a, b` or `(a, b)` or `()`. `parens` says whether it was written in
-    /// parentheses (then `line` is that of the `(`).
+    /// parentheses (then `line` is that of the `(`). `const_line` is the line upstream's
+    /// parser gives the tuple when all items are constants and it becomes one constant
+    /// object: `line` for a bare tuple; for `(a,)` and `(a, b)` the line of the token after
+    /// the `(`; for `(a, b, c...)` and `(a, b,)` the line of the token after the first comma.
     Tuple {
         elts: Vec<Expr>,
         parens: bool,
+        const_line: u32,
     },
     List(Vec<Expr>),
     /// `{k: v, ...}` (also `{}`).

@@ -923,6 +923,7 @@ impl Parser {
             ExprKind::Tuple {
                 elts,
                 parens: false,
+                const_line: line,
             },
         ))
     }
@@ -1294,6 +1295,7 @@ impl Parser {
             ExprKind::Tuple {
                 elts,
                 parens: false,
+                const_line: line,
             },
         ))
     }
@@ -1449,19 +1451,39 @@ impl Parser {
         }
     }
 
-    /// The inside of `(...)` or `[...]` after the first item: a comprehension, or more
-    /// items. Returns the items and whether a comma was seen.
-    fn testlist_comp_rest(&mut self, first: Expr, close: Tok) -> PResult<(Vec<Expr>, bool)> {
+    /// The inside of `(...)` or `[...]` after the first item: more items. Returns the
+    /// items, whether a comma was seen, and the line upstream's parser gives the tuple
+    /// when it folds to a constant (see [`ExprKind::Tuple`]): the first item's line for
+    /// `(a,)` and `(a, b)`, else the line of the token after the first comma.
+    fn testlist_comp_rest(
+        &mut self,
+        first: Expr,
+        first_line: u32,
+        close: Tok,
+    ) -> PResult<(Vec<Expr>, bool, u32)> {
         let mut elts = alloc::vec![first];
         let mut comma = false;
+        let mut trailing = false;
+        let mut second_line = first_line;
         while self.eat(Tok::Comma)? {
+            if !comma {
+                second_line = self.cur_line();
+            }
             comma = true;
             if self.tok() == close {
+                trailing = true;
                 break;
             }
             elts.push(self.testlist_comp_item()?);
         }
-        Ok((elts, comma))
+        // Upstream's list rule for the items after the first comma only makes a node (with
+        // its own line) when it holds two or more items or a trailing comma.
+        let const_line = if elts.len() == 1 || (elts.len() == 2 && !trailing) {
+            first_line
+        } else {
+            second_line
+        };
+        Ok((elts, comma, const_line))
     }
 
     fn atom(&mut self) -> PResult<Expr> {
@@ -1518,7 +1540,10 @@ impl Parser {
                         self.expect(Tok::BracketClose)?;
                         return Ok(c);
                     }
-                    ExprKind::List(self.testlist_comp_rest(first, Tok::BracketClose)?.0)
+                    ExprKind::List(
+                        self.testlist_comp_rest(first, elt_line, Tok::BracketClose)?
+                            .0,
+                    )
                 };
                 self.expect(Tok::BracketClose)?;
                 kind
@@ -1538,6 +1563,7 @@ impl Parser {
                 ExprKind::Tuple {
                     elts: Vec::new(),
                     parens: true,
+                    const_line: line,
                 },
             ));
         }
@@ -1553,7 +1579,8 @@ impl Parser {
             self.expect(Tok::ParenClose)?;
             return Ok(c);
         }
-        let (elts, comma) = self.testlist_comp_rest(first, Tok::ParenClose)?;
+        let (elts, comma, const_line) =
+            self.testlist_comp_rest(first, elt_line, Tok::ParenClose)?;
         self.expect(Tok::ParenClose)?;
         if !comma {
             // Redundant parentheses make no node: the expression keeps its own line.
@@ -1562,7 +1589,14 @@ impl Parser {
             }
             return Err(self.error());
         }
-        Ok(Expr::new(line, ExprKind::Tuple { elts, parens: true }))
+        Ok(Expr::new(
+            line,
+            ExprKind::Tuple {
+                elts,
+                parens: true,
+                const_line,
+            },
+        ))
     }
 
     fn atom_brace(&mut self) -> PResult<Expr> {

@@ -235,21 +235,24 @@ fn displays_and_comprehensions() {
         kind("()"),
         ExprKind::Tuple {
             elts: Vec::new(),
-            parens: true
+            parens: true,
+            const_line: 1
         }
     );
     assert_eq!(
         kind("(1,)"),
         ExprKind::Tuple {
             elts: alloc::vec![int(1, 1)],
-            parens: true
+            parens: true,
+            const_line: 1
         }
     );
     assert_eq!(
         kind("1, 2"),
         ExprKind::Tuple {
             elts: alloc::vec![int(1, 1), int(1, 2)],
-            parens: false
+            parens: false,
+            const_line: 1
         }
     );
     assert_eq!(kind("(x)"), ExprKind::Name(s("x")));
@@ -483,6 +486,17 @@ fn expression_lines() {
     assert_eq!(expr("[\n a]").line, 1);
     // A bare tuple starts at its first token, even a parenthesis.
     assert_eq!(expr("(\na), b").line, 1);
+    // The line a constant tuple gets depends on upstream's list rules.
+    let const_line = |src: &str| match expr(src).kind {
+        ExprKind::Tuple { const_line, .. } => const_line,
+        other => panic!("{:?}", other),
+    };
+    assert_eq!(const_line("(\n1,\n2)"), 2);
+    assert_eq!(const_line("(\n1,\n2,\n)"), 3);
+    assert_eq!(const_line("(\n1,\n(\n2), 3)"), 3);
+    assert_eq!(const_line("(\n1,\n)"), 2);
+    assert_eq!(const_line("(\n(1),)"), 2);
+    assert_eq!(const_line("\n1, \\\n2"), 2);
     // A comprehension's scope starts at its element, the display at its bracket.
     let e = expr("[\n (i)\n for i in x]");
     assert_eq!(e.line, 1);
@@ -1317,7 +1331,8 @@ fn options_tstrings_and_debug() {
                     Expr::new(1, ExprKind::Str(s("a"))),
                     Expr::new(1, ExprKind::Str(s("b")))
                 ],
-                parens: true
+                parens: true,
+                const_line: 1
             },
             ExprKind::Name(s("x")),
             ExprKind::Str(s("x")),
