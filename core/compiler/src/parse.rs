@@ -5,7 +5,8 @@
 //! Errors match py/parse.c: the first token that cannot continue the grammar is reported
 //! as "invalid syntax" at that token's line, or as an IndentationError when that token is
 //! an unexpected INDENT or a DEDENT that matches no outer level, or "malformed f-string".
-//! Number literals that do not parse give upstream's number-parser messages.
+//! Number literals that do not parse give upstream's number-parser messages; identifiers
+//! longer than [`MAX_NAME_LEN`] give RuntimeError "name too long", as upstream's interning.
 //!
 //! A few checks upstream makes in its compiler but which this tree cannot express (for
 //! example a keyword argument whose name is not an identifier, or a parameter list out of
@@ -31,6 +32,9 @@ pub use crate::ast::ParseMode;
 /// expressions) and blocks accepted. Each level costs a few kilobytes of native stack in
 /// the parser and again in the compiler.
 pub const MAX_DEPTH: u32 = 200;
+
+/// Longest identifier accepted, in bytes (upstream's qstr length limit).
+pub const MAX_NAME_LEN: usize = 255;
 
 type PResult<T> = Result<T, SyntaxError>;
 
@@ -227,6 +231,15 @@ impl Parser {
     fn name(&mut self) -> PResult<Name> {
         if self.tok() != Tok::Name {
             return Err(self.error());
+        }
+        if self.lex.text.len() > MAX_NAME_LEN {
+            // Upstream interns each name as it parses it, and a qstr's length must fit
+            // its one length byte.
+            return Err(SyntaxError {
+                kind: SyntaxErrorKind::RuntimeError,
+                msg: "name too long".into(),
+                line: self.cur_line(),
+            });
         }
         let n = lossy(&self.lex.text);
         self.bump()?;

@@ -620,6 +620,26 @@ fn arbitrary_bytes_never_panic() {
 }
 
 #[test]
+fn long_names_are_runtime_errors() {
+    let name = |n: usize| "a".repeat(n);
+    assert!(parse(&std::format!("{} = 1", name(255)), ParseMode::File).is_ok());
+    for src in [
+        std::format!("{} = 1", name(256)),
+        std::format!("f({}=1)", name(300)),
+        std::format!("x.{}", name(256)),
+        std::format!("import {}", name(256)),
+    ] {
+        let e = parse_err(&src);
+        assert_eq!(
+            (e.kind, e.msg.as_str()),
+            (SyntaxErrorKind::RuntimeError, "name too long")
+        );
+    }
+    // A long string is not a name.
+    assert!(parse(&std::format!("'{}'", name(1000)), ParseMode::File).is_ok());
+}
+
+#[test]
 fn unicode_name_escape_is_not_implemented() {
     let e = parse_err("x = 1\ny = '\\N{BULLET}'\n");
     assert_eq!(e.kind, SyntaxErrorKind::NotImplementedError);
