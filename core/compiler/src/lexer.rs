@@ -14,10 +14,12 @@
 //!   argument, `{x=}`) and line numbers.
 //! * `__debug__` is the keyword `True`.
 //!
+//! * Template strings (`t'...'`, only when enabled: upstream has them in mpy-cross and
+//!   its largest builds) are rewritten the same way, into
+//!   `__template__(('part', ...), (expr), 'expr', conversion, 'spec', ...)`.
+//!
 //! Malformed input never fails here: it becomes an error token ([`Tok::Invalid`],
 //! [`Tok::LonelyStringOpen`], ...) that the parser reports when it reaches it.
-//! Template strings (`t'...'`) are not supported (upstream only enables them in its
-//! largest builds).
 
 use alloc::vec::Vec;
 

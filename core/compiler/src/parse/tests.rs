@@ -1382,3 +1382,27 @@ fn options_tstrings_and_debug() {
 fn kinds_of_fstring_spec() -> ExprKind {
     expr("f'>{w}'").kind
 }
+
+/// Throughput check: `UPY_PARSE_BENCH=file cargo test -p upy-compiler --release --
+/// --ignored --nocapture parse_speed`.
+#[test]
+#[ignore]
+fn parse_speed() {
+    let Ok(path) = std::env::var("UPY_PARSE_BENCH") else {
+        return;
+    };
+    let Ok(src) = std::fs::read(path) else { return };
+    let start = std::time::Instant::now();
+    let rounds = 10;
+    for _ in 0..rounds {
+        let r = parse_bytes(&src, ParseMode::File);
+        assert!(r.is_ok(), "{:?}", r.err());
+    }
+    let secs = start.elapsed().as_secs_f64();
+    std::println!(
+        "{} bytes x {}: {:.1} MB/s",
+        src.len(),
+        rounds,
+        (src.len() * rounds) as f64 / secs / 1e6
+    );
+}
