@@ -1691,7 +1691,13 @@ impl Parser {
         }
         let cleaned = lossy(text);
         Ok(match cleaned.strip_suffix(['j', 'J']) {
-            Some(imag) => ExprKind::Imag(imag.into()),
+            // Upstream reads `1ej` and `1e+j` as `1j` (an empty exponent before the `j`);
+            // drop it so the text reads back as the same number anywhere.
+            Some(imag) => {
+                let imag = imag.trim_end_matches(['+', '-']);
+                let imag = imag.strip_suffix('e').unwrap_or(imag);
+                ExprKind::Imag(imag.into())
+            }
             None => ExprKind::Float(cleaned),
         })
     }

@@ -78,6 +78,9 @@ fn literal_kinds() {
     assert_eq!(kind("1E5"), ExprKind::Float(s("1e5")));
     assert_eq!(kind("2j"), ExprKind::Imag(s("2")));
     assert_eq!(kind("1.5J"), ExprKind::Imag(s("1.5")));
+    assert_eq!(kind("1ej"), ExprKind::Imag(s("1")));
+    assert_eq!(kind("2.5e-j"), ExprKind::Imag(s("2.5")));
+    assert_eq!(kind("1e-5j"), ExprKind::Imag(s("1e-5")));
     assert_eq!(kind("None"), ExprKind::None);
     assert_eq!(kind("True"), ExprKind::True);
     assert_eq!(kind("__debug__"), ExprKind::True);
