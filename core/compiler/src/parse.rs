@@ -28,9 +28,11 @@ use crate::lexer::{Lexer, Tok};
 
 pub use crate::ast::ParseMode;
 
-/// Deepest nesting of expressions (brackets, unary operators, lambdas, conditional
-/// expressions) and blocks accepted. Each level costs a few kilobytes of native stack in
-/// the parser and again in the compiler.
+/// Default deepest nesting of expressions (brackets, unary operators, lambdas,
+/// conditional expressions, trailers) and blocks accepted. Each level costs up to about
+/// 2.5 KiB of native stack in the parser (opt-level 1) and again in the compiler.
+/// Upstream has no fixed limit (its parser keeps its stacks on the heap); 200 is CPython's
+/// limit on open brackets.
 pub const MAX_DEPTH: u32 = 200;
 
 /// Longest identifier accepted, in bytes (upstream's qstr length limit).
@@ -49,8 +51,8 @@ pub fn parse_bytes(source: &[u8], mode: ParseMode) -> Result<Module, SyntaxError
     parse_with(source, mode, &ParseOptions::default())
 }
 
-/// Language options that differ between MicroPython builds.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// Language options that differ between MicroPython builds, and the nesting limit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ParseOptions {
     /// Accept template strings `t'...{x}'`, lowered as upstream's lexer does to
     /// `__template__(('...', ...), x, 'x', conversion, 'format spec', ...)`. mpy-cross
@@ -58,6 +60,19 @@ pub struct ParseOptions {
     pub tstrings: bool,
     /// The optimisation level (`-O`): `__debug__` reads as `True` only at level 0.
     pub opt_level: u8,
+    /// Deepest nesting accepted (see [`MAX_DEPTH`], the default); a port with a small
+    /// native stack can lower it.
+    pub max_depth: u32,
+}
+
+impl Default for ParseOptions {
+    fn default() -> Self {
+        ParseOptions {
+            tstrings: false,
+            opt_level: 0,
+            max_depth: MAX_DEPTH,
+        }
+    }
 }
 
 /// Parses source bytes with the given options.
@@ -69,6 +84,7 @@ pub fn parse_with(
     let mut p = Parser {
         lex: Lexer::with_options(source, options.tstrings, options.opt_level == 0),
         depth: 0,
+        max_depth: options.max_depth,
         deferred: None,
     };
     p.check_token()?;
@@ -89,6 +105,7 @@ pub fn parse_with(
 struct Parser {
     lex: Lexer,
     depth: u32,
+    max_depth: u32,
     /// The first error upstream would find in its compiler rather than its parser.
     deferred: Option<SyntaxError>,
 }
@@ -248,7 +265,7 @@ impl Parser {
 
     fn enter(&mut self) -> PResult<()> {
         self.depth += 1;
-        if self.depth > MAX_DEPTH {
+        if self.depth > self.max_depth {
             return Err(SyntaxError {
                 kind: SyntaxErrorKind::RuntimeError,
                 msg: "maximum recursion depth exceeded".into(),

@@ -534,6 +534,19 @@ fn modes() {
         parse("x = 1\ny = 2\n", ParseMode::Single).unwrap_err().line,
         2
     );
+    // Verdicts of the unix port's compile() and eval().
+    assert_eq!(
+        parse(" 1", ParseMode::Eval).unwrap_err().msg,
+        "unexpected indent"
+    );
+    assert!(parse("1\n\n", ParseMode::Eval).is_ok());
+    assert!(parse("\n1", ParseMode::Eval).is_err());
+    assert!(parse("1;", ParseMode::Eval).is_err());
+    assert!(parse("x = 1\n\n", ParseMode::Single).is_ok());
+    assert!(parse("", ParseMode::Single).is_err());
+    assert!(parse("", ParseMode::File).is_ok());
+    assert!(parse("if 1:\n  pass\n\n", ParseMode::Single).is_ok());
+    assert!(parse("if 1:\n  pass\nx = 1\n", ParseMode::Single).is_err());
 }
 
 #[test]
@@ -581,6 +594,12 @@ fn deep_nesting_is_an_error_not_a_crash() {
     }
     assert_eq!(parse_err(&chain).kind, SyntaxErrorKind::RuntimeError);
     assert!(parse(&chain[..150], ParseMode::File).is_ok());
+    let shallow = ParseOptions {
+        max_depth: 20,
+        ..ParseOptions::default()
+    };
+    let e = parse_with(deep("(", ")", 30).as_bytes(), ParseMode::File, &shallow);
+    assert_eq!(e.map_err(|e| e.kind), Err(SyntaxErrorKind::RuntimeError));
     let mut blocks = String::new();
     for i in 0..1000 {
         for _ in 0..i {
@@ -1270,7 +1289,7 @@ fn upstream_corpus() {
             count += 1;
             let options = ParseOptions {
                 tstrings: true,
-                opt_level: 0,
+                ..ParseOptions::default()
             };
             if let Err(e) = parse_with(&src, ParseMode::File, &options) {
                 failures.push(std::format!("{}: {:?}", f.display(), e));
@@ -1328,7 +1347,7 @@ fn deepest_accepted_nesting_fits_half_a_mib_of_stack() {
 fn options_tstrings_and_debug() {
     let opts = ParseOptions {
         tstrings: true,
-        opt_level: 0,
+        ..ParseOptions::default()
     };
     let m = parse_with(b"t'a{x!r:>{w}}b'\n", ParseMode::File, &opts).unwrap();
     let StmtKind::Expr(e) = &m.body[0].kind else {
@@ -1367,8 +1386,8 @@ fn options_tstrings_and_debug() {
     // Without the option `t` is a name and the string follows it: invalid syntax.
     assert!(parse("t'a'\n", ParseMode::File).is_err());
     let optimised = ParseOptions {
-        tstrings: false,
         opt_level: 1,
+        ..ParseOptions::default()
     };
     let m = parse_with(b"__debug__\n", ParseMode::File, &optimised).unwrap();
     assert!(matches!(
