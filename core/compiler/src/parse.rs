@@ -51,8 +51,8 @@ pub fn parse_bytes(source: &[u8], mode: ParseMode) -> Result<Module, SyntaxError
     parse_with(source, mode, &ParseOptions::default())
 }
 
-/// Language options that differ between MicroPython builds, and the nesting limit.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Language options that differ between MicroPython builds.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct ParseOptions {
     /// Accept template strings `t'...{x}'`, lowered as upstream's lexer does to
     /// `__template__(('...', ...), x, 'x', conversion, 'format spec', ...)`. mpy-cross
@@ -60,19 +60,6 @@ pub struct ParseOptions {
     pub tstrings: bool,
     /// The optimisation level (`-O`): `__debug__` reads as `True` only at level 0.
     pub opt_level: u8,
-    /// Deepest nesting accepted (see [`MAX_DEPTH`], the default); a port with a small
-    /// native stack can lower it.
-    pub max_depth: u32,
-}
-
-impl Default for ParseOptions {
-    fn default() -> Self {
-        ParseOptions {
-            tstrings: false,
-            opt_level: 0,
-            max_depth: MAX_DEPTH,
-        }
-    }
 }
 
 /// Parses source bytes with the given options.
@@ -81,10 +68,21 @@ pub fn parse_with(
     mode: ParseMode,
     options: &ParseOptions,
 ) -> Result<Module, SyntaxError> {
+    parse_with_depth(source, mode, options, MAX_DEPTH)
+}
+
+/// Parses with a nesting limit other than [`MAX_DEPTH`], for ports whose native stack is
+/// smaller than a host's.
+pub fn parse_with_depth(
+    source: &[u8],
+    mode: ParseMode,
+    options: &ParseOptions,
+    max_depth: u32,
+) -> Result<Module, SyntaxError> {
     let mut p = Parser {
         lex: Lexer::with_options(source, options.tstrings, options.opt_level == 0),
         depth: 0,
-        max_depth: options.max_depth,
+        max_depth,
         deferred: None,
     };
     p.check_token()?;

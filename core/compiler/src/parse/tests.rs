@@ -594,11 +594,12 @@ fn deep_nesting_is_an_error_not_a_crash() {
     }
     assert_eq!(parse_err(&chain).kind, SyntaxErrorKind::RuntimeError);
     assert!(parse(&chain[..150], ParseMode::File).is_ok());
-    let shallow = ParseOptions {
-        max_depth: 20,
-        ..ParseOptions::default()
-    };
-    let e = parse_with(deep("(", ")", 30).as_bytes(), ParseMode::File, &shallow);
+    let e = parse_with_depth(
+        deep("(", ")", 30).as_bytes(),
+        ParseMode::File,
+        &ParseOptions::default(),
+        20,
+    );
     assert_eq!(e.map_err(|e| e.kind), Err(SyntaxErrorKind::RuntimeError));
     let mut blocks = String::new();
     for i in 0..1000 {
