@@ -12,8 +12,7 @@
 //!   placeholders and the text `.format((expr),...)` is injected after it, to be lexed like
 //!   source. This keeps upstream's quirks (no nested quotes of the same kind, `(a, b)` as one
 //!   argument, `{x=}`) and line numbers.
-//! * `__debug__` is the keyword `True`.
-//!
+//! * `__debug__` is the keyword `True` (`False` when optimising).
 //! * Template strings (`t'...'`, only when enabled: upstream has them in mpy-cross and
 //!   its largest builds) are rewritten the same way, into
 //!   `__template__(('part', ...), (expr), 'expr', conversion, 'spec', ...)`.
