@@ -83,6 +83,7 @@ pub fn parse_with_depth(
         lex: Lexer::with_options(source, options.tstrings, options.opt_level == 0),
         depth: 0,
         max_depth,
+        stmt_line: 1,
         deferred: None,
     };
     p.check_token()?;
@@ -104,6 +105,8 @@ struct Parser {
     lex: Lexer,
     depth: u32,
     max_depth: u32,
+    /// Line of the statement being parsed (of its first token).
+    stmt_line: u32,
     /// The first error upstream would find in its compiler rather than its parser.
     deferred: Option<SyntaxError>,
 }
@@ -341,6 +344,7 @@ impl Parser {
 
     fn small_stmt(&mut self) -> PResult<Stmt> {
         let line = self.cur_line();
+        self.stmt_line = line;
         let kind = match self.tok() {
             Tok::KwDel => {
                 self.bump()?;
@@ -542,6 +546,7 @@ impl Parser {
 
     fn compound_stmt(&mut self) -> PResult<Stmt> {
         let line = self.cur_line();
+        self.stmt_line = line;
         let kind = match self.tok() {
             Tok::KwIf => self.if_stmt()?,
             Tok::KwWhile => {
@@ -785,14 +790,14 @@ impl Parser {
         let mut seen_default = false;
         while self.tok() != close {
             let line = self.cur_line();
-            if p.kwarg.is_some() {
-                // Upstream: "**kw" must be last.
-                self.defer("invalid syntax", line);
-            }
+            let after_kwarg = p.kwarg.is_some();
+            // Upstream reports these errors at the parameter's node; a plain name is a
+            // leaf without a line, so the enclosing statement's line is used instead.
+            let mut error_line = line;
             match self.tok() {
                 Tok::Star => {
                     self.bump()?;
-                    if p.star {
+                    if after_kwarg || p.star {
                         self.defer("invalid syntax", line);
                     }
                     if self.tok() == Tok::Name {
@@ -808,6 +813,9 @@ impl Parser {
                 }
                 Tok::DblStar => {
                     self.bump()?;
+                    if after_kwarg {
+                        self.defer("invalid syntax", line);
+                    }
                     let name = self.name()?;
                     let annotation = self.annotation(typed)?;
                     p.kwarg = Some(Param {
@@ -824,6 +832,12 @@ impl Parser {
                     } else {
                         None
                     };
+                    if annotation.is_none() && default.is_none() {
+                        error_line = self.stmt_line;
+                    }
+                    if after_kwarg {
+                        self.defer("invalid syntax", error_line);
+                    }
                     let param = Param {
                         name,
                         annotation,
@@ -835,7 +849,7 @@ impl Parser {
                         if param.default.is_some() {
                             seen_default = true;
                         } else if seen_default {
-                            self.defer("non-default argument follows default argument", line);
+                            self.defer("non-default argument follows default argument", error_line);
                         }
                         p.args.push(param);
                     }
