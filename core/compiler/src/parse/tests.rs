@@ -558,6 +558,35 @@ fn deferred_compiler_errors_come_after_syntax_errors() {
         parse_err("f(a.b=1)\n").msg,
         "LHS of keyword arg must be an id"
     );
+    // Lines as mpy-cross reports them: a plain parameter name has no line of its own.
+    let non_default = "non-default argument follows default argument";
+    for (src, msg, line) in [
+        ("x = 1\ndef f(a=1,\n b):\n  pass\n", non_default, 2),
+        ("x = 1\ndef f(a=1,\n b:int):\n  pass\n", non_default, 3),
+        ("x = 1\ndef f(**k,\n a): pass\n", "invalid syntax", 2),
+        ("x = 1\ndef f(**k,\n *a): pass\n", "invalid syntax", 3),
+        ("x = 1\ndef f(*k,\n *a): pass\n", "invalid syntax", 3),
+        ("x = 1\n@d\ndef f(a=1,\n b): pass\n", non_default, 2),
+        (
+            "x = 1\nif 1:\n  def f(**k,\n    a=2): pass\n",
+            "invalid syntax",
+            4,
+        ),
+        (
+            "x = 1\ny = {\n1: 2,\n 3}\n",
+            "expecting key:value for dict",
+            3,
+        ),
+        (
+            "x = 1\nf(1,\n a.b=2)\n",
+            "LHS of keyword arg must be an id",
+            3,
+        ),
+        ("x = 1\n(a.b\n := 1)\n", "can't assign to expression", 2),
+    ] {
+        let e = parse_err(src);
+        assert_eq!((e.msg.as_str(), e.line), (msg, line), "{:?}", src);
+    }
 }
 
 #[test]
