@@ -10,6 +10,7 @@
 //! Scopes are tied to their syntax nodes by node address, which is stable because the folded
 //! tree is borrowed immutably for the whole compilation.
 
+mod bigint;
 mod fold;
 
 use crate::ast::*;

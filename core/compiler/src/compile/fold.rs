@@ -5,21 +5,22 @@
 //! compiler from the folded tree. Also records where each identifier first appears, which
 //! decides whether a long string literal is already interned (see `Interned`).
 //!
-//! Integer folding works in `i128`; a result outside it is left unfolded (upstream would
-//! fold it with big ints).
+//! Integers fold with arbitrary precision ([`super::bigint`]); floats fold `+ - * /` and
+//! integral powers (floor division and modulo of floats are left to run time).
 
+use super::bigint::BigInt;
 use crate::ast::*;
 use crate::error::SyntaxError;
 use alloc::boxed::Box;
 use alloc::collections::BTreeMap;
 use alloc::format;
-use alloc::string::{String, ToString};
+use alloc::string::String;
 use alloc::vec::Vec;
 
 /// A number during folding.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 enum Num {
-    Int(i128),
+    Int(BigInt),
     Float(f64),
 }
 
@@ -38,8 +39,8 @@ pub const CONST_OBJ: u32 = 0x8000_0000;
 
 fn num_of(e: &Expr) -> Option<Num> {
     match &e.kind {
-        ExprKind::Int(v) => Some(Num::Int(i128::from(*v))),
-        ExprKind::BigInt(s) => s.parse::<i128>().ok().map(Num::Int),
+        ExprKind::Int(v) => Some(Num::Int(BigInt::from_i64(*v))),
+        ExprKind::BigInt(s) => BigInt::parse(s).map(Num::Int),
         ExprKind::Float(s) => s.parse::<f64>().ok().map(Num::Float),
         _ => None,
     }
@@ -47,9 +48,9 @@ fn num_of(e: &Expr) -> Option<Num> {
 
 fn expr_of(n: Num) -> ExprKind {
     match n {
-        Num::Int(v) => match i64::try_from(v) {
-            Ok(x) => ExprKind::Int(x),
-            Err(_) => ExprKind::BigInt(v.to_string()),
+        Num::Int(v) => match v.to_i64() {
+            Some(x) => ExprKind::Int(x),
+            None => ExprKind::BigInt(v.to_decimal()),
         },
         // `{:e}` drops the sign of a NaN; keep it so `-math.nan` stays its own constant.
         Num::Float(f) if f.is_nan() && f.is_sign_negative() => ExprKind::Float("-NaN".into()),
@@ -57,83 +58,51 @@ fn expr_of(n: Num) -> ExprKind {
     }
 }
 
-fn to_f(n: Num) -> f64 {
+fn to_f(n: &Num) -> f64 {
     match n {
-        Num::Int(v) => v as f64,
-        Num::Float(f) => f,
+        Num::Int(v) => v.to_f64(),
+        Num::Float(f) => *f,
     }
 }
 
-fn floor_div(a: i128, b: i128) -> Option<i128> {
-    if b == 0 {
+fn shift_amount(y: &BigInt) -> Option<usize> {
+    if y.is_neg() {
         return None;
     }
-    let q = a.checked_div(b)?;
-    if (a % b != 0) && ((a < 0) != (b < 0)) {
-        Some(q - 1)
-    } else {
-        Some(q)
-    }
+    y.to_i64().and_then(|v| usize::try_from(v).ok())
 }
 
-fn modulo(a: i128, b: i128) -> Option<i128> {
-    if b == 0 {
-        return None;
-    }
-    let r = a.checked_rem(b)?;
-    if r != 0 && ((r < 0) != (b < 0)) {
-        Some(r + b)
-    } else {
-        Some(r)
-    }
-}
-
-fn binop(op: BinOp, a: Num, b: Num) -> Option<Num> {
+fn binop(op: BinOp, a: &Num, b: &Num) -> Option<Num> {
     match (a, b) {
         (Num::Int(x), Num::Int(y)) => {
             let r = match op {
-                BinOp::Or => x | y,
-                BinOp::Xor => x ^ y,
-                BinOp::And => x & y,
-                BinOp::LShift => {
-                    if !(0..=126).contains(&y) {
-                        return None;
-                    }
-                    let r = x.checked_shl(y as u32)?;
-                    if (r >> y) != x {
-                        return None;
-                    }
-                    r
-                }
-                BinOp::RShift => {
-                    if y < 0 {
-                        return None;
-                    }
-                    x >> y.min(127)
-                }
-                BinOp::Add => x.checked_add(y)?,
-                BinOp::Sub => x.checked_sub(y)?,
-                BinOp::Mul => x.checked_mul(y)?,
-                BinOp::FloorDiv => floor_div(x, y)?,
-                BinOp::Mod => modulo(x, y)?,
+                BinOp::And => x.bitop(y, 0),
+                BinOp::Or => x.bitop(y, 1),
+                BinOp::Xor => x.bitop(y, 2),
+                BinOp::LShift => x.shl(shift_amount(y)?)?,
+                BinOp::RShift => match shift_amount(y) {
+                    Some(n) => x.shr(n),
+                    // A huge shift leaves 0 or -1.
+                    None if !y.is_neg() => x.shr(usize::MAX / 2),
+                    None => return None,
+                },
+                BinOp::Add => x.add(y),
+                BinOp::Sub => x.sub(y),
+                BinOp::Mul => x.mul(y)?,
+                BinOp::FloorDiv => x.divmod(y)?.0,
+                BinOp::Mod => x.divmod(y)?.1,
                 BinOp::TrueDiv => {
-                    if y == 0 {
+                    if y.is_zero() {
                         return None;
                     }
-                    return Some(Num::Float(x as f64 / y as f64));
+                    return Some(Num::Float(x.to_f64() / y.to_f64()));
                 }
                 BinOp::Pow => {
-                    if y < 0 {
-                        return float_pow(x as f64, Num::Int(y));
+                    if y.is_neg() {
+                        return float_pow(x.to_f64(), b);
                     }
-                    let mut acc: i128 = 1;
-                    for _ in 0..y.min(200) {
-                        acc = acc.checked_mul(x)?;
-                    }
-                    if y > 200 && x.abs() > 1 {
-                        return None;
-                    }
-                    acc
+                    let e = y.to_i64().and_then(|v| u64::try_from(v).ok())?;
+                    x.pow(e)?
                 }
                 BinOp::MatMul => return None,
             };
@@ -161,10 +130,10 @@ fn binop(op: BinOp, a: Num, b: Num) -> Option<Num> {
 }
 
 /// `x ** y` for an integral exponent (other exponents are left unfolded).
-fn float_pow(x: f64, y: Num) -> Option<Num> {
-    let e = match y {
-        Num::Int(v) => v,
-        Num::Float(f) if f == (f as i64) as f64 => f as i128,
+fn float_pow(x: f64, y: &Num) -> Option<Num> {
+    let e: i64 = match y {
+        Num::Int(v) => v.to_i64()?,
+        Num::Float(f) if *f == (*f as i64) as f64 => *f as i64,
         _ => return None,
     };
     if e.unsigned_abs() > 64 || (e < 0 && x == 0.0) {
@@ -677,7 +646,12 @@ impl Folder {
             ExprKind::Dict(items) => {
                 let mut out = Vec::new();
                 for (k, v) in items {
-                    let k = self.expr(k)?;
+                    // The item node keeps the key's line even when the key folds away.
+                    let mut k2 = self.expr(k)?;
+                    if k2.line == 0 {
+                        k2.line = k.line;
+                    }
+                    let k = k2;
                     let v = self.expr(v)?;
                     out.push((k, v));
                 }
@@ -686,7 +660,10 @@ impl Folder {
             ExprKind::Comp(c) => {
                 // Source order: element after the first iterable in tokens, but the
                 // element tokens come first; record them first.
-                let elt = self.expr(&c.elt)?;
+                let mut elt = self.expr(&c.elt)?;
+                if elt.line == 0 {
+                    elt.line = c.elt.line;
+                }
                 let value = self.opt(&c.value)?;
                 let mut gens = Vec::new();
                 for g in c.generators.iter() {
@@ -721,7 +698,7 @@ impl Folder {
                 if let Some(mut acc) = num_of(&first) {
                     let mut ok = true;
                     for (op, x) in r.iter() {
-                        match num_of(x).and_then(|n| binop(*op, acc, n)) {
+                        match num_of(x).and_then(|n| binop(*op, &acc, &n)) {
                             Some(v) => acc = v,
                             None => {
                                 ok = false;
@@ -742,7 +719,7 @@ impl Folder {
                 let b = self.expr(base)?;
                 let x = self.expr(exp)?;
                 if let (Some(p), Some(q)) = (num_of(&b), num_of(&x)) {
-                    if let Some(v) = binop(BinOp::Pow, p, q) {
+                    if let Some(v) = binop(BinOp::Pow, &p, &q) {
                         return Ok(Expr::new(0, expr_of(v)));
                     }
                 }
@@ -755,9 +732,9 @@ impl Folder {
                 let o = self.expr(operand)?;
                 let folded = match (op, num_of(&o)) {
                     (UnaryOp::Pos, Some(n)) => Some(n),
-                    (UnaryOp::Neg, Some(Num::Int(v))) => v.checked_neg().map(Num::Int),
+                    (UnaryOp::Neg, Some(Num::Int(v))) => Some(Num::Int(v.neg())),
                     (UnaryOp::Neg, Some(Num::Float(f))) => Some(Num::Float(-f)),
-                    (UnaryOp::Invert, Some(Num::Int(v))) => Some(Num::Int(!v)),
+                    (UnaryOp::Invert, Some(Num::Int(v))) => Some(Num::Int(v.invert())),
                     _ => None,
                 };
                 if let Some(n) = folded {
