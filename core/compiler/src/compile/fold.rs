@@ -5,8 +5,8 @@
 //! compiler from the folded tree. Also records where each identifier first appears, which
 //! decides whether a long string literal is already interned (see `Interned`).
 //!
-//! Integers fold with arbitrary precision ([`super::bigint`]); floats fold `+ - * /` and
-//! integral powers (floor division and modulo of floats are left to run time).
+//! Integers fold with arbitrary precision ([`super::bigint`]); floats fold `+ - * / // %`
+//! and integral powers (other powers are left to run time).
 
 use super::bigint::BigInt;
 use crate::ast::*;
@@ -121,12 +121,131 @@ fn binop(op: BinOp, a: &Num, b: &Num) -> Option<Num> {
                     x / y
                 }
                 BinOp::Pow => return float_pow(x, b),
-                // Floor division and modulo need libm semantics; leave them.
+                BinOp::FloorDiv => {
+                    if y == 0.0 {
+                        return None;
+                    }
+                    float_divmod(x, y).0
+                }
+                BinOp::Mod => {
+                    if y == 0.0 {
+                        return None;
+                    }
+                    float_divmod(x, y).1
+                }
                 _ => return None,
             };
             Some(Num::Float(r))
         }
     }
+}
+
+fn copysign(mag: f64, sign: f64) -> f64 {
+    f64::from_bits((mag.to_bits() & !(1 << 63)) | (sign.to_bits() & (1 << 63)))
+}
+
+fn floor(x: f64) -> f64 {
+    if !x.is_finite() || x == 0.0 || x.abs() >= 4503599627370496.0 {
+        return x;
+    }
+    let t = (x as i64) as f64;
+    if t > x {
+        t - 1.0
+    } else {
+        t
+    }
+}
+
+/// C's `fmod` (exact), after musl's bit-level algorithm.
+fn fmod(x: f64, y: f64) -> f64 {
+    let mut ux = x.to_bits();
+    let mut uy = y.to_bits();
+    let mut ex = ((ux >> 52) & 0x7ff) as i64;
+    let mut ey = ((uy >> 52) & 0x7ff) as i64;
+    let sx = ux >> 63;
+    if uy << 1 == 0 || y.is_nan() || ex == 0x7ff {
+        return (x * y) / (x * y);
+    }
+    if ux << 1 <= uy << 1 {
+        if ux << 1 == uy << 1 {
+            return 0.0 * x;
+        }
+        return x;
+    }
+    if ex == 0 {
+        let mut i = ux << 12;
+        while i >> 63 == 0 {
+            ex -= 1;
+            i <<= 1;
+        }
+        ux <<= (1 - ex) as u64;
+    } else {
+        ux &= u64::MAX >> 12;
+        ux |= 1 << 52;
+    }
+    if ey == 0 {
+        let mut i = uy << 12;
+        while i >> 63 == 0 {
+            ey -= 1;
+            i <<= 1;
+        }
+        uy <<= (1 - ey) as u64;
+    } else {
+        uy &= u64::MAX >> 12;
+        uy |= 1 << 52;
+    }
+    while ex > ey {
+        let i = ux.wrapping_sub(uy);
+        if i >> 63 == 0 {
+            if i == 0 {
+                return 0.0 * x;
+            }
+            ux = i;
+        }
+        ux <<= 1;
+        ex -= 1;
+    }
+    let i = ux.wrapping_sub(uy);
+    if i >> 63 == 0 {
+        if i == 0 {
+            return 0.0 * x;
+        }
+        ux = i;
+    }
+    while ux >> 52 == 0 {
+        ux <<= 1;
+        ex -= 1;
+    }
+    if ex > 0 {
+        ux -= 1 << 52;
+        ux |= (ex as u64) << 52;
+    } else {
+        ux >>= (1 - ex) as u64;
+    }
+    f64::from_bits(ux | sx << 63)
+}
+
+/// Python float `divmod` as MicroPython computes it (py/objfloat.c).
+fn float_divmod(x: f64, y: f64) -> (f64, f64) {
+    let mut m = fmod(x, y);
+    let mut div = (x - m) / y;
+    if m == 0.0 {
+        m = copysign(0.0, y);
+    } else if (m < 0.0) != (y < 0.0) {
+        m += y;
+        div -= 1.0;
+    }
+    let fd = if div == 0.0 {
+        copysign(0.0, x / y)
+    } else {
+        let f = floor(div);
+        if div - f > 0.5 {
+            f + 1.0
+        } else {
+            f
+        }
+    };
+    (fd, m)
 }
 
 /// `x ** y` for an integral exponent (other exponents are left unfolded).
@@ -136,7 +255,7 @@ fn float_pow(x: f64, y: &Num) -> Option<Num> {
         Num::Float(f) if *f == (*f as i64) as f64 => *f as i64,
         _ => return None,
     };
-    if e.unsigned_abs() > 64 || (e < 0 && x == 0.0) {
+    if e.unsigned_abs() > 2048 || (e < 0 && x == 0.0) {
         return None;
     }
     let mut acc = 1.0f64;
@@ -883,5 +1002,23 @@ impl Folder {
             out.push(self.expr(x)?);
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn float_floor_and_mod_follow_python() {
+        assert_eq!(float_divmod(7.0, 2.0), (3.0, 1.0));
+        assert_eq!(float_divmod(-7.0, 2.0), (-4.0, 1.0));
+        assert_eq!(float_divmod(7.0, -2.0), (-4.0, -1.0));
+        assert_eq!(float_divmod(2.5, 0.5), (5.0, 0.0));
+        assert_eq!(fmod(5.5, 2.0), 1.5);
+        assert!(float_divmod(-1.0, 3.0).1 > 0.0);
+        assert!(float_divmod(0.0, -3.0).1.is_sign_negative());
+        assert_eq!(floor(-0.5), -1.0);
+        assert_eq!(floor(2.0), 2.0);
     }
 }
