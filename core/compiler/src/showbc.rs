@@ -133,7 +133,7 @@ struct Ctx<'a> {
     m: &'a CompiledModule,
 }
 
-fn qstr<'a>(m: &'a CompiledModule, idx: u64) -> &'a str {
+fn qstr(m: &CompiledModule, idx: u64) -> &str {
     m.qstrs.get(idx as usize).map(|s| s.as_str()).unwrap_or("?")
 }
 

@@ -164,7 +164,8 @@ fn fmod(x: f64, y: f64) -> f64 {
     let mut ey = ((uy >> 52) & 0x7ff) as i64;
     let sx = ux >> 63;
     if uy << 1 == 0 || y.is_nan() || ex == 0x7ff {
-        return (x * y) / (x * y);
+        let p = x * y;
+        return p / p;
     }
     if ux << 1 <= uy << 1 {
         if ux << 1 == uy << 1 {
