@@ -164,8 +164,8 @@ fn fmod(x: f64, y: f64) -> f64 {
     let mut ey = ((uy >> 52) & 0x7ff) as i64;
     let sx = ux >> 63;
     if uy << 1 == 0 || y.is_nan() || ex == 0x7ff {
-        let p = x * y;
-        return p / p;
+        // C returns the default NaN (sign bit set on x86) here.
+        return -f64::NAN;
     }
     if ux << 1 <= uy << 1 {
         if ux << 1 == uy << 1 {
