@@ -2,7 +2,7 @@
 //! Runs only when the reference binary and test directory exist (ignored by default because
 //! it spawns hundreds of processes): `cargo test -p upy-compiler --test mpy_cross -- --ignored
 //! --nocapture`. `UPY_MPY_DIR=dir` picks another test directory (`UPY_MPY_RECURSIVE=1` to descend),
-//! `UPY_MPY_OPT=n` compiles with `-On`,
+//! `UPY_MPY_OPT=n` compiles with `-On`, `UPY_MPY_BITS=n` sets the small-int width,
 //! `UPY_MPY_FILTER=name` limits it to matching files and prints byte diffs.
 
 use std::path::Path;
@@ -13,9 +13,10 @@ use upy_compiler::mpy;
 const MPY_CROSS: &str = "/work/mp/micropython/mpy-cross/build/mpy-cross";
 const TESTS: &str = "/work/mp/micropython/tests/basics";
 
-fn reference(path: &Path, name: &str, out: &Path, opt: u8) -> Option<Vec<u8>> {
+fn reference(path: &Path, name: &str, out: &Path, opt: u8, bits: u8) -> Option<Vec<u8>> {
     let st = Command::new(MPY_CROSS)
         .arg(format!("-O{opt}"))
+        .arg(format!("-msmall-int-bits={bits}"))
         .arg("-o")
         .arg(out)
         .arg("-s")
@@ -57,6 +58,10 @@ fn basics_identical_to_mpy_cross() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(0);
+    let bits: u8 = std::env::var("UPY_MPY_BITS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(31);
     let tmp = std::env::temp_dir().join(format!("upy-mpy-cross-{}.mpy", std::process::id()));
     let dir = std::env::var("UPY_MPY_DIR").unwrap_or_else(|_| String::from(TESTS));
     let mut files = Vec::new();
@@ -84,12 +89,13 @@ fn basics_identical_to_mpy_cross() {
             Ok(s) => s,
             Err(_) => continue,
         };
-        let want = reference(p, &name, &tmp, opt);
+        let want = reference(p, &name, &tmp, opt, bits);
         let opts = CompileOptions {
             opt_level: opt,
+            small_int_bits: bits,
             ..CompileOptions::default()
         };
-        let got = compile(&src, &name, &opts).map(|m| mpy::write(&m, 31));
+        let got = compile(&src, &name, &opts).map(|m| mpy::write(&m, bits));
         match (want, got) {
             (Some(w), Ok(g)) => {
                 if w == g {

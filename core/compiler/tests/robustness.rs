@@ -30,8 +30,17 @@ fn awkward_inputs_do_not_panic() {
     deep_if.push_str(&" ".repeat(150));
     deep_if.push_str("pass\n");
     let many_args = format!("f({})\n", vec!["*a"; 100].join(", "));
-    let many_kw = format!("f({})\n", (0..300).map(|i| format!("k{i}=1")).collect::<Vec<_>>().join(", "));
-    let big_jump = format!("while x:\n{}\n", "    y = [1, 2, 3, 4, 5, 6]\n".repeat(3000));
+    let many_kw = format!(
+        "f({})\n",
+        (0..300)
+            .map(|i| format!("k{i}=1"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let big_jump = format!(
+        "while x:\n{}\n",
+        "    y = [1, 2, 3, 4, 5, 6]\n".repeat(3000)
+    );
     let cases = [
         "",
         "\n\n",
@@ -102,7 +111,10 @@ fn mutated_upstream_tests_do_not_panic() {
             }
             let _ = compile(&v.join("\n"), "m.py", &CompileOptions::default());
         }
-        let cut = src.char_indices().map(|(i, _)| i).nth((next() as usize) % src.len().max(1));
+        let cut = src
+            .char_indices()
+            .map(|(i, _)| i)
+            .nth((next() as usize) % src.len().max(1));
         if let Some(c) = cut {
             let _ = compile(&src[..c], "m.py", &CompileOptions::default());
         }

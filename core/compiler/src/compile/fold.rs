@@ -17,11 +17,23 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-/// A number during folding.
+/// A number during folding. The flag of `Int` says the value is a big-int *object* in
+/// upstream's compiler (mpy-cross runs on a 64-bit host whose small ints have 63 bits): a
+/// literal or result outside that range, or the negation/inversion of such an object (unary
+/// operators do not normalise there). Those stay constant objects even when the value would
+/// fit the target's small int.
 #[derive(Clone, Debug, PartialEq)]
 enum Num {
-    Int(BigInt),
+    Int(BigInt, bool),
     Float(f64),
+}
+
+const HOST_SMALL_MIN: i64 = -(1 << 62);
+const HOST_SMALL_MAX: i64 = (1 << 62) - 1;
+
+fn host_obj(v: &BigInt) -> bool {
+    !v.to_i64()
+        .is_some_and(|x| (HOST_SMALL_MIN..=HOST_SMALL_MAX).contains(&x))
 }
 
 pub struct Folder {
@@ -39,8 +51,12 @@ pub const CONST_OBJ: u32 = 0x8000_0000;
 
 fn num_of(e: &Expr) -> Option<Num> {
     match &e.kind {
-        ExprKind::Int(v) => Some(Num::Int(BigInt::from_i64(*v))),
-        ExprKind::BigInt(s) => BigInt::parse(s).map(Num::Int),
+        ExprKind::Int(v) => {
+            let b = BigInt::from_i64(*v);
+            let obj = host_obj(&b);
+            Some(Num::Int(b, obj))
+        }
+        ExprKind::BigInt(s) => BigInt::parse(s).map(|b| Num::Int(b, true)),
         ExprKind::Float(s) => s.parse::<f64>().ok().map(Num::Float),
         _ => None,
     }
@@ -48,10 +64,11 @@ fn num_of(e: &Expr) -> Option<Num> {
 
 fn expr_of(n: Num) -> ExprKind {
     match n {
-        Num::Int(v) => match v.to_i64() {
+        Num::Int(v, false) => match v.to_i64() {
             Some(x) => ExprKind::Int(x),
             None => ExprKind::BigInt(v.to_decimal()),
         },
+        Num::Int(v, true) => ExprKind::BigInt(v.to_decimal()),
         // `{:e}` drops the sign of a NaN; keep it so `-math.nan` stays its own constant.
         Num::Float(f) if f.is_nan() && f.is_sign_negative() => ExprKind::Float("-NaN".into()),
         Num::Float(f) => ExprKind::Float(format!("{:e}", f)),
@@ -60,7 +77,7 @@ fn expr_of(n: Num) -> ExprKind {
 
 fn to_f(n: &Num) -> f64 {
     match n {
-        Num::Int(v) => v.to_f64(),
+        Num::Int(v, _) => v.to_f64(),
         Num::Float(f) => *f,
     }
 }
@@ -74,7 +91,7 @@ fn shift_amount(y: &BigInt) -> Option<usize> {
 
 fn binop(op: BinOp, a: &Num, b: &Num) -> Option<Num> {
     match (a, b) {
-        (Num::Int(x), Num::Int(y)) => {
+        (Num::Int(x, _), Num::Int(y, _)) => {
             let r = match op {
                 BinOp::And => x.bitop(y, 0),
                 BinOp::Or => x.bitop(y, 1),
@@ -106,7 +123,9 @@ fn binop(op: BinOp, a: &Num, b: &Num) -> Option<Num> {
                 }
                 BinOp::MatMul => return None,
             };
-            Some(Num::Int(r))
+            // Binary operations normalise results that fit a host small int.
+            let obj = host_obj(&r);
+            Some(Num::Int(r, obj))
         }
         _ => {
             let (x, y) = (to_f(a), to_f(b));
@@ -252,7 +271,7 @@ fn float_divmod(x: f64, y: f64) -> (f64, f64) {
 /// `x ** y` for an integral exponent (other exponents are left unfolded).
 fn float_pow(x: f64, y: &Num) -> Option<Num> {
     let e: i64 = match y {
-        Num::Int(v) => v.to_i64()?,
+        Num::Int(v, _) => v.to_i64()?,
         Num::Float(f) if *f == (*f as i64) as f64 => *f as i64,
         _ => return None,
     };
@@ -852,9 +871,17 @@ impl Folder {
                 let o = self.expr(operand)?;
                 let folded = match (op, num_of(&o)) {
                     (UnaryOp::Pos, Some(n)) => Some(n),
-                    (UnaryOp::Neg, Some(Num::Int(v))) => Some(Num::Int(v.neg())),
+                    (UnaryOp::Neg, Some(Num::Int(v, o))) => {
+                        let r = v.neg();
+                        let obj = o || host_obj(&r);
+                        Some(Num::Int(r, obj))
+                    }
                     (UnaryOp::Neg, Some(Num::Float(f))) => Some(Num::Float(-f)),
-                    (UnaryOp::Invert, Some(Num::Int(v))) => Some(Num::Int(v.invert())),
+                    (UnaryOp::Invert, Some(Num::Int(v, o))) => {
+                        let r = v.invert();
+                        let obj = o || host_obj(&r);
+                        Some(Num::Int(r, obj))
+                    }
                     _ => None,
                 };
                 if let Some(n) = folded {
