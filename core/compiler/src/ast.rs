@@ -39,6 +39,13 @@
 //!   folded nodes get line 0 upstream.
 //! * `or`/`and` drop operands that are constant and short-circuit-neutral, `not` of a
 //!   constant becomes `True`/`False`; tuples of constants become a constant tuple.
+//! * Outside [`ParseMode::Single`], an expression statement that is (after folding) a
+//!   constant other than a name, docstrings included, becomes `pass` (upstream builds
+//!   without doc strings drop them in the parser).
+//!
+//! Lines upstream sets that are not an [`Expr`]'s own: a dict display item `k: v` sets the
+//! line of `k`'s first token (a `(` around `k` included); a comprehension's scope starts at
+//! [`Comprehension::line`]; each `except` clause sets [`ExceptHandler::line`].
 //!
 //! Not supported (as in MicroPython's grammar): the `match` statement, positional-only
 //! parameters (`/`), `**` inside dict displays, arbitrary decorator expressions (only
@@ -279,10 +286,14 @@ pub enum ExprKind {
     Ellipsis,
 
     /// A tuple display: `a, b` or `(a, b)` or `()`. `parens` says whether it was written in
-    /// parentheses (then `line` is that of the `(`).
+    /// parentheses (then `line` is that of the `(`). `const_line` is the line upstream's
+    /// parser gives the tuple when all items are constants and it becomes one constant
+    /// object: `line` for a bare tuple; for `(a,)` and `(a, b)` the line of the token after
+    /// the `(`; for `(a, b, c...)` and `(a, b,)` the line of the token after the first comma.
     Tuple {
         elts: Vec<Expr>,
         parens: bool,
+        const_line: u32,
     },
     List(Vec<Expr>),
     /// `{k: v, ...}` (also `{}`).
@@ -411,6 +422,10 @@ pub enum CompKind {
 /// the value.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Comprehension {
+    /// Line upstream gives the comprehension's own scope: that of the first token after
+    /// the opening bracket (the element's start, counting a `(` that wraps it). The
+    /// enclosing [`Expr`]'s line is the bracket's.
+    pub line: u32,
     pub kind: CompKind,
     pub elt: Expr,
     pub value: Option<Expr>,
