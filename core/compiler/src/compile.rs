@@ -16,7 +16,7 @@ mod fold;
 use crate::ast::*;
 use crate::bc;
 use crate::emit::{Emitter, ModuleTables, Pass, ScopeInfo, BREAK_FROM_FOR};
-use crate::error::SyntaxError;
+use crate::error::{SyntaxError, SyntaxErrorKind};
 use crate::rawcode::{CodeKind, CompiledModule, Const, RawCode};
 use crate::scope::{self, IdKind, ScopeIds, ScopeKind};
 use alloc::collections::BTreeMap;
@@ -34,6 +34,9 @@ pub struct CompileOptions {
     pub opt_level: u8,
     /// Bits in the target's small int (31 for mpy-cross compatibility, 63 on 64-bit hosts).
     pub small_int_bits: u8,
+    /// Accept template strings (`t'...'`) as mpy-cross does; the unix port's standard build
+    /// rejects them.
+    pub tstrings: bool,
 }
 
 impl Default for CompileOptions {
@@ -42,6 +45,7 @@ impl Default for CompileOptions {
             mode: ParseMode::File,
             opt_level: 0,
             small_int_bits: 31,
+            tstrings: true,
         }
     }
 }
@@ -111,7 +115,11 @@ pub fn compile(
     source_name: &str,
     opts: &CompileOptions,
 ) -> Result<CompiledModule, SyntaxError> {
-    let module = crate::parse::parse(source, opts.mode)?;
+    let popts = crate::parse::ParseOptions {
+        tstrings: opts.tstrings,
+        opt_level: opts.opt_level,
+    };
+    let module = crate::parse::parse_with(source.as_bytes(), opts.mode, &popts)?;
     compile_tree(&module, Some(source), source_name, opts)
 }
 
@@ -304,6 +312,15 @@ fn is_const_obj(e: &Expr) -> bool {
     e.line & fold::CONST_OBJ != 0
 }
 
+/// Errors upstream raises as RuntimeError while compiling (bytecode overflow, nesting).
+fn runtime_error(msg: &str, line: u32) -> SyntaxError {
+    SyntaxError {
+        kind: SyntaxErrorKind::RuntimeError,
+        msg: String::from(msg),
+        line,
+    }
+}
+
 fn parse_float(s: &str) -> Option<f64> {
     s.parse::<f64>().ok()
 }
@@ -352,6 +369,12 @@ impl<'a> Compiler<'a> {
     fn error(&mut self, line: u32, msg: &str) {
         if self.error.is_none() {
             self.error = Some(SyntaxError::syntax(msg, line));
+        }
+    }
+
+    fn runtime_error(&mut self, line: u32, msg: &str) {
+        if self.error.is_none() {
+            self.error = Some(runtime_error(msg, line));
         }
     }
 
@@ -417,7 +440,7 @@ impl<'a> Compiler<'a> {
             while !self.compile_scope(i, Pass::Emit)? {
                 n += 1;
                 if n > 100 {
-                    return Err(SyntaxError::syntax("bytecode overflow", self.data[i].line));
+                    return Err(runtime_error("bytecode overflow", self.data[i].line));
                 }
             }
             if let Some(e) = self.error.take() {
@@ -430,7 +453,10 @@ impl<'a> Compiler<'a> {
 
     fn build_raw(&self, si: usize, depth: usize) -> Result<RawCode, SyntaxError> {
         if depth > 200 {
-            return Err(SyntaxError::syntax("too complex", self.data[si].line));
+            return Err(runtime_error(
+                "maximum recursion depth exceeded",
+                self.data[si].line,
+            ));
         }
         let mut children = Vec::new();
         for &c in self.data[si].children.iter() {
@@ -493,7 +519,7 @@ impl<'a> Compiler<'a> {
                     self.ids[si].find_or_add("", IdKind::Local);
                     self.ids[si].num_pos_args = 1;
                 }
-                self.emit.set_source_line(ln(&c.elt) as usize);
+                self.emit.set_source_line(c.line as usize);
                 match kind {
                     ScopeKind::ListComp => self.emit.build_list(0),
                     ScopeKind::DictComp => self.emit.build_map(0),
@@ -542,7 +568,7 @@ impl<'a> Compiler<'a> {
         self.data[si].emitter = core::mem::take(&mut self.emit);
         match r {
             Ok(done) => Ok(done),
-            Err(_) => Err(SyntaxError::syntax("bytecode overflow", self.data[si].line)),
+            Err(_) => Err(runtime_error("bytecode overflow", self.data[si].line)),
         }
     }
 
@@ -695,7 +721,7 @@ impl<'a> Compiler<'a> {
             ExprKind::True => Const::True,
             ExprKind::False => Const::False,
             ExprKind::Ellipsis => Const::Ellipsis,
-            ExprKind::Tuple { elts, parens } => {
+            ExprKind::Tuple { elts, parens, .. } => {
                 if elts.is_empty() && !parens {
                     return None;
                 }
@@ -900,10 +926,12 @@ impl<'a> Compiler<'a> {
             ExprKind::Tuple {
                 elts: lhs,
                 parens: false,
+                ..
             },
             ExprKind::Tuple {
                 elts: rhs,
                 parens: false,
+                ..
             },
         ) = (&target.kind, &value.kind)
         {
@@ -939,7 +967,7 @@ impl<'a> Compiler<'a> {
             ExprKind::Attribute { .. } | ExprKind::Subscript { .. } | ExprKind::Call { .. } => {
                 self.assign_atom_expr(e, kind, line)
             }
-            ExprKind::Tuple { elts, parens } => {
+            ExprKind::Tuple { elts, parens, .. } => {
                 if kind != AssignKind::Store
                     || (elts.is_empty() && *parens)
                     || self.is_const_tuple(e)
@@ -1048,7 +1076,9 @@ impl<'a> Compiler<'a> {
                     _ => self.error(ln(e), "can't delete expression"),
                 }
             }
-            ExprKind::Tuple { elts, parens: true } if !elts.is_empty() => {
+            ExprKind::Tuple {
+                elts, parens: true, ..
+            } if !elts.is_empty() => {
                 for x in elts {
                     self.del(x, line);
                 }
@@ -1864,7 +1894,7 @@ impl<'a> Compiler<'a> {
         }
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            self.error(ln(e), "maximum recursion depth exceeded");
+            self.runtime_error(ln(e), "maximum recursion depth exceeded");
         } else {
             self.expr_inner(e);
         }

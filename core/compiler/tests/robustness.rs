@@ -11,6 +11,7 @@ fn try_all_modes(src: &str) {
                     mode,
                     opt_level,
                     small_int_bits,
+                    ..CompileOptions::default()
                 };
                 let _ = compile(src, "r.py", &opts);
             }

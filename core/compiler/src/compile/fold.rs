@@ -304,7 +304,7 @@ pub fn is_const(e: &Expr) -> bool {
         | ExprKind::True
         | ExprKind::False
         | ExprKind::Ellipsis => true,
-        ExprKind::Tuple { elts, parens } => {
+        ExprKind::Tuple { elts, parens, .. } => {
             if elts.is_empty() {
                 *parens
             } else {
@@ -734,7 +734,10 @@ impl Folder {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
             self.depth -= 1;
-            return Err(SyntaxError::syntax("too complex", e.line));
+            return Err(super::runtime_error(
+                "maximum recursion depth exceeded",
+                e.line,
+            ));
         }
         let r = self.expr_inner(e);
         self.depth -= 1;
@@ -763,20 +766,24 @@ impl Folder {
             | ExprKind::True
             | ExprKind::False
             | ExprKind::Ellipsis => e.kind.clone(),
-            ExprKind::Tuple { elts, parens } => {
+            ExprKind::Tuple {
+                elts,
+                parens,
+                const_line,
+            } => {
                 let folded = self.list(elts)?;
-                // A constant tuple node gets the line of the rule that built it: for
-                // `(a, b, ...)` the token after the first comma, for `(a,)` the first item.
+                // A tuple of constants becomes one constant object upstream, with the line
+                // of the rule that built it.
                 let mut l = line;
-                if *parens && !folded.is_empty() && folded.iter().all(is_const) {
-                    let src = if elts.len() >= 2 { &elts[1] } else { &elts[0] };
-                    l = src.line;
+                if !folded.is_empty() && folded.iter().all(is_const) {
+                    l = *const_line;
                 }
                 return Ok(Expr::new(
                     l,
                     ExprKind::Tuple {
                         elts: folded,
                         parens: *parens,
+                        const_line: *const_line,
                     },
                 ));
             }
@@ -814,6 +821,7 @@ impl Folder {
                     });
                 }
                 ExprKind::Comp(Box::new(Comprehension {
+                    line: c.line,
                     kind: c.kind,
                     elt,
                     value,
