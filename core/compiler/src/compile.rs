@@ -37,6 +37,19 @@ pub struct CompileOptions {
     /// Accept template strings (`t'...'`) as mpy-cross does; the unix port's standard build
     /// rejects them.
     pub tstrings: bool,
+    /// What `@micropython.native`, `.viper` and `.asm_*` do (upy only emits bytecode).
+    pub native: NativeDecorators,
+}
+
+/// Treatment of the code-emitter decorators.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NativeDecorators {
+    /// SyntaxError "invalid arch", as mpy-cross without `-march`.
+    InvalidArch,
+    /// SyntaxError "invalid micropython decorator", as a port without native emitters.
+    Unsupported,
+    /// Accept them and emit bytecode anyway.
+    AsBytecode,
 }
 
 impl Default for CompileOptions {
@@ -46,6 +59,7 @@ impl Default for CompileOptions {
             opt_level: 0,
             small_int_bits: 31,
             tstrings: true,
+            native: NativeDecorators::InvalidArch,
         }
     }
 }
@@ -1819,7 +1833,16 @@ impl<'a> Compiler<'a> {
                     continue;
                 }
                 match d.name[1].as_str() {
-                    "bytecode" | "native" | "viper" | "asm_thumb" | "asm_xtensa" | "asm_rv32" => {}
+                    "bytecode" => {}
+                    "native" | "viper" | "asm_thumb" | "asm_xtensa" | "asm_rv32" => {
+                        match self.opts.native {
+                            NativeDecorators::InvalidArch => self.error(d.line, "invalid arch"),
+                            NativeDecorators::Unsupported => {
+                                self.error(d.line, "invalid micropython decorator")
+                            }
+                            NativeDecorators::AsBytecode => {}
+                        }
+                    }
                     _ => self.error(d.line, "invalid micropython decorator"),
                 }
                 continue;
