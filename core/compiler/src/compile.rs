@@ -39,6 +39,9 @@ pub struct CompileOptions {
     pub tstrings: bool,
     /// What `@micropython.native`, `.viper` and `.asm_*` do (upy only emits bytecode).
     pub native: NativeDecorators,
+    /// Compile `OrderedDict({...})` as an empty `OrderedDict()` filled in literal order, as
+    /// ports with `collections.OrderedDict` do (mpy-cross has no `collections`).
+    pub ordered_dict_literal: bool,
 }
 
 /// Treatment of the code-emitter decorators.
@@ -60,6 +63,7 @@ impl Default for CompileOptions {
             small_int_bits: 31,
             tstrings: true,
             native: NativeDecorators::InvalidArch,
+            ordered_dict_literal: false,
         }
     }
 }
@@ -2270,6 +2274,16 @@ impl<'a> Compiler<'a> {
                 }
             }
         }
+        if i == 0 && self.opts.ordered_dict_literal {
+            if let (ExprKind::Name(b), Some(Trailer::Paren(a, _))) = (&base.kind, trailers.first())
+            {
+                if let [Arg::Positional(brace)] = a.args.as_slice() {
+                    if b == "OrderedDict" && self.brace_into_existing(brace) {
+                        i = 1;
+                    }
+                }
+            }
+        }
         while i < n {
             if let (Trailer::Period(attr, _), Some(Trailer::Paren(args, _))) =
                 (&trailers[i], trailers.get(i + 1))
@@ -2281,6 +2295,38 @@ impl<'a> Compiler<'a> {
                 self.trailer(&trailers[i]);
                 i += 1;
             }
+        }
+    }
+
+    /// `OrderedDict({...})`: call with no arguments, then store the items into the result
+    /// (upstream's `compile_atom_brace_helper` without creating a map). Returns false, having
+    /// emitted nothing, when `brace` is not a `{...}` display.
+    fn brace_into_existing(&mut self, brace: &'a Expr) -> bool {
+        match &brace.kind {
+            ExprKind::Dict(items) => {
+                self.emit.call_function(0, 0, false);
+                for (k, v) in items {
+                    self.emit.set_source_line(ln(k) as usize);
+                    self.expr(v);
+                    self.expr(k);
+                    self.emit.store_map();
+                }
+                true
+            }
+            ExprKind::Set(elts) => {
+                self.emit.call_function(0, 0, false);
+                for x in elts {
+                    self.expr(x);
+                }
+                self.emit.build_set(elts.len());
+                true
+            }
+            ExprKind::Comp(c) if matches!(c.kind, CompKind::Dict | CompKind::Set) => {
+                self.emit.call_function(0, 0, false);
+                self.comprehension(c, ln(brace));
+                true
+            }
+            _ => false,
         }
     }
 
@@ -2520,6 +2566,22 @@ mod tests {
             },
         );
         assert!(m63.consts.is_empty());
+    }
+
+    #[test]
+    fn ordered_dict_literal_keeps_order() {
+        let opts = CompileOptions {
+            ordered_dict_literal: true,
+            ..CompileOptions::default()
+        };
+        let m = module("OrderedDict({1: 2})\n", &opts);
+        // LOAD_NAME OrderedDict; CALL 0; 2; 1; STORE_MAP; POP_TOP; None; RETURN
+        assert_eq!(
+            top_code(&m),
+            vec![0x11, 0x02, 0x34, 0x00, 0x82, 0x81, 0x62, 0x59, 0x51, 0x63]
+        );
+        let plain = module("OrderedDict({1: 2})\n", &CompileOptions::default());
+        assert_eq!(top_code(&plain)[2..5], [0x2c, 0x01, 0x82]);
     }
 
     #[test]
