@@ -42,6 +42,10 @@ pub struct CompileOptions {
     /// Compile `OrderedDict({...})` as an empty `OrderedDict()` filled in literal order, as
     /// ports with `collections.OrderedDict` do (mpy-cross has no `collections`).
     pub ordered_dict_literal: bool,
+    /// Integer attributes of built-in modules folded at compile time (`errno.ENOENT`,
+    /// `uctypes.UINT8`), as ports with `MICROPY_COMP_MODULE_CONST` and those modules do:
+    /// `(module, attribute) -> value`. `math` float constants are always folded.
+    pub module_const: Option<fn(&str, &str) -> Option<i64>>,
 }
 
 /// Treatment of the code-emitter decorators.
@@ -64,6 +68,7 @@ impl Default for CompileOptions {
             tstrings: true,
             native: NativeDecorators::InvalidArch,
             ordered_dict_literal: false,
+            module_const: None,
         }
     }
 }
@@ -157,7 +162,7 @@ fn compile_tree(
     source_name: &str,
     opts: &CompileOptions,
 ) -> Result<CompiledModule, SyntaxError> {
-    let mut folder = fold::Folder::new();
+    let mut folder = fold::Folder::new(opts.module_const);
     let folded = folder.fold_module(m)?;
     let mut c = Compiler {
         opts,
@@ -2582,6 +2587,21 @@ mod tests {
         );
         let plain = module("OrderedDict({1: 2})\n", &CompileOptions::default());
         assert_eq!(top_code(&plain)[2..5], [0x2c, 0x01, 0x82]);
+    }
+
+    #[test]
+    fn module_constants_fold_when_provided() {
+        fn errno(m: &str, a: &str) -> Option<i64> {
+            (m == "errno" && a == "ENOENT").then_some(2)
+        }
+        let opts = CompileOptions {
+            module_const: Some(errno),
+            ..CompileOptions::default()
+        };
+        let m = module("x = errno.ENOENT\n", &opts);
+        assert_eq!(top_code(&m), vec![0x82, 0x16, 0x02, 0x51, 0x63]);
+        let plain = module("x = errno.ENOENT\n", &CompileOptions::default());
+        assert_eq!(top_code(&plain)[0], bc::LOAD_NAME);
     }
 
     #[test]

@@ -38,6 +38,7 @@ fn host_obj(v: &BigInt) -> bool {
 
 pub struct Folder {
     consts: BTreeMap<String, Expr>,
+    module_const: Option<fn(&str, &str) -> Option<i64>>,
     /// First line on which each identifier token appears.
     pub idents: BTreeMap<String, u32>,
     depth: usize,
@@ -335,16 +336,11 @@ pub fn const_truth(e: &Expr) -> Option<bool> {
     })
 }
 
-impl Default for Folder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
 impl Folder {
-    pub fn new() -> Self {
+    pub fn new(module_const: Option<fn(&str, &str) -> Option<i64>>) -> Self {
         Folder {
             consts: BTreeMap::new(),
+            module_const,
             idents: BTreeMap::new(),
             depth: 0,
         }
@@ -989,6 +985,11 @@ impl Folder {
                         };
                         if let Some(f) = f {
                             return Ok(Expr::new(0, ExprKind::Float(format!("{:e}", f))));
+                        }
+                    }
+                    if !self.consts.contains_key(base) {
+                        if let Some(v) = self.module_const.and_then(|f| f(base, attr)) {
+                            return Ok(Expr::new(0, expr_of(Num::Int(BigInt::from_i64(v), false))));
                         }
                     }
                 }
