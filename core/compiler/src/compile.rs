@@ -46,6 +46,9 @@ pub struct CompileOptions {
     /// `uctypes.UINT8`), as ports with `MICROPY_COMP_MODULE_CONST` and those modules do:
     /// `(module, attribute) -> value`. `math` float constants are always folded.
     pub module_const: Option<fn(&str, &str) -> Option<i64>>,
+    /// Whether a string longer than 10 bytes is already in the target's qstr pool (then a
+    /// literal equal to it loads as a qstr). `None` uses mpy-cross's static qstrs.
+    pub is_interned: Option<fn(&str) -> bool>,
 }
 
 /// Treatment of the code-emitter decorators.
@@ -69,6 +72,7 @@ impl Default for CompileOptions {
             native: NativeDecorators::InvalidArch,
             ordered_dict_literal: false,
             module_const: None,
+            is_interned: None,
         }
     }
 }
@@ -678,7 +682,10 @@ impl<'a> Compiler<'a> {
     /// of mpy-cross, the source name, or an identifier seen no later than the literal).
     fn str_is_qstr(&self, s: &str, line: u32) -> bool {
         s.len() <= 10
-            || LONG_STATIC_QSTRS.contains(&s)
+            || match self.opts.is_interned {
+                Some(f) => f(s),
+                None => LONG_STATIC_QSTRS.contains(&s),
+            }
             || s == self.source_name
             || match self.idents.get(s) {
                 Some(&l) if l < line => true,
