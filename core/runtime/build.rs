@@ -1,0 +1,375 @@
+//! Collects every interned name the runtime uses (`Q::name` in its sources) into one static
+//! qstr table, the way MicroPython's makeqstrdefs.py does, so built-in names cost no RAM and
+//! no start-up time. The first 165 entries are MicroPython's fixed static qstr list (their
+//! numbers appear in .mpy files); the rest follow in sorted order.
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+use std::path::Path;
+
+/// MicroPython's static qstr list, ids 1..=165 (reference §1.4).
+const MP_STATIC: &[&str] = &[
+    "",
+    "__dir__",
+    "\n",
+    " ",
+    "*",
+    "/",
+    "<module>",
+    "_",
+    "__call__",
+    "__class__",
+    "__delitem__",
+    "__enter__",
+    "__exit__",
+    "__getattr__",
+    "__getitem__",
+    "__hash__",
+    "__init__",
+    "__int__",
+    "__iter__",
+    "__len__",
+    "__main__",
+    "__module__",
+    "__name__",
+    "__new__",
+    "__next__",
+    "__qualname__",
+    "__repr__",
+    "__setitem__",
+    "__str__",
+    "ArithmeticError",
+    "AssertionError",
+    "AttributeError",
+    "BaseException",
+    "EOFError",
+    "Ellipsis",
+    "Exception",
+    "GeneratorExit",
+    "ImportError",
+    "IndentationError",
+    "IndexError",
+    "KeyError",
+    "KeyboardInterrupt",
+    "LookupError",
+    "MemoryError",
+    "NameError",
+    "NoneType",
+    "NotImplementedError",
+    "OSError",
+    "OverflowError",
+    "RuntimeError",
+    "StopIteration",
+    "SyntaxError",
+    "SystemExit",
+    "TypeError",
+    "ValueError",
+    "ZeroDivisionError",
+    "abs",
+    "all",
+    "any",
+    "append",
+    "args",
+    "bool",
+    "builtins",
+    "bytearray",
+    "bytecode",
+    "bytes",
+    "callable",
+    "chr",
+    "classmethod",
+    "clear",
+    "close",
+    "const",
+    "copy",
+    "count",
+    "dict",
+    "dir",
+    "divmod",
+    "end",
+    "endswith",
+    "eval",
+    "exec",
+    "extend",
+    "find",
+    "format",
+    "from_bytes",
+    "get",
+    "getattr",
+    "globals",
+    "hasattr",
+    "hash",
+    "id",
+    "index",
+    "insert",
+    "int",
+    "isalpha",
+    "isdigit",
+    "isinstance",
+    "islower",
+    "isspace",
+    "issubclass",
+    "isupper",
+    "items",
+    "iter",
+    "join",
+    "key",
+    "keys",
+    "len",
+    "list",
+    "little",
+    "locals",
+    "lower",
+    "lstrip",
+    "main",
+    "map",
+    "micropython",
+    "next",
+    "object",
+    "open",
+    "ord",
+    "pop",
+    "popitem",
+    "pow",
+    "print",
+    "range",
+    "read",
+    "readinto",
+    "readline",
+    "remove",
+    "replace",
+    "repr",
+    "reverse",
+    "rfind",
+    "rindex",
+    "round",
+    "rsplit",
+    "rstrip",
+    "self",
+    "send",
+    "sep",
+    "set",
+    "setattr",
+    "setdefault",
+    "sort",
+    "sorted",
+    "split",
+    "start",
+    "startswith",
+    "staticmethod",
+    "step",
+    "stop",
+    "str",
+    "strip",
+    "sum",
+    "super",
+    "throw",
+    "to_bytes",
+    "tuple",
+    "type",
+    "update",
+    "upper",
+    "utf-8",
+    "value",
+    "values",
+    "write",
+    "zip",
+];
+
+/// Rust names for strings that are not plain identifiers (or are reserved words that raw
+/// identifiers cannot spell).
+const SPECIAL: &[(&str, &str)] = &[
+    ("_empty_", ""),
+    ("_newline_", "\n"),
+    ("_space_", " "),
+    ("_star_", "*"),
+    ("_slash_", "/"),
+    ("_underscore_", "_"),
+    ("_dot_", "."),
+    ("_dot_frozen", ".frozen"),
+    ("_lt_module_gt_", "<module>"),
+    ("_lt_lambda_gt_", "<lambda>"),
+    ("_lt_listcomp_gt_", "<listcomp>"),
+    ("_lt_dictcomp_gt_", "<dictcomp>"),
+    ("_lt_setcomp_gt_", "<setcomp>"),
+    ("_lt_genexpr_gt_", "<genexpr>"),
+    ("_lt_stdin_gt_", "<stdin>"),
+    ("_lt_string_gt_", "<string>"),
+    ("utf_dash_8", "utf-8"),
+    ("self_", "self"),
+    ("super_", "super"),
+    ("crate_", "crate"),
+    ("Self_", "Self"),
+];
+
+fn rust_name(s: &str) -> String {
+    if let Some((n, _)) = SPECIAL.iter().find(|(_, v)| *v == s) {
+        return (*n).to_string();
+    }
+    const KEYWORDS: &[&str] = &[
+        "as", "async", "await", "break", "const", "continue", "dyn", "else", "enum", "extern",
+        "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut",
+        "pub", "ref", "return", "static", "struct", "trait", "true", "type", "unsafe", "use",
+        "where", "while", "abstract", "become", "box", "do", "final", "macro", "override", "priv",
+        "typeof", "unsized", "virtual", "yield", "try", "gen",
+    ];
+    if KEYWORDS.contains(&s) {
+        format!("r#{s}")
+    } else {
+        s.to_string()
+    }
+}
+
+fn string_of(name: &str) -> String {
+    if let Some((_, v)) = SPECIAL.iter().find(|(n, _)| *n == name) {
+        return (*v).to_string();
+    }
+    name.trim_start_matches("r#").to_string()
+}
+
+fn scan(dir: &Path, names: &mut BTreeSet<String>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            scan(&p, names);
+        } else if p.extension().is_some_and(|x| x == "rs") {
+            let Ok(text) = std::fs::read_to_string(&p) else {
+                continue;
+            };
+            let bytes = text.as_bytes();
+            // Names given to the table macros: `entry!(name, ...)`, `fun!(name, ...)`.
+            for mac in ["entry!(", "fun!("] {
+                let mut j = 0;
+                while let Some(off) = text[j..].find(mac) {
+                    let mut start = j + off + mac.len();
+                    while start < bytes.len() && bytes[start].is_ascii_whitespace() {
+                        start += 1;
+                    }
+                    if text[start..].starts_with("r#") {
+                        start += 2;
+                    }
+                    let mut end = start;
+                    while end < bytes.len()
+                        && (bytes[end].is_ascii_alphanumeric() || bytes[end] == b'_')
+                    {
+                        end += 1;
+                    }
+                    if end > start && !text[start..end].starts_with('$') {
+                        names.insert(string_of(&text[start..end]));
+                    }
+                    j = end.max(start);
+                }
+            }
+            let mut i = 0;
+            while let Some(off) = text[i..].find("Q::") {
+                let start = i + off + 3;
+                // Must not be part of a longer path like `XQ::`.
+                let prev_ok = i + off == 0 || {
+                    let c = bytes[i + off - 1];
+                    !(c.is_ascii_alphanumeric() || c == b'_')
+                };
+                let mut end = start;
+                if text[start..].starts_with("r#") {
+                    end += 2;
+                }
+                while end < bytes.len()
+                    && (bytes[end].is_ascii_alphanumeric() || bytes[end] == b'_')
+                {
+                    end += 1;
+                }
+                if prev_ok && end > start && &text[start..end] != "NULL" {
+                    names.insert(string_of(&text[start..end]));
+                }
+                i = end.max(start);
+            }
+        }
+    }
+}
+
+fn hash(s: &str) -> u32 {
+    let mut h: u32 = 5381;
+    for b in s.bytes() {
+        h = h.wrapping_mul(33) ^ b as u32;
+    }
+    // Zero means "not computed" in MicroPython's tables; keep the same convention.
+    let h = h & 0xffff;
+    if h == 0 {
+        1
+    } else {
+        h
+    }
+}
+
+fn main() {
+    let src = Path::new("src");
+    println!("cargo:rerun-if-changed=src");
+    let mut names = BTreeSet::new();
+    scan(src, &mut names);
+    // Names every runtime needs even if no source spells them yet.
+    for s in ["__init__", "__main__", "<module>"] {
+        names.insert(s.to_string());
+    }
+    let mut all: Vec<String> = MP_STATIC.iter().map(|s| s.to_string()).collect();
+    for n in names {
+        if !MP_STATIC.contains(&n.as_str()) {
+            all.push(n);
+        }
+    }
+    let mut out = String::new();
+    out.push_str("// Generated by build.rs from every `Q::name` in src/. Do not edit.\n");
+    out.push_str("#[allow(non_upper_case_globals, non_snake_case, dead_code)]\npub mod Q {\n    use super::Qstr;\n");
+    out.push_str("    pub const NULL: Qstr = Qstr(0);\n");
+    let mut seen = BTreeSet::new();
+    for (i, s) in all.iter().enumerate() {
+        let n = rust_name(s);
+        if n.is_empty() || !seen.insert(n.clone()) {
+            continue;
+        }
+        let ok = n
+            .trim_start_matches("r#")
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_')
+            && !n
+                .trim_start_matches("r#")
+                .starts_with(|c: char| c.is_ascii_digit());
+        if ok {
+            writeln!(out, "    pub const {n}: Qstr = Qstr({});", i + 1).unwrap();
+        }
+    }
+    out.push_str("}\n");
+    writeln!(
+        out,
+        "pub(crate) const STATIC_COUNT: usize = {};",
+        all.len() + 1
+    )
+    .unwrap();
+    writeln!(out, "/// Static qstr count that .mpy files may refer to by number.\npub const MPY_STATIC_COUNT: usize = {};", MP_STATIC.len() + 1).unwrap();
+    out.push_str("pub(crate) static STATIC_STRS: [&str; STATIC_COUNT] = [\"\",\n");
+    for s in &all {
+        writeln!(out, "    {s:?},").unwrap();
+    }
+    out.push_str("];\n");
+    out.push_str("pub(crate) static STATIC_HASHES: [u16; STATIC_COUNT] = [0,\n");
+    for s in &all {
+        writeln!(out, "    {},", hash(s)).unwrap();
+    }
+    out.push_str("];\n");
+    let mut order: Vec<usize> = (1..=all.len()).collect();
+    order.sort_by(|a, b| all[a - 1].cmp(&all[b - 1]));
+    order.dedup_by(|a, b| all[*a - 1] == all[*b - 1]);
+    writeln!(
+        out,
+        "pub(crate) static STATIC_SORTED: [u16; {}] = [",
+        order.len()
+    )
+    .unwrap();
+    for i in order {
+        writeln!(out, "    {i},").unwrap();
+    }
+    out.push_str("];\n");
+    let dest = Path::new(&std::env::var("OUT_DIR").unwrap()).join("qstr_generated.rs");
+    std::fs::write(dest, out).unwrap();
+}

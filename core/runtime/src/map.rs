@@ -1,0 +1,350 @@
+//! The hash table behind dict, set, class and module namespaces and instance attributes.
+//! Insertion-ordered: entries are appended to an array and a separate open-addressing
+//! index (built only once a map outgrows a few entries) maps hashes to entry positions.
+//!
+//! ```text
+//!   entries: [ (key, value, hash) | (NULL, _, _) deleted | ... ]   len live, used slots
+//!   index:   [ entry position + 1 | 0 empty ]                       power of two, <= 1/2 full
+//! ```
+//! Small maps (up to `LINEAR_MAX` slots) are scanned linearly, which is faster than hashing
+//! for the typical instance or keyword-argument map. qstr keys compare by identity.
+
+use crate::mem;
+use crate::obj::PyResult;
+use crate::qstr::Qstr;
+use crate::value::Value;
+
+const LINEAR_MAX: usize = 8;
+
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct Entry {
+    pub key: Value,
+    pub value: Value,
+    pub hash: usize,
+}
+
+#[repr(C)]
+pub struct Map {
+    entries: *mut Entry,
+    len: usize,
+    used: usize,
+    cap: usize,
+    index: *mut u32,
+    index_cap: usize,
+}
+
+impl Default for Map {
+    fn default() -> Self {
+        Map::new()
+    }
+}
+
+/// Key equality: identity, then str content, then the full runtime comparison.
+#[inline]
+fn keys_equal(a: Value, b: Value) -> PyResult<bool> {
+    if a == b {
+        return Ok(true);
+    }
+    if a.is_qstr() && b.is_qstr() {
+        return Ok(false);
+    }
+    if a.is_small_int() && b.is_small_int() {
+        return Ok(false);
+    }
+    crate::runtime::equal(a, b)
+}
+
+/// Hash used for table positions. Equal keys must hash alike, and `True == 1`, so bools
+/// hash as the ints they equal (the generic hash of an immediate is its bit pattern).
+#[inline]
+fn key_hash(key: Value) -> PyResult<usize> {
+    if key.is_bool() {
+        return Ok((key == Value::TRUE) as usize);
+    }
+    crate::runtime::hash(key)
+}
+
+impl Map {
+    pub const fn new() -> Map {
+        Map {
+            entries: core::ptr::null_mut(),
+            len: 0,
+            used: 0,
+            cap: 0,
+            index: core::ptr::null_mut(),
+            index_cap: 0,
+        }
+    }
+
+    /// A map with room for `n` entries.
+    pub fn with_capacity(n: usize) -> PyResult<Map> {
+        let mut m = Map::new();
+        if n > 0 {
+            m.entries = mem::alloc_array::<Entry>(n)?;
+            m.cap = n;
+        }
+        Ok(m)
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    fn slots(&self) -> &[Entry] {
+        if self.entries.is_null() {
+            return &[];
+        }
+        // SAFETY: entries holds `used` initialised entries.
+        unsafe { core::slice::from_raw_parts(self.entries, self.used) }
+    }
+
+    fn slots_mut(&mut self) -> &mut [Entry] {
+        if self.entries.is_null() {
+            return &mut [];
+        }
+        // SAFETY: entries holds `used` initialised entries.
+        unsafe { core::slice::from_raw_parts_mut(self.entries, self.used) }
+    }
+
+    /// Live entries in insertion order.
+    pub fn iter(&self) -> impl Iterator<Item = (Value, Value)> + '_ {
+        self.slots()
+            .iter()
+            .filter(|e| !e.key.is_null())
+            .map(|e| (e.key, e.value))
+    }
+
+    /// Entry at slot `i` (including deleted ones, which are skipped by returning None);
+    /// used by dict iterators that must survive mutation.
+    pub fn slot(&self, i: usize) -> Option<Option<(Value, Value)>> {
+        let e = self.slots().get(i)?;
+        Some(if e.key.is_null() {
+            None
+        } else {
+            Some((e.key, e.value))
+        })
+    }
+
+    pub fn slot_count(&self) -> usize {
+        self.used
+    }
+
+    fn find(&self, key: Value, hash: Option<usize>) -> PyResult<Option<usize>> {
+        if self.index.is_null() {
+            if hash.is_none() && key.is_obj() {
+                // Unhashable keys are an error even where no hash is needed.
+                key_hash(key)?;
+            }
+            // Re-read the slots each step: a key's `__eq__` may mutate this map.
+            let mut i = 0;
+            while let Some(e) = self.slots().get(i).copied() {
+                if !e.key.is_null() && keys_equal(e.key, key)? {
+                    return Ok(Some(i));
+                }
+                i += 1;
+            }
+            return Ok(None);
+        }
+        let h = match hash {
+            Some(h) => h,
+            None => key_hash(key)?,
+        };
+        let mask = self.index_cap - 1;
+        let mut s = h & mask;
+        loop {
+            // SAFETY: s < index_cap.
+            let v = unsafe { *self.index.add(s) };
+            if v == 0 {
+                return Ok(None);
+            }
+            let i = (v - 1) as usize;
+            if let Some(e) = self.slots().get(i) {
+                if !e.key.is_null() && e.hash == h && keys_equal(e.key, key)? {
+                    return Ok(Some(i));
+                }
+            }
+            s = (s + 1) & mask;
+        }
+    }
+
+    pub fn get(&self, key: Value) -> PyResult<Option<Value>> {
+        Ok(self
+            .find(key, None)?
+            .and_then(|i| self.slots().get(i))
+            .map(|e| e.value))
+    }
+
+    /// Lookup by interned name; cannot raise.
+    #[inline]
+    pub fn get_qstr(&self, q: Qstr) -> Option<Value> {
+        let key = Value::qstr(q);
+        if self.index.is_null() {
+            for e in self.slots() {
+                if e.key == key
+                    || (!e.key.is_qstr()
+                        && !e.key.is_null()
+                        && crate::objs::str::is_str(e.key)
+                        && crate::objs::str::eq(e.key, key))
+                {
+                    return Some(e.value);
+                }
+            }
+            return None;
+        }
+        self.find(key, Some(q.hash() as usize))
+            .ok()
+            .flatten()
+            .and_then(|i| self.slots().get(i))
+            .map(|e| e.value)
+    }
+
+    fn rebuild_index(&mut self, index_cap: usize) -> PyResult<()> {
+        let idx = mem::alloc_array::<u32>(index_cap)?;
+        let old = self.index;
+        self.index = idx;
+        self.index_cap = index_cap;
+        let mask = index_cap - 1;
+        for i in 0..self.used {
+            // SAFETY: i < used.
+            let e = unsafe { *self.entries.add(i) };
+            if e.key.is_null() {
+                continue;
+            }
+            let mut s = e.hash & mask;
+            // SAFETY: s < index_cap and the index is at most half full.
+            unsafe {
+                while *idx.add(s) != 0 {
+                    s = (s + 1) & mask;
+                }
+                *idx.add(s) = i as u32 + 1;
+            }
+        }
+        if !old.is_null() {
+            mem::free(old);
+        }
+        Ok(())
+    }
+
+    /// Make room for one more entry: compact deleted slots or grow.
+    fn grow(&mut self) -> PyResult<()> {
+        if self.len < self.used {
+            // Compact in place, keeping order.
+            let mut w = 0;
+            for r in 0..self.used {
+                // SAFETY: r, w < used.
+                unsafe {
+                    let e = *self.entries.add(r);
+                    if !e.key.is_null() {
+                        *self.entries.add(w) = e;
+                        w += 1;
+                    }
+                }
+            }
+            self.used = w;
+            if self.used < self.cap {
+                if !self.index.is_null() {
+                    self.rebuild_index(self.index_cap)?;
+                }
+                return Ok(());
+            }
+        }
+        let new_cap = (self.cap * 2).max(4);
+        self.entries = mem::realloc_array::<Entry>(self.entries, new_cap)?;
+        self.cap = new_cap;
+        if new_cap > LINEAR_MAX {
+            let want = (new_cap * 2).next_power_of_two();
+            if want != self.index_cap {
+                self.rebuild_index(want)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Insert or replace. Returns the previous value if the key was present.
+    pub fn insert(&mut self, key: Value, value: Value) -> PyResult<Option<Value>> {
+        // Always hashed, even while linear: unhashable keys must be rejected.
+        let hash = key_hash(key)?;
+        if let Some(i) = self.find(key, Some(hash))? {
+            if let Some(e) = self.slots_mut().get_mut(i) {
+                let old = e.value;
+                e.value = value;
+                return Ok(Some(old));
+            }
+        }
+        if self.used == self.cap {
+            self.grow()?;
+        }
+        let i = self.used;
+        // SAFETY: used < cap after grow.
+        unsafe { *self.entries.add(i) = Entry { key, value, hash } };
+        self.used += 1;
+        self.len += 1;
+        if !self.index.is_null() {
+            let mask = self.index_cap - 1;
+            let mut s = hash & mask;
+            // SAFETY: the index has free slots (kept at most half full by grow).
+            unsafe {
+                while *self.index.add(s) != 0 {
+                    s = (s + 1) & mask;
+                }
+                *self.index.add(s) = i as u32 + 1;
+            }
+        }
+        Ok(None)
+    }
+
+    pub fn insert_qstr(&mut self, q: Qstr, value: Value) -> PyResult<()> {
+        self.insert(Value::qstr(q), value).map(|_| ())
+    }
+
+    /// Remove `key`, returning its value.
+    pub fn remove(&mut self, key: Value) -> PyResult<Option<Value>> {
+        let Some(i) = self.find(key, None)? else {
+            return Ok(None);
+        };
+        let Some(e) = self.slots_mut().get_mut(i) else {
+            return Ok(None);
+        };
+        let v = e.value;
+        e.key = Value::NULL;
+        e.value = Value::NULL;
+        self.len -= 1;
+        Ok(Some(v))
+    }
+
+    /// Remove and return the most recently inserted entry. Never allocates: with an index,
+    /// the entry is only marked deleted (the index may still point at it).
+    pub fn pop_last(&mut self) -> Option<(Value, Value)> {
+        let mut i = self.used;
+        while i > 0 {
+            i -= 1;
+            // SAFETY: i < used <= cap.
+            let e = unsafe { &mut *self.entries.add(i) };
+            if !e.key.is_null() {
+                let r = (e.key, e.value);
+                e.key = Value::NULL;
+                e.value = Value::NULL;
+                self.len -= 1;
+                if self.index.is_null() {
+                    self.used = i;
+                }
+                return Some(r);
+            }
+        }
+        None
+    }
+
+    pub fn clear(&mut self) {
+        self.entries = core::ptr::null_mut();
+        self.index = core::ptr::null_mut();
+        self.len = 0;
+        self.used = 0;
+        self.cap = 0;
+        self.index_cap = 0;
+    }
+}

@@ -1,0 +1,224 @@
+//! The object model: the header every object starts with, and [`Type`], the table of slots
+//! through which the runtime operates on values. Built-in types are `static Type`s;
+//! user-defined classes are `Type`s allocated on the GC heap (see `objs/r#type.rs`).
+//!
+//! A slot that a type does not fill is `None`; a slot that is filled but does not support a
+//! particular operand returns `Ok(None)` and the runtime raises the right error (mirrors
+//! MicroPython's `MP_OBJ_NULL` convention in py/obj.h).
+
+use crate::qstr::Qstr;
+use crate::value::Value;
+
+/// Every object (static or heap) starts with this header.
+#[repr(C)]
+pub struct ObjBase {
+    ty: *const Type,
+}
+
+// SAFETY: headers of static objects are immutable; the runtime is single-threaded.
+unsafe impl Sync for ObjBase {}
+
+impl ObjBase {
+    pub const fn new(ty: &'static Type) -> ObjBase {
+        ObjBase { ty }
+    }
+
+    /// Header for an instance of a heap type.
+    pub fn of(ty: *const Type) -> ObjBase {
+        ObjBase { ty }
+    }
+
+    #[inline(always)]
+    pub fn ty(&self) -> &'static Type {
+        // SAFETY: `ty` is a static type or a heap type kept alive because this object
+        // (which is being used) references it and the collector scans every word.
+        unsafe { &*self.ty }
+    }
+}
+
+/// A Python exception travelling up as a Rust error. Holds the exception instance.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PyErr(pub Value);
+
+pub type PyResult<T> = Result<T, PyErr>;
+
+/// What `print`-style conversion is wanted.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum PrintKind {
+    Str,
+    Repr,
+    /// Exception message form (`str(e)` of the args without the type name).
+    Exc,
+}
+
+/// A sink for text produced by printing objects.
+pub trait Print {
+    fn write_str(&mut self, s: &str) -> PyResult<()>;
+
+    fn write_char(&mut self, c: char) -> PyResult<()> {
+        let mut buf = [0u8; 4];
+        self.write_str(c.encode_utf8(&mut buf))
+    }
+}
+
+/// Attribute access requested from a type's `attr` slot.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum AttrOp {
+    Load,
+    Store(Value),
+    Delete,
+}
+
+/// Item access requested from a type's `subscr` slot.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum SubscrOp {
+    Load,
+    Store(Value),
+    Delete,
+}
+
+/// A contiguous byte buffer exposed by bytes, bytearray, array, memoryview...
+#[derive(Clone, Copy, Debug)]
+pub struct Buffer {
+    pub ptr: *mut u8,
+    pub len: usize,
+    /// struct-module typecode of the items (`b'B'` for bytes).
+    pub typecode: u8,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum BufferAccess {
+    Read,
+    Write,
+}
+
+/// Stream protocol for file-like objects (io, sockets, uart).
+pub struct Stream {
+    /// Read up to `buf.len()` bytes; `Ok(0)` at end of file.
+    pub read: fn(obj: Value, buf: &mut [u8]) -> PyResult<usize>,
+    pub write: fn(obj: Value, buf: &[u8]) -> PyResult<usize>,
+    /// ioctl-style control (flush, seek, poll, close), MicroPython's request numbers.
+    pub ioctl: fn(obj: Value, request: usize, arg: usize) -> PyResult<usize>,
+    /// Whether the stream is text (str) or binary (bytes).
+    pub is_text: bool,
+}
+
+pub type MakeNewFn = fn(ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Value>;
+pub type PrintFn = fn(out: &mut dyn Print, obj: Value, kind: PrintKind) -> PyResult<()>;
+/// `kw` holds keyword arguments as flattened (name, value) pairs.
+pub type CallFn = fn(obj: Value, args: &[Value], kw: &[Value]) -> PyResult<Value>;
+pub type UnaryOpFn = fn(op: u8, obj: Value) -> PyResult<Option<Value>>;
+pub type BinaryOpFn = fn(op: u8, lhs: Value, rhs: Value) -> PyResult<Option<Value>>;
+pub type AttrFn = fn(obj: Value, attr: Qstr, op: AttrOp) -> PyResult<Option<Value>>;
+pub type SubscrFn = fn(obj: Value, index: Value, op: SubscrOp) -> PyResult<Option<Value>>;
+pub type GetIterFn = fn(obj: Value) -> PyResult<Value>;
+/// `Ok(None)` means the iterator is exhausted (StopIteration without allocating it).
+pub type IterNextFn = fn(obj: Value) -> PyResult<Option<Value>>;
+pub type BufferFn = fn(obj: Value, access: BufferAccess) -> Option<Buffer>;
+
+pub mod flags {
+    /// Instances of this type are heap types (user classes) with a dict.
+    pub const IS_HEAP: u16 = 1 << 0;
+    /// `==` may be true for non-identical objects of other types (numbers).
+    pub const EQ_CHECKS_OTHER_TYPE: u16 = 1 << 1;
+    /// `x == x` is not always true (float nan).
+    pub const EQ_NOT_REFLEXIVE: u16 = 1 << 2;
+    /// Equality is identity; the runtime need not call binary_op for `==`.
+    pub const EQ_IS_IDENTITY: u16 = 1 << 3;
+    /// The iternext slot is the type's `__next__`, and `iter(x)` returns x.
+    pub const ITER_IS_ITERNEXT: u16 = 1 << 4;
+    /// May be subclassed from Python.
+    pub const BASETYPE: u16 = 1 << 5;
+    /// An exception type (BaseException or a subclass).
+    pub const EXCEPTION: u16 = 1 << 6;
+    /// A function: found on a type through an instance, it binds the instance as `self`.
+    pub const BINDS_SELF: u16 = 1 << 7;
+}
+
+/// A type: name, slots, and the table of attributes (methods, class attributes).
+#[repr(C)]
+pub struct Type {
+    pub base: ObjBase,
+    pub name: Qstr,
+    pub flags: u16,
+    pub make_new: Option<MakeNewFn>,
+    pub print: Option<PrintFn>,
+    pub call: Option<CallFn>,
+    pub unary_op: Option<UnaryOpFn>,
+    pub binary_op: Option<BinaryOpFn>,
+    pub attr: Option<AttrFn>,
+    pub subscr: Option<SubscrFn>,
+    pub getiter: Option<GetIterFn>,
+    pub iternext: Option<IterNextFn>,
+    pub buffer: Option<BufferFn>,
+    pub stream: Option<&'static Stream>,
+    /// Called by the collector on unreachable instances allocated with a finaliser.
+    pub finalise: Option<fn(obj: Value)>,
+    /// Methods and class attributes of a built-in type, searched linearly.
+    pub locals: &'static [(Qstr, Value)],
+    /// Built-in single inheritance (bool -> int, exception hierarchy).
+    pub parent: Option<&'static Type>,
+    /// Heap types: the class dict (a `dict` value) and the bases tuple; NULL for statics.
+    pub dict: Value,
+    pub bases: Value,
+}
+
+// SAFETY: static types are immutable; heap types are only touched by the single
+// interpreter thread.
+unsafe impl Sync for Type {}
+
+impl Type {
+    /// A type with no slots, for `..Type::EMPTY` in static definitions.
+    pub const EMPTY: Type = Type {
+        base: ObjBase::new(&crate::objs::r#type::TYPE),
+        name: Qstr(0),
+        flags: 0,
+        make_new: None,
+        print: None,
+        call: None,
+        unary_op: None,
+        binary_op: None,
+        attr: None,
+        subscr: None,
+        getiter: None,
+        iternext: None,
+        buffer: None,
+        stream: None,
+        finalise: None,
+        locals: &[],
+        parent: None,
+        dict: Value::NULL,
+        bases: Value::NULL,
+    };
+
+    #[inline(always)]
+    pub fn has_flag(&self, f: u16) -> bool {
+        self.flags & f != 0
+    }
+
+    pub fn is_heap(&self) -> bool {
+        self.has_flag(flags::IS_HEAP)
+    }
+
+    /// The type as a Python value.
+    pub fn as_value(&'static self) -> Value {
+        Value::from_static(self)
+    }
+
+    /// Look up `name` in this type's own static table.
+    #[inline]
+    pub fn local(&self, name: Qstr) -> Option<Value> {
+        self.locals
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| *v)
+    }
+}
+
+/// Build a static attribute table entry: `entry!(name, value)`.
+#[macro_export]
+macro_rules! entry {
+    ($name:ident, $val:expr) => {
+        ($crate::qstr::Q::$name, $val)
+    };
+}

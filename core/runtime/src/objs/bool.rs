@@ -1,0 +1,47 @@
+//! `bool`: True and False are immediates; arithmetic defers to int.
+
+use crate::obj::{flags, Print, PrintKind, PyResult, Type};
+use crate::qstr::Q;
+use crate::value::Value;
+
+fn print(out: &mut dyn Print, v: Value, _k: PrintKind) -> PyResult<()> {
+    out.write_str(if v == Value::TRUE { "True" } else { "False" })
+}
+
+fn make_new(_ty: &'static Type, args: &[Value], _kw: &[Value]) -> PyResult<Value> {
+    match args {
+        [] => Ok(Value::FALSE),
+        [x] => Ok(Value::from_bool(crate::runtime::is_true(*x)?)),
+        _ => Err(crate::raise::type_error("bool() takes at most 1 argument")),
+    }
+}
+
+fn unary_op(op: u8, v: Value) -> PyResult<Option<Value>> {
+    let n = Value::small_int((v == Value::TRUE) as isize);
+    crate::runtime::unary_op(op, n).map(Some)
+}
+
+fn binary_op(op: u8, a: Value, b: Value) -> PyResult<Option<Value>> {
+    let a = if a.is_bool() {
+        Value::small_int((a == Value::TRUE) as isize)
+    } else {
+        a
+    };
+    let b = if b.is_bool() {
+        Value::small_int((b == Value::TRUE) as isize)
+    } else {
+        b
+    };
+    crate::runtime::binary_op(op, a, b).map(Some)
+}
+
+pub static TYPE: Type = Type {
+    name: Q::bool,
+    flags: flags::EQ_CHECKS_OTHER_TYPE,
+    make_new: Some(make_new),
+    print: Some(print),
+    unary_op: Some(unary_op),
+    binary_op: Some(binary_op),
+    parent: Some(&crate::objs::int::TYPE),
+    ..Type::EMPTY
+};

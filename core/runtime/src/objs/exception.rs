@@ -1,0 +1,255 @@
+//! Exceptions: the instance layout shared by every exception class (built-in or user
+//! subclass), the built-in exception hierarchy as static types, and traceback storage.
+//!
+//! A traceback is a heap array of (file qstr, line, function qstr) word triples, appended
+//! as the exception unwinds through Python frames (MicroPython's `mp_obj_exception_add_traceback`).
+
+use crate::mem;
+use crate::obj::{flags, AttrOp, ObjBase, Print, PrintKind, PyResult, Type};
+use crate::qstr::{Qstr, Q};
+use crate::value::Value;
+
+#[repr(C)]
+pub struct Exception {
+    pub base: ObjBase,
+    /// Tuple of constructor arguments.
+    pub args: Value,
+    /// Attributes set on instances of user subclasses (a dict) or NULL.
+    pub dict: Value,
+    pub tb: *mut usize,
+    pub tb_len: usize,
+    pub tb_cap: usize,
+}
+
+/// Whether `ty` is an exception type (BaseException or a subclass).
+pub fn is_exception_type(ty: &'static Type) -> bool {
+    ty.has_flag(flags::EXCEPTION)
+}
+
+pub fn is_exception(v: Value) -> bool {
+    v.is_obj() && is_exception_type(v.type_of())
+}
+
+/// Allocate an exception of type `ty` with the given args.
+pub fn new(ty: &'static Type, args: &[Value]) -> PyResult<Value> {
+    let args = crate::objs::tuple::new(args)?;
+    let p = mem::alloc(Exception {
+        base: ObjBase::of(ty),
+        args,
+        dict: Value::NULL,
+        tb: core::ptr::null_mut(),
+        tb_len: 0,
+        tb_cap: 0,
+    })?;
+    Ok(Value::from_ptr(p))
+}
+
+pub fn get(v: Value) -> Option<&'static mut Exception> {
+    if is_exception(v) {
+        // SAFETY: every exception type's instances use the Exception layout.
+        Some(unsafe { v.downcast_unchecked() })
+    } else {
+        None
+    }
+}
+
+/// The args tuple's items.
+pub fn args(v: Value) -> &'static [Value] {
+    get(v)
+        .and_then(|e| crate::objs::tuple::items(e.args))
+        .map(|s| &*s)
+        .unwrap_or(&[])
+}
+
+/// Append a traceback entry; silently skipped when memory is short (as upstream does).
+pub fn add_traceback(v: Value, file: Qstr, line: usize, block: Qstr) {
+    let Some(e) = get(v) else { return };
+    if !crate::state::get().heap.contains(v.as_ptr::<u8>()) {
+        return;
+    }
+    if e.tb_len + 3 > e.tb_cap {
+        let cap = (e.tb_cap * 2).max(9);
+        match mem::realloc_array::<usize>(e.tb, cap) {
+            Ok(p) => {
+                e.tb = p;
+                e.tb_cap = cap;
+            }
+            Err(_) => return,
+        }
+    }
+    // SAFETY: capacity checked above.
+    unsafe {
+        *e.tb.add(e.tb_len) = file.0 as usize;
+        *e.tb.add(e.tb_len + 1) = line;
+        *e.tb.add(e.tb_len + 2) = block.0 as usize;
+    }
+    e.tb_len += 3;
+}
+
+/// Traceback entries, innermost call first: (file, line, function).
+pub fn traceback(v: Value) -> impl Iterator<Item = (Qstr, usize, Qstr)> {
+    let (ptr, len) = match get(v) {
+        Some(e) if !e.tb.is_null() => (e.tb as *const usize, e.tb_len),
+        _ => (core::ptr::null(), 0),
+    };
+    (0..len / 3).map(move |i| {
+        // SAFETY: tb holds tb_len valid words.
+        unsafe {
+            (
+                Qstr(*ptr.add(3 * i) as u32),
+                *ptr.add(3 * i + 1),
+                Qstr(*ptr.add(3 * i + 2) as u32),
+            )
+        }
+    })
+}
+
+pub fn clear_traceback(v: Value) {
+    if let Some(e) = get(v) {
+        e.tb_len = 0;
+    }
+}
+
+fn make_new(ty: &'static Type, args: &[Value], _kw: &[Value]) -> PyResult<Value> {
+    new(ty, args)
+}
+
+fn print(out: &mut dyn Print, v: Value, kind: PrintKind) -> PyResult<()> {
+    let a = args(v);
+    let ty = v.type_of();
+    match kind {
+        PrintKind::Repr => {
+            out.write_str(ty.name.as_str())?;
+            if a.is_empty() {
+                out.write_str("()")
+            } else {
+                let t = get(v).map(|e| e.args).unwrap_or(Value::NONE);
+                crate::runtime::print_value(out, t, PrintKind::Repr)
+            }
+        }
+        _ => match a {
+            [] => Ok(()),
+            [x] => crate::runtime::print_value(out, *x, PrintKind::Str),
+            _ => {
+                let t = get(v).map(|e| e.args).unwrap_or(Value::NONE);
+                crate::runtime::print_value(out, t, PrintKind::Repr)
+            }
+        },
+    }
+}
+
+fn attr(v: Value, name: Qstr, op: AttrOp) -> PyResult<Option<Value>> {
+    let Some(e) = get(v) else { return Ok(None) };
+    match (name, op) {
+        (Q::args, AttrOp::Load) => Ok(Some(e.args)),
+        (Q::value, AttrOp::Load) if v.type_of().has_flag(flags::EXCEPTION) => {
+            // StopIteration.value and friends: first arg or None.
+            Ok(Some(args(v).first().copied().unwrap_or(Value::NONE)))
+        }
+        (Q::errno, AttrOp::Load) => Ok(Some(args(v).first().copied().unwrap_or(Value::NONE))),
+        _ => Ok(None),
+    }
+}
+
+macro_rules! exc_type {
+    ($static:ident, $name:expr, $parent:expr) => {
+        pub static $static: Type = Type {
+            name: $name,
+            flags: flags::EXCEPTION | flags::BASETYPE,
+            make_new: Some(make_new),
+            print: Some(print),
+            attr: Some(attr),
+            parent: $parent,
+            ..Type::EMPTY
+        };
+    };
+}
+
+exc_type!(BASE_EXCEPTION, Q::BaseException, None);
+exc_type!(SYSTEM_EXIT, Q::SystemExit, Some(&BASE_EXCEPTION));
+exc_type!(
+    KEYBOARD_INTERRUPT,
+    Q::KeyboardInterrupt,
+    Some(&BASE_EXCEPTION)
+);
+exc_type!(GENERATOR_EXIT, Q::GeneratorExit, Some(&BASE_EXCEPTION));
+exc_type!(EXCEPTION, Q::Exception, Some(&BASE_EXCEPTION));
+exc_type!(STOP_ITERATION, Q::StopIteration, Some(&EXCEPTION));
+exc_type!(
+    STOP_ASYNC_ITERATION,
+    Q::StopAsyncIteration,
+    Some(&EXCEPTION)
+);
+exc_type!(ARITHMETIC_ERROR, Q::ArithmeticError, Some(&EXCEPTION));
+exc_type!(OVERFLOW_ERROR, Q::OverflowError, Some(&ARITHMETIC_ERROR));
+exc_type!(
+    ZERO_DIVISION_ERROR,
+    Q::ZeroDivisionError,
+    Some(&ARITHMETIC_ERROR)
+);
+exc_type!(ASSERTION_ERROR, Q::AssertionError, Some(&EXCEPTION));
+exc_type!(ATTRIBUTE_ERROR, Q::AttributeError, Some(&EXCEPTION));
+exc_type!(EOF_ERROR, Q::EOFError, Some(&EXCEPTION));
+exc_type!(IMPORT_ERROR, Q::ImportError, Some(&EXCEPTION));
+exc_type!(LOOKUP_ERROR, Q::LookupError, Some(&EXCEPTION));
+exc_type!(INDEX_ERROR, Q::IndexError, Some(&LOOKUP_ERROR));
+exc_type!(KEY_ERROR, Q::KeyError, Some(&LOOKUP_ERROR));
+exc_type!(MEMORY_ERROR, Q::MemoryError, Some(&EXCEPTION));
+exc_type!(NAME_ERROR, Q::NameError, Some(&EXCEPTION));
+exc_type!(OS_ERROR, Q::OSError, Some(&EXCEPTION));
+exc_type!(RUNTIME_ERROR, Q::RuntimeError, Some(&EXCEPTION));
+exc_type!(
+    NOT_IMPLEMENTED_ERROR,
+    Q::NotImplementedError,
+    Some(&RUNTIME_ERROR)
+);
+exc_type!(SYNTAX_ERROR, Q::SyntaxError, Some(&EXCEPTION));
+exc_type!(INDENTATION_ERROR, Q::IndentationError, Some(&SYNTAX_ERROR));
+exc_type!(TYPE_ERROR, Q::TypeError, Some(&EXCEPTION));
+exc_type!(VALUE_ERROR, Q::ValueError, Some(&EXCEPTION));
+exc_type!(UNICODE_ERROR, Q::UnicodeError, Some(&VALUE_ERROR));
+
+/// Raised when even the exception object cannot be allocated. Static, so it needs no heap;
+/// it carries no traceback.
+pub static MEMORY_ERROR_OBJ: Exception = Exception {
+    base: ObjBase::new(&MEMORY_ERROR),
+    args: Value::from_static(&crate::objs::tuple::EMPTY),
+    dict: Value::NULL,
+    tb: core::ptr::null_mut(),
+    tb_len: 0,
+    tb_cap: 0,
+};
+
+// SAFETY: the static MemoryError is never mutated (add_traceback skips non-heap objects).
+unsafe impl Sync for Exception {}
+
+/// All built-in exception types, for the builtins module table.
+pub static ALL: &[&Type] = &[
+    &BASE_EXCEPTION,
+    &SYSTEM_EXIT,
+    &KEYBOARD_INTERRUPT,
+    &GENERATOR_EXIT,
+    &EXCEPTION,
+    &STOP_ITERATION,
+    &STOP_ASYNC_ITERATION,
+    &ARITHMETIC_ERROR,
+    &OVERFLOW_ERROR,
+    &ZERO_DIVISION_ERROR,
+    &ASSERTION_ERROR,
+    &ATTRIBUTE_ERROR,
+    &EOF_ERROR,
+    &IMPORT_ERROR,
+    &LOOKUP_ERROR,
+    &INDEX_ERROR,
+    &KEY_ERROR,
+    &MEMORY_ERROR,
+    &NAME_ERROR,
+    &OS_ERROR,
+    &RUNTIME_ERROR,
+    &NOT_IMPLEMENTED_ERROR,
+    &SYNTAX_ERROR,
+    &INDENTATION_ERROR,
+    &TYPE_ERROR,
+    &VALUE_ERROR,
+    &UNICODE_ERROR,
+];

@@ -1,0 +1,48 @@
+//! Generic iterators: over any object with `__getitem__` (until IndexError), and the
+//! callable/sentinel form of `iter(f, sentinel)`.
+
+use crate::obj::{flags, ObjBase, PyResult, Type};
+use crate::qstr::Q;
+use crate::value::Value;
+
+#[repr(C)]
+pub struct GetItemIter {
+    pub base: ObjBase,
+    pub obj: Value,
+    pub index: usize,
+}
+
+pub fn new_getitem_iter(obj: Value) -> PyResult<Value> {
+    Ok(Value::from_ptr(crate::mem::alloc(GetItemIter {
+        base: ObjBase::new(&GETITEM_ITER_TYPE),
+        obj,
+        index: 0,
+    })?))
+}
+
+fn getitem_next(it: Value) -> PyResult<Option<Value>> {
+    // SAFETY: only installed on GETITEM_ITER_TYPE.
+    let s: &mut GetItemIter = unsafe { it.downcast_unchecked() };
+    match crate::runtime::subscr(s.obj, Value::small_int(s.index as isize)) {
+        Ok(v) => {
+            s.index += 1;
+            Ok(Some(v))
+        }
+        Err(e) => {
+            if crate::runtime::is_instance(e.0, &crate::objs::exception::INDEX_ERROR)
+                || crate::runtime::is_instance(e.0, &crate::objs::exception::STOP_ITERATION)
+            {
+                Ok(None)
+            } else {
+                Err(e)
+            }
+        }
+    }
+}
+
+pub static GETITEM_ITER_TYPE: Type = Type {
+    name: Q::iterator,
+    flags: flags::ITER_IS_ITERNEXT,
+    iternext: Some(getitem_next),
+    ..Type::EMPTY
+};

@@ -1,0 +1,789 @@
+//! `type`, user-defined classes (heap types) and their instances. A class statement builds a
+//! heap `Type` whose slots forward Python's special methods (`__add__`, `__getitem__`,
+//! `__iter__`, ...) to the functions in the class dict, as MicroPython's py/objtype.c does.
+//!
+//! An instance of a class is an [`Instance`]: its attribute map inline, plus the instance of
+//! the built-in base (`native`) when the class derives from one such as `list` or `dict`.
+//! Classes deriving from exceptions use the exception layout instead (it has a dict).
+
+use crate::map::Map;
+use crate::obj::{flags, AttrOp, ObjBase, Print, PrintKind, PyResult, SubscrOp, Type};
+use crate::objs::{exception, fun, tuple};
+use crate::qstr::{Qstr, Q};
+use crate::raise;
+use crate::runtime;
+use crate::value::Value;
+use upy_compiler::bc::{binary as op, unary as uop};
+
+#[repr(C)]
+pub struct Instance {
+    pub base: ObjBase,
+    pub map: Map,
+    /// Instance of the built-in base type, or NULL.
+    pub native: Value,
+}
+
+/// The type a value denotes, if it is a type object.
+pub fn as_type(v: Value) -> Option<&'static Type> {
+    if v.is_obj() && core::ptr::eq(v.type_of(), &TYPE) {
+        // SAFETY: values whose type is `type` are Type objects.
+        Some(unsafe { &*(v.as_ptr::<Type>()) })
+    } else {
+        None
+    }
+}
+
+/// First built-in (static) ancestor other than `object`, depth first.
+pub fn native_base(ty: &'static Type) -> Option<&'static Type> {
+    if !ty.is_heap() {
+        return if core::ptr::eq(ty, &super::object::TYPE) {
+            None
+        } else {
+            Some(ty)
+        };
+    }
+    for b in tuple::items(ty.bases).map(|s| &*s).unwrap_or(&[]) {
+        if let Some(bt) = as_type(*b) {
+            if let Some(n) = native_base(bt) {
+                return Some(n);
+            }
+        }
+    }
+    None
+}
+
+/// Look `name` up through the class hierarchy, reporting the type that defines it.
+fn lookup_with_owner(ty: &'static Type, name: Qstr) -> Option<(Value, &'static Type)> {
+    if ty.is_heap() {
+        if let Some(v) = super::dict::map_of(ty.dict).and_then(|m| m.get_qstr(name)) {
+            return Some((v, ty));
+        }
+        for b in tuple::items(ty.bases).map(|s| &*s).unwrap_or(&[]) {
+            if let Some(bt) = as_type(*b) {
+                if let Some(r) = lookup_with_owner(bt, name) {
+                    return Some(r);
+                }
+            }
+        }
+        None
+    } else {
+        let mut t = Some(ty);
+        while let Some(tt) = t {
+            if let Some(v) = tt.local(name) {
+                return Some((v, tt));
+            }
+            t = tt.parent;
+        }
+        None
+    }
+}
+
+/// The attribute map of an instance of a heap type (Instance or exception layout).
+fn instance_map(obj: Value) -> Option<&'static mut Map> {
+    let ty = obj.type_of();
+    if !ty.is_heap() {
+        return None;
+    }
+    if ty.has_flag(flags::EXCEPTION) {
+        let e = exception::get(obj)?;
+        if e.dict.is_null() {
+            e.dict = super::dict::new().ok()?;
+        }
+        return super::dict::map_of(e.dict);
+    }
+    // SAFETY: non-exception heap types use the Instance layout.
+    let inst: &mut Instance = unsafe { obj.downcast_unchecked() };
+    Some(&mut inst.map)
+}
+
+/// The receiver to pass to a method defined by `owner`: the native sub-object for methods
+/// of built-in types, the instance itself otherwise.
+fn self_for(obj: Value, owner: &'static Type) -> Value {
+    if owner.is_heap() || obj.type_of().has_flag(flags::EXCEPTION) {
+        return obj;
+    }
+    native_of(obj).unwrap_or(obj)
+}
+
+/// The built-in base instance inside a user-class instance.
+pub fn native_of(obj: Value) -> Option<Value> {
+    let ty = obj.type_of();
+    if !ty.is_heap() || ty.has_flag(flags::EXCEPTION) {
+        return None;
+    }
+    // SAFETY: non-exception heap types use the Instance layout.
+    let inst: &Instance = unsafe { obj.downcast_unchecked() };
+    if inst.native.is_null() {
+        None
+    } else {
+        Some(inst.native)
+    }
+}
+
+/// For `obj.name(...)` on an instance: `(function, self)` without allocation when possible.
+pub fn instance_lookup_method(obj: Value, name: Qstr) -> PyResult<Option<(Value, Value)>> {
+    if let Some(m) = instance_map(obj) {
+        if let Some(v) = m.get_qstr(name) {
+            return Ok(Some((v, Value::NULL)));
+        }
+    }
+    let ty = obj.type_of();
+    if let Some((found, owner)) = lookup_with_owner(ty, name) {
+        if found.type_of().has_flag(flags::BINDS_SELF) {
+            return Ok(Some((found, self_for(obj, owner))));
+        }
+    }
+    Ok(None)
+}
+
+/// Call a special method looked up on the class of `obj`, if defined.
+fn call_special(obj: Value, name: Qstr, args: &[Value]) -> PyResult<Option<Value>> {
+    let ty = obj.type_of();
+    let Some((found, owner)) = lookup_with_owner(ty, name) else {
+        return Ok(None);
+    };
+    if !owner.is_heap() {
+        // Built-in base implements it natively; let the caller use the native slot.
+        return Ok(None);
+    }
+    let f = runtime::load_attr_bound(found, obj, ty)?;
+    runtime::call(f, args, &[]).map(Some)
+}
+
+fn instance_attr(obj: Value, name: Qstr, aop: AttrOp) -> PyResult<Option<Value>> {
+    let ty = obj.type_of();
+    match aop {
+        AttrOp::Load => {
+            if name == Q::__dict__ {
+                // A fresh dict copy of the attributes (MicroPython shares the map).
+                let d = super::dict::new()?;
+                if let (Some(m), Some(dm)) = (instance_map(obj), super::dict::map_of(d)) {
+                    for (k, v) in m.iter() {
+                        dm.insert(k, v)?;
+                    }
+                }
+                return Ok(Some(d));
+            }
+            if let Some(m) = instance_map(obj) {
+                if let Some(v) = m.get_qstr(name) {
+                    return Ok(Some(v));
+                }
+            }
+            if let Some((found, owner)) = lookup_with_owner(ty, name) {
+                let recv = self_for(obj, owner);
+                return runtime::load_attr_bound(found, recv, ty).map(Some);
+            }
+            if name == Q::__class__ {
+                return Ok(Some(ty.as_value()));
+            }
+            if let Some(native) = native_of(obj) {
+                if let Some(v) = runtime::load_attr_opt(native, name)? {
+                    return Ok(Some(v));
+                }
+            }
+            if ty.has_flag(flags::EXCEPTION) {
+                if let Some(v) = exception_attr(obj, name)? {
+                    return Ok(Some(v));
+                }
+            }
+            if let Some((getattr, _)) = lookup_with_owner(ty, Q::__getattr__) {
+                let f = runtime::load_attr_bound(getattr, obj, ty)?;
+                return runtime::call(f, &[Value::qstr(name)], &[]).map(Some);
+            }
+            Ok(None)
+        }
+        AttrOp::Store(_) | AttrOp::Delete if name != Q::__class__ => {
+            let value = if let AttrOp::Store(v) = aop {
+                v
+            } else {
+                Value::NULL
+            };
+            let v = value;
+            if let Some((found, _)) = lookup_with_owner(ty, name) {
+                if found.type_of().is_type_of(&super::property::TYPE) {
+                    super::property::set(found, obj, value)?;
+                    return Ok(Some(Value::NONE));
+                }
+            }
+            let hook = if value.is_null() {
+                Q::__delattr__
+            } else {
+                Q::__setattr__
+            };
+            if let Some((f, owner)) = lookup_with_owner(ty, hook) {
+                if owner.is_heap() {
+                    let bound = runtime::load_attr_bound(f, obj, ty)?;
+                    if value.is_null() {
+                        runtime::call(bound, &[Value::qstr(name)], &[])?;
+                    } else {
+                        runtime::call(bound, &[Value::qstr(name), v], &[])?;
+                    }
+                    return Ok(Some(Value::NONE));
+                }
+            }
+            let Some(m) = instance_map(obj) else {
+                return Ok(None);
+            };
+            if value.is_null() {
+                return Ok(m.remove(Value::qstr(name))?.map(|_| Value::NONE));
+            }
+            m.insert_qstr(name, value)?;
+            Ok(Some(Value::NONE))
+        }
+        _ => Ok(None),
+    }
+}
+
+fn exception_attr(obj: Value, name: Qstr) -> PyResult<Option<Value>> {
+    match name {
+        Q::args => Ok(exception::get(obj).map(|e| e.args)),
+        Q::value | Q::errno => Ok(Some(
+            exception::args(obj).first().copied().unwrap_or(Value::NONE),
+        )),
+        _ => Ok(None),
+    }
+}
+
+fn instance_print(out: &mut dyn Print, obj: Value, kind: PrintKind) -> PyResult<()> {
+    let name = if kind == PrintKind::Repr {
+        Q::__repr__
+    } else {
+        Q::__str__
+    };
+    let mut r = call_special(obj, name, &[])?;
+    if r.is_none() && kind != PrintKind::Repr {
+        r = call_special(obj, Q::__repr__, &[])?;
+    }
+    if let Some(s) = r {
+        if !super::str::is_str(s) {
+            return Err(raise::type_error("__str__ returned non-string"));
+        }
+        return out.write_str(super::str::as_str(s).unwrap_or(""));
+    }
+    let ty = obj.type_of();
+    if ty.has_flag(flags::EXCEPTION) {
+        if let Some(p) = exception::BASE_EXCEPTION.print {
+            return p(out, obj, kind);
+        }
+    }
+    if let Some(native) = native_of(obj) {
+        return runtime::print_value(out, native, kind);
+    }
+    out.write_str("<")?;
+    out.write_str(ty.name.as_str())?;
+    out.write_str(" object at ")?;
+    let mut buf = crate::vstr::VStr::new();
+    let _ = core::fmt::write(&mut buf, format_args!("{:x}", obj.bits()));
+    out.write_str(core::str::from_utf8(buf.as_bytes()).unwrap_or(""))?;
+    out.write_str(">")
+}
+
+const UNARY_NAMES: [Qstr; 8] = [
+    Q::__pos__,
+    Q::__neg__,
+    Q::__invert__,
+    Q::NULL,
+    Q::__bool__,
+    Q::__len__,
+    Q::__hash__,
+    Q::__abs__,
+];
+
+fn instance_unary_op(o: u8, obj: Value) -> PyResult<Option<Value>> {
+    let name = match o {
+        uop::INT_MAYBE => Q::__int__,
+        uop::FLOAT_MAYBE => Q::__float__,
+        uop::COMPLEX_MAYBE => Q::__complex__,
+        _ => UNARY_NAMES.get(o as usize).copied().unwrap_or(Q::NULL),
+    };
+    if name != Q::NULL {
+        if let Some(r) = call_special(obj, name, &[])? {
+            if o == uop::BOOL || o == uop::LEN || o == uop::HASH {
+                if o == uop::BOOL && !r.is_bool() {
+                    return Err(raise::type_error("__bool__ should return bool"));
+                }
+                if o != uop::BOOL
+                    && !r.is_small_int()
+                    && !runtime::is_instance(r, &super::int::TYPE)
+                {
+                    return Err(raise::type_error_fmt(format_args!(
+                        "'{}' object cannot be interpreted as an integer",
+                        r.type_of().name.as_str()
+                    )));
+                }
+            }
+            return Ok(Some(r));
+        }
+        if o == uop::HASH {
+            // A class that defines __eq__ without __hash__ is unhashable.
+            if let Some((_, owner)) = lookup_with_owner(obj.type_of(), Q::__eq__) {
+                if owner.is_heap() {
+                    return Err(raise::type_error_fmt(format_args!(
+                        "unhashable type: '{}'",
+                        obj.type_of().name.as_str()
+                    )));
+                }
+            }
+        }
+    }
+    if let Some(native) = native_of(obj) {
+        if let Some(f) = native.type_of().unary_op {
+            return f(o, native);
+        }
+    }
+    Ok(None)
+}
+
+fn binary_name(o: u8) -> Option<Qstr> {
+    Some(match o {
+        op::LESS => Q::__lt__,
+        op::MORE => Q::__gt__,
+        op::EQUAL => Q::__eq__,
+        op::LESS_EQUAL => Q::__le__,
+        op::MORE_EQUAL => Q::__ge__,
+        op::NOT_EQUAL => Q::__ne__,
+        op::CONTAINS => Q::__contains__,
+        op::INPLACE_OR => Q::__ior__,
+        op::INPLACE_XOR => Q::__ixor__,
+        op::INPLACE_AND => Q::__iand__,
+        op::INPLACE_LSHIFT => Q::__ilshift__,
+        op::INPLACE_RSHIFT => Q::__irshift__,
+        op::INPLACE_ADD => Q::__iadd__,
+        op::INPLACE_SUBTRACT => Q::__isub__,
+        op::INPLACE_MULTIPLY => Q::__imul__,
+        op::INPLACE_MAT_MULTIPLY => Q::__imatmul__,
+        op::INPLACE_FLOOR_DIVIDE => Q::__ifloordiv__,
+        op::INPLACE_TRUE_DIVIDE => Q::__itruediv__,
+        op::INPLACE_MODULO => Q::__imod__,
+        op::INPLACE_POWER => Q::__ipow__,
+        op::OR => Q::__or__,
+        op::XOR => Q::__xor__,
+        op::AND => Q::__and__,
+        op::LSHIFT => Q::__lshift__,
+        op::RSHIFT => Q::__rshift__,
+        op::ADD => Q::__add__,
+        op::SUBTRACT => Q::__sub__,
+        op::MULTIPLY => Q::__mul__,
+        op::MAT_MULTIPLY => Q::__matmul__,
+        op::FLOOR_DIVIDE => Q::__floordiv__,
+        op::TRUE_DIVIDE => Q::__truediv__,
+        op::MODULO => Q::__mod__,
+        op::POWER => Q::__pow__,
+        op::DIVMOD => Q::__divmod__,
+        37 => Q::__ror__,
+        38 => Q::__rxor__,
+        39 => Q::__rand__,
+        40 => Q::__rlshift__,
+        41 => Q::__rrshift__,
+        42 => Q::__radd__,
+        43 => Q::__rsub__,
+        44 => Q::__rmul__,
+        45 => Q::__rmatmul__,
+        46 => Q::__rfloordiv__,
+        47 => Q::__rtruediv__,
+        48 => Q::__rmod__,
+        49 => Q::__rpow__,
+        _ => return None,
+    })
+}
+
+fn instance_binary_op(o: u8, lhs: Value, rhs: Value) -> PyResult<Option<Value>> {
+    if let Some(name) = binary_name(o) {
+        if let Some(r) = call_special(lhs, name, &[rhs])? {
+            if r == Value::from_static(&super::singletons::NOT_IMPLEMENTED) {
+                return Ok(None);
+            }
+            if o == op::CONTAINS {
+                return Ok(Some(Value::from_bool(runtime::is_true(r)?)));
+            }
+            return Ok(Some(r));
+        }
+    }
+    if let Some(native) = native_of(lhs) {
+        if let Some(f) = native.type_of().binary_op {
+            return f(o, native, rhs);
+        }
+    }
+    Ok(None)
+}
+
+fn instance_call(obj: Value, args: &[Value], kw: &[Value]) -> PyResult<Value> {
+    let ty = obj.type_of();
+    match lookup_with_owner(ty, Q::__call__) {
+        Some((f, owner)) => {
+            let recv = self_for(obj, owner);
+            runtime::call_method(f, recv, args, kw)
+        }
+        None => Err(raise::type_error_fmt(format_args!(
+            "'{}' object isn't callable",
+            ty.name.as_str()
+        ))),
+    }
+}
+
+fn instance_subscr(obj: Value, index: Value, sop: SubscrOp) -> PyResult<Option<Value>> {
+    let r = match sop {
+        SubscrOp::Load => call_special(obj, Q::__getitem__, &[index])?,
+        SubscrOp::Store(v) => call_special(obj, Q::__setitem__, &[index, v])?.map(|_| Value::NONE),
+        SubscrOp::Delete => call_special(obj, Q::__delitem__, &[index])?.map(|_| Value::NONE),
+    };
+    if r.is_some() {
+        return Ok(r);
+    }
+    if let Some(native) = native_of(obj) {
+        if let Some(f) = native.type_of().subscr {
+            return f(native, index, sop);
+        }
+    }
+    Ok(None)
+}
+
+fn instance_getiter(obj: Value) -> PyResult<Value> {
+    if let Some(r) = call_special(obj, Q::__iter__, &[])? {
+        return Ok(r);
+    }
+    if lookup_with_owner(obj.type_of(), Q::__next__).is_some() {
+        return Ok(obj);
+    }
+    if lookup_with_owner(obj.type_of(), Q::__getitem__).is_some() {
+        return super::iter::new_getitem_iter(obj);
+    }
+    if let Some(native) = native_of(obj) {
+        return runtime::get_iter(native);
+    }
+    Err(raise::type_error_fmt(format_args!(
+        "'{}' object isn't iterable",
+        obj.type_of().name.as_str()
+    )))
+}
+
+fn instance_iternext(obj: Value) -> PyResult<Option<Value>> {
+    match call_special(obj, Q::__next__, &[]) {
+        Ok(Some(v)) => Ok(Some(v)),
+        Ok(None) => {
+            if let Some(native) = native_of(obj) {
+                return runtime::iter_next(native);
+            }
+            Err(raise::type_error_fmt(format_args!(
+                "'{}' object isn't an iterator",
+                obj.type_of().name.as_str()
+            )))
+        }
+        Err(e)
+            if runtime::is_instance(e.0, &exception::STOP_ITERATION)
+                && exception::args(e.0).is_empty() =>
+        {
+            Ok(None)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+fn instance_buffer(obj: Value, access: crate::obj::BufferAccess) -> Option<crate::obj::Buffer> {
+    let native = native_of(obj)?;
+    (native.type_of().buffer?)(native, access)
+}
+
+/// Allocate an instance of heap type `ty` without running `__init__` (object.__new__).
+pub fn alloc_instance(ty: &'static Type) -> PyResult<Value> {
+    if ty.has_flag(flags::EXCEPTION) {
+        let e = exception::new(&exception::EXCEPTION, &[])?;
+        if let Some(ex) = exception::get(e) {
+            ex.base = ObjBase::of(ty);
+        }
+        return Ok(e);
+    }
+    if !ty.is_heap() {
+        return match ty.make_new {
+            Some(f) => f(ty, &[], &[]),
+            None => Err(raise::type_error_fmt(format_args!(
+                "cannot create '{}' instances",
+                ty.name.as_str()
+            ))),
+        };
+    }
+    let p = crate::mem::alloc(Instance {
+        base: ObjBase::of(ty),
+        map: Map::new(),
+        native: Value::NULL,
+    })?;
+    Ok(Value::from_ptr(p))
+}
+
+/// `Class(*args, **kw)`: `__new__` (if the class defines one), then `__init__`.
+fn instance_make_new(ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Value> {
+    let obj = match lookup_with_owner(ty, Q::__new__) {
+        Some((f, owner)) if owner.is_heap() => {
+            let f = if f.type_of().is_type_of(&fun::STATICMETHOD_TYPE) {
+                fun::wrapped(f)
+            } else {
+                f
+            };
+            let obj = runtime::call_method(f, ty.as_value(), args, kw)?;
+            if !runtime::is_instance(obj, ty) {
+                return Ok(obj);
+            }
+            obj
+        }
+        _ => {
+            let obj = alloc_instance(ty)?;
+            if ty.has_flag(flags::EXCEPTION) {
+                if let Some(e) = exception::get(obj) {
+                    e.args = tuple::new(args)?;
+                }
+            } else if let Some(nb) = native_base(ty) {
+                // Build the native part from the same arguments (e.g. list subclass).
+                if let Some(mk) = nb.make_new {
+                    let has_own_init = lookup_with_owner(ty, Q::__init__)
+                        .map(|(_, o)| o.is_heap())
+                        .unwrap_or(false);
+                    let native = if has_own_init {
+                        mk(nb, &[], &[])?
+                    } else {
+                        mk(nb, args, kw)?
+                    };
+                    // SAFETY: `obj` was just allocated with the Instance layout.
+                    let inst: &mut Instance = unsafe { obj.downcast_unchecked() };
+                    inst.native = native;
+                }
+            }
+            obj
+        }
+    };
+    if let Some((init, owner)) = lookup_with_owner(ty, Q::__init__) {
+        if owner.is_heap() {
+            let r = runtime::call_method(init, obj, args, kw)?;
+            if !r.is_none() {
+                return Err(raise::type_error("__init__() should return None"));
+            }
+        } else if owner.has_flag(flags::EXCEPTION) || native_base(ty).is_none() {
+            // object.__init__ / BaseException.__init__: nothing to do.
+            if core::ptr::eq(owner, &super::object::TYPE)
+                && !args.is_empty()
+                && lookup_with_owner(ty, Q::__new__)
+                    .map(|(_, o)| !o.is_heap())
+                    .unwrap_or(true)
+            {
+                return Err(raise::type_error(
+                    "function takes 1 positional arguments but 2 were given",
+                ));
+            }
+        }
+    }
+    Ok(obj)
+}
+
+/// Create a class: `type(name, bases, dict)` and `__build_class__`.
+pub fn new_class(name: Qstr, bases: Value, dict: Value) -> PyResult<Value> {
+    let base_items = tuple::items(bases).map(|s| &*s).unwrap_or(&[]);
+    let mut fl = flags::IS_HEAP | flags::BASETYPE;
+    for b in base_items {
+        let Some(bt) = as_type(*b) else {
+            return Err(raise::type_error("bases must be types"));
+        };
+        if !bt.has_flag(flags::BASETYPE) {
+            return Err(raise::type_error_fmt(format_args!(
+                "type '{}' is not an acceptable base type",
+                bt.name.as_str()
+            )));
+        }
+        fl |= bt.flags & flags::EXCEPTION;
+    }
+    let bases = if base_items.is_empty() {
+        tuple::new(&[TYPE_OBJECT_VALUE])?
+    } else {
+        bases
+    };
+    let t = Type {
+        base: ObjBase::new(&TYPE),
+        name,
+        flags: fl,
+        make_new: Some(instance_make_new),
+        print: Some(instance_print),
+        call: Some(instance_call),
+        unary_op: Some(instance_unary_op),
+        binary_op: Some(instance_binary_op),
+        attr: Some(instance_attr),
+        subscr: Some(instance_subscr),
+        getiter: Some(instance_getiter),
+        iternext: Some(instance_iternext),
+        buffer: Some(instance_buffer),
+        dict,
+        bases,
+        ..Type::EMPTY
+    };
+    let p = crate::mem::alloc(t)?;
+    let cls = Value::from_ptr(p);
+    // SAFETY: just allocated.
+    let ty: &'static Type = unsafe { &*p };
+    // __set_name__ on descriptors, then the first base's __init_subclass__.
+    if let Some(m) = super::dict::map_of(dict) {
+        for i in 0..m.slot_count() {
+            if let Some(Some((k, v))) = m.slot(i) {
+                if v.is_obj() && v.type_of().is_heap() {
+                    if let Some((f, owner)) = lookup_with_owner(v.type_of(), Q::__set_name__) {
+                        if owner.is_heap() {
+                            runtime::call_method(f, v, &[cls, k], &[])?;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    if let Some(first) = tuple::items(ty.bases)
+        .and_then(|b| b.first().copied())
+        .and_then(as_type)
+    {
+        if let Some((f, owner)) = lookup_with_owner(first, Q::__init_subclass__) {
+            if owner.is_heap() {
+                let f = if f.type_of().is_type_of(&fun::CLASSMETHOD_TYPE) {
+                    fun::wrapped(f)
+                } else {
+                    f
+                };
+                runtime::call_method(f, cls, &[], &[])?;
+            }
+        }
+    }
+    Ok(cls)
+}
+
+const TYPE_OBJECT_VALUE: Value = Value::from_static(&super::object::TYPE);
+
+fn type_print(out: &mut dyn Print, v: Value, _k: PrintKind) -> PyResult<()> {
+    let t = as_type(v).map(|t| t.name.as_str()).unwrap_or("?");
+    out.write_str("<class '")?;
+    out.write_str(t)?;
+    out.write_str("'>")
+}
+
+fn type_call(v: Value, args: &[Value], kw: &[Value]) -> PyResult<Value> {
+    let Some(t) = as_type(v) else {
+        return Err(raise::type_error("not a type"));
+    };
+    if core::ptr::eq(t, &TYPE) {
+        return match args {
+            [x] => Ok(x.type_of().as_value()),
+            [name, bases, dict] => {
+                let q = super::str::as_str(*name)
+                    .and_then(Qstr::intern)
+                    .ok_or_else(|| raise::type_error("type() argument 1 must be str"))?;
+                new_class(q, *bases, *dict)
+            }
+            _ => Err(raise::type_error("type takes 1 or 3 arguments")),
+        };
+    }
+    match t.make_new {
+        Some(f) => f(t, args, kw),
+        None => Err(raise::type_error_fmt(format_args!(
+            "cannot create '{}' instances",
+            t.name.as_str()
+        ))),
+    }
+}
+
+fn type_attr(v: Value, name: Qstr, aop: AttrOp) -> PyResult<Option<Value>> {
+    let Some(t) = as_type(v) else { return Ok(None) };
+    match aop {
+        AttrOp::Load => match name {
+            Q::__name__ => Ok(Some(Value::qstr(t.name))),
+            Q::__qualname__ if !t.is_heap() => Ok(Some(Value::qstr(t.name))),
+            Q::__bases__ => {
+                if t.is_heap() {
+                    Ok(Some(t.bases))
+                } else {
+                    match t.parent {
+                        Some(p) => Ok(Some(tuple::new(&[p.as_value()])?)),
+                        None if core::ptr::eq(t, &super::object::TYPE) => {
+                            Ok(Some(tuple::new(&[])?))
+                        }
+                        None => Ok(Some(tuple::new(&[TYPE_OBJECT_VALUE])?)),
+                    }
+                }
+            }
+            Q::__dict__ if t.is_heap() => Ok(Some(t.dict)),
+            _ => Ok(None),
+        },
+        AttrOp::Store(_) | AttrOp::Delete => {
+            if !t.is_heap() {
+                return Err(raise::attribute_error_fmt(format_args!(
+                    "can't set attributes of built-in/extension type '{}'",
+                    t.name.as_str()
+                )));
+            }
+            let Some(m) = super::dict::map_of(t.dict) else {
+                return Ok(None);
+            };
+            match aop {
+                AttrOp::Store(x) => {
+                    m.insert_qstr(name, x)?;
+                    Ok(Some(Value::NONE))
+                }
+                _ => Ok(m.remove(Value::qstr(name))?.map(|_| Value::NONE)),
+            }
+        }
+    }
+}
+
+fn type_binary_op(o: u8, a: Value, b: Value) -> PyResult<Option<Value>> {
+    // `type | type` (typing unions) is not supported; equality is identity.
+    match o {
+        op::EQUAL => Ok(Some(Value::from_bool(a == b))),
+        _ => Ok(None),
+    }
+}
+
+pub static TYPE: Type = Type {
+    base: ObjBase::new(&TYPE),
+    name: Q::r#type,
+    flags: flags::BASETYPE | flags::EQ_IS_IDENTITY,
+    print: Some(type_print),
+    call: Some(type_call),
+    attr: Some(type_attr),
+    binary_op: Some(type_binary_op),
+    make_new: None,
+    unary_op: None,
+    subscr: None,
+    getiter: None,
+    iternext: None,
+    buffer: None,
+    stream: None,
+    finalise: None,
+    locals: &[],
+    parent: None,
+    dict: Value::NULL,
+    bases: Value::NULL,
+};
+
+/// Keys of an instance's own attribute map (for `dir`).
+pub fn instance_dict_keys(v: Value) -> PyResult<Option<alloc::vec::Vec<Value>>> {
+    let _ = v;
+    Ok(None)
+}
+
+/// Call `f` for every attribute name defined by `ty` and its ancestors (for `dir`).
+pub fn for_each_attr(ty: &'static Type, f: &mut dyn FnMut(Qstr) -> PyResult<()>) -> PyResult<()> {
+    if ty.is_heap() {
+        if let Some(m) = super::dict::map_of(ty.dict) {
+            for (k, _) in m.iter() {
+                if let Some(q) = k.as_qstr() {
+                    f(q)?;
+                }
+            }
+        }
+        for b in tuple::items(ty.bases).map(|s| &*s).unwrap_or(&[]) {
+            if let Some(bt) = as_type(*b) {
+                for_each_attr(bt, f)?;
+            }
+        }
+    } else {
+        let mut t = Some(ty);
+        while let Some(tt) = t {
+            for (k, _) in tt.locals {
+                f(*k)?;
+            }
+            t = tt.parent;
+        }
+    }
+    Ok(())
+}

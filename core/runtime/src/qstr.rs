@@ -1,0 +1,239 @@
+//! Interned strings (qstrs). Built-in names are a static table generated at build time from
+//! every `Q::name` in the sources (see build.rs); names made at run time (identifiers in
+//! compiled code, `sys.intern`-like uses, dict keys from attribute names) go into a dynamic
+//! pool in the GC heap, rooted by the interpreter state and never freed before soft reset.
+//!
+//! A qstr compares equal to a heap `str` with the same text; hashes agree (`compute_hash`).
+
+use crate::gc::Heap;
+use core::ptr;
+
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Qstr(pub u32);
+
+include!(concat!(env!("OUT_DIR"), "/qstr_generated.rs"));
+
+/// MicroPython's string hash (djb2 with xor), masked to 16 bits and never 0.
+pub fn compute_hash(bytes: &[u8]) -> u32 {
+    let mut h: u32 = 5381;
+    for &b in bytes {
+        h = h.wrapping_mul(33) ^ b as u32;
+    }
+    let h = h & 0xffff;
+    if h == 0 {
+        1
+    } else {
+        h
+    }
+}
+
+/// Header of a dynamic qstr's allocation; the UTF-8 bytes follow.
+#[repr(C)]
+struct Entry {
+    hash: u32,
+    len: u32,
+}
+
+/// The dynamic pool. All pointers are into the GC heap and are marked via `mark`.
+pub struct Pool {
+    entries: *mut *mut Entry,
+    len: usize,
+    cap: usize,
+    /// Open-addressing index: qstr id + 1, 0 = empty. `index_cap` is a power of two.
+    index: *mut u32,
+    index_cap: usize,
+    pub data_bytes: usize,
+}
+
+impl Pool {
+    pub const fn new() -> Pool {
+        Pool {
+            entries: ptr::null_mut(),
+            len: 0,
+            cap: 0,
+            index: ptr::null_mut(),
+            index_cap: 0,
+            data_bytes: 0,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Root words for the collector.
+    pub fn root_words(&self) -> [usize; 2] {
+        [self.entries as usize, self.index as usize]
+    }
+
+    fn entry(&self, i: usize) -> Option<&'static str> {
+        if i >= self.len {
+            return None;
+        }
+        // SAFETY: entries[0..len] are valid Entry allocations holding UTF-8 text.
+        unsafe {
+            let e = *self.entries.add(i);
+            let bytes = core::slice::from_raw_parts((e as *const u8).add(8), (*e).len as usize);
+            Some(core::str::from_utf8_unchecked(bytes))
+        }
+    }
+
+    fn entry_hash(&self, i: usize) -> u32 {
+        // SAFETY: i < len.
+        unsafe { (**self.entries.add(i)).hash }
+    }
+
+    fn find(&self, s: &str, hash: u32) -> Option<usize> {
+        if self.index_cap == 0 {
+            return None;
+        }
+        let mask = self.index_cap - 1;
+        let mut slot = hash as usize & mask;
+        loop {
+            // SAFETY: slot < index_cap.
+            let v = unsafe { *self.index.add(slot) };
+            if v == 0 {
+                return None;
+            }
+            let i = (v - 1) as usize;
+            if self.entry_hash(i) == hash && self.entry(i) == Some(s) {
+                return Some(i);
+            }
+            slot = (slot + 1) & mask;
+        }
+    }
+
+    fn insert_index(&mut self, i: usize, hash: u32) {
+        let mask = self.index_cap - 1;
+        let mut slot = hash as usize & mask;
+        // SAFETY: the index is kept at most half full, so a free slot exists.
+        unsafe {
+            while *self.index.add(slot) != 0 {
+                slot = (slot + 1) & mask;
+            }
+            *self.index.add(slot) = i as u32 + 1;
+        }
+    }
+
+    fn add(&mut self, heap: &mut Heap, s: &str, hash: u32) -> Option<usize> {
+        if self.len == self.cap {
+            let new_cap = (self.cap * 2).max(32);
+            let p = heap.realloc(
+                self.entries as *mut u8,
+                new_cap * core::mem::size_of::<usize>(),
+            )?;
+            self.entries = p as *mut *mut Entry;
+            self.cap = new_cap;
+        }
+        if (self.len + 1) * 2 > self.index_cap {
+            let new_cap = (self.index_cap * 2).max(64);
+            let p = heap.alloc(new_cap * 4, false)? as *mut u32;
+            let old = self.index;
+            self.index = p;
+            self.index_cap = new_cap;
+            for i in 0..self.len {
+                let h = self.entry_hash(i);
+                self.insert_index(i, h);
+            }
+            heap.free(old as *mut u8);
+        }
+        let e = heap.alloc(8 + s.len() + 1, false)? as *mut Entry;
+        // SAFETY: the allocation holds the header plus the text and a NUL.
+        unsafe {
+            (*e).hash = hash;
+            (*e).len = s.len() as u32;
+            ptr::copy_nonoverlapping(s.as_ptr(), (e as *mut u8).add(8), s.len());
+            *self.entries.add(self.len) = e;
+        }
+        let i = self.len;
+        self.len += 1;
+        self.data_bytes += s.len() + 1;
+        self.insert_index(i, hash);
+        Some(i)
+    }
+}
+
+impl Default for Pool {
+    fn default() -> Self {
+        Pool::new()
+    }
+}
+
+fn find_static(s: &str) -> Option<Qstr> {
+    STATIC_SORTED
+        .binary_search_by(|&i| STATIC_STRS[i as usize].cmp(s))
+        .ok()
+        .and_then(|pos| STATIC_SORTED.get(pos))
+        .map(|&i| Qstr(i as u32))
+}
+
+impl Qstr {
+    /// Look `s` up without interning it.
+    pub fn find(s: &str) -> Option<Qstr> {
+        if let Some(q) = find_static(s) {
+            return Some(q);
+        }
+        let pool = &crate::state::get().qstrs;
+        pool.find(s, compute_hash(s.as_bytes()))
+            .map(|i| Qstr((STATIC_COUNT + i) as u32))
+    }
+
+    /// Intern `s`; `None` only when the heap is exhausted.
+    pub fn intern(s: &str) -> Option<Qstr> {
+        if let Some(q) = find_static(s) {
+            return Some(q);
+        }
+        let st = crate::state::get();
+        let hash = compute_hash(s.as_bytes());
+        if let Some(i) = st.qstrs.find(s, hash) {
+            return Some(Qstr((STATIC_COUNT + i) as u32));
+        }
+        let i = st.qstrs.add(&mut st.heap, s, hash)?;
+        Some(Qstr((STATIC_COUNT + i) as u32))
+    }
+
+    pub fn as_str(self) -> &'static str {
+        let i = self.0 as usize;
+        if i < STATIC_COUNT {
+            STATIC_STRS.get(i).copied().unwrap_or("")
+        } else {
+            crate::state::get()
+                .qstrs
+                .entry(i - STATIC_COUNT)
+                .unwrap_or("")
+        }
+    }
+
+    pub fn hash(self) -> u32 {
+        let i = self.0 as usize;
+        if i < STATIC_COUNT {
+            STATIC_HASHES.get(i).copied().unwrap_or(1) as u32
+        } else {
+            let pool = &crate::state::get().qstrs;
+            if i - STATIC_COUNT < pool.len {
+                pool.entry_hash(i - STATIC_COUNT)
+            } else {
+                1
+            }
+        }
+    }
+
+    /// The static qstr with .mpy number `n`, if `n` is one of MicroPython's fixed ids.
+    pub fn from_mpy_static(n: usize) -> Option<Qstr> {
+        if n >= 1 && n < MPY_STATIC_COUNT {
+            Some(Qstr(n as u32))
+        } else {
+            None
+        }
+    }
+}
+
+impl core::fmt::Debug for Qstr {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "Q({:?})", self.as_str())
+    }
+}

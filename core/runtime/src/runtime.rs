@@ -1,0 +1,651 @@
+//! Runtime dispatch: the operations the VM and the built-ins perform on arbitrary values
+//! (truth, printing, operators, calls, attributes, items, iteration, hashing), routed
+//! through each type's slots. Mirrors MicroPython's py/runtime.c and py/obj.c.
+//!
+//! Fast paths for small ints and qstrs live here and in the VM; everything else goes
+//! through the `Type` slots, falling back to the errors upstream raises.
+
+use crate::obj::{flags, AttrOp, Print, PrintKind, PyErr, PyResult, SubscrOp, Type};
+use crate::objs;
+use crate::qstr::{Qstr, Q};
+use crate::raise;
+use crate::value::Value;
+use upy_compiler::bc::{binary as op, unary as uop};
+
+// --- truth and printing ---
+
+pub fn is_true(v: Value) -> PyResult<bool> {
+    if v == Value::TRUE {
+        return Ok(true);
+    }
+    if v == Value::FALSE || v.is_none() || v.is_null() {
+        return Ok(false);
+    }
+    if let Some(n) = v.as_small_int() {
+        return Ok(n != 0);
+    }
+    if let Some(q) = v.as_qstr() {
+        return Ok(!q.as_str().is_empty());
+    }
+    let ty = v.type_of();
+    if let Some(f) = ty.unary_op {
+        if let Some(r) = f(uop::BOOL, v)? {
+            return Ok(r == Value::TRUE);
+        }
+        if let Some(r) = f(uop::LEN, v)? {
+            return Ok(r != Value::small_int(0));
+        }
+    }
+    Ok(true)
+}
+
+/// Print `v` in the given form through its type's print slot.
+pub fn print_value(out: &mut dyn Print, v: Value, kind: PrintKind) -> PyResult<()> {
+    let ty = v.type_of();
+    if let Some(p) = ty.print {
+        return p(out, v, kind);
+    }
+    default_print(out, v)
+}
+
+/// `<typename object at 0x...>`, MicroPython's default.
+pub fn default_print(out: &mut dyn Print, v: Value) -> PyResult<()> {
+    let mut buf = crate::vstr::VStr::new();
+    let _ = core::fmt::write(
+        &mut buf,
+        format_args!("<{} object at {:x}>", v.type_of().name.as_str(), v.bits()),
+    );
+    out.write_str(core::str::from_utf8(buf.as_bytes()).unwrap_or(""))
+}
+
+/// `repr(v)` as a new str.
+pub fn repr(v: Value) -> PyResult<Value> {
+    let mut s = crate::vstr::VStr::new();
+    print_value(&mut s, v, PrintKind::Repr)?;
+    s.into_str()
+}
+
+/// `str(v)` as a str (returns `v` itself for exact strs).
+pub fn str(v: Value) -> PyResult<Value> {
+    if objs::str::is_str(v) {
+        return Ok(v);
+    }
+    let mut s = crate::vstr::VStr::new();
+    print_value(&mut s, v, PrintKind::Str)?;
+    s.into_str()
+}
+
+// --- type relations ---
+
+/// Whether `ty` is `base` or derives from it (built-in parents and heap bases, depth first).
+pub fn is_subclass(ty: &'static Type, base: &'static Type) -> bool {
+    if core::ptr::eq(ty, base) || core::ptr::eq(base, &objs::object::TYPE) {
+        return true;
+    }
+    if ty.is_heap() {
+        if let Some(bases) = objs::tuple::items(ty.bases) {
+            for b in bases.iter() {
+                if let Some(bt) = objs::r#type::as_type(*b) {
+                    if is_subclass(bt, base) {
+                        return true;
+                    }
+                }
+            }
+        }
+        false
+    } else {
+        match ty.parent {
+            Some(p) => is_subclass(p, base),
+            None => false,
+        }
+    }
+}
+
+pub fn is_instance(v: Value, ty: &'static Type) -> bool {
+    is_subclass(v.type_of(), ty)
+}
+
+/// Look `name` up in `ty` and its ancestors, without binding (MicroPython's class lookup:
+/// depth-first, left to right).
+pub fn lookup_in_type(ty: &'static Type, name: Qstr) -> Option<Value> {
+    if ty.is_heap() {
+        if let Some(d) = objs::dict::map_of(ty.dict) {
+            if let Some(v) = d.get_qstr(name) {
+                return Some(v);
+            }
+        }
+        if let Some(bases) = objs::tuple::items(ty.bases) {
+            for b in bases.iter() {
+                if let Some(bt) = objs::r#type::as_type(*b) {
+                    if let Some(v) = lookup_in_type(bt, name) {
+                        return Some(v);
+                    }
+                }
+            }
+        }
+        None
+    } else {
+        let mut t = Some(ty);
+        while let Some(tt) = t {
+            if let Some(v) = tt.local(name) {
+                return Some(v);
+            }
+            t = tt.parent;
+        }
+        None
+    }
+}
+
+// --- attributes ---
+
+/// Bind a class attribute found through an instance: functions bind `self`, staticmethod
+/// unwraps, classmethod binds the class, property calls its getter.
+pub fn load_attr_bound(found: Value, obj: Value, ty: &'static Type) -> PyResult<Value> {
+    let fty = found.type_of();
+    if fty.has_flag(flags::BINDS_SELF) {
+        return objs::fun::bound_method(found, obj);
+    }
+    if fty.is_type_of(&objs::fun::STATICMETHOD_TYPE) {
+        return Ok(objs::fun::wrapped(found));
+    }
+    if fty.is_type_of(&objs::fun::CLASSMETHOD_TYPE) {
+        return objs::fun::bound_method(objs::fun::wrapped(found), ty.as_value());
+    }
+    if fty.is_type_of(&objs::property::TYPE) {
+        return objs::property::get(found, obj);
+    }
+    Ok(found)
+}
+
+/// `obj.name`, or `None` if absent (no exception allocated).
+pub fn load_attr_opt(obj: Value, name: Qstr) -> PyResult<Option<Value>> {
+    let ty = obj.type_of();
+    if let Some(f) = ty.attr {
+        if let Some(v) = f(obj, name, AttrOp::Load)? {
+            return Ok(Some(v));
+        }
+    }
+    if let Some(t) = objs::r#type::as_type(obj) {
+        // Attribute of a class itself.
+        if let Some(found) = lookup_in_type(t, name) {
+            let fty = found.type_of();
+            if fty.is_type_of(&objs::fun::STATICMETHOD_TYPE) {
+                return Ok(Some(objs::fun::wrapped(found)));
+            }
+            if fty.is_type_of(&objs::fun::CLASSMETHOD_TYPE) {
+                return Ok(Some(objs::fun::bound_method(
+                    objs::fun::wrapped(found),
+                    obj,
+                )?));
+            }
+            return Ok(Some(found));
+        }
+        return match name {
+            Q::__name__ => Ok(Some(Value::qstr(t.name))),
+            _ => Ok(None),
+        };
+    }
+    if let Some(found) = lookup_in_type(ty, name) {
+        return load_attr_bound(found, obj, ty).map(Some);
+    }
+    if name == Q::__class__ {
+        return Ok(Some(ty.as_value()));
+    }
+    Ok(None)
+}
+
+#[cold]
+fn no_attr(obj: Value, name: Qstr) -> PyErr {
+    if let Some(t) = objs::r#type::as_type(obj) {
+        raise::attribute_error_fmt(format_args!(
+            "type object '{}' has no attribute '{}'",
+            t.name.as_str(),
+            name.as_str()
+        ))
+    } else {
+        raise::attribute_error_fmt(format_args!(
+            "'{}' object has no attribute '{}'",
+            obj.type_of().name.as_str(),
+            name.as_str()
+        ))
+    }
+}
+
+pub fn load_attr(obj: Value, name: Qstr) -> PyResult<Value> {
+    match load_attr_opt(obj, name)? {
+        Some(v) => Ok(v),
+        None => Err(no_attr(obj, name)),
+    }
+}
+
+/// `obj.name` for a call: returns `(method, self)` without allocating a bound method when
+/// the attribute is a plain function of the type, else `(value, NULL)`.
+pub fn load_method(obj: Value, name: Qstr) -> PyResult<(Value, Value)> {
+    let ty = obj.type_of();
+    if ty.attr.is_none() || !ty.is_heap() {
+        if objs::r#type::as_type(obj).is_none() {
+            if let Some(found) = lookup_in_type(ty, name) {
+                if found.type_of().has_flag(flags::BINDS_SELF)
+                    && (ty.attr.is_none() || !ty.is_heap())
+                {
+                    // Types with an attr slot might shadow class attributes (modules);
+                    // check the slot first for those.
+                    if let Some(f) = ty.attr {
+                        if let Some(v) = f(obj, name, AttrOp::Load)? {
+                            return Ok((v, Value::NULL));
+                        }
+                    }
+                    return Ok((found, obj));
+                }
+            }
+        }
+    } else if let Some(found) = objs::r#type::instance_lookup_method(obj, name)? {
+        return Ok(found);
+    }
+    Ok((load_attr(obj, name)?, Value::NULL))
+}
+
+pub fn store_attr(obj: Value, name: Qstr, value: Value) -> PyResult<()> {
+    let ty = obj.type_of();
+    if let Some(f) = ty.attr {
+        if f(obj, name, AttrOp::Store(value))?.is_some() {
+            return Ok(());
+        }
+    }
+    Err(raise::attribute_error_fmt(format_args!(
+        "'{}' object has no attribute '{}'",
+        ty.name.as_str(),
+        name.as_str()
+    )))
+}
+
+pub fn delete_attr(obj: Value, name: Qstr) -> PyResult<()> {
+    let ty = obj.type_of();
+    if let Some(f) = ty.attr {
+        if f(obj, name, AttrOp::Delete)?.is_some() {
+            return Ok(());
+        }
+    }
+    Err(no_attr(obj, name))
+}
+
+// --- calls ---
+
+pub fn call(f: Value, args: &[Value], kw: &[Value]) -> PyResult<Value> {
+    let ty = f.type_of();
+    match ty.call {
+        Some(c) => c(f, args, kw),
+        None => Err(raise::type_error_fmt(format_args!(
+            "'{}' object isn't callable",
+            ty.name.as_str()
+        ))),
+    }
+}
+
+/// Call `fun` with `this` prepended to the positional arguments (NULL `this` = plain call).
+pub fn call_method(fun: Value, this: Value, args: &[Value], kw: &[Value]) -> PyResult<Value> {
+    if this.is_null() {
+        return call(fun, args, kw);
+    }
+    const INLINE: usize = 8;
+    if args.len() < INLINE {
+        let mut buf = [Value::NULL; INLINE];
+        buf[0] = this;
+        buf[1..=args.len()].copy_from_slice(args);
+        call(fun, &buf[..=args.len()], kw)
+    } else {
+        let p = crate::mem::alloc_array::<Value>(args.len() + 1)?;
+        // SAFETY: p has room for args.len() + 1 values.
+        let buf = unsafe { core::slice::from_raw_parts_mut(p, args.len() + 1) };
+        buf[0] = this;
+        buf[1..].copy_from_slice(args);
+        let r = call(fun, buf, kw);
+        crate::mem::free(p);
+        r
+    }
+}
+
+pub fn call0(f: Value) -> PyResult<Value> {
+    call(f, &[], &[])
+}
+
+pub fn call1(f: Value, a: Value) -> PyResult<Value> {
+    call(f, &[a], &[])
+}
+
+// --- operators ---
+
+pub fn binary_op_name(o: u8) -> &'static str {
+    const NAMES: [&str; 52] = [
+        "__lt__",
+        "__gt__",
+        "__eq__",
+        "__le__",
+        "__ge__",
+        "__ne__",
+        "__contains__",
+        "__is__",
+        "__exception_match__",
+        "__ior__",
+        "__ixor__",
+        "__iand__",
+        "__ilshift__",
+        "__irshift__",
+        "__iadd__",
+        "__isub__",
+        "__imul__",
+        "__imatmul__",
+        "__ifloordiv__",
+        "__itruediv__",
+        "__imod__",
+        "__ipow__",
+        "__or__",
+        "__xor__",
+        "__and__",
+        "__lshift__",
+        "__rshift__",
+        "__add__",
+        "__sub__",
+        "__mul__",
+        "__matmul__",
+        "__floordiv__",
+        "__truediv__",
+        "__mod__",
+        "__pow__",
+        "__divmod__",
+        "__contains__",
+        "__ror__",
+        "__rxor__",
+        "__rand__",
+        "__rlshift__",
+        "__rrshift__",
+        "__radd__",
+        "__rsub__",
+        "__rmul__",
+        "__rmatmul__",
+        "__rfloordiv__",
+        "__rtruediv__",
+        "__rmod__",
+        "__rpow__",
+        "__not_in__",
+        "__is_not__",
+    ];
+    NAMES.get(o as usize).copied().unwrap_or("?")
+}
+
+pub fn unary_op_name(o: u8) -> &'static str {
+    const NAMES: [&str; 12] = [
+        "__pos__",
+        "__neg__",
+        "__invert__",
+        "<not>",
+        "__bool__",
+        "__len__",
+        "__hash__",
+        "__abs__",
+        "__int__",
+        "__float__",
+        "__complex__",
+        "__sizeof__",
+    ];
+    NAMES.get(o as usize).copied().unwrap_or("?")
+}
+
+pub fn unary_op(o: u8, v: Value) -> PyResult<Value> {
+    if o == uop::NOT {
+        return Ok(Value::from_bool(!is_true(v)?));
+    }
+    let ty = v.type_of();
+    if let Some(f) = ty.unary_op {
+        if let Some(r) = f(o, v)? {
+            return Ok(r);
+        }
+    }
+    match o {
+        uop::BOOL => Ok(Value::from_bool(is_true(v)?)),
+        uop::HASH => Ok(Value::small_int((hash(v)? >> 1) as isize)),
+        uop::LEN => Err(raise::type_error_fmt(format_args!(
+            "object of type '{}' has no len()",
+            ty.name.as_str()
+        ))),
+        _ => Err(raise::type_error_fmt(format_args!(
+            "unsupported type for {}: '{}'",
+            unary_op_name(o),
+            ty.name.as_str()
+        ))),
+    }
+}
+
+/// Equality with Python semantics (identity first, then the types' `==`).
+pub fn equal(a: Value, b: Value) -> PyResult<bool> {
+    if a == b {
+        if a.is_obj() && a.type_of().has_flag(flags::EQ_NOT_REFLEXIVE) {
+            // nan != nan: ask the type.
+        } else {
+            return Ok(true);
+        }
+    }
+    if a.is_small_int() && b.is_small_int() {
+        return Ok(false);
+    }
+    if objs::str::is_str(a) && objs::str::is_str(b) {
+        return Ok(objs::str::eq(a, b));
+    }
+    let ta = a.type_of();
+    let tb = b.type_of();
+    if let Some(f) = ta.binary_op {
+        if let Some(r) = f(op::EQUAL, a, b)? {
+            return Ok(r == Value::TRUE);
+        }
+    }
+    if !core::ptr::eq(ta, tb) {
+        if let Some(f) = tb.binary_op {
+            if let Some(r) = f(op::EQUAL, b, a)? {
+                return Ok(r == Value::TRUE);
+            }
+        }
+    }
+    Ok(false)
+}
+
+/// Hash of a hashable value (TypeError for unhashable ones).
+pub fn hash(v: Value) -> PyResult<usize> {
+    if let Some(n) = v.as_small_int() {
+        return Ok(n as usize);
+    }
+    if let Some(q) = v.as_qstr() {
+        return Ok(q.hash() as usize);
+    }
+    if v.is_immediate() {
+        return Ok(v.bits());
+    }
+    let ty = v.type_of();
+    if core::ptr::eq(ty, &objs::str::TYPE) || core::ptr::eq(ty, &objs::str::BYTES_TYPE) {
+        return Ok(objs::str::hash(v) as usize);
+    }
+    if let Some(f) = ty.unary_op {
+        if let Some(r) = f(uop::HASH, v)? {
+            return match r.as_small_int() {
+                Some(n) => Ok(n as usize),
+                None => Err(raise::type_error("__hash__ must return an int")),
+            };
+        }
+    }
+    Ok(v.bits() >> 3)
+}
+
+/// Containment `needle in container`.
+pub fn contains(container: Value, needle: Value) -> PyResult<bool> {
+    let ty = container.type_of();
+    if let Some(f) = ty.binary_op {
+        if let Some(r) = f(op::CONTAINS, container, needle)? {
+            return Ok(r == Value::TRUE);
+        }
+    }
+    // Fall back to iteration.
+    let it = get_iter(container).map_err(|_| {
+        raise::type_error_fmt(format_args!("'{}' object isn't iterable", ty.name.as_str()))
+    })?;
+    while let Some(x) = iter_next(it)? {
+        if equal(x, needle)? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// Whether exception value or class `exc` matches `pattern` (a class or tuple of classes).
+pub fn exception_match(exc: Value, pattern: Value) -> PyResult<bool> {
+    let exc_ty = match objs::r#type::as_type(exc) {
+        Some(t) => t,
+        None => exc.type_of(),
+    };
+    if let Some(items) = objs::tuple::items(pattern) {
+        for p in items.iter() {
+            if exception_match(exc, *p)? {
+                return Ok(true);
+            }
+        }
+        return Ok(false);
+    }
+    match objs::r#type::as_type(pattern) {
+        Some(t) if objs::exception::is_exception_type(t) => Ok(is_subclass(exc_ty, t)),
+        _ => Err(raise::type_error(
+            "catching classes that do not inherit from BaseException is not allowed",
+        )),
+    }
+}
+
+pub fn binary_op(o: u8, a: Value, b: Value) -> PyResult<Value> {
+    if let (Some(x), Some(y)) = (a.as_small_int(), b.as_small_int()) {
+        if let Some(r) = objs::int::small_binary_op(o, x, y)? {
+            return Ok(r);
+        }
+    }
+    match o {
+        op::IS => return Ok(Value::from_bool(a == b)),
+        op::IS_NOT => return Ok(Value::from_bool(a != b)),
+        op::EQUAL => return Ok(Value::from_bool(equal(a, b)?)),
+        op::NOT_EQUAL => return Ok(Value::from_bool(!equal(a, b)?)),
+        // `a in b` is evaluated as b.__contains__(a).
+        op::IN => return Ok(Value::from_bool(contains(b, a)?)),
+        op::NOT_IN => return Ok(Value::from_bool(!contains(b, a)?)),
+        op::EXCEPTION_MATCH => return Ok(Value::from_bool(exception_match(a, b)?)),
+        _ => {}
+    }
+    let ta = a.type_of();
+    if let Some(f) = ta.binary_op {
+        if let Some(r) = f(o, a, b)? {
+            return Ok(r);
+        }
+    }
+    // In-place falls back to the plain operator.
+    if (op::INPLACE_OR..=op::INPLACE_POWER).contains(&o) {
+        return binary_op(o + op::INPLACE_TO_PLAIN, a, b);
+    }
+    // Reflected operators and swapped comparisons.
+    let tb = b.type_of();
+    let reflected = match o {
+        op::OR..=op::POWER => Some(op::REVERSE_OR + (o - op::OR)),
+        op::LESS => Some(op::MORE),
+        op::MORE => Some(op::LESS),
+        op::LESS_EQUAL => Some(op::MORE_EQUAL),
+        op::MORE_EQUAL => Some(op::LESS_EQUAL),
+        _ => None,
+    };
+    if let (Some(r), Some(f)) = (reflected, tb.binary_op) {
+        if let Some(v) = f(r, b, a)? {
+            return Ok(v);
+        }
+    }
+    Err(raise::unsupported_binary(o, a, b))
+}
+
+/// `a < b` etc. as a bool.
+pub fn compare(o: u8, a: Value, b: Value) -> PyResult<bool> {
+    Ok(binary_op(o, a, b)? == Value::TRUE)
+}
+
+// --- items ---
+
+pub fn subscr(obj: Value, index: Value) -> PyResult<Value> {
+    let ty = obj.type_of();
+    if let Some(f) = ty.subscr {
+        if let Some(v) = f(obj, index, SubscrOp::Load)? {
+            return Ok(v);
+        }
+    }
+    Err(raise::type_error_fmt(format_args!(
+        "'{}' object isn't subscriptable",
+        ty.name.as_str()
+    )))
+}
+
+pub fn store_subscr(obj: Value, index: Value, value: Value) -> PyResult<()> {
+    let ty = obj.type_of();
+    if let Some(f) = ty.subscr {
+        if f(obj, index, SubscrOp::Store(value))?.is_some() {
+            return Ok(());
+        }
+    }
+    Err(raise::type_error_fmt(format_args!(
+        "'{}' object doesn't support item assignment",
+        ty.name.as_str()
+    )))
+}
+
+pub fn delete_subscr(obj: Value, index: Value) -> PyResult<()> {
+    let ty = obj.type_of();
+    if let Some(f) = ty.subscr {
+        if f(obj, index, SubscrOp::Delete)?.is_some() {
+            return Ok(());
+        }
+    }
+    Err(raise::type_error_fmt(format_args!(
+        "'{}' object doesn't support item deletion",
+        ty.name.as_str()
+    )))
+}
+
+pub fn len(v: Value) -> PyResult<usize> {
+    let r = unary_op(uop::LEN, v)?;
+    Ok(r.as_small_int().unwrap_or(0) as usize)
+}
+
+// --- iteration ---
+
+pub fn get_iter(v: Value) -> PyResult<Value> {
+    let ty = v.type_of();
+    if ty.has_flag(flags::ITER_IS_ITERNEXT) {
+        return Ok(v);
+    }
+    if let Some(f) = ty.getiter {
+        return f(v);
+    }
+    if ty.subscr.is_some() {
+        return objs::iter::new_getitem_iter(v);
+    }
+    Err(raise::type_error_fmt(format_args!(
+        "'{}' object isn't iterable",
+        ty.name.as_str()
+    )))
+}
+
+/// Next item, or `None` when exhausted.
+pub fn iter_next(it: Value) -> PyResult<Option<Value>> {
+    let ty = it.type_of();
+    match ty.iternext {
+        Some(f) => f(it),
+        None => Err(raise::type_error_fmt(format_args!(
+            "'{}' object isn't an iterator",
+            ty.name.as_str()
+        ))),
+    }
+}
+
+impl Type {
+    #[inline(always)]
+    pub fn is_type_of(&'static self, other: &'static Type) -> bool {
+        core::ptr::eq(self, other)
+    }
+}

@@ -1,0 +1,185 @@
+//! The interpreter state: the GC heap, the dynamic qstr pool, the root values the collector
+//! starts from, and the port's services. One per interpreter (MicroPython's `mp_state_ctx`).
+//!
+//! # Safety
+//! The state is a single `static mut`, reached only through [`get`]. The runtime is
+//! single-threaded (a port that adds threads must serialise entry with a global lock), so no
+//! two threads touch it at once. Callers keep the returned reference short-lived and never
+//! hold two at the same time across a call that may also reach the state.
+
+use crate::gc::Heap;
+use crate::hal::Hal;
+use crate::qstr::Pool;
+use crate::value::Value;
+use core::ptr::addr_of_mut;
+
+/// Values the collector must treat as roots. Every field is a word; the collector scans the
+/// struct as an array of words, so adding a root is adding a field here.
+#[repr(C)]
+pub struct Roots {
+    /// `sys.modules`: dict of loaded modules.
+    pub modules: Value,
+    /// Globals dict of `__main__`.
+    pub main_globals: Value,
+    pub sys_path: Value,
+    pub sys_argv: Value,
+    /// Pending exception to raise at the next check (KeyboardInterrupt, scheduled error).
+    pub pending_exception: Value,
+    /// The preallocated KeyboardInterrupt instance (raised from signal handlers).
+    pub kbd_exception: Value,
+    /// `micropython.schedule` queue: a list of (callable, arg) pairs.
+    pub sched_queue: Value,
+    /// `builtins` overrides made by programs (`builtins.x = ...`), a dict or NULL.
+    pub builtins_dict: Value,
+    /// Globals dict of the innermost running Python function (for `globals()`, `exec`).
+    pub cur_globals: Value,
+    /// Loaded module contexts stay alive as long as their code may run; the VM also keeps
+    /// them reachable through function objects. Scratch roots for ports and modules:
+    pub port: [Value; 8],
+    /// Modules-private roots (e.g. random state, sys.stdout objects).
+    pub modules_private: [Value; 16],
+}
+
+impl Roots {
+    const fn new() -> Roots {
+        Roots {
+            modules: Value::NULL,
+            main_globals: Value::NULL,
+            sys_path: Value::NULL,
+            sys_argv: Value::NULL,
+            pending_exception: Value::NULL,
+            kbd_exception: Value::NULL,
+            sched_queue: Value::NULL,
+            builtins_dict: Value::NULL,
+            cur_globals: Value::NULL,
+            port: [Value::NULL; 8],
+            modules_private: [Value::NULL; 16],
+        }
+    }
+}
+
+pub struct State {
+    pub heap: Heap,
+    pub qstrs: Pool,
+    pub roots: Roots,
+    pub hal: Option<&'static dyn Hal>,
+    /// Python call depth, bounded by `max_depth` (RuntimeError beyond it).
+    pub depth: usize,
+    pub max_depth: usize,
+    /// Compiler optimisation level (`-O`, `micropython.opt_level`).
+    pub opt_level: u8,
+    /// Set asynchronously (signal handler / UART IRQ) to request a KeyboardInterrupt.
+    pub interrupt: core::sync::atomic::AtomicBool,
+    /// A KeyboardInterrupt was requested (Ctrl-C).
+    pub kbd_pending: core::sync::atomic::AtomicBool,
+    /// Interrupt character (`micropython.kbd_intr`), -1 disables.
+    pub kbd_intr_char: i32,
+    /// Lowest native stack address the interpreter may use before raising RuntimeError.
+    pub stack_limit: usize,
+    /// Storage for the frames of plain calls, scanned as a root up to its top.
+    pub pystack: crate::vm::PyStack,
+}
+
+static mut STATE: State = State {
+    heap: Heap::empty(),
+    qstrs: Pool::new(),
+    roots: Roots::new(),
+    hal: None,
+    depth: 0,
+    max_depth: 10_000,
+    opt_level: 0,
+    interrupt: core::sync::atomic::AtomicBool::new(false),
+    kbd_pending: core::sync::atomic::AtomicBool::new(false),
+    kbd_intr_char: 3,
+    stack_limit: 0,
+    pystack: crate::vm::PyStack::empty(),
+};
+
+/// The interpreter state.
+#[inline(always)]
+pub fn get() -> &'static mut State {
+    // SAFETY: see the module invariants (single-threaded access).
+    unsafe { &mut *addr_of_mut!(STATE) }
+}
+
+/// Called by the collector: mark every root word.
+pub(crate) fn mark_roots(heap: &mut Heap) {
+    // SAFETY: STATE is a static; its fields are plain words we only read here.
+    unsafe {
+        let st = addr_of_mut!(STATE);
+        let roots = addr_of_mut!((*st).roots) as *const usize;
+        let n = core::mem::size_of::<Roots>() / core::mem::size_of::<usize>();
+        heap.mark_range(roots, n);
+        let ps = &(*st).pystack;
+        if !ps.base.is_null() {
+            heap.mark_range(ps.base as *const usize, ps.top);
+        }
+        let pool = (*st).qstrs.root_words();
+        heap.mark_range(pool.as_ptr(), pool.len());
+    }
+}
+
+/// Test support: run `f` with an initialised interpreter. Tests share one global state, so
+/// this serialises them.
+#[cfg(test)]
+pub mod testing {
+    extern crate std;
+    use std::sync::Mutex;
+    use std::vec::Vec;
+
+    static LOCK: Mutex<()> = Mutex::new(());
+    static OUT: Mutex<Vec<u8>> = Mutex::new(Vec::new());
+
+    struct TestHal;
+
+    impl crate::hal::Hal for TestHal {
+        fn stdout_write(&self, bytes: &[u8]) {
+            OUT.lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .extend_from_slice(bytes);
+        }
+        fn stdin_read(&self, _buf: &mut [u8]) -> usize {
+            0
+        }
+        fn ticks_ms(&self) -> u64 {
+            0
+        }
+        fn ticks_us(&self) -> u64 {
+            0
+        }
+        fn sleep_us(&self, _us: u64) {}
+        fn stat(&self, _path: &str) -> Option<crate::hal::FileKind> {
+            None
+        }
+        fn read_file(&self, _path: &str, _out: &mut Vec<u8>) -> Result<(), i32> {
+            Err(2)
+        }
+    }
+
+    static HAL: TestHal = TestHal;
+
+    /// Output written to stdout by the code under test since the last call.
+    pub fn take_output() -> std::string::String {
+        let mut o = OUT.lock().unwrap_or_else(|e| e.into_inner());
+        let s = std::string::String::from_utf8_lossy(&o).into_owned();
+        o.clear();
+        s
+    }
+
+    #[inline(never)]
+    pub fn with_vm<R>(f: impl FnOnce() -> R) -> R {
+        let _guard = LOCK.lock().unwrap_or_else(|e| e.into_inner());
+        let marker = 0usize;
+        let top = &marker as *const usize as usize + 256;
+        let st = super::get();
+        if st.hal.is_none() {
+            let heap: &'static mut [u64] = std::vec![0u64; 1 << 19].leak();
+            // SAFETY: the leaked buffer is ours forever.
+            unsafe { crate::init(heap.as_mut_ptr() as *mut u8, heap.len() * 8, top, &HAL) };
+        }
+        st.heap.set_stack_top(top);
+        let r = f();
+        core::hint::black_box(&marker);
+        r
+    }
+}
