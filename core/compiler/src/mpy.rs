@@ -770,6 +770,29 @@ mod tests {
     }
 
     #[test]
+    fn verify_rejects_out_of_range_bytecode() {
+        let good = reference_module();
+        assert_eq!(verify(&good), Ok(()));
+        // Opcodes start after the 5-byte prelude of the top-level code.
+        let mut m = good.clone();
+        m.top.fun_data[7] = 0x20; // STORE_NAME q32: no such qstr
+        assert_eq!(verify(&m), Err(BAD_FILE));
+        let mut m = good.clone();
+        m.top.fun_data[13] = 0x05; // MAKE_FUNCTION_DEFARGS child 5
+        assert_eq!(verify(&m), Err(BAD_FILE));
+        let mut m = good.clone();
+        m.top.fun_data[5] = 0x0f; // undefined opcode
+        assert_eq!(verify(&m), Err(BAD_FILE));
+        let mut m = good.clone();
+        m.top.fun_data[27] = 0x42; // JUMP +0x42-0x40 past the end
+        m.top.fun_data[28] = 0x7f;
+        assert_eq!(verify(&m), Err(BAD_FILE));
+        let mut m = good;
+        m.top.children[0].fun_data[7] = 0xbf; // LOAD_FAST 15 with n_state 4
+        assert_eq!(verify(&m), Err(BAD_FILE));
+    }
+
+    #[test]
     fn float_repr() {
         assert_eq!(format_float(1.5, true), "1.5");
         assert_eq!(format_float(0.1, true), "0.1");
