@@ -25,7 +25,8 @@ use alloc::vec::Vec;
 
 pub use crate::ast::ParseMode;
 
-/// Options of one compilation.
+/// Options of one compilation. `Default` is mpy-cross's behaviour (so `.mpy` output is
+/// byte-identical to it); [`CompileOptions::for_port`] is what a running interpreter wants.
 #[derive(Clone, Debug)]
 pub struct CompileOptions {
     /// File, REPL line (expression statements print via `__repl_print__`) or eval string.
@@ -49,6 +50,23 @@ pub struct CompileOptions {
     /// Whether a string longer than 10 bytes is already in the target's qstr pool (then a
     /// literal equal to it loads as a qstr). `None` uses mpy-cross's static qstrs.
     pub is_interned: Option<fn(&str) -> bool>,
+}
+
+impl CompileOptions {
+    /// Settings matching MicroPython's unix port (standard variant) compiling in-process:
+    /// the host's small-int width, no t-strings, no native emitters, `OrderedDict` literals.
+    /// Callers add `module_const` / `is_interned` hooks for their own modules and qstr pool.
+    pub fn for_port(mode: ParseMode, opt_level: u8, small_int_bits: u8) -> Self {
+        CompileOptions {
+            mode,
+            opt_level,
+            small_int_bits,
+            tstrings: false,
+            native: NativeDecorators::Unsupported,
+            ordered_dict_literal: true,
+            ..CompileOptions::default()
+        }
+    }
 }
 
 /// Treatment of the code-emitter decorators.
