@@ -11,6 +11,7 @@ pub mod collections;
 pub mod errno;
 pub mod gc;
 pub mod heapq;
+pub mod json;
 pub mod math;
 pub mod micropython;
 pub mod random;
@@ -37,6 +38,7 @@ static EXTENSIBLE: &[(Qstr, &crate::objs::module::Module)] = &[
     (Q::collections, &collections::MODULE),
     (Q::errno, &errno::MODULE),
     (Q::heapq, &heapq::MODULE),
+    (Q::json, &json::MODULE),
     (Q::random, &random::MODULE),
     (Q::r#struct, &struct_::MODULE),
 ];
