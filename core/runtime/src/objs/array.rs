@@ -4,8 +4,9 @@
 //! upstream, storing an int truncates it to the item size, `+`/`extend` accept any buffer
 //! (taking its raw bytes), and slices must have step 1.
 //!
-//! Typecode `O` (arrays of objects) is not offered: raw-initialising one from bytes would
-//! forge object pointers.
+//! Typecode `O` holds object references (an upstream extension). Its words are only ever
+//! written from real values: such an array never takes raw bytes except from another `O`
+//! array, and its buffer is read-only, so no pointer can be forged through it.
 
 use crate::mem;
 use crate::modules::struct_::{self, Order};
@@ -59,6 +60,15 @@ impl Array {
     fn item(&self, i: usize) -> PyResult<Value> {
         let sz = self.item_size();
         let b = self.bytes().get(i * sz..i * sz + sz).unwrap_or(&[]);
+        if self.typecode == b'O' {
+            let mut w = [0u8; core::mem::size_of::<usize>()];
+            if b.len() == w.len() {
+                w.copy_from_slice(b);
+            }
+            let v = Value::from_bits(usize::from_ne_bytes(w));
+            // Only values are stored in an `O` array (see the module notes).
+            return Ok(if v.is_null() { Value::NONE } else { v });
+        }
         struct_::load(Order::Native, self.typecode, b)
     }
 
@@ -141,7 +151,7 @@ pub fn item_size(tc: u8) -> usize {
 fn check_typecode(tc: u8) -> PyResult<u8> {
     match tc {
         b'b' | b'B' | b'h' | b'H' | b'i' | b'I' | b'l' | b'L' | b'q' | b'Q' | b'f' | b'd'
-        | b'P' => Ok(tc),
+        | b'P' | b'O' => Ok(tc),
         _ => Err(raise::value_error("bad typecode")),
     }
 }
@@ -191,7 +201,7 @@ fn make_new(_ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Value>
         return new_raw(tc, &[]);
     };
     // Only bytes and bytearray initialise raw (any other buffer is iterated, as upstream).
-    if init.is_type(&pystr::BYTES_TYPE) || init.is_type(&bytearray::TYPE) {
+    if tc != b'O' && (init.is_type(&pystr::BYTES_TYPE) || init.is_type(&bytearray::TYPE)) {
         return new_raw(tc, pystr::buffer_bytes(init).unwrap_or(&[]));
     }
     let a = new_raw(tc, &[])?;
@@ -241,6 +251,11 @@ fn comparable_code(tc: u8, unsigned: &mut bool) -> u8 {
 fn binary_op(o: u8, lhs: Value, rhs: Value) -> PyResult<Option<Value>> {
     let a = this(lhs)?;
     match o {
+        op::ADD if a.typecode == b'O' => {
+            let r = new_raw(b'O', a.bytes())?;
+            extend(r, rhs)?;
+            Ok(Some(r))
+        }
         op::ADD => {
             let rb = pystr::get_buffer(rhs, BufferAccess::Read)
                 .ok_or_else(|| raise::type_error("object with buffer protocol required"))?;
@@ -291,6 +306,13 @@ fn binary_op(o: u8, lhs: Value, rhs: Value) -> PyResult<Option<Value>> {
 fn slice_source(a: &Array, x: Value) -> PyResult<&'static [u8]> {
     let sz = a.item_size();
     let compatible = || raise::value_error("lhs and rhs should be compatible");
+    if a.typecode == b'O' {
+        let from_objects = get(x).is_some_and(|s| s.typecode == b'O')
+            || memoryview::get(x).is_some_and(|m| m.typecode == b'O');
+        if !from_objects {
+            return Err(compatible());
+        }
+    }
     let src_size = if let Some(s) = get(x) {
         s.item_size()
     } else if let Some(m) = memoryview::get(x) {
@@ -346,8 +368,11 @@ fn subscr(v: Value, index: Value, sop: SubscrOp) -> PyResult<Option<Value>> {
     }
 }
 
-fn buffer(v: Value, _access: BufferAccess) -> Option<Buffer> {
+fn buffer(v: Value, access: BufferAccess) -> Option<Buffer> {
     let a = get(v)?;
+    if a.typecode == b'O' && access == BufferAccess::Write {
+        return None;
+    }
     Some(Buffer {
         ptr: a.data,
         len: a.len * a.item_size(),
@@ -401,7 +426,8 @@ fn append(v: Value, x: Value) -> PyResult<Value> {
 
 fn extend(v: Value, x: Value) -> PyResult<Value> {
     let a = this(v)?;
-    if pystr::get_buffer(x, BufferAccess::Read).is_some() {
+    let raw_ok = a.typecode != b'O' || get(x).is_some_and(|s| s.typecode == b'O');
+    if raw_ok && pystr::get_buffer(x, BufferAccess::Read).is_some() {
         a.extend_raw(pystr::buffer_bytes(x).unwrap_or(&[]))?;
     } else {
         extend_iter(v, x)?;
@@ -416,6 +442,7 @@ static LOCALS: [(Qstr, Value); 2] = [
 
 pub static TYPE: Type = Type {
     name: Q::array,
+    flags: flags::BASETYPE,
     make_new: Some(make_new),
     print: Some(print),
     unary_op: Some(unary_op),
@@ -499,6 +526,13 @@ mod tests {
                 r(runtime::delete_subscr(a, i(0)).map(|_| Value::NONE)),
                 "TypeError: 'array' object doesn't support item deletion"
             );
+            let o = runtime::call(TYPE.as_value(), &[s("O"), b(b"ab")], &[]).unwrap();
+            assert_eq!(r(Ok(o)), "array('O', [97, 98])");
+            m(o, "append", &[s("x")]).unwrap();
+            assert_eq!(r(runtime::subscr(o, i(2))), "'x'");
+            assert!(pystr::get_buffer(o, BufferAccess::Write).is_none());
+            m(o, "extend", &[b(b"\x01\x02")]).unwrap();
+            assert_eq!(r(Ok(o)), "array('O', [97, 98, 'x', 1, 2])");
             let it = runtime::get_iter(arr("H", &[7])).unwrap();
             assert_eq!(r(runtime::iter_next(it).map(|v| v.unwrap_or(Value::NONE))), "7");
         });
