@@ -126,7 +126,11 @@ pub fn crc32_update(crc: u32, data: &[u8]) -> u32 {
     for &b in data {
         c ^= b as u32;
         for _ in 0..8 {
-            c = if c & 1 != 0 { (c >> 1) ^ 0xedb8_8320 } else { c >> 1 };
+            c = if c & 1 != 0 {
+                (c >> 1) ^ 0xedb8_8320
+            } else {
+                c >> 1
+            };
         }
     }
     !c
@@ -212,7 +216,10 @@ mod tests {
             assert_eq!(r(unhexlify(s("01 02"))), "b'\\x01\\x02'");
             assert_eq!(r(b2a_base64(&[b(b"ab")], &[])), "b'YWI=\\n'");
             assert_eq!(
-                r(b2a_base64(&[b(b"abc")], &[Value::qstr(Q::newline), Value::FALSE])),
+                r(b2a_base64(
+                    &[b(b"abc")],
+                    &[Value::qstr(Q::newline), Value::FALSE]
+                )),
                 "b'YWJj'"
             );
             assert_eq!(r(a2b_base64(b(b"YWJj\n"))), "b'abc'");

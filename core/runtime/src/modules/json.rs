@@ -9,7 +9,7 @@
 //! stack of open containers: commas and colons count as whitespace, brackets need not
 //! match in kind, and any other malformed input is `ValueError("syntax error in JSON")`.
 
-use crate::obj::{PyErr, PyResult, PrintKind};
+use crate::obj::{PrintKind, PyErr, PyResult};
 use crate::objs::{dict, exception, float, int, list, module::Module, r#type, str as pystr, tuple};
 use crate::qstr::{Qstr, Q};
 use crate::raise;
@@ -453,8 +453,12 @@ mod tests {
     fn dumps_values() {
         with_vm(|| {
             let d = dict::new().unwrap();
-            dict::store(d, s("a"), tuple::new(&[i(2), list::new(&[Value::NONE]).unwrap()]).unwrap())
-                .unwrap();
+            dict::store(
+                d,
+                s("a"),
+                tuple::new(&[i(2), list::new(&[Value::NONE]).unwrap()]).unwrap(),
+            )
+            .unwrap();
             dict::store(d, i(1), Value::TRUE).unwrap();
             assert_eq!(r(dumps(&[d], &[])), "'{\"a\": [2, [null]], \"1\": true}'");
             let seps = tuple::new(&[s(","), s(":")]).unwrap();
@@ -462,7 +466,10 @@ mod tests {
                 r(dumps(&[d], &[Value::qstr(Q::separators), seps])),
                 "'{\"a\":[2,[null]],\"1\":true}'"
             );
-            assert_eq!(r(dumps(&[s("a\"\n\x01")], &[])), "'\"a\\\\\"\\\\n\\\\u0001\"'");
+            assert_eq!(
+                r(dumps(&[s("a\"\n\x01")], &[])),
+                "'\"a\\\\\"\\\\n\\\\u0001\"'"
+            );
             assert_eq!(r(dumps(&[b(b"1234")], &[])), "'\"1234\"'");
             assert_eq!(r(dumps(&[float::new(1.5).unwrap()], &[])), "'1.5'");
             let bad = tuple::new(&[s(",")]).unwrap();
@@ -476,13 +483,20 @@ mod tests {
     #[test]
     fn loads_values() {
         with_vm(|| {
-            assert_eq!(r(loads(s("[1, 2.5, \"x\", null, true, false]"))), "[1, 2.5, 'x', None, True, False]");
+            assert_eq!(
+                r(loads(s("[1, 2.5, \"x\", null, true, false]"))),
+                "[1, 2.5, 'x', None, True, False]"
+            );
             assert_eq!(r(loads(s(" {\"a\": {\"b\": [1]}} "))), "{'a': {'b': [1]}}");
             assert_eq!(r(loads(s("\"\\u00e9\\n\\\"\""))), "'é\\n\"'");
             assert_eq!(r(loads(b(b"-12"))), "-12");
             assert_eq!(r(loads(s("[1,]]"))), "ValueError: syntax error in JSON");
             for bad in ["", "[", "nul", "{[]: 1}", "1 2", "]", "\"abc", "@"] {
-                assert_eq!(r(loads(s(bad))), "ValueError: syntax error in JSON", "{bad}");
+                assert_eq!(
+                    r(loads(s(bad))),
+                    "ValueError: syntax error in JSON",
+                    "{bad}"
+                );
             }
             // Lenient like upstream: commas and colons are whitespace.
             assert_eq!(r(loads(s("[1 2 3]"))), "[1, 2, 3]");

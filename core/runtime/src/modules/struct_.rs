@@ -394,7 +394,9 @@ fn pack_into(args: &[Value]) -> PyResult<Value> {
         .ok_or_else(|| raise::type_error("object with buffer protocol required"))?;
     let off = int::get_isize(args[2])?;
     let start = if off < 0 {
-        buf.len.checked_sub(off.unsigned_abs()).ok_or_else(too_big)?
+        buf.len
+            .checked_sub(off.unsigned_abs())
+            .ok_or_else(too_big)?
     } else {
         off as usize
     };
@@ -504,7 +506,10 @@ mod tests {
                 r(call(Q::pack, &[s("2i"), i(1)])),
                 "b'\\x01\\x00\\x00\\x00\\x00\\x00\\x00\\x00'"
             );
-            assert_eq!(r(call(Q::pack, &[s("<e"), float::new(1.5).unwrap()])), "b'\\x00>'");
+            assert_eq!(
+                r(call(Q::pack, &[s("<e"), float::new(1.5).unwrap()])),
+                "b'\\x00>'"
+            );
             assert_eq!(r(call(Q::unpack, &[s("<e"), b(b"\x00\x3e")])), "(1.5,)");
             assert_eq!(r(call(Q::unpack, &[s(">e"), b(b"\x7c\x00")])), "(inf,)");
             assert_eq!(
@@ -516,7 +521,10 @@ mod tests {
                 r(call(Q::unpack, &[s("i"), b(b"12")])),
                 "ValueError: buffer too small"
             );
-            assert_eq!(r(call(Q::unpack_from, &[s("<h"), b(b"1234"), i(-2)])), "(13363,)");
+            assert_eq!(
+                r(call(Q::unpack_from, &[s("<h"), b(b"1234"), i(-2)])),
+                "(13363,)"
+            );
             assert_eq!(
                 r(call(Q::unpack_from, &[s("<h"), b(b"1234"), i(-5)])),
                 "ValueError: buffer too small"

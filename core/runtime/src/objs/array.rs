@@ -121,7 +121,11 @@ impl Array {
         // SAFETY: tmp holds n * sz bytes.
         unsafe { core::ptr::copy_nonoverlapping(src.as_ptr(), tmp, n * sz) };
         let old = stop - start;
-        let r = if n > old { self.reserve(n - old) } else { Ok(()) };
+        let r = if n > old {
+            self.reserve(n - old)
+        } else {
+            Ok(())
+        };
         if r.is_ok() {
             let tail = self.len - stop;
             // SAFETY: every range lies within the buffer's capacity (reserved above); `copy`
@@ -151,7 +155,7 @@ pub fn item_size(tc: u8) -> usize {
 fn check_typecode(tc: u8) -> PyResult<u8> {
     match tc {
         b'b' | b'B' | b'h' | b'H' | b'i' | b'I' | b'l' | b'L' | b'q' | b'Q' | b'f' | b'd'
-        | b'P' | b'O' => Ok(tc),
+        | b'P' | b'O' | b'S' => Ok(tc),
         _ => Err(raise::value_error("bad typecode")),
     }
 }
@@ -346,7 +350,10 @@ fn subscr(v: Value, index: Value, sop: SubscrOp) -> PyResult<Option<Value>> {
         let sz = a.item_size();
         return match sop {
             SubscrOp::Load => {
-                let b = a.bytes().get(start * sz..(start + count) * sz).unwrap_or(&[]);
+                let b = a
+                    .bytes()
+                    .get(start * sz..(start + count) * sz)
+                    .unwrap_or(&[]);
                 new_raw(a.typecode, b).map(Some)
             }
             SubscrOp::Store(x) => {
@@ -476,11 +483,20 @@ mod tests {
             let t = TYPE.as_value();
             assert_eq!(r(Ok(arr("i", &[1, 2]))), "array('i', [1, 2])");
             assert_eq!(r(runtime::call(t, &[s("f")], &[])), "array('f')");
-            assert_eq!(r(runtime::call(t, &[s("h"), b(b"\x01\x02\x03")], &[])), "array('h', [513])");
+            assert_eq!(
+                r(runtime::call(t, &[s("h"), b(b"\x01\x02\x03")], &[])),
+                "array('h', [513])"
+            );
             assert_eq!(r(Ok(arr("b", &[200, -200]))), "array('b', [-56, 56])");
             assert_eq!(r(Ok(arr("I", &[-1]))), "array('I', [4294967295])");
-            assert_eq!(r(runtime::call(t, &[s("z")], &[])), "ValueError: bad typecode");
-            assert_eq!(r(runtime::call(t, &[s("")], &[])), "ValueError: bad typecode");
+            assert_eq!(
+                r(runtime::call(t, &[s("z")], &[])),
+                "ValueError: bad typecode"
+            );
+            assert_eq!(
+                r(runtime::call(t, &[s("")], &[])),
+                "ValueError: bad typecode"
+            );
             assert_eq!(
                 r(runtime::call(t, &[s("i"), s("ab")], &[])),
                 "TypeError: can't convert str to int"
@@ -493,14 +509,21 @@ mod tests {
     fn operators_and_items() {
         with_vm(|| {
             let a = arr("i", &[1, 2]);
-            assert_eq!(r(runtime::binary_op(op::EQUAL, a, arr("I", &[1, 2]))), "True");
+            assert_eq!(
+                r(runtime::binary_op(op::EQUAL, a, arr("I", &[1, 2]))),
+                "True"
+            );
             assert_eq!(r(runtime::binary_op(op::EQUAL, a, b(b"\x01"))), "False");
             assert_eq!(
                 r(runtime::binary_op(op::EQUAL, a, arr("b", &[1]))),
                 "NotImplementedError: "
             );
             assert_eq!(
-                r(runtime::binary_op(op::LESS, arr("B", &[1, 2]), arr("B", &[1, 3]))),
+                r(runtime::binary_op(
+                    op::LESS,
+                    arr("B", &[1, 2]),
+                    arr("B", &[1, 3])
+                )),
                 "True"
             );
             assert_eq!(
@@ -511,7 +534,10 @@ mod tests {
             assert_eq!(r(Ok(a)), "array('i', [1, 2, 67305985])");
             m(a, "append", &[Value::TRUE]).unwrap();
             assert_eq!(r(runtime::subscr(a, i(-1))), "1");
-            assert_eq!(r(runtime::subscr(a, sl(i(1), i(3)))), "array('i', [2, 67305985])");
+            assert_eq!(
+                r(runtime::subscr(a, sl(i(1), i(3)))),
+                "array('i', [2, 67305985])"
+            );
             runtime::store_subscr(a, sl(i(0), i(2)), arr("i", &[9, 9, 9])).unwrap();
             assert_eq!(r(Ok(a)), "array('i', [9, 9, 9, 67305985, 1])");
             assert_eq!(
@@ -534,7 +560,10 @@ mod tests {
             m(o, "extend", &[b(b"\x01\x02")]).unwrap();
             assert_eq!(r(Ok(o)), "array('O', [97, 98, 'x', 1, 2])");
             let it = runtime::get_iter(arr("H", &[7])).unwrap();
-            assert_eq!(r(runtime::iter_next(it).map(|v| v.unwrap_or(Value::NONE))), "7");
+            assert_eq!(
+                r(runtime::iter_next(it).map(|v| v.unwrap_or(Value::NONE))),
+                "7"
+            );
         });
     }
 }

@@ -299,7 +299,10 @@ mod tests {
             assert_eq!(r(m(d, "append", &[i(2)])), "IndexError: full");
             assert_eq!(r(m(d, "appendleft", &[i(2)])), "IndexError: full");
             assert_eq!(r(dq(&[], -1, 0)), "ValueError: ");
-            assert_eq!(r(dq(&[1, 2], 0, 0).map(|d| list::from_iter(d).unwrap())), "[]");
+            assert_eq!(
+                r(dq(&[1, 2], 0, 0).map(|d| list::from_iter(d).unwrap())),
+                "[]"
+            );
         });
     }
 }

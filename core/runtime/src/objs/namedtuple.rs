@@ -189,8 +189,17 @@ mod tests {
                 r(x),
                 "TypeError: function takes 2 positional arguments but 1 were given"
             );
-            let v = runtime::call(t, &[], &[kw[0], kw[1], Value::qstr(Qstr::intern("bar").unwrap()), i(1)])
-                .unwrap();
+            let v = runtime::call(
+                t,
+                &[],
+                &[
+                    kw[0],
+                    kw[1],
+                    Value::qstr(Qstr::intern("bar").unwrap()),
+                    i(1),
+                ],
+            )
+            .unwrap();
             assert_eq!(r(Ok(v)), "Tup(foo=2, bar=1)");
             assert_eq!(r(runtime::load_attr(v, Qstr::intern("bar").unwrap())), "1");
             assert_eq!(r(runtime::subscr(v, i(0))), "2");
