@@ -54,8 +54,7 @@ pub fn items(v: Value) -> Option<&'static mut [Value]> {
         return None;
     }
     let ty = v.type_of();
-    let tuple_like =
-        core::ptr::eq(ty, &TYPE) || crate::objs::namedtuple::is_namedtuple_type(ty);
+    let tuple_like = core::ptr::eq(ty, &TYPE) || crate::objs::namedtuple::is_namedtuple_type(ty);
     if !tuple_like {
         return None;
     }
