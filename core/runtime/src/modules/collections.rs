@@ -8,8 +8,8 @@ use crate::objs::{dict, module::Module, namedtuple};
 use crate::qstr::{Qstr, Q};
 use crate::value::Value;
 
-/// Two OrderedDicts are equal only with the same items in the same order; other
-/// operations are the dict's.
+/// Two OrderedDicts are equal only with the same items in the same order, and never
+/// equal to a plain dict (as upstream); other operations are the dict's.
 fn ordered_binary_op(o: u8, a: Value, b: Value) -> PyResult<Option<Value>> {
     if o == upy_compiler::bc::binary::EQUAL
         && a.is_type(&ORDERED_DICT_TYPE)
@@ -29,6 +29,10 @@ fn ordered_binary_op(o: u8, a: Value, b: Value) -> PyResult<Option<Value>> {
                 _ => return Ok(Some(Value::FALSE)),
             }
         }
+    }
+    if o == upy_compiler::bc::binary::EQUAL && !core::ptr::eq(a.type_of(), b.type_of()) {
+        // Neither type claims equality across types, so upstream never compares them.
+        return Ok(Some(Value::FALSE));
     }
     match dict::TYPE.binary_op {
         Some(f) => f(o, a, b),
@@ -90,8 +94,10 @@ mod tests {
             runtime::store_subscr(e, s("a"), i(1)).unwrap();
             runtime::store_subscr(e, s("b"), i(2)).unwrap();
             assert!(!runtime::equal(d, e).unwrap());
-            let plain = dict::copy_of(e).unwrap();
-            assert!(runtime::equal(e, plain).unwrap());
+            let plain = dict::new().unwrap();
+            runtime::store_subscr(plain, s("a"), i(1)).unwrap();
+            runtime::store_subscr(plain, s("b"), i(2)).unwrap();
+            assert!(!runtime::equal(e, plain).unwrap());
             assert!(runtime::is_instance(d, &dict::TYPE));
             assert_eq!(r(runtime::subscr(d, s("a"))), "1");
             let (f, this) = runtime::load_method(d, Q::popitem).unwrap();

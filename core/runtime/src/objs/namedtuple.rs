@@ -112,10 +112,22 @@ fn print(out: &mut dyn Print, v: Value, _k: PrintKind) -> PyResult<()> {
     out.write_str(")")
 }
 
+/// Fields only: as upstream, the attr slot hides the tuple methods (`count`, `index`).
 fn attr(v: Value, name: Qstr, aop: AttrOp) -> PyResult<Option<Value>> {
     match aop {
-        AttrOp::Load => Ok(field_index(v.type_of(), name)
-            .and_then(|i| tuple::items(v).and_then(|s| s.get(i).copied()))),
+        AttrOp::Load => {
+            if let Some(i) = field_index(v.type_of(), name) {
+                return Ok(tuple::items(v).and_then(|s| s.get(i).copied()));
+            }
+            if name == crate::qstr::Q::__class__ {
+                return Ok(None);
+            }
+            Err(raise::attribute_error_fmt(format_args!(
+                "'{}' object has no attribute '{}'",
+                v.type_of().name.as_str(),
+                name.as_str()
+            )))
+        }
         _ => Err(raise::attribute_error("can't set attribute")),
     }
 }
