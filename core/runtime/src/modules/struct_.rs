@@ -128,13 +128,65 @@ fn int_low_bits(v: Value) -> PyResult<u64> {
     Ok((hi << 32) | lo)
 }
 
+// --- objects packed with `O` ---
+//
+// Upstream packs an object's address and unpacks any address back into an object. Bytes
+// can be forged, so here unpacking only yields an object that was recently packed (kept
+// alive in a small ring rooted in the state) or a non-pointer value; anything else comes
+// back as the plain integer.
+
+/// Root slot holding the ring (a list) of recently packed objects.
+const RING_ROOT: usize = 15;
+const RING_LEN: usize = 32;
+
+fn remember_object(v: Value) -> PyResult<()> {
+    if !v.is_obj() {
+        return Ok(());
+    }
+    let roots = &mut crate::state::get().roots;
+    if crate::objs::list::get(roots.modules_private[RING_ROOT]).is_none() {
+        roots.modules_private[RING_ROOT] = crate::objs::list::new(&[])?;
+    }
+    let ring = roots.modules_private[RING_ROOT];
+    if let Some(l) = crate::objs::list::get(ring) {
+        if l.items().contains(&v) {
+            return Ok(());
+        }
+        if l.len >= RING_LEN {
+            l.items().rotate_left(1);
+            if let Some(last) = l.items().last_mut() {
+                *last = v;
+            }
+            return Ok(());
+        }
+    }
+    crate::objs::list::append(ring, v)
+}
+
+fn recall_object(bits: usize) -> Value {
+    let v = Value::from_bits(bits);
+    if v.is_small_int() || v == Value::NONE || v == Value::TRUE || v == Value::FALSE {
+        return v;
+    }
+    let ring = crate::state::get().roots.modules_private[RING_ROOT];
+    if let Some(l) = crate::objs::list::get(ring) {
+        if let Some(found) = l.items().iter().find(|x| x.bits() == bits) {
+            return *found;
+        }
+    }
+    int::from_u64(bits as u64).unwrap_or(Value::NONE)
+}
+
 /// The bits to store for value `v` as an item of type `tc` (before byte ordering).
 fn item_bits(tc: u8, v: Value) -> PyResult<u64> {
     Ok(match tc {
         b'e' => f32_to_half(float::get_f64(v)? as f32) as u64,
         b'f' => (float::get_f64(v)? as f32).to_bits() as u64,
         b'd' => float::get_f64(v)?.to_bits(),
-        b'O' => v.bits() as u64,
+        b'O' => {
+            remember_object(v)?;
+            v.bits() as u64
+        }
         _ => {
             if v.is_small_int() || v.is_type(&int::TYPE) {
                 int_low_bits(v)?
@@ -181,6 +233,7 @@ pub fn load(order: Order, tc: u8, src: &[u8]) -> PyResult<Value> {
         return Ok(Value::small_int(0));
     }
     match tc {
+        b'O' => Ok(recall_object(u as usize)),
         b'e' => float::new(half_to_f32(u as u16) as f64),
         b'f' => float::new(f32::from_bits(u as u32) as f64),
         b'd' => float::new(f64::from_bits(u)),
@@ -555,6 +608,18 @@ mod tests {
                 r(call(Q::pack_into, &[s("<i"), b(b"1234"), i(0), i(1)])),
                 "TypeError: object with buffer protocol required"
             );
+        });
+    }
+
+    #[test]
+    fn objects_round_trip_only_when_packed() {
+        with_vm(|| {
+            let o = crate::objs::list::new(&[i(7)]).unwrap();
+            let packed = call(Q::pack, &[s("<O"), o]).unwrap();
+            let back = call(Q::unpack, &[s("<O"), packed]).unwrap();
+            assert_eq!(tuple::items(back).unwrap()[0], o);
+            let forged = call(Q::unpack, &[s("<O"), b(&[0x10, 0, 0, 0, 0, 0, 0, 0])]).unwrap();
+            assert_eq!(r(Ok(forged)), "(16,)");
         });
     }
 
