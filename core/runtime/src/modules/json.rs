@@ -121,10 +121,7 @@ fn dump_to_str(obj: Value, kw: &[Value]) -> PyResult<Value> {
     };
     for pair in kw.chunks_exact(2) {
         if pair[0].as_qstr() != Some(Q::separators) {
-            return Err(raise::type_error_fmt(format_args!(
-                "unexpected keyword argument '{}'",
-                pair[0].as_qstr().map(|q| q.as_str()).unwrap_or("?")
-            )));
+            return Err(raise::type_error("extra keyword arguments given"));
         }
         let s = pair[1];
         if s.is_none() {
@@ -225,7 +222,12 @@ impl Cursor<'_> {
 
 /// Append code point `c` as UTF-8, surrogates included (encoded like any other value).
 fn push_code_point(out: &mut VStr, c: u32) -> PyResult<()> {
-    if c < 0x80 {
+    if c >= 0x10000 {
+        out.push_byte(0xf0 | ((c >> 18) & 0x07) as u8)?;
+        out.push_byte(0x80 | ((c >> 12) & 0x3f) as u8)?;
+        out.push_byte(0x80 | ((c >> 6) & 0x3f) as u8)?;
+        out.push_byte(0x80 | (c & 0x3f) as u8)
+    } else if c < 0x80 {
         out.push_byte(c as u8)
     } else if c < 0x800 {
         out.push_byte(0xc0 | (c >> 6) as u8)?;
@@ -259,7 +261,7 @@ fn parse_string(c: &mut Cursor, buf: &mut VStr) -> PyResult<Value> {
                         }
                         num = (num << 4) | d as u32;
                     }
-                    push_code_point(buf, num & 0xffff)?;
+                    push_code_point(buf, num)?;
                     c.next();
                     continue;
                 }

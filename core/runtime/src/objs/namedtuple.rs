@@ -59,8 +59,10 @@ fn make_new(ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Value> 
     let given = args.len() + kw.len() / 2;
     if given != n {
         return Err(raise::type_error_fmt(format_args!(
-            "function takes {} positional arguments but {} were given",
-            n, given
+            "{}() takes {} positional arguments but {} were given",
+            ty.name.as_str(),
+            n,
+            given
         )));
     }
     let p = mem::alloc_var::<tuple::Tuple, Value>(
@@ -199,7 +201,7 @@ mod tests {
             let x = runtime::call(t, &[i(1)], &[]).map(|_| Value::NONE);
             assert_eq!(
                 r(x),
-                "TypeError: function takes 2 positional arguments but 1 were given"
+                "TypeError: Tup() takes 2 positional arguments but 1 were given"
             );
             let v = runtime::call(
                 t,
