@@ -163,10 +163,13 @@ pub fn call_function(
     // SAFETY: n_state values at mem.
     let st_slice = unsafe { core::slice::from_raw_parts_mut(mem, code.n_state) };
     let saved_globals = st.roots.cur_globals;
+    let saved_locals = st.roots.cur_locals;
     let r = match function::bind_args(f, st_slice, args, kw) {
         Ok(()) => {
             function::init_frame(&mut frame, fv, f, locals);
-            state::get().roots.cur_globals = frame.globals;
+            let roots = &mut state::get().roots;
+            roots.cur_globals = frame.globals;
+            roots.cur_locals = frame.locals;
             execute(&mut frame, None)
         }
         Err(e) => Err(e),
@@ -174,6 +177,7 @@ pub fn call_function(
     let st = state::get();
     st.pystack.top = base_top;
     st.roots.cur_globals = saved_globals;
+    st.roots.cur_locals = saved_locals;
     match r? {
         Ret::Return(v) => Ok(v),
         Ret::Yield(_) => Err(raise::runtime_error("yield outside generator")),
@@ -395,26 +399,41 @@ fn call_var_kw(
     }
     let kw = list::new(&[])?;
     let kl = list::get(kw).ok_or_else(crate::mem::oom)?;
+    let push_kw = |kl: &mut list::List, k: Value, v: Value| -> PyResult<()> {
+        let items = kl.items();
+        let mut i = 0;
+        while i < items.len() {
+            if crate::objs::str::eq(items[i], k) {
+                return Err(raise::type_error_fmt(format_args!(
+                    "function got multiple values for keyword argument '{}'",
+                    crate::objs::str::as_str(k).unwrap_or("?")
+                )));
+            }
+            i += 2;
+        }
+        if !crate::objs::str::is_str(k) {
+            return Err(raise::type_error("keywords must be strings"));
+        }
+        kl.push(k)?;
+        kl.push(v)
+    };
     for pair in args[n_pos..].chunks_exact(2) {
         if pair[0].is_null() {
             let m = pair[1];
             if let Some(map) = dict::map_of(m) {
                 for (k, v) in map.iter() {
-                    kl.push(k)?;
-                    kl.push(v)?;
+                    push_kw(kl, k, v)?;
                 }
             } else {
                 let keys = runtime::call(runtime::load_attr(m, Q::keys)?, &[], &[])?;
                 let it = runtime::get_iter(keys)?;
                 while let Some(k) = runtime::iter_next(it)? {
                     let v = runtime::subscr(m, k)?;
-                    kl.push(k)?;
-                    kl.push(v)?;
+                    push_kw(kl, k, v)?;
                 }
             }
         } else {
-            kl.push(pair[0])?;
-            kl.push(pair[1])?;
+            push_kw(kl, pair[0], pair[1])?;
         }
     }
     runtime::call(fun, pl.items(), kl.items())

@@ -200,9 +200,22 @@ fn instance_attr(obj: Value, name: Qstr, aop: AttrOp) -> PyResult<Option<Value>>
             };
             let v = value;
             if let Some((found, _)) = lookup_with_owner(ty, name) {
-                if found.type_of().is_type_of(&super::property::TYPE) {
+                let fty = found.type_of();
+                if fty.is_type_of(&super::property::TYPE) {
                     super::property::set(found, obj, value)?;
                     return Ok(Some(Value::NONE));
+                }
+                if fty.is_heap() {
+                    // User data descriptor: __set__(self, instance, value) / __delete__.
+                    let hook = if value.is_null() { Q::__delete__ } else { Q::__set__ };
+                    if let Some(f) = runtime::lookup_in_type(fty, hook) {
+                        if value.is_null() {
+                            runtime::call(f, &[found, obj], &[])?;
+                        } else {
+                            runtime::call(f, &[found, obj, value], &[])?;
+                        }
+                        return Ok(Some(Value::NONE));
+                    }
                 }
             }
             let hook = if value.is_null() {
@@ -232,6 +245,33 @@ fn instance_attr(obj: Value, name: Qstr, aop: AttrOp) -> PyResult<Option<Value>>
         }
         _ => Ok(None),
     }
+}
+
+/// `object.__setattr__` / `object.__delattr__`: store into (or remove from) the instance's
+/// own attributes, bypassing user hooks. NULL `value` deletes.
+pub fn generic_setattr(obj: Value, name: Value, value: Value) -> PyResult<()> {
+    let q = super::str::as_str(name)
+        .and_then(Qstr::intern)
+        .ok_or_else(|| raise::type_error("attribute name must be string"))?;
+    let Some(m) = instance_map(obj) else {
+        return Err(raise::attribute_error_fmt(format_args!(
+            "'{}' object has no attribute '{}'",
+            obj.type_of().name.as_str(),
+            q.as_str()
+        )));
+    };
+    if value.is_null() {
+        if m.remove(Value::qstr(q))?.is_none() {
+            return Err(raise::attribute_error_fmt(format_args!(
+                "'{}' object has no attribute '{}'",
+                obj.type_of().name.as_str(),
+                q.as_str()
+            )));
+        }
+    } else {
+        m.insert_qstr(q, value)?;
+    }
+    Ok(())
 }
 
 fn exception_attr(obj: Value, name: Qstr) -> PyResult<Option<Value>> {
@@ -298,6 +338,9 @@ fn instance_unary_op(o: u8, obj: Value) -> PyResult<Option<Value>> {
     };
     if name != Q::NULL {
         if let Some(r) = call_special(obj, name, &[])? {
+            if o == uop::HASH && r.is_bool() {
+                return Ok(Some(Value::small_int((r == Value::TRUE) as isize)));
+            }
             if o == uop::BOOL || o == uop::LEN || o == uop::HASH {
                 if o == uop::BOOL && !r.is_bool() {
                     return Err(raise::type_error("__bool__ should return bool"));
@@ -612,21 +655,38 @@ pub fn new_class(name: Qstr, bases: Value, dict: Value) -> PyResult<Value> {
         bases,
         ..Type::EMPTY
     };
+    // `__new__` is implicitly a staticmethod and `__init_subclass__` a classmethod.
+    if let Some(m) = super::dict::map_of(dict) {
+        for (name, ty) in [(Q::__new__, &fun::STATICMETHOD_TYPE), (Q::__init_subclass__, &fun::CLASSMETHOD_TYPE)] {
+            if let Some(f) = m.get_qstr(name) {
+                if f.type_of().is_type_of(&super::function::TYPE) || f.type_of().is_type_of(&super::function::CLOSURE_TYPE) {
+                    let w = crate::mem::alloc(fun::MethodWrapper { base: ObjBase::new(ty), fun: f })?;
+                    m.insert_qstr(name, Value::from_ptr(w))?;
+                }
+            }
+        }
+    }
     let p = crate::mem::alloc(t)?;
     let cls = Value::from_ptr(p);
     // SAFETY: just allocated.
     let ty: &'static Type = unsafe { &*p };
-    // __set_name__ on descriptors, then the first base's __init_subclass__.
+    // __set_name__ on descriptors (over a snapshot: hooks may mutate the class dict), then
+    // the first base's __init_subclass__.
+    let snapshot = super::list::new(&[])?;
     if let Some(m) = super::dict::map_of(dict) {
-        for i in 0..m.slot_count() {
-            if let Some(Some((k, v))) = m.slot(i) {
-                if v.is_obj() && v.type_of().is_heap() {
-                    if let Some((f, owner)) = lookup_with_owner(v.type_of(), Q::__set_name__) {
-                        if owner.is_heap() {
-                            runtime::call_method(f, v, &[cls, k], &[])?;
-                        }
-                    }
-                }
+        for (k, v) in m.iter() {
+            if v.is_obj() && v.type_of().is_heap() {
+                super::list::append(snapshot, k)?;
+                super::list::append(snapshot, v)?;
+            }
+        }
+    }
+    let pairs = super::list::get(snapshot).map(|l| &*l.items()).unwrap_or(&[]);
+    for kv in pairs.chunks_exact(2) {
+        let (k, v) = (kv[0], kv[1]);
+        if let Some((f, owner)) = lookup_with_owner(v.type_of(), Q::__set_name__) {
+            if owner.is_heap() {
+                runtime::call_method(f, v, &[cls, k], &[])?;
             }
         }
     }
@@ -665,6 +725,12 @@ fn type_call(v: Value, args: &[Value], kw: &[Value]) -> PyResult<Value> {
         return match args {
             [x] => Ok(x.type_of().as_value()),
             [name, bases, dict] => {
+                if tuple::items(*bases).is_none() {
+                    return Err(raise::type_error("type() argument 2 must be tuple"));
+                }
+                if super::dict::map_of(*dict).is_none() {
+                    return Err(raise::type_error("type() argument 3 must be dict"));
+                }
                 let q = super::str::as_str(*name)
                     .and_then(Qstr::intern)
                     .ok_or_else(|| raise::type_error("type() argument 1 must be str"))?;
@@ -757,8 +823,10 @@ pub static TYPE: Type = Type {
 
 /// Keys of an instance's own attribute map (for `dir`).
 pub fn instance_dict_keys(v: Value) -> PyResult<Option<alloc::vec::Vec<Value>>> {
-    let _ = v;
-    Ok(None)
+    if !v.type_of().is_heap() {
+        return Ok(None);
+    }
+    Ok(instance_map(v).map(|m| m.iter().map(|(k, _)| k).collect()))
 }
 
 /// Call `f` for every attribute name defined by `ty` and its ancestors (for `dir`).
