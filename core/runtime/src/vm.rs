@@ -227,20 +227,23 @@ pub fn resume(it: Value, send: Value, throw: Option<Value>) -> PyResult<Ret> {
         return crate::objs::generator::resume(it, send, throw);
     }
     if let Some(exc) = throw {
-        let ty = exc.type_of();
+        let ty = crate::objs::r#type::as_type(exc).unwrap_or_else(|| exc.type_of());
         if runtime::is_subclass(ty, &exception::GENERATOR_EXIT) {
             if let Some(close) = runtime::load_attr_opt(it, Q::close)? {
                 runtime::call(close, &[], &[])?;
                 return Ok(Ret::Return(Value::NONE));
             }
         } else if let Some(t) = runtime::load_attr_opt(it, Q::throw)? {
-            return runtime::call(t, &[exc], &[]).map(Ret::Yield);
+            return match runtime::call(t, &[exc], &[]) {
+                Ok(v) => Ok(Ret::Yield(v)),
+                Err(e) => stop_iteration_value(e).map(Ret::Return),
+            };
         }
-        return Err(PyErr(exc));
+        return Err(make_raise_obj(exc));
     }
     if send.is_none() {
         let ty = it.type_of();
-        if ty.iternext.is_some() {
+        if ty.iternext.is_some() && !ty.is_heap() {
             return match runtime::iter_next(it) {
                 Ok(Some(v)) => Ok(Ret::Yield(v)),
                 Ok(None) => Ok(Ret::Return(Value::NONE)),
@@ -270,12 +273,17 @@ pub fn stop_iteration_value(e: PyErr) -> PyResult<Value> {
     }
 }
 
+fn objs_is_type_value(v: Value, t: &'static crate::obj::Type) -> bool {
+    crate::objs::r#type::as_type(v).map(|vt| runtime::is_subclass(vt, t)).unwrap_or(false)
+}
+
 /// Turn the operand of `raise` into an exception instance.
 pub fn make_raise_obj(v: Value) -> PyErr {
     if let Some(t) = crate::objs::r#type::as_type(v) {
         if exception::is_exception_type(t) {
             return match runtime::call(v, &[], &[]) {
-                Ok(e) => PyErr(e),
+                Ok(e) if exception::is_exception(e) => PyErr(e),
+                Ok(_) => raise::type_error("exceptions must derive from BaseException"),
                 Err(e) => e,
             };
         }
@@ -574,6 +582,7 @@ fn run(f: &mut Frame, throw: &mut Option<PyErr>) -> PyResult<Ret> {
             let send = pop!();
             let _ = send;
             match resume(top!(), Value::NULL, Some(e.0)) {
+                // (e.0 is the raw thrown value; the delegate decides what it means.)
                 Ok(Ret::Yield(v)) => {
                     push!(v);
                     f.ip = ip;
@@ -583,9 +592,9 @@ fn run(f: &mut Frame, throw: &mut Option<PyErr>) -> PyResult<Ret> {
                 Ok(Ret::Return(v)) => {
                     top!() = v;
                     ip += 1;
-                    if runtime::is_instance(e.0, &exception::GENERATOR_EXIT) {
+                    if runtime::is_instance(e.0, &exception::GENERATOR_EXIT) || objs_is_type_value(e.0, &exception::GENERATOR_EXIT) {
                         f.ip = ip;
-                        return Err(e);
+                        return Err(make_raise_obj(e.0));
                     }
                 }
                 Err(err) => {
@@ -598,7 +607,7 @@ fn run(f: &mut Frame, throw: &mut Option<PyErr>) -> PyResult<Ret> {
         } else {
             f.ip = ip;
             f.sp = sp;
-            return Err(e);
+            return Err(make_raise_obj(e.0));
         }
     }
 

@@ -495,6 +495,11 @@ fn dir(args: &[Value]) -> PyResult<Value> {
             }
         }
         Some(&v) => {
+            if v.type_of().is_heap() {
+                if let Some(f) = runtime::lookup_in_type(v.type_of(), Q::__dir__) {
+                    return runtime::call(f, &[v], &[]);
+                }
+            }
             if let Some(m) = objs::module::get(v) {
                 if let Some(d) = dict::map_of(m.globals) {
                     for (k, _) in d.iter() {

@@ -338,6 +338,12 @@ fn instance_unary_op(o: u8, obj: Value) -> PyResult<Option<Value>> {
     };
     if name != Q::NULL {
         if let Some(r) = call_special(obj, name, &[])? {
+            if o == uop::INT_MAYBE && !runtime::is_instance(r, &super::int::TYPE) {
+                return Err(raise::type_error_fmt(format_args!(
+                    "__int__ returned non-int (type {})",
+                    r.type_of().name.as_str()
+                )));
+            }
             if o == uop::HASH && r.is_bool() {
                 return Ok(Some(Value::small_int((r == Value::TRUE) as isize)));
             }
@@ -512,10 +518,7 @@ fn instance_iternext(obj: Value) -> PyResult<Option<Value>> {
                 obj.type_of().name.as_str()
             )))
         }
-        Err(e)
-            if runtime::is_instance(e.0, &exception::STOP_ITERATION)
-                && exception::args(e.0).is_empty() =>
-        {
+        Err(e) if runtime::is_instance(e.0, &exception::STOP_ITERATION) => {
             Ok(None)
         }
         Err(e) => Err(e),
@@ -619,7 +622,11 @@ fn instance_make_new(ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResul
 /// Create a class: `type(name, bases, dict)` and `__build_class__`.
 pub fn new_class(name: Qstr, bases: Value, dict: Value) -> PyResult<Value> {
     let base_items = tuple::items(bases).map(|s| &*s).unwrap_or(&[]);
-    let mut fl = flags::IS_HEAP | flags::BASETYPE;
+    let mut fl = flags::IS_HEAP
+        | flags::BASETYPE
+        | flags::EQ_NOT_REFLEXIVE
+        | flags::EQ_CHECKS_OTHER_TYPE
+        | flags::EQ_HAS_NEQ_TEST;
     for b in base_items {
         let Some(bt) = as_type(*b) else {
             return Err(raise::type_error("bases must be types"));
