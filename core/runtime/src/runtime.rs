@@ -464,6 +464,8 @@ pub fn equal_not_equal(o: u8, a: Value, b: Value) -> PyResult<Value> {
     for _ in 0..2 {
         if !x.is_small_int() && !objs::str::is_str(x) {
             let ty = x.type_of();
+            // A built-in type compares against the native part of a subclass instance.
+            let y = if ty.is_heap() { y } else { objs::r#type::native_of(y).unwrap_or(y) };
             if let Some(bin) = ty.binary_op {
                 if o == op::NOT_EQUAL && ty.has_flag(flags::EQ_HAS_NEQ_TEST) {
                     if let Some(r) = bin(op::NOT_EQUAL, x, y)? {
@@ -574,6 +576,7 @@ pub fn binary_op(o: u8, a: Value, b: Value) -> PyResult<Value> {
     }
     let ta = a.type_of();
     if let Some(f) = ta.binary_op {
+        let b = if ta.is_heap() { b } else { objs::r#type::native_of(b).unwrap_or(b) };
         if let Some(r) = f(o, a, b)? {
             return Ok(r);
         }
@@ -593,6 +596,7 @@ pub fn binary_op(o: u8, a: Value, b: Value) -> PyResult<Value> {
         _ => None,
     };
     if let (Some(r), Some(f)) = (reflected, tb.binary_op) {
+        let a = if tb.is_heap() { a } else { objs::r#type::native_of(a).unwrap_or(a) };
         if let Some(v) = f(r, b, a)? {
             return Ok(v);
         }

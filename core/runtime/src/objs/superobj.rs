@@ -99,6 +99,9 @@ fn receiver(obj: Value, owner: &'static Type) -> Value {
 pub fn load_method(cls: Value, obj: Value, name: Qstr) -> PyResult<(Value, Value)> {
     let c = as_type(cls).ok_or_else(|| raise::type_error("super() argument 1 must be type"))?;
     match lookup_after(c, name) {
+        Some((_, owner)) if name == Q::__init__ && !owner.is_heap() && obj.type_of().is_heap() => {
+            Ok((crate::objs::r#type::native_init_fun(), obj))
+        }
         Some((v, owner)) => {
             if runtime::binds_self(v, owner) {
                 Ok((v, receiver(obj, owner)))
