@@ -274,7 +274,9 @@ pub fn stop_iteration_value(e: PyErr) -> PyResult<Value> {
 }
 
 fn objs_is_type_value(v: Value, t: &'static crate::obj::Type) -> bool {
-    crate::objs::r#type::as_type(v).map(|vt| runtime::is_subclass(vt, t)).unwrap_or(false)
+    crate::objs::r#type::as_type(v)
+        .map(|vt| runtime::is_subclass(vt, t))
+        .unwrap_or(false)
 }
 
 /// Turn the operand of `raise` into an exception instance.
@@ -448,6 +450,13 @@ fn call_var_kw(
 }
 
 fn import_name(name: Qstr, fromlist: Value, level: Value, globals: Value) -> PyResult<Value> {
+    if let Some(f) = crate::modules::builtins::overridden(Q::__import__) {
+        return runtime::call(
+            f,
+            &[Value::qstr(name), globals, globals, fromlist, level],
+            &[],
+        );
+    }
     crate::import::import_name(
         name,
         fromlist,
@@ -592,7 +601,9 @@ fn run(f: &mut Frame, throw: &mut Option<PyErr>) -> PyResult<Ret> {
                 Ok(Ret::Return(v)) => {
                     top!() = v;
                     ip += 1;
-                    if runtime::is_instance(e.0, &exception::GENERATOR_EXIT) || objs_is_type_value(e.0, &exception::GENERATOR_EXIT) {
+                    if runtime::is_instance(e.0, &exception::GENERATOR_EXIT)
+                        || objs_is_type_value(e.0, &exception::GENERATOR_EXIT)
+                    {
                         f.ip = ip;
                         return Err(make_raise_obj(e.0));
                     }
@@ -796,7 +807,10 @@ fn run(f: &mut Frame, throw: &mut Option<PyErr>) -> PyResult<Ret> {
                 let m = pop!();
                 crate::import::import_all(m, f.locals)?;
             }
-            bc::LOAD_BUILD_CLASS => push!(crate::modules::builtins::build_class_fun()),
+            bc::LOAD_BUILD_CLASS => {
+                push!(crate::modules::builtins::lookup(Q::__build_class__)
+                    .unwrap_or_else(crate::modules::builtins::build_class_fun))
+            }
             bc::DUP_TOP => {
                 let v = top!();
                 push!(v);

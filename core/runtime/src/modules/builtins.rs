@@ -32,6 +32,15 @@ pub fn lookup(q: Qstr) -> Option<Value> {
         })
 }
 
+/// A builtin replaced by the program (`builtins.name = value`), if any.
+pub fn overridden(q: Qstr) -> Option<Value> {
+    let d = state::get().roots.builtins_dict;
+    if d.is_null() {
+        return None;
+    }
+    dict::map_of(d).and_then(|m| m.get_qstr(q))
+}
+
 /// `builtins.name = value`.
 pub fn store_override(q: Qstr, v: Value) -> PyResult<()> {
     let st = state::get();
@@ -444,7 +453,6 @@ fn sum(args: &[Value]) -> PyResult<Value> {
     Ok(acc)
 }
 
-
 fn round(args: &[Value]) -> PyResult<Value> {
     let x = args[0];
     let nd = args.get(1).copied().filter(|v| !v.is_none());
@@ -481,7 +489,10 @@ fn dir(args: &[Value]) -> PyResult<Value> {
     let out = list::new(&[])?;
     let push = |q: Qstr| -> PyResult<()> {
         let v = Value::qstr(q);
-        if list::get(out).map(|l| l.items().contains(&v)).unwrap_or(false) {
+        if list::get(out)
+            .map(|l| l.items().contains(&v))
+            .unwrap_or(false)
+        {
             return Ok(());
         }
         list::append(out, v)
@@ -567,9 +578,21 @@ fn exec_or_eval(args: &[Value], mode: upy_compiler::ast::ParseMode) -> PyResult<
     }
     let text = match pystr::as_str(src) {
         Some(s) => s,
-        None => pystr::as_bytes(src)
-            .and_then(|b| core::str::from_utf8(b).ok())
-            .ok_or_else(|| raise::type_error("exec/eval expects a string"))?,
+        None => {
+            let bytes: &[u8] = match pystr::as_bytes(src) {
+                Some(b) => b,
+                None => match src
+                    .type_of()
+                    .buffer
+                    .and_then(|f| f(src, crate::obj::BufferAccess::Read))
+                {
+                    // SAFETY: the buffer stays valid while `src` is alive (it is on our stack).
+                    Some(b) => unsafe { core::slice::from_raw_parts(b.ptr as *const u8, b.len) },
+                    None => return Err(raise::type_error("exec/eval expects a string")),
+                },
+            };
+            core::str::from_utf8(bytes).map_err(|_| raise::unicode_error("invalid utf-8"))?
+        }
     };
     crate::exec::exec_source(text, "<string>", mode, globals, locals)
 }
@@ -769,7 +792,16 @@ static GLOBALS: &[(Qstr, Value)] = &[
         )
     ),
     crate::entry!(setattr, crate::fun!(setattr, F3(setattr))),
-    crate::entry!(sorted, crate::fun!(sorted, Kw { min: 1, f: objs::list::sorted })),
+    crate::entry!(
+        sorted,
+        crate::fun!(
+            sorted,
+            Kw {
+                min: 1,
+                f: objs::list::sorted
+            }
+        )
+    ),
     crate::entry!(
         sum,
         crate::fun!(

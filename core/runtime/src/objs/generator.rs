@@ -125,7 +125,11 @@ fn throw(args: &[Value]) -> PyResult<Value> {
     let gv = args[0];
     let mut exc = args[1];
     if args.len() > 2 && crate::objs::r#type::as_type(exc).is_some() && !args[2].is_none() {
-        exc = if exception::is_exception(args[2]) { args[2] } else { runtime::call(exc, &[args[2]], &[])? };
+        exc = if exception::is_exception(args[2]) {
+            args[2]
+        } else {
+            runtime::call(exc, &[args[2]], &[])?
+        };
     }
     match resume(gv, Value::NONE, Some(exc))? {
         Ret::Yield(v) => Ok(v),
@@ -171,7 +175,11 @@ fn pend_throw(gv: Value, v: Value) -> PyResult<Value> {
     if g.running {
         return Err(raise::value_error("generator already executing"));
     }
-    let prev = if g.pending.is_null() { Value::NONE } else { g.pending };
+    let prev = if g.pending.is_null() {
+        Value::NONE
+    } else {
+        g.pending
+    };
     g.pending = if v.is_none() { Value::NULL } else { v };
     Ok(prev)
 }

@@ -207,7 +207,11 @@ fn instance_attr(obj: Value, name: Qstr, aop: AttrOp) -> PyResult<Option<Value>>
                 }
                 if fty.is_heap() {
                     // User data descriptor: __set__(self, instance, value) / __delete__.
-                    let hook = if value.is_null() { Q::__delete__ } else { Q::__set__ };
+                    let hook = if value.is_null() {
+                        Q::__delete__
+                    } else {
+                        Q::__set__
+                    };
                     if let Some(f) = runtime::lookup_in_type(fty, hook) {
                         if value.is_null() {
                             runtime::call(f, &[found, obj], &[])?;
@@ -518,9 +522,7 @@ fn instance_iternext(obj: Value) -> PyResult<Option<Value>> {
                 obj.type_of().name.as_str()
             )))
         }
-        Err(e) if runtime::is_instance(e.0, &exception::STOP_ITERATION) => {
-            Ok(None)
-        }
+        Err(e) if runtime::is_instance(e.0, &exception::STOP_ITERATION) => Ok(None),
         Err(e) => Err(e),
     }
 }
@@ -603,7 +605,10 @@ fn instance_make_new(ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResul
             }
         }
     }
-    if obj.type_of().is_heap() && !obj.type_of().has_flag(flags::EXCEPTION) && native_of(obj).is_none() {
+    if obj.type_of().is_heap()
+        && !obj.type_of().has_flag(flags::EXCEPTION)
+        && native_of(obj).is_none()
+    {
         if let Some(nb) = native_base(obj.type_of()) {
             build_native(obj, nb, args, kw)?;
         }
@@ -643,7 +648,13 @@ pub fn native_init(args: &[Value], kw: &[Value]) -> PyResult<Value> {
 
 /// The function `super().__init__` resolves to when it reaches a built-in base.
 pub fn native_init_fun() -> Value {
-    crate::fun!(__init__, Kw { min: 1, f: native_init })
+    crate::fun!(
+        __init__,
+        Kw {
+            min: 1,
+            f: native_init
+        }
+    )
 }
 
 /// Create a class: `type(name, bases, dict)` and `__build_class__`.
@@ -670,8 +681,14 @@ pub fn new_class(name: Qstr, bases: Value, dict: Value) -> PyResult<Value> {
     for b in base_items {
         if let Some(n) = as_type(*b).and_then(native_base) {
             match native {
-                Some(prev) if !core::ptr::eq(prev, n) && !runtime::is_subclass(n, prev) && !runtime::is_subclass(prev, n) => {
-                    return Err(raise::type_error("multiple bases have instance lay-out conflict"));
+                Some(prev)
+                    if !core::ptr::eq(prev, n)
+                        && !runtime::is_subclass(n, prev)
+                        && !runtime::is_subclass(prev, n) =>
+                {
+                    return Err(raise::type_error(
+                        "multiple bases have instance lay-out conflict",
+                    ));
                 }
                 _ => native = Some(n),
             }
@@ -702,10 +719,18 @@ pub fn new_class(name: Qstr, bases: Value, dict: Value) -> PyResult<Value> {
     };
     // `__new__` is implicitly a staticmethod and `__init_subclass__` a classmethod.
     if let Some(m) = super::dict::map_of(dict) {
-        for (name, ty) in [(Q::__new__, &fun::STATICMETHOD_TYPE), (Q::__init_subclass__, &fun::CLASSMETHOD_TYPE)] {
+        for (name, ty) in [
+            (Q::__new__, &fun::STATICMETHOD_TYPE),
+            (Q::__init_subclass__, &fun::CLASSMETHOD_TYPE),
+        ] {
             if let Some(f) = m.get_qstr(name) {
-                if f.type_of().is_type_of(&super::function::TYPE) || f.type_of().is_type_of(&super::function::CLOSURE_TYPE) {
-                    let w = crate::mem::alloc(fun::MethodWrapper { base: ObjBase::new(ty), fun: f })?;
+                if f.type_of().is_type_of(&super::function::TYPE)
+                    || f.type_of().is_type_of(&super::function::CLOSURE_TYPE)
+                {
+                    let w = crate::mem::alloc(fun::MethodWrapper {
+                        base: ObjBase::new(ty),
+                        fun: f,
+                    })?;
                     m.insert_qstr(name, Value::from_ptr(w))?;
                 }
             }
@@ -726,7 +751,9 @@ pub fn new_class(name: Qstr, bases: Value, dict: Value) -> PyResult<Value> {
             }
         }
     }
-    let pairs = super::list::get(snapshot).map(|l| &*l.items()).unwrap_or(&[]);
+    let pairs = super::list::get(snapshot)
+        .map(|l| &*l.items())
+        .unwrap_or(&[]);
     for kv in pairs.chunks_exact(2) {
         let (k, v) = (kv[0], kv[1]);
         if let Some((f, owner)) = lookup_with_owner(v.type_of(), Q::__set_name__) {
