@@ -367,7 +367,7 @@ fn runtime_error(msg: &str, line: u32) -> SyntaxError {
 }
 
 fn parse_float(s: &str) -> Option<f64> {
-    s.parse::<f64>().ok()
+    fold::float_value(s)
 }
 
 impl<'a> Compiler<'a> {
