@@ -188,7 +188,7 @@ fn compile_tree(
     let folded = folder.fold_module(m)?;
     let mut c = Compiler {
         opts,
-        is_repl: opts.mode == ParseMode::Single,
+        is_repl: m.mode == ParseMode::Single,
         tables: ModuleTables::new(source_name),
         ids: Vec::new(),
         data: Vec::new(),
