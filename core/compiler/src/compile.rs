@@ -811,22 +811,22 @@ impl<'a> Compiler<'a> {
         let line = s.line;
         match &s.kind {
             StmtKind::Expr(e) => self.expr_stmt(e),
-            StmtKind::Assign { targets, value } => {
-                if targets.len() == 1 {
-                    self.plain_assign(&targets[0], value);
-                } else {
+            StmtKind::Assign { targets, value } => match targets.as_slice() {
+                [] => self.expr_stmt(value),
+                [target] => self.plain_assign(target, value),
+                [first, rest @ ..] => {
                     self.expr(value);
                     self.emit.dup_top();
-                    self.assign(&targets[0], AssignKind::Store, line);
-                    let n = targets.len() - 1;
-                    for (i, t) in targets[1..].iter().enumerate() {
+                    self.assign(first, AssignKind::Store, line);
+                    let n = rest.len();
+                    for (i, t) in rest.iter().enumerate() {
                         if i + 1 < n {
                             self.emit.dup_top();
                         }
                         self.assign(t, AssignKind::Store, line);
                     }
                 }
-            }
+            },
             StmtKind::AugAssign { target, op, value } => {
                 self.assign(target, AssignKind::AugLoad, line);
                 self.expr(value);
