@@ -798,6 +798,11 @@ impl<'a> Compiler<'a> {
     // ---------------------------------------------------------------- statements
 
     fn stmts(&mut self, body: &'a [Stmt]) {
+        // Two or more statements form a block node upstream, with the first one's line.
+        if let [first, _, ..] = body {
+            self.emit
+                .set_source_line((first.line & !fold::CONST_OBJ) as usize);
+        }
         for s in body {
             self.stmt(s);
             if self.error.is_some() {
@@ -807,8 +812,10 @@ impl<'a> Compiler<'a> {
     }
 
     fn stmt(&mut self, s: &'a Stmt) {
-        self.emit.set_source_line(s.line as usize);
-        let line = s.line;
+        if s.line & fold::CONST_OBJ == 0 {
+            self.emit.set_source_line(s.line as usize);
+        }
+        let line = s.line & !fold::CONST_OBJ;
         match &s.kind {
             StmtKind::Expr(e) => self.expr_stmt(e),
             StmtKind::Assign { targets, value } => match targets.as_slice() {

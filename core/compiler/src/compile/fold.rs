@@ -47,7 +47,8 @@ pub struct Folder {
 const MAX_DEPTH: usize = 400;
 
 /// Set in `Expr::line` of a `const()`-substituted value: upstream holds a constant object
-/// there, not a literal. Real lines never reach this bit.
+/// there, not a literal. In `Stmt::line` it marks the `pass` left by a private `const()`
+/// definition, whose line only counts for the enclosing block. Real lines never reach it.
 pub const CONST_OBJ: u32 = 0x8000_0000;
 
 fn num_of(e: &Expr) -> Option<Num> {
@@ -514,7 +515,13 @@ impl Folder {
                 let v = self.expr(value)?;
                 if ts.len() == 1 {
                     if let Some(k) = self.const_def(s, &ts[0], &v)? {
-                        let l = if matches!(k, StmtKind::Pass) { 0 } else { line };
+                        // The `pass` replacing a private constant has no line of its own
+                        // upstream; the flag keeps the line for the enclosing block.
+                        let l = if matches!(k, StmtKind::Pass) {
+                            line | CONST_OBJ
+                        } else {
+                            line
+                        };
                         return Ok(Stmt::new(l, k));
                     }
                 }
@@ -539,7 +546,7 @@ impl Folder {
                 if let Some(vv) = &v {
                     if let Some(k) = self.const_def(s, &t, vv)? {
                         return Ok(match k {
-                            StmtKind::Pass => Stmt::new(0, StmtKind::Pass),
+                            StmtKind::Pass => Stmt::new(line | CONST_OBJ, StmtKind::Pass),
                             _ => Stmt::new(
                                 line,
                                 StmtKind::AnnAssign {
