@@ -336,11 +336,11 @@ impl<'a> Reader<'a> {
         Ok(s)
     }
 
+    /// String data. Upstream strings may hold lone surrogates (encoded as 3-byte sequences
+    /// that are not UTF-8); those bytes become U+FFFD, since raw codes keep Rust strings.
     fn text(&mut self, n: usize) -> Result<String, MpyError> {
         let b = self.bytes(n)?;
-        core::str::from_utf8(b)
-            .map(String::from)
-            .map_err(|_| BAD_FILE)
+        Ok(String::from_utf8_lossy(b).into_owned())
     }
 
     fn qstr(&mut self) -> Result<String, MpyError> {
