@@ -1,7 +1,7 @@
 //! The compiler proper: syntax tree to raw codes, following py/compile.c decision for
 //! decision so the bytecode is identical to `mpy-cross`.
 //!
-//! Shape: constant folding first ([`fold`]), then upstream's passes. Every scope (module,
+//! Shape: constant folding first (`fold`), then upstream's passes. Every scope (module,
 //! function, lambda, class body, comprehension) is found during the scope pass, in the same
 //! order as upstream (a queue: a scope's children are appended as its own scope pass finds
 //! them); then identifiers are numbered ([`crate::scope::compute_things`]); then each scope is
@@ -9,6 +9,15 @@
 //!
 //! Scopes are tied to their syntax nodes by node address, which is stable because the folded
 //! tree is borrowed immutably for the whole compilation.
+//!
+//! Where upstream's output depends on its parse tree rather than on the program (which
+//! nodes carry a line number, which long strings were already interned, constant objects
+//! versus literals), the tree's line fields and a few markers set by `fold` carry the
+//! facts; `tests/mpy_cross.rs` checks the result against the reference binary.
+//!
+//! Entry points: [`compile`] (source text) and [`compile_module`] (a parsed tree), both with
+//! [`CompileOptions`]: `Default` reproduces mpy-cross, [`CompileOptions::for_port`] a running
+//! interpreter (REPL and `exec`/`eval` use the modes of [`ParseMode`]).
 
 mod bigint;
 mod fold;
