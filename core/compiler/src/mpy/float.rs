@@ -1,6 +1,6 @@
 //! MicroPython's float `repr` digit for digit (py/formatfloat.c, "exact" implementation as
 //! built on x86-64 hosts, with py/parsenum.c's parser for its round-trip check). Upstream
-//! computes decimal mantissas in x87 80-bit `long double`; [`Ext`] emulates that format
+//! computes decimal mantissas in x87 80-bit `long double`; `Ext` emulates that format
 //! (64-bit mantissa, round to nearest even) so that the printed digits match, including
 //! upstream's non-shortest outputs such as `99.90000000000001`.
 
