@@ -163,12 +163,37 @@ const INVALID_LABEL: u32 = 0xffff;
 static NO_ARGS: CallArgs = CallArgs { args: Vec::new() };
 const MAX_DEPTH: usize = 200;
 
+/// A failed compilation with the code block it failed in: upstream's traceback for a
+/// compile-time SyntaxError names it (`File "x.py", line 2, in f`), while parse errors and
+/// RuntimeErrors have none.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CompileError {
+    pub error: SyntaxError,
+    /// Simple name of the scope being compiled (`<module>`, a function name, `<lambda>`...).
+    pub block: Option<String>,
+}
+
+impl From<SyntaxError> for CompileError {
+    fn from(error: SyntaxError) -> Self {
+        CompileError { error, block: None }
+    }
+}
+
 /// Parses and compiles `source`.
 pub fn compile(
     source: &str,
     source_name: &str,
     opts: &CompileOptions,
 ) -> Result<CompiledModule, SyntaxError> {
+    compile_detailed(source, source_name, opts).map_err(|e| e.error)
+}
+
+/// [`compile`], reporting the code block of a compile-time error as well.
+pub fn compile_detailed(
+    source: &str,
+    source_name: &str,
+    opts: &CompileOptions,
+) -> Result<CompiledModule, CompileError> {
     let popts = crate::parse::ParseOptions {
         tstrings: opts.tstrings,
         opt_level: opts.opt_level,
@@ -183,7 +208,7 @@ pub fn compile_module(
     source_name: &str,
     opts: &CompileOptions,
 ) -> Result<CompiledModule, SyntaxError> {
-    compile_tree(m, None, source_name, opts)
+    compile_tree(m, None, source_name, opts).map_err(|e| e.error)
 }
 
 /// `source`, when known, refines which long string literals count as already interned.
@@ -192,7 +217,7 @@ fn compile_tree(
     source: Option<&str>,
     source_name: &str,
     opts: &CompileOptions,
-) -> Result<CompiledModule, SyntaxError> {
+) -> Result<CompiledModule, CompileError> {
     let mut folder = fold::Folder::new(opts.module_const);
     let folded = folder.fold_module(m)?;
     let mut c = Compiler {
@@ -214,6 +239,7 @@ fn compile_tree(
         num_dict_params: 0,
         num_default_params: 0,
         error: None,
+        error_block: None,
         idents: folder.idents,
         source_name: String::from(source_name),
         source,
@@ -225,7 +251,7 @@ fn compile_tree(
                 kind: StmtKind::Expr(e),
                 ..
             }) => Node::Eval(e),
-            _ => return Err(SyntaxError::syntax("invalid syntax", 1)),
+            _ => return Err(SyntaxError::syntax("invalid syntax", 1).into()),
         },
         _ => Node::Module(&folded.body),
     };
@@ -294,6 +320,8 @@ struct Compiler<'a> {
     num_dict_params: usize,
     num_default_params: usize,
     error: Option<SyntaxError>,
+    /// Scope the error occurred in (None for errors without one, like RuntimeErrors).
+    error_block: Option<String>,
     idents: BTreeMap<String, u32>,
     source_name: String,
     source: Option<&'a str>,
@@ -423,7 +451,15 @@ impl<'a> Compiler<'a> {
     fn error(&mut self, line: u32, msg: &str) {
         if self.error.is_none() {
             self.error = Some(SyntaxError::syntax(msg, line));
+            self.error_block = Some(self.data[self.cur].simple_name.clone());
         }
+    }
+
+    fn take_error(&mut self) -> Option<CompileError> {
+        self.error.take().map(|error| CompileError {
+            error,
+            block: self.error_block.take(),
+        })
     }
 
     fn runtime_error(&mut self, line: u32, msg: &str) {
@@ -470,11 +506,11 @@ impl<'a> Compiler<'a> {
         }
     }
 
-    fn run(&mut self) -> Result<(), SyntaxError> {
+    fn run(&mut self) -> Result<(), CompileError> {
         let mut i = 0;
         while i < self.data.len() {
             self.compile_scope(i, Pass::Scope)?;
-            if let Some(e) = self.error.take() {
+            if let Some(e) = self.take_error() {
                 return Err(e);
             }
             for k in 0..self.ids[i].ids.len() {
@@ -494,10 +530,10 @@ impl<'a> Compiler<'a> {
             while !self.compile_scope(i, Pass::Emit)? {
                 n += 1;
                 if n > 100 {
-                    return Err(runtime_error("bytecode overflow", self.data[i].line));
+                    return Err(runtime_error("bytecode overflow", self.data[i].line).into());
                 }
             }
-            if let Some(e) = self.error.take() {
+            if let Some(e) = self.take_error() {
                 return Err(e);
             }
             self.data[i].fun_data = self.data[i].emitter.fun_data();
