@@ -29,9 +29,12 @@
 //! small-int width. The compiler owns that as a pass over this tree, walked in source order:
 //! * `X = const(v)` / `X: T = const(v)` with a plain name target, at any depth: `v` (after
 //!   folding) must be a constant, else SyntaxError "not a constant" at the statement's
-//!   line; from then on every later [`ExprKind::Name`] `X` in an expression becomes `v`
-//!   (upstream substitutes standalone-name atoms only, so not attribute names, parameter
-//!   names, import names, keyword-argument names). If `X` starts with `_` the statement
+//!   line; from then on every later standalone name `X` becomes `v`: an
+//!   [`ExprKind::Name`] anywhere (targets of assignment, `del`, `for`, `with` included),
+//!   an [`Arg::Keyword`] name and an [`ExprKind::NamedExpr`] target, the last ones then
+//!   failing as upstream does ("LHS of keyword arg must be an id", "can't assign to
+//!   expression"). Attribute, parameter, import, `global`/`nonlocal`, `except ... as`,
+//!   `def` and `class` names are not substituted. If `X` starts with `_` the statement
 //!   becomes `pass`; otherwise it stays as `X = v`.
 //! * [`ExprKind::BinOp`] levels, `**` ([`ExprKind::Power`]) and unary `+ - ~`
 //!   ([`ExprKind::UnaryOp`]) whose operands are all numbers fold to one number (complex

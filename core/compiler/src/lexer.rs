@@ -2,8 +2,8 @@
 //! and f-string behaviour of MicroPython's py/lexer.c.
 //!
 //! Behaviour that must match upstream, because programs can observe it:
-//! * CR and CR LF become LF, a missing final newline is added, tabs advance the column to
-//!   the next multiple of 8, and indentation compares columns.
+//! * CR and CR LF become LF, NUL becomes 0x01, a missing final newline is added, tabs
+//!   advance the column to the next multiple of 8, and indentation compares columns.
 //! * A NEWLINE token carries the line of the logical line it ends; INDENT/DEDENT carry the
 //!   line of the next statement.
 //! * Adjacent string literals are joined into one token; a str next to a bytes literal
@@ -12,8 +12,7 @@
 //!   placeholders and the text `.format((expr),...)` is injected after it, to be lexed like
 //!   source. This keeps upstream's quirks (no nested quotes of the same kind, `(a, b)` as one
 //!   argument, `{x=}`) and line numbers.
-//! * `__debug__` is the keyword `True`.
-//!
+//! * `__debug__` is the keyword `True` (`False` when optimising).
 //! * Template strings (`t'...'`, only when enabled: upstream has them in mpy-cross and
 //!   its largest builds) are rewritten the same way, into
 //!   `__template__(('part', ...), (expr), 'expr', conversion, 'spec', ...)`.
@@ -275,6 +274,9 @@ impl Lexer {
                 if source.get(i + 1) == Some(&b'\n') {
                     i += 1;
                 }
+            } else if c == 0 {
+                // Upstream uses NUL as its end marker and reads a NUL byte as 0x01.
+                src.push(1);
             } else {
                 src.push(c);
             }
@@ -302,7 +304,7 @@ impl Lexer {
         };
         let col = lex.next_token();
         // The first statement must start in column 1.
-        if col != 1 && lex.tok != Tok::Newline {
+        if col != 1 && lex.tok != Tok::Newline && lex.tok != Tok::UnicodeNameEscape {
             lex.tok = Tok::Indent;
         }
         lex
@@ -484,13 +486,15 @@ impl Lexer {
         let mut had_tstring = false;
         let mut prefix = Some(first);
         while let Some(p) = prefix {
+            // Upstream notes a t-string before checking that it may join this token, so
+            // a t-string after bytes still turns the bytes token into a template call.
+            had_tstring |= p.t;
             let this_kind = if p.bytes { Tok::Bytes } else { Tok::String };
             if self.tok != this_kind {
                 // Either str next to bytes (the next token starts here), or this token has
                 // already gone bad: stop joining.
                 break;
             }
-            had_tstring |= p.t;
             for _ in 0..p.len {
                 self.advance();
             }
@@ -518,6 +522,12 @@ impl Lexer {
         }
         if !self.fstring_args.is_empty() {
             self.fstring_args.push(b')');
+            if self.is_eof() {
+                // Upstream re-reads its three look-ahead characters after the injected
+                // text; at the end of input they are end markers, the first of which
+                // becomes the implicit final newline once more.
+                self.fstring_args.push(b'\n');
+            }
             let rest = self.inj.split_off(self.inj_pos);
             self.inj.clear();
             self.inj.append(&mut self.fstring_args);
@@ -599,6 +609,10 @@ impl Lexer {
             } else if c == b'\\' {
                 self.advance();
                 self.read_escape(p.raw);
+                if self.tok == Tok::UnicodeNameEscape {
+                    // Upstream raises the moment it reads the escape.
+                    return;
+                }
             } else if p.t && t.nesting > 0 && c == b'}' {
                 t.nesting -= 1;
                 if t.nesting > 0 {

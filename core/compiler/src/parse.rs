@@ -28,9 +28,11 @@ use crate::lexer::{Lexer, Tok};
 
 pub use crate::ast::ParseMode;
 
-/// Deepest nesting of expressions (brackets, unary operators, lambdas, conditional
-/// expressions) and blocks accepted. Each level costs a few kilobytes of native stack in
-/// the parser and again in the compiler.
+/// Default deepest nesting of expressions (brackets, unary operators, lambdas,
+/// conditional expressions, trailers) and blocks accepted. Each level costs up to about
+/// 2.5 KiB of native stack in the parser (opt-level 1) and again in the compiler.
+/// Upstream has no fixed limit (its parser keeps its stacks on the heap); 200 is CPython's
+/// limit on open brackets.
 pub const MAX_DEPTH: u32 = 200;
 
 /// Longest identifier accepted, in bytes (upstream's qstr length limit).
@@ -66,9 +68,22 @@ pub fn parse_with(
     mode: ParseMode,
     options: &ParseOptions,
 ) -> Result<Module, SyntaxError> {
+    parse_with_depth(source, mode, options, MAX_DEPTH)
+}
+
+/// Parses with a nesting limit other than [`MAX_DEPTH`], for ports whose native stack is
+/// smaller than a host's.
+pub fn parse_with_depth(
+    source: &[u8],
+    mode: ParseMode,
+    options: &ParseOptions,
+    max_depth: u32,
+) -> Result<Module, SyntaxError> {
     let mut p = Parser {
         lex: Lexer::with_options(source, options.tstrings, options.opt_level == 0),
         depth: 0,
+        max_depth,
+        stmt_line: 1,
         deferred: None,
     };
     p.check_token()?;
@@ -89,6 +104,9 @@ pub fn parse_with(
 struct Parser {
     lex: Lexer,
     depth: u32,
+    max_depth: u32,
+    /// Line of the statement being parsed (of its first token).
+    stmt_line: u32,
     /// The first error upstream would find in its compiler rather than its parser.
     deferred: Option<SyntaxError>,
 }
@@ -248,7 +266,7 @@ impl Parser {
 
     fn enter(&mut self) -> PResult<()> {
         self.depth += 1;
-        if self.depth > MAX_DEPTH {
+        if self.depth > self.max_depth {
             return Err(SyntaxError {
                 kind: SyntaxErrorKind::RuntimeError,
                 msg: "maximum recursion depth exceeded".into(),
@@ -326,6 +344,7 @@ impl Parser {
 
     fn small_stmt(&mut self) -> PResult<Stmt> {
         let line = self.cur_line();
+        self.stmt_line = line;
         let kind = match self.tok() {
             Tok::KwDel => {
                 self.bump()?;
@@ -527,6 +546,7 @@ impl Parser {
 
     fn compound_stmt(&mut self) -> PResult<Stmt> {
         let line = self.cur_line();
+        self.stmt_line = line;
         let kind = match self.tok() {
             Tok::KwIf => self.if_stmt()?,
             Tok::KwWhile => {
@@ -770,14 +790,14 @@ impl Parser {
         let mut seen_default = false;
         while self.tok() != close {
             let line = self.cur_line();
-            if p.kwarg.is_some() {
-                // Upstream: "**kw" must be last.
-                self.defer("invalid syntax", line);
-            }
+            let after_kwarg = p.kwarg.is_some();
+            // Upstream reports these errors at the parameter's node; a plain name is a
+            // leaf without a line, so the enclosing statement's line is used instead.
+            let mut error_line = line;
             match self.tok() {
                 Tok::Star => {
                     self.bump()?;
-                    if p.star {
+                    if after_kwarg || p.star {
                         self.defer("invalid syntax", line);
                     }
                     if self.tok() == Tok::Name {
@@ -793,6 +813,9 @@ impl Parser {
                 }
                 Tok::DblStar => {
                     self.bump()?;
+                    if after_kwarg {
+                        self.defer("invalid syntax", line);
+                    }
                     let name = self.name()?;
                     let annotation = self.annotation(typed)?;
                     p.kwarg = Some(Param {
@@ -809,6 +832,12 @@ impl Parser {
                     } else {
                         None
                     };
+                    if annotation.is_none() && default.is_none() {
+                        error_line = self.stmt_line;
+                    }
+                    if after_kwarg {
+                        self.defer("invalid syntax", error_line);
+                    }
                     let param = Param {
                         name,
                         annotation,
@@ -820,7 +849,7 @@ impl Parser {
                         if param.default.is_some() {
                             seen_default = true;
                         } else if seen_default {
-                            self.defer("non-default argument follows default argument", line);
+                            self.defer("non-default argument follows default argument", error_line);
                         }
                         p.args.push(param);
                     }
