@@ -28,12 +28,7 @@ fn not_found(name: &str) -> PyErr {
 
 /// Compile and run `source` as the body of `module`.
 pub fn exec_source_in(source: &str, file: &str, globals: Value) -> PyResult<()> {
-    let opts = upy_compiler::compile::CompileOptions {
-        opt_level: state::get().opt_level,
-        ..upy_compiler::compile::CompileOptions::default()
-    };
-    let compiled = upy_compiler::compile::compile(source, file, &opts)
-        .map_err(|e| crate::exec::syntax_error(e, file))?;
+    let compiled = crate::exec::compile(source, file, upy_compiler::ast::ParseMode::File)?;
     let (ctx, rc) = crate::emitglue::load(&compiled, globals)?;
     crate::vm::run_module_code(ctx, rc, globals, globals)?;
     Ok(())
