@@ -21,7 +21,11 @@ pub fn syntax_error(ce: upy_compiler::compile::CompileError, file: &str) -> PyEr
     };
     let err = crate::raise::msg(ty, &e.msg);
     if let Some(file) = Qstr::intern(file) {
-        let block = ce.block.as_deref().and_then(Qstr::intern).unwrap_or(Qstr(0));
+        let block = ce
+            .block
+            .as_deref()
+            .and_then(Qstr::intern)
+            .unwrap_or(Qstr(0));
         exception::add_traceback(err.0, file, e.line as usize, block);
     }
     err
@@ -29,12 +33,21 @@ pub fn syntax_error(ce: upy_compiler::compile::CompileError, file: &str) -> PyEr
 
 /// Compiler settings for code compiled on this target (small ints as wide as a word).
 pub fn compile_options(mode: Mode) -> CompileOptions {
-    CompileOptions::for_port(mode, crate::state::get().opt_level, crate::value::SMALL_INT_BITS as u8)
+    CompileOptions::for_port(
+        mode,
+        crate::state::get().opt_level,
+        crate::value::SMALL_INT_BITS as u8,
+    )
 }
 
 /// Compile source text for this target.
-pub fn compile(source: &str, file: &str, mode: Mode) -> PyResult<upy_compiler::rawcode::CompiledModule> {
-    upy_compiler::compile::compile_detailed(source, file, &compile_options(mode)).map_err(|e| syntax_error(e, file))
+pub fn compile(
+    source: &str,
+    file: &str,
+    mode: Mode,
+) -> PyResult<upy_compiler::rawcode::CompiledModule> {
+    upy_compiler::compile::compile_detailed(source, file, &compile_options(mode))
+        .map_err(|e| syntax_error(e, file))
 }
 
 /// Compile `source` named `file` in `mode` and run it with the given namespaces.
