@@ -622,6 +622,22 @@ fn import(args: &[Value], _kw: &[Value]) -> PyResult<Value> {
     let name = pystr::as_str(args[0])
         .and_then(Qstr::intern)
         .ok_or_else(|| raise::type_error("__import__ expects a str"))?;
+    if name.as_str().is_empty() {
+        return Err(raise::value_error("empty module name"));
+    }
+    if let Some(l) = args.get(4).and_then(|v| v.as_small_int()) {
+        if l < 0 {
+            return Err(raise::value_error("level must be >= 0"));
+        }
+        if l > 0
+            && args
+                .get(1)
+                .map(|g| !g.is_none() && dict::map_of(*g).is_none())
+                .unwrap_or(false)
+        {
+            return Err(raise::type_error("globals must be a dict"));
+        }
+    }
     let globals = args
         .get(1)
         .copied()
