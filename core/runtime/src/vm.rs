@@ -294,6 +294,9 @@ pub fn make_raise_obj(v: Value) -> PyErr {
             };
         }
     } else if exception::is_exception(v) {
+        if exception::get(v).map(|e| e.args.is_null()).unwrap_or(false) {
+            return raise::type_error("exceptions must derive from BaseException");
+        }
         return PyErr(v);
     }
     raise::type_error("exceptions must derive from BaseException")

@@ -579,8 +579,10 @@ fn instance_make_new(ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResul
         _ => {
             let obj = alloc_instance(ty)?;
             if ty.has_flag(flags::EXCEPTION) {
+                // Incomplete until __init__ (or super().__init__) has run: raising it
+                // from inside __init__ is a TypeError, as upstream.
                 if let Some(e) = exception::get(obj) {
-                    e.args = tuple::new(args)?;
+                    e.args = Value::NULL;
                 }
             }
             // The native part (e.g. of a list subclass) is built after __init__, unless
@@ -606,6 +608,11 @@ fn instance_make_new(ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResul
                     "function takes 1 positional arguments but 2 were given",
                 ));
             }
+        }
+    }
+    if let Some(e) = exception::get(obj) {
+        if e.args.is_null() {
+            e.args = tuple::new(args)?;
         }
     }
     if obj.type_of().is_heap()
