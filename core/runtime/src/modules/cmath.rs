@@ -120,3 +120,5 @@ mod tests {
         });
     }
 }
+
+pub static MODULE: crate::objs::module::Module = crate::objs::module::Module::new_static(crate::qstr::Q::cmath, &GLOBALS);

@@ -1015,6 +1015,40 @@ pub static TYPE: Type = Type {
     ..Type::EMPTY
 };
 
+/// An int value from an isize (promoting to a big int when it does not fit).
+pub fn from_isize(n: isize) -> PyResult<Value> {
+    from_i64(n as i64)
+}
+
+/// The value of a decimal int literal from the compiler's constant table.
+pub fn parse_literal(s: &str) -> PyResult<Value> {
+    parse(s.as_bytes(), 10)
+}
+
+/// `bin`/`oct`/`hex` text of any int: sign, `prefix`, digits in `base`.
+pub fn format_base(v: Value, base: u32, prefix: &str) -> PyResult<Value> {
+    if !is_int(v) {
+        return Err(crate::raise::type_error_fmt(format_args!(
+            "'{}' object cannot be interpreted as an integer",
+            v.type_of().name.as_str()
+        )));
+    }
+    let mut digits = VStr::new();
+    write_radix(&mut digits, v, base, false)?;
+    let d = digits.as_bytes();
+    let mut out = VStr::new();
+    let (neg, d) = match d.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, d),
+    };
+    if neg {
+        out.push_byte(b'-')?;
+    }
+    out.push_bytes(prefix.as_bytes())?;
+    out.push_bytes(d)?;
+    out.into_str()
+}
+
 #[cfg(test)]
 mod tests {
     extern crate std;
