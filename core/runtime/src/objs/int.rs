@@ -796,7 +796,8 @@ fn binary_op(o: u8, lhs: Value, rhs: Value) -> PyResult<Option<Value>> {
         o
     };
     let (mut a, mut b) = (lhs, rhs);
-    if (op::REVERSE_OR..=op::REVERSE_POWER).contains(&o) {
+    let reversed = (op::REVERSE_OR..=op::REVERSE_POWER).contains(&o);
+    if reversed {
         o = o - op::REVERSE_OR + op::OR;
         core::mem::swap(&mut a, &mut b);
     }
@@ -820,8 +821,12 @@ fn binary_op(o: u8, lhs: Value, rhs: Value) -> PyResult<Option<Value>> {
         }
         None => {
             // Mixed with a float: defer to float (reflected), which compares exactly.
-            if o == op::MULTIPLY && is_sequence(rhs) {
-                return crate::runtime::binary_op(op::MULTIPLY, rhs, lhs).map(Some);
+            // `n * seq` is the sequence's repetition; ask its own slot directly (the
+            // runtime's reflected fallback would come back here).
+            if o == op::MULTIPLY && !reversed && is_sequence(rhs) {
+                if let Some(f) = rhs.type_of().binary_op {
+                    return f(op::MULTIPLY, rhs, lhs);
+                }
             }
             Ok(None)
         }
