@@ -31,4 +31,3 @@ except TypeError:
 print(round(2.5), round(3.5), round(-2.5), round(0.125, 2), round(2.675, 2), round(1234.5, -2))
 print(round(1e300, 2), round(-0.4), round(5, -1), round(15, -1), round(25, -1), round(12345, -2))
 print(type(round(2.5)), type(round(2.5, 0)), round(7, 3))
-print((1.5).is_integer(), (2.0).is_integer(), float("inf").is_integer())

@@ -126,6 +126,8 @@ fn make_new(_ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Value>
                     re -= i2;
                     im += r2;
                 }
+                // A real imaginary part is taken as is, keeping the sign of -0.0 like CPython.
+                None if parts(*a).is_none() => im = float::get_f64(*b)?,
                 None => im += float::get_f64(*b)?,
             }
             new(re, im)
@@ -153,16 +155,20 @@ pub fn complex_op(o: u8, ar: f64, ai: f64, br: f64, bi: f64) -> PyResult<Value> 
             return Err(raise::type_error("can't truncate-divide a complex number"))
         }
         op::TRUE_DIVIDE => {
-            if bi == 0.0 {
-                if br == 0.0 {
-                    return Err(raise::zero_division_error("complex divide by zero"));
-                }
-                (ar / br, ai / br)
-            } else if br == 0.0 {
-                (ai / bi, -ar / bi)
+            // Smith's algorithm, as CPython: scaling by the larger part keeps precision.
+            if br == 0.0 && bi == 0.0 {
+                return Err(raise::zero_division_error("complex divide by zero"));
+            }
+            if libm::fabs(br) >= libm::fabs(bi) {
+                let ratio = bi / br;
+                let denom = br + bi * ratio;
+                ((ar + ai * ratio) / denom, (ai - ar * ratio) / denom)
+            } else if libm::fabs(bi) >= libm::fabs(br) {
+                let ratio = br / bi;
+                let denom = br * ratio + bi;
+                ((ar * ratio + ai) / denom, (ai * ratio - ar) / denom)
             } else {
-                let d = br * br + bi * bi;
-                mul(ar, ai, br / d, -bi / d)
+                (f64::NAN, f64::NAN)
             }
         }
         op::POWER => {
@@ -261,16 +267,6 @@ fn attr(obj: Value, name: Qstr, aop: AttrOp) -> PyResult<Option<Value>> {
     }
 }
 
-fn conjugate(v: Value) -> PyResult<Value> {
-    let (re, im) = parts(v).unwrap_or((0.0, 0.0));
-    new(re, -im)
-}
-
-static LOCALS: [(Qstr, Value); 1] = [crate::entry!(
-    conjugate,
-    crate::fun!(conjugate, F1(conjugate))
-)];
-
 pub static TYPE: Type = Type {
     name: Q::complex,
     flags: flags::EQ_CHECKS_OTHER_TYPE | flags::EQ_NOT_REFLEXIVE,
@@ -279,7 +275,6 @@ pub static TYPE: Type = Type {
     unary_op: Some(unary_op),
     binary_op: Some(binary_op),
     attr: Some(attr),
-    locals: &LOCALS,
     ..Type::EMPTY
 };
 

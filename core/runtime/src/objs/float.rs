@@ -60,7 +60,8 @@ pub fn get_f64(v: Value) -> PyResult<f64> {
     }
     if let Some(f) = v.type_of().unary_op {
         if let Some(r) = f(uop::FLOAT_MAYBE, v)? {
-            if let Some(x) = to_f64(r) {
+            // `__float__` must return a float, as upstream checks.
+            if let Some(x) = value(r) {
                 return Ok(x);
             }
         }
@@ -279,6 +280,18 @@ pub fn format_float(
         }
         'f' | 'F' | '%' => {
             let p = precision.unwrap_or(6);
+            // Upstream formats into a 33-byte buffer and switches to 'g' (one more digit of
+            // precision) when the fixed form cannot fit.
+            if fmt != '%' && a >= 10.0 {
+                let mut d = [0u8; 40];
+                let (_, decpt) = shortest_digits(a, &mut d);
+                let room = 33 - x.is_sign_negative() as i64;
+                if (decpt as i64 - 1) + p as i64 + 2 > room {
+                    let g = if upper { 'G' } else { 'g' };
+                    out.truncate(out.len() - x.is_sign_negative() as usize);
+                    return format_float(out, x, g, Some(p + 1), alt_form);
+                }
+            }
             let a = if fmt == '%' { a * 100.0 } else { a };
             let mut tmp = VStr::new();
             let _ = write!(tmp, "{:.*}", p, a);
@@ -762,16 +775,6 @@ pub fn round(x: Value, ndigits: Option<Value>) -> PyResult<Value> {
     }
 }
 
-fn is_integer(v: Value) -> PyResult<Value> {
-    let x = value(v).unwrap_or(0.0);
-    Ok(Value::from_bool(x.is_finite() && x == libm::trunc(x)))
-}
-
-static LOCALS: [(crate::qstr::Qstr, Value); 1] = [crate::entry!(
-    is_integer,
-    crate::fun!(is_integer, F1(is_integer))
-)];
-
 pub static TYPE: Type = Type {
     name: Q::float,
     flags: flags::EQ_CHECKS_OTHER_TYPE | flags::EQ_NOT_REFLEXIVE | flags::BASETYPE,
@@ -779,7 +782,6 @@ pub static TYPE: Type = Type {
     print: Some(print),
     unary_op: Some(unary_op),
     binary_op: Some(binary_op),
-    locals: &LOCALS,
     ..Type::EMPTY
 };
 
@@ -848,6 +850,10 @@ mod tests {
             assert_eq!(fmt(f64::NAN, 'F', None, false), "NAN");
             assert_eq!(fmt(-f64::INFINITY, 'g', None, false), "-inf");
             assert_eq!(fmt(9.9999, 'g', Some(2), false), "10");
+            // Too long for upstream's buffer: 'f' becomes 'g'.
+            assert_eq!(fmt(8.888e32, 'f', Some(2), false), "8.89e+32");
+            assert_eq!(fmt(-1e30, 'f', Some(2), false), "-1e+30");
+            assert_eq!(fmt(1e20, 'f', Some(2), false), "100000000000000000000.00");
         });
     }
 
