@@ -444,6 +444,7 @@ fn sum(args: &[Value]) -> PyResult<Value> {
     Ok(acc)
 }
 
+
 fn round(args: &[Value]) -> PyResult<Value> {
     let x = args[0];
     let nd = args.get(1).copied().filter(|v| !v.is_none());
@@ -740,16 +741,7 @@ static GLOBALS: &[(Qstr, Value)] = &[
         )
     ),
     crate::entry!(setattr, crate::fun!(setattr, F3(setattr))),
-    crate::entry!(
-        sorted,
-        crate::fun!(
-            sorted,
-            Kw {
-                min: 1,
-                f: objs::list::sorted
-            }
-        )
-    ),
+    crate::entry!(sorted, crate::fun!(sorted, Kw { min: 1, f: objs::list::sorted })),
     crate::entry!(
         sum,
         crate::fun!(
