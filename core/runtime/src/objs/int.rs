@@ -925,7 +925,7 @@ fn kwarg(kw: &[Value], name: Qstr) -> Option<Value> {
 }
 
 fn byteorder_is_big(v: Option<Value>) -> bool {
-    v.and_then(|v| v.as_qstr()) != Some(Q::little)
+    v.and_then(crate::objs::str::as_str) != Some("little")
 }
 
 /// `int.from_bytes(bytes, byteorder='big', *, signed=False)` (a classmethod).
