@@ -940,6 +940,16 @@ fn from_bytes(args: &[Value], kw: &[Value]) -> PyResult<Value> {
         Some(s) => crate::runtime::is_true(s)?,
         None => false,
     };
+    // Short inputs are decoded on the stack so that small results allocate nothing.
+    let mut local = [0u32; 16];
+    if mpz::from_bytes_len(bytes.len()) <= local.len() {
+        let w = mpz::from_bytes(bytes, big_endian, signed, &mut local).map_err(mpz_err)?;
+        let i = w.int(&local);
+        if let Some(n) = mpz::to_i64(i) {
+            return from_i64(n);
+        }
+        return from_mpz(i);
+    }
     let out = Out::new(mpz::from_bytes_len(bytes.len()).max(1))?;
     let w = mpz::from_bytes(bytes, big_endian, signed, out.slice()).map_err(mpz_err)?;
     Ok(out.finish(w))
