@@ -203,9 +203,7 @@ fn supported(o: u8) -> bool {
             | op::MULTIPLY
             | op::FLOOR_DIVIDE
             | op::TRUE_DIVIDE
-            | op::MODULO
             | op::POWER
-            | op::DIVMOD
             | op::EQUAL
             | op::NOT_EQUAL
     )

@@ -932,8 +932,8 @@ fn byteorder_is_big(v: Option<Value>) -> bool {
 fn from_bytes(args: &[Value], kw: &[Value]) -> PyResult<Value> {
     let data = args.get(1).copied().unwrap_or(Value::NONE);
     let bytes = match float::buffer_bytes(data) {
-        Some(b) if !crate::objs::str::is_str(data) => b,
-        _ => return Err(raise::type_error("object with buffer protocol required")),
+        Some(b) => b,
+        None => return Err(raise::type_error("object with buffer protocol required")),
     };
     let big_endian = byteorder_is_big(args.get(2).copied().or_else(|| kwarg(kw, Q::byteorder)));
     let signed = match args.get(3).copied().or_else(|| kwarg(kw, Q::signed)) {
