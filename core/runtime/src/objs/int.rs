@@ -224,20 +224,35 @@ pub fn as_i64(v: Value) -> Option<i64> {
     mpz::to_i64(as_mpz(v, &mut buf)?)
 }
 
-/// `mp_obj_get_int`: the value of an int or bool as a machine word, with upstream's errors.
-pub fn get_isize(v: Value) -> PyResult<isize> {
-    if let Some(n) = v.as_small_int() {
-        return Ok(n);
+/// The int behind `v`: itself for ints and bools, else the result of `__int__` (upstream's
+/// `MP_UNARY_OP_INT_MAYBE`); TypeError("can't convert X to int") otherwise.
+pub fn to_int(v: Value) -> PyResult<Value> {
+    if let Some(i) = int_value(v) {
+        return Ok(i);
     }
-    if is_int(v) {
-        return as_i64(v)
-            .and_then(|n| isize::try_from(n).ok())
-            .ok_or_else(|| raise::overflow_error("overflow converting long int to machine word"));
+    if let Some(f) = v.type_of().unary_op {
+        if let Some(r) = f(uop::INT_MAYBE, v)? {
+            if let Some(i) = int_value(r) {
+                return Ok(i);
+            }
+        }
     }
     Err(raise::type_error_fmt(format_args!(
         "can't convert {} to int",
         v.type_of().name.as_str()
     )))
+}
+
+/// `mp_obj_get_int`: the value of an int, bool or object with `__int__` as a machine word,
+/// with upstream's errors.
+pub fn get_isize(v: Value) -> PyResult<isize> {
+    if let Some(n) = v.as_small_int() {
+        return Ok(n);
+    }
+    let i = to_int(v)?;
+    as_i64(i)
+        .and_then(|n| isize::try_from(n).ok())
+        .ok_or_else(|| raise::overflow_error("overflow converting long int to machine word"))
 }
 
 /// int(x) for a float: truncates; OverflowError for infinities, ValueError for NaN.

@@ -682,10 +682,7 @@ fn int_for_percent(v: Value) -> PyResult<Value> {
     if let Some(x) = shim::float_value(v) {
         return shim::int_from_f64(x);
     }
-    Err(raise::type_error_fmt(format_args!(
-        "can't convert {} to int",
-        v.type_of().name.as_str()
-    )))
+    crate::objs::int::to_int(v)
 }
 
 /// `pattern % rhs` for str and bytes patterns.
