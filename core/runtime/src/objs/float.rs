@@ -603,9 +603,6 @@ fn swap_cmp(o: u8) -> u8 {
 
 fn binary_op(o: u8, lhs: Value, rhs: Value) -> PyResult<Option<Value>> {
     let Some(x) = value(lhs) else { return Ok(None) };
-    if crate::objs::complex::is_complex(rhs) {
-        return Ok(None);
-    }
     // Reflected operators: `rhs OP lhs`.
     if (op::REVERSE_OR..=op::REVERSE_POWER).contains(&o) {
         let plain = o - op::REVERSE_OR + op::OR;
@@ -614,21 +611,43 @@ fn binary_op(o: u8, lhs: Value, rhs: Value) -> PyResult<Option<Value>> {
         };
         return float_op(plain, y, x);
     }
+    // The common case first: float with float.
+    if let Some(f) = rhs.downcast::<Float>(&TYPE) {
+        return float_op(o, x, f.value);
+    }
+    if crate::objs::complex::is_complex(rhs) {
+        return Ok(None);
+    }
     // Comparisons with ints are exact, like CPython.
     if matches!(
         o,
         op::LESS | op::MORE | op::EQUAL | op::LESS_EQUAL | op::MORE_EQUAL | op::NOT_EQUAL
     ) && int::is_int(rhs)
     {
-        return match int::cmp_with_float(rhs, x) {
-            Some(ord) => Ok(Some(Value::from_bool(cmp_result(swap_cmp(o), ord)))),
-            None => Ok(Some(Value::from_bool(o == op::NOT_EQUAL))),
-        };
+        return Ok(Some(Value::from_bool(match int::cmp_with_float(rhs, x) {
+            Some(ord) => cmp_result(swap_cmp(o), ord),
+            None => o == op::NOT_EQUAL,
+        })));
     }
     let Some(y) = to_f64(rhs) else {
         return Ok(None);
     };
     float_op(o, x, y)
+}
+
+/// `int op float` for the int type, which hands mixed operations to the float code.
+pub fn int_float_op(o: u8, i: Value, x: f64) -> PyResult<Option<Value>> {
+    if matches!(
+        o,
+        op::LESS | op::MORE | op::EQUAL | op::LESS_EQUAL | op::MORE_EQUAL | op::NOT_EQUAL
+    ) {
+        return Ok(Some(Value::from_bool(match int::cmp_with_float(i, x) {
+            Some(ord) => cmp_result(o, ord),
+            None => o == op::NOT_EQUAL,
+        })));
+    }
+    let Some(y) = to_f64(i) else { return Ok(None) };
+    float_op(o, y, x)
 }
 
 /// Whether ordering `ord` (of a vs b) satisfies comparison `o` (a o b).

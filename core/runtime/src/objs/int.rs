@@ -835,7 +835,14 @@ fn binary_op(o: u8, lhs: Value, rhs: Value) -> PyResult<Option<Value>> {
             big_binary_op(o, ai, bi).map(Some)
         }
         None => {
-            // Mixed with a float: defer to float (reflected), which compares exactly.
+            // Anything else mixed: the other type may handle the reflected op.
+            if let Some(x) = b.downcast::<float::Float>(&float::TYPE).map(|f| f.value) {
+                if let Some(iv) = int_value(a) {
+                    return float::int_float_op(o, iv, x);
+                }
+                // A reflected op with a float on the left is the float's to handle.
+                return Ok(None);
+            }
             // `n * seq` is the sequence's repetition; ask its own slot directly (the
             // runtime's reflected fallback would come back here).
             if o == op::MULTIPLY && !reversed && is_sequence(rhs) {
