@@ -78,29 +78,36 @@ impl Out {
     }
 }
 
-/// Temporary digits for an mpz algorithm, returned to the heap when dropped.
+/// Scratch digits kept on the native stack; larger needs go to the heap.
+const SCRATCH_INLINE: usize = 512;
+
+/// Temporary digits for an mpz algorithm: on the stack when small (most operations), else
+/// on the heap and returned to it when dropped. Fewer heap allocations matter because every
+/// big-int operation already allocates its result.
 struct Scratch {
     p: *mut u32,
     n: usize,
+    inline: [u32; SCRATCH_INLINE],
 }
 
 impl Scratch {
     fn new(n: usize) -> PyResult<Scratch> {
-        if n == 0 {
-            return Ok(Scratch {
-                p: core::ptr::null_mut(),
-                n: 0,
-            });
-        }
+        let p = if n <= SCRATCH_INLINE {
+            core::ptr::null_mut()
+        } else {
+            mem::alloc_array::<u32>(n)?
+        };
         Ok(Scratch {
-            p: mem::alloc_array::<u32>(n)?,
+            p,
             n,
+            inline: [0; SCRATCH_INLINE],
         })
     }
 
     fn slice(&mut self) -> &mut [u32] {
         if self.p.is_null() {
-            return &mut [];
+            let n = self.n.min(SCRATCH_INLINE);
+            return self.inline.get_mut(..n).unwrap_or_default();
         }
         // SAFETY: p holds n digits.
         unsafe { core::slice::from_raw_parts_mut(self.p, self.n) }
