@@ -1266,6 +1266,29 @@ mod tests {
     }
 
     #[test]
+    fn large_operands_use_heap_scratch() {
+        with_vm(|| {
+            // 3**20000 has about 990 digits: above the inline scratch size.
+            let a = bin(op::POWER, Value::small_int(3), Value::small_int(20000));
+            let b = bin(op::POWER, Value::small_int(3), Value::small_int(10000));
+            let bb = bin(op::MULTIPLY, b, b);
+            assert!(crate::runtime::equal(a, bb).unwrap());
+            let q = bin(op::FLOOR_DIVIDE, a, bin(op::ADD, b, Value::small_int(1)));
+            let r = bin(op::MODULO, a, bin(op::ADD, b, Value::small_int(1)));
+            let back = bin(
+                op::ADD,
+                bin(op::MULTIPLY, q, bin(op::ADD, b, Value::small_int(1))),
+                r,
+            );
+            assert!(crate::runtime::equal(back, a).unwrap());
+            let text = s(a);
+            assert_eq!(text.len(), 9543);
+            assert!(text.starts_with("2661"));
+            assert!(crate::runtime::equal(parse(text.as_bytes(), 10).unwrap(), a).unwrap());
+        });
+    }
+
+    #[test]
     fn three_argument_pow() {
         with_vm(|| {
             let r = pow3(
