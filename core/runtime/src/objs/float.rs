@@ -724,12 +724,8 @@ fn make_new(_ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Value>
 
 /// The builtin `round(x[, ndigits])` for ints and floats (upstream's `mp_builtin_round`).
 pub fn round(x: Value, ndigits: Option<Value>) -> PyResult<Value> {
-    if int::is_int(x) && !x.is_bool() || x.is_bool() {
-        let x = if x.is_bool() {
-            Value::small_int((x == Value::TRUE) as isize)
-        } else {
-            x
-        };
+    if int::is_int(x) {
+        let x = int::to_int(x)?;
         let Some(nd) = ndigits.filter(|n| !n.is_none()) else {
             return Ok(x);
         };
