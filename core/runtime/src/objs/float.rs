@@ -88,6 +88,67 @@ pub fn buffer_bytes(v: Value) -> Option<&'static [u8]> {
     Some(unsafe { core::slice::from_raw_parts(buf.ptr, buf.len) })
 }
 
+// --- binary interchange formats (for struct and array) ---
+
+/// The value of IEEE half-precision bits (struct's `e` format).
+pub fn f16_bits_to_f64(h: u16) -> f64 {
+    let sign = if h & 0x8000 != 0 { -1.0 } else { 1.0 };
+    let exp = ((h >> 10) & 0x1f) as i32;
+    let man = (h & 0x3ff) as f64;
+    let mag = match exp {
+        0 => man * libm::ldexp(1.0, -24),
+        0x1f if man == 0.0 => f64::INFINITY,
+        0x1f => f64::NAN,
+        _ => (1024.0 + man) * libm::ldexp(1.0, exp - 25),
+    };
+    sign * mag
+}
+
+/// Half-precision bits of `x`, rounded to nearest even by way of single precision like
+/// upstream's `_Float16` conversion; too large values become infinity (no OverflowError).
+pub fn f64_to_f16_bits(x: f64) -> u16 {
+    let b = (x as f32).to_bits();
+    let sign = ((b >> 16) & 0x8000) as u16;
+    let exp = ((b >> 23) & 0xff) as i32;
+    let man = b & 0x7f_ffff;
+    if exp == 0xff {
+        let nan = if man != 0 {
+            0x200 | (man >> 13) as u16
+        } else {
+            0
+        };
+        return sign | 0x7c00 | nan;
+    }
+    let e = exp - 127 + 15;
+    if e >= 0x1f {
+        return sign | 0x7c00;
+    }
+    // Keep `shift` low bits for rounding: 13 for normals, more for subnormals.
+    let (m, shift, e) = if e <= 0 {
+        if exp == 0 {
+            return sign;
+        }
+        (man | 0x80_0000, (14 - e) as u32, 0)
+    } else {
+        (man, 13u32, e)
+    };
+    if shift > 31 {
+        return sign;
+    }
+    let mut r = m >> shift;
+    let rem = m & ((1u32 << shift) - 1);
+    let half = 1u32 << (shift - 1);
+    if rem > half || (rem == half && r & 1 == 1) {
+        r += 1;
+    }
+    // A carry out of the mantissa bumps the exponent (and may reach infinity).
+    let bits = ((e as u32) << 10) + r;
+    if bits >= 0x7c00 {
+        return sign | 0x7c00;
+    }
+    sign | bits as u16
+}
+
 // --- formatting ---
 
 /// Shortest round-trip digits of a finite, positive `x` and its decimal exponent, such that
@@ -902,6 +963,43 @@ mod tests {
                 );
             }
         });
+    }
+
+    #[test]
+    fn half_precision() {
+        let cases: &[(f64, u16)] = &[
+            (0.0, 0x0),
+            (-0.0, 0x8000),
+            (1.0, 0x3c00),
+            (-2.5, 0xc100),
+            (65504.0, 0x7bff),
+            (1e-7, 0x2),
+            (2e-7, 0x3),
+            (6e-8, 0x1),
+            (3e-8, 0x1),
+            (1e-5, 0xa8),
+            (0.1, 0x2e66),
+            (0.3333333, 0x3555),
+            (1e4, 0x70e2),
+            (6e4, 0x7b53),
+            (65519.99, 0x7bff),
+            (f64::INFINITY, 0x7c00),
+            (f64::NEG_INFINITY, 0xfc00),
+            (6.103515625e-05, 0x400),
+            (6.1e-05, 0x3ff),
+            (1e6, 0x7c00),
+            (1e-30, 0x0),
+        ];
+        for &(x, h) in cases {
+            assert_eq!(f64_to_f16_bits(x), h, "{}", x);
+        }
+        for h in 0..0x7c00u16 {
+            assert_eq!(f64_to_f16_bits(f16_bits_to_f64(h)), h);
+            assert_eq!(f64_to_f16_bits(f16_bits_to_f64(h | 0x8000)), h | 0x8000);
+        }
+        assert_eq!(f16_bits_to_f64(0x3555), 0.333251953125);
+        assert!(f16_bits_to_f64(0x7e00).is_nan());
+        assert_eq!(f64_to_f16_bits(f64::NAN) & 0x7e00, 0x7e00);
     }
 
     #[test]
