@@ -468,7 +468,7 @@ fn round(args: &[Value]) -> PyResult<Value> {
         }
     }
     if let Some(f) = runtime::lookup_in_type(x.type_of(), Q::__round__) {
-        let m = runtime::load_attr_bound(f, x, x.type_of())?;
+        let m = runtime::load_attr_bound(f, x, x.type_of(), x.type_of())?;
         return match nd {
             Some(d) => runtime::call(m, &[d], &[]),
             None => runtime::call(m, &[], &[]),
@@ -479,7 +479,13 @@ fn round(args: &[Value]) -> PyResult<Value> {
 
 fn dir(args: &[Value]) -> PyResult<Value> {
     let out = list::new(&[])?;
-    let push = |q: Qstr| list::append(out, Value::qstr(q));
+    let push = |q: Qstr| -> PyResult<()> {
+        let v = Value::qstr(q);
+        if list::get(out).map(|l| l.items().contains(&v)).unwrap_or(false) {
+            return Ok(());
+        }
+        list::append(out, v)
+    };
     match args.first() {
         None => {
             if let Some(m) = dict::map_of(crate::modules::sys::current_globals()) {
@@ -489,6 +495,11 @@ fn dir(args: &[Value]) -> PyResult<Value> {
             }
         }
         Some(&v) => {
+            if v.type_of().is_heap() {
+                if let Some(f) = runtime::lookup_in_type(v.type_of(), Q::__dir__) {
+                    return runtime::call(f, &[v], &[]);
+                }
+            }
             if let Some(m) = objs::module::get(v) {
                 if let Some(d) = dict::map_of(m.globals) {
                     for (k, _) in d.iter() {
@@ -501,7 +512,9 @@ fn dir(args: &[Value]) -> PyResult<Value> {
             } else {
                 if let Some(d) = objs::r#type::instance_dict_keys(v)? {
                     for k in d {
-                        list::append(out, k)?;
+                        if let Some(q) = k.as_qstr() {
+                            push(q)?;
+                        }
                     }
                 }
                 let ty = objs::r#type::as_type(v).unwrap_or_else(|| v.type_of());
@@ -518,7 +531,12 @@ fn globals() -> PyResult<Value> {
 }
 
 fn locals() -> PyResult<Value> {
-    Ok(crate::modules::sys::current_globals())
+    let l = state::get().roots.cur_locals;
+    if l.is_null() {
+        Ok(crate::modules::sys::current_globals())
+    } else {
+        Ok(l)
+    }
 }
 
 fn exec_or_eval(args: &[Value], mode: upy_compiler::ast::ParseMode) -> PyResult<Value> {
@@ -527,11 +545,21 @@ fn exec_or_eval(args: &[Value], mode: upy_compiler::ast::ParseMode) -> PyResult<
         .copied()
         .ok_or_else(|| raise::type_error("missing source"))?;
     let globals = match args.get(1) {
-        Some(g) if !g.is_none() => *g,
+        Some(g) if !g.is_none() => {
+            if dict::map_of(*g).is_none() {
+                return Err(raise::type_error("globals must be a dict"));
+            }
+            *g
+        }
         _ => crate::modules::sys::current_globals(),
     };
     let locals = match args.get(2) {
-        Some(l) if !l.is_none() => *l,
+        Some(l) if !l.is_none() => {
+            if dict::map_of(*l).is_none() {
+                return Err(raise::type_error("locals must be a dict"));
+            }
+            *l
+        }
         _ => globals,
     };
     if src.is_type(&objs::function::TYPE) {
