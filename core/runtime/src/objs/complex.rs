@@ -172,20 +172,40 @@ pub fn complex_op(o: u8, ar: f64, ai: f64, br: f64, bi: f64) -> PyResult<Value> 
             }
         }
         op::POWER => {
-            let abs1 = libm::hypot(ar, ai);
-            if abs1 == 0.0 {
-                if bi == 0.0 && br >= 0.0 {
-                    ((br == 0.0) as u8 as f64, 0.0)
-                } else {
+            if br == 0.0 && bi == 0.0 {
+                (1.0, 0.0)
+            } else if ar == 0.0 && ai == 0.0 {
+                if bi != 0.0 || br < 0.0 {
                     return Err(raise::zero_division_error("0.0 to a complex power"));
                 }
+                (0.0, 0.0)
+            } else if bi == 0.0 && br == libm::trunc(br) && libm::fabs(br) <= 100.0 {
+                // Small integral powers by repeated multiplication, exact where CPython is.
+                let n = br as i32;
+                let mut base = (ar, ai);
+                let mut acc = (1.0, 0.0);
+                let mut k = n.unsigned_abs();
+                while k > 0 {
+                    if k & 1 == 1 {
+                        acc = mul(acc.0, acc.1, base.0, base.1);
+                    }
+                    base = mul(base.0, base.1, base.0, base.1);
+                    k >>= 1;
+                }
+                if n < 0 {
+                    return complex_op(op::TRUE_DIVIDE, 1.0, 0.0, acc.0, acc.1);
+                }
+                acc
             } else {
-                let ln1 = libm::log(abs1);
-                let arg1 = libm::atan2(ai, ar);
-                let x3 = br * ln1 - bi * arg1;
-                let y3 = bi * ln1 + br * arg1;
-                let e = libm::exp(x3);
-                (e * libm::cos(y3), e * libm::sin(y3))
+                let vabs = libm::hypot(ar, ai);
+                let mut len = libm::pow(vabs, br);
+                let at = libm::atan2(ai, ar);
+                let mut phase = at * br;
+                if bi != 0.0 {
+                    len /= libm::exp(at * bi);
+                    phase += bi * libm::log(vabs);
+                }
+                (len * libm::cos(phase), len * libm::sin(phase))
             }
         }
         op::EQUAL => return Ok(Value::from_bool(ar == br && ai == bi)),
