@@ -12,6 +12,8 @@ use crate::vstr::VStr;
 use core::fmt::Write;
 use upy_compiler::bc::{binary as op, unary as uop};
 
+pub mod accurate;
+
 #[repr(C)]
 pub struct Float {
     pub base: ObjBase,
@@ -156,7 +158,19 @@ pub fn f64_to_f16_bits(x: f64) -> u16 {
 fn shortest_digits(x: f64, digits: &mut [u8; 40]) -> (usize, i32) {
     let mut buf = FixedBuf::<48>::new();
     let _ = write!(buf, "{:e}", x);
-    split_exp_form(buf.as_bytes(), digits)
+    let (n, decpt) = split_exp_form(buf.as_bytes(), digits);
+    // Of the shortest strings that round-trip, CPython picks the one nearest the exact
+    // value, ties to even: that is the value correctly rounded to that many digits. Rust's
+    // shortest form may pick the other neighbour of a tie, so round exactly instead.
+    let mut exact = FixedBuf::<48>::new();
+    let _ = write!(exact, "{:.*e}", n.saturating_sub(1), x);
+    let mut d2 = [0u8; 40];
+    let (n2, decpt2) = split_exp_form(exact.as_bytes(), &mut d2);
+    if n2 <= n && (d2.get(..n2) != digits.get(..n2) || decpt2 != decpt || n2 != n) {
+        *digits = d2;
+        return (n2, decpt2);
+    }
+    (n, decpt)
 }
 
 /// Digits of `x` rounded (exactly, half-even on the binary value) to `sig` significant
@@ -629,7 +643,7 @@ pub fn float_op(o: u8, x: f64, y: f64) -> PyResult<Option<Value>> {
             } else if y.is_nan() {
                 y
             } else {
-                libm::pow(x, y)
+                accurate::pow(x, y)
             }
         }
         op::DIVMOD => {
