@@ -77,12 +77,12 @@ math1!(
     acosh => libm::acosh,
     asinh => libm::asinh,
     atanh => libm::atanh,
-    cos => libm::cos,
-    sin => libm::sin,
-    tan => libm::tan,
+    cos => float::accurate::cos,
+    sin => float::accurate::sin,
+    tan => float::accurate::tan,
     acos => libm::acos,
     asin => libm::asin,
-    atan => libm::atan,
+    atan => float::accurate::atan,
     fabs => libm::fabs,
     erf => libm::erf,
     erfc => libm::erfc,
@@ -95,7 +95,7 @@ fn pow(x: Value, y: Value) -> PyResult<Value> {
 }
 
 fn atan2(y: Value, x: Value) -> PyResult<Value> {
-    generic2(y, x, libm::atan2)
+    generic2(y, x, float::accurate::atan2)
 }
 
 fn copysign(x: Value, y: Value) -> PyResult<Value> {

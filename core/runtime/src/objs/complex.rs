@@ -198,14 +198,17 @@ pub fn complex_op(o: u8, ar: f64, ai: f64, br: f64, bi: f64) -> PyResult<Value> 
                 acc
             } else {
                 let vabs = libm::hypot(ar, ai);
-                let mut len = libm::pow(vabs, br);
-                let at = libm::atan2(ai, ar);
+                let mut len = float::accurate::pow(vabs, br);
+                let at = float::accurate::atan2(ai, ar);
                 let mut phase = at * br;
                 if bi != 0.0 {
-                    len /= libm::exp(at * bi);
-                    phase += bi * libm::log(vabs);
+                    len /= float::accurate::exp(at * bi);
+                    phase += bi * float::accurate::log(vabs);
                 }
-                (len * libm::cos(phase), len * libm::sin(phase))
+                (
+                    len * float::accurate::cos(phase),
+                    len * float::accurate::sin(phase),
+                )
             }
         }
         op::EQUAL => return Ok(Value::from_bool(ar == br && ai == bi)),

@@ -215,6 +215,168 @@ pub fn pow(x: f64, y: f64) -> f64 {
     }
 }
 
+const PI: Dd = Dd {
+    hi: core::f64::consts::PI,
+    lo: 1.2246467991473532e-16,
+};
+const PI_2: Dd = Dd {
+    hi: core::f64::consts::FRAC_PI_2,
+    lo: 6.123233995736766e-17,
+};
+/// The third part of pi/2, for reducing arguments of sin and cos exactly enough.
+const PI_2_LO2: f64 = -1.4973849048591698e-33;
+
+fn sqrt_dd(a: Dd) -> Dd {
+    let s = libm::sqrt(a.hi);
+    if s == 0.0 {
+        return Dd::from(0.0);
+    }
+    // One Newton step in double-double: s + (a - s^2) / 2s.
+    let r = a.add(two_prod(s, s).neg());
+    quick_two_sum(s, r.hi / (2.0 * s))
+}
+
+/// atan of a double-double with |a| <= 1.
+fn atan_small(a: Dd) -> Dd {
+    // Halve the angle three times, atan(t) = 2 atan(t / (1 + sqrt(1 + t^2))), so |t| < 0.1.
+    let mut t = a;
+    for _ in 0..3 {
+        let d = Dd::from(1.0).add(sqrt_dd(Dd::from(1.0).add(t.mul(t))));
+        t = t.div(d);
+    }
+    // atan t = t * sum (-1)^k t^2k / (2k+1), by Horner from k = 17.
+    let t2 = t.mul(t);
+    let coef = |k: i32| {
+        let c = Dd::from(1.0).div(Dd::from((2 * k + 1) as f64));
+        if k % 2 == 1 {
+            c.neg()
+        } else {
+            c
+        }
+    };
+    let mut acc = coef(17);
+    for k in (0..17).rev() {
+        acc = acc.mul(t2).add(coef(k));
+    }
+    t.mul(acc).mul_f(8.0)
+}
+
+fn atan_dd(a: Dd) -> Dd {
+    if a.hi.abs() <= 1.0 {
+        return atan_small(a);
+    }
+    let inv = Dd::from(1.0).div(a);
+    let r = atan_small(inv);
+    if a.hi > 0.0 {
+        PI_2.add(r.neg())
+    } else {
+        PI_2.neg().add(r.neg())
+    }
+}
+
+pub fn atan(x: f64) -> f64 {
+    if !x.is_finite() || x.abs() < 1e-8 || x.abs() > 1e17 {
+        return libm::atan(x);
+    }
+    let r = atan_dd(Dd::from(x));
+    r.hi + r.lo
+}
+
+pub fn atan2(y: f64, x: f64) -> f64 {
+    if !x.is_finite() || !y.is_finite() || x == 0.0 || y == 0.0 {
+        return libm::atan2(y, x);
+    }
+    let q = Dd::from(y).div(Dd::from(x));
+    if !q.hi.is_finite() || q.hi.abs() < 1e-300 || q.hi.abs() > 1e300 {
+        return libm::atan2(y, x);
+    }
+    let mut r = atan_dd(q);
+    if x < 0.0 {
+        r = if y >= 0.0 { r.add(PI) } else { r.add(PI.neg()) };
+    }
+    r.hi + r.lo
+}
+
+/// sin and cos of the reduced argument |r| <= pi/4, as double-doubles.
+fn sin_cos_small(r: Dd) -> (Dd, Dd) {
+    let r2 = r.mul(r);
+    // sin r = r (1 - r^2/(2*3) (1 - r^2/(4*5) (...))), cos r = 1 - r^2/(1*2) (1 - ...).
+    let mut s = Dd::from(1.0);
+    let mut c = Dd::from(1.0);
+    let mut k = 13.0;
+    while k >= 1.0 {
+        s = Dd::from(1.0).add(r2.mul(s).div(Dd::from((2.0 * k) * (2.0 * k + 1.0))).neg());
+        c = Dd::from(1.0).add(r2.mul(c).div(Dd::from((2.0 * k - 1.0) * (2.0 * k))).neg());
+        k -= 1.0;
+    }
+    (r.mul(s), c)
+}
+
+/// x reduced by multiples of pi/2: the remainder and the quadrant. `None` for arguments too
+/// large for the three-part constant to reduce exactly enough.
+fn reduce(x: f64) -> Option<(Dd, i64)> {
+    if x.abs() > 1e5 {
+        return None;
+    }
+    let n = libm::rint(x / PI_2.hi);
+    // x - n (p1 + p2 + p3): n p1 is exact in double-double, the rest small.
+    let r = Dd::from(x)
+        .add(two_prod(n, PI_2.hi).neg())
+        .add(two_prod(n, PI_2.lo).neg())
+        .add(Dd::from(-n * PI_2_LO2));
+    Some((r, n as i64))
+}
+
+pub fn sin(x: f64) -> f64 {
+    if !x.is_finite() || x.abs() < 1e-8 {
+        return libm::sin(x);
+    }
+    let Some((r, q)) = reduce(x) else {
+        return libm::sin(x);
+    };
+    let (s, c) = sin_cos_small(r);
+    let v = match q.rem_euclid(4) {
+        0 => s,
+        1 => c,
+        2 => s.neg(),
+        _ => c.neg(),
+    };
+    v.hi + v.lo
+}
+
+pub fn cos(x: f64) -> f64 {
+    if !x.is_finite() || x.abs() < 1e-8 {
+        return libm::cos(x);
+    }
+    let Some((r, q)) = reduce(x) else {
+        return libm::cos(x);
+    };
+    let (s, c) = sin_cos_small(r);
+    let v = match q.rem_euclid(4) {
+        0 => c,
+        1 => s.neg(),
+        2 => c.neg(),
+        _ => s,
+    };
+    v.hi + v.lo
+}
+
+pub fn tan(x: f64) -> f64 {
+    if !x.is_finite() || x.abs() < 1e-8 {
+        return libm::tan(x);
+    }
+    let Some((r, q)) = reduce(x) else {
+        return libm::tan(x);
+    };
+    let (s, c) = sin_cos_small(r);
+    let v = if q.rem_euclid(2) == 0 {
+        s.div(c)
+    } else {
+        c.div(s).neg()
+    };
+    v.hi + v.lo
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -248,5 +410,80 @@ mod tests {
         assert_eq!(exp(-1000.0), 0.0);
         assert!(log(-1.0).is_nan());
         assert_eq!(log(0.0), f64::NEG_INFINITY);
+    }
+
+    #[test]
+    fn trigonometry_matches_cpython() {
+        let cases: &[(f64, f64, f64, f64, f64)] = &[
+            (
+                1.0,
+                0.8414709848078965,
+                0.5403023058681398,
+                1.5574077246549023,
+                core::f64::consts::FRAC_PI_4,
+            ),
+            (
+                2.0,
+                0.9092974268256817,
+                -0.4161468365471424,
+                -2.185039863261519,
+                1.1071487177940904,
+            ),
+            (
+                0.5,
+                0.479425538604203,
+                0.8775825618903728,
+                0.5463024898437905,
+                0.4636476090008061,
+            ),
+            (
+                3.0,
+                0.1411200080598672,
+                -0.9899924966004454,
+                -0.1425465430742778,
+                1.2490457723982544,
+            ),
+            (
+                10.0,
+                -0.5440211108893698,
+                -0.8390715290764524,
+                0.6483608274590866,
+                1.4711276743037347,
+            ),
+            (
+                100.0,
+                -0.5063656411097588,
+                0.8623188722876839,
+                -0.5872139151569291,
+                1.5607966601082315,
+            ),
+            (
+                -7.25,
+                -0.8230808790115055,
+                0.5679241732886948,
+                -1.4492795301268253,
+                -1.433730152484709,
+            ),
+            (
+                1000.5,
+                0.9952739571052135,
+                0.09710690144438526,
+                10.249260786837313,
+                1.5697968268778553,
+            ),
+        ];
+        for &(x, s, c, t, a) in cases {
+            assert_eq!(sin(x), s, "sin {}", x);
+            assert_eq!(cos(x), c, "cos {}", x);
+            assert_eq!(tan(x), t, "tan {}", x);
+            assert_eq!(atan(x), a, "atan {}", x);
+        }
+        assert_eq!(atan2(1.0, -1.0), 2.356194490192345);
+        assert_eq!(atan2(-3.0, -4.0), -2.498091544796509);
+        assert_eq!(atan2(0.3, 0.7), 0.40489178628508343);
+        assert_eq!(atan2(0.0, -1.0), core::f64::consts::PI);
+        assert_eq!(sin(0.0), 0.0);
+        assert!(sin(f64::INFINITY).is_nan());
+        assert_eq!(sin(1e300), libm::sin(1e300));
     }
 }
