@@ -297,6 +297,28 @@ pub fn atan2(y: f64, x: f64) -> f64 {
     r.hi + r.lo
 }
 
+/// asin as atan(x / sqrt(1 - x^2)), with 1 - x^2 exact in double-double.
+fn asin_dd(x: f64) -> Dd {
+    let d = sqrt_dd(Dd::from(1.0).add(two_prod(x, x).neg()));
+    atan_dd(Dd::from(x).div(d))
+}
+
+pub fn asin(x: f64) -> f64 {
+    if x.is_nan() || x.abs() >= 1.0 || x.abs() < 1e-8 {
+        return libm::asin(x);
+    }
+    let r = asin_dd(x);
+    r.hi + r.lo
+}
+
+pub fn acos(x: f64) -> f64 {
+    if x.is_nan() || x.abs() >= 1.0 {
+        return libm::acos(x);
+    }
+    let r = PI_2.add(asin_dd(x).neg());
+    r.hi + r.lo
+}
+
 /// sin and cos of the reduced argument |r| <= pi/4, as double-doubles.
 fn sin_cos_small(r: Dd) -> (Dd, Dd) {
     let r2 = r.mul(r);
@@ -478,6 +500,23 @@ mod tests {
             assert_eq!(tan(x), t, "tan {}", x);
             assert_eq!(atan(x), a, "atan {}", x);
         }
+        let inv: &[(f64, f64, f64)] = &[
+            (
+                0.5,
+                core::f64::consts::FRAC_PI_6,
+                core::f64::consts::FRAC_PI_3,
+            ),
+            (-0.3, -0.3046926540153975, 1.8754889808102941),
+            (0.9999, 1.5566540733173846, 0.014142253477512098),
+            (0.1, 0.1001674211615598, 1.4706289056333368),
+            (-0.75, -0.848062078981481, 2.4188584057763776),
+        ];
+        for &(x, s, c) in inv {
+            assert_eq!(asin(x), s, "asin {}", x);
+            assert_eq!(acos(x), c, "acos {}", x);
+        }
+        assert!(asin(1.5).is_nan());
+        assert_eq!(acos(1.0), 0.0);
         assert_eq!(atan2(1.0, -1.0), 2.356194490192345);
         assert_eq!(atan2(-3.0, -4.0), -2.498091544796509);
         assert_eq!(atan2(0.3, 0.7), 0.40489178628508343);
