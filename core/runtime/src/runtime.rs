@@ -140,7 +140,12 @@ pub fn lookup_in_type(ty: &'static Type, name: Qstr) -> Option<Value> {
 
 /// Bind a class attribute found through an instance: functions bind `self`, staticmethod
 /// unwraps, classmethod binds the class, property calls its getter.
-pub fn load_attr_bound(found: Value, obj: Value, ty: &'static Type, owner: &'static Type) -> PyResult<Value> {
+pub fn load_attr_bound(
+    found: Value,
+    obj: Value,
+    ty: &'static Type,
+    owner: &'static Type,
+) -> PyResult<Value> {
     let fty = found.type_of();
     if binds_self(found, owner) {
         return objs::fun::bound_method(found, obj);
@@ -157,7 +162,11 @@ pub fn load_attr_bound(found: Value, obj: Value, ty: &'static Type, owner: &'sta
     if fty.is_heap() {
         // A user descriptor: `__get__(self, instance, owner)`.
         if let Some(get) = lookup_in_type(fty, Q::__get__) {
-            let inst = if objs::r#type::as_type(obj).is_some() { Value::NONE } else { obj };
+            let inst = if objs::r#type::as_type(obj).is_some() {
+                Value::NONE
+            } else {
+                obj
+            };
             return call(get, &[found, inst, ty.as_value()], &[]);
         }
     }
@@ -450,7 +459,11 @@ pub fn unary_op(o: u8, v: Value) -> PyResult<Value> {
 /// equality is not reflexive), then each operand's `==` (or `!=`) in turn, then identity.
 /// The result of a user `__eq__` is returned as is for `==`.
 pub fn equal_not_equal(o: u8, a: Value, b: Value) -> PyResult<Value> {
-    let (t, f) = if o == op::NOT_EQUAL { (Value::FALSE, Value::TRUE) } else { (Value::TRUE, Value::FALSE) };
+    let (t, f) = if o == op::NOT_EQUAL {
+        (Value::FALSE, Value::TRUE)
+    } else {
+        (Value::TRUE, Value::FALSE)
+    };
     if a == b && (a.is_small_int() || !a.type_of().has_flag(flags::EQ_NOT_REFLEXIVE)) {
         return Ok(t);
     }
@@ -464,6 +477,12 @@ pub fn equal_not_equal(o: u8, a: Value, b: Value) -> PyResult<Value> {
     for _ in 0..2 {
         if !x.is_small_int() && !objs::str::is_str(x) {
             let ty = x.type_of();
+            // A built-in type compares against the native part of a subclass instance.
+            let y = if ty.is_heap() {
+                y
+            } else {
+                objs::r#type::native_of(y).unwrap_or(y)
+            };
             if let Some(bin) = ty.binary_op {
                 if o == op::NOT_EQUAL && ty.has_flag(flags::EQ_HAS_NEQ_TEST) {
                     if let Some(r) = bin(op::NOT_EQUAL, x, y)? {
@@ -471,7 +490,13 @@ pub fn equal_not_equal(o: u8, a: Value, b: Value) -> PyResult<Value> {
                     }
                 }
                 if let Some(r) = bin(op::EQUAL, x, y)? {
-                    return Ok(if o == op::EQUAL { r } else if is_true(r)? { t } else { f });
+                    return Ok(if o == op::EQUAL {
+                        r
+                    } else if is_true(r)? {
+                        t
+                    } else {
+                        f
+                    });
                 }
             }
         }
@@ -574,6 +599,11 @@ pub fn binary_op(o: u8, a: Value, b: Value) -> PyResult<Value> {
     }
     let ta = a.type_of();
     if let Some(f) = ta.binary_op {
+        let b = if ta.is_heap() {
+            b
+        } else {
+            objs::r#type::native_of(b).unwrap_or(b)
+        };
         if let Some(r) = f(o, a, b)? {
             return Ok(r);
         }
@@ -593,6 +623,11 @@ pub fn binary_op(o: u8, a: Value, b: Value) -> PyResult<Value> {
         _ => None,
     };
     if let (Some(r), Some(f)) = (reflected, tb.binary_op) {
+        let a = if tb.is_heap() {
+            a
+        } else {
+            objs::r#type::native_of(a).unwrap_or(a)
+        };
         if let Some(v) = f(r, b, a)? {
             return Ok(v);
         }

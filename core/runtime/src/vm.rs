@@ -82,7 +82,10 @@ impl Frame {
     }
 
     /// Point the frame at `n` words of storage (NULL-filled by the caller).
-    pub fn attach(&mut self, mem: *mut Value) {
+    ///
+    /// # Safety
+    /// `mem` must hold `Frame::words_for(self.code())` words that outlive the frame.
+    pub unsafe fn attach(&mut self, mem: *mut Value) {
         self.state = mem;
         // SAFETY: the storage holds n_state values followed by the exception entries.
         self.exc = unsafe { mem.add(self.code().n_state) as *mut ExcEntry };
@@ -159,7 +162,8 @@ pub fn call_function(
     unsafe { core::ptr::write_bytes(mem, 0, words) };
     let mut frame = Frame::empty();
     frame.code = code;
-    frame.attach(mem);
+    // SAFETY: `mem` is `words` pystack words reserved above.
+    unsafe { frame.attach(mem) };
     // SAFETY: n_state values at mem.
     let st_slice = unsafe { core::slice::from_raw_parts_mut(mem, code.n_state) };
     let saved_globals = st.roots.cur_globals;
@@ -274,7 +278,9 @@ pub fn stop_iteration_value(e: PyErr) -> PyResult<Value> {
 }
 
 fn objs_is_type_value(v: Value, t: &'static crate::obj::Type) -> bool {
-    crate::objs::r#type::as_type(v).map(|vt| runtime::is_subclass(vt, t)).unwrap_or(false)
+    crate::objs::r#type::as_type(v)
+        .map(|vt| runtime::is_subclass(vt, t))
+        .unwrap_or(false)
 }
 
 /// Turn the operand of `raise` into an exception instance.
@@ -448,6 +454,13 @@ fn call_var_kw(
 }
 
 fn import_name(name: Qstr, fromlist: Value, level: Value, globals: Value) -> PyResult<Value> {
+    if let Some(f) = crate::modules::builtins::overridden(Q::__import__) {
+        return runtime::call(
+            f,
+            &[Value::qstr(name), globals, globals, fromlist, level],
+            &[],
+        );
+    }
     crate::import::import_name(
         name,
         fromlist,
@@ -592,7 +605,9 @@ fn run(f: &mut Frame, throw: &mut Option<PyErr>) -> PyResult<Ret> {
                 Ok(Ret::Return(v)) => {
                     top!() = v;
                     ip += 1;
-                    if runtime::is_instance(e.0, &exception::GENERATOR_EXIT) || objs_is_type_value(e.0, &exception::GENERATOR_EXIT) {
+                    if runtime::is_instance(e.0, &exception::GENERATOR_EXIT)
+                        || objs_is_type_value(e.0, &exception::GENERATOR_EXIT)
+                    {
                         f.ip = ip;
                         return Err(make_raise_obj(e.0));
                     }
@@ -796,7 +811,10 @@ fn run(f: &mut Frame, throw: &mut Option<PyErr>) -> PyResult<Ret> {
                 let m = pop!();
                 crate::import::import_all(m, f.locals)?;
             }
-            bc::LOAD_BUILD_CLASS => push!(crate::modules::builtins::build_class_fun()),
+            bc::LOAD_BUILD_CLASS => {
+                push!(crate::modules::builtins::lookup(Q::__build_class__)
+                    .unwrap_or_else(crate::modules::builtins::build_class_fun))
+            }
             bc::DUP_TOP => {
                 let v = top!();
                 push!(v);
@@ -1338,9 +1356,4 @@ pub fn run_module_code(
     let f = function::get(fun).ok_or_else(crate::mem::oom)?;
     let _ = globals;
     call_function(fun, f, &[], &[], locals)
-}
-
-#[allow(dead_code)]
-fn is_seq_iter_marker(v: Value) -> bool {
-    v == ITER_SEQ && v != Value::NULL && bop::ADD == bop::ADD
 }

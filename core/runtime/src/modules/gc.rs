@@ -44,7 +44,11 @@ fn threshold(args: &[Value]) -> PyResult<Value> {
                 .as_small_int()
                 .ok_or_else(|| crate::raise::type_error("can't convert to int"))?;
             let bb = crate::gc::BLOCK_BYTES;
-            h.threshold = if n < 0 { None } else { Some(n as usize / bb * bb) };
+            h.threshold = if n < 0 {
+                None
+            } else {
+                Some(n as usize / bb * bb)
+            };
             Ok(Value::NONE)
         }
     }

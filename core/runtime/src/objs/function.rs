@@ -192,7 +192,9 @@ pub fn call_with_locals(fv: Value, args: &[Value], locals: Value) -> PyResult<Va
     if let Some(c) = fv.downcast::<Closure>(&CLOSURE_TYPE) {
         // A class body inside a function: its free variables come first.
         // SAFETY: the cells follow the closure header.
-        let cells = unsafe { core::slice::from_raw_parts(crate::mem::items_ptr::<Closure, Value>(c), c.n_cells) };
+        let cells = unsafe {
+            core::slice::from_raw_parts(crate::mem::items_ptr::<Closure, Value>(c), c.n_cells)
+        };
         let f = get(c.fun).ok_or_else(|| raise::type_error("expected a function"))?;
         if !args.is_empty() {
             return Err(raise::type_error("class body takes no arguments"));

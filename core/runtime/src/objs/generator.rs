@@ -28,7 +28,8 @@ pub fn new(fv: Value, args: &[Value], kw: &[Value]) -> PyResult<Value> {
     let mem = crate::mem::alloc_array::<Value>(words.max(1))?;
     let mut frame = Frame::empty();
     frame.code = code;
-    frame.attach(mem);
+    // SAFETY: `mem` holds `words` words owned by the generator's allocation chain.
+    unsafe { frame.attach(mem) };
     // SAFETY: mem holds n_state zeroed (NULL) values.
     let state = unsafe { core::slice::from_raw_parts_mut(mem, code.n_state) };
     function::bind_args(f, state, args, kw)?;
@@ -125,7 +126,11 @@ fn throw(args: &[Value]) -> PyResult<Value> {
     let gv = args[0];
     let mut exc = args[1];
     if args.len() > 2 && crate::objs::r#type::as_type(exc).is_some() && !args[2].is_none() {
-        exc = if exception::is_exception(args[2]) { args[2] } else { runtime::call(exc, &[args[2]], &[])? };
+        exc = if exception::is_exception(args[2]) {
+            args[2]
+        } else {
+            runtime::call(exc, &[args[2]], &[])?
+        };
     }
     match resume(gv, Value::NONE, Some(exc))? {
         Ret::Yield(v) => Ok(v),
@@ -171,7 +176,11 @@ fn pend_throw(gv: Value, v: Value) -> PyResult<Value> {
     if g.running {
         return Err(raise::value_error("generator already executing"));
     }
-    let prev = if g.pending.is_null() { Value::NONE } else { g.pending };
+    let prev = if g.pending.is_null() {
+        Value::NONE
+    } else {
+        g.pending
+    };
     g.pending = if v.is_none() { Value::NULL } else { v };
     Ok(prev)
 }

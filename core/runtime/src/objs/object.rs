@@ -26,7 +26,9 @@ fn new(args: &[Value]) -> PyResult<Value> {
     // object.__new__(cls): create a bare instance of a user class.
     match args.first().and_then(|c| super::r#type::as_type(*c)) {
         Some(t) if t.is_heap() => super::r#type::alloc_instance(t),
-        Some(_) => Err(crate::raise::type_error("object.__new__(X): X is not a user type")),
+        Some(_) => Err(crate::raise::type_error(
+            "object.__new__(X): X is not a user type",
+        )),
         None => Err(crate::raise::type_error(
             "object.__new__(X): X is not a type object",
         )),

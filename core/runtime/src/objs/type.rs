@@ -207,7 +207,11 @@ fn instance_attr(obj: Value, name: Qstr, aop: AttrOp) -> PyResult<Option<Value>>
                 }
                 if fty.is_heap() {
                     // User data descriptor: __set__(self, instance, value) / __delete__.
-                    let hook = if value.is_null() { Q::__delete__ } else { Q::__set__ };
+                    let hook = if value.is_null() {
+                        Q::__delete__
+                    } else {
+                        Q::__set__
+                    };
                     if let Some(f) = runtime::lookup_in_type(fty, hook) {
                         if value.is_null() {
                             runtime::call(f, &[found, obj], &[])?;
@@ -450,7 +454,7 @@ fn instance_binary_op(o: u8, lhs: Value, rhs: Value) -> PyResult<Option<Value>> 
     }
     if let Some(native) = native_of(lhs) {
         if let Some(f) = native.type_of().binary_op {
-            return f(o, native, rhs);
+            return f(o, native, native_of(rhs).unwrap_or(rhs));
         }
     }
     Ok(None)
@@ -519,6 +523,7 @@ fn instance_iternext(obj: Value) -> PyResult<Option<Value>> {
             )))
         }
         Err(e) if runtime::is_instance(e.0, &exception::STOP_ITERATION) => {
+            crate::state::get().roots.stop_iteration = e.0;
             Ok(None)
         }
         Err(e) => Err(e),
@@ -577,22 +582,9 @@ fn instance_make_new(ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResul
                 if let Some(e) = exception::get(obj) {
                     e.args = tuple::new(args)?;
                 }
-            } else if let Some(nb) = native_base(ty) {
-                // Build the native part from the same arguments (e.g. list subclass).
-                if let Some(mk) = nb.make_new {
-                    let has_own_init = lookup_with_owner(ty, Q::__init__)
-                        .map(|(_, o)| o.is_heap())
-                        .unwrap_or(false);
-                    let native = if has_own_init {
-                        mk(nb, &[], &[])?
-                    } else {
-                        mk(nb, args, kw)?
-                    };
-                    // SAFETY: `obj` was just allocated with the Instance layout.
-                    let inst: &mut Instance = unsafe { obj.downcast_unchecked() };
-                    inst.native = native;
-                }
             }
+            // The native part (e.g. of a list subclass) is built after __init__, unless
+            // __init__ builds it first through super().__init__ (native_init below).
             obj
         }
     };
@@ -616,7 +608,56 @@ fn instance_make_new(ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResul
             }
         }
     }
+    if obj.type_of().is_heap()
+        && !obj.type_of().has_flag(flags::EXCEPTION)
+        && native_of(obj).is_none()
+    {
+        if let Some(nb) = native_base(obj.type_of()) {
+            build_native(obj, nb, args, kw)?;
+        }
+    }
     Ok(obj)
+}
+
+fn build_native(obj: Value, nb: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<()> {
+    let Some(mk) = nb.make_new else {
+        return Ok(());
+    };
+    let native = mk(nb, args, kw)?;
+    // SAFETY: heap non-exception instances use the Instance layout (checked by callers).
+    let inst: &mut Instance = unsafe { obj.downcast_unchecked() };
+    inst.native = native;
+    Ok(())
+}
+
+/// `super().__init__(...)` reaching a built-in base: build the native part with these
+/// arguments (MicroPython's native_base_init_wrapper).
+pub fn native_init(args: &[Value], kw: &[Value]) -> PyResult<Value> {
+    let obj = args[0];
+    let ty = obj.type_of();
+    if ty.is_heap() && !ty.has_flag(flags::EXCEPTION) {
+        if let Some(nb) = native_base(ty) {
+            build_native(obj, nb, &args[1..], kw)?;
+            return Ok(Value::NONE);
+        }
+    }
+    if ty.has_flag(flags::EXCEPTION) {
+        if let Some(e) = exception::get(obj) {
+            e.args = tuple::new(&args[1..])?;
+        }
+    }
+    Ok(Value::NONE)
+}
+
+/// The function `super().__init__` resolves to when it reaches a built-in base.
+pub fn native_init_fun() -> Value {
+    crate::fun!(
+        __init__,
+        Kw {
+            min: 1,
+            f: native_init
+        }
+    )
 }
 
 /// Create a class: `type(name, bases, dict)` and `__build_class__`.
@@ -631,13 +672,30 @@ pub fn new_class(name: Qstr, bases: Value, dict: Value) -> PyResult<Value> {
         let Some(bt) = as_type(*b) else {
             return Err(raise::type_error("bases must be types"));
         };
-        if !bt.has_flag(flags::BASETYPE) {
+        if !bt.is_heap() && bt.make_new.is_none() {
             return Err(raise::type_error_fmt(format_args!(
                 "type '{}' is not an acceptable base type",
                 bt.name.as_str()
             )));
         }
         fl |= bt.flags & flags::EXCEPTION;
+    }
+    let mut native: Option<&'static Type> = None;
+    for b in base_items {
+        if let Some(n) = as_type(*b).and_then(native_base) {
+            match native {
+                Some(prev)
+                    if !core::ptr::eq(prev, n)
+                        && !runtime::is_subclass(n, prev)
+                        && !runtime::is_subclass(prev, n) =>
+                {
+                    return Err(raise::type_error(
+                        "multiple bases have instance lay-out conflict",
+                    ));
+                }
+                _ => native = Some(n),
+            }
+        }
     }
     let bases = if base_items.is_empty() {
         tuple::new(&[TYPE_OBJECT_VALUE])?
@@ -664,10 +722,18 @@ pub fn new_class(name: Qstr, bases: Value, dict: Value) -> PyResult<Value> {
     };
     // `__new__` is implicitly a staticmethod and `__init_subclass__` a classmethod.
     if let Some(m) = super::dict::map_of(dict) {
-        for (name, ty) in [(Q::__new__, &fun::STATICMETHOD_TYPE), (Q::__init_subclass__, &fun::CLASSMETHOD_TYPE)] {
+        for (name, ty) in [
+            (Q::__new__, &fun::STATICMETHOD_TYPE),
+            (Q::__init_subclass__, &fun::CLASSMETHOD_TYPE),
+        ] {
             if let Some(f) = m.get_qstr(name) {
-                if f.type_of().is_type_of(&super::function::TYPE) || f.type_of().is_type_of(&super::function::CLOSURE_TYPE) {
-                    let w = crate::mem::alloc(fun::MethodWrapper { base: ObjBase::new(ty), fun: f })?;
+                if f.type_of().is_type_of(&super::function::TYPE)
+                    || f.type_of().is_type_of(&super::function::CLOSURE_TYPE)
+                {
+                    let w = crate::mem::alloc(fun::MethodWrapper {
+                        base: ObjBase::new(ty),
+                        fun: f,
+                    })?;
                     m.insert_qstr(name, Value::from_ptr(w))?;
                 }
             }
@@ -688,7 +754,9 @@ pub fn new_class(name: Qstr, bases: Value, dict: Value) -> PyResult<Value> {
             }
         }
     }
-    let pairs = super::list::get(snapshot).map(|l| &*l.items()).unwrap_or(&[]);
+    let pairs = super::list::get(snapshot)
+        .map(|l| &*l.items())
+        .unwrap_or(&[]);
     for kv in pairs.chunks_exact(2) {
         let (k, v) = (kv[0], kv[1]);
         if let Some((f, owner)) = lookup_with_owner(v.type_of(), Q::__set_name__) {
