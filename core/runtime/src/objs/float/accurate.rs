@@ -82,9 +82,10 @@ impl Dd {
     }
 }
 
-/// exp of a double-double argument with `|a| < 709`; `None` outside the safe range.
+/// exp of a double-double argument with `|a| < 709`, as a rounded mantissa and a power of
+/// two; `None` outside the safe range.
 fn exp_dd(a: Dd) -> Option<(f64, i32)> {
-    if !(a.hi > -708.0 && a.hi < 709.0) {
+    if a.hi.is_nan() || a.hi <= -708.0 || a.hi >= 709.0 {
         return None;
     }
     let k = libm::rint(a.hi / LN2.hi);
