@@ -477,7 +477,7 @@ pub fn tanh(x: f64) -> f64 {
 pub fn asinh(x: f64) -> f64 {
     let a = x.abs();
     if !x.is_finite() || a < 3.725290298461914e-9 {
-        return x + x * 0.0;
+        return x;
     }
     let w = if a > 268435456.0 {
         log(a) + LN2_F
@@ -709,5 +709,8 @@ mod tests {
         assert!(acosh(0.5).is_nan());
         assert_eq!(cosh(f64::NEG_INFINITY), f64::INFINITY);
         assert_eq!(sinh(1000.0), f64::INFINITY);
+        assert_eq!(asinh(f64::NEG_INFINITY), f64::NEG_INFINITY);
+        assert_eq!(tanh(f64::INFINITY), 1.0);
+        assert!(atanh(f64::NAN).is_nan());
     }
 }
