@@ -767,7 +767,6 @@ fn unary_op(o: u8, v: Value) -> PyResult<Option<Value>> {
                 v
             }
         }
-        uop::INT_MAYBE => int::from_f64(x)?,
         _ => return Ok(None),
     }))
 }
