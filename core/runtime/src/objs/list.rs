@@ -213,17 +213,15 @@ pub fn int_maybe(v: Value) -> Option<isize> {
     if v.is_bool() {
         return Some((v == Value::TRUE) as isize);
     }
-    None
+    crate::objs::int::as_i64(v).and_then(|n| isize::try_from(n).ok())
 }
 
-/// A machine integer, or MicroPython's TypeError for non-ints.
+/// A machine integer, or MicroPython's TypeError for non-ints (OverflowError for huge ones).
 pub fn int_of(v: Value) -> PyResult<isize> {
-    int_maybe(v).ok_or_else(|| {
-        raise::type_error_fmt(format_args!(
-            "can't convert {} to int",
-            v.type_of().name.as_str()
-        ))
-    })
+    match int_maybe(v) {
+        Some(n) => Ok(n),
+        None => crate::objs::int::get_isize(v),
+    }
 }
 
 /// Resolve `index` against a sequence of length `len` (`mp_get_index`): negative indices
