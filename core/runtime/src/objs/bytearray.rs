@@ -321,31 +321,11 @@ fn extend(v: Value, x: Value) -> PyResult<Value> {
 }
 
 static LOCALS: [(Qstr, Value); 31] = crate::str_methods_table!(
-    crate::entry!(append, crate::fun!(append, F2(append))),
-    crate::entry!(extend, crate::fun!(extend, F2(extend))),
-    crate::entry!(
-        hex,
-        crate::fun!(
-            hex,
-            Var {
-                min: 1,
-                max: 2,
-                f: pystr::bytes_hex
-            }
-        )
-    ),
+    (Q::append, crate::fun!(append, F2(append))),
+    (Q::extend, crate::fun!(extend, F2(extend))),
+    (Q::hex, pystr::HEX),
     (Q::fromhex, Value::from_static(&pystr::FROMHEX)),
-    crate::entry!(
-        decode,
-        crate::fun!(
-            decode,
-            Var {
-                min: 1,
-                max: 3,
-                f: pystr::bytes_decode
-            }
-        )
-    ),
+    (Q::decode, pystr::DECODE),
 );
 
 pub static TYPE: Type = Type {

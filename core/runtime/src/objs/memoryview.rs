@@ -320,17 +320,7 @@ fn getiter(v: Value) -> PyResult<Value> {
     buffer_iter(v)
 }
 
-static LOCALS: [(Qstr, Value); 1] = [crate::entry!(
-    hex,
-    crate::fun!(
-        hex,
-        Var {
-            min: 1,
-            max: 2,
-            f: pystr::bytes_hex
-        }
-    )
-)];
+static LOCALS: [(Qstr, Value); 1] = [(Q::hex, pystr::HEX)];
 
 pub static TYPE: Type = Type {
     name: Q::memoryview,

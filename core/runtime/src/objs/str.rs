@@ -1576,42 +1576,37 @@ pub static FROMHEX: crate::objs::fun::MethodWrapper = crate::objs::fun::MethodWr
     fun: crate::fun!(fromhex, F2(bytes_fromhex)),
 };
 
-static STR_LOCALS: [(Qstr, Value); 27] = crate::str_methods_table!(crate::entry!(
+const ENCODE: Value = crate::fun!(
     encode,
-    crate::fun!(
-        encode,
-        Var {
-            min: 1,
-            max: 3,
-            f: str_encode
-        }
-    )
-));
+    Var {
+        min: 1,
+        max: 3,
+        f: str_encode
+    }
+);
+pub const HEX: Value = crate::fun!(
+    hex,
+    Var {
+        min: 1,
+        max: 2,
+        f: bytes_hex
+    }
+);
+pub const DECODE: Value = crate::fun!(
+    decode,
+    Var {
+        min: 1,
+        max: 3,
+        f: bytes_decode
+    }
+);
+
+static STR_LOCALS: [(Qstr, Value); 27] = crate::str_methods_table!((Q::encode, ENCODE));
 
 static BYTES_LOCALS: [(Qstr, Value); 29] = crate::str_methods_table!(
-    crate::entry!(
-        hex,
-        crate::fun!(
-            hex,
-            Var {
-                min: 1,
-                max: 2,
-                f: bytes_hex
-            }
-        )
-    ),
+    (Q::hex, HEX),
     (Q::fromhex, Value::from_static(&FROMHEX)),
-    crate::entry!(
-        decode,
-        crate::fun!(
-            decode,
-            Var {
-                min: 1,
-                max: 3,
-                f: bytes_decode
-            }
-        )
-    ),
+    (Q::decode, DECODE),
 );
 
 pub static TYPE: Type = Type {
