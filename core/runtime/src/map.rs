@@ -103,14 +103,21 @@ impl Map {
 
     /// Live entries in insertion order.
     pub fn iter(&self) -> impl Iterator<Item = (Value, Value)> + '_ {
-        self.slots().iter().filter(|e| !e.key.is_null()).map(|e| (e.key, e.value))
+        self.slots()
+            .iter()
+            .filter(|e| !e.key.is_null())
+            .map(|e| (e.key, e.value))
     }
 
     /// Entry at slot `i` (including deleted ones, which are skipped by returning None);
     /// used by dict iterators that must survive mutation.
     pub fn slot(&self, i: usize) -> Option<Option<(Value, Value)>> {
         let e = self.slots().get(i)?;
-        Some(if e.key.is_null() { None } else { Some((e.key, e.value)) })
+        Some(if e.key.is_null() {
+            None
+        } else {
+            Some((e.key, e.value))
+        })
     }
 
     pub fn slot_count(&self) -> usize {
@@ -149,7 +156,10 @@ impl Map {
     }
 
     pub fn get(&self, key: Value) -> PyResult<Option<Value>> {
-        Ok(self.find(key, None)?.and_then(|i| self.slots().get(i)).map(|e| e.value))
+        Ok(self
+            .find(key, None)?
+            .and_then(|i| self.slots().get(i))
+            .map(|e| e.value))
     }
 
     /// Lookup by interned name; cannot raise.
@@ -158,13 +168,22 @@ impl Map {
         let key = Value::qstr(q);
         if self.index.is_null() {
             for e in self.slots() {
-                if e.key == key || (!e.key.is_qstr() && !e.key.is_null() && crate::objs::str::is_str(e.key) && crate::objs::str::eq(e.key, key)) {
+                if e.key == key
+                    || (!e.key.is_qstr()
+                        && !e.key.is_null()
+                        && crate::objs::str::is_str(e.key)
+                        && crate::objs::str::eq(e.key, key))
+                {
                     return Some(e.value);
                 }
             }
             return None;
         }
-        self.find(key, Some(q.hash() as usize)).ok().flatten().and_then(|i| self.slots().get(i)).map(|e| e.value)
+        self.find(key, Some(q.hash() as usize))
+            .ok()
+            .flatten()
+            .and_then(|i| self.slots().get(i))
+            .map(|e| e.value)
     }
 
     fn rebuild_index(&mut self, index_cap: usize) -> PyResult<()> {
@@ -241,7 +260,11 @@ impl Map {
 
     /// Insert or replace. Returns the previous value if the key was present.
     pub fn insert(&mut self, key: Value, value: Value) -> PyResult<Option<Value>> {
-        let hash = if self.index.is_null() { None } else { Some(crate::runtime::hash(key)?) };
+        let hash = if self.index.is_null() {
+            None
+        } else {
+            Some(crate::runtime::hash(key)?)
+        };
         if let Some(i) = self.find(key, hash)? {
             let e = &mut self.slots_mut()[i];
             let old = e.value;
@@ -284,7 +307,9 @@ impl Map {
 
     /// Remove `key`, returning its value.
     pub fn remove(&mut self, key: Value) -> PyResult<Option<Value>> {
-        let Some(i) = self.find(key, None)? else { return Ok(None) };
+        let Some(i) = self.find(key, None)? else {
+            return Ok(None);
+        };
         let e = &mut self.slots_mut()[i];
         let v = e.value;
         e.key = Value::NULL;

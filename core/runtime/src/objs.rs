@@ -2,21 +2,29 @@
 //! Each file reads in a fixed order: layout, helpers, slots, methods, the method table,
 //! the `TYPE` definition, then tests.
 
+pub mod attrtuple;
 pub mod bool;
 pub mod bytearray;
+pub mod complex;
 pub mod dict;
 pub mod exception;
+pub mod float;
 pub mod fun;
+pub mod function;
+pub mod generator;
 pub mod int;
 pub mod iter;
 pub mod list;
 pub mod memoryview;
+pub mod module;
 pub mod none;
 pub mod object;
 pub mod property;
+pub mod set;
 pub mod singletons;
 pub mod slice;
 pub mod str;
 pub mod str_format;
+pub mod superobj;
 pub mod tuple;
 pub mod r#type;

@@ -13,12 +13,18 @@ pub struct Dict {
 }
 
 pub fn new() -> PyResult<Value> {
-    Ok(Value::from_ptr(crate::mem::alloc(Dict { base: ObjBase::new(&TYPE), map: Map::new() })?))
+    Ok(Value::from_ptr(crate::mem::alloc(Dict {
+        base: ObjBase::new(&TYPE),
+        map: Map::new(),
+    })?))
 }
 
 pub fn with_capacity(n: usize) -> PyResult<Value> {
     let map = Map::with_capacity(n)?;
-    Ok(Value::from_ptr(crate::mem::alloc(Dict { base: ObjBase::new(&TYPE), map })?))
+    Ok(Value::from_ptr(crate::mem::alloc(Dict {
+        base: ObjBase::new(&TYPE),
+        map,
+    })?))
 }
 
 /// The map of a dict (or dict subclass native part is not handled here).

@@ -46,7 +46,12 @@ impl List {
 
 /// A new list holding a copy of `items`.
 pub fn new(items: &[Value]) -> PyResult<Value> {
-    let mut l = List { base: ObjBase::new(&TYPE), len: 0, cap: 0, items: core::ptr::null_mut() };
+    let mut l = List {
+        base: ObjBase::new(&TYPE),
+        len: 0,
+        cap: 0,
+        items: core::ptr::null_mut(),
+    };
     if !items.is_empty() {
         l.items = mem::alloc_array::<Value>(items.len())?;
         l.cap = items.len();
@@ -97,3 +102,27 @@ pub static TYPE: Type = Type {
     print: Some(print),
     ..Type::EMPTY
 };
+
+/// A new list of the items of any iterable.
+pub fn from_iter(iterable: Value) -> PyResult<Value> {
+    let l = new(&[])?;
+    extend_from_iter(l, iterable)?;
+    Ok(l)
+}
+
+/// Append every item of `iterable` to `list`.
+pub fn extend_from_iter(list: Value, iterable: Value) -> PyResult<()> {
+    let l = get(list).ok_or_else(|| crate::raise::type_error("expected a list"))?;
+    if let Some(items) = crate::objs::tuple::items(iterable) {
+        l.reserve(items.len())?;
+        for v in items.iter() {
+            l.push(*v)?;
+        }
+        return Ok(());
+    }
+    let it = crate::runtime::get_iter(iterable)?;
+    while let Some(v) = crate::runtime::iter_next(it)? {
+        l.push(v)?;
+    }
+    Ok(())
+}

@@ -13,7 +13,12 @@ pub struct Slice {
 }
 
 pub fn new(start: Value, stop: Value, step: Value) -> PyResult<Value> {
-    Ok(Value::from_ptr(crate::mem::alloc(Slice { base: ObjBase::new(&TYPE), start, stop, step })?))
+    Ok(Value::from_ptr(crate::mem::alloc(Slice {
+        base: ObjBase::new(&TYPE),
+        start,
+        stop,
+        step,
+    })?))
 }
 
 pub fn get(v: Value) -> Option<&'static mut Slice> {
@@ -27,7 +32,9 @@ fn index_of(v: Value) -> PyResult<Option<isize>> {
     match v.as_small_int() {
         Some(n) => Ok(Some(n)),
         None if v.is_bool() => Ok(Some((v == Value::TRUE) as isize)),
-        None => Err(crate::raise::type_error("slice indices must be integers or None or have an __index__ method")),
+        None => Err(crate::raise::type_error(
+            "slice indices must be integers or None or have an __index__ method",
+        )),
     }
 }
 
@@ -50,12 +57,22 @@ pub fn indices(v: Value, len: usize) -> PyResult<(isize, isize, isize, usize)> {
         }
     };
     let (start, stop) = if step > 0 {
-        (clamp(index_of(s.start)?, 0, 0, len), clamp(index_of(s.stop)?, len, 0, len))
+        (
+            clamp(index_of(s.start)?, 0, 0, len),
+            clamp(index_of(s.stop)?, len, 0, len),
+        )
     } else {
-        (clamp(index_of(s.start)?, len - 1, -1, len - 1), clamp(index_of(s.stop)?, -1, -1, len - 1))
+        (
+            clamp(index_of(s.start)?, len - 1, -1, len - 1),
+            clamp(index_of(s.stop)?, -1, -1, len - 1),
+        )
     };
     let count = if step > 0 {
-        if stop > start { ((stop - start - 1) / step + 1) as usize } else { 0 }
+        if stop > start {
+            ((stop - start - 1) / step + 1) as usize
+        } else {
+            0
+        }
     } else if start > stop {
         ((start - stop - 1) / (-step) + 1) as usize
     } else {

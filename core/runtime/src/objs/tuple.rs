@@ -20,7 +20,13 @@ impl Tuple {
 
 /// A new tuple of `n` NULL items, to be filled by the caller before it escapes.
 pub fn new_uninit(n: usize) -> PyResult<(Value, &'static mut [Value])> {
-    let p = mem::alloc_var::<Tuple, Value>(Tuple { base: ObjBase::new(&TYPE), len: n }, n)?;
+    let p = mem::alloc_var::<Tuple, Value>(
+        Tuple {
+            base: ObjBase::new(&TYPE),
+            len: n,
+        },
+        n,
+    )?;
     // SAFETY: just allocated with room for n items.
     let t = unsafe { &*p };
     Ok((Value::from_ptr(p), t.items()))
@@ -64,4 +70,7 @@ pub static TYPE: Type = Type {
 };
 
 /// The empty tuple singleton (static: costs no heap).
-pub static EMPTY: Tuple = Tuple { base: ObjBase::new(&TYPE), len: 0 };
+pub static EMPTY: Tuple = Tuple {
+    base: ObjBase::new(&TYPE),
+    len: 0,
+};
