@@ -490,6 +490,19 @@ pub fn format_value(out: &mut VStr, v: Value, spec: &str) -> PyResult<()> {
     format_with_spec(out, v, &parse_spec(spec)?)
 }
 
+fn builtin_format(args: &[Value]) -> PyResult<Value> {
+    let spec = match args.get(1) {
+        Some(v) => pystr::as_str(*v).ok_or_else(|| pystr::bad_implicit_conversion(*v))?,
+        None => "",
+    };
+    let mut out = VStr::new();
+    format_value(&mut out, args[0], spec)?;
+    out.into_str()
+}
+
+/// The `format(value[, spec])` builtin.
+pub const FORMAT_FUN: Value = crate::fun!(format, Var { min: 1, max: 2, f: builtin_format });
+
 // --- str.format ---
 
 /// Nesting limit for `{:{}}`-style specs built from replacement fields.
