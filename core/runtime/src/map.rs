@@ -55,6 +55,16 @@ fn keys_equal(a: Value, b: Value) -> PyResult<bool> {
     crate::runtime::equal(a, b)
 }
 
+/// Hash used for table positions. Equal keys must hash alike, and `True == 1`, so bools
+/// hash as the ints they equal (the generic hash of an immediate is its bit pattern).
+#[inline]
+fn key_hash(key: Value) -> PyResult<usize> {
+    if key.is_bool() {
+        return Ok((key == Value::TRUE) as usize);
+    }
+    crate::runtime::hash(key)
+}
+
 impl Map {
     pub const fn new() -> Map {
         Map {
@@ -126,16 +136,23 @@ impl Map {
 
     fn find(&self, key: Value, hash: Option<usize>) -> PyResult<Option<usize>> {
         if self.index.is_null() {
-            for (i, e) in self.slots().iter().enumerate() {
+            if hash.is_none() && key.is_obj() {
+                // Unhashable keys are an error even where no hash is needed.
+                key_hash(key)?;
+            }
+            // Re-read the slots each step: a key's `__eq__` may mutate this map.
+            let mut i = 0;
+            while let Some(e) = self.slots().get(i).copied() {
                 if !e.key.is_null() && keys_equal(e.key, key)? {
                     return Ok(Some(i));
                 }
+                i += 1;
             }
             return Ok(None);
         }
         let h = match hash {
             Some(h) => h,
-            None => crate::runtime::hash(key)?,
+            None => key_hash(key)?,
         };
         let mask = self.index_cap - 1;
         let mut s = h & mask;
@@ -242,16 +259,6 @@ impl Map {
         if new_cap > LINEAR_MAX {
             let want = (new_cap * 2).next_power_of_two();
             if want != self.index_cap {
-                // Hashes may not have been computed while the map was linear.
-                if self.index.is_null() {
-                    for i in 0..self.used {
-                        // SAFETY: i < used.
-                        let e = unsafe { &mut *self.entries.add(i) };
-                        if !e.key.is_null() {
-                            e.hash = crate::runtime::hash(e.key)?;
-                        }
-                    }
-                }
                 self.rebuild_index(want)?;
             }
         }
@@ -260,28 +267,18 @@ impl Map {
 
     /// Insert or replace. Returns the previous value if the key was present.
     pub fn insert(&mut self, key: Value, value: Value) -> PyResult<Option<Value>> {
-        let hash = if self.index.is_null() {
-            None
-        } else {
-            Some(crate::runtime::hash(key)?)
-        };
-        if let Some(i) = self.find(key, hash)? {
-            let e = &mut self.slots_mut()[i];
-            let old = e.value;
-            e.value = value;
-            return Ok(Some(old));
+        // Always hashed, even while linear: unhashable keys must be rejected.
+        let hash = key_hash(key)?;
+        if let Some(i) = self.find(key, Some(hash))? {
+            if let Some(e) = self.slots_mut().get_mut(i) {
+                let old = e.value;
+                e.value = value;
+                return Ok(Some(old));
+            }
         }
         if self.used == self.cap {
             self.grow()?;
         }
-        let hash = if self.index.is_null() {
-            0
-        } else {
-            match hash {
-                Some(h) => h,
-                None => crate::runtime::hash(key)?,
-            }
-        };
         let i = self.used;
         // SAFETY: used < cap after grow.
         unsafe { *self.entries.add(i) = Entry { key, value, hash } };
@@ -310,7 +307,9 @@ impl Map {
         let Some(i) = self.find(key, None)? else {
             return Ok(None);
         };
-        let e = &mut self.slots_mut()[i];
+        let Some(e) = self.slots_mut().get_mut(i) else {
+            return Ok(None);
+        };
         let v = e.value;
         e.key = Value::NULL;
         e.value = Value::NULL;
@@ -318,19 +317,23 @@ impl Map {
         Ok(Some(v))
     }
 
-    /// Remove and return the most recently inserted entry.
+    /// Remove and return the most recently inserted entry. Never allocates: with an index,
+    /// the entry is only marked deleted (the index may still point at it).
     pub fn pop_last(&mut self) -> Option<(Value, Value)> {
-        while self.used > 0 {
-            self.used -= 1;
-            // SAFETY: used < cap.
-            let e = unsafe { *self.entries.add(self.used) };
+        let mut i = self.used;
+        while i > 0 {
+            i -= 1;
+            // SAFETY: i < used <= cap.
+            let e = unsafe { &mut *self.entries.add(i) };
             if !e.key.is_null() {
+                let r = (e.key, e.value);
+                e.key = Value::NULL;
+                e.value = Value::NULL;
                 self.len -= 1;
-                if !self.index.is_null() {
-                    // Entries past `used` must not be reachable from the index.
-                    let _ = self.rebuild_index(self.index_cap);
+                if self.index.is_null() {
+                    self.used = i;
                 }
-                return Some((e.key, e.value));
+                return Some(r);
             }
         }
         None

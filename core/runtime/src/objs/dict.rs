@@ -1,10 +1,17 @@
-//! `dict`: an insertion-ordered hash map (see map.rs), its views and iterators.
+//! `dict`: an insertion-ordered hash map (see map.rs), its iterator and its views
+//! (`keys()`, `values()`, `items()`), following MicroPython's py/objdict.c with CPython's
+//! insertion order and LIFO `popitem`.
 
 use crate::map::Map;
+use crate::mem;
 use crate::obj::{flags, ObjBase, Print, PrintKind, PyResult, SubscrOp, Type};
+use crate::objs::fun::{MethodWrapper, CLASSMETHOD_TYPE};
+use crate::objs::list::{self, NestGuard};
 use crate::qstr::Q;
+use crate::raise;
+use crate::runtime;
 use crate::value::Value;
-use upy_compiler::bc::unary as uop;
+use upy_compiler::bc::{binary as op, unary as uop};
 
 #[repr(C)]
 pub struct Dict {
@@ -13,7 +20,7 @@ pub struct Dict {
 }
 
 pub fn new() -> PyResult<Value> {
-    Ok(Value::from_ptr(crate::mem::alloc(Dict {
+    Ok(Value::from_ptr(mem::alloc(Dict {
         base: ObjBase::new(&TYPE),
         map: Map::new(),
     })?))
@@ -21,13 +28,13 @@ pub fn new() -> PyResult<Value> {
 
 pub fn with_capacity(n: usize) -> PyResult<Value> {
     let map = Map::with_capacity(n)?;
-    Ok(Value::from_ptr(crate::mem::alloc(Dict {
+    Ok(Value::from_ptr(mem::alloc(Dict {
         base: ObjBase::new(&TYPE),
         map,
     })?))
 }
 
-/// The map of a dict (or dict subclass native part is not handled here).
+/// The map of a dict (or of a static dict-derived type such as OrderedDict).
 pub fn map_of(v: Value) -> Option<&'static mut Map> {
     if v.is_obj() && crate::runtime::is_subclass(v.type_of(), &TYPE) && !v.type_of().is_heap() {
         // SAFETY: dict-derived static types share the Dict layout.
@@ -37,26 +44,148 @@ pub fn map_of(v: Value) -> Option<&'static mut Map> {
     None
 }
 
-fn print(out: &mut dyn Print, v: Value, _k: PrintKind) -> PyResult<()> {
-    let Some(m) = map_of(v) else { return Ok(()) };
-    out.write_str("{")?;
-    for (i, (k, x)) in m.iter().enumerate() {
-        if i > 0 {
-            out.write_str(", ")?;
-        }
-        crate::runtime::print_value(out, k, PrintKind::Repr)?;
-        out.write_str(": ")?;
-        crate::runtime::print_value(out, x, PrintKind::Repr)?;
-    }
-    out.write_str("}")
+fn this(v: Value) -> PyResult<&'static mut Map> {
+    map_of(v).ok_or_else(|| raise::type_error("expected a dict"))
 }
 
-fn subscr(v: Value, index: Value, op: SubscrOp) -> PyResult<Option<Value>> {
+/// `dict[key] = value`.
+pub fn store(dict: Value, key: Value, value: Value) -> PyResult<()> {
+    this(dict)?.insert(key, value).map(|_| ())
+}
+
+/// `dict[key]`, or `None` when absent.
+pub fn lookup(dict: Value, key: Value) -> PyResult<Option<Value>> {
+    this(dict)?.get(key)
+}
+
+/// Entry at slot `i` of a dict's map: `None` past the end, `Some(None)` for a deleted slot.
+fn slot(d: Value, i: usize) -> Option<Option<(Value, Value)>> {
+    map_of(d)?.slot(i)
+}
+
+/// A new dict with the same entries (and type) as `d`.
+pub fn copy_of(d: Value) -> PyResult<Value> {
+    let src = this(d)?;
+    let r = with_capacity(src.len())?;
+    if let Some(rd) = r.downcast::<Dict>(&TYPE) {
+        rd.base = ObjBase::new(d.type_of());
+    }
+    let dst = this(r)?;
+    let mut i = 0;
+    while let Some(e) = slot(d, i) {
+        if let Some((k, v)) = e {
+            dst.insert(k, v)?;
+        }
+        i += 1;
+    }
+    Ok(r)
+}
+
+/// `d.update(other)` for the positional argument: a dict, an object with `keys()`, or an
+/// iterable of key/value pairs.
+fn update_from(d: Value, other: Value) -> PyResult<()> {
+    if map_of(other).is_some() {
+        if other == d {
+            return Ok(());
+        }
+        let mut i = 0;
+        while let Some(e) = slot(other, i) {
+            if let Some((k, v)) = e {
+                store(d, k, v)?;
+            }
+            i += 1;
+        }
+        return Ok(());
+    }
+    if !crate::objs::r#type::as_type(other).is_some() {
+        if let Some(keys) = runtime::load_attr_opt(other, Q::keys)? {
+            let it = runtime::get_iter(runtime::call0(keys)?)?;
+            while let Some(k) = runtime::iter_next(it)? {
+                let v = runtime::subscr(other, k)?;
+                store(d, k, v)?;
+            }
+            return Ok(());
+        }
+    }
+    let it = runtime::get_iter(other)?;
+    while let Some(pair) = runtime::iter_next(it)? {
+        let inner = runtime::get_iter(pair)?;
+        let k = runtime::iter_next(inner)?;
+        let v = runtime::iter_next(inner)?;
+        match (k, v) {
+            (Some(k), Some(v)) if runtime::iter_next(inner)?.is_none() => store(d, k, v)?,
+            _ => return Err(raise::value_error("dict update sequence has wrong length")),
+        }
+    }
+    Ok(())
+}
+
+/// Store flattened keyword (name, value) pairs.
+fn update_kw(d: Value, kw: &[Value]) -> PyResult<()> {
+    for pair in kw.chunks(2) {
+        if let [k, v] = pair {
+            store(d, *k, *v)?;
+        }
+    }
+    Ok(())
+}
+
+// --- slots ---
+
+fn make_new(ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Value> {
+    if args.len() > 1 {
+        return Err(raise::type_error_fmt(format_args!(
+            "function expected at most 1 arguments, got {}",
+            args.len()
+        )));
+    }
+    let d = new()?;
+    if let Some(dd) = d.downcast::<Dict>(&TYPE) {
+        dd.base = ObjBase::new(ty);
+    }
+    if let Some(a) = args.first() {
+        update_from(d, *a)?;
+    }
+    update_kw(d, kw)?;
+    Ok(d)
+}
+
+fn print(out: &mut dyn Print, v: Value, _k: PrintKind) -> PyResult<()> {
+    let _g = NestGuard::enter()?;
+    let ty = v.type_of();
+    let named = !core::ptr::eq(ty, &TYPE);
+    if named {
+        out.write_str(ty.name.as_str())?;
+        out.write_str("(")?;
+    }
+    out.write_str("{")?;
+    let mut i = 0;
+    let mut first = true;
+    while let Some(e) = slot(v, i) {
+        if let Some((k, x)) = e {
+            if !first {
+                out.write_str(", ")?;
+            }
+            first = false;
+            runtime::print_value(out, k, PrintKind::Repr)?;
+            out.write_str(": ")?;
+            runtime::print_value(out, x, PrintKind::Repr)?;
+        }
+        i += 1;
+    }
+    out.write_str("}")?;
+    if named {
+        out.write_str(")")?;
+    }
+    Ok(())
+}
+
+fn subscr(v: Value, index: Value, sop: SubscrOp) -> PyResult<Option<Value>> {
     let Some(m) = map_of(v) else { return Ok(None) };
-    match op {
+    match sop {
         SubscrOp::Load => match m.get(index)? {
             Some(x) => Ok(Some(x)),
-            None => Err(crate::raise::key_error(index)),
+            None => Err(raise::key_error(index)),
         },
         SubscrOp::Store(x) => {
             m.insert(index, x)?;
@@ -64,7 +193,7 @@ fn subscr(v: Value, index: Value, op: SubscrOp) -> PyResult<Option<Value>> {
         }
         SubscrOp::Delete => match m.remove(index)? {
             Some(_) => Ok(Some(Value::NONE)),
-            None => Err(crate::raise::key_error(index)),
+            None => Err(raise::key_error(index)),
         },
     }
 }
@@ -74,16 +203,474 @@ fn unary_op(o: u8, v: Value) -> PyResult<Option<Value>> {
     Ok(match o {
         uop::BOOL => Some(Value::from_bool(!m.is_empty())),
         uop::LEN => Some(Value::small_int(m.len() as isize)),
-        uop::HASH => return Err(crate::raise::type_error("unhashable type: 'dict'")),
+        uop::HASH => return Err(list::unhashable(v)),
         _ => None,
     })
 }
 
+fn dict_equal(a: Value, b: Value) -> PyResult<bool> {
+    let _g = NestGuard::enter()?;
+    let (Some(ma), Some(mb)) = (map_of(a), map_of(b)) else {
+        return Ok(false);
+    };
+    if ma.len() != mb.len() {
+        return Ok(false);
+    }
+    let mut i = 0;
+    while let Some(e) = slot(a, i) {
+        if let Some((k, x)) = e {
+            match map_of(b).map(|m| m.get(k)).transpose()?.flatten() {
+                Some(y) if runtime::equal(x, y)? => {}
+                _ => return Ok(false),
+            }
+        }
+        i += 1;
+    }
+    Ok(true)
+}
+
+fn binary_op(o: u8, a: Value, b: Value) -> PyResult<Option<Value>> {
+    let Some(m) = map_of(a) else { return Ok(None) };
+    match o {
+        op::CONTAINS => Ok(Some(Value::from_bool(m.get(b)?.is_some()))),
+        op::EQUAL => Ok(Some(Value::from_bool(dict_equal(a, b)?))),
+        op::OR | op::INPLACE_OR => {
+            if map_of(b).is_none() {
+                return Ok(None);
+            }
+            let target = if o == op::OR { copy_of(a)? } else { a };
+            update_from(target, b)?;
+            Ok(Some(target))
+        }
+        _ => Ok(None),
+    }
+}
+
+fn getiter(v: Value) -> PyResult<Value> {
+    new_iter(v, ViewKind::Keys)
+}
+
+// --- views and iterators ---
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+#[repr(usize)]
+pub enum ViewKind {
+    Items = 0,
+    Keys = 1,
+    Values = 2,
+}
+
+#[repr(C)]
+pub struct DictView {
+    pub base: ObjBase,
+    pub dict: Value,
+    pub kind: ViewKind,
+}
+
+#[repr(C)]
+pub struct DictIter {
+    pub base: ObjBase,
+    pub dict: Value,
+    pub kind: ViewKind,
+    pub index: usize,
+}
+
+fn new_iter(dict: Value, kind: ViewKind) -> PyResult<Value> {
+    Ok(Value::from_ptr(mem::alloc(DictIter {
+        base: ObjBase::new(&ITER_TYPE),
+        dict,
+        kind,
+        index: 0,
+    })?))
+}
+
+fn iter_next(it: Value) -> PyResult<Option<Value>> {
+    let Some(s) = it.downcast::<DictIter>(&ITER_TYPE) else {
+        return Ok(None);
+    };
+    while let Some(e) = slot(s.dict, s.index) {
+        s.index += 1;
+        if let Some((k, v)) = e {
+            return Ok(Some(match s.kind {
+                ViewKind::Keys => k,
+                ViewKind::Values => v,
+                ViewKind::Items => crate::objs::tuple::new(&[k, v])?,
+            }));
+        }
+    }
+    Ok(None)
+}
+
+pub static ITER_TYPE: Type = Type {
+    name: Q::iterator,
+    flags: flags::ITER_IS_ITERNEXT,
+    iternext: Some(iter_next),
+    ..Type::EMPTY
+};
+
+fn new_view(dict: Value, kind: ViewKind) -> PyResult<Value> {
+    this(dict)?;
+    Ok(Value::from_ptr(mem::alloc(DictView {
+        base: ObjBase::new(&VIEW_TYPE),
+        dict,
+        kind,
+    })?))
+}
+
+fn view_of(v: Value) -> Option<&'static mut DictView> {
+    v.downcast(&VIEW_TYPE)
+}
+
+fn view_print(out: &mut dyn Print, v: Value, _k: PrintKind) -> PyResult<()> {
+    let Some(view) = view_of(v) else {
+        return Ok(());
+    };
+    let _g = NestGuard::enter()?;
+    out.write_str(match view.kind {
+        ViewKind::Items => "dict_items([",
+        ViewKind::Keys => "dict_keys([",
+        ViewKind::Values => "dict_values([",
+    })?;
+    let it = new_iter(view.dict, view.kind)?;
+    let mut first = true;
+    while let Some(x) = iter_next(it)? {
+        if !first {
+            out.write_str(", ")?;
+        }
+        first = false;
+        runtime::print_value(out, x, PrintKind::Repr)?;
+    }
+    out.write_str("])")
+}
+
+fn view_unary_op(o: u8, v: Value) -> PyResult<Option<Value>> {
+    let Some(view) = view_of(v) else {
+        return Ok(None);
+    };
+    if o == uop::HASH {
+        if view.kind == ViewKind::Values {
+            return Ok(Some(Value::small_int((v.bits() >> 3) as isize)));
+        }
+        return Err(list::unhashable(v));
+    }
+    unary_op(o, view.dict)
+}
+
+fn view_binary_op(o: u8, a: Value, b: Value) -> PyResult<Option<Value>> {
+    let Some(view) = view_of(a) else {
+        return Ok(None);
+    };
+    if o != op::CONTAINS {
+        return Ok(None);
+    }
+    match view.kind {
+        ViewKind::Keys => Ok(Some(Value::from_bool(this(view.dict)?.get(b)?.is_some()))),
+        ViewKind::Items => {
+            let Some(pair) = crate::objs::tuple::items(b) else {
+                return Ok(Some(Value::FALSE));
+            };
+            let [k, x] = pair else {
+                return Ok(Some(Value::FALSE));
+            };
+            let found = match this(view.dict)?.get(*k)? {
+                Some(y) => runtime::equal(y, *x)?,
+                None => false,
+            };
+            Ok(Some(Value::from_bool(found)))
+        }
+        ViewKind::Values => Ok(None),
+    }
+}
+
+fn view_getiter(v: Value) -> PyResult<Value> {
+    let Some(view) = view_of(v) else {
+        return Err(raise::type_error("expected a dict view"));
+    };
+    new_iter(view.dict, view.kind)
+}
+
+pub static VIEW_TYPE: Type = Type {
+    name: Q::dict_view,
+    print: Some(view_print),
+    unary_op: Some(view_unary_op),
+    binary_op: Some(view_binary_op),
+    getiter: Some(view_getiter),
+    ..Type::EMPTY
+};
+
+// --- methods ---
+
+fn clear(d: Value) -> PyResult<Value> {
+    this(d)?.clear();
+    Ok(Value::NONE)
+}
+
+fn copy(d: Value) -> PyResult<Value> {
+    copy_of(d)
+}
+
+fn fromkeys(args: &[Value]) -> PyResult<Value> {
+    let (cls, keys) = match args {
+        [c, k, ..] => (*c, *k),
+        _ => {
+            return Err(raise::type_error(
+                "function missing 1 required positional arguments",
+            ))
+        }
+    };
+    let value = args.get(2).copied().unwrap_or(Value::NONE);
+    let d = match crate::objs::r#type::as_type(cls) {
+        Some(t) if core::ptr::eq(t, &TYPE) => new()?,
+        _ => runtime::call0(cls)?,
+    };
+    let it = runtime::get_iter(keys)?;
+    while let Some(k) = runtime::iter_next(it)? {
+        runtime::store_subscr(d, k, value)?;
+    }
+    Ok(d)
+}
+
+fn get(args: &[Value]) -> PyResult<Value> {
+    let m = this(args[0])?;
+    let key = args.get(1).copied().unwrap_or(Value::NONE);
+    Ok(m.get(key)?
+        .unwrap_or_else(|| args.get(2).copied().unwrap_or(Value::NONE)))
+}
+
+fn pop(args: &[Value]) -> PyResult<Value> {
+    let m = this(args[0])?;
+    let key = args.get(1).copied().unwrap_or(Value::NONE);
+    match m.remove(key)? {
+        Some(v) => Ok(v),
+        None => match args.get(2) {
+            Some(default) => Ok(*default),
+            None => Err(raise::key_error(key)),
+        },
+    }
+}
+
+fn setdefault(args: &[Value]) -> PyResult<Value> {
+    let m = this(args[0])?;
+    let key = args.get(1).copied().unwrap_or(Value::NONE);
+    if let Some(v) = m.get(key)? {
+        return Ok(v);
+    }
+    let v = args.get(2).copied().unwrap_or(Value::NONE);
+    m.insert(key, v)?;
+    Ok(v)
+}
+
+fn popitem(d: Value) -> PyResult<Value> {
+    match this(d)?.pop_last() {
+        Some((k, v)) => crate::objs::tuple::new(&[k, v]),
+        None => Err(raise::msg(
+            &crate::objs::exception::KEY_ERROR,
+            "popitem(): dictionary is empty",
+        )),
+    }
+}
+
+fn update(args: &[Value], kw: &[Value]) -> PyResult<Value> {
+    let d = args[0];
+    this(d)?;
+    match args.len() {
+        1 => {}
+        2 => update_from(d, args[1])?,
+        n => {
+            return Err(raise::type_error_fmt(format_args!(
+                "function expected at most 2 arguments, got {}",
+                n
+            )));
+        }
+    }
+    update_kw(d, kw)?;
+    Ok(Value::NONE)
+}
+
+fn items(d: Value) -> PyResult<Value> {
+    new_view(d, ViewKind::Items)
+}
+
+fn keys(d: Value) -> PyResult<Value> {
+    new_view(d, ViewKind::Keys)
+}
+
+fn values(d: Value) -> PyResult<Value> {
+    new_view(d, ViewKind::Values)
+}
+
+fn getitem(d: Value, k: Value) -> PyResult<Value> {
+    runtime::subscr(d, k)
+}
+
+fn setitem(d: Value, k: Value, v: Value) -> PyResult<Value> {
+    runtime::store_subscr(d, k, v)?;
+    Ok(Value::NONE)
+}
+
+fn delitem(d: Value, k: Value) -> PyResult<Value> {
+    runtime::delete_subscr(d, k)?;
+    Ok(Value::NONE)
+}
+
+static FROMKEYS: MethodWrapper = MethodWrapper {
+    base: ObjBase::new(&CLASSMETHOD_TYPE),
+    fun: crate::fun!(
+        fromkeys,
+        Var {
+            min: 2,
+            max: 3,
+            f: fromkeys
+        }
+    ),
+};
+
+#[rustfmt::skip]
+static LOCALS: [(crate::qstr::Qstr, Value); 14] = [
+    crate::entry!(clear, crate::fun!(clear, F1(clear))),
+    crate::entry!(copy, crate::fun!(copy, F1(copy))),
+    crate::entry!(fromkeys, Value::from_static(&FROMKEYS)),
+    crate::entry!(get, crate::fun!(get, Var { min: 2, max: 3, f: get })),
+    crate::entry!(items, crate::fun!(items, F1(items))),
+    crate::entry!(keys, crate::fun!(keys, F1(keys))),
+    crate::entry!(pop, crate::fun!(pop, Var { min: 2, max: 3, f: pop })),
+    crate::entry!(popitem, crate::fun!(popitem, F1(popitem))),
+    crate::entry!(setdefault, crate::fun!(setdefault, Var { min: 2, max: 3, f: setdefault })),
+    crate::entry!(update, crate::fun!(update, Kw { min: 1, f: update })),
+    crate::entry!(values, crate::fun!(values, F1(values))),
+    crate::entry!(__getitem__, crate::fun!(__getitem__, F2(getitem))),
+    crate::entry!(__setitem__, crate::fun!(__setitem__, F3(setitem))),
+    crate::entry!(__delitem__, crate::fun!(__delitem__, F2(delitem))),
+];
+
 pub static TYPE: Type = Type {
     name: Q::dict,
     flags: flags::BASETYPE,
+    make_new: Some(make_new),
     print: Some(print),
-    subscr: Some(subscr),
     unary_op: Some(unary_op),
+    binary_op: Some(binary_op),
+    subscr: Some(subscr),
+    getiter: Some(getiter),
+    locals: &LOCALS,
     ..Type::EMPTY
 };
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use super::*;
+    use crate::state::testing::with_vm;
+    use std::string::{String, ToString};
+
+    fn repr(v: Value) -> String {
+        let s = runtime::repr(v).expect("repr");
+        crate::objs::str::as_str(s).unwrap_or("?").to_string()
+    }
+
+    fn int(n: isize) -> Value {
+        Value::small_int(n)
+    }
+
+    fn arg0(e: Value) -> String {
+        let a = crate::objs::exception::args(e);
+        repr(a.first().copied().unwrap_or(Value::NONE))
+    }
+
+    fn dict_of(pairs: &[(isize, isize)]) -> Value {
+        let d = new().unwrap();
+        for (k, v) in pairs {
+            store(d, int(*k), int(*v)).unwrap();
+        }
+        d
+    }
+
+    #[test]
+    fn order_views_and_methods() {
+        with_vm(|| {
+            let d = dict_of(&[(3, 30), (1, 10), (2, 20)]);
+            assert_eq!(repr(d), "{3: 30, 1: 10, 2: 20}");
+            assert_eq!(repr(keys(d).unwrap()), "dict_keys([3, 1, 2])");
+            assert_eq!(repr(values(d).unwrap()), "dict_values([30, 10, 20])");
+            assert_eq!(repr(items(d).unwrap()), "dict_items([(3, 30), (1, 10), (2, 20)])");
+            assert_eq!(runtime::len(keys(d).unwrap()).unwrap(), 3);
+            assert!(runtime::contains(keys(d).unwrap(), int(1)).unwrap());
+            assert!(runtime::contains(values(d).unwrap(), int(20)).unwrap());
+            let pair = crate::objs::tuple::new(&[int(1), int(10)]).unwrap();
+            assert!(runtime::contains(items(d).unwrap(), pair).unwrap());
+            assert!(runtime::hash(keys(d).unwrap()).is_err());
+            assert!(runtime::hash(values(d).unwrap()).is_ok());
+            assert_eq!(get(&[d, int(5)]).unwrap(), Value::NONE);
+            assert_eq!(get(&[d, int(5), int(7)]).unwrap(), int(7));
+            assert_eq!(setdefault(&[d, int(4), int(40)]).unwrap(), int(40));
+            assert_eq!(setdefault(&[d, int(4), int(41)]).unwrap(), int(40));
+            assert_eq!(pop(&[d, int(3)]).unwrap(), int(30));
+            assert!(pop(&[d, int(3)]).is_err());
+            assert_eq!(pop(&[d, int(3), int(0)]).unwrap(), int(0));
+            assert_eq!(repr(popitem(d).unwrap()), "(4, 40)");
+            assert_eq!(repr(d), "{1: 10, 2: 20}");
+            let c = copy(d).unwrap();
+            clear(d).unwrap();
+            assert_eq!(repr(d), "{}");
+            let e = popitem(d).unwrap_err();
+            assert_eq!(arg0(e.0), "'popitem(): dictionary is empty'");
+            assert!(runtime::equal(c, dict_of(&[(2, 20), (1, 10)])).unwrap());
+            assert!(!runtime::equal(c, dict_of(&[(2, 20), (1, 11)])).unwrap());
+            // Deleting during growth keeps order; iteration skips deleted slots.
+            let d = new().unwrap();
+            for i in 0..50 {
+                store(d, int(i), int(i)).unwrap();
+            }
+            for i in (0..50).step_by(2) {
+                runtime::delete_subscr(d, int(i)).unwrap();
+            }
+            let it = runtime::get_iter(d).unwrap();
+            let mut expect = 1;
+            while let Some(k) = runtime::iter_next(it).unwrap() {
+                assert_eq!(k, int(expect));
+                expect += 2;
+            }
+            assert_eq!(expect, 51);
+        });
+    }
+
+    #[test]
+    fn constructor_update_union_and_keys() {
+        with_vm(|| {
+            let pairs = crate::objs::list::new(&[
+                crate::objs::tuple::new(&[int(1), int(2)]).unwrap(),
+                crate::objs::list::new(&[int(3), int(4)]).unwrap(),
+            ])
+            .unwrap();
+            let kw = [Value::qstr(Q::key), int(9)];
+            let d = make_new(&TYPE, &[pairs], &kw).unwrap();
+            assert_eq!(repr(d), "{1: 2, 3: 4, 'key': 9}");
+            let bad = crate::objs::list::new(&[crate::objs::tuple::new(&[int(1)]).unwrap()]).unwrap();
+            let e = make_new(&TYPE, &[bad], &[]).unwrap_err();
+            assert_eq!(arg0(e.0), "'dict update sequence has wrong length'");
+            let a = dict_of(&[(1, 1), (2, 2)]);
+            let b = dict_of(&[(2, 3), (4, 4)]);
+            assert_eq!(repr(runtime::binary_op(op::OR, a, b).unwrap()), "{1: 1, 2: 3, 4: 4}");
+            assert_eq!(repr(a), "{1: 1, 2: 2}");
+            runtime::binary_op(op::INPLACE_OR, a, b).unwrap();
+            assert_eq!(repr(a), "{1: 1, 2: 3, 4: 4}");
+            // Unhashable keys are rejected even in small maps; True is the key 1.
+            let l = crate::objs::list::new(&[]).unwrap();
+            assert!(store(a, l, int(0)).is_err());
+            assert!(runtime::subscr(a, l).is_err());
+            store(a, Value::TRUE, int(5)).unwrap();
+            assert_eq!(runtime::subscr(a, int(1)).unwrap(), int(5));
+            let big = new().unwrap();
+            for i in 0..40 {
+                store(big, int(i), int(i)).unwrap();
+            }
+            store(big, Value::TRUE, int(-1)).unwrap();
+            assert_eq!(runtime::subscr(big, int(1)).unwrap(), int(-1));
+            assert_eq!(runtime::len(big).unwrap(), 40);
+            let e = runtime::subscr(big, int(99)).unwrap_err();
+            assert_eq!(arg0(e.0), "99");
+            let fk = fromkeys(&[TYPE.as_value(), crate::objs::range::new(0, 3, 1).unwrap()]).unwrap();
+            assert_eq!(repr(fk), "{0: None, 1: None, 2: None}");
+        });
+    }
+}

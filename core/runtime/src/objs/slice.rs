@@ -1,8 +1,12 @@
-//! `slice`: start/stop/step triples, and their resolution against a sequence length.
+//! `slice`: start/stop/step triples, their resolution against a sequence length, the
+//! `start`/`stop`/`step` attributes and the `indices()` method.
 
-use crate::obj::{ObjBase, Print, PrintKind, PyResult, Type};
-use crate::qstr::Q;
+use crate::obj::{AttrOp, ObjBase, Print, PrintKind, PyResult, Type};
+use crate::objs::list;
+use crate::qstr::{Qstr, Q};
+use crate::raise;
 use crate::value::Value;
+use upy_compiler::bc::unary as uop;
 
 #[repr(C)]
 pub struct Slice {
@@ -29,44 +33,45 @@ fn index_of(v: Value) -> PyResult<Option<isize>> {
     if v.is_none() {
         return Ok(None);
     }
-    match v.as_small_int() {
-        Some(n) => Ok(Some(n)),
-        None if v.is_bool() => Ok(Some((v == Value::TRUE) as isize)),
-        None => Err(crate::raise::type_error(
-            "slice indices must be integers or None or have an __index__ method",
-        )),
-    }
+    list::int_of(v).map(Some)
 }
 
-/// Resolve a slice against `len` like CPython's `slice.indices`: (start, stop, step), with
-/// the count of selected items.
-pub fn indices(v: Value, len: usize) -> PyResult<(isize, isize, isize, usize)> {
-    let s = get(v).ok_or_else(|| crate::raise::type_error("expected slice"))?;
-    let len = len as isize;
+/// Resolve a slice against `len` as MicroPython's `mp_obj_slice_indices` (and CPython's
+/// `slice.indices`): `(start, stop, step)` with start/stop clamped to the sequence.
+pub fn bounds(v: Value, len: usize) -> PyResult<(isize, isize, isize)> {
+    let s = get(v).ok_or_else(|| raise::type_error("expected slice"))?;
+    let len = len.min(isize::MAX as usize) as isize;
     let step = index_of(s.step)?.unwrap_or(1);
     if step == 0 {
-        return Err(crate::raise::value_error("slice step cannot be zero"));
+        return Err(raise::value_error("slice step can't be zero"));
     }
-    let clamp = |x: Option<isize>, default: isize, lo: isize, hi: isize| -> isize {
+    let resolve = |x: Option<isize>, default: isize, lo: isize, hi: isize| -> isize {
         match x {
             None => default,
             Some(i) => {
-                let i = if i < 0 { i + len } else { i };
+                let i = if i < 0 { i.saturating_add(len) } else { i };
                 i.clamp(lo, hi)
             }
         }
     };
     let (start, stop) = if step > 0 {
         (
-            clamp(index_of(s.start)?, 0, 0, len),
-            clamp(index_of(s.stop)?, len, 0, len),
+            resolve(index_of(s.start)?, 0, 0, len),
+            resolve(index_of(s.stop)?, len, 0, len),
         )
     } else {
         (
-            clamp(index_of(s.start)?, len - 1, -1, len - 1),
-            clamp(index_of(s.stop)?, -1, -1, len - 1),
+            resolve(index_of(s.start)?, len - 1, -1, len - 1),
+            resolve(index_of(s.stop)?, -1, -1, len - 1),
         )
     };
+    Ok((start, stop, step))
+}
+
+/// Resolve a slice against `len`: (start, stop, step) as [`bounds`], with the count of
+/// selected items.
+pub fn indices(v: Value, len: usize) -> PyResult<(isize, isize, isize, usize)> {
+    let (start, stop, step) = bounds(v, len)?;
     let count = if step > 0 {
         if stop > start {
             ((stop - start - 1) / step + 1) as usize
@@ -74,11 +79,21 @@ pub fn indices(v: Value, len: usize) -> PyResult<(isize, isize, isize, usize)> {
             0
         }
     } else if start > stop {
-        ((start - stop - 1) / (-step) + 1) as usize
+        ((start - stop - 1) / step.saturating_neg() + 1) as usize
     } else {
         0
     };
     Ok((start, stop, step, count))
+}
+
+fn make_new(_ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Value> {
+    list::check_args(args, kw, 1, 3)?;
+    match args {
+        [stop] => new(Value::NONE, *stop, Value::NONE),
+        [start, stop] => new(*start, *stop, Value::NONE),
+        [start, stop, step] => new(*start, *stop, *step),
+        _ => Err(raise::type_error("slice expected 1 to 3 arguments")),
+    }
 }
 
 fn print(out: &mut dyn Print, v: Value, _k: PrintKind) -> PyResult<()> {
@@ -92,8 +107,50 @@ fn print(out: &mut dyn Print, v: Value, _k: PrintKind) -> PyResult<()> {
     out.write_str(")")
 }
 
+fn unary_op(o: u8, v: Value) -> PyResult<Option<Value>> {
+    if o == uop::HASH {
+        return Err(list::unhashable(v));
+    }
+    Ok(None)
+}
+
+fn slice_indices(v: Value, length: Value) -> PyResult<Value> {
+    let n = list::int_of(length)?;
+    if n < 0 {
+        return Err(raise::value_error("length should not be negative"));
+    }
+    let (start, stop, step) = bounds(v, n as usize)?;
+    crate::objs::tuple::new(&[
+        Value::small_int(start),
+        Value::small_int(stop),
+        Value::small_int(step),
+    ])
+}
+
+fn attr(v: Value, name: Qstr, aop: AttrOp) -> PyResult<Option<Value>> {
+    let Some(s) = get(v) else { return Ok(None) };
+    if aop != AttrOp::Load {
+        return Ok(None);
+    }
+    Ok(match name {
+        Q::start => Some(s.start),
+        Q::stop => Some(s.stop),
+        Q::step => Some(s.step),
+        _ => None,
+    })
+}
+
+#[rustfmt::skip]
+static LOCALS: [(Qstr, Value); 1] = [
+    crate::entry!(indices, crate::fun!(indices, F2(slice_indices))),
+];
+
 pub static TYPE: Type = Type {
     name: Q::slice,
+    make_new: Some(make_new),
     print: Some(print),
+    unary_op: Some(unary_op),
+    attr: Some(attr),
+    locals: &LOCALS,
     ..Type::EMPTY
 };

@@ -1,0 +1,70 @@
+//! `enumerate(iterable, start=0)`: pairs a running count with each item.
+
+use crate::mem;
+use crate::obj::{flags, ObjBase, PyResult, Type};
+use crate::objs::list;
+use crate::qstr::Q;
+use crate::raise;
+use crate::runtime;
+use crate::value::Value;
+
+#[repr(C)]
+pub struct Enumerate {
+    pub base: ObjBase,
+    pub iter: Value,
+    pub count: isize,
+}
+
+fn make_new(_ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Value> {
+    let mut iterable = args.first().copied();
+    let mut start = args.get(1).copied();
+    if args.len() > 2 {
+        return Err(raise::type_error_fmt(format_args!(
+            "function expected at most 2 arguments, got {}",
+            args.len()
+        )));
+    }
+    for pair in kw.chunks(2) {
+        let [name, val] = pair else { continue };
+        match name.as_qstr() {
+            Some(Q::iterable) if iterable.is_none() => iterable = Some(*val),
+            Some(Q::start) if start.is_none() => start = Some(*val),
+            _ => return Err(raise::type_error("unexpected keyword argument")),
+        }
+    }
+    let Some(iterable) = iterable else {
+        return Err(raise::type_error(
+            "function missing 1 required positional arguments",
+        ));
+    };
+    let count = match start {
+        Some(s) => list::int_of(s)?,
+        None => 0,
+    };
+    let iter = runtime::get_iter(iterable)?;
+    Ok(Value::from_ptr(mem::alloc(Enumerate {
+        base: ObjBase::new(&TYPE),
+        iter,
+        count,
+    })?))
+}
+
+fn iter_next(it: Value) -> PyResult<Option<Value>> {
+    let Some(e) = it.downcast::<Enumerate>(&TYPE) else {
+        return Ok(None);
+    };
+    let Some(x) = runtime::iter_next(e.iter)? else {
+        return Ok(None);
+    };
+    let n = crate::objs::int::from_i64(e.count as i64)?;
+    e.count = e.count.wrapping_add(1);
+    crate::objs::tuple::new(&[n, x]).map(Some)
+}
+
+pub static TYPE: Type = Type {
+    name: Q::enumerate,
+    flags: flags::ITER_IS_ITERNEXT,
+    make_new: Some(make_new),
+    iternext: Some(iter_next),
+    ..Type::EMPTY
+};

@@ -1,0 +1,62 @@
+//! `reversed(seq)`: delegates to `__reversed__` when the object has one, iterates ranges
+//! directly, and otherwise walks any sequence backwards through `len()` and indexing.
+
+use crate::mem;
+use crate::obj::{flags, ObjBase, PyResult, Type};
+use crate::objs::list;
+use crate::qstr::Q;
+use crate::runtime;
+use crate::value::Value;
+
+#[repr(C)]
+pub struct Reversed {
+    pub base: ObjBase,
+    pub seq: Value,
+    /// Index of the next item plus one; 0 when exhausted.
+    pub next: usize,
+}
+
+fn make_new(_ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Value> {
+    list::check_args(args, kw, 1, 1)?;
+    let seq = args[0];
+    if let Some(it) = crate::objs::range::reversed(seq)? {
+        return Ok(it);
+    }
+    if list::get(seq).is_none() && crate::objs::tuple::items(seq).is_none() {
+        if let Some(f) = runtime::load_attr_opt(seq, Q::__reversed__)? {
+            return runtime::call0(f);
+        }
+    }
+    let n = runtime::len(seq)?;
+    Ok(Value::from_ptr(mem::alloc(Reversed {
+        base: ObjBase::new(&TYPE),
+        seq,
+        next: n,
+    })?))
+}
+
+fn iter_next(it: Value) -> PyResult<Option<Value>> {
+    let Some(r) = it.downcast::<Reversed>(&TYPE) else {
+        return Ok(None);
+    };
+    if r.next == 0 {
+        return Ok(None);
+    }
+    r.next -= 1;
+    if let Some(l) = list::get(r.seq) {
+        // A list may have shrunk since: skip indices past its end.
+        if r.next >= l.len {
+            r.next = l.len;
+            return iter_next(it);
+        }
+    }
+    runtime::subscr(r.seq, Value::small_int(r.next as isize)).map(Some)
+}
+
+pub static TYPE: Type = Type {
+    name: Q::reversed,
+    flags: flags::ITER_IS_ITERNEXT,
+    make_new: Some(make_new),
+    iternext: Some(iter_next),
+    ..Type::EMPTY
+};
