@@ -1122,10 +1122,21 @@ impl VStrList {
     }
 }
 
-pub fn str_splitlines(args: &[Value]) -> PyResult<Value> {
+pub fn str_splitlines(args: &[Value], kw: &[Value]) -> PyResult<Value> {
     let (kind, s) = receiver(args[0])?;
-    let keepends = match args.get(1) {
-        Some(v) => runtime::is_true(*v)?,
+    let mut keep = args.get(1).copied();
+    for pair in kw.chunks_exact(2) {
+        if pair[0].as_qstr() == Some(Q::keepends) || as_str(pair[0]) == Some("keepends") {
+            keep = Some(pair[1]);
+        } else {
+            return Err(raise::type_error("unexpected keyword argument"));
+        }
+    }
+    if args.len() > 2 {
+        return Err(raise::type_error("function expected at most 2 arguments"));
+    }
+    let keepends = match keep {
+        Some(v) => runtime::is_true(v)?,
         None => false,
     };
     let out = list::new(&[])?;
@@ -1546,7 +1557,7 @@ macro_rules! str_methods_table {
             $crate::entry!(rindex, $crate::fun!(rindex, Var { min: 2, max: 4, f: $crate::objs::str::str_rindex })),
             $crate::entry!(join, $crate::fun!(join, F2($crate::objs::str::join))),
             $crate::entry!(split, $crate::fun!(split, Var { min: 1, max: 3, f: $crate::objs::str::str_split })),
-            $crate::entry!(splitlines, $crate::fun!(splitlines, Var { min: 1, max: 2, f: $crate::objs::str::str_splitlines })),
+            $crate::entry!(splitlines, $crate::fun!(splitlines, Kw { min: 1, f: $crate::objs::str::str_splitlines })),
             $crate::entry!(rsplit, $crate::fun!(rsplit, Var { min: 1, max: 3, f: $crate::objs::str::str_rsplit })),
             $crate::entry!(startswith, $crate::fun!(startswith, Var { min: 2, max: 4, f: $crate::objs::str::str_startswith })),
             $crate::entry!(endswith, $crate::fun!(endswith, Var { min: 2, max: 4, f: $crate::objs::str::str_endswith })),

@@ -13,103 +13,52 @@ use crate::value::Value;
 use crate::vstr::VStr;
 use alloc::vec::Vec;
 
-/// Number support the formatter needs from the int and float types.
+/// Number support the formatter (and memoryview) needs from the int and float types.
 pub mod shim {
     use crate::obj::PyResult;
-    use crate::raise;
+    use crate::objs::{float, int};
     use crate::value::Value;
     use crate::vstr::VStr;
 
-    // LOCAL STUB until the numbers branch (float type, big ints) is merged: small ints only.
-    pub fn float_value(_v: Value) -> Option<f64> {
-        None
+    pub fn float_value(v: Value) -> Option<f64> {
+        float::value(v)
     }
 
     pub fn is_int(v: Value) -> bool {
-        v.is_small_int() || v.is_bool() || crate::runtime::is_instance(v, &crate::objs::int::TYPE)
+        int::is_int(v)
     }
 
     pub fn get_f64(v: Value) -> PyResult<f64> {
-        if let Some(x) = float_value(v) {
-            return Ok(x);
-        }
-        match v.as_small_int() {
-            Some(n) => Ok(n as f64),
-            None if v.is_bool() => Ok((v == Value::TRUE) as u8 as f64),
-            None => Err(raise::type_error_fmt(format_args!(
-                "can't convert {} to float",
-                v.type_of().name.as_str()
-            ))),
-        }
+        float::get_f64(v)
     }
 
     pub fn float_of(v: Value) -> PyResult<f64> {
-        get_f64(v)
+        float::get_f64(v)
     }
 
-    pub fn new_float(_x: f64) -> PyResult<Value> {
-        Err(raise::not_implemented_error("float"))
+    pub fn new_float(x: f64) -> PyResult<Value> {
+        float::new(x)
     }
 
     pub fn int_from_i64(n: i64) -> PyResult<Value> {
-        crate::objs::int::from_i64(n)
+        int::from_i64(n)
     }
 
     pub fn int_from_u64(n: u64) -> PyResult<Value> {
-        match i64::try_from(n) {
-            Ok(m) => int_from_i64(m),
-            Err(_) => Err(raise::overflow_error("small int overflow")),
-        }
+        int::from_u64(n)
     }
 
     pub fn int_from_f64(x: f64) -> PyResult<Value> {
-        if !x.is_finite() {
-            return Err(raise::overflow_error("can't convert inf to int"));
-        }
-        int_from_i64(x as i64)
+        int::from_f64(x)
     }
 
     /// Digits of int `v` in `base`, with a leading `-` when negative.
     pub fn write_radix(out: &mut VStr, v: Value, base: u32, upper: bool) -> PyResult<()> {
-        let n = match v.as_small_int() {
-            Some(n) => n,
-            None if v.is_bool() => (v == Value::TRUE) as isize,
-            None => {
-                return Err(raise::overflow_error(
-                    "big int formatting needs the numbers branch",
-                ))
-            }
-        };
-        if n < 0 {
-            out.push_byte(b'-')?;
-        }
-        let mut m = n.unsigned_abs() as u128;
-        let mut buf = [0u8; 130];
-        let mut i = buf.len();
-        let digits: &[u8; 16] = if upper {
-            b"0123456789ABCDEF"
-        } else {
-            b"0123456789abcdef"
-        };
-        loop {
-            i -= 1;
-            buf[i] = digits[(m % base as u128) as usize];
-            m /= base as u128;
-            if m == 0 {
-                break;
-            }
-        }
-        out.push_bytes(&buf[i..])
+        int::write_radix(out, v, base, upper)
     }
 
-    pub fn format_float(
-        _out: &mut VStr,
-        _x: f64,
-        _fmt: char,
-        _precision: Option<usize>,
-        _alt_form: bool,
-    ) -> PyResult<()> {
-        Err(raise::not_implemented_error("float formatting"))
+    pub fn format_float(out: &mut VStr, x: f64, fmt: char, precision: Option<usize>, alt_form: bool) -> PyResult<()> {
+        float::format_float(out, x, fmt, precision, alt_form)
     }
 }
 
@@ -347,7 +296,7 @@ fn format_char(out: &mut VStr, v: Value, sp: &Spec) -> PyResult<()> {
     let mut b = [0u8; 4];
     let (fill, align) = match (sp.fill, sp.align) {
         (f, Some(a)) => (f.unwrap_or(' '), a),
-        _ => (' ', '<'),
+        _ => (' ', '>'),
     };
     let align = if align == '=' { '>' } else { align };
     pad(
