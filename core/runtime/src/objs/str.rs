@@ -254,10 +254,26 @@ fn arg_of(kind: Kind, v: Value) -> PyResult<&'static [u8]> {
             .ok_or_else(|| bad_implicit_conversion(v))
     } else if is_str(v) {
         Err(bad_implicit_conversion(v))
+    } else if let Some(n) = v.as_small_int() {
+        // bytes methods also take a single byte value as the needle.
+        let i = usize::try_from(n).ok().filter(|&i| i < 256);
+        let i = i.ok_or_else(|| raise::value_error("byte must be in range(0, 256)"))?;
+        Ok(&BYTE_VALUES[i..i + 1])
     } else {
         buffer_bytes(v).ok_or_else(|| bad_implicit_conversion(v))
     }
 }
+
+/// Every byte value, so a single-byte needle can be borrowed as a slice.
+static BYTE_VALUES: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = i as u8;
+        i += 1;
+    }
+    t
+};
 
 /// A machine-sized int from an int or bool argument.
 pub fn get_int(v: Value) -> PyResult<isize> {
@@ -267,15 +283,7 @@ pub fn get_int(v: Value) -> PyResult<isize> {
     if v.is_bool() {
         return Ok((v == Value::TRUE) as isize);
     }
-    if runtime::is_instance(v, &crate::objs::int::TYPE) {
-        return Err(raise::overflow_error(
-            "overflow converting long int to machine word",
-        ));
-    }
-    Err(raise::type_error_fmt(format_args!(
-        "can't convert {} to int",
-        v.type_of().name.as_str()
-    )))
+    crate::objs::int::get_isize(v)
 }
 
 /// An int argument that may be absent or None.

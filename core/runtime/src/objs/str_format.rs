@@ -57,7 +57,13 @@ pub mod shim {
         int::write_radix(out, v, base, upper)
     }
 
-    pub fn format_float(out: &mut VStr, x: f64, fmt: char, precision: Option<usize>, alt_form: bool) -> PyResult<()> {
+    pub fn format_float(
+        out: &mut VStr,
+        x: f64,
+        fmt: char,
+        precision: Option<usize>,
+        alt_form: bool,
+    ) -> PyResult<()> {
         float::format_float(out, x, fmt, precision, alt_form)
     }
 }
@@ -450,7 +456,14 @@ fn builtin_format(args: &[Value]) -> PyResult<Value> {
 }
 
 /// The `format(value[, spec])` builtin.
-pub const FORMAT_FUN: Value = crate::fun!(format, Var { min: 1, max: 2, f: builtin_format });
+pub const FORMAT_FUN: Value = crate::fun!(
+    format,
+    Var {
+        min: 1,
+        max: 2,
+        f: builtin_format
+    }
+);
 
 // --- str.format ---
 
@@ -689,6 +702,14 @@ fn int_for_percent(v: Value) -> PyResult<Value> {
     }
     if let Some(x) = shim::float_value(v) {
         return shim::int_from_f64(x);
+    }
+    // Objects with `__int__` (upstream's mp_obj_get_int).
+    if let Some(f) = v.type_of().unary_op {
+        if let Some(r) = f(upy_compiler::bc::unary::INT_MAYBE, v)? {
+            if shim::is_int(r) {
+                return Ok(r);
+            }
+        }
     }
     Err(raise::type_error_fmt(format_args!(
         "can't convert {} to int",
@@ -971,6 +992,11 @@ fn percent_int(
     prefix: &str,
     sp: &Spec,
 ) -> PyResult<()> {
+    let v = if shim::is_int(v) || shim::float_value(v).is_some() {
+        v
+    } else {
+        int_for_percent(v)?
+    };
     if !shim::is_int(v) {
         return Err(raise::type_error_fmt(format_args!(
             "can't convert {} to int",
