@@ -254,14 +254,20 @@ fn arg_of(kind: Kind, v: Value) -> PyResult<&'static [u8]> {
             .ok_or_else(|| bad_implicit_conversion(v))
     } else if is_str(v) {
         Err(bad_implicit_conversion(v))
-    } else if let Some(n) = v.as_small_int() {
-        // bytes methods also take a single byte value as the needle.
-        let i = usize::try_from(n).ok().filter(|&i| i < 256);
-        let i = i.ok_or_else(|| raise::value_error("byte must be in range(0, 256)"))?;
-        Ok(&BYTE_VALUES[i..i + 1])
     } else {
         buffer_bytes(v).ok_or_else(|| bad_implicit_conversion(v))
     }
+}
+
+/// The needle of find/index/count: as [`arg_of`], and bytes methods also take a single
+/// byte value.
+fn needle_of(kind: Kind, v: Value) -> PyResult<&'static [u8]> {
+    if let (false, Some(n)) = (kind.is_str(), v.as_small_int()) {
+        let i = usize::try_from(n).ok().filter(|&i| i < 256);
+        let i = i.ok_or_else(|| raise::value_error("byte must be in range(0, 256)"))?;
+        return Ok(&BYTE_VALUES[i..i + 1]);
+    }
+    arg_of(kind, v)
 }
 
 /// Every byte value, so a single-byte needle can be borrowed as a slice.
@@ -918,7 +924,7 @@ pub static BYTES_ITER_TYPE: Type = Type {
 
 fn find_impl(args: &[Value], reverse: bool) -> PyResult<Option<isize>> {
     let (kind, s) = receiver(args[0])?;
-    let needle = arg_of(kind, args[1])?;
+    let needle = needle_of(kind, args[1])?;
     let Some((b0, b1)) = range_args(kind, s, opt_int(args, 2)?, opt_int(args, 3)?) else {
         return Ok(None);
     };
@@ -955,7 +961,7 @@ pub fn str_rindex(args: &[Value]) -> PyResult<Value> {
 
 pub fn str_count(args: &[Value]) -> PyResult<Value> {
     let (kind, s) = receiver(args[0])?;
-    let needle = arg_of(kind, args[1])?;
+    let needle = needle_of(kind, args[1])?;
     let Some((b0, b1)) = range_args(kind, s, opt_int(args, 2)?, opt_int(args, 3)?) else {
         return Ok(Value::small_int(0));
     };
