@@ -713,7 +713,9 @@ fn binary_op(o: u8, a: Value, b: Value) -> PyResult<Option<Value>> {
                 return Ok(None);
             }
         }
-    } else if is_str(b) {
+    } else if is_str(b) || (crate::objs::array::is_array(b) && compare_bytes(o, &[], &[]).is_some())
+    {
+        // CPython compares bytes only with bytes-like objects of bytes, not arrays.
         return Ok(None);
     } else {
         match buffer_bytes(b) {
