@@ -25,6 +25,9 @@ pub struct Str {
     pub base: ObjBase,
     /// 0 = not computed yet.
     pub hash: u32,
+    /// For str: the number of code points plus one, 0 = not counted yet (or too many to
+    /// cache). Lets `len()` and indexing of ASCII text skip the UTF-8 scan.
+    pub chars1: u32,
     pub len: usize,
     pub data: *const u8,
 }
@@ -47,6 +50,7 @@ pub fn new_of_type(ty: &'static Type, bytes: &[u8]) -> PyResult<Value> {
         Str {
             base: ObjBase::new(ty),
             hash: 0,
+            chars1: 0,
             len: bytes.len(),
             data: core::ptr::null(),
         },
@@ -311,6 +315,33 @@ fn is_cont(b: u8) -> bool {
 /// Number of code points in UTF-8 bytes.
 pub fn char_count(s: &[u8]) -> usize {
     s.iter().filter(|&&b| !is_cont(b)).count()
+}
+
+/// Number of code points of str value `v` whose bytes are `s`, cached in heap strs.
+fn str_len_chars(v: Value, s: &[u8]) -> usize {
+    if let Some(o) = v.downcast::<Str>(&TYPE) {
+        if o.chars1 != 0 {
+            return o.chars1 as usize - 1;
+        }
+        let n = char_count(s);
+        if let Ok(c) = u32::try_from(n + 1) {
+            o.chars1 = c;
+        }
+        return n;
+    }
+    char_count(s)
+}
+
+/// A str of one code point; ASCII ones are interned so loops over text do not allocate.
+fn one_char(b: &[u8]) -> PyResult<Value> {
+    if let [c] = b {
+        if c.is_ascii() {
+            if let Ok(t) = core::str::from_utf8(b) {
+                return new_interned(t);
+            }
+        }
+    }
+    new_str_unchecked(b)
 }
 
 /// Byte offset of code point `ci` (`ci` may equal the count, giving `s.len()`).
@@ -650,7 +681,11 @@ fn unary_op(o: u8, v: Value) -> PyResult<Option<Value>> {
     Ok(match o {
         uop::BOOL => Some(Value::from_bool(!s.is_empty())),
         uop::LEN => {
-            let n = if is_str(v) { char_count(s) } else { s.len() };
+            let n = if is_str(v) {
+                str_len_chars(v, s)
+            } else {
+                s.len()
+            };
             Some(Value::small_int(n as isize))
         }
         uop::HASH => Some(Value::small_int(hash(v) as isize)),
@@ -787,8 +822,8 @@ pub fn slice_bytes(kind: Kind, s: &[u8], slice: Value) -> PyResult<Value> {
     make_vstr(kind, &out)
 }
 
-fn slice_str(s: &[u8], slice: Value) -> PyResult<Value> {
-    let n = char_count(s);
+fn slice_str(v: Value, s: &[u8], slice: Value) -> PyResult<Value> {
+    let n = str_len_chars(v, s);
     let (start, _stop, step, count) = crate::objs::slice::indices(slice, n)?;
     if n == s.len() {
         // ASCII: code points are bytes.
@@ -822,7 +857,7 @@ fn subscr(v: Value, index: Value, o: SubscrOp) -> PyResult<Option<Value>> {
     let str_kind = is_str(v);
     if index.is_type(&crate::objs::slice::TYPE) {
         return if str_kind {
-            slice_str(s, index)
+            slice_str(v, s, index)
         } else {
             slice_bytes(Kind::Bytes, s, index)
         }
@@ -834,14 +869,14 @@ fn subscr(v: Value, index: Value, o: SubscrOp) -> PyResult<Option<Value>> {
             s.get(i).copied().unwrap_or(0) as isize
         )));
     }
-    let n = char_count(s);
+    let n = str_len_chars(v, s);
     let i = seq_index("string", n, index)?;
     let b0 = if n == s.len() { i } else { char_to_byte(s, i) };
     let mut b1 = b0 + 1;
     while b1 < s.len() && s.get(b1).is_some_and(|&b| is_cont(b)) {
         b1 += 1;
     }
-    new_str_unchecked(s.get(b0..b1).unwrap_or(&[])).map(Some)
+    one_char(s.get(b0..b1).unwrap_or(&[])).map(Some)
 }
 
 fn buffer(v: Value, access: BufferAccess) -> Option<Buffer> {
@@ -892,7 +927,7 @@ fn str_iternext(it: Value) -> PyResult<Option<Value>> {
         b1 += 1;
     }
     st.pos = b1;
-    new_str_unchecked(s.get(b0..b1).unwrap_or(&[])).map(Some)
+    one_char(s.get(b0..b1).unwrap_or(&[])).map(Some)
 }
 
 fn bytes_iternext(it: Value) -> PyResult<Option<Value>> {
