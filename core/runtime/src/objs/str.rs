@@ -1316,6 +1316,11 @@ pub fn str_replace(args: &[Value]) -> PyResult<Value> {
     if max < 0 {
         max = isize::MAX;
     }
+    // Nothing to replace: return the original without allocating (as upstream).
+    let nothing = max == 0 || (!old.is_empty() && find_sub(s, old).is_none());
+    if nothing && kind != Kind::ByteArray {
+        return Ok(args[0]);
+    }
     let mut out = VStr::with_capacity(s.len())?;
     let mut n = 0;
     if old.is_empty() {

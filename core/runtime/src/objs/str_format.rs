@@ -467,6 +467,14 @@ pub const FORMAT_FUN: Value = crate::fun!(
 
 // --- str.format ---
 
+/// Upstream looks keys up as interned names, which are limited to 255 bytes.
+fn check_name_len(n: usize) -> PyResult<()> {
+    if n > 255 {
+        return Err(raise::runtime_error("name too long"));
+    }
+    Ok(())
+}
+
 /// Nesting limit for `{:{}}`-style specs built from replacement fields.
 const MAX_SPEC_NESTING: usize = 2;
 
@@ -479,6 +487,7 @@ struct FormatArgs<'a> {
 
 impl FormatArgs<'_> {
     fn keyword(&self, name: &str) -> PyResult<Value> {
+        check_name_len(name.len())?;
         for pair in self.kw.chunks_exact(2) {
             if pystr::as_str(pair[0]) == Some(name) {
                 return Ok(pair[1]);
@@ -782,6 +791,7 @@ pub fn modulo(pattern: Value, rhs: Value) -> PyResult<Value> {
             if j >= fmt.len() {
                 return Err(raise::value_error("incomplete format key"));
             }
+            check_name_len(j - st)?;
             let key = if is_bytes {
                 pystr::new_bytes(&fmt[st..j])?
             } else {
