@@ -25,10 +25,7 @@ static BUILTIN: &[(Qstr, &crate::objs::module::Module)] = &[
 ];
 
 /// Modules found only when no file of that name is on sys.path.
-static EXTENSIBLE: &[(Qstr, &crate::objs::module::Module)] = &[
-    (Q::array, &crate::objs::array::MODULE),
-    (Q::errno, &errno::MODULE),
-];
+static EXTENSIBLE: &[(Qstr, &crate::objs::module::Module)] = &[(Q::errno, &errno::MODULE)];
 
 pub fn find_builtin(name: Qstr) -> Option<Value> {
     BUILTIN

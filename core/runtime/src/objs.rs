@@ -2,7 +2,6 @@
 //! Each file reads in a fixed order: layout, helpers, slots, methods, the method table,
 //! the `TYPE` definition, then tests.
 
-pub mod array;
 pub mod attrtuple;
 pub mod bool;
 pub mod bytearray;

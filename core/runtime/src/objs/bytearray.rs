@@ -174,7 +174,7 @@ fn binary_op(o: u8, lhs: Value, rhs: Value) -> PyResult<Option<Value>> {
             }
         }
         op::EQUAL | op::LESS | op::LESS_EQUAL | op::MORE | op::MORE_EQUAL => {
-            if pystr::is_str(rhs) || crate::objs::array::is_array(rhs) {
+            if pystr::is_str(rhs) || pystr::is_array(rhs) {
                 return Ok(if o == op::EQUAL {
                     Some(Value::FALSE)
                 } else {

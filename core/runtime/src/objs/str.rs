@@ -285,6 +285,14 @@ static BYTE_VALUES: [u8; 256] = {
     t
 };
 
+/// Whether `v` is an `array.array` (or subclass): CPython compares bytes and bytearray
+/// only with bytes-like objects of bytes, never with arrays. Checked by name so this file
+/// does not depend on the array module.
+pub fn is_array(v: Value) -> bool {
+    let t = v.type_of();
+    t.name == Q::array || crate::objs::r#type::native_base(t).is_some_and(|b| b.name == Q::array)
+}
+
 /// A machine-sized int from an int or bool argument.
 pub fn get_int(v: Value) -> PyResult<isize> {
     if let Some(n) = v.as_small_int() {
@@ -748,8 +756,7 @@ fn binary_op(o: u8, a: Value, b: Value) -> PyResult<Option<Value>> {
                 return Ok(None);
             }
         }
-    } else if is_str(b) || (crate::objs::array::is_array(b) && compare_bytes(o, &[], &[]).is_some())
-    {
+    } else if is_str(b) || (is_array(b) && compare_bytes(o, &[], &[]).is_some()) {
         // CPython compares bytes only with bytes-like objects of bytes, not arrays.
         return Ok(None);
     } else {
