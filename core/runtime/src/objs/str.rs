@@ -1426,7 +1426,10 @@ pub fn str_center(args: &[Value]) -> PyResult<Value> {
     let pad = (width - len) as usize;
     // CPython puts the odd pad character on the left when the width is odd.
     let left = pad / 2 + (pad & width as usize & 1);
-    let mut out = VStr::with_capacity(s.len() + pad * fill.len())?;
+    let total = pad
+        .checked_mul(fill.len())
+        .and_then(|n| n.checked_add(s.len()));
+    let mut out = VStr::with_capacity(total.ok_or_else(mem::oom)?)?;
     for _ in 0..left {
         out.push_bytes(fill)?;
     }

@@ -57,6 +57,8 @@ pub mod shim {
         int::write_radix(out, v, base, upper)
     }
 
+    const MAX_FLOAT_PRECISION: usize = 4096;
+
     pub fn format_float(
         out: &mut VStr,
         x: f64,
@@ -64,7 +66,15 @@ pub mod shim {
         precision: Option<usize>,
         alt_form: bool,
     ) -> PyResult<()> {
-        float::format_float(out, x, fmt, precision, alt_form)
+        // Precision beyond what any double can show is clamped: it only adds zeros, and
+        // the float formatter relies on core::fmt, whose precision is limited to u16.
+        float::format_float(
+            out,
+            x,
+            fmt,
+            precision.map(|p| p.min(MAX_FLOAT_PRECISION)),
+            alt_form,
+        )
     }
 }
 
@@ -208,7 +218,11 @@ fn group_digits(digits: &[u8], sep: u8, every: usize) -> PyResult<VStr> {
 /// Zero padding with grouping separators inside it, as CPython does for `{:08,}`: grow the
 /// zero-extended digit string until it fills the width.
 fn zero_group(digits: &[u8], sep: u8, every: usize, width: usize) -> PyResult<VStr> {
-    let mut n = digits.len();
+    // Smallest n with n + (n - 1) / every >= width, starting just below the estimate so
+    // the loop runs at most a couple of times even for huge widths.
+    let mut n = digits
+        .len()
+        .max((width - width / (every + 1)).saturating_sub(2));
     while n + (n.max(1) - 1) / every < width {
         n += 1;
     }
