@@ -2032,4 +2032,84 @@ pub(crate) mod tests {
             assert_eq!(repr(b(b"\xff'")), "b\"\\xff'\"");
         });
     }
+
+    /// Slicing, indexing and the index-taking methods of random mixed-width text agree with
+    /// a char-vector model and never panic.
+    #[test]
+    fn random_unicode_slices() {
+        with_vm(|| {
+            let pool = ['a', 'b', 'é', '€', '😀', ' ', ','];
+            let mut seed: u32 = 777;
+            let mut next = || {
+                seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                (seed >> 16) as isize
+            };
+            for _ in 0..600 {
+                let n = (next() % 9) as usize;
+                let chars: std::vec::Vec<char> =
+                    (0..n).map(|_| pool[next() as usize % pool.len()]).collect();
+                let text: String = chars.iter().collect();
+                let v = s(&text);
+                let mut opt = || match next() % 4 {
+                    0 => (Value::NONE, None),
+                    _ => {
+                        let k = next() % 13 - 6;
+                        (i(k), Some(k))
+                    }
+                };
+                let (a, ai) = opt();
+                let (b, bi) = opt();
+                let (c, ci) = opt();
+                if ci == Some(0) {
+                    continue;
+                }
+                let got = runtime::subscr(v, slice(a, b, c)).unwrap();
+                // Model: Python's slice semantics on the char vector.
+                let len = chars.len() as isize;
+                let step = ci.unwrap_or(1);
+                let adj = |x: Option<isize>, dflt: isize, lo: isize, hi: isize| match x {
+                    None => dflt,
+                    Some(x) => (if x < 0 { x + len } else { x }).clamp(lo, hi),
+                };
+                let mut want = String::new();
+                if step > 0 {
+                    let (mut k, stop) = (adj(ai, 0, 0, len), adj(bi, len, 0, len));
+                    while k < stop {
+                        want.push(chars[k as usize]);
+                        k += step;
+                    }
+                } else {
+                    let (mut k, stop) = (adj(ai, len - 1, -1, len - 1), adj(bi, -1, -1, len - 1));
+                    while k > stop {
+                        want.push(chars[k as usize]);
+                        k += step;
+                    }
+                }
+                assert_eq!(
+                    as_str(got),
+                    Some(want.as_str()),
+                    "{:?}[{:?}:{:?}:{:?}]",
+                    text,
+                    ai,
+                    bi,
+                    ci
+                );
+                if let Some(k) = ai {
+                    let r = runtime::subscr(v, i(k));
+                    let idx = if k < 0 { k + len } else { k };
+                    match chars.get(idx as usize).filter(|_| idx >= 0) {
+                        Some(ch) => assert_eq!(as_str(r.unwrap()), Some(ch.to_string().as_str())),
+                        None => assert!(r.is_err()),
+                    }
+                }
+                for name in ["find", "rfind", "count", "startswith", "endswith"] {
+                    let _ = m(v, name, &[s("€"), a, b]).unwrap();
+                }
+                let _ = m(v, "split", &[s(","), a]);
+                let _ = m(v, "rsplit", &[Value::NONE, a]);
+                let _ = m(v, "center", &[a, s("😀")]);
+                let _ = m(v, "replace", &[s(""), s("é"), a]);
+            }
+        });
+    }
 }

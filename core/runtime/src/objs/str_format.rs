@@ -442,7 +442,10 @@ pub fn format_with_spec(out: &mut VStr, v: Value, sp: &Spec) -> PyResult<()> {
             Some(t) => Err(unknown_code(t, v)),
         };
     }
-    if let Some(s) = pystr::as_str(v) {
+    // str, or the str inside an instance of a str subclass.
+    let text =
+        pystr::as_str(v).or_else(|| crate::objs::r#type::native_of(v).and_then(pystr::as_str));
+    if let Some(s) = text {
         return format_text(out, v, s, sp);
     }
     Err(raise::type_error_fmt(format_args!(
@@ -1204,6 +1207,46 @@ mod tests {
             let mut out = VStr::new();
             format_value(&mut out, s("ab"), "").unwrap();
             assert_eq!(out.as_bytes(), b"ab");
+        });
+    }
+
+    /// Random format strings must give a result or a Python exception, never a panic.
+    #[test]
+    fn random_formats_do_not_panic() {
+        with_vm(|| {
+            const ALPHABET: &[u8] = b"{}[]:!.%()*#+- 0123456789,_<>=^abcdefgsxXrEGn%";
+            let mut seed: u32 = 12345;
+            let mut next = || {
+                seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                (seed >> 16) as usize
+            };
+            let d = dict::new().unwrap();
+            dict::map_of(d).unwrap().insert(s("a"), i(1)).unwrap();
+            let args = [
+                i(-12),
+                s("xy"),
+                crate::objs::float::new(2.5).unwrap(),
+                Value::TRUE,
+                t(&[i(1)]),
+            ];
+            for _ in 0..4000 {
+                let len = next() % 12;
+                let mut text = alloc::string::String::new();
+                for _ in 0..len {
+                    text.push(ALPHABET[next() % ALPHABET.len()] as char);
+                }
+                let fmt = s(&text);
+                let mut call = alloc::vec![fmt];
+                call.extend_from_slice(&args[..next() % args.len()]);
+                let _ = format_method(&call, &[s("a"), i(2)]);
+                let rhs = match next() % 3 {
+                    0 => d,
+                    1 => t(&args[..next() % args.len()]),
+                    _ => args[next() % args.len()],
+                };
+                let _ = modulo(fmt, rhs);
+                let _ = parse_spec(&text);
+            }
         });
     }
 }
