@@ -268,6 +268,10 @@ fn store_slice(a: &mut ByteArray, index: Value, src: &[u8]) -> PyResult<()> {
     if step == 1 {
         return a.splice(start as usize, start as usize + count, src);
     }
+    // `src` may be this very bytearray (`a[::-1] = a`): read from a copy.
+    let mut tmp = VStr::with_capacity(src.len())?;
+    tmp.push_bytes(src)?;
+    let src = tmp.as_bytes();
     if src.len() != count {
         return Err(raise::value_error_fmt(format_args!(
             "attempt to assign bytes of size {} to extended slice of size {}",
