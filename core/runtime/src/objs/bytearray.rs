@@ -1,6 +1,10 @@
 //! `bytearray`: a mutable, growable byte sequence (the bytearray half of MicroPython's
 //! py/objarray.c). The bytes live in a separate GC allocation so the buffer can grow; the
 //! str/bytes methods are shared (see `str_methods_table!`), with results of type bytearray.
+//!
+//! # Safety
+//! `data` is a GC allocation of `cap` bytes of which the first `len` are in use (or NULL
+//! when `cap` is 0). Growth may move it, so any borrowed source is copied before a resize.
 
 use crate::mem;
 use crate::obj::{

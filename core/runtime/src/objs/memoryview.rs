@@ -4,6 +4,11 @@
 //! A view holds the source object (so it stays alive), a pointer to its first item, an item
 //! count and the struct typecode of the items. Slicing makes a new view on the same memory.
 //! Like upstream, a view of a bytearray that later grows keeps looking at the old storage.
+//!
+//! # Safety
+//! `ptr` points at `len * item_size(typecode)` readable bytes inside the buffer of `obj` at
+//! the time the view was made; the conservative collector keeps that storage alive through
+//! the interior pointer even if `obj` has since moved its contents.
 
 use crate::obj::{
     flags, AttrOp, Buffer, BufferAccess, ObjBase, Print, PrintKind, PyResult, SubscrOp, Type,

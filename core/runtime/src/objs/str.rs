@@ -7,6 +7,12 @@
 //!
 //! The methods are shared by str, bytes and bytearray (as upstream shares one table): each
 //! method looks at the kind of its receiver and builds results of that kind.
+//!
+//! # Safety
+//! A `Str`'s `data` points at `len` bytes that live as long as the object (the bytes follow
+//! the header in the same allocation); a heap object of type `str` holds valid UTF-8, which
+//! every constructor here guarantees (decoding checks it, and results are cut only at code
+//! point boundaries), so `as_str` may skip the check. `chars1` caches the code point count.
 
 use crate::mem;
 use crate::obj::{
