@@ -2030,6 +2030,56 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn no_allocation_paths() {
+        with_vm(|| {
+            let t = s("hello");
+            let e = b(b"");
+            let x = b(b"x");
+            let (comma, under) = (s(","), s("_"));
+            let q = Qstr::intern("replace").unwrap();
+            let q2 = Qstr::intern("strip").unwrap();
+            crate::state::get().heap.lock_depth += 1;
+            let call = |name: Qstr, args: &[Value]| {
+                let (f, this) = runtime::load_method(t, name)?;
+                runtime::call_method(f, this, args, &[])
+            };
+            let r1 = call(q, &[comma, under]);
+            let r2 = runtime::binary_op(op::ADD, e, x);
+            let r3 = call(q2, &[]);
+            let r4 = runtime::subscr(t, i(1));
+            crate::state::get().heap.lock_depth -= 1;
+            assert_eq!(r1, Ok(t));
+            assert_eq!(r2, Ok(x));
+            assert_eq!(r3, Ok(t));
+            // 'e' is already interned by the build, so indexing needs no allocation.
+            assert_eq!(r(r4), "'e'");
+        });
+    }
+
+    #[test]
+    fn bytes_int_needles_and_char_cache() {
+        with_vm(|| {
+            let v = b(b"abcb");
+            assert_eq!(r(m(v, "find", &[i(98)])), "1");
+            assert_eq!(r(m(v, "rindex", &[i(98)])), "3");
+            assert_eq!(r(m(v, "count", &[i(98)])), "2");
+            assert_eq!(
+                r(m(v, "find", &[i(300)])),
+                "ValueError: byte must be in range(0, 256)"
+            );
+            assert_eq!(
+                r(m(v, "partition", &[i(98)])),
+                "TypeError: can't convert 'int' object to str implicitly"
+            );
+            let t = s("añb");
+            assert_eq!(runtime::len(t).unwrap(), 3);
+            let o: &Str = t.downcast(&TYPE).unwrap();
+            assert_eq!(o.chars1, 4);
+            assert_eq!(r(runtime::subscr(t, i(1))), "'ñ'");
+        });
+    }
+
+    #[test]
     fn repr_quotes() {
         with_vm(|| {
             assert_eq!(repr(s("a'b")), "\"a'b\"");
