@@ -359,6 +359,20 @@ fn format_int(out: &mut VStr, v: Value, sp: &Spec) -> PyResult<()> {
     emit_number(out, neg, prefix, mag, sp, every)
 }
 
+/// Upstream formats floats into a 33-byte buffer (one byte less with a sign) and switches
+/// `f` to `g` with one more digit when the integer digits and the decimals would not fit, so
+/// `'%.2f' % 8.888e32` is `8.89e+32` there; do the same.
+fn fixed_or_general(t: char, a: f64, prec: usize, signed: bool) -> (char, usize) {
+    let buf = if signed { 32 } else { 33 };
+    if a.is_finite() && a >= 10.0 {
+        let e = libm::floor(libm::log10(a)) as usize;
+        if e + prec + 2 > buf {
+            return (if t == 'F' { 'G' } else { 'g' }, prec + 1);
+        }
+    }
+    (t, prec)
+}
+
 fn format_float(out: &mut VStr, x: f64, sp: &Spec) -> PyResult<()> {
     let mut body = VStr::new();
     let neg = x.is_sign_negative() && !x.is_nan();
@@ -375,14 +389,19 @@ fn format_float(out: &mut VStr, x: f64, sp: &Spec) -> PyResult<()> {
             }
         },
         Some('%') => {
-            shim::format_float(
-                &mut body,
-                a * 100.0,
+            let (t, p) = fixed_or_general(
                 'f',
-                Some(sp.precision.unwrap_or(6)),
-                sp.alt,
-            )?;
+                a * 100.0,
+                sp.precision.unwrap_or(6),
+                neg || sp.sign.is_some(),
+            );
+            shim::format_float(&mut body, a * 100.0, t, Some(p), sp.alt)?;
             body.push_byte(b'%')?;
+        }
+        Some(t @ ('f' | 'F')) => {
+            let (t, p) =
+                fixed_or_general(t, a, sp.precision.unwrap_or(6), neg || sp.sign.is_some());
+            shim::format_float(&mut body, a, t, Some(p), sp.alt)?;
         }
         Some('n') => {
             shim::format_float(&mut body, a, 'g', Some(sp.precision.unwrap_or(6)), sp.alt)?
@@ -1093,6 +1112,10 @@ mod tests {
             );
             assert_eq!(pct("%05s", s("ab")), "'   ab'");
             assert_eq!(pct("%r", s("a")), "\"'a'\"");
+            let big = crate::objs::float::new(8.888e32).unwrap();
+            assert_eq!(pct("%.2f", big), "'8.89e+32'");
+            let small = crate::objs::float::new(8.888e20).unwrap();
+            assert_eq!(pct("%.2f", small), "'888800000000000000000.00'");
             assert_eq!(pct("%%%d", i(1)), "'%1'");
             assert_eq!(
                 pct("%d %d", i(1)),
