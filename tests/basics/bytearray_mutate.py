@@ -27,11 +27,6 @@ try:
     b[::3] = b"ab"
 except ValueError:
     print("ValueError")
-for v in (256, -1):
-    try:
-        b.append(v)
-    except ValueError:
-        print("ValueError", v)
 try:
     b[10]
 except IndexError:

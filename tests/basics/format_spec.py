@@ -5,7 +5,7 @@ for spec in ("", "5", "<5", ">5", "^5", "*^7", "=+6", "+", " ", "-", "05", "#x",
 for spec in ("", "10", "<10", "^10", "*>10", ".2", "10.3", "s", ".0"):
     print(repr(spec), repr(format("hello", spec)))
 for spec in ("", "f", ".2f", "10.3f", "<10.1f", "e", ".3E", "g", ".3g", "G", "%", ".1%", "+.2f",
-             " .2f", "010.2f", ",.2f", "_.1f", ".3", "8", "#.0f", "#g", "n", "F"):
+             " .2f", "010.2f", ",.2f", "_.1f", ".3", "n", "F"):
     print(repr(spec), repr(format(12345.678, spec)), repr(format(-0.5, spec)), repr(format(1e-7, spec)))
 for x in (float("inf"), float("-inf"), float("nan")):
     print(format(x, ""), format(x, "8.2f"), format(x, "+e"), format(x, "F"), format(x, "010"))

@@ -5,7 +5,7 @@ s += "y"
 s *= 2
 print(s)
 print("abc" < "abd", "abc" < "ab", "b" > "abc", "abc" <= "abc", "abc" >= "abd", "é" > "z")
-print("abc" == "abc", "abc" != "abd", "abc" == b"abc", "1" == 1)
+print("abc" == "abc", "abc" != "abd", "1" == 1)
 print(hash("abc") == hash("ab" + "c"), {"ab" + "c": 1}["abc"])
 print(str(), str(12), str("x"), str([1, "a"]), str(None), str(b"ab"))
 print(repr(str(b"ab", "ascii")), bool(""), bool("a"), len(""))

@@ -124,7 +124,7 @@ fn this(v: Value) -> PyResult<&'static mut ByteArray> {
 
 fn make_new(_ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Value> {
     let mut out = VStr::new();
-    pystr::bytes_init(args, kw, &mut out)?;
+    pystr::bytes_init(args, kw, &mut out, true)?;
     new(out.as_bytes())
 }
 
@@ -139,7 +139,11 @@ fn unary_op(o: u8, v: Value) -> PyResult<Option<Value>> {
     Ok(match o {
         uop::BOOL => Some(Value::from_bool(a.len != 0)),
         uop::LEN => Some(Value::small_int(a.len as isize)),
-        uop::HASH => return Err(raise::type_error("unhashable type: 'bytearray'")),
+        uop::HASH => {
+            return Err(raise::type_error(
+                "unsupported type for __hash__: 'bytearray'",
+            ))
+        }
         _ => None,
     })
 }
@@ -170,15 +174,17 @@ fn binary_op(o: u8, lhs: Value, rhs: Value) -> PyResult<Option<Value>> {
                     (0..256).contains(&n) && a.bytes().contains(&(n as u8)),
                 )));
             }
+            // Any buffer (str included) is searched as bytes, as upstream; other objects
+            // are simply not found.
             match pystr::buffer_bytes(rhs) {
-                Some(r) if !pystr::is_str(rhs) => Ok(Some(Value::from_bool(
+                Some(r) => Ok(Some(Value::from_bool(
                     r.is_empty() || a.bytes().windows(r.len()).any(|w| w == r),
                 ))),
-                _ => Err(raise::type_error("a bytes-like object is required")),
+                None => Ok(Some(Value::FALSE)),
             }
         }
         op::EQUAL | op::LESS | op::LESS_EQUAL | op::MORE | op::MORE_EQUAL => {
-            if pystr::is_str(rhs) || pystr::is_array(rhs) {
+            if pystr::is_array(rhs) {
                 return Ok(if o == op::EQUAL {
                     Some(Value::FALSE)
                 } else {
@@ -195,10 +201,9 @@ fn binary_op(o: u8, lhs: Value, rhs: Value) -> PyResult<Option<Value>> {
     }
 }
 
-/// A byte value for item assignment.
+/// A byte value for item assignment: upstream stores the low 8 bits without a range check.
 fn byte_of(v: Value) -> PyResult<u8> {
-    let n = pystr::get_int(v)?;
-    u8::try_from(n).map_err(|_| raise::value_error("byte must be in range(0, 256)"))
+    Ok(pystr::get_int(v)? as u8)
 }
 
 fn subscr(v: Value, index: Value, o: SubscrOp) -> PyResult<Option<Value>> {
@@ -381,7 +386,7 @@ mod tests {
             assert_eq!(runtime::len(ba(b"abc")).unwrap(), 3);
             assert_eq!(
                 r(runtime::unary_op(uop::HASH, ba(b""))),
-                "TypeError: unhashable type: 'bytearray'"
+                "TypeError: unsupported type for __hash__: 'bytearray'"
             );
         });
     }
@@ -393,10 +398,10 @@ mod tests {
             m(a, "append", &[i(100)]).unwrap();
             m(a, "extend", &[b(b"ef")]).unwrap();
             assert_eq!(r(Ok(a)), "bytearray(b'abcdef')");
-            assert_eq!(
-                r(m(a, "append", &[i(256)])),
-                "ValueError: byte must be in range(0, 256)"
-            );
+            // Upstream keeps the low 8 bits.
+            m(a, "append", &[i(256 + 0x67)]).unwrap();
+            assert_eq!(r(Ok(a)), "bytearray(b'abcdefg')");
+            runtime::delete_subscr(a, i(-1)).unwrap();
             runtime::store_subscr(a, i(0), i(65)).unwrap();
             runtime::store_subscr(a, i(-1), i(70)).unwrap();
             assert_eq!(r(Ok(a)), "bytearray(b'AbcdeF')");

@@ -625,11 +625,13 @@ fn str_make_new(_ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Va
 }
 
 /// Collect the bytes of an iterable of ints in 0..256 (bytes/bytearray constructors).
-pub fn bytes_from_iterable(v: Value, out: &mut VStr) -> PyResult<()> {
+///
+/// `wrap`: keep the low 8 bits of each value (bytearray, as upstream) instead of raising.
+pub fn bytes_from_iterable(v: Value, out: &mut VStr, wrap: bool) -> PyResult<()> {
     let it = runtime::get_iter(v)?;
     while let Some(x) = runtime::iter_next(it)? {
         let n = get_int(x)?;
-        if !(0..=255).contains(&n) {
+        if !wrap && !(0..=255).contains(&n) {
             return Err(raise::value_error("bytes value out of range"));
         }
         out.push_byte(n as u8)?;
@@ -638,7 +640,7 @@ pub fn bytes_from_iterable(v: Value, out: &mut VStr) -> PyResult<()> {
 }
 
 /// The shared constructor logic of bytes and bytearray: the initial contents.
-pub fn bytes_init(args: &[Value], kw: &[Value], out: &mut VStr) -> PyResult<()> {
+pub fn bytes_init(args: &[Value], kw: &[Value], out: &mut VStr, wrap: bool) -> PyResult<()> {
     if !kw.is_empty() {
         return Err(raise::not_implemented_error(
             "keyword argument(s) not implemented - use normal args instead",
@@ -674,7 +676,7 @@ pub fn bytes_init(args: &[Value], kw: &[Value], out: &mut VStr) -> PyResult<()> 
     if let Some(b) = buffer_bytes(first) {
         return out.push_bytes(b);
     }
-    bytes_from_iterable(first, out)
+    bytes_from_iterable(first, out, wrap)
 }
 
 fn bytes_make_new(_ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Value> {
@@ -684,7 +686,7 @@ fn bytes_make_new(_ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<
         }
     }
     let mut out = VStr::new();
-    bytes_init(args, kw, &mut out)?;
+    bytes_init(args, kw, &mut out, false)?;
     out.into_bytes()
 }
 
@@ -752,9 +754,20 @@ fn binary_op(o: u8, a: Value, b: Value) -> PyResult<Option<Value>> {
         }
         return repeat(kind, lhs, get_int(b)?).map(Some);
     }
+    if o == op::EQUAL && (is_str(a) && is_bytes(b) || is_bytes(a) && is_str(b)) {
+        // Never equal; the unix port warns about the likely mistake (upstream's
+        // MICROPY_PY_STR_BYTES_CMP_WARN).
+        crate::modules::sys::warning("Comparison between bytes and str");
+        return Ok(Some(Value::FALSE));
+    }
     let rhs = if kind.is_str() {
         match as_bytes(b) {
             Some(r) if is_str(b) => r,
+            // Keep the runtime from retrying `str < bytes` as `bytes > str`, which bytes
+            // accepts: upstream raises here.
+            Some(_) if compare_bytes(o, &[], &[]).is_some() => {
+                return Err(raise::unsupported_binary(o, a, b));
+            }
             _ => {
                 if o == op::CONTAINS {
                     return Err(bad_implicit_conversion(b));
@@ -762,10 +775,12 @@ fn binary_op(o: u8, a: Value, b: Value) -> PyResult<Option<Value>> {
                 return Ok(None);
             }
         }
-    } else if is_str(b) || (is_array(b) && compare_bytes(o, &[], &[]).is_some()) {
+    } else if is_array(b) && compare_bytes(o, &[], &[]).is_some() {
         // CPython compares bytes only with bytes-like objects of bytes, not arrays.
         return Ok(None);
     } else {
+        // Like upstream, bytes combine with anything that has the buffer protocol,
+        // str included (`b"a" + "b"`, `"a" in b"abc"`).
         match buffer_bytes(b) {
             Some(r) => r,
             None => return Ok(None),
@@ -796,10 +811,9 @@ pub fn seq_index(what: &str, len: usize, index: Value) -> PyResult<usize> {
         Some(i) => i,
         None if index.is_bool() => (index == Value::TRUE) as isize,
         None if runtime::is_instance(index, &crate::objs::int::TYPE) => {
-            return Err(raise::index_error_fmt(format_args!(
-                "{} index out of range",
-                what
-            )))
+            return Err(raise::overflow_error(
+                "overflow converting long int to machine word",
+            ))
         }
         None => {
             return Err(raise::type_error_fmt(format_args!(
@@ -1053,7 +1067,12 @@ pub fn join(sep_v: Value, iterable: Value) -> PyResult<Value> {
     let mut out = VStr::new();
     let mut first = true;
     while let Some(x) = next()? {
-        let ok = if kind.is_str() { is_str(x) } else { !is_str(x) };
+        // Items must be str for a str receiver, bytes or bytearray otherwise (upstream).
+        let ok = match Kind::of(x) {
+            Some(Kind::Str) => kind.is_str(),
+            Some(_) => !kind.is_str(),
+            None => false,
+        };
         let part = if ok { buffer_bytes(x) } else { None };
         let Some(part) = part else {
             return Err(raise::type_error(
@@ -1407,7 +1426,12 @@ pub fn str_rpartition(this: Value, sep: Value) -> PyResult<Value> {
     partition_impl(this, sep, true)
 }
 
-pub fn str_center(args: &[Value]) -> PyResult<Value> {
+/// `center(width)`: upstream takes no fill character.
+pub fn str_center(this: Value, width: Value) -> PyResult<Value> {
+    center_impl(&[this, width])
+}
+
+fn center_impl(args: &[Value]) -> PyResult<Value> {
     let (kind, s) = receiver(args[0])?;
     let width = get_int(args[1])?;
     let fill: &[u8] = match args.get(2) {
@@ -1641,7 +1665,7 @@ macro_rules! str_methods_table {
             $crate::entry!(count, $crate::fun!(count, Var { min: 2, max: 4, f: $crate::objs::str::str_count })),
             $crate::entry!(partition, $crate::fun!(partition, F2($crate::objs::str::str_partition))),
             $crate::entry!(rpartition, $crate::fun!(rpartition, F2($crate::objs::str::str_rpartition))),
-            $crate::entry!(center, $crate::fun!(center, Var { min: 2, max: 3, f: $crate::objs::str::str_center })),
+            $crate::entry!(center, $crate::fun!(center, F2($crate::objs::str::str_center))),
             $crate::entry!(lower, $crate::fun!(lower, F1($crate::objs::str::str_lower))),
             $crate::entry!(upper, $crate::fun!(upper, F1($crate::objs::str::str_upper))),
             $crate::entry!(isspace, $crate::fun!(isspace, F1($crate::objs::str::str_isspace))),
@@ -1829,9 +1853,11 @@ pub(crate) mod tests {
                 "False"
             );
             assert_eq!(r(runtime::binary_op(op::ADD, b(b"ab"), b(b"c"))), "b'abc'");
+            // bytes take any buffer, str included, as upstream.
+            assert_eq!(r(runtime::binary_op(op::ADD, b(b"ab"), s("c"))), "b'abc'");
             assert_eq!(
-                r(runtime::binary_op(op::ADD, b(b"ab"), s("c"))),
-                "TypeError: unsupported types for __add__: 'bytes', 'str'"
+                r(runtime::binary_op(op::LESS, s("a"), b(b"b"))),
+                "TypeError: unsupported types for __lt__: 'str', 'bytes'"
             );
             assert_eq!(r(runtime::binary_op(op::EQUAL, b(b"ab"), b(b"ab"))), "True");
             assert_eq!(r(runtime::binary_op(op::IN, i(98), b(b"abc"))), "True");
@@ -1998,7 +2024,7 @@ pub(crate) mod tests {
                 "ValueError: empty separator"
             );
             assert_eq!(r(m(s("ab"), "center", &[i(5)])), "'  ab '");
-            assert_eq!(r(m(s("abc"), "center", &[i(6), s("*")])), "'*abc**'");
+            assert_eq!(r(center_impl(&[s("abc"), i(6), s("*")])), "'*abc**'");
             assert_eq!(r(m(s("abc"), "center", &[i(2)])), "'abc'");
             assert_eq!(r(m(s("aBé"), "upper", &[])), "'ABÉ'");
             assert_eq!(r(m(s("aBÉ"), "lower", &[])), "'abé'");

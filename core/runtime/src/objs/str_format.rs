@@ -373,21 +373,17 @@ fn fixed_or_general(t: char, a: f64, prec: usize, signed: bool) -> (char, usize)
     (t, prec)
 }
 
+/// Formats a float (upstream ignores `#` for floats).
 fn format_float(out: &mut VStr, x: f64, sp: &Spec) -> PyResult<()> {
     let mut body = VStr::new();
     let neg = x.is_sign_negative() && !x.is_nan();
     let a = if x.is_nan() { x } else { x.abs() };
     match sp.ty {
-        None => match sp.precision {
-            None => shim::format_float(&mut body, a, 'r', None, sp.alt)?,
-            Some(p) => {
-                shim::format_float(&mut body, a, 'g', Some(p.max(1)), sp.alt)?;
-                let b = body.as_bytes();
-                if b.iter().all(|c| c.is_ascii_digit()) {
-                    body.push_bytes(b".0")?;
-                }
-            }
-        },
+        // Upstream formats a float with a spec but no type as 'g' (CPython would use repr
+        // or 'g' with a forced '.0'): `'{:10}'.format(0.1 + 0.2)` is `'       0.3'` there.
+        None | Some('n') => {
+            shim::format_float(&mut body, a, 'g', Some(sp.precision.unwrap_or(6)), false)?
+        }
         Some('%') => {
             let (t, p) = fixed_or_general(
                 'f',
@@ -395,18 +391,15 @@ fn format_float(out: &mut VStr, x: f64, sp: &Spec) -> PyResult<()> {
                 sp.precision.unwrap_or(6),
                 neg || sp.sign.is_some(),
             );
-            shim::format_float(&mut body, a * 100.0, t, Some(p), sp.alt)?;
+            shim::format_float(&mut body, a * 100.0, t, Some(p), false)?;
             body.push_byte(b'%')?;
         }
         Some(t @ ('f' | 'F')) => {
             let (t, p) =
                 fixed_or_general(t, a, sp.precision.unwrap_or(6), neg || sp.sign.is_some());
-            shim::format_float(&mut body, a, t, Some(p), sp.alt)?;
+            shim::format_float(&mut body, a, t, Some(p), false)?;
         }
-        Some('n') => {
-            shim::format_float(&mut body, a, 'g', Some(sp.precision.unwrap_or(6)), sp.alt)?
-        }
-        Some(t) => shim::format_float(&mut body, a, t, Some(sp.precision.unwrap_or(6)), sp.alt)?,
+        Some(t) => shim::format_float(&mut body, a, t, Some(sp.precision.unwrap_or(6)), false)?,
     }
     emit_number(out, neg, "", body.as_bytes(), sp, 3)
 }
@@ -417,7 +410,8 @@ fn format_text(out: &mut VStr, v: Value, s: &str, sp: &Spec) -> PyResult<()> {
             return Err(unknown_code(t, v));
         }
     }
-    if sp.sign.is_some() {
+    // Upstream only rejects a sign when the type is given explicitly.
+    if sp.sign.is_some() && sp.ty == Some('s') {
         return Err(raise::value_error(
             "sign not allowed in string format specifier",
         ));
@@ -467,10 +461,7 @@ pub fn format_with_spec(out: &mut VStr, v: Value, sp: &Spec) -> PyResult<()> {
     if let Some(s) = text {
         return format_text(out, v, s, sp);
     }
-    Err(raise::type_error_fmt(format_args!(
-        "unsupported format string passed to {}.__format__",
-        v.type_of().name.as_str()
-    )))
+    Err(pystr::bad_implicit_conversion(v))
 }
 
 /// `format(value, spec)`: an empty spec is `str(value)`.
@@ -652,7 +643,18 @@ fn expand(out: &mut VStr, fmt: &str, fa: &mut FormatArgs, depth: usize) -> PyRes
                     conversion = Some(c);
                     i += 1;
                 }
-                _ => return Err(raise::value_error("bad conversion specifier")),
+                Some(&c) => {
+                    let c = fmt[i..].chars().next().unwrap_or(c as char);
+                    return Err(raise::value_error_fmt(format_args!(
+                        "unknown conversion specifier {}",
+                        c
+                    )));
+                }
+                None => {
+                    return Err(raise::value_error(
+                        "end of format while looking for conversion specifier",
+                    ))
+                }
             }
         }
         let mut spec_range = None;
@@ -1192,7 +1194,10 @@ mod tests {
                 f("}", &[]),
                 "ValueError: single '}' encountered in format string"
             );
-            assert_eq!(f("{!x}", &[i(1)]), "ValueError: bad conversion specifier");
+            assert_eq!(
+                f("{!x}", &[i(1)]),
+                "ValueError: unknown conversion specifier x"
+            );
             assert_eq!(
                 f("{:s}", &[i(1)]),
                 "ValueError: unknown format code 's' for object of type 'int'"
@@ -1201,8 +1206,9 @@ mod tests {
                 f("{:d}", &[s("a")]),
                 "ValueError: unknown format code 'd' for object of type 'str'"
             );
+            assert_eq!(f("{:+}", &[s("a")]), "'a'");
             assert_eq!(
-                f("{:+}", &[s("a")]),
+                f("{:+s}", &[s("a")]),
                 "ValueError: sign not allowed in string format specifier"
             );
             assert_eq!(
