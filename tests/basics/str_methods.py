@@ -12,7 +12,7 @@ print("abc".find("", 3), "abc".find("", 4), "abc".rfind(""), "abc".count(""), "a
 print("abcabc".index("b", 2), "abcabc".rindex("b", 0, 4), "abcabc".count("bc", 1, 5))
 print("abc".startswith("ab"), "abc".startswith("bc", 1), "abc".startswith(("x", "a")))
 print("abc".endswith("bc"), "abc".endswith("b", 0, 2), "abc".endswith(("x", "y")), "abc".startswith("", 3))
-print("ab".center(5), "abc".center(6), "abc".center(2))
+print("abc".center(6), "a".center(4), "abc".center(7), "abc".center(2))
 print("aBc1".upper(), "AbC1".lower())
 print(" \t\n".isspace(), "".isspace(), "abc".isalpha(), "ab1".isalpha(), "123".isdigit(), "12a".isdigit())
 print("ABC1".isupper(), "AbC".isupper(), "abc1".islower(), "1".islower(), "".isupper())
