@@ -319,6 +319,27 @@ fn opt_int(args: &[Value], i: usize) -> PyResult<Option<isize>> {
     }
 }
 
+/// A start/end argument of find, count, startswith...: an int, None or absent, with
+/// upstream's index error otherwise.
+fn range_int(kind: Kind, args: &[Value], i: usize) -> PyResult<Option<isize>> {
+    match args.get(i) {
+        Some(v)
+            if !v.is_none()
+                && !v.is_small_int()
+                && !v.is_bool()
+                && !crate::objs::int::is_int(*v) =>
+        {
+            let what = if kind.is_str() { "string" } else { "bytes" };
+            Err(raise::type_error_fmt(format_args!(
+                "{} indices must be integers, not {}",
+                what,
+                v.type_of().name.as_str()
+            )))
+        }
+        _ => opt_int(args, i),
+    }
+}
+
 // --- UTF-8 helpers ---
 
 #[inline]
@@ -620,7 +641,10 @@ fn str_make_new(_ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Va
             })?;
             decode(data, rest.first().copied(), rest.get(1).copied())
         }
-        _ => Err(raise::type_error("wrong number of arguments")),
+        _ => Err(raise::type_error_fmt(format_args!(
+            "function expected at most 3 arguments, got {}",
+            args.len()
+        ))),
     }
 }
 
@@ -989,7 +1013,12 @@ pub static BYTES_ITER_TYPE: Type = Type {
 fn find_impl(args: &[Value], reverse: bool) -> PyResult<Option<isize>> {
     let (kind, s) = receiver(args[0])?;
     let needle = needle_of(kind, args[1])?;
-    let Some((b0, b1)) = range_args(kind, s, opt_int(args, 2)?, opt_int(args, 3)?) else {
+    let Some((b0, b1)) = range_args(
+        kind,
+        s,
+        range_int(kind, args, 2)?,
+        range_int(kind, args, 3)?,
+    ) else {
         return Ok(None);
     };
     let hay = s.get(b0..b1).unwrap_or(&[]);
@@ -1026,7 +1055,12 @@ pub fn str_rindex(args: &[Value]) -> PyResult<Value> {
 pub fn str_count(args: &[Value]) -> PyResult<Value> {
     let (kind, s) = receiver(args[0])?;
     let needle = needle_of(kind, args[1])?;
-    let Some((b0, b1)) = range_args(kind, s, opt_int(args, 2)?, opt_int(args, 3)?) else {
+    let Some((b0, b1)) = range_args(
+        kind,
+        s,
+        range_int(kind, args, 2)?,
+        range_int(kind, args, 3)?,
+    ) else {
         return Ok(Value::small_int(0));
     };
     let hay = s.get(b0..b1).unwrap_or(&[]);
@@ -1245,7 +1279,12 @@ pub fn str_splitlines(args: &[Value], kw: &[Value]) -> PyResult<Value> {
 
 fn starts_ends(args: &[Value], ends: bool) -> PyResult<Value> {
     let (kind, s) = receiver(args[0])?;
-    let Some((b0, b1)) = range_args(kind, s, opt_int(args, 2)?, opt_int(args, 3)?) else {
+    let Some((b0, b1)) = range_args(
+        kind,
+        s,
+        range_int(kind, args, 2)?,
+        range_int(kind, args, 3)?,
+    ) else {
         return Ok(Value::FALSE);
     };
     let hay = s.get(b0..b1).unwrap_or(&[]);
@@ -1587,12 +1626,12 @@ pub fn bytes_decode(args: &[Value]) -> PyResult<Value> {
 /// `bytes.hex([sep])`: also used by bytearray and memoryview.
 pub fn bytes_hex(args: &[Value]) -> PyResult<Value> {
     let data = buffer_bytes_raise(args[0])?;
+    // Upstream uses the first byte of a str or bytes separator.
     let sep = match args.get(1) {
-        Some(v) => Some(
-            as_bytes(*v)
-                .filter(|_| is_str(*v))
-                .ok_or_else(|| bad_implicit_conversion(*v))?,
-        ),
+        Some(v) => {
+            let b = as_bytes(*v).ok_or_else(|| bad_implicit_conversion(*v))?;
+            b.get(..1)
+        }
         None => None,
     };
     const HEX: &[u8; 16] = b"0123456789abcdef";
