@@ -353,17 +353,13 @@ fn hasattr(o: Value, n: Value) -> PyResult<Value> {
     }
 }
 
-fn class_or_tuple_check(
-    v: Value,
-    ty_val: Value,
-    f: &dyn Fn(&'static Type) -> bool,
-) -> PyResult<bool> {
+fn class_or_tuple_check(ty_val: Value, f: &dyn Fn(&'static Type) -> bool) -> PyResult<bool> {
     if let Some(t) = objs::r#type::as_type(ty_val) {
         return Ok(f(t));
     }
     if let Some(items) = tuple::items(ty_val) {
         for i in items.iter() {
-            if class_or_tuple_check(v, *i, f)? {
+            if class_or_tuple_check(*i, f)? {
                 return Ok(true);
             }
         }
@@ -376,7 +372,7 @@ fn class_or_tuple_check(
 
 fn isinstance(v: Value, t: Value) -> PyResult<Value> {
     let vt = v.type_of();
-    Ok(Value::from_bool(class_or_tuple_check(v, t, &|ty| {
+    Ok(Value::from_bool(class_or_tuple_check(t, &|ty| {
         runtime::is_subclass(vt, ty)
     })?))
 }
@@ -384,7 +380,7 @@ fn isinstance(v: Value, t: Value) -> PyResult<Value> {
 fn issubclass(c: Value, t: Value) -> PyResult<Value> {
     let ct = objs::r#type::as_type(c)
         .ok_or_else(|| raise::type_error("issubclass() arg 1 must be a class"))?;
-    Ok(Value::from_bool(class_or_tuple_check(c, t, &|ty| {
+    Ok(Value::from_bool(class_or_tuple_check(t, &|ty| {
         runtime::is_subclass(ct, ty)
     })?))
 }

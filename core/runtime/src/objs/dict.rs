@@ -97,7 +97,7 @@ fn update_from(d: Value, other: Value) -> PyResult<()> {
         }
         return Ok(());
     }
-    if !crate::objs::r#type::as_type(other).is_some() {
+    if crate::objs::r#type::as_type(other).is_none() {
         if let Some(keys) = runtime::load_attr_opt(other, Q::keys)? {
             let it = runtime::get_iter(runtime::call0(keys)?)?;
             while let Some(k) = runtime::iter_next(it)? {
