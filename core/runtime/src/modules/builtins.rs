@@ -841,6 +841,9 @@ static GLOBALS: &[(Qstr, Value)] = &[
             }
         )
     ),
+    (Q::format, objs::str_format::FORMAT_FUN),
+    ty!(bytearray, objs::bytearray::TYPE),
+    ty!(memoryview, objs::memoryview::TYPE),
     (Q::Ellipsis, Value::from_static(&objs::singletons::ELLIPSIS)),
     (
         Q::NotImplemented,
