@@ -9,26 +9,171 @@ use std::path::Path;
 
 /// MicroPython's static qstr list, ids 1..=165 (reference §1.4).
 const MP_STATIC: &[&str] = &[
-    "", "__dir__", "\n", " ", "*", "/", "<module>", "_", "__call__", "__class__",
-    "__delitem__", "__enter__", "__exit__", "__getattr__", "__getitem__", "__hash__", "__init__",
-    "__int__", "__iter__", "__len__", "__main__", "__module__", "__name__", "__new__", "__next__",
-    "__qualname__", "__repr__", "__setitem__", "__str__", "ArithmeticError", "AssertionError",
-    "AttributeError", "BaseException", "EOFError", "Ellipsis", "Exception", "GeneratorExit",
-    "ImportError", "IndentationError", "IndexError", "KeyError", "KeyboardInterrupt",
-    "LookupError", "MemoryError", "NameError", "NoneType", "NotImplementedError", "OSError",
-    "OverflowError", "RuntimeError", "StopIteration", "SyntaxError", "SystemExit", "TypeError",
-    "ValueError", "ZeroDivisionError", "abs", "all", "any", "append", "args", "bool", "builtins",
-    "bytearray", "bytecode", "bytes", "callable", "chr", "classmethod", "clear", "close", "const",
-    "copy", "count", "dict", "dir", "divmod", "end", "endswith", "eval", "exec", "extend", "find",
-    "format", "from_bytes", "get", "getattr", "globals", "hasattr", "hash", "id", "index",
-    "insert", "int", "isalpha", "isdigit", "isinstance", "islower", "isspace", "issubclass",
-    "isupper", "items", "iter", "join", "key", "keys", "len", "list", "little", "locals", "lower",
-    "lstrip", "main", "map", "micropython", "next", "object", "open", "ord", "pop", "popitem",
-    "pow", "print", "range", "read", "readinto", "readline", "remove", "replace", "repr",
-    "reverse", "rfind", "rindex", "round", "rsplit", "rstrip", "self", "send", "sep", "set",
-    "setattr", "setdefault", "sort", "sorted", "split", "start", "startswith", "staticmethod",
-    "step", "stop", "str", "strip", "sum", "super", "throw", "to_bytes", "tuple", "type",
-    "update", "upper", "utf-8", "value", "values", "write", "zip",
+    "",
+    "__dir__",
+    "\n",
+    " ",
+    "*",
+    "/",
+    "<module>",
+    "_",
+    "__call__",
+    "__class__",
+    "__delitem__",
+    "__enter__",
+    "__exit__",
+    "__getattr__",
+    "__getitem__",
+    "__hash__",
+    "__init__",
+    "__int__",
+    "__iter__",
+    "__len__",
+    "__main__",
+    "__module__",
+    "__name__",
+    "__new__",
+    "__next__",
+    "__qualname__",
+    "__repr__",
+    "__setitem__",
+    "__str__",
+    "ArithmeticError",
+    "AssertionError",
+    "AttributeError",
+    "BaseException",
+    "EOFError",
+    "Ellipsis",
+    "Exception",
+    "GeneratorExit",
+    "ImportError",
+    "IndentationError",
+    "IndexError",
+    "KeyError",
+    "KeyboardInterrupt",
+    "LookupError",
+    "MemoryError",
+    "NameError",
+    "NoneType",
+    "NotImplementedError",
+    "OSError",
+    "OverflowError",
+    "RuntimeError",
+    "StopIteration",
+    "SyntaxError",
+    "SystemExit",
+    "TypeError",
+    "ValueError",
+    "ZeroDivisionError",
+    "abs",
+    "all",
+    "any",
+    "append",
+    "args",
+    "bool",
+    "builtins",
+    "bytearray",
+    "bytecode",
+    "bytes",
+    "callable",
+    "chr",
+    "classmethod",
+    "clear",
+    "close",
+    "const",
+    "copy",
+    "count",
+    "dict",
+    "dir",
+    "divmod",
+    "end",
+    "endswith",
+    "eval",
+    "exec",
+    "extend",
+    "find",
+    "format",
+    "from_bytes",
+    "get",
+    "getattr",
+    "globals",
+    "hasattr",
+    "hash",
+    "id",
+    "index",
+    "insert",
+    "int",
+    "isalpha",
+    "isdigit",
+    "isinstance",
+    "islower",
+    "isspace",
+    "issubclass",
+    "isupper",
+    "items",
+    "iter",
+    "join",
+    "key",
+    "keys",
+    "len",
+    "list",
+    "little",
+    "locals",
+    "lower",
+    "lstrip",
+    "main",
+    "map",
+    "micropython",
+    "next",
+    "object",
+    "open",
+    "ord",
+    "pop",
+    "popitem",
+    "pow",
+    "print",
+    "range",
+    "read",
+    "readinto",
+    "readline",
+    "remove",
+    "replace",
+    "repr",
+    "reverse",
+    "rfind",
+    "rindex",
+    "round",
+    "rsplit",
+    "rstrip",
+    "self",
+    "send",
+    "sep",
+    "set",
+    "setattr",
+    "setdefault",
+    "sort",
+    "sorted",
+    "split",
+    "start",
+    "startswith",
+    "staticmethod",
+    "step",
+    "stop",
+    "str",
+    "strip",
+    "sum",
+    "super",
+    "throw",
+    "to_bytes",
+    "tuple",
+    "type",
+    "update",
+    "upper",
+    "utf-8",
+    "value",
+    "values",
+    "write",
+    "zip",
 ];
 
 /// Rust names for strings that are not plain identifiers (or are reserved words that raw
@@ -83,21 +228,33 @@ fn string_of(name: &str) -> String {
 }
 
 fn scan(dir: &Path, names: &mut BTreeSet<String>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for e in entries.flatten() {
         let p = e.path();
         if p.is_dir() {
             scan(&p, names);
         } else if p.extension().is_some_and(|x| x == "rs") {
-            let Ok(text) = std::fs::read_to_string(&p) else { continue };
+            let Ok(text) = std::fs::read_to_string(&p) else {
+                continue;
+            };
             let bytes = text.as_bytes();
             // Names given to the table macros: `entry!(name, ...)`, `fun!(name, ...)`.
             for mac in ["entry!(", "fun!("] {
                 let mut j = 0;
                 while let Some(off) = text[j..].find(mac) {
-                    let start = j + off + mac.len();
+                    let mut start = j + off + mac.len();
+                    while start < bytes.len() && bytes[start].is_ascii_whitespace() {
+                        start += 1;
+                    }
+                    if text[start..].starts_with("r#") {
+                        start += 2;
+                    }
                     let mut end = start;
-                    while end < bytes.len() && (bytes[end].is_ascii_alphanumeric() || bytes[end] == b'_') {
+                    while end < bytes.len()
+                        && (bytes[end].is_ascii_alphanumeric() || bytes[end] == b'_')
+                    {
                         end += 1;
                     }
                     if end > start && !text[start..end].starts_with('$') {
@@ -118,7 +275,9 @@ fn scan(dir: &Path, names: &mut BTreeSet<String>) {
                 if text[start..].starts_with("r#") {
                     end += 2;
                 }
-                while end < bytes.len() && (bytes[end].is_ascii_alphanumeric() || bytes[end] == b'_') {
+                while end < bytes.len()
+                    && (bytes[end].is_ascii_alphanumeric() || bytes[end] == b'_')
+                {
                     end += 1;
                 }
                 if prev_ok && end > start && &text[start..end] != "NULL" {
@@ -137,7 +296,11 @@ fn hash(s: &str) -> u32 {
     }
     // Zero means "not computed" in MicroPython's tables; keep the same convention.
     let h = h & 0xffff;
-    if h == 0 { 1 } else { h }
+    if h == 0 {
+        1
+    } else {
+        h
+    }
 }
 
 fn main() {
@@ -165,14 +328,24 @@ fn main() {
         if n.is_empty() || !seen.insert(n.clone()) {
             continue;
         }
-        let ok = n.trim_start_matches("r#").chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-            && !n.trim_start_matches("r#").starts_with(|c: char| c.is_ascii_digit());
+        let ok = n
+            .trim_start_matches("r#")
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_')
+            && !n
+                .trim_start_matches("r#")
+                .starts_with(|c: char| c.is_ascii_digit());
         if ok {
             writeln!(out, "    pub const {n}: Qstr = Qstr({});", i + 1).unwrap();
         }
     }
     out.push_str("}\n");
-    writeln!(out, "pub(crate) const STATIC_COUNT: usize = {};", all.len() + 1).unwrap();
+    writeln!(
+        out,
+        "pub(crate) const STATIC_COUNT: usize = {};",
+        all.len() + 1
+    )
+    .unwrap();
     writeln!(out, "/// Static qstr count that .mpy files may refer to by number.\npub const MPY_STATIC_COUNT: usize = {};", MP_STATIC.len() + 1).unwrap();
     out.push_str("pub(crate) static STATIC_STRS: [&str; STATIC_COUNT] = [\"\",\n");
     for s in &all {
@@ -187,7 +360,12 @@ fn main() {
     let mut order: Vec<usize> = (1..=all.len()).collect();
     order.sort_by(|a, b| all[a - 1].cmp(&all[b - 1]));
     order.dedup_by(|a, b| all[*a - 1] == all[*b - 1]);
-    writeln!(out, "pub(crate) static STATIC_SORTED: [u16; {}] = [", order.len()).unwrap();
+    writeln!(
+        out,
+        "pub(crate) static STATIC_SORTED: [u16; {}] = [",
+        order.len()
+    )
+    .unwrap();
     for i in order {
         writeln!(out, "    {i},").unwrap();
     }

@@ -6,5 +6,13 @@
 #![no_std]
 extern crate alloc;
 
+pub mod ast;
 pub mod bc;
+pub mod compile;
+pub mod emit;
+pub mod error;
+pub mod lexer;
+pub mod mpy;
+pub mod parse;
 pub mod rawcode;
+pub mod scope;

@@ -341,7 +341,9 @@ impl Heap {
     /// Mark the allocation containing `addr`, if any.
     #[inline]
     fn mark_word(&mut self, addr: usize) {
-        let Some(mut b) = self.block_of(addr) else { return };
+        let Some(mut b) = self.block_of(addr) else {
+            return;
+        };
         loop {
             match self.get(b) {
                 HEAD => break,

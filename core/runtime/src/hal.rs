@@ -30,10 +30,20 @@ pub trait Hal: Sync {
     fn stat(&self, path: &str) -> Option<FileKind>;
     /// Read a whole file into `out` (cleared first). Err carries an errno.
     fn read_file(&self, path: &str, out: &mut alloc::vec::Vec<u8>) -> Result<(), i32>;
+    /// `sys.platform`.
+    fn platform(&self) -> &'static str {
+        "linux"
+    }
+    /// `sys.implementation._machine` and the banner's machine text.
+    fn machine(&self) -> &'static str {
+        "linux [rustc] version"
+    }
     /// Random bytes for `os.urandom` and seeding.
     fn random(&self, buf: &mut [u8]) {
         for (i, b) in buf.iter_mut().enumerate() {
-            *b = (self.ticks_us() as usize).wrapping_mul(2654435761).wrapping_add(i) as u8;
+            *b = (self.ticks_us() as usize)
+                .wrapping_mul(2654435761)
+                .wrapping_add(i) as u8;
         }
     }
 }

@@ -8,10 +8,14 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 extern crate alloc;
 
+pub mod emitglue;
+pub mod exec;
 pub mod gc;
 pub mod hal;
+pub mod import;
 pub mod map;
 pub mod mem;
+pub mod modules;
 pub mod obj;
 pub mod objs;
 pub mod qstr;
@@ -19,6 +23,7 @@ pub mod raise;
 pub mod runtime;
 pub mod state;
 pub mod value;
+pub mod vm;
 pub mod vstr;
 
 pub use obj::{PyErr, PyResult};
@@ -35,4 +40,27 @@ pub unsafe fn init(heap: *mut u8, heap_len: usize, stack_top: usize, hal: &'stat
     unsafe { st.heap.init(heap, heap_len) };
     st.heap.set_stack_top(stack_top);
     st.hal = Some(hal);
+}
+
+/// Give the interpreter its frame stack: `len` words at `base`, scanned by the collector.
+///
+/// # Safety
+/// The region must be valid for reads and writes and unused by anything else for as long as
+/// the interpreter runs.
+pub unsafe fn init_pystack(base: *mut Value, len: usize) {
+    let st = state::get();
+    st.pystack = vm::PyStack { base, len, top: 0 };
+    if let Ok(e) = objs::exception::new(&objs::exception::KEYBOARD_INTERRUPT, &[]) {
+        state::get().roots.kbd_exception = e;
+    }
+}
+
+/// Request a KeyboardInterrupt at the next safe point. Async-signal-safe: only stores to
+/// atomics (called from SIGINT handlers and UART interrupts).
+pub fn signal_interrupt() {
+    let st = state::get();
+    st.kbd_pending
+        .store(true, core::sync::atomic::Ordering::Relaxed);
+    st.interrupt
+        .store(true, core::sync::atomic::Ordering::Relaxed);
 }

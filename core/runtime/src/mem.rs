@@ -26,7 +26,10 @@ pub fn alloc_finalised<T>(value: T) -> PyResult<*mut T> {
 fn alloc_with<T>(value: T, fin: bool) -> PyResult<*mut T> {
     debug_assert!(align_of::<T>() <= crate::gc::BLOCK_BYTES);
     let st = state::get();
-    let p = st.heap.alloc(size_of::<T>(), fin).ok_or_else(|| crate::raise::memory_error(size_of::<T>()))?;
+    let p = st
+        .heap
+        .alloc(size_of::<T>(), fin)
+        .ok_or_else(|| crate::raise::memory_error(size_of::<T>()))?;
     let p = p as *mut T;
     // SAFETY: p is a fresh, zeroed, suitably aligned allocation of size_of::<T>() bytes.
     unsafe { p.write(value) };
@@ -42,7 +45,10 @@ pub fn alloc_var<T, I>(header: T, n: usize) -> PyResult<*mut T> {
         .and_then(|b| b.checked_add(items_off))
         .ok_or_else(|| crate::raise::memory_error(usize::MAX))?;
     let st = state::get();
-    let p = st.heap.alloc(total, false).ok_or_else(|| crate::raise::memory_error(total))? as *mut T;
+    let p = st
+        .heap
+        .alloc(total, false)
+        .ok_or_else(|| crate::raise::memory_error(total))? as *mut T;
     // SAFETY: fresh zeroed allocation large enough for the header.
     unsafe { p.write(header) };
     Ok(p)
@@ -60,13 +66,17 @@ pub unsafe fn items_ptr<T, I>(p: *const T) -> *mut I {
 
 /// Allocate an array of `n` zeroed `I` (e.g. a list's item buffer).
 pub fn alloc_array<I>(n: usize) -> PyResult<*mut I> {
-    let bytes = n.checked_mul(size_of::<I>()).ok_or_else(|| crate::raise::memory_error(usize::MAX))?;
+    let bytes = n
+        .checked_mul(size_of::<I>())
+        .ok_or_else(|| crate::raise::memory_error(usize::MAX))?;
     Ok(alloc_bytes(bytes.max(1))? as *mut I)
 }
 
 /// Resize an array allocation, copying if needed; old contents are kept.
 pub fn realloc_array<I>(p: *mut I, n: usize) -> PyResult<*mut I> {
-    let bytes = n.checked_mul(size_of::<I>()).ok_or_else(|| crate::raise::memory_error(usize::MAX))?;
+    let bytes = n
+        .checked_mul(size_of::<I>())
+        .ok_or_else(|| crate::raise::memory_error(usize::MAX))?;
     let st = state::get();
     match st.heap.realloc(p as *mut u8, bytes.max(1)) {
         Some(np) => Ok(np as *mut I),

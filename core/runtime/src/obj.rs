@@ -208,7 +208,10 @@ impl Type {
     /// Look up `name` in this type's own static table.
     #[inline]
     pub fn local(&self, name: Qstr) -> Option<Value> {
-        self.locals.iter().find(|(k, _)| *k == name).map(|(_, v)| *v)
+        self.locals
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| *v)
     }
 }
 

@@ -2,16 +2,22 @@
 //! Each file reads in a fixed order: layout, helpers, slots, methods, the method table,
 //! the `TYPE` definition, then tests.
 
+pub mod attrtuple;
 pub mod bool;
+pub mod complex;
 pub mod dict;
 pub mod enumerate;
 pub mod exception;
 pub mod filter;
+pub mod float;
 pub mod fun;
+pub mod function;
+pub mod generator;
 pub mod int;
 pub mod iter;
 pub mod list;
 pub mod map_iter;
+pub mod module;
 pub mod none;
 pub mod object;
 pub mod property;
@@ -21,6 +27,7 @@ pub mod set;
 pub mod singletons;
 pub mod slice;
 pub mod str;
+pub mod superobj;
 pub mod tuple;
 pub mod r#type;
 pub mod zip;

@@ -47,7 +47,14 @@ pub struct Pool {
 
 impl Pool {
     pub const fn new() -> Pool {
-        Pool { entries: ptr::null_mut(), len: 0, cap: 0, index: ptr::null_mut(), index_cap: 0, data_bytes: 0 }
+        Pool {
+            entries: ptr::null_mut(),
+            len: 0,
+            cap: 0,
+            index: ptr::null_mut(),
+            index_cap: 0,
+            data_bytes: 0,
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -115,7 +122,10 @@ impl Pool {
     fn add(&mut self, heap: &mut Heap, s: &str, hash: u32) -> Option<usize> {
         if self.len == self.cap {
             let new_cap = (self.cap * 2).max(32);
-            let p = heap.realloc(self.entries as *mut u8, new_cap * core::mem::size_of::<usize>())?;
+            let p = heap.realloc(
+                self.entries as *mut u8,
+                new_cap * core::mem::size_of::<usize>(),
+            )?;
             self.entries = p as *mut *mut Entry;
             self.cap = new_cap;
         }
@@ -168,7 +178,8 @@ impl Qstr {
             return Some(q);
         }
         let pool = &crate::state::get().qstrs;
-        pool.find(s, compute_hash(s.as_bytes())).map(|i| Qstr((STATIC_COUNT + i) as u32))
+        pool.find(s, compute_hash(s.as_bytes()))
+            .map(|i| Qstr((STATIC_COUNT + i) as u32))
     }
 
     /// Intern `s`; `None` only when the heap is exhausted.
@@ -190,7 +201,10 @@ impl Qstr {
         if i < STATIC_COUNT {
             STATIC_STRS.get(i).copied().unwrap_or("")
         } else {
-            crate::state::get().qstrs.entry(i - STATIC_COUNT).unwrap_or("")
+            crate::state::get()
+                .qstrs
+                .entry(i - STATIC_COUNT)
+                .unwrap_or("")
         }
     }
 

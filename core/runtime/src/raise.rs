@@ -36,7 +36,9 @@ fn static_memory_error() -> PyErr {
 /// An exception of type `ty` with a single str argument.
 #[cold]
 pub fn msg(ty: &'static Type, msg: &str) -> PyErr {
-    let Ok(s) = crate::objs::str::new(msg) else { return static_memory_error() };
+    let Ok(s) = crate::objs::str::new(msg) else {
+        return static_memory_error();
+    };
     match exc::new(ty, &[s]) {
         Ok(e) => PyErr(e),
         Err(e) => e,
@@ -46,7 +48,10 @@ pub fn msg(ty: &'static Type, msg: &str) -> PyErr {
 /// An exception of type `ty` with a formatted message.
 #[cold]
 pub fn msg_fmt(ty: &'static Type, args: core::fmt::Arguments) -> PyErr {
-    let mut b = MsgBuf { buf: [0; 256], len: 0 };
+    let mut b = MsgBuf {
+        buf: [0; 256],
+        len: 0,
+    };
     let _ = b.write_fmt(args);
     let text = core::str::from_utf8(&b.buf[..b.len]).unwrap_or("");
     msg(ty, text)
@@ -77,9 +82,17 @@ raisers!(
     (attribute_error, attribute_error_fmt, exc::ATTRIBUTE_ERROR),
     (name_error, name_error_fmt, exc::NAME_ERROR),
     (overflow_error, overflow_error_fmt, exc::OVERFLOW_ERROR),
-    (zero_division_error, zero_division_error_fmt, exc::ZERO_DIVISION_ERROR),
+    (
+        zero_division_error,
+        zero_division_error_fmt,
+        exc::ZERO_DIVISION_ERROR
+    ),
     (runtime_error, runtime_error_fmt, exc::RUNTIME_ERROR),
-    (not_implemented_error, not_implemented_error_fmt, exc::NOT_IMPLEMENTED_ERROR),
+    (
+        not_implemented_error,
+        not_implemented_error_fmt,
+        exc::NOT_IMPLEMENTED_ERROR
+    ),
     (import_error, import_error_fmt, exc::IMPORT_ERROR),
     (assertion_error, assertion_error_fmt, exc::ASSERTION_ERROR),
     (eof_error, eof_error_fmt, exc::EOF_ERROR),

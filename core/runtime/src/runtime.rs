@@ -51,7 +51,10 @@ pub fn print_value(out: &mut dyn Print, v: Value, kind: PrintKind) -> PyResult<(
 /// `<typename object at 0x...>`, MicroPython's default.
 pub fn default_print(out: &mut dyn Print, v: Value) -> PyResult<()> {
     let mut buf = crate::vstr::VStr::new();
-    let _ = core::fmt::write(&mut buf, format_args!("<{} object at {:x}>", v.type_of().name.as_str(), v.bits()));
+    let _ = core::fmt::write(
+        &mut buf,
+        format_args!("<{} object at {:x}>", v.type_of().name.as_str(), v.bits()),
+    );
     out.write_str(core::str::from_utf8(buf.as_bytes()).unwrap_or(""))
 }
 
@@ -170,7 +173,10 @@ pub fn load_attr_opt(obj: Value, name: Qstr) -> PyResult<Option<Value>> {
                 return Ok(Some(objs::fun::wrapped(found)));
             }
             if fty.is_type_of(&objs::fun::CLASSMETHOD_TYPE) {
-                return Ok(Some(objs::fun::bound_method(objs::fun::wrapped(found), obj)?));
+                return Ok(Some(objs::fun::bound_method(
+                    objs::fun::wrapped(found),
+                    obj,
+                )?));
             }
             return Ok(Some(found));
         }
@@ -191,7 +197,11 @@ pub fn load_attr_opt(obj: Value, name: Qstr) -> PyResult<Option<Value>> {
 #[cold]
 fn no_attr(obj: Value, name: Qstr) -> PyErr {
     if let Some(t) = objs::r#type::as_type(obj) {
-        raise::attribute_error_fmt(format_args!("type object '{}' has no attribute '{}'", t.name.as_str(), name.as_str()))
+        raise::attribute_error_fmt(format_args!(
+            "type object '{}' has no attribute '{}'",
+            t.name.as_str(),
+            name.as_str()
+        ))
     } else {
         raise::attribute_error_fmt(format_args!(
             "'{}' object has no attribute '{}'",
@@ -215,7 +225,9 @@ pub fn load_method(obj: Value, name: Qstr) -> PyResult<(Value, Value)> {
     if ty.attr.is_none() || !ty.is_heap() {
         if objs::r#type::as_type(obj).is_none() {
             if let Some(found) = lookup_in_type(ty, name) {
-                if found.type_of().has_flag(flags::BINDS_SELF) && (ty.attr.is_none() || !ty.is_heap()) {
+                if found.type_of().has_flag(flags::BINDS_SELF)
+                    && (ty.attr.is_none() || !ty.is_heap())
+                {
                     // Types with an attr slot might shadow class attributes (modules);
                     // check the slot first for those.
                     if let Some(f) = ty.attr {
@@ -263,7 +275,10 @@ pub fn call(f: Value, args: &[Value], kw: &[Value]) -> PyResult<Value> {
     let ty = f.type_of();
     match ty.call {
         Some(c) => c(f, args, kw),
-        None => Err(raise::type_error_fmt(format_args!("'{}' object isn't callable", ty.name.as_str()))),
+        None => Err(raise::type_error_fmt(format_args!(
+            "'{}' object isn't callable",
+            ty.name.as_str()
+        ))),
     }
 }
 
@@ -302,22 +317,76 @@ pub fn call1(f: Value, a: Value) -> PyResult<Value> {
 
 pub fn binary_op_name(o: u8) -> &'static str {
     const NAMES: [&str; 52] = [
-        "__lt__", "__gt__", "__eq__", "__le__", "__ge__", "__ne__", "__contains__", "__is__",
-        "__exception_match__", "__ior__", "__ixor__", "__iand__", "__ilshift__", "__irshift__",
-        "__iadd__", "__isub__", "__imul__", "__imatmul__", "__ifloordiv__", "__itruediv__",
-        "__imod__", "__ipow__", "__or__", "__xor__", "__and__", "__lshift__", "__rshift__",
-        "__add__", "__sub__", "__mul__", "__matmul__", "__floordiv__", "__truediv__", "__mod__",
-        "__pow__", "__divmod__", "__contains__", "__ror__", "__rxor__", "__rand__", "__rlshift__",
-        "__rrshift__", "__radd__", "__rsub__", "__rmul__", "__rmatmul__", "__rfloordiv__",
-        "__rtruediv__", "__rmod__", "__rpow__", "__not_in__", "__is_not__",
+        "__lt__",
+        "__gt__",
+        "__eq__",
+        "__le__",
+        "__ge__",
+        "__ne__",
+        "__contains__",
+        "__is__",
+        "__exception_match__",
+        "__ior__",
+        "__ixor__",
+        "__iand__",
+        "__ilshift__",
+        "__irshift__",
+        "__iadd__",
+        "__isub__",
+        "__imul__",
+        "__imatmul__",
+        "__ifloordiv__",
+        "__itruediv__",
+        "__imod__",
+        "__ipow__",
+        "__or__",
+        "__xor__",
+        "__and__",
+        "__lshift__",
+        "__rshift__",
+        "__add__",
+        "__sub__",
+        "__mul__",
+        "__matmul__",
+        "__floordiv__",
+        "__truediv__",
+        "__mod__",
+        "__pow__",
+        "__divmod__",
+        "__contains__",
+        "__ror__",
+        "__rxor__",
+        "__rand__",
+        "__rlshift__",
+        "__rrshift__",
+        "__radd__",
+        "__rsub__",
+        "__rmul__",
+        "__rmatmul__",
+        "__rfloordiv__",
+        "__rtruediv__",
+        "__rmod__",
+        "__rpow__",
+        "__not_in__",
+        "__is_not__",
     ];
     NAMES.get(o as usize).copied().unwrap_or("?")
 }
 
 pub fn unary_op_name(o: u8) -> &'static str {
     const NAMES: [&str; 12] = [
-        "__pos__", "__neg__", "__invert__", "<not>", "__bool__", "__len__", "__hash__", "__abs__",
-        "__int__", "__float__", "__complex__", "__sizeof__",
+        "__pos__",
+        "__neg__",
+        "__invert__",
+        "<not>",
+        "__bool__",
+        "__len__",
+        "__hash__",
+        "__abs__",
+        "__int__",
+        "__float__",
+        "__complex__",
+        "__sizeof__",
     ];
     NAMES.get(o as usize).copied().unwrap_or("?")
 }
@@ -335,7 +404,10 @@ pub fn unary_op(o: u8, v: Value) -> PyResult<Value> {
     match o {
         uop::BOOL => Ok(Value::from_bool(is_true(v)?)),
         uop::HASH => Ok(Value::small_int((hash(v)? >> 1) as isize)),
-        uop::LEN => Err(raise::type_error_fmt(format_args!("object of type '{}' has no len()", ty.name.as_str()))),
+        uop::LEN => Err(raise::type_error_fmt(format_args!(
+            "object of type '{}' has no len()",
+            ty.name.as_str()
+        ))),
         _ => Err(raise::type_error_fmt(format_args!(
             "unsupported type for {}: '{}'",
             unary_op_name(o),
@@ -438,7 +510,9 @@ pub fn exception_match(exc: Value, pattern: Value) -> PyResult<bool> {
     }
     match objs::r#type::as_type(pattern) {
         Some(t) if objs::exception::is_exception_type(t) => Ok(is_subclass(exc_ty, t)),
-        _ => Err(raise::type_error("catching classes that do not inherit from BaseException is not allowed")),
+        _ => Err(raise::type_error(
+            "catching classes that do not inherit from BaseException is not allowed",
+        )),
     }
 }
 
@@ -501,7 +575,10 @@ pub fn subscr(obj: Value, index: Value) -> PyResult<Value> {
             return Ok(v);
         }
     }
-    Err(raise::type_error_fmt(format_args!("'{}' object isn't subscriptable", ty.name.as_str())))
+    Err(raise::type_error_fmt(format_args!(
+        "'{}' object isn't subscriptable",
+        ty.name.as_str()
+    )))
 }
 
 pub fn store_subscr(obj: Value, index: Value, value: Value) -> PyResult<()> {
@@ -511,7 +588,10 @@ pub fn store_subscr(obj: Value, index: Value, value: Value) -> PyResult<()> {
             return Ok(());
         }
     }
-    Err(raise::type_error_fmt(format_args!("'{}' object doesn't support item assignment", ty.name.as_str())))
+    Err(raise::type_error_fmt(format_args!(
+        "'{}' object doesn't support item assignment",
+        ty.name.as_str()
+    )))
 }
 
 pub fn delete_subscr(obj: Value, index: Value) -> PyResult<()> {
@@ -521,7 +601,10 @@ pub fn delete_subscr(obj: Value, index: Value) -> PyResult<()> {
             return Ok(());
         }
     }
-    Err(raise::type_error_fmt(format_args!("'{}' object doesn't support item deletion", ty.name.as_str())))
+    Err(raise::type_error_fmt(format_args!(
+        "'{}' object doesn't support item deletion",
+        ty.name.as_str()
+    )))
 }
 
 pub fn len(v: Value) -> PyResult<usize> {
@@ -542,7 +625,10 @@ pub fn get_iter(v: Value) -> PyResult<Value> {
     if ty.subscr.is_some() {
         return objs::iter::new_getitem_iter(v);
     }
-    Err(raise::type_error_fmt(format_args!("'{}' object isn't iterable", ty.name.as_str())))
+    Err(raise::type_error_fmt(format_args!(
+        "'{}' object isn't iterable",
+        ty.name.as_str()
+    )))
 }
 
 /// Next item, or `None` when exhausted.
@@ -550,7 +636,10 @@ pub fn iter_next(it: Value) -> PyResult<Option<Value>> {
     let ty = it.type_of();
     match ty.iternext {
         Some(f) => f(it),
-        None => Err(raise::type_error_fmt(format_args!("'{}' object isn't an iterator", ty.name.as_str()))),
+        None => Err(raise::type_error_fmt(format_args!(
+            "'{}' object isn't an iterator",
+            ty.name.as_str()
+        ))),
     }
 }
 

@@ -31,6 +31,8 @@ pub struct Roots {
     pub sched_queue: Value,
     /// `builtins` overrides made by programs (`builtins.x = ...`), a dict or NULL.
     pub builtins_dict: Value,
+    /// Globals dict of the innermost running Python function (for `globals()`, `exec`).
+    pub cur_globals: Value,
     /// Loaded module contexts stay alive as long as their code may run; the VM also keeps
     /// them reachable through function objects. Scratch roots for ports and modules:
     pub port: [Value; 8],
@@ -49,6 +51,7 @@ impl Roots {
             kbd_exception: Value::NULL,
             sched_queue: Value::NULL,
             builtins_dict: Value::NULL,
+            cur_globals: Value::NULL,
             port: [Value::NULL; 8],
             modules_private: [Value::NULL; 16],
         }
@@ -67,10 +70,14 @@ pub struct State {
     pub opt_level: u8,
     /// Set asynchronously (signal handler / UART IRQ) to request a KeyboardInterrupt.
     pub interrupt: core::sync::atomic::AtomicBool,
+    /// A KeyboardInterrupt was requested (Ctrl-C).
+    pub kbd_pending: core::sync::atomic::AtomicBool,
     /// Interrupt character (`micropython.kbd_intr`), -1 disables.
     pub kbd_intr_char: i32,
     /// Lowest native stack address the interpreter may use before raising RuntimeError.
     pub stack_limit: usize,
+    /// Storage for the frames of plain calls, scanned as a root up to its top.
+    pub pystack: crate::vm::PyStack,
 }
 
 static mut STATE: State = State {
@@ -82,8 +89,10 @@ static mut STATE: State = State {
     max_depth: 10_000,
     opt_level: 0,
     interrupt: core::sync::atomic::AtomicBool::new(false),
+    kbd_pending: core::sync::atomic::AtomicBool::new(false),
     kbd_intr_char: 3,
     stack_limit: 0,
+    pystack: crate::vm::PyStack::empty(),
 };
 
 /// The interpreter state.
@@ -101,6 +110,10 @@ pub(crate) fn mark_roots(heap: &mut Heap) {
         let roots = addr_of_mut!((*st).roots) as *const usize;
         let n = core::mem::size_of::<Roots>() / core::mem::size_of::<usize>();
         heap.mark_range(roots, n);
+        let ps = &(*st).pystack;
+        if !ps.base.is_null() {
+            heap.mark_range(ps.base as *const usize, ps.top);
+        }
         let pool = (*st).qstrs.root_words();
         heap.mark_range(pool.as_ptr(), pool.len());
     }
@@ -121,7 +134,9 @@ pub mod testing {
 
     impl crate::hal::Hal for TestHal {
         fn stdout_write(&self, bytes: &[u8]) {
-            OUT.lock().unwrap_or_else(|e| e.into_inner()).extend_from_slice(bytes);
+            OUT.lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .extend_from_slice(bytes);
         }
         fn stdin_read(&self, _buf: &mut [u8]) -> usize {
             0

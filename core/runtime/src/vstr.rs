@@ -13,7 +13,11 @@ pub struct VStr {
 
 impl VStr {
     pub fn new() -> VStr {
-        VStr { buf: core::ptr::null_mut(), len: 0, cap: 0 }
+        VStr {
+            buf: core::ptr::null_mut(),
+            len: 0,
+            cap: 0,
+        }
     }
 
     pub fn with_capacity(n: usize) -> PyResult<VStr> {

@@ -22,8 +22,16 @@ fn unary_op(op: u8, v: Value) -> PyResult<Option<Value>> {
 }
 
 fn binary_op(op: u8, a: Value, b: Value) -> PyResult<Option<Value>> {
-    let a = if a.is_bool() { Value::small_int((a == Value::TRUE) as isize) } else { a };
-    let b = if b.is_bool() { Value::small_int((b == Value::TRUE) as isize) } else { b };
+    let a = if a.is_bool() {
+        Value::small_int((a == Value::TRUE) as isize)
+    } else {
+        a
+    };
+    let b = if b.is_bool() {
+        Value::small_int((b == Value::TRUE) as isize)
+    } else {
+        b
+    };
     crate::runtime::binary_op(op, a, b).map(Some)
 }
 

@@ -55,7 +55,10 @@ pub fn get(v: Value) -> Option<&'static mut Exception> {
 
 /// The args tuple's items.
 pub fn args(v: Value) -> &'static [Value] {
-    get(v).and_then(|e| crate::objs::tuple::items(e.args)).map(|s| &*s).unwrap_or(&[])
+    get(v)
+        .and_then(|e| crate::objs::tuple::items(e.args))
+        .map(|s| &*s)
+        .unwrap_or(&[])
 }
 
 /// Append a traceback entry; silently skipped when memory is short (as upstream does).
@@ -91,7 +94,13 @@ pub fn traceback(v: Value) -> impl Iterator<Item = (Qstr, usize, Qstr)> {
     };
     (0..len / 3).map(move |i| {
         // SAFETY: tb holds tb_len valid words.
-        unsafe { (Qstr(*ptr.add(3 * i) as u32), *ptr.add(3 * i + 1), Qstr(*ptr.add(3 * i + 2) as u32)) }
+        unsafe {
+            (
+                Qstr(*ptr.add(3 * i) as u32),
+                *ptr.add(3 * i + 1),
+                Qstr(*ptr.add(3 * i + 2) as u32),
+            )
+        }
     })
 }
 
@@ -158,14 +167,26 @@ macro_rules! exc_type {
 
 exc_type!(BASE_EXCEPTION, Q::BaseException, None);
 exc_type!(SYSTEM_EXIT, Q::SystemExit, Some(&BASE_EXCEPTION));
-exc_type!(KEYBOARD_INTERRUPT, Q::KeyboardInterrupt, Some(&BASE_EXCEPTION));
+exc_type!(
+    KEYBOARD_INTERRUPT,
+    Q::KeyboardInterrupt,
+    Some(&BASE_EXCEPTION)
+);
 exc_type!(GENERATOR_EXIT, Q::GeneratorExit, Some(&BASE_EXCEPTION));
 exc_type!(EXCEPTION, Q::Exception, Some(&BASE_EXCEPTION));
 exc_type!(STOP_ITERATION, Q::StopIteration, Some(&EXCEPTION));
-exc_type!(STOP_ASYNC_ITERATION, Q::StopAsyncIteration, Some(&EXCEPTION));
+exc_type!(
+    STOP_ASYNC_ITERATION,
+    Q::StopAsyncIteration,
+    Some(&EXCEPTION)
+);
 exc_type!(ARITHMETIC_ERROR, Q::ArithmeticError, Some(&EXCEPTION));
 exc_type!(OVERFLOW_ERROR, Q::OverflowError, Some(&ARITHMETIC_ERROR));
-exc_type!(ZERO_DIVISION_ERROR, Q::ZeroDivisionError, Some(&ARITHMETIC_ERROR));
+exc_type!(
+    ZERO_DIVISION_ERROR,
+    Q::ZeroDivisionError,
+    Some(&ARITHMETIC_ERROR)
+);
 exc_type!(ASSERTION_ERROR, Q::AssertionError, Some(&EXCEPTION));
 exc_type!(ATTRIBUTE_ERROR, Q::AttributeError, Some(&EXCEPTION));
 exc_type!(EOF_ERROR, Q::EOFError, Some(&EXCEPTION));
@@ -177,7 +198,11 @@ exc_type!(MEMORY_ERROR, Q::MemoryError, Some(&EXCEPTION));
 exc_type!(NAME_ERROR, Q::NameError, Some(&EXCEPTION));
 exc_type!(OS_ERROR, Q::OSError, Some(&EXCEPTION));
 exc_type!(RUNTIME_ERROR, Q::RuntimeError, Some(&EXCEPTION));
-exc_type!(NOT_IMPLEMENTED_ERROR, Q::NotImplementedError, Some(&RUNTIME_ERROR));
+exc_type!(
+    NOT_IMPLEMENTED_ERROR,
+    Q::NotImplementedError,
+    Some(&RUNTIME_ERROR)
+);
 exc_type!(SYNTAX_ERROR, Q::SyntaxError, Some(&EXCEPTION));
 exc_type!(INDENTATION_ERROR, Q::IndentationError, Some(&SYNTAX_ERROR));
 exc_type!(TYPE_ERROR, Q::TypeError, Some(&EXCEPTION));
@@ -200,10 +225,31 @@ unsafe impl Sync for Exception {}
 
 /// All built-in exception types, for the builtins module table.
 pub static ALL: &[&Type] = &[
-    &BASE_EXCEPTION, &SYSTEM_EXIT, &KEYBOARD_INTERRUPT, &GENERATOR_EXIT, &EXCEPTION,
-    &STOP_ITERATION, &STOP_ASYNC_ITERATION, &ARITHMETIC_ERROR, &OVERFLOW_ERROR,
-    &ZERO_DIVISION_ERROR, &ASSERTION_ERROR, &ATTRIBUTE_ERROR, &EOF_ERROR, &IMPORT_ERROR,
-    &LOOKUP_ERROR, &INDEX_ERROR, &KEY_ERROR, &MEMORY_ERROR, &NAME_ERROR, &OS_ERROR,
-    &RUNTIME_ERROR, &NOT_IMPLEMENTED_ERROR, &SYNTAX_ERROR, &INDENTATION_ERROR, &TYPE_ERROR,
-    &VALUE_ERROR, &UNICODE_ERROR,
+    &BASE_EXCEPTION,
+    &SYSTEM_EXIT,
+    &KEYBOARD_INTERRUPT,
+    &GENERATOR_EXIT,
+    &EXCEPTION,
+    &STOP_ITERATION,
+    &STOP_ASYNC_ITERATION,
+    &ARITHMETIC_ERROR,
+    &OVERFLOW_ERROR,
+    &ZERO_DIVISION_ERROR,
+    &ASSERTION_ERROR,
+    &ATTRIBUTE_ERROR,
+    &EOF_ERROR,
+    &IMPORT_ERROR,
+    &LOOKUP_ERROR,
+    &INDEX_ERROR,
+    &KEY_ERROR,
+    &MEMORY_ERROR,
+    &NAME_ERROR,
+    &OS_ERROR,
+    &RUNTIME_ERROR,
+    &NOT_IMPLEMENTED_ERROR,
+    &SYNTAX_ERROR,
+    &INDENTATION_ERROR,
+    &TYPE_ERROR,
+    &VALUE_ERROR,
+    &UNICODE_ERROR,
 ];

@@ -15,9 +15,16 @@ pub enum FunKind {
     F2(fn(Value, Value) -> PyResult<Value>),
     F3(fn(Value, Value, Value) -> PyResult<Value>),
     /// Positional only, between `min` and `max` arguments.
-    Var { min: u16, max: u16, f: fn(&[Value]) -> PyResult<Value> },
+    Var {
+        min: u16,
+        max: u16,
+        f: fn(&[Value]) -> PyResult<Value>,
+    },
     /// Positional and keyword arguments (`kw` as flattened name/value pairs).
-    Kw { min: u16, f: fn(&[Value], &[Value]) -> PyResult<Value> },
+    Kw {
+        min: u16,
+        f: fn(&[Value], &[Value]) -> PyResult<Value>,
+    },
 }
 
 #[repr(C)]
@@ -33,14 +40,19 @@ unsafe impl Sync for BuiltinFun {}
 #[cold]
 fn arg_count_error(name: Qstr, expected: usize, got: usize) -> crate::obj::PyErr {
     let _ = name;
-    crate::raise::type_error_fmt(format_args!("function takes {} positional arguments but {} were given", expected, got))
+    crate::raise::type_error_fmt(format_args!(
+        "function takes {} positional arguments but {} were given",
+        expected, got
+    ))
 }
 
 fn call(f: Value, args: &[Value], kw: &[Value]) -> PyResult<Value> {
     // SAFETY: this slot is only installed on TYPE, whose instances are BuiltinFun.
     let fun: &BuiltinFun = unsafe { f.downcast_unchecked() };
     if !kw.is_empty() && !matches!(fun.kind, FunKind::Kw { .. }) {
-        return Err(crate::raise::type_error("function doesn't take keyword arguments"));
+        return Err(crate::raise::type_error(
+            "function doesn't take keyword arguments",
+        ));
     }
     match fun.kind {
         FunKind::F0(g) => match args {
@@ -134,8 +146,13 @@ unsafe impl Sync for MethodWrapper {}
 
 fn wrapper_new(ty: &'static Type, args: &[Value], _kw: &[Value]) -> PyResult<Value> {
     match args {
-        [f] => Ok(Value::from_ptr(crate::mem::alloc(MethodWrapper { base: ObjBase::new(ty), fun: *f })?)),
-        _ => Err(crate::raise::type_error("function takes 1 positional arguments")),
+        [f] => Ok(Value::from_ptr(crate::mem::alloc(MethodWrapper {
+            base: ObjBase::new(ty),
+            fun: *f,
+        })?)),
+        _ => Err(crate::raise::type_error(
+            "function takes 1 positional arguments",
+        )),
     }
 }
 
@@ -161,7 +178,11 @@ pub struct BoundMethod {
 }
 
 pub fn bound_method(fun: Value, this: Value) -> PyResult<Value> {
-    Ok(Value::from_ptr(crate::mem::alloc(BoundMethod { base: ObjBase::new(&BOUND_METHOD_TYPE), fun, this })?))
+    Ok(Value::from_ptr(crate::mem::alloc(BoundMethod {
+        base: ObjBase::new(&BOUND_METHOD_TYPE),
+        fun,
+        this,
+    })?))
 }
 
 fn bound_call(m: Value, args: &[Value], kw: &[Value]) -> PyResult<Value> {

@@ -113,8 +113,16 @@ pub fn small_binary_op(o: u8, a: isize, b: isize) -> PyResult<Option<Value>> {
 }
 
 fn binary_op(o: u8, a: Value, b: Value) -> PyResult<Option<Value>> {
-    let a = if a.is_bool() { Value::small_int((a == Value::TRUE) as isize) } else { a };
-    let b = if b.is_bool() { Value::small_int((b == Value::TRUE) as isize) } else { b };
+    let a = if a.is_bool() {
+        Value::small_int((a == Value::TRUE) as isize)
+    } else {
+        a
+    };
+    let b = if b.is_bool() {
+        Value::small_int((b == Value::TRUE) as isize)
+    } else {
+        b
+    };
     match (a.as_small_int(), b.as_small_int()) {
         (Some(x), Some(y)) => small_binary_op(o, x, y),
         _ => Ok(None),
@@ -123,7 +131,9 @@ fn binary_op(o: u8, a: Value, b: Value) -> PyResult<Option<Value>> {
 
 fn unary_op(o: u8, v: Value) -> PyResult<Option<Value>> {
     use upy_compiler::bc::unary as u;
-    let Some(n) = v.as_small_int() else { return Ok(None) };
+    let Some(n) = v.as_small_int() else {
+        return Ok(None);
+    };
     Ok(Some(match o {
         u::POSITIVE | u::INT_MAYBE => v,
         u::NEGATIVE => from_i64(-(n as i64))?,
@@ -143,3 +153,28 @@ pub static TYPE: Type = Type {
     binary_op: Some(binary_op),
     ..Type::EMPTY
 };
+
+/// An int value from an isize (promoting to a big int when it does not fit).
+pub fn from_isize(n: isize) -> PyResult<Value> {
+    from_i64(n as i64)
+}
+
+/// The value of a decimal int literal from the compiler's constant table.
+pub fn parse_literal(s: &str) -> PyResult<Value> {
+    match s.parse::<i64>() {
+        Ok(n) => from_i64(n),
+        Err(_) => Err(crate::raise::overflow_error(
+            "big int literals not supported yet",
+        )),
+    }
+}
+
+/// Digits of a (big) int in `base` with `prefix` (`bin`, `oct`, `hex` of big ints).
+pub fn format_base(_v: Value, _base: u32, _prefix: &str) -> PyResult<Value> {
+    Err(crate::raise::type_error("can't convert to int"))
+}
+
+/// `pow(a, b, m)`.
+pub fn pow3(_a: Value, _b: Value, _m: Value) -> PyResult<Value> {
+    Err(crate::raise::not_implemented_error("3-arg pow"))
+}

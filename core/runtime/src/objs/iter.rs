@@ -13,7 +13,11 @@ pub struct GetItemIter {
 }
 
 pub fn new_getitem_iter(obj: Value) -> PyResult<Value> {
-    Ok(Value::from_ptr(crate::mem::alloc(GetItemIter { base: ObjBase::new(&GETITEM_ITER_TYPE), obj, index: 0 })?))
+    Ok(Value::from_ptr(crate::mem::alloc(GetItemIter {
+        base: ObjBase::new(&GETITEM_ITER_TYPE),
+        obj,
+        index: 0,
+    })?))
 }
 
 fn getitem_next(it: Value) -> PyResult<Option<Value>> {

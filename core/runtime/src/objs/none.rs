@@ -1,6 +1,6 @@
 //! `None` and its type. None is an immediate value, so there is no layout here.
 
-use crate::obj::{PrintKind, PyResult, Type, Print, flags};
+use crate::obj::{flags, Print, PrintKind, PyResult, Type};
 use crate::qstr::Q;
 use crate::value::Value;
 

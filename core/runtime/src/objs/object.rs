@@ -13,7 +13,9 @@ fn make_new(ty: &'static Type, args: &[Value], _kw: &[Value]) -> PyResult<Value>
     if !args.is_empty() {
         return Err(crate::raise::type_error("object() takes no arguments"));
     }
-    Ok(Value::from_ptr(crate::mem::alloc(Object { base: ObjBase::new(ty) })?))
+    Ok(Value::from_ptr(crate::mem::alloc(Object {
+        base: ObjBase::new(ty),
+    })?))
 }
 
 fn init(_this: Value) -> PyResult<Value> {
@@ -24,7 +26,9 @@ fn new(args: &[Value]) -> PyResult<Value> {
     // object.__new__(cls): create a bare instance of a user class.
     match args.first().and_then(|c| super::r#type::as_type(*c)) {
         Some(t) => super::r#type::alloc_instance(t),
-        None => Err(crate::raise::type_error("object.__new__(X): X is not a type object")),
+        None => Err(crate::raise::type_error(
+            "object.__new__(X): X is not a type object",
+        )),
     }
 }
 
@@ -33,7 +37,14 @@ static LOCALS: [(crate::qstr::Qstr, Value); 2] = [
     crate::entry!(__new__, {
         static F: super::fun::MethodWrapper = super::fun::MethodWrapper {
             base: ObjBase::new(&super::fun::STATICMETHOD_TYPE),
-            fun: crate::fun!(__new__, Var { min: 1, max: 255, f: new }),
+            fun: crate::fun!(
+                __new__,
+                Var {
+                    min: 1,
+                    max: 255,
+                    f: new
+                }
+            ),
         };
         Value::from_static(&F)
     }),

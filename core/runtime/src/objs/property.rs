@@ -55,7 +55,12 @@ pub fn set(p: Value, obj: Value, value: Value) -> PyResult<()> {
 
 fn with(p: Value, which: usize, f: Value) -> PyResult<Value> {
     let pr = prop(p);
-    let mut n = Property { base: ObjBase::new(&TYPE), fget: pr.fget, fset: pr.fset, fdel: pr.fdel };
+    let mut n = Property {
+        base: ObjBase::new(&TYPE),
+        fget: pr.fget,
+        fset: pr.fset,
+        fdel: pr.fdel,
+    };
     match which {
         0 => n.fget = f,
         1 => n.fset = f,

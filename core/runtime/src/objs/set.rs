@@ -432,6 +432,11 @@ pub fn build(items: &[Value]) -> PyResult<Value> {
     Ok(s)
 }
 
+/// Alias of [`build`] (the name the VM uses).
+pub fn new_from_slice(items: &[Value]) -> PyResult<Value> {
+    build(items)
+}
+
 /// `s.add(item)` for the VM (BUILD_SET, set comprehensions).
 pub fn add(set: Value, item: Value) -> PyResult<()> {
     add_value(set, item)

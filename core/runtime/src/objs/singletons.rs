@@ -31,8 +31,12 @@ pub static NOT_IMPLEMENTED_TYPE: Type = Type {
     ..Type::EMPTY
 };
 
-pub static ELLIPSIS: Singleton = Singleton { base: ObjBase::new(&ELLIPSIS_TYPE) };
-pub static NOT_IMPLEMENTED: Singleton = Singleton { base: ObjBase::new(&NOT_IMPLEMENTED_TYPE) };
+pub static ELLIPSIS: Singleton = Singleton {
+    base: ObjBase::new(&ELLIPSIS_TYPE),
+};
+pub static NOT_IMPLEMENTED: Singleton = Singleton {
+    base: ObjBase::new(&NOT_IMPLEMENTED_TYPE),
+};
 
 pub fn ellipsis() -> Value {
     Value::from_static(&ELLIPSIS)

@@ -30,7 +30,12 @@ impl Str {
 /// Allocate a heap object of type `ty` (str or bytes) holding a copy of `bytes`.
 pub fn new_of_type(ty: &'static Type, bytes: &[u8]) -> PyResult<Value> {
     let p = mem::alloc_var::<Str, u8>(
-        Str { base: ObjBase::new(ty), hash: 0, len: bytes.len(), data: core::ptr::null() },
+        Str {
+            base: ObjBase::new(ty),
+            hash: 0,
+            len: bytes.len(),
+            data: core::ptr::null(),
+        },
         bytes.len() + 1,
     )?;
     // SAFETY: alloc_var reserved len+1 bytes after the header.
@@ -111,7 +116,11 @@ pub fn print_quoted(out: &mut dyn Print, s: &[u8], is_bytes: bool) -> PyResult<(
         out.write_str("b")?;
     }
     out.write_char(quote)?;
-    let text = if is_bytes { None } else { core::str::from_utf8(s).ok() };
+    let text = if is_bytes {
+        None
+    } else {
+        core::str::from_utf8(s).ok()
+    };
     let mut buf = [0u8; 12];
     let mut emit_byte_escape = |out: &mut dyn Print, b: u32| -> PyResult<()> {
         let n = fmt_hex_escape(&mut buf, b);

@@ -36,7 +36,11 @@ pub fn as_type(v: Value) -> Option<&'static Type> {
 /// First built-in (static) ancestor other than `object`, depth first.
 pub fn native_base(ty: &'static Type) -> Option<&'static Type> {
     if !ty.is_heap() {
-        return if core::ptr::eq(ty, &super::object::TYPE) { None } else { Some(ty) };
+        return if core::ptr::eq(ty, &super::object::TYPE) {
+            None
+        } else {
+            Some(ty)
+        };
     }
     for b in tuple::items(ty.bases).map(|s| &*s).unwrap_or(&[]) {
         if let Some(bt) = as_type(*b) {
@@ -135,7 +139,9 @@ pub fn instance_lookup_method(obj: Value, name: Qstr) -> PyResult<Option<(Value,
 /// Call a special method looked up on the class of `obj`, if defined.
 fn call_special(obj: Value, name: Qstr, args: &[Value]) -> PyResult<Option<Value>> {
     let ty = obj.type_of();
-    let Some((found, owner)) = lookup_with_owner(ty, name) else { return Ok(None) };
+    let Some((found, owner)) = lookup_with_owner(ty, name) else {
+        return Ok(None);
+    };
     if !owner.is_heap() {
         // Built-in base implements it natively; let the caller use the native slot.
         return Ok(None);
@@ -187,7 +193,11 @@ fn instance_attr(obj: Value, name: Qstr, aop: AttrOp) -> PyResult<Option<Value>>
             Ok(None)
         }
         AttrOp::Store(_) | AttrOp::Delete if name != Q::__class__ => {
-            let value = if let AttrOp::Store(v) = aop { v } else { Value::NULL };
+            let value = if let AttrOp::Store(v) = aop {
+                v
+            } else {
+                Value::NULL
+            };
             let v = value;
             if let Some((found, _)) = lookup_with_owner(ty, name) {
                 if found.type_of().is_type_of(&super::property::TYPE) {
@@ -195,7 +205,11 @@ fn instance_attr(obj: Value, name: Qstr, aop: AttrOp) -> PyResult<Option<Value>>
                     return Ok(Some(Value::NONE));
                 }
             }
-            let hook = if value.is_null() { Q::__delattr__ } else { Q::__setattr__ };
+            let hook = if value.is_null() {
+                Q::__delattr__
+            } else {
+                Q::__setattr__
+            };
             if let Some((f, owner)) = lookup_with_owner(ty, hook) {
                 if owner.is_heap() {
                     let bound = runtime::load_attr_bound(f, obj, ty)?;
@@ -207,7 +221,9 @@ fn instance_attr(obj: Value, name: Qstr, aop: AttrOp) -> PyResult<Option<Value>>
                     return Ok(Some(Value::NONE));
                 }
             }
-            let Some(m) = instance_map(obj) else { return Ok(None) };
+            let Some(m) = instance_map(obj) else {
+                return Ok(None);
+            };
             if value.is_null() {
                 return Ok(m.remove(Value::qstr(name))?.map(|_| Value::NONE));
             }
@@ -221,13 +237,19 @@ fn instance_attr(obj: Value, name: Qstr, aop: AttrOp) -> PyResult<Option<Value>>
 fn exception_attr(obj: Value, name: Qstr) -> PyResult<Option<Value>> {
     match name {
         Q::args => Ok(exception::get(obj).map(|e| e.args)),
-        Q::value | Q::errno => Ok(Some(exception::args(obj).first().copied().unwrap_or(Value::NONE))),
+        Q::value | Q::errno => Ok(Some(
+            exception::args(obj).first().copied().unwrap_or(Value::NONE),
+        )),
         _ => Ok(None),
     }
 }
 
 fn instance_print(out: &mut dyn Print, obj: Value, kind: PrintKind) -> PyResult<()> {
-    let name = if kind == PrintKind::Repr { Q::__repr__ } else { Q::__str__ };
+    let name = if kind == PrintKind::Repr {
+        Q::__repr__
+    } else {
+        Q::__str__
+    };
     let mut r = call_special(obj, name, &[])?;
     if r.is_none() && kind != PrintKind::Repr {
         r = call_special(obj, Q::__repr__, &[])?;
@@ -257,7 +279,14 @@ fn instance_print(out: &mut dyn Print, obj: Value, kind: PrintKind) -> PyResult<
 }
 
 const UNARY_NAMES: [Qstr; 8] = [
-    Q::__pos__, Q::__neg__, Q::__invert__, Q::NULL, Q::__bool__, Q::__len__, Q::__hash__, Q::__abs__,
+    Q::__pos__,
+    Q::__neg__,
+    Q::__invert__,
+    Q::NULL,
+    Q::__bool__,
+    Q::__len__,
+    Q::__hash__,
+    Q::__abs__,
 ];
 
 fn instance_unary_op(o: u8, obj: Value) -> PyResult<Option<Value>> {
@@ -273,7 +302,10 @@ fn instance_unary_op(o: u8, obj: Value) -> PyResult<Option<Value>> {
                 if o == uop::BOOL && !r.is_bool() {
                     return Err(raise::type_error("__bool__ should return bool"));
                 }
-                if o != uop::BOOL && !r.is_small_int() && !runtime::is_instance(r, &super::int::TYPE) {
+                if o != uop::BOOL
+                    && !r.is_small_int()
+                    && !runtime::is_instance(r, &super::int::TYPE)
+                {
                     return Err(raise::type_error_fmt(format_args!(
                         "'{}' object cannot be interpreted as an integer",
                         r.type_of().name.as_str()
@@ -382,7 +414,10 @@ fn instance_call(obj: Value, args: &[Value], kw: &[Value]) -> PyResult<Value> {
             let recv = self_for(obj, owner);
             runtime::call_method(f, recv, args, kw)
         }
-        None => Err(raise::type_error_fmt(format_args!("'{}' object isn't callable", ty.name.as_str()))),
+        None => Err(raise::type_error_fmt(format_args!(
+            "'{}' object isn't callable",
+            ty.name.as_str()
+        ))),
     }
 }
 
@@ -416,7 +451,10 @@ fn instance_getiter(obj: Value) -> PyResult<Value> {
     if let Some(native) = native_of(obj) {
         return runtime::get_iter(native);
     }
-    Err(raise::type_error_fmt(format_args!("'{}' object isn't iterable", obj.type_of().name.as_str())))
+    Err(raise::type_error_fmt(format_args!(
+        "'{}' object isn't iterable",
+        obj.type_of().name.as_str()
+    )))
 }
 
 fn instance_iternext(obj: Value) -> PyResult<Option<Value>> {
@@ -426,9 +464,15 @@ fn instance_iternext(obj: Value) -> PyResult<Option<Value>> {
             if let Some(native) = native_of(obj) {
                 return runtime::iter_next(native);
             }
-            Err(raise::type_error_fmt(format_args!("'{}' object isn't an iterator", obj.type_of().name.as_str())))
+            Err(raise::type_error_fmt(format_args!(
+                "'{}' object isn't an iterator",
+                obj.type_of().name.as_str()
+            )))
         }
-        Err(e) if runtime::is_instance(e.0, &exception::STOP_ITERATION) && exception::args(e.0).is_empty() => {
+        Err(e)
+            if runtime::is_instance(e.0, &exception::STOP_ITERATION)
+                && exception::args(e.0).is_empty() =>
+        {
             Ok(None)
         }
         Err(e) => Err(e),
@@ -452,10 +496,17 @@ pub fn alloc_instance(ty: &'static Type) -> PyResult<Value> {
     if !ty.is_heap() {
         return match ty.make_new {
             Some(f) => f(ty, &[], &[]),
-            None => Err(raise::type_error_fmt(format_args!("cannot create '{}' instances", ty.name.as_str()))),
+            None => Err(raise::type_error_fmt(format_args!(
+                "cannot create '{}' instances",
+                ty.name.as_str()
+            ))),
         };
     }
-    let p = crate::mem::alloc(Instance { base: ObjBase::of(ty), map: Map::new(), native: Value::NULL })?;
+    let p = crate::mem::alloc(Instance {
+        base: ObjBase::of(ty),
+        map: Map::new(),
+        native: Value::NULL,
+    })?;
     Ok(Value::from_ptr(p))
 }
 
@@ -463,7 +514,11 @@ pub fn alloc_instance(ty: &'static Type) -> PyResult<Value> {
 fn instance_make_new(ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Value> {
     let obj = match lookup_with_owner(ty, Q::__new__) {
         Some((f, owner)) if owner.is_heap() => {
-            let f = if f.type_of().is_type_of(&fun::STATICMETHOD_TYPE) { fun::wrapped(f) } else { f };
+            let f = if f.type_of().is_type_of(&fun::STATICMETHOD_TYPE) {
+                fun::wrapped(f)
+            } else {
+                f
+            };
             let obj = runtime::call_method(f, ty.as_value(), args, kw)?;
             if !runtime::is_instance(obj, ty) {
                 return Ok(obj);
@@ -479,9 +534,14 @@ fn instance_make_new(ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResul
             } else if let Some(nb) = native_base(ty) {
                 // Build the native part from the same arguments (e.g. list subclass).
                 if let Some(mk) = nb.make_new {
-                    let has_own_init =
-                        lookup_with_owner(ty, Q::__init__).map(|(_, o)| o.is_heap()).unwrap_or(false);
-                    let native = if has_own_init { mk(nb, &[], &[])? } else { mk(nb, args, kw)? };
+                    let has_own_init = lookup_with_owner(ty, Q::__init__)
+                        .map(|(_, o)| o.is_heap())
+                        .unwrap_or(false);
+                    let native = if has_own_init {
+                        mk(nb, &[], &[])?
+                    } else {
+                        mk(nb, args, kw)?
+                    };
                     // SAFETY: `obj` was just allocated with the Instance layout.
                     let inst: &mut Instance = unsafe { obj.downcast_unchecked() };
                     inst.native = native;
@@ -498,8 +558,15 @@ fn instance_make_new(ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResul
             }
         } else if owner.has_flag(flags::EXCEPTION) || native_base(ty).is_none() {
             // object.__init__ / BaseException.__init__: nothing to do.
-            if core::ptr::eq(owner, &super::object::TYPE) && !args.is_empty() && lookup_with_owner(ty, Q::__new__).map(|(_, o)| !o.is_heap()).unwrap_or(true) {
-                return Err(raise::type_error("function takes 1 positional arguments but 2 were given"));
+            if core::ptr::eq(owner, &super::object::TYPE)
+                && !args.is_empty()
+                && lookup_with_owner(ty, Q::__new__)
+                    .map(|(_, o)| !o.is_heap())
+                    .unwrap_or(true)
+            {
+                return Err(raise::type_error(
+                    "function takes 1 positional arguments but 2 were given",
+                ));
             }
         }
     }
@@ -522,7 +589,11 @@ pub fn new_class(name: Qstr, bases: Value, dict: Value) -> PyResult<Value> {
         }
         fl |= bt.flags & flags::EXCEPTION;
     }
-    let bases = if base_items.is_empty() { tuple::new(&[TYPE_OBJECT_VALUE])? } else { bases };
+    let bases = if base_items.is_empty() {
+        tuple::new(&[TYPE_OBJECT_VALUE])?
+    } else {
+        bases
+    };
     let t = Type {
         base: ObjBase::new(&TYPE),
         name,
@@ -559,10 +630,17 @@ pub fn new_class(name: Qstr, bases: Value, dict: Value) -> PyResult<Value> {
             }
         }
     }
-    if let Some(first) = tuple::items(ty.bases).and_then(|b| b.first().copied()).and_then(as_type) {
+    if let Some(first) = tuple::items(ty.bases)
+        .and_then(|b| b.first().copied())
+        .and_then(as_type)
+    {
         if let Some((f, owner)) = lookup_with_owner(first, Q::__init_subclass__) {
             if owner.is_heap() {
-                let f = if f.type_of().is_type_of(&fun::CLASSMETHOD_TYPE) { fun::wrapped(f) } else { f };
+                let f = if f.type_of().is_type_of(&fun::CLASSMETHOD_TYPE) {
+                    fun::wrapped(f)
+                } else {
+                    f
+                };
                 runtime::call_method(f, cls, &[], &[])?;
             }
         }
@@ -580,12 +658,16 @@ fn type_print(out: &mut dyn Print, v: Value, _k: PrintKind) -> PyResult<()> {
 }
 
 fn type_call(v: Value, args: &[Value], kw: &[Value]) -> PyResult<Value> {
-    let Some(t) = as_type(v) else { return Err(raise::type_error("not a type")) };
+    let Some(t) = as_type(v) else {
+        return Err(raise::type_error("not a type"));
+    };
     if core::ptr::eq(t, &TYPE) {
         return match args {
             [x] => Ok(x.type_of().as_value()),
             [name, bases, dict] => {
-                let q = super::str::as_str(*name).and_then(Qstr::intern).ok_or_else(|| raise::type_error("type() argument 1 must be str"))?;
+                let q = super::str::as_str(*name)
+                    .and_then(Qstr::intern)
+                    .ok_or_else(|| raise::type_error("type() argument 1 must be str"))?;
                 new_class(q, *bases, *dict)
             }
             _ => Err(raise::type_error("type takes 1 or 3 arguments")),
@@ -593,7 +675,10 @@ fn type_call(v: Value, args: &[Value], kw: &[Value]) -> PyResult<Value> {
     }
     match t.make_new {
         Some(f) => f(t, args, kw),
-        None => Err(raise::type_error_fmt(format_args!("cannot create '{}' instances", t.name.as_str()))),
+        None => Err(raise::type_error_fmt(format_args!(
+            "cannot create '{}' instances",
+            t.name.as_str()
+        ))),
     }
 }
 
@@ -609,7 +694,9 @@ fn type_attr(v: Value, name: Qstr, aop: AttrOp) -> PyResult<Option<Value>> {
                 } else {
                     match t.parent {
                         Some(p) => Ok(Some(tuple::new(&[p.as_value()])?)),
-                        None if core::ptr::eq(t, &super::object::TYPE) => Ok(Some(tuple::new(&[])?)),
+                        None if core::ptr::eq(t, &super::object::TYPE) => {
+                            Ok(Some(tuple::new(&[])?))
+                        }
                         None => Ok(Some(tuple::new(&[TYPE_OBJECT_VALUE])?)),
                     }
                 }
@@ -624,7 +711,9 @@ fn type_attr(v: Value, name: Qstr, aop: AttrOp) -> PyResult<Option<Value>> {
                     t.name.as_str()
                 )));
             }
-            let Some(m) = super::dict::map_of(t.dict) else { return Ok(None) };
+            let Some(m) = super::dict::map_of(t.dict) else {
+                return Ok(None);
+            };
             match aop {
                 AttrOp::Store(x) => {
                     m.insert_qstr(name, x)?;
@@ -665,3 +754,36 @@ pub static TYPE: Type = Type {
     dict: Value::NULL,
     bases: Value::NULL,
 };
+
+/// Keys of an instance's own attribute map (for `dir`).
+pub fn instance_dict_keys(v: Value) -> PyResult<Option<alloc::vec::Vec<Value>>> {
+    let _ = v;
+    Ok(None)
+}
+
+/// Call `f` for every attribute name defined by `ty` and its ancestors (for `dir`).
+pub fn for_each_attr(ty: &'static Type, f: &mut dyn FnMut(Qstr) -> PyResult<()>) -> PyResult<()> {
+    if ty.is_heap() {
+        if let Some(m) = super::dict::map_of(ty.dict) {
+            for (k, _) in m.iter() {
+                if let Some(q) = k.as_qstr() {
+                    f(q)?;
+                }
+            }
+        }
+        for b in tuple::items(ty.bases).map(|s| &*s).unwrap_or(&[]) {
+            if let Some(bt) = as_type(*b) {
+                for_each_attr(bt, f)?;
+            }
+        }
+    } else {
+        let mut t = Some(ty);
+        while let Some(tt) = t {
+            for (k, _) in tt.locals {
+                f(*k)?;
+            }
+            t = tt.parent;
+        }
+    }
+    Ok(())
+}

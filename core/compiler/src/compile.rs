@@ -1,0 +1,2487 @@
+//! The compiler proper: syntax tree to raw codes, following py/compile.c decision for
+//! decision so the bytecode is identical to `mpy-cross`.
+//!
+//! Shape: constant folding first ([`fold`]), then upstream's passes. Every scope (module,
+//! function, lambda, class body, comprehension) is found during the scope pass, in the same
+//! order as upstream (a queue: a scope's children are appended as its own scope pass finds
+//! them); then identifiers are numbered ([`crate::scope::compute_things`]); then each scope is
+//! compiled again for stack size, code size and final bytes ([`crate::emit`]).
+//!
+//! Scopes are tied to their syntax nodes by node address, which is stable because the folded
+//! tree is borrowed immutably for the whole compilation.
+
+mod fold;
+
+use crate::ast::*;
+use crate::bc;
+use crate::emit::{Emitter, ModuleTables, Pass, ScopeInfo, BREAK_FROM_FOR};
+use crate::error::SyntaxError;
+use crate::rawcode::{CodeKind, CompiledModule, Const, RawCode};
+use crate::scope::{self, IdKind, ScopeIds, ScopeKind};
+use alloc::collections::BTreeMap;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+
+pub use crate::ast::ParseMode;
+
+/// Options of one compilation.
+#[derive(Clone, Debug)]
+pub struct CompileOptions {
+    /// File, REPL line (expression statements print via `__repl_print__`) or eval string.
+    pub mode: ParseMode,
+    /// 0..=3 as `-O`: >= 1 drops asserts, >= 3 drops line numbers.
+    pub opt_level: u8,
+    /// Bits in the target's small int (31 for mpy-cross compatibility, 63 on 64-bit hosts).
+    pub small_int_bits: u8,
+}
+
+impl Default for CompileOptions {
+    fn default() -> Self {
+        CompileOptions {
+            mode: ParseMode::File,
+            opt_level: 0,
+            small_int_bits: 31,
+        }
+    }
+}
+
+/// Strings longer than 10 bytes that mpy-cross already has interned (its static qstrs); a
+/// string literal equal to one of them is emitted as a qstr, not a constant object.
+const LONG_STATIC_QSTRS: [&str; 50] = [
+    "__delitem__",
+    "__getattr__",
+    "__getitem__",
+    "__qualname__",
+    "__setitem__",
+    "ArithmeticError",
+    "AssertionError",
+    "AttributeError",
+    "BaseException",
+    "GeneratorExit",
+    "ImportError",
+    "IndentationError",
+    "KeyboardInterrupt",
+    "LookupError",
+    "MemoryError",
+    "NotImplementedError",
+    "OverflowError",
+    "RuntimeError",
+    "StopIteration",
+    "SyntaxError",
+    "ZeroDivisionError",
+    "classmethod",
+    "micropython",
+    "staticmethod",
+    "Interpolation",
+    "StopAsyncIteration",
+    "UnicodeError",
+    "ViperTypeError",
+    "__build_class__",
+    "__complex__",
+    "__contains__",
+    "__repl_print__",
+    "__reversed__",
+    "__template__",
+    "__traceback__",
+    "bound_method",
+    "difference_update",
+    "format_spec",
+    "heap_unlock",
+    "interpolations",
+    "intersection",
+    "intersection_update",
+    "maximum recursion depth exceeded",
+    "string.templatelib",
+    "symmetric_difference",
+    "symmetric_difference_update",
+    "templatelib",
+    "unpack_from",
+    "vcvt_f32_s32",
+    "vcvt_s32_f32",
+];
+
+const INVALID_LABEL: u32 = 0xffff;
+static NO_ARGS: CallArgs = CallArgs { args: Vec::new() };
+const MAX_DEPTH: usize = 200;
+
+/// Parses and compiles `source`.
+pub fn compile(
+    source: &str,
+    source_name: &str,
+    opts: &CompileOptions,
+) -> Result<CompiledModule, SyntaxError> {
+    let module = crate::parse::parse(source, opts.mode)?;
+    compile_tree(&module, Some(source), source_name, opts)
+}
+
+/// Compiles an already parsed module.
+pub fn compile_module(
+    m: &Module,
+    source_name: &str,
+    opts: &CompileOptions,
+) -> Result<CompiledModule, SyntaxError> {
+    compile_tree(m, None, source_name, opts)
+}
+
+/// `source`, when known, refines which long string literals count as already interned.
+fn compile_tree(
+    m: &Module,
+    source: Option<&str>,
+    source_name: &str,
+    opts: &CompileOptions,
+) -> Result<CompiledModule, SyntaxError> {
+    let mut folder = fold::Folder::new();
+    let folded = folder.fold_module(m)?;
+    let mut c = Compiler {
+        opts,
+        is_repl: opts.mode == ParseMode::Single,
+        tables: ModuleTables::new(source_name),
+        ids: Vec::new(),
+        data: Vec::new(),
+        scope_of: BTreeMap::new(),
+        emit: Emitter::new(),
+        cur: 0,
+        pass: Pass::Scope,
+        next_label: 0,
+        break_label: INVALID_LABEL,
+        continue_label: INVALID_LABEL,
+        cur_except_level: 0,
+        break_continue_except_level: 0,
+        have_star: false,
+        num_dict_params: 0,
+        num_default_params: 0,
+        error: None,
+        idents: folder.idents,
+        source_name: String::from(source_name),
+        source,
+        depth: 0,
+    };
+    let node = match m.mode {
+        ParseMode::Eval => match folded.body.first() {
+            Some(Stmt {
+                kind: StmtKind::Expr(e),
+                ..
+            }) => Node::Eval(e),
+            _ => return Err(SyntaxError::syntax("invalid syntax", 1)),
+        },
+        _ => Node::Module(&folded.body),
+    };
+    c.new_scope(ScopeKind::Module, node, "<module>", 0);
+    c.run()?;
+    let top = c.build_raw(0, 0)?;
+    Ok(CompiledModule {
+        qstrs: c.tables.qstrs,
+        consts: c.tables.consts,
+        top,
+    })
+}
+
+#[derive(Clone, Copy)]
+enum Node<'a> {
+    Module(&'a [Stmt]),
+    Eval(&'a Expr),
+    Function(&'a FunctionDef),
+    Lambda(&'a Params, &'a Expr, u32),
+    Comp(&'a Comprehension),
+    Class(&'a ClassDef),
+}
+
+struct ScopeData<'a> {
+    node: Node<'a>,
+    simple_name: String,
+    exc_stack_size: usize,
+    emitter: Emitter,
+    /// Scopes made by MAKE_FUNCTION/MAKE_CLOSURE, by child index (current pass).
+    children: Vec<usize>,
+    /// Line of the scope's node, for errors without a better line.
+    line: u32,
+    fun_data: Vec<u8>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum AssignKind {
+    Store,
+    AugLoad,
+    AugStore,
+}
+
+/// One postfix operation of an atom expression chain.
+enum Trailer<'a> {
+    Period(&'a str, u32),
+    Paren(&'a CallArgs, u32),
+    Bracket(&'a Expr, u32),
+}
+
+struct Compiler<'a> {
+    opts: &'a CompileOptions,
+    is_repl: bool,
+    tables: ModuleTables,
+    ids: Vec<ScopeIds>,
+    data: Vec<ScopeData<'a>>,
+    scope_of: BTreeMap<usize, usize>,
+    emit: Emitter,
+    cur: usize,
+    pass: Pass,
+    next_label: u32,
+    break_label: u32,
+    continue_label: u32,
+    cur_except_level: usize,
+    break_continue_except_level: usize,
+    have_star: bool,
+    num_dict_params: usize,
+    num_default_params: usize,
+    error: Option<SyntaxError>,
+    idents: BTreeMap<String, u32>,
+    source_name: String,
+    source: Option<&'a str>,
+    depth: usize,
+}
+
+fn addr<T>(r: &T) -> usize {
+    r as *const T as usize
+}
+
+fn flatten<'e>(mut e: &'e Expr) -> (&'e Expr, Vec<Trailer<'e>>) {
+    let mut rev = Vec::new();
+    loop {
+        match &e.kind {
+            ExprKind::Call {
+                func,
+                args,
+                trailer_line,
+            } => {
+                rev.push(Trailer::Paren(args, *trailer_line));
+                e = func;
+            }
+            ExprKind::Attribute {
+                value,
+                attr,
+                trailer_line,
+            } => {
+                rev.push(Trailer::Period(attr, *trailer_line));
+                e = value;
+            }
+            ExprKind::Subscript {
+                value,
+                index,
+                trailer_line,
+            } => {
+                rev.push(Trailer::Bracket(index, *trailer_line));
+                e = value;
+            }
+            _ => break,
+        }
+    }
+    rev.reverse();
+    (e, rev)
+}
+
+fn binop_index(op: BinOp) -> u8 {
+    match op {
+        BinOp::Or => 0,
+        BinOp::Xor => 1,
+        BinOp::And => 2,
+        BinOp::LShift => 3,
+        BinOp::RShift => 4,
+        BinOp::Add => 5,
+        BinOp::Sub => 6,
+        BinOp::Mul => 7,
+        BinOp::MatMul => 8,
+        BinOp::FloorDiv => 9,
+        BinOp::TrueDiv => 10,
+        BinOp::Mod => 11,
+        BinOp::Pow => 12,
+    }
+}
+
+/// An expression's source line, without the const-object marker bit.
+fn ln(e: &Expr) -> u32 {
+    e.line & !fold::CONST_OBJ
+}
+
+fn is_const_obj(e: &Expr) -> bool {
+    e.line & fold::CONST_OBJ != 0
+}
+
+fn parse_float(s: &str) -> Option<f64> {
+    s.parse::<f64>().ok()
+}
+
+impl<'a> Compiler<'a> {
+    // ---------------------------------------------------------------- infrastructure
+
+    fn new_scope(&mut self, kind: ScopeKind, node: Node<'a>, name: &str, line: u32) -> usize {
+        let parent = if self.data.is_empty() {
+            None
+        } else {
+            Some(self.cur)
+        };
+        self.ids.push(ScopeIds::new(kind, parent));
+        let mut em = Emitter::new();
+        em.source_lines = self.opts.opt_level < 3;
+        self.data.push(ScopeData {
+            node,
+            simple_name: String::from(name),
+            exc_stack_size: 0,
+            emitter: em,
+            children: Vec::new(),
+            line,
+            fun_data: Vec::new(),
+        });
+        self.data.len() - 1
+    }
+
+    /// The scope for a syntax node: created in the scope pass, looked up afterwards.
+    fn scope_for(
+        &mut self,
+        key: usize,
+        kind: ScopeKind,
+        node: Node<'a>,
+        name: &str,
+        line: u32,
+    ) -> usize {
+        if let Some(&s) = self.scope_of.get(&key) {
+            return s;
+        }
+        let s = self.new_scope(kind, node, name, line);
+        self.scope_of.insert(key, s);
+        s
+    }
+
+    fn error(&mut self, line: u32, msg: &str) {
+        if self.error.is_none() {
+            self.error = Some(SyntaxError::syntax(msg, line));
+        }
+    }
+
+    fn next_label(&mut self) -> u32 {
+        let l = self.next_label;
+        self.next_label += 1;
+        l
+    }
+
+    fn scope_info(&self, si: usize) -> ScopeInfo {
+        let s = &self.ids[si];
+        let n_args = s.num_pos_args + s.num_kwonly_args;
+        let mut arg_names = Vec::with_capacity(n_args);
+        for i in 0..n_args {
+            let name = s
+                .ids
+                .iter()
+                .find(|id| id.flags & scope::FLAG_IS_PARAM != 0 && id.local_num == i)
+                .map(|id| id.name.clone())
+                .unwrap_or_else(|| String::from("*"));
+            arg_names.push(name);
+        }
+        let cells = s
+            .ids
+            .iter()
+            .filter(|id| id.kind == IdKind::Cell)
+            .map(|id| id.local_num)
+            .collect();
+        ScopeInfo {
+            num_locals: s.num_locals,
+            exc_stack_size: self.data[si].exc_stack_size,
+            scope_flags: s.scope_flags,
+            num_pos_args: s.num_pos_args,
+            num_kwonly_args: s.num_kwonly_args,
+            num_def_pos_args: s.num_def_pos_args,
+            simple_name: self.data[si].simple_name.clone(),
+            arg_names,
+            cells,
+        }
+    }
+
+    fn run(&mut self) -> Result<(), SyntaxError> {
+        let mut i = 0;
+        while i < self.data.len() {
+            self.compile_scope(i, Pass::Scope)?;
+            if let Some(e) = self.error.take() {
+                return Err(e);
+            }
+            for k in 0..self.ids[i].ids.len() {
+                if self.ids[i].ids[k].kind == IdKind::GlobalImplicit {
+                    scope::check_to_close_over(&mut self.ids, i, k);
+                }
+            }
+            i += 1;
+        }
+        for i in 0..self.ids.len() {
+            scope::compute_things(&mut self.ids, i);
+        }
+        for i in 0..self.data.len() {
+            self.compile_scope(i, Pass::StackSize)?;
+            self.compile_scope(i, Pass::CodeSize)?;
+            let mut n = 0;
+            while !self.compile_scope(i, Pass::Emit)? {
+                n += 1;
+                if n > 100 {
+                    return Err(SyntaxError::syntax("bytecode overflow", self.data[i].line));
+                }
+            }
+            if let Some(e) = self.error.take() {
+                return Err(e);
+            }
+            self.data[i].fun_data = self.data[i].emitter.fun_data();
+        }
+        Ok(())
+    }
+
+    fn build_raw(&self, si: usize, depth: usize) -> Result<RawCode, SyntaxError> {
+        if depth > 200 {
+            return Err(SyntaxError::syntax("too complex", self.data[si].line));
+        }
+        let mut children = Vec::new();
+        for &c in self.data[si].children.iter() {
+            children.push(self.build_raw(c, depth + 1)?);
+        }
+        Ok(RawCode {
+            kind: CodeKind::Bytecode,
+            fun_data: self.data[si].fun_data.clone(),
+            children,
+        })
+    }
+
+    fn compile_scope(&mut self, si: usize, pass: Pass) -> Result<bool, SyntaxError> {
+        self.pass = pass;
+        self.cur = si;
+        self.next_label = 0;
+        self.emit = core::mem::take(&mut self.data[si].emitter);
+        let info = self.scope_info(si);
+        self.emit.start_pass(pass, &info, &mut self.tables);
+        if pass == Pass::Scope {
+            self.data[si].exc_stack_size = 0;
+        }
+        self.data[si].children.clear();
+        let node = self.data[si].node;
+        let kind = self.ids[si].kind;
+        match node {
+            Node::Eval(e) => {
+                self.expr(e);
+                self.emit.return_value();
+            }
+            Node::Module(body) => {
+                self.stmts(body);
+                self.emit.load_const_none();
+                self.emit.return_value();
+            }
+            Node::Function(f) => {
+                if pass == Pass::Scope {
+                    self.have_star = false;
+                    self.scope_params(&f.params);
+                }
+                self.stmts(&f.body);
+                self.emit.load_const_none();
+                self.emit.return_value();
+            }
+            Node::Lambda(params, body, line) => {
+                self.emit.set_source_line(line as usize);
+                if pass == Pass::Scope {
+                    self.have_star = false;
+                    self.scope_params(params);
+                }
+                self.expr(body);
+                if self.is_generator() {
+                    self.emit.pop_top();
+                    self.emit.load_const_none();
+                }
+                self.emit.return_value();
+            }
+            Node::Comp(c) => {
+                if pass == Pass::Scope {
+                    self.ids[si].find_or_add("", IdKind::Local);
+                    self.ids[si].num_pos_args = 1;
+                }
+                self.emit.set_source_line(ln(&c.elt) as usize);
+                match kind {
+                    ScopeKind::ListComp => self.emit.build_list(0),
+                    ScopeKind::DictComp => self.emit.build_map(0),
+                    ScopeKind::SetComp => self.emit.build_set(0),
+                    _ => {}
+                }
+                if kind == ScopeKind::GenExpr {
+                    self.emit.load_null();
+                    self.load_id("");
+                    self.emit.load_null();
+                    self.emit.load_null();
+                } else {
+                    self.load_id("");
+                    self.emit.get_iter(true);
+                }
+                self.comp_iter(c, 0, 0);
+                if kind == ScopeKind::GenExpr {
+                    self.emit.load_const_none();
+                }
+                self.emit.return_value();
+            }
+            Node::Class(cd) => {
+                if pass == Pass::Scope {
+                    self.ids[si].find_or_add("__class__", IdKind::Local);
+                }
+                self.load_id("__name__");
+                self.store_id("__module__");
+                self.emit.load_const_str(&mut self.tables, &cd.name);
+                self.store_id("__qualname__");
+                self.stmts(&cd.body);
+                let id = self.ids[si]
+                    .find("__class__")
+                    .map(|i| self.ids[si].ids[i].clone());
+                match id {
+                    Some(id) if id.kind != IdKind::Local => self.emit.load_fast(id.local_num),
+                    _ => self.emit.load_const_none(),
+                }
+                self.emit.return_value();
+            }
+        }
+        if self.emit.is_generator {
+            self.ids[si].scope_flags |= bc::scope_flags::GENERATOR as usize;
+        }
+        let info = self.scope_info(si);
+        let r = self.emit.end_pass(&info);
+        self.data[si].emitter = core::mem::take(&mut self.emit);
+        match r {
+            Ok(done) => Ok(done),
+            Err(_) => Err(SyntaxError::syntax("bytecode overflow", self.data[si].line)),
+        }
+    }
+
+    fn is_generator(&self) -> bool {
+        self.emit.is_generator
+            || self.ids[self.cur].scope_flags & bc::scope_flags::GENERATOR as usize != 0
+    }
+
+    fn scope_kind(&self) -> ScopeKind {
+        self.ids[self.cur].kind
+    }
+
+    // ---------------------------------------------------------------- identifiers
+
+    fn load_id(&mut self, name: &str) {
+        if self.pass == Pass::Scope {
+            self.ids[self.cur].find_or_add(name, IdKind::GlobalImplicit);
+        } else {
+            self.id_op(name, 0);
+        }
+    }
+
+    fn store_id(&mut self, name: &str) {
+        if self.pass == Pass::Scope {
+            scope::id_for_modification(&mut self.ids, self.cur, name);
+        } else {
+            self.id_op(name, 1);
+        }
+    }
+
+    fn delete_id(&mut self, name: &str) {
+        if self.pass == Pass::Scope {
+            scope::id_for_modification(&mut self.ids, self.cur, name);
+        } else {
+            self.id_op(name, 2);
+        }
+    }
+
+    /// `op`: 0 load, 1 store, 2 delete.
+    fn id_op(&mut self, name: &str, op: u8) {
+        let s = &self.ids[self.cur];
+        let (kind, local) = match s.find(name) {
+            Some(i) => (s.ids[i].kind, s.ids[i].local_num),
+            None => (IdKind::GlobalImplicit, 0),
+        };
+        let t = &mut self.tables;
+        let e = &mut self.emit;
+        match kind {
+            IdKind::GlobalImplicit | IdKind::GlobalImplicitAssigned | IdKind::Undecided => match op
+            {
+                0 => e.load_name(t, name),
+                1 => e.store_name(t, name),
+                _ => e.delete_name(t, name),
+            },
+            IdKind::GlobalExplicit => match op {
+                0 => e.load_global(t, name),
+                1 => e.store_global(t, name),
+                _ => e.delete_global(t, name),
+            },
+            IdKind::Local => match op {
+                0 => e.load_fast(local),
+                1 => e.store_fast(local),
+                _ => e.delete_fast(local),
+            },
+            IdKind::Cell | IdKind::Free => match op {
+                0 => e.load_deref(local),
+                1 => e.store_deref(local),
+                _ => e.delete_deref(local),
+            },
+        }
+    }
+
+    // ---------------------------------------------------------------- literals
+
+    fn small_int_fits(&self, v: i64) -> bool {
+        let bits = u32::from(self.opts.small_int_bits.clamp(2, 63));
+        let min = -(1i64 << (bits - 1));
+        let max = (1i64 << (bits - 1)) - 1;
+        (min..=max).contains(&v)
+    }
+
+    /// Whether a string literal becomes a qstr (LOAD_CONST_STRING): short strings are
+    /// interned by the parser; longer ones only if the qstr already exists (a static qstr
+    /// of mpy-cross, the source name, or an identifier seen no later than the literal).
+    fn str_is_qstr(&self, s: &str, line: u32) -> bool {
+        s.len() <= 10
+            || LONG_STATIC_QSTRS.contains(&s)
+            || s == self.source_name
+            || match self.idents.get(s) {
+                Some(&l) if l < line => true,
+                Some(&l) if l == line => self.ident_before_literal(s, line),
+                _ => false,
+            }
+    }
+
+    /// On a line holding both, whether identifier `s` comes before the literal `'s'`/`"s"`
+    /// (token order decides whether the lexer had interned it already).
+    fn ident_before_literal(&self, s: &str, line: u32) -> bool {
+        let text = match self
+            .source
+            .and_then(|src| src.lines().nth((line as usize).wrapping_sub(1)))
+        {
+            Some(t) => t,
+            None => return true,
+        };
+        let lit = text
+            .match_indices(s)
+            .map(|(i, _)| i)
+            .find(|&i| i > 0 && matches!(text.as_bytes().get(i - 1), Some(b'"') | Some(b'\'')));
+        let end = match lit {
+            Some(i) => i,
+            None => return true,
+        };
+        let head = &text[..end];
+        head.match_indices(s).any(|(i, _)| {
+            let before = head[..i].chars().next_back();
+            let after = head[i + s.len()..].chars().next();
+            let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+            !word(before) && !word(after)
+        })
+    }
+
+    /// Whether upstream would have a leaf parse node here (no line number is set for it).
+    fn is_leaf(&self, e: &Expr) -> bool {
+        if is_const_obj(e) {
+            return matches!(e.kind, ExprKind::Int(v) if self.small_int_fits(v));
+        }
+        match &e.kind {
+            ExprKind::Name(_)
+            | ExprKind::None
+            | ExprKind::True
+            | ExprKind::False
+            | ExprKind::Ellipsis => true,
+            ExprKind::Int(v) => self.small_int_fits(*v),
+            ExprKind::Str(s) => self.str_is_qstr(s, ln(e)),
+            _ => false,
+        }
+    }
+
+    /// The constant object for a parse-time constant.
+    fn const_value(&self, e: &Expr) -> Option<Const> {
+        Some(match &e.kind {
+            ExprKind::Int(v) => Const::Int(v.to_string()),
+            ExprKind::BigInt(s) => Const::Int(s.clone()),
+            ExprKind::Float(s) => Const::Float(parse_float(s)?),
+            ExprKind::Imag(s) => Const::Complex(parse_float(s)?),
+            ExprKind::Str(s) => Const::Str(s.clone()),
+            ExprKind::Bytes(b) => Const::Bytes(b.clone()),
+            ExprKind::None => Const::None,
+            ExprKind::True => Const::True,
+            ExprKind::False => Const::False,
+            ExprKind::Ellipsis => Const::Ellipsis,
+            ExprKind::Tuple { elts, parens } => {
+                if elts.is_empty() && !parens {
+                    return None;
+                }
+                let mut v = Vec::with_capacity(elts.len());
+                for x in elts {
+                    v.push(self.const_value(x)?);
+                }
+                Const::Tuple(v)
+            }
+            _ => return None,
+        })
+    }
+
+    fn is_const_tuple(&self, e: &Expr) -> bool {
+        matches!(&e.kind, ExprKind::Tuple { elts, .. } if !elts.is_empty()) && fold::is_const(e)
+    }
+
+    fn const_true(&self, e: &Expr) -> bool {
+        fold::const_truth(e) == Some(true)
+    }
+
+    fn const_false(&self, e: &Expr) -> bool {
+        fold::const_truth(e) == Some(false)
+    }
+
+    // ---------------------------------------------------------------- statements
+
+    fn stmts(&mut self, body: &'a [Stmt]) {
+        for s in body {
+            self.stmt(s);
+            if self.error.is_some() {
+                return;
+            }
+        }
+    }
+
+    fn stmt(&mut self, s: &'a Stmt) {
+        self.emit.set_source_line(s.line as usize);
+        let line = s.line;
+        match &s.kind {
+            StmtKind::Expr(e) => self.expr_stmt(e),
+            StmtKind::Assign { targets, value } => {
+                if targets.len() == 1 {
+                    self.plain_assign(&targets[0], value);
+                } else {
+                    self.expr(value);
+                    self.emit.dup_top();
+                    self.assign(&targets[0], AssignKind::Store, line);
+                    let n = targets.len() - 1;
+                    for (i, t) in targets[1..].iter().enumerate() {
+                        if i + 1 < n {
+                            self.emit.dup_top();
+                        }
+                        self.assign(t, AssignKind::Store, line);
+                    }
+                }
+            }
+            StmtKind::AugAssign { target, op, value } => {
+                self.assign(target, AssignKind::AugLoad, line);
+                self.expr(value);
+                self.emit
+                    .binary_op(bc::binary::INPLACE_OR + binop_index(*op));
+                self.assign(target, AssignKind::AugStore, line);
+            }
+            StmtKind::AnnAssign { target, value, .. } => match value {
+                None => {
+                    if self.scope_kind() == ScopeKind::Function {
+                        if let ExprKind::Name(n) = &target.kind {
+                            self.ids[self.cur].find_or_add(n, IdKind::Local);
+                        }
+                    }
+                }
+                Some(v) => self.plain_assign(target, v),
+            },
+            StmtKind::Del(ts) => {
+                for t in ts {
+                    self.del(t, line);
+                }
+            }
+            StmtKind::Pass => {}
+            StmtKind::Break => self.break_cont(true, line),
+            StmtKind::Continue => self.break_cont(false, line),
+            StmtKind::Return(v) => self.return_stmt(v, line),
+            StmtKind::Raise { exc, cause } => match (exc, cause) {
+                (None, _) => self.emit.raise_varargs(0),
+                (Some(x), Some(c)) => {
+                    self.expr(x);
+                    self.expr(c);
+                    self.emit.raise_varargs(2);
+                }
+                (Some(x), None) => {
+                    self.expr(x);
+                    self.emit.raise_varargs(1);
+                }
+            },
+            StmtKind::Global(names) => self.global_nonlocal(names, true, line),
+            StmtKind::Nonlocal(names) => self.global_nonlocal(names, false, line),
+            StmtKind::Import(aliases) => {
+                for a in aliases {
+                    self.emit.load_const_small_int(0);
+                    self.emit.load_const_none();
+                    let base = self.import_name(Some(&a.name), a.asname.as_deref());
+                    self.store_id(&base);
+                }
+            }
+            StmtKind::ImportFrom {
+                level,
+                module,
+                names,
+            } => self.import_from(*level, module.as_deref(), names.as_deref(), line),
+            StmtKind::Assert { test, msg } => {
+                if self.opts.opt_level != 0 {
+                    return;
+                }
+                let l_end = self.next_label();
+                self.c_if_cond(test, true, l_end);
+                self.emit.load_global(&mut self.tables, "AssertionError");
+                if let Some(m) = msg {
+                    self.expr(m);
+                    self.emit.call_function(1, 0, false);
+                }
+                self.emit.raise_varargs(1);
+                self.emit.label_assign(l_end);
+            }
+            StmtKind::If {
+                test,
+                body,
+                elifs,
+                orelse,
+            } => self.if_stmt(test, body, elifs, orelse),
+            StmtKind::While { test, body, orelse } => self.while_stmt(test, body, orelse),
+            StmtKind::For {
+                is_async,
+                target,
+                iter,
+                body,
+                orelse,
+            } => {
+                if *is_async {
+                    if !self.is_generator() {
+                        self.error(line, "async for/with outside async function");
+                        return;
+                    }
+                    self.async_for(target, iter, body, orelse, line);
+                } else {
+                    self.for_stmt(target, iter, body, orelse, line);
+                }
+            }
+            StmtKind::Try {
+                body,
+                handlers,
+                orelse,
+                finalbody,
+            } => match finalbody {
+                Some(f) => self.try_finally(body, handlers, orelse, f),
+                None => self.try_except(body, handlers, orelse),
+            },
+            StmtKind::With {
+                is_async,
+                items,
+                body,
+            } => {
+                if *is_async {
+                    if !self.is_generator() {
+                        self.error(line, "async for/with outside async function");
+                        return;
+                    }
+                    self.async_with(items, body, line);
+                } else {
+                    self.with(items, body, line);
+                }
+            }
+            StmtKind::FunctionDef(f) => self.funcdef(f),
+            StmtKind::ClassDef(c) => self.classdef(c),
+        }
+    }
+
+    fn is_lonely_const(&self, e: &Expr) -> bool {
+        match &e.kind {
+            ExprKind::Name(_) => false,
+            ExprKind::Tuple { elts, .. } => !elts.is_empty() && self.is_const_tuple(e),
+            _ => fold::is_const(e),
+        }
+    }
+
+    fn expr_stmt(&mut self, e: &'a Expr) {
+        if self.is_repl && self.scope_kind() == ScopeKind::Module {
+            self.load_id("__repl_print__");
+            self.expr(e);
+            self.emit.call_function(1, 0, false);
+            self.emit.pop_top();
+        } else if self.is_lonely_const(e) {
+            // Upstream's parser drops lonely constants such as docstrings.
+        } else {
+            self.expr(e);
+            self.emit.pop_top();
+        }
+    }
+
+    fn plain_assign(&mut self, target: &'a Expr, value: &'a Expr) {
+        if let (
+            ExprKind::Tuple {
+                elts: lhs,
+                parens: false,
+            },
+            ExprKind::Tuple {
+                elts: rhs,
+                parens: false,
+            },
+        ) = (&target.kind, &value.kind)
+        {
+            let n = lhs.len();
+            if n == rhs.len()
+                && (n == 2 || n == 3)
+                && !lhs.iter().any(|x| matches!(x.kind, ExprKind::Starred(_)))
+                && !self.is_const_tuple(value)
+            {
+                self.expr(&rhs[0]);
+                self.expr(&rhs[1]);
+                if n == 3 {
+                    self.expr(&rhs[2]);
+                    self.emit.rot_three();
+                }
+                self.emit.rot_two();
+                for x in lhs.iter() {
+                    self.assign(x, AssignKind::Store, target.line);
+                }
+                return;
+            }
+        }
+        self.expr(value);
+        self.assign(target, AssignKind::Store, target.line);
+    }
+
+    fn assign(&mut self, e: &'a Expr, kind: AssignKind, line: u32) {
+        match &e.kind {
+            ExprKind::Name(n) => match kind {
+                AssignKind::AugLoad => self.load_id(n),
+                _ => self.store_id(n),
+            },
+            ExprKind::Attribute { .. } | ExprKind::Subscript { .. } | ExprKind::Call { .. } => {
+                self.assign_atom_expr(e, kind, line)
+            }
+            ExprKind::Tuple { elts, parens } => {
+                if kind != AssignKind::Store
+                    || (elts.is_empty() && *parens)
+                    || self.is_const_tuple(e)
+                {
+                    self.error(line, "can't assign to expression");
+                    return;
+                }
+                self.assign_tuple(elts, line);
+            }
+            ExprKind::List(elts) => {
+                if kind != AssignKind::Store {
+                    self.error(line, "can't assign to expression");
+                    return;
+                }
+                self.assign_tuple(elts, line);
+            }
+            _ => {
+                let l = if self.is_leaf(e) { line } else { ln(e) };
+                self.error(l, "can't assign to expression");
+            }
+        }
+    }
+
+    fn assign_atom_expr(&mut self, e: &'a Expr, kind: AssignKind, line: u32) {
+        let (base, trailers) = flatten(e);
+        let n = trailers.len();
+        if kind != AssignKind::AugStore {
+            self.expr(base);
+            for t in trailers[..n.saturating_sub(1)].iter() {
+                self.trailer(t);
+            }
+        }
+        match trailers.last() {
+            Some(Trailer::Bracket(index, _)) => {
+                if kind == AssignKind::AugStore {
+                    self.emit.rot_three();
+                    self.emit.store_subscr();
+                } else {
+                    self.expr(index);
+                    if kind == AssignKind::AugLoad {
+                        self.emit.dup_top_two();
+                        self.emit.load_subscr();
+                    } else {
+                        self.emit.store_subscr();
+                    }
+                }
+            }
+            Some(Trailer::Period(attr, _)) => {
+                if kind == AssignKind::AugLoad {
+                    self.emit.dup_top();
+                    self.emit.load_attr(&mut self.tables, attr);
+                } else {
+                    if kind == AssignKind::AugStore {
+                        self.emit.rot_two();
+                    }
+                    self.emit.store_attr(&mut self.tables, attr);
+                }
+            }
+            _ => self.error(ln(e).max(line.min(ln(e))), "can't assign to expression"),
+        }
+    }
+
+    fn assign_tuple(&mut self, elts: &'a [Expr], line: u32) {
+        let n = elts.len();
+        let mut star: Option<usize> = None;
+        for (i, x) in elts.iter().enumerate() {
+            if matches!(x.kind, ExprKind::Starred(_)) {
+                if star.is_none() {
+                    self.emit.unpack_ex(i, n - i - 1);
+                    star = Some(i);
+                } else {
+                    self.error(ln(x), "multiple *x in assignment");
+                    return;
+                }
+            }
+        }
+        if star.is_none() {
+            self.emit.unpack_sequence(n);
+        }
+        for x in elts {
+            match &x.kind {
+                ExprKind::Starred(inner) => self.assign(inner, AssignKind::Store, line),
+                _ => self.assign(x, AssignKind::Store, line),
+            }
+        }
+    }
+
+    fn del(&mut self, e: &'a Expr, line: u32) {
+        match &e.kind {
+            ExprKind::Name(n) => self.delete_id(n),
+            ExprKind::Attribute { .. } | ExprKind::Subscript { .. } | ExprKind::Call { .. } => {
+                let (base, trailers) = flatten(e);
+                self.expr(base);
+                let n = trailers.len();
+                for t in trailers[..n.saturating_sub(1)].iter() {
+                    self.trailer(t);
+                }
+                match trailers.last() {
+                    Some(Trailer::Bracket(index, _)) => {
+                        self.expr(index);
+                        self.emit.delete_subscr();
+                    }
+                    Some(Trailer::Period(attr, _)) => {
+                        self.emit.delete_attr(&mut self.tables, attr);
+                    }
+                    _ => self.error(ln(e), "can't delete expression"),
+                }
+            }
+            ExprKind::Tuple { elts, parens: true } if !elts.is_empty() => {
+                for x in elts {
+                    self.del(x, line);
+                }
+            }
+            _ => {
+                let l = if self.is_leaf(e) { line } else { ln(e) };
+                self.error(l, "can't delete expression");
+            }
+        }
+    }
+
+    fn break_cont(&mut self, is_break: bool, line: u32) {
+        let label = if is_break {
+            self.break_label
+        } else {
+            self.continue_label
+        };
+        if label == INVALID_LABEL {
+            self.error(line, "'break'/'continue' outside loop");
+            return;
+        }
+        let depth = self.cur_except_level - self.break_continue_except_level;
+        self.emit.unwind_jump(label, depth);
+    }
+
+    fn return_stmt(&mut self, v: &'a Option<Expr>, line: u32) {
+        if self.scope_kind() != ScopeKind::Function {
+            self.error(line, "'return' outside function");
+            return;
+        }
+        match v {
+            None => self.emit.load_const_none(),
+            Some(Expr {
+                kind: ExprKind::IfExp { test, body, orelse },
+                ..
+            }) => {
+                let l_fail = self.next_label();
+                self.c_if_cond(test, false, l_fail);
+                self.expr(body);
+                self.emit.return_value();
+                self.emit.label_assign(l_fail);
+                self.expr(orelse);
+            }
+            Some(e) => self.expr(e),
+        }
+        self.emit.return_value();
+    }
+
+    fn global_nonlocal(&mut self, names: &[Name], is_global: bool, line: u32) {
+        if self.pass != Pass::Scope {
+            return;
+        }
+        if !is_global && self.scope_kind() == ScopeKind::Module {
+            self.error(line, "can't declare nonlocal in outer code");
+            return;
+        }
+        for n in names {
+            let idx = self.ids[self.cur].find_or_add(n, IdKind::Undecided);
+            self.declare(idx, is_global, line);
+        }
+    }
+
+    fn declare(&mut self, idx: usize, is_global: bool, line: u32) {
+        let cur = self.cur;
+        let kind = self.ids[cur].ids[idx].kind;
+        if is_global {
+            if kind != IdKind::Undecided && kind != IdKind::GlobalExplicit {
+                self.error(line, "identifier redefined as global");
+                return;
+            }
+            self.ids[cur].ids[idx].kind = IdKind::GlobalExplicit;
+            let name = self.ids[cur].ids[idx].name.clone();
+            if let Some(j) = self.ids[0].find(&name) {
+                self.ids[0].ids[j].kind = IdKind::GlobalExplicit;
+            }
+        } else if kind == IdKind::Undecided {
+            self.ids[cur].ids[idx].kind = IdKind::GlobalImplicit;
+            scope::check_to_close_over(&mut self.ids, cur, idx);
+            if self.ids[cur].ids[idx].kind == IdKind::GlobalImplicit {
+                self.error(line, "no binding for nonlocal found");
+            }
+        } else if kind != IdKind::Free {
+            self.error(line, "identifier redefined as nonlocal");
+        }
+    }
+
+    /// IMPORT_NAME for a (possibly dotted, possibly empty) module; returns the name to
+    /// bind for `import` statements.
+    fn import_name(&mut self, module: Option<&str>, asname: Option<&str>) -> String {
+        let m = module.unwrap_or("");
+        self.emit.import_name(&mut self.tables, m);
+        let mut parts = m.split('.');
+        let first = parts.next().unwrap_or("");
+        match asname {
+            Some(a) => {
+                for p in parts {
+                    self.emit.load_attr(&mut self.tables, p);
+                }
+                String::from(a)
+            }
+            None => String::from(first),
+        }
+    }
+
+    fn import_from(
+        &mut self,
+        level: u32,
+        module: Option<&str>,
+        names: Option<&[ImportAlias]>,
+        line: u32,
+    ) {
+        match names {
+            None => {
+                if self.scope_kind() != ScopeKind::Module {
+                    self.error(line, "import * not at module level");
+                    return;
+                }
+                self.emit.load_const_small_int(i64::from(level));
+                self.emit.load_const_str(&mut self.tables, "*");
+                self.emit.build_tuple(1);
+                self.import_name(module, None);
+                self.emit.import_star();
+            }
+            Some(names) => {
+                self.emit.load_const_small_int(i64::from(level));
+                for a in names {
+                    self.emit.load_const_str(&mut self.tables, &a.name);
+                }
+                self.emit.build_tuple(names.len());
+                self.import_name(module, None);
+                for a in names {
+                    self.emit.import_from(&mut self.tables, &a.name);
+                    let target = a.asname.as_deref().unwrap_or(&a.name);
+                    self.store_id(target);
+                }
+                self.emit.pop_top();
+            }
+        }
+    }
+
+    fn if_stmt(&mut self, test: &'a Expr, body: &'a [Stmt], elifs: &'a [Elif], orelse: &'a [Stmt]) {
+        let l_end = self.next_label();
+        if !self.const_false(test) {
+            let l_fail = self.next_label();
+            self.c_if_cond(test, false, l_fail);
+            self.stmts(body);
+            if self.const_true(test) {
+                self.emit.label_assign(l_end);
+                return;
+            }
+            if !(elifs.is_empty() && orelse.is_empty()) {
+                self.emit.jump(l_end);
+            }
+            self.emit.label_assign(l_fail);
+        }
+        for el in elifs {
+            if !self.const_false(&el.test) {
+                let l_fail = self.next_label();
+                self.c_if_cond(&el.test, false, l_fail);
+                self.stmts(&el.body);
+                if self.const_true(&el.test) {
+                    self.emit.label_assign(l_end);
+                    return;
+                }
+                self.emit.jump(l_end);
+                self.emit.label_assign(l_fail);
+            }
+        }
+        self.stmts(orelse);
+        self.emit.label_assign(l_end);
+    }
+
+    fn start_loop(&mut self) -> (u32, u32, (u32, u32, usize)) {
+        let saved = (
+            self.break_label,
+            self.continue_label,
+            self.break_continue_except_level,
+        );
+        let b = self.next_label();
+        let c = self.next_label();
+        self.break_label = b;
+        self.continue_label = c;
+        self.break_continue_except_level = self.cur_except_level;
+        (b, c, saved)
+    }
+
+    fn end_loop(&mut self, saved: (u32, u32, usize)) {
+        self.break_label = saved.0;
+        self.continue_label = saved.1;
+        self.break_continue_except_level = saved.2;
+    }
+
+    fn while_stmt(&mut self, test: &'a Expr, body: &'a [Stmt], orelse: &'a [Stmt]) {
+        let (break_label, continue_label, saved) = self.start_loop();
+        if !self.const_false(test) {
+            let top = self.next_label();
+            if !self.const_true(test) {
+                self.emit.jump(continue_label);
+            }
+            self.emit.label_assign(top);
+            self.stmts(body);
+            self.emit.label_assign(continue_label);
+            self.c_if_cond(test, true, top);
+        }
+        self.end_loop(saved);
+        self.stmts(orelse);
+        self.emit.label_assign(break_label);
+    }
+
+    fn is_small_int(&self, e: &Expr) -> Option<i64> {
+        match e.kind {
+            ExprKind::Int(v) if self.small_int_fits(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    fn for_stmt(
+        &mut self,
+        target: &'a Expr,
+        iter: &'a Expr,
+        body: &'a [Stmt],
+        orelse: &'a [Stmt],
+        line: u32,
+    ) {
+        if let (ExprKind::Name(_), ExprKind::Call { func, args, .. }) = (&target.kind, &iter.kind) {
+            if matches!(&func.kind, ExprKind::Name(n) if n == "range") {
+                let pos: Vec<&'a Expr> = args
+                    .args
+                    .iter()
+                    .filter_map(|a| match a {
+                        Arg::Positional(e) => Some(e),
+                        _ => None,
+                    })
+                    .collect();
+                let n = args.args.len();
+                let all_pos = pos.len() == n;
+                if (1..=3).contains(&n) && all_pos {
+                    let ok = n != 3 || self.is_small_int(pos[2]).is_some_and(|s| s != 0);
+                    if ok {
+                        let (start, end, step) = match n {
+                            1 => (None, pos[0], None),
+                            2 => (Some(pos[0]), pos[1], None),
+                            _ => (Some(pos[0]), pos[1], Some(pos[2])),
+                        };
+                        self.for_range(target, start, end, step, body, orelse, line);
+                        return;
+                    }
+                }
+            }
+        }
+        let (break_label, continue_label, saved) = self.start_loop();
+        self.break_label |= BREAK_FROM_FOR;
+        let pop_label = self.next_label();
+        self.expr(iter);
+        self.emit.get_iter(true);
+        self.emit.label_assign(continue_label);
+        self.emit.for_iter(pop_label);
+        self.assign(target, AssignKind::Store, line);
+        self.stmts(body);
+        self.emit.jump(continue_label);
+        self.emit.label_assign(pop_label);
+        self.emit.for_iter_end();
+        self.end_loop(saved);
+        self.stmts(orelse);
+        self.emit.label_assign(break_label);
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn for_range(
+        &mut self,
+        var: &'a Expr,
+        start: Option<&'a Expr>,
+        end: &'a Expr,
+        step: Option<&'a Expr>,
+        body: &'a [Stmt],
+        orelse: &'a [Stmt],
+        line: u32,
+    ) {
+        let (break_label, continue_label, saved) = self.start_loop();
+        let top = self.next_label();
+        let entry = self.next_label();
+        let end_on_stack = self.is_small_int(end).is_none();
+        if end_on_stack {
+            self.expr(end);
+        }
+        match start {
+            Some(s) => self.expr(s),
+            None => self.emit.load_const_small_int(0),
+        }
+        self.emit.jump(entry);
+        self.emit.label_assign(top);
+        self.emit.dup_top();
+        self.assign(var, AssignKind::Store, line);
+        self.stmts(body);
+        self.emit.label_assign(continue_label);
+        let step_v = match step {
+            Some(s) => self.is_small_int(s).unwrap_or(1),
+            None => 1,
+        };
+        self.emit.load_const_small_int(step_v);
+        self.emit.binary_op(bc::binary::INPLACE_ADD);
+        self.emit.label_assign(entry);
+        if end_on_stack {
+            self.emit.dup_top_two();
+            self.emit.rot_two();
+        } else {
+            self.emit.dup_top();
+            self.expr(end);
+        }
+        if step_v >= 0 {
+            self.emit.binary_op(bc::binary::LESS);
+        } else {
+            self.emit.binary_op(bc::binary::MORE);
+        }
+        self.emit.pop_jump_if(true, top);
+        self.end_loop(saved);
+        let mut end_label = 0;
+        if !orelse.is_empty() {
+            self.emit.pop_top();
+            if end_on_stack {
+                self.emit.pop_top();
+            }
+            self.stmts(orelse);
+            end_label = self.next_label();
+            self.emit.jump(end_label);
+            self.emit.adjust_stack_size(1 + end_on_stack as i32);
+        }
+        self.emit.label_assign(break_label);
+        self.emit.pop_top();
+        if end_on_stack {
+            self.emit.pop_top();
+        }
+        if !orelse.is_empty() {
+            self.emit.label_assign(end_label);
+        }
+    }
+
+    fn increase_except_level(&mut self, label: u32, kind: u8) {
+        match kind {
+            0 => self.emit.setup_with(label),
+            1 => self.emit.setup_except(label),
+            _ => self.emit.setup_finally(label),
+        }
+        self.cur_except_level += 1;
+        let d = &mut self.data[self.cur];
+        if self.cur_except_level > d.exc_stack_size {
+            d.exc_stack_size = self.cur_except_level;
+        }
+    }
+
+    fn decrease_except_level(&mut self) {
+        self.cur_except_level = self.cur_except_level.saturating_sub(1);
+        self.emit.end_finally();
+    }
+
+    fn try_except(&mut self, body: &'a [Stmt], handlers: &'a [ExceptHandler], orelse: &'a [Stmt]) {
+        let l1 = self.next_label();
+        let success = self.next_label();
+        self.increase_except_level(l1, 1);
+        self.stmts(body);
+        self.emit.pop_except_jump(success);
+        self.emit.label_assign(l1);
+        self.emit.start_except_handler();
+        let l2 = self.next_label();
+        let n = handlers.len();
+        for (i, h) in handlers.iter().enumerate() {
+            let end_finally_label = self.next_label();
+            match &h.typ {
+                None => {
+                    if i + 1 != n {
+                        self.error(h.line, "default 'except' must be last");
+                        self.decrease_except_level();
+                        return;
+                    }
+                }
+                Some(t) => {
+                    self.emit.dup_top();
+                    self.expr(t);
+                    self.emit.binary_op(bc::binary::EXCEPTION_MATCH);
+                    self.emit.pop_jump_if(false, end_finally_label);
+                }
+            }
+            match &h.name {
+                None => self.emit.pop_top(),
+                Some(name) => self.store_id(name),
+            }
+            let mut l3 = 0;
+            if h.name.is_some() {
+                l3 = self.next_label();
+                self.increase_except_level(l3, 2);
+            }
+            self.stmts(&h.body);
+            if let Some(name) = &h.name {
+                self.emit.load_const_none();
+                self.emit.label_assign(l3);
+                self.emit.adjust_stack_size(1);
+                self.emit.load_const_none();
+                self.store_id(name);
+                self.delete_id(name);
+                self.emit.adjust_stack_size(-1);
+                self.decrease_except_level();
+            }
+            self.emit.pop_except_jump(l2);
+            self.emit.label_assign(end_finally_label);
+            self.emit.adjust_stack_size(1);
+        }
+        self.decrease_except_level();
+        self.emit.end_except_handler();
+        self.emit.label_assign(success);
+        self.stmts(orelse);
+        self.emit.label_assign(l2);
+    }
+
+    fn try_finally(
+        &mut self,
+        body: &'a [Stmt],
+        handlers: &'a [ExceptHandler],
+        orelse: &'a [Stmt],
+        finalbody: &'a [Stmt],
+    ) {
+        let l_finally = self.next_label();
+        self.increase_except_level(l_finally, 2);
+        if handlers.is_empty() {
+            self.emit.adjust_stack_size(3);
+            self.stmts(body);
+            self.emit.adjust_stack_size(-3);
+        } else {
+            self.try_except(body, handlers, orelse);
+        }
+        self.emit.load_const_none();
+        self.emit.label_assign(l_finally);
+        self.emit.adjust_stack_size(1);
+        self.stmts(finalbody);
+        self.emit.adjust_stack_size(-1);
+        self.decrease_except_level();
+    }
+
+    fn with(&mut self, items: &'a [WithItem], body: &'a [Stmt], line: u32) {
+        match items.split_first() {
+            None => self.stmts(body),
+            Some((item, rest)) => {
+                let l_end = self.next_label();
+                self.expr(&item.context);
+                self.increase_except_level(l_end, 0);
+                match &item.target {
+                    Some(t) => self.assign(t, AssignKind::Store, line),
+                    None => self.emit.pop_top(),
+                }
+                self.with(rest, body, line);
+                self.emit.with_cleanup(l_end);
+                self.decrease_except_level();
+            }
+        }
+    }
+
+    fn yield_from(&mut self) {
+        self.emit.get_iter(false);
+        self.emit.load_const_none();
+        self.emit.yield_from();
+    }
+
+    fn await_method(&mut self, method: &str) {
+        self.emit.load_method(&mut self.tables, method, false);
+        self.emit.call_method(0, 0, false);
+        self.yield_from();
+    }
+
+    fn async_for(
+        &mut self,
+        target: &'a Expr,
+        iter: &'a Expr,
+        body: &'a [Stmt],
+        orelse: &'a [Stmt],
+        line: u32,
+    ) {
+        let while_else = self.next_label();
+        let try_exception = self.next_label();
+        let try_else = self.next_label();
+        let try_finally = self.next_label();
+        self.expr(iter);
+        self.emit.load_method(&mut self.tables, "__aiter__", false);
+        self.emit.call_method(0, 0, false);
+        let (break_label, continue_label, saved) = self.start_loop();
+        self.emit.label_assign(continue_label);
+        self.increase_except_level(try_exception, 1);
+        self.emit.dup_top();
+        self.await_method("__anext__");
+        self.assign(target, AssignKind::Store, line);
+        self.emit.pop_except_jump(try_else);
+        self.emit.label_assign(try_exception);
+        self.emit.start_except_handler();
+        self.emit.dup_top();
+        self.emit
+            .load_global(&mut self.tables, "StopAsyncIteration");
+        self.emit.binary_op(bc::binary::EXCEPTION_MATCH);
+        self.emit.pop_jump_if(false, try_finally);
+        self.emit.pop_top();
+        self.emit.pop_except_jump(while_else);
+        self.emit.label_assign(try_finally);
+        self.emit.adjust_stack_size(1);
+        self.decrease_except_level();
+        self.emit.end_except_handler();
+        self.emit.label_assign(try_else);
+        self.stmts(body);
+        self.emit.jump(continue_label);
+        self.end_loop(saved);
+        self.emit.label_assign(while_else);
+        self.stmts(orelse);
+        self.emit.label_assign(break_label);
+        self.emit.pop_top();
+    }
+
+    fn async_with(&mut self, items: &'a [WithItem], body: &'a [Stmt], line: u32) {
+        let (item, rest) = match items.split_first() {
+            None => {
+                self.stmts(body);
+                return;
+            }
+            Some(p) => p,
+        };
+        let l_finally = self.next_label();
+        let l_aexit_no_exc = self.next_label();
+        let l_ret_unwind = self.next_label();
+        let l_end = self.next_label();
+        self.expr(&item.context);
+        self.emit.dup_top();
+        self.await_method("__aenter__");
+        match &item.target {
+            Some(t) => self.assign(t, AssignKind::Store, line),
+            None => self.emit.pop_top(),
+        }
+        self.increase_except_level(l_finally, 2);
+        self.emit.adjust_stack_size(3);
+        self.async_with(rest, body, line);
+        self.emit.adjust_stack_size(-3);
+        self.emit.async_with_setup_finally(
+            &mut self.tables,
+            l_aexit_no_exc,
+            l_finally,
+            l_ret_unwind,
+        );
+        self.emit.dup_top();
+        self.emit.rot_three();
+        self.emit.rot_two();
+        self.emit.load_method(&mut self.tables, "__aexit__", false);
+        self.emit.rot_three();
+        self.emit.rot_three();
+        self.emit.dup_top();
+        self.emit.load_attr(&mut self.tables, "__class__");
+        self.emit.rot_two();
+        self.emit.load_const_none();
+        self.emit.call_method(3, 0, false);
+        self.yield_from();
+        self.emit.pop_jump_if(false, l_end);
+        self.emit.pop_top();
+        self.emit.load_const_none();
+        self.emit.jump(l_end);
+        self.emit.adjust_stack_size(2);
+        self.emit.label_assign(l_ret_unwind);
+        self.emit.rot_three();
+        self.emit.rot_three();
+        self.emit.label_assign(l_aexit_no_exc);
+        self.emit.load_method(&mut self.tables, "__aexit__", false);
+        self.emit.load_const_none();
+        self.emit.dup_top();
+        self.emit.dup_top();
+        self.emit.call_method(3, 0, false);
+        self.yield_from();
+        self.emit.pop_top();
+        self.emit.adjust_stack_size(-1);
+        self.emit.label_assign(l_end);
+        self.decrease_except_level();
+    }
+
+    // ---------------------------------------------------------------- functions, classes
+
+    fn scope_params(&mut self, p: &'a Params) {
+        for a in p.args.iter() {
+            self.scope_param(&a.name, 0);
+        }
+        if p.star || p.vararg.is_some() {
+            match &p.vararg {
+                Some(v) => self.scope_param(&v.name, 1),
+                None => self.scope_param("", 1),
+            }
+        }
+        for a in p.kwonly.iter() {
+            self.scope_param(&a.name, 0);
+        }
+        if let Some(k) = &p.kwarg {
+            self.scope_param(&k.name, 2);
+        }
+    }
+
+    /// `kind`: 0 plain, 1 star (empty name = bare `*`), 2 double star.
+    fn scope_param(&mut self, name: &str, kind: u8) {
+        let si = self.cur;
+        let line = self.data[si].line;
+        if self.ids[si].scope_flags & bc::scope_flags::VARKEYWORDS as usize != 0 {
+            self.error(line, "invalid syntax");
+            return;
+        }
+        let mut flag = scope::FLAG_IS_PARAM;
+        match kind {
+            0 => {
+                if self.have_star {
+                    self.ids[si].num_kwonly_args += 1;
+                } else {
+                    self.ids[si].num_pos_args += 1;
+                }
+            }
+            1 => {
+                if self.have_star {
+                    self.error(line, "invalid syntax");
+                    return;
+                }
+                self.have_star = true;
+                flag |= scope::FLAG_IS_STAR_PARAM;
+                if name.is_empty() {
+                    return;
+                }
+                self.ids[si].scope_flags |= bc::scope_flags::VARARGS as usize;
+            }
+            _ => {
+                flag |= scope::FLAG_IS_DBL_STAR_PARAM;
+                self.ids[si].scope_flags |= bc::scope_flags::VARKEYWORDS as usize;
+            }
+        }
+        let idx = self.ids[si].find_or_add(name, IdKind::Undecided);
+        if self.ids[si].ids[idx].kind != IdKind::Undecided {
+            self.error(line, "argument name reused");
+            return;
+        }
+        self.ids[si].ids[idx].kind = IdKind::Local;
+        self.ids[si].ids[idx].flags = flag;
+    }
+
+    fn funcdef_lambdef(&mut self, child: usize, p: &'a Params) {
+        let saved = (
+            self.have_star,
+            self.num_dict_params,
+            self.num_default_params,
+        );
+        self.have_star = false;
+        self.num_dict_params = 0;
+        self.num_default_params = 0;
+        let line = self.data[child].line;
+        for a in p.args.iter() {
+            self.default_param(a, line);
+        }
+        if p.star || p.vararg.is_some() {
+            self.have_star = true;
+        }
+        for a in p.kwonly.iter() {
+            self.default_param(a, line);
+        }
+        if self.error.is_some() {
+            return;
+        }
+        if self.num_default_params > 0 && self.num_dict_params == 0 {
+            self.emit.build_tuple(self.num_default_params);
+            self.emit.load_null();
+        }
+        let (nd, nk) = (self.num_default_params, self.num_dict_params);
+        self.close_over(child, nd, nk);
+        self.have_star = saved.0;
+        self.num_dict_params = saved.1;
+        self.num_default_params = saved.2;
+    }
+
+    fn default_param(&mut self, a: &'a Param, line: u32) {
+        match &a.default {
+            None => {
+                if !self.have_star && self.num_default_params != 0 {
+                    self.error(line, "non-default argument follows default argument");
+                }
+            }
+            Some(d) => {
+                if self.have_star {
+                    self.num_dict_params += 1;
+                    if self.num_dict_params == 1 {
+                        if self.num_default_params > 0 {
+                            self.emit.build_tuple(self.num_default_params);
+                        } else {
+                            self.emit.load_null();
+                        }
+                        self.emit.build_map(0);
+                    }
+                    self.expr(d);
+                    self.emit.load_const_str(&mut self.tables, &a.name);
+                    self.emit.store_map();
+                } else {
+                    self.num_default_params += 1;
+                    self.expr(d);
+                }
+            }
+        }
+    }
+
+    fn close_over(&mut self, child: usize, n_pos_def: usize, n_kw_def: usize) {
+        if n_kw_def > 0 {
+            self.ids[child].scope_flags |= bc::scope_flags::DEFKWARGS as usize;
+        }
+        self.ids[child].num_def_pos_args = n_pos_def;
+        let mut nfree = 0;
+        if self.scope_kind() != ScopeKind::Module {
+            let mut loads = Vec::new();
+            for id in self.ids[self.cur].ids.iter() {
+                if matches!(id.kind, IdKind::Cell | IdKind::Free) {
+                    for id2 in self.ids[child].ids.iter() {
+                        if id2.kind == IdKind::Free && id2.name == id.name {
+                            loads.push(id.local_num);
+                        }
+                    }
+                }
+            }
+            for l in loads {
+                self.emit.load_fast(l);
+                nfree += 1;
+            }
+        }
+        let has_defaults = n_pos_def > 0 || n_kw_def > 0;
+        if nfree == 0 {
+            self.emit.make_function(has_defaults);
+        } else {
+            self.emit.make_closure(nfree, has_defaults);
+        }
+        self.data[self.cur].children.push(child);
+    }
+
+    fn decorators(&mut self, ds: &'a [Decorator]) -> usize {
+        let mut n_builtin = 0;
+        for d in ds {
+            if d.name.first().map(|s| s.as_str()) == Some("micropython") {
+                n_builtin += 1;
+                if d.name.len() != 2 {
+                    self.error(d.line, "invalid micropython decorator");
+                    continue;
+                }
+                match d.name[1].as_str() {
+                    "bytecode" | "native" | "viper" | "asm_thumb" | "asm_xtensa" | "asm_rv32" => {}
+                    _ => self.error(d.line, "invalid micropython decorator"),
+                }
+                continue;
+            }
+            if let Some(first) = d.name.first() {
+                self.load_id(first);
+            }
+            for part in d.name.iter().skip(1) {
+                self.emit.load_attr(&mut self.tables, part);
+            }
+            if let Some(args) = &d.call {
+                self.emit.set_source_line(d.call_line as usize);
+                self.call_args(args, false, 0);
+            }
+        }
+        ds.len() - n_builtin
+    }
+
+    fn funcdef(&mut self, f: &'a FunctionDef) {
+        let n_calls = self.decorators(&f.decorators);
+        let child = self.scope_for(
+            addr(f),
+            ScopeKind::Function,
+            Node::Function(f),
+            &f.name,
+            f.def_line,
+        );
+        self.funcdef_lambdef(child, &f.params);
+        if f.is_async {
+            self.ids[child].scope_flags |= bc::scope_flags::GENERATOR as usize;
+        }
+        for _ in 0..n_calls {
+            self.emit.call_function(1, 0, false);
+        }
+        self.store_id(&f.name);
+    }
+
+    fn classdef(&mut self, c: &'a ClassDef) {
+        let n_calls = self.decorators(&c.decorators);
+        let child = self.scope_for(
+            addr(c),
+            ScopeKind::Class,
+            Node::Class(c),
+            &c.name,
+            c.class_line,
+        );
+        self.emit.load_build_class();
+        self.close_over(child, 0, 0);
+        self.emit.load_const_str(&mut self.tables, &c.name);
+        match &c.args {
+            Some(a) => self.call_args(a, false, 2),
+            None => self.call_args(&NO_ARGS, false, 2),
+        }
+        for _ in 0..n_calls {
+            self.emit.call_function(1, 0, false);
+        }
+        self.store_id(&c.name);
+    }
+
+    // ---------------------------------------------------------------- expressions
+
+    fn expr(&mut self, e: &'a Expr) {
+        if !self.is_leaf(e) {
+            self.emit.set_source_line(ln(e) as usize);
+        }
+        self.expr_noline(e);
+    }
+
+    fn expr_noline(&mut self, e: &'a Expr) {
+        if self.error.is_some() {
+            return;
+        }
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            self.error(ln(e), "maximum recursion depth exceeded");
+        } else {
+            self.expr_inner(e);
+        }
+        self.depth -= 1;
+    }
+
+    fn expr_inner(&mut self, e: &'a Expr) {
+        if is_const_obj(e) && !self.is_leaf(e) {
+            if let Some(c) = self.const_value(e) {
+                self.emit.load_const_obj(&mut self.tables, &c);
+                return;
+            }
+        }
+        match &e.kind {
+            ExprKind::Name(n) => self.load_id(n),
+            ExprKind::Int(v) => {
+                if self.small_int_fits(*v) {
+                    self.emit.load_const_small_int(*v);
+                } else {
+                    self.emit
+                        .load_const_obj(&mut self.tables, &Const::Int(v.to_string()));
+                }
+            }
+            ExprKind::BigInt(_)
+            | ExprKind::Float(_)
+            | ExprKind::Imag(_)
+            | ExprKind::Bytes(_)
+            | ExprKind::Ellipsis => match self.const_value(e) {
+                Some(c) => self.emit.load_const_obj(&mut self.tables, &c),
+                None => self.error(ln(e), "invalid syntax for number"),
+            },
+            ExprKind::Str(s) => {
+                if self.str_is_qstr(s, ln(e)) {
+                    self.emit.load_const_str(&mut self.tables, s);
+                } else {
+                    self.emit
+                        .load_const_obj(&mut self.tables, &Const::Str(s.clone()));
+                }
+            }
+            ExprKind::None => self.emit.load_const_none(),
+            ExprKind::True => self.emit.load_const_bool(true),
+            ExprKind::False => self.emit.load_const_bool(false),
+            ExprKind::Tuple { elts, .. } => {
+                if self.is_const_tuple(e) {
+                    if let Some(c) = self.const_value(e) {
+                        self.emit.load_const_obj(&mut self.tables, &c);
+                        return;
+                    }
+                }
+                for x in elts {
+                    self.expr(x);
+                }
+                self.emit.build_tuple(elts.len());
+            }
+            ExprKind::List(elts) => {
+                for x in elts {
+                    self.expr(x);
+                }
+                self.emit.build_list(elts.len());
+            }
+            ExprKind::Dict(items) => {
+                self.emit.build_map(items.len());
+                for (k, v) in items {
+                    self.emit.set_source_line(ln(k) as usize);
+                    self.expr(v);
+                    self.expr(k);
+                    self.emit.store_map();
+                }
+            }
+            ExprKind::Set(elts) => {
+                for x in elts {
+                    self.expr(x);
+                }
+                self.emit.build_set(elts.len());
+            }
+            ExprKind::Comp(c) => self.comprehension(c, ln(e)),
+            ExprKind::Starred(_) => self.error(ln(e), "*x must be assignment target"),
+            ExprKind::NamedExpr { target, value } => self.namedexpr(target, value, ln(e)),
+            ExprKind::BinOp { first, rest } => {
+                self.expr(first);
+                for (op, x) in rest {
+                    self.expr(x);
+                    self.emit.binary_op(bc::binary::OR + binop_index(*op));
+                }
+            }
+            ExprKind::Power { base, exp } => {
+                self.expr(base);
+                self.expr(exp);
+                self.emit.binary_op(bc::binary::POWER);
+            }
+            ExprKind::UnaryOp { op, operand } => {
+                self.expr(operand);
+                let u = match op {
+                    UnaryOp::Pos => bc::unary::POSITIVE,
+                    UnaryOp::Neg => bc::unary::NEGATIVE,
+                    UnaryOp::Invert => bc::unary::INVERT,
+                };
+                self.emit.unary_op(u);
+            }
+            ExprKind::Not(x) => {
+                self.expr(x);
+                self.emit.unary_op(bc::unary::NOT);
+            }
+            ExprKind::Or(vals) | ExprKind::And(vals) => {
+                let cond = matches!(e.kind, ExprKind::Or(_));
+                let l_end = self.next_label();
+                let n = vals.len();
+                for (i, v) in vals.iter().enumerate() {
+                    self.expr(v);
+                    if i + 1 < n {
+                        self.emit.jump_if_or_pop(cond, l_end);
+                    }
+                }
+                self.emit.label_assign(l_end);
+            }
+            ExprKind::Compare { left, ops } => self.comparison(left, ops),
+            ExprKind::IfExp { test, body, orelse } => {
+                let l_fail = self.next_label();
+                let l_end = self.next_label();
+                self.c_if_cond(test, false, l_fail);
+                self.expr(body);
+                self.emit.jump(l_end);
+                self.emit.label_assign(l_fail);
+                self.emit.adjust_stack_size(-1);
+                self.expr(orelse);
+                self.emit.label_assign(l_end);
+            }
+            ExprKind::Lambda { params, body } => {
+                let child = self.scope_for(
+                    addr(e),
+                    ScopeKind::Lambda,
+                    Node::Lambda(params, body, ln(e)),
+                    "<lambda>",
+                    ln(e),
+                );
+                self.funcdef_lambdef(child, params);
+            }
+            ExprKind::Call { .. } | ExprKind::Attribute { .. } | ExprKind::Subscript { .. } => {
+                self.atom_expr(e)
+            }
+            ExprKind::Slice {
+                lower,
+                upper,
+                step,
+                has_step,
+            } => {
+                match lower {
+                    Some(l) => self.expr(l),
+                    None => self.emit.load_const_none(),
+                }
+                match upper {
+                    Some(u) => self.expr(u),
+                    None => self.emit.load_const_none(),
+                }
+                match step {
+                    Some(s) => {
+                        self.expr(s);
+                        self.emit.build_slice(3);
+                    }
+                    None => {
+                        let _ = has_step;
+                        self.emit.build_slice(2);
+                    }
+                }
+            }
+            ExprKind::Await(v) => {
+                let k = self.scope_kind();
+                if k != ScopeKind::Function && k != ScopeKind::Lambda {
+                    self.error(ln(e), "'await' outside function");
+                    return;
+                }
+                self.expr_noline(v);
+                self.yield_from();
+            }
+            ExprKind::Yield(v) => {
+                let k = self.scope_kind();
+                if k != ScopeKind::Function && k != ScopeKind::Lambda {
+                    self.error(ln(e), "'yield' outside function");
+                    return;
+                }
+                match v {
+                    None => self.emit.load_const_none(),
+                    Some(x) => self.expr(x),
+                }
+                self.emit.yield_value();
+            }
+            ExprKind::YieldFrom(v) => {
+                let k = self.scope_kind();
+                if k != ScopeKind::Function && k != ScopeKind::Lambda {
+                    self.error(ln(e), "'yield' outside function");
+                    return;
+                }
+                self.expr(v);
+                self.yield_from();
+            }
+        }
+    }
+
+    fn namedexpr(&mut self, target: &str, value: &'a Expr, line: u32) {
+        self.expr(value);
+        self.emit.dup_top();
+        if self.pass == Pass::Scope && self.scope_kind().is_comp_like() {
+            if let Some(parent) = self.ids[self.cur].parent {
+                let pi = scope::id_for_modification(&mut self.ids, parent, target);
+                if self.ids[parent].ids[pi].kind == IdKind::GlobalExplicit {
+                    self.ids[self.cur].find_or_add(target, IdKind::GlobalExplicit);
+                } else {
+                    let idx = self.ids[self.cur].find_or_add(target, IdKind::Undecided);
+                    let is_global = self.ids[parent].parent.is_none();
+                    if !is_global && self.ids[self.cur].ids[idx].kind == IdKind::GlobalImplicit {
+                        self.ids[self.cur].ids[idx].kind = IdKind::Undecided;
+                    }
+                    self.declare(idx, is_global, line);
+                }
+            }
+        }
+        self.store_id(target);
+    }
+
+    fn comparison(&mut self, left: &'a Expr, ops: &'a [(CmpOp, Expr)]) {
+        self.expr(left);
+        let multi = ops.len() > 1;
+        let l_fail = if multi { self.next_label() } else { 0 };
+        let n = ops.len();
+        for (i, (op, x)) in ops.iter().enumerate() {
+            self.expr(x);
+            if i + 1 < n {
+                self.emit.dup_top();
+                self.emit.rot_three();
+            }
+            let b = match op {
+                CmpOp::Lt => bc::binary::LESS,
+                CmpOp::Gt => bc::binary::MORE,
+                CmpOp::Eq => bc::binary::EQUAL,
+                CmpOp::LtE => bc::binary::LESS_EQUAL,
+                CmpOp::GtE => bc::binary::MORE_EQUAL,
+                CmpOp::NotEq => bc::binary::NOT_EQUAL,
+                CmpOp::In => bc::binary::IN,
+                CmpOp::NotIn => bc::binary::NOT_IN,
+                CmpOp::Is => bc::binary::IS,
+                CmpOp::IsNot => bc::binary::IS_NOT,
+            };
+            self.emit.binary_op(b);
+            if i + 1 < n {
+                self.emit.jump_if_or_pop(false, l_fail);
+            }
+        }
+        if multi {
+            let l_end = self.next_label();
+            self.emit.jump(l_end);
+            self.emit.label_assign(l_fail);
+            self.emit.adjust_stack_size(1);
+            self.emit.rot_two();
+            self.emit.pop_top();
+            self.emit.label_assign(l_end);
+        }
+    }
+
+    fn c_if_cond(&mut self, e: &'a Expr, jump_if: bool, label: u32) {
+        if self.const_false(e) {
+            if !jump_if {
+                self.emit.jump(label);
+            }
+            return;
+        }
+        if self.const_true(e) {
+            if jump_if {
+                self.emit.jump(label);
+            }
+            return;
+        }
+        match &e.kind {
+            ExprKind::Or(vals) | ExprKind::And(vals) => {
+                let is_or = matches!(e.kind, ExprKind::Or(_));
+                // `or` with jump_if false, or `and` with jump_if true, needs a local label.
+                if is_or != jump_if {
+                    let l2 = self.next_label();
+                    let n = vals.len();
+                    for v in vals[..n.saturating_sub(1)].iter() {
+                        self.c_if_cond(v, !jump_if, l2);
+                    }
+                    if let Some(last) = vals.last() {
+                        self.c_if_cond(last, jump_if, label);
+                    }
+                    self.emit.label_assign(l2);
+                } else {
+                    for v in vals {
+                        self.c_if_cond(v, jump_if, label);
+                    }
+                }
+            }
+            ExprKind::Not(x) => self.c_if_cond(x, !jump_if, label),
+            _ => {
+                self.expr(e);
+                self.emit.pop_jump_if(jump_if, label);
+            }
+        }
+    }
+
+    fn trailer(&mut self, t: &Trailer<'a>) {
+        match t {
+            Trailer::Period(attr, line) => {
+                self.emit.set_source_line(*line as usize);
+                self.emit.load_attr(&mut self.tables, attr);
+            }
+            Trailer::Paren(args, line) => {
+                self.emit.set_source_line(*line as usize);
+                self.call_args(args, false, 0);
+            }
+            Trailer::Bracket(index, line) => {
+                self.emit.set_source_line(*line as usize);
+                self.expr(index);
+                self.emit.load_subscr();
+            }
+        }
+    }
+
+    fn atom_expr(&mut self, e: &'a Expr) {
+        let (base, trailers) = flatten(e);
+        self.expr(base);
+        let n = trailers.len();
+        let mut i = 0;
+        if self.scope_kind() == ScopeKind::Function {
+            if let (ExprKind::Name(b), Some(Trailer::Paren(a, tl))) = (&base.kind, trailers.first())
+            {
+                if b == "super" && a.args.is_empty() {
+                    self.load_id("__class__");
+                    let first_param = self.ids[self.cur]
+                        .ids
+                        .iter()
+                        .find(|id| id.flags & scope::FLAG_IS_PARAM != 0)
+                        .map(|id| id.name.clone());
+                    match first_param {
+                        Some(p) => self.load_id(&p),
+                        None => {
+                            self.error(*tl, "super() can't find self");
+                            return;
+                        }
+                    }
+                    if let (Some(Trailer::Period(attr, _)), Some(Trailer::Paren(args, _))) =
+                        (trailers.get(1), trailers.get(2))
+                    {
+                        self.emit.load_method(&mut self.tables, attr, true);
+                        self.call_args(args, true, 0);
+                        i = 3;
+                    } else {
+                        self.emit.call_function(2, 0, false);
+                        i = 1;
+                    }
+                }
+            }
+        }
+        while i < n {
+            if let (Trailer::Period(attr, _), Some(Trailer::Paren(args, _))) =
+                (&trailers[i], trailers.get(i + 1))
+            {
+                self.emit.load_method(&mut self.tables, attr, false);
+                self.call_args(args, true, 0);
+                i += 2;
+            } else {
+                self.trailer(&trailers[i]);
+                i += 1;
+            }
+        }
+    }
+
+    fn call_args(&mut self, args: &'a CallArgs, is_method: bool, n_positional_extra: usize) {
+        let mut n_positional = n_positional_extra;
+        let mut n_keyword = 0;
+        let mut star_single = false;
+        let mut star_double = false;
+        let mut star_args: i64 = 0;
+        for (i, a) in args.args.iter().enumerate() {
+            match a {
+                Arg::Star(x) => {
+                    if star_double {
+                        self.error(ln(x), "* arg after **");
+                        return;
+                    }
+                    if n_keyword > 0 {
+                        self.error(ln(x), "* arg after kwarg");
+                        return;
+                    }
+                    if i + 1 >= usize::from(self.opts.small_int_bits) {
+                        self.error(ln(x), "too many args");
+                        return;
+                    }
+                    star_single = true;
+                    star_args |= 1i64 << i;
+                    self.expr(x);
+                    n_positional += 1;
+                }
+                Arg::DoubleStar(x) => {
+                    star_double = true;
+                    self.emit.load_null();
+                    self.expr(x);
+                    n_keyword += 1;
+                }
+                Arg::Keyword { name, value, .. } => {
+                    self.emit.load_const_str(&mut self.tables, name);
+                    self.expr(value);
+                    n_keyword += 1;
+                }
+                Arg::Generator(x) => {
+                    match &x.kind {
+                        ExprKind::Comp(c) => self.comprehension(c, ln(x)),
+                        _ => self.expr(x),
+                    }
+                    n_positional += 1;
+                }
+                Arg::Positional(x) => {
+                    if star_double {
+                        self.error(ln(x), "positional arg after **");
+                        return;
+                    }
+                    if n_keyword > 0 {
+                        self.error(ln(x), "positional arg after keyword arg");
+                        return;
+                    }
+                    if let ExprKind::NamedExpr { target, value } = &x.kind {
+                        self.namedexpr(target, value, ln(x));
+                    } else {
+                        self.expr(x);
+                    }
+                    n_positional += 1;
+                }
+            }
+        }
+        let star = star_single || star_double;
+        if star {
+            self.emit.load_const_small_int(star_args);
+        }
+        if is_method {
+            self.emit.call_method(n_positional, n_keyword, star);
+        } else {
+            self.emit.call_function(n_positional, n_keyword, star);
+        }
+    }
+
+    fn comprehension(&mut self, c: &'a Comprehension, line: u32) {
+        let (kind, name) = match c.kind {
+            CompKind::List => (ScopeKind::ListComp, "<listcomp>"),
+            CompKind::Dict => (ScopeKind::DictComp, "<dictcomp>"),
+            CompKind::Set => (ScopeKind::SetComp, "<setcomp>"),
+            CompKind::Generator => (ScopeKind::GenExpr, "<genexpr>"),
+        };
+        let child = self.scope_for(addr(c), kind, Node::Comp(c), name, line);
+        self.close_over(child, 0, 0);
+        if let Some(g) = c.generators.first() {
+            self.expr(&g.iter);
+        }
+        if kind == ScopeKind::GenExpr {
+            self.emit.get_iter(false);
+        }
+        self.emit.call_function(1, 0, false);
+    }
+
+    fn comp_iter(&mut self, c: &'a Comprehension, gi: usize, depth: usize) {
+        let g = match c.generators.get(gi) {
+            Some(g) => g,
+            None => return,
+        };
+        let l_top = self.next_label();
+        let l_end = self.next_label();
+        self.emit.label_assign(l_top);
+        self.emit.for_iter(l_end);
+        self.assign(&g.target, AssignKind::Store, g.line);
+        for cond in g.ifs.iter() {
+            self.c_if_cond(cond, false, l_top);
+        }
+        if let Some(next) = c.generators.get(gi + 1) {
+            self.expr(&next.iter);
+            self.emit.get_iter(true);
+            self.comp_iter(c, gi + 1, depth + 1);
+        } else {
+            let kind = self.scope_kind();
+            match (&c.value, kind) {
+                (Some(v), _) => {
+                    self.emit.set_source_line(ln(&c.elt) as usize);
+                    self.expr(v);
+                    self.expr(&c.elt);
+                }
+                _ => self.expr(&c.elt),
+            }
+            if kind == ScopeKind::GenExpr {
+                self.emit.yield_value();
+                self.emit.pop_top();
+            } else {
+                let k = match kind {
+                    ScopeKind::ListComp => 0,
+                    ScopeKind::DictComp => 1,
+                    _ => 2,
+                };
+                self.emit.store_comp(k, 4 * depth + 5);
+            }
+        }
+        self.emit.jump(l_top);
+        self.emit.label_assign(l_end);
+        self.emit.for_iter_end();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mpy;
+    use alloc::vec;
+
+    fn module(src: &str, opts: &CompileOptions) -> CompiledModule {
+        match compile(src, "t.py", opts) {
+            Ok(m) => m,
+            Err(e) => panic!("compile failed: {e:?}"),
+        }
+    }
+
+    /// Opcodes of the top-level code (after prelude and line table).
+    fn top_code(m: &CompiledModule) -> Vec<u8> {
+        let d = &m.top.fun_data;
+        let mut p = 0;
+        crate::emit::decode_signature(d, &mut p);
+        let (n_info, n_cell) = crate::emit::decode_size(d, &mut p).unwrap_or((0, 0));
+        d[p + n_info + n_cell..].to_vec()
+    }
+
+    #[test]
+    fn reference_module_is_byte_identical() {
+        let src = "x = 1\ndef f(a, b=2):\n    return a + b\nprint(f(x))\n";
+        let m = module(src, &CompileOptions::default());
+        let bytes = mpy::write(&m, 31);
+        assert_eq!(bytes.len(), 71);
+        assert_eq!(
+            &bytes[0x1b..0x23],
+            &[0x81, 0x6c, 0x10, 0x06, 0x01, 0x23, 0x48, 0x81]
+        );
+        assert_eq!(
+            &bytes[0x3b..],
+            &[0x58, 0x9a, 0x01, 0x08, 0x02, 0x05, 0x06, 0x40, 0xb0, 0xb1, 0xf2, 0x63]
+        );
+    }
+
+    #[test]
+    fn repl_mode_prints_expressions() {
+        let opts = CompileOptions {
+            mode: ParseMode::Single,
+            ..CompileOptions::default()
+        };
+        let m = module("1 + x\n", &opts);
+        assert!(m.qstrs.iter().any(|q| q == "__repl_print__"));
+        // LOAD_NAME __repl_print__; 1; LOAD_NAME x; ADD; CALL 1; POP; None; RETURN
+        assert_eq!(
+            top_code(&m),
+            vec![0x11, 0x02, 0x81, 0x11, 0x03, 0xf2, 0x34, 0x01, 0x59, 0x51, 0x63]
+        );
+    }
+
+    #[test]
+    fn eval_mode_returns_value() {
+        let opts = CompileOptions {
+            mode: ParseMode::Eval,
+            ..CompileOptions::default()
+        };
+        let m = module("a * 2", &opts);
+        assert_eq!(top_code(&m), vec![0x11, 0x02, 0x82, 0xf4, 0x63]);
+    }
+
+    #[test]
+    fn optimisation_drops_asserts_and_lines() {
+        let src = "x = 1\nassert x\ny = 2\n";
+        let o0 = module(src, &CompileOptions::default());
+        assert!(o0.qstrs.iter().any(|q| q == "AssertionError"));
+        let o1 = module(
+            src,
+            &CompileOptions {
+                opt_level: 1,
+                ..CompileOptions::default()
+            },
+        );
+        assert!(!o1.qstrs.iter().any(|q| q == "AssertionError"));
+        let o3 = module(
+            src,
+            &CompileOptions {
+                opt_level: 3,
+                ..CompileOptions::default()
+            },
+        );
+        // Prelude: signature, size (n_info 1: just the name), name.
+        assert_eq!(&o3.top.fun_data[1..3], &[0x02, 0x01]);
+    }
+
+    #[test]
+    fn small_int_width_decides_constants() {
+        let src = "x = 1 << 40\n";
+        let m31 = module(src, &CompileOptions::default());
+        assert_eq!(m31.consts, vec![Const::Int("1099511627776".into())]);
+        let m63 = module(
+            src,
+            &CompileOptions {
+                small_int_bits: 63,
+                ..CompileOptions::default()
+            },
+        );
+        assert!(m63.consts.is_empty());
+    }
+
+    #[test]
+    fn closures_use_cells() {
+        let src = "def f(a):\n    return lambda x: a + x\n";
+        let m = module(src, &CompileOptions::default());
+        let f = &m.top.children[0];
+        let lam = &f.children[0];
+        let mut p = 0;
+        let sig = crate::emit::decode_signature(&lam.fun_data, &mut p).unwrap_or_default();
+        assert_eq!(sig.n_pos_args, 2);
+        // f's closure section lists local 0 (the parameter a).
+        let mut q = 0;
+        crate::emit::decode_signature(&f.fun_data, &mut q);
+        let (n_info, n_cell) = crate::emit::decode_size(&f.fun_data, &mut q).unwrap_or((0, 0));
+        assert_eq!(n_cell, 1);
+        assert_eq!(f.fun_data[q + n_info], 0);
+    }
+}

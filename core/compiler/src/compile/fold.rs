@@ -1,0 +1,910 @@
+//! Constant folding and `const()` substitution over the syntax tree, done where upstream's
+//! parser does it (py/parse.c `fold_constants`, `fold_logical_constants`): numeric operator
+//! levels with all-number operands, unary `+ - ~`, `not`/`and`/`or` on constants, `math`
+//! constants, and `X = const(v)` definitions. Constant tuples are recognised later by the
+//! compiler from the folded tree. Also records where each identifier first appears, which
+//! decides whether a long string literal is already interned (see `Interned`).
+//!
+//! Integer folding works in `i128`; a result outside it is left unfolded (upstream would
+//! fold it with big ints).
+
+use crate::ast::*;
+use crate::error::SyntaxError;
+use alloc::boxed::Box;
+use alloc::collections::BTreeMap;
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+
+/// A number during folding.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Num {
+    Int(i128),
+    Float(f64),
+}
+
+pub struct Folder {
+    consts: BTreeMap<String, Expr>,
+    /// First line on which each identifier token appears.
+    pub idents: BTreeMap<String, u32>,
+    depth: usize,
+}
+
+const MAX_DEPTH: usize = 400;
+
+/// Set in `Expr::line` of a `const()`-substituted value: upstream holds a constant object
+/// there, not a literal. Real lines never reach this bit.
+pub const CONST_OBJ: u32 = 0x8000_0000;
+
+fn num_of(e: &Expr) -> Option<Num> {
+    match &e.kind {
+        ExprKind::Int(v) => Some(Num::Int(i128::from(*v))),
+        ExprKind::BigInt(s) => s.parse::<i128>().ok().map(Num::Int),
+        ExprKind::Float(s) => s.parse::<f64>().ok().map(Num::Float),
+        _ => None,
+    }
+}
+
+fn expr_of(n: Num) -> ExprKind {
+    match n {
+        Num::Int(v) => match i64::try_from(v) {
+            Ok(x) => ExprKind::Int(x),
+            Err(_) => ExprKind::BigInt(v.to_string()),
+        },
+        // `{:e}` drops the sign of a NaN; keep it so `-math.nan` stays its own constant.
+        Num::Float(f) if f.is_nan() && f.is_sign_negative() => ExprKind::Float("-NaN".into()),
+        Num::Float(f) => ExprKind::Float(format!("{:e}", f)),
+    }
+}
+
+fn to_f(n: Num) -> f64 {
+    match n {
+        Num::Int(v) => v as f64,
+        Num::Float(f) => f,
+    }
+}
+
+fn floor_div(a: i128, b: i128) -> Option<i128> {
+    if b == 0 {
+        return None;
+    }
+    let q = a.checked_div(b)?;
+    if (a % b != 0) && ((a < 0) != (b < 0)) {
+        Some(q - 1)
+    } else {
+        Some(q)
+    }
+}
+
+fn modulo(a: i128, b: i128) -> Option<i128> {
+    if b == 0 {
+        return None;
+    }
+    let r = a.checked_rem(b)?;
+    if r != 0 && ((r < 0) != (b < 0)) {
+        Some(r + b)
+    } else {
+        Some(r)
+    }
+}
+
+fn binop(op: BinOp, a: Num, b: Num) -> Option<Num> {
+    match (a, b) {
+        (Num::Int(x), Num::Int(y)) => {
+            let r = match op {
+                BinOp::Or => x | y,
+                BinOp::Xor => x ^ y,
+                BinOp::And => x & y,
+                BinOp::LShift => {
+                    if !(0..=126).contains(&y) {
+                        return None;
+                    }
+                    let r = x.checked_shl(y as u32)?;
+                    if (r >> y) != x {
+                        return None;
+                    }
+                    r
+                }
+                BinOp::RShift => {
+                    if y < 0 {
+                        return None;
+                    }
+                    x >> y.min(127)
+                }
+                BinOp::Add => x.checked_add(y)?,
+                BinOp::Sub => x.checked_sub(y)?,
+                BinOp::Mul => x.checked_mul(y)?,
+                BinOp::FloorDiv => floor_div(x, y)?,
+                BinOp::Mod => modulo(x, y)?,
+                BinOp::TrueDiv => {
+                    if y == 0 {
+                        return None;
+                    }
+                    return Some(Num::Float(x as f64 / y as f64));
+                }
+                BinOp::Pow => {
+                    if y < 0 {
+                        return float_pow(x as f64, Num::Int(y));
+                    }
+                    let mut acc: i128 = 1;
+                    for _ in 0..y.min(200) {
+                        acc = acc.checked_mul(x)?;
+                    }
+                    if y > 200 && x.abs() > 1 {
+                        return None;
+                    }
+                    acc
+                }
+                BinOp::MatMul => return None,
+            };
+            Some(Num::Int(r))
+        }
+        _ => {
+            let (x, y) = (to_f(a), to_f(b));
+            let r = match op {
+                BinOp::Add => x + y,
+                BinOp::Sub => x - y,
+                BinOp::Mul => x * y,
+                BinOp::TrueDiv => {
+                    if y == 0.0 {
+                        return None;
+                    }
+                    x / y
+                }
+                BinOp::Pow => return float_pow(x, b),
+                // Floor division and modulo need libm semantics; leave them.
+                _ => return None,
+            };
+            Some(Num::Float(r))
+        }
+    }
+}
+
+/// `x ** y` for an integral exponent (other exponents are left unfolded).
+fn float_pow(x: f64, y: Num) -> Option<Num> {
+    let e = match y {
+        Num::Int(v) => v,
+        Num::Float(f) if f == (f as i64) as f64 => f as i128,
+        _ => return None,
+    };
+    if e.unsigned_abs() > 64 || (e < 0 && x == 0.0) {
+        return None;
+    }
+    let mut acc = 1.0f64;
+    let mut base = x;
+    let mut n = e.unsigned_abs();
+    while n > 0 {
+        if n & 1 == 1 {
+            acc *= base;
+        }
+        base *= base;
+        n >>= 1;
+    }
+    Some(Num::Float(if e < 0 { 1.0 / acc } else { acc }))
+}
+
+/// Whether an expression is a parse-time constant (`mp_parse_node_is_const`).
+pub fn is_const(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Int(_)
+        | ExprKind::BigInt(_)
+        | ExprKind::Float(_)
+        | ExprKind::Imag(_)
+        | ExprKind::Str(_)
+        | ExprKind::Bytes(_)
+        | ExprKind::None
+        | ExprKind::True
+        | ExprKind::False
+        | ExprKind::Ellipsis => true,
+        ExprKind::Tuple { elts, parens } => {
+            if elts.is_empty() {
+                *parens
+            } else {
+                elts.iter().all(is_const)
+            }
+        }
+        _ => false,
+    }
+}
+
+/// Truth value of a constant (None when `e` is not a constant).
+pub fn const_truth(e: &Expr) -> Option<bool> {
+    if !is_const(e) {
+        return None;
+    }
+    Some(match &e.kind {
+        ExprKind::Int(v) => *v != 0,
+        ExprKind::BigInt(_) => true,
+        ExprKind::Float(s) | ExprKind::Imag(s) => {
+            s.parse::<f64>().map(|f| f != 0.0).unwrap_or(true)
+        }
+        ExprKind::Str(s) => !s.is_empty(),
+        ExprKind::Bytes(b) => !b.is_empty(),
+        ExprKind::None | ExprKind::False => false,
+        ExprKind::True | ExprKind::Ellipsis => true,
+        ExprKind::Tuple { elts, .. } => !elts.is_empty(),
+        _ => true,
+    })
+}
+
+impl Default for Folder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Folder {
+    pub fn new() -> Self {
+        Folder {
+            consts: BTreeMap::new(),
+            idents: BTreeMap::new(),
+            depth: 0,
+        }
+    }
+
+    fn ident(&mut self, name: &str, line: u32) {
+        let e = self.idents.entry(String::from(name)).or_insert(line);
+        if line < *e {
+            *e = line;
+        }
+    }
+
+    pub fn fold_module(&mut self, m: &Module) -> Result<Module, SyntaxError> {
+        Ok(Module {
+            mode: m.mode,
+            body: self.stmts(&m.body)?,
+        })
+    }
+
+    fn stmts(&mut self, body: &[Stmt]) -> Result<Vec<Stmt>, SyntaxError> {
+        let mut out = Vec::with_capacity(body.len());
+        for s in body {
+            out.push(self.stmt(s)?);
+        }
+        Ok(out)
+    }
+
+    fn opt(&mut self, e: &Option<Expr>) -> Result<Option<Expr>, SyntaxError> {
+        match e {
+            Some(x) => Ok(Some(self.expr(x)?)),
+            None => Ok(None),
+        }
+    }
+
+    fn params(&mut self, p: &Params, line: u32) -> Result<Params, SyntaxError> {
+        let one = |f: &mut Folder, q: &Param| -> Result<Param, SyntaxError> {
+            f.ident(&q.name, line);
+            Ok(Param {
+                name: q.name.clone(),
+                annotation: f.opt(&q.annotation)?,
+                default: f.opt(&q.default)?,
+            })
+        };
+        let mut args = Vec::new();
+        for a in p.args.iter() {
+            args.push(one(self, a)?);
+        }
+        let vararg = match &p.vararg {
+            Some(v) => Some(one(self, v)?),
+            None => None,
+        };
+        let mut kwonly = Vec::new();
+        for a in p.kwonly.iter() {
+            kwonly.push(one(self, a)?);
+        }
+        let kwarg = match &p.kwarg {
+            Some(v) => Some(one(self, v)?),
+            None => None,
+        };
+        Ok(Params {
+            args,
+            vararg,
+            star: p.star,
+            kwonly,
+            kwarg,
+        })
+    }
+
+    fn call_args(&mut self, a: &CallArgs) -> Result<CallArgs, SyntaxError> {
+        let mut args = Vec::with_capacity(a.args.len());
+        for x in a.args.iter() {
+            args.push(match x {
+                Arg::Positional(e) => Arg::Positional(self.expr(e)?),
+                Arg::Star(e) => Arg::Star(self.expr(e)?),
+                Arg::DoubleStar(e) => Arg::DoubleStar(self.expr(e)?),
+                Arg::Keyword {
+                    name,
+                    value,
+                    name_line,
+                } => {
+                    self.ident(name, *name_line);
+                    Arg::Keyword {
+                        name: name.clone(),
+                        value: self.expr(value)?,
+                        name_line: *name_line,
+                    }
+                }
+                Arg::Generator(e) => Arg::Generator(self.expr(e)?),
+            });
+        }
+        Ok(CallArgs { args })
+    }
+
+    fn decorators(&mut self, ds: &[Decorator]) -> Result<Vec<Decorator>, SyntaxError> {
+        let mut out = Vec::new();
+        for d in ds {
+            for n in d.name.iter() {
+                self.ident(n, d.line);
+            }
+            out.push(Decorator {
+                line: d.line,
+                name: d.name.clone(),
+                call: match &d.call {
+                    Some(c) => Some(self.call_args(c)?),
+                    None => None,
+                },
+                call_line: d.call_line,
+            });
+        }
+        Ok(out)
+    }
+
+    /// `X = const(v)` handling; returns the replacement statement kind if it applies.
+    fn const_def(
+        &mut self,
+        s: &Stmt,
+        target: &Expr,
+        value: &Expr,
+    ) -> Result<Option<StmtKind>, SyntaxError> {
+        let name = match &target.kind {
+            ExprKind::Name(n) => n.clone(),
+            _ => return Ok(None),
+        };
+        let args = match &value.kind {
+            ExprKind::Call { func, args, .. } => match &func.kind {
+                ExprKind::Name(f) if f == "const" => args,
+                _ => return Ok(None),
+            },
+            _ => return Ok(None),
+        };
+        let v = match args.args.as_slice() {
+            [Arg::Positional(e)] if is_const(e) => e.clone(),
+            _ => {
+                return Err(SyntaxError::syntax(
+                    "not a constant",
+                    value.line.max(s.line),
+                ))
+            }
+        };
+        self.consts.insert(name.clone(), v.clone());
+        if name.starts_with('_') {
+            return Ok(Some(StmtKind::Pass));
+        }
+        Ok(Some(StmtKind::Assign {
+            targets: alloc::vec![target.clone()],
+            value: v,
+        }))
+    }
+
+    fn stmt(&mut self, s: &Stmt) -> Result<Stmt, SyntaxError> {
+        let line = s.line;
+        let kind = match &s.kind {
+            StmtKind::Expr(e) => StmtKind::Expr(self.expr(e)?),
+            StmtKind::Assign { targets, value } => {
+                let mut ts = Vec::new();
+                for t in targets.iter() {
+                    ts.push(self.expr(t)?);
+                }
+                let v = self.expr(value)?;
+                if ts.len() == 1 {
+                    if let Some(k) = self.const_def(s, &ts[0], &v)? {
+                        let l = if matches!(k, StmtKind::Pass) { 0 } else { line };
+                        return Ok(Stmt::new(l, k));
+                    }
+                }
+                StmtKind::Assign {
+                    targets: ts,
+                    value: v,
+                }
+            }
+            StmtKind::AugAssign { target, op, value } => StmtKind::AugAssign {
+                target: self.expr(target)?,
+                op: *op,
+                value: self.expr(value)?,
+            },
+            StmtKind::AnnAssign {
+                target,
+                annotation,
+                value,
+            } => {
+                let t = self.expr(target)?;
+                let a = self.expr(annotation)?;
+                let v = self.opt(value)?;
+                if let Some(vv) = &v {
+                    if let Some(k) = self.const_def(s, &t, vv)? {
+                        return Ok(match k {
+                            StmtKind::Pass => Stmt::new(0, StmtKind::Pass),
+                            _ => Stmt::new(
+                                line,
+                                StmtKind::AnnAssign {
+                                    target: t,
+                                    annotation: a,
+                                    value: match k {
+                                        StmtKind::Assign { value, .. } => Some(value),
+                                        _ => None,
+                                    },
+                                },
+                            ),
+                        });
+                    }
+                }
+                StmtKind::AnnAssign {
+                    target: t,
+                    annotation: a,
+                    value: v,
+                }
+            }
+            StmtKind::Del(ts) => {
+                let mut out = Vec::new();
+                for t in ts {
+                    out.push(self.expr(t)?);
+                }
+                StmtKind::Del(out)
+            }
+            StmtKind::Return(v) => StmtKind::Return(self.opt(v)?),
+            StmtKind::Raise { exc, cause } => StmtKind::Raise {
+                exc: self.opt(exc)?,
+                cause: self.opt(cause)?,
+            },
+            StmtKind::Global(ns) | StmtKind::Nonlocal(ns) => {
+                for n in ns {
+                    self.ident(n, line);
+                }
+                s.kind.clone()
+            }
+            StmtKind::Import(al) => {
+                for a in al {
+                    for part in a.name.split('.') {
+                        self.ident(part, line);
+                    }
+                    if let Some(n) = &a.asname {
+                        self.ident(n, line);
+                    }
+                }
+                s.kind.clone()
+            }
+            StmtKind::ImportFrom { module, names, .. } => {
+                if let Some(m) = module {
+                    for part in m.split('.') {
+                        self.ident(part, line);
+                    }
+                }
+                if let Some(ns) = names {
+                    for a in ns {
+                        self.ident(&a.name, line);
+                        if let Some(n) = &a.asname {
+                            self.ident(n, line);
+                        }
+                    }
+                }
+                s.kind.clone()
+            }
+            StmtKind::Assert { test, msg } => StmtKind::Assert {
+                test: self.expr(test)?,
+                msg: self.opt(msg)?,
+            },
+            StmtKind::If {
+                test,
+                body,
+                elifs,
+                orelse,
+            } => {
+                let test = self.expr(test)?;
+                let body = self.stmts(body)?;
+                let mut es = Vec::new();
+                for e in elifs {
+                    es.push(Elif {
+                        line: e.line,
+                        test: self.expr(&e.test)?,
+                        body: self.stmts(&e.body)?,
+                    });
+                }
+                StmtKind::If {
+                    test,
+                    body,
+                    elifs: es,
+                    orelse: self.stmts(orelse)?,
+                }
+            }
+            StmtKind::While { test, body, orelse } => StmtKind::While {
+                test: self.expr(test)?,
+                body: self.stmts(body)?,
+                orelse: self.stmts(orelse)?,
+            },
+            StmtKind::For {
+                is_async,
+                target,
+                iter,
+                body,
+                orelse,
+            } => StmtKind::For {
+                is_async: *is_async,
+                target: self.expr(target)?,
+                iter: self.expr(iter)?,
+                body: self.stmts(body)?,
+                orelse: self.stmts(orelse)?,
+            },
+            StmtKind::Try {
+                body,
+                handlers,
+                orelse,
+                finalbody,
+            } => {
+                let body = self.stmts(body)?;
+                let mut hs = Vec::new();
+                for h in handlers {
+                    if let Some(n) = &h.name {
+                        self.ident(n, h.line);
+                    }
+                    hs.push(ExceptHandler {
+                        line: h.line,
+                        typ: self.opt(&h.typ)?,
+                        name: h.name.clone(),
+                        body: self.stmts(&h.body)?,
+                    });
+                }
+                StmtKind::Try {
+                    body,
+                    handlers: hs,
+                    orelse: self.stmts(orelse)?,
+                    finalbody: match finalbody {
+                        Some(f) => Some(self.stmts(f)?),
+                        None => None,
+                    },
+                }
+            }
+            StmtKind::With {
+                is_async,
+                items,
+                body,
+            } => {
+                let mut its = Vec::new();
+                for it in items {
+                    its.push(WithItem {
+                        context: self.expr(&it.context)?,
+                        target: self.opt(&it.target)?,
+                    });
+                }
+                StmtKind::With {
+                    is_async: *is_async,
+                    items: its,
+                    body: self.stmts(body)?,
+                }
+            }
+            StmtKind::FunctionDef(f) => {
+                let decorators = self.decorators(&f.decorators)?;
+                self.ident(&f.name, f.def_line);
+                let params = self.params(&f.params, f.def_line)?;
+                let returns = self.opt(&f.returns)?;
+                let body = self.stmts(&f.body)?;
+                StmtKind::FunctionDef(Box::new(FunctionDef {
+                    is_async: f.is_async,
+                    decorators,
+                    def_line: f.def_line,
+                    name: f.name.clone(),
+                    params,
+                    returns,
+                    body,
+                }))
+            }
+            StmtKind::ClassDef(c) => {
+                let decorators = self.decorators(&c.decorators)?;
+                self.ident(&c.name, c.class_line);
+                let args = match &c.args {
+                    Some(a) => Some(self.call_args(a)?),
+                    None => None,
+                };
+                let body = self.stmts(&c.body)?;
+                StmtKind::ClassDef(Box::new(ClassDef {
+                    decorators,
+                    class_line: c.class_line,
+                    name: c.name.clone(),
+                    args,
+                    body,
+                }))
+            }
+            StmtKind::Pass | StmtKind::Break | StmtKind::Continue => s.kind.clone(),
+        };
+        Ok(Stmt::new(line, kind))
+    }
+
+    fn boxed(&mut self, e: &Expr) -> Result<Box<Expr>, SyntaxError> {
+        Ok(Box::new(self.expr(e)?))
+    }
+
+    pub fn expr(&mut self, e: &Expr) -> Result<Expr, SyntaxError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            self.depth -= 1;
+            return Err(SyntaxError::syntax("too complex", e.line));
+        }
+        let r = self.expr_inner(e);
+        self.depth -= 1;
+        r
+    }
+
+    fn expr_inner(&mut self, e: &Expr) -> Result<Expr, SyntaxError> {
+        let line = e.line;
+        let kind = match &e.kind {
+            ExprKind::Name(n) => {
+                self.ident(n, line);
+                if let Some(v) = self.consts.get(n) {
+                    // Upstream substitutes a constant *object*: anything but a small int
+                    // stays an object (a str is not re-interned, True loads as an object).
+                    return Ok(Expr::new(line | CONST_OBJ, v.kind.clone()));
+                }
+                e.kind.clone()
+            }
+            ExprKind::Int(_)
+            | ExprKind::BigInt(_)
+            | ExprKind::Float(_)
+            | ExprKind::Imag(_)
+            | ExprKind::Str(_)
+            | ExprKind::Bytes(_)
+            | ExprKind::None
+            | ExprKind::True
+            | ExprKind::False
+            | ExprKind::Ellipsis => e.kind.clone(),
+            ExprKind::Tuple { elts, parens } => {
+                let folded = self.list(elts)?;
+                // A constant tuple node gets the line of the rule that built it: for
+                // `(a, b, ...)` the token after the first comma, for `(a,)` the first item.
+                let mut l = line;
+                if *parens && !folded.is_empty() && folded.iter().all(is_const) {
+                    let src = if elts.len() >= 2 { &elts[1] } else { &elts[0] };
+                    l = src.line;
+                }
+                return Ok(Expr::new(
+                    l,
+                    ExprKind::Tuple {
+                        elts: folded,
+                        parens: *parens,
+                    },
+                ));
+            }
+            ExprKind::List(elts) => ExprKind::List(self.list(elts)?),
+            ExprKind::Set(elts) => ExprKind::Set(self.list(elts)?),
+            ExprKind::Dict(items) => {
+                let mut out = Vec::new();
+                for (k, v) in items {
+                    let k = self.expr(k)?;
+                    let v = self.expr(v)?;
+                    out.push((k, v));
+                }
+                ExprKind::Dict(out)
+            }
+            ExprKind::Comp(c) => {
+                // Source order: element after the first iterable in tokens, but the
+                // element tokens come first; record them first.
+                let elt = self.expr(&c.elt)?;
+                let value = self.opt(&c.value)?;
+                let mut gens = Vec::new();
+                for g in c.generators.iter() {
+                    gens.push(CompFor {
+                        line: g.line,
+                        target: self.expr(&g.target)?,
+                        iter: self.expr(&g.iter)?,
+                        ifs: self.list(&g.ifs)?,
+                    });
+                }
+                ExprKind::Comp(Box::new(Comprehension {
+                    kind: c.kind,
+                    elt,
+                    value,
+                    generators: gens,
+                }))
+            }
+            ExprKind::Starred(v) => ExprKind::Starred(self.boxed(v)?),
+            ExprKind::NamedExpr { target, value } => {
+                self.ident(target, line);
+                ExprKind::NamedExpr {
+                    target: target.clone(),
+                    value: self.boxed(value)?,
+                }
+            }
+            ExprKind::BinOp { first, rest } => {
+                let first = self.expr(first)?;
+                let mut r = Vec::new();
+                for (op, x) in rest {
+                    r.push((*op, self.expr(x)?));
+                }
+                if let Some(mut acc) = num_of(&first) {
+                    let mut ok = true;
+                    for (op, x) in r.iter() {
+                        match num_of(x).and_then(|n| binop(*op, acc, n)) {
+                            Some(v) => acc = v,
+                            None => {
+                                ok = false;
+                                break;
+                            }
+                        }
+                    }
+                    if ok {
+                        return Ok(Expr::new(0, expr_of(acc)));
+                    }
+                }
+                ExprKind::BinOp {
+                    first: Box::new(first),
+                    rest: r,
+                }
+            }
+            ExprKind::Power { base, exp } => {
+                let b = self.expr(base)?;
+                let x = self.expr(exp)?;
+                if let (Some(p), Some(q)) = (num_of(&b), num_of(&x)) {
+                    if let Some(v) = binop(BinOp::Pow, p, q) {
+                        return Ok(Expr::new(0, expr_of(v)));
+                    }
+                }
+                ExprKind::Power {
+                    base: Box::new(b),
+                    exp: Box::new(x),
+                }
+            }
+            ExprKind::UnaryOp { op, operand } => {
+                let o = self.expr(operand)?;
+                let folded = match (op, num_of(&o)) {
+                    (UnaryOp::Pos, Some(n)) => Some(n),
+                    (UnaryOp::Neg, Some(Num::Int(v))) => v.checked_neg().map(Num::Int),
+                    (UnaryOp::Neg, Some(Num::Float(f))) => Some(Num::Float(-f)),
+                    (UnaryOp::Invert, Some(Num::Int(v))) => Some(Num::Int(!v)),
+                    _ => None,
+                };
+                if let Some(n) = folded {
+                    return Ok(Expr::new(0, expr_of(n)));
+                }
+                ExprKind::UnaryOp {
+                    op: *op,
+                    operand: Box::new(o),
+                }
+            }
+            ExprKind::Not(x) => {
+                let x = self.expr(x)?;
+                match const_truth(&x) {
+                    // Upstream makes a plain token leaf (no line).
+                    Some(true) => return Ok(Expr::new(0, ExprKind::False)),
+                    Some(false) => return Ok(Expr::new(0, ExprKind::True)),
+                    None => ExprKind::Not(Box::new(x)),
+                }
+            }
+            ExprKind::Or(vals) | ExprKind::And(vals) => {
+                let is_or = matches!(e.kind, ExprKind::Or(_));
+                let vals = self.list(vals)?;
+                let n = vals.len();
+                let mut kept = Vec::new();
+                for (k, v) in vals.into_iter().enumerate() {
+                    if k + 1 == n {
+                        kept.push(v);
+                        break;
+                    }
+                    match const_truth(&v) {
+                        Some(t) if t == is_or => {
+                            kept.push(v);
+                            break;
+                        }
+                        Some(_) => {}
+                        None => kept.push(v),
+                    }
+                }
+                if kept.len() == 1 {
+                    if let Some(v) = kept.pop() {
+                        return Ok(v);
+                    }
+                }
+                if is_or {
+                    ExprKind::Or(kept)
+                } else {
+                    ExprKind::And(kept)
+                }
+            }
+            ExprKind::Compare { left, ops } => {
+                let l = self.boxed(left)?;
+                let mut o = Vec::new();
+                for (op, x) in ops {
+                    o.push((*op, self.expr(x)?));
+                }
+                ExprKind::Compare { left: l, ops: o }
+            }
+            ExprKind::IfExp { test, body, orelse } => {
+                let b = self.boxed(body)?;
+                let t = self.boxed(test)?;
+                let o = self.boxed(orelse)?;
+                ExprKind::IfExp {
+                    test: t,
+                    body: b,
+                    orelse: o,
+                }
+            }
+            ExprKind::Lambda { params, body } => ExprKind::Lambda {
+                params: Box::new(self.params(params, line)?),
+                body: self.boxed(body)?,
+            },
+            ExprKind::Call {
+                func,
+                args,
+                trailer_line,
+            } => ExprKind::Call {
+                func: self.boxed(func)?,
+                args: self.call_args(args)?,
+                trailer_line: *trailer_line,
+            },
+            ExprKind::Attribute {
+                value,
+                attr,
+                trailer_line,
+            } => {
+                let v = self.boxed(value)?;
+                self.ident(attr, *trailer_line);
+                if let ExprKind::Name(base) = &value.kind {
+                    if base == "math" && !self.consts.contains_key(base) {
+                        let f = match attr.as_str() {
+                            "pi" => Some(core::f64::consts::PI),
+                            "e" => Some(core::f64::consts::E),
+                            "tau" => Some(core::f64::consts::TAU),
+                            "inf" => Some(f64::INFINITY),
+                            "nan" => Some(f64::NAN),
+                            _ => None,
+                        };
+                        if let Some(f) = f {
+                            return Ok(Expr::new(0, ExprKind::Float(format!("{:e}", f))));
+                        }
+                    }
+                }
+                ExprKind::Attribute {
+                    value: v,
+                    attr: attr.clone(),
+                    trailer_line: *trailer_line,
+                }
+            }
+            ExprKind::Subscript {
+                value,
+                index,
+                trailer_line,
+            } => ExprKind::Subscript {
+                value: self.boxed(value)?,
+                index: self.boxed(index)?,
+                trailer_line: *trailer_line,
+            },
+            ExprKind::Slice {
+                lower,
+                upper,
+                step,
+                has_step,
+            } => ExprKind::Slice {
+                lower: self.opt_box(lower)?,
+                upper: self.opt_box(upper)?,
+                step: self.opt_box(step)?,
+                has_step: *has_step,
+            },
+            ExprKind::Await(v) => ExprKind::Await(self.boxed(v)?),
+            ExprKind::Yield(v) => ExprKind::Yield(self.opt_box(v)?),
+            ExprKind::YieldFrom(v) => ExprKind::YieldFrom(self.boxed(v)?),
+        };
+        Ok(Expr::new(line, kind))
+    }
+
+    fn opt_box(&mut self, e: &Option<Box<Expr>>) -> Result<Option<Box<Expr>>, SyntaxError> {
+        match e {
+            Some(x) => Ok(Some(self.boxed(x)?)),
+            None => Ok(None),
+        }
+    }
+
+    fn list(&mut self, v: &[Expr]) -> Result<Vec<Expr>, SyntaxError> {
+        let mut out = Vec::with_capacity(v.len());
+        for x in v {
+            out.push(self.expr(x)?);
+        }
+        Ok(out)
+    }
+}

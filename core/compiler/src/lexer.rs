@@ -1,0 +1,926 @@
+//! The tokenizer: source bytes in, one token at a time out, with the indentation, string
+//! and f-string behaviour of MicroPython's py/lexer.c.
+//!
+//! Behaviour that must match upstream, because programs can observe it:
+//! * CR and CR LF become LF, a missing final newline is added, tabs advance the column to
+//!   the next multiple of 8, and indentation compares columns.
+//! * A NEWLINE token carries the line of the logical line it ends; INDENT/DEDENT carry the
+//!   line of the next statement.
+//! * Adjacent string literals are joined into one token; a str next to a bytes literal
+//!   ends the token so the parser reports "invalid syntax".
+//! * f-strings are rewritten in the character stream: the literal keeps `{}`/`{!r:spec}`
+//!   placeholders and the text `.format((expr),...)` is injected after it, to be lexed like
+//!   source. This keeps upstream's quirks (no nested quotes of the same kind, `(a, b)` as one
+//!   argument, `{x=}`) and line numbers.
+//! * `__debug__` is the keyword `True`.
+//!
+//! Malformed input never fails here: it becomes an error token ([`Tok::Invalid`],
+//! [`Tok::LonelyStringOpen`], ...) that the parser reports when it reaches it.
+//! Template strings (`t'...'`) are not supported (upstream only enables them in its
+//! largest builds).
+
+use alloc::vec::Vec;
+
+/// Columns per tab stop for indentation.
+const TAB_SIZE: usize = 8;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tok {
+    End,
+    /// A character or escape that makes no token.
+    Invalid,
+    /// A dedent to a column that no enclosing block uses.
+    DedentMismatch,
+    /// A string literal without its closing quotes.
+    LonelyStringOpen,
+    MalformedFString,
+    /// `\N{...}` in a string: upstream raises NotImplementedError on reading it.
+    UnicodeNameEscape,
+    Newline,
+    Indent,
+    Dedent,
+    Name,
+    Integer,
+    FloatOrImag,
+    String,
+    Bytes,
+    Ellipsis,
+
+    KwFalse,
+    KwNone,
+    KwTrue,
+    KwAnd,
+    KwAs,
+    KwAssert,
+    KwAsync,
+    KwAwait,
+    KwBreak,
+    KwClass,
+    KwContinue,
+    KwDef,
+    KwDel,
+    KwElif,
+    KwElse,
+    KwExcept,
+    KwFinally,
+    KwFor,
+    KwFrom,
+    KwGlobal,
+    KwIf,
+    KwImport,
+    KwIn,
+    KwIs,
+    KwLambda,
+    KwNonlocal,
+    KwNot,
+    KwOr,
+    KwPass,
+    KwRaise,
+    KwReturn,
+    KwTry,
+    KwWhile,
+    KwWith,
+    KwYield,
+
+    ParenOpen,
+    ParenClose,
+    BracketOpen,
+    BracketClose,
+    BraceOpen,
+    BraceClose,
+    Comma,
+    Semicolon,
+    Tilde,
+    Colon,
+    /// `:=`
+    Walrus,
+    Less,
+    LessEqual,
+    DblLess,
+    DblLessEqual,
+    More,
+    MoreEqual,
+    DblMore,
+    DblMoreEqual,
+    Star,
+    StarEqual,
+    DblStar,
+    DblStarEqual,
+    Plus,
+    PlusEqual,
+    Minus,
+    MinusEqual,
+    /// `->`
+    Arrow,
+    Ampersand,
+    AmpersandEqual,
+    Pipe,
+    PipeEqual,
+    Slash,
+    SlashEqual,
+    DblSlash,
+    DblSlashEqual,
+    Percent,
+    PercentEqual,
+    Caret,
+    CaretEqual,
+    At,
+    AtEqual,
+    Equal,
+    DblEqual,
+    NotEqual,
+    Period,
+}
+
+fn keyword(word: &[u8]) -> Option<Tok> {
+    Some(match word {
+        b"False" => Tok::KwFalse,
+        b"None" => Tok::KwNone,
+        b"True" | b"__debug__" => Tok::KwTrue,
+        b"and" => Tok::KwAnd,
+        b"as" => Tok::KwAs,
+        b"assert" => Tok::KwAssert,
+        b"async" => Tok::KwAsync,
+        b"await" => Tok::KwAwait,
+        b"break" => Tok::KwBreak,
+        b"class" => Tok::KwClass,
+        b"continue" => Tok::KwContinue,
+        b"def" => Tok::KwDef,
+        b"del" => Tok::KwDel,
+        b"elif" => Tok::KwElif,
+        b"else" => Tok::KwElse,
+        b"except" => Tok::KwExcept,
+        b"finally" => Tok::KwFinally,
+        b"for" => Tok::KwFor,
+        b"from" => Tok::KwFrom,
+        b"global" => Tok::KwGlobal,
+        b"if" => Tok::KwIf,
+        b"import" => Tok::KwImport,
+        b"in" => Tok::KwIn,
+        b"is" => Tok::KwIs,
+        b"lambda" => Tok::KwLambda,
+        b"nonlocal" => Tok::KwNonlocal,
+        b"not" => Tok::KwNot,
+        b"or" => Tok::KwOr,
+        b"pass" => Tok::KwPass,
+        b"raise" => Tok::KwRaise,
+        b"return" => Tok::KwReturn,
+        b"try" => Tok::KwTry,
+        b"while" => Tok::KwWhile,
+        b"with" => Tok::KwWith,
+        b"yield" => Tok::KwYield,
+        _ => return None,
+    })
+}
+
+fn is_space(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)
+}
+
+fn is_ident_head(c: u8) -> bool {
+    c.is_ascii_alphabetic() || c == b'_' || c >= 0x80
+}
+
+fn is_ident_tail(c: u8) -> bool {
+    is_ident_head(c) || c.is_ascii_digit()
+}
+
+/// Appends `c` UTF-8 encoded the way upstream's `vstr_add_char` does: any value below
+/// 0x110000, surrogates included (they become invalid UTF-8, replaced when the literal is
+/// turned into a `String`).
+fn push_utf8(out: &mut Vec<u8>, c: u32) {
+    if c < 0x80 {
+        out.push(c as u8);
+    } else if c < 0x800 {
+        out.push(0xc0 | (c >> 6) as u8);
+        out.push(0x80 | (c & 0x3f) as u8);
+    } else if c < 0x10000 {
+        out.push(0xe0 | (c >> 12) as u8);
+        out.push(0x80 | ((c >> 6) & 0x3f) as u8);
+        out.push(0x80 | (c & 0x3f) as u8);
+    } else {
+        out.push(0xf0 | (c >> 18) as u8);
+        out.push(0x80 | ((c >> 12) & 0x3f) as u8);
+        out.push(0x80 | ((c >> 6) & 0x3f) as u8);
+        out.push(0x80 | (c & 0x3f) as u8);
+    }
+}
+
+pub struct Lexer {
+    /// Normalised source: LF line ends, ending in LF unless empty.
+    src: Vec<u8>,
+    pos: usize,
+    /// Characters injected ahead of `src[pos..]` (f-string format arguments).
+    inj: Vec<u8>,
+    inj_pos: usize,
+    line: u32,
+    column: usize,
+    indents: Vec<usize>,
+    /// Pending INDENT (>0) or DEDENT (<0) tokens.
+    pending_dents: i32,
+    /// Open brackets; newlines inside brackets are whitespace. Wraps like upstream's
+    /// unsigned counter when a closer has no opener (the parser fails there anyway).
+    bracket_level: usize,
+    /// `.format(...)` text collected while reading an f-string.
+    fstring_args: Vec<u8>,
+
+    pub tok: Tok,
+    pub tok_line: u32,
+    /// Text of a Name, Integer or FloatOrImag token (underscores dropped from numbers), or
+    /// the value of a String/Bytes token.
+    pub text: Vec<u8>,
+}
+
+impl Lexer {
+    pub fn new(source: &[u8]) -> Lexer {
+        let mut src = Vec::with_capacity(source.len() + 1);
+        let mut i = 0;
+        while i < source.len() {
+            let c = source[i];
+            if c == b'\r' {
+                src.push(b'\n');
+                if source.get(i + 1) == Some(&b'\n') {
+                    i += 1;
+                }
+            } else {
+                src.push(c);
+            }
+            i += 1;
+        }
+        if src.last().is_some_and(|&c| c != b'\n') {
+            src.push(b'\n');
+        }
+        let mut lex = Lexer {
+            src,
+            pos: 0,
+            inj: Vec::new(),
+            inj_pos: 0,
+            line: 1,
+            column: 1,
+            indents: alloc::vec![0],
+            pending_dents: 0,
+            bracket_level: 0,
+            fstring_args: Vec::new(),
+            tok: Tok::End,
+            tok_line: 1,
+            text: Vec::new(),
+        };
+        let col = lex.next_token();
+        // The first statement must start in column 1.
+        if col != 1 && lex.tok != Tok::Newline {
+            lex.tok = Tok::Indent;
+        }
+        lex
+    }
+
+    fn at(&self, k: usize) -> Option<u8> {
+        let n_inj = self.inj.len() - self.inj_pos;
+        if k < n_inj {
+            self.inj.get(self.inj_pos + k).copied()
+        } else {
+            self.src.get(self.pos + k - n_inj).copied()
+        }
+    }
+
+    fn cur(&self) -> Option<u8> {
+        self.at(0)
+    }
+
+    fn is(&self, c: u8) -> bool {
+        self.at(0) == Some(c)
+    }
+
+    fn is_eof(&self) -> bool {
+        self.at(0).is_none()
+    }
+
+    fn advance(&mut self) {
+        match self.cur() {
+            Some(b'\n') => {
+                self.line = self.line.saturating_add(1);
+                self.column = 1;
+            }
+            Some(b'\t') => self.column = (self.column - 1 + TAB_SIZE) / TAB_SIZE * TAB_SIZE + 1,
+            Some(_) => self.column += 1,
+            None => return,
+        }
+        if self.inj_pos < self.inj.len() {
+            self.inj_pos += 1;
+            if self.inj_pos == self.inj.len() {
+                self.inj.clear();
+                self.inj_pos = 0;
+            }
+        } else {
+            self.pos += 1;
+        }
+    }
+
+    /// Skips spaces, comments and backslash continuations. With `stop_at_newline`, stops
+    /// on a newline outside brackets and returns true.
+    fn skip_whitespace(&mut self, stop_at_newline: bool) -> bool {
+        while let Some(c) = self.cur() {
+            if c == b'\n' {
+                if stop_at_newline && self.bracket_level == 0 {
+                    return true;
+                }
+                self.advance();
+            } else if is_space(c) {
+                self.advance();
+            } else if c == b'#' {
+                while self.cur().is_some_and(|c| c != b'\n') {
+                    self.advance();
+                }
+            } else if c == b'\\' && self.at(1) == Some(b'\n') {
+                self.advance();
+                self.advance();
+            } else {
+                break;
+            }
+        }
+        false
+    }
+
+    /// Reads the next token into `tok`/`tok_line`/`text`; returns its column.
+    pub fn next_token(&mut self) -> usize {
+        self.text.clear();
+        let had_newline = self.skip_whitespace(true);
+        self.tok_line = self.line;
+        let column = self.column;
+
+        if self.pending_dents < 0 {
+            self.tok = Tok::Dedent;
+            self.pending_dents += 1;
+        } else if self.pending_dents > 0 {
+            self.tok = Tok::Indent;
+            self.pending_dents -= 1;
+        } else if had_newline {
+            self.skip_whitespace(false);
+            self.tok = Tok::Newline;
+            let spaces = self.column - 1;
+            let top = self.indents.last().copied().unwrap_or(0);
+            if spaces > top {
+                self.indents.push(spaces);
+                self.pending_dents += 1;
+            } else if spaces < top {
+                while self.indents.last().is_some_and(|&t| spaces < t) {
+                    self.indents.pop();
+                    self.pending_dents -= 1;
+                }
+                if self.indents.last().copied().unwrap_or(0) != spaces {
+                    self.tok = Tok::DedentMismatch;
+                }
+            }
+        } else if self.is_eof() {
+            self.tok = Tok::End;
+        } else if let Some(prefix) = self.string_prefix() {
+            self.read_strings(prefix);
+        } else if self.cur().is_some_and(is_ident_head) {
+            while let Some(c) = self.cur().filter(|&c| is_ident_tail(c)) {
+                self.text.push(c);
+                self.advance();
+            }
+            self.tok = keyword(&self.text).unwrap_or(Tok::Name);
+        } else if self.cur().is_some_and(|c| c.is_ascii_digit())
+            || (self.is(b'.') && self.at(1).is_some_and(|c| c.is_ascii_digit()))
+        {
+            self.read_number();
+        } else {
+            self.read_operator();
+        }
+        column
+    }
+
+    /// If a string literal starts here, its prefix: (length, is_bytes, is_raw, is_fstring).
+    fn string_prefix(&self) -> Option<(usize, bool, bool, bool)> {
+        let quote = |c: Option<u8>| matches!(c, Some(b'\'') | Some(b'"'));
+        let c0 = self.cur()?;
+        if quote(Some(c0)) {
+            return Some((0, false, false, false));
+        }
+        if quote(self.at(1)) {
+            return match c0 {
+                b'u' => Some((1, false, false, false)),
+                b'b' => Some((1, true, false, false)),
+                b'r' => Some((1, false, true, false)),
+                b'f' => Some((1, false, false, true)),
+                _ => None,
+            };
+        }
+        if quote(self.at(2)) {
+            return match (c0, self.at(1)?) {
+                (b'r', b'b') | (b'b', b'r') => Some((2, true, true, false)),
+                (b'r', b'f') | (b'f', b'r') => Some((2, false, true, true)),
+                _ => None,
+            };
+        }
+        None
+    }
+
+    /// Reads a run of adjacent string literals of one kind into one token.
+    fn read_strings(&mut self, first: (usize, bool, bool, bool)) {
+        let kind = if first.1 { Tok::Bytes } else { Tok::String };
+        self.tok = kind;
+        let mut prefix = Some(first);
+        while let Some((n_prefix, is_bytes, is_raw, is_fstring)) = prefix {
+            let this_kind = if is_bytes { Tok::Bytes } else { Tok::String };
+            if self.tok != this_kind {
+                // Either str next to bytes (the next token starts here), or this token has
+                // already gone bad: stop joining.
+                break;
+            }
+            for _ in 0..n_prefix {
+                self.advance();
+            }
+            self.read_string_literal(is_raw, is_fstring);
+            if self.tok == Tok::UnicodeNameEscape {
+                return;
+            }
+            self.skip_whitespace(true);
+            prefix = self.string_prefix();
+        }
+        if !self.fstring_args.is_empty() {
+            self.fstring_args.push(b')');
+            let rest = self.inj.split_off(self.inj_pos);
+            self.inj.clear();
+            self.inj.append(&mut self.fstring_args);
+            self.inj.extend_from_slice(&rest);
+            self.inj_pos = 0;
+        }
+    }
+
+    fn read_string_literal(&mut self, is_raw: bool, is_fstring: bool) {
+        let quote = if self.is(b'"') { b'"' } else { b'\'' };
+        self.advance();
+        let num_quotes = if self.is(quote) && self.at(1) == Some(quote) {
+            self.advance();
+            self.advance();
+            3
+        } else {
+            1
+        };
+        if is_fstring && self.fstring_args.is_empty() {
+            self.fstring_args.extend_from_slice(b".format(");
+        }
+
+        let mut n_closing = 0;
+        while let Some(c) = self.cur() {
+            if n_closing >= num_quotes || (num_quotes == 1 && c == b'\n') {
+                break;
+            }
+            if c == quote {
+                n_closing += 1;
+                self.text.push(c);
+                self.advance();
+                continue;
+            }
+            n_closing = 0;
+            if is_fstring && c == b'{' {
+                self.advance();
+                if self.is(b'{') {
+                    // `{{` stays for str.format to turn into `{`.
+                    self.text.push(b'{');
+                    self.advance();
+                } else {
+                    self.read_fstring_argument();
+                }
+                self.text.push(b'{');
+                continue;
+            }
+            if c == b'\\' {
+                self.advance();
+                self.read_escape(is_raw);
+            } else {
+                // Bytes are copied as they are, so UTF-8 passes through unchanged.
+                self.text.push(c);
+            }
+            self.advance();
+        }
+        if n_closing < num_quotes {
+            self.tok = Tok::LonelyStringOpen;
+        }
+        let keep = self.text.len().saturating_sub(n_closing);
+        self.text.truncate(keep);
+    }
+
+    /// Copies the expression of an f-string placeholder into the format arguments: up to a
+    /// `:` or `}` or `!r`/`!s` conversion outside brackets, without understanding Python
+    /// syntax (upstream's limitation: no `:` or `}` inside the expression's strings).
+    fn read_fstring_argument(&mut self) {
+        self.fstring_args.push(b'(');
+        let start = self.fstring_args.len();
+        let mut depth: u32 = 0;
+        while let Some(c) = self.cur() {
+            if depth == 0 {
+                let conversion = c == b'!'
+                    && matches!(self.at(1), Some(b'r') | Some(b's'))
+                    && matches!(self.at(2), Some(b':') | Some(b'}'));
+                if c == b':' || c == b'}' || conversion {
+                    break;
+                }
+            }
+            match c {
+                b'[' | b'{' => depth = depth.wrapping_add(1),
+                b']' | b'}' => depth = depth.wrapping_sub(1),
+                _ => {}
+            }
+            self.fstring_args.push(c);
+            self.advance();
+        }
+        if self.fstring_args.len() > start && self.fstring_args.last() == Some(&b'=') {
+            // `{x=}` prints as `x={}`.
+            let expr = self.fstring_args.get(start..).unwrap_or(&[]).to_vec();
+            self.text.extend_from_slice(&expr);
+            self.fstring_args.pop();
+        }
+        if self.fstring_args.len() == start {
+            self.tok = Tok::MalformedFString;
+        }
+        self.fstring_args.extend_from_slice(b"),");
+    }
+
+    /// Handles the character after a backslash (the current one); the caller advances
+    /// past it.
+    fn read_escape(&mut self, is_raw: bool) {
+        let Some(c) = self.cur() else {
+            return;
+        };
+        let is_bytes = self.tok == Tok::Bytes;
+        let mut value = u32::from(c);
+        if is_raw {
+            self.text.push(b'\\');
+        } else {
+            match c {
+                b'\n' => return,
+                b'\\' | b'\'' | b'"' => {}
+                b'a' => value = 0x07,
+                b'b' => value = 0x08,
+                b't' => value = 0x09,
+                b'n' => value = 0x0a,
+                b'v' => value = 0x0b,
+                b'f' => value = 0x0c,
+                b'r' => value = 0x0d,
+                b'u' | b'U' if is_bytes => self.text.push(b'\\'),
+                b'x' | b'u' | b'U' => {
+                    let digits = match c {
+                        b'x' => 2,
+                        b'u' => 4,
+                        _ => 8,
+                    };
+                    let mut num: u32 = 0;
+                    for _ in 0..digits {
+                        self.advance();
+                        match self.cur().and_then(|d| (d as char).to_digit(16)) {
+                            Some(d) => num = num.wrapping_shl(4) | d,
+                            None => {
+                                self.tok = Tok::Invalid;
+                                break;
+                            }
+                        }
+                    }
+                    value = num;
+                }
+                b'N' => {
+                    self.tok = Tok::UnicodeNameEscape;
+                    return;
+                }
+                b'0'..=b'7' => {
+                    let mut num = u32::from(c - b'0');
+                    for _ in 1..3 {
+                        match self.at(1) {
+                            Some(d @ b'0'..=b'7') => {
+                                self.advance();
+                                num = num * 8 + u32::from(d - b'0');
+                            }
+                            _ => break,
+                        }
+                    }
+                    value = num;
+                }
+                // Unknown escapes stay as written, like CPython.
+                _ => self.text.push(b'\\'),
+            }
+        }
+        if !is_bytes && self.tok == Tok::String && value < 0x110000 {
+            push_utf8(&mut self.text, value);
+        } else if is_bytes && value < 0x100 {
+            self.text.push(value as u8);
+        } else {
+            self.tok = Tok::Invalid;
+        }
+    }
+
+    fn read_number(&mut self) {
+        let mut forced_integer = false;
+        if self.is(b'.') {
+            self.tok = Tok::FloatOrImag;
+        } else {
+            self.tok = Tok::Integer;
+            forced_integer =
+                self.is(b'0') && matches!(self.at(1).map(|c| c | 0x20), Some(b'b' | b'o' | b'x'));
+        }
+        if let Some(c) = self.cur() {
+            self.text.push(c);
+            self.advance();
+        }
+        while let Some(c) = self.cur() {
+            if !forced_integer && (c == b'e' || c == b'E') {
+                self.tok = Tok::FloatOrImag;
+                self.text.push(b'e');
+                self.advance();
+                if let Some(s @ (b'+' | b'-')) = self.cur() {
+                    self.text.push(s);
+                    self.advance();
+                }
+            } else if c.is_ascii_alphanumeric() || c == b'.' {
+                if matches!(c, b'.' | b'j' | b'J') {
+                    self.tok = Tok::FloatOrImag;
+                }
+                self.text.push(c);
+                self.advance();
+            } else if c == b'_' {
+                self.advance();
+            } else {
+                break;
+            }
+        }
+    }
+
+    fn read_operator(&mut self) {
+        let Some(c) = self.cur() else {
+            self.tok = Tok::End;
+            return;
+        };
+        self.advance();
+        let eq = self.is(b'=');
+        // (token alone, token followed by '=')
+        let with_eq = |plain: Tok, assign: Tok| if eq { assign } else { plain };
+        let tok = match c {
+            b'(' => Tok::ParenOpen,
+            b')' => Tok::ParenClose,
+            b'[' => Tok::BracketOpen,
+            b']' => Tok::BracketClose,
+            b'{' => Tok::BraceOpen,
+            b'}' => Tok::BraceClose,
+            b',' => Tok::Comma,
+            b';' => Tok::Semicolon,
+            b'~' => Tok::Tilde,
+            b':' => with_eq(Tok::Colon, Tok::Walrus),
+            b'<' | b'>' | b'*' | b'/' if self.is(c) => {
+                self.advance();
+                let eq2 = self.is(b'=');
+                let (plain, assign) = match c {
+                    b'<' => (Tok::DblLess, Tok::DblLessEqual),
+                    b'>' => (Tok::DblMore, Tok::DblMoreEqual),
+                    b'*' => (Tok::DblStar, Tok::DblStarEqual),
+                    _ => (Tok::DblSlash, Tok::DblSlashEqual),
+                };
+                if eq2 {
+                    self.advance();
+                    assign
+                } else {
+                    plain
+                }
+            }
+            b'<' => with_eq(Tok::Less, Tok::LessEqual),
+            b'>' => with_eq(Tok::More, Tok::MoreEqual),
+            b'*' => with_eq(Tok::Star, Tok::StarEqual),
+            b'/' => with_eq(Tok::Slash, Tok::SlashEqual),
+            b'+' => with_eq(Tok::Plus, Tok::PlusEqual),
+            b'-' if self.is(b'>') => {
+                self.advance();
+                Tok::Arrow
+            }
+            b'-' => with_eq(Tok::Minus, Tok::MinusEqual),
+            b'&' => with_eq(Tok::Ampersand, Tok::AmpersandEqual),
+            b'|' => with_eq(Tok::Pipe, Tok::PipeEqual),
+            b'%' => with_eq(Tok::Percent, Tok::PercentEqual),
+            b'^' => with_eq(Tok::Caret, Tok::CaretEqual),
+            b'@' => with_eq(Tok::At, Tok::AtEqual),
+            b'=' => with_eq(Tok::Equal, Tok::DblEqual),
+            b'!' => with_eq(Tok::Invalid, Tok::NotEqual),
+            b'.' => {
+                if self.is(b'.') && self.at(1) == Some(b'.') {
+                    self.advance();
+                    self.advance();
+                    Tok::Ellipsis
+                } else {
+                    Tok::Period
+                }
+            }
+            _ => Tok::Invalid,
+        };
+        // The two-character forms above consumed their second character already; the
+        // `with_eq` forms still have the `=` pending.
+        if eq
+            && matches!(
+                tok,
+                Tok::Walrus
+                    | Tok::LessEqual
+                    | Tok::MoreEqual
+                    | Tok::StarEqual
+                    | Tok::SlashEqual
+                    | Tok::PlusEqual
+                    | Tok::MinusEqual
+                    | Tok::AmpersandEqual
+                    | Tok::PipeEqual
+                    | Tok::PercentEqual
+                    | Tok::CaretEqual
+                    | Tok::AtEqual
+                    | Tok::DblEqual
+                    | Tok::NotEqual
+            )
+        {
+            self.advance();
+        }
+        match tok {
+            Tok::ParenOpen | Tok::BracketOpen | Tok::BraceOpen => {
+                self.bracket_level = self.bracket_level.wrapping_add(1)
+            }
+            Tok::ParenClose | Tok::BracketClose | Tok::BraceClose => {
+                self.bracket_level = self.bracket_level.wrapping_sub(1)
+            }
+            _ => {}
+        }
+        self.tok = tok;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::vec::Vec;
+
+    fn toks(src: &str) -> Vec<(Tok, u32)> {
+        let mut lex = Lexer::new(src.as_bytes());
+        let mut out = Vec::new();
+        for _ in 0..1000 {
+            out.push((lex.tok, lex.tok_line));
+            if lex.tok == Tok::End {
+                break;
+            }
+            lex.next_token();
+        }
+        out
+    }
+
+    fn kinds(src: &str) -> Vec<Tok> {
+        toks(src).into_iter().map(|(t, _)| t).collect()
+    }
+
+    fn first_text(src: &str) -> (Tok, Vec<u8>) {
+        let lex = Lexer::new(src.as_bytes());
+        (lex.tok, lex.text.clone())
+    }
+
+    #[test]
+    fn simple_statement() {
+        use Tok::*;
+        assert_eq!(kinds("x = 1\n"), [Name, Equal, Integer, Newline, End]);
+        assert_eq!(kinds("x = 1"), [Name, Equal, Integer, Newline, End]);
+        assert_eq!(kinds(""), [End]);
+    }
+
+    #[test]
+    fn operators_maximal_munch() {
+        use Tok::*;
+        assert_eq!(
+            kinds("a<<=b**=c//=d->e:=f!=g...h.i"),
+            [
+                Name,
+                DblLessEqual,
+                Name,
+                DblStarEqual,
+                Name,
+                DblSlashEqual,
+                Name,
+                Arrow,
+                Name,
+                Walrus,
+                Name,
+                NotEqual,
+                Name,
+                Ellipsis,
+                Name,
+                Period,
+                Name,
+                Newline,
+                End
+            ]
+        );
+        assert_eq!(kinds("a ! b")[1], Invalid);
+        assert_eq!(kinds("a $ b")[1], Invalid);
+        assert_eq!(kinds("a<b>c<=d>=e==f")[1..12].len(), 11);
+    }
+
+    #[test]
+    fn indentation_and_lines() {
+        use Tok::*;
+        let t = toks("if x:\n    y\n\n  # c\nz\n");
+        assert_eq!(
+            t,
+            [
+                (KwIf, 1),
+                (Name, 1),
+                (Colon, 1),
+                (Newline, 1),
+                (Indent, 2),
+                (Name, 2),
+                (Newline, 2),
+                (Dedent, 5),
+                (Name, 5),
+                (Newline, 5),
+                (End, 6)
+            ]
+        );
+        // The NEWLINE before the bad dedent becomes the mismatch token.
+        assert_eq!(kinds("if x:\n    y\n  z\n")[6], DedentMismatch);
+        assert_eq!(kinds("  x\n")[0], Indent);
+        // A tab reaches column 9, the same as 8 spaces.
+        assert!(!kinds("if x:\n\ty\n        z\n").contains(&DedentMismatch));
+    }
+
+    #[test]
+    fn brackets_join_lines() {
+        use Tok::*;
+        assert_eq!(
+            toks("(a,\n b)\nc \\\n + d\n"),
+            [
+                (ParenOpen, 1),
+                (Name, 1),
+                (Comma, 1),
+                (Name, 2),
+                (ParenClose, 2),
+                (Newline, 2),
+                (Name, 3),
+                (Plus, 4),
+                (Name, 4),
+                (Newline, 4),
+                (End, 5)
+            ]
+        );
+    }
+
+    #[test]
+    fn crlf_is_newline() {
+        assert_eq!(toks("a\r\nb\rc")[4], (Tok::Name, 3));
+    }
+
+    #[test]
+    fn numbers() {
+        assert_eq!(first_text("1_000"), (Tok::Integer, b"1000".to_vec()));
+        assert_eq!(first_text("0x1E"), (Tok::Integer, b"0x1E".to_vec()));
+        assert_eq!(first_text("1E5"), (Tok::FloatOrImag, b"1e5".to_vec()));
+        assert_eq!(
+            first_text("1.5e-3j"),
+            (Tok::FloatOrImag, b"1.5e-3j".to_vec())
+        );
+        assert_eq!(first_text(".5"), (Tok::FloatOrImag, b".5".to_vec()));
+        assert_eq!(first_text("12abc"), (Tok::Integer, b"12abc".to_vec()));
+    }
+
+    #[test]
+    fn strings_and_escapes() {
+        assert_eq!(first_text(r"'a\tb\x41\101\u00e9'").1, "a\tbAAé".as_bytes());
+        assert_eq!(first_text(r"'\q'").1, br"\q");
+        assert_eq!(first_text(r"r'\n'").1, br"\n");
+        assert_eq!(
+            first_text(r"b'\xff\u0041'"),
+            (Tok::Bytes, b"\xff\\u0041".to_vec())
+        );
+        assert_eq!(first_text(r"rb'\x'").1, br"\x");
+        assert_eq!(first_text("'a' \"b\" '''c\nd'''").1, b"abc\nd");
+        assert_eq!(first_text("'a\\\nb'").1, b"ab");
+        assert_eq!(first_text(r"'\x4g'").0, Tok::Invalid);
+        // Upstream's hex reader swallows the quote after a short escape.
+        assert_eq!(first_text(r"'\x4'").0, Tok::LonelyStringOpen);
+        assert_eq!(first_text(r"b'\400'").0, Tok::Invalid);
+        assert_eq!(first_text(r"'\N{DASH}'").0, Tok::UnicodeNameEscape);
+        assert_eq!(first_text("'abc").0, Tok::LonelyStringOpen);
+        assert_eq!(first_text("'''abc\n").0, Tok::LonelyStringOpen);
+        assert_eq!(kinds("'a' b'c'")[..2], [Tok::String, Tok::Bytes]);
+    }
+
+    #[test]
+    fn fstring_injects_format_call() {
+        use Tok::*;
+        let mut lex = Lexer::new(b"f'a{x!r:>{w}}b{{}}{y=}'");
+        assert_eq!(lex.tok, String);
+        assert_eq!(lex.text, b"a{!r:>{}}b{{}}y={}");
+        let mut rest = Vec::new();
+        loop {
+            lex.next_token();
+            if lex.tok == End {
+                break;
+            }
+            rest.push(lex.tok);
+        }
+        assert_eq!(
+            rest,
+            [
+                Period, Name, ParenOpen, ParenOpen, Name, ParenClose, Comma, ParenOpen, Name,
+                ParenClose, Comma, ParenOpen, Name, ParenClose, Comma, ParenClose, Newline
+            ]
+        );
+        assert_eq!(first_text("f'{}'").0, MalformedFString);
+    }
+}

@@ -1,0 +1,645 @@
+//! The `.mpy` container (version 6, sub-version 3; reference §1): writing a
+//! [`CompiledModule`] out byte-identical to `mpy-cross`, and reading one back.
+//!
+//! The reader is defensive: any truncated or corrupt input yields an [`MpyError`] and never
+//! panics. Only bytecode raw codes are accepted; native code is reported as an arch mismatch.
+
+use crate::emit::{decode_size, decode_uint, encode_uint};
+use crate::rawcode::{CodeKind, CompiledModule, Const, RawCode};
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+/// .mpy major version.
+pub const MPY_VERSION: u8 = 6;
+/// .mpy sub-version (only stored in files that contain native code).
+pub const MPY_SUB_VERSION: u8 = 3;
+
+/// The static qstrs a `.mpy` file may refer to by number (id = index + 1), fixed by the format.
+pub const STATIC_QSTRS: [&str; 165] = [
+    "",
+    "__dir__",
+    "\n",
+    " ",
+    "*",
+    "/",
+    "<module>",
+    "_",
+    "__call__",
+    "__class__",
+    "__delitem__",
+    "__enter__",
+    "__exit__",
+    "__getattr__",
+    "__getitem__",
+    "__hash__",
+    "__init__",
+    "__int__",
+    "__iter__",
+    "__len__",
+    "__main__",
+    "__module__",
+    "__name__",
+    "__new__",
+    "__next__",
+    "__qualname__",
+    "__repr__",
+    "__setitem__",
+    "__str__",
+    "ArithmeticError",
+    "AssertionError",
+    "AttributeError",
+    "BaseException",
+    "EOFError",
+    "Ellipsis",
+    "Exception",
+    "GeneratorExit",
+    "ImportError",
+    "IndentationError",
+    "IndexError",
+    "KeyError",
+    "KeyboardInterrupt",
+    "LookupError",
+    "MemoryError",
+    "NameError",
+    "NoneType",
+    "NotImplementedError",
+    "OSError",
+    "OverflowError",
+    "RuntimeError",
+    "StopIteration",
+    "SyntaxError",
+    "SystemExit",
+    "TypeError",
+    "ValueError",
+    "ZeroDivisionError",
+    "abs",
+    "all",
+    "any",
+    "append",
+    "args",
+    "bool",
+    "builtins",
+    "bytearray",
+    "bytecode",
+    "bytes",
+    "callable",
+    "chr",
+    "classmethod",
+    "clear",
+    "close",
+    "const",
+    "copy",
+    "count",
+    "dict",
+    "dir",
+    "divmod",
+    "end",
+    "endswith",
+    "eval",
+    "exec",
+    "extend",
+    "find",
+    "format",
+    "from_bytes",
+    "get",
+    "getattr",
+    "globals",
+    "hasattr",
+    "hash",
+    "id",
+    "index",
+    "insert",
+    "int",
+    "isalpha",
+    "isdigit",
+    "isinstance",
+    "islower",
+    "isspace",
+    "issubclass",
+    "isupper",
+    "items",
+    "iter",
+    "join",
+    "key",
+    "keys",
+    "len",
+    "list",
+    "little",
+    "locals",
+    "lower",
+    "lstrip",
+    "main",
+    "map",
+    "micropython",
+    "next",
+    "object",
+    "open",
+    "ord",
+    "pop",
+    "popitem",
+    "pow",
+    "print",
+    "range",
+    "read",
+    "readinto",
+    "readline",
+    "remove",
+    "replace",
+    "repr",
+    "reverse",
+    "rfind",
+    "rindex",
+    "round",
+    "rsplit",
+    "rstrip",
+    "self",
+    "send",
+    "sep",
+    "set",
+    "setattr",
+    "setdefault",
+    "sort",
+    "sorted",
+    "split",
+    "start",
+    "startswith",
+    "staticmethod",
+    "step",
+    "stop",
+    "str",
+    "strip",
+    "sum",
+    "super",
+    "throw",
+    "to_bytes",
+    "tuple",
+    "type",
+    "update",
+    "upper",
+    "utf-8",
+    "value",
+    "values",
+    "write",
+    "zip",
+];
+
+/// Static qstr id (1..=165) of `s`, if it is one.
+pub fn static_qstr_id(s: &str) -> Option<usize> {
+    STATIC_QSTRS.iter().position(|&q| q == s).map(|i| i + 1)
+}
+
+/// Why a `.mpy` file was rejected; `msg` is the text of upstream's `ValueError`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MpyError {
+    pub msg: &'static str,
+}
+
+const BAD_FILE: MpyError = MpyError {
+    msg: "incompatible .mpy file",
+};
+const BAD_ARCH: MpyError = MpyError {
+    msg: "incompatible .mpy arch",
+};
+
+/// Formats a float close to MicroPython's `repr` (16 significant digits, 17 if needed to
+/// round-trip; exponent form outside 1e-4..1e16). `always_decimal` appends `.0` to integral
+/// values, as float repr does (complex parts do not). Upstream derives the digits with
+/// x87 extended precision, so a few values (e.g. `1e-20`, `99.9`) print differently there.
+pub fn format_float(f: f64, always_decimal: bool) -> String {
+    if f.is_nan() {
+        return String::from("nan");
+    }
+    if f.is_infinite() {
+        return String::from(if f < 0.0 { "-inf" } else { "inf" });
+    }
+    if f == 0.0 {
+        let s = if f.is_sign_negative() { "-0" } else { "0" };
+        return if always_decimal {
+            format!("{}.0", s)
+        } else {
+            String::from(s)
+        };
+    }
+    let mut sci = format!("{:.15e}", f);
+    if sci.parse::<f64>().ok() != Some(f) {
+        sci = format!("{:.16e}", f);
+    }
+    // sci looks like "-1.234500000000000e17"
+    let (mant, exp) = match sci.split_once('e') {
+        Some(p) => p,
+        None => return sci,
+    };
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let neg = mant.starts_with('-');
+    let digits: String = mant.chars().filter(|c| c.is_ascii_digit()).collect();
+    let digits = digits.trim_end_matches('0');
+    let digits = if digits.is_empty() { "0" } else { digits };
+    let mut out = String::new();
+    if neg {
+        out.push('-');
+    }
+    if !(-4..16).contains(&exp) {
+        out.push_str(&digits[..1]);
+        if digits.len() > 1 {
+            out.push('.');
+            out.push_str(&digits[1..]);
+        }
+        out.push('e');
+        out.push(if exp < 0 { '-' } else { '+' });
+        let a = exp.unsigned_abs();
+        if a < 10 {
+            out.push('0');
+        }
+        out.push_str(&format!("{}", a));
+    } else if exp < 0 {
+        out.push_str("0.");
+        for _ in 0..(-exp - 1) {
+            out.push('0');
+        }
+        out.push_str(digits);
+    } else {
+        let int_len = exp as usize + 1;
+        if digits.len() <= int_len {
+            out.push_str(digits);
+            for _ in digits.len()..int_len {
+                out.push('0');
+            }
+            if always_decimal {
+                out.push_str(".0");
+            }
+        } else {
+            out.push_str(&digits[..int_len]);
+            out.push('.');
+            out.push_str(&digits[int_len..]);
+        }
+    }
+    out
+}
+
+fn write_qstr(out: &mut Vec<u8>, s: &str) {
+    if let Some(id) = static_qstr_id(s) {
+        encode_uint(out, (id as u64) << 1 | 1);
+    } else {
+        encode_uint(out, (s.len() as u64) << 1);
+        out.extend_from_slice(s.as_bytes());
+        out.push(0);
+    }
+}
+
+fn write_text_obj(out: &mut Vec<u8>, kind: u8, text: &str) {
+    out.push(kind);
+    encode_uint(out, text.len() as u64);
+    out.extend_from_slice(text.as_bytes());
+}
+
+fn write_const(out: &mut Vec<u8>, c: &Const) {
+    match c {
+        Const::None => out.push(1),
+        Const::False => out.push(2),
+        Const::True => out.push(3),
+        Const::Ellipsis => out.push(4),
+        Const::Str(s) => {
+            out.push(5);
+            encode_uint(out, s.len() as u64);
+            out.extend_from_slice(s.as_bytes());
+            out.push(0);
+        }
+        Const::Bytes(b) => {
+            out.push(6);
+            encode_uint(out, b.len() as u64);
+            out.extend_from_slice(b);
+            out.push(0);
+        }
+        Const::Int(s) => write_text_obj(out, 7, s),
+        Const::Float(f) => write_text_obj(out, 8, &format_float(*f, true)),
+        Const::Complex(f) => {
+            let mut s = format_float(*f, false);
+            s.push('j');
+            write_text_obj(out, 9, &s);
+        }
+        Const::Tuple(items) => {
+            out.push(10);
+            encode_uint(out, items.len() as u64);
+            for it in items {
+                write_const(out, it);
+            }
+        }
+    }
+}
+
+fn write_raw_code(out: &mut Vec<u8>, rc: &RawCode) {
+    let has_children = !rc.children.is_empty() as u64;
+    encode_uint(
+        out,
+        (rc.fun_data.len() as u64) << 3 | has_children << 2 | rc.kind as u64,
+    );
+    out.extend_from_slice(&rc.fun_data);
+    if !rc.children.is_empty() {
+        encode_uint(out, rc.children.len() as u64);
+        for c in rc.children.iter() {
+            write_raw_code(out, c);
+        }
+    }
+}
+
+/// Serialises a bytecode module as `mpy-cross` does. `small_int_bits` goes in header byte 3.
+pub fn write(m: &CompiledModule, small_int_bits: u8) -> Vec<u8> {
+    let mut out = Vec::new();
+    out.extend_from_slice(&[b'M', MPY_VERSION, 0, small_int_bits]);
+    encode_uint(&mut out, m.qstrs.len() as u64);
+    encode_uint(&mut out, m.consts.len() as u64);
+    for q in m.qstrs.iter() {
+        write_qstr(&mut out, q);
+    }
+    for c in m.consts.iter() {
+        write_const(&mut out, c);
+    }
+    write_raw_code(&mut out, &m.top);
+    out
+}
+
+struct Reader<'a> {
+    data: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn byte(&mut self) -> Result<u8, MpyError> {
+        let b = *self.data.get(self.pos).ok_or(BAD_FILE)?;
+        self.pos += 1;
+        Ok(b)
+    }
+
+    fn uint(&mut self) -> Result<usize, MpyError> {
+        let v = decode_uint(self.data, &mut self.pos).ok_or(BAD_FILE)?;
+        usize::try_from(v).map_err(|_| BAD_FILE)
+    }
+
+    fn bytes(&mut self, n: usize) -> Result<&'a [u8], MpyError> {
+        let end = self.pos.checked_add(n).ok_or(BAD_FILE)?;
+        let s = self.data.get(self.pos..end).ok_or(BAD_FILE)?;
+        self.pos = end;
+        Ok(s)
+    }
+
+    fn text(&mut self, n: usize) -> Result<String, MpyError> {
+        let b = self.bytes(n)?;
+        core::str::from_utf8(b)
+            .map(String::from)
+            .map_err(|_| BAD_FILE)
+    }
+
+    fn qstr(&mut self) -> Result<String, MpyError> {
+        let n = self.uint()?;
+        if n & 1 != 0 {
+            let id = n >> 1;
+            if id == 0 || id > STATIC_QSTRS.len() {
+                return Err(BAD_FILE);
+            }
+            return Ok(String::from(STATIC_QSTRS[id - 1]));
+        }
+        let s = self.text(n >> 1)?;
+        self.byte()?; // NUL terminator
+        Ok(s)
+    }
+
+    fn obj(&mut self, depth: usize) -> Result<Const, MpyError> {
+        if depth > 32 {
+            return Err(BAD_FILE);
+        }
+        let kind = self.byte()?;
+        Ok(match kind {
+            1 => Const::None,
+            2 => Const::False,
+            3 => Const::True,
+            4 => Const::Ellipsis,
+            5 => {
+                let n = self.uint()?;
+                let s = self.text(n)?;
+                self.byte()?;
+                Const::Str(s)
+            }
+            6 => {
+                let n = self.uint()?;
+                let b = self.bytes(n)?.to_vec();
+                self.byte()?;
+                Const::Bytes(b)
+            }
+            7 => {
+                let n = self.uint()?;
+                let s = self.text(n)?;
+                let digits = s.strip_prefix('-').unwrap_or(&s);
+                if digits.is_empty() || !digits.bytes().all(|c| c.is_ascii_digit()) {
+                    return Err(BAD_FILE);
+                }
+                Const::Int(s)
+            }
+            8 => {
+                let n = self.uint()?;
+                let s = self.text(n)?;
+                Const::Float(s.parse::<f64>().map_err(|_| BAD_FILE)?)
+            }
+            9 => {
+                let n = self.uint()?;
+                let s = self.text(n)?;
+                let im = s.strip_suffix('j').ok_or(BAD_FILE)?;
+                Const::Complex(im.parse::<f64>().map_err(|_| BAD_FILE)?)
+            }
+            10 => {
+                let n = self.uint()?;
+                let mut items = Vec::new();
+                for _ in 0..n {
+                    items.push(self.obj(depth + 1)?);
+                }
+                Const::Tuple(items)
+            }
+            _ => return Err(BAD_FILE),
+        })
+    }
+
+    fn raw_code(&mut self, depth: usize) -> Result<RawCode, MpyError> {
+        if depth > 64 {
+            return Err(BAD_FILE);
+        }
+        let kl = self.uint()?;
+        let kind = match kl & 3 {
+            0 => CodeKind::Bytecode,
+            _ => return Err(BAD_ARCH),
+        };
+        let has_children = kl & 4 != 0;
+        let len = kl >> 3;
+        let fun_data = self.bytes(len)?.to_vec();
+        // The prelude must at least decode.
+        let mut p = 0;
+        crate::emit::decode_signature(&fun_data, &mut p).ok_or(BAD_FILE)?;
+        decode_size(&fun_data, &mut p).ok_or(BAD_FILE)?;
+        let mut children = Vec::new();
+        if has_children {
+            let n = self.uint()?;
+            for _ in 0..n {
+                children.push(self.raw_code(depth + 1)?);
+            }
+        }
+        Ok(RawCode {
+            kind,
+            fun_data,
+            children,
+        })
+    }
+}
+
+/// Reads a `.mpy` file for a target whose small ints have `small_int_bits` bits.
+pub fn read_for_target(data: &[u8], small_int_bits: u8) -> Result<CompiledModule, MpyError> {
+    let mut r = Reader { data, pos: 0 };
+    let h = r.bytes(4)?;
+    let (magic, version, feature, bits) = (h[0], h[1], h[2], h[3]);
+    let arch = (feature >> 2) & 0x0f;
+    if magic != b'M'
+        || version != MPY_VERSION
+        || (arch != 0 && (feature & 3) != MPY_SUB_VERSION)
+        || bits > small_int_bits
+    {
+        return Err(BAD_FILE);
+    }
+    if feature & 0x40 != 0 {
+        // Arch flags are only meaningful for native code, which upy cannot run.
+        return Err(BAD_FILE);
+    }
+    if arch != 0 {
+        return Err(BAD_ARCH);
+    }
+    let n_qstr = r.uint()?;
+    let n_obj = r.uint()?;
+    let mut qstrs = Vec::new();
+    for _ in 0..n_qstr {
+        qstrs.push(r.qstr()?);
+    }
+    let mut consts = Vec::new();
+    for _ in 0..n_obj {
+        consts.push(r.obj(0)?);
+    }
+    let top = r.raw_code(0)?;
+    Ok(CompiledModule { qstrs, consts, top })
+}
+
+/// Reads a `.mpy` file for a 64-bit host (small ints of up to 63 bits).
+pub fn read(data: &[u8]) -> Result<CompiledModule, MpyError> {
+    read_for_target(data, 63)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::vec;
+
+    fn reference_module() -> CompiledModule {
+        CompiledModule {
+            qstrs: vec![
+                "t.py".into(),
+                "<module>".into(),
+                "f".into(),
+                "x".into(),
+                "print".into(),
+                "a".into(),
+                "b".into(),
+            ],
+            consts: vec![],
+            top: RawCode {
+                kind: CodeKind::Bytecode,
+                fun_data: vec![
+                    0x10, 0x06, 0x01, 0x23, 0x48, 0x81, 0x16, 0x03, 0x82, 0x2a, 0x01, 0x53, 0x33,
+                    0x00, 0x16, 0x02, 0x11, 0x04, 0x11, 0x02, 0x11, 0x03, 0x34, 0x01, 0x34, 0x01,
+                    0x59, 0x51, 0x63,
+                ],
+                children: vec![RawCode {
+                    kind: CodeKind::Bytecode,
+                    fun_data: vec![
+                        0x9a, 0x01, 0x08, 0x02, 0x05, 0x06, 0x40, 0xb0, 0xb1, 0xf2, 0x63,
+                    ],
+                    children: vec![],
+                }],
+            },
+        }
+    }
+
+    #[test]
+    fn writes_reference_dump() {
+        let bytes = write(&reference_module(), 31);
+        assert_eq!(bytes.len(), 71);
+        assert_eq!(&bytes[..6], &[0x4d, 0x06, 0x00, 0x1f, 0x07, 0x00]);
+        assert_eq!(&bytes[0x13..0x15], &[0x81, 0x77]);
+        assert_eq!(&bytes[0x1b..0x1d], &[0x81, 0x6c]);
+        assert_eq!(bytes[0x3b], 0x58);
+    }
+
+    #[test]
+    fn round_trip() {
+        let mut m = reference_module();
+        m.consts = vec![
+            Const::Str("hello world!".into()),
+            Const::Bytes(vec![0, 1, 2]),
+            Const::Int("-1073741825".into()),
+            Const::Float(1.5),
+            Const::Float(-0.0),
+            Const::Complex(2.0),
+            Const::Ellipsis,
+            Const::Tuple(vec![Const::Int("1".into()), Const::None, Const::True]),
+        ];
+        let bytes = write(&m, 31);
+        assert_eq!(read(&bytes), Ok(m));
+    }
+
+    #[test]
+    fn rejects_bad_headers() {
+        let good = write(&reference_module(), 31);
+        let mut b = good.clone();
+        b[0] = b'X';
+        assert_eq!(read(&b), Err(BAD_FILE));
+        let mut b = good.clone();
+        b[1] = 5;
+        assert_eq!(read(&b), Err(BAD_FILE));
+        let mut b = good.clone();
+        b[2] = 3 | 2 << 2;
+        assert_eq!(read(&b), Err(BAD_ARCH));
+        assert_eq!(read_for_target(&good, 30), Err(BAD_FILE));
+    }
+
+    #[test]
+    fn truncated_and_corrupt_input_never_panics() {
+        let good = write(&reference_module(), 31);
+        for n in 0..good.len() {
+            assert!(read(&good[..n]).is_err());
+        }
+        // Flip every byte in turn; any result is fine as long as it does not panic.
+        for i in 0..good.len() {
+            for v in [0x00u8, 0x7f, 0x80, 0xff] {
+                let mut b = good.clone();
+                b[i] = v;
+                let _ = read(&b);
+            }
+        }
+    }
+
+    #[test]
+    fn float_repr() {
+        assert_eq!(format_float(1.5, true), "1.5");
+        assert_eq!(format_float(0.1, true), "0.1");
+        assert_eq!(format_float(1e100, true), "1e+100");
+        assert_eq!(format_float(1e-7, true), "1e-07");
+        assert_eq!(
+            format_float(123456789012345678.0, true),
+            "1.2345678901234568e+17"
+        );
+        assert_eq!(format_float(1.0, true), "1.0");
+        assert_eq!(format_float(1e16, true), "1e+16");
+        assert_eq!(format_float(1e15, true), "1000000000000000.0");
+        assert_eq!(format_float(0.0001, true), "0.0001");
+        assert_eq!(format_float(0.00001, true), "1e-05");
+        assert_eq!(format_float(-0.0, true), "-0.0");
+        assert_eq!(format_float(5e-324, true), "4.940656458412465e-324");
+        assert_eq!(format_float(123.456e-300, true), "1.23456e-298");
+        assert_eq!(format_float(2.0, false), "2");
+        assert_eq!(format_float(0.01, true), "0.01");
+    }
+}

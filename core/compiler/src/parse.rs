@@ -1,0 +1,1719 @@
+//! The parser: tokens from [`crate::lexer`] in, an [`ast::Module`] out, accepting exactly
+//! the grammar of MicroPython's py/grammar.h (Python 3.4 plus async/await, f-strings, `:=`,
+//! `*` unpacking, keyword-only parameters, annotations) and failing with its messages.
+//!
+//! Errors match py/parse.c: the first token that cannot continue the grammar is reported
+//! as "invalid syntax" at that token's line, or as an IndentationError when that token is
+//! an unexpected INDENT or a DEDENT that matches no outer level, or "malformed f-string".
+//! Number literals that do not parse give upstream's number-parser messages.
+//!
+//! A few checks upstream makes in its compiler but which this tree cannot express (for
+//! example a keyword argument whose name is not an identifier, or a parameter list out of
+//! order) are found here; they are reported only if the whole input parses, as upstream
+//! reports them only after parsing.
+//!
+//! Recursion is bounded by [`MAX_DEPTH`] nested expressions and blocks, reported as
+//! RuntimeError "maximum recursion depth exceeded" instead of overflowing the native stack.
+//! No constant folding happens here: see the `ast` module docs.
+
+use alloc::boxed::Box;
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use crate::ast::*;
+use crate::error::{SyntaxError, SyntaxErrorKind};
+use crate::lexer::{Lexer, Tok};
+
+pub use crate::ast::ParseMode;
+
+/// Deepest nesting of expressions (brackets, unary operators, lambdas, conditional
+/// expressions) and blocks accepted. Each level costs a few kilobytes of native stack in
+/// the parser and again in the compiler.
+pub const MAX_DEPTH: u32 = 200;
+
+type PResult<T> = Result<T, SyntaxError>;
+
+/// Parses UTF-8 source text.
+pub fn parse(source: &str, mode: ParseMode) -> Result<Module, SyntaxError> {
+    parse_bytes(source.as_bytes(), mode)
+}
+
+/// Parses source bytes. Like upstream's lexer it is 8-bit clean: bytes that are not valid
+/// UTF-8 are accepted in identifiers and strings and become U+FFFD in the tree.
+pub fn parse_bytes(source: &[u8], mode: ParseMode) -> Result<Module, SyntaxError> {
+    let mut p = Parser {
+        lex: Lexer::new(source),
+        depth: 0,
+        deferred: None,
+    };
+    p.check_token()?;
+    let body = match mode {
+        ParseMode::File => p.file_input()?,
+        ParseMode::Single => p.single_input()?,
+        ParseMode::Eval => p.eval_input()?,
+    };
+    if p.lex.tok != Tok::End {
+        return Err(p.error());
+    }
+    if let Some(e) = p.deferred {
+        return Err(e);
+    }
+    Ok(Module { mode, body })
+}
+
+struct Parser {
+    lex: Lexer,
+    depth: u32,
+    /// The first error upstream would find in its compiler rather than its parser.
+    deferred: Option<SyntaxError>,
+}
+
+fn lossy(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn augassign_op(t: Tok) -> Option<BinOp> {
+    Some(match t {
+        Tok::PlusEqual => BinOp::Add,
+        Tok::MinusEqual => BinOp::Sub,
+        Tok::StarEqual => BinOp::Mul,
+        Tok::AtEqual => BinOp::MatMul,
+        Tok::SlashEqual => BinOp::TrueDiv,
+        Tok::PercentEqual => BinOp::Mod,
+        Tok::AmpersandEqual => BinOp::And,
+        Tok::PipeEqual => BinOp::Or,
+        Tok::CaretEqual => BinOp::Xor,
+        Tok::DblLessEqual => BinOp::LShift,
+        Tok::DblMoreEqual => BinOp::RShift,
+        Tok::DblStarEqual => BinOp::Pow,
+        Tok::DblSlashEqual => BinOp::FloorDiv,
+        _ => return None,
+    })
+}
+
+/// Binary-operator precedence levels, loosest first, as upstream's list rules.
+const BIN_LEVELS: usize = 6;
+
+fn binop_at_level(level: usize, t: Tok) -> Option<BinOp> {
+    Some(match (level, t) {
+        (0, Tok::Pipe) => BinOp::Or,
+        (1, Tok::Caret) => BinOp::Xor,
+        (2, Tok::Ampersand) => BinOp::And,
+        (3, Tok::DblLess) => BinOp::LShift,
+        (3, Tok::DblMore) => BinOp::RShift,
+        (4, Tok::Plus) => BinOp::Add,
+        (4, Tok::Minus) => BinOp::Sub,
+        (5, Tok::Star) => BinOp::Mul,
+        (5, Tok::At) => BinOp::MatMul,
+        (5, Tok::Slash) => BinOp::TrueDiv,
+        (5, Tok::Percent) => BinOp::Mod,
+        (5, Tok::DblSlash) => BinOp::FloorDiv,
+        _ => return None,
+    })
+}
+
+/// Tokens that can start a `test` (an expression); used where the grammar has an optional
+/// expression, as upstream decides by trying the rule on the current token.
+fn starts_test(t: Tok) -> bool {
+    matches!(
+        t,
+        Tok::Name
+            | Tok::Integer
+            | Tok::FloatOrImag
+            | Tok::String
+            | Tok::Bytes
+            | Tok::Ellipsis
+            | Tok::KwNone
+            | Tok::KwTrue
+            | Tok::KwFalse
+            | Tok::ParenOpen
+            | Tok::BracketOpen
+            | Tok::BraceOpen
+            | Tok::KwLambda
+            | Tok::KwNot
+            | Tok::KwAwait
+            | Tok::Plus
+            | Tok::Minus
+            | Tok::Tilde
+    )
+}
+
+impl Parser {
+    // ---- token helpers ----
+
+    fn tok(&self) -> Tok {
+        self.lex.tok
+    }
+
+    fn cur_line(&self) -> u32 {
+        self.lex.tok_line
+    }
+
+    /// Upstream raises some lexer errors the moment the token is read, before the parser
+    /// looks at it.
+    fn check_token(&self) -> PResult<()> {
+        if self.lex.tok == Tok::UnicodeNameEscape {
+            return Err(SyntaxError {
+                kind: SyntaxErrorKind::NotImplementedError,
+                msg: "unicode name escapes".into(),
+                line: self.lex.tok_line,
+            });
+        }
+        Ok(())
+    }
+
+    fn bump(&mut self) -> PResult<()> {
+        self.lex.next_token();
+        self.check_token()
+    }
+
+    fn eat(&mut self, t: Tok) -> PResult<bool> {
+        if self.tok() == t {
+            self.bump()?;
+            Ok(true)
+        } else {
+            Ok(false)
+        }
+    }
+
+    fn expect(&mut self, t: Tok) -> PResult<()> {
+        if self.tok() == t {
+            self.bump()
+        } else {
+            Err(self.error())
+        }
+    }
+
+    /// The error for failing at the current token.
+    fn error(&self) -> SyntaxError {
+        let line = self.cur_line();
+        match self.tok() {
+            Tok::Indent => SyntaxError::indentation("unexpected indent", line),
+            Tok::DedentMismatch => {
+                SyntaxError::indentation("unindent doesn't match any outer indent level", line)
+            }
+            Tok::MalformedFString => SyntaxError::syntax("malformed f-string", line),
+            _ => SyntaxError::syntax("invalid syntax", line),
+        }
+    }
+
+    fn defer(&mut self, msg: &str, line: u32) {
+        if self.deferred.is_none() {
+            self.deferred = Some(SyntaxError::syntax(msg, line));
+        }
+    }
+
+    fn name(&mut self) -> PResult<Name> {
+        if self.tok() != Tok::Name {
+            return Err(self.error());
+        }
+        let n = lossy(&self.lex.text);
+        self.bump()?;
+        Ok(n)
+    }
+
+    fn enter(&mut self) -> PResult<()> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(SyntaxError {
+                kind: SyntaxErrorKind::RuntimeError,
+                msg: "maximum recursion depth exceeded".into(),
+                line: self.cur_line(),
+            });
+        }
+        Ok(())
+    }
+
+    fn leave(&mut self) {
+        self.depth -= 1;
+    }
+
+    // ---- top level ----
+
+    fn file_input(&mut self) -> PResult<Vec<Stmt>> {
+        let mut body = Vec::new();
+        while self.tok() != Tok::End {
+            if !self.eat(Tok::Newline)? {
+                self.stmt(&mut body)?;
+            }
+        }
+        Ok(body)
+    }
+
+    fn single_input(&mut self) -> PResult<Vec<Stmt>> {
+        let mut body = Vec::new();
+        if !self.eat(Tok::Newline)? {
+            self.stmt(&mut body)?;
+        }
+        Ok(body)
+    }
+
+    fn eval_input(&mut self) -> PResult<Vec<Stmt>> {
+        let line = self.cur_line();
+        let e = self.testlist()?;
+        self.eat(Tok::Newline)?;
+        Ok(alloc::vec![Stmt::new(line, StmtKind::Expr(e))])
+    }
+
+    // ---- statements ----
+
+    fn stmt(&mut self, out: &mut Vec<Stmt>) -> PResult<()> {
+        match self.tok() {
+            Tok::KwIf
+            | Tok::KwWhile
+            | Tok::KwFor
+            | Tok::KwTry
+            | Tok::KwWith
+            | Tok::KwDef
+            | Tok::KwClass
+            | Tok::At
+            | Tok::KwAsync => {
+                let s = self.compound_stmt()?;
+                out.push(s);
+                Ok(())
+            }
+            _ => self.simple_stmt(out),
+        }
+    }
+
+    fn simple_stmt(&mut self, out: &mut Vec<Stmt>) -> PResult<()> {
+        loop {
+            let s = self.small_stmt()?;
+            out.push(s);
+            if !self.eat(Tok::Semicolon)? {
+                break;
+            }
+            if self.tok() == Tok::Newline {
+                break;
+            }
+        }
+        self.expect(Tok::Newline)
+    }
+
+    fn small_stmt(&mut self) -> PResult<Stmt> {
+        let line = self.cur_line();
+        let kind = match self.tok() {
+            Tok::KwDel => {
+                self.bump()?;
+                StmtKind::Del(self.exprlist_items()?)
+            }
+            Tok::KwPass => {
+                self.bump()?;
+                StmtKind::Pass
+            }
+            Tok::KwBreak => {
+                self.bump()?;
+                StmtKind::Break
+            }
+            Tok::KwContinue => {
+                self.bump()?;
+                StmtKind::Continue
+            }
+            Tok::KwReturn => {
+                self.bump()?;
+                if starts_test(self.tok()) {
+                    StmtKind::Return(Some(self.testlist()?))
+                } else {
+                    StmtKind::Return(None)
+                }
+            }
+            Tok::KwRaise => {
+                self.bump()?;
+                if starts_test(self.tok()) {
+                    let exc = self.test()?;
+                    let cause = if self.eat(Tok::KwFrom)? {
+                        Some(self.test()?)
+                    } else {
+                        None
+                    };
+                    StmtKind::Raise {
+                        exc: Some(exc),
+                        cause,
+                    }
+                } else {
+                    StmtKind::Raise {
+                        exc: None,
+                        cause: None,
+                    }
+                }
+            }
+            Tok::KwYield => StmtKind::Expr(self.yield_expr()?),
+            Tok::KwImport => {
+                self.bump()?;
+                let mut names = Vec::new();
+                loop {
+                    let name = self.dotted_name()?;
+                    let asname = self.as_name()?;
+                    names.push(ImportAlias { name, asname });
+                    if !self.eat(Tok::Comma)? {
+                        break;
+                    }
+                }
+                StmtKind::Import(names)
+            }
+            Tok::KwFrom => self.import_from()?,
+            Tok::KwGlobal | Tok::KwNonlocal => {
+                let global = self.tok() == Tok::KwGlobal;
+                self.bump()?;
+                let mut names = alloc::vec![self.name()?];
+                while self.eat(Tok::Comma)? {
+                    names.push(self.name()?);
+                }
+                if global {
+                    StmtKind::Global(names)
+                } else {
+                    StmtKind::Nonlocal(names)
+                }
+            }
+            Tok::KwAssert => {
+                self.bump()?;
+                let test = self.test()?;
+                let msg = if self.eat(Tok::Comma)? {
+                    Some(self.test()?)
+                } else {
+                    None
+                };
+                StmtKind::Assert { test, msg }
+            }
+            _ => self.expr_stmt()?,
+        };
+        Ok(Stmt::new(line, kind))
+    }
+
+    fn expr_stmt(&mut self) -> PResult<StmtKind> {
+        let first = self.testlist_star_expr()?;
+        if let Some(op) = augassign_op(self.tok()) {
+            self.bump()?;
+            let value = self.yield_or_testlist_star()?;
+            return Ok(StmtKind::AugAssign {
+                target: first,
+                op,
+                value,
+            });
+        }
+        if self.tok() == Tok::Colon {
+            self.bump()?;
+            let annotation = self.test()?;
+            let value = if self.eat(Tok::Equal)? {
+                Some(self.yield_or_testlist_star()?)
+            } else {
+                None
+            };
+            return Ok(StmtKind::AnnAssign {
+                target: first,
+                annotation,
+                value,
+            });
+        }
+        if self.tok() != Tok::Equal {
+            return Ok(StmtKind::Expr(first));
+        }
+        let mut targets = alloc::vec![first];
+        let mut value = None;
+        while self.eat(Tok::Equal)? {
+            if let Some(v) = value.take() {
+                targets.push(v);
+            }
+            value = Some(self.yield_or_testlist_star()?);
+        }
+        match value {
+            Some(value) => Ok(StmtKind::Assign { targets, value }),
+            None => Err(self.error()),
+        }
+    }
+
+    fn yield_or_testlist_star(&mut self) -> PResult<Expr> {
+        if self.tok() == Tok::KwYield {
+            self.yield_expr()
+        } else {
+            self.testlist_star_expr()
+        }
+    }
+
+    fn dotted_name(&mut self) -> PResult<Name> {
+        let mut name = self.name()?;
+        while self.eat(Tok::Period)? {
+            name.push('.');
+            name.push_str(&self.name()?);
+        }
+        Ok(name)
+    }
+
+    fn as_name(&mut self) -> PResult<Option<Name>> {
+        if self.eat(Tok::KwAs)? {
+            Ok(Some(self.name()?))
+        } else {
+            Ok(None)
+        }
+    }
+
+    fn import_from(&mut self) -> PResult<StmtKind> {
+        self.bump()?;
+        let mut level: u32 = 0;
+        loop {
+            match self.tok() {
+                Tok::Period => level = level.saturating_add(1),
+                Tok::Ellipsis => level = level.saturating_add(3),
+                _ => break,
+            }
+            self.bump()?;
+        }
+        let module = if level == 0 || self.tok() == Tok::Name {
+            Some(self.dotted_name()?)
+        } else {
+            None
+        };
+        self.expect(Tok::KwImport)?;
+        if self.eat(Tok::Star)? {
+            return Ok(StmtKind::ImportFrom {
+                level,
+                module,
+                names: None,
+            });
+        }
+        let parens = self.eat(Tok::ParenOpen)?;
+        let mut names = Vec::new();
+        loop {
+            let name = self.name()?;
+            let asname = self.as_name()?;
+            names.push(ImportAlias { name, asname });
+            if !self.eat(Tok::Comma)? || self.tok() != Tok::Name {
+                break;
+            }
+        }
+        if parens {
+            self.expect(Tok::ParenClose)?;
+        }
+        Ok(StmtKind::ImportFrom {
+            level,
+            module,
+            names: Some(names),
+        })
+    }
+
+    fn compound_stmt(&mut self) -> PResult<Stmt> {
+        let line = self.cur_line();
+        let kind = match self.tok() {
+            Tok::KwIf => self.if_stmt()?,
+            Tok::KwWhile => {
+                self.bump()?;
+                let test = self.namedexpr_test()?;
+                self.expect(Tok::Colon)?;
+                let body = self.suite()?;
+                let orelse = self.else_clause()?;
+                StmtKind::While { test, body, orelse }
+            }
+            Tok::KwFor => self.for_stmt(false)?,
+            Tok::KwTry => self.try_stmt()?,
+            Tok::KwWith => self.with_stmt(false)?,
+            Tok::KwDef => self.funcdef(Vec::new(), false)?,
+            Tok::KwClass => self.classdef(Vec::new())?,
+            Tok::At => {
+                let mut decorators = Vec::new();
+                while self.tok() == Tok::At {
+                    decorators.push(self.decorator()?);
+                }
+                match self.tok() {
+                    Tok::KwClass => self.classdef(decorators)?,
+                    Tok::KwDef => self.funcdef(decorators, false)?,
+                    Tok::KwAsync => {
+                        self.bump()?;
+                        if self.tok() != Tok::KwDef {
+                            return Err(self.error());
+                        }
+                        self.funcdef(decorators, true)?
+                    }
+                    _ => return Err(self.error()),
+                }
+            }
+            Tok::KwAsync => {
+                self.bump()?;
+                match self.tok() {
+                    Tok::KwDef => self.funcdef(Vec::new(), true)?,
+                    Tok::KwWith => self.with_stmt(true)?,
+                    Tok::KwFor => self.for_stmt(true)?,
+                    _ => return Err(self.error()),
+                }
+            }
+            _ => return Err(self.error()),
+        };
+        Ok(Stmt::new(line, kind))
+    }
+
+    fn if_stmt(&mut self) -> PResult<StmtKind> {
+        self.bump()?;
+        let test = self.namedexpr_test()?;
+        self.expect(Tok::Colon)?;
+        let body = self.suite()?;
+        let mut elifs = Vec::new();
+        while self.tok() == Tok::KwElif {
+            let line = self.cur_line();
+            self.bump()?;
+            let test = self.namedexpr_test()?;
+            self.expect(Tok::Colon)?;
+            let body = self.suite()?;
+            elifs.push(Elif { line, test, body });
+        }
+        let orelse = self.else_clause()?;
+        Ok(StmtKind::If {
+            test,
+            body,
+            elifs,
+            orelse,
+        })
+    }
+
+    fn else_clause(&mut self) -> PResult<Vec<Stmt>> {
+        if self.eat(Tok::KwElse)? {
+            self.expect(Tok::Colon)?;
+            self.suite()
+        } else {
+            Ok(Vec::new())
+        }
+    }
+
+    fn for_stmt(&mut self, is_async: bool) -> PResult<StmtKind> {
+        self.expect(Tok::KwFor)?;
+        let target = self.exprlist()?;
+        self.expect(Tok::KwIn)?;
+        let iter = self.testlist()?;
+        self.expect(Tok::Colon)?;
+        let body = self.suite()?;
+        let orelse = self.else_clause()?;
+        Ok(StmtKind::For {
+            is_async,
+            target,
+            iter,
+            body,
+            orelse,
+        })
+    }
+
+    fn try_stmt(&mut self) -> PResult<StmtKind> {
+        self.bump()?;
+        self.expect(Tok::Colon)?;
+        let body = self.suite()?;
+        let mut handlers = Vec::new();
+        while self.tok() == Tok::KwExcept {
+            let line = self.cur_line();
+            self.bump()?;
+            let (typ, name) = if self.tok() == Tok::Colon {
+                (None, None)
+            } else {
+                let t = self.test()?;
+                (Some(t), self.as_name()?)
+            };
+            self.expect(Tok::Colon)?;
+            let body = self.suite()?;
+            handlers.push(ExceptHandler {
+                line,
+                typ,
+                name,
+                body,
+            });
+        }
+        let orelse = if handlers.is_empty() {
+            Vec::new()
+        } else {
+            self.else_clause()?
+        };
+        let finalbody = if self.eat(Tok::KwFinally)? {
+            self.expect(Tok::Colon)?;
+            Some(self.suite()?)
+        } else {
+            None
+        };
+        if handlers.is_empty() && finalbody.is_none() {
+            return Err(self.error());
+        }
+        Ok(StmtKind::Try {
+            body,
+            handlers,
+            orelse,
+            finalbody,
+        })
+    }
+
+    fn with_stmt(&mut self, is_async: bool) -> PResult<StmtKind> {
+        self.expect(Tok::KwWith)?;
+        let mut items = Vec::new();
+        loop {
+            let context = self.test()?;
+            let target = if self.eat(Tok::KwAs)? {
+                Some(self.expr()?)
+            } else {
+                None
+            };
+            items.push(WithItem { context, target });
+            if !self.eat(Tok::Comma)? {
+                break;
+            }
+        }
+        self.expect(Tok::Colon)?;
+        let body = self.suite()?;
+        Ok(StmtKind::With {
+            is_async,
+            items,
+            body,
+        })
+    }
+
+    fn decorator(&mut self) -> PResult<Decorator> {
+        let line = self.cur_line();
+        self.expect(Tok::At)?;
+        let mut name = alloc::vec![self.name()?];
+        while self.eat(Tok::Period)? {
+            name.push(self.name()?);
+        }
+        let call_line = self.cur_line();
+        let call = if self.eat(Tok::ParenOpen)? {
+            let args = self.arglist(Tok::ParenClose)?;
+            self.expect(Tok::ParenClose)?;
+            Some(args)
+        } else {
+            None
+        };
+        self.expect(Tok::Newline)?;
+        Ok(Decorator {
+            line,
+            name,
+            call,
+            call_line,
+        })
+    }
+
+    fn funcdef(&mut self, decorators: Vec<Decorator>, is_async: bool) -> PResult<StmtKind> {
+        let def_line = self.cur_line();
+        self.expect(Tok::KwDef)?;
+        let name = self.name()?;
+        self.expect(Tok::ParenOpen)?;
+        let params = self.params(true, Tok::ParenClose)?;
+        self.expect(Tok::ParenClose)?;
+        let returns = if self.eat(Tok::Arrow)? {
+            Some(self.test()?)
+        } else {
+            None
+        };
+        self.expect(Tok::Colon)?;
+        let body = self.suite()?;
+        Ok(StmtKind::FunctionDef(Box::new(FunctionDef {
+            is_async,
+            decorators,
+            def_line,
+            name,
+            params,
+            returns,
+            body,
+        })))
+    }
+
+    fn classdef(&mut self, decorators: Vec<Decorator>) -> PResult<StmtKind> {
+        let class_line = self.cur_line();
+        self.expect(Tok::KwClass)?;
+        let name = self.name()?;
+        let args = if self.eat(Tok::ParenOpen)? {
+            let a = self.arglist(Tok::ParenClose)?;
+            self.expect(Tok::ParenClose)?;
+            Some(a)
+        } else {
+            None
+        };
+        self.expect(Tok::Colon)?;
+        let body = self.suite()?;
+        Ok(StmtKind::ClassDef(Box::new(ClassDef {
+            decorators,
+            class_line,
+            name,
+            args,
+            body,
+        })))
+    }
+
+    /// A `def` (`typed`) or `lambda` parameter list up to `close`. Upstream's grammar takes
+    /// the items in any order and its compiler checks the order; the checks are here.
+    fn params(&mut self, typed: bool, close: Tok) -> PResult<Params> {
+        let mut p = Params::default();
+        let mut seen_default = false;
+        while self.tok() != close {
+            let line = self.cur_line();
+            if p.kwarg.is_some() {
+                // Upstream: "**kw" must be last.
+                self.defer("invalid syntax", line);
+            }
+            match self.tok() {
+                Tok::Star => {
+                    self.bump()?;
+                    if p.star {
+                        self.defer("invalid syntax", line);
+                    }
+                    if self.tok() == Tok::Name {
+                        let name = self.name()?;
+                        let annotation = self.annotation(typed)?;
+                        p.vararg = Some(Param {
+                            name,
+                            annotation,
+                            default: None,
+                        });
+                    }
+                    p.star = true;
+                }
+                Tok::DblStar => {
+                    self.bump()?;
+                    let name = self.name()?;
+                    let annotation = self.annotation(typed)?;
+                    p.kwarg = Some(Param {
+                        name,
+                        annotation,
+                        default: None,
+                    });
+                }
+                _ => {
+                    let name = self.name()?;
+                    let annotation = self.annotation(typed)?;
+                    let default = if self.eat(Tok::Equal)? {
+                        Some(self.test()?)
+                    } else {
+                        None
+                    };
+                    let param = Param {
+                        name,
+                        annotation,
+                        default,
+                    };
+                    if p.star {
+                        p.kwonly.push(param);
+                    } else {
+                        if param.default.is_some() {
+                            seen_default = true;
+                        } else if seen_default {
+                            self.defer("non-default argument follows default argument", line);
+                        }
+                        p.args.push(param);
+                    }
+                }
+            }
+            if !self.eat(Tok::Comma)? {
+                break;
+            }
+        }
+        Ok(p)
+    }
+
+    fn annotation(&mut self, typed: bool) -> PResult<Option<Expr>> {
+        if typed && self.eat(Tok::Colon)? {
+            Ok(Some(self.test()?))
+        } else {
+            Ok(None)
+        }
+    }
+
+    fn suite(&mut self) -> PResult<Vec<Stmt>> {
+        let mut body = Vec::new();
+        if self.tok() != Tok::Newline {
+            self.simple_stmt(&mut body)?;
+            return Ok(body);
+        }
+        self.enter()?;
+        self.bump()?;
+        self.expect(Tok::Indent)?;
+        loop {
+            self.stmt(&mut body)?;
+            if self.eat(Tok::Dedent)? {
+                break;
+            }
+        }
+        self.leave();
+        Ok(body)
+    }
+
+    // ---- expression lists ----
+
+    /// `testlist_star_expr`: `a`, or `a, *b,` as a Tuple.
+    fn testlist_star_expr(&mut self) -> PResult<Expr> {
+        self.expr_list(true, |p| {
+            if p.tok() == Tok::Star {
+                p.star_expr()
+            } else {
+                p.test()
+            }
+        })
+    }
+
+    /// `testlist`: `a` or `a, b` (no `*`).
+    fn testlist(&mut self) -> PResult<Expr> {
+        self.expr_list(true, |p| p.test())
+    }
+
+    /// `exprlist` as one expression (for-loop and comprehension targets).
+    fn exprlist(&mut self) -> PResult<Expr> {
+        self.expr_list(false, Self::exprlist_item)
+    }
+
+    /// `exprlist` as its items (`del` targets).
+    fn exprlist_items(&mut self) -> PResult<Vec<Expr>> {
+        let mut items = alloc::vec![self.exprlist_item()?];
+        while self.eat(Tok::Comma)? {
+            if !self.starts_exprlist_item() {
+                break;
+            }
+            items.push(self.exprlist_item()?);
+        }
+        Ok(items)
+    }
+
+    fn starts_exprlist_item(&self) -> bool {
+        self.tok() == Tok::Star || starts_test(self.tok()) && self.tok() != Tok::KwLambda
+    }
+
+    fn exprlist_item(&mut self) -> PResult<Expr> {
+        if self.tok() == Tok::Star {
+            self.star_expr()
+        } else {
+            self.expr()
+        }
+    }
+
+    /// A comma-separated list with optional trailing comma: one item without a comma is
+    /// itself, otherwise a Tuple starting at the first token.
+    fn expr_list(
+        &mut self,
+        tests: bool,
+        mut item: impl FnMut(&mut Self) -> PResult<Expr>,
+    ) -> PResult<Expr> {
+        let line = self.cur_line();
+        let first = item(self)?;
+        if self.tok() != Tok::Comma {
+            return Ok(first);
+        }
+        let mut elts = alloc::vec![first];
+        while self.eat(Tok::Comma)? {
+            let more = if tests {
+                self.tok() == Tok::Star || starts_test(self.tok())
+            } else {
+                self.starts_exprlist_item()
+            };
+            if !more {
+                break;
+            }
+            elts.push(item(self)?);
+        }
+        Ok(Expr::new(
+            line,
+            ExprKind::Tuple {
+                elts,
+                parens: false,
+            },
+        ))
+    }
+
+    fn star_expr(&mut self) -> PResult<Expr> {
+        let line = self.cur_line();
+        self.expect(Tok::Star)?;
+        let e = self.expr()?;
+        Ok(Expr::new(line, ExprKind::Starred(Box::new(e))))
+    }
+
+    // ---- expressions ----
+
+    fn namedexpr_test(&mut self) -> PResult<Expr> {
+        let line = self.cur_line();
+        let target = self.test()?;
+        if self.tok() != Tok::Walrus {
+            return Ok(target);
+        }
+        self.bump()?;
+        let value = self.test()?;
+        self.named_expr(line, target, value)
+    }
+
+    fn named_expr(&mut self, line: u32, target: Expr, value: Expr) -> PResult<Expr> {
+        let name = match target.kind {
+            ExprKind::Name(n) => n,
+            _ => {
+                self.defer("can't assign to expression", line);
+                String::new()
+            }
+        };
+        Ok(Expr::new(
+            line,
+            ExprKind::NamedExpr {
+                target: name,
+                value: Box::new(value),
+            },
+        ))
+    }
+
+    fn test(&mut self) -> PResult<Expr> {
+        self.enter()?;
+        let r = self.test_inner(true);
+        self.leave();
+        r
+    }
+
+    /// `test_nocond`: no conditional expression (comprehension `if` clauses).
+    fn test_nocond(&mut self) -> PResult<Expr> {
+        self.enter()?;
+        let r = self.test_inner(false);
+        self.leave();
+        r
+    }
+
+    fn test_inner(&mut self, allow_cond: bool) -> PResult<Expr> {
+        let line = self.cur_line();
+        if self.tok() == Tok::KwLambda {
+            self.bump()?;
+            let params = self.params(false, Tok::Colon)?;
+            self.expect(Tok::Colon)?;
+            let body = if allow_cond {
+                self.test()?
+            } else {
+                self.test_nocond()?
+            };
+            return Ok(Expr::new(
+                line,
+                ExprKind::Lambda {
+                    params: Box::new(params),
+                    body: Box::new(body),
+                },
+            ));
+        }
+        let body = self.or_test()?;
+        if !allow_cond || self.tok() != Tok::KwIf {
+            return Ok(body);
+        }
+        self.bump()?;
+        let test = self.or_test()?;
+        self.expect(Tok::KwElse)?;
+        let orelse = self.test()?;
+        Ok(Expr::new(
+            line,
+            ExprKind::IfExp {
+                test: Box::new(test),
+                body: Box::new(body),
+                orelse: Box::new(orelse),
+            },
+        ))
+    }
+
+    fn or_test(&mut self) -> PResult<Expr> {
+        let line = self.cur_line();
+        let first = self.and_test()?;
+        if self.tok() != Tok::KwOr {
+            return Ok(first);
+        }
+        let mut items = alloc::vec![first];
+        while self.eat(Tok::KwOr)? {
+            items.push(self.and_test()?);
+        }
+        Ok(Expr::new(line, ExprKind::Or(items)))
+    }
+
+    fn and_test(&mut self) -> PResult<Expr> {
+        let line = self.cur_line();
+        let first = self.not_test()?;
+        if self.tok() != Tok::KwAnd {
+            return Ok(first);
+        }
+        let mut items = alloc::vec![first];
+        while self.eat(Tok::KwAnd)? {
+            items.push(self.not_test()?);
+        }
+        Ok(Expr::new(line, ExprKind::And(items)))
+    }
+
+    fn not_test(&mut self) -> PResult<Expr> {
+        if self.tok() != Tok::KwNot {
+            return self.comparison();
+        }
+        let line = self.cur_line();
+        self.bump()?;
+        self.enter()?;
+        let operand = self.not_test();
+        self.leave();
+        Ok(Expr::new(line, ExprKind::Not(Box::new(operand?))))
+    }
+
+    fn comp_op(&mut self) -> PResult<Option<CmpOp>> {
+        let op = match self.tok() {
+            Tok::Less => CmpOp::Lt,
+            Tok::More => CmpOp::Gt,
+            Tok::DblEqual => CmpOp::Eq,
+            Tok::LessEqual => CmpOp::LtE,
+            Tok::MoreEqual => CmpOp::GtE,
+            Tok::NotEqual => CmpOp::NotEq,
+            Tok::KwIn => CmpOp::In,
+            Tok::KwNot => {
+                self.bump()?;
+                if self.tok() != Tok::KwIn {
+                    return Err(self.error());
+                }
+                self.bump()?;
+                return Ok(Some(CmpOp::NotIn));
+            }
+            Tok::KwIs => {
+                self.bump()?;
+                return Ok(Some(if self.eat(Tok::KwNot)? {
+                    CmpOp::IsNot
+                } else {
+                    CmpOp::Is
+                }));
+            }
+            _ => return Ok(None),
+        };
+        self.bump()?;
+        Ok(Some(op))
+    }
+
+    fn comparison(&mut self) -> PResult<Expr> {
+        let line = self.cur_line();
+        let left = self.expr()?;
+        let mut ops = Vec::new();
+        while let Some(op) = self.comp_op()? {
+            ops.push((op, self.expr()?));
+        }
+        if ops.is_empty() {
+            return Ok(left);
+        }
+        Ok(Expr::new(
+            line,
+            ExprKind::Compare {
+                left: Box::new(left),
+                ops,
+            },
+        ))
+    }
+
+    /// `expr`: the `|` level and everything tighter.
+    fn expr(&mut self) -> PResult<Expr> {
+        self.binary(0)
+    }
+
+    fn binary(&mut self, level: usize) -> PResult<Expr> {
+        if level >= BIN_LEVELS {
+            return self.factor();
+        }
+        let line = self.cur_line();
+        let first = self.binary(level + 1)?;
+        let mut rest = Vec::new();
+        while let Some(op) = binop_at_level(level, self.tok()) {
+            self.bump()?;
+            rest.push((op, self.binary(level + 1)?));
+        }
+        if rest.is_empty() {
+            return Ok(first);
+        }
+        Ok(Expr::new(
+            line,
+            ExprKind::BinOp {
+                first: Box::new(first),
+                rest,
+            },
+        ))
+    }
+
+    fn factor(&mut self) -> PResult<Expr> {
+        let op = match self.tok() {
+            Tok::Plus => UnaryOp::Pos,
+            Tok::Minus => UnaryOp::Neg,
+            Tok::Tilde => UnaryOp::Invert,
+            _ => return self.power(),
+        };
+        let line = self.cur_line();
+        self.bump()?;
+        self.enter()?;
+        let operand = self.factor();
+        self.leave();
+        Ok(Expr::new(
+            line,
+            ExprKind::UnaryOp {
+                op,
+                operand: Box::new(operand?),
+            },
+        ))
+    }
+
+    fn power(&mut self) -> PResult<Expr> {
+        let line = self.cur_line();
+        let base = self.atom_expr()?;
+        if self.tok() != Tok::DblStar {
+            return Ok(base);
+        }
+        self.bump()?;
+        self.enter()?;
+        let exp = self.factor();
+        self.leave();
+        Ok(Expr::new(
+            line,
+            ExprKind::Power {
+                base: Box::new(base),
+                exp: Box::new(exp?),
+            },
+        ))
+    }
+
+    fn atom_expr(&mut self) -> PResult<Expr> {
+        let line = self.cur_line();
+        if self.tok() == Tok::KwAwait {
+            self.bump()?;
+            // Upstream compiles the awaited atom and trailers as part of the await node.
+            let inner = self.atom_with_trailers(line)?;
+            return Ok(Expr::new(line, ExprKind::Await(Box::new(inner))));
+        }
+        self.atom_with_trailers(line)
+    }
+
+    fn atom_with_trailers(&mut self, line: u32) -> PResult<Expr> {
+        let mut e = self.atom()?;
+        loop {
+            let trailer_line = self.cur_line();
+            match self.tok() {
+                Tok::ParenOpen => {
+                    self.bump()?;
+                    let args = self.arglist(Tok::ParenClose)?;
+                    self.expect(Tok::ParenClose)?;
+                    e = Expr::new(
+                        line,
+                        ExprKind::Call {
+                            func: Box::new(e),
+                            args,
+                            trailer_line,
+                        },
+                    );
+                }
+                Tok::BracketOpen => {
+                    self.bump()?;
+                    let index = self.subscriptlist()?;
+                    self.expect(Tok::BracketClose)?;
+                    e = Expr::new(
+                        line,
+                        ExprKind::Subscript {
+                            value: Box::new(e),
+                            index: Box::new(index),
+                            trailer_line,
+                        },
+                    );
+                }
+                Tok::Period => {
+                    self.bump()?;
+                    let attr = self.name()?;
+                    e = Expr::new(
+                        line,
+                        ExprKind::Attribute {
+                            value: Box::new(e),
+                            attr,
+                            trailer_line,
+                        },
+                    );
+                }
+                _ => return Ok(e),
+            }
+        }
+    }
+
+    fn subscriptlist(&mut self) -> PResult<Expr> {
+        let line = self.cur_line();
+        let first = self.subscript()?;
+        if self.tok() != Tok::Comma {
+            return Ok(first);
+        }
+        let mut elts = alloc::vec![first];
+        while self.eat(Tok::Comma)? {
+            if self.tok() != Tok::Colon && !starts_test(self.tok()) {
+                break;
+            }
+            elts.push(self.subscript()?);
+        }
+        Ok(Expr::new(
+            line,
+            ExprKind::Tuple {
+                elts,
+                parens: false,
+            },
+        ))
+    }
+
+    fn subscript(&mut self) -> PResult<Expr> {
+        let line = self.cur_line();
+        let lower = if self.tok() == Tok::Colon {
+            None
+        } else {
+            let t = self.test()?;
+            if self.tok() != Tok::Colon {
+                return Ok(t);
+            }
+            Some(Box::new(t))
+        };
+        self.expect(Tok::Colon)?;
+        let upper = if starts_test(self.tok()) {
+            Some(Box::new(self.test()?))
+        } else {
+            None
+        };
+        let mut has_step = false;
+        let mut step = None;
+        if self.eat(Tok::Colon)? {
+            has_step = true;
+            if starts_test(self.tok()) {
+                step = Some(Box::new(self.test()?));
+            }
+        }
+        Ok(Expr::new(
+            line,
+            ExprKind::Slice {
+                lower,
+                upper,
+                step,
+                has_step,
+            },
+        ))
+    }
+
+    fn arglist(&mut self, close: Tok) -> PResult<CallArgs> {
+        let mut args = Vec::new();
+        while self.tok() != close {
+            let line = self.cur_line();
+            match self.tok() {
+                Tok::Star => {
+                    self.bump()?;
+                    args.push(Arg::Star(self.test()?));
+                }
+                Tok::DblStar => {
+                    self.bump()?;
+                    args.push(Arg::DoubleStar(self.test()?));
+                }
+                _ => {
+                    let e = self.test()?;
+                    match self.tok() {
+                        Tok::KwFor => {
+                            let comp = self.comprehension(line, CompKind::Generator, e, None)?;
+                            args.push(Arg::Generator(comp));
+                        }
+                        Tok::Equal => {
+                            self.bump()?;
+                            let value = self.test()?;
+                            let name = match e.kind {
+                                ExprKind::Name(n) => n,
+                                _ => {
+                                    self.defer("LHS of keyword arg must be an id", line);
+                                    String::new()
+                                }
+                            };
+                            args.push(Arg::Keyword {
+                                name,
+                                value,
+                                name_line: line,
+                            });
+                        }
+                        Tok::Walrus => {
+                            self.bump()?;
+                            let value = self.test()?;
+                            args.push(Arg::Positional(self.named_expr(line, e, value)?));
+                        }
+                        _ => args.push(Arg::Positional(e)),
+                    }
+                }
+            }
+            if !self.eat(Tok::Comma)? {
+                break;
+            }
+        }
+        Ok(CallArgs { args })
+    }
+
+    /// The `for ... in ... if ...` clauses after `elt`, building a comprehension that
+    /// starts at `line`.
+    fn comprehension(
+        &mut self,
+        line: u32,
+        kind: CompKind,
+        elt: Expr,
+        value: Option<Expr>,
+    ) -> PResult<Expr> {
+        let mut generators = Vec::new();
+        while self.tok() == Tok::KwFor {
+            let for_line = self.cur_line();
+            self.bump()?;
+            let target = self.exprlist()?;
+            self.expect(Tok::KwIn)?;
+            let iter = self.or_test()?;
+            let mut ifs = Vec::new();
+            while self.eat(Tok::KwIf)? {
+                ifs.push(self.test_nocond()?);
+            }
+            generators.push(CompFor {
+                line: for_line,
+                target,
+                iter,
+                ifs,
+            });
+        }
+        Ok(Expr::new(
+            line,
+            ExprKind::Comp(Box::new(Comprehension {
+                kind,
+                elt,
+                value,
+                generators,
+            })),
+        ))
+    }
+
+    fn yield_expr(&mut self) -> PResult<Expr> {
+        let line = self.cur_line();
+        self.expect(Tok::KwYield)?;
+        if self.eat(Tok::KwFrom)? {
+            let e = self.test()?;
+            return Ok(Expr::new(line, ExprKind::YieldFrom(Box::new(e))));
+        }
+        let value = if starts_test(self.tok()) {
+            Some(Box::new(self.testlist()?))
+        } else {
+            None
+        };
+        Ok(Expr::new(line, ExprKind::Yield(value)))
+    }
+
+    fn testlist_comp_item(&mut self) -> PResult<Expr> {
+        if self.tok() == Tok::Star {
+            self.star_expr()
+        } else {
+            self.namedexpr_test()
+        }
+    }
+
+    /// The inside of `(...)` or `[...]` after the first item: a comprehension, or more
+    /// items. Returns the items and whether a comma was seen.
+    fn testlist_comp_rest(&mut self, first: Expr, close: Tok) -> PResult<(Vec<Expr>, bool)> {
+        let mut elts = alloc::vec![first];
+        let mut comma = false;
+        while self.eat(Tok::Comma)? {
+            comma = true;
+            if self.tok() == close {
+                break;
+            }
+            elts.push(self.testlist_comp_item()?);
+        }
+        Ok((elts, comma))
+    }
+
+    fn atom(&mut self) -> PResult<Expr> {
+        let line = self.cur_line();
+        let kind = match self.tok() {
+            Tok::Name => ExprKind::Name(self.name()?),
+            Tok::Integer => {
+                let k = self.int_literal()?;
+                self.bump()?;
+                k
+            }
+            Tok::FloatOrImag => {
+                let k = self.float_literal()?;
+                self.bump()?;
+                k
+            }
+            Tok::String => {
+                let s = lossy(&self.lex.text);
+                self.bump()?;
+                ExprKind::Str(s)
+            }
+            Tok::Bytes => {
+                let b = core::mem::take(&mut self.lex.text);
+                self.bump()?;
+                ExprKind::Bytes(b)
+            }
+            Tok::Ellipsis => {
+                self.bump()?;
+                ExprKind::Ellipsis
+            }
+            Tok::KwNone => {
+                self.bump()?;
+                ExprKind::None
+            }
+            Tok::KwTrue => {
+                self.bump()?;
+                ExprKind::True
+            }
+            Tok::KwFalse => {
+                self.bump()?;
+                ExprKind::False
+            }
+            Tok::ParenOpen => return self.atom_paren(),
+            Tok::BracketOpen => {
+                self.bump()?;
+                let kind = if self.tok() == Tok::BracketClose {
+                    ExprKind::List(Vec::new())
+                } else {
+                    let first = self.testlist_comp_item()?;
+                    if self.tok() == Tok::KwFor {
+                        let c = self.comprehension(line, CompKind::List, first, None)?;
+                        self.expect(Tok::BracketClose)?;
+                        return Ok(c);
+                    }
+                    ExprKind::List(self.testlist_comp_rest(first, Tok::BracketClose)?.0)
+                };
+                self.expect(Tok::BracketClose)?;
+                kind
+            }
+            Tok::BraceOpen => return self.atom_brace(),
+            _ => return Err(self.error()),
+        };
+        Ok(Expr::new(line, kind))
+    }
+
+    fn atom_paren(&mut self) -> PResult<Expr> {
+        let line = self.cur_line();
+        self.expect(Tok::ParenOpen)?;
+        if self.eat(Tok::ParenClose)? {
+            return Ok(Expr::new(
+                line,
+                ExprKind::Tuple {
+                    elts: Vec::new(),
+                    parens: true,
+                },
+            ));
+        }
+        if self.tok() == Tok::KwYield {
+            let y = self.yield_expr()?;
+            self.expect(Tok::ParenClose)?;
+            return Ok(y);
+        }
+        let first = self.testlist_comp_item()?;
+        if self.tok() == Tok::KwFor {
+            let c = self.comprehension(line, CompKind::Generator, first, None)?;
+            self.expect(Tok::ParenClose)?;
+            return Ok(c);
+        }
+        let (elts, comma) = self.testlist_comp_rest(first, Tok::ParenClose)?;
+        self.expect(Tok::ParenClose)?;
+        if !comma {
+            // Redundant parentheses make no node: the expression keeps its own line.
+            if let Some(e) = elts.into_iter().next() {
+                return Ok(e);
+            }
+            return Err(self.error());
+        }
+        Ok(Expr::new(line, ExprKind::Tuple { elts, parens: true }))
+    }
+
+    fn atom_brace(&mut self) -> PResult<Expr> {
+        let line = self.cur_line();
+        self.expect(Tok::BraceOpen)?;
+        if self.eat(Tok::BraceClose)? {
+            return Ok(Expr::new(line, ExprKind::Dict(Vec::new())));
+        }
+        let item_line = self.cur_line();
+        let key = self.test()?;
+        let value = if self.eat(Tok::Colon)? {
+            Some(self.test()?)
+        } else {
+            None
+        };
+        if self.tok() == Tok::KwFor {
+            let kind = if value.is_some() {
+                CompKind::Dict
+            } else {
+                CompKind::Set
+            };
+            let c = self.comprehension(line, kind, key, value)?;
+            self.expect(Tok::BraceClose)?;
+            return Ok(c);
+        }
+        let is_dict = value.is_some();
+        let mut dict = Vec::new();
+        let mut set = Vec::new();
+        match value {
+            Some(v) => dict.push((key, v)),
+            None => set.push(key),
+        }
+        while self.eat(Tok::Comma)? {
+            if self.tok() == Tok::BraceClose {
+                break;
+            }
+            let k = self.test()?;
+            let v = if self.eat(Tok::Colon)? {
+                Some(self.test()?)
+            } else {
+                None
+            };
+            match (is_dict, v) {
+                (true, Some(v)) => dict.push((k, v)),
+                (false, None) => set.push(k),
+                (true, None) => self.defer("expecting key:value for dict", item_line),
+                (false, Some(_)) => self.defer("expecting just a value for set", item_line),
+            }
+        }
+        self.expect(Tok::BraceClose)?;
+        Ok(Expr::new(
+            line,
+            if is_dict {
+                ExprKind::Dict(dict)
+            } else {
+                ExprKind::Set(set)
+            },
+        ))
+    }
+
+    // ---- number literals ----
+
+    fn literal_error(&self, msg: String) -> SyntaxError {
+        SyntaxError {
+            kind: SyntaxErrorKind::SyntaxError,
+            msg,
+            line: self.cur_line(),
+        }
+    }
+
+    fn int_literal(&self) -> PResult<ExprKind> {
+        parse_int(&self.lex.text).map_err(|m| self.literal_error(m))
+    }
+
+    fn float_literal(&self) -> PResult<ExprKind> {
+        let text = &self.lex.text;
+        if !valid_float(text) {
+            return Err(self.literal_error("invalid syntax for number".into()));
+        }
+        let cleaned = lossy(text);
+        Ok(match cleaned.strip_suffix(['j', 'J']) {
+            Some(imag) => ExprKind::Imag(imag.into()),
+            None => ExprKind::Float(cleaned),
+        })
+    }
+}
+
+/// Parses an integer literal's text (underscores already dropped) the way upstream's
+/// number parser does for source code, including its error message.
+fn parse_int(text: &[u8]) -> Result<ExprKind, String> {
+    let (base, start, shown_base) = match text {
+        [b'0', c, ..] => match c | 0x20 {
+            b'x' => (16u32, 2, 16),
+            b'o' => (8, 2, 8),
+            b'b' => (2, 2, 2),
+            // A leading zero allows only zeros ("base 0" in the message).
+            _ => (1, 0, 0),
+        },
+        _ => (10, 0, 10),
+    };
+    let digits = text.get(start..).unwrap_or(&[]);
+    let mut n_digits = 0;
+    for &c in digits {
+        let d = match c {
+            b'0'..=b'9' => u32::from(c - b'0'),
+            _ if c.is_ascii_alphabetic() => u32::from((c | 0x20) - b'a') + 10,
+            _ => break,
+        };
+        if d >= base {
+            break;
+        }
+        n_digits += 1;
+    }
+    if n_digits == 0 || n_digits != digits.len() {
+        return Err(format!(
+            "invalid syntax for integer with base {}: '{}'",
+            shown_base,
+            lossy(digits)
+        ));
+    }
+    let radix = base.max(2);
+    let mut small: i64 = 0;
+    let mut big: Option<BigDigits> = None;
+    for &c in digits {
+        let d = (c as char).to_digit(36).unwrap_or(0);
+        if let Some(b) = big.as_mut() {
+            b.mul_add(radix, d);
+            continue;
+        }
+        match small
+            .checked_mul(i64::from(radix))
+            .and_then(|v| v.checked_add(i64::from(d)))
+        {
+            Some(v) => small = v,
+            None => {
+                let mut b = BigDigits::from_u64(small as u64);
+                b.mul_add(radix, d);
+                big = Some(b);
+            }
+        }
+    }
+    Ok(match big {
+        Some(b) => ExprKind::BigInt(b.to_decimal()),
+        None => ExprKind::Int(small),
+    })
+}
+
+/// Magnitude of a big integer literal, as base-10^9 limbs, least significant first.
+struct BigDigits(Vec<u32>);
+
+const LIMB: u64 = 1_000_000_000;
+
+impl BigDigits {
+    fn from_u64(mut v: u64) -> BigDigits {
+        let mut limbs = Vec::new();
+        while v > 0 {
+            limbs.push((v % LIMB) as u32);
+            v /= LIMB;
+        }
+        BigDigits(limbs)
+    }
+
+    fn mul_add(&mut self, mul: u32, add: u32) {
+        let mut carry = u64::from(add);
+        for limb in self.0.iter_mut() {
+            let v = u64::from(*limb) * u64::from(mul) + carry;
+            *limb = (v % LIMB) as u32;
+            carry = v / LIMB;
+        }
+        while carry > 0 {
+            self.0.push((carry % LIMB) as u32);
+            carry /= LIMB;
+        }
+    }
+
+    fn to_decimal(&self) -> String {
+        let mut s = String::new();
+        let mut limbs = self.0.iter().rev();
+        match limbs.next() {
+            Some(top) => s.push_str(&format!("{}", top)),
+            None => s.push('0'),
+        }
+        for limb in limbs {
+            s.push_str(&format!("{:09}", limb));
+        }
+        s
+    }
+}
+
+/// Whether upstream's float parser accepts the whole of `text` (a FloatOrImag token):
+/// digits with at most one `.`, an optional exponent with digits, an optional `j`.
+fn valid_float(text: &[u8]) -> bool {
+    let mut i = 0;
+    let mut seen_dot = false;
+    let mut in_exp = false;
+    let mut any = false;
+    while let Some(&c) = text.get(i) {
+        if c.is_ascii_digit() {
+            any = true;
+        } else if c == b'.' && !seen_dot && !in_exp {
+            seen_dot = true;
+            any = true;
+        } else if (c | 0x20) == b'e' && !in_exp {
+            in_exp = true;
+            if matches!(text.get(i + 1), Some(b'+') | Some(b'-')) {
+                i += 1;
+            }
+            if i + 1 >= text.len() {
+                return false;
+            }
+        } else {
+            break;
+        }
+        i += 1;
+    }
+    if matches!(text.get(i), Some(b'j') | Some(b'J')) {
+        i += 1;
+        any = true;
+    }
+    any && i == text.len()
+}
+
+#[cfg(test)]
+mod tests;

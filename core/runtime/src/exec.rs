@@ -1,0 +1,214 @@
+//! Running source text: compile it, load it, execute it, and print uncaught exceptions the
+//! way MicroPython does (py/obj.c `mp_obj_print_exception`, shared/runtime/pyexec.c).
+
+use crate::obj::{Print, PrintKind, PyErr, PyResult};
+use crate::objs::exception;
+use crate::qstr::{Qstr, Q};
+use crate::value::Value;
+use upy_compiler::ast::ParseMode as Mode;
+use upy_compiler::compile::CompileOptions;
+
+/// Convert a compiler error into a Python SyntaxError/IndentationError with a traceback
+/// entry naming the file and line (no function name, like upstream).
+pub fn syntax_error(e: upy_compiler::error::SyntaxError, file: &str) -> PyErr {
+    let ty = match e.kind {
+        upy_compiler::error::SyntaxErrorKind::IndentationError => &exception::INDENTATION_ERROR,
+        _ => &exception::SYNTAX_ERROR,
+    };
+    let err = crate::raise::msg(ty, &e.msg);
+    if let Some(file) = Qstr::intern(file) {
+        exception::add_traceback(err.0, file, e.line as usize, Qstr(0));
+    }
+    err
+}
+
+/// Compile `source` named `file` in `mode` and run it with the given namespaces.
+pub fn exec_source(
+    source: &str,
+    file: &str,
+    mode: Mode,
+    globals: Value,
+    locals: Value,
+) -> PyResult<Value> {
+    let opts = CompileOptions {
+        mode,
+        opt_level: crate::state::get().opt_level,
+        ..CompileOptions::default()
+    };
+    let compiled =
+        upy_compiler::compile::compile(source, file, &opts).map_err(|e| syntax_error(e, file))?;
+    let (ctx, rc) = crate::emitglue::load(&compiled, globals)?;
+    crate::vm::run_module_code(ctx, rc, globals, locals)
+}
+
+/// Print `exc` with its traceback: "Traceback (most recent call last):" and one line per
+/// frame, outermost first, then "Type: message".
+pub fn print_exception(out: &mut dyn Print, exc: Value) -> PyResult<()> {
+    let entries: heapless_tb::Entries = heapless_tb::collect(exc);
+    if !entries.is_empty() {
+        out.write_str("Traceback (most recent call last):\n")?;
+        for (file, line, block) in entries.iter().rev() {
+            let mut s = crate::vstr::VStr::new();
+            let _ = core::fmt::write(
+                &mut s,
+                format_args!("  File \"{}\", line {}", file.as_str(), line),
+            );
+            if block.0 != 0 {
+                let _ = core::fmt::write(&mut s, format_args!(", in {}", block.as_str()));
+            }
+            out.write_str(core::str::from_utf8(s.as_bytes()).unwrap_or(""))?;
+            out.write_str("\n")?;
+        }
+    }
+    print_exception_line(out, exc)?;
+    out.write_str("\n")
+}
+
+/// "Type: message" (or just "Type" when there is no message), as MicroPython prints it.
+pub fn print_exception_line(out: &mut dyn Print, exc: Value) -> PyResult<()> {
+    out.write_str(exc.type_of().name.as_str())?;
+    let args = exception::args(exc);
+    if exc.type_of().is_heap() {
+        // User exception classes may define __str__.
+        let mut s = crate::vstr::VStr::new();
+        crate::runtime::print_value(&mut s, exc, PrintKind::Str)?;
+        if !s.is_empty() {
+            out.write_str(": ")?;
+            out.write_str(core::str::from_utf8(s.as_bytes()).unwrap_or(""))?;
+        }
+        return Ok(());
+    }
+    if args.is_empty() {
+        return Ok(());
+    }
+    out.write_str(": ")?;
+    if exc.type_of().is_type_of(&exception::OS_ERROR) && !args.is_empty() {
+        if let Some(n) = args[0].as_small_int() {
+            if let Some(name) = crate::modules::errno::name_of(n) {
+                let mut s = crate::vstr::VStr::new();
+                let _ = core::fmt::write(&mut s, format_args!("[Errno {}] {}", n, name));
+                out.write_str(core::str::from_utf8(s.as_bytes()).unwrap_or(""))?;
+                if let Some(m) = args.get(1) {
+                    out.write_str(": ")?;
+                    crate::runtime::print_value(out, *m, PrintKind::Str)?;
+                }
+                return Ok(());
+            }
+        }
+    }
+    if args.len() == 1 {
+        crate::runtime::print_value(out, args[0], PrintKind::Str)
+    } else {
+        crate::runtime::print_value(
+            out,
+            exception::get(exc).map(|e| e.args).unwrap_or(Value::NONE),
+            PrintKind::Repr,
+        )
+    }
+}
+
+/// Traceback entries copied out of the exception into a fixed buffer (printing may run
+/// Python code, which must not see a half-iterated heap array).
+mod heapless_tb {
+    use crate::qstr::Qstr;
+    use crate::value::Value;
+
+    pub struct Entries {
+        items: [(Qstr, usize, Qstr); 64],
+        len: usize,
+    }
+
+    impl Entries {
+        pub fn is_empty(&self) -> bool {
+            self.len == 0
+        }
+        pub fn iter(&self) -> core::slice::Iter<'_, (Qstr, usize, Qstr)> {
+            self.items[..self.len].iter()
+        }
+    }
+
+    pub fn collect(exc: Value) -> Entries {
+        let mut e = Entries {
+            items: [(Qstr(0), 0, Qstr(0)); 64],
+            len: 0,
+        };
+        for t in crate::objs::exception::traceback(exc) {
+            if e.len < e.items.len() {
+                e.items[e.len] = t;
+                e.len += 1;
+            }
+        }
+        e
+    }
+}
+
+/// A [`Print`] sink writing to the port's stdout.
+pub struct Stdout;
+
+impl Print for Stdout {
+    fn write_str(&mut self, s: &str) -> PyResult<()> {
+        if let Some(h) = crate::state::get().hal {
+            h.stdout_write(s.as_bytes());
+        }
+        Ok(())
+    }
+}
+
+/// A [`Print`] sink writing to the port's stderr.
+pub struct Stderr;
+
+impl Print for Stderr {
+    fn write_str(&mut self, s: &str) -> PyResult<()> {
+        if let Some(h) = crate::state::get().hal {
+            h.stderr_write(s.as_bytes());
+        }
+        Ok(())
+    }
+}
+
+/// Outcome of running a whole program, for the port's exit code.
+pub enum Outcome {
+    Ok,
+    /// Uncaught exception (already printed).
+    Exception(Value),
+    /// SystemExit with this exit code.
+    Exit(i32),
+}
+
+/// Handle an uncaught exception at top level: SystemExit gives an exit code, anything else
+/// is printed to `out`.
+pub fn handle_uncaught(err: PyErr, out: &mut dyn Print) -> Outcome {
+    let exc = err.0;
+    if crate::runtime::is_instance(exc, &exception::SYSTEM_EXIT) {
+        let args = exception::args(exc);
+        let code = match args.first() {
+            None => 0,
+            Some(v) if v.is_none() => 0,
+            Some(v) => match v.as_small_int() {
+                Some(n) => (n & 0xff) as i32,
+                None => {
+                    let mut e = Stderr;
+                    let _ = crate::runtime::print_value(&mut e, *v, PrintKind::Str);
+                    let _ = e.write_str("\n");
+                    1
+                }
+            },
+        };
+        return Outcome::Exit(code);
+    }
+    let _ = print_exception(out, exc);
+    Outcome::Exception(exc)
+}
+
+/// The `__main__` module's globals, created on first use.
+pub fn main_globals() -> PyResult<Value> {
+    let st = crate::state::get();
+    if st.roots.main_globals.is_null() {
+        let m = crate::objs::module::new(Q::__main__)?;
+        st.roots.main_globals = crate::objs::module::globals(m);
+        if let Some(mm) = crate::objs::dict::map_of(st.roots.modules) {
+            mm.insert_qstr(Q::__main__, m)?;
+        }
+    }
+    Ok(crate::state::get().roots.main_globals)
+}

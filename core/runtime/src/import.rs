@@ -1,0 +1,351 @@
+//! `import`: built-in modules, then `.py` files, `.mpy` files and package directories on
+//! `sys.path`, with relative imports and `from ... import` (py/builtinimport.c semantics).
+
+use crate::obj::{PyErr, PyResult};
+use crate::objs::{dict, list, module, str as pystr};
+use crate::qstr::{Qstr, Q};
+use crate::raise;
+use crate::state;
+use crate::value::Value;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+fn modules_map() -> PyResult<&'static mut crate::map::Map> {
+    let st = state::get();
+    if st.roots.modules.is_null() {
+        st.roots.modules = dict::new()?;
+    }
+    dict::map_of(st.roots.modules).ok_or_else(crate::mem::oom)
+}
+
+#[cold]
+fn not_found(name: &str) -> PyErr {
+    raise::msg_fmt(
+        &crate::objs::exception::IMPORT_ERROR,
+        format_args!("no module named '{}'", name),
+    )
+}
+
+/// Compile and run `source` as the body of `module`.
+pub fn exec_source_in(source: &str, file: &str, globals: Value) -> PyResult<()> {
+    let opts = upy_compiler::compile::CompileOptions {
+        opt_level: state::get().opt_level,
+        ..upy_compiler::compile::CompileOptions::default()
+    };
+    let compiled = upy_compiler::compile::compile(source, file, &opts)
+        .map_err(|e| crate::exec::syntax_error(e, file))?;
+    let (ctx, rc) = crate::emitglue::load(&compiled, globals)?;
+    crate::vm::run_module_code(ctx, rc, globals, globals)?;
+    Ok(())
+}
+
+fn exec_mpy_in(bytes: &[u8], globals: Value) -> PyResult<()> {
+    let compiled = upy_compiler::mpy::read(bytes).map_err(|e| raise::value_error(e.msg))?;
+    let (ctx, rc) = crate::emitglue::load(&compiled, globals)?;
+    crate::vm::run_module_code(ctx, rc, globals, globals)?;
+    Ok(())
+}
+
+/// Where a dotted module name was found.
+enum Found {
+    Py(String),
+    Mpy(String),
+    Package(String),
+}
+
+fn find_on_path(rel: &str, base: Option<&str>) -> Option<Found> {
+    let hal = state::get().hal?;
+    let try_dir = |dir: &str| -> Option<Found> {
+        let mut p = String::new();
+        if !dir.is_empty() {
+            p.push_str(dir);
+            if !dir.ends_with('/') {
+                p.push('/');
+            }
+        }
+        p.push_str(rel);
+        if hal.stat(&p) == Some(crate::hal::FileKind::Dir) {
+            return Some(Found::Package(p));
+        }
+        let py = alloc::format!("{p}.py");
+        if hal.stat(&py) == Some(crate::hal::FileKind::File) {
+            return Some(Found::Py(py));
+        }
+        let mpy = alloc::format!("{p}.mpy");
+        if hal.stat(&mpy) == Some(crate::hal::FileKind::File) {
+            return Some(Found::Mpy(mpy));
+        }
+        None
+    };
+    if let Some(b) = base {
+        return try_dir(b);
+    }
+    let path = state::get().roots.sys_path;
+    let entries: Vec<String> = list::get(path)
+        .map(|l| {
+            l.items()
+                .iter()
+                .filter_map(|v| pystr::as_str(*v))
+                .map(String::from)
+                .collect()
+        })
+        .unwrap_or_default();
+    for dir in entries {
+        if dir == ".frozen" {
+            continue;
+        }
+        if let Some(f) = try_dir(&dir) {
+            return Some(f);
+        }
+    }
+    None
+}
+
+fn set_str(globals: Value, key: Qstr, s: &str) -> PyResult<()> {
+    let v = pystr::new(s)?;
+    if let Some(m) = dict::map_of(globals) {
+        m.insert_qstr(key, v)?;
+    }
+    Ok(())
+}
+
+/// Load one module by its full dotted name, given the directory its parent package lives in
+/// (None: search sys.path). Returns the module, loading it if needed.
+fn load_one(full: &str, last: &str, parent_dir: Option<&str>) -> PyResult<Value> {
+    let fq = Qstr::intern(full).ok_or_else(crate::mem::oom)?;
+    if let Some(m) = modules_map()?.get_qstr(fq) {
+        return Ok(m);
+    }
+    if parent_dir.is_none() {
+        if let Some(m) = crate::modules::find_builtin(fq) {
+            return Ok(m);
+        }
+    }
+    let found = find_on_path(last, parent_dir);
+    let found = match found {
+        Some(f) => f,
+        None => {
+            if let Some(m) = crate::modules::find_builtin_extensible(fq) {
+                return Ok(m);
+            }
+            return Err(not_found(full));
+        }
+    };
+    let m = module::new(fq)?;
+    let globals = module::globals(m);
+    modules_map()?.insert_qstr(fq, m)?;
+    let hal = state::get()
+        .hal
+        .ok_or_else(|| raise::runtime_error("no hal"))?;
+    let result = (|| -> PyResult<()> {
+        match &found {
+            Found::Py(p) => {
+                set_str(globals, Q::__file__, p)?;
+                let mut bytes = Vec::new();
+                hal.read_file(p, &mut bytes).map_err(raise::os_error)?;
+                let src = core::str::from_utf8(&bytes)
+                    .map_err(|_| raise::unicode_error("invalid utf-8 in source"))?;
+                exec_source_in(src, p, globals)
+            }
+            Found::Mpy(p) => {
+                set_str(globals, Q::__file__, p)?;
+                let mut bytes = Vec::new();
+                hal.read_file(p, &mut bytes).map_err(raise::os_error)?;
+                exec_mpy_in(&bytes, globals)
+            }
+            Found::Package(dir) => {
+                set_str(globals, Q::__path__, dir)?;
+                let init = alloc::format!("{dir}/__init__.py");
+                if hal.stat(&init) == Some(crate::hal::FileKind::File) {
+                    set_str(globals, Q::__file__, &init)?;
+                    let mut bytes = Vec::new();
+                    hal.read_file(&init, &mut bytes).map_err(raise::os_error)?;
+                    let src = core::str::from_utf8(&bytes)
+                        .map_err(|_| raise::unicode_error("invalid utf-8 in source"))?;
+                    exec_source_in(src, &init, globals)?;
+                } else {
+                    let initm = alloc::format!("{dir}/__init__.mpy");
+                    if hal.stat(&initm) == Some(crate::hal::FileKind::File) {
+                        let mut bytes = Vec::new();
+                        hal.read_file(&initm, &mut bytes).map_err(raise::os_error)?;
+                        exec_mpy_in(&bytes, globals)?;
+                    }
+                }
+                Ok(())
+            }
+        }
+    })();
+    if let Err(e) = result {
+        let _ = modules_map()?.remove(Value::qstr(fq));
+        return Err(e);
+    }
+    Ok(m)
+}
+
+/// The directory of a package module (its `__path__`), if it is a package.
+fn package_dir(m: Value) -> Option<String> {
+    module::lookup(m, Q::__path__)
+        .and_then(pystr::as_str)
+        .map(String::from)
+}
+
+/// Resolve a relative import against the importing module's globals.
+fn resolve_relative(name: &str, level: usize, globals: Value) -> PyResult<String> {
+    let g = dict::map_of(globals);
+    let modname = g
+        .as_ref()
+        .and_then(|m| m.get_qstr(Q::__name__))
+        .and_then(pystr::as_str)
+        .unwrap_or("");
+    let is_pkg = g.as_ref().and_then(|m| m.get_qstr(Q::__path__)).is_some();
+    let mut base: &str = modname;
+    let mut drop = if is_pkg { level - 1 } else { level };
+    while drop > 0 {
+        match base.rfind('.') {
+            Some(i) => base = &base[..i],
+            None => {
+                if base.is_empty()
+                    || drop > 1
+                    || (!is_pkg && drop == 1 && base == modname && !base.contains('.'))
+                {
+                    return Err(raise::import_error("can't perform relative import"));
+                }
+                base = "";
+            }
+        }
+        drop -= 1;
+    }
+    if base.is_empty() || base == "__main__" {
+        return Err(raise::import_error("can't perform relative import"));
+    }
+    let mut out = String::from(base);
+    if !name.is_empty() {
+        out.push('.');
+        out.push_str(name);
+    }
+    Ok(out)
+}
+
+/// `IMPORT_NAME`: import `name` (dotted), returning the top package unless `fromlist` is
+/// given, in which case the named module itself.
+pub fn import_name(name: Qstr, fromlist: Value, level: usize, globals: Value) -> PyResult<Value> {
+    let name_s = name.as_str();
+    let full: String = if level > 0 {
+        resolve_relative(name_s, level, globals)?
+    } else {
+        String::from(name_s)
+    };
+    if full.is_empty() {
+        return Err(raise::value_error("empty module name"));
+    }
+    let mut top = Value::NULL;
+    let mut cur = Value::NULL;
+    let mut dir: Option<String> = None;
+    let mut prefix = String::new();
+    for (i, part) in full.split('.').enumerate() {
+        if i > 0 {
+            prefix.push('.');
+        }
+        prefix.push_str(part);
+        if i > 0 && dir.is_none() {
+            return Err(not_found(&prefix));
+        }
+        let m = load_one(&prefix, part, dir.as_deref())?;
+        if i > 0 {
+            // Bind the submodule as an attribute of its parent.
+            if let (Some(pm), Ok(q)) = (
+                dict::map_of(module::globals(cur)),
+                Qstr::intern(part).ok_or(()),
+            ) {
+                pm.insert_qstr(q, m)?;
+            }
+        } else {
+            top = m;
+        }
+        dir = package_dir(m);
+        cur = m;
+    }
+    let from_empty = fromlist.is_none()
+        || fromlist.is_null()
+        || crate::objs::tuple::items(fromlist)
+            .map(|t| t.is_empty())
+            .unwrap_or(false);
+    if from_empty && level == 0 {
+        Ok(top)
+    } else {
+        Ok(cur)
+    }
+}
+
+/// `IMPORT_FROM`: an attribute of the module, or its submodule.
+pub fn import_from(m: Value, name: Qstr) -> PyResult<Value> {
+    if let Some(v) = crate::runtime::load_attr_opt(m, name)? {
+        return Ok(v);
+    }
+    // Try a submodule of a package.
+    if let Some(dir) = package_dir(m) {
+        let parent = module::get(m).map(|x| x.name.as_str()).unwrap_or("");
+        let full = alloc::format!("{parent}.{}", name.as_str());
+        let sub = load_one(&full, name.as_str(), Some(&dir))?;
+        if let Some(pm) = dict::map_of(module::globals(m)) {
+            pm.insert_qstr(name, sub)?;
+        }
+        return Ok(sub);
+    }
+    Err(raise::msg_fmt(
+        &crate::objs::exception::IMPORT_ERROR,
+        format_args!("can't import name {}", name.as_str()),
+    ))
+}
+
+/// `from m import *` into `locals`.
+pub fn import_all(m: Value, locals: Value) -> PyResult<()> {
+    let Some(dst) = dict::map_of(locals) else {
+        return Ok(());
+    };
+    if let Some(src) = dict::map_of(module::globals(m)) {
+        for (k, v) in src.iter() {
+            if let Some(s) = pystr::as_str(k) {
+                if !s.starts_with('_') {
+                    dst.insert(k, v)?;
+                }
+            }
+        }
+    } else if let Some(md) = module::get(m) {
+        for (k, v) in md.table.iter() {
+            if !k.as_str().starts_with('_') {
+                dst.insert_qstr(*k, *v)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `upy -m name`: run a module (or a package's `__main__`) as `__main__`.
+pub fn import_main(name: Qstr) -> PyResult<Value> {
+    let globals = crate::exec::main_globals()?;
+    let full = name.as_str();
+    let rel: String = full.replace('.', "/");
+    let hal = state::get()
+        .hal
+        .ok_or_else(|| raise::runtime_error("no hal"))?;
+    let path = match find_on_path(&rel, None) {
+        Some(Found::Py(p)) => p,
+        Some(Found::Package(dir)) => alloc::format!("{dir}/__main__.py"),
+        Some(Found::Mpy(p)) => {
+            let mut bytes = Vec::new();
+            hal.read_file(&p, &mut bytes).map_err(raise::os_error)?;
+            exec_mpy_in(&bytes, globals)?;
+            return Ok(Value::NONE);
+        }
+        None => return Err(not_found(full)),
+    };
+    set_str(globals, Q::__file__, &path)?;
+    let mut bytes = Vec::new();
+    hal.read_file(&path, &mut bytes)
+        .map_err(|_| not_found(full))?;
+    let src = core::str::from_utf8(&bytes)
+        .map_err(|_| raise::unicode_error("invalid utf-8 in source"))?;
+    exec_source_in(src, &path, globals)?;
+    Ok(Value::NONE)
+}

@@ -1,0 +1,44 @@
+//! The built-in modules, one file each, and the registry `import` consults. A module is a
+//! static [`Module`](crate::objs::module::Module) with a static globals table: no RAM and
+//! no start-up work. Adding a module: one file and one line in `BUILTIN` (or `EXTENSIBLE`
+//! if files on sys.path may shadow it, as MicroPython's `MP_REGISTER_EXTENSIBLE_MODULE`).
+
+pub mod builtins;
+pub mod errno;
+pub mod gc;
+pub mod micropython;
+pub mod sys;
+
+use crate::qstr::{Qstr, Q};
+use crate::value::Value;
+
+/// Modules found before sys.path is searched.
+static BUILTIN: &[(Qstr, &crate::objs::module::Module)] = &[
+    (Q::builtins, &builtins::MODULE),
+    (Q::gc, &gc::MODULE),
+    (Q::micropython, &micropython::MODULE),
+    (Q::sys, &sys::MODULE),
+];
+
+/// Modules found only when no file of that name is on sys.path.
+static EXTENSIBLE: &[(Qstr, &crate::objs::module::Module)] = &[(Q::errno, &errno::MODULE)];
+
+pub fn find_builtin(name: Qstr) -> Option<Value> {
+    BUILTIN
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, m)| Value::from_static(*m))
+}
+
+pub fn find_builtin_extensible(name: Qstr) -> Option<Value> {
+    let base = name.as_str().strip_prefix('u').and_then(Qstr::find);
+    EXTENSIBLE
+        .iter()
+        .find(|(n, _)| *n == name || Some(*n) == base)
+        .map(|(_, m)| Value::from_static(*m))
+}
+
+/// Names of every built-in module (for `help('modules')`).
+pub fn names() -> impl Iterator<Item = Qstr> {
+    BUILTIN.iter().chain(EXTENSIBLE.iter()).map(|(n, _)| *n)
+}

@@ -1,0 +1,794 @@
+//! `builtins`: the built-in functions and the names of the built-in types and exceptions
+//! (py/modbuiltins.c). The globals table is static; `builtins.x = v` assignments go into an
+//! overrides dict held in the interpreter roots.
+
+use crate::obj::{PrintKind, PyResult, Type};
+use crate::objs::{self, dict, exception, function, list, module::Module, str as pystr, tuple};
+use crate::qstr::{Qstr, Q};
+use crate::raise;
+use crate::runtime;
+use crate::state;
+use crate::value::Value;
+use crate::vstr::VStr;
+use upy_compiler::bc::{binary as bop, unary as uop};
+
+/// Value of a builtin name: overrides first, then the static table.
+pub fn lookup(q: Qstr) -> Option<Value> {
+    let st = state::get();
+    if !st.roots.builtins_dict.is_null() {
+        if let Some(v) = dict::map_of(st.roots.builtins_dict).and_then(|m| m.get_qstr(q)) {
+            return Some(v);
+        }
+    }
+    GLOBALS
+        .iter()
+        .find(|(k, _)| *k == q)
+        .map(|(_, v)| *v)
+        .or_else(|| {
+            exception::ALL
+                .iter()
+                .find(|t| t.name == q)
+                .map(|t| t.as_value())
+        })
+}
+
+/// `builtins.name = value`.
+pub fn store_override(q: Qstr, v: Value) -> PyResult<()> {
+    let st = state::get();
+    if st.roots.builtins_dict.is_null() {
+        st.roots.builtins_dict = dict::new()?;
+    }
+    if let Some(m) = dict::map_of(state::get().roots.builtins_dict) {
+        m.insert_qstr(q, v)?;
+    }
+    Ok(())
+}
+
+fn kw_get(kw: &[Value], name: Qstr) -> Option<Value> {
+    kw.chunks_exact(2)
+        .find(|p| p[0].as_qstr() == Some(name) || pystr::as_str(p[0]) == Some(name.as_str()))
+        .map(|p| p[1])
+}
+
+fn check_kw(kw: &[Value], allowed: &[Qstr]) -> PyResult<()> {
+    for p in kw.chunks_exact(2) {
+        let ok = allowed
+            .iter()
+            .any(|a| p[0].as_qstr() == Some(*a) || pystr::as_str(p[0]) == Some(a.as_str()));
+        if !ok {
+            return Err(raise::type_error_fmt(format_args!(
+                "unexpected keyword argument '{}'",
+                pystr::as_str(p[0]).unwrap_or("?")
+            )));
+        }
+    }
+    Ok(())
+}
+
+// --- class building ---
+
+fn build_class(args: &[Value], kw: &[Value]) -> PyResult<Value> {
+    let (body, name) = match args {
+        [b, n, ..] => (*b, *n),
+        _ => return Err(raise::type_error("__build_class__: not enough arguments")),
+    };
+    let _ = kw;
+    let bases = tuple::new(&args[2..])?;
+    let locals = dict::new()?;
+    let cell = function::call_with_locals(body, &[], locals)?;
+    let q = pystr::as_str(name)
+        .and_then(Qstr::intern)
+        .ok_or_else(|| raise::type_error("class name must be str"))?;
+    // A metaclass given as keyword or inherited from the first base.
+    let meta = kw_get(kw, Q::metaclass);
+    let cls = match meta {
+        Some(m) if m != objs::r#type::TYPE.as_value() => {
+            runtime::call(m, &[name, bases, locals], &[])?
+        }
+        _ => objs::r#type::new_class(q, bases, locals)?,
+    };
+    if cell.is_type(&function::CELL_TYPE) {
+        function::cell(cell)?.value = cls;
+    }
+    Ok(cls)
+}
+
+pub fn build_class_fun() -> Value {
+    crate::fun!(
+        __build_class__,
+        Kw {
+            min: 2,
+            f: build_class
+        }
+    )
+}
+
+// --- printing ---
+
+fn print(args: &[Value], kw: &[Value]) -> PyResult<Value> {
+    check_kw(kw, &[Q::sep, Q::end, Q::file, Q::flush])?;
+    let sep = kw_get(kw, Q::sep).filter(|v| !v.is_none());
+    let end = kw_get(kw, Q::end).filter(|v| !v.is_none());
+    let file = kw_get(kw, Q::file).filter(|v| !v.is_none());
+    let mut out = VStr::new();
+    for (i, a) in args.iter().enumerate() {
+        if i > 0 {
+            match sep {
+                Some(s) => out.push_bytes(
+                    pystr::as_bytes(s)
+                        .ok_or_else(|| raise::type_error("sep must be None or a string"))?,
+                )?,
+                None => out.push_byte(b' ')?,
+            }
+        }
+        runtime::print_value(&mut out, *a, PrintKind::Str)?;
+    }
+    match end {
+        Some(e) => out.push_bytes(
+            pystr::as_bytes(e).ok_or_else(|| raise::type_error("end must be None or a string"))?,
+        )?,
+        None => out.push_byte(b'\n')?,
+    }
+    match file {
+        Some(f) => {
+            let s = out.into_str()?;
+            let w = runtime::load_attr(f, Q::write)?;
+            runtime::call(w, &[s], &[])?;
+        }
+        None => crate::modules::sys::stdout_write(out.as_bytes())?,
+    }
+    Ok(Value::NONE)
+}
+
+fn repl_print(v: Value) -> PyResult<Value> {
+    if !v.is_none() {
+        store_override(Q::_underscore_, v)?;
+        let mut out = VStr::new();
+        runtime::print_value(&mut out, v, PrintKind::Repr)?;
+        out.push_byte(b'\n')?;
+        crate::modules::sys::stdout_write(out.as_bytes())?;
+    }
+    Ok(Value::NONE)
+}
+
+// --- simple functions ---
+
+fn len(v: Value) -> PyResult<Value> {
+    runtime::unary_op(uop::LEN, v)
+}
+
+fn abs(v: Value) -> PyResult<Value> {
+    runtime::unary_op(uop::ABS, v)
+}
+
+fn hash(v: Value) -> PyResult<Value> {
+    runtime::unary_op(uop::HASH, v)
+}
+
+fn id(v: Value) -> PyResult<Value> {
+    crate::objs::int::from_isize((v.bits() >> 1) as isize)
+}
+
+fn repr(v: Value) -> PyResult<Value> {
+    runtime::repr(v)
+}
+
+fn callable(v: Value) -> PyResult<Value> {
+    let ty = v.type_of();
+    let c = ty.call.is_some()
+        && (!ty.is_heap()
+            || objs::r#type::as_type(v).is_some()
+            || runtime::lookup_in_type(ty, Q::__call__).is_some());
+    Ok(Value::from_bool(c || objs::r#type::as_type(v).is_some()))
+}
+
+fn all(v: Value) -> PyResult<Value> {
+    let it = runtime::get_iter(v)?;
+    while let Some(x) = runtime::iter_next(it)? {
+        if !runtime::is_true(x)? {
+            return Ok(Value::FALSE);
+        }
+    }
+    Ok(Value::TRUE)
+}
+
+fn any(v: Value) -> PyResult<Value> {
+    let it = runtime::get_iter(v)?;
+    while let Some(x) = runtime::iter_next(it)? {
+        if runtime::is_true(x)? {
+            return Ok(Value::TRUE);
+        }
+    }
+    Ok(Value::FALSE)
+}
+
+fn chr(v: Value) -> PyResult<Value> {
+    let n = v
+        .as_small_int()
+        .ok_or_else(|| raise::type_error("can't convert to int"))?;
+    let c = u32::try_from(n)
+        .ok()
+        .and_then(char::from_u32)
+        .ok_or_else(|| raise::value_error("chr() arg not in range(0x110000)"))?;
+    let mut b = [0u8; 4];
+    pystr::new(c.encode_utf8(&mut b))
+}
+
+fn ord(v: Value) -> PyResult<Value> {
+    if let Some(s) = pystr::as_str(v) {
+        let mut it = s.chars();
+        if let (Some(c), None) = (it.next(), it.next()) {
+            return Ok(Value::small_int(c as isize));
+        }
+        return Err(raise::type_error_fmt(format_args!(
+            "ord() expected a character, but string of length {} found",
+            s.chars().count()
+        )));
+    }
+    if let Some(b) = pystr::as_bytes(v) {
+        if b.len() == 1 {
+            return Ok(Value::small_int(b[0] as isize));
+        }
+        return Err(raise::type_error_fmt(format_args!(
+            "ord() expected a character, but string of length {} found",
+            b.len()
+        )));
+    }
+    if let Some(buf) = v
+        .type_of()
+        .buffer
+        .and_then(|f| f(v, crate::obj::BufferAccess::Read))
+    {
+        if buf.len == 1 {
+            // SAFETY: the buffer has one readable byte.
+            return Ok(Value::small_int(unsafe { *buf.ptr } as isize));
+        }
+    }
+    Err(raise::type_error("ord expected string of length 1"))
+}
+
+fn int_to_base(v: Value, base: u32, prefix: &str) -> PyResult<Value> {
+    let v = if v.is_bool() {
+        Value::small_int((v == Value::TRUE) as isize)
+    } else {
+        v
+    };
+    if let Some(n) = v.as_small_int() {
+        let mut s = VStr::new();
+        if n < 0 {
+            s.push_byte(b'-')?;
+        }
+        s.push_bytes(prefix.as_bytes())?;
+        let mut m = n.unsigned_abs();
+        let mut digits = [0u8; 70];
+        let mut i = digits.len();
+        loop {
+            i -= 1;
+            let d = (m % base as usize) as u8;
+            digits[i] = if d < 10 { b'0' + d } else { b'a' + d - 10 };
+            m /= base as usize;
+            if m == 0 {
+                break;
+            }
+        }
+        s.push_bytes(&digits[i..])?;
+        return s.into_str();
+    }
+    crate::objs::int::format_base(v, base, prefix)
+}
+
+fn bin(v: Value) -> PyResult<Value> {
+    int_to_base(v, 2, "0b")
+}
+fn oct(v: Value) -> PyResult<Value> {
+    int_to_base(v, 8, "0o")
+}
+fn hex(v: Value) -> PyResult<Value> {
+    int_to_base(v, 16, "0x")
+}
+
+fn divmod(a: Value, b: Value) -> PyResult<Value> {
+    let q = runtime::binary_op(bop::FLOOR_DIVIDE, a, b)?;
+    let r = runtime::binary_op(bop::MODULO, a, b)?;
+    tuple::new(&[q, r])
+}
+
+fn pow(args: &[Value]) -> PyResult<Value> {
+    match args {
+        [a, b] => runtime::binary_op(bop::POWER, *a, *b),
+        [a, b, m] if m.is_none() => runtime::binary_op(bop::POWER, *a, *b),
+        [a, b, m] => crate::objs::int::pow3(*a, *b, *m),
+        _ => Err(raise::type_error("pow expected 2 or 3 arguments")),
+    }
+}
+
+fn name_arg(v: Value) -> PyResult<Qstr> {
+    pystr::as_str(v)
+        .and_then(Qstr::intern)
+        .ok_or_else(|| raise::type_error("attribute name must be string"))
+}
+
+fn getattr(args: &[Value]) -> PyResult<Value> {
+    let q = name_arg(args[1])?;
+    match args.get(2) {
+        None => runtime::load_attr(args[0], q),
+        Some(d) => match runtime::load_attr(args[0], q) {
+            Ok(v) => Ok(v),
+            Err(e) if runtime::is_instance(e.0, &exception::ATTRIBUTE_ERROR) => Ok(*d),
+            Err(e) => Err(e),
+        },
+    }
+}
+
+fn setattr(o: Value, n: Value, v: Value) -> PyResult<Value> {
+    runtime::store_attr(o, name_arg(n)?, v)?;
+    Ok(Value::NONE)
+}
+
+fn delattr(o: Value, n: Value) -> PyResult<Value> {
+    runtime::delete_attr(o, name_arg(n)?)?;
+    Ok(Value::NONE)
+}
+
+fn hasattr(o: Value, n: Value) -> PyResult<Value> {
+    match runtime::load_attr(o, name_arg(n)?) {
+        Ok(_) => Ok(Value::TRUE),
+        Err(e) if runtime::is_instance(e.0, &exception::ATTRIBUTE_ERROR) => Ok(Value::FALSE),
+        Err(e) => Err(e),
+    }
+}
+
+fn class_or_tuple_check(
+    v: Value,
+    ty_val: Value,
+    f: &dyn Fn(&'static Type) -> bool,
+) -> PyResult<bool> {
+    if let Some(t) = objs::r#type::as_type(ty_val) {
+        return Ok(f(t));
+    }
+    if let Some(items) = tuple::items(ty_val) {
+        for i in items.iter() {
+            if class_or_tuple_check(v, *i, f)? {
+                return Ok(true);
+            }
+        }
+        return Ok(false);
+    }
+    Err(raise::type_error(
+        "isinstance expects a type or a tuple of types",
+    ))
+}
+
+fn isinstance(v: Value, t: Value) -> PyResult<Value> {
+    let vt = v.type_of();
+    Ok(Value::from_bool(class_or_tuple_check(v, t, &|ty| {
+        runtime::is_subclass(vt, ty)
+    })?))
+}
+
+fn issubclass(c: Value, t: Value) -> PyResult<Value> {
+    let ct = objs::r#type::as_type(c)
+        .ok_or_else(|| raise::type_error("issubclass() arg 1 must be a class"))?;
+    Ok(Value::from_bool(class_or_tuple_check(c, t, &|ty| {
+        runtime::is_subclass(ct, ty)
+    })?))
+}
+
+fn iter(args: &[Value]) -> PyResult<Value> {
+    match args {
+        [v] => runtime::get_iter(*v),
+        _ => Err(raise::not_implemented_error("iter(callable, sentinel)")),
+    }
+}
+
+fn next(args: &[Value]) -> PyResult<Value> {
+    match runtime::iter_next(args[0])? {
+        Some(v) => Ok(v),
+        None => match args.get(1) {
+            Some(d) => Ok(*d),
+            None => Err(raise::stop_iteration(Value::NONE)),
+        },
+    }
+}
+
+fn min_max(args: &[Value], kw: &[Value], op: u8) -> PyResult<Value> {
+    check_kw(kw, &[Q::key, Q::default])?;
+    let key = kw_get(kw, Q::key).filter(|k| !k.is_none());
+    let default = kw_get(kw, Q::default);
+    let mut best = Value::NULL;
+    let mut best_key = Value::NULL;
+    let mut consider = |x: Value| -> PyResult<()> {
+        let k = match key {
+            Some(f) => runtime::call(f, &[x], &[])?,
+            None => x,
+        };
+        if best.is_null() || runtime::compare(op, k, best_key)? {
+            best = x;
+            best_key = k;
+        }
+        Ok(())
+    };
+    if args.len() == 1 {
+        let it = runtime::get_iter(args[0])?;
+        while let Some(x) = runtime::iter_next(it)? {
+            consider(x)?;
+        }
+    } else {
+        for x in args {
+            consider(*x)?;
+        }
+    }
+    if best.is_null() {
+        return match default {
+            Some(d) => Ok(d),
+            None => Err(raise::value_error("arg is an empty sequence")),
+        };
+    }
+    Ok(best)
+}
+
+fn min(args: &[Value], kw: &[Value]) -> PyResult<Value> {
+    min_max(args, kw, bop::LESS)
+}
+
+fn max(args: &[Value], kw: &[Value]) -> PyResult<Value> {
+    min_max(args, kw, bop::MORE)
+}
+
+fn sum(args: &[Value]) -> PyResult<Value> {
+    let mut acc = args.get(1).copied().unwrap_or(Value::small_int(0));
+    let it = runtime::get_iter(args[0])?;
+    while let Some(x) = runtime::iter_next(it)? {
+        acc = runtime::binary_op(bop::ADD, acc, x)?;
+    }
+    Ok(acc)
+}
+
+fn sorted(args: &[Value], kw: &[Value]) -> PyResult<Value> {
+    if args.len() != 1 {
+        return Err(raise::type_error("sorted expected 1 positional argument"));
+    }
+    let l = list::from_iter(args[0])?;
+    let sort = runtime::load_attr(l, Q::sort)?;
+    runtime::call(sort, &[], kw)?;
+    Ok(l)
+}
+
+fn round(args: &[Value]) -> PyResult<Value> {
+    let x = args[0];
+    let nd = args.get(1).copied().filter(|v| !v.is_none());
+    if x.is_small_int() || x.is_bool() {
+        let n = if x.is_bool() {
+            (x == Value::TRUE) as isize
+        } else {
+            x.as_small_int_unchecked()
+        };
+        match nd.and_then(|d| d.as_small_int()) {
+            Some(d) if d < 0 => {
+                let p = 10isize.checked_pow((-d) as u32).unwrap_or(isize::MAX);
+                let r = n.rem_euclid(p);
+                let mut q = n - r;
+                if r * 2 > p || (r * 2 == p && (q / p) % 2 != 0) {
+                    q += p;
+                }
+                return crate::objs::int::from_isize(q);
+            }
+            _ => return Ok(Value::small_int(n)),
+        }
+    }
+    if let Some(f) = runtime::lookup_in_type(x.type_of(), Q::__round__) {
+        let m = runtime::load_attr_bound(f, x, x.type_of())?;
+        return match nd {
+            Some(d) => runtime::call(m, &[d], &[]),
+            None => runtime::call(m, &[], &[]),
+        };
+    }
+    crate::objs::float::round(x, nd)
+}
+
+fn dir(args: &[Value]) -> PyResult<Value> {
+    let out = list::new(&[])?;
+    let push = |q: Qstr| list::append(out, Value::qstr(q));
+    match args.first() {
+        None => {
+            if let Some(m) = dict::map_of(crate::modules::sys::current_globals()) {
+                for (k, _) in m.iter() {
+                    list::append(out, k)?;
+                }
+            }
+        }
+        Some(&v) => {
+            if let Some(m) = objs::module::get(v) {
+                if let Some(d) = dict::map_of(m.globals) {
+                    for (k, _) in d.iter() {
+                        list::append(out, k)?;
+                    }
+                }
+                for (k, _) in m.table.iter() {
+                    push(*k)?;
+                }
+            } else {
+                if let Some(d) = objs::r#type::instance_dict_keys(v)? {
+                    for k in d {
+                        list::append(out, k)?;
+                    }
+                }
+                let ty = objs::r#type::as_type(v).unwrap_or_else(|| v.type_of());
+                objs::r#type::for_each_attr(ty, &mut |q| push(q))?;
+                push(Q::__class__)?;
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn globals() -> PyResult<Value> {
+    Ok(crate::modules::sys::current_globals())
+}
+
+fn locals() -> PyResult<Value> {
+    Ok(crate::modules::sys::current_globals())
+}
+
+fn exec_or_eval(args: &[Value], mode: upy_compiler::ast::ParseMode) -> PyResult<Value> {
+    let src = args
+        .first()
+        .copied()
+        .ok_or_else(|| raise::type_error("missing source"))?;
+    let globals = match args.get(1) {
+        Some(g) if !g.is_none() => *g,
+        _ => crate::modules::sys::current_globals(),
+    };
+    let locals = match args.get(2) {
+        Some(l) if !l.is_none() => *l,
+        _ => globals,
+    };
+    if src.is_type(&objs::function::TYPE) {
+        return runtime::call(src, &[], &[]);
+    }
+    let text = match pystr::as_str(src) {
+        Some(s) => s,
+        None => pystr::as_bytes(src)
+            .and_then(|b| core::str::from_utf8(b).ok())
+            .ok_or_else(|| raise::type_error("exec/eval expects a string"))?,
+    };
+    crate::exec::exec_source(text, "<string>", mode, globals, locals)
+}
+
+fn eval(args: &[Value]) -> PyResult<Value> {
+    exec_or_eval(args, upy_compiler::ast::ParseMode::Eval)
+}
+
+fn exec(args: &[Value]) -> PyResult<Value> {
+    exec_or_eval(args, upy_compiler::ast::ParseMode::File)?;
+    Ok(Value::NONE)
+}
+
+fn import(args: &[Value], _kw: &[Value]) -> PyResult<Value> {
+    let name = pystr::as_str(args[0])
+        .and_then(Qstr::intern)
+        .ok_or_else(|| raise::type_error("__import__ expects a str"))?;
+    let globals = args
+        .get(1)
+        .copied()
+        .filter(|v| !v.is_none())
+        .unwrap_or_else(crate::modules::sys::current_globals);
+    let fromlist = args.get(3).copied().unwrap_or(Value::NONE);
+    let level = args.get(4).and_then(|v| v.as_small_int()).unwrap_or(0) as usize;
+    crate::import::import_name(name, fromlist, level, globals)
+}
+
+fn input(args: &[Value]) -> PyResult<Value> {
+    if let Some(p) = args.first() {
+        let mut s = VStr::new();
+        runtime::print_value(&mut s, *p, PrintKind::Str)?;
+        crate::modules::sys::stdout_write(s.as_bytes())?;
+    }
+    let hal = state::get()
+        .hal
+        .ok_or_else(|| raise::runtime_error("no console"))?;
+    let mut line = VStr::new();
+    let mut b = [0u8; 1];
+    loop {
+        if hal.stdin_read(&mut b) == 0 {
+            if line.is_empty() {
+                return Err(raise::eof_error(""));
+            }
+            break;
+        }
+        if b[0] == b'\n' {
+            break;
+        }
+        line.push_byte(b[0])?;
+    }
+    pystr::new(core::str::from_utf8(line.as_bytes()).unwrap_or(""))
+}
+
+macro_rules! ty {
+    ($name:ident, $t:expr) => {
+        (Q::$name, Value::from_static(&$t))
+    };
+}
+
+static GLOBALS: &[(Qstr, Value)] = &[
+    (Q::__name__, Value::qstr(Q::builtins)),
+    crate::entry!(
+        __build_class__,
+        crate::fun!(
+            __build_class__,
+            Kw {
+                min: 2,
+                f: build_class
+            }
+        )
+    ),
+    crate::entry!(
+        __import__,
+        crate::fun!(__import__, Kw { min: 1, f: import })
+    ),
+    crate::entry!(__repl_print__, crate::fun!(__repl_print__, F1(repl_print))),
+    crate::entry!(abs, crate::fun!(abs, F1(abs))),
+    crate::entry!(all, crate::fun!(all, F1(all))),
+    crate::entry!(any, crate::fun!(any, F1(any))),
+    crate::entry!(bin, crate::fun!(bin, F1(bin))),
+    crate::entry!(callable, crate::fun!(callable, F1(callable))),
+    crate::entry!(chr, crate::fun!(chr, F1(chr))),
+    crate::entry!(delattr, crate::fun!(delattr, F2(delattr))),
+    crate::entry!(
+        dir,
+        crate::fun!(
+            dir,
+            Var {
+                min: 0,
+                max: 1,
+                f: dir
+            }
+        )
+    ),
+    crate::entry!(divmod, crate::fun!(divmod, F2(divmod))),
+    crate::entry!(
+        eval,
+        crate::fun!(
+            eval,
+            Var {
+                min: 1,
+                max: 3,
+                f: eval
+            }
+        )
+    ),
+    crate::entry!(
+        exec,
+        crate::fun!(
+            exec,
+            Var {
+                min: 1,
+                max: 3,
+                f: exec
+            }
+        )
+    ),
+    crate::entry!(
+        getattr,
+        crate::fun!(
+            getattr,
+            Var {
+                min: 2,
+                max: 3,
+                f: getattr
+            }
+        )
+    ),
+    crate::entry!(globals, crate::fun!(globals, F0(globals))),
+    crate::entry!(hasattr, crate::fun!(hasattr, F2(hasattr))),
+    crate::entry!(hash, crate::fun!(hash, F1(hash))),
+    crate::entry!(hex, crate::fun!(hex, F1(hex))),
+    crate::entry!(id, crate::fun!(id, F1(id))),
+    crate::entry!(
+        input,
+        crate::fun!(
+            input,
+            Var {
+                min: 0,
+                max: 1,
+                f: input
+            }
+        )
+    ),
+    crate::entry!(isinstance, crate::fun!(isinstance, F2(isinstance))),
+    crate::entry!(issubclass, crate::fun!(issubclass, F2(issubclass))),
+    crate::entry!(
+        iter,
+        crate::fun!(
+            iter,
+            Var {
+                min: 1,
+                max: 2,
+                f: iter
+            }
+        )
+    ),
+    crate::entry!(len, crate::fun!(len, F1(len))),
+    crate::entry!(locals, crate::fun!(locals, F0(locals))),
+    crate::entry!(max, crate::fun!(max, Kw { min: 1, f: max })),
+    crate::entry!(min, crate::fun!(min, Kw { min: 1, f: min })),
+    crate::entry!(
+        next,
+        crate::fun!(
+            next,
+            Var {
+                min: 1,
+                max: 2,
+                f: next
+            }
+        )
+    ),
+    crate::entry!(oct, crate::fun!(oct, F1(oct))),
+    crate::entry!(ord, crate::fun!(ord, F1(ord))),
+    crate::entry!(
+        pow,
+        crate::fun!(
+            pow,
+            Var {
+                min: 2,
+                max: 3,
+                f: pow
+            }
+        )
+    ),
+    crate::entry!(print, crate::fun!(print, Kw { min: 0, f: print })),
+    crate::entry!(repr, crate::fun!(repr, F1(repr))),
+    crate::entry!(
+        round,
+        crate::fun!(
+            round,
+            Var {
+                min: 1,
+                max: 2,
+                f: round
+            }
+        )
+    ),
+    crate::entry!(setattr, crate::fun!(setattr, F3(setattr))),
+    crate::entry!(sorted, crate::fun!(sorted, Kw { min: 1, f: sorted })),
+    crate::entry!(
+        sum,
+        crate::fun!(
+            sum,
+            Var {
+                min: 1,
+                max: 2,
+                f: sum
+            }
+        )
+    ),
+    (Q::Ellipsis, Value::from_static(&objs::singletons::ELLIPSIS)),
+    (
+        Q::NotImplemented,
+        Value::from_static(&objs::singletons::NOT_IMPLEMENTED),
+    ),
+    ty!(bool, objs::bool::TYPE),
+    ty!(bytes, objs::str::BYTES_TYPE),
+    ty!(classmethod, objs::fun::CLASSMETHOD_TYPE),
+    ty!(dict, objs::dict::TYPE),
+    ty!(enumerate, objs::enumerate::TYPE),
+    ty!(filter, objs::filter::TYPE),
+    ty!(frozenset, objs::set::FROZENSET_TYPE),
+    ty!(int, objs::int::TYPE),
+    ty!(list, objs::list::TYPE),
+    ty!(map, objs::map_iter::TYPE),
+    ty!(object, objs::object::TYPE),
+    ty!(property, objs::property::TYPE),
+    ty!(range, objs::range::TYPE),
+    ty!(reversed, objs::reversed::TYPE),
+    ty!(set, objs::set::TYPE),
+    ty!(slice, objs::slice::TYPE),
+    ty!(staticmethod, objs::fun::STATICMETHOD_TYPE),
+    ty!(str, objs::str::TYPE),
+    ty!(super_, objs::superobj::TYPE),
+    ty!(tuple, objs::tuple::TYPE),
+    ty!(r#type, objs::r#type::TYPE),
+    ty!(zip, objs::zip::TYPE),
+];
+
+pub static MODULE: Module = Module::new_static(Q::builtins, GLOBALS);

@@ -1,0 +1,202 @@
+//! `micropython`: MicroPython's own introspection and control functions
+//! (py/modmicropython.c): const, opt_level, mem_info, qstr_info, stack_use, heap_lock,
+//! kbd_intr, schedule.
+
+use crate::obj::{PyErr, PyResult};
+use crate::objs::{list, module::Module, tuple};
+use crate::qstr::{Qstr, Q};
+use crate::raise;
+use crate::state;
+use crate::value::Value;
+
+const SCHEDULE_DEPTH: usize = 8;
+
+fn r#const(v: Value) -> PyResult<Value> {
+    Ok(v)
+}
+
+fn opt_level(args: &[Value]) -> PyResult<Value> {
+    let st = state::get();
+    match args.first() {
+        None => Ok(Value::small_int(st.opt_level as isize)),
+        Some(v) => {
+            st.opt_level = v.as_small_int().unwrap_or(0).clamp(0, 3) as u8;
+            Ok(Value::NONE)
+        }
+    }
+}
+
+fn out(s: &str) -> PyResult<()> {
+    crate::modules::sys::stdout_write(s.as_bytes())
+}
+
+fn mem_info(args: &[Value]) -> PyResult<Value> {
+    let st = state::get();
+    let info = st.heap.info();
+    let mut s = crate::vstr::VStr::new();
+    let used_stack = st.heap.stack_top().saturating_sub(approx_sp());
+    let _ = core::fmt::write(
+        &mut s,
+        format_args!(
+            "stack: {} out of {}\nGC: total: {}, used: {}, free: {}\n No. of 1-blocks: {}, 2-blocks: {}, max blk sz: {}, max free sz: {}\n",
+            used_stack,
+            st.heap.stack_top().saturating_sub(st.stack_limit),
+            info.total,
+            info.used,
+            info.free,
+            info.num_1block,
+            info.num_2block,
+            info.max_block,
+            info.max_free_blocks
+        ),
+    );
+    let _ = args;
+    out(core::str::from_utf8(s.as_bytes()).unwrap_or(""))?;
+    Ok(Value::NONE)
+}
+
+fn qstr_info(_args: &[Value]) -> PyResult<Value> {
+    let st = state::get();
+    let mut s = crate::vstr::VStr::new();
+    let n = st.qstrs.len();
+    let _ = core::fmt::write(
+        &mut s,
+        format_args!(
+            "qstr pool: n_pool={}, n_qstr={}, n_str_data_bytes={}, n_total_bytes={}\n",
+            usize::from(n > 0),
+            n,
+            st.qstrs.data_bytes,
+            st.qstrs.data_bytes + n * 16
+        ),
+    );
+    out(core::str::from_utf8(s.as_bytes()).unwrap_or(""))?;
+    Ok(Value::NONE)
+}
+
+fn approx_sp() -> usize {
+    let x = 0u8;
+    core::hint::black_box(&x) as *const u8 as usize
+}
+
+fn stack_use() -> PyResult<Value> {
+    let top = state::get().heap.stack_top();
+    Ok(Value::small_int(top.saturating_sub(approx_sp()) as isize))
+}
+
+fn heap_lock() -> PyResult<Value> {
+    state::get().heap.lock_depth += 1;
+    Ok(Value::NONE)
+}
+
+fn heap_unlock() -> PyResult<Value> {
+    let h = &mut state::get().heap;
+    h.lock_depth = h.lock_depth.saturating_sub(1);
+    Ok(Value::small_int(h.lock_depth as isize))
+}
+
+fn heap_locked() -> PyResult<Value> {
+    Ok(Value::small_int(state::get().heap.lock_depth as isize))
+}
+
+fn kbd_intr(v: Value) -> PyResult<Value> {
+    state::get().kbd_intr_char = v.as_small_int().unwrap_or(-1) as i32;
+    Ok(Value::NONE)
+}
+
+fn schedule(f: Value, arg: Value) -> PyResult<Value> {
+    let st = state::get();
+    if st.roots.sched_queue.is_null() {
+        st.roots.sched_queue = list::new(&[])?;
+    }
+    let q = list::get(state::get().roots.sched_queue).ok_or_else(crate::mem::oom)?;
+    if q.len >= SCHEDULE_DEPTH {
+        return Err(raise::runtime_error("schedule queue full"));
+    }
+    q.push(tuple::new(&[f, arg])?)?;
+    state::get()
+        .interrupt
+        .store(true, core::sync::atomic::Ordering::Relaxed);
+    Ok(Value::NONE)
+}
+
+/// Run every queued `schedule` callback (called by the VM at safe points).
+pub fn run_scheduled() -> PyResult<()> {
+    loop {
+        let st = state::get();
+        let Some(q) = list::get(st.roots.sched_queue) else {
+            return Ok(());
+        };
+        if q.len == 0 {
+            return Ok(());
+        }
+        let items = q.items();
+        let first = items[0];
+        items.copy_within(1.., 0);
+        q.len -= 1;
+        if let Some(pair) = tuple::items(first) {
+            if let [f, a] = pair {
+                crate::runtime::call(*f, &[*a], &[])?;
+            }
+        }
+    }
+}
+
+fn alloc_emergency_exception_buf(_n: Value) -> PyResult<Value> {
+    Ok(Value::NONE)
+}
+
+static GLOBALS: &[(Qstr, Value)] = &[
+    (Q::__name__, Value::qstr(Q::micropython)),
+    crate::entry!(
+        alloc_emergency_exception_buf,
+        crate::fun!(
+            alloc_emergency_exception_buf,
+            F1(alloc_emergency_exception_buf)
+        )
+    ),
+    (Q::r#const, crate::fun!(r#const, F1(r#const))),
+    crate::entry!(heap_lock, crate::fun!(heap_lock, F0(heap_lock))),
+    crate::entry!(heap_locked, crate::fun!(heap_locked, F0(heap_locked))),
+    crate::entry!(heap_unlock, crate::fun!(heap_unlock, F0(heap_unlock))),
+    crate::entry!(kbd_intr, crate::fun!(kbd_intr, F1(kbd_intr))),
+    crate::entry!(
+        mem_info,
+        crate::fun!(
+            mem_info,
+            Var {
+                min: 0,
+                max: 1,
+                f: mem_info
+            }
+        )
+    ),
+    crate::entry!(
+        opt_level,
+        crate::fun!(
+            opt_level,
+            Var {
+                min: 0,
+                max: 1,
+                f: opt_level
+            }
+        )
+    ),
+    crate::entry!(
+        qstr_info,
+        crate::fun!(
+            qstr_info,
+            Var {
+                min: 0,
+                max: 1,
+                f: qstr_info
+            }
+        )
+    ),
+    crate::entry!(schedule, crate::fun!(schedule, F2(schedule))),
+    crate::entry!(stack_use, crate::fun!(stack_use, F0(stack_use))),
+];
+
+pub static MODULE: Module = Module::new_static(Q::micropython, GLOBALS);
+
+#[allow(dead_code)]
+fn unused(_: PyErr) {}

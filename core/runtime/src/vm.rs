@@ -1,0 +1,1318 @@
+//! The bytecode interpreter: one dispatch loop over MicroPython's opcodes (.mpy 6.3), with
+//! the frame's ip and sp held in Rust locals and written back only where the frame may be
+//! observed (raise, yield). Exceptions are `Err` values; the loop unwinds Python handlers
+//! itself (MicroPython's py/vm.c is the behavioural spec; see reference §2).
+//!
+//! ```text
+//!   state: [ stack grows up ->        ...        <- locals grow down ]
+//!           state[0] .. state[sp]                 local i = state[n_state-1-i]
+//!   exc:   [ {handler, sp, is_finally, prev_exc} ... ]   SETUP_* entries, innermost last
+//! ```
+//! Frames of plain calls live on the pystack (a region the collector scans as a root);
+//! generator frames live in their generator object on the GC heap.
+//!
+//! # Safety
+//! Stack slots are accessed through raw pointers without bounds checks. The compiler
+//! guarantees that stack depth never exceeds `n_state - n_locals` and that handler counts
+//! match `n_exc_stack`; code from `.mpy` files is trusted to the same degree as upstream
+//! MicroPython trusts it (a verifier is future work, tracked in ARCHITECTURE.md).
+
+use crate::emitglue::RawCode;
+use crate::obj::{PyErr, PyResult};
+use crate::objs::function::{self, Function};
+use crate::objs::{dict, exception, list, tuple};
+use crate::qstr::{Qstr, Q};
+use crate::raise;
+use crate::runtime;
+use crate::state;
+use crate::value::Value;
+use upy_compiler::bc::{self, binary as bop};
+
+/// One exception-handler entry (SETUP_EXCEPT / SETUP_FINALLY / SETUP_WITH).
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct ExcEntry {
+    pub handler: usize,
+    pub sp: isize,
+    pub is_finally: usize,
+    pub prev_exc: Value,
+}
+
+/// The execution state of one Python call.
+#[repr(C)]
+pub struct Frame {
+    pub fun: Value,
+    pub code: *const RawCode,
+    pub ip: usize,
+    pub sp: isize,
+    pub state: *mut Value,
+    pub exc: *mut ExcEntry,
+    pub exc_sp: isize,
+    pub globals: Value,
+    pub locals: Value,
+    /// Set when the pending error is a re-raise (no new traceback entry).
+    pub reraise: bool,
+}
+
+impl Frame {
+    pub fn empty() -> Frame {
+        Frame {
+            fun: Value::NULL,
+            code: core::ptr::null(),
+            ip: 0,
+            sp: -1,
+            state: core::ptr::null_mut(),
+            exc: core::ptr::null_mut(),
+            exc_sp: -1,
+            globals: Value::NULL,
+            locals: Value::NULL,
+            reraise: false,
+        }
+    }
+
+    pub fn code(&self) -> &'static RawCode {
+        // SAFETY: set from a live function's raw code, which the frame keeps alive via `fun`.
+        unsafe { &*self.code }
+    }
+
+    /// Number of words a frame for `code` needs (state + exception entries).
+    pub fn words_for(code: &RawCode) -> usize {
+        code.n_state
+            + code.n_exc_stack * (core::mem::size_of::<ExcEntry>() / core::mem::size_of::<Value>())
+    }
+
+    /// Point the frame at `n` words of storage (NULL-filled by the caller).
+    pub fn attach(&mut self, mem: *mut Value) {
+        self.state = mem;
+        // SAFETY: the storage holds n_state values followed by the exception entries.
+        self.exc = unsafe { mem.add(self.code().n_state) as *mut ExcEntry };
+    }
+}
+
+/// Result of running a frame until it stops.
+pub enum Ret {
+    Return(Value),
+    Yield(Value),
+}
+
+// --- the pystack ---
+
+/// Bump-allocated storage for frames of plain calls.
+pub struct PyStack {
+    pub base: *mut Value,
+    pub len: usize,
+    pub top: usize,
+}
+
+impl PyStack {
+    pub const fn empty() -> PyStack {
+        PyStack {
+            base: core::ptr::null_mut(),
+            len: 0,
+            top: 0,
+        }
+    }
+}
+
+#[cold]
+pub fn recursion_error() -> PyErr {
+    raise::runtime_error("maximum recursion depth exceeded")
+}
+
+#[inline(always)]
+fn approx_sp() -> usize {
+    let x = 0u8;
+    core::hint::black_box(&x) as *const u8 as usize
+}
+
+/// Raise RuntimeError if the native stack is nearly used up.
+#[inline(always)]
+pub fn check_stack() -> PyResult<()> {
+    let st = state::get();
+    if approx_sp() < st.stack_limit {
+        return Err(recursion_error());
+    }
+    Ok(())
+}
+
+/// Call bytecode function `f` (not a generator) with a frame on the pystack.
+pub fn call_function(
+    fv: Value,
+    f: &Function,
+    args: &[Value],
+    kw: &[Value],
+    locals: Value,
+) -> PyResult<Value> {
+    check_stack()?;
+    let code = f.code();
+    let words = Frame::words_for(code);
+    let st = state::get();
+    let ps = &mut st.pystack;
+    if ps.top + words > ps.len {
+        return Err(recursion_error());
+    }
+    let base_top = ps.top;
+    // SAFETY: [top, top+words) is inside the pystack region.
+    let mem = unsafe { ps.base.add(ps.top) };
+    ps.top += words;
+    // SAFETY: the region is ours until we restore `top`.
+    unsafe { core::ptr::write_bytes(mem, 0, words) };
+    let mut frame = Frame::empty();
+    frame.code = code;
+    frame.attach(mem);
+    // SAFETY: n_state values at mem.
+    let st_slice = unsafe { core::slice::from_raw_parts_mut(mem, code.n_state) };
+    let saved_globals = st.roots.cur_globals;
+    let r = match function::bind_args(f, st_slice, args, kw) {
+        Ok(()) => {
+            function::init_frame(&mut frame, fv, f, locals);
+            state::get().roots.cur_globals = frame.globals;
+            execute(&mut frame, None)
+        }
+        Err(e) => Err(e),
+    };
+    let st = state::get();
+    st.pystack.top = base_top;
+    st.roots.cur_globals = saved_globals;
+    match r? {
+        Ret::Return(v) => Ok(v),
+        Ret::Yield(_) => Err(raise::runtime_error("yield outside generator")),
+    }
+}
+
+/// Run `frame` until it returns, yields or raises an exception no handler catches.
+/// `throw` injects an exception at the resume point (generator.throw/close).
+pub fn execute(f: &mut Frame, mut throw: Option<PyErr>) -> PyResult<Ret> {
+    loop {
+        f.reraise = false;
+        let err = match run(f, &mut throw) {
+            Ok(r) => return Ok(r),
+            Err(e) => e,
+        };
+        let code = f.code();
+        if !f.reraise && err.0 != Value::from_static(&exception::MEMORY_ERROR_OBJ) {
+            let ctx = function::get(f.fun).map(|fun| fun.context());
+            if let Some(ctx) = ctx {
+                let line = code.line_of(f.ip.saturating_sub(code.code_start));
+                exception::add_traceback(err.0, ctx.source_file(), line, code.name);
+            }
+        }
+        // Discard handlers already running (their code starts at or before ip).
+        // SAFETY: exc_sp indexes live entries.
+        unsafe {
+            while f.exc_sp >= 0 && (*f.exc.offset(f.exc_sp)).handler <= f.ip {
+                f.exc_sp -= 1;
+            }
+            if f.exc_sp >= 0 {
+                let e = &mut *f.exc.offset(f.exc_sp);
+                f.ip = e.handler;
+                f.sp = e.sp + 1;
+                e.prev_exc = err.0;
+                *f.state.offset(f.sp) = err.0;
+                continue;
+            }
+        }
+        return Err(err);
+    }
+}
+
+/// Resume an iterator/generator for `yield from`/`await`: Ok(Yield) to pass a value out,
+/// Ok(Return) when the delegate finished.
+pub fn resume(it: Value, send: Value, throw: Option<Value>) -> PyResult<Ret> {
+    if it.is_type(&crate::objs::generator::TYPE) {
+        return crate::objs::generator::resume(it, send, throw);
+    }
+    if let Some(exc) = throw {
+        let ty = exc.type_of();
+        if runtime::is_subclass(ty, &exception::GENERATOR_EXIT) {
+            if let Some(close) = runtime::load_attr_opt(it, Q::close)? {
+                runtime::call(close, &[], &[])?;
+                return Ok(Ret::Return(Value::NONE));
+            }
+        } else if let Some(t) = runtime::load_attr_opt(it, Q::throw)? {
+            return runtime::call(t, &[exc], &[]).map(Ret::Yield);
+        }
+        return Err(PyErr(exc));
+    }
+    if send.is_none() {
+        let ty = it.type_of();
+        if ty.iternext.is_some() {
+            return match runtime::iter_next(it) {
+                Ok(Some(v)) => Ok(Ret::Yield(v)),
+                Ok(None) => Ok(Ret::Return(Value::NONE)),
+                Err(e) => stop_iteration_value(e).map(Ret::Return),
+            };
+        }
+        if let Some(m) = runtime::load_attr_opt(it, Q::__next__)? {
+            return match runtime::call(m, &[], &[]) {
+                Ok(v) => Ok(Ret::Yield(v)),
+                Err(e) => stop_iteration_value(e).map(Ret::Return),
+            };
+        }
+    }
+    let m = runtime::load_attr(it, Q::send)?;
+    match runtime::call(m, &[send], &[]) {
+        Ok(v) => Ok(Ret::Yield(v)),
+        Err(e) => stop_iteration_value(e).map(Ret::Return),
+    }
+}
+
+/// If `e` is StopIteration, its value; otherwise propagate `e`.
+pub fn stop_iteration_value(e: PyErr) -> PyResult<Value> {
+    if runtime::is_instance(e.0, &exception::STOP_ITERATION) {
+        Ok(exception::args(e.0).first().copied().unwrap_or(Value::NONE))
+    } else {
+        Err(e)
+    }
+}
+
+/// Turn the operand of `raise` into an exception instance.
+pub fn make_raise_obj(v: Value) -> PyErr {
+    if let Some(t) = crate::objs::r#type::as_type(v) {
+        if exception::is_exception_type(t) {
+            return match runtime::call(v, &[], &[]) {
+                Ok(e) => PyErr(e),
+                Err(e) => e,
+            };
+        }
+    } else if exception::is_exception(v) {
+        return PyErr(v);
+    }
+    raise::type_error("exceptions must derive from BaseException")
+}
+
+#[cold]
+fn unbound_local() -> PyErr {
+    raise::name_error("local variable referenced before assignment")
+}
+
+#[cold]
+fn name_not_defined(q: Qstr) -> PyErr {
+    raise::name_error_fmt(format_args!("name '{}' isn't defined", q.as_str()))
+}
+
+fn load_global(globals: Value, q: Qstr) -> PyResult<Value> {
+    if let Some(v) = dict::map_of(globals).and_then(|m| m.get_qstr(q)) {
+        return Ok(v);
+    }
+    crate::modules::builtins::lookup(q).ok_or_else(|| name_not_defined(q))
+}
+
+fn load_name(f: &Frame, q: Qstr) -> PyResult<Value> {
+    if f.locals != f.globals {
+        if let Some(v) = dict::map_of(f.locals).and_then(|m| m.get_qstr(q)) {
+            return Ok(v);
+        }
+    }
+    load_global(f.globals, q)
+}
+
+fn unpack_sequence(seq: Value, n: usize, out: &mut [Value]) -> PyResult<()> {
+    // out[0] must end up as the last item (deepest), out[n-1] the first (TOS).
+    let items: Option<&[Value]> = tuple::items(seq)
+        .map(|s| &*s)
+        .or_else(|| list::get(seq).map(|l| &*l.items()));
+    if let Some(items) = items {
+        if items.len() < n {
+            return Err(raise::value_error_fmt(format_args!(
+                "need more than {} values to unpack",
+                items.len()
+            )));
+        }
+        if items.len() > n {
+            return Err(raise::value_error_fmt(format_args!(
+                "too many values to unpack (expected {})",
+                n
+            )));
+        }
+        for i in 0..n {
+            out[n - 1 - i] = items[i];
+        }
+        return Ok(());
+    }
+    let it = runtime::get_iter(seq)?;
+    for i in 0..n {
+        match runtime::iter_next(it)? {
+            Some(v) => out[n - 1 - i] = v,
+            None => {
+                return Err(raise::value_error_fmt(format_args!(
+                    "need more than {} values to unpack",
+                    i
+                )))
+            }
+        }
+    }
+    if runtime::iter_next(it)?.is_some() {
+        return Err(raise::value_error_fmt(format_args!(
+            "too many values to unpack (expected {})",
+            n
+        )));
+    }
+    Ok(())
+}
+
+fn unpack_ex(seq: Value, left: usize, right: usize, out: &mut [Value]) -> PyResult<()> {
+    let all = list::from_iter(seq)?;
+    let items = list::get(all).map(|l| l.items()).unwrap_or(&mut []);
+    let n = items.len();
+    if n < left + right {
+        return Err(raise::value_error_fmt(format_args!(
+            "need more than {} values to unpack",
+            n
+        )));
+    }
+    // Stack from bottom: right items reversed, middle list, left items reversed.
+    for i in 0..right {
+        out[i] = items[n - 1 - i];
+    }
+    out[right] = list::new(&items[left..n - right])?;
+    for i in 0..left {
+        out[right + 1 + i] = items[left - 1 - i];
+    }
+    Ok(())
+}
+
+/// Calls with `*args` / `**kwargs`: `args` holds n_pos values then n_kw (key, value) pairs,
+/// where a NULL key means `**mapping`; `bitmap` bit i marks positional i as `*iterable`.
+fn call_var_kw(
+    fun: Value,
+    this: Value,
+    args: &[Value],
+    n_pos: usize,
+    bitmap: usize,
+) -> PyResult<Value> {
+    let pos = list::new(&[])?;
+    let pl = list::get(pos).ok_or_else(crate::mem::oom)?;
+    if !this.is_null() {
+        pl.push(this)?;
+    }
+    for (i, a) in args[..n_pos].iter().enumerate() {
+        if i < usize::BITS as usize && bitmap & (1 << i) != 0 {
+            list::extend_from_iter(pos, *a)?;
+        } else {
+            pl.push(*a)?;
+        }
+    }
+    let kw = list::new(&[])?;
+    let kl = list::get(kw).ok_or_else(crate::mem::oom)?;
+    for pair in args[n_pos..].chunks_exact(2) {
+        if pair[0].is_null() {
+            let m = pair[1];
+            if let Some(map) = dict::map_of(m) {
+                for (k, v) in map.iter() {
+                    kl.push(k)?;
+                    kl.push(v)?;
+                }
+            } else {
+                let keys = runtime::call(runtime::load_attr(m, Q::keys)?, &[], &[])?;
+                let it = runtime::get_iter(keys)?;
+                while let Some(k) = runtime::iter_next(it)? {
+                    let v = runtime::subscr(m, k)?;
+                    kl.push(k)?;
+                    kl.push(v)?;
+                }
+            }
+        } else {
+            kl.push(pair[0])?;
+            kl.push(pair[1])?;
+        }
+    }
+    runtime::call(fun, pl.items(), kl.items())
+}
+
+fn import_name(name: Qstr, fromlist: Value, level: Value, globals: Value) -> PyResult<Value> {
+    crate::import::import_name(
+        name,
+        fromlist,
+        level.as_small_int().unwrap_or(0) as usize,
+        globals,
+    )
+}
+
+#[inline(always)]
+fn read_uint(b: &[u8], ip: &mut usize) -> usize {
+    let mut v = 0usize;
+    loop {
+        let x = b.get(*ip).copied().unwrap_or(0);
+        *ip += 1;
+        v = (v << 7) | (x & 0x7f) as usize;
+        if x & 0x80 == 0 {
+            return v;
+        }
+    }
+}
+
+#[inline(always)]
+fn read_ulabel(b: &[u8], ip: &mut usize) -> usize {
+    let b0 = b.get(*ip).copied().unwrap_or(0) as usize;
+    if b0 & 0x80 != 0 {
+        let b1 = b.get(*ip + 1).copied().unwrap_or(0) as usize;
+        *ip += 2;
+        (b0 & 0x7f) | (b1 << 7)
+    } else {
+        *ip += 1;
+        b0
+    }
+}
+
+#[inline(always)]
+fn read_slabel(b: &[u8], ip: &mut usize) -> isize {
+    let b0 = b.get(*ip).copied().unwrap_or(0) as isize;
+    if b0 & 0x80 != 0 {
+        let b1 = b.get(*ip + 1).copied().unwrap_or(0) as isize;
+        *ip += 2;
+        ((b0 & 0x7f) | (b1 << 7)) - 0x4000
+    } else {
+        *ip += 1;
+        b0 - 0x40
+    }
+}
+
+#[inline(always)]
+fn check_interrupt() -> PyResult<()> {
+    let st = state::get();
+    if st.interrupt.load(core::sync::atomic::Ordering::Relaxed) {
+        return take_pending();
+    }
+    Ok(())
+}
+
+#[cold]
+fn take_pending() -> PyResult<()> {
+    let st = state::get();
+    st.interrupt
+        .store(false, core::sync::atomic::Ordering::Relaxed);
+    if st
+        .kbd_pending
+        .swap(false, core::sync::atomic::Ordering::Relaxed)
+        && !st.roots.kbd_exception.is_null()
+    {
+        let e = st.roots.kbd_exception;
+        exception::clear_traceback(e);
+        return Err(PyErr(e));
+    }
+    let pending = st.roots.pending_exception;
+    if !pending.is_null() {
+        st.roots.pending_exception = Value::NULL;
+        return Err(PyErr(pending));
+    }
+    crate::modules::micropython::run_scheduled()
+}
+
+/// Marker in iterator slot 0 for the allocation-free list/tuple iteration of `for` loops.
+const ITER_SEQ: Value = Value::small_int(1);
+
+fn run(f: &mut Frame, throw: &mut Option<PyErr>) -> PyResult<Ret> {
+    let code = f.code();
+    let bytes = code.bytes();
+    let fun = function::get(f.fun).ok_or_else(|| raise::runtime_error("bad frame"))?;
+    let ctx = fun.context();
+    let n_state = code.n_state as isize;
+    let st = f.state;
+    let mut ip = f.ip;
+    let mut sp = f.sp;
+
+    macro_rules! at {
+        ($i:expr) => {
+            // SAFETY: see module invariants (compiler-bounded stack).
+            *unsafe { &mut *st.offset($i) }
+        };
+    }
+    macro_rules! push {
+        ($v:expr) => {{
+            let v = $v;
+            sp += 1;
+            at!(sp) = v;
+        }};
+    }
+    macro_rules! pop {
+        () => {{
+            let v = at!(sp);
+            sp -= 1;
+            v
+        }};
+    }
+    macro_rules! top {
+        () => {
+            at!(sp)
+        };
+    }
+    macro_rules! local {
+        ($n:expr) => {
+            at!(n_state - 1 - ($n as isize))
+        };
+    }
+    macro_rules! exc_entry {
+        ($i:expr) => {
+            // SAFETY: exc_sp indexes live entries (bounded by n_exc_stack).
+            unsafe { &mut *f.exc.offset($i) }
+        };
+    }
+
+    if let Some(e) = throw.take() {
+        if bytes.get(ip) == Some(&bc::YIELD_FROM) {
+            // Forward the exception to the delegate.
+            let send = pop!();
+            let _ = send;
+            match resume(top!(), Value::NULL, Some(e.0)) {
+                Ok(Ret::Yield(v)) => {
+                    push!(v);
+                    f.ip = ip;
+                    f.sp = sp;
+                    return Ok(Ret::Yield(v));
+                }
+                Ok(Ret::Return(v)) => {
+                    top!() = v;
+                    ip += 1;
+                    if runtime::is_instance(e.0, &exception::GENERATOR_EXIT) {
+                        f.ip = ip;
+                        return Err(e);
+                    }
+                }
+                Err(err) => {
+                    sp -= 1;
+                    f.ip = ip;
+                    f.sp = sp;
+                    return Err(err);
+                }
+            }
+        } else {
+            f.ip = ip;
+            f.sp = sp;
+            return Err(e);
+        }
+    }
+
+    loop {
+        f.ip = ip;
+        let op = match bytes.get(ip) {
+            Some(&o) => o,
+            None => return Err(raise::runtime_error("bytecode overrun")),
+        };
+        ip += 1;
+        match op {
+            bc::LOAD_CONST_FALSE => push!(Value::FALSE),
+            bc::LOAD_CONST_NONE => push!(Value::NONE),
+            bc::LOAD_CONST_TRUE => push!(Value::TRUE),
+            bc::LOAD_NULL => push!(Value::NULL),
+            0x70..=0xaf => push!(Value::small_int(op as isize - 0x80)),
+            0xb0..=0xbf => {
+                let v = local!(op - 0xb0);
+                if v.is_null() {
+                    return Err(unbound_local());
+                }
+                push!(v);
+            }
+            0xc0..=0xcf => {
+                let v = pop!();
+                local!(op - 0xc0) = v;
+            }
+            bc::LOAD_CONST_SMALL_INT => {
+                let b0 = bytes.get(ip).copied().unwrap_or(0);
+                let mut v: isize = if b0 & 0x40 != 0 { -1 } else { 0 };
+                loop {
+                    let b = bytes.get(ip).copied().unwrap_or(0);
+                    ip += 1;
+                    v = (v << 7) | (b & 0x7f) as isize;
+                    if b & 0x80 == 0 {
+                        break;
+                    }
+                }
+                push!(crate::objs::int::from_isize(v)?);
+            }
+            bc::LOAD_CONST_STRING => {
+                let q = ctx.qstr(read_uint(bytes, &mut ip));
+                push!(Value::qstr(q));
+            }
+            bc::LOAD_CONST_OBJ => {
+                let i = read_uint(bytes, &mut ip);
+                push!(ctx.constant(i));
+            }
+            bc::LOAD_FAST_N => {
+                let n = read_uint(bytes, &mut ip);
+                let v = local!(n);
+                if v.is_null() {
+                    return Err(unbound_local());
+                }
+                push!(v);
+            }
+            bc::STORE_FAST_N => {
+                let n = read_uint(bytes, &mut ip);
+                let v = pop!();
+                local!(n) = v;
+            }
+            bc::DELETE_FAST => {
+                let n = read_uint(bytes, &mut ip);
+                if local!(n).is_null() {
+                    return Err(unbound_local());
+                }
+                local!(n) = Value::NULL;
+            }
+            bc::LOAD_DEREF => {
+                let n = read_uint(bytes, &mut ip);
+                let v = function::cell(local!(n))?.value;
+                if v.is_null() {
+                    return Err(unbound_local());
+                }
+                push!(v);
+            }
+            bc::STORE_DEREF => {
+                let n = read_uint(bytes, &mut ip);
+                let v = pop!();
+                function::cell(local!(n))?.value = v;
+            }
+            bc::DELETE_DEREF => {
+                let n = read_uint(bytes, &mut ip);
+                let c = function::cell(local!(n))?;
+                if c.value.is_null() {
+                    return Err(unbound_local());
+                }
+                c.value = Value::NULL;
+            }
+            bc::LOAD_NAME => {
+                let q = ctx.qstr(read_uint(bytes, &mut ip));
+                push!(load_name(f, q)?);
+            }
+            bc::LOAD_GLOBAL => {
+                let q = ctx.qstr(read_uint(bytes, &mut ip));
+                push!(load_global(f.globals, q)?);
+            }
+            bc::STORE_NAME => {
+                let q = ctx.qstr(read_uint(bytes, &mut ip));
+                let v = pop!();
+                match dict::map_of(f.locals) {
+                    Some(m) => m.insert_qstr(q, v)?,
+                    None => runtime::store_subscr(f.locals, Value::qstr(q), v)?,
+                }
+            }
+            bc::STORE_GLOBAL => {
+                let q = ctx.qstr(read_uint(bytes, &mut ip));
+                let v = pop!();
+                if let Some(m) = dict::map_of(f.globals) {
+                    m.insert_qstr(q, v)?;
+                }
+            }
+            bc::DELETE_NAME => {
+                let q = ctx.qstr(read_uint(bytes, &mut ip));
+                let removed = match dict::map_of(f.locals) {
+                    Some(m) => m.remove(Value::qstr(q))?,
+                    None => None,
+                };
+                if removed.is_none() {
+                    return Err(name_not_defined(q));
+                }
+            }
+            bc::DELETE_GLOBAL => {
+                let q = ctx.qstr(read_uint(bytes, &mut ip));
+                let removed = match dict::map_of(f.globals) {
+                    Some(m) => m.remove(Value::qstr(q))?,
+                    None => None,
+                };
+                if removed.is_none() {
+                    return Err(name_not_defined(q));
+                }
+            }
+            bc::LOAD_ATTR => {
+                let q = ctx.qstr(read_uint(bytes, &mut ip));
+                top!() = runtime::load_attr(top!(), q)?;
+            }
+            bc::LOAD_METHOD => {
+                let q = ctx.qstr(read_uint(bytes, &mut ip));
+                let (m, s) = runtime::load_method(top!(), q)?;
+                top!() = m;
+                push!(s);
+            }
+            bc::LOAD_SUPER_METHOD => {
+                let q = ctx.qstr(read_uint(bytes, &mut ip));
+                let this = pop!();
+                let cls = pop!();
+                let (m, s) = crate::objs::superobj::load_method(cls, this, q)?;
+                top!() = m;
+                push!(s);
+            }
+            bc::STORE_ATTR => {
+                let q = ctx.qstr(read_uint(bytes, &mut ip));
+                let obj = pop!();
+                let v = pop!();
+                if v.is_null() {
+                    runtime::delete_attr(obj, q)?;
+                } else {
+                    runtime::store_attr(obj, q, v)?;
+                }
+            }
+            bc::LOAD_SUBSCR => {
+                let index = pop!();
+                top!() = runtime::subscr(top!(), index)?;
+            }
+            bc::STORE_SUBSCR => {
+                let index = pop!();
+                let obj = pop!();
+                let v = pop!();
+                if v.is_null() {
+                    runtime::delete_subscr(obj, index)?;
+                } else {
+                    runtime::store_subscr(obj, index, v)?;
+                }
+            }
+            bc::IMPORT_NAME => {
+                let q = ctx.qstr(read_uint(bytes, &mut ip));
+                let fromlist = pop!();
+                top!() = import_name(q, fromlist, top!(), f.globals)?;
+            }
+            bc::IMPORT_FROM => {
+                let q = ctx.qstr(read_uint(bytes, &mut ip));
+                let v = crate::import::import_from(top!(), q)?;
+                push!(v);
+            }
+            bc::IMPORT_STAR => {
+                let m = pop!();
+                crate::import::import_all(m, f.locals)?;
+            }
+            bc::LOAD_BUILD_CLASS => push!(crate::modules::builtins::build_class_fun()),
+            bc::DUP_TOP => {
+                let v = top!();
+                push!(v);
+            }
+            bc::DUP_TOP_TWO => {
+                let a = at!(sp - 1);
+                let b = at!(sp);
+                push!(a);
+                push!(b);
+            }
+            bc::POP_TOP => sp -= 1,
+            bc::ROT_TWO => {
+                let a = at!(sp);
+                at!(sp) = at!(sp - 1);
+                at!(sp - 1) = a;
+            }
+            bc::ROT_THREE => {
+                let top = at!(sp);
+                at!(sp) = at!(sp - 1);
+                at!(sp - 1) = at!(sp - 2);
+                at!(sp - 2) = top;
+            }
+            bc::JUMP => {
+                let off = read_slabel(bytes, &mut ip);
+                ip = (ip as isize + off) as usize;
+                check_interrupt()?;
+            }
+            bc::POP_JUMP_IF_TRUE => {
+                let off = read_slabel(bytes, &mut ip);
+                let v = pop!();
+                let t = if v.is_bool() {
+                    v == Value::TRUE
+                } else {
+                    runtime::is_true(v)?
+                };
+                if t {
+                    ip = (ip as isize + off) as usize;
+                }
+                check_interrupt()?;
+            }
+            bc::POP_JUMP_IF_FALSE => {
+                let off = read_slabel(bytes, &mut ip);
+                let v = pop!();
+                let t = if v.is_bool() {
+                    v == Value::TRUE
+                } else {
+                    runtime::is_true(v)?
+                };
+                if !t {
+                    ip = (ip as isize + off) as usize;
+                }
+                check_interrupt()?;
+            }
+            bc::JUMP_IF_TRUE_OR_POP => {
+                let off = read_ulabel(bytes, &mut ip);
+                if runtime::is_true(top!())? {
+                    ip += off;
+                } else {
+                    sp -= 1;
+                }
+            }
+            bc::JUMP_IF_FALSE_OR_POP => {
+                let off = read_ulabel(bytes, &mut ip);
+                if !runtime::is_true(top!())? {
+                    ip += off;
+                } else {
+                    sp -= 1;
+                }
+            }
+            bc::SETUP_EXCEPT | bc::SETUP_FINALLY => {
+                let off = read_ulabel(bytes, &mut ip);
+                f.exc_sp += 1;
+                *exc_entry!(f.exc_sp) = ExcEntry {
+                    handler: ip + off,
+                    sp,
+                    is_finally: (op == bc::SETUP_FINALLY) as usize,
+                    prev_exc: Value::NULL,
+                };
+            }
+            bc::SETUP_WITH => {
+                let off = read_ulabel(bytes, &mut ip);
+                let obj = top!();
+                let (exit_m, exit_s) = runtime::load_method(obj, Q::__exit__)?;
+                let (enter_m, enter_s) = runtime::load_method(obj, Q::__enter__)?;
+                top!() = exit_m;
+                push!(exit_s);
+                let ret = runtime::call_method(enter_m, enter_s, &[], &[])?;
+                f.exc_sp += 1;
+                *exc_entry!(f.exc_sp) = ExcEntry {
+                    handler: ip + off,
+                    sp,
+                    is_finally: 1,
+                    prev_exc: Value::NULL,
+                };
+                push!(ret);
+            }
+            bc::WITH_CLEANUP => {
+                let t = top!();
+                if t.is_none() {
+                    let exit_m = at!(sp - 2);
+                    let exit_s = at!(sp - 1);
+                    runtime::call_method(
+                        exit_m,
+                        exit_s,
+                        &[Value::NONE, Value::NONE, Value::NONE],
+                        &[],
+                    )?;
+                    sp -= 2;
+                    top!() = Value::NONE;
+                } else if t.is_small_int() {
+                    let exit_m = at!(sp - 3);
+                    let exit_s = at!(sp - 2);
+                    let data = at!(sp - 1);
+                    let cause = at!(sp);
+                    runtime::call_method(
+                        exit_m,
+                        exit_s,
+                        &[Value::NONE, Value::NONE, Value::NONE],
+                        &[],
+                    )?;
+                    at!(sp - 3) = data;
+                    at!(sp - 2) = cause;
+                    sp -= 2;
+                } else {
+                    let exit_m = at!(sp - 2);
+                    let exit_s = at!(sp - 1);
+                    let exc = t;
+                    let ty = exc.type_of().as_value();
+                    let r = runtime::call_method(exit_m, exit_s, &[ty, exc, Value::NONE], &[])?;
+                    sp -= 2;
+                    if runtime::is_true(r)? {
+                        top!() = Value::NONE;
+                    } else {
+                        top!() = exc;
+                    }
+                }
+            }
+            bc::UNWIND_JUMP => {
+                let off = read_slabel(bytes, &mut ip);
+                let target = (ip as isize + off) as usize;
+                let unum = bytes.get(ip).copied().unwrap_or(0) as usize;
+                ip += 1;
+                push!(Value::small_int(target as isize));
+                push!(Value::small_int(unum as isize));
+                match unwind_jump(f, &mut ip, &mut sp, st)? {
+                    true => continue,
+                    false => check_interrupt()?,
+                }
+            }
+            bc::POP_EXCEPT_JUMP => {
+                let off = read_ulabel(bytes, &mut ip);
+                f.exc_sp -= 1;
+                ip += off;
+            }
+            bc::END_FINALLY => {
+                f.exc_sp -= 1;
+                let t = top!();
+                if t.is_none() {
+                    sp -= 1;
+                } else if let Some(cause) = t.as_small_int() {
+                    sp -= 1;
+                    if cause < 0 {
+                        if let Some(r) = unwind_return(f, &mut ip, &mut sp, st) {
+                            return Ok(r);
+                        }
+                        continue;
+                    } else {
+                        push!(Value::small_int(cause));
+                        if unwind_jump(f, &mut ip, &mut sp, st)? {
+                            continue;
+                        }
+                    }
+                } else {
+                    f.reraise = true;
+                    return Err(PyErr(t));
+                }
+            }
+            bc::GET_ITER => top!() = runtime::get_iter(top!())?,
+            bc::GET_ITER_STACK => {
+                let obj = top!();
+                if tuple::items(obj).is_some() || list::get(obj).is_some() {
+                    at!(sp) = ITER_SEQ;
+                    push!(obj);
+                    push!(Value::small_int(0));
+                    push!(Value::NULL);
+                } else {
+                    let it = runtime::get_iter(obj)?;
+                    at!(sp) = Value::NULL;
+                    push!(it);
+                    push!(Value::NULL);
+                    push!(Value::NULL);
+                }
+            }
+            bc::FOR_ITER => {
+                let off = read_ulabel(bytes, &mut ip);
+                let kind = at!(sp - 3);
+                let next = if kind == ITER_SEQ {
+                    let seq = at!(sp - 2);
+                    let i = at!(sp - 1).as_small_int_unchecked() as usize;
+                    let items: &[Value] = match tuple::items(seq) {
+                        Some(t) => t,
+                        None => list::get(seq).map(|l| &*l.items()).unwrap_or(&[]),
+                    };
+                    match items.get(i) {
+                        Some(v) => {
+                            at!(sp - 1) = Value::small_int(i as isize + 1);
+                            Some(*v)
+                        }
+                        None => None,
+                    }
+                } else {
+                    match runtime::iter_next(at!(sp - 2)) {
+                        Ok(v) => v,
+                        Err(e) if runtime::is_instance(e.0, &exception::STOP_ITERATION) => None,
+                        Err(e) => return Err(e),
+                    }
+                };
+                match next {
+                    Some(v) => push!(v),
+                    None => {
+                        sp -= 4;
+                        ip += off;
+                    }
+                }
+            }
+            bc::BUILD_TUPLE => {
+                let n = read_uint(bytes, &mut ip) as isize;
+                sp -= n;
+                // SAFETY: the n items are live stack slots.
+                let items = unsafe { core::slice::from_raw_parts(st.offset(sp + 1), n as usize) };
+                push!(tuple::new(items)?);
+            }
+            bc::BUILD_LIST => {
+                let n = read_uint(bytes, &mut ip) as isize;
+                sp -= n;
+                // SAFETY: the n items are live stack slots.
+                let items = unsafe { core::slice::from_raw_parts(st.offset(sp + 1), n as usize) };
+                push!(list::new(items)?);
+            }
+            bc::BUILD_SET => {
+                let n = read_uint(bytes, &mut ip) as isize;
+                sp -= n;
+                // SAFETY: the n items are live stack slots.
+                let items = unsafe { core::slice::from_raw_parts(st.offset(sp + 1), n as usize) };
+                push!(crate::objs::set::new_from_slice(items)?);
+            }
+            bc::BUILD_MAP => {
+                let n = read_uint(bytes, &mut ip);
+                push!(dict::with_capacity(n)?);
+            }
+            bc::STORE_MAP => {
+                let k = pop!();
+                let v = pop!();
+                runtime::store_subscr(top!(), k, v)?;
+            }
+            bc::BUILD_SLICE => {
+                let n = read_uint(bytes, &mut ip);
+                let step = if n == 3 { pop!() } else { Value::NONE };
+                let stop = pop!();
+                top!() = crate::objs::slice::new(top!(), stop, step)?;
+            }
+            bc::STORE_COMP => {
+                let u = read_uint(bytes, &mut ip);
+                let obj = at!(sp - (u >> 2) as isize);
+                match u & 3 {
+                    0 => {
+                        let v = pop!();
+                        list::append(obj, v)?;
+                    }
+                    1 => {
+                        let k = pop!();
+                        let v = pop!();
+                        runtime::store_subscr(obj, k, v)?;
+                    }
+                    _ => {
+                        let v = pop!();
+                        crate::objs::set::add(obj, v)?;
+                    }
+                }
+            }
+            bc::UNPACK_SEQUENCE => {
+                let n = read_uint(bytes, &mut ip);
+                let seq = pop!();
+                // SAFETY: the compiler reserved n stack slots.
+                let out = unsafe { core::slice::from_raw_parts_mut(st.offset(sp + 1), n) };
+                unpack_sequence(seq, n, out)?;
+                sp += n as isize;
+            }
+            bc::UNPACK_EX => {
+                let u = read_uint(bytes, &mut ip);
+                let (l, r) = (u & 0xff, (u >> 8) & 0xff);
+                let seq = pop!();
+                // SAFETY: the compiler reserved l + r + 1 stack slots.
+                let out = unsafe { core::slice::from_raw_parts_mut(st.offset(sp + 1), l + r + 1) };
+                unpack_ex(seq, l, r, out)?;
+                sp += (l + r + 1) as isize;
+            }
+            bc::MAKE_FUNCTION => {
+                let i = read_uint(bytes, &mut ip);
+                let child = code
+                    .child(i)
+                    .ok_or_else(|| raise::runtime_error("bad child"))?;
+                push!(function::new(ctx, child, Value::NULL, Value::NULL)?);
+            }
+            bc::MAKE_FUNCTION_DEFARGS => {
+                let i = read_uint(bytes, &mut ip);
+                let child = code
+                    .child(i)
+                    .ok_or_else(|| raise::runtime_error("bad child"))?;
+                let dkw = pop!();
+                top!() = function::new(ctx, child, top!(), dkw)?;
+            }
+            bc::MAKE_CLOSURE | bc::MAKE_CLOSURE_DEFARGS => {
+                let i = read_uint(bytes, &mut ip);
+                let n = bytes.get(ip).copied().unwrap_or(0) as isize;
+                ip += 1;
+                let child = code
+                    .child(i)
+                    .ok_or_else(|| raise::runtime_error("bad child"))?;
+                sp -= n;
+                // SAFETY: the n cells are live stack slots.
+                let cells = unsafe { core::slice::from_raw_parts(st.offset(sp + 1), n as usize) };
+                let fun = if op == bc::MAKE_CLOSURE_DEFARGS {
+                    let dkw = pop!();
+                    let dpos = pop!();
+                    function::new(ctx, child, dpos, dkw)?
+                } else {
+                    function::new(ctx, child, Value::NULL, Value::NULL)?
+                };
+                push!(function::closure_new(fun, cells)?);
+            }
+            bc::CALL_FUNCTION => {
+                let u = read_uint(bytes, &mut ip);
+                let (np, nk) = (u & 0xff, (u >> 8) & 0xff);
+                sp -= (np + 2 * nk) as isize;
+                let fun = top!();
+                // SAFETY: the arguments are live stack slots above the callee.
+                let args = unsafe { core::slice::from_raw_parts(st.offset(sp + 1), np + 2 * nk) };
+                top!() = runtime::call(fun, &args[..np], &args[np..])?;
+            }
+            bc::CALL_METHOD => {
+                let u = read_uint(bytes, &mut ip);
+                let (np, nk) = (u & 0xff, (u >> 8) & 0xff);
+                sp -= (np + 2 * nk + 1) as isize;
+                let m = top!();
+                let s = at!(sp + 1);
+                let r = if s.is_null() {
+                    // SAFETY: live stack slots.
+                    let args =
+                        unsafe { core::slice::from_raw_parts(st.offset(sp + 2), np + 2 * nk) };
+                    runtime::call(m, &args[..np], &args[np..])?
+                } else {
+                    // SAFETY: live stack slots; self directly precedes the arguments.
+                    let args =
+                        unsafe { core::slice::from_raw_parts(st.offset(sp + 1), np + 1 + 2 * nk) };
+                    runtime::call(m, &args[..np + 1], &args[np + 1..])?
+                };
+                top!() = r;
+            }
+            bc::CALL_FUNCTION_VAR_KW | bc::CALL_METHOD_VAR_KW => {
+                let u = read_uint(bytes, &mut ip);
+                let (np, nk) = (u & 0xff, (u >> 8) & 0xff);
+                let bitmap = pop!().as_small_int().unwrap_or(0) as usize;
+                let is_method = op == bc::CALL_METHOD_VAR_KW;
+                sp -= (np + 2 * nk + is_method as usize) as isize;
+                let fun = top!();
+                let this = if is_method { at!(sp + 1) } else { Value::NULL };
+                let first = sp + 1 + is_method as isize;
+                // SAFETY: live stack slots.
+                let args = unsafe { core::slice::from_raw_parts(st.offset(first), np + 2 * nk) };
+                top!() = call_var_kw(fun, this, args, np, bitmap)?;
+            }
+            bc::RETURN_VALUE => {
+                if let Some(r) = unwind_return(f, &mut ip, &mut sp, st) {
+                    return Ok(r);
+                }
+            }
+            bc::RAISE_LAST => {
+                let mut e = Value::NULL;
+                let mut i = f.exc_sp;
+                while i >= 0 {
+                    let pe = exc_entry!(i).prev_exc;
+                    if !pe.is_null() {
+                        e = pe;
+                        break;
+                    }
+                    i -= 1;
+                }
+                if e.is_null() {
+                    return Err(raise::runtime_error("no active exception to reraise"));
+                }
+                f.reraise = true;
+                return Err(PyErr(e));
+            }
+            bc::RAISE_OBJ => return Err(make_raise_obj(top!())),
+            bc::RAISE_FROM => {
+                let cause = top!();
+                if !cause.is_none() {
+                    crate::modules::sys::warning("exception chaining not supported");
+                }
+                return Err(make_raise_obj(at!(sp - 1)));
+            }
+            bc::YIELD_VALUE => {
+                f.ip = ip;
+                f.sp = sp;
+                return Ok(Ret::Yield(top!()));
+            }
+            bc::YIELD_FROM => {
+                let send = pop!();
+                match resume(top!(), send, None) {
+                    Ok(Ret::Yield(v)) => {
+                        push!(v);
+                        f.ip = ip - 1;
+                        f.sp = sp;
+                        return Ok(Ret::Yield(v));
+                    }
+                    Ok(Ret::Return(v)) => top!() = v,
+                    Err(e) => {
+                        sp -= 1;
+                        let _ = sp;
+                        return Err(e);
+                    }
+                }
+            }
+            0xd0..=0xd3 => top!() = runtime::unary_op(op - 0xd0, top!())?,
+            0xd7..=0xf9 => {
+                let o = op - bc::BINARY_OP_MULTI;
+                let rhs = pop!();
+                let lhs = top!();
+                if let (Some(a), Some(b)) = (lhs.as_small_int(), rhs.as_small_int()) {
+                    let fast = match o {
+                        bop::ADD | bop::INPLACE_ADD => a
+                            .checked_add(b)
+                            .filter(|r| Value::fits_small_int(*r))
+                            .map(Value::small_int),
+                        bop::SUBTRACT | bop::INPLACE_SUBTRACT => a
+                            .checked_sub(b)
+                            .filter(|r| Value::fits_small_int(*r))
+                            .map(Value::small_int),
+                        bop::LESS => Some(Value::from_bool(a < b)),
+                        bop::MORE => Some(Value::from_bool(a > b)),
+                        bop::LESS_EQUAL => Some(Value::from_bool(a <= b)),
+                        bop::MORE_EQUAL => Some(Value::from_bool(a >= b)),
+                        bop::EQUAL => Some(Value::from_bool(a == b)),
+                        bop::NOT_EQUAL => Some(Value::from_bool(a != b)),
+                        _ => None,
+                    };
+                    if let Some(r) = fast {
+                        top!() = r;
+                        continue;
+                    }
+                }
+                top!() = runtime::binary_op(o, lhs, rhs)?;
+            }
+            _ => return Err(raise::not_implemented_error("opcode")),
+        }
+    }
+}
+
+/// The unwinding part of RETURN_VALUE (also resumed by END_FINALLY): run pending finally
+/// blocks, else return. `Some` when the frame returns.
+fn unwind_return(f: &mut Frame, ip: &mut usize, sp: &mut isize, st: *mut Value) -> Option<Ret> {
+    // SAFETY: stack and exception entries are live (module invariants).
+    unsafe {
+        while f.exc_sp >= 0 {
+            let e = *f.exc.offset(f.exc_sp);
+            if e.is_finally != 0 {
+                if e.handler >= *ip {
+                    // A finally not yet entered: run it, then resume the return.
+                    *st.offset(e.sp + 1) = *st.offset(*sp);
+                    *sp = e.sp + 1;
+                    *sp += 1;
+                    *st.offset(*sp) = Value::small_int(-1);
+                    *ip = e.handler;
+                    return None;
+                }
+                cancel_active_finally(sp, st);
+            }
+            f.exc_sp -= 1;
+        }
+        Some(Ret::Return(*st.offset(*sp)))
+    }
+}
+
+/// # Safety
+/// `sp` must index a live stack slot with at least two below it.
+unsafe fn cancel_active_finally(sp: &mut isize, st: *mut Value) {
+    // SAFETY: guaranteed by the caller.
+    unsafe {
+        if (*st.offset(*sp - 1)).is_small_int() {
+            *st.offset(*sp - 2) = *st.offset(*sp);
+            *sp -= 2;
+        } else {
+            *st.offset(*sp - 1) = *st.offset(*sp);
+            *sp -= 1;
+        }
+    }
+}
+
+/// The unwinding part of UNWIND_JUMP: stack holds (dest ip, handler count) on top. Returns
+/// true when control moved into a finally block (the caller re-dispatches).
+fn unwind_jump(f: &mut Frame, ip: &mut usize, sp: &mut isize, st: *mut Value) -> PyResult<bool> {
+    // SAFETY: stack and exception entries are live (module invariants).
+    unsafe {
+        let mut unum = (*st.offset(*sp)).as_small_int_unchecked() as usize;
+        *sp -= 1;
+        while unum & 0x7f > 0 {
+            unum -= 1;
+            let e = *f.exc.offset(f.exc_sp);
+            if e.is_finally != 0 {
+                if e.handler >= *ip {
+                    *sp += 1;
+                    *st.offset(*sp) = Value::small_int(unum as isize);
+                    *ip = e.handler;
+                    return Ok(true);
+                }
+                cancel_active_finally(sp, st);
+            }
+            f.exc_sp -= 1;
+        }
+        let dest = (*st.offset(*sp)).as_small_int_unchecked() as usize;
+        *sp -= 1;
+        *ip = dest;
+        if unum != 0 {
+            *sp -= 4;
+        }
+    }
+    Ok(false)
+}
+
+/// Used by the REPL and `exec`: make a frame for a module-level raw code and run it.
+pub fn run_module_code(
+    ctx: *const crate::emitglue::Context,
+    rc: *const RawCode,
+    globals: Value,
+    locals: Value,
+) -> PyResult<Value> {
+    let fun = function::new(ctx, rc, Value::NULL, Value::NULL)?;
+    let f = function::get(fun).ok_or_else(crate::mem::oom)?;
+    let _ = globals;
+    call_function(fun, f, &[], &[], locals)
+}
+
+#[allow(dead_code)]
+fn is_seq_iter_marker(v: Value) -> bool {
+    v == ITER_SEQ && v != Value::NULL && bop::ADD == bop::ADD
+}
