@@ -1,1 +1,392 @@
-fn main() {}
+//! `cargo xtask`: the project's own commands. `test` runs every check CI runs (format,
+//! clippy, unit tests, the no_std core built for Cortex-M3, the Python test tree);
+//! `pytest` runs only the Python tests; `bench` compares upy's speed with other interpreters.
+//! Standard library only, so it builds offline and fast.
+
+mod bench;
+mod proc;
+mod pytest;
+
+use std::env;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::{Duration, Instant};
+
+const USAGE: &str = "\
+usage: cargo xtask <command> [options]
+
+commands:
+  test [--python-only] [--skip STEP]... [--only STEP]... [PYTEST OPTIONS] [FILTER]...
+        run every check, in order: fmt, clippy, unit (cargo test), thumbv7m (no_std core
+        for thumbv7m-none-eabi), python (tests/**/*.py against CPython or .exp files).
+        --python-only is --only python.
+  pytest [PYTEST OPTIONS] [FILTER]...
+        build target/release/upy and run the Python tests whose path contains a FILTER.
+        PYTEST OPTIONS: --bin PATH (test this binary, build nothing), -j N (parallel runs,
+        default 2), --timeout SECS (per test, default 30).
+  bench [--ref INTERP]... [-n N] [--callgrind] [--upy PATH] [--perf-bench DIR [--nm N,M]]
+        [--timeout SECS] [DIR] [FILTER]...
+        time each program in DIR (default bench/) under upy and each reference interpreter
+        (python3, a micropython binary, ...), N runs each (default 5), alternating; print
+        medians, upy/ref ratios and their geometric mean. --callgrind counts instructions
+        instead. --perf-bench DIR drives upstream's perf_bench programs with bm_run(N, M)
+        (default N,M = 1000,1000).
+
+environment: UPY_CPYTHON (default python3), UPY_TEST_TIMEOUT, UPY_TEST_JOBS.
+";
+
+const STEPS: [&str; 5] = ["fmt", "clippy", "unit", "thumbv7m", "python"];
+
+fn main() -> ExitCode {
+    let args: Vec<String> = env::args().skip(1).collect();
+    let ok = match args.split_first() {
+        Some((cmd, rest)) if cmd == "test" => cmd_test(rest),
+        Some((cmd, rest)) if cmd == "pytest" => cmd_pytest(rest),
+        Some((cmd, rest)) if cmd == "bench" => cmd_bench(rest),
+        Some((cmd, _)) if cmd == "help" || cmd == "-h" || cmd == "--help" => {
+            print!("{USAGE}");
+            true
+        }
+        _ => {
+            eprint!("{USAGE}");
+            false
+        }
+    };
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+fn root() -> PathBuf {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().unwrap_or(manifest).to_path_buf()
+}
+
+/// The cargo that runs us (rustup's), so every step uses the same toolchain.
+fn cargo() -> Command {
+    let mut c = Command::new(env::var("CARGO").unwrap_or_else(|_| "cargo".to_string()));
+    c.current_dir(root());
+    c
+}
+
+fn fail_usage(msg: &str) -> bool {
+    eprintln!("xtask: {msg}\n\n{USAGE}");
+    false
+}
+
+/// Options shared by `test` and `pytest`; what is not an option is a filter.
+struct PyOpts {
+    bin: Option<PathBuf>,
+    jobs: usize,
+    timeout: Duration,
+    filters: Vec<String>,
+}
+
+impl PyOpts {
+    fn new() -> PyOpts {
+        let num = |var: &str, default: u64| {
+            env::var(var)
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(default)
+        };
+        PyOpts {
+            bin: None,
+            jobs: num("UPY_TEST_JOBS", 2) as usize,
+            timeout: Duration::from_secs(num("UPY_TEST_TIMEOUT", 30)),
+            filters: Vec::new(),
+        }
+    }
+
+    /// Takes the option at `args[*i]` (and its value) if it is one of ours.
+    fn take(&mut self, args: &[String], i: &mut usize) -> Result<bool, String> {
+        let arg = args[*i].as_str();
+        let mut value = || {
+            *i += 1;
+            args.get(*i)
+                .cloned()
+                .ok_or_else(|| format!("{arg} needs a value"))
+        };
+        match arg {
+            "--bin" => self.bin = Some(PathBuf::from(value()?)),
+            "-j" => {
+                self.jobs = value()?
+                    .parse()
+                    .map_err(|_| "-j needs a number".to_string())?
+            }
+            "--timeout" => {
+                let secs: u64 = value()?
+                    .parse()
+                    .map_err(|_| "--timeout needs seconds".to_string())?;
+                self.timeout = Duration::from_secs(secs);
+            }
+            a if a.starts_with('-') => return Ok(false),
+            a => self.filters.push(a.to_string()),
+        }
+        Ok(true)
+    }
+}
+
+fn cmd_test(args: &[String]) -> bool {
+    let mut py = PyOpts::new();
+    let mut only: Vec<String> = Vec::new();
+    let mut skip: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        match args[i].as_str() {
+            "--python-only" => only.push("python".to_string()),
+            "--only" | "--skip" => {
+                let Some(step) = args.get(i + 1) else {
+                    return fail_usage(&format!("{} needs a step name", args[i]));
+                };
+                if !STEPS.contains(&step.as_str()) {
+                    return fail_usage(&format!(
+                        "unknown step {step:?}; steps: {}",
+                        STEPS.join(", ")
+                    ));
+                }
+                if args[i] == "--only" {
+                    only.push(step.clone());
+                } else {
+                    skip.push(step.clone());
+                }
+                i += 1;
+            }
+            _ => match py.take(args, &mut i) {
+                Ok(true) => {}
+                Ok(false) => return fail_usage(&format!("unknown option {:?}", args[i])),
+                Err(e) => return fail_usage(&e),
+            },
+        }
+        i += 1;
+    }
+    let wanted =
+        |s: &str| (only.is_empty() || only.iter().any(|o| o == s)) && !skip.iter().any(|k| k == s);
+
+    let mut results: Vec<(&str, bool, Duration)> = Vec::new();
+    for step in STEPS.iter().copied().filter(|s| wanted(s)) {
+        println!("\n==== xtask test: {step}");
+        let start = Instant::now();
+        let ok = match step {
+            "fmt" => proc::run_visible(cargo().args(["fmt", "--all", "--", "--check"])),
+            "clippy" => proc::run_visible(cargo().args([
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ])),
+            "unit" => proc::run_visible(cargo().args(["test", "--workspace"])),
+            "thumbv7m" => build_thumbv7m(),
+            _ => python_tests(&py),
+        };
+        results.push((step, ok, start.elapsed()));
+    }
+    println!("\n==== xtask test: summary");
+    for (step, ok, took) in &results {
+        let word = if *ok { "ok" } else { "FAILED" };
+        println!("{step:<9} {word:<7} {:6.1} s", took.as_secs_f64());
+    }
+    results.iter().all(|(_, ok, _)| *ok)
+}
+
+fn cmd_pytest(args: &[String]) -> bool {
+    let mut py = PyOpts::new();
+    let mut i = 0;
+    while i < args.len() {
+        match py.take(args, &mut i) {
+            Ok(true) => {}
+            Ok(false) => return fail_usage(&format!("unknown option {:?}", args[i])),
+            Err(e) => return fail_usage(&e),
+        }
+        i += 1;
+    }
+    python_tests(&py)
+}
+
+/// Builds the release `upy` unless a binary was given; returns its path.
+fn upy_binary(given: &Option<PathBuf>) -> Option<PathBuf> {
+    if let Some(bin) = given {
+        return Some(bin.clone());
+    }
+    if !proc::run_visible(cargo().args(["build", "--release", "-p", "upy-unix", "--bin", "upy"])) {
+        return None;
+    }
+    Some(root().join("target/release/upy"))
+}
+
+fn python_tests(py: &PyOpts) -> bool {
+    let Some(upy) = upy_binary(&py.bin) else {
+        return false;
+    };
+    let cpython =
+        resolve_python(&env::var("UPY_CPYTHON").unwrap_or_else(|_| "python3".to_string()));
+    match Command::new(&cpython).arg("--version").output() {
+        Ok(v) if v.status.success() => print!("reference: {}", String::from_utf8_lossy(&v.stdout)),
+        _ => {
+            eprintln!(
+                "xtask: {cpython} is needed to produce the expected output of tests without .exp"
+            );
+            return false;
+        }
+    }
+    let root = root();
+    pytest::run(&pytest::Config {
+        upy: upy.canonicalize().unwrap_or(upy),
+        cpython,
+        tests_dir: root.join("tests"),
+        results_dir: root.join("target/test-results"),
+        filters: py.filters.clone(),
+        jobs: py.jobs,
+        timeout: py.timeout,
+    })
+}
+
+/// The interpreter behind a name on PATH: a wrapper script such as a pyenv shim costs
+/// about 0.1 s per start here (165 ms against 46 ms for `python3 -c pass`).
+fn resolve_python(name: &str) -> String {
+    if name.contains('/') {
+        return name.to_string();
+    }
+    let asked = Command::new(name)
+        .args(["-c", "import sys; print(sys.executable)"])
+        .output();
+    match asked {
+        Ok(o) if o.status.success() => {
+            let exe = String::from_utf8_lossy(&o.stdout).trim().to_string();
+            if exe.is_empty() {
+                name.to_string()
+            } else {
+                exe
+            }
+        }
+        _ => name.to_string(),
+    }
+}
+
+/// The no_std core crates built for Cortex-M3 with Debian's rustc: rustup's toolchain here
+/// has no thumbv7m target or rust-src (recipe: /work/shared/embedded/README.md).
+fn build_thumbv7m() -> bool {
+    let rustc = Path::new("/usr/bin/rustc");
+    let deb_cargo = Path::new("/usr/bin/cargo");
+    let src = Path::new("/usr/lib/rustlib/src/rust/library/core");
+    let missing: Vec<String> = [rustc, deb_cargo, src]
+        .iter()
+        .filter(|p| !p.exists())
+        .map(|p| p.display().to_string())
+        .collect();
+    if !missing.is_empty() {
+        eprintln!(
+            "xtask: the thumbv7m-none-eabi build needs Debian's Rust toolchain with its library \
+             sources; missing: {}.\n\
+             Install them (as root on Debian 12) with:\n    \
+             apt-get install -y rustc-web cargo-web rust-web-src gcc-arm-none-eabi\n\
+             or skip this step with `cargo xtask test --skip thumbv7m`.",
+            missing.join(", ")
+        );
+        return false;
+    }
+    let path = format!("/usr/bin:{}", env::var("PATH").unwrap_or_default());
+    let mut cmd = Command::new(deb_cargo);
+    cmd.current_dir(root())
+        .args(["build", "-p", "upy-compiler", "-p", "upy-runtime"])
+        .args(["--target", "thumbv7m-none-eabi"])
+        .args([
+            "-Z",
+            "build-std=core,alloc",
+            "-Z",
+            "build-std-features=compiler-builtins-mem",
+        ])
+        .env("PATH", path)
+        .env("RUSTC", rustc)
+        .env("RUSTDOC", "/usr/bin/rustdoc")
+        // Unlocks -Z build-std on Debian's stable compiler.
+        .env("RUSTC_BOOTSTRAP", "1")
+        // A target folder of its own: a different compiler would otherwise invalidate the
+        // host builds every time.
+        .env("CARGO_TARGET_DIR", root().join("target/thumbv7m"))
+        .env_remove("RUSTUP_TOOLCHAIN")
+        .env_remove("CARGO")
+        .env_remove("RUSTC_WRAPPER");
+    proc::run_visible(&mut cmd)
+}
+
+fn cmd_bench(args: &[String]) -> bool {
+    let root = root();
+    let mut cfg = bench::Config {
+        upy: PathBuf::new(),
+        refs: Vec::new(),
+        reps: 5,
+        callgrind: false,
+        dir: root.join("bench"),
+        perf_bench: false,
+        perf_params: (1000, 1000),
+        filters: Vec::new(),
+        timeout: Duration::from_secs(300),
+    };
+    let mut upy: Option<PathBuf> = None;
+    let mut dir_given = false;
+    let mut i = 0;
+    while i < args.len() {
+        let arg = args[i].as_str();
+        let needs_value =
+            ["--ref", "-n", "--upy", "--perf-bench", "--nm", "--timeout"].contains(&arg);
+        let value = if needs_value {
+            i += 1;
+            match args.get(i) {
+                Some(v) => v.clone(),
+                None => return fail_usage(&format!("{arg} needs a value")),
+            }
+        } else {
+            String::new()
+        };
+        match arg {
+            // Paths are made absolute, as programs run in their own folder, but symlinks
+            // stay: their names label the columns (python3, not python3.11).
+            "--ref" if value.contains('/') => match std::path::absolute(&value) {
+                Ok(p) => cfg.refs.push(p.display().to_string()),
+                Err(e) => return fail_usage(&format!("--ref {value}: {e}")),
+            },
+            "--ref" if value.starts_with("python") => cfg.refs.push(resolve_python(&value)),
+            "--ref" => cfg.refs.push(value),
+            "-n" => match value.parse() {
+                Ok(n) => cfg.reps = n,
+                Err(_) => return fail_usage("-n needs a number"),
+            },
+            "--upy" => upy = Some(PathBuf::from(value)),
+            "--perf-bench" => {
+                cfg.dir = PathBuf::from(value);
+                cfg.perf_bench = true;
+            }
+            "--nm" => {
+                let parsed = value
+                    .split_once(',')
+                    .and_then(|(n, m)| Some((n.trim().parse().ok()?, m.trim().parse().ok()?)));
+                match parsed {
+                    Some(nm) => cfg.perf_params = nm,
+                    None => return fail_usage("--nm needs N,M (e.g. 1000,1000)"),
+                }
+            }
+            "--timeout" => match value.parse() {
+                Ok(s) => cfg.timeout = Duration::from_secs(s),
+                Err(_) => return fail_usage("--timeout needs seconds"),
+            },
+            "--callgrind" => cfg.callgrind = true,
+            a if a.starts_with('-') => return fail_usage(&format!("unknown option {a:?}")),
+            a if !dir_given && !cfg.perf_bench && Path::new(a).is_dir() => {
+                cfg.dir = PathBuf::from(a);
+                dir_given = true;
+            }
+            a => cfg.filters.push(a.to_string()),
+        }
+        i += 1;
+    }
+    let Some(bin) = upy_binary(&upy) else {
+        return false;
+    };
+    cfg.upy = bin.canonicalize().unwrap_or(bin);
+    bench::run(&cfg)
+}

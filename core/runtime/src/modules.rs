@@ -4,8 +4,10 @@
 //! if files on sys.path may shadow it, as MicroPython's `MP_REGISTER_EXTENSIBLE_MODULE`).
 
 pub mod builtins;
+pub mod cmath;
 pub mod errno;
 pub mod gc;
+pub mod math;
 pub mod micropython;
 pub mod sys;
 
@@ -15,7 +17,9 @@ use crate::value::Value;
 /// Modules found before sys.path is searched.
 static BUILTIN: &[(Qstr, &crate::objs::module::Module)] = &[
     (Q::builtins, &builtins::MODULE),
+    (Q::cmath, &cmath::MODULE),
     (Q::gc, &gc::MODULE),
+    (Q::math, &math::MODULE),
     (Q::micropython, &micropython::MODULE),
     (Q::sys, &sys::MODULE),
 ];

@@ -4,6 +4,7 @@
 
 pub mod attrtuple;
 pub mod bool;
+pub mod bytearray;
 pub mod complex;
 pub mod dict;
 pub mod enumerate;
@@ -17,6 +18,7 @@ pub mod int;
 pub mod iter;
 pub mod list;
 pub mod map_iter;
+pub mod memoryview;
 pub mod module;
 pub mod none;
 pub mod object;
@@ -27,6 +29,7 @@ pub mod set;
 pub mod singletons;
 pub mod slice;
 pub mod str;
+pub mod str_format;
 pub mod superobj;
 pub mod tuple;
 pub mod r#type;

@@ -1013,7 +1013,7 @@ fn run(f: &mut Frame, throw: &mut Option<PyErr>) -> PyResult<Ret> {
                 sp -= n;
                 // SAFETY: the n items are live stack slots.
                 let items = unsafe { core::slice::from_raw_parts(st.offset(sp + 1), n as usize) };
-                push!(crate::objs::set::new_from_slice(items)?);
+                push!(crate::objs::set::build(items)?);
             }
             bc::BUILD_MAP => {
                 let n = read_uint(bytes, &mut ip);

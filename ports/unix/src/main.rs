@@ -2,7 +2,9 @@
 //! `micropython`. It owns the process (arguments, terminal, signals, files) and gives the
 //! core a [`Hal`] over Linux.
 
+mod args;
 mod hal;
+mod terminal;
 
 use std::io::Read;
 use std::process::ExitCode;

@@ -444,15 +444,6 @@ fn sum(args: &[Value]) -> PyResult<Value> {
     Ok(acc)
 }
 
-fn sorted(args: &[Value], kw: &[Value]) -> PyResult<Value> {
-    if args.len() != 1 {
-        return Err(raise::type_error("sorted expected 1 positional argument"));
-    }
-    let l = list::from_iter(args[0])?;
-    let sort = runtime::load_attr(l, Q::sort)?;
-    runtime::call(sort, &[], kw)?;
-    Ok(l)
-}
 
 fn round(args: &[Value]) -> PyResult<Value> {
     let x = args[0];
@@ -750,7 +741,7 @@ static GLOBALS: &[(Qstr, Value)] = &[
         )
     ),
     crate::entry!(setattr, crate::fun!(setattr, F3(setattr))),
-    crate::entry!(sorted, crate::fun!(sorted, Kw { min: 1, f: sorted })),
+    crate::entry!(sorted, crate::fun!(sorted, Kw { min: 1, f: objs::list::sorted })),
     crate::entry!(
         sum,
         crate::fun!(
@@ -768,6 +759,18 @@ static GLOBALS: &[(Qstr, Value)] = &[
         Value::from_static(&objs::singletons::NOT_IMPLEMENTED),
     ),
     ty!(bool, objs::bool::TYPE),
+    ty!(bytearray, objs::bytearray::TYPE),
+    ty!(complex, objs::complex::TYPE),
+    ty!(enumerate, objs::enumerate::TYPE),
+    ty!(filter, objs::filter::TYPE),
+    ty!(float, objs::float::TYPE),
+    ty!(frozenset, objs::set::FROZENSET_TYPE),
+    ty!(map, objs::map_iter::TYPE),
+    ty!(memoryview, objs::memoryview::TYPE),
+    ty!(range, objs::range::TYPE),
+    ty!(reversed, objs::reversed::TYPE),
+    ty!(set, objs::set::TYPE),
+    ty!(zip, objs::zip::TYPE),
     ty!(bytes, objs::str::BYTES_TYPE),
     ty!(classmethod, objs::fun::CLASSMETHOD_TYPE),
     ty!(dict, objs::dict::TYPE),

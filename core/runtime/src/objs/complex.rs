@@ -1,8 +1,14 @@
-//! `complex` (placeholder until the numbers work lands).
+//! `complex`: a heap-boxed pair of `f64` (MicroPython's `py/objcomplex.c`): arithmetic with
+//! ints, floats and complexes, `.real`/`.imag`, abs, and parsing from strings.
 
-use crate::obj::{ObjBase, PyResult, Type};
-use crate::qstr::Q;
+use crate::mem;
+use crate::obj::{flags, AttrOp, ObjBase, Print, PrintKind, PyResult, Type};
+use crate::objs::float;
+use crate::qstr::{Qstr, Q};
+use crate::raise;
 use crate::value::Value;
+use crate::vstr::VStr;
+use upy_compiler::bc::{binary as op, unary as uop};
 
 #[repr(C)]
 pub struct Complex {
@@ -12,14 +18,344 @@ pub struct Complex {
 }
 
 pub fn new(real: f64, imag: f64) -> PyResult<Value> {
-    Ok(Value::from_ptr(crate::mem::alloc(Complex {
+    Ok(Value::from_ptr(mem::alloc(Complex {
         base: ObjBase::new(&TYPE),
         real,
         imag,
     })?))
 }
 
+/// The parts of a complex value (or the native part of a complex subclass instance).
+pub fn parts(v: Value) -> Option<(f64, f64)> {
+    let c = match v.downcast::<Complex>(&TYPE) {
+        Some(c) => c,
+        None => crate::objs::r#type::native_of(v)?.downcast::<Complex>(&TYPE)?,
+    };
+    Some((c.real, c.imag))
+}
+
+pub fn is_complex(v: Value) -> bool {
+    parts(v).is_some()
+}
+
+/// Any number as a complex (upstream's `mp_obj_get_complex_maybe`).
+pub fn to_complex(v: Value) -> Option<(f64, f64)> {
+    if let Some(p) = parts(v) {
+        return Some(p);
+    }
+    float::to_f64(v).map(|x| (x, 0.0))
+}
+
+/// As [`to_complex`], also trying `__complex__` and `__float__`, with upstream's TypeError.
+pub fn get_complex(v: Value) -> PyResult<(f64, f64)> {
+    if let Some(p) = to_complex(v) {
+        return Ok(p);
+    }
+    if let Some(f) = v.type_of().unary_op {
+        if let Some(r) = f(uop::COMPLEX_MAYBE, v)? {
+            if let Some(p) = parts(r) {
+                return Ok(p);
+            }
+        }
+        if let Some(r) = f(uop::FLOAT_MAYBE, v)? {
+            if let Some(x) = float::to_f64(r) {
+                return Ok((x, 0.0));
+            }
+        }
+    }
+    Err(raise::type_error_fmt(format_args!(
+        "can't convert {} to complex",
+        v.type_of().name.as_str()
+    )))
+}
+
+/// Write `x` in repr form without the `.0` a float repr would add for integral values.
+fn push_part(out: &mut VStr, x: f64, show_sign: bool) -> PyResult<()> {
+    let start = out.len();
+    if show_sign && (!x.is_sign_negative() || x.is_nan()) {
+        out.push_byte(b'+')?;
+    }
+    float::format_float(out, x, 'r', None, false)?;
+    let b = out.as_bytes();
+    if b.len() >= start + 2 && b.ends_with(b".0") {
+        let n = out.len() - 2;
+        out.truncate(n);
+    }
+    Ok(())
+}
+
+fn print(out: &mut dyn Print, v: Value, _k: PrintKind) -> PyResult<()> {
+    let (re, im) = parts(v).unwrap_or((0.0, 0.0));
+    let mut s = VStr::new();
+    if re != 0.0 {
+        s.push_byte(b'(')?;
+        push_part(&mut s, re, false)?;
+        push_part(&mut s, im, true)?;
+        s.push_bytes(b"j)")?;
+    } else {
+        push_part(&mut s, im, false)?;
+        s.push_byte(b'j')?;
+    }
+    out.write_str(core::str::from_utf8(s.as_bytes()).unwrap_or("?"))
+}
+
+fn make_new(_ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Value> {
+    if !kw.is_empty() {
+        return Err(raise::type_error("function doesn't take keyword arguments"));
+    }
+    match args {
+        [] => new(0.0, 0.0),
+        [x] => {
+            if crate::objs::str::is_str(*x) {
+                let b = crate::objs::str::as_bytes(*x).unwrap_or(&[]);
+                return float::parse_decimal(b, true, true);
+            }
+            if x.is_type(&TYPE) {
+                return Ok(*x);
+            }
+            let (re, im) = get_complex(*x)?;
+            new(re, im)
+        }
+        [a, b] => {
+            let (mut re, mut im) = match parts(*a) {
+                Some(p) => p,
+                None => (float::get_f64(*a)?, 0.0),
+            };
+            match parts(*b) {
+                Some((r2, i2)) => {
+                    re -= i2;
+                    im += r2;
+                }
+                None => im += float::get_f64(*b)?,
+            }
+            new(re, im)
+        }
+        _ => Err(raise::type_error_fmt(format_args!(
+            "function expected at most 2 arguments, got {}",
+            args.len()
+        ))),
+    }
+}
+
+/// `(ar + ai j) op (br + bi j)` for plain and in-place ops.
+pub fn complex_op(o: u8, ar: f64, ai: f64, br: f64, bi: f64) -> PyResult<Value> {
+    let o = if (op::INPLACE_OR..=op::INPLACE_POWER).contains(&o) {
+        o + op::INPLACE_TO_PLAIN
+    } else {
+        o
+    };
+    let mul = |ar: f64, ai: f64, br: f64, bi: f64| (ar * br - ai * bi, ar * bi + ai * br);
+    let (r, i) = match o {
+        op::ADD => (ar + br, ai + bi),
+        op::SUBTRACT => (ar - br, ai - bi),
+        op::MULTIPLY => mul(ar, ai, br, bi),
+        op::FLOOR_DIVIDE | op::MODULO | op::DIVMOD => {
+            return Err(raise::type_error("can't truncate-divide a complex number"))
+        }
+        op::TRUE_DIVIDE => {
+            if bi == 0.0 {
+                if br == 0.0 {
+                    return Err(raise::zero_division_error("complex divide by zero"));
+                }
+                (ar / br, ai / br)
+            } else if br == 0.0 {
+                (ai / bi, -ar / bi)
+            } else {
+                let d = br * br + bi * bi;
+                mul(ar, ai, br / d, -bi / d)
+            }
+        }
+        op::POWER => {
+            let abs1 = libm::hypot(ar, ai);
+            if abs1 == 0.0 {
+                if bi == 0.0 && br >= 0.0 {
+                    ((br == 0.0) as u8 as f64, 0.0)
+                } else {
+                    return Err(raise::zero_division_error("0.0 to a complex power"));
+                }
+            } else {
+                let ln1 = libm::log(abs1);
+                let arg1 = libm::atan2(ai, ar);
+                let x3 = br * ln1 - bi * arg1;
+                let y3 = bi * ln1 + br * arg1;
+                let e = libm::exp(x3);
+                (e * libm::cos(y3), e * libm::sin(y3))
+            }
+        }
+        op::EQUAL => return Ok(Value::from_bool(ar == br && ai == bi)),
+        op::NOT_EQUAL => return Ok(Value::from_bool(!(ar == br && ai == bi))),
+        _ => return Err(raise::type_error("unsupported operation on complex")),
+    };
+    new(r, i)
+}
+
+fn supported(o: u8) -> bool {
+    matches!(
+        o,
+        op::ADD
+            | op::SUBTRACT
+            | op::MULTIPLY
+            | op::FLOOR_DIVIDE
+            | op::TRUE_DIVIDE
+            | op::MODULO
+            | op::POWER
+            | op::DIVMOD
+            | op::EQUAL
+            | op::NOT_EQUAL
+    )
+}
+
+fn binary_op(o: u8, lhs: Value, rhs: Value) -> PyResult<Option<Value>> {
+    let Some((ar, ai)) = parts(lhs) else {
+        return Ok(None);
+    };
+    let Some((br, bi)) = to_complex(rhs) else {
+        return Ok(None);
+    };
+    let o = if (op::INPLACE_OR..=op::INPLACE_POWER).contains(&o) {
+        o + op::INPLACE_TO_PLAIN
+    } else {
+        o
+    };
+    if (op::REVERSE_OR..=op::REVERSE_POWER).contains(&o) {
+        let plain = o - op::REVERSE_OR + op::OR;
+        if !supported(plain) {
+            return Ok(None);
+        }
+        return complex_op(plain, br, bi, ar, ai).map(Some);
+    }
+    if !supported(o) {
+        return Ok(None);
+    }
+    complex_op(o, ar, ai, br, bi).map(Some)
+}
+
+fn unary_op(o: u8, v: Value) -> PyResult<Option<Value>> {
+    let Some((re, im)) = parts(v) else {
+        return Ok(None);
+    };
+    Ok(Some(match o {
+        uop::BOOL => Value::from_bool(re != 0.0 || im != 0.0),
+        uop::HASH => {
+            let h = float::hash(re) ^ float::hash(im);
+            Value::small_int((h << 1) >> 1)
+        }
+        uop::POSITIVE | uop::COMPLEX_MAYBE => v,
+        uop::NEGATIVE => new(-re, -im)?,
+        uop::ABS => float::new(libm::hypot(re, im))?,
+        _ => return Ok(None),
+    }))
+}
+
+fn attr(obj: Value, name: Qstr, aop: AttrOp) -> PyResult<Option<Value>> {
+    if aop != AttrOp::Load {
+        return Ok(None);
+    }
+    let Some((re, im)) = parts(obj) else {
+        return Ok(None);
+    };
+    match name {
+        Q::real => float::new(re).map(Some),
+        Q::imag => float::new(im).map(Some),
+        _ => Ok(None),
+    }
+}
+
+fn conjugate(v: Value) -> PyResult<Value> {
+    let (re, im) = parts(v).unwrap_or((0.0, 0.0));
+    new(re, -im)
+}
+
+static LOCALS: [(Qstr, Value); 1] = [crate::entry!(
+    conjugate,
+    crate::fun!(conjugate, F1(conjugate))
+)];
+
 pub static TYPE: Type = Type {
     name: Q::complex,
+    flags: flags::EQ_CHECKS_OTHER_TYPE | flags::EQ_NOT_REFLEXIVE,
+    make_new: Some(make_new),
+    print: Some(print),
+    unary_op: Some(unary_op),
+    binary_op: Some(binary_op),
+    attr: Some(attr),
+    locals: &LOCALS,
     ..Type::EMPTY
 };
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use super::*;
+    use crate::state::testing::with_vm;
+    use std::string::String;
+
+    fn r(v: Value) -> String {
+        let s = crate::runtime::repr(v).unwrap();
+        String::from(crate::objs::str::as_str(s).unwrap())
+    }
+
+    #[test]
+    fn repr_like_cpython() {
+        with_vm(|| {
+            assert_eq!(r(new(1.0, 2.0).unwrap()), "(1+2j)");
+            assert_eq!(r(new(0.0, 1.0).unwrap()), "1j");
+            assert_eq!(r(new(1.5, -0.5).unwrap()), "(1.5-0.5j)");
+            assert_eq!(r(new(0.0, -2.0).unwrap()), "-2j");
+            assert_eq!(r(new(1.0, f64::INFINITY).unwrap()), "(1+infj)");
+            assert_eq!(r(new(1e20, 1e-7).unwrap()), "(1e+20+1e-07j)");
+        });
+    }
+
+    #[test]
+    fn arithmetic() {
+        with_vm(|| {
+            let a = new(1.0, 2.0).unwrap();
+            let b = new(3.0, -1.0).unwrap();
+            assert_eq!(
+                r(crate::runtime::binary_op(op::MULTIPLY, a, b).unwrap()),
+                "(5+5j)"
+            );
+            assert_eq!(
+                r(crate::runtime::binary_op(op::ADD, Value::small_int(1), a).unwrap()),
+                "(2+2j)"
+            );
+            let f = float::new(2.0).unwrap();
+            assert_eq!(
+                r(crate::runtime::binary_op(op::SUBTRACT, f, a).unwrap()),
+                "(1-2j)"
+            );
+            assert_eq!(
+                r(crate::runtime::binary_op(op::TRUE_DIVIDE, a, Value::small_int(2)).unwrap()),
+                "(0.5+1j)"
+            );
+            assert!(crate::runtime::binary_op(op::TRUE_DIVIDE, a, Value::small_int(0)).is_err());
+            assert!(crate::runtime::binary_op(op::FLOOR_DIVIDE, a, b).is_err());
+            let i = new(0.0, 1.0).unwrap();
+            let sq = crate::runtime::binary_op(op::POWER, i, Value::small_int(2)).unwrap();
+            let (re, im) = parts(sq).unwrap();
+            assert!((re + 1.0).abs() < 1e-15 && im.abs() < 1e-15);
+            assert!(crate::runtime::equal(new(2.0, 0.0).unwrap(), Value::small_int(2)).unwrap());
+            assert_eq!(
+                r(crate::runtime::unary_op(uop::ABS, new(3.0, 4.0).unwrap()).unwrap()),
+                "5.0"
+            );
+        });
+    }
+
+    #[test]
+    fn parsing() {
+        with_vm(|| {
+            let p = |s: &str| float::parse_decimal(s.as_bytes(), true, true).map(parts);
+            assert_eq!(p("1+2j").unwrap(), Some((1.0, 2.0)));
+            assert_eq!(p(" -1.5-2.5j ").unwrap(), Some((-1.5, -2.5)));
+            assert_eq!(p("j").unwrap(), Some((0.0, 1.0)));
+            assert_eq!(p("-j").unwrap(), Some((0.0, -1.0)));
+            assert_eq!(p("3").unwrap(), Some((3.0, 0.0)));
+            assert_eq!(p("1e3j").unwrap(), Some((0.0, 1000.0)));
+            assert!(p("1+2").is_err());
+            assert!(p("1j+2").is_err());
+            assert!(p("").is_err());
+        });
+    }
+}

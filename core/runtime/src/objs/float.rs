@@ -1,8 +1,16 @@
-//! `float`: a heap-boxed f64 (placeholder until the numbers work lands).
+//! `float`: a heap-boxed `f64` (MicroPython's `py/objfloat.c` with double precision), plus the
+//! shared float text conversions: [`format_float`] (repr, `%e/%f/%g` formatting) and
+//! [`parse_decimal`] (float and complex literals from strings), and the builtin `round`.
 
-use crate::obj::{ObjBase, Print, PrintKind, PyResult, Type};
+use crate::mem;
+use crate::obj::{flags, ObjBase, Print, PrintKind, PyResult, Type};
+use crate::objs::int;
 use crate::qstr::Q;
+use crate::raise;
 use crate::value::Value;
+use crate::vstr::VStr;
+use core::fmt::Write;
+use upy_compiler::bc::{binary as op, unary as uop};
 
 #[repr(C)]
 pub struct Float {
@@ -10,29 +18,929 @@ pub struct Float {
     pub value: f64,
 }
 
+/// A new float value.
 pub fn new(x: f64) -> PyResult<Value> {
-    Ok(Value::from_ptr(crate::mem::alloc(Float {
+    Ok(Value::from_ptr(mem::alloc(Float {
         base: ObjBase::new(&TYPE),
         value: x,
     })?))
 }
 
-/// `round(x[, ndigits])` for floats.
-pub fn round(_x: Value, _nd: Option<Value>) -> PyResult<Value> {
-    Err(crate::raise::type_error(
-        "round() not supported for this type",
-    ))
+/// The value of an exact float (or the native part of a float subclass instance).
+pub fn value(v: Value) -> Option<f64> {
+    if let Some(f) = v.downcast::<Float>(&TYPE) {
+        return Some(f.value);
+    }
+    let native = crate::objs::r#type::native_of(v)?;
+    native.downcast::<Float>(&TYPE).map(|f| f.value)
+}
+
+pub fn is_float(v: Value) -> bool {
+    value(v).is_some()
+}
+
+/// The value of an int, bool or float as a float (MicroPython's `mp_obj_get_float_maybe`).
+pub fn to_f64(v: Value) -> Option<f64> {
+    if let Some(n) = v.as_small_int() {
+        return Some(n as f64);
+    }
+    if v.is_bool() {
+        return Some(if v == Value::TRUE { 1.0 } else { 0.0 });
+    }
+    if let Some(x) = value(v) {
+        return Some(x);
+    }
+    int::big_to_f64(v)
+}
+
+/// As [`to_f64`], also calling `__float__`, with upstream's TypeError otherwise.
+pub fn get_f64(v: Value) -> PyResult<f64> {
+    if let Some(x) = to_f64(v) {
+        return Ok(x);
+    }
+    if let Some(f) = v.type_of().unary_op {
+        if let Some(r) = f(uop::FLOAT_MAYBE, v)? {
+            if let Some(x) = to_f64(r) {
+                return Ok(x);
+            }
+        }
+    }
+    Err(raise::type_error_fmt(format_args!(
+        "can't convert {} to float",
+        v.type_of().name.as_str()
+    )))
+}
+
+/// The bytes of a str, bytes or any object with the buffer protocol (for `float(b"1.5")`).
+pub fn buffer_bytes(v: Value) -> Option<&'static [u8]> {
+    if let Some(b) = crate::objs::str::as_bytes(v) {
+        return Some(b);
+    }
+    let buf = v
+        .type_of()
+        .buffer
+        .and_then(|f| f(v, crate::obj::BufferAccess::Read))?;
+    if buf.len == 0 {
+        return Some(&[]);
+    }
+    // SAFETY: the buffer slot returns a valid region of the object's bytes, kept alive by `v`.
+    Some(unsafe { core::slice::from_raw_parts(buf.ptr, buf.len) })
+}
+
+// --- formatting ---
+
+/// Shortest round-trip digits of a finite, positive `x` and its decimal exponent, such that
+/// x == 0.d1d2d3... * 10^decpt (the digit string has no leading or trailing zeros).
+fn shortest_digits(x: f64, digits: &mut [u8; 40]) -> (usize, i32) {
+    let mut buf = FixedBuf::<48>::new();
+    let _ = write!(buf, "{:e}", x);
+    split_exp_form(buf.as_bytes(), digits)
+}
+
+/// Digits of `x` rounded (exactly, half-even on the binary value) to `sig` significant
+/// digits, as [`shortest_digits`]. `sig` must be at least 1.
+fn rounded_digits(x: f64, sig: usize, out: &mut VStr) -> PyResult<i32> {
+    let mut tmp = VStr::new();
+    let _ = write!(tmp, "{:.*e}", sig - 1, x);
+    let b = tmp.as_bytes();
+    let epos = b.iter().position(|&c| c == b'e').unwrap_or(b.len());
+    for &c in b.get(..epos).unwrap_or(&[]) {
+        if c.is_ascii_digit() {
+            out.push_byte(c)?;
+        }
+    }
+    let exp = parse_small_int(b.get(epos + 1..).unwrap_or(&[]));
+    Ok(exp + 1)
+}
+
+fn parse_small_int(b: &[u8]) -> i32 {
+    let (neg, digits) = match b.first() {
+        Some(b'-') => (true, b.get(1..).unwrap_or(&[])),
+        _ => (false, b),
+    };
+    let mut n: i32 = 0;
+    for &c in digits {
+        n = n.saturating_mul(10).saturating_add((c - b'0') as i32);
+    }
+    if neg {
+        -n
+    } else {
+        n
+    }
+}
+
+/// Split Rust's `{:e}` output ("1.2345e-5") into significant digits and decpt.
+fn split_exp_form(b: &[u8], digits: &mut [u8; 40]) -> (usize, i32) {
+    let epos = b.iter().position(|&c| c == b'e').unwrap_or(b.len());
+    let mut n = 0;
+    for &c in b.get(..epos).unwrap_or(&[]) {
+        if c.is_ascii_digit() && n < digits.len() {
+            digits[n] = c;
+            n += 1;
+        }
+    }
+    while n > 1 && digits[n - 1] == b'0' {
+        n -= 1;
+    }
+    let exp = parse_small_int(b.get(epos + 1..).unwrap_or(&[]));
+    (n, exp + 1)
+}
+
+/// A small stack buffer implementing `fmt::Write`.
+struct FixedBuf<const N: usize> {
+    buf: [u8; N],
+    len: usize,
+}
+
+impl<const N: usize> FixedBuf<N> {
+    fn new() -> Self {
+        FixedBuf {
+            buf: [0; N],
+            len: 0,
+        }
+    }
+    fn as_bytes(&self) -> &[u8] {
+        self.buf.get(..self.len).unwrap_or(&[])
+    }
+}
+
+impl<const N: usize> core::fmt::Write for FixedBuf<N> {
+    fn write_str(&mut self, s: &str) -> core::fmt::Result {
+        let b = s.as_bytes();
+        let end = self.len + b.len();
+        match self.buf.get_mut(self.len..end) {
+            Some(dst) => {
+                dst.copy_from_slice(b);
+                self.len = end;
+                Ok(())
+            }
+            None => Err(core::fmt::Error),
+        }
+    }
+}
+
+fn push_exponent(out: &mut VStr, e: i32, upper: bool) -> PyResult<()> {
+    out.push_byte(if upper { b'E' } else { b'e' })?;
+    out.push_byte(if e < 0 { b'-' } else { b'+' })?;
+    let a = e.unsigned_abs();
+    if a < 10 {
+        out.push_byte(b'0')?;
+    }
+    let _ = write!(out, "{}", a);
+    Ok(())
+}
+
+/// Lay out digits `d` (value 0.d * 10^decpt) in fixed notation with exactly `frac` digits after
+/// the point (padding with zeros), the point omitted when `frac == 0` unless `point`.
+fn push_fixed(out: &mut VStr, d: &[u8], decpt: i32, frac: usize, point: bool) -> PyResult<()> {
+    let digit_at = |i: i64| -> u8 {
+        // i-th digit left of the point counting from 0 at the units position.
+        if i < 0 {
+            return b'0';
+        }
+        d.get(i as usize).copied().unwrap_or(b'0')
+    };
+    if decpt <= 0 {
+        out.push_byte(b'0')?;
+    } else {
+        for i in 0..decpt as i64 {
+            out.push_byte(digit_at(i))?;
+        }
+    }
+    if frac > 0 || point {
+        out.push_byte(b'.')?;
+    }
+    for k in 0..frac as i64 {
+        out.push_byte(digit_at(decpt as i64 + k))?;
+    }
+    Ok(())
+}
+
+/// Python-style float formatting without padding: `fmt` is `e E f F g G %`, or `r` for repr
+/// (shortest round-trip digits, fixed notation for exponents -4..16 as CPython and
+/// MicroPython's repr). Negative values get a leading `-`; infinities and NaN print as
+/// `inf`/`nan` (upper case for upper-case formats). `alt_form` is the `#` flag.
+pub fn format_float(
+    out: &mut VStr,
+    x: f64,
+    fmt: char,
+    precision: Option<usize>,
+    alt_form: bool,
+) -> PyResult<()> {
+    let upper = fmt.is_ascii_uppercase();
+    if x.is_nan() {
+        return out.push_bytes(if upper { b"NAN" } else { b"nan" });
+    }
+    if x.is_sign_negative() {
+        out.push_byte(b'-')?;
+    }
+    let a = x.abs();
+    if a.is_infinite() {
+        return out.push_bytes(if upper { b"INF" } else { b"inf" });
+    }
+    match fmt {
+        'r' => {
+            if a == 0.0 {
+                return out.push_bytes(b"0.0");
+            }
+            let mut d = [0u8; 40];
+            let (n, decpt) = shortest_digits(a, &mut d);
+            let digits = d.get(..n).unwrap_or(&[]);
+            if (-3..=16).contains(&decpt) {
+                let frac = (n as i32 - decpt).max(1) as usize;
+                push_fixed(out, digits, decpt, frac, true)
+            } else {
+                out.push_byte(digits.first().copied().unwrap_or(b'0'))?;
+                if n > 1 {
+                    out.push_byte(b'.')?;
+                    out.push_bytes(digits.get(1..).unwrap_or(&[]))?;
+                }
+                push_exponent(out, decpt - 1, false)
+            }
+        }
+        'e' | 'E' => {
+            let p = precision.unwrap_or(6);
+            let mut d = VStr::new();
+            let decpt = if a == 0.0 {
+                for _ in 0..=p {
+                    d.push_byte(b'0')?;
+                }
+                1
+            } else {
+                rounded_digits(a, p + 1, &mut d)?
+            };
+            let b = d.as_bytes();
+            out.push_byte(b.first().copied().unwrap_or(b'0'))?;
+            if p > 0 || alt_form {
+                out.push_byte(b'.')?;
+            }
+            out.push_bytes(b.get(1..).unwrap_or(&[]))?;
+            push_exponent(out, decpt - 1, upper)
+        }
+        'f' | 'F' | '%' => {
+            let p = precision.unwrap_or(6);
+            let a = if fmt == '%' { a * 100.0 } else { a };
+            let mut tmp = VStr::new();
+            let _ = write!(tmp, "{:.*}", p, a);
+            out.push_bytes(tmp.as_bytes())?;
+            if p == 0 && alt_form {
+                out.push_byte(b'.')?;
+            }
+            if fmt == '%' {
+                out.push_byte(b'%')?;
+            }
+            Ok(())
+        }
+        _ => {
+            // 'g' / 'G' (and anything else, like upstream's fallback).
+            let p = precision.unwrap_or(6).max(1);
+            let mut d = VStr::new();
+            let decpt = if a == 0.0 {
+                d.push_byte(b'0')?;
+                1
+            } else {
+                rounded_digits(a, p, &mut d)?
+            };
+            let mut digits = d.as_bytes();
+            let exp = decpt - 1;
+            if !alt_form {
+                while digits.len() > 1 && digits.last() == Some(&b'0') {
+                    digits = digits.get(..digits.len() - 1).unwrap_or(&[]);
+                }
+            }
+            if exp >= -4 && exp < p as i32 {
+                let frac = if alt_form {
+                    (p as i32 - decpt).max(0) as usize
+                } else {
+                    (digits.len() as i32 - decpt).max(0) as usize
+                };
+                push_fixed(out, digits, decpt, frac, alt_form)
+            } else {
+                out.push_byte(digits.first().copied().unwrap_or(b'0'))?;
+                if digits.len() > 1 || alt_form {
+                    out.push_byte(b'.')?;
+                }
+                out.push_bytes(digits.get(1..).unwrap_or(&[]))?;
+                push_exponent(out, exp, upper)
+            }
+        }
+    }
 }
 
 fn print(out: &mut dyn Print, v: Value, _k: PrintKind) -> PyResult<()> {
-    let x = v.downcast::<Float>(&TYPE).map(|f| f.value).unwrap_or(0.0);
-    let mut s = crate::vstr::VStr::new();
-    let _ = core::fmt::write(&mut s, format_args!("{:?}", x));
-    out.write_str(core::str::from_utf8(s.as_bytes()).unwrap_or(""))
+    let mut s = VStr::new();
+    format_float(&mut s, value(v).unwrap_or(0.0), 'r', None, false)?;
+    out.write_str(core::str::from_utf8(s.as_bytes()).unwrap_or("?"))
 }
+
+// --- parsing ---
+
+fn is_space(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)
+}
+
+/// Parse one unsigned real number at the start of `s`: `inf`, `infinity`, `nan` (any case) or
+/// decimal digits with optional point, exponent and underscores. Returns the value and the
+/// number of bytes used, or `None` when there is no number there.
+fn parse_real(s: &[u8]) -> PyResult<Option<(f64, usize)>> {
+    let lower = |i: usize| s.get(i).map(|c| c | 0x20);
+    if s.len() >= 3 && lower(0) == Some(b'i') && lower(1) == Some(b'n') && lower(2) == Some(b'f') {
+        let word = b"infinity";
+        let long = s.len() >= 8 && (0..8).all(|i| lower(i) == word.get(i).copied());
+        return Ok(Some((f64::INFINITY, if long { 8 } else { 3 })));
+    }
+    if s.len() >= 3 && lower(0) == Some(b'n') && lower(1) == Some(b'a') && lower(2) == Some(b'n') {
+        return Ok(Some((f64::NAN, 3)));
+    }
+    // Collect the number without underscores, then let core's correctly rounded parser do
+    // the conversion.
+    let mut clean = VStr::new();
+    let mut i = 0;
+    let mut seen_point = false;
+    let mut seen_digit = false;
+    while let Some(&c) = s.get(i) {
+        match c {
+            b'0'..=b'9' => {
+                seen_digit = true;
+                clean.push_byte(c)?;
+            }
+            b'_' => {}
+            b'.' if !seen_point => {
+                seen_point = true;
+                clean.push_byte(c)?;
+            }
+            _ => break,
+        }
+        i += 1;
+    }
+    if !seen_digit {
+        return Ok(None);
+    }
+    if matches!(s.get(i), Some(b'e') | Some(b'E')) {
+        let mut j = i + 1;
+        let mut exp = VStr::new();
+        exp.push_byte(b'e')?;
+        if let Some(&c) = s.get(j) {
+            if c == b'+' || c == b'-' {
+                exp.push_byte(c)?;
+                j += 1;
+            }
+        }
+        let mut any = false;
+        while let Some(&c) = s.get(j) {
+            if c.is_ascii_digit() {
+                any = true;
+                exp.push_byte(c)?;
+            } else if c != b'_' {
+                break;
+            }
+            j += 1;
+        }
+        if !any {
+            return Ok(None);
+        }
+        clean.push_bytes(exp.as_bytes())?;
+        i = j;
+    }
+    let text = core::str::from_utf8(clean.as_bytes()).unwrap_or("");
+    // A lone trailing point ("1.") is fine for Python; core wants a digit after it.
+    let v = match text.parse::<f64>() {
+        Ok(v) => v,
+        Err(_) => return Ok(None),
+    };
+    Ok(Some((v, i)))
+}
+
+#[cold]
+fn invalid_number() -> crate::obj::PyErr {
+    raise::value_error("invalid syntax for number")
+}
+
+/// Parse a float (or, with `allow_imag`/`force_complex`, a complex) from text, as
+/// `float(str)` and `complex(str)` do. Errors are ValueError("invalid syntax for number").
+pub fn parse_decimal(s: &[u8], allow_imag: bool, force_complex: bool) -> PyResult<Value> {
+    let mut i = 0;
+    let mut real = 0.0;
+    let mut have_real = false;
+    loop {
+        while s.get(i).is_some_and(|&c| is_space(c)) {
+            i += 1;
+        }
+        let mut neg = false;
+        match s.get(i) {
+            Some(b'+') => i += 1,
+            Some(b'-') => {
+                neg = true;
+                i += 1
+            }
+            _ => {}
+        }
+        let start = i;
+        let mut val = 0.0;
+        if let Some((v, n)) = parse_real(s.get(i..).unwrap_or(&[]))? {
+            val = v;
+            i += n;
+        }
+        let mut imag = false;
+        if allow_imag && matches!(s.get(i), Some(b'j') | Some(b'J')) {
+            if i == start {
+                val = 1.0;
+            }
+            i += 1;
+            imag = true;
+        }
+        if i == start {
+            return Err(invalid_number());
+        }
+        if neg {
+            val = -val;
+        }
+        while s.get(i).is_some_and(|&c| is_space(c)) {
+            i += 1;
+        }
+        if i != s.len() {
+            if force_complex && !have_real && !imag {
+                real = val;
+                have_real = true;
+                continue;
+            }
+            return Err(invalid_number());
+        }
+        if have_real && !imag {
+            return Err(invalid_number());
+        }
+        if imag {
+            return crate::objs::complex::new(real, val);
+        }
+        if force_complex {
+            return crate::objs::complex::new(val, 0.0);
+        }
+        return new(val);
+    }
+}
+
+// --- arithmetic ---
+
+/// Python's floor division and modulo of floats (upstream's `mp_obj_float_divmod`).
+pub fn divmod(x: f64, y: f64) -> (f64, f64) {
+    let mut m = libm::fmod(x, y);
+    let mut div = (x - m) / y;
+    if m == 0.0 {
+        m = libm::copysign(0.0, y);
+    } else if (m < 0.0) != (y < 0.0) {
+        m += y;
+        div -= 1.0;
+    }
+    let q = if div == 0.0 {
+        libm::copysign(0.0, x / y)
+    } else {
+        let mut f = libm::floor(div);
+        if div - f > 0.5 {
+            f += 1.0;
+        }
+        f
+    };
+    (q, m)
+}
+
+#[cold]
+fn zero_div() -> crate::obj::PyErr {
+    raise::zero_division_error("divide by zero")
+}
+
+/// `lhs op rhs` on floats (plain, in-place and DIVMOD ops; comparisons).
+pub fn float_op(o: u8, x: f64, y: f64) -> PyResult<Option<Value>> {
+    let o = if (op::INPLACE_OR..=op::INPLACE_POWER).contains(&o) {
+        o + op::INPLACE_TO_PLAIN
+    } else {
+        o
+    };
+    let r = match o {
+        op::ADD => x + y,
+        op::SUBTRACT => x - y,
+        op::MULTIPLY => x * y,
+        op::FLOOR_DIVIDE => {
+            if y == 0.0 {
+                return Err(zero_div());
+            }
+            divmod(x, y).0
+        }
+        op::TRUE_DIVIDE => {
+            if y == 0.0 {
+                return Err(zero_div());
+            }
+            x / y
+        }
+        op::MODULO => {
+            if y == 0.0 {
+                return Err(zero_div());
+            }
+            let mut m = libm::fmod(x, y);
+            if m == 0.0 {
+                m = libm::copysign(0.0, y);
+            } else if (m < 0.0) != (y < 0.0) {
+                m += y;
+            }
+            m
+        }
+        op::POWER => {
+            if x == 0.0 && y < 0.0 && !y.is_infinite() {
+                return Err(zero_div());
+            }
+            if x < 0.0 && y != libm::floor(y) && !y.is_nan() {
+                return crate::objs::complex::complex_op(op::POWER, x, 0.0, y, 0.0).map(Some);
+            }
+            if x == 1.0 || y == 0.0 {
+                1.0
+            } else if y.is_nan() {
+                y
+            } else {
+                libm::pow(x, y)
+            }
+        }
+        op::DIVMOD => {
+            if y == 0.0 {
+                return Err(zero_div());
+            }
+            let (q, m) = divmod(x, y);
+            let items = [new(q)?, new(m)?];
+            return crate::objs::tuple::new(&items).map(Some);
+        }
+        op::LESS => return Ok(Some(Value::from_bool(x < y))),
+        op::MORE => return Ok(Some(Value::from_bool(x > y))),
+        op::EQUAL => return Ok(Some(Value::from_bool(x == y))),
+        op::LESS_EQUAL => return Ok(Some(Value::from_bool(x <= y))),
+        op::MORE_EQUAL => return Ok(Some(Value::from_bool(x >= y))),
+        op::NOT_EQUAL => return Ok(Some(Value::from_bool(x != y))),
+        _ => return Ok(None),
+    };
+    new(r).map(Some)
+}
+
+/// Swap a comparison for reversed operands.
+fn swap_cmp(o: u8) -> u8 {
+    match o {
+        op::LESS => op::MORE,
+        op::MORE => op::LESS,
+        op::LESS_EQUAL => op::MORE_EQUAL,
+        op::MORE_EQUAL => op::LESS_EQUAL,
+        o => o,
+    }
+}
+
+fn binary_op(o: u8, lhs: Value, rhs: Value) -> PyResult<Option<Value>> {
+    let Some(x) = value(lhs) else { return Ok(None) };
+    if crate::objs::complex::is_complex(rhs) {
+        return Ok(None);
+    }
+    // Reflected operators: `rhs OP lhs`.
+    if (op::REVERSE_OR..=op::REVERSE_POWER).contains(&o) {
+        let plain = o - op::REVERSE_OR + op::OR;
+        let Some(y) = to_f64(rhs) else {
+            return Ok(None);
+        };
+        return float_op(plain, y, x);
+    }
+    // Comparisons with ints are exact, like CPython.
+    if matches!(
+        o,
+        op::LESS | op::MORE | op::EQUAL | op::LESS_EQUAL | op::MORE_EQUAL | op::NOT_EQUAL
+    ) && int::is_int(rhs)
+    {
+        return match int::cmp_with_float(rhs, x) {
+            Some(ord) => Ok(Some(Value::from_bool(cmp_result(swap_cmp(o), ord)))),
+            None => Ok(Some(Value::from_bool(o == op::NOT_EQUAL))),
+        };
+    }
+    let Some(y) = to_f64(rhs) else {
+        return Ok(None);
+    };
+    float_op(o, x, y)
+}
+
+/// Whether ordering `ord` (of a vs b) satisfies comparison `o` (a o b).
+pub fn cmp_result(o: u8, ord: core::cmp::Ordering) -> bool {
+    use core::cmp::Ordering::*;
+    match o {
+        op::LESS => ord == Less,
+        op::MORE => ord == Greater,
+        op::EQUAL => ord == Equal,
+        op::LESS_EQUAL => ord != Greater,
+        op::MORE_EQUAL => ord != Less,
+        _ => ord != Equal,
+    }
+}
+
+/// Hash of a float: equal to the int hash for integral values.
+pub fn hash(x: f64) -> isize {
+    if x.is_finite() && x == libm::trunc(x) {
+        if x.abs() < 4.0e18 {
+            return x as i64 as isize;
+        }
+        return int::hash_of_integral_float(x);
+    }
+    let b = x.to_bits();
+    (b ^ (b >> 32)) as isize
+}
+
+fn unary_op(o: u8, v: Value) -> PyResult<Option<Value>> {
+    let Some(x) = value(v) else { return Ok(None) };
+    Ok(Some(match o {
+        uop::BOOL => Value::from_bool(x != 0.0),
+        uop::HASH => {
+            let h = hash(x);
+            Value::small_int((h << 1) >> 1)
+        }
+        uop::POSITIVE | uop::FLOAT_MAYBE => v,
+        uop::NEGATIVE => new(-x)?,
+        uop::ABS => {
+            if x.is_sign_negative() {
+                new(-x)?
+            } else {
+                v
+            }
+        }
+        uop::INT_MAYBE => int::from_f64(x)?,
+        _ => return Ok(None),
+    }))
+}
+
+fn make_new(_ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Value> {
+    if !kw.is_empty() {
+        return Err(raise::type_error("function doesn't take keyword arguments"));
+    }
+    match args {
+        [] => new(0.0),
+        [x] => {
+            if x.is_type(&TYPE) {
+                return Ok(*x);
+            }
+            if let Some(v) = to_f64(*x) {
+                return new(v);
+            }
+            if let Some(b) = buffer_bytes(*x) {
+                return parse_decimal(b, false, false);
+            }
+            new(get_f64(*x)?)
+        }
+        _ => Err(raise::type_error_fmt(format_args!(
+            "function expected at most 1 arguments, got {}",
+            args.len()
+        ))),
+    }
+}
+
+/// The builtin `round(x[, ndigits])` for ints and floats (upstream's `mp_builtin_round`).
+pub fn round(x: Value, ndigits: Option<Value>) -> PyResult<Value> {
+    if int::is_int(x) && !x.is_bool() || x.is_bool() {
+        let x = if x.is_bool() {
+            Value::small_int((x == Value::TRUE) as isize)
+        } else {
+            x
+        };
+        let Some(nd) = ndigits.filter(|n| !n.is_none()) else {
+            return Ok(x);
+        };
+        let nd = int::get_isize(nd)?;
+        if nd >= 0 {
+            return Ok(x);
+        }
+        let rt = crate::runtime::binary_op;
+        let mult = rt(
+            op::POWER,
+            Value::small_int(10),
+            int::from_i64(-(nd as i64))?,
+        )?;
+        let half = rt(op::FLOOR_DIVIDE, mult, Value::small_int(2))?;
+        let modulo = rt(op::MODULO, x, mult)?;
+        let rounded = rt(op::SUBTRACT, x, modulo)?;
+        if crate::runtime::compare(op::MORE, half, modulo)? {
+            return Ok(rounded);
+        }
+        if crate::runtime::compare(op::MORE, modulo, half)? {
+            return rt(op::ADD, rounded, mult);
+        }
+        let floor = rt(op::FLOOR_DIVIDE, x, mult)?;
+        if crate::runtime::is_true(rt(op::AND, floor, Value::small_int(1))?)? {
+            return rt(op::ADD, rounded, mult);
+        }
+        return Ok(rounded);
+    }
+    let val = get_f64(x)?;
+    match ndigits.filter(|n| !n.is_none()) {
+        Some(nd) => {
+            let nd = int::get_isize(nd)?;
+            if !val.is_finite() || val == 0.0 {
+                return new(val);
+            }
+            if nd > 330 {
+                return new(val);
+            }
+            if nd < -330 {
+                return new(libm::copysign(0.0, val));
+            }
+            if nd >= 0 {
+                // Exact decimal rounding of the binary value, like CPython.
+                let mut t = VStr::new();
+                let _ = write!(t, "{:.*}", nd as usize, val);
+                let text = core::str::from_utf8(t.as_bytes()).unwrap_or("0");
+                return new(text.parse::<f64>().unwrap_or(val));
+            }
+            let (mult, div) = if nd >= 0 {
+                (libm::pow(10.0, nd as f64), false)
+            } else {
+                (libm::pow(10.0, -nd as f64), true)
+            };
+            let scaled = if div { val / mult } else { val * mult };
+            if !scaled.is_finite() {
+                return new(val);
+            }
+            let r = libm::rint(scaled);
+            new(if div { r * mult } else { r / mult })
+        }
+        None => int::from_f64(libm::rint(val)),
+    }
+}
+
+fn is_integer(v: Value) -> PyResult<Value> {
+    let x = value(v).unwrap_or(0.0);
+    Ok(Value::from_bool(x.is_finite() && x == libm::trunc(x)))
+}
+
+static LOCALS: [(crate::qstr::Qstr, Value); 1] = [crate::entry!(
+    is_integer,
+    crate::fun!(is_integer, F1(is_integer))
+)];
 
 pub static TYPE: Type = Type {
     name: Q::float,
+    flags: flags::EQ_CHECKS_OTHER_TYPE | flags::EQ_NOT_REFLEXIVE | flags::BASETYPE,
+    make_new: Some(make_new),
     print: Some(print),
+    unary_op: Some(unary_op),
+    binary_op: Some(binary_op),
+    locals: &LOCALS,
     ..Type::EMPTY
 };
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use super::*;
+    use crate::state::testing::with_vm;
+    use std::string::String;
+
+    fn fmt(x: f64, f: char, p: Option<usize>, alt: bool) -> String {
+        let mut s = VStr::new();
+        format_float(&mut s, x, f, p, alt).unwrap();
+        String::from_utf8(s.as_bytes().to_vec()).unwrap()
+    }
+
+    #[test]
+    fn repr_matches_cpython() {
+        with_vm(|| {
+            let cases: &[(f64, &str)] = &[
+                (0.1, "0.1"),
+                (1.0, "1.0"),
+                (-0.0, "-0.0"),
+                (0.0, "0.0"),
+                (1e16, "1e+16"),
+                (1e15, "1000000000000000.0"),
+                (123456789012345678.0, "1.2345678901234568e+17"),
+                (0.0001, "0.0001"),
+                (0.00001, "1e-05"),
+                (1.5e-10, "1.5e-10"),
+                (1e300, "1e+300"),
+                (f64::INFINITY, "inf"),
+                (f64::NEG_INFINITY, "-inf"),
+                (f64::NAN, "nan"),
+                (2.0 / 3.0, "0.6666666666666666"),
+                (1e22, "1e+22"),
+                (5e-324, "5e-324"),
+                (12.5, "12.5"),
+            ];
+            for (x, want) in cases {
+                assert_eq!(fmt(*x, 'r', None, false), *want, "{}", x);
+            }
+        });
+    }
+
+    #[test]
+    fn formats_match_cpython() {
+        with_vm(|| {
+            assert_eq!(fmt(1.5, 'e', None, false), "1.500000e+00");
+            assert_eq!(fmt(12345.678, 'E', Some(2), false), "1.23E+04");
+            assert_eq!(fmt(1.0, 'e', Some(0), true), "1.e+00");
+            assert_eq!(fmt(0.0, 'e', Some(3), false), "0.000e+00");
+            assert_eq!(fmt(1.23456, 'f', Some(2), false), "1.23");
+            assert_eq!(fmt(2.5, 'f', Some(0), false), "2");
+            assert_eq!(fmt(-1.0, 'f', None, false), "-1.000000");
+            assert_eq!(fmt(0.5, '%', Some(1), false), "50.0%");
+            assert_eq!(fmt(1.0, 'g', None, false), "1");
+            assert_eq!(fmt(1e-5, 'g', None, false), "1e-05");
+            assert_eq!(fmt(123456789.0, 'g', None, false), "1.23457e+08");
+            assert_eq!(fmt(0.0001234, 'g', None, false), "0.0001234");
+            assert_eq!(fmt(100000.0, 'g', None, false), "100000");
+            assert_eq!(fmt(1000000.0, 'g', None, false), "1e+06");
+            assert_eq!(fmt(1.0, 'g', None, true), "1.00000");
+            assert_eq!(fmt(0.0, 'g', None, false), "0");
+            assert_eq!(fmt(1.23456, 'G', Some(3), false), "1.23");
+            assert_eq!(fmt(f64::NAN, 'F', None, false), "NAN");
+            assert_eq!(fmt(-f64::INFINITY, 'g', None, false), "-inf");
+            assert_eq!(fmt(9.9999, 'g', Some(2), false), "10");
+        });
+    }
+
+    fn parse(s: &str) -> Option<f64> {
+        parse_decimal(s.as_bytes(), false, false)
+            .ok()
+            .and_then(value)
+    }
+
+    #[test]
+    fn parsing() {
+        with_vm(|| {
+            assert_eq!(parse("1.5"), Some(1.5));
+            assert_eq!(parse("  -2.5e3  "), Some(-2500.0));
+            assert_eq!(parse("1_000.5"), Some(1000.5));
+            assert_eq!(parse("inf"), Some(f64::INFINITY));
+            assert_eq!(parse("-Infinity"), Some(f64::NEG_INFINITY));
+            assert!(parse("nan").is_some_and(|x| x.is_nan()));
+            assert_eq!(parse("1e500"), Some(f64::INFINITY));
+            assert_eq!(parse("1."), Some(1.0));
+            assert_eq!(parse(".5"), Some(0.5));
+            assert_eq!(parse("1.e2"), Some(100.0));
+            assert_eq!(parse("0.1"), Some(0.1));
+            for bad in [
+                "", " ", "abc", "1e", "1.5x", ".", "e5", "1 2", "--1", "infx",
+            ] {
+                assert!(
+                    parse_decimal(bad.as_bytes(), false, false).is_err(),
+                    "{:?}",
+                    bad
+                );
+            }
+        });
+    }
+
+    #[test]
+    fn floor_division_and_modulo() {
+        assert_eq!(divmod(7.0, 2.0), (3.0, 1.0));
+        assert_eq!(divmod(-7.0, 2.0), (-4.0, 1.0));
+        assert_eq!(divmod(7.0, -2.0), (-4.0, -1.0));
+        let (q, m) = divmod(-0.0, 5.0);
+        assert!(q == 0.0 && m == 0.0);
+    }
+
+    #[test]
+    fn arithmetic_and_errors() {
+        with_vm(|| {
+            let v = float_op(op::ADD, 1.5, 2.0).unwrap().unwrap();
+            assert_eq!(value(v), Some(3.5));
+            assert!(float_op(op::TRUE_DIVIDE, 1.0, 0.0).is_err());
+            assert!(float_op(op::MODULO, 1.0, 0.0).is_err());
+            assert!(float_op(op::POWER, 0.0, -1.0).is_err());
+            let v = float_op(op::MODULO, -1.0, 3.0).unwrap().unwrap();
+            assert_eq!(value(v), Some(2.0));
+            let v = float_op(op::POWER, -8.0, 1.0 / 3.0).unwrap().unwrap();
+            assert!(crate::objs::complex::is_complex(v));
+            assert_eq!(hash(3.0), 3);
+            assert_eq!(hash(-0.0), 0);
+        });
+    }
+
+    #[test]
+    fn rounding() {
+        with_vm(|| {
+            let r = round(new(2.5).unwrap(), None).unwrap();
+            assert_eq!(r, Value::small_int(2));
+            let r = round(new(2.675).unwrap(), Some(Value::small_int(2))).unwrap();
+            assert_eq!(value(r), Some(2.67));
+            let r = round(Value::small_int(1250), Some(Value::small_int(-2))).unwrap();
+            assert_eq!(r, Value::small_int(1200));
+            let r = round(Value::small_int(1351), Some(Value::small_int(-2))).unwrap();
+            assert_eq!(r, Value::small_int(1400));
+            assert!(round(new(f64::INFINITY).unwrap(), None).is_err());
+        });
+    }
+
+    include!("float/format_cases.rs");
+
+    #[test]
+    fn formats_match_cpython_on_many_values() {
+        with_vm(|| {
+            for &(bits, r, e3, g10, g, f2) in CASES {
+                let x = f64::from_bits(bits);
+                assert_eq!(fmt(x, 'r', None, false), r, "repr {:e}", x);
+                assert_eq!(fmt(x, 'e', Some(3), false), e3, "%.3e {:e}", x);
+                assert_eq!(fmt(x, 'g', Some(10), false), g10, "%.10g {:e}", x);
+                assert_eq!(fmt(x, 'g', None, false), g, "%g {:e}", x);
+                if !f2.is_empty() {
+                    assert_eq!(fmt(x, 'f', Some(2), false), f2, "%.2f {:e}", x);
+                }
+                let back = parse(r);
+                assert_eq!(back.map(f64::to_bits), Some(bits), "parse {}", r);
+            }
+        });
+    }
+}

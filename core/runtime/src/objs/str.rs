@@ -1,12 +1,24 @@
-//! `str` and `bytes` share one layout (MicroPython's `mp_obj_str_t`): a length, a cached hash
-//! and a pointer to the bytes, which usually follow the header in the same allocation but may
-//! point at static data. A `str` may also be a qstr immediate; every function here accepts
-//! both forms.
+//! `str` and `bytes` (MicroPython's py/objstr.c and py/objstrunicode.c).
+//!
+//! Both share one layout (`mp_obj_str_t`): a length, a cached hash and a pointer to the
+//! bytes, which usually follow the header in the same allocation. A `str` may also be a
+//! qstr immediate; every function here accepts both forms. `str` holds UTF-8 and indexes by
+//! code point; `bytes` indexes by byte.
+//!
+//! The methods are shared by str, bytes and bytearray (as upstream shares one table): each
+//! method looks at the kind of its receiver and builds results of that kind.
 
 use crate::mem;
-use crate::obj::{flags, ObjBase, Print, PrintKind, PyResult, Type};
+use crate::obj::{
+    flags, Buffer, BufferAccess, ObjBase, Print, PrintKind, PyErr, PyResult, SubscrOp, Type,
+};
+use crate::objs::{bytearray, list, tuple};
 use crate::qstr::{compute_hash, Qstr, Q};
+use crate::raise;
+use crate::runtime;
 use crate::value::Value;
+use crate::vstr::VStr;
+use upy_compiler::bc::{binary as op, unary as uop};
 
 #[repr(C)]
 pub struct Str {
@@ -19,13 +31,15 @@ pub struct Str {
 
 impl Str {
     pub fn bytes(&self) -> &'static [u8] {
-        if self.len == 0 {
+        if self.len == 0 || self.data.is_null() {
             return &[];
         }
         // SAFETY: data points at len bytes kept alive with this object.
         unsafe { core::slice::from_raw_parts(self.data, self.len) }
     }
 }
+
+// --- construction ---
 
 /// Allocate a heap object of type `ty` (str or bytes) holding a copy of `bytes`.
 pub fn new_of_type(ty: &'static Type, bytes: &[u8]) -> PyResult<Value> {
@@ -49,6 +63,9 @@ pub fn new_of_type(ty: &'static Type, bytes: &[u8]) -> PyResult<Value> {
 
 /// A new `str` from text (not interned).
 pub fn new(s: &str) -> PyResult<Value> {
+    if s.is_empty() {
+        return Ok(Value::qstr(Q::_empty_));
+    }
     new_of_type(&TYPE, s.as_bytes())
 }
 
@@ -66,9 +83,24 @@ pub fn new_bytes(b: &[u8]) -> PyResult<Value> {
     new_of_type(&BYTES_TYPE, b)
 }
 
-/// Whether `v` is a str (qstr or heap, including subclasses' native part is not handled).
+/// A new `str` from bytes the caller knows to be valid UTF-8 (checked in debug builds).
+fn new_str_unchecked(b: &[u8]) -> PyResult<Value> {
+    debug_assert!(core::str::from_utf8(b).is_ok());
+    if b.is_empty() {
+        return Ok(Value::qstr(Q::_empty_));
+    }
+    new_of_type(&TYPE, b)
+}
+
+// --- access ---
+
+/// Whether `v` is a str (qstr or heap).
 pub fn is_str(v: Value) -> bool {
     v.is_qstr() || v.is_type(&TYPE)
+}
+
+pub fn is_bytes(v: Value) -> bool {
+    v.is_type(&BYTES_TYPE)
 }
 
 /// The text of a str value (qstr or heap).
@@ -77,7 +109,8 @@ pub fn as_str(v: Value) -> Option<&'static str> {
         return Some(q.as_str());
     }
     let s: &Str = v.downcast(&TYPE)?;
-    // SAFETY: str objects always hold valid UTF-8.
+    // SAFETY: str objects always hold valid UTF-8 (every constructor checks or builds it
+    // from UTF-8 pieces).
     Some(unsafe { core::str::from_utf8_unchecked(s.bytes()) })
 }
 
@@ -99,90 +132,15 @@ pub fn hash(v: Value) -> u32 {
     if let Some(q) = v.as_qstr() {
         return q.hash();
     }
-    // SAFETY: callers pass str or bytes values.
+    if !(v.is_type(&TYPE) || v.is_type(&BYTES_TYPE)) {
+        return 0;
+    }
+    // SAFETY: checked above that v uses the Str layout.
     let s: &mut Str = unsafe { v.downcast_unchecked() };
     if s.hash == 0 {
         s.hash = compute_hash(s.bytes());
     }
     s.hash
-}
-
-/// Write `s` as a Python string literal (repr), choosing quotes like CPython.
-pub fn print_quoted(out: &mut dyn Print, s: &[u8], is_bytes: bool) -> PyResult<()> {
-    let has_single = s.contains(&b'\'');
-    let has_double = s.contains(&b'"');
-    let quote = if has_single && !has_double { '"' } else { '\'' };
-    if is_bytes {
-        out.write_str("b")?;
-    }
-    out.write_char(quote)?;
-    let text = if is_bytes {
-        None
-    } else {
-        core::str::from_utf8(s).ok()
-    };
-    let mut buf = [0u8; 12];
-    let mut emit_byte_escape = |out: &mut dyn Print, b: u32| -> PyResult<()> {
-        let n = fmt_hex_escape(&mut buf, b);
-        out.write_str(core::str::from_utf8(&buf[..n]).unwrap_or("?"))
-    };
-    match text {
-        Some(t) => {
-            for c in t.chars() {
-                match c {
-                    '\\' => out.write_str("\\\\")?,
-                    '\n' => out.write_str("\\n")?,
-                    '\r' => out.write_str("\\r")?,
-                    '\t' => out.write_str("\\t")?,
-                    c if c == quote => {
-                        out.write_char('\\')?;
-                        out.write_char(c)?;
-                    }
-                    c if (c as u32) < 0x20 || c as u32 == 0x7f => emit_byte_escape(out, c as u32)?,
-                    c => out.write_char(c)?,
-                }
-            }
-        }
-        None => {
-            for &b in s {
-                match b {
-                    b'\\' => out.write_str("\\\\")?,
-                    b'\n' => out.write_str("\\n")?,
-                    b'\r' => out.write_str("\\r")?,
-                    b'\t' => out.write_str("\\t")?,
-                    b if b as char == quote => {
-                        out.write_char('\\')?;
-                        out.write_char(b as char)?;
-                    }
-                    0x20..=0x7e => out.write_char(b as char)?,
-                    b => emit_byte_escape(out, b as u32)?,
-                }
-            }
-        }
-    }
-    out.write_char(quote)
-}
-
-fn fmt_hex_escape(buf: &mut [u8; 12], b: u32) -> usize {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    buf[0] = b'\\';
-    buf[1] = b'x';
-    buf[2] = HEX[((b >> 4) & 15) as usize];
-    buf[3] = HEX[(b & 15) as usize];
-    4
-}
-
-fn print(out: &mut dyn Print, v: Value, kind: PrintKind) -> PyResult<()> {
-    let s = as_bytes(v).unwrap_or(&[]);
-    if kind == PrintKind::Repr {
-        print_quoted(out, s, false)
-    } else {
-        out.write_str(core::str::from_utf8(s).unwrap_or(""))
-    }
-}
-
-fn print_bytes(out: &mut dyn Print, v: Value, _kind: PrintKind) -> PyResult<()> {
-    print_quoted(out, as_bytes(v).unwrap_or(&[]), true)
 }
 
 /// Equality of two str (or two bytes) values by content.
@@ -199,16 +157,1807 @@ pub fn eq(a: Value, b: Value) -> bool {
     }
 }
 
+/// The buffer behind any object with the buffer protocol.
+pub fn get_buffer(v: Value, access: BufferAccess) -> Option<Buffer> {
+    let f = v.type_of().buffer?;
+    f(v, access)
+}
+
+/// The bytes behind any readable buffer object.
+pub fn buffer_bytes(v: Value) -> Option<&'static [u8]> {
+    if let Some(b) = as_bytes(v) {
+        return Some(b);
+    }
+    let b = get_buffer(v, BufferAccess::Read)?;
+    if b.len == 0 || b.ptr.is_null() {
+        return Some(&[]);
+    }
+    // SAFETY: a buffer slot returns memory valid for `len` bytes, owned by `v` (kept alive
+    // by the conservative scan while the caller holds `v` or the slice).
+    Some(unsafe { core::slice::from_raw_parts(b.ptr, b.len) })
+}
+
+/// Like [`buffer_bytes`] but raising MicroPython's error for objects without a buffer.
+pub fn buffer_bytes_raise(v: Value) -> PyResult<&'static [u8]> {
+    buffer_bytes(v).ok_or_else(|| raise::type_error("object with buffer protocol required"))
+}
+
+/// What kind of sequence a method receiver is; results are built of the same kind.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Kind {
+    Str,
+    Bytes,
+    ByteArray,
+}
+
+impl Kind {
+    fn of(v: Value) -> Option<Kind> {
+        if is_str(v) {
+            Some(Kind::Str)
+        } else if v.is_type(&BYTES_TYPE) {
+            Some(Kind::Bytes)
+        } else if v.is_type(&bytearray::TYPE) {
+            Some(Kind::ByteArray)
+        } else {
+            None
+        }
+    }
+
+    fn is_str(self) -> bool {
+        self == Kind::Str
+    }
+}
+
+/// Build a value of `kind` from bytes (UTF-8 for str, which the callers guarantee by only
+/// cutting at code point boundaries).
+fn make(kind: Kind, b: &[u8]) -> PyResult<Value> {
+    match kind {
+        Kind::Str => new_str_unchecked(b),
+        Kind::Bytes => new_bytes(b),
+        Kind::ByteArray => bytearray::new(b),
+    }
+}
+
+fn make_vstr(kind: Kind, v: &VStr) -> PyResult<Value> {
+    make(kind, v.as_bytes())
+}
+
+/// The receiver of a method: its kind and bytes.
+fn receiver(v: Value) -> PyResult<(Kind, &'static [u8])> {
+    match Kind::of(v) {
+        Some(Kind::ByteArray) => Ok((Kind::ByteArray, bytearray::bytes(v))),
+        Some(k) => Ok((k, as_bytes(v).unwrap_or(&[]))),
+        None => Err(raise::type_error_fmt(format_args!(
+            "descriptor requires a 'str' object but received a '{}'",
+            v.type_of().name.as_str()
+        ))),
+    }
+}
+
+/// `TypeError: can't convert 'X' object to str implicitly` (or `to bytes` for str objects).
+#[cold]
+pub fn bad_implicit_conversion(v: Value) -> PyErr {
+    let name = v.type_of().name;
+    let target = if name == Q::str { "bytes" } else { "str" };
+    raise::type_error_fmt(format_args!(
+        "can't convert '{}' object to {} implicitly",
+        name.as_str(),
+        target
+    ))
+}
+
+/// An argument that must match the receiver's kind: str for str, any buffer for bytes.
+fn arg_of(kind: Kind, v: Value) -> PyResult<&'static [u8]> {
+    if kind.is_str() {
+        as_str(v)
+            .map(|s| s.as_bytes())
+            .ok_or_else(|| bad_implicit_conversion(v))
+    } else if is_str(v) {
+        Err(bad_implicit_conversion(v))
+    } else {
+        buffer_bytes(v).ok_or_else(|| bad_implicit_conversion(v))
+    }
+}
+
+/// A machine-sized int from an int or bool argument.
+pub fn get_int(v: Value) -> PyResult<isize> {
+    if let Some(n) = v.as_small_int() {
+        return Ok(n);
+    }
+    if v.is_bool() {
+        return Ok((v == Value::TRUE) as isize);
+    }
+    if runtime::is_instance(v, &crate::objs::int::TYPE) {
+        return Err(raise::overflow_error(
+            "overflow converting long int to machine word",
+        ));
+    }
+    Err(raise::type_error_fmt(format_args!(
+        "can't convert {} to int",
+        v.type_of().name.as_str()
+    )))
+}
+
+/// An int argument that may be absent or None.
+fn opt_int(args: &[Value], i: usize) -> PyResult<Option<isize>> {
+    match args.get(i) {
+        None => Ok(None),
+        Some(v) if v.is_none() => Ok(None),
+        Some(v) => get_int(*v).map(Some),
+    }
+}
+
+// --- UTF-8 helpers ---
+
+#[inline]
+fn is_cont(b: u8) -> bool {
+    b & 0xc0 == 0x80
+}
+
+/// Number of code points in UTF-8 bytes.
+pub fn char_count(s: &[u8]) -> usize {
+    s.iter().filter(|&&b| !is_cont(b)).count()
+}
+
+/// Byte offset of code point `ci` (`ci` may equal the count, giving `s.len()`).
+fn char_to_byte(s: &[u8], ci: usize) -> usize {
+    if ci == 0 {
+        return 0;
+    }
+    let mut n = 0;
+    for (i, &b) in s.iter().enumerate() {
+        if !is_cont(b) {
+            if n == ci {
+                return i;
+            }
+            n += 1;
+        }
+    }
+    s.len()
+}
+
+/// Code point index of byte offset `bi` (a boundary).
+fn byte_to_char(s: &[u8], bi: usize) -> usize {
+    char_count(s.get(..bi).unwrap_or(s))
+}
+
+/// Length in the receiver's units (code points for str).
+fn unit_len(kind: Kind, s: &[u8]) -> usize {
+    if kind.is_str() {
+        char_count(s)
+    } else {
+        s.len()
+    }
+}
+
+fn to_byte(kind: Kind, s: &[u8], i: usize) -> usize {
+    if kind.is_str() {
+        char_to_byte(s, i)
+    } else {
+        i.min(s.len())
+    }
+}
+
+fn to_unit(kind: Kind, s: &[u8], b: usize) -> usize {
+    if kind.is_str() {
+        byte_to_char(s, b)
+    } else {
+        b
+    }
+}
+
+/// Resolve optional `start`/`end` arguments (Python slice rules) to byte offsets. `None`
+/// when the range starts past the end, where nothing (not even "") can match.
+fn range_args(
+    kind: Kind,
+    s: &[u8],
+    start: Option<isize>,
+    end: Option<isize>,
+) -> Option<(usize, usize)> {
+    let len = unit_len(kind, s) as isize;
+    let adj = |i: isize| if i < 0 { (i + len).max(0) } else { i };
+    let st = start.map(adj).unwrap_or(0);
+    let en = end.map(adj).unwrap_or(len).min(len);
+    if st > len || st > en {
+        return None;
+    }
+    Some((to_byte(kind, s, st as usize), to_byte(kind, s, en as usize)))
+}
+
+fn find_sub(h: &[u8], n: &[u8]) -> Option<usize> {
+    if n.is_empty() {
+        return Some(0);
+    }
+    if n.len() > h.len() {
+        return None;
+    }
+    h.windows(n.len()).position(|w| w == n)
+}
+
+fn rfind_sub(h: &[u8], n: &[u8]) -> Option<usize> {
+    if n.is_empty() {
+        return Some(h.len());
+    }
+    if n.len() > h.len() {
+        return None;
+    }
+    h.windows(n.len()).rposition(|w| w == n)
+}
+
+fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)
+}
+
+// --- slots ---
+
+fn print(out: &mut dyn Print, v: Value, kind: PrintKind) -> PyResult<()> {
+    let s = as_bytes(v).unwrap_or(&[]);
+    if kind == PrintKind::Repr {
+        print_quoted(out, s, false)
+    } else {
+        out.write_str(core::str::from_utf8(s).unwrap_or(""))
+    }
+}
+
+fn print_bytes(out: &mut dyn Print, v: Value, _kind: PrintKind) -> PyResult<()> {
+    print_quoted(out, as_bytes(v).unwrap_or(&[]), true)
+}
+
+/// Write `s` as a Python string literal (repr), choosing quotes like CPython.
+pub fn print_quoted(out: &mut dyn Print, s: &[u8], is_bytes: bool) -> PyResult<()> {
+    let has_single = s.contains(&b'\'');
+    let has_double = s.contains(&b'"');
+    let quote = if has_single && !has_double { '"' } else { '\'' };
+    if is_bytes {
+        out.write_str("b")?;
+    }
+    out.write_char(quote)?;
+    let text = if is_bytes {
+        None
+    } else {
+        core::str::from_utf8(s).ok()
+    };
+    let hex_escape = |out: &mut dyn Print, b: u32| -> PyResult<()> {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let buf = [
+            b'\\',
+            b'x',
+            HEX[((b >> 4) & 15) as usize],
+            HEX[(b & 15) as usize],
+        ];
+        out.write_str(core::str::from_utf8(&buf).unwrap_or("?"))
+    };
+    match text {
+        Some(t) => {
+            for c in t.chars() {
+                match c {
+                    '\\' => out.write_str("\\\\")?,
+                    '\n' => out.write_str("\\n")?,
+                    '\r' => out.write_str("\\r")?,
+                    '\t' => out.write_str("\\t")?,
+                    c if c == quote => {
+                        out.write_char('\\')?;
+                        out.write_char(c)?;
+                    }
+                    c if (c as u32) < 0x20 || c as u32 == 0x7f => hex_escape(out, c as u32)?,
+                    c => out.write_char(c)?,
+                }
+            }
+        }
+        None => {
+            for &b in s {
+                match b {
+                    b'\\' => out.write_str("\\\\")?,
+                    b'\n' => out.write_str("\\n")?,
+                    b'\r' => out.write_str("\\r")?,
+                    b'\t' => out.write_str("\\t")?,
+                    b if b as char == quote => {
+                        out.write_char('\\')?;
+                        out.write_char(b as char)?;
+                    }
+                    0x20..=0x7e => out.write_char(b as char)?,
+                    b => hex_escape(out, b as u32)?,
+                }
+            }
+        }
+    }
+    out.write_char(quote)
+}
+
+/// Which text encoding a `str(b, enc)` / `encode` / `decode` call names.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Encoding {
+    Utf8,
+    Ascii,
+}
+
+fn parse_encoding(v: Value) -> PyResult<Encoding> {
+    let name = as_str(v).ok_or_else(|| bad_implicit_conversion(v))?;
+    match name {
+        "utf-8" | "utf8" => Ok(Encoding::Utf8),
+        "ascii" => Ok(Encoding::Ascii),
+        _ => Err(raise::msg_fmt(
+            &crate::objs::exception::LOOKUP_ERROR,
+            format_args!("unknown encoding: {}", name),
+        )),
+    }
+}
+
+fn unicode_error() -> PyErr {
+    raise::with_args(&crate::objs::exception::UNICODE_ERROR, &[])
+}
+
+/// Decode `data` to a str: the core of `str(b, enc, errors)` and `bytes.decode`.
+fn decode(data: &[u8], enc: Option<Value>, errors: Option<Value>) -> PyResult<Value> {
+    let enc = match enc {
+        Some(e) => parse_encoding(e)?,
+        None => Encoding::Utf8,
+    };
+    let valid = match enc {
+        Encoding::Utf8 => core::str::from_utf8(data).is_ok(),
+        Encoding::Ascii => data.is_ascii(),
+    };
+    if valid {
+        if let Ok(s) = core::str::from_utf8(data) {
+            if let Some(q) = Qstr::find(s) {
+                return Ok(Value::qstr(q));
+            }
+        }
+        return new_str_unchecked(data);
+    }
+    let mode = match errors {
+        Some(e) if !e.is_none() => as_str(e).ok_or_else(|| bad_implicit_conversion(e))?,
+        _ => "strict",
+    };
+    let replace = match mode {
+        "replace" => true,
+        "ignore" => false,
+        _ => return Err(unicode_error()),
+    };
+    let mut out = VStr::with_capacity(data.len())?;
+    let mut rest = data;
+    while !rest.is_empty() {
+        if enc == Encoding::Ascii {
+            let (b, tail) = (rest[0], &rest[1..]);
+            if b < 0x80 {
+                out.push_byte(b)?;
+            } else if replace {
+                out.push_bytes("\u{fffd}".as_bytes())?;
+            }
+            rest = tail;
+            continue;
+        }
+        match core::str::from_utf8(rest) {
+            Ok(s) => {
+                out.push_bytes(s.as_bytes())?;
+                break;
+            }
+            Err(e) => {
+                let good = e.valid_up_to();
+                out.push_bytes(rest.get(..good).unwrap_or(&[]))?;
+                if replace {
+                    out.push_bytes("\u{fffd}".as_bytes())?;
+                }
+                let skip = e.error_len().unwrap_or(rest.len() - good).max(1);
+                rest = rest.get(good + skip..).unwrap_or(&[]);
+            }
+        }
+    }
+    out.into_str()
+}
+
+fn str_make_new(_ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Value> {
+    if !kw.is_empty() {
+        return Err(raise::not_implemented_error(
+            "keyword argument(s) not implemented - use normal args instead",
+        ));
+    }
+    match args {
+        [] => Ok(Value::qstr(Q::_empty_)),
+        [x] => runtime::str(*x),
+        [b, rest @ ..] if rest.len() <= 2 => {
+            let data = buffer_bytes(*b).ok_or_else(|| {
+                raise::type_error_fmt(format_args!("object with buffer protocol required"))
+            })?;
+            decode(data, rest.first().copied(), rest.get(1).copied())
+        }
+        _ => Err(raise::type_error("wrong number of arguments")),
+    }
+}
+
+/// Collect the bytes of an iterable of ints in 0..256 (bytes/bytearray constructors).
+pub fn bytes_from_iterable(v: Value, out: &mut VStr) -> PyResult<()> {
+    let it = runtime::get_iter(v)?;
+    while let Some(x) = runtime::iter_next(it)? {
+        let n = get_int(x)?;
+        if !(0..=255).contains(&n) {
+            return Err(raise::value_error("bytes value out of range"));
+        }
+        out.push_byte(n as u8)?;
+    }
+    Ok(())
+}
+
+/// The shared constructor logic of bytes and bytearray: the initial contents.
+pub fn bytes_init(args: &[Value], kw: &[Value], out: &mut VStr) -> PyResult<()> {
+    if !kw.is_empty() {
+        return Err(raise::not_implemented_error(
+            "keyword argument(s) not implemented - use normal args instead",
+        ));
+    }
+    let Some(&first) = args.first() else {
+        return Ok(());
+    };
+    if is_str(first) {
+        if !(2..=3).contains(&args.len()) {
+            return Err(raise::type_error("string argument without an encoding"));
+        }
+        let enc = parse_encoding(args[1])?;
+        let s = as_bytes(first).unwrap_or(&[]);
+        if enc == Encoding::Ascii && !s.is_ascii() {
+            return Err(unicode_error());
+        }
+        return out.push_bytes(s);
+    }
+    if args.len() > 1 {
+        return Err(raise::type_error("wrong number of arguments"));
+    }
+    if let Some(n) = first.as_small_int() {
+        if n < 0 {
+            return Err(raise::with_args(&crate::objs::exception::VALUE_ERROR, &[]));
+        }
+        out.reserve(n as usize)?;
+        for _ in 0..n {
+            out.push_byte(0)?;
+        }
+        return Ok(());
+    }
+    if let Some(b) = buffer_bytes(first) {
+        return out.push_bytes(b);
+    }
+    bytes_from_iterable(first, out)
+}
+
+fn bytes_make_new(_ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Value> {
+    if let [b] = args {
+        if kw.is_empty() && is_bytes(*b) {
+            return Ok(*b);
+        }
+    }
+    let mut out = VStr::new();
+    bytes_init(args, kw, &mut out)?;
+    out.into_bytes()
+}
+
+fn unary_op(o: u8, v: Value) -> PyResult<Option<Value>> {
+    let Some(s) = as_bytes(v) else {
+        return Ok(None);
+    };
+    Ok(match o {
+        uop::BOOL => Some(Value::from_bool(!s.is_empty())),
+        uop::LEN => {
+            let n = if is_str(v) { char_count(s) } else { s.len() };
+            Some(Value::small_int(n as isize))
+        }
+        uop::HASH => Some(Value::small_int(hash(v) as isize)),
+        _ => None,
+    })
+}
+
+/// Repeat `data` `n` times into a new value of `kind`.
+pub fn repeat(kind: Kind, data: &[u8], n: isize) -> PyResult<Value> {
+    if n <= 0 || data.is_empty() {
+        return make(kind, &[]);
+    }
+    let total = data.len().checked_mul(n as usize).ok_or_else(mem::oom)?;
+    let mut out = VStr::with_capacity(total)?;
+    for _ in 0..n {
+        out.push_bytes(data)?;
+    }
+    make_vstr(kind, &out)
+}
+
+/// Lexicographic byte comparison for `<`, `<=`, `>`, `>=`, `==`.
+pub fn compare_bytes(o: u8, a: &[u8], b: &[u8]) -> Option<bool> {
+    Some(match o {
+        op::LESS => a < b,
+        op::LESS_EQUAL => a <= b,
+        op::MORE => a > b,
+        op::MORE_EQUAL => a >= b,
+        op::EQUAL => a == b,
+        op::NOT_EQUAL => a != b,
+        _ => return None,
+    })
+}
+
+fn binary_op(o: u8, a: Value, b: Value) -> PyResult<Option<Value>> {
+    let Some(kind) = Kind::of(a) else {
+        return Ok(None);
+    };
+    let lhs = as_bytes(a).unwrap_or(&[]);
+    if o == op::MODULO {
+        return crate::objs::str_format::modulo(a, b).map(Some);
+    }
+    if o == op::MULTIPLY || o == op::INPLACE_MULTIPLY {
+        if !(b.is_small_int() || b.is_bool()) {
+            if runtime::is_instance(b, &crate::objs::int::TYPE) {
+                return Err(raise::overflow_error(
+                    "overflow converting long int to machine word",
+                ));
+            }
+            return Ok(None);
+        }
+        return repeat(kind, lhs, get_int(b)?).map(Some);
+    }
+    let rhs = if kind.is_str() {
+        match as_bytes(b) {
+            Some(r) if is_str(b) => r,
+            _ => {
+                if o == op::CONTAINS {
+                    return Err(bad_implicit_conversion(b));
+                }
+                return Ok(None);
+            }
+        }
+    } else if is_str(b) {
+        return Ok(None);
+    } else {
+        match buffer_bytes(b) {
+            Some(r) => r,
+            None => return Ok(None),
+        }
+    };
+    match o {
+        op::ADD | op::INPLACE_ADD => {
+            if rhs.is_empty() {
+                return Ok(Some(a));
+            }
+            if lhs.is_empty() && Kind::of(b) == Some(kind) {
+                return Ok(Some(b));
+            }
+            let mut out = VStr::with_capacity(lhs.len() + rhs.len())?;
+            out.push_bytes(lhs)?;
+            out.push_bytes(rhs)?;
+            make_vstr(kind, &out).map(Some)
+        }
+        op::CONTAINS => Ok(Some(Value::from_bool(find_sub(lhs, rhs).is_some()))),
+        _ => Ok(compare_bytes(o, lhs, rhs).map(Value::from_bool)),
+    }
+}
+
+/// A Python index (int or bool) into a sequence of `len`, with IndexError text
+/// `"<what> index out of range"`.
+pub fn seq_index(what: &str, len: usize, index: Value) -> PyResult<usize> {
+    let i = match index.as_small_int() {
+        Some(i) => i,
+        None if index.is_bool() => (index == Value::TRUE) as isize,
+        None if runtime::is_instance(index, &crate::objs::int::TYPE) => {
+            return Err(raise::index_error_fmt(format_args!(
+                "{} index out of range",
+                what
+            )))
+        }
+        None => {
+            return Err(raise::type_error_fmt(format_args!(
+                "{} indices must be integers, not {}",
+                what,
+                index.type_of().name.as_str()
+            )))
+        }
+    };
+    let j = if i < 0 { i + len as isize } else { i };
+    if j < 0 || j >= len as isize {
+        return Err(raise::index_error_fmt(format_args!(
+            "{} index out of range",
+            what
+        )));
+    }
+    Ok(j as usize)
+}
+
+/// Apply a slice to bytes (any step), building a value of `kind`.
+pub fn slice_bytes(kind: Kind, s: &[u8], slice: Value) -> PyResult<Value> {
+    let (start, _stop, step, count) = crate::objs::slice::indices(slice, s.len())?;
+    if step == 1 {
+        let st = start as usize;
+        return make(kind, s.get(st..st + count).unwrap_or(&[]));
+    }
+    let mut out = VStr::with_capacity(count)?;
+    let mut i = start;
+    for _ in 0..count {
+        out.push_byte(s.get(i as usize).copied().unwrap_or(0))?;
+        i += step;
+    }
+    make_vstr(kind, &out)
+}
+
+fn slice_str(s: &[u8], slice: Value) -> PyResult<Value> {
+    let n = char_count(s);
+    let (start, _stop, step, count) = crate::objs::slice::indices(slice, n)?;
+    if n == s.len() {
+        // ASCII: code points are bytes.
+        return slice_bytes(Kind::Str, s, slice);
+    }
+    if step == 1 {
+        let b0 = char_to_byte(s, start as usize);
+        let b1 = char_to_byte(s, start as usize + count);
+        return new_str_unchecked(s.get(b0..b1).unwrap_or(&[]));
+    }
+    let text = core::str::from_utf8(s).unwrap_or("");
+    let mut out = VStr::new();
+    let mut i = start;
+    for _ in 0..count {
+        if let Some(c) = text.chars().nth(i as usize) {
+            let mut buf = [0u8; 4];
+            out.push_bytes(c.encode_utf8(&mut buf).as_bytes())?;
+        }
+        i += step;
+    }
+    out.into_str()
+}
+
+fn subscr(v: Value, index: Value, o: SubscrOp) -> PyResult<Option<Value>> {
+    if o != SubscrOp::Load {
+        return Ok(None);
+    }
+    let Some(s) = as_bytes(v) else {
+        return Ok(None);
+    };
+    let str_kind = is_str(v);
+    if index.is_type(&crate::objs::slice::TYPE) {
+        return if str_kind {
+            slice_str(s, index)
+        } else {
+            slice_bytes(Kind::Bytes, s, index)
+        }
+        .map(Some);
+    }
+    if !str_kind {
+        let i = seq_index("bytes", s.len(), index)?;
+        return Ok(Some(Value::small_int(
+            s.get(i).copied().unwrap_or(0) as isize
+        )));
+    }
+    let n = char_count(s);
+    let i = seq_index("string", n, index)?;
+    let b0 = if n == s.len() { i } else { char_to_byte(s, i) };
+    let mut b1 = b0 + 1;
+    while b1 < s.len() && s.get(b1).is_some_and(|&b| is_cont(b)) {
+        b1 += 1;
+    }
+    new_str_unchecked(s.get(b0..b1).unwrap_or(&[])).map(Some)
+}
+
+fn buffer(v: Value, access: BufferAccess) -> Option<Buffer> {
+    if access == BufferAccess::Write {
+        return None;
+    }
+    let s = as_bytes(v)?;
+    Some(Buffer {
+        ptr: s.as_ptr() as *mut u8,
+        len: s.len(),
+        typecode: b'B',
+    })
+}
+
+// --- iteration ---
+
+#[repr(C)]
+pub struct StrIter {
+    pub base: ObjBase,
+    pub obj: Value,
+    /// Byte offset of the next item.
+    pub pos: usize,
+}
+
+fn getiter(v: Value) -> PyResult<Value> {
+    let ty = if is_str(v) {
+        &STR_ITER_TYPE
+    } else {
+        &BYTES_ITER_TYPE
+    };
+    Ok(Value::from_ptr(mem::alloc(StrIter {
+        base: ObjBase::new(ty),
+        obj: v,
+        pos: 0,
+    })?))
+}
+
+fn str_iternext(it: Value) -> PyResult<Option<Value>> {
+    // SAFETY: only installed on STR_ITER_TYPE, whose instances are StrIter.
+    let st: &mut StrIter = unsafe { it.downcast_unchecked() };
+    let s = as_bytes(st.obj).unwrap_or(&[]);
+    if st.pos >= s.len() {
+        return Ok(None);
+    }
+    let b0 = st.pos;
+    let mut b1 = b0 + 1;
+    while b1 < s.len() && s.get(b1).is_some_and(|&b| is_cont(b)) {
+        b1 += 1;
+    }
+    st.pos = b1;
+    new_str_unchecked(s.get(b0..b1).unwrap_or(&[])).map(Some)
+}
+
+fn bytes_iternext(it: Value) -> PyResult<Option<Value>> {
+    // SAFETY: only installed on BYTES_ITER_TYPE, whose instances are StrIter.
+    let st: &mut StrIter = unsafe { it.downcast_unchecked() };
+    let s = as_bytes(st.obj).unwrap_or(&[]);
+    match s.get(st.pos) {
+        Some(&b) => {
+            st.pos += 1;
+            Ok(Some(Value::small_int(b as isize)))
+        }
+        None => Ok(None),
+    }
+}
+
+pub static STR_ITER_TYPE: Type = Type {
+    name: Q::iterator,
+    flags: flags::ITER_IS_ITERNEXT,
+    iternext: Some(str_iternext),
+    ..Type::EMPTY
+};
+
+pub static BYTES_ITER_TYPE: Type = Type {
+    name: Q::iterator,
+    flags: flags::ITER_IS_ITERNEXT,
+    iternext: Some(bytes_iternext),
+    ..Type::EMPTY
+};
+
+// --- methods ---
+
+fn find_impl(args: &[Value], reverse: bool) -> PyResult<Option<isize>> {
+    let (kind, s) = receiver(args[0])?;
+    let needle = arg_of(kind, args[1])?;
+    let Some((b0, b1)) = range_args(kind, s, opt_int(args, 2)?, opt_int(args, 3)?) else {
+        return Ok(None);
+    };
+    let hay = s.get(b0..b1).unwrap_or(&[]);
+    let pos = if reverse {
+        rfind_sub(hay, needle)
+    } else {
+        find_sub(hay, needle)
+    };
+    Ok(pos.map(|p| to_unit(kind, s, b0 + p) as isize))
+}
+
+pub fn str_find(args: &[Value]) -> PyResult<Value> {
+    Ok(Value::small_int(find_impl(args, false)?.unwrap_or(-1)))
+}
+
+pub fn str_rfind(args: &[Value]) -> PyResult<Value> {
+    Ok(Value::small_int(find_impl(args, true)?.unwrap_or(-1)))
+}
+
+pub fn str_index(args: &[Value]) -> PyResult<Value> {
+    match find_impl(args, false)? {
+        Some(i) => Ok(Value::small_int(i)),
+        None => Err(raise::value_error("substring not found")),
+    }
+}
+
+pub fn str_rindex(args: &[Value]) -> PyResult<Value> {
+    match find_impl(args, true)? {
+        Some(i) => Ok(Value::small_int(i)),
+        None => Err(raise::value_error("substring not found")),
+    }
+}
+
+pub fn str_count(args: &[Value]) -> PyResult<Value> {
+    let (kind, s) = receiver(args[0])?;
+    let needle = arg_of(kind, args[1])?;
+    let Some((b0, b1)) = range_args(kind, s, opt_int(args, 2)?, opt_int(args, 3)?) else {
+        return Ok(Value::small_int(0));
+    };
+    let hay = s.get(b0..b1).unwrap_or(&[]);
+    if needle.is_empty() {
+        return Ok(Value::small_int(unit_len(kind, hay) as isize + 1));
+    }
+    let mut n = 0;
+    let mut i = 0;
+    while let Some(p) = find_sub(hay.get(i..).unwrap_or(&[]), needle) {
+        n += 1;
+        i += p + needle.len();
+    }
+    Ok(Value::small_int(n))
+}
+
+pub fn join(sep_v: Value, iterable: Value) -> PyResult<Value> {
+    let (kind, sep) = receiver(sep_v)?;
+    // Lists and tuples are read directly, like upstream; anything else is iterated.
+    let direct: Option<&[Value]> = match list::get(iterable) {
+        Some(l) => Some(l.items()),
+        None => tuple::items(iterable).map(|t| &*t),
+    };
+    let it = if direct.is_some() {
+        Value::NULL
+    } else {
+        runtime::get_iter(iterable)?
+    };
+    let mut idx = 0;
+    let mut next = || -> PyResult<Option<Value>> {
+        match direct {
+            Some(items) => {
+                idx += 1;
+                Ok(items.get(idx - 1).copied())
+            }
+            None => runtime::iter_next(it),
+        }
+    };
+    let mut out = VStr::new();
+    let mut first = true;
+    while let Some(x) = next()? {
+        let ok = if kind.is_str() { is_str(x) } else { !is_str(x) };
+        let part = if ok { buffer_bytes(x) } else { None };
+        let Some(part) = part else {
+            return Err(raise::type_error(
+                "join expects a list of str/bytes objects consistent with self object",
+            ));
+        };
+        if !first {
+            out.push_bytes(sep)?;
+        }
+        first = false;
+        out.push_bytes(part)?;
+    }
+    make_vstr(kind, &out)
+}
+
+fn whitespace_split(kind: Kind, s: &[u8], maxsplit: isize, out: Value) -> PyResult<()> {
+    let mut i = 0;
+    let mut splits = 0;
+    loop {
+        while i < s.len() && is_space(s[i]) {
+            i += 1;
+        }
+        if i >= s.len() {
+            return Ok(());
+        }
+        if maxsplit >= 0 && splits >= maxsplit {
+            return list::append(out, make(kind, s.get(i..).unwrap_or(&[]))?);
+        }
+        let start = i;
+        while i < s.len() && !is_space(s[i]) {
+            i += 1;
+        }
+        list::append(out, make(kind, s.get(start..i).unwrap_or(&[]))?)?;
+        splits += 1;
+    }
+}
+
+pub fn str_split(args: &[Value]) -> PyResult<Value> {
+    let (kind, s) = receiver(args[0])?;
+    let maxsplit = opt_int(args, 2)?.unwrap_or(-1);
+    let out = list::new(&[])?;
+    let sep = args.get(1).copied().unwrap_or(Value::NONE);
+    if sep.is_none() {
+        whitespace_split(kind, s, maxsplit, out)?;
+        return Ok(out);
+    }
+    let sep = arg_of(kind, sep)?;
+    if sep.is_empty() {
+        return Err(raise::value_error("empty separator"));
+    }
+    let mut rest = s;
+    let mut n = 0;
+    while maxsplit < 0 || n < maxsplit {
+        let Some(p) = find_sub(rest, sep) else { break };
+        list::append(out, make(kind, &rest[..p])?)?;
+        rest = rest.get(p + sep.len()..).unwrap_or(&[]);
+        n += 1;
+    }
+    list::append(out, make(kind, rest)?)?;
+    Ok(out)
+}
+
+pub fn str_rsplit(args: &[Value]) -> PyResult<Value> {
+    let (kind, s) = receiver(args[0])?;
+    let maxsplit = opt_int(args, 2)?.unwrap_or(-1);
+    let sep = args.get(1).copied().unwrap_or(Value::NONE);
+    if maxsplit < 0 {
+        return str_split(args);
+    }
+    let mut parts: VStrList = VStrList::new()?;
+    if sep.is_none() {
+        let mut end = s.len();
+        let mut n = 0;
+        loop {
+            while end > 0 && is_space(s[end - 1]) {
+                end -= 1;
+            }
+            if end == 0 {
+                break;
+            }
+            if n >= maxsplit {
+                parts.push(make(kind, s.get(..end).unwrap_or(&[]))?)?;
+                break;
+            }
+            let mut start = end;
+            while start > 0 && !is_space(s[start - 1]) {
+                start -= 1;
+            }
+            parts.push(make(kind, s.get(start..end).unwrap_or(&[]))?)?;
+            end = start;
+            n += 1;
+        }
+    } else {
+        let sep = arg_of(kind, sep)?;
+        if sep.is_empty() {
+            return Err(raise::value_error("empty separator"));
+        }
+        let mut rest = s;
+        let mut n = 0;
+        while n < maxsplit {
+            let Some(p) = rfind_sub(rest, sep) else { break };
+            parts.push(make(kind, rest.get(p + sep.len()..).unwrap_or(&[]))?)?;
+            rest = &rest[..p];
+            n += 1;
+        }
+        parts.push(make(kind, rest)?)?;
+    }
+    parts.reverse();
+    Ok(parts.list)
+}
+
+/// A list built back to front (rsplit), reversed at the end.
+struct VStrList {
+    list: Value,
+}
+
+impl VStrList {
+    fn new() -> PyResult<VStrList> {
+        Ok(VStrList {
+            list: list::new(&[])?,
+        })
+    }
+    fn push(&mut self, v: Value) -> PyResult<()> {
+        list::append(self.list, v)
+    }
+    fn reverse(&mut self) {
+        if let Some(l) = list::get(self.list) {
+            l.items().reverse();
+        }
+    }
+}
+
+pub fn str_splitlines(args: &[Value]) -> PyResult<Value> {
+    let (kind, s) = receiver(args[0])?;
+    let keepends = match args.get(1) {
+        Some(v) => runtime::is_true(*v)?,
+        None => false,
+    };
+    let out = list::new(&[])?;
+    let mut i = 0;
+    while i < s.len() {
+        let start = i;
+        while i < s.len() && s[i] != b'\n' && s[i] != b'\r' {
+            i += 1;
+        }
+        let line_end = i;
+        if i < s.len() {
+            if s[i] == b'\r' && s.get(i + 1) == Some(&b'\n') {
+                i += 2;
+            } else {
+                i += 1;
+            }
+        }
+        let end = if keepends { i } else { line_end };
+        list::append(out, make(kind, s.get(start..end).unwrap_or(&[]))?)?;
+    }
+    Ok(out)
+}
+
+fn starts_ends(args: &[Value], ends: bool) -> PyResult<Value> {
+    let (kind, s) = receiver(args[0])?;
+    let Some((b0, b1)) = range_args(kind, s, opt_int(args, 2)?, opt_int(args, 3)?) else {
+        return Ok(Value::FALSE);
+    };
+    let hay = s.get(b0..b1).unwrap_or(&[]);
+    let test = |p: &[u8]| {
+        if ends {
+            hay.ends_with(p)
+        } else {
+            hay.starts_with(p)
+        }
+    };
+    if let Some(items) = tuple::items(args[1]) {
+        for x in items.iter() {
+            if test(arg_of(kind, *x)?) {
+                return Ok(Value::TRUE);
+            }
+        }
+        return Ok(Value::FALSE);
+    }
+    Ok(Value::from_bool(test(arg_of(kind, args[1])?)))
+}
+
+pub fn str_startswith(args: &[Value]) -> PyResult<Value> {
+    starts_ends(args, false)
+}
+
+pub fn str_endswith(args: &[Value]) -> PyResult<Value> {
+    starts_ends(args, true)
+}
+
+/// 0 = both ends, 1 = left, 2 = right.
+fn strip_impl(args: &[Value], which: u8) -> PyResult<Value> {
+    let (kind, s) = receiver(args[0])?;
+    let chars = match args.get(1) {
+        Some(v) if !v.is_none() => Some(arg_of(kind, *v)?),
+        _ => None,
+    };
+    let (mut b0, mut b1) = (0, s.len());
+    match chars {
+        None => {
+            if which != 2 {
+                while b0 < b1 && is_space(s[b0]) {
+                    b0 += 1;
+                }
+            }
+            if which != 1 {
+                while b1 > b0 && is_space(s[b1 - 1]) {
+                    b1 -= 1;
+                }
+            }
+        }
+        Some(set) if kind.is_str() && !set.is_ascii() || kind.is_str() && !s.is_ascii() => {
+            let text = core::str::from_utf8(s).unwrap_or("");
+            let set = core::str::from_utf8(set).unwrap_or("");
+            let in_set = |c: char| set.contains(c);
+            if which != 2 {
+                let t = text.trim_start_matches(in_set);
+                b0 = s.len() - t.len();
+            }
+            if which != 1 {
+                let t = text.get(b0..).unwrap_or("").trim_end_matches(in_set);
+                b1 = b0 + t.len();
+            }
+        }
+        Some(set) => {
+            if which != 2 {
+                while b0 < b1 && set.contains(&s[b0]) {
+                    b0 += 1;
+                }
+            }
+            if which != 1 {
+                while b1 > b0 && set.contains(&s[b1 - 1]) {
+                    b1 -= 1;
+                }
+            }
+        }
+    }
+    if b0 == 0 && b1 == s.len() && kind != Kind::ByteArray {
+        return Ok(args[0]);
+    }
+    make(kind, s.get(b0..b1).unwrap_or(&[]))
+}
+
+pub fn str_strip(args: &[Value]) -> PyResult<Value> {
+    strip_impl(args, 0)
+}
+
+pub fn str_lstrip(args: &[Value]) -> PyResult<Value> {
+    strip_impl(args, 1)
+}
+
+pub fn str_rstrip(args: &[Value]) -> PyResult<Value> {
+    strip_impl(args, 2)
+}
+
+pub fn str_replace(args: &[Value]) -> PyResult<Value> {
+    let (kind, s) = receiver(args[0])?;
+    let old = arg_of(kind, args[1])?;
+    let new = arg_of(kind, args[2])?;
+    let mut max = opt_int(args, 3)?.unwrap_or(-1);
+    if max < 0 {
+        max = isize::MAX;
+    }
+    let mut out = VStr::with_capacity(s.len())?;
+    let mut n = 0;
+    if old.is_empty() {
+        // Insert `new` before every unit and at the end.
+        let mut i = 0;
+        while n < max && i <= s.len() {
+            out.push_bytes(new)?;
+            n += 1;
+            if i == s.len() {
+                i += 1;
+                break;
+            }
+            let mut j = i + 1;
+            if kind.is_str() {
+                while j < s.len() && is_cont(s[j]) {
+                    j += 1;
+                }
+            }
+            out.push_bytes(&s[i..j])?;
+            i = j;
+        }
+        if i <= s.len() {
+            out.push_bytes(s.get(i..).unwrap_or(&[]))?;
+        }
+    } else {
+        let mut rest = s;
+        while n < max {
+            let Some(p) = find_sub(rest, old) else { break };
+            out.push_bytes(&rest[..p])?;
+            out.push_bytes(new)?;
+            rest = rest.get(p + old.len()..).unwrap_or(&[]);
+            n += 1;
+        }
+        out.push_bytes(rest)?;
+    }
+    if n == 0 && kind != Kind::ByteArray {
+        return Ok(args[0]);
+    }
+    make_vstr(kind, &out)
+}
+
+fn partition_impl(this: Value, sep_v: Value, reverse: bool) -> PyResult<Value> {
+    let (kind, s) = receiver(this)?;
+    let sep = arg_of(kind, sep_v)?;
+    if sep.is_empty() {
+        return Err(raise::value_error("empty separator"));
+    }
+    let empty = make(kind, &[])?;
+    let pos = if reverse {
+        rfind_sub(s, sep)
+    } else {
+        find_sub(s, sep)
+    };
+    let items = match pos {
+        Some(p) => [
+            make(kind, &s[..p])?,
+            make(kind, sep)?,
+            make(kind, s.get(p + sep.len()..).unwrap_or(&[]))?,
+        ],
+        None if reverse => [empty, make(kind, &[])?, make(kind, s)?],
+        None => [make(kind, s)?, empty, make(kind, &[])?],
+    };
+    tuple::new(&items)
+}
+
+pub fn str_partition(this: Value, sep: Value) -> PyResult<Value> {
+    partition_impl(this, sep, false)
+}
+
+pub fn str_rpartition(this: Value, sep: Value) -> PyResult<Value> {
+    partition_impl(this, sep, true)
+}
+
+pub fn str_center(args: &[Value]) -> PyResult<Value> {
+    let (kind, s) = receiver(args[0])?;
+    let width = get_int(args[1])?;
+    let fill: &[u8] = match args.get(2) {
+        Some(f) => {
+            let f = arg_of(kind, *f)?;
+            if unit_len(kind, f) != 1 {
+                return Err(raise::type_error(
+                    "The fill character must be exactly one character long",
+                ));
+            }
+            f
+        }
+        None => b" ",
+    };
+    let len = unit_len(kind, s) as isize;
+    if width <= len {
+        if kind == Kind::ByteArray {
+            return make(kind, s);
+        }
+        return Ok(args[0]);
+    }
+    let pad = (width - len) as usize;
+    // CPython puts the odd pad character on the left when the width is odd.
+    let left = pad / 2 + (pad & width as usize & 1);
+    let mut out = VStr::with_capacity(s.len() + pad * fill.len())?;
+    for _ in 0..left {
+        out.push_bytes(fill)?;
+    }
+    out.push_bytes(s)?;
+    for _ in 0..pad - left {
+        out.push_bytes(fill)?;
+    }
+    make_vstr(kind, &out)
+}
+
+fn case_map(this: Value, upper: bool) -> PyResult<Value> {
+    let (kind, s) = receiver(this)?;
+    let mut out = VStr::with_capacity(s.len())?;
+    if kind.is_str() && !s.is_ascii() {
+        let text = core::str::from_utf8(s).unwrap_or("");
+        let mut buf = [0u8; 4];
+        for c in text.chars() {
+            if upper {
+                for u in c.to_uppercase() {
+                    out.push_bytes(u.encode_utf8(&mut buf).as_bytes())?;
+                }
+            } else {
+                for u in c.to_lowercase() {
+                    out.push_bytes(u.encode_utf8(&mut buf).as_bytes())?;
+                }
+            }
+        }
+    } else {
+        for &b in s {
+            out.push_byte(if upper {
+                b.to_ascii_uppercase()
+            } else {
+                b.to_ascii_lowercase()
+            })?;
+        }
+    }
+    make_vstr(kind, &out)
+}
+
+pub fn str_lower(this: Value) -> PyResult<Value> {
+    case_map(this, false)
+}
+
+pub fn str_upper(this: Value) -> PyResult<Value> {
+    case_map(this, true)
+}
+
+/// Apply a per-character test to every character (false for empty strings).
+fn char_test(this: Value, f: fn(char) -> bool) -> PyResult<Value> {
+    let (kind, s) = receiver(this)?;
+    if s.is_empty() {
+        return Ok(Value::FALSE);
+    }
+    let ok = if kind.is_str() {
+        core::str::from_utf8(s).unwrap_or("").chars().all(f)
+    } else {
+        s.iter().all(|&b| b < 0x80 && f(b as char))
+    };
+    Ok(Value::from_bool(ok))
+}
+
+pub fn str_isspace(this: Value) -> PyResult<Value> {
+    char_test(this, |c| c.is_whitespace())
+}
+
+pub fn str_isalpha(this: Value) -> PyResult<Value> {
+    char_test(this, |c| c.is_alphabetic())
+}
+
+pub fn str_isdigit(this: Value) -> PyResult<Value> {
+    char_test(this, |c| c.is_ascii_digit())
+}
+
+/// isupper/islower: at least one cased character and none of the other case.
+fn case_test(this: Value, upper: bool) -> PyResult<Value> {
+    let (kind, s) = receiver(this)?;
+    let text = if kind.is_str() {
+        core::str::from_utf8(s).unwrap_or("")
+    } else {
+        ""
+    };
+    let mut cased = false;
+    let mut check = |c: char| -> bool {
+        let (is_u, is_l) = (c.is_uppercase(), c.is_lowercase());
+        if is_u || is_l {
+            cased = true;
+        }
+        if upper {
+            !is_l
+        } else {
+            !is_u
+        }
+    };
+    let ok = if kind.is_str() {
+        text.chars().all(&mut check)
+    } else {
+        s.iter().all(|&b| check(b as char) || b >= 0x80)
+    };
+    Ok(Value::from_bool(ok && cased))
+}
+
+pub fn str_isupper(this: Value) -> PyResult<Value> {
+    case_test(this, true)
+}
+
+pub fn str_islower(this: Value) -> PyResult<Value> {
+    case_test(this, false)
+}
+
+fn str_encode(args: &[Value]) -> PyResult<Value> {
+    let s = as_str(args[0]).ok_or_else(|| bad_implicit_conversion(args[0]))?;
+    if let Some(e) = args.get(1) {
+        if parse_encoding(*e)? == Encoding::Ascii && !s.is_ascii() {
+            return Err(unicode_error());
+        }
+    }
+    new_bytes(s.as_bytes())
+}
+
+pub fn bytes_decode(args: &[Value]) -> PyResult<Value> {
+    let data = buffer_bytes_raise(args[0])?;
+    decode(data, args.get(1).copied(), args.get(2).copied())
+}
+
+/// `bytes.hex([sep])`: also used by bytearray and memoryview.
+pub fn bytes_hex(args: &[Value]) -> PyResult<Value> {
+    let data = buffer_bytes_raise(args[0])?;
+    let sep = match args.get(1) {
+        Some(v) => Some(
+            as_bytes(*v)
+                .filter(|_| is_str(*v))
+                .ok_or_else(|| bad_implicit_conversion(*v))?,
+        ),
+        None => None,
+    };
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = VStr::with_capacity(data.len() * 3)?;
+    for (i, &b) in data.iter().enumerate() {
+        if i > 0 {
+            if let Some(sep) = sep {
+                out.push_bytes(sep)?;
+            }
+        }
+        out.push_byte(HEX[(b >> 4) as usize])?;
+        out.push_byte(HEX[(b & 15) as usize])?;
+    }
+    out.into_str()
+}
+
+/// `bytes.fromhex(s)` / `bytearray.fromhex(s)` (a classmethod: `cls` picks the result type).
+pub fn bytes_fromhex(cls: Value, data: Value) -> PyResult<Value> {
+    let s = buffer_bytes_raise(data)?;
+    let mut out = VStr::with_capacity(s.len() / 2)?;
+    let mut i = 0;
+    let hexval = |c: u8| (c as char).to_digit(16);
+    while i < s.len() {
+        if is_space(s[i]) {
+            i += 1;
+            continue;
+        }
+        let hi = hexval(s[i]);
+        let lo = s.get(i + 1).and_then(|&c| hexval(c));
+        match (hi, lo) {
+            (Some(h), Some(l)) => out.push_byte((h * 16 + l) as u8)?,
+            _ => return Err(raise::value_error("non-hex digit")),
+        }
+        i += 2;
+    }
+    if crate::objs::r#type::as_type(cls).is_some_and(|t| core::ptr::eq(t, &bytearray::TYPE)) {
+        return bytearray::new(out.as_bytes());
+    }
+    out.into_bytes()
+}
+
+pub fn str_format(args: &[Value], kw: &[Value]) -> PyResult<Value> {
+    crate::objs::str_format::format_method(args, kw)
+}
+
+// --- tables ---
+
+/// The method table shared by str, bytes and bytearray (upstream shares one table too),
+/// with the type's own entries in front: `str_methods_table!(extra, ...)`.
+#[macro_export]
+macro_rules! str_methods_table {
+    ($($extra:expr),* $(,)?) => {
+        [
+            $($extra,)*
+            $crate::entry!(find, $crate::fun!(find, Var { min: 2, max: 4, f: $crate::objs::str::str_find })),
+            $crate::entry!(rfind, $crate::fun!(rfind, Var { min: 2, max: 4, f: $crate::objs::str::str_rfind })),
+            $crate::entry!(index, $crate::fun!(index, Var { min: 2, max: 4, f: $crate::objs::str::str_index })),
+            $crate::entry!(rindex, $crate::fun!(rindex, Var { min: 2, max: 4, f: $crate::objs::str::str_rindex })),
+            $crate::entry!(join, $crate::fun!(join, F2($crate::objs::str::join))),
+            $crate::entry!(split, $crate::fun!(split, Var { min: 1, max: 3, f: $crate::objs::str::str_split })),
+            $crate::entry!(splitlines, $crate::fun!(splitlines, Var { min: 1, max: 2, f: $crate::objs::str::str_splitlines })),
+            $crate::entry!(rsplit, $crate::fun!(rsplit, Var { min: 1, max: 3, f: $crate::objs::str::str_rsplit })),
+            $crate::entry!(startswith, $crate::fun!(startswith, Var { min: 2, max: 4, f: $crate::objs::str::str_startswith })),
+            $crate::entry!(endswith, $crate::fun!(endswith, Var { min: 2, max: 4, f: $crate::objs::str::str_endswith })),
+            $crate::entry!(strip, $crate::fun!(strip, Var { min: 1, max: 2, f: $crate::objs::str::str_strip })),
+            $crate::entry!(lstrip, $crate::fun!(lstrip, Var { min: 1, max: 2, f: $crate::objs::str::str_lstrip })),
+            $crate::entry!(rstrip, $crate::fun!(rstrip, Var { min: 1, max: 2, f: $crate::objs::str::str_rstrip })),
+            $crate::entry!(format, $crate::fun!(format, Kw { min: 1, f: $crate::objs::str::str_format })),
+            $crate::entry!(replace, $crate::fun!(replace, Var { min: 3, max: 4, f: $crate::objs::str::str_replace })),
+            $crate::entry!(count, $crate::fun!(count, Var { min: 2, max: 4, f: $crate::objs::str::str_count })),
+            $crate::entry!(partition, $crate::fun!(partition, F2($crate::objs::str::str_partition))),
+            $crate::entry!(rpartition, $crate::fun!(rpartition, F2($crate::objs::str::str_rpartition))),
+            $crate::entry!(center, $crate::fun!(center, Var { min: 2, max: 3, f: $crate::objs::str::str_center })),
+            $crate::entry!(lower, $crate::fun!(lower, F1($crate::objs::str::str_lower))),
+            $crate::entry!(upper, $crate::fun!(upper, F1($crate::objs::str::str_upper))),
+            $crate::entry!(isspace, $crate::fun!(isspace, F1($crate::objs::str::str_isspace))),
+            $crate::entry!(isalpha, $crate::fun!(isalpha, F1($crate::objs::str::str_isalpha))),
+            $crate::entry!(isdigit, $crate::fun!(isdigit, F1($crate::objs::str::str_isdigit))),
+            $crate::entry!(isupper, $crate::fun!(isupper, F1($crate::objs::str::str_isupper))),
+            $crate::entry!(islower, $crate::fun!(islower, F1($crate::objs::str::str_islower))),
+        ]
+    };
+}
+
+/// `bytes.fromhex` as a classmethod object (shared with bytearray).
+pub static FROMHEX: crate::objs::fun::MethodWrapper = crate::objs::fun::MethodWrapper {
+    base: ObjBase::new(&crate::objs::fun::CLASSMETHOD_TYPE),
+    fun: crate::fun!(fromhex, F2(bytes_fromhex)),
+};
+
+static STR_LOCALS: [(Qstr, Value); 27] = crate::str_methods_table!(crate::entry!(
+    encode,
+    crate::fun!(
+        encode,
+        Var {
+            min: 1,
+            max: 3,
+            f: str_encode
+        }
+    )
+));
+
+static BYTES_LOCALS: [(Qstr, Value); 29] = crate::str_methods_table!(
+    crate::entry!(
+        hex,
+        crate::fun!(
+            hex,
+            Var {
+                min: 1,
+                max: 2,
+                f: bytes_hex
+            }
+        )
+    ),
+    (Q::fromhex, Value::from_static(&FROMHEX)),
+    crate::entry!(
+        decode,
+        crate::fun!(
+            decode,
+            Var {
+                min: 1,
+                max: 3,
+                f: bytes_decode
+            }
+        )
+    ),
+);
+
 pub static TYPE: Type = Type {
     name: Q::str,
     flags: flags::BASETYPE,
+    make_new: Some(str_make_new),
     print: Some(print),
+    unary_op: Some(unary_op),
+    binary_op: Some(binary_op),
+    subscr: Some(subscr),
+    getiter: Some(getiter),
+    buffer: Some(buffer),
+    locals: &STR_LOCALS,
     ..Type::EMPTY
 };
 
 pub static BYTES_TYPE: Type = Type {
     name: Q::bytes,
-    flags: flags::BASETYPE,
+    flags: flags::BASETYPE | flags::EQ_CHECKS_OTHER_TYPE,
+    make_new: Some(bytes_make_new),
     print: Some(print_bytes),
+    unary_op: Some(unary_op),
+    binary_op: Some(binary_op),
+    subscr: Some(subscr),
+    getiter: Some(getiter),
+    buffer: Some(buffer),
+    locals: &BYTES_LOCALS,
     ..Type::EMPTY
 };
+
+#[cfg(test)]
+pub(crate) mod tests {
+    extern crate std;
+    use super::*;
+    use crate::state::testing::with_vm;
+    use std::string::{String, ToString};
+
+    pub fn s(t: &str) -> Value {
+        new(t).unwrap()
+    }
+
+    pub fn b(t: &[u8]) -> Value {
+        new_bytes(t).unwrap()
+    }
+
+    pub fn i(n: isize) -> Value {
+        Value::small_int(n)
+    }
+
+    /// Call method `name` of `obj`.
+    pub fn m(obj: Value, name: &str, args: &[Value]) -> PyResult<Value> {
+        let q = Qstr::intern(name).unwrap();
+        let (f, this) = runtime::load_method(obj, q)?;
+        runtime::call_method(f, this, args, &[])
+    }
+
+    pub fn repr(v: Value) -> String {
+        as_str(runtime::repr(v).unwrap()).unwrap().to_string()
+    }
+
+    /// `repr` of a result, or `Exc: message` for an error.
+    pub fn r(res: PyResult<Value>) -> String {
+        match res {
+            Ok(v) => repr(v),
+            Err(e) => {
+                let msg = runtime::str(e.0)
+                    .map(|v| as_str(v).unwrap_or("").to_string())
+                    .unwrap_or_default();
+                std::format!("{}: {}", e.0.type_of().name.as_str(), msg)
+            }
+        }
+    }
+
+    fn slice(a: Value, b: Value, c: Value) -> Value {
+        crate::objs::slice::new(a, b, c).unwrap()
+    }
+
+    #[test]
+    fn unicode_index_len_slice() {
+        with_vm(|| {
+            let t = s("aé€😀z");
+            assert_eq!(runtime::len(t).unwrap(), 5);
+            assert_eq!(r(runtime::subscr(t, i(1))), "'é'");
+            assert_eq!(r(runtime::subscr(t, i(-2))), "'😀'");
+            assert_eq!(
+                r(runtime::subscr(t, i(5))),
+                "IndexError: string index out of range"
+            );
+            assert_eq!(
+                r(runtime::subscr(t, s("x"))),
+                "TypeError: string indices must be integers, not str"
+            );
+            let n = Value::NONE;
+            assert_eq!(r(runtime::subscr(t, slice(i(1), i(3), n))), "'é€'");
+            assert_eq!(r(runtime::subscr(t, slice(n, n, i(-1)))), "'z😀€éa'");
+            assert_eq!(r(runtime::subscr(t, slice(n, n, i(2)))), "'a€z'");
+            assert_eq!(r(runtime::subscr(s("hello"), slice(i(-3), n, n))), "'llo'");
+            assert_eq!(
+                r(runtime::subscr(s("hello"), slice(i(4), i(1), i(-2)))),
+                "'ol'"
+            );
+            let mut out = String::new();
+            let it = runtime::get_iter(t).unwrap();
+            while let Some(c) = runtime::iter_next(it).unwrap() {
+                out.push_str(as_str(c).unwrap());
+                out.push('|');
+            }
+            assert_eq!(out, "a|é|€|😀|z|");
+        });
+    }
+
+    #[test]
+    fn operators() {
+        with_vm(|| {
+            assert_eq!(r(runtime::binary_op(op::ADD, s("ab"), s("cd"))), "'abcd'");
+            assert_eq!(
+                r(runtime::binary_op(op::ADD, s("ab"), i(1))),
+                "TypeError: unsupported types for __add__: 'str', 'int'"
+            );
+            assert_eq!(
+                r(runtime::binary_op(op::IN, i(1), s("ab"))),
+                "TypeError: can't convert 'int' object to str implicitly"
+            );
+            assert_eq!(r(runtime::binary_op(op::IN, s("b"), s("abc"))), "True");
+            assert_eq!(
+                r(runtime::binary_op(op::MULTIPLY, s("ab"), i(3))),
+                "'ababab'"
+            );
+            assert_eq!(r(runtime::binary_op(op::MULTIPLY, s("ab"), i(-1))), "''");
+            assert_eq!(r(runtime::binary_op(op::LESS, s("abc"), s("abd"))), "True");
+            assert_eq!(
+                r(runtime::binary_op(op::MORE_EQUAL, s("b"), s("abc"))),
+                "True"
+            );
+            assert_eq!(
+                r(runtime::binary_op(op::EQUAL, s("abc"), b(b"abc"))),
+                "False"
+            );
+            assert_eq!(r(runtime::binary_op(op::ADD, b(b"ab"), b(b"c"))), "b'abc'");
+            assert_eq!(
+                r(runtime::binary_op(op::ADD, b(b"ab"), s("c"))),
+                "TypeError: unsupported types for __add__: 'bytes', 'str'"
+            );
+            assert_eq!(r(runtime::binary_op(op::EQUAL, b(b"ab"), b(b"ab"))), "True");
+            assert_eq!(r(runtime::binary_op(op::IN, i(98), b(b"abc"))), "True");
+            assert_eq!(r(runtime::subscr(b(b"abc"), i(1))), "98");
+            assert_eq!(
+                r(runtime::subscr(b(b"abc"), i(3))),
+                "IndexError: bytes index out of range"
+            );
+            assert_eq!(
+                runtime::hash(s("abc")).unwrap(),
+                runtime::hash(Value::qstr(Qstr::intern("abc").unwrap())).unwrap()
+            );
+        });
+    }
+
+    #[test]
+    fn constructors() {
+        with_vm(|| {
+            let st = TYPE.as_value();
+            let bt = BYTES_TYPE.as_value();
+            assert_eq!(r(runtime::call(st, &[], &[])), "''");
+            assert_eq!(r(runtime::call(st, &[i(12)], &[])), "'12'");
+            assert_eq!(
+                r(runtime::call(st, &[b(b"ab\xc3\xa9"), s("utf-8")], &[])),
+                "'abé'"
+            );
+            assert_eq!(
+                r(runtime::call(st, &[b(b"\xff"), s("utf-8")], &[])),
+                "UnicodeError: "
+            );
+            assert_eq!(
+                r(runtime::call(
+                    st,
+                    &[b(b"a\xffb"), s("utf-8"), s("replace")],
+                    &[]
+                )),
+                "'a\u{fffd}b'"
+            );
+            assert_eq!(
+                r(runtime::call(
+                    st,
+                    &[b(b"a\xffb"), s("utf-8"), s("ignore")],
+                    &[]
+                )),
+                "'ab'"
+            );
+            assert_eq!(
+                r(runtime::call(st, &[b(b"a"), s("latin-1")], &[])),
+                "LookupError: unknown encoding: latin-1"
+            );
+            assert_eq!(r(runtime::call(bt, &[i(3)], &[])), "b'\\x00\\x00\\x00'");
+            assert_eq!(
+                r(runtime::call(bt, &[s("hé"), s("utf8")], &[])),
+                "b'h\\xc3\\xa9'"
+            );
+            assert_eq!(
+                r(runtime::call(bt, &[s("hé")], &[])),
+                "TypeError: string argument without an encoding"
+            );
+            let it = runtime::get_iter(b(b"AB")).unwrap();
+            assert_eq!(r(runtime::call(bt, &[it], &[])), "b'AB'");
+            assert_eq!(r(runtime::call(bt, &[], &[])), "b''");
+        });
+    }
+
+    #[test]
+    fn find_count_index() {
+        with_vm(|| {
+            let t = s("héllo wörld");
+            assert_eq!(r(m(t, "find", &[s("o")])), "4");
+            assert_eq!(r(m(t, "rfind", &[s("o")])), "4");
+            assert_eq!(r(m(t, "find", &[s("o"), i(5)])), "-1");
+            assert_eq!(r(m(t, "find", &[s("l"), i(5)])), "9");
+            assert_eq!(r(m(t, "find", &[s("o"), i(-3), i(-1)])), "-1");
+            assert_eq!(r(m(t, "find", &[s(""), i(11)])), "11");
+            assert_eq!(r(m(t, "find", &[s(""), i(12)])), "-1");
+            assert_eq!(
+                r(m(t, "index", &[s("z")])),
+                "ValueError: substring not found"
+            );
+            assert_eq!(r(m(t, "rindex", &[s("l")])), "9");
+            assert_eq!(
+                r(m(t, "find", &[b(b"l")])),
+                "TypeError: can't convert 'bytes' object to str implicitly"
+            );
+            assert_eq!(r(m(s("aaaa"), "count", &[s("aa")])), "2");
+            assert_eq!(r(m(s("abc"), "count", &[s("")])), "4");
+            assert_eq!(r(m(b(b"abcabc"), "count", &[b(b"bc"), i(2)])), "1");
+            assert_eq!(
+                r(m(b(b"abc"), "find", &[s("b")])),
+                "TypeError: can't convert 'str' object to bytes implicitly"
+            );
+        });
+    }
+
+    #[test]
+    fn split_join_strip() {
+        with_vm(|| {
+            assert_eq!(r(m(s("  a b\t c  "), "split", &[])), "['a', 'b', 'c']");
+            assert_eq!(
+                r(m(s("  a b\t c  "), "split", &[Value::NONE, i(1)])),
+                "['a', 'b\\t c  ']"
+            );
+            assert_eq!(r(m(s("a,b,,c"), "split", &[s(",")])), "['a', 'b', '', 'c']");
+            assert_eq!(
+                r(m(s("a,b,,c"), "split", &[s(","), i(2)])),
+                "['a', 'b', ',c']"
+            );
+            assert_eq!(
+                r(m(s("a,b"), "split", &[s("")])),
+                "ValueError: empty separator"
+            );
+            assert_eq!(r(m(s("a,b,c"), "rsplit", &[s(","), i(1)])), "['a,b', 'c']");
+            assert_eq!(
+                r(m(s("  a b  c "), "rsplit", &[Value::NONE, i(1)])),
+                "['  a b', 'c']"
+            );
+            assert_eq!(r(m(b(b"a b"), "split", &[])), "[b'a', b'b']");
+            assert_eq!(
+                r(m(s("a\nb\r\nc\rd\n"), "splitlines", &[])),
+                "['a', 'b', 'c', 'd']"
+            );
+            assert_eq!(
+                r(m(s("a\nb\r\n"), "splitlines", &[Value::TRUE])),
+                "['a\\n', 'b\\r\\n']"
+            );
+            let l = list::new(&[s("x"), s("é"), s("z")]).unwrap();
+            assert_eq!(r(m(s("--"), "join", &[l])), "'x--é--z'");
+            let l = list::new(&[s("x"), i(1)]).unwrap();
+            assert_eq!(
+                r(m(s(","), "join", &[l])),
+                "TypeError: join expects a list of str/bytes objects consistent with self object"
+            );
+            assert_eq!(r(m(s(" \t ab \n"), "strip", &[])), "'ab'");
+            assert_eq!(r(m(s("xxabyx"), "strip", &[s("xy")])), "'ab'");
+            assert_eq!(r(m(s("xxabyx"), "lstrip", &[s("x")])), "'abyx'");
+            assert_eq!(r(m(s("éaé"), "rstrip", &[s("é")])), "'éa'");
+            assert_eq!(r(m(b(b"  ab "), "strip", &[])), "b'ab'");
+        });
+    }
+
+    #[test]
+    fn misc_methods() {
+        with_vm(|| {
+            assert_eq!(r(m(s("aXbXc"), "replace", &[s("X"), s("--")])), "'a--b--c'");
+            assert_eq!(
+                r(m(s("aXbXc"), "replace", &[s("X"), s(""), i(1)])),
+                "'abXc'"
+            );
+            assert_eq!(r(m(s("ab"), "replace", &[s(""), s("-")])), "'-a-b-'");
+            assert_eq!(r(m(s("éb"), "replace", &[s(""), s("-"), i(2)])), "'-é-b'");
+            assert_eq!(
+                r(m(s("a=b=c"), "partition", &[s("=")])),
+                "('a', '=', 'b=c')"
+            );
+            assert_eq!(
+                r(m(s("a=b=c"), "rpartition", &[s("=")])),
+                "('a=b', '=', 'c')"
+            );
+            assert_eq!(r(m(s("abc"), "partition", &[s("=")])), "('abc', '', '')");
+            assert_eq!(r(m(s("abc"), "rpartition", &[s("=")])), "('', '', 'abc')");
+            assert_eq!(
+                r(m(s("abc"), "partition", &[s("")])),
+                "ValueError: empty separator"
+            );
+            assert_eq!(r(m(s("ab"), "center", &[i(5)])), "'  ab '");
+            assert_eq!(r(m(s("abc"), "center", &[i(6), s("*")])), "'*abc**'");
+            assert_eq!(r(m(s("abc"), "center", &[i(2)])), "'abc'");
+            assert_eq!(r(m(s("aBé"), "upper", &[])), "'ABÉ'");
+            assert_eq!(r(m(s("aBÉ"), "lower", &[])), "'abé'");
+            assert_eq!(r(m(s(" \t"), "isspace", &[])), "True");
+            assert_eq!(r(m(s(""), "isspace", &[])), "False");
+            assert_eq!(r(m(s("ab1"), "isalpha", &[])), "False");
+            assert_eq!(r(m(s("123"), "isdigit", &[])), "True");
+            assert_eq!(r(m(s("AB1"), "isupper", &[])), "True");
+            assert_eq!(r(m(s("ab1"), "islower", &[])), "True");
+            assert_eq!(r(m(s("1"), "islower", &[])), "False");
+            assert_eq!(r(m(s("abc"), "startswith", &[s("ab")])), "True");
+            assert_eq!(r(m(s("abc"), "startswith", &[s("bc"), i(1)])), "True");
+            let t = tuple::new(&[s("x"), s("c")]).unwrap();
+            assert_eq!(r(m(s("abc"), "endswith", &[t])), "True");
+            assert_eq!(r(m(s("abc"), "endswith", &[s("b"), i(0), i(2)])), "True");
+            assert_eq!(r(m(s("é"), "encode", &[])), "b'\\xc3\\xa9'");
+            assert_eq!(r(m(b(b"\xc3\xa9"), "decode", &[])), "'é'");
+            assert_eq!(r(m(b(b"\x01\xab"), "hex", &[])), "'01ab'");
+            assert_eq!(r(m(b(b"\x01\xab"), "hex", &[s(":")])), "'01:ab'");
+            assert_eq!(
+                r(m(BYTES_TYPE.as_value(), "fromhex", &[s("01 ab")])),
+                "b'\\x01\\xab'"
+            );
+            assert_eq!(
+                r(m(BYTES_TYPE.as_value(), "fromhex", &[s("0g")])),
+                "ValueError: non-hex digit"
+            );
+        });
+    }
+
+    #[test]
+    fn repr_quotes() {
+        with_vm(|| {
+            assert_eq!(repr(s("a'b")), "\"a'b\"");
+            assert_eq!(repr(s("a'\"b")), "'a\\'\"b'");
+            assert_eq!(repr(s("\x01\n\\")), "'\\x01\\n\\\\'");
+            assert_eq!(repr(b(b"\xff'")), "b\"\\xff'\"");
+        });
+    }
+}

@@ -1,0 +1,10 @@
+# Recursive calls: function call overhead, small-int compare and add.
+
+
+def fib(n):
+    if n < 2:
+        return n
+    return fib(n - 1) + fib(n - 2)
+
+
+print(fib(32))

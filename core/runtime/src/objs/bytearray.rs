@@ -1,0 +1,467 @@
+//! `bytearray`: a mutable, growable byte sequence (the bytearray half of MicroPython's
+//! py/objarray.c). The bytes live in a separate GC allocation so the buffer can grow; the
+//! str/bytes methods are shared (see `str_methods_table!`), with results of type bytearray.
+
+use crate::mem;
+use crate::obj::{
+    flags, Buffer, BufferAccess, ObjBase, Print, PrintKind, PyResult, SubscrOp, Type,
+};
+use crate::objs::str::{self as pystr, Kind};
+use crate::qstr::{Qstr, Q};
+use crate::raise;
+use crate::runtime;
+use crate::value::Value;
+use crate::vstr::VStr;
+use upy_compiler::bc::{binary as op, unary as uop};
+
+#[repr(C)]
+pub struct ByteArray {
+    pub base: ObjBase,
+    pub len: usize,
+    pub cap: usize,
+    pub data: *mut u8,
+}
+
+impl ByteArray {
+    pub fn bytes(&self) -> &'static mut [u8] {
+        if self.data.is_null() || self.len == 0 {
+            return &mut [];
+        }
+        // SAFETY: data holds `len` initialised bytes (cap >= len), kept alive by this object.
+        unsafe { core::slice::from_raw_parts_mut(self.data, self.len) }
+    }
+
+    pub fn reserve(&mut self, extra: usize) -> PyResult<()> {
+        let need = self.len.checked_add(extra).ok_or_else(mem::oom)?;
+        if need <= self.cap {
+            return Ok(());
+        }
+        let cap = need.max(self.cap + self.cap / 2).max(8);
+        self.data = mem::realloc_array::<u8>(self.data, cap)?;
+        self.cap = cap;
+        Ok(())
+    }
+
+    pub fn extend_from(&mut self, b: &[u8]) -> PyResult<()> {
+        // Copy first: `b` may alias our own buffer, which `reserve` may move.
+        let mut tmp = VStr::with_capacity(b.len())?;
+        tmp.push_bytes(b)?;
+        self.reserve(b.len())?;
+        let src = tmp.as_bytes();
+        // SAFETY: reserve made room for src.len() more bytes after len.
+        unsafe { core::ptr::copy_nonoverlapping(src.as_ptr(), self.data.add(self.len), src.len()) };
+        self.len += src.len();
+        Ok(())
+    }
+
+    pub fn push(&mut self, b: u8) -> PyResult<()> {
+        self.reserve(1)?;
+        // SAFETY: reserve made room for one more byte.
+        unsafe { *self.data.add(self.len) = b };
+        self.len += 1;
+        Ok(())
+    }
+
+    /// Replace bytes `start..stop` with `src` (which may differ in length).
+    pub fn splice(&mut self, start: usize, stop: usize, src: &[u8]) -> PyResult<()> {
+        let stop = stop.min(self.len);
+        let start = start.min(stop);
+        let mut tmp = VStr::with_capacity(src.len())?;
+        tmp.push_bytes(src)?;
+        let src = tmp.as_bytes();
+        let old = stop - start;
+        if src.len() > old {
+            self.reserve(src.len() - old)?;
+        }
+        let tail = self.len - stop;
+        // SAFETY: all ranges lie within the allocation of `cap` bytes (reserved above);
+        // `copy` handles the overlap of the moving tail.
+        unsafe {
+            core::ptr::copy(self.data.add(stop), self.data.add(start + src.len()), tail);
+            core::ptr::copy_nonoverlapping(src.as_ptr(), self.data.add(start), src.len());
+        }
+        self.len = start + src.len() + tail;
+        Ok(())
+    }
+}
+
+pub fn new(b: &[u8]) -> PyResult<Value> {
+    let mut a = ByteArray {
+        base: ObjBase::new(&TYPE),
+        len: 0,
+        cap: 0,
+        data: core::ptr::null_mut(),
+    };
+    if !b.is_empty() {
+        a.data = mem::alloc_array::<u8>(b.len())?;
+        a.cap = b.len();
+        // SAFETY: fresh buffer of b.len() bytes.
+        unsafe { core::ptr::copy_nonoverlapping(b.as_ptr(), a.data, b.len()) };
+        a.len = b.len();
+    }
+    Ok(Value::from_ptr(mem::alloc(a)?))
+}
+
+pub fn get(v: Value) -> Option<&'static mut ByteArray> {
+    v.downcast(&TYPE)
+}
+
+/// The current contents of a bytearray (empty for other values).
+pub fn bytes(v: Value) -> &'static mut [u8] {
+    match get(v) {
+        Some(a) => a.bytes(),
+        None => &mut [],
+    }
+}
+
+fn this(v: Value) -> PyResult<&'static mut ByteArray> {
+    get(v).ok_or_else(|| raise::type_error("expected a bytearray"))
+}
+
+fn make_new(_ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Value> {
+    let mut out = VStr::new();
+    pystr::bytes_init(args, kw, &mut out)?;
+    new(out.as_bytes())
+}
+
+fn print(out: &mut dyn Print, v: Value, _k: PrintKind) -> PyResult<()> {
+    out.write_str("bytearray(")?;
+    pystr::print_quoted(out, bytes(v), true)?;
+    out.write_str(")")
+}
+
+fn unary_op(o: u8, v: Value) -> PyResult<Option<Value>> {
+    let a = this(v)?;
+    Ok(match o {
+        uop::BOOL => Some(Value::from_bool(a.len != 0)),
+        uop::LEN => Some(Value::small_int(a.len as isize)),
+        uop::HASH => return Err(raise::type_error("unhashable type: 'bytearray'")),
+        _ => None,
+    })
+}
+
+fn binary_op(o: u8, lhs: Value, rhs: Value) -> PyResult<Option<Value>> {
+    let a = this(lhs)?;
+    match o {
+        op::ADD => {
+            let r = pystr::buffer_bytes_raise(rhs)?;
+            let mut out = VStr::with_capacity(a.len + r.len())?;
+            out.push_bytes(a.bytes())?;
+            out.push_bytes(r)?;
+            new(out.as_bytes()).map(Some)
+        }
+        op::INPLACE_ADD => {
+            extend(lhs, rhs)?;
+            Ok(Some(lhs))
+        }
+        op::MULTIPLY | op::INPLACE_MULTIPLY => {
+            if !(rhs.is_small_int() || rhs.is_bool()) {
+                return Ok(None);
+            }
+            pystr::repeat(Kind::ByteArray, a.bytes(), pystr::get_int(rhs)?).map(Some)
+        }
+        op::CONTAINS => {
+            if let Some(n) = rhs.as_small_int() {
+                return Ok(Some(Value::from_bool(
+                    (0..256).contains(&n) && a.bytes().contains(&(n as u8)),
+                )));
+            }
+            match pystr::buffer_bytes(rhs) {
+                Some(r) if !pystr::is_str(rhs) => Ok(Some(Value::from_bool(
+                    r.is_empty() || a.bytes().windows(r.len()).any(|w| w == r),
+                ))),
+                _ => Err(raise::type_error("a bytes-like object is required")),
+            }
+        }
+        op::EQUAL | op::LESS | op::LESS_EQUAL | op::MORE | op::MORE_EQUAL => {
+            if pystr::is_str(rhs) {
+                return Ok(if o == op::EQUAL {
+                    Some(Value::FALSE)
+                } else {
+                    None
+                });
+            }
+            match pystr::buffer_bytes(rhs) {
+                Some(r) => Ok(pystr::compare_bytes(o, a.bytes(), r).map(Value::from_bool)),
+                None if o == op::EQUAL => Ok(Some(Value::FALSE)),
+                None => Ok(None),
+            }
+        }
+        _ => Ok(None),
+    }
+}
+
+/// A byte value for item assignment.
+fn byte_of(v: Value) -> PyResult<u8> {
+    let n = pystr::get_int(v)?;
+    u8::try_from(n).map_err(|_| raise::value_error("byte must be in range(0, 256)"))
+}
+
+fn subscr(v: Value, index: Value, o: SubscrOp) -> PyResult<Option<Value>> {
+    let a = this(v)?;
+    let is_slice = index.is_type(&crate::objs::slice::TYPE);
+    match o {
+        SubscrOp::Load => {
+            if is_slice {
+                return pystr::slice_bytes(Kind::ByteArray, a.bytes(), index).map(Some);
+            }
+            let i = pystr::seq_index("bytearray", a.len, index)?;
+            Ok(Some(Value::small_int(
+                a.bytes().get(i).copied().unwrap_or(0) as isize,
+            )))
+        }
+        SubscrOp::Store(x) => {
+            if is_slice {
+                let src = if let Some(b) = pystr::buffer_bytes(x).filter(|_| !pystr::is_str(x)) {
+                    b
+                } else {
+                    return Err(raise::not_implemented_error(
+                        "array/bytes required on right side",
+                    ));
+                };
+                store_slice(a, index, src)?;
+                return Ok(Some(Value::NONE));
+            }
+            let i = pystr::seq_index("bytearray", a.len, index)?;
+            let b = byte_of(x)?;
+            if let Some(p) = a.bytes().get_mut(i) {
+                *p = b;
+            }
+            Ok(Some(Value::NONE))
+        }
+        SubscrOp::Delete => {
+            if is_slice {
+                let (start, _stop, step, count) = crate::objs::slice::indices(index, a.len)?;
+                if step == 1 {
+                    a.splice(start as usize, start as usize + count, &[])?;
+                } else {
+                    delete_stepped(a, start, step, count);
+                }
+                return Ok(Some(Value::NONE));
+            }
+            let i = pystr::seq_index("bytearray", a.len, index)?;
+            a.splice(i, i + 1, &[])?;
+            Ok(Some(Value::NONE))
+        }
+    }
+}
+
+/// `del a[start::step]` for a step other than 1: keep the bytes not selected.
+fn delete_stepped(a: &mut ByteArray, start: isize, step: isize, count: usize) {
+    let selected = |r: isize| {
+        let d = if step > 0 { r - start } else { start - r };
+        d >= 0 && d % step.abs() == 0 && ((d / step.abs()) as usize) < count
+    };
+    let data = a.bytes();
+    let mut w = 0;
+    for r in 0..data.len() {
+        if !selected(r as isize) {
+            data[w] = data[r];
+            w += 1;
+        }
+    }
+    a.len = w;
+}
+
+fn store_slice(a: &mut ByteArray, index: Value, src: &[u8]) -> PyResult<()> {
+    let (start, _stop, step, count) = crate::objs::slice::indices(index, a.len)?;
+    if step == 1 {
+        return a.splice(start as usize, start as usize + count, src);
+    }
+    if src.len() != count {
+        return Err(raise::value_error_fmt(format_args!(
+            "attempt to assign bytes of size {} to extended slice of size {}",
+            src.len(),
+            count
+        )));
+    }
+    let data = a.bytes();
+    let mut i = start;
+    for &b in src {
+        if let Some(p) = data.get_mut(i as usize) {
+            *p = b;
+        }
+        i += step;
+    }
+    Ok(())
+}
+
+fn getiter(v: Value) -> PyResult<Value> {
+    crate::objs::memoryview::buffer_iter(v)
+}
+
+fn buffer(v: Value, _access: BufferAccess) -> Option<Buffer> {
+    let a = get(v)?;
+    Some(Buffer {
+        ptr: a.data,
+        len: a.len,
+        typecode: b'B',
+    })
+}
+
+// --- methods ---
+
+fn append(v: Value, x: Value) -> PyResult<Value> {
+    let b = byte_of(x)?;
+    this(v)?.push(b)?;
+    Ok(Value::NONE)
+}
+
+fn extend(v: Value, x: Value) -> PyResult<Value> {
+    let a = this(v)?;
+    if let Some(b) = pystr::buffer_bytes(x).filter(|_| !pystr::is_str(x)) {
+        a.extend_from(b)?;
+        return Ok(Value::NONE);
+    }
+    let it = runtime::get_iter(x)?;
+    while let Some(item) = runtime::iter_next(it)? {
+        a.push(byte_of(item)?)?;
+    }
+    Ok(Value::NONE)
+}
+
+static LOCALS: [(Qstr, Value); 31] = crate::str_methods_table!(
+    crate::entry!(append, crate::fun!(append, F2(append))),
+    crate::entry!(extend, crate::fun!(extend, F2(extend))),
+    crate::entry!(
+        hex,
+        crate::fun!(
+            hex,
+            Var {
+                min: 1,
+                max: 2,
+                f: pystr::bytes_hex
+            }
+        )
+    ),
+    (Q::fromhex, Value::from_static(&pystr::FROMHEX)),
+    crate::entry!(
+        decode,
+        crate::fun!(
+            decode,
+            Var {
+                min: 1,
+                max: 3,
+                f: pystr::bytes_decode
+            }
+        )
+    ),
+);
+
+pub static TYPE: Type = Type {
+    name: Q::bytearray,
+    flags: flags::BASETYPE | flags::EQ_CHECKS_OTHER_TYPE,
+    make_new: Some(make_new),
+    print: Some(print),
+    unary_op: Some(unary_op),
+    binary_op: Some(binary_op),
+    subscr: Some(subscr),
+    getiter: Some(getiter),
+    buffer: Some(buffer),
+    locals: &LOCALS,
+    ..Type::EMPTY
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::objs::str::tests::{b, i, m, r, s};
+    use crate::state::testing::with_vm;
+
+    fn ba(t: &[u8]) -> Value {
+        new(t).unwrap()
+    }
+
+    fn sl(a: Value, b: Value) -> Value {
+        crate::objs::slice::new(a, b, Value::NONE).unwrap()
+    }
+
+    #[test]
+    fn construct_and_print() {
+        with_vm(|| {
+            let t = TYPE.as_value();
+            assert_eq!(
+                r(runtime::call(t, &[i(2)], &[])),
+                "bytearray(b'\\x00\\x00')"
+            );
+            assert_eq!(r(runtime::call(t, &[b(b"ab")], &[])), "bytearray(b'ab')");
+            assert_eq!(
+                r(runtime::call(t, &[s("é"), s("utf-8")], &[])),
+                "bytearray(b'\\xc3\\xa9')"
+            );
+            assert_eq!(r(runtime::call(t, &[], &[])), "bytearray(b'')");
+            assert_eq!(runtime::len(ba(b"abc")).unwrap(), 3);
+            assert_eq!(
+                r(runtime::unary_op(uop::HASH, ba(b""))),
+                "TypeError: unhashable type: 'bytearray'"
+            );
+        });
+    }
+
+    #[test]
+    fn mutate() {
+        with_vm(|| {
+            let a = ba(b"abc");
+            m(a, "append", &[i(100)]).unwrap();
+            m(a, "extend", &[b(b"ef")]).unwrap();
+            assert_eq!(r(Ok(a)), "bytearray(b'abcdef')");
+            assert_eq!(
+                r(m(a, "append", &[i(256)])),
+                "ValueError: byte must be in range(0, 256)"
+            );
+            runtime::store_subscr(a, i(0), i(65)).unwrap();
+            runtime::store_subscr(a, i(-1), i(70)).unwrap();
+            assert_eq!(r(Ok(a)), "bytearray(b'AbcdeF')");
+            runtime::store_subscr(a, sl(i(1), i(3)), b(b"XYZW")).unwrap();
+            assert_eq!(r(Ok(a)), "bytearray(b'AXYZWdeF')");
+            runtime::store_subscr(a, sl(i(0), i(5)), b(b"")).unwrap();
+            assert_eq!(r(Ok(a)), "bytearray(b'deF')");
+            runtime::delete_subscr(a, i(0)).unwrap();
+            assert_eq!(r(Ok(a)), "bytearray(b'eF')");
+            assert_eq!(
+                r(runtime::binary_op(op::INPLACE_ADD, a, b(b"!"))),
+                "bytearray(b'eF!')"
+            );
+            assert_eq!(r(runtime::binary_op(op::ADD, a, a)), "bytearray(b'eF!eF!')");
+            assert_eq!(r(runtime::binary_op(op::EQUAL, a, b(b"eF!"))), "True");
+            assert_eq!(r(runtime::binary_op(op::EQUAL, b(b"eF!"), a)), "True");
+            assert_eq!(r(runtime::binary_op(op::IN, b(b"F!"), a)), "True");
+            assert_eq!(r(runtime::subscr(a, i(1))), "70");
+            assert_eq!(
+                r(runtime::subscr(a, sl(i(1), Value::NONE))),
+                "bytearray(b'F!')"
+            );
+            assert_eq!(
+                r(runtime::subscr(a, i(3))),
+                "IndexError: bytearray index out of range"
+            );
+            // extend with itself must not read a moved buffer
+            m(a, "extend", &[a]).unwrap();
+            assert_eq!(r(Ok(a)), "bytearray(b'eF!eF!')");
+        });
+    }
+
+    #[test]
+    fn shared_methods_return_bytearray() {
+        with_vm(|| {
+            let a = ba(b" a,b ");
+            assert_eq!(r(m(a, "strip", &[])), "bytearray(b'a,b')");
+            assert_eq!(
+                r(m(a, "split", &[b(b",")])),
+                "[bytearray(b' a'), bytearray(b'b ')]"
+            );
+            assert_eq!(r(m(a, "find", &[b(b"b")])), "3");
+            assert_eq!(r(m(a, "decode", &[])), "' a,b '");
+            assert_eq!(r(m(a, "hex", &[])), "'20612c6220'");
+            assert_eq!(
+                r(m(TYPE.as_value(), "fromhex", &[s("0102")])),
+                "bytearray(b'\\x01\\x02')"
+            );
+            let it = runtime::get_iter(ba(b"xy")).unwrap();
+            assert_eq!(
+                r(runtime::iter_next(it).map(|v| v.unwrap_or(Value::NONE))),
+                "120"
+            );
+        });
+    }
+}

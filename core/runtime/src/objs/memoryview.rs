@@ -1,0 +1,425 @@
+//! `memoryview`: a window onto another object's buffer without copying (the memoryview half
+//! of MicroPython's py/objarray.c), plus the iterator shared by buffer-backed sequences.
+//!
+//! A view holds the source object (so it stays alive), a pointer to its first item, an item
+//! count and the struct typecode of the items. Slicing makes a new view on the same memory.
+//! Like upstream, a view of a bytearray that later grows keeps looking at the old storage.
+
+use crate::obj::{
+    flags, AttrOp, Buffer, BufferAccess, ObjBase, Print, PrintKind, PyResult, SubscrOp, Type,
+};
+use crate::objs::str as pystr;
+use crate::qstr::{Qstr, Q};
+use crate::raise;
+use crate::value::Value;
+use upy_compiler::bc::{binary as op, unary as uop};
+
+#[repr(C)]
+pub struct MemoryView {
+    pub base: ObjBase,
+    /// The object whose buffer this views (keeps it alive).
+    pub obj: Value,
+    pub ptr: *mut u8,
+    /// Number of items (not bytes).
+    pub len: usize,
+    pub typecode: u8,
+    pub writable: bool,
+}
+
+/// Size in bytes of one item of struct typecode `tc` (native sizes, as upstream's '@').
+pub fn item_size(tc: u8) -> usize {
+    match tc {
+        b'h' | b'H' => 2,
+        b'i' | b'I' | b'f' => 4,
+        b'l' | b'L' => core::mem::size_of::<isize>(),
+        b'q' | b'Q' | b'd' => 8,
+        b'P' | b'O' => core::mem::size_of::<usize>(),
+        _ => 1,
+    }
+}
+
+pub fn get(v: Value) -> Option<&'static mut MemoryView> {
+    v.downcast(&TYPE)
+}
+
+impl MemoryView {
+    fn bytes(&self) -> &'static mut [u8] {
+        let n = self.len * item_size(self.typecode);
+        if n == 0 || self.ptr.is_null() {
+            return &mut [];
+        }
+        // SAFETY: the view was made from a buffer of at least `n` bytes starting at `ptr`
+        // (see make_new and slicing), kept alive through `obj`.
+        unsafe { core::slice::from_raw_parts_mut(self.ptr, n) }
+    }
+}
+
+/// Read item `i` of typecode `tc` from `data` (native byte order).
+pub fn load_item(tc: u8, data: &[u8], i: usize) -> PyResult<Value> {
+    let sz = item_size(tc);
+    let Some(b) = data.get(i * sz..i * sz + sz) else {
+        return Ok(Value::small_int(0));
+    };
+    let mut w = [0u8; 8];
+    w[..sz].copy_from_slice(b);
+    let u = u64::from_ne_bytes(w);
+    let signed = |bits: u32| -> i64 { ((u << (64 - bits)) as i64) >> (64 - bits) };
+    match tc {
+        b'b' => int_value(signed(8)),
+        b'h' => int_value(signed(16)),
+        b'i' => int_value(signed(32)),
+        b'l' | b'q' => int_value(u as i64),
+        b'f' => crate::objs::str_format::shim::new_float(f32::from_bits(u as u32) as f64),
+        b'd' => crate::objs::str_format::shim::new_float(f64::from_bits(u)),
+        b'L' | b'Q' | b'P' if sz == 8 => crate::objs::str_format::shim::int_from_u64(u),
+        _ => int_value(u as i64),
+    }
+}
+
+fn int_value(n: i64) -> PyResult<Value> {
+    if let Ok(m) = isize::try_from(n) {
+        if Value::fits_small_int(m) {
+            return Ok(Value::small_int(m));
+        }
+    }
+    crate::objs::str_format::shim::int_from_i64(n)
+}
+
+/// Write item `i` of typecode `tc` into `data` (ints truncate like upstream).
+pub fn store_item(tc: u8, data: &mut [u8], i: usize, v: Value) -> PyResult<()> {
+    let sz = item_size(tc);
+    let bits: u64 = match tc {
+        b'f' => (crate::objs::str_format::shim::float_of(v)? as f32).to_bits() as u64,
+        b'd' => crate::objs::str_format::shim::float_of(v)?.to_bits(),
+        _ => pystr::get_int(v)? as i64 as u64,
+    };
+    let w = bits.to_ne_bytes();
+    #[cfg(target_endian = "big")]
+    let src = &w[8 - sz..];
+    #[cfg(target_endian = "little")]
+    let src = &w[..sz];
+    if let Some(dst) = data.get_mut(i * sz..i * sz + sz) {
+        dst.copy_from_slice(src);
+    }
+    Ok(())
+}
+
+fn make_new(_ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Value> {
+    if !kw.is_empty() {
+        return Err(raise::type_error("function doesn't take keyword arguments"));
+    }
+    let [src] = args else {
+        return Err(raise::type_error_fmt(format_args!(
+            "function takes 1 positional arguments but {} were given",
+            args.len()
+        )));
+    };
+    let buf = pystr::get_buffer(*src, BufferAccess::Read)
+        .ok_or_else(|| raise::type_error("object with buffer protocol required"))?;
+    let writable = pystr::get_buffer(*src, BufferAccess::Write).is_some();
+    let obj = match get(*src) {
+        Some(m) => m.obj,
+        None => *src,
+    };
+    let sz = item_size(buf.typecode);
+    let mv = MemoryView {
+        base: ObjBase::new(&TYPE),
+        obj,
+        ptr: buf.ptr,
+        len: buf.len / sz,
+        typecode: buf.typecode,
+        writable,
+    };
+    Ok(Value::from_ptr(crate::mem::alloc(mv)?))
+}
+
+fn print(out: &mut dyn Print, _v: Value, _k: PrintKind) -> PyResult<()> {
+    out.write_str("<memoryview>")
+}
+
+fn this(v: Value) -> PyResult<&'static mut MemoryView> {
+    get(v).ok_or_else(|| raise::type_error("expected a memoryview"))
+}
+
+fn unary_op(o: u8, v: Value) -> PyResult<Option<Value>> {
+    let m = this(v)?;
+    Ok(match o {
+        uop::BOOL => Some(Value::from_bool(m.len != 0)),
+        uop::LEN => Some(Value::small_int(m.len as isize)),
+        _ => None,
+    })
+}
+
+fn is_bytelike(tc: u8) -> bool {
+    matches!(tc, b'B' | b'b')
+}
+
+fn binary_op(o: u8, lhs: Value, rhs: Value) -> PyResult<Option<Value>> {
+    let m = this(lhs)?;
+    match o {
+        op::EQUAL | op::LESS | op::LESS_EQUAL | op::MORE | op::MORE_EQUAL => {
+            let Some(rb) = pystr::get_buffer(rhs, BufferAccess::Read) else {
+                return Ok(if o == op::EQUAL {
+                    Some(Value::FALSE)
+                } else {
+                    None
+                });
+            };
+            let comparable = (is_bytelike(m.typecode)
+                && is_bytelike(rb.typecode)
+                && (o == op::EQUAL || m.typecode == b'B'))
+                || (m.typecode == rb.typecode
+                    && !matches!(m.typecode, b'f' | b'd')
+                    && o == op::EQUAL);
+            if !comparable {
+                return Err(raise::with_args(
+                    &crate::objs::exception::NOT_IMPLEMENTED_ERROR,
+                    &[],
+                ));
+            }
+            let r = pystr::buffer_bytes(rhs).unwrap_or(&[]);
+            Ok(pystr::compare_bytes(o, m.bytes(), r).map(Value::from_bool))
+        }
+        op::CONTAINS => {
+            if rhs.is_small_int() {
+                for i in 0..m.len {
+                    if load_item(m.typecode, m.bytes(), i)? == rhs {
+                        return Ok(Some(Value::TRUE));
+                    }
+                }
+            }
+            Ok(Some(Value::FALSE))
+        }
+        _ => Ok(None),
+    }
+}
+
+fn subscr(v: Value, index: Value, o: SubscrOp) -> PyResult<Option<Value>> {
+    let m = this(v)?;
+    let sz = item_size(m.typecode);
+    if index.is_type(&crate::objs::slice::TYPE) {
+        let (start, _stop, step, count) = crate::objs::slice::indices(index, m.len)?;
+        if step != 1 {
+            return Err(raise::not_implemented_error(
+                "only slices with step=1 (aka None) are supported",
+            ));
+        }
+        let start = start as usize;
+        return match o {
+            SubscrOp::Load => {
+                // SAFETY: start + count <= len, so the new view stays inside the buffer.
+                let ptr = unsafe { m.ptr.add(start * sz) };
+                let view = MemoryView {
+                    base: ObjBase::new(&TYPE),
+                    obj: m.obj,
+                    ptr,
+                    len: count,
+                    typecode: m.typecode,
+                    writable: m.writable,
+                };
+                Ok(Some(Value::from_ptr(crate::mem::alloc(view)?)))
+            }
+            SubscrOp::Store(x) => {
+                if !m.writable {
+                    return Ok(None);
+                }
+                let src = pystr::get_buffer(x, BufferAccess::Read).ok_or_else(|| {
+                    raise::not_implemented_error("array/bytes required on right side")
+                })?;
+                if item_size(src.typecode) != sz || src.len != count * sz {
+                    return Err(raise::value_error("lhs and rhs should be compatible"));
+                }
+                let n = count * sz;
+                // SAFETY: the source buffer holds `n` bytes (checked above) and the
+                // destination range lies inside this view; `copy` allows the two to overlap
+                // (a view assigned from a view of the same memory).
+                unsafe { core::ptr::copy(src.ptr, m.ptr.add(start * sz), n) };
+                Ok(Some(Value::NONE))
+            }
+            SubscrOp::Delete => Ok(None),
+        };
+    }
+    let i = pystr::seq_index("memoryview", m.len, index)?;
+    match o {
+        SubscrOp::Load => load_item(m.typecode, m.bytes(), i).map(Some),
+        SubscrOp::Store(x) => {
+            if !m.writable {
+                return Ok(None);
+            }
+            store_item(m.typecode, m.bytes(), i, x)?;
+            Ok(Some(Value::NONE))
+        }
+        SubscrOp::Delete => Ok(None),
+    }
+}
+
+fn buffer(v: Value, access: BufferAccess) -> Option<Buffer> {
+    let m = get(v)?;
+    if access == BufferAccess::Write && !m.writable {
+        return None;
+    }
+    Some(Buffer {
+        ptr: m.ptr,
+        len: m.len * item_size(m.typecode),
+        typecode: m.typecode,
+    })
+}
+
+fn attr(v: Value, name: Qstr, o: AttrOp) -> PyResult<Option<Value>> {
+    let m = this(v)?;
+    if name == Q::itemsize && o == AttrOp::Load {
+        return Ok(Some(Value::small_int(item_size(m.typecode) as isize)));
+    }
+    Ok(None)
+}
+
+// --- iteration over buffer-backed sequences (bytearray, memoryview) ---
+
+#[repr(C)]
+pub struct BufIter {
+    pub base: ObjBase,
+    pub obj: Value,
+    pub pos: usize,
+}
+
+/// An iterator over the items of a bytearray or memoryview.
+pub fn buffer_iter(v: Value) -> PyResult<Value> {
+    Ok(Value::from_ptr(crate::mem::alloc(BufIter {
+        base: ObjBase::new(&BUF_ITER_TYPE),
+        obj: v,
+        pos: 0,
+    })?))
+}
+
+fn buf_iternext(it: Value) -> PyResult<Option<Value>> {
+    // SAFETY: only installed on BUF_ITER_TYPE, whose instances are BufIter.
+    let s: &mut BufIter = unsafe { it.downcast_unchecked() };
+    let (tc, data, len) = match get(s.obj) {
+        Some(m) => (m.typecode, &*m.bytes(), m.len),
+        None => {
+            let b = pystr::buffer_bytes(s.obj).unwrap_or(&[]);
+            (b'B', b, b.len())
+        }
+    };
+    if s.pos >= len {
+        return Ok(None);
+    }
+    let v = load_item(tc, data, s.pos)?;
+    s.pos += 1;
+    Ok(Some(v))
+}
+
+pub static BUF_ITER_TYPE: Type = Type {
+    name: Q::iterator,
+    flags: flags::ITER_IS_ITERNEXT,
+    iternext: Some(buf_iternext),
+    ..Type::EMPTY
+};
+
+fn getiter(v: Value) -> PyResult<Value> {
+    buffer_iter(v)
+}
+
+static LOCALS: [(Qstr, Value); 1] = [crate::entry!(
+    hex,
+    crate::fun!(
+        hex,
+        Var {
+            min: 1,
+            max: 2,
+            f: pystr::bytes_hex
+        }
+    )
+)];
+
+pub static TYPE: Type = Type {
+    name: Q::memoryview,
+    flags: flags::EQ_CHECKS_OTHER_TYPE,
+    make_new: Some(make_new),
+    print: Some(print),
+    unary_op: Some(unary_op),
+    binary_op: Some(binary_op),
+    subscr: Some(subscr),
+    getiter: Some(getiter),
+    buffer: Some(buffer),
+    attr: Some(attr),
+    locals: &LOCALS,
+    ..Type::EMPTY
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::objs::str::tests::{b, i, r};
+    use crate::runtime;
+    use crate::state::testing::with_vm;
+
+    fn sl(a: Value, b: Value) -> Value {
+        crate::objs::slice::new(a, b, Value::NONE).unwrap()
+    }
+
+    #[test]
+    fn view_bytes_and_bytearray() {
+        with_vm(|| {
+            let t = TYPE.as_value();
+            let src = b(b"abcdef");
+            let mv = runtime::call(t, &[src], &[]).unwrap();
+            assert_eq!(runtime::len(mv).unwrap(), 6);
+            assert_eq!(r(runtime::subscr(mv, i(1))), "98");
+            assert_eq!(r(runtime::subscr(mv, i(-1))), "102");
+            assert_eq!(
+                r(runtime::subscr(mv, i(6))),
+                "IndexError: memoryview index out of range"
+            );
+            assert_eq!(
+                r(runtime::store_subscr(mv, i(0), i(1)).map(|_| Value::NONE)),
+                "TypeError: 'memoryview' object doesn't support item assignment"
+            );
+            let part = runtime::subscr(mv, sl(i(2), i(4))).unwrap();
+            assert_eq!(runtime::len(part).unwrap(), 2);
+            assert_eq!(
+                r(runtime::call(
+                    crate::objs::str::BYTES_TYPE.as_value(),
+                    &[part],
+                    &[]
+                )),
+                "b'cd'"
+            );
+            assert_eq!(r(runtime::binary_op(op::EQUAL, part, b(b"cd"))), "True");
+            assert_eq!(r(runtime::load_attr(part, Q::itemsize)), "1");
+
+            let ba = crate::objs::bytearray::new(b"xyz").unwrap();
+            let mv = runtime::call(t, &[ba], &[]).unwrap();
+            let tail = runtime::subscr(mv, sl(i(1), Value::NONE)).unwrap();
+            runtime::store_subscr(tail, i(0), i(65)).unwrap();
+            runtime::store_subscr(tail, sl(i(1), i(2)), b(b"B")).unwrap();
+            assert_eq!(r(Ok(ba)), "bytearray(b'xAB')");
+            assert_eq!(
+                r(runtime::store_subscr(tail, sl(i(0), i(2)), b(b"abc")).map(|_| Value::NONE)),
+                "ValueError: lhs and rhs should be compatible"
+            );
+            let it = runtime::get_iter(tail).unwrap();
+            assert_eq!(
+                r(runtime::iter_next(it).map(|v| v.unwrap_or(Value::NONE))),
+                "65"
+            );
+            assert_eq!(
+                r(runtime::call(t, &[i(1)], &[])),
+                "TypeError: object with buffer protocol required"
+            );
+        });
+    }
+
+    #[test]
+    fn typed_items() {
+        with_vm(|| {
+            let mut data = [0u8; 8];
+            store_item(b'h', &mut data, 1, Value::small_int(-2)).unwrap();
+            assert_eq!(load_item(b'h', &data, 1).unwrap(), Value::small_int(-2));
+            assert_eq!(load_item(b'H', &data, 1).unwrap(), Value::small_int(0xfffe));
+            store_item(b'i', &mut data, 1, Value::small_int(-5)).unwrap();
+            assert_eq!(load_item(b'i', &data, 1).unwrap(), Value::small_int(-5));
+            assert_eq!(item_size(b'q'), 8);
+        });
+    }
+}

@@ -1,0 +1,1197 @@
+//! Text formatting: `str % args` / `bytes % args` (printf style), `str.format` and the
+//! format-spec mini-language behind it and the `format()` builtin. Mirrors the formatting
+//! half of MicroPython's py/objstr.c and the padding rules of py/mpprint.c, with CPython's
+//! output where upstream is just less complete (attribute/index fields, grouping in zero
+//! padding). Error texts are upstream's.
+
+use crate::obj::{PrintKind, PyErr, PyResult};
+use crate::objs::{dict, str as pystr, tuple};
+use crate::qstr::Qstr;
+use crate::raise;
+use crate::runtime;
+use crate::value::Value;
+use crate::vstr::VStr;
+use alloc::vec::Vec;
+
+/// Number support the formatter needs from the int and float types.
+pub mod shim {
+    use crate::obj::PyResult;
+    use crate::raise;
+    use crate::value::Value;
+    use crate::vstr::VStr;
+
+    // LOCAL STUB until the numbers branch (float type, big ints) is merged: small ints only.
+    pub fn float_value(_v: Value) -> Option<f64> {
+        None
+    }
+
+    pub fn is_int(v: Value) -> bool {
+        v.is_small_int() || v.is_bool() || crate::runtime::is_instance(v, &crate::objs::int::TYPE)
+    }
+
+    pub fn get_f64(v: Value) -> PyResult<f64> {
+        if let Some(x) = float_value(v) {
+            return Ok(x);
+        }
+        match v.as_small_int() {
+            Some(n) => Ok(n as f64),
+            None if v.is_bool() => Ok((v == Value::TRUE) as u8 as f64),
+            None => Err(raise::type_error_fmt(format_args!(
+                "can't convert {} to float",
+                v.type_of().name.as_str()
+            ))),
+        }
+    }
+
+    pub fn float_of(v: Value) -> PyResult<f64> {
+        get_f64(v)
+    }
+
+    pub fn new_float(_x: f64) -> PyResult<Value> {
+        Err(raise::not_implemented_error("float"))
+    }
+
+    pub fn int_from_i64(n: i64) -> PyResult<Value> {
+        crate::objs::int::from_i64(n)
+    }
+
+    pub fn int_from_u64(n: u64) -> PyResult<Value> {
+        match i64::try_from(n) {
+            Ok(m) => int_from_i64(m),
+            Err(_) => Err(raise::overflow_error("small int overflow")),
+        }
+    }
+
+    pub fn int_from_f64(x: f64) -> PyResult<Value> {
+        if !x.is_finite() {
+            return Err(raise::overflow_error("can't convert inf to int"));
+        }
+        int_from_i64(x as i64)
+    }
+
+    /// Digits of int `v` in `base`, with a leading `-` when negative.
+    pub fn write_radix(out: &mut VStr, v: Value, base: u32, upper: bool) -> PyResult<()> {
+        let n = match v.as_small_int() {
+            Some(n) => n,
+            None if v.is_bool() => (v == Value::TRUE) as isize,
+            None => {
+                return Err(raise::overflow_error(
+                    "big int formatting needs the numbers branch",
+                ))
+            }
+        };
+        if n < 0 {
+            out.push_byte(b'-')?;
+        }
+        let mut m = n.unsigned_abs() as u128;
+        let mut buf = [0u8; 130];
+        let mut i = buf.len();
+        let digits: &[u8; 16] = if upper {
+            b"0123456789ABCDEF"
+        } else {
+            b"0123456789abcdef"
+        };
+        loop {
+            i -= 1;
+            buf[i] = digits[(m % base as u128) as usize];
+            m /= base as u128;
+            if m == 0 {
+                break;
+            }
+        }
+        out.push_bytes(&buf[i..])
+    }
+
+    pub fn format_float(
+        _out: &mut VStr,
+        _x: f64,
+        _fmt: char,
+        _precision: Option<usize>,
+        _alt_form: bool,
+    ) -> PyResult<()> {
+        Err(raise::not_implemented_error("float formatting"))
+    }
+}
+
+// --- the format spec ---
+
+/// `[[fill]align][sign][#][0][width][grouping][.precision][type]`
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Spec {
+    pub fill: Option<char>,
+    pub align: Option<char>,
+    pub sign: Option<char>,
+    pub alt: bool,
+    pub zero: bool,
+    pub width: usize,
+    pub grouping: Option<char>,
+    pub precision: Option<usize>,
+    pub ty: Option<char>,
+}
+
+fn is_align(c: char) -> bool {
+    matches!(c, '<' | '>' | '=' | '^')
+}
+
+fn parse_num(chars: &[char], i: &mut usize) -> Option<usize> {
+    let start = *i;
+    let mut n: usize = 0;
+    while let Some(d) = chars.get(*i).and_then(|c| c.to_digit(10)) {
+        n = n.saturating_mul(10).saturating_add(d as usize);
+        *i += 1;
+    }
+    if *i > start {
+        Some(n)
+    } else {
+        None
+    }
+}
+
+pub fn parse_spec(s: &str) -> PyResult<Spec> {
+    let chars: Vec<char> = s.chars().collect();
+    let mut sp = Spec::default();
+    let mut i = 0;
+    if chars.len() >= 2 && is_align(chars[1]) {
+        sp.fill = Some(chars[0]);
+        sp.align = Some(chars[1]);
+        i = 2;
+    } else if chars.first().is_some_and(|&c| is_align(c)) {
+        sp.align = Some(chars[0]);
+        i = 1;
+    }
+    if let Some(&c) = chars.get(i) {
+        if matches!(c, '+' | '-' | ' ') {
+            sp.sign = Some(c);
+            i += 1;
+        }
+    }
+    if chars.get(i) == Some(&'#') {
+        sp.alt = true;
+        i += 1;
+    }
+    if chars.get(i) == Some(&'0') {
+        sp.zero = true;
+        i += 1;
+    }
+    sp.width = parse_num(&chars, &mut i).unwrap_or(0);
+    if let Some(&c) = chars.get(i) {
+        if c == ',' || c == '_' {
+            sp.grouping = Some(c);
+            i += 1;
+        }
+    }
+    if chars.get(i) == Some(&'.') {
+        i += 1;
+        sp.precision = Some(
+            parse_num(&chars, &mut i)
+                .ok_or_else(|| raise::value_error("invalid format specifier"))?,
+        );
+    }
+    if let Some(&c) = chars.get(i) {
+        if "bcdeEfFgGnosxX%".contains(c) {
+            sp.ty = Some(c);
+            i += 1;
+        }
+    }
+    if i != chars.len() {
+        return Err(raise::value_error("invalid format specifier"));
+    }
+    Ok(sp)
+}
+
+// --- padding ---
+
+/// Write `prefix` (sign and base prefix) and `body` padded to `width` characters.
+/// Alignment `=` puts the padding between prefix and body.
+fn pad(
+    out: &mut VStr,
+    prefix: &str,
+    body: &[u8],
+    fill: char,
+    align: char,
+    width: usize,
+) -> PyResult<()> {
+    let n = prefix.chars().count() + pystr::char_count(body);
+    let padn = width.saturating_sub(n);
+    let mut fb = [0u8; 4];
+    let f = fill.encode_utf8(&mut fb).as_bytes();
+    let (left, right) = match align {
+        '<' => (0, padn),
+        '^' => (padn / 2, padn - padn / 2),
+        _ => (padn, 0),
+    };
+    if align == '=' {
+        out.push_bytes(prefix.as_bytes())?;
+        for _ in 0..padn {
+            out.push_bytes(f)?;
+        }
+        return out.push_bytes(body);
+    }
+    for _ in 0..left {
+        out.push_bytes(f)?;
+    }
+    out.push_bytes(prefix.as_bytes())?;
+    out.push_bytes(body)?;
+    for _ in 0..right {
+        out.push_bytes(f)?;
+    }
+    Ok(())
+}
+
+/// Insert `sep` every `every` digits counting from the right of `digits`.
+fn group_digits(digits: &[u8], sep: u8, every: usize) -> PyResult<VStr> {
+    let mut out = VStr::with_capacity(digits.len() + digits.len() / every.max(1))?;
+    for (i, &d) in digits.iter().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(every) {
+            out.push_byte(sep)?;
+        }
+        out.push_byte(d)?;
+    }
+    Ok(out)
+}
+
+/// Zero padding with grouping separators inside it, as CPython does for `{:08,}`: grow the
+/// zero-extended digit string until it fills the width.
+fn zero_group(digits: &[u8], sep: u8, every: usize, width: usize) -> PyResult<VStr> {
+    let mut n = digits.len();
+    while n + (n.max(1) - 1) / every < width {
+        n += 1;
+    }
+    let mut padded = VStr::with_capacity(n)?;
+    for _ in digits.len()..n {
+        padded.push_byte(b'0')?;
+    }
+    padded.push_bytes(digits)?;
+    group_digits(padded.as_bytes(), sep, every)
+}
+
+fn sign_str(neg: bool, sign: Option<char>) -> &'static str {
+    match (neg, sign) {
+        (true, _) => "-",
+        (false, Some('+')) => "+",
+        (false, Some(' ')) => " ",
+        _ => "",
+    }
+}
+
+/// Lay out a number: `digits` is the magnitude (may contain '.', 'e'), grouping applies to
+/// the leading integer digits only.
+fn emit_number(
+    out: &mut VStr,
+    neg: bool,
+    prefix: &str,
+    digits: &[u8],
+    sp: &Spec,
+    every: usize,
+) -> PyResult<()> {
+    let mut head = VStr::new();
+    head.push_bytes(sign_str(neg, sp.sign).as_bytes())?;
+    head.push_bytes(prefix.as_bytes())?;
+    let head = core::str::from_utf8(head.as_bytes()).unwrap_or("");
+    let (fill, align) = numeric_fill_align(sp);
+    // Grouping applies to the leading integer digits (all of them for non-decimal ints).
+    let int_len = if every == 3 {
+        digits
+            .iter()
+            .position(|c| !c.is_ascii_digit())
+            .unwrap_or(digits.len())
+    } else {
+        digits.len()
+    };
+    match sp.grouping {
+        Some(g) => {
+            let (ip, rest) = digits.split_at(int_len.min(digits.len()));
+            let grouped = if fill == '0' && align == '=' {
+                let avail = sp.width.saturating_sub(head.chars().count() + rest.len());
+                zero_group(ip, g as u8, every, avail)?
+            } else {
+                group_digits(ip, g as u8, every)?
+            };
+            let mut body = VStr::new();
+            body.push_bytes(grouped.as_bytes())?;
+            body.push_bytes(rest)?;
+            pad(out, head, body.as_bytes(), fill, align, sp.width)
+        }
+        None => pad(out, head, digits, fill, align, sp.width),
+    }
+}
+
+/// Fill and alignment for a number: `0` means zero padding after the sign unless an explicit
+/// alignment is given.
+fn numeric_fill_align(sp: &Spec) -> (char, char) {
+    match (sp.fill, sp.align, sp.zero) {
+        (f, Some(a), _) => (f.unwrap_or(if sp.zero { '0' } else { ' ' }), a),
+        (_, None, true) => ('0', '='),
+        _ => (' ', '>'),
+    }
+}
+
+// --- per-type formatting ---
+
+#[cold]
+fn unknown_code(c: char, v: Value) -> PyErr {
+    raise::value_error_fmt(format_args!(
+        "unknown format code '{}' for object of type '{}'",
+        c,
+        v.type_of().name.as_str()
+    ))
+}
+
+/// Write code point `c` padded (the `c` presentation type and `%c`).
+fn format_char(out: &mut VStr, v: Value, sp: &Spec) -> PyResult<()> {
+    let n = pystr::get_int(v)?;
+    let c = u32::try_from(n).ok().and_then(char::from_u32);
+    let Some(c) = c else {
+        return Err(raise::overflow_error("char not in range(0x110000)"));
+    };
+    let mut b = [0u8; 4];
+    let (fill, align) = match (sp.fill, sp.align) {
+        (f, Some(a)) => (f.unwrap_or(' '), a),
+        _ => (' ', '<'),
+    };
+    let align = if align == '=' { '>' } else { align };
+    pad(
+        out,
+        "",
+        c.encode_utf8(&mut b).as_bytes(),
+        fill,
+        align,
+        sp.width,
+    )
+}
+
+fn format_int(out: &mut VStr, v: Value, sp: &Spec) -> PyResult<()> {
+    let ty = sp.ty.unwrap_or('d');
+    let (base, upper, prefix) = match ty {
+        'd' | 'n' => (10, false, ""),
+        'b' => (2, false, "0b"),
+        'o' => (8, false, "0o"),
+        'x' => (16, false, "0x"),
+        'X' => (16, true, "0X"),
+        'c' => {
+            if sp.sign.is_some() {
+                return Err(raise::value_error(
+                    "sign not allowed with integer format specifier 'c'",
+                ));
+            }
+            return format_char(out, v, sp);
+        }
+        _ => return Err(unknown_code(ty, v)),
+    };
+    let mut digits = VStr::new();
+    shim::write_radix(&mut digits, v, base, upper)?;
+    let d = digits.as_bytes();
+    let (neg, mag) = match d.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, d),
+    };
+    let prefix = if sp.alt { prefix } else { "" };
+    let every = if base == 10 { 3 } else { 4 };
+    emit_number(out, neg, prefix, mag, sp, every)
+}
+
+fn format_float(out: &mut VStr, x: f64, sp: &Spec) -> PyResult<()> {
+    let mut body = VStr::new();
+    let neg = x.is_sign_negative() && !x.is_nan();
+    let a = if x.is_nan() { x } else { x.abs() };
+    match sp.ty {
+        None => match sp.precision {
+            None => shim::format_float(&mut body, a, 'r', None, sp.alt)?,
+            Some(p) => {
+                shim::format_float(&mut body, a, 'g', Some(p.max(1)), sp.alt)?;
+                let b = body.as_bytes();
+                if b.iter().all(|c| c.is_ascii_digit()) {
+                    body.push_bytes(b".0")?;
+                }
+            }
+        },
+        Some('%') => {
+            shim::format_float(
+                &mut body,
+                a * 100.0,
+                'f',
+                Some(sp.precision.unwrap_or(6)),
+                sp.alt,
+            )?;
+            body.push_byte(b'%')?;
+        }
+        Some('n') => {
+            shim::format_float(&mut body, a, 'g', Some(sp.precision.unwrap_or(6)), sp.alt)?
+        }
+        Some(t) => shim::format_float(&mut body, a, t, Some(sp.precision.unwrap_or(6)), sp.alt)?,
+    }
+    emit_number(out, neg, "", body.as_bytes(), sp, 3)
+}
+
+fn format_text(out: &mut VStr, v: Value, s: &str, sp: &Spec) -> PyResult<()> {
+    if let Some(t) = sp.ty {
+        if t != 's' {
+            return Err(unknown_code(t, v));
+        }
+    }
+    if sp.sign.is_some() {
+        return Err(raise::value_error(
+            "sign not allowed in string format specifier",
+        ));
+    }
+    if sp.align == Some('=') {
+        return Err(raise::value_error(
+            "'=' alignment not allowed in string format specifier",
+        ));
+    }
+    let s = match sp.precision {
+        Some(p) => match s.char_indices().nth(p) {
+            Some((i, _)) => &s[..i],
+            None => s,
+        },
+        None => s,
+    };
+    let fill = sp.fill.unwrap_or(if sp.zero { '0' } else { ' ' });
+    pad(
+        out,
+        "",
+        s.as_bytes(),
+        fill,
+        sp.align.unwrap_or('<'),
+        sp.width,
+    )
+}
+
+/// Format `v` according to an already parsed spec.
+pub fn format_with_spec(out: &mut VStr, v: Value, sp: &Spec) -> PyResult<()> {
+    if shim::is_int(v) {
+        return match sp.ty {
+            Some('e' | 'E' | 'f' | 'F' | 'g' | 'G' | '%') => {
+                format_float(out, shim::get_f64(v)?, sp)
+            }
+            _ => format_int(out, v, sp),
+        };
+    }
+    if let Some(x) = shim::float_value(v) {
+        return match sp.ty {
+            None | Some('e' | 'E' | 'f' | 'F' | 'g' | 'G' | '%' | 'n') => format_float(out, x, sp),
+            Some(t) => Err(unknown_code(t, v)),
+        };
+    }
+    if let Some(s) = pystr::as_str(v) {
+        return format_text(out, v, s, sp);
+    }
+    Err(raise::type_error_fmt(format_args!(
+        "unsupported format string passed to {}.__format__",
+        v.type_of().name.as_str()
+    )))
+}
+
+/// `format(value, spec)`: an empty spec is `str(value)`.
+pub fn format_value(out: &mut VStr, v: Value, spec: &str) -> PyResult<()> {
+    if spec.is_empty() {
+        return runtime::print_value(out, v, PrintKind::Str);
+    }
+    format_with_spec(out, v, &parse_spec(spec)?)
+}
+
+// --- str.format ---
+
+/// Nesting limit for `{:{}}`-style specs built from replacement fields.
+const MAX_SPEC_NESTING: usize = 2;
+
+struct FormatArgs<'a> {
+    pos: &'a [Value],
+    kw: &'a [Value],
+    /// Next automatic field number, or -1 once manual numbering is used.
+    next: isize,
+}
+
+impl FormatArgs<'_> {
+    fn keyword(&self, name: &str) -> PyResult<Value> {
+        for pair in self.kw.chunks_exact(2) {
+            if pystr::as_str(pair[0]) == Some(name) {
+                return Ok(pair[1]);
+            }
+        }
+        let key = pystr::new(name)?;
+        Err(raise::key_error(key))
+    }
+
+    fn positional(&self, i: usize) -> PyResult<Value> {
+        self.pos
+            .get(i)
+            .copied()
+            .ok_or_else(|| raise::index_error("tuple index out of range"))
+    }
+}
+
+/// Resolve a field name (`0`, `name`, `0.attr`, `a[1]`, `` for automatic numbering).
+fn resolve_field(name: &str, fa: &mut FormatArgs) -> PyResult<Value> {
+    let end = name.find(['.', '[']).unwrap_or(name.len());
+    let (first, mut rest) = name.split_at(end);
+    let mut v = if first.is_empty() {
+        if fa.next < 0 {
+            return Err(raise::value_error(
+                "can't switch from manual field specification to automatic field numbering",
+            ));
+        }
+        let i = fa.next as usize;
+        fa.next += 1;
+        fa.positional(i)?
+    } else if first.as_bytes()[0].is_ascii_digit() {
+        if fa.next > 0 {
+            return Err(raise::value_error(
+                "can't switch from automatic field numbering to manual field specification",
+            ));
+        }
+        fa.next = -1;
+        let i: usize = first
+            .parse()
+            .map_err(|_| raise::value_error("bad format string"))?;
+        fa.positional(i)?
+    } else {
+        fa.keyword(first)?
+    };
+    while !rest.is_empty() {
+        if let Some(r) = rest.strip_prefix('.') {
+            let e = r.find(['.', '[']).unwrap_or(r.len());
+            let attr = &r[..e];
+            if attr.is_empty() {
+                return Err(raise::value_error("Empty attribute in format string"));
+            }
+            let q = Qstr::intern(attr).ok_or_else(crate::mem::oom)?;
+            v = runtime::load_attr(v, q)?;
+            rest = &r[e..];
+        } else if let Some(r) = rest.strip_prefix('[') {
+            let e = r
+                .find(']')
+                .ok_or_else(|| raise::value_error("Missing ']' in format string"))?;
+            let key = &r[..e];
+            let k = match key.parse::<isize>() {
+                Ok(n) if key.bytes().all(|b| b.is_ascii_digit()) && Value::fits_small_int(n) => {
+                    Value::small_int(n)
+                }
+                _ => pystr::new(key)?,
+            };
+            v = runtime::subscr(v, k)?;
+            rest = &r[e + 1..];
+        } else {
+            return Err(raise::value_error(
+                "Only '.' or '[' may follow ']' in format field specifier",
+            ));
+        }
+    }
+    Ok(v)
+}
+
+/// Expand `{...}` fields of `fmt` into `out`.
+fn expand(out: &mut VStr, fmt: &str, fa: &mut FormatArgs, depth: usize) -> PyResult<()> {
+    let b = fmt.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c == b'}' {
+            if b.get(i + 1) == Some(&b'}') {
+                out.push_byte(b'}')?;
+                i += 2;
+                continue;
+            }
+            return Err(raise::value_error(
+                "single '}' encountered in format string",
+            ));
+        }
+        if c != b'{' {
+            // Copy a run of literal text.
+            let start = i;
+            while i < b.len() && b[i] != b'{' && b[i] != b'}' {
+                i += 1;
+            }
+            out.push_bytes(&b[start..i])?;
+            continue;
+        }
+        if b.get(i + 1) == Some(&b'{') {
+            out.push_byte(b'{')?;
+            i += 2;
+            continue;
+        }
+        i += 1;
+        // field_name
+        let name_start = i;
+        let mut bracket = false;
+        while i < b.len() {
+            match b[i] {
+                b'[' => bracket = true,
+                b']' => bracket = false,
+                b'}' | b'!' | b':' if !bracket => break,
+                _ => {}
+            }
+            i += 1;
+        }
+        let name = &fmt[name_start..i];
+        let mut conversion = None;
+        if i < b.len() && b[i] == b'!' {
+            i += 1;
+            match b.get(i) {
+                Some(&c @ (b'r' | b's')) => {
+                    conversion = Some(c);
+                    i += 1;
+                }
+                _ => return Err(raise::value_error("bad conversion specifier")),
+            }
+        }
+        let mut spec_range = None;
+        if i < b.len() && b[i] == b':' {
+            i += 1;
+            let st = i;
+            let mut nest = 1;
+            while i < b.len() {
+                if b[i] == b'{' {
+                    nest += 1;
+                } else if b[i] == b'}' {
+                    nest -= 1;
+                    if nest == 0 {
+                        break;
+                    }
+                }
+                i += 1;
+            }
+            spec_range = Some((st, i));
+        }
+        if i >= b.len() {
+            return Err(raise::value_error("unmatched '{' in format"));
+        }
+        if b[i] != b'}' {
+            return Err(raise::value_error("expected ':' after format specifier"));
+        }
+        i += 1;
+        let mut arg = resolve_field(name, fa)?;
+        let spec_text = match spec_range {
+            Some((s, e)) if e > s => {
+                let raw = &fmt[s..e];
+                if raw.contains('{') {
+                    if depth >= MAX_SPEC_NESTING {
+                        return Err(raise::value_error("Max string recursion exceeded"));
+                    }
+                    let mut sv = VStr::new();
+                    expand(&mut sv, raw, fa, depth + 1)?;
+                    Some(sv)
+                } else {
+                    let mut sv = VStr::new();
+                    sv.push_bytes(raw.as_bytes())?;
+                    Some(sv)
+                }
+            }
+            _ => None,
+        };
+        let conversion = if spec_text.is_none() && conversion.is_none() {
+            Some(b's')
+        } else {
+            conversion
+        };
+        if let Some(c) = conversion {
+            let kind = if c == b'r' {
+                PrintKind::Repr
+            } else {
+                PrintKind::Str
+            };
+            let mut sv = VStr::new();
+            runtime::print_value(&mut sv, arg, kind)?;
+            if spec_text.is_none() {
+                out.push_bytes(sv.as_bytes())?;
+                continue;
+            }
+            arg = sv.into_str()?;
+        }
+        let spec_s = spec_text
+            .as_ref()
+            .map(|s| core::str::from_utf8(s.as_bytes()).unwrap_or(""))
+            .unwrap_or("");
+        format_with_spec(out, arg, &parse_spec(spec_s)?)?;
+    }
+    Ok(())
+}
+
+/// `str.format(*args, **kwargs)`; `args[0]` is the format string.
+pub fn format_method(args: &[Value], kw: &[Value]) -> PyResult<Value> {
+    let Some((&this, pos)) = args.split_first() else {
+        return Err(raise::type_error("format requires a str"));
+    };
+    let fmt = pystr::as_str(this).ok_or_else(|| pystr::bad_implicit_conversion(this))?;
+    let mut fa = FormatArgs { pos, kw, next: 0 };
+    let mut out = VStr::with_capacity(fmt.len())?;
+    expand(&mut out, fmt, &mut fa, 0)?;
+    out.into_str()
+}
+
+// --- printf-style % ---
+
+fn int_for_percent(v: Value) -> PyResult<Value> {
+    if shim::is_int(v) {
+        return Ok(v);
+    }
+    if let Some(x) = shim::float_value(v) {
+        return shim::int_from_f64(x);
+    }
+    Err(raise::type_error_fmt(format_args!(
+        "can't convert {} to int",
+        v.type_of().name.as_str()
+    )))
+}
+
+/// `pattern % rhs` for str and bytes patterns.
+pub fn modulo(pattern: Value, rhs: Value) -> PyResult<Value> {
+    let is_bytes = pystr::is_bytes(pattern);
+    let fmt = pystr::as_bytes(pattern).ok_or_else(|| raise::type_error("expected str or bytes"))?;
+    let single = [rhs];
+    let (args, dict_arg): (&[Value], Option<Value>) = if let Some(items) = tuple::items(rhs) {
+        (items, None)
+    } else if rhs.is_type(&dict::TYPE) {
+        (&single, Some(rhs))
+    } else {
+        (&single, None)
+    };
+    let mut out = VStr::with_capacity(fmt.len())?;
+    let mut ai = 0usize;
+    let mut i = 0usize;
+    let next_arg = |ai: &mut usize| -> PyResult<Value> {
+        let v = args
+            .get(*ai)
+            .copied()
+            .ok_or_else(|| raise::type_error("format string needs more arguments"))?;
+        *ai += 1;
+        Ok(v)
+    };
+    while i < fmt.len() {
+        let c = fmt[i];
+        if c != b'%' {
+            let st = i;
+            while i < fmt.len() && fmt[i] != b'%' {
+                i += 1;
+            }
+            out.push_bytes(&fmt[st..i])?;
+            continue;
+        }
+        i += 1;
+        if i >= fmt.len() {
+            return Err(raise::value_error("incomplete format"));
+        }
+        if fmt[i] == b'%' {
+            out.push_byte(b'%')?;
+            i += 1;
+            continue;
+        }
+        let mut arg = None;
+        if fmt[i] == b'(' {
+            let Some(d) = dict_arg else {
+                return Err(raise::type_error("format needs a dict"));
+            };
+            ai = 1;
+            let st = i + 1;
+            let mut depth = 1;
+            let mut j = st;
+            while j < fmt.len() {
+                if fmt[j] == b'(' {
+                    depth += 1;
+                } else if fmt[j] == b')' {
+                    depth -= 1;
+                    if depth == 0 {
+                        break;
+                    }
+                }
+                j += 1;
+            }
+            if j >= fmt.len() {
+                return Err(raise::value_error("incomplete format key"));
+            }
+            let key = if is_bytes {
+                pystr::new_bytes(&fmt[st..j])?
+            } else {
+                pystr::new(core::str::from_utf8(&fmt[st..j]).unwrap_or(""))?
+            };
+            arg = Some(runtime::subscr(d, key)?);
+            i = j + 1;
+        }
+        let mut sp = Spec::default();
+        let mut left = false;
+        while i < fmt.len() {
+            match fmt[i] {
+                b'-' => left = true,
+                b'+' => sp.sign = Some('+'),
+                b' ' => {
+                    if sp.sign.is_none() {
+                        sp.sign = Some(' ')
+                    }
+                }
+                b'#' => sp.alt = true,
+                b'0' => sp.zero = true,
+                _ => break,
+            }
+            i += 1;
+        }
+        let mut width: isize = 0;
+        if i < fmt.len() && fmt[i] == b'*' {
+            width = pystr::get_int(next_arg(&mut ai)?)?;
+            i += 1;
+        } else {
+            while i < fmt.len() && fmt[i].is_ascii_digit() {
+                width = width
+                    .saturating_mul(10)
+                    .saturating_add((fmt[i] - b'0') as isize);
+                i += 1;
+            }
+        }
+        if width < 0 {
+            left = true;
+            width = -width;
+        }
+        sp.width = width as usize;
+        if i < fmt.len() && fmt[i] == b'.' {
+            i += 1;
+            let mut p: isize = 0;
+            if i < fmt.len() && fmt[i] == b'*' {
+                p = pystr::get_int(next_arg(&mut ai)?)?;
+                i += 1;
+            } else {
+                while i < fmt.len() && fmt[i].is_ascii_digit() {
+                    p = p
+                        .saturating_mul(10)
+                        .saturating_add((fmt[i] - b'0') as isize);
+                    i += 1;
+                }
+            }
+            sp.precision = Some(p.max(0) as usize);
+        }
+        if i >= fmt.len() {
+            return Err(raise::value_error("incomplete format"));
+        }
+        let conv = fmt[i];
+        let conv_index = i;
+        i += 1;
+        let arg = match arg {
+            Some(a) => a,
+            None => next_arg(&mut ai)?,
+        };
+        if left {
+            sp.align = Some('<');
+            sp.zero = false;
+        }
+        match conv {
+            b'c' => {
+                sp.sign = None;
+                sp.zero = false;
+                if let Some(s) = pystr::as_str(arg).filter(|_| !is_bytes) {
+                    if s.chars().count() != 1 {
+                        return Err(raise::type_error("%c needs int or char"));
+                    }
+                    let a = if left { '<' } else { '>' };
+                    pad(&mut out, "", s.as_bytes(), ' ', a, sp.width)?;
+                } else if let Some(b) =
+                    pystr::as_bytes(arg).filter(|_| is_bytes && pystr::is_bytes(arg))
+                {
+                    if b.len() != 1 {
+                        return Err(raise::type_error("%c needs int or char"));
+                    }
+                    let a = if left { '<' } else { '>' };
+                    pad(&mut out, "", b, ' ', a, sp.width)?;
+                } else if shim::is_int(arg) {
+                    if !left {
+                        sp.align = Some('>');
+                    }
+                    if is_bytes {
+                        let n = pystr::get_int(arg)?;
+                        let b = u8::try_from(n)
+                            .map_err(|_| raise::overflow_error("%c arg not in range(256)"))?;
+                        let a = if left { '<' } else { '>' };
+                        pad(&mut out, "", &[b], ' ', a, sp.width)?;
+                    } else {
+                        format_char(&mut out, arg, &sp)?;
+                    }
+                } else {
+                    return Err(raise::type_error("integer needed"));
+                }
+            }
+            b'd' | b'i' | b'u' => {
+                let v = int_for_percent(arg)?;
+                percent_int(&mut out, v, 10, false, "", &sp)?;
+            }
+            b'o' => percent_int(&mut out, arg, 8, false, if sp.alt { "0o" } else { "" }, &sp)?,
+            b'x' => percent_int(
+                &mut out,
+                arg,
+                16,
+                false,
+                if sp.alt { "0x" } else { "" },
+                &sp,
+            )?,
+            b'X' => percent_int(&mut out, arg, 16, true, if sp.alt { "0X" } else { "" }, &sp)?,
+            b'e' | b'E' | b'f' | b'F' | b'g' | b'G' => {
+                let x = shim::get_f64(arg)?;
+                sp.ty = Some(conv as char);
+                if sp.precision.is_none() {
+                    sp.precision = Some(6);
+                }
+                format_float(&mut out, x, &sp)?;
+            }
+            b'r' | b's' | b'a' => {
+                let mut sv = VStr::new();
+                if conv == b's'
+                    && is_bytes
+                    && pystr::buffer_bytes(arg).is_some()
+                    && !pystr::is_str(arg)
+                {
+                    sv.push_bytes(pystr::buffer_bytes(arg).unwrap_or(&[]))?;
+                } else {
+                    let kind = if conv == b's' {
+                        PrintKind::Str
+                    } else {
+                        PrintKind::Repr
+                    };
+                    runtime::print_value(&mut sv, arg, kind)?;
+                }
+                let mut body = sv.as_bytes();
+                if let Some(p) = sp.precision {
+                    let cut = if is_bytes {
+                        p.min(body.len())
+                    } else {
+                        char_boundary(body, p)
+                    };
+                    body = &body[..cut];
+                }
+                pad(
+                    &mut out,
+                    "",
+                    body,
+                    ' ',
+                    if left { '<' } else { '>' },
+                    sp.width,
+                )?;
+            }
+            c => {
+                let ch = core::str::from_utf8(&fmt[conv_index..])
+                    .ok()
+                    .and_then(|s| s.chars().next())
+                    .unwrap_or(c as char);
+                return Err(raise::value_error_fmt(format_args!(
+                    "unsupported format character '{}' (0x{:x}) at index {}",
+                    ch, ch as u32, conv_index
+                )));
+            }
+        }
+    }
+    if dict_arg.is_none() && ai != args.len() {
+        return Err(raise::type_error(
+            "format string didn't convert all arguments",
+        ));
+    }
+    if is_bytes {
+        out.into_bytes()
+    } else {
+        out.into_str()
+    }
+}
+
+/// Byte offset of the `n`th code point (or the end).
+fn char_boundary(s: &[u8], n: usize) -> usize {
+    let mut count = 0;
+    for (i, &b) in s.iter().enumerate() {
+        if b & 0xc0 != 0x80 {
+            if count == n {
+                return i;
+            }
+            count += 1;
+        }
+    }
+    s.len()
+}
+
+/// `%d`/`%o`/`%x` of an int: precision is a minimum digit count.
+fn percent_int(
+    out: &mut VStr,
+    v: Value,
+    base: u32,
+    upper: bool,
+    prefix: &str,
+    sp: &Spec,
+) -> PyResult<()> {
+    if !shim::is_int(v) {
+        return Err(raise::type_error_fmt(format_args!(
+            "can't convert {} to int",
+            v.type_of().name.as_str()
+        )));
+    }
+    let mut digits = VStr::new();
+    shim::write_radix(&mut digits, v, base, upper)?;
+    let d = digits.as_bytes();
+    let (neg, mag) = match d.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, d),
+    };
+    let mut body = VStr::new();
+    if let Some(p) = sp.precision {
+        for _ in mag.len()..p {
+            body.push_byte(b'0')?;
+        }
+    }
+    body.push_bytes(mag)?;
+    let mut head = VStr::new();
+    head.push_bytes(sign_str(neg, sp.sign).as_bytes())?;
+    head.push_bytes(prefix.as_bytes())?;
+    let head = core::str::from_utf8(head.as_bytes()).unwrap_or("");
+    let (fill, align) = if sp.align == Some('<') {
+        (' ', '<')
+    } else if sp.zero {
+        ('0', '=')
+    } else {
+        (' ', '>')
+    };
+    pad(out, head, body.as_bytes(), fill, align, sp.width)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::objs::str::tests::{i, m, r, s};
+    use crate::state::testing::with_vm;
+    use upy_compiler::bc::binary as op;
+
+    fn pct(fmt: &str, rhs: Value) -> alloc::string::String {
+        r(runtime::binary_op(op::MODULO, s(fmt), rhs))
+    }
+
+    fn t(items: &[Value]) -> Value {
+        tuple::new(items).unwrap()
+    }
+
+    #[test]
+    fn percent_ints_and_strings() {
+        with_vm(|| {
+            assert_eq!(pct("%05.3d", i(5)), "'00005'");
+            assert_eq!(pct("%-05d|", i(5)), "'5    |'");
+            assert_eq!(pct("%+.3d", i(5)), "'+005'");
+            assert_eq!(
+                pct("%#o %#x %X", t(&[i(8), i(255), i(255)])),
+                "'0o10 0xff FF'"
+            );
+            assert_eq!(pct("%x", i(-255)), "'-ff'");
+            assert_eq!(pct("%5s|%-5s|", t(&[s("a"), s("b")])), "'    a|b    |'");
+            assert_eq!(pct("%.2s", s("abc")), "'ab'");
+            assert_eq!(pct("%c%c", t(&[i(65), s("b")])), "'Ab'");
+            assert_eq!(
+                pct("%*d|%-*d|", t(&[i(4), i(1), i(3), i(2)])),
+                "'   1|2  |'"
+            );
+            assert_eq!(pct("%05s", s("ab")), "'   ab'");
+            assert_eq!(pct("%r", s("a")), "\"'a'\"");
+            assert_eq!(pct("%%%d", i(1)), "'%1'");
+            assert_eq!(
+                pct("%d %d", i(1)),
+                "TypeError: format string needs more arguments"
+            );
+            assert_eq!(
+                pct("%d", t(&[i(1), i(2)])),
+                "TypeError: format string didn't convert all arguments"
+            );
+            assert_eq!(pct("%d", s("x")), "TypeError: can't convert str to int");
+            assert_eq!(pct("abc%", i(1)), "ValueError: incomplete format");
+            assert_eq!(
+                pct("%y", i(1)),
+                "ValueError: unsupported format character 'y' (0x79) at index 1"
+            );
+            assert_eq!(pct("%(a)s", i(1)), "TypeError: format needs a dict");
+            let d = dict::new().unwrap();
+            dict::map_of(d).unwrap().insert(s("a"), i(1)).unwrap();
+            dict::map_of(d).unwrap().insert(s("b"), i(2)).unwrap();
+            assert_eq!(pct("%(a)s-%(b)03d", d), "'1-002'");
+            assert_eq!(pct("%(a", d), "ValueError: incomplete format key");
+            let bfmt = crate::objs::str::new_bytes(b"%s|%d|%c").unwrap();
+            let args = t(&[crate::objs::str::new_bytes(b"xy").unwrap(), i(3), i(65)]);
+            assert_eq!(r(runtime::binary_op(op::MODULO, bfmt, args)), "b'xy|3|A'");
+        });
+    }
+
+    #[test]
+    fn format_method_fields() {
+        with_vm(|| {
+            let f = |fmt: &str, args: &[Value]| r(m(s(fmt), "format", args));
+            assert_eq!(
+                f("{:<5}|{:>5}|{:^5}|{:*^6}", &[i(1), i(2), s("a"), s("b")]),
+                "'1    |    2|  a  |**b***'"
+            );
+            assert_eq!(
+                f(
+                    "{:+d} {: d} {:x} {:#X} {:#b} {:o} {:#o}",
+                    &[i(5), i(5), i(255), i(255), i(5), i(8), i(8)]
+                ),
+                "'+5  5 ff 0XFF 0b101 10 0o10'"
+            );
+            assert_eq!(
+                f("{:08,}|{:,}|{:_x}", &[i(1234567), i(-1234567), i(0xabcdef)]),
+                "'1,234,567|-1,234,567|ab_cdef'"
+            );
+            assert_eq!(
+                f("{:010_b}|{:=+8}|{:08}", &[i(5), i(-12), i(-12)]),
+                "'0_0000_0101|-     12|-0000012'"
+            );
+            assert_eq!(
+                f(
+                    "{:05,}|{:06,}|{:#010x}|{:#010_x}",
+                    &[i(1234), i(1234), i(255), i(255)]
+                ),
+                "'1,234|01,234|0x000000ff|0x000_00ff'"
+            );
+            assert_eq!(
+                f("{:c}{!r:>6}{:.2}", &[i(0x41), s("a"), s("abc")]),
+                "\"A   'a'ab\""
+            );
+            assert_eq!(f("{0}{1}{0}", &[s("a"), s("b")]), "'aba'");
+            assert_eq!(f("{{}}{}", &[i(1)]), "'{}1'");
+            assert_eq!(f("{:{}}|", &[s("a"), i(3)]), "'a  |'");
+            assert_eq!(f("{}", &[Value::TRUE]), "'True'");
+            assert_eq!(f("{:d}", &[Value::TRUE]), "'1'");
+            assert_eq!(f("{:5}", &[Value::TRUE]), "'    1'");
+            assert_eq!(f("{0[1]}", &[s("xyz")]), "'y'");
+            assert_eq!(f("{}", &[]), "IndexError: tuple index out of range");
+            assert_eq!(f("{0}{}", &[i(1), i(2)]), "ValueError: can't switch from manual field specification to automatic field numbering");
+            assert_eq!(f("{}{0}", &[i(1), i(2)]), "ValueError: can't switch from automatic field numbering to manual field specification");
+            assert_eq!(f("{", &[]), "ValueError: unmatched '{' in format");
+            assert_eq!(
+                f("}", &[]),
+                "ValueError: single '}' encountered in format string"
+            );
+            assert_eq!(f("{!x}", &[i(1)]), "ValueError: bad conversion specifier");
+            assert_eq!(
+                f("{:s}", &[i(1)]),
+                "ValueError: unknown format code 's' for object of type 'int'"
+            );
+            assert_eq!(
+                f("{:d}", &[s("a")]),
+                "ValueError: unknown format code 'd' for object of type 'str'"
+            );
+            assert_eq!(
+                f("{:+}", &[s("a")]),
+                "ValueError: sign not allowed in string format specifier"
+            );
+            assert_eq!(
+                f("{:=5}", &[s("a")]),
+                "ValueError: '=' alignment not allowed in string format specifier"
+            );
+            assert_eq!(
+                f("{:+c}", &[i(65)]),
+                "ValueError: sign not allowed with integer format specifier 'c'"
+            );
+            assert_eq!(f("{:5q}", &[i(1)]), "ValueError: invalid format specifier");
+        });
+    }
+
+    #[test]
+    fn format_keywords_and_value() {
+        with_vm(|| {
+            let kw = [s("name"), s("x"), s("n"), i(3)];
+            let v = format_method(&[s("{name}{n:>3}")], &kw).unwrap();
+            assert_eq!(crate::objs::str::as_str(v), Some("x  3"));
+            assert_eq!(r(format_method(&[s("{nope}")], &kw)), "KeyError: nope");
+            let mut out = VStr::new();
+            format_value(&mut out, i(255), "#06x").unwrap();
+            assert_eq!(out.as_bytes(), b"0x00ff");
+            let mut out = VStr::new();
+            format_value(&mut out, s("ab"), "").unwrap();
+            assert_eq!(out.as_bytes(), b"ab");
+        });
+    }
+}
