@@ -136,8 +136,9 @@ impl Map {
 
     fn find(&self, key: Value, hash: Option<usize>) -> PyResult<Option<usize>> {
         if self.index.is_null() {
-            if hash.is_none() && key.is_obj() {
-                // Unhashable keys are an error even where no hash is needed.
+            if hash.is_none() && key.is_obj() && self.len > 0 {
+                // Unhashable keys are an error even where no hash is needed (except in an
+                // empty map, where MicroPython looks nothing up either).
                 key_hash(key)?;
             }
             // Re-read the slots each step: a key's `__eq__` may mutate this map.

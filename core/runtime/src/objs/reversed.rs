@@ -44,10 +44,10 @@ fn iter_next(it: Value) -> PyResult<Option<Value>> {
     }
     r.next -= 1;
     if let Some(l) = list::get(r.seq) {
-        // A list may have shrunk since: skip indices past its end.
+        // A list may have shrunk since: then the iterator ends, as CPython's does.
         if r.next >= l.len {
-            r.next = l.len;
-            return iter_next(it);
+            r.next = 0;
+            return Ok(None);
         }
     }
     runtime::subscr(r.seq, Value::small_int(r.next as isize)).map(Some)

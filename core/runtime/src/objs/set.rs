@@ -246,9 +246,8 @@ impl Set {
                     break;
                 }
                 if e.key == DUMMY {
-                    if freeslot.is_none() {
-                        freeslot = Some(i);
-                    }
+                    // CPython reuses the last dummy seen before the empty slot.
+                    freeslot = Some(i);
                     continue;
                 }
                 if e.hash == hash {
@@ -419,11 +418,21 @@ fn is_constant_like(v: Value) -> bool {
 pub fn build(items: &[Value]) -> PyResult<Value> {
     let s = new_set()?;
     if items.len() > 2 && items.iter().all(|x| is_constant_like(*x)) {
-        let tmp = new_set()?;
+        // The compiler builds the frozenset, then rebuilds it from its own iteration order
+        // when merging constants; the display is an update from that.
+        let first = new_set()?;
         for x in items {
-            add_value(tmp, *x)?;
+            add_value(first, *x)?;
         }
-        merge(s, tmp)?;
+        let konst = new_set()?;
+        let mut i = 0;
+        while let Some(e) = this(first)?.slot(i) {
+            if let Some((k, h)) = e {
+                this(konst)?.add_entry(k, h)?;
+            }
+            i += 1;
+        }
+        merge(s, konst)?;
         return Ok(s);
     }
     for x in items {

@@ -138,7 +138,55 @@ pub fn hash_for_container(v: Value) -> PyResult<isize> {
     if let Some(n) = v.as_small_int() {
         return Ok(if n == -1 { -2 } else { n });
     }
+    if let Some(x) = crate::objs::float::value(v) {
+        if x.is_finite() && x != libm::trunc(x) {
+            return Ok(cpython_float_hash(x));
+        }
+        if x.is_finite() && x.abs() < 1.0e18 {
+            // Integral: hashes as the equal int.
+            let n = x as i64 as isize;
+            return Ok(if n == -1 { -2 } else { n });
+        }
+    }
     Ok(runtime::hash(v)? as isize)
+}
+
+/// CPython's hash of a non-integral finite float (reduction modulo the Mersenne prime
+/// 2**61 - 1, or 2**31 - 1 on 32-bit targets), so float keys land in the same slots.
+fn cpython_float_hash(v: f64) -> isize {
+    let bits: u32 = if usize::BITS == 64 { 61 } else { 31 };
+    let modulus: u64 = (1u64 << bits) - 1;
+    let (mut m, mut e) = libm::frexp(v);
+    let negative = m < 0.0;
+    if negative {
+        m = -m;
+    }
+    let mut x: u64 = 0;
+    while m != 0.0 {
+        x = ((x << 28) & modulus) | (x >> (bits - 28));
+        m *= 268435456.0;
+        e -= 28;
+        let y = m as u64;
+        m -= y as f64;
+        x += y;
+        if x >= modulus {
+            x -= modulus;
+        }
+    }
+    let b = bits as i32;
+    let e = if e >= 0 {
+        e % b
+    } else {
+        b - 1 - ((-1 - e) % b)
+    } as u32;
+    x = ((x << e) & modulus) | (x >> (bits - e));
+    let h = if negative {
+        (x as i64).wrapping_neg()
+    } else {
+        x as i64
+    };
+    let h = if h == -1 { -2 } else { h };
+    h as isize
 }
 
 fn unary_op(o: u8, v: Value) -> PyResult<Option<Value>> {
