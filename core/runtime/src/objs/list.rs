@@ -564,7 +564,8 @@ fn subscr(v: Value, index: Value, sop: SubscrOp) -> PyResult<Option<Value>> {
                     let mut w = 0;
                     for r in 0..items.len() {
                         let ri = r as isize;
-                        let selected = ri >= lo && ri <= hi && ((ri - lo) as usize).is_multiple_of(stride);
+                        let selected =
+                            ri >= lo && ri <= hi && ((ri - lo) as usize).is_multiple_of(stride);
                         if !selected {
                             items[w] = items[r];
                             w += 1;
