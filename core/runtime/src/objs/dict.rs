@@ -84,6 +84,10 @@ pub fn copy_of(d: Value) -> PyResult<Value> {
 /// `d.update(other)` for the positional argument: a dict, an object with `keys()`, or an
 /// iterable of key/value pairs.
 fn update_from(d: Value, other: Value) -> PyResult<()> {
+    let other = match crate::objs::r#type::native_of(other) {
+        Some(n) if map_of(n).is_some() => n,
+        _ => other,
+    };
     if map_of(other).is_some() {
         if other == d {
             return Ok(());
@@ -210,6 +214,10 @@ fn unary_op(o: u8, v: Value) -> PyResult<Option<Value>> {
 
 fn dict_equal(a: Value, b: Value) -> PyResult<bool> {
     let _g = NestGuard::enter()?;
+    let b = match crate::objs::r#type::native_of(b) {
+        Some(n) if map_of(n).is_some() => n,
+        _ => b,
+    };
     let (Some(ma), Some(mb)) = (map_of(a), map_of(b)) else {
         return Ok(false);
     };

@@ -336,7 +336,12 @@ pub fn print_seq(
 }
 
 fn list_at(v: Value, i: usize) -> Option<Value> {
-    get(v).and_then(|l| l.at(i))
+    get_or_native(v).and_then(|l| l.at(i))
+}
+
+/// The list behind `v`, or behind the native part of an instance of a list subclass.
+pub fn get_or_native(v: Value) -> Option<&'static mut List> {
+    get(v).or_else(|| crate::objs::r#type::native_of(v).and_then(get))
 }
 
 /// Index of the first item equal to `x` in `[start, stop)` (clamped to the current length).
@@ -461,7 +466,7 @@ fn repeat(items: &[Value], n: usize) -> PyResult<Value> {
 fn binary_op(o: u8, a: Value, b: Value) -> PyResult<Option<Value>> {
     let Some(l) = get(a) else { return Ok(None) };
     match o {
-        op::ADD => match get(b) {
+        op::ADD => match get_or_native(b) {
             Some(r) => concat(l.items(), r.items()).map(Some),
             None => Ok(None),
         },
@@ -488,7 +493,7 @@ fn binary_op(o: u8, a: Value, b: Value) -> PyResult<Option<Value>> {
             repeat(l.items(), n).map(Some)
         }
         op::EQUAL | op::LESS | op::LESS_EQUAL | op::MORE | op::MORE_EQUAL => {
-            if get(b).is_none() {
+            if get_or_native(b).is_none() {
                 return Ok(if o == op::EQUAL {
                     Some(Value::FALSE)
                 } else {

@@ -57,7 +57,7 @@ fn iter_next(it: Value) -> PyResult<Option<Value>> {
 
 pub static TYPE: Type = Type {
     name: Q::map,
-    flags: flags::ITER_IS_ITERNEXT,
+    flags: flags::ITER_IS_ITERNEXT | flags::BASETYPE,
     make_new: Some(make_new),
     iternext: Some(iter_next),
     ..Type::EMPTY

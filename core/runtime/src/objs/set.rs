@@ -693,6 +693,11 @@ fn binary_op(o: u8, a: Value, b: Value) -> PyResult<Option<Value>> {
     if o == op::CONTAINS {
         return Ok(Some(Value::from_bool(this(a)?.contains(b)?)));
     }
+    // The native set inside an instance of a set subclass takes part as a set.
+    let b = match crate::objs::r#type::native_of(b) {
+        Some(n) if get(n).is_some() => n,
+        _ => b,
+    };
     if get(b).is_none() {
         return Ok(if o == op::EQUAL {
             Some(Value::FALSE)

@@ -75,7 +75,12 @@ pub fn from_iter(iterable: Value) -> PyResult<Value> {
 }
 
 fn tuple_at(v: Value, i: usize) -> Option<Value> {
-    items(v).and_then(|s| s.get(i).copied())
+    items_or_native(v).and_then(|s| s.get(i).copied())
+}
+
+/// The items of a tuple, or of the native part of an instance of a tuple subclass.
+pub fn items_or_native(v: Value) -> Option<&'static mut [Value]> {
+    items(v).or_else(|| crate::objs::r#type::native_of(v).and_then(items))
 }
 
 // --- slots ---
@@ -203,7 +208,9 @@ fn binary_op(o: u8, a: Value, b: Value) -> PyResult<Option<Value>> {
     let Some(x) = items(a) else { return Ok(None) };
     match o {
         op::ADD | op::INPLACE_ADD => {
-            let Some(y) = items(b) else { return Ok(None) };
+            let Some(y) = items_or_native(b) else {
+                return Ok(None);
+            };
             if y.is_empty() {
                 return Ok(Some(a));
             }
@@ -234,7 +241,7 @@ fn binary_op(o: u8, a: Value, b: Value) -> PyResult<Option<Value>> {
             Ok(Some(r))
         }
         op::EQUAL | op::LESS | op::LESS_EQUAL | op::MORE | op::MORE_EQUAL => {
-            if items(b).is_none() {
+            if items_or_native(b).is_none() {
                 return Ok(if o == op::EQUAL {
                     Some(Value::FALSE)
                 } else {
