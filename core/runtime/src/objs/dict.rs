@@ -45,7 +45,7 @@ pub fn map_of(v: Value) -> Option<&'static mut Map> {
 }
 
 fn this(v: Value) -> PyResult<&'static mut Map> {
-    map_of(v).ok_or_else(|| raise::type_error("expected a dict"))
+    map_of(v).ok_or_else(|| list::wrong_self(&TYPE, v))
 }
 
 /// `dict[key] = value`.

@@ -33,9 +33,7 @@ fn make_new(_ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Value>
         }
     }
     let Some(iterable) = iterable else {
-        return Err(raise::type_error(
-            "function missing 1 required positional arguments",
-        ));
+        return Err(raise::type_error("'iterable' argument required"));
     };
     let count = match start {
         Some(s) => list::int_of(s)?,

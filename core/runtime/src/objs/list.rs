@@ -133,7 +133,17 @@ pub fn get(v: Value) -> Option<&'static mut List> {
 }
 
 fn this(v: Value) -> PyResult<&'static mut List> {
-    get(v).ok_or_else(|| raise::type_error("expected a list"))
+    get(v).ok_or_else(|| wrong_self(&TYPE, v))
+}
+
+/// MicroPython's error for a method called on the wrong type (`list.append(1, 2)`).
+#[cold]
+pub fn wrong_self(ty: &'static Type, v: Value) -> PyErr {
+    raise::type_error_fmt(format_args!(
+        "argument should be a '{}' not a '{}'",
+        ty.name.as_str(),
+        v.type_of().name.as_str()
+    ))
 }
 
 /// Append to a list value.
@@ -258,6 +268,12 @@ pub type ItemAt = fn(Value, usize) -> Option<Value>;
 /// mutates them cannot read out of bounds.
 pub fn seq_compare(o: u8, a: Value, b: Value, at: ItemAt) -> PyResult<bool> {
     let _g = NestGuard::enter()?;
+    // Only `>` and `>=` are applied to items, as upstream does (it shows in error texts).
+    let (o, a, b) = match o {
+        op::LESS => (op::MORE, b, a),
+        op::LESS_EQUAL => (op::MORE_EQUAL, b, a),
+        _ => (o, a, b),
+    };
     let mut i = 0;
     loop {
         let (x, y) = match (at(a, i), at(b, i)) {
@@ -531,7 +547,16 @@ fn subscr(v: Value, index: Value, sop: SubscrOp) -> PyResult<Option<Value>> {
             }
             SubscrOp::Store(src) => {
                 // Copy the source first: it may be this list, or an iterator over it.
-                let src = from_iter(src)?;
+                let src = from_iter(src).map_err(|e| {
+                    if runtime::is_instance(e.0, &crate::objs::exception::TYPE_ERROR) {
+                        raise::type_error_fmt(format_args!(
+                            "object '{}' isn't a tuple or list",
+                            src.type_of().name.as_str()
+                        ))
+                    } else {
+                        e
+                    }
+                })?;
                 let src = this(src)?.items();
                 if step == 1 {
                     let start = start.max(0) as usize;
@@ -726,13 +751,7 @@ fn sort_options(kw: &[Value]) -> PyResult<(Value, bool)> {
         match name.as_qstr() {
             Some(Q::key) => key = *val,
             Some(Q::reverse) => rev = runtime::is_true(*val)?,
-            _ => {
-                let n = crate::objs::str::as_str(*name).unwrap_or("?");
-                return Err(raise::type_error_fmt(format_args!(
-                    "unexpected keyword argument '{}'",
-                    n
-                )));
-            }
+            _ => return Err(raise::type_error("extra keyword arguments given")),
         }
     }
     Ok((key, rev))
@@ -740,10 +759,7 @@ fn sort_options(kw: &[Value]) -> PyResult<(Value, bool)> {
 
 fn sort(args: &[Value], kw: &[Value]) -> PyResult<Value> {
     if args.len() > 1 {
-        return Err(raise::type_error_fmt(format_args!(
-            "function takes 1 positional arguments but {} were given",
-            args.len()
-        )));
+        return Err(raise::type_error("extra positional arguments given"));
     }
     let (key, rev) = sort_options(kw)?;
     sort_list(args[0], key, rev)?;

@@ -64,7 +64,7 @@ pub fn get(v: Value) -> Option<&'static mut Set> {
 }
 
 fn this(v: Value) -> PyResult<&'static mut Set> {
-    get(v).ok_or_else(|| raise::type_error("expected a set"))
+    get(v).ok_or_else(|| list::wrong_self(&TYPE, v))
 }
 
 fn is_frozen(v: Value) -> bool {
@@ -791,7 +791,7 @@ pub static ITER_TYPE: Type = Type {
 fn mutable(v: Value) -> PyResult<&'static mut Set> {
     match get(v) {
         Some(s) if !is_frozen(v) => Ok(s),
-        _ => Err(raise::type_error("expected a set")),
+        _ => Err(list::wrong_self(&TYPE, v)),
     }
 }
 

@@ -6,7 +6,6 @@ use crate::mem;
 use crate::obj::{flags, ObjBase, Print, PrintKind, PyResult, SubscrOp, Type};
 use crate::objs::list::{self, NestGuard};
 use crate::qstr::Q;
-use crate::raise;
 use crate::runtime;
 use crate::value::Value;
 use upy_compiler::bc::{binary as op, unary as uop};
@@ -324,7 +323,7 @@ pub static ITER_TYPE: Type = Type {
 
 fn count(t: Value, x: Value) -> PyResult<Value> {
     if items(t).is_none() {
-        return Err(raise::type_error("expected a tuple"));
+        return Err(list::wrong_self(&TYPE, t));
     }
     Ok(Value::small_int(list::count_item(t, tuple_at, x)? as isize))
 }
@@ -332,7 +331,7 @@ fn count(t: Value, x: Value) -> PyResult<Value> {
 fn index(args: &[Value]) -> PyResult<Value> {
     let t = args.first().copied().unwrap_or(Value::NONE);
     let Some(s) = items(t) else {
-        return Err(raise::type_error("expected a tuple"));
+        return Err(list::wrong_self(&TYPE, t));
     };
     list::index_method(&TYPE, t, s.len(), tuple_at, args)
 }
