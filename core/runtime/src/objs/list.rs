@@ -215,20 +215,24 @@ pub fn check_args(args: &[Value], kw: &[Value], min: usize, max: usize) -> PyRes
     Ok(())
 }
 
-/// A machine integer from an int or bool, `None` for other types.
-pub fn int_maybe(v: Value) -> Option<isize> {
+/// A machine integer from an int or bool, `None` for other types; OverflowError for ints
+/// beyond a machine word (`mp_obj_get_int_maybe`).
+pub fn int_maybe(v: Value) -> PyResult<Option<isize>> {
     if let Some(n) = v.as_small_int() {
-        return Some(n);
+        return Ok(Some(n));
     }
     if v.is_bool() {
-        return Some((v == Value::TRUE) as isize);
+        return Ok(Some((v == Value::TRUE) as isize));
     }
-    None
+    if crate::objs::int::is_int(v) {
+        return crate::objs::int::get_isize(v).map(Some);
+    }
+    Ok(None)
 }
 
 /// A machine integer, or MicroPython's TypeError for non-ints.
 pub fn int_of(v: Value) -> PyResult<isize> {
-    int_maybe(v).ok_or_else(|| {
+    int_maybe(v)?.ok_or_else(|| {
         raise::type_error_fmt(format_args!(
             "can't convert {} to int",
             v.type_of().name.as_str()
@@ -239,7 +243,7 @@ pub fn int_of(v: Value) -> PyResult<isize> {
 /// Resolve `index` against a sequence of length `len` (`mp_get_index`): negative indices
 /// count from the end; slice bounds clamp, item indices raise IndexError.
 pub fn get_index(ty: &'static Type, len: usize, index: Value, is_slice: bool) -> PyResult<usize> {
-    let Some(i) = int_maybe(index) else {
+    let Some(i) = int_maybe(index)? else {
         return Err(raise::type_error_fmt(format_args!(
             "{} indices must be integers, not {}",
             ty.name.as_str(),
@@ -416,8 +420,8 @@ pub fn index_method(
 }
 
 /// Repeat count for `seq * n` (negative counts give an empty result).
-pub fn repeat_count(n: Value) -> Option<usize> {
-    int_maybe(n).map(|n| n.max(0) as usize)
+pub fn repeat_count(n: Value) -> PyResult<Option<usize>> {
+    Ok(int_maybe(n)?.map(|n| n.max(0) as usize))
 }
 
 // --- slots ---
@@ -491,7 +495,7 @@ fn binary_op(o: u8, a: Value, b: Value) -> PyResult<Option<Value>> {
             Ok(Some(a))
         }
         op::MULTIPLY | op::INPLACE_MULTIPLY | REVERSE_MULTIPLY => {
-            let Some(n) = repeat_count(b) else {
+            let Some(n) = repeat_count(b)? else {
                 return Ok(None);
             };
             if o == op::INPLACE_MULTIPLY {

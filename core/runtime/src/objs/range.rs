@@ -99,7 +99,12 @@ fn unary_op(o: u8, v: Value) -> PyResult<Option<Value>> {
 }
 
 fn contains(r: &Range, x: Value) -> Option<bool> {
-    let n = list::int_maybe(x)?;
+    let n = match list::int_maybe(x) {
+        Ok(Some(n)) => n,
+        Ok(None) => return None,
+        // An int beyond a machine word is in no range.
+        Err(_) => return Some(false),
+    };
     let len = r.len();
     if len == 0 {
         return Some(false);

@@ -223,7 +223,7 @@ fn binary_op(o: u8, a: Value, b: Value) -> PyResult<Option<Value>> {
             Ok(Some(r))
         }
         op::MULTIPLY | op::INPLACE_MULTIPLY | list::REVERSE_MULTIPLY => {
-            let Some(n) = list::repeat_count(b) else {
+            let Some(n) = list::repeat_count(b)? else {
                 return Ok(None);
             };
             if n == 1 {
