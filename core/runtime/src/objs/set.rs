@@ -7,7 +7,7 @@
 //! count). Small ints hash to themselves, so `{3, 1, 2}` prints `{1, 2, 3}` as in CPython.
 //!
 //! ```text
-//!   table: [ (key, hash) ... ]  key NULL = never used, DUMMY = deleted;  len = mask + 1
+//!   table: [ key ... ]  NULL = never used, DUMMY = deleted;  len = mask + 1
 //!   fill = live + dummies, used = live
 //! ```
 //! Any operation that calls Python code (`__eq__`, `__hash__`, iteration) re-reads the
@@ -30,11 +30,12 @@ const PERTURB_SHIFT: u32 = 5;
 /// Marker for a deleted slot: an immediate that is never a Python value.
 const DUMMY: Value = Value::from_bits((7 << 3) | 6);
 
-#[repr(C)]
+/// A slot holds only the key: hashes are recomputed when the table is rebuilt, as
+/// MicroPython does, which halves the table's memory.
+#[repr(transparent)]
 #[derive(Clone, Copy)]
 pub struct Entry {
     pub key: Value,
-    pub hash: usize,
 }
 
 #[repr(C)]
@@ -120,12 +121,21 @@ impl Set {
     }
 
     /// Live key at slot `i`: `None` past the end, `Some(None)` for an empty slot.
-    fn slot(&self, i: usize) -> Option<Option<(Value, usize)>> {
+    fn slot_key(&self, i: usize) -> Option<Option<Value>> {
         let e = self.entries().get(i)?;
         Some(if e.key.is_null() || e.key == DUMMY {
             None
         } else {
-            Some((e.key, e.hash))
+            Some(e.key)
+        })
+    }
+
+    /// Live key at slot `i` with its hash (see [`Set::slot_key`]).
+    fn slot(&self, i: usize) -> PyResult<Option<Option<(Value, usize)>>> {
+        Ok(match self.slot_key(i) {
+            None => None,
+            Some(None) => Some(None),
+            Some(Some(k)) => Some(Some((k, key_hash(k)?))),
         })
     }
 
@@ -171,7 +181,7 @@ impl Set {
                 if e.key.is_null() {
                     return Ok(None);
                 }
-                if e.key != DUMMY && e.hash == hash {
+                if e.key != DUMMY {
                     let eq = keys_equal(e.key, key)?;
                     if self.table != table || self.mask != mask {
                         continue 'restart;
@@ -194,7 +204,7 @@ impl Set {
         for i in Set::probe(mask, hash) {
             match table.get_mut(i) {
                 Some(e) if e.key.is_null() => {
-                    *e = Entry { key, hash };
+                    *e = Entry { key };
                     return;
                 }
                 Some(_) => {}
@@ -211,13 +221,20 @@ impl Set {
         let new = mem::alloc_array::<Entry>(size)?;
         // SAFETY: fresh zeroed buffer of `size` entries (zero = NULL key, empty).
         let new_s = unsafe { core::slice::from_raw_parts_mut(new, size) };
-        let old = self.entries();
-        for e in old.iter() {
-            if !e.key.is_null() && e.key != DUMMY {
-                Set::insert_clean(new_s, size - 1, e.key, e.hash);
-            }
-        }
         let old_ptr = self.table;
+        let n_old = self.entries().len();
+        for i in 0..n_old {
+            let Some(Some(k)) = self.slot_key(i) else {
+                continue;
+            };
+            let h = key_hash(k)?;
+            if self.table != old_ptr {
+                // A `__hash__` changed this set meanwhile: keep its new table.
+                mem::free(new);
+                return Ok(());
+            }
+            Set::insert_clean(new_s, size - 1, k, h);
+        }
         self.table = new;
         self.mask = size - 1;
         self.fill = self.used;
@@ -250,34 +267,34 @@ impl Set {
                     freeslot = Some(i);
                     continue;
                 }
-                if e.hash == hash {
-                    let eq = keys_equal(e.key, key)?;
-                    if self.table != table || self.mask != mask {
-                        continue 'restart;
-                    }
-                    if eq {
-                        return Ok(());
-                    }
+                let eq = keys_equal(e.key, key)?;
+                if self.table != table || self.mask != mask {
+                    continue 'restart;
+                }
+                if eq {
+                    return Ok(());
                 }
             }
             let entries = self.entries();
             if let Some(f) = freeslot {
                 if let Some(e) = entries.get_mut(f) {
-                    *e = Entry { key, hash };
+                    *e = Entry { key };
                     self.used += 1;
                 }
                 return Ok(());
             }
             let Some(t) = target else { return Ok(()) };
             if let Some(e) = entries.get_mut(t) {
-                *e = Entry { key, hash };
+                *e = Entry { key };
                 self.fill += 1;
                 self.used += 1;
             }
             if self.fill * 5 < self.mask * 3 {
                 return Ok(());
             }
-            let grow = if self.used > 50000 {
+            // CPython quadruples up to 50000 items; past 8192 items doubling keeps memory
+            // in check (large sets' order is rarely printed).
+            let grow = if self.used > 8192 {
                 self.used * 2
             } else {
                 self.used * 4
@@ -291,10 +308,7 @@ impl Set {
         match self.find(key, hash)? {
             Some(i) => {
                 if let Some(e) = self.entries().get_mut(i) {
-                    *e = Entry {
-                        key: DUMMY,
-                        hash: usize::MAX,
-                    };
+                    *e = Entry { key: DUMMY };
                     self.used -= 1;
                 }
                 Ok(true)
@@ -349,17 +363,21 @@ fn merge(s: Value, other: Value) -> PyResult<()> {
         // Empty target: place keys without comparisons, in the source's slot order.
         let mask = so.mask;
         let dst = so.entries();
-        for e in o.entries().iter() {
-            if !e.key.is_null() && e.key != DUMMY {
-                Set::insert_clean(dst, mask, e.key, e.hash);
+        let mut i = 0;
+        let mut n = 0;
+        while let Some(e) = this(other)?.slot(i)? {
+            if let Some((k, h)) = e {
+                Set::insert_clean(dst, mask, k, h);
+                n += 1;
             }
+            i += 1;
         }
-        so.fill = o.used;
-        so.used = o.used;
+        so.fill = n;
+        so.used = n;
         return Ok(());
     }
     let mut i = 0;
-    while let Some(e) = this(other)?.slot(i) {
+    while let Some(e) = this(other)?.slot(i)? {
         if let Some((k, h)) = e {
             this(s)?.add_entry(k, h)?;
         }
@@ -426,7 +444,7 @@ pub fn build(items: &[Value]) -> PyResult<Value> {
         }
         let konst = new_set()?;
         let mut i = 0;
-        while let Some(e) = this(first)?.slot(i) {
+        while let Some(e) = this(first)?.slot(i)? {
             if let Some((k, h)) = e {
                 this(konst)?.add_entry(k, h)?;
             }
@@ -479,7 +497,7 @@ fn frozen_hash(v: Value) -> PyResult<isize> {
     let mut hash: u64 = 0;
     for e in s.entries().iter() {
         if !e.key.is_null() && e.key != DUMMY {
-            hash ^= shuffle(e.hash as u64) & mask;
+            hash ^= shuffle(key_hash(e.key)? as u64) & mask;
         }
     }
     hash ^= ((s.used as u64 + 1).wrapping_mul(1927868237)) & mask;
@@ -514,7 +532,7 @@ fn intersection(s: Value, other: Value) -> PyResult<Value> {
             (other, s)
         };
         let mut i = 0;
-        while let Some(e) = this(small)?.slot(i) {
+        while let Some(e) = this(small)?.slot(i)? {
             if let Some((k, h)) = e {
                 if this(big)?.find(k, h)?.is_some() {
                     this(result)?.add_entry(k, h)?;
@@ -541,7 +559,7 @@ fn difference_update(s: Value, other: Value) -> PyResult<()> {
     }
     if get(other).is_some() {
         let mut i = 0;
-        while let Some(e) = this(other)?.slot(i) {
+        while let Some(e) = this(other)?.slot(i)? {
             if let Some((k, h)) = e {
                 this(s)?.discard_entry(k, h)?;
             }
@@ -569,7 +587,7 @@ fn difference(s: Value, other: Value) -> PyResult<Value> {
     }
     let result = alloc(ty)?;
     let mut i = 0;
-    while let Some(e) = this(s)?.slot(i) {
+    while let Some(e) = this(s)?.slot(i)? {
         if let Some((k, h)) = e {
             if this(other)?.find(k, h)?.is_none() {
                 this(result)?.add_entry(k, h)?;
@@ -591,7 +609,7 @@ fn symmetric_difference_update(s: Value, other: Value) -> PyResult<()> {
         new_from(&TYPE, other)?
     };
     let mut i = 0;
-    while let Some(e) = this(other_set)?.slot(i) {
+    while let Some(e) = this(other_set)?.slot(i)? {
         if let Some((k, h)) = e {
             if !this(s)?.discard_entry(k, h)? {
                 this(s)?.add_entry(k, h)?;
@@ -614,7 +632,7 @@ fn is_subset(a: Value, b: Value) -> PyResult<bool> {
         return Ok(false);
     }
     let mut i = 0;
-    while let Some(e) = this(a)?.slot(i) {
+    while let Some(e) = this(a)?.slot(i)? {
         if let Some((k, h)) = e {
             if this(b)?.find(k, h)?.is_none() {
                 return Ok(false);
@@ -658,8 +676,8 @@ fn print(out: &mut dyn Print, v: Value, _k: PrintKind) -> PyResult<()> {
     out.write_str("{")?;
     let mut first = true;
     let mut i = 0;
-    while let Some(e) = get(v).and_then(|s| s.slot(i)) {
-        if let Some((k, _)) = e {
+    while let Some(e) = get(v).and_then(|s| s.slot_key(i)) {
+        if let Some(k) = e {
             if !first {
                 out.write_str(", ")?;
             }
@@ -770,9 +788,9 @@ fn iter_next(it: Value) -> PyResult<Option<Value>> {
     let Some(s) = it.downcast::<SetIter>(&ITER_TYPE) else {
         return Ok(None);
     };
-    while let Some(e) = get(s.set).and_then(|x| x.slot(s.index)) {
+    while let Some(e) = get(s.set).and_then(|x| x.slot_key(s.index)) {
         s.index += 1;
-        if let Some((k, _)) = e {
+        if let Some(k) = e {
             return Ok(Some(k));
         }
     }
@@ -842,10 +860,7 @@ fn pop(s: Value) -> PyResult<Value> {
         if let Some(e) = entries.get_mut(i) {
             if !e.key.is_null() && e.key != DUMMY {
                 let k = e.key;
-                *e = Entry {
-                    key: DUMMY,
-                    hash: usize::MAX,
-                };
+                *e = Entry { key: DUMMY };
                 st.used -= 1;
                 st.finger = i + 1;
                 return Ok(k);
