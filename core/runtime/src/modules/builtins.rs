@@ -377,7 +377,8 @@ fn issubclass(c: Value, t: Value) -> PyResult<Value> {
 fn iter(args: &[Value]) -> PyResult<Value> {
     match args {
         [v] => runtime::get_iter(*v),
-        _ => Err(raise::not_implemented_error("iter(callable, sentinel)")),
+        [f, sentinel] => objs::iter::new_callable_iter(*f, *sentinel),
+        _ => Err(raise::type_error("iter expected at most 2 arguments")),
     }
 }
 
@@ -774,24 +775,16 @@ static GLOBALS: &[(Qstr, Value)] = &[
     ty!(bytes, objs::str::BYTES_TYPE),
     ty!(classmethod, objs::fun::CLASSMETHOD_TYPE),
     ty!(dict, objs::dict::TYPE),
-    ty!(enumerate, objs::enumerate::TYPE),
-    ty!(filter, objs::filter::TYPE),
-    ty!(frozenset, objs::set::FROZENSET_TYPE),
     ty!(int, objs::int::TYPE),
     ty!(list, objs::list::TYPE),
-    ty!(map, objs::map_iter::TYPE),
     ty!(object, objs::object::TYPE),
     ty!(property, objs::property::TYPE),
-    ty!(range, objs::range::TYPE),
-    ty!(reversed, objs::reversed::TYPE),
-    ty!(set, objs::set::TYPE),
     ty!(slice, objs::slice::TYPE),
     ty!(staticmethod, objs::fun::STATICMETHOD_TYPE),
     ty!(str, objs::str::TYPE),
     ty!(super_, objs::superobj::TYPE),
     ty!(tuple, objs::tuple::TYPE),
     ty!(r#type, objs::r#type::TYPE),
-    ty!(zip, objs::zip::TYPE),
 ];
 
 pub static MODULE: Module = Module::new_static(Q::builtins, GLOBALS);
