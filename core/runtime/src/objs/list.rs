@@ -315,11 +315,9 @@ pub struct NestGuard(());
 
 impl NestGuard {
     pub fn enter() -> PyResult<NestGuard> {
-        let marker = 0u8;
-        let sp = &marker as *const u8 as usize;
-        let limit = crate::state::get().stack_limit;
+        crate::vm::check_stack()?;
         let d = NEST_DEPTH.load(Ordering::Relaxed);
-        if d >= NEST_MAX || (limit != 0 && sp < limit) {
+        if d >= NEST_MAX {
             return Err(raise::runtime_error("maximum recursion depth exceeded"));
         }
         NEST_DEPTH.store(d + 1, Ordering::Relaxed);

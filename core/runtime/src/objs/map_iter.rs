@@ -35,6 +35,8 @@ fn make_new(_ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Value>
 }
 
 fn iter_next(it: Value) -> PyResult<Option<Value>> {
+    // Nested iterators recurse natively through here: bound the depth.
+    let _g = crate::objs::list::NestGuard::enter()?;
     let Some(m) = it.downcast::<Map>(&TYPE) else {
         return Ok(None);
     };
