@@ -487,6 +487,7 @@ fn copy_as(like: Value, src: Value) -> PyResult<Value> {
 
 /// CPython's frozenset hash: order independent mixing of the item hashes.
 fn frozen_hash(v: Value) -> PyResult<isize> {
+    let _g = NestGuard::enter()?;
     let s = this(v)?;
     let shuffle = |h: u64| -> u64 { ((h ^ 89869747) ^ (h << 16)).wrapping_mul(3644798167) };
     let mask: u64 = if usize::BITS == 64 {
