@@ -68,3 +68,24 @@ pub static TYPE: Type = Type {
     iternext: Some(iter_next),
     ..Type::EMPTY
 };
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::testing::with_vm;
+
+    #[test]
+    fn counts_from_start() {
+        with_vm(|| {
+            let l = crate::objs::list::new(&[Value::NONE]).unwrap();
+            let kw = [Value::qstr(Q::start), Value::small_int(-3)];
+            let e = make_new(&TYPE, &[l], &kw).unwrap();
+            let pair = runtime::iter_next(e).unwrap().unwrap();
+            let items = crate::objs::tuple::items(pair).unwrap();
+            assert_eq!(items, &[Value::small_int(-3), Value::NONE]);
+            assert!(runtime::iter_next(e).unwrap().is_none());
+            assert!(make_new(&TYPE, &[], &[]).is_err());
+            assert!(make_new(&TYPE, &[l, Value::NONE], &[]).is_err());
+        });
+    }
+}

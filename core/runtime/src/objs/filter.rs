@@ -51,3 +51,21 @@ pub static TYPE: Type = Type {
     iternext: Some(iter_next),
     ..Type::EMPTY
 };
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::testing::with_vm;
+
+    #[test]
+    fn none_keeps_true_items() {
+        with_vm(|| {
+            let l =
+                crate::objs::list::new(&[Value::small_int(0), Value::NONE, Value::small_int(7)])
+                    .unwrap();
+            let f = make_new(&TYPE, &[Value::NONE, l], &[]).unwrap();
+            assert_eq!(runtime::iter_next(f).unwrap(), Some(Value::small_int(7)));
+            assert_eq!(runtime::iter_next(f).unwrap(), None);
+        });
+    }
+}

@@ -62,3 +62,26 @@ pub static TYPE: Type = Type {
     iternext: Some(iter_next),
     ..Type::EMPTY
 };
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::testing::with_vm;
+
+    #[test]
+    fn walks_sequences_backwards() {
+        with_vm(|| {
+            let t = crate::objs::tuple::new(&[Value::small_int(1), Value::small_int(2)]).unwrap();
+            let r = make_new(&TYPE, &[t], &[]).unwrap();
+            assert_eq!(runtime::iter_next(r).unwrap(), Some(Value::small_int(2)));
+            assert_eq!(runtime::iter_next(r).unwrap(), Some(Value::small_int(1)));
+            assert_eq!(runtime::iter_next(r).unwrap(), None);
+            // A list that shrinks ends the iteration.
+            let l = crate::objs::list::new(&[Value::NONE, Value::NONE, Value::NONE]).unwrap();
+            let r = make_new(&TYPE, &[l], &[]).unwrap();
+            crate::objs::list::get(l).unwrap().len = 1;
+            assert_eq!(runtime::iter_next(r).unwrap(), None);
+            assert!(make_new(&TYPE, &[Value::small_int(3)], &[]).is_err());
+        });
+    }
+}

@@ -1184,4 +1184,31 @@ mod tests {
             ));
         });
     }
+
+    #[test]
+    fn gc_stress_sets_of_tuples() {
+        with_vm(|| {
+            let outer = new_set().unwrap();
+            for i in 0..300isize {
+                let t =
+                    crate::objs::tuple::new(&[int(i), crate::objs::list::new(&[int(i)]).unwrap()]);
+                // Tuples holding lists are unhashable: the error must not disturb the set.
+                assert!(add(outer, t.unwrap()).is_err());
+                let inner = set_of(&[i, i + 1000]);
+                let f = new_from(&FROZENSET_TYPE, inner).unwrap();
+                add(outer, crate::objs::tuple::new(&[int(i), f]).unwrap()).unwrap();
+                if i % 25 == 0 {
+                    crate::state::get().heap.collect();
+                }
+                let _garbage = set_of(&[1, 2, 3, 4, 5, 6, 7, 8, 9]);
+            }
+            crate::state::get().heap.collect();
+            assert_eq!(this(outer).unwrap().len(), 300);
+            for i in 0..300isize {
+                let f = new_from(&FROZENSET_TYPE, set_of(&[i + 1000, i])).unwrap();
+                let key = crate::objs::tuple::new(&[int(i), f]).unwrap();
+                assert!(contains(outer, key).unwrap());
+            }
+        });
+    }
 }

@@ -360,3 +360,64 @@ pub static EMPTY: Tuple = Tuple {
     base: ObjBase::new(&TYPE),
     len: 0,
 };
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use super::*;
+    use crate::state::testing::with_vm;
+    use std::string::{String, ToString};
+
+    fn repr(v: Value) -> String {
+        let s = runtime::repr(v).expect("repr");
+        crate::objs::str::as_str(s).unwrap_or("?").to_string()
+    }
+
+    fn int(n: isize) -> Value {
+        Value::small_int(n)
+    }
+
+    #[test]
+    fn hash_matches_cpython_for_ints() {
+        with_vm(|| {
+            let t = new(&[int(1), int(2)]).unwrap();
+            assert_eq!(runtime::hash(t).unwrap() as isize, -3550055125485641917);
+            let inner = new(&[int(1), int(2)]).unwrap();
+            let nested = new(&[inner, int(3)]).unwrap();
+            assert_eq!(runtime::hash(nested).unwrap() as isize, -333907151259015829);
+            let bad = new(&[crate::objs::list::new(&[]).unwrap()]).unwrap();
+            assert!(runtime::hash(bad).is_err());
+        });
+    }
+
+    #[test]
+    fn construct_slice_and_operators() {
+        with_vm(|| {
+            let l = crate::objs::list::new(&[int(1), int(2), int(3)]).unwrap();
+            let t = make_new(&TYPE, &[l], &[]).unwrap();
+            assert_eq!(repr(t), "(1, 2, 3)");
+            assert_eq!(from_iter(t).unwrap(), t);
+            assert_eq!(repr(new(&[int(5)]).unwrap()), "(5,)");
+            assert_eq!(repr(Value::from_static(&EMPTY)), "()");
+            let n = Value::NONE;
+            let s = crate::objs::slice::new(n, n, int(-1)).unwrap();
+            assert_eq!(repr(runtime::subscr(t, s).unwrap()), "(3, 2, 1)");
+            let all = crate::objs::slice::new(n, n, n).unwrap();
+            assert_eq!(runtime::subscr(t, all).unwrap(), t);
+            assert_eq!(
+                repr(runtime::binary_op(op::ADD, t, new(&[int(4)]).unwrap()).unwrap()),
+                "(1, 2, 3, 4)"
+            );
+            assert_eq!(
+                repr(runtime::binary_op(op::MULTIPLY, int(2), new(&[int(0)]).unwrap()).unwrap()),
+                "(0, 0)"
+            );
+            assert!(runtime::compare(op::LESS, t, new(&[int(1), int(3)]).unwrap()).unwrap());
+            assert!(runtime::equal(t, make_new(&TYPE, &[l], &[]).unwrap()).unwrap());
+            assert!(!runtime::equal(t, l).unwrap());
+            assert!(runtime::subscr(t, int(3)).is_err());
+            assert_eq!(index(&[t, int(3)]).unwrap(), int(2));
+            assert_eq!(count(t, int(9)).unwrap(), int(0));
+        });
+    }
+}

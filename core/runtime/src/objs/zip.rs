@@ -56,3 +56,26 @@ pub static TYPE: Type = Type {
     iternext: Some(iter_next),
     ..Type::EMPTY
 };
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::testing::with_vm;
+
+    #[test]
+    fn stops_at_shortest() {
+        with_vm(|| {
+            let a = crate::objs::range::new(0, 5, 1).unwrap();
+            let b = crate::objs::list::new(&[Value::NONE, Value::TRUE]).unwrap();
+            let z = make_new(&TYPE, &[a, b], &[]).unwrap();
+            let first = runtime::iter_next(z).unwrap().unwrap();
+            let items = crate::objs::tuple::items(first).unwrap();
+            assert_eq!(items, &[Value::small_int(0), Value::NONE]);
+            assert!(runtime::iter_next(z).unwrap().is_some());
+            assert!(runtime::iter_next(z).unwrap().is_none());
+            let empty = make_new(&TYPE, &[], &[]).unwrap();
+            assert!(runtime::iter_next(empty).unwrap().is_none());
+            assert!(make_new(&TYPE, &[Value::small_int(1)], &[]).is_err());
+        });
+    }
+}
