@@ -279,7 +279,7 @@ mod tests {
             assert_eq!(got, [4, 3, 2, 1, 0]);
             // Extremes do not overflow.
             let big = new(isize::MIN / 4, isize::MAX / 4, 1).unwrap();
-            assert!(get(big).unwrap().len() > 0);
+            assert!(!get(big).unwrap().is_empty());
             let empty = new(isize::MAX / 4, isize::MIN / 4, 7).unwrap();
             assert_eq!(get(empty).unwrap().len(), 0);
         });
