@@ -84,6 +84,10 @@ impl Map {
             m.entries = mem::alloc_array::<Entry>(n)?;
             m.cap = n;
         }
+        if n > LINEAR_MAX {
+            // Large maps need their index from the start, or every insert scans.
+            m.rebuild_index((n * 2).next_power_of_two())?;
+        }
         Ok(m)
     }
 
@@ -347,5 +351,67 @@ impl Map {
         self.used = 0;
         self.cap = 0;
         self.index_cap = 0;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::testing::with_vm;
+
+    fn int(n: isize) -> Value {
+        Value::small_int(n)
+    }
+
+    #[test]
+    fn insert_find_remove_across_growth() {
+        with_vm(|| {
+            for start in [0usize, 3, 20, 100] {
+                let mut m = Map::with_capacity(start).unwrap();
+                for i in 0..300 {
+                    assert_eq!(m.insert(int(i), int(i * 2)).unwrap(), None);
+                }
+                assert_eq!(m.insert(int(7), int(0)).unwrap(), Some(int(14)));
+                for i in (0..300).step_by(3) {
+                    assert!(m.remove(int(i)).unwrap().is_some());
+                }
+                assert_eq!(m.len(), 200);
+                for i in 300..400 {
+                    m.insert(int(i), int(i)).unwrap();
+                }
+                for i in 0..400isize {
+                    let want = if i < 300 && i % 3 == 0 {
+                        None
+                    } else {
+                        Some(())
+                    };
+                    assert_eq!(m.get(int(i)).unwrap().map(|_| ()), want, "key {i}");
+                }
+                // Order is insertion order.
+                let keys: [Value; 3] = [int(1), int(2), int(4)];
+                assert!(m.iter().map(|(k, _)| k).take(3).eq(keys.iter().copied()));
+                assert_eq!(m.pop_last(), Some((int(399), int(399))));
+                assert_eq!(m.get(int(399)).unwrap(), None);
+                m.insert(int(399), int(1)).unwrap();
+                assert_eq!(m.get(int(399)).unwrap(), Some(int(1)));
+            }
+        });
+    }
+
+    #[test]
+    fn bools_are_the_ints_they_equal() {
+        with_vm(|| {
+            let mut m = Map::new();
+            for i in 0..20 {
+                m.insert(int(i), int(i)).unwrap();
+            }
+            assert_eq!(m.insert(Value::TRUE, int(-1)).unwrap(), Some(int(1)));
+            assert_eq!(m.get(Value::FALSE).unwrap(), Some(int(0)));
+            assert_eq!(m.len(), 20);
+            let l = crate::objs::list::new(&[]).unwrap();
+            assert!(m.insert(l, int(0)).is_err());
+            assert!(m.get(l).is_err());
+            assert_eq!(Map::new().get(l).unwrap(), None);
+        });
     }
 }
