@@ -548,18 +548,25 @@ fn subscr(v: Value, index: Value, sop: SubscrOp) -> PyResult<Option<Value>> {
                 Ok(Some(r))
             }
             SubscrOp::Store(src) => {
-                // Copy the source first: it may be this list, or an iterator over it.
-                let src = from_iter(src).map_err(|e| {
-                    if runtime::is_instance(e.0, &crate::objs::exception::TYPE_ERROR) {
-                        raise::type_error_fmt(format_args!(
-                            "object '{}' isn't a tuple or list",
-                            src.type_of().name.as_str()
-                        ))
-                    } else {
-                        e
+                // Tuples and other lists are read in place (no allocation, as upstream);
+                // anything else, or this very list, is copied first.
+                let src: &[Value] = match (crate::objs::tuple::items(src), get(src)) {
+                    (Some(t), _) => t,
+                    (None, Some(o)) if src != v => o.items(),
+                    _ => {
+                        let copy = from_iter(src).map_err(|e| {
+                            if runtime::is_instance(e.0, &crate::objs::exception::TYPE_ERROR) {
+                                raise::type_error_fmt(format_args!(
+                                    "object '{}' isn't a tuple or list",
+                                    src.type_of().name.as_str()
+                                ))
+                            } else {
+                                e
+                            }
+                        })?;
+                        this(copy)?.items()
                     }
-                })?;
-                let src = this(src)?.items();
+                };
                 if step == 1 {
                     let start = start.max(0) as usize;
                     l.splice(start, start + count, src)?;
