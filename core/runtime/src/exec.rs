@@ -82,20 +82,6 @@ pub fn print_exception_line(out: &mut dyn Print, exc: Value) -> PyResult<()> {
         return Ok(());
     }
     out.write_str(": ")?;
-    if exc.type_of().is_type_of(&exception::OS_ERROR) && !args.is_empty() {
-        if let Some(n) = args[0].as_small_int() {
-            if let Some(name) = crate::modules::errno::name_of(n) {
-                let mut s = crate::vstr::VStr::new();
-                let _ = core::fmt::write(&mut s, format_args!("[Errno {}] {}", n, name));
-                out.write_str(core::str::from_utf8(s.as_bytes()).unwrap_or(""))?;
-                if let Some(m) = args.get(1) {
-                    out.write_str(": ")?;
-                    crate::runtime::print_value(out, *m, PrintKind::Str)?;
-                }
-                return Ok(());
-            }
-        }
-    }
     if args.len() == 1 {
         crate::runtime::print_value(out, args[0], PrintKind::Str)
     } else {

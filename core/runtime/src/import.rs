@@ -279,8 +279,11 @@ pub fn import_name(name: Qstr, fromlist: Value, level: usize, globals: Value) ->
 
 /// `IMPORT_FROM`: an attribute of the module, or its submodule.
 pub fn import_from(m: Value, name: Qstr) -> PyResult<Value> {
-    if let Some(v) = crate::runtime::load_attr_opt(m, name)? {
-        return Ok(v);
+    match crate::runtime::load_attr_opt(m, name) {
+        Ok(Some(v)) => return Ok(v),
+        Ok(None) => {}
+        Err(e) if crate::runtime::is_instance(e.0, &crate::objs::exception::ATTRIBUTE_ERROR) => {}
+        Err(e) => return Err(e),
     }
     // Try a submodule of a package.
     if let Some(dir) = package_dir(m) {

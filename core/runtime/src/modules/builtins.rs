@@ -32,6 +32,15 @@ pub fn lookup(q: Qstr) -> Option<Value> {
         })
 }
 
+/// A builtin replaced by the program (`builtins.name = value`), if any.
+pub fn overridden(q: Qstr) -> Option<Value> {
+    let d = state::get().roots.builtins_dict;
+    if d.is_null() {
+        return None;
+    }
+    dict::map_of(d).and_then(|m| m.get_qstr(q))
+}
+
 /// `builtins.name = value`.
 pub fn store_override(q: Qstr, v: Value) -> PyResult<()> {
     let st = state::get();
@@ -445,7 +454,6 @@ fn sum(args: &[Value]) -> PyResult<Value> {
     Ok(acc)
 }
 
-
 fn round(args: &[Value]) -> PyResult<Value> {
     let x = args[0];
     let nd = args.get(1).copied().filter(|v| !v.is_none());
@@ -469,7 +477,7 @@ fn round(args: &[Value]) -> PyResult<Value> {
         }
     }
     if let Some(f) = runtime::lookup_in_type(x.type_of(), Q::__round__) {
-        let m = runtime::load_attr_bound(f, x, x.type_of())?;
+        let m = runtime::load_attr_bound(f, x, x.type_of(), x.type_of())?;
         return match nd {
             Some(d) => runtime::call(m, &[d], &[]),
             None => runtime::call(m, &[], &[]),
@@ -480,7 +488,16 @@ fn round(args: &[Value]) -> PyResult<Value> {
 
 fn dir(args: &[Value]) -> PyResult<Value> {
     let out = list::new(&[])?;
-    let push = |q: Qstr| list::append(out, Value::qstr(q));
+    let push = |q: Qstr| -> PyResult<()> {
+        let v = Value::qstr(q);
+        if list::get(out)
+            .map(|l| l.items().contains(&v))
+            .unwrap_or(false)
+        {
+            return Ok(());
+        }
+        list::append(out, v)
+    };
     match args.first() {
         None => {
             if let Some(m) = dict::map_of(crate::modules::sys::current_globals()) {
@@ -490,6 +507,11 @@ fn dir(args: &[Value]) -> PyResult<Value> {
             }
         }
         Some(&v) => {
+            if v.type_of().is_heap() {
+                if let Some(f) = runtime::lookup_in_type(v.type_of(), Q::__dir__) {
+                    return runtime::call(f, &[v], &[]);
+                }
+            }
             if let Some(m) = objs::module::get(v) {
                 if let Some(d) = dict::map_of(m.globals) {
                     for (k, _) in d.iter() {
@@ -502,7 +524,9 @@ fn dir(args: &[Value]) -> PyResult<Value> {
             } else {
                 if let Some(d) = objs::r#type::instance_dict_keys(v)? {
                     for k in d {
-                        list::append(out, k)?;
+                        if let Some(q) = k.as_qstr() {
+                            push(q)?;
+                        }
                     }
                 }
                 let ty = objs::r#type::as_type(v).unwrap_or_else(|| v.type_of());
@@ -519,7 +543,12 @@ fn globals() -> PyResult<Value> {
 }
 
 fn locals() -> PyResult<Value> {
-    Ok(crate::modules::sys::current_globals())
+    let l = state::get().roots.cur_locals;
+    if l.is_null() {
+        Ok(crate::modules::sys::current_globals())
+    } else {
+        Ok(l)
+    }
 }
 
 fn exec_or_eval(args: &[Value], mode: upy_compiler::ast::ParseMode) -> PyResult<Value> {
@@ -528,11 +557,21 @@ fn exec_or_eval(args: &[Value], mode: upy_compiler::ast::ParseMode) -> PyResult<
         .copied()
         .ok_or_else(|| raise::type_error("missing source"))?;
     let globals = match args.get(1) {
-        Some(g) if !g.is_none() => *g,
+        Some(g) if !g.is_none() => {
+            if dict::map_of(*g).is_none() {
+                return Err(raise::type_error("globals must be a dict"));
+            }
+            *g
+        }
         _ => crate::modules::sys::current_globals(),
     };
     let locals = match args.get(2) {
-        Some(l) if !l.is_none() => *l,
+        Some(l) if !l.is_none() => {
+            if dict::map_of(*l).is_none() {
+                return Err(raise::type_error("locals must be a dict"));
+            }
+            *l
+        }
         _ => globals,
     };
     if src.is_type(&objs::function::TYPE) {
@@ -540,9 +579,21 @@ fn exec_or_eval(args: &[Value], mode: upy_compiler::ast::ParseMode) -> PyResult<
     }
     let text = match pystr::as_str(src) {
         Some(s) => s,
-        None => pystr::as_bytes(src)
-            .and_then(|b| core::str::from_utf8(b).ok())
-            .ok_or_else(|| raise::type_error("exec/eval expects a string"))?,
+        None => {
+            let bytes: &[u8] = match pystr::as_bytes(src) {
+                Some(b) => b,
+                None => match src
+                    .type_of()
+                    .buffer
+                    .and_then(|f| f(src, crate::obj::BufferAccess::Read))
+                {
+                    // SAFETY: the buffer stays valid while `src` is alive (it is on our stack).
+                    Some(b) => unsafe { core::slice::from_raw_parts(b.ptr as *const u8, b.len) },
+                    None => return Err(raise::type_error("exec/eval expects a string")),
+                },
+            };
+            core::str::from_utf8(bytes).map_err(|_| raise::unicode_error("invalid utf-8"))?
+        }
     };
     crate::exec::exec_source(text, "<string>", mode, globals, locals)
 }
@@ -742,7 +793,16 @@ static GLOBALS: &[(Qstr, Value)] = &[
         )
     ),
     crate::entry!(setattr, crate::fun!(setattr, F3(setattr))),
-    crate::entry!(sorted, crate::fun!(sorted, Kw { min: 1, f: objs::list::sorted })),
+    crate::entry!(
+        sorted,
+        crate::fun!(
+            sorted,
+            Kw {
+                min: 1,
+                f: objs::list::sorted
+            }
+        )
+    ),
     crate::entry!(
         sum,
         crate::fun!(

@@ -121,4 +121,5 @@ mod tests {
     }
 }
 
-pub static MODULE: crate::objs::module::Module = crate::objs::module::Module::new_static(crate::qstr::Q::cmath, &GLOBALS);
+pub static MODULE: crate::objs::module::Module =
+    crate::objs::module::Module::new_static(crate::qstr::Q::cmath, &GLOBALS);

@@ -411,4 +411,5 @@ mod tests {
     }
 }
 
-pub static MODULE: crate::objs::module::Module = crate::objs::module::Module::new_static(crate::qstr::Q::math, &GLOBALS);
+pub static MODULE: crate::objs::module::Module =
+    crate::objs::module::Module::new_static(crate::qstr::Q::math, &GLOBALS);
