@@ -224,23 +224,6 @@ fn dict_equal(a: Value, b: Value) -> PyResult<bool> {
     if ma.len() != mb.len() {
         return Ok(false);
     }
-    if a.is_type(&ORDERED_DICT_TYPE) && b.is_type(&ORDERED_DICT_TYPE) {
-        // Two OrderedDicts are equal only with the same order.
-        let (mut i, mut j) = (0, 0);
-        loop {
-            let ea = next_entry(a, &mut i);
-            let eb = next_entry(b, &mut j);
-            match (ea, eb) {
-                (None, None) => return Ok(true),
-                (Some((ka, xa)), Some((kb, xb))) => {
-                    if !runtime::equal(ka, kb)? || !runtime::equal(xa, xb)? {
-                        return Ok(false);
-                    }
-                }
-                _ => return Ok(false),
-            }
-        }
-    }
     let mut i = 0;
     while let Some(e) = slot(a, i) {
         if let Some((k, x)) = e {
@@ -252,17 +235,6 @@ fn dict_equal(a: Value, b: Value) -> PyResult<bool> {
         i += 1;
     }
     Ok(true)
-}
-
-/// The next live entry at or after slot `*i`, advancing `*i` past it.
-fn next_entry(d: Value, i: &mut usize) -> Option<(Value, Value)> {
-    while let Some(e) = slot(d, *i) {
-        *i += 1;
-        if e.is_some() {
-            return e;
-        }
-    }
-    None
 }
 
 fn binary_op(o: u8, a: Value, b: Value) -> PyResult<Option<Value>> {
@@ -285,21 +257,6 @@ fn binary_op(o: u8, a: Value, b: Value) -> PyResult<Option<Value>> {
 fn getiter(v: Value) -> PyResult<Value> {
     new_iter(v, ViewKind::Keys)
 }
-
-/// `collections.OrderedDict`: a dict (already insertion ordered) whose equality with
-/// another OrderedDict also compares order, and which prints with its type name.
-pub static ORDERED_DICT_TYPE: Type = Type {
-    name: Q::OrderedDict,
-    flags: flags::BASETYPE,
-    make_new: Some(make_new),
-    print: Some(print),
-    unary_op: Some(unary_op),
-    binary_op: Some(binary_op),
-    subscr: Some(subscr),
-    getiter: Some(getiter),
-    parent: Some(&TYPE),
-    ..Type::EMPTY
-};
 
 // --- views and iterators ---
 
@@ -730,31 +687,6 @@ mod tests {
             let fk =
                 fromkeys(&[TYPE.as_value(), crate::objs::range::new(0, 3, 1).unwrap()]).unwrap();
             assert_eq!(repr(fk), "{0: None, 1: None, 2: None}");
-        });
-    }
-
-    #[test]
-    fn ordered_dict_prints_named_and_compares_order() {
-        with_vm(|| {
-            let kw = [Value::qstr(Q::key), int(1), Value::qstr(Q::value), int(2)];
-            let a = make_new(&ORDERED_DICT_TYPE, &[], &kw).unwrap();
-            assert_eq!(repr(a), "OrderedDict({'key': 1, 'value': 2})");
-            let kw2 = [Value::qstr(Q::value), int(2), Value::qstr(Q::key), int(1)];
-            let b = make_new(&ORDERED_DICT_TYPE, &[], &kw2).unwrap();
-            assert!(!runtime::equal(a, b).unwrap());
-            let plain = make_new(&TYPE, &[], &kw2).unwrap();
-            assert!(runtime::equal(a, plain).unwrap());
-            assert!(runtime::equal(plain, a).unwrap());
-            let c = copy_of(a).unwrap();
-            assert!(c.is_type(&ORDERED_DICT_TYPE));
-            assert!(runtime::equal(a, c).unwrap());
-            // Methods come from dict.
-            let keys_m = runtime::load_attr(a, Q::keys).unwrap();
-            assert_eq!(
-                repr(runtime::call0(keys_m).unwrap()),
-                "dict_keys(['key', 'value'])"
-            );
-            assert_eq!(repr(popitem(a).unwrap()), "('value', 2)");
         });
     }
 }
