@@ -70,6 +70,9 @@ impl List {
 
     /// Replace `items[start..stop]` by `src` (which must not alias this list's buffer).
     fn splice(&mut self, start: usize, stop: usize, src: &[Value]) -> PyResult<()> {
+        // The list may have shrunk since the caller computed the range (a generator
+        // feeding a slice assignment can mutate it), so clamp both ends.
+        let start = start.min(self.len);
         let stop = stop.clamp(start, self.len);
         let removed = stop - start;
         if src.len() > removed {
@@ -809,14 +812,23 @@ pub fn sort_list(lv: Value, key: Value, reverse: bool) -> PyResult<()> {
         }
     })?;
     let l = this(lv)?;
-    if l.len != n {
-        return Err(raise::value_error("list modified during sort"));
+    let modified = l.len != n;
+    if modified {
+        // As CPython: the sorted items replace whatever the key function did to the list.
+        l.truncate(0);
+        l.reserve(n)?;
     }
-    for (slot, pair) in l.items().iter_mut().zip(work_s.iter()) {
-        *slot = pair[1];
+    for (i, pair) in work_s.iter().enumerate() {
+        match l.items().get_mut(i) {
+            Some(slot) => *slot = pair[1],
+            None => l.push(pair[1])?,
+        }
     }
     mem::free(work);
     mem::free(tmp);
+    if modified {
+        return Err(raise::value_error("list modified during sort"));
+    }
     Ok(())
 }
 
