@@ -159,21 +159,35 @@ impl Map {
             Some(h) => h,
             None => key_hash(key)?,
         };
-        let mask = self.index_cap - 1;
-        let mut s = h & mask;
-        loop {
-            // SAFETY: s < index_cap.
-            let v = unsafe { *self.index.add(s) };
-            if v == 0 {
-                return Ok(None);
+        'restart: loop {
+            if self.index.is_null() {
+                // A key's `__eq__` or `__hash__` cleared the map meanwhile.
+                return self.find(key, Some(h));
             }
-            let i = (v - 1) as usize;
-            if let Some(e) = self.slots().get(i) {
-                if !e.key.is_null() && e.hash == h && keys_equal(e.key, key)? {
-                    return Ok(Some(i));
+            let (index, index_cap) = (self.index, self.index_cap);
+            let mask = index_cap - 1;
+            let mut s = h & mask;
+            loop {
+                // SAFETY: s < index_cap, and the index is still this one (checked after
+                // every call that could run Python code).
+                let v = unsafe { *index.add(s) };
+                if v == 0 {
+                    return Ok(None);
                 }
+                let i = (v - 1) as usize;
+                if let Some(e) = self.slots().get(i).copied() {
+                    if !e.key.is_null() && e.hash == h {
+                        let eq = keys_equal(e.key, key)?;
+                        if self.index != index || self.index_cap != index_cap {
+                            continue 'restart;
+                        }
+                        if eq {
+                            return Ok(Some(i));
+                        }
+                    }
+                }
+                s = (s + 1) & mask;
             }
-            s = (s + 1) & mask;
         }
     }
 
