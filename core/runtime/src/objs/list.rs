@@ -445,6 +445,9 @@ fn unary_op(o: u8, v: Value) -> PyResult<Option<Value>> {
         uop::BOOL => Some(Value::from_bool(l.len != 0)),
         uop::LEN => Some(Value::small_int(l.len as isize)),
         uop::HASH => return Err(unhashable(v)),
+        uop::SIZEOF => Some(Value::small_int(
+            (core::mem::size_of::<List>() + l.cap * core::mem::size_of::<Value>()) as isize,
+        )),
         _ => None,
     })
 }
@@ -995,6 +998,8 @@ mod tests {
             // Nested and self-containing prints.
             append(l2, l).unwrap();
             assert_eq!(repr(l2), "[4, 5, [1, 2, 3]]");
+            let size = runtime::unary_op(uop::SIZEOF, l).unwrap().as_small_int().unwrap();
+            assert!(size >= 3 * 8);
             let e = runtime::hash(l).unwrap_err();
             assert_eq!(
                 exc_text(e),

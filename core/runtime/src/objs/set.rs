@@ -701,6 +701,10 @@ fn unary_op(o: u8, v: Value) -> PyResult<Option<Value>> {
         uop::LEN => Some(Value::small_int(s.used as isize)),
         uop::HASH if is_frozen(v) => Some(Value::small_int(frozen_hash(v)?)),
         uop::HASH => return Err(list::unhashable(v)),
+        uop::SIZEOF => Some(Value::small_int(
+            (core::mem::size_of::<Set>() + s.entries().len() * core::mem::size_of::<Entry>())
+                as isize,
+        )),
         _ => None,
     })
 }

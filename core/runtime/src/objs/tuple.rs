@@ -199,6 +199,9 @@ fn unary_op(o: u8, v: Value) -> PyResult<Option<Value>> {
         uop::BOOL => Some(Value::from_bool(!s.is_empty())),
         uop::LEN => Some(Value::small_int(s.len() as isize)),
         uop::HASH => Some(Value::small_int(hash_items(s)?)),
+        uop::SIZEOF => Some(Value::small_int(
+            (core::mem::size_of::<Tuple>() + s.len() * core::mem::size_of::<Value>()) as isize,
+        )),
         _ => None,
     })
 }
