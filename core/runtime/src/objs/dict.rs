@@ -373,7 +373,7 @@ fn view_binary_op(o: u8, a: Value, b: Value) -> PyResult<Option<Value>> {
         return Ok(None);
     };
     if o != op::CONTAINS {
-        return Ok(None);
+        return view_set_op(o, a, view.kind, b);
     }
     match view.kind {
         ViewKind::Keys => Ok(Some(Value::from_bool(this(view.dict)?.get(b)?.is_some()))),
@@ -392,6 +392,49 @@ fn view_binary_op(o: u8, a: Value, b: Value) -> PyResult<Option<Value>> {
         }
         ViewKind::Values => Ok(None),
     }
+}
+
+/// Keys and items views are set-like (as in CPython): `| & - ^` with any iterable give a
+/// set, and they compare with sets and other views as sets.
+fn view_set_op(o: u8, a: Value, kind: ViewKind, b: Value) -> PyResult<Option<Value>> {
+    use crate::objs::set;
+    if kind == ViewKind::Values {
+        return Ok(None);
+    }
+    let set_like =
+        |v: Value| set::get(v).is_some() || view_of(v).is_some_and(|w| w.kind != ViewKind::Values);
+    let (plain, swapped) = match o {
+        op::OR | op::AND | op::SUBTRACT | op::XOR => (o, false),
+        op::REVERSE_OR..=op::REVERSE_POWER => {
+            let p = o - op::REVERSE_OR + op::OR;
+            if !matches!(p, op::OR | op::AND | op::SUBTRACT | op::XOR) {
+                return Ok(None);
+            }
+            (p, true)
+        }
+        op::EQUAL | op::LESS | op::LESS_EQUAL | op::MORE | op::MORE_EQUAL => {
+            if !set_like(b) {
+                return Ok(if o == op::EQUAL {
+                    Some(Value::FALSE)
+                } else {
+                    None
+                });
+            }
+            (o, false)
+        }
+        _ => return Ok(None),
+    };
+    if crate::objs::r#type::as_type(b).is_none() && runtime::get_iter(b).is_err() {
+        return Ok(None);
+    }
+    let mine = set::new_from(&set::TYPE, a)?;
+    let other = set::new_from(&set::TYPE, b)?;
+    let (x, y) = if swapped {
+        (other, mine)
+    } else {
+        (mine, other)
+    };
+    runtime::binary_op(plain, x, y).map(Some)
 }
 
 fn view_getiter(v: Value) -> PyResult<Value> {
