@@ -49,3 +49,5 @@ l = [1, 2, 3]
 r = reversed(l)
 l.pop()
 print(list(r))
+d = {3: "c", 1: "a", 2: "b"}
+print(list(reversed(d)), list(reversed(d.keys())), list(reversed(d.values())), list(reversed(d.items())))

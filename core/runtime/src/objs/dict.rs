@@ -44,6 +44,11 @@ pub fn map_of(v: Value) -> Option<&'static mut Map> {
     None
 }
 
+/// The map of a dict or of the native dict inside an instance of a dict subclass.
+pub fn map_or_native(v: Value) -> Option<&'static mut Map> {
+    map_of(v).or_else(|| crate::objs::r#type::native_of(v).and_then(map_of))
+}
+
 fn this(v: Value) -> PyResult<&'static mut Map> {
     map_of(v).ok_or_else(|| list::wrong_self(&TYPE, v))
 }

@@ -22,6 +22,15 @@ fn make_new(_ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Value>
     if let Some(it) = crate::objs::range::reversed(seq)? {
         return Ok(it);
     }
+    if crate::objs::dict::map_or_native(seq).is_some() || seq.is_type(&crate::objs::dict::VIEW_TYPE)
+    {
+        // Dicts and their views reverse in insertion order (CPython 3.8+): snapshot them.
+        let items = list::from_iter(seq)?;
+        if let Some(l) = list::get(items) {
+            l.items().reverse();
+        }
+        return runtime::get_iter(items);
+    }
     if list::get(seq).is_none() && crate::objs::tuple::items(seq).is_none() {
         if let Some(f) = runtime::load_attr_opt(seq, Q::__reversed__)? {
             return runtime::call0(f);
