@@ -140,19 +140,51 @@ pub fn hash_for_container(v: Value) -> PyResult<isize> {
         return Ok((v == Value::TRUE) as isize);
     }
     if let Some(n) = v.as_small_int() {
-        return Ok(if n == -1 { -2 } else { n });
+        return Ok(cpython_int_hash(n as i64));
     }
     if let Some(x) = crate::objs::float::value(v) {
         if x.is_finite() && x != libm::trunc(x) {
             return Ok(cpython_float_hash(x));
         }
-        if x.is_finite() && x.abs() < 1.0e18 {
+        if x.is_finite() && x.abs() < 9.0e18 {
             // Integral: hashes as the equal int.
-            let n = x as i64 as isize;
-            return Ok(if n == -1 { -2 } else { n });
+            return Ok(cpython_int_hash(x as i64));
+        }
+    }
+    if crate::objs::int::is_int(v) {
+        if let Some(n) = crate::objs::int::as_i64(v) {
+            return Ok(cpython_int_hash(n));
+        }
+        if usize::BITS == 64 {
+            // Beyond 64 bits: reduce with Python's `%` (non-negative), then restore the sign.
+            let m: i64 = (1 << 61) - 1;
+            let r = runtime::binary_op(op::MODULO, v, crate::objs::int::from_i64(m)?)?;
+            if let Some(r) = r.as_small_int() {
+                let negative = runtime::compare(op::LESS, v, Value::small_int(0))?;
+                let h = if negative && r != 0 {
+                    r - m as isize
+                } else {
+                    r
+                };
+                return Ok(if h == -1 { -2 } else { h });
+            }
         }
     }
     Ok(runtime::hash(v)? as isize)
+}
+
+/// CPython's hash of an int that fits 64 bits: its value modulo the Mersenne prime
+/// 2**61 - 1 (2**31 - 1 on 32-bit targets), keeping the sign, with -1 mapped to -2.
+fn cpython_int_hash(n: i64) -> isize {
+    let bits: u32 = if usize::BITS == 64 { 61 } else { 31 };
+    let modulus: u64 = (1u64 << bits) - 1;
+    let r = (n.unsigned_abs() % modulus) as i64;
+    let h = if n < 0 { -r } else { r };
+    if h == -1 {
+        -2
+    } else {
+        h as isize
+    }
 }
 
 /// CPython's hash of a non-integral finite float (reduction modulo the Mersenne prime
