@@ -10,16 +10,44 @@ use upy_compiler::compile::CompileOptions;
 
 /// Convert a compiler error into a Python SyntaxError/IndentationError with a traceback
 /// entry naming the file and line (no function name, like upstream).
-pub fn syntax_error(e: upy_compiler::error::SyntaxError, file: &str) -> PyErr {
+pub fn syntax_error(ce: upy_compiler::compile::CompileError, file: &str) -> PyErr {
+    use upy_compiler::error::SyntaxErrorKind as K;
+    let e = ce.error;
     let ty = match e.kind {
-        upy_compiler::error::SyntaxErrorKind::IndentationError => &exception::INDENTATION_ERROR,
+        K::IndentationError => &exception::INDENTATION_ERROR,
+        K::NotImplementedError => &exception::NOT_IMPLEMENTED_ERROR,
+        K::RuntimeError => &exception::RUNTIME_ERROR,
         _ => &exception::SYNTAX_ERROR,
     };
     let err = crate::raise::msg(ty, &e.msg);
     if let Some(file) = Qstr::intern(file) {
-        exception::add_traceback(err.0, file, e.line as usize, Qstr(0));
+        let block = ce
+            .block
+            .as_deref()
+            .and_then(Qstr::intern)
+            .unwrap_or(Qstr(0));
+        exception::add_traceback(err.0, file, e.line as usize, block);
     }
     err
+}
+
+/// Compiler settings for code compiled on this target (small ints as wide as a word).
+pub fn compile_options(mode: Mode) -> CompileOptions {
+    CompileOptions::for_port(
+        mode,
+        crate::state::get().opt_level,
+        crate::value::SMALL_INT_BITS as u8,
+    )
+}
+
+/// Compile source text for this target.
+pub fn compile(
+    source: &str,
+    file: &str,
+    mode: Mode,
+) -> PyResult<upy_compiler::rawcode::CompiledModule> {
+    upy_compiler::compile::compile_detailed(source, file, &compile_options(mode))
+        .map_err(|e| syntax_error(e, file))
 }
 
 /// Compile `source` named `file` in `mode` and run it with the given namespaces.
@@ -30,13 +58,7 @@ pub fn exec_source(
     globals: Value,
     locals: Value,
 ) -> PyResult<Value> {
-    let opts = CompileOptions {
-        mode,
-        opt_level: crate::state::get().opt_level,
-        ..CompileOptions::default()
-    };
-    let compiled =
-        upy_compiler::compile::compile(source, file, &opts).map_err(|e| syntax_error(e, file))?;
+    let compiled = compile(source, file, mode)?;
     let (ctx, rc) = crate::emitglue::load(&compiled, globals)?;
     crate::vm::run_module_code(ctx, rc, globals, locals)
 }

@@ -82,7 +82,10 @@ impl Frame {
     }
 
     /// Point the frame at `n` words of storage (NULL-filled by the caller).
-    pub fn attach(&mut self, mem: *mut Value) {
+    ///
+    /// # Safety
+    /// `mem` must hold `Frame::words_for(self.code())` words that outlive the frame.
+    pub unsafe fn attach(&mut self, mem: *mut Value) {
         self.state = mem;
         // SAFETY: the storage holds n_state values followed by the exception entries.
         self.exc = unsafe { mem.add(self.code().n_state) as *mut ExcEntry };
@@ -159,7 +162,8 @@ pub fn call_function(
     unsafe { core::ptr::write_bytes(mem, 0, words) };
     let mut frame = Frame::empty();
     frame.code = code;
-    frame.attach(mem);
+    // SAFETY: `mem` is `words` pystack words reserved above.
+    unsafe { frame.attach(mem) };
     // SAFETY: n_state values at mem.
     let st_slice = unsafe { core::slice::from_raw_parts_mut(mem, code.n_state) };
     let saved_globals = st.roots.cur_globals;
@@ -1352,9 +1356,4 @@ pub fn run_module_code(
     let f = function::get(fun).ok_or_else(crate::mem::oom)?;
     let _ = globals;
     call_function(fun, f, &[], &[], locals)
-}
-
-#[allow(dead_code)]
-fn is_seq_iter_marker(v: Value) -> bool {
-    v == ITER_SEQ && v != Value::NULL && bop::ADD == bop::ADD
 }

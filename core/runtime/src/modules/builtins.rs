@@ -119,32 +119,38 @@ fn print(args: &[Value], kw: &[Value]) -> PyResult<Value> {
     let sep = kw_get(kw, Q::sep).filter(|v| !v.is_none());
     let end = kw_get(kw, Q::end).filter(|v| !v.is_none());
     let file = kw_get(kw, Q::file).filter(|v| !v.is_none());
-    let mut out = VStr::new();
-    for (i, a) in args.iter().enumerate() {
-        if i > 0 {
-            match sep {
-                Some(s) => out.push_bytes(
-                    pystr::as_bytes(s)
-                        .ok_or_else(|| raise::type_error("sep must be None or a string"))?,
-                )?,
-                None => out.push_byte(b' ')?,
-            }
+    let sep = match sep {
+        Some(s) => {
+            pystr::as_str(s).ok_or_else(|| raise::type_error("sep must be None or a string"))?
         }
-        runtime::print_value(&mut out, *a, PrintKind::Str)?;
-    }
-    match end {
-        Some(e) => out.push_bytes(
-            pystr::as_bytes(e).ok_or_else(|| raise::type_error("end must be None or a string"))?,
-        )?,
-        None => out.push_byte(b'\n')?,
-    }
+        None => " ",
+    };
+    let end = match end {
+        Some(e) => {
+            pystr::as_str(e).ok_or_else(|| raise::type_error("end must be None or a string"))?
+        }
+        None => "\n",
+    };
+    let emit = |out: &mut dyn crate::obj::Print| -> PyResult<()> {
+        for (i, a) in args.iter().enumerate() {
+            if i > 0 {
+                out.write_str(sep)?;
+            }
+            runtime::print_value(out, *a, PrintKind::Str)?;
+        }
+        out.write_str(end)
+    };
     match file {
         Some(f) => {
+            let mut out = VStr::new();
+            emit(&mut out)?;
             let s = out.into_str()?;
             let w = runtime::load_attr(f, Q::write)?;
             runtime::call(w, &[s], &[])?;
         }
-        None => crate::modules::sys::stdout_write(out.as_bytes())?,
+        // Straight to the console: printing must not need the heap (it works under
+        // heap_lock, as upstream's does).
+        None => emit(&mut crate::exec::Stdout)?,
     }
     Ok(Value::NONE)
 }
@@ -347,17 +353,13 @@ fn hasattr(o: Value, n: Value) -> PyResult<Value> {
     }
 }
 
-fn class_or_tuple_check(
-    v: Value,
-    ty_val: Value,
-    f: &dyn Fn(&'static Type) -> bool,
-) -> PyResult<bool> {
+fn class_or_tuple_check(ty_val: Value, f: &dyn Fn(&'static Type) -> bool) -> PyResult<bool> {
     if let Some(t) = objs::r#type::as_type(ty_val) {
         return Ok(f(t));
     }
     if let Some(items) = tuple::items(ty_val) {
         for i in items.iter() {
-            if class_or_tuple_check(v, *i, f)? {
+            if class_or_tuple_check(*i, f)? {
                 return Ok(true);
             }
         }
@@ -370,7 +372,7 @@ fn class_or_tuple_check(
 
 fn isinstance(v: Value, t: Value) -> PyResult<Value> {
     let vt = v.type_of();
-    Ok(Value::from_bool(class_or_tuple_check(v, t, &|ty| {
+    Ok(Value::from_bool(class_or_tuple_check(t, &|ty| {
         runtime::is_subclass(vt, ty)
     })?))
 }
@@ -378,7 +380,7 @@ fn isinstance(v: Value, t: Value) -> PyResult<Value> {
 fn issubclass(c: Value, t: Value) -> PyResult<Value> {
     let ct = objs::r#type::as_type(c)
         .ok_or_else(|| raise::type_error("issubclass() arg 1 must be a class"))?;
-    Ok(Value::from_bool(class_or_tuple_check(c, t, &|ty| {
+    Ok(Value::from_bool(class_or_tuple_check(t, &|ty| {
         runtime::is_subclass(ct, ty)
     })?))
 }
@@ -392,11 +394,21 @@ fn iter(args: &[Value]) -> PyResult<Value> {
 }
 
 fn next(args: &[Value]) -> PyResult<Value> {
+    state::get().roots.stop_iteration = Value::NULL;
     match runtime::iter_next(args[0])? {
         Some(v) => Ok(v),
         None => match args.get(1) {
             Some(d) => Ok(*d),
-            None => Err(raise::stop_iteration(Value::NONE)),
+            None => {
+                // A user __next__ may have stopped with a value: re-raise that exception.
+                let st = state::get();
+                let e = core::mem::replace(&mut st.roots.stop_iteration, Value::NULL);
+                if e.is_null() {
+                    Err(raise::stop_iteration(Value::NONE))
+                } else {
+                    Err(crate::obj::PyErr(e))
+                }
+            }
         },
     }
 }

@@ -28,7 +28,8 @@ pub fn new(fv: Value, args: &[Value], kw: &[Value]) -> PyResult<Value> {
     let mem = crate::mem::alloc_array::<Value>(words.max(1))?;
     let mut frame = Frame::empty();
     frame.code = code;
-    frame.attach(mem);
+    // SAFETY: `mem` holds `words` words owned by the generator's allocation chain.
+    unsafe { frame.attach(mem) };
     // SAFETY: mem holds n_state zeroed (NULL) values.
     let state = unsafe { core::slice::from_raw_parts_mut(mem, code.n_state) };
     function::bind_args(f, state, args, kw)?;

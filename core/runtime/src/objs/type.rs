@@ -522,7 +522,10 @@ fn instance_iternext(obj: Value) -> PyResult<Option<Value>> {
                 obj.type_of().name.as_str()
             )))
         }
-        Err(e) if runtime::is_instance(e.0, &exception::STOP_ITERATION) => Ok(None),
+        Err(e) if runtime::is_instance(e.0, &exception::STOP_ITERATION) => {
+            crate::state::get().roots.stop_iteration = e.0;
+            Ok(None)
+        }
         Err(e) => Err(e),
     }
 }
