@@ -998,7 +998,10 @@ mod tests {
             // Nested and self-containing prints.
             append(l2, l).unwrap();
             assert_eq!(repr(l2), "[4, 5, [1, 2, 3]]");
-            let size = runtime::unary_op(uop::SIZEOF, l).unwrap().as_small_int().unwrap();
+            let size = runtime::unary_op(uop::SIZEOF, l)
+                .unwrap()
+                .as_small_int()
+                .unwrap();
             assert!(size >= 3 * 8);
             let e = runtime::hash(l).unwrap_err();
             assert_eq!(

@@ -702,8 +702,7 @@ fn unary_op(o: u8, v: Value) -> PyResult<Option<Value>> {
         uop::HASH if is_frozen(v) => Some(Value::small_int(frozen_hash(v)?)),
         uop::HASH => return Err(list::unhashable(v)),
         uop::SIZEOF => Some(Value::small_int(
-            (core::mem::size_of::<Set>() + s.entries().len() * core::mem::size_of::<Entry>())
-                as isize,
+            (core::mem::size_of::<Set>() + core::mem::size_of_val(s.entries())) as isize,
         )),
         _ => None,
     })

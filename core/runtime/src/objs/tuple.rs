@@ -232,7 +232,7 @@ fn unary_op(o: u8, v: Value) -> PyResult<Option<Value>> {
         uop::LEN => Some(Value::small_int(s.len() as isize)),
         uop::HASH => Some(Value::small_int(hash_items(s)?)),
         uop::SIZEOF => Some(Value::small_int(
-            (core::mem::size_of::<Tuple>() + s.len() * core::mem::size_of::<Value>()) as isize,
+            (core::mem::size_of::<Tuple>() + core::mem::size_of_val(s)) as isize,
         )),
         _ => None,
     })
