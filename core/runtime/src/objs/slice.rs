@@ -33,7 +33,20 @@ fn index_of(v: Value) -> PyResult<Option<isize>> {
     if v.is_none() {
         return Ok(None);
     }
-    list::int_of(v).map(Some)
+    match list::int_of(v) {
+        Ok(n) => Ok(Some(n)),
+        // Ints beyond a machine word clamp (they are past either end anyway), as CPython.
+        Err(_) if crate::objs::int::is_int(v) => {
+            let negative =
+                crate::runtime::compare(upy_compiler::bc::binary::LESS, v, Value::small_int(0))?;
+            Ok(Some(if negative {
+                isize::MIN / 2
+            } else {
+                isize::MAX / 2
+            }))
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// Resolve a slice against `len` as MicroPython's `mp_obj_slice_indices` (and CPython's
