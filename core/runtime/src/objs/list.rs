@@ -914,8 +914,26 @@ pub fn sorted(args: &[Value], kw: &[Value]) -> PyResult<Value> {
     Ok(l)
 }
 
+fn getitem(l: Value, i: Value) -> PyResult<Value> {
+    this(l)?;
+    runtime::subscr(l, i)
+}
+
+fn setitem(l: Value, i: Value, x: Value) -> PyResult<Value> {
+    this(l)?;
+    runtime::store_subscr(l, i, x)?;
+    Ok(Value::NONE)
+}
+
+fn delitem(l: Value, i: Value) -> PyResult<Value> {
+    this(l)?;
+    runtime::delete_subscr(l, i)?;
+    Ok(Value::NONE)
+}
+
+// The item dunders let subclasses call `super().__getitem__(i)` and friends.
 #[rustfmt::skip]
-static LOCALS: [(crate::qstr::Qstr, Value); 11] = [
+static LOCALS: [(crate::qstr::Qstr, Value); 14] = [
     crate::entry!(append, crate::fun!(append, F2(list_append))),
     crate::entry!(clear, crate::fun!(clear, F1(clear))),
     crate::entry!(copy, crate::fun!(copy, F1(copy))),
@@ -927,6 +945,9 @@ static LOCALS: [(crate::qstr::Qstr, Value); 11] = [
     crate::entry!(remove, crate::fun!(remove, F2(remove))),
     crate::entry!(reverse, crate::fun!(reverse, F1(reverse))),
     crate::entry!(sort, crate::fun!(sort, Kw { min: 1, f: sort })),
+    crate::entry!(__getitem__, crate::fun!(__getitem__, F2(getitem))),
+    crate::entry!(__setitem__, crate::fun!(__setitem__, F3(setitem))),
+    crate::entry!(__delitem__, crate::fun!(__delitem__, F2(delitem))),
 ];
 
 pub static TYPE: Type = Type {

@@ -372,7 +372,16 @@ fn index(args: &[Value]) -> PyResult<Value> {
 }
 
 #[rustfmt::skip]
-static LOCALS: [(crate::qstr::Qstr, Value); 2] = [
+fn getitem(t: Value, i: Value) -> PyResult<Value> {
+    if items(t).is_none() {
+        return Err(list::wrong_self(&TYPE, t));
+    }
+    runtime::subscr(t, i)
+}
+
+#[rustfmt::skip]
+static LOCALS: [(crate::qstr::Qstr, Value); 3] = [
+    crate::entry!(__getitem__, crate::fun!(__getitem__, F2(getitem))),
     crate::entry!(count, crate::fun!(count, F2(count))),
     crate::entry!(index, crate::fun!(index, Var { min: 2, max: 4, f: index })),
 ];
