@@ -64,8 +64,12 @@ pub fn items(v: Value) -> Option<&'static mut [Value]> {
 
 /// `tuple(iterable)`: returns tuples unchanged, copies lists, else iterates.
 pub fn from_iter(iterable: Value) -> PyResult<Value> {
-    if items(iterable).is_some() {
+    if iterable.is_type(&TYPE) {
         return Ok(iterable);
+    }
+    if let Some(t) = items(iterable) {
+        // A namedtuple becomes a plain tuple.
+        return new(t);
     }
     if let Some(l) = list::get(iterable) {
         return new(l.items());
@@ -255,10 +259,11 @@ fn binary_op(o: u8, a: Value, b: Value) -> PyResult<Option<Value>> {
             let Some(y) = items_or_native(b) else {
                 return Ok(None);
             };
-            if y.is_empty() {
+            // Reuse an operand only when it is a plain tuple (not a namedtuple).
+            if y.is_empty() && a.is_type(&TYPE) {
                 return Ok(Some(a));
             }
-            if x.is_empty() {
+            if x.is_empty() && b.is_type(&TYPE) {
                 return Ok(Some(b));
             }
             let n = x.len().checked_add(y.len()).ok_or_else(mem::oom)?;
@@ -271,7 +276,7 @@ fn binary_op(o: u8, a: Value, b: Value) -> PyResult<Option<Value>> {
             let Some(n) = list::repeat_count(b)? else {
                 return Ok(None);
             };
-            if n == 1 {
+            if n == 1 && a.is_type(&TYPE) {
                 return Ok(Some(a));
             }
             let total = x.len().checked_mul(n).ok_or_else(mem::oom)?;
@@ -310,7 +315,7 @@ fn subscr(v: Value, index: Value, sop: SubscrOp) -> PyResult<Option<Value>> {
     }
     if crate::objs::slice::get(index).is_some() {
         let (start, _stop, step, count) = crate::objs::slice::indices(index, s.len())?;
-        if step == 1 && count == s.len() {
+        if step == 1 && count == s.len() && v.is_type(&TYPE) {
             return Ok(Some(v));
         }
         if count == 0 {
