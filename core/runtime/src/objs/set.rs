@@ -3,8 +3,11 @@
 //! The table follows CPython's set layout rather than the insertion-ordered map, because
 //! programs print sets and their order must match the reference: slots are `hash & mask`,
 //! probing checks up to nine neighbours linearly and then jumps with a perturbed step,
-//! deleted slots hold a dummy marker, and the table grows when 3/5 full (to 4x the live
-//! count). Small ints hash to themselves, so `{3, 1, 2}` prints `{1, 2, 3}` as in CPython.
+//! deleted slots hold a dummy marker (an insert reuses the last one passed), and the table
+//! grows when 3/5 full (to 4x the live count; 2x past 8192 items to save memory). Hashes
+//! are CPython's for ints, floats, tuples and frozensets (`tuple::hash_for_container`), so
+//! `{3, 1, 2}` prints `{1, 2, 3}` as in CPython. Only keys are stored; hashes are
+//! recomputed when the table is rebuilt, as MicroPython does.
 //!
 //! ```text
 //!   table: [ key ... ]  NULL = never used, DUMMY = deleted;  len = mask + 1
