@@ -388,7 +388,8 @@ fn issubclass(c: Value, t: Value) -> PyResult<Value> {
 fn iter(args: &[Value]) -> PyResult<Value> {
     match args {
         [v] => runtime::get_iter(*v),
-        _ => Err(raise::not_implemented_error("iter(callable, sentinel)")),
+        [f, sentinel] => objs::iter::new_callable_iter(*f, *sentinel),
+        _ => Err(raise::type_error("iter expected at most 2 arguments")),
     }
 }
 

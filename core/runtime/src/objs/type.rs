@@ -498,6 +498,13 @@ fn instance_getiter(obj: Value) -> PyResult<Value> {
     if lookup_with_owner(obj.type_of(), Q::__next__).is_some() {
         return Ok(obj);
     }
+    if let Some(native) = native_of(obj) {
+        // An iterable built-in base's own iteration wins over a `__getitem__` override.
+        let nt = native.type_of();
+        if nt.getiter.is_some() || nt.has_flag(flags::ITER_IS_ITERNEXT) {
+            return runtime::get_iter(native);
+        }
+    }
     if lookup_with_owner(obj.type_of(), Q::__getitem__).is_some() {
         return super::iter::new_getitem_iter(obj);
     }
