@@ -212,3 +212,117 @@ pub fn main_globals() -> PyResult<Value> {
     }
     Ok(crate::state::get().roots.main_globals)
 }
+
+/// How many qstrs exist (static and interned): tab completion walks them all in order, as
+/// upstream does, so candidates come out in interning order.
+pub fn qstr_count() -> usize {
+    crate::qstr::STATIC_COUNT + crate::state::get().qstrs.len()
+}
+
+/// The generic `help()` text (`MICROPY_PY_BUILTINS_HELP_TEXT` of ports without their own).
+pub const HELP_TEXT: &str = "Welcome to MicroPython!\n\
+\n\
+For online docs please visit http://docs.micropython.org/\n\
+\n\
+Control commands:\n\
+\x20 CTRL-A        -- on a blank line, enter raw REPL mode\n\
+\x20 CTRL-B        -- on a blank line, enter normal REPL mode\n\
+\x20 CTRL-C        -- interrupt a running program\n\
+\x20 CTRL-D        -- on a blank line, exit or do a soft reset\n\
+\x20 CTRL-E        -- on a blank line, enter paste mode\n\
+\n\
+For further help on a specific object, type help(obj)\n\
+For a list of available modules, type help('modules')\n";
+
+fn help_write(s: &str) -> PyResult<()> {
+    crate::modules::sys::stdout_write(s.as_bytes())
+}
+
+// `help('modules')`: built-in module names sorted, in 4 columns of 18 filled column-first.
+fn help_modules() -> PyResult<()> {
+    let mut names: alloc::vec::Vec<&str> = crate::modules::names().map(|q| q.as_str()).collect();
+    names.sort_unstable();
+    let rows = names.len().div_ceil(4);
+    let mut line = alloc::string::String::new();
+    for i in 0..rows {
+        line.clear();
+        let mut j = i;
+        while let Some(name) = names.get(j) {
+            line.push_str(name);
+            j += rows;
+            if j >= names.len() {
+                break;
+            }
+            let mut gap = 18 - name.len() as isize;
+            while gap < 1 {
+                gap += 18;
+            }
+            for _ in 0..gap {
+                line.push(' ');
+            }
+        }
+        line.push('\n');
+        help_write(&line)?;
+    }
+    help_write("Plus any modules on the filesystem\n")
+}
+
+fn help(args: &[Value]) -> PyResult<Value> {
+    let Some(&obj) = args.first() else {
+        help_write(HELP_TEXT)?;
+        return Ok(Value::NONE);
+    };
+    if crate::objs::str::as_str(obj) == Some("modules") {
+        help_modules()?;
+        return Ok(Value::NONE);
+    }
+    let mut s = crate::vstr::VStr::new();
+    s.write_str("object ")?;
+    crate::runtime::print_value(&mut s, obj, PrintKind::Str)?;
+    s.write_str(" is of type ")?;
+    s.write_str(obj.type_of().name.as_str())?;
+    s.write_str("\n")?;
+    help_write(core::str::from_utf8(s.as_bytes()).unwrap_or(""))?;
+    let is_module = crate::objs::module::get(obj).is_some();
+    if !is_module && crate::objs::r#type::as_type(obj).is_none() {
+        return Ok(Value::NONE);
+    }
+    // The names `dir()` lists that the object itself holds (not `__class__`).
+    let builtins = crate::modules::find_builtin(Q::builtins).ok_or_else(crate::mem::oom)?;
+    let dir = crate::runtime::load_attr(builtins, Q::dir)?;
+    let names = crate::runtime::call(dir, &[obj], &[])?;
+    // Indexed afresh each time: the list is the only place the names are rooted.
+    let count = crate::objs::list::get(names).map_or(0, |l| l.items().len());
+    for i in 0..count {
+        let Some(name) = crate::objs::list::get(names).and_then(|l| l.items().get(i).copied())
+        else {
+            break;
+        };
+        let Some(q) = name.as_qstr() else { continue };
+        if q == Q::__class__ {
+            continue;
+        }
+        let Ok(v) = crate::runtime::load_attr(obj, q) else {
+            continue;
+        };
+        let mut s = crate::vstr::VStr::new();
+        s.write_str("  ")?;
+        s.write_str(q.as_str())?;
+        s.write_str(" -- ")?;
+        crate::runtime::print_value(&mut s, v, PrintKind::Str)?;
+        s.write_str("\n")?;
+        help_write(core::str::from_utf8(s.as_bytes()).unwrap_or(""))?;
+    }
+    Ok(Value::NONE)
+}
+
+/// The `help` built-in, for ports that enable it (the unix port stores it in the builtins
+/// override dict at start-up).
+pub static HELP: Value = crate::fun!(
+    help,
+    Var {
+        min: 0,
+        max: 1,
+        f: help
+    }
+);
