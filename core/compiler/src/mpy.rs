@@ -4,9 +4,11 @@
 //! The reader is defensive: any truncated or corrupt input yields an [`MpyError`] and never
 //! panics. Only bytecode raw codes are accepted; native code is reported as an arch mismatch.
 
+pub mod float;
+
+use crate::bc;
 use crate::emit::{decode_size, decode_uint, encode_uint};
 use crate::rawcode::{CodeKind, CompiledModule, Const, RawCode};
-use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -202,79 +204,30 @@ const BAD_ARCH: MpyError = MpyError {
     msg: "incompatible .mpy arch",
 };
 
-/// Formats a float close to MicroPython's `repr` (16 significant digits, 17 if needed to
-/// round-trip; exponent form outside 1e-4..1e16). `always_decimal` appends `.0` to integral
-/// values, as float repr does (complex parts do not). Upstream derives the digits with
-/// x87 extended precision, so a few values (e.g. `1e-20`, `99.9`) print differently there.
+/// Formats a float exactly as MicroPython's `repr` (see [`float::repr`]); `always_decimal`
+/// appends `.0` to integral values, as float repr does (complex parts do not).
 pub fn format_float(f: f64, always_decimal: bool) -> String {
-    if f.is_nan() {
-        return String::from("nan");
-    }
-    if f.is_infinite() {
-        return String::from(if f < 0.0 { "-inf" } else { "inf" });
-    }
-    if f == 0.0 {
-        let s = if f.is_sign_negative() { "-0" } else { "0" };
-        return if always_decimal {
-            format!("{}.0", s)
-        } else {
-            String::from(s)
-        };
-    }
-    let mut sci = format!("{:.15e}", f);
-    if sci.parse::<f64>().ok() != Some(f) {
-        sci = format!("{:.16e}", f);
-    }
-    // sci looks like "-1.234500000000000e17"
-    let (mant, exp) = match sci.split_once('e') {
-        Some(p) => p,
-        None => return sci,
+    float::repr(f, always_decimal)
+}
+
+/// A float's repr text as stored in `.mpy` files, read with upstream's parser.
+fn parse_float_text(s: &str) -> Option<f64> {
+    let (neg, body) = match s.strip_prefix('-') {
+        Some(b) => (true, b),
+        None => (false, s),
     };
-    let exp: i32 = exp.parse().unwrap_or(0);
-    let neg = mant.starts_with('-');
-    let digits: String = mant.chars().filter(|c| c.is_ascii_digit()).collect();
-    let digits = digits.trim_end_matches('0');
-    let digits = if digits.is_empty() { "0" } else { digits };
-    let mut out = String::new();
-    if neg {
-        out.push('-');
-    }
-    if !(-4..16).contains(&exp) {
-        out.push_str(&digits[..1]);
-        if digits.len() > 1 {
-            out.push('.');
-            out.push_str(&digits[1..]);
+    let v = match body {
+        "inf" => f64::INFINITY,
+        "nan" => f64::NAN,
+        _ if body
+            .bytes()
+            .all(|c| c.is_ascii_digit() || matches!(c, b'.' | b'e' | b'+' | b'-')) =>
+        {
+            float::parse(body)?
         }
-        out.push('e');
-        out.push(if exp < 0 { '-' } else { '+' });
-        let a = exp.unsigned_abs();
-        if a < 10 {
-            out.push('0');
-        }
-        out.push_str(&format!("{}", a));
-    } else if exp < 0 {
-        out.push_str("0.");
-        for _ in 0..(-exp - 1) {
-            out.push('0');
-        }
-        out.push_str(digits);
-    } else {
-        let int_len = exp as usize + 1;
-        if digits.len() <= int_len {
-            out.push_str(digits);
-            for _ in digits.len()..int_len {
-                out.push('0');
-            }
-            if always_decimal {
-                out.push_str(".0");
-            }
-        } else {
-            out.push_str(&digits[..int_len]);
-            out.push('.');
-            out.push_str(&digits[int_len..]);
-        }
-    }
-    out
+        _ => return None,
+    };
+    Some(if neg { -v } else { v })
 }
 
 fn write_qstr(out: &mut Vec<u8>, s: &str) {
@@ -383,11 +336,11 @@ impl<'a> Reader<'a> {
         Ok(s)
     }
 
+    /// String data. Upstream strings may hold lone surrogates (encoded as 3-byte sequences
+    /// that are not UTF-8); those bytes become U+FFFD, since raw codes keep Rust strings.
     fn text(&mut self, n: usize) -> Result<String, MpyError> {
         let b = self.bytes(n)?;
-        core::str::from_utf8(b)
-            .map(String::from)
-            .map_err(|_| BAD_FILE)
+        Ok(String::from_utf8_lossy(b).into_owned())
     }
 
     fn qstr(&mut self) -> Result<String, MpyError> {
@@ -438,13 +391,13 @@ impl<'a> Reader<'a> {
             8 => {
                 let n = self.uint()?;
                 let s = self.text(n)?;
-                Const::Float(s.parse::<f64>().map_err(|_| BAD_FILE)?)
+                Const::Float(parse_float_text(&s).ok_or(BAD_FILE)?)
             }
             9 => {
                 let n = self.uint()?;
                 let s = self.text(n)?;
                 let im = s.strip_suffix('j').ok_or(BAD_FILE)?;
-                Const::Complex(im.parse::<f64>().map_err(|_| BAD_FILE)?)
+                Const::Complex(parse_float_text(im).ok_or(BAD_FILE)?)
             }
             10 => {
                 let n = self.uint()?;
@@ -520,7 +473,154 @@ pub fn read_for_target(data: &[u8], small_int_bits: u8) -> Result<CompiledModule
         consts.push(r.obj(0)?);
     }
     let top = r.raw_code(0)?;
-    Ok(CompiledModule { qstrs, consts, top })
+    let m = CompiledModule { qstrs, consts, top };
+    verify(&m)?;
+    Ok(m)
+}
+
+/// Checks that every index and jump in a module's bytecode stays inside its tables and
+/// code, so a VM can trust a loaded file as much as the compiler's own output: qstr and
+/// constant indices, child indices, local slots against `n_state`, jump targets, the
+/// prelude's sections and the opcodes themselves. (Upstream trusts `.mpy` files; upy rejects
+/// a corrupt one with "incompatible .mpy file" instead of misbehaving.)
+pub fn verify(m: &CompiledModule) -> Result<(), MpyError> {
+    if m.qstrs.is_empty() {
+        return Err(BAD_FILE);
+    }
+    verify_raw(m, &m.top, 0)
+}
+
+fn verify_raw(m: &CompiledModule, rc: &RawCode, depth: usize) -> Result<(), MpyError> {
+    if depth > 64 || rc.kind != CodeKind::Bytecode {
+        return Err(BAD_FILE);
+    }
+    let d = &rc.fun_data;
+    let mut p = 0;
+    let sig = crate::emit::decode_signature(d, &mut p).ok_or(BAD_FILE)?;
+    let (n_info, n_cell) = decode_size(d, &mut p).ok_or(BAD_FILE)?;
+    let info_end = p.checked_add(n_info).ok_or(BAD_FILE)?;
+    let code_start = info_end.checked_add(n_cell).ok_or(BAD_FILE)?;
+    if code_start > d.len() || sig.n_pos_args + sig.n_kwonly_args > sig.n_state {
+        return Err(BAD_FILE);
+    }
+    let n_qstr = m.qstrs.len() as u64;
+    let info = &d[..info_end];
+    let mut ci = p;
+    for _ in 0..1 + sig.n_pos_args + sig.n_kwonly_args {
+        let q = decode_uint(info, &mut ci).ok_or(BAD_FILE)?;
+        if q >= n_qstr {
+            return Err(BAD_FILE);
+        }
+    }
+    for &cell in &d[info_end..code_start] {
+        if usize::from(cell) >= sig.n_state {
+            return Err(BAD_FILE);
+        }
+    }
+    let code = &d[code_start..];
+    let n_state = sig.n_state as u64;
+    let mut ip = 0;
+    while ip < code.len() {
+        let op = code[ip];
+        ip += 1;
+        match bc::operand_format(op) {
+            bc::OperandFormat::Qstr => {
+                if op > bc::IMPORT_FROM || op == 0x1d {
+                    return Err(BAD_FILE);
+                }
+                if decode_uint(code, &mut ip).ok_or(BAD_FILE)? >= n_qstr {
+                    return Err(BAD_FILE);
+                }
+            }
+            bc::OperandFormat::VarUint => {
+                let v = if op == bc::LOAD_CONST_SMALL_INT {
+                    // Signed form: same byte structure as a vuint.
+                    decode_uint(code, &mut ip).ok_or(BAD_FILE)?;
+                    0
+                } else {
+                    decode_uint(code, &mut ip).ok_or(BAD_FILE)?
+                };
+                let ok = match op {
+                    bc::MAKE_CLOSURE
+                    | bc::MAKE_CLOSURE_DEFARGS
+                    | bc::MAKE_FUNCTION
+                    | bc::MAKE_FUNCTION_DEFARGS => v < rc.children.len() as u64,
+                    bc::LOAD_CONST_OBJ => v < m.consts.len() as u64,
+                    bc::LOAD_FAST_N
+                    | bc::LOAD_DEREF
+                    | bc::STORE_FAST_N
+                    | bc::STORE_DEREF
+                    | bc::DELETE_FAST
+                    | bc::DELETE_DEREF => v < n_state,
+                    bc::LOAD_CONST_SMALL_INT
+                    | bc::BUILD_TUPLE
+                    | bc::BUILD_LIST
+                    | bc::BUILD_MAP
+                    | bc::BUILD_SET
+                    | bc::STORE_COMP
+                    | bc::UNPACK_SEQUENCE
+                    | bc::UNPACK_EX
+                    | bc::CALL_FUNCTION
+                    | bc::CALL_FUNCTION_VAR_KW
+                    | bc::CALL_METHOD
+                    | bc::CALL_METHOD_VAR_KW => true,
+                    bc::BUILD_SLICE => v == 2 || v == 3,
+                    _ => false,
+                };
+                if !ok {
+                    return Err(BAD_FILE);
+                }
+                if bc::has_extra_byte(op) {
+                    code.get(ip).ok_or(BAD_FILE)?;
+                    ip += 1;
+                }
+            }
+            bc::OperandFormat::Offset => {
+                if !matches!(op, 0x40 | 0x42..=0x4b) {
+                    return Err(BAD_FILE);
+                }
+                let b0 = usize::from(*code.get(ip).ok_or(BAD_FILE)?);
+                let (raw, len) = if b0 & 0x80 != 0 {
+                    let b1 = usize::from(*code.get(ip + 1).ok_or(BAD_FILE)?);
+                    ((b0 & 0x7f) | (b1 << 7), 2)
+                } else {
+                    (b0, 1)
+                };
+                ip += len;
+                let signed = op <= bc::POP_JUMP_IF_FALSE;
+                let delta = if !signed {
+                    raw as isize
+                } else if len == 1 {
+                    raw as isize - 0x40
+                } else {
+                    raw as isize - 0x4000
+                };
+                let target = ip as isize + delta;
+                if target < 0 || target as usize >= code.len() {
+                    return Err(BAD_FILE);
+                }
+                if bc::has_extra_byte(op) {
+                    code.get(ip).ok_or(BAD_FILE)?;
+                    ip += 1;
+                }
+            }
+            bc::OperandFormat::None => {
+                let ok = matches!(op, 0x50..=0x5f | 0x62..=0x69 | 0x70..=0xd3 | 0xd7..=0xf9);
+                let local = match op {
+                    0xb0..=0xbf => u64::from(op - 0xb0),
+                    0xc0..=0xcf => u64::from(op - 0xc0),
+                    _ => 0,
+                };
+                if !ok || (local > 0 && local >= n_state) {
+                    return Err(BAD_FILE);
+                }
+            }
+        }
+    }
+    for c in rc.children.iter() {
+        verify_raw(m, c, depth + 1)?;
+    }
+    Ok(())
 }
 
 /// Reads a `.mpy` file for a 64-bit host (small ints of up to 63 bits).
@@ -622,6 +722,29 @@ mod tests {
     }
 
     #[test]
+    fn verify_rejects_out_of_range_bytecode() {
+        let good = reference_module();
+        assert_eq!(verify(&good), Ok(()));
+        // Opcodes start after the 5-byte prelude of the top-level code.
+        let mut m = good.clone();
+        m.top.fun_data[7] = 0x20; // STORE_NAME q32: no such qstr
+        assert_eq!(verify(&m), Err(BAD_FILE));
+        let mut m = good.clone();
+        m.top.fun_data[13] = 0x05; // MAKE_FUNCTION_DEFARGS child 5
+        assert_eq!(verify(&m), Err(BAD_FILE));
+        let mut m = good.clone();
+        m.top.fun_data[5] = 0x0f; // undefined opcode
+        assert_eq!(verify(&m), Err(BAD_FILE));
+        let mut m = good.clone();
+        m.top.fun_data[27] = 0x42; // JUMP +0x42-0x40 past the end
+        m.top.fun_data[28] = 0x7f;
+        assert_eq!(verify(&m), Err(BAD_FILE));
+        let mut m = good;
+        m.top.children[0].fun_data[7] = 0xbf; // LOAD_FAST 15 with n_state 4
+        assert_eq!(verify(&m), Err(BAD_FILE));
+    }
+
+    #[test]
     fn float_repr() {
         assert_eq!(format_float(1.5, true), "1.5");
         assert_eq!(format_float(0.1, true), "0.1");
@@ -641,5 +764,7 @@ mod tests {
         assert_eq!(format_float(123.456e-300, true), "1.23456e-298");
         assert_eq!(format_float(2.0, false), "2");
         assert_eq!(format_float(0.01, true), "0.01");
+        assert_eq!(format_float(1e-20, true), "1e-20");
+        assert_eq!(format_float(99.9, true), "99.90000000000001");
     }
 }

@@ -54,6 +54,18 @@ const CASES: &[(&str, &str, u32)] = &[
         "async for/with outside async function",
         2,
     ),
+    (
+        "@micropython.native\ndef f():\n    pass\n",
+        "invalid arch",
+        1,
+    ),
+    (
+        "@micropython.foo\ndef f():\n    pass\n",
+        "invalid micropython decorator",
+        1,
+    ),
+    ("def f():\n    super()\n", "super() can't find self", 2),
+    ("x = {1: 2, 3}\n", "expecting key:value for dict", 1),
 ];
 
 fn ours(src: &str) -> Option<(String, u32)> {
@@ -110,4 +122,23 @@ fn compile_errors_match_mpy_cross() {
         println!("{src:?}: ref {expect_msg:?} line {expect_line:?}, ours {got:?}");
     }
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn compile_errors_name_their_code_block() {
+    use upy_compiler::compile::compile_detailed;
+    let block = |src: &str| {
+        compile_detailed(src, "e.py", &CompileOptions::default())
+            .err()
+            .and_then(|e| e.block)
+    };
+    assert_eq!(block("x = 1\nreturn 5\n").as_deref(), Some("<module>"));
+    assert_eq!(block("def f():\n  nonlocal q\n").as_deref(), Some("f"));
+    assert_eq!(
+        block("class C:\n  def g(self):\n    break\n").as_deref(),
+        Some("g")
+    );
+    assert_eq!(block("x = lambda: (yield from)\n"), None);
+    assert_eq!(block("X = const(f())\n"), None);
+    assert_eq!(block("x = (\n"), None);
 }
