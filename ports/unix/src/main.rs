@@ -78,20 +78,20 @@ fn outcome_code(r: PyResult<Value>, to_stderr: bool) -> u8 {
     }
 }
 
-/// Compiles `source` and runs it in `__main__`, or with `-X compile-only` only compiles it.
+/// Compiles `source` and runs it in `__main__`; with `-X compile-only` only compiles it,
+/// and with `-v -v` prints the disassembly first.
 fn run_source(o: &Options, source: &str, name: &str) -> PyResult<Value> {
     let globals = state::get().roots.main_globals;
+    let compiled = exec::compile(source, name, ParseMode::File)?;
+    if o.verbose >= 2 {
+        let text = upy_compiler::showbc::show_module(&compiled);
+        upy_runtime::modules::sys::stdout_write(text.as_bytes())?;
+    }
     if o.compile_only {
-        let opts = upy_compiler::compile::CompileOptions {
-            mode: ParseMode::File,
-            opt_level: o.optimize,
-            ..Default::default()
-        };
-        upy_compiler::compile::compile(source, name, &opts)
-            .map_err(|e| exec::syntax_error(e, name))?;
         return Ok(Value::NONE);
     }
-    exec::exec_source(source, name, ParseMode::File, globals, globals)
+    let (ctx, rc) = upy_runtime::emitglue::load(&compiled, globals)?;
+    upy_runtime::vm::run_module_code(ctx, rc, globals, globals)
 }
 
 /// Runs what the command line asked for; `None` when nothing was named (REPL or stdin).
