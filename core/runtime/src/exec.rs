@@ -86,32 +86,26 @@ pub fn print_exception(out: &mut dyn Print, exc: Value) -> PyResult<()> {
     out.write_str("\n")
 }
 
-/// "Type: message" (or just "Type" when there is no message), as MicroPython prints it.
+/// "Type: message" (just "Type: " when there is no message), as MicroPython prints it.
 pub fn print_exception_line(out: &mut dyn Print, exc: Value) -> PyResult<()> {
     out.write_str(exc.type_of().name.as_str())?;
+    // Upstream prints the separator even when there is no message: `KeyboardInterrupt: `.
+    out.write_str(": ")?;
     let args = exception::args(exc);
     if exc.type_of().is_heap() {
         // User exception classes may define __str__.
         let mut s = crate::vstr::VStr::new();
         crate::runtime::print_value(&mut s, exc, PrintKind::Str)?;
-        if !s.is_empty() {
-            out.write_str(": ")?;
-            out.write_str(core::str::from_utf8(s.as_bytes()).unwrap_or(""))?;
-        }
-        return Ok(());
+        return out.write_str(core::str::from_utf8(s.as_bytes()).unwrap_or(""));
     }
-    if args.is_empty() {
-        return Ok(());
-    }
-    out.write_str(": ")?;
-    if args.len() == 1 {
-        crate::runtime::print_value(out, args[0], PrintKind::Str)
-    } else {
-        crate::runtime::print_value(
+    match args {
+        [] => Ok(()),
+        [arg] => crate::runtime::print_value(out, *arg, PrintKind::Str),
+        _ => crate::runtime::print_value(
             out,
             exception::get(exc).map(|e| e.args).unwrap_or(Value::NONE),
             PrintKind::Repr,
-        )
+        ),
     }
 }
 

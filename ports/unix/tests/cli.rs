@@ -88,7 +88,7 @@ fn system_exit_codes() {
 fn keyboard_interrupt_exits_130() {
     let (code, out, _) = run(&["-c", "raise KeyboardInterrupt"]);
     assert_eq!(code, 130);
-    assert!(out.ends_with("KeyboardInterrupt\n"), "{out:?}");
+    assert!(out.ends_with("KeyboardInterrupt: \n"), "{out:?}");
 }
 
 #[test]
