@@ -269,6 +269,17 @@ fn help_modules() -> PyResult<()> {
     help_write("Plus any modules on the filesystem\n")
 }
 
+// One `  name -- value` line of `help(obj)`.
+fn help_entry(name: Value, value: Value) -> PyResult<()> {
+    let mut s = crate::vstr::VStr::new();
+    s.write_str("  ")?;
+    crate::runtime::print_value(&mut s, name, PrintKind::Str)?;
+    s.write_str(" -- ")?;
+    crate::runtime::print_value(&mut s, value, PrintKind::Str)?;
+    s.write_str("\n")?;
+    help_write(core::str::from_utf8(s.as_bytes()).unwrap_or(""))
+}
+
 fn help(args: &[Value]) -> PyResult<Value> {
     let Some(&obj) = args.first() else {
         help_write(HELP_TEXT)?;
@@ -285,35 +296,26 @@ fn help(args: &[Value]) -> PyResult<Value> {
     s.write_str(obj.type_of().name.as_str())?;
     s.write_str("\n")?;
     help_write(core::str::from_utf8(s.as_bytes()).unwrap_or(""))?;
-    let is_module = crate::objs::module::get(obj).is_some();
-    if !is_module && crate::objs::r#type::as_type(obj).is_none() {
+    // Upstream lists the module's globals, or the own namespace of the type (of the object).
+    if let Some(m) = crate::objs::module::get(obj) {
+        if let Some(d) = crate::objs::dict::map_of(m.globals) {
+            for (k, v) in d.iter() {
+                help_entry(k, v)?;
+            }
+        }
+        for &(k, v) in m.table.iter() {
+            help_entry(Value::qstr(k), v)?;
+        }
         return Ok(Value::NONE);
     }
-    // The names `dir()` lists that the object itself holds (not `__class__`).
-    let builtins = crate::modules::find_builtin(Q::builtins).ok_or_else(crate::mem::oom)?;
-    let dir = crate::runtime::load_attr(builtins, Q::dir)?;
-    let names = crate::runtime::call(dir, &[obj], &[])?;
-    // Indexed afresh each time: the list is the only place the names are rooted.
-    let count = crate::objs::list::get(names).map_or(0, |l| l.items().len());
-    for i in 0..count {
-        let Some(name) = crate::objs::list::get(names).and_then(|l| l.items().get(i).copied())
-        else {
-            break;
-        };
-        let Some(q) = name.as_qstr() else { continue };
-        if q == Q::__class__ {
-            continue;
+    let ty = crate::objs::r#type::as_type(obj).unwrap_or_else(|| obj.type_of());
+    for &(k, v) in ty.locals.iter() {
+        help_entry(Value::qstr(k), v)?;
+    }
+    if let Some(d) = crate::objs::dict::map_of(ty.dict) {
+        for (k, v) in d.iter() {
+            help_entry(k, v)?;
         }
-        let Ok(v) = crate::runtime::load_attr(obj, q) else {
-            continue;
-        };
-        let mut s = crate::vstr::VStr::new();
-        s.write_str("  ")?;
-        s.write_str(q.as_str())?;
-        s.write_str(" -- ")?;
-        crate::runtime::print_value(&mut s, v, PrintKind::Str)?;
-        s.write_str("\n")?;
-        help_write(core::str::from_utf8(s.as_bytes()).unwrap_or(""))?;
     }
     Ok(Value::NONE)
 }
