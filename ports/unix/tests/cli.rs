@@ -355,3 +355,30 @@ fn repl_after_command_and_system_exit_status() {
     s.send("import sys; sys.exit(7)\r");
     assert_eq!(s.finish(), Some(7));
 }
+
+#[test]
+fn raw_repl_and_raw_paste_over_pty() {
+    let home = temp_dir("raw");
+    let Some(mut s) = PtySession::start(&[], &home) else {
+        return;
+    };
+    s.read();
+    assert_eq!(s.send("\x01"), "\r\r\nraw REPL; CTRL-B to exit\r\r\n>");
+    assert_eq!(s.send("print(123)\x04"), "OK123\r\n\x04\x04>");
+    assert_eq!(
+        s.send("1/0\x04"),
+        "OK\x04Traceback (most recent call last):\r\n  File \"<stdin>\", line 1, in <module>\r\n\
+         ZeroDivisionError: divide by zero\r\n\x04>"
+    );
+    // Window 128 = `80 00` (0x80 reads back as U+FFFD through the lossy UTF-8 view).
+    assert_eq!(s.send("\x05A\x01"), "R\x01\u{fffd}\x00\x01");
+    assert_eq!(s.send("print(456)\x04"), "\x04456\r\n\x04\x04>");
+    let back = s.send("\x02");
+    assert!(
+        back.starts_with("\r\r\nMicroPython v1.29.0 upy-"),
+        "{back:?}"
+    );
+    assert!(back.ends_with(">>> "));
+    s.send("\x04");
+    assert_eq!(s.finish(), Some(0));
+}
