@@ -172,6 +172,8 @@ fn run(o: Options) -> u8 {
 
 fn main() -> ExitCode {
     let o = args::from_env();
+    // Spawned threads inherit the mask; the interpreter thread unblocks SIGINT for itself.
+    hal::block_sigint_here();
     let child = std::thread::Builder::new()
         .stack_size(THREAD_STACK)
         .spawn(move || run(o));

@@ -192,6 +192,11 @@ impl ReplHost for UnixHost {
         self.leave_raw();
         let result = exec::exec_source(&source, req.source_name, mode, globals, globals);
         hal::flush();
+        // A Ctrl-C that came too late to be raised must not hit the next statement (as
+        // upstream clears pending exceptions after each one).
+        state::get()
+            .kbd_pending
+            .store(false, std::sync::atomic::Ordering::Relaxed);
         self.enter_raw();
         match result {
             Ok(_) => ExecOutcome::Completed,

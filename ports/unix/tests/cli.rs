@@ -218,6 +218,12 @@ struct PtySession {
 impl PtySession {
     /// `None` where no pseudo-terminal can be opened (a bare container): nothing to test.
     fn start(args: &[&str], home: &std::path::Path) -> Option<PtySession> {
+        PtySession::start_with(args, home, false)
+    }
+
+    /// With `controlling`, the pty becomes the child's controlling terminal, so that a
+    /// Ctrl-C byte typed while code runs (terminal in its own mode) is sent as SIGINT.
+    fn start_with(args: &[&str], home: &std::path::Path, controlling: bool) -> Option<PtySession> {
         let (mut master, mut slave): (RawFd, RawFd) = (-1, -1);
         // SAFETY: both out-pointers are valid; name, termios and winsize may be null.
         let rc = unsafe {
@@ -240,7 +246,19 @@ impl PtySession {
                 std::fs::File::from_raw_fd(slave),
             )
         };
-        let child = Command::new(UPY)
+        let mut cmd = Command::new(UPY);
+        if controlling {
+            use std::os::unix::process::CommandExt;
+            // SAFETY: only async-signal-safe calls between fork and exec.
+            unsafe {
+                cmd.pre_exec(|| {
+                    libc::setsid();
+                    libc::ioctl(0, libc::TIOCSCTTY, 0);
+                    Ok(())
+                });
+            }
+        }
+        let child = cmd
             .args(args)
             .env("HOME", home)
             .env_remove("MICROPYINSPECT")
@@ -379,6 +397,29 @@ fn raw_repl_and_raw_paste_over_pty() {
         "{back:?}"
     );
     assert!(back.ends_with(">>> "));
+    s.send("\x04");
+    assert_eq!(s.finish(), Some(0));
+}
+
+#[test]
+fn ctrl_c_interrupts_running_code() {
+    let home = temp_dir("sigint");
+    let Some(mut s) = PtySession::start_with(&[], &home, true) else {
+        return;
+    };
+    s.read();
+    assert_eq!(s.send("while 1: pass\r"), "while 1: pass\r\r\n... ");
+    s.send("\r");
+    // The terminal echoes ^C itself: code runs with the terminal's own settings.
+    assert_eq!(
+        s.send("\x03"),
+        "^CTraceback (most recent call last):\r\n  File \"<stdin>\", line 1, in <module>\r\n\
+         KeyboardInterrupt: \r\n>>> "
+    );
+    assert_eq!(
+        s.send("print('alive')\r"),
+        "print('alive')\r\r\nalive\r\n>>> "
+    );
     s.send("\x04");
     assert_eq!(s.finish(), Some(0));
 }
