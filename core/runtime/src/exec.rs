@@ -89,16 +89,14 @@ pub fn print_exception(out: &mut dyn Print, exc: Value) -> PyResult<()> {
 /// "Type: message" (just "Type: " when there is no message), as MicroPython prints it.
 pub fn print_exception_line(out: &mut dyn Print, exc: Value) -> PyResult<()> {
     out.write_str(exc.type_of().name.as_str())?;
-    // Upstream prints the separator even when there is no message: `KeyboardInterrupt: `.
+    // Upstream prints the separator even when there is no message (`KeyboardInterrupt: `),
+    // then what the built-in exception's str() gives: the message, the args tuple, or
+    // `[Errno N] ENAME`. A user class's __str__ is not consulted.
     out.write_str(": ")?;
-    let args = exception::args(exc);
-    if exc.type_of().is_heap() {
-        // User exception classes may define __str__.
-        let mut s = crate::vstr::VStr::new();
-        crate::runtime::print_value(&mut s, exc, PrintKind::Str)?;
-        return out.write_str(core::str::from_utf8(s.as_bytes()).unwrap_or(""));
+    if !exc.type_of().is_heap() {
+        return crate::runtime::print_value(out, exc, PrintKind::Str);
     }
-    match args {
+    match exception::args(exc) {
         [] => Ok(()),
         [arg] => crate::runtime::print_value(out, *arg, PrintKind::Str),
         _ => crate::runtime::print_value(

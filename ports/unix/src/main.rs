@@ -95,12 +95,18 @@ fn run_source(o: &Options, source: &str, name: &str) -> PyResult<Value> {
 }
 
 /// Runs what the command line asked for; `None` when nothing was named (REPL or stdin).
-fn run_program(o: &Options) -> Option<u8> {
+fn run_program(o: &Options, script_found: bool) -> Option<u8> {
     Some(match &o.mode {
         RunMode::File(f) => match std::fs::read(f) {
             Ok(bytes) => {
                 let src = String::from_utf8_lossy(&bytes);
                 outcome_code(run_source(o, &src, f), false)
+            }
+            // The path exists (its folder was found) but cannot be read, e.g. a directory:
+            // upstream raises OSError as the program's uncaught exception.
+            Err(e) if script_found => {
+                let errno = e.raw_os_error().unwrap_or(libc::EIO);
+                outcome_code(Err(upy_runtime::raise::os_error(errno)), false)
             }
             Err(e) => {
                 let argv0 = std::env::args().next().unwrap_or_else(|| "upy".into());
@@ -146,10 +152,10 @@ fn run(o: Options) -> u8 {
         RunMode::File(f) => args::script_dir(f).ok(),
         _ => None,
     };
-    if let Err(e) = setup_sys(&o, script_dir) {
+    if let Err(e) = setup_sys(&o, script_dir.clone()) {
         return outcome_code(Err(e), true);
     }
-    let ran = run_program(&o);
+    let ran = run_program(&o, script_dir.is_some());
     let inspect = o.inspect || args::inspect_env();
     let code = match ran {
         Some(code) if !inspect => code,
