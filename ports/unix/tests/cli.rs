@@ -140,6 +140,10 @@ fn missing_file_and_bad_options() {
             "Invalid command line arguments. Use -h option for help.\n"
         );
     }
+    // A path that exists but is no file: OSError as the program's exception.
+    let dir = temp_dir("isdir");
+    let (code, out, _) = run(&[dir.to_str().unwrap()]);
+    assert_eq!((code, out.as_str()), (1, "OSError: [Errno 21] EISDIR\n"));
     let (code, out, _) = run(&["-h"]);
     assert_eq!(code, 0);
     assert!(out.starts_with("usage: "));
@@ -177,7 +181,7 @@ fn modules_run_as_main() {
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(text(&o.stdout), "__main__ ['modx', 'arg']\n");
     assert!(
-        text(&o.stderr).ends_with("OSError: 5\n"),
+        text(&o.stderr).ends_with("OSError: [Errno 5] EIO\n"),
         "{:?}",
         text(&o.stderr)
     );
