@@ -7,9 +7,12 @@ pub mod builtins;
 pub mod cmath;
 pub mod errno;
 pub mod gc;
+pub mod io;
 pub mod math;
 pub mod micropython;
+pub mod os;
 pub mod sys;
+pub mod time;
 
 use crate::qstr::{Qstr, Q};
 use crate::value::Value;
@@ -25,7 +28,12 @@ static BUILTIN: &[(Qstr, &crate::objs::module::Module)] = &[
 ];
 
 /// Modules found only when no file of that name is on sys.path.
-static EXTENSIBLE: &[(Qstr, &crate::objs::module::Module)] = &[(Q::errno, &errno::MODULE)];
+static EXTENSIBLE: &[(Qstr, &crate::objs::module::Module)] = &[
+    (Q::errno, &errno::MODULE),
+    (Q::io, &io::MODULE),
+    (Q::os, &os::MODULE),
+    (Q::time, &time::MODULE),
+];
 
 pub fn find_builtin(name: Qstr) -> Option<Value> {
     BUILTIN

@@ -715,6 +715,7 @@ static GLOBALS: &[(Qstr, Value)] = &[
         )
     ),
     crate::entry!(oct, crate::fun!(oct, F1(oct))),
+    (Q::open, crate::modules::io::OPEN),
     crate::entry!(ord, crate::fun!(ord, F1(ord))),
     crate::entry!(
         pow,

@@ -1,0 +1,273 @@
+//! `os`: the file system (through the port's [`Hal`](crate::hal::Hal)), `urandom`, and the
+//! process environment `getenv`/`putenv`/`unsetenv`/`system` (upstream's
+//! extmod/modos.c with extmod/vfs_posix.c and ports/unix/modos.c). Failures raise
+//! `OSError(errno)` with the port's error numbers.
+
+use crate::hal::Hal;
+use crate::obj::{ObjBase, PyResult, Type};
+use crate::objs::{int, list, module::Module, str as pystr, tuple};
+use crate::qstr::{Qstr, Q};
+use crate::raise;
+use crate::state;
+use crate::value::Value;
+use alloc::vec::Vec;
+
+fn hal() -> PyResult<&'static dyn Hal> {
+    state::get()
+        .hal
+        .ok_or_else(|| raise::os_error(crate::hal::errno::EOPNOTSUPP))
+}
+
+/// A path argument: str, or bytes holding UTF-8.
+fn path_arg(v: Value) -> PyResult<&'static str> {
+    if let Some(s) = pystr::as_str(v) {
+        return Ok(s);
+    }
+    if pystr::is_bytes(v) {
+        if let Some(s) = pystr::as_bytes(v).and_then(|b| core::str::from_utf8(b).ok()) {
+            return Ok(s);
+        }
+    }
+    Err(pystr::bad_implicit_conversion(v))
+}
+
+fn str_arg(v: Value) -> PyResult<&'static str> {
+    pystr::as_str(v).ok_or_else(|| pystr::bad_implicit_conversion(v))
+}
+
+fn check(r: Result<(), i32>) -> PyResult<Value> {
+    r.map_err(raise::os_error)?;
+    Ok(Value::NONE)
+}
+
+fn getcwd() -> PyResult<Value> {
+    let mut out = Vec::new();
+    hal()?.getcwd(&mut out).map_err(raise::os_error)?;
+    match core::str::from_utf8(&out) {
+        Ok(s) => pystr::new(s),
+        Err(_) => pystr::new_bytes(&out),
+    }
+}
+
+fn chdir(p: Value) -> PyResult<Value> {
+    check(hal()?.chdir(path_arg(p)?))
+}
+
+fn mkdir(p: Value) -> PyResult<Value> {
+    check(hal()?.mkdir(path_arg(p)?))
+}
+
+fn rmdir(p: Value) -> PyResult<Value> {
+    check(hal()?.rmdir(path_arg(p)?))
+}
+
+fn remove(p: Value) -> PyResult<Value> {
+    check(hal()?.remove(path_arg(p)?))
+}
+
+fn rename(a: Value, b: Value) -> PyResult<Value> {
+    check(hal()?.rename(path_arg(a)?, path_arg(b)?))
+}
+
+fn stat(p: Value) -> PyResult<Value> {
+    let s = hal()?.stat_path(path_arg(p)?).map_err(raise::os_error)?;
+    tuple::new(&[
+        Value::small_int(s.mode as isize),
+        int::from_u64(s.ino)?,
+        int::from_u64(s.dev)?,
+        int::from_u64(s.nlink)?,
+        int::from_u64(s.uid as u64)?,
+        int::from_u64(s.gid as u64)?,
+        int::from_u64(s.size)?,
+        int::from_i64(s.atime)?,
+        int::from_i64(s.mtime)?,
+        int::from_i64(s.ctime)?,
+    ])
+}
+
+/// The entries of a directory: (name, type, inode) tuples, names of the argument's kind.
+fn entries(args: &[Value]) -> PyResult<Value> {
+    let (path, as_bytes) = match args.first() {
+        None => ("", false),
+        Some(v) => (path_arg(*v)?, pystr::is_bytes(*v)),
+    };
+    // Gather the raw names first: the visitor cannot raise, and allocation may.
+    let mut names: Vec<(Vec<u8>, u32, u64)> = Vec::new();
+    hal()?
+        .list_dir(path, &mut |name, kind, ino| {
+            names.push((name.to_vec(), kind, ino))
+        })
+        .map_err(raise::os_error)?;
+    let out = list::with_capacity(names.len())?;
+    for (name, kind, ino) in names.iter() {
+        let n = if as_bytes {
+            pystr::new_bytes(name)?
+        } else {
+            match core::str::from_utf8(name) {
+                Ok(s) => pystr::new(s)?,
+                Err(_) => pystr::new_bytes(name)?,
+            }
+        };
+        let t = tuple::new(&[n, Value::small_int(*kind as isize), int::from_u64(*ino)?])?;
+        list::append(out, t)?;
+    }
+    Ok(out)
+}
+
+fn ilistdir(args: &[Value]) -> PyResult<Value> {
+    let l = entries(args)?;
+    let p = crate::mem::alloc(DirIter {
+        base: ObjBase::new(&DIR_ITER_TYPE),
+        list: l,
+        index: 0,
+    })?;
+    Ok(Value::from_ptr(p))
+}
+
+fn listdir(args: &[Value]) -> PyResult<Value> {
+    let l = entries(args)?;
+    if let Some(lst) = list::get(l) {
+        for item in lst.items().iter_mut() {
+            if let Some(t) = tuple::items(*item) {
+                if let Some(name) = t.first() {
+                    *item = *name;
+                }
+            }
+        }
+    }
+    Ok(l)
+}
+
+/// The iterator `ilistdir` returns (upstream prints it as `<iterator>`).
+#[repr(C)]
+struct DirIter {
+    base: ObjBase,
+    list: Value,
+    index: usize,
+}
+
+fn dir_iter_next(v: Value) -> PyResult<Option<Value>> {
+    let Some(it) = v.downcast::<DirIter>(&DIR_ITER_TYPE) else {
+        return Ok(None);
+    };
+    let items = list::get(it.list).map(|l| &*l.items()).unwrap_or(&[]);
+    match items.get(it.index) {
+        Some(x) => {
+            it.index += 1;
+            Ok(Some(*x))
+        }
+        None => Ok(None),
+    }
+}
+
+fn dir_iter_print(
+    out: &mut dyn crate::obj::Print,
+    _v: Value,
+    _k: crate::obj::PrintKind,
+) -> PyResult<()> {
+    out.write_str("<iterator>")
+}
+
+static DIR_ITER_TYPE: Type = Type {
+    name: Q::iterator,
+    flags: crate::obj::flags::ITER_IS_ITERNEXT,
+    print: Some(dir_iter_print),
+    iternext: Some(dir_iter_next),
+    ..Type::EMPTY
+};
+
+fn urandom(n: Value) -> PyResult<Value> {
+    let n = int::get_isize(n)?;
+    if n < 0 {
+        return Err(raise::value_error("negative count"));
+    }
+    let mut buf = crate::vstr::VStr::with_capacity(n as usize)?;
+    let mut chunk = [0u8; 64];
+    let mut left = n as usize;
+    let h = hal()?;
+    while left > 0 {
+        let k = left.min(chunk.len());
+        h.random(&mut chunk[..k]);
+        buf.push_bytes(&chunk[..k])?;
+        left -= k;
+    }
+    pystr::new_bytes(buf.as_bytes())
+}
+
+fn getenv(args: &[Value]) -> PyResult<Value> {
+    let name = str_arg(args[0])?;
+    let mut out = Vec::new();
+    if hal()?.getenv(name, &mut out) {
+        match core::str::from_utf8(&out) {
+            Ok(s) => pystr::new(s),
+            Err(_) => pystr::new_bytes(&out),
+        }
+    } else {
+        Ok(args.get(1).copied().unwrap_or(Value::NONE))
+    }
+}
+
+fn putenv(k: Value, v: Value) -> PyResult<Value> {
+    check(hal()?.putenv(str_arg(k)?, str_arg(v)?))
+}
+
+fn unsetenv(k: Value) -> PyResult<Value> {
+    check(hal()?.unsetenv(str_arg(k)?))
+}
+
+fn system(cmd: Value) -> PyResult<Value> {
+    let r = hal()?.system(str_arg(cmd)?).map_err(raise::os_error)?;
+    Ok(Value::small_int(r as isize))
+}
+
+static GLOBALS: &[(Qstr, Value)] = &[
+    (Q::__name__, Value::qstr(Q::os)),
+    crate::entry!(remove, crate::fun!(remove, F1(remove))),
+    (Q::sep, Value::qstr(Q::_slash_)),
+    crate::entry!(chdir, crate::fun!(chdir, F1(chdir))),
+    crate::entry!(getcwd, crate::fun!(getcwd, F0(getcwd))),
+    crate::entry!(
+        getenv,
+        crate::fun!(
+            getenv,
+            Var {
+                min: 1,
+                max: 2,
+                f: getenv
+            }
+        )
+    ),
+    crate::entry!(
+        ilistdir,
+        crate::fun!(
+            ilistdir,
+            Var {
+                min: 0,
+                max: 1,
+                f: ilistdir
+            }
+        )
+    ),
+    crate::entry!(
+        listdir,
+        crate::fun!(
+            listdir,
+            Var {
+                min: 0,
+                max: 1,
+                f: listdir
+            }
+        )
+    ),
+    crate::entry!(mkdir, crate::fun!(mkdir, F1(mkdir))),
+    crate::entry!(putenv, crate::fun!(putenv, F2(putenv))),
+    crate::entry!(rename, crate::fun!(rename, F2(rename))),
+    crate::entry!(rmdir, crate::fun!(rmdir, F1(rmdir))),
+    crate::entry!(stat, crate::fun!(stat, F1(stat))),
+    crate::entry!(system, crate::fun!(system, F1(system))),
+    crate::entry!(unlink, crate::fun!(unlink, F1(remove))),
+    crate::entry!(unsetenv, crate::fun!(unsetenv, F1(unsetenv))),
+    crate::entry!(urandom, crate::fun!(urandom, F1(urandom))),
+];
+
+pub static MODULE: Module = Module::new_static(Q::os, GLOBALS);
