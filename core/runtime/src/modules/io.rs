@@ -443,11 +443,33 @@ pub const OPEN: Value = crate::fun!(open, Kw { min: 0, f: open });
 
 // --- IOBase ---
 
+#[repr(C)]
+struct IoBase {
+    base: crate::obj::ObjBase,
+}
+
+fn iobase_new(ty: &'static Type, _args: &[Value], _kw: &[Value]) -> PyResult<Value> {
+    let p = crate::mem::alloc(IoBase {
+        base: crate::obj::ObjBase::new(ty),
+    })?;
+    Ok(Value::from_ptr(p))
+}
+
+fn iobase_print(
+    out: &mut dyn crate::obj::Print,
+    _v: Value,
+    _k: crate::obj::PrintKind,
+) -> PyResult<()> {
+    out.write_str("<IOBase>")
+}
+
 /// `io.IOBase`: a base for stream classes written in Python (print(file=...) and friends
 /// call their methods by name).
 pub static IOBASE_TYPE: Type = Type {
     name: Q::IOBase,
     flags: crate::obj::flags::BASETYPE,
+    make_new: Some(iobase_new),
+    print: Some(iobase_print),
     ..Type::EMPTY
 };
 
