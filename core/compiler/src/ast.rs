@@ -29,9 +29,12 @@
 //! small-int width. The compiler owns that as a pass over this tree, walked in source order:
 //! * `X = const(v)` / `X: T = const(v)` with a plain name target, at any depth: `v` (after
 //!   folding) must be a constant, else SyntaxError "not a constant" at the statement's
-//!   line; from then on every later [`ExprKind::Name`] `X` in an expression becomes `v`
-//!   (upstream substitutes standalone-name atoms only, so not attribute names, parameter
-//!   names, import names, keyword-argument names). If `X` starts with `_` the statement
+//!   line; from then on every later standalone name `X` becomes `v`: an
+//!   [`ExprKind::Name`] anywhere (targets of assignment, `del`, `for`, `with` included),
+//!   an [`Arg::Keyword`] name and an [`ExprKind::NamedExpr`] target, the last ones then
+//!   failing as upstream does ("LHS of keyword arg must be an id", "can't assign to
+//!   expression"). Attribute, parameter, import, `global`/`nonlocal`, `except ... as`,
+//!   `def` and `class` names are not substituted. If `X` starts with `_` the statement
 //!   becomes `pass`; otherwise it stays as `X = v`.
 //! * [`ExprKind::BinOp`] levels, `**` ([`ExprKind::Power`]) and unary `+ - ~`
 //!   ([`ExprKind::UnaryOp`]) whose operands are all numbers fold to one number (complex
@@ -39,6 +42,13 @@
 //!   folded nodes get line 0 upstream.
 //! * `or`/`and` drop operands that are constant and short-circuit-neutral, `not` of a
 //!   constant becomes `True`/`False`; tuples of constants become a constant tuple.
+//! * Outside [`ParseMode::Single`], an expression statement that is (after folding) a
+//!   constant other than a name, docstrings included, becomes `pass` (upstream builds
+//!   without doc strings drop them in the parser).
+//!
+//! Lines upstream sets that are not an [`Expr`]'s own: a dict display item `k: v` sets the
+//! line of `k`'s first token (a `(` around `k` included); a comprehension's scope starts at
+//! [`Comprehension::line`]; each `except` clause sets [`ExceptHandler::line`].
 //!
 //! Not supported (as in MicroPython's grammar): the `match` statement, positional-only
 //! parameters (`/`), `**` inside dict displays, arbitrary decorator expressions (only
@@ -279,10 +289,14 @@ pub enum ExprKind {
     Ellipsis,
 
     /// A tuple display: `a, b` or `(a, b)` or `()`. `parens` says whether it was written in
-    /// parentheses (then `line` is that of the `(`).
+    /// parentheses (then `line` is that of the `(`). `const_line` is the line upstream's
+    /// parser gives the tuple when all items are constants and it becomes one constant
+    /// object: `line` for a bare tuple; for `(a,)` and `(a, b)` the line of the token after
+    /// the `(`; for `(a, b, c...)` and `(a, b,)` the line of the token after the first comma.
     Tuple {
         elts: Vec<Expr>,
         parens: bool,
+        const_line: u32,
     },
     List(Vec<Expr>),
     /// `{k: v, ...}` (also `{}`).
@@ -411,6 +425,10 @@ pub enum CompKind {
 /// the value.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Comprehension {
+    /// Line upstream gives the comprehension's own scope: that of the first token after
+    /// the opening bracket (the element's start, counting a `(` that wraps it). The
+    /// enclosing [`Expr`]'s line is the bracket's.
+    pub line: u32,
     pub kind: CompKind,
     pub elt: Expr,
     pub value: Option<Expr>,

@@ -10,12 +10,13 @@
 //! Scopes are tied to their syntax nodes by node address, which is stable because the folded
 //! tree is borrowed immutably for the whole compilation.
 
+mod bigint;
 mod fold;
 
 use crate::ast::*;
 use crate::bc;
 use crate::emit::{Emitter, ModuleTables, Pass, ScopeInfo, BREAK_FROM_FOR};
-use crate::error::SyntaxError;
+use crate::error::{SyntaxError, SyntaxErrorKind};
 use crate::rawcode::{CodeKind, CompiledModule, Const, RawCode};
 use crate::scope::{self, IdKind, ScopeIds, ScopeKind};
 use alloc::collections::BTreeMap;
@@ -24,7 +25,8 @@ use alloc::vec::Vec;
 
 pub use crate::ast::ParseMode;
 
-/// Options of one compilation.
+/// Options of one compilation. `Default` is mpy-cross's behaviour (so `.mpy` output is
+/// byte-identical to it); [`CompileOptions::for_port`] is what a running interpreter wants.
 #[derive(Clone, Debug)]
 pub struct CompileOptions {
     /// File, REPL line (expression statements print via `__repl_print__`) or eval string.
@@ -33,6 +35,49 @@ pub struct CompileOptions {
     pub opt_level: u8,
     /// Bits in the target's small int (31 for mpy-cross compatibility, 63 on 64-bit hosts).
     pub small_int_bits: u8,
+    /// Accept template strings (`t'...'`) as mpy-cross does; the unix port's standard build
+    /// rejects them.
+    pub tstrings: bool,
+    /// What `@micropython.native`, `.viper` and `.asm_*` do (upy only emits bytecode).
+    pub native: NativeDecorators,
+    /// Compile `OrderedDict({...})` as an empty `OrderedDict()` filled in literal order, as
+    /// ports with `collections.OrderedDict` do (mpy-cross has no `collections`).
+    pub ordered_dict_literal: bool,
+    /// Integer attributes of built-in modules folded at compile time (`errno.ENOENT`,
+    /// `uctypes.UINT8`), as ports with `MICROPY_COMP_MODULE_CONST` and those modules do:
+    /// `(module, attribute) -> value`. `math` float constants are always folded.
+    pub module_const: Option<fn(&str, &str) -> Option<i64>>,
+    /// Whether a string longer than 10 bytes is already in the target's qstr pool (then a
+    /// literal equal to it loads as a qstr). `None` uses mpy-cross's static qstrs.
+    pub is_interned: Option<fn(&str) -> bool>,
+}
+
+impl CompileOptions {
+    /// Settings matching MicroPython's unix port (standard variant) compiling in-process:
+    /// the host's small-int width, no t-strings, no native emitters, `OrderedDict` literals.
+    /// Callers add `module_const` / `is_interned` hooks for their own modules and qstr pool.
+    pub fn for_port(mode: ParseMode, opt_level: u8, small_int_bits: u8) -> Self {
+        CompileOptions {
+            mode,
+            opt_level,
+            small_int_bits,
+            tstrings: false,
+            native: NativeDecorators::Unsupported,
+            ordered_dict_literal: true,
+            ..CompileOptions::default()
+        }
+    }
+}
+
+/// Treatment of the code-emitter decorators.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NativeDecorators {
+    /// SyntaxError "invalid arch", as mpy-cross without `-march`.
+    InvalidArch,
+    /// SyntaxError "invalid micropython decorator", as a port without native emitters.
+    Unsupported,
+    /// Accept them and emit bytecode anyway.
+    AsBytecode,
 }
 
 impl Default for CompileOptions {
@@ -41,6 +86,11 @@ impl Default for CompileOptions {
             mode: ParseMode::File,
             opt_level: 0,
             small_int_bits: 31,
+            tstrings: true,
+            native: NativeDecorators::InvalidArch,
+            ordered_dict_literal: false,
+            module_const: None,
+            is_interned: None,
         }
     }
 }
@@ -110,7 +160,11 @@ pub fn compile(
     source_name: &str,
     opts: &CompileOptions,
 ) -> Result<CompiledModule, SyntaxError> {
-    let module = crate::parse::parse(source, opts.mode)?;
+    let popts = crate::parse::ParseOptions {
+        tstrings: opts.tstrings,
+        opt_level: opts.opt_level,
+    };
+    let module = crate::parse::parse_with(source.as_bytes(), opts.mode, &popts)?;
     compile_tree(&module, Some(source), source_name, opts)
 }
 
@@ -130,7 +184,7 @@ fn compile_tree(
     source_name: &str,
     opts: &CompileOptions,
 ) -> Result<CompiledModule, SyntaxError> {
-    let mut folder = fold::Folder::new();
+    let mut folder = fold::Folder::new(opts.module_const);
     let folded = folder.fold_module(m)?;
     let mut c = Compiler {
         opts,
@@ -303,6 +357,15 @@ fn is_const_obj(e: &Expr) -> bool {
     e.line & fold::CONST_OBJ != 0
 }
 
+/// Errors upstream raises as RuntimeError while compiling (bytecode overflow, nesting).
+fn runtime_error(msg: &str, line: u32) -> SyntaxError {
+    SyntaxError {
+        kind: SyntaxErrorKind::RuntimeError,
+        msg: String::from(msg),
+        line,
+    }
+}
+
 fn parse_float(s: &str) -> Option<f64> {
     s.parse::<f64>().ok()
 }
@@ -351,6 +414,12 @@ impl<'a> Compiler<'a> {
     fn error(&mut self, line: u32, msg: &str) {
         if self.error.is_none() {
             self.error = Some(SyntaxError::syntax(msg, line));
+        }
+    }
+
+    fn runtime_error(&mut self, line: u32, msg: &str) {
+        if self.error.is_none() {
+            self.error = Some(runtime_error(msg, line));
         }
     }
 
@@ -416,7 +485,7 @@ impl<'a> Compiler<'a> {
             while !self.compile_scope(i, Pass::Emit)? {
                 n += 1;
                 if n > 100 {
-                    return Err(SyntaxError::syntax("bytecode overflow", self.data[i].line));
+                    return Err(runtime_error("bytecode overflow", self.data[i].line));
                 }
             }
             if let Some(e) = self.error.take() {
@@ -429,7 +498,10 @@ impl<'a> Compiler<'a> {
 
     fn build_raw(&self, si: usize, depth: usize) -> Result<RawCode, SyntaxError> {
         if depth > 200 {
-            return Err(SyntaxError::syntax("too complex", self.data[si].line));
+            return Err(runtime_error(
+                "maximum recursion depth exceeded",
+                self.data[si].line,
+            ));
         }
         let mut children = Vec::new();
         for &c in self.data[si].children.iter() {
@@ -492,7 +564,7 @@ impl<'a> Compiler<'a> {
                     self.ids[si].find_or_add("", IdKind::Local);
                     self.ids[si].num_pos_args = 1;
                 }
-                self.emit.set_source_line(ln(&c.elt) as usize);
+                self.emit.set_source_line(c.line as usize);
                 match kind {
                     ScopeKind::ListComp => self.emit.build_list(0),
                     ScopeKind::DictComp => self.emit.build_map(0),
@@ -541,7 +613,7 @@ impl<'a> Compiler<'a> {
         self.data[si].emitter = core::mem::take(&mut self.emit);
         match r {
             Ok(done) => Ok(done),
-            Err(_) => Err(SyntaxError::syntax("bytecode overflow", self.data[si].line)),
+            Err(_) => Err(runtime_error("bytecode overflow", self.data[si].line)),
         }
     }
 
@@ -628,7 +700,10 @@ impl<'a> Compiler<'a> {
     /// of mpy-cross, the source name, or an identifier seen no later than the literal).
     fn str_is_qstr(&self, s: &str, line: u32) -> bool {
         s.len() <= 10
-            || LONG_STATIC_QSTRS.contains(&s)
+            || match self.opts.is_interned {
+                Some(f) => f(s),
+                None => LONG_STATIC_QSTRS.contains(&s),
+            }
             || s == self.source_name
             || match self.idents.get(s) {
                 Some(&l) if l < line => true,
@@ -694,7 +769,7 @@ impl<'a> Compiler<'a> {
             ExprKind::True => Const::True,
             ExprKind::False => Const::False,
             ExprKind::Ellipsis => Const::Ellipsis,
-            ExprKind::Tuple { elts, parens } => {
+            ExprKind::Tuple { elts, parens, .. } => {
                 if elts.is_empty() && !parens {
                     return None;
                 }
@@ -899,10 +974,12 @@ impl<'a> Compiler<'a> {
             ExprKind::Tuple {
                 elts: lhs,
                 parens: false,
+                ..
             },
             ExprKind::Tuple {
                 elts: rhs,
                 parens: false,
+                ..
             },
         ) = (&target.kind, &value.kind)
         {
@@ -938,7 +1015,7 @@ impl<'a> Compiler<'a> {
             ExprKind::Attribute { .. } | ExprKind::Subscript { .. } | ExprKind::Call { .. } => {
                 self.assign_atom_expr(e, kind, line)
             }
-            ExprKind::Tuple { elts, parens } => {
+            ExprKind::Tuple { elts, parens, .. } => {
                 if kind != AssignKind::Store
                     || (elts.is_empty() && *parens)
                     || self.is_const_tuple(e)
@@ -1047,7 +1124,9 @@ impl<'a> Compiler<'a> {
                     _ => self.error(ln(e), "can't delete expression"),
                 }
             }
-            ExprKind::Tuple { elts, parens: true } if !elts.is_empty() => {
+            ExprKind::Tuple {
+                elts, parens: true, ..
+            } if !elts.is_empty() => {
                 for x in elts {
                     self.del(x, line);
                 }
@@ -1788,7 +1867,16 @@ impl<'a> Compiler<'a> {
                     continue;
                 }
                 match d.name[1].as_str() {
-                    "bytecode" | "native" | "viper" | "asm_thumb" | "asm_xtensa" | "asm_rv32" => {}
+                    "bytecode" => {}
+                    "native" | "viper" | "asm_thumb" | "asm_xtensa" | "asm_rv32" => {
+                        match self.opts.native {
+                            NativeDecorators::InvalidArch => self.error(d.line, "invalid arch"),
+                            NativeDecorators::Unsupported => {
+                                self.error(d.line, "invalid micropython decorator")
+                            }
+                            NativeDecorators::AsBytecode => {}
+                        }
+                    }
                     _ => self.error(d.line, "invalid micropython decorator"),
                 }
                 continue;
@@ -1863,7 +1951,7 @@ impl<'a> Compiler<'a> {
         }
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            self.error(ln(e), "maximum recursion depth exceeded");
+            self.runtime_error(ln(e), "maximum recursion depth exceeded");
         } else {
             self.expr_inner(e);
         }
@@ -2216,6 +2304,16 @@ impl<'a> Compiler<'a> {
                 }
             }
         }
+        if i == 0 && self.opts.ordered_dict_literal {
+            if let (ExprKind::Name(b), Some(Trailer::Paren(a, _))) = (&base.kind, trailers.first())
+            {
+                if let [Arg::Positional(brace)] = a.args.as_slice() {
+                    if b == "OrderedDict" && self.brace_into_existing(brace) {
+                        i = 1;
+                    }
+                }
+            }
+        }
         while i < n {
             if let (Trailer::Period(attr, _), Some(Trailer::Paren(args, _))) =
                 (&trailers[i], trailers.get(i + 1))
@@ -2227,6 +2325,38 @@ impl<'a> Compiler<'a> {
                 self.trailer(&trailers[i]);
                 i += 1;
             }
+        }
+    }
+
+    /// `OrderedDict({...})`: call with no arguments, then store the items into the result
+    /// (upstream's `compile_atom_brace_helper` without creating a map). Returns false, having
+    /// emitted nothing, when `brace` is not a `{...}` display.
+    fn brace_into_existing(&mut self, brace: &'a Expr) -> bool {
+        match &brace.kind {
+            ExprKind::Dict(items) => {
+                self.emit.call_function(0, 0, false);
+                for (k, v) in items {
+                    self.emit.set_source_line(ln(k) as usize);
+                    self.expr(v);
+                    self.expr(k);
+                    self.emit.store_map();
+                }
+                true
+            }
+            ExprKind::Set(elts) => {
+                self.emit.call_function(0, 0, false);
+                for x in elts {
+                    self.expr(x);
+                }
+                self.emit.build_set(elts.len());
+                true
+            }
+            ExprKind::Comp(c) if matches!(c.kind, CompKind::Dict | CompKind::Set) => {
+                self.emit.call_function(0, 0, false);
+                self.comprehension(c, ln(brace));
+                true
+            }
+            _ => false,
         }
     }
 
@@ -2466,6 +2596,37 @@ mod tests {
             },
         );
         assert!(m63.consts.is_empty());
+    }
+
+    #[test]
+    fn ordered_dict_literal_keeps_order() {
+        let opts = CompileOptions {
+            ordered_dict_literal: true,
+            ..CompileOptions::default()
+        };
+        let m = module("OrderedDict({1: 2})\n", &opts);
+        // LOAD_NAME OrderedDict; CALL 0; 2; 1; STORE_MAP; POP_TOP; None; RETURN
+        assert_eq!(
+            top_code(&m),
+            vec![0x11, 0x02, 0x34, 0x00, 0x82, 0x81, 0x62, 0x59, 0x51, 0x63]
+        );
+        let plain = module("OrderedDict({1: 2})\n", &CompileOptions::default());
+        assert_eq!(top_code(&plain)[2..5], [0x2c, 0x01, 0x82]);
+    }
+
+    #[test]
+    fn module_constants_fold_when_provided() {
+        fn errno(m: &str, a: &str) -> Option<i64> {
+            (m == "errno" && a == "ENOENT").then_some(2)
+        }
+        let opts = CompileOptions {
+            module_const: Some(errno),
+            ..CompileOptions::default()
+        };
+        let m = module("x = errno.ENOENT\n", &opts);
+        assert_eq!(top_code(&m), vec![0x82, 0x16, 0x02, 0x51, 0x63]);
+        let plain = module("x = errno.ENOENT\n", &CompileOptions::default());
+        assert_eq!(top_code(&plain)[0], bc::LOAD_NAME);
     }
 
     #[test]

@@ -2,8 +2,8 @@
 //! and f-string behaviour of MicroPython's py/lexer.c.
 //!
 //! Behaviour that must match upstream, because programs can observe it:
-//! * CR and CR LF become LF, a missing final newline is added, tabs advance the column to
-//!   the next multiple of 8, and indentation compares columns.
+//! * CR and CR LF become LF, NUL becomes 0x01, a missing final newline is added, tabs
+//!   advance the column to the next multiple of 8, and indentation compares columns.
 //! * A NEWLINE token carries the line of the logical line it ends; INDENT/DEDENT carry the
 //!   line of the next statement.
 //! * Adjacent string literals are joined into one token; a str next to a bytes literal
@@ -12,12 +12,13 @@
 //!   placeholders and the text `.format((expr),...)` is injected after it, to be lexed like
 //!   source. This keeps upstream's quirks (no nested quotes of the same kind, `(a, b)` as one
 //!   argument, `{x=}`) and line numbers.
-//! * `__debug__` is the keyword `True`.
+//! * `__debug__` is the keyword `True` (`False` when optimising).
+//! * Template strings (`t'...'`, only when enabled: upstream has them in mpy-cross and
+//!   its largest builds) are rewritten the same way, into
+//!   `__template__(('part', ...), (expr), 'expr', conversion, 'spec', ...)`.
 //!
 //! Malformed input never fails here: it becomes an error token ([`Tok::Invalid`],
 //! [`Tok::LonelyStringOpen`], ...) that the parser reports when it reaches it.
-//! Template strings (`t'...'`) are not supported (upstream only enables them in its
-//! largest builds).
 
 use alloc::vec::Vec;
 
@@ -136,7 +137,7 @@ fn keyword(word: &[u8]) -> Option<Tok> {
     Some(match word {
         b"False" => Tok::KwFalse,
         b"None" => Tok::KwNone,
-        b"True" | b"__debug__" => Tok::KwTrue,
+        b"True" => Tok::KwTrue,
         b"and" => Tok::KwAnd,
         b"as" => Tok::KwAs,
         b"assert" => Tok::KwAssert,
@@ -206,7 +207,32 @@ fn push_utf8(out: &mut Vec<u8>, c: u32) {
     }
 }
 
+/// A string literal's prefix letters.
+#[derive(Clone, Copy)]
+struct Prefix {
+    len: usize,
+    bytes: bool,
+    raw: bool,
+    f: bool,
+    t: bool,
+}
+
+/// Progress through a t-string's interpolations.
+#[derive(Default)]
+struct TState {
+    interpolations: usize,
+    /// Open `{` levels inside the current format spec (0: not in a spec).
+    nesting: usize,
+    needs_fstring: bool,
+    /// Where the current format spec starts in the token text.
+    format_start: usize,
+}
+
 pub struct Lexer {
+    /// Whether `t'...'` template strings are recognised.
+    tstrings: bool,
+    /// What `__debug__` reads as.
+    debug: bool,
     /// Normalised source: LF line ends, ending in LF unless empty.
     src: Vec<u8>,
     pos: usize,
@@ -233,6 +259,12 @@ pub struct Lexer {
 
 impl Lexer {
     pub fn new(source: &[u8]) -> Lexer {
+        Lexer::with_options(source, false, true)
+    }
+
+    /// `tstrings`: also read template strings (`t'...'`), as mpy-cross and upstream's
+    /// largest builds do. `debug`: the value of `__debug__` (false when optimising).
+    pub fn with_options(source: &[u8], tstrings: bool, debug: bool) -> Lexer {
         let mut src = Vec::with_capacity(source.len() + 1);
         let mut i = 0;
         while i < source.len() {
@@ -242,6 +274,9 @@ impl Lexer {
                 if source.get(i + 1) == Some(&b'\n') {
                     i += 1;
                 }
+            } else if c == 0 {
+                // Upstream uses NUL as its end marker and reads a NUL byte as 0x01.
+                src.push(1);
             } else {
                 src.push(c);
             }
@@ -251,6 +286,8 @@ impl Lexer {
             src.push(b'\n');
         }
         let mut lex = Lexer {
+            tstrings,
+            debug,
             src,
             pos: 0,
             inj: Vec::new(),
@@ -267,7 +304,7 @@ impl Lexer {
         };
         let col = lex.next_token();
         // The first statement must start in column 1.
-        if col != 1 && lex.tok != Tok::Newline {
+        if col != 1 && lex.tok != Tok::Newline && lex.tok != Tok::UnicodeNameEscape {
             lex.tok = Tok::Indent;
         }
         lex
@@ -379,7 +416,19 @@ impl Lexer {
                 self.text.push(c);
                 self.advance();
             }
-            self.tok = keyword(&self.text).unwrap_or(Tok::Name);
+            self.tok = match keyword(&self.text) {
+                Some(t) => t,
+                // Upstream turns `__debug__` into its value here, so `x.__debug__` is a
+                // syntax error.
+                None if self.text == b"__debug__" => {
+                    if self.debug {
+                        Tok::KwTrue
+                    } else {
+                        Tok::KwFalse
+                    }
+                }
+                None => Tok::Name,
+            };
         } else if self.cur().is_some_and(|c| c.is_ascii_digit())
             || (self.is(b'.') && self.at(1).is_some_and(|c| c.is_ascii_digit()))
         {
@@ -390,26 +439,41 @@ impl Lexer {
         column
     }
 
-    /// If a string literal starts here, its prefix: (length, is_bytes, is_raw, is_fstring).
-    fn string_prefix(&self) -> Option<(usize, bool, bool, bool)> {
+    /// If a string literal starts here, its prefix.
+    fn string_prefix(&self) -> Option<Prefix> {
         let quote = |c: Option<u8>| matches!(c, Some(b'\'') | Some(b'"'));
+        let plain = Prefix {
+            len: 0,
+            bytes: false,
+            raw: false,
+            f: false,
+            t: false,
+        };
         let c0 = self.cur()?;
         if quote(Some(c0)) {
-            return Some((0, false, false, false));
+            return Some(plain);
         }
         if quote(self.at(1)) {
+            let p = Prefix { len: 1, ..plain };
             return match c0 {
-                b'u' => Some((1, false, false, false)),
-                b'b' => Some((1, true, false, false)),
-                b'r' => Some((1, false, true, false)),
-                b'f' => Some((1, false, false, true)),
+                b'u' => Some(p),
+                b'b' => Some(Prefix { bytes: true, ..p }),
+                b'r' => Some(Prefix { raw: true, ..p }),
+                b'f' => Some(Prefix { f: true, ..p }),
+                b't' if self.tstrings => Some(Prefix { t: true, ..p }),
                 _ => None,
             };
         }
         if quote(self.at(2)) {
+            let p = Prefix {
+                len: 2,
+                raw: true,
+                ..plain
+            };
             return match (c0, self.at(1)?) {
-                (b'r', b'b') | (b'b', b'r') => Some((2, true, true, false)),
-                (b'r', b'f') | (b'f', b'r') => Some((2, false, true, true)),
+                (b'r', b'b') | (b'b', b'r') => Some(Prefix { bytes: true, ..p }),
+                (b'r', b'f') | (b'f', b'r') => Some(Prefix { f: true, ..p }),
+                (b'r', b't') | (b't', b'r') if self.tstrings => Some(Prefix { t: true, ..p }),
                 _ => None,
             };
         }
@@ -417,29 +481,53 @@ impl Lexer {
     }
 
     /// Reads a run of adjacent string literals of one kind into one token.
-    fn read_strings(&mut self, first: (usize, bool, bool, bool)) {
-        let kind = if first.1 { Tok::Bytes } else { Tok::String };
-        self.tok = kind;
+    fn read_strings(&mut self, first: Prefix) {
+        self.tok = if first.bytes { Tok::Bytes } else { Tok::String };
+        let mut had_tstring = false;
         let mut prefix = Some(first);
-        while let Some((n_prefix, is_bytes, is_raw, is_fstring)) = prefix {
-            let this_kind = if is_bytes { Tok::Bytes } else { Tok::String };
+        while let Some(p) = prefix {
+            // Upstream notes a t-string before checking that it may join this token, so
+            // a t-string after bytes still turns the bytes token into a template call.
+            had_tstring |= p.t;
+            let this_kind = if p.bytes { Tok::Bytes } else { Tok::String };
             if self.tok != this_kind {
                 // Either str next to bytes (the next token starts here), or this token has
                 // already gone bad: stop joining.
                 break;
             }
-            for _ in 0..n_prefix {
+            for _ in 0..p.len {
                 self.advance();
             }
-            self.read_string_literal(is_raw, is_fstring);
+            self.read_string_literal(p);
             if self.tok == Tok::UnicodeNameEscape {
                 return;
             }
             self.skip_whitespace(true);
             prefix = self.string_prefix();
         }
+        if had_tstring {
+            // The literal parts were collected as source text for a tuple of strings; the
+            // token becomes a call `__template__((parts...), interpolations...)`.
+            self.text.extend_from_slice(b",),");
+            let mut args = core::mem::take(&mut self.text);
+            args.append(&mut self.fstring_args);
+            self.fstring_args = args;
+            if !matches!(
+                self.tok,
+                Tok::Invalid | Tok::LonelyStringOpen | Tok::MalformedFString
+            ) {
+                self.tok = Tok::Name;
+                self.text.extend_from_slice(b"__template__");
+            }
+        }
         if !self.fstring_args.is_empty() {
             self.fstring_args.push(b')');
+            if self.is_eof() {
+                // Upstream re-reads its three look-ahead characters after the injected
+                // text; at the end of input they are end markers, the first of which
+                // becomes the implicit final newline once more.
+                self.fstring_args.push(b'\n');
+            }
             let rest = self.inj.split_off(self.inj_pos);
             self.inj.clear();
             self.inj.append(&mut self.fstring_args);
@@ -448,7 +536,7 @@ impl Lexer {
         }
     }
 
-    fn read_string_literal(&mut self, is_raw: bool, is_fstring: bool) {
+    fn read_string_literal(&mut self, p: Prefix) {
         let quote = if self.is(b'"') { b'"' } else { b'\'' };
         self.advance();
         let num_quotes = if self.is(quote) && self.at(1) == Some(quote) {
@@ -458,9 +546,16 @@ impl Lexer {
         } else {
             1
         };
-        if is_fstring && self.fstring_args.is_empty() {
+        if p.f && self.fstring_args.is_empty() {
             self.fstring_args.extend_from_slice(b".format(");
         }
+        if p.t && self.fstring_args.is_empty() {
+            self.text.extend_from_slice(b"((");
+            for _ in 0..num_quotes {
+                self.text.push(quote);
+            }
+        }
+        let mut t = TState::default();
 
         let mut n_closing = 0;
         while let Some(c) = self.cur() {
@@ -473,39 +568,108 @@ impl Lexer {
                 self.advance();
                 continue;
             }
-            n_closing = 0;
-            if is_fstring && c == b'{' {
+            if p.t && c == b'\n' {
+                // The parts are re-read as one-line literals.
+                self.text.extend_from_slice(b"\\n");
                 self.advance();
-                if self.is(b'{') {
-                    // `{{` stays for str.format to turn into `{`.
-                    self.text.push(b'{');
-                    self.advance();
-                } else {
-                    self.read_fstring_argument();
-                }
-                self.text.push(b'{');
                 continue;
             }
-            if c == b'\\' {
+            n_closing = 0;
+            if (p.f || p.t) && c == b'{' {
+                if t.nesting > 0 {
+                    // A `{` inside a t-string format spec stays in the spec.
+                    t.nesting += 1;
+                } else {
+                    self.advance();
+                    if self.is(b'{') {
+                        // `{{` stays for str.format to turn into `{`; a t-string part is a
+                        // plain literal, so it keeps one.
+                        if !p.t {
+                            self.text.push(b'{');
+                        }
+                        self.advance();
+                    } else {
+                        self.read_fstring_argument(p, quote, num_quotes, &mut t);
+                    }
+                    self.text.push(b'{');
+                    continue;
+                }
+            }
+            if p.t && c == b'\\' {
+                // Escapes are left for the re-read of the part.
+                self.text.push(b'\\');
+                if p.raw {
+                    self.text.push(b'\\');
+                } else {
+                    self.advance();
+                    if let Some(e) = self.cur() {
+                        self.text.push(e);
+                    }
+                }
+            } else if c == b'\\' {
                 self.advance();
-                self.read_escape(is_raw);
+                self.read_escape(p.raw);
+                if self.tok == Tok::UnicodeNameEscape {
+                    // Upstream raises the moment it reads the escape.
+                    return;
+                }
+            } else if p.t && t.nesting > 0 && c == b'}' {
+                t.nesting -= 1;
+                if t.nesting > 0 {
+                    t.needs_fstring = true;
+                    self.text.push(c);
+                } else {
+                    // End of an interpolation: its format spec becomes an argument.
+                    t.interpolations += 1;
+                    if t.needs_fstring {
+                        self.fstring_args.push(b'f');
+                        t.needs_fstring = false;
+                    }
+                    self.fstring_args.push(quote);
+                    let spec = self.text.get(t.format_start + 1..).unwrap_or(&[]).to_vec();
+                    self.fstring_args.extend_from_slice(&spec);
+                    self.text.truncate(t.format_start);
+                    self.fstring_args.push(quote);
+                    self.fstring_args.push(b',');
+                }
             } else {
                 // Bytes are copied as they are, so UTF-8 passes through unchanged.
                 self.text.push(c);
+                if p.t && c == b'}' {
+                    if self.at(1) == Some(b'}') {
+                        self.advance();
+                    } else {
+                        self.tok = Tok::MalformedFString;
+                    }
+                }
             }
             self.advance();
         }
         if n_closing < num_quotes {
             self.tok = Tok::LonelyStringOpen;
         }
-        let keep = self.text.len().saturating_sub(n_closing);
-        self.text.truncate(keep);
+        if p.t {
+            if t.nesting > 0 {
+                self.tok = Tok::MalformedFString;
+            }
+            if 1 + t.interpolations * 4 > 255 {
+                // Too many arguments for one call: pass the interpolations as a tuple.
+                self.fstring_args.insert(0, b'(');
+                self.fstring_args.push(b')');
+            }
+        } else {
+            // The closing quotes are not part of the value.
+            let keep = self.text.len().saturating_sub(n_closing);
+            self.text.truncate(keep);
+        }
     }
 
     /// Copies the expression of an f-string placeholder into the format arguments: up to a
     /// `:` or `}` or `!r`/`!s` conversion outside brackets, without understanding Python
     /// syntax (upstream's limitation: no `:` or `}` inside the expression's strings).
-    fn read_fstring_argument(&mut self) {
+    /// For a t-string it also adds the expression's text, the conversion and starts
+    /// collecting the format spec.
+    fn read_fstring_argument(&mut self, p: Prefix, quote: u8, num_quotes: usize, t: &mut TState) {
         self.fstring_args.push(b'(');
         let start = self.fstring_args.len();
         let mut depth: u32 = 0;
@@ -526,16 +690,66 @@ impl Lexer {
             self.fstring_args.push(c);
             self.advance();
         }
+        let mut was_debug = false;
         if self.fstring_args.len() > start && self.fstring_args.last() == Some(&b'=') {
             // `{x=}` prints as `x={}`.
             let expr = self.fstring_args.get(start..).unwrap_or(&[]).to_vec();
             self.text.extend_from_slice(&expr);
             self.fstring_args.pop();
+            was_debug = true;
+        }
+        if p.t {
+            while self.fstring_args.len() > start
+                && self.fstring_args.last().is_some_and(|&c| is_space(c))
+            {
+                self.fstring_args.pop();
+            }
         }
         if self.fstring_args.len() == start {
             self.tok = Tok::MalformedFString;
         }
+        let expr_end = self.fstring_args.len();
         self.fstring_args.extend_from_slice(b"),");
+        if !p.t {
+            return;
+        }
+        // The expression's source text, as a string literal argument.
+        self.fstring_args.push(quote);
+        for j in start..expr_end {
+            let b = self.fstring_args.get(j).copied().unwrap_or(b' ');
+            if b == quote || b == b'\\' {
+                self.fstring_args.push(b'\\');
+            }
+            self.fstring_args.push(b);
+        }
+        self.fstring_args.push(quote);
+        self.fstring_args.push(b',');
+        // The next literal part starts as a new string in the tuple.
+        for _ in 0..num_quotes {
+            self.text.push(quote);
+        }
+        self.text.push(b',');
+        for _ in 0..num_quotes {
+            self.text.push(quote);
+        }
+        if self.is(b'!') {
+            self.advance();
+            let conv = self.cur().unwrap_or(b'r');
+            self.fstring_args.push(quote);
+            self.fstring_args.push(conv);
+            self.fstring_args.push(quote);
+            self.fstring_args.push(b',');
+            self.advance();
+        } else if was_debug && !self.is(b':') {
+            self.fstring_args.extend_from_slice(b"'r',");
+        } else {
+            self.fstring_args.extend_from_slice(b"None,");
+        }
+        if self.is(b':') {
+            self.advance();
+        }
+        t.nesting = 1;
+        t.format_start = self.text.len();
     }
 
     /// Handles the character after a backslash (the current one); the caller advances

@@ -16,3 +16,4 @@ pub mod mpy;
 pub mod parse;
 pub mod rawcode;
 pub mod scope;
+pub mod showbc;

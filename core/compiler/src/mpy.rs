@@ -4,6 +4,7 @@
 //! The reader is defensive: any truncated or corrupt input yields an [`MpyError`] and never
 //! panics. Only bytecode raw codes are accepted; native code is reported as an arch mismatch.
 
+use crate::bc;
 use crate::emit::{decode_size, decode_uint, encode_uint};
 use crate::rawcode::{CodeKind, CompiledModule, Const, RawCode};
 use alloc::format;
@@ -520,7 +521,154 @@ pub fn read_for_target(data: &[u8], small_int_bits: u8) -> Result<CompiledModule
         consts.push(r.obj(0)?);
     }
     let top = r.raw_code(0)?;
-    Ok(CompiledModule { qstrs, consts, top })
+    let m = CompiledModule { qstrs, consts, top };
+    verify(&m)?;
+    Ok(m)
+}
+
+/// Checks that every index and jump in a module's bytecode stays inside its tables and
+/// code, so a VM can trust a loaded file as much as the compiler's own output: qstr and
+/// constant indices, child indices, local slots against `n_state`, jump targets, the
+/// prelude's sections and the opcodes themselves. (Upstream trusts `.mpy` files; upy rejects
+/// a corrupt one with "incompatible .mpy file" instead of misbehaving.)
+pub fn verify(m: &CompiledModule) -> Result<(), MpyError> {
+    if m.qstrs.is_empty() {
+        return Err(BAD_FILE);
+    }
+    verify_raw(m, &m.top, 0)
+}
+
+fn verify_raw(m: &CompiledModule, rc: &RawCode, depth: usize) -> Result<(), MpyError> {
+    if depth > 64 || rc.kind != CodeKind::Bytecode {
+        return Err(BAD_FILE);
+    }
+    let d = &rc.fun_data;
+    let mut p = 0;
+    let sig = crate::emit::decode_signature(d, &mut p).ok_or(BAD_FILE)?;
+    let (n_info, n_cell) = decode_size(d, &mut p).ok_or(BAD_FILE)?;
+    let info_end = p.checked_add(n_info).ok_or(BAD_FILE)?;
+    let code_start = info_end.checked_add(n_cell).ok_or(BAD_FILE)?;
+    if code_start > d.len() || sig.n_pos_args + sig.n_kwonly_args > sig.n_state {
+        return Err(BAD_FILE);
+    }
+    let n_qstr = m.qstrs.len() as u64;
+    let info = &d[..info_end];
+    let mut ci = p;
+    for _ in 0..1 + sig.n_pos_args + sig.n_kwonly_args {
+        let q = decode_uint(info, &mut ci).ok_or(BAD_FILE)?;
+        if q >= n_qstr {
+            return Err(BAD_FILE);
+        }
+    }
+    for &cell in &d[info_end..code_start] {
+        if usize::from(cell) >= sig.n_state {
+            return Err(BAD_FILE);
+        }
+    }
+    let code = &d[code_start..];
+    let n_state = sig.n_state as u64;
+    let mut ip = 0;
+    while ip < code.len() {
+        let op = code[ip];
+        ip += 1;
+        match bc::operand_format(op) {
+            bc::OperandFormat::Qstr => {
+                if op > bc::IMPORT_FROM || op == 0x1d {
+                    return Err(BAD_FILE);
+                }
+                if decode_uint(code, &mut ip).ok_or(BAD_FILE)? >= n_qstr {
+                    return Err(BAD_FILE);
+                }
+            }
+            bc::OperandFormat::VarUint => {
+                let v = if op == bc::LOAD_CONST_SMALL_INT {
+                    // Signed form: same byte structure as a vuint.
+                    decode_uint(code, &mut ip).ok_or(BAD_FILE)?;
+                    0
+                } else {
+                    decode_uint(code, &mut ip).ok_or(BAD_FILE)?
+                };
+                let ok = match op {
+                    bc::MAKE_CLOSURE
+                    | bc::MAKE_CLOSURE_DEFARGS
+                    | bc::MAKE_FUNCTION
+                    | bc::MAKE_FUNCTION_DEFARGS => v < rc.children.len() as u64,
+                    bc::LOAD_CONST_OBJ => v < m.consts.len() as u64,
+                    bc::LOAD_FAST_N
+                    | bc::LOAD_DEREF
+                    | bc::STORE_FAST_N
+                    | bc::STORE_DEREF
+                    | bc::DELETE_FAST
+                    | bc::DELETE_DEREF => v < n_state,
+                    bc::LOAD_CONST_SMALL_INT
+                    | bc::BUILD_TUPLE
+                    | bc::BUILD_LIST
+                    | bc::BUILD_MAP
+                    | bc::BUILD_SET
+                    | bc::STORE_COMP
+                    | bc::UNPACK_SEQUENCE
+                    | bc::UNPACK_EX
+                    | bc::CALL_FUNCTION
+                    | bc::CALL_FUNCTION_VAR_KW
+                    | bc::CALL_METHOD
+                    | bc::CALL_METHOD_VAR_KW => true,
+                    bc::BUILD_SLICE => v == 2 || v == 3,
+                    _ => false,
+                };
+                if !ok {
+                    return Err(BAD_FILE);
+                }
+                if bc::has_extra_byte(op) {
+                    code.get(ip).ok_or(BAD_FILE)?;
+                    ip += 1;
+                }
+            }
+            bc::OperandFormat::Offset => {
+                if !matches!(op, 0x40 | 0x42..=0x4b) {
+                    return Err(BAD_FILE);
+                }
+                let b0 = usize::from(*code.get(ip).ok_or(BAD_FILE)?);
+                let (raw, len) = if b0 & 0x80 != 0 {
+                    let b1 = usize::from(*code.get(ip + 1).ok_or(BAD_FILE)?);
+                    ((b0 & 0x7f) | (b1 << 7), 2)
+                } else {
+                    (b0, 1)
+                };
+                ip += len;
+                let signed = op <= bc::POP_JUMP_IF_FALSE;
+                let delta = if !signed {
+                    raw as isize
+                } else if len == 1 {
+                    raw as isize - 0x40
+                } else {
+                    raw as isize - 0x4000
+                };
+                let target = ip as isize + delta;
+                if target < 0 || target as usize >= code.len() {
+                    return Err(BAD_FILE);
+                }
+                if bc::has_extra_byte(op) {
+                    code.get(ip).ok_or(BAD_FILE)?;
+                    ip += 1;
+                }
+            }
+            bc::OperandFormat::None => {
+                let ok = matches!(op, 0x50..=0x5f | 0x62..=0x69 | 0x70..=0xd3 | 0xd7..=0xf9);
+                let local = match op {
+                    0xb0..=0xbf => u64::from(op - 0xb0),
+                    0xc0..=0xcf => u64::from(op - 0xc0),
+                    _ => 0,
+                };
+                if !ok || (local > 0 && local >= n_state) {
+                    return Err(BAD_FILE);
+                }
+            }
+        }
+    }
+    for c in rc.children.iter() {
+        verify_raw(m, c, depth + 1)?;
+    }
+    Ok(())
 }
 
 /// Reads a `.mpy` file for a 64-bit host (small ints of up to 63 bits).
@@ -619,6 +767,29 @@ mod tests {
                 let _ = read(&b);
             }
         }
+    }
+
+    #[test]
+    fn verify_rejects_out_of_range_bytecode() {
+        let good = reference_module();
+        assert_eq!(verify(&good), Ok(()));
+        // Opcodes start after the 5-byte prelude of the top-level code.
+        let mut m = good.clone();
+        m.top.fun_data[7] = 0x20; // STORE_NAME q32: no such qstr
+        assert_eq!(verify(&m), Err(BAD_FILE));
+        let mut m = good.clone();
+        m.top.fun_data[13] = 0x05; // MAKE_FUNCTION_DEFARGS child 5
+        assert_eq!(verify(&m), Err(BAD_FILE));
+        let mut m = good.clone();
+        m.top.fun_data[5] = 0x0f; // undefined opcode
+        assert_eq!(verify(&m), Err(BAD_FILE));
+        let mut m = good.clone();
+        m.top.fun_data[27] = 0x42; // JUMP +0x42-0x40 past the end
+        m.top.fun_data[28] = 0x7f;
+        assert_eq!(verify(&m), Err(BAD_FILE));
+        let mut m = good;
+        m.top.children[0].fun_data[7] = 0xbf; // LOAD_FAST 15 with n_state 4
+        assert_eq!(verify(&m), Err(BAD_FILE));
     }
 
     #[test]

@@ -1,11 +1,12 @@
-//! The parser: tokens from [`crate::lexer`] in, an [`ast::Module`] out, accepting exactly
+//! The parser: tokens from [`crate::lexer`] in, an [`crate::ast::Module`] out, accepting exactly
 //! the grammar of MicroPython's py/grammar.h (Python 3.4 plus async/await, f-strings, `:=`,
 //! `*` unpacking, keyword-only parameters, annotations) and failing with its messages.
 //!
 //! Errors match py/parse.c: the first token that cannot continue the grammar is reported
 //! as "invalid syntax" at that token's line, or as an IndentationError when that token is
 //! an unexpected INDENT or a DEDENT that matches no outer level, or "malformed f-string".
-//! Number literals that do not parse give upstream's number-parser messages.
+//! Number literals that do not parse give upstream's number-parser messages; identifiers
+//! longer than [`MAX_NAME_LEN`] give RuntimeError "name too long", as upstream's interning.
 //!
 //! A few checks upstream makes in its compiler but which this tree cannot express (for
 //! example a keyword argument whose name is not an identifier, or a parameter list out of
@@ -27,10 +28,15 @@ use crate::lexer::{Lexer, Tok};
 
 pub use crate::ast::ParseMode;
 
-/// Deepest nesting of expressions (brackets, unary operators, lambdas, conditional
-/// expressions) and blocks accepted. Each level costs a few kilobytes of native stack in
-/// the parser and again in the compiler.
+/// Default deepest nesting of expressions (brackets, unary operators, lambdas,
+/// conditional expressions, trailers) and blocks accepted. Each level costs up to about
+/// 2.5 KiB of native stack in the parser (opt-level 1) and again in the compiler.
+/// Upstream has no fixed limit (its parser keeps its stacks on the heap); 200 is CPython's
+/// limit on open brackets.
 pub const MAX_DEPTH: u32 = 200;
+
+/// Longest identifier accepted, in bytes (upstream's qstr length limit).
+pub const MAX_NAME_LEN: usize = 255;
 
 type PResult<T> = Result<T, SyntaxError>;
 
@@ -42,9 +48,42 @@ pub fn parse(source: &str, mode: ParseMode) -> Result<Module, SyntaxError> {
 /// Parses source bytes. Like upstream's lexer it is 8-bit clean: bytes that are not valid
 /// UTF-8 are accepted in identifiers and strings and become U+FFFD in the tree.
 pub fn parse_bytes(source: &[u8], mode: ParseMode) -> Result<Module, SyntaxError> {
+    parse_with(source, mode, &ParseOptions::default())
+}
+
+/// Language options that differ between MicroPython builds.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ParseOptions {
+    /// Accept template strings `t'...{x}'`, lowered as upstream's lexer does to
+    /// `__template__(('...', ...), x, 'x', conversion, 'format spec', ...)`. mpy-cross
+    /// accepts them; the unix port's standard build does not.
+    pub tstrings: bool,
+    /// The optimisation level (`-O`): `__debug__` reads as `True` only at level 0.
+    pub opt_level: u8,
+}
+
+/// Parses source bytes with the given options.
+pub fn parse_with(
+    source: &[u8],
+    mode: ParseMode,
+    options: &ParseOptions,
+) -> Result<Module, SyntaxError> {
+    parse_with_depth(source, mode, options, MAX_DEPTH)
+}
+
+/// Parses with a nesting limit other than [`MAX_DEPTH`], for ports whose native stack is
+/// smaller than a host's.
+pub fn parse_with_depth(
+    source: &[u8],
+    mode: ParseMode,
+    options: &ParseOptions,
+    max_depth: u32,
+) -> Result<Module, SyntaxError> {
     let mut p = Parser {
-        lex: Lexer::new(source),
+        lex: Lexer::with_options(source, options.tstrings, options.opt_level == 0),
         depth: 0,
+        max_depth,
+        stmt_line: 1,
         deferred: None,
     };
     p.check_token()?;
@@ -65,6 +104,9 @@ pub fn parse_bytes(source: &[u8], mode: ParseMode) -> Result<Module, SyntaxError
 struct Parser {
     lex: Lexer,
     depth: u32,
+    max_depth: u32,
+    /// Line of the statement being parsed (of its first token).
+    stmt_line: u32,
     /// The first error upstream would find in its compiler rather than its parser.
     deferred: Option<SyntaxError>,
 }
@@ -208,6 +250,15 @@ impl Parser {
         if self.tok() != Tok::Name {
             return Err(self.error());
         }
+        if self.lex.text.len() > MAX_NAME_LEN {
+            // Upstream interns each name as it parses it, and a qstr's length must fit
+            // its one length byte.
+            return Err(SyntaxError {
+                kind: SyntaxErrorKind::RuntimeError,
+                msg: "name too long".into(),
+                line: self.cur_line(),
+            });
+        }
         let n = lossy(&self.lex.text);
         self.bump()?;
         Ok(n)
@@ -215,7 +266,7 @@ impl Parser {
 
     fn enter(&mut self) -> PResult<()> {
         self.depth += 1;
-        if self.depth > MAX_DEPTH {
+        if self.depth > self.max_depth {
             return Err(SyntaxError {
                 kind: SyntaxErrorKind::RuntimeError,
                 msg: "maximum recursion depth exceeded".into(),
@@ -293,6 +344,7 @@ impl Parser {
 
     fn small_stmt(&mut self) -> PResult<Stmt> {
         let line = self.cur_line();
+        self.stmt_line = line;
         let kind = match self.tok() {
             Tok::KwDel => {
                 self.bump()?;
@@ -494,6 +546,7 @@ impl Parser {
 
     fn compound_stmt(&mut self) -> PResult<Stmt> {
         let line = self.cur_line();
+        self.stmt_line = line;
         let kind = match self.tok() {
             Tok::KwIf => self.if_stmt()?,
             Tok::KwWhile => {
@@ -737,14 +790,14 @@ impl Parser {
         let mut seen_default = false;
         while self.tok() != close {
             let line = self.cur_line();
-            if p.kwarg.is_some() {
-                // Upstream: "**kw" must be last.
-                self.defer("invalid syntax", line);
-            }
+            let after_kwarg = p.kwarg.is_some();
+            // Upstream reports these errors at the parameter's node; a plain name is a
+            // leaf without a line, so the enclosing statement's line is used instead.
+            let mut error_line = line;
             match self.tok() {
                 Tok::Star => {
                     self.bump()?;
-                    if p.star {
+                    if after_kwarg || p.star {
                         self.defer("invalid syntax", line);
                     }
                     if self.tok() == Tok::Name {
@@ -760,6 +813,9 @@ impl Parser {
                 }
                 Tok::DblStar => {
                     self.bump()?;
+                    if after_kwarg {
+                        self.defer("invalid syntax", line);
+                    }
                     let name = self.name()?;
                     let annotation = self.annotation(typed)?;
                     p.kwarg = Some(Param {
@@ -776,6 +832,12 @@ impl Parser {
                     } else {
                         None
                     };
+                    if annotation.is_none() && default.is_none() {
+                        error_line = self.stmt_line;
+                    }
+                    if after_kwarg {
+                        self.defer("invalid syntax", error_line);
+                    }
                     let param = Param {
                         name,
                         annotation,
@@ -787,7 +849,7 @@ impl Parser {
                         if param.default.is_some() {
                             seen_default = true;
                         } else if seen_default {
-                            self.defer("non-default argument follows default argument", line);
+                            self.defer("non-default argument follows default argument", error_line);
                         }
                         p.args.push(param);
                     }
@@ -903,6 +965,7 @@ impl Parser {
             ExprKind::Tuple {
                 elts,
                 parens: false,
+                const_line: line,
             },
         ))
     }
@@ -1086,30 +1149,62 @@ impl Parser {
 
     /// `expr`: the `|` level and everything tighter.
     fn expr(&mut self) -> PResult<Expr> {
-        self.binary(0)
-    }
-
-    fn binary(&mut self, level: usize) -> PResult<Expr> {
-        if level >= BIN_LEVELS {
-            return self.factor();
+        // The six levels are parsed with an explicit stack instead of one recursive call
+        // per level: that keeps native stack use per nesting level low. Each open entry is
+        // `first op e1 op e2 ... op` waiting for its next operand.
+        struct Open {
+            level: usize,
+            line: u32,
+            first: Expr,
+            rest: Vec<(BinOp, Expr)>,
+            pending: BinOp,
         }
-        let line = self.cur_line();
-        let first = self.binary(level + 1)?;
-        let mut rest = Vec::new();
-        while let Some(op) = binop_at_level(level, self.tok()) {
+        fn close(open: Open, last: Expr) -> Expr {
+            let mut rest = open.rest;
+            rest.push((open.pending, last));
+            Expr::new(
+                open.line,
+                ExprKind::BinOp {
+                    first: Box::new(open.first),
+                    rest,
+                },
+            )
+        }
+        let mut stack: Vec<Open> = Vec::new();
+        let mut line = self.cur_line();
+        let mut cur = self.factor()?;
+        loop {
+            let found =
+                (0..BIN_LEVELS).find_map(|l| binop_at_level(l, self.tok()).map(|op| (l, op)));
+            // Operands bind to the tightest open level first.
+            while let Some(top) = stack.pop() {
+                if found.is_some_and(|(level, _)| top.level <= level) {
+                    stack.push(top);
+                    break;
+                }
+                line = top.line;
+                cur = close(top, cur);
+            }
+            let Some((level, op)) = found else {
+                return Ok(cur);
+            };
+            match stack.last_mut() {
+                Some(top) if top.level == level => {
+                    let prev = core::mem::replace(&mut top.pending, op);
+                    top.rest.push((prev, cur));
+                }
+                _ => stack.push(Open {
+                    level,
+                    line,
+                    first: cur,
+                    rest: Vec::new(),
+                    pending: op,
+                }),
+            }
             self.bump()?;
-            rest.push((op, self.binary(level + 1)?));
+            line = self.cur_line();
+            cur = self.factor()?;
         }
-        if rest.is_empty() {
-            return Ok(first);
-        }
-        Ok(Expr::new(
-            line,
-            ExprKind::BinOp {
-                first: Box::new(first),
-                rest,
-            },
-        ))
     }
 
     fn factor(&mut self) -> PResult<Expr> {
@@ -1164,9 +1259,22 @@ impl Parser {
     }
 
     fn atom_with_trailers(&mut self, line: u32) -> PResult<Expr> {
-        let mut e = self.atom()?;
+        let atom = self.atom()?;
+        let depth = self.depth;
+        let r = self.trailers(line, atom);
+        self.depth = depth;
+        r
+    }
+
+    /// Each trailer nests the tree one level deeper (upstream keeps them in a flat list),
+    /// so trailers count towards [`MAX_DEPTH`] too: the compiler and `Drop` recurse on it.
+    fn trailers(&mut self, line: u32, mut e: Expr) -> PResult<Expr> {
         loop {
             let trailer_line = self.cur_line();
+            match self.tok() {
+                Tok::ParenOpen | Tok::BracketOpen | Tok::Period => self.enter()?,
+                _ => return Ok(e),
+            }
             match self.tok() {
                 Tok::ParenOpen => {
                     self.bump()?;
@@ -1229,6 +1337,7 @@ impl Parser {
             ExprKind::Tuple {
                 elts,
                 parens: false,
+                const_line: line,
             },
         ))
     }
@@ -1286,7 +1395,8 @@ impl Parser {
                     let e = self.test()?;
                     match self.tok() {
                         Tok::KwFor => {
-                            let comp = self.comprehension(line, CompKind::Generator, e, None)?;
+                            let comp =
+                                self.comprehension((line, line), CompKind::Generator, e, None)?;
                             args.push(Arg::Generator(comp));
                         }
                         Tok::Equal => {
@@ -1325,7 +1435,7 @@ impl Parser {
     /// starts at `line`.
     fn comprehension(
         &mut self,
-        line: u32,
+        (line, scope_line): (u32, u32),
         kind: CompKind,
         elt: Expr,
         value: Option<Expr>,
@@ -1351,6 +1461,7 @@ impl Parser {
         Ok(Expr::new(
             line,
             ExprKind::Comp(Box::new(Comprehension {
+                line: scope_line,
                 kind,
                 elt,
                 value,
@@ -1382,19 +1493,39 @@ impl Parser {
         }
     }
 
-    /// The inside of `(...)` or `[...]` after the first item: a comprehension, or more
-    /// items. Returns the items and whether a comma was seen.
-    fn testlist_comp_rest(&mut self, first: Expr, close: Tok) -> PResult<(Vec<Expr>, bool)> {
+    /// The inside of `(...)` or `[...]` after the first item: more items. Returns the
+    /// items, whether a comma was seen, and the line upstream's parser gives the tuple
+    /// when it folds to a constant (see [`ExprKind::Tuple`]): the first item's line for
+    /// `(a,)` and `(a, b)`, else the line of the token after the first comma.
+    fn testlist_comp_rest(
+        &mut self,
+        first: Expr,
+        first_line: u32,
+        close: Tok,
+    ) -> PResult<(Vec<Expr>, bool, u32)> {
         let mut elts = alloc::vec![first];
         let mut comma = false;
+        let mut trailing = false;
+        let mut second_line = first_line;
         while self.eat(Tok::Comma)? {
+            if !comma {
+                second_line = self.cur_line();
+            }
             comma = true;
             if self.tok() == close {
+                trailing = true;
                 break;
             }
             elts.push(self.testlist_comp_item()?);
         }
-        Ok((elts, comma))
+        // Upstream's list rule for the items after the first comma only makes a node (with
+        // its own line) when it holds two or more items or a trailing comma.
+        let const_line = if elts.len() == 1 || (elts.len() == 2 && !trailing) {
+            first_line
+        } else {
+            second_line
+        };
+        Ok((elts, comma, const_line))
     }
 
     fn atom(&mut self) -> PResult<Expr> {
@@ -1443,13 +1574,18 @@ impl Parser {
                 let kind = if self.tok() == Tok::BracketClose {
                     ExprKind::List(Vec::new())
                 } else {
+                    let elt_line = self.cur_line();
                     let first = self.testlist_comp_item()?;
                     if self.tok() == Tok::KwFor {
-                        let c = self.comprehension(line, CompKind::List, first, None)?;
+                        let c =
+                            self.comprehension((line, elt_line), CompKind::List, first, None)?;
                         self.expect(Tok::BracketClose)?;
                         return Ok(c);
                     }
-                    ExprKind::List(self.testlist_comp_rest(first, Tok::BracketClose)?.0)
+                    ExprKind::List(
+                        self.testlist_comp_rest(first, elt_line, Tok::BracketClose)?
+                            .0,
+                    )
                 };
                 self.expect(Tok::BracketClose)?;
                 kind
@@ -1469,6 +1605,7 @@ impl Parser {
                 ExprKind::Tuple {
                     elts: Vec::new(),
                     parens: true,
+                    const_line: line,
                 },
             ));
         }
@@ -1477,13 +1614,15 @@ impl Parser {
             self.expect(Tok::ParenClose)?;
             return Ok(y);
         }
+        let elt_line = self.cur_line();
         let first = self.testlist_comp_item()?;
         if self.tok() == Tok::KwFor {
-            let c = self.comprehension(line, CompKind::Generator, first, None)?;
+            let c = self.comprehension((line, elt_line), CompKind::Generator, first, None)?;
             self.expect(Tok::ParenClose)?;
             return Ok(c);
         }
-        let (elts, comma) = self.testlist_comp_rest(first, Tok::ParenClose)?;
+        let (elts, comma, const_line) =
+            self.testlist_comp_rest(first, elt_line, Tok::ParenClose)?;
         self.expect(Tok::ParenClose)?;
         if !comma {
             // Redundant parentheses make no node: the expression keeps its own line.
@@ -1492,7 +1631,14 @@ impl Parser {
             }
             return Err(self.error());
         }
-        Ok(Expr::new(line, ExprKind::Tuple { elts, parens: true }))
+        Ok(Expr::new(
+            line,
+            ExprKind::Tuple {
+                elts,
+                parens: true,
+                const_line,
+            },
+        ))
     }
 
     fn atom_brace(&mut self) -> PResult<Expr> {
@@ -1514,7 +1660,7 @@ impl Parser {
             } else {
                 CompKind::Set
             };
-            let c = self.comprehension(line, kind, key, value)?;
+            let c = self.comprehension((line, item_line), kind, key, value)?;
             self.expect(Tok::BraceClose)?;
             return Ok(c);
         }
@@ -1574,7 +1720,13 @@ impl Parser {
         }
         let cleaned = lossy(text);
         Ok(match cleaned.strip_suffix(['j', 'J']) {
-            Some(imag) => ExprKind::Imag(imag.into()),
+            // Upstream reads `1ej` and `1e+j` as `1j` (an empty exponent before the `j`);
+            // drop it so the text reads back as the same number anywhere.
+            Some(imag) => {
+                let imag = imag.trim_end_matches(['+', '-']);
+                let imag = imag.strip_suffix('e').unwrap_or(imag);
+                ExprKind::Imag(imag.into())
+            }
             None => ExprKind::Float(cleaned),
         })
     }

@@ -54,6 +54,18 @@ const CASES: &[(&str, &str, u32)] = &[
         "async for/with outside async function",
         2,
     ),
+    (
+        "@micropython.native\ndef f():\n    pass\n",
+        "invalid arch",
+        1,
+    ),
+    (
+        "@micropython.foo\ndef f():\n    pass\n",
+        "invalid micropython decorator",
+        1,
+    ),
+    ("def f():\n    super()\n", "super() can't find self", 2),
+    ("x = {1: 2, 3}\n", "expecting key:value for dict", 1),
 ];
 
 fn ours(src: &str) -> Option<(String, u32)> {

@@ -140,9 +140,9 @@ pub fn lookup_in_type(ty: &'static Type, name: Qstr) -> Option<Value> {
 
 /// Bind a class attribute found through an instance: functions bind `self`, staticmethod
 /// unwraps, classmethod binds the class, property calls its getter.
-pub fn load_attr_bound(found: Value, obj: Value, ty: &'static Type) -> PyResult<Value> {
+pub fn load_attr_bound(found: Value, obj: Value, ty: &'static Type, owner: &'static Type) -> PyResult<Value> {
     let fty = found.type_of();
-    if fty.has_flag(flags::BINDS_SELF) {
+    if binds_self(found, owner) {
         return objs::fun::bound_method(found, obj);
     }
     if fty.is_type_of(&objs::fun::STATICMETHOD_TYPE) {
@@ -154,7 +154,23 @@ pub fn load_attr_bound(found: Value, obj: Value, ty: &'static Type) -> PyResult<
     if fty.is_type_of(&objs::property::TYPE) {
         return objs::property::get(found, obj);
     }
+    if fty.is_heap() {
+        // A user descriptor: `__get__(self, instance, owner)`.
+        if let Some(get) = lookup_in_type(fty, Q::__get__) {
+            let inst = if objs::r#type::as_type(obj).is_some() { Value::NONE } else { obj };
+            return call(get, &[found, inst, ty.as_value()], &[]);
+        }
+    }
     Ok(found)
+}
+
+/// Whether an attribute found on a class binds the instance as `self`: Python functions
+/// always do; built-in functions only when they belong to a built-in type (a built-in
+/// function stored in a user class, like `f = abs`, stays a plain function).
+#[inline]
+pub fn binds_self(found: Value, owner: &'static Type) -> bool {
+    let fty = found.type_of();
+    fty.has_flag(flags::BINDS_SELF) && !(owner.is_heap() && fty.is_type_of(&objs::fun::TYPE))
 }
 
 /// `obj.name`, or `None` if absent (no exception allocated).
@@ -186,7 +202,7 @@ pub fn load_attr_opt(obj: Value, name: Qstr) -> PyResult<Option<Value>> {
         };
     }
     if let Some(found) = lookup_in_type(ty, name) {
-        return load_attr_bound(found, obj, ty).map(Some);
+        return load_attr_bound(found, obj, ty, ty).map(Some);
     }
     if name == Q::__class__ {
         return Ok(Some(ty.as_value()));

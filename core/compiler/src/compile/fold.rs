@@ -5,26 +5,40 @@
 //! compiler from the folded tree. Also records where each identifier first appears, which
 //! decides whether a long string literal is already interned (see `Interned`).
 //!
-//! Integer folding works in `i128`; a result outside it is left unfolded (upstream would
-//! fold it with big ints).
+//! Integers fold with arbitrary precision ([`super::bigint`]); floats fold `+ - * / // %`
+//! and integral powers (other powers are left to run time).
 
+use super::bigint::BigInt;
 use crate::ast::*;
 use crate::error::SyntaxError;
 use alloc::boxed::Box;
 use alloc::collections::BTreeMap;
 use alloc::format;
-use alloc::string::{String, ToString};
+use alloc::string::String;
 use alloc::vec::Vec;
 
-/// A number during folding.
-#[derive(Clone, Copy, Debug, PartialEq)]
+/// A number during folding. The flag of `Int` says the value is a big-int *object* in
+/// upstream's compiler (mpy-cross runs on a 64-bit host whose small ints have 63 bits): a
+/// literal or result outside that range, or the negation/inversion of such an object (unary
+/// operators do not normalise there). Those stay constant objects even when the value would
+/// fit the target's small int.
+#[derive(Clone, Debug, PartialEq)]
 enum Num {
-    Int(i128),
+    Int(BigInt, bool),
     Float(f64),
+}
+
+const HOST_SMALL_MIN: i64 = -(1 << 62);
+const HOST_SMALL_MAX: i64 = (1 << 62) - 1;
+
+fn host_obj(v: &BigInt) -> bool {
+    !v.to_i64()
+        .is_some_and(|x| (HOST_SMALL_MIN..=HOST_SMALL_MAX).contains(&x))
 }
 
 pub struct Folder {
     consts: BTreeMap<String, Expr>,
+    module_const: Option<fn(&str, &str) -> Option<i64>>,
     /// First line on which each identifier token appears.
     pub idents: BTreeMap<String, u32>,
     depth: usize,
@@ -38,8 +52,12 @@ pub const CONST_OBJ: u32 = 0x8000_0000;
 
 fn num_of(e: &Expr) -> Option<Num> {
     match &e.kind {
-        ExprKind::Int(v) => Some(Num::Int(i128::from(*v))),
-        ExprKind::BigInt(s) => s.parse::<i128>().ok().map(Num::Int),
+        ExprKind::Int(v) => {
+            let b = BigInt::from_i64(*v);
+            let obj = host_obj(&b);
+            Some(Num::Int(b, obj))
+        }
+        ExprKind::BigInt(s) => BigInt::parse(s).map(|b| Num::Int(b, true)),
         ExprKind::Float(s) => s.parse::<f64>().ok().map(Num::Float),
         _ => None,
     }
@@ -47,97 +65,68 @@ fn num_of(e: &Expr) -> Option<Num> {
 
 fn expr_of(n: Num) -> ExprKind {
     match n {
-        Num::Int(v) => match i64::try_from(v) {
-            Ok(x) => ExprKind::Int(x),
-            Err(_) => ExprKind::BigInt(v.to_string()),
+        Num::Int(v, false) => match v.to_i64() {
+            Some(x) => ExprKind::Int(x),
+            None => ExprKind::BigInt(v.to_decimal()),
         },
+        Num::Int(v, true) => ExprKind::BigInt(v.to_decimal()),
         // `{:e}` drops the sign of a NaN; keep it so `-math.nan` stays its own constant.
         Num::Float(f) if f.is_nan() && f.is_sign_negative() => ExprKind::Float("-NaN".into()),
         Num::Float(f) => ExprKind::Float(format!("{:e}", f)),
     }
 }
 
-fn to_f(n: Num) -> f64 {
+fn to_f(n: &Num) -> f64 {
     match n {
-        Num::Int(v) => v as f64,
-        Num::Float(f) => f,
+        Num::Int(v, _) => v.to_f64(),
+        Num::Float(f) => *f,
     }
 }
 
-fn floor_div(a: i128, b: i128) -> Option<i128> {
-    if b == 0 {
+fn shift_amount(y: &BigInt) -> Option<usize> {
+    if y.is_neg() {
         return None;
     }
-    let q = a.checked_div(b)?;
-    if (a % b != 0) && ((a < 0) != (b < 0)) {
-        Some(q - 1)
-    } else {
-        Some(q)
-    }
+    y.to_i64().and_then(|v| usize::try_from(v).ok())
 }
 
-fn modulo(a: i128, b: i128) -> Option<i128> {
-    if b == 0 {
-        return None;
-    }
-    let r = a.checked_rem(b)?;
-    if r != 0 && ((r < 0) != (b < 0)) {
-        Some(r + b)
-    } else {
-        Some(r)
-    }
-}
-
-fn binop(op: BinOp, a: Num, b: Num) -> Option<Num> {
+fn binop(op: BinOp, a: &Num, b: &Num) -> Option<Num> {
     match (a, b) {
-        (Num::Int(x), Num::Int(y)) => {
+        (Num::Int(x, _), Num::Int(y, _)) => {
             let r = match op {
-                BinOp::Or => x | y,
-                BinOp::Xor => x ^ y,
-                BinOp::And => x & y,
-                BinOp::LShift => {
-                    if !(0..=126).contains(&y) {
-                        return None;
-                    }
-                    let r = x.checked_shl(y as u32)?;
-                    if (r >> y) != x {
-                        return None;
-                    }
-                    r
-                }
-                BinOp::RShift => {
-                    if y < 0 {
-                        return None;
-                    }
-                    x >> y.min(127)
-                }
-                BinOp::Add => x.checked_add(y)?,
-                BinOp::Sub => x.checked_sub(y)?,
-                BinOp::Mul => x.checked_mul(y)?,
-                BinOp::FloorDiv => floor_div(x, y)?,
-                BinOp::Mod => modulo(x, y)?,
+                BinOp::And => x.bitop(y, 0),
+                BinOp::Or => x.bitop(y, 1),
+                BinOp::Xor => x.bitop(y, 2),
+                BinOp::LShift => x.shl(shift_amount(y)?)?,
+                BinOp::RShift => match shift_amount(y) {
+                    Some(n) => x.shr(n),
+                    // A huge shift leaves 0 or -1.
+                    None if !y.is_neg() => x.shr(usize::MAX / 2),
+                    None => return None,
+                },
+                BinOp::Add => x.add(y),
+                BinOp::Sub => x.sub(y),
+                BinOp::Mul => x.mul(y)?,
+                BinOp::FloorDiv => x.divmod(y)?.0,
+                BinOp::Mod => x.divmod(y)?.1,
                 BinOp::TrueDiv => {
-                    if y == 0 {
+                    if y.is_zero() {
                         return None;
                     }
-                    return Some(Num::Float(x as f64 / y as f64));
+                    return Some(Num::Float(x.to_f64() / y.to_f64()));
                 }
                 BinOp::Pow => {
-                    if y < 0 {
-                        return float_pow(x as f64, Num::Int(y));
+                    if y.is_neg() {
+                        return float_pow(x.to_f64(), b);
                     }
-                    let mut acc: i128 = 1;
-                    for _ in 0..y.min(200) {
-                        acc = acc.checked_mul(x)?;
-                    }
-                    if y > 200 && x.abs() > 1 {
-                        return None;
-                    }
-                    acc
+                    let e = y.to_i64().and_then(|v| u64::try_from(v).ok())?;
+                    x.pow(e)?
                 }
                 BinOp::MatMul => return None,
             };
-            Some(Num::Int(r))
+            // Binary operations normalise results that fit a host small int.
+            let obj = host_obj(&r);
+            Some(Num::Int(r, obj))
         }
         _ => {
             let (x, y) = (to_f(a), to_f(b));
@@ -152,7 +141,18 @@ fn binop(op: BinOp, a: Num, b: Num) -> Option<Num> {
                     x / y
                 }
                 BinOp::Pow => return float_pow(x, b),
-                // Floor division and modulo need libm semantics; leave them.
+                BinOp::FloorDiv => {
+                    if y == 0.0 {
+                        return None;
+                    }
+                    float_divmod(x, y).0
+                }
+                BinOp::Mod => {
+                    if y == 0.0 {
+                        return None;
+                    }
+                    float_divmod(x, y).1
+                }
                 _ => return None,
             };
             Some(Num::Float(r))
@@ -160,14 +160,123 @@ fn binop(op: BinOp, a: Num, b: Num) -> Option<Num> {
     }
 }
 
+fn copysign(mag: f64, sign: f64) -> f64 {
+    f64::from_bits((mag.to_bits() & !(1 << 63)) | (sign.to_bits() & (1 << 63)))
+}
+
+fn floor(x: f64) -> f64 {
+    if !x.is_finite() || x == 0.0 || x.abs() >= 4503599627370496.0 {
+        return x;
+    }
+    let t = (x as i64) as f64;
+    if t > x {
+        t - 1.0
+    } else {
+        t
+    }
+}
+
+/// C's `fmod` (exact), after musl's bit-level algorithm.
+fn fmod(x: f64, y: f64) -> f64 {
+    let mut ux = x.to_bits();
+    let mut uy = y.to_bits();
+    let mut ex = ((ux >> 52) & 0x7ff) as i64;
+    let mut ey = ((uy >> 52) & 0x7ff) as i64;
+    let sx = ux >> 63;
+    if uy << 1 == 0 || y.is_nan() || ex == 0x7ff {
+        // C returns the default NaN (sign bit set on x86) here.
+        return -f64::NAN;
+    }
+    if ux << 1 <= uy << 1 {
+        if ux << 1 == uy << 1 {
+            return 0.0 * x;
+        }
+        return x;
+    }
+    if ex == 0 {
+        let mut i = ux << 12;
+        while i >> 63 == 0 {
+            ex -= 1;
+            i <<= 1;
+        }
+        ux <<= (1 - ex) as u64;
+    } else {
+        ux &= u64::MAX >> 12;
+        ux |= 1 << 52;
+    }
+    if ey == 0 {
+        let mut i = uy << 12;
+        while i >> 63 == 0 {
+            ey -= 1;
+            i <<= 1;
+        }
+        uy <<= (1 - ey) as u64;
+    } else {
+        uy &= u64::MAX >> 12;
+        uy |= 1 << 52;
+    }
+    while ex > ey {
+        let i = ux.wrapping_sub(uy);
+        if i >> 63 == 0 {
+            if i == 0 {
+                return 0.0 * x;
+            }
+            ux = i;
+        }
+        ux <<= 1;
+        ex -= 1;
+    }
+    let i = ux.wrapping_sub(uy);
+    if i >> 63 == 0 {
+        if i == 0 {
+            return 0.0 * x;
+        }
+        ux = i;
+    }
+    while ux >> 52 == 0 {
+        ux <<= 1;
+        ex -= 1;
+    }
+    if ex > 0 {
+        ux -= 1 << 52;
+        ux |= (ex as u64) << 52;
+    } else {
+        ux >>= (1 - ex) as u64;
+    }
+    f64::from_bits(ux | sx << 63)
+}
+
+/// Python float `divmod` as MicroPython computes it (py/objfloat.c).
+fn float_divmod(x: f64, y: f64) -> (f64, f64) {
+    let mut m = fmod(x, y);
+    let mut div = (x - m) / y;
+    if m == 0.0 {
+        m = copysign(0.0, y);
+    } else if (m < 0.0) != (y < 0.0) {
+        m += y;
+        div -= 1.0;
+    }
+    let fd = if div == 0.0 {
+        copysign(0.0, x / y)
+    } else {
+        let f = floor(div);
+        if div - f > 0.5 {
+            f + 1.0
+        } else {
+            f
+        }
+    };
+    (fd, m)
+}
+
 /// `x ** y` for an integral exponent (other exponents are left unfolded).
-fn float_pow(x: f64, y: Num) -> Option<Num> {
-    let e = match y {
-        Num::Int(v) => v,
-        Num::Float(f) if f == (f as i64) as f64 => f as i128,
+fn float_pow(x: f64, y: &Num) -> Option<Num> {
+    let e: i64 = match y {
+        Num::Int(v, _) => v.to_i64()?,
+        Num::Float(f) if *f == (*f as i64) as f64 => *f as i64,
         _ => return None,
     };
-    if e.unsigned_abs() > 64 || (e < 0 && x == 0.0) {
+    if e.unsigned_abs() > 2048 || (e < 0 && x == 0.0) {
         return None;
     }
     let mut acc = 1.0f64;
@@ -196,7 +305,7 @@ pub fn is_const(e: &Expr) -> bool {
         | ExprKind::True
         | ExprKind::False
         | ExprKind::Ellipsis => true,
-        ExprKind::Tuple { elts, parens } => {
+        ExprKind::Tuple { elts, parens, .. } => {
             if elts.is_empty() {
                 *parens
             } else {
@@ -227,16 +336,11 @@ pub fn const_truth(e: &Expr) -> Option<bool> {
     })
 }
 
-impl Default for Folder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
 impl Folder {
-    pub fn new() -> Self {
+    pub fn new(module_const: Option<fn(&str, &str) -> Option<i64>>) -> Self {
         Folder {
             consts: BTreeMap::new(),
+            module_const,
             idents: BTreeMap::new(),
             depth: 0,
         }
@@ -626,7 +730,10 @@ impl Folder {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
             self.depth -= 1;
-            return Err(SyntaxError::syntax("too complex", e.line));
+            return Err(super::runtime_error(
+                "maximum recursion depth exceeded",
+                e.line,
+            ));
         }
         let r = self.expr_inner(e);
         self.depth -= 1;
@@ -655,20 +762,24 @@ impl Folder {
             | ExprKind::True
             | ExprKind::False
             | ExprKind::Ellipsis => e.kind.clone(),
-            ExprKind::Tuple { elts, parens } => {
+            ExprKind::Tuple {
+                elts,
+                parens,
+                const_line,
+            } => {
                 let folded = self.list(elts)?;
-                // A constant tuple node gets the line of the rule that built it: for
-                // `(a, b, ...)` the token after the first comma, for `(a,)` the first item.
+                // A tuple of constants becomes one constant object upstream, with the line
+                // of the rule that built it.
                 let mut l = line;
-                if *parens && !folded.is_empty() && folded.iter().all(is_const) {
-                    let src = if elts.len() >= 2 { &elts[1] } else { &elts[0] };
-                    l = src.line;
+                if !folded.is_empty() && folded.iter().all(is_const) {
+                    l = *const_line;
                 }
                 return Ok(Expr::new(
                     l,
                     ExprKind::Tuple {
                         elts: folded,
                         parens: *parens,
+                        const_line: *const_line,
                     },
                 ));
             }
@@ -677,7 +788,12 @@ impl Folder {
             ExprKind::Dict(items) => {
                 let mut out = Vec::new();
                 for (k, v) in items {
-                    let k = self.expr(k)?;
+                    // The item node keeps the key's line even when the key folds away.
+                    let mut k2 = self.expr(k)?;
+                    if k2.line == 0 {
+                        k2.line = k.line;
+                    }
+                    let k = k2;
                     let v = self.expr(v)?;
                     out.push((k, v));
                 }
@@ -686,7 +802,10 @@ impl Folder {
             ExprKind::Comp(c) => {
                 // Source order: element after the first iterable in tokens, but the
                 // element tokens come first; record them first.
-                let elt = self.expr(&c.elt)?;
+                let mut elt = self.expr(&c.elt)?;
+                if elt.line == 0 {
+                    elt.line = c.elt.line;
+                }
                 let value = self.opt(&c.value)?;
                 let mut gens = Vec::new();
                 for g in c.generators.iter() {
@@ -698,6 +817,7 @@ impl Folder {
                     });
                 }
                 ExprKind::Comp(Box::new(Comprehension {
+                    line: c.line,
                     kind: c.kind,
                     elt,
                     value,
@@ -721,7 +841,7 @@ impl Folder {
                 if let Some(mut acc) = num_of(&first) {
                     let mut ok = true;
                     for (op, x) in r.iter() {
-                        match num_of(x).and_then(|n| binop(*op, acc, n)) {
+                        match num_of(x).and_then(|n| binop(*op, &acc, &n)) {
                             Some(v) => acc = v,
                             None => {
                                 ok = false;
@@ -742,7 +862,7 @@ impl Folder {
                 let b = self.expr(base)?;
                 let x = self.expr(exp)?;
                 if let (Some(p), Some(q)) = (num_of(&b), num_of(&x)) {
-                    if let Some(v) = binop(BinOp::Pow, p, q) {
+                    if let Some(v) = binop(BinOp::Pow, &p, &q) {
                         return Ok(Expr::new(0, expr_of(v)));
                     }
                 }
@@ -755,9 +875,17 @@ impl Folder {
                 let o = self.expr(operand)?;
                 let folded = match (op, num_of(&o)) {
                     (UnaryOp::Pos, Some(n)) => Some(n),
-                    (UnaryOp::Neg, Some(Num::Int(v))) => v.checked_neg().map(Num::Int),
+                    (UnaryOp::Neg, Some(Num::Int(v, o))) => {
+                        let r = v.neg();
+                        let obj = o || host_obj(&r);
+                        Some(Num::Int(r, obj))
+                    }
                     (UnaryOp::Neg, Some(Num::Float(f))) => Some(Num::Float(-f)),
-                    (UnaryOp::Invert, Some(Num::Int(v))) => Some(Num::Int(!v)),
+                    (UnaryOp::Invert, Some(Num::Int(v, o))) => {
+                        let r = v.invert();
+                        let obj = o || host_obj(&r);
+                        Some(Num::Int(r, obj))
+                    }
                     _ => None,
                 };
                 if let Some(n) = folded {
@@ -859,6 +987,11 @@ impl Folder {
                             return Ok(Expr::new(0, ExprKind::Float(format!("{:e}", f))));
                         }
                     }
+                    if !self.consts.contains_key(base) {
+                        if let Some(v) = self.module_const.and_then(|f| f(base, attr)) {
+                            return Ok(Expr::new(0, expr_of(Num::Int(BigInt::from_i64(v), false))));
+                        }
+                    }
                 }
                 ExprKind::Attribute {
                     value: v,
@@ -906,5 +1039,23 @@ impl Folder {
             out.push(self.expr(x)?);
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn float_floor_and_mod_follow_python() {
+        assert_eq!(float_divmod(7.0, 2.0), (3.0, 1.0));
+        assert_eq!(float_divmod(-7.0, 2.0), (-4.0, 1.0));
+        assert_eq!(float_divmod(7.0, -2.0), (-4.0, -1.0));
+        assert_eq!(float_divmod(2.5, 0.5), (5.0, 0.0));
+        assert_eq!(fmod(5.5, 2.0), 1.5);
+        assert!(float_divmod(-1.0, 3.0).1 > 0.0);
+        assert!(float_divmod(0.0, -3.0).1.is_sign_negative());
+        assert_eq!(floor(-0.5), -1.0);
+        assert_eq!(floor(2.0), 2.0);
     }
 }

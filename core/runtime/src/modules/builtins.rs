@@ -468,7 +468,7 @@ fn round(args: &[Value]) -> PyResult<Value> {
         }
     }
     if let Some(f) = runtime::lookup_in_type(x.type_of(), Q::__round__) {
-        let m = runtime::load_attr_bound(f, x, x.type_of())?;
+        let m = runtime::load_attr_bound(f, x, x.type_of(), x.type_of())?;
         return match nd {
             Some(d) => runtime::call(m, &[d], &[]),
             None => runtime::call(m, &[], &[]),

@@ -199,9 +199,51 @@ fn bound_print(out: &mut dyn Print, m: Value, _k: PrintKind) -> PyResult<()> {
     Ok(())
 }
 
+fn bound_binary_op(op: u8, a: Value, b: Value) -> PyResult<Option<Value>> {
+    use upy_compiler::bc::binary as bop;
+    let (Some(x), Some(y)) = (a.downcast::<BoundMethod>(&BOUND_METHOD_TYPE), b.downcast::<BoundMethod>(&BOUND_METHOD_TYPE)) else {
+        return Ok(match op {
+            bop::EQUAL => Some(Value::FALSE),
+            bop::NOT_EQUAL => Some(Value::TRUE),
+            _ => None,
+        });
+    };
+    let same = x.this == y.this && crate::runtime::equal(x.fun, y.fun)?;
+    Ok(match op {
+        bop::EQUAL => Some(Value::from_bool(same)),
+        bop::NOT_EQUAL => Some(Value::from_bool(!same)),
+        _ => None,
+    })
+}
+
+fn bound_unary_op(op: u8, m: Value) -> PyResult<Option<Value>> {
+    use upy_compiler::bc::unary as uop;
+    let Some(bm) = m.downcast::<BoundMethod>(&BOUND_METHOD_TYPE) else { return Ok(None) };
+    Ok(match op {
+        uop::HASH => Some(Value::small_int(((bm.this.bits() ^ bm.fun.bits()) >> 3) as isize & (isize::MAX >> 2))),
+        _ => None,
+    })
+}
+
+fn bound_attr(m: Value, name: crate::qstr::Qstr, op: crate::obj::AttrOp) -> PyResult<Option<Value>> {
+    let Some(bm) = m.downcast::<BoundMethod>(&BOUND_METHOD_TYPE) else { return Ok(None) };
+    if op != crate::obj::AttrOp::Load {
+        return Ok(None);
+    }
+    Ok(match name {
+        Q::__self__ => Some(bm.this),
+        Q::__func__ => Some(bm.fun),
+        Q::__name__ => crate::runtime::load_attr_opt(bm.fun, name)?,
+        _ => None,
+    })
+}
+
 pub static BOUND_METHOD_TYPE: Type = Type {
     name: Q::bound_method,
     print: Some(bound_print),
+    binary_op: Some(bound_binary_op),
+    unary_op: Some(bound_unary_op),
+    attr: Some(bound_attr),
     call: Some(bound_call),
     ..Type::EMPTY
 };

@@ -93,7 +93,7 @@ pub fn load_method(cls: Value, obj: Value, name: Qstr) -> PyResult<(Value, Value
     let c = as_type(cls).ok_or_else(|| raise::type_error("super() argument 1 must be type"))?;
     match lookup_after(c, name) {
         Some((v, owner)) => {
-            if v.type_of().has_flag(flags::BINDS_SELF) {
+            if runtime::binds_self(v, owner) {
                 Ok((v, receiver(obj, owner)))
             } else {
                 let ty = if as_type(obj).is_some() {
@@ -102,7 +102,7 @@ pub fn load_method(cls: Value, obj: Value, name: Qstr) -> PyResult<(Value, Value
                     obj.type_of()
                 };
                 Ok((
-                    runtime::load_attr_bound(v, receiver(obj, owner), ty)?,
+                    runtime::load_attr_bound(v, receiver(obj, owner), ty, owner)?,
                     Value::NULL,
                 ))
             }

@@ -129,7 +129,7 @@ pub fn instance_lookup_method(obj: Value, name: Qstr) -> PyResult<Option<(Value,
     }
     let ty = obj.type_of();
     if let Some((found, owner)) = lookup_with_owner(ty, name) {
-        if found.type_of().has_flag(flags::BINDS_SELF) {
+        if runtime::binds_self(found, owner) {
             return Ok(Some((found, self_for(obj, owner))));
         }
     }
@@ -146,7 +146,7 @@ fn call_special(obj: Value, name: Qstr, args: &[Value]) -> PyResult<Option<Value
         // Built-in base implements it natively; let the caller use the native slot.
         return Ok(None);
     }
-    let f = runtime::load_attr_bound(found, obj, ty)?;
+    let f = runtime::load_attr_bound(found, obj, ty, owner)?;
     runtime::call(f, args, &[]).map(Some)
 }
 
@@ -171,7 +171,7 @@ fn instance_attr(obj: Value, name: Qstr, aop: AttrOp) -> PyResult<Option<Value>>
             }
             if let Some((found, owner)) = lookup_with_owner(ty, name) {
                 let recv = self_for(obj, owner);
-                return runtime::load_attr_bound(found, recv, ty).map(Some);
+                return runtime::load_attr_bound(found, recv, ty, owner).map(Some);
             }
             if name == Q::__class__ {
                 return Ok(Some(ty.as_value()));
@@ -186,8 +186,8 @@ fn instance_attr(obj: Value, name: Qstr, aop: AttrOp) -> PyResult<Option<Value>>
                     return Ok(Some(v));
                 }
             }
-            if let Some((getattr, _)) = lookup_with_owner(ty, Q::__getattr__) {
-                let f = runtime::load_attr_bound(getattr, obj, ty)?;
+            if let Some((getattr, owner)) = lookup_with_owner(ty, Q::__getattr__) {
+                let f = runtime::load_attr_bound(getattr, obj, ty, owner)?;
                 return runtime::call(f, &[Value::qstr(name)], &[]).map(Some);
             }
             Ok(None)
@@ -212,7 +212,7 @@ fn instance_attr(obj: Value, name: Qstr, aop: AttrOp) -> PyResult<Option<Value>>
             };
             if let Some((f, owner)) = lookup_with_owner(ty, hook) {
                 if owner.is_heap() {
-                    let bound = runtime::load_attr_bound(f, obj, ty)?;
+                    let bound = runtime::load_attr_bound(f, obj, ty, owner)?;
                     if value.is_null() {
                         runtime::call(bound, &[Value::qstr(name)], &[])?;
                     } else {
