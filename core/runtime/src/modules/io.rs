@@ -138,7 +138,8 @@ fn read_chars(obj: Value, s: &Stream, n: usize) -> PyResult<Value> {
     let mut scanned = 0;
     let mut want = n;
     while want > 0 {
-        let got = read_into_vstr(obj, s, &mut out, want)?;
+        let requested = want;
+        let got = read_into_vstr(obj, s, &mut out, requested)?;
         if got == 0 {
             break;
         }
@@ -158,7 +159,8 @@ fn read_chars(obj: Value, s: &Stream, n: usize) -> PyResult<Value> {
         if want == 0 && scanned >= bytes.len() {
             want = chars_left;
         }
-        if got < want.min(got + 1) {
+        if got < requested {
+            // End of the stream.
             break;
         }
     }
