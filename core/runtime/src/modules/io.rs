@@ -494,6 +494,46 @@ pub static MODULE: Module = Module::new_static(Q::io, GLOBALS);
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::obj::ObjBase;
+    use crate::state::testing::with_vm;
+    use core::sync::atomic::{AtomicUsize, Ordering};
+
+    static FINALISED: AtomicUsize = AtomicUsize::new(0);
+
+    fn count(_v: Value) {
+        FINALISED.fetch_add(1, Ordering::Relaxed);
+    }
+
+    static FIN_TYPE: Type = Type {
+        name: Q::IOBase,
+        finalise: Some(count),
+        ..Type::EMPTY
+    };
+
+    #[repr(C)]
+    struct Fin {
+        base: ObjBase,
+    }
+
+    #[inline(never)]
+    fn make_garbage() {
+        for _ in 0..100 {
+            let _ = crate::mem::alloc_finalised(Fin {
+                base: ObjBase::new(&FIN_TYPE),
+            });
+        }
+    }
+
+    #[test]
+    fn collector_runs_the_finalise_slot() {
+        with_vm(|| {
+            let before = FINALISED.load(Ordering::Relaxed);
+            make_garbage();
+            crate::state::get().heap.collect();
+            // Conservative scanning may keep a few alive through stale stack words.
+            assert!(FINALISED.load(Ordering::Relaxed) - before >= 90);
+        });
+    }
 
     #[test]
     fn seek_request_round_trips() {

@@ -251,3 +251,66 @@ pub static BYTESIO_TYPE: Type = Type {
     locals: &LOCALS,
     ..Type::EMPTY
 };
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use super::*;
+    use crate::modules::io;
+    use crate::state::testing::with_vm;
+
+    fn text(v: Value) -> std::string::String {
+        std::string::String::from_utf8_lossy(pystr::as_bytes(v).unwrap_or(b"?")).into_owned()
+    }
+
+    #[test]
+    fn write_read_seek() {
+        with_vm(|| {
+            let s = new(&STRINGIO_TYPE, b"0123456789").unwrap();
+            assert_eq!(text(io::read(&[s, Value::small_int(3)]).unwrap()), "012");
+            io::write(&[s, pystr::new("ab").unwrap()]).unwrap();
+            assert_eq!(text(getvalue(s).unwrap()), "012ab56789");
+            assert_eq!(io::tell(s).unwrap(), Value::small_int(5));
+            let end = io::seek(&[s, Value::small_int(0), Value::small_int(2)]).unwrap();
+            assert_eq!(end, Value::small_int(10));
+            assert!(io::seek(&[s, Value::small_int(-1)]).is_err());
+            io::seek(&[s, Value::small_int(12)]).unwrap();
+            io::write(&[s, pystr::new("z").unwrap()]).unwrap();
+            assert_eq!(contents(s).unwrap(), b"012ab56789\x00\x00z".as_slice());
+        });
+    }
+
+    #[test]
+    fn text_reads_count_characters() {
+        with_vm(|| {
+            let s = new(&STRINGIO_TYPE, "h\u{e9}\u{20ac}x\n\u{1f600}".as_bytes()).unwrap();
+            assert_eq!(
+                text(io::read(&[s, Value::small_int(3)]).unwrap()),
+                "h\u{e9}\u{20ac}"
+            );
+            assert_eq!(text(io::readline(&[s]).unwrap()), "x\n");
+            assert_eq!(
+                text(io::read(&[s, Value::small_int(5)]).unwrap()),
+                "\u{1f600}"
+            );
+            assert_eq!(text(io::read(&[s]).unwrap()), "");
+        });
+    }
+
+    #[test]
+    fn bytes_lines_and_close() {
+        with_vm(|| {
+            let b = new(&BYTESIO_TYPE, b"a\nbc\n\nd").unwrap();
+            let mut lines = std::vec::Vec::new();
+            while let Some(l) = io::iternext(b).unwrap() {
+                assert!(pystr::is_bytes(l));
+                lines.push(text(l));
+            }
+            assert_eq!(lines, ["a\n", "bc\n", "\n", "d"]);
+            io::close(b).unwrap();
+            assert!(io::read(&[b]).is_err());
+            assert!(getvalue(b).is_err());
+            io::close(b).unwrap();
+        });
+    }
+}
