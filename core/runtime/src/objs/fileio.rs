@@ -5,25 +5,32 @@
 
 use crate::hal::OpenFlags;
 use crate::modules::io::{self as sio, methods as m};
-use crate::obj::{flags, ObjBase, Print, PrintKind, PyResult, Stream, Type};
+use crate::obj::{flags, AttrOp, ObjBase, Print, PrintKind, PyResult, Stream, Type};
 use crate::objs::str as pystr;
 use crate::qstr::{Qstr, Q};
 use crate::raise;
 use crate::state;
 use crate::value::Value;
+use core::cell::Cell;
 
 #[repr(C)]
 pub struct FileObj {
     base: ObjBase,
-    /// The port's handle; -1 once closed.
-    handle: isize,
+    /// The port's handle; -1 once closed. A Cell so the static standard streams can be
+    /// closed too.
+    handle: Cell<isize>,
 }
 
-fn get(v: Value) -> Option<&'static mut FileObj> {
+// SAFETY: the runtime is single-threaded (see state.rs); the Cell is never shared across
+// threads.
+unsafe impl Sync for FileObj {}
+
+fn get(v: Value) -> Option<&'static FileObj> {
     let ty = v.type_of();
     if core::ptr::eq(ty, &FILEIO_TYPE) || core::ptr::eq(ty, &TEXTIO_TYPE) {
-        // SAFETY: both types use the FileObj layout.
-        Some(unsafe { v.downcast_unchecked() })
+        // SAFETY: both types use the FileObj layout; only shared references are made, as
+        // the standard streams are statics.
+        Some(unsafe { &*(v.as_ptr::<FileObj>() as *const FileObj) })
     } else {
         None
     }
@@ -32,7 +39,7 @@ fn get(v: Value) -> Option<&'static mut FileObj> {
 /// The open handle of file `v`, or ValueError for a closed file.
 fn handle(v: Value) -> PyResult<isize> {
     match get(v) {
-        Some(f) if f.handle >= 0 => Ok(f.handle),
+        Some(f) if f.handle.get() >= 0 => Ok(f.handle.get()),
         Some(_) => Err(sio::closed_error()),
         None => Err(raise::type_error("expected file")),
     }
@@ -103,7 +110,7 @@ pub fn open(file: Value, mode: Option<Value>) -> PyResult<Value> {
     };
     match crate::mem::alloc_finalised(FileObj {
         base: ObjBase::new(ty),
-        handle: h,
+        handle: Cell::new(h),
     }) {
         Ok(p) => Ok(Value::from_ptr(p)),
         Err(e) => {
@@ -118,7 +125,7 @@ pub fn open(file: Value, mode: Option<Value>) -> PyResult<Value> {
 // --- slots ---
 
 fn print(out: &mut dyn Print, v: Value, _k: PrintKind) -> PyResult<()> {
-    let h = get(v).map(|f| f.handle).unwrap_or(-1);
+    let h = get(v).map(|f| f.handle.get()).unwrap_or(-1);
     let mut s = crate::vstr::VStr::new();
     let _ = core::fmt::write(
         &mut s,
@@ -127,14 +134,28 @@ fn print(out: &mut dyn Print, v: Value, _k: PrintKind) -> PyResult<()> {
     out.write_str(core::str::from_utf8(s.as_bytes()).unwrap_or(""))
 }
 
+// The standard handles go through the console functions of the Hal, so they work on
+// ports without files and keep their order with other console output (as upstream's
+// dupterm path does).
+
 fn stream_read(v: Value, buf: &mut [u8]) -> PyResult<usize> {
     let h = handle(v)?;
-    hal()?.file_read(h, buf).map_err(raise::os_error)
+    let hl = hal()?;
+    if h == 0 {
+        return Ok(hl.stdin_read(buf));
+    }
+    hl.file_read(h, buf).map_err(raise::os_error)
 }
 
 fn stream_write(v: Value, buf: &[u8]) -> PyResult<usize> {
     let h = handle(v)?;
-    hal()?.file_write(h, buf).map_err(raise::os_error)
+    let hl = hal()?;
+    match h {
+        1 => hl.stdout_write(buf),
+        2 => hl.stderr_write(buf),
+        _ => return hl.file_write(h, buf).map_err(raise::os_error),
+    }
+    Ok(buf.len())
 }
 
 fn stream_ioctl(v: Value, request: usize, arg: usize) -> PyResult<usize> {
@@ -152,15 +173,7 @@ fn stream_ioctl(v: Value, request: usize, arg: usize) -> PyResult<usize> {
             Ok(0)
         }
         (sio::STREAM_CLOSE, _) => {
-            if let Some(f) = get(v) {
-                if f.handle >= 0 {
-                    let h = f.handle;
-                    f.handle = -1;
-                    if let Some(hl) = state::get().hal {
-                        let _ = hl.file_close(h);
-                    }
-                }
-            }
+            close_handle(v);
             Ok(0)
         }
         (sio::STREAM_GET_FILENO, _) => Ok(handle(v)? as usize),
@@ -168,17 +181,37 @@ fn stream_ioctl(v: Value, request: usize, arg: usize) -> PyResult<usize> {
     }
 }
 
-/// Run by the collector for an unreachable file: close it. Must not allocate.
-fn finalise(v: Value) {
+/// Close the handle once; errors from the port are ignored, as upstream does.
+fn close_handle(v: Value) {
     if let Some(f) = get(v) {
-        if f.handle >= 0 {
-            let h = f.handle;
-            f.handle = -1;
+        let h = f.handle.replace(-1);
+        if h >= 0 {
             if let Some(hl) = state::get().hal {
                 let _ = hl.file_close(h);
             }
         }
     }
+}
+
+/// Run by the collector for an unreachable file: close it. Must not allocate.
+fn finalise(v: Value) {
+    close_handle(v);
+}
+
+/// `sys.stdin.buffer` and friends: only the standard streams have one.
+fn text_attr(v: Value, name: Qstr, op: AttrOp) -> PyResult<Option<Value>> {
+    if name != Q::buffer || op != AttrOp::Load {
+        return Ok(None);
+    }
+    let p = v.as_ptr::<FileObj>() as *const FileObj;
+    Ok([
+        (&STDIN, &STDIN_BUFFER),
+        (&STDOUT, &STDOUT_BUFFER),
+        (&STDERR, &STDERR_BUFFER),
+    ]
+    .into_iter()
+    .find(|(t, _)| core::ptr::eq(p, *t))
+    .map(|(_, b)| Value::from_static(b)))
 }
 
 // --- methods ---
@@ -233,12 +266,28 @@ pub static TEXTIO_TYPE: Type = Type {
     name: Q::TextIOWrapper,
     flags: flags::ITER_IS_ITERNEXT,
     print: Some(print),
+    attr: Some(text_attr),
     iternext: Some(sio::iternext),
     stream: Some(&TEXT_STREAM),
     finalise: Some(finalise),
     locals: &LOCALS,
     ..Type::EMPTY
 };
+
+const fn std_file(ty: &'static Type, h: isize) -> FileObj {
+    FileObj {
+        base: ObjBase::new(ty),
+        handle: Cell::new(h),
+    }
+}
+
+/// `sys.stdin`, `sys.stdout`, `sys.stderr` and their `.buffer` binary twins.
+pub static STDIN: FileObj = std_file(&TEXTIO_TYPE, 0);
+pub static STDOUT: FileObj = std_file(&TEXTIO_TYPE, 1);
+pub static STDERR: FileObj = std_file(&TEXTIO_TYPE, 2);
+pub static STDIN_BUFFER: FileObj = std_file(&FILEIO_TYPE, 0);
+pub static STDOUT_BUFFER: FileObj = std_file(&FILEIO_TYPE, 1);
+pub static STDERR_BUFFER: FileObj = std_file(&FILEIO_TYPE, 2);
 
 #[cfg(test)]
 mod tests {
