@@ -47,9 +47,18 @@ fn print_exception(args: &[Value]) -> PyResult<Value> {
         Some(f) if !f.is_none() => {
             let mut s = crate::vstr::VStr::new();
             crate::exec::print_exception(&mut s, exc)?;
-            let text = s.into_str()?;
-            let w = crate::runtime::load_attr(*f, Q::write)?;
-            crate::runtime::call(w, &[text], &[])?;
+            match crate::modules::io::stream_of(*f) {
+                Ok((obj, stream)) => {
+                    crate::modules::io::write_all(obj, stream, s.as_bytes())?;
+                }
+                // A Python stream class: call its write method.
+                Err(e) => match crate::runtime::load_attr_opt(*f, Q::write)? {
+                    Some(w) => {
+                        crate::runtime::call(w, &[s.into_str()?], &[])?;
+                    }
+                    None => return Err(e),
+                },
+            }
         }
         _ => crate::exec::print_exception(&mut crate::exec::Stdout, exc)?,
     }
