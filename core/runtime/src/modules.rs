@@ -13,6 +13,7 @@ pub mod micropython;
 pub mod os;
 pub mod sys;
 pub mod time;
+pub mod vfs;
 
 use crate::qstr::{Qstr, Q};
 use crate::value::Value;
@@ -25,6 +26,7 @@ static BUILTIN: &[(Qstr, &crate::objs::module::Module)] = &[
     (Q::math, &math::MODULE),
     (Q::micropython, &micropython::MODULE),
     (Q::sys, &sys::MODULE),
+    (Q::vfs, &vfs::MODULE),
 ];
 
 /// Modules found only when no file of that name is on sys.path.

@@ -11,6 +11,7 @@ use crate::raise;
 use crate::state;
 use crate::value::Value;
 use alloc::vec::Vec;
+use crate::modules::vfs::{self, Target};
 
 fn hal() -> PyResult<&'static dyn Hal> {
     state::get()
@@ -41,6 +42,9 @@ fn check(r: Result<(), i32>) -> PyResult<Value> {
 }
 
 fn getcwd() -> PyResult<Value> {
+    if let Some(v) = vfs::getcwd()? {
+        return Ok(v);
+    }
     let mut out = Vec::new();
     hal()?.getcwd(&mut out).map_err(raise::os_error)?;
     match core::str::from_utf8(&out) {
@@ -50,27 +54,54 @@ fn getcwd() -> PyResult<Value> {
 }
 
 fn chdir(p: Value) -> PyResult<Value> {
-    check(hal()?.chdir(path_arg(p)?))
+    let path = path_arg(p)?;
+    if vfs::chdir(path)? {
+        return Ok(Value::NONE);
+    }
+    check(hal()?.chdir(path))
+}
+
+/// Run `native` on the port's file system, or method `name` of the mounted file system
+/// the path leads to.
+fn path_op(
+    p: Value,
+    name: Qstr,
+    native: fn(&dyn Hal, &str) -> Result<(), i32>,
+) -> PyResult<Value> {
+    let path = path_arg(p)?;
+    match vfs::resolve(path)? {
+        Target::Native => check(native(hal()?, path)),
+        Target::Mounted { fs, path } => vfs::call_fs(fs, name, &[path]),
+    }
 }
 
 fn mkdir(p: Value) -> PyResult<Value> {
-    check(hal()?.mkdir(path_arg(p)?))
+    path_op(p, Q::mkdir, |h, s| h.mkdir(s))
 }
 
 fn rmdir(p: Value) -> PyResult<Value> {
-    check(hal()?.rmdir(path_arg(p)?))
+    path_op(p, Q::rmdir, |h, s| h.rmdir(s))
 }
 
 fn remove(p: Value) -> PyResult<Value> {
-    check(hal()?.remove(path_arg(p)?))
+    path_op(p, Q::remove, |h, s| h.remove(s))
 }
 
 fn rename(a: Value, b: Value) -> PyResult<Value> {
-    check(hal()?.rename(path_arg(a)?, path_arg(b)?))
+    let (pa, pb) = (path_arg(a)?, path_arg(b)?);
+    match (vfs::resolve(pa)?, vfs::resolve(pb)?) {
+        (Target::Native, Target::Native) => check(hal()?.rename(pa, pb)),
+        (Target::Mounted { fs, path: x }, Target::Mounted { fs: fs2, path: y }) if fs == fs2 => {
+            vfs::call_fs(fs, Q::rename, &[x, y])
+        }
+        // Renaming across file systems is not possible.
+        _ => Err(raise::os_error(18)),
+    }
 }
 
-fn stat(p: Value) -> PyResult<Value> {
-    let s = hal()?.stat_path(path_arg(p)?).map_err(raise::os_error)?;
+/// `os.stat` of a path on the port's file system.
+pub fn stat_native(path: &str) -> PyResult<Value> {
+    let s = hal()?.stat_path(path).map_err(raise::os_error)?;
     tuple::new(&[
         Value::small_int(s.mode as isize),
         int::from_u64(s.ino)?,
@@ -85,12 +116,16 @@ fn stat(p: Value) -> PyResult<Value> {
     ])
 }
 
-/// The entries of a directory: (name, type, inode) tuples, names of the argument's kind.
-fn entries(args: &[Value]) -> PyResult<Value> {
-    let (path, as_bytes) = match args.first() {
-        None => ("", false),
-        Some(v) => (path_arg(*v)?, pystr::is_bytes(*v)),
-    };
+fn stat(p: Value) -> PyResult<Value> {
+    let path = path_arg(p)?;
+    match vfs::resolve(path)? {
+        Target::Native => stat_native(path),
+        Target::Mounted { fs, path } => vfs::call_fs(fs, Q::stat, &[path]),
+    }
+}
+
+/// The entries of a native directory: (name, type, inode) tuples, names as bytes if asked.
+fn entries(path: &str, as_bytes: bool) -> PyResult<Value> {
     // Gather the raw names first: the visitor cannot raise, and allocation may.
     let mut names: Vec<(Vec<u8>, u32, u64)> = Vec::new();
     hal()?
@@ -114,8 +149,9 @@ fn entries(args: &[Value]) -> PyResult<Value> {
     Ok(out)
 }
 
-fn ilistdir(args: &[Value]) -> PyResult<Value> {
-    let l = entries(args)?;
+/// `ilistdir` of a native directory.
+pub fn ilistdir_native(path: &str, as_bytes: bool) -> PyResult<Value> {
+    let l = entries(path, as_bytes)?;
     let p = crate::mem::alloc(DirIter {
         base: ObjBase::new(&DIR_ITER_TYPE),
         list: l,
@@ -124,18 +160,33 @@ fn ilistdir(args: &[Value]) -> PyResult<Value> {
     Ok(Value::from_ptr(p))
 }
 
-fn listdir(args: &[Value]) -> PyResult<Value> {
-    let l = entries(args)?;
-    if let Some(lst) = list::get(l) {
-        for item in lst.items().iter_mut() {
-            if let Some(t) = tuple::items(*item) {
-                if let Some(name) = t.first() {
-                    *item = *name;
-                }
-            }
+fn ilistdir(args: &[Value]) -> PyResult<Value> {
+    let (path, as_bytes) = match args.first() {
+        None => ("", false),
+        Some(v) => (path_arg(*v)?, pystr::is_bytes(*v)),
+    };
+    match vfs::resolve(if path.is_empty() { "." } else { path })? {
+        Target::Native => ilistdir_native(path, as_bytes),
+        Target::Mounted { fs, path: sub } => {
+            let sub = if as_bytes {
+                pystr::new_bytes(pystr::as_bytes(sub).unwrap_or(b""))?
+            } else {
+                sub
+            };
+            vfs::call_fs(fs, Q::ilistdir, &[sub])
         }
     }
-    Ok(l)
+}
+
+fn listdir(args: &[Value]) -> PyResult<Value> {
+    let it = ilistdir(args)?;
+    let out = list::new(&[])?;
+    let it = crate::runtime::get_iter(it)?;
+    while let Some(entry) = crate::runtime::iter_next(it)? {
+        let name = crate::runtime::subscr(entry, Value::small_int(0))?;
+        list::append(out, name)?;
+    }
+    Ok(out)
 }
 
 /// The iterator `ilistdir` returns (upstream prints it as `<iterator>`).
