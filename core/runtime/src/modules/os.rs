@@ -4,6 +4,7 @@
 //! `OSError(errno)` with the port's error numbers.
 
 use crate::hal::Hal;
+use crate::modules::vfs::{self, Target};
 use crate::obj::{ObjBase, PyResult, Type};
 use crate::objs::{int, list, module::Module, str as pystr, tuple};
 use crate::qstr::{Qstr, Q};
@@ -11,7 +12,6 @@ use crate::raise;
 use crate::state;
 use crate::value::Value;
 use alloc::vec::Vec;
-use crate::modules::vfs::{self, Target};
 
 fn hal() -> PyResult<&'static dyn Hal> {
     state::get()
@@ -63,11 +63,7 @@ fn chdir(p: Value) -> PyResult<Value> {
 
 /// Run `native` on the port's file system, or method `name` of the mounted file system
 /// the path leads to.
-fn path_op(
-    p: Value,
-    name: Qstr,
-    native: fn(&dyn Hal, &str) -> Result<(), i32>,
-) -> PyResult<Value> {
+fn path_op(p: Value, name: Qstr, native: fn(&dyn Hal, &str) -> Result<(), i32>) -> PyResult<Value> {
     let path = path_arg(p)?;
     match vfs::resolve(path)? {
         Target::Native => check(native(hal()?, path)),

@@ -11,6 +11,7 @@
 //! The mount table (a list of `(point, fs)` tuples, newest first) and the mount holding
 //! the current directory live in two of the state's module-private roots.
 
+use crate::hal::FileKind;
 use crate::obj::{ObjBase, PyResult, Type};
 use crate::objs::{list, module::Module, str as pystr, tuple};
 use crate::qstr::{Qstr, Q};
@@ -19,6 +20,7 @@ use crate::runtime;
 use crate::state;
 use crate::value::Value;
 use alloc::string::String;
+use alloc::vec::Vec;
 
 const EPERM: i32 = 1;
 const EINVAL: i32 = 22;
@@ -135,6 +137,96 @@ pub fn getcwd() -> PyResult<Option<Value>> {
     Ok(Some(pystr::new(&s)?))
 }
 
+// --- reading files for import ---
+
+/// The import machinery's view of the file system: the port's, with mounts overlaid.
+/// Mirrors the two [`Hal`](crate::hal::Hal) methods import uses.
+pub struct ImportFs(pub &'static dyn crate::hal::Hal);
+
+impl ImportFs {
+    pub fn stat(&self, path: &str) -> Option<FileKind> {
+        match resolve(path) {
+            Ok(Target::Native) => self.0.stat(path),
+            Ok(Target::Mounted { fs, path }) => {
+                let st = call_fs(fs, Q::stat, &[path]).ok()?;
+                let mode = runtime::subscr(st, Value::small_int(0)).ok()?;
+                match crate::objs::int::get_isize(mode).ok()? & 0xf000 {
+                    0x4000 => Some(FileKind::Dir),
+                    0x8000 => Some(FileKind::File),
+                    _ => None,
+                }
+            }
+            Err(_) => None,
+        }
+    }
+
+    /// Read a whole file; Err carries an errno (EIO for errors that are not OSErrors).
+    pub fn read_file(&self, path: &str, out: &mut Vec<u8>) -> Result<(), i32> {
+        match resolve(path) {
+            Ok(Target::Native) => self.0.read_file(path, out),
+            Ok(Target::Mounted { fs, path }) => read_mounted(fs, path, out).map_err(errno_of),
+            Err(e) => Err(errno_of(e)),
+        }
+    }
+}
+
+fn errno_of(e: crate::obj::PyErr) -> i32 {
+    if runtime::is_instance(e.0, &crate::objs::exception::OS_ERROR) {
+        if let Some(n) = crate::objs::exception::args(e.0)
+            .first()
+            .and_then(|v| v.as_small_int())
+        {
+            return n as i32;
+        }
+    }
+    5
+}
+
+/// Read a file of a mounted file system: through the stream slot for built-in files, else
+/// through the Python object's `ioctl` (buffer size, close) and `readinto`, as upstream's
+/// reader does with an `io.IOBase` object.
+fn read_mounted(fs: Value, path: Value, out: &mut Vec<u8>) -> PyResult<()> {
+    out.clear();
+    let f = call_fs(fs, Q::open, &[path, Value::qstr(Q::rb)])?;
+    if let Ok((obj, s)) = crate::modules::io::stream_of(f) {
+        let mut chunk = [0u8; 256];
+        loop {
+            let n = (s.read)(obj, &mut chunk)?;
+            if n == 0 {
+                break;
+            }
+            out.extend_from_slice(&chunk[..n]);
+        }
+        (s.ioctl)(obj, crate::modules::io::STREAM_CLOSE, 0)?;
+        return Ok(());
+    }
+    let ioctl = runtime::load_attr_opt(f, Q::ioctl)?;
+    let mut size = 256;
+    if let Some(io) = ioctl {
+        let r = runtime::call(io, &[Value::small_int(11), Value::small_int(0)], &[])?;
+        if let Some(n) = r.as_small_int() {
+            if n > 0 {
+                size = (n as usize).min(4096);
+            }
+        }
+    }
+    let buf = crate::objs::bytearray::new(&alloc::vec![0u8; size])?;
+    let readinto = runtime::load_attr(f, Q::readinto)?;
+    loop {
+        let r = runtime::call(readinto, &[buf], &[])?;
+        let n = r.as_small_int().unwrap_or(0);
+        if n <= 0 {
+            break;
+        }
+        let data = crate::objs::bytearray::bytes(buf);
+        out.extend_from_slice(&data[..(n as usize).min(data.len())]);
+    }
+    if let Some(io) = ioctl {
+        runtime::call(io, &[Value::small_int(4), Value::small_int(0)], &[])?;
+    }
+    Ok(())
+}
+
 fn kw_get(kw: &[Value], name: Qstr) -> Option<Value> {
     kw.chunks_exact(2)
         .find(|p| p[0].as_qstr() == Some(name) || pystr::as_str(p[0]) == Some(name.as_str()))
@@ -144,7 +236,9 @@ fn kw_get(kw: &[Value], name: Qstr) -> Option<Value> {
 /// `vfs.mount(fs, mount_point, *, readonly=False, mkfs=False)`.
 fn mount(args: &[Value], kw: &[Value]) -> PyResult<Value> {
     let [fs, point] = args else {
-        return Err(raise::type_error("mount needs a file system and a mount point"));
+        return Err(raise::type_error(
+            "mount needs a file system and a mount point",
+        ));
     };
     let readonly = kw_get(kw, Q::readonly).unwrap_or(Value::FALSE);
     let mkfs = kw_get(kw, Q::mkfs).unwrap_or(Value::FALSE);
