@@ -4,7 +4,7 @@
 //! `OSError(errno)` with the port's error numbers.
 
 use crate::hal::Hal;
-use crate::modules::vfs::{self, Target};
+use crate::modules::vfs;
 use crate::obj::{ObjBase, PyResult, Type};
 use crate::objs::{int, list, module::Module, str as pystr, tuple};
 use crate::qstr::{Qstr, Q};
@@ -19,19 +19,6 @@ fn hal() -> PyResult<&'static dyn Hal> {
         .ok_or_else(|| raise::os_error(crate::hal::errno::EOPNOTSUPP))
 }
 
-/// A path argument: str, or bytes holding UTF-8.
-fn path_arg(v: Value) -> PyResult<&'static str> {
-    if let Some(s) = pystr::as_str(v) {
-        return Ok(s);
-    }
-    if pystr::is_bytes(v) {
-        if let Some(s) = pystr::as_bytes(v).and_then(|b| core::str::from_utf8(b).ok()) {
-            return Ok(s);
-        }
-    }
-    Err(pystr::bad_implicit_conversion(v))
-}
-
 fn str_arg(v: Value) -> PyResult<&'static str> {
     pystr::as_str(v).ok_or_else(|| pystr::bad_implicit_conversion(v))
 }
@@ -42,57 +29,36 @@ fn check(r: Result<(), i32>) -> PyResult<Value> {
 }
 
 fn getcwd() -> PyResult<Value> {
-    if let Some(v) = vfs::getcwd()? {
-        return Ok(v);
-    }
-    let mut out = Vec::new();
-    hal()?.getcwd(&mut out).map_err(raise::os_error)?;
-    match core::str::from_utf8(&out) {
-        Ok(s) => pystr::new(s),
-        Err(_) => pystr::new_bytes(&out),
-    }
+    vfs::getcwd()
 }
 
 fn chdir(p: Value) -> PyResult<Value> {
-    let path = path_arg(p)?;
-    if vfs::chdir(path)? {
-        return Ok(Value::NONE);
-    }
-    check(hal()?.chdir(path))
-}
-
-/// Run `native` on the port's file system, or method `name` of the mounted file system
-/// the path leads to.
-fn path_op(p: Value, name: Qstr, native: fn(&dyn Hal, &str) -> Result<(), i32>) -> PyResult<Value> {
-    let path = path_arg(p)?;
-    match vfs::resolve(path)? {
-        Target::Native => check(native(hal()?, path)),
-        Target::Mounted { fs, path } => vfs::call_fs(fs, name, &[path]),
-    }
+    vfs::chdir(p)?;
+    Ok(Value::NONE)
 }
 
 fn mkdir(p: Value) -> PyResult<Value> {
-    path_op(p, Q::mkdir, |h, s| h.mkdir(s))
+    vfs::mkdir(p)?;
+    Ok(Value::NONE)
 }
 
 fn rmdir(p: Value) -> PyResult<Value> {
-    path_op(p, Q::rmdir, |h, s| h.rmdir(s))
+    vfs::path_call(p, Q::rmdir)?;
+    Ok(Value::NONE)
 }
 
 fn remove(p: Value) -> PyResult<Value> {
-    path_op(p, Q::remove, |h, s| h.remove(s))
+    vfs::path_call(p, Q::remove)?;
+    Ok(Value::NONE)
 }
 
 fn rename(a: Value, b: Value) -> PyResult<Value> {
-    let (pa, pb) = (path_arg(a)?, path_arg(b)?);
-    match (vfs::resolve(pa)?, vfs::resolve(pb)?) {
-        (Target::Native, Target::Native) => check(hal()?.rename(pa, pb)),
-        (Target::Mounted { fs, path: x }, Target::Mounted { fs: fs2, path: y }) if fs == fs2 => {
-            vfs::call_fs(fs, Q::rename, &[x, y])
-        }
-        // Renaming across file systems is not possible.
-        _ => Err(raise::os_error(18)),
-    }
+    vfs::rename(a, b)?;
+    Ok(Value::NONE)
+}
+
+fn statvfs(p: Value) -> PyResult<Value> {
+    vfs::statvfs(p)
 }
 
 /// `os.stat` of a path on the port's file system.
@@ -113,11 +79,7 @@ pub fn stat_native(path: &str) -> PyResult<Value> {
 }
 
 fn stat(p: Value) -> PyResult<Value> {
-    let path = path_arg(p)?;
-    match vfs::resolve(path)? {
-        Target::Native => stat_native(path),
-        Target::Mounted { fs, path } => vfs::call_fs(fs, Q::stat, &[path]),
-    }
+    vfs::stat(p)
 }
 
 /// The entries of a native directory: (name, type, inode) tuples, names as bytes if asked.
@@ -157,21 +119,7 @@ pub fn ilistdir_native(path: &str, as_bytes: bool) -> PyResult<Value> {
 }
 
 fn ilistdir(args: &[Value]) -> PyResult<Value> {
-    let (path, as_bytes) = match args.first() {
-        None => ("", false),
-        Some(v) => (path_arg(*v)?, pystr::is_bytes(*v)),
-    };
-    match vfs::resolve(if path.is_empty() { "." } else { path })? {
-        Target::Native => ilistdir_native(path, as_bytes),
-        Target::Mounted { fs, path: sub } => {
-            let sub = if as_bytes {
-                pystr::new_bytes(pystr::as_bytes(sub).unwrap_or(b""))?
-            } else {
-                sub
-            };
-            vfs::call_fs(fs, Q::ilistdir, &[sub])
-        }
-    }
+    vfs::ilistdir(args.first().copied().unwrap_or(Value::qstr(Q::_empty_)))
 }
 
 fn listdir(args: &[Value]) -> PyResult<Value> {
@@ -307,14 +255,18 @@ static GLOBALS: &[(Qstr, Value)] = &[
         )
     ),
     crate::entry!(mkdir, crate::fun!(mkdir, F1(mkdir))),
+    (Q::mount, vfs::MOUNT),
     crate::entry!(putenv, crate::fun!(putenv, F2(putenv))),
     crate::entry!(rename, crate::fun!(rename, F2(rename))),
     crate::entry!(rmdir, crate::fun!(rmdir, F1(rmdir))),
     crate::entry!(stat, crate::fun!(stat, F1(stat))),
+    crate::entry!(statvfs, crate::fun!(statvfs, F1(statvfs))),
     crate::entry!(system, crate::fun!(system, F1(system))),
+    (Q::umount, vfs::UMOUNT),
     crate::entry!(unlink, crate::fun!(unlink, F1(remove))),
     crate::entry!(unsetenv, crate::fun!(unsetenv, F1(unsetenv))),
     crate::entry!(urandom, crate::fun!(urandom, F1(urandom))),
+    (Q::VfsPosix, Value::from_static(&vfs::VFS_POSIX_TYPE)),
 ];
 
 pub static MODULE: Module = Module::new_static(Q::os, GLOBALS);

@@ -23,26 +23,44 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 const EPERM: i32 = 1;
+const ENOENT: i32 = 2;
+const EXDEV: i32 = 18;
+const ENODEV: i32 = 19;
+const EEXIST: i32 = 17;
 const EINVAL: i32 = 22;
 const EROFS: i32 = 30;
 
-/// Root slots: the mount list and the current mount (a `(point, fs)` tuple or NULL).
+/// Root slots: the mount list, and the current mount (an entry of the list, NONE for the
+/// virtual root directory, NULL before the table is set up).
 const MOUNTS_SLOT: usize = 15;
 const CUR_SLOT: usize = 14;
 
-fn mounts() -> &'static [Value] {
-    let l = state::get().roots.modules_private[MOUNTS_SLOT];
-    match list::get(l) {
-        Some(l) => l.items(),
-        None => &[],
+/// The mount table, created on first use with the port's file system (a `VfsPosix` over
+/// the whole tree) mounted at `/` and current, as upstream's unix port starts.
+fn table() -> PyResult<Value> {
+    let st = state::get();
+    if st.roots.modules_private[MOUNTS_SLOT].is_null() {
+        let root = posix_new(&VFS_POSIX_TYPE, &[], &[])?;
+        let entry = tuple::new(&[Value::qstr(Q::_slash_), root])?;
+        let l = list::new(&[entry])?;
+        let st = state::get();
+        st.roots.modules_private[MOUNTS_SLOT] = l;
+        st.roots.modules_private[CUR_SLOT] = entry;
     }
+    Ok(state::get().roots.modules_private[MOUNTS_SLOT])
 }
 
-/// Where a path leads: the port's own file system, or a mounted object with the path
-/// inside it.
-pub enum Target {
-    Native,
-    Mounted { fs: Value, path: Value },
+fn entries() -> PyResult<&'static mut [Value]> {
+    let t = table()?;
+    Ok(list::get(t).map(|l| l.items()).unwrap_or(&mut []))
+}
+
+fn cur() -> Value {
+    state::get().roots.modules_private[CUR_SLOT]
+}
+
+fn set_cur(v: Value) {
+    state::get().roots.modules_private[CUR_SLOT] = v;
 }
 
 fn point_of(entry: Value) -> (&'static str, Value) {
@@ -52,35 +70,73 @@ fn point_of(entry: Value) -> (&'static str, Value) {
     (point, fs)
 }
 
-/// Resolve `path` (str or bytes) against the mount table and the current mount.
-pub fn resolve(path: &str) -> PyResult<Target> {
-    if mounts().is_empty() {
-        return Ok(Target::Native);
-    }
-    if path.starts_with('/') {
-        for m in mounts() {
-            let (point, fs) = point_of(*m);
-            if let Some(rest) = path.strip_prefix(point) {
-                if rest.is_empty() || rest.starts_with('/') {
-                    let sub = if rest.is_empty() { "/" } else { rest };
-                    return Ok(Target::Mounted {
-                        fs,
-                        path: pystr::new(sub)?,
-                    });
+/// Where a path leads (upstream's `mp_vfs_lookup_path`).
+pub enum Target {
+    /// The virtual root directory holding the mount points.
+    Root,
+    /// Under no mount point.
+    Nowhere,
+    /// A mounted file system and the path inside it.
+    Mounted {
+        entry: Value,
+        fs: Value,
+        path: Value,
+    },
+}
+
+fn mounted(entry: Value, sub: &str, as_bytes: bool) -> PyResult<Target> {
+    let path = if as_bytes {
+        pystr::new_bytes(sub.as_bytes())?
+    } else {
+        pystr::new(sub)?
+    };
+    Ok(Target::Mounted {
+        entry,
+        fs: point_of(entry).1,
+        path,
+    })
+}
+
+fn lookup(path: &str, as_bytes: bool) -> PyResult<Target> {
+    let entries = entries()?;
+    let cur = cur();
+    if path.starts_with('/') || cur.is_none() {
+        let rel = path.strip_prefix('/').unwrap_or(path);
+        if rel.is_empty() {
+            return Ok(Target::Root);
+        }
+        for e in entries.iter() {
+            let point = point_of(*e).0;
+            let name = point.strip_prefix('/').unwrap_or(point);
+            if name.is_empty() {
+                // Mounted at the root: it takes the whole path.
+                return mounted(*e, path, as_bytes);
+            }
+            if let Some(rest) = rel.strip_prefix(name) {
+                if rest.starts_with('/') {
+                    return mounted(*e, rest, as_bytes);
+                }
+                if rest.is_empty() {
+                    return mounted(*e, "/", as_bytes);
                 }
             }
         }
-        return Ok(Target::Native);
+        return Ok(Target::Nowhere);
     }
-    let cur = state::get().roots.modules_private[CUR_SLOT];
-    if cur.is_null() {
-        return Ok(Target::Native);
+    mounted(cur, path, as_bytes)
+}
+
+/// Resolve a path given as str or bytes.
+pub fn resolve_value(p: Value) -> PyResult<Target> {
+    if let Some(s) = pystr::as_str(p) {
+        return lookup(s, false);
     }
-    let (_, fs) = point_of(cur);
-    Ok(Target::Mounted {
-        fs,
-        path: pystr::new(path)?,
-    })
+    if pystr::is_bytes(p) {
+        if let Some(s) = pystr::as_bytes(p).and_then(|b| core::str::from_utf8(b).ok()) {
+            return lookup(s, true);
+        }
+    }
+    Err(pystr::bad_implicit_conversion(p))
 }
 
 /// Call method `name` of a mounted file system.
@@ -89,52 +145,166 @@ pub fn call_fs(fs: Value, name: Qstr, args: &[Value]) -> PyResult<Value> {
     runtime::call_method(f, this, args, &[])
 }
 
-/// `os.chdir` across mounts.
-pub fn chdir(path: &str) -> PyResult<bool> {
-    if mounts().is_empty() {
-        return Ok(false);
-    }
-    if path.starts_with('/') {
-        for m in mounts() {
-            let (point, fs) = point_of(*m);
-            if let Some(rest) = path.strip_prefix(point) {
-                if rest.is_empty() || rest.starts_with('/') {
-                    let sub = if rest.is_empty() { "/" } else { rest };
-                    call_fs(fs, Q::chdir, &[pystr::new(sub)?])?;
-                    state::get().roots.modules_private[CUR_SLOT] = *m;
-                    return Ok(true);
-                }
-            }
+/// Call method `name` with the inner path and `extra` arguments on the file system a
+/// path leads to (upstream's proxy call: ENODEV off any mount, EPERM on the root).
+fn proxy(t: &Target, name: Qstr, extra: &[Value]) -> PyResult<Value> {
+    match t {
+        Target::Nowhere => Err(raise::os_error(ENODEV)),
+        Target::Root => Err(raise::os_error(EPERM)),
+        Target::Mounted { fs, path, .. } => {
+            let mut args = [Value::NONE; 3];
+            args[0] = *path;
+            let n = 1 + extra.len().min(2);
+            args[1..n].copy_from_slice(&extra[..n - 1]);
+            call_fs(*fs, name, &args[..n])
         }
-        state::get().roots.modules_private[CUR_SLOT] = Value::NULL;
-        return Ok(false);
     }
-    let cur = state::get().roots.modules_private[CUR_SLOT];
-    if cur.is_null() {
-        return Ok(false);
-    }
-    let (_, fs) = point_of(cur);
-    call_fs(fs, Q::chdir, &[pystr::new(path)?])?;
-    Ok(true)
 }
 
-/// `os.getcwd` inside a mount: the mount point joined with the file system's own cwd.
-pub fn getcwd() -> PyResult<Option<Value>> {
-    let cur = state::get().roots.modules_private[CUR_SLOT];
-    if cur.is_null() {
-        return Ok(None);
+// --- the os functions over the mount table ---
+
+pub fn open(file: Value, mode: Value) -> PyResult<Value> {
+    if file.is_small_int() {
+        return crate::objs::fileio::open_native(file, Some(mode));
+    }
+    let t = resolve_value(file)?;
+    proxy(&t, Q::open, &[mode])
+}
+
+pub fn chdir(p: Value) -> PyResult<()> {
+    match resolve_value(p)? {
+        Target::Root => {
+            // Keep relative paths of a file system mounted at the root starting at its top.
+            for e in entries()?.iter() {
+                let (point, fs) = point_of(*e);
+                if point == "/" {
+                    call_fs(fs, Q::chdir, &[Value::qstr(Q::_slash_)])?;
+                    break;
+                }
+            }
+            set_cur(Value::NONE);
+        }
+        t => {
+            proxy(&t, Q::chdir, &[])?;
+            if let Target::Mounted { entry, .. } = t {
+                set_cur(entry);
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn getcwd() -> PyResult<Value> {
+    table()?;
+    let cur = cur();
+    if cur.is_none() {
+        return Ok(Value::qstr(Q::_slash_));
     }
     let (point, fs) = point_of(cur);
     let inner = call_fs(fs, Q::getcwd, &[])?;
+    if point == "/" {
+        return Ok(inner);
+    }
     let inner = pystr::as_str(inner).unwrap_or("");
     let mut s = String::from(point);
     if inner != "/" {
-        if !inner.is_empty() && !inner.starts_with('/') {
-            s.push('/');
-        }
         s.push_str(inner);
     }
-    Ok(Some(pystr::new(&s)?))
+    pystr::new(&s)
+}
+
+pub fn ilistdir(p: Value) -> PyResult<Value> {
+    let t = resolve_value(p)?;
+    if let Target::Root = t {
+        // The mount points, then the contents of whatever is mounted at the root.
+        let out = list::new(&[])?;
+        let as_bytes = pystr::is_bytes(p);
+        for e in entries()?.iter() {
+            let (point, fs) = point_of(*e);
+            if point == "/" {
+                let arg = if as_bytes {
+                    pystr::new_bytes(b"/")?
+                } else {
+                    Value::qstr(Q::_slash_)
+                };
+                let it = runtime::get_iter(call_fs(fs, Q::ilistdir, &[arg])?)?;
+                while let Some(x) = runtime::iter_next(it)? {
+                    list::append(out, x)?;
+                }
+                break;
+            }
+            let name = point.strip_prefix('/').unwrap_or(point);
+            let n = if as_bytes {
+                pystr::new_bytes(name.as_bytes())?
+            } else {
+                pystr::new(name)?
+            };
+            let entry = tuple::new(&[n, Value::small_int(0x4000), Value::small_int(0)])?;
+            list::append(out, entry)?;
+        }
+        return runtime::get_iter(out);
+    }
+    proxy(&t, Q::ilistdir, &[])
+}
+
+pub fn mkdir(p: Value) -> PyResult<()> {
+    let t = resolve_value(p)?;
+    match &t {
+        Target::Root => return Err(raise::os_error(EEXIST)),
+        Target::Mounted { path, .. } if pystr::as_bytes(*path) == Some(b"/") => {
+            return Err(raise::os_error(EEXIST))
+        }
+        _ => {}
+    }
+    proxy(&t, Q::mkdir, &[]).map(|_| ())
+}
+
+pub fn path_call(p: Value, name: Qstr) -> PyResult<()> {
+    proxy(&resolve_value(p)?, name, &[]).map(|_| ())
+}
+
+pub fn rename(a: Value, b: Value) -> PyResult<()> {
+    let ta = resolve_value(a)?;
+    let tb = resolve_value(b)?;
+    let same = match (&ta, &tb) {
+        (Target::Mounted { entry: x, .. }, Target::Mounted { entry: y, .. }) => x == y,
+        (Target::Root, Target::Root) | (Target::Nowhere, Target::Nowhere) => true,
+        _ => false,
+    };
+    if !same {
+        return Err(raise::os_error(EXDEV));
+    }
+    let new_path = match &tb {
+        Target::Mounted { path, .. } => *path,
+        _ => Value::NONE,
+    };
+    proxy(&ta, Q::rename, &[new_path]).map(|_| ())
+}
+
+pub fn stat(p: Value) -> PyResult<Value> {
+    let t = resolve_value(p)?;
+    if let Target::Root = t {
+        let mut items = [Value::small_int(0); 10];
+        items[0] = Value::small_int(0x4000);
+        return tuple::new(&items);
+    }
+    proxy(&t, Q::stat, &[])
+}
+
+pub fn statvfs(p: Value) -> PyResult<Value> {
+    let t = resolve_value(p)?;
+    if let Target::Root = t {
+        for e in entries()?.iter() {
+            let (point, fs) = point_of(*e);
+            if point == "/" {
+                return call_fs(fs, Q::statvfs, &[Value::qstr(Q::_slash_)]);
+            }
+        }
+        let mut items = [Value::small_int(0); 10];
+        items[9] = Value::small_int(256);
+        return tuple::new(&items);
+    }
+    proxy(&t, Q::statvfs, &[])
 }
 
 // --- reading files for import ---
@@ -144,28 +314,40 @@ pub fn getcwd() -> PyResult<Option<Value>> {
 pub struct ImportFs(pub &'static dyn crate::hal::Hal);
 
 impl ImportFs {
-    pub fn stat(&self, path: &str) -> Option<FileKind> {
-        match resolve(path) {
-            Ok(Target::Native) => self.0.stat(path),
-            Ok(Target::Mounted { fs, path }) => {
-                let st = call_fs(fs, Q::stat, &[path]).ok()?;
-                let mode = runtime::subscr(st, Value::small_int(0)).ok()?;
-                match crate::objs::int::get_isize(mode).ok()? & 0xf000 {
-                    0x4000 => Some(FileKind::Dir),
-                    0x8000 => Some(FileKind::File),
-                    _ => None,
-                }
+    /// The port path behind a path of the port's own file system, or None.
+    fn native(&self, t: &Target) -> Option<String> {
+        match t {
+            Target::Mounted { fs, path, .. } => {
+                let v: &VfsPosix = fs.downcast(&VFS_POSIX_TYPE)?;
+                native_path(v, *path).ok()
             }
-            Err(_) => None,
+            _ => None,
+        }
+    }
+
+    pub fn stat(&self, path: &str) -> Option<FileKind> {
+        let t = lookup(path, false).ok()?;
+        if let Some(p) = self.native(&t) {
+            return self.0.stat(&p);
+        }
+        let st = proxy(&t, Q::stat, &[]).ok()?;
+        let mode = runtime::subscr(st, Value::small_int(0)).ok()?;
+        match crate::objs::int::get_isize(mode).ok()? & 0xf000 {
+            0x4000 => Some(FileKind::Dir),
+            0x8000 => Some(FileKind::File),
+            _ => None,
         }
     }
 
     /// Read a whole file; Err carries an errno (EIO for errors that are not OSErrors).
     pub fn read_file(&self, path: &str, out: &mut Vec<u8>) -> Result<(), i32> {
-        match resolve(path) {
-            Ok(Target::Native) => self.0.read_file(path, out),
-            Ok(Target::Mounted { fs, path }) => read_mounted(fs, path, out).map_err(errno_of),
-            Err(e) => Err(errno_of(e)),
+        let t = lookup(path, false).map_err(errno_of)?;
+        if let Some(p) = self.native(&t) {
+            return self.0.read_file(&p, out);
+        }
+        match t {
+            Target::Mounted { fs, path, .. } => read_mounted(fs, path, out).map_err(errno_of),
+            _ => Err(ENOENT),
         }
     }
 }
@@ -233,46 +415,55 @@ fn kw_get(kw: &[Value], name: Qstr) -> Option<Value> {
         .map(|p| p[1])
 }
 
-/// `vfs.mount(fs, mount_point, *, readonly=False, mkfs=False)`.
+/// `vfs.mount(fs, mount_point, *, readonly=False, mkfs=False)`, or with no arguments the
+/// list of `(fs, mount_point)` pairs.
 fn mount(args: &[Value], kw: &[Value]) -> PyResult<Value> {
+    if args.is_empty() && kw.is_empty() {
+        let out = list::new(&[])?;
+        for e in entries()?.iter() {
+            let (point, fs) = point_of(*e);
+            list::append(out, tuple::new(&[fs, pystr::new(point)?])?)?;
+        }
+        return Ok(out);
+    }
     let [fs, point] = args else {
-        return Err(raise::type_error(
-            "mount needs a file system and a mount point",
-        ));
+        return Err(raise::type_error("function takes 2 positional arguments"));
     };
     let readonly = kw_get(kw, Q::readonly).unwrap_or(Value::FALSE);
     let mkfs = kw_get(kw, Q::mkfs).unwrap_or(Value::FALSE);
     let p = pystr::as_str(*point).ok_or_else(|| pystr::bad_implicit_conversion(*point))?;
-    let p = p.strip_suffix('/').unwrap_or(p);
-    if mounts().iter().any(|m| point_of(*m).0 == p) || p.is_empty() {
-        return Err(raise::os_error(EPERM));
-    }
+    // The file system is asked to mount before the point is checked, as upstream does.
     call_fs(*fs, Q::mount, &[readonly, mkfs])?;
-    let entry = tuple::new(&[pystr::new(p)?, *fs])?;
-    let st = state::get();
-    if st.roots.modules_private[MOUNTS_SLOT].is_null() {
-        st.roots.modules_private[MOUNTS_SLOT] = list::new(&[])?;
+    if let Target::Mounted { entry, .. } = lookup(p, false)? {
+        // Something may be mounted inside a file system mounted at the root.
+        if p == "/" || point_of(entry).0 != "/" {
+            return Err(raise::os_error(EPERM));
+        }
     }
-    let l = state::get().roots.modules_private[MOUNTS_SLOT];
+    let entry = tuple::new(&[pystr::new(p)?, *fs])?;
+    let l = table()?;
+    list::append(l, entry)?;
     if let Some(lst) = list::get(l) {
-        // Newest first, so a mount inside a mount wins.
-        lst.reserve(1)?;
-        let items_len = lst.items().len();
-        list::append(l, entry)?;
+        // Keep a root mount last, so lookups try every other mount point first.
         let items = lst.items();
-        items.copy_within(0..items_len, 1);
-        items[0] = entry;
+        let n = items.len();
+        if p != "/" {
+            if let Some(r) = items[..n - 1].iter().position(|e| point_of(*e).0 == "/") {
+                items.copy_within(r..n - 1, r + 1);
+                items[r] = entry;
+            }
+        }
     }
     Ok(Value::NONE)
 }
 
 /// `vfs.umount(mount_point_or_fs)`.
 fn umount(target: Value) -> PyResult<Value> {
-    let l = state::get().roots.modules_private[MOUNTS_SLOT];
+    let l = table()?;
     let Some(lst) = list::get(l) else {
         return Err(raise::os_error(EINVAL));
     };
-    let want = pystr::as_str(target).map(|s| s.strip_suffix('/').unwrap_or(s));
+    let want = pystr::as_str(target);
     let items = lst.items();
     let Some(i) = items.iter().position(|m| {
         let (p, fs) = point_of(*m);
@@ -286,9 +477,8 @@ fn umount(target: Value) -> PyResult<Value> {
     let entry = items[i];
     items.copy_within(i + 1.., i);
     lst.len -= 1;
-    let st = state::get();
-    if st.roots.modules_private[CUR_SLOT] == entry {
-        st.roots.modules_private[CUR_SLOT] = Value::NULL;
+    if cur() == entry {
+        set_cur(Value::NONE);
     }
     call_fs(point_of(entry).1, Q::umount, &[])?;
     Ok(Value::NONE)
@@ -485,10 +675,14 @@ pub static VFS_POSIX_TYPE: Type = Type {
     ..Type::EMPTY
 };
 
+/// `mount`/`umount` function objects, shared with `os`.
+pub const MOUNT: Value = crate::fun!(mount, Kw { min: 0, f: mount });
+pub const UMOUNT: Value = crate::fun!(umount, F1(umount));
+
 static GLOBALS: &[(Qstr, Value)] = &[
     (Q::__name__, Value::qstr(Q::vfs)),
-    crate::entry!(mount, crate::fun!(mount, Kw { min: 2, f: mount })),
-    crate::entry!(umount, crate::fun!(umount, F1(umount))),
+    (Q::mount, MOUNT),
+    (Q::umount, UMOUNT),
     (Q::VfsPosix, Value::from_static(&VFS_POSIX_TYPE)),
 ];
 

@@ -97,15 +97,7 @@ pub fn parse_mode(mode: &str) -> (OpenFlags, bool) {
 /// `open(file, mode)`: `file` is a path (possibly into a mounted file system) or an
 /// already open handle (a small int).
 pub fn open(file: Value, mode: Option<Value>) -> PyResult<Value> {
-    if let Some(path) = pystr::as_str(file) {
-        if let crate::modules::vfs::Target::Mounted { fs, path } =
-            crate::modules::vfs::resolve(path)?
-        {
-            let mode = mode.unwrap_or(Value::qstr(Q::r));
-            return crate::modules::vfs::call_fs(fs, Q::open, &[path, mode]);
-        }
-    }
-    open_native(file, mode)
+    crate::modules::vfs::open(file, mode.unwrap_or(Value::qstr(Q::r)))
 }
 
 /// `open` on the port's own file system.
