@@ -1,7 +1,7 @@
 //! The compiler proper: syntax tree to raw codes, following py/compile.c decision for
 //! decision so the bytecode is identical to `mpy-cross`.
 //!
-//! Shape: constant folding first ([`fold`]), then upstream's passes. Every scope (module,
+//! Shape: constant folding first (`fold`), then upstream's passes. Every scope (module,
 //! function, lambda, class body, comprehension) is found during the scope pass, in the same
 //! order as upstream (a queue: a scope's children are appended as its own scope pass finds
 //! them); then identifiers are numbered ([`crate::scope::compute_things`]); then each scope is
@@ -9,6 +9,15 @@
 //!
 //! Scopes are tied to their syntax nodes by node address, which is stable because the folded
 //! tree is borrowed immutably for the whole compilation.
+//!
+//! Where upstream's output depends on its parse tree rather than on the program (which
+//! nodes carry a line number, which long strings were already interned, constant objects
+//! versus literals), the tree's line fields and a few markers set by `fold` carry the
+//! facts; `tests/mpy_cross.rs` checks the result against the reference binary.
+//!
+//! Entry points: [`compile`] (source text) and [`compile_module`] (a parsed tree), both with
+//! [`CompileOptions`]: `Default` reproduces mpy-cross, [`CompileOptions::for_port`] a running
+//! interpreter (REPL and `exec`/`eval` use the modes of [`ParseMode`]).
 
 mod bigint;
 mod fold;
@@ -154,12 +163,37 @@ const INVALID_LABEL: u32 = 0xffff;
 static NO_ARGS: CallArgs = CallArgs { args: Vec::new() };
 const MAX_DEPTH: usize = 200;
 
+/// A failed compilation with the code block it failed in: upstream's traceback for a
+/// compile-time SyntaxError names it (`File "x.py", line 2, in f`), while parse errors and
+/// RuntimeErrors have none.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CompileError {
+    pub error: SyntaxError,
+    /// Simple name of the scope being compiled (`<module>`, a function name, `<lambda>`...).
+    pub block: Option<String>,
+}
+
+impl From<SyntaxError> for CompileError {
+    fn from(error: SyntaxError) -> Self {
+        CompileError { error, block: None }
+    }
+}
+
 /// Parses and compiles `source`.
 pub fn compile(
     source: &str,
     source_name: &str,
     opts: &CompileOptions,
 ) -> Result<CompiledModule, SyntaxError> {
+    compile_detailed(source, source_name, opts).map_err(|e| e.error)
+}
+
+/// [`compile`], reporting the code block of a compile-time error as well.
+pub fn compile_detailed(
+    source: &str,
+    source_name: &str,
+    opts: &CompileOptions,
+) -> Result<CompiledModule, CompileError> {
     let popts = crate::parse::ParseOptions {
         tstrings: opts.tstrings,
         opt_level: opts.opt_level,
@@ -174,7 +208,7 @@ pub fn compile_module(
     source_name: &str,
     opts: &CompileOptions,
 ) -> Result<CompiledModule, SyntaxError> {
-    compile_tree(m, None, source_name, opts)
+    compile_tree(m, None, source_name, opts).map_err(|e| e.error)
 }
 
 /// `source`, when known, refines which long string literals count as already interned.
@@ -183,12 +217,12 @@ fn compile_tree(
     source: Option<&str>,
     source_name: &str,
     opts: &CompileOptions,
-) -> Result<CompiledModule, SyntaxError> {
+) -> Result<CompiledModule, CompileError> {
     let mut folder = fold::Folder::new(opts.module_const);
     let folded = folder.fold_module(m)?;
     let mut c = Compiler {
         opts,
-        is_repl: opts.mode == ParseMode::Single,
+        is_repl: m.mode == ParseMode::Single,
         tables: ModuleTables::new(source_name),
         ids: Vec::new(),
         data: Vec::new(),
@@ -205,6 +239,7 @@ fn compile_tree(
         num_dict_params: 0,
         num_default_params: 0,
         error: None,
+        error_block: None,
         idents: folder.idents,
         source_name: String::from(source_name),
         source,
@@ -216,7 +251,7 @@ fn compile_tree(
                 kind: StmtKind::Expr(e),
                 ..
             }) => Node::Eval(e),
-            _ => return Err(SyntaxError::syntax("invalid syntax", 1)),
+            _ => return Err(SyntaxError::syntax("invalid syntax", 1).into()),
         },
         _ => Node::Module(&folded.body),
     };
@@ -285,6 +320,8 @@ struct Compiler<'a> {
     num_dict_params: usize,
     num_default_params: usize,
     error: Option<SyntaxError>,
+    /// Scope the error occurred in (None for errors without one, like RuntimeErrors).
+    error_block: Option<String>,
     idents: BTreeMap<String, u32>,
     source_name: String,
     source: Option<&'a str>,
@@ -367,7 +404,7 @@ fn runtime_error(msg: &str, line: u32) -> SyntaxError {
 }
 
 fn parse_float(s: &str) -> Option<f64> {
-    s.parse::<f64>().ok()
+    fold::float_value(s)
 }
 
 impl<'a> Compiler<'a> {
@@ -414,7 +451,15 @@ impl<'a> Compiler<'a> {
     fn error(&mut self, line: u32, msg: &str) {
         if self.error.is_none() {
             self.error = Some(SyntaxError::syntax(msg, line));
+            self.error_block = Some(self.data[self.cur].simple_name.clone());
         }
+    }
+
+    fn take_error(&mut self) -> Option<CompileError> {
+        self.error.take().map(|error| CompileError {
+            error,
+            block: self.error_block.take(),
+        })
     }
 
     fn runtime_error(&mut self, line: u32, msg: &str) {
@@ -461,11 +506,11 @@ impl<'a> Compiler<'a> {
         }
     }
 
-    fn run(&mut self) -> Result<(), SyntaxError> {
+    fn run(&mut self) -> Result<(), CompileError> {
         let mut i = 0;
         while i < self.data.len() {
             self.compile_scope(i, Pass::Scope)?;
-            if let Some(e) = self.error.take() {
+            if let Some(e) = self.take_error() {
                 return Err(e);
             }
             for k in 0..self.ids[i].ids.len() {
@@ -485,10 +530,10 @@ impl<'a> Compiler<'a> {
             while !self.compile_scope(i, Pass::Emit)? {
                 n += 1;
                 if n > 100 {
-                    return Err(runtime_error("bytecode overflow", self.data[i].line));
+                    return Err(runtime_error("bytecode overflow", self.data[i].line).into());
                 }
             }
-            if let Some(e) = self.error.take() {
+            if let Some(e) = self.take_error() {
                 return Err(e);
             }
             self.data[i].fun_data = self.data[i].emitter.fun_data();
@@ -798,6 +843,11 @@ impl<'a> Compiler<'a> {
     // ---------------------------------------------------------------- statements
 
     fn stmts(&mut self, body: &'a [Stmt]) {
+        // Two or more statements form a block node upstream, with the first one's line.
+        if let [first, _, ..] = body {
+            self.emit
+                .set_source_line((first.line & !fold::CONST_OBJ) as usize);
+        }
         for s in body {
             self.stmt(s);
             if self.error.is_some() {
@@ -807,26 +857,28 @@ impl<'a> Compiler<'a> {
     }
 
     fn stmt(&mut self, s: &'a Stmt) {
-        self.emit.set_source_line(s.line as usize);
-        let line = s.line;
+        if s.line & fold::CONST_OBJ == 0 {
+            self.emit.set_source_line(s.line as usize);
+        }
+        let line = s.line & !fold::CONST_OBJ;
         match &s.kind {
             StmtKind::Expr(e) => self.expr_stmt(e),
-            StmtKind::Assign { targets, value } => {
-                if targets.len() == 1 {
-                    self.plain_assign(&targets[0], value);
-                } else {
+            StmtKind::Assign { targets, value } => match targets.as_slice() {
+                [] => self.expr_stmt(value),
+                [target] => self.plain_assign(target, value),
+                [first, rest @ ..] => {
                     self.expr(value);
                     self.emit.dup_top();
-                    self.assign(&targets[0], AssignKind::Store, line);
-                    let n = targets.len() - 1;
-                    for (i, t) in targets[1..].iter().enumerate() {
+                    self.assign(first, AssignKind::Store, line);
+                    let n = rest.len();
+                    for (i, t) in rest.iter().enumerate() {
                         if i + 1 < n {
                             self.emit.dup_top();
                         }
                         self.assign(t, AssignKind::Store, line);
                     }
                 }
-            }
+            },
             StmtKind::AugAssign { target, op, value } => {
                 self.assign(target, AssignKind::AugLoad, line);
                 self.expr(value);

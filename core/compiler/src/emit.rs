@@ -909,7 +909,7 @@ impl Emitter {
         c
     }
 
-    /// MAKE_FUNCTION[_DEFARGS]; returns the child index the new raw code must get.
+    /// MAKE_FUNCTION or MAKE_FUNCTION_DEFARGS; returns the child index the new raw code must get.
     pub fn make_function(&mut self, has_defaults: bool) -> usize {
         let c = self.alloc_child();
         if has_defaults {
@@ -920,7 +920,7 @@ impl Emitter {
         c
     }
 
-    /// MAKE_CLOSURE[_DEFARGS] over `n_closed` cells on the stack.
+    /// MAKE_CLOSURE or MAKE_CLOSURE_DEFARGS over `n_closed` cells on the stack.
     pub fn make_closure(&mut self, n_closed: usize, has_defaults: bool) -> usize {
         let c = self.alloc_child();
         let n = n_closed as i32;

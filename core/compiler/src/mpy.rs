@@ -4,10 +4,11 @@
 //! The reader is defensive: any truncated or corrupt input yields an [`MpyError`] and never
 //! panics. Only bytecode raw codes are accepted; native code is reported as an arch mismatch.
 
+pub mod float;
+
 use crate::bc;
 use crate::emit::{decode_size, decode_uint, encode_uint};
 use crate::rawcode::{CodeKind, CompiledModule, Const, RawCode};
-use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -203,79 +204,30 @@ const BAD_ARCH: MpyError = MpyError {
     msg: "incompatible .mpy arch",
 };
 
-/// Formats a float close to MicroPython's `repr` (16 significant digits, 17 if needed to
-/// round-trip; exponent form outside 1e-4..1e16). `always_decimal` appends `.0` to integral
-/// values, as float repr does (complex parts do not). Upstream derives the digits with
-/// x87 extended precision, so a few values (e.g. `1e-20`, `99.9`) print differently there.
+/// Formats a float exactly as MicroPython's `repr` (see [`float::repr`]); `always_decimal`
+/// appends `.0` to integral values, as float repr does (complex parts do not).
 pub fn format_float(f: f64, always_decimal: bool) -> String {
-    if f.is_nan() {
-        return String::from("nan");
-    }
-    if f.is_infinite() {
-        return String::from(if f < 0.0 { "-inf" } else { "inf" });
-    }
-    if f == 0.0 {
-        let s = if f.is_sign_negative() { "-0" } else { "0" };
-        return if always_decimal {
-            format!("{}.0", s)
-        } else {
-            String::from(s)
-        };
-    }
-    let mut sci = format!("{:.15e}", f);
-    if sci.parse::<f64>().ok() != Some(f) {
-        sci = format!("{:.16e}", f);
-    }
-    // sci looks like "-1.234500000000000e17"
-    let (mant, exp) = match sci.split_once('e') {
-        Some(p) => p,
-        None => return sci,
+    float::repr(f, always_decimal)
+}
+
+/// A float's repr text as stored in `.mpy` files, read with upstream's parser.
+fn parse_float_text(s: &str) -> Option<f64> {
+    let (neg, body) = match s.strip_prefix('-') {
+        Some(b) => (true, b),
+        None => (false, s),
     };
-    let exp: i32 = exp.parse().unwrap_or(0);
-    let neg = mant.starts_with('-');
-    let digits: String = mant.chars().filter(|c| c.is_ascii_digit()).collect();
-    let digits = digits.trim_end_matches('0');
-    let digits = if digits.is_empty() { "0" } else { digits };
-    let mut out = String::new();
-    if neg {
-        out.push('-');
-    }
-    if !(-4..16).contains(&exp) {
-        out.push_str(&digits[..1]);
-        if digits.len() > 1 {
-            out.push('.');
-            out.push_str(&digits[1..]);
+    let v = match body {
+        "inf" => f64::INFINITY,
+        "nan" => f64::NAN,
+        _ if body
+            .bytes()
+            .all(|c| c.is_ascii_digit() || matches!(c, b'.' | b'e' | b'+' | b'-')) =>
+        {
+            float::parse(body)?
         }
-        out.push('e');
-        out.push(if exp < 0 { '-' } else { '+' });
-        let a = exp.unsigned_abs();
-        if a < 10 {
-            out.push('0');
-        }
-        out.push_str(&format!("{}", a));
-    } else if exp < 0 {
-        out.push_str("0.");
-        for _ in 0..(-exp - 1) {
-            out.push('0');
-        }
-        out.push_str(digits);
-    } else {
-        let int_len = exp as usize + 1;
-        if digits.len() <= int_len {
-            out.push_str(digits);
-            for _ in digits.len()..int_len {
-                out.push('0');
-            }
-            if always_decimal {
-                out.push_str(".0");
-            }
-        } else {
-            out.push_str(&digits[..int_len]);
-            out.push('.');
-            out.push_str(&digits[int_len..]);
-        }
-    }
-    out
+        _ => return None,
+    };
+    Some(if neg { -v } else { v })
 }
 
 fn write_qstr(out: &mut Vec<u8>, s: &str) {
@@ -384,11 +336,11 @@ impl<'a> Reader<'a> {
         Ok(s)
     }
 
+    /// String data. Upstream strings may hold lone surrogates (encoded as 3-byte sequences
+    /// that are not UTF-8); those bytes become U+FFFD, since raw codes keep Rust strings.
     fn text(&mut self, n: usize) -> Result<String, MpyError> {
         let b = self.bytes(n)?;
-        core::str::from_utf8(b)
-            .map(String::from)
-            .map_err(|_| BAD_FILE)
+        Ok(String::from_utf8_lossy(b).into_owned())
     }
 
     fn qstr(&mut self) -> Result<String, MpyError> {
@@ -439,13 +391,13 @@ impl<'a> Reader<'a> {
             8 => {
                 let n = self.uint()?;
                 let s = self.text(n)?;
-                Const::Float(s.parse::<f64>().map_err(|_| BAD_FILE)?)
+                Const::Float(parse_float_text(&s).ok_or(BAD_FILE)?)
             }
             9 => {
                 let n = self.uint()?;
                 let s = self.text(n)?;
                 let im = s.strip_suffix('j').ok_or(BAD_FILE)?;
-                Const::Complex(im.parse::<f64>().map_err(|_| BAD_FILE)?)
+                Const::Complex(parse_float_text(im).ok_or(BAD_FILE)?)
             }
             10 => {
                 let n = self.uint()?;
@@ -812,5 +764,7 @@ mod tests {
         assert_eq!(format_float(123.456e-300, true), "1.23456e-298");
         assert_eq!(format_float(2.0, false), "2");
         assert_eq!(format_float(0.01, true), "0.01");
+        assert_eq!(format_float(1e-20, true), "1e-20");
+        assert_eq!(format_float(99.9, true), "99.90000000000001");
     }
 }

@@ -123,3 +123,22 @@ fn compile_errors_match_mpy_cross() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn compile_errors_name_their_code_block() {
+    use upy_compiler::compile::compile_detailed;
+    let block = |src: &str| {
+        compile_detailed(src, "e.py", &CompileOptions::default())
+            .err()
+            .and_then(|e| e.block)
+    };
+    assert_eq!(block("x = 1\nreturn 5\n").as_deref(), Some("<module>"));
+    assert_eq!(block("def f():\n  nonlocal q\n").as_deref(), Some("f"));
+    assert_eq!(
+        block("class C:\n  def g(self):\n    break\n").as_deref(),
+        Some("g")
+    );
+    assert_eq!(block("x = lambda: (yield from)\n"), None);
+    assert_eq!(block("X = const(f())\n"), None);
+    assert_eq!(block("x = (\n"), None);
+}

@@ -22,13 +22,16 @@ fn try_all_modes(src: &str) {
 #[test]
 fn awkward_inputs_do_not_panic() {
     let deep_expr = format!("x = {}1{}\n", "(".repeat(300), ")".repeat(300));
+    let near_limit_expr = format!("x = {}1{}\n", "[".repeat(190), "]".repeat(190));
+    let near_limit_lambda = format!("x = {}1\n", "lambda: ".repeat(190));
+    let near_limit_call = format!("x = {}1{}\n", "f(".repeat(190), ")".repeat(190));
     let deep_neg = format!("x = {}1\n", "-".repeat(2000));
     let mut deep_if = String::new();
-    for i in 0..150 {
+    for i in 0..195 {
         deep_if.push_str(&" ".repeat(i));
         deep_if.push_str("if x:\n");
     }
-    deep_if.push_str(&" ".repeat(150));
+    deep_if.push_str(&" ".repeat(195));
     deep_if.push_str("pass\n");
     let many_args = format!("f({})\n", vec!["*a"; 100].join(", "));
     let many_kw = format!(
@@ -66,6 +69,9 @@ fn awkward_inputs_do_not_panic() {
         "global x\nnonlocal y\n",
         "print(f'{x!r:>{width}}')\n",
         &deep_expr,
+        &near_limit_expr,
+        &near_limit_lambda,
+        &near_limit_call,
         &deep_neg,
         &deep_if,
         &many_args,

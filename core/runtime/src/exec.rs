@@ -10,16 +10,44 @@ use upy_compiler::compile::CompileOptions;
 
 /// Convert a compiler error into a Python SyntaxError/IndentationError with a traceback
 /// entry naming the file and line (no function name, like upstream).
-pub fn syntax_error(e: upy_compiler::error::SyntaxError, file: &str) -> PyErr {
+pub fn syntax_error(ce: upy_compiler::compile::CompileError, file: &str) -> PyErr {
+    use upy_compiler::error::SyntaxErrorKind as K;
+    let e = ce.error;
     let ty = match e.kind {
-        upy_compiler::error::SyntaxErrorKind::IndentationError => &exception::INDENTATION_ERROR,
+        K::IndentationError => &exception::INDENTATION_ERROR,
+        K::NotImplementedError => &exception::NOT_IMPLEMENTED_ERROR,
+        K::RuntimeError => &exception::RUNTIME_ERROR,
         _ => &exception::SYNTAX_ERROR,
     };
     let err = crate::raise::msg(ty, &e.msg);
     if let Some(file) = Qstr::intern(file) {
-        exception::add_traceback(err.0, file, e.line as usize, Qstr(0));
+        let block = ce
+            .block
+            .as_deref()
+            .and_then(Qstr::intern)
+            .unwrap_or(Qstr(0));
+        exception::add_traceback(err.0, file, e.line as usize, block);
     }
     err
+}
+
+/// Compiler settings for code compiled on this target (small ints as wide as a word).
+pub fn compile_options(mode: Mode) -> CompileOptions {
+    CompileOptions::for_port(
+        mode,
+        crate::state::get().opt_level,
+        crate::value::SMALL_INT_BITS as u8,
+    )
+}
+
+/// Compile source text for this target.
+pub fn compile(
+    source: &str,
+    file: &str,
+    mode: Mode,
+) -> PyResult<upy_compiler::rawcode::CompiledModule> {
+    upy_compiler::compile::compile_detailed(source, file, &compile_options(mode))
+        .map_err(|e| syntax_error(e, file))
 }
 
 /// Compile `source` named `file` in `mode` and run it with the given namespaces.
@@ -30,13 +58,7 @@ pub fn exec_source(
     globals: Value,
     locals: Value,
 ) -> PyResult<Value> {
-    let opts = CompileOptions {
-        mode,
-        opt_level: crate::state::get().opt_level,
-        ..CompileOptions::default()
-    };
-    let compiled =
-        upy_compiler::compile::compile(source, file, &opts).map_err(|e| syntax_error(e, file))?;
+    let compiled = compile(source, file, mode)?;
     let (ctx, rc) = crate::emitglue::load(&compiled, globals)?;
     crate::vm::run_module_code(ctx, rc, globals, locals)
 }
@@ -82,20 +104,6 @@ pub fn print_exception_line(out: &mut dyn Print, exc: Value) -> PyResult<()> {
         return Ok(());
     }
     out.write_str(": ")?;
-    if exc.type_of().is_type_of(&exception::OS_ERROR) && !args.is_empty() {
-        if let Some(n) = args[0].as_small_int() {
-            if let Some(name) = crate::modules::errno::name_of(n) {
-                let mut s = crate::vstr::VStr::new();
-                let _ = core::fmt::write(&mut s, format_args!("[Errno {}] {}", n, name));
-                out.write_str(core::str::from_utf8(s.as_bytes()).unwrap_or(""))?;
-                if let Some(m) = args.get(1) {
-                    out.write_str(": ")?;
-                    crate::runtime::print_value(out, *m, PrintKind::Str)?;
-                }
-                return Ok(());
-            }
-        }
-    }
     if args.len() == 1 {
         crate::runtime::print_value(out, args[0], PrintKind::Str)
     } else {

@@ -290,6 +290,8 @@ impl Heap {
 
     /// Grow or shrink an allocation, in place when the following blocks allow it.
     /// Returns `None` (leaving the old allocation intact) when memory runs out.
+    // `p` is checked to be the head of a live allocation before it is read.
+    #[allow(clippy::not_unsafe_ptr_arg_deref)]
     pub fn realloc(&mut self, p: *mut u8, new_bytes: usize) -> Option<*mut u8> {
         if p.is_null() {
             return self.alloc(new_bytes, false);

@@ -28,12 +28,7 @@ fn not_found(name: &str) -> PyErr {
 
 /// Compile and run `source` as the body of `module`.
 pub fn exec_source_in(source: &str, file: &str, globals: Value) -> PyResult<()> {
-    let opts = upy_compiler::compile::CompileOptions {
-        opt_level: state::get().opt_level,
-        ..upy_compiler::compile::CompileOptions::default()
-    };
-    let compiled = upy_compiler::compile::compile(source, file, &opts)
-        .map_err(|e| crate::exec::syntax_error(e, file))?;
+    let compiled = crate::exec::compile(source, file, upy_compiler::ast::ParseMode::File)?;
     let (ctx, rc) = crate::emitglue::load(&compiled, globals)?;
     crate::vm::run_module_code(ctx, rc, globals, globals)?;
     Ok(())
@@ -281,8 +276,11 @@ pub fn import_name(name: Qstr, fromlist: Value, level: usize, globals: Value) ->
 
 /// `IMPORT_FROM`: an attribute of the module, or its submodule.
 pub fn import_from(m: Value, name: Qstr) -> PyResult<Value> {
-    if let Some(v) = crate::runtime::load_attr_opt(m, name)? {
-        return Ok(v);
+    match crate::runtime::load_attr_opt(m, name) {
+        Ok(Some(v)) => return Ok(v),
+        Ok(None) => {}
+        Err(e) if crate::runtime::is_instance(e.0, &crate::objs::exception::ATTRIBUTE_ERROR) => {}
+        Err(e) => return Err(e),
     }
     // Try a submodule of a package.
     if let Some(dir) = package_dir(m) {
@@ -319,6 +317,27 @@ pub fn import_all(m: Value, locals: Value) -> PyResult<()> {
                 dst.insert_qstr(*k, *v)?;
             }
         }
+    } else if let Some(all) = crate::runtime::load_attr_opt(m, Q::__all__)? {
+        // Any object standing in for a module: its __all__ names...
+        let it = crate::runtime::get_iter(all)?;
+        while let Some(k) = crate::runtime::iter_next(it)? {
+            let q = pystr::as_str(k)
+                .and_then(Qstr::intern)
+                .ok_or_else(|| raise::type_error("__all__ must hold strings"))?;
+            dst.insert(k, crate::runtime::load_attr(m, q)?)?;
+        }
+    } else if let Some(d) = crate::runtime::load_attr_opt(m, Q::__dict__)?.and_then(dict::map_of) {
+        // ...or its public attributes.
+        for (k, v) in d.iter() {
+            if pystr::as_str(k)
+                .map(|s| !s.starts_with('_'))
+                .unwrap_or(false)
+            {
+                dst.insert(k, v)?;
+            }
+        }
+    } else {
+        return Err(raise::import_error("can't import * from this object"));
     }
     Ok(())
 }

@@ -131,6 +131,8 @@ pub mod flags {
     pub const BASETYPE: u16 = 1 << 5;
     /// An exception type (BaseException or a subclass).
     pub const EXCEPTION: u16 = 1 << 6;
+    /// `!=` has its own test (`__ne__`), tried before negating `==`.
+    pub const EQ_HAS_NEQ_TEST: u16 = 1 << 8;
     /// A function: found on a type through an instance, it binds the instance as `self`.
     pub const BINDS_SELF: u16 = 1 << 7;
 }

@@ -224,7 +224,7 @@ impl Qstr {
 
     /// The static qstr with .mpy number `n`, if `n` is one of MicroPython's fixed ids.
     pub fn from_mpy_static(n: usize) -> Option<Qstr> {
-        if n >= 1 && n < MPY_STATIC_COUNT {
+        if (1..MPY_STATIC_COUNT).contains(&n) {
             Some(Qstr(n as u32))
         } else {
             None

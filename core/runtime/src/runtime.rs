@@ -140,7 +140,12 @@ pub fn lookup_in_type(ty: &'static Type, name: Qstr) -> Option<Value> {
 
 /// Bind a class attribute found through an instance: functions bind `self`, staticmethod
 /// unwraps, classmethod binds the class, property calls its getter.
-pub fn load_attr_bound(found: Value, obj: Value, ty: &'static Type, owner: &'static Type) -> PyResult<Value> {
+pub fn load_attr_bound(
+    found: Value,
+    obj: Value,
+    ty: &'static Type,
+    owner: &'static Type,
+) -> PyResult<Value> {
     let fty = found.type_of();
     if binds_self(found, owner) {
         return objs::fun::bound_method(found, obj);
@@ -157,7 +162,11 @@ pub fn load_attr_bound(found: Value, obj: Value, ty: &'static Type, owner: &'sta
     if fty.is_heap() {
         // A user descriptor: `__get__(self, instance, owner)`.
         if let Some(get) = lookup_in_type(fty, Q::__get__) {
-            let inst = if objs::r#type::as_type(obj).is_some() { Value::NONE } else { obj };
+            let inst = if objs::r#type::as_type(obj).is_some() {
+                Value::NONE
+            } else {
+                obj
+            };
             return call(get, &[found, inst, ty.as_value()], &[]);
         }
     }
@@ -207,7 +216,21 @@ pub fn load_attr_opt(obj: Value, name: Qstr) -> PyResult<Option<Value>> {
     if name == Q::__class__ {
         return Ok(Some(ty.as_value()));
     }
+    // Built-in iterators expose their slots as methods.
+    if name == Q::__next__ && ty.iternext.is_some() {
+        return objs::fun::bound_method(crate::fun!(__next__, F1(next_method)), obj).map(Some);
+    }
+    if name == Q::__iter__ && (ty.getiter.is_some() || ty.has_flag(flags::ITER_IS_ITERNEXT)) {
+        return objs::fun::bound_method(crate::fun!(__iter__, F1(get_iter)), obj).map(Some);
+    }
     Ok(None)
+}
+
+fn next_method(it: Value) -> PyResult<Value> {
+    match iter_next(it)? {
+        Some(v) => Ok(v),
+        None => Err(raise::stop_iteration(Value::NONE)),
+    }
 }
 
 #[cold]
@@ -432,36 +455,62 @@ pub fn unary_op(o: u8, v: Value) -> PyResult<Value> {
     }
 }
 
-/// Equality with Python semantics (identity first, then the types' `==`).
-pub fn equal(a: Value, b: Value) -> PyResult<bool> {
-    if a == b {
-        if a.is_obj() && a.type_of().has_flag(flags::EQ_NOT_REFLEXIVE) {
-            // nan != nan: ask the type.
-        } else {
-            return Ok(true);
-        }
-    }
-    if a.is_small_int() && b.is_small_int() {
-        return Ok(false);
+/// `a == b` / `a != b` with MicroPython's rules: identity short-cut (unless the type's
+/// equality is not reflexive), then each operand's `==` (or `!=`) in turn, then identity.
+/// The result of a user `__eq__` is returned as is for `==`.
+pub fn equal_not_equal(o: u8, a: Value, b: Value) -> PyResult<Value> {
+    let (t, f) = if o == op::NOT_EQUAL {
+        (Value::FALSE, Value::TRUE)
+    } else {
+        (Value::TRUE, Value::FALSE)
+    };
+    if a == b && (a.is_small_int() || !a.type_of().has_flag(flags::EQ_NOT_REFLEXIVE)) {
+        return Ok(t);
     }
     if objs::str::is_str(a) && objs::str::is_str(b) {
-        return Ok(objs::str::eq(a, b));
+        return Ok(if objs::str::eq(a, b) { t } else { f });
     }
-    let ta = a.type_of();
-    let tb = b.type_of();
-    if let Some(f) = ta.binary_op {
-        if let Some(r) = f(op::EQUAL, a, b)? {
-            return Ok(r == Value::TRUE);
-        }
+    if a.is_small_int() && b.is_small_int() {
+        return Ok(f);
     }
-    if !core::ptr::eq(ta, tb) {
-        if let Some(f) = tb.binary_op {
-            if let Some(r) = f(op::EQUAL, b, a)? {
-                return Ok(r == Value::TRUE);
+    let (mut x, mut y) = (a, b);
+    for _ in 0..2 {
+        if !x.is_small_int() && !objs::str::is_str(x) {
+            let ty = x.type_of();
+            // A built-in type compares against the native part of a subclass instance.
+            let y = if ty.is_heap() {
+                y
+            } else {
+                objs::r#type::native_of(y).unwrap_or(y)
+            };
+            if let Some(bin) = ty.binary_op {
+                if o == op::NOT_EQUAL && ty.has_flag(flags::EQ_HAS_NEQ_TEST) {
+                    if let Some(r) = bin(op::NOT_EQUAL, x, y)? {
+                        return Ok(r);
+                    }
+                }
+                if let Some(r) = bin(op::EQUAL, x, y)? {
+                    return Ok(if o == op::EQUAL {
+                        r
+                    } else if is_true(r)? {
+                        t
+                    } else {
+                        f
+                    });
+                }
             }
         }
+        core::mem::swap(&mut x, &mut y);
     }
-    Ok(false)
+    Ok(if a == b { t } else { f })
+}
+
+/// Equality as a bool.
+pub fn equal(a: Value, b: Value) -> PyResult<bool> {
+    if a == b && (a.is_small_int() || a.is_qstr()) {
+        return Ok(true);
+    }
+    is_true(equal_not_equal(op::EQUAL, a, b)?)
 }
 
 /// Hash of a hashable value (TypeError for unhashable ones).
@@ -541,8 +590,7 @@ pub fn binary_op(o: u8, a: Value, b: Value) -> PyResult<Value> {
     match o {
         op::IS => return Ok(Value::from_bool(a == b)),
         op::IS_NOT => return Ok(Value::from_bool(a != b)),
-        op::EQUAL => return Ok(Value::from_bool(equal(a, b)?)),
-        op::NOT_EQUAL => return Ok(Value::from_bool(!equal(a, b)?)),
+        op::EQUAL | op::NOT_EQUAL => return equal_not_equal(o, a, b),
         // `a in b` is evaluated as b.__contains__(a).
         op::IN => return Ok(Value::from_bool(contains(b, a)?)),
         op::NOT_IN => return Ok(Value::from_bool(!contains(b, a)?)),
@@ -551,6 +599,11 @@ pub fn binary_op(o: u8, a: Value, b: Value) -> PyResult<Value> {
     }
     let ta = a.type_of();
     if let Some(f) = ta.binary_op {
+        let b = if ta.is_heap() {
+            b
+        } else {
+            objs::r#type::native_of(b).unwrap_or(b)
+        };
         if let Some(r) = f(o, a, b)? {
             return Ok(r);
         }
@@ -570,6 +623,11 @@ pub fn binary_op(o: u8, a: Value, b: Value) -> PyResult<Value> {
         _ => None,
     };
     if let (Some(r), Some(f)) = (reflected, tb.binary_op) {
+        let a = if tb.is_heap() {
+            a
+        } else {
+            objs::r#type::native_of(a).unwrap_or(a)
+        };
         if let Some(v) = f(r, b, a)? {
             return Ok(v);
         }

@@ -33,6 +33,10 @@ pub struct Roots {
     pub builtins_dict: Value,
     /// Globals dict of the innermost running Python function (for `globals()`, `exec`).
     pub cur_globals: Value,
+    /// Locals dict of the innermost running module-level or class-body code (`locals()`).
+    pub cur_locals: Value,
+    /// The StopIteration a user `__next__` raised, kept so `next()` can re-raise its value.
+    pub stop_iteration: Value,
     /// Loaded module contexts stay alive as long as their code may run; the VM also keeps
     /// them reachable through function objects. Scratch roots for ports and modules:
     pub port: [Value; 8],
@@ -52,6 +56,8 @@ impl Roots {
             sched_queue: Value::NULL,
             builtins_dict: Value::NULL,
             cur_globals: Value::NULL,
+            cur_locals: Value::NULL,
+            stop_iteration: Value::NULL,
             port: [Value::NULL; 8],
             modules_private: [Value::NULL; 16],
         }

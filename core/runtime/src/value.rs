@@ -188,6 +188,9 @@ impl Value {
     }
 
     /// Borrow the object as `T` if its type is exactly `ty`.
+    // A value is a handle to GC memory, not a Rust borrow: the returned reference's
+    // mutability comes from the heap object, not from `self`.
+    #[allow(clippy::mut_from_ref)]
     #[inline]
     pub fn downcast<T>(self, ty: &'static Type) -> Option<&'static mut T> {
         if self.is_obj() && self.is_type(ty) {

@@ -82,7 +82,10 @@ impl Frame {
     }
 
     /// Point the frame at `n` words of storage (NULL-filled by the caller).
-    pub fn attach(&mut self, mem: *mut Value) {
+    ///
+    /// # Safety
+    /// `mem` must hold `Frame::words_for(self.code())` words that outlive the frame.
+    pub unsafe fn attach(&mut self, mem: *mut Value) {
         self.state = mem;
         // SAFETY: the storage holds n_state values followed by the exception entries.
         self.exc = unsafe { mem.add(self.code().n_state) as *mut ExcEntry };
@@ -159,14 +162,18 @@ pub fn call_function(
     unsafe { core::ptr::write_bytes(mem, 0, words) };
     let mut frame = Frame::empty();
     frame.code = code;
-    frame.attach(mem);
+    // SAFETY: `mem` is `words` pystack words reserved above.
+    unsafe { frame.attach(mem) };
     // SAFETY: n_state values at mem.
     let st_slice = unsafe { core::slice::from_raw_parts_mut(mem, code.n_state) };
     let saved_globals = st.roots.cur_globals;
+    let saved_locals = st.roots.cur_locals;
     let r = match function::bind_args(f, st_slice, args, kw) {
         Ok(()) => {
             function::init_frame(&mut frame, fv, f, locals);
-            state::get().roots.cur_globals = frame.globals;
+            let roots = &mut state::get().roots;
+            roots.cur_globals = frame.globals;
+            roots.cur_locals = frame.locals;
             execute(&mut frame, None)
         }
         Err(e) => Err(e),
@@ -174,6 +181,7 @@ pub fn call_function(
     let st = state::get();
     st.pystack.top = base_top;
     st.roots.cur_globals = saved_globals;
+    st.roots.cur_locals = saved_locals;
     match r? {
         Ret::Return(v) => Ok(v),
         Ret::Yield(_) => Err(raise::runtime_error("yield outside generator")),
@@ -223,20 +231,23 @@ pub fn resume(it: Value, send: Value, throw: Option<Value>) -> PyResult<Ret> {
         return crate::objs::generator::resume(it, send, throw);
     }
     if let Some(exc) = throw {
-        let ty = exc.type_of();
+        let ty = crate::objs::r#type::as_type(exc).unwrap_or_else(|| exc.type_of());
         if runtime::is_subclass(ty, &exception::GENERATOR_EXIT) {
             if let Some(close) = runtime::load_attr_opt(it, Q::close)? {
                 runtime::call(close, &[], &[])?;
                 return Ok(Ret::Return(Value::NONE));
             }
         } else if let Some(t) = runtime::load_attr_opt(it, Q::throw)? {
-            return runtime::call(t, &[exc], &[]).map(Ret::Yield);
+            return match runtime::call(t, &[exc], &[]) {
+                Ok(v) => Ok(Ret::Yield(v)),
+                Err(e) => stop_iteration_value(e).map(Ret::Return),
+            };
         }
-        return Err(PyErr(exc));
+        return Err(make_raise_obj(exc));
     }
     if send.is_none() {
         let ty = it.type_of();
-        if ty.iternext.is_some() {
+        if ty.iternext.is_some() && !ty.is_heap() {
             return match runtime::iter_next(it) {
                 Ok(Some(v)) => Ok(Ret::Yield(v)),
                 Ok(None) => Ok(Ret::Return(Value::NONE)),
@@ -266,12 +277,19 @@ pub fn stop_iteration_value(e: PyErr) -> PyResult<Value> {
     }
 }
 
+fn objs_is_type_value(v: Value, t: &'static crate::obj::Type) -> bool {
+    crate::objs::r#type::as_type(v)
+        .map(|vt| runtime::is_subclass(vt, t))
+        .unwrap_or(false)
+}
+
 /// Turn the operand of `raise` into an exception instance.
 pub fn make_raise_obj(v: Value) -> PyErr {
     if let Some(t) = crate::objs::r#type::as_type(v) {
         if exception::is_exception_type(t) {
             return match runtime::call(v, &[], &[]) {
-                Ok(e) => PyErr(e),
+                Ok(e) if exception::is_exception(e) => PyErr(e),
+                Ok(_) => raise::type_error("exceptions must derive from BaseException"),
                 Err(e) => e,
             };
         }
@@ -395,32 +413,54 @@ fn call_var_kw(
     }
     let kw = list::new(&[])?;
     let kl = list::get(kw).ok_or_else(crate::mem::oom)?;
+    let push_kw = |kl: &mut list::List, k: Value, v: Value| -> PyResult<()> {
+        let items = kl.items();
+        let mut i = 0;
+        while i < items.len() {
+            if crate::objs::str::eq(items[i], k) {
+                return Err(raise::type_error_fmt(format_args!(
+                    "function got multiple values for keyword argument '{}'",
+                    crate::objs::str::as_str(k).unwrap_or("?")
+                )));
+            }
+            i += 2;
+        }
+        if !crate::objs::str::is_str(k) {
+            return Err(raise::type_error("keywords must be strings"));
+        }
+        kl.push(k)?;
+        kl.push(v)
+    };
     for pair in args[n_pos..].chunks_exact(2) {
         if pair[0].is_null() {
             let m = pair[1];
             if let Some(map) = dict::map_of(m) {
                 for (k, v) in map.iter() {
-                    kl.push(k)?;
-                    kl.push(v)?;
+                    push_kw(kl, k, v)?;
                 }
             } else {
                 let keys = runtime::call(runtime::load_attr(m, Q::keys)?, &[], &[])?;
                 let it = runtime::get_iter(keys)?;
                 while let Some(k) = runtime::iter_next(it)? {
                     let v = runtime::subscr(m, k)?;
-                    kl.push(k)?;
-                    kl.push(v)?;
+                    push_kw(kl, k, v)?;
                 }
             }
         } else {
-            kl.push(pair[0])?;
-            kl.push(pair[1])?;
+            push_kw(kl, pair[0], pair[1])?;
         }
     }
     runtime::call(fun, pl.items(), kl.items())
 }
 
 fn import_name(name: Qstr, fromlist: Value, level: Value, globals: Value) -> PyResult<Value> {
+    if let Some(f) = crate::modules::builtins::overridden(Q::__import__) {
+        return runtime::call(
+            f,
+            &[Value::qstr(name), globals, globals, fromlist, level],
+            &[],
+        );
+    }
     crate::import::import_name(
         name,
         fromlist,
@@ -555,6 +595,7 @@ fn run(f: &mut Frame, throw: &mut Option<PyErr>) -> PyResult<Ret> {
             let send = pop!();
             let _ = send;
             match resume(top!(), Value::NULL, Some(e.0)) {
+                // (e.0 is the raw thrown value; the delegate decides what it means.)
                 Ok(Ret::Yield(v)) => {
                     push!(v);
                     f.ip = ip;
@@ -564,9 +605,11 @@ fn run(f: &mut Frame, throw: &mut Option<PyErr>) -> PyResult<Ret> {
                 Ok(Ret::Return(v)) => {
                     top!() = v;
                     ip += 1;
-                    if runtime::is_instance(e.0, &exception::GENERATOR_EXIT) {
+                    if runtime::is_instance(e.0, &exception::GENERATOR_EXIT)
+                        || objs_is_type_value(e.0, &exception::GENERATOR_EXIT)
+                    {
                         f.ip = ip;
-                        return Err(e);
+                        return Err(make_raise_obj(e.0));
                     }
                 }
                 Err(err) => {
@@ -579,7 +622,7 @@ fn run(f: &mut Frame, throw: &mut Option<PyErr>) -> PyResult<Ret> {
         } else {
             f.ip = ip;
             f.sp = sp;
-            return Err(e);
+            return Err(make_raise_obj(e.0));
         }
     }
 
@@ -768,7 +811,10 @@ fn run(f: &mut Frame, throw: &mut Option<PyErr>) -> PyResult<Ret> {
                 let m = pop!();
                 crate::import::import_all(m, f.locals)?;
             }
-            bc::LOAD_BUILD_CLASS => push!(crate::modules::builtins::build_class_fun()),
+            bc::LOAD_BUILD_CLASS => {
+                push!(crate::modules::builtins::lookup(Q::__build_class__)
+                    .unwrap_or_else(crate::modules::builtins::build_class_fun))
+            }
             bc::DUP_TOP => {
                 let v = top!();
                 push!(v);
@@ -1310,9 +1356,4 @@ pub fn run_module_code(
     let f = function::get(fun).ok_or_else(crate::mem::oom)?;
     let _ = globals;
     call_function(fun, f, &[], &[], locals)
-}
-
-#[allow(dead_code)]
-fn is_seq_iter_marker(v: Value) -> bool {
-    v == ITER_SEQ && v != Value::NULL && bop::ADD == bop::ADD
 }

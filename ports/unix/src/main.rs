@@ -236,9 +236,8 @@ fn run(o: Options) -> u8 {
             Err(e) => {
                 let argv0 = std::env::args().next().unwrap_or_else(|| "upy".into());
                 eprintln!(
-                    "{argv0}: can't open file '{f}': [Errno {}] {}",
-                    e.raw_os_error().unwrap_or(2),
-                    "No such file or directory"
+                    "{argv0}: can't open file '{f}': [Errno {}] No such file or directory",
+                    e.raw_os_error().unwrap_or(2)
                 );
                 2
             }
@@ -256,7 +255,7 @@ fn run(o: Options) -> u8 {
         Run::Module(m) => {
             let r = upy_runtime::qstr::Qstr::intern(m)
                 .ok_or_else(upy_runtime::mem::oom)
-                .and_then(|q| upy_runtime::import::import_main(q));
+                .and_then(upy_runtime::import::import_main);
             outcome_code(r, true)
         }
         Run::Stdin => {

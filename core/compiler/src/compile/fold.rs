@@ -47,7 +47,8 @@ pub struct Folder {
 const MAX_DEPTH: usize = 400;
 
 /// Set in `Expr::line` of a `const()`-substituted value: upstream holds a constant object
-/// there, not a literal. Real lines never reach this bit.
+/// there, not a literal. In `Stmt::line` it marks the `pass` left by a private `const()`
+/// definition, whose line only counts for the enclosing block. Real lines never reach it.
 pub const CONST_OBJ: u32 = 0x8000_0000;
 
 fn num_of(e: &Expr) -> Option<Num> {
@@ -58,7 +59,7 @@ fn num_of(e: &Expr) -> Option<Num> {
             Some(Num::Int(b, obj))
         }
         ExprKind::BigInt(s) => BigInt::parse(s).map(|b| Num::Int(b, true)),
-        ExprKind::Float(s) => s.parse::<f64>().ok().map(Num::Float),
+        ExprKind::Float(s) => float_value(s).map(Num::Float),
         _ => None,
     }
 }
@@ -70,9 +71,23 @@ fn expr_of(n: Num) -> ExprKind {
             None => ExprKind::BigInt(v.to_decimal()),
         },
         Num::Int(v, true) => ExprKind::BigInt(v.to_decimal()),
-        // `{:e}` drops the sign of a NaN; keep it so `-math.nan` stays its own constant.
-        Num::Float(f) if f.is_nan() && f.is_sign_negative() => ExprKind::Float("-NaN".into()),
-        Num::Float(f) => ExprKind::Float(format!("{:e}", f)),
+        Num::Float(f) => ExprKind::Float(float_text(f)),
+    }
+}
+
+/// Text for a computed float in the tree: its exact bits as `0x...`, a form no float literal
+/// has (NaN signs and all), told apart by [`float_value`].
+fn float_text(f: f64) -> String {
+    format!("0x{:016x}", f.to_bits())
+}
+
+/// The value of a float in the tree: a folded value's exact bits, or a source literal read
+/// with upstream's own decimal parser (py/parsenum.c), which is not always correctly
+/// rounded.
+pub fn float_value(s: &str) -> Option<f64> {
+    match s.strip_prefix("0x") {
+        Some(hex) => u64::from_str_radix(hex, 16).ok().map(f64::from_bits),
+        None => crate::mpy::float::parse(s),
     }
 }
 
@@ -324,9 +339,7 @@ pub fn const_truth(e: &Expr) -> Option<bool> {
     Some(match &e.kind {
         ExprKind::Int(v) => *v != 0,
         ExprKind::BigInt(_) => true,
-        ExprKind::Float(s) | ExprKind::Imag(s) => {
-            s.parse::<f64>().map(|f| f != 0.0).unwrap_or(true)
-        }
+        ExprKind::Float(s) | ExprKind::Imag(s) => float_value(s).map(|f| f != 0.0).unwrap_or(true),
         ExprKind::Str(s) => !s.is_empty(),
         ExprKind::Bytes(b) => !b.is_empty(),
         ExprKind::None | ExprKind::False => false,
@@ -502,7 +515,13 @@ impl Folder {
                 let v = self.expr(value)?;
                 if ts.len() == 1 {
                     if let Some(k) = self.const_def(s, &ts[0], &v)? {
-                        let l = if matches!(k, StmtKind::Pass) { 0 } else { line };
+                        // The `pass` replacing a private constant has no line of its own
+                        // upstream; the flag keeps the line for the enclosing block.
+                        let l = if matches!(k, StmtKind::Pass) {
+                            line | CONST_OBJ
+                        } else {
+                            line
+                        };
                         return Ok(Stmt::new(l, k));
                     }
                 }
@@ -527,7 +546,7 @@ impl Folder {
                 if let Some(vv) = &v {
                     if let Some(k) = self.const_def(s, &t, vv)? {
                         return Ok(match k {
-                            StmtKind::Pass => Stmt::new(0, StmtKind::Pass),
+                            StmtKind::Pass => Stmt::new(line | CONST_OBJ, StmtKind::Pass),
                             _ => Stmt::new(
                                 line,
                                 StmtKind::AnnAssign {
@@ -984,7 +1003,7 @@ impl Folder {
                             _ => None,
                         };
                         if let Some(f) = f {
-                            return Ok(Expr::new(0, ExprKind::Float(format!("{:e}", f))));
+                            return Ok(Expr::new(0, ExprKind::Float(float_text(f))));
                         }
                     }
                     if !self.consts.contains_key(base) {

@@ -32,6 +32,15 @@ pub fn lookup(q: Qstr) -> Option<Value> {
         })
 }
 
+/// A builtin replaced by the program (`builtins.name = value`), if any.
+pub fn overridden(q: Qstr) -> Option<Value> {
+    let d = state::get().roots.builtins_dict;
+    if d.is_null() {
+        return None;
+    }
+    dict::map_of(d).and_then(|m| m.get_qstr(q))
+}
+
 /// `builtins.name = value`.
 pub fn store_override(q: Qstr, v: Value) -> PyResult<()> {
     let st = state::get();
@@ -110,32 +119,38 @@ fn print(args: &[Value], kw: &[Value]) -> PyResult<Value> {
     let sep = kw_get(kw, Q::sep).filter(|v| !v.is_none());
     let end = kw_get(kw, Q::end).filter(|v| !v.is_none());
     let file = kw_get(kw, Q::file).filter(|v| !v.is_none());
-    let mut out = VStr::new();
-    for (i, a) in args.iter().enumerate() {
-        if i > 0 {
-            match sep {
-                Some(s) => out.push_bytes(
-                    pystr::as_bytes(s)
-                        .ok_or_else(|| raise::type_error("sep must be None or a string"))?,
-                )?,
-                None => out.push_byte(b' ')?,
-            }
+    let sep = match sep {
+        Some(s) => {
+            pystr::as_str(s).ok_or_else(|| raise::type_error("sep must be None or a string"))?
         }
-        runtime::print_value(&mut out, *a, PrintKind::Str)?;
-    }
-    match end {
-        Some(e) => out.push_bytes(
-            pystr::as_bytes(e).ok_or_else(|| raise::type_error("end must be None or a string"))?,
-        )?,
-        None => out.push_byte(b'\n')?,
-    }
+        None => " ",
+    };
+    let end = match end {
+        Some(e) => {
+            pystr::as_str(e).ok_or_else(|| raise::type_error("end must be None or a string"))?
+        }
+        None => "\n",
+    };
+    let emit = |out: &mut dyn crate::obj::Print| -> PyResult<()> {
+        for (i, a) in args.iter().enumerate() {
+            if i > 0 {
+                out.write_str(sep)?;
+            }
+            runtime::print_value(out, *a, PrintKind::Str)?;
+        }
+        out.write_str(end)
+    };
     match file {
         Some(f) => {
+            let mut out = VStr::new();
+            emit(&mut out)?;
             let s = out.into_str()?;
             let w = runtime::load_attr(f, Q::write)?;
             runtime::call(w, &[s], &[])?;
         }
-        None => crate::modules::sys::stdout_write(out.as_bytes())?,
+        // Straight to the console: printing must not need the heap (it works under
+        // heap_lock, as upstream's does).
+        None => emit(&mut crate::exec::Stdout)?,
     }
     Ok(Value::NONE)
 }
@@ -338,17 +353,13 @@ fn hasattr(o: Value, n: Value) -> PyResult<Value> {
     }
 }
 
-fn class_or_tuple_check(
-    v: Value,
-    ty_val: Value,
-    f: &dyn Fn(&'static Type) -> bool,
-) -> PyResult<bool> {
+fn class_or_tuple_check(ty_val: Value, f: &dyn Fn(&'static Type) -> bool) -> PyResult<bool> {
     if let Some(t) = objs::r#type::as_type(ty_val) {
         return Ok(f(t));
     }
     if let Some(items) = tuple::items(ty_val) {
         for i in items.iter() {
-            if class_or_tuple_check(v, *i, f)? {
+            if class_or_tuple_check(*i, f)? {
                 return Ok(true);
             }
         }
@@ -361,7 +372,7 @@ fn class_or_tuple_check(
 
 fn isinstance(v: Value, t: Value) -> PyResult<Value> {
     let vt = v.type_of();
-    Ok(Value::from_bool(class_or_tuple_check(v, t, &|ty| {
+    Ok(Value::from_bool(class_or_tuple_check(t, &|ty| {
         runtime::is_subclass(vt, ty)
     })?))
 }
@@ -369,7 +380,7 @@ fn isinstance(v: Value, t: Value) -> PyResult<Value> {
 fn issubclass(c: Value, t: Value) -> PyResult<Value> {
     let ct = objs::r#type::as_type(c)
         .ok_or_else(|| raise::type_error("issubclass() arg 1 must be a class"))?;
-    Ok(Value::from_bool(class_or_tuple_check(c, t, &|ty| {
+    Ok(Value::from_bool(class_or_tuple_check(t, &|ty| {
         runtime::is_subclass(ct, ty)
     })?))
 }
@@ -382,11 +393,21 @@ fn iter(args: &[Value]) -> PyResult<Value> {
 }
 
 fn next(args: &[Value]) -> PyResult<Value> {
+    state::get().roots.stop_iteration = Value::NULL;
     match runtime::iter_next(args[0])? {
         Some(v) => Ok(v),
         None => match args.get(1) {
             Some(d) => Ok(*d),
-            None => Err(raise::stop_iteration(Value::NONE)),
+            None => {
+                // A user __next__ may have stopped with a value: re-raise that exception.
+                let st = state::get();
+                let e = core::mem::replace(&mut st.roots.stop_iteration, Value::NULL);
+                if e.is_null() {
+                    Err(raise::stop_iteration(Value::NONE))
+                } else {
+                    Err(crate::obj::PyErr(e))
+                }
+            }
         },
     }
 }
@@ -444,7 +465,6 @@ fn sum(args: &[Value]) -> PyResult<Value> {
     Ok(acc)
 }
 
-
 fn round(args: &[Value]) -> PyResult<Value> {
     let x = args[0];
     let nd = args.get(1).copied().filter(|v| !v.is_none());
@@ -479,7 +499,16 @@ fn round(args: &[Value]) -> PyResult<Value> {
 
 fn dir(args: &[Value]) -> PyResult<Value> {
     let out = list::new(&[])?;
-    let push = |q: Qstr| list::append(out, Value::qstr(q));
+    let push = |q: Qstr| -> PyResult<()> {
+        let v = Value::qstr(q);
+        if list::get(out)
+            .map(|l| l.items().contains(&v))
+            .unwrap_or(false)
+        {
+            return Ok(());
+        }
+        list::append(out, v)
+    };
     match args.first() {
         None => {
             if let Some(m) = dict::map_of(crate::modules::sys::current_globals()) {
@@ -489,6 +518,11 @@ fn dir(args: &[Value]) -> PyResult<Value> {
             }
         }
         Some(&v) => {
+            if v.type_of().is_heap() {
+                if let Some(f) = runtime::lookup_in_type(v.type_of(), Q::__dir__) {
+                    return runtime::call(f, &[v], &[]);
+                }
+            }
             if let Some(m) = objs::module::get(v) {
                 if let Some(d) = dict::map_of(m.globals) {
                     for (k, _) in d.iter() {
@@ -501,7 +535,9 @@ fn dir(args: &[Value]) -> PyResult<Value> {
             } else {
                 if let Some(d) = objs::r#type::instance_dict_keys(v)? {
                     for k in d {
-                        list::append(out, k)?;
+                        if let Some(q) = k.as_qstr() {
+                            push(q)?;
+                        }
                     }
                 }
                 let ty = objs::r#type::as_type(v).unwrap_or_else(|| v.type_of());
@@ -518,7 +554,12 @@ fn globals() -> PyResult<Value> {
 }
 
 fn locals() -> PyResult<Value> {
-    Ok(crate::modules::sys::current_globals())
+    let l = state::get().roots.cur_locals;
+    if l.is_null() {
+        Ok(crate::modules::sys::current_globals())
+    } else {
+        Ok(l)
+    }
 }
 
 fn exec_or_eval(args: &[Value], mode: upy_compiler::ast::ParseMode) -> PyResult<Value> {
@@ -527,11 +568,21 @@ fn exec_or_eval(args: &[Value], mode: upy_compiler::ast::ParseMode) -> PyResult<
         .copied()
         .ok_or_else(|| raise::type_error("missing source"))?;
     let globals = match args.get(1) {
-        Some(g) if !g.is_none() => *g,
+        Some(g) if !g.is_none() => {
+            if dict::map_of(*g).is_none() {
+                return Err(raise::type_error("globals must be a dict"));
+            }
+            *g
+        }
         _ => crate::modules::sys::current_globals(),
     };
     let locals = match args.get(2) {
-        Some(l) if !l.is_none() => *l,
+        Some(l) if !l.is_none() => {
+            if dict::map_of(*l).is_none() {
+                return Err(raise::type_error("locals must be a dict"));
+            }
+            *l
+        }
         _ => globals,
     };
     if src.is_type(&objs::function::TYPE) {
@@ -539,9 +590,21 @@ fn exec_or_eval(args: &[Value], mode: upy_compiler::ast::ParseMode) -> PyResult<
     }
     let text = match pystr::as_str(src) {
         Some(s) => s,
-        None => pystr::as_bytes(src)
-            .and_then(|b| core::str::from_utf8(b).ok())
-            .ok_or_else(|| raise::type_error("exec/eval expects a string"))?,
+        None => {
+            let bytes: &[u8] = match pystr::as_bytes(src) {
+                Some(b) => b,
+                None => match src
+                    .type_of()
+                    .buffer
+                    .and_then(|f| f(src, crate::obj::BufferAccess::Read))
+                {
+                    // SAFETY: the buffer stays valid while `src` is alive (it is on our stack).
+                    Some(b) => unsafe { core::slice::from_raw_parts(b.ptr as *const u8, b.len) },
+                    None => return Err(raise::type_error("exec/eval expects a string")),
+                },
+            };
+            core::str::from_utf8(bytes).map_err(|_| raise::unicode_error("invalid utf-8"))?
+        }
     };
     crate::exec::exec_source(text, "<string>", mode, globals, locals)
 }
@@ -742,7 +805,16 @@ static GLOBALS: &[(Qstr, Value)] = &[
         )
     ),
     crate::entry!(setattr, crate::fun!(setattr, F3(setattr))),
-    crate::entry!(sorted, crate::fun!(sorted, Kw { min: 1, f: objs::list::sorted })),
+    crate::entry!(
+        sorted,
+        crate::fun!(
+            sorted,
+            Kw {
+                min: 1,
+                f: objs::list::sorted
+            }
+        )
+    ),
     crate::entry!(
         sum,
         crate::fun!(

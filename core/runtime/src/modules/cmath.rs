@@ -84,6 +84,9 @@ pub static GLOBALS: [(Qstr, Value); 12] = [
     crate::entry!(sin, crate::fun!(sin, F1(sin))),
 ];
 
+pub static MODULE: crate::objs::module::Module =
+    crate::objs::module::Module::new_static(crate::qstr::Q::cmath, &GLOBALS);
+
 #[cfg(test)]
 mod tests {
     extern crate std;
@@ -120,5 +123,3 @@ mod tests {
         });
     }
 }
-
-pub static MODULE: crate::objs::module::Module = crate::objs::module::Module::new_static(crate::qstr::Q::cmath, &GLOBALS);

@@ -8,8 +8,20 @@ macro_rules! errnos {
     ($(($name:path, $n:expr)),* $(,)?) => {
         static GLOBALS: &[(Qstr, Value)] = &[
             (Q::__name__, Value::qstr(Q::errno)),
+            crate::entry!(__getattr__, crate::fun!(__getattr__, F1(getattr))),
             $(($name, Value::small_int($n)),)*
         ];
+        /// `errno.errorcode`: a dict from number to name, built on first use.
+        fn getattr(name: Value) -> crate::obj::PyResult<Value> {
+            if name.as_qstr() != Some(Q::errorcode) {
+                return Err(crate::raise::attribute_error("no such attribute"));
+            }
+            let d = crate::objs::dict::new()?;
+            if let Some(m) = crate::objs::dict::map_of(d) {
+                $(m.insert(Value::small_int($n), Value::qstr($name))?;)*
+            }
+            Ok(d)
+        }
         /// The symbolic name of an error number.
         pub fn name_of(n: isize) -> Option<&'static str> {
             match n {

@@ -43,7 +43,12 @@ fn threshold(args: &[Value]) -> PyResult<Value> {
             let n = v
                 .as_small_int()
                 .ok_or_else(|| crate::raise::type_error("can't convert to int"))?;
-            h.threshold = if n < 0 { None } else { Some(n as usize) };
+            let bb = crate::gc::BLOCK_BYTES;
+            h.threshold = if n < 0 {
+                None
+            } else {
+                Some(n as usize / bb * bb)
+            };
             Ok(Value::NONE)
         }
     }

@@ -320,6 +320,9 @@ pub static GLOBALS: [(Qstr, Value); 46] = [
     crate::entry!(lgamma, crate::fun!(lgamma, F1(lgamma))),
 ];
 
+pub static MODULE: crate::objs::module::Module =
+    crate::objs::module::Module::new_static(crate::qstr::Q::math, &GLOBALS);
+
 #[cfg(test)]
 mod tests {
     extern crate std;
@@ -410,5 +413,3 @@ mod tests {
         });
     }
 }
-
-pub static MODULE: crate::objs::module::Module = crate::objs::module::Module::new_static(crate::qstr::Q::math, &GLOBALS);

@@ -133,10 +133,8 @@ pub fn run_scheduled() -> PyResult<()> {
         let first = items[0];
         items.copy_within(1.., 0);
         q.len -= 1;
-        if let Some(pair) = tuple::items(first) {
-            if let [f, a] = pair {
-                crate::runtime::call(*f, &[*a], &[])?;
-            }
+        if let Some([f, a]) = tuple::items(first) {
+            crate::runtime::call(*f, &[*a], &[])?;
         }
     }
 }

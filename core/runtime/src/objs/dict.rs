@@ -97,7 +97,7 @@ fn update_from(d: Value, other: Value) -> PyResult<()> {
         }
         return Ok(());
     }
-    if !crate::objs::r#type::as_type(other).is_some() {
+    if crate::objs::r#type::as_type(other).is_none() {
         if let Some(keys) = runtime::load_attr_opt(other, Q::keys)? {
             let it = runtime::get_iter(runtime::call0(keys)?)?;
             while let Some(k) = runtime::iter_next(it)? {
@@ -592,7 +592,10 @@ mod tests {
             assert_eq!(repr(d), "{3: 30, 1: 10, 2: 20}");
             assert_eq!(repr(keys(d).unwrap()), "dict_keys([3, 1, 2])");
             assert_eq!(repr(values(d).unwrap()), "dict_values([30, 10, 20])");
-            assert_eq!(repr(items(d).unwrap()), "dict_items([(3, 30), (1, 10), (2, 20)])");
+            assert_eq!(
+                repr(items(d).unwrap()),
+                "dict_items([(3, 30), (1, 10), (2, 20)])"
+            );
             assert_eq!(runtime::len(keys(d).unwrap()).unwrap(), 3);
             assert!(runtime::contains(keys(d).unwrap(), int(1)).unwrap());
             assert!(runtime::contains(values(d).unwrap(), int(20)).unwrap());
@@ -645,12 +648,16 @@ mod tests {
             let kw = [Value::qstr(Q::key), int(9)];
             let d = make_new(&TYPE, &[pairs], &kw).unwrap();
             assert_eq!(repr(d), "{1: 2, 3: 4, 'key': 9}");
-            let bad = crate::objs::list::new(&[crate::objs::tuple::new(&[int(1)]).unwrap()]).unwrap();
+            let bad =
+                crate::objs::list::new(&[crate::objs::tuple::new(&[int(1)]).unwrap()]).unwrap();
             let e = make_new(&TYPE, &[bad], &[]).unwrap_err();
             assert_eq!(arg0(e.0), "'dict update sequence has wrong length'");
             let a = dict_of(&[(1, 1), (2, 2)]);
             let b = dict_of(&[(2, 3), (4, 4)]);
-            assert_eq!(repr(runtime::binary_op(op::OR, a, b).unwrap()), "{1: 1, 2: 3, 4: 4}");
+            assert_eq!(
+                repr(runtime::binary_op(op::OR, a, b).unwrap()),
+                "{1: 1, 2: 3, 4: 4}"
+            );
             assert_eq!(repr(a), "{1: 1, 2: 2}");
             runtime::binary_op(op::INPLACE_OR, a, b).unwrap();
             assert_eq!(repr(a), "{1: 1, 2: 3, 4: 4}");
@@ -669,7 +676,8 @@ mod tests {
             assert_eq!(runtime::len(big).unwrap(), 40);
             let e = runtime::subscr(big, int(99)).unwrap_err();
             assert_eq!(arg0(e.0), "99");
-            let fk = fromkeys(&[TYPE.as_value(), crate::objs::range::new(0, 3, 1).unwrap()]).unwrap();
+            let fk =
+                fromkeys(&[TYPE.as_value(), crate::objs::range::new(0, 3, 1).unwrap()]).unwrap();
             assert_eq!(repr(fk), "{0: None, 1: None, 2: None}");
         });
     }

@@ -127,6 +127,26 @@ fn print(out: &mut dyn Print, v: Value, kind: PrintKind) -> PyResult<()> {
                 crate::runtime::print_value(out, t, PrintKind::Repr)
             }
         }
+        _ if core::ptr::eq(ty, &OS_ERROR) && (1..3).contains(&a.len()) && a[0].is_small_int() => {
+            let n = a[0].as_small_int().unwrap_or(0);
+            match crate::modules::errno::name_of(n) {
+                Some(name) => {
+                    let mut s = crate::vstr::VStr::new();
+                    let _ = core::fmt::write(&mut s, format_args!("[Errno {}] {}", n, name));
+                    out.write_str(core::str::from_utf8(s.as_bytes()).unwrap_or(""))?;
+                    if let Some(m) = a.get(1) {
+                        out.write_str(": ")?;
+                        crate::runtime::print_value(out, *m, PrintKind::Str)?;
+                    }
+                    Ok(())
+                }
+                None if a.len() == 1 => crate::runtime::print_value(out, a[0], PrintKind::Str),
+                None => {
+                    let t = get(v).map(|e| e.args).unwrap_or(Value::NONE);
+                    crate::runtime::print_value(out, t, PrintKind::Repr)
+                }
+            }
+        }
         _ => match a {
             [] => Ok(()),
             // OSError(errno[, msg]) reads "[Errno 2] ENOENT[: msg]", as upstream.

@@ -201,7 +201,10 @@ fn bound_print(out: &mut dyn Print, m: Value, _k: PrintKind) -> PyResult<()> {
 
 fn bound_binary_op(op: u8, a: Value, b: Value) -> PyResult<Option<Value>> {
     use upy_compiler::bc::binary as bop;
-    let (Some(x), Some(y)) = (a.downcast::<BoundMethod>(&BOUND_METHOD_TYPE), b.downcast::<BoundMethod>(&BOUND_METHOD_TYPE)) else {
+    let (Some(x), Some(y)) = (
+        a.downcast::<BoundMethod>(&BOUND_METHOD_TYPE),
+        b.downcast::<BoundMethod>(&BOUND_METHOD_TYPE),
+    ) else {
         return Ok(match op {
             bop::EQUAL => Some(Value::FALSE),
             bop::NOT_EQUAL => Some(Value::TRUE),
@@ -218,15 +221,25 @@ fn bound_binary_op(op: u8, a: Value, b: Value) -> PyResult<Option<Value>> {
 
 fn bound_unary_op(op: u8, m: Value) -> PyResult<Option<Value>> {
     use upy_compiler::bc::unary as uop;
-    let Some(bm) = m.downcast::<BoundMethod>(&BOUND_METHOD_TYPE) else { return Ok(None) };
+    let Some(bm) = m.downcast::<BoundMethod>(&BOUND_METHOD_TYPE) else {
+        return Ok(None);
+    };
     Ok(match op {
-        uop::HASH => Some(Value::small_int(((bm.this.bits() ^ bm.fun.bits()) >> 3) as isize & (isize::MAX >> 2))),
+        uop::HASH => Some(Value::small_int(
+            ((bm.this.bits() ^ bm.fun.bits()) >> 3) as isize & (isize::MAX >> 2),
+        )),
         _ => None,
     })
 }
 
-fn bound_attr(m: Value, name: crate::qstr::Qstr, op: crate::obj::AttrOp) -> PyResult<Option<Value>> {
-    let Some(bm) = m.downcast::<BoundMethod>(&BOUND_METHOD_TYPE) else { return Ok(None) };
+fn bound_attr(
+    m: Value,
+    name: crate::qstr::Qstr,
+    op: crate::obj::AttrOp,
+) -> PyResult<Option<Value>> {
+    let Some(bm) = m.downcast::<BoundMethod>(&BOUND_METHOD_TYPE) else {
+        return Ok(None);
+    };
     if op != crate::obj::AttrOp::Load {
         return Ok(None);
     }

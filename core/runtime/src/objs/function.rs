@@ -189,6 +189,18 @@ fn call(fv: Value, args: &[Value], kw: &[Value]) -> PyResult<Value> {
 
 /// Run a class body (or any code) with an explicit locals dict for LOAD_NAME/STORE_NAME.
 pub fn call_with_locals(fv: Value, args: &[Value], locals: Value) -> PyResult<Value> {
+    if let Some(c) = fv.downcast::<Closure>(&CLOSURE_TYPE) {
+        // A class body inside a function: its free variables come first.
+        // SAFETY: the cells follow the closure header.
+        let cells = unsafe {
+            core::slice::from_raw_parts(crate::mem::items_ptr::<Closure, Value>(c), c.n_cells)
+        };
+        let f = get(c.fun).ok_or_else(|| raise::type_error("expected a function"))?;
+        if !args.is_empty() {
+            return Err(raise::type_error("class body takes no arguments"));
+        }
+        return vm::call_function(c.fun, f, cells, &[], locals);
+    }
     let f = get(fv).ok_or_else(|| raise::type_error("expected a function"))?;
     vm::call_function(fv, f, args, &[], locals)
 }

@@ -17,6 +17,8 @@ pub struct Generator {
     pub running: bool,
     pub finished: bool,
     pub started: bool,
+    /// Exception queued by `pend_throw`, thrown at the next resume (NULL: none).
+    pub pending: Value,
 }
 
 pub fn new(fv: Value, args: &[Value], kw: &[Value]) -> PyResult<Value> {
@@ -26,7 +28,8 @@ pub fn new(fv: Value, args: &[Value], kw: &[Value]) -> PyResult<Value> {
     let mem = crate::mem::alloc_array::<Value>(words.max(1))?;
     let mut frame = Frame::empty();
     frame.code = code;
-    frame.attach(mem);
+    // SAFETY: `mem` holds `words` words owned by the generator's allocation chain.
+    unsafe { frame.attach(mem) };
     // SAFETY: mem holds n_state zeroed (NULL) values.
     let state = unsafe { core::slice::from_raw_parts_mut(mem, code.n_state) };
     function::bind_args(f, state, args, kw)?;
@@ -37,6 +40,7 @@ pub fn new(fv: Value, args: &[Value], kw: &[Value]) -> PyResult<Value> {
         running: false,
         finished: false,
         started: false,
+        pending: Value::NULL,
     })?;
     Ok(Value::from_ptr(g))
 }
@@ -49,6 +53,11 @@ fn get(v: Value) -> PyResult<&'static mut Generator> {
 /// Resume with `send` (or inject `throw`). Ok(Yield) = suspended again; Ok(Return) = done.
 pub fn resume(gv: Value, send: Value, throw: Option<Value>) -> PyResult<Ret> {
     let g = get(gv)?;
+    let mut throw = throw;
+    if throw.is_none() && !g.pending.is_null() && !g.running {
+        throw = Some(g.pending);
+        g.pending = Value::NULL;
+    }
     if g.finished {
         if let Some(t) = throw {
             return Err(vm::make_raise_obj(t));
@@ -73,7 +82,8 @@ pub fn resume(gv: Value, send: Value, throw: Option<Value>) -> PyResult<Ret> {
     }
     g.started = true;
     g.running = true;
-    let inject = throw.map(vm::make_raise_obj);
+    // The raw thrown value: a `yield from` passes it on to its delegate unconverted.
+    let inject = throw.map(PyErr);
     vm::check_stack()?;
     let st = crate::state::get();
     let saved = st.roots.cur_globals;
@@ -116,7 +126,11 @@ fn throw(args: &[Value]) -> PyResult<Value> {
     let gv = args[0];
     let mut exc = args[1];
     if args.len() > 2 && crate::objs::r#type::as_type(exc).is_some() && !args[2].is_none() {
-        exc = runtime::call(exc, &[args[2]], &[])?;
+        exc = if exception::is_exception(args[2]) {
+            args[2]
+        } else {
+            runtime::call(exc, &[args[2]], &[])?
+        };
     }
     match resume(gv, Value::NONE, Some(exc))? {
         Ret::Yield(v) => Ok(v),
@@ -157,9 +171,18 @@ fn print(out: &mut dyn Print, gv: Value, _k: PrintKind) -> PyResult<()> {
     out.write_str(core::str::from_utf8(s.as_bytes()).unwrap_or(">"))
 }
 
-fn pend_throw(gv: Value, _v: Value) -> PyResult<Value> {
-    let _ = get(gv)?;
-    Err(raise::not_implemented_error("pend_throw"))
+fn pend_throw(gv: Value, v: Value) -> PyResult<Value> {
+    let g = get(gv)?;
+    if g.running {
+        return Err(raise::value_error("generator already executing"));
+    }
+    let prev = if g.pending.is_null() {
+        Value::NONE
+    } else {
+        g.pending
+    };
+    g.pending = if v.is_none() { Value::NULL } else { v };
+    Ok(prev)
 }
 
 static LOCALS: [(crate::qstr::Qstr, Value); 4] = [

@@ -564,7 +564,8 @@ fn subscr(v: Value, index: Value, sop: SubscrOp) -> PyResult<Option<Value>> {
                     let mut w = 0;
                     for r in 0..items.len() {
                         let ri = r as isize;
-                        let selected = ri >= lo && ri <= hi && (ri - lo) as usize % stride == 0;
+                        let selected =
+                            ri >= lo && ri <= hi && ((ri - lo) as usize).is_multiple_of(stride);
                         if !selected {
                             items[w] = items[r];
                             w += 1;
@@ -941,7 +942,10 @@ mod tests {
             let e = runtime::subscr(l, int(3)).unwrap_err();
             assert_eq!(exc_text(e), "IndexError: list index out of range");
             let e = runtime::subscr(l, Value::NONE).unwrap_err();
-            assert_eq!(exc_text(e), "TypeError: list indices must be integers, not NoneType");
+            assert_eq!(
+                exc_text(e),
+                "TypeError: list indices must be integers, not NoneType"
+            );
             let t = crate::objs::tuple::new(&[int(4), int(5)]).unwrap();
             let l2 = make_new(&TYPE, &[t], &[]).unwrap();
             assert_eq!(repr(l2), "[4, 5]");
@@ -950,7 +954,10 @@ mod tests {
             append(l2, l).unwrap();
             assert_eq!(repr(l2), "[4, 5, [1, 2, 3]]");
             let e = runtime::hash(l).unwrap_err();
-            assert_eq!(exc_text(e), "TypeError: unsupported type for __hash__: 'list'");
+            assert_eq!(
+                exc_text(e),
+                "TypeError: unsupported type for __hash__: 'list'"
+            );
         });
     }
 
@@ -959,10 +966,22 @@ mod tests {
         with_vm(|| {
             let n = Value::NONE;
             let l = ints(&[0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
-            assert_eq!(repr(runtime::subscr(l, slice(int(2), int(5), n)).unwrap()), "[2, 3, 4]");
-            assert_eq!(repr(runtime::subscr(l, slice(n, n, int(-3))).unwrap()), "[9, 6, 3, 0]");
-            assert_eq!(repr(runtime::subscr(l, slice(int(8), int(2), int(-2))).unwrap()), "[8, 6, 4]");
-            assert_eq!(repr(runtime::subscr(l, slice(int(5), int(2), n)).unwrap()), "[]");
+            assert_eq!(
+                repr(runtime::subscr(l, slice(int(2), int(5), n)).unwrap()),
+                "[2, 3, 4]"
+            );
+            assert_eq!(
+                repr(runtime::subscr(l, slice(n, n, int(-3))).unwrap()),
+                "[9, 6, 3, 0]"
+            );
+            assert_eq!(
+                repr(runtime::subscr(l, slice(int(8), int(2), int(-2))).unwrap()),
+                "[8, 6, 4]"
+            );
+            assert_eq!(
+                repr(runtime::subscr(l, slice(int(5), int(2), n)).unwrap()),
+                "[]"
+            );
             let e = runtime::subscr(l, slice(n, n, int(0))).unwrap_err();
             assert_eq!(exc_text(e), "ValueError: slice step can't be zero");
             // Grow, shrink, insert at a point.
@@ -1000,10 +1019,22 @@ mod tests {
         with_vm(|| {
             let a = ints(&[1, 2]);
             let b = ints(&[1, 3]);
-            assert_eq!(repr(runtime::binary_op(op::ADD, a, b).unwrap()), "[1, 2, 1, 3]");
-            assert_eq!(repr(runtime::binary_op(op::MULTIPLY, a, int(3)).unwrap()), "[1, 2, 1, 2, 1, 2]");
-            assert_eq!(repr(runtime::binary_op(op::MULTIPLY, int(2), a).unwrap()), "[1, 2, 1, 2]");
-            assert_eq!(repr(runtime::binary_op(op::MULTIPLY, a, int(-1)).unwrap()), "[]");
+            assert_eq!(
+                repr(runtime::binary_op(op::ADD, a, b).unwrap()),
+                "[1, 2, 1, 3]"
+            );
+            assert_eq!(
+                repr(runtime::binary_op(op::MULTIPLY, a, int(3)).unwrap()),
+                "[1, 2, 1, 2, 1, 2]"
+            );
+            assert_eq!(
+                repr(runtime::binary_op(op::MULTIPLY, int(2), a).unwrap()),
+                "[1, 2, 1, 2]"
+            );
+            assert_eq!(
+                repr(runtime::binary_op(op::MULTIPLY, a, int(-1)).unwrap()),
+                "[]"
+            );
             assert!(runtime::compare(op::LESS, a, b).unwrap());
             assert!(!runtime::compare(op::MORE, a, b).unwrap());
             assert!(runtime::compare(op::LESS, ints(&[1]), a).unwrap());
@@ -1013,7 +1044,12 @@ mod tests {
             assert!(!runtime::equal(a, Value::NONE).unwrap());
             assert!(runtime::contains(a, int(2)).unwrap());
             assert!(!runtime::contains(a, int(5)).unwrap());
-            let r = runtime::binary_op(op::INPLACE_ADD, a, crate::objs::tuple::new(&[int(9)]).unwrap()).unwrap();
+            let r = runtime::binary_op(
+                op::INPLACE_ADD,
+                a,
+                crate::objs::tuple::new(&[int(9)]).unwrap(),
+            )
+            .unwrap();
             assert_eq!(r, a);
             assert_eq!(repr(a), "[1, 2, 9]");
             let r = runtime::binary_op(op::INPLACE_MULTIPLY, a, int(2)).unwrap();
@@ -1034,9 +1070,15 @@ mod tests {
             assert_eq!(repr(l), "[9, 3, 1, 7, 2, 8]");
             assert_eq!(pop(&[l]).unwrap(), int(8));
             assert_eq!(pop(&[l, int(0)]).unwrap(), int(9));
-            assert_eq!(exc_text(pop(&[l, int(10)]).unwrap_err()), "IndexError: list index out of range");
+            assert_eq!(
+                exc_text(pop(&[l, int(10)]).unwrap_err()),
+                "IndexError: list index out of range"
+            );
             remove(l, int(7)).unwrap();
-            assert_eq!(exc_text(remove(l, int(7)).unwrap_err()), "ValueError: object not in sequence");
+            assert_eq!(
+                exc_text(remove(l, int(7)).unwrap_err()),
+                "ValueError: object not in sequence"
+            );
             assert_eq!(index(&[l, int(2)]).unwrap(), int(2));
             assert!(index(&[l, int(3), int(1)]).is_err());
             assert_eq!(count(ints(&[1, 2, 1, 1]), int(1)).unwrap(), int(3));
@@ -1046,7 +1088,10 @@ mod tests {
             clear(l).unwrap();
             assert_eq!(repr(l), "[]");
             assert_eq!(repr(c), "[2, 1, 3]");
-            assert_eq!(exc_text(pop(&[l]).unwrap_err()), "IndexError: pop from empty list");
+            assert_eq!(
+                exc_text(pop(&[l]).unwrap_err()),
+                "IndexError: pop from empty list"
+            );
             extend(l, c).unwrap();
             extend(l, l).unwrap();
             assert_eq!(repr(l), "[2, 1, 3, 2, 1, 3]");
@@ -1062,10 +1107,17 @@ mod tests {
             let l = new(&[]).unwrap();
             let keys = [5, 3, 5, 1, 3, 5, 0, 1];
             for (i, k) in keys.iter().enumerate() {
-                append(l, crate::objs::tuple::new(&[int(*k), int(i as isize)]).unwrap()).unwrap();
+                append(
+                    l,
+                    crate::objs::tuple::new(&[int(*k), int(i as isize)]).unwrap(),
+                )
+                .unwrap();
             }
             sort_list(l, Value::NONE, false).unwrap();
-            assert_eq!(repr(l), "[(0, 6), (1, 3), (1, 7), (3, 1), (3, 4), (5, 0), (5, 2), (5, 5)]");
+            assert_eq!(
+                repr(l),
+                "[(0, 6), (1, 3), (1, 7), (3, 1), (3, 4), (5, 0), (5, 2), (5, 5)]"
+            );
             let big: std::vec::Vec<isize> = (0..300).map(|i| (i * 7919) % 301).collect();
             let l = ints(&big);
             sort_list(l, Value::NONE, true).unwrap();
@@ -1094,7 +1146,10 @@ mod tests {
                 l = new(&[l]).unwrap();
             }
             let e = runtime::repr(l).unwrap_err();
-            assert_eq!(exc_text(e), "RuntimeError: maximum recursion depth exceeded");
+            assert_eq!(
+                exc_text(e),
+                "RuntimeError: maximum recursion depth exceeded"
+            );
             let m = new(&[l]).unwrap();
             assert!(runtime::equal(l, m).is_err() || !runtime::equal(l, m).unwrap());
             // The guard unwinds: shallow prints still work.

@@ -20,8 +20,17 @@ pub struct Super {
 fn make_new(_ty: &'static Type, args: &[Value], _kw: &[Value]) -> PyResult<Value> {
     match args {
         [cls, obj] => {
-            if as_type(*cls).is_none() {
+            let Some(c) = as_type(*cls) else {
                 return Err(raise::type_error("first argument to super() must be type"));
+            };
+            let ok = match as_type(*obj) {
+                Some(t) => runtime::is_subclass(t, c),
+                None => runtime::is_subclass(obj.type_of(), c),
+            };
+            if !ok {
+                return Err(raise::type_error(
+                    "super(type, obj): obj must be an instance or subtype of type",
+                ));
             }
             Ok(Value::from_ptr(crate::mem::alloc(Super {
                 base: ObjBase::new(&TYPE),
@@ -92,6 +101,9 @@ fn receiver(obj: Value, owner: &'static Type) -> Value {
 pub fn load_method(cls: Value, obj: Value, name: Qstr) -> PyResult<(Value, Value)> {
     let c = as_type(cls).ok_or_else(|| raise::type_error("super() argument 1 must be type"))?;
     match lookup_after(c, name) {
+        Some((_, owner)) if name == Q::__init__ && !owner.is_heap() && obj.type_of().is_heap() => {
+            Ok((crate::objs::r#type::native_init_fun(), obj))
+        }
         Some((v, owner)) => {
             if runtime::binds_self(v, owner) {
                 Ok((v, receiver(obj, owner)))
@@ -129,8 +141,15 @@ fn attr(sv: Value, name: Qstr, op: AttrOp) -> PyResult<Option<Value>> {
     }
 }
 
-fn print(out: &mut dyn Print, _v: Value, _k: PrintKind) -> PyResult<()> {
-    out.write_str("<super>")
+fn print(out: &mut dyn Print, v: Value, _k: PrintKind) -> PyResult<()> {
+    let Some(s) = v.downcast::<Super>(&TYPE) else {
+        return out.write_str("<super>");
+    };
+    out.write_str("<super: ")?;
+    runtime::print_value(out, s.cls, PrintKind::Repr)?;
+    out.write_str(", ")?;
+    runtime::print_value(out, s.obj, PrintKind::Repr)?;
+    out.write_str(">")
 }
 
 pub static TYPE: Type = Type {

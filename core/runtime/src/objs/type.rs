@@ -200,9 +200,26 @@ fn instance_attr(obj: Value, name: Qstr, aop: AttrOp) -> PyResult<Option<Value>>
             };
             let v = value;
             if let Some((found, _)) = lookup_with_owner(ty, name) {
-                if found.type_of().is_type_of(&super::property::TYPE) {
+                let fty = found.type_of();
+                if fty.is_type_of(&super::property::TYPE) {
                     super::property::set(found, obj, value)?;
                     return Ok(Some(Value::NONE));
+                }
+                if fty.is_heap() {
+                    // User data descriptor: __set__(self, instance, value) / __delete__.
+                    let hook = if value.is_null() {
+                        Q::__delete__
+                    } else {
+                        Q::__set__
+                    };
+                    if let Some(f) = runtime::lookup_in_type(fty, hook) {
+                        if value.is_null() {
+                            runtime::call(f, &[found, obj], &[])?;
+                        } else {
+                            runtime::call(f, &[found, obj, value], &[])?;
+                        }
+                        return Ok(Some(Value::NONE));
+                    }
                 }
             }
             let hook = if value.is_null() {
@@ -232,6 +249,33 @@ fn instance_attr(obj: Value, name: Qstr, aop: AttrOp) -> PyResult<Option<Value>>
         }
         _ => Ok(None),
     }
+}
+
+/// `object.__setattr__` / `object.__delattr__`: store into (or remove from) the instance's
+/// own attributes, bypassing user hooks. NULL `value` deletes.
+pub fn generic_setattr(obj: Value, name: Value, value: Value) -> PyResult<()> {
+    let q = super::str::as_str(name)
+        .and_then(Qstr::intern)
+        .ok_or_else(|| raise::type_error("attribute name must be string"))?;
+    let Some(m) = instance_map(obj) else {
+        return Err(raise::attribute_error_fmt(format_args!(
+            "'{}' object has no attribute '{}'",
+            obj.type_of().name.as_str(),
+            q.as_str()
+        )));
+    };
+    if value.is_null() {
+        if m.remove(Value::qstr(q))?.is_none() {
+            return Err(raise::attribute_error_fmt(format_args!(
+                "'{}' object has no attribute '{}'",
+                obj.type_of().name.as_str(),
+                q.as_str()
+            )));
+        }
+    } else {
+        m.insert_qstr(q, value)?;
+    }
+    Ok(())
 }
 
 fn exception_attr(obj: Value, name: Qstr) -> PyResult<Option<Value>> {
@@ -298,6 +342,15 @@ fn instance_unary_op(o: u8, obj: Value) -> PyResult<Option<Value>> {
     };
     if name != Q::NULL {
         if let Some(r) = call_special(obj, name, &[])? {
+            if o == uop::INT_MAYBE && !runtime::is_instance(r, &super::int::TYPE) {
+                return Err(raise::type_error_fmt(format_args!(
+                    "__int__ returned non-int (type {})",
+                    r.type_of().name.as_str()
+                )));
+            }
+            if o == uop::HASH && r.is_bool() {
+                return Ok(Some(Value::small_int((r == Value::TRUE) as isize)));
+            }
             if o == uop::BOOL || o == uop::LEN || o == uop::HASH {
                 if o == uop::BOOL && !r.is_bool() {
                     return Err(raise::type_error("__bool__ should return bool"));
@@ -401,7 +454,7 @@ fn instance_binary_op(o: u8, lhs: Value, rhs: Value) -> PyResult<Option<Value>> 
     }
     if let Some(native) = native_of(lhs) {
         if let Some(f) = native.type_of().binary_op {
-            return f(o, native, rhs);
+            return f(o, native, native_of(rhs).unwrap_or(rhs));
         }
     }
     Ok(None)
@@ -469,10 +522,8 @@ fn instance_iternext(obj: Value) -> PyResult<Option<Value>> {
                 obj.type_of().name.as_str()
             )))
         }
-        Err(e)
-            if runtime::is_instance(e.0, &exception::STOP_ITERATION)
-                && exception::args(e.0).is_empty() =>
-        {
+        Err(e) if runtime::is_instance(e.0, &exception::STOP_ITERATION) => {
+            crate::state::get().roots.stop_iteration = e.0;
             Ok(None)
         }
         Err(e) => Err(e),
@@ -531,22 +582,9 @@ fn instance_make_new(ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResul
                 if let Some(e) = exception::get(obj) {
                     e.args = tuple::new(args)?;
                 }
-            } else if let Some(nb) = native_base(ty) {
-                // Build the native part from the same arguments (e.g. list subclass).
-                if let Some(mk) = nb.make_new {
-                    let has_own_init = lookup_with_owner(ty, Q::__init__)
-                        .map(|(_, o)| o.is_heap())
-                        .unwrap_or(false);
-                    let native = if has_own_init {
-                        mk(nb, &[], &[])?
-                    } else {
-                        mk(nb, args, kw)?
-                    };
-                    // SAFETY: `obj` was just allocated with the Instance layout.
-                    let inst: &mut Instance = unsafe { obj.downcast_unchecked() };
-                    inst.native = native;
-                }
             }
+            // The native part (e.g. of a list subclass) is built after __init__, unless
+            // __init__ builds it first through super().__init__ (native_init below).
             obj
         }
     };
@@ -570,24 +608,94 @@ fn instance_make_new(ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResul
             }
         }
     }
+    if obj.type_of().is_heap()
+        && !obj.type_of().has_flag(flags::EXCEPTION)
+        && native_of(obj).is_none()
+    {
+        if let Some(nb) = native_base(obj.type_of()) {
+            build_native(obj, nb, args, kw)?;
+        }
+    }
     Ok(obj)
+}
+
+fn build_native(obj: Value, nb: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<()> {
+    let Some(mk) = nb.make_new else {
+        return Ok(());
+    };
+    let native = mk(nb, args, kw)?;
+    // SAFETY: heap non-exception instances use the Instance layout (checked by callers).
+    let inst: &mut Instance = unsafe { obj.downcast_unchecked() };
+    inst.native = native;
+    Ok(())
+}
+
+/// `super().__init__(...)` reaching a built-in base: build the native part with these
+/// arguments (MicroPython's native_base_init_wrapper).
+pub fn native_init(args: &[Value], kw: &[Value]) -> PyResult<Value> {
+    let obj = args[0];
+    let ty = obj.type_of();
+    if ty.is_heap() && !ty.has_flag(flags::EXCEPTION) {
+        if let Some(nb) = native_base(ty) {
+            build_native(obj, nb, &args[1..], kw)?;
+            return Ok(Value::NONE);
+        }
+    }
+    if ty.has_flag(flags::EXCEPTION) {
+        if let Some(e) = exception::get(obj) {
+            e.args = tuple::new(&args[1..])?;
+        }
+    }
+    Ok(Value::NONE)
+}
+
+/// The function `super().__init__` resolves to when it reaches a built-in base.
+pub fn native_init_fun() -> Value {
+    crate::fun!(
+        __init__,
+        Kw {
+            min: 1,
+            f: native_init
+        }
+    )
 }
 
 /// Create a class: `type(name, bases, dict)` and `__build_class__`.
 pub fn new_class(name: Qstr, bases: Value, dict: Value) -> PyResult<Value> {
     let base_items = tuple::items(bases).map(|s| &*s).unwrap_or(&[]);
-    let mut fl = flags::IS_HEAP | flags::BASETYPE;
+    let mut fl = flags::IS_HEAP
+        | flags::BASETYPE
+        | flags::EQ_NOT_REFLEXIVE
+        | flags::EQ_CHECKS_OTHER_TYPE
+        | flags::EQ_HAS_NEQ_TEST;
     for b in base_items {
         let Some(bt) = as_type(*b) else {
             return Err(raise::type_error("bases must be types"));
         };
-        if !bt.has_flag(flags::BASETYPE) {
+        if !bt.is_heap() && bt.make_new.is_none() {
             return Err(raise::type_error_fmt(format_args!(
                 "type '{}' is not an acceptable base type",
                 bt.name.as_str()
             )));
         }
         fl |= bt.flags & flags::EXCEPTION;
+    }
+    let mut native: Option<&'static Type> = None;
+    for b in base_items {
+        if let Some(n) = as_type(*b).and_then(native_base) {
+            match native {
+                Some(prev)
+                    if !core::ptr::eq(prev, n)
+                        && !runtime::is_subclass(n, prev)
+                        && !runtime::is_subclass(prev, n) =>
+                {
+                    return Err(raise::type_error(
+                        "multiple bases have instance lay-out conflict",
+                    ));
+                }
+                _ => native = Some(n),
+            }
+        }
     }
     let bases = if base_items.is_empty() {
         tuple::new(&[TYPE_OBJECT_VALUE])?
@@ -612,21 +720,48 @@ pub fn new_class(name: Qstr, bases: Value, dict: Value) -> PyResult<Value> {
         bases,
         ..Type::EMPTY
     };
+    // `__new__` is implicitly a staticmethod and `__init_subclass__` a classmethod.
+    if let Some(m) = super::dict::map_of(dict) {
+        for (name, ty) in [
+            (Q::__new__, &fun::STATICMETHOD_TYPE),
+            (Q::__init_subclass__, &fun::CLASSMETHOD_TYPE),
+        ] {
+            if let Some(f) = m.get_qstr(name) {
+                if f.type_of().is_type_of(&super::function::TYPE)
+                    || f.type_of().is_type_of(&super::function::CLOSURE_TYPE)
+                {
+                    let w = crate::mem::alloc(fun::MethodWrapper {
+                        base: ObjBase::new(ty),
+                        fun: f,
+                    })?;
+                    m.insert_qstr(name, Value::from_ptr(w))?;
+                }
+            }
+        }
+    }
     let p = crate::mem::alloc(t)?;
     let cls = Value::from_ptr(p);
     // SAFETY: just allocated.
     let ty: &'static Type = unsafe { &*p };
-    // __set_name__ on descriptors, then the first base's __init_subclass__.
+    // __set_name__ on descriptors (over a snapshot: hooks may mutate the class dict), then
+    // the first base's __init_subclass__.
+    let snapshot = super::list::new(&[])?;
     if let Some(m) = super::dict::map_of(dict) {
-        for i in 0..m.slot_count() {
-            if let Some(Some((k, v))) = m.slot(i) {
-                if v.is_obj() && v.type_of().is_heap() {
-                    if let Some((f, owner)) = lookup_with_owner(v.type_of(), Q::__set_name__) {
-                        if owner.is_heap() {
-                            runtime::call_method(f, v, &[cls, k], &[])?;
-                        }
-                    }
-                }
+        for (k, v) in m.iter() {
+            if v.is_obj() && v.type_of().is_heap() {
+                super::list::append(snapshot, k)?;
+                super::list::append(snapshot, v)?;
+            }
+        }
+    }
+    let pairs = super::list::get(snapshot)
+        .map(|l| &*l.items())
+        .unwrap_or(&[]);
+    for kv in pairs.chunks_exact(2) {
+        let (k, v) = (kv[0], kv[1]);
+        if let Some((f, owner)) = lookup_with_owner(v.type_of(), Q::__set_name__) {
+            if owner.is_heap() {
+                runtime::call_method(f, v, &[cls, k], &[])?;
             }
         }
     }
@@ -665,6 +800,12 @@ fn type_call(v: Value, args: &[Value], kw: &[Value]) -> PyResult<Value> {
         return match args {
             [x] => Ok(x.type_of().as_value()),
             [name, bases, dict] => {
+                if tuple::items(*bases).is_none() {
+                    return Err(raise::type_error("type() argument 2 must be tuple"));
+                }
+                if super::dict::map_of(*dict).is_none() {
+                    return Err(raise::type_error("type() argument 3 must be dict"));
+                }
                 let q = super::str::as_str(*name)
                     .and_then(Qstr::intern)
                     .ok_or_else(|| raise::type_error("type() argument 1 must be str"))?;
@@ -757,8 +898,10 @@ pub static TYPE: Type = Type {
 
 /// Keys of an instance's own attribute map (for `dir`).
 pub fn instance_dict_keys(v: Value) -> PyResult<Option<alloc::vec::Vec<Value>>> {
-    let _ = v;
-    Ok(None)
+    if !v.type_of().is_heap() {
+        return Ok(None);
+    }
+    Ok(instance_map(v).map(|m| m.iter().map(|(k, _)| k).collect()))
 }
 
 /// Call `f` for every attribute name defined by `ty` and its ancestors (for `dir`).
