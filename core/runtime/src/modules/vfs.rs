@@ -24,7 +24,6 @@ use alloc::vec::Vec;
 
 const EPERM: i32 = 1;
 const ENOENT: i32 = 2;
-const EXDEV: i32 = 18;
 const ENODEV: i32 = 19;
 const EEXIST: i32 = 17;
 const EINVAL: i32 = 22;
@@ -271,8 +270,9 @@ pub fn rename(a: Value, b: Value) -> PyResult<()> {
         (Target::Root, Target::Root) | (Target::Nowhere, Target::Nowhere) => true,
         _ => false,
     };
+    // Upstream reports EPERM for a rename across file systems.
     if !same {
-        return Err(raise::os_error(EXDEV));
+        return Err(raise::os_error(EPERM));
     }
     let new_path = match &tb {
         Target::Mounted { path, .. } => *path,
