@@ -150,6 +150,12 @@ pub trait Hal: Sync {
             None => Err(errno::ENOENT),
         }
     }
+    /// File-system statistics of the volume holding `path`, in `os.statvfs` order:
+    /// bsize, frsize, blocks, bfree, bavail, files, ffree, favail, flag, namemax.
+    fn statvfs(&self, path: &str) -> Result<[u64; 10], i32> {
+        let _ = path;
+        Err(errno::EOPNOTSUPP)
+    }
     /// Call `visit` for every entry of directory `path` except `.` and `..`.
     fn list_dir(&self, path: &str, visit: DirVisitor) -> Result<(), i32> {
         let _ = (path, visit);

@@ -196,6 +196,27 @@ impl Hal for UnixHal {
         }
     }
 
+    fn statvfs(&self, path: &str) -> Result<[u64; 10], i32> {
+        let c = cpath(path)?;
+        // SAFETY: `sb` is written by statvfs before being read.
+        unsafe {
+            let mut sb: libc::statvfs = std::mem::zeroed();
+            retry(|| libc::statvfs(c.as_ptr(), &mut sb) as isize)?;
+            Ok([
+                sb.f_bsize,
+                sb.f_frsize,
+                sb.f_blocks,
+                sb.f_bfree,
+                sb.f_bavail,
+                sb.f_files,
+                sb.f_ffree,
+                sb.f_favail,
+                sb.f_flag,
+                sb.f_namemax,
+            ])
+        }
+    }
+
     fn list_dir(&self, path: &str, visit: DirVisitor) -> Result<(), i32> {
         let p = if path.is_empty() { "." } else { path };
         let rd = std::fs::read_dir(p).map_err(|e| e.raw_os_error().unwrap_or(libc::EIO))?;

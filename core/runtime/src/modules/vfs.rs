@@ -653,7 +653,17 @@ fn posix_stat(s: Value, path: Value) -> PyResult<Value> {
     crate::modules::os::stat_native(&p)
 }
 
-static POSIX_LOCALS: [(Qstr, Value); 12] = [
+fn posix_statvfs(s: Value, path: Value) -> PyResult<Value> {
+    let p = native_path(this(s)?, path)?;
+    let v = hal()?.statvfs(&p).map_err(raise::os_error)?;
+    let mut items = [Value::NONE; 10];
+    for (slot, x) in items.iter_mut().zip(v.iter()) {
+        *slot = crate::objs::int::from_u64(*x)?;
+    }
+    tuple::new(&items)
+}
+
+static POSIX_LOCALS: [(Qstr, Value); 13] = [
     crate::entry!(mount, crate::fun!(mount, F3(posix_mount))),
     crate::entry!(umount, crate::fun!(umount, F1(posix_umount))),
     crate::entry!(open, crate::fun!(open, F3(posix_open))),
@@ -665,6 +675,7 @@ static POSIX_LOCALS: [(Qstr, Value); 12] = [
     crate::entry!(rename, crate::fun!(rename, F3(posix_rename))),
     crate::entry!(rmdir, crate::fun!(rmdir, F2(posix_rmdir))),
     crate::entry!(stat, crate::fun!(stat, F2(posix_stat))),
+    crate::entry!(statvfs, crate::fun!(statvfs, F2(posix_statvfs))),
     crate::entry!(unlink, crate::fun!(unlink, F2(posix_remove))),
 ];
 
