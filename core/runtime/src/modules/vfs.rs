@@ -434,6 +434,9 @@ fn mount(args: &[Value], kw: &[Value]) -> PyResult<Value> {
     let p = pystr::as_str(*point).ok_or_else(|| pystr::bad_implicit_conversion(*point))?;
     // The file system is asked to mount before the point is checked, as upstream does.
     call_fs(*fs, Q::mount, &[readonly, mkfs])?;
+    if p.is_empty() {
+        return Err(raise::os_error(EPERM));
+    }
     if let Target::Mounted { entry, .. } = lookup(p, false)? {
         // Something may be mounted inside a file system mounted at the root.
         if p == "/" || point_of(entry).0 != "/" {
