@@ -364,48 +364,27 @@ fn errno_of(e: crate::obj::PyErr) -> i32 {
     5
 }
 
-/// Read a file of a mounted file system: through the stream slot for built-in files, else
-/// through the Python object's `ioctl` (buffer size, close) and `readinto`, as upstream's
-/// reader does with an `io.IOBase` object.
+/// Read a file of a mounted file system through the stream protocol, asking the stream
+/// for its preferred buffer size and closing it afterwards, as upstream's file reader does
+/// (Python stream classes see `ioctl(11, 0)`, `readinto(...)`, `ioctl(4, 0)`).
 fn read_mounted(fs: Value, path: Value, out: &mut Vec<u8>) -> PyResult<()> {
+    use crate::modules::io;
     out.clear();
     let f = call_fs(fs, Q::open, &[path, Value::qstr(Q::rb)])?;
-    if let Ok((obj, s)) = crate::modules::io::stream_of(f) {
-        let mut chunk = [0u8; 256];
-        loop {
-            let n = (s.read)(obj, &mut chunk)?;
-            if n == 0 {
-                break;
-            }
-            out.extend_from_slice(&chunk[..n]);
-        }
-        (s.ioctl)(obj, crate::modules::io::STREAM_CLOSE, 0)?;
-        return Ok(());
-    }
-    let ioctl = runtime::load_attr_opt(f, Q::ioctl)?;
-    let mut size = 256;
-    if let Some(io) = ioctl {
-        let r = runtime::call(io, &[Value::small_int(11), Value::small_int(0)], &[])?;
-        if let Some(n) = r.as_small_int() {
-            if n > 0 {
-                size = (n as usize).min(4096);
-            }
-        }
-    }
-    let buf = crate::objs::bytearray::new(&alloc::vec![0u8; size])?;
-    let readinto = runtime::load_attr(f, Q::readinto)?;
+    let (obj, s) = io::stream_of(f)?;
+    let size = match (s.ioctl)(obj, io::STREAM_GET_BUFFER_SIZE, 0) {
+        Ok(n) if n > 0 => n.min(4096),
+        _ => 256,
+    };
+    let mut chunk = alloc::vec![0u8; size];
     loop {
-        let r = runtime::call(readinto, &[buf], &[])?;
-        let n = r.as_small_int().unwrap_or(0);
-        if n <= 0 {
+        let n = (s.read)(obj, &mut chunk)?;
+        if n == 0 {
             break;
         }
-        let data = crate::objs::bytearray::bytes(buf);
-        out.extend_from_slice(&data[..(n as usize).min(data.len())]);
+        out.extend_from_slice(&chunk[..n]);
     }
-    if let Some(io) = ioctl {
-        runtime::call(io, &[Value::small_int(4), Value::small_int(0)], &[])?;
-    }
+    (s.ioctl)(obj, io::STREAM_CLOSE, 0)?;
     Ok(())
 }
 

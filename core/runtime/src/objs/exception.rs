@@ -149,30 +149,6 @@ fn print(out: &mut dyn Print, v: Value, kind: PrintKind) -> PyResult<()> {
         }
         _ => match a {
             [] => Ok(()),
-            // OSError(errno[, msg]) reads "[Errno 2] ENOENT[: msg]", as upstream.
-            [n] | [n, _]
-                if ty.is_type_of(&OS_ERROR)
-                    && n.as_small_int()
-                        .and_then(crate::modules::errno::name_of)
-                        .is_some() =>
-            {
-                let code = n.as_small_int().unwrap_or(0);
-                let mut s = crate::vstr::VStr::new();
-                let _ = core::fmt::write(
-                    &mut s,
-                    format_args!(
-                        "[Errno {}] {}",
-                        code,
-                        crate::modules::errno::name_of(code).unwrap_or("")
-                    ),
-                );
-                out.write_str(core::str::from_utf8(s.as_bytes()).unwrap_or(""))?;
-                if let Some(m) = a.get(1) {
-                    out.write_str(": ")?;
-                    crate::runtime::print_value(out, *m, PrintKind::Str)?;
-                }
-                Ok(())
-            }
             [x] => crate::runtime::print_value(out, *x, PrintKind::Str),
             _ => {
                 let t = get(v).map(|e| e.args).unwrap_or(Value::NONE);
