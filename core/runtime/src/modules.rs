@@ -3,14 +3,21 @@
 //! no start-up work. Adding a module: one file and one line in `BUILTIN` (or `EXTENSIBLE`
 //! if files on sys.path may shadow it, as MicroPython's `MP_REGISTER_EXTENSIBLE_MODULE`).
 
+pub mod array;
+pub mod binascii;
 pub mod builtins;
 pub mod cmath;
+pub mod collections;
 pub mod errno;
 pub mod gc;
+pub mod heapq;
 pub mod io;
+pub mod json;
 pub mod math;
 pub mod micropython;
 pub mod os;
+pub mod random;
+pub mod struct_;
 pub mod sys;
 pub mod time;
 pub mod vfs;
@@ -31,9 +38,16 @@ static BUILTIN: &[(Qstr, &crate::objs::module::Module)] = &[
 
 /// Modules found only when no file of that name is on sys.path.
 static EXTENSIBLE: &[(Qstr, &crate::objs::module::Module)] = &[
+    (Q::array, &array::MODULE),
+    (Q::binascii, &binascii::MODULE),
+    (Q::collections, &collections::MODULE),
     (Q::errno, &errno::MODULE),
+    (Q::heapq, &heapq::MODULE),
     (Q::io, &io::MODULE),
+    (Q::json, &json::MODULE),
     (Q::os, &os::MODULE),
+    (Q::random, &random::MODULE),
+    (Q::r#struct, &struct_::MODULE),
     (Q::time, &time::MODULE),
 ];
 

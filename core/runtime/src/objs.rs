@@ -2,10 +2,12 @@
 //! Each file reads in a fixed order: layout, helpers, slots, methods, the method table,
 //! the `TYPE` definition, then tests.
 
+pub mod array;
 pub mod attrtuple;
 pub mod bool;
 pub mod bytearray;
 pub mod complex;
+pub mod deque;
 pub mod dict;
 pub mod enumerate;
 pub mod exception;
@@ -21,6 +23,7 @@ pub mod list;
 pub mod map_iter;
 pub mod memoryview;
 pub mod module;
+pub mod namedtuple;
 pub mod none;
 pub mod object;
 pub mod property;

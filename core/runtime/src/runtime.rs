@@ -41,6 +41,7 @@ pub fn is_true(v: Value) -> PyResult<bool> {
 
 /// Print `v` in the given form through its type's print slot.
 pub fn print_value(out: &mut dyn Print, v: Value, kind: PrintKind) -> PyResult<()> {
+    crate::vm::check_stack()?;
     let ty = v.type_of();
     if let Some(p) = ty.print {
         return p(out, v, kind);
@@ -311,6 +312,7 @@ pub fn delete_attr(obj: Value, name: Qstr) -> PyResult<()> {
 // --- calls ---
 
 pub fn call(f: Value, args: &[Value], kw: &[Value]) -> PyResult<Value> {
+    crate::vm::check_stack()?;
     let ty = f.type_of();
     match ty.call {
         Some(c) => c(f, args, kw),
@@ -459,6 +461,7 @@ pub fn unary_op(o: u8, v: Value) -> PyResult<Value> {
 /// equality is not reflexive), then each operand's `==` (or `!=`) in turn, then identity.
 /// The result of a user `__eq__` is returned as is for `==`.
 pub fn equal_not_equal(o: u8, a: Value, b: Value) -> PyResult<Value> {
+    crate::vm::check_stack()?;
     let (t, f) = if o == op::NOT_EQUAL {
         (Value::FALSE, Value::TRUE)
     } else {
@@ -528,6 +531,7 @@ pub fn hash(v: Value) -> PyResult<usize> {
     if core::ptr::eq(ty, &objs::str::TYPE) || core::ptr::eq(ty, &objs::str::BYTES_TYPE) {
         return Ok(objs::str::hash(v) as usize);
     }
+    crate::vm::check_stack()?;
     if let Some(f) = ty.unary_op {
         if let Some(r) = f(uop::HASH, v)? {
             return match r.as_small_int() {
@@ -707,6 +711,8 @@ pub fn get_iter(v: Value) -> PyResult<Value> {
 
 /// Next item, or `None` when exhausted.
 pub fn iter_next(it: Value) -> PyResult<Option<Value>> {
+    // Iterators may nest without bound (enumerate(enumerate(...))): guard the native stack.
+    crate::vm::check_stack()?;
     let ty = it.type_of();
     match ty.iternext {
         Some(f) => f(it),

@@ -16,8 +16,10 @@ use upy_runtime::value::Value;
 
 /// Native stack reserved for the interpreter thread. Deep Python recursion is bounded by
 /// the pystack and by `stack_limit`, which leaves this much headroom below the limit.
-const THREAD_STACK: usize = 256 * 1024 * 1024;
-const STACK_HEADROOM: usize = 1024 * 1024;
+const THREAD_STACK: usize = 64 * 1024 * 1024;
+/// Native stack Python code may use before `RuntimeError: maximum recursion depth
+/// exceeded`; the rest of the thread's stack is headroom for the unwinding and printing.
+const STACK_BUDGET: usize = 2 * 1024 * 1024;
 const DEFAULT_HEAP: usize = 2 * 1024 * 1024;
 const PYSTACK_WORDS: usize = 1 << 20;
 
@@ -205,7 +207,7 @@ fn run(o: Options) -> u8 {
         upy_runtime::init(heap.as_mut_ptr() as *mut u8, o.heap, top, &hal::HAL);
         upy_runtime::init_pystack(pystack.as_mut_ptr() as *mut Value, pystack.len());
     }
-    state::get().stack_limit = top - (THREAD_STACK - STACK_HEADROOM);
+    state::get().stack_limit = top - STACK_BUDGET;
     hal::install_sigint();
     let script_dir = match &o.run {
         Run::File(f) => Some(

@@ -69,7 +69,14 @@ pub fn add_traceback(v: Value, file: Qstr, line: usize, block: Qstr) {
     }
     if e.tb_len + 3 > e.tb_cap {
         let cap = (e.tb_cap * 2).max(9);
-        match mem::realloc_array::<usize>(e.tb, cap) {
+        // Without a collection: when the heap is full the traceback just stops growing,
+        // as upstream's does (a collection per frame of a deep unwind would be quadratic).
+        let st = crate::state::get();
+        let auto = st.heap.auto_collect;
+        st.heap.auto_collect = false;
+        let r = mem::realloc_array::<usize>(e.tb, cap);
+        crate::state::get().heap.auto_collect = auto;
+        match r {
             Ok(p) => {
                 e.tb = p;
                 e.tb_cap = cap;

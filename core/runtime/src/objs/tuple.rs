@@ -47,9 +47,19 @@ pub fn new(items: &[Value]) -> PyResult<Value> {
     Ok(v)
 }
 
-/// The items of a tuple (exact type; a subclass instance's native part is its own tuple).
+/// The items of a tuple, or of a namedtuple instance, which shares the layout (a user subclass instance's native part is its own
+/// tuple).
 pub fn items(v: Value) -> Option<&'static mut [Value]> {
-    let t: &Tuple = v.downcast(&TYPE)?;
+    if !v.is_obj() {
+        return None;
+    }
+    let ty = v.type_of();
+    let tuple_like = core::ptr::eq(ty, &TYPE) || crate::objs::namedtuple::is_namedtuple_type(ty);
+    if !tuple_like {
+        return None;
+    }
+    // SAFETY: tuple and its built-in derived types use the Tuple layout.
+    let t: &Tuple = unsafe { v.downcast_unchecked() };
     Some(t.items())
 }
 
