@@ -104,15 +104,9 @@ pub fn print_exception_line(out: &mut dyn Print, exc: Value) -> PyResult<()> {
         return Ok(());
     }
     out.write_str(": ")?;
-    if args.len() == 1 {
-        crate::runtime::print_value(out, args[0], PrintKind::Str)
-    } else {
-        crate::runtime::print_value(
-            out,
-            exception::get(exc).map(|e| e.args).unwrap_or(Value::NONE),
-            PrintKind::Repr,
-        )
-    }
+    // The exception's own str form (one argument, the args tuple, or OSError's
+    // "[Errno 2] ENOENT").
+    crate::runtime::print_value(out, exc, PrintKind::Str)
 }
 
 /// Traceback entries copied out of the exception into a fixed buffer (printing may run
