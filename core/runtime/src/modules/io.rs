@@ -480,7 +480,9 @@ fn iobase_count(r: Value, limit: usize) -> PyResult<usize> {
     }
     let n = arg_int(r)?;
     if n < 0 {
-        return Err(raise::os_error(n.unsigned_abs().min(i32::MAX as usize) as i32));
+        return Err(raise::os_error(
+            n.unsigned_abs().min(i32::MAX as usize) as i32
+        ));
     }
     if n as usize > limit {
         return Err(raise::os_error(EIO));
@@ -512,7 +514,10 @@ fn iobase_ioctl(obj: Value, request: usize, arg: usize) -> PyResult<usize> {
     let arg = if req == STREAM_SEEK { whence } else { arg };
     let r = crate::runtime::call(
         f,
-        &[Value::small_int(req as isize), crate::objs::int::from_u64(arg as u64)?],
+        &[
+            Value::small_int(req as isize),
+            crate::objs::int::from_u64(arg as u64)?,
+        ],
         &[],
     )?;
     iobase_count(r, usize::MAX)
