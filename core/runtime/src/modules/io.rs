@@ -351,6 +351,23 @@ pub fn exit(args: &[Value]) -> PyResult<Value> {
     close(args[0])
 }
 
+/// A [`Print`](crate::obj::Print) sink writing each piece to a stream object as it comes
+/// (`print(..., file=f)`): through the stream protocol when `f` has it, as upstream does,
+/// else through `f.write(str)` (any object with a write method, as in CPython).
+pub struct FilePrint(pub Value);
+
+impl crate::obj::Print for FilePrint {
+    fn write_str(&mut self, s: &str) -> PyResult<()> {
+        match stream_of(self.0) {
+            Ok((obj, st)) => write_all(obj, st, s.as_bytes()).map(|_| ()),
+            Err(e) => match crate::runtime::load_attr_opt(self.0, Q::write)? {
+                Some(w) => crate::runtime::call(w, &[pystr::new(s)?], &[]).map(|_| ()),
+                None => Err(e),
+            },
+        }
+    }
+}
+
 /// Static function objects shared by the stream types' method tables.
 pub mod methods {
     use crate::value::Value;
