@@ -2,14 +2,15 @@
 //! port's own file system under a root directory (upstream's extmod/modvfs.c,
 //! extmod/vfs.c and extmod/vfs_posix.c).
 //!
-//! The port's file system is the implicit root: paths that fall under no mount go straight
-//! to the [`Hal`](crate::hal::Hal). `vfs.mount(fs, "/mnt")` routes `/mnt/...` (and
+//! As on upstream's unix port, the port's file system is a `VfsPosix` over the whole tree
+//! mounted at `/` (set up on first use). `vfs.mount(fs, "/mnt")` routes `/mnt/...` (and
 //! relative paths while the current directory is inside `/mnt`) to the methods of `fs`
 //! (`open`, `stat`, `ilistdir`, `mkdir`, ...), which may be a `VfsPosix` or any Python
-//! object with those methods. Import does not look into mounts.
+//! object with those methods; unmounting `/` leaves the virtual root that lists the mount
+//! points. Import reads through the mounts too ([`ImportFs`]).
 //!
-//! The mount table (a list of `(point, fs)` tuples, newest first) and the mount holding
-//! the current directory live in two of the state's module-private roots.
+//! The mount table (a list of `(point, fs)` tuples, a root mount last) and the mount
+//! holding the current directory live in the state's roots (`vfs_mounts`, `vfs_cur`).
 
 use crate::hal::FileKind;
 use crate::obj::{ObjBase, PyResult, Type};
@@ -29,24 +30,19 @@ const EEXIST: i32 = 17;
 const EINVAL: i32 = 22;
 const EROFS: i32 = 30;
 
-/// Root slots: the mount list, and the current mount (an entry of the list, NONE for the
-/// virtual root directory, NULL before the table is set up).
-const MOUNTS_SLOT: usize = 15;
-const CUR_SLOT: usize = 14;
-
 /// The mount table, created on first use with the port's file system (a `VfsPosix` over
 /// the whole tree) mounted at `/` and current, as upstream's unix port starts.
 fn table() -> PyResult<Value> {
     let st = state::get();
-    if st.roots.modules_private[MOUNTS_SLOT].is_null() {
+    if st.roots.vfs_mounts.is_null() {
         let root = posix_new(&VFS_POSIX_TYPE, &[], &[])?;
         let entry = tuple::new(&[Value::qstr(Q::_slash_), root])?;
         let l = list::new(&[entry])?;
         let st = state::get();
-        st.roots.modules_private[MOUNTS_SLOT] = l;
-        st.roots.modules_private[CUR_SLOT] = entry;
+        st.roots.vfs_mounts = l;
+        st.roots.vfs_cur = entry;
     }
-    Ok(state::get().roots.modules_private[MOUNTS_SLOT])
+    Ok(state::get().roots.vfs_mounts)
 }
 
 fn entries() -> PyResult<&'static mut [Value]> {
@@ -55,11 +51,11 @@ fn entries() -> PyResult<&'static mut [Value]> {
 }
 
 fn cur() -> Value {
-    state::get().roots.modules_private[CUR_SLOT]
+    state::get().roots.vfs_cur
 }
 
 fn set_cur(v: Value) {
-    state::get().roots.modules_private[CUR_SLOT] = v;
+    state::get().roots.vfs_cur = v;
 }
 
 fn point_of(entry: Value) -> (&'static str, Value) {
