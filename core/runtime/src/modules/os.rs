@@ -1,7 +1,8 @@
-//! `os`: the file system (through the port's [`Hal`](crate::hal::Hal)), `urandom`, and the
-//! process environment `getenv`/`putenv`/`unsetenv`/`system` (upstream's
-//! extmod/modos.c with extmod/vfs_posix.c and ports/unix/modos.c). Failures raise
-//! `OSError(errno)` with the port's error numbers.
+//! `os`: the file system (through the mount table of `modules/vfs.rs`, whose `/` is the
+//! port's own file system), `urandom`, and the process environment `getenv`/`putenv`/
+//! `unsetenv`/`system` (upstream's extmod/modos.c, extmod/vfs.c and ports/unix/modos.c).
+//! Failures raise `OSError(errno)` with the port's error numbers. Also the directory
+//! listing and stat of the port's file system that `VfsPosix` uses.
 
 use crate::hal::Hal;
 use crate::modules::vfs;
