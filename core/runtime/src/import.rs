@@ -49,7 +49,7 @@ enum Found {
 }
 
 fn find_on_path(rel: &str, base: Option<&str>) -> Option<Found> {
-    let hal = state::get().hal?;
+    let hal = crate::modules::vfs::ImportFs(state::get().hal?);
     let try_dir = |dir: &str| -> Option<Found> {
         let mut p = String::new();
         if !dir.is_empty() {
@@ -129,9 +129,11 @@ fn load_one(full: &str, last: &str, parent_dir: Option<&str>) -> PyResult<Value>
     let m = module::new(fq)?;
     let globals = module::globals(m);
     modules_map()?.insert_qstr(fq, m)?;
-    let hal = state::get()
-        .hal
-        .ok_or_else(|| raise::runtime_error("no hal"))?;
+    let hal = crate::modules::vfs::ImportFs(
+        state::get()
+            .hal
+            .ok_or_else(|| raise::runtime_error("no hal"))?,
+    );
     let result = (|| -> PyResult<()> {
         match &found {
             Found::Py(p) => {
@@ -367,9 +369,11 @@ pub fn import_main(name: Qstr) -> PyResult<Value> {
     let globals = crate::exec::main_globals()?;
     let full = name.as_str();
     let rel: String = full.replace('.', "/");
-    let hal = state::get()
-        .hal
-        .ok_or_else(|| raise::runtime_error("no hal"))?;
+    let hal = crate::modules::vfs::ImportFs(
+        state::get()
+            .hal
+            .ok_or_else(|| raise::runtime_error("no hal"))?,
+    );
     let path = match find_on_path(&rel, None) {
         Some(Found::Py(p)) => p,
         Some(Found::Package(dir)) => alloc::format!("{dir}/__main__.py"),

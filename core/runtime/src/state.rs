@@ -42,6 +42,10 @@ pub struct Roots {
     pub port: [Value; 8],
     /// Modules-private roots (e.g. random state, sys.stdout objects).
     pub modules_private: [Value; 16],
+    /// `vfs` mount table (a list of `(point, fs)` tuples) and the mount holding the
+    /// current directory (an entry, NONE for the virtual root, NULL before first use).
+    pub vfs_mounts: Value,
+    pub vfs_cur: Value,
 }
 
 impl Roots {
@@ -60,6 +64,8 @@ impl Roots {
             stop_iteration: Value::NULL,
             port: [Value::NULL; 8],
             modules_private: [Value::NULL; 16],
+            vfs_mounts: Value::NULL,
+            vfs_cur: Value::NULL,
         }
     }
 }

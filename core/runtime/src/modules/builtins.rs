@@ -141,13 +141,7 @@ fn print(args: &[Value], kw: &[Value]) -> PyResult<Value> {
         out.write_str(end)
     };
     match file {
-        Some(f) => {
-            let mut out = VStr::new();
-            emit(&mut out)?;
-            let s = out.into_str()?;
-            let w = runtime::load_attr(f, Q::write)?;
-            runtime::call(w, &[s], &[])?;
-        }
+        Some(f) => emit(&mut crate::modules::io::FilePrint(f))?,
         // Straight to the console: printing must not need the heap (it works under
         // heap_lock, as upstream's does).
         None => emit(&mut crate::exec::Stdout)?,
@@ -795,6 +789,7 @@ static GLOBALS: &[(Qstr, Value)] = &[
         )
     ),
     crate::entry!(oct, crate::fun!(oct, F1(oct))),
+    (Q::open, crate::modules::io::OPEN),
     crate::entry!(ord, crate::fun!(ord, F1(ord))),
     crate::entry!(
         pow,

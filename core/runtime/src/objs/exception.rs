@@ -138,9 +138,12 @@ fn print(out: &mut dyn Print, v: Value, kind: PrintKind) -> PyResult<()> {
             let n = a[0].as_small_int().unwrap_or(0);
             match crate::modules::errno::name_of(n) {
                 Some(name) => {
-                    let mut s = crate::vstr::VStr::new();
-                    let _ = core::fmt::write(&mut s, format_args!("[Errno {}] {}", n, name));
-                    out.write_str(core::str::from_utf8(s.as_bytes()).unwrap_or(""))?;
+                    // Without the heap: tracebacks are printed when it may be full.
+                    let mut digits = [0u8; 24];
+                    out.write_str("[Errno ")?;
+                    out.write_str(crate::objs::int::format_isize(n, &mut digits))?;
+                    out.write_str("] ")?;
+                    out.write_str(name)?;
                     if let Some(m) = a.get(1) {
                         out.write_str(": ")?;
                         crate::runtime::print_value(out, *m, PrintKind::Str)?;
