@@ -87,7 +87,8 @@ fn push_part(out: &mut VStr, x: f64, show_sign: bool) -> PyResult<()> {
 fn print(out: &mut dyn Print, v: Value, _k: PrintKind) -> PyResult<()> {
     let (re, im) = parts(v).unwrap_or((0.0, 0.0));
     let mut s = VStr::new();
-    if re != 0.0 {
+    // Only a real part of +0.0 is left out (CPython shows -0.0 as "(-0-1j)").
+    if re != 0.0 || re.is_sign_negative() {
         s.push_byte(b'(')?;
         push_part(&mut s, re, false)?;
         push_part(&mut s, im, true)?;
@@ -320,6 +321,8 @@ mod tests {
             assert_eq!(r(new(0.0, -2.0).unwrap()), "-2j");
             assert_eq!(r(new(1.0, f64::INFINITY).unwrap()), "(1+infj)");
             assert_eq!(r(new(1e20, 1e-7).unwrap()), "(1e+20+1e-07j)");
+            assert_eq!(r(new(-0.0, -1.0).unwrap()), "(-0-1j)");
+            assert_eq!(r(new(0.0, -0.0).unwrap()), "-0j");
         });
     }
 
