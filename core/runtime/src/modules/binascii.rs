@@ -145,9 +145,9 @@ pub fn low_u32(v: Value) -> PyResult<u32> {
         let m = crate::runtime::binary_op(
             upy_compiler::bc::binary::AND,
             v,
-            Value::small_int(0xffff_ffff),
+            int::from_u64(0xffff_ffff)?,
         )?;
-        return Ok(m.as_small_int().unwrap_or(0) as u32);
+        return Ok(int::as_i64(m).unwrap_or(0) as u32);
     }
     Ok(int::get_isize(v)? as u32)
 }

@@ -122,9 +122,9 @@ fn int_low_bits(v: Value) -> PyResult<u64> {
     }
     let masked = runtime::binary_op(op::AND, v, int::from_u64(u64::MAX)?)?;
     let hi = runtime::binary_op(op::RSHIFT, masked, Value::small_int(32))?;
-    let lo = runtime::binary_op(op::AND, masked, Value::small_int(0xffff_ffff))?;
-    let hi = hi.as_small_int().unwrap_or(0) as u64;
-    let lo = lo.as_small_int().unwrap_or(0) as u64;
+    let lo = runtime::binary_op(op::AND, masked, int::from_u64(0xffff_ffff)?)?;
+    let hi = int::as_i64(hi).unwrap_or(0) as u64;
+    let lo = int::as_i64(lo).unwrap_or(0) as u64;
     Ok((hi << 32) | lo)
 }
 

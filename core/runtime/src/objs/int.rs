@@ -564,8 +564,9 @@ pub fn small_binary_op(o: u8, a: isize, b: isize) -> PyResult<Option<Value>> {
             if b == 0 {
                 return Err(zero_div());
             }
-            const EXACT: isize = 1 << 53;
-            if (-EXACT..=EXACT).contains(&a) && (-EXACT..=EXACT).contains(&b) {
+            // Ints up to 2**53 convert to f64 exactly (always true for 32-bit small ints).
+            const EXACT: i64 = 1 << 53;
+            if (-EXACT..=EXACT).contains(&(a as i64)) && (-EXACT..=EXACT).contains(&(b as i64)) {
                 return float::new(a as f64 / b as f64).map(Some);
             }
             let (mut ab, mut bb) = ([0u32; 2], [0u32; 2]);
