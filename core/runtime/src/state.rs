@@ -84,6 +84,8 @@ pub struct State {
     pub interrupt: core::sync::atomic::AtomicBool,
     /// A KeyboardInterrupt was requested (Ctrl-C).
     pub kbd_pending: core::sync::atomic::AtomicBool,
+    /// A scheduled callback is running (the scheduler is locked).
+    pub sched_running: bool,
     /// Interrupt character (`micropython.kbd_intr`), -1 disables.
     pub kbd_intr_char: i32,
     /// Lowest native stack address the interpreter may use before raising RuntimeError.
@@ -103,6 +105,7 @@ static mut STATE: State = State {
     interrupt: core::sync::atomic::AtomicBool::new(false),
     kbd_pending: core::sync::atomic::AtomicBool::new(false),
     kbd_intr_char: 3,
+    sched_running: false,
     stack_limit: 0,
     pystack: crate::vm::PyStack::empty(),
 };

@@ -39,7 +39,14 @@ impl Hal for UnixHal {
     fn stdin_read(&self, buf: &mut [u8]) -> usize {
         flush();
         use std::io::Read;
-        std::io::stdin().read(buf).unwrap_or(0)
+        loop {
+            match std::io::stdin().read(buf) {
+                Ok(n) => return n,
+                // Ctrl-C ends the read (as end of input) so the interrupt is acted on.
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted && !interrupt_pending() => {}
+                Err(_) => return 0,
+            }
+        }
     }
 
     fn ticks_ms(&self) -> u64 {
@@ -57,8 +64,27 @@ impl Hal for UnixHal {
             .unwrap_or(0.0)
     }
 
+    /// Sleeps, but returns early when Ctrl-C (SIGINT) arrives, so that `time.sleep` can
+    /// raise KeyboardInterrupt at once as upstream's does.
     fn sleep_us(&self, us: u64) {
-        std::thread::sleep(std::time::Duration::from_micros(us));
+        let mut req = libc::timespec {
+            tv_sec: (us / 1_000_000) as libc::time_t,
+            tv_nsec: ((us % 1_000_000) * 1000) as libc::c_long,
+        };
+        loop {
+            let mut rem = libc::timespec {
+                tv_sec: 0,
+                tv_nsec: 0,
+            };
+            // SAFETY: both pointers are to valid timespec values owned by this frame.
+            let rc = unsafe { libc::nanosleep(&req, &mut rem) };
+            let interrupted = rc != 0
+                && std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted;
+            if !interrupted || interrupt_pending() {
+                return;
+            }
+            req = rem;
+        }
     }
 
     fn stat(&self, path: &str) -> Option<FileKind> {
@@ -330,6 +356,13 @@ impl Hal for UnixHal {
     }
 }
 
+/// Whether a KeyboardInterrupt is waiting to be raised.
+fn interrupt_pending() -> bool {
+    upy_runtime::state::get()
+        .kbd_pending
+        .load(std::sync::atomic::Ordering::Relaxed)
+}
+
 fn last_errno() -> i32 {
     std::io::Error::last_os_error()
         .raw_os_error()
@@ -356,12 +389,41 @@ fn cpath(p: &str) -> Result<std::ffi::CString, i32> {
 }
 
 extern "C" fn on_sigint(_sig: libc::c_int) {
+    if interrupt_pending() {
+        // The second Ctrl-C before the first was acted on: the program is stuck where
+        // nothing checks for interrupts, so give up at once, as upstream does.
+        // SAFETY: _exit is async-signal-safe.
+        unsafe { libc::_exit(1) };
+    }
     upy_runtime::signal_interrupt();
 }
 
-pub fn install_sigint() {
-    // SAFETY: installing a handler that only stores to atomics.
+fn sigint_mask(how: libc::c_int) {
+    // SAFETY: the set is initialised by sigemptyset before use; a null old-set is allowed.
     unsafe {
-        libc::signal(libc::SIGINT, on_sigint as *const () as libc::sighandler_t);
+        let mut set = std::mem::zeroed::<libc::sigset_t>();
+        libc::sigemptyset(&mut set);
+        libc::sigaddset(&mut set, libc::SIGINT);
+        libc::pthread_sigmask(how, &set, std::ptr::null_mut());
+    }
+}
+
+/// Keeps SIGINT away from the calling thread (the process's main thread, which only
+/// waits), so that it interrupts the interpreter thread's blocking calls instead.
+pub fn block_sigint_here() {
+    sigint_mask(libc::SIG_BLOCK);
+}
+
+/// Installs the Ctrl-C handler for the calling (interpreter) thread. Without SA_RESTART, so
+/// that a blocking read or sleep returns early with EINTR.
+pub fn install_sigint() {
+    sigint_mask(libc::SIG_UNBLOCK);
+    // SAFETY: the handler only touches atomics (or exits); `sa` is fully initialised.
+    unsafe {
+        let mut sa = std::mem::zeroed::<libc::sigaction>();
+        sa.sa_sigaction = on_sigint as *const () as libc::sighandler_t;
+        sa.sa_flags = 0;
+        libc::sigemptyset(&mut sa.sa_mask);
+        libc::sigaction(libc::SIGINT, &sa, std::ptr::null_mut());
     }
 }

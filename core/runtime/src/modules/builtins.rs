@@ -382,7 +382,8 @@ fn issubclass(c: Value, t: Value) -> PyResult<Value> {
 fn iter(args: &[Value]) -> PyResult<Value> {
     match args {
         [v] => runtime::get_iter(*v),
-        _ => Err(raise::not_implemented_error("iter(callable, sentinel)")),
+        [f, sentinel] => objs::iter::new_callable_iter(*f, *sentinel),
+        _ => Err(raise::type_error("iter expected at most 2 arguments")),
     }
 }
 
@@ -616,6 +617,22 @@ fn import(args: &[Value], _kw: &[Value]) -> PyResult<Value> {
     let name = pystr::as_str(args[0])
         .and_then(Qstr::intern)
         .ok_or_else(|| raise::type_error("__import__ expects a str"))?;
+    if name.as_str().is_empty() {
+        return Err(raise::value_error("empty module name"));
+    }
+    if let Some(l) = args.get(4).and_then(|v| v.as_small_int()) {
+        if l < 0 {
+            return Err(raise::value_error("level must be >= 0"));
+        }
+        if l > 0
+            && args
+                .get(1)
+                .map(|g| !g.is_none() && dict::map_of(*g).is_none())
+                .unwrap_or(false)
+        {
+            return Err(raise::type_error("globals must be a dict"));
+        }
+    }
     let globals = args
         .get(1)
         .copied()
@@ -820,6 +837,9 @@ static GLOBALS: &[(Qstr, Value)] = &[
             }
         )
     ),
+    (Q::format, objs::str_format::FORMAT_FUN),
+    ty!(bytearray, objs::bytearray::TYPE),
+    ty!(memoryview, objs::memoryview::TYPE),
     (Q::Ellipsis, Value::from_static(&objs::singletons::ELLIPSIS)),
     (
         Q::NotImplemented,
