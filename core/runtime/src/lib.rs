@@ -66,6 +66,7 @@ pub unsafe fn init_pystack(base: *mut Value, len: usize) {
     if let Ok(e) = objs::exception::new(&objs::exception::KEYBOARD_INTERRUPT, &[]) {
         state::get().roots.kbd_exception = e;
     }
+    let _ = objs::exception::init_emergency();
 }
 
 /// Request a KeyboardInterrupt at the next safe point. Async-signal-safe: only stores to

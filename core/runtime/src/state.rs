@@ -35,6 +35,10 @@ pub struct Roots {
     pub cur_globals: Value,
     /// Locals dict of the innermost running module-level or class-body code (`locals()`).
     pub cur_locals: Value,
+    /// The preallocated exception raised when the heap is full or locked, and its
+    /// 1-tuple of args while it is lent out with empty args.
+    pub emergency_exc: Value,
+    pub emergency_args: Value,
     /// The StopIteration a user `__next__` raised, kept so `next()` can re-raise its value.
     pub stop_iteration: Value,
     /// Loaded module contexts stay alive as long as their code may run; the VM also keeps
@@ -62,6 +66,8 @@ impl Roots {
             cur_globals: Value::NULL,
             cur_locals: Value::NULL,
             stop_iteration: Value::NULL,
+            emergency_exc: Value::NULL,
+            emergency_args: Value::NULL,
             port: [Value::NULL; 8],
             modules_private: [Value::NULL; 16],
             vfs_mounts: Value::NULL,
