@@ -42,6 +42,8 @@ pub struct Heap {
     pool: *mut u8,
     n_blocks: usize,
     last_free: usize,
+    /// Where the next multi-block search starts (next fit).
+    cursor: usize,
     /// Bit 0 unused; heap_lock depth counts in units of one.
     pub lock_depth: usize,
     collecting: bool,
@@ -78,6 +80,7 @@ impl Heap {
             pool: ptr::null_mut(),
             n_blocks: 0,
             last_free: 0,
+            cursor: 0,
             lock_depth: 0,
             collecting: false,
             auto_collect: true,
@@ -113,6 +116,7 @@ impl Heap {
         // SAFETY: the tables lie inside the region.
         unsafe { ptr::write_bytes(region, 0, atb_len + ftb_len) };
         self.last_free = 0;
+        self.cursor = 0;
     }
 
     pub fn total_bytes(&self) -> usize {
@@ -196,7 +200,7 @@ impl Heap {
                 self.collect();
             }
         }
-        let found = match self.find_free(n) {
+        let (found, first_free) = match self.find_free(n) {
             Some(b) => Some(b),
             None if self.auto_collect => {
                 self.collect();
@@ -208,8 +212,14 @@ impl Heap {
         for b in found + 1..found + n {
             self.set(b, TAIL);
         }
-        if n == 1 {
-            self.last_free = found + 1;
+        // Keep the invariant: no free block below `last_free`.
+        if first_free == found {
+            self.last_free = found + n;
+        } else if n == 1 {
+            self.last_free = first_free;
+        }
+        if n > 1 {
+            self.cursor = found + n;
         }
         self.ftb_set(found, with_finaliser);
         let p = self.block_ptr(found);
@@ -219,22 +229,47 @@ impl Heap {
         Some(p)
     }
 
-    fn find_free(&self, n: usize) -> Option<usize> {
+    /// First fit for `n` blocks, searching from `last_free` (every block below it is in
+    /// use). Returns the run's start and the first free block seen, which becomes the new
+    /// `last_free` unless the run itself starts there.
+    fn find_free(&self, n: usize) -> Option<(usize, usize)> {
+        if n > 1 {
+            // Multi-block requests go next-fit from where the last one ended: first-fit
+            // would rescan every small hole below on each request (quadratic when most
+            // objects are 2-3 blocks, as on 64-bit), while next-fit sweeps the heap once
+            // per cycle.
+            let start = self.cursor.clamp(self.last_free, self.n_blocks);
+            if let Some(found) = self.scan(start, self.n_blocks, n).or_else(|| {
+                self.scan(
+                    self.last_free,
+                    start.saturating_add(n).min(self.n_blocks),
+                    n,
+                )
+            }) {
+                return Some((found, self.last_free));
+            }
+            return None;
+        }
         let mut run = 0;
-        let mut b = self.last_free.min(self.n_blocks);
-        let mut wrapped = false;
-        loop {
-            if b >= self.n_blocks {
-                if wrapped || self.last_free == 0 {
-                    return None;
+        let mut first_free = None;
+        for b in self.last_free.min(self.n_blocks)..self.n_blocks {
+            if self.get(b) == FREE {
+                first_free.get_or_insert(b);
+                run += 1;
+                if run == n {
+                    return Some((b + 1 - n, first_free.unwrap_or(b)));
                 }
-                wrapped = true;
-                b = 0;
+            } else {
                 run = 0;
             }
-            if wrapped && b >= self.last_free + n {
-                return None;
-            }
+        }
+        None
+    }
+
+    /// First run of `n` free blocks starting in `[from, to)`.
+    fn scan(&self, from: usize, to: usize, n: usize) -> Option<usize> {
+        let mut run = 0;
+        for b in from..to {
             if self.get(b) == FREE {
                 run += 1;
                 if run == n {
@@ -243,8 +278,8 @@ impl Heap {
             } else {
                 run = 0;
             }
-            b += 1;
         }
+        None
     }
 
     /// Number of blocks in the allocation whose head is `head`.
