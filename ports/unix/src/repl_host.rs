@@ -190,7 +190,8 @@ impl ReplHost for UnixHost {
         // The terminal's own mode while code runs: Ctrl-C raises SIGINT, input() gets
         // cooked lines.
         self.leave_raw();
-        let result = exec::exec_source(&source, req.source_name, mode, globals, globals);
+        let result = exec::exec_source(&source, req.source_name, mode, globals, globals)
+            .and_then(|v| pending_after_run().map(|()| v));
         hal::flush();
         // A Ctrl-C that came too late to be raised must not hit the next statement (as
         // upstream clears pending exceptions after each one).
@@ -249,6 +250,18 @@ impl ReplHost for UnixHost {
     fn before_statement(&mut self) {
         state::get().heap.lock_depth = 0;
     }
+}
+
+/// What upstream does right after running code: raise an interrupt that arrived too late
+/// for the VM to notice (e.g. during the last call), and run scheduled callbacks.
+pub fn pending_after_run() -> upy_runtime::PyResult<()> {
+    if state::get()
+        .interrupt
+        .load(std::sync::atomic::Ordering::Relaxed)
+    {
+        upy_runtime::vm::take_pending()?;
+    }
+    Ok(())
 }
 
 /// `$HOME/.micropython.history`, the file upstream keeps the REPL history in.

@@ -656,6 +656,8 @@ fn input(args: &[Value]) -> PyResult<Value> {
     let mut b = [0u8; 1];
     loop {
         if hal.stdin_read(&mut b) == 0 {
+            // A read ended by Ctrl-C raises KeyboardInterrupt, not EOFError.
+            crate::vm::take_pending()?;
             if line.is_empty() {
                 return Err(raise::eof_error(""));
             }
