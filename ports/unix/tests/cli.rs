@@ -420,6 +420,15 @@ fn ctrl_c_interrupts_running_code() {
         "^CTraceback (most recent call last):\r\n  File \"<stdin>\", line 1, in <module>\r\n\
          KeyboardInterrupt: \r\n>>> "
     );
+    let trace =
+        "^CTraceback (most recent call last):\r\n  File \"<stdin>\", line 1, in <module>\r\n\
+                 KeyboardInterrupt: \r\n>>> ";
+    // Blocking calls woken by the signal raise at once.
+    s.send("import time\r");
+    s.send("time.sleep(30)\r");
+    assert_eq!(s.send("\x03"), trace);
+    s.send("x = input()\r");
+    assert_eq!(s.send("\x03"), trace);
     assert_eq!(
         s.send("print('alive')\r"),
         "print('alive')\r\r\nalive\r\n>>> "
