@@ -49,6 +49,10 @@ impl Hal for UnixHal {
         }
     }
 
+    fn read_line(&self, line: &mut Vec<u8>) -> upy_runtime::hal::InputEnd {
+        crate::repl_host::read_input_line(line)
+    }
+
     fn ticks_ms(&self) -> u64 {
         START.get_or_init(Instant::now).elapsed().as_millis() as u64
     }

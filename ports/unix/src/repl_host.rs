@@ -5,13 +5,17 @@
 //! `__main__`'s globals and the built-in modules.
 
 use std::io::{Read, Write};
+use std::sync::Mutex;
 
 use upy_compiler::ast::ParseMode;
 use upy_runtime::exec;
 use upy_runtime::hal::Hal;
+use upy_runtime::hal::InputEnd;
 use upy_runtime::objs::{dict, exception, str as pystr};
 use upy_runtime::qstr::{Qstr, Q};
-use upy_runtime::readline::{CompletionQuery, History, Terminal, CTRL_D};
+use upy_runtime::readline::{
+    CompletionQuery, EditorConfig, History, LineEditor, LineEnd, Terminal, CTRL_D,
+};
 use upy_runtime::repl::{
     ExecOutcome, ExecRequest, InputKind, PromptKind, Repl, ReplConfig, ReplExit, ReplHost,
 };
@@ -24,6 +28,10 @@ use crate::{args, hal, terminal};
 /// Consecutive ends of input answered with Ctrl-D (as upstream's unix port does) before
 /// the REPL is told input is closed; one would do, a few let a pending statement finish.
 const EOF_AS_CTRL_D: u32 = 4;
+
+/// The REPL's history while code it runs may call `input()`, which edits lines with it too
+/// (upstream keeps one history for both).
+static INPUT_HISTORY: Mutex<Option<History>> = Mutex::new(None);
 
 /// What [`ReplHost::report_exception`] is to print.
 #[derive(Clone, Copy)]
@@ -169,7 +177,7 @@ impl ReplHost for UnixHost {
         }
     }
 
-    fn execute(&mut self, req: &ExecRequest<'_>, _history: &mut History) -> ExecOutcome {
+    fn execute(&mut self, req: &ExecRequest<'_>, history: &mut History) -> ExecOutcome {
         self.pending = Pending::Nothing;
         let source = String::from_utf8_lossy(req.source);
         let globals = match exec::main_globals() {
@@ -190,9 +198,13 @@ impl ReplHost for UnixHost {
         // The terminal's own mode while code runs: Ctrl-C raises SIGINT, input() gets
         // cooked lines.
         self.leave_raw();
+        lock_history().replace(std::mem::replace(history, History::new(0)));
         let result = exec::exec_source(&source, req.source_name, mode, globals, globals)
             .and_then(|v| pending_after_run().map(|()| v));
         hal::flush();
+        if let Some(h) = lock_history().take() {
+            *history = h;
+        }
         // A Ctrl-C that came too late to be raised must not hit the next statement (as
         // upstream clears pending exceptions after each one).
         state::get()
@@ -250,6 +262,63 @@ impl ReplHost for UnixHost {
     fn before_statement(&mut self) {
         state::get().heap.lock_depth = 0;
     }
+}
+
+fn lock_history() -> std::sync::MutexGuard<'static, Option<History>> {
+    INPUT_HISTORY.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The terminal `input()` edits its line on: standard output, no completion.
+struct Console;
+
+impl Terminal for Console {
+    fn write(&mut self, bytes: &[u8]) {
+        hal::flush();
+        let mut out = std::io::stdout().lock();
+        let _ = out.write_all(bytes);
+        let _ = out.flush();
+    }
+}
+
+/// `input()`'s line, as upstream's unix port reads it: raw mode (if stdin is a terminal)
+/// and the REPL's line editor, so the line is echoed and editable even from a pipe.
+/// Ctrl-C while editing interrupts; Ctrl-D on an empty line or end of input ends input.
+pub fn read_input_line(line: &mut Vec<u8>) -> InputEnd {
+    hal::flush();
+    let raw = if terminal::is_tty(terminal::STDIN) {
+        terminal::RawMode::enter(terminal::STDIN).ok()
+    } else {
+        None
+    };
+    let mut guard = lock_history();
+    let history = guard.get_or_insert_with(|| History::new(ReplConfig::UNIX.history_size));
+    let mut editor = LineEditor::new(EditorConfig::UNIX);
+    let end = editor.read_line("", history, &mut Console, |_| {
+        let mut b = [0u8; 1];
+        loop {
+            match std::io::stdin().lock().read(&mut b) {
+                Ok(1) => return Some(if b[0] == b'\n' { b'\r' } else { b[0] }),
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted && !interrupted() => {}
+                _ => return None,
+            }
+        }
+    });
+    drop(guard);
+    line.extend_from_slice(editor.buffer());
+    if let Some(raw) = raw {
+        let _ = raw.restore();
+    }
+    match end {
+        Some(LineEnd::CtrlC) => InputEnd::Interrupt,
+        Some(LineEnd::CtrlD) | None => InputEnd::Eof,
+        Some(_) => InputEnd::Enter,
+    }
+}
+
+fn interrupted() -> bool {
+    state::get()
+        .kbd_pending
+        .load(std::sync::atomic::Ordering::Relaxed)
 }
 
 /// What upstream does right after running code: raise an interrupt that arrived too late
