@@ -456,3 +456,28 @@ fn input_echoes_through_the_line_editor() {
         "{out:?}"
     );
 }
+
+#[test]
+fn paste_mode_over_pty() {
+    let home = temp_dir("paste");
+    let Some(mut s) = PtySession::start(&[], &home) else {
+        return;
+    };
+    s.read();
+    assert_eq!(
+        s.send("\x05"),
+        "\r\r\npaste mode; Ctrl-C to cancel, Ctrl-D to finish\r\r\n=== "
+    );
+    assert_eq!(s.send("def f():\r"), "def f():\r\r\n=== ");
+    assert_eq!(s.send("    return 7\r"), "    return 7\r\r\n=== ");
+    assert_eq!(
+        s.send("print(f(), __file__)\r"),
+        "print(f(), __file__)\r\r\n=== "
+    );
+    assert_eq!(s.send("\x04"), "\r\r\n7 <stdin>\r\n>>> ");
+    // Ctrl-C abandons a paste.
+    s.send("\x05");
+    assert_eq!(s.send("print(1)\r\x03"), "print(1)\r\r\n=== \r\r\n>>> ");
+    s.send("\x04");
+    assert_eq!(s.finish(), Some(0));
+}
