@@ -431,3 +431,24 @@ pub fn install_sigint() {
         libc::sigaction(libc::SIGINT, &sa, std::ptr::null_mut());
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sleep_lasts_about_as_asked() {
+        let t = Instant::now();
+        HAL.sleep_us(20_000);
+        let took = t.elapsed().as_micros();
+        assert!((20_000..1_000_000).contains(&took), "{took}");
+    }
+
+    #[test]
+    fn clocks_move_forward() {
+        let a = HAL.ticks_us();
+        HAL.sleep_us(1000);
+        assert!(HAL.ticks_us() > a);
+        assert!(HAL.time() > 1.7e9);
+    }
+}

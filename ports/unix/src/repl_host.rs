@@ -341,7 +341,12 @@ fn history_path() -> Option<std::path::PathBuf> {
 
 /// Loads the history file, oldest line first, as upstream writes it.
 fn load_history(history: &mut History) {
-    let Some(path) = history_path() else { return };
+    if let Some(path) = history_path() {
+        read_history(&path, history);
+    }
+}
+
+fn read_history(path: &std::path::Path, history: &mut History) {
     let Ok(text) = std::fs::read(path) else {
         return;
     };
@@ -355,7 +360,12 @@ fn save_history(history: &History) {
     if state::get().heap.lock_depth != 0 {
         return;
     }
-    let Some(path) = history_path() else { return };
+    if let Some(path) = history_path() {
+        write_history(&path, history);
+    }
+}
+
+fn write_history(path: &std::path::Path, history: &History) {
     let mut text = Vec::new();
     for line in history.oldest_first() {
         text.extend_from_slice(line);
@@ -376,5 +386,43 @@ pub fn run() -> u8 {
     match exit {
         ReplExit::CtrlD | ReplExit::InputClosed => 0,
         ReplExit::SystemExit(code) => (code & 0xff) as u8,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn history_file_round_trip() {
+        let path = std::env::temp_dir().join(format!("upy-history-{}", std::process::id()));
+        let mut h = History::new(ReplConfig::UNIX.history_size);
+        for line in [&b"a = 1"[..], b"print(a)", b"", b"print(a)", b"x"] {
+            h.push(line);
+        }
+        write_history(&path, &h);
+        // Empty lines and immediate repeats are not kept; the oldest line comes first.
+        assert_eq!(std::fs::read(&path).unwrap(), b"a = 1\nprint(a)\nx\n");
+        let mut back = History::new(ReplConfig::UNIX.history_size);
+        read_history(&path, &mut back);
+        assert_eq!(back.len(), 3);
+        assert_eq!(back.get(0), Some(&b"x"[..]));
+        assert_eq!(back.get(2), Some(&b"a = 1"[..]));
+        let _ = std::fs::remove_file(&path);
+    }
+
+    #[test]
+    fn history_keeps_the_newest_lines() {
+        let path = std::env::temp_dir().join(format!("upy-history-long-{}", std::process::id()));
+        let text: String = (0..80).map(|i| format!("line{i}\n")).collect();
+        std::fs::write(&path, text).unwrap();
+        let mut h = History::new(ReplConfig::UNIX.history_size);
+        read_history(&path, &mut h);
+        assert_eq!(h.len(), ReplConfig::UNIX.history_size);
+        assert_eq!(h.get(0), Some(&b"line79"[..]));
+        let _ = std::fs::remove_file(&path);
+        // A missing file leaves the history as it was.
+        read_history(&path, &mut h);
+        assert_eq!(h.len(), ReplConfig::UNIX.history_size);
     }
 }
