@@ -49,6 +49,18 @@ pub mod errno {
     pub const EOPNOTSUPP: i32 = 95;
 }
 
+/// How [`Hal::read_line`] ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InputEnd {
+    /// Enter (or any key that ends the line without cancelling it).
+    Enter,
+    /// End of input (or Ctrl-D on an empty line): `input()` raises EOFError if the line is
+    /// empty.
+    Eof,
+    /// Ctrl-C typed while editing: `input()` raises KeyboardInterrupt.
+    Interrupt,
+}
+
 pub trait Hal: Sync {
     /// Write bytes to standard output (the REPL console on a board).
     fn stdout_write(&self, bytes: &[u8]);
@@ -58,6 +70,21 @@ pub trait Hal: Sync {
     }
     /// Read up to `buf.len()` bytes from standard input; 0 at end of input.
     fn stdin_read(&self, buf: &mut [u8]) -> usize;
+    /// One line of console input for `input()` (whose prompt is already printed) into
+    /// `line`, without its end. Ports with a line editor edit it there (upstream's unix
+    /// port: raw mode and readline). The default reads bytes up to `\n`.
+    fn read_line(&self, line: &mut alloc::vec::Vec<u8>) -> InputEnd {
+        let mut b = [0u8; 1];
+        loop {
+            if self.stdin_read(&mut b) == 0 {
+                return InputEnd::Eof;
+            }
+            if b[0] == b'\n' {
+                return InputEnd::Enter;
+            }
+            line.push(b[0]);
+        }
+    }
     /// Milliseconds / microseconds from an arbitrary start, wrapping.
     fn ticks_ms(&self) -> u64;
     fn ticks_us(&self) -> u64;

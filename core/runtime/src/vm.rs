@@ -520,8 +520,10 @@ fn check_interrupt() -> PyResult<()> {
     Ok(())
 }
 
+/// Raise what is pending: a KeyboardInterrupt, a scheduled exception, or run scheduled
+/// callbacks. Also for blocking built-ins (sleep, input) that an interrupt woke early.
 #[cold]
-fn take_pending() -> PyResult<()> {
+pub fn take_pending() -> PyResult<()> {
     let st = state::get();
     st.interrupt
         .store(false, core::sync::atomic::Ordering::Relaxed);

@@ -49,6 +49,10 @@ impl Hal for UnixHal {
         }
     }
 
+    fn read_line(&self, line: &mut Vec<u8>) -> upy_runtime::hal::InputEnd {
+        crate::repl_host::read_input_line(line)
+    }
+
     fn ticks_ms(&self) -> u64 {
         START.get_or_init(Instant::now).elapsed().as_millis() as u64
     }
@@ -425,5 +429,26 @@ pub fn install_sigint() {
         sa.sa_flags = 0;
         libc::sigemptyset(&mut sa.sa_mask);
         libc::sigaction(libc::SIGINT, &sa, std::ptr::null_mut());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sleep_lasts_about_as_asked() {
+        let t = Instant::now();
+        HAL.sleep_us(20_000);
+        let took = t.elapsed().as_micros();
+        assert!((20_000..1_000_000).contains(&took), "{took}");
+    }
+
+    #[test]
+    fn clocks_move_forward() {
+        let a = HAL.ticks_us();
+        HAL.sleep_us(1000);
+        assert!(HAL.ticks_us() > a);
+        assert!(HAL.time() > 1.7e9);
     }
 }

@@ -93,7 +93,9 @@ fn run_source(o: &Options, source: &str, name: &str) -> PyResult<Value> {
         return Ok(Value::NONE);
     }
     let (ctx, rc) = upy_runtime::emitglue::load(&compiled, globals)?;
-    upy_runtime::vm::run_module_code(ctx, rc, globals, globals)
+    let value = upy_runtime::vm::run_module_code(ctx, rc, globals, globals)?;
+    repl_host::pending_after_run()?;
+    Ok(value)
 }
 
 /// Runs what the command line asked for; `None` when nothing was named (REPL or stdin).

@@ -5,13 +5,17 @@
 //! `__main__`'s globals and the built-in modules.
 
 use std::io::{Read, Write};
+use std::sync::Mutex;
 
 use upy_compiler::ast::ParseMode;
 use upy_runtime::exec;
 use upy_runtime::hal::Hal;
+use upy_runtime::hal::InputEnd;
 use upy_runtime::objs::{dict, exception, str as pystr};
 use upy_runtime::qstr::{Qstr, Q};
-use upy_runtime::readline::{CompletionQuery, History, Terminal, CTRL_D};
+use upy_runtime::readline::{
+    CompletionQuery, EditorConfig, History, LineEditor, LineEnd, Terminal, CTRL_D,
+};
 use upy_runtime::repl::{
     ExecOutcome, ExecRequest, InputKind, PromptKind, Repl, ReplConfig, ReplExit, ReplHost,
 };
@@ -24,6 +28,10 @@ use crate::{args, hal, terminal};
 /// Consecutive ends of input answered with Ctrl-D (as upstream's unix port does) before
 /// the REPL is told input is closed; one would do, a few let a pending statement finish.
 const EOF_AS_CTRL_D: u32 = 4;
+
+/// The REPL's history while code it runs may call `input()`, which edits lines with it too
+/// (upstream keeps one history for both).
+static INPUT_HISTORY: Mutex<Option<History>> = Mutex::new(None);
 
 /// What [`ReplHost::report_exception`] is to print.
 #[derive(Clone, Copy)]
@@ -169,7 +177,7 @@ impl ReplHost for UnixHost {
         }
     }
 
-    fn execute(&mut self, req: &ExecRequest<'_>, _history: &mut History) -> ExecOutcome {
+    fn execute(&mut self, req: &ExecRequest<'_>, history: &mut History) -> ExecOutcome {
         self.pending = Pending::Nothing;
         let source = String::from_utf8_lossy(req.source);
         let globals = match exec::main_globals() {
@@ -190,8 +198,13 @@ impl ReplHost for UnixHost {
         // The terminal's own mode while code runs: Ctrl-C raises SIGINT, input() gets
         // cooked lines.
         self.leave_raw();
-        let result = exec::exec_source(&source, req.source_name, mode, globals, globals);
+        lock_history().replace(std::mem::replace(history, History::new(0)));
+        let result = exec::exec_source(&source, req.source_name, mode, globals, globals)
+            .and_then(|v| pending_after_run().map(|()| v));
         hal::flush();
+        if let Some(h) = lock_history().take() {
+            *history = h;
+        }
         // A Ctrl-C that came too late to be raised must not hit the next statement (as
         // upstream clears pending exceptions after each one).
         state::get()
@@ -251,6 +264,75 @@ impl ReplHost for UnixHost {
     }
 }
 
+fn lock_history() -> std::sync::MutexGuard<'static, Option<History>> {
+    INPUT_HISTORY.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The terminal `input()` edits its line on: standard output, no completion.
+struct Console;
+
+impl Terminal for Console {
+    fn write(&mut self, bytes: &[u8]) {
+        hal::flush();
+        let mut out = std::io::stdout().lock();
+        let _ = out.write_all(bytes);
+        let _ = out.flush();
+    }
+}
+
+/// `input()`'s line, as upstream's unix port reads it: raw mode (if stdin is a terminal)
+/// and the REPL's line editor, so the line is echoed and editable even from a pipe.
+/// Ctrl-C while editing interrupts; Ctrl-D on an empty line or end of input ends input.
+pub fn read_input_line(line: &mut Vec<u8>) -> InputEnd {
+    hal::flush();
+    let raw = if terminal::is_tty(terminal::STDIN) {
+        terminal::RawMode::enter(terminal::STDIN).ok()
+    } else {
+        None
+    };
+    let mut guard = lock_history();
+    let history = guard.get_or_insert_with(|| History::new(ReplConfig::UNIX.history_size));
+    let mut editor = LineEditor::new(EditorConfig::UNIX);
+    let end = editor.read_line("", history, &mut Console, |_| {
+        let mut b = [0u8; 1];
+        loop {
+            match std::io::stdin().lock().read(&mut b) {
+                Ok(1) => return Some(if b[0] == b'\n' { b'\r' } else { b[0] }),
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted && !interrupted() => {}
+                _ => return None,
+            }
+        }
+    });
+    drop(guard);
+    line.extend_from_slice(editor.buffer());
+    if let Some(raw) = raw {
+        let _ = raw.restore();
+    }
+    match end {
+        Some(LineEnd::CtrlC) => InputEnd::Interrupt,
+        Some(LineEnd::CtrlD) | None => InputEnd::Eof,
+        Some(_) => InputEnd::Enter,
+    }
+}
+
+fn interrupted() -> bool {
+    state::get()
+        .kbd_pending
+        .load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// What upstream does right after running code: raise an interrupt that arrived too late
+/// for the VM to notice (e.g. during the last call), and run scheduled callbacks.
+pub fn pending_after_run() -> upy_runtime::PyResult<()> {
+    if state::get()
+        .interrupt
+        .load(std::sync::atomic::Ordering::Relaxed)
+    {
+        upy_runtime::vm::take_pending()?;
+    }
+    Ok(())
+}
+
 /// `$HOME/.micropython.history`, the file upstream keeps the REPL history in.
 fn history_path() -> Option<std::path::PathBuf> {
     let home = std::env::var_os("HOME")?;
@@ -259,7 +341,12 @@ fn history_path() -> Option<std::path::PathBuf> {
 
 /// Loads the history file, oldest line first, as upstream writes it.
 fn load_history(history: &mut History) {
-    let Some(path) = history_path() else { return };
+    if let Some(path) = history_path() {
+        read_history(&path, history);
+    }
+}
+
+fn read_history(path: &std::path::Path, history: &mut History) {
     let Ok(text) = std::fs::read(path) else {
         return;
     };
@@ -273,7 +360,12 @@ fn save_history(history: &History) {
     if state::get().heap.lock_depth != 0 {
         return;
     }
-    let Some(path) = history_path() else { return };
+    if let Some(path) = history_path() {
+        write_history(&path, history);
+    }
+}
+
+fn write_history(path: &std::path::Path, history: &History) {
     let mut text = Vec::new();
     for line in history.oldest_first() {
         text.extend_from_slice(line);
@@ -294,5 +386,43 @@ pub fn run() -> u8 {
     match exit {
         ReplExit::CtrlD | ReplExit::InputClosed => 0,
         ReplExit::SystemExit(code) => (code & 0xff) as u8,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn history_file_round_trip() {
+        let path = std::env::temp_dir().join(format!("upy-history-{}", std::process::id()));
+        let mut h = History::new(ReplConfig::UNIX.history_size);
+        for line in [&b"a = 1"[..], b"print(a)", b"", b"print(a)", b"x"] {
+            h.push(line);
+        }
+        write_history(&path, &h);
+        // Empty lines and immediate repeats are not kept; the oldest line comes first.
+        assert_eq!(std::fs::read(&path).unwrap(), b"a = 1\nprint(a)\nx\n");
+        let mut back = History::new(ReplConfig::UNIX.history_size);
+        read_history(&path, &mut back);
+        assert_eq!(back.len(), 3);
+        assert_eq!(back.get(0), Some(&b"x"[..]));
+        assert_eq!(back.get(2), Some(&b"a = 1"[..]));
+        let _ = std::fs::remove_file(&path);
+    }
+
+    #[test]
+    fn history_keeps_the_newest_lines() {
+        let path = std::env::temp_dir().join(format!("upy-history-long-{}", std::process::id()));
+        let text: String = (0..80).map(|i| format!("line{i}\n")).collect();
+        std::fs::write(&path, text).unwrap();
+        let mut h = History::new(ReplConfig::UNIX.history_size);
+        read_history(&path, &mut h);
+        assert_eq!(h.len(), ReplConfig::UNIX.history_size);
+        assert_eq!(h.get(0), Some(&b"line79"[..]));
+        let _ = std::fs::remove_file(&path);
+        // A missing file leaves the history as it was.
+        read_history(&path, &mut h);
+        assert_eq!(h.len(), ReplConfig::UNIX.history_size);
     }
 }

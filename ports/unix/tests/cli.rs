@@ -420,10 +420,64 @@ fn ctrl_c_interrupts_running_code() {
         "^CTraceback (most recent call last):\r\n  File \"<stdin>\", line 1, in <module>\r\n\
          KeyboardInterrupt: \r\n>>> "
     );
+    let trace =
+        "^CTraceback (most recent call last):\r\n  File \"<stdin>\", line 1, in <module>\r\n\
+                 KeyboardInterrupt: \r\n>>> ";
+    // Blocking calls woken by the signal raise at once.
+    s.send("import time\r");
+    s.send("time.sleep(30)\r");
+    assert_eq!(s.send("\x03"), trace);
+    // input() edits in raw mode, so there Ctrl-C is a key: no ^C echo, as upstream.
+    assert_eq!(s.send("x = input()\r"), "x = input()\r\r\n");
+    assert_eq!(s.send("ab\x03"), format!("ab{}", &trace[2..]));
+    assert_eq!(s.send("x = input('q:')\r"), "x = input('q:')\r\r\nq:");
+    assert_eq!(s.send("typed\r"), "typed\r\r\n>>> ");
+    assert_eq!(s.send("x\r"), "x\r\r\n'typed'\r\n>>> ");
     assert_eq!(
         s.send("print('alive')\r"),
         "print('alive')\r\r\nalive\r\n>>> "
     );
+    s.send("\x04");
+    assert_eq!(s.finish(), Some(0));
+}
+
+#[test]
+fn input_echoes_through_the_line_editor() {
+    let dir = temp_dir("input");
+    let script = dir.join("ask.py");
+    std::fs::write(&script, "print(repr(input('q:')))\nprint(repr(input()))\n").unwrap();
+    // As upstream: the editor echoes the line, even when it comes from a pipe.
+    let o = upy(&[script.to_str().unwrap()], "abc\n");
+    assert_eq!(o.status.code(), Some(1));
+    let out = text(&o.stdout);
+    assert!(out.starts_with("q:abc\r\n'abc'\nTraceback"), "{out:?}");
+    assert!(
+        out.ends_with(", line 2, in <module>\nEOFError: \n"),
+        "{out:?}"
+    );
+}
+
+#[test]
+fn paste_mode_over_pty() {
+    let home = temp_dir("paste");
+    let Some(mut s) = PtySession::start(&[], &home) else {
+        return;
+    };
+    s.read();
+    assert_eq!(
+        s.send("\x05"),
+        "\r\r\npaste mode; Ctrl-C to cancel, Ctrl-D to finish\r\r\n=== "
+    );
+    assert_eq!(s.send("def f():\r"), "def f():\r\r\n=== ");
+    assert_eq!(s.send("    return 7\r"), "    return 7\r\r\n=== ");
+    assert_eq!(
+        s.send("print(f(), __file__)\r"),
+        "print(f(), __file__)\r\r\n=== "
+    );
+    assert_eq!(s.send("\x04"), "\r\r\n7 <stdin>\r\n>>> ");
+    // Ctrl-C abandons a paste.
+    s.send("\x05");
+    assert_eq!(s.send("print(1)\r\x03"), "print(1)\r\r\n=== \r\r\n>>> ");
     s.send("\x04");
     assert_eq!(s.finish(), Some(0));
 }

@@ -652,21 +652,22 @@ fn input(args: &[Value]) -> PyResult<Value> {
     let hal = state::get()
         .hal
         .ok_or_else(|| raise::runtime_error("no console"))?;
-    let mut line = VStr::new();
-    let mut b = [0u8; 1];
-    loop {
-        if hal.stdin_read(&mut b) == 0 {
+    let mut line = alloc::vec::Vec::new();
+    let end = hal.read_line(&mut line);
+    match end {
+        crate::hal::InputEnd::Interrupt => {
+            return Err(raise::with_args(&objs::exception::KEYBOARD_INTERRUPT, &[]))
+        }
+        crate::hal::InputEnd::Eof => {
+            // A read ended by Ctrl-C (SIGINT) raises KeyboardInterrupt, not EOFError.
+            crate::vm::take_pending()?;
             if line.is_empty() {
                 return Err(raise::eof_error(""));
             }
-            break;
         }
-        if b[0] == b'\n' {
-            break;
-        }
-        line.push_byte(b[0])?;
+        crate::hal::InputEnd::Enter => {}
     }
-    pystr::new(core::str::from_utf8(line.as_bytes()).unwrap_or(""))
+    pystr::new(&alloc::string::String::from_utf8_lossy(&line))
 }
 
 macro_rules! ty {

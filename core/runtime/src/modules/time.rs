@@ -88,7 +88,8 @@ fn sleep_for_us(us: u64) -> PyResult<()> {
     let mut left = us;
     while left > 0 {
         if st.interrupt.load(core::sync::atomic::Ordering::Relaxed) {
-            break;
+            // Raises a KeyboardInterrupt; scheduled callbacks just run and sleeping goes on.
+            crate::vm::take_pending()?;
         }
         let step = left.min(10_000);
         h.sleep_us(step);
