@@ -9,9 +9,10 @@ total = 0
 for i in range(1000):
     total += i * i
 print(total)
-words = ["w%d" % i for i in range(50)]
+words = ["w%d" % i for i in range(30)]
 print(len(words), words[-1], "-".join(words[:5]))
-d = {i: str(i) for i in range(40)}
+del words
+d = {i: str(i) for i in range(20)}
 print(sum(d), "".join(d[k] for k in range(10)))
 try:
     huge = [0] * 100000
