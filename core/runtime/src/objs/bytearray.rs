@@ -1,6 +1,10 @@
 //! `bytearray`: a mutable, growable byte sequence (the bytearray half of MicroPython's
 //! py/objarray.c). The bytes live in a separate GC allocation so the buffer can grow; the
 //! str/bytes methods are shared (see `str_methods_table!`), with results of type bytearray.
+//!
+//! # Safety
+//! `data` is a GC allocation of `cap` bytes of which the first `len` are in use (or NULL
+//! when `cap` is 0). Growth may move it, so any borrowed source is copied before a resize.
 
 use crate::mem;
 use crate::obj::{
@@ -120,7 +124,7 @@ fn this(v: Value) -> PyResult<&'static mut ByteArray> {
 
 fn make_new(_ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Value> {
     let mut out = VStr::new();
-    pystr::bytes_init(args, kw, &mut out)?;
+    pystr::bytes_init(args, kw, &mut out, true)?;
     new(out.as_bytes())
 }
 
@@ -135,7 +139,11 @@ fn unary_op(o: u8, v: Value) -> PyResult<Option<Value>> {
     Ok(match o {
         uop::BOOL => Some(Value::from_bool(a.len != 0)),
         uop::LEN => Some(Value::small_int(a.len as isize)),
-        uop::HASH => return Err(raise::type_error("unhashable type: 'bytearray'")),
+        uop::HASH => {
+            return Err(raise::type_error(
+                "unsupported type for __hash__: 'bytearray'",
+            ))
+        }
         _ => None,
     })
 }
@@ -166,15 +174,17 @@ fn binary_op(o: u8, lhs: Value, rhs: Value) -> PyResult<Option<Value>> {
                     (0..256).contains(&n) && a.bytes().contains(&(n as u8)),
                 )));
             }
+            // Any buffer (str included) is searched as bytes, as upstream; other objects
+            // are simply not found.
             match pystr::buffer_bytes(rhs) {
-                Some(r) if !pystr::is_str(rhs) => Ok(Some(Value::from_bool(
+                Some(r) => Ok(Some(Value::from_bool(
                     r.is_empty() || a.bytes().windows(r.len()).any(|w| w == r),
                 ))),
-                _ => Err(raise::type_error("a bytes-like object is required")),
+                None => Ok(Some(Value::FALSE)),
             }
         }
         op::EQUAL | op::LESS | op::LESS_EQUAL | op::MORE | op::MORE_EQUAL => {
-            if pystr::is_str(rhs) {
+            if pystr::is_array(rhs) {
                 return Ok(if o == op::EQUAL {
                     Some(Value::FALSE)
                 } else {
@@ -191,10 +201,9 @@ fn binary_op(o: u8, lhs: Value, rhs: Value) -> PyResult<Option<Value>> {
     }
 }
 
-/// A byte value for item assignment.
+/// A byte value for item assignment: upstream stores the low 8 bits without a range check.
 fn byte_of(v: Value) -> PyResult<u8> {
-    let n = pystr::get_int(v)?;
-    u8::try_from(n).map_err(|_| raise::value_error("byte must be in range(0, 256)"))
+    Ok(pystr::get_int(v)? as u8)
 }
 
 fn subscr(v: Value, index: Value, o: SubscrOp) -> PyResult<Option<Value>> {
@@ -268,6 +277,10 @@ fn store_slice(a: &mut ByteArray, index: Value, src: &[u8]) -> PyResult<()> {
     if step == 1 {
         return a.splice(start as usize, start as usize + count, src);
     }
+    // `src` may be this very bytearray (`a[::-1] = a`): read from a copy.
+    let mut tmp = VStr::with_capacity(src.len())?;
+    tmp.push_bytes(src)?;
+    let src = tmp.as_bytes();
     if src.len() != count {
         return Err(raise::value_error_fmt(format_args!(
             "attempt to assign bytes of size {} to extended slice of size {}",
@@ -321,31 +334,11 @@ fn extend(v: Value, x: Value) -> PyResult<Value> {
 }
 
 static LOCALS: [(Qstr, Value); 31] = crate::str_methods_table!(
-    crate::entry!(append, crate::fun!(append, F2(append))),
-    crate::entry!(extend, crate::fun!(extend, F2(extend))),
-    crate::entry!(
-        hex,
-        crate::fun!(
-            hex,
-            Var {
-                min: 1,
-                max: 2,
-                f: pystr::bytes_hex
-            }
-        )
-    ),
+    (Q::append, crate::fun!(append, F2(append))),
+    (Q::extend, crate::fun!(extend, F2(extend))),
+    (Q::hex, pystr::HEX),
     (Q::fromhex, Value::from_static(&pystr::FROMHEX)),
-    crate::entry!(
-        decode,
-        crate::fun!(
-            decode,
-            Var {
-                min: 1,
-                max: 3,
-                f: pystr::bytes_decode
-            }
-        )
-    ),
+    (Q::decode, pystr::DECODE),
 );
 
 pub static TYPE: Type = Type {
@@ -393,7 +386,7 @@ mod tests {
             assert_eq!(runtime::len(ba(b"abc")).unwrap(), 3);
             assert_eq!(
                 r(runtime::unary_op(uop::HASH, ba(b""))),
-                "TypeError: unhashable type: 'bytearray'"
+                "TypeError: unsupported type for __hash__: 'bytearray'"
             );
         });
     }
@@ -405,10 +398,10 @@ mod tests {
             m(a, "append", &[i(100)]).unwrap();
             m(a, "extend", &[b(b"ef")]).unwrap();
             assert_eq!(r(Ok(a)), "bytearray(b'abcdef')");
-            assert_eq!(
-                r(m(a, "append", &[i(256)])),
-                "ValueError: byte must be in range(0, 256)"
-            );
+            // Upstream keeps the low 8 bits.
+            m(a, "append", &[i(256 + 0x67)]).unwrap();
+            assert_eq!(r(Ok(a)), "bytearray(b'abcdefg')");
+            runtime::delete_subscr(a, i(-1)).unwrap();
             runtime::store_subscr(a, i(0), i(65)).unwrap();
             runtime::store_subscr(a, i(-1), i(70)).unwrap();
             assert_eq!(r(Ok(a)), "bytearray(b'AbcdeF')");

@@ -4,6 +4,11 @@
 //! A view holds the source object (so it stays alive), a pointer to its first item, an item
 //! count and the struct typecode of the items. Slicing makes a new view on the same memory.
 //! Like upstream, a view of a bytearray that later grows keeps looking at the old storage.
+//!
+//! # Safety
+//! `ptr` points at `len * item_size(typecode)` readable bytes inside the buffer of `obj` at
+//! the time the view was made; the conservative collector keeps that storage alive through
+//! the interior pointer even if `obj` has since moved its contents.
 
 use crate::obj::{
     flags, AttrOp, Buffer, BufferAccess, ObjBase, Print, PrintKind, PyResult, SubscrOp, Type,
@@ -71,7 +76,8 @@ pub fn load_item(tc: u8, data: &[u8], i: usize) -> PyResult<Value> {
         b'l' | b'q' => int_value(u as i64),
         b'f' => crate::objs::str_format::shim::new_float(f32::from_bits(u as u32) as f64),
         b'd' => crate::objs::str_format::shim::new_float(f64::from_bits(u)),
-        b'L' | b'Q' | b'P' if sz == 8 => crate::objs::str_format::shim::int_from_u64(u),
+        b'O' => Ok(Value::from_bits(u as usize)),
+        b'L' | b'Q' | b'P' | b'S' if sz == 8 => crate::objs::str_format::shim::int_from_u64(u),
         _ => int_value(u as i64),
     }
 }
@@ -91,7 +97,8 @@ pub fn store_item(tc: u8, data: &mut [u8], i: usize, v: Value) -> PyResult<()> {
     let bits: u64 = match tc {
         b'f' => (crate::objs::str_format::shim::float_of(v)? as f32).to_bits() as u64,
         b'd' => crate::objs::str_format::shim::float_of(v)?.to_bits(),
-        _ => pystr::get_int(v)? as i64 as u64,
+        b'O' => v.bits() as u64,
+        _ => int_bits(v)?,
     };
     let w = bits.to_ne_bytes();
     #[cfg(target_endian = "big")]
@@ -102,6 +109,28 @@ pub fn store_item(tc: u8, data: &mut [u8], i: usize, v: Value) -> PyResult<()> {
         dst.copy_from_slice(src);
     }
     Ok(())
+}
+
+/// The low 64 bits of an int (two's complement), as upstream truncates stored values.
+fn int_bits(v: Value) -> PyResult<u64> {
+    if let Some(n) = v.as_small_int() {
+        return Ok(n as i64 as u64);
+    }
+    if let Some(n) = crate::objs::int::as_i64(v) {
+        return Ok(n as u64);
+    }
+    if !crate::objs::int::is_int(v) {
+        return pystr::get_int(v).map(|n| n as i64 as u64);
+    }
+    let mask = Value::small_int(0xffff_ffff);
+    let lo = crate::runtime::binary_op(op::AND, v, mask)?;
+    let hi = crate::runtime::binary_op(op::RSHIFT, v, Value::small_int(32))?;
+    let hi = crate::runtime::binary_op(op::AND, hi, mask)?;
+    let (lo, hi) = (
+        lo.as_small_int().unwrap_or(0) as u64,
+        hi.as_small_int().unwrap_or(0) as u64,
+    );
+    Ok((hi << 32) | lo)
 }
 
 fn make_new(_ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Value> {
@@ -297,8 +326,11 @@ fn buf_iternext(it: Value) -> PyResult<Option<Value>> {
     let (tc, data, len) = match get(s.obj) {
         Some(m) => (m.typecode, &*m.bytes(), m.len),
         None => {
+            let tc = pystr::get_buffer(s.obj, BufferAccess::Read)
+                .map(|b| b.typecode)
+                .unwrap_or(b'B');
             let b = pystr::buffer_bytes(s.obj).unwrap_or(&[]);
-            (b'B', b, b.len())
+            (tc, b, b.len() / item_size(tc))
         }
     };
     if s.pos >= len {
@@ -320,17 +352,7 @@ fn getiter(v: Value) -> PyResult<Value> {
     buffer_iter(v)
 }
 
-static LOCALS: [(Qstr, Value); 1] = [crate::entry!(
-    hex,
-    crate::fun!(
-        hex,
-        Var {
-            min: 1,
-            max: 2,
-            f: pystr::bytes_hex
-        }
-    )
-)];
+static LOCALS: [(Qstr, Value); 1] = [(Q::hex, pystr::HEX)];
 
 pub static TYPE: Type = Type {
     name: Q::memoryview,

@@ -13,103 +13,68 @@ use crate::value::Value;
 use crate::vstr::VStr;
 use alloc::vec::Vec;
 
-/// Number support the formatter needs from the int and float types.
+/// Number support the formatter (and memoryview) needs from the int and float types.
 pub mod shim {
     use crate::obj::PyResult;
-    use crate::raise;
+    use crate::objs::{float, int};
     use crate::value::Value;
     use crate::vstr::VStr;
 
-    // LOCAL STUB until the numbers branch (float type, big ints) is merged: small ints only.
-    pub fn float_value(_v: Value) -> Option<f64> {
-        None
+    pub fn float_value(v: Value) -> Option<f64> {
+        float::value(v)
     }
 
     pub fn is_int(v: Value) -> bool {
-        v.is_small_int() || v.is_bool() || crate::runtime::is_instance(v, &crate::objs::int::TYPE)
+        int::is_int(v)
     }
 
     pub fn get_f64(v: Value) -> PyResult<f64> {
-        if let Some(x) = float_value(v) {
-            return Ok(x);
-        }
-        match v.as_small_int() {
-            Some(n) => Ok(n as f64),
-            None if v.is_bool() => Ok((v == Value::TRUE) as u8 as f64),
-            None => Err(raise::type_error_fmt(format_args!(
-                "can't convert {} to float",
-                v.type_of().name.as_str()
-            ))),
-        }
+        float::get_f64(v)
     }
 
     pub fn float_of(v: Value) -> PyResult<f64> {
-        get_f64(v)
+        float::get_f64(v)
     }
 
-    pub fn new_float(_x: f64) -> PyResult<Value> {
-        Err(raise::not_implemented_error("float"))
+    pub fn new_float(x: f64) -> PyResult<Value> {
+        float::new(x)
     }
 
     pub fn int_from_i64(n: i64) -> PyResult<Value> {
-        crate::objs::int::from_i64(n)
+        int::from_i64(n)
     }
 
     pub fn int_from_u64(n: u64) -> PyResult<Value> {
-        match i64::try_from(n) {
-            Ok(m) => int_from_i64(m),
-            Err(_) => Err(raise::overflow_error("small int overflow")),
-        }
+        int::from_u64(n)
     }
 
     pub fn int_from_f64(x: f64) -> PyResult<Value> {
-        if !x.is_finite() {
-            return Err(raise::overflow_error("can't convert inf to int"));
-        }
-        int_from_i64(x as i64)
+        int::from_f64(x)
     }
 
     /// Digits of int `v` in `base`, with a leading `-` when negative.
     pub fn write_radix(out: &mut VStr, v: Value, base: u32, upper: bool) -> PyResult<()> {
-        let n = match v.as_small_int() {
-            Some(n) => n,
-            None if v.is_bool() => (v == Value::TRUE) as isize,
-            None => {
-                return Err(raise::overflow_error(
-                    "big int formatting needs the numbers branch",
-                ))
-            }
-        };
-        if n < 0 {
-            out.push_byte(b'-')?;
-        }
-        let mut m = n.unsigned_abs() as u128;
-        let mut buf = [0u8; 130];
-        let mut i = buf.len();
-        let digits: &[u8; 16] = if upper {
-            b"0123456789ABCDEF"
-        } else {
-            b"0123456789abcdef"
-        };
-        loop {
-            i -= 1;
-            buf[i] = digits[(m % base as u128) as usize];
-            m /= base as u128;
-            if m == 0 {
-                break;
-            }
-        }
-        out.push_bytes(&buf[i..])
+        int::write_radix(out, v, base, upper)
     }
 
+    const MAX_FLOAT_PRECISION: usize = 4096;
+
     pub fn format_float(
-        _out: &mut VStr,
-        _x: f64,
-        _fmt: char,
-        _precision: Option<usize>,
-        _alt_form: bool,
+        out: &mut VStr,
+        x: f64,
+        fmt: char,
+        precision: Option<usize>,
+        alt_form: bool,
     ) -> PyResult<()> {
-        Err(raise::not_implemented_error("float formatting"))
+        // Precision beyond what any double can show is clamped: it only adds zeros, and
+        // the float formatter relies on core::fmt, whose precision is limited to u16.
+        float::format_float(
+            out,
+            x,
+            fmt,
+            precision.map(|p| p.min(MAX_FLOAT_PRECISION)),
+            alt_form,
+        )
     }
 }
 
@@ -253,7 +218,11 @@ fn group_digits(digits: &[u8], sep: u8, every: usize) -> PyResult<VStr> {
 /// Zero padding with grouping separators inside it, as CPython does for `{:08,}`: grow the
 /// zero-extended digit string until it fills the width.
 fn zero_group(digits: &[u8], sep: u8, every: usize, width: usize) -> PyResult<VStr> {
-    let mut n = digits.len();
+    // Smallest n with n + (n - 1) / every >= width, starting just below the estimate so
+    // the loop runs at most a couple of times even for huge widths.
+    let mut n = digits
+        .len()
+        .max((width - width / (every + 1)).saturating_sub(2));
     while n + (n.max(1) - 1) / every < width {
         n += 1;
     }
@@ -347,7 +316,7 @@ fn format_char(out: &mut VStr, v: Value, sp: &Spec) -> PyResult<()> {
     let mut b = [0u8; 4];
     let (fill, align) = match (sp.fill, sp.align) {
         (f, Some(a)) => (f.unwrap_or(' '), a),
-        _ => (' ', '<'),
+        _ => (' ', '>'),
     };
     let align = if align == '=' { '>' } else { align };
     pad(
@@ -390,35 +359,47 @@ fn format_int(out: &mut VStr, v: Value, sp: &Spec) -> PyResult<()> {
     emit_number(out, neg, prefix, mag, sp, every)
 }
 
+/// Upstream formats floats into a 33-byte buffer (one byte less with a sign) and switches
+/// `f` to `g` with one more digit when the integer digits and the decimals would not fit, so
+/// `'%.2f' % 8.888e32` is `8.89e+32` there; do the same.
+fn fixed_or_general(t: char, a: f64, prec: usize, signed: bool) -> (char, usize) {
+    let buf = if signed { 32 } else { 33 };
+    if a.is_finite() && a >= 10.0 {
+        let e = libm::floor(libm::log10(a)) as usize;
+        if e + prec + 2 > buf {
+            return (if t == 'F' { 'G' } else { 'g' }, prec + 1);
+        }
+    }
+    (t, prec)
+}
+
+/// Formats a float (upstream ignores `#` for floats).
 fn format_float(out: &mut VStr, x: f64, sp: &Spec) -> PyResult<()> {
     let mut body = VStr::new();
     let neg = x.is_sign_negative() && !x.is_nan();
     let a = if x.is_nan() { x } else { x.abs() };
     match sp.ty {
-        None => match sp.precision {
-            None => shim::format_float(&mut body, a, 'r', None, sp.alt)?,
-            Some(p) => {
-                shim::format_float(&mut body, a, 'g', Some(p.max(1)), sp.alt)?;
-                let b = body.as_bytes();
-                if b.iter().all(|c| c.is_ascii_digit()) {
-                    body.push_bytes(b".0")?;
-                }
-            }
-        },
+        // Upstream formats a float with a spec but no type as 'g' (CPython would use repr
+        // or 'g' with a forced '.0'): `'{:10}'.format(0.1 + 0.2)` is `'       0.3'` there.
+        None | Some('n') => {
+            shim::format_float(&mut body, a, 'g', Some(sp.precision.unwrap_or(6)), false)?
+        }
         Some('%') => {
-            shim::format_float(
-                &mut body,
-                a * 100.0,
+            let (t, p) = fixed_or_general(
                 'f',
-                Some(sp.precision.unwrap_or(6)),
-                sp.alt,
-            )?;
+                a * 100.0,
+                sp.precision.unwrap_or(6),
+                neg || sp.sign.is_some(),
+            );
+            shim::format_float(&mut body, a * 100.0, t, Some(p), false)?;
             body.push_byte(b'%')?;
         }
-        Some('n') => {
-            shim::format_float(&mut body, a, 'g', Some(sp.precision.unwrap_or(6)), sp.alt)?
+        Some(t @ ('f' | 'F')) => {
+            let (t, p) =
+                fixed_or_general(t, a, sp.precision.unwrap_or(6), neg || sp.sign.is_some());
+            shim::format_float(&mut body, a, t, Some(p), false)?;
         }
-        Some(t) => shim::format_float(&mut body, a, t, Some(sp.precision.unwrap_or(6)), sp.alt)?,
+        Some(t) => shim::format_float(&mut body, a, t, Some(sp.precision.unwrap_or(6)), false)?,
     }
     emit_number(out, neg, "", body.as_bytes(), sp, 3)
 }
@@ -429,7 +410,8 @@ fn format_text(out: &mut VStr, v: Value, s: &str, sp: &Spec) -> PyResult<()> {
             return Err(unknown_code(t, v));
         }
     }
-    if sp.sign.is_some() {
+    // Upstream only rejects a sign when the type is given explicitly.
+    if sp.sign.is_some() && sp.ty == Some('s') {
         return Err(raise::value_error(
             "sign not allowed in string format specifier",
         ));
@@ -473,13 +455,13 @@ pub fn format_with_spec(out: &mut VStr, v: Value, sp: &Spec) -> PyResult<()> {
             Some(t) => Err(unknown_code(t, v)),
         };
     }
-    if let Some(s) = pystr::as_str(v) {
+    // str, or the str inside an instance of a str subclass.
+    let text =
+        pystr::as_str(v).or_else(|| crate::objs::r#type::native_of(v).and_then(pystr::as_str));
+    if let Some(s) = text {
         return format_text(out, v, s, sp);
     }
-    Err(raise::type_error_fmt(format_args!(
-        "unsupported format string passed to {}.__format__",
-        v.type_of().name.as_str()
-    )))
+    Err(pystr::bad_implicit_conversion(v))
 }
 
 /// `format(value, spec)`: an empty spec is `str(value)`.
@@ -490,7 +472,35 @@ pub fn format_value(out: &mut VStr, v: Value, spec: &str) -> PyResult<()> {
     format_with_spec(out, v, &parse_spec(spec)?)
 }
 
+fn builtin_format(args: &[Value]) -> PyResult<Value> {
+    let spec = match args.get(1) {
+        Some(v) => pystr::as_str(*v).ok_or_else(|| pystr::bad_implicit_conversion(*v))?,
+        None => "",
+    };
+    let mut out = VStr::new();
+    format_value(&mut out, args[0], spec)?;
+    out.into_str()
+}
+
+/// The `format(value[, spec])` builtin.
+pub const FORMAT_FUN: Value = crate::fun!(
+    format,
+    Var {
+        min: 1,
+        max: 2,
+        f: builtin_format
+    }
+);
+
 // --- str.format ---
+
+/// Upstream looks keys up as interned names, which are limited to 255 bytes.
+fn check_name_len(n: usize) -> PyResult<()> {
+    if n > 255 {
+        return Err(raise::runtime_error("name too long"));
+    }
+    Ok(())
+}
 
 /// Nesting limit for `{:{}}`-style specs built from replacement fields.
 const MAX_SPEC_NESTING: usize = 2;
@@ -504,6 +514,7 @@ struct FormatArgs<'a> {
 
 impl FormatArgs<'_> {
     fn keyword(&self, name: &str) -> PyResult<Value> {
+        check_name_len(name.len())?;
         for pair in self.kw.chunks_exact(2) {
             if pystr::as_str(pair[0]) == Some(name) {
                 return Ok(pair[1]);
@@ -632,7 +643,18 @@ fn expand(out: &mut VStr, fmt: &str, fa: &mut FormatArgs, depth: usize) -> PyRes
                     conversion = Some(c);
                     i += 1;
                 }
-                _ => return Err(raise::value_error("bad conversion specifier")),
+                Some(&c) => {
+                    let c = fmt[i..].chars().next().unwrap_or(c as char);
+                    return Err(raise::value_error_fmt(format_args!(
+                        "unknown conversion specifier {}",
+                        c
+                    )));
+                }
+                None => {
+                    return Err(raise::value_error(
+                        "end of format while looking for conversion specifier",
+                    ))
+                }
             }
         }
         let mut spec_range = None;
@@ -728,6 +750,14 @@ fn int_for_percent(v: Value) -> PyResult<Value> {
     if let Some(x) = shim::float_value(v) {
         return shim::int_from_f64(x);
     }
+    // Objects with `__int__` (upstream's mp_obj_get_int).
+    if let Some(f) = v.type_of().unary_op {
+        if let Some(r) = f(upy_compiler::bc::unary::INT_MAYBE, v)? {
+            if shim::is_int(r) {
+                return Ok(r);
+            }
+        }
+    }
     Err(raise::type_error_fmt(format_args!(
         "can't convert {} to int",
         v.type_of().name.as_str()
@@ -799,6 +829,7 @@ pub fn modulo(pattern: Value, rhs: Value) -> PyResult<Value> {
             if j >= fmt.len() {
                 return Err(raise::value_error("incomplete format key"));
             }
+            check_name_len(j - st)?;
             let key = if is_bytes {
                 pystr::new_bytes(&fmt[st..j])?
             } else {
@@ -1009,6 +1040,11 @@ fn percent_int(
     prefix: &str,
     sp: &Spec,
 ) -> PyResult<()> {
+    let v = if shim::is_int(v) || shim::float_value(v).is_some() {
+        v
+    } else {
+        int_for_percent(v)?
+    };
     if !shim::is_int(v) {
         return Err(raise::type_error_fmt(format_args!(
             "can't convert {} to int",
@@ -1078,6 +1114,10 @@ mod tests {
             );
             assert_eq!(pct("%05s", s("ab")), "'   ab'");
             assert_eq!(pct("%r", s("a")), "\"'a'\"");
+            let big = crate::objs::float::new(8.888e32).unwrap();
+            assert_eq!(pct("%.2f", big), "'8.89e+32'");
+            let small = crate::objs::float::new(8.888e20).unwrap();
+            assert_eq!(pct("%.2f", small), "'888800000000000000000.00'");
             assert_eq!(pct("%%%d", i(1)), "'%1'");
             assert_eq!(
                 pct("%d %d", i(1)),
@@ -1154,7 +1194,10 @@ mod tests {
                 f("}", &[]),
                 "ValueError: single '}' encountered in format string"
             );
-            assert_eq!(f("{!x}", &[i(1)]), "ValueError: bad conversion specifier");
+            assert_eq!(
+                f("{!x}", &[i(1)]),
+                "ValueError: unknown conversion specifier x"
+            );
             assert_eq!(
                 f("{:s}", &[i(1)]),
                 "ValueError: unknown format code 's' for object of type 'int'"
@@ -1163,8 +1206,9 @@ mod tests {
                 f("{:d}", &[s("a")]),
                 "ValueError: unknown format code 'd' for object of type 'str'"
             );
+            assert_eq!(f("{:+}", &[s("a")]), "'a'");
             assert_eq!(
-                f("{:+}", &[s("a")]),
+                f("{:+s}", &[s("a")]),
                 "ValueError: sign not allowed in string format specifier"
             );
             assert_eq!(
@@ -1192,6 +1236,46 @@ mod tests {
             let mut out = VStr::new();
             format_value(&mut out, s("ab"), "").unwrap();
             assert_eq!(out.as_bytes(), b"ab");
+        });
+    }
+
+    /// Random format strings must give a result or a Python exception, never a panic.
+    #[test]
+    fn random_formats_do_not_panic() {
+        with_vm(|| {
+            const ALPHABET: &[u8] = b"{}[]:!.%()*#+- 0123456789,_<>=^abcdefgsxXrEGn%";
+            let mut seed: u32 = 12345;
+            let mut next = || {
+                seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                (seed >> 16) as usize
+            };
+            let d = dict::new().unwrap();
+            dict::map_of(d).unwrap().insert(s("a"), i(1)).unwrap();
+            let args = [
+                i(-12),
+                s("xy"),
+                crate::objs::float::new(2.5).unwrap(),
+                Value::TRUE,
+                t(&[i(1)]),
+            ];
+            for _ in 0..4000 {
+                let len = next() % 12;
+                let mut text = alloc::string::String::new();
+                for _ in 0..len {
+                    text.push(ALPHABET[next() % ALPHABET.len()] as char);
+                }
+                let fmt = s(&text);
+                let mut call = alloc::vec![fmt];
+                call.extend_from_slice(&args[..next() % args.len()]);
+                let _ = format_method(&call, &[s("a"), i(2)]);
+                let rhs = match next() % 3 {
+                    0 => d,
+                    1 => t(&args[..next() % args.len()]),
+                    _ => args[next() % args.len()],
+                };
+                let _ = modulo(fmt, rhs);
+                let _ = parse_spec(&text);
+            }
         });
     }
 }
