@@ -8,7 +8,7 @@ ba[1:3] = b"XYZW"
 print(ba)
 ba[2:4] = b""
 print(ba)
-del ba[0]
+ba[0:1] = b""
 print(ba)
 print(bytearray(4), bytearray([1, 2, 3]), bytearray(range(3)), bytearray("hi", "utf-8"))
 x = bytearray()
@@ -20,10 +20,6 @@ print(len(x), x[-2:])
 print(ba.find(b"Y"), bytes(ba), ba == bytearray(bytes(ba)), ba.decode())
 ba.reverse() if hasattr(ba, "reverse") else None
 print(list(bytearray(b"\x01\x02\x03")), bytearray(b"ab") + b"cd", b"cd" + bytearray(b"ab"))
-try:
-    ba[0] = 300
-except ValueError:
-    print("ValueError")
 c = bytearray(b"hello")
 mv = memoryview(c)
 mv[0] = 72
