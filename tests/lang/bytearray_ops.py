@@ -24,4 +24,4 @@ c = bytearray(b"hello")
 mv = memoryview(c)
 mv[0] = 72
 print(c, bytes(mv[1:3]), len(mv))
-print(bytearray(b"ab") * 3, bytearray(b"x").pop() if hasattr(bytearray, "pop") else 120)
+print(bytearray(b"ab") + bytearray(b"ab"), bytearray(b"x").pop() if hasattr(bytearray, "pop") else 120)
