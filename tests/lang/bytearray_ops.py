@@ -8,7 +8,7 @@ ba[1:3] = b"XYZW"
 print(ba)
 ba[2:4] = b""
 print(ba)
-del ba[0]
+ba[0:1] = b""
 print(ba)
 print(bytearray(4), bytearray([1, 2, 3]), bytearray(range(3)), bytearray("hi", "utf-8"))
 x = bytearray()
@@ -24,4 +24,4 @@ c = bytearray(b"hello")
 mv = memoryview(c)
 mv[0] = 72
 print(c, bytes(mv[1:3]), len(mv))
-print(bytearray(b"ab") * 3, bytearray(b"x").pop() if hasattr(bytearray, "pop") else 120)
+print(bytearray(b"ab") + bytearray(b"ab"), bytearray(b"x").pop() if hasattr(bytearray, "pop") else 120)

@@ -583,3 +583,594 @@ fn capture_registers(out: &mut [usize; 16]) {
     }
     core::hint::black_box(out);
 }
+
+#[cfg(test)]
+mod tests {
+    // Most tests use a private heap in a leaked buffer so block counts are exact. A real
+    // `collect()` also reads the global interpreter roots, so every test that collects runs
+    // under `with_vm`, which serialises access to that state.
+    extern crate std;
+    use super::*;
+    use crate::state::testing::with_vm;
+    use core::sync::atomic::{AtomicUsize, Ordering};
+    use std::vec::Vec;
+
+    /// A heap over a fresh region of about `bytes` bytes; the region is leaked so it
+    /// outlives the heap as `init` requires.
+    fn new_heap(bytes: usize) -> Heap {
+        let region: &'static mut [u64] = std::vec![0u64; bytes.div_ceil(8)].leak();
+        let mut h = Heap::empty();
+        // SAFETY: the leaked region is word aligned and used by this heap only.
+        unsafe { h.init(region.as_mut_ptr() as *mut u8, region.len() * 8) };
+        h
+    }
+
+    /// A collection whose only roots are `roots`: the native stack and the interpreter
+    /// state are left out, so the outcome is exact (no conservative false retention).
+    fn collect_with_roots(h: &mut Heap, roots: &[usize]) -> usize {
+        h.collecting = true;
+        // SAFETY: the slice is readable.
+        unsafe { h.mark_range(roots.as_ptr(), roots.len()) };
+        let freed = h.sweep();
+        h.collecting = false;
+        h.last_free = 0;
+        freed
+    }
+
+    fn alloc_ok(h: &mut Heap, bytes: usize) -> *mut u8 {
+        let p = h.alloc(bytes, false);
+        assert!(p.is_some(), "allocation of {bytes} bytes failed");
+        p.unwrap_or(ptr::null_mut())
+    }
+
+    fn is_live(h: &Heap, p: *mut u8) -> bool {
+        h.size_of(p) > 0
+    }
+
+    /// Store `v` into word `i` of the allocation at `p`.
+    fn put(p: *mut u8, i: usize, v: usize) {
+        // SAFETY: callers pass an index inside the allocation.
+        unsafe { (p as *mut usize).add(i).write(v) };
+    }
+
+    fn word(p: *mut u8, i: usize) -> usize {
+        // SAFETY: callers pass an index inside the allocation.
+        unsafe { (p as *const usize).add(i).read() }
+    }
+
+    #[test]
+    fn init_lays_pool_inside_region() {
+        let bytes = 10_000 + 5;
+        let region: &'static mut [u64] = std::vec![0u64; bytes / 8].leak();
+        let start = region.as_ptr() as usize;
+        let end = start + region.len() * 8;
+        let mut h = Heap::empty();
+        // SAFETY: as in new_heap.
+        unsafe { h.init(region.as_mut_ptr() as *mut u8, region.len() * 8) };
+        assert!(h.n_blocks > 0);
+        assert_eq!(h.pool as usize % BLOCK_BYTES, 0);
+        assert!(h.pool as usize >= start + h.n_blocks.div_ceil(4) + h.n_blocks.div_ceil(8));
+        assert!(h.pool as usize + h.n_blocks * BLOCK_BYTES <= end);
+        assert_eq!(h.total_bytes(), h.n_blocks * BLOCK_BYTES);
+        let info = h.info();
+        assert_eq!((info.used, info.free), (0, h.total_bytes()));
+        assert_eq!(info.max_free_blocks, h.n_blocks);
+        // Too small a region gives an empty heap that refuses every allocation.
+        let mut tiny = new_heap(16);
+        assert_eq!(tiny.total_bytes(), 0);
+        assert!(tiny.alloc(1, false).is_none());
+        assert_eq!(tiny.info().total, 0);
+    }
+
+    #[test]
+    fn alloc_rounds_up_to_blocks_and_counts_them() {
+        let mut h = new_heap(64 * 1024);
+        let a = alloc_ok(&mut h, 1);
+        let b = alloc_ok(&mut h, BLOCK_BYTES);
+        let c = alloc_ok(&mut h, BLOCK_BYTES + 1);
+        let d = alloc_ok(&mut h, 5 * BLOCK_BYTES - 3);
+        let z = alloc_ok(&mut h, 0);
+        assert_eq!(h.size_of(a), BLOCK_BYTES);
+        assert_eq!(h.size_of(b), BLOCK_BYTES);
+        assert_eq!(h.size_of(c), 2 * BLOCK_BYTES);
+        assert_eq!(h.size_of(d), 5 * BLOCK_BYTES);
+        assert_eq!(h.size_of(z), BLOCK_BYTES);
+        let info = h.info();
+        assert_eq!(info.used, 10 * BLOCK_BYTES);
+        assert_eq!(info.free, info.total - info.used);
+        assert_eq!(
+            (info.num_1block, info.num_2block, info.max_block),
+            (3, 1, 5)
+        );
+        // Distinct, non-overlapping, all inside the pool.
+        let mut ps = [a as usize, b as usize, c as usize, d as usize, z as usize];
+        ps.sort_unstable();
+        for w in ps.windows(2) {
+            assert!(w[1] - w[0] >= BLOCK_BYTES);
+        }
+        for p in ps {
+            assert!(h.contains(p as *const u8));
+        }
+        // An interior pointer is not an allocation head.
+        // SAFETY: d spans 5 blocks.
+        assert_eq!(h.size_of(unsafe { d.add(BLOCK_BYTES) }), 0);
+    }
+
+    #[test]
+    fn alloc_returns_zeroed_memory_even_when_reusing_blocks() {
+        let mut h = new_heap(8 * 1024);
+        let p = alloc_ok(&mut h, 3 * BLOCK_BYTES);
+        // SAFETY: p spans 3 blocks.
+        unsafe { ptr::write_bytes(p, 0xAB, 3 * BLOCK_BYTES) };
+        h.free(p);
+        let q = alloc_ok(&mut h, 3 * BLOCK_BYTES);
+        assert_eq!(q, p, "the freed run is the first fit");
+        // SAFETY: q spans 3 blocks.
+        let bytes = unsafe { core::slice::from_raw_parts(q, 3 * BLOCK_BYTES) };
+        assert!(bytes.iter().all(|&x| x == 0));
+    }
+
+    #[test]
+    fn free_gives_blocks_back_and_ignores_non_heads() {
+        let mut h = new_heap(16 * 1024);
+        let ps: Vec<*mut u8> = (1..=20).map(|i| alloc_ok(&mut h, i * 7)).collect();
+        let used = h.info().used;
+        assert!(used > 0);
+        // Pointers into a tail block, foreign pointers and null are ignored.
+        // SAFETY: the last allocation is 140 bytes, more than one block.
+        h.free(unsafe { ps[19].add(BLOCK_BYTES + WORD) });
+        let local = 0usize;
+        h.free(&local as *const usize as *mut u8);
+        h.free(ptr::null_mut());
+        assert_eq!(h.info().used, used);
+        for &p in &ps {
+            h.free(p);
+        }
+        assert_eq!(h.info().used, 0);
+        assert_eq!(h.info().max_free_blocks, h.n_blocks);
+        // Freeing twice is harmless.
+        h.free(ps[0]);
+        assert_eq!(h.info().used, 0);
+    }
+
+    #[test]
+    fn realloc_grows_in_place_moves_and_shrinks() {
+        let mut h = new_heap(16 * 1024);
+        let p = alloc_ok(&mut h, 2 * BLOCK_BYTES);
+        for i in 0..2 * BLOCK_BYTES / WORD {
+            put(p, i, 1000 + i);
+        }
+        // The blocks after p are free: grow in place.
+        let q = h.realloc(p, 4 * BLOCK_BYTES);
+        assert_eq!(q, Some(p));
+        assert_eq!(h.size_of(p), 4 * BLOCK_BYTES);
+        for i in 0..2 * BLOCK_BYTES / WORD {
+            assert_eq!(word(p, i), 1000 + i);
+        }
+        // The new part is zeroed.
+        for i in 2 * BLOCK_BYTES / WORD..4 * BLOCK_BYTES / WORD {
+            assert_eq!(word(p, i), 0);
+        }
+        // Block the way, then grow: it must move and keep the contents.
+        let blocker = alloc_ok(&mut h, 1);
+        assert_eq!(blocker as usize, p as usize + 4 * BLOCK_BYTES);
+        let used_before = h.info().used;
+        let r = h.realloc(p, 8 * BLOCK_BYTES).unwrap_or(ptr::null_mut());
+        assert!(!r.is_null() && r != p);
+        assert_eq!(h.size_of(r), 8 * BLOCK_BYTES);
+        assert_eq!(h.size_of(p), 0, "the old allocation is released");
+        for i in 0..2 * BLOCK_BYTES / WORD {
+            assert_eq!(word(r, i), 1000 + i);
+        }
+        assert_eq!(h.info().used, used_before + 4 * BLOCK_BYTES);
+        // Shrink in place.
+        let s = h.realloc(r, BLOCK_BYTES + 1);
+        assert_eq!(s, Some(r));
+        assert_eq!(h.size_of(r), 2 * BLOCK_BYTES);
+        assert_eq!(word(r, 1), 1001);
+        assert_eq!(h.info().used, used_before - 2 * BLOCK_BYTES);
+        // Shrinking to zero keeps one block.
+        assert_eq!(h.realloc(r, 0), Some(r));
+        assert_eq!(h.size_of(r), BLOCK_BYTES);
+        // A null pointer allocates; a non-head pointer is refused.
+        let n = h.realloc(ptr::null_mut(), 3).unwrap_or(ptr::null_mut());
+        assert_eq!(h.size_of(n), BLOCK_BYTES);
+        let d = alloc_ok(&mut h, 2 * BLOCK_BYTES);
+        // SAFETY: d spans two blocks.
+        assert_eq!(h.realloc(unsafe { d.add(BLOCK_BYTES) }, 64), None);
+        assert_eq!(h.realloc(blocker, 1), Some(blocker));
+    }
+
+    // Known issue: `free`, `realloc` and `size_of` only look up the block a pointer falls
+    // in, so a pointer into the middle of an allocation's *first* block is taken for the
+    // head. `free(p + WORD)` then frees the allocation, and `realloc(p + WORD, n)` returns
+    // the unaligned pointer as if it were the allocation (n bytes from it overrun the
+    // blocks) or copies `have` blocks starting WORD bytes late (reading past the end).
+    // MicroPython rejects pointers that are not block aligned. Ignored until fixed.
+    #[test]
+    #[ignore]
+    fn pointer_inside_head_block_is_not_an_allocation() {
+        let mut h = new_heap(8 * 1024);
+        let p = alloc_ok(&mut h, 3 * BLOCK_BYTES);
+        // SAFETY: p spans three blocks.
+        let inner = unsafe { p.add(WORD) };
+        assert_eq!(h.size_of(inner), 0);
+        h.free(inner);
+        assert_eq!(
+            h.size_of(p),
+            3 * BLOCK_BYTES,
+            "free of an interior pointer freed it"
+        );
+        assert_eq!(h.realloc(inner, 4 * BLOCK_BYTES), None);
+        assert_eq!(h.size_of(p), 3 * BLOCK_BYTES);
+    }
+
+    #[test]
+    fn exhaustion_returns_none_and_keeps_heap_consistent() {
+        let mut h = new_heap(4 * 1024);
+        h.auto_collect = false;
+        let mut n = 0;
+        let mut last = ptr::null_mut();
+        while let Some(p) = h.alloc(1, false) {
+            put(p, 0, n);
+            last = p;
+            n += 1;
+            assert!(n <= h.n_blocks, "more allocations than blocks");
+        }
+        assert_eq!(n, h.n_blocks);
+        assert_eq!(h.info().free, 0);
+        assert!(h.alloc(1, false).is_none());
+        assert!(h.alloc(usize::MAX, false).is_none());
+        assert!(h.alloc(usize::MAX / 2, true).is_none());
+        // A failed grow leaves the allocation intact.
+        assert_eq!(h.realloc(last, 2 * BLOCK_BYTES), None);
+        assert_eq!(h.size_of(last), BLOCK_BYTES);
+        assert_eq!(word(last, 0), n - 1);
+        // Free one block in the middle: exactly one more 1-block allocation fits, and a
+        // 2-block one does not.
+        let mid = h.block_ptr(h.n_blocks / 2);
+        h.free(mid);
+        assert!(h.alloc(2 * BLOCK_BYTES, false).is_none());
+        assert_eq!(h.alloc(8, false), Some(mid));
+        assert!(h.alloc(1, false).is_none());
+    }
+
+    #[test]
+    fn huge_requests_on_empty_heap_fail_cleanly() {
+        let mut h = new_heap(4 * 1024);
+        h.auto_collect = false;
+        assert!(h.alloc(h.total_bytes() + 1, false).is_none());
+        let all = h.alloc(h.total_bytes(), false);
+        assert!(all.is_some());
+        assert_eq!(h.info().free, 0);
+        let p = all.unwrap_or(ptr::null_mut());
+        assert_eq!(h.realloc(p, usize::MAX), None);
+        assert_eq!(h.size_of(p), h.total_bytes());
+    }
+
+    #[test]
+    fn locked_heap_refuses_to_allocate_or_grow() {
+        let mut h = new_heap(8 * 1024);
+        let p = alloc_ok(&mut h, 3 * BLOCK_BYTES);
+        h.lock_depth = 1;
+        assert!(h.is_locked());
+        assert!(h.alloc(1, false).is_none());
+        assert!(h.realloc(p, 5 * BLOCK_BYTES).is_none());
+        // Shrinking needs no new memory and is allowed.
+        assert_eq!(h.realloc(p, BLOCK_BYTES), Some(p));
+        h.lock_depth = 0;
+        assert!(h.alloc(1, false).is_some());
+    }
+
+    #[test]
+    fn precise_collection_keeps_roots_and_frees_the_rest() {
+        let mut h = new_heap(64 * 1024);
+        let mut roots = Vec::new();
+        let mut dropped = Vec::new();
+        for i in 0..100 {
+            let p = alloc_ok(&mut h, 1 + (i % 5) * BLOCK_BYTES);
+            put(p, 0, 0xC0DE_0000 + i);
+            if i % 3 == 0 {
+                roots.push(p as usize);
+            } else {
+                dropped.push(p);
+            }
+        }
+        let freed = collect_with_roots(&mut h, &roots);
+        assert_eq!(freed, dropped.len());
+        for &p in &dropped {
+            assert!(!is_live(&h, p));
+        }
+        for (k, &p) in roots.iter().enumerate() {
+            assert!(is_live(&h, p as *mut u8));
+            assert_eq!(word(p as *mut u8, 0), 0xC0DE_0000 + 3 * k);
+        }
+        // No mark bit survives the sweep: a second collection frees nothing.
+        assert_eq!(collect_with_roots(&mut h, &roots), 0);
+        assert_eq!(collect_with_roots(&mut h, &[]), roots.len());
+        assert_eq!(h.info().used, 0);
+    }
+
+    #[test]
+    fn interior_pointers_keep_allocations_alive() {
+        let mut h = new_heap(16 * 1024);
+        let a = alloc_ok(&mut h, 4 * BLOCK_BYTES);
+        let b = alloc_ok(&mut h, 4 * BLOCK_BYTES);
+        let c = alloc_ok(&mut h, 1);
+        // Root a through its last byte, b through a word in its second block.
+        let roots = [
+            a as usize + 4 * BLOCK_BYTES - 1,
+            b as usize + BLOCK_BYTES + WORD,
+        ];
+        assert_eq!(collect_with_roots(&mut h, &roots), 1);
+        assert!(is_live(&h, a) && is_live(&h, b) && !is_live(&h, c));
+        // One past the end of the pool, or just before it, keeps nothing.
+        let outside = [
+            h.pool as usize - 1,
+            h.pool as usize + h.n_blocks * BLOCK_BYTES,
+        ];
+        assert_eq!(collect_with_roots(&mut h, &outside), 2);
+    }
+
+    #[test]
+    fn reachability_is_transitive_and_cycles_are_collected() {
+        let mut h = new_heap(64 * 1024);
+        // root -> x -> y -> z (through an interior pointer), and a garbage cycle u <-> v.
+        let x = alloc_ok(&mut h, 2 * BLOCK_BYTES);
+        let y = alloc_ok(&mut h, BLOCK_BYTES);
+        let z = alloc_ok(&mut h, 3 * BLOCK_BYTES);
+        let u = alloc_ok(&mut h, BLOCK_BYTES);
+        let v = alloc_ok(&mut h, BLOCK_BYTES);
+        put(x, 2 * BLOCK_BYTES / WORD - 1, y as usize);
+        put(y, 0, z as usize + 2 * BLOCK_BYTES + 3);
+        put(u, 0, v as usize);
+        put(v, 0, u as usize);
+        // A reachable cycle: z -> x.
+        put(z, 1, x as usize);
+        let roots = [x as usize];
+        assert_eq!(collect_with_roots(&mut h, &roots), 2);
+        assert!(is_live(&h, x) && is_live(&h, y) && is_live(&h, z));
+        assert!(!is_live(&h, u) && !is_live(&h, v));
+        // Drop the root: the whole reachable cycle goes too.
+        assert_eq!(collect_with_roots(&mut h, &[]), 3);
+        assert_eq!(h.info().used, 0);
+    }
+
+    #[test]
+    fn long_chain_is_marked_completely() {
+        let mut h = new_heap(1024 * 1024);
+        h.auto_collect = false;
+        // Each node points to the previous one, so marking walks 10000 deep.
+        let n = 10_000;
+        let mut prev = 0usize;
+        let mut first = ptr::null_mut();
+        for i in 0..n {
+            let p = alloc_ok(&mut h, 2 * WORD);
+            put(p, 0, prev);
+            put(p, 1, i);
+            if i == 0 {
+                first = p;
+            }
+            prev = p as usize;
+        }
+        let garbage = alloc_ok(&mut h, 1);
+        assert_eq!(collect_with_roots(&mut h, &[prev]), 1);
+        assert!(!is_live(&h, garbage));
+        let mut count = 0;
+        let mut p = prev;
+        while p != 0 {
+            assert!(is_live(&h, p as *mut u8));
+            assert_eq!(word(p as *mut u8, 1), n - 1 - count);
+            p = word(p as *mut u8, 0);
+            count += 1;
+        }
+        assert_eq!(count, n);
+        assert!(is_live(&h, first));
+        assert_eq!(collect_with_roots(&mut h, &[]), n);
+    }
+
+    #[test]
+    fn mark_stack_overflow_still_marks_everything() {
+        let mut h = new_heap(1024 * 1024);
+        h.auto_collect = false;
+        // A wide node with far more children than the mark stack holds, each child heading
+        // a short chain, and the children laid out so later ones point at earlier blocks.
+        let width = 20 * MARK_STACK_LEN;
+        let wide = alloc_ok(&mut h, width * WORD);
+        let mut kids = Vec::new();
+        for i in 0..width {
+            let leaf = alloc_ok(&mut h, WORD);
+            put(leaf, 0, 7 * i);
+            let kid = alloc_ok(&mut h, 2 * WORD);
+            put(kid, 0, leaf as usize);
+            put(kid, 1, i);
+            put(wide, i, kid as usize);
+            kids.push((kid, leaf));
+        }
+        // A second wide node reachable only from the last leaf, so the overflow rescan has
+        // to find it after the first pass.
+        let wide2 = alloc_ok(&mut h, width * WORD);
+        for i in 0..width {
+            let k = alloc_ok(&mut h, WORD);
+            put(k, 0, i);
+            put(wide2, i, k as usize);
+        }
+        if let Some(&(_, last_leaf)) = kids.last() {
+            // Word 0 holds the check value; the allocation is one block, so word 1 is free.
+            put(last_leaf, 1, wide2 as usize);
+        }
+        let junk: Vec<*mut u8> = (0..50).map(|_| alloc_ok(&mut h, 1)).collect();
+        let used = h.info().used;
+        assert_eq!(collect_with_roots(&mut h, &[wide as usize]), junk.len());
+        assert!(!h.mark_overflow && h.mark_sp == 0);
+        assert_eq!(h.info().used, used - junk.len() * BLOCK_BYTES);
+        for (i, &(kid, leaf)) in kids.iter().enumerate() {
+            assert!(is_live(&h, kid) && is_live(&h, leaf));
+            assert_eq!(word(kid, 1), i);
+            assert_eq!(word(leaf, 0), 7 * i);
+        }
+        assert!(is_live(&h, wide2));
+        for i in 0..width {
+            let k = word(wide2, i) as *mut u8;
+            assert!(is_live(&h, k));
+            assert_eq!(word(k, 0), i);
+        }
+        assert_eq!(collect_with_roots(&mut h, &[]), 2 + 3 * width);
+        assert_eq!(h.info().used, 0);
+    }
+
+    static FINALISED: AtomicUsize = AtomicUsize::new(0);
+    static FINALISED_SUM: AtomicUsize = AtomicUsize::new(0);
+
+    fn count_finaliser(p: *mut u8) {
+        FINALISED.fetch_add(1, Ordering::SeqCst);
+        FINALISED_SUM.fetch_add(word(p, 0), Ordering::SeqCst);
+    }
+
+    #[test]
+    fn finalisers_run_once_for_unreachable_allocations() {
+        with_vm(|| {
+            FINALISED.store(0, Ordering::SeqCst);
+            FINALISED_SUM.store(0, Ordering::SeqCst);
+            let mut h = new_heap(16 * 1024);
+            h.finaliser = Some(count_finaliser);
+            let keep = h.alloc(WORD, true).unwrap_or(ptr::null_mut());
+            put(keep, 0, 1000);
+            for i in 1..=10 {
+                let p = h.alloc(WORD, i % 2 == 0).unwrap_or(ptr::null_mut());
+                put(p, 0, i);
+            }
+            collect_with_roots(&mut h, &[keep as usize]);
+            assert_eq!(FINALISED.load(Ordering::SeqCst), 5);
+            assert_eq!(FINALISED_SUM.load(Ordering::SeqCst), 2 + 4 + 6 + 8 + 10);
+            collect_with_roots(&mut h, &[keep as usize]);
+            assert_eq!(FINALISED.load(Ordering::SeqCst), 5, "not run twice");
+            // An explicit free drops the finaliser without running it.
+            let f = h.alloc(WORD, true).unwrap_or(ptr::null_mut());
+            h.free(f);
+            // Soft reset: everything goes and the kept allocation's finaliser runs.
+            h.sweep_all();
+            assert_eq!(FINALISED.load(Ordering::SeqCst), 6);
+            assert_eq!(FINALISED_SUM.load(Ordering::SeqCst), 30 + 1000);
+            assert_eq!(h.info().used, 0);
+        });
+    }
+
+    /// Allocate `n` blocks whose addresses go only into `out` (heap memory), so no copy of
+    /// them stays in this frame once it returns.
+    #[inline(never)]
+    fn fill_unrooted(h: &mut Heap, n: usize) -> usize {
+        let mut made = 0;
+        for _ in 0..n {
+            if h.alloc(BLOCK_BYTES, false).is_some() {
+                made += 1;
+            }
+        }
+        made
+    }
+
+    #[test]
+    fn real_collect_without_stack_frees_everything_unrooted() {
+        with_vm(|| {
+            let mut h = new_heap(32 * 1024);
+            // No stack top: the native stack is not scanned, and the global roots point
+            // into another heap, so nothing here is reachable.
+            h.set_stack_top(0);
+            let made = fill_unrooted(&mut h, 100);
+            assert_eq!(made, 100);
+            let before = h.collections;
+            assert_eq!(h.collect(), 100);
+            assert_eq!(h.collections, before + 1);
+            assert_eq!(h.info().used, 0);
+        });
+    }
+
+    #[test]
+    fn real_collect_keeps_objects_referenced_from_the_native_stack() {
+        with_vm(|| {
+            let mut h = new_heap(64 * 1024);
+            let mut slots = [0usize; 32];
+            for (i, s) in slots.iter_mut().enumerate() {
+                let p = alloc_ok(&mut h, (i % 4 + 1) * BLOCK_BYTES);
+                put(p, 0, 0x5EED + i);
+                // Keep only an interior pointer for odd slots.
+                *s = if i % 2 == 1 {
+                    p as usize + WORD
+                } else {
+                    p as usize
+                };
+            }
+            // Each stack-held object points to a heap-only child.
+            for (i, s) in slots.iter().enumerate() {
+                let child = alloc_ok(&mut h, 1);
+                put(child, 0, 0xC41D + i);
+                put((s & !(BLOCK_BYTES - 1)) as *mut u8, 1, child as usize);
+            }
+            let top = slots.as_ptr() as usize + core::mem::size_of_val(&slots);
+            h.set_stack_top(top);
+            let garbage = fill_unrooted(&mut h, 200);
+            assert_eq!(garbage, 200);
+            let freed = h.collect();
+            core::hint::black_box(&mut slots);
+            for (i, &s) in slots.iter().enumerate() {
+                let p = (s & !(BLOCK_BYTES - 1)) as *mut u8;
+                assert!(is_live(&h, p), "stack-rooted object {i} was freed");
+                assert_eq!(word(p, 0), 0x5EED + i);
+                let child = word(p, 1) as *mut u8;
+                assert!(is_live(&h, child));
+                assert_eq!(word(child, 0), 0xC41D + i);
+            }
+            // The scan is conservative, so a stale stack word may retain a few of the
+            // garbage blocks, but the bulk must go.
+            assert!(freed >= 150, "only {freed} of 200 unreachable blocks freed");
+            assert!(freed <= 200);
+        });
+    }
+
+    #[test]
+    fn threshold_and_exhaustion_trigger_collections() {
+        with_vm(|| {
+            let mut h = new_heap(8 * 1024);
+            h.set_stack_top(0);
+            h.threshold = Some(10 * BLOCK_BYTES);
+            let before = h.collections;
+            fill_unrooted(&mut h, 25);
+            assert!(h.collections >= before + 2, "threshold collections ran");
+            h.threshold = None;
+            // With automatic collection on, filling the heap with garbage many times over
+            // always succeeds.
+            let c = h.collections;
+            let nb = h.n_blocks;
+            let made = fill_unrooted(&mut h, 5 * nb);
+            assert_eq!(made, 5 * nb);
+            assert!(h.collections > c);
+            // While collecting, allocation is refused instead of recursing.
+            h.collecting = true;
+            assert!(h.alloc(1, false).is_none());
+            assert_eq!(h.collect(), 0);
+            h.collecting = false;
+            assert!(h.alloc(1, false).is_some());
+        });
+    }
+
+    #[test]
+    fn interpreter_heap_accounts_and_collects() {
+        with_vm(|| {
+            let heap = &mut crate::state::get().heap;
+            let info = heap.info();
+            assert!(info.total > 0);
+            assert_eq!(info.used + info.free, info.total);
+            let p = heap
+                .alloc(10 * BLOCK_BYTES, false)
+                .unwrap_or(ptr::null_mut());
+            assert!(!p.is_null());
+            put(p, 3, 0xFEED);
+            assert_eq!(heap.info().used, info.used + 10 * BLOCK_BYTES);
+            heap.collect();
+            core::hint::black_box(&p);
+            assert_eq!(heap.size_of(p), 10 * BLOCK_BYTES, "stack-held pointer kept");
+            assert_eq!(word(p, 3), 0xFEED);
+            heap.free(p);
+        });
+    }
+}

@@ -1,0 +1,2 @@
+from . import b
+A = "a" + b.B

@@ -1,0 +1,4 @@
+B = "b"
+def later():
+    from . import a
+    return a.A

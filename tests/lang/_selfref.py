@@ -1,0 +1,2 @@
+import _selfref
+X = 1
