@@ -70,15 +70,16 @@ pub fn print_exception(out: &mut dyn Print, exc: Value) -> PyResult<()> {
     if !entries.is_empty() {
         out.write_str("Traceback (most recent call last):\n")?;
         for (file, line, block) in entries.iter().rev() {
-            let mut s = crate::vstr::VStr::new();
-            let _ = core::fmt::write(
-                &mut s,
-                format_args!("  File \"{}\", line {}", file.as_str(), line),
-            );
+            // Written piece by piece: a traceback must print even when the heap is full.
+            let mut num = [0u8; 24];
+            out.write_str("  File \"")?;
+            out.write_str(file.as_str())?;
+            out.write_str("\", line ")?;
+            out.write_str(crate::objs::int::format_isize(*line as isize, &mut num))?;
             if block.0 != 0 {
-                let _ = core::fmt::write(&mut s, format_args!(", in {}", block.as_str()));
+                out.write_str(", in ")?;
+                out.write_str(block.as_str())?;
             }
-            out.write_str(core::str::from_utf8(s.as_bytes()).unwrap_or(""))?;
             out.write_str("\n")?;
         }
     }

@@ -71,11 +71,23 @@ impl VStr {
 
     /// The contents as a new `str` (must be UTF-8: built from str pieces).
     pub fn into_str(self) -> PyResult<Value> {
-        crate::objs::str::new_of_type(&crate::objs::str::TYPE, self.as_bytes())
+        let s = crate::objs::str::new_of_type(&crate::objs::str::TYPE, self.as_bytes());
+        self.release();
+        s
+    }
+
+    /// Return the buffer to the heap now: builders are short-lived, and leaving their
+    /// buffers as garbage between the strings they made fragments the heap.
+    fn release(self) {
+        if !self.buf.is_null() {
+            mem::free(self.buf);
+        }
     }
 
     pub fn into_bytes(self) -> PyResult<Value> {
-        crate::objs::str::new_bytes(self.as_bytes())
+        let b = crate::objs::str::new_bytes(self.as_bytes());
+        self.release();
+        b
     }
 }
 

@@ -9,7 +9,8 @@ use crate::raise;
 use crate::state;
 use crate::value::Value;
 
-const SCHEDULE_DEPTH: usize = 8;
+/// Queue length, as upstream's MICROPY_SCHEDULER_DEPTH.
+const SCHEDULE_DEPTH: usize = 4;
 
 fn r#const(v: Value) -> PyResult<Value> {
     Ok(v)

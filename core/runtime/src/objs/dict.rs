@@ -290,6 +290,8 @@ pub struct DictIter {
     pub dict: Value,
     pub kind: ViewKind,
     pub index: usize,
+    /// The dict's length when iteration began: a change means it was resized under us.
+    pub len: usize,
 }
 
 fn new_iter(dict: Value, kind: ViewKind) -> PyResult<Value> {
@@ -298,6 +300,7 @@ fn new_iter(dict: Value, kind: ViewKind) -> PyResult<Value> {
         dict,
         kind,
         index: 0,
+        len: map_of(dict).map(|m| m.len()).unwrap_or(0),
     })?))
 }
 
@@ -305,6 +308,11 @@ fn iter_next(it: Value) -> PyResult<Option<Value>> {
     let Some(s) = it.downcast::<DictIter>(&ITER_TYPE) else {
         return Ok(None);
     };
+    if map_of(s.dict).map(|m| m.len()) != Some(s.len) && map_of(s.dict).is_some() {
+        return Err(crate::raise::runtime_error(
+            "dictionary changed size during iteration",
+        ));
+    }
     while let Some(e) = slot(s.dict, s.index) {
         s.index += 1;
         if let Some((k, v)) = e {
