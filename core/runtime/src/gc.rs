@@ -58,6 +58,11 @@ pub struct Heap {
     /// Run by the sweep for every unreachable allocation that asked for a finaliser.
     pub finaliser: Option<fn(*mut u8)>,
     pub collections: usize,
+    /// Memory statistics for `micropython.mem_info()`: bytes ever allocated, bytes
+    /// allocated now, and the most ever allocated at once.
+    pub stat_total: usize,
+    pub stat_current: usize,
+    pub stat_peak: usize,
 }
 
 /// Figures for `gc.mem_free`, `gc.mem_alloc` and `micropython.mem_info`.
@@ -92,6 +97,9 @@ impl Heap {
             mark_overflow: false,
             finaliser: None,
             collections: 0,
+            stat_total: 0,
+            stat_current: 0,
+            stat_peak: 0,
         }
     }
 
@@ -231,6 +239,7 @@ impl Heap {
             self.cursor = found + n;
         }
         self.ftb_set(found, with_finaliser);
+        self.account(n as isize);
         let p = self.block_ptr(found);
         // SAFETY: the n blocks starting at `found` are inside the pool and now ours.
         unsafe { ptr::write_bytes(p, 0, n * BLOCK_BYTES) };
@@ -324,6 +333,7 @@ impl Heap {
                 for i in b..b + n {
                     self.set(i, FREE);
                 }
+                self.account(-(n as isize));
                 self.ftb_set(b, false);
                 if b < self.last_free {
                     self.last_free = b;
@@ -350,6 +360,7 @@ impl Heap {
             for i in b + want..b + have {
                 self.set(i, FREE);
             }
+            self.account(want as isize - have as isize);
             if b + want < self.last_free {
                 self.last_free = b + want;
             }
@@ -367,6 +378,7 @@ impl Heap {
             for i in b + have..e {
                 self.set(i, TAIL);
             }
+            self.account((want - have) as isize);
             // SAFETY: the new tail blocks are inside the pool.
             unsafe { ptr::write_bytes(self.block_ptr(b + have), 0, (want - have) * BLOCK_BYTES) };
             self.alloc_amount += (want - have) * BLOCK_BYTES;
@@ -474,6 +486,19 @@ impl Heap {
         freed
     }
 
+    /// Track `blocks` allocated (positive) or released (negative) for the statistics.
+    #[inline]
+    fn account(&mut self, blocks: isize) {
+        let bytes = blocks.unsigned_abs() * BLOCK_BYTES;
+        if blocks >= 0 {
+            self.stat_total += bytes;
+            self.stat_current += bytes;
+            self.stat_peak = self.stat_peak.max(self.stat_current);
+        } else {
+            self.stat_current = self.stat_current.saturating_sub(bytes);
+        }
+    }
+
     fn sweep(&mut self) -> usize {
         let mut freed = 0;
         let mut b = 0;
@@ -490,8 +515,12 @@ impl Heap {
                     self.set(b, FREE);
                     in_free = true;
                     freed += 1;
+                    self.account(-1);
                 }
-                TAIL if in_free => self.set(b, FREE),
+                TAIL if in_free => {
+                    self.set(b, FREE);
+                    self.account(-1);
+                }
                 MARK => {
                     self.set(b, HEAD);
                     in_free = false;

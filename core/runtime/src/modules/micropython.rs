@@ -39,7 +39,10 @@ fn mem_info(args: &[Value]) -> PyResult<Value> {
     let _ = core::fmt::write(
         &mut s,
         format_args!(
-            "stack: {} out of {}\nGC: total: {}, used: {}, free: {}\n No. of 1-blocks: {}, 2-blocks: {}, max blk sz: {}, max free sz: {}\n",
+            "mem: total={}, current={}, peak={}\nstack: {} out of {}\nGC: total: {}, used: {}, free: {}\n No. of 1-blocks: {}, 2-blocks: {}, max blk sz: {}, max free sz: {}\n",
+            st.heap.stat_total,
+            st.heap.stat_current,
+            st.heap.stat_peak,
             used_stack,
             st.heap.stack_top().saturating_sub(st.stack_limit),
             info.total,
