@@ -636,9 +636,7 @@ fn str_make_new(_ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Va
         [] => Ok(Value::qstr(Q::_empty_)),
         [x] => runtime::str(*x),
         [b, rest @ ..] if rest.len() <= 2 => {
-            let data = buffer_bytes(*b).ok_or_else(|| {
-                raise::type_error_fmt(format_args!("object with buffer protocol required"))
-            })?;
+            let data = buffer_bytes_raise(*b)?;
             decode(data, rest.first().copied(), rest.get(1).copied())
         }
         _ => Err(raise::type_error_fmt(format_args!(
@@ -1176,7 +1174,7 @@ pub fn str_rsplit(args: &[Value]) -> PyResult<Value> {
     if maxsplit < 0 {
         return str_split(args);
     }
-    let mut parts: VStrList = VStrList::new()?;
+    let mut parts: RevList = RevList::new()?;
     if sep.is_none() {
         let mut end = s.len();
         let mut n = 0;
@@ -1219,13 +1217,13 @@ pub fn str_rsplit(args: &[Value]) -> PyResult<Value> {
 }
 
 /// A list built back to front (rsplit), reversed at the end.
-struct VStrList {
+struct RevList {
     list: Value,
 }
 
-impl VStrList {
-    fn new() -> PyResult<VStrList> {
-        Ok(VStrList {
+impl RevList {
+    fn new() -> PyResult<RevList> {
+        Ok(RevList {
             list: list::new(&[])?,
         })
     }
