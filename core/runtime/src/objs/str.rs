@@ -883,13 +883,14 @@ fn slice_str(v: Value, s: &[u8], slice: Value) -> PyResult<Value> {
         let b1 = char_to_byte(s, start as usize + count);
         return new_str_unchecked(s.get(b0..b1).unwrap_or(&[]));
     }
-    let text = core::str::from_utf8(s).unwrap_or("");
-    let mut out = VStr::new();
+    // Index the code point starts once (plain integers, so Rust's allocator may hold them).
+    let starts: alloc::vec::Vec<usize> = (0..s.len()).filter(|&k| !is_cont(s[k])).collect();
+    let mut out = VStr::with_capacity(count.saturating_mul(4).min(s.len()))?;
     let mut i = start;
     for _ in 0..count {
-        if let Some(c) = text.chars().nth(i as usize) {
-            let mut buf = [0u8; 4];
-            out.push_bytes(c.encode_utf8(&mut buf).as_bytes())?;
+        if let Some(&b0) = starts.get(i as usize) {
+            let b1 = starts.get(i as usize + 1).copied().unwrap_or(s.len());
+            out.push_bytes(s.get(b0..b1).unwrap_or(&[]))?;
         }
         i += step;
     }
