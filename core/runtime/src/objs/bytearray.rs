@@ -41,7 +41,14 @@ impl ByteArray {
             return Ok(());
         }
         let cap = need.max(self.cap + self.cap / 2).max(8);
-        self.data = mem::realloc_array::<u8>(self.data, cap)?;
+        // Not `realloc`: it frees the old buffer when it moves, and a memoryview may still
+        // point into it. The collector frees the old buffer once nothing refers to it.
+        let new = mem::alloc_array::<u8>(cap)?;
+        if !self.data.is_null() {
+            // SAFETY: both buffers hold at least `len` bytes and are distinct allocations.
+            unsafe { core::ptr::copy_nonoverlapping(self.data, new, self.len) };
+        }
+        self.data = new;
         self.cap = cap;
         Ok(())
     }
