@@ -86,32 +86,24 @@ pub fn print_exception(out: &mut dyn Print, exc: Value) -> PyResult<()> {
     out.write_str("\n")
 }
 
-/// "Type: message" (or just "Type" when there is no message), as MicroPython prints it.
+/// "Type: message" (just "Type: " when there is no message), as MicroPython prints it.
 pub fn print_exception_line(out: &mut dyn Print, exc: Value) -> PyResult<()> {
     out.write_str(exc.type_of().name.as_str())?;
-    let args = exception::args(exc);
-    if exc.type_of().is_heap() {
-        // User exception classes may define __str__.
-        let mut s = crate::vstr::VStr::new();
-        crate::runtime::print_value(&mut s, exc, PrintKind::Str)?;
-        if !s.is_empty() {
-            out.write_str(": ")?;
-            out.write_str(core::str::from_utf8(s.as_bytes()).unwrap_or(""))?;
-        }
-        return Ok(());
-    }
-    if args.is_empty() {
-        return Ok(());
-    }
+    // Upstream prints the separator even when there is no message (`KeyboardInterrupt: `),
+    // then what the built-in exception's str() gives: the message, the args tuple, or
+    // `[Errno N] ENAME`. A user class's __str__ is not consulted.
     out.write_str(": ")?;
-    if args.len() == 1 {
-        crate::runtime::print_value(out, args[0], PrintKind::Str)
-    } else {
-        crate::runtime::print_value(
+    if !exc.type_of().is_heap() {
+        return crate::runtime::print_value(out, exc, PrintKind::Str);
+    }
+    match exception::args(exc) {
+        [] => Ok(()),
+        [arg] => crate::runtime::print_value(out, *arg, PrintKind::Str),
+        _ => crate::runtime::print_value(
             out,
             exception::get(exc).map(|e| e.args).unwrap_or(Value::NONE),
             PrintKind::Repr,
-        )
+        ),
     }
 }
 
@@ -220,3 +212,119 @@ pub fn main_globals() -> PyResult<Value> {
     }
     Ok(crate::state::get().roots.main_globals)
 }
+
+/// How many qstrs exist (static and interned): tab completion walks them all in order, as
+/// upstream does, so candidates come out in interning order.
+pub fn qstr_count() -> usize {
+    crate::qstr::STATIC_COUNT + crate::state::get().qstrs.len()
+}
+
+/// The generic `help()` text (`MICROPY_PY_BUILTINS_HELP_TEXT` of ports without their own).
+pub const HELP_TEXT: &str = "Welcome to MicroPython!\n\
+\n\
+For online docs please visit http://docs.micropython.org/\n\
+\n\
+Control commands:\n\
+\x20 CTRL-A        -- on a blank line, enter raw REPL mode\n\
+\x20 CTRL-B        -- on a blank line, enter normal REPL mode\n\
+\x20 CTRL-C        -- interrupt a running program\n\
+\x20 CTRL-D        -- on a blank line, exit or do a soft reset\n\
+\x20 CTRL-E        -- on a blank line, enter paste mode\n\
+\n\
+For further help on a specific object, type help(obj)\n\
+For a list of available modules, type help('modules')\n";
+
+fn help_write(s: &str) -> PyResult<()> {
+    crate::modules::sys::stdout_write(s.as_bytes())
+}
+
+// `help('modules')`: built-in module names sorted, in 4 columns of 18 filled column-first.
+fn help_modules() -> PyResult<()> {
+    let mut names: alloc::vec::Vec<&str> = crate::modules::names().map(|q| q.as_str()).collect();
+    names.sort_unstable();
+    let rows = names.len().div_ceil(4);
+    let mut line = alloc::string::String::new();
+    for i in 0..rows {
+        line.clear();
+        let mut j = i;
+        while let Some(name) = names.get(j) {
+            line.push_str(name);
+            j += rows;
+            if j >= names.len() {
+                break;
+            }
+            let mut gap = 18 - name.len() as isize;
+            while gap < 1 {
+                gap += 18;
+            }
+            for _ in 0..gap {
+                line.push(' ');
+            }
+        }
+        line.push('\n');
+        help_write(&line)?;
+    }
+    help_write("Plus any modules on the filesystem\n")
+}
+
+// One `  name -- value` line of `help(obj)`.
+fn help_entry(name: Value, value: Value) -> PyResult<()> {
+    let mut s = crate::vstr::VStr::new();
+    s.write_str("  ")?;
+    crate::runtime::print_value(&mut s, name, PrintKind::Str)?;
+    s.write_str(" -- ")?;
+    crate::runtime::print_value(&mut s, value, PrintKind::Str)?;
+    s.write_str("\n")?;
+    help_write(core::str::from_utf8(s.as_bytes()).unwrap_or(""))
+}
+
+fn help(args: &[Value]) -> PyResult<Value> {
+    let Some(&obj) = args.first() else {
+        help_write(HELP_TEXT)?;
+        return Ok(Value::NONE);
+    };
+    if crate::objs::str::as_str(obj) == Some("modules") {
+        help_modules()?;
+        return Ok(Value::NONE);
+    }
+    let mut s = crate::vstr::VStr::new();
+    s.write_str("object ")?;
+    crate::runtime::print_value(&mut s, obj, PrintKind::Str)?;
+    s.write_str(" is of type ")?;
+    s.write_str(obj.type_of().name.as_str())?;
+    s.write_str("\n")?;
+    help_write(core::str::from_utf8(s.as_bytes()).unwrap_or(""))?;
+    // Upstream lists the module's globals, or the own namespace of the type (of the object).
+    if let Some(m) = crate::objs::module::get(obj) {
+        if let Some(d) = crate::objs::dict::map_of(m.globals) {
+            for (k, v) in d.iter() {
+                help_entry(k, v)?;
+            }
+        }
+        for &(k, v) in m.table.iter() {
+            help_entry(Value::qstr(k), v)?;
+        }
+        return Ok(Value::NONE);
+    }
+    let ty = crate::objs::r#type::as_type(obj).unwrap_or_else(|| obj.type_of());
+    for &(k, v) in ty.locals.iter() {
+        help_entry(Value::qstr(k), v)?;
+    }
+    if let Some(d) = crate::objs::dict::map_of(ty.dict) {
+        for (k, v) in d.iter() {
+            help_entry(k, v)?;
+        }
+    }
+    Ok(Value::NONE)
+}
+
+/// The `help` built-in, for ports that enable it (the unix port stores it in the builtins
+/// override dict at start-up).
+pub static HELP: Value = crate::fun!(
+    help,
+    Var {
+        min: 0,
+        max: 1,
+        f: help
+    }
+);

@@ -9,6 +9,46 @@ pub enum FileKind {
     Dir,
 }
 
+/// How to open a file (the parsed `open()` mode string).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct OpenFlags {
+    pub read: bool,
+    pub write: bool,
+    /// Create the file if it does not exist.
+    pub create: bool,
+    /// Cut an existing file to length 0.
+    pub truncate: bool,
+    /// Every write goes to the end of the file.
+    pub append: bool,
+}
+
+/// What `os.stat` reports (POSIX `struct stat` fields, in upstream's tuple order).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Stat {
+    pub mode: u32,
+    pub ino: u64,
+    pub dev: u64,
+    pub nlink: u64,
+    pub uid: u32,
+    pub gid: u32,
+    pub size: u64,
+    pub atime: i64,
+    pub mtime: i64,
+    pub ctime: i64,
+}
+
+/// One directory entry: name, POSIX type bits (`0x4000` directory, `0x8000` file, 0 if
+/// unknown) and inode number.
+pub type DirVisitor<'a> = &'a mut dyn FnMut(&[u8], u32, u64);
+
+/// errno values the default (file-less) implementations report.
+pub mod errno {
+    pub const ENOENT: i32 = 2;
+    pub const EBADF: i32 = 9;
+    pub const EINVAL: i32 = 22;
+    pub const EOPNOTSUPP: i32 = 95;
+}
+
 pub trait Hal: Sync {
     /// Write bytes to standard output (the REPL console on a board).
     fn stdout_write(&self, bytes: &[u8]);
@@ -45,5 +85,128 @@ pub trait Hal: Sync {
                 .wrapping_mul(2654435761)
                 .wrapping_add(i) as u8;
         }
+    }
+
+    /// Nanoseconds since the Unix epoch (`time.time_ns`).
+    fn time_ns(&self) -> u64 {
+        (self.time() * 1e9) as u64
+    }
+    /// A fast cycle-like counter (`time.ticks_cpu`); 0 where there is none, as on upstream's
+    /// unix port.
+    fn ticks_cpu(&self) -> u64 {
+        0
+    }
+    /// Offset of local time from UTC in seconds at Unix time `t`, and whether daylight
+    /// saving applies (`time.localtime`, `time.mktime`).
+    fn local_offset(&self, t: i64) -> (i64, bool) {
+        let _ = t;
+        (0, false)
+    }
+
+    // --- files, by handle (a small non-negative integer, the fd on POSIX) ---
+
+    /// Open `path`; Err carries an errno.
+    fn file_open(&self, path: &str, flags: OpenFlags) -> Result<isize, i32> {
+        let _ = (path, flags);
+        Err(errno::ENOENT)
+    }
+    /// Read up to `buf.len()` bytes at the file position; `Ok(0)` at end of file.
+    fn file_read(&self, handle: isize, buf: &mut [u8]) -> Result<usize, i32> {
+        let _ = (handle, buf);
+        Err(errno::EBADF)
+    }
+    fn file_write(&self, handle: isize, buf: &[u8]) -> Result<usize, i32> {
+        let _ = (handle, buf);
+        Err(errno::EBADF)
+    }
+    /// Move the file position (`whence` 0 start, 1 current, 2 end); returns the new one.
+    fn file_seek(&self, handle: isize, offset: i64, whence: u8) -> Result<u64, i32> {
+        let _ = (handle, offset, whence);
+        Err(errno::EBADF)
+    }
+    /// Push written data to the device.
+    fn file_sync(&self, handle: isize) -> Result<(), i32> {
+        let _ = handle;
+        Ok(())
+    }
+    fn file_close(&self, handle: isize) -> Result<(), i32> {
+        let _ = handle;
+        Ok(())
+    }
+
+    // --- the file system (`os`) ---
+
+    /// Full metadata of `path`.
+    fn stat_path(&self, path: &str) -> Result<Stat, i32> {
+        match self.stat(path) {
+            Some(FileKind::Dir) => Ok(Stat {
+                mode: 0x4000,
+                ..Stat::default()
+            }),
+            Some(FileKind::File) => Ok(Stat {
+                mode: 0x8000,
+                ..Stat::default()
+            }),
+            None => Err(errno::ENOENT),
+        }
+    }
+    /// File-system statistics of the volume holding `path`, in `os.statvfs` order:
+    /// bsize, frsize, blocks, bfree, bavail, files, ffree, favail, flag, namemax.
+    fn statvfs(&self, path: &str) -> Result<[u64; 10], i32> {
+        let _ = path;
+        Err(errno::EOPNOTSUPP)
+    }
+    /// Call `visit` for every entry of directory `path` except `.` and `..`.
+    fn list_dir(&self, path: &str, visit: DirVisitor) -> Result<(), i32> {
+        let _ = (path, visit);
+        Err(errno::ENOENT)
+    }
+    /// The current directory, written into `out` (cleared first).
+    fn getcwd(&self, out: &mut alloc::vec::Vec<u8>) -> Result<(), i32> {
+        out.clear();
+        out.push(b'/');
+        Ok(())
+    }
+    fn chdir(&self, path: &str) -> Result<(), i32> {
+        let _ = path;
+        Err(errno::EOPNOTSUPP)
+    }
+    fn mkdir(&self, path: &str) -> Result<(), i32> {
+        let _ = path;
+        Err(errno::EOPNOTSUPP)
+    }
+    fn rmdir(&self, path: &str) -> Result<(), i32> {
+        let _ = path;
+        Err(errno::EOPNOTSUPP)
+    }
+    /// Delete a file.
+    fn remove(&self, path: &str) -> Result<(), i32> {
+        let _ = path;
+        Err(errno::EOPNOTSUPP)
+    }
+    fn rename(&self, from: &str, to: &str) -> Result<(), i32> {
+        let _ = (from, to);
+        Err(errno::EOPNOTSUPP)
+    }
+
+    // --- the process environment (unix `os.getenv` and friends) ---
+
+    /// The value of variable `name` into `out` (cleared first); false if unset.
+    fn getenv(&self, name: &str, out: &mut alloc::vec::Vec<u8>) -> bool {
+        let _ = (name, out);
+        false
+    }
+    fn putenv(&self, name: &str, value: &str) -> Result<(), i32> {
+        let _ = (name, value);
+        Err(errno::EOPNOTSUPP)
+    }
+    fn unsetenv(&self, name: &str) -> Result<(), i32> {
+        let _ = name;
+        Err(errno::EOPNOTSUPP)
+    }
+    /// Run a shell command and return its raw wait status (`os.system`).
+    fn system(&self, cmd: &str) -> Result<i32, i32> {
+        let _ = cmd;
+        Err(errno::EOPNOTSUPP)
     }
 }

@@ -49,7 +49,7 @@ enum Found {
 }
 
 fn find_on_path(rel: &str, base: Option<&str>) -> Option<Found> {
-    let hal = state::get().hal?;
+    let hal = crate::modules::vfs::ImportFs(state::get().hal?);
     let try_dir = |dir: &str| -> Option<Found> {
         let mut p = String::new();
         if !dir.is_empty() {
@@ -129,9 +129,11 @@ fn load_one(full: &str, last: &str, parent_dir: Option<&str>) -> PyResult<Value>
     let m = module::new(fq)?;
     let globals = module::globals(m);
     modules_map()?.insert_qstr(fq, m)?;
-    let hal = state::get()
-        .hal
-        .ok_or_else(|| raise::runtime_error("no hal"))?;
+    let hal = crate::modules::vfs::ImportFs(
+        state::get()
+            .hal
+            .ok_or_else(|| raise::runtime_error("no hal"))?,
+    );
     let result = (|| -> PyResult<()> {
         match &found {
             Found::Py(p) => {
@@ -245,8 +247,12 @@ pub fn import_name(name: Qstr, fromlist: Value, level: usize, globals: Value) ->
         if i > 0 && dir.is_none() {
             return Err(not_found(&prefix));
         }
+        let fresh = Qstr::find(&prefix)
+            .map(|q| modules_map().ok().and_then(|mm| mm.get_qstr(q)).is_none())
+            .unwrap_or(true);
         let m = load_one(&prefix, part, dir.as_deref())?;
-        if i > 0 {
+        // Only a first import binds the submodule as an attribute of its parent.
+        if i > 0 && fresh {
             // Bind the submodule as an attribute of its parent.
             if let (Some(pm), Ok(q)) = (
                 dict::map_of(module::globals(cur)),
@@ -254,7 +260,7 @@ pub fn import_name(name: Qstr, fromlist: Value, level: usize, globals: Value) ->
             ) {
                 pm.insert_qstr(q, m)?;
             }
-        } else {
+        } else if i == 0 {
             top = m;
         }
         dir = package_dir(m);
@@ -301,6 +307,24 @@ pub fn import_all(m: Value, locals: Value) -> PyResult<()> {
     let Some(dst) = dict::map_of(locals) else {
         return Ok(());
     };
+    let all = match crate::runtime::load_attr_opt(m, Q::__all__) {
+        Ok(v) => v,
+        Err(e) if crate::runtime::is_instance(e.0, &crate::objs::exception::ATTRIBUTE_ERROR) => {
+            None
+        }
+        Err(e) => return Err(e),
+    };
+    if let Some(all) = all {
+        // The names the module lists in __all__.
+        let it = crate::runtime::get_iter(all)?;
+        while let Some(k) = crate::runtime::iter_next(it)? {
+            let q = pystr::as_str(k)
+                .and_then(Qstr::intern)
+                .ok_or_else(|| raise::type_error("__all__ must hold strings"))?;
+            dst.insert(k, crate::runtime::load_attr(m, q)?)?;
+        }
+        return Ok(());
+    }
     if let Some(src) = dict::map_of(module::globals(m)) {
         for (k, v) in src.iter() {
             if let Some(s) = pystr::as_str(k) {
@@ -345,9 +369,11 @@ pub fn import_main(name: Qstr) -> PyResult<Value> {
     let globals = crate::exec::main_globals()?;
     let full = name.as_str();
     let rel: String = full.replace('.', "/");
-    let hal = state::get()
-        .hal
-        .ok_or_else(|| raise::runtime_error("no hal"))?;
+    let hal = crate::modules::vfs::ImportFs(
+        state::get()
+            .hal
+            .ok_or_else(|| raise::runtime_error("no hal"))?,
+    );
     let path = match find_on_path(&rel, None) {
         Some(Found::Py(p)) => p,
         Some(Found::Package(dir)) => alloc::format!("{dir}/__main__.py"),

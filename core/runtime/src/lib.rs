@@ -42,7 +42,17 @@ pub unsafe fn init(heap: *mut u8, heap_len: usize, stack_top: usize, hal: &'stat
     // SAFETY: forwarded from the caller.
     unsafe { st.heap.init(heap, heap_len) };
     st.heap.set_stack_top(stack_top);
+    st.heap.finaliser = Some(run_finaliser);
     st.hal = Some(hal);
+}
+
+/// The collector's finaliser hook: an allocation made with `mem::alloc_finalised` is an
+/// object, so its first word is its type; run that type's `finalise` slot.
+fn run_finaliser(p: *mut u8) {
+    let v = Value::from_ptr(p as *const u8);
+    if let Some(f) = v.type_of().finalise {
+        f(v);
+    }
 }
 
 /// Give the interpreter its frame stack: `len` words at `base`, scanned by the collector.
@@ -56,6 +66,7 @@ pub unsafe fn init_pystack(base: *mut Value, len: usize) {
     if let Ok(e) = objs::exception::new(&objs::exception::KEYBOARD_INTERRUPT, &[]) {
         state::get().roots.kbd_exception = e;
     }
+    let _ = objs::exception::init_emergency();
 }
 
 /// Request a KeyboardInterrupt at the next safe point. Async-signal-safe: only stores to

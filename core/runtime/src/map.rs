@@ -84,6 +84,10 @@ impl Map {
             m.entries = mem::alloc_array::<Entry>(n)?;
             m.cap = n;
         }
+        if n > LINEAR_MAX {
+            // Large maps need their index from the start, or every insert scans.
+            m.rebuild_index((n * 2).next_power_of_two())?;
+        }
         Ok(m)
     }
 
@@ -136,8 +140,9 @@ impl Map {
 
     fn find(&self, key: Value, hash: Option<usize>) -> PyResult<Option<usize>> {
         if self.index.is_null() {
-            if hash.is_none() && key.is_obj() {
-                // Unhashable keys are an error even where no hash is needed.
+            if hash.is_none() && key.is_obj() && self.len > 0 {
+                // Unhashable keys are an error even where no hash is needed (except in an
+                // empty map, where MicroPython looks nothing up either).
                 key_hash(key)?;
             }
             // Re-read the slots each step: a key's `__eq__` may mutate this map.
@@ -154,21 +159,35 @@ impl Map {
             Some(h) => h,
             None => key_hash(key)?,
         };
-        let mask = self.index_cap - 1;
-        let mut s = h & mask;
-        loop {
-            // SAFETY: s < index_cap.
-            let v = unsafe { *self.index.add(s) };
-            if v == 0 {
-                return Ok(None);
+        'restart: loop {
+            if self.index.is_null() {
+                // A key's `__eq__` or `__hash__` cleared the map meanwhile.
+                return self.find(key, Some(h));
             }
-            let i = (v - 1) as usize;
-            if let Some(e) = self.slots().get(i) {
-                if !e.key.is_null() && e.hash == h && keys_equal(e.key, key)? {
-                    return Ok(Some(i));
+            let (index, index_cap) = (self.index, self.index_cap);
+            let mask = index_cap - 1;
+            let mut s = h & mask;
+            loop {
+                // SAFETY: s < index_cap, and the index is still this one (checked after
+                // every call that could run Python code).
+                let v = unsafe { *index.add(s) };
+                if v == 0 {
+                    return Ok(None);
                 }
+                let i = (v - 1) as usize;
+                if let Some(e) = self.slots().get(i).copied() {
+                    if !e.key.is_null() && e.hash == h {
+                        let eq = keys_equal(e.key, key)?;
+                        if self.index != index || self.index_cap != index_cap {
+                            continue 'restart;
+                        }
+                        if eq {
+                            return Ok(Some(i));
+                        }
+                    }
+                }
+                s = (s + 1) & mask;
             }
-            s = (s + 1) & mask;
         }
     }
 
@@ -346,5 +365,67 @@ impl Map {
         self.used = 0;
         self.cap = 0;
         self.index_cap = 0;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::testing::with_vm;
+
+    fn int(n: isize) -> Value {
+        Value::small_int(n)
+    }
+
+    #[test]
+    fn insert_find_remove_across_growth() {
+        with_vm(|| {
+            for start in [0usize, 3, 20, 100] {
+                let mut m = Map::with_capacity(start).unwrap();
+                for i in 0..300 {
+                    assert_eq!(m.insert(int(i), int(i * 2)).unwrap(), None);
+                }
+                assert_eq!(m.insert(int(7), int(0)).unwrap(), Some(int(14)));
+                for i in (0..300).step_by(3) {
+                    assert!(m.remove(int(i)).unwrap().is_some());
+                }
+                assert_eq!(m.len(), 200);
+                for i in 300..400 {
+                    m.insert(int(i), int(i)).unwrap();
+                }
+                for i in 0..400isize {
+                    let want = if i < 300 && i % 3 == 0 {
+                        None
+                    } else {
+                        Some(())
+                    };
+                    assert_eq!(m.get(int(i)).unwrap().map(|_| ()), want, "key {i}");
+                }
+                // Order is insertion order.
+                let keys: [Value; 3] = [int(1), int(2), int(4)];
+                assert!(m.iter().map(|(k, _)| k).take(3).eq(keys.iter().copied()));
+                assert_eq!(m.pop_last(), Some((int(399), int(399))));
+                assert_eq!(m.get(int(399)).unwrap(), None);
+                m.insert(int(399), int(1)).unwrap();
+                assert_eq!(m.get(int(399)).unwrap(), Some(int(1)));
+            }
+        });
+    }
+
+    #[test]
+    fn bools_are_the_ints_they_equal() {
+        with_vm(|| {
+            let mut m = Map::new();
+            for i in 0..20 {
+                m.insert(int(i), int(i)).unwrap();
+            }
+            assert_eq!(m.insert(Value::TRUE, int(-1)).unwrap(), Some(int(1)));
+            assert_eq!(m.get(Value::FALSE).unwrap(), Some(int(0)));
+            assert_eq!(m.len(), 20);
+            let l = crate::objs::list::new(&[]).unwrap();
+            assert!(m.insert(l, int(0)).is_err());
+            assert!(m.get(l).is_err());
+            assert_eq!(Map::new().get(l).unwrap(), None);
+        });
     }
 }

@@ -11,12 +11,16 @@ pub mod collections;
 pub mod errno;
 pub mod gc;
 pub mod heapq;
+pub mod io;
 pub mod json;
 pub mod math;
 pub mod micropython;
+pub mod os;
 pub mod random;
 pub mod struct_;
 pub mod sys;
+pub mod time;
+pub mod vfs;
 
 use crate::qstr::{Qstr, Q};
 use crate::value::Value;
@@ -29,6 +33,7 @@ static BUILTIN: &[(Qstr, &crate::objs::module::Module)] = &[
     (Q::math, &math::MODULE),
     (Q::micropython, &micropython::MODULE),
     (Q::sys, &sys::MODULE),
+    (Q::vfs, &vfs::MODULE),
 ];
 
 /// Modules found only when no file of that name is on sys.path.
@@ -38,9 +43,12 @@ static EXTENSIBLE: &[(Qstr, &crate::objs::module::Module)] = &[
     (Q::collections, &collections::MODULE),
     (Q::errno, &errno::MODULE),
     (Q::heapq, &heapq::MODULE),
+    (Q::io, &io::MODULE),
     (Q::json, &json::MODULE),
+    (Q::os, &os::MODULE),
     (Q::random, &random::MODULE),
     (Q::r#struct, &struct_::MODULE),
+    (Q::time, &time::MODULE),
 ];
 
 pub fn find_builtin(name: Qstr) -> Option<Value> {

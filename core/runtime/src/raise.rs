@@ -37,7 +37,7 @@ fn static_memory_error() -> PyErr {
 #[cold]
 pub fn msg(ty: &'static Type, msg: &str) -> PyErr {
     let Ok(s) = crate::objs::str::new(msg) else {
-        return static_memory_error();
+        return exc::emergency(ty, Some(msg)).unwrap_or_else(static_memory_error);
     };
     match exc::new(ty, &[s]) {
         Ok(e) => PyErr(e),
@@ -125,11 +125,24 @@ pub fn os_error(errno: i32) -> PyErr {
 pub fn memory_error(n: usize) -> PyErr {
     let st = crate::state::get();
     if st.heap.is_locked() {
-        // Allocating the message would fail too.
-        return static_memory_error();
+        return exc::emergency(
+            &exc::MEMORY_ERROR,
+            Some("memory allocation failed, heap is locked"),
+        )
+        .unwrap_or_else(static_memory_error);
     }
-    let _ = n;
-    static_memory_error()
+    // Formatting needs no heap; the exception itself usually comes from the emergency
+    // object, since the heap just ran out.
+    let mut b = MsgBuf {
+        buf: [0; 256],
+        len: 0,
+    };
+    let _ = b.write_fmt(format_args!(
+        "memory allocation failed, allocating {} bytes",
+        n
+    ));
+    let text = core::str::from_utf8(&b.buf[..b.len]).unwrap_or("");
+    exc::emergency(&exc::MEMORY_ERROR, Some(text)).unwrap_or_else(static_memory_error)
 }
 
 /// `TypeError: unsupported types for __op__: 'a', 'b'`.

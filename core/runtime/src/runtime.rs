@@ -50,13 +50,11 @@ pub fn print_value(out: &mut dyn Print, v: Value, kind: PrintKind) -> PyResult<(
 }
 
 /// `<typename object at 0x...>`, MicroPython's default.
+/// Built-in objects without a print slot print as `<typename>`, as upstream's do.
 pub fn default_print(out: &mut dyn Print, v: Value) -> PyResult<()> {
-    let mut buf = crate::vstr::VStr::new();
-    let _ = core::fmt::write(
-        &mut buf,
-        format_args!("<{} object at {:x}>", v.type_of().name.as_str(), v.bits()),
-    );
-    out.write_str(core::str::from_utf8(buf.as_bytes()).unwrap_or(""))
+    out.write_str("<")?;
+    out.write_str(v.type_of().name.as_str())?;
+    out.write_str(">")
 }
 
 /// `repr(v)` as a new str.
@@ -523,6 +521,10 @@ pub fn hash(v: Value) -> PyResult<usize> {
     }
     if let Some(q) = v.as_qstr() {
         return Ok(q.hash() as usize);
+    }
+    if v.is_bool() {
+        // Equal values hash equally: True == 1, False == 0.
+        return Ok((v == Value::TRUE) as usize);
     }
     if v.is_immediate() {
         return Ok(v.bits());

@@ -35,6 +35,10 @@ pub struct Roots {
     pub cur_globals: Value,
     /// Locals dict of the innermost running module-level or class-body code (`locals()`).
     pub cur_locals: Value,
+    /// The preallocated exception raised when the heap is full or locked, and its
+    /// 1-tuple of args while it is lent out with empty args.
+    pub emergency_exc: Value,
+    pub emergency_args: Value,
     /// The StopIteration a user `__next__` raised, kept so `next()` can re-raise its value.
     pub stop_iteration: Value,
     /// Loaded module contexts stay alive as long as their code may run; the VM also keeps
@@ -42,6 +46,10 @@ pub struct Roots {
     pub port: [Value; 8],
     /// Modules-private roots (e.g. random state, sys.stdout objects).
     pub modules_private: [Value; 16],
+    /// `vfs` mount table (a list of `(point, fs)` tuples) and the mount holding the
+    /// current directory (an entry, NONE for the virtual root, NULL before first use).
+    pub vfs_mounts: Value,
+    pub vfs_cur: Value,
 }
 
 impl Roots {
@@ -58,8 +66,12 @@ impl Roots {
             cur_globals: Value::NULL,
             cur_locals: Value::NULL,
             stop_iteration: Value::NULL,
+            emergency_exc: Value::NULL,
+            emergency_args: Value::NULL,
             port: [Value::NULL; 8],
             modules_private: [Value::NULL; 16],
+            vfs_mounts: Value::NULL,
+            vfs_cur: Value::NULL,
         }
     }
 }
@@ -78,6 +90,8 @@ pub struct State {
     pub interrupt: core::sync::atomic::AtomicBool,
     /// A KeyboardInterrupt was requested (Ctrl-C).
     pub kbd_pending: core::sync::atomic::AtomicBool,
+    /// A scheduled callback is running (the scheduler is locked).
+    pub sched_running: bool,
     /// Interrupt character (`micropython.kbd_intr`), -1 disables.
     pub kbd_intr_char: i32,
     /// Lowest native stack address the interpreter may use before raising RuntimeError.
@@ -97,6 +111,7 @@ static mut STATE: State = State {
     interrupt: core::sync::atomic::AtomicBool::new(false),
     kbd_pending: core::sync::atomic::AtomicBool::new(false),
     kbd_intr_char: 3,
+    sched_running: false,
     stack_limit: 0,
     pystack: crate::vm::PyStack::empty(),
 };

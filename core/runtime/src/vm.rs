@@ -294,6 +294,9 @@ pub fn make_raise_obj(v: Value) -> PyErr {
             };
         }
     } else if exception::is_exception(v) {
+        if exception::get(v).map(|e| e.args.is_null()).unwrap_or(false) {
+            return raise::type_error("exceptions must derive from BaseException");
+        }
         return PyErr(v);
     }
     raise::type_error("exceptions must derive from BaseException")
@@ -1074,6 +1077,37 @@ fn run(f: &mut Frame, throw: &mut Option<PyErr>) -> PyResult<Ret> {
                 let n = read_uint(bytes, &mut ip);
                 let step = if n == 3 { pop!() } else { Value::NONE };
                 let stop = pop!();
+                let next = bytes.get(ip).copied();
+                let obj = at!(sp - 1);
+                if (next == Some(bc::LOAD_SUBSCR) || next == Some(bc::STORE_SUBSCR))
+                    && !obj.type_of().is_heap()
+                {
+                    // `x[a:b]` on a built-in type: the slice lives on the native stack and
+                    // the subscript is done here, so slicing needs no heap (as upstream's
+                    // stack-allocated slices). Built-in subscr slots never keep the slice.
+                    let sl = crate::objs::slice::Slice {
+                        base: crate::obj::ObjBase::new(&crate::objs::slice::TYPE),
+                        start: top!(),
+                        stop,
+                        step,
+                    };
+                    let index = Value::from_ptr(&sl);
+                    ip += 1;
+                    sp -= 1;
+                    if next == Some(bc::LOAD_SUBSCR) {
+                        top!() = runtime::subscr(obj, index)?;
+                    } else {
+                        sp -= 1;
+                        let v = pop!();
+                        if v.is_null() {
+                            runtime::delete_subscr(obj, index)?;
+                        } else {
+                            runtime::store_subscr(obj, index, v)?;
+                        }
+                    }
+                    core::hint::black_box(&sl);
+                    continue;
+                }
                 top!() = crate::objs::slice::new(top!(), stop, step)?;
             }
             bc::STORE_COMP => {

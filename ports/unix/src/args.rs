@@ -1,8 +1,6 @@
 //! The `upy` command line, parsed as MicroPython's unix `micropython` parses it: options,
 //! `-X` implementation options, what to run, `sys.argv`, and `sys.path` from MICROPYPATH.
 //! Running anything (and checking that a script exists) is left to main.rs.
-// Not called from main.rs yet: the lead wires it in together with the REPL.
-#![allow(dead_code)]
 
 use std::io;
 use std::path::Path;
@@ -74,12 +72,16 @@ pub const DEFAULT_MICROPYPATH: &str = ".frozen:~/.micropython/lib:/usr/lib/micro
 /// The smallest heap accepted; less could not even start the interpreter.
 const MIN_HEAP_SIZE: i128 = 700;
 
-/// `--version` output, in the shape of upstream's banner line.
-pub fn version_line() -> String {
+/// The MicroPython release whose behaviour upy follows.
+pub const MICROPYTHON_VERSION: &str = "v1.29.0";
+
+/// The first banner line, also the `--version` output. It keeps upstream's shape
+/// (`MicroPython <version> on <date>; <machine>`, which tests match) and names upy.
+pub fn banner_line(machine: &str) -> String {
     format!(
-        "upy {}; MicroPython v1.29.0 compatible; {} [rustc] version",
+        "MicroPython {MICROPYTHON_VERSION} upy-{} on {}; {machine}",
         env!("CARGO_PKG_VERSION"),
-        std::env::consts::OS
+        env!("UPY_BUILD_DATE"),
     )
 }
 
@@ -302,7 +304,10 @@ pub fn from_env() -> Options {
             std::process::exit(0)
         }
         Ok(Action::Version) => {
-            println!("{}", version_line());
+            println!(
+                "{}",
+                banner_line(upy_runtime::hal::Hal::machine(&crate::hal::HAL))
+            );
             std::process::exit(0)
         }
         Err(InvalidArgs) => {
@@ -510,8 +515,18 @@ mod tests {
 
     #[test]
     fn messages() {
-        assert!(version_line().starts_with("upy 0.1.0; MicroPython v1.29.0 compatible; "));
-        assert!(version_line().ends_with(" [rustc] version"));
+        // Upstream's REPL tests match the banner with `MicroPython .+ version`; its
+        // date must look like upstream's build date.
+        let b = banner_line("linux [rustc] version");
+        let rest = b.strip_prefix("MicroPython v1.29.0 upy-0.1.0 on ").unwrap();
+        let (date, machine) = rest.split_once("; ").unwrap();
+        assert_eq!(machine, "linux [rustc] version");
+        assert_eq!(date.len(), 10);
+        assert!(date.bytes().enumerate().all(|(i, c)| if i == 4 || i == 7 {
+            c == b'-'
+        } else {
+            c.is_ascii_digit()
+        }));
         let u = usage("upy");
         assert!(u.starts_with("usage: upy [<opts>]"));
         assert!(u.contains(&format!("(default {DEFAULT_HEAP_SIZE})")));

@@ -7,8 +7,6 @@
 //! descriptor number, each given a pointer to a `termios` value owned by this module for
 //! the duration of the call. A descriptor that is closed or not a terminal makes them
 //! fail with an error code; nothing else can go wrong.
-// Not called from main.rs yet: the lead wires it in together with the REPL.
-#![allow(dead_code)]
 
 use std::io;
 use std::mem::MaybeUninit;

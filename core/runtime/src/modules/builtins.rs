@@ -141,13 +141,7 @@ fn print(args: &[Value], kw: &[Value]) -> PyResult<Value> {
         out.write_str(end)
     };
     match file {
-        Some(f) => {
-            let mut out = VStr::new();
-            emit(&mut out)?;
-            let s = out.into_str()?;
-            let w = runtime::load_attr(f, Q::write)?;
-            runtime::call(w, &[s], &[])?;
-        }
+        Some(f) => emit(&mut crate::modules::io::FilePrint(f))?,
         // Straight to the console: printing must not need the heap (it works under
         // heap_lock, as upstream's does).
         None => emit(&mut crate::exec::Stdout)?,
@@ -388,7 +382,8 @@ fn issubclass(c: Value, t: Value) -> PyResult<Value> {
 fn iter(args: &[Value]) -> PyResult<Value> {
     match args {
         [v] => runtime::get_iter(*v),
-        _ => Err(raise::not_implemented_error("iter(callable, sentinel)")),
+        [f, sentinel] => objs::iter::new_callable_iter(*f, *sentinel),
+        _ => Err(raise::type_error("iter expected at most 2 arguments")),
     }
 }
 
@@ -622,6 +617,22 @@ fn import(args: &[Value], _kw: &[Value]) -> PyResult<Value> {
     let name = pystr::as_str(args[0])
         .and_then(Qstr::intern)
         .ok_or_else(|| raise::type_error("__import__ expects a str"))?;
+    if name.as_str().is_empty() {
+        return Err(raise::value_error("empty module name"));
+    }
+    if let Some(l) = args.get(4).and_then(|v| v.as_small_int()) {
+        if l < 0 {
+            return Err(raise::value_error("level must be >= 0"));
+        }
+        if l > 0
+            && args
+                .get(1)
+                .map(|g| !g.is_none() && dict::map_of(*g).is_none())
+                .unwrap_or(false)
+        {
+            return Err(raise::type_error("globals must be a dict"));
+        }
+    }
     let globals = args
         .get(1)
         .copied()
@@ -778,6 +789,7 @@ static GLOBALS: &[(Qstr, Value)] = &[
         )
     ),
     crate::entry!(oct, crate::fun!(oct, F1(oct))),
+    (Q::open, crate::modules::io::OPEN),
     crate::entry!(ord, crate::fun!(ord, F1(ord))),
     crate::entry!(
         pow,

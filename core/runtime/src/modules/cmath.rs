@@ -9,14 +9,14 @@ use crate::value::Value;
 
 fn phase(z: Value) -> PyResult<Value> {
     let (re, im) = get_complex(z)?;
-    float::new(libm::atan2(im, re))
+    float::new(float::accurate::atan2(im, re))
 }
 
 fn polar(z: Value) -> PyResult<Value> {
     let (re, im) = get_complex(z)?;
     let items = [
         float::new(libm::sqrt(re * re + im * im))?,
-        float::new(libm::atan2(im, re))?,
+        float::new(float::accurate::atan2(im, re))?,
     ];
     crate::objs::tuple::new(&items)
 }
@@ -24,48 +24,54 @@ fn polar(z: Value) -> PyResult<Value> {
 fn rect(r: Value, phi: Value) -> PyResult<Value> {
     let r = get_f64(r)?;
     let phi = get_f64(phi)?;
-    complex::new(r * libm::cos(phi), r * libm::sin(phi))
+    complex::new(r * float::accurate::cos(phi), r * float::accurate::sin(phi))
 }
 
 fn exp(z: Value) -> PyResult<Value> {
     let (re, im) = get_complex(z)?;
-    let e = libm::exp(re);
-    complex::new(e * libm::cos(im), e * libm::sin(im))
+    let e = float::accurate::exp(re);
+    complex::new(e * float::accurate::cos(im), e * float::accurate::sin(im))
 }
 
 fn log(z: Value) -> PyResult<Value> {
     let (re, im) = get_complex(z)?;
-    complex::new(0.5 * libm::log(re * re + im * im), libm::atan2(im, re))
+    complex::new(
+        0.5 * float::accurate::log(re * re + im * im),
+        float::accurate::atan2(im, re),
+    )
 }
 
 fn log10(z: Value) -> PyResult<Value> {
     let (re, im) = get_complex(z)?;
     complex::new(
-        0.5 * libm::log10(re * re + im * im),
-        core::f64::consts::LOG10_E * libm::atan2(im, re),
+        0.5 * float::accurate::log10(re * re + im * im),
+        core::f64::consts::LOG10_E * float::accurate::atan2(im, re),
     )
 }
 
 fn sqrt(z: Value) -> PyResult<Value> {
     let (re, im) = get_complex(z)?;
-    let m = libm::pow(re * re + im * im, 0.25);
-    let theta = 0.5 * libm::atan2(im, re);
-    complex::new(m * libm::cos(theta), m * libm::sin(theta))
+    let m = float::accurate::pow(re * re + im * im, 0.25);
+    let theta = 0.5 * float::accurate::atan2(im, re);
+    complex::new(
+        m * float::accurate::cos(theta),
+        m * float::accurate::sin(theta),
+    )
 }
 
 fn cos(z: Value) -> PyResult<Value> {
     let (re, im) = get_complex(z)?;
     complex::new(
-        libm::cos(re) * libm::cosh(im),
-        -libm::sin(re) * libm::sinh(im),
+        float::accurate::cos(re) * libm::cosh(im),
+        -float::accurate::sin(re) * libm::sinh(im),
     )
 }
 
 fn sin(z: Value) -> PyResult<Value> {
     let (re, im) = get_complex(z)?;
     complex::new(
-        libm::sin(re) * libm::cosh(im),
-        libm::cos(re) * libm::sinh(im),
+        float::accurate::sin(re) * libm::cosh(im),
+        float::accurate::cos(re) * libm::sinh(im),
     )
 }
 

@@ -67,22 +67,22 @@ macro_rules! math1 {
 
 math1!(
     sqrt => libm::sqrt,
-    exp => libm::exp,
+    exp => float::accurate::exp,
     expm1 => libm::expm1,
-    log2 => libm::log2,
-    log10 => libm::log10,
-    cosh => libm::cosh,
-    sinh => libm::sinh,
-    tanh => libm::tanh,
-    acosh => libm::acosh,
-    asinh => libm::asinh,
-    atanh => libm::atanh,
-    cos => libm::cos,
-    sin => libm::sin,
-    tan => libm::tan,
-    acos => libm::acos,
-    asin => libm::asin,
-    atan => libm::atan,
+    log2 => float::accurate::log2,
+    log10 => float::accurate::log10,
+    cosh => float::accurate::cosh,
+    sinh => float::accurate::sinh,
+    tanh => float::accurate::tanh,
+    acosh => float::accurate::acosh,
+    asinh => float::accurate::asinh,
+    atanh => float::accurate::atanh,
+    cos => float::accurate::cos,
+    sin => float::accurate::sin,
+    tan => float::accurate::tan,
+    acos => float::accurate::acos,
+    asin => float::accurate::asin,
+    atan => float::accurate::atan,
     fabs => libm::fabs,
     erf => libm::erf,
     erfc => libm::erfc,
@@ -91,11 +91,11 @@ math1!(
 );
 
 fn pow(x: Value, y: Value) -> PyResult<Value> {
-    generic2(x, y, libm::pow)
+    generic2(x, y, float::accurate::pow)
 }
 
 fn atan2(y: Value, x: Value) -> PyResult<Value> {
-    generic2(y, x, libm::atan2)
+    generic2(y, x, float::accurate::atan2)
 }
 
 fn copysign(x: Value, y: Value) -> PyResult<Value> {
@@ -180,7 +180,7 @@ fn log(args: &[Value]) -> PyResult<Value> {
     if x <= 0.0 {
         return Err(domain_error());
     }
-    let l = libm::log(x);
+    let l = float::accurate::log(x);
     match args.get(1) {
         None => float::new(l),
         Some(b) => {
@@ -191,7 +191,7 @@ fn log(args: &[Value]) -> PyResult<Value> {
             if base == 1.0 {
                 return Err(raise::zero_division_error("divide by zero"));
             }
-            float::new(l / libm::log(base))
+            float::new(l / float::accurate::log(base))
         }
     }
 }

@@ -121,6 +121,18 @@ fn schedule(f: Value, arg: Value) -> PyResult<Value> {
 
 /// Run every queued `schedule` callback (called by the VM at safe points).
 pub fn run_scheduled() -> PyResult<()> {
+    // Callbacks never nest: one scheduled from a callback runs after it returns.
+    let st = state::get();
+    if st.sched_running {
+        return Ok(());
+    }
+    st.sched_running = true;
+    let r = run_queue();
+    state::get().sched_running = false;
+    r
+}
+
+fn run_queue() -> PyResult<()> {
     loop {
         let st = state::get();
         let Some(q) = list::get(st.roots.sched_queue) else {

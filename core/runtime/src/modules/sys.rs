@@ -1,7 +1,7 @@
 //! `sys`: argv, path, modules, exit, the standard streams, version and implementation
 //! information (py/modsys.c). Also the core's own helpers for writing to stdout.
 
-use crate::obj::{ObjBase, Print, PrintKind, PyResult, Type};
+use crate::obj::PyResult;
 use crate::objs::{attrtuple, module::Module, str as pystr, tuple};
 use crate::qstr::{Qstr, Q};
 use crate::raise;
@@ -47,9 +47,18 @@ fn print_exception(args: &[Value]) -> PyResult<Value> {
         Some(f) if !f.is_none() => {
             let mut s = crate::vstr::VStr::new();
             crate::exec::print_exception(&mut s, exc)?;
-            let text = s.into_str()?;
-            let w = crate::runtime::load_attr(*f, Q::write)?;
-            crate::runtime::call(w, &[text], &[])?;
+            match crate::modules::io::stream_of(*f) {
+                Ok((obj, stream)) => {
+                    crate::modules::io::write_all(obj, stream, s.as_bytes())?;
+                }
+                // A Python stream class: call its write method.
+                Err(e) => match crate::runtime::load_attr_opt(*f, Q::write)? {
+                    Some(w) => {
+                        crate::runtime::call(w, &[s.into_str()?], &[])?;
+                    }
+                    None => return Err(e),
+                },
+            }
         }
         _ => crate::exec::print_exception(&mut crate::exec::Stdout, exc)?,
     }
@@ -58,124 +67,8 @@ fn print_exception(args: &[Value]) -> PyResult<Value> {
 
 // --- standard streams ---
 
-#[repr(C)]
-pub struct StdStream {
-    pub base: ObjBase,
-    pub fd: usize,
-}
-
-fn stream_write(s: Value, data: Value) -> PyResult<Value> {
-    let st: &StdStream = s
-        .downcast(&STREAM_TYPE)
-        .ok_or_else(|| raise::type_error("expected stream"))?;
-    let bytes = pystr::as_bytes(data)
-        .or_else(|| {
-            data.type_of()
-                .buffer
-                .and_then(|f| f(data, crate::obj::BufferAccess::Read))
-                .map(|b| {
-                    // SAFETY: the buffer is readable for len bytes while `data` is alive.
-                    unsafe { core::slice::from_raw_parts(b.ptr as *const u8, b.len) }
-                })
-        })
-        .ok_or_else(|| raise::type_error("object with buffer protocol required"))?;
-    if let Some(h) = state::get().hal {
-        if st.fd == 2 {
-            h.stderr_write(bytes);
-        } else {
-            h.stdout_write(bytes);
-        }
-    }
-    Ok(Value::small_int(bytes.len() as isize))
-}
-
-fn stream_read(args: &[Value]) -> PyResult<Value> {
-    let hal = state::get()
-        .hal
-        .ok_or_else(|| raise::runtime_error("no console"))?;
-    let want = args.get(1).and_then(|v| v.as_small_int()).unwrap_or(-1);
-    let mut out = crate::vstr::VStr::new();
-    let mut b = [0u8; 1];
-    while want < 0 || (out.len() as isize) < want {
-        if hal.stdin_read(&mut b) == 0 {
-            break;
-        }
-        out.push_byte(b[0])?;
-    }
-    pystr::new(core::str::from_utf8(out.as_bytes()).unwrap_or(""))
-}
-
-fn stream_readline(_s: Value) -> PyResult<Value> {
-    let hal = state::get()
-        .hal
-        .ok_or_else(|| raise::runtime_error("no console"))?;
-    let mut out = crate::vstr::VStr::new();
-    let mut b = [0u8; 1];
-    loop {
-        if hal.stdin_read(&mut b) == 0 {
-            break;
-        }
-        out.push_byte(b[0])?;
-        if b[0] == b'\n' {
-            break;
-        }
-    }
-    pystr::new(core::str::from_utf8(out.as_bytes()).unwrap_or(""))
-}
-
-fn stream_flush(_s: Value) -> PyResult<Value> {
-    Ok(Value::NONE)
-}
-
-fn stream_print(out: &mut dyn Print, v: Value, _k: PrintKind) -> PyResult<()> {
-    let fd = v
-        .downcast::<StdStream>(&STREAM_TYPE)
-        .map(|s| s.fd)
-        .unwrap_or(0);
-    let mut s = crate::vstr::VStr::new();
-    let _ = core::fmt::write(&mut s, format_args!("<io.TextIOWrapper {}>", fd));
-    out.write_str(core::str::from_utf8(s.as_bytes()).unwrap_or(""))
-}
-
-static STREAM_LOCALS: [(Qstr, Value); 4] = [
-    crate::entry!(flush, crate::fun!(flush, F1(stream_flush))),
-    crate::entry!(
-        read,
-        crate::fun!(
-            read,
-            Var {
-                min: 1,
-                max: 2,
-                f: stream_read
-            }
-        )
-    ),
-    crate::entry!(readline, crate::fun!(readline, F1(stream_readline))),
-    crate::entry!(write, crate::fun!(write, F2(stream_write))),
-];
-
-pub static STREAM_TYPE: Type = Type {
-    name: Q::TextIOWrapper,
-    print: Some(stream_print),
-    locals: &STREAM_LOCALS,
-    ..Type::EMPTY
-};
-
-static STDIN: StdStream = StdStream {
-    base: ObjBase::new(&STREAM_TYPE),
-    fd: 0,
-};
-static STDOUT: StdStream = StdStream {
-    base: ObjBase::new(&STREAM_TYPE),
-    fd: 1,
-};
-static STDERR: StdStream = StdStream {
-    base: ObjBase::new(&STREAM_TYPE),
-    fd: 2,
-};
-
-// SAFETY: immutable statics.
-unsafe impl Sync for StdStream {}
+// sys.stdin/stdout/stderr are the file objects of handles 0-2 (objs/fileio.rs).
+use crate::objs::fileio::{STDERR, STDIN, STDOUT};
 
 // --- dynamic attributes ---
 

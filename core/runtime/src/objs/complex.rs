@@ -126,6 +126,8 @@ fn make_new(_ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Value>
                     re -= i2;
                     im += r2;
                 }
+                // A real imaginary part is taken as is, keeping the sign of -0.0 like CPython.
+                None if parts(*a).is_none() => im = float::get_f64(*b)?,
                 None => im += float::get_f64(*b)?,
             }
             new(re, im)
@@ -153,33 +155,60 @@ pub fn complex_op(o: u8, ar: f64, ai: f64, br: f64, bi: f64) -> PyResult<Value> 
             return Err(raise::type_error("can't truncate-divide a complex number"))
         }
         op::TRUE_DIVIDE => {
-            if bi == 0.0 {
-                if br == 0.0 {
-                    return Err(raise::zero_division_error("complex divide by zero"));
-                }
-                (ar / br, ai / br)
-            } else if br == 0.0 {
-                (ai / bi, -ar / bi)
+            // Smith's algorithm, as CPython: scaling by the larger part keeps precision.
+            if br == 0.0 && bi == 0.0 {
+                return Err(raise::zero_division_error("complex divide by zero"));
+            }
+            if libm::fabs(br) >= libm::fabs(bi) {
+                let ratio = bi / br;
+                let denom = br + bi * ratio;
+                ((ar + ai * ratio) / denom, (ai - ar * ratio) / denom)
+            } else if libm::fabs(bi) >= libm::fabs(br) {
+                let ratio = br / bi;
+                let denom = br * ratio + bi;
+                ((ar * ratio + ai) / denom, (ai * ratio - ar) / denom)
             } else {
-                let d = br * br + bi * bi;
-                mul(ar, ai, br / d, -bi / d)
+                (f64::NAN, f64::NAN)
             }
         }
         op::POWER => {
-            let abs1 = libm::hypot(ar, ai);
-            if abs1 == 0.0 {
-                if bi == 0.0 && br >= 0.0 {
-                    ((br == 0.0) as u8 as f64, 0.0)
-                } else {
+            if br == 0.0 && bi == 0.0 {
+                (1.0, 0.0)
+            } else if ar == 0.0 && ai == 0.0 {
+                if bi != 0.0 || br < 0.0 {
                     return Err(raise::zero_division_error("0.0 to a complex power"));
                 }
+                (0.0, 0.0)
+            } else if bi == 0.0 && br == libm::trunc(br) && libm::fabs(br) <= 100.0 {
+                // Small integral powers by repeated multiplication, exact where CPython is.
+                let n = br as i32;
+                let mut base = (ar, ai);
+                let mut acc = (1.0, 0.0);
+                let mut k = n.unsigned_abs();
+                while k > 0 {
+                    if k & 1 == 1 {
+                        acc = mul(acc.0, acc.1, base.0, base.1);
+                    }
+                    base = mul(base.0, base.1, base.0, base.1);
+                    k >>= 1;
+                }
+                if n < 0 {
+                    return complex_op(op::TRUE_DIVIDE, 1.0, 0.0, acc.0, acc.1);
+                }
+                acc
             } else {
-                let ln1 = libm::log(abs1);
-                let arg1 = libm::atan2(ai, ar);
-                let x3 = br * ln1 - bi * arg1;
-                let y3 = bi * ln1 + br * arg1;
-                let e = libm::exp(x3);
-                (e * libm::cos(y3), e * libm::sin(y3))
+                let vabs = libm::hypot(ar, ai);
+                let mut len = float::accurate::pow(vabs, br);
+                let at = float::accurate::atan2(ai, ar);
+                let mut phase = at * br;
+                if bi != 0.0 {
+                    len /= float::accurate::exp(at * bi);
+                    phase += bi * float::accurate::log(vabs);
+                }
+                (
+                    len * float::accurate::cos(phase),
+                    len * float::accurate::sin(phase),
+                )
             }
         }
         op::EQUAL => return Ok(Value::from_bool(ar == br && ai == bi)),
@@ -197,9 +226,7 @@ fn supported(o: u8) -> bool {
             | op::MULTIPLY
             | op::FLOOR_DIVIDE
             | op::TRUE_DIVIDE
-            | op::MODULO
             | op::POWER
-            | op::DIVMOD
             | op::EQUAL
             | op::NOT_EQUAL
     )
@@ -261,16 +288,6 @@ fn attr(obj: Value, name: Qstr, aop: AttrOp) -> PyResult<Option<Value>> {
     }
 }
 
-fn conjugate(v: Value) -> PyResult<Value> {
-    let (re, im) = parts(v).unwrap_or((0.0, 0.0));
-    new(re, -im)
-}
-
-static LOCALS: [(Qstr, Value); 1] = [crate::entry!(
-    conjugate,
-    crate::fun!(conjugate, F1(conjugate))
-)];
-
 pub static TYPE: Type = Type {
     name: Q::complex,
     flags: flags::EQ_CHECKS_OTHER_TYPE | flags::EQ_NOT_REFLEXIVE,
@@ -279,7 +296,6 @@ pub static TYPE: Type = Type {
     unary_op: Some(unary_op),
     binary_op: Some(binary_op),
     attr: Some(attr),
-    locals: &LOCALS,
     ..Type::EMPTY
 };
 

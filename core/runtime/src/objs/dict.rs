@@ -44,8 +44,13 @@ pub fn map_of(v: Value) -> Option<&'static mut Map> {
     None
 }
 
+/// The map of a dict or of the native dict inside an instance of a dict subclass.
+pub fn map_or_native(v: Value) -> Option<&'static mut Map> {
+    map_of(v).or_else(|| crate::objs::r#type::native_of(v).and_then(map_of))
+}
+
 fn this(v: Value) -> PyResult<&'static mut Map> {
-    map_of(v).ok_or_else(|| raise::type_error("expected a dict"))
+    map_of(v).ok_or_else(|| list::wrong_self(&TYPE, v))
 }
 
 /// `dict[key] = value`.
@@ -84,6 +89,10 @@ pub fn copy_of(d: Value) -> PyResult<Value> {
 /// `d.update(other)` for the positional argument: a dict, an object with `keys()`, or an
 /// iterable of key/value pairs.
 fn update_from(d: Value, other: Value) -> PyResult<()> {
+    let other = match crate::objs::r#type::native_of(other) {
+        Some(n) if map_of(n).is_some() => n,
+        _ => other,
+    };
     if map_of(other).is_some() {
         if other == d {
             return Ok(());
@@ -204,12 +213,20 @@ fn unary_op(o: u8, v: Value) -> PyResult<Option<Value>> {
         uop::BOOL => Some(Value::from_bool(!m.is_empty())),
         uop::LEN => Some(Value::small_int(m.len() as isize)),
         uop::HASH => return Err(list::unhashable(v)),
+        uop::SIZEOF => Some(Value::small_int(
+            (core::mem::size_of::<Dict>()
+                + m.slot_count() * core::mem::size_of::<crate::map::Entry>()) as isize,
+        )),
         _ => None,
     })
 }
 
 fn dict_equal(a: Value, b: Value) -> PyResult<bool> {
     let _g = NestGuard::enter()?;
+    let b = match crate::objs::r#type::native_of(b) {
+        Some(n) if map_of(n).is_some() => n,
+        _ => b,
+    };
     let (Some(ma), Some(mb)) = (map_of(a), map_of(b)) else {
         return Ok(false);
     };
@@ -361,7 +378,7 @@ fn view_binary_op(o: u8, a: Value, b: Value) -> PyResult<Option<Value>> {
         return Ok(None);
     };
     if o != op::CONTAINS {
-        return Ok(None);
+        return view_set_op(o, a, view.kind, b);
     }
     match view.kind {
         ViewKind::Keys => Ok(Some(Value::from_bool(this(view.dict)?.get(b)?.is_some()))),
@@ -380,6 +397,49 @@ fn view_binary_op(o: u8, a: Value, b: Value) -> PyResult<Option<Value>> {
         }
         ViewKind::Values => Ok(None),
     }
+}
+
+/// Keys and items views are set-like (as in CPython): `| & - ^` with any iterable give a
+/// set, and they compare with sets and other views as sets.
+fn view_set_op(o: u8, a: Value, kind: ViewKind, b: Value) -> PyResult<Option<Value>> {
+    use crate::objs::set;
+    if kind == ViewKind::Values {
+        return Ok(None);
+    }
+    let set_like =
+        |v: Value| set::get(v).is_some() || view_of(v).is_some_and(|w| w.kind != ViewKind::Values);
+    let (plain, swapped) = match o {
+        op::OR | op::AND | op::SUBTRACT | op::XOR => (o, false),
+        op::REVERSE_OR..=op::REVERSE_POWER => {
+            let p = o - op::REVERSE_OR + op::OR;
+            if !matches!(p, op::OR | op::AND | op::SUBTRACT | op::XOR) {
+                return Ok(None);
+            }
+            (p, true)
+        }
+        op::EQUAL | op::LESS | op::LESS_EQUAL | op::MORE | op::MORE_EQUAL => {
+            if !set_like(b) {
+                return Ok(if o == op::EQUAL {
+                    Some(Value::FALSE)
+                } else {
+                    None
+                });
+            }
+            (o, false)
+        }
+        _ => return Ok(None),
+    };
+    if crate::objs::r#type::as_type(b).is_none() && runtime::get_iter(b).is_err() {
+        return Ok(None);
+    }
+    let mine = set::new_from(&set::TYPE, a)?;
+    let other = set::new_from(&set::TYPE, b)?;
+    let (x, y) = if swapped {
+        (other, mine)
+    } else {
+        (mine, other)
+    };
+    runtime::binary_op(plain, x, y).map(Some)
 }
 
 fn view_getiter(v: Value) -> PyResult<Value> {

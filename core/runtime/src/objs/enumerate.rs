@@ -33,9 +33,7 @@ fn make_new(_ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Value>
         }
     }
     let Some(iterable) = iterable else {
-        return Err(raise::type_error(
-            "function missing 1 required positional arguments",
-        ));
+        return Err(raise::type_error("'iterable' argument required"));
     };
     let count = match start {
         Some(s) => list::int_of(s)?,
@@ -50,6 +48,8 @@ fn make_new(_ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Value>
 }
 
 fn iter_next(it: Value) -> PyResult<Option<Value>> {
+    // Nested iterators recurse natively through here: bound the depth.
+    let _g = crate::objs::list::NestGuard::enter()?;
     let Some(e) = it.downcast::<Enumerate>(&TYPE) else {
         return Ok(None);
     };
@@ -63,8 +63,29 @@ fn iter_next(it: Value) -> PyResult<Option<Value>> {
 
 pub static TYPE: Type = Type {
     name: Q::enumerate,
-    flags: flags::ITER_IS_ITERNEXT,
+    flags: flags::ITER_IS_ITERNEXT | flags::BASETYPE,
     make_new: Some(make_new),
     iternext: Some(iter_next),
     ..Type::EMPTY
 };
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::testing::with_vm;
+
+    #[test]
+    fn counts_from_start() {
+        with_vm(|| {
+            let l = crate::objs::list::new(&[Value::NONE]).unwrap();
+            let kw = [Value::qstr(Q::start), Value::small_int(-3)];
+            let e = make_new(&TYPE, &[l], &kw).unwrap();
+            let pair = runtime::iter_next(e).unwrap().unwrap();
+            let items = crate::objs::tuple::items(pair).unwrap();
+            assert_eq!(items, &[Value::small_int(-3), Value::NONE]);
+            assert!(runtime::iter_next(e).unwrap().is_none());
+            assert!(make_new(&TYPE, &[], &[]).is_err());
+            assert!(make_new(&TYPE, &[l, Value::NONE], &[]).is_err());
+        });
+    }
+}

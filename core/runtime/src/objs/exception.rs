@@ -32,16 +32,69 @@ pub fn is_exception(v: Value) -> bool {
 
 /// Allocate an exception of type `ty` with the given args.
 pub fn new(ty: &'static Type, args: &[Value]) -> PyResult<Value> {
-    let args = crate::objs::tuple::new(args)?;
-    let p = mem::alloc(Exception {
+    // Out of memory (or heap locked): the arguments are dropped, then the emergency
+    // exception object stands in, as upstream does, so raising still works.
+    let args =
+        crate::objs::tuple::new(args).unwrap_or(Value::from_static(&crate::objs::tuple::EMPTY));
+    match mem::alloc(Exception {
         base: ObjBase::of(ty),
         args,
         dict: Value::NULL,
         tb: core::ptr::null_mut(),
         tb_len: 0,
         tb_cap: 0,
-    })?;
-    Ok(Value::from_ptr(p))
+    }) {
+        Ok(p) => Ok(Value::from_ptr(p)),
+        Err(e) => emergency(ty, None).map(|x| x.0).ok_or(e),
+    }
+}
+
+/// Bytes reserved for the emergency exception's message.
+const EMERGENCY_MSG_BYTES: usize = 96;
+/// Traceback entries reserved for the emergency exception.
+const EMERGENCY_TB_WORDS: usize = 3 * 8;
+
+/// Allocate the emergency exception (object, 1-tuple, message buffer, traceback) at start-up,
+/// so an exception can be raised when the heap is full or locked.
+pub fn init_emergency() -> PyResult<()> {
+    let st = crate::state::get();
+    let msg = crate::objs::str::new_of_type(&crate::objs::str::TYPE, &[b' '; EMERGENCY_MSG_BYTES])?;
+    let args = crate::objs::tuple::new(&[msg])?;
+    let e = new(&EXCEPTION, &[])?;
+    let tb = mem::alloc_array::<usize>(EMERGENCY_TB_WORDS)?;
+    if let Some(x) = get(e) {
+        x.tb = tb;
+        x.tb_cap = EMERGENCY_TB_WORDS;
+    }
+    st.roots.emergency_exc = e;
+    st.roots.emergency_args = args;
+    Ok(())
+}
+
+/// Reuse the emergency exception as an exception of type `ty` with an optional message.
+pub fn emergency(ty: &'static Type, msg: Option<&str>) -> Option<crate::obj::PyErr> {
+    let roots = &crate::state::get().roots;
+    let (e, args) = (roots.emergency_exc, roots.emergency_args);
+    let x = get(e)?;
+    x.base = ObjBase::of(ty);
+    x.tb_len = 0;
+    x.dict = Value::NULL;
+    x.args = Value::from_static(&crate::objs::tuple::EMPTY);
+    if let Some(m) = msg {
+        let s: &mut crate::objs::str::Str = crate::objs::tuple::items(args)?
+            .first()?
+            .downcast(&crate::objs::str::TYPE)?;
+        let mut n = m.len().min(EMERGENCY_MSG_BYTES);
+        while !m.is_char_boundary(n) {
+            n -= 1;
+        }
+        // SAFETY: the message buffer has EMERGENCY_MSG_BYTES writable bytes.
+        unsafe { core::ptr::copy_nonoverlapping(m.as_ptr(), s.data as *mut u8, n) };
+        s.len = n;
+        s.hash = 0;
+        x.args = args;
+    }
+    Some(crate::obj::PyErr(e))
 }
 
 pub fn get(v: Value) -> Option<&'static mut Exception> {
@@ -138,9 +191,12 @@ fn print(out: &mut dyn Print, v: Value, kind: PrintKind) -> PyResult<()> {
             let n = a[0].as_small_int().unwrap_or(0);
             match crate::modules::errno::name_of(n) {
                 Some(name) => {
-                    let mut s = crate::vstr::VStr::new();
-                    let _ = core::fmt::write(&mut s, format_args!("[Errno {}] {}", n, name));
-                    out.write_str(core::str::from_utf8(s.as_bytes()).unwrap_or(""))?;
+                    // Without the heap: tracebacks are printed when it may be full.
+                    let mut digits = [0u8; 24];
+                    out.write_str("[Errno ")?;
+                    out.write_str(crate::objs::int::format_isize(n, &mut digits))?;
+                    out.write_str("] ")?;
+                    out.write_str(name)?;
                     if let Some(m) = a.get(1) {
                         out.write_str(": ")?;
                         crate::runtime::print_value(out, *m, PrintKind::Str)?;

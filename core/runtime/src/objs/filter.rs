@@ -26,6 +26,8 @@ fn make_new(_ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Value>
 }
 
 fn iter_next(it: Value) -> PyResult<Option<Value>> {
+    // Nested iterators recurse natively through here: bound the depth.
+    let _g = crate::objs::list::NestGuard::enter()?;
     let Some(f) = it.downcast::<Filter>(&TYPE) else {
         return Ok(None);
     };
@@ -44,8 +46,26 @@ fn iter_next(it: Value) -> PyResult<Option<Value>> {
 
 pub static TYPE: Type = Type {
     name: Q::filter,
-    flags: flags::ITER_IS_ITERNEXT,
+    flags: flags::ITER_IS_ITERNEXT | flags::BASETYPE,
     make_new: Some(make_new),
     iternext: Some(iter_next),
     ..Type::EMPTY
 };
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::testing::with_vm;
+
+    #[test]
+    fn none_keeps_true_items() {
+        with_vm(|| {
+            let l =
+                crate::objs::list::new(&[Value::small_int(0), Value::NONE, Value::small_int(7)])
+                    .unwrap();
+            let f = make_new(&TYPE, &[Value::NONE, l], &[]).unwrap();
+            assert_eq!(runtime::iter_next(f).unwrap(), Some(Value::small_int(7)));
+            assert_eq!(runtime::iter_next(f).unwrap(), None);
+        });
+    }
+}

@@ -12,6 +12,8 @@ use crate::vstr::VStr;
 use core::fmt::Write;
 use upy_compiler::bc::{binary as op, unary as uop};
 
+pub mod accurate;
+
 #[repr(C)]
 pub struct Float {
     pub base: ObjBase,
@@ -60,7 +62,8 @@ pub fn get_f64(v: Value) -> PyResult<f64> {
     }
     if let Some(f) = v.type_of().unary_op {
         if let Some(r) = f(uop::FLOAT_MAYBE, v)? {
-            if let Some(x) = to_f64(r) {
+            // `__float__` must return a float, as upstream checks.
+            if let Some(x) = value(r) {
                 return Ok(x);
             }
         }
@@ -87,6 +90,67 @@ pub fn buffer_bytes(v: Value) -> Option<&'static [u8]> {
     Some(unsafe { core::slice::from_raw_parts(buf.ptr, buf.len) })
 }
 
+// --- binary interchange formats (for struct and array) ---
+
+/// The value of IEEE half-precision bits (struct's `e` format).
+pub fn f16_bits_to_f64(h: u16) -> f64 {
+    let sign = if h & 0x8000 != 0 { -1.0 } else { 1.0 };
+    let exp = ((h >> 10) & 0x1f) as i32;
+    let man = (h & 0x3ff) as f64;
+    let mag = match exp {
+        0 => man * libm::ldexp(1.0, -24),
+        0x1f if man == 0.0 => f64::INFINITY,
+        0x1f => f64::NAN,
+        _ => (1024.0 + man) * libm::ldexp(1.0, exp - 25),
+    };
+    sign * mag
+}
+
+/// Half-precision bits of `x`, rounded to nearest even by way of single precision like
+/// upstream's `_Float16` conversion; too large values become infinity (no OverflowError).
+pub fn f64_to_f16_bits(x: f64) -> u16 {
+    let b = (x as f32).to_bits();
+    let sign = ((b >> 16) & 0x8000) as u16;
+    let exp = ((b >> 23) & 0xff) as i32;
+    let man = b & 0x7f_ffff;
+    if exp == 0xff {
+        let nan = if man != 0 {
+            0x200 | (man >> 13) as u16
+        } else {
+            0
+        };
+        return sign | 0x7c00 | nan;
+    }
+    let e = exp - 127 + 15;
+    if e >= 0x1f {
+        return sign | 0x7c00;
+    }
+    // Keep `shift` low bits for rounding: 13 for normals, more for subnormals.
+    let (m, shift, e) = if e <= 0 {
+        if exp == 0 {
+            return sign;
+        }
+        (man | 0x80_0000, (14 - e) as u32, 0)
+    } else {
+        (man, 13u32, e)
+    };
+    if shift > 31 {
+        return sign;
+    }
+    let mut r = m >> shift;
+    let rem = m & ((1u32 << shift) - 1);
+    let half = 1u32 << (shift - 1);
+    if rem > half || (rem == half && r & 1 == 1) {
+        r += 1;
+    }
+    // A carry out of the mantissa bumps the exponent (and may reach infinity).
+    let bits = ((e as u32) << 10) + r;
+    if bits >= 0x7c00 {
+        return sign | 0x7c00;
+    }
+    sign | bits as u16
+}
+
 // --- formatting ---
 
 /// Shortest round-trip digits of a finite, positive `x` and its decimal exponent, such that
@@ -94,7 +158,19 @@ pub fn buffer_bytes(v: Value) -> Option<&'static [u8]> {
 fn shortest_digits(x: f64, digits: &mut [u8; 40]) -> (usize, i32) {
     let mut buf = FixedBuf::<48>::new();
     let _ = write!(buf, "{:e}", x);
-    split_exp_form(buf.as_bytes(), digits)
+    let (n, decpt) = split_exp_form(buf.as_bytes(), digits);
+    // Of the shortest strings that round-trip, CPython picks the one nearest the exact
+    // value, ties to even: that is the value correctly rounded to that many digits. Rust's
+    // shortest form may pick the other neighbour of a tie, so round exactly instead.
+    let mut exact = FixedBuf::<48>::new();
+    let _ = write!(exact, "{:.*e}", n.saturating_sub(1), x);
+    let mut d2 = [0u8; 40];
+    let (n2, decpt2) = split_exp_form(exact.as_bytes(), &mut d2);
+    if n2 <= n && (d2.get(..n2) != digits.get(..n2) || decpt2 != decpt || n2 != n) {
+        *digits = d2;
+        return (n2, decpt2);
+    }
+    (n, decpt)
 }
 
 /// Digits of `x` rounded (exactly, half-even on the binary value) to `sig` significant
@@ -279,6 +355,18 @@ pub fn format_float(
         }
         'f' | 'F' | '%' => {
             let p = precision.unwrap_or(6);
+            // Upstream formats into a 33-byte buffer and switches to 'g' (one more digit of
+            // precision) when the fixed form cannot fit.
+            if fmt != '%' && a >= 10.0 {
+                let mut d = [0u8; 40];
+                let (_, decpt) = shortest_digits(a, &mut d);
+                let room = 33 - x.is_sign_negative() as i64;
+                if (decpt as i64 - 1) + p as i64 + 2 > room {
+                    let g = if upper { 'G' } else { 'g' };
+                    out.truncate(out.len() - x.is_sign_negative() as usize);
+                    return format_float(out, x, g, Some(p + 1), alt_form);
+                }
+            }
             let a = if fmt == '%' { a * 100.0 } else { a };
             let mut tmp = VStr::new();
             let _ = write!(tmp, "{:.*}", p, a);
@@ -555,7 +643,7 @@ pub fn float_op(o: u8, x: f64, y: f64) -> PyResult<Option<Value>> {
             } else if y.is_nan() {
                 y
             } else {
-                libm::pow(x, y)
+                accurate::pow(x, y)
             }
         }
         op::DIVMOD => {
@@ -590,9 +678,6 @@ fn swap_cmp(o: u8) -> u8 {
 
 fn binary_op(o: u8, lhs: Value, rhs: Value) -> PyResult<Option<Value>> {
     let Some(x) = value(lhs) else { return Ok(None) };
-    if crate::objs::complex::is_complex(rhs) {
-        return Ok(None);
-    }
     // Reflected operators: `rhs OP lhs`.
     if (op::REVERSE_OR..=op::REVERSE_POWER).contains(&o) {
         let plain = o - op::REVERSE_OR + op::OR;
@@ -601,21 +686,43 @@ fn binary_op(o: u8, lhs: Value, rhs: Value) -> PyResult<Option<Value>> {
         };
         return float_op(plain, y, x);
     }
+    // The common case first: float with float.
+    if let Some(f) = rhs.downcast::<Float>(&TYPE) {
+        return float_op(o, x, f.value);
+    }
+    if crate::objs::complex::is_complex(rhs) {
+        return Ok(None);
+    }
     // Comparisons with ints are exact, like CPython.
     if matches!(
         o,
         op::LESS | op::MORE | op::EQUAL | op::LESS_EQUAL | op::MORE_EQUAL | op::NOT_EQUAL
     ) && int::is_int(rhs)
     {
-        return match int::cmp_with_float(rhs, x) {
-            Some(ord) => Ok(Some(Value::from_bool(cmp_result(swap_cmp(o), ord)))),
-            None => Ok(Some(Value::from_bool(o == op::NOT_EQUAL))),
-        };
+        return Ok(Some(Value::from_bool(match int::cmp_with_float(rhs, x) {
+            Some(ord) => cmp_result(swap_cmp(o), ord),
+            None => o == op::NOT_EQUAL,
+        })));
     }
     let Some(y) = to_f64(rhs) else {
         return Ok(None);
     };
     float_op(o, x, y)
+}
+
+/// `int op float` for the int type, which hands mixed operations to the float code.
+pub fn int_float_op(o: u8, i: Value, x: f64) -> PyResult<Option<Value>> {
+    if matches!(
+        o,
+        op::LESS | op::MORE | op::EQUAL | op::LESS_EQUAL | op::MORE_EQUAL | op::NOT_EQUAL
+    ) {
+        return Ok(Some(Value::from_bool(match int::cmp_with_float(i, x) {
+            Some(ord) => cmp_result(o, ord),
+            None => o == op::NOT_EQUAL,
+        })));
+    }
+    let Some(y) = to_f64(i) else { return Ok(None) };
+    float_op(o, y, x)
 }
 
 /// Whether ordering `ord` (of a vs b) satisfies comparison `o` (a o b).
@@ -660,7 +767,6 @@ fn unary_op(o: u8, v: Value) -> PyResult<Option<Value>> {
                 v
             }
         }
-        uop::INT_MAYBE => int::from_f64(x)?,
         _ => return Ok(None),
     }))
 }
@@ -692,12 +798,8 @@ fn make_new(_ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Value>
 
 /// The builtin `round(x[, ndigits])` for ints and floats (upstream's `mp_builtin_round`).
 pub fn round(x: Value, ndigits: Option<Value>) -> PyResult<Value> {
-    if int::is_int(x) && !x.is_bool() || x.is_bool() {
-        let x = if x.is_bool() {
-            Value::small_int((x == Value::TRUE) as isize)
-        } else {
-            x
-        };
+    if int::is_int(x) {
+        let x = int::to_int(x)?;
         let Some(nd) = ndigits.filter(|n| !n.is_none()) else {
             return Ok(x);
         };
@@ -762,16 +864,6 @@ pub fn round(x: Value, ndigits: Option<Value>) -> PyResult<Value> {
     }
 }
 
-fn is_integer(v: Value) -> PyResult<Value> {
-    let x = value(v).unwrap_or(0.0);
-    Ok(Value::from_bool(x.is_finite() && x == libm::trunc(x)))
-}
-
-static LOCALS: [(crate::qstr::Qstr, Value); 1] = [crate::entry!(
-    is_integer,
-    crate::fun!(is_integer, F1(is_integer))
-)];
-
 pub static TYPE: Type = Type {
     name: Q::float,
     flags: flags::EQ_CHECKS_OTHER_TYPE | flags::EQ_NOT_REFLEXIVE | flags::BASETYPE,
@@ -779,7 +871,6 @@ pub static TYPE: Type = Type {
     print: Some(print),
     unary_op: Some(unary_op),
     binary_op: Some(binary_op),
-    locals: &LOCALS,
     ..Type::EMPTY
 };
 
@@ -848,6 +939,10 @@ mod tests {
             assert_eq!(fmt(f64::NAN, 'F', None, false), "NAN");
             assert_eq!(fmt(-f64::INFINITY, 'g', None, false), "-inf");
             assert_eq!(fmt(9.9999, 'g', Some(2), false), "10");
+            // Too long for upstream's buffer: 'f' becomes 'g'.
+            assert_eq!(fmt(8.888e32, 'f', Some(2), false), "8.89e+32");
+            assert_eq!(fmt(-1e30, 'f', Some(2), false), "-1e+30");
+            assert_eq!(fmt(1e20, 'f', Some(2), false), "100000000000000000000.00");
         });
     }
 
@@ -881,6 +976,43 @@ mod tests {
                 );
             }
         });
+    }
+
+    #[test]
+    fn half_precision() {
+        let cases: &[(f64, u16)] = &[
+            (0.0, 0x0),
+            (-0.0, 0x8000),
+            (1.0, 0x3c00),
+            (-2.5, 0xc100),
+            (65504.0, 0x7bff),
+            (1e-7, 0x2),
+            (2e-7, 0x3),
+            (6e-8, 0x1),
+            (3e-8, 0x1),
+            (1e-5, 0xa8),
+            (0.1, 0x2e66),
+            (0.3333333, 0x3555),
+            (1e4, 0x70e2),
+            (6e4, 0x7b53),
+            (65519.99, 0x7bff),
+            (f64::INFINITY, 0x7c00),
+            (f64::NEG_INFINITY, 0xfc00),
+            (6.103515625e-05, 0x400),
+            (6.1e-05, 0x3ff),
+            (1e6, 0x7c00),
+            (1e-30, 0x0),
+        ];
+        for &(x, h) in cases {
+            assert_eq!(f64_to_f16_bits(x), h, "{}", x);
+        }
+        for h in 0..0x7c00u16 {
+            assert_eq!(f64_to_f16_bits(f16_bits_to_f64(h)), h);
+            assert_eq!(f64_to_f16_bits(f16_bits_to_f64(h | 0x8000)), h | 0x8000);
+        }
+        assert_eq!(f16_bits_to_f64(0x3555), 0.333251953125);
+        assert!(f16_bits_to_f64(0x7e00).is_nan());
+        assert_eq!(f64_to_f16_bits(f64::NAN) & 0x7e00, 0x7e00);
     }
 
     #[test]

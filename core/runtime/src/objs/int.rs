@@ -78,29 +78,36 @@ impl Out {
     }
 }
 
-/// Temporary digits for an mpz algorithm, returned to the heap when dropped.
+/// Scratch digits kept on the native stack; larger needs go to the heap.
+const SCRATCH_INLINE: usize = 512;
+
+/// Temporary digits for an mpz algorithm: on the stack when small (most operations), else
+/// on the heap and returned to it when dropped. Fewer heap allocations matter because every
+/// big-int operation already allocates its result.
 struct Scratch {
     p: *mut u32,
     n: usize,
+    inline: [u32; SCRATCH_INLINE],
 }
 
 impl Scratch {
     fn new(n: usize) -> PyResult<Scratch> {
-        if n == 0 {
-            return Ok(Scratch {
-                p: core::ptr::null_mut(),
-                n: 0,
-            });
-        }
+        let p = if n <= SCRATCH_INLINE {
+            core::ptr::null_mut()
+        } else {
+            mem::alloc_array::<u32>(n)?
+        };
         Ok(Scratch {
-            p: mem::alloc_array::<u32>(n)?,
+            p,
             n,
+            inline: [0; SCRATCH_INLINE],
         })
     }
 
     fn slice(&mut self) -> &mut [u32] {
         if self.p.is_null() {
-            return &mut [];
+            let n = self.n.min(SCRATCH_INLINE);
+            return self.inline.get_mut(..n).unwrap_or_default();
         }
         // SAFETY: p holds n digits.
         unsafe { core::slice::from_raw_parts_mut(self.p, self.n) }
@@ -224,20 +231,35 @@ pub fn as_i64(v: Value) -> Option<i64> {
     mpz::to_i64(as_mpz(v, &mut buf)?)
 }
 
-/// `mp_obj_get_int`: the value of an int or bool as a machine word, with upstream's errors.
-pub fn get_isize(v: Value) -> PyResult<isize> {
-    if let Some(n) = v.as_small_int() {
-        return Ok(n);
+/// The int behind `v`: itself for ints and bools, else the result of `__int__` (upstream's
+/// `MP_UNARY_OP_INT_MAYBE`); TypeError("can't convert X to int") otherwise.
+pub fn to_int(v: Value) -> PyResult<Value> {
+    if let Some(i) = int_value(v) {
+        return Ok(i);
     }
-    if is_int(v) {
-        return as_i64(v)
-            .and_then(|n| isize::try_from(n).ok())
-            .ok_or_else(|| raise::overflow_error("overflow converting long int to machine word"));
+    if let Some(f) = v.type_of().unary_op {
+        if let Some(r) = f(uop::INT_MAYBE, v)? {
+            if let Some(i) = int_value(r) {
+                return Ok(i);
+            }
+        }
     }
     Err(raise::type_error_fmt(format_args!(
         "can't convert {} to int",
         v.type_of().name.as_str()
     )))
+}
+
+/// `mp_obj_get_int`: the value of an int, bool or object with `__int__` as a machine word,
+/// with upstream's errors.
+pub fn get_isize(v: Value) -> PyResult<isize> {
+    if let Some(n) = v.as_small_int() {
+        return Ok(n);
+    }
+    let i = to_int(v)?;
+    as_i64(i)
+        .and_then(|n| isize::try_from(n).ok())
+        .ok_or_else(|| raise::overflow_error("overflow converting long int to machine word"))
 }
 
 /// int(x) for a float: truncates; OverflowError for infinities, ValueError for NaN.
@@ -797,7 +819,8 @@ fn binary_op(o: u8, lhs: Value, rhs: Value) -> PyResult<Option<Value>> {
         o
     };
     let (mut a, mut b) = (lhs, rhs);
-    if (op::REVERSE_OR..=op::REVERSE_POWER).contains(&o) {
+    let reversed = (op::REVERSE_OR..=op::REVERSE_POWER).contains(&o);
+    if reversed {
         o = o - op::REVERSE_OR + op::OR;
         core::mem::swap(&mut a, &mut b);
     }
@@ -820,9 +843,20 @@ fn binary_op(o: u8, lhs: Value, rhs: Value) -> PyResult<Option<Value>> {
             big_binary_op(o, ai, bi).map(Some)
         }
         None => {
-            // Mixed with a float: defer to float (reflected), which compares exactly.
-            if o == op::MULTIPLY && is_sequence(rhs) {
-                return crate::runtime::binary_op(op::MULTIPLY, rhs, lhs).map(Some);
+            // Anything else mixed: the other type may handle the reflected op.
+            if let Some(x) = b.downcast::<float::Float>(&float::TYPE).map(|f| f.value) {
+                if let Some(iv) = int_value(a) {
+                    return float::int_float_op(o, iv, x);
+                }
+                // A reflected op with a float on the left is the float's to handle.
+                return Ok(None);
+            }
+            // `n * seq` is the sequence's repetition; ask its own slot directly (the
+            // runtime's reflected fallback would come back here).
+            if o == op::MULTIPLY && !reversed && is_sequence(rhs) {
+                if let Some(f) = rhs.type_of().binary_op {
+                    return f(op::MULTIPLY, rhs, lhs);
+                }
             }
             Ok(None)
         }
@@ -921,21 +955,31 @@ fn kwarg(kw: &[Value], name: Qstr) -> Option<Value> {
 }
 
 fn byteorder_is_big(v: Option<Value>) -> bool {
-    v.and_then(|v| v.as_qstr()) != Some(Q::little)
+    v.and_then(crate::objs::str::as_str) != Some("little")
 }
 
 /// `int.from_bytes(bytes, byteorder='big', *, signed=False)` (a classmethod).
 fn from_bytes(args: &[Value], kw: &[Value]) -> PyResult<Value> {
     let data = args.get(1).copied().unwrap_or(Value::NONE);
     let bytes = match float::buffer_bytes(data) {
-        Some(b) if !crate::objs::str::is_str(data) => b,
-        _ => return Err(raise::type_error("object with buffer protocol required")),
+        Some(b) => b,
+        None => return Err(raise::type_error("object with buffer protocol required")),
     };
     let big_endian = byteorder_is_big(args.get(2).copied().or_else(|| kwarg(kw, Q::byteorder)));
     let signed = match args.get(3).copied().or_else(|| kwarg(kw, Q::signed)) {
         Some(s) => crate::runtime::is_true(s)?,
         None => false,
     };
+    // Short inputs are decoded on the stack so that small results allocate nothing.
+    let mut local = [0u32; 16];
+    if mpz::from_bytes_len(bytes.len()) <= local.len() {
+        let w = mpz::from_bytes(bytes, big_endian, signed, &mut local).map_err(mpz_err)?;
+        let i = w.int(&local);
+        if let Some(n) = mpz::to_i64(i) {
+            return from_i64(n);
+        }
+        return from_mpz(i);
+    }
     let out = Out::new(mpz::from_bytes_len(bytes.len()).max(1))?;
     let w = mpz::from_bytes(bytes, big_endian, signed, out.slice()).map_err(mpz_err)?;
     Ok(out.finish(w))
@@ -1219,6 +1263,29 @@ mod tests {
             let h = crate::runtime::hash(p("18446744073709551617")).unwrap();
             assert_eq!(h, 1);
             assert_eq!(hash_of_integral_float(18446744073709551616.0 * 2.0), 0);
+        });
+    }
+
+    #[test]
+    fn large_operands_use_heap_scratch() {
+        with_vm(|| {
+            // 3**20000 has about 990 digits: above the inline scratch size.
+            let a = bin(op::POWER, Value::small_int(3), Value::small_int(20000));
+            let b = bin(op::POWER, Value::small_int(3), Value::small_int(10000));
+            let bb = bin(op::MULTIPLY, b, b);
+            assert!(crate::runtime::equal(a, bb).unwrap());
+            let q = bin(op::FLOOR_DIVIDE, a, bin(op::ADD, b, Value::small_int(1)));
+            let r = bin(op::MODULO, a, bin(op::ADD, b, Value::small_int(1)));
+            let back = bin(
+                op::ADD,
+                bin(op::MULTIPLY, q, bin(op::ADD, b, Value::small_int(1))),
+                r,
+            );
+            assert!(crate::runtime::equal(back, a).unwrap());
+            let text = s(a);
+            assert_eq!(text.len(), 9543);
+            assert!(text.starts_with("2661"));
+            assert!(crate::runtime::equal(parse(text.as_bytes(), 10).unwrap(), a).unwrap());
         });
     }
 

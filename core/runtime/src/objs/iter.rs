@@ -46,3 +46,42 @@ pub static GETITEM_ITER_TYPE: Type = Type {
     iternext: Some(getitem_next),
     ..Type::EMPTY
 };
+
+/// `iter(callable, sentinel)`: calls `callable()` until it returns `sentinel`.
+#[repr(C)]
+pub struct CallableIter {
+    pub base: ObjBase,
+    pub fun: Value,
+    /// The sentinel, or NULL once the iterator has finished.
+    pub sentinel: Value,
+}
+
+pub fn new_callable_iter(fun: Value, sentinel: Value) -> PyResult<Value> {
+    Ok(Value::from_ptr(crate::mem::alloc(CallableIter {
+        base: ObjBase::new(&CALLABLE_ITER_TYPE),
+        fun,
+        sentinel,
+    })?))
+}
+
+fn callable_next(it: Value) -> PyResult<Option<Value>> {
+    let Some(s) = it.downcast::<CallableIter>(&CALLABLE_ITER_TYPE) else {
+        return Ok(None);
+    };
+    if s.sentinel.is_null() {
+        return Ok(None);
+    }
+    let v = crate::runtime::call0(s.fun)?;
+    if crate::runtime::equal(v, s.sentinel)? {
+        s.sentinel = Value::NULL;
+        return Ok(None);
+    }
+    Ok(Some(v))
+}
+
+pub static CALLABLE_ITER_TYPE: Type = Type {
+    name: Q::callable_iterator,
+    flags: flags::ITER_IS_ITERNEXT,
+    iternext: Some(callable_next),
+    ..Type::EMPTY
+};

@@ -70,6 +70,9 @@ impl List {
 
     /// Replace `items[start..stop]` by `src` (which must not alias this list's buffer).
     fn splice(&mut self, start: usize, stop: usize, src: &[Value]) -> PyResult<()> {
+        // The list may have shrunk since the caller computed the range (a generator
+        // feeding a slice assignment can mutate it), so clamp both ends.
+        let start = start.min(self.len);
         let stop = stop.clamp(start, self.len);
         let removed = stop - start;
         if src.len() > removed {
@@ -133,7 +136,17 @@ pub fn get(v: Value) -> Option<&'static mut List> {
 }
 
 fn this(v: Value) -> PyResult<&'static mut List> {
-    get(v).ok_or_else(|| raise::type_error("expected a list"))
+    get(v).ok_or_else(|| wrong_self(&TYPE, v))
+}
+
+/// MicroPython's error for a method called on the wrong type (`list.append(1, 2)`).
+#[cold]
+pub fn wrong_self(ty: &'static Type, v: Value) -> PyErr {
+    raise::type_error_fmt(format_args!(
+        "argument should be a '{}' not a '{}'",
+        ty.name.as_str(),
+        v.type_of().name.as_str()
+    ))
 }
 
 /// Append to a list value.
@@ -205,20 +218,24 @@ pub fn check_args(args: &[Value], kw: &[Value], min: usize, max: usize) -> PyRes
     Ok(())
 }
 
-/// A machine integer from an int or bool, `None` for other types.
-pub fn int_maybe(v: Value) -> Option<isize> {
+/// A machine integer from an int or bool, `None` for other types; OverflowError for ints
+/// beyond a machine word (`mp_obj_get_int_maybe`).
+pub fn int_maybe(v: Value) -> PyResult<Option<isize>> {
     if let Some(n) = v.as_small_int() {
-        return Some(n);
+        return Ok(Some(n));
     }
     if v.is_bool() {
-        return Some((v == Value::TRUE) as isize);
+        return Ok(Some((v == Value::TRUE) as isize));
     }
-    None
+    if crate::objs::int::is_int(v) {
+        return crate::objs::int::get_isize(v).map(Some);
+    }
+    Ok(None)
 }
 
 /// A machine integer, or MicroPython's TypeError for non-ints.
 pub fn int_of(v: Value) -> PyResult<isize> {
-    int_maybe(v).ok_or_else(|| {
+    int_maybe(v)?.ok_or_else(|| {
         raise::type_error_fmt(format_args!(
             "can't convert {} to int",
             v.type_of().name.as_str()
@@ -229,7 +246,7 @@ pub fn int_of(v: Value) -> PyResult<isize> {
 /// Resolve `index` against a sequence of length `len` (`mp_get_index`): negative indices
 /// count from the end; slice bounds clamp, item indices raise IndexError.
 pub fn get_index(ty: &'static Type, len: usize, index: Value, is_slice: bool) -> PyResult<usize> {
-    let Some(i) = int_maybe(index) else {
+    let Some(i) = int_maybe(index)? else {
         return Err(raise::type_error_fmt(format_args!(
             "{} indices must be integers, not {}",
             ty.name.as_str(),
@@ -258,6 +275,12 @@ pub type ItemAt = fn(Value, usize) -> Option<Value>;
 /// mutates them cannot read out of bounds.
 pub fn seq_compare(o: u8, a: Value, b: Value, at: ItemAt) -> PyResult<bool> {
     let _g = NestGuard::enter()?;
+    // Only `>` and `>=` are applied to items, as upstream does (it shows in error texts).
+    let (o, a, b) = match o {
+        op::LESS => (op::MORE, b, a),
+        op::LESS_EQUAL => (op::MORE_EQUAL, b, a),
+        _ => (o, a, b),
+    };
     let mut i = 0;
     loop {
         let (x, y) = match (at(a, i), at(b, i)) {
@@ -295,11 +318,9 @@ pub struct NestGuard(());
 
 impl NestGuard {
     pub fn enter() -> PyResult<NestGuard> {
-        let marker = 0u8;
-        let sp = &marker as *const u8 as usize;
-        let limit = crate::state::get().stack_limit;
+        crate::vm::check_stack()?;
         let d = NEST_DEPTH.load(Ordering::Relaxed);
-        if d >= NEST_MAX || (limit != 0 && sp < limit) {
+        if d >= NEST_MAX {
             return Err(raise::runtime_error("maximum recursion depth exceeded"));
         }
         NEST_DEPTH.store(d + 1, Ordering::Relaxed);
@@ -336,7 +357,12 @@ pub fn print_seq(
 }
 
 fn list_at(v: Value, i: usize) -> Option<Value> {
-    get(v).and_then(|l| l.at(i))
+    get_or_native(v).and_then(|l| l.at(i))
+}
+
+/// The list behind `v`, or behind the native part of an instance of a list subclass.
+pub fn get_or_native(v: Value) -> Option<&'static mut List> {
+    get(v).or_else(|| crate::objs::r#type::native_of(v).and_then(get))
 }
 
 /// Index of the first item equal to `x` in `[start, stop)` (clamped to the current length).
@@ -395,8 +421,8 @@ pub fn index_method(
 }
 
 /// Repeat count for `seq * n` (negative counts give an empty result).
-pub fn repeat_count(n: Value) -> Option<usize> {
-    int_maybe(n).map(|n| n.max(0) as usize)
+pub fn repeat_count(n: Value) -> PyResult<Option<usize>> {
+    Ok(int_maybe(n)?.map(|n| n.max(0) as usize))
 }
 
 // --- slots ---
@@ -419,6 +445,9 @@ fn unary_op(o: u8, v: Value) -> PyResult<Option<Value>> {
         uop::BOOL => Some(Value::from_bool(l.len != 0)),
         uop::LEN => Some(Value::small_int(l.len as isize)),
         uop::HASH => return Err(unhashable(v)),
+        uop::SIZEOF => Some(Value::small_int(
+            (core::mem::size_of::<List>() + l.cap * core::mem::size_of::<Value>()) as isize,
+        )),
         _ => None,
     })
 }
@@ -461,7 +490,7 @@ fn repeat(items: &[Value], n: usize) -> PyResult<Value> {
 fn binary_op(o: u8, a: Value, b: Value) -> PyResult<Option<Value>> {
     let Some(l) = get(a) else { return Ok(None) };
     match o {
-        op::ADD => match get(b) {
+        op::ADD => match get_or_native(b) {
             Some(r) => concat(l.items(), r.items()).map(Some),
             None => Ok(None),
         },
@@ -470,7 +499,7 @@ fn binary_op(o: u8, a: Value, b: Value) -> PyResult<Option<Value>> {
             Ok(Some(a))
         }
         op::MULTIPLY | op::INPLACE_MULTIPLY | REVERSE_MULTIPLY => {
-            let Some(n) = repeat_count(b) else {
+            let Some(n) = repeat_count(b)? else {
                 return Ok(None);
             };
             if o == op::INPLACE_MULTIPLY {
@@ -488,7 +517,7 @@ fn binary_op(o: u8, a: Value, b: Value) -> PyResult<Option<Value>> {
             repeat(l.items(), n).map(Some)
         }
         op::EQUAL | op::LESS | op::LESS_EQUAL | op::MORE | op::MORE_EQUAL => {
-            if get(b).is_none() {
+            if get_or_native(b).is_none() {
                 return Ok(if o == op::EQUAL {
                     Some(Value::FALSE)
                 } else {
@@ -525,9 +554,25 @@ fn subscr(v: Value, index: Value, sop: SubscrOp) -> PyResult<Option<Value>> {
                 Ok(Some(r))
             }
             SubscrOp::Store(src) => {
-                // Copy the source first: it may be this list, or an iterator over it.
-                let src = from_iter(src)?;
-                let src = this(src)?.items();
+                // Tuples and other lists are read in place (no allocation, as upstream);
+                // anything else, or this very list, is copied first.
+                let src: &[Value] = match (crate::objs::tuple::items(src), get(src)) {
+                    (Some(t), _) => t,
+                    (None, Some(o)) if src != v => o.items(),
+                    _ => {
+                        let copy = from_iter(src).map_err(|e| {
+                            if runtime::is_instance(e.0, &crate::objs::exception::TYPE_ERROR) {
+                                raise::type_error_fmt(format_args!(
+                                    "object '{}' isn't a tuple or list",
+                                    src.type_of().name.as_str()
+                                ))
+                            } else {
+                                e
+                            }
+                        })?;
+                        this(copy)?.items()
+                    }
+                };
                 if step == 1 {
                     let start = start.max(0) as usize;
                     l.splice(start, start + count, src)?;
@@ -721,13 +766,7 @@ fn sort_options(kw: &[Value]) -> PyResult<(Value, bool)> {
         match name.as_qstr() {
             Some(Q::key) => key = *val,
             Some(Q::reverse) => rev = runtime::is_true(*val)?,
-            _ => {
-                let n = crate::objs::str::as_str(*name).unwrap_or("?");
-                return Err(raise::type_error_fmt(format_args!(
-                    "unexpected keyword argument '{}'",
-                    n
-                )));
-            }
+            _ => return Err(raise::type_error("extra keyword arguments given")),
         }
     }
     Ok((key, rev))
@@ -735,10 +774,7 @@ fn sort_options(kw: &[Value]) -> PyResult<(Value, bool)> {
 
 fn sort(args: &[Value], kw: &[Value]) -> PyResult<Value> {
     if args.len() > 1 {
-        return Err(raise::type_error_fmt(format_args!(
-            "function takes 1 positional arguments but {} were given",
-            args.len()
-        )));
+        return Err(raise::type_error("extra positional arguments given"));
     }
     let (key, rev) = sort_options(kw)?;
     sort_list(args[0], key, rev)?;
@@ -779,14 +815,23 @@ pub fn sort_list(lv: Value, key: Value, reverse: bool) -> PyResult<()> {
         }
     })?;
     let l = this(lv)?;
-    if l.len != n {
-        return Err(raise::value_error("list modified during sort"));
+    let modified = l.len != n;
+    if modified {
+        // As CPython: the sorted items replace whatever the key function did to the list.
+        l.truncate(0);
+        l.reserve(n)?;
     }
-    for (slot, pair) in l.items().iter_mut().zip(work_s.iter()) {
-        *slot = pair[1];
+    for (i, pair) in work_s.iter().enumerate() {
+        match l.items().get_mut(i) {
+            Some(slot) => *slot = pair[1],
+            None => l.push(pair[1])?,
+        }
     }
     mem::free(work);
     mem::free(tmp);
+    if modified {
+        return Err(raise::value_error("list modified during sort"));
+    }
     Ok(())
 }
 
@@ -869,8 +914,26 @@ pub fn sorted(args: &[Value], kw: &[Value]) -> PyResult<Value> {
     Ok(l)
 }
 
+fn getitem(l: Value, i: Value) -> PyResult<Value> {
+    this(l)?;
+    runtime::subscr(l, i)
+}
+
+fn setitem(l: Value, i: Value, x: Value) -> PyResult<Value> {
+    this(l)?;
+    runtime::store_subscr(l, i, x)?;
+    Ok(Value::NONE)
+}
+
+fn delitem(l: Value, i: Value) -> PyResult<Value> {
+    this(l)?;
+    runtime::delete_subscr(l, i)?;
+    Ok(Value::NONE)
+}
+
+// The item dunders let subclasses call `super().__getitem__(i)` and friends.
 #[rustfmt::skip]
-static LOCALS: [(crate::qstr::Qstr, Value); 11] = [
+static LOCALS: [(crate::qstr::Qstr, Value); 14] = [
     crate::entry!(append, crate::fun!(append, F2(list_append))),
     crate::entry!(clear, crate::fun!(clear, F1(clear))),
     crate::entry!(copy, crate::fun!(copy, F1(copy))),
@@ -882,6 +945,9 @@ static LOCALS: [(crate::qstr::Qstr, Value); 11] = [
     crate::entry!(remove, crate::fun!(remove, F2(remove))),
     crate::entry!(reverse, crate::fun!(reverse, F1(reverse))),
     crate::entry!(sort, crate::fun!(sort, Kw { min: 1, f: sort })),
+    crate::entry!(__getitem__, crate::fun!(__getitem__, F2(getitem))),
+    crate::entry!(__setitem__, crate::fun!(__setitem__, F3(setitem))),
+    crate::entry!(__delitem__, crate::fun!(__delitem__, F2(delitem))),
 ];
 
 pub static TYPE: Type = Type {
@@ -953,6 +1019,11 @@ mod tests {
             // Nested and self-containing prints.
             append(l2, l).unwrap();
             assert_eq!(repr(l2), "[4, 5, [1, 2, 3]]");
+            let size = runtime::unary_op(uop::SIZEOF, l)
+                .unwrap()
+                .as_small_int()
+                .unwrap();
+            assert!(size >= 3 * 8);
             let e = runtime::hash(l).unwrap_err();
             assert_eq!(
                 exc_text(e),

@@ -35,6 +35,8 @@ fn make_new(_ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Value>
 }
 
 fn iter_next(it: Value) -> PyResult<Option<Value>> {
+    // Nested iterators recurse natively through here: bound the depth.
+    let _g = crate::objs::list::NestGuard::enter()?;
     let Some(m) = it.downcast::<Map>(&TYPE) else {
         return Ok(None);
     };
@@ -57,8 +59,32 @@ fn iter_next(it: Value) -> PyResult<Option<Value>> {
 
 pub static TYPE: Type = Type {
     name: Q::map,
-    flags: flags::ITER_IS_ITERNEXT,
+    flags: flags::ITER_IS_ITERNEXT | flags::BASETYPE,
     make_new: Some(make_new),
     iternext: Some(iter_next),
     ..Type::EMPTY
 };
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::testing::with_vm;
+
+    fn add(a: Value, b: Value) -> PyResult<Value> {
+        runtime::binary_op(upy_compiler::bc::binary::ADD, a, b)
+    }
+
+    #[test]
+    fn calls_with_one_item_of_each() {
+        with_vm(|| {
+            let f = crate::fun!(map, F2(add));
+            let a = crate::objs::range::new(0, 3, 1).unwrap();
+            let b = crate::objs::range::new(10, 12, 1).unwrap();
+            let m = make_new(&TYPE, &[f, a, b], &[]).unwrap();
+            assert_eq!(runtime::iter_next(m).unwrap(), Some(Value::small_int(10)));
+            assert_eq!(runtime::iter_next(m).unwrap(), Some(Value::small_int(12)));
+            assert_eq!(runtime::iter_next(m).unwrap(), None);
+            assert!(make_new(&TYPE, &[f], &[]).is_err());
+        });
+    }
+}

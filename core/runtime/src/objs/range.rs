@@ -99,7 +99,12 @@ fn unary_op(o: u8, v: Value) -> PyResult<Option<Value>> {
 }
 
 fn contains(r: &Range, x: Value) -> Option<bool> {
-    let n = list::int_maybe(x)?;
+    let n = match list::int_maybe(x) {
+        Ok(Some(n)) => n,
+        Ok(None) => return None,
+        // An int beyond a machine word is in no range.
+        Err(_) => return Some(false),
+    };
     let len = r.len();
     if len == 0 {
         return Some(false);
@@ -229,3 +234,54 @@ pub static TYPE: Type = Type {
     attr: Some(attr),
     ..Type::EMPTY
 };
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use super::*;
+    use crate::state::testing::with_vm;
+    use std::string::{String, ToString};
+
+    fn repr(v: Value) -> String {
+        let s = crate::runtime::repr(v).expect("repr");
+        crate::objs::str::as_str(s).unwrap_or("?").to_string()
+    }
+
+    fn int(n: isize) -> Value {
+        Value::small_int(n)
+    }
+
+    #[test]
+    fn len_index_slice_contains() {
+        with_vm(|| {
+            let r = make_new(&TYPE, &[int(10), int(0), int(-3)], &[]).unwrap();
+            assert_eq!(repr(r), "range(10, 0, -3)");
+            assert_eq!(crate::runtime::len(r).unwrap(), 4);
+            assert_eq!(crate::runtime::subscr(r, int(-1)).unwrap(), int(1));
+            assert!(crate::runtime::subscr(r, int(4)).is_err());
+            let n = Value::NONE;
+            let s = crate::objs::slice::new(n, n, int(-1)).unwrap();
+            assert_eq!(
+                repr(crate::runtime::subscr(r, s).unwrap()),
+                "range(1, 13, 3)"
+            );
+            assert!(crate::runtime::contains(r, int(7)).unwrap());
+            assert!(!crate::runtime::contains(r, int(6)).unwrap());
+            assert!(make_new(&TYPE, &[int(1), int(2), int(0)], &[]).is_err());
+            let e = make_new(&TYPE, &[int(5)], &[]).unwrap();
+            assert!(crate::runtime::equal(e, new(0, 5, 1).unwrap()).unwrap());
+            assert!(crate::runtime::equal(new(0, 0, 1).unwrap(), new(3, 1, 2).unwrap()).unwrap());
+            let it = reversed(e).unwrap().unwrap();
+            let mut got = std::vec::Vec::new();
+            while let Some(x) = crate::runtime::iter_next(it).unwrap() {
+                got.push(x.as_small_int().unwrap());
+            }
+            assert_eq!(got, [4, 3, 2, 1, 0]);
+            // Extremes do not overflow.
+            let big = new(isize::MIN / 4, isize::MAX / 4, 1).unwrap();
+            assert!(!get(big).unwrap().is_empty());
+            let empty = new(isize::MAX / 4, isize::MIN / 4, 7).unwrap();
+            assert_eq!(get(empty).unwrap().len(), 0);
+        });
+    }
+}

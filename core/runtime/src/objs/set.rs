@@ -3,11 +3,14 @@
 //! The table follows CPython's set layout rather than the insertion-ordered map, because
 //! programs print sets and their order must match the reference: slots are `hash & mask`,
 //! probing checks up to nine neighbours linearly and then jumps with a perturbed step,
-//! deleted slots hold a dummy marker, and the table grows when 3/5 full (to 4x the live
-//! count). Small ints hash to themselves, so `{3, 1, 2}` prints `{1, 2, 3}` as in CPython.
+//! deleted slots hold a dummy marker (an insert reuses the last one passed), and the table
+//! grows when 3/5 full (to 4x the live count; 2x past 8192 items to save memory). Hashes
+//! are CPython's for ints, floats, tuples and frozensets (`tuple::hash_for_container`), so
+//! `{3, 1, 2}` prints `{1, 2, 3}` as in CPython. Only keys are stored; hashes are
+//! recomputed when the table is rebuilt, as MicroPython does.
 //!
 //! ```text
-//!   table: [ (key, hash) ... ]  key NULL = never used, DUMMY = deleted;  len = mask + 1
+//!   table: [ key ... ]  NULL = never used, DUMMY = deleted;  len = mask + 1
 //!   fill = live + dummies, used = live
 //! ```
 //! Any operation that calls Python code (`__eq__`, `__hash__`, iteration) re-reads the
@@ -30,11 +33,12 @@ const PERTURB_SHIFT: u32 = 5;
 /// Marker for a deleted slot: an immediate that is never a Python value.
 const DUMMY: Value = Value::from_bits((7 << 3) | 6);
 
-#[repr(C)]
+/// A slot holds only the key: hashes are recomputed when the table is rebuilt, as
+/// MicroPython does, which halves the table's memory.
+#[repr(transparent)]
 #[derive(Clone, Copy)]
 pub struct Entry {
     pub key: Value,
-    pub hash: usize,
 }
 
 #[repr(C)]
@@ -64,7 +68,7 @@ pub fn get(v: Value) -> Option<&'static mut Set> {
 }
 
 fn this(v: Value) -> PyResult<&'static mut Set> {
-    get(v).ok_or_else(|| raise::type_error("expected a set"))
+    get(v).ok_or_else(|| list::wrong_self(&TYPE, v))
 }
 
 fn is_frozen(v: Value) -> bool {
@@ -120,12 +124,21 @@ impl Set {
     }
 
     /// Live key at slot `i`: `None` past the end, `Some(None)` for an empty slot.
-    fn slot(&self, i: usize) -> Option<Option<(Value, usize)>> {
+    fn slot_key(&self, i: usize) -> Option<Option<Value>> {
         let e = self.entries().get(i)?;
         Some(if e.key.is_null() || e.key == DUMMY {
             None
         } else {
-            Some((e.key, e.hash))
+            Some(e.key)
+        })
+    }
+
+    /// Live key at slot `i` with its hash (see [`Set::slot_key`]).
+    fn slot(&self, i: usize) -> PyResult<Option<Option<(Value, usize)>>> {
+        Ok(match self.slot_key(i) {
+            None => None,
+            Some(None) => Some(None),
+            Some(Some(k)) => Some(Some((k, key_hash(k)?))),
         })
     }
 
@@ -171,7 +184,7 @@ impl Set {
                 if e.key.is_null() {
                     return Ok(None);
                 }
-                if e.key != DUMMY && e.hash == hash {
+                if e.key != DUMMY {
                     let eq = keys_equal(e.key, key)?;
                     if self.table != table || self.mask != mask {
                         continue 'restart;
@@ -194,7 +207,7 @@ impl Set {
         for i in Set::probe(mask, hash) {
             match table.get_mut(i) {
                 Some(e) if e.key.is_null() => {
-                    *e = Entry { key, hash };
+                    *e = Entry { key };
                     return;
                 }
                 Some(_) => {}
@@ -211,13 +224,20 @@ impl Set {
         let new = mem::alloc_array::<Entry>(size)?;
         // SAFETY: fresh zeroed buffer of `size` entries (zero = NULL key, empty).
         let new_s = unsafe { core::slice::from_raw_parts_mut(new, size) };
-        let old = self.entries();
-        for e in old.iter() {
-            if !e.key.is_null() && e.key != DUMMY {
-                Set::insert_clean(new_s, size - 1, e.key, e.hash);
-            }
-        }
         let old_ptr = self.table;
+        let n_old = self.entries().len();
+        for i in 0..n_old {
+            let Some(Some(k)) = self.slot_key(i) else {
+                continue;
+            };
+            let h = key_hash(k)?;
+            if self.table != old_ptr {
+                // A `__hash__` changed this set meanwhile: keep its new table.
+                mem::free(new);
+                return Ok(());
+            }
+            Set::insert_clean(new_s, size - 1, k, h);
+        }
         self.table = new;
         self.mask = size - 1;
         self.fill = self.used;
@@ -246,39 +266,38 @@ impl Set {
                     break;
                 }
                 if e.key == DUMMY {
-                    if freeslot.is_none() {
-                        freeslot = Some(i);
-                    }
+                    // CPython reuses the last dummy seen before the empty slot.
+                    freeslot = Some(i);
                     continue;
                 }
-                if e.hash == hash {
-                    let eq = keys_equal(e.key, key)?;
-                    if self.table != table || self.mask != mask {
-                        continue 'restart;
-                    }
-                    if eq {
-                        return Ok(());
-                    }
+                let eq = keys_equal(e.key, key)?;
+                if self.table != table || self.mask != mask {
+                    continue 'restart;
+                }
+                if eq {
+                    return Ok(());
                 }
             }
             let entries = self.entries();
             if let Some(f) = freeslot {
                 if let Some(e) = entries.get_mut(f) {
-                    *e = Entry { key, hash };
+                    *e = Entry { key };
                     self.used += 1;
                 }
                 return Ok(());
             }
             let Some(t) = target else { return Ok(()) };
             if let Some(e) = entries.get_mut(t) {
-                *e = Entry { key, hash };
+                *e = Entry { key };
                 self.fill += 1;
                 self.used += 1;
             }
             if self.fill * 5 < self.mask * 3 {
                 return Ok(());
             }
-            let grow = if self.used > 50000 {
+            // CPython quadruples up to 50000 items; past 8192 items doubling keeps memory
+            // in check (large sets' order is rarely printed).
+            let grow = if self.used > 8192 {
                 self.used * 2
             } else {
                 self.used * 4
@@ -292,10 +311,7 @@ impl Set {
         match self.find(key, hash)? {
             Some(i) => {
                 if let Some(e) = self.entries().get_mut(i) {
-                    *e = Entry {
-                        key: DUMMY,
-                        hash: usize::MAX,
-                    };
+                    *e = Entry { key: DUMMY };
                     self.used -= 1;
                 }
                 Ok(true)
@@ -350,17 +366,21 @@ fn merge(s: Value, other: Value) -> PyResult<()> {
         // Empty target: place keys without comparisons, in the source's slot order.
         let mask = so.mask;
         let dst = so.entries();
-        for e in o.entries().iter() {
-            if !e.key.is_null() && e.key != DUMMY {
-                Set::insert_clean(dst, mask, e.key, e.hash);
+        let mut i = 0;
+        let mut n = 0;
+        while let Some(e) = this(other)?.slot(i)? {
+            if let Some((k, h)) = e {
+                Set::insert_clean(dst, mask, k, h);
+                n += 1;
             }
+            i += 1;
         }
-        so.fill = o.used;
-        so.used = o.used;
+        so.fill = n;
+        so.used = n;
         return Ok(());
     }
     let mut i = 0;
-    while let Some(e) = this(other)?.slot(i) {
+    while let Some(e) = this(other)?.slot(i)? {
         if let Some((k, h)) = e {
             this(s)?.add_entry(k, h)?;
         }
@@ -419,17 +439,32 @@ fn is_constant_like(v: Value) -> bool {
 pub fn build(items: &[Value]) -> PyResult<Value> {
     let s = new_set()?;
     if items.len() > 2 && items.iter().all(|x| is_constant_like(*x)) {
-        let tmp = new_set()?;
+        // The compiler builds the frozenset, then rebuilds it from its own iteration order
+        // when merging constants; the display is an update from that.
+        let first = new_set()?;
         for x in items {
-            add_value(tmp, *x)?;
+            add_value(first, *x)?;
         }
-        merge(s, tmp)?;
+        let konst = new_set()?;
+        let mut i = 0;
+        while let Some(e) = this(first)?.slot(i)? {
+            if let Some((k, h)) = e {
+                this(konst)?.add_entry(k, h)?;
+            }
+            i += 1;
+        }
+        merge(s, konst)?;
         return Ok(s);
     }
     for x in items {
         add_value(s, *x)?;
     }
     Ok(s)
+}
+
+/// Alias of [`build`] (the name the VM uses).
+pub fn new_from_slice(items: &[Value]) -> PyResult<Value> {
+    build(items)
 }
 
 /// `s.add(item)` for the VM (BUILD_SET, set comprehensions).
@@ -455,6 +490,7 @@ fn copy_as(like: Value, src: Value) -> PyResult<Value> {
 
 /// CPython's frozenset hash: order independent mixing of the item hashes.
 fn frozen_hash(v: Value) -> PyResult<isize> {
+    let _g = NestGuard::enter()?;
     let s = this(v)?;
     let shuffle = |h: u64| -> u64 { ((h ^ 89869747) ^ (h << 16)).wrapping_mul(3644798167) };
     let mask: u64 = if usize::BITS == 64 {
@@ -465,7 +501,7 @@ fn frozen_hash(v: Value) -> PyResult<isize> {
     let mut hash: u64 = 0;
     for e in s.entries().iter() {
         if !e.key.is_null() && e.key != DUMMY {
-            hash ^= shuffle(e.hash as u64) & mask;
+            hash ^= shuffle(key_hash(e.key)? as u64) & mask;
         }
     }
     hash ^= ((s.used as u64 + 1).wrapping_mul(1927868237)) & mask;
@@ -500,7 +536,7 @@ fn intersection(s: Value, other: Value) -> PyResult<Value> {
             (other, s)
         };
         let mut i = 0;
-        while let Some(e) = this(small)?.slot(i) {
+        while let Some(e) = this(small)?.slot(i)? {
             if let Some((k, h)) = e {
                 if this(big)?.find(k, h)?.is_some() {
                     this(result)?.add_entry(k, h)?;
@@ -527,7 +563,7 @@ fn difference_update(s: Value, other: Value) -> PyResult<()> {
     }
     if get(other).is_some() {
         let mut i = 0;
-        while let Some(e) = this(other)?.slot(i) {
+        while let Some(e) = this(other)?.slot(i)? {
             if let Some((k, h)) = e {
                 this(s)?.discard_entry(k, h)?;
             }
@@ -555,7 +591,7 @@ fn difference(s: Value, other: Value) -> PyResult<Value> {
     }
     let result = alloc(ty)?;
     let mut i = 0;
-    while let Some(e) = this(s)?.slot(i) {
+    while let Some(e) = this(s)?.slot(i)? {
         if let Some((k, h)) = e {
             if this(other)?.find(k, h)?.is_none() {
                 this(result)?.add_entry(k, h)?;
@@ -577,7 +613,7 @@ fn symmetric_difference_update(s: Value, other: Value) -> PyResult<()> {
         new_from(&TYPE, other)?
     };
     let mut i = 0;
-    while let Some(e) = this(other_set)?.slot(i) {
+    while let Some(e) = this(other_set)?.slot(i)? {
         if let Some((k, h)) = e {
             if !this(s)?.discard_entry(k, h)? {
                 this(s)?.add_entry(k, h)?;
@@ -600,7 +636,7 @@ fn is_subset(a: Value, b: Value) -> PyResult<bool> {
         return Ok(false);
     }
     let mut i = 0;
-    while let Some(e) = this(a)?.slot(i) {
+    while let Some(e) = this(a)?.slot(i)? {
         if let Some((k, h)) = e {
             if this(b)?.find(k, h)?.is_none() {
                 return Ok(false);
@@ -644,8 +680,8 @@ fn print(out: &mut dyn Print, v: Value, _k: PrintKind) -> PyResult<()> {
     out.write_str("{")?;
     let mut first = true;
     let mut i = 0;
-    while let Some(e) = get(v).and_then(|s| s.slot(i)) {
-        if let Some((k, _)) = e {
+    while let Some(e) = get(v).and_then(|s| s.slot_key(i)) {
+        if let Some(k) = e {
             if !first {
                 out.write_str(", ")?;
             }
@@ -668,6 +704,9 @@ fn unary_op(o: u8, v: Value) -> PyResult<Option<Value>> {
         uop::LEN => Some(Value::small_int(s.used as isize)),
         uop::HASH if is_frozen(v) => Some(Value::small_int(frozen_hash(v)?)),
         uop::HASH => return Err(list::unhashable(v)),
+        uop::SIZEOF => Some(Value::small_int(
+            (core::mem::size_of::<Set>() + core::mem::size_of_val(s.entries())) as isize,
+        )),
         _ => None,
     })
 }
@@ -679,6 +718,11 @@ fn binary_op(o: u8, a: Value, b: Value) -> PyResult<Option<Value>> {
     if o == op::CONTAINS {
         return Ok(Some(Value::from_bool(this(a)?.contains(b)?)));
     }
+    // The native set inside an instance of a set subclass takes part as a set.
+    let b = match crate::objs::r#type::native_of(b) {
+        Some(n) if get(n).is_some() => n,
+        _ => b,
+    };
     if get(b).is_none() {
         return Ok(if o == op::EQUAL {
             Some(Value::FALSE)
@@ -751,9 +795,9 @@ fn iter_next(it: Value) -> PyResult<Option<Value>> {
     let Some(s) = it.downcast::<SetIter>(&ITER_TYPE) else {
         return Ok(None);
     };
-    while let Some(e) = get(s.set).and_then(|x| x.slot(s.index)) {
+    while let Some(e) = get(s.set).and_then(|x| x.slot_key(s.index)) {
         s.index += 1;
-        if let Some((k, _)) = e {
+        if let Some(k) = e {
             return Ok(Some(k));
         }
     }
@@ -772,7 +816,7 @@ pub static ITER_TYPE: Type = Type {
 fn mutable(v: Value) -> PyResult<&'static mut Set> {
     match get(v) {
         Some(s) if !is_frozen(v) => Ok(s),
-        _ => Err(raise::type_error("expected a set")),
+        _ => Err(list::wrong_self(&TYPE, v)),
     }
 }
 
@@ -823,10 +867,7 @@ fn pop(s: Value) -> PyResult<Value> {
         if let Some(e) = entries.get_mut(i) {
             if !e.key.is_null() && e.key != DUMMY {
                 let k = e.key;
-                *e = Entry {
-                    key: DUMMY,
-                    hash: usize::MAX,
-                };
+                *e = Entry { key: DUMMY };
                 st.used -= 1;
                 st.finger = i + 1;
                 return Ok(k);
@@ -1147,6 +1188,33 @@ mod tests {
                 e.0,
                 &crate::objs::exception::TYPE_ERROR
             ));
+        });
+    }
+
+    #[test]
+    fn gc_stress_sets_of_tuples() {
+        with_vm(|| {
+            let outer = new_set().unwrap();
+            for i in 0..300isize {
+                let t =
+                    crate::objs::tuple::new(&[int(i), crate::objs::list::new(&[int(i)]).unwrap()]);
+                // Tuples holding lists are unhashable: the error must not disturb the set.
+                assert!(add(outer, t.unwrap()).is_err());
+                let inner = set_of(&[i, i + 1000]);
+                let f = new_from(&FROZENSET_TYPE, inner).unwrap();
+                add(outer, crate::objs::tuple::new(&[int(i), f]).unwrap()).unwrap();
+                if i % 25 == 0 {
+                    crate::state::get().heap.collect();
+                }
+                let _garbage = set_of(&[1, 2, 3, 4, 5, 6, 7, 8, 9]);
+            }
+            crate::state::get().heap.collect();
+            assert_eq!(this(outer).unwrap().len(), 300);
+            for i in 0..300isize {
+                let f = new_from(&FROZENSET_TYPE, set_of(&[i + 1000, i])).unwrap();
+                let key = crate::objs::tuple::new(&[int(i), f]).unwrap();
+                assert!(contains(outer, key).unwrap());
+            }
         });
     }
 }

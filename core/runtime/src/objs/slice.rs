@@ -33,7 +33,20 @@ fn index_of(v: Value) -> PyResult<Option<isize>> {
     if v.is_none() {
         return Ok(None);
     }
-    list::int_of(v).map(Some)
+    match list::int_of(v) {
+        Ok(n) => Ok(Some(n)),
+        // Ints beyond a machine word clamp (they are past either end anyway), as CPython.
+        Err(_) if crate::objs::int::is_int(v) => {
+            let negative =
+                crate::runtime::compare(upy_compiler::bc::binary::LESS, v, Value::small_int(0))?;
+            Ok(Some(if negative {
+                isize::MIN / 2
+            } else {
+                isize::MAX / 2
+            }))
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// Resolve a slice against `len` as MicroPython's `mp_obj_slice_indices` (and CPython's
@@ -154,3 +167,38 @@ pub static TYPE: Type = Type {
     locals: &LOCALS,
     ..Type::EMPTY
 };
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::testing::with_vm;
+
+    fn int(n: isize) -> Value {
+        Value::small_int(n)
+    }
+
+    #[test]
+    fn bounds_and_indices() {
+        with_vm(|| {
+            let n = Value::NONE;
+            let s = new(int(2), int(7), int(-2)).unwrap();
+            assert_eq!(bounds(s, 10).unwrap(), (2, 7, -2));
+            assert_eq!(indices(s, 10).unwrap().3, 0);
+            let s = new(int(7), int(2), int(-2)).unwrap();
+            assert_eq!(indices(s, 5).unwrap(), (4, 2, -2, 1));
+            let s = new(n, n, n).unwrap();
+            assert_eq!(indices(s, 0).unwrap(), (0, 0, 1, 0));
+            let s = new(n, n, int(-1)).unwrap();
+            assert_eq!(indices(s, 0).unwrap(), (-1, -1, -1, 0));
+            assert_eq!(indices(s, 3).unwrap(), (2, -1, -1, 3));
+            let s = new(int(-100), int(100), n).unwrap();
+            assert_eq!(indices(s, 4).unwrap(), (0, 4, 1, 4));
+            assert!(bounds(new(n, n, int(0)).unwrap(), 3).is_err());
+            assert!(bounds(new(Value::TRUE, n, n).unwrap(), 3).is_ok());
+            let t = slice_indices(new(int(1), n, int(2)).unwrap(), int(6)).unwrap();
+            let items = crate::objs::tuple::items(t).unwrap();
+            assert_eq!(items, &[int(1), int(6), int(2)]);
+            assert!(slice_indices(s, int(-1)).is_err());
+        });
+    }
+}

@@ -685,7 +685,8 @@ pub fn bytes_init(args: &[Value], kw: &[Value], out: &mut VStr, wrap: bool) -> P
     if args.len() > 1 {
         return Err(raise::type_error("wrong number of arguments"));
     }
-    if let Some(n) = first.as_small_int() {
+    if crate::objs::int::is_int(first) {
+        let n = crate::objs::int::get_isize(first)?;
         if n < 0 {
             return Err(raise::with_args(&crate::objs::exception::VALUE_ERROR, &[]));
         }

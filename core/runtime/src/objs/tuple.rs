@@ -6,7 +6,6 @@ use crate::mem;
 use crate::obj::{flags, ObjBase, Print, PrintKind, PyResult, SubscrOp, Type};
 use crate::objs::list::{self, NestGuard};
 use crate::qstr::Q;
-use crate::raise;
 use crate::runtime;
 use crate::value::Value;
 use upy_compiler::bc::{binary as op, unary as uop};
@@ -65,8 +64,12 @@ pub fn items(v: Value) -> Option<&'static mut [Value]> {
 
 /// `tuple(iterable)`: returns tuples unchanged, copies lists, else iterates.
 pub fn from_iter(iterable: Value) -> PyResult<Value> {
-    if items(iterable).is_some() {
+    if iterable.is_type(&TYPE) {
         return Ok(iterable);
+    }
+    if let Some(t) = items(iterable) {
+        // A namedtuple becomes a plain tuple.
+        return new(t);
     }
     if let Some(l) = list::get(iterable) {
         return new(l.items());
@@ -85,7 +88,12 @@ pub fn from_iter(iterable: Value) -> PyResult<Value> {
 }
 
 fn tuple_at(v: Value, i: usize) -> Option<Value> {
-    items(v).and_then(|s| s.get(i).copied())
+    items_or_native(v).and_then(|s| s.get(i).copied())
+}
+
+/// The items of a tuple, or of the native part of an instance of a tuple subclass.
+pub fn items_or_native(v: Value) -> Option<&'static mut [Value]> {
+    items(v).or_else(|| crate::objs::r#type::native_of(v).and_then(items))
 }
 
 // --- slots ---
@@ -146,9 +154,89 @@ pub fn hash_for_container(v: Value) -> PyResult<isize> {
         return Ok((v == Value::TRUE) as isize);
     }
     if let Some(n) = v.as_small_int() {
-        return Ok(if n == -1 { -2 } else { n });
+        return Ok(cpython_int_hash(n as i64));
+    }
+    if let Some(x) = crate::objs::float::value(v) {
+        if x.is_finite() && x != libm::trunc(x) {
+            return Ok(cpython_float_hash(x));
+        }
+        if x.is_finite() && x.abs() < 9.0e18 {
+            // Integral: hashes as the equal int.
+            return Ok(cpython_int_hash(x as i64));
+        }
+    }
+    if crate::objs::int::is_int(v) {
+        if let Some(n) = crate::objs::int::as_i64(v) {
+            return Ok(cpython_int_hash(n));
+        }
+        if usize::BITS == 64 {
+            // Beyond 64 bits: reduce with Python's `%` (non-negative), then restore the sign.
+            let m: i64 = (1 << 61) - 1;
+            let r = runtime::binary_op(op::MODULO, v, crate::objs::int::from_i64(m)?)?;
+            if let Some(r) = r.as_small_int() {
+                let negative = runtime::compare(op::LESS, v, Value::small_int(0))?;
+                let h = if negative && r != 0 {
+                    r - m as isize
+                } else {
+                    r
+                };
+                return Ok(if h == -1 { -2 } else { h });
+            }
+        }
     }
     Ok(runtime::hash(v)? as isize)
+}
+
+/// CPython's hash of an int that fits 64 bits: its value modulo the Mersenne prime
+/// 2**61 - 1 (2**31 - 1 on 32-bit targets), keeping the sign, with -1 mapped to -2.
+fn cpython_int_hash(n: i64) -> isize {
+    let bits: u32 = if usize::BITS == 64 { 61 } else { 31 };
+    let modulus: u64 = (1u64 << bits) - 1;
+    let r = (n.unsigned_abs() % modulus) as i64;
+    let h = if n < 0 { -r } else { r };
+    if h == -1 {
+        -2
+    } else {
+        h as isize
+    }
+}
+
+/// CPython's hash of a non-integral finite float (reduction modulo the Mersenne prime
+/// 2**61 - 1, or 2**31 - 1 on 32-bit targets), so float keys land in the same slots.
+fn cpython_float_hash(v: f64) -> isize {
+    let bits: u32 = if usize::BITS == 64 { 61 } else { 31 };
+    let modulus: u64 = (1u64 << bits) - 1;
+    let (mut m, mut e) = libm::frexp(v);
+    let negative = m < 0.0;
+    if negative {
+        m = -m;
+    }
+    let mut x: u64 = 0;
+    while m != 0.0 {
+        x = ((x << 28) & modulus) | (x >> (bits - 28));
+        m *= 268435456.0;
+        e -= 28;
+        let y = m as u64;
+        m -= y as f64;
+        x += y;
+        if x >= modulus {
+            x -= modulus;
+        }
+    }
+    let b = bits as i32;
+    let e = if e >= 0 {
+        e % b
+    } else {
+        b - 1 - ((-1 - e) % b)
+    } as u32;
+    x = ((x << e) & modulus) | (x >> (bits - e));
+    let h = if negative {
+        (x as i64).wrapping_neg()
+    } else {
+        x as i64
+    };
+    let h = if h == -1 { -2 } else { h };
+    h as isize
 }
 
 fn unary_op(o: u8, v: Value) -> PyResult<Option<Value>> {
@@ -157,6 +245,9 @@ fn unary_op(o: u8, v: Value) -> PyResult<Option<Value>> {
         uop::BOOL => Some(Value::from_bool(!s.is_empty())),
         uop::LEN => Some(Value::small_int(s.len() as isize)),
         uop::HASH => Some(Value::small_int(hash_items(s)?)),
+        uop::SIZEOF => Some(Value::small_int(
+            (core::mem::size_of::<Tuple>() + core::mem::size_of_val(s)) as isize,
+        )),
         _ => None,
     })
 }
@@ -165,11 +256,14 @@ fn binary_op(o: u8, a: Value, b: Value) -> PyResult<Option<Value>> {
     let Some(x) = items(a) else { return Ok(None) };
     match o {
         op::ADD | op::INPLACE_ADD => {
-            let Some(y) = items(b) else { return Ok(None) };
-            if y.is_empty() {
+            let Some(y) = items_or_native(b) else {
+                return Ok(None);
+            };
+            // Reuse an operand only when it is a plain tuple (not a namedtuple).
+            if y.is_empty() && a.is_type(&TYPE) {
                 return Ok(Some(a));
             }
-            if x.is_empty() {
+            if x.is_empty() && b.is_type(&TYPE) {
                 return Ok(Some(b));
             }
             let n = x.len().checked_add(y.len()).ok_or_else(mem::oom)?;
@@ -179,10 +273,10 @@ fn binary_op(o: u8, a: Value, b: Value) -> PyResult<Option<Value>> {
             Ok(Some(r))
         }
         op::MULTIPLY | op::INPLACE_MULTIPLY | list::REVERSE_MULTIPLY => {
-            let Some(n) = list::repeat_count(b) else {
+            let Some(n) = list::repeat_count(b)? else {
                 return Ok(None);
             };
-            if n == 1 {
+            if n == 1 && a.is_type(&TYPE) {
                 return Ok(Some(a));
             }
             let total = x.len().checked_mul(n).ok_or_else(mem::oom)?;
@@ -196,7 +290,7 @@ fn binary_op(o: u8, a: Value, b: Value) -> PyResult<Option<Value>> {
             Ok(Some(r))
         }
         op::EQUAL | op::LESS | op::LESS_EQUAL | op::MORE | op::MORE_EQUAL => {
-            if items(b).is_none() {
+            if items_or_native(b).is_none() {
                 return Ok(if o == op::EQUAL {
                     Some(Value::FALSE)
                 } else {
@@ -221,7 +315,7 @@ fn subscr(v: Value, index: Value, sop: SubscrOp) -> PyResult<Option<Value>> {
     }
     if crate::objs::slice::get(index).is_some() {
         let (start, _stop, step, count) = crate::objs::slice::indices(index, s.len())?;
-        if step == 1 && count == s.len() {
+        if step == 1 && count == s.len() && v.is_type(&TYPE) {
             return Ok(Some(v));
         }
         if count == 0 {
@@ -279,7 +373,7 @@ pub static ITER_TYPE: Type = Type {
 
 fn count(t: Value, x: Value) -> PyResult<Value> {
     if items(t).is_none() {
-        return Err(raise::type_error("expected a tuple"));
+        return Err(list::wrong_self(&TYPE, t));
     }
     Ok(Value::small_int(list::count_item(t, tuple_at, x)? as isize))
 }
@@ -287,13 +381,22 @@ fn count(t: Value, x: Value) -> PyResult<Value> {
 fn index(args: &[Value]) -> PyResult<Value> {
     let t = args.first().copied().unwrap_or(Value::NONE);
     let Some(s) = items(t) else {
-        return Err(raise::type_error("expected a tuple"));
+        return Err(list::wrong_self(&TYPE, t));
     };
     list::index_method(&TYPE, t, s.len(), tuple_at, args)
 }
 
 #[rustfmt::skip]
-static LOCALS: [(crate::qstr::Qstr, Value); 2] = [
+fn getitem(t: Value, i: Value) -> PyResult<Value> {
+    if items(t).is_none() {
+        return Err(list::wrong_self(&TYPE, t));
+    }
+    runtime::subscr(t, i)
+}
+
+#[rustfmt::skip]
+static LOCALS: [(crate::qstr::Qstr, Value); 3] = [
+    crate::entry!(__getitem__, crate::fun!(__getitem__, F2(getitem))),
     crate::entry!(count, crate::fun!(count, F2(count))),
     crate::entry!(index, crate::fun!(index, Var { min: 2, max: 4, f: index })),
 ];
@@ -316,3 +419,64 @@ pub static EMPTY: Tuple = Tuple {
     base: ObjBase::new(&TYPE),
     len: 0,
 };
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use super::*;
+    use crate::state::testing::with_vm;
+    use std::string::{String, ToString};
+
+    fn repr(v: Value) -> String {
+        let s = runtime::repr(v).expect("repr");
+        crate::objs::str::as_str(s).unwrap_or("?").to_string()
+    }
+
+    fn int(n: isize) -> Value {
+        Value::small_int(n)
+    }
+
+    #[test]
+    fn hash_matches_cpython_for_ints() {
+        with_vm(|| {
+            let t = new(&[int(1), int(2)]).unwrap();
+            assert_eq!(runtime::hash(t).unwrap() as isize, -3550055125485641917);
+            let inner = new(&[int(1), int(2)]).unwrap();
+            let nested = new(&[inner, int(3)]).unwrap();
+            assert_eq!(runtime::hash(nested).unwrap() as isize, -333907151259015829);
+            let bad = new(&[crate::objs::list::new(&[]).unwrap()]).unwrap();
+            assert!(runtime::hash(bad).is_err());
+        });
+    }
+
+    #[test]
+    fn construct_slice_and_operators() {
+        with_vm(|| {
+            let l = crate::objs::list::new(&[int(1), int(2), int(3)]).unwrap();
+            let t = make_new(&TYPE, &[l], &[]).unwrap();
+            assert_eq!(repr(t), "(1, 2, 3)");
+            assert_eq!(from_iter(t).unwrap(), t);
+            assert_eq!(repr(new(&[int(5)]).unwrap()), "(5,)");
+            assert_eq!(repr(Value::from_static(&EMPTY)), "()");
+            let n = Value::NONE;
+            let s = crate::objs::slice::new(n, n, int(-1)).unwrap();
+            assert_eq!(repr(runtime::subscr(t, s).unwrap()), "(3, 2, 1)");
+            let all = crate::objs::slice::new(n, n, n).unwrap();
+            assert_eq!(runtime::subscr(t, all).unwrap(), t);
+            assert_eq!(
+                repr(runtime::binary_op(op::ADD, t, new(&[int(4)]).unwrap()).unwrap()),
+                "(1, 2, 3, 4)"
+            );
+            assert_eq!(
+                repr(runtime::binary_op(op::MULTIPLY, int(2), new(&[int(0)]).unwrap()).unwrap()),
+                "(0, 0)"
+            );
+            assert!(runtime::compare(op::LESS, t, new(&[int(1), int(3)]).unwrap()).unwrap());
+            assert!(runtime::equal(t, make_new(&TYPE, &[l], &[]).unwrap()).unwrap());
+            assert!(!runtime::equal(t, l).unwrap());
+            assert!(runtime::subscr(t, int(3)).is_err());
+            assert_eq!(index(&[t, int(3)]).unwrap(), int(2));
+            assert_eq!(count(t, int(9)).unwrap(), int(0));
+        });
+    }
+}

@@ -498,6 +498,13 @@ fn instance_getiter(obj: Value) -> PyResult<Value> {
     if lookup_with_owner(obj.type_of(), Q::__next__).is_some() {
         return Ok(obj);
     }
+    if let Some(native) = native_of(obj) {
+        // An iterable built-in base's own iteration wins over a `__getitem__` override.
+        let nt = native.type_of();
+        if nt.getiter.is_some() || nt.has_flag(flags::ITER_IS_ITERNEXT) {
+            return runtime::get_iter(native);
+        }
+    }
     if lookup_with_owner(obj.type_of(), Q::__getitem__).is_some() {
         return super::iter::new_getitem_iter(obj);
     }
@@ -579,8 +586,10 @@ fn instance_make_new(ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResul
         _ => {
             let obj = alloc_instance(ty)?;
             if ty.has_flag(flags::EXCEPTION) {
+                // Incomplete until __init__ (or super().__init__) has run: raising it
+                // from inside __init__ is a TypeError, as upstream.
                 if let Some(e) = exception::get(obj) {
-                    e.args = tuple::new(args)?;
+                    e.args = Value::NULL;
                 }
             }
             // The native part (e.g. of a list subclass) is built after __init__, unless
@@ -606,6 +615,11 @@ fn instance_make_new(ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResul
                     "function takes 1 positional arguments but 2 were given",
                 ));
             }
+        }
+    }
+    if let Some(e) = exception::get(obj) {
+        if e.args.is_null() {
+            e.args = tuple::new(args)?;
         }
     }
     if obj.type_of().is_heap()

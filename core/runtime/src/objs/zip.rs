@@ -27,6 +27,8 @@ fn make_new(_ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Value>
 }
 
 fn iter_next(it: Value) -> PyResult<Option<Value>> {
+    // Nested iterators recurse natively through here: bound the depth.
+    let _g = crate::objs::list::NestGuard::enter()?;
     let Some(z) = it.downcast::<Zip>(&TYPE) else {
         return Ok(None);
     };
@@ -49,8 +51,31 @@ fn iter_next(it: Value) -> PyResult<Option<Value>> {
 
 pub static TYPE: Type = Type {
     name: Q::zip,
-    flags: flags::ITER_IS_ITERNEXT,
+    flags: flags::ITER_IS_ITERNEXT | flags::BASETYPE,
     make_new: Some(make_new),
     iternext: Some(iter_next),
     ..Type::EMPTY
 };
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::testing::with_vm;
+
+    #[test]
+    fn stops_at_shortest() {
+        with_vm(|| {
+            let a = crate::objs::range::new(0, 5, 1).unwrap();
+            let b = crate::objs::list::new(&[Value::NONE, Value::TRUE]).unwrap();
+            let z = make_new(&TYPE, &[a, b], &[]).unwrap();
+            let first = runtime::iter_next(z).unwrap().unwrap();
+            let items = crate::objs::tuple::items(first).unwrap();
+            assert_eq!(items, &[Value::small_int(0), Value::NONE]);
+            assert!(runtime::iter_next(z).unwrap().is_some());
+            assert!(runtime::iter_next(z).unwrap().is_none());
+            let empty = make_new(&TYPE, &[], &[]).unwrap();
+            assert!(runtime::iter_next(empty).unwrap().is_none());
+            assert!(make_new(&TYPE, &[Value::small_int(1)], &[]).is_err());
+        });
+    }
+}

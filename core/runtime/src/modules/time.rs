@@ -1,0 +1,326 @@
+//! `time`: wall clock, sleeping, wrapping tick counters and calendar conversion, as
+//! upstream's unix port has them (extmod/modtime.c with ports/unix/modtime.c): `time()` is
+//! a float, `gmtime`/`localtime` return 9-tuples, `mktime` normalises out-of-range fields.
+//! Calendar arithmetic is done here (proleptic Gregorian, Unix epoch); the port supplies
+//! only the clocks and the local UTC offset.
+
+use crate::obj::PyResult;
+use crate::objs::{float, int, module::Module, tuple};
+use crate::qstr::{Qstr, Q};
+use crate::raise;
+use crate::state;
+use crate::value::{Value, SMALL_INT_MAX};
+
+/// Tick counters wrap at the small-int range, like MICROPY_PY_TIME_TICKS_PERIOD.
+const TICKS_PERIOD: usize = SMALL_INT_MAX as usize + 1;
+const TICKS_MASK: usize = TICKS_PERIOD - 1;
+const TICKS_HALF: usize = TICKS_PERIOD / 2;
+
+fn hal() -> PyResult<&'static dyn crate::hal::Hal> {
+    state::get()
+        .hal
+        .ok_or_else(|| raise::runtime_error("no clock"))
+}
+
+fn ticks(v: u64) -> Value {
+    Value::small_int((v as usize & TICKS_MASK) as isize)
+}
+
+fn ticks_ms() -> PyResult<Value> {
+    Ok(ticks(hal()?.ticks_ms()))
+}
+
+fn ticks_us() -> PyResult<Value> {
+    Ok(ticks(hal()?.ticks_us()))
+}
+
+fn ticks_cpu() -> PyResult<Value> {
+    Ok(ticks(hal()?.ticks_cpu()))
+}
+
+/// Signed distance from `start` to `end` on the tick circle.
+pub fn ticks_diff_raw(end: usize, start: usize) -> isize {
+    ((end.wrapping_sub(start).wrapping_add(TICKS_HALF)) & TICKS_MASK) as isize - TICKS_HALF as isize
+}
+
+/// `ticks + delta` on the tick circle, or None if `delta` is beyond what ticks_diff can
+/// measure back.
+pub fn ticks_add_raw(ticks: usize, delta: isize) -> Option<usize> {
+    let d = delta as usize;
+    if d.wrapping_add(TICKS_HALF - 1) >= TICKS_PERIOD - 1 {
+        return None;
+    }
+    Some(ticks.wrapping_add(d) & TICKS_MASK)
+}
+
+fn ticks_diff(end: Value, start: Value) -> PyResult<Value> {
+    let e = int::get_isize(end)? as usize;
+    let s = int::get_isize(start)? as usize;
+    Ok(Value::small_int(ticks_diff_raw(e, s)))
+}
+
+fn ticks_add(t: Value, delta: Value) -> PyResult<Value> {
+    let t = int::get_isize(t)? as usize;
+    let d = int::get_isize(delta)?;
+    match ticks_add_raw(t, d) {
+        Some(r) => Ok(Value::small_int(r as isize)),
+        None => Err(raise::overflow_error("ticks interval overflow")),
+    }
+}
+
+fn time() -> PyResult<Value> {
+    float::new(hal()?.time())
+}
+
+fn time_ns() -> PyResult<Value> {
+    int::from_u64(hal()?.time_ns())
+}
+
+/// `time.clock()`: seconds as a float (upstream's unix port, kept for old benchmarks).
+fn clock() -> PyResult<Value> {
+    float::new(hal()?.ticks_us() as f64 / 1e6)
+}
+
+/// Sleep, waking early only to deliver a pending interrupt.
+fn sleep_for_us(us: u64) -> PyResult<()> {
+    let h = hal()?;
+    let st = state::get();
+    let mut left = us;
+    while left > 0 {
+        if st.interrupt.load(core::sync::atomic::Ordering::Relaxed) {
+            break;
+        }
+        let step = left.min(10_000);
+        h.sleep_us(step);
+        left -= step;
+    }
+    Ok(())
+}
+
+fn sleep(secs: Value) -> PyResult<Value> {
+    let s = float::get_f64(secs)?;
+    if s.is_nan() || s < 0.0 {
+        return Err(raise::os_error(22));
+    }
+    // `as` saturates; adding a half rounds to the nearest microsecond.
+    sleep_for_us((s * 1e6 + 0.5) as u64)?;
+    Ok(Value::NONE)
+}
+
+fn sleep_ms(ms: Value) -> PyResult<Value> {
+    let n = int::get_isize(ms)?;
+    if n > 0 {
+        sleep_for_us((n as u64).saturating_mul(1000))?;
+    }
+    Ok(Value::NONE)
+}
+
+fn sleep_us(us: Value) -> PyResult<Value> {
+    let n = int::get_isize(us)?;
+    if n > 0 {
+        sleep_for_us(n as u64)?;
+    }
+    Ok(Value::NONE)
+}
+
+// --- calendar ---
+
+/// Days from 1970-01-01 to year-month-day (month 1..=12), any year.
+pub fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// (year, month, day) of a day number counted from 1970-01-01.
+pub fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + if m <= 2 { 1 } else { 0 };
+    (y, m, d)
+}
+
+/// Broken-down time: (year, month, mday, hour, minute, second, weekday Mon=0, yearday 1..).
+pub fn broken_down(t: i64) -> [i64; 8] {
+    let days = t.div_euclid(86_400);
+    let secs = t.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    // 1970-01-01 was a Thursday.
+    let wday = (days + 3).rem_euclid(7);
+    let yday = days - days_from_civil(y, 1, 1) + 1;
+    [y, m, d, secs / 3600, secs / 60 % 60, secs % 60, wday, yday]
+}
+
+/// Seconds since the epoch for a (possibly out-of-range) UTC date and time.
+pub fn timegm(f: [i64; 6]) -> i64 {
+    let [y, mon, d, h, mi, s] = f;
+    let y = y + (mon - 1).div_euclid(12);
+    let mon = (mon - 1).rem_euclid(12) + 1;
+    (days_from_civil(y, mon, 1) + d - 1) * 86_400 + h * 3600 + mi * 60 + s
+}
+
+/// Timestamps whose year fits comfortably in an i64 calculation and a small int.
+const TIMESTAMP_LIMIT: f64 = 1e15;
+
+fn timestamp_arg(args: &[Value]) -> PyResult<i64> {
+    match args.first() {
+        None => Ok(hal()?.time() as i64),
+        Some(v) => {
+            let x = float::get_f64(*v)?;
+            if x.is_nan() || !(-TIMESTAMP_LIMIT..=TIMESTAMP_LIMIT).contains(&x) {
+                return Err(raise::overflow_error("timestamp out of range"));
+            }
+            // `as` truncates toward zero, like upstream's trunc().
+            Ok(x as i64)
+        }
+    }
+}
+
+fn time_tuple(t: i64, isdst: bool) -> PyResult<Value> {
+    let f = broken_down(t);
+    let mut items = [Value::NONE; 9];
+    for (slot, x) in items.iter_mut().zip(f.iter()) {
+        *slot = Value::small_int(*x as isize);
+    }
+    items[8] = Value::small_int(isdst as isize);
+    tuple::new(&items)
+}
+
+fn gmtime(args: &[Value]) -> PyResult<Value> {
+    let t = timestamp_arg(args)?;
+    time_tuple(t, false)
+}
+
+fn localtime(args: &[Value]) -> PyResult<Value> {
+    let t = timestamp_arg(args)?;
+    let (off, dst) = hal()?.local_offset(t);
+    time_tuple(t + off, dst)
+}
+
+fn mktime(tup: Value) -> PyResult<Value> {
+    let items: &[Value] = if let Some(t) = tuple::items(tup) {
+        t
+    } else if let Some(l) = crate::objs::list::get(tup) {
+        l.items()
+    } else {
+        return Err(raise::type_error("mktime needs a tuple of length 8 or 9"));
+    };
+    if items.len() < 8 || items.len() > 9 {
+        return Err(raise::type_error("mktime needs a tuple of length 8 or 9"));
+    }
+    let mut f = [0i64; 6];
+    for (slot, v) in f.iter_mut().zip(items.iter()) {
+        let n = int::get_isize(*v)? as i64;
+        if n.unsigned_abs() > 1 << 40 {
+            return Err(raise::overflow_error("invalid mktime usage"));
+        }
+        *slot = n;
+    }
+    let local = timegm(f);
+    // The offset in force at the wanted local time; one correction step is enough
+    // except inside a daylight-saving jump.
+    let h = hal()?;
+    let (off, _) = h.local_offset(local);
+    let (off2, _) = h.local_offset(local - off);
+    int::from_i64(local - off2)
+}
+
+static GLOBALS: &[(Qstr, Value)] = &[
+    (Q::__name__, Value::qstr(Q::time)),
+    crate::entry!(clock, crate::fun!(clock, F0(clock))),
+    crate::entry!(
+        gmtime,
+        crate::fun!(
+            gmtime,
+            Var {
+                min: 0,
+                max: 1,
+                f: gmtime
+            }
+        )
+    ),
+    crate::entry!(
+        localtime,
+        crate::fun!(
+            localtime,
+            Var {
+                min: 0,
+                max: 1,
+                f: localtime
+            }
+        )
+    ),
+    crate::entry!(mktime, crate::fun!(mktime, F1(mktime))),
+    crate::entry!(sleep, crate::fun!(sleep, F1(sleep))),
+    crate::entry!(sleep_ms, crate::fun!(sleep_ms, F1(sleep_ms))),
+    crate::entry!(sleep_us, crate::fun!(sleep_us, F1(sleep_us))),
+    crate::entry!(ticks_add, crate::fun!(ticks_add, F2(ticks_add))),
+    crate::entry!(ticks_cpu, crate::fun!(ticks_cpu, F0(ticks_cpu))),
+    crate::entry!(ticks_diff, crate::fun!(ticks_diff, F2(ticks_diff))),
+    crate::entry!(ticks_ms, crate::fun!(ticks_ms, F0(ticks_ms))),
+    crate::entry!(ticks_us, crate::fun!(ticks_us, F0(ticks_us))),
+    crate::entry!(time, crate::fun!(time, F0(time))),
+    crate::entry!(time_ns, crate::fun!(time_ns, F0(time_ns))),
+];
+
+pub static MODULE: Module = Module::new_static(Q::time, GLOBALS);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn epoch_and_known_dates() {
+        assert_eq!(broken_down(0), [1970, 1, 1, 0, 0, 0, 3, 1]);
+        assert_eq!(broken_down(-1), [1969, 12, 31, 23, 59, 59, 2, 365]);
+        assert_eq!(broken_down(946_684_800), [2000, 1, 1, 0, 0, 0, 5, 1]);
+        assert_eq!(broken_down(1 << 40), [36812, 2, 20, 0, 36, 16, 0, 51]);
+        assert_eq!(timegm([2000, 1, 1, 0, 0, 0]), 946_684_800);
+    }
+
+    #[test]
+    fn timegm_normalises_like_mktime() {
+        assert_eq!(timegm([2020, 14, 35, 25, 61, 61]), 1_615_168_921);
+        assert_eq!(
+            timegm([2021, 0, 1, 0, 0, 0]),
+            timegm([2020, 12, 1, 0, 0, 0])
+        );
+    }
+
+    #[test]
+    fn round_trip_every_day_of_a_leap_century() {
+        let mut t = timegm([1999, 12, 1, 12, 0, 0]);
+        for _ in 0..40_000 {
+            let f = broken_down(t);
+            assert_eq!(timegm([f[0], f[1], f[2], f[3], f[4], f[5]]), t);
+            t += 86_400;
+        }
+    }
+
+    #[test]
+    fn ticks_wrap_around() {
+        let max = TICKS_MASK;
+        assert_eq!(ticks_add_raw(0, -1), Some(max));
+        assert_eq!(ticks_add_raw(max, 1), Some(0));
+        assert_eq!(ticks_diff_raw(0, max), 1);
+        assert_eq!(ticks_diff_raw(max, 0), -1);
+        assert_eq!(ticks_diff_raw(TICKS_HALF, 0), -(TICKS_HALF as isize));
+        assert_eq!(ticks_diff_raw(TICKS_HALF, 1), TICKS_HALF as isize - 1);
+        assert_eq!(ticks_add_raw(0, TICKS_HALF as isize), None);
+        assert_eq!(ticks_add_raw(0, -(TICKS_HALF as isize)), None);
+        assert_eq!(
+            ticks_add_raw(0, TICKS_HALF as isize - 1),
+            Some(TICKS_HALF - 1)
+        );
+    }
+}

@@ -1,0 +1,18 @@
+# os.ilistdir (MicroPython): (name, type, inode) tuples, bytes names for a bytes path.
+import os
+
+D = "_os_ilistdir_dir"
+os.mkdir(D)
+os.mkdir(D + "/d")
+with open(D + "/f", "w") as f:
+    f.write("x")
+
+for name, kind, ino in sorted(os.ilistdir(D)):
+    print(name, hex(kind), type(ino))
+print(sorted(e[0] for e in os.ilistdir(D.encode())))
+it = os.ilistdir(D)
+print(it is iter(it), len(list(it)), list(it))
+
+os.remove(D + "/f")
+os.rmdir(D + "/d")
+os.rmdir(D)

@@ -1,0 +1,3 @@
+def leaf_func():
+    return "leaf"
+name = __name__

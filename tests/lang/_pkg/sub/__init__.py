@@ -1,0 +1,2 @@
+from .. import leaf
+sub_value = leaf.leaf_func() + "-sub"
