@@ -647,13 +647,11 @@ fn str_make_new(_ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Va
 }
 
 /// Collect the bytes of an iterable of ints in 0..256 (bytes/bytearray constructors).
-///
-/// `wrap`: keep the low 8 bits of each value (bytearray, as upstream) instead of raising.
-pub fn bytes_from_iterable(v: Value, out: &mut VStr, wrap: bool) -> PyResult<()> {
+pub fn bytes_from_iterable(v: Value, out: &mut VStr) -> PyResult<()> {
     let it = runtime::get_iter(v)?;
     while let Some(x) = runtime::iter_next(it)? {
         let n = get_int(x)?;
-        if !wrap && !(0..=255).contains(&n) {
+        if !(0..=255).contains(&n) {
             return Err(raise::value_error("bytes value out of range"));
         }
         out.push_byte(n as u8)?;
@@ -662,7 +660,7 @@ pub fn bytes_from_iterable(v: Value, out: &mut VStr, wrap: bool) -> PyResult<()>
 }
 
 /// The shared constructor logic of bytes and bytearray: the initial contents.
-pub fn bytes_init(args: &[Value], kw: &[Value], out: &mut VStr, wrap: bool) -> PyResult<()> {
+pub fn bytes_init(args: &[Value], kw: &[Value], out: &mut VStr) -> PyResult<()> {
     if !kw.is_empty() {
         return Err(raise::not_implemented_error(
             "keyword argument(s) not implemented - use normal args instead",
@@ -699,7 +697,7 @@ pub fn bytes_init(args: &[Value], kw: &[Value], out: &mut VStr, wrap: bool) -> P
     if let Some(b) = buffer_bytes(first) {
         return out.push_bytes(b);
     }
-    bytes_from_iterable(first, out, wrap)
+    bytes_from_iterable(first, out)
 }
 
 fn bytes_make_new(_ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Value> {
@@ -709,7 +707,7 @@ fn bytes_make_new(_ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<
         }
     }
     let mut out = VStr::new();
-    bytes_init(args, kw, &mut out, false)?;
+    bytes_init(args, kw, &mut out)?;
     out.into_bytes()
 }
 
