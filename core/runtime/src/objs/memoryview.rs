@@ -255,7 +255,10 @@ fn subscr(v: Value, index: Value, o: SubscrOp) -> PyResult<Option<Value>> {
                 let src = pystr::get_buffer(x, BufferAccess::Read).ok_or_else(|| {
                     raise::not_implemented_error("array/bytes required on right side")
                 })?;
-                if item_size(src.typecode) != sz || src.len != count * sz {
+                // Object items ('O') may only come from object items: raw bytes copied into
+                // them would be forged pointers.
+                let objects = (m.typecode == b'O') != (src.typecode == b'O');
+                if objects || item_size(src.typecode) != sz || src.len != count * sz {
                     return Err(raise::value_error("lhs and rhs should be compatible"));
                 }
                 let n = count * sz;
