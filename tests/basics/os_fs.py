@@ -4,6 +4,23 @@ import os
 
 D = "_os_fs_dir"
 
+
+def rmtree(d):
+    # Leftovers of an interrupted earlier run.
+    try:
+        names = os.listdir(d)
+    except OSError:
+        return
+    for n in names:
+        try:
+            os.remove(d + "/" + n)
+        except OSError:
+            rmtree(d + "/" + n)
+    os.rmdir(d)
+
+
+rmtree(D)
+
 cwd = os.getcwd()
 print(type(cwd), os.sep)
 

@@ -2,6 +2,23 @@
 import os
 
 D = "_os_ilistdir_dir"
+
+
+def rmtree(d):
+    # Leftovers of an interrupted earlier run.
+    try:
+        names = os.listdir(d)
+    except OSError:
+        return
+    for n in names:
+        try:
+            os.remove(d + "/" + n)
+        except OSError:
+            rmtree(d + "/" + n)
+    os.rmdir(d)
+
+
+rmtree(D)
 os.mkdir(D)
 os.mkdir(D + "/d")
 with open(D + "/f", "w") as f:

@@ -97,6 +97,23 @@ except OSError as e:
 
 # VfsPosix rooted at a directory: absolute paths are inside it
 D = "_vfs_mount_dir"
+
+
+def rmtree(d):
+    # Leftovers of an interrupted earlier run.
+    try:
+        names = os.listdir(d)
+    except OSError:
+        return
+    for n in names:
+        try:
+            os.remove(d + "/" + n)
+        except OSError:
+            rmtree(d + "/" + n)
+    os.rmdir(d)
+
+
+rmtree(D)
 os.mkdir(D)
 p = vfs.VfsPosix(D)
 with p.open("/f.txt", "w") as f:

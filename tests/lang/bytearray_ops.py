@@ -20,10 +20,6 @@ print(len(x), x[-2:])
 print(ba.find(b"Y"), bytes(ba), ba == bytearray(bytes(ba)), ba.decode())
 ba.reverse() if hasattr(ba, "reverse") else None
 print(list(bytearray(b"\x01\x02\x03")), bytearray(b"ab") + b"cd", b"cd" + bytearray(b"ab"))
-try:
-    ba[0] = 300
-except ValueError:
-    print("ValueError")
 c = bytearray(b"hello")
 mv = memoryview(c)
 mv[0] = 72

@@ -183,6 +183,10 @@ impl Hal for UnixHal {
     }
 
     fn file_sync(&self, handle: isize) -> Result<(), i32> {
+        if handle == 1 || handle == 2 {
+            // sys.stdout.flush(): push out what stdout_write has buffered.
+            flush();
+        }
         // SAFETY: plain system call on an integer descriptor.
         match retry(|| unsafe { libc::fsync(handle as i32) } as isize) {
             // The standard streams are not buffered by the OS unless redirected.

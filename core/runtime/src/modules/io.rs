@@ -80,7 +80,7 @@ fn read_full(obj: Value, s: &Stream, buf: &mut [u8]) -> PyResult<usize> {
 
 /// Append up to `want` bytes from the stream to `out`; the count appended (short at EOF).
 fn read_into_vstr(obj: Value, s: &Stream, out: &mut VStr, want: usize) -> PyResult<usize> {
-    let mut chunk = [0u8; 256];
+    let mut chunk = [0u8; 1024];
     let mut got = 0;
     while got < want {
         let n = (want - got).min(chunk.len());

@@ -227,12 +227,26 @@ fn mktime(tup: Value) -> PyResult<Value> {
         *slot = n;
     }
     let local = timegm(f);
-    // The offset in force at the wanted local time; one correction step is enough
-    // except inside a daylight-saving jump.
     let h = hal()?;
-    let (off, _) = h.local_offset(local);
-    let (off2, _) = h.local_offset(local - off);
-    int::from_i64(local - off2)
+    int::from_i64(local_to_utc(local, |t| h.local_offset(t).0))
+}
+
+/// The instant whose local time is `local` (seconds as if UTC), given the UTC offset in
+/// force at each instant. Inside a daylight-saving gap the earlier offset applies, which
+/// moves the time forward as C's mktime does.
+pub fn local_to_utc(local: i64, offset: impl Fn(i64) -> i64) -> i64 {
+    let o1 = offset(local);
+    let t1 = local - o1;
+    let o2 = offset(t1);
+    if o2 == o1 {
+        return t1;
+    }
+    let t2 = local - o2;
+    if offset(t2) == o2 {
+        t2
+    } else {
+        t1
+    }
 }
 
 static GLOBALS: &[(Qstr, Value)] = &[
@@ -305,6 +319,17 @@ mod tests {
             assert_eq!(timegm([f[0], f[1], f[2], f[3], f[4], f[5]]), t);
             t += 86_400;
         }
+    }
+
+    #[test]
+    fn mktime_offsets_around_daylight_saving() {
+        // A zone at -5h switching to -4h at 1_000_000 (UTC).
+        let off = |t: i64| if t < 1_000_000 { -18_000 } else { -14_400 };
+        assert_eq!(local_to_utc(500_000, off), 518_000);
+        assert_eq!(local_to_utc(2_000_000, off), 2_014_400);
+        // 1_000_000 - 18_000 + 1_800 falls in the gap: moved forward by the old offset.
+        assert_eq!(local_to_utc(983_800, off), 1_001_800);
+        assert_eq!(local_to_utc(0, |_| 0), 0);
     }
 
     #[test]

@@ -676,3 +676,64 @@ static GLOBALS: &[(Qstr, Value)] = &[
 ];
 
 pub static MODULE: Module = Module::new_static(Q::vfs, GLOBALS);
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use super::*;
+    use crate::state::testing::with_vm;
+
+    fn inner(t: &Target) -> Option<(&'static str, &'static str)> {
+        match t {
+            Target::Mounted { entry, path, .. } => {
+                Some((point_of(*entry).0, pystr::as_str(*path).unwrap_or("?")))
+            }
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn lookup_follows_mount_points_then_the_root() {
+        with_vm(|| {
+            let fs = posix_new(&VFS_POSIX_TYPE, &[], &[]).unwrap();
+            mount(&[fs, pystr::new("/mnt").unwrap()], &[]).unwrap();
+            assert_eq!(
+                inner(&lookup("/mnt/a/b", false).unwrap()),
+                Some(("/mnt", "/a/b"))
+            );
+            assert_eq!(inner(&lookup("/mnt", false).unwrap()), Some(("/mnt", "/")));
+            // A name that merely starts like the mount point belongs to the root.
+            assert_eq!(
+                inner(&lookup("/mntx", false).unwrap()),
+                Some(("/", "/mntx"))
+            );
+            assert!(matches!(lookup("/", false).unwrap(), Target::Root));
+            // Mounting twice at the same point is refused; the root mount stays last.
+            assert!(mount(&[fs, pystr::new("/mnt").unwrap()], &[]).is_err());
+            let last = *entries().unwrap().last().unwrap();
+            assert_eq!(point_of(last).0, "/");
+            umount(pystr::new("/mnt").unwrap()).unwrap();
+            assert_eq!(
+                inner(&lookup("/mnt/a", false).unwrap()),
+                Some(("/", "/mnt/a"))
+            );
+            assert!(umount(pystr::new("/mnt").unwrap()).is_err());
+        });
+    }
+
+    #[test]
+    fn posix_root_maps_absolute_paths_only() {
+        with_vm(|| {
+            let fs = posix_new(&VFS_POSIX_TYPE, &[pystr::new("/base").unwrap()], &[]).unwrap();
+            let v = this(fs).unwrap();
+            assert_eq!(
+                native_path(v, pystr::new("/x/y").unwrap()).unwrap(),
+                "/base/x/y"
+            );
+            assert_eq!(native_path(v, pystr::new("rel").unwrap()).unwrap(), "rel");
+            let whole = posix_new(&VFS_POSIX_TYPE, &[], &[]).unwrap();
+            let w = this(whole).unwrap();
+            assert_eq!(native_path(w, pystr::new("/x").unwrap()).unwrap(), "/x");
+        });
+    }
+}

@@ -22,6 +22,17 @@ fn unary_op(op: u8, v: Value) -> PyResult<Option<Value>> {
 }
 
 fn binary_op(op: u8, a: Value, b: Value) -> PyResult<Option<Value>> {
+    use upy_compiler::bc::binary as bop;
+    if a.is_bool() && b.is_bool() {
+        // bool & | ^ bool stays a bool.
+        let (x, y) = (a == Value::TRUE, b == Value::TRUE);
+        match op {
+            bop::AND | bop::INPLACE_AND => return Ok(Some(Value::from_bool(x & y))),
+            bop::OR | bop::INPLACE_OR => return Ok(Some(Value::from_bool(x | y))),
+            bop::XOR | bop::INPLACE_XOR => return Ok(Some(Value::from_bool(x ^ y))),
+            _ => {}
+        }
+    }
     let a = if a.is_bool() {
         Value::small_int((a == Value::TRUE) as isize)
     } else {

@@ -7,7 +7,6 @@ use crate::objs::float;
 use crate::qstr::{Qstr, Q};
 use crate::raise;
 use crate::value::Value;
-use crate::vstr::VStr;
 use upy_compiler::bc::{binary as op, unary as uop};
 
 #[repr(C)]
@@ -70,33 +69,27 @@ pub fn get_complex(v: Value) -> PyResult<(f64, f64)> {
 }
 
 /// Write `x` in repr form without the `.0` a float repr would add for integral values.
-fn push_part(out: &mut VStr, x: f64, show_sign: bool) -> PyResult<()> {
-    let start = out.len();
+fn write_part(out: &mut dyn Print, x: f64, show_sign: bool) -> PyResult<()> {
+    let mut buf = [0u8; 32];
+    let t = float::repr_text(x, &mut buf);
     if show_sign && (!x.is_sign_negative() || x.is_nan()) {
-        out.push_byte(b'+')?;
+        out.write_str("+")?;
     }
-    float::format_float(out, x, 'r', None, false)?;
-    let b = out.as_bytes();
-    if b.len() >= start + 2 && b.ends_with(b".0") {
-        let n = out.len() - 2;
-        out.truncate(n);
-    }
-    Ok(())
+    out.write_str(t.strip_suffix(".0").unwrap_or(t))
 }
 
 fn print(out: &mut dyn Print, v: Value, _k: PrintKind) -> PyResult<()> {
     let (re, im) = parts(v).unwrap_or((0.0, 0.0));
-    let mut s = VStr::new();
-    if re != 0.0 {
-        s.push_byte(b'(')?;
-        push_part(&mut s, re, false)?;
-        push_part(&mut s, im, true)?;
-        s.push_bytes(b"j)")?;
+    // Only a real part of +0.0 is left out (CPython shows -0.0 as "(-0-1j)").
+    if re != 0.0 || re.is_sign_negative() {
+        out.write_str("(")?;
+        write_part(out, re, false)?;
+        write_part(out, im, true)?;
+        out.write_str("j)")
     } else {
-        push_part(&mut s, im, false)?;
-        s.push_byte(b'j')?;
+        write_part(out, im, false)?;
+        out.write_str("j")
     }
-    out.write_str(core::str::from_utf8(s.as_bytes()).unwrap_or("?"))
 }
 
 fn make_new(_ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Value> {
@@ -320,6 +313,8 @@ mod tests {
             assert_eq!(r(new(0.0, -2.0).unwrap()), "-2j");
             assert_eq!(r(new(1.0, f64::INFINITY).unwrap()), "(1+infj)");
             assert_eq!(r(new(1e20, 1e-7).unwrap()), "(1e+20+1e-07j)");
+            assert_eq!(r(new(-0.0, -1.0).unwrap()), "(-0-1j)");
+            assert_eq!(r(new(0.0, -0.0).unwrap()), "-0j");
         });
     }
 

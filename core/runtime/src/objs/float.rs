@@ -255,12 +255,33 @@ impl<const N: usize> core::fmt::Write for FixedBuf<N> {
     }
 }
 
-fn push_exponent(out: &mut VStr, e: i32, upper: bool) -> PyResult<()> {
-    out.push_byte(if upper { b'E' } else { b'e' })?;
-    out.push_byte(if e < 0 { b'-' } else { b'+' })?;
+/// Where formatted float text goes: a heap `VStr`, or a stack buffer for plain `repr` so
+/// that printing a float needs no allocation (as upstream, which formats into a local buffer).
+trait Sink: core::fmt::Write {
+    fn put(&mut self, b: &[u8]) -> PyResult<()>;
+}
+
+impl Sink for VStr {
+    fn put(&mut self, b: &[u8]) -> PyResult<()> {
+        self.push_bytes(b)
+    }
+}
+
+impl<const N: usize> Sink for FixedBuf<N> {
+    fn put(&mut self, b: &[u8]) -> PyResult<()> {
+        match core::str::from_utf8(b) {
+            Ok(t) if core::fmt::Write::write_str(self, t).is_ok() => Ok(()),
+            _ => Err(crate::mem::oom()),
+        }
+    }
+}
+
+fn push_exponent<S: Sink>(out: &mut S, e: i32, upper: bool) -> PyResult<()> {
+    out.put(if upper { b"E" } else { b"e" })?;
+    out.put(if e < 0 { b"-" } else { b"+" })?;
     let a = e.unsigned_abs();
     if a < 10 {
-        out.push_byte(b'0')?;
+        out.put(b"0")?;
     }
     let _ = write!(out, "{}", a);
     Ok(())
@@ -268,7 +289,13 @@ fn push_exponent(out: &mut VStr, e: i32, upper: bool) -> PyResult<()> {
 
 /// Lay out digits `d` (value 0.d * 10^decpt) in fixed notation with exactly `frac` digits after
 /// the point (padding with zeros), the point omitted when `frac == 0` unless `point`.
-fn push_fixed(out: &mut VStr, d: &[u8], decpt: i32, frac: usize, point: bool) -> PyResult<()> {
+fn push_fixed<S: Sink>(
+    out: &mut S,
+    d: &[u8],
+    decpt: i32,
+    frac: usize,
+    point: bool,
+) -> PyResult<()> {
     let digit_at = |i: i64| -> u8 {
         // i-th digit left of the point counting from 0 at the units position.
         if i < 0 {
@@ -277,19 +304,40 @@ fn push_fixed(out: &mut VStr, d: &[u8], decpt: i32, frac: usize, point: bool) ->
         d.get(i as usize).copied().unwrap_or(b'0')
     };
     if decpt <= 0 {
-        out.push_byte(b'0')?;
+        out.put(b"0")?;
     } else {
         for i in 0..decpt as i64 {
-            out.push_byte(digit_at(i))?;
+            out.put(&[digit_at(i)])?;
         }
     }
     if frac > 0 || point {
-        out.push_byte(b'.')?;
+        out.put(b".")?;
     }
     for k in 0..frac as i64 {
-        out.push_byte(digit_at(decpt as i64 + k))?;
+        out.put(&[digit_at(decpt as i64 + k)])?;
     }
     Ok(())
+}
+
+/// The repr digits of a finite non-negative `a` (shortest round-trip form).
+fn push_repr<S: Sink>(out: &mut S, a: f64) -> PyResult<()> {
+    if a == 0.0 {
+        return out.put(b"0.0");
+    }
+    let mut d = [0u8; 40];
+    let (n, decpt) = shortest_digits(a, &mut d);
+    let digits = d.get(..n).unwrap_or(&[]);
+    if (-3..=16).contains(&decpt) {
+        let frac = (n as i32 - decpt).max(1) as usize;
+        push_fixed(out, digits, decpt, frac, true)
+    } else {
+        out.put(digits.get(..1).unwrap_or(b"0"))?;
+        if n > 1 {
+            out.put(b".")?;
+            out.put(digits.get(1..).unwrap_or(&[]))?;
+        }
+        push_exponent(out, decpt - 1, false)
+    }
 }
 
 /// Python-style float formatting without padding: `fmt` is `e E f F g G %`, or `r` for repr
@@ -315,25 +363,7 @@ pub fn format_float(
         return out.push_bytes(if upper { b"INF" } else { b"inf" });
     }
     match fmt {
-        'r' => {
-            if a == 0.0 {
-                return out.push_bytes(b"0.0");
-            }
-            let mut d = [0u8; 40];
-            let (n, decpt) = shortest_digits(a, &mut d);
-            let digits = d.get(..n).unwrap_or(&[]);
-            if (-3..=16).contains(&decpt) {
-                let frac = (n as i32 - decpt).max(1) as usize;
-                push_fixed(out, digits, decpt, frac, true)
-            } else {
-                out.push_byte(digits.first().copied().unwrap_or(b'0'))?;
-                if n > 1 {
-                    out.push_byte(b'.')?;
-                    out.push_bytes(digits.get(1..).unwrap_or(&[]))?;
-                }
-                push_exponent(out, decpt - 1, false)
-            }
-        }
+        'r' => push_repr(out, a),
         'e' | 'E' => {
             let p = precision.unwrap_or(6);
             let mut d = VStr::new();
@@ -415,10 +445,33 @@ pub fn format_float(
     }
 }
 
+/// `repr(x)` into a stack buffer (sign, `inf`/`nan` included).
+pub fn repr_text(x: f64, buf: &mut [u8; 32]) -> &str {
+    let mut f = FixedBuf::<32>::new();
+    let ok = if x.is_nan() {
+        f.put(b"nan")
+    } else {
+        let neg = if x.is_sign_negative() {
+            f.put(b"-")
+        } else {
+            Ok(())
+        };
+        neg.and_then(|_| {
+            if x.is_infinite() {
+                f.put(b"inf")
+            } else {
+                push_repr(&mut f, x.abs())
+            }
+        })
+    };
+    let n = if ok.is_ok() { f.len } else { 0 };
+    buf.copy_from_slice(&f.buf);
+    core::str::from_utf8(buf.get(..n).unwrap_or(&[])).unwrap_or("?")
+}
+
 fn print(out: &mut dyn Print, v: Value, _k: PrintKind) -> PyResult<()> {
-    let mut s = VStr::new();
-    format_float(&mut s, value(v).unwrap_or(0.0), 'r', None, false)?;
-    out.write_str(core::str::from_utf8(s.as_bytes()).unwrap_or("?"))
+    let mut buf = [0u8; 32];
+    out.write_str(repr_text(value(v).unwrap_or(0.0), &mut buf))
 }
 
 // --- parsing ---

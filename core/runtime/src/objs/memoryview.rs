@@ -122,13 +122,13 @@ fn int_bits(v: Value) -> PyResult<u64> {
     if !crate::objs::int::is_int(v) {
         return pystr::get_int(v).map(|n| n as i64 as u64);
     }
-    let mask = Value::small_int(0xffff_ffff);
+    let mask = crate::objs::int::from_u64(0xffff_ffff)?;
     let lo = crate::runtime::binary_op(op::AND, v, mask)?;
     let hi = crate::runtime::binary_op(op::RSHIFT, v, Value::small_int(32))?;
     let hi = crate::runtime::binary_op(op::AND, hi, mask)?;
     let (lo, hi) = (
-        lo.as_small_int().unwrap_or(0) as u64,
-        hi.as_small_int().unwrap_or(0) as u64,
+        crate::objs::int::as_i64(lo).unwrap_or(0) as u64,
+        crate::objs::int::as_i64(hi).unwrap_or(0) as u64,
     );
     Ok((hi << 32) | lo)
 }
