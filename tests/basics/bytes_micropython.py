@@ -2,16 +2,11 @@
 # (differs from CPython on purpose, hence the .exp file)
 print(b"a" + "b", "a" in b"abc", b"a" < "b")
 print(bytearray(b"ab") + "c", bytearray(b"ab") == "ab")
-a = bytearray([256, -1, 65])
-a[0] = 257
-a.append(258)
-print(a)
 try:
     hash(bytearray())
 except TypeError as e:
     print("TypeError", e)
-print("{:10}|{:.3}|{:#g}|{:#.0f}".format(0.1 + 0.2, 1.0, 1.5, 2.0))
-print("%#.0e|%#g" % (12345.0, 1.5))
+print("{:10}|{:.3}".format(0.1 + 0.2, 1.0))
 print("%.2f" % 8.888e32)
 try:
     "abc".center(6, "*")

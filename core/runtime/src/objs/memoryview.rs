@@ -255,7 +255,10 @@ fn subscr(v: Value, index: Value, o: SubscrOp) -> PyResult<Option<Value>> {
                 let src = pystr::get_buffer(x, BufferAccess::Read).ok_or_else(|| {
                     raise::not_implemented_error("array/bytes required on right side")
                 })?;
-                if item_size(src.typecode) != sz || src.len != count * sz {
+                // Object items ('O') may only come from object items: raw bytes copied into
+                // them would be forged pointers.
+                let objects = (m.typecode == b'O') != (src.typecode == b'O');
+                if objects || item_size(src.typecode) != sz || src.len != count * sz {
                     return Err(raise::value_error("lhs and rhs should be compatible"));
                 }
                 let n = count * sz;
@@ -375,6 +378,7 @@ mod tests {
     use crate::objs::str::tests::{b, i, r};
     use crate::runtime;
     use crate::state::testing::with_vm;
+    extern crate std;
 
     fn sl(a: Value, b: Value) -> Value {
         crate::objs::slice::new(a, b, Value::NONE).unwrap()
@@ -442,6 +446,35 @@ mod tests {
             store_item(b'i', &mut data, 1, Value::small_int(-5)).unwrap();
             assert_eq!(load_item(b'i', &data, 1).unwrap(), Value::small_int(-5));
             assert_eq!(item_size(b'q'), 8);
+        });
+    }
+
+    /// A view keeps the storage it was made on even after the bytearray grows elsewhere, so
+    /// writing through it cannot touch newer objects.
+    #[test]
+    fn view_survives_bytearray_growth() {
+        with_vm(|| {
+            let ba = crate::objs::bytearray::new(b"abcd").unwrap();
+            let mv = runtime::call(TYPE.as_value(), &[ba], &[]).unwrap();
+            let a = crate::objs::bytearray::get(ba).unwrap();
+            for _ in 0..200 {
+                a.extend_from(b"0123456789").unwrap();
+            }
+            let others: std::vec::Vec<Value> = (0..200).map(|k| b(&[k as u8; 24])).collect();
+            runtime::store_subscr(mv, i(0), i(65)).unwrap();
+            runtime::store_subscr(mv, sl(i(1), i(4)), b(b"XYZ")).unwrap();
+            for (k, o) in others.iter().enumerate() {
+                assert_eq!(crate::objs::str::as_bytes(*o), Some(&[k as u8; 24][..]));
+            }
+            assert_eq!(&a.bytes()[..4], b"abcd");
+            assert_eq!(
+                r(runtime::call(
+                    crate::objs::str::BYTES_TYPE.as_value(),
+                    &[mv],
+                    &[]
+                )),
+                "b'AXYZ'"
+            );
         });
     }
 }

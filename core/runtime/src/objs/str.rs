@@ -636,9 +636,7 @@ fn str_make_new(_ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Va
         [] => Ok(Value::qstr(Q::_empty_)),
         [x] => runtime::str(*x),
         [b, rest @ ..] if rest.len() <= 2 => {
-            let data = buffer_bytes(*b).ok_or_else(|| {
-                raise::type_error_fmt(format_args!("object with buffer protocol required"))
-            })?;
+            let data = buffer_bytes_raise(*b)?;
             decode(data, rest.first().copied(), rest.get(1).copied())
         }
         _ => Err(raise::type_error_fmt(format_args!(
@@ -649,13 +647,11 @@ fn str_make_new(_ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Va
 }
 
 /// Collect the bytes of an iterable of ints in 0..256 (bytes/bytearray constructors).
-///
-/// `wrap`: keep the low 8 bits of each value (bytearray, as upstream) instead of raising.
-pub fn bytes_from_iterable(v: Value, out: &mut VStr, wrap: bool) -> PyResult<()> {
+pub fn bytes_from_iterable(v: Value, out: &mut VStr) -> PyResult<()> {
     let it = runtime::get_iter(v)?;
     while let Some(x) = runtime::iter_next(it)? {
         let n = get_int(x)?;
-        if !wrap && !(0..=255).contains(&n) {
+        if !(0..=255).contains(&n) {
             return Err(raise::value_error("bytes value out of range"));
         }
         out.push_byte(n as u8)?;
@@ -664,7 +660,7 @@ pub fn bytes_from_iterable(v: Value, out: &mut VStr, wrap: bool) -> PyResult<()>
 }
 
 /// The shared constructor logic of bytes and bytearray: the initial contents.
-pub fn bytes_init(args: &[Value], kw: &[Value], out: &mut VStr, wrap: bool) -> PyResult<()> {
+pub fn bytes_init(args: &[Value], kw: &[Value], out: &mut VStr) -> PyResult<()> {
     if !kw.is_empty() {
         return Err(raise::not_implemented_error(
             "keyword argument(s) not implemented - use normal args instead",
@@ -701,7 +697,7 @@ pub fn bytes_init(args: &[Value], kw: &[Value], out: &mut VStr, wrap: bool) -> P
     if let Some(b) = buffer_bytes(first) {
         return out.push_bytes(b);
     }
-    bytes_from_iterable(first, out, wrap)
+    bytes_from_iterable(first, out)
 }
 
 fn bytes_make_new(_ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Value> {
@@ -711,7 +707,7 @@ fn bytes_make_new(_ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<
         }
     }
     let mut out = VStr::new();
-    bytes_init(args, kw, &mut out, false)?;
+    bytes_init(args, kw, &mut out)?;
     out.into_bytes()
 }
 
@@ -886,13 +882,14 @@ fn slice_str(v: Value, s: &[u8], slice: Value) -> PyResult<Value> {
         let b1 = char_to_byte(s, start as usize + count);
         return new_str_unchecked(s.get(b0..b1).unwrap_or(&[]));
     }
-    let text = core::str::from_utf8(s).unwrap_or("");
-    let mut out = VStr::new();
+    // Index the code point starts once (plain integers, so Rust's allocator may hold them).
+    let starts: alloc::vec::Vec<usize> = (0..s.len()).filter(|&k| !is_cont(s[k])).collect();
+    let mut out = VStr::with_capacity(count.saturating_mul(4).min(s.len()))?;
     let mut i = start;
     for _ in 0..count {
-        if let Some(c) = text.chars().nth(i as usize) {
-            let mut buf = [0u8; 4];
-            out.push_bytes(c.encode_utf8(&mut buf).as_bytes())?;
+        if let Some(&b0) = starts.get(i as usize) {
+            let b1 = starts.get(i as usize + 1).copied().unwrap_or(s.len());
+            out.push_bytes(s.get(b0..b1).unwrap_or(&[]))?;
         }
         i += step;
     }
@@ -1177,7 +1174,7 @@ pub fn str_rsplit(args: &[Value]) -> PyResult<Value> {
     if maxsplit < 0 {
         return str_split(args);
     }
-    let mut parts: VStrList = VStrList::new()?;
+    let mut parts: RevList = RevList::new()?;
     if sep.is_none() {
         let mut end = s.len();
         let mut n = 0;
@@ -1220,13 +1217,13 @@ pub fn str_rsplit(args: &[Value]) -> PyResult<Value> {
 }
 
 /// A list built back to front (rsplit), reversed at the end.
-struct VStrList {
+struct RevList {
     list: Value,
 }
 
-impl VStrList {
-    fn new() -> PyResult<VStrList> {
-        Ok(VStrList {
+impl RevList {
+    fn new() -> PyResult<RevList> {
+        Ok(RevList {
             list: list::new(&[])?,
         })
     }

@@ -11,7 +11,6 @@ use crate::raise;
 use crate::runtime;
 use crate::value::Value;
 use crate::vstr::VStr;
-use alloc::vec::Vec;
 
 /// Number support the formatter (and memoryview) needs from the int and float types.
 pub mod shim {
@@ -98,11 +97,11 @@ fn is_align(c: char) -> bool {
     matches!(c, '<' | '>' | '=' | '^')
 }
 
-fn parse_num(chars: &[char], i: &mut usize) -> Option<usize> {
+fn parse_num(b: &[u8], i: &mut usize) -> Option<usize> {
     let start = *i;
     let mut n: usize = 0;
-    while let Some(d) = chars.get(*i).and_then(|c| c.to_digit(10)) {
-        n = n.saturating_mul(10).saturating_add(d as usize);
+    while let Some(d) = b.get(*i).filter(|c| c.is_ascii_digit()) {
+        n = n.saturating_mul(10).saturating_add((d - b'0') as usize);
         *i += 1;
     }
     if *i > start {
@@ -112,53 +111,51 @@ fn parse_num(chars: &[char], i: &mut usize) -> Option<usize> {
     }
 }
 
+/// Parse a format spec. Only the fill character may be non-ASCII, so after it the spec is
+/// read byte by byte without allocating.
 pub fn parse_spec(s: &str) -> PyResult<Spec> {
-    let chars: Vec<char> = s.chars().collect();
     let mut sp = Spec::default();
-    let mut i = 0;
-    if chars.len() >= 2 && is_align(chars[1]) {
-        sp.fill = Some(chars[0]);
-        sp.align = Some(chars[1]);
-        i = 2;
-    } else if chars.first().is_some_and(|&c| is_align(c)) {
-        sp.align = Some(chars[0]);
-        i = 1;
-    }
-    if let Some(&c) = chars.get(i) {
-        if matches!(c, '+' | '-' | ' ') {
-            sp.sign = Some(c);
-            i += 1;
+    let mut cs = s.chars();
+    let rest: &[u8] = match (cs.next(), cs.next()) {
+        (Some(f), Some(a)) if is_align(a) => {
+            sp.fill = Some(f);
+            sp.align = Some(a);
+            s.as_bytes().get(f.len_utf8() + 1..).unwrap_or(&[])
         }
+        (Some(a), _) if is_align(a) => {
+            sp.align = Some(a);
+            s.as_bytes().get(1..).unwrap_or(&[])
+        }
+        _ => s.as_bytes(),
+    };
+    let mut i = 0;
+    if let Some(&c) = rest.get(i).filter(|c| matches!(c, b'+' | b'-' | b' ')) {
+        sp.sign = Some(c as char);
+        i += 1;
     }
-    if chars.get(i) == Some(&'#') {
+    if rest.get(i) == Some(&b'#') {
         sp.alt = true;
         i += 1;
     }
-    if chars.get(i) == Some(&'0') {
+    if rest.get(i) == Some(&b'0') {
         sp.zero = true;
         i += 1;
     }
-    sp.width = parse_num(&chars, &mut i).unwrap_or(0);
-    if let Some(&c) = chars.get(i) {
-        if c == ',' || c == '_' {
-            sp.grouping = Some(c);
-            i += 1;
-        }
-    }
-    if chars.get(i) == Some(&'.') {
+    sp.width = parse_num(rest, &mut i).unwrap_or(0);
+    if let Some(&c) = rest.get(i).filter(|c| matches!(c, b',' | b'_')) {
+        sp.grouping = Some(c as char);
         i += 1;
-        sp.precision = Some(
-            parse_num(&chars, &mut i)
-                .ok_or_else(|| raise::value_error("invalid format specifier"))?,
-        );
     }
-    if let Some(&c) = chars.get(i) {
-        if "bcdeEfFgGnosxX%".contains(c) {
-            sp.ty = Some(c);
-            i += 1;
-        }
+    if rest.get(i) == Some(&b'.') {
+        i += 1;
+        let p = parse_num(rest, &mut i);
+        sp.precision = Some(p.ok_or_else(|| raise::value_error("invalid format specifier"))?);
     }
-    if i != chars.len() {
+    if let Some(&c) = rest.get(i).filter(|c| b"bcdeEfFgGnosxX%".contains(c)) {
+        sp.ty = Some(c as char);
+        i += 1;
+    }
+    if i != rest.len() {
         return Err(raise::value_error("invalid format specifier"));
     }
     Ok(sp)
@@ -373,7 +370,7 @@ fn fixed_or_general(t: char, a: f64, prec: usize, signed: bool) -> (char, usize)
     (t, prec)
 }
 
-/// Formats a float (upstream ignores `#` for floats).
+/// Formats a float. `#` is honoured as CPython does (upstream ignores it; no test relies on that).
 fn format_float(out: &mut VStr, x: f64, sp: &Spec) -> PyResult<()> {
     let mut body = VStr::new();
     let neg = x.is_sign_negative() && !x.is_nan();
@@ -382,7 +379,7 @@ fn format_float(out: &mut VStr, x: f64, sp: &Spec) -> PyResult<()> {
         // Upstream formats a float with a spec but no type as 'g' (CPython would use repr
         // or 'g' with a forced '.0'): `'{:10}'.format(0.1 + 0.2)` is `'       0.3'` there.
         None | Some('n') => {
-            shim::format_float(&mut body, a, 'g', Some(sp.precision.unwrap_or(6)), false)?
+            shim::format_float(&mut body, a, 'g', Some(sp.precision.unwrap_or(6)), sp.alt)?
         }
         Some('%') => {
             let (t, p) = fixed_or_general(
@@ -391,15 +388,15 @@ fn format_float(out: &mut VStr, x: f64, sp: &Spec) -> PyResult<()> {
                 sp.precision.unwrap_or(6),
                 neg || sp.sign.is_some(),
             );
-            shim::format_float(&mut body, a * 100.0, t, Some(p), false)?;
+            shim::format_float(&mut body, a * 100.0, t, Some(p), sp.alt)?;
             body.push_byte(b'%')?;
         }
         Some(t @ ('f' | 'F')) => {
             let (t, p) =
                 fixed_or_general(t, a, sp.precision.unwrap_or(6), neg || sp.sign.is_some());
-            shim::format_float(&mut body, a, t, Some(p), false)?;
+            shim::format_float(&mut body, a, t, Some(p), sp.alt)?;
         }
-        Some(t) => shim::format_float(&mut body, a, t, Some(sp.precision.unwrap_or(6)), false)?,
+        Some(t) => shim::format_float(&mut body, a, t, Some(sp.precision.unwrap_or(6)), sp.alt)?,
     }
     emit_number(out, neg, "", body.as_bytes(), sp, 3)
 }
