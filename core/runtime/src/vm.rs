@@ -544,6 +544,25 @@ pub fn take_pending() -> PyResult<()> {
     crate::modules::micropython::run_scheduled()
 }
 
+/// Types whose subscript never keeps the index object (not even in an exception, as
+/// dict's KeyError would), so `x[a:b]` may pass them a slice on the native stack.
+fn stack_slice_ok(obj: Value) -> bool {
+    use crate::objs;
+    let t = obj.type_of();
+    [
+        &objs::list::TYPE,
+        &objs::tuple::TYPE,
+        &objs::str::TYPE,
+        &objs::str::BYTES_TYPE,
+        &objs::bytearray::TYPE,
+        &objs::memoryview::TYPE,
+        &objs::range::TYPE,
+    ]
+    .iter()
+    .any(|x| core::ptr::eq(t, *x))
+        || obj.is_qstr()
+}
+
 /// Marker in iterator slot 0 for the allocation-free list/tuple iteration of `for` loops.
 const ITER_SEQ: Value = Value::small_int(1);
 
@@ -1082,7 +1101,7 @@ fn run(f: &mut Frame, throw: &mut Option<PyErr>) -> PyResult<Ret> {
                 let next = bytes.get(ip).copied();
                 let obj = at!(sp - 1);
                 if (next == Some(bc::LOAD_SUBSCR) || next == Some(bc::STORE_SUBSCR))
-                    && !obj.type_of().is_heap()
+                    && stack_slice_ok(obj)
                 {
                     // `x[a:b]` on a built-in type: the slice lives on the native stack and
                     // the subscript is done here, so slicing needs no heap (as upstream's
