@@ -527,6 +527,11 @@ fn dir(args: &[Value]) -> PyResult<Value> {
                 for (k, _) in m.table.iter() {
                     push(*k)?;
                 }
+                if m.name == Q::sys && m.globals.is_null() {
+                    for &q in crate::modules::sys::DYNAMIC_ATTRS {
+                        push(q)?;
+                    }
+                }
             } else {
                 if let Some(d) = objs::r#type::instance_dict_keys(v)? {
                     for k in d {

@@ -81,6 +81,18 @@ static IMPL_FIELDS: [Qstr; 6] = [
     Q::_thread,
 ];
 
+/// Names `module_attr` computes on demand, so `dir(sys)` can list them.
+pub static DYNAMIC_ATTRS: &[Qstr] = &[
+    Q::argv,
+    Q::path,
+    Q::modules,
+    Q::platform,
+    Q::version,
+    Q::version_info,
+    Q::implementation,
+    Q::maxsize,
+];
+
 fn module_attr(name: Qstr) -> PyResult<Option<Value>> {
     let st = state::get();
     Ok(match name {
