@@ -159,6 +159,16 @@ fn module_attr(name: Qstr) -> PyResult<Option<Value>> {
     })
 }
 
+/// `sys.path = ...`: the one assignable attribute of the static sys module (upstream keeps
+/// it among the VM's mutable sys attributes). Any other name is not stored.
+pub fn store_attr(name: Qstr, x: Value) -> PyResult<Option<Value>> {
+    if name == Q::path {
+        state::get().roots.sys_path = x;
+        return Ok(Some(Value::NONE));
+    }
+    Ok(None)
+}
+
 fn sys_getattr(name: Value) -> PyResult<Value> {
     let q = name
         .as_qstr()

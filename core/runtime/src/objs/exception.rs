@@ -256,6 +256,12 @@ fn attr(v: Value, name: Qstr, op: AttrOp) -> PyResult<Option<Value>> {
             Ok(Some(args(v).first().copied().unwrap_or(Value::NONE)))
         }
         (Q::errno, AttrOp::Load) => Ok(Some(args(v).first().copied().unwrap_or(Value::NONE))),
+        // Clearing the traceback lets a preallocated exception be raised again and again
+        // without growing (and so without allocating) its traceback.
+        (Q::__traceback__, AttrOp::Store(x)) if x.is_none() => {
+            e.tb_len = 0;
+            Ok(Some(Value::NONE))
+        }
         _ => Ok(None),
     }
 }
