@@ -554,7 +554,10 @@ pub fn contains(container: Value, needle: Value) -> PyResult<bool> {
         }
     }
     // Fall back to iteration.
-    let it = get_iter(container).map_err(|_| {
+    let it = get_iter(container).map_err(|e| {
+        if crate::runtime::is_instance(e.0, &objs::exception::MEMORY_ERROR) {
+            return e;
+        }
         raise::type_error_fmt(format_args!("'{}' object isn't iterable", ty.name.as_str()))
     })?;
     while let Some(x) = iter_next(it)? {

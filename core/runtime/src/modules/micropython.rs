@@ -113,6 +113,11 @@ fn schedule(f: Value, arg: Value) -> PyResult<Value> {
         st.roots.sched_queue = list::new(&[])?;
     }
     let q = list::get(state::get().roots.sched_queue).ok_or_else(crate::mem::oom)?;
+    // Scheduling kbd_intr needs upstream's static scheduler nodes, which the unix port
+    // leaves out: it reports that with a bare ValueError.
+    if is_kbd_intr(f) {
+        return Err(raise::with_args(&crate::objs::exception::VALUE_ERROR, &[]));
+    }
     if q.len >= SCHEDULE_DEPTH {
         return Err(raise::runtime_error("schedule queue full"));
     }
@@ -136,23 +141,39 @@ pub fn run_scheduled() -> PyResult<()> {
     r
 }
 
+fn is_kbd_intr(f: Value) -> bool {
+    GLOBALS.iter().any(|(k, v)| *k == Q::kbd_intr && *v == f)
+}
+
+/// One pass of the scheduler, as upstream: one Python callback; whatever remains (or a
+/// callback scheduled by it) runs at the next check.
 fn run_queue() -> PyResult<()> {
-    loop {
-        let st = state::get();
-        let Some(q) = list::get(st.roots.sched_queue) else {
-            return Ok(());
-        };
-        if q.len == 0 {
-            return Ok(());
-        }
-        let items = q.items();
-        let first = items[0];
-        items.copy_within(1.., 0);
-        q.len -= 1;
-        if let Some([f, a]) = tuple::items(first) {
-            crate::runtime::call(*f, &[*a], &[])?;
-        }
+    let st = state::get();
+    let Some(q) = list::get(st.roots.sched_queue) else {
+        return Ok(());
+    };
+    if q.len == 0 {
+        return Ok(());
     }
+    let items = q.items();
+    let entry = items[0];
+    items.copy_within(1.., 0);
+    q.len -= 1;
+    if q.len > 0 {
+        st.interrupt
+            .store(true, core::sync::atomic::Ordering::Relaxed);
+    }
+    if let Some([f, a]) = tuple::items(entry) {
+        let r = crate::runtime::call(*f, &[*a], &[]);
+        // Callbacks scheduled by this one were not run (no nesting): look again soon.
+        if list::get(state::get().roots.sched_queue).is_some_and(|q| q.len > 0) {
+            state::get()
+                .interrupt
+                .store(true, core::sync::atomic::Ordering::Relaxed);
+        }
+        r?;
+    }
+    Ok(())
 }
 
 fn alloc_emergency_exception_buf(_n: Value) -> PyResult<Value> {

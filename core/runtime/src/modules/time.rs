@@ -86,6 +86,11 @@ fn sleep_for_us(us: u64) -> PyResult<()> {
     let h = hal()?;
     let st = state::get();
     let mut left = us;
+    // Even `sleep(0)` is a point where pending events (scheduled callbacks, interrupts)
+    // are handled, as upstream's event poll.
+    if us == 0 && st.interrupt.load(core::sync::atomic::Ordering::Relaxed) {
+        crate::vm::take_pending()?;
+    }
     while left > 0 {
         if st.interrupt.load(core::sync::atomic::Ordering::Relaxed) {
             // Raises a KeyboardInterrupt; scheduled callbacks just run and sleeping goes on.

@@ -775,6 +775,13 @@ fn binary_op(o: u8, a: Value, b: Value) -> PyResult<Option<Value>> {
         }
         return repeat(kind, lhs, get_int(b)?).map(Some);
     }
+    if o == op::CONTAINS && !kind.is_str() {
+        if let Some(n) = b.as_small_int() {
+            // `int in bytes` compares items, as iteration would, but needs no iterator
+            // (so it works with the heap locked).
+            return Ok(Some(Value::from_bool(lhs.iter().any(|&x| x as isize == n))));
+        }
+    }
     if o == op::EQUAL && (is_str(a) && is_bytes(b) || is_bytes(a) && is_str(b)) {
         // Never equal; the unix port warns about the likely mistake (upstream's
         // MICROPY_PY_STR_BYTES_CMP_WARN).
