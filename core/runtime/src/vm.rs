@@ -254,6 +254,16 @@ pub fn resume(it: Value, send: Value, throw: Option<Value>) -> PyResult<Ret> {
                 Err(e) => stop_iteration_value(e).map(Ret::Return),
             };
         }
+        // A Python iterator: call its __next__ without making a bound method, so
+        // `yield from` needs no heap.
+        if ty.is_heap() {
+            if let Some((m, this)) = crate::objs::r#type::instance_lookup_method(it, Q::__next__)? {
+                return match runtime::call_method(m, this, &[], &[]) {
+                    Ok(v) => Ok(Ret::Yield(v)),
+                    Err(e) => stop_iteration_value(e).map(Ret::Return),
+                };
+            }
+        }
         if let Some(m) = runtime::load_attr_opt(it, Q::__next__)? {
             return match runtime::call(m, &[], &[]) {
                 Ok(v) => Ok(Ret::Yield(v)),

@@ -146,6 +146,11 @@ fn call_special(obj: Value, name: Qstr, args: &[Value]) -> PyResult<Option<Value
         // Built-in base implements it natively; let the caller use the native slot.
         return Ok(None);
     }
+    // A plain method is called with self directly: no bound method, so special methods
+    // (__iter__, __next__, __len__, ...) work with the heap locked.
+    if runtime::binds_self(found, owner) {
+        return runtime::call_method(found, self_for(obj, owner), args, &[]).map(Some);
+    }
     let f = runtime::load_attr_bound(found, obj, ty, owner)?;
     runtime::call(f, args, &[]).map(Some)
 }
