@@ -118,7 +118,7 @@ fn set_str(globals: Value, key: Qstr, s: &str) -> PyResult<()> {
 /// Load one module by its full dotted name, given the directory its parent package lives in
 /// (None: search sys.path). Returns the module, loading it if needed.
 fn load_one(full: &str, last: &str, parent_dir: Option<&str>) -> PyResult<Value> {
-    let fq = Qstr::intern(full).ok_or_else(crate::mem::oom)?;
+    let fq = crate::runtime::intern_name(full)?;
     // An empty sys.path forces the built-in, even over a loaded module of that name (a
     // file that shadows a built-in imports the built-in this way).
     if !sys_path_is_empty() {
@@ -249,6 +249,10 @@ fn resolve_relative(name: &str, level: usize, globals: Value) -> PyResult<String
 /// given, in which case the named module itself.
 pub fn import_name(name: Qstr, fromlist: Value, level: usize, globals: Value) -> PyResult<Value> {
     let name_s = name.as_str();
+    // Upstream cannot even intern such a name (its compiler fails on it); say so here.
+    if name_s.len() > 255 {
+        return Err(raise::runtime_error("name too long"));
+    }
     let full: String = if level > 0 {
         resolve_relative(name_s, level, globals)?
     } else {

@@ -249,6 +249,15 @@ fn no_attr(obj: Value, name: Qstr) -> PyErr {
     }
 }
 
+/// Intern a name given at run time (attribute, class, module, keyword): longer than a
+/// qstr may be (255 bytes) is `RuntimeError: name too long`, as upstream.
+pub fn intern_name(s: &str) -> PyResult<Qstr> {
+    if s.len() > 255 {
+        return Err(raise::runtime_error("name too long"));
+    }
+    Qstr::intern(s).ok_or_else(crate::mem::oom)
+}
+
 pub fn load_attr(obj: Value, name: Qstr) -> PyResult<Value> {
     match load_attr_opt(obj, name)? {
         Some(v) => Ok(v),

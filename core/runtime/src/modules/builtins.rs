@@ -312,9 +312,8 @@ fn pow(args: &[Value]) -> PyResult<Value> {
 }
 
 fn name_arg(v: Value) -> PyResult<Qstr> {
-    pystr::as_str(v)
-        .and_then(Qstr::intern)
-        .ok_or_else(|| raise::type_error("attribute name must be string"))
+    let s = pystr::as_str(v).ok_or_else(|| raise::type_error("attribute name must be string"))?;
+    runtime::intern_name(s)
 }
 
 fn getattr(args: &[Value]) -> PyResult<Value> {
@@ -620,8 +619,8 @@ fn exec(args: &[Value]) -> PyResult<Value> {
 
 fn import(args: &[Value], _kw: &[Value]) -> PyResult<Value> {
     let name = pystr::as_str(args[0])
-        .and_then(Qstr::intern)
-        .ok_or_else(|| raise::type_error("__import__ expects a str"))?;
+        .ok_or_else(|| raise::type_error("__import__ expects a str"))
+        .and_then(runtime::intern_name)?;
     // `from . import x` reaches __import__ with an empty name and a level above 0.
     let relative = args.get(4).and_then(|v| v.as_small_int()).unwrap_or(0) > 0;
     if name.as_str().is_empty() && !relative {

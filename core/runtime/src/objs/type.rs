@@ -840,8 +840,8 @@ fn type_make_new(_t: &'static Type, args: &[Value], _kw: &[Value]) -> PyResult<V
                 return Err(raise::type_error("type() argument 3 must be dict"));
             }
             let q = super::str::as_str(*name)
-                .and_then(Qstr::intern)
-                .ok_or_else(|| raise::type_error("type() argument 1 must be str"))?;
+                .ok_or_else(|| raise::type_error("type() argument 1 must be str"))
+                .and_then(runtime::intern_name)?;
             new_class(q, *bases, *dict)
         }
         _ => Err(raise::type_error("type takes 1 or 3 arguments")),
