@@ -184,7 +184,7 @@ impl Heap {
     /// Block index of `p` if it is exactly the start of a block (as every allocation is).
     #[inline]
     fn aligned_block_of(&self, p: *const u8) -> Option<usize> {
-        if (p as usize) % BLOCK_BYTES != 0 {
+        if !(p as usize).is_multiple_of(BLOCK_BYTES) {
             return None;
         }
         self.block_of(p as usize)
