@@ -304,7 +304,7 @@ impl Heap {
     fn first_free_block(&self) -> Option<usize> {
         let mut b = self.last_free.min(self.n_blocks);
         while b < self.n_blocks {
-            if b % 4 == 0 {
+            if b.is_multiple_of(4) {
                 // SAFETY: b < n_blocks, so the byte is inside the ATB.
                 let x = unsafe { *self.atb.add(b / 4) };
                 // A low bit for each entry that is FREE (both bits clear).
@@ -545,7 +545,7 @@ impl Heap {
         let mut in_free = false;
         while b < self.n_blocks {
             // SAFETY: b < n_blocks, so the byte is inside the ATB.
-            if b % 4 == 0 && unsafe { *self.atb.add(b / 4) } == 0 {
+            if b.is_multiple_of(4) && unsafe { *self.atb.add(b / 4) } == 0 {
                 // Four free blocks: nothing to free, and the run of a freed object ends.
                 in_free = false;
                 b += 4;
