@@ -195,14 +195,21 @@ fn main() {
     let mut order: Vec<usize> = (1..=all.len()).collect();
     order.sort_by(|a, b| all[a - 1].cmp(&all[b - 1]));
     order.dedup_by(|a, b| all[*a - 1] == all[*b - 1]);
+    // The same distinct names ordered by (hash, id): interning compares 16-bit hashes in
+    // its binary search and touches strings only for the few names sharing the hash.
+    let mut by_hash: Vec<(u16, usize)> = order
+        .iter()
+        .map(|&i| (hash(&all[i - 1]) as u16, i))
+        .collect();
+    by_hash.sort_unstable();
     writeln!(
         out,
-        "pub(crate) static STATIC_SORTED: [u16; {}] = [",
-        order.len()
+        "pub(crate) static STATIC_BY_HASH: [(u16, u16); {}] = [",
+        by_hash.len()
     )
     .unwrap();
-    for i in order {
-        writeln!(out, "    {i},").unwrap();
+    for (h, i) in by_hash {
+        writeln!(out, "    ({h}, {i}),").unwrap();
     }
     out.push_str("];\n");
     let dest = Path::new(&std::env::var("OUT_DIR").unwrap()).join("qstr_generated.rs");
