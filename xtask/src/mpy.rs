@@ -154,7 +154,7 @@ fn check_cross(cfg: &Config, official: &Path, file: &Path, dir: &Path) -> Option
 }
 
 /// The run check: the official `.mpy` imported as `__main__` by upy.
-fn check_run(cfg: &Config, official: &Path, file: &Path, dir: &Path) -> Result<bool, String> {
+fn check_run(cfg: &Config, official: &Path, file: &Path) -> Result<bool, String> {
     let stem = file
         .file_stem()
         .and_then(|s| s.to_str())
@@ -178,14 +178,19 @@ fn check_run(cfg: &Config, official: &Path, file: &Path, dir: &Path) -> Result<b
             out.output
         }
     };
-    let rundir = dir.join("run");
-    fs::create_dir_all(&rundir).map_err(|e| format!("cannot create {}: {e}", rundir.display()))?;
-    let out = compile(
-        official,
-        file,
-        &rundir.join(format!("{stem}.mpy")),
-        cfg.timeout,
-    )?;
+    // The .mpy goes beside the test under another name (as upstream's --via-mpy does), so
+    // the test runs from its own folder and finds its helper modules and data files; the
+    // leading underscore keeps it out of test discovery.
+    let module = format!("_mpy_{stem}");
+    let mpy = folder.join(format!("{module}.mpy"));
+    let out = compile(official, file, &mpy, cfg.timeout);
+    let out = match out {
+        Ok(o) => o,
+        Err(e) => {
+            let _ = fs::remove_file(&mpy);
+            return Err(e);
+        }
+    };
     if !out.success() {
         return Err(format!(
             "mpy-cross {}: {}",
@@ -193,13 +198,14 @@ fn check_run(cfg: &Config, official: &Path, file: &Path, dir: &Path) -> Result<b
             String::from_utf8_lossy(&out.output).trim_end()
         ));
     }
-    let path = format!("{}:{DEFAULT_MICROPYPATH}", folder.display());
     let mut cmd = Command::new(&cfg.upy);
     cmd.args(cmdline_args(&source))
-        .args(["-m", stem])
-        .current_dir(&rundir)
-        .env("MICROPYPATH", path);
-    let got = run(&mut cmd, cfg.timeout)?;
+        .args(["-m", &module])
+        .current_dir(folder)
+        .env("MICROPYPATH", DEFAULT_MICROPYPATH);
+    let got = run(&mut cmd, cfg.timeout);
+    let _ = fs::remove_file(&mpy);
+    let got = got?;
     if got.output == b"SKIP\n" && got.success() {
         Ok(false)
     } else if !got.success() {
@@ -281,7 +287,7 @@ pub fn run_all(cfg: &Config) -> bool {
                     Ok(()) => Checked {
                         name,
                         cross: check_cross(cfg, official, &file, &dir),
-                        ran: check_run(cfg, official, &file, &dir),
+                        ran: check_run(cfg, official, &file),
                     },
                 };
                 if let Ok(mut r) = results.lock() {
