@@ -32,6 +32,11 @@ pub struct Map {
     cap: usize,
     index: *mut u32,
     index_cap: usize,
+    /// One bit per qstr key (its id modulo 64), all bits once any other kind of key was
+    /// inserted; never cleared by removal. A name whose bit is clear is certainly absent,
+    /// which answers the many misses of attribute lookup (instance map before class,
+    /// class chain before `object`, descriptor checks on every store) without a scan.
+    qstr_bits: u64,
 }
 
 impl Default for Map {
@@ -65,6 +70,11 @@ fn key_hash(key: Value) -> PyResult<usize> {
     crate::runtime::hash(key)
 }
 
+#[inline(always)]
+fn qstr_bit(q: Qstr) -> u64 {
+    1 << (q.0 % 64)
+}
+
 impl Map {
     pub const fn new() -> Map {
         Map {
@@ -74,6 +84,7 @@ impl Map {
             cap: 0,
             index: core::ptr::null_mut(),
             index_cap: 0,
+            qstr_bits: 0,
         }
     }
 
@@ -201,6 +212,9 @@ impl Map {
     /// Lookup by interned name; cannot raise.
     #[inline]
     pub fn get_qstr(&self, q: Qstr) -> Option<Value> {
+        if self.qstr_bits & qstr_bit(q) == 0 {
+            return None;
+        }
         let key = Value::qstr(q);
         if self.index.is_null() {
             for e in self.slots() {
@@ -301,6 +315,10 @@ impl Map {
         let i = self.used;
         // SAFETY: used < cap after grow.
         unsafe { *self.entries.add(i) = Entry { key, value, hash } };
+        self.qstr_bits |= match key.as_qstr() {
+            Some(q) => qstr_bit(q),
+            None => !0,
+        };
         self.used += 1;
         self.len += 1;
         if !self.index.is_null() {
@@ -365,6 +383,7 @@ impl Map {
         self.used = 0;
         self.cap = 0;
         self.index_cap = 0;
+        self.qstr_bits = 0;
     }
 }
 
@@ -426,6 +445,36 @@ mod tests {
             assert!(m.insert(l, int(0)).is_err());
             assert!(m.get(l).is_err());
             assert_eq!(Map::new().get(l).unwrap(), None);
+        });
+    }
+
+    #[test]
+    fn qstr_filter_never_hides_a_key() {
+        use crate::qstr::Q;
+        with_vm(|| {
+            let mut m = Map::new();
+            assert_eq!(m.get_qstr(Q::x), None);
+            m.insert_qstr(Q::x, int(1)).unwrap();
+            assert_eq!(m.get_qstr(Q::x), Some(int(1)));
+            assert_eq!(m.get_qstr(Q::__init__), None);
+            // A str object equal to a name is found by that name.
+            let s = crate::objs::str::new("__init__").unwrap();
+            m.insert(s, int(2)).unwrap();
+            assert_eq!(m.get_qstr(Q::__init__), Some(int(2)));
+            m.clear();
+            assert_eq!(m.get_qstr(Q::x), None);
+            // Many names, past the linear limit: every one still found.
+            let mut m = Map::new();
+            let names = [Q::x, Q::y, Q::append, Q::keys, Q::items, Q::values, Q::pop];
+            for (i, q) in names.iter().enumerate() {
+                m.insert_qstr(*q, int(i as isize)).unwrap();
+            }
+            for j in 0..40 {
+                m.insert(int(j), int(j)).unwrap();
+            }
+            for (i, q) in names.iter().enumerate() {
+                assert_eq!(m.get_qstr(*q), Some(int(i as isize)));
+            }
         });
     }
 }

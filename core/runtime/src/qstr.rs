@@ -164,11 +164,14 @@ impl Default for Pool {
 }
 
 fn find_static(s: &str) -> Option<Qstr> {
-    STATIC_SORTED
-        .binary_search_by(|&i| STATIC_STRS[i as usize].cmp(s))
-        .ok()
-        .and_then(|pos| STATIC_SORTED.get(pos))
-        .map(|&i| Qstr(i as u32))
+    let h = compute_hash(s.as_bytes()) as u16;
+    let start = STATIC_BY_HASH.partition_point(|&(eh, _)| eh < h);
+    STATIC_BY_HASH
+        .get(start..)?
+        .iter()
+        .take_while(|&&(eh, _)| eh == h)
+        .find(|&&(_, i)| STATIC_STRS.get(i as usize).is_some_and(|t| *t == s))
+        .map(|&(_, i)| Qstr(i as u32))
 }
 
 impl Qstr {
@@ -235,5 +238,24 @@ impl Qstr {
 impl core::fmt::Debug for Qstr {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         write!(f, "Q({:?})", self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_static_name_is_found_by_hash() {
+        for (i, s) in STATIC_STRS.iter().enumerate().skip(1) {
+            let q = find_static(s);
+            assert!(q.is_some(), "{s:?} not found");
+            // Duplicated names resolve to their first id, and always to the same text.
+            let q = q.unwrap_or(Q::NULL);
+            assert!(q.0 as usize <= i);
+            assert_eq!(STATIC_STRS[q.0 as usize], *s);
+        }
+        assert_eq!(find_static("__init__"), Some(Q::__init__));
+        assert_eq!(find_static("no_such_builtin_name_xyz"), None);
     }
 }

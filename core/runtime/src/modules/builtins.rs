@@ -2,6 +2,8 @@
 //! (py/modbuiltins.c). The globals table is static; `builtins.x = v` assignments go into an
 //! overrides dict held in the interpreter roots.
 
+use core::sync::atomic::{AtomicU32, Ordering};
+
 use crate::obj::{PrintKind, PyResult, Type};
 use crate::objs::{self, dict, exception, function, list, module::Module, str as pystr, tuple};
 use crate::qstr::{Qstr, Q};
@@ -20,16 +22,50 @@ pub fn lookup(q: Qstr) -> Option<Value> {
             return Some(v);
         }
     }
-    GLOBALS
-        .iter()
-        .find(|(k, _)| *k == q)
-        .map(|(_, v)| *v)
-        .or_else(|| {
+    static_lookup(q)
+}
+
+/// Entries of the static-name cache: `qstr id << 8 | position`, 0 = empty.
+const CACHE_SLOTS: usize = 64;
+const NOT_BUILTIN: u32 = 0xff;
+static CACHE: [AtomicU32; CACHE_SLOTS] = [const { AtomicU32::new(0) }; CACHE_SLOTS];
+
+/// A name in the static tables (functions and types, then exceptions). Every LOAD_GLOBAL of
+/// a builtin ends here, and the tables hold about 150 names, so the position found (or its
+/// absence) is remembered in a small direct-mapped cache: the tables never change.
+fn static_lookup(q: Qstr) -> Option<Value> {
+    let id = q.0;
+    let slot = &CACHE[(id as usize) % CACHE_SLOTS];
+    let c = slot.load(Ordering::Relaxed);
+    let pos = if c != 0 && c >> 8 == id {
+        let p = c & 0xff;
+        (p != NOT_BUILTIN).then_some(p as usize)
+    } else {
+        let found = GLOBALS.iter().position(|(k, _)| *k == q).or_else(|| {
             exception::ALL
                 .iter()
-                .find(|t| t.name == q)
-                .map(|t| t.as_value())
-        })
+                .position(|t| t.name == q)
+                .map(|i| i + GLOBALS.len())
+        });
+        // Ids beyond 24 bits or positions beyond the byte are simply not cached.
+        let enc = match found {
+            Some(p) if p < NOT_BUILTIN as usize => Some(p as u32),
+            Some(_) => None,
+            None => Some(NOT_BUILTIN),
+        };
+        if let Some(e) = enc {
+            if id != 0 && id < (1 << 24) {
+                slot.store(id << 8 | e, Ordering::Relaxed);
+            }
+        }
+        found
+    }?;
+    match GLOBALS.get(pos) {
+        Some((_, v)) => Some(*v),
+        None => exception::ALL
+            .get(pos.wrapping_sub(GLOBALS.len()))
+            .map(|t| t.as_value()),
+    }
 }
 
 /// A builtin replaced by the program (`builtins.name = value`), if any.
@@ -312,6 +348,10 @@ fn pow(args: &[Value]) -> PyResult<Value> {
 }
 
 fn name_arg(v: Value) -> PyResult<Qstr> {
+    // Names are usually interned already; skip re-interning their text.
+    if let Some(q) = v.as_qstr() {
+        return Ok(q);
+    }
     let s = pystr::as_str(v).ok_or_else(|| raise::type_error("attribute name must be string"))?;
     runtime::intern_name(s)
 }
@@ -881,3 +921,26 @@ static GLOBALS: &[(Qstr, Value)] = &[
 ];
 
 pub static MODULE: Module = Module::new_static(Q::builtins, GLOBALS);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn static_lookup_is_stable_through_the_cache() {
+        for _ in 0..3 {
+            assert!(static_lookup(Q::len).is_some());
+            assert_eq!(
+                static_lookup(Q::ValueError),
+                Some(exception::VALUE_ERROR.as_value())
+            );
+            assert_eq!(static_lookup(Q::__init__), None);
+        }
+        // Every table entry comes back as itself, also once cached.
+        for _ in 0..2 {
+            for (k, v) in GLOBALS {
+                assert!(static_lookup(*k) == Some(*v));
+            }
+        }
+    }
+}

@@ -35,8 +35,26 @@ fn two_sum(a: f64, b: f64) -> Dd {
     }
 }
 
+/// Split `a` into two halves of 26 bits each whose products with each other are exact.
+fn split(a: f64) -> (f64, f64) {
+    let t = 134217729.0 * a; // 2^27 + 1
+    let hi = t - (t - a);
+    (hi, a - hi)
+}
+
+/// Largest magnitude whose Dekker split cannot overflow.
+const SPLIT_MAX: f64 = 6.69692879491417e+299; // 2^996
+
 fn two_prod(a: f64, b: f64) -> Dd {
     let p = a * b;
+    // Dekker's exact product: `libm::fma` is done in software on targets without a fused
+    // multiply-add and was the largest cost of every trigonometric call.
+    if a.abs() < SPLIT_MAX && b.abs() < SPLIT_MAX && p.is_finite() {
+        let (ah, al) = split(a);
+        let (bh, bl) = split(b);
+        let lo = ((ah * bh - p) + ah * bl + al * bh) + al * bl;
+        return Dd { hi: p, lo };
+    }
     Dd {
         hi: p,
         lo: libm::fma(a, b, -p),
@@ -73,12 +91,28 @@ impl Dd {
     }
 
     fn div(self, b: Dd) -> Dd {
+        if b.lo == 0.0 {
+            return self.div_f(b.hi);
+        }
         let q1 = self.hi / b.hi;
         let r = self.add(b.mul_f(q1).neg());
         let q2 = r.hi / b.hi;
         let r = r.add(b.mul_f(q2).neg());
         let q3 = r.hi / b.hi;
         quick_two_sum(q1, q2).add(Dd::from(q3))
+    }
+}
+
+impl Dd {
+    /// Division by a plain double (the series' coefficients): one exact product replaces
+    /// the two double-double products and three additions of the general case.
+    fn div_f(self, b: f64) -> Dd {
+        let q1 = self.hi / b;
+        let p = two_prod(q1, b);
+        let s = two_sum(self.hi, -p.hi);
+        let e = s.lo + self.lo - p.lo;
+        let q2 = (s.hi + e) / b;
+        quick_two_sum(q1, q2)
     }
 }
 
@@ -320,19 +354,41 @@ pub fn acos(x: f64) -> f64 {
     r.hi + r.lo
 }
 
-/// sin and cos of the reduced argument |r| <= pi/4, as double-doubles.
-fn sin_cos_small(r: Dd) -> (Dd, Dd) {
-    let r2 = r.mul(r);
-    // sin r = r (1 - r^2/(2*3) (1 - r^2/(4*5) (...))), cos r = 1 - r^2/(1*2) (1 - ...).
+/// sin of the reduced argument |r| <= pi/4, as a double-double.
+fn sin_small(r: Dd, r2: Dd) -> Dd {
+    // sin r = r (1 - r^2/(2*3) (1 - r^2/(4*5) (...))).
     let mut s = Dd::from(1.0);
+    let mut k = 13.0;
+    while k >= 1.0 {
+        s = Dd::from(1.0).add(r2.mul(s).div_f((2.0 * k) * (2.0 * k + 1.0)).neg());
+        k -= 1.0;
+    }
+    r.mul(s)
+}
+
+/// cos of the reduced argument |r| <= pi/4, as a double-double.
+fn cos_small(r2: Dd) -> Dd {
+    // cos r = 1 - r^2/(1*2) (1 - r^2/(3*4) (...)).
     let mut c = Dd::from(1.0);
     let mut k = 13.0;
     while k >= 1.0 {
-        s = Dd::from(1.0).add(r2.mul(s).div(Dd::from((2.0 * k) * (2.0 * k + 1.0))).neg());
-        c = Dd::from(1.0).add(r2.mul(c).div(Dd::from((2.0 * k - 1.0) * (2.0 * k))).neg());
+        c = Dd::from(1.0).add(r2.mul(c).div_f((2.0 * k - 1.0) * (2.0 * k)).neg());
         k -= 1.0;
     }
-    (r.mul(s), c)
+    c
+}
+
+/// sin (quadrant 0) or cos (quadrant 1) of `r` turned by `q` quarter turns; only the one
+/// series needed is evaluated.
+fn sin_quadrant(r: Dd, q: i64) -> f64 {
+    let r2 = r.mul(r);
+    let v = match q.rem_euclid(4) {
+        0 => sin_small(r, r2),
+        1 => cos_small(r2),
+        2 => sin_small(r, r2).neg(),
+        _ => cos_small(r2).neg(),
+    };
+    v.hi + v.lo
 }
 
 /// x reduced by multiples of pi/2: the remainder and the quadrant. `None` for arguments too
@@ -357,14 +413,7 @@ pub fn sin(x: f64) -> f64 {
     let Some((r, q)) = reduce(x) else {
         return libm::sin(x);
     };
-    let (s, c) = sin_cos_small(r);
-    let v = match q.rem_euclid(4) {
-        0 => s,
-        1 => c,
-        2 => s.neg(),
-        _ => c.neg(),
-    };
-    v.hi + v.lo
+    sin_quadrant(r, q)
 }
 
 pub fn cos(x: f64) -> f64 {
@@ -374,14 +423,8 @@ pub fn cos(x: f64) -> f64 {
     let Some((r, q)) = reduce(x) else {
         return libm::cos(x);
     };
-    let (s, c) = sin_cos_small(r);
-    let v = match q.rem_euclid(4) {
-        0 => c,
-        1 => s.neg(),
-        2 => c.neg(),
-        _ => s,
-    };
-    v.hi + v.lo
+    // cos x = sin(x + pi/2): one quarter turn further.
+    sin_quadrant(r, q.wrapping_add(1))
 }
 
 pub fn tan(x: f64) -> f64 {
@@ -391,7 +434,8 @@ pub fn tan(x: f64) -> f64 {
     let Some((r, q)) = reduce(x) else {
         return libm::tan(x);
     };
-    let (s, c) = sin_cos_small(r);
+    let r2 = r.mul(r);
+    let (s, c) = (sin_small(r, r2), cos_small(r2));
     let v = if q.rem_euclid(2) == 0 {
         s.div(c)
     } else {
