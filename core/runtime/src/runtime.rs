@@ -289,6 +289,17 @@ pub fn load_method(obj: Value, name: Qstr) -> PyResult<(Value, Value)> {
     } else if let Some(found) = objs::r#type::instance_lookup_method(obj, name)? {
         return Ok(found);
     }
+    // `int.from_bytes(...)`: a classmethod of a built-in type is called with the type,
+    // without a bound method (so it works with the heap locked).
+    if let Some(t) = objs::r#type::as_type(obj) {
+        if !t.is_heap() {
+            if let Some(found) = lookup_in_type(t, name) {
+                if found.type_of().is_type_of(&objs::fun::CLASSMETHOD_TYPE) {
+                    return Ok((objs::fun::wrapped(found), obj));
+                }
+            }
+        }
+    }
     Ok((load_attr(obj, name)?, Value::NULL))
 }
 
