@@ -528,7 +528,37 @@ fn zero_div() -> PyErr {
 
 /// Binary op on two small ints; promotes to big ints on overflow. `None` for ops ints do not
 /// support (the caller raises TypeError).
+#[inline(always)]
 pub fn small_binary_op(o: u8, a: isize, b: isize) -> PyResult<Option<Value>> {
+    // The operations of loop counters and bit twiddling, inlined into the caller; the rest
+    // (and any result that leaves the small range) takes the out-of-line path.
+    let p = if (op::INPLACE_OR..=op::INPLACE_POWER).contains(&o) {
+        o + op::INPLACE_TO_PLAIN
+    } else {
+        o
+    };
+    let r = match p {
+        op::ADD => a.checked_add(b),
+        op::SUBTRACT => a.checked_sub(b),
+        op::AND => Some(a & b),
+        op::OR => Some(a | b),
+        op::XOR => Some(a ^ b),
+        op::LESS => return Ok(Some(Value::from_bool(a < b))),
+        op::MORE => return Ok(Some(Value::from_bool(a > b))),
+        op::EQUAL => return Ok(Some(Value::from_bool(a == b))),
+        op::LESS_EQUAL => return Ok(Some(Value::from_bool(a <= b))),
+        op::MORE_EQUAL => return Ok(Some(Value::from_bool(a >= b))),
+        op::NOT_EQUAL => return Ok(Some(Value::from_bool(a != b))),
+        _ => None,
+    };
+    match r {
+        Some(n) if Value::fits_small_int(n) => Ok(Some(Value::small_int(n))),
+        _ => small_binary_op_slow(o, a, b),
+    }
+}
+
+#[inline(never)]
+fn small_binary_op_slow(o: u8, a: isize, b: isize) -> PyResult<Option<Value>> {
     let o = if (op::INPLACE_OR..=op::INPLACE_POWER).contains(&o) {
         o + op::INPLACE_TO_PLAIN
     } else {
