@@ -338,6 +338,32 @@ pub fn format_isize(n: isize, buf: &mut [u8; 24]) -> &str {
 /// Write int `v` in `base` (2..=36) with a leading `-` if negative and no prefix, for
 /// `hex`/`oct`/`bin`, `str` and format specs. `upper` gives upper-case letters.
 pub fn write_radix(out: &mut VStr, v: Value, base: u32, upper: bool) -> PyResult<()> {
+    if let (Some(n), 2..=36) = (v.as_small_int(), base) {
+        // Small ints (the common case of `str(i)` and `"%d" % i`) need no big-int
+        // conversion, scratch space or heap buffer.
+        let digits: &[u8; 36] = if upper {
+            b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+        } else {
+            b"0123456789abcdefghijklmnopqrstuvwxyz"
+        };
+        let mut buf = [0u8; 8 * core::mem::size_of::<isize>() + 1];
+        let mut i = buf.len();
+        let mut m = n.unsigned_abs();
+        let b = base as usize;
+        loop {
+            i -= 1;
+            buf[i] = digits[m % b];
+            m /= b;
+            if m == 0 {
+                break;
+            }
+        }
+        if n < 0 {
+            i -= 1;
+            buf[i] = b'-';
+        }
+        return out.push_bytes(buf.get(i..).unwrap_or(&[]));
+    }
     let mut ib = [0u32; 2];
     let a = as_mpz(v, &mut ib).ok_or_else(|| raise::type_error("expected an int"))?;
     let n = mpz::to_str_len(a.mag.len(), base);
