@@ -1316,6 +1316,19 @@ mod tests {
             let mut v = VStr::new();
             write_radix(&mut v, p("-0xABCDEF0123456789ABCDEF"), 16, true).unwrap();
             assert_eq!(v.as_bytes(), b"-ABCDEF0123456789ABCDEF");
+            // Small ints take the direct path; it must agree with the big-int one.
+            for (n, base, upper, want) in [
+                (0isize, 10, false, &b"0"[..]),
+                (-255, 16, false, b"-ff"),
+                (255, 16, true, b"FF"),
+                (-5, 2, false, b"-101"),
+                (35, 36, false, b"z"),
+                (1 << 40, 8, false, b"20000000000000"),
+            ] {
+                let mut v = VStr::new();
+                write_radix(&mut v, Value::small_int(n), base, upper).unwrap();
+                assert_eq!(v.as_bytes(), want);
+            }
             let h = crate::runtime::hash(p("18446744073709551617")).unwrap();
             assert_eq!(h, 1);
             assert_eq!(hash_of_integral_float(18446744073709551616.0 * 2.0), 0);
