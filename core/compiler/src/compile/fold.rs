@@ -284,27 +284,17 @@ fn float_divmod(x: f64, y: f64) -> (f64, f64) {
     (fd, m)
 }
 
-/// `x ** y` for an integral exponent (other exponents are left unfolded).
+/// `x ** y` with the C library's `pow`, as upstream folds it. Left unfolded when it would
+/// raise (zero to a negative power) or give a complex (negative base, fractional exponent).
 fn float_pow(x: f64, y: &Num) -> Option<Num> {
-    let e: i64 = match y {
-        Num::Int(v, _) => v.to_i64()?,
-        Num::Float(f) if *f == (*f as i64) as f64 => *f as i64,
-        _ => return None,
+    let yf = match y {
+        Num::Int(v, _) => v.to_f64(),
+        Num::Float(f) => *f,
     };
-    if e.unsigned_abs() > 2048 || (e < 0 && x == 0.0) {
+    if (x == 0.0 && yf < 0.0) || (x < 0.0 && yf != libm::trunc(yf)) {
         return None;
     }
-    let mut acc = 1.0f64;
-    let mut base = x;
-    let mut n = e.unsigned_abs();
-    while n > 0 {
-        if n & 1 == 1 {
-            acc *= base;
-        }
-        base *= base;
-        n >>= 1;
-    }
-    Some(Num::Float(if e < 0 { 1.0 / acc } else { acc }))
+    Some(Num::Float(libm::pow(x, yf)))
 }
 
 /// Whether an expression is a parse-time constant (`mp_parse_node_is_const`).

@@ -567,6 +567,11 @@ fn dir(args: &[Value]) -> PyResult<Value> {
                 for (k, _) in m.table.iter() {
                     push(*k)?;
                 }
+                if m.name == Q::sys && m.globals.is_null() {
+                    for &q in crate::modules::sys::DYNAMIC_ATTRS {
+                        push(q)?;
+                    }
+                }
             } else {
                 if let Some(d) = objs::r#type::instance_dict_keys(v)? {
                     for k in d {
@@ -657,7 +662,9 @@ fn import(args: &[Value], _kw: &[Value]) -> PyResult<Value> {
     let name = pystr::as_str(args[0])
         .and_then(Qstr::intern)
         .ok_or_else(|| raise::type_error("__import__ expects a str"))?;
-    if name.as_str().is_empty() {
+    // `from . import x` reaches __import__ with an empty name and a level above 0.
+    let relative = args.get(4).and_then(|v| v.as_small_int()).unwrap_or(0) > 0;
+    if name.as_str().is_empty() && !relative {
         return Err(raise::value_error("empty module name"));
     }
     if let Some(l) = args.get(4).and_then(|v| v.as_small_int()) {

@@ -16,7 +16,7 @@ macro_rules! errnos {
             if name.as_qstr() != Some(Q::errorcode) {
                 return Err(crate::raise::attribute_error("no such attribute"));
             }
-            let d = crate::objs::dict::new()?;
+            let d = crate::objs::dict::new_fixed()?;
             if let Some(m) = crate::objs::dict::map_of(d) {
                 $(m.insert(Value::small_int($n), Value::qstr($name))?;)*
             }

@@ -540,7 +540,7 @@ fn iobase_ioctl(obj: Value, request: usize, arg: usize) -> PyResult<usize> {
     iobase_count(r, usize::MAX)
 }
 
-static IOBASE_STREAM: Stream = Stream {
+pub static IOBASE_STREAM: Stream = Stream {
     read: iobase_read,
     write: iobase_write,
     ioctl: iobase_ioctl,

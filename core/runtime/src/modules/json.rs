@@ -412,12 +412,19 @@ fn loads(obj: Value) -> PyResult<Value> {
 }
 
 fn load(stream: Value) -> PyResult<Value> {
-    let ty = stream.type_of();
-    if let Some(s) = ty.stream {
+    // A built-in stream, or a Python class derived from io.IOBase (its readinto).
+    if let Ok((stream, s)) = crate::modules::io::stream_of(stream) {
         let mut data = VStr::new();
         let mut chunk = [0u8; 256];
+        // A Python stream is read a byte at a time, as upstream, so a readinto that
+        // claims more than it was given fails (EIO) instead of reading forever.
+        let want = if core::ptr::eq(s, &crate::modules::io::IOBASE_STREAM) {
+            1
+        } else {
+            chunk.len()
+        };
         loop {
-            let n = (s.read)(stream, &mut chunk)?;
+            let n = (s.read)(stream, chunk.get_mut(..want).unwrap_or(&mut []))?;
             if n == 0 {
                 break;
             }

@@ -161,6 +161,19 @@ fn alloc_emergency_exception_buf(_n: Value) -> PyResult<Value> {
 
 static GLOBALS: &[(Qstr, Value)] = &[
     (Q::__name__, Value::qstr(Q::micropython)),
+    // const and opt_level first: help(micropython) lists them in this order upstream.
+    (Q::r#const, crate::fun!(r#const, F1(r#const))),
+    crate::entry!(
+        opt_level,
+        crate::fun!(
+            opt_level,
+            Var {
+                min: 0,
+                max: 1,
+                f: opt_level
+            }
+        )
+    ),
     crate::entry!(
         alloc_emergency_exception_buf,
         crate::fun!(
@@ -168,7 +181,6 @@ static GLOBALS: &[(Qstr, Value)] = &[
             F1(alloc_emergency_exception_buf)
         )
     ),
-    (Q::r#const, crate::fun!(r#const, F1(r#const))),
     crate::entry!(heap_lock, crate::fun!(heap_lock, F0(heap_lock))),
     crate::entry!(heap_locked, crate::fun!(heap_locked, F0(heap_locked))),
     crate::entry!(heap_unlock, crate::fun!(heap_unlock, F0(heap_unlock))),
@@ -181,17 +193,6 @@ static GLOBALS: &[(Qstr, Value)] = &[
                 min: 0,
                 max: 1,
                 f: mem_info
-            }
-        )
-    ),
-    crate::entry!(
-        opt_level,
-        crate::fun!(
-            opt_level,
-            Var {
-                min: 0,
-                max: 1,
-                f: opt_level
             }
         )
     ),

@@ -81,6 +81,18 @@ static IMPL_FIELDS: [Qstr; 6] = [
     Q::_thread,
 ];
 
+/// Names `module_attr` computes on demand, so `dir(sys)` can list them.
+pub static DYNAMIC_ATTRS: &[Qstr] = &[
+    Q::argv,
+    Q::path,
+    Q::modules,
+    Q::platform,
+    Q::version,
+    Q::version_info,
+    Q::implementation,
+    Q::maxsize,
+];
+
 fn module_attr(name: Qstr) -> PyResult<Option<Value>> {
     let st = state::get();
     Ok(match name {
@@ -145,6 +157,16 @@ fn module_attr(name: Qstr) -> PyResult<Option<Value>> {
         Q::maxsize => Some(crate::objs::int::parse_literal("9223372036854775807")?),
         _ => None,
     })
+}
+
+/// `sys.path = ...`: the one assignable attribute of the static sys module (upstream keeps
+/// it among the VM's mutable sys attributes). Any other name is not stored.
+pub fn store_attr(name: Qstr, x: Value) -> PyResult<Option<Value>> {
+    if name == Q::path {
+        state::get().roots.sys_path = x;
+        return Ok(Some(Value::NONE));
+    }
+    Ok(None)
 }
 
 fn sys_getattr(name: Value) -> PyResult<Value> {

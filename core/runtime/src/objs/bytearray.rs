@@ -77,9 +77,22 @@ impl ByteArray {
     pub fn splice(&mut self, start: usize, stop: usize, src: &[u8]) -> PyResult<()> {
         let stop = stop.min(self.len);
         let start = start.min(stop);
-        let mut tmp = VStr::with_capacity(src.len())?;
-        tmp.push_bytes(src)?;
-        let src = tmp.as_bytes();
+        // Only a source inside this very buffer (`a[1:2] = a`) needs a copy first: moving
+        // the tail or growing would change it. Other sources are used in place, so a
+        // same-size slice store allocates nothing (it works with the heap locked).
+        let base = self.data as usize;
+        let overlaps = !src.is_empty()
+            && (src.as_ptr() as usize) < base + self.cap
+            && base < src.as_ptr() as usize + src.len();
+        let tmp;
+        let src = if overlaps {
+            let mut copy = VStr::with_capacity(src.len())?;
+            copy.push_bytes(src)?;
+            tmp = copy;
+            tmp.as_bytes()
+        } else {
+            src
+        };
         let old = stop - start;
         if src.len() > old {
             self.reserve(src.len() - old)?;

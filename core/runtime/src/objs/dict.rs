@@ -53,6 +53,23 @@ fn this(v: Value) -> PyResult<&'static mut Map> {
     map_of(v).ok_or_else(|| list::wrong_self(&TYPE, v))
 }
 
+/// A dict that may be changed: a fixed dict (a module's read-only table) is a TypeError.
+fn this_mut(v: Value) -> PyResult<&'static mut Map> {
+    if v.is_obj() && core::ptr::eq(v.type_of(), &FIXED_TYPE) {
+        return Err(raise::type_error(""));
+    }
+    this(v)
+}
+
+/// A new read-only dict (such as `errno.errorcode`): it prints and compares as a dict,
+/// but every mutation raises TypeError. Fill it through `map_of` before handing it out.
+pub fn new_fixed() -> PyResult<Value> {
+    Ok(Value::from_ptr(mem::alloc(Dict {
+        base: ObjBase::new(&FIXED_TYPE),
+        map: Map::new(),
+    })?))
+}
+
 /// `dict[key] = value`.
 pub fn store(dict: Value, key: Value, value: Value) -> PyResult<()> {
     this(dict)?.insert(key, value).map(|_| ())
@@ -73,7 +90,9 @@ pub fn copy_of(d: Value) -> PyResult<Value> {
     let src = this(d)?;
     let r = with_capacity(src.len())?;
     if let Some(rd) = r.downcast::<Dict>(&TYPE) {
-        rd.base = ObjBase::new(d.type_of());
+        if !core::ptr::eq(d.type_of(), &FIXED_TYPE) {
+            rd.base = ObjBase::new(d.type_of());
+        }
     }
     let dst = this(r)?;
     let mut i = 0;
@@ -191,6 +210,9 @@ fn print(out: &mut dyn Print, v: Value, _k: PrintKind) -> PyResult<()> {
 
 fn subscr(v: Value, index: Value, sop: SubscrOp) -> PyResult<Option<Value>> {
     let Some(m) = map_of(v) else { return Ok(None) };
+    if !matches!(sop, SubscrOp::Load) {
+        this_mut(v)?;
+    }
     match sop {
         SubscrOp::Load => match m.get(index)? {
             Some(x) => Ok(Some(x)),
@@ -469,7 +491,7 @@ pub static VIEW_TYPE: Type = Type {
 // --- methods ---
 
 fn clear(d: Value) -> PyResult<Value> {
-    this(d)?.clear();
+    this_mut(d)?.clear();
     Ok(Value::NONE)
 }
 
@@ -506,7 +528,7 @@ fn get(args: &[Value]) -> PyResult<Value> {
 }
 
 fn pop(args: &[Value]) -> PyResult<Value> {
-    let m = this(args[0])?;
+    let m = this_mut(args[0])?;
     let key = args.get(1).copied().unwrap_or(Value::NONE);
     match m.remove(key)? {
         Some(v) => Ok(v),
@@ -518,7 +540,7 @@ fn pop(args: &[Value]) -> PyResult<Value> {
 }
 
 fn setdefault(args: &[Value]) -> PyResult<Value> {
-    let m = this(args[0])?;
+    let m = this_mut(args[0])?;
     let key = args.get(1).copied().unwrap_or(Value::NONE);
     if let Some(v) = m.get(key)? {
         return Ok(v);
@@ -529,7 +551,7 @@ fn setdefault(args: &[Value]) -> PyResult<Value> {
 }
 
 fn popitem(d: Value) -> PyResult<Value> {
-    match this(d)?.pop_last() {
+    match this_mut(d)?.pop_last() {
         Some((k, v)) => crate::objs::tuple::new(&[k, v]),
         None => Err(raise::msg(
             &crate::objs::exception::KEY_ERROR,
@@ -540,7 +562,7 @@ fn popitem(d: Value) -> PyResult<Value> {
 
 fn update(args: &[Value], kw: &[Value]) -> PyResult<Value> {
     let d = args[0];
-    this(d)?;
+    this_mut(d)?;
     match args.len() {
         1 => {}
         2 => update_from(d, args[1])?,
@@ -621,6 +643,20 @@ pub static TYPE: Type = Type {
     subscr: Some(subscr),
     getiter: Some(getiter),
     locals: &LOCALS,
+    ..Type::EMPTY
+};
+
+/// The type of fixed dicts; named `dict` like upstream, where fixedness is a map flag.
+pub static FIXED_TYPE: Type = Type {
+    name: Q::dict,
+    flags: 0,
+    print: Some(print),
+    unary_op: Some(unary_op),
+    binary_op: Some(binary_op),
+    subscr: Some(subscr),
+    getiter: Some(getiter),
+    locals: &LOCALS,
+    parent: Some(&TYPE),
     ..Type::EMPTY
 };
 

@@ -34,18 +34,21 @@ pub fn is_exception(v: Value) -> bool {
 pub fn new(ty: &'static Type, args: &[Value]) -> PyResult<Value> {
     // Out of memory (or heap locked): the arguments are dropped, then the emergency
     // exception object stands in, as upstream does, so raising still works.
-    let args =
+    let tuple =
         crate::objs::tuple::new(args).unwrap_or(Value::from_static(&crate::objs::tuple::EMPTY));
     match mem::alloc(Exception {
         base: ObjBase::of(ty),
-        args,
+        args: tuple,
         dict: Value::NULL,
         tb: core::ptr::null_mut(),
         tb_len: 0,
         tb_cap: 0,
     }) {
         Ok(p) => Ok(Value::from_ptr(p)),
-        Err(e) => emergency(ty, None).map(|x| x.0).ok_or(e),
+        Err(e) => match args {
+            [one] => emergency_with_arg(ty, *one).map(|x| x.0).ok_or(e),
+            _ => emergency(ty, None).map(|x| x.0).ok_or(e),
+        },
     }
 }
 
@@ -59,7 +62,12 @@ const EMERGENCY_TB_WORDS: usize = 3 * 8;
 pub fn init_emergency() -> PyResult<()> {
     let st = crate::state::get();
     let msg = crate::objs::str::new_of_type(&crate::objs::str::TYPE, &[b' '; EMERGENCY_MSG_BYTES])?;
-    let args = crate::objs::tuple::new(&[msg])?;
+    // Two slots, one visible: slot 0 is the argument shown (the message or a caller's
+    // value), slot 1 keeps the message buffer so it is never lost.
+    let args = crate::objs::tuple::new(&[msg, msg])?;
+    if let Some(t) = args.downcast::<crate::objs::tuple::Tuple>(&crate::objs::tuple::TYPE) {
+        t.len = 1;
+    }
     let e = new(&EXCEPTION, &[])?;
     let tb = mem::alloc_array::<usize>(EMERGENCY_TB_WORDS)?;
     if let Some(x) = get(e) {
@@ -81,9 +89,9 @@ pub fn emergency(ty: &'static Type, msg: Option<&str>) -> Option<crate::obj::PyE
     x.dict = Value::NULL;
     x.args = Value::from_static(&crate::objs::tuple::EMPTY);
     if let Some(m) = msg {
-        let s: &mut crate::objs::str::Str = crate::objs::tuple::items(args)?
-            .first()?
-            .downcast(&crate::objs::str::TYPE)?;
+        let slot = crate::objs::tuple::items(args)?.first_mut()?;
+        *slot = emergency_msg(args)?;
+        let s: &mut crate::objs::str::Str = slot.downcast(&crate::objs::str::TYPE)?;
         let mut n = m.len().min(EMERGENCY_MSG_BYTES);
         while !m.is_char_boundary(n) {
             n -= 1;
@@ -95,6 +103,24 @@ pub fn emergency(ty: &'static Type, msg: Option<&str>) -> Option<crate::obj::PyE
         x.args = args;
     }
     Some(crate::obj::PyErr(e))
+}
+
+/// The emergency message buffer, kept in the hidden second slot of the args tuple.
+fn emergency_msg(args: Value) -> Option<Value> {
+    let t = args.downcast::<crate::objs::tuple::Tuple>(&crate::objs::tuple::TYPE)?;
+    // SAFETY: init_emergency allocated this tuple with two items and only shortened `len`.
+    Some(unsafe { *mem::items_ptr::<crate::objs::tuple::Tuple, Value>(t).add(1) })
+}
+
+/// Reuse the emergency exception with one argument (`raise ValueError(1)` while the heap
+/// is locked keeps its argument, as upstream's emergency buffer does).
+fn emergency_with_arg(ty: &'static Type, arg: Value) -> Option<crate::obj::PyErr> {
+    let err = emergency(ty, None)?;
+    let args = crate::state::get().roots.emergency_args;
+    let x = get(err.0)?;
+    *crate::objs::tuple::items(args)?.first_mut()? = arg;
+    x.args = args;
+    Some(err)
 }
 
 pub fn get(v: Value) -> Option<&'static mut Exception> {
@@ -230,6 +256,12 @@ fn attr(v: Value, name: Qstr, op: AttrOp) -> PyResult<Option<Value>> {
             Ok(Some(args(v).first().copied().unwrap_or(Value::NONE)))
         }
         (Q::errno, AttrOp::Load) => Ok(Some(args(v).first().copied().unwrap_or(Value::NONE))),
+        // Clearing the traceback lets a preallocated exception be raised again and again
+        // without growing (and so without allocating) its traceback.
+        (Q::__traceback__, AttrOp::Store(x)) if x.is_none() => {
+            e.tb_len = 0;
+            Ok(Some(Value::NONE))
+        }
         _ => Ok(None),
     }
 }

@@ -99,6 +99,9 @@ fn attr(v: Value, name: Qstr, op: AttrOp) -> PyResult<Option<Value>> {
                     crate::modules::builtins::store_override(name, x)?;
                     return Ok(Some(Value::NONE));
                 }
+                if m.name == Q::sys {
+                    return crate::modules::sys::store_attr(name, x);
+                }
                 Ok(None)
             }
         },

@@ -241,9 +241,10 @@ impl Set {
         self.table = new;
         self.mask = size - 1;
         self.fill = self.used;
-        if !old_ptr.is_null() {
-            mem::free(old_ptr);
-        }
+        // The old table is left to the collector, not freed: a lookup suspended in a key's
+        // `__eq__` compares table pointers to notice a resize, and a freed table's address
+        // could come back for the next table.
+        let _ = old_ptr;
         Ok(())
     }
 

@@ -811,22 +811,7 @@ fn type_call(v: Value, args: &[Value], kw: &[Value]) -> PyResult<Value> {
         return Err(raise::type_error("not a type"));
     };
     if core::ptr::eq(t, &TYPE) {
-        return match args {
-            [x] => Ok(x.type_of().as_value()),
-            [name, bases, dict] => {
-                if tuple::items(*bases).is_none() {
-                    return Err(raise::type_error("type() argument 2 must be tuple"));
-                }
-                if super::dict::map_of(*dict).is_none() {
-                    return Err(raise::type_error("type() argument 3 must be dict"));
-                }
-                let q = super::str::as_str(*name)
-                    .and_then(Qstr::intern)
-                    .ok_or_else(|| raise::type_error("type() argument 1 must be str"))?;
-                new_class(q, *bases, *dict)
-            }
-            _ => Err(raise::type_error("type takes 1 or 3 arguments")),
-        };
+        return type_make_new(t, args, kw);
     }
     match t.make_new {
         Some(f) => f(t, args, kw),
@@ -834,6 +819,27 @@ fn type_call(v: Value, args: &[Value], kw: &[Value]) -> PyResult<Value> {
             "cannot create '{}' instances",
             t.name.as_str()
         ))),
+    }
+}
+
+/// `type(x)` and `type(name, bases, dict)`; also builds the native part of a metaclass
+/// instance (a class derived from `type`).
+fn type_make_new(_t: &'static Type, args: &[Value], _kw: &[Value]) -> PyResult<Value> {
+    match args {
+        [x] => Ok(x.type_of().as_value()),
+        [name, bases, dict] => {
+            if tuple::items(*bases).is_none() {
+                return Err(raise::type_error("type() argument 2 must be tuple"));
+            }
+            if super::dict::map_of(*dict).is_none() {
+                return Err(raise::type_error("type() argument 3 must be dict"));
+            }
+            let q = super::str::as_str(*name)
+                .and_then(Qstr::intern)
+                .ok_or_else(|| raise::type_error("type() argument 1 must be str"))?;
+            new_class(q, *bases, *dict)
+        }
+        _ => Err(raise::type_error("type takes 1 or 3 arguments")),
     }
 }
 
@@ -896,7 +902,7 @@ pub static TYPE: Type = Type {
     call: Some(type_call),
     attr: Some(type_attr),
     binary_op: Some(type_binary_op),
-    make_new: None,
+    make_new: Some(type_make_new),
     unary_op: None,
     subscr: None,
     getiter: None,
