@@ -338,6 +338,32 @@ pub fn format_isize(n: isize, buf: &mut [u8; 24]) -> &str {
 /// Write int `v` in `base` (2..=36) with a leading `-` if negative and no prefix, for
 /// `hex`/`oct`/`bin`, `str` and format specs. `upper` gives upper-case letters.
 pub fn write_radix(out: &mut VStr, v: Value, base: u32, upper: bool) -> PyResult<()> {
+    if let (Some(n), 2..=36) = (v.as_small_int(), base) {
+        // Small ints (the common case of `str(i)` and `"%d" % i`) need no big-int
+        // conversion, scratch space or heap buffer.
+        let digits: &[u8; 36] = if upper {
+            b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+        } else {
+            b"0123456789abcdefghijklmnopqrstuvwxyz"
+        };
+        let mut buf = [0u8; 8 * core::mem::size_of::<isize>() + 1];
+        let mut i = buf.len();
+        let mut m = n.unsigned_abs();
+        let b = base as usize;
+        loop {
+            i -= 1;
+            buf[i] = digits[m % b];
+            m /= b;
+            if m == 0 {
+                break;
+            }
+        }
+        if n < 0 {
+            i -= 1;
+            buf[i] = b'-';
+        }
+        return out.push_bytes(buf.get(i..).unwrap_or(&[]));
+    }
     let mut ib = [0u32; 2];
     let a = as_mpz(v, &mut ib).ok_or_else(|| raise::type_error("expected an int"))?;
     let n = mpz::to_str_len(a.mag.len(), base);
@@ -528,7 +554,37 @@ fn zero_div() -> PyErr {
 
 /// Binary op on two small ints; promotes to big ints on overflow. `None` for ops ints do not
 /// support (the caller raises TypeError).
+#[inline(always)]
 pub fn small_binary_op(o: u8, a: isize, b: isize) -> PyResult<Option<Value>> {
+    // The operations of loop counters and bit twiddling, inlined into the caller; the rest
+    // (and any result that leaves the small range) takes the out-of-line path.
+    let p = if (op::INPLACE_OR..=op::INPLACE_POWER).contains(&o) {
+        o + op::INPLACE_TO_PLAIN
+    } else {
+        o
+    };
+    let r = match p {
+        op::ADD => a.checked_add(b),
+        op::SUBTRACT => a.checked_sub(b),
+        op::AND => Some(a & b),
+        op::OR => Some(a | b),
+        op::XOR => Some(a ^ b),
+        op::LESS => return Ok(Some(Value::from_bool(a < b))),
+        op::MORE => return Ok(Some(Value::from_bool(a > b))),
+        op::EQUAL => return Ok(Some(Value::from_bool(a == b))),
+        op::LESS_EQUAL => return Ok(Some(Value::from_bool(a <= b))),
+        op::MORE_EQUAL => return Ok(Some(Value::from_bool(a >= b))),
+        op::NOT_EQUAL => return Ok(Some(Value::from_bool(a != b))),
+        _ => None,
+    };
+    match r {
+        Some(n) if Value::fits_small_int(n) => Ok(Some(Value::small_int(n))),
+        _ => small_binary_op_slow(o, a, b),
+    }
+}
+
+#[inline(never)]
+fn small_binary_op_slow(o: u8, a: isize, b: isize) -> PyResult<Option<Value>> {
     let o = if (op::INPLACE_OR..=op::INPLACE_POWER).contains(&o) {
         o + op::INPLACE_TO_PLAIN
     } else {
@@ -1260,6 +1316,19 @@ mod tests {
             let mut v = VStr::new();
             write_radix(&mut v, p("-0xABCDEF0123456789ABCDEF"), 16, true).unwrap();
             assert_eq!(v.as_bytes(), b"-ABCDEF0123456789ABCDEF");
+            // Small ints take the direct path; it must agree with the big-int one.
+            for (n, base, upper, want) in [
+                (0isize, 10, false, &b"0"[..]),
+                (-255, 16, false, b"-ff"),
+                (255, 16, true, b"FF"),
+                (-5, 2, false, b"-101"),
+                (35, 36, false, b"z"),
+                (1 << 40, 8, false, b"20000000000000"),
+            ] {
+                let mut v = VStr::new();
+                write_radix(&mut v, Value::small_int(n), base, upper).unwrap();
+                assert_eq!(v.as_bytes(), want);
+            }
             let h = crate::runtime::hash(p("18446744073709551617")).unwrap();
             assert_eq!(h, 1);
             assert_eq!(hash_of_integral_float(18446744073709551616.0 * 2.0), 0);
