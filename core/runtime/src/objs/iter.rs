@@ -85,3 +85,42 @@ pub static CALLABLE_ITER_TYPE: Type = Type {
     iternext: Some(callable_next),
     ..Type::EMPTY
 };
+
+/// Iterator over a sequence with an item accessor (list, tuple): reads the item at the
+/// current index on every step, so it sees the sequence as it is now, like upstream's.
+#[repr(C)]
+pub struct SeqIter {
+    pub base: ObjBase,
+    pub seq: Value,
+    pub index: usize,
+    pub at: crate::objs::list::ItemAt,
+}
+
+pub fn new_seq_iter(seq: Value, at: crate::objs::list::ItemAt) -> PyResult<Value> {
+    Ok(Value::from_ptr(crate::mem::alloc(SeqIter {
+        base: ObjBase::new(&SEQ_ITER_TYPE),
+        seq,
+        index: 0,
+        at,
+    })?))
+}
+
+fn seq_next(it: Value) -> PyResult<Option<Value>> {
+    let Some(s) = it.downcast::<SeqIter>(&SEQ_ITER_TYPE) else {
+        return Ok(None);
+    };
+    match (s.at)(s.seq, s.index) {
+        Some(x) => {
+            s.index += 1;
+            Ok(Some(x))
+        }
+        None => Ok(None),
+    }
+}
+
+pub static SEQ_ITER_TYPE: Type = Type {
+    name: Q::iterator,
+    flags: flags::ITER_IS_ITERNEXT,
+    iternext: Some(seq_next),
+    ..Type::EMPTY
+};

@@ -643,40 +643,9 @@ fn subscr(v: Value, index: Value, sop: SubscrOp) -> PyResult<Option<Value>> {
 
 // --- iterator ---
 
-#[repr(C)]
-pub struct ListIter {
-    pub base: ObjBase,
-    pub list: Value,
-    pub index: usize,
-}
-
 fn getiter(v: Value) -> PyResult<Value> {
-    Ok(Value::from_ptr(mem::alloc(ListIter {
-        base: ObjBase::new(&ITER_TYPE),
-        list: v,
-        index: 0,
-    })?))
+    crate::objs::iter::new_seq_iter(v, list_at)
 }
-
-fn iter_next(it: Value) -> PyResult<Option<Value>> {
-    let Some(s) = it.downcast::<ListIter>(&ITER_TYPE) else {
-        return Ok(None);
-    };
-    match list_at(s.list, s.index) {
-        Some(x) => {
-            s.index += 1;
-            Ok(Some(x))
-        }
-        None => Ok(None),
-    }
-}
-
-pub static ITER_TYPE: Type = Type {
-    name: Q::iterator,
-    flags: flags::ITER_IS_ITERNEXT,
-    iternext: Some(iter_next),
-    ..Type::EMPTY
-};
 
 // --- methods ---
 

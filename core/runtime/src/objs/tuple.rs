@@ -334,40 +334,9 @@ fn subscr(v: Value, index: Value, sop: SubscrOp) -> PyResult<Option<Value>> {
 
 // --- iterator ---
 
-#[repr(C)]
-pub struct TupleIter {
-    pub base: ObjBase,
-    pub tuple: Value,
-    pub index: usize,
-}
-
 fn getiter(v: Value) -> PyResult<Value> {
-    Ok(Value::from_ptr(mem::alloc(TupleIter {
-        base: ObjBase::new(&ITER_TYPE),
-        tuple: v,
-        index: 0,
-    })?))
+    crate::objs::iter::new_seq_iter(v, tuple_at)
 }
-
-fn iter_next(it: Value) -> PyResult<Option<Value>> {
-    let Some(s) = it.downcast::<TupleIter>(&ITER_TYPE) else {
-        return Ok(None);
-    };
-    match tuple_at(s.tuple, s.index) {
-        Some(x) => {
-            s.index += 1;
-            Ok(Some(x))
-        }
-        None => Ok(None),
-    }
-}
-
-pub static ITER_TYPE: Type = Type {
-    name: Q::iterator,
-    flags: flags::ITER_IS_ITERNEXT,
-    iternext: Some(iter_next),
-    ..Type::EMPTY
-};
 
 // --- methods ---
 
