@@ -638,7 +638,7 @@ fn scan_native_stack(heap: &mut Heap) {
 }
 
 #[inline(never)]
-fn capture_registers(out: &mut [usize; 16]) {
+pub(crate) fn capture_registers(out: &mut [usize; 16]) {
     #[cfg(target_arch = "x86_64")]
     // SAFETY: only reads registers into the buffer.
     unsafe {

@@ -236,4 +236,37 @@ pub trait Hal: Sync {
         let _ = cmd;
         Err(errno::EOPNOTSUPP)
     }
+
+    // --- threads ---
+
+    /// The port's OS threads, if it has any (`_thread` needs them; see `thread.rs`).
+    fn threads(&self) -> Option<&'static dyn ThreadHal> {
+        None
+    }
+}
+
+/// What `_thread` needs from the OS: threads, the global interpreter lock (GIL) and a wake-up
+/// signal for threads waiting on Python locks. The core's side of the protocol (who holds the
+/// GIL when, what is saved while a thread is switched out) is described in `thread.rs`.
+pub trait ThreadHal: Sync {
+    /// Start an OS thread running `entry(arg)` with a native stack of at least `stack_size`
+    /// bytes (0: the port's default). Returns the new thread's [`ThreadHal::ident`] and the
+    /// stack size it got, or an errno.
+    fn spawn(&self, entry: fn(usize), arg: usize, stack_size: usize)
+        -> Result<(usize, usize), i32>;
+    /// A number identifying the calling OS thread (`_thread.get_ident`).
+    fn ident(&self) -> usize;
+    /// Take the GIL, blocking until it is free. A thread that waits for long (the port
+    /// decides: a switch interval) calls `thread::request_switch` so the holder passes it on.
+    fn gil_acquire(&self);
+    fn gil_release(&self);
+    /// Pass the GIL on if another thread waits for it (and take it back after that thread
+    /// had its turn); return at once otherwise.
+    fn gil_yield(&self);
+    /// A counter bumped by [`ThreadHal::event_notify`]; read with the GIL held.
+    fn event_count(&self) -> u64;
+    /// Bump the counter and wake every thread in [`ThreadHal::event_wait`].
+    fn event_notify(&self);
+    /// Block (GIL released) until the counter differs from `seen` or `timeout_us` passed.
+    fn event_wait(&self, seen: u64, timeout_us: Option<u64>);
 }

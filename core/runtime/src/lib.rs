@@ -25,6 +25,8 @@ pub mod readline;
 pub mod repl;
 pub mod runtime;
 pub mod state;
+#[cfg(feature = "thread")]
+pub mod thread;
 pub mod value;
 pub mod vm;
 pub mod vstr;

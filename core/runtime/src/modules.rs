@@ -19,6 +19,8 @@ pub mod os;
 pub mod random;
 pub mod struct_;
 pub mod sys;
+#[cfg(feature = "thread")]
+pub mod thread;
 pub mod time;
 pub mod vfs;
 
@@ -33,6 +35,8 @@ static BUILTIN: &[(Qstr, &crate::objs::module::Module)] = &[
     (Q::math, &math::MODULE),
     (Q::micropython, &micropython::MODULE),
     (Q::sys, &sys::MODULE),
+    #[cfg(feature = "thread")]
+    (Q::_thread, &thread::MODULE),
     (Q::vfs, &vfs::MODULE),
 ];
 

@@ -2,9 +2,10 @@
 //! starts from, and the port's services. One per interpreter (MicroPython's `mp_state_ctx`).
 //!
 //! # Safety
-//! The state is a single `static mut`, reached only through [`get`]. The runtime is
-//! single-threaded (a port that adds threads must serialise entry with a global lock), so no
-//! two threads touch it at once. Callers keep the returned reference short-lived and never
+//! The state is a single `static mut`, reached only through [`get`]. Only one thread runs
+//! the interpreter at a time: with the `thread` feature, the one holding the global
+//! interpreter lock (see `thread.rs`, which also swaps the per-thread fields in and out), so
+//! no two threads touch it at once. Callers keep the returned reference short-lived and never
 //! hold two at the same time across a call that may also reach the state.
 
 use crate::gc::Heap;
@@ -98,6 +99,9 @@ pub struct State {
     pub stack_limit: usize,
     /// Storage for the frames of plain calls, scanned as a root up to its top.
     pub pystack: crate::vm::PyStack,
+    /// The threads `_thread` started and which one holds the GIL.
+    #[cfg(feature = "thread")]
+    pub threads: crate::thread::Threads,
 }
 
 static mut STATE: State = State {
@@ -114,6 +118,8 @@ static mut STATE: State = State {
     sched_running: false,
     stack_limit: 0,
     pystack: crate::vm::PyStack::empty(),
+    #[cfg(feature = "thread")]
+    threads: crate::thread::Threads::new(),
 };
 
 /// The interpreter state.
@@ -121,6 +127,13 @@ static mut STATE: State = State {
 pub fn get() -> &'static mut State {
     // SAFETY: see the module invariants (single-threaded access).
     unsafe { &mut *addr_of_mut!(STATE) }
+}
+
+/// The flag the VM polls for pending events, for code that may run without holding the
+/// interpreter (signal handlers, threads waiting for the GIL): it touches only this atomic.
+pub fn interrupt_flag() -> &'static core::sync::atomic::AtomicBool {
+    // SAFETY: a shared reference to an atomic field of the static; atomics may be shared.
+    unsafe { &*core::ptr::addr_of!(STATE.interrupt) }
 }
 
 /// Called by the collector: mark every root word.
@@ -137,6 +150,8 @@ pub(crate) fn mark_roots(heap: &mut Heap) {
         }
         let pool = (*st).qstrs.root_words();
         heap.mark_range(pool.as_ptr(), pool.len());
+        #[cfg(feature = "thread")]
+        crate::thread::mark_other_threads(heap, &(*st).threads);
     }
 }
 

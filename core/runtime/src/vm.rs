@@ -537,6 +537,10 @@ pub fn take_pending() -> PyResult<()> {
     let st = state::get();
     st.interrupt
         .store(false, core::sync::atomic::Ordering::Relaxed);
+    #[cfg(feature = "thread")]
+    if !crate::thread::take_request() {
+        return Ok(());
+    }
     if st
         .kbd_pending
         .swap(false, core::sync::atomic::Ordering::Relaxed)

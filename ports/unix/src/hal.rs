@@ -352,6 +352,10 @@ impl Hal for UnixHal {
         }
     }
 
+    fn threads(&self) -> Option<&'static dyn upy_runtime::hal::ThreadHal> {
+        Some(&crate::thread::THREADS)
+    }
+
     fn random(&self, buf: &mut [u8]) {
         if let Ok(mut f) = std::fs::File::open("/dev/urandom") {
             use std::io::Read;

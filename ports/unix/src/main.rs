@@ -6,6 +6,7 @@ mod args;
 mod hal;
 mod repl_host;
 mod terminal;
+mod thread;
 
 use args::{Options, RunMode};
 use std::io::Read;

@@ -128,6 +128,11 @@ fn schedule(f: Value, arg: Value) -> PyResult<Value> {
     Ok(Value::NONE)
 }
 
+/// How many `schedule` callbacks wait to run.
+pub fn scheduled_count() -> usize {
+    list::get(state::get().roots.sched_queue).map_or(0, |q| q.len)
+}
+
 /// Run every queued `schedule` callback (called by the VM at safe points).
 pub fn run_scheduled() -> PyResult<()> {
     // Callbacks never nest: one scheduled from a callback runs after it returns.

@@ -150,13 +150,22 @@ fn module_attr(name: Qstr) -> PyResult<Option<Value>> {
                     machine,
                     Value::small_int(0x306),
                     Value::qstr(Q::standard),
-                    Value::qstr(Q::r#unsafe),
+                    thread_model(),
                 ],
             )?)
         }
         Q::maxsize => Some(crate::objs::int::parse_literal("9223372036854775807")?),
         _ => None,
     })
+}
+
+/// `sys.implementation._thread`: how threads share the interpreter (None without threads).
+fn thread_model() -> Value {
+    if cfg!(feature = "thread") {
+        Value::qstr(Q::GIL)
+    } else {
+        Value::NONE
+    }
 }
 
 /// `sys.path = ...`: the one assignable attribute of the static sys module (upstream keeps

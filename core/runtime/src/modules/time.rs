@@ -81,26 +81,53 @@ fn clock() -> PyResult<Value> {
     float::new(hal()?.ticks_us() as f64 / 1e6)
 }
 
-/// Sleep, waking early only to deliver a pending interrupt.
+/// Sleep, waking early only to deliver a pending interrupt. Other threads run meanwhile;
+/// `sleep(0)` passes the interpreter to a waiting thread, if any.
 fn sleep_for_us(us: u64) -> PyResult<()> {
     let h = hal()?;
-    let st = state::get();
-    let mut left = us;
+    let flag = state::interrupt_flag();
     // Even `sleep(0)` is a point where pending events (scheduled callbacks, interrupts)
     // are handled, as upstream's event poll.
-    if us == 0 && st.interrupt.load(core::sync::atomic::Ordering::Relaxed) {
-        crate::vm::take_pending()?;
+    if us == 0 {
+        if flag.load(core::sync::atomic::Ordering::Relaxed) {
+            crate::vm::take_pending()?;
+        }
+        #[cfg(feature = "thread")]
+        crate::thread::yield_gil();
+        return Ok(());
     }
+    let mut left = us;
     while left > 0 {
-        if st.interrupt.load(core::sync::atomic::Ordering::Relaxed) {
+        if flag.load(core::sync::atomic::Ordering::Relaxed) {
             // Raises a KeyboardInterrupt; scheduled callbacks just run and sleeping goes on.
             crate::vm::take_pending()?;
         }
-        let step = left.min(10_000);
-        h.sleep_us(step);
-        left -= step;
+        left = sleep_steps(h, left);
     }
     Ok(())
+}
+
+/// Sleep in short steps (without the GIL when threads run) until done or, on the main
+/// thread, until an event is pending; returns the time left.
+fn sleep_steps(h: &'static dyn crate::hal::Hal, us: u64) -> u64 {
+    #[cfg(feature = "thread")]
+    let (main, run): (bool, fn(&mut dyn FnMut() -> u64) -> u64) =
+        (crate::thread::is_main(), |f| crate::thread::without_gil(f));
+    #[cfg(not(feature = "thread"))]
+    let (main, run): (bool, fn(&mut dyn FnMut() -> u64) -> u64) = (true, |f| f());
+    let flag = state::interrupt_flag();
+    run(&mut || {
+        let mut left = us;
+        while left > 0 {
+            let step = left.min(10_000);
+            h.sleep_us(step);
+            left -= step;
+            if main && flag.load(core::sync::atomic::Ordering::Relaxed) {
+                break;
+            }
+        }
+        left
+    })
 }
 
 fn sleep(secs: Value) -> PyResult<Value> {
