@@ -28,8 +28,9 @@ pub struct Roots {
     pub pending_exception: Value,
     /// The preallocated KeyboardInterrupt instance (raised from signal handlers).
     pub kbd_exception: Value,
-    /// `micropython.schedule` queue: a list of (callable, arg) pairs.
-    pub sched_queue: Value,
+    /// `micropython.schedule` queue: (callable, arg) pairs, `sched_len` of them, oldest
+    /// first. Fixed, as upstream's, so scheduling never allocates.
+    pub sched_queue: [Value; 2 * crate::modules::micropython::SCHEDULE_DEPTH],
     /// `builtins` overrides made by programs (`builtins.x = ...`), a dict or NULL.
     pub builtins_dict: Value,
     /// Globals dict of the innermost running Python function (for `globals()`, `exec`).
@@ -62,7 +63,7 @@ impl Roots {
             sys_argv: Value::NULL,
             pending_exception: Value::NULL,
             kbd_exception: Value::NULL,
-            sched_queue: Value::NULL,
+            sched_queue: [Value::NULL; 2 * crate::modules::micropython::SCHEDULE_DEPTH],
             builtins_dict: Value::NULL,
             cur_globals: Value::NULL,
             cur_locals: Value::NULL,
@@ -93,6 +94,8 @@ pub struct State {
     pub kbd_pending: core::sync::atomic::AtomicBool,
     /// A scheduled callback is running (the scheduler is locked).
     pub sched_running: bool,
+    /// Number of pairs in `roots.sched_queue`.
+    pub sched_len: usize,
     /// Interrupt character (`micropython.kbd_intr`), -1 disables.
     pub kbd_intr_char: i32,
     /// Lowest native stack address the interpreter may use before raising RuntimeError.
@@ -116,6 +119,7 @@ static mut STATE: State = State {
     kbd_pending: core::sync::atomic::AtomicBool::new(false),
     kbd_intr_char: 3,
     sched_running: false,
+    sched_len: 0,
     stack_limit: 0,
     pystack: crate::vm::PyStack::empty(),
     #[cfg(feature = "thread")]

@@ -3,14 +3,14 @@
 //! kbd_intr, schedule.
 
 use crate::obj::{PyErr, PyResult};
-use crate::objs::{list, module::Module, tuple};
+use crate::objs::module::Module;
 use crate::qstr::{Qstr, Q};
 use crate::raise;
 use crate::state;
 use crate::value::Value;
 
 /// Queue length, as upstream's MICROPY_SCHEDULER_DEPTH.
-const SCHEDULE_DEPTH: usize = 4;
+pub const SCHEDULE_DEPTH: usize = 4;
 
 fn r#const(v: Value) -> PyResult<Value> {
     Ok(v)
@@ -109,28 +109,25 @@ fn kbd_intr(v: Value) -> PyResult<Value> {
 
 fn schedule(f: Value, arg: Value) -> PyResult<Value> {
     let st = state::get();
-    if st.roots.sched_queue.is_null() {
-        st.roots.sched_queue = list::new(&[])?;
-    }
-    let q = list::get(state::get().roots.sched_queue).ok_or_else(crate::mem::oom)?;
     // Scheduling kbd_intr needs upstream's static scheduler nodes, which the unix port
     // leaves out: it reports that with a bare ValueError.
     if is_kbd_intr(f) {
         return Err(raise::with_args(&crate::objs::exception::VALUE_ERROR, &[]));
     }
-    if q.len >= SCHEDULE_DEPTH {
+    let n = st.sched_len;
+    let Some(slot) = st.roots.sched_queue.get_mut(2 * n..2 * n + 2) else {
         return Err(raise::runtime_error("schedule queue full"));
-    }
-    q.push(tuple::new(&[f, arg])?)?;
-    state::get()
-        .interrupt
+    };
+    slot.copy_from_slice(&[f, arg]);
+    st.sched_len = n + 1;
+    st.interrupt
         .store(true, core::sync::atomic::Ordering::Relaxed);
     Ok(Value::NONE)
 }
 
 /// How many `schedule` callbacks wait to run.
 pub fn scheduled_count() -> usize {
-    list::get(state::get().roots.sched_queue).map_or(0, |q| q.len)
+    state::get().sched_len
 }
 
 /// Run every queued `schedule` callback (called by the VM at safe points).
@@ -154,30 +151,27 @@ fn is_kbd_intr(f: Value) -> bool {
 /// callback scheduled by it) runs at the next check.
 fn run_queue() -> PyResult<()> {
     let st = state::get();
-    let Some(q) = list::get(st.roots.sched_queue) else {
-        return Ok(());
-    };
-    if q.len == 0 {
+    if st.sched_len == 0 {
         return Ok(());
     }
-    let items = q.items();
-    let entry = items[0];
-    items.copy_within(1.., 0);
-    q.len -= 1;
-    if q.len > 0 {
+    let q = &mut st.roots.sched_queue;
+    let (f, a) = (q[0], q[1]);
+    q.copy_within(2.., 0);
+    st.sched_len -= 1;
+    let n = st.sched_len;
+    q[2 * n..].fill(Value::NULL);
+    if n > 0 {
         st.interrupt
             .store(true, core::sync::atomic::Ordering::Relaxed);
     }
-    if let Some([f, a]) = tuple::items(entry) {
-        let r = crate::runtime::call(*f, &[*a], &[]);
-        // Callbacks scheduled by this one were not run (no nesting): look again soon.
-        if list::get(state::get().roots.sched_queue).is_some_and(|q| q.len > 0) {
-            state::get()
-                .interrupt
-                .store(true, core::sync::atomic::Ordering::Relaxed);
-        }
-        r?;
+    let r = crate::runtime::call(f, &[a], &[]);
+    // Callbacks scheduled by this one were not run (no nesting): look again soon.
+    let st = state::get();
+    if st.sched_len > 0 {
+        st.interrupt
+            .store(true, core::sync::atomic::Ordering::Relaxed);
     }
+    r?;
     Ok(())
 }
 

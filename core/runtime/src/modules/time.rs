@@ -96,37 +96,38 @@ fn sleep_for_us(us: u64) -> PyResult<()> {
         crate::thread::yield_gil();
         return Ok(());
     }
-    let mut left = us;
-    while left > 0 {
+    // Timed against the clock, not by adding up steps, so that late wake-ups on a loaded
+    // machine do not accumulate.
+    let deadline = h.ticks_us().saturating_add(us);
+    loop {
         if flag.load(core::sync::atomic::Ordering::Relaxed) {
             // Raises a KeyboardInterrupt; scheduled callbacks just run and sleeping goes on.
             crate::vm::take_pending()?;
         }
-        left = sleep_steps(h, left);
+        if !sleep_until(h, deadline) {
+            return Ok(());
+        }
     }
-    Ok(())
 }
 
-/// Sleep in short steps (without the GIL when threads run) until done or, on the main
-/// thread, until an event is pending; returns the time left.
-fn sleep_steps(h: &'static dyn crate::hal::Hal, us: u64) -> u64 {
+/// Sleep in short steps (without the GIL when threads run) until `deadline` (in
+/// `ticks_us`) or, on the main thread, until an event is pending; true in the latter case.
+fn sleep_until(h: &'static dyn crate::hal::Hal, deadline: u64) -> bool {
     #[cfg(feature = "thread")]
-    let (main, run): (bool, fn(&mut dyn FnMut() -> u64) -> u64) =
+    let (main, run): (bool, fn(&mut dyn FnMut() -> bool) -> bool) =
         (crate::thread::is_main(), |f| crate::thread::without_gil(f));
     #[cfg(not(feature = "thread"))]
-    let (main, run): (bool, fn(&mut dyn FnMut() -> u64) -> u64) = (true, |f| f());
+    let (main, run): (bool, fn(&mut dyn FnMut() -> bool) -> bool) = (true, |f| f());
     let flag = state::interrupt_flag();
-    run(&mut || {
-        let mut left = us;
-        while left > 0 {
-            let step = left.min(10_000);
-            h.sleep_us(step);
-            left -= step;
-            if main && flag.load(core::sync::atomic::Ordering::Relaxed) {
-                break;
-            }
+    run(&mut || loop {
+        let now = h.ticks_us();
+        if now >= deadline {
+            return false;
         }
-        left
+        h.sleep_us((deadline - now).min(10_000));
+        if main && flag.load(core::sync::atomic::Ordering::Relaxed) {
+            return true;
+        }
     })
 }
 
