@@ -160,9 +160,10 @@ impl ReplHost for UnixHost {
     fn read_byte(&mut self) -> Option<u8> {
         hal::flush();
         let mut b = [0u8; 1];
-        let mut input = std::io::stdin().lock();
         loop {
-            match input.read(&mut b) {
+            // Other threads run while the REPL waits for a key.
+            let r = upy_runtime::thread::without_gil(|| std::io::stdin().lock().read(&mut b));
+            match r {
                 Ok(1) => {
                     self.eofs = 0;
                     // Enter sends CR in raw mode; a pipe or a cooked terminal sends LF.
@@ -290,13 +291,15 @@ pub fn read_input_line(line: &mut Vec<u8>) -> InputEnd {
     } else {
         None
     };
-    let mut guard = lock_history();
+    // Waited for without the GIL: the thread holding it may be reading a line without it.
+    let mut guard = upy_runtime::thread::without_gil(lock_history);
     let history = guard.get_or_insert_with(|| History::new(ReplConfig::UNIX.history_size));
     let mut editor = LineEditor::new(EditorConfig::UNIX);
     let end = editor.read_line("", history, &mut Console, |_| {
         let mut b = [0u8; 1];
         loop {
-            match std::io::stdin().lock().read(&mut b) {
+            let r = upy_runtime::thread::without_gil(|| std::io::stdin().lock().read(&mut b));
+            match r {
                 Ok(1) => return Some(if b[0] == b'\n' { b'\r' } else { b[0] }),
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted && !interrupted() => {}
                 _ => return None,
