@@ -12,6 +12,9 @@ use crate::state;
 use crate::thread;
 use crate::value::Value;
 
+/// How often the main thread, waiting for a lock, looks for a pending KeyboardInterrupt.
+const INTERRUPT_POLL_US: u64 = 50_000;
+
 #[repr(C)]
 pub struct Lock {
     base: ObjBase,
@@ -91,9 +94,18 @@ fn wait_for(this: Value, deadline_us: Option<u64>) -> PyResult<Value> {
             // No threads: nobody could release it.
             return Ok(Value::FALSE);
         };
+        // The main thread wakes now and then to act on Ctrl-C.
+        let main = thread::is_main();
+        let step = match (main, timeout) {
+            (true, t) => Some(t.unwrap_or(INTERRUPT_POLL_US).min(INTERRUPT_POLL_US)),
+            (false, t) => t,
+        };
         // Read under the GIL: a release after this point (which needs the GIL) bumps it.
         let seen = th.event_count();
-        thread::without_gil(|| th.event_wait(seen, timeout));
+        thread::without_gil(|| th.event_wait(seen, step));
+        if main && state::interrupt_flag().load(core::sync::atomic::Ordering::Relaxed) {
+            crate::vm::take_pending()?;
+        }
     }
 }
 
