@@ -63,7 +63,12 @@ fn take(mut g: MutexGuard<'static, Gil>) {
 }
 
 impl ThreadHal for UnixThreads {
-    fn spawn(&self, entry: fn(usize), arg: usize, stack_size: usize) -> Result<(usize, usize), i32> {
+    fn spawn(
+        &self,
+        entry: fn(usize),
+        arg: usize,
+        stack_size: usize,
+    ) -> Result<(usize, usize), i32> {
         use std::os::unix::thread::JoinHandleExt;
         let size = stack_size.max(DEFAULT_STACK);
         let handle = std::thread::Builder::new()

@@ -50,7 +50,9 @@ fn acquire(args: &[Value], kw: &[Value]) -> PyResult<Value> {
             _ => return Err(raise::type_error("unexpected keyword argument")),
         }
     }
-    let this = *args.first().ok_or_else(|| raise::type_error("missing self"))?;
+    let this = *args
+        .first()
+        .ok_or_else(|| raise::type_error("missing self"))?;
     let blocking = match blocking {
         Some(b) => crate::runtime::is_true(b)?,
         None => true,
@@ -65,7 +67,9 @@ fn acquire(args: &[Value], kw: &[Value]) -> PyResult<Value> {
     let deadline_us = if timeout < 0.0 {
         None
     } else {
-        let hal = state::get().hal.ok_or_else(|| raise::runtime_error("no clock"))?;
+        let hal = state::get()
+            .hal
+            .ok_or_else(|| raise::runtime_error("no clock"))?;
         Some(hal.ticks_us().saturating_add((timeout * 1e6) as u64))
     };
     wait_for(this, deadline_us)
@@ -138,7 +142,14 @@ static LOCK_LOCALS: [(Qstr, Value); 5] = [
     crate::entry!(__enter__, crate::fun!(acquire, Kw { min: 1, f: acquire })),
     crate::entry!(
         __exit__,
-        crate::fun!(__exit__, Var { min: 4, max: 4, f: exit4 })
+        crate::fun!(
+            __exit__,
+            Var {
+                min: 4,
+                max: 4,
+                f: exit4
+            }
+        )
     ),
 ];
 
@@ -206,11 +217,25 @@ static GLOBALS: &[(Qstr, Value)] = &[
     crate::entry!(get_ident, crate::fun!(get_ident, F0(get_ident))),
     crate::entry!(
         stack_size,
-        crate::fun!(stack_size, Var { min: 0, max: 1, f: stack_size })
+        crate::fun!(
+            stack_size,
+            Var {
+                min: 0,
+                max: 1,
+                f: stack_size
+            }
+        )
     ),
     crate::entry!(
         start_new_thread,
-        crate::fun!(start_new_thread, Var { min: 2, max: 3, f: start_new_thread })
+        crate::fun!(
+            start_new_thread,
+            Var {
+                min: 2,
+                max: 3,
+                f: start_new_thread
+            }
+        )
     ),
     crate::entry!(exit, crate::fun!(exit, F0(exit))),
     crate::entry!(allocate_lock, crate::fun!(allocate_lock, F0(allocate_lock))),

@@ -99,32 +99,47 @@ fn sleep_for_us(us: u64) -> PyResult<()> {
     // Timed against the clock, not by adding up steps, so that late wake-ups on a loaded
     // machine do not accumulate.
     let deadline = h.ticks_us().saturating_add(us);
+    // The steps asked for so far also end the sleep once they add up to `us`: a port whose
+    // clock does not move still sleeps for as long as asked.
+    let mut left = us;
     loop {
         if flag.load(core::sync::atomic::Ordering::Relaxed) {
             // Raises a KeyboardInterrupt; scheduled callbacks just run and sleeping goes on.
             crate::vm::take_pending()?;
         }
-        if !sleep_until(h, deadline) {
+        if !sleep_until(h, deadline, &mut left) {
             return Ok(());
         }
     }
 }
 
+#[cfg(feature = "thread")]
+use crate::thread::{is_main, without_gil};
+
+#[cfg(not(feature = "thread"))]
+fn is_main() -> bool {
+    true
+}
+
+#[cfg(not(feature = "thread"))]
+fn without_gil<R>(f: impl FnOnce() -> R) -> R {
+    f()
+}
+
 /// Sleep in short steps (without the GIL when threads run) until `deadline` (in
-/// `ticks_us`) or, on the main thread, until an event is pending; true in the latter case.
-fn sleep_until(h: &'static dyn crate::hal::Hal, deadline: u64) -> bool {
-    #[cfg(feature = "thread")]
-    let (main, run): (bool, fn(&mut dyn FnMut() -> bool) -> bool) =
-        (crate::thread::is_main(), |f| crate::thread::without_gil(f));
-    #[cfg(not(feature = "thread"))]
-    let (main, run): (bool, fn(&mut dyn FnMut() -> bool) -> bool) = (true, |f| f());
+/// `ticks_us`) or `left` is used up or, on the main thread, until an event is pending; true
+/// in the latter case.
+fn sleep_until(h: &'static dyn crate::hal::Hal, deadline: u64, left: &mut u64) -> bool {
+    let main = is_main();
     let flag = state::interrupt_flag();
-    run(&mut || loop {
+    without_gil(|| loop {
         let now = h.ticks_us();
-        if now >= deadline {
+        if now >= deadline || *left == 0 {
             return false;
         }
-        h.sleep_us((deadline - now).min(10_000));
+        let step = (deadline - now).min(10_000).min(*left);
+        h.sleep_us(step);
+        *left -= step;
         if main && flag.load(core::sync::atomic::Ordering::Relaxed) {
             return true;
         }
