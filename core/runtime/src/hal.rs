@@ -256,8 +256,9 @@ pub trait ThreadHal: Sync {
         -> Result<(usize, usize), i32>;
     /// A number identifying the calling OS thread (`_thread.get_ident`).
     fn ident(&self) -> usize;
-    /// Take the GIL, blocking until it is free. A thread that waits for long (the port
-    /// decides: a switch interval) calls `thread::request_switch` so the holder passes it on.
+    /// Take the GIL, blocking until it is free. A waiting thread calls
+    /// `thread::request_switch` so the holder passes it on, at once or after a switch
+    /// interval (the port decides).
     fn gil_acquire(&self);
     fn gil_release(&self);
     /// Pass the GIL on if another thread waits for it (and take it back after that thread

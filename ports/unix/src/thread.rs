@@ -40,9 +40,14 @@ fn gil() -> MutexGuard<'static, Gil> {
     GIL.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// Wait (as one of the `waiting` threads) until the GIL is free, then take it.
-fn take(mut g: MutexGuard<'static, Gil>) {
+/// Wait (as one of the `waiting` threads) until the GIL is free, then take it. An `urgent`
+/// taker (a thread coming back from a blocking call, or a new one) asks the holder to pass
+/// the GIL on at once rather than after the switch interval, so that wake-ups are prompt.
+fn take(mut g: MutexGuard<'static, Gil>, urgent: bool) {
     if g.held {
+        if urgent {
+            upy_runtime::thread::request_switch();
+        }
         g.waiting += 1;
         while g.held {
             let (ng, t) = GIL_CHANGED
@@ -91,7 +96,7 @@ impl ThreadHal for UnixThreads {
     }
 
     fn gil_acquire(&self) {
-        take(gil());
+        take(gil(), true);
     }
 
     fn gil_release(&self) {
@@ -110,7 +115,7 @@ impl ThreadHal for UnixThreads {
         while g.taken == seen {
             g = GIL_CHANGED.wait(g).unwrap_or_else(|e| e.into_inner());
         }
-        take(g);
+        take(g, false);
     }
 
     fn event_count(&self) -> u64 {
