@@ -398,3 +398,112 @@ pub(crate) unsafe fn mark_other_threads(heap: &mut Heap, t: &Threads) {
         p = ts.next;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use super::*;
+    use crate::state::testing::with_vm;
+
+    /// Addresses are kept XOR-ed with this so no stack word points at the objects.
+    const HIDE: usize = 0x5a5a_5a5a;
+
+    #[inline(never)]
+    fn hidden_alloc() -> usize {
+        let v = crate::objs::list::new(&[Value::small_int(7)]);
+        assert!(v.is_ok());
+        v.map_or(0, |v| v.bits() ^ HIDE)
+    }
+
+    /// Overwrite the stack below the caller, where the allocations' frames left copies.
+    #[inline(never)]
+    fn clobber_stack() {
+        let junk = [0usize; 512];
+        core::hint::black_box(&junk);
+    }
+
+    /// Store the unhidden address in a frame of its own, which `clobber_stack` then wipes.
+    #[inline(never)]
+    fn plant(slot: &mut usize, hidden: usize) {
+        *core::hint::black_box(slot) = hidden ^ HIDE;
+    }
+
+    fn alive(hidden: usize) -> bool {
+        state::get().heap.size_of((hidden ^ HIDE) as *const u8) > 0
+    }
+
+    #[test]
+    fn collector_scans_what_switched_out_threads_saved() {
+        with_vm(|| {
+            let (a, b, c, d) = (
+                hidden_alloc(),
+                hidden_alloc(),
+                hidden_alloc(),
+                hidden_alloc(),
+            );
+            clobber_stack();
+            let mut ts = Box::new(ThreadState::new(std::vec![0usize; 16]));
+            // A root word and a pystack word below the top keep objects alive; a word above
+            // the top is stale and does not.
+            ts.roots[R_START] = Value::from_bits(a ^ HIDE);
+            ts.pystack_mem[0] = b ^ HIDE;
+            ts.pystack.top = 1;
+            plant(&mut ts.pystack_mem[5], c);
+            clobber_stack();
+            // A saved native stack range is scanned too.
+            let stack = [d ^ HIDE; 4];
+            ts.stack_lo = stack.as_ptr() as usize;
+            ts.stack_hi = ts.stack_lo + stack.len() * WORD;
+            let p = Box::into_raw(ts);
+            let t = &mut state::get().threads;
+            let saved = (t.list, t.cur);
+            t.list = p;
+            state::get().heap.collect();
+            let (a_ok, b_ok, c_ok, d_ok) = (alive(a), alive(b), alive(c), alive(d));
+            let t = &mut state::get().threads;
+            unlink(t, p);
+            (t.list, t.cur) = saved;
+            // SAFETY: unlinked again; the box is ours.
+            drop(unsafe { Box::from_raw(p) });
+            core::hint::black_box(&stack);
+            assert!(a_ok && b_ok && d_ok, "{a_ok} {b_ok} {d_ok}");
+            assert!(!c_ok);
+        })
+    }
+
+    #[test]
+    fn without_threads_nothing_changes_hands() {
+        with_vm(|| {
+            assert!(is_main());
+            let before = state::get().pystack.top;
+            assert_eq!(without_gil(|| 41 + 1), 42);
+            yield_gil();
+            assert_eq!(state::get().pystack.top, before);
+            assert!(!take_request() || is_main());
+        })
+    }
+
+    #[test]
+    fn save_and_load_swap_the_per_thread_fields() {
+        with_vm(|| {
+            let st = state::get();
+            let keep = (st.stack_limit, st.heap.lock_depth, st.threads.cur);
+            let mut ts = ThreadState::new(std::vec![0usize; 8]);
+            save(&mut ts, 1234);
+            assert_eq!(ts.stack_lo, 1234);
+            assert_eq!(ts.stack_limit, keep.0);
+            let mut other = ThreadState::new(std::vec![0usize; 8]);
+            other.stack_limit = 99;
+            other.lock_depth = 3;
+            other.stack_hi = st.heap.stack_top();
+            load(&mut other);
+            assert_eq!(state::get().stack_limit, 99);
+            assert_eq!(state::get().heap.lock_depth, 3);
+            assert_eq!(state::get().pystack.len, 8);
+            load(&mut ts);
+            let st = state::get();
+            assert_eq!((st.stack_limit, st.heap.lock_depth), (keep.0, keep.1));
+            st.threads.cur = keep.2;
+        })
+    }
+}
