@@ -144,11 +144,29 @@ fn print(out: &mut dyn Print, v: Value, _k: PrintKind) -> PyResult<()> {
 // ports without files and keep their order with other console output (as upstream's
 // dupterm path does).
 
+/// Console input; other threads run while it waits. It reads into a buffer of its own
+/// and copies under the GIL: `buf` may be heap memory, which only the GIL holder may touch.
+#[cfg(feature = "thread")]
+fn read_stdin(hl: &'static dyn crate::hal::Hal, buf: &mut [u8]) -> usize {
+    let mut tmp = [0u8; 256];
+    let n = buf.len().min(tmp.len());
+    let got = crate::thread::without_gil(|| hl.stdin_read(&mut tmp[..n])).min(n);
+    if let (Some(dst), Some(src)) = (buf.get_mut(..got), tmp.get(..got)) {
+        dst.copy_from_slice(src);
+    }
+    got
+}
+
+#[cfg(not(feature = "thread"))]
+fn read_stdin(hl: &'static dyn crate::hal::Hal, buf: &mut [u8]) -> usize {
+    hl.stdin_read(buf)
+}
+
 fn stream_read(v: Value, buf: &mut [u8]) -> PyResult<usize> {
     let h = handle(v)?;
     let hl = hal()?;
     if h == 0 {
-        return Ok(hl.stdin_read(buf));
+        return Ok(read_stdin(hl, buf));
     }
     hl.file_read(h, buf).map_err(raise::os_error)
 }
