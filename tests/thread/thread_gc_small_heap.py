@@ -1,0 +1,27 @@
+# cmdline: -X heapsize=64k
+# Threads allocate on a small heap, so collections run often on every thread while
+# the others are switched out; their dicts and lists must come through intact.
+import _thread, gc
+N = 6
+lock = _thread.allocate_lock()
+left = [N]
+done = _thread.allocate_lock()
+done.acquire()
+res = []
+def work(k):
+    d = {}
+    for i in range(3000):
+        d[i % 50] = [k, i, str(i), (i, k)]
+        s = "x%d" % i
+        if d[i % 50][2] != str(i):
+            res.append("BAD")
+    ok = all(v[0] == k and v[2] == str(v[1]) for v in d.values())
+    with lock:
+        res.append(ok)
+        left[0] -= 1
+        if left[0] == 0:
+            done.release()
+for k in range(N):
+    _thread.start_new_thread(work, (k,))
+done.acquire()
+print(res)
