@@ -212,8 +212,11 @@ fn exit() -> PyResult<Value> {
 }
 
 static GLOBALS: &[(Qstr, Value)] = &[
+    // In upstream's order, which `dir(_thread)` shows.
     (Q::__name__, Value::qstr(Q::_thread)),
     crate::entry!(LockType, Value::from_static(&LOCK_TYPE)),
+    crate::entry!(allocate_lock, crate::fun!(allocate_lock, F0(allocate_lock))),
+    crate::entry!(exit, crate::fun!(exit, F0(exit))),
     crate::entry!(get_ident, crate::fun!(get_ident, F0(get_ident))),
     crate::entry!(
         stack_size,
@@ -237,8 +240,6 @@ static GLOBALS: &[(Qstr, Value)] = &[
             }
         )
     ),
-    crate::entry!(exit, crate::fun!(exit, F0(exit))),
-    crate::entry!(allocate_lock, crate::fun!(allocate_lock, F0(allocate_lock))),
 ];
 
 pub static MODULE: Module = Module::new_static(Q::_thread, GLOBALS);
