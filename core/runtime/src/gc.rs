@@ -136,6 +136,11 @@ impl Heap {
         self.stack_top = top;
     }
 
+    /// Whether a collection is under way (finalisers run during its sweep).
+    pub fn is_collecting(&self) -> bool {
+        self.collecting
+    }
+
     pub fn stack_top(&self) -> usize {
         self.stack_top
     }

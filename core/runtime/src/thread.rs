@@ -232,26 +232,34 @@ fn switched_out<R>(th: &'static dyn ThreadHal, f: impl FnOnce(&'static dyn Threa
     r
 }
 
+/// Whether the GIL may change hands now: threads run, and no collection is under way (a
+/// finaliser that blocks must not let another thread into a half-swept heap).
+fn may_switch() -> Option<&'static dyn ThreadHal> {
+    let st = state::get();
+    if !st.threads.active || st.heap.is_collecting() {
+        return None;
+    }
+    hal()
+}
+
 /// Run `f` (OS work that may block: it must not touch the heap or the interpreter state)
 /// with the GIL released, so other threads run meanwhile.
 pub fn without_gil<R>(f: impl FnOnce() -> R) -> R {
-    match hal() {
-        Some(th) if state::get().threads.active => switched_out(th, |th| {
+    match may_switch() {
+        Some(th) => switched_out(th, |th| {
             th.gil_release();
             let r = f();
             th.gil_acquire();
             r
         }),
-        _ => f(),
+        None => f(),
     }
 }
 
 /// Pass the GIL to a thread waiting for it, if any (`time.sleep(0)`, switch requests).
 pub fn yield_gil() {
-    if let Some(th) = hal() {
-        if state::get().threads.active {
-            switched_out(th, |th| th.gil_yield());
-        }
+    if let Some(th) = may_switch() {
+        switched_out(th, |th| th.gil_yield());
     }
 }
 
