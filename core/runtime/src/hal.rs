@@ -49,6 +49,14 @@ pub mod errno {
     pub const EOPNOTSUPP: i32 = 95;
 }
 
+/// One descriptor for [`Hal::poll_fds`]: MicroPython's (and POSIX's) poll event bits.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PollFd {
+    pub fd: i32,
+    pub events: u16,
+    pub revents: u16,
+}
+
 /// How [`Hal::read_line`] ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum InputEnd {
@@ -213,6 +221,14 @@ pub trait Hal: Sync {
     }
     fn rename(&self, from: &str, to: &str) -> Result<(), i32> {
         let _ = (from, to);
+        Err(errno::EOPNOTSUPP)
+    }
+
+    /// Wait up to `timeout_ms` (negative: forever) until one of `fds` is ready, filling
+    /// their `revents`; the number ready. Err carries an errno (EINTR when a signal
+    /// arrived). Ports without file descriptors keep the default.
+    fn poll_fds(&self, fds: &mut [PollFd], timeout_ms: i32) -> Result<usize, i32> {
+        let _ = (fds, timeout_ms);
         Err(errno::EOPNOTSUPP)
     }
 

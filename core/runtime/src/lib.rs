@@ -19,6 +19,7 @@ pub mod modules;
 pub mod mpz;
 pub mod obj;
 pub mod objs;
+pub mod pysrc;
 pub mod qstr;
 pub mod raise;
 pub mod readline;

@@ -352,6 +352,30 @@ impl Hal for UnixHal {
         }
     }
 
+    fn poll_fds(
+        &self,
+        fds: &mut [upy_runtime::hal::PollFd],
+        timeout_ms: i32,
+    ) -> Result<usize, i32> {
+        let mut pfds: Vec<libc::pollfd> = fds
+            .iter()
+            .map(|f| libc::pollfd {
+                fd: f.fd,
+                events: f.events as libc::c_short,
+                revents: 0,
+            })
+            .collect();
+        // SAFETY: `pfds` is a valid array of `pfds.len()` pollfd structs.
+        let r = unsafe { libc::poll(pfds.as_mut_ptr(), pfds.len() as libc::nfds_t, timeout_ms) };
+        if r < 0 {
+            return Err(last_errno());
+        }
+        for (f, p) in fds.iter_mut().zip(pfds.iter()) {
+            f.revents = p.revents as u16;
+        }
+        Ok(r as usize)
+    }
+
     fn random(&self, buf: &mut [u8]) {
         if let Ok(mut f) = std::fs::File::open("/dev/urandom") {
             use std::io::Read;
