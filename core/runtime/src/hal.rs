@@ -232,6 +232,12 @@ pub trait Hal: Sync {
         Err(errno::EOPNOTSUPP)
     }
 
+    /// Modules only this port has (sockets, machine), importable as if listed in the core's
+    /// extensible modules (a file on sys.path may shadow them; `u`-prefixed aliases work).
+    fn modules(&self) -> &'static [(crate::qstr::Qstr, &'static crate::objs::module::Module)] {
+        &[]
+    }
+
     // --- the process environment (unix `os.getenv` and friends) ---
 
     /// The value of variable `name` into `out` (cleared first); false if unset.

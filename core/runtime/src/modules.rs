@@ -60,15 +60,25 @@ pub fn find_builtin(name: Qstr) -> Option<Value> {
         .map(|(_, m)| Value::from_static(*m))
 }
 
+/// The port's own modules (see `Hal::modules`).
+fn port_modules() -> &'static [(Qstr, &'static crate::objs::module::Module)] {
+    crate::state::get().hal.map_or(&[], |h| h.modules())
+}
+
 pub fn find_builtin_extensible(name: Qstr) -> Option<Value> {
     let base = name.as_str().strip_prefix('u').and_then(Qstr::find);
     EXTENSIBLE
         .iter()
+        .chain(port_modules().iter())
         .find(|(n, _)| *n == name || Some(*n) == base)
         .map(|(_, m)| Value::from_static(*m))
 }
 
 /// Names of every built-in module (for `help('modules')`).
 pub fn names() -> impl Iterator<Item = Qstr> {
-    BUILTIN.iter().chain(EXTENSIBLE.iter()).map(|(n, _)| *n)
+    BUILTIN
+        .iter()
+        .chain(EXTENSIBLE.iter())
+        .chain(port_modules().iter())
+        .map(|(n, _)| *n)
 }

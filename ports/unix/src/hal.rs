@@ -376,6 +376,19 @@ impl Hal for UnixHal {
         Ok(r as usize)
     }
 
+    fn modules(
+        &self,
+    ) -> &'static [(
+        upy_runtime::qstr::Qstr,
+        &'static upy_runtime::objs::module::Module,
+    )] {
+        static PORT_MODULES: &[(
+            upy_runtime::qstr::Qstr,
+            &'static upy_runtime::objs::module::Module,
+        )] = &[(upy_runtime::qstr::Q::socket, &crate::socket::MODULE)];
+        PORT_MODULES
+    }
+
     fn random(&self, buf: &mut [u8]) {
         if let Ok(mut f) = std::fs::File::open("/dev/urandom") {
             use std::io::Read;

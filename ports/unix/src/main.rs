@@ -5,6 +5,7 @@
 mod args;
 mod hal;
 mod repl_host;
+mod socket;
 mod terminal;
 
 use args::{Options, RunMode};

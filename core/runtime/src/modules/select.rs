@@ -87,6 +87,10 @@ impl Poll {
                 last.obj = Value::NULL;
             }
             self.len -= 1;
+            // Unregistering while ipoll's results are being walked must not skip one.
+            if i < self.pos {
+                self.pos -= 1;
+            }
         }
     }
 }
