@@ -232,6 +232,17 @@ pub trait Hal: Sync {
         Err(errno::EOPNOTSUPP)
     }
 
+    /// Read `width` (1, 2 or 4) bytes of memory at `addr` (`machine.mem8` and friends).
+    /// Err carries an errno: EFAULT where nothing is mapped.
+    fn mem_read(&self, addr: usize, width: usize) -> Result<u32, i32> {
+        let _ = (addr, width);
+        Err(errno::EOPNOTSUPP)
+    }
+    fn mem_write(&self, addr: usize, width: usize, value: u32) -> Result<(), i32> {
+        let _ = (addr, width, value);
+        Err(errno::EOPNOTSUPP)
+    }
+
     /// Modules only this port has (sockets, machine), importable as if listed in the core's
     /// extensible modules (a file on sys.path may shadow them; `u`-prefixed aliases work).
     fn modules(&self) -> &'static [(crate::qstr::Qstr, &'static crate::objs::module::Module)] {

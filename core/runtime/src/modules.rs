@@ -13,6 +13,7 @@ pub mod gc;
 pub mod heapq;
 pub mod io;
 pub mod json;
+pub mod machine;
 pub mod math;
 pub mod micropython;
 pub mod os;
@@ -46,6 +47,7 @@ static EXTENSIBLE: &[(Qstr, &crate::objs::module::Module)] = &[
     (Q::heapq, &heapq::MODULE),
     (Q::io, &io::MODULE),
     (Q::json, &json::MODULE),
+    (Q::machine, &machine::MODULE),
     (Q::os, &os::MODULE),
     (Q::random, &random::MODULE),
     (Q::select, &select::MODULE),

@@ -376,6 +376,29 @@ impl Hal for UnixHal {
         Ok(r as usize)
     }
 
+    fn mem_read(&self, addr: usize, width: usize) -> Result<u32, i32> {
+        // Through /proc/self/mem, so an unmapped address is an error, not a crash.
+        use std::os::unix::fs::FileExt;
+        let f = std::fs::File::open("/proc/self/mem")
+            .map_err(|e| e.raw_os_error().unwrap_or(libc::EIO))?;
+        let mut b = [0u8; 4];
+        let part = b.get_mut(..width).ok_or(libc::EINVAL)?;
+        f.read_exact_at(part, addr as u64)
+            .map_err(|_| libc::EFAULT)?;
+        Ok(u32::from_le_bytes(b))
+    }
+
+    fn mem_write(&self, addr: usize, width: usize, value: u32) -> Result<(), i32> {
+        use std::os::unix::fs::FileExt;
+        let f = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/proc/self/mem")
+            .map_err(|e| e.raw_os_error().unwrap_or(libc::EIO))?;
+        let b = value.to_le_bytes();
+        let part = b.get(..width).ok_or(libc::EINVAL)?;
+        f.write_all_at(part, addr as u64).map_err(|_| libc::EFAULT)
+    }
+
     fn modules(
         &self,
     ) -> &'static [(
