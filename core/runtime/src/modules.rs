@@ -4,6 +4,7 @@
 //! if files on sys.path may shadow it, as MicroPython's `MP_REGISTER_EXTENSIBLE_MODULE`).
 
 pub mod array;
+pub mod asyncio;
 pub mod binascii;
 pub mod builtins;
 pub mod cmath;
@@ -29,6 +30,7 @@ use crate::value::Value;
 
 /// Modules found before sys.path is searched.
 static BUILTIN: &[(Qstr, &crate::objs::module::Module)] = &[
+    (Q::_asyncio, &asyncio::MODULE),
     (Q::builtins, &builtins::MODULE),
     (Q::cmath, &cmath::MODULE),
     (Q::gc, &gc::MODULE),
