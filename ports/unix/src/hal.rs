@@ -405,10 +405,8 @@ impl Hal for UnixHal {
         upy_runtime::qstr::Qstr,
         &'static upy_runtime::objs::module::Module,
     )] {
-        static PORT_MODULES: &[(
-            upy_runtime::qstr::Qstr,
-            &'static upy_runtime::objs::module::Module,
-        )] = &[(upy_runtime::qstr::Q::socket, &crate::socket::MODULE)];
+        static PORT_MODULES: &[(upy_runtime::qstr::Qstr, &upy_runtime::objs::module::Module)] =
+            &[(upy_runtime::qstr::Q::socket, &crate::socket::MODULE)];
         PORT_MODULES
     }
 

@@ -240,20 +240,17 @@ fn poll_pass(p: &mut Poll, wait_ms: i32) -> PyResult<usize> {
     let mut ready = 0;
     if !fds.is_empty() {
         let wait = if others { 0 } else { wait_ms };
-        loop {
-            match hal()?.poll_fds(&mut fds, wait) {
-                Ok(_) => break,
-                // A signal: deliver it (a KeyboardInterrupt ends the wait), then report
-                // nothing ready for this pass.
-                Err(4) => {
-                    crate::vm::take_pending()?;
-                    for f in fds.iter_mut() {
-                        f.revents = 0;
-                    }
-                    break;
+        match hal()?.poll_fds(&mut fds, wait) {
+            Ok(_) => {}
+            // A signal: deliver it (a KeyboardInterrupt ends the wait), then report
+            // nothing ready for this pass.
+            Err(4) => {
+                crate::vm::take_pending()?;
+                for f in fds.iter_mut() {
+                    f.revents = 0;
                 }
-                Err(e) => return Err(raise::os_error(e)),
             }
+            Err(e) => return Err(raise::os_error(e)),
         }
         let mut it = fds.iter();
         for e in p.entries().iter_mut().filter(|e| e.fd >= 0) {
@@ -368,11 +365,9 @@ fn poll_iternext(v: Value) -> PyResult<Option<Value>> {
             if p.iflags & ONE_SHOT != 0 {
                 e.events = 0;
             }
-            if let Some(t) = tuple::items(p.ret) {
-                if let [a, b] = t {
-                    *a = e.obj;
-                    *b = Value::small_int(r as isize);
-                }
+            if let Some([a, b]) = tuple::items(p.ret) {
+                *a = e.obj;
+                *b = Value::small_int(r as isize);
             }
             return Ok(Some(p.ret));
         }
@@ -524,6 +519,12 @@ mod tests {
             assert_eq!(p.len, 1);
             assert!(p.entries()[0].obj == b);
             assert!(modify(pv, a, Value::small_int(1)).is_err());
+            // Unregistering behind ipoll's cursor keeps the cursor on the same entry.
+            register(&[pv, a]).unwrap();
+            p.pos = 2;
+            unregister(pv, b).unwrap();
+            assert_eq!(p.pos, 1);
+            assert!(p.entries()[0].obj == a);
             // Objects without an ioctl cannot be polled.
             assert!(poll_poll(&[pv, Value::small_int(0)]).is_err());
         });
