@@ -35,8 +35,25 @@ fn errno() -> i32 {
 }
 
 /// Run a system call (returning -1 on error) again after a signal, delivering pending
-/// events (a KeyboardInterrupt ends the call). A blocking socket that times out reports
-/// ETIMEDOUT, as upstream.
+/// events (a KeyboardInterrupt ends the call); errors as the OS reports them (upstream's
+/// recv/send family do not rename a timeout's EAGAIN).
+fn sys_raw(mut f: impl FnMut() -> isize) -> PyResult<isize> {
+    loop {
+        let r = f();
+        if r >= 0 {
+            return Ok(r);
+        }
+        let e = errno();
+        if e == libc::EINTR {
+            upy_runtime::vm::take_pending()?;
+            continue;
+        }
+        return Err(raise::os_error(e));
+    }
+}
+
+/// As `sys_raw`, but a blocking socket that times out reports ETIMEDOUT (accept, and the
+/// stream read/write), as upstream.
 fn sys(s: &Socket, mut f: impl FnMut() -> isize) -> PyResult<isize> {
     loop {
         let r = f();
@@ -387,7 +404,7 @@ fn recv(args: &[Value]) -> PyResult<Value> {
     let n = int::get_isize(args[1])?.max(0) as usize;
     let flags = flags_arg(args.get(2))?;
     let mut buf = vec![0u8; n];
-    let got = sys(s, || {
+    let got = sys_raw(|| {
         // SAFETY: `buf` has room for `n` bytes.
         unsafe { libc::recv(fd, buf.as_mut_ptr() as *mut libc::c_void, n, flags) as isize }
     })?;
@@ -402,7 +419,7 @@ fn recvfrom(args: &[Value]) -> PyResult<Value> {
     let mut buf = vec![0u8; n];
     let mut addr = [0u8; 128];
     let mut len = addr.len() as libc::socklen_t;
-    let got = sys(s, || {
+    let got = sys_raw(|| {
         len = addr.len() as libc::socklen_t;
         // SAFETY: `buf` and `addr` have room for what is passed.
         unsafe {
@@ -426,7 +443,7 @@ fn send(args: &[Value]) -> PyResult<Value> {
     let fd = open_fd(s)?;
     let data = pystr::buffer_bytes_raise(args[1])?;
     let flags = flags_arg(args.get(2))?;
-    let n = sys(s, || {
+    let n = sys_raw(|| {
         // SAFETY: `data` is a live buffer of its length.
         unsafe {
             libc::send(
@@ -448,7 +465,7 @@ fn sendall(args: &[Value]) -> PyResult<Value> {
     let mut done = 0;
     while done < data.len() {
         let rest = &data[done..];
-        let n = sys(s, || {
+        let n = sys_raw(|| {
             // SAFETY: `rest` is a live buffer of its length.
             unsafe {
                 libc::send(
@@ -474,7 +491,7 @@ fn sendto(args: &[Value]) -> PyResult<Value> {
         _ => return Err(raise::type_error("sendto(data, [flags,] address)")),
     };
     let a = sockaddr(addr, s.family)?;
-    let n = sys(s, || {
+    let n = sys_raw(|| {
         // SAFETY: `data` and `a` are live buffers of their lengths.
         unsafe {
             libc::sendto(
@@ -588,7 +605,7 @@ fn settimeout(v: Value, t: Value) -> PyResult<Value> {
 fn stream_read(v: Value, buf: &mut [u8]) -> PyResult<usize> {
     let s = this(v)?;
     let fd = open_fd(s)?;
-    let n = stream_sys(s, || {
+    let n = sys(s, || {
         // SAFETY: `buf` is a live buffer of its length.
         unsafe { libc::read(fd, buf.as_mut_ptr() as *mut libc::c_void, buf.len()) as isize }
     })?;
@@ -598,7 +615,7 @@ fn stream_read(v: Value, buf: &mut [u8]) -> PyResult<usize> {
 fn stream_write(v: Value, buf: &[u8]) -> PyResult<usize> {
     let s = this(v)?;
     let fd = open_fd(s)?;
-    let n = stream_sys(s, || {
+    let n = sys(s, || {
         // SAFETY: `buf` is a live buffer of its length.
         unsafe {
             libc::send(
@@ -610,25 +627,6 @@ fn stream_write(v: Value, buf: &[u8]) -> PyResult<usize> {
         }
     })?;
     Ok(n as usize)
-}
-
-/// As `sys`, but EAGAIN stays EAGAIN so the stream methods can return None.
-fn stream_sys(s: &Socket, mut f: impl FnMut() -> isize) -> PyResult<isize> {
-    loop {
-        let r = f();
-        if r >= 0 {
-            return Ok(r);
-        }
-        let e = errno();
-        if e == libc::EINTR {
-            upy_runtime::vm::take_pending()?;
-            continue;
-        }
-        if s.blocking && e == libc::EAGAIN {
-            return Err(raise::os_error(libc::ETIMEDOUT));
-        }
-        return Err(raise::os_error(e));
-    }
 }
 
 fn stream_ioctl(v: Value, request: usize, arg: usize) -> PyResult<usize> {
