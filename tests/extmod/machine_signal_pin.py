@@ -40,3 +40,16 @@ try:
 except TypeError:
     print("TypeError")
 machine.idle()
+
+
+class Const(machine.PinBase):
+    def value(self, v=None):
+        return 42
+
+
+class Sub(machine.Signal):
+    pass
+
+
+# A pin's reading is its value() as an int; a Signal subclass is still callable.
+print(Sub(Const())(), machine.Signal(Const(), invert=True).value())

@@ -126,25 +126,32 @@ pub struct Signal {
 /// Follow a chain of Signals down to the pin at its end, folding their inversions.
 fn resolve_pin(mut v: Value) -> (Value, bool) {
     let mut invert = false;
-    while let Some(s) = v.downcast::<Signal>(&SIGNAL_TYPE) {
+    loop {
+        // A Python subclass of Signal keeps the Signal itself as its native part.
+        let inner = crate::objs::r#type::native_of(v).unwrap_or(v);
+        let Some(s) = inner.downcast::<Signal>(&SIGNAL_TYPE) else {
+            return (v, invert);
+        };
         invert ^= s.invert;
         v = s.pin;
     }
-    (v, invert)
 }
 
-/// Read a pin (any object with a `value()` method, or a Signal) as 0 or 1.
-fn pin_read(v: Value) -> PyResult<bool> {
+/// Read a pin (any object with a `value()` method, or a Signal): the integer its
+/// `value()` returns, with each Signal's inversion applied as an exclusive or (upstream's
+/// virtual pin read, so a pin returning 42 reads 42).
+fn pin_read(v: Value) -> PyResult<isize> {
     let (pin, invert) = resolve_pin(v);
     let f = runtime::load_attr(pin, Q::value)?;
     let r = runtime::call(f, &[], &[])?;
-    Ok(runtime::is_true(r)? ^ invert)
+    Ok(int::get_isize(r)? ^ invert as isize)
 }
 
+/// Write a pin: its `value()` gets True or False.
 fn pin_write(v: Value, on: bool) -> PyResult<()> {
     let (pin, invert) = resolve_pin(v);
     let f = runtime::load_attr(pin, Q::value)?;
-    runtime::call(f, &[Value::small_int((on ^ invert) as isize)], &[])?;
+    runtime::call(f, &[Value::from_bool(on ^ invert)], &[])?;
     Ok(())
 }
 
@@ -164,7 +171,7 @@ fn signal_new(_ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Valu
 
 fn signal_value(args: &[Value]) -> PyResult<Value> {
     match args {
-        [s] => Ok(Value::small_int(pin_read(*s)? as isize)),
+        [s] => Ok(Value::small_int(pin_read(*s)?)),
         [s, x] => {
             pin_write(*s, runtime::is_true(*x)?)?;
             Ok(Value::NONE)
@@ -224,7 +231,7 @@ pub static SIGNAL_TYPE: Type = Type {
 /// (-2 on timeout), then time how long it stays there (-1 on timeout).
 fn time_pulse_us(args: &[Value]) -> PyResult<Value> {
     let pin = args[0];
-    let level = runtime::is_true(args[1])?;
+    let level = int::get_isize(args[1])?;
     let timeout = match args.get(2) {
         Some(t) => int::get_isize(*t)?.max(0) as u64,
         None => 1_000_000,
