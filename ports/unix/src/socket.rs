@@ -394,6 +394,15 @@ fn accept(v: Value) -> PyResult<Value> {
     tuple::new(&[sock, a])
 }
 
+/// A zeroed receive buffer; an impossible size is a MemoryError, not an abort.
+fn recv_buffer(n: usize) -> PyResult<Vec<u8>> {
+    let mut buf = Vec::new();
+    buf.try_reserve_exact(n)
+        .map_err(|_| raise::memory_error(n))?;
+    buf.resize(n, 0);
+    Ok(buf)
+}
+
 fn flags_arg(v: Option<&Value>) -> PyResult<i32> {
     v.map_or(Ok(0), |f| int_arg(*f))
 }
@@ -403,7 +412,7 @@ fn recv(args: &[Value]) -> PyResult<Value> {
     let fd = open_fd(s)?;
     let n = int::get_isize(args[1])?.max(0) as usize;
     let flags = flags_arg(args.get(2))?;
-    let mut buf = vec![0u8; n];
+    let mut buf = recv_buffer(n)?;
     let got = sys_raw(|| {
         // SAFETY: `buf` has room for `n` bytes.
         unsafe { libc::recv(fd, buf.as_mut_ptr() as *mut libc::c_void, n, flags) as isize }
@@ -416,7 +425,7 @@ fn recvfrom(args: &[Value]) -> PyResult<Value> {
     let fd = open_fd(s)?;
     let n = int::get_isize(args[1])?.max(0) as usize;
     let flags = flags_arg(args.get(2))?;
-    let mut buf = vec![0u8; n];
+    let mut buf = recv_buffer(n)?;
     let mut addr = [0u8; 128];
     let mut len = addr.len() as libc::socklen_t;
     let got = sys_raw(|| {
