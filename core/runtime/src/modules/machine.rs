@@ -123,25 +123,27 @@ pub struct Signal {
     invert: bool,
 }
 
-/// Follow a chain of Signals down to the pin at its end, folding their inversions.
-fn resolve_pin(mut v: Value) -> (Value, bool) {
+/// Follow a chain of Signals down to the pin at its end, folding their inversions. A
+/// chain made circular (a Signal subclass initialised with itself) is an error, not a hang.
+fn resolve_pin(mut v: Value) -> PyResult<(Value, bool)> {
     let mut invert = false;
-    loop {
+    for _ in 0..1000 {
         // A Python subclass of Signal keeps the Signal itself as its native part.
         let inner = crate::objs::r#type::native_of(v).unwrap_or(v);
         let Some(s) = inner.downcast::<Signal>(&SIGNAL_TYPE) else {
-            return (v, invert);
+            return Ok((v, invert));
         };
         invert ^= s.invert;
         v = s.pin;
     }
+    Err(raise::runtime_error("maximum recursion depth exceeded"))
 }
 
 /// Read a pin (any object with a `value()` method, or a Signal): the integer its
 /// `value()` returns, with each Signal's inversion applied as an exclusive or (upstream's
 /// virtual pin read, so a pin returning 42 reads 42).
 fn pin_read(v: Value) -> PyResult<isize> {
-    let (pin, invert) = resolve_pin(v);
+    let (pin, invert) = resolve_pin(v)?;
     let f = runtime::load_attr(pin, Q::value)?;
     let r = runtime::call(f, &[], &[])?;
     Ok(int::get_isize(r)? ^ invert as isize)
@@ -149,7 +151,7 @@ fn pin_read(v: Value) -> PyResult<isize> {
 
 /// Write a pin: its `value()` gets True or False.
 fn pin_write(v: Value, on: bool) -> PyResult<()> {
-    let (pin, invert) = resolve_pin(v);
+    let (pin, invert) = resolve_pin(v)?;
     let f = runtime::load_attr(pin, Q::value)?;
     runtime::call(f, &[Value::from_bool(on ^ invert)], &[])?;
     Ok(())
@@ -331,8 +333,8 @@ mod tests {
                 })
                 .unwrap(),
             );
-            assert_eq!(resolve_pin(outer), (Value::NONE, false));
-            assert_eq!(resolve_pin(inner), (Value::NONE, true));
+            assert_eq!(resolve_pin(outer).unwrap(), (Value::NONE, false));
+            assert_eq!(resolve_pin(inner).unwrap(), (Value::NONE, true));
         });
     }
 }
