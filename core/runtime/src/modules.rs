@@ -17,6 +17,7 @@ pub mod math;
 pub mod micropython;
 pub mod os;
 pub mod random;
+pub mod re;
 pub mod struct_;
 pub mod sys;
 pub mod time;
@@ -47,6 +48,7 @@ static EXTENSIBLE: &[(Qstr, &crate::objs::module::Module)] = &[
     (Q::json, &json::MODULE),
     (Q::os, &os::MODULE),
     (Q::random, &random::MODULE),
+    (Q::re, &re::MODULE),
     (Q::r#struct, &struct_::MODULE),
     (Q::time, &time::MODULE),
 ];
