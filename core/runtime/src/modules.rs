@@ -21,6 +21,7 @@ pub mod re;
 pub mod struct_;
 pub mod sys;
 pub mod time;
+pub mod uctypes;
 pub mod vfs;
 
 use crate::qstr::{Qstr, Q};
@@ -34,6 +35,7 @@ static BUILTIN: &[(Qstr, &crate::objs::module::Module)] = &[
     (Q::math, &math::MODULE),
     (Q::micropython, &micropython::MODULE),
     (Q::sys, &sys::MODULE),
+    (Q::uctypes, &uctypes::MODULE),
     (Q::vfs, &vfs::MODULE),
 ];
 
