@@ -16,6 +16,7 @@ pub mod json;
 pub mod math;
 pub mod micropython;
 pub mod os;
+pub mod platform;
 pub mod random;
 pub mod re;
 pub mod struct_;
@@ -49,6 +50,7 @@ static EXTENSIBLE: &[(Qstr, &crate::objs::module::Module)] = &[
     (Q::io, &io::MODULE),
     (Q::json, &json::MODULE),
     (Q::os, &os::MODULE),
+    (Q::platform, &platform::MODULE),
     (Q::random, &random::MODULE),
     (Q::re, &re::MODULE),
     (Q::r#struct, &struct_::MODULE),

@@ -132,16 +132,6 @@ fn overflow() -> crate::obj::PyErr {
     crate::vm::recursion_error()
 }
 
-struct Out(VStr);
-
-impl core::fmt::Write for Out {
-    fn write_str(&mut self, s: &str) -> core::fmt::Result {
-        self.0
-            .push_bytes(s.as_bytes())
-            .map_err(|_| core::fmt::Error)
-    }
-}
-
 // --- compiling ---
 
 fn compile_value(pattern: Value, flags: isize) -> PyResult<Value> {
@@ -167,9 +157,9 @@ fn compile_value(pattern: Value, flags: isize) -> PyResult<Value> {
         )
     };
     if flags & FLAG_DEBUG != 0 {
-        let mut out = Out(VStr::new());
+        let mut out = VStr::new();
         compile::dump(&prog, &mut out).map_err(|_| mem::oom())?;
-        crate::modules::sys::stdout_write(out.0.as_bytes())?;
+        crate::modules::sys::stdout_write(out.as_bytes())?;
     }
     Ok(Value::from_ptr(p))
 }
@@ -477,15 +467,15 @@ fn match_end(args: &[Value]) -> PyResult<Value> {
 
 fn match_print(out: &mut dyn Print, v: Value, _k: PrintKind) -> PyResult<()> {
     let m = this_match(v)?;
-    let mut s = Out(VStr::new());
+    let mut s = VStr::new();
     let _ = core::fmt::write(&mut s, format_args!("<match num={}>", m.groups));
-    out.write_str(core::str::from_utf8(s.0.as_bytes()).unwrap_or(""))
+    out.write_str(core::str::from_utf8(s.as_bytes()).unwrap_or(""))
 }
 
 fn pattern_print(out: &mut dyn Print, v: Value, _k: PrintKind) -> PyResult<()> {
-    let mut s = Out(VStr::new());
+    let mut s = VStr::new();
     let _ = core::fmt::write(&mut s, format_args!("<re {:x}>", v.bits()));
-    out.write_str(core::str::from_utf8(s.0.as_bytes()).unwrap_or(""))
+    out.write_str(core::str::from_utf8(s.as_bytes()).unwrap_or(""))
 }
 
 static MATCH_LOCALS: [(Qstr, Value); 5] = [

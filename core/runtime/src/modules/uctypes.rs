@@ -404,21 +404,8 @@ fn struct_print(out: &mut dyn Print, v: Value, _k: PrintKind) -> PyResult<()> {
         "ERROR"
     };
     let mut o = VStr::new();
-    let _ = core::fmt::write(
-        &mut Fmt(&mut o),
-        format_args!("<struct {} {:x}>", kind, s.addr),
-    );
+    let _ = core::fmt::write(&mut o, format_args!("<struct {} {:x}>", kind, s.addr));
     out.write_str(core::str::from_utf8(o.as_bytes()).unwrap_or(""))
-}
-
-struct Fmt<'a>(&'a mut VStr);
-
-impl core::fmt::Write for Fmt<'_> {
-    fn write_str(&mut self, s: &str) -> core::fmt::Result {
-        self.0
-            .push_bytes(s.as_bytes())
-            .map_err(|_| core::fmt::Error)
-    }
 }
 
 fn struct_attr(v: Value, attr: Qstr, aop: crate::obj::AttrOp) -> PyResult<Option<Value>> {
