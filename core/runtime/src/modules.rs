@@ -13,6 +13,7 @@ pub mod gc;
 pub mod heapq;
 pub mod io;
 pub mod json;
+pub mod marshal;
 pub mod math;
 pub mod micropython;
 pub mod os;
@@ -33,6 +34,7 @@ static BUILTIN: &[(Qstr, &crate::objs::module::Module)] = &[
     (Q::builtins, &builtins::MODULE),
     (Q::cmath, &cmath::MODULE),
     (Q::gc, &gc::MODULE),
+    (Q::marshal, &marshal::MODULE),
     (Q::math, &math::MODULE),
     (Q::micropython, &micropython::MODULE),
     (Q::sys, &sys::MODULE),
