@@ -204,10 +204,28 @@ fn run(
         end,
         utf8,
     };
-    match exec::run(pat.code(), &s, &mut caps, anchored) {
+    // A pending interrupt or scheduled callback is taken here; only an exception it
+    // raises (KeyboardInterrupt) stops the match.
+    let st = crate::state::get();
+    let mut raised = None;
+    let mut poll = || {
+        if !st.interrupt.load(core::sync::atomic::Ordering::Relaxed) {
+            return false;
+        }
+        match crate::vm::take_pending() {
+            Ok(()) => false,
+            Err(e) => {
+                raised = Some(e);
+                true
+            }
+        }
+    };
+    let r = exec::run(pat.code(), &s, &mut caps, anchored, &mut poll);
+    match r {
         Ok(true) => Ok(Some(caps)),
         Ok(false) => Ok(None),
-        Err(exec::Overflow) => Err(overflow()),
+        Err(exec::Abort::Overflow) => Err(overflow()),
+        Err(exec::Abort::Interrupted) => Err(raised.unwrap_or_else(crate::vm::recursion_error)),
     }
 }
 

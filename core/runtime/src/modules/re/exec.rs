@@ -13,9 +13,19 @@ use alloc::vec::Vec;
 /// the stack to about 200 KB on a 64-bit host.
 pub const MAX_DEPTH: usize = 10_000;
 
-/// The backtracking stack overflowed.
+/// Why a run stopped without an answer.
 #[derive(Debug, PartialEq, Eq)]
-pub struct Overflow;
+pub enum Abort {
+    /// The backtracking stack overflowed.
+    Overflow,
+    /// The poll callback asked to stop (a pending KeyboardInterrupt).
+    Interrupted,
+}
+
+/// Instructions executed between two calls of the poll callback. Patterns that loop on
+/// empty matches (`(a|)*x`) can take exponential time, here as upstream; polling lets
+/// Ctrl-C stop them.
+const POLL_STEPS: u32 = 1 << 14;
 
 /// The text being matched.
 pub struct Subject<'a> {
@@ -91,12 +101,15 @@ fn class_match(code: &[u8], at: usize, c: u32) -> bool {
 /// Run `code` on `s`. `anchored` (match) starts at the subject's `begin`; otherwise
 /// (search) the program's prefix tries every later start. On success `caps` holds the
 /// byte offsets of each group's start and end (None for groups that did not take part).
+/// `poll` is called now and then; returning true abandons the run.
 pub fn run(
     code: &[u8],
     s: &Subject,
     caps: &mut [Option<usize>],
     anchored: bool,
-) -> Result<bool, Overflow> {
+    poll: &mut dyn FnMut() -> bool,
+) -> Result<bool, Abort> {
+    let mut steps: u32 = 0;
     let mut stack: Vec<Pending> = Vec::new();
     let mut pc = if anchored { ANCHORED_START } else { 0 };
     let mut sp = s.begin;
@@ -104,6 +117,10 @@ pub fn run(
     let arg_at = |i: usize| code.get(i).copied().unwrap_or(0);
     let rel = |pc: usize, off: u8| (pc as isize + 2 + off as i8 as isize).max(0) as usize;
     loop {
+        steps = steps.wrapping_add(1);
+        if steps.is_multiple_of(POLL_STEPS) && poll() {
+            return Err(Abort::Interrupted);
+        }
         let op = op_at(pc);
         let ok = if op < BOL && sp >= s.end {
             false
@@ -148,7 +165,7 @@ pub fn run(
                         (other, next)
                     };
                     if stack.len() >= MAX_DEPTH {
-                        return Err(Overflow);
+                        return Err(Abort::Overflow);
                     }
                     stack.push(Pending::Branch { pc: later, sp });
                     pc = first;
@@ -159,7 +176,7 @@ pub fn run(
                     pc += 2;
                     if let Some(c) = caps.get_mut(slot) {
                         if stack.len() >= MAX_DEPTH {
-                            return Err(Overflow);
+                            return Err(Abort::Overflow);
                         }
                         stack.push(Pending::Restore { slot, old: *c });
                         *c = Some(sp);
@@ -207,7 +224,7 @@ mod tests {
     type Spans = Vec<Option<(usize, usize)>>;
 
     /// Search (or match) `re` in `text`; the spans of every group.
-    fn find(re: &str, text: &str, anchored: bool) -> Result<Option<Spans>, Overflow> {
+    fn find(re: &str, text: &str, anchored: bool) -> Result<Option<Spans>, Abort> {
         let p = compile(re.as_bytes(), true).unwrap();
         let mut caps = vec![None; 2 * (p.nsub + 1)];
         let s = Subject {
@@ -217,7 +234,7 @@ mod tests {
             end: text.len(),
             utf8: true,
         };
-        if !run(&p.code, &s, &mut caps, anchored)? {
+        if !run(&p.code, &s, &mut caps, anchored, &mut || false)? {
             return Ok(None);
         }
         Ok(Some(caps.chunks(2).map(|c| Some((c[0]?, c[1]?))).collect()))
@@ -257,10 +274,30 @@ mod tests {
 
     #[test]
     fn bounded() {
-        assert_eq!(find("(a*)*", "aaa", true), Err(Overflow));
+        assert_eq!(find("(a*)*", "aaa", true), Err(Abort::Overflow));
         let long = "x".repeat(5000);
         assert_eq!(span(".*", &long), Some((0, 5000)));
         let longer = "x".repeat(MAX_DEPTH * 2);
-        assert_eq!(find(".*", &longer, true), Err(Overflow));
+        assert_eq!(find(".*", &longer, true), Err(Abort::Overflow));
+    }
+
+    #[test]
+    fn poll_stops_exponential_runs() {
+        let p = compile(b"(?:a|b|)*?[ab]+?", false).unwrap();
+        let mut caps = vec![None; 2];
+        let text = b"x--acbb1";
+        let s = Subject {
+            text,
+            begin_line: 0,
+            begin: 0,
+            end: text.len(),
+            utf8: false,
+        };
+        let mut polls = 0;
+        let r = run(&p.code, &s, &mut caps, false, &mut || {
+            polls += 1;
+            polls > 3
+        });
+        assert_eq!(r, Err(Abort::Interrupted));
     }
 }
