@@ -12,6 +12,7 @@
 //!  aggregate: bit 30..29 kind (STRUCT 0, PTR 1, ARRAY 2)        28..0 offset
 //! ```
 //!
+//! # Safety
 //! The module reads and writes whatever address it is given: that is its purpose, and it
 //! cannot be made safe. All raw memory access goes through [`read_mem`] and [`write_mem`];
 //! what the rest of the file adds is checking descriptors so that malformed ones raise
