@@ -139,6 +139,7 @@ fn compile_value(pattern: Value, flags: isize) -> PyResult<Value> {
     let prog = compile::compile(text, pystr::is_str(pattern)).map_err(|e| match e {
         compile::Error::TooComplex => raise::value_error("regex too complex"),
         compile::Error::Syntax => raise::value_error("error in regex"),
+        compile::Error::NoMemory => raise::memory_error(text.len()),
     })?;
     let p = mem::alloc_var::<Pattern, u8>(
         Pattern {

@@ -45,7 +45,14 @@ pub enum Error {
     TooComplex,
     /// An unbalanced `)` at the top level ("error in regex").
     Syntax,
+    /// No memory for the program.
+    NoMemory,
 }
+
+/// Upper bound of program bytes per pattern byte (`x*` gives 4 bytes for 2), plus the
+/// fixed prefix and suffix; reserved up front so emitting never allocates.
+const BYTES_PER_CHAR: usize = 4;
+const FIXED_BYTES: usize = 16;
 
 /// A compiled pattern.
 #[derive(Debug)]
@@ -130,8 +137,15 @@ impl Compiler {
 /// Compile `re`. With `utf8` (a str pattern) a multi-byte character is one item, so a
 /// following `*`, `+` or `?` repeats the whole character.
 pub fn compile(re: &[u8], utf8: bool) -> Result<Prog, Error> {
+    let mut code = Vec::new();
+    let cap = re
+        .len()
+        .checked_mul(BYTES_PER_CHAR)
+        .and_then(|n| n.checked_add(FIXED_BYTES))
+        .ok_or(Error::NoMemory)?;
+    code.try_reserve(cap).map_err(|_| Error::NoMemory)?;
     let mut c = Compiler {
-        code: Vec::new(),
+        code,
         insts: 0,
         nsub: 0,
         overflow: false,
@@ -234,6 +248,7 @@ pub fn compile(re: &[u8], utf8: bool) -> Result<Prog, Error> {
                     None
                 };
                 let start = c.pc();
+                stack.try_reserve(1).map_err(|_| Error::NoMemory)?;
                 stack.push(core::mem::replace(
                     &mut f,
                     Frame {
@@ -445,6 +460,19 @@ mod tests {
         // Deep nesting is bounded by the group limit, not by the native stack.
         let deep = "(?:".repeat(100_000) + &")".repeat(100_000);
         assert!(compile(deep.as_bytes(), false).is_ok());
+    }
+
+    #[test]
+    fn reserved_capacity_suffices() {
+        for re in [
+            "a*", "x*y*z*", "(a)*", "[a-z]*", "a|b|c", "(?:a*)*", "\\d*?", "é*",
+        ] {
+            let p = compile(re.as_bytes(), true).unwrap();
+            assert!(
+                p.code.len() <= re.len() * BYTES_PER_CHAR + FIXED_BYTES,
+                "{re}"
+            );
+        }
     }
 
     #[test]

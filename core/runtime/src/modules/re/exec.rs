@@ -10,8 +10,12 @@ use alloc::vec::Vec;
 
 /// Most pending branches plus saved captures at once. Upstream's C recursion gives up
 /// after roughly 800 levels on the unix port; this allows long `.*` scans while keeping
-/// the stack to about 200 KB on a 64-bit host.
-pub const MAX_DEPTH: usize = 10_000;
+/// the stack (12 bytes an entry) to 120 KB on 64-bit hosts and 24 KB on 32-bit targets.
+pub const MAX_DEPTH: usize = if usize::BITS >= 64 { 10_000 } else { 2_000 };
+
+/// Position stored in a stack entry; offsets are checked to fit before a run.
+type Pos = u32;
+const NO_POS: Pos = Pos::MAX;
 
 /// Why a run stopped without an answer.
 #[derive(Debug, PartialEq, Eq)]
@@ -40,8 +44,18 @@ pub struct Subject<'a> {
 }
 
 enum Pending {
-    Branch { pc: usize, sp: usize },
-    Restore { slot: usize, old: Option<usize> },
+    Branch { pc: Pos, sp: Pos },
+    Restore { slot: u8, old: Pos },
+}
+
+/// Push `p`, failing (as upstream's stack check does) when the stack is full or memory
+/// for it cannot be had.
+fn push(stack: &mut Vec<Pending>, p: Pending) -> Result<(), Abort> {
+    if stack.len() >= MAX_DEPTH || stack.try_reserve(1).is_err() {
+        return Err(Abort::Overflow);
+    }
+    stack.push(p);
+    Ok(())
 }
 
 /// Length of the character starting at `sp`.
@@ -109,6 +123,10 @@ pub fn run(
     anchored: bool,
     poll: &mut dyn FnMut() -> bool,
 ) -> Result<bool, Abort> {
+    if s.end >= NO_POS as usize || code.len() >= (NO_POS / 2) as usize {
+        // Positions must fit a stack entry: 4 GB subjects are beyond this engine.
+        return Err(Abort::Overflow);
+    }
     let mut steps: u32 = 0;
     let mut stack: Vec<Pending> = Vec::new();
     let mut pc = if anchored { ANCHORED_START } else { 0 };
@@ -164,10 +182,13 @@ pub fn run(
                     } else {
                         (other, next)
                     };
-                    if stack.len() >= MAX_DEPTH {
-                        return Err(Abort::Overflow);
-                    }
-                    stack.push(Pending::Branch { pc: later, sp });
+                    push(
+                        &mut stack,
+                        Pending::Branch {
+                            pc: later as Pos,
+                            sp: sp as Pos,
+                        },
+                    )?;
                     pc = first;
                     true
                 }
@@ -175,10 +196,14 @@ pub fn run(
                     let slot = arg_at(pc + 1) as usize;
                     pc += 2;
                     if let Some(c) = caps.get_mut(slot) {
-                        if stack.len() >= MAX_DEPTH {
-                            return Err(Abort::Overflow);
-                        }
-                        stack.push(Pending::Restore { slot, old: *c });
+                        let old = c.map(|o| o as Pos).unwrap_or(NO_POS);
+                        push(
+                            &mut stack,
+                            Pending::Restore {
+                                slot: slot as u8,
+                                old,
+                            },
+                        )?;
                         *c = Some(sp);
                     }
                     true
@@ -202,13 +227,13 @@ pub fn run(
             match stack.pop() {
                 None => return Ok(false),
                 Some(Pending::Restore { slot, old }) => {
-                    if let Some(c) = caps.get_mut(slot) {
-                        *c = old;
+                    if let Some(c) = caps.get_mut(slot as usize) {
+                        *c = (old != NO_POS).then_some(old as usize);
                     }
                 }
                 Some(Pending::Branch { pc: p, sp: q }) => {
-                    pc = p;
-                    sp = q;
+                    pc = p as usize;
+                    sp = q as usize;
                     break;
                 }
             }
