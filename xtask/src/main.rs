@@ -5,6 +5,7 @@
 
 mod allocfail;
 mod bench;
+mod fuzz;
 mod mpy;
 mod proc;
 mod pytest;
@@ -36,6 +37,10 @@ commands:
         N = 1..dense (default 64) and `samples` (default 64) more N spread up to the
         test's allocation count; each run must end normally or with an exception and a
         heap that verifies (docs/robustness.md).
+  fuzz [--time SECS] [--asan] [--workers N] [TARGET]...
+        run the libFuzzer targets in fuzz/ (default: all of them: parse, run_source,
+        run_gen, mpy_load, repl, data) for SECS each (default 60) through cargo-fuzz,
+        seeded from tests/; prints executions per target (docs/robustness.md).
   bench [--ref INTERP]... [-n N] [--callgrind] [--upy PATH] [--perf-bench DIR [--nm N,M]]
         [--timeout SECS] [DIR] [FILTER]...
         time each program in DIR (default bench/) under upy and each reference interpreter
@@ -65,6 +70,7 @@ fn main() -> ExitCode {
         Some((cmd, rest)) if cmd == "bench" => cmd_bench(rest),
         Some((cmd, rest)) if cmd == "mpy" => cmd_mpy(rest),
         Some((cmd, rest)) if cmd == "allocfail" => cmd_allocfail(rest),
+        Some((cmd, rest)) if cmd == "fuzz" => cmd_fuzz(rest),
         Some((cmd, _)) if cmd == "help" || cmd == "-h" || cmd == "--help" => {
             print!("{USAGE}");
             true
@@ -244,6 +250,46 @@ fn cmd_mpy(args: &[String]) -> bool {
         i += 1;
     }
     mpy_tests(&py)
+}
+
+fn cmd_fuzz(args: &[String]) -> bool {
+    let mut cfg = fuzz::Config {
+        root: root(),
+        targets: Vec::new(),
+        seconds: 60,
+        asan: false,
+        workers: 1,
+    };
+    let mut i = 0;
+    while i < args.len() {
+        let num = |i: usize| args.get(i + 1).and_then(|v| v.parse::<u64>().ok());
+        match args[i].as_str() {
+            "--asan" => cfg.asan = true,
+            "--time" | "--workers" => {
+                let Some(n) = num(i) else {
+                    return fail_usage(&format!("{} needs a number", args[i]));
+                };
+                if args[i] == "--time" {
+                    cfg.seconds = n;
+                } else {
+                    cfg.workers = n.max(1) as usize;
+                }
+                i += 1;
+            }
+            t if fuzz::TARGETS.contains(&t) => cfg.targets.push(t.to_string()),
+            other => {
+                return fail_usage(&format!(
+                    "unknown fuzz option or target {other:?}; targets: {}",
+                    fuzz::TARGETS.join(", ")
+                ))
+            }
+        }
+        i += 1;
+    }
+    if cfg.targets.is_empty() {
+        cfg.targets = fuzz::TARGETS.iter().map(|t| t.to_string()).collect();
+    }
+    fuzz::run(&cfg)
 }
 
 fn cmd_allocfail(args: &[String]) -> bool {
