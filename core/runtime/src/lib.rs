@@ -4,6 +4,7 @@
 //! Unsafe code is fenced into: `value` (the tagged word), `gc` (the heap), `mem` (typed
 //! allocation), `state` (the global interpreter state), `qstr` (the pool), `map` (the table
 //! storage) and the object layouts' raw accessors. See ARCHITECTURE.md.
+#![cfg_attr(fuzzing, feature(sanitize))]
 #![no_std]
 #![deny(unsafe_op_in_unsafe_fn)]
 extern crate alloc;
@@ -19,6 +20,7 @@ pub mod modules;
 pub mod mpz;
 pub mod obj;
 pub mod objs;
+pub mod pysrc;
 pub mod qstr;
 pub mod raise;
 pub mod readline;
@@ -27,6 +29,17 @@ pub mod runtime;
 pub mod state;
 #[cfg(feature = "thread")]
 pub mod thread;
+/// Without the `thread` feature there is one thread and no GIL: blocking calls just run.
+#[cfg(not(feature = "thread"))]
+pub mod thread {
+    pub fn without_gil<R>(f: impl FnOnce() -> R) -> R {
+        f()
+    }
+    pub fn is_main() -> bool {
+        true
+    }
+    pub fn yield_gil() {}
+}
 pub mod value;
 pub mod vm;
 pub mod vstr;

@@ -26,6 +26,11 @@ fn ticks(v: u64) -> Value {
     Value::small_int((v as usize & TICKS_MASK) as isize)
 }
 
+/// `time.ticks_ms()` as a number (for asyncio's native queue).
+pub fn ticks_ms_raw() -> PyResult<usize> {
+    Ok(hal()?.ticks_ms() as usize & TICKS_MASK)
+}
+
 fn ticks_ms() -> PyResult<Value> {
     Ok(ticks(hal()?.ticks_ms()))
 }
@@ -92,7 +97,6 @@ fn sleep_for_us(us: u64) -> PyResult<()> {
         if flag.load(core::sync::atomic::Ordering::Relaxed) {
             crate::vm::take_pending()?;
         }
-        #[cfg(feature = "thread")]
         crate::thread::yield_gil();
         return Ok(());
     }
@@ -113,18 +117,7 @@ fn sleep_for_us(us: u64) -> PyResult<()> {
     }
 }
 
-#[cfg(feature = "thread")]
 use crate::thread::{is_main, without_gil};
-
-#[cfg(not(feature = "thread"))]
-fn is_main() -> bool {
-    true
-}
-
-#[cfg(not(feature = "thread"))]
-fn without_gil<R>(f: impl FnOnce() -> R) -> R {
-    f()
-}
 
 /// Sleep in short steps (without the GIL when threads run) until `deadline` (in
 /// `ticks_us`) or `left` is used up or, on the main thread, until an event is pending; true
