@@ -7,8 +7,10 @@ info = {}
 
 
 def quitter(how):
-    info["ident"] = _thread.get_ident()
-    done.release()
+    try:
+        info["ident"] = _thread.get_ident()
+    finally:
+        done.release()
     if how == "exit":
         _thread.exit()
     raise SystemExit

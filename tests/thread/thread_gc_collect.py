@@ -21,19 +21,23 @@ def check(data, seed):
 
 def work(seed):
     global left
-    kept = make(50, seed)
-    buf = bytearray(range(256))
-    for round in range(20):
-        junk = make(20, -1)
-        if round % 5 == 0:
-            gc.collect()
-        del junk
-    good = check(kept, seed) and buf == bytearray(range(256))
-    with lock:
-        ok.append(good)
+    try:
+        kept = make(50, seed)
+        buf = bytearray(range(256))
+        for round in range(20):
+            junk = make(20, -1)
+            if round % 5 == 0:
+                gc.collect()
+            del junk
+        ok.append(check(kept, seed) and buf == bytearray(range(256)))
+    finally:
+        # Counted however the thread ends, so the main thread never waits for ever (plain
+        # calls: `with` may need memory, which the allocation-failure sweep denies).
+        lock.acquire()
         left -= 1
         if left == 0:
             all_done.release()
+        lock.release()
 
 
 for s in range(N_THREADS):

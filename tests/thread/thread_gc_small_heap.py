@@ -9,18 +9,27 @@ done = _thread.allocate_lock()
 done.acquire()
 res = []
 def work(k):
-    d = {}
-    for i in range(3000):
-        d[i % 50] = [k, i, str(i), (i, k)]
-        s = "x%d" % i
-        if d[i % 50][2] != str(i):
-            res.append("BAD")
-    ok = all(v[0] == k and v[2] == str(v[1]) for v in d.values())
-    with lock:
-        res.append(ok)
+    try:
+        d = {}
+        for i in range(3000):
+            d[i % 50] = [k, i, str(i), (i, k)]
+            s = "x%d" % i
+            if d[i % 50][2] != str(i):
+                res.append("BAD")
+        # A loop, not a generator: closing over `k` would need memory before `try`.
+        good = True
+        for v in d.values():
+            if v[0] != k or v[2] != str(v[1]):
+                good = False
+        res.append(good)
+    finally:
+        # Counted however the thread ends, so the main thread never waits for ever (plain
+        # calls: `with` may need memory, which the allocation-failure sweep denies).
+        lock.acquire()
         left[0] -= 1
         if left[0] == 0:
             done.release()
+        lock.release()
 for k in range(N):
     _thread.start_new_thread(work, (k,))
 done.acquire()

@@ -13,8 +13,10 @@ locked_here = False
 
 def work():
     go.acquire()
-    out.append([i * i for i in range(5)])
-    back.release()
+    try:
+        out.append([i * i for i in range(5)])
+    finally:
+        back.release()
 
 
 _thread.start_new_thread(work, ())

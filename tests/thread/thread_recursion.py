@@ -12,12 +12,16 @@ def down(n):
 
 
 def work():
+    # The lock is released however the thread ends (even by MemoryError), so the main
+    # thread never waits for ever.
     try:
-        down(0)
-    except RuntimeError:
-        out.append("RuntimeError")
-    out.append(sum(range(10)))
-    done.release()
+        try:
+            down(0)
+        except RuntimeError:
+            out.append("RuntimeError")
+        out.append(sum(range(10)))
+    finally:
+        done.release()
 
 
 _thread.start_new_thread(work, ())

@@ -14,14 +14,19 @@ all_done.acquire()
 
 def work(tid):
     global left
-    for i in range(N_ITER):
-        with lock:
-            counter[0] += 1
-            seen[(tid, i)] = i * tid
-    with lock:
+    try:
+        for i in range(N_ITER):
+            with lock:
+                counter[0] += 1
+                seen[(tid, i)] = i * tid
+    finally:
+        # Counted however the thread ends, so the main thread never waits for ever (plain
+        # calls: `with` may need memory, which the allocation-failure sweep denies).
+        lock.acquire()
         left -= 1
         if left == 0:
             all_done.release()
+        lock.release()
 
 
 for t in range(N_THREADS):

@@ -6,9 +6,11 @@ results = []
 done = _thread.allocate_lock()
 
 
-def worker(a, b, c=3, *rest, **kw):
-    results.append((a, b, c, rest, sorted(kw.items())))
-    done.release()
+def worker(a, b, c=3, d=None):
+    try:
+        results.append((a, b, c, d))
+    finally:
+        done.release()
 
 
 def run(args, kwargs=None):
@@ -25,7 +27,7 @@ def run(args, kwargs=None):
 run((1, 2))
 run((4, 5, 6, 7))
 run((1,), {"b": 8})
-run((1, 2), {"c": 9, "z": "x"})
+run((1, 2), {"c": 9, "d": "x"})
 
 # A bound method and a built-in work as thread functions too.
 class Box:
@@ -33,8 +35,10 @@ class Box:
         self.v = None
 
     def put(self, v):
-        self.v = v
-        done.release()
+        try:
+            self.v = v
+        finally:
+            done.release()
 
 
 b = Box()
