@@ -566,6 +566,11 @@ fn dir(args: &[Value]) -> PyResult<Value> {
                 for (k, _) in m.table.iter() {
                     push(*k)?;
                 }
+                if m.name == Q::builtins && m.globals.is_null() {
+                    for t in exception::ALL.iter() {
+                        push(t.name)?;
+                    }
+                }
                 if m.name == Q::sys && m.globals.is_null() {
                     for &q in crate::modules::sys::DYNAMIC_ATTRS {
                         push(q)?;

@@ -62,6 +62,12 @@ pub fn lookup(v: Value, name: Qstr) -> Option<Value> {
             return Some(x);
         }
     }
+    if m.name == Q::builtins && m.globals.is_null() {
+        // Overrides, functions, types and the exception classes, as a bare name sees them.
+        if let Some(x) = crate::modules::builtins::lookup(name) {
+            return Some(x);
+        }
+    }
     if let Some((_, x)) = m.table.iter().find(|(k, _)| *k == name) {
         return Some(*x);
     }
