@@ -124,7 +124,7 @@ match Lazy():
 def err(subject, code):
     try:
         exec(code, {"s": subject, "Point": Point, "NoArgs": NoArgs, "WithAttrs": WithAttrs,
-                    "Bad": Bad, "BadName": BadName, "One": One})
+                    "Bad": Bad, "BadName": BadName, "One": One, "Dup": globals().get("Dup")})
     except TypeError as e:
         print("TypeError:", e)
 
@@ -161,3 +161,16 @@ P = collections.namedtuple("P", "a b")
 match P(1, 2):
     case (a, b):
         print("namedtuple as sequence", a, b)
+
+
+class Dup:
+    __match_args__ = ("a", "b")
+    a = 1
+    b = 2
+
+
+err(Dup(), "match s:\n case Dup(1, a=1): pass")
+err(Dup(), "match s:\n case Dup(1, 2, b=2): pass")
+match Dup():
+    case Dup(1, b=2):
+        print("distinct keyword ok")

@@ -347,7 +347,7 @@ impl<'a> Compiler<'a> {
             return;
         }
         if n_pos > 0 {
-            self.positional_attrs(cls, n_pos, pc);
+            self.positional_attrs(cls, n_pos, kwargs, pc);
         }
         // Stack: v0 .. v(n_pos-1) subject.
         for (name, _) in kwargs {
@@ -388,7 +388,13 @@ impl<'a> Compiler<'a> {
     /// Subject on top, of type `cls`: leaves `v0 .. v(n-1) subject` where `vi` is the
     /// attribute named by `cls.__match_args__[i]` (or the subject itself for `int(x)` and
     /// the other self-matching built-in types).
-    fn positional_attrs(&mut self, cls: &'a Expr, n: usize, pc: &mut PatCtx) {
+    fn positional_attrs(
+        &mut self,
+        cls: &'a Expr,
+        n: usize,
+        kwargs: &'a [(Name, Pattern)],
+        pc: &mut PatCtx,
+    ) {
         let have = self.next_label();
         let not_self = self.next_label();
         let join = self.next_label();
@@ -520,6 +526,25 @@ impl<'a> Compiler<'a> {
             self.emit.call_function(3, 0, false);
             self.fail_if_missing(pc);
             self.emit.rot_three();
+        }
+        // A keyword naming an attribute the positional sub-patterns already take.
+        for (name, _) in kwargs {
+            let distinct = self.next_label();
+            self.emit.load_const_str(&mut self.tables, name);
+            self.emit.rot_two();
+            self.emit.dup_top();
+            self.emit.rot_three();
+            self.emit.load_const_none();
+            self.emit.load_const_small_int(n as i64);
+            self.emit.build_slice(2);
+            self.emit.load_subscr();
+            self.emit.binary_op(binary::IN);
+            self.emit.pop_jump_if(false, distinct);
+            let fmt = format!("%s() got multiple sub-patterns for attribute '{}'", name);
+            self.message_with_class_name(cls, &fmt);
+            self.raise_type_error_top();
+            self.emit.label_assign(distinct);
+            self.emit.set_stack_size(depth + n as i32 + 1);
         }
         self.emit.pop_top();
         pc.on_top -= 1;
@@ -741,7 +766,7 @@ mod tests {
             bc::STORE_NAME | bc::IMPORT_NAME | bc::POP_TOP | bc::LOAD_SUBSCR => (-1, true),
             bc::POP_JUMP_IF_TRUE | bc::POP_JUMP_IF_FALSE => (-1, true),
             bc::STORE_SUBSCR => (-3, true),
-            bc::BUILD_TUPLE | bc::BUILD_LIST => (1 - n, true),
+            bc::BUILD_TUPLE | bc::BUILD_LIST | bc::BUILD_SLICE => (1 - n, true),
             bc::UNPACK_SEQUENCE => (n - 1, true),
             bc::UNPACK_EX => ((n & 0xff) + (n >> 8), true),
             bc::CALL_FUNCTION => (-((n & 0xff) + 2 * (n >> 8)), true),
@@ -788,10 +813,11 @@ mod tests {
         }
     }
 
-    const PROGRAMS: [&str; 8] = [
+    const PROGRAMS: [&str; 9] = [
         "match x:\n case 1 | 2: a = 1\n case [p, *q, r]: a = 2\n case _: a = 3\n",
         "match x:\n case {'k': v, 'j': [w, 1], **rest} if v: a = 1\n case (1 as z) | (2 as z): a = 2\n",
         "match x:\n case C(1, y, k=K.v, m=[n]): a = 1\n case C(): a = 2\n",
+        "match x:\n case C(1, y=2): a = 1\n",
         "match x:\n case P(a): b = a\n case P(a, b, c, d): e = 1\n",
         "match x, y:\n case [1, 2] | [3, 4]: pass\n case (a, b) if a > b: pass\n",
         "match x:\n case -1 | 1+2j | 'a' | b'b' | None | True | K.v: pass\n",
