@@ -95,6 +95,9 @@ pub fn copy_of(d: Value) -> PyResult<Value> {
         }
     }
     let dst = this(r)?;
+    if src.is_linear() {
+        dst.set_linear();
+    }
     let mut i = 0;
     while let Some(e) = slot(d, i) {
         if let Some((k, v)) = e {
@@ -170,6 +173,9 @@ fn make_new(ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Value> 
     let d = new()?;
     if let Some(dd) = d.downcast::<Dict>(&TYPE) {
         dd.base = ObjBase::new(ty);
+        if crate::runtime::is_subclass(ty, &crate::modules::collections::ORDERED_DICT_TYPE) {
+            dd.map.set_linear();
+        }
     }
     if let Some(a) = args.first() {
         update_from(d, *a)?;
