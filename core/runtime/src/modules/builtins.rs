@@ -228,7 +228,8 @@ fn callable(v: Value) -> PyResult<Value> {
 }
 
 fn all(v: Value) -> PyResult<Value> {
-    let it = runtime::get_iter(v)?;
+    let mut buf = [Value::NULL; 4];
+    let it = runtime::get_iter_buf(v, &mut buf)?;
     while let Some(x) = runtime::iter_next(it)? {
         if !runtime::is_true(x)? {
             return Ok(Value::FALSE);
@@ -238,7 +239,8 @@ fn all(v: Value) -> PyResult<Value> {
 }
 
 fn any(v: Value) -> PyResult<Value> {
-    let it = runtime::get_iter(v)?;
+    let mut buf = [Value::NULL; 4];
+    let it = runtime::get_iter_buf(v, &mut buf)?;
     while let Some(x) = runtime::iter_next(it)? {
         if runtime::is_true(x)? {
             return Ok(Value::TRUE);
@@ -464,7 +466,8 @@ fn min_max(args: &[Value], kw: &[Value], op: u8) -> PyResult<Value> {
         Ok(())
     };
     if args.len() == 1 {
-        let it = runtime::get_iter(args[0])?;
+        let mut buf = [Value::NULL; 4];
+        let it = runtime::get_iter_buf(args[0], &mut buf)?;
         while let Some(x) = runtime::iter_next(it)? {
             consider(x)?;
         }
@@ -492,7 +495,8 @@ fn max(args: &[Value], kw: &[Value]) -> PyResult<Value> {
 
 fn sum(args: &[Value]) -> PyResult<Value> {
     let mut acc = args.get(1).copied().unwrap_or(Value::small_int(0));
-    let it = runtime::get_iter(args[0])?;
+    let mut buf = [Value::NULL; 4];
+    let it = runtime::get_iter_buf(args[0], &mut buf)?;
     while let Some(x) = runtime::iter_next(it)? {
         acc = runtime::binary_op(bop::ADD, acc, x)?;
     }

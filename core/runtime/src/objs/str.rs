@@ -970,6 +970,23 @@ fn getiter(v: Value) -> PyResult<Value> {
     })?))
 }
 
+/// A str or bytes iterator placed in `buf` (see `runtime::get_iter_buf`).
+pub fn iter_in(v: Value, buf: &mut crate::runtime::IterBuf) -> Option<Value> {
+    let ty = if is_str(v) {
+        &STR_ITER_TYPE
+    } else {
+        &BYTES_ITER_TYPE
+    };
+    Some(crate::runtime::place_iter(
+        buf,
+        StrIter {
+            base: ObjBase::new(ty),
+            obj: v,
+            pos: 0,
+        },
+    ))
+}
+
 fn str_iternext(it: Value) -> PyResult<Option<Value>> {
     // SAFETY: only installed on STR_ITER_TYPE, whose instances are StrIter.
     let st: &mut StrIter = unsafe { it.downcast_unchecked() };
