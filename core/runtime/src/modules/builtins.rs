@@ -255,10 +255,9 @@ fn chr(v: Value) -> PyResult<Value> {
         .ok_or_else(|| raise::type_error("can't convert to int"))?;
     let c = u32::try_from(n)
         .ok()
-        .and_then(char::from_u32)
-        .ok_or_else(|| raise::value_error("chr() arg not in range(0x110000)"))?;
-    let mut b = [0u8; 4];
-    pystr::new(c.encode_utf8(&mut b))
+        .filter(|&c| c < 0x110000)
+        .ok_or_else(|| raise::value_error("char not in range(0x110000)"))?;
+    pystr::from_code_point(c)
 }
 
 fn ord(v: Value) -> PyResult<Value> {
