@@ -217,6 +217,7 @@ pub fn execute(f: &mut Frame, mut throw: Option<PyErr>) -> PyResult<Ret> {
                 f.sp = e.sp + 1;
                 e.prev_exc = err.0;
                 *f.state.offset(f.sp) = err.0;
+                state::get().roots.cur_exception = err.0;
                 continue;
             }
         }
@@ -1001,6 +1002,8 @@ fn run(f: &mut Frame, throw: &mut Option<PyErr>) -> PyResult<Ret> {
             bc::POP_EXCEPT_JUMP => {
                 let off = read_ulabel(bytes, &mut ip);
                 f.exc_sp -= 1;
+                // As upstream: leaving any handler forgets it (nesting is not tracked).
+                state::get().roots.cur_exception = Value::NULL;
                 ip += off;
             }
             bc::END_FINALLY => {

@@ -218,7 +218,7 @@ fn repr(v: Value) -> PyResult<Value> {
     runtime::repr(v)
 }
 
-fn callable(v: Value) -> PyResult<Value> {
+pub fn callable(v: Value) -> PyResult<Value> {
     let ty = v.type_of();
     let c = ty.call.is_some()
         && (!ty.is_heap()
