@@ -206,6 +206,8 @@ pub fn load_attr_opt(obj: Value, name: Qstr) -> PyResult<Option<Value>> {
         }
         return match name {
             Q::__name__ => Ok(Some(Value::qstr(t.name))),
+            // A class's class is its metaclass: `type` here.
+            Q::__class__ => Ok(Some(obj.type_of().as_value())),
             _ => Ok(None),
         };
     }
