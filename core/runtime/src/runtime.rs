@@ -208,6 +208,13 @@ pub fn load_attr_opt(obj: Value, name: Qstr) -> PyResult<Option<Value>> {
             Q::__name__ => Ok(Some(Value::qstr(t.name))),
             // A class's class is its metaclass: `type` here.
             Q::__class__ => Ok(Some(obj.type_of().as_value())),
+            Q::__dict__ => {
+                if !t.dict.is_null() {
+                    return Ok(Some(t.dict));
+                }
+                // A built-in type: its attribute table as a read-only dict.
+                fixed_dict_of(t.locals).map(Some)
+            }
             _ => Ok(None),
         };
     }
@@ -225,6 +232,17 @@ pub fn load_attr_opt(obj: Value, name: Qstr) -> PyResult<Option<Value>> {
         return objs::fun::bound_method(crate::fun!(__iter__, F1(get_iter)), obj).map(Some);
     }
     Ok(None)
+}
+
+/// A read-only dict holding a static attribute table (`int.__dict__`, `sys.__dict__`).
+pub fn fixed_dict_of(table: &[(Qstr, Value)]) -> PyResult<Value> {
+    let d = objs::dict::new_fixed()?;
+    if let Some(m) = objs::dict::map_of(d) {
+        for &(k, v) in table {
+            m.insert(Value::qstr(k), v)?;
+        }
+    }
+    Ok(d)
 }
 
 fn next_method(it: Value) -> PyResult<Value> {

@@ -84,8 +84,11 @@ fn attr(v: Value, name: Qstr, op: AttrOp) -> PyResult<Option<Value>> {
             if let Some(x) = lookup(v, name) {
                 return Ok(Some(x));
             }
-            if name == Q::__dict__ && !m.globals.is_null() {
-                return Ok(Some(m.globals));
+            if name == Q::__dict__ {
+                if !m.globals.is_null() {
+                    return Ok(Some(m.globals));
+                }
+                return crate::runtime::fixed_dict_of(m.table).map(Some);
             }
             // Module-level __getattr__ (PEP 562).
             if name != Q::__getattr__ {
