@@ -133,6 +133,20 @@ fn approx_sp() -> usize {
     core::hint::black_box(&x) as *const u8 as usize
 }
 
+/// Bytes ever allocated (`mem_total`), allocated now (`mem_current`), and the most at
+/// once (`mem_peak`): the figures of `mem_info`'s first line.
+fn mem_total() -> PyResult<Value> {
+    crate::objs::int::from_i64(state::get().heap.stat_total as i64)
+}
+
+fn mem_current() -> PyResult<Value> {
+    crate::objs::int::from_i64(state::get().heap.stat_current as i64)
+}
+
+fn mem_peak() -> PyResult<Value> {
+    crate::objs::int::from_i64(state::get().heap.stat_peak as i64)
+}
+
 fn stack_use() -> PyResult<Value> {
     let top = state::get().heap.stack_top();
     Ok(Value::small_int(top.saturating_sub(approx_sp()) as isize))
@@ -281,6 +295,9 @@ static GLOBALS: &[(Qstr, Value)] = &[
     ),
     crate::entry!(schedule, crate::fun!(schedule, F2(schedule))),
     crate::entry!(stack_use, crate::fun!(stack_use, F0(stack_use))),
+    crate::entry!(mem_total, crate::fun!(mem_total, F0(mem_total))),
+    crate::entry!(mem_current, crate::fun!(mem_current, F0(mem_current))),
+    crate::entry!(mem_peak, crate::fun!(mem_peak, F0(mem_peak))),
 ];
 
 pub static MODULE: Module = Module::new_static(Q::micropython, GLOBALS);
