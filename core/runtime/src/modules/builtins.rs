@@ -635,6 +635,9 @@ fn exec_or_eval(args: &[Value], mode: upy_compiler::ast::ParseMode) -> PyResult<
     if src.is_type(&objs::function::TYPE) {
         return runtime::call(src, &[], &[]);
     }
+    if let Some(v) = objs::code::run(src, globals, locals)? {
+        return Ok(v);
+    }
     let text = match pystr::as_str(src) {
         Some(s) => s,
         None => {
@@ -654,6 +657,15 @@ fn exec_or_eval(args: &[Value], mode: upy_compiler::ast::ParseMode) -> PyResult<
         }
     };
     crate::exec::exec_source(text, "<string>", mode, globals, locals)
+}
+
+/// `compile(source, filename, mode)`: a code object for `exec`/`eval`.
+fn compile(args: &[Value]) -> PyResult<Value> {
+    let text = |v: Value| pystr::as_str(v).ok_or_else(|| raise::type_error("expected str"));
+    let src = text(args[0])?;
+    let file = text(args[1])?;
+    let mode = text(args[2])?;
+    objs::code::compile(src, file, mode)
 }
 
 fn eval(args: &[Value]) -> PyResult<Value> {
@@ -753,6 +765,17 @@ static GLOBALS: &[(Qstr, Value)] = &[
     crate::entry!(bin, crate::fun!(bin, F1(bin))),
     crate::entry!(callable, crate::fun!(callable, F1(callable))),
     crate::entry!(chr, crate::fun!(chr, F1(chr))),
+    crate::entry!(
+        compile,
+        crate::fun!(
+            compile,
+            Var {
+                min: 3,
+                max: 6,
+                f: compile
+            }
+        )
+    ),
     crate::entry!(delattr, crate::fun!(delattr, F2(delattr))),
     crate::entry!(
         dir,
