@@ -295,6 +295,7 @@ static GLOBALS: &[(Qstr, Value)] = &[
     ),
     crate::entry!(schedule, crate::fun!(schedule, F2(schedule))),
     crate::entry!(stack_use, crate::fun!(stack_use, F0(stack_use))),
+    (Q::RingIO, Value::from_static(&crate::objs::ringio::TYPE)),
     crate::entry!(mem_total, crate::fun!(mem_total, F0(mem_total))),
     crate::entry!(mem_current, crate::fun!(mem_current, F0(mem_current))),
     crate::entry!(mem_peak, crate::fun!(mem_peak, F0(mem_peak))),
