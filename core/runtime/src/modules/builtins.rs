@@ -610,6 +610,14 @@ fn locals() -> PyResult<Value> {
 }
 
 fn exec_or_eval(args: &[Value], mode: upy_compiler::ast::ParseMode) -> PyResult<Value> {
+    exec_or_eval_named(args, mode, "<string>")
+}
+
+fn exec_or_eval_named(
+    args: &[Value],
+    mode: upy_compiler::ast::ParseMode,
+    file: &str,
+) -> PyResult<Value> {
     let src = args
         .first()
         .copied()
@@ -656,7 +664,7 @@ fn exec_or_eval(args: &[Value], mode: upy_compiler::ast::ParseMode) -> PyResult<
             core::str::from_utf8(bytes).map_err(|_| raise::unicode_error("invalid utf-8"))?
         }
     };
-    crate::exec::exec_source(text, "<string>", mode, globals, locals)
+    crate::exec::exec_source(text, file, mode, globals, locals)
 }
 
 /// `compile(source, filename, mode)`: a code object for `exec`/`eval`.
@@ -666,6 +674,26 @@ fn compile(args: &[Value]) -> PyResult<Value> {
     let file = text(args[1])?;
     let mode = text(args[2])?;
     objs::code::compile(src, file, mode)
+}
+
+/// `execfile(path[, globals[, locals]])`: run a source file, read through the VFS mounts.
+fn execfile(args: &[Value]) -> PyResult<Value> {
+    let path = pystr::as_str(args[0]).ok_or_else(|| raise::type_error("expected str"))?;
+    let hal = state::get()
+        .hal
+        .ok_or_else(|| raise::runtime_error("no hal"))?;
+    let mut bytes = alloc::vec::Vec::new();
+    crate::modules::vfs::ImportFs(hal)
+        .read_file(path, &mut bytes)
+        .map_err(raise::os_error)?;
+    let text = core::str::from_utf8(&bytes).map_err(|_| raise::unicode_error("invalid utf-8"))?;
+    let src = pystr::new(text)?;
+    let mut call = [src, Value::NONE, Value::NONE];
+    for (slot, a) in call.iter_mut().skip(1).zip(args.iter().skip(1)) {
+        *slot = *a;
+    }
+    exec_or_eval_named(&call, upy_compiler::ast::ParseMode::File, path)?;
+    Ok(Value::NONE)
 }
 
 fn eval(args: &[Value]) -> PyResult<Value> {
@@ -808,6 +836,17 @@ static GLOBALS: &[(Qstr, Value)] = &[
                 min: 1,
                 max: 3,
                 f: exec
+            }
+        )
+    ),
+    crate::entry!(
+        execfile,
+        crate::fun!(
+            execfile,
+            Var {
+                min: 1,
+                max: 3,
+                f: execfile
             }
         )
     ),
