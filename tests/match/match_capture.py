@@ -1,3 +1,4 @@
+# mpy-cross: beyond
 # Capture and wildcard patterns, AS patterns, and match/case as ordinary names.
 
 match 42:

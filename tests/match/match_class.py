@@ -1,3 +1,4 @@
+# mpy-cross: beyond
 # Class patterns: isinstance, __match_args__, keyword attributes, self-matching built-ins,
 # and the TypeErrors of CPython.
 

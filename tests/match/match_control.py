@@ -1,3 +1,4 @@
+# mpy-cross: beyond
 # match inside functions, loops, generators, classes and closures; control flow in cases.
 
 

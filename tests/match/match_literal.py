@@ -1,3 +1,4 @@
+# mpy-cross: beyond
 # Literal patterns: numbers (negative, float, complex), strings, bytes, singletons.
 
 

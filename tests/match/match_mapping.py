@@ -1,3 +1,4 @@
+# mpy-cross: beyond
 # Mapping patterns: required keys, extra keys, **rest, non-dict subjects.
 
 

@@ -1,3 +1,4 @@
+# mpy-cross: beyond
 # OR patterns, guards, evaluation order and case fall-through.
 
 calls = []

@@ -1,3 +1,4 @@
+# mpy-cross: beyond
 # Sequence patterns: which subjects are sequences, lengths, star patterns, nesting.
 
 

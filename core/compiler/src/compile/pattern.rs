@@ -771,7 +771,7 @@ mod tests {
             bc::UNPACK_EX => ((n & 0xff) + (n >> 8), true),
             bc::CALL_FUNCTION => (-((n & 0xff) + 2 * (n >> 8)), true),
             bc::RETURN_VALUE | bc::RAISE_OBJ => (-1, false),
-            0x70..=0xaf | 0xb0..=0xbf => (1, true),
+            0x70..=0xbf => (1, true),
             0xc0..=0xcf => (-1, true),
             0xd0..=0xd3 => (0, true),
             0xd7..=0xf9 => (-1, true),
