@@ -1,28 +1,40 @@
-# compile() makes a code object that exec/eval run later, in the namespaces given then.
-c = compile("y = x * 2\nprint('y is', y)", "<c>", "exec")
-g = {"x": 5}
-exec(c, g)
-print(g["y"])
-exec(c, {"x": "ab"})
-print(eval(compile("x + 1", "<e>", "eval"), {"x": 41}))
-exec(compile("print(7 * 6)", "<s>", "single"))
-d = {}
-exec(compile("def f():\n    return z\nz = 'global z'", "<f>", "exec"), d)
-print(d["f"]())
-loc = {}
-exec(compile("w = 3", "<l>", "exec"), {}, loc)
-print(loc)
-for mode in ("", "execs"):
-    try:
-        compile("1", "<m>", mode)
-    except ValueError:
-        print("ValueError", repr(mode))
+# compile() gives code objects that exec/eval run in the namespaces they are given, and
+# function.__code__ plus the function type rebuild functions (CPython agrees).
+c = compile("total = a + b", "sum.py", "exec")
+print(type(c).__name__)
+ns = {"a": 1, "b": 2}
+exec(c, ns)
+print(ns["total"])
+g = {"a": 10}
+loc = {"b": 5}
+exec(c, g, loc)
+print(loc["total"], "total" in g)
+
+e = compile("a * 3", "mul.py", "eval")
+print(eval(e, {"a": 4}), eval(e, {"a": "x"}))
+exec(compile("print('single', 6 * 7)", "s.py", "single"))
+
 try:
-    compile("1 +", "<bad>", "exec")
+    compile("1", "f", "nonsense")
+except ValueError:
+    print("ValueError")
+try:
+    compile("1 +", "f", "eval")
 except SyntaxError:
     print("SyntaxError")
-try:
-    exec(compile("undefined_name", "<n>", "exec"), {})
-except NameError:
-    print("NameError")
-print(type(hash(compile("", "", "exec"))).__name__)
+
+
+def f():
+    return value
+
+
+ftype = type(f)
+f1 = ftype(f.__code__, {"value": "one"})
+f2 = ftype(f.__code__, {"value": "two"})
+print(f1(), f2(), type(f1) is ftype)
+print(ftype((lambda: (lambda: value)).__code__, {"value": 3})()())
+for bad in ((None, {}), (f.__code__, None)):
+    try:
+        ftype(*bad)
+    except TypeError:
+        print("TypeError")

@@ -643,8 +643,8 @@ fn exec_or_eval_named(
     if src.is_type(&objs::function::TYPE) {
         return runtime::call(src, &[], &[]);
     }
-    if let Some(v) = objs::code::run(src, globals, locals)? {
-        return Ok(v);
+    if src.is_type(&objs::code::TYPE) {
+        return objs::code::execute(src, globals, locals);
     }
     let text = match pystr::as_str(src) {
         Some(s) => s,
@@ -665,15 +665,6 @@ fn exec_or_eval_named(
         }
     };
     crate::exec::exec_source(text, file, mode, globals, locals)
-}
-
-/// `compile(source, filename, mode)`: a code object for `exec`/`eval`.
-fn compile(args: &[Value]) -> PyResult<Value> {
-    let text = |v: Value| pystr::as_str(v).ok_or_else(|| raise::type_error("expected str"));
-    let src = text(args[0])?;
-    let file = text(args[1])?;
-    let mode = text(args[2])?;
-    objs::code::compile(src, file, mode)
 }
 
 /// `execfile(path[, globals[, locals]])`: run a source file, read through the VFS mounts.
@@ -800,7 +791,7 @@ static GLOBALS: &[(Qstr, Value)] = &[
             Var {
                 min: 3,
                 max: 6,
-                f: compile
+                f: objs::code::compile
             }
         )
     ),
