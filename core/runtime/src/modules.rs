@@ -8,8 +8,12 @@ pub mod binascii;
 pub mod builtins;
 pub mod cmath;
 pub mod collections;
+#[cfg(feature = "cryptolib")]
+pub mod cryptolib;
 pub mod errno;
 pub mod gc;
+#[cfg(feature = "hashlib")]
+pub mod hashlib;
 pub mod heapq;
 pub mod io;
 pub mod json;
@@ -41,7 +45,11 @@ static EXTENSIBLE: &[(Qstr, &crate::objs::module::Module)] = &[
     (Q::array, &array::MODULE),
     (Q::binascii, &binascii::MODULE),
     (Q::collections, &collections::MODULE),
+    #[cfg(feature = "cryptolib")]
+    (Q::cryptolib, &cryptolib::MODULE),
     (Q::errno, &errno::MODULE),
+    #[cfg(feature = "hashlib")]
+    (Q::hashlib, &hashlib::MODULE),
     (Q::heapq, &heapq::MODULE),
     (Q::io, &io::MODULE),
     (Q::json, &json::MODULE),
