@@ -10,6 +10,8 @@ pub mod cmath;
 pub mod collections;
 #[cfg(feature = "cryptolib")]
 pub mod cryptolib;
+#[cfg(feature = "deflate")]
+pub mod deflate;
 pub mod errno;
 pub mod gc;
 #[cfg(feature = "hashlib")]
@@ -33,6 +35,8 @@ use crate::value::Value;
 static BUILTIN: &[(Qstr, &crate::objs::module::Module)] = &[
     (Q::builtins, &builtins::MODULE),
     (Q::cmath, &cmath::MODULE),
+    #[cfg(feature = "deflate")]
+    (Q::deflate, &deflate::MODULE),
     (Q::gc, &gc::MODULE),
     (Q::math, &math::MODULE),
     (Q::micropython, &micropython::MODULE),
