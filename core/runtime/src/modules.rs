@@ -13,6 +13,8 @@ pub mod cryptolib;
 #[cfg(feature = "deflate")]
 pub mod deflate;
 pub mod errno;
+#[cfg(feature = "framebuf")]
+pub mod framebuf;
 pub mod gc;
 #[cfg(feature = "hashlib")]
 pub mod hashlib;
@@ -37,6 +39,8 @@ static BUILTIN: &[(Qstr, &crate::objs::module::Module)] = &[
     (Q::cmath, &cmath::MODULE),
     #[cfg(feature = "deflate")]
     (Q::deflate, &deflate::MODULE),
+    #[cfg(feature = "framebuf")]
+    (Q::framebuf, &framebuf::MODULE),
     (Q::gc, &gc::MODULE),
     (Q::math, &math::MODULE),
     (Q::micropython, &micropython::MODULE),
