@@ -269,6 +269,9 @@ impl Inflate {
             first = (first + count) << 1;
             code <<= 1;
         }
+        // No code is longer than 15 bits; upstream reads a 16th bit before giving up,
+        // which decides whether a truncated stream reports EOFError or OSError.
+        self.bit(src)?;
         Err(einval())
     }
 
