@@ -817,46 +817,43 @@ fn stream_write(obj: Value, buf: &[u8]) -> PyResult<usize> {
 }
 
 /// Close: end the compressed block and write the trailer if anything was written, close
-/// the underlying stream if asked to, and let go of it either way.
+/// the underlying stream if asked to, and let go of it. As upstream, a failing write while
+/// ending the block raises at once and leaves everything attached (a later close tries
+/// again), while a failing trailer write still closes and is reported afterwards.
 fn close(d: &mut DeflateIo) -> PyResult<()> {
     if d.closed {
         return Ok(());
     }
-    let mut result = Ok(());
+    let mut trailer_result = Ok(());
     if !d.write.is_null() {
         // SAFETY: made by `init_write`, kept alive by `d`.
         let st = unsafe { &mut *d.write };
-        result = source(d).and_then(|dst| {
-            // End-of-block code, then zeros to flush the last byte.
-            st.out(&dst, 0, 14)?;
-            let mut trailer = [0u8; 8];
-            let n = match d.format {
-                FORMAT_ZLIB => {
-                    trailer[..4].copy_from_slice(&st.checksum.to_be_bytes());
-                    4
-                }
-                FORMAT_GZIP => {
-                    trailer[..4].copy_from_slice(&st.checksum.to_le_bytes());
-                    trailer[4..].copy_from_slice(&st.input_len.to_le_bytes());
-                    8
-                }
-                _ => 0,
-            };
-            if n > 0 {
-                (dst.s.write)(dst.obj, &trailer[..n])?;
+        let dst = source(d)?;
+        // End-of-block code, then zeros to flush the last byte.
+        st.out(&dst, 0, 14)?;
+        let mut trailer = [0u8; 8];
+        let n = match d.format {
+            FORMAT_ZLIB => {
+                trailer[..4].copy_from_slice(&st.checksum.to_be_bytes());
+                4
             }
-            Ok(())
-        });
+            FORMAT_GZIP => {
+                trailer[..4].copy_from_slice(&st.checksum.to_le_bytes());
+                trailer[4..].copy_from_slice(&st.input_len.to_le_bytes());
+                8
+            }
+            _ => 0,
+        };
+        if n > 0 {
+            trailer_result = (dst.s.write)(dst.obj, &trailer[..n]).map(|_| ());
+        }
     }
     if d.close_stream {
-        let r = pyio::close(d.stream);
-        if result.is_ok() {
-            result = r.map(|_| ());
-        }
+        pyio::close(d.stream)?;
     }
     d.closed = true;
     d.stream = Value::NONE;
-    result
+    trailer_result
 }
 
 fn stream_ioctl(obj: Value, request: usize, _arg: usize) -> PyResult<usize> {
