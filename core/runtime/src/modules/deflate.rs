@@ -918,6 +918,93 @@ mod tests {
         assert_eq!(t.symbols, [1, 0, 2, 3]);
     }
 
+    fn bytes_io(data: &[u8]) -> Value {
+        let ty = &crate::objs::stringio::BYTESIO_TYPE;
+        let init = crate::objs::str::new_bytes(data).unwrap();
+        (ty.make_new.unwrap())(ty, &[init], &[]).unwrap()
+    }
+
+    fn contents(bio: Value) -> alloc::vec::Vec<u8> {
+        let f = crate::runtime::load_attr(bio, Q::getvalue).unwrap();
+        let v = crate::runtime::call(f, &[], &[]).unwrap();
+        crate::objs::str::as_bytes(v).unwrap().to_vec()
+    }
+
+    fn compress(data: &[u8], format: u8) -> alloc::vec::Vec<u8> {
+        let out = bytes_io(b"");
+        let d = make_new(
+            &DEFLATEIO_TYPE,
+            &[out, Value::small_int(format as isize)],
+            &[],
+        )
+        .unwrap();
+        assert_eq!(stream_write(d, data).unwrap(), data.len());
+        stream_ioctl(d, pyio::STREAM_CLOSE, 0).unwrap();
+        contents(out)
+    }
+
+    fn decompress(data: &[u8], format: u8, chunk: usize) -> PyResult<alloc::vec::Vec<u8>> {
+        let d = make_new(
+            &DEFLATEIO_TYPE,
+            &[bytes_io(data), Value::small_int(format as isize)],
+            &[],
+        )?;
+        let mut out = alloc::vec::Vec::new();
+        let mut buf = alloc::vec![0u8; chunk];
+        loop {
+            let n = stream_read(d, &mut buf)?;
+            if n == 0 {
+                return Ok(out);
+            }
+            out.extend_from_slice(&buf[..n]);
+        }
+    }
+
+    #[test]
+    fn compressor_matches_micropython_bytes() {
+        crate::state::testing::with_vm(|| {
+            assert_eq!(compress(b"hello", FORMAT_RAW), b"\xcbH\xcd\xc9\xc9\x07\x00");
+            assert_eq!(
+                compress(b"hello", FORMAT_ZLIB),
+                b"\x18\x95\xcbH\xcd\xc9\xc9\x07\x00\x06,\x02\x15"
+            );
+        });
+    }
+
+    #[test]
+    fn round_trips_in_every_format_and_chunk_size() {
+        crate::state::testing::with_vm(|| {
+            let data: alloc::vec::Vec<u8> =
+                (0..3000u32).map(|i| (i / 3 % 50 + i / 700) as u8).collect();
+            for format in [FORMAT_RAW, FORMAT_ZLIB, FORMAT_GZIP] {
+                let packed = compress(&data, format);
+                assert!(packed.len() < data.len());
+                for chunk in [1, 5, 4096] {
+                    assert_eq!(decompress(&packed, format, chunk).unwrap(), data);
+                }
+                if format != FORMAT_RAW {
+                    assert_eq!(decompress(&packed, FORMAT_AUTO, 100).unwrap(), data);
+                }
+            }
+        });
+    }
+
+    #[test]
+    fn corrupt_input_is_an_error_not_a_panic() {
+        crate::state::testing::with_vm(|| {
+            let packed = compress(b"some text to damage, some text to damage", FORMAT_ZLIB);
+            for i in 0..packed.len() {
+                for bit in 0..8 {
+                    let mut bad = packed.clone();
+                    bad[i] ^= 1 << bit;
+                    let _ = decompress(&bad, FORMAT_AUTO, 7);
+                }
+                let _ = decompress(&packed[..i], FORMAT_ZLIB, 3);
+            }
+            assert!(decompress(&[0x07], FORMAT_RAW, 4).is_err());
+        });
+    }
+
     #[test]
     fn reverse_bits() {
         assert_eq!(reverse8(0x30), 0x0c);
