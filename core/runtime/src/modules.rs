@@ -21,6 +21,7 @@ pub mod struct_;
 pub mod sys;
 pub mod time;
 pub mod vfs;
+pub mod vfs_fat;
 
 use crate::qstr::{Qstr, Q};
 use crate::value::Value;
