@@ -407,6 +407,12 @@ fn mount(args: &[Value], kw: &[Value]) -> PyResult<Value> {
     let readonly = kw_get(kw, Q::readonly).unwrap_or(Value::FALSE);
     let mkfs = kw_get(kw, Q::mkfs).unwrap_or(Value::FALSE);
     let p = pystr::as_str(*point).ok_or_else(|| pystr::bad_implicit_conversion(*point))?;
+    // An object without a mount method is a block device: find its file system.
+    let fs = &if runtime::load_method(*fs, Q::mount).is_err() {
+        crate::modules::vfs_fat::autodetect(*fs)?
+    } else {
+        *fs
+    };
     // The file system is asked to mount before the point is checked, as upstream does.
     call_fs(*fs, Q::mount, &[readonly, mkfs])?;
     if p.is_empty() {

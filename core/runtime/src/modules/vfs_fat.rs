@@ -43,8 +43,10 @@ const IOCTL_BLOCK_SIZE: isize = 5;
 pub struct VfsFat {
     base: ObjBase,
     bdev: Value,
-    /// bytearray(sector size) lent to readblocks/writeblocks.
+    /// bytearray(sector size) lent to readblocks/writeblocks...
     io: Value,
+    /// ...as a memoryview, so the device cannot resize it.
+    io_view: Value,
     /// bytearray(sector size): the volume's window.
     win: Value,
     has_ioctl: bool,
@@ -67,6 +69,7 @@ fn this(v: Value) -> PyResult<&'static mut VfsFat> {
 struct PyDev {
     bdev: Value,
     io: Value,
+    io_view: Value,
     has_ioctl: bool,
     has_write: bool,
     err: Option<PyErr>,
@@ -101,7 +104,7 @@ impl PyDev {
     fn call(&mut self, name: Qstr, sector: u32) -> Result<(), Error> {
         let n = int::from_u64(u64::from(sector)).map_err(|e| self.keep(e))?;
         let r = runtime::load_method(self.bdev, name)
-            .and_then(|(f, t)| runtime::call_method(f, t, &[n, self.io], &[]));
+            .and_then(|(f, t)| runtime::call_method(f, t, &[n, self.io_view], &[]));
         self.check(r)
     }
 }
@@ -225,6 +228,7 @@ fn run<T>(v: Value, f: impl FnOnce(&mut Fat) -> Result<T, Error>) -> PyResult<T>
     let mut dev = PyDev {
         bdev: fs.bdev,
         io: fs.io,
+        io_view: fs.io_view,
         has_ioctl: fs.has_ioctl,
         has_write: fs.has_write,
         err: None,
@@ -285,10 +289,20 @@ fn fat_new(ty: &'static Type, args: &[Value], _kw: &[Value]) -> PyResult<Value> 
     let zeros = [0u8; 4096];
     let io = bytearray::new(&zeros[..ss as usize])?;
     let win = bytearray::new(&zeros[..ss as usize])?;
+    let io_data = bytearray::get(io).map(|b| b.data).unwrap_or(core::ptr::null_mut());
+    let io_view = Value::from_ptr(crate::mem::alloc(crate::objs::memoryview::MemoryView {
+        base: ObjBase::new(&crate::objs::memoryview::TYPE),
+        obj: io,
+        ptr: io_data,
+        len: ss as usize,
+        typecode: b'B',
+        writable: true,
+    })?);
     let p = crate::mem::alloc(VfsFat {
         base: ObjBase::new(ty),
         bdev,
         io,
+        io_view,
         win,
         has_ioctl,
         has_write,
@@ -321,6 +335,12 @@ fn fat_new(ty: &'static Type, args: &[Value], _kw: &[Value]) -> PyResult<Value> 
     Ok(v)
 }
 
+/// The file system object for a bare block device given to `vfs.mount` (upstream's
+/// autodetection; only FAT is known here).
+pub fn autodetect(bdev: Value) -> PyResult<Value> {
+    fat_new(&VFS_FAT_TYPE, &[bdev], &[])
+}
+
 fn fat_mkfs(bdev: Value) -> PyResult<Value> {
     let v = fat_new(&VFS_FAT_TYPE, &[bdev], &[])?;
     do_mkfs(v)?;
@@ -334,6 +354,7 @@ fn do_mkfs(v: Value) -> PyResult<()> {
     let mut dev = PyDev {
         bdev: fs.bdev,
         io: fs.io,
+        io_view: fs.io_view,
         has_ioctl: fs.has_ioctl,
         has_write: fs.has_write,
         err: None,
@@ -698,7 +719,8 @@ fn file_of(v: Value) -> PyResult<&'static mut FatFile> {
 fn open_file(v: Value) -> PyResult<&'static mut FatFile> {
     let f = file_of(v)?;
     if !f.open {
-        return Err(sio::closed_error());
+        // Upstream's FatFs reports a closed file as an invalid object.
+        return Err(raise::os_error(EINVAL));
     }
     Ok(f)
 }

@@ -878,8 +878,8 @@ impl<'a> Fat<'a> {
         let o = self.entry_at(&e.pos)?;
         let mut saved = [0u8; 21];
         saved.copy_from_slice(&self.win[o + 11..o + 32]);
-        // Remove first so a same-directory rename can reuse the slots.
-        self.dir_remove(&e)?;
+        // The new entry goes in before the old one is removed, as FatFs does (so entries
+        // keep FatFs's order).
         let p = self.register(ndir, &mut name)?;
         let o = self.entry_at(&p)?;
         let nt = self.win[o + 12];
@@ -887,6 +887,7 @@ impl<'a> Fat<'a> {
         self.win[o + 11] |= ATTR_ARC;
         self.win[o + 12] = nt;
         self.vol.win_dirty = true;
+        self.dir_remove(&e)?;
         if e.is_dir() && ndir != odir {
             let c = self.dir_id(e.clust);
             if c != 0 {
