@@ -944,3 +944,185 @@ impl<'a> Fat<'a> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use super::super::file::OpenMode;
+    use super::super::mkfs::mkfs;
+    use super::super::volume::testing::RamDisk;
+    use super::super::volume::Volume;
+    use super::*;
+    use std::string::String;
+
+    fn name_of(e: &Entry) -> String {
+        let mut b = [0u8; MAX_LFN * 3];
+        let n = e.name_utf8(&mut b);
+        String::from(core::str::from_utf8(&b[..n]).unwrap())
+    }
+
+    fn list(fat: &mut Fat, path: &str) -> Vec<String> {
+        let c = fat.open_dir(path).unwrap();
+        let mut p = fat.dir_start(c);
+        let mut out = Vec::new();
+        while let Some(e) = fat.dir_read(&mut p).unwrap() {
+            if !e.is_dot() {
+                out.push(name_of(&e));
+            }
+            if !fat.dir_next(&mut p, false).unwrap() {
+                break;
+            }
+        }
+        out
+    }
+
+    const W: OpenMode = OpenMode {
+        read: false,
+        write: true,
+        create: true,
+        truncate: true,
+        append: false,
+        excl: false,
+    };
+    const R: OpenMode = OpenMode {
+        read: true,
+        write: false,
+        create: false,
+        truncate: false,
+        append: false,
+        excl: false,
+    };
+
+    fn with_fat(sectors: usize, f: impl FnOnce(&mut Fat)) -> RamDisk {
+        let mut disk = RamDisk::new(sectors, 512);
+        let mut win = [0u8; 512];
+        let total = disk.sectors();
+        mkfs(&mut disk, &mut win, total, 0x5A21_0000).unwrap();
+        let mut vol = Volume::new(512);
+        let mut fat = Fat::new(&mut vol, &mut win, &mut disk);
+        fat.mount().unwrap();
+        f(&mut fat);
+        fat.sync().unwrap();
+        disk
+    }
+
+    #[test]
+    fn short_names_follow_fatfs_rules() {
+        let n = Name::new("foo_file.txt").unwrap();
+        assert_eq!(&n.sfn, b"FOO_FILETXT");
+        assert!(!n.need_lfn && !n.lossy);
+        assert_eq!(n.nt, NT_BODY | NT_EXT);
+        let n = Name::new("Mixed.txt").unwrap();
+        assert!(n.need_lfn && !n.lossy);
+        let n = Name::new("a long name.text").unwrap();
+        assert!(n.lossy && n.need_lfn);
+        assert_eq!(&n.sfn, b"ALONGNAMTEX");
+        let n = Name::new("x+y.c").unwrap();
+        assert_eq!(&n.sfn[..3], b"X_Y");
+        assert!(n.lossy);
+        assert!(Name::new("bad?name").is_err());
+        assert!(Name::new("...").is_err());
+        let mut n = Name::new("a long name.text").unwrap();
+        let base = n.sfn;
+        n.number(&base, 1);
+        assert_eq!(&n.sfn, b"ALONGN~1TEX");
+        assert_eq!(sfn_sum(b"ALONGN~1TEX"), sfn_sum(&n.sfn));
+    }
+
+    #[test]
+    fn files_and_directories_round_trip() {
+        let data: Vec<u8> = (0..3000u32).map(|i| (i * 7 % 251) as u8).collect();
+        let disk = with_fat(400, |fat| {
+            fat.mkdir("/Sub Directory").unwrap();
+            assert_eq!(fat.mkdir("/Sub Directory"), Err(Error::Exists));
+            fat.mkdir("Sub Directory/inner").unwrap();
+            let mut f = fat.open("/Sub Directory/inner/Data File.bin", W).unwrap();
+            assert_eq!(fat.write(&mut f, &data), (data.len(), None));
+            fat.sync_file(&mut f).unwrap();
+            fat.chdir("Sub Directory/inner").unwrap();
+            let mut cwd = Vec::new();
+            fat.getcwd(&mut cwd).unwrap();
+            assert_eq!(cwd, b"/Sub Directory/inner");
+            let mut f = fat.open("../inner/./data file.BIN", R).unwrap();
+            let mut back = std::vec![0u8; 4000];
+            assert_eq!(fat.read(&mut f, &mut back).unwrap(), data.len());
+            assert_eq!(&back[..data.len()], &data[..]);
+            fat.chdir("/").unwrap();
+            fat.rename("/Sub Directory/inner/Data File.bin", "/moved.bin")
+                .unwrap();
+            assert_eq!(list(fat, "/"), ["Sub Directory", "moved.bin"]);
+            assert!(list(fat, "/Sub Directory/inner").is_empty());
+            assert_eq!(fat.unlink("/Sub Directory"), Err(Error::Denied));
+            fat.rename("/Sub Directory/inner", "/inner2").unwrap();
+            fat.chdir("/inner2").unwrap();
+            let mut cwd = Vec::new();
+            fat.getcwd(&mut cwd).unwrap();
+            assert_eq!(cwd, b"/inner2");
+            fat.chdir("..").unwrap();
+            assert_eq!(fat.vol.cdir, 0);
+            fat.unlink("/inner2").unwrap();
+            fat.unlink("/Sub Directory").unwrap();
+            assert_eq!(list(fat, ""), ["moved.bin"]);
+        });
+        // A fresh mount sees the same thing.
+        let mut disk = disk;
+        let mut win = [0u8; 512];
+        let mut vol = Volume::new(512);
+        let mut fat = Fat::new(&mut vol, &mut win, &mut disk);
+        fat.mount().unwrap();
+        let e = fat.stat("moved.bin").unwrap().unwrap();
+        assert_eq!(e.size, data.len() as u32);
+        assert!(!e.is_dir());
+    }
+
+    #[test]
+    fn directories_grow_and_space_is_accounted() {
+        with_fat(600, |fat| {
+            let free0 = fat.free_clusters().unwrap();
+            fat.mkdir("d").unwrap();
+            for i in 0..40 {
+                let name = std::format!("d/a file with a long name {i}.txt");
+                let mut f = fat.open(&name, W).unwrap();
+                assert_eq!(fat.write(&mut f, b"x").0, 1);
+                fat.sync_file(&mut f).unwrap();
+            }
+            assert_eq!(list(fat, "d").len(), 40);
+            // 40 names of 4 entries each and the dot entries fill 11 one-sector clusters.
+            let used = free0 - fat.free_clusters().unwrap();
+            assert_eq!(used, 40 + 11);
+            for i in 0..40 {
+                let name = std::format!("d/A FILE WITH A LONG NAME {i}.TXT");
+                fat.unlink(&name).unwrap();
+            }
+            assert!(list(fat, "d").is_empty());
+            fat.unlink("d").unwrap();
+            // Recount from the FAT itself.
+            fat.vol.free_clst = u32::MAX;
+            assert_eq!(fat.free_clusters().unwrap(), free0);
+        });
+    }
+
+    #[test]
+    fn full_volume_stops_writes_and_fixed_root_fills() {
+        with_fat(60, |fat| {
+            let mut f = fat.open("big", W).unwrap();
+            let (n, err) = fat.write(&mut f, &[1u8; 64 * 512]);
+            assert_eq!(err, Some(Error::Full));
+            assert_eq!(n, (fat.vol.n_fatent as usize - 2) * 512);
+            fat.sync_file(&mut f).unwrap();
+            fat.unlink("big").unwrap();
+            // 512 root entries at most, and a FAT12/16 root cannot grow.
+            let mut made = 0;
+            for i in 0..600 {
+                match fat.open(&std::format!("F{i}"), W) {
+                    Ok(_) => made += 1,
+                    Err(e) => {
+                        assert_eq!(e, Error::Denied);
+                        break;
+                    }
+                }
+            }
+            assert_eq!(made, 512);
+        });
+    }
+}

@@ -84,7 +84,8 @@ impl<'a> Fat<'a> {
             f.pos = f.size;
         }
         if f.modified {
-            self.sync()?;
+            // The entry reaches the device now; the device's own sync waits for close.
+            self.sync_window()?;
         }
         Ok(f)
     }

@@ -638,3 +638,53 @@ pub mod testing {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::testing::RamDisk;
+    use super::*;
+
+    #[test]
+    fn blank_device_has_no_filesystem() {
+        let mut disk = RamDisk::new(64, 512);
+        let mut win = [0u8; 512];
+        let mut vol = Volume::new(512);
+        let mut fat = Fat::new(&mut vol, &mut win, &mut disk);
+        assert_eq!(fat.mount(), Err(Error::NoFilesystem));
+        disk.fail = true;
+        let mut fat = Fat::new(&mut vol, &mut win, &mut disk);
+        assert_eq!(fat.mount(), Err(Error::Io));
+    }
+
+    #[test]
+    fn fat12_entries_share_bytes_without_clobbering() {
+        let mut disk = RamDisk::new(64, 512);
+        let mut win = [0u8; 512];
+        let total = disk.sectors();
+        super::super::mkfs::mkfs(&mut disk, &mut win, total, 0).unwrap();
+        let mut vol = Volume::new(512);
+        let mut fat = Fat::new(&mut vol, &mut win, &mut disk);
+        fat.mount().unwrap();
+        assert_eq!(fat.vol.fat_type, 12);
+        fat.put_fat(2, 0xABC).unwrap();
+        fat.put_fat(3, 0x123).unwrap();
+        fat.put_fat(4, 0xFFF).unwrap();
+        assert_eq!(fat.get_fat(2), Ok(0xABC));
+        assert_eq!(fat.get_fat(3), Ok(0x123));
+        assert_eq!(fat.get_fat(4), Ok(0xFFF));
+        assert_eq!(fat.get_fat(1), Err(Error::Io));
+        // A chain of three, then freed.
+        fat.put_fat(2, 0).unwrap();
+        fat.put_fat(3, 0).unwrap();
+        fat.put_fat(4, 0).unwrap();
+        let free = fat.free_clusters().unwrap();
+        let a = fat.create_chain(0).unwrap();
+        let b = fat.create_chain(a).unwrap();
+        let c = fat.create_chain(b).unwrap();
+        assert_eq!(fat.next_clust(a), Ok(Some(b)));
+        assert_eq!(fat.next_clust(c), Ok(None));
+        assert_eq!(fat.free_clusters(), Ok(free - 3));
+        fat.remove_chain(a, 0).unwrap();
+        assert_eq!(fat.free_clusters(), Ok(free));
+    }
+}
