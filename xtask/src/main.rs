@@ -4,6 +4,7 @@
 //! Standard library only, so it builds offline and fast.
 
 mod bench;
+mod interop;
 mod mpy;
 mod proc;
 mod pytest;
@@ -21,7 +22,8 @@ commands:
         run every check, in order: fmt, clippy, unit (cargo test), thumbv7m (no_std core
         for thumbv7m-none-eabi), python (tests/**/*.py against CPython or .exp files),
         mpy (the same tests as .mpy files from the official mpy-cross, and upy-cross's
-        output compared byte for byte with it). --python-only is --only python.
+        output compared byte for byte with it), interop (FAT images against mkfs.fat,
+        mtools and fsck.fat; skipped without them). --python-only is --only python.
   pytest [PYTEST OPTIONS] [FILTER]...
         build target/release/upy and run the Python tests whose path contains a FILTER.
         PYTEST OPTIONS: --bin PATH (test this binary, build nothing), -j N (parallel runs,
@@ -40,7 +42,9 @@ commands:
 environment: UPY_CPYTHON (default python3), UPY_TEST_TIMEOUT, UPY_TEST_JOBS.
 ";
 
-const STEPS: [&str; 6] = ["fmt", "clippy", "unit", "thumbv7m", "python", "mpy"];
+const STEPS: [&str; 7] = [
+    "fmt", "clippy", "unit", "thumbv7m", "python", "interop", "mpy",
+];
 
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
@@ -188,6 +192,7 @@ fn cmd_test(args: &[String]) -> bool {
             "unit" => proc::run_visible(cargo().args(["test", "--workspace"])),
             "thumbv7m" => build_thumbv7m(),
             "mpy" => mpy_tests(&py),
+            "interop" => interop_tests(&py),
             _ => python_tests(&py),
         };
         results.push((step, ok, start.elapsed()));
@@ -246,6 +251,18 @@ fn mpy_tests(py: &PyOpts) -> bool {
         filters: py.filters.clone(),
         jobs: py.jobs,
         timeout: py.timeout,
+    })
+}
+
+fn interop_tests(py: &PyOpts) -> bool {
+    let Some(upy) = upy_binary(&py.bin) else {
+        return false;
+    };
+    let root = root();
+    interop::run_all(&interop::Config {
+        upy: upy.canonicalize().unwrap_or(upy),
+        scripts: root.join("xtask/interop"),
+        work_dir: root.join("target/interop"),
     })
 }
 

@@ -678,7 +678,10 @@ static GLOBALS: &[(Qstr, Value)] = &[
     (Q::__name__, Value::qstr(Q::vfs)),
     (Q::mount, MOUNT),
     (Q::umount, UMOUNT),
-    (Q::VfsFat, Value::from_static(&crate::modules::vfs_fat::VFS_FAT_TYPE)),
+    (
+        Q::VfsFat,
+        Value::from_static(&crate::modules::vfs_fat::VFS_FAT_TYPE),
+    ),
     (Q::VfsPosix, Value::from_static(&VFS_POSIX_TYPE)),
 ];
 

@@ -238,7 +238,11 @@ fn run<T>(v: Value, f: impl FnOnce(&mut Fat) -> Result<T, Error>) -> PyResult<T>
     fs.vol.readonly = !fs.has_write;
     let r = {
         let mut fat = Fat::new(&mut fs.vol, win, &mut dev);
-        let m = if fat.vol.mounted() { Ok(()) } else { fat.mount() };
+        let m = if fat.vol.mounted() {
+            Ok(())
+        } else {
+            fat.mount()
+        };
         m.and_then(|_| f(&mut fat))
     };
     fs.busy = false;
@@ -289,7 +293,9 @@ fn fat_new(ty: &'static Type, args: &[Value], _kw: &[Value]) -> PyResult<Value> 
     let zeros = [0u8; 4096];
     let io = bytearray::new(&zeros[..ss as usize])?;
     let win = bytearray::new(&zeros[..ss as usize])?;
-    let io_data = bytearray::get(io).map(|b| b.data).unwrap_or(core::ptr::null_mut());
+    let io_data = bytearray::get(io)
+        .map(|b| b.data)
+        .unwrap_or(core::ptr::null_mut());
     let io_view = Value::from_ptr(crate::mem::alloc(crate::objs::memoryview::MemoryView {
         base: ObjBase::new(&crate::objs::memoryview::TYPE),
         obj: io,
@@ -350,7 +356,7 @@ fn fat_mkfs(bdev: Value) -> PyResult<Value> {
 fn do_mkfs(v: Value) -> PyResult<()> {
     let fs = this(v)?;
     let total = dev_ioctl(fs.bdev, fs.has_ioctl, IOCTL_BLOCK_COUNT)?;
-    let total = int::get_isize(total)?.clamp(0, u32::MAX as isize) as u32;
+    let total = u32::try_from(int::get_isize(total)?.max(0)).unwrap_or(u32::MAX);
     let mut dev = PyDev {
         bdev: fs.bdev,
         io: fs.io,
@@ -365,12 +371,12 @@ fn do_mkfs(v: Value) -> PyResult<()> {
     fs.vol = Volume::new(fs.vol.ss);
     fs.no_fs = false;
     r.map_err(|e| {
-        dev.err
-            .take()
-            .unwrap_or_else(|| raise::os_error(match e {
+        dev.err.take().unwrap_or_else(|| {
+            raise::os_error(match e {
                 Error::ReadOnly => 30,
                 e => e.errno(),
-            }))
+            })
+        })
     })
 }
 
@@ -401,7 +407,12 @@ fn open_mode(mode: &str) -> (OpenMode, bool) {
     let mut text = true;
     for c in mode.bytes() {
         match c {
-            b'r' => m = OpenMode { read: true, ..OpenMode::default() },
+            b'r' => {
+                m = OpenMode {
+                    read: true,
+                    ..OpenMode::default()
+                }
+            }
             b'w' => {
                 m = OpenMode {
                     write: true,
@@ -442,7 +453,11 @@ fn fat_open(v: Value, path: Value, mode: Value) -> PyResult<Value> {
     let p = path_str(path)?;
     let ms = pystr::as_str(mode).ok_or_else(|| pystr::bad_implicit_conversion(mode))?;
     let (m, text) = open_mode(ms);
-    let ty: &'static Type = if text { &FAT_TEXTIO_TYPE } else { &FAT_FILEIO_TYPE };
+    let ty: &'static Type = if text {
+        &FAT_TEXTIO_TYPE
+    } else {
+        &FAT_FILEIO_TYPE
+    };
     // Allocate first, so a full heap fails before anything changes on disk.
     let fp = crate::mem::alloc_finalised(FatFile {
         base: ObjBase::new(ty),
@@ -543,11 +558,7 @@ fn fat_stat(v: Value, path: Value) -> PyResult<Value> {
     } else {
         match run(v, |fat| fat.stat(p))? {
             None => (0x4000, 0, 0x2821_0000),
-            Some(e) => (
-                if e.is_dir() { 0x4000 } else { 0x8000 },
-                e.size,
-                e.wtime,
-            ),
+            Some(e) => (if e.is_dir() { 0x4000 } else { 0x8000 }, e.size, e.wtime),
         }
     };
     let secs = int::from_i64(fat_seconds(ts))?;
@@ -678,7 +689,11 @@ fn dir_iter_next(v: Value) -> PyResult<Option<Value>> {
     } else {
         pystr::new(core::str::from_utf8(&buf[..n]).unwrap_or("?"))?
     };
-    let kind = if e.attr & ATTR_DIR != 0 { 0x4000 } else { 0x8000 };
+    let kind = if e.attr & ATTR_DIR != 0 {
+        0x4000
+    } else {
+        0x8000
+    };
     let size = if e.is_dir() { 0 } else { e.size };
     Ok(Some(tuple::new(&[
         name,

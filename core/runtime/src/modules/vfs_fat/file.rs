@@ -122,7 +122,12 @@ impl<'a> Fat<'a> {
     }
 
     /// Sector and offset of byte `pos` of the file.
-    fn file_sector(&mut self, f: &mut FileState, pos: u32, grow: bool) -> Res<Option<(u32, usize)>> {
+    fn file_sector(
+        &mut self,
+        f: &mut FileState,
+        pos: u32,
+        grow: bool,
+    ) -> Res<Option<(u32, usize)>> {
         let bpc = self.vol.cluster_bytes();
         let Some(c) = self.file_cluster(f, pos / bpc, grow)? else {
             return Ok(None);

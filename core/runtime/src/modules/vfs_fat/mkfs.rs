@@ -44,7 +44,6 @@ fn layout(total: u32, ss: u32, fat32: bool) -> Res<Layout> {
     if sz_vol < 22 {
         return Err(Error::Aborted);
     }
-    let fat32 = fat32;
     let mut au = 0u32;
     loop {
         let mut pau = au;
@@ -70,7 +69,7 @@ fn layout(total: u32, ss: u32, fat32: bool) -> Res<Layout> {
                 n_clst * 2 + 4
             } else {
                 fat12 = true;
-                (n_clst * 3 + 1) / 2 + 3
+                (n_clst * 3).div_ceil(2) + 3
             };
             sz_fat = bytes.div_ceil(ss);
             sz_rsv = 1;

@@ -167,10 +167,9 @@ fn check_boot(b: &[u8]) -> u8 {
         return 3;
     }
     let j = b.first().copied().unwrap_or(0);
-    if j == 0xE9 || (j == 0xEB && b.get(2) == Some(&0x90)) {
-        if ld32(b, 54) & 0x00FF_FFFF == 0x0054_4146 || ld32(b, 82) == 0x3354_4146 {
-            return 0;
-        }
+    let jump = j == 0xE9 || (j == 0xEB && b.get(2) == Some(&0x90));
+    if jump && (ld32(b, 54) & 0x00FF_FFFF == 0x0054_4146 || ld32(b, 82) == 0x3354_4146) {
+        return 0;
     }
     2
 }
@@ -290,7 +289,8 @@ impl<'a> Fat<'a> {
         {
             return Err(Error::NoFilesystem);
         }
-        let sysect = u64::from(nrsv) + u64::from(fasize) * u64::from(n_fats)
+        let sysect = u64::from(nrsv)
+            + u64::from(fasize) * u64::from(n_fats)
             + u64::from(n_rootdir / per_sector);
         if u64::from(tsect) < sysect {
             return Err(Error::NoFilesystem);
@@ -347,8 +347,7 @@ impl<'a> Fat<'a> {
         if fat_type == 32 && fsinfo_at == 1 {
             self.move_window(bsect + 1)?;
             let w = &*self.win;
-            if ld16(w, 510) == 0xAA55 && ld32(w, 0) == 0x4161_5252 && ld32(w, 484) == 0x6141_7272
-            {
+            if ld16(w, 510) == 0xAA55 && ld32(w, 0) == 0x4161_5252 && ld32(w, 484) == 0x6141_7272 {
                 self.vol.has_fsinfo = true;
                 self.vol.free_clst = ld32(w, 488);
                 self.vol.last_clst = ld32(w, 492);
@@ -450,7 +449,11 @@ impl<'a> Fat<'a> {
         if n < 2 {
             return Err(Error::Io);
         }
-        Ok(if n >= self.vol.n_fatent { None } else { Some(n) })
+        Ok(if n >= self.vol.n_fatent {
+            None
+        } else {
+            Some(n)
+        })
     }
 
     fn note_free(&mut self, delta: i32) {
