@@ -409,7 +409,10 @@ fn mount(args: &[Value], kw: &[Value]) -> PyResult<Value> {
     let p = pystr::as_str(*point).ok_or_else(|| pystr::bad_implicit_conversion(*point))?;
     // An object without a mount method is a block device: find its file system.
     let fs = &if runtime::load_method(*fs, Q::mount).is_err() {
-        crate::modules::vfs_fat::autodetect(*fs)?
+        match crate::modules::vfs_lfs::autodetect(*fs)? {
+            Some(v) => v,
+            None => crate::modules::vfs_fat::autodetect(*fs)?,
+        }
     } else {
         *fs
     };
@@ -682,6 +685,7 @@ static GLOBALS: &[(Qstr, Value)] = &[
         Q::VfsFat,
         Value::from_static(&crate::modules::vfs_fat::VFS_FAT_TYPE),
     ),
+    (Q::VfsLfs2, Value::from_static(&crate::modules::vfs_lfs::VFS_LFS2_TYPE)),
     (Q::VfsPosix, Value::from_static(&VFS_POSIX_TYPE)),
 ];
 
