@@ -685,7 +685,10 @@ static GLOBALS: &[(Qstr, Value)] = &[
         Q::VfsFat,
         Value::from_static(&crate::modules::vfs_fat::VFS_FAT_TYPE),
     ),
-    (Q::VfsLfs2, Value::from_static(&crate::modules::vfs_lfs::VFS_LFS2_TYPE)),
+    (
+        Q::VfsLfs2,
+        Value::from_static(&crate::modules::vfs_lfs::VFS_LFS2_TYPE),
+    ),
     (Q::VfsPosix, Value::from_static(&VFS_POSIX_TYPE)),
 ];
 

@@ -110,7 +110,9 @@ impl Flash for PyFlash {
             return Err(Error::ReadOnly);
         }
         let dst = bytearray::bytes(self.io);
-        dst.get_mut(..buf.len()).ok_or(Error::Io)?.copy_from_slice(buf);
+        dst.get_mut(..buf.len())
+            .ok_or(Error::Io)?
+            .copy_from_slice(buf);
         self.call(Q::writeblocks, block)
     }
 
@@ -124,21 +126,8 @@ impl Flash for PyFlash {
     }
 }
 
-fn errno_value(e: PyErr) -> Option<i32> {
-    if !runtime::is_instance(e.0, &crate::objs::exception::OS_ERROR) {
-        return None;
-    }
-    crate::objs::exception::args(e.0)
-        .first()
-        .and_then(|v| v.as_small_int())
-        .map(|n| n as i32)
-}
-
 fn now_ns() -> u64 {
-    state::get()
-        .hal
-        .map(|h| h.time_ns())
-        .unwrap_or(0)
+    state::get().hal.map(|h| h.time_ns()).unwrap_or(0)
 }
 
 /// Run `f` with a context on the file system `v`. Write sessions of open files other
@@ -180,8 +169,7 @@ fn run<T>(v: Value, except: Value, f: impl FnOnce(&mut Ctx) -> lfs::Res<T>) -> P
                 let wbuf = bytearray::bytes(file.wbuf);
                 ctx.file_flush(&mut file.st, wbuf)?;
             }
-            if !file.st.inline && file.st.head != lfs::NULL && (file.st.dirty || file.st.writing)
-            {
+            if !file.st.inline && file.st.head != lfs::NULL && (file.st.dirty || file.st.writing) {
                 if n == MAX_PENDING {
                     return Err(Error::NoSpc);
                 }
@@ -286,12 +274,14 @@ fn build(ty: &'static Type, bdev: Value, kw: &[Value], args: &[Value]) -> PyResu
     };
     let bs = ioctl(IOCTL_BLOCK_SIZE)?;
     let bc = ioctl(IOCTL_BLOCK_COUNT)?;
-    if !(128..=65536).contains(&bs) || bc < 2 || bc > u32::MAX as isize / 2 {
+    if !(64..=65536).contains(&bs) || bc < 2 || bc > u32::MAX as isize / 2 {
         return Err(raise::os_error(EINVAL));
     }
     let zeros = alloc::vec![0u8; bs as usize];
     let io = bytearray::new(&zeros)?;
-    let io_data = bytearray::get(io).map(|b| b.data).unwrap_or(core::ptr::null_mut());
+    let io_data = bytearray::get(io)
+        .map(|b| b.data)
+        .unwrap_or(core::ptr::null_mut());
     let io_view = Value::from_ptr(crate::mem::alloc(crate::objs::memoryview::MemoryView {
         base: ObjBase::new(&crate::objs::memoryview::TYPE),
         obj: io,
@@ -326,7 +316,9 @@ fn build(ty: &'static Type, bdev: Value, kw: &[Value], args: &[Value]) -> PyResu
 
 fn lfs_new(ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Value> {
     let Some(&bdev) = args.first() else {
-        return Err(raise::type_error("function missing 1 required positional arguments"));
+        return Err(raise::type_error(
+            "function missing 1 required positional arguments",
+        ));
     };
     let v = build(ty, bdev, kw, args)?;
     run(v, Value::NONE, |_| Ok(()))?;
@@ -335,7 +327,9 @@ fn lfs_new(ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Value> {
 
 fn lfs_mkfs(args: &[Value], kw: &[Value]) -> PyResult<Value> {
     let Some(&bdev) = args.first() else {
-        return Err(raise::type_error("function missing 1 required positional arguments"));
+        return Err(raise::type_error(
+            "function missing 1 required positional arguments",
+        ));
     };
     let v = build(&VFS_LFS2_TYPE, bdev, kw, args)?;
     let fs = this(v)?;
@@ -392,7 +386,12 @@ fn open_mode(mode: &str) -> (OpenMode, bool) {
     let mut text = true;
     for c in mode.bytes() {
         match c {
-            b'r' => m = OpenMode { read: true, ..OpenMode::default() },
+            b'r' => {
+                m = OpenMode {
+                    read: true,
+                    ..OpenMode::default()
+                }
+            }
             b'w' => {
                 m = OpenMode {
                     write: true,
@@ -438,7 +437,11 @@ fn lfs_open(v: Value, path: Value, mode: Value) -> PyResult<Value> {
     let zeros = alloc::vec![0u8; bs];
     let wbuf = bytearray::new(&zeros)?;
     let pv = pystr::new(&p)?;
-    let ty: &'static Type = if text { &LFS_TEXTIO_TYPE } else { &LFS_FILEIO_TYPE };
+    let ty: &'static Type = if text {
+        &LFS_TEXTIO_TYPE
+    } else {
+        &LFS_FILEIO_TYPE
+    };
     let fp = crate::mem::alloc_finalised(LfsFile {
         base: ObjBase::new(ty),
         vfs: v,
@@ -561,7 +564,13 @@ fn lfs_statvfs(v: Value, _path: Value) -> PyResult<Value> {
 
 static MKFS: crate::objs::fun::MethodWrapper = crate::objs::fun::MethodWrapper {
     base: ObjBase::new(&crate::objs::fun::STATICMETHOD_TYPE),
-    fun: crate::fun!(mkfs, Kw { min: 1, f: lfs_mkfs }),
+    fun: crate::fun!(
+        mkfs,
+        Kw {
+            min: 1,
+            f: lfs_mkfs
+        }
+    ),
 };
 
 static LFS_LOCALS: [(Qstr, Value); 14] = [
@@ -769,12 +778,13 @@ fn file_ioctl(v: Value, request: usize, arg: usize) -> PyResult<usize> {
                 _ => i64::from(size),
             };
             let target = base + off;
-            if target < 0 {
+            // littlefs's limit on file positions.
+            if !(0..=0x7fff_ffff).contains(&target) {
                 return Err(raise::os_error(EINVAL));
             }
             let mut st = f.st;
             let wb = bytearray::bytes(f.wbuf);
-            let r = run(f.vfs, v, |c| c.file_seek(&mut st, wb, target.min(i64::from(u32::MAX)) as u32));
+            let r = run(f.vfs, v, |c| c.file_seek(&mut st, wb, target as u32));
             f.st = st;
             Ok(r? as usize)
         }

@@ -46,7 +46,9 @@ impl<'a> Ctx<'a> {
                 let mt = self.mtime.map(|t| t.to_le_bytes());
                 let empty: [u8; 0] = [];
                 match &mt {
-                    Some(b) => self.create_file(parent, name, &[(TYPE_INLINE, &empty), (TYPE_MTIME, b)])?,
+                    Some(b) => {
+                        self.create_file(parent, name, &[(TYPE_INLINE, &empty), (TYPE_MTIME, b)])?
+                    }
                     None => self.create_file(parent, name, &[(TYPE_INLINE, &empty)])?,
                 }
             }
@@ -67,7 +69,7 @@ impl<'a> Ctx<'a> {
                     wbuf[..n].copy_from_slice(&data[..n]);
                     f.size = n as u32;
                 }
-                if m.truncate && f.size > 0 {
+                if m.truncate {
                     f.inline = true;
                     f.head = NULL;
                     f.size = 0;

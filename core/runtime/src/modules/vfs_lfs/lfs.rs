@@ -233,9 +233,15 @@ pub struct OpenMode {
 pub enum Look {
     Root,
     /// An entry: the pair it is in (state loaded), its id and type.
-    Found { dir: Dir, id: u32, ty: u32 },
+    Found {
+        dir: Dir,
+        id: u32,
+        ty: u32,
+    },
     /// Not there; its parent directory's first pair.
-    Missing { parent: [u32; 2] },
+    Missing {
+        parent: [u32; 2],
+    },
 }
 
 /// Working state for one operation: settings, the three block buffers, the device, and
@@ -598,7 +604,7 @@ impl<'a> Ctx<'a> {
 
     pub fn format(&mut self) -> Res<()> {
         self.writable()?;
-        if self.fs.bc < 2 || self.fs.bs < 128 {
+        if self.fs.bc < 2 || self.fs.bs < 64 {
             return Err(Error::Inval);
         }
         let mut d = Dir {
@@ -838,7 +844,13 @@ impl<'a> Ctx<'a> {
     }
 
     /// Insert a new entry (name tag and the given further tags) into directory `first`.
-    fn insert_entry(&mut self, first: [u32; 2], ty: u32, name: &[u8], tags: &[(u32, &[u8])]) -> Res<()> {
+    fn insert_entry(
+        &mut self,
+        first: [u32; 2],
+        ty: u32,
+        name: &[u8],
+        tags: &[(u32, &[u8])],
+    ) -> Res<()> {
         if name.len() > NAME_MAX {
             return Err(Error::NameTooLong);
         }
@@ -853,7 +865,13 @@ impl<'a> Ctx<'a> {
     }
 
     /// [`Ctx::insert_entry`] for the file code.
-    pub fn insert_entry_pub(&mut self, first: [u32; 2], ty: u32, name: &[u8], tags: &[(u32, &[u8])]) -> Res<()> {
+    pub fn insert_entry_pub(
+        &mut self,
+        first: [u32; 2],
+        ty: u32,
+        name: &[u8],
+        tags: &[(u32, &[u8])],
+    ) -> Res<()> {
         self.insert_entry(first, ty, name, tags)
     }
 
@@ -883,13 +901,21 @@ impl<'a> Ctx<'a> {
         // The new pair's revision beats whatever stale data its blocks hold.
         let ra = self.read_u32(a, 0)?;
         let rb = self.read_u32(b, 0)?;
-        let rev = if (rb.wrapping_sub(ra) as i32) > 0 { rb } else { ra };
+        let rev = if (rb.wrapping_sub(ra) as i32) > 0 {
+            rb
+        } else {
+            ra
+        };
         let pred = self.last_pair(parent)?;
         let mut nd = Dir {
             pair: [b, a],
             rev,
             tail_type: TYPE_SOFTTAIL,
-            tail: if pred.tail_type == 0 { [NULL, NULL] } else { pred.tail },
+            tail: if pred.tail_type == 0 {
+                [NULL, NULL]
+            } else {
+                pred.tail
+            },
             ..Dir::default()
         };
         nd.len = 0;
@@ -1031,7 +1057,11 @@ impl<'a> Ctx<'a> {
         let (mut d, id) = self.insert_point(parent, new_name.as_bytes())?;
         self.st_shift(&d, id, 1);
         d.count += 1;
-        self.st_set(&mut d, mktag(oty, id, new_name.len() as u32), new_name.as_bytes())?;
+        self.st_set(
+            &mut d,
+            mktag(oty, id, new_name.len() as u32),
+            new_name.as_bytes(),
+        )?;
         let mut p = 0;
         while p < klen {
             let t = le32(&keep, p);
