@@ -292,7 +292,9 @@ fn build(ty: &'static Type, bdev: Value, kw: &[Value], args: &[Value]) -> PyResu
     })?);
     let rcache = bytearray::new(&zeros)?;
     let img = bytearray::new(&zeros)?;
-    let st = bytearray::new(&zeros)?;
+    // Twice a block: a pair's entries may outgrow one block before it is split.
+    let zeros2 = alloc::vec![0u8; 2 * bs as usize];
+    let st = bytearray::new(&zeros2)?;
     let look_len = (lookahead.clamp(8, 4096) as usize).div_ceil(8).max(1);
     let look = bytearray::new(&zeros[..look_len.min(zeros.len())])?;
     let p = crate::mem::alloc(VfsLfs {

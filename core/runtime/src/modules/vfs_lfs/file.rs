@@ -321,22 +321,26 @@ impl<'a> Ctx<'a> {
         if !f.dirty {
             return Ok(());
         }
-        let Look::Found { mut dir, id, .. } = self.find(path)? else {
-            return Err(Error::NoEnt);
-        };
-        let mut ctz = [0u8; 8];
-        if f.inline {
-            let n = f.size as usize;
-            self.set_tag(&mut dir, TYPE_INLINE, id, &wbuf[..n])?;
-        } else {
-            put32(&mut ctz, 0, f.head);
-            put32(&mut ctz, 4, f.size);
-            self.set_tag(&mut dir, TYPE_CTZ, id, &ctz)?;
-        }
-        if let Some(t) = self.mtime {
-            self.set_tag(&mut dir, TYPE_MTIME, id, &t.to_le_bytes())?;
-        }
-        self.commit(&mut dir)?;
+        let st = *f;
+        let wb: &[u8] = wbuf;
+        self.apply(&mut |c: &mut Self| {
+            let Look::Found { mut dir, id, .. } = c.find(path)? else {
+                return Err(Error::NoEnt);
+            };
+            let mut ctz = [0u8; 8];
+            if st.inline {
+                let n = st.size as usize;
+                c.set_tag(&mut dir, TYPE_INLINE, id, &wb[..n])?;
+            } else {
+                put32(&mut ctz, 0, st.head);
+                put32(&mut ctz, 4, st.size);
+                c.set_tag(&mut dir, TYPE_CTZ, id, &ctz)?;
+            }
+            if let Some(t) = c.mtime {
+                c.set_tag(&mut dir, TYPE_MTIME, id, &t.to_le_bytes())?;
+            }
+            Ok(dir)
+        })?;
         f.dirty = false;
         self.dev.sync()
     }

@@ -523,6 +523,101 @@ impl<'a> Ctx<'a> {
         Err(Error::Corrupt)
     }
 
+    /// Bytes the pair's commit would take.
+    fn image_size(&self, d: &Dir) -> usize {
+        let mut n = 4 + d.len;
+        if d.tail_type != 0 {
+            n += 12;
+        }
+        if d.gdelta.iter().any(|x| *x != 0) {
+            n += 16;
+        }
+        (n + 8).div_ceil(self.fs.prog as usize) * self.fs.prog as usize
+    }
+
+    /// Run `prepare` (load a pair and change its state) and commit the result; a pair
+    /// that no longer fits its block is split in two (the upper half of its entries moves
+    /// to a new pair after it, as littlefs does).
+    pub fn apply(&mut self, prepare: &mut dyn FnMut(&mut Self) -> Res<Dir>) -> Res<()> {
+        let mut d = prepare(self)?;
+        if self.image_size(&d) <= self.bs() {
+            return self.commit(&mut d);
+        }
+        let a = self.alloc(None)?;
+        let b = self.alloc(None)?;
+        let ra = self.read_u32(a, 0)?;
+        let rb = self.read_u32(b, 0)?;
+        let rev = if (rb.wrapping_sub(ra) as i32) > 0 {
+            rb
+        } else {
+            ra
+        };
+        let mut d = prepare(self)?;
+        // Split point: the first id where half the bytes are reached.
+        let mut acc = 0;
+        let mut k = d.count;
+        let mut it = self.st_entries(&d);
+        while let Some(p) = it.next(self) {
+            let t = self.st_tag(p);
+            if acc >= d.len / 2 && tag_id(t) != 0 {
+                k = tag_id(t);
+                break;
+            }
+            acc += 4 + tag_size(t) as usize;
+        }
+        if k == 0 || k >= d.count {
+            return Err(Error::NoSpc);
+        }
+        // The lower half waits in the read cache while the upper half is written.
+        self.fs.rcache_block = NULL;
+        let mut low = 0;
+        let mut p = 0;
+        while p < d.len {
+            let t = self.st_tag(p);
+            let n = 4 + tag_size(t) as usize;
+            if tag_id(t) < k {
+                if low + n > self.rcache.len() {
+                    return Err(Error::NoSpc);
+                }
+                self.rcache[low..low + n].copy_from_slice(&self.state[p..p + n]);
+                low += n;
+            }
+            p += n;
+        }
+        self.st_remove(&mut d, |t| tag_id(t) < k);
+        self.st_shift(&d, k, -(k as i32));
+        let mut up = Dir {
+            pair: [b, a],
+            rev,
+            count: d.count - k,
+            tail_type: if d.tail_type == 0 {
+                TYPE_SOFTTAIL
+            } else {
+                d.tail_type
+            },
+            tail: if d.tail_type == 0 {
+                [NULL, NULL]
+            } else {
+                d.tail
+            },
+            gdelta: [0; 12],
+            len: d.len,
+        };
+        if self.image_size(&up) > self.bs() {
+            return Err(Error::NoSpc);
+        }
+        self.commit(&mut up)?;
+        self.state[..low].copy_from_slice(&self.rcache[..low]);
+        d.len = low;
+        d.count = k;
+        d.tail_type = TYPE_HARDTAIL;
+        d.tail = up.pair;
+        if self.image_size(&d) > self.bs() {
+            return Err(Error::NoSpc);
+        }
+        self.commit(&mut d)
+    }
+
     /// Write the pair's live entries as one commit into its other block.
     pub fn commit(&mut self, d: &mut Dir) -> Res<()> {
         self.writable()?;
@@ -854,14 +949,16 @@ impl<'a> Ctx<'a> {
         if name.len() > NAME_MAX {
             return Err(Error::NameTooLong);
         }
-        let (mut d, id) = self.insert_point(first, name)?;
-        self.st_shift(&d, id, 1);
-        d.count += 1;
-        self.st_set(&mut d, mktag(ty, id, name.len() as u32), name)?;
-        for (t, data) in tags {
-            self.st_set(&mut d, mktag(*t, id, data.len() as u32), data)?;
-        }
-        self.commit(&mut d)
+        self.apply(&mut |c: &mut Self| {
+            let (mut d, id) = c.insert_point(first, name)?;
+            c.st_shift(&d, id, 1);
+            d.count += 1;
+            c.st_set(&mut d, mktag(ty, id, name.len() as u32), name)?;
+            for (t, data) in tags {
+                c.st_set(&mut d, mktag(*t, id, data.len() as u32), data)?;
+            }
+            Ok(d)
+        })
     }
 
     /// [`Ctx::insert_entry`] for the file code.
@@ -1054,23 +1151,26 @@ impl<'a> Ctx<'a> {
         };
         // Insert under the new name, then delete the old entry (found again by name,
         // since ids in its pair may have moved).
-        let (mut d, id) = self.insert_point(parent, new_name.as_bytes())?;
-        self.st_shift(&d, id, 1);
-        d.count += 1;
-        self.st_set(
-            &mut d,
-            mktag(oty, id, new_name.len() as u32),
-            new_name.as_bytes(),
-        )?;
-        let mut p = 0;
-        while p < klen {
-            let t = le32(&keep, p);
-            let n = tag_size(t) as usize;
-            let nt = (t & !(0x3ff << 10)) | (id << 10);
-            self.st_set(&mut d, nt, &keep[p + 4..p + 4 + n])?;
-            p += 4 + n;
-        }
-        self.commit(&mut d)?;
+        let kept = &keep[..klen];
+        self.apply(&mut |c: &mut Self| {
+            let (mut d, id) = c.insert_point(parent, new_name.as_bytes())?;
+            c.st_shift(&d, id, 1);
+            d.count += 1;
+            c.st_set(
+                &mut d,
+                mktag(oty, id, new_name.len() as u32),
+                new_name.as_bytes(),
+            )?;
+            let mut p = 0;
+            while p < kept.len() {
+                let t = le32(kept, p);
+                let n = tag_size(t) as usize;
+                let nt = (t & !(0x3ff << 10)) | (id << 10);
+                c.st_set(&mut d, nt, &kept[p + 4..p + 4 + n])?;
+                p += 4 + n;
+            }
+            Ok(d)
+        })?;
         let old_name = components(old).last().unwrap_or("");
         let old_parent = match self.find(old)? {
             Look::Found { dir, .. } => dir.pair,
