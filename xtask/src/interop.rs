@@ -2,8 +2,11 @@
 //! made by `mkfs.fat` + `mcopy` (FAT12, FAT16, FAT32) are copied out by upy and must match
 //! the source files byte for byte; images upy formats and fills (FAT12, FAT16, and FAT32 in
 //! an MBR partition, as upstream's mkfs makes for big devices) must pass `fsck.fat -n` and
-//! come back byte for byte through `mcopy`. The upy side is `xtask/interop/fat.py`. When
-//! dosfstools or mtools are missing the step says so and is skipped.
+//! come back byte for byte through `mcopy`. littlefs v2 the same way against the PyPI
+//! package littlefs-python (installed into `target/littlefs-venv` on first use). The upy
+//! side is `xtask/interop/fat.py` and `lfs.py`, the littlefs-python side `lfs_tool.py`.
+//! When dosfstools/mtools are missing, or littlefs-python cannot be installed (no
+//! network), that half says so and is skipped.
 
 use crate::proc::run_merged;
 use std::fs;
@@ -13,6 +16,10 @@ use std::time::Duration;
 
 pub struct Config {
     pub upy: PathBuf,
+    /// CPython, to make the littlefs-python venv.
+    pub cpython: String,
+    /// Where littlefs-python is installed (`target/littlefs-venv`).
+    pub venv: PathBuf,
     /// `xtask/interop`: the upy-side scripts.
     pub scripts: PathBuf,
     /// Scratch space (`target/interop`), emptied on each run.
@@ -248,19 +255,99 @@ fn sparse_copy(src: &Path, dst: &Path, offset: u64) -> Result<(), String> {
     Ok(())
 }
 
-pub fn run_all(cfg: &Config) -> bool {
-    let missing: Vec<&str> = TOOLS
-        .iter()
-        .copied()
-        .filter(|t| find_tool(t).is_none())
-        .collect();
-    if !missing.is_empty() {
-        println!(
-            "interop: skipped, missing {} (apt-get install dosfstools mtools)",
-            missing.join(", ")
-        );
-        return true;
+/// The package littlefs images are checked against.
+pub const LFS_PACKAGE: &str = "littlefs-python==0.19.0";
+
+/// The venv's python with littlefs-python, installing it on first use.
+fn littlefs_python(cfg: &Config) -> Result<PathBuf, String> {
+    let py = cfg.venv.join("bin/python");
+    let has = |py: &Path| {
+        py.is_file()
+            && Command::new(py)
+                .args(["-c", "import littlefs"])
+                .output()
+                .map(|o| o.status.success())
+                .unwrap_or(false)
+    };
+    if has(&py) {
+        return Ok(py);
     }
+    println!("installing {LFS_PACKAGE} into {}", cfg.venv.display());
+    run(Command::new(&cfg.cpython)
+        .args(["-m", "venv"])
+        .arg(&cfg.venv))?;
+    run(Command::new(cfg.venv.join("bin/pip")).args([
+        "install",
+        "--disable-pip-version-check",
+        "-q",
+        LFS_PACKAGE,
+    ]))?;
+    if has(&py) {
+        Ok(py)
+    } else {
+        Err(format!("{LFS_PACKAGE} did not install"))
+    }
+}
+
+/// littlefs-python → upy: an image made by littlefs-python, copied out by upy.
+fn lfs_tools_to_upy(
+    cfg: &Config,
+    py: &Path,
+    src: &Path,
+    bs: u32,
+    count: u32,
+) -> Result<(), String> {
+    let img = cfg.work_dir.join(format!("lfs-tools-{bs}.img"));
+    run(Command::new(py)
+        .arg(cfg.scripts.join("lfs_tool.py"))
+        .arg("make")
+        .arg(&img)
+        .arg(src)
+        .arg(bs.to_string())
+        .arg(count.to_string()))?;
+    let out = cfg.work_dir.join(format!("lfs-tools-{bs}.out"));
+    fresh_dir(&out)?;
+    run(Command::new(&cfg.upy)
+        .arg(cfg.scripts.join("lfs.py"))
+        .arg("read")
+        .arg(&img)
+        .arg(&out)
+        .arg(bs.to_string()))?;
+    compare(src, &out)
+}
+
+/// upy → littlefs-python: an image formatted and filled by upy, read by littlefs-python.
+fn lfs_upy_to_tools(
+    cfg: &Config,
+    py: &Path,
+    src: &Path,
+    bs: u32,
+    count: u32,
+) -> Result<(), String> {
+    let img = cfg.work_dir.join(format!("lfs-upy-{bs}.img"));
+    let _ = fs::remove_file(&img);
+    fs::File::create(&img)
+        .and_then(|f| f.set_len(u64::from(bs) * u64::from(count)))
+        .map_err(|e| format!("{}: {e}", img.display()))?;
+    run(Command::new(&cfg.upy)
+        .arg(cfg.scripts.join("lfs.py"))
+        .arg("write")
+        .arg(&img)
+        .arg(src)
+        .arg(bs.to_string()))?;
+    let out = cfg.work_dir.join(format!("lfs-upy-{bs}.out"));
+    fresh_dir(&out)?;
+    run(Command::new(py)
+        .arg(cfg.scripts.join("lfs_tool.py"))
+        .arg("extract")
+        .arg(&img)
+        .arg(&out)
+        .arg(bs.to_string())
+        .arg(count.to_string()))?;
+    compare(src, &out)
+}
+
+pub fn run_all(cfg: &Config) -> bool {
     if let Err(e) = fresh_dir(&cfg.work_dir) {
         eprintln!("interop: {e}");
         return false;
@@ -278,6 +365,33 @@ pub fn run_all(cfg: &Config) -> bool {
             ok = false;
         }
     };
+    match littlefs_python(cfg) {
+        Err(e) => println!("interop: littlefs part skipped: {e}"),
+        Ok(py) => {
+            for (bs, count) in [(512, 512), (4096, 256)] {
+                report(
+                    &format!("littlefs ({bs}-byte blocks) made by littlefs-python, read by upy"),
+                    lfs_tools_to_upy(cfg, &py, &src, bs, count),
+                );
+                report(
+                    &format!("littlefs ({bs}-byte blocks) made by upy, read by littlefs-python"),
+                    lfs_upy_to_tools(cfg, &py, &src, bs, count),
+                );
+            }
+        }
+    }
+    let missing: Vec<&str> = TOOLS
+        .iter()
+        .copied()
+        .filter(|t| find_tool(t).is_none())
+        .collect();
+    if !missing.is_empty() {
+        println!(
+            "interop: FAT part skipped, missing {} (apt-get install dosfstools mtools)",
+            missing.join(", ")
+        );
+        return ok;
+    }
     for (fat, kib) in [(12, 2048), (16, 32 * 1024), (32, 64 * 1024)] {
         report(
             &format!("FAT{fat} made by mkfs.fat+mcopy, read by upy"),

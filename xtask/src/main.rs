@@ -23,7 +23,8 @@ commands:
         for thumbv7m-none-eabi), python (tests/**/*.py against CPython or .exp files),
         mpy (the same tests as .mpy files from the official mpy-cross, and upy-cross's
         output compared byte for byte with it), interop (FAT images against mkfs.fat,
-        mtools and fsck.fat; skipped without them). --python-only is --only python.
+        mtools and fsck.fat, littlefs images against PyPI littlefs-python; each half
+        skipped when its tools cannot be had). --python-only is --only python.
   pytest [PYTEST OPTIONS] [FILTER]...
         build target/release/upy and run the Python tests whose path contains a FILTER.
         PYTEST OPTIONS: --bin PATH (test this binary, build nothing), -j N (parallel runs,
@@ -261,6 +262,8 @@ fn interop_tests(py: &PyOpts) -> bool {
     let root = root();
     interop::run_all(&interop::Config {
         upy: upy.canonicalize().unwrap_or(upy),
+        cpython: resolve_python(&env::var("UPY_CPYTHON").unwrap_or_else(|_| "python3".to_string())),
+        venv: root.join("target/littlefs-venv"),
         scripts: root.join("xtask/interop"),
         work_dir: root.join("target/interop"),
     })
