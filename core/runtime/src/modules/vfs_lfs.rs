@@ -348,17 +348,7 @@ pub fn autodetect(bdev: Value) -> PyResult<Option<Value>> {
     };
     let fs = this(v)?;
     fs.lfs.mounted = true;
-    let found = run(v, Value::NONE, |c| {
-        for b in 0..2 {
-            let mut head = [0u8; 16];
-            let _ = &mut head;
-            if c.fetch([b, b]).is_ok() {
-                return Ok(true);
-            }
-        }
-        Ok(false)
-    })
-    .unwrap_or(false);
+    let found = run(v, Value::NONE, |c| Ok(c.mount().is_ok())).unwrap_or(false);
     let fs = this(v)?;
     fs.lfs.mounted = false;
     if !found {
@@ -476,7 +466,6 @@ fn lfs_ilistdir(args: &[Value]) -> PyResult<Value> {
         id: 0,
         done: false,
         as_bytes,
-        last: [0; 2],
     })?;
     Ok(Value::from_ptr(p))
 }
@@ -619,7 +608,6 @@ struct DirIter {
     id: u32,
     done: bool,
     as_bytes: bool,
-    last: [u8; 2],
 }
 
 fn dir_iter_next(v: Value) -> PyResult<Option<Value>> {

@@ -20,10 +20,8 @@ fn put32(b: &mut [u8], at: usize, v: u32) {
 impl<'a> Ctx<'a> {
     /// Open (maybe create) a file; inline contents are loaded into `wbuf`.
     pub fn file_open(&mut self, path: &str, m: OpenMode, wbuf: &mut [u8]) -> Res<FileState> {
-        if m.write {
-            if self.fs.readonly {
-                return Err(Error::ReadOnly);
-            }
+        if m.write && self.fs.readonly {
+            return Err(Error::ReadOnly);
         }
         let mut f = FileState {
             readable: m.read,

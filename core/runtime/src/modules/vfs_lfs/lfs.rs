@@ -1140,8 +1140,6 @@ impl<'a> Ctx<'a> {
                     });
                 }
                 // Replace the existing entry.
-                let target_pair = dir.pair;
-                let _ = target_pair;
                 self.remove(new)?;
                 match self.find(new)? {
                     Look::Missing { parent } => parent,
@@ -1171,15 +1169,9 @@ impl<'a> Ctx<'a> {
             }
             Ok(d)
         })?;
-        let old_name = components(old).last().unwrap_or("");
-        let old_parent = match self.find(old)? {
-            Look::Found { dir, .. } => dir.pair,
+        match self.find(old)? {
+            Look::Found { mut dir, id, .. } => self.delete_entry(&mut dir, id)?,
             _ => return Err(Error::Corrupt),
-        };
-        let _ = old_parent;
-        if let Look::Found { mut dir, id, .. } = self.find(old)? {
-            let _ = old_name;
-            self.delete_entry(&mut dir, id)?;
         }
         self.dev.sync()
     }
@@ -1339,4 +1331,210 @@ pub enum DirStep {
     /// Continue in this pair (the directory goes on in a further pair).
     Next([u32; 2]),
     End,
+}
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use super::*;
+    use std::vec::Vec;
+
+    struct Ram {
+        bs: usize,
+        data: Vec<u8>,
+    }
+
+    impl Flash for Ram {
+        fn read(&mut self, block: u32, buf: &mut [u8]) -> Res<()> {
+            let a = block as usize * self.bs;
+            buf.copy_from_slice(self.data.get(a..a + buf.len()).ok_or(Error::Io)?);
+            Ok(())
+        }
+        fn prog(&mut self, block: u32, buf: &[u8]) -> Res<()> {
+            let a = block as usize * self.bs;
+            self.data
+                .get_mut(a..a + buf.len())
+                .ok_or(Error::Io)?
+                .copy_from_slice(buf);
+            Ok(())
+        }
+        fn erase(&mut self, _block: u32) -> Res<()> {
+            Ok(())
+        }
+        fn sync(&mut self) -> Res<()> {
+            Ok(())
+        }
+    }
+
+    struct Bufs {
+        fs: Lfs,
+        rcache: Vec<u8>,
+        img: Vec<u8>,
+        state: Vec<u8>,
+        look: Vec<u8>,
+        dev: Ram,
+    }
+
+    fn bufs(bs: usize, bc: usize) -> Bufs {
+        Bufs {
+            fs: Lfs::new(bs as u32, bc as u32, 32),
+            rcache: std::vec![0; bs],
+            img: std::vec![0; bs],
+            state: std::vec![0; 2 * bs],
+            look: std::vec![0; 4],
+            dev: Ram {
+                bs,
+                data: std::vec![0; bs * bc],
+            },
+        }
+    }
+
+    fn ctx(b: &mut Bufs) -> Ctx<'_> {
+        Ctx {
+            fs: &mut b.fs,
+            rcache: &mut b.rcache,
+            img: &mut b.img,
+            state: &mut b.state,
+            look: &mut b.look,
+            dev: &mut b.dev,
+            pending: &[],
+            mtime: Some(1_700_000_000_000_000_000),
+        }
+    }
+
+    const W: OpenMode = OpenMode {
+        read: true,
+        write: true,
+        create: true,
+        truncate: true,
+        append: false,
+        excl: false,
+    };
+
+    #[test]
+    fn ctz_positions_follow_the_skip_list_layout() {
+        // Block 0 holds 512 bytes; block 1 starts with one pointer, block 2 with two.
+        assert_eq!(ctz_index(512, 0), (0, 0));
+        assert_eq!(ctz_index(512, 511), (0, 511));
+        assert_eq!(ctz_index(512, 512), (1, 4));
+        assert_eq!(ctz_index(512, 512 + 507), (1, 511));
+        assert_eq!(ctz_index(512, 512 + 508), (2, 8));
+        assert_eq!(crc32(0xffff_ffff, b"123456789") ^ 0xffff_ffff, 0xcbf4_3926);
+    }
+
+    #[test]
+    fn format_mount_and_files_round_trip() {
+        let mut b = bufs(512, 64);
+        let mut c = ctx(&mut b);
+        c.format().unwrap();
+        c.mount().unwrap();
+        assert_eq!(c.used_blocks().unwrap(), 2);
+        c.mkdir("/d").unwrap();
+        assert_eq!(c.mkdir("/d"), Err(Error::Exist));
+        assert_eq!(c.used_blocks().unwrap(), 4);
+        let mut wbuf = std::vec![0u8; 512];
+        // Small: inline. Big: a CTZ list of several blocks.
+        let mut f = c.file_open("/d/small", W, &mut wbuf).unwrap();
+        c.file_write(&mut f, &mut wbuf, b"tiny").unwrap();
+        c.file_sync("/d/small", &mut f, &mut wbuf).unwrap();
+        let big: Vec<u8> = (0..3000u32).map(|i| (i * 13 % 256) as u8).collect();
+        let mut f = c.file_open("/d/big", W, &mut wbuf).unwrap();
+        for chunk in big.chunks(700) {
+            c.file_write(&mut f, &mut wbuf, chunk).unwrap();
+        }
+        c.file_sync("/d/big", &mut f, &mut wbuf).unwrap();
+        assert_eq!(c.stat("/d/big").unwrap().1, 3000);
+        assert_eq!(c.stat("/d/small").unwrap().1, 4);
+        let (_, _, mt) = c.stat("/d/small").unwrap();
+        assert_eq!(mt, Some(1_700_000_000_000_000_000));
+        // 3000 bytes in 512-byte blocks: 6 blocks.
+        assert_eq!(c.used_blocks().unwrap(), 4 + 6);
+        // Overwrite in the middle keeps the rest.
+        let mut f = c
+            .file_open(
+                "/d/big",
+                OpenMode {
+                    read: true,
+                    write: true,
+                    ..OpenMode::default()
+                },
+                &mut wbuf,
+            )
+            .unwrap();
+        c.file_seek(&mut f, &mut wbuf, 1000).unwrap();
+        c.file_write(&mut f, &mut wbuf, b"XYZ").unwrap();
+        c.file_sync("/d/big", &mut f, &mut wbuf).unwrap();
+        let mut want = big.clone();
+        want[1000..1003].copy_from_slice(b"XYZ");
+        let mut f = c
+            .file_open(
+                "/d/big",
+                OpenMode {
+                    read: true,
+                    ..OpenMode::default()
+                },
+                &mut wbuf,
+            )
+            .unwrap();
+        let mut back = std::vec![0u8; 4000];
+        assert_eq!(c.file_read(&mut f, &mut wbuf, &mut back).unwrap(), 3000);
+        assert_eq!(&back[..3000], &want[..]);
+        // Rename across directories, remove, rmdir.
+        c.rename("/d/big", "/moved").unwrap();
+        assert_eq!(c.stat("/moved").unwrap().1, 3000);
+        assert_eq!(c.remove("/d"), Err(Error::NotEmpty));
+        c.remove("/d/small").unwrap();
+        c.remove("/d").unwrap();
+        c.remove("/moved").unwrap();
+        assert_eq!(c.used_blocks().unwrap(), 2);
+        assert_eq!(c.stat("/moved").map(|_| ()), Err(Error::NoEnt));
+    }
+
+    #[test]
+    fn full_directories_split_and_stay_sorted() {
+        let mut b = bufs(256, 128);
+        let mut c = ctx(&mut b);
+        c.format().unwrap();
+        c.mount().unwrap();
+        let mut wbuf = std::vec![0u8; 256];
+        for i in 0..30 {
+            let name = std::format!("/file{i:02}");
+            let mut f = c.file_open(&name, W, &mut wbuf).unwrap();
+            c.file_write(&mut f, &mut wbuf, name.as_bytes()).unwrap();
+            c.file_sync(&name, &mut f, &mut wbuf).unwrap();
+        }
+        // Walk the listing across the pairs of the root directory.
+        let mut names = Vec::new();
+        let mut pair = c.open_dir("/").unwrap();
+        let mut id = 0;
+        let mut name = [0u8; NAME_MAX];
+        loop {
+            match c.dir_entry(pair, id, &mut name).unwrap() {
+                DirStep::Entry {
+                    id: e, name_len, ..
+                } => {
+                    names.push(std::string::String::from_utf8(name[..name_len].to_vec()).unwrap());
+                    id = e + 1;
+                }
+                DirStep::Next(p) => {
+                    pair = p;
+                    id = 0;
+                }
+                DirStep::End => break,
+            }
+        }
+        assert_eq!(names.len(), 30);
+        let mut sorted = names.clone();
+        sorted.sort();
+        assert_eq!(names, sorted);
+        assert!(c.used_blocks().unwrap() > 2);
+        assert_eq!(c.stat("/file29").unwrap().1, 7);
+    }
+
+    #[test]
+    fn blank_device_does_not_mount() {
+        let mut b = bufs(512, 16);
+        let mut c = ctx(&mut b);
+        assert_eq!(c.mount(), Err(Error::Corrupt));
+    }
 }
