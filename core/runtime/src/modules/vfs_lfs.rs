@@ -74,6 +74,8 @@ impl PyFlash {
             Ok(v) if v.is_none() => Ok(()),
             Ok(v) => match int::get_isize(v) {
                 Ok(0) => Ok(()),
+                // A positive result is not an error code (upstream: EINVAL).
+                Ok(n) if n > 0 => Err(Error::Inval),
                 Ok(_) => Err(Error::Io),
                 Err(e) => Err(self.keep(e)),
             },
@@ -229,8 +231,7 @@ fn make_path(v: Value, p: Value) -> PyResult<String> {
         match c {
             "." => {}
             ".." => {
-                let t = out.trim_end_matches('/');
-                let cut = t.rfind('/').map(|i| i + 1).unwrap_or(1);
+                let cut = out.rfind('/').unwrap_or(0);
                 out.truncate(cut.max(1));
             }
             _ => {
