@@ -686,6 +686,10 @@ static GLOBALS: &[(Qstr, Value)] = &[
         Value::from_static(&crate::modules::vfs_fat::VFS_FAT_TYPE),
     ),
     (
+        Q::VfsLfs1,
+        Value::from_static(&crate::modules::vfs_lfs::VFS_LFS1_TYPE),
+    ),
+    (
         Q::VfsLfs2,
         Value::from_static(&crate::modules::vfs_lfs::VFS_LFS2_TYPE),
     ),

@@ -1,4 +1,4 @@
-//! `vfs.VfsLfs2`: littlefs v2 on a block device written in Python (upstream's
+//! `vfs.VfsLfs2` and `vfs.VfsLfs1`: littlefs v2 and v1 on a block device written in Python (upstream's
 //! extmod/vfs_lfs.c, vfs_lfsx.c and vfs_lfsx_file.c). The format is in `vfs_lfs/`; this
 //! file binds it: the device adapter (`readblocks(block, buf, off)`, `writeblocks`,
 //! `ioctl` 3/4/5/6), the VfsLfs2 object with its current directory, its files and the
@@ -7,6 +7,7 @@
 
 pub mod file;
 pub mod lfs;
+pub mod v1;
 
 use crate::modules::io::{self as sio, methods as m};
 use crate::obj::{flags, ObjBase, Print, PrintKind, PyErr, PyResult, Stream, Type};
@@ -50,6 +51,7 @@ pub struct VfsLfs {
 
 fn this(v: Value) -> PyResult<&'static mut VfsLfs> {
     v.downcast(&VFS_LFS2_TYPE)
+        .or_else(|| v.downcast(&VFS_LFS1_TYPE))
         .ok_or_else(|| raise::type_error("expected VfsLfs2"))
 }
 
@@ -262,9 +264,10 @@ fn build(ty: &'static Type, bdev: Value, kw: &[Value], args: &[Value]) -> PyResu
     let _readsize = arg(1, Q::readsize, 32)?;
     let progsize = arg(2, Q::progsize, 32)?;
     let lookahead = arg(3, Q::lookahead, 32)?;
+    let v1 = core::ptr::eq(ty, &VFS_LFS1_TYPE);
     let mtime = match args.get(4).copied().or_else(|| kw_get(kw, Q::mtime)) {
-        Some(v) => runtime::is_true(v)?,
-        None => true,
+        Some(v) => runtime::is_true(v)? && !v1,
+        None => !v1,
     };
     runtime::load_method(bdev, Q::readblocks)?;
     let has_write = runtime::load_method(bdev, Q::writeblocks).is_ok();
@@ -314,6 +317,10 @@ fn build(ty: &'static Type, bdev: Value, kw: &[Value], args: &[Value]) -> PyResu
         busy: false,
         lfs: Lfs::new(bs as u32, bc as u32, progsize.clamp(1, bs) as u32),
     })?;
+    // The object was just made: set the format version.
+    if let Some(o) = Value::from_ptr(p).downcast::<VfsLfs>(ty) {
+        o.lfs.v1 = v1;
+    }
     Ok(Value::from_ptr(p))
 }
 
@@ -329,12 +336,20 @@ fn lfs_new(ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Value> {
 }
 
 fn lfs_mkfs(args: &[Value], kw: &[Value]) -> PyResult<Value> {
+    mkfs_as(&VFS_LFS2_TYPE, args, kw)
+}
+
+fn lfs1_mkfs(args: &[Value], kw: &[Value]) -> PyResult<Value> {
+    mkfs_as(&VFS_LFS1_TYPE, args, kw)
+}
+
+fn mkfs_as(ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Value> {
     let Some(&bdev) = args.first() else {
         return Err(raise::type_error(
             "function missing 1 required positional arguments",
         ));
     };
-    let v = build(&VFS_LFS2_TYPE, bdev, kw, args)?;
+    let v = build(ty, bdev, kw, args)?;
     let fs = this(v)?;
     fs.lfs.mounted = true; // skip mounting: there is nothing to mount yet
     run(v, Value::NONE, |c| c.format())?;
@@ -344,7 +359,14 @@ fn lfs_mkfs(args: &[Value], kw: &[Value]) -> PyResult<Value> {
 /// The file system object for a bare block device holding littlefs v2, if it does
 /// (upstream's autodetection: "littlefs" at offset 8 of block 0 or 1).
 pub fn autodetect(bdev: Value) -> PyResult<Option<Value>> {
-    let Ok(v) = build(&VFS_LFS2_TYPE, bdev, &[], &[bdev]) else {
+    if let Some(v) = detect_as(&VFS_LFS2_TYPE, bdev)? {
+        return Ok(Some(v));
+    }
+    detect_as(&VFS_LFS1_TYPE, bdev)
+}
+
+fn detect_as(ty: &'static Type, bdev: Value) -> PyResult<Option<Value>> {
+    let Ok(v) = build(ty, bdev, &[], &[bdev]) else {
         return Ok(None);
     };
     let fs = this(v)?;
@@ -591,6 +613,51 @@ static LFS_LOCALS: [(Qstr, Value); 14] = [
     crate::entry!(umount, crate::fun!(umount, F1(lfs_umount))),
     crate::entry!(unlink, crate::fun!(unlink, F2(lfs_remove))),
 ];
+
+static MKFS1: crate::objs::fun::MethodWrapper = crate::objs::fun::MethodWrapper {
+    base: ObjBase::new(&crate::objs::fun::STATICMETHOD_TYPE),
+    fun: crate::fun!(
+        mkfs,
+        Kw {
+            min: 1,
+            f: lfs1_mkfs
+        }
+    ),
+};
+
+static LFS1_LOCALS: [(Qstr, Value); 14] = [
+    (Q::mkfs, Value::from_static(&MKFS1)),
+    crate::entry!(open, crate::fun!(open, F3(lfs_open))),
+    crate::entry!(
+        ilistdir,
+        crate::fun!(
+            ilistdir,
+            Var {
+                min: 1,
+                max: 2,
+                f: lfs_ilistdir
+            }
+        )
+    ),
+    crate::entry!(mkdir, crate::fun!(mkdir, F2(lfs_mkdir))),
+    crate::entry!(rmdir, crate::fun!(rmdir, F2(lfs_remove))),
+    crate::entry!(chdir, crate::fun!(chdir, F2(lfs_chdir))),
+    crate::entry!(getcwd, crate::fun!(getcwd, F1(lfs_getcwd))),
+    crate::entry!(remove, crate::fun!(remove, F2(lfs_remove))),
+    crate::entry!(rename, crate::fun!(rename, F3(lfs_rename))),
+    crate::entry!(stat, crate::fun!(stat, F2(lfs_stat))),
+    crate::entry!(statvfs, crate::fun!(statvfs, F2(lfs_statvfs))),
+    crate::entry!(mount, crate::fun!(mount, F3(lfs_mount))),
+    crate::entry!(umount, crate::fun!(umount, F1(lfs_umount))),
+    crate::entry!(unlink, crate::fun!(unlink, F2(lfs_remove))),
+];
+
+pub static VFS_LFS1_TYPE: Type = Type {
+    name: Q::VfsLfs1,
+    make_new: Some(lfs_new),
+    locals: &LFS1_LOCALS,
+    ..Type::EMPTY
+};
 
 pub static VFS_LFS2_TYPE: Type = Type {
     name: Q::VfsLfs2,

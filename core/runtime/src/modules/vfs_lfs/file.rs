@@ -43,6 +43,9 @@ impl<'a> Ctx<'a> {
                 let name = components(path).last().unwrap_or("");
                 let mt = self.mtime.map(|t| t.to_le_bytes());
                 let empty: [u8; 0] = [];
+                if self.fs.v1 {
+                    f.inline = false;
+                }
                 match &mt {
                     Some(b) => {
                         self.create_file(parent, name, &[(TYPE_INLINE, &empty), (TYPE_MTIME, b)])?
@@ -68,7 +71,7 @@ impl<'a> Ctx<'a> {
                     f.size = n as u32;
                 }
                 if m.truncate {
-                    f.inline = true;
+                    f.inline = !self.fs.v1;
                     f.head = NULL;
                     f.size = 0;
                     f.dirty = true;
@@ -272,14 +275,17 @@ impl<'a> Ctx<'a> {
         let end = f.pos as usize + data.len();
         if f.inline && end.max(f.size as usize) > self.fs.inline_max as usize {
             // Too big to stay inline: the inline bytes become block 0 of a list.
-            let b = self.alloc(None)?;
-            self.dev.erase(b)?;
-            self.dev.prog(b, wbuf)?;
-            if self.fs.rcache_block == b {
-                self.fs.rcache_block = NULL;
-            }
             f.inline = false;
-            f.head = if f.size > 0 { b } else { NULL };
+            f.head = NULL;
+            if f.size > 0 {
+                let b = self.alloc(None)?;
+                self.dev.erase(b)?;
+                self.dev.prog(b, wbuf)?;
+                if self.fs.rcache_block == b {
+                    self.fs.rcache_block = NULL;
+                }
+                f.head = b;
+            }
         }
         if f.inline {
             let p = f.pos as usize;

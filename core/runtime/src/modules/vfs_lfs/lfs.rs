@@ -159,6 +159,8 @@ pub struct Lfs {
     pub la_next: u32,
     pub la_valid: bool,
     pub rcache_block: u32,
+    /// The littlefs v1 format (VfsLfs1).
+    pub v1: bool,
 }
 
 impl Lfs {
@@ -177,6 +179,7 @@ impl Lfs {
             la_next: 0,
             la_valid: false,
             rcache_block: NULL,
+            v1: false,
         }
     }
 }
@@ -501,6 +504,9 @@ impl<'a> Ctx<'a> {
 
     /// Load a pair: the newer block with a valid commit.
     pub fn fetch(&mut self, pair: [u32; 2]) -> Res<Dir> {
+        if self.fs.v1 {
+            return self.v1_fetch(pair);
+        }
         let r0 = self.read_u32(pair[0], 0)?;
         let r1 = self.read_u32(pair[1], 0)?;
         let order = if (r1.wrapping_sub(r0) as i32) > 0 {
@@ -525,6 +531,9 @@ impl<'a> Ctx<'a> {
 
     /// Bytes the pair's commit would take.
     fn image_size(&self, d: &Dir) -> usize {
+        if self.fs.v1 {
+            return self.v1_image_size(d);
+        }
         let mut n = 4 + d.len;
         if d.tail_type != 0 {
             n += 12;
@@ -621,6 +630,9 @@ impl<'a> Ctx<'a> {
     /// Write the pair's live entries as one commit into its other block.
     pub fn commit(&mut self, d: &mut Dir) -> Res<()> {
         self.writable()?;
+        if self.fs.v1 {
+            return self.v1_commit(d);
+        }
         let bs = self.bs();
         let rev = d.rev.wrapping_add(1);
         let img = &mut *self.img;
@@ -699,6 +711,9 @@ impl<'a> Ctx<'a> {
 
     pub fn format(&mut self) -> Res<()> {
         self.writable()?;
+        if self.fs.v1 {
+            return self.v1_format();
+        }
         if self.fs.bc < 2 || self.fs.bs < 64 {
             return Err(Error::Inval);
         }
@@ -718,6 +733,9 @@ impl<'a> Ctx<'a> {
     }
 
     pub fn mount(&mut self) -> Res<()> {
+        if self.fs.v1 {
+            return self.v1_mount();
+        }
         self.fs.rcache_block = NULL;
         self.fs.la_valid = false;
         let mut pair = [0, 1];
@@ -900,6 +918,12 @@ impl<'a> Ctx<'a> {
 
     /// Where a new name goes in a directory: (pair state loaded, id).
     fn insert_point(&mut self, first: [u32; 2], name: &[u8]) -> Res<(Dir, u32)> {
+        if self.fs.v1 {
+            // v1 keeps entries in creation order: append to the last pair.
+            let d = self.last_pair(first)?;
+            let id = d.count;
+            return Ok((d, id));
+        }
         let mut pair = first;
         for _ in 0..self.fs.bc {
             let d = self.fetch(pair)?;
@@ -1216,7 +1240,7 @@ impl<'a> Ctx<'a> {
                 more = false;
                 while let Some(p) = it.next(self) {
                     let t = self.st_tag(p);
-                    if tag_type(t) == TYPE_DIRSTRUCT {
+                    if tag_type(t) == TYPE_DIRSTRUCT && !self.fs.v1 {
                         // littlefs's public traversal visits directory pairs a second
                         // time through their entries; statvfs counts them so, and
                         // upstream's numbers are matched.
@@ -1538,6 +1562,48 @@ mod tests {
         assert_eq!(names, sorted);
         assert!(c.used_blocks().unwrap() > 2);
         assert_eq!(c.stat("/file29").unwrap().1, 7);
+    }
+
+    #[test]
+    fn version_1_round_trips_and_counts_like_upstream() {
+        let mut b = bufs(1024, 30);
+        b.fs.v1 = true;
+        let mut c = ctx(&mut b);
+        c.mtime = None;
+        c.format().unwrap();
+        c.mount().unwrap();
+        // Superblock pair and a separate root pair.
+        assert_eq!(c.used_blocks().unwrap(), 4);
+        let mut wbuf = std::vec![0u8; 1024];
+        let mut f = c.file_open("/test", W, &mut wbuf).unwrap();
+        c.file_write(&mut f, &mut wbuf, b"littlefs").unwrap();
+        c.file_sync("/test", &mut f, &mut wbuf).unwrap();
+        // v1 has no inline files.
+        assert_eq!(c.used_blocks().unwrap(), 5);
+        c.mkdir("/testdir").unwrap();
+        assert_eq!(c.used_blocks().unwrap(), 7);
+        let mut name = [0u8; NAME_MAX];
+        let root = c.open_dir("/").unwrap();
+        // Creation order, not name order.
+        match c.dir_entry(root, 0, &mut name).unwrap() {
+            DirStep::Entry { name_len, .. } => assert_eq!(&name[..name_len], b"test"),
+            _ => panic!("no entry"),
+        }
+        let mut f = c
+            .file_open(
+                "/test",
+                OpenMode {
+                    read: true,
+                    ..OpenMode::default()
+                },
+                &mut wbuf,
+            )
+            .unwrap();
+        let mut back = [0u8; 16];
+        assert_eq!(c.file_read(&mut f, &mut wbuf, &mut back).unwrap(), 8);
+        assert_eq!(&back[..8], b"littlefs");
+        c.remove("/testdir").unwrap();
+        assert_eq!(c.used_blocks().unwrap(), 5);
     }
 
     #[test]
