@@ -36,6 +36,8 @@ pub mod sys;
 pub mod time;
 pub mod uctypes;
 pub mod vfs;
+pub mod vfs_fat;
+pub mod vfs_lfs;
 
 use crate::qstr::{Qstr, Q};
 use crate::value::Value;
