@@ -236,4 +236,17 @@ pub trait Hal: Sync {
         let _ = cmd;
         Err(errno::EOPNOTSUPP)
     }
+
+    // --- board ports ---
+
+    /// Built-in modules the port adds (e.g. `machine`), found like the core's own
+    /// before `sys.path` is searched.
+    fn port_modules(&self) -> &'static [(crate::qstr::Qstr, &'static crate::objs::module::Module)] {
+        &[]
+    }
+    /// Called by the VM at its next safe point after the port set `state.interrupt` (e.g.
+    /// from a timer interrupt): queue or run the port's pending callbacks.
+    fn run_pending(&self) -> crate::PyResult<()> {
+        Ok(())
+    }
 }

@@ -54,8 +54,16 @@ static EXTENSIBLE: &[(Qstr, &crate::objs::module::Module)] = &[
 pub fn find_builtin(name: Qstr) -> Option<Value> {
     BUILTIN
         .iter()
+        .chain(port_modules().iter())
         .find(|(n, _)| *n == name)
         .map(|(_, m)| Value::from_static(*m))
+}
+
+fn port_modules() -> &'static [(Qstr, &'static crate::objs::module::Module)] {
+    crate::state::get()
+        .hal
+        .map(|h| h.port_modules())
+        .unwrap_or(&[])
 }
 
 pub fn find_builtin_extensible(name: Qstr) -> Option<Value> {
@@ -68,5 +76,9 @@ pub fn find_builtin_extensible(name: Qstr) -> Option<Value> {
 
 /// Names of every built-in module (for `help('modules')`).
 pub fn names() -> impl Iterator<Item = Qstr> {
-    BUILTIN.iter().chain(EXTENSIBLE.iter()).map(|(n, _)| *n)
+    BUILTIN
+        .iter()
+        .chain(EXTENSIBLE.iter())
+        .chain(port_modules().iter())
+        .map(|(n, _)| *n)
 }

@@ -100,7 +100,8 @@ pub struct State {
     pub pystack: crate::vm::PyStack,
 }
 
-static mut STATE: State = State {
+/// A fresh interpreter: no heap, no roots, no port.
+const INITIAL: State = State {
     heap: Heap::empty(),
     qstrs: Pool::new(),
     roots: Roots::new(),
@@ -115,6 +116,19 @@ static mut STATE: State = State {
     stack_limit: 0,
     pystack: crate::vm::PyStack::empty(),
 };
+
+static mut STATE: State = INITIAL;
+
+/// Forget the whole interpreter (heap, dynamic qstrs, roots, port) so that `init` can start
+/// a new one: a board's soft reset.
+///
+/// # Safety
+/// No value, reference into the state or object of the old heap may be used afterwards.
+pub unsafe fn reset() {
+    // SAFETY: the caller promises nothing refers into the old state; `write` drops nothing
+    // (the old state owns no Rust allocations: its heap and pool live in the port's region).
+    unsafe { core::ptr::write(addr_of_mut!(STATE), INITIAL) };
+}
 
 /// The interpreter state.
 #[inline(always)]
