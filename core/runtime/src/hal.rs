@@ -64,6 +64,11 @@ pub enum InputEnd {
 pub trait Hal: Sync {
     /// Write bytes to standard output (the REPL console on a board).
     fn stdout_write(&self, bytes: &[u8]);
+    /// Write bytes to standard output untranslated (`sys.stdout.buffer`); ports that turn
+    /// `\n` into `\r\n` on text output skip that here.
+    fn stdout_write_raw(&self, bytes: &[u8]) {
+        self.stdout_write(bytes)
+    }
     /// Write bytes to standard error (same as stdout on boards).
     fn stderr_write(&self, bytes: &[u8]) {
         self.stdout_write(bytes)
@@ -240,8 +245,8 @@ pub trait Hal: Sync {
     // --- board ports ---
 
     /// Built-in modules the port adds (e.g. `machine`), found like the core's own
-    /// before `sys.path` is searched.
-    fn port_modules(&self) -> &'static [(crate::qstr::Qstr, &'static crate::objs::module::Module)] {
+    /// before `sys.path` is searched, ahead of core modules of the same name.
+    fn modules(&self) -> &'static [(crate::qstr::Qstr, &'static crate::objs::module::Module)] {
         &[]
     }
     /// Called by the VM at its next safe point after the port set `state.interrupt` (e.g.

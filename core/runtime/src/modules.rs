@@ -60,10 +60,7 @@ pub fn find_builtin(name: Qstr) -> Option<Value> {
 }
 
 fn port_modules() -> &'static [(Qstr, &'static crate::objs::module::Module)] {
-    crate::state::get()
-        .hal
-        .map(|h| h.port_modules())
-        .unwrap_or(&[])
+    crate::state::get().hal.map(|h| h.modules()).unwrap_or(&[])
 }
 
 pub fn find_builtin_extensible(name: Qstr) -> Option<Value> {

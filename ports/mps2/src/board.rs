@@ -156,16 +156,6 @@ pub fn console_poll() -> Option<u8> {
     RX.get()
 }
 
-/// Next console byte, sleeping until one arrives.
-pub fn console_read() -> u8 {
-    loop {
-        if let Some(b) = RX.get() {
-            return b;
-        }
-        wfi();
-    }
-}
-
 /// UART0 receive interrupt: queue the byte, or turn the interrupt character into a
 /// KeyboardInterrupt while code runs.
 pub extern "C" fn uart0_rx_irq() {

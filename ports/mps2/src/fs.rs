@@ -17,6 +17,8 @@ const EMFILE: i32 = 24;
 const ENOSPC: i32 = 28;
 
 const MAX_OPEN: usize = 16;
+/// Handles 0-2 are the console streams to the core (as POSIX fds), so files start at 3.
+const FIRST_HANDLE: isize = 3;
 /// Total bytes of file data the file system may hold.
 pub const CAPACITY: usize = 1024 * 1024;
 const BLOCK: usize = 512;
@@ -197,12 +199,12 @@ pub fn open(path: &str, flags: OpenFlags) -> Result<isize, i32> {
         pos: 0,
         flags,
     });
-    Ok(slot as isize)
+    Ok(slot as isize + FIRST_HANDLE)
 }
 
 fn handle(h: isize) -> Result<&'static mut Open, i32> {
     fs().open
-        .get_mut(usize::try_from(h).map_err(|_| errno::EBADF)?)
+        .get_mut(usize::try_from(h - FIRST_HANDLE).map_err(|_| errno::EBADF)?)
         .and_then(|o| o.as_mut())
         .ok_or(errno::EBADF)
 }
@@ -260,7 +262,7 @@ pub fn seek(h: isize, offset: i64, whence: u8) -> Result<u64, i32> {
 
 pub fn close(h: isize) -> Result<(), i32> {
     handle(h)?;
-    if let Some(slot) = fs().open.get_mut(h as usize) {
+    if let Some(slot) = fs().open.get_mut((h - FIRST_HANDLE) as usize) {
         *slot = None;
     }
     Ok(())

@@ -64,6 +64,10 @@ impl Hal for BoardHal {
         write_cooked(bytes);
     }
 
+    fn stdout_write_raw(&self, bytes: &[u8]) {
+        board::console_write(bytes);
+    }
+
     fn stdin_read(&self, buf: &mut [u8]) -> usize {
         let Some(first) = buf.first_mut() else {
             return 0;
@@ -186,7 +190,7 @@ impl Hal for BoardHal {
         fs::rename(from, to)
     }
 
-    fn port_modules(&self) -> &'static [(Qstr, &'static Module)] {
+    fn modules(&self) -> &'static [(Qstr, &'static Module)] {
         &MODULES
     }
 

@@ -129,8 +129,25 @@ impl Terminal for BoardHost {
 }
 
 impl ReplHost for BoardHost {
+    /// Waits for input; timer callbacks due meanwhile run here, as upstream's boards run
+    /// scheduled callbacks from their idle loop.
     fn read_byte(&mut self) -> Option<u8> {
-        Some(board::console_read())
+        loop {
+            if let Some(b) = board::console_poll() {
+                return Some(b);
+            }
+            if state::get().interrupt.load(Ordering::Relaxed) {
+                board::EXECUTING.store(true, Ordering::Relaxed);
+                let r = upy_runtime::vm::take_pending();
+                board::EXECUTING.store(false, Ordering::Relaxed);
+                state::get().kbd_pending.store(false, Ordering::Relaxed);
+                if let Err(e) = r {
+                    let _ = exec::print_exception(&mut exec::Stdout, e.0);
+                }
+                continue;
+            }
+            board::wfi();
+        }
     }
 
     fn execute(&mut self, req: &ExecRequest<'_>, _history: &mut History) -> ExecOutcome {

@@ -85,20 +85,32 @@ fn clock() -> PyResult<Value> {
 fn sleep_for_us(us: u64) -> PyResult<()> {
     let h = hal()?;
     let st = state::get();
-    let mut left = us;
     // Even `sleep(0)` is a point where pending events (scheduled callbacks, interrupts)
     // are handled, as upstream's event poll.
     if us == 0 && st.interrupt.load(core::sync::atomic::Ordering::Relaxed) {
         crate::vm::take_pending()?;
     }
-    while left > 0 {
+    // Measured against the clock: a port's sleep may end early to let a pending event
+    // (a board's timer callback) run, and the rest is slept afterwards.
+    // A sleep during which the clock stood still counts in full.
+    let start = h.ticks_us();
+    let mut credited: u64 = 0;
+    loop {
+        let done = h.ticks_us().wrapping_sub(start).saturating_add(credited);
+        let left = us.saturating_sub(done);
+        if left == 0 {
+            break;
+        }
         if st.interrupt.load(core::sync::atomic::Ordering::Relaxed) {
             // Raises a KeyboardInterrupt; scheduled callbacks just run and sleeping goes on.
             crate::vm::take_pending()?;
         }
         let step = left.min(10_000);
+        let before = h.ticks_us();
         h.sleep_us(step);
-        left -= step;
+        if h.ticks_us() == before {
+            credited = credited.saturating_add(step);
+        }
     }
     Ok(())
 }
