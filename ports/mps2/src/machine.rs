@@ -201,7 +201,7 @@ fn cmdline(buf: &mut [u8; 256]) -> &[u8] {
     &buf[..n]
 }
 
-fn cmdline_word(prefix: &[u8], out: &mut Vec<u8>) -> bool {
+pub fn cmdline_word(prefix: &[u8], out: &mut Vec<u8>) -> bool {
     let mut buf = [0u8; 256];
     for w in cmdline(&mut buf).split(|&b| b == b' ' || b == 0) {
         if let Some(rest) = w.strip_prefix(prefix) {

@@ -188,6 +188,18 @@ pub unsafe extern "C" fn Reset() -> ! {
     boot_loop()
 }
 
+/// The GC heap's size: the whole static region, or less with `heapkb=N` on QEMU's
+/// semihosting command line (to try a program in a small board's memory).
+fn heap_bytes() -> usize {
+    let mut v = alloc::vec::Vec::new();
+    let kb = if machine::cmdline_word(b"heapkb=", &mut v) {
+        core::str::from_utf8(&v).map_or(HEAP_KB, parse_usize)
+    } else {
+        HEAP_KB
+    };
+    kb.clamp(4, HEAP_KB) * 1024
+}
+
 /// Fresh interpreter state on the static heap: a cold boot or a soft reset.
 fn start_interpreter() {
     let heap = HEAP.0.get() as *mut u8;
@@ -197,7 +209,7 @@ fn start_interpreter() {
     // interpreter's values are all gone (the boot loop holds none across a reset).
     unsafe {
         state::reset();
-        upy_runtime::init(heap, HEAP_KB * 1024, top, &hal::HAL);
+        upy_runtime::init(heap, heap_bytes(), top, &hal::HAL);
         upy_runtime::init_pystack(
             pystack,
             PYSTACK_KB * 128 * 8 / core::mem::size_of::<Value>(),

@@ -205,17 +205,17 @@ def main_checks(elf, image):
     b.close()
 
 
-def heap16_check(elf16):
+def heap16_check(elf):
     """The REPL and a 50-line script with a 16 KiB GC heap."""
     script = "\n".join(
         ["import gc"]
-        + [f"def f{i}(x):\n    return x * {i} + len(str(x))" for i in range(12)]
+        + [f"def f{i}(x):\n    return x * {i} + len(str(x))" for i in range(16)]
         + ["acc = 0", "for i in range(200):"]
-        + [f"    acc += f{i}(i)" for i in range(12)]
+        + [f"    acc += f{i}(i)" for i in range(16)]
         + ["d = {str(k): k * k for k in range(40)}", "l = sorted(d.values())[-3:]",
            "print('heap16', acc, l, gc.mem_free() > 0)"])
     assert len(script.splitlines()) >= 50
-    b = Board(elf16)
+    b = Board(elf, "heapkb=16")
     b.read_until(b">>> ")
     b.enter_raw()
     out, err = b.exec_raw(script, 30)
@@ -281,9 +281,7 @@ def main():
     elf = sys.argv[1]
     with tempfile.TemporaryDirectory() as d:
         main_checks(elf, os.path.join(d, "flash.img"))
-    elf16 = os.environ.get("UPY_FIRMWARE_HEAP16")
-    if elf16:
-        heap16_check(elf16)
+    heap16_check(elf)
     if "--mpremote" in sys.argv:
         mpremote_checks(elf)
     if check.failed:
