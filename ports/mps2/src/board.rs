@@ -153,12 +153,33 @@ pub fn console_write(bytes: &[u8]) {
 
 /// Next console byte, if one arrived.
 pub fn console_poll() -> Option<u8> {
-    RX.get()
+    RX.get().or_else(|| {
+        // Belt and braces against a missed interrupt: look at the register too.
+        let masked = disable_irq();
+        drain_rx();
+        enable_irq(masked);
+        RX.get()
+    })
+}
+
+/// Whether a console byte is waiting.
+pub fn console_peek() -> bool {
+    let masked = disable_irq();
+    drain_rx();
+    enable_irq(masked);
+    RX.head.load(Ordering::Acquire) != RX.tail.load(Ordering::Acquire)
 }
 
 /// UART0 receive interrupt: queue the byte, or turn the interrupt character into a
 /// KeyboardInterrupt while code runs.
 pub extern "C" fn uart0_rx_irq() {
+    // Clear first: a byte arriving after the last read below raises the interrupt again,
+    // where clearing afterwards would lose it and stall reception for good.
+    write32(UART0 + UART_INT, INT_RX);
+    drain_rx();
+}
+
+fn drain_rx() {
     while let Some(b) = uart_getc_nowait(UART0) {
         let st = upy_runtime::state::get();
         if EXECUTING.load(Ordering::Relaxed) && st.kbd_intr_char == b as i32 {
@@ -168,7 +189,6 @@ pub extern "C" fn uart0_rx_irq() {
             RX.put(b);
         }
     }
-    write32(UART0 + UART_INT, INT_RX);
 }
 
 // --- time ---

@@ -54,9 +54,10 @@ impl Terminal for Console {
     }
 }
 
-static MODULES: [(Qstr, &Module); 2] = [
+static MODULES: [(Qstr, &Module); 3] = [
     (Q::machine, &crate::machine::MODULE),
     (Q::pyb, &crate::machine::PYB),
+    (Q::select, &crate::select::MODULE),
 ];
 
 impl Hal for BoardHal {

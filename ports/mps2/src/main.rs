@@ -13,6 +13,7 @@ mod hal;
 mod machine;
 mod pin;
 mod repl_host;
+mod select;
 mod timer;
 mod uart;
 
