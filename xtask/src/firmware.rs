@@ -219,7 +219,8 @@ pub fn test_step(python: &str) -> bool {
             .args(rust_files(&root().join("ports/mps2/src")))
             .arg(root().join("ports/mps2/build.rs")),
     );
-    fmt_ok && proc::run_visible(Command::new(python).arg(script).arg(&elf))
+    // The script runs mpremote's checks too when mpremote is installed.
+    fmt_ok && proc::run_visible(Command::new(python).arg(script).arg(&elf).arg("--mpremote"))
 }
 
 fn rust_files(dir: &Path) -> Vec<PathBuf> {

@@ -101,23 +101,25 @@ pub struct State {
 }
 
 /// A fresh interpreter: no heap, no roots, no port.
-const INITIAL: State = State {
-    heap: Heap::empty(),
-    qstrs: Pool::new(),
-    roots: Roots::new(),
-    hal: None,
-    depth: 0,
-    max_depth: 10_000,
-    opt_level: 0,
-    interrupt: core::sync::atomic::AtomicBool::new(false),
-    kbd_pending: core::sync::atomic::AtomicBool::new(false),
-    kbd_intr_char: 3,
-    sched_running: false,
-    stack_limit: 0,
-    pystack: crate::vm::PyStack::empty(),
-};
+const fn initial() -> State {
+    State {
+        heap: Heap::empty(),
+        qstrs: Pool::new(),
+        roots: Roots::new(),
+        hal: None,
+        depth: 0,
+        max_depth: 10_000,
+        opt_level: 0,
+        interrupt: core::sync::atomic::AtomicBool::new(false),
+        kbd_pending: core::sync::atomic::AtomicBool::new(false),
+        kbd_intr_char: 3,
+        sched_running: false,
+        stack_limit: 0,
+        pystack: crate::vm::PyStack::empty(),
+    }
+}
 
-static mut STATE: State = INITIAL;
+static mut STATE: State = initial();
 
 /// Forget the whole interpreter (heap, dynamic qstrs, roots, port) so that `init` can start
 /// a new one: a board's soft reset.
@@ -127,7 +129,7 @@ static mut STATE: State = INITIAL;
 pub unsafe fn reset() {
     // SAFETY: the caller promises nothing refers into the old state; `write` drops nothing
     // (the old state owns no Rust allocations: its heap and pool live in the port's region).
-    unsafe { core::ptr::write(addr_of_mut!(STATE), INITIAL) };
+    unsafe { core::ptr::write(addr_of_mut!(STATE), initial()) };
 }
 
 /// The interpreter state.
