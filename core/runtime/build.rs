@@ -143,12 +143,12 @@ fn main() {
     println!("cargo:rerun-if-changed=src");
     let mut names = BTreeSet::new();
     scan(src, &mut names);
-    // A board port's own names (its `machine` module, ...): the port's build points this
-    // at its source folder, so its `Q::name`s land in the same static table.
-    println!("cargo:rerun-if-env-changed=UPY_PORT_QSTR_SRC");
-    if let Some(dir) = std::env::var_os("UPY_PORT_QSTR_SRC") {
-        println!("cargo:rerun-if-changed={}", Path::new(&dir).display());
-        scan(Path::new(&dir), &mut names);
+    // The ports' own modules name things too; as upstream gathers qstrs from every source
+    // of a build, their names join the static table.
+    let ports = Path::new("../../ports");
+    if ports.is_dir() {
+        println!("cargo:rerun-if-changed=../../ports");
+        scan(ports, &mut names);
     }
     // Names every runtime needs even if no source spells them yet.
     for s in ["__init__", "__main__", "<module>"] {

