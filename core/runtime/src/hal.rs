@@ -72,6 +72,11 @@ pub enum InputEnd {
 pub trait Hal: Sync {
     /// Write bytes to standard output (the REPL console on a board).
     fn stdout_write(&self, bytes: &[u8]);
+    /// Write bytes to standard output untranslated (`sys.stdout.buffer`); ports that turn
+    /// `\n` into `\r\n` on text output skip that here.
+    fn stdout_write_raw(&self, bytes: &[u8]) {
+        self.stdout_write(bytes)
+    }
     /// Write bytes to standard error (same as stdout on boards).
     fn stderr_write(&self, bytes: &[u8]) {
         self.stdout_write(bytes)
@@ -244,7 +249,8 @@ pub trait Hal: Sync {
     }
 
     /// Modules only this port has (sockets, machine), importable as if listed in the core's
-    /// extensible modules (a file on sys.path may shadow them; `u`-prefixed aliases work).
+    /// extensible modules (a file on sys.path may shadow them; `u`-prefixed aliases work),
+    /// and found before a core module of the same name (a board's own `machine`).
     fn modules(&self) -> &'static [(crate::qstr::Qstr, &'static crate::objs::module::Module)] {
         &[]
     }
@@ -268,6 +274,14 @@ pub trait Hal: Sync {
     fn system(&self, cmd: &str) -> Result<i32, i32> {
         let _ = cmd;
         Err(errno::EOPNOTSUPP)
+    }
+
+    // --- board ports ---
+
+    /// Called by the VM at its next safe point after the port set `state.interrupt` (e.g.
+    /// from a timer interrupt): queue or run the port's pending callbacks.
+    fn run_pending(&self) -> crate::PyResult<()> {
+        Ok(())
     }
 
     // --- threads ---

@@ -101,9 +101,9 @@ fn port_modules() -> &'static [(Qstr, &'static crate::objs::module::Module)] {
 
 pub fn find_builtin_extensible(name: Qstr) -> Option<Value> {
     let base = name.as_str().strip_prefix('u').and_then(Qstr::find);
-    EXTENSIBLE
+    port_modules()
         .iter()
-        .chain(port_modules().iter())
+        .chain(EXTENSIBLE.iter())
         .find(|(n, _)| *n == name || Some(*n) == base)
         .map(|(_, m)| Value::from_static(*m))
 }

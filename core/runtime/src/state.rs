@@ -113,24 +113,40 @@ pub struct State {
     pub threads: crate::thread::Threads,
 }
 
-static mut STATE: State = State {
-    heap: Heap::empty(),
-    qstrs: Pool::new(),
-    roots: Roots::new(),
-    hal: None,
-    depth: 0,
-    max_depth: 10_000,
-    opt_level: 0,
-    interrupt: core::sync::atomic::AtomicBool::new(false),
-    kbd_pending: core::sync::atomic::AtomicBool::new(false),
-    kbd_intr_char: 3,
-    sched_running: false,
-    sched_len: 0,
-    stack_limit: 0,
-    pystack: crate::vm::PyStack::empty(),
-    #[cfg(feature = "thread")]
-    threads: crate::thread::Threads::new(),
-};
+/// A fresh interpreter: no heap, no roots, no port.
+const fn initial() -> State {
+    State {
+        heap: Heap::empty(),
+        qstrs: Pool::new(),
+        roots: Roots::new(),
+        hal: None,
+        depth: 0,
+        max_depth: 10_000,
+        opt_level: 0,
+        interrupt: core::sync::atomic::AtomicBool::new(false),
+        kbd_pending: core::sync::atomic::AtomicBool::new(false),
+        kbd_intr_char: 3,
+        sched_running: false,
+        sched_len: 0,
+        stack_limit: 0,
+        pystack: crate::vm::PyStack::empty(),
+        #[cfg(feature = "thread")]
+        threads: crate::thread::Threads::new(),
+    }
+}
+
+static mut STATE: State = initial();
+
+/// Forget the whole interpreter (heap, dynamic qstrs, roots, port) so that `init` can start
+/// a new one: a board's soft reset.
+///
+/// # Safety
+/// No value, reference into the state or object of the old heap may be used afterwards.
+pub unsafe fn reset() {
+    // SAFETY: the caller promises nothing refers into the old state; `write` drops nothing
+    // (the old state owns no Rust allocations: its heap and pool live in the port's region).
+    unsafe { core::ptr::write(addr_of_mut!(STATE), initial()) };
+}
 
 /// The interpreter state.
 #[inline(always)]

@@ -568,6 +568,9 @@ pub fn take_pending() -> PyResult<()> {
         st.roots.pending_exception = Value::NULL;
         return Err(PyErr(pending));
     }
+    if let Some(hal) = st.hal {
+        hal.run_pending()?;
+    }
     crate::modules::micropython::run_scheduled()
 }
 

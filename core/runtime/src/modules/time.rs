@@ -131,8 +131,13 @@ fn sleep_until(h: &'static dyn crate::hal::Hal, deadline: u64, left: &mut u64) -
             return false;
         }
         let step = (deadline - now).min(10_000).min(*left);
+        // A board's sleep may end early to let a pending event (a timer callback) run:
+        // only a step during which the clock stood still counts against `left`.
+        let before = h.ticks_us();
         h.sleep_us(step);
-        *left -= step;
+        if h.ticks_us() == before {
+            *left -= step;
+        }
         if main && flag.load(core::sync::atomic::Ordering::Relaxed) {
             return true;
         }

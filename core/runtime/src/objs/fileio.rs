@@ -175,6 +175,9 @@ fn stream_write(v: Value, buf: &[u8]) -> PyResult<usize> {
     let h = handle(v)?;
     let hl = hal()?;
     match h {
+        // `sys.stdout.buffer` passes bytes through untranslated (boards turn `\n` into
+        // `\r\n` only on text output).
+        1 if !core::ptr::eq(v.type_of(), &TEXTIO_TYPE) => hl.stdout_write_raw(buf),
         1 => hl.stdout_write(buf),
         2 => hl.stderr_write(buf),
         _ => return hl.file_write(h, buf).map_err(raise::os_error),

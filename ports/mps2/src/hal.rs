@@ -1,0 +1,201 @@
+//! The core's [`Hal`] on the board: console on UART0 (`\n` sent as `\r\n`, as boards do),
+//! clocks from SysTick, files from the RAM file system, and the port's modules.
+
+use alloc::vec::Vec;
+use core::sync::atomic::Ordering;
+use upy_runtime::hal::{DirVisitor, FileKind, Hal, InputEnd, OpenFlags, Stat};
+use upy_runtime::objs::module::Module;
+use upy_runtime::qstr::{Qstr, Q};
+use upy_runtime::readline::{EditorConfig, History, LineEditor, LineEnd, Terminal};
+use upy_runtime::state;
+
+use crate::{board, fs};
+
+pub struct BoardHal;
+
+pub static HAL: BoardHal = BoardHal;
+
+/// Write with `\n` turned into `\r\n`.
+pub fn write_cooked(bytes: &[u8]) {
+    for chunk in bytes.split_inclusive(|&b| b == b'\n') {
+        match chunk.split_last() {
+            Some((b'\n', head)) => {
+                board::console_write(head);
+                board::console_write(b"\r\n");
+            }
+            _ => board::console_write(chunk),
+        }
+    }
+}
+
+fn interrupted() -> bool {
+    state::get().kbd_pending.load(Ordering::Relaxed)
+}
+
+/// The next console byte, or None once Ctrl-C was turned into a pending interrupt.
+fn read_or_interrupt() -> Option<u8> {
+    loop {
+        if interrupted() {
+            return None;
+        }
+        if let Some(b) = board::console_poll() {
+            return Some(b);
+        }
+        board::wfi();
+    }
+}
+
+/// `input()` edits its line on the console with no completion.
+struct Console;
+
+impl Terminal for Console {
+    fn write(&mut self, bytes: &[u8]) {
+        board::console_write(bytes);
+    }
+}
+
+static MODULES: [(Qstr, &Module); 3] = [
+    (Q::machine, &crate::machine::MODULE),
+    (Q::pyb, &crate::machine::PYB),
+    (Q::select, &crate::select::MODULE),
+];
+
+impl Hal for BoardHal {
+    fn stdout_write(&self, bytes: &[u8]) {
+        write_cooked(bytes);
+    }
+
+    fn stdout_write_raw(&self, bytes: &[u8]) {
+        board::console_write(bytes);
+    }
+
+    fn stdin_read(&self, buf: &mut [u8]) -> usize {
+        let Some(first) = buf.first_mut() else {
+            return 0;
+        };
+        match read_or_interrupt() {
+            Some(b) => {
+                *first = b;
+                1
+            }
+            None => 0,
+        }
+    }
+
+    fn read_line(&self, line: &mut Vec<u8>) -> InputEnd {
+        let mut history = History::new(0);
+        let mut editor = LineEditor::new(EditorConfig::BOARD);
+        let end = editor.read_line("", &mut history, &mut Console, |_| read_or_interrupt());
+        line.extend_from_slice(editor.buffer());
+        match end {
+            Some(LineEnd::CtrlC) => InputEnd::Interrupt,
+            None if interrupted() => InputEnd::Interrupt,
+            Some(LineEnd::CtrlD) | None => InputEnd::Eof,
+            Some(_) => InputEnd::Enter,
+        }
+    }
+
+    fn ticks_ms(&self) -> u64 {
+        board::ticks_ms() as u64
+    }
+
+    fn ticks_us(&self) -> u64 {
+        board::ticks_us()
+    }
+
+    fn ticks_cpu(&self) -> u64 {
+        board::ticks_cpu() as u64
+    }
+
+    /// Sleeps in WFI, waking early when Ctrl-C or a timer callback is pending.
+    fn sleep_us(&self, us: u64) {
+        let start = board::ticks_us();
+        while board::ticks_us().wrapping_sub(start) < us {
+            if state::get().interrupt.load(Ordering::Relaxed) {
+                return;
+            }
+            board::wfi();
+        }
+    }
+
+    fn stat(&self, path: &str) -> Option<FileKind> {
+        fs::stat(path)
+    }
+
+    fn read_file(&self, path: &str, out: &mut Vec<u8>) -> Result<(), i32> {
+        fs::read_file(path, out)
+    }
+
+    fn platform(&self) -> &'static str {
+        "qemu"
+    }
+
+    fn machine(&self) -> &'static str {
+        "mps2-an385 with Cortex-M3"
+    }
+
+    fn file_open(&self, path: &str, flags: OpenFlags) -> Result<isize, i32> {
+        fs::open(path, flags)
+    }
+
+    fn file_read(&self, handle: isize, buf: &mut [u8]) -> Result<usize, i32> {
+        fs::read(handle, buf)
+    }
+
+    fn file_write(&self, handle: isize, buf: &[u8]) -> Result<usize, i32> {
+        fs::write(handle, buf)
+    }
+
+    fn file_seek(&self, handle: isize, offset: i64, whence: u8) -> Result<u64, i32> {
+        fs::seek(handle, offset, whence)
+    }
+
+    fn file_close(&self, handle: isize) -> Result<(), i32> {
+        fs::close(handle)
+    }
+
+    fn stat_path(&self, path: &str) -> Result<Stat, i32> {
+        fs::stat_full(path)
+    }
+
+    fn statvfs(&self, _path: &str) -> Result<[u64; 10], i32> {
+        Ok(fs::statvfs())
+    }
+
+    fn list_dir(&self, path: &str, visit: DirVisitor) -> Result<(), i32> {
+        fs::list_dir(path, visit)
+    }
+
+    fn getcwd(&self, out: &mut Vec<u8>) -> Result<(), i32> {
+        fs::getcwd(out);
+        Ok(())
+    }
+
+    fn chdir(&self, path: &str) -> Result<(), i32> {
+        fs::chdir(path)
+    }
+
+    fn mkdir(&self, path: &str) -> Result<(), i32> {
+        fs::mkdir(path)
+    }
+
+    fn rmdir(&self, path: &str) -> Result<(), i32> {
+        fs::rmdir(path)
+    }
+
+    fn remove(&self, path: &str) -> Result<(), i32> {
+        fs::remove(path)
+    }
+
+    fn rename(&self, from: &str, to: &str) -> Result<(), i32> {
+        fs::rename(from, to)
+    }
+
+    fn modules(&self) -> &'static [(Qstr, &'static Module)] {
+        &MODULES
+    }
+
+    fn run_pending(&self) -> upy_runtime::PyResult<()> {
+        crate::machine::run_pending()
+    }
+}

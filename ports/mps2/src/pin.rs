@@ -1,0 +1,307 @@
+//! `machine.Pin` and `pyb.LED` on the FPGA IO block of the AN385 (0x40028000): two user
+//! LEDs (register LED0, bits 0-1, outputs) and two push buttons (register BUTTON, bits
+//! 0-1, inputs). Pins are static objects, as on upstream's boards.
+
+use upy_runtime::obj::{ObjBase, Print, PrintKind, PyResult, Type};
+use upy_runtime::objs::{int, str as pystr};
+use upy_runtime::qstr::{Qstr, Q};
+use upy_runtime::raise;
+use upy_runtime::value::Value;
+
+use crate::board::{read32, write32};
+
+const FPGAIO: usize = 0x4002_8000;
+const LED0: usize = FPGAIO;
+const BUTTON: usize = FPGAIO + 0x08;
+
+#[repr(C)]
+pub struct Pin {
+    base: ObjBase,
+    name: &'static str,
+    /// LED0 bit for outputs, BUTTON bit for inputs.
+    bit: u32,
+    output: bool,
+}
+
+// SAFETY: immutable static data.
+unsafe impl Sync for Pin {}
+
+static PINS: [Pin; 4] = [
+    Pin {
+        base: ObjBase::new(&PIN_TYPE),
+        name: "LED0",
+        bit: 0,
+        output: true,
+    },
+    Pin {
+        base: ObjBase::new(&PIN_TYPE),
+        name: "LED1",
+        bit: 1,
+        output: true,
+    },
+    Pin {
+        base: ObjBase::new(&PIN_TYPE),
+        name: "BUTTON0",
+        bit: 0,
+        output: false,
+    },
+    Pin {
+        base: ObjBase::new(&PIN_TYPE),
+        name: "BUTTON1",
+        bit: 1,
+        output: false,
+    },
+];
+
+fn this(v: Value) -> PyResult<&'static Pin> {
+    v.downcast::<Pin>(&PIN_TYPE)
+        .map(|p| &*p)
+        .ok_or_else(|| raise::type_error("expecting a Pin"))
+}
+
+fn level(p: &Pin) -> bool {
+    let reg = if p.output { LED0 } else { BUTTON };
+    read32(reg) & (1 << p.bit) != 0
+}
+
+fn set(p: &Pin, on: bool) -> PyResult<()> {
+    if !p.output {
+        return Err(raise::value_error("pin is input only"));
+    }
+    let v = read32(LED0);
+    write32(
+        LED0,
+        if on {
+            v | 1 << p.bit
+        } else {
+            v & !(1 << p.bit)
+        },
+    );
+    Ok(())
+}
+
+/// A pin by number (0-3) or name (`"LED0"`, ...).
+fn find(id: Value) -> PyResult<&'static Pin> {
+    if let Some(name) = pystr::as_str(id) {
+        return PINS
+            .iter()
+            .find(|p| p.name == name)
+            .ok_or_else(|| raise::value_error("invalid pin"));
+    }
+    let n = int::get_isize(id)?;
+    usize::try_from(n)
+        .ok()
+        .and_then(|i| PINS.get(i))
+        .ok_or_else(|| raise::value_error("invalid pin"))
+}
+
+fn kw_get(kw: &[Value], name: Qstr) -> Option<Value> {
+    kw.chunks_exact(2)
+        .find(|p| p[0].as_qstr() == Some(name) || pystr::as_str(p[0]) == Some(name.as_str()))
+        .map(|p| p[1])
+}
+
+/// `Pin(id, mode=-1, pull=-1, *, value=None)`: mode must fit the pin's direction.
+fn configure(p: &Pin, args: &[Value], kw: &[Value]) -> PyResult<()> {
+    let mode = args.first().copied().or_else(|| kw_get(kw, Q::mode));
+    if let Some(m) = mode {
+        let m = int::get_isize(m)?;
+        if m != -1 && (m == 1) != p.output {
+            return Err(raise::value_error("invalid pin mode"));
+        }
+    }
+    let value = args.get(2).copied().or_else(|| kw_get(kw, Q::value));
+    if let Some(v) = value.filter(|v| !v.is_none()) {
+        set(p, upy_runtime::runtime::is_true(v)?)?;
+    }
+    Ok(())
+}
+
+fn make_new(_ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Value> {
+    let Some((id, rest)) = args.split_first() else {
+        return Err(raise::type_error(
+            "function missing 1 required positional argument",
+        ));
+    };
+    let p = find(*id)?;
+    configure(p, rest, kw)?;
+    Ok(Value::from_static(p))
+}
+
+fn print(out: &mut dyn Print, obj: Value, _kind: PrintKind) -> PyResult<()> {
+    let p = this(obj)?;
+    out.write_str("Pin(")?;
+    out.write_str(p.name)?;
+    out.write_str(")")
+}
+
+fn value(args: &[Value]) -> PyResult<Value> {
+    let p = this(args[0])?;
+    match args.get(1) {
+        None => Ok(Value::small_int(level(p) as isize)),
+        Some(v) => {
+            set(p, upy_runtime::runtime::is_true(*v)?)?;
+            Ok(Value::NONE)
+        }
+    }
+}
+
+fn call(obj: Value, args: &[Value], _kw: &[Value]) -> PyResult<Value> {
+    let p = this(obj)?;
+    match args.first() {
+        None => Ok(Value::small_int(level(p) as isize)),
+        Some(v) => {
+            set(p, upy_runtime::runtime::is_true(*v)?)?;
+            Ok(Value::NONE)
+        }
+    }
+}
+
+fn on(s: Value) -> PyResult<Value> {
+    set(this(s)?, true)?;
+    Ok(Value::NONE)
+}
+
+fn off(s: Value) -> PyResult<Value> {
+    set(this(s)?, false)?;
+    Ok(Value::NONE)
+}
+
+fn toggle(s: Value) -> PyResult<Value> {
+    let p = this(s)?;
+    set(p, !level(p))?;
+    Ok(Value::NONE)
+}
+
+fn init(args: &[Value], kw: &[Value]) -> PyResult<Value> {
+    let p = this(args[0])?;
+    configure(p, &args[1..], kw)?;
+    Ok(Value::NONE)
+}
+
+static PIN_LOCALS: &[(Qstr, Value)] = &[
+    upy_runtime::entry!(init, upy_runtime::fun!(init, Kw { min: 1, f: init })),
+    upy_runtime::entry!(
+        value,
+        upy_runtime::fun!(
+            value,
+            Var {
+                min: 1,
+                max: 2,
+                f: value
+            }
+        )
+    ),
+    upy_runtime::entry!(on, upy_runtime::fun!(on, F1(on))),
+    upy_runtime::entry!(off, upy_runtime::fun!(off, F1(off))),
+    upy_runtime::entry!(toggle, upy_runtime::fun!(toggle, F1(toggle))),
+    (Q::IN, Value::small_int(0)),
+    (Q::OUT, Value::small_int(1)),
+    (Q::PULL_UP, Value::small_int(1)),
+    (Q::PULL_DOWN, Value::small_int(2)),
+];
+
+pub static PIN_TYPE: Type = Type {
+    name: Q::Pin,
+    make_new: Some(make_new),
+    print: Some(print),
+    call: Some(call),
+    locals: PIN_LOCALS,
+    ..Type::EMPTY
+};
+
+// --- pyb.LED(n), n = 1 or 2 ---
+
+fn led_make_new(_ty: &'static Type, args: &[Value], _kw: &[Value]) -> PyResult<Value> {
+    let n = int::get_isize(*args.first().ok_or_else(|| raise::type_error("LED(n)"))?)?;
+    match n {
+        1 | 2 => Ok(Value::from_static(&LEDS[n as usize - 1])),
+        _ => Err(raise::value_error("LED doesn't exist")),
+    }
+}
+
+#[repr(C)]
+pub struct Led {
+    base: ObjBase,
+    pin: &'static Pin,
+    n: u8,
+}
+
+// SAFETY: immutable static data.
+unsafe impl Sync for Led {}
+
+static LEDS: [Led; 2] = [
+    Led {
+        base: ObjBase::new(&LED_TYPE),
+        pin: &PINS[0],
+        n: 1,
+    },
+    Led {
+        base: ObjBase::new(&LED_TYPE),
+        pin: &PINS[1],
+        n: 2,
+    },
+];
+
+fn led(v: Value) -> PyResult<&'static Led> {
+    v.downcast::<Led>(&LED_TYPE)
+        .map(|l| &*l)
+        .ok_or_else(|| raise::type_error("expecting an LED"))
+}
+
+fn led_print(out: &mut dyn Print, obj: Value, _kind: PrintKind) -> PyResult<()> {
+    let l = led(obj)?;
+    out.write_str(if l.n == 1 { "LED(1)" } else { "LED(2)" })
+}
+
+fn led_on(s: Value) -> PyResult<Value> {
+    set(led(s)?.pin, true)?;
+    Ok(Value::NONE)
+}
+
+fn led_off(s: Value) -> PyResult<Value> {
+    set(led(s)?.pin, false)?;
+    Ok(Value::NONE)
+}
+
+fn led_toggle(s: Value) -> PyResult<Value> {
+    let p = led(s)?.pin;
+    set(p, !level(p))?;
+    Ok(Value::NONE)
+}
+
+fn led_value(args: &[Value]) -> PyResult<Value> {
+    let p = led(args[0])?.pin;
+    match args.get(1) {
+        None => Ok(Value::small_int(level(p) as isize)),
+        Some(v) => {
+            set(p, upy_runtime::runtime::is_true(*v)?)?;
+            Ok(Value::NONE)
+        }
+    }
+}
+
+static LED_LOCALS: &[(Qstr, Value)] = &[
+    upy_runtime::entry!(on, upy_runtime::fun!(on, F1(led_on))),
+    upy_runtime::entry!(off, upy_runtime::fun!(off, F1(led_off))),
+    upy_runtime::entry!(toggle, upy_runtime::fun!(toggle, F1(led_toggle))),
+    upy_runtime::entry!(
+        value,
+        upy_runtime::fun!(
+            value,
+            Var {
+                min: 1,
+                max: 2,
+                f: led_value
+            }
+        )
+    ),
+];
+
+pub static LED_TYPE: Type = Type {
+    name: Q::LED,
+    make_new: Some(led_make_new),
+    print: Some(led_print),
+    locals: LED_LOCALS,
+    ..Type::EMPTY
+};
