@@ -69,6 +69,10 @@ pub struct RawCode {
     pub code_start: usize,
 }
 
+// SAFETY: a raw code is immutable once built; frozen ones (see `frozen.rs`) are `static`
+// and only read, and the runtime is single-threaded.
+unsafe impl Sync for RawCode {}
+
 impl RawCode {
     pub fn bytes(&self) -> &'static [u8] {
         // SAFETY: fun_data holds len bytes for the life of this raw code.

@@ -46,6 +46,38 @@ enum Found {
     Py(String),
     Mpy(String),
     Package(String),
+    Frozen(&'static crate::frozen::FrozenModule),
+}
+
+/// The path below `.frozen/` when `p` names something under sys.path's frozen entry.
+fn frozen_rel(p: &str) -> Option<&str> {
+    p.strip_prefix(crate::frozen::PATH_PREFIX)?.strip_prefix('/')
+}
+
+/// Look `p` (`.frozen/...`, without extension) up among the frozen modules.
+fn find_frozen(p: &str) -> Option<Found> {
+    let rel = frozen_rel(p)?;
+    if crate::frozen::is_dir(rel) {
+        return Some(Found::Package(String::from(p)));
+    }
+    for ext in [".py", ".mpy"] {
+        let mut f = String::from(rel);
+        f.push_str(ext);
+        if let Some(m) = crate::frozen::find(&f) {
+            return Some(Found::Frozen(m));
+        }
+    }
+    None
+}
+
+/// A frozen package's `__init__`, given the package's `.frozen/...` directory.
+fn frozen_init(dir: &str) -> Option<&'static crate::frozen::FrozenModule> {
+    let rel = frozen_rel(dir)?;
+    ["/__init__.py", "/__init__.mpy"].iter().find_map(|init| {
+        let mut f = String::from(rel);
+        f.push_str(init);
+        crate::frozen::find(&f)
+    })
 }
 
 fn find_on_path(rel: &str, base: Option<&str>) -> Option<Found> {
@@ -59,6 +91,9 @@ fn find_on_path(rel: &str, base: Option<&str>) -> Option<Found> {
             }
         }
         p.push_str(rel);
+        if frozen_rel(&p).is_some() {
+            return find_frozen(&p);
+        }
         if hal.stat(&p) == Some(crate::hal::FileKind::Dir) {
             return Some(Found::Package(p));
         }
@@ -89,9 +124,6 @@ fn find_on_path(rel: &str, base: Option<&str>) -> Option<Found> {
         })
         .unwrap_or_default();
     for dir in entries {
-        if dir == ".frozen" {
-            continue;
-        }
         if let Some(f) = try_dir(&dir) {
             return Some(f);
         }
@@ -171,6 +203,18 @@ fn load_one(full: &str, last: &str, parent_dir: Option<&str>) -> PyResult<Value>
                 let mut bytes = Vec::new();
                 hal.read_file(p, &mut bytes).map_err(raise::os_error)?;
                 exec_mpy_in(&bytes, globals)
+            }
+            Found::Frozen(fm) => {
+                set_str(globals, Q::__file__, fm.path)?;
+                crate::frozen::exec_in(fm, globals)
+            }
+            Found::Package(dir) if frozen_rel(dir).is_some() => {
+                set_str(globals, Q::__path__, dir)?;
+                if let Some(fm) = frozen_init(dir) {
+                    set_str(globals, Q::__file__, fm.path)?;
+                    crate::frozen::exec_in(fm, globals)?;
+                }
+                Ok(())
             }
             Found::Package(dir) => {
                 set_str(globals, Q::__path__, dir)?;
@@ -401,6 +445,18 @@ pub fn import_main(name: Qstr) -> PyResult<Value> {
             .ok_or_else(|| raise::runtime_error("no hal"))?,
     );
     let path = match find_on_path(&rel, None) {
+        Some(Found::Frozen(fm)) => {
+            set_str(globals, Q::__file__, fm.path)?;
+            crate::frozen::exec_in(fm, globals)?;
+            return Ok(Value::NONE);
+        }
+        Some(Found::Package(dir)) if frozen_rel(&dir).is_some() => {
+            let main = alloc::format!("{}/__main__.py", frozen_rel(&dir).unwrap_or(""));
+            let fm = crate::frozen::find(&main).ok_or_else(|| not_found(full))?;
+            set_str(globals, Q::__file__, fm.path)?;
+            crate::frozen::exec_in(fm, globals)?;
+            return Ok(Value::NONE);
+        }
         Some(Found::Py(p)) => p,
         Some(Found::Package(dir)) => alloc::format!("{dir}/__main__.py"),
         Some(Found::Mpy(p)) => {

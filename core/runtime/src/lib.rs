@@ -10,6 +10,7 @@ extern crate alloc;
 
 pub mod emitglue;
 pub mod exec;
+pub mod frozen;
 pub mod gc;
 pub mod hal;
 pub mod import;
