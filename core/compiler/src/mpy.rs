@@ -200,8 +200,32 @@ pub struct MpyError {
 const BAD_FILE: MpyError = MpyError {
     msg: "incompatible .mpy file",
 };
+/// Native code for another architecture: the message of upstream's unix port (which runs
+/// its own architecture's native code and refuses others with this).
 const BAD_ARCH: MpyError = MpyError {
     msg: "incompatible .mpy arch",
+};
+/// Native code for the architecture upy runs on: upstream's message on a port built without
+/// native emitters, which upy is (`sys.implementation._mpy` says arch 0).
+const NO_NATIVE: MpyError = MpyError {
+    msg: "native code in .mpy unsupported",
+};
+
+/// The `.mpy` architecture number of the machine this is built for (0 when none applies).
+const HOST_ARCH: u8 = if cfg!(target_arch = "x86_64") {
+    2
+} else if cfg!(target_arch = "x86") {
+    1
+} else if cfg!(all(target_arch = "arm", target_feature = "thumb2")) {
+    5
+} else if cfg!(target_arch = "arm") {
+    4
+} else if cfg!(target_arch = "riscv32") {
+    11
+} else if cfg!(target_arch = "riscv64") {
+    12
+} else {
+    0
 };
 
 /// Formats a float exactly as MicroPython's `repr` (see [`float::repr`]); `always_decimal`
@@ -416,9 +440,11 @@ impl<'a> Reader<'a> {
             return Err(BAD_FILE);
         }
         let kl = self.uint()?;
+        // Native code in a file whose header names no architecture: upstream's check on a
+        // port without native emitters.
         let kind = match kl & 3 {
             0 => CodeKind::Bytecode,
-            _ => return Err(BAD_ARCH),
+            _ => return Err(BAD_FILE),
         };
         let has_children = kl & 4 != 0;
         let len = kl >> 3;
@@ -455,12 +481,13 @@ pub fn read_for_target(data: &[u8], small_int_bits: u8) -> Result<CompiledModule
     {
         return Err(BAD_FILE);
     }
-    if feature & 0x40 != 0 {
-        // Arch flags are only meaningful for native code, which upy cannot run.
-        return Err(BAD_FILE);
-    }
+    // Upstream's order: the architecture first, then arch flags (only meaningful for native
+    // code, which upy cannot run).
     if arch != 0 {
-        return Err(BAD_ARCH);
+        return Err(if arch == HOST_ARCH { NO_NATIVE } else { BAD_ARCH });
+    }
+    if feature & 0x40 != 0 {
+        return Err(BAD_FILE);
     }
     let n_qstr = r.uint()?;
     let n_obj = r.uint()?;
@@ -700,8 +727,23 @@ mod tests {
         b[1] = 5;
         assert_eq!(read(&b), Err(BAD_FILE));
         let mut b = good.clone();
-        b[2] = 3 | 2 << 2;
+        b[2] = 3 | 7 << 2;
         assert_eq!(read(&b), Err(BAD_ARCH));
+        if HOST_ARCH != 0 {
+            b[2] = 3 | HOST_ARCH << 2;
+            assert_eq!(read(&b), Err(NO_NATIVE));
+        }
+        // Arch without the current sub-version is a bad file; arch flags come second.
+        b[2] = 2 << 2;
+        assert_eq!(read(&b), Err(BAD_FILE));
+        b[2] = 0x40 | 3 | 9 << 2;
+        assert_eq!(read(&b), Err(BAD_ARCH));
+        b[2] = 0x40 | 3;
+        assert_eq!(read(&b), Err(BAD_FILE));
+        // Without an architecture the sub-version is not checked.
+        let mut b = good.clone();
+        b[2] = 1;
+        assert!(read(&b).is_ok());
         assert_eq!(read_for_target(&good, 30), Err(BAD_FILE));
     }
 
