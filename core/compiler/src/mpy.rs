@@ -579,18 +579,18 @@ fn verify_raw(m: &CompiledModule, rc: &RawCode, depth: usize) -> Result<(), MpyE
                     | bc::STORE_DEREF
                     | bc::DELETE_FAST
                     | bc::DELETE_DEREF => v < n_state,
-                    bc::LOAD_CONST_SMALL_INT
-                    | bc::BUILD_TUPLE
+                    bc::LOAD_CONST_SMALL_INT | bc::BUILD_MAP => true,
+                    // Counts of stack slots: no more than the frame has.
+                    bc::BUILD_TUPLE
                     | bc::BUILD_LIST
-                    | bc::BUILD_MAP
                     | bc::BUILD_SET
                     | bc::STORE_COMP
-                    | bc::UNPACK_SEQUENCE
-                    | bc::UNPACK_EX
-                    | bc::CALL_FUNCTION
+                    | bc::UNPACK_SEQUENCE => v <= n_state,
+                    bc::UNPACK_EX => v < 0x10000 && (v & 0xff) + (v >> 8) < n_state,
+                    bc::CALL_FUNCTION
                     | bc::CALL_FUNCTION_VAR_KW
                     | bc::CALL_METHOD
-                    | bc::CALL_METHOD_VAR_KW => true,
+                    | bc::CALL_METHOD_VAR_KW => v < 0x10000,
                     bc::BUILD_SLICE => v == 2 || v == 3,
                     _ => false,
                 };
