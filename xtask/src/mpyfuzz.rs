@@ -31,8 +31,22 @@ pub struct Config {
 /// Names whose presence keeps a test out of the corpus: with its names shuffled by a byte
 /// flip, a test that touches files, the environment or the console could do so at random.
 const RISKY: [&str; 16] = [
-    "open", "os", "remove", "unlink", "rename", "rmdir", "mkdir", "chdir", "system", "exec",
-    "eval", "__import__", "input", "stdin", "vfs", "mount",
+    "open",
+    "os",
+    "remove",
+    "unlink",
+    "rename",
+    "rmdir",
+    "mkdir",
+    "chdir",
+    "system",
+    "exec",
+    "eval",
+    "__import__",
+    "input",
+    "stdin",
+    "vfs",
+    "mount",
 ];
 
 /// xorshift64*: small, deterministic, good enough to pick bytes.

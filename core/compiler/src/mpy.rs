@@ -484,7 +484,11 @@ pub fn read_for_target(data: &[u8], small_int_bits: u8) -> Result<CompiledModule
     // Upstream's order: the architecture first, then arch flags (only meaningful for native
     // code, which upy cannot run).
     if arch != 0 {
-        return Err(if arch == HOST_ARCH { NO_NATIVE } else { BAD_ARCH });
+        return Err(if arch == HOST_ARCH {
+            NO_NATIVE
+        } else {
+            BAD_ARCH
+        });
     }
     if feature & 0x40 != 0 {
         return Err(BAD_FILE);

@@ -263,7 +263,8 @@ mod tests {
             let t = Value::from_static(&T);
             assert_eq!(crate::objs::tuple::items(t).map(|i| i.len()), Some(2));
             let big = Value::from_static(&BIG);
-            let expect = crate::objs::int::parse_literal("-18446744073709551616").unwrap_or(Value::NONE);
+            let expect =
+                crate::objs::int::parse_literal("-18446744073709551616").unwrap_or(Value::NONE);
             assert!(crate::runtime::equal(big, expect).unwrap_or(false));
         });
     }

@@ -36,7 +36,7 @@ pub fn exec_source_in(source: &str, file: &str, globals: Value) -> PyResult<()> 
 
 fn exec_mpy_in(bytes: &[u8], globals: Value) -> PyResult<()> {
     let compiled = upy_compiler::mpy::read(bytes).map_err(|e| raise::value_error(e.msg))?;
-    let (ctx, rc) = crate::emitglue::load(&compiled, globals)?;
+    let (ctx, rc) = crate::emitglue::load_mpy(&compiled, globals)?;
     crate::vm::run_module_code(ctx, rc, globals, globals)?;
     Ok(())
 }
@@ -51,7 +51,8 @@ enum Found {
 
 /// The path below `.frozen/` when `p` names something under sys.path's frozen entry.
 fn frozen_rel(p: &str) -> Option<&str> {
-    p.strip_prefix(crate::frozen::PATH_PREFIX)?.strip_prefix('/')
+    p.strip_prefix(crate::frozen::PATH_PREFIX)?
+        .strip_prefix('/')
 }
 
 /// Look `p` (`.frozen/...`, without extension) up among the frozen modules.

@@ -417,6 +417,7 @@ mod tests {
         assert_eq!(outcome("-c"), Err(InvalidArgs));
         assert_eq!(outcome("-m"), Err(InvalidArgs));
         assert_eq!(outcome("-X"), Err(InvalidArgs));
+        assert!(matches!(outcome("-X frozen x.py"), Ok(Action::ListFrozen)));
         assert_eq!(outcome("-i -c"), Err(InvalidArgs));
     }
 

@@ -135,10 +135,10 @@ pub fn freeze(roots: &[Root], opts: &Options) -> Result<Output, String> {
         } else {
             let src = std::str::from_utf8(&data)
                 .map_err(|_| format!("{}: invalid UTF-8", i.file.display()))?;
-            let copts = CompileOptions::for_port(ParseMode::File, opts.opt_level, opts.small_int_bits);
-            upy_compiler::compile::compile(src, &i.path, &copts).map_err(|e| {
-                format!("{}: {e:?}", i.file.display())
-            })?
+            let copts =
+                CompileOptions::for_port(ParseMode::File, opts.opt_level, opts.small_int_bits);
+            upy_compiler::compile::compile(src, &i.path, &copts)
+                .map_err(|e| format!("{}: {e:?}", i.file.display()))?
         };
         gen.module(&i.path, &compiled)?;
         modules.push(i.path.clone());
@@ -340,6 +340,8 @@ struct Gen {
     modules: Vec<String>,
     /// Per module: the qstr table (strings), for resolving prelude indices.
     cur_qstrs: Vec<String>,
+    /// The current module came from a `.mpy` file: its code runs with checked stack access.
+    checked: bool,
     n_codes: usize,
     n_consts: usize,
 }
@@ -361,6 +363,7 @@ impl Gen {
             pool_index: HashMap::new(),
             modules: Vec::new(),
             cur_qstrs: Vec::new(),
+            checked: false,
             n_codes: 0,
             n_consts: 0,
         }
@@ -383,6 +386,7 @@ impl Gen {
     fn module(&mut self, path: &str, m: &CompiledModule) -> Result<(), String> {
         let mi = self.modules.len();
         self.cur_qstrs = m.qstrs.clone();
+        self.checked = path.ends_with(".mpy");
         let qs: Vec<String> = m.qstrs.clone().iter().map(|s| self.q(s)).collect();
         let _ = writeln!(
             self.out,
@@ -420,7 +424,10 @@ impl Gen {
             }
             Const::Str(s) if s.is_empty() => "Value::qstr(upy_runtime::qstr::Q::_empty_)".into(),
             Const::Str(s) => {
-                let _ = writeln!(self.out, "static C{n}: fz::Static<upy_runtime::objs::str::Str> = fz::str_obj({s:?});");
+                let _ = writeln!(
+                    self.out,
+                    "static C{n}: fz::Static<upy_runtime::objs::str::Str> = fz::str_obj({s:?});"
+                );
                 format!("Value::from_static(&C{n}.0)")
             }
             Const::Bytes(b) => {
@@ -433,10 +440,10 @@ impl Gen {
             }
             Const::Int(s) => {
                 let (neg, digits) = big_digits(s).ok_or_else(|| format!("bad int constant {s}"))?;
-                let mag = digits
-                    .iter()
-                    .rev()
-                    .fold(Some(0u128), |acc, &d| acc.and_then(|a| a.checked_mul(1 << 32)).map(|a| a | u128::from(d)));
+                let mag = digits.iter().rev().fold(Some(0u128), |acc, &d| {
+                    acc.and_then(|a| a.checked_mul(1 << 32))
+                        .map(|a| a | u128::from(d))
+                });
                 let limit = 1u128 << (self.small_int_bits - 1);
                 match mag {
                     Some(m) if (!neg && m < limit) || (neg && m <= limit) => {
@@ -537,7 +544,7 @@ impl Gen {
              children: R{n}_KIDS.as_ptr() as *const *const RawCode, n_children: {}, \
              arg_names: R{n}_ARGS.as_ptr(), n_state: {}, n_exc_stack: {}, scope_flags: {}, \
              n_pos_args: {}, n_kwonly_args: {}, n_def_pos_args: {}, name: {name}, \
-             line_info: {}, closure_start: {}, code_start: {} }};",
+             line_info: {}, closure_start: {}, code_start: {}, checked: {} }};",
             rc.fun_data.len(),
             kids.len(),
             p.n_state,
@@ -548,7 +555,8 @@ impl Gen {
             p.n_def_pos_args,
             p.line_info,
             p.closure_start,
-            p.code_start
+            p.code_start,
+            self.checked
         );
         Ok(format!("R{n}"))
     }
@@ -649,15 +657,20 @@ mod tests {
     #[test]
     fn prelude_of_compiled_function() {
         let opts = CompileOptions::for_port(ParseMode::File, 0, 63);
-        let m = upy_compiler::compile::compile("def f(a, b=1, *, c):\n    return a\n", "t.py", &opts);
+        let m =
+            upy_compiler::compile::compile("def f(a, b=1, *, c):\n    return a\n", "t.py", &opts);
         let m = m.ok();
         let f = m.as_ref().and_then(|m| m.top.children.first());
         let p = f.and_then(|f| decode_prelude(&f.fun_data));
         let p = p.as_ref();
-        assert_eq!(p.map(|p| (p.n_pos_args, p.n_kwonly_args, p.n_def_pos_args)), Some((2, 1, 1)));
-        let names: Option<Vec<&str>> = m.as_ref().zip(p).map(|(m, p)| {
-            p.args.iter().map(|&i| m.qstrs[i].as_str()).collect()
-        });
+        assert_eq!(
+            p.map(|p| (p.n_pos_args, p.n_kwonly_args, p.n_def_pos_args)),
+            Some((2, 1, 1))
+        );
+        let names: Option<Vec<&str>> = m
+            .as_ref()
+            .zip(p)
+            .map(|(m, p)| p.args.iter().map(|&i| m.qstrs[i].as_str()).collect());
         assert_eq!(names, Some(vec!["a", "b", "c"]));
     }
 
@@ -694,5 +707,40 @@ mod tests {
         assert!(code.contains("fz::big_int(false, [0x0, 0x0, 0x40])"));
         assert!(code.contains("fz::str_obj(\"two\")"));
         assert!(code.contains("pub static FROZEN"));
+        assert!(code.contains("checked: false"));
+    }
+
+    #[test]
+    fn freezes_mpy_files_with_checked_code() {
+        let dir = std::env::temp_dir().join(format!("upy-freeze-mpy-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        assert!(std::fs::create_dir_all(&dir).is_ok());
+        let opts = CompileOptions::default();
+        let m = upy_compiler::compile::compile("def g():\n    return 5\n", "pre.py", &opts);
+        let bytes = m
+            .map(|m| upy_compiler::mpy::write(&m, 31))
+            .unwrap_or_default();
+        assert!(std::fs::write(dir.join("pre.mpy"), bytes).is_ok());
+        assert!(std::fs::write(dir.join("bad.mpy"), b"M\x05\x00\x1f").is_ok());
+        let root = Root {
+            dir: dir.clone(),
+            prefix: "pkg".into(),
+        };
+        let opts = Options {
+            small_int_bits: 31,
+            opt_level: 0,
+        };
+        // A corrupt .mpy stops the build with the reader's message.
+        let err = freeze(std::slice::from_ref(&root), &opts)
+            .err()
+            .unwrap_or_default();
+        assert!(err.contains("incompatible .mpy file"), "{err}");
+        assert!(std::fs::remove_file(dir.join("bad.mpy")).is_ok());
+        let out = freeze(&[root], &opts);
+        let _ = std::fs::remove_dir_all(&dir);
+        let out = out.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(out.modules, vec!["pkg/pre.mpy".to_string()]);
+        assert!(out.code.contains("checked: true"));
+        assert!(!out.code.contains("checked: false"));
     }
 }
