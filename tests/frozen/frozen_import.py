@@ -37,3 +37,12 @@ sys.path[:] = saved
 import bisect
 
 print(bisect.bisect([1, 2], 1))
+
+# Names made at run time are the same qstrs as the frozen code's own names.
+n = "bisect_" + "left"
+print(getattr(bisect, n) is bisect.bisect_left, bisect.bisect_left.__name__ == n)
+print({n: 1}.get("bisect_left"), "insort_right" in bisect.__dict__)
+try:
+    import upysh.nope
+except ImportError as e:
+    print("ImportError", e)

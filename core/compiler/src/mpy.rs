@@ -585,11 +585,11 @@ fn verify_raw(m: &CompiledModule, rc: &RawCode, depth: usize) -> Result<(), MpyE
                     | bc::DELETE_DEREF => v < n_state,
                     bc::LOAD_CONST_SMALL_INT | bc::BUILD_MAP => true,
                     // Counts of stack slots: no more than the frame has.
-                    bc::BUILD_TUPLE
-                    | bc::BUILD_LIST
-                    | bc::BUILD_SET
-                    | bc::STORE_COMP
-                    | bc::UNPACK_SEQUENCE => v <= n_state,
+                    bc::BUILD_TUPLE | bc::BUILD_LIST | bc::BUILD_SET | bc::UNPACK_SEQUENCE => {
+                        v <= n_state
+                    }
+                    // Stack offset of the collection, shifted past the 2-bit kind.
+                    bc::STORE_COMP => v >> 2 <= n_state,
                     bc::UNPACK_EX => v < 0x10000 && (v & 0xff) + (v >> 8) < n_state,
                     bc::CALL_FUNCTION
                     | bc::CALL_FUNCTION_VAR_KW
@@ -749,6 +749,24 @@ mod tests {
         b[2] = 1;
         assert!(read(&b).is_ok());
         assert_eq!(read_for_target(&good, 30), Err(BAD_FILE));
+    }
+
+    #[test]
+    fn verifier_accepts_what_the_compiler_emits() {
+        // Operands the verifier bounds: comprehension stack offsets (shifted past their kind
+        // bits), unpacking, calls with keywords and star arguments, closures.
+        let src = "def f(*a, **k):\n    return a, k\n\
+                   x = [[{i: {j for j in range(i)}} for i in range(3)] for _ in (1, 2)]\n\
+                   p, *q, r = 1, 2, 3, 4\n\
+                   y = f(1, 2, *x, z=3, **{'w': 4})\n\
+                   def g(n):\n    return lambda: [n * m for m in (p, r)]\n\
+                   print((x, q, y, g(2)()))\n";
+        let opts = crate::compile::CompileOptions::default();
+        let m = crate::compile::compile(src, "v.py", &opts);
+        let m = m.map_err(|e| e.msg);
+        assert!(m.is_ok(), "{m:?}");
+        let m = m.unwrap_or_else(|_| reference_module());
+        assert_eq!(read(&write(&m, 31)).map(|r| r == m), Ok(true));
     }
 
     #[test]

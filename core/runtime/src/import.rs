@@ -445,6 +445,7 @@ pub fn import_main(name: Qstr) -> PyResult<Value> {
             .hal
             .ok_or_else(|| raise::runtime_error("no hal"))?,
     );
+    let mut missing = String::from(full);
     let path = match find_on_path(&rel, None) {
         Some(Found::Frozen(fm)) => {
             set_str(globals, Q::__file__, fm.path)?;
@@ -453,13 +454,17 @@ pub fn import_main(name: Qstr) -> PyResult<Value> {
         }
         Some(Found::Package(dir)) if frozen_rel(&dir).is_some() => {
             let main = alloc::format!("{}/__main__.py", frozen_rel(&dir).unwrap_or(""));
-            let fm = crate::frozen::find(&main).ok_or_else(|| not_found(full))?;
+            let fm = crate::frozen::find(&main)
+                .ok_or_else(|| not_found(&alloc::format!("{full}.__main__")))?;
             set_str(globals, Q::__file__, fm.path)?;
             crate::frozen::exec_in(fm, globals)?;
             return Ok(Value::NONE);
         }
         Some(Found::Py(p)) => p,
-        Some(Found::Package(dir)) => alloc::format!("{dir}/__main__.py"),
+        Some(Found::Package(dir)) => {
+            missing.push_str(".__main__");
+            alloc::format!("{dir}/__main__.py")
+        }
         Some(Found::Mpy(p)) => {
             let mut bytes = Vec::new();
             hal.read_file(&p, &mut bytes).map_err(raise::os_error)?;
@@ -471,7 +476,7 @@ pub fn import_main(name: Qstr) -> PyResult<Value> {
     set_str(globals, Q::__file__, &path)?;
     let mut bytes = Vec::new();
     hal.read_file(&path, &mut bytes)
-        .map_err(|_| not_found(full))?;
+        .map_err(|_| not_found(&missing))?;
     let src = core::str::from_utf8(&bytes)
         .map_err(|_| raise::unicode_error("invalid utf-8 in source"))?;
     exec_source_in(src, &path, globals)?;
