@@ -4,8 +4,9 @@
 //! `upy -X heapsize=...` in a scratch folder with a time limit. An exception or any exit
 //! status is fine; a run killed by a signal (a panic aborts, a stack overflow faults) or
 //! one that prints a Rust panic message is a crash, and its file is kept for a regression
-//! test. Runs past the time limit are counted (corrupt bytecode can make a valid endless
-//! loop) and kept too, for a look.
+//! test. A run past the time limit is run again and interrupted with SIGINT (coreutils'
+//! `timeout`): a `KeyboardInterrupt` means Python-level code loops (corrupt bytecode can
+//! make a valid endless loop), which is fine; anything else is a hang, a failure.
 
 use crate::proc::{run_merged, Outcome};
 use std::fs;
@@ -155,6 +156,25 @@ enum Verdict {
     Crashed(String),
 }
 
+/// Whether a run that hit the time limit is a Python loop that Ctrl-C stops (`Some(true)`),
+/// a hang (`Some(false)`), or could not be told (`None`: no `timeout` command).
+fn interruptible(cfg: &Config, dir: &Path) -> Option<bool> {
+    let limit = format!("{}", cfg.timeout.as_secs_f64());
+    let mut cmd = Command::new("timeout");
+    cmd.current_dir(dir)
+        .args(["-s", "INT", "-k", "3", &limit])
+        .arg(&cfg.upy)
+        .args(["-X", "heapsize=256k", "-c", "import m"])
+        .env("MICROPYPATH", "");
+    let out = run_merged(&mut cmd, None, cfg.timeout * 3 + Duration::from_secs(5)).ok()?;
+    let text = String::from_utf8_lossy(&out.output);
+    match out.status.and_then(|s| s.code()) {
+        // timeout's own status when the command could not be started.
+        Some(125..=127) => None,
+        _ => Some(text.contains("KeyboardInterrupt") || out.status.is_some_and(|s| s.success())),
+    }
+}
+
 fn judge(out: &Outcome) -> Verdict {
     let text = String::from_utf8_lossy(&out.output);
     if text.contains("panicked at") {
@@ -250,7 +270,20 @@ pub fn run(cfg: &Config) -> bool {
                         Verdict::Fine => {}
                         Verdict::TimedOut => {
                             timeouts.fetch_add(1, Ordering::Relaxed);
-                            let _ = fs::write(kept.join(format!("timeout-{i}.mpy")), bytes);
+                            let f = kept.join(format!("timeout-{i}.mpy"));
+                            let _ = fs::write(&f, bytes);
+                            if interruptible(&cfg, &dir) == Some(false) {
+                                crashes
+                                    .lock()
+                                    .map(|mut v| {
+                                        v.push(format!(
+                                            "case {i} ({name}, {what}): hangs (SIGINT does not \
+                                             stop it); kept as {}",
+                                            f.display()
+                                        ))
+                                    })
+                                    .ok();
+                            }
                         }
                         Verdict::Crashed(why) => {
                             let f = kept.join(format!("crash-{i}.mpy"));
@@ -291,7 +324,8 @@ pub fn run(cfg: &Config) -> bool {
         println!("CRASH {c}");
     }
     println!(
-        "mpyfuzz: {} cases, {} crashes, {} over the time limit (kept in {})",
+        "mpyfuzz: {} cases, {} crashes or hangs, {} over the time limit, each stopped by \
+         Ctrl-C unless listed (kept in {})",
         cfg.cases,
         crashes.len(),
         timeouts.load(Ordering::Relaxed),
