@@ -148,6 +148,20 @@ fn set_str(globals: Value, key: Qstr, s: &str) -> PyResult<()> {
     Ok(())
 }
 
+/// `__file__` of a frozen module: its path, which is also its source name (qstr 0), so the
+/// name costs no heap.
+fn set_frozen_file(globals: Value, fm: &crate::frozen::FrozenModule) -> PyResult<()> {
+    match fm.qstrs.first() {
+        Some(&q) if q.as_str() == fm.path => {
+            if let Some(m) = dict::map_of(globals) {
+                m.insert_qstr(Q::__file__, Value::qstr(q))?;
+            }
+            Ok(())
+        }
+        _ => set_str(globals, Q::__file__, fm.path),
+    }
+}
+
 /// Load one module by its full dotted name, given the directory its parent package lives in
 /// (None: search sys.path). Returns the module, loading it if needed.
 fn load_one(full: &str, last: &str, parent_dir: Option<&str>) -> PyResult<Value> {
@@ -206,13 +220,13 @@ fn load_one(full: &str, last: &str, parent_dir: Option<&str>) -> PyResult<Value>
                 exec_mpy_in(&bytes, globals)
             }
             Found::Frozen(fm) => {
-                set_str(globals, Q::__file__, fm.path)?;
+                set_frozen_file(globals, fm)?;
                 crate::frozen::exec_in(fm, globals)
             }
             Found::Package(dir) if frozen_rel(dir).is_some() => {
                 set_str(globals, Q::__path__, dir)?;
                 if let Some(fm) = frozen_init(dir) {
-                    set_str(globals, Q::__file__, fm.path)?;
+                    set_frozen_file(globals, fm)?;
                     crate::frozen::exec_in(fm, globals)?;
                 }
                 Ok(())
@@ -448,7 +462,7 @@ pub fn import_main(name: Qstr) -> PyResult<Value> {
     let mut missing = String::from(full);
     let path = match find_on_path(&rel, None) {
         Some(Found::Frozen(fm)) => {
-            set_str(globals, Q::__file__, fm.path)?;
+            set_frozen_file(globals, fm)?;
             crate::frozen::exec_in(fm, globals)?;
             return Ok(Value::NONE);
         }
@@ -456,7 +470,7 @@ pub fn import_main(name: Qstr) -> PyResult<Value> {
             let main = alloc::format!("{}/__main__.py", frozen_rel(&dir).unwrap_or(""));
             let fm = crate::frozen::find(&main)
                 .ok_or_else(|| not_found(&alloc::format!("{full}.__main__")))?;
-            set_str(globals, Q::__file__, fm.path)?;
+            set_frozen_file(globals, fm)?;
             crate::frozen::exec_in(fm, globals)?;
             return Ok(Value::NONE);
         }
