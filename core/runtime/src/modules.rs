@@ -13,13 +13,17 @@ pub mod gc;
 pub mod heapq;
 pub mod io;
 pub mod json;
+pub mod marshal;
 pub mod math;
 pub mod micropython;
 pub mod os;
+pub mod platform;
 pub mod random;
+pub mod re;
 pub mod struct_;
 pub mod sys;
 pub mod time;
+pub mod uctypes;
 pub mod vfs;
 
 use crate::qstr::{Qstr, Q};
@@ -30,9 +34,11 @@ static BUILTIN: &[(Qstr, &crate::objs::module::Module)] = &[
     (Q::builtins, &builtins::MODULE),
     (Q::cmath, &cmath::MODULE),
     (Q::gc, &gc::MODULE),
+    (Q::marshal, &marshal::MODULE),
     (Q::math, &math::MODULE),
     (Q::micropython, &micropython::MODULE),
     (Q::sys, &sys::MODULE),
+    (Q::uctypes, &uctypes::MODULE),
     (Q::vfs, &vfs::MODULE),
 ];
 
@@ -46,7 +52,9 @@ static EXTENSIBLE: &[(Qstr, &crate::objs::module::Module)] = &[
     (Q::io, &io::MODULE),
     (Q::json, &json::MODULE),
     (Q::os, &os::MODULE),
+    (Q::platform, &platform::MODULE),
     (Q::random, &random::MODULE),
+    (Q::re, &re::MODULE),
     (Q::r#struct, &struct_::MODULE),
     (Q::time, &time::MODULE),
 ];

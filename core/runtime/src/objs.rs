@@ -6,6 +6,7 @@ pub mod array;
 pub mod attrtuple;
 pub mod bool;
 pub mod bytearray;
+pub mod code;
 pub mod complex;
 pub mod deque;
 pub mod dict;

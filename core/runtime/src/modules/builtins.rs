@@ -627,6 +627,9 @@ fn exec_or_eval(args: &[Value], mode: upy_compiler::ast::ParseMode) -> PyResult<
     if src.is_type(&objs::function::TYPE) {
         return runtime::call(src, &[], &[]);
     }
+    if src.is_type(&objs::code::TYPE) {
+        return objs::code::execute(src, globals, locals);
+    }
     let text = match pystr::as_str(src) {
         Some(s) => s,
         None => {
@@ -745,6 +748,17 @@ static GLOBALS: &[(Qstr, Value)] = &[
     crate::entry!(bin, crate::fun!(bin, F1(bin))),
     crate::entry!(callable, crate::fun!(callable, F1(callable))),
     crate::entry!(chr, crate::fun!(chr, F1(chr))),
+    crate::entry!(
+        compile,
+        crate::fun!(
+            compile,
+            Var {
+                min: 3,
+                max: 6,
+                f: objs::code::compile
+            }
+        )
+    ),
     crate::entry!(delattr, crate::fun!(delattr, F2(delattr))),
     crate::entry!(
         dir,

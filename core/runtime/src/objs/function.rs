@@ -239,6 +239,7 @@ fn attr(fv: Value, name: crate::qstr::Qstr, op: crate::obj::AttrOp) -> PyResult<
     Ok(match name {
         Q::__name__ => Some(Value::qstr(f.code().name)),
         Q::__globals__ => Some(f.context().globals),
+        Q::__code__ => Some(crate::objs::code::new(f.context, f.code)?),
         _ => None,
     })
 }
@@ -246,6 +247,7 @@ fn attr(fv: Value, name: crate::qstr::Qstr, op: crate::obj::AttrOp) -> PyResult<
 pub static TYPE: Type = Type {
     name: Q::function,
     flags: flags::BINDS_SELF,
+    make_new: Some(crate::objs::code::function_make_new),
     print: Some(print),
     call: Some(call),
     attr: Some(attr),
