@@ -10,6 +10,7 @@ mod frozen_modules {
 }
 mod hal;
 mod repl_host;
+mod socket;
 mod terminal;
 
 use args::{Options, RunMode};
