@@ -171,7 +171,12 @@ fn interruptible(cfg: &Config, dir: &Path) -> Option<bool> {
     match out.status.and_then(|s| s.code()) {
         // timeout's own status when the command could not be started.
         Some(125..=127) => None,
-        _ => Some(text.contains("KeyboardInterrupt") || out.status.is_some_and(|s| s.success())),
+        // 124: the limit passed and SIGINT was sent; it must have stopped the program.
+        Some(124) => Some(text.contains("KeyboardInterrupt")),
+        // The program ended by itself this time (the first run was only slow).
+        Some(_) => Some(true),
+        // Killed by a signal: SIGKILL after SIGINT did nothing, or a crash.
+        None => Some(false),
     }
 }
 
