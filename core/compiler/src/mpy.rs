@@ -200,8 +200,32 @@ pub struct MpyError {
 const BAD_FILE: MpyError = MpyError {
     msg: "incompatible .mpy file",
 };
+/// Native code for another architecture: the message of upstream's unix port (which runs
+/// its own architecture's native code and refuses others with this).
 const BAD_ARCH: MpyError = MpyError {
     msg: "incompatible .mpy arch",
+};
+/// Native code for the architecture upy runs on: upstream's message on a port built without
+/// native emitters, which upy is (`sys.implementation._mpy` says arch 0).
+const NO_NATIVE: MpyError = MpyError {
+    msg: "native code in .mpy unsupported",
+};
+
+/// The `.mpy` architecture number of the machine this is built for (0 when none applies).
+const HOST_ARCH: u8 = if cfg!(target_arch = "x86_64") {
+    2
+} else if cfg!(target_arch = "x86") {
+    1
+} else if cfg!(all(target_arch = "arm", target_feature = "thumb2")) {
+    5
+} else if cfg!(target_arch = "arm") {
+    4
+} else if cfg!(target_arch = "riscv32") {
+    11
+} else if cfg!(target_arch = "riscv64") {
+    12
+} else {
+    0
 };
 
 /// Formats a float exactly as MicroPython's `repr` (see [`float::repr`]); `always_decimal`
@@ -416,9 +440,11 @@ impl<'a> Reader<'a> {
             return Err(BAD_FILE);
         }
         let kl = self.uint()?;
+        // Native code in a file whose header names no architecture: upstream's check on a
+        // port without native emitters.
         let kind = match kl & 3 {
             0 => CodeKind::Bytecode,
-            _ => return Err(BAD_ARCH),
+            _ => return Err(BAD_FILE),
         };
         let has_children = kl & 4 != 0;
         let len = kl >> 3;
@@ -455,12 +481,17 @@ pub fn read_for_target(data: &[u8], small_int_bits: u8) -> Result<CompiledModule
     {
         return Err(BAD_FILE);
     }
-    if feature & 0x40 != 0 {
-        // Arch flags are only meaningful for native code, which upy cannot run.
-        return Err(BAD_FILE);
-    }
+    // Upstream's order: the architecture first, then arch flags (only meaningful for native
+    // code, which upy cannot run).
     if arch != 0 {
-        return Err(BAD_ARCH);
+        return Err(if arch == HOST_ARCH {
+            NO_NATIVE
+        } else {
+            BAD_ARCH
+        });
+    }
+    if feature & 0x40 != 0 {
+        return Err(BAD_FILE);
     }
     let n_qstr = r.uint()?;
     let n_obj = r.uint()?;
@@ -552,18 +583,18 @@ fn verify_raw(m: &CompiledModule, rc: &RawCode, depth: usize) -> Result<(), MpyE
                     | bc::STORE_DEREF
                     | bc::DELETE_FAST
                     | bc::DELETE_DEREF => v < n_state,
-                    bc::LOAD_CONST_SMALL_INT
-                    | bc::BUILD_TUPLE
-                    | bc::BUILD_LIST
-                    | bc::BUILD_MAP
-                    | bc::BUILD_SET
-                    | bc::STORE_COMP
-                    | bc::UNPACK_SEQUENCE
-                    | bc::UNPACK_EX
-                    | bc::CALL_FUNCTION
+                    bc::LOAD_CONST_SMALL_INT | bc::BUILD_MAP => true,
+                    // Counts of stack slots: no more than the frame has.
+                    bc::BUILD_TUPLE | bc::BUILD_LIST | bc::BUILD_SET | bc::UNPACK_SEQUENCE => {
+                        v <= n_state
+                    }
+                    // Stack offset of the collection, shifted past the 2-bit kind.
+                    bc::STORE_COMP => v >> 2 <= n_state,
+                    bc::UNPACK_EX => v < 0x10000 && (v & 0xff) + (v >> 8) < n_state,
+                    bc::CALL_FUNCTION
                     | bc::CALL_FUNCTION_VAR_KW
                     | bc::CALL_METHOD
-                    | bc::CALL_METHOD_VAR_KW => true,
+                    | bc::CALL_METHOD_VAR_KW => v < 0x10000,
                     bc::BUILD_SLICE => v == 2 || v == 3,
                     _ => false,
                 };
@@ -700,9 +731,42 @@ mod tests {
         b[1] = 5;
         assert_eq!(read(&b), Err(BAD_FILE));
         let mut b = good.clone();
-        b[2] = 3 | 2 << 2;
+        b[2] = 3 | 7 << 2;
         assert_eq!(read(&b), Err(BAD_ARCH));
+        if HOST_ARCH != 0 {
+            b[2] = 3 | HOST_ARCH << 2;
+            assert_eq!(read(&b), Err(NO_NATIVE));
+        }
+        // Arch without the current sub-version is a bad file; arch flags come second.
+        b[2] = 2 << 2;
+        assert_eq!(read(&b), Err(BAD_FILE));
+        b[2] = 0x40 | 3 | 9 << 2;
+        assert_eq!(read(&b), Err(BAD_ARCH));
+        b[2] = 0x40 | 3;
+        assert_eq!(read(&b), Err(BAD_FILE));
+        // Without an architecture the sub-version is not checked.
+        let mut b = good.clone();
+        b[2] = 1;
+        assert!(read(&b).is_ok());
         assert_eq!(read_for_target(&good, 30), Err(BAD_FILE));
+    }
+
+    #[test]
+    fn verifier_accepts_what_the_compiler_emits() {
+        // Operands the verifier bounds: comprehension stack offsets (shifted past their kind
+        // bits), unpacking, calls with keywords and star arguments, closures.
+        let src = "def f(*a, **k):\n    return a, k\n\
+                   x = [[{i: {j for j in range(i)}} for i in range(3)] for _ in (1, 2)]\n\
+                   p, *q, r = 1, 2, 3, 4\n\
+                   y = f(1, 2, *x, z=3, **{'w': 4})\n\
+                   def g(n):\n    return lambda: [n * m for m in (p, r)]\n\
+                   print((x, q, y, g(2)()))\n";
+        let opts = crate::compile::CompileOptions::default();
+        let m = crate::compile::compile(src, "v.py", &opts);
+        let m = m.map_err(|e| e.msg);
+        assert!(m.is_ok(), "{m:?}");
+        let m = m.unwrap_or_else(|_| reference_module());
+        assert_eq!(read(&write(&m, 31)).map(|r| r == m), Ok(true));
     }
 
     #[test]

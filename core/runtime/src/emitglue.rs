@@ -67,7 +67,14 @@ pub struct RawCode {
     pub line_info: usize,
     pub closure_start: usize,
     pub code_start: usize,
+    /// Bytecode from a `.mpy` file: its stack depth is not proven by our compiler, so the
+    /// VM bounds-checks its stack accesses (see vm.rs).
+    pub checked: bool,
 }
+
+// SAFETY: a raw code is immutable once built; frozen ones (see `frozen.rs`) are `static`
+// and only read, and the runtime is single-threaded.
+unsafe impl Sync for RawCode {}
 
 impl RawCode {
     pub fn bytes(&self) -> &'static [u8] {
@@ -206,7 +213,7 @@ fn decode_prelude(b: &[u8]) -> Result<Prelude, BadCode> {
     })
 }
 
-fn load_raw_code(src: &SrcRawCode, ctx: &Context) -> PyResult<*const RawCode> {
+fn load_raw_code(src: &SrcRawCode, ctx: &Context, checked: bool) -> PyResult<*const RawCode> {
     let bad = || crate::raise::value_error("incompatible .mpy file");
     let len = src.fun_data.len();
     let data = mem::alloc_array::<u8>(len.max(1))?;
@@ -248,9 +255,10 @@ fn load_raw_code(src: &SrcRawCode, ctx: &Context) -> PyResult<*const RawCode> {
         line_info,
         closure_start,
         code_start,
+        checked,
     })?;
     for (j, c) in src.children.iter().enumerate() {
-        let child = load_raw_code(c, ctx)?;
+        let child = load_raw_code(c, ctx, checked)?;
         // SAFETY: children has n_children slots; rc is ours.
         unsafe {
             *children.add(j) = child;
@@ -284,6 +292,22 @@ fn load_const(c: &Const) -> PyResult<Value> {
 /// Load a compiled module: intern its names, build its constants, and return the context
 /// (with `globals` as its namespace) and the top-level raw code.
 pub fn load(module: &CompiledModule, globals: Value) -> PyResult<(*const Context, *const RawCode)> {
+    load_with(module, globals, false)
+}
+
+/// [`load`] for a module read from a `.mpy` file: its code runs with checked stack accesses.
+pub fn load_mpy(
+    module: &CompiledModule,
+    globals: Value,
+) -> PyResult<(*const Context, *const RawCode)> {
+    load_with(module, globals, true)
+}
+
+fn load_with(
+    module: &CompiledModule,
+    globals: Value,
+    checked: bool,
+) -> PyResult<(*const Context, *const RawCode)> {
     let nq = module.qstrs.len();
     let qstrs = mem::alloc_array::<Qstr>(nq.max(1))?;
     for (i, s) in module.qstrs.iter().enumerate() {
@@ -309,6 +333,6 @@ pub fn load(module: &CompiledModule, globals: Value) -> PyResult<(*const Context
         }
     }
     // SAFETY: ctx was just allocated and initialised.
-    let rc = load_raw_code(&module.top, unsafe { &*ctx })?;
+    let rc = load_raw_code(&module.top, unsafe { &*ctx }, checked)?;
     Ok((ctx, rc))
 }

@@ -239,9 +239,16 @@ fn help_write(s: &str) -> PyResult<()> {
     crate::modules::sys::stdout_write(s.as_bytes())
 }
 
-// `help('modules')`: built-in module names sorted, in 4 columns of 18 filled column-first.
+// `help('modules')`: built-in and frozen module names sorted (frozen ones by path, such as
+// `upysh/__init__`, as upstream), in 4 columns of 18 filled column-first.
 fn help_modules() -> PyResult<()> {
     let mut names: alloc::vec::Vec<&str> = crate::modules::names().map(|q| q.as_str()).collect();
+    names.extend(crate::frozen::modules().iter().map(|m| {
+        m.path
+            .strip_suffix(".py")
+            .or_else(|| m.path.strip_suffix(".mpy"))
+            .unwrap_or(m.path)
+    }));
     names.sort_unstable();
     let rows = names.len().div_ceil(4);
     let mut line = alloc::string::String::new();

@@ -36,7 +36,7 @@ pub fn exec_source_in(source: &str, file: &str, globals: Value) -> PyResult<()> 
 
 fn exec_mpy_in(bytes: &[u8], globals: Value) -> PyResult<()> {
     let compiled = upy_compiler::mpy::read(bytes).map_err(|e| raise::value_error(e.msg))?;
-    let (ctx, rc) = crate::emitglue::load(&compiled, globals)?;
+    let (ctx, rc) = crate::emitglue::load_mpy(&compiled, globals)?;
     crate::vm::run_module_code(ctx, rc, globals, globals)?;
     Ok(())
 }
@@ -46,24 +46,39 @@ enum Found {
     Py(String),
     Mpy(String),
     Package(String),
-    /// Source carried in the binary (`pysrc`): path below `.frozen`, source, is a package.
-    Embedded(&'static str, &'static str, bool),
+    Frozen(&'static crate::frozen::FrozenModule),
 }
 
-/// Look `rel` up among the modules carried in the binary, `dir` being `.frozen` or a
-/// package directory below it.
-fn find_embedded(dir: &str, rel: &str) -> Option<Found> {
-    let sub = dir.strip_prefix(".frozen")?;
-    let sub = sub.trim_start_matches('/');
-    let full = if sub.is_empty() {
-        String::from(rel)
-    } else {
-        alloc::format!("{sub}/{rel}")
-    };
-    match crate::pysrc::find(&full)? {
-        crate::pysrc::Found::Module(p, s) => Some(Found::Embedded(p, s, false)),
-        crate::pysrc::Found::Package(p, s) => Some(Found::Embedded(p, s, true)),
+/// The path below `.frozen/` when `p` names something under sys.path's frozen entry.
+fn frozen_rel(p: &str) -> Option<&str> {
+    p.strip_prefix(crate::frozen::PATH_PREFIX)?
+        .strip_prefix('/')
+}
+
+/// Look `p` (`.frozen/...`, without extension) up among the frozen modules.
+fn find_frozen(p: &str) -> Option<Found> {
+    let rel = frozen_rel(p)?;
+    if crate::frozen::is_dir(rel) {
+        return Some(Found::Package(String::from(p)));
     }
+    for ext in [".py", ".mpy"] {
+        let mut f = String::from(rel);
+        f.push_str(ext);
+        if let Some(m) = crate::frozen::find(&f) {
+            return Some(Found::Frozen(m));
+        }
+    }
+    None
+}
+
+/// A frozen package's `__init__`, given the package's `.frozen/...` directory.
+fn frozen_init(dir: &str) -> Option<&'static crate::frozen::FrozenModule> {
+    let rel = frozen_rel(dir)?;
+    ["/__init__.py", "/__init__.mpy"].iter().find_map(|init| {
+        let mut f = String::from(rel);
+        f.push_str(init);
+        crate::frozen::find(&f)
+    })
 }
 
 fn find_on_path(rel: &str, base: Option<&str>) -> Option<Found> {
@@ -77,6 +92,9 @@ fn find_on_path(rel: &str, base: Option<&str>) -> Option<Found> {
             }
         }
         p.push_str(rel);
+        if frozen_rel(&p).is_some() {
+            return find_frozen(&p);
+        }
         if hal.stat(&p) == Some(crate::hal::FileKind::Dir) {
             return Some(Found::Package(p));
         }
@@ -91,7 +109,7 @@ fn find_on_path(rel: &str, base: Option<&str>) -> Option<Found> {
         None
     };
     if let Some(b) = base {
-        return find_embedded(b, rel).or_else(|| try_dir(b));
+        return try_dir(b);
     }
     let path = state::get().roots.sys_path;
     // sys.path may have been replaced by any sequence (a tuple to force built-ins).
@@ -107,12 +125,6 @@ fn find_on_path(rel: &str, base: Option<&str>) -> Option<Found> {
         })
         .unwrap_or_default();
     for dir in entries {
-        if dir == ".frozen" {
-            if let Some(f) = find_embedded(&dir, rel) {
-                return Some(f);
-            }
-            continue;
-        }
         if let Some(f) = try_dir(&dir) {
             return Some(f);
         }
@@ -134,6 +146,20 @@ fn set_str(globals: Value, key: Qstr, s: &str) -> PyResult<()> {
         m.insert_qstr(key, v)?;
     }
     Ok(())
+}
+
+/// `__file__` of a frozen module: its path, which is also its source name (qstr 0), so the
+/// name costs no heap.
+fn set_frozen_file(globals: Value, fm: &crate::frozen::FrozenModule) -> PyResult<()> {
+    match fm.qstrs.first() {
+        Some(&q) if q.as_str() == fm.path => {
+            if let Some(m) = dict::map_of(globals) {
+                m.insert_qstr(Q::__file__, Value::qstr(q))?;
+            }
+            Ok(())
+        }
+        _ => set_str(globals, Q::__file__, fm.path),
+    }
 }
 
 /// Load one module by its full dotted name, given the directory its parent package lives in
@@ -193,6 +219,18 @@ fn load_one(full: &str, last: &str, parent_dir: Option<&str>) -> PyResult<Value>
                 hal.read_file(p, &mut bytes).map_err(raise::os_error)?;
                 exec_mpy_in(&bytes, globals)
             }
+            Found::Frozen(fm) => {
+                set_frozen_file(globals, fm)?;
+                crate::frozen::exec_in(fm, globals)
+            }
+            Found::Package(dir) if frozen_rel(dir).is_some() => {
+                set_str(globals, Q::__path__, dir)?;
+                if let Some(fm) = frozen_init(dir) {
+                    set_frozen_file(globals, fm)?;
+                    crate::frozen::exec_in(fm, globals)?;
+                }
+                Ok(())
+            }
             Found::Package(dir) => {
                 set_str(globals, Q::__path__, dir)?;
                 let init = alloc::format!("{dir}/__init__.py");
@@ -212,15 +250,6 @@ fn load_one(full: &str, last: &str, parent_dir: Option<&str>) -> PyResult<Value>
                     }
                 }
                 Ok(())
-            }
-            Found::Embedded(path, src, is_pkg) => {
-                let file = alloc::format!(".frozen/{path}");
-                if *is_pkg {
-                    let dir = file.trim_end_matches("/__init__.py");
-                    set_str(globals, Q::__path__, dir)?;
-                }
-                set_str(globals, Q::__file__, &file)?;
-                exec_source_in(src, &file, globals)
             }
         }
     })();
@@ -443,14 +472,25 @@ pub fn import_main(name: Qstr) -> PyResult<Value> {
             .hal
             .ok_or_else(|| raise::runtime_error("no hal"))?,
     );
+    let mut missing = String::from(full);
     let path = match find_on_path(&rel, None) {
-        Some(Found::Py(p)) => p,
-        Some(Found::Package(dir)) => alloc::format!("{dir}/__main__.py"),
-        Some(Found::Embedded(path, src, _)) => {
-            let file = alloc::format!(".frozen/{path}");
-            set_str(globals, Q::__file__, &file)?;
-            exec_source_in(src, &file, globals)?;
+        Some(Found::Frozen(fm)) => {
+            set_frozen_file(globals, fm)?;
+            crate::frozen::exec_in(fm, globals)?;
             return Ok(Value::NONE);
+        }
+        Some(Found::Package(dir)) if frozen_rel(&dir).is_some() => {
+            let main = alloc::format!("{}/__main__.py", frozen_rel(&dir).unwrap_or(""));
+            let fm = crate::frozen::find(&main)
+                .ok_or_else(|| not_found(&alloc::format!("{full}.__main__")))?;
+            set_frozen_file(globals, fm)?;
+            crate::frozen::exec_in(fm, globals)?;
+            return Ok(Value::NONE);
+        }
+        Some(Found::Py(p)) => p,
+        Some(Found::Package(dir)) => {
+            missing.push_str(".__main__");
+            alloc::format!("{dir}/__main__.py")
         }
         Some(Found::Mpy(p)) => {
             let mut bytes = Vec::new();
@@ -463,7 +503,7 @@ pub fn import_main(name: Qstr) -> PyResult<Value> {
     set_str(globals, Q::__file__, &path)?;
     let mut bytes = Vec::new();
     hal.read_file(&path, &mut bytes)
-        .map_err(|_| not_found(full))?;
+        .map_err(|_| not_found(&missing))?;
     let src = core::str::from_utf8(&bytes)
         .map_err(|_| raise::unicode_error("invalid utf-8 in source"))?;
     exec_source_in(src, &path, globals)?;

@@ -11,6 +11,7 @@ extern crate alloc;
 
 pub mod emitglue;
 pub mod exec;
+pub mod frozen;
 pub mod gc;
 pub mod hal;
 pub mod import;
@@ -20,7 +21,6 @@ pub mod modules;
 pub mod mpz;
 pub mod obj;
 pub mod objs;
-pub mod pysrc;
 pub mod qstr;
 pub mod raise;
 pub mod readline;

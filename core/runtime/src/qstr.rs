@@ -13,11 +13,14 @@ pub struct Qstr(pub u32);
 
 include!(concat!(env!("OUT_DIR"), "/qstr_generated.rs"));
 
-/// MicroPython's string hash (djb2 with xor), masked to 16 bits and never 0.
-pub fn compute_hash(bytes: &[u8]) -> u32 {
+/// MicroPython's string hash (djb2 with xor), masked to 16 bits and never 0. A `const fn`
+/// so frozen code (see `frozen.rs`) can carry precomputed hashes in static objects.
+pub const fn compute_hash(bytes: &[u8]) -> u32 {
     let mut h: u32 = 5381;
-    for &b in bytes {
-        h = h.wrapping_mul(33) ^ b as u32;
+    let mut i = 0;
+    while i < bytes.len() {
+        h = h.wrapping_mul(33) ^ bytes[i] as u32;
+        i += 1;
     }
     let h = h & 0xffff;
     if h == 0 {
@@ -179,10 +182,51 @@ fn find_static(s: &str) -> Option<Qstr> {
         .map(|&(_, i)| Qstr(i as u32))
 }
 
+const fn str_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// [`find_static`] for constant evaluation: frozen code resolves its names to built-in ids
+/// at compile time, so a name has one id whether it comes from Rust or from frozen code.
+pub const fn find_static_const(s: &str) -> Option<Qstr> {
+    let h = compute_hash(s.as_bytes()) as u16;
+    let (mut lo, mut hi) = (0, STATIC_BY_HASH.len());
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        if STATIC_BY_HASH[mid].0 < h {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    while lo < STATIC_BY_HASH.len() && STATIC_BY_HASH[lo].0 == h {
+        let i = STATIC_BY_HASH[lo].1 as usize;
+        if i < STATIC_STRS.len() && str_eq(STATIC_STRS[i], s) {
+            return Some(Qstr(i as u32));
+        }
+        lo += 1;
+    }
+    None
+}
+
 impl Qstr {
     /// Look `s` up without interning it.
     pub fn find(s: &str) -> Option<Qstr> {
         if let Some(q) = find_static(s) {
+            return Some(q);
+        }
+        if let Some(q) = crate::frozen::find_qstr(s) {
             return Some(q);
         }
         let pool = &crate::state::get().qstrs;
@@ -193,6 +237,9 @@ impl Qstr {
     /// Intern `s`; `None` only when the heap is exhausted.
     pub fn intern(s: &str) -> Option<Qstr> {
         if let Some(q) = find_static(s) {
+            return Some(q);
+        }
+        if let Some(q) = crate::frozen::find_qstr(s) {
             return Some(q);
         }
         let st = crate::state::get();
@@ -208,6 +255,8 @@ impl Qstr {
         let i = self.0 as usize;
         if i < STATIC_COUNT {
             STATIC_STRS.get(i).copied().unwrap_or("")
+        } else if self.0 >= crate::frozen::QSTR_BASE {
+            crate::frozen::qstr_str(self.0 - crate::frozen::QSTR_BASE)
         } else {
             crate::state::get()
                 .qstrs
@@ -220,6 +269,8 @@ impl Qstr {
         let i = self.0 as usize;
         if i < STATIC_COUNT {
             STATIC_HASHES.get(i).copied().unwrap_or(1) as u32
+        } else if self.0 >= crate::frozen::QSTR_BASE {
+            crate::frozen::qstr_hash(self.0 - crate::frozen::QSTR_BASE)
         } else {
             let pool = &crate::state::get().qstrs;
             if i - STATIC_COUNT < pool.len {
@@ -277,5 +328,15 @@ mod tests {
         }
         assert_eq!(find_static("__init__"), Some(Q::__init__));
         assert_eq!(find_static("no_such_builtin_name_xyz"), None);
+    }
+
+    #[test]
+    fn const_lookup_agrees_with_runtime_lookup() {
+        for s in STATIC_STRS.iter().skip(1) {
+            assert_eq!(find_static_const(s), find_static(s), "{s:?}");
+        }
+        const INIT: Option<Qstr> = find_static_const("__init__");
+        assert_eq!(INIT, Some(Q::__init__));
+        assert_eq!(find_static_const("no_such_builtin_name_xyz"), None);
     }
 }

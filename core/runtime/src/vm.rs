@@ -12,10 +12,13 @@
 //! generator frames live in their generator object on the GC heap.
 //!
 //! # Safety
-//! Stack slots are accessed through raw pointers without bounds checks. The compiler
-//! guarantees that stack depth never exceeds `n_state - n_locals` and that handler counts
-//! match `n_exc_stack`; code from `.mpy` files is trusted to the same degree as upstream
-//! MicroPython trusts it (a verifier is future work, tracked in ARCHITECTURE.md).
+//! Stack slots and exception entries are accessed through raw pointers. The compiler keeps
+//! every access inside the frame's `n_state` slots and `n_exc_stack` entries, so its code
+//! (and frozen code) runs unchecked. Code loaded from a `.mpy` file (`RawCode::checked`)
+//! passed the reader's verifier, which checks indices and jumps but not stack depth, so the
+//! loop is instantiated a second time (`run::<true>`) with one unsigned compare per access
+//! (`at!`, `exc_entry!`, [`slots`]): a corrupt file ends in `RuntimeError: corrupt
+//! bytecode`, never in memory outside the frame.
 
 use crate::emitglue::RawCode;
 use crate::obj::{PyErr, PyResult};
@@ -117,6 +120,54 @@ impl PyStack {
     }
 }
 
+/// What a stack or handler access outside the frame raises (only corrupt `.mpy` code).
+#[cold]
+fn corrupt() -> PyErr {
+    raise::runtime_error("corrupt bytecode")
+}
+
+/// `len` stack slots from `start`, checked against the frame's `n_state` slots at `st`.
+#[inline(always)]
+fn slots<const C: bool>(
+    st: *mut Value,
+    n_state: usize,
+    start: isize,
+    len: usize,
+) -> PyResult<&'static mut [Value]> {
+    if C && (start < 0
+        || (start as usize)
+            .checked_add(len)
+            .is_none_or(|e| e > n_state))
+    {
+        return Err(corrupt());
+    }
+    // SAFETY: [start, start+len) lies inside the frame's n_state slots (checked when `C`,
+    // guaranteed by the compiler otherwise).
+    Ok(unsafe { core::slice::from_raw_parts_mut(st.offset(start), len) })
+}
+
+/// Stack slot `i` of the frame's `n_state` slots at `st`, checked.
+#[inline(always)]
+fn slot<const C: bool>(st: *mut Value, n_state: usize, i: isize) -> PyResult<&'static mut Value> {
+    if C && i as usize >= n_state {
+        return Err(corrupt());
+    }
+    // SAFETY: 0 <= i < n_state (checked when `C`: a negative i wraps to a huge usize and
+    // fails; guaranteed by the compiler otherwise).
+    Ok(unsafe { &mut *st.offset(i) })
+}
+
+/// Exception entry `i` of frame `f`, checked against its `n_exc_stack` entries.
+#[inline(always)]
+fn exc_slot<const C: bool>(f: &Frame, i: isize) -> PyResult<&'static mut ExcEntry> {
+    if C && i as usize >= f.code().n_exc_stack {
+        return Err(corrupt());
+    }
+    // SAFETY: 0 <= i < n_exc_stack (checked when `C`, guaranteed by the compiler otherwise);
+    // the entries follow the state (Frame::attach).
+    Ok(unsafe { &mut *f.exc.offset(i) })
+}
+
 #[cold]
 pub fn recursion_error() -> PyErr {
     raise::runtime_error("maximum recursion depth exceeded")
@@ -193,7 +244,12 @@ pub fn call_function(
 pub fn execute(f: &mut Frame, mut throw: Option<PyErr>) -> PyResult<Ret> {
     loop {
         f.reraise = false;
-        let err = match run(f, &mut throw) {
+        let r = if f.code().checked {
+            run::<true>(f, &mut throw)
+        } else {
+            run::<false>(f, &mut throw)
+        };
+        let err = match r {
             Ok(r) => return Ok(r),
             Err(e) => e,
         };
@@ -206,20 +262,17 @@ pub fn execute(f: &mut Frame, mut throw: Option<PyErr>) -> PyResult<Ret> {
             }
         }
         // Discard handlers already running (their code starts at or before ip).
-        // SAFETY: exc_sp indexes live entries.
-        unsafe {
-            while f.exc_sp >= 0 && (*f.exc.offset(f.exc_sp)).handler <= f.ip {
-                f.exc_sp -= 1;
-            }
-            if f.exc_sp >= 0 {
-                let e = &mut *f.exc.offset(f.exc_sp);
-                f.ip = e.handler;
-                f.sp = e.sp + 1;
-                e.prev_exc = err.0;
-                *f.state.offset(f.sp) = err.0;
-                state::get().roots.cur_exception = err.0;
-                continue;
-            }
+        while f.exc_sp >= 0 && exc_slot::<true>(f, f.exc_sp)?.handler <= f.ip {
+            f.exc_sp -= 1;
+        }
+        if f.exc_sp >= 0 {
+            let e = exc_slot::<true>(f, f.exc_sp)?;
+            f.ip = e.handler;
+            f.sp = e.sp + 1;
+            e.prev_exc = err.0;
+            *slot::<true>(f.state, code.n_state, f.sp)? = err.0;
+            state::get().roots.cur_exception = err.0;
+            continue;
         }
         return Err(err);
     }
@@ -596,20 +649,20 @@ fn stack_slice_ok(obj: Value) -> bool {
 /// Marker in iterator slot 0 for the allocation-free list/tuple iteration of `for` loops.
 const ITER_SEQ: Value = Value::small_int(1);
 
-fn run(f: &mut Frame, throw: &mut Option<PyErr>) -> PyResult<Ret> {
+fn run<const C: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -> PyResult<Ret> {
     let code = f.code();
     let bytes = code.bytes();
     let fun = function::get(f.fun).ok_or_else(|| raise::runtime_error("bad frame"))?;
     let ctx = fun.context();
     let n_state = code.n_state as isize;
+    let n_slots = code.n_state;
     let st = f.state;
     let mut ip = f.ip;
     let mut sp = f.sp;
 
     macro_rules! at {
         ($i:expr) => {
-            // SAFETY: see module invariants (compiler-bounded stack).
-            *unsafe { &mut *st.offset($i) }
+            *slot::<C>(st, n_slots, $i)?
         };
     }
     macro_rules! push {
@@ -638,8 +691,7 @@ fn run(f: &mut Frame, throw: &mut Option<PyErr>) -> PyResult<Ret> {
     }
     macro_rules! exc_entry {
         ($i:expr) => {
-            // SAFETY: exc_sp indexes live entries (bounded by n_exc_stack).
-            unsafe { &mut *f.exc.offset($i) }
+            exc_slot::<C>(f, $i)?
         };
     }
 
@@ -1013,7 +1065,7 @@ fn run(f: &mut Frame, throw: &mut Option<PyErr>) -> PyResult<Ret> {
                 ip += 1;
                 push!(Value::small_int(target as isize));
                 push!(Value::small_int(unum as isize));
-                match unwind_jump(f, &mut ip, &mut sp, st)? {
+                match unwind_jump::<C>(f, &mut ip, &mut sp, st)? {
                     true => continue,
                     false => check_interrupt()?,
                 }
@@ -1033,13 +1085,13 @@ fn run(f: &mut Frame, throw: &mut Option<PyErr>) -> PyResult<Ret> {
                 } else if let Some(cause) = t.as_small_int() {
                     sp -= 1;
                     if cause < 0 {
-                        if let Some(r) = unwind_return(f, &mut ip, &mut sp, st) {
+                        if let Some(r) = unwind_return::<C>(f, &mut ip, &mut sp, st)? {
                             return Ok(r);
                         }
                         continue;
                     } else {
                         push!(Value::small_int(cause));
-                        if unwind_jump(f, &mut ip, &mut sp, st)? {
+                        if unwind_jump::<C>(f, &mut ip, &mut sp, st)? {
                             continue;
                         }
                     }
@@ -1112,22 +1164,19 @@ fn run(f: &mut Frame, throw: &mut Option<PyErr>) -> PyResult<Ret> {
             bc::BUILD_TUPLE => {
                 let n = read_uint(bytes, &mut ip) as isize;
                 sp -= n;
-                // SAFETY: the n items are live stack slots.
-                let items = unsafe { core::slice::from_raw_parts(st.offset(sp + 1), n as usize) };
+                let items = &*slots::<C>(st, n_slots, sp + 1, n as usize)?;
                 push!(tuple::new(items)?);
             }
             bc::BUILD_LIST => {
                 let n = read_uint(bytes, &mut ip) as isize;
                 sp -= n;
-                // SAFETY: the n items are live stack slots.
-                let items = unsafe { core::slice::from_raw_parts(st.offset(sp + 1), n as usize) };
+                let items = &*slots::<C>(st, n_slots, sp + 1, n as usize)?;
                 push!(list::new(items)?);
             }
             bc::BUILD_SET => {
                 let n = read_uint(bytes, &mut ip) as isize;
                 sp -= n;
-                // SAFETY: the n items are live stack slots.
-                let items = unsafe { core::slice::from_raw_parts(st.offset(sp + 1), n as usize) };
+                let items = &*slots::<C>(st, n_slots, sp + 1, n as usize)?;
                 push!(crate::objs::set::build(items)?);
             }
             bc::BUILD_MAP => {
@@ -1198,8 +1247,7 @@ fn run(f: &mut Frame, throw: &mut Option<PyErr>) -> PyResult<Ret> {
             bc::UNPACK_SEQUENCE => {
                 let n = read_uint(bytes, &mut ip);
                 let seq = pop!();
-                // SAFETY: the compiler reserved n stack slots.
-                let out = unsafe { core::slice::from_raw_parts_mut(st.offset(sp + 1), n) };
+                let out = &mut *slots::<C>(st, n_slots, sp + 1, n)?;
                 unpack_sequence(seq, n, out)?;
                 sp += n as isize;
             }
@@ -1207,8 +1255,7 @@ fn run(f: &mut Frame, throw: &mut Option<PyErr>) -> PyResult<Ret> {
                 let u = read_uint(bytes, &mut ip);
                 let (l, r) = (u & 0xff, (u >> 8) & 0xff);
                 let seq = pop!();
-                // SAFETY: the compiler reserved l + r + 1 stack slots.
-                let out = unsafe { core::slice::from_raw_parts_mut(st.offset(sp + 1), l + r + 1) };
+                let out = &mut *slots::<C>(st, n_slots, sp + 1, l + r + 1)?;
                 unpack_ex(seq, l, r, out)?;
                 sp += (l + r + 1) as isize;
             }
@@ -1235,8 +1282,7 @@ fn run(f: &mut Frame, throw: &mut Option<PyErr>) -> PyResult<Ret> {
                     .child(i)
                     .ok_or_else(|| raise::runtime_error("bad child"))?;
                 sp -= n;
-                // SAFETY: the n cells are live stack slots.
-                let cells = unsafe { core::slice::from_raw_parts(st.offset(sp + 1), n as usize) };
+                let cells = &*slots::<C>(st, n_slots, sp + 1, n as usize)?;
                 let fun = if op == bc::MAKE_CLOSURE_DEFARGS {
                     let dkw = pop!();
                     let dpos = pop!();
@@ -1251,8 +1297,7 @@ fn run(f: &mut Frame, throw: &mut Option<PyErr>) -> PyResult<Ret> {
                 let (np, nk) = (u & 0xff, (u >> 8) & 0xff);
                 sp -= (np + 2 * nk) as isize;
                 let fun = top!();
-                // SAFETY: the arguments are live stack slots above the callee.
-                let args = unsafe { core::slice::from_raw_parts(st.offset(sp + 1), np + 2 * nk) };
+                let args = &*slots::<C>(st, n_slots, sp + 1, np + 2 * nk)?;
                 top!() = runtime::call(fun, &args[..np], &args[np..])?;
             }
             bc::CALL_METHOD => {
@@ -1262,14 +1307,10 @@ fn run(f: &mut Frame, throw: &mut Option<PyErr>) -> PyResult<Ret> {
                 let m = top!();
                 let s = at!(sp + 1);
                 let r = if s.is_null() {
-                    // SAFETY: live stack slots.
-                    let args =
-                        unsafe { core::slice::from_raw_parts(st.offset(sp + 2), np + 2 * nk) };
+                    let args = &*slots::<C>(st, n_slots, sp + 2, np + 2 * nk)?;
                     runtime::call(m, &args[..np], &args[np..])?
                 } else {
-                    // SAFETY: live stack slots; self directly precedes the arguments.
-                    let args =
-                        unsafe { core::slice::from_raw_parts(st.offset(sp + 1), np + 1 + 2 * nk) };
+                    let args = &*slots::<C>(st, n_slots, sp + 1, np + 1 + 2 * nk)?;
                     runtime::call(m, &args[..np + 1], &args[np + 1..])?
                 };
                 top!() = r;
@@ -1283,12 +1324,11 @@ fn run(f: &mut Frame, throw: &mut Option<PyErr>) -> PyResult<Ret> {
                 let fun = top!();
                 let this = if is_method { at!(sp + 1) } else { Value::NULL };
                 let first = sp + 1 + is_method as isize;
-                // SAFETY: live stack slots.
-                let args = unsafe { core::slice::from_raw_parts(st.offset(first), np + 2 * nk) };
+                let args = &*slots::<C>(st, n_slots, first, np + 2 * nk)?;
                 top!() = call_var_kw(fun, this, args, np, bitmap)?;
             }
             bc::RETURN_VALUE => {
-                if let Some(r) = unwind_return(f, &mut ip, &mut sp, st) {
+                if let Some(r) = unwind_return::<C>(f, &mut ip, &mut sp, st)? {
                     return Ok(r);
                 }
             }
@@ -1376,71 +1416,74 @@ fn run(f: &mut Frame, throw: &mut Option<PyErr>) -> PyResult<Ret> {
 
 /// The unwinding part of RETURN_VALUE (also resumed by END_FINALLY): run pending finally
 /// blocks, else return. `Some` when the frame returns.
-fn unwind_return(f: &mut Frame, ip: &mut usize, sp: &mut isize, st: *mut Value) -> Option<Ret> {
-    // SAFETY: stack and exception entries are live (module invariants).
-    unsafe {
-        while f.exc_sp >= 0 {
-            let e = *f.exc.offset(f.exc_sp);
-            if e.is_finally != 0 {
-                if e.handler >= *ip {
-                    // A finally not yet entered: run it, then resume the return.
-                    *st.offset(e.sp + 1) = *st.offset(*sp);
-                    *sp = e.sp + 1;
-                    *sp += 1;
-                    *st.offset(*sp) = Value::small_int(-1);
-                    *ip = e.handler;
-                    return None;
-                }
-                cancel_active_finally(sp, st);
+fn unwind_return<const C: bool>(
+    f: &mut Frame,
+    ip: &mut usize,
+    sp: &mut isize,
+    st: *mut Value,
+) -> PyResult<Option<Ret>> {
+    let n = f.code().n_state;
+    while f.exc_sp >= 0 {
+        let e = *exc_slot::<C>(f, f.exc_sp)?;
+        if e.is_finally != 0 {
+            if e.handler >= *ip {
+                // A finally not yet entered: run it, then resume the return.
+                *slot::<C>(st, n, e.sp + 1)? = *slot::<C>(st, n, *sp)?;
+                *sp = e.sp + 2;
+                *slot::<C>(st, n, *sp)? = Value::small_int(-1);
+                *ip = e.handler;
+                return Ok(None);
             }
-            f.exc_sp -= 1;
+            cancel_active_finally::<C>(sp, st, n)?;
         }
-        Some(Ret::Return(*st.offset(*sp)))
+        f.exc_sp -= 1;
     }
+    Ok(Some(Ret::Return(*slot::<C>(st, n, *sp)?)))
 }
 
-/// # Safety
-/// `sp` must index a live stack slot with at least two below it.
-unsafe fn cancel_active_finally(sp: &mut isize, st: *mut Value) {
-    // SAFETY: guaranteed by the caller.
-    unsafe {
-        if (*st.offset(*sp - 1)).is_small_int() {
-            *st.offset(*sp - 2) = *st.offset(*sp);
-            *sp -= 2;
-        } else {
-            *st.offset(*sp - 1) = *st.offset(*sp);
-            *sp -= 1;
-        }
+/// Drop the state of a finally block being left early, keeping the top of the stack.
+fn cancel_active_finally<const C: bool>(sp: &mut isize, st: *mut Value, n: usize) -> PyResult<()> {
+    let top = *slot::<C>(st, n, *sp)?;
+    if slot::<C>(st, n, *sp - 1)?.is_small_int() {
+        *slot::<C>(st, n, *sp - 2)? = top;
+        *sp -= 2;
+    } else {
+        *slot::<C>(st, n, *sp - 1)? = top;
+        *sp -= 1;
     }
+    Ok(())
 }
 
 /// The unwinding part of UNWIND_JUMP: stack holds (dest ip, handler count) on top. Returns
 /// true when control moved into a finally block (the caller re-dispatches).
-fn unwind_jump(f: &mut Frame, ip: &mut usize, sp: &mut isize, st: *mut Value) -> PyResult<bool> {
-    // SAFETY: stack and exception entries are live (module invariants).
-    unsafe {
-        let mut unum = (*st.offset(*sp)).as_small_int_unchecked() as usize;
-        *sp -= 1;
-        while unum & 0x7f > 0 {
-            unum -= 1;
-            let e = *f.exc.offset(f.exc_sp);
-            if e.is_finally != 0 {
-                if e.handler >= *ip {
-                    *sp += 1;
-                    *st.offset(*sp) = Value::small_int(unum as isize);
-                    *ip = e.handler;
-                    return Ok(true);
-                }
-                cancel_active_finally(sp, st);
+fn unwind_jump<const C: bool>(
+    f: &mut Frame,
+    ip: &mut usize,
+    sp: &mut isize,
+    st: *mut Value,
+) -> PyResult<bool> {
+    let n = f.code().n_state;
+    let mut unum = slot::<C>(st, n, *sp)?.as_small_int_unchecked() as usize;
+    *sp -= 1;
+    while unum & 0x7f > 0 {
+        unum -= 1;
+        let e = *exc_slot::<C>(f, f.exc_sp)?;
+        if e.is_finally != 0 {
+            if e.handler >= *ip {
+                *sp += 1;
+                *slot::<C>(st, n, *sp)? = Value::small_int(unum as isize);
+                *ip = e.handler;
+                return Ok(true);
             }
-            f.exc_sp -= 1;
+            cancel_active_finally::<C>(sp, st, n)?;
         }
-        let dest = (*st.offset(*sp)).as_small_int_unchecked() as usize;
-        *sp -= 1;
-        *ip = dest;
-        if unum != 0 {
-            *sp -= 4;
-        }
+        f.exc_sp -= 1;
+    }
+    let dest = slot::<C>(st, n, *sp)?.as_small_int_unchecked() as usize;
+    *sp -= 1;
+    *ip = dest;
+    if unum != 0 {
+        *sp -= 4;
     }
     Ok(false)
 }

@@ -8,7 +8,7 @@ mod args;
 use args::{Action, Options, Refusal};
 use std::io::{Read, Write};
 use std::process::ExitCode;
-use upy_compiler::compile::{compile_detailed, CompileError, CompileOptions};
+use upy_compiler::compile::{compile_detailed, CompileError, CompileOptions, NativeDecorators};
 use upy_compiler::error::SyntaxErrorKind;
 use upy_compiler::mpy;
 
@@ -25,8 +25,8 @@ Options:\n\
 \n\
 Target specific options:\n\
 -msmall-int-bits=number : set the maximum bits used to encode a small-int (default 31)\n\
--march=<arch> : accepted for compatibility; upy-cross emits bytecode only, so any\n\
-                architecture ({}) is refused\n\
+-march=<arch> : set architecture for native emitter ({}); upy-cross emits bytecode only,\n\
+                so code using @micropython.native or viper is refused\n\
 -march-flags=<flags> : accepted, ignored\n\
 \n\
 Implementation specific options:\n\
@@ -81,14 +81,22 @@ fn run(o: &Options) -> Result<(), String> {
     let default_name = if o.input == "-" { "<stdin>" } else { &o.input };
     let name = o.source_name.as_deref().unwrap_or(default_name);
     let text = String::from_utf8_lossy(&source);
-    let opts = CompileOptions {
+    let mut opts = CompileOptions {
         opt_level: o.opt_level,
         small_int_bits: o.small_int_bits,
         source_lines: o.source_lines,
         ..CompileOptions::default()
     };
-    let module =
-        compile_detailed(&text, name, &opts).map_err(|e| describe(&e, default_name, name))?;
+    if o.arch.is_some() {
+        opts.native = NativeDecorators::Unsupported;
+    }
+    let module = compile_detailed(&text, name, &opts).map_err(|e| match &o.arch {
+        Some(a) if e.error.msg == "invalid micropython decorator" => format!(
+            "{}\n-march={a}: native code emitters are not supported by upy-cross (bytecode only)",
+            describe(&e, default_name, name)
+        ),
+        _ => describe(&e, default_name, name),
+    })?;
     let bytes = mpy::write(&module, o.small_int_bits);
     match args::output_path(o) {
         None => {
@@ -171,6 +179,7 @@ mod tests {
             opt_level: 0,
             small_int_bits: 31,
             source_lines: true,
+            arch: Some("x64".into()),
         };
         run(&o).unwrap();
         let got = std::fs::read(dir.join("m.mpy")).unwrap();

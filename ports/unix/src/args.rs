@@ -57,6 +57,8 @@ pub enum Action {
     Run(Options),
     Help,
     Version,
+    /// `-X frozen`: list the modules frozen into the binary.
+    ListFrozen,
 }
 
 /// A command line upstream would reject (the only error parsing can give).
@@ -103,6 +105,7 @@ pub fn usage(argv0: &str) -> String {
          Implementation specific options (-X):\n  \
          compile-only                 -- parse and compile, run nothing\n  \
          emit=bytecode                -- set the default code emitter\n  \
+         frozen                       -- list the modules frozen into this binary and exit\n  \
          heapsize=<n>[w][K|M] -- size of the GC heap in bytes (default {DEFAULT_HEAP_SIZE}); w scales by word size / 4\n\
          \n\
          Environment: MICROPYPATH (':'-separated module search path), MICROPYINSPECT (REPL at exit).\n"
@@ -140,6 +143,9 @@ pub fn parse(
             "--version" => return Ok(Action::Version),
             "-X" => {
                 let value = rest.get(i + 1).ok_or(InvalidArgs)?;
+                if value == "frozen" {
+                    return Ok(Action::ListFrozen);
+                }
                 apply_impl_opt(&mut opts, value)?;
                 i += 1;
             }
@@ -318,6 +324,12 @@ pub fn from_env() -> Options {
             );
             std::process::exit(0)
         }
+        Ok(Action::ListFrozen) => {
+            for m in upy_runtime::frozen::modules() {
+                println!(".frozen/{}", m.path);
+            }
+            std::process::exit(0)
+        }
         Err(InvalidArgs) => {
             eprintln!("{INVALID_ARGS_MESSAGE}");
             std::process::exit(1)
@@ -413,6 +425,7 @@ mod tests {
         assert_eq!(outcome("-c"), Err(InvalidArgs));
         assert_eq!(outcome("-m"), Err(InvalidArgs));
         assert_eq!(outcome("-X"), Err(InvalidArgs));
+        assert!(matches!(outcome("-X frozen x.py"), Ok(Action::ListFrozen)));
         assert_eq!(outcome("-i -c"), Err(InvalidArgs));
     }
 

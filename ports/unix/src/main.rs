@@ -3,6 +3,11 @@
 //! core a [`Hal`] over Linux.
 
 mod args;
+/// The modules frozen into `upy` (`ports/unix/manifest`, built by `build.rs`).
+#[allow(clippy::all, clippy::pedantic)]
+mod frozen_modules {
+    include!(concat!(env!("OUT_DIR"), "/frozen.rs"));
+}
 mod hal;
 mod repl_host;
 mod socket;
@@ -211,6 +216,8 @@ fn run(o: Options) -> u8 {
 }
 
 fn main() -> ExitCode {
+    // Before anything interns a name: frozen names take their ids from this table.
+    upy_runtime::frozen::install(&frozen_modules::FROZEN);
     let o = args::from_env();
     // Spawned threads inherit the mask; the interpreter thread unblocks SIGINT for itself.
     hal::block_sigint_here();

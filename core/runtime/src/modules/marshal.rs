@@ -94,7 +94,8 @@ fn loads(data: Value) -> PyResult<Value> {
     let bytes = pystr::buffer_bytes_raise(data)?;
     let m = upy_compiler::mpy::read_for_target(bytes, crate::value::SMALL_INT_BITS as u8)
         .map_err(|e| raise::value_error(e.msg))?;
-    let (ctx, rc) = crate::emitglue::load(&m, crate::modules::sys::current_globals())?;
+    // Bytes from Python code: run like a .mpy file, with checked stack accesses.
+    let (ctx, rc) = crate::emitglue::load_mpy(&m, crate::modules::sys::current_globals())?;
     code::new(ctx, rc)
 }
 
