@@ -197,6 +197,10 @@ impl BigInt {
         BigInt::new(v < 0, vec![m as u32, (m >> 32) as u32])
     }
 
+    pub fn bit_len(&self) -> usize {
+        bits(&self.mag)
+    }
+
     pub fn is_zero(&self) -> bool {
         self.mag.is_empty()
     }

@@ -42,6 +42,34 @@ pub struct Folder {
     /// First line on which each identifier token appears.
     pub idents: BTreeMap<String, u32>,
     depth: usize,
+    /// Big-int work spent folding so far (in 32-bit limb operations), see [`FOLD_BUDGET`].
+    work: u64,
+}
+
+/// Each big-int fold is bounded in size, but a line may hold thousands of them (the fuzzer
+/// found one that took minutes to compile): past this much work in one module the rest is
+/// left to run time, where Ctrl-C can stop it. Real programs stay far below it (a fold of a
+/// 25,000-bit power costs about 8M, a few milliseconds).
+const FOLD_BUDGET: u64 = 400_000_000;
+
+/// An estimate of the limb operations `a op b` costs, for [`FOLD_BUDGET`].
+fn fold_cost(op: BinOp, a: &Num, b: &Num) -> u64 {
+    let (Num::Int(x, _), Num::Int(y, _)) = (a, b) else {
+        return 1;
+    };
+    let limbs = |bits: usize| (bits / 32 + 1) as u64;
+    let (lx, ly) = (limbs(x.bit_len()), limbs(y.bit_len()));
+    match op {
+        BinOp::Mul | BinOp::FloorDiv | BinOp::Mod => lx.saturating_mul(ly),
+        BinOp::Pow => {
+            let e = y.to_i64().unwrap_or(i64::MAX).unsigned_abs();
+            // Repeated squaring: the last, half-size squaring dominates.
+            let result = lx.saturating_mul(e);
+            result.saturating_mul(result) / 4
+        }
+        BinOp::LShift => lx.saturating_add(y.to_i64().unwrap_or(i64::MAX).unsigned_abs() / 32),
+        _ => lx.saturating_add(ly),
+    }
 }
 
 const MAX_DEPTH: usize = 400;
@@ -346,7 +374,18 @@ impl Folder {
             module_const,
             idents: BTreeMap::new(),
             depth: 0,
+            work: 0,
         }
+    }
+
+    /// [`binop`] within the module's folding budget.
+    fn fold_binop(&mut self, op: BinOp, a: &Num, b: &Num) -> Option<Num> {
+        let cost = fold_cost(op, a, b);
+        if self.work.saturating_add(cost) > FOLD_BUDGET {
+            return None;
+        }
+        self.work += cost;
+        binop(op, a, b)
     }
 
     fn ident(&mut self, name: &str, line: u32) {
@@ -942,7 +981,7 @@ impl Folder {
                 if let Some(mut acc) = num_of(&first) {
                     let mut ok = true;
                     for (op, x) in r.iter() {
-                        match num_of(x).and_then(|n| binop(*op, &acc, &n)) {
+                        match num_of(x).and_then(|n| self.fold_binop(*op, &acc, &n)) {
                             Some(v) => acc = v,
                             None => {
                                 ok = false;
@@ -963,7 +1002,7 @@ impl Folder {
                 let b = self.expr(base)?;
                 let x = self.expr(exp)?;
                 if let (Some(p), Some(q)) = (num_of(&b), num_of(&x)) {
-                    if let Some(v) = binop(BinOp::Pow, &p, &q) {
+                    if let Some(v) = self.fold_binop(BinOp::Pow, &p, &q) {
                         return Ok(Expr::new(0, expr_of(v)));
                     }
                 }
@@ -1158,5 +1197,24 @@ mod tests {
         assert!(float_divmod(0.0, -3.0).1.is_sign_negative());
         assert_eq!(floor(-0.5), -1.0);
         assert_eq!(floor(2.0), 2.0);
+    }
+
+    #[test]
+    fn big_int_folding_stops_at_the_budget() {
+        let int = |v: i64| Num::Int(BigInt::from_i64(v), false);
+        // One fold at the size limit costs a few million; the budget allows dozens.
+        let big = binop(BinOp::Pow, &int(7), &int(9000)).expect("fits");
+        let cost = fold_cost(BinOp::Pow, &big, &int(2));
+        assert!(cost > 100_000 && cost < FOLD_BUDGET / 100, "{cost}");
+        let mut f = Folder::new(None);
+        let mut folded = 0;
+        for _ in 0..3000 {
+            if f.fold_binop(BinOp::Pow, &big, &int(2)).is_some() {
+                folded += 1;
+            }
+        }
+        assert!(folded > 100 && folded < 3000, "{folded}");
+        // Cheap folds still happen after the budget is spent on big ones.
+        assert!(f.fold_binop(BinOp::Add, &int(1), &int(2)).is_some());
     }
 }
