@@ -1,6 +1,7 @@
 //! The parsers of data formats on arbitrary bytes: json, int and float literals in any
-//! base, struct formats, complex, hex/base64 decoding, and %/format specs. The first byte
-//! picks the parser; the rest is the data, bound to `d`.
+//! base, struct formats, complex, hex/base64 decoding, %/format specs, regular
+//! expressions, deflate streams and marshal data (run). The first byte picks the parser;
+//! the rest is the data, bound to `d`.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -29,6 +30,13 @@ const SNIPPETS: &[&str] = &[
     "d.decode().split(d.decode()[:1] or None)",
     "d.decode('utf-8')",
     "str(d, 'utf-8')",
+    "import re\np, _, t = d.partition(b'|')\nre.search(p.decode(), t.decode())",
+    "import re\np, _, t = d.partition(b'|')\nre.sub(p, b'<\\\\1>', t)",
+    "import re\nre.compile(d.decode(), re.DEBUG)",
+    "import deflate, io\ndeflate.DeflateIO(io.BytesIO(d)).read()",
+    "import deflate, io\ndeflate.DeflateIO(io.BytesIO(d), deflate.RAW).read()",
+    "import marshal\nexec(marshal.loads(d))",
+    "import binascii\nbinascii.a2b_base64(d, strict_mode=True)",
 ];
 
 fuzz_target!(|data: &[u8]| {
