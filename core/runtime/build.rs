@@ -143,6 +143,13 @@ fn main() {
     println!("cargo:rerun-if-changed=src");
     let mut names = BTreeSet::new();
     scan(src, &mut names);
+    // The ports' own modules name things too; as upstream gathers qstrs from every source
+    // of a build, their names join the static table.
+    let ports = Path::new("../../ports");
+    if ports.is_dir() {
+        println!("cargo:rerun-if-changed=../../ports");
+        scan(ports, &mut names);
+    }
     // Names every runtime needs even if no source spells them yet.
     for s in ["__init__", "__main__", "<module>"] {
         names.insert(s.to_string());

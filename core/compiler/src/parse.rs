@@ -1440,6 +1440,21 @@ impl Parser {
         elt: Expr,
         value: Option<Expr>,
     ) -> PResult<Expr> {
+        // The iterables nest (`[x for x in [y for y in ...]]`) outside the enclosing
+        // bracket's own depth count, so the comprehension counts as one more level.
+        self.enter()?;
+        let r = self.comprehension_body((line, scope_line), kind, elt, value);
+        self.leave();
+        r
+    }
+
+    fn comprehension_body(
+        &mut self,
+        (line, scope_line): (u32, u32),
+        kind: CompKind,
+        elt: Expr,
+        value: Option<Expr>,
+    ) -> PResult<Expr> {
         let mut generators = Vec::new();
         while self.tok() == Tok::KwFor {
             let for_line = self.cur_line();

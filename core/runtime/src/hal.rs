@@ -49,6 +49,14 @@ pub mod errno {
     pub const EOPNOTSUPP: i32 = 95;
 }
 
+/// One descriptor for [`Hal::poll_fds`]: MicroPython's (and POSIX's) poll event bits.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PollFd {
+    pub fd: i32,
+    pub events: u16,
+    pub revents: u16,
+}
+
 /// How [`Hal::read_line`] ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum InputEnd {
@@ -214,6 +222,31 @@ pub trait Hal: Sync {
     fn rename(&self, from: &str, to: &str) -> Result<(), i32> {
         let _ = (from, to);
         Err(errno::EOPNOTSUPP)
+    }
+
+    /// Wait up to `timeout_ms` (negative: forever) until one of `fds` is ready, filling
+    /// their `revents`; the number ready. Err carries an errno (EINTR when a signal
+    /// arrived). Ports without file descriptors keep the default.
+    fn poll_fds(&self, fds: &mut [PollFd], timeout_ms: i32) -> Result<usize, i32> {
+        let _ = (fds, timeout_ms);
+        Err(errno::EOPNOTSUPP)
+    }
+
+    /// Read `width` (1, 2 or 4) bytes of memory at `addr` (`machine.mem8` and friends).
+    /// Err carries an errno: EFAULT where nothing is mapped.
+    fn mem_read(&self, addr: usize, width: usize) -> Result<u32, i32> {
+        let _ = (addr, width);
+        Err(errno::EOPNOTSUPP)
+    }
+    fn mem_write(&self, addr: usize, width: usize, value: u32) -> Result<(), i32> {
+        let _ = (addr, width, value);
+        Err(errno::EOPNOTSUPP)
+    }
+
+    /// Modules only this port has (sockets, machine), importable as if listed in the core's
+    /// extensible modules (a file on sys.path may shadow them; `u`-prefixed aliases work).
+    fn modules(&self) -> &'static [(crate::qstr::Qstr, &'static crate::objs::module::Module)] {
+        &[]
     }
 
     // --- the process environment (unix `os.getenv` and friends) ---

@@ -46,6 +46,24 @@ enum Found {
     Py(String),
     Mpy(String),
     Package(String),
+    /// Source carried in the binary (`pysrc`): path below `.frozen`, source, is a package.
+    Embedded(&'static str, &'static str, bool),
+}
+
+/// Look `rel` up among the modules carried in the binary, `dir` being `.frozen` or a
+/// package directory below it.
+fn find_embedded(dir: &str, rel: &str) -> Option<Found> {
+    let sub = dir.strip_prefix(".frozen")?;
+    let sub = sub.trim_start_matches('/');
+    let full = if sub.is_empty() {
+        String::from(rel)
+    } else {
+        alloc::format!("{sub}/{rel}")
+    };
+    match crate::pysrc::find(&full)? {
+        crate::pysrc::Found::Module(p, s) => Some(Found::Embedded(p, s, false)),
+        crate::pysrc::Found::Package(p, s) => Some(Found::Embedded(p, s, true)),
+    }
 }
 
 fn find_on_path(rel: &str, base: Option<&str>) -> Option<Found> {
@@ -73,7 +91,7 @@ fn find_on_path(rel: &str, base: Option<&str>) -> Option<Found> {
         None
     };
     if let Some(b) = base {
-        return try_dir(b);
+        return find_embedded(b, rel).or_else(|| try_dir(b));
     }
     let path = state::get().roots.sys_path;
     // sys.path may have been replaced by any sequence (a tuple to force built-ins).
@@ -90,6 +108,9 @@ fn find_on_path(rel: &str, base: Option<&str>) -> Option<Found> {
         .unwrap_or_default();
     for dir in entries {
         if dir == ".frozen" {
+            if let Some(f) = find_embedded(&dir, rel) {
+                return Some(f);
+            }
             continue;
         }
         if let Some(f) = try_dir(&dir) {
@@ -191,6 +212,15 @@ fn load_one(full: &str, last: &str, parent_dir: Option<&str>) -> PyResult<Value>
                     }
                 }
                 Ok(())
+            }
+            Found::Embedded(path, src, is_pkg) => {
+                let file = alloc::format!(".frozen/{path}");
+                if *is_pkg {
+                    let dir = file.trim_end_matches("/__init__.py");
+                    set_str(globals, Q::__path__, dir)?;
+                }
+                set_str(globals, Q::__file__, &file)?;
+                exec_source_in(src, &file, globals)
             }
         }
     })();
@@ -403,6 +433,12 @@ pub fn import_main(name: Qstr) -> PyResult<Value> {
     let path = match find_on_path(&rel, None) {
         Some(Found::Py(p)) => p,
         Some(Found::Package(dir)) => alloc::format!("{dir}/__main__.py"),
+        Some(Found::Embedded(path, src, _)) => {
+            let file = alloc::format!(".frozen/{path}");
+            set_str(globals, Q::__file__, &file)?;
+            exec_source_in(src, &file, globals)?;
+            return Ok(Value::NONE);
+        }
         Some(Found::Mpy(p)) => {
             let mut bytes = Vec::new();
             hal.read_file(&p, &mut bytes).map_err(raise::os_error)?;

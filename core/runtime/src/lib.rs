@@ -4,6 +4,7 @@
 //! Unsafe code is fenced into: `value` (the tagged word), `gc` (the heap), `mem` (typed
 //! allocation), `state` (the global interpreter state), `qstr` (the pool), `map` (the table
 //! storage) and the object layouts' raw accessors. See ARCHITECTURE.md.
+#![cfg_attr(fuzzing, feature(sanitize))]
 #![no_std]
 #![deny(unsafe_op_in_unsafe_fn)]
 extern crate alloc;
@@ -19,6 +20,7 @@ pub mod modules;
 pub mod mpz;
 pub mod obj;
 pub mod objs;
+pub mod pysrc;
 pub mod qstr;
 pub mod raise;
 pub mod readline;

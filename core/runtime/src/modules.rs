@@ -4,6 +4,7 @@
 //! if files on sys.path may shadow it, as MicroPython's `MP_REGISTER_EXTENSIBLE_MODULE`).
 
 pub mod array;
+pub mod asyncio;
 pub mod binascii;
 pub mod builtins;
 pub mod cmath;
@@ -13,6 +14,7 @@ pub mod gc;
 pub mod heapq;
 pub mod io;
 pub mod json;
+pub mod machine;
 pub mod marshal;
 pub mod math;
 pub mod micropython;
@@ -20,6 +22,7 @@ pub mod os;
 pub mod platform;
 pub mod random;
 pub mod re;
+pub mod select;
 pub mod struct_;
 pub mod sys;
 pub mod time;
@@ -31,6 +34,7 @@ use crate::value::Value;
 
 /// Modules found before sys.path is searched.
 static BUILTIN: &[(Qstr, &crate::objs::module::Module)] = &[
+    (Q::_asyncio, &asyncio::MODULE),
     (Q::builtins, &builtins::MODULE),
     (Q::cmath, &cmath::MODULE),
     (Q::gc, &gc::MODULE),
@@ -51,10 +55,12 @@ static EXTENSIBLE: &[(Qstr, &crate::objs::module::Module)] = &[
     (Q::heapq, &heapq::MODULE),
     (Q::io, &io::MODULE),
     (Q::json, &json::MODULE),
+    (Q::machine, &machine::MODULE),
     (Q::os, &os::MODULE),
     (Q::platform, &platform::MODULE),
     (Q::random, &random::MODULE),
     (Q::re, &re::MODULE),
+    (Q::select, &select::MODULE),
     (Q::r#struct, &struct_::MODULE),
     (Q::time, &time::MODULE),
 ];
@@ -66,15 +72,25 @@ pub fn find_builtin(name: Qstr) -> Option<Value> {
         .map(|(_, m)| Value::from_static(*m))
 }
 
+/// The port's own modules (see `Hal::modules`).
+fn port_modules() -> &'static [(Qstr, &'static crate::objs::module::Module)] {
+    crate::state::get().hal.map_or(&[], |h| h.modules())
+}
+
 pub fn find_builtin_extensible(name: Qstr) -> Option<Value> {
     let base = name.as_str().strip_prefix('u').and_then(Qstr::find);
     EXTENSIBLE
         .iter()
+        .chain(port_modules().iter())
         .find(|(n, _)| *n == name || Some(*n) == base)
         .map(|(_, m)| Value::from_static(*m))
 }
 
 /// Names of every built-in module (for `help('modules')`).
 pub fn names() -> impl Iterator<Item = Qstr> {
-    BUILTIN.iter().chain(EXTENSIBLE.iter()).map(|(n, _)| *n)
+    BUILTIN
+        .iter()
+        .chain(EXTENSIBLE.iter())
+        .chain(port_modules().iter())
+        .map(|(n, _)| *n)
 }

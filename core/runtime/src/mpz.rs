@@ -97,9 +97,22 @@ pub enum Error {
     InvalidDigit,
     /// A base outside 2..=36.
     InvalidBase,
+    /// Ctrl-C arrived during a long operation (power, division, conversion to text); the
+    /// caller raises the pending KeyboardInterrupt. Outputs are left unspecified.
+    Interrupted,
 }
 
 pub type Result<T> = core::result::Result<T, Error>;
+
+/// The one place this module looks outside itself: a long operation polls for Ctrl-C so a
+/// program stuck in `3 ** 10 ** 9` can still be interrupted, as a Python loop can.
+fn interrupted() -> Result<()> {
+    let st = crate::state::get();
+    if st.kbd_pending.load(core::sync::atomic::Ordering::Relaxed) {
+        return Err(Error::Interrupted);
+    }
+    Ok(())
+}
 
 fn trim(a: &[u32]) -> &[u32] {
     match a.iter().rposition(|&d| d != 0) {
@@ -615,6 +628,10 @@ fn divmod_mag(u: &[u32], v: &[u32], q: &mut [u32], scratch: &mut [u32]) -> Resul
         _ => return Err(Error::ZeroDivision),
     };
     for j in (0..qlen).rev() {
+        // Each step costs O(len(v)): poll for Ctrl-C now and then, not every digit.
+        if j % 256 == 0 {
+            interrupted()?;
+        }
         let win = match un.get_mut(j..=j + lb) {
             Some(w) => w,
             None => return Err(Error::ScratchTooSmall),
@@ -976,6 +993,7 @@ pub fn pow(a: Int, e: u64, out: &mut [u32], scratch: &mut [u32]) -> Result<Writt
     }
     let top = 63 - e.leading_zeros();
     for bit in (0..top).rev() {
+        interrupted()?;
         let (src, dst): (&[u32], &mut [u32]) = if in_out {
             (&*out, &mut *tmp)
         } else {
@@ -1080,6 +1098,7 @@ pub fn pow_mod(a: Int, e: Int, m: Int, out: &mut [u32], scratch: &mut [u32]) -> 
         }
         let nbits = bit_len_mag(e.mag);
         for bit in (0..nbits - 1).rev() {
+            interrupted()?;
             for square in [true, false] {
                 if !square && bits_at(e.mag, bit) & 1 == 0 {
                     continue;
@@ -1416,6 +1435,7 @@ pub fn to_str(a: Int, base: u32, out: &mut [u8], scratch: &mut [u32]) -> Result<
         let (big, k) = chunk_params(base);
         let mut len = la;
         while len > 0 {
+            interrupted()?;
             let w = work.get_mut(..len).unwrap_or_default();
             let mut r = if base == 10 {
                 div_const_inplace::<1_000_000_000>(w)

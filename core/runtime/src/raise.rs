@@ -131,6 +131,11 @@ pub fn memory_error(n: usize) -> PyErr {
         )
         .unwrap_or_else(static_memory_error);
     }
+    if n == 0 {
+        // The size is unknown (a failure reported from deep inside a helper): say no more
+        // than upstream's bare `MemoryError`.
+        return exc::emergency(&exc::MEMORY_ERROR, None).unwrap_or_else(static_memory_error);
+    }
     // Formatting needs no heap; the exception itself usually comes from the emergency
     // object, since the heap just ran out.
     let mut b = MsgBuf {

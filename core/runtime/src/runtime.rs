@@ -741,6 +741,8 @@ pub fn get_iter(v: Value) -> PyResult<Value> {
 pub fn iter_next(it: Value) -> PyResult<Option<Value>> {
     // Iterators may nest without bound (enumerate(enumerate(...))): guard the native stack.
     crate::vm::check_stack()?;
+    // Native loops (sum, max, list(), str.join, ...) drive iterators through here.
+    crate::vm::check_keyboard_interrupt()?;
     let ty = it.type_of();
     match ty.iternext {
         Some(f) => f(it),

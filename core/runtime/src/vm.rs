@@ -530,6 +530,18 @@ fn check_interrupt() -> PyResult<()> {
     Ok(())
 }
 
+/// For long loops in native code (iteration inside `sum` or `sorted`, sorting, big-int
+/// arithmetic): raise a pending Ctrl-C. Unlike the VM's own check, scheduled callbacks
+/// wait for the next bytecode boundary, as upstream runs them only from the VM.
+#[inline(always)]
+pub fn check_keyboard_interrupt() -> PyResult<()> {
+    let st = state::get();
+    if st.kbd_pending.load(core::sync::atomic::Ordering::Relaxed) {
+        return take_pending();
+    }
+    Ok(())
+}
+
 /// Raise what is pending: a KeyboardInterrupt, a scheduled exception, or run scheduled
 /// callbacks. Also for blocking built-ins (sleep, input) that an interrupt woke early.
 #[cold]

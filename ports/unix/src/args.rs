@@ -44,6 +44,9 @@ pub struct Options {
     pub emit: Option<Emit>,
     /// `-X compile-only`: parse and compile, don't run.
     pub compile_only: bool,
+    /// `-X alloc-fail=N` (upy only, for the robustness sweep): the N-th GC allocation
+    /// request fails; at exit the heap is collected, verified and the outcome reported.
+    pub alloc_fail: Option<usize>,
     /// `sys.path` before the script's folder replaces the first entry (see `script_dir`).
     pub sys_path: Vec<String>,
 }
@@ -124,6 +127,7 @@ pub fn parse(
         heap_size: DEFAULT_HEAP_SIZE,
         emit: None,
         compile_only: false,
+        alloc_fail: None,
         sys_path: sys_path(micropypath, home),
     };
     let rest = args.get(1..).unwrap_or(&[]);
@@ -191,6 +195,10 @@ fn apply_impl_opt(opts: &mut Options, value: &str) -> Result<(), InvalidArgs> {
     match value {
         "compile-only" => opts.compile_only = true,
         "emit=bytecode" => opts.emit = Some(Emit::Bytecode),
+        v if v.starts_with("alloc-fail=") => {
+            let n = v["alloc-fail=".len()..].parse().map_err(|_| InvalidArgs)?;
+            opts.alloc_fail = Some(n);
+        }
         v => {
             let size = v.strip_prefix("heapsize=").ok_or(InvalidArgs)?;
             opts.heap_size = parse_heap_size(size).ok_or(InvalidArgs)?;

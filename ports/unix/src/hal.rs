@@ -352,6 +352,64 @@ impl Hal for UnixHal {
         }
     }
 
+    fn poll_fds(
+        &self,
+        fds: &mut [upy_runtime::hal::PollFd],
+        timeout_ms: i32,
+    ) -> Result<usize, i32> {
+        let mut pfds: Vec<libc::pollfd> = fds
+            .iter()
+            .map(|f| libc::pollfd {
+                fd: f.fd,
+                events: f.events as libc::c_short,
+                revents: 0,
+            })
+            .collect();
+        // SAFETY: `pfds` is a valid array of `pfds.len()` pollfd structs.
+        let r = unsafe { libc::poll(pfds.as_mut_ptr(), pfds.len() as libc::nfds_t, timeout_ms) };
+        if r < 0 {
+            return Err(last_errno());
+        }
+        for (f, p) in fds.iter_mut().zip(pfds.iter()) {
+            f.revents = p.revents as u16;
+        }
+        Ok(r as usize)
+    }
+
+    fn mem_read(&self, addr: usize, width: usize) -> Result<u32, i32> {
+        // Through /proc/self/mem, so an unmapped address is an error, not a crash.
+        use std::os::unix::fs::FileExt;
+        let f = std::fs::File::open("/proc/self/mem")
+            .map_err(|e| e.raw_os_error().unwrap_or(libc::EIO))?;
+        let mut b = [0u8; 4];
+        let part = b.get_mut(..width).ok_or(libc::EINVAL)?;
+        f.read_exact_at(part, addr as u64)
+            .map_err(|_| libc::EFAULT)?;
+        Ok(u32::from_le_bytes(b))
+    }
+
+    fn mem_write(&self, addr: usize, width: usize, value: u32) -> Result<(), i32> {
+        use std::os::unix::fs::FileExt;
+        let f = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/proc/self/mem")
+            .map_err(|e| e.raw_os_error().unwrap_or(libc::EIO))?;
+        let b = value.to_le_bytes();
+        let part = b.get(..width).ok_or(libc::EINVAL)?;
+        f.write_all_at(part, addr as u64).map_err(|_| libc::EFAULT)
+    }
+
+    fn modules(
+        &self,
+    ) -> &'static [(
+        upy_runtime::qstr::Qstr,
+        &'static upy_runtime::objs::module::Module,
+    )] {
+        static PORT_MODULES: &[(upy_runtime::qstr::Qstr, &upy_runtime::objs::module::Module)] =
+            &[(upy_runtime::qstr::Q::socket, &crate::socket::MODULE)];
+        PORT_MODULES
+    }
+
     fn random(&self, buf: &mut [u8]) {
         if let Ok(mut f) = std::fs::File::open("/dev/urandom") {
             use std::io::Read;

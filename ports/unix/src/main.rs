@@ -5,6 +5,7 @@
 mod args;
 mod hal;
 mod repl_host;
+mod socket;
 mod terminal;
 
 use args::{Options, RunMode};
@@ -138,6 +139,20 @@ fn print_mem_info() {
     let _ = r;
 }
 
+/// `-X alloc-fail=N`: say whether the injected failure happened (and if not, how many
+/// requests the run made, so a sweep knows where to stop), then collect and verify the heap.
+fn report_alloc_fail() {
+    let heap = &mut state::get().heap;
+    let left = heap.fail_countdown;
+    heap.fail_countdown = 0;
+    heap.collect();
+    match (left, heap.verify()) {
+        (0, Ok(())) => eprintln!("alloc-fail: injected, heap ok"),
+        (n, Ok(())) => eprintln!("alloc-fail: not reached, {n} to go, heap ok"),
+        (_, Err(e)) => eprintln!("alloc-fail: HEAP CORRUPT: {e}"),
+    }
+}
+
 fn run(o: Options) -> u8 {
     let heap: &'static mut [u64] = vec![0u64; o.heap_size.div_ceil(8)].leak();
     let pystack: &'static mut [usize] = vec![0usize; PYSTACK_WORDS].leak();
@@ -150,6 +165,9 @@ fn run(o: Options) -> u8 {
         upy_runtime::init_pystack(pystack.as_mut_ptr() as *mut Value, pystack.len());
     }
     state::get().stack_limit = top - STACK_BUDGET;
+    if let Some(n) = o.alloc_fail {
+        state::get().heap.fail_countdown = n;
+    }
     hal::install_sigint();
     // A missing script is reported when it is opened, with upstream's message.
     let script_dir = match &o.mode {
@@ -157,7 +175,11 @@ fn run(o: Options) -> u8 {
         _ => None,
     };
     if let Err(e) = setup_sys(&o, script_dir.clone()) {
-        return outcome_code(Err(e), true);
+        let code = outcome_code(Err(e), true);
+        if o.alloc_fail.is_some() {
+            report_alloc_fail();
+        }
+        return code;
     }
     let ran = run_program(&o, script_dir.is_some());
     let inspect = o.inspect || args::inspect_env();
@@ -176,6 +198,9 @@ fn run(o: Options) -> u8 {
         print_mem_info();
     }
     hal::flush();
+    if o.alloc_fail.is_some() {
+        report_alloc_fail();
+    }
     std::hint::black_box(&marker);
     code
 }

@@ -611,6 +611,14 @@ fn deep_nesting_is_an_error_not_a_crash() {
         ("-", ""),
         ("not ", ""),
         ("f(", ")"),
+        ("[0 for _ in ", "]"),
+        ("{0: 0 for _ in ", "}"),
+        ("(0 for _ in ", ")"),
+        ("lambda: ", ""),
+        ("1 if 1 else ", ""),
+        ("2**", ""),
+        ("(1,", ")"),
+        ("{1:", "}"),
     ] {
         let e = parse_err(&deep(o, c, 100_000));
         assert_eq!(e.kind, SyntaxErrorKind::RuntimeError, "{}", o);
@@ -1390,6 +1398,24 @@ fn deepest_accepted_nesting_fits_half_a_mib_of_stack() {
     src.push('1');
     for _ in 0..(MAX_DEPTH / 2 - 2) {
         src.push(')');
+    }
+    let handle = std::thread::Builder::new()
+        .stack_size(1 << 19)
+        .spawn(move || parse(&src, ParseMode::File).map(|_| ()));
+    let result = handle.map(|h| h.join());
+    assert!(matches!(result, Ok(Ok(Ok(())))), "{:?}", result);
+}
+
+#[test]
+fn deepest_accepted_comprehension_nesting_fits_half_a_mib_of_stack() {
+    let mut src = String::from("x = ");
+    let n = MAX_DEPTH / 2 - 2;
+    for _ in 0..n {
+        src.push_str("[a | -b for _ in ");
+    }
+    src.push('1');
+    for _ in 0..n {
+        src.push(']');
     }
     let handle = std::thread::Builder::new()
         .stack_size(1 << 19)

@@ -65,11 +65,38 @@ pub fn closed_error() -> crate::obj::PyErr {
     raise::value_error("I/O operation on closed file")
 }
 
+/// Whether `e` is `OSError(EAGAIN)`: a non-blocking stream has nothing more for now.
+pub fn would_block(e: &crate::obj::PyErr) -> bool {
+    crate::runtime::is_instance(e.0, &OS_ERROR)
+        && crate::objs::exception::args(e.0).first().copied()
+            == Some(Value::small_int(EAGAIN as isize))
+}
+
+/// A stream method's result, where a non-blocking stream that had nothing at all to give
+/// yields None (upstream's py/stream.c convention).
+fn or_none(r: PyResult<Value>) -> PyResult<Value> {
+    match r {
+        Err(e) if would_block(&e) => Ok(Value::NONE),
+        r => r,
+    }
+}
+
+/// `r`, or the count done so far if the stream would block after making progress.
+fn partial(r: PyResult<usize>, done: usize) -> PyResult<Option<usize>> {
+    match r {
+        Ok(n) => Ok(Some(n)),
+        Err(e) if done > 0 && would_block(&e) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
 /// Read until `buf` is full or the stream ends; the count read.
 fn read_full(obj: Value, s: &Stream, buf: &mut [u8]) -> PyResult<usize> {
     let mut got = 0;
     while got < buf.len() {
-        let n = (s.read)(obj, &mut buf[got..])?;
+        let Some(n) = partial((s.read)(obj, &mut buf[got..]), got)? else {
+            break;
+        };
         if n == 0 {
             break;
         }
@@ -84,7 +111,9 @@ fn read_into_vstr(obj: Value, s: &Stream, out: &mut VStr, want: usize) -> PyResu
     let mut got = 0;
     while got < want {
         let n = (want - got).min(chunk.len());
-        let r = read_full(obj, s, &mut chunk[..n])?;
+        let Some(r) = partial(read_full(obj, s, &mut chunk[..n]), got)? else {
+            break;
+        };
         out.push_bytes(&chunk[..r])?;
         got += r;
         if r < n {
@@ -98,7 +127,9 @@ fn read_into_vstr(obj: Value, s: &Stream, out: &mut VStr, want: usize) -> PyResu
 pub fn write_all(obj: Value, s: &Stream, buf: &[u8]) -> PyResult<usize> {
     let mut done = 0;
     while done < buf.len() {
-        let n = (s.write)(obj, &buf[done..])?;
+        let Some(n) = partial((s.write)(obj, &buf[done..]), done)? else {
+            break;
+        };
         if n == 0 {
             break;
         }
@@ -180,6 +211,10 @@ fn arg_int(v: Value) -> PyResult<isize> {
 
 /// `stream.read([n])`.
 pub fn read(args: &[Value]) -> PyResult<Value> {
+    or_none(read_impl(args))
+}
+
+fn read_impl(args: &[Value]) -> PyResult<Value> {
     let (obj, s) = stream_of(args[0])?;
     let n = match args.get(1) {
         None => -1,
@@ -200,6 +235,10 @@ pub fn read(args: &[Value]) -> PyResult<Value> {
 
 /// `stream.readinto(buf[, nbytes])`.
 pub fn readinto(args: &[Value]) -> PyResult<Value> {
+    or_none(readinto_impl(args))
+}
+
+fn readinto_impl(args: &[Value]) -> PyResult<Value> {
     let (obj, s) = stream_of(args[0])?;
     let b = pystr::get_buffer(args[1], crate::obj::BufferAccess::Write)
         .ok_or_else(|| raise::type_error("object with buffer protocol required"))?;
@@ -222,8 +261,9 @@ fn read_line(obj: Value, s: &Stream, max: Option<usize>) -> PyResult<Value> {
     let mut out = VStr::new();
     let mut b = [0u8; 1];
     while max.is_none_or(|m| out.len() < m) {
-        if (s.read)(obj, &mut b)? == 0 {
-            break;
+        match partial((s.read)(obj, &mut b), out.len())? {
+            Some(0) | None => break,
+            Some(_) => {}
         }
         out.push_byte(b[0])?;
         if b[0] == b'\n' {
@@ -244,7 +284,7 @@ pub fn readline(args: &[Value]) -> PyResult<Value> {
             n => Some(n as usize),
         },
     };
-    read_line(obj, s, max)
+    or_none(read_line(obj, s, max))
 }
 
 /// `stream.readlines()`.
@@ -292,8 +332,8 @@ pub fn write(args: &[Value]) -> PyResult<Value> {
         _ => (0, usize::MAX),
     };
     let rest = &data[off..];
-    let n = write_all(obj, s, &rest[..rest.len().min(max)])?;
-    Ok(Value::small_int(n as isize))
+    let n = write_all(obj, s, &rest[..rest.len().min(max)]);
+    or_none(n.map(|n| Value::small_int(n as isize)))
 }
 
 /// Seek through the ioctl slot; the new position.

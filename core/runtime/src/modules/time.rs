@@ -26,6 +26,11 @@ fn ticks(v: u64) -> Value {
     Value::small_int((v as usize & TICKS_MASK) as isize)
 }
 
+/// `time.ticks_ms()` as a number (for asyncio's native queue).
+pub fn ticks_ms_raw() -> PyResult<usize> {
+    Ok(hal()?.ticks_ms() as usize & TICKS_MASK)
+}
+
 fn ticks_ms() -> PyResult<Value> {
     Ok(ticks(hal()?.ticks_ms()))
 }

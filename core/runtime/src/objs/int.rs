@@ -130,6 +130,11 @@ fn mpz_err(e: mpz::Error) -> PyErr {
         mpz::Error::InvalidBase => raise::value_error("int() arg 2 must be >= 2 and <= 36"),
         mpz::Error::InvalidDigit => raise::value_error("invalid syntax for integer"),
         mpz::Error::OutputTooSmall | mpz::Error::ScratchTooSmall => mem::oom(),
+        mpz::Error::Interrupted => match crate::vm::take_pending() {
+            Err(e) => e,
+            // Someone else took the interrupt first; still the operation did not finish.
+            Ok(()) => raise::msg(&crate::objs::exception::KEYBOARD_INTERRUPT, ""),
+        },
     }
 }
 

@@ -772,11 +772,14 @@ pub fn sort_list(lv: Value, key: Value, reverse: bool) -> PyResult<()> {
         let k = if key.is_none() {
             x
         } else {
+            crate::vm::check_keyboard_interrupt()?;
             runtime::call1(key, x)?
         };
         *slot = [k, x];
     }
+    // A Ctrl-C ends a long sort between comparisons; the list keeps its old order.
     merge_sort(work_s, tmp_s, &mut |a, b| {
+        crate::vm::check_keyboard_interrupt()?;
         if reverse {
             runtime::compare(op::LESS, b, a)
         } else {

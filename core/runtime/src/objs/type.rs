@@ -553,10 +553,18 @@ fn instance_call(obj: Value, args: &[Value], kw: &[Value]) -> PyResult<Value> {
             let recv = self_for(obj, owner);
             runtime::call_method(f, recv, args, kw)
         }
-        None => Err(raise::type_error_fmt(format_args!(
-            "'{}' object isn't callable",
-            ty.name.as_str()
-        ))),
+        None => {
+            // A callable built-in base (machine.Signal) answers through its call slot.
+            if let Some(native) = native_of(obj) {
+                if let Some(f) = native.type_of().call {
+                    return f(native, args, kw);
+                }
+            }
+            Err(raise::type_error_fmt(format_args!(
+                "'{}' object isn't callable",
+                ty.name.as_str()
+            )))
+        }
     }
 }
 

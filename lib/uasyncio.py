@@ -1,0 +1,2 @@
+# upy: the old name of asyncio.
+from asyncio import *
