@@ -160,14 +160,22 @@ fn run_target(cfg: &Config, target: &str) -> Outcome {
     };
     let mut text = String::from_utf8_lossy(&out.stdout).into_owned();
     text.push_str(&String::from_utf8_lossy(&out.stderr));
-    // With -jobs, the workers' own reports are in fuzz-<n>.log files.
+    // With -jobs, each worker reports in its own fuzz-<n>.log (the parent echoes parts of
+    // them, so the executions are counted from the worker logs alone).
+    let mut worker_text = String::new();
     if let Ok(entries) = fs::read_dir(&logs) {
         for e in entries.flatten() {
             if e.file_name().to_string_lossy().starts_with("fuzz-") {
-                text.push_str(&fs::read_to_string(e.path()).unwrap_or_default());
+                worker_text.push_str(&fs::read_to_string(e.path()).unwrap_or_default());
             }
         }
     }
+    let execs = if cfg.workers > 1 {
+        executed_units(&worker_text)
+    } else {
+        executed_units(&text)
+    };
+    text.push_str(&worker_text);
     let _ = fs::write(logs.join("all.log"), &text);
     let crashed = text.contains("ERROR: libFuzzer")
         || text.contains("ERROR: AddressSanitizer")
@@ -182,7 +190,7 @@ fn run_target(cfg: &Config, target: &str) -> Outcome {
     }
     Outcome {
         target: target.to_string(),
-        execs: executed_units(&text),
+        execs,
         ok: out.status.success() && !crashed,
     }
 }

@@ -6,6 +6,7 @@
 mod allocfail;
 mod bench;
 mod fuzz;
+mod interop;
 mod mpy;
 mod proc;
 mod pytest;
@@ -24,7 +25,9 @@ commands:
         for thumbv7m-none-eabi), python (tests/**/*.py against CPython or .exp files),
         mpy (the same tests as .mpy files from the official mpy-cross, and upy-cross's
         output compared byte for byte with it), allocfail (a light allocation-failure
-        sweep). --python-only is --only python.
+        sweep), interop (FAT images against mkfs.fat, mtools and fsck.fat, littlefs
+        images against PyPI littlefs-python; each half skipped when its tools cannot be
+        had). --python-only is --only python.
   pytest [PYTEST OPTIONS] [FILTER]...
         build target/release/upy and run the Python tests whose path contains a FILTER.
         PYTEST OPTIONS: --bin PATH (test this binary, build nothing), -j N (parallel runs,
@@ -52,7 +55,7 @@ commands:
 environment: UPY_CPYTHON (default python3), UPY_TEST_TIMEOUT, UPY_TEST_JOBS.
 ";
 
-const STEPS: [&str; 7] = [
+const STEPS: [&str; 8] = [
     "fmt",
     "clippy",
     "unit",
@@ -60,6 +63,7 @@ const STEPS: [&str; 7] = [
     "python",
     "mpy",
     "allocfail",
+    "interop",
 ];
 
 fn main() -> ExitCode {
@@ -212,6 +216,7 @@ fn cmd_test(args: &[String]) -> bool {
             "mpy" => mpy_tests(&py),
             // A light sweep keeps CI quick; `cargo xtask allocfail` runs the full one.
             "allocfail" => allocfail_sweep(&py, 16, 8),
+            "interop" => interop_tests(&py),
             _ => python_tests(&py),
         };
         results.push((step, ok, start.elapsed()));
@@ -353,6 +358,20 @@ fn mpy_tests(py: &PyOpts) -> bool {
         filters: py.filters.clone(),
         jobs: py.jobs,
         timeout: py.timeout,
+    })
+}
+
+fn interop_tests(py: &PyOpts) -> bool {
+    let Some(upy) = upy_binary(&py.bin) else {
+        return false;
+    };
+    let root = root();
+    interop::run_all(&interop::Config {
+        upy: upy.canonicalize().unwrap_or(upy),
+        cpython: resolve_python(&env::var("UPY_CPYTHON").unwrap_or_else(|_| "python3".to_string())),
+        venv: root.join("target/littlefs-venv"),
+        scripts: root.join("xtask/interop"),
+        work_dir: root.join("target/interop"),
     })
 }
 

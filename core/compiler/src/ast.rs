@@ -50,8 +50,9 @@
 //! line of `k`'s first token (a `(` around `k` included); a comprehension's scope starts at
 //! [`Comprehension::line`]; each `except` clause sets [`ExceptHandler::line`].
 //!
-//! Not supported (as in MicroPython's grammar): the `match` statement, positional-only
-//! parameters (`/`), `**` inside dict displays, arbitrary decorator expressions (only
+//! Beyond MicroPython's grammar: the `match` statement (PEP 634), as [`StmtKind::Match`].
+//!
+//! Not supported (as in MicroPython's grammar): positional-only parameters (`/`), `**` inside dict displays, arbitrary decorator expressions (only
 //! `@dotted.name` with an optional call), `*` in `return`/`yield` lists.
 
 use alloc::boxed::Box;
@@ -170,6 +171,60 @@ pub enum StmtKind {
     },
     FunctionDef(Box<FunctionDef>),
     ClassDef(Box<ClassDef>),
+    /// `match subject:` with its `case` blocks (at least one).
+    Match {
+        subject: Expr,
+        cases: Vec<MatchCase>,
+    },
+}
+
+/// One `case pattern [if guard]: body`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MatchCase {
+    /// Line of the `case` keyword.
+    pub line: u32,
+    pub pattern: Pattern,
+    pub guard: Option<Expr>,
+    pub body: Vec<Stmt>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pattern {
+    /// Line of the pattern's first token.
+    pub line: u32,
+    pub kind: PatternKind,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum PatternKind {
+    /// A literal (number, complex sum, string, bytes) or a dotted name: matches by `==`.
+    Value(Expr),
+    /// `None`, `True`, `False`: matches by `is`.
+    Singleton(Expr),
+    /// A bare name (not `_`): always matches and binds.
+    Capture(Name),
+    /// `_`: always matches, binds nothing.
+    Wildcard,
+    /// `[p, ...]` or `(p, ...)` or an open `p, q`; items may include one [`PatternKind::Star`].
+    Sequence(Vec<Pattern>),
+    /// `*name` (`None` for `*_`), only inside a sequence pattern.
+    Star(Option<Name>),
+    /// `{key: p, ..., **rest}`: keys are literals or dotted names.
+    Mapping {
+        keys: Vec<Expr>,
+        patterns: Vec<Pattern>,
+        rest: Option<Name>,
+    },
+    /// `cls(p, ..., name=p, ...)`: `cls` is a (dotted) name.
+    Class {
+        cls: Expr,
+        args: Vec<Pattern>,
+        kwargs: Vec<(Name, Pattern)>,
+    },
+    /// `p | q | ...` (at least two alternatives).
+    Or(Vec<Pattern>),
+    /// `p as name`.
+    As(Box<Pattern>, Name),
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -21,6 +21,7 @@
 
 mod bigint;
 mod fold;
+mod pattern;
 
 use crate::ast::*;
 use crate::bc;
@@ -1000,6 +1001,7 @@ impl<'a> Compiler<'a> {
             }
             StmtKind::FunctionDef(f) => self.funcdef(f),
             StmtKind::ClassDef(c) => self.classdef(c),
+            StmtKind::Match { subject, cases } => self.match_stmt(subject, cases),
         }
     }
 

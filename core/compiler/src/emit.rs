@@ -476,6 +476,19 @@ impl Emitter {
         }
     }
 
+    /// The tracked stack depth, for code whose paths join at a label with a depth other
+    /// than the one the straight-line tracking reached.
+    pub fn stack_size(&self) -> i32 {
+        self.stack_size
+    }
+
+    pub fn set_stack_size(&mut self, size: i32) {
+        if self.pass == Pass::Scope {
+            return;
+        }
+        self.adjust_stack_size(size - self.stack_size);
+    }
+
     pub fn set_source_line(&mut self, line: usize) {
         if !self.source_lines {
             return;

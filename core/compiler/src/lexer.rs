@@ -228,6 +228,7 @@ struct TState {
     format_start: usize,
 }
 
+#[derive(Clone)]
 pub struct Lexer {
     /// Whether `t'...'` template strings are recognised.
     tstrings: bool,

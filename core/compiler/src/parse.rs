@@ -324,6 +324,13 @@ impl Parser {
                 out.push(s);
                 Ok(())
             }
+            Tok::Name => match self.try_match_stmt()? {
+                Some(s) => {
+                    out.push(s);
+                    Ok(())
+                }
+                None => self.simple_stmt(out),
+            },
             _ => self.simple_stmt(out),
         }
     }
@@ -1881,6 +1888,8 @@ fn valid_float(text: &[u8]) -> bool {
     }
     any && i == text.len()
 }
+
+mod pattern;
 
 #[cfg(test)]
 mod tests;

@@ -36,6 +36,41 @@ const HEAD: u8 = 1;
 const TAIL: u8 = 2;
 const MARK: u8 = 3;
 
+/// A fixed line buffer for `Heap::dump_layout`: dumping the heap must not allocate.
+struct Line {
+    buf: [u8; 96],
+    len: usize,
+}
+
+impl Line {
+    fn new() -> Line {
+        Line {
+            buf: [0; 96],
+            len: 0,
+        }
+    }
+
+    fn push(&mut self, c: u8) {
+        if let Some(slot) = self.buf.get_mut(self.len) {
+            *slot = c;
+            self.len += 1;
+        }
+    }
+
+    fn as_bytes(&self) -> &[u8] {
+        self.buf.get(..self.len).unwrap_or(&[])
+    }
+}
+
+impl core::fmt::Write for Line {
+    fn write_str(&mut self, s: &str) -> core::fmt::Result {
+        for &c in s.as_bytes() {
+            self.push(c);
+        }
+        Ok(())
+    }
+}
+
 pub struct Heap {
     atb: *mut u8,
     ftb: *mut u8,
@@ -143,6 +178,54 @@ impl Heap {
 
     pub fn stack_top(&self) -> usize {
         self.stack_top
+    }
+
+    /// The block table as text, 64 blocks a line, as upstream's `gc_dump_alloc_table`
+    /// (`micropython.mem_info(1)`): `.` free, `=` tail, `m` marked, and a head as the letter
+    /// `head` gives for the allocation's address. Runs of two or more free lines are
+    /// abbreviated. Writes through `out` without allocating.
+    pub fn dump_layout(&self, head: &dyn Fn(*const u8) -> u8, out: &mut dyn FnMut(&[u8])) {
+        const PER_LINE: usize = 64;
+        let mut b = 0;
+        while b < self.n_blocks {
+            let mut end = b;
+            while end < self.n_blocks && self.get(end) == FREE {
+                end += 1;
+            }
+            if end - b >= 2 * PER_LINE {
+                let mut line = Line::new();
+                let _ = core::fmt::write(
+                    &mut line,
+                    format_args!("\n       ({} lines all free)", (end - b) / PER_LINE),
+                );
+                out(line.as_bytes());
+                b = end & !(PER_LINE - 1);
+                if b >= self.n_blocks {
+                    break;
+                }
+            }
+            let mut line = Line::new();
+            let _ = core::fmt::write(&mut line, format_args!("\n{:08x}: ", b * BLOCK_BYTES));
+            let stop = (b + PER_LINE).min(self.n_blocks);
+            while b < stop {
+                let c = match self.get(b) {
+                    FREE => b'.',
+                    TAIL => b'=',
+                    MARK => b'm',
+                    // SAFETY: b < n_blocks, so the block is inside the pool.
+                    _ => head(unsafe { self.pool.add(b * BLOCK_BYTES) }),
+                };
+                line.push(c);
+                b += 1;
+            }
+            out(line.as_bytes());
+        }
+        out(b"\n");
+    }
+
+    /// Address of the first block (for `mem_info(1)`'s heading).
+    pub fn pool_start(&self) -> usize {
+        self.pool as usize
     }
 
     #[inline(always)]
@@ -757,6 +840,25 @@ mod tests {
         // SAFETY: the leaked region is word aligned and used by this heap only.
         unsafe { h.init(region.as_mut_ptr() as *mut u8, region.len() * 8) };
         h
+    }
+
+    #[test]
+    fn layout_dump_marks_heads_tails_and_free_runs() {
+        let mut h = new_heap(64 * 1024);
+        let a = h.alloc(BLOCK_BYTES, false);
+        let b = h.alloc(3 * BLOCK_BYTES, false);
+        assert!(a.is_some() && b.is_some());
+        let mut text = Vec::new();
+        h.dump_layout(&|_| b'h', &mut |bytes| text.extend_from_slice(bytes));
+        let text = std::string::String::from_utf8(text).unwrap_or_default();
+        let mut lines = text.lines();
+        assert_eq!(lines.next(), Some(""));
+        let first = lines.next().unwrap_or("");
+        assert!(first.starts_with("00000000: hh==."), "{first}");
+        assert_eq!(first.len(), 10 + 64);
+        let free = lines.next().unwrap_or("");
+        assert!(free.trim_start().starts_with('(') && free.ends_with("lines all free)"));
+        assert!(text.ends_with('\n'));
     }
 
     /// A collection whose only roots are `roots`: the native stack and the interpreter

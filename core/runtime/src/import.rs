@@ -279,6 +279,19 @@ fn resolve_relative(name: &str, level: usize, globals: Value) -> PyResult<String
 /// given, in which case the named module itself.
 pub fn import_name(name: Qstr, fromlist: Value, level: usize, globals: Value) -> PyResult<Value> {
     let name_s = name.as_str();
+    // A top-level name already loaded, or built in: found without building any strings
+    // (the first steps of `load_one`). Compiled `match` statements import `builtins`
+    // for their type tests, and functions often import inside their bodies.
+    if level == 0 && !name_s.contains('.') {
+        if !sys_path_is_empty() {
+            if let Some(m) = modules_map()?.get_qstr(name) {
+                return Ok(m);
+            }
+        }
+        if let Some(m) = crate::modules::find_builtin(name) {
+            return Ok(m);
+        }
+    }
     // Upstream cannot even intern such a name (its compiler fails on it); say so here.
     if name_s.len() > 255 {
         return Err(raise::runtime_error("name too long"));

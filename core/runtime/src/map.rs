@@ -57,6 +57,9 @@ pub struct Map {
     /// which answers the many misses of attribute lookup (instance map before class,
     /// class chain before `object`, descriptor checks on every store) without a scan.
     qstr_bits: u64,
+    /// Never hashed nor indexed: every lookup scans (OrderedDict, whose keys, as
+    /// upstream's, need only equality, so unhashable ones such as slices are accepted).
+    linear: bool,
 }
 
 impl Default for Map {
@@ -127,7 +130,22 @@ impl Map {
             index: core::ptr::null_mut(),
             index_cap: 0,
             qstr_bits: 0,
+            linear: false,
         }
+    }
+
+    /// Switches an empty map to scanning without hashes (see `linear`).
+    pub fn set_linear(&mut self) {
+        self.linear = true;
+        if !self.index.is_null() {
+            mem::free(self.index);
+            self.index = core::ptr::null_mut();
+            self.index_cap = 0;
+        }
+    }
+
+    pub fn is_linear(&self) -> bool {
+        self.linear
     }
 
     /// A map with room for `n` entries.
@@ -212,7 +230,7 @@ impl Map {
 
     fn find(&self, key: Value, hash: Option<usize>) -> PyResult<Option<usize>> {
         if self.index.is_null() {
-            if hash.is_none() && key.is_obj() && self.len > 0 {
+            if hash.is_none() && key.is_obj() && self.len > 0 && !self.linear {
                 // Unhashable keys are an error even where no hash is needed (except in an
                 // empty map, where MicroPython looks nothing up either).
                 key_hash(key)?;
@@ -403,7 +421,7 @@ impl Map {
         let new_cap = (self.cap() * 2).max(4);
         self.entries = mem::realloc_array::<Entry>(self.entries, new_cap)?;
         self.cap = new_cap | (self.cap & WATCHED);
-        if new_cap > LINEAR_MAX {
+        if new_cap > LINEAR_MAX && !self.linear {
             let want = (new_cap * 2).next_power_of_two();
             if want != self.index_cap {
                 self.rebuild_index(want)?;
@@ -415,8 +433,8 @@ impl Map {
     /// Insert or replace. Returns the previous value if the key was present.
     pub fn insert(&mut self, key: Value, value: Value) -> PyResult<Option<Value>> {
         self.changing();
-        // Always hashed, even while linear: unhashable keys must be rejected.
-        let hash = key_hash(key)?;
+        // Always hashed, even while small: unhashable keys must be rejected.
+        let hash = if self.linear { 0 } else { key_hash(key)? };
         if let Some(i) = self.find(key, Some(hash))? {
             if let Some(e) = self.slots_mut().get_mut(i) {
                 let old = e.value;

@@ -9,8 +9,16 @@ pub mod binascii;
 pub mod builtins;
 pub mod cmath;
 pub mod collections;
+#[cfg(feature = "cryptolib")]
+pub mod cryptolib;
+#[cfg(feature = "deflate")]
+pub mod deflate;
 pub mod errno;
+#[cfg(feature = "framebuf")]
+pub mod framebuf;
 pub mod gc;
+#[cfg(feature = "hashlib")]
+pub mod hashlib;
 pub mod heapq;
 pub mod io;
 pub mod json;
@@ -28,6 +36,8 @@ pub mod sys;
 pub mod time;
 pub mod uctypes;
 pub mod vfs;
+pub mod vfs_fat;
+pub mod vfs_lfs;
 
 use crate::qstr::{Qstr, Q};
 use crate::value::Value;
@@ -37,6 +47,10 @@ static BUILTIN: &[(Qstr, &crate::objs::module::Module)] = &[
     (Q::_asyncio, &asyncio::MODULE),
     (Q::builtins, &builtins::MODULE),
     (Q::cmath, &cmath::MODULE),
+    #[cfg(feature = "deflate")]
+    (Q::deflate, &deflate::MODULE),
+    #[cfg(feature = "framebuf")]
+    (Q::framebuf, &framebuf::MODULE),
     (Q::gc, &gc::MODULE),
     (Q::marshal, &marshal::MODULE),
     (Q::math, &math::MODULE),
@@ -51,7 +65,11 @@ static EXTENSIBLE: &[(Qstr, &crate::objs::module::Module)] = &[
     (Q::array, &array::MODULE),
     (Q::binascii, &binascii::MODULE),
     (Q::collections, &collections::MODULE),
+    #[cfg(feature = "cryptolib")]
+    (Q::cryptolib, &cryptolib::MODULE),
     (Q::errno, &errno::MODULE),
+    #[cfg(feature = "hashlib")]
+    (Q::hashlib, &hashlib::MODULE),
     (Q::heapq, &heapq::MODULE),
     (Q::io, &io::MODULE),
     (Q::json, &json::MODULE),

@@ -30,6 +30,7 @@ pub mod object;
 pub mod property;
 pub mod range;
 pub mod reversed;
+pub mod ringio;
 pub mod set;
 pub mod singletons;
 pub mod slice;

@@ -70,6 +70,11 @@ impl Pool {
         [self.entries as usize, self.index as usize]
     }
 
+    /// The `i`th interned string, oldest first (`micropython.qstr_info(1)`).
+    pub fn nth(&self, i: usize) -> Option<&'static str> {
+        self.entry(i)
+    }
+
     fn entry(&self, i: usize) -> Option<&'static str> {
         if i >= self.len {
             return None;
@@ -244,6 +249,21 @@ impl core::fmt::Debug for Qstr {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dynamic_names_are_listed_oldest_first() {
+        crate::state::testing::with_vm(|| {
+            let a = Qstr::intern("qstr_info_first").map(|q| q.0);
+            let b = Qstr::intern("qstr_info_second").map(|q| q.0);
+            assert!(a.is_some() && b.is_some());
+            let pool = &crate::state::get().qstrs;
+            let n = pool.len();
+            assert!(n >= 2);
+            assert_eq!(pool.nth(n - 2), Some("qstr_info_first"));
+            assert_eq!(pool.nth(n - 1), Some("qstr_info_second"));
+            assert_eq!(pool.nth(n), None);
+        });
+    }
 
     #[test]
     fn every_static_name_is_found_by_hash() {

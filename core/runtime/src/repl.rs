@@ -540,7 +540,8 @@ pub fn continue_with_input(input: &[u8]) -> bool {
     let compound = input.first() == Some(&b'@')
         || ["if", "while", "for", "try", "with", "def", "class", "async"]
             .iter()
-            .any(|kw| starts_with_word(input, kw.as_bytes()));
+            .any(|kw| starts_with_word(input, kw.as_bytes()))
+        || (starts_with_word(input, b"match") && first_line_ends_block(input));
 
     #[derive(PartialEq, Clone, Copy)]
     enum Quote {
@@ -599,6 +600,13 @@ pub fn continue_with_input(input: &[u8]) -> bool {
         return true;
     }
     compound && last != b'\n'
+}
+
+/// Whether the first line ends with `:` (a soft keyword like `match` starts a block only
+/// then; `match = 1` and `match(x)` are complete lines).
+fn first_line_ends_block(s: &[u8]) -> bool {
+    let line = s.split(|&c| c == b'\n').next().unwrap_or(&[]);
+    line.trim_ascii_end().last() == Some(&b':')
 }
 
 fn starts_with_word(s: &[u8], word: &[u8]) -> bool {
@@ -1376,6 +1384,8 @@ mod tests {
             b"with x:",
             b"class A:",
             b"async def f():",
+            b"match x:",
+            b"match (a, b):\n    case 1:",
             b"@dec",
             b"if(x):",
             b"x = '''a\n",
@@ -1401,6 +1411,9 @@ mod tests {
             b"if1 = 2",
             b"def f(x):\n    print(x)\n",
             b"classy = 1",
+            b"match = 1",
+            b"match(x)",
+            b"match = {1: 2}",
             b"x = ')'",
             b"'('",
             b"'(",

@@ -181,6 +181,15 @@ pub fn load_attr_opt(obj: Value, name: Qstr) -> PyResult<Option<Value>> {
         }
         return match name {
             Q::__name__ => Ok(Some(Value::qstr(t.name))),
+            // A class's class is its metaclass: `type` here.
+            Q::__class__ => Ok(Some(obj.type_of().as_value())),
+            Q::__dict__ => {
+                if !t.dict.is_null() {
+                    return Ok(Some(t.dict));
+                }
+                // A built-in type: its attribute table as a read-only dict.
+                fixed_dict_of(t.locals).map(Some)
+            }
             _ => Ok(None),
         };
     }
@@ -198,6 +207,17 @@ pub fn load_attr_opt(obj: Value, name: Qstr) -> PyResult<Option<Value>> {
         return objs::fun::bound_method(crate::fun!(__iter__, F1(get_iter)), obj).map(Some);
     }
     Ok(None)
+}
+
+/// A read-only dict holding a static attribute table (`int.__dict__`, `sys.__dict__`).
+pub fn fixed_dict_of(table: &[(Qstr, Value)]) -> PyResult<Value> {
+    let d = objs::dict::new_fixed()?;
+    if let Some(m) = objs::dict::map_of(d) {
+        for &(k, v) in table {
+            m.insert(Value::qstr(k), v)?;
+        }
+    }
+    Ok(d)
 }
 
 fn next_method(it: Value) -> PyResult<Value> {
@@ -719,6 +739,57 @@ pub fn len(v: Value) -> PyResult<usize> {
 }
 
 // --- iteration ---
+
+/// Room for an iterator object outside the heap (upstream's `mp_obj_iter_buf_t`): the four
+/// stack slots of a `for` loop, or a native caller's local.
+pub type IterBuf = [Value; 4];
+
+/// Writes iterator object `it` into `buf` and returns it as a value. The value points into
+/// `buf`, so it must not outlive it nor escape to Python code; the collector sees the
+/// object's fields wherever `buf` lives (a frame's stack, the native stack).
+pub fn place_iter<T>(buf: &mut IterBuf, it: T) -> Value {
+    const {
+        assert!(core::mem::size_of::<T>() <= core::mem::size_of::<IterBuf>());
+        assert!(core::mem::align_of::<T>() <= core::mem::align_of::<Value>());
+    }
+    let p = buf.as_mut_ptr() as *mut T;
+    // SAFETY: `buf` is large and aligned enough for `T` (checked above at compile time),
+    // and `T` is an object struct starting with its `ObjBase`, as a pointer value requires.
+    unsafe { p.write(it) };
+    Value::from_ptr(p)
+}
+
+/// `iter(v)` without the heap for the built-in containers whose iterator fits in `buf`
+/// (list, tuple, bytes, str, bytearray, array, range, dict, set, frozenset), so that iterating them
+/// works with the heap locked; any other object gets its ordinary iterator.
+pub fn get_iter_buf(v: Value, buf: &mut IterBuf) -> PyResult<Value> {
+    if v.is_obj() {
+        let ty = v.type_of();
+        let placed = if ty.is_type_of(&objs::str::TYPE) || ty.is_type_of(&objs::str::BYTES_TYPE) {
+            objs::str::iter_in(v, buf)
+        } else if ty.is_type_of(&objs::list::TYPE) {
+            Some(objs::list::iter_in(v, buf))
+        } else if ty.is_type_of(&objs::tuple::TYPE) {
+            Some(objs::tuple::iter_in(v, buf))
+        } else if ty.is_type_of(&objs::bytearray::TYPE) {
+            Some(objs::memoryview::buffer_iter_in(v, buf))
+        } else if ty.is_type_of(&objs::array::TYPE) {
+            Some(objs::array::iter_in(v, buf))
+        } else if ty.is_type_of(&objs::range::TYPE) {
+            objs::range::iter_in(v, buf)
+        } else if ty.is_type_of(&objs::dict::TYPE) {
+            Some(objs::dict::iter_in(v, buf))
+        } else if ty.is_type_of(&objs::set::TYPE) || ty.is_type_of(&objs::set::FROZENSET_TYPE) {
+            Some(objs::set::iter_in(v, buf))
+        } else {
+            None
+        };
+        if let Some(it) = placed {
+            return Ok(it);
+        }
+    }
+    get_iter(v)
+}
 
 pub fn get_iter(v: Value) -> PyResult<Value> {
     let ty = v.type_of();

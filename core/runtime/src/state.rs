@@ -50,6 +50,10 @@ pub struct Roots {
     /// current directory (an entry, NONE for the virtual root, NULL before first use).
     pub vfs_mounts: Value,
     pub vfs_cur: Value,
+    /// The exception the innermost running `except` clause caught (`sys.exc_info()`).
+    pub cur_exception: Value,
+    /// `sys.atexit` function, called by the port when the program ends.
+    pub atexit: Value,
 }
 
 impl Roots {
@@ -72,6 +76,8 @@ impl Roots {
             modules_private: [Value::NULL; 16],
             vfs_mounts: Value::NULL,
             vfs_cur: Value::NULL,
+            cur_exception: Value::NULL,
+            atexit: Value::NULL,
         }
     }
 }

@@ -217,6 +217,7 @@ pub fn execute(f: &mut Frame, mut throw: Option<PyErr>) -> PyResult<Ret> {
                 f.sp = e.sp + 1;
                 e.prev_exc = err.0;
                 *f.state.offset(f.sp) = err.0;
+                state::get().roots.cur_exception = err.0;
                 continue;
             }
         }
@@ -1013,6 +1014,8 @@ fn run(f: &mut Frame, throw: &mut Option<PyErr>) -> PyResult<Ret> {
             bc::POP_EXCEPT_JUMP => {
                 let off = read_ulabel(bytes, &mut ip);
                 f.exc_sp -= 1;
+                // As upstream: leaving any handler forgets it (nesting is not tracked).
+                state::get().roots.cur_exception = Value::NULL;
                 ip += off;
             }
             bc::END_FINALLY => {
@@ -1047,11 +1050,18 @@ fn run(f: &mut Frame, throw: &mut Option<PyErr>) -> PyResult<Ret> {
                     push!(Value::small_int(0));
                     push!(Value::NULL);
                 } else {
-                    let it = runtime::get_iter(obj)?;
-                    at!(sp) = Value::NULL;
-                    push!(it);
-                    push!(Value::NULL);
-                    push!(Value::NULL);
+                    // The four slots hold the iterator object itself when it fits (its type
+                    // word first), else NULL then the heap iterator.
+                    // SAFETY: the compiler reserves four stack slots from sp for the loop.
+                    let buf = unsafe { &mut *(st.offset(sp) as *mut runtime::IterBuf) };
+                    let it = runtime::get_iter_buf(obj, buf)?;
+                    if it != Value::from_ptr(buf.as_ptr()) {
+                        at!(sp) = Value::NULL;
+                        at!(sp + 1) = it;
+                        at!(sp + 2) = Value::NULL;
+                        at!(sp + 3) = Value::NULL;
+                    }
+                    sp += 3;
                 }
             }
             bc::FOR_ITER => {
@@ -1072,7 +1082,13 @@ fn run(f: &mut Frame, throw: &mut Option<PyErr>) -> PyResult<Ret> {
                         None => None,
                     }
                 } else {
-                    match runtime::iter_next(at!(sp - 2)) {
+                    let it = if kind.is_null() {
+                        at!(sp - 2)
+                    } else {
+                        // SAFETY: the loop's four slots end at sp.
+                        Value::from_ptr(unsafe { st.offset(sp - 3) })
+                    };
+                    match runtime::iter_next(it) {
                         Ok(v) => v,
                         Err(e) if runtime::is_instance(e.0, &exception::STOP_ITERATION) => None,
                         Err(e) => return Err(e),

@@ -69,9 +69,9 @@ impl VStr {
         self.len = self.len.min(n);
     }
 
-    /// The contents as a new `str` (must be UTF-8: built from str pieces).
+    /// The contents as a new `str` (built from str pieces: UTF-8 in form, checked there).
     pub fn into_str(self) -> PyResult<Value> {
-        let s = crate::objs::str::new_of_type(&crate::objs::str::TYPE, self.as_bytes());
+        let s = crate::objs::str::new_str_unchecked(self.as_bytes());
         self.release();
         s
     }

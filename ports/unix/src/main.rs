@@ -194,6 +194,10 @@ fn run(o: Options) -> u8 {
             outcome_code(run_source(&o, &src, "<stdin>"), true)
         }
     };
+    let code = match upy_runtime::modules::sys::run_atexit() {
+        Ok(()) => code,
+        Err(e) => outcome_code(Err(e), true),
+    };
     if o.verbose > 0 {
         print_mem_info();
     }

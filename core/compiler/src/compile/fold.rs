@@ -726,9 +726,101 @@ impl Folder {
                     body,
                 }))
             }
+            StmtKind::Match { subject, cases } => {
+                let subject = self.expr(subject)?;
+                let mut cs = Vec::with_capacity(cases.len());
+                for c in cases {
+                    let pattern = self.pattern(&c.pattern)?;
+                    cs.push(MatchCase {
+                        line: c.line,
+                        pattern,
+                        guard: self.opt(&c.guard)?,
+                        body: self.stmts(&c.body)?,
+                    });
+                }
+                StmtKind::Match { subject, cases: cs }
+            }
             StmtKind::Pass | StmtKind::Break | StmtKind::Continue => s.kind.clone(),
         };
         Ok(Stmt::new(line, kind))
+    }
+
+    /// Folds the expressions inside a pattern (literals such as `-1`); names a pattern
+    /// binds are recorded but never replaced by constants.
+    fn pattern(&mut self, p: &Pattern) -> Result<Pattern, SyntaxError> {
+        let line = p.line;
+        let kind = match &p.kind {
+            PatternKind::Value(e) => PatternKind::Value(self.expr(e)?),
+            PatternKind::Singleton(e) => PatternKind::Singleton(e.clone()),
+            PatternKind::Capture(n) => {
+                self.ident(n, line);
+                PatternKind::Capture(n.clone())
+            }
+            PatternKind::Wildcard => PatternKind::Wildcard,
+            PatternKind::Star(n) => {
+                if let Some(n) = n {
+                    self.ident(n, line);
+                }
+                PatternKind::Star(n.clone())
+            }
+            PatternKind::Sequence(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for i in items {
+                    out.push(self.pattern(i)?);
+                }
+                PatternKind::Sequence(out)
+            }
+            PatternKind::Mapping {
+                keys,
+                patterns,
+                rest,
+            } => {
+                let mut ks = Vec::with_capacity(keys.len());
+                let mut ps = Vec::with_capacity(patterns.len());
+                for (k, v) in keys.iter().zip(patterns) {
+                    ks.push(self.expr(k)?);
+                    ps.push(self.pattern(v)?);
+                }
+                if let Some(r) = rest {
+                    self.ident(r, line);
+                }
+                PatternKind::Mapping {
+                    keys: ks,
+                    patterns: ps,
+                    rest: rest.clone(),
+                }
+            }
+            PatternKind::Class { cls, args, kwargs } => {
+                let cls = self.expr(cls)?;
+                let mut a = Vec::with_capacity(args.len());
+                for x in args {
+                    a.push(self.pattern(x)?);
+                }
+                let mut k = Vec::with_capacity(kwargs.len());
+                for (n, x) in kwargs {
+                    self.ident(n, line);
+                    k.push((n.clone(), self.pattern(x)?));
+                }
+                PatternKind::Class {
+                    cls,
+                    args: a,
+                    kwargs: k,
+                }
+            }
+            PatternKind::Or(alts) => {
+                let mut out = Vec::with_capacity(alts.len());
+                for a in alts {
+                    out.push(self.pattern(a)?);
+                }
+                PatternKind::Or(out)
+            }
+            PatternKind::As(inner, n) => {
+                let inner = self.pattern(inner)?;
+                self.ident(n, line);
+                PatternKind::As(Box::new(inner), n.clone())
+            }
+        };
+        Ok(Pattern { line, kind })
     }
 
     fn boxed(&mut self, e: &Expr) -> Result<Box<Expr>, SyntaxError> {

@@ -218,7 +218,7 @@ fn repr(v: Value) -> PyResult<Value> {
     runtime::repr(v)
 }
 
-fn callable(v: Value) -> PyResult<Value> {
+pub fn callable(v: Value) -> PyResult<Value> {
     let ty = v.type_of();
     let c = ty.call.is_some()
         && (!ty.is_heap()
@@ -228,7 +228,8 @@ fn callable(v: Value) -> PyResult<Value> {
 }
 
 fn all(v: Value) -> PyResult<Value> {
-    let it = runtime::get_iter(v)?;
+    let mut buf = [Value::NULL; 4];
+    let it = runtime::get_iter_buf(v, &mut buf)?;
     while let Some(x) = runtime::iter_next(it)? {
         if !runtime::is_true(x)? {
             return Ok(Value::FALSE);
@@ -238,7 +239,8 @@ fn all(v: Value) -> PyResult<Value> {
 }
 
 fn any(v: Value) -> PyResult<Value> {
-    let it = runtime::get_iter(v)?;
+    let mut buf = [Value::NULL; 4];
+    let it = runtime::get_iter_buf(v, &mut buf)?;
     while let Some(x) = runtime::iter_next(it)? {
         if runtime::is_true(x)? {
             return Ok(Value::TRUE);
@@ -253,10 +255,9 @@ fn chr(v: Value) -> PyResult<Value> {
         .ok_or_else(|| raise::type_error("can't convert to int"))?;
     let c = u32::try_from(n)
         .ok()
-        .and_then(char::from_u32)
-        .ok_or_else(|| raise::value_error("chr() arg not in range(0x110000)"))?;
-    let mut b = [0u8; 4];
-    pystr::new(c.encode_utf8(&mut b))
+        .filter(|&c| c < 0x110000)
+        .ok_or_else(|| raise::value_error("char not in range(0x110000)"))?;
+    pystr::from_code_point(c)
 }
 
 fn ord(v: Value) -> PyResult<Value> {
@@ -464,7 +465,8 @@ fn min_max(args: &[Value], kw: &[Value], op: u8) -> PyResult<Value> {
         Ok(())
     };
     if args.len() == 1 {
-        let it = runtime::get_iter(args[0])?;
+        let mut buf = [Value::NULL; 4];
+        let it = runtime::get_iter_buf(args[0], &mut buf)?;
         while let Some(x) = runtime::iter_next(it)? {
             consider(x)?;
         }
@@ -492,7 +494,8 @@ fn max(args: &[Value], kw: &[Value]) -> PyResult<Value> {
 
 fn sum(args: &[Value]) -> PyResult<Value> {
     let mut acc = args.get(1).copied().unwrap_or(Value::small_int(0));
-    let it = runtime::get_iter(args[0])?;
+    let mut buf = [Value::NULL; 4];
+    let it = runtime::get_iter_buf(args[0], &mut buf)?;
     while let Some(x) = runtime::iter_next(it)? {
         acc = runtime::binary_op(bop::ADD, acc, x)?;
     }
@@ -566,6 +569,11 @@ fn dir(args: &[Value]) -> PyResult<Value> {
                 for (k, _) in m.table.iter() {
                     push(*k)?;
                 }
+                if m.name == Q::builtins && m.globals.is_null() {
+                    for t in exception::ALL.iter() {
+                        push(t.name)?;
+                    }
+                }
                 if m.name == Q::sys && m.globals.is_null() {
                     for &q in crate::modules::sys::DYNAMIC_ATTRS {
                         push(q)?;
@@ -602,6 +610,14 @@ fn locals() -> PyResult<Value> {
 }
 
 fn exec_or_eval(args: &[Value], mode: upy_compiler::ast::ParseMode) -> PyResult<Value> {
+    exec_or_eval_named(args, mode, "<string>")
+}
+
+fn exec_or_eval_named(
+    args: &[Value],
+    mode: upy_compiler::ast::ParseMode,
+    file: &str,
+) -> PyResult<Value> {
     let src = args
         .first()
         .copied()
@@ -648,7 +664,27 @@ fn exec_or_eval(args: &[Value], mode: upy_compiler::ast::ParseMode) -> PyResult<
             core::str::from_utf8(bytes).map_err(|_| raise::unicode_error("invalid utf-8"))?
         }
     };
-    crate::exec::exec_source(text, "<string>", mode, globals, locals)
+    crate::exec::exec_source(text, file, mode, globals, locals)
+}
+
+/// `execfile(path[, globals[, locals]])`: run a source file, read through the VFS mounts.
+fn execfile(args: &[Value]) -> PyResult<Value> {
+    let path = pystr::as_str(args[0]).ok_or_else(|| raise::type_error("expected str"))?;
+    let hal = state::get()
+        .hal
+        .ok_or_else(|| raise::runtime_error("no hal"))?;
+    let mut bytes = alloc::vec::Vec::new();
+    crate::modules::vfs::ImportFs(hal)
+        .read_file(path, &mut bytes)
+        .map_err(raise::os_error)?;
+    let text = core::str::from_utf8(&bytes).map_err(|_| raise::unicode_error("invalid utf-8"))?;
+    let src = pystr::new(text)?;
+    let mut call = [src, Value::NONE, Value::NONE];
+    for (slot, a) in call.iter_mut().skip(1).zip(args.iter().skip(1)) {
+        *slot = *a;
+    }
+    exec_or_eval_named(&call, upy_compiler::ast::ParseMode::File, path)?;
+    Ok(Value::NONE)
 }
 
 fn eval(args: &[Value]) -> PyResult<Value> {
@@ -791,6 +827,17 @@ static GLOBALS: &[(Qstr, Value)] = &[
                 min: 1,
                 max: 3,
                 f: exec
+            }
+        )
+    ),
+    crate::entry!(
+        execfile,
+        crate::fun!(
+            execfile,
+            Var {
+                min: 1,
+                max: 3,
+                f: execfile
             }
         )
     ),

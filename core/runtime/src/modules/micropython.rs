@@ -54,12 +54,53 @@ fn mem_info(args: &[Value]) -> PyResult<Value> {
             info.max_free_blocks
         ),
     );
-    let _ = args;
     out(core::str::from_utf8(s.as_bytes()).unwrap_or(""))?;
+    if args.first().is_some_and(|v| !v.is_none()) {
+        let mut head = crate::vstr::VStr::new();
+        let _ = core::fmt::write(
+            &mut head,
+            format_args!("GC memory layout; from {:x}:", st.heap.pool_start()),
+        );
+        out(core::str::from_utf8(head.as_bytes()).unwrap_or(""))?;
+        // Collected first, printed after: printing may itself allocate.
+        let mut text = alloc::vec::Vec::new();
+        st.heap
+            .dump_layout(&block_letter, &mut |b| text.extend_from_slice(b));
+        out(core::str::from_utf8(&text).unwrap_or(""))?;
+    }
     Ok(Value::NONE)
 }
 
-fn qstr_info(_args: &[Value]) -> PyResult<Value> {
+/// The letter of an allocation in the `mem_info(1)` map, by the type in its first word
+/// (upstream's letters); `h` for anything else.
+fn block_letter(p: *const u8) -> u8 {
+    use crate::objs;
+    // SAFETY: a head block starts an allocation of at least one block (a word or more);
+    // the word is only compared with type addresses, never dereferenced.
+    let first = unsafe { *(p as *const usize) };
+    let is = |t: &'static crate::obj::Type| first == t as *const crate::obj::Type as usize;
+    if is(&objs::tuple::TYPE) {
+        b'T'
+    } else if is(&objs::list::TYPE) {
+        b'L'
+    } else if is(&objs::dict::TYPE) {
+        b'D'
+    } else if is(&objs::str::TYPE) || is(&objs::str::BYTES_TYPE) {
+        b'S'
+    } else if is(&objs::bytearray::TYPE) || is(&objs::array::TYPE) {
+        b'A'
+    } else if is(&objs::float::TYPE) {
+        b'F'
+    } else if is(&objs::function::TYPE) {
+        b'B'
+    } else if is(&objs::module::TYPE) {
+        b'M'
+    } else {
+        b'h'
+    }
+}
+
+fn qstr_info(args: &[Value]) -> PyResult<Value> {
     let st = state::get();
     let mut s = crate::vstr::VStr::new();
     let n = st.qstrs.len();
@@ -74,12 +115,36 @@ fn qstr_info(_args: &[Value]) -> PyResult<Value> {
         ),
     );
     out(core::str::from_utf8(s.as_bytes()).unwrap_or(""))?;
+    if args.first().is_some_and(|v| !v.is_none()) {
+        // Upstream lists every interned string of its dynamic pools, oldest first.
+        let mut i = 0;
+        while let Some(q) = st.qstrs.nth(i) {
+            let mut line = crate::vstr::VStr::new();
+            let _ = core::fmt::write(&mut line, format_args!("Q({})\n", q));
+            out(core::str::from_utf8(line.as_bytes()).unwrap_or(""))?;
+            i += 1;
+        }
+    }
     Ok(Value::NONE)
 }
 
 fn approx_sp() -> usize {
     let x = 0u8;
     core::hint::black_box(&x) as *const u8 as usize
+}
+
+/// Bytes ever allocated (`mem_total`), allocated now (`mem_current`), and the most at
+/// once (`mem_peak`): the figures of `mem_info`'s first line.
+fn mem_total() -> PyResult<Value> {
+    crate::objs::int::from_i64(state::get().heap.stat_total as i64)
+}
+
+fn mem_current() -> PyResult<Value> {
+    crate::objs::int::from_i64(state::get().heap.stat_current as i64)
+}
+
+fn mem_peak() -> PyResult<Value> {
+    crate::objs::int::from_i64(state::get().heap.stat_peak as i64)
 }
 
 fn stack_use() -> PyResult<Value> {
@@ -230,6 +295,10 @@ static GLOBALS: &[(Qstr, Value)] = &[
     ),
     crate::entry!(schedule, crate::fun!(schedule, F2(schedule))),
     crate::entry!(stack_use, crate::fun!(stack_use, F0(stack_use))),
+    (Q::RingIO, Value::from_static(&crate::objs::ringio::TYPE)),
+    crate::entry!(mem_total, crate::fun!(mem_total, F0(mem_total))),
+    crate::entry!(mem_current, crate::fun!(mem_current, F0(mem_current))),
+    crate::entry!(mem_peak, crate::fun!(mem_peak, F0(mem_peak))),
 ];
 
 pub static MODULE: Module = Module::new_static(Q::micropython, GLOBALS);

@@ -182,8 +182,36 @@ fn sys_getattr(name: Value) -> PyResult<Value> {
     }
 }
 
+/// `sys.exc_info()`: type and value of the exception being handled, or three Nones.
+fn exc_info() -> PyResult<Value> {
+    let e = state::get().roots.cur_exception;
+    if e.is_null() {
+        return tuple::new(&[Value::NONE, Value::NONE, Value::NONE]);
+    }
+    tuple::new(&[Value::from_static(e.type_of()), e, Value::NONE])
+}
+
+/// `sys.atexit(f)`: `f` runs when the program ends; returns the previous function.
+fn atexit(f: Value) -> PyResult<Value> {
+    let roots = &mut state::get().roots;
+    let old = roots.atexit;
+    roots.atexit = f;
+    Ok(if old.is_null() { Value::NONE } else { old })
+}
+
+/// Called by ports when the program ends: runs the `sys.atexit` function, if any.
+pub fn run_atexit() -> PyResult<()> {
+    let f = state::get().roots.atexit;
+    if !f.is_null() && crate::modules::builtins::callable(f)? == Value::TRUE {
+        crate::runtime::call(f, &[], &[])?;
+    }
+    Ok(())
+}
+
 static GLOBALS: &[(Qstr, Value)] = &[
     (Q::__name__, Value::qstr(Q::sys)),
+    crate::entry!(atexit, crate::fun!(atexit, F1(atexit))),
+    crate::entry!(exc_info, crate::fun!(exc_info, F0(exc_info))),
     crate::entry!(__getattr__, crate::fun!(__getattr__, F1(sys_getattr))),
     (Q::byteorder, Value::qstr(Q::little)),
     crate::entry!(

@@ -407,6 +407,15 @@ fn mount(args: &[Value], kw: &[Value]) -> PyResult<Value> {
     let readonly = kw_get(kw, Q::readonly).unwrap_or(Value::FALSE);
     let mkfs = kw_get(kw, Q::mkfs).unwrap_or(Value::FALSE);
     let p = pystr::as_str(*point).ok_or_else(|| pystr::bad_implicit_conversion(*point))?;
+    // An object without a mount method is a block device: find its file system.
+    let fs = &if runtime::load_method(*fs, Q::mount).is_err() {
+        match crate::modules::vfs_lfs::autodetect(*fs)? {
+            Some(v) => v,
+            None => crate::modules::vfs_fat::autodetect(*fs)?,
+        }
+    } else {
+        *fs
+    };
     // The file system is asked to mount before the point is checked, as upstream does.
     call_fs(*fs, Q::mount, &[readonly, mkfs])?;
     if p.is_empty() {
@@ -672,6 +681,18 @@ static GLOBALS: &[(Qstr, Value)] = &[
     (Q::__name__, Value::qstr(Q::vfs)),
     (Q::mount, MOUNT),
     (Q::umount, UMOUNT),
+    (
+        Q::VfsFat,
+        Value::from_static(&crate::modules::vfs_fat::VFS_FAT_TYPE),
+    ),
+    (
+        Q::VfsLfs1,
+        Value::from_static(&crate::modules::vfs_lfs::VFS_LFS1_TYPE),
+    ),
+    (
+        Q::VfsLfs2,
+        Value::from_static(&crate::modules::vfs_lfs::VFS_LFS2_TYPE),
+    ),
     (Q::VfsPosix, Value::from_static(&VFS_POSIX_TYPE)),
 ];
 

@@ -404,6 +404,18 @@ fn getiter(v: Value) -> PyResult<Value> {
     })?))
 }
 
+/// An array iterator placed in `buf` (see `runtime::get_iter_buf`).
+pub fn iter_in(v: Value, buf: &mut crate::runtime::IterBuf) -> Value {
+    crate::runtime::place_iter(
+        buf,
+        ArrayIter {
+            base: ObjBase::new(&ITER_TYPE),
+            array: v,
+            pos: 0,
+        },
+    )
+}
+
 fn iternext(it: Value) -> PyResult<Option<Value>> {
     let Some(s) = it.downcast::<ArrayIter>(&ITER_TYPE) else {
         return Ok(None);

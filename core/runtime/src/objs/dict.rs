@@ -101,6 +101,9 @@ pub fn copy_of(d: Value) -> PyResult<Value> {
         }
     }
     let dst = this(r)?;
+    if src.is_linear() {
+        dst.set_linear();
+    }
     let mut i = 0;
     while let Some(e) = slot(d, i) {
         if let Some((k, v)) = e {
@@ -176,6 +179,9 @@ fn make_new(ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Value> 
     let d = new()?;
     if let Some(dd) = d.downcast::<Dict>(&TYPE) {
         dd.base = ObjBase::new(ty);
+        if crate::runtime::is_subclass(ty, &crate::modules::collections::ORDERED_DICT_TYPE) {
+            dd.map.set_linear();
+        }
     }
     if let Some(a) = args.first() {
         update_from(d, *a)?;
@@ -316,27 +322,47 @@ pub struct DictView {
 pub struct DictIter {
     pub base: ObjBase,
     pub dict: Value,
-    pub kind: ViewKind,
     pub index: usize,
-    /// The dict's length when iteration began: a change means it was resized under us.
-    pub len: usize,
+    /// The dict's length when iteration began (a change means it was resized under us),
+    /// shifted left by two, with the [`ViewKind`] in the low bits: four words in all, so
+    /// the iterator fits a `runtime::IterBuf`.
+    pub len_kind: usize,
+}
+
+impl DictIter {
+    fn new(dict: Value, kind: ViewKind) -> DictIter {
+        let len = map_of(dict).map(|m| m.len()).unwrap_or(0);
+        DictIter {
+            base: ObjBase::new(&ITER_TYPE),
+            dict,
+            index: 0,
+            len_kind: len << 2 | kind as usize,
+        }
+    }
+
+    fn kind(&self) -> ViewKind {
+        match self.len_kind & 3 {
+            0 => ViewKind::Items,
+            1 => ViewKind::Keys,
+            _ => ViewKind::Values,
+        }
+    }
+}
+
+/// A key iterator placed in `buf` (see `runtime::get_iter_buf`).
+pub fn iter_in(v: Value, buf: &mut crate::runtime::IterBuf) -> Value {
+    crate::runtime::place_iter(buf, DictIter::new(v, ViewKind::Keys))
 }
 
 fn new_iter(dict: Value, kind: ViewKind) -> PyResult<Value> {
-    Ok(Value::from_ptr(mem::alloc(DictIter {
-        base: ObjBase::new(&ITER_TYPE),
-        dict,
-        kind,
-        index: 0,
-        len: map_of(dict).map(|m| m.len()).unwrap_or(0),
-    })?))
+    Ok(Value::from_ptr(mem::alloc(DictIter::new(dict, kind))?))
 }
 
 fn iter_next(it: Value) -> PyResult<Option<Value>> {
     let Some(s) = it.downcast::<DictIter>(&ITER_TYPE) else {
         return Ok(None);
     };
-    if map_of(s.dict).map(|m| m.len()) != Some(s.len) && map_of(s.dict).is_some() {
+    if map_of(s.dict).map(|m| m.len()) != Some(s.len_kind >> 2) && map_of(s.dict).is_some() {
         return Err(crate::raise::runtime_error(
             "dictionary changed size during iteration",
         ));
@@ -344,7 +370,7 @@ fn iter_next(it: Value) -> PyResult<Option<Value>> {
     while let Some(e) = slot(s.dict, s.index) {
         s.index += 1;
         if let Some((k, v)) = e {
-            return Ok(Some(match s.kind {
+            return Ok(Some(match s.kind() {
                 ViewKind::Keys => k,
                 ViewKind::Values => v,
                 ViewKind::Items => crate::objs::tuple::new(&[k, v])?,

@@ -153,14 +153,18 @@ pub fn add_traceback(v: Value, file: Qstr, line: usize, block: Qstr) {
         let st = crate::state::get();
         let auto = st.heap.auto_collect;
         st.heap.auto_collect = false;
-        let r = mem::realloc_array::<usize>(e.tb, cap);
+        // The heap directly, not `mem`: a failed allocation there builds a MemoryError in
+        // the emergency exception, which may be the very exception unwinding now.
+        let r = st
+            .heap
+            .realloc(e.tb as *mut u8, cap * core::mem::size_of::<usize>());
         crate::state::get().heap.auto_collect = auto;
         match r {
-            Ok(p) => {
-                e.tb = p;
+            Some(p) => {
+                e.tb = p as *mut usize;
                 e.tb_cap = cap;
             }
-            Err(_) => return,
+            None => return,
         }
     }
     // SAFETY: capacity checked above.

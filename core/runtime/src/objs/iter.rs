@@ -105,6 +105,23 @@ pub fn new_seq_iter(seq: Value, at: crate::objs::list::ItemAt) -> PyResult<Value
     })?))
 }
 
+/// [`new_seq_iter`] placed in `buf` (see `runtime::get_iter_buf`).
+pub fn seq_iter_in(
+    seq: Value,
+    at: crate::objs::list::ItemAt,
+    buf: &mut crate::runtime::IterBuf,
+) -> Value {
+    crate::runtime::place_iter(
+        buf,
+        SeqIter {
+            base: ObjBase::new(&SEQ_ITER_TYPE),
+            seq,
+            index: 0,
+            at,
+        },
+    )
+}
+
 fn seq_next(it: Value) -> PyResult<Option<Value>> {
     let Some(s) = it.downcast::<SeqIter>(&SEQ_ITER_TYPE) else {
         return Ok(None);

@@ -643,6 +643,11 @@ fn subscr(v: Value, index: Value, sop: SubscrOp) -> PyResult<Option<Value>> {
 
 // --- iterator ---
 
+/// A list iterator placed in `buf` (see `runtime::get_iter_buf`).
+pub fn iter_in(v: Value, buf: &mut crate::runtime::IterBuf) -> Value {
+    crate::objs::iter::seq_iter_in(v, list_at, buf)
+}
+
 fn getiter(v: Value) -> PyResult<Value> {
     crate::objs::iter::new_seq_iter(v, list_at)
 }

@@ -323,6 +323,18 @@ pub fn buffer_iter(v: Value) -> PyResult<Value> {
     })?))
 }
 
+/// [`buffer_iter`] placed in `buf` (see `runtime::get_iter_buf`).
+pub fn buffer_iter_in(v: Value, buf: &mut crate::runtime::IterBuf) -> Value {
+    crate::runtime::place_iter(
+        buf,
+        BufIter {
+            base: ObjBase::new(&BUF_ITER_TYPE),
+            obj: v,
+            pos: 0,
+        },
+    )
+}
+
 fn buf_iternext(it: Value) -> PyResult<Option<Value>> {
     // SAFETY: only installed on BUF_ITER_TYPE, whose instances are BufIter.
     let s: &mut BufIter = unsafe { it.downcast_unchecked() };

@@ -62,6 +62,12 @@ pub fn lookup(v: Value, name: Qstr) -> Option<Value> {
             return Some(x);
         }
     }
+    if m.name == Q::builtins && m.globals.is_null() {
+        // Overrides, functions, types and the exception classes, as a bare name sees them.
+        if let Some(x) = crate::modules::builtins::lookup(name) {
+            return Some(x);
+        }
+    }
     if let Some((_, x)) = m.table.iter().find(|(k, _)| *k == name) {
         return Some(*x);
     }
@@ -78,8 +84,11 @@ fn attr(v: Value, name: Qstr, op: AttrOp) -> PyResult<Option<Value>> {
             if let Some(x) = lookup(v, name) {
                 return Ok(Some(x));
             }
-            if name == Q::__dict__ && !m.globals.is_null() {
-                return Ok(Some(m.globals));
+            if name == Q::__dict__ {
+                if !m.globals.is_null() {
+                    return Ok(Some(m.globals));
+                }
+                return crate::runtime::fixed_dict_of(m.table).map(Some);
             }
             // Module-level __getattr__ (PEP 562).
             if name != Q::__getattr__ {

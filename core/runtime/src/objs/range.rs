@@ -193,6 +193,20 @@ fn getiter(v: Value) -> PyResult<Value> {
     new_iter(r.start, r.len(), r.step)
 }
 
+/// A range iterator placed in `buf` (see `runtime::get_iter_buf`).
+pub fn iter_in(v: Value, buf: &mut crate::runtime::IterBuf) -> Option<Value> {
+    let r = get(v)?;
+    Some(crate::runtime::place_iter(
+        buf,
+        RangeIter {
+            base: ObjBase::new(&ITER_TYPE),
+            cur: r.start,
+            remaining: r.len(),
+            step: r.step,
+        },
+    ))
+}
+
 /// `reversed(range)`.
 pub fn reversed(v: Value) -> PyResult<Option<Value>> {
     let Some(r) = get(v) else { return Ok(None) };

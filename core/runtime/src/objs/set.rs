@@ -792,6 +792,18 @@ fn getiter(v: Value) -> PyResult<Value> {
     })?))
 }
 
+/// A set iterator placed in `buf` (see `runtime::get_iter_buf`).
+pub fn iter_in(v: Value, buf: &mut crate::runtime::IterBuf) -> Value {
+    crate::runtime::place_iter(
+        buf,
+        SetIter {
+            base: ObjBase::new(&ITER_TYPE),
+            set: v,
+            index: 0,
+        },
+    )
+}
+
 fn iter_next(it: Value) -> PyResult<Option<Value>> {
     let Some(s) = it.downcast::<SetIter>(&ITER_TYPE) else {
         return Ok(None);

@@ -13,6 +13,12 @@
 //! the header in the same allocation); a heap object of type `str` holds valid UTF-8, which
 //! every constructor here guarantees (decoding checks it, and results are cut only at code
 //! point boundaries), so `as_str` may skip the check. `chars1` caches the code point count.
+//!
+//! The one exception: like upstream, a str may hold code points Rust's `str` cannot (lone
+//! surrogates from `chr(0xd800)`, values past U+10FFFF from decoding `f4 90 80 80`), in
+//! the same UTF-8 byte pattern. Such a str carries [`LOOSE`] in `chars1`; `as_str` gives
+//! `None` for it (so it never reaches Rust text handling), while repr, print, len,
+//! equality and hashing work on its bytes.
 
 use crate::mem;
 use crate::obj::{
@@ -25,6 +31,9 @@ use crate::runtime;
 use crate::value::Value;
 use crate::vstr::VStr;
 use upy_compiler::bc::{binary as op, unary as uop};
+
+/// `chars1` flag: the bytes are UTF-8 in form only (see the module docs).
+pub const LOOSE: u32 = 1 << 31;
 
 #[repr(C)]
 pub struct Str {
@@ -71,6 +80,70 @@ pub fn new_of_type(ty: &'static Type, bytes: &[u8]) -> PyResult<Value> {
     Ok(Value::from_ptr(p))
 }
 
+/// A new `str` from bytes in UTF-8 form that may encode surrogates or code points past
+/// U+10FFFF (checked by [`utf8_form_ok`]); strictly valid text becomes an ordinary str.
+pub fn new_loose(b: &[u8]) -> PyResult<Value> {
+    new_str_unchecked(b)
+}
+
+/// Upstream's UTF-8 check: lead bytes up to 0xf7, each followed by its count of
+/// continuation bytes (code point values are not checked).
+pub fn utf8_form_ok(b: &[u8]) -> bool {
+    let mut need = 0u8;
+    for &c in b {
+        if need > 0 {
+            if !is_cont(c) {
+                return false;
+            }
+            need -= 1;
+        } else if c >= 0xf8 {
+            return false;
+        } else if c >= 0xc0 {
+            need = (0xe5u8 >> ((c >> 3) & 6)) & 3;
+        } else if c >= 0x80 {
+            return false;
+        }
+    }
+    need == 0
+}
+
+/// The code point of the UTF-8-form sequence starting `b` and its length.
+fn loose_char(b: &[u8]) -> (u32, usize) {
+    let Some(&c0) = b.first() else {
+        return (0, 1);
+    };
+    let (mut ch, n) = match c0 {
+        0..=0x7f => return (u32::from(c0), 1),
+        0xc0..=0xdf => (u32::from(c0 & 0x1f), 2),
+        0xe0..=0xef => (u32::from(c0 & 0x0f), 3),
+        _ => (u32::from(c0 & 0x07), 4),
+    };
+    let mut len = 1;
+    while len < n {
+        match b.get(len) {
+            Some(&c) if is_cont(c) => ch = (ch << 6) | u32::from(c & 0x3f),
+            _ => break,
+        }
+        len += 1;
+    }
+    (ch, len)
+}
+
+/// A str of one code point given by number, as `chr` makes it: lone surrogates included.
+pub fn from_code_point(n: u32) -> PyResult<Value> {
+    if let Some(c) = char::from_u32(n) {
+        let mut b = [0u8; 4];
+        return new(c.encode_utf8(&mut b));
+    }
+    // A surrogate: the three-byte pattern Rust refuses to build.
+    let b = [
+        0xe0 | (n >> 12) as u8,
+        0x80 | ((n >> 6) & 0x3f) as u8,
+        0x80 | (n & 0x3f) as u8,
+    ];
+    new_loose(&b)
+}
+
 /// A new `str` from text (not interned).
 pub fn new(s: &str) -> PyResult<Value> {
     if s.is_empty() {
@@ -93,13 +166,19 @@ pub fn new_bytes(b: &[u8]) -> PyResult<Value> {
     new_of_type(&BYTES_TYPE, b)
 }
 
-/// A new `str` from bytes the caller knows to be valid UTF-8 (checked in debug builds).
-fn new_str_unchecked(b: &[u8]) -> PyResult<Value> {
-    debug_assert!(core::str::from_utf8(b).is_ok());
+/// A new `str` from bytes in UTF-8 form: pieces of other strs, so text that is strict
+/// UTF-8 unless a loose str went into it; checked here, which keeps `as_str` sound.
+pub(crate) fn new_str_unchecked(b: &[u8]) -> PyResult<Value> {
     if b.is_empty() {
         return Ok(Value::qstr(Q::_empty_));
     }
-    new_of_type(&TYPE, b)
+    let v = new_of_type(&TYPE, b)?;
+    if core::str::from_utf8(b).is_err() {
+        if let Some(o) = v.downcast::<Str>(&TYPE) {
+            o.chars1 = LOOSE;
+        }
+    }
+    Ok(v)
 }
 
 // --- access ---
@@ -119,8 +198,11 @@ pub fn as_str(v: Value) -> Option<&'static str> {
         return Some(q.as_str());
     }
     let s: &Str = v.downcast(&TYPE)?;
-    // SAFETY: str objects always hold valid UTF-8 (every constructor checks or builds it
-    // from UTF-8 pieces).
+    if s.chars1 & LOOSE != 0 {
+        return None;
+    }
+    // SAFETY: str objects without LOOSE hold valid UTF-8 (every constructor checks or
+    // builds it from UTF-8 pieces).
     Some(unsafe { core::str::from_utf8_unchecked(s.bytes()) })
 }
 
@@ -355,12 +437,15 @@ pub fn char_count(s: &[u8]) -> usize {
 /// Number of code points of str value `v` whose bytes are `s`, cached in heap strs.
 fn str_len_chars(v: Value, s: &[u8]) -> usize {
     if let Some(o) = v.downcast::<Str>(&TYPE) {
-        if o.chars1 != 0 {
-            return o.chars1 as usize - 1;
+        let cached = o.chars1 & !LOOSE;
+        if cached != 0 {
+            return cached as usize - 1;
         }
         let n = char_count(s);
         if let Ok(c) = u32::try_from(n + 1) {
-            o.chars1 = c;
+            if c < LOOSE {
+                o.chars1 |= c;
+            }
         }
         return n;
     }
@@ -475,7 +560,27 @@ fn print(out: &mut dyn Print, v: Value, kind: PrintKind) -> PyResult<()> {
     if kind == PrintKind::Repr {
         print_quoted(out, s, false)
     } else {
-        out.write_str(core::str::from_utf8(s).unwrap_or(""))
+        match core::str::from_utf8(s) {
+            Ok(t) => out.write_str(t),
+            // A loose str: its valid runs as they are, U+FFFD for each other sequence.
+            Err(_) => {
+                let mut rest = s;
+                while !rest.is_empty() {
+                    match core::str::from_utf8(rest) {
+                        Ok(t) => return out.write_str(t),
+                        Err(e) => {
+                            let good = e.valid_up_to();
+                            let head = rest.get(..good).unwrap_or(&[]);
+                            out.write_str(core::str::from_utf8(head).unwrap_or(""))?;
+                            out.write_char('\u{fffd}')?;
+                            let (_, n) = loose_char(rest.get(good..).unwrap_or(&[]));
+                            rest = rest.get(good + n..).unwrap_or(&[]);
+                        }
+                    }
+                }
+                Ok(())
+            }
+        }
     }
 }
 
@@ -521,6 +626,39 @@ pub fn print_quoted(out: &mut dyn Print, s: &[u8], is_bytes: bool) -> PyResult<(
                     }
                     c if (c as u32) < 0x20 || c as u32 == 0x7f => hex_escape(out, c as u32)?,
                     c => out.write_char(c)?,
+                }
+            }
+        }
+        None if !is_bytes => {
+            // A loose str: upstream's escapes for what is not a printable character.
+            let mut i = 0;
+            while let Some(rest) = s.get(i..).filter(|r| !r.is_empty()) {
+                let (ch, n) = loose_char(rest);
+                let seq = rest.get(..n).unwrap_or(&[]);
+                i += n;
+                match char::from_u32(ch).filter(|_| ch >= 0x80) {
+                    Some(_) => out.write_str(core::str::from_utf8(seq).unwrap_or("?"))?,
+                    None if ch >= 0x80 => {
+                        let mut b = crate::vstr::VStr::new();
+                        let _ = if ch < 0x10000 {
+                            core::fmt::write(&mut b, format_args!("\\u{:04x}", ch))
+                        } else {
+                            core::fmt::write(&mut b, format_args!("\\U{:08x}", ch))
+                        };
+                        out.write_str(core::str::from_utf8(b.as_bytes()).unwrap_or("?"))?;
+                    }
+                    None => match ch as u8 {
+                        b'\\' => out.write_str("\\\\")?,
+                        b'\n' => out.write_str("\\n")?,
+                        b'\r' => out.write_str("\\r")?,
+                        b'\t' => out.write_str("\\t")?,
+                        b if b as char == quote => {
+                            out.write_char('\\')?;
+                            out.write_char(b as char)?;
+                        }
+                        b @ 0x20..=0x7e => out.write_char(b as char)?,
+                        b => hex_escape(out, u32::from(b))?,
+                    },
                 }
             }
         }
@@ -577,6 +715,9 @@ fn decode(data: &[u8], enc: Option<Value>, errors: Option<Value>) -> PyResult<Va
         Encoding::Utf8 => core::str::from_utf8(data).is_ok(),
         Encoding::Ascii => data.is_ascii(),
     };
+    if !valid && enc == Encoding::Utf8 && utf8_form_ok(data) {
+        return new_loose(data);
+    }
     if valid {
         if let Ok(s) = core::str::from_utf8(data) {
             if let Some(q) = Qstr::find(s) {
@@ -968,6 +1109,23 @@ fn getiter(v: Value) -> PyResult<Value> {
         obj: v,
         pos: 0,
     })?))
+}
+
+/// A str or bytes iterator placed in `buf` (see `runtime::get_iter_buf`).
+pub fn iter_in(v: Value, buf: &mut crate::runtime::IterBuf) -> Option<Value> {
+    let ty = if is_str(v) {
+        &STR_ITER_TYPE
+    } else {
+        &BYTES_ITER_TYPE
+    };
+    Some(crate::runtime::place_iter(
+        buf,
+        StrIter {
+            base: ObjBase::new(ty),
+            obj: v,
+            pos: 0,
+        },
+    ))
 }
 
 fn str_iternext(it: Value) -> PyResult<Option<Value>> {
@@ -1614,13 +1772,16 @@ pub fn str_islower(this: Value) -> PyResult<Value> {
 }
 
 fn str_encode(args: &[Value]) -> PyResult<Value> {
-    let s = as_str(args[0]).ok_or_else(|| bad_implicit_conversion(args[0]))?;
+    if !is_str(args[0]) {
+        return Err(bad_implicit_conversion(args[0]));
+    }
+    let s = as_bytes(args[0]).unwrap_or(&[]);
     if let Some(e) = args.get(1) {
         if parse_encoding(*e)? == Encoding::Ascii && !s.is_ascii() {
             return Err(unicode_error());
         }
     }
-    new_bytes(s.as_bytes())
+    new_bytes(s)
 }
 
 pub fn bytes_decode(args: &[Value]) -> PyResult<Value> {

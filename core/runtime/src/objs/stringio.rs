@@ -19,6 +19,9 @@ pub struct StringIO {
     cap: usize,
     pos: usize,
     closed: bool,
+    /// `buf` points into the immutable str/bytes the stream was made from (no copy until
+    /// the first write, as upstream); the pointer also keeps that object alive.
+    borrowed: bool,
 }
 
 fn get(v: Value) -> Option<&'static mut StringIO> {
@@ -49,6 +52,16 @@ impl StringIO {
     }
 
     fn reserve(&mut self, need: usize) -> PyResult<()> {
+        if self.borrowed {
+            let cap = need.max(self.len).max(16);
+            let fresh = mem::alloc_array::<u8>(cap)?;
+            // SAFETY: the borrowed data holds `len` bytes and `fresh` has room for `cap`.
+            unsafe { core::ptr::copy_nonoverlapping(self.buf, fresh, self.len) };
+            self.buf = fresh;
+            self.cap = cap;
+            self.borrowed = false;
+            return Ok(());
+        }
         if need <= self.cap {
             return Ok(());
         }
@@ -87,6 +100,7 @@ pub fn new(ty: &'static Type, initial: &[u8]) -> PyResult<Value> {
         cap: 0,
         pos: 0,
         closed: false,
+        borrowed: false,
     })?;
     // SAFETY: just allocated and initialised.
     let o = unsafe { &mut *p };
@@ -113,6 +127,20 @@ fn make_new(ty: &'static Type, args: &[Value], _kw: &[Value]) -> PyResult<Value>
                 let v = new(ty, &[])?;
                 if let (Some(o), Some(n)) = (get(v), a.as_small_int()) {
                     o.reserve((n.max(0) as usize).min(1 << 20))?;
+                }
+                return Ok(v);
+            }
+            if pystr::is_str(*a) || pystr::is_bytes(*a) {
+                // Immutable: read it in place until the stream is written to.
+                let data = pystr::as_bytes(*a).unwrap_or(&[]);
+                let v = new(ty, &[])?;
+                if let Some(o) = get(v) {
+                    if !data.is_empty() {
+                        o.buf = data.as_ptr() as *mut u8;
+                        o.len = data.len();
+                        o.cap = data.len();
+                        o.borrowed = true;
+                    }
                 }
                 return Ok(v);
             }
@@ -174,9 +202,10 @@ fn stream_ioctl(v: Value, request: usize, arg: usize) -> PyResult<usize> {
         }
         (sio::STREAM_FLUSH, _) => Ok(0),
         (sio::STREAM_CLOSE, _) => {
-            if !o.buf.is_null() {
+            if !o.buf.is_null() && !o.borrowed {
                 mem::free(o.buf);
             }
+            o.borrowed = false;
             o.buf = core::ptr::null_mut();
             o.len = 0;
             o.cap = 0;

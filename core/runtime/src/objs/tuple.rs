@@ -334,6 +334,11 @@ fn subscr(v: Value, index: Value, sop: SubscrOp) -> PyResult<Option<Value>> {
 
 // --- iterator ---
 
+/// A tuple iterator placed in `buf` (see `runtime::get_iter_buf`).
+pub fn iter_in(v: Value, buf: &mut crate::runtime::IterBuf) -> Value {
+    crate::objs::iter::seq_iter_in(v, tuple_at, buf)
+}
+
 fn getiter(v: Value) -> PyResult<Value> {
     crate::objs::iter::new_seq_iter(v, tuple_at)
 }

@@ -1,0 +1,1129 @@
+//! Directories: 32-byte entries, long file names (VFAT: UTF-16 pieces in entries before
+//! the 8.3 entry, tied to it by a checksum), 8.3 names made from long ones (upper case,
+//! code page 437, `~N` tails when the name does not fit), path walking with `.`/`..` and a
+//! current directory, and the operations on names: stat, mkdir, unlink, rename, getcwd.
+
+use super::volume::{ld16, ld32, st16, st32, Error, Fat, Res};
+use alloc::vec::Vec;
+
+pub const ATTR_RDO: u8 = 0x01;
+pub const ATTR_VOL: u8 = 0x08;
+pub const ATTR_LFN: u8 = 0x0F;
+pub const ATTR_DIR: u8 = 0x10;
+pub const ATTR_ARC: u8 = 0x20;
+/// NT flags: the body / extension of the 8.3 name is shown in lower case.
+const NT_BODY: u8 = 0x08;
+const NT_EXT: u8 = 0x10;
+const DELETED: u8 = 0xE5;
+pub const MAX_LFN: usize = 255;
+/// Bound on path depth walked by getcwd (guards against loops in a corrupt volume).
+const MAX_DEPTH: usize = 64;
+/// Offsets of the 13 UTF-16 characters inside a long-name entry.
+const LFN_OFS: [usize; 13] = [1, 3, 5, 7, 9, 14, 16, 18, 20, 22, 24, 28, 30];
+
+/// Code page 437, bytes 0x80..=0xFF, as Unicode.
+static CP437: [u16; 128] = [
+    0x00C7, 0x00FC, 0x00E9, 0x00E2, 0x00E4, 0x00E0, 0x00E5, 0x00E7, 0x00EA, 0x00EB, 0x00E8, 0x00EF,
+    0x00EE, 0x00EC, 0x00C4, 0x00C5, 0x00C9, 0x00E6, 0x00C6, 0x00F4, 0x00F6, 0x00F2, 0x00FB, 0x00F9,
+    0x00FF, 0x00D6, 0x00DC, 0x00A2, 0x00A3, 0x00A5, 0x20A7, 0x0192, 0x00E1, 0x00ED, 0x00F3, 0x00FA,
+    0x00F1, 0x00D1, 0x00AA, 0x00BA, 0x00BF, 0x2310, 0x00AC, 0x00BD, 0x00BC, 0x00A1, 0x00AB, 0x00BB,
+    0x2591, 0x2592, 0x2593, 0x2502, 0x2524, 0x2561, 0x2562, 0x2556, 0x2555, 0x2563, 0x2551, 0x2557,
+    0x255D, 0x255C, 0x255B, 0x2510, 0x2514, 0x2534, 0x252C, 0x251C, 0x2500, 0x253C, 0x255E, 0x255F,
+    0x255A, 0x2554, 0x2569, 0x2566, 0x2560, 0x2550, 0x256C, 0x2567, 0x2568, 0x2564, 0x2565, 0x2559,
+    0x2558, 0x2552, 0x2553, 0x256B, 0x256A, 0x2518, 0x250C, 0x2588, 0x2584, 0x258C, 0x2590, 0x2580,
+    0x03B1, 0x00DF, 0x0393, 0x03C0, 0x03A3, 0x03C3, 0x00B5, 0x03C4, 0x03A6, 0x0398, 0x03A9, 0x03B4,
+    0x221E, 0x03C6, 0x03B5, 0x2229, 0x2261, 0x00B1, 0x2265, 0x2264, 0x2320, 0x2321, 0x00F7, 0x2248,
+    0x00B0, 0x2219, 0x00B7, 0x221A, 0x207F, 0x00B2, 0x25A0, 0x00A0,
+];
+
+fn oem_to_uni(b: u8) -> u16 {
+    if b < 0x80 {
+        u16::from(b)
+    } else {
+        CP437[usize::from(b - 0x80)]
+    }
+}
+
+fn uni_to_oem(c: u16) -> Option<u8> {
+    if c < 0x80 {
+        return Some(c as u8);
+    }
+    CP437.iter().position(|x| *x == c).map(|i| 0x80 + i as u8)
+}
+
+/// Upper case for name comparison: ASCII, Latin-1 and Greek/Cyrillic basics.
+pub fn upper(c: u16) -> u16 {
+    match c {
+        0x61..=0x7A => c - 0x20,
+        0xE0..=0xFE if c != 0xF7 => c - 0x20,
+        0xFF => 0x178,
+        0x3B1..=0x3C9 if c != 0x3C2 => c - 0x20,
+        0x430..=0x44F => c - 0x20,
+        0x450..=0x45F => c - 0x50,
+        _ => c,
+    }
+}
+
+/// Where a directory entry is: the directory's first cluster (0: a FAT12/16 root), the
+/// entry's index, and the cluster and sector holding it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DirPos {
+    pub sclust: u32,
+    pub index: u32,
+    pub clust: u32,
+    pub sect: u32,
+}
+
+/// A name prepared for lookup and creation: the long name (UTF-16) and the 8.3 form.
+pub struct Name {
+    pub lfn: [u16; MAX_LFN + 1],
+    pub len: usize,
+    pub sfn: [u8; 11],
+    pub nt: u8,
+    /// The 8.3 form lost information (a `~N` tail is needed when creating).
+    pub lossy: bool,
+    /// Long-name entries are needed.
+    pub need_lfn: bool,
+    /// `.` or `..`.
+    pub dot: bool,
+}
+
+/// One directory entry as read: its long name (if any) and 8.3 entry fields.
+#[derive(Clone)]
+pub struct Entry {
+    pub lfn: [u16; MAX_LFN + 1],
+    pub lfn_len: usize,
+    pub sfn: [u8; 11],
+    pub attr: u8,
+    pub nt: u8,
+    pub clust: u32,
+    pub size: u32,
+    pub wtime: u32,
+    /// First entry of the name (a long-name piece, or the 8.3 entry itself).
+    pub start: DirPos,
+    /// The 8.3 entry.
+    pub pos: DirPos,
+}
+
+impl Entry {
+    fn empty() -> Entry {
+        Entry {
+            lfn: [0; MAX_LFN + 1],
+            lfn_len: 0,
+            sfn: [b' '; 11],
+            attr: 0,
+            nt: 0,
+            clust: 0,
+            size: 0,
+            wtime: 0,
+            start: DirPos::default(),
+            pos: DirPos::default(),
+        }
+    }
+
+    pub fn is_dir(&self) -> bool {
+        self.attr & ATTR_DIR != 0
+    }
+
+    pub fn is_dot(&self) -> bool {
+        self.sfn[0] == b'.'
+    }
+
+    /// The name as UTF-8 into `out`; the length written.
+    pub fn name_utf8(&self, out: &mut [u8; MAX_LFN * 3]) -> usize {
+        let mut n = 0;
+        let mut put = |c: u32, n: &mut usize| {
+            let ch = char::from_u32(c).unwrap_or('\u{FFFD}');
+            let mut b = [0u8; 4];
+            let s = ch.encode_utf8(&mut b);
+            if let Some(dst) = out.get_mut(*n..*n + s.len()) {
+                dst.copy_from_slice(s.as_bytes());
+                *n += s.len();
+            }
+        };
+        if self.lfn_len > 0 {
+            let mut i = 0;
+            while i < self.lfn_len {
+                let c = u32::from(self.lfn[i]);
+                i += 1;
+                if (0xD800..0xDC00).contains(&c) && i < self.lfn_len {
+                    let d = u32::from(self.lfn[i]);
+                    if (0xDC00..0xE000).contains(&d) {
+                        i += 1;
+                        put(0x10000 + ((c - 0xD800) << 10) + (d - 0xDC00), &mut n);
+                        continue;
+                    }
+                }
+                put(c, &mut n);
+            }
+            return n;
+        }
+        for (i, b) in self.sfn.iter().enumerate() {
+            let mut b = *b;
+            if b == b' ' {
+                continue;
+            }
+            if i == 0 && b == 0x05 {
+                b = DELETED;
+            }
+            if i == 8 {
+                put(u32::from(b'.'), &mut n);
+            }
+            let lower = if i < 8 { NT_BODY } else { NT_EXT };
+            if self.nt & lower != 0 && b.is_ascii_uppercase() {
+                b = b.to_ascii_lowercase();
+            }
+            put(u32::from(oem_to_uni(b)), &mut n);
+        }
+        n
+    }
+}
+
+/// 8.3 checksum tying long-name entries to their 8.3 entry.
+fn sfn_sum(sfn: &[u8]) -> u8 {
+    sfn.iter()
+        .fold(0u8, |s, b| s.rotate_right(1).wrapping_add(*b))
+}
+
+fn bad_char(c: u16) -> bool {
+    c < 0x20 || c == 0x7F || b"\"*:<>?|".iter().any(|b| u16::from(*b) == c)
+}
+
+impl Name {
+    /// Parse one path component.
+    pub fn new(comp: &str) -> Res<Name> {
+        let mut n = Name {
+            lfn: [0; MAX_LFN + 1],
+            len: 0,
+            sfn: [b' '; 11],
+            nt: 0,
+            lossy: false,
+            need_lfn: false,
+            dot: false,
+        };
+        let mut len = 0;
+        for u in comp.encode_utf16() {
+            if bad_char(u) || len >= MAX_LFN {
+                return Err(Error::InvalidName);
+            }
+            n.lfn[len] = u;
+            len += 1;
+        }
+        if comp == "." || comp == ".." {
+            n.len = len;
+            n.sfn[..len].fill(b'.');
+            n.dot = true;
+            return Ok(n);
+        }
+        // Trailing dots and spaces are not part of a name.
+        while len > 0 && (n.lfn[len - 1] == u16::from(b' ') || n.lfn[len - 1] == u16::from(b'.')) {
+            len -= 1;
+        }
+        if len == 0 {
+            return Err(Error::InvalidName);
+        }
+        n.len = len;
+        n.make_sfn();
+        Ok(n)
+    }
+
+    fn make_sfn(&mut self) {
+        let chars = &self.lfn[..self.len];
+        let mut start = 0;
+        while start < chars.len() && (chars[start] == 0x20 || chars[start] == 0x2E) {
+            start += 1;
+        }
+        if start > 0 {
+            self.lossy = true;
+        }
+        let dot = chars[start..]
+            .iter()
+            .rposition(|c| *c == 0x2E)
+            .map(|p| p + start);
+        let (body, ext) = match dot {
+            Some(d) => (&chars[start..d], &chars[d + 1..]),
+            None => (&chars[start..], &chars[chars.len()..]),
+        };
+        // Case seen in each part: bit 0 lower, bit 1 upper.
+        let mut case = [0u8; 2];
+        let mut lossy = false;
+        let mut ext_chars = false;
+        for (part, (src, lim)) in [(body, 8usize), (ext, 3usize)].iter().enumerate() {
+            let base = if part == 0 { 0 } else { 8 };
+            let mut i = 0;
+            for &c in src.iter() {
+                if c == 0x20 || c == 0x2E {
+                    lossy = true;
+                    continue;
+                }
+                if i >= *lim {
+                    lossy = true;
+                    break;
+                }
+                let b = if c >= 0x80 {
+                    ext_chars = true;
+                    match uni_to_oem(upper(c)) {
+                        Some(b) => b,
+                        None => {
+                            lossy = true;
+                            b'_'
+                        }
+                    }
+                } else {
+                    let a = c as u8;
+                    if b"+,;=[]".contains(&a) {
+                        lossy = true;
+                        b'_'
+                    } else if a.is_ascii_uppercase() {
+                        case[part] |= 2;
+                        a
+                    } else if a.is_ascii_lowercase() {
+                        case[part] |= 1;
+                        a.to_ascii_uppercase()
+                    } else {
+                        a
+                    }
+                };
+                self.sfn[base + i] = b;
+                i += 1;
+            }
+        }
+        if self.sfn[0] == DELETED {
+            self.sfn[0] = 0x05;
+        }
+        if self.sfn[0] == b' ' {
+            lossy = true;
+        }
+        self.lossy = self.lossy || lossy;
+        self.need_lfn = self.lossy || ext_chars || case[0] == 3 || case[1] == 3;
+        if !self.lossy {
+            if case[0] == 1 {
+                self.nt |= NT_BODY;
+            }
+            if case[1] == 1 {
+                self.nt |= NT_EXT;
+            }
+        }
+    }
+
+    /// Put the numbered tail `~seq` into the 8.3 form (hashing the long name for high
+    /// sequence numbers, so names stay unique without a long search).
+    fn number(&mut self, base: &[u8; 11], seq: u32) {
+        let mut seq = seq;
+        if seq > 5 {
+            let mut sreg = seq;
+            for &c in &self.lfn[..self.len] {
+                let mut w = u32::from(c);
+                for _ in 0..16 {
+                    sreg = (sreg << 1) + (w & 1);
+                    w >>= 1;
+                    if sreg & 0x10000 != 0 {
+                        sreg ^= 0x11021;
+                    }
+                }
+            }
+            seq = sreg & 0xFFFF;
+        }
+        let mut tail = [0u8; 8];
+        let mut t = 8;
+        loop {
+            let d = (seq % 16) as u8;
+            t -= 1;
+            tail[t] = if d < 10 { b'0' + d } else { b'A' + d - 10 };
+            seq /= 16;
+            if seq == 0 || t == 1 {
+                break;
+            }
+        }
+        t -= 1;
+        tail[t] = b'~';
+        let tail = &tail[t..];
+        let mut j = 0;
+        while j < 8 - tail.len() && base[j] != b' ' {
+            j += 1;
+        }
+        self.sfn[..8].fill(b' ');
+        self.sfn[..j].copy_from_slice(&base[..j]);
+        self.sfn[j..j + tail.len()].copy_from_slice(tail);
+        self.sfn[8..].copy_from_slice(&base[8..]);
+    }
+
+    fn lfn_eq(&self, e: &Entry) -> bool {
+        e.lfn_len == self.len
+            && self.lfn[..self.len]
+                .iter()
+                .zip(e.lfn[..e.lfn_len].iter())
+                .all(|(a, b)| upper(*a) == upper(*b))
+    }
+}
+
+/// Split a path into components (separators `/` and `\`), skipping empty ones.
+pub fn components(path: &str) -> impl Iterator<Item = &str> {
+    path.split(['/', '\\']).filter(|c| !c.is_empty())
+}
+
+/// What a path names.
+// The entry stays inline: lookups must not allocate outside the GC heap.
+#[allow(clippy::large_enum_variant)]
+pub enum Found {
+    /// The root directory.
+    Root,
+    /// An entry in directory `dir` (first cluster, 0 for the root).
+    Entry { dir: u32, entry: Entry },
+    /// Nothing yet: `dir` exists, its last component `name` does not.
+    Missing { dir: u32 },
+}
+
+impl<'a> Fat<'a> {
+    /// Position at the first entry of the directory starting at `sclust` (0: the root).
+    pub fn dir_start(&self, sclust: u32) -> DirPos {
+        let mut c = sclust;
+        if c == 0 && self.vol.fat_type == 32 {
+            c = self.vol.dirbase;
+        }
+        if c == 0 {
+            DirPos {
+                sclust: 0,
+                index: 0,
+                clust: 0,
+                sect: self.vol.dirbase,
+            }
+        } else {
+            DirPos {
+                sclust: c,
+                index: 0,
+                clust: c,
+                sect: self.clust2sect(c),
+            }
+        }
+    }
+
+    /// Normalise a directory's first cluster: the FAT32 root is 0 too.
+    fn dir_id(&self, c: u32) -> u32 {
+        if self.vol.fat_type == 32 && c == self.vol.dirbase {
+            0
+        } else {
+            c
+        }
+    }
+
+    /// Advance to the next entry; Ok(false) at the end of the directory. With `stretch`,
+    /// a cluster-chained directory grows by a zeroed cluster instead.
+    pub fn dir_next(&mut self, p: &mut DirPos, stretch: bool) -> Res<bool> {
+        let per_sect = self.ss() / 32;
+        let i = p.index + 1;
+        if i >= 0x10000 {
+            return Ok(false);
+        }
+        if i.is_multiple_of(per_sect) {
+            if p.clust == 0 {
+                if i >= self.vol.n_rootdir {
+                    return Ok(false);
+                }
+                p.sect += 1;
+            } else if (i / per_sect).is_multiple_of(self.vol.csize) {
+                let next = match self.next_clust(p.clust)? {
+                    Some(n) => n,
+                    None => {
+                        if !stretch {
+                            return Ok(false);
+                        }
+                        let n = match self.create_chain(p.clust) {
+                            Err(Error::Full) => return Err(Error::Denied),
+                            r => r?,
+                        };
+                        self.zero_cluster(n)?;
+                        n
+                    }
+                };
+                p.clust = next;
+                p.sect = self.clust2sect(next);
+            } else {
+                p.sect += 1;
+            }
+        }
+        p.index = i;
+        Ok(true)
+    }
+
+    /// The window offset of the entry at `p`, loading its sector.
+    pub fn entry_at(&mut self, p: &DirPos) -> Res<usize> {
+        self.move_window(p.sect)?;
+        Ok(((p.index % (self.ss() / 32)) * 32) as usize)
+    }
+
+    /// Read the next live entry at or after `p` (long name gathered); `p` is left at the
+    /// 8.3 entry. None at the end of the directory. Volume labels are skipped.
+    pub fn dir_read(&mut self, p: &mut DirPos) -> Res<Option<Entry>> {
+        let mut e = Entry::empty();
+        // Long-name state: expected next order number and checksum.
+        let mut ord: u8 = 0;
+        let mut sum: u8 = 0;
+        let mut lfn_start = *p;
+        loop {
+            let o = self.entry_at(p)?;
+            let d = &self.win[o..o + 32];
+            let b0 = d[0];
+            if b0 == 0 {
+                return Ok(None);
+            }
+            let attr = d[11] & 0x3F;
+            if b0 == DELETED {
+                ord = 0;
+            } else if attr == ATTR_LFN {
+                if b0 & 0x40 != 0 {
+                    let n = b0 & 0x1F;
+                    sum = d[13];
+                    ord = if n == 0 || n > 20 { 0 } else { n };
+                    lfn_start = *p;
+                    e.lfn_len = (usize::from(n) * 13).min(MAX_LFN);
+                }
+                if ord != 0 && ord != 0xFF && b0 & 0x1F == ord && d[13] == sum && ld16(d, 26) == 0 {
+                    let base = usize::from(ord - 1) * 13;
+                    for (k, off) in LFN_OFS.iter().enumerate() {
+                        let c = ld16(d, *off);
+                        if c == 0 {
+                            e.lfn_len = e.lfn_len.min(base + k);
+                        }
+                        if let Some(slot) = e.lfn.get_mut(base + k) {
+                            *slot = c;
+                        }
+                    }
+                    ord -= 1;
+                    if ord == 0 {
+                        // All pieces read: the 8.3 entry must come next.
+                        ord = 0xFF;
+                    }
+                } else {
+                    ord = 0;
+                }
+            } else if attr & ATTR_VOL != 0 && attr != ATTR_DIR {
+                ord = 0;
+            } else {
+                e.sfn.copy_from_slice(&d[..11]);
+                e.attr = d[11];
+                e.nt = d[12];
+                let hi = if self.vol.fat_type == 32 {
+                    u32::from(ld16(d, 20)) << 16
+                } else {
+                    0
+                };
+                e.clust = hi | u32::from(ld16(d, 26));
+                e.size = ld32(d, 28);
+                e.wtime = ld32(d, 22);
+                e.pos = *p;
+                if ord == 0xFF && sfn_sum(&e.sfn) == sum {
+                    e.start = lfn_start;
+                } else {
+                    e.lfn_len = 0;
+                    e.start = *p;
+                }
+                return Ok(Some(e));
+            }
+            if !self.dir_next(p, false)? {
+                return Ok(None);
+            }
+        }
+    }
+
+    /// Find `name` in the directory starting at `sclust`.
+    pub fn dir_find(&mut self, sclust: u32, name: &Name) -> Res<Option<Entry>> {
+        let mut p = self.dir_start(sclust);
+        while let Some(e) = self.dir_read(&mut p)? {
+            let sfn_match = !name.lossy && e.sfn == name.sfn;
+            if sfn_match || (e.lfn_len > 0 && name.lfn_eq(&e)) {
+                return Ok(Some(e));
+            }
+            if !self.dir_next(&mut p, false)? {
+                break;
+            }
+        }
+        Ok(None)
+    }
+
+    fn sfn_taken(&mut self, sclust: u32, sfn: &[u8; 11]) -> Res<bool> {
+        let mut p = self.dir_start(sclust);
+        while let Some(e) = self.dir_read(&mut p)? {
+            if &e.sfn == sfn {
+                return Ok(true);
+            }
+            if !self.dir_next(&mut p, false)? {
+                break;
+            }
+        }
+        Ok(false)
+    }
+
+    /// Resolve a path from the current directory (or the root for absolute paths).
+    pub fn follow(&mut self, path: &str) -> Res<Found> {
+        let mut dir = if path.starts_with(['/', '\\']) {
+            0
+        } else {
+            self.vol.cdir
+        };
+        let mut comps = components(path).peekable();
+        if comps.peek().is_none() {
+            return self.follow_dir_cluster(dir);
+        }
+        while let Some(c) = comps.next() {
+            let is_last = comps.peek().is_none();
+            let name = Name::new(c)?;
+            if name.dot {
+                // The root has no dot entries; elsewhere ".." holds the parent (0: root).
+                let target = if name.len == 1 || dir == 0 {
+                    dir
+                } else {
+                    match self.dir_find(dir, &name)? {
+                        Some(e) => self.dir_id(e.clust),
+                        None => return Err(Error::Io),
+                    }
+                };
+                if is_last {
+                    return self.follow_dir_cluster(target);
+                }
+                dir = target;
+                continue;
+            }
+            match self.dir_find(dir, &name)? {
+                None if is_last => return Ok(Found::Missing { dir }),
+                None => return Err(Error::NotFound),
+                Some(e) if is_last => return Ok(Found::Entry { dir, entry: e }),
+                Some(e) if e.is_dir() => dir = self.dir_id(e.clust),
+                Some(_) => return Err(Error::NotFound),
+            }
+        }
+        Ok(Found::Root)
+    }
+
+    /// A directory named by its first cluster, as its entry in its parent.
+    fn follow_dir_cluster(&mut self, c: u32) -> Res<Found> {
+        if c == 0 {
+            return Ok(Found::Root);
+        }
+        let dotdot = Name::new("..")?;
+        let parent = match self.dir_find(c, &dotdot)? {
+            Some(e) => self.dir_id(e.clust),
+            None => return Err(Error::Io),
+        };
+        match self.find_by_cluster(parent, c)? {
+            Some(entry) => Ok(Found::Entry { dir: parent, entry }),
+            None => Err(Error::Io),
+        }
+    }
+
+    /// The entry of directory `parent` whose first cluster is `c` (dot entries skipped).
+    fn find_by_cluster(&mut self, parent: u32, c: u32) -> Res<Option<Entry>> {
+        let mut p = self.dir_start(parent);
+        while let Some(e) = self.dir_read(&mut p)? {
+            if !e.is_dot() && e.is_dir() && e.clust == c {
+                return Ok(Some(e));
+            }
+            if !self.dir_next(&mut p, false)? {
+                break;
+            }
+        }
+        Ok(None)
+    }
+
+    /// The first cluster of the directory a path names.
+    pub fn open_dir(&mut self, path: &str) -> Res<u32> {
+        match self.follow(path)? {
+            Found::Root => Ok(0),
+            Found::Entry { entry, .. } if entry.is_dir() => Ok(self.dir_id(entry.clust)),
+            _ => Err(Error::NotFound),
+        }
+    }
+
+    /// Make room for `name` in directory `dir` and write its long-name entries and a
+    /// blank 8.3 entry; returns the 8.3 entry's position.
+    pub fn register(&mut self, dir: u32, name: &mut Name) -> Res<DirPos> {
+        if name.dot {
+            return Err(Error::InvalidName);
+        }
+        if name.lossy {
+            let base = name.sfn;
+            let mut n = 1;
+            loop {
+                name.number(&base, n);
+                if !self.sfn_taken(dir, &name.sfn)? {
+                    break;
+                }
+                n += 1;
+                if n >= 100 {
+                    return Err(Error::Denied);
+                }
+            }
+        }
+        let n_lfn = if name.need_lfn {
+            name.len.div_ceil(13)
+        } else {
+            0
+        };
+        let need = n_lfn as u32 + 1;
+        // Find `need` consecutive free entries, growing the directory if necessary.
+        let mut p = self.dir_start(dir);
+        let mut run = 0;
+        let mut start = p;
+        loop {
+            let o = self.entry_at(&p)?;
+            let b0 = self.win[o];
+            if b0 == 0 || b0 == DELETED {
+                if run == 0 {
+                    start = p;
+                }
+                run += 1;
+                if run == need {
+                    break;
+                }
+            } else {
+                run = 0;
+            }
+            if !self.dir_next(&mut p, true)? {
+                return Err(Error::Denied);
+            }
+        }
+        let sum = sfn_sum(&name.sfn);
+        let mut p = start;
+        for k in 0..n_lfn {
+            let ord = (n_lfn - k) as u8;
+            let o = self.entry_at(&p)?;
+            let d = &mut self.win[o..o + 32];
+            d.fill(0);
+            d[0] = if k == 0 { ord | 0x40 } else { ord };
+            d[11] = ATTR_LFN;
+            d[13] = sum;
+            let base = usize::from(ord - 1) * 13;
+            for (i, off) in LFN_OFS.iter().enumerate() {
+                let idx = base + i;
+                let c = if idx < name.len {
+                    name.lfn[idx]
+                } else if idx == name.len {
+                    0
+                } else {
+                    0xFFFF
+                };
+                st16(d, *off, c);
+            }
+            self.vol.win_dirty = true;
+            self.dir_next(&mut p, false)?;
+        }
+        let o = self.entry_at(&p)?;
+        let d = &mut self.win[o..o + 32];
+        d.fill(0);
+        d[..11].copy_from_slice(&name.sfn);
+        d[12] = name.nt;
+        self.vol.win_dirty = true;
+        Ok(p)
+    }
+
+    /// Fill in the 8.3 entry at `p`.
+    fn set_entry(&mut self, p: &DirPos, attr: u8, clust: u32, size: u32, t: u32) -> Res<()> {
+        let o = self.entry_at(p)?;
+        let d = &mut self.win[o..o + 32];
+        d[11] = attr;
+        st32(d, 14, t);
+        st16(d, 18, (t >> 16) as u16);
+        st32(d, 22, t);
+        st16(d, 20, (clust >> 16) as u16);
+        st16(d, 26, clust as u16);
+        st32(d, 28, size);
+        self.vol.win_dirty = true;
+        Ok(())
+    }
+
+    /// Update the cluster, size and modification time of the 8.3 entry at `p`.
+    pub fn update_entry(&mut self, p: &DirPos, clust: u32, size: u32, modified: bool) -> Res<()> {
+        let t = self.vol.now;
+        let o = self.entry_at(p)?;
+        let d = &mut self.win[o..o + 32];
+        d[11] |= ATTR_ARC;
+        st16(d, 20, (clust >> 16) as u16);
+        st16(d, 26, clust as u16);
+        st32(d, 28, size);
+        if modified {
+            st32(d, 22, t);
+            st16(d, 18, (t >> 16) as u16);
+        }
+        self.vol.win_dirty = true;
+        Ok(())
+    }
+
+    /// Mark an entry and its long-name pieces deleted.
+    fn dir_remove(&mut self, e: &Entry) -> Res<()> {
+        let mut p = e.start;
+        loop {
+            let o = self.entry_at(&p)?;
+            self.win[o] = DELETED;
+            self.vol.win_dirty = true;
+            if p.index >= e.pos.index || !self.dir_next(&mut p, false)? {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// Create a file entry (attr ARC, empty) for a missing path component.
+    pub fn create_file(&mut self, dir: u32, last: &str) -> Res<DirPos> {
+        self.writable()?;
+        let mut name = Name::new(last)?;
+        let p = self.register(dir, &mut name)?;
+        let t = self.vol.now;
+        self.set_entry(&p, ATTR_ARC, 0, 0, t)?;
+        Ok(p)
+    }
+
+    pub fn mkdir(&mut self, path: &str) -> Res<()> {
+        self.writable()?;
+        let dir = match self.follow(path)? {
+            Found::Missing { dir } => dir,
+            Found::Root | Found::Entry { .. } => return Err(Error::Exists),
+        };
+        let last = components(path).last().unwrap_or("");
+        let mut name = Name::new(last)?;
+        let c = self.create_chain(0)?;
+        let t = self.vol.now;
+        let r = (|| -> Res<()> {
+            self.zero_cluster(c)?;
+            let s = self.clust2sect(c);
+            self.move_window(s)?;
+            for (i, link) in [(0usize, c), (1, dir)] {
+                let d = &mut self.win[i * 32..i * 32 + 32];
+                d[..11].fill(b' ');
+                d[..i + 1].fill(b'.');
+                d[11] = ATTR_DIR;
+                st32(d, 14, t);
+                st32(d, 22, t);
+                st16(d, 18, (t >> 16) as u16);
+                st16(d, 20, (link >> 16) as u16);
+                st16(d, 26, link as u16);
+            }
+            self.vol.win_dirty = true;
+            let p = self.register(dir, &mut name)?;
+            self.set_entry(&p, ATTR_DIR, c, 0, t)
+        })();
+        if let Err(e) = r {
+            let _ = self.remove_chain(c, 0);
+            return Err(match e {
+                Error::Full => Error::Denied,
+                e => e,
+            });
+        }
+        self.sync()
+    }
+
+    /// Is the directory starting at `c` empty (dot entries aside)?
+    fn dir_empty(&mut self, c: u32) -> Res<bool> {
+        let mut p = self.dir_start(c);
+        while let Some(e) = self.dir_read(&mut p)? {
+            if !e.is_dot() {
+                return Ok(false);
+            }
+            if !self.dir_next(&mut p, false)? {
+                break;
+            }
+        }
+        Ok(true)
+    }
+
+    /// The entry a path names (not the root).
+    pub fn stat(&mut self, path: &str) -> Res<Option<Entry>> {
+        match self.follow(path)? {
+            Found::Root => Ok(None),
+            Found::Entry { entry, .. } => Ok(Some(entry)),
+            Found::Missing { .. } => Err(Error::NotFound),
+        }
+    }
+
+    /// Remove a file or an empty directory.
+    pub fn unlink(&mut self, path: &str) -> Res<()> {
+        self.writable()?;
+        let e = match self.follow(path)? {
+            Found::Entry { entry, .. } => entry,
+            Found::Root => return Err(Error::InvalidName),
+            Found::Missing { .. } => return Err(Error::NotFound),
+        };
+        if e.attr & ATTR_RDO != 0 {
+            return Err(Error::Denied);
+        }
+        if e.is_dir() {
+            let c = self.dir_id(e.clust);
+            if c == 0 || c == self.vol.cdir || !self.dir_empty(c)? {
+                return Err(Error::Denied);
+            }
+        }
+        self.dir_remove(&e)?;
+        if e.clust != 0 {
+            self.remove_chain(e.clust, 0)?;
+        }
+        self.sync()
+    }
+
+    pub fn rename(&mut self, old: &str, new: &str) -> Res<()> {
+        self.writable()?;
+        let (odir, e) = match self.follow(old)? {
+            Found::Entry { dir, entry } => (dir, entry),
+            Found::Root => return Err(Error::InvalidName),
+            Found::Missing { .. } => return Err(Error::NotFound),
+        };
+        let ndir = match self.follow(new)? {
+            Found::Missing { dir } => dir,
+            Found::Entry { entry, .. } if entry.pos == e.pos => {
+                // The same entry (maybe a change of case): rewrite it under the new name.
+                let _ = entry;
+                odir
+            }
+            _ => return Err(Error::Exists),
+        };
+        let last = components(new).last().unwrap_or("");
+        let mut name = Name::new(last)?;
+        let o = self.entry_at(&e.pos)?;
+        let mut saved = [0u8; 21];
+        saved.copy_from_slice(&self.win[o + 11..o + 32]);
+        // The new entry goes in before the old one is removed, as FatFs does (so entries
+        // keep FatFs's order).
+        let p = self.register(ndir, &mut name)?;
+        let o = self.entry_at(&p)?;
+        let nt = self.win[o + 12];
+        self.win[o + 11..o + 32].copy_from_slice(&saved);
+        self.win[o + 11] |= ATTR_ARC;
+        self.win[o + 12] = nt;
+        self.vol.win_dirty = true;
+        self.dir_remove(&e)?;
+        if e.is_dir() && ndir != odir {
+            let c = self.dir_id(e.clust);
+            if c != 0 {
+                let dd = DirPos {
+                    sclust: c,
+                    index: 1,
+                    clust: c,
+                    sect: self.clust2sect(c),
+                };
+                let o = self.entry_at(&dd)?;
+                if self.win[o] == b'.' && self.win[o + 1] == b'.' {
+                    st16(self.win, o + 20, (ndir >> 16) as u16);
+                    st16(self.win, o + 26, ndir as u16);
+                    self.vol.win_dirty = true;
+                }
+            }
+        }
+        self.sync()
+    }
+
+    pub fn chdir(&mut self, path: &str) -> Res<()> {
+        let c = self.open_dir(path)?;
+        self.vol.cdir = c;
+        Ok(())
+    }
+
+    /// The current directory's absolute path, found by climbing the ".." entries.
+    pub fn getcwd(&mut self, out: &mut Vec<u8>) -> Res<()> {
+        out.clear();
+        let mut c = self.vol.cdir;
+        let dotdot = Name::new("..")?;
+        let mut depth = 0;
+        while c != 0 {
+            depth += 1;
+            if depth > MAX_DEPTH {
+                return Err(Error::Io);
+            }
+            let parent = match self.dir_find(c, &dotdot)? {
+                Some(e) => self.dir_id(e.clust),
+                None => return Err(Error::Io),
+            };
+            let e = self.find_by_cluster(parent, c)?.ok_or(Error::Io)?;
+            let mut buf = [0u8; MAX_LFN * 3];
+            let n = e.name_utf8(&mut buf);
+            let mut piece = Vec::with_capacity(n + 1);
+            piece.push(b'/');
+            piece.extend_from_slice(&buf[..n]);
+            out.splice(0..0, piece);
+            c = parent;
+        }
+        if out.is_empty() {
+            out.push(b'/');
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use super::super::file::OpenMode;
+    use super::super::mkfs::mkfs;
+    use super::super::volume::testing::RamDisk;
+    use super::super::volume::Volume;
+    use super::*;
+    use std::string::String;
+
+    fn name_of(e: &Entry) -> String {
+        let mut b = [0u8; MAX_LFN * 3];
+        let n = e.name_utf8(&mut b);
+        String::from(core::str::from_utf8(&b[..n]).unwrap())
+    }
+
+    fn list(fat: &mut Fat, path: &str) -> Vec<String> {
+        let c = fat.open_dir(path).unwrap();
+        let mut p = fat.dir_start(c);
+        let mut out = Vec::new();
+        while let Some(e) = fat.dir_read(&mut p).unwrap() {
+            if !e.is_dot() {
+                out.push(name_of(&e));
+            }
+            if !fat.dir_next(&mut p, false).unwrap() {
+                break;
+            }
+        }
+        out
+    }
+
+    const W: OpenMode = OpenMode {
+        read: false,
+        write: true,
+        create: true,
+        truncate: true,
+        append: false,
+        excl: false,
+    };
+    const R: OpenMode = OpenMode {
+        read: true,
+        write: false,
+        create: false,
+        truncate: false,
+        append: false,
+        excl: false,
+    };
+
+    fn with_fat(sectors: usize, f: impl FnOnce(&mut Fat)) -> RamDisk {
+        let mut disk = RamDisk::new(sectors, 512);
+        let mut win = [0u8; 512];
+        let total = disk.sectors();
+        mkfs(&mut disk, &mut win, total, 0x5A21_0000).unwrap();
+        let mut vol = Volume::new(512);
+        let mut fat = Fat::new(&mut vol, &mut win, &mut disk);
+        fat.mount().unwrap();
+        f(&mut fat);
+        fat.sync().unwrap();
+        disk
+    }
+
+    #[test]
+    fn short_names_follow_fatfs_rules() {
+        let n = Name::new("foo_file.txt").unwrap();
+        assert_eq!(&n.sfn, b"FOO_FILETXT");
+        assert!(!n.need_lfn && !n.lossy);
+        assert_eq!(n.nt, NT_BODY | NT_EXT);
+        let n = Name::new("Mixed.txt").unwrap();
+        assert!(n.need_lfn && !n.lossy);
+        let n = Name::new("a long name.text").unwrap();
+        assert!(n.lossy && n.need_lfn);
+        assert_eq!(&n.sfn, b"ALONGNAMTEX");
+        let n = Name::new("x+y.c").unwrap();
+        assert_eq!(&n.sfn[..3], b"X_Y");
+        assert!(n.lossy);
+        assert!(Name::new("bad?name").is_err());
+        assert!(Name::new("...").is_err());
+        let mut n = Name::new("a long name.text").unwrap();
+        let base = n.sfn;
+        n.number(&base, 1);
+        assert_eq!(&n.sfn, b"ALONGN~1TEX");
+        assert_eq!(sfn_sum(b"ALONGN~1TEX"), sfn_sum(&n.sfn));
+    }
+
+    #[test]
+    fn files_and_directories_round_trip() {
+        let data: Vec<u8> = (0..3000u32).map(|i| (i * 7 % 251) as u8).collect();
+        let disk = with_fat(400, |fat| {
+            fat.mkdir("/Sub Directory").unwrap();
+            assert_eq!(fat.mkdir("/Sub Directory"), Err(Error::Exists));
+            fat.mkdir("Sub Directory/inner").unwrap();
+            let mut f = fat.open("/Sub Directory/inner/Data File.bin", W).unwrap();
+            assert_eq!(fat.write(&mut f, &data), (data.len(), None));
+            fat.sync_file(&mut f).unwrap();
+            fat.chdir("Sub Directory/inner").unwrap();
+            let mut cwd = Vec::new();
+            fat.getcwd(&mut cwd).unwrap();
+            assert_eq!(cwd, b"/Sub Directory/inner");
+            let mut f = fat.open("../inner/./data file.BIN", R).unwrap();
+            let mut back = std::vec![0u8; 4000];
+            assert_eq!(fat.read(&mut f, &mut back).unwrap(), data.len());
+            assert_eq!(&back[..data.len()], &data[..]);
+            fat.chdir("/").unwrap();
+            fat.rename("/Sub Directory/inner/Data File.bin", "/moved.bin")
+                .unwrap();
+            assert_eq!(list(fat, "/"), ["Sub Directory", "moved.bin"]);
+            assert!(list(fat, "/Sub Directory/inner").is_empty());
+            assert_eq!(fat.unlink("/Sub Directory"), Err(Error::Denied));
+            fat.rename("/Sub Directory/inner", "/inner2").unwrap();
+            fat.chdir("/inner2").unwrap();
+            let mut cwd = Vec::new();
+            fat.getcwd(&mut cwd).unwrap();
+            assert_eq!(cwd, b"/inner2");
+            fat.chdir("..").unwrap();
+            assert_eq!(fat.vol.cdir, 0);
+            fat.unlink("/inner2").unwrap();
+            fat.unlink("/Sub Directory").unwrap();
+            assert_eq!(list(fat, ""), ["moved.bin"]);
+        });
+        // A fresh mount sees the same thing.
+        let mut disk = disk;
+        let mut win = [0u8; 512];
+        let mut vol = Volume::new(512);
+        let mut fat = Fat::new(&mut vol, &mut win, &mut disk);
+        fat.mount().unwrap();
+        let e = fat.stat("moved.bin").unwrap().unwrap();
+        assert_eq!(e.size, data.len() as u32);
+        assert!(!e.is_dir());
+    }
+
+    #[test]
+    fn directories_grow_and_space_is_accounted() {
+        with_fat(600, |fat| {
+            let free0 = fat.free_clusters().unwrap();
+            fat.mkdir("d").unwrap();
+            for i in 0..40 {
+                let name = std::format!("d/a file with a long name {i}.txt");
+                let mut f = fat.open(&name, W).unwrap();
+                assert_eq!(fat.write(&mut f, b"x").0, 1);
+                fat.sync_file(&mut f).unwrap();
+            }
+            assert_eq!(list(fat, "d").len(), 40);
+            // 40 names of 4 entries each and the dot entries fill 11 one-sector clusters.
+            let used = free0 - fat.free_clusters().unwrap();
+            assert_eq!(used, 40 + 11);
+            for i in 0..40 {
+                let name = std::format!("d/A FILE WITH A LONG NAME {i}.TXT");
+                fat.unlink(&name).unwrap();
+            }
+            assert!(list(fat, "d").is_empty());
+            fat.unlink("d").unwrap();
+            // Recount from the FAT itself.
+            fat.vol.free_clst = u32::MAX;
+            assert_eq!(fat.free_clusters().unwrap(), free0);
+        });
+    }
+
+    #[test]
+    fn full_volume_stops_writes_and_fixed_root_fills() {
+        with_fat(60, |fat| {
+            let mut f = fat.open("big", W).unwrap();
+            let (n, err) = fat.write(&mut f, &[1u8; 64 * 512]);
+            assert_eq!(err, Some(Error::Full));
+            assert_eq!(n, (fat.vol.n_fatent as usize - 2) * 512);
+            fat.sync_file(&mut f).unwrap();
+            fat.unlink("big").unwrap();
+            // 512 root entries at most, and a FAT12/16 root cannot grow.
+            let mut made = 0;
+            for i in 0..600 {
+                match fat.open(&std::format!("F{i}"), W) {
+                    Ok(_) => made += 1,
+                    Err(e) => {
+                        assert_eq!(e, Error::Denied);
+                        break;
+                    }
+                }
+            }
+            assert_eq!(made, 512);
+        });
+    }
+}

@@ -1,0 +1,693 @@
+//! The FAT volume: the block-device trait the format code runs over, error kinds, the
+//! one-sector window every access goes through (FatFs's "tiny" configuration: files and
+//! directories share it), the boot sector and FSINFO, and the allocation table
+//! (FAT12/16/32 entries, cluster chains, free-space count).
+//!
+//! Plain Rust with no interpreter values, so it is unit-tested against a RAM device; the
+//! Python binding (`vfs_fat.rs`) keeps a [`Volume`] inside its heap object and lends it,
+//! with a window buffer and a device adapter, to a [`Fat`] for the length of one call.
+
+/// A device of equal-sized sectors (the sector size is the window's length).
+pub trait BlockDevice {
+    fn read(&mut self, sector: u32, buf: &mut [u8]) -> Result<(), Error>;
+    fn write(&mut self, sector: u32, buf: &[u8]) -> Result<(), Error>;
+    fn sync(&mut self) -> Result<(), Error>;
+}
+
+/// Why an operation failed; [`Error::errno`] gives the number MicroPython reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Error {
+    /// The device failed, or the on-disk structures are inconsistent.
+    Io,
+    /// No FAT volume on the device (or it was never mounted).
+    NoFilesystem,
+    NotFound,
+    Exists,
+    /// Not allowed: directory not empty or current, root directory full, read-only entry.
+    Denied,
+    /// No free cluster left.
+    Full,
+    InvalidName,
+    ReadOnly,
+    Invalid,
+    /// mkfs found no layout that fits the device.
+    Aborted,
+}
+
+impl Error {
+    pub fn errno(self) -> i32 {
+        match self {
+            Error::Io | Error::Aborted => 5,
+            Error::NoFilesystem => 19,
+            Error::NotFound => 2,
+            Error::Exists => 17,
+            Error::Denied => 13,
+            Error::Full => 28,
+            Error::InvalidName | Error::Invalid => 22,
+            Error::ReadOnly => 30,
+        }
+    }
+}
+
+pub type Res<T> = Result<T, Error>;
+
+pub const MAX_FAT12: u32 = 0xFF5;
+pub const MAX_FAT16: u32 = 0xFFF5;
+pub const MAX_FAT32: u32 = 0x0FFF_FFF5;
+const NO_SECTOR: u32 = u32::MAX;
+const UNKNOWN: u32 = u32::MAX;
+
+pub fn ld16(b: &[u8], at: usize) -> u16 {
+    match b.get(at..at + 2) {
+        Some(s) => u16::from_le_bytes([s[0], s[1]]),
+        None => 0,
+    }
+}
+
+pub fn ld32(b: &[u8], at: usize) -> u32 {
+    match b.get(at..at + 4) {
+        Some(s) => u32::from_le_bytes([s[0], s[1], s[2], s[3]]),
+        None => 0,
+    }
+}
+
+pub fn st16(b: &mut [u8], at: usize, v: u16) {
+    if let Some(s) = b.get_mut(at..at + 2) {
+        s.copy_from_slice(&v.to_le_bytes());
+    }
+}
+
+pub fn st32(b: &mut [u8], at: usize, v: u32) {
+    if let Some(s) = b.get_mut(at..at + 4) {
+        s.copy_from_slice(&v.to_le_bytes());
+    }
+}
+
+/// The geometry and bookkeeping of a mounted volume. Plain data, so it can live inside a
+/// heap object.
+#[derive(Clone, Copy, Debug)]
+pub struct Volume {
+    /// 0 when not mounted, else 12, 16 or 32.
+    pub fat_type: u8,
+    pub ss: u32,
+    /// Sectors per cluster.
+    pub csize: u32,
+    pub n_fats: u32,
+    /// Root directory entries (FAT12/16).
+    pub n_rootdir: u32,
+    /// Clusters + 2.
+    pub n_fatent: u32,
+    /// Sectors per FAT.
+    pub fsize: u32,
+    pub volbase: u32,
+    pub fatbase: u32,
+    /// Root directory: first sector (FAT12/16) or first cluster (FAT32).
+    pub dirbase: u32,
+    pub database: u32,
+    pub free_clst: u32,
+    pub last_clst: u32,
+    pub has_fsinfo: bool,
+    pub fsi_dirty: bool,
+    /// Current directory's first cluster (0: the root).
+    pub cdir: u32,
+    pub win_sect: u32,
+    pub win_dirty: bool,
+    pub readonly: bool,
+    /// The time stamp (FAT packed date and time) new and modified entries get.
+    pub now: u32,
+}
+
+impl Volume {
+    pub const fn new(ss: u32) -> Volume {
+        Volume {
+            fat_type: 0,
+            ss,
+            csize: 1,
+            n_fats: 1,
+            n_rootdir: 0,
+            n_fatent: 0,
+            fsize: 0,
+            volbase: 0,
+            fatbase: 0,
+            dirbase: 0,
+            database: 0,
+            free_clst: UNKNOWN,
+            last_clst: UNKNOWN,
+            has_fsinfo: false,
+            fsi_dirty: false,
+            cdir: 0,
+            win_sect: NO_SECTOR,
+            win_dirty: false,
+            readonly: false,
+            now: 0,
+        }
+    }
+
+    pub fn mounted(&self) -> bool {
+        self.fat_type != 0
+    }
+
+    /// Bytes per cluster.
+    pub fn cluster_bytes(&self) -> u32 {
+        self.csize * self.ss
+    }
+}
+
+/// A volume at work: its bookkeeping, the window buffer (one sector) and the device.
+pub struct Fat<'a> {
+    pub vol: &'a mut Volume,
+    pub win: &'a mut [u8],
+    pub dev: &'a mut dyn BlockDevice,
+}
+
+/// Is this sector a FAT boot sector? 0: yes, 2: a valid sector but not FAT (maybe an MBR),
+/// 3: not valid.
+fn check_boot(b: &[u8]) -> u8 {
+    if ld16(b, 510) != 0xAA55 {
+        return 3;
+    }
+    let j = b.first().copied().unwrap_or(0);
+    let jump = j == 0xE9 || (j == 0xEB && b.get(2) == Some(&0x90));
+    if jump && (ld32(b, 54) & 0x00FF_FFFF == 0x0054_4146 || ld32(b, 82) == 0x3354_4146) {
+        return 0;
+    }
+    2
+}
+
+impl<'a> Fat<'a> {
+    pub fn new(vol: &'a mut Volume, win: &'a mut [u8], dev: &'a mut dyn BlockDevice) -> Self {
+        Fat { vol, win, dev }
+    }
+
+    pub fn ss(&self) -> u32 {
+        self.vol.ss
+    }
+
+    /// Write the window back if it changed (to every copy of the FAT if it holds a FAT
+    /// sector).
+    pub fn sync_window(&mut self) -> Res<()> {
+        if !self.vol.win_dirty {
+            return Ok(());
+        }
+        let s = self.vol.win_sect;
+        self.dev.write(s, self.win)?;
+        self.vol.win_dirty = false;
+        let v = &*self.vol;
+        if s >= v.fatbase && s - v.fatbase < v.fsize {
+            for k in 1..v.n_fats {
+                self.dev.write(s + k * v.fsize, self.win)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Load sector `s` into the window.
+    pub fn move_window(&mut self, s: u32) -> Res<()> {
+        if s == self.vol.win_sect {
+            return Ok(());
+        }
+        self.sync_window()?;
+        if let Err(e) = self.dev.read(s, self.win) {
+            self.vol.win_sect = NO_SECTOR;
+            return Err(e);
+        }
+        self.vol.win_sect = s;
+        Ok(())
+    }
+
+    /// Make sector `s` the window without reading it (it is about to be overwritten whole).
+    pub fn claim_window(&mut self, s: u32) -> Res<()> {
+        if s != self.vol.win_sect {
+            self.sync_window()?;
+            self.vol.win_sect = s;
+        }
+        Ok(())
+    }
+
+    pub fn writable(&self) -> Res<()> {
+        if self.vol.readonly {
+            Err(Error::ReadOnly)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Find and read the boot sector (at sector 0, or in the first valid partition of an
+    /// MBR) and set up the volume.
+    pub fn mount(&mut self) -> Res<()> {
+        self.vol.fat_type = 0;
+        self.vol.win_sect = NO_SECTOR;
+        self.vol.win_dirty = false;
+        self.move_window(0)?;
+        let mut bsect = 0;
+        let mut fmt = check_boot(self.win);
+        if fmt == 2 {
+            let mut parts = [0u32; 4];
+            for (i, p) in parts.iter_mut().enumerate() {
+                let e = 446 + 16 * i;
+                if self.win.get(e + 4).copied().unwrap_or(0) != 0 {
+                    *p = ld32(self.win, e + 8);
+                }
+            }
+            for p in parts {
+                if p == 0 {
+                    continue;
+                }
+                self.move_window(p)?;
+                fmt = check_boot(self.win);
+                if fmt == 0 {
+                    bsect = p;
+                    break;
+                }
+            }
+        }
+        if fmt != 0 {
+            return Err(Error::NoFilesystem);
+        }
+        let b = &*self.win;
+        if u32::from(ld16(b, 11)) != self.vol.ss {
+            return Err(Error::NoFilesystem);
+        }
+        let mut fasize = u32::from(ld16(b, 22));
+        if fasize == 0 {
+            fasize = ld32(b, 36);
+        }
+        let n_fats = u32::from(b[16]);
+        let csize = u32::from(b[13]);
+        let n_rootdir = u32::from(ld16(b, 17));
+        let mut tsect = u32::from(ld16(b, 19));
+        if tsect == 0 {
+            tsect = ld32(b, 32);
+        }
+        let nrsv = u32::from(ld16(b, 14));
+        let per_sector = self.vol.ss / 32;
+        if !(n_fats == 1 || n_fats == 2)
+            || csize == 0
+            || !csize.is_power_of_two()
+            || n_rootdir % per_sector != 0
+            || nrsv == 0
+        {
+            return Err(Error::NoFilesystem);
+        }
+        let sysect = u64::from(nrsv)
+            + u64::from(fasize) * u64::from(n_fats)
+            + u64::from(n_rootdir / per_sector);
+        if u64::from(tsect) < sysect {
+            return Err(Error::NoFilesystem);
+        }
+        let sysect = sysect as u32;
+        let nclst = (tsect - sysect) / csize;
+        if nclst == 0 || nclst > MAX_FAT32 {
+            return Err(Error::NoFilesystem);
+        }
+        let fat_type = if nclst > MAX_FAT16 {
+            32
+        } else if nclst > MAX_FAT12 {
+            16
+        } else {
+            12
+        };
+        let n_fatent = nclst + 2;
+        let v = &mut *self.vol;
+        v.csize = csize;
+        v.n_fats = n_fats;
+        v.n_rootdir = n_rootdir;
+        v.n_fatent = n_fatent;
+        v.fsize = fasize;
+        v.volbase = bsect;
+        v.fatbase = bsect + nrsv;
+        v.database = bsect + sysect;
+        v.free_clst = UNKNOWN;
+        v.last_clst = UNKNOWN;
+        v.has_fsinfo = false;
+        v.fsi_dirty = false;
+        v.cdir = 0;
+        let szbfat;
+        let fsinfo_at = ld16(b, 48);
+        if fat_type == 32 {
+            if ld16(b, 42) != 0 || n_rootdir != 0 {
+                return Err(Error::NoFilesystem);
+            }
+            v.dirbase = ld32(b, 44);
+            szbfat = u64::from(n_fatent) * 4;
+        } else {
+            if n_rootdir == 0 {
+                return Err(Error::NoFilesystem);
+            }
+            v.dirbase = v.fatbase + fasize * n_fats;
+            szbfat = if fat_type == 16 {
+                u64::from(n_fatent) * 2
+            } else {
+                u64::from(n_fatent) * 3 / 2 + u64::from(n_fatent & 1)
+            };
+        }
+        if u64::from(fasize) < szbfat.div_ceil(u64::from(v.ss)) {
+            return Err(Error::NoFilesystem);
+        }
+        if fat_type == 32 && fsinfo_at == 1 {
+            self.move_window(bsect + 1)?;
+            let w = &*self.win;
+            if ld16(w, 510) == 0xAA55 && ld32(w, 0) == 0x4161_5252 && ld32(w, 484) == 0x6141_7272 {
+                self.vol.has_fsinfo = true;
+                self.vol.free_clst = ld32(w, 488);
+                self.vol.last_clst = ld32(w, 492);
+            }
+        }
+        self.vol.fat_type = fat_type;
+        Ok(())
+    }
+
+    /// First sector of cluster `c`.
+    pub fn clust2sect(&self, c: u32) -> u32 {
+        self.vol.database + (c - 2) * self.vol.csize
+    }
+
+    fn check_clust(&self, c: u32) -> Res<()> {
+        if c < 2 || c >= self.vol.n_fatent {
+            Err(Error::Io)
+        } else {
+            Ok(())
+        }
+    }
+
+    fn fat_byte(&mut self, off: u32) -> Res<(u32, usize)> {
+        let s = self.vol.fatbase + off / self.ss();
+        self.move_window(s)?;
+        Ok((s, (off % self.ss()) as usize))
+    }
+
+    /// The FAT entry of cluster `c`.
+    pub fn get_fat(&mut self, c: u32) -> Res<u32> {
+        self.check_clust(c)?;
+        match self.vol.fat_type {
+            12 => {
+                let bc = c + c / 2;
+                let (_, i) = self.fat_byte(bc)?;
+                let lo = u32::from(self.win[i]);
+                let (_, j) = self.fat_byte(bc + 1)?;
+                let w = lo | (u32::from(self.win[j]) << 8);
+                Ok(if c & 1 != 0 { w >> 4 } else { w & 0xFFF })
+            }
+            16 => {
+                let (_, i) = self.fat_byte(c * 2)?;
+                Ok(u32::from(ld16(self.win, i)))
+            }
+            _ => {
+                let (_, i) = self.fat_byte(c * 4)?;
+                Ok(ld32(self.win, i) & 0x0FFF_FFFF)
+            }
+        }
+    }
+
+    /// Set the FAT entry of cluster `c`.
+    pub fn put_fat(&mut self, c: u32, val: u32) -> Res<()> {
+        self.check_clust(c)?;
+        match self.vol.fat_type {
+            12 => {
+                let bc = c + c / 2;
+                let (_, i) = self.fat_byte(bc)?;
+                self.win[i] = if c & 1 != 0 {
+                    (self.win[i] & 0x0F) | ((val as u8) << 4)
+                } else {
+                    val as u8
+                };
+                self.vol.win_dirty = true;
+                let (_, j) = self.fat_byte(bc + 1)?;
+                self.win[j] = if c & 1 != 0 {
+                    (val >> 4) as u8
+                } else {
+                    (self.win[j] & 0xF0) | (((val >> 8) as u8) & 0x0F)
+                };
+                self.vol.win_dirty = true;
+            }
+            16 => {
+                let (_, i) = self.fat_byte(c * 2)?;
+                st16(self.win, i, val as u16);
+                self.vol.win_dirty = true;
+            }
+            _ => {
+                let (_, i) = self.fat_byte(c * 4)?;
+                let keep = ld32(self.win, i) & 0xF000_0000;
+                st32(self.win, i, keep | (val & 0x0FFF_FFFF));
+                self.vol.win_dirty = true;
+            }
+        }
+        Ok(())
+    }
+
+    fn eoc(&self) -> u32 {
+        match self.vol.fat_type {
+            12 => 0xFFF,
+            16 => 0xFFFF,
+            _ => 0x0FFF_FFFF,
+        }
+    }
+
+    /// The cluster after `c` in its chain, or None at the end of the chain.
+    pub fn next_clust(&mut self, c: u32) -> Res<Option<u32>> {
+        let n = self.get_fat(c)?;
+        if n < 2 {
+            return Err(Error::Io);
+        }
+        Ok(if n >= self.vol.n_fatent {
+            None
+        } else {
+            Some(n)
+        })
+    }
+
+    fn note_free(&mut self, delta: i32) {
+        let v = &mut *self.vol;
+        if v.free_clst <= v.n_fatent - 2 {
+            v.free_clst = v.free_clst.wrapping_add_signed(delta);
+        }
+        v.fsi_dirty = true;
+    }
+
+    /// Free the chain starting at `c`; `prev` (if not 0) becomes the chain's new end.
+    pub fn remove_chain(&mut self, mut c: u32, prev: u32) -> Res<()> {
+        if prev != 0 {
+            let e = self.eoc();
+            self.put_fat(prev, e)?;
+        }
+        // A chain is at most as long as the FAT, so a loop in a corrupt one ends too.
+        for _ in 0..self.vol.n_fatent {
+            let n = self.get_fat(c)?;
+            if n == 0 {
+                break;
+            }
+            if n == 1 {
+                return Err(Error::Io);
+            }
+            self.put_fat(c, 0)?;
+            self.note_free(1);
+            if n >= self.vol.n_fatent {
+                break;
+            }
+            c = n;
+        }
+        Ok(())
+    }
+
+    /// Append a free cluster to the chain ending at `c` (0: start a new chain) and return
+    /// it; `Error::Full` when none is left. If `c` already has a successor, that is
+    /// returned instead.
+    pub fn create_chain(&mut self, c: u32) -> Res<u32> {
+        let n_fatent = self.vol.n_fatent;
+        let scl = if c == 0 {
+            let l = self.vol.last_clst;
+            if l == 0 || l >= n_fatent {
+                1
+            } else {
+                l
+            }
+        } else {
+            let cs = self.get_fat(c)?;
+            if cs < 2 {
+                return Err(Error::Io);
+            }
+            if cs < n_fatent {
+                return Ok(cs);
+            }
+            c
+        };
+        if self.vol.free_clst == 0 {
+            return Err(Error::Full);
+        }
+        let mut ncl = scl;
+        loop {
+            ncl += 1;
+            if ncl >= n_fatent {
+                ncl = 2;
+                if ncl > scl {
+                    return Err(Error::Full);
+                }
+            }
+            let v = self.get_fat(ncl)?;
+            if v == 0 {
+                break;
+            }
+            if ncl == scl {
+                return Err(Error::Full);
+            }
+        }
+        let e = self.eoc();
+        self.put_fat(ncl, e)?;
+        if c != 0 {
+            self.put_fat(c, ncl)?;
+        }
+        self.vol.last_clst = ncl;
+        self.note_free(-1);
+        Ok(ncl)
+    }
+
+    /// Fill cluster `c` with zeros.
+    pub fn zero_cluster(&mut self, c: u32) -> Res<()> {
+        let s0 = self.clust2sect(c);
+        self.sync_window()?;
+        for s in s0..s0 + self.vol.csize {
+            self.vol.win_sect = NO_SECTOR;
+            self.win.fill(0);
+            self.dev.write(s, self.win)?;
+        }
+        Ok(())
+    }
+
+    /// The number of free clusters (counted once, then kept up to date).
+    pub fn free_clusters(&mut self) -> Res<u32> {
+        let v = &*self.vol;
+        if v.free_clst <= v.n_fatent - 2 {
+            return Ok(v.free_clst);
+        }
+        let mut n = 0;
+        for c in 2..self.vol.n_fatent {
+            if self.get_fat(c)? == 0 {
+                n += 1;
+            }
+        }
+        self.vol.free_clst = n;
+        self.vol.fsi_dirty = true;
+        Ok(n)
+    }
+
+    /// Write everything back: the window, FSINFO (FAT32), then the device's own caches.
+    pub fn sync(&mut self) -> Res<()> {
+        self.sync_window()?;
+        if self.vol.fat_type == 32 && self.vol.has_fsinfo && self.vol.fsi_dirty {
+            let s = self.vol.volbase + 1;
+            self.vol.win_sect = NO_SECTOR;
+            self.win.fill(0);
+            st32(self.win, 0, 0x4161_5252);
+            st32(self.win, 484, 0x6141_7272);
+            st32(self.win, 488, self.vol.free_clst);
+            st32(self.win, 492, self.vol.last_clst);
+            st16(self.win, 510, 0xAA55);
+            self.dev.write(s, self.win)?;
+            self.vol.fsi_dirty = false;
+        }
+        self.dev.sync()
+    }
+}
+
+#[cfg(test)]
+pub mod testing {
+    extern crate std;
+    use super::*;
+    use std::vec::Vec;
+
+    /// A RAM disk for the format code's tests.
+    pub struct RamDisk {
+        pub ss: usize,
+        pub data: Vec<u8>,
+        pub fail: bool,
+    }
+
+    impl RamDisk {
+        pub fn new(sectors: usize, ss: usize) -> RamDisk {
+            RamDisk {
+                ss,
+                data: std::vec![0; sectors * ss],
+                fail: false,
+            }
+        }
+        pub fn sectors(&self) -> u32 {
+            (self.data.len() / self.ss) as u32
+        }
+    }
+
+    impl BlockDevice for RamDisk {
+        fn read(&mut self, sector: u32, buf: &mut [u8]) -> Result<(), Error> {
+            let a = sector as usize * self.ss;
+            match self.data.get(a..a + buf.len()) {
+                Some(s) if !self.fail => {
+                    buf.copy_from_slice(s);
+                    Ok(())
+                }
+                _ => Err(Error::Io),
+            }
+        }
+        fn write(&mut self, sector: u32, buf: &[u8]) -> Result<(), Error> {
+            let a = sector as usize * self.ss;
+            match self.data.get_mut(a..a + buf.len()) {
+                Some(s) if !self.fail => {
+                    s.copy_from_slice(buf);
+                    Ok(())
+                }
+                _ => Err(Error::Io),
+            }
+        }
+        fn sync(&mut self) -> Result<(), Error> {
+            Ok(())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::RamDisk;
+    use super::*;
+
+    #[test]
+    fn blank_device_has_no_filesystem() {
+        let mut disk = RamDisk::new(64, 512);
+        let mut win = [0u8; 512];
+        let mut vol = Volume::new(512);
+        let mut fat = Fat::new(&mut vol, &mut win, &mut disk);
+        assert_eq!(fat.mount(), Err(Error::NoFilesystem));
+        disk.fail = true;
+        let mut fat = Fat::new(&mut vol, &mut win, &mut disk);
+        assert_eq!(fat.mount(), Err(Error::Io));
+    }
+
+    #[test]
+    fn fat12_entries_share_bytes_without_clobbering() {
+        let mut disk = RamDisk::new(64, 512);
+        let mut win = [0u8; 512];
+        let total = disk.sectors();
+        super::super::mkfs::mkfs(&mut disk, &mut win, total, 0).unwrap();
+        let mut vol = Volume::new(512);
+        let mut fat = Fat::new(&mut vol, &mut win, &mut disk);
+        fat.mount().unwrap();
+        assert_eq!(fat.vol.fat_type, 12);
+        fat.put_fat(2, 0xABC).unwrap();
+        fat.put_fat(3, 0x123).unwrap();
+        fat.put_fat(4, 0xFFF).unwrap();
+        assert_eq!(fat.get_fat(2), Ok(0xABC));
+        assert_eq!(fat.get_fat(3), Ok(0x123));
+        assert_eq!(fat.get_fat(4), Ok(0xFFF));
+        assert_eq!(fat.get_fat(1), Err(Error::Io));
+        // A chain of three, then freed.
+        fat.put_fat(2, 0).unwrap();
+        fat.put_fat(3, 0).unwrap();
+        fat.put_fat(4, 0).unwrap();
+        let free = fat.free_clusters().unwrap();
+        let a = fat.create_chain(0).unwrap();
+        let b = fat.create_chain(a).unwrap();
+        let c = fat.create_chain(b).unwrap();
+        assert_eq!(fat.next_clust(a), Ok(Some(b)));
+        assert_eq!(fat.next_clust(c), Ok(None));
+        assert_eq!(fat.free_clusters(), Ok(free - 3));
+        fat.remove_chain(a, 0).unwrap();
+        assert_eq!(fat.free_clusters(), Ok(free));
+    }
+}

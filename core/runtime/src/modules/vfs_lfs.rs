@@ -1,0 +1,940 @@
+//! `vfs.VfsLfs2` and `vfs.VfsLfs1`: littlefs v2 and v1 on a block device written in Python (upstream's
+//! extmod/vfs_lfs.c, vfs_lfsx.c and vfs_lfsx_file.c). The format is in `vfs_lfs/`; this
+//! file binds it: the device adapter (`readblocks(block, buf, off)`, `writeblocks`,
+//! `ioctl` 3/4/5/6), the VfsLfs2 object with its current directory, its files and the
+//! `ilistdir` iterator. Block buffers are bytearrays in the heap; open files are kept in a
+//! list on the file system object so their unwritten blocks are never handed out twice.
+
+pub mod file;
+pub mod lfs;
+pub mod v1;
+
+use crate::modules::io::{self as sio, methods as m};
+use crate::obj::{flags, ObjBase, Print, PrintKind, PyErr, PyResult, Stream, Type};
+use crate::objs::{bytearray, int, list, str as pystr, tuple};
+use crate::qstr::{Qstr, Q};
+use crate::raise;
+use crate::runtime;
+use crate::state;
+use crate::value::Value;
+use alloc::string::String;
+use lfs::{Ctx, DirStep, Error, FileState, Flash, Lfs, OpenMode, NAME_MAX, TYPE_DIR};
+
+const EINVAL: i32 = 22;
+const EBUSY: i32 = 16;
+const IOCTL_SYNC: isize = 3;
+const IOCTL_BLOCK_COUNT: isize = 4;
+const IOCTL_BLOCK_SIZE: isize = 5;
+const IOCTL_BLOCK_ERASE: isize = 6;
+/// Open files whose pending lists are traversed at once (more are refused).
+const MAX_PENDING: usize = 16;
+
+#[repr(C)]
+pub struct VfsLfs {
+    base: ObjBase,
+    bdev: Value,
+    io: Value,
+    io_view: Value,
+    rcache: Value,
+    img: Value,
+    state: Value,
+    look: Value,
+    /// Current directory: "/" or "/a/b/" (with the trailing slash, as upstream).
+    cwd: Value,
+    /// Open file objects.
+    files: Value,
+    has_write: bool,
+    mtime: bool,
+    busy: bool,
+    lfs: Lfs,
+}
+
+fn this(v: Value) -> PyResult<&'static mut VfsLfs> {
+    v.downcast(&VFS_LFS2_TYPE)
+        .or_else(|| v.downcast(&VFS_LFS1_TYPE))
+        .ok_or_else(|| raise::type_error("expected VfsLfs2"))
+}
+
+struct PyFlash {
+    bdev: Value,
+    io: Value,
+    io_view: Value,
+    has_write: bool,
+    err: Option<PyErr>,
+}
+
+impl PyFlash {
+    fn keep(&mut self, e: PyErr) -> Error {
+        if self.err.is_none() {
+            self.err = Some(e);
+        }
+        Error::Io
+    }
+
+    fn check(&mut self, r: PyResult<Value>) -> lfs::Res<()> {
+        match r {
+            Ok(v) if v.is_none() => Ok(()),
+            Ok(v) => match int::get_isize(v) {
+                Ok(0) => Ok(()),
+                // A positive result is not an error code (upstream: EINVAL).
+                Ok(n) if n > 0 => Err(Error::Inval),
+                Ok(_) => Err(Error::Io),
+                Err(e) => Err(self.keep(e)),
+            },
+            Err(e) => Err(self.keep(e)),
+        }
+    }
+
+    fn call(&mut self, name: Qstr, block: u32) -> lfs::Res<()> {
+        let n = int::from_u64(u64::from(block)).map_err(|e| self.keep(e))?;
+        let r = runtime::load_method(self.bdev, name).and_then(|(f, t)| {
+            runtime::call_method(f, t, &[n, self.io_view, Value::small_int(0)], &[])
+        });
+        self.check(r)
+    }
+
+    fn ioctl(&mut self, op: isize, arg: u32) -> lfs::Res<Value> {
+        let a = int::from_u64(u64::from(arg)).map_err(|e| self.keep(e))?;
+        let r = runtime::load_method(self.bdev, Q::ioctl)
+            .and_then(|(f, t)| runtime::call_method(f, t, &[Value::small_int(op), a], &[]));
+        r.map_err(|e| self.keep(e))
+    }
+}
+
+impl Flash for PyFlash {
+    fn read(&mut self, block: u32, buf: &mut [u8]) -> lfs::Res<()> {
+        self.call(Q::readblocks, block)?;
+        let src = bytearray::bytes(self.io);
+        buf.copy_from_slice(src.get(..buf.len()).ok_or(Error::Io)?);
+        Ok(())
+    }
+
+    fn prog(&mut self, block: u32, buf: &[u8]) -> lfs::Res<()> {
+        if !self.has_write {
+            return Err(Error::ReadOnly);
+        }
+        let dst = bytearray::bytes(self.io);
+        dst.get_mut(..buf.len())
+            .ok_or(Error::Io)?
+            .copy_from_slice(buf);
+        self.call(Q::writeblocks, block)
+    }
+
+    fn erase(&mut self, block: u32) -> lfs::Res<()> {
+        let r = self.ioctl(IOCTL_BLOCK_ERASE, block)?;
+        self.check(Ok(r))
+    }
+
+    fn sync(&mut self) -> lfs::Res<()> {
+        self.ioctl(IOCTL_SYNC, 0).map(|_| ())
+    }
+}
+
+fn now_ns() -> u64 {
+    state::get().hal.map(|h| h.time_ns()).unwrap_or(0)
+}
+
+/// Run `f` with a context on the file system `v`. Write sessions of open files other
+/// than `except` are ended first, and the lists of uncommitted files are handed in.
+fn run<T>(v: Value, except: Value, f: impl FnOnce(&mut Ctx) -> lfs::Res<T>) -> PyResult<T> {
+    let fs = this(v)?;
+    if fs.busy {
+        return Err(raise::os_error(EBUSY));
+    }
+    let mut dev = PyFlash {
+        bdev: fs.bdev,
+        io: fs.io,
+        io_view: fs.io_view,
+        has_write: fs.has_write,
+        err: None,
+    };
+    fs.busy = true;
+    fs.lfs.readonly = !fs.has_write;
+    let mut pending = [(0u32, 0u32); MAX_PENDING];
+    let r = (|| -> lfs::Res<T> {
+        let files = list::get(fs.files).map(|l| &*l.items()).unwrap_or(&[]);
+        let mut ctx = Ctx {
+            fs: &mut fs.lfs,
+            rcache: bytearray::bytes(fs.rcache),
+            img: bytearray::bytes(fs.img),
+            state: bytearray::bytes(fs.state),
+            look: bytearray::bytes(fs.look),
+            dev: &mut dev,
+            pending: &[],
+            mtime: if fs.mtime { Some(now_ns()) } else { None },
+        };
+        if !ctx.fs.mounted {
+            ctx.mount()?;
+        }
+        let mut n = 0;
+        for fv in files.iter() {
+            let Ok(file) = file_of(*fv) else { continue };
+            if *fv != except && file.st.writing {
+                let wbuf = bytearray::bytes(file.wbuf);
+                ctx.file_flush(&mut file.st, wbuf)?;
+            }
+            if !file.st.inline && file.st.head != lfs::NULL && (file.st.dirty || file.st.writing) {
+                if n == MAX_PENDING {
+                    return Err(Error::NoSpc);
+                }
+                pending[n] = (file.st.orig_head_or_head(), file.st.orig_size_or_size());
+                n += 1;
+            }
+        }
+        let ctx = Ctx {
+            pending: &pending[..n],
+            ..ctx
+        };
+        let mut ctx = ctx;
+        f(&mut ctx)
+    })();
+    fs.busy = false;
+    r.map_err(|e| dev.err.take().unwrap_or_else(|| raise::os_error(e.errno())))
+}
+
+impl FileState {
+    fn orig_head_or_head(&self) -> u32 {
+        if self.writing {
+            self.orig_head
+        } else {
+            self.head
+        }
+    }
+    fn orig_size_or_size(&self) -> u32 {
+        if self.writing {
+            self.orig_size
+        } else {
+            self.size
+        }
+    }
+}
+
+fn path_str(p: Value) -> PyResult<&'static str> {
+    if let Some(s) = pystr::as_str(p) {
+        return Ok(s);
+    }
+    pystr::as_bytes(p)
+        .and_then(|b| core::str::from_utf8(b).ok())
+        .ok_or_else(|| pystr::bad_implicit_conversion(p))
+}
+
+/// The absolute, normalised form of a path (relative ones start at the current
+/// directory; `.` and `..` are resolved by name, `..` stopping at the root).
+fn make_path(v: Value, p: Value) -> PyResult<String> {
+    let fs = this(v)?;
+    let p = path_str(p)?;
+    let mut joined = String::new();
+    if !p.starts_with('/') {
+        joined.push_str(pystr::as_str(fs.cwd).unwrap_or("/"));
+    }
+    joined.push_str(p);
+    let mut out = String::from("/");
+    for c in joined.split('/').filter(|c| !c.is_empty()) {
+        match c {
+            "." => {}
+            ".." => {
+                let cut = out.rfind('/').unwrap_or(0);
+                out.truncate(cut.max(1));
+            }
+            _ => {
+                if !out.ends_with('/') {
+                    out.push('/');
+                }
+                out.push_str(c);
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn kw_get(kw: &[Value], name: Qstr) -> Option<Value> {
+    kw.chunks_exact(2)
+        .find(|p| p[0].as_qstr() == Some(name) || pystr::as_str(p[0]) == Some(name.as_str()))
+        .map(|p| p[1])
+}
+
+/// Build the object (not mounted) from `bdev` and the keyword settings.
+fn build(ty: &'static Type, bdev: Value, kw: &[Value], args: &[Value]) -> PyResult<Value> {
+    let arg = |i: usize, name: Qstr, default: isize| -> PyResult<isize> {
+        match args.get(i).copied().or_else(|| kw_get(kw, name)) {
+            Some(v) => int::get_isize(v),
+            None => Ok(default),
+        }
+    };
+    let _readsize = arg(1, Q::readsize, 32)?;
+    let progsize = arg(2, Q::progsize, 32)?;
+    let lookahead = arg(3, Q::lookahead, 32)?;
+    let v1 = core::ptr::eq(ty, &VFS_LFS1_TYPE);
+    let mtime = match args.get(4).copied().or_else(|| kw_get(kw, Q::mtime)) {
+        Some(v) => runtime::is_true(v)? && !v1,
+        None => !v1,
+    };
+    runtime::load_method(bdev, Q::readblocks)?;
+    let has_write = runtime::load_method(bdev, Q::writeblocks).is_ok();
+    let ioctl = |op: isize| -> PyResult<isize> {
+        let (f, t) = runtime::load_method(bdev, Q::ioctl)?;
+        let r = runtime::call_method(f, t, &[Value::small_int(op), Value::small_int(0)], &[])?;
+        int::get_isize(r)
+    };
+    let bs = ioctl(IOCTL_BLOCK_SIZE)?;
+    let bc = ioctl(IOCTL_BLOCK_COUNT)?;
+    if !(64..=65536).contains(&bs) || bc < 2 || bc > u32::MAX as isize / 2 {
+        return Err(raise::os_error(EINVAL));
+    }
+    let zeros = alloc::vec![0u8; bs as usize];
+    let io = bytearray::new(&zeros)?;
+    let io_data = bytearray::get(io)
+        .map(|b| b.data)
+        .unwrap_or(core::ptr::null_mut());
+    let io_view = Value::from_ptr(crate::mem::alloc(crate::objs::memoryview::MemoryView {
+        base: ObjBase::new(&crate::objs::memoryview::TYPE),
+        obj: io,
+        ptr: io_data,
+        len: bs as usize,
+        typecode: b'B',
+        writable: true,
+    })?);
+    let rcache = bytearray::new(&zeros)?;
+    let img = bytearray::new(&zeros)?;
+    // Twice a block: a pair's entries may outgrow one block before it is split.
+    let zeros2 = alloc::vec![0u8; 2 * bs as usize];
+    let st = bytearray::new(&zeros2)?;
+    let look_len = (lookahead.clamp(8, 4096) as usize).div_ceil(8).max(1);
+    let look = bytearray::new(&zeros[..look_len.min(zeros.len())])?;
+    let p = crate::mem::alloc(VfsLfs {
+        base: ObjBase::new(ty),
+        bdev,
+        io,
+        io_view,
+        rcache,
+        img,
+        state: st,
+        look,
+        cwd: Value::qstr(Q::_slash_),
+        files: list::new(&[])?,
+        has_write,
+        mtime,
+        busy: false,
+        lfs: Lfs::new(bs as u32, bc as u32, progsize.clamp(1, bs) as u32),
+    })?;
+    // The object was just made: set the format version.
+    if let Some(o) = Value::from_ptr(p).downcast::<VfsLfs>(ty) {
+        o.lfs.v1 = v1;
+    }
+    Ok(Value::from_ptr(p))
+}
+
+fn lfs_new(ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Value> {
+    let Some(&bdev) = args.first() else {
+        return Err(raise::type_error(
+            "function missing 1 required positional arguments",
+        ));
+    };
+    let v = build(ty, bdev, kw, args)?;
+    run(v, Value::NONE, |_| Ok(()))?;
+    Ok(v)
+}
+
+fn lfs_mkfs(args: &[Value], kw: &[Value]) -> PyResult<Value> {
+    mkfs_as(&VFS_LFS2_TYPE, args, kw)
+}
+
+fn lfs1_mkfs(args: &[Value], kw: &[Value]) -> PyResult<Value> {
+    mkfs_as(&VFS_LFS1_TYPE, args, kw)
+}
+
+fn mkfs_as(ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Value> {
+    let Some(&bdev) = args.first() else {
+        return Err(raise::type_error(
+            "function missing 1 required positional arguments",
+        ));
+    };
+    let v = build(ty, bdev, kw, args)?;
+    let fs = this(v)?;
+    fs.lfs.mounted = true; // skip mounting: there is nothing to mount yet
+    run(v, Value::NONE, |c| c.format())?;
+    Ok(Value::NONE)
+}
+
+/// The file system object for a bare block device holding littlefs v2, if it does
+/// (upstream's autodetection: "littlefs" at offset 8 of block 0 or 1).
+pub fn autodetect(bdev: Value) -> PyResult<Option<Value>> {
+    if let Some(v) = detect_as(&VFS_LFS2_TYPE, bdev)? {
+        return Ok(Some(v));
+    }
+    detect_as(&VFS_LFS1_TYPE, bdev)
+}
+
+fn detect_as(ty: &'static Type, bdev: Value) -> PyResult<Option<Value>> {
+    let Ok(v) = build(ty, bdev, &[], &[bdev]) else {
+        return Ok(None);
+    };
+    let fs = this(v)?;
+    fs.lfs.mounted = true;
+    let found = run(v, Value::NONE, |c| Ok(c.mount().is_ok())).unwrap_or(false);
+    let fs = this(v)?;
+    fs.lfs.mounted = false;
+    if !found {
+        return Ok(None);
+    }
+    run(v, Value::NONE, |_| Ok(()))?;
+    Ok(Some(v))
+}
+
+fn lfs_mount(v: Value, readonly: Value, _mkfs: Value) -> PyResult<Value> {
+    let fs = this(v)?;
+    if runtime::is_true(readonly)? {
+        fs.has_write = false;
+    }
+    Ok(Value::NONE)
+}
+
+fn lfs_umount(_v: Value) -> PyResult<Value> {
+    Ok(Value::NONE)
+}
+
+fn open_mode(mode: &str) -> (OpenMode, bool) {
+    let mut m = OpenMode {
+        read: true,
+        ..OpenMode::default()
+    };
+    let mut text = true;
+    for c in mode.bytes() {
+        match c {
+            b'r' => {
+                m = OpenMode {
+                    read: true,
+                    ..OpenMode::default()
+                }
+            }
+            b'w' => {
+                m = OpenMode {
+                    write: true,
+                    create: true,
+                    truncate: true,
+                    ..OpenMode::default()
+                }
+            }
+            b'x' => {
+                m = OpenMode {
+                    write: true,
+                    create: true,
+                    excl: true,
+                    ..OpenMode::default()
+                }
+            }
+            b'a' => {
+                m = OpenMode {
+                    write: true,
+                    create: true,
+                    append: true,
+                    ..OpenMode::default()
+                }
+            }
+            b'+' => {
+                m.read = true;
+                m.write = true;
+            }
+            b'b' => text = false,
+            b't' => text = true,
+            _ => {}
+        }
+    }
+    (m, text)
+}
+
+fn lfs_open(v: Value, path: Value, mode: Value) -> PyResult<Value> {
+    let p = make_path(v, path)?;
+    let ms = pystr::as_str(mode).ok_or_else(|| pystr::bad_implicit_conversion(mode))?;
+    let (m, text) = open_mode(ms);
+    let fs = this(v)?;
+    let bs = fs.lfs.bs as usize;
+    let zeros = alloc::vec![0u8; bs];
+    let wbuf = bytearray::new(&zeros)?;
+    let pv = pystr::new(&p)?;
+    let ty: &'static Type = if text {
+        &LFS_TEXTIO_TYPE
+    } else {
+        &LFS_FILEIO_TYPE
+    };
+    let fp = crate::mem::alloc_finalised(LfsFile {
+        base: ObjBase::new(ty),
+        vfs: v,
+        path: pv,
+        wbuf,
+        st: FileState::default(),
+        open: false,
+    })?;
+    let fv = Value::from_ptr(fp);
+    let wb = bytearray::bytes(wbuf);
+    let st = run(v, fv, |c| c.file_open(&p, m, wb))?;
+    let f = file_of(fv)?;
+    f.st = st;
+    f.open = true;
+    list::append(this(v)?.files, fv)?;
+    Ok(fv)
+}
+
+fn lfs_ilistdir(args: &[Value]) -> PyResult<Value> {
+    let v = args[0];
+    let (path, as_bytes) = match args.get(1) {
+        Some(p) => (make_path(v, *p)?, pystr::is_bytes(*p)),
+        None => (make_path(v, this(v)?.cwd)?, false),
+    };
+    let pair = run(v, Value::NONE, |c| c.open_dir(&path))?;
+    let p = crate::mem::alloc(DirIter {
+        base: ObjBase::new(&DIR_ITER_TYPE),
+        vfs: v,
+        pair,
+        id: 0,
+        done: false,
+        as_bytes,
+    })?;
+    Ok(Value::from_ptr(p))
+}
+
+fn lfs_mkdir(v: Value, path: Value) -> PyResult<Value> {
+    let p = make_path(v, path)?;
+    run(v, Value::NONE, |c| c.mkdir(&p))?;
+    Ok(Value::NONE)
+}
+
+fn lfs_remove(v: Value, path: Value) -> PyResult<Value> {
+    let p = make_path(v, path)?;
+    run(v, Value::NONE, |c| c.remove(&p))?;
+    Ok(Value::NONE)
+}
+
+fn lfs_rename(v: Value, a: Value, b: Value) -> PyResult<Value> {
+    let pa = make_path(v, a)?;
+    let pb = make_path(v, b)?;
+    run(v, Value::NONE, |c| c.rename(&pa, &pb))?;
+    Ok(Value::NONE)
+}
+
+fn lfs_chdir(v: Value, path: Value) -> PyResult<Value> {
+    let p = make_path(v, path)?;
+    if p != "/" {
+        let r = run(v, Value::NONE, |c| c.stat(&p));
+        match r {
+            Ok((t, _, _)) if t == TYPE_DIR => {}
+            _ => return Err(raise::os_error(2)),
+        }
+    }
+    let mut s = p;
+    if s != "/" {
+        s.push('/');
+    }
+    this(v)?.cwd = pystr::new(&s)?;
+    Ok(Value::NONE)
+}
+
+fn lfs_getcwd(v: Value) -> PyResult<Value> {
+    let c = pystr::as_str(this(v)?.cwd).unwrap_or("/");
+    if c.len() <= 1 {
+        return Ok(Value::qstr(Q::_slash_));
+    }
+    pystr::new(&c[..c.len() - 1])
+}
+
+fn lfs_stat(v: Value, path: Value) -> PyResult<Value> {
+    let p = make_path(v, path)?;
+    let (ty, size, mt) = run(v, Value::NONE, |c| c.stat(&p))?;
+    let secs = int::from_i64(mt.map(|ns| (ns / 1_000_000_000) as i64).unwrap_or(0))?;
+    tuple::new(&[
+        Value::small_int(if ty == TYPE_DIR { 0x4000 } else { 0x8000 }),
+        Value::small_int(0),
+        Value::small_int(0),
+        Value::small_int(0),
+        Value::small_int(0),
+        Value::small_int(0),
+        int::from_u64(u64::from(size))?,
+        secs,
+        secs,
+        secs,
+    ])
+}
+
+fn lfs_statvfs(v: Value, _path: Value) -> PyResult<Value> {
+    let (bs, bc, used) = run(v, Value::NONE, |c| {
+        let used = c.used_blocks()?;
+        Ok((c.fs.bs, c.fs.bc, used))
+    })?;
+    let bsv = int::from_u64(u64::from(bs))?;
+    let free = int::from_u64(u64::from(bc.saturating_sub(used)))?;
+    tuple::new(&[
+        bsv,
+        bsv,
+        int::from_u64(u64::from(bc))?,
+        free,
+        free,
+        Value::small_int(0),
+        Value::small_int(0),
+        Value::small_int(0),
+        Value::small_int(0),
+        Value::small_int(NAME_MAX as isize),
+    ])
+}
+
+static MKFS: crate::objs::fun::MethodWrapper = crate::objs::fun::MethodWrapper {
+    base: ObjBase::new(&crate::objs::fun::STATICMETHOD_TYPE),
+    fun: crate::fun!(
+        mkfs,
+        Kw {
+            min: 1,
+            f: lfs_mkfs
+        }
+    ),
+};
+
+static LFS_LOCALS: [(Qstr, Value); 14] = [
+    (Q::mkfs, Value::from_static(&MKFS)),
+    crate::entry!(open, crate::fun!(open, F3(lfs_open))),
+    crate::entry!(
+        ilistdir,
+        crate::fun!(
+            ilistdir,
+            Var {
+                min: 1,
+                max: 2,
+                f: lfs_ilistdir
+            }
+        )
+    ),
+    crate::entry!(mkdir, crate::fun!(mkdir, F2(lfs_mkdir))),
+    crate::entry!(rmdir, crate::fun!(rmdir, F2(lfs_remove))),
+    crate::entry!(chdir, crate::fun!(chdir, F2(lfs_chdir))),
+    crate::entry!(getcwd, crate::fun!(getcwd, F1(lfs_getcwd))),
+    crate::entry!(remove, crate::fun!(remove, F2(lfs_remove))),
+    crate::entry!(rename, crate::fun!(rename, F3(lfs_rename))),
+    crate::entry!(stat, crate::fun!(stat, F2(lfs_stat))),
+    crate::entry!(statvfs, crate::fun!(statvfs, F2(lfs_statvfs))),
+    crate::entry!(mount, crate::fun!(mount, F3(lfs_mount))),
+    crate::entry!(umount, crate::fun!(umount, F1(lfs_umount))),
+    crate::entry!(unlink, crate::fun!(unlink, F2(lfs_remove))),
+];
+
+static MKFS1: crate::objs::fun::MethodWrapper = crate::objs::fun::MethodWrapper {
+    base: ObjBase::new(&crate::objs::fun::STATICMETHOD_TYPE),
+    fun: crate::fun!(
+        mkfs,
+        Kw {
+            min: 1,
+            f: lfs1_mkfs
+        }
+    ),
+};
+
+static LFS1_LOCALS: [(Qstr, Value); 14] = [
+    (Q::mkfs, Value::from_static(&MKFS1)),
+    crate::entry!(open, crate::fun!(open, F3(lfs_open))),
+    crate::entry!(
+        ilistdir,
+        crate::fun!(
+            ilistdir,
+            Var {
+                min: 1,
+                max: 2,
+                f: lfs_ilistdir
+            }
+        )
+    ),
+    crate::entry!(mkdir, crate::fun!(mkdir, F2(lfs_mkdir))),
+    crate::entry!(rmdir, crate::fun!(rmdir, F2(lfs_remove))),
+    crate::entry!(chdir, crate::fun!(chdir, F2(lfs_chdir))),
+    crate::entry!(getcwd, crate::fun!(getcwd, F1(lfs_getcwd))),
+    crate::entry!(remove, crate::fun!(remove, F2(lfs_remove))),
+    crate::entry!(rename, crate::fun!(rename, F3(lfs_rename))),
+    crate::entry!(stat, crate::fun!(stat, F2(lfs_stat))),
+    crate::entry!(statvfs, crate::fun!(statvfs, F2(lfs_statvfs))),
+    crate::entry!(mount, crate::fun!(mount, F3(lfs_mount))),
+    crate::entry!(umount, crate::fun!(umount, F1(lfs_umount))),
+    crate::entry!(unlink, crate::fun!(unlink, F2(lfs_remove))),
+];
+
+pub static VFS_LFS1_TYPE: Type = Type {
+    name: Q::VfsLfs1,
+    make_new: Some(lfs_new),
+    locals: &LFS1_LOCALS,
+    ..Type::EMPTY
+};
+
+pub static VFS_LFS2_TYPE: Type = Type {
+    name: Q::VfsLfs2,
+    make_new: Some(lfs_new),
+    locals: &LFS_LOCALS,
+    ..Type::EMPTY
+};
+
+// --- ilistdir ---
+
+#[repr(C)]
+struct DirIter {
+    base: ObjBase,
+    vfs: Value,
+    pair: [u32; 2],
+    id: u32,
+    done: bool,
+    as_bytes: bool,
+}
+
+fn dir_iter_next(v: Value) -> PyResult<Option<Value>> {
+    let Some(it) = v.downcast::<DirIter>(&DIR_ITER_TYPE) else {
+        return Ok(None);
+    };
+    if it.done {
+        return Ok(None);
+    }
+    let mut name = [0u8; NAME_MAX];
+    let (mut pair, mut id) = (it.pair, it.id);
+    let step = run(it.vfs, Value::NONE, |c| loop {
+        match c.dir_entry(pair, id, &mut name)? {
+            DirStep::Next(p) => {
+                pair = p;
+                id = 0;
+            }
+            s => return Ok(s),
+        }
+    });
+    let step = match step {
+        Ok(s) => s,
+        Err(e) => {
+            it.done = true;
+            return Err(e);
+        }
+    };
+    let DirStep::Entry {
+        id: eid,
+        ty,
+        size,
+        name_len,
+    } = step
+    else {
+        it.done = true;
+        return Ok(None);
+    };
+    it.pair = pair;
+    it.id = eid + 1;
+    let n = &name[..name_len];
+    let nv = if it.as_bytes {
+        pystr::new_bytes(n)?
+    } else {
+        match core::str::from_utf8(n) {
+            Ok(s) => pystr::new(s)?,
+            Err(_) => pystr::new_bytes(n)?,
+        }
+    };
+    Ok(Some(tuple::new(&[
+        nv,
+        Value::small_int(if ty == TYPE_DIR { 0x4000 } else { 0x8000 }),
+        Value::small_int(0),
+        int::from_u64(u64::from(size))?,
+    ])?))
+}
+
+fn dir_iter_print(out: &mut dyn Print, _v: Value, _k: PrintKind) -> PyResult<()> {
+    out.write_str("<iterator>")
+}
+
+static DIR_ITER_TYPE: Type = Type {
+    name: Q::iterator,
+    flags: flags::ITER_IS_ITERNEXT,
+    print: Some(dir_iter_print),
+    iternext: Some(dir_iter_next),
+    ..Type::EMPTY
+};
+
+// --- files ---
+
+#[repr(C)]
+struct LfsFile {
+    base: ObjBase,
+    vfs: Value,
+    /// Absolute path, to find the entry again when committing.
+    path: Value,
+    /// bytearray(block size): inline data or the block being written.
+    wbuf: Value,
+    st: FileState,
+    open: bool,
+}
+
+fn file_of(v: Value) -> PyResult<&'static mut LfsFile> {
+    v.downcast(&LFS_FILEIO_TYPE)
+        .or_else(|| v.downcast(&LFS_TEXTIO_TYPE))
+        .ok_or_else(|| raise::type_error("expected file"))
+}
+
+fn open_file(v: Value) -> PyResult<&'static mut LfsFile> {
+    let f = file_of(v)?;
+    if !f.open {
+        return Err(raise::os_error(EINVAL));
+    }
+    Ok(f)
+}
+
+fn file_print(out: &mut dyn Print, v: Value, _k: PrintKind) -> PyResult<()> {
+    let mut s = crate::vstr::VStr::new();
+    let _ = core::fmt::write(&mut s, format_args!("<io.{}>", v.type_of().name.as_str()));
+    out.write_str(core::str::from_utf8(s.as_bytes()).unwrap_or(""))
+}
+
+fn file_read(v: Value, buf: &mut [u8]) -> PyResult<usize> {
+    let f = open_file(v)?;
+    let mut st = f.st;
+    let wb = bytearray::bytes(f.wbuf);
+    let r = run(f.vfs, v, |c| c.file_read(&mut st, wb, buf));
+    f.st = st;
+    r
+}
+
+fn file_write(v: Value, buf: &[u8]) -> PyResult<usize> {
+    let f = open_file(v)?;
+    let mut st = f.st;
+    let wb = bytearray::bytes(f.wbuf);
+    let r = run(f.vfs, v, |c| c.file_write(&mut st, wb, buf));
+    f.st = st;
+    r
+}
+
+/// Commit and forget a file (close).
+fn close_file(v: Value) -> PyResult<()> {
+    let f = file_of(v)?;
+    if !f.open {
+        return Ok(());
+    }
+    let mut st = f.st;
+    let wb = bytearray::bytes(f.wbuf);
+    let path = pystr::as_str(f.path).unwrap_or("");
+    let r = run(f.vfs, v, |c| c.file_sync(path, &mut st, wb));
+    f.st = st;
+    f.open = false;
+    if let Ok(fs) = this(f.vfs) {
+        if let Some(l) = list::get(fs.files) {
+            let items = l.items();
+            if let Some(i) = items.iter().position(|x| *x == v) {
+                items.copy_within(i + 1.., i);
+                l.len -= 1;
+            }
+        }
+    }
+    r
+}
+
+fn file_ioctl(v: Value, request: usize, arg: usize) -> PyResult<usize> {
+    match sio::split_request(request) {
+        (sio::STREAM_SEEK, whence) => {
+            let f = open_file(v)?;
+            let off = arg as isize as i64;
+            let size = if f.st.writing {
+                f.st.pos.max(f.st.orig_size)
+            } else {
+                f.st.size
+            };
+            let base = match whence {
+                sio::SEEK_SET => 0,
+                sio::SEEK_CUR => i64::from(f.st.pos),
+                _ => i64::from(size),
+            };
+            let target = base + off;
+            // littlefs's limit on file positions.
+            if !(0..=0x7fff_ffff).contains(&target) {
+                return Err(raise::os_error(EINVAL));
+            }
+            let mut st = f.st;
+            let wb = bytearray::bytes(f.wbuf);
+            let r = run(f.vfs, v, |c| c.file_seek(&mut st, wb, target as u32));
+            f.st = st;
+            Ok(r? as usize)
+        }
+        (sio::STREAM_FLUSH, _) => {
+            let f = open_file(v)?;
+            let mut st = f.st;
+            let wb = bytearray::bytes(f.wbuf);
+            let path = pystr::as_str(f.path).unwrap_or("");
+            let r = run(f.vfs, v, |c| c.file_sync(path, &mut st, wb));
+            f.st = st;
+            r.map(|_| 0)
+        }
+        (sio::STREAM_CLOSE, _) => close_file(v).map(|_| 0),
+        _ => Err(raise::os_error(EINVAL)),
+    }
+}
+
+fn file_finalise(v: Value) {
+    let Ok(f) = file_of(v) else {
+        return;
+    };
+    if !f.open {
+        return;
+    }
+    if let Ok(fs) = this(f.vfs) {
+        if fs.busy {
+            f.open = false;
+            return;
+        }
+    }
+    let _ = close_file(v);
+}
+
+static FILE_LOCALS: [(Qstr, Value); 13] = [
+    (Q::__enter__, m::ENTER),
+    (Q::__exit__, m::EXIT),
+    (Q::__next__, m::NEXT),
+    (Q::close, m::CLOSE),
+    (Q::read, m::READ),
+    (Q::readinto, m::READINTO),
+    (Q::readline, m::READLINE),
+    (Q::write, m::WRITE),
+    (Q::__del__, m::DEL),
+    (Q::flush, m::FLUSH),
+    (Q::readlines, m::READLINES),
+    (Q::seek, m::SEEK),
+    (Q::tell, m::TELL),
+];
+
+static FILE_STREAM: Stream = Stream {
+    read: file_read,
+    write: file_write,
+    ioctl: file_ioctl,
+    is_text: false,
+};
+
+static TEXT_STREAM: Stream = Stream {
+    read: file_read,
+    write: file_write,
+    ioctl: file_ioctl,
+    is_text: true,
+};
+
+pub static LFS_FILEIO_TYPE: Type = Type {
+    name: Q::FileIO,
+    flags: flags::ITER_IS_ITERNEXT,
+    print: Some(file_print),
+    iternext: Some(sio::iternext),
+    stream: Some(&FILE_STREAM),
+    finalise: Some(file_finalise),
+    locals: &FILE_LOCALS,
+    ..Type::EMPTY
+};
+
+pub static LFS_TEXTIO_TYPE: Type = Type {
+    name: Q::TextIOWrapper,
+    flags: flags::ITER_IS_ITERNEXT,
+    print: Some(file_print),
+    iternext: Some(sio::iternext),
+    stream: Some(&TEXT_STREAM),
+    finalise: Some(file_finalise),
+    locals: &FILE_LOCALS,
+    ..Type::EMPTY
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn modes_parse() {
+        let (m, t) = open_mode("ab");
+        assert!(m.append && m.write && !t);
+    }
+}
