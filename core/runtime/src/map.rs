@@ -16,6 +16,26 @@ use crate::value::Value;
 
 const LINEAR_MAX: usize = 8;
 
+/// Flag kept in the top bit of `Map::cap`: the map is a class namespace, so changing it
+/// must invalidate the attribute lookup cache (`objs/type.rs`). Class dicts can be reached
+/// and changed as plain dicts (`C.__dict__`, the dict given to `type()`), so the map itself
+/// reports every change rather than the code paths that usually change it.
+const WATCHED: usize = 1 << (usize::BITS - 1);
+
+/// Bumped whenever a watched map changes (and when one starts being watched).
+static CLASS_EPOCH: core::sync::atomic::AtomicUsize = core::sync::atomic::AtomicUsize::new(1);
+
+/// The current class-namespace epoch: cached lookups made at another epoch are stale.
+#[inline]
+pub fn class_epoch() -> usize {
+    CLASS_EPOCH.load(core::sync::atomic::Ordering::Relaxed)
+}
+
+#[inline]
+pub fn bump_class_epoch() {
+    CLASS_EPOCH.fetch_add(1, core::sync::atomic::Ordering::Relaxed);
+}
+
 #[repr(C)]
 #[derive(Clone, Copy)]
 pub struct Entry {
@@ -73,6 +93,28 @@ fn key_hash(key: Value) -> PyResult<usize> {
     crate::runtime::hash(key)
 }
 
+/// Where a qstr key was last found in a large map: (map address, qstr id, entry position),
+/// direct-mapped. Needs no invalidation: a hit is used only when the entry at that position
+/// of this map still holds this very key, and a key is in a map at most once; whatever
+/// map now lives at a remembered address, the check reads its own entries.
+struct PositionCache(core::cell::UnsafeCell<[(usize, u32, u32); POSITION_CACHE_SLOTS]>);
+
+const POSITION_CACHE_SLOTS: usize = 128;
+
+// SAFETY: the VM runs one thread of Python at a time (the interpreter lock), and entries
+// are copied in and out whole, with no reference held across calls.
+unsafe impl Sync for PositionCache {}
+
+static POSITION_CACHE: PositionCache = PositionCache(core::cell::UnsafeCell::new(
+    [(0, 0, 0); POSITION_CACHE_SLOTS],
+));
+
+#[inline(always)]
+fn position_cache_slot(m: &Map, q: Qstr) -> usize {
+    let p = m as *const Map as usize;
+    ((p >> 4) ^ (q.0 as usize)) % POSITION_CACHE_SLOTS
+}
+
 #[inline(always)]
 fn qstr_bit(q: Qstr) -> u64 {
     1 << (q.0 % 64)
@@ -122,6 +164,25 @@ impl Map {
 
     pub fn len(&self) -> usize {
         self.len
+    }
+
+    #[inline]
+    fn cap(&self) -> usize {
+        self.cap & !WATCHED
+    }
+
+    /// Mark this map as a class namespace: from now on every change to it invalidates
+    /// cached attribute lookups.
+    pub fn watch(&mut self) {
+        self.cap |= WATCHED;
+        bump_class_epoch();
+    }
+
+    #[inline]
+    fn changing(&self) {
+        if self.cap & WATCHED != 0 {
+            bump_class_epoch();
+        }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -247,11 +308,64 @@ impl Map {
             }
             return None;
         }
-        self.find(key, Some(q.hash() as usize))
-            .ok()
-            .flatten()
+        self.find_qstr_indexed(q)
             .and_then(|i| self.slots().get(i))
             .map(|e| e.value)
+    }
+
+    /// Probe the index for a qstr key. Unlike `find`, no comparison can run Python code
+    /// (qstrs compare by identity, heap strs by content), so the probe needs no restart
+    /// checks: this is the path of every global variable and large class or module lookup.
+    #[inline]
+    fn find_qstr_indexed(&self, q: Qstr) -> Option<usize> {
+        let key = Value::qstr(q);
+        let slot = position_cache_slot(self, q);
+        // SAFETY: see `PositionCache`; the index is in range by construction.
+        let (m, cq, ci) = unsafe { *(*POSITION_CACHE.0.get()).as_ptr().add(slot) };
+        if m == self as *const Map as usize && cq == q.0 {
+            if let Some(e) = self.slots().get(ci as usize) {
+                if e.key == key {
+                    return Some(ci as usize);
+                }
+            }
+        }
+        let r = self.find_qstr_probe(q);
+        if let Some(i) = r {
+            // SAFETY: as above.
+            unsafe {
+                *(*POSITION_CACHE.0.get()).as_mut_ptr().add(slot) =
+                    (self as *const Map as usize, q.0, i as u32);
+            }
+        }
+        r
+    }
+
+    fn find_qstr_probe(&self, q: Qstr) -> Option<usize> {
+        let key = Value::qstr(q);
+        let h = q.hash() as usize;
+        let mask = self.index_cap.wrapping_sub(1);
+        let mut s = h & mask;
+        for _ in 0..self.index_cap {
+            // SAFETY: s <= mask < index_cap, and the index is non-null (checked by callers).
+            let v = unsafe { *self.index.add(s) };
+            if v == 0 {
+                return None;
+            }
+            let i = (v - 1) as usize;
+            if let Some(e) = self.slots().get(i) {
+                if e.key == key
+                    || (e.hash == h
+                        && !e.key.is_qstr()
+                        && !e.key.is_null()
+                        && crate::objs::str::is_str(e.key)
+                        && crate::objs::str::eq(e.key, key))
+                {
+                    return Some(i);
+                }
+            }
+            s = (s + 1) & mask;
+        }
+        None
     }
 
     fn rebuild_index(&mut self, index_cap: usize) -> PyResult<()> {
@@ -297,16 +411,16 @@ impl Map {
                 }
             }
             self.used = w;
-            if self.used < self.cap {
+            if self.used < self.cap() {
                 if !self.index.is_null() {
                     self.rebuild_index(self.index_cap)?;
                 }
                 return Ok(());
             }
         }
-        let new_cap = (self.cap * 2).max(4);
+        let new_cap = (self.cap() * 2).max(4);
         self.entries = mem::realloc_array::<Entry>(self.entries, new_cap)?;
-        self.cap = new_cap;
+        self.cap = new_cap | (self.cap & WATCHED);
         if new_cap > LINEAR_MAX && !self.linear {
             let want = (new_cap * 2).next_power_of_two();
             if want != self.index_cap {
@@ -318,6 +432,7 @@ impl Map {
 
     /// Insert or replace. Returns the previous value if the key was present.
     pub fn insert(&mut self, key: Value, value: Value) -> PyResult<Option<Value>> {
+        self.changing();
         // Always hashed, even while small: unhashable keys must be rejected.
         let hash = if self.linear { 0 } else { key_hash(key)? };
         if let Some(i) = self.find(key, Some(hash))? {
@@ -327,7 +442,13 @@ impl Map {
                 return Ok(Some(old));
             }
         }
-        if self.used == self.cap {
+        self.push_new(key, value, hash)?;
+        Ok(None)
+    }
+
+    /// Append an entry whose key is known to be absent.
+    fn push_new(&mut self, key: Value, value: Value, hash: usize) -> PyResult<()> {
+        if self.used == self.cap() {
             self.grow()?;
         }
         let i = self.used;
@@ -350,15 +471,36 @@ impl Map {
                 *self.index.add(s) = i as u32 + 1;
             }
         }
-        Ok(None)
+        Ok(())
     }
 
     pub fn insert_qstr(&mut self, q: Qstr, value: Value) -> PyResult<()> {
-        self.insert(Value::qstr(q), value).map(|_| ())
+        let key = Value::qstr(q);
+        if self.qstr_bits & qstr_bit(q) == 0 {
+            // The filter says the name is absent (no other kind of key was ever inserted
+            // either): append without hashing or scanning.
+            self.changing();
+            return self.push_new(key, value, q.hash() as usize);
+        }
+        // Replacing an existing name: an attribute or global being updated.
+        let found = if self.index.is_null() {
+            self.slots().iter().position(|e| e.key == key)
+        } else {
+            self.find_qstr_indexed(q)
+        };
+        if let Some(i) = found {
+            self.changing();
+            if let Some(e) = self.slots_mut().get_mut(i) {
+                e.value = value;
+                return Ok(());
+            }
+        }
+        self.insert(key, value).map(|_| ())
     }
 
     /// Remove `key`, returning its value.
     pub fn remove(&mut self, key: Value) -> PyResult<Option<Value>> {
+        self.changing();
         let Some(i) = self.find(key, None)? else {
             return Ok(None);
         };
@@ -375,6 +517,7 @@ impl Map {
     /// Remove and return the most recently inserted entry. Never allocates: with an index,
     /// the entry is only marked deleted (the index may still point at it).
     pub fn pop_last(&mut self) -> Option<(Value, Value)> {
+        self.changing();
         let mut i = self.used;
         while i > 0 {
             i -= 1;
@@ -395,11 +538,12 @@ impl Map {
     }
 
     pub fn clear(&mut self) {
+        self.changing();
         self.entries = core::ptr::null_mut();
         self.index = core::ptr::null_mut();
         self.len = 0;
         self.used = 0;
-        self.cap = 0;
+        self.cap &= WATCHED;
         self.index_cap = 0;
         self.qstr_bits = 0;
     }

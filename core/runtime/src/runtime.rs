@@ -107,32 +107,7 @@ pub fn is_instance(v: Value, ty: &'static Type) -> bool {
 /// Look `name` up in `ty` and its ancestors, without binding (MicroPython's class lookup:
 /// depth-first, left to right).
 pub fn lookup_in_type(ty: &'static Type, name: Qstr) -> Option<Value> {
-    if ty.is_heap() {
-        if let Some(d) = objs::dict::map_of(ty.dict) {
-            if let Some(v) = d.get_qstr(name) {
-                return Some(v);
-            }
-        }
-        if let Some(bases) = objs::tuple::items(ty.bases) {
-            for b in bases.iter() {
-                if let Some(bt) = objs::r#type::as_type(*b) {
-                    if let Some(v) = lookup_in_type(bt, name) {
-                        return Some(v);
-                    }
-                }
-            }
-        }
-        None
-    } else {
-        let mut t = Some(ty);
-        while let Some(tt) = t {
-            if let Some(v) = tt.local(name) {
-                return Some(v);
-            }
-            t = tt.parent;
-        }
-        None
-    }
+    objs::r#type::lookup_with_owner(ty, name).map(|(v, _)| v)
 }
 
 // --- attributes ---
@@ -630,10 +605,38 @@ pub fn exception_match(exc: Value, pattern: Value) -> PyResult<bool> {
     }
 }
 
+/// The value of an object whose type is exactly `float` (not a subclass).
+#[inline(always)]
+fn exact_float(v: Value) -> Option<f64> {
+    v.downcast::<objs::float::Float>(&objs::float::TYPE)
+        .map(|f| f.value)
+}
+
 pub fn binary_op(o: u8, a: Value, b: Value) -> PyResult<Value> {
     if let (Some(x), Some(y)) = (a.as_small_int(), b.as_small_int()) {
         if let Some(r) = objs::int::small_binary_op(o, x, y)? {
             return Ok(r);
+        }
+    }
+    if let Some(x) = exact_float(a) {
+        // Floats with floats (and, for arithmetic, small ints): straight to the
+        // arithmetic, skipping the operator-slot dispatch. Comparisons with ints stay on
+        // the exact path below.
+        let y = match (exact_float(b), b.as_small_int()) {
+            (Some(y), _) => Some(y),
+            (None, Some(n)) if (op::INPLACE_OR..=op::DIVMOD).contains(&o) => Some(n as f64),
+            _ => None,
+        };
+        if let Some(y) = y {
+            if let Some(r) = objs::float::float_op(o, x, y)? {
+                return Ok(r);
+            }
+        }
+    } else if let (Some(n), Some(y)) = (a.as_small_int(), exact_float(b)) {
+        if (op::INPLACE_OR..=op::DIVMOD).contains(&o) {
+            if let Some(r) = objs::float::float_op(o, n as f64, y)? {
+                return Ok(r);
+            }
         }
     }
     match o {

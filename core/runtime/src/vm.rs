@@ -1406,6 +1406,11 @@ fn run<const C: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -> PyResult<Ret>
                         top!() = r;
                         continue;
                     }
+                    // The other small-int operators, without the generic dispatch.
+                    if let Some(r) = crate::objs::int::small_binary_op(o, a, b)? {
+                        top!() = r;
+                        continue;
+                    }
                 }
                 top!() = runtime::binary_op(o, lhs, rhs)?;
             }

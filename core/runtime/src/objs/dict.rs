@@ -35,8 +35,14 @@ pub fn with_capacity(n: usize) -> PyResult<Value> {
 }
 
 /// The map of a dict (or of a static dict-derived type such as OrderedDict).
+#[inline]
 pub fn map_of(v: Value) -> Option<&'static mut Map> {
-    if v.is_obj() && crate::runtime::is_subclass(v.type_of(), &TYPE) && !v.type_of().is_heap() {
+    if !v.is_obj() {
+        return None;
+    }
+    let ty = v.type_of();
+    // Plain dicts (globals, class namespaces) first, without the subclass walk.
+    if core::ptr::eq(ty, &TYPE) || (crate::runtime::is_subclass(ty, &TYPE) && !ty.is_heap()) {
         // SAFETY: dict-derived static types share the Dict layout.
         let d: &mut Dict = unsafe { v.downcast_unchecked() };
         return Some(&mut d.map);

@@ -574,6 +574,20 @@ pub fn small_binary_op(o: u8, a: isize, b: isize) -> PyResult<Option<Value>> {
         op::AND => Some(a & b),
         op::OR => Some(a | b),
         op::XOR => Some(a ^ b),
+        op::MULTIPLY => a.checked_mul(b),
+        // Positive divisors only: Euclidean and floor division agree there.
+        op::FLOOR_DIVIDE if b > 0 => Some(a.div_euclid(b)),
+        op::MODULO if b > 0 => Some(a.rem_euclid(b)),
+        op::RSHIFT if b >= 0 => Some(a >> b.min(isize::BITS as isize - 1)),
+        op::LSHIFT if (0..isize::BITS as isize).contains(&b) => {
+            let r = a << b;
+            // Shifted out bits (or a sign change) mean the result needs the slow path.
+            if r >> b == a {
+                Some(r)
+            } else {
+                None
+            }
+        }
         op::LESS => return Ok(Some(Value::from_bool(a < b))),
         op::MORE => return Ok(Some(Value::from_bool(a > b))),
         op::EQUAL => return Ok(Some(Value::from_bool(a == b))),

@@ -52,15 +52,90 @@ pub fn native_base(ty: &'static Type) -> Option<&'static Type> {
     None
 }
 
+/// One remembered class-hierarchy lookup: `found` is NULL for a name the hierarchy lacks.
+#[derive(Clone, Copy)]
+struct CacheEntry {
+    ty: *const Type,
+    name: Qstr,
+    epoch: usize,
+    found: Value,
+    owner: *const Type,
+}
+
+const LOOKUP_CACHE_SLOTS: usize = 256;
+
+struct LookupCache(core::cell::UnsafeCell<[CacheEntry; LOOKUP_CACHE_SLOTS]>);
+
+// SAFETY: the VM runs one thread of Python at a time (the interpreter lock), and every
+// access copies an entry in or out without holding a reference across calls.
+unsafe impl Sync for LookupCache {}
+
+/// Results of [`lookup_with_owner`], direct-mapped by (type, name). An entry is valid only
+/// at the class epoch it was made in: any change to a class namespace, and the creation of
+/// a class (which may reuse a collected class's address), starts a new epoch (`map.rs`).
+/// Found values stay alive without the collector's help: they are in a class dict, and
+/// removing them from it starts a new epoch.
+static LOOKUP_CACHE: LookupCache = LookupCache(core::cell::UnsafeCell::new(
+    [CacheEntry {
+        ty: core::ptr::null(),
+        name: Q::__name__,
+        epoch: 0,
+        found: Value::NULL,
+        owner: core::ptr::null(),
+    }; LOOKUP_CACHE_SLOTS],
+));
+
+#[inline]
+fn lookup_cache_slot(ty: &'static Type, name: Qstr) -> usize {
+    let p = ty as *const Type as usize;
+    ((p >> 4) ^ (p >> 12) ^ (name.0 as usize).wrapping_mul(0x9e37)) % LOOKUP_CACHE_SLOTS
+}
+
 /// Look `name` up through the class hierarchy, reporting the type that defines it.
-fn lookup_with_owner(ty: &'static Type, name: Qstr) -> Option<(Value, &'static Type)> {
+pub fn lookup_with_owner(ty: &'static Type, name: Qstr) -> Option<(Value, &'static Type)> {
+    let slot = lookup_cache_slot(ty, name);
+    let epoch = crate::map::class_epoch();
+    // SAFETY: see `LookupCache`; the index is in range by construction.
+    let e = unsafe { *(*LOOKUP_CACHE.0.get()).as_ptr().add(slot) };
+    if core::ptr::eq(e.ty, ty) && e.name == name && e.epoch == epoch {
+        if e.found.is_null() {
+            return None;
+        }
+        // SAFETY: `owner` was a live type at this epoch, and a type cannot be collected
+        // while a subclass (`ty`, live) names it among its bases.
+        return Some((e.found, unsafe { &*e.owner }));
+    }
+    let r = lookup_uncached(ty, name);
+    let (found, owner) = match r {
+        Some((v, o)) => (v, o as *const Type),
+        None => (Value::NULL, core::ptr::null()),
+    };
+    // SAFETY: as above. The epoch is read again: a `__getattr__`-free lookup never runs
+    // Python code, but a key comparison could in principle change a class.
+    unsafe {
+        *(*LOOKUP_CACHE.0.get()).as_mut_ptr().add(slot) = CacheEntry {
+            ty,
+            name,
+            epoch: if crate::map::class_epoch() == epoch {
+                epoch
+            } else {
+                0
+            },
+            found,
+            owner,
+        };
+    }
+    r
+}
+
+fn lookup_uncached(ty: &'static Type, name: Qstr) -> Option<(Value, &'static Type)> {
     if ty.is_heap() {
         if let Some(v) = super::dict::map_of(ty.dict).and_then(|m| m.get_qstr(name)) {
             return Some((v, ty));
         }
         for b in tuple::items(ty.bases).map(|s| &*s).unwrap_or(&[]) {
             if let Some(bt) = as_type(*b) {
-                if let Some(r) = lookup_with_owner(bt, name) {
+                if let Some(r) = lookup_uncached(bt, name) {
                     return Some(r);
                 }
             }
@@ -79,21 +154,27 @@ fn lookup_with_owner(ty: &'static Type, name: Qstr) -> Option<(Value, &'static T
 }
 
 /// The attribute map of an instance of a heap type (Instance or exception layout).
+#[inline]
 fn instance_map(obj: Value) -> Option<&'static mut Map> {
     let ty = obj.type_of();
     if !ty.is_heap() {
         return None;
     }
     if ty.has_flag(flags::EXCEPTION) {
-        let e = exception::get(obj)?;
-        if e.dict.is_null() {
-            e.dict = super::dict::new().ok()?;
-        }
-        return super::dict::map_of(e.dict);
+        return exception_map(obj);
     }
     // SAFETY: non-exception heap types use the Instance layout.
     let inst: &mut Instance = unsafe { obj.downcast_unchecked() };
     Some(&mut inst.map)
+}
+
+#[inline(never)]
+fn exception_map(obj: Value) -> Option<&'static mut Map> {
+    let e = exception::get(obj)?;
+    if e.dict.is_null() {
+        e.dict = super::dict::new().ok()?;
+    }
+    super::dict::map_of(e.dict)
 }
 
 /// The receiver to pass to a method defined by `owner`: the native sub-object for methods
@@ -766,7 +847,12 @@ pub fn new_class(name: Qstr, bases: Value, dict: Value) -> PyResult<Value> {
             }
         }
     }
+    if let Some(m) = super::dict::map_of(dict) {
+        m.watch();
+    }
     let p = crate::mem::alloc(t)?;
+    // A collected class's address may be reused: cached lookups keyed by it must go.
+    crate::map::bump_class_epoch();
     let cls = Value::from_ptr(p);
     // SAFETY: just allocated.
     let ty: &'static Type = unsafe { &*p };

@@ -224,6 +224,17 @@ pub fn pow(x: f64, y: f64) -> f64 {
     if !y.is_finite() || y == 0.0 || x == 1.0 || !x.is_finite() || x == 0.0 {
         return libm::pow(x, y);
     }
+    // Exponents whose result one correctly rounded operation gives skip the double-double
+    // logarithm and exponential: squares and square roots are common in numeric code.
+    if y == 2.0 {
+        return x * x;
+    }
+    if y == 1.0 {
+        return x;
+    }
+    if y == 0.5 && x > 0.0 {
+        return libm::sqrt(x);
+    }
     let neg = if x < 0.0 {
         if y != libm::trunc(y) {
             return libm::pow(x, y);
@@ -601,6 +612,13 @@ mod tests {
         assert_eq!(pow(10.0, -2.0), 0.01);
         assert!(pow(-2.0, 0.5).is_nan());
         assert_eq!(pow(2.0, 1024.0), f64::INFINITY);
+        assert_eq!(pow(1.1, 2.0), 1.2100000000000002);
+        assert_eq!(pow(-3.5, 2.0), 12.25);
+        assert_eq!(pow(1e200, 2.0), f64::INFINITY);
+        assert_eq!(pow(-1.5, 1.0), -1.5);
+        assert_eq!(pow(2.0, 0.5), core::f64::consts::SQRT_2);
+        assert_eq!(pow(1e-310, 0.5), 9.999999999999986e-156);
+        assert!(pow(-4.0, 0.5).is_nan());
         assert_eq!(pow(2.0, -1074.0), 5e-324);
         assert_eq!(exp(710.0), f64::INFINITY);
         assert_eq!(exp(-1000.0), 0.0);
