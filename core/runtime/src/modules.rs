@@ -36,6 +36,7 @@ pub mod sys;
 pub mod time;
 pub mod uctypes;
 pub mod vfs;
+pub mod websocket;
 
 use crate::qstr::{Qstr, Q};
 use crate::value::Value;
@@ -56,6 +57,7 @@ static BUILTIN: &[(Qstr, &crate::objs::module::Module)] = &[
     (Q::sys, &sys::MODULE),
     (Q::uctypes, &uctypes::MODULE),
     (Q::vfs, &vfs::MODULE),
+    (Q::websocket, &websocket::MODULE),
 ];
 
 /// Modules found only when no file of that name is on sys.path.
