@@ -40,6 +40,7 @@ pub mod uctypes;
 pub mod vfs;
 pub mod vfs_fat;
 pub mod vfs_lfs;
+pub mod websocket;
 
 use crate::qstr::{Qstr, Q};
 use crate::value::Value;
@@ -62,6 +63,7 @@ static BUILTIN: &[(Qstr, &crate::objs::module::Module)] = &[
     #[cfg(feature = "thread")]
     (Q::_thread, &thread::MODULE),
     (Q::vfs, &vfs::MODULE),
+    (Q::websocket, &websocket::MODULE),
 ];
 
 /// Modules found only when no file of that name is on sys.path.
