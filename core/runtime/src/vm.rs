@@ -1108,6 +1108,14 @@ fn run<const C: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -> PyResult<Ret>
                     push!(obj);
                     push!(Value::small_int(0));
                     push!(Value::NULL);
+                } else if C {
+                    // Code from a .mpy file never gets an iterator placed in its stack
+                    // slots: FOR_ITER could not tell one from words corrupt code put there.
+                    let it = runtime::get_iter(obj)?;
+                    at!(sp) = Value::NULL;
+                    push!(it);
+                    push!(Value::NULL);
+                    push!(Value::NULL);
                 } else {
                     // The four slots hold the iterator object itself when it fits (its type
                     // word first), else NULL then the heap iterator.
@@ -1142,7 +1150,14 @@ fn run<const C: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -> PyResult<Ret>
                     }
                 } else {
                     let it = if kind.is_null() {
-                        at!(sp - 2)
+                        let it = at!(sp - 2);
+                        if C && it.is_null() {
+                            return Err(corrupt());
+                        }
+                        it
+                    } else if C {
+                        // Checked code only ever has ITER_SEQ or NULL here (see GET_ITER_STACK).
+                        return Err(corrupt());
                     } else {
                         // SAFETY: the loop's four slots end at sp.
                         Value::from_ptr(unsafe { st.offset(sp - 3) })
