@@ -75,6 +75,14 @@ fn big_int_arithmetic() {
 }
 
 #[test]
+fn framebuf_drawing_far_off_the_canvas() {
+    // Found by the run_source fuzzer: every step of the line is walked.
+    let fb = "import framebuf\nfb = framebuf.FrameBuffer(bytearray(64), 8, 8, framebuf.GS8)\n";
+    assert_interrupts(&format!("{fb}fb.line(-(4**30), 3, 2**12, 3, 5)"));
+    assert_interrupts(&format!("{fb}fb.ellipse(4, 4, 2**40, 2**40, 3)"));
+}
+
+#[test]
 fn heap_survives_the_interrupt() {
     // After the interrupt is caught, the interpreter goes on with a consistent heap.
     let code = "try:\n    sum(range(10**15))\nexcept KeyboardInterrupt:\n    pass\nimport gc\ngc.collect()\nprint(sorted([3, 1, 2]), len(str(2**1000)))\n";

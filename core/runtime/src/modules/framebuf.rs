@@ -160,8 +160,9 @@ impl Canvas<'_> {
         }
     }
 
-    /// Bresenham's line, both ends included.
-    fn line(&mut self, x1: isize, y1: isize, x2: isize, y2: isize, col: u32) {
+    /// Bresenham's line, both ends included. Coordinates may be far off the canvas (every
+    /// step is walked, as upstream does), so a long walk polls for Ctrl-C.
+    fn line(&mut self, x1: isize, y1: isize, x2: isize, y2: isize, col: u32) -> PyResult<()> {
         let (mut dx, mut sx) = (x2.wrapping_sub(x1), 1);
         if dx <= 0 {
             dx = dx.wrapping_neg();
@@ -180,7 +181,10 @@ impl Canvas<'_> {
             core::mem::swap(&mut sx, &mut sy);
         }
         let mut e = dy.wrapping_mul(2).wrapping_sub(dx);
-        for _ in 0..dx {
+        for step in 0..dx {
+            if step & 0xffff == 0xffff {
+                crate::vm::check_keyboard_interrupt()?;
+            }
             if steep {
                 self.set_checked(v, u, col);
             } else {
@@ -194,6 +198,7 @@ impl Canvas<'_> {
             e = e.wrapping_add(dy.wrapping_mul(2));
         }
         self.set_checked(x2, y2, col);
+        Ok(())
     }
 }
 
@@ -389,7 +394,7 @@ fn rect(args: &[Value]) -> PyResult<Value> {
 
 fn line(args: &[Value]) -> PyResult<Value> {
     let [x1, y1, x2, y2, col] = ints::<5>(&args[1..])?;
-    canvas(args[0])?.line(x1, y1, x2, y2, col as u32);
+    canvas(args[0])?.line(x1, y1, x2, y2, col as u32)?;
     Ok(Value::NONE)
 }
 
@@ -467,7 +472,13 @@ fn ellipse(args: &[Value]) -> PyResult<Value> {
     let mut err = 0isize;
     let mut stop_x = two_b2.wrapping_mul(xr);
     let mut stop_y = 0isize;
+    // Radii may be huge: poll for Ctrl-C now and then.
+    let mut steps = 0u32;
     while stop_x >= stop_y {
+        steps = steps.wrapping_add(1);
+        if steps & 0xffff == 0 {
+            crate::vm::check_keyboard_interrupt()?;
+        }
         ellipse_points(&mut c, cx, cy, x, y, col, mask);
         y = y.wrapping_add(1);
         stop_y = stop_y.wrapping_add(two_a2);
@@ -490,6 +501,10 @@ fn ellipse(args: &[Value]) -> PyResult<Value> {
     stop_x = 0;
     stop_y = two_a2.wrapping_mul(yr);
     while stop_x <= stop_y {
+        steps = steps.wrapping_add(1);
+        if steps & 0xffff == 0 {
+            crate::vm::check_keyboard_interrupt()?;
+        }
         ellipse_points(&mut c, cx, cy, x, y, col, mask);
         x = x.wrapping_add(1);
         stop_x = stop_x.wrapping_add(two_b2);
@@ -566,7 +581,7 @@ fn poly(args: &[Value]) -> PyResult<Value> {
                 x.wrapping_add(p2.0),
                 y.wrapping_add(p2.1),
                 col,
-            );
+            )?;
             p1 = p2;
         }
         return Ok(Value::NONE);
@@ -621,7 +636,7 @@ fn poly(args: &[Value]) -> PyResult<Value> {
                         x.wrapping_add(px2),
                         y.wrapping_add(py2),
                         col,
-                    );
+                    )?;
                 }
             }
             p1 = p2;
@@ -1090,7 +1105,7 @@ mod tests {
     fn line_includes_both_ends() {
         let mut buf = [0u8; 64];
         let mut c = canvas_over(&mut buf, 8, 8, 8, GS8);
-        c.line(1, 1, 5, 3, 1);
+        c.line(1, 1, 5, 3, 1).unwrap();
         assert_eq!(c.get(1, 1), 1);
         assert_eq!(c.get(5, 3), 1);
         assert_eq!(buf.iter().filter(|b| **b != 0).count(), 5);
