@@ -120,6 +120,23 @@ impl PyStack {
     }
 }
 
+/// Whether a loop slot holds the type word of an iterator `runtime::get_iter_buf` places in
+/// the stack (for code from `.mpy` files, which may be corrupt).
+fn in_place_iter_kind(kind: Value) -> bool {
+    use crate::objs;
+    [
+        &objs::str::STR_ITER_TYPE,
+        &objs::str::BYTES_ITER_TYPE,
+        &objs::memoryview::BUF_ITER_TYPE,
+        &objs::array::ITER_TYPE,
+        &objs::range::ITER_TYPE,
+        &objs::dict::ITER_TYPE,
+        &objs::set::ITER_TYPE,
+    ]
+    .iter()
+    .any(|t| kind == Value::from_static(*t))
+}
+
 /// What a stack or handler access outside the frame raises (only corrupt `.mpy` code).
 #[cold]
 fn corrupt() -> PyErr {
@@ -1108,9 +1125,11 @@ fn run<const C: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -> PyResult<Ret>
                     push!(obj);
                     push!(Value::small_int(0));
                     push!(Value::NULL);
-                } else if C {
-                    // Code from a .mpy file never gets an iterator placed in its stack
-                    // slots: FOR_ITER could not tell one from words corrupt code put there.
+                } else if C && !crate::state::get().heap.is_locked() {
+                    // Code from a .mpy file keeps its iterators on the heap, so FOR_ITER
+                    // need not trust words corrupt code may have put in the slots. Only
+                    // with the heap locked (iteration must not allocate) is one placed
+                    // in the slots, and FOR_ITER then checks its type word.
                     let it = runtime::get_iter(obj)?;
                     at!(sp) = Value::NULL;
                     push!(it);
@@ -1155,8 +1174,9 @@ fn run<const C: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -> PyResult<Ret>
                             return Err(corrupt());
                         }
                         it
-                    } else if C {
-                        // Checked code only ever has ITER_SEQ or NULL here (see GET_ITER_STACK).
+                    } else if C && !in_place_iter_kind(kind) {
+                        // Checked code has ITER_SEQ, NULL or a placed iterator here (see
+                        // GET_ITER_STACK).
                         return Err(corrupt());
                     } else {
                         // SAFETY: the loop's four slots end at sp.
