@@ -587,32 +587,39 @@ static MKFS: crate::objs::fun::MethodWrapper = crate::objs::fun::MethodWrapper {
     ),
 };
 
-static LFS_LOCALS: [(Qstr, Value); 14] = [
-    (Q::mkfs, Value::from_static(&MKFS)),
-    crate::entry!(open, crate::fun!(open, F3(lfs_open))),
-    crate::entry!(
-        ilistdir,
-        crate::fun!(
-            ilistdir,
-            Var {
-                min: 1,
-                max: 2,
-                f: lfs_ilistdir
-            }
-        )
-    ),
-    crate::entry!(mkdir, crate::fun!(mkdir, F2(lfs_mkdir))),
-    crate::entry!(rmdir, crate::fun!(rmdir, F2(lfs_remove))),
-    crate::entry!(chdir, crate::fun!(chdir, F2(lfs_chdir))),
-    crate::entry!(getcwd, crate::fun!(getcwd, F1(lfs_getcwd))),
-    crate::entry!(remove, crate::fun!(remove, F2(lfs_remove))),
-    crate::entry!(rename, crate::fun!(rename, F3(lfs_rename))),
-    crate::entry!(stat, crate::fun!(stat, F2(lfs_stat))),
-    crate::entry!(statvfs, crate::fun!(statvfs, F2(lfs_statvfs))),
-    crate::entry!(mount, crate::fun!(mount, F3(lfs_mount))),
-    crate::entry!(umount, crate::fun!(umount, F1(lfs_umount))),
-    crate::entry!(unlink, crate::fun!(unlink, F2(lfs_remove))),
-];
+/// The methods of both littlefs versions: only `mkfs` differs.
+macro_rules! lfs_locals {
+    ($mkfs:expr) => {
+        [
+            (Q::mkfs, Value::from_static($mkfs)),
+            crate::entry!(open, crate::fun!(open, F3(lfs_open))),
+            crate::entry!(
+                ilistdir,
+                crate::fun!(
+                    ilistdir,
+                    Var {
+                        min: 1,
+                        max: 2,
+                        f: lfs_ilistdir
+                    }
+                )
+            ),
+            crate::entry!(mkdir, crate::fun!(mkdir, F2(lfs_mkdir))),
+            crate::entry!(rmdir, crate::fun!(rmdir, F2(lfs_remove))),
+            crate::entry!(chdir, crate::fun!(chdir, F2(lfs_chdir))),
+            crate::entry!(getcwd, crate::fun!(getcwd, F1(lfs_getcwd))),
+            crate::entry!(remove, crate::fun!(remove, F2(lfs_remove))),
+            crate::entry!(rename, crate::fun!(rename, F3(lfs_rename))),
+            crate::entry!(stat, crate::fun!(stat, F2(lfs_stat))),
+            crate::entry!(statvfs, crate::fun!(statvfs, F2(lfs_statvfs))),
+            crate::entry!(mount, crate::fun!(mount, F3(lfs_mount))),
+            crate::entry!(umount, crate::fun!(umount, F1(lfs_umount))),
+            crate::entry!(unlink, crate::fun!(unlink, F2(lfs_remove))),
+        ]
+    };
+}
+
+static LFS_LOCALS: [(Qstr, Value); 14] = lfs_locals!(&MKFS);
 
 static MKFS1: crate::objs::fun::MethodWrapper = crate::objs::fun::MethodWrapper {
     base: ObjBase::new(&crate::objs::fun::STATICMETHOD_TYPE),
@@ -625,32 +632,7 @@ static MKFS1: crate::objs::fun::MethodWrapper = crate::objs::fun::MethodWrapper 
     ),
 };
 
-static LFS1_LOCALS: [(Qstr, Value); 14] = [
-    (Q::mkfs, Value::from_static(&MKFS1)),
-    crate::entry!(open, crate::fun!(open, F3(lfs_open))),
-    crate::entry!(
-        ilistdir,
-        crate::fun!(
-            ilistdir,
-            Var {
-                min: 1,
-                max: 2,
-                f: lfs_ilistdir
-            }
-        )
-    ),
-    crate::entry!(mkdir, crate::fun!(mkdir, F2(lfs_mkdir))),
-    crate::entry!(rmdir, crate::fun!(rmdir, F2(lfs_remove))),
-    crate::entry!(chdir, crate::fun!(chdir, F2(lfs_chdir))),
-    crate::entry!(getcwd, crate::fun!(getcwd, F1(lfs_getcwd))),
-    crate::entry!(remove, crate::fun!(remove, F2(lfs_remove))),
-    crate::entry!(rename, crate::fun!(rename, F3(lfs_rename))),
-    crate::entry!(stat, crate::fun!(stat, F2(lfs_stat))),
-    crate::entry!(statvfs, crate::fun!(statvfs, F2(lfs_statvfs))),
-    crate::entry!(mount, crate::fun!(mount, F3(lfs_mount))),
-    crate::entry!(umount, crate::fun!(umount, F1(lfs_umount))),
-    crate::entry!(unlink, crate::fun!(unlink, F2(lfs_remove))),
-];
+static LFS1_LOCALS: [(Qstr, Value); 14] = lfs_locals!(&MKFS1);
 
 pub static VFS_LFS1_TYPE: Type = Type {
     name: Q::VfsLfs1,
