@@ -254,6 +254,9 @@ pub fn intern_name(s: &str) -> PyResult<Qstr> {
 }
 
 pub fn load_attr(obj: Value, name: Qstr) -> PyResult<Value> {
+    if let Some(v) = objs::r#type::instance_field(obj, name) {
+        return Ok(v);
+    }
     match load_attr_opt(obj, name)? {
         Some(v) => Ok(v),
         None => Err(no_attr(obj, name)),
