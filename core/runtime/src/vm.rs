@@ -736,29 +736,6 @@ fn bytearray_store_fast(obj: Value, i: isize, v: Value) -> bool {
     }
 }
 
-/// Each opcode's arm in the dispatch loop: itself, or the first opcode of its multi-opcode
-/// range (small ints, fast locals, unary and binary operators), 0 where none. Rust lowers
-/// range patterns to comparisons ahead of the jump table, which put the most frequent
-/// opcodes behind a chain of tests; through this table every opcode takes one jump.
-static OP_CLASS: [u8; 256] = {
-    let mut t = [0u8; 256];
-    let mut i = 0;
-    while i < 256 {
-        let op = i as u8;
-        t[i] = match op {
-            0x70..=0xaf => bc::LOAD_CONST_SMALL_INT_MULTI,
-            0xb0..=0xbf => bc::LOAD_FAST_MULTI,
-            0xc0..=0xcf => bc::STORE_FAST_MULTI,
-            0xd0..=0xd3 => bc::UNARY_OP_MULTI,
-            0xd7..=0xf9 => bc::BINARY_OP_MULTI,
-            0x00..=0x6f => op,
-            _ => 0,
-        };
-        i += 1;
-    }
-    t
-};
-
 /// Marker in iterator slot 0 for the allocation-free list/tuple iteration of `for` loops.
 const ITER_SEQ: Value = Value::small_int(1);
 
@@ -852,20 +829,20 @@ fn run<const C: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -> PyResult<Ret>
             None => return Err(raise::runtime_error("bytecode overrun")),
         };
         ip += 1;
-        match OP_CLASS[op as usize] {
+        match op {
             bc::LOAD_CONST_FALSE => push!(Value::FALSE),
             bc::LOAD_CONST_NONE => push!(Value::NONE),
             bc::LOAD_CONST_TRUE => push!(Value::TRUE),
             bc::LOAD_NULL => push!(Value::NULL),
-            bc::LOAD_CONST_SMALL_INT_MULTI => push!(Value::small_int(op as isize - 0x80)),
-            bc::LOAD_FAST_MULTI => {
+            0x70..=0xaf => push!(Value::small_int(op as isize - 0x80)),
+            0xb0..=0xbf => {
                 let v = local!(op - 0xb0);
                 if v.is_null() {
                     return Err(unbound_local());
                 }
                 push!(v);
             }
-            bc::STORE_FAST_MULTI => {
+            0xc0..=0xcf => {
                 let v = pop!();
                 local!(op - 0xc0) = v;
             }
@@ -1518,8 +1495,8 @@ fn run<const C: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -> PyResult<Ret>
                     }
                 }
             }
-            bc::UNARY_OP_MULTI => top!() = runtime::unary_op(op - 0xd0, top!())?,
-            bc::BINARY_OP_MULTI => {
+            0xd0..=0xd3 => top!() = runtime::unary_op(op - 0xd0, top!())?,
+            0xd7..=0xf9 => {
                 let o = op - bc::BINARY_OP_MULTI;
                 let rhs = pop!();
                 let lhs = top!();
