@@ -14,7 +14,10 @@ use crate::board;
 
 pub use crate::timer::{run_pending, timer_irq, IRQ_TIMER0, IRQ_TIMER1};
 
+/// Files left open are written out (their finalisers run) before the image is saved, as
+/// at a soft reset: nothing runs after this.
 fn reset() -> PyResult<Value> {
+    upy_runtime::state::get().heap.sweep_all();
     crate::flash::save();
     board::exit(0)
 }
