@@ -1,11 +1,10 @@
-//! The board's flash: a block device over 1 MiB of the extra RAM (`.flashfs`, at
-//! 0x21800000), seen from Python as `pyb.Flash()` / `machine.Flash()` with the block
-//! protocol `vfs.VfsFat` uses (`readblocks`, `writeblocks`, `ioctl`). At every boot a FAT
+//! The board's flash: a block device over 1 MiB of the extra RAM (at 0x21800000,
+//! `_flashfs` in link.x), seen from Python as `pyb.Flash()` / `machine.Flash()` with the
+//! block protocol `vfs.VfsFat` uses (`readblocks`, `writeblocks`, `ioctl`). At every boot a FAT
 //! volume on it is mounted at `/flash` (formatted first if there is none). RAM keeps its
 //! contents across a soft reset, so files survive it; across QEMU runs the raw image goes
 //! to and from the host file named by `flash=PATH` through semihosting.
 
-use core::cell::UnsafeCell;
 use core::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use upy_runtime::modules::{vfs, vfs_fat};
 use upy_runtime::obj::{BufferAccess, ObjBase, PyResult, Type};
@@ -22,14 +21,12 @@ const BLOCK: usize = 512;
 const SIZE: usize = 1024 * 1024;
 const EIO: isize = 5;
 
-struct Mem(UnsafeCell<[u8; SIZE]>);
-// SAFETY: the firmware is single-threaded and interrupt handlers never touch it.
-unsafe impl Sync for Mem {}
-
-/// Not zeroed at reset (`NOLOAD`): on real hardware it would hold the last contents; QEMU
-/// starts it zeroed, which reads as "no file system".
-#[link_section = ".flashfs"]
-static MEM: Mem = Mem(UnsafeCell::new([0; SIZE]));
+extern "C" {
+    /// Start of the device's RAM (link.x): no section of the ELF covers it, so QEMU's
+    /// `-device loader` may fill it and nothing zeroes it at reset (QEMU starts it zeroed,
+    /// which reads as "no file system").
+    static _flashfs: u8;
+}
 
 /// Blocks in use: all of them, or the size of a smaller image loaded from the host.
 static BLOCKS: AtomicUsize = AtomicUsize::new(SIZE / BLOCK);
@@ -40,8 +37,9 @@ static HOST_OK: AtomicBool = AtomicBool::new(true);
 
 fn bytes() -> &'static mut [u8] {
     let n = BLOCKS.load(Ordering::Relaxed) * BLOCK;
-    // SAFETY: single-threaded; callers hold the slice only for one copy.
-    unsafe { core::slice::from_raw_parts_mut(MEM.0.get() as *mut u8, n) }
+    // SAFETY: link.x reserves SIZE bytes of RAM at `_flashfs` for this device alone; n <=
+    // SIZE; single-threaded, and callers hold the slice only for one copy.
+    unsafe { core::slice::from_raw_parts_mut(core::ptr::addr_of!(_flashfs) as *mut u8, n) }
 }
 
 #[repr(C)]

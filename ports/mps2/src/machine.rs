@@ -190,7 +190,7 @@ const SYS_GET_CMDLINE: u32 = 0x15;
 
 /// QEMU's semihosting command line (`-semihosting-config enable=on,arg=...`, or the
 /// kernel name and `-append` text).
-fn cmdline(buf: &mut [u8; 256]) -> &[u8] {
+fn cmdline(buf: &mut [u8; 512]) -> &[u8] {
     let mut block = [buf.as_mut_ptr() as u32, buf.len() as u32];
     // SAFETY: SYS_GET_CMDLINE writes at most `len` bytes into `buf` and the length back.
     let r = unsafe { board::semihost(SYS_GET_CMDLINE, block.as_mut_ptr() as usize) };
@@ -202,7 +202,7 @@ fn cmdline(buf: &mut [u8; 256]) -> &[u8] {
 }
 
 pub fn cmdline_word(prefix: &[u8], out: &mut Vec<u8>) -> bool {
-    let mut buf = [0u8; 256];
+    let mut buf = [0u8; 512];
     for w in cmdline(&mut buf).split(|&b| b == b' ' || b == 0) {
         if let Some(rest) = w.strip_prefix(prefix) {
             out.extend_from_slice(rest);

@@ -23,11 +23,11 @@ RAW_BANNER = b"raw REPL; CTRL-B to exit\r\n>"
 
 
 class Board:
-    def __init__(self, elf, *semihost_args):
+    def __init__(self, elf, *semihost_args, qemu_args=()):
         args = ",".join(["enable=on,target=native,arg=upy"] + ["arg=" + a for a in semihost_args])
         self.p = subprocess.Popen(
             ["qemu-system-arm", "-M", "mps2-an385", "-display", "none", "-monitor", "none",
-             "-serial", "stdio", "-semihosting-config", args, "-kernel", elf],
+             "-serial", "stdio", "-semihosting-config", args, *qemu_args, "-kernel", elf],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         self.buf = b""
 
@@ -260,7 +260,8 @@ def main_checks(elf, image):
 
 def host_image_checks(elf, d):
     """An image made on the host with mkfs.fat (smaller than the board's 1 MiB) is used
-    as it is, and a file that is not a usable image is left alone."""
+    as it is, also when QEMU preloads it, and a file that is not a usable image is left
+    alone."""
     mkfs = host_tool("mkfs.fat")
     if not mkfs:
         print("skip host-made image (apt-get install dosfstools)")
@@ -277,6 +278,13 @@ def host_image_checks(elf, d):
     b.write(b"import machine; machine.reset()\x04")
     b.close()
     check("the image keeps its size", os.path.getsize(image) == 256 * 1024)
+    b = Board(elf, qemu_args=["-device", f"loader,file={image},addr=0x21800000"])
+    b.read_until(b">>> ")
+    b.enter_raw()
+    out = b.exec_ok("import os; print(open('a.txt').read())")
+    check("an image preloaded with -device loader", out.strip() == "small", out)
+    b.write(b"import machine; machine.reset()\x04")
+    b.close()
     junk = os.path.join(d, "junk.img")
     with open(junk, "wb") as f:
         f.write(b"not an image")
