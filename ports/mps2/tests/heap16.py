@@ -49,7 +49,8 @@ for r in samples(["temp", "humid", "press"], 60):
     stats.setdefault(r.sensor, Stats()).add(r.value)
 to_f = scaler(1.8)
 for name, s in sorted(stats.items(), key=lambda kv: (-kv[1].n, kv[0])):
-    print("{:6s} n={} mean={:.2f} lo={} hi={} f={}".format(name, s.n, s.mean(), s.lo, s.hi, to_f(s.hi)))
+    line = "{:6s} n={} mean={:.2f}".format(name, s.n, s.mean())
+    print(line, "lo={} hi={} f={}".format(s.lo, s.hi, to_f(s.hi)))
 try:
     Stats().mean()
 except ValueError as e:
