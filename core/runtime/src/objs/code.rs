@@ -96,8 +96,27 @@ pub fn compile(args: &[Value]) -> PyResult<Value> {
     new(ctx, rc)
 }
 
+/// The attributes trace functions read from `frame.f_code` (upstream's "full" code level,
+/// which comes with settrace).
+#[cfg(feature = "settrace")]
+fn attr(v: Value, name: crate::qstr::Qstr, aop: crate::obj::AttrOp) -> PyResult<Option<Value>> {
+    let Some(c) = get(v) else { return Ok(None) };
+    if aop != crate::obj::AttrOp::Load {
+        return Ok(None);
+    }
+    let rc = c.raw_code();
+    Ok(match name {
+        Q::co_filename => Some(Value::qstr(c.context().source_file())),
+        Q::co_name => Some(Value::qstr(rc.name)),
+        Q::co_firstlineno => Some(crate::objs::int::from_u64(rc.line_of(0) as u64)?),
+        _ => None,
+    })
+}
+
 pub static TYPE: Type = Type {
     name: Q::code,
+    #[cfg(feature = "settrace")]
+    attr: Some(attr),
     ..Type::EMPTY
 };
 
