@@ -276,20 +276,32 @@ pub fn execute(f: &mut Frame, throw: Option<PyErr>) -> PyResult<Ret> {
         let st = state::get();
         f.back = st.cur_frame;
         st.cur_frame = f;
-        let r = if st.roots.trace_fn.is_null() || st.trace_busy {
+        let r = if st.roots.trace_fn.is_null() {
             execute_in::<false>(f, throw)
         } else {
-            match crate::trace::frame_enter(f) {
-                Ok(true) => execute_in::<true>(f, throw),
-                Ok(false) => execute_in::<false>(f, throw),
-                Err(e) => Err(e),
-            }
+            execute_traced(f, throw)
         };
         state::get().cur_frame = f.back;
         r
     }
     #[cfg(not(feature = "settrace"))]
     execute_in::<false>(f, throw)
+}
+
+/// [`execute`] while a trace function is set: send the `call` event, then run the traced
+/// loop if the frame got a local trace function.
+#[cfg(feature = "settrace")]
+#[cold]
+#[inline(never)]
+fn execute_traced(f: &mut Frame, throw: Option<PyErr>) -> PyResult<Ret> {
+    if state::get().trace_busy {
+        return execute_in::<false>(f, throw);
+    }
+    if crate::trace::frame_enter(f)? {
+        execute_in::<true>(f, throw)
+    } else {
+        execute_in::<false>(f, throw)
+    }
 }
 
 /// [`execute`] with the loop traced (`T`) or not.
