@@ -111,7 +111,7 @@ fn invoke(cb: Value, frame: Value, event: crate::qstr::Qstr, arg: Value) -> PyRe
 
 /// The line a function's first `call` event reports: the line of the opcode that made
 /// the function in its parent, else the function's first line.
-fn definition_line(rc: &RawCode) -> usize {
+pub(crate) fn definition_line(rc: &RawCode) -> usize {
     // SAFETY: a parent raw code outlives its children (it holds them).
     let parent = match unsafe { rc.parent.as_ref() } {
         Some(p) => p,
