@@ -117,3 +117,13 @@ for arg in (5, None, "x"):
     outer()
 sys.settrace(None)
 print("done")
+
+# With the heap locked no frame object can be made: the call runs untraced.
+import micropython
+
+sys.settrace(show)
+micropython.heap_lock()
+outer()
+micropython.heap_unlock()
+outer()
+sys.settrace(None)

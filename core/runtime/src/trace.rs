@@ -170,6 +170,10 @@ pub(crate) fn definition_line(rc: &RawCode) -> usize {
 /// frame is to be traced (the trace function returned a local one).
 pub fn frame_enter(f: &mut Frame) -> PyResult<bool> {
     let st = state::get();
+    if st.heap.lock_depth > 0 {
+        // No frame object can be made: the frame runs untraced, as upstream's does.
+        return Ok(false);
+    }
     let cb = st.roots.trace_fn;
     let first = f.ip == f.code().code_start;
     let frame = new_frame(f)?;
