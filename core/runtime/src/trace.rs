@@ -301,3 +301,46 @@ pub static TYPE: Type = Type {
     attr: Some(attr),
     ..Type::EMPTY
 };
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::testing::with_vm;
+
+    fn raw_top(src: &str) -> &'static RawCode {
+        let m = crate::exec::compile(src, "t.py", upy_compiler::ast::ParseMode::File).unwrap();
+        let (_ctx, rc) = crate::emitglue::load(&m, Value::NULL).unwrap();
+        // SAFETY: a freshly loaded raw code; the test keeps nothing past the VM's life.
+        unsafe { &*rc }
+    }
+
+    #[test]
+    fn first_call_reports_the_defining_line() {
+        with_vm(|| {
+            let top = raw_top("x = 1\n\n\ndef f():\n    def g():\n\n        return 2\n    return g\nclass C:\n    pass\n");
+            let f = top.child(0).unwrap();
+            let g = f.child(0).unwrap();
+            let c = top.child(1).unwrap();
+            assert_eq!(definition_line(f), 4);
+            assert_eq!(definition_line(g), 5);
+            assert_eq!(definition_line(c), 9);
+            // A module has no parent: its first line.
+            assert_eq!(definition_line(top), 1);
+            assert!(core::ptr::eq(g.parent, f));
+        });
+    }
+
+    #[test]
+    fn settrace_takes_callables_only() {
+        with_vm(|| {
+            let f = crate::modules::builtins::lookup(Q::len).unwrap();
+            settrace(f).unwrap();
+            assert_eq!(state::get().roots.trace_fn, f);
+            settrace(Value::small_int(3)).unwrap();
+            assert!(state::get().roots.trace_fn.is_null());
+            settrace(f).unwrap();
+            settrace(Value::NONE).unwrap();
+            assert!(state::get().roots.trace_fn.is_null());
+        });
+    }
+}

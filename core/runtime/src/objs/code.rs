@@ -163,7 +163,7 @@ mod full {
     /// `(start, end, line)` ranges as upstream's `co_lines` walks the line table: entries
     /// that move only the line or only the offset merge into the next range, and the last
     /// range runs to the end of the bytecode.
-    fn lines(rc: &RawCode) -> Vec<(usize, usize, usize)> {
+    pub(super) fn lines(rc: &RawCode) -> Vec<(usize, usize, usize)> {
         let mut out = Vec::new();
         let mut entries = line_entries(rc).peekable();
         let (mut bc, mut line) = (0usize, 1usize);
@@ -296,6 +296,45 @@ mod tests {
                 r(function_make_new(&function::TYPE, &[g, g], &[])),
                 "TypeError: expecting a code object"
             );
+        });
+    }
+
+    #[cfg(feature = "settrace")]
+    #[test]
+    fn full_code_attributes() {
+        use crate::obj::AttrOp;
+        with_vm(|| {
+            let s = |t: &str| crate::objs::str::new(t).unwrap();
+            let src = "x = 1\n\ndef f(a):\n    b = a\n\n    return b\n";
+            let top = compile(&[s(src), s("m.py"), s("exec")]).unwrap();
+            let at = |v: Value, q| full::attr(v, q, AttrOp::Load).unwrap().unwrap();
+            let consts = crate::objs::tuple::items(at(top, Q::co_consts)).unwrap();
+            assert_eq!(consts.len(), 2);
+            assert!(consts[1].is_none());
+            let f = consts[0];
+            assert_eq!(at(f, Q::co_name), Value::qstr(Q::f));
+            assert_eq!(r(Ok(at(f, Q::co_filename))), "'m.py'");
+            // Upstream's first line is the body's; the repr gives the defining line.
+            assert_eq!(at(f, Q::co_firstlineno), Value::small_int(4));
+            let mut out = crate::vstr::VStr::new();
+            full::print(&mut out, f, crate::obj::PrintKind::Repr).unwrap();
+            let text = core::str::from_utf8(out.as_bytes()).unwrap();
+            assert!(text.starts_with("<code object f at 0x"), "{text}");
+            assert!(text.ends_with(", file \"m.py\", line 3>"), "{text}");
+            let rc = get(f).unwrap().raw_code();
+            let ranges = full::lines(rc);
+            let code_len = rc.len - rc.code_start;
+            assert_eq!(ranges.first().map(|r| r.0), Some(0));
+            assert_eq!(ranges.last().map(|r| r.1), Some(code_len));
+            assert_eq!(
+                ranges.iter().map(|r| r.2).collect::<alloc::vec::Vec<_>>(),
+                [4, 6]
+            );
+            // One (offset, line) step of 2 lines, from `b = a` to `return b`.
+            let tab = at(f, Q::co_lnotab);
+            let tab = crate::objs::str::as_bytes(tab).unwrap();
+            assert_eq!(tab.len(), 2);
+            assert_eq!(tab[1], 2);
         });
     }
 }
