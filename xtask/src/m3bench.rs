@@ -446,7 +446,7 @@ fn run_profile(elf: &Path, b: &Bench, scale: u32, annotate: Option<&str>) -> Res
         *by_fn.entry(name).or_default() += c;
     }
     let mut rows: Vec<(&str, u64)> = by_fn.into_iter().collect();
-    rows.sort_by(|a, b| b.1.cmp(&a.1));
+    rows.sort_by_key(|r| std::cmp::Reverse(r.1));
     for (name, c) in rows.iter().take(40) {
         println!(
             "{:>6.2}% {:>10} {}",
