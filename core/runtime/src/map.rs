@@ -56,7 +56,8 @@ pub struct Map {
     /// inserted; never cleared by removal. A name whose bit is clear is certainly absent,
     /// which answers the many misses of attribute lookup (instance map before class,
     /// class chain before `object`, descriptor checks on every store) without a scan.
-    qstr_bits: u64,
+    /// Kept in machine words: on 32-bit targets a `u64` test is a library call.
+    qstr_bits: [usize; FILTER_WORDS],
     /// Never hashed nor indexed: every lookup scans (OrderedDict, whose keys, as
     /// upstream's, need only equality, so unhashable ones such as slices are accepted).
     linear: bool,
@@ -115,9 +116,13 @@ fn position_cache_slot(m: &Map, q: Qstr) -> usize {
     ((p >> 4) ^ (q.0 as usize)) % POSITION_CACHE_SLOTS
 }
 
+const FILTER_WORDS: usize = 64 / usize::BITS as usize;
+
+/// The filter word and bit of a name (its id modulo 64).
 #[inline(always)]
-fn qstr_bit(q: Qstr) -> u64 {
-    1 << (q.0 % 64)
+fn qstr_bit(q: Qstr) -> (usize, usize) {
+    let b = q.0 as usize % 64;
+    (b / usize::BITS as usize, 1 << (b % usize::BITS as usize))
 }
 
 impl Map {
@@ -129,7 +134,7 @@ impl Map {
             cap: 0,
             index: core::ptr::null_mut(),
             index_cap: 0,
-            qstr_bits: 0,
+            qstr_bits: [0; FILTER_WORDS],
             linear: false,
         }
     }
@@ -288,10 +293,17 @@ impl Map {
             .map(|e| e.value))
     }
 
+    /// Whether the name filter lets `q` be a key.
+    #[inline(always)]
+    fn may_hold(&self, q: Qstr) -> bool {
+        let (w, bit) = qstr_bit(q);
+        self.qstr_bits[w] & bit != 0
+    }
+
     /// Lookup by interned name; cannot raise.
     #[inline]
     pub fn get_qstr(&self, q: Qstr) -> Option<Value> {
-        if self.qstr_bits & qstr_bit(q) == 0 {
+        if !self.may_hold(q) {
             return None;
         }
         let key = Value::qstr(q);
@@ -454,10 +466,13 @@ impl Map {
         let i = self.used;
         // SAFETY: used < cap after grow.
         unsafe { *self.entries.add(i) = Entry { key, value, hash } };
-        self.qstr_bits |= match key.as_qstr() {
-            Some(q) => qstr_bit(q),
-            None => !0,
-        };
+        match key.as_qstr() {
+            Some(q) => {
+                let (w, bit) = qstr_bit(q);
+                self.qstr_bits[w] |= bit;
+            }
+            None => self.qstr_bits = [!0; FILTER_WORDS],
+        }
         self.used += 1;
         self.len += 1;
         if !self.index.is_null() {
@@ -476,7 +491,7 @@ impl Map {
 
     pub fn insert_qstr(&mut self, q: Qstr, value: Value) -> PyResult<()> {
         let key = Value::qstr(q);
-        if self.qstr_bits & qstr_bit(q) == 0 {
+        if !self.may_hold(q) {
             // The filter says the name is absent (no other kind of key was ever inserted
             // either): append without hashing or scanning.
             self.changing();
@@ -545,7 +560,7 @@ impl Map {
         self.used = 0;
         self.cap &= WATCHED;
         self.index_cap = 0;
-        self.qstr_bits = 0;
+        self.qstr_bits = [0; FILTER_WORDS];
     }
 }
 
