@@ -663,6 +663,37 @@ fn stack_slice_ok(obj: Value) -> bool {
         || obj.is_qstr()
 }
 
+/// Dispatch key of each opcode: the opcode itself, except that each multi-opcode range
+/// (small int, load/store fast, unary and binary operators) has one key below 0x10 and
+/// unknown opcodes have 0. Rust lowers range patterns in a `match` to chains of
+/// comparisons; with every arm a single constant in 0..0x6a the loop's `match` becomes
+/// one jump table (on the Cortex-M3 the chain cost 4-16 instructions per operator).
+const OP_KEY: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0x10;
+    while i < 0x70 {
+        t[i] = i as u8;
+        i += 1;
+    }
+    while i < 0x100 {
+        t[i] = match i {
+            0x70..=0xaf => KEY_SMALL_INT,
+            0xb0..=0xbf => KEY_LOAD_FAST,
+            0xc0..=0xcf => KEY_STORE_FAST,
+            0xd0..=0xd3 => KEY_UNARY_OP,
+            0xd7..=0xf9 => KEY_BINARY_OP,
+            _ => 0,
+        };
+        i += 1;
+    }
+    t
+};
+const KEY_SMALL_INT: u8 = 1;
+const KEY_LOAD_FAST: u8 = 2;
+const KEY_STORE_FAST: u8 = 3;
+const KEY_UNARY_OP: u8 = 4;
+const KEY_BINARY_OP: u8 = 5;
+
 /// Marker in iterator slot 0 for the allocation-free list/tuple iteration of `for` loops.
 const ITER_SEQ: Value = Value::small_int(1);
 
@@ -756,20 +787,20 @@ fn run<const C: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -> PyResult<Ret>
             None => return Err(raise::runtime_error("bytecode overrun")),
         };
         ip += 1;
-        match op {
+        match OP_KEY[op as usize] {
             bc::LOAD_CONST_FALSE => push!(Value::FALSE),
             bc::LOAD_CONST_NONE => push!(Value::NONE),
             bc::LOAD_CONST_TRUE => push!(Value::TRUE),
             bc::LOAD_NULL => push!(Value::NULL),
-            0x70..=0xaf => push!(Value::small_int(op as isize - 0x80)),
-            0xb0..=0xbf => {
+            KEY_SMALL_INT => push!(Value::small_int(op as isize - 0x80)),
+            KEY_LOAD_FAST => {
                 let v = local!(op - 0xb0);
                 if v.is_null() {
                     return Err(unbound_local());
                 }
                 push!(v);
             }
-            0xc0..=0xcf => {
+            KEY_STORE_FAST => {
                 let v = pop!();
                 local!(op - 0xc0) = v;
             }
@@ -784,7 +815,13 @@ fn run<const C: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -> PyResult<Ret>
                         break;
                     }
                 }
-                push!(crate::objs::int::from_isize(v)?);
+                // Only constants beyond the small-int range (none on 64-bit) need a
+                // big int; the call is out of line.
+                push!(if Value::fits_small_int(v) {
+                    Value::small_int(v)
+                } else {
+                    crate::objs::int::from_isize(v)?
+                });
             }
             bc::LOAD_CONST_STRING => {
                 let q = ctx.qstr(read_uint(bytes, &mut ip));
@@ -1414,8 +1451,8 @@ fn run<const C: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -> PyResult<Ret>
                     }
                 }
             }
-            0xd0..=0xd3 => top!() = runtime::unary_op(op - 0xd0, top!())?,
-            0xd7..=0xf9 => {
+            KEY_UNARY_OP => top!() = runtime::unary_op(op - 0xd0, top!())?,
+            KEY_BINARY_OP => {
                 let o = op - bc::BINARY_OP_MULTI;
                 let rhs = pop!();
                 let lhs = top!();
@@ -1429,6 +1466,10 @@ fn run<const C: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -> PyResult<Ret>
                             .checked_sub(b)
                             .filter(|r| Value::fits_small_int(*r))
                             .map(Value::small_int),
+                        // Results of these always fit a small int.
+                        bop::AND | bop::INPLACE_AND => Some(Value::small_int(a & b)),
+                        bop::OR | bop::INPLACE_OR => Some(Value::small_int(a | b)),
+                        bop::XOR | bop::INPLACE_XOR => Some(Value::small_int(a ^ b)),
                         bop::LESS => Some(Value::from_bool(a < b)),
                         bop::MORE => Some(Value::from_bool(a > b)),
                         bop::LESS_EQUAL => Some(Value::from_bool(a <= b)),
