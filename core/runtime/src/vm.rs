@@ -671,7 +671,7 @@ fn stack_slice_ok(obj: Value) -> bool {
 const OP_KEY: [u8; 256] = {
     let mut t = [0u8; 256];
     let mut i = 0x10;
-    while i < 0x70 {
+    while i < KEY_END as usize {
         t[i] = i as u8;
         i += 1;
     }
@@ -682,12 +682,20 @@ const OP_KEY: [u8; 256] = {
             0xc0..=0xcf => KEY_STORE_FAST,
             0xd0..=0xd3 => KEY_UNARY_OP,
             0xd7..=0xf9 => KEY_BINARY_OP,
-            _ => 0,
+            _ => KEY_INVALID,
         };
         i += 1;
     }
+    let mut j = 0;
+    while j < 0x100 {
+        assert!(t[j] < KEY_END);
+        j += 1;
+    }
     t
 };
+/// One past the largest key (the last opcode with an arm of its own is IMPORT_STAR).
+const KEY_END: u8 = bc::IMPORT_STAR + 1;
+const KEY_INVALID: u8 = 0;
 const KEY_SMALL_INT: u8 = 1;
 const KEY_LOAD_FAST: u8 = 2;
 const KEY_STORE_FAST: u8 = 3;
@@ -782,12 +790,22 @@ fn run<const C: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -> PyResult<Ret>
 
     loop {
         f.ip = ip;
-        let op = match bytes.get(ip) {
-            Some(&o) => o,
-            None => return Err(raise::runtime_error("bytecode overrun")),
+        let op = if C {
+            match bytes.get(ip) {
+                Some(&o) => o,
+                None => return Err(raise::runtime_error("bytecode overrun")),
+            }
+        } else {
+            // SAFETY: the compiler's bytecode ends every path with a return, raise or
+            // jump inside the code, so ip never passes its end (checked when `C`).
+            unsafe { *bytes.get_unchecked(ip) }
         };
         ip += 1;
-        match OP_KEY[op as usize] {
+        let key = OP_KEY[op as usize];
+        // SAFETY: every key is below KEY_END (checked when OP_KEY is built); knowing it
+        // spares the jump table its range check.
+        unsafe { core::hint::assert_unchecked(key < KEY_END) };
+        match key {
             bc::LOAD_CONST_FALSE => push!(Value::FALSE),
             bc::LOAD_CONST_NONE => push!(Value::NONE),
             bc::LOAD_CONST_TRUE => push!(Value::TRUE),
@@ -1490,6 +1508,7 @@ fn run<const C: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -> PyResult<Ret>
                 }
                 top!() = runtime::binary_op(o, lhs, rhs)?;
             }
+            KEY_INVALID => return Err(raise::not_implemented_error("opcode")),
             _ => return Err(raise::not_implemented_error("opcode")),
         }
     }
