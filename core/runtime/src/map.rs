@@ -308,12 +308,15 @@ impl Map {
         }
         let key = Value::qstr(q);
         if self.index.is_null() {
-            for e in self.slots() {
-                if e.key == key
-                    || (!e.key.is_qstr()
-                        && !e.key.is_null()
-                        && crate::objs::str::is_str(e.key)
-                        && crate::objs::str::eq(e.key, key))
+            for (i, e) in self.slots().iter().enumerate() {
+                if e.key == key {
+                    self.remember_position(q, i);
+                    return Some(e.value);
+                }
+                if !e.key.is_qstr()
+                    && !e.key.is_null()
+                    && crate::objs::str::is_str(e.key)
+                    && crate::objs::str::eq(e.key, key)
                 {
                     return Some(e.value);
                 }
@@ -323,6 +326,52 @@ impl Map {
         self.find_qstr_indexed(q)
             .and_then(|i| self.slots().get(i))
             .map(|e| e.value)
+    }
+
+    /// The entry of name `q` if the position cache knows it: the VM's first try for
+    /// global and module-level names, a few instructions when it hits. `None` says
+    /// nothing about the key's absence.
+    #[inline(always)]
+    fn cached_entry(&self, q: Qstr) -> Option<&mut Entry> {
+        let slot = position_cache_slot(self, q);
+        // SAFETY: see `PositionCache`; the slot is in range by construction.
+        let (m, cq, ci) = unsafe { *(*POSITION_CACHE.0.get()).as_ptr().add(slot) };
+        if m != self as *const Map as usize || cq != q.0 || ci as usize >= self.used {
+            return None;
+        }
+        // SAFETY: ci < used, and entries holds `used` entries (non-null when used > 0).
+        let e = unsafe { &mut *self.entries.add(ci as usize) };
+        (e.key == Value::qstr(q)).then_some(e)
+    }
+
+    /// `get_qstr` when the position cache knows the name, else `None` (maybe present).
+    #[inline(always)]
+    pub fn get_qstr_cached(&self, q: Qstr) -> Option<Value> {
+        self.cached_entry(q).map(|e| e.value)
+    }
+
+    /// Replace the value of name `q` when the position cache knows it; false otherwise
+    /// (then nothing was changed).
+    #[inline(always)]
+    pub fn replace_qstr_cached(&mut self, q: Qstr, value: Value) -> bool {
+        self.changing();
+        match self.cached_entry(q) {
+            Some(e) => {
+                e.value = value;
+                true
+            }
+            None => false,
+        }
+    }
+
+    #[inline]
+    fn remember_position(&self, q: Qstr, i: usize) {
+        let slot = position_cache_slot(self, q);
+        // SAFETY: see `PositionCache`.
+        unsafe {
+            *(*POSITION_CACHE.0.get()).as_mut_ptr().add(slot) =
+                (self as *const Map as usize, q.0, i as u32);
+        }
     }
 
     /// Probe the index for a qstr key. Unlike `find`, no comparison can run Python code
@@ -343,11 +392,7 @@ impl Map {
         }
         let r = self.find_qstr_probe(q);
         if let Some(i) = r {
-            // SAFETY: as above.
-            unsafe {
-                *(*POSITION_CACHE.0.get()).as_mut_ptr().add(slot) =
-                    (self as *const Map as usize, q.0, i as u32);
-            }
+            self.remember_position(q, i);
         }
         r
     }
@@ -499,7 +544,11 @@ impl Map {
         }
         // Replacing an existing name: an attribute or global being updated.
         let found = if self.index.is_null() {
-            self.slots().iter().position(|e| e.key == key)
+            let i = self.slots().iter().position(|e| e.key == key);
+            if let Some(i) = i {
+                self.remember_position(q, i);
+            }
+            i
         } else {
             self.find_qstr_indexed(q)
         };
