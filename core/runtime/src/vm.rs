@@ -21,7 +21,6 @@
 //! bytecode`, never in memory outside the frame.
 
 use crate::emitglue::RawCode;
-use crate::map::Map;
 use crate::obj::{PyErr, PyResult};
 use crate::objs::function::{self, Function};
 use crate::objs::{dict, exception, list, tuple};
@@ -716,14 +715,6 @@ fn run<const C: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -> PyResult<Ret>
     let st = f.state;
     let mut ip = f.ip;
     let mut sp = f.sp;
-    // The namespaces' maps, found once per run: a frame's globals and locals never
-    // change, and a dict's map lives inside it. Null when not a plain dict.
-    let gmap: *mut Map = dict::map_of(f.globals).map_or(core::ptr::null_mut(), |m| m);
-    let lmap: *mut Map = if f.locals == f.globals {
-        gmap
-    } else {
-        dict::map_of(f.locals).map_or(core::ptr::null_mut(), |m| m)
-    };
 
     macro_rules! at {
         ($i:expr) => {
@@ -903,8 +894,7 @@ fn run<const C: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -> PyResult<Ret>
             // for LOAD_NAME as it is looked at first); a miss takes the full lookup.
             bc::LOAD_NAME => {
                 let q = ctx.qstr(read_uint(bytes, &mut ip));
-                // SAFETY: lmap is null or the map of the frame's locals dict (see above).
-                let v = match unsafe { lmap.as_ref() }.and_then(|m| m.get_qstr_cached(q)) {
+                let v = match dict::exact_map(f.locals).and_then(|m| m.get_qstr_cached(q)) {
                     Some(v) => v,
                     None => load_name(f, q)?,
                 };
@@ -912,8 +902,7 @@ fn run<const C: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -> PyResult<Ret>
             }
             bc::LOAD_GLOBAL => {
                 let q = ctx.qstr(read_uint(bytes, &mut ip));
-                // SAFETY: gmap is null or the map of the frame's globals dict.
-                let v = match unsafe { gmap.as_ref() }.and_then(|m| m.get_qstr_cached(q)) {
+                let v = match dict::exact_map(f.globals).and_then(|m| m.get_qstr_cached(q)) {
                     Some(v) => v,
                     None => load_global(f.globals, q)?,
                 };
@@ -922,22 +911,20 @@ fn run<const C: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -> PyResult<Ret>
             bc::STORE_NAME => {
                 let q = ctx.qstr(read_uint(bytes, &mut ip));
                 let v = pop!();
-                // SAFETY: as for LOAD_NAME.
-                match unsafe { lmap.as_mut() } {
-                    Some(m) => {
-                        if !m.replace_qstr_cached(q, v) {
-                            m.insert_qstr(q, v)?
-                        }
+                let done = dict::exact_map(f.locals).is_some_and(|m| m.replace_qstr_cached(q, v));
+                if !done {
+                    match dict::map_of(f.locals) {
+                        Some(m) => m.insert_qstr(q, v)?,
+                        None => runtime::store_subscr(f.locals, Value::qstr(q), v)?,
                     }
-                    None => runtime::store_subscr(f.locals, Value::qstr(q), v)?,
                 }
             }
             bc::STORE_GLOBAL => {
                 let q = ctx.qstr(read_uint(bytes, &mut ip));
                 let v = pop!();
-                // SAFETY: as for LOAD_GLOBAL.
-                if let Some(m) = unsafe { gmap.as_mut() } {
-                    if !m.replace_qstr_cached(q, v) {
+                let done = dict::exact_map(f.globals).is_some_and(|m| m.replace_qstr_cached(q, v));
+                if !done {
+                    if let Some(m) = dict::map_of(f.globals) {
                         m.insert_qstr(q, v)?;
                     }
                 }
