@@ -226,8 +226,12 @@ pub fn call_function(
     // SAFETY: [top, top+words) is inside the pystack region.
     let mem = unsafe { ps.base.add(ps.top) };
     ps.top += words;
-    // SAFETY: the region is ours until we restore `top`.
-    unsafe { core::ptr::write_bytes(mem, 0, words) };
+    // NULL-fill word by word: frames are a few words, where a `memset` call costs more
+    // than the stores (volatile keeps the loop from being turned back into one).
+    for i in 0..words {
+        // SAFETY: the region is ours until we restore `top`.
+        unsafe { core::ptr::write_volatile(mem.add(i), Value::NULL) };
+    }
     let mut frame = Frame::empty();
     frame.code = code;
     // SAFETY: `mem` is `words` pystack words reserved above.
@@ -236,7 +240,12 @@ pub fn call_function(
     let st_slice = unsafe { core::slice::from_raw_parts_mut(mem, code.n_state) };
     let saved_globals = st.roots.cur_globals;
     let saved_locals = st.roots.cur_locals;
-    let r = match function::bind_args(f, st_slice, args, kw) {
+    let bound = if function::bind_simple(f, st_slice, args, kw) {
+        Ok(())
+    } else {
+        function::bind_args(f, st_slice, args, kw)
+    };
+    let r = match bound {
         Ok(()) => {
             function::init_frame(&mut frame, fv, f, locals);
             let roots = &mut state::get().roots;
@@ -1404,7 +1413,11 @@ fn run<const C: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -> PyResult<Ret>
                 sp -= (np + 2 * nk) as isize;
                 let fun = top!();
                 let args = &*slots::<C>(st, n_slots, sp + 1, np + 2 * nk)?;
-                top!() = runtime::call(fun, &args[..np], &args[np..])?;
+                // Python functions go straight to their frame.
+                top!() = match function::as_plain(fun) {
+                    Some(fo) => call_function(fun, fo, &args[..np], &args[np..], Value::NULL)?,
+                    None => runtime::call(fun, &args[..np], &args[np..])?,
+                };
             }
             bc::CALL_METHOD => {
                 let u = read_uint(bytes, &mut ip);
@@ -1412,12 +1425,15 @@ fn run<const C: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -> PyResult<Ret>
                 sp -= (np + 2 * nk + 1) as isize;
                 let m = top!();
                 let s = at!(sp + 1);
-                let r = if s.is_null() {
-                    let args = &*slots::<C>(st, n_slots, sp + 2, np + 2 * nk)?;
-                    runtime::call(m, &args[..np], &args[np..])?
+                let (args, npa) = if s.is_null() {
+                    (&*slots::<C>(st, n_slots, sp + 2, np + 2 * nk)?, np)
                 } else {
-                    let args = &*slots::<C>(st, n_slots, sp + 1, np + 1 + 2 * nk)?;
-                    runtime::call(m, &args[..np + 1], &args[np + 1..])?
+                    (&*slots::<C>(st, n_slots, sp + 1, np + 1 + 2 * nk)?, np + 1)
+                };
+                let (pos, kw) = args.split_at(npa);
+                let r = match function::as_plain(m) {
+                    Some(fo) => call_function(m, fo, pos, kw, Value::NULL)?,
+                    None => runtime::call(m, pos, kw)?,
                 };
                 top!() = r;
             }
