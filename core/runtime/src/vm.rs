@@ -960,7 +960,11 @@ fn run<const C: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -> PyResult<Ret>
             }
             bc::LOAD_ATTR => {
                 let q = ctx.qstr(read_uint(bytes, &mut ip));
-                top!() = runtime::load_attr(top!(), q)?;
+                let obj = top!();
+                top!() = match crate::objs::r#type::instance_attr_cached(obj, q) {
+                    Some(v) => v,
+                    None => runtime::load_attr(obj, q)?,
+                };
             }
             bc::LOAD_METHOD => {
                 let q = ctx.qstr(read_uint(bytes, &mut ip));

@@ -168,6 +168,24 @@ fn instance_map(obj: Value) -> Option<&'static mut Map> {
     Some(&mut inst.map)
 }
 
+/// `obj.name` for LOAD_ATTR when it is an attribute of the instance itself whose map
+/// position the map cache knows; `None` says nothing (take the full lookup). Instance
+/// attributes come before the class's, so a hit is the answer.
+#[inline]
+pub fn instance_attr_cached(obj: Value, name: Qstr) -> Option<Value> {
+    if !obj.is_obj() || name == Q::__dict__ {
+        return None;
+    }
+    // SAFETY: object values point at an ObjBase.
+    let ty = unsafe { (*obj.as_ptr::<ObjBase>()).ty() };
+    if !ty.is_heap() || ty.has_flag(flags::EXCEPTION) || as_type(obj).is_some() {
+        return None;
+    }
+    // SAFETY: non-exception heap types use the Instance layout (see `instance_map`).
+    let inst: &Instance = unsafe { obj.downcast_unchecked() };
+    inst.map.get_qstr_cached(name)
+}
+
 #[inline(never)]
 fn exception_map(obj: Value) -> Option<&'static mut Map> {
     let e = exception::get(obj)?;
