@@ -178,10 +178,11 @@ pub fn instance_attr_cached(obj: Value, name: Qstr) -> Option<Value> {
     }
     // SAFETY: object values point at an ObjBase.
     let ty = unsafe { (*obj.as_ptr::<ObjBase>()).ty() };
-    if !ty.is_heap() || ty.has_flag(flags::EXCEPTION) || as_type(obj).is_some() {
+    if !ty.is_heap() || ty.has_flag(flags::EXCEPTION) {
         return None;
     }
-    // SAFETY: non-exception heap types use the Instance layout (see `instance_map`).
+    // SAFETY: non-exception heap types use the Instance layout (see `instance_map`,
+    // which `instance_attr`, their attribute slot, relies on alike).
     let inst: &Instance = unsafe { obj.downcast_unchecked() };
     inst.map.get_qstr_cached(name)
 }
