@@ -328,40 +328,42 @@ impl Map {
             .map(|e| e.value)
     }
 
-    /// The entry of name `q` if the position cache knows it: the VM's first try for
+    /// The position of name `q` if the position cache knows it: the VM's first try for
     /// global and module-level names, a few instructions when it hits. `None` says
     /// nothing about the key's absence.
     #[inline(always)]
-    fn cached_entry(&self, q: Qstr) -> Option<&mut Entry> {
+    fn cached_position(&self, q: Qstr) -> Option<usize> {
         let slot = position_cache_slot(self, q);
         // SAFETY: see `PositionCache`; the slot is in range by construction.
         let (m, cq, ci) = unsafe { *(*POSITION_CACHE.0.get()).as_ptr().add(slot) };
-        if m != self as *const Map as usize || cq != q.0 || ci as usize >= self.used {
+        let i = ci as usize;
+        if m != self as *const Map as usize || cq != q.0 || i >= self.used {
             return None;
         }
-        // SAFETY: ci < used, and entries holds `used` entries (non-null when used > 0).
-        let e = unsafe { &mut *self.entries.add(ci as usize) };
-        (e.key == Value::qstr(q)).then_some(e)
+        // SAFETY: i < used, and entries holds `used` entries (non-null when used > 0).
+        let key = unsafe { (*self.entries.add(i)).key };
+        (key == Value::qstr(q)).then_some(i)
     }
 
     /// `get_qstr` when the position cache knows the name, else `None` (maybe present).
     #[inline(always)]
     pub fn get_qstr_cached(&self, q: Qstr) -> Option<Value> {
-        self.cached_entry(q).map(|e| e.value)
+        let i = self.cached_position(q)?;
+        // SAFETY: cached_position checked i < used.
+        Some(unsafe { (*self.entries.add(i)).value })
     }
 
     /// Replace the value of name `q` when the position cache knows it; false otherwise
     /// (then nothing was changed).
     #[inline(always)]
     pub fn replace_qstr_cached(&mut self, q: Qstr, value: Value) -> bool {
+        let Some(i) = self.cached_position(q) else {
+            return false;
+        };
         self.changing();
-        match self.cached_entry(q) {
-            Some(e) => {
-                e.value = value;
-                true
-            }
-            None => false,
-        }
+        // SAFETY: cached_position checked i < used.
+        unsafe { (*self.entries.add(i)).value = value };
+        true
     }
 
     #[inline]
