@@ -138,3 +138,46 @@ a.m = lambda v: "replaced"
 print(a.m(1))
 b = A()
 print(b.m(2))
+
+
+# Stores to an existing instance attribute: plain, then with a class attribute, a
+# property and a __setattr__ added to the class afterwards.
+class B:
+    pass
+
+
+b = B()
+b.v = 0
+for i in range(3):
+    b.v = b.v + 1
+print(b.v)
+B.v = "class v"
+b.v = 10
+print(b.v, B.v)
+
+
+def getw(self):
+    return "w is " + str(self.__dict__["w"])
+
+
+def setw(self, value):
+    print("setter", value)
+
+
+b.w = 1
+b.w = 2
+B.w = property(getw, setw)
+b.w = 3
+# (Loading b.w here differs: MicroPython looks at the instance's own attributes first.)
+print(b.__dict__["w"])
+
+
+def setattr_hook(self, name, value):
+    print("hook", name, value)
+
+
+b.z = 1
+b.z = 2
+B.__setattr__ = setattr_hook
+b.z = 3
+print(b.__dict__["z"])

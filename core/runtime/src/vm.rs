@@ -986,7 +986,7 @@ fn run<const C: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -> PyResult<Ret>
                 let v = pop!();
                 if v.is_null() {
                     runtime::delete_attr(obj, q)?;
-                } else {
+                } else if !crate::objs::r#type::instance_store_cached(obj, q, v) {
                     runtime::store_attr(obj, q, v)?;
                 }
             }
