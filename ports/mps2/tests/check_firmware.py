@@ -145,6 +145,8 @@ def main_checks(elf, image):
     check("first boot formats a FAT volume at /flash",
           out.strip() == "['flash'] ['lib'] /flash [(<VfsFat>, '/flash')] (512, 512, 2008)", out)
     check("raw REPL exec", b.exec_raw("print(6*7)") == ("42\r\n", ""))
+    out = b.exec_ok("import sys; print(sys.maxsize == 2**31 - 1, hasattr(sys.implementation, '_thread'))")
+    check("32-bit sys.maxsize, no _thread field without threads", out.split() == ["True", "False"], out)
     out, err = b.exec_raw("1/0")
     check("raw REPL traceback", "ZeroDivisionError: divide by zero" in err, err)
     check("raw-paste", b.exec_paste("for i in range(3):\n    print(i)\n" + "#" * 500 + "\n")
