@@ -261,7 +261,8 @@ pub fn call_function(
 pub fn execute(f: &mut Frame, mut throw: Option<PyErr>) -> PyResult<Ret> {
     loop {
         f.reraise = false;
-        let r = if f.code().checked {
+        // Feature `vm_one_loop`: every frame runs the checked loop (half the VM's code).
+        let r = if cfg!(feature = "vm_one_loop") || f.code().checked {
             run::<true>(f, &mut throw)
         } else {
             run::<false>(f, &mut throw)
