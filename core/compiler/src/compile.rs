@@ -63,6 +63,10 @@ pub struct CompileOptions {
     /// Whether line-number tables are written (mpy-cross `-X no-source-lines` clears it;
     /// `-O3` drops them regardless).
     pub source_lines: bool,
+    /// Extra line-table entries at the start of each class body and `except` clause, as
+    /// upstream's builds with `sys.settrace` write them (so those lines get `line` events).
+    /// Off for mpy-cross output.
+    pub trace_lines: bool,
 }
 
 impl CompileOptions {
@@ -105,6 +109,7 @@ impl Default for CompileOptions {
             module_const: None,
             is_interned: None,
             source_lines: true,
+            trace_lines: false,
         }
     }
 }
@@ -639,6 +644,9 @@ impl<'a> Compiler<'a> {
             Node::Class(cd) => {
                 if pass == Pass::Scope {
                     self.ids[si].find_or_add("__class__", IdKind::Local);
+                }
+                if self.opts.trace_lines {
+                    self.emit.set_source_line(cd.class_line as usize);
                 }
                 self.load_id("__name__");
                 self.store_id("__module__");
@@ -1552,6 +1560,9 @@ impl<'a> Compiler<'a> {
         let n = handlers.len();
         for (i, h) in handlers.iter().enumerate() {
             let end_finally_label = self.next_label();
+            if self.opts.trace_lines {
+                self.emit.set_source_line(h.line as usize);
+            }
             match &h.typ {
                 None => {
                     if i + 1 != n {

@@ -70,6 +70,9 @@ pub struct RawCode {
     /// Bytecode from a `.mpy` file: its stack depth is not proven by our compiler, so the
     /// VM bounds-checks its stack accesses (see vm.rs).
     pub checked: bool,
+    /// The raw code whose MAKE_FUNCTION/MAKE_CLOSURE creates this one (NULL for a module,
+    /// and for frozen code): `sys.settrace` reports a first call at the defining line.
+    pub parent: *const RawCode,
 }
 
 // SAFETY: a raw code is immutable once built; frozen ones (see `frozen.rs`) are `static`
@@ -256,13 +259,15 @@ fn load_raw_code(src: &SrcRawCode, ctx: &Context, checked: bool) -> PyResult<*co
         closure_start,
         code_start,
         checked,
+        parent: core::ptr::null(),
     })?;
     for (j, c) in src.children.iter().enumerate() {
         let child = load_raw_code(c, ctx, checked)?;
-        // SAFETY: children has n_children slots; rc is ours.
+        // SAFETY: children has n_children slots; rc and child are ours.
         unsafe {
             *children.add(j) = child;
             (*rc).n_children = j + 1;
+            (*(child as *mut RawCode)).parent = rc;
         }
     }
     Ok(rc)

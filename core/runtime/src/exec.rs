@@ -33,11 +33,13 @@ pub fn syntax_error(ce: upy_compiler::compile::CompileError, file: &str) -> PyEr
 
 /// Compiler settings for code compiled on this target (small ints as wide as a word).
 pub fn compile_options(mode: Mode) -> CompileOptions {
-    CompileOptions::for_port(
+    let mut opts = CompileOptions::for_port(
         mode,
         crate::state::get().opt_level,
         crate::value::SMALL_INT_BITS as u8,
-    )
+    );
+    opts.trace_lines = cfg!(feature = "settrace");
+    opts
 }
 
 /// Compile source text for this target.

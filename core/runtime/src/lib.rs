@@ -29,6 +29,8 @@ pub mod runtime;
 pub mod state;
 #[cfg(feature = "thread")]
 pub mod thread;
+#[cfg(feature = "settrace")]
+pub mod trace;
 /// Without the `thread` feature there is one thread and no GIL: blocking calls just run.
 #[cfg(not(feature = "thread"))]
 pub mod thread {

@@ -56,6 +56,8 @@ pub struct Roots {
     pub cur_exception: Value,
     /// `sys.atexit` function, called by the port when the program ends.
     pub atexit: Value,
+    /// `sys.settrace` function, or NULL (feature `settrace`).
+    pub trace_fn: Value,
 }
 
 impl Roots {
@@ -80,6 +82,7 @@ impl Roots {
             vfs_cur: Value::NULL,
             cur_exception: Value::NULL,
             atexit: Value::NULL,
+            trace_fn: Value::NULL,
         }
     }
 }
@@ -111,6 +114,12 @@ pub struct State {
     /// The threads `_thread` started and which one holds the GIL.
     #[cfg(feature = "thread")]
     pub threads: crate::thread::Threads,
+    /// The innermost running bytecode frame; each links to its caller (`Frame::back`).
+    #[cfg(feature = "settrace")]
+    pub cur_frame: *mut crate::vm::Frame,
+    /// A trace function is running: nothing it runs is traced.
+    #[cfg(feature = "settrace")]
+    pub trace_busy: bool,
 }
 
 /// A fresh interpreter: no heap, no roots, no port.
@@ -132,6 +141,10 @@ const fn initial() -> State {
         pystack: crate::vm::PyStack::empty(),
         #[cfg(feature = "thread")]
         threads: crate::thread::Threads::new(),
+        #[cfg(feature = "settrace")]
+        cur_frame: core::ptr::null_mut(),
+        #[cfg(feature = "settrace")]
+        trace_busy: false,
     }
 }
 

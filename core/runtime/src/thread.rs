@@ -77,6 +77,11 @@ pub struct ThreadState {
     pystack: PyStack,
     /// Storage behind `pystack` (empty for the main thread, whose pystack is the port's).
     pystack_mem: Vec<usize>,
+    /// The thread's innermost running frame and whether its trace function is running.
+    #[cfg(feature = "settrace")]
+    cur_frame: *mut crate::vm::Frame,
+    #[cfg(feature = "settrace")]
+    trace_busy: bool,
     next: *mut ThreadState,
 }
 
@@ -92,6 +97,10 @@ impl ThreadState {
             depth: 0,
             pystack: PyStack::empty(),
             pystack_mem,
+            #[cfg(feature = "settrace")]
+            cur_frame: core::ptr::null_mut(),
+            #[cfg(feature = "settrace")]
+            trace_busy: false,
             next: core::ptr::null_mut(),
         };
         if !t.pystack_mem.is_empty() {
@@ -189,6 +198,11 @@ fn save(ts: &mut ThreadState, sp: usize) {
     ts.stack_limit = st.stack_limit;
     ts.lock_depth = st.heap.lock_depth;
     ts.depth = st.depth;
+    #[cfg(feature = "settrace")]
+    {
+        ts.cur_frame = st.cur_frame;
+        ts.trace_busy = st.trace_busy;
+    }
     ts.pystack = PyStack {
         base: st.pystack.base,
         len: st.pystack.len,
@@ -208,6 +222,11 @@ fn load(ts: *mut ThreadState) {
     st.stack_limit = t.stack_limit;
     st.heap.lock_depth = t.lock_depth;
     st.depth = t.depth;
+    #[cfg(feature = "settrace")]
+    {
+        st.cur_frame = t.cur_frame;
+        st.trace_busy = t.trace_busy;
+    }
     st.pystack = PyStack {
         base: t.pystack.base,
         len: t.pystack.len,

@@ -55,6 +55,12 @@ pub struct Frame {
     pub locals: Value,
     /// Set when the pending error is a re-raise (no new traceback entry).
     pub reraise: bool,
+    /// The calling frame while this one runs (see `State::cur_frame`).
+    #[cfg(feature = "settrace")]
+    pub back: *mut Frame,
+    /// This frame's `frame` object once tracing needed one, else NULL.
+    #[cfg(feature = "settrace")]
+    pub pyframe: Value,
 }
 
 impl Frame {
@@ -70,6 +76,10 @@ impl Frame {
             globals: Value::NULL,
             locals: Value::NULL,
             reraise: false,
+            #[cfg(feature = "settrace")]
+            back: core::ptr::null_mut(),
+            #[cfg(feature = "settrace")]
+            pyframe: Value::NULL,
         }
     }
 
@@ -258,19 +268,64 @@ pub fn call_function(
 
 /// Run `frame` until it returns, yields or raises an exception no handler catches.
 /// `throw` injects an exception at the resume point (generator.throw/close).
-pub fn execute(f: &mut Frame, mut throw: Option<PyErr>) -> PyResult<Ret> {
+pub fn execute(f: &mut Frame, throw: Option<PyErr>) -> PyResult<Ret> {
+    #[cfg(feature = "settrace")]
+    {
+        // Keep the chain of running frames (for `frame.f_back`), and run the traced copy
+        // of the loop only for a frame whose call event returned a local trace function.
+        let st = state::get();
+        f.back = st.cur_frame;
+        st.cur_frame = f;
+        let r = if st.roots.trace_fn.is_null() {
+            execute_in::<false>(f, throw)
+        } else {
+            execute_traced(f, throw)
+        };
+        state::get().cur_frame = f.back;
+        r
+    }
+    #[cfg(not(feature = "settrace"))]
+    execute_in::<false>(f, throw)
+}
+
+/// [`execute`] while a trace function is set: send the `call` event, then run the traced
+/// loop if the frame got a local trace function.
+#[cfg(feature = "settrace")]
+#[cold]
+#[inline(never)]
+fn execute_traced(f: &mut Frame, throw: Option<PyErr>) -> PyResult<Ret> {
+    if state::get().trace_busy {
+        return execute_in::<false>(f, throw);
+    }
+    if crate::trace::frame_enter(f)? {
+        execute_in::<true>(f, throw)
+    } else {
+        execute_in::<false>(f, throw)
+    }
+}
+
+/// [`execute`] with the loop traced (`T`) or not.
+#[inline(always)]
+fn execute_in<const T: bool>(f: &mut Frame, mut throw: Option<PyErr>) -> PyResult<Ret> {
     loop {
         f.reraise = false;
         // Feature `vm_one_loop`: every frame runs the checked loop (half the VM's code).
         let r = if cfg!(feature = "vm_one_loop") || f.code().checked {
-            run::<true>(f, &mut throw)
+            run::<true, T>(f, &mut throw)
         } else {
-            run::<false>(f, &mut throw)
+            run::<false, T>(f, &mut throw)
         };
-        let err = match r {
+        #[allow(unused_mut)]
+        let mut err = match r {
             Ok(r) => return Ok(r),
             Err(e) => e,
         };
+        #[cfg(feature = "settrace")]
+        if T {
+            if let Err(e) = crate::trace::exception(f, &err) {
+                err = e;
+            }
+        }
         let code = f.code();
         if !f.reraise && err.0 != Value::from_static(&exception::MEMORY_ERROR_OBJ) {
             let ctx = function::get(f.fun).map(|fun| fun.context());
@@ -667,7 +722,7 @@ fn stack_slice_ok(obj: Value) -> bool {
 /// Marker in iterator slot 0 for the allocation-free list/tuple iteration of `for` loops.
 const ITER_SEQ: Value = Value::small_int(1);
 
-fn run<const C: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -> PyResult<Ret> {
+fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -> PyResult<Ret> {
     let code = f.code();
     let bytes = code.bytes();
     let fun = function::get(f.fun).ok_or_else(|| raise::runtime_error("bad frame"))?;
@@ -752,6 +807,10 @@ fn run<const C: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -> PyResult<Ret>
 
     loop {
         f.ip = ip;
+        #[cfg(feature = "settrace")]
+        if T {
+            crate::trace::tick(f)?;
+        }
         let op = match bytes.get(ip) {
             Some(&o) => o,
             None => return Err(raise::runtime_error("bytecode overrun")),
@@ -1190,7 +1249,14 @@ fn run<const C: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -> PyResult<Ret>
                     }
                 };
                 match next {
-                    Some(v) => push!(v),
+                    Some(v) => {
+                        push!(v);
+                        // Each pass reports its line again.
+                        #[cfg(feature = "settrace")]
+                        if T {
+                            crate::trace::forget_line(f);
+                        }
+                    }
                     None => {
                         sp -= 4;
                         ip += off;

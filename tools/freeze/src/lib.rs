@@ -546,7 +546,7 @@ impl Gen {
              children: R{n}_KIDS.as_ptr() as *const *const RawCode, n_children: {}, \
              arg_names: R{n}_ARGS.as_ptr(), n_state: {}, n_exc_stack: {}, scope_flags: {}, \
              n_pos_args: {}, n_kwonly_args: {}, n_def_pos_args: {}, name: {name}, \
-             line_info: {}, closure_start: {}, code_start: {}, checked: {} }};",
+             line_info: {}, closure_start: {}, code_start: {}, checked: {}, parent: core::ptr::null() }};",
             rc.fun_data.len(),
             kids.len(),
             p.n_state,

@@ -221,6 +221,8 @@ static GLOBALS: &[(Qstr, Value)] = &[
     (Q::__name__, Value::qstr(Q::sys)),
     crate::entry!(atexit, crate::fun!(atexit, F1(atexit))),
     crate::entry!(exc_info, crate::fun!(exc_info, F0(exc_info))),
+    #[cfg(feature = "settrace")]
+    crate::entry!(settrace, crate::fun!(settrace, F1(crate::trace::settrace))),
     crate::entry!(__getattr__, crate::fun!(__getattr__, F1(sys_getattr))),
     (Q::byteorder, Value::qstr(Q::little)),
     crate::entry!(

@@ -591,7 +591,66 @@ fn addressof(v: Value) -> PyResult<Value> {
         Some(p) => p,
         None => pystr::buffer_bytes_raise(v)?.as_ptr() as usize,
     };
+    remember_addressed(v)?;
     int::from_u64(addr as u64)
+}
+
+// --- C strings for struct's `S` ---
+//
+// Upstream's `struct.unpack("S", ...)` reads a NUL-terminated string at whatever address
+// the packed word holds. Here that address must lie inside the buffer of an object recently
+// given to `addressof` (kept alive in a small ring rooted in the state), and the string is
+// read through that object's buffer, up to a NUL or the buffer's end: forged words raise
+// ValueError instead of reading memory.
+
+/// Root slot holding the ring (a list) of objects whose address was taken.
+const ADDRESSED_ROOT: usize = 14;
+const ADDRESSED_LEN: usize = 16;
+
+fn remember_addressed(v: Value) -> PyResult<()> {
+    if !v.is_obj() && !v.is_qstr() {
+        return Ok(());
+    }
+    let roots = &mut crate::state::get().roots;
+    if crate::objs::list::get(roots.modules_private[ADDRESSED_ROOT]).is_none() {
+        roots.modules_private[ADDRESSED_ROOT] = crate::objs::list::new(&[])?;
+    }
+    let ring = roots.modules_private[ADDRESSED_ROOT];
+    if let Some(l) = crate::objs::list::get(ring) {
+        if l.items().contains(&v) {
+            return Ok(());
+        }
+        if l.len >= ADDRESSED_LEN {
+            l.items().rotate_left(1);
+            if let Some(last) = l.items().last_mut() {
+                *last = v;
+            }
+            return Ok(());
+        }
+    }
+    crate::objs::list::append(ring, v)
+}
+
+/// The bytes of an addressed object's buffer from `addr` on, if `addr` points into one.
+fn addressed_tail(addr: usize) -> Option<&'static [u8]> {
+    let ring = crate::state::get().roots.modules_private[ADDRESSED_ROOT];
+    let l = crate::objs::list::get(ring)?;
+    l.items().iter().find_map(|&v| {
+        let bytes = pystr::buffer_bytes(v)?;
+        let start = bytes.as_ptr() as usize;
+        let off = addr.checked_sub(start)?;
+        bytes.get(off..)
+    })
+}
+
+/// `struct`'s `S` item: the NUL-terminated string at `addr` (see above).
+pub fn string_at(addr: usize) -> PyResult<Value> {
+    let tail = addressed_tail(addr)
+        .ok_or_else(|| raise::value_error("address not from uctypes.addressof"))?;
+    let end = tail.iter().position(|&b| b == 0).unwrap_or(tail.len());
+    let text = tail.get(..end).unwrap_or(&[]);
+    let s = core::str::from_utf8(text).map_err(|_| raise::unicode_error("invalid utf-8"))?;
+    pystr::new(s)
 }
 
 fn bytearray_at(addr: Value, size: Value) -> PyResult<Value> {

@@ -31,6 +31,9 @@ pub struct MemoryView {
     pub writable: bool,
 }
 
+/// Largest item offset a slice may start at (upstream's offset field width).
+const OFFSET_MAX: usize = (1 << (usize::BITS - 8)) - 1;
+
 /// Size in bytes of one item of struct typecode `tc` (native sizes, as upstream's '@').
 pub fn item_size(tc: u8) -> usize {
     match tc {
@@ -234,6 +237,11 @@ fn subscr(v: Value, index: Value, o: SubscrOp) -> PyResult<Option<Value>> {
             ));
         }
         let start = start as usize;
+        // Upstream keeps a view's offset in a bit field one byte narrower than a word; a
+        // slice starting beyond it is an OverflowError there, so the same here.
+        if start > OFFSET_MAX {
+            return Err(raise::overflow_error("memoryview offset too large"));
+        }
         return match o {
             SubscrOp::Load => {
                 // SAFETY: start + count <= len, so the new view stays inside the buffer.
