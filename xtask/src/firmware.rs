@@ -166,6 +166,10 @@ pub fn cmd_qemu(args: &[String]) -> bool {
                         return fail_usage("--flash: the path may not contain ',' or ' '");
                     }
                     let abs = env::current_dir().map(|d| d.join(v)).unwrap_or(v.into());
+                    // The board reads its command line into 512 bytes.
+                    if abs.as_os_str().len() > 400 {
+                        return fail_usage("--flash: the absolute path is too long");
+                    }
                     sh.push(format!("flash={}", abs.display()));
                 }
                 i += 1;

@@ -8,6 +8,7 @@ mod bench;
 mod firmware;
 mod fuzz;
 mod interop;
+mod m3bench;
 mod mpy;
 mod mpyfuzz;
 mod proc;
@@ -54,6 +55,14 @@ commands:
         build the mps2-an385 firmware (its ELF path is the last line printed) / boot it in
         QEMU with the REPL on the terminal (--pty for a pseudo-terminal); see
         ports/mps2/README.md for the options.
+  m3bench [--elf ELF] [--ref ELF] [--code FILE]... [--profile NAME [--scale K]
+        [--annotate SYMBOL]] [NAME]...
+        build the firmware (or take ELF) and count the instructions of small benchmarks
+        on the emulated Cortex-M3 (QEMU -icount, paste mode, time.ticks_us), next to
+        MicroPython's recorded figures or those of its firmware given with --ref. --code
+        adds a snippet that sets t0 = time.ticks_us() where its timing starts. --profile runs one benchmark (iterations / K, default 10)
+        under QEMU's execution log and prints instructions by function (by address in
+        SYMBOL with --annotate). Slow; not part of `test`.
   bench [--ref INTERP]... [-n N] [--callgrind] [--upy PATH] [--perf-bench DIR [--nm N,M]]
         [--timeout SECS] [DIR] [FILTER]...
         time each program in DIR (default bench/) under upy and each reference interpreter
@@ -87,6 +96,7 @@ fn main() -> ExitCode {
         Some((cmd, rest)) if cmd == "mpy" => cmd_mpy(rest),
         Some((cmd, rest)) if cmd == "firmware" => firmware::cmd_firmware(rest),
         Some((cmd, rest)) if cmd == "qemu" => firmware::cmd_qemu(rest),
+        Some((cmd, rest)) if cmd == "m3bench" => m3bench::cmd_m3bench(rest),
         Some((cmd, rest)) if cmd == "mpyfuzz" => cmd_mpyfuzz(rest),
         Some((cmd, rest)) if cmd == "allocfail" => cmd_allocfail(rest),
         Some((cmd, rest)) if cmd == "fuzz" => cmd_fuzz(rest),

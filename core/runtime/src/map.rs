@@ -56,7 +56,8 @@ pub struct Map {
     /// inserted; never cleared by removal. A name whose bit is clear is certainly absent,
     /// which answers the many misses of attribute lookup (instance map before class,
     /// class chain before `object`, descriptor checks on every store) without a scan.
-    qstr_bits: u64,
+    /// Kept in machine words: on 32-bit targets a `u64` test is a library call.
+    qstr_bits: [usize; FILTER_WORDS],
     /// Never hashed nor indexed: every lookup scans (OrderedDict, whose keys, as
     /// upstream's, need only equality, so unhashable ones such as slices are accepted).
     linear: bool,
@@ -115,9 +116,13 @@ fn position_cache_slot(m: &Map, q: Qstr) -> usize {
     ((p >> 4) ^ (q.0 as usize)) % POSITION_CACHE_SLOTS
 }
 
+const FILTER_WORDS: usize = 64 / usize::BITS as usize;
+
+/// The filter word and bit of a name (its id modulo 64).
 #[inline(always)]
-fn qstr_bit(q: Qstr) -> u64 {
-    1 << (q.0 % 64)
+fn qstr_bit(q: Qstr) -> (usize, usize) {
+    let b = q.0 as usize % 64;
+    (b / usize::BITS as usize, 1 << (b % usize::BITS as usize))
 }
 
 impl Map {
@@ -129,7 +134,7 @@ impl Map {
             cap: 0,
             index: core::ptr::null_mut(),
             index_cap: 0,
-            qstr_bits: 0,
+            qstr_bits: [0; FILTER_WORDS],
             linear: false,
         }
     }
@@ -288,20 +293,30 @@ impl Map {
             .map(|e| e.value))
     }
 
+    /// Whether the name filter lets `q` be a key.
+    #[inline(always)]
+    fn may_hold(&self, q: Qstr) -> bool {
+        let (w, bit) = qstr_bit(q);
+        self.qstr_bits[w] & bit != 0
+    }
+
     /// Lookup by interned name; cannot raise.
     #[inline]
     pub fn get_qstr(&self, q: Qstr) -> Option<Value> {
-        if self.qstr_bits & qstr_bit(q) == 0 {
+        if !self.may_hold(q) {
             return None;
         }
         let key = Value::qstr(q);
         if self.index.is_null() {
-            for e in self.slots() {
-                if e.key == key
-                    || (!e.key.is_qstr()
-                        && !e.key.is_null()
-                        && crate::objs::str::is_str(e.key)
-                        && crate::objs::str::eq(e.key, key))
+            for (i, e) in self.slots().iter().enumerate() {
+                if e.key == key {
+                    self.remember_position(q, i);
+                    return Some(e.value);
+                }
+                if !e.key.is_qstr()
+                    && !e.key.is_null()
+                    && crate::objs::str::is_str(e.key)
+                    && crate::objs::str::eq(e.key, key)
                 {
                     return Some(e.value);
                 }
@@ -311,6 +326,54 @@ impl Map {
         self.find_qstr_indexed(q)
             .and_then(|i| self.slots().get(i))
             .map(|e| e.value)
+    }
+
+    /// The position of name `q` if the position cache knows it: the VM's first try for
+    /// global and module-level names, a few instructions when it hits. `None` says
+    /// nothing about the key's absence.
+    #[inline(always)]
+    fn cached_position(&self, q: Qstr) -> Option<usize> {
+        let slot = position_cache_slot(self, q);
+        // SAFETY: see `PositionCache`; the slot is in range by construction.
+        let (m, cq, ci) = unsafe { *(*POSITION_CACHE.0.get()).as_ptr().add(slot) };
+        let i = ci as usize;
+        if m != self as *const Map as usize || cq != q.0 || i >= self.used {
+            return None;
+        }
+        // SAFETY: i < used, and entries holds `used` entries (non-null when used > 0).
+        let key = unsafe { (*self.entries.add(i)).key };
+        (key == Value::qstr(q)).then_some(i)
+    }
+
+    /// `get_qstr` when the position cache knows the name, else `None` (maybe present).
+    #[inline(always)]
+    pub fn get_qstr_cached(&self, q: Qstr) -> Option<Value> {
+        let i = self.cached_position(q)?;
+        // SAFETY: cached_position checked i < used.
+        Some(unsafe { (*self.entries.add(i)).value })
+    }
+
+    /// Replace the value of name `q` when the position cache knows it; false otherwise
+    /// (then nothing was changed).
+    #[inline(always)]
+    pub fn replace_qstr_cached(&mut self, q: Qstr, value: Value) -> bool {
+        let Some(i) = self.cached_position(q) else {
+            return false;
+        };
+        self.changing();
+        // SAFETY: cached_position checked i < used.
+        unsafe { (*self.entries.add(i)).value = value };
+        true
+    }
+
+    #[inline]
+    fn remember_position(&self, q: Qstr, i: usize) {
+        let slot = position_cache_slot(self, q);
+        // SAFETY: see `PositionCache`.
+        unsafe {
+            *(*POSITION_CACHE.0.get()).as_mut_ptr().add(slot) =
+                (self as *const Map as usize, q.0, i as u32);
+        }
     }
 
     /// Probe the index for a qstr key. Unlike `find`, no comparison can run Python code
@@ -331,11 +394,7 @@ impl Map {
         }
         let r = self.find_qstr_probe(q);
         if let Some(i) = r {
-            // SAFETY: as above.
-            unsafe {
-                *(*POSITION_CACHE.0.get()).as_mut_ptr().add(slot) =
-                    (self as *const Map as usize, q.0, i as u32);
-            }
+            self.remember_position(q, i);
         }
         r
     }
@@ -454,10 +513,13 @@ impl Map {
         let i = self.used;
         // SAFETY: used < cap after grow.
         unsafe { *self.entries.add(i) = Entry { key, value, hash } };
-        self.qstr_bits |= match key.as_qstr() {
-            Some(q) => qstr_bit(q),
-            None => !0,
-        };
+        match key.as_qstr() {
+            Some(q) => {
+                let (w, bit) = qstr_bit(q);
+                self.qstr_bits[w] |= bit;
+            }
+            None => self.qstr_bits = [!0; FILTER_WORDS],
+        }
         self.used += 1;
         self.len += 1;
         if !self.index.is_null() {
@@ -476,7 +538,7 @@ impl Map {
 
     pub fn insert_qstr(&mut self, q: Qstr, value: Value) -> PyResult<()> {
         let key = Value::qstr(q);
-        if self.qstr_bits & qstr_bit(q) == 0 {
+        if !self.may_hold(q) {
             // The filter says the name is absent (no other kind of key was ever inserted
             // either): append without hashing or scanning.
             self.changing();
@@ -484,7 +546,11 @@ impl Map {
         }
         // Replacing an existing name: an attribute or global being updated.
         let found = if self.index.is_null() {
-            self.slots().iter().position(|e| e.key == key)
+            let i = self.slots().iter().position(|e| e.key == key);
+            if let Some(i) = i {
+                self.remember_position(q, i);
+            }
+            i
         } else {
             self.find_qstr_indexed(q)
         };
@@ -545,7 +611,7 @@ impl Map {
         self.used = 0;
         self.cap &= WATCHED;
         self.index_cap = 0;
-        self.qstr_bits = 0;
+        self.qstr_bits = [0; FILTER_WORDS];
     }
 }
 

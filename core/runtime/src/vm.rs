@@ -236,8 +236,12 @@ pub fn call_function(
     // SAFETY: [top, top+words) is inside the pystack region.
     let mem = unsafe { ps.base.add(ps.top) };
     ps.top += words;
-    // SAFETY: the region is ours until we restore `top`.
-    unsafe { core::ptr::write_bytes(mem, 0, words) };
+    // NULL-fill word by word: frames are a few words, where a `memset` call costs more
+    // than the stores (volatile keeps the loop from being turned back into one).
+    for i in 0..words {
+        // SAFETY: the region is ours until we restore `top`.
+        unsafe { core::ptr::write_volatile(mem.add(i), Value::NULL) };
+    }
     let mut frame = Frame::empty();
     frame.code = code;
     // SAFETY: `mem` is `words` pystack words reserved above.
@@ -246,7 +250,12 @@ pub fn call_function(
     let st_slice = unsafe { core::slice::from_raw_parts_mut(mem, code.n_state) };
     let saved_globals = st.roots.cur_globals;
     let saved_locals = st.roots.cur_locals;
-    let r = match function::bind_args(f, st_slice, args, kw) {
+    let bound = if function::bind_simple(f, st_slice, args, kw) {
+        Ok(())
+    } else {
+        function::bind_args(f, st_slice, args, kw)
+    };
+    let r = match bound {
         Ok(()) => {
             function::init_frame(&mut frame, fv, f, locals);
             let roots = &mut state::get().roots;
@@ -719,6 +728,45 @@ fn stack_slice_ok(obj: Value) -> bool {
         || obj.is_qstr()
 }
 
+/// Dispatch key of each opcode: the opcode itself, except that each multi-opcode range
+/// (small int, load/store fast, unary and binary operators) has one key below 0x10 and
+/// unknown opcodes have 0. Rust lowers range patterns in a `match` to chains of
+/// comparisons; with every arm a single constant in 0..0x6a the loop's `match` becomes
+/// one jump table (on the Cortex-M3 the chain cost 4-16 instructions per operator).
+const OP_KEY: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0x10;
+    while i < KEY_END as usize {
+        t[i] = i as u8;
+        i += 1;
+    }
+    while i < 0x100 {
+        t[i] = match i {
+            0x70..=0xaf => KEY_SMALL_INT,
+            0xb0..=0xbf => KEY_LOAD_FAST,
+            0xc0..=0xcf => KEY_STORE_FAST,
+            0xd0..=0xd3 => KEY_UNARY_OP,
+            0xd7..=0xf9 => KEY_BINARY_OP,
+            _ => KEY_INVALID,
+        };
+        i += 1;
+    }
+    let mut j = 0;
+    while j < 0x100 {
+        assert!(t[j] < KEY_END);
+        j += 1;
+    }
+    t
+};
+/// One past the largest key (the last opcode with an arm of its own is IMPORT_STAR).
+const KEY_END: u8 = bc::IMPORT_STAR + 1;
+const KEY_INVALID: u8 = 0;
+const KEY_SMALL_INT: u8 = 1;
+const KEY_LOAD_FAST: u8 = 2;
+const KEY_STORE_FAST: u8 = 3;
+const KEY_UNARY_OP: u8 = 4;
+const KEY_BINARY_OP: u8 = 5;
+
 /// Marker in iterator slot 0 for the allocation-free list/tuple iteration of `for` loops.
 const ITER_SEQ: Value = Value::small_int(1);
 
@@ -811,25 +859,35 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
         if T {
             crate::trace::tick(f)?;
         }
-        let op = match bytes.get(ip) {
-            Some(&o) => o,
-            None => return Err(raise::runtime_error("bytecode overrun")),
+        let op = if C {
+            match bytes.get(ip) {
+                Some(&o) => o,
+                None => return Err(raise::runtime_error("bytecode overrun")),
+            }
+        } else {
+            // SAFETY: the compiler's bytecode ends every path with a return, raise or
+            // jump inside the code, so ip never passes its end (checked when `C`).
+            unsafe { *bytes.get_unchecked(ip) }
         };
         ip += 1;
-        match op {
+        let key = OP_KEY[op as usize];
+        // SAFETY: every key is below KEY_END (checked when OP_KEY is built); knowing it
+        // spares the jump table its range check.
+        unsafe { core::hint::assert_unchecked(key < KEY_END) };
+        match key {
             bc::LOAD_CONST_FALSE => push!(Value::FALSE),
             bc::LOAD_CONST_NONE => push!(Value::NONE),
             bc::LOAD_CONST_TRUE => push!(Value::TRUE),
             bc::LOAD_NULL => push!(Value::NULL),
-            0x70..=0xaf => push!(Value::small_int(op as isize - 0x80)),
-            0xb0..=0xbf => {
+            KEY_SMALL_INT => push!(Value::small_int(op as isize - 0x80)),
+            KEY_LOAD_FAST => {
                 let v = local!(op - 0xb0);
                 if v.is_null() {
                     return Err(unbound_local());
                 }
                 push!(v);
             }
-            0xc0..=0xcf => {
+            KEY_STORE_FAST => {
                 let v = pop!();
                 local!(op - 0xc0) = v;
             }
@@ -844,7 +902,13 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                         break;
                     }
                 }
-                push!(crate::objs::int::from_isize(v)?);
+                // Only constants beyond the small-int range (none on 64-bit) need a
+                // big int; the call is out of line.
+                push!(if Value::fits_small_int(v) {
+                    Value::small_int(v)
+                } else {
+                    crate::objs::int::from_isize(v)?
+                });
             }
             bc::LOAD_CONST_STRING => {
                 let q = ctx.qstr(read_uint(bytes, &mut ip));
@@ -895,27 +959,43 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 }
                 c.value = Value::NULL;
             }
+            // Names first try the map position cache (a hit in the locals is the answer
+            // for LOAD_NAME as it is looked at first); a miss takes the full lookup.
             bc::LOAD_NAME => {
                 let q = ctx.qstr(read_uint(bytes, &mut ip));
-                push!(load_name(f, q)?);
+                let v = match dict::exact_map(f.locals).and_then(|m| m.get_qstr_cached(q)) {
+                    Some(v) => v,
+                    None => load_name(f, q)?,
+                };
+                push!(v);
             }
             bc::LOAD_GLOBAL => {
                 let q = ctx.qstr(read_uint(bytes, &mut ip));
-                push!(load_global(f.globals, q)?);
+                let v = match dict::exact_map(f.globals).and_then(|m| m.get_qstr_cached(q)) {
+                    Some(v) => v,
+                    None => load_global(f.globals, q)?,
+                };
+                push!(v);
             }
             bc::STORE_NAME => {
                 let q = ctx.qstr(read_uint(bytes, &mut ip));
                 let v = pop!();
-                match dict::map_of(f.locals) {
-                    Some(m) => m.insert_qstr(q, v)?,
-                    None => runtime::store_subscr(f.locals, Value::qstr(q), v)?,
+                let done = dict::exact_map(f.locals).is_some_and(|m| m.replace_qstr_cached(q, v));
+                if !done {
+                    match dict::map_of(f.locals) {
+                        Some(m) => m.insert_qstr(q, v)?,
+                        None => runtime::store_subscr(f.locals, Value::qstr(q), v)?,
+                    }
                 }
             }
             bc::STORE_GLOBAL => {
                 let q = ctx.qstr(read_uint(bytes, &mut ip));
                 let v = pop!();
-                if let Some(m) = dict::map_of(f.globals) {
-                    m.insert_qstr(q, v)?;
+                let done = dict::exact_map(f.globals).is_some_and(|m| m.replace_qstr_cached(q, v));
+                if !done {
+                    if let Some(m) = dict::map_of(f.globals) {
+                        m.insert_qstr(q, v)?;
+                    }
                 }
             }
             bc::DELETE_NAME => {
@@ -940,7 +1020,11 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
             }
             bc::LOAD_ATTR => {
                 let q = ctx.qstr(read_uint(bytes, &mut ip));
-                top!() = runtime::load_attr(top!(), q)?;
+                let obj = top!();
+                top!() = match crate::objs::r#type::instance_attr_cached(obj, q) {
+                    Some(v) => v,
+                    None => runtime::load_attr(obj, q)?,
+                };
             }
             bc::LOAD_METHOD => {
                 let q = ctx.qstr(read_uint(bytes, &mut ip));
@@ -962,7 +1046,7 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 let v = pop!();
                 if v.is_null() {
                     runtime::delete_attr(obj, q)?;
-                } else {
+                } else if !crate::objs::r#type::instance_store_cached(obj, q, v) {
                     runtime::store_attr(obj, q, v)?;
                 }
             }
@@ -1400,7 +1484,11 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 sp -= (np + 2 * nk) as isize;
                 let fun = top!();
                 let args = &*slots::<C>(st, n_slots, sp + 1, np + 2 * nk)?;
-                top!() = runtime::call(fun, &args[..np], &args[np..])?;
+                // Python functions go straight to their frame.
+                top!() = match function::as_plain(fun) {
+                    Some(fo) => call_function(fun, fo, &args[..np], &args[np..], Value::NULL)?,
+                    None => runtime::call(fun, &args[..np], &args[np..])?,
+                };
             }
             bc::CALL_METHOD => {
                 let u = read_uint(bytes, &mut ip);
@@ -1408,12 +1496,15 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 sp -= (np + 2 * nk + 1) as isize;
                 let m = top!();
                 let s = at!(sp + 1);
-                let r = if s.is_null() {
-                    let args = &*slots::<C>(st, n_slots, sp + 2, np + 2 * nk)?;
-                    runtime::call(m, &args[..np], &args[np..])?
+                let (args, npa) = if s.is_null() {
+                    (&*slots::<C>(st, n_slots, sp + 2, np + 2 * nk)?, np)
                 } else {
-                    let args = &*slots::<C>(st, n_slots, sp + 1, np + 1 + 2 * nk)?;
-                    runtime::call(m, &args[..np + 1], &args[np + 1..])?
+                    (&*slots::<C>(st, n_slots, sp + 1, np + 1 + 2 * nk)?, np + 1)
+                };
+                let (pos, kw) = args.split_at(npa);
+                let r = match function::as_plain(m) {
+                    Some(fo) => call_function(m, fo, pos, kw, Value::NULL)?,
+                    None => runtime::call(m, pos, kw)?,
                 };
                 top!() = r;
             }
@@ -1481,8 +1572,8 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                     }
                 }
             }
-            0xd0..=0xd3 => top!() = runtime::unary_op(op - 0xd0, top!())?,
-            0xd7..=0xf9 => {
+            KEY_UNARY_OP => top!() = runtime::unary_op(op - 0xd0, top!())?,
+            KEY_BINARY_OP => {
                 let o = op - bc::BINARY_OP_MULTI;
                 let rhs = pop!();
                 let lhs = top!();
@@ -1496,6 +1587,10 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                             .checked_sub(b)
                             .filter(|r| Value::fits_small_int(*r))
                             .map(Value::small_int),
+                        // Results of these always fit a small int.
+                        bop::AND | bop::INPLACE_AND => Some(Value::small_int(a & b)),
+                        bop::OR | bop::INPLACE_OR => Some(Value::small_int(a | b)),
+                        bop::XOR | bop::INPLACE_XOR => Some(Value::small_int(a ^ b)),
                         bop::LESS => Some(Value::from_bool(a < b)),
                         bop::MORE => Some(Value::from_bool(a > b)),
                         bop::LESS_EQUAL => Some(Value::from_bool(a <= b)),
@@ -1516,6 +1611,7 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 }
                 top!() = runtime::binary_op(o, lhs, rhs)?;
             }
+            KEY_INVALID => return Err(raise::not_implemented_error("opcode")),
             _ => return Err(raise::not_implemented_error("opcode")),
         }
     }

@@ -1,15 +1,15 @@
 //! The core's [`Hal`] on the board: console on UART0 (`\n` sent as `\r\n`, as boards do),
-//! clocks from SysTick, files from the RAM file system, and the port's modules.
+//! clocks from SysTick, and the port's modules (files live on the VfsFat at `/flash`).
 
 use alloc::vec::Vec;
 use core::sync::atomic::Ordering;
-use upy_runtime::hal::{DirVisitor, FileKind, Hal, InputEnd, OpenFlags, Stat};
+use upy_runtime::hal::{FileKind, Hal, InputEnd};
 use upy_runtime::objs::module::Module;
 use upy_runtime::qstr::{Qstr, Q};
 use upy_runtime::readline::{EditorConfig, History, LineEditor, LineEnd, Terminal};
 use upy_runtime::state;
 
-use crate::{board, fs};
+use crate::board;
 
 pub struct BoardHal;
 
@@ -118,12 +118,13 @@ impl Hal for BoardHal {
         }
     }
 
-    fn stat(&self, path: &str) -> Option<FileKind> {
-        fs::stat(path)
+    /// Files are reached through the mount table (`/flash`, see flash.rs), never here.
+    fn stat(&self, _path: &str) -> Option<FileKind> {
+        None
     }
 
-    fn read_file(&self, path: &str, out: &mut Vec<u8>) -> Result<(), i32> {
-        fs::read_file(path, out)
+    fn read_file(&self, _path: &str, _out: &mut Vec<u8>) -> Result<(), i32> {
+        Err(upy_runtime::hal::errno::ENOENT)
     }
 
     fn platform(&self) -> &'static str {
@@ -132,63 +133,6 @@ impl Hal for BoardHal {
 
     fn machine(&self) -> &'static str {
         "mps2-an385 with Cortex-M3"
-    }
-
-    fn file_open(&self, path: &str, flags: OpenFlags) -> Result<isize, i32> {
-        fs::open(path, flags)
-    }
-
-    fn file_read(&self, handle: isize, buf: &mut [u8]) -> Result<usize, i32> {
-        fs::read(handle, buf)
-    }
-
-    fn file_write(&self, handle: isize, buf: &[u8]) -> Result<usize, i32> {
-        fs::write(handle, buf)
-    }
-
-    fn file_seek(&self, handle: isize, offset: i64, whence: u8) -> Result<u64, i32> {
-        fs::seek(handle, offset, whence)
-    }
-
-    fn file_close(&self, handle: isize) -> Result<(), i32> {
-        fs::close(handle)
-    }
-
-    fn stat_path(&self, path: &str) -> Result<Stat, i32> {
-        fs::stat_full(path)
-    }
-
-    fn statvfs(&self, _path: &str) -> Result<[u64; 10], i32> {
-        Ok(fs::statvfs())
-    }
-
-    fn list_dir(&self, path: &str, visit: DirVisitor) -> Result<(), i32> {
-        fs::list_dir(path, visit)
-    }
-
-    fn getcwd(&self, out: &mut Vec<u8>) -> Result<(), i32> {
-        fs::getcwd(out);
-        Ok(())
-    }
-
-    fn chdir(&self, path: &str) -> Result<(), i32> {
-        fs::chdir(path)
-    }
-
-    fn mkdir(&self, path: &str) -> Result<(), i32> {
-        fs::mkdir(path)
-    }
-
-    fn rmdir(&self, path: &str) -> Result<(), i32> {
-        fs::rmdir(path)
-    }
-
-    fn remove(&self, path: &str) -> Result<(), i32> {
-        fs::remove(path)
-    }
-
-    fn rename(&self, from: &str, to: &str) -> Result<(), i32> {
-        fs::rename(from, to)
     }
 
     fn modules(&self) -> &'static [(Qstr, &'static Module)] {

@@ -1,5 +1,5 @@
 //! `machine` (and its `pyb` alias layer) on the MPS2 AN385: reset through semihosting,
-//! memory access, interrupt masking, and the board's file-system image on the host.
+//! memory access, interrupt masking, and the board's semihosting command line.
 //! Peripheral classes live in their own files (`pin.rs`, `timer.rs`, `uart.rs`).
 
 use alloc::vec::Vec;
@@ -14,8 +14,11 @@ use crate::board;
 
 pub use crate::timer::{run_pending, timer_irq, IRQ_TIMER0, IRQ_TIMER1};
 
+/// Files left open are written out (their finalisers run) before the image is saved, as
+/// at a soft reset: nothing runs after this.
 fn reset() -> PyResult<Value> {
-    flash_save();
+    upy_runtime::state::get().heap.sweep_all();
+    crate::flash::save();
     board::exit(0)
 }
 
@@ -132,10 +135,6 @@ fn arena_info() -> PyResult<Value> {
     ])
 }
 
-fn flash_save_fn() -> PyResult<Value> {
-    Ok(Value::from_bool(flash_save()))
-}
-
 static GLOBALS: &[(Qstr, Value)] = &[
     (Q::__name__, Value::qstr(Q::machine)),
     upy_runtime::entry!(reset, upy_runtime::fun!(reset, F0(reset))),
@@ -159,7 +158,7 @@ static GLOBALS: &[(Qstr, Value)] = &[
     (Q::mem16, Value::from_static(&MEM16)),
     (Q::mem32, Value::from_static(&MEM32)),
     upy_runtime::entry!(mem_arena, upy_runtime::fun!(mem_arena, F0(arena_info))),
-    upy_runtime::entry!(flash_save, upy_runtime::fun!(flash_save, F0(flash_save_fn))),
+    (Q::Flash, Value::from_static(&crate::flash::FLASH_TYPE)),
     (Q::Pin, Value::from_static(&crate::pin::PIN_TYPE)),
     (Q::Timer, Value::from_static(&crate::timer::TIMER_TYPE)),
     (Q::UART, Value::from_static(&crate::uart::UART_TYPE)),
@@ -169,6 +168,7 @@ pub static MODULE: Module = Module::new_static(Q::machine, GLOBALS);
 
 static PYB_GLOBALS: &[(Qstr, Value)] = &[
     (Q::__name__, Value::qstr(Q::pyb)),
+    (Q::Flash, Value::from_static(&crate::flash::FLASH_TYPE)),
     (Q::LED, Value::from_static(&crate::pin::LED_TYPE)),
     (Q::Pin, Value::from_static(&crate::pin::PIN_TYPE)),
     (Q::Timer, Value::from_static(&crate::timer::TIMER_TYPE)),
@@ -184,13 +184,13 @@ pub fn deinit() {
     crate::timer::deinit_all();
 }
 
-// --- the board's command line (semihosting) and the file-system image ---
+// --- the board's command line (semihosting) ---
 
 const SYS_GET_CMDLINE: u32 = 0x15;
 
 /// QEMU's semihosting command line (`-semihosting-config enable=on,arg=...`, or the
 /// kernel name and `-append` text).
-fn cmdline(buf: &mut [u8; 256]) -> &[u8] {
+fn cmdline(buf: &mut [u8; 512]) -> &[u8] {
     let mut block = [buf.as_mut_ptr() as u32, buf.len() as u32];
     // SAFETY: SYS_GET_CMDLINE writes at most `len` bytes into `buf` and the length back.
     let r = unsafe { board::semihost(SYS_GET_CMDLINE, block.as_mut_ptr() as usize) };
@@ -202,7 +202,7 @@ fn cmdline(buf: &mut [u8; 256]) -> &[u8] {
 }
 
 pub fn cmdline_word(prefix: &[u8], out: &mut Vec<u8>) -> bool {
-    let mut buf = [0u8; 256];
+    let mut buf = [0u8; 512];
     for w in cmdline(&mut buf).split(|&b| b == b' ' || b == 0) {
         if let Some(rest) = w.strip_prefix(prefix) {
             out.extend_from_slice(rest);
@@ -216,42 +216,4 @@ pub fn cmdline_word(prefix: &[u8], out: &mut Vec<u8>) -> bool {
 pub fn safe_boot_requested() -> bool {
     let mut v = Vec::new();
     cmdline_word(b"safeboot", &mut v)
-}
-
-/// The host file named by `flash=PATH` on the command line, NUL-terminated.
-fn flash_path() -> Option<Vec<u8>> {
-    let mut p = Vec::new();
-    if !cmdline_word(b"flash=", &mut p) || p.is_empty() {
-        return None;
-    }
-    p.push(0);
-    Some(p)
-}
-
-/// Load the file-system image from the host file, if one is named and exists.
-pub fn flash_load() {
-    let Some(path) = flash_path() else { return };
-    let Some(h) = board::host_file::open(&path, 1) else {
-        return;
-    };
-    if let Some(len) = board::host_file::len(h) {
-        let mut img = alloc::vec![0u8; len];
-        if board::host_file::read(h, &mut img) == len && !crate::fs::load_image(&img) {
-            crate::hal::write_cooked(b"MPY: flash image not recognised, ignored\n");
-        }
-    }
-    board::host_file::close(h);
-}
-
-/// Write the file-system image to the host file, if one is named.
-pub fn flash_save() -> bool {
-    let Some(path) = flash_path() else {
-        return false;
-    };
-    let Some(h) = board::host_file::open(&path, 5) else {
-        return false;
-    };
-    let ok = board::host_file::write(h, &crate::fs::image());
-    board::host_file::close(h);
-    ok
 }

@@ -8,7 +8,7 @@ extern crate alloc;
 
 mod arena;
 mod board;
-mod fs;
+mod flash;
 mod hal;
 mod machine;
 mod pin;
@@ -184,8 +184,7 @@ pub unsafe extern "C" fn Reset() -> ! {
     }
     board::systick_init();
     board::console_init();
-    machine::flash_load();
-    fs::format_if_empty();
+    flash::load();
     boot_loop()
 }
 
@@ -231,8 +230,7 @@ fn setup_sys() -> PyResult<()> {
     }
     upy_runtime::modules::builtins::store_override(Q::help, exec::HELP)?;
     exec::main_globals()?;
-    let _ = fs::chdir("/flash");
-    Ok(())
+    flash::mount()
 }
 
 /// How a boot script ended.
@@ -242,10 +240,11 @@ enum ScriptEnd {
     SystemExit,
 }
 
-/// Run `/flash/<name>` if it exists, printing an uncaught exception.
+/// Run `name` from the current directory if it exists, printing an uncaught exception.
 fn run_script(name: &str) -> ScriptEnd {
     let mut src = alloc::vec::Vec::new();
-    if fs::read_file(name, &mut src).is_err() {
+    let files = upy_runtime::modules::vfs::ImportFs(&hal::HAL);
+    if files.read_file(name, &mut src).is_err() {
         return ScriptEnd::Ok;
     }
     let text = alloc::string::String::from_utf8_lossy(&src);
@@ -288,8 +287,9 @@ extern "C" fn boot_loop() -> ! {
             mode = run_repl(mode);
         }
         machine::deinit();
-        fs::close_all();
-        machine::flash_save();
+        // Every object goes; finalisers write out files left open.
+        state::get().heap.sweep_all();
+        flash::save();
         hal::write_cooked(b"MPY: soft reboot\n");
     }
 }

@@ -2,7 +2,7 @@
 //! information (py/modsys.c). Also the core's own helpers for writing to stdout.
 
 use crate::obj::PyResult;
-use crate::objs::{attrtuple, module::Module, str as pystr, tuple};
+use crate::objs::{attrtuple, int, module::Module, str as pystr, tuple};
 use crate::qstr::{Qstr, Q};
 use crate::raise;
 use crate::state;
@@ -142,24 +142,26 @@ fn module_attr(name: Qstr) -> PyResult<Option<Value>> {
                 Value::qstr(Q::_empty_),
             ])?;
             let machine = pystr::new(st.hal.map(|h| h.machine()).unwrap_or("upy"))?;
-            Some(attrtuple::new(
-                &IMPL_FIELDS,
-                &[
-                    Value::qstr(Q::micropython),
-                    ver,
-                    machine,
-                    Value::small_int(0x306),
-                    Value::qstr(Q::standard),
-                    thread_model(),
-                ],
-            )?)
+            // `_thread` is the last field and exists only in builds with threads, as upstream.
+            let n = IMPL_FIELDS.len() - usize::from(!cfg!(feature = "thread"));
+            let fields = [
+                Value::qstr(Q::micropython),
+                ver,
+                machine,
+                Value::small_int(0x306),
+                Value::qstr(Q::standard),
+                thread_model(),
+            ];
+            Some(attrtuple::new(&IMPL_FIELDS[..n], &fields[..n])?)
         }
-        Q::maxsize => Some(crate::objs::int::parse_literal("9223372036854775807")?),
+        // The largest container index: the machine word's, so 2**31 - 1 on 32-bit boards.
+        Q::maxsize => Some(int::from_i64(isize::MAX as i64)?),
         _ => None,
     })
 }
 
-/// `sys.implementation._thread`: how threads share the interpreter (None without threads).
+/// `sys.implementation._thread`: how threads share the interpreter (the field is left out
+/// without threads).
 fn thread_model() -> Value {
     if cfg!(feature = "thread") {
         Value::qstr(Q::GIL)

@@ -278,7 +278,8 @@ fn build(ty: &'static Type, bdev: Value, kw: &[Value], args: &[Value]) -> PyResu
     };
     let bs = ioctl(IOCTL_BLOCK_SIZE)?;
     let bc = ioctl(IOCTL_BLOCK_COUNT)?;
-    if !(64..=65536).contains(&bs) || bc < 2 || bc > u32::MAX as isize / 2 {
+    // (`u32::MAX as isize` is -1 on 32-bit targets: compare in u64.)
+    if !(64..=65536).contains(&bs) || bc < 2 || bc as u64 > u64::from(u32::MAX / 2) {
         return Err(raise::os_error(EINVAL));
     }
     let zeros = alloc::vec![0u8; bs as usize];

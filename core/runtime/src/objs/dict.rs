@@ -50,6 +50,23 @@ pub fn map_of(v: Value) -> Option<&'static mut Map> {
     None
 }
 
+/// The map of an exact dict (globals, module-level locals), else `None`: a few inline
+/// instructions for the VM's name opcodes, which fall back to `map_of` on `None`.
+#[inline(always)]
+pub fn exact_map(v: Value) -> Option<&'static mut Map> {
+    if !v.is_obj() {
+        return None;
+    }
+    // SAFETY: object values point at an ObjBase.
+    let ty = unsafe { (*v.as_ptr::<crate::obj::ObjBase>()).ty() };
+    if !core::ptr::eq(ty, &TYPE) {
+        return None;
+    }
+    // SAFETY: the object is a Dict.
+    let d: &mut Dict = unsafe { v.downcast_unchecked() };
+    Some(&mut d.map)
+}
+
 /// The map of a dict or of the native dict inside an instance of a dict subclass.
 pub fn map_or_native(v: Value) -> Option<&'static mut Map> {
     map_of(v).or_else(|| crate::objs::r#type::native_of(v).and_then(map_of))

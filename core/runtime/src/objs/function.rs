@@ -65,6 +65,47 @@ fn too_many(code: &RawCode, given: usize) -> crate::obj::PyErr {
 
 /// Bind `args`/`kw` into the locals of a fresh frame state (locals at the top, growing
 /// down: local i is `state[n_state - 1 - i]`). Mirrors `mp_setup_code_state`.
+/// `v` as a function whose call runs a frame (not a generator): the VM calls these
+/// directly, without the generic call dispatch.
+#[inline(always)]
+pub fn as_plain(v: Value) -> Option<&'static Function> {
+    if !v.is_obj() {
+        return None;
+    }
+    // SAFETY: object values point at an ObjBase.
+    let ty = unsafe { (*v.as_ptr::<ObjBase>()).ty() };
+    if !core::ptr::eq(ty, &TYPE) {
+        return None;
+    }
+    // SAFETY: the object is a Function.
+    let f: &Function = unsafe { v.downcast_unchecked() };
+    (f.code().scope_flags & scope_flags::GENERATOR == 0).then_some(f)
+}
+
+/// `bind_args` for the common call: exactly the positional parameters, no keywords, no
+/// `*args`/`**kwargs`/keyword-only parameters, no cells. False (nothing done) otherwise.
+#[inline(always)]
+pub fn bind_simple(f: &Function, state: &mut [Value], args: &[Value], kw: &[Value]) -> bool {
+    let code = f.code();
+    let n = code.n_state;
+    if !kw.is_empty()
+        || args.len() != code.n_pos_args
+        || code.n_kwonly_args != 0
+        || code.scope_flags & (scope_flags::VARARGS | scope_flags::VARKEYWORDS) != 0
+        || code.closure_start != code.code_start
+        || state.len() < n
+        || n < args.len()
+    {
+        return false;
+    }
+    for (i, a) in args.iter().enumerate() {
+        if let Some(s) = state.get_mut(n - 1 - i) {
+            *s = *a;
+        }
+    }
+    true
+}
+
 pub fn bind_args(f: &Function, state: &mut [Value], args: &[Value], kw: &[Value]) -> PyResult<()> {
     let code = f.code();
     let n_state = code.n_state;

@@ -169,6 +169,47 @@ fn instance_map(obj: Value) -> Option<&'static mut Map> {
     Some(&mut inst.map)
 }
 
+/// `obj.name` for LOAD_ATTR when it is an attribute of the instance itself whose map
+/// position the map cache knows; `None` says nothing (take the full lookup). Instance
+/// attributes come before the class's, so a hit is the answer.
+#[inline]
+pub fn instance_attr_cached(obj: Value, name: Qstr) -> Option<Value> {
+    if !obj.is_obj() || name == Q::__dict__ {
+        return None;
+    }
+    // SAFETY: object values point at an ObjBase.
+    let ty = unsafe { (*obj.as_ptr::<ObjBase>()).ty() };
+    if !ty.is_heap() || ty.has_flag(flags::EXCEPTION) {
+        return None;
+    }
+    // SAFETY: non-exception heap types use the Instance layout (see `instance_map`,
+    // which `instance_attr`, their attribute slot, relies on alike).
+    let inst: &Instance = unsafe { obj.downcast_unchecked() };
+    inst.map.get_qstr_cached(name)
+}
+
+/// `obj.name = value` for STORE_ATTR when it replaces an attribute of the instance itself
+/// whose map position the cache knows, and the class has neither an attribute of that
+/// name (which might be a data descriptor) nor a Python `__setattr__`. False: nothing
+/// was done (take the full store).
+#[inline]
+pub fn instance_store_cached(obj: Value, name: Qstr, value: Value) -> bool {
+    if !obj.is_obj() || value.is_null() || name == Q::__class__ {
+        return false;
+    }
+    // SAFETY: object values point at an ObjBase.
+    let ty = unsafe { (*obj.as_ptr::<ObjBase>()).ty() };
+    if !ty.is_heap() || ty.has_flag(flags::EXCEPTION) || lookup_with_owner(ty, name).is_some() {
+        return false;
+    }
+    if lookup_with_owner(ty, Q::__setattr__).is_some_and(|(_, owner)| owner.is_heap()) {
+        return false;
+    }
+    // SAFETY: non-exception heap types use the Instance layout (see `instance_map`).
+    let inst: &mut Instance = unsafe { obj.downcast_unchecked() };
+    inst.map.replace_qstr_cached(name, value)
+}
+
 #[inline(never)]
 fn exception_map(obj: Value) -> Option<&'static mut Map> {
     let e = exception::get(obj)?;
