@@ -1,6 +1,8 @@
 # cmdline: -X heapsize=64k
 # Threads allocate on a small heap, so collections run often on every thread while
-# the others are switched out; their dicts and lists must come through intact.
+# the others are switched out; their dicts and lists must come through intact. Each thread
+# keeps about 4 KB live (25 entries), so six of them stay well inside the heap however
+# their steps interleave (50 entries each came near 64 KB and failed now and then).
 import _thread, gc
 N = 6
 lock = _thread.allocate_lock()
@@ -12,9 +14,9 @@ def work(k):
     try:
         d = {}
         for i in range(3000):
-            d[i % 50] = [k, i, str(i), (i, k)]
+            d[i % 25] = [k, i, str(i), (i, k)]
             s = "x%d" % i
-            if d[i % 50][2] != str(i):
+            if d[i % 25][2] != str(i):
                 res.append("BAD")
         # A loop, not a generator: closing over `k` would need memory before `try`.
         good = True

@@ -254,6 +254,9 @@ pub fn intern_name(s: &str) -> PyResult<Qstr> {
 }
 
 pub fn load_attr(obj: Value, name: Qstr) -> PyResult<Value> {
+    if let Some(v) = objs::r#type::instance_field(obj, name) {
+        return Ok(v);
+    }
     match load_attr_opt(obj, name)? {
         Some(v) => Ok(v),
         None => Err(no_attr(obj, name)),
@@ -612,6 +615,54 @@ fn exact_float(v: Value) -> Option<f64> {
         .map(|f| f.value)
 }
 
+/// A small int as the float operand of `o`: always for arithmetic; for comparisons only when
+/// the conversion is exact (53 bits), since those compare the exact values.
+#[inline(always)]
+fn small_int_as_float_operand(o: u8, n: isize) -> Option<f64> {
+    if (op::INPLACE_OR..=op::DIVMOD).contains(&o)
+        || (o <= op::NOT_EQUAL && (n as i64).unsigned_abs() <= 1 << 53)
+    {
+        Some(n as f64)
+    } else {
+        None
+    }
+}
+
+/// `+ - * /` between a complex and a complex, float or small int (either side), without the
+/// operator slots and their reflected retries.
+fn complex_fast(o: u8, a: Value, b: Value) -> Option<PyResult<Value>> {
+    let o = if (op::INPLACE_OR..=op::INPLACE_POWER).contains(&o) {
+        o + op::INPLACE_TO_PLAIN
+    } else {
+        o
+    };
+    if !matches!(o, op::ADD | op::SUBTRACT | op::MULTIPLY | op::TRUE_DIVIDE) {
+        return None;
+    }
+    let plain = |v: Value| -> Option<(f64, f64)> {
+        if let Some(c) = v.downcast::<objs::complex::Complex>(&objs::complex::TYPE) {
+            return Some((c.real, c.imag));
+        }
+        if let Some(x) = exact_float(v) {
+            return Some((x, 0.0));
+        }
+        v.as_small_int().map(|n| (n as f64, 0.0))
+    };
+    // Only when one side is a complex: float and int pairs have their own paths.
+    let ca = a
+        .downcast::<objs::complex::Complex>(&objs::complex::TYPE)
+        .is_some();
+    let cb = b
+        .downcast::<objs::complex::Complex>(&objs::complex::TYPE)
+        .is_some();
+    if !(ca || cb) {
+        return None;
+    }
+    let (ar, ai) = plain(a)?;
+    let (br, bi) = plain(b)?;
+    Some(objs::complex::complex_op(o, ar, ai, br, bi))
+}
+
 pub fn binary_op(o: u8, a: Value, b: Value) -> PyResult<Value> {
     if let (Some(x), Some(y)) = (a.as_small_int(), b.as_small_int()) {
         if let Some(r) = objs::int::small_binary_op(o, x, y)? {
@@ -619,12 +670,11 @@ pub fn binary_op(o: u8, a: Value, b: Value) -> PyResult<Value> {
         }
     }
     if let Some(x) = exact_float(a) {
-        // Floats with floats (and, for arithmetic, small ints): straight to the
-        // arithmetic, skipping the operator-slot dispatch. Comparisons with ints stay on
-        // the exact path below.
+        // Floats with floats (and small ints): straight to the arithmetic, skipping the
+        // operator-slot dispatch.
         let y = match (exact_float(b), b.as_small_int()) {
             (Some(y), _) => Some(y),
-            (None, Some(n)) if (op::INPLACE_OR..=op::DIVMOD).contains(&o) => Some(n as f64),
+            (None, Some(n)) => small_int_as_float_operand(o, n),
             _ => None,
         };
         if let Some(y) = y {
@@ -633,11 +683,13 @@ pub fn binary_op(o: u8, a: Value, b: Value) -> PyResult<Value> {
             }
         }
     } else if let (Some(n), Some(y)) = (a.as_small_int(), exact_float(b)) {
-        if (op::INPLACE_OR..=op::DIVMOD).contains(&o) {
-            if let Some(r) = objs::float::float_op(o, n as f64, y)? {
+        if let Some(x) = small_int_as_float_operand(o, n) {
+            if let Some(r) = objs::float::float_op(o, x, y)? {
                 return Ok(r);
             }
         }
+    } else if let Some(r) = complex_fast(o, a, b) {
+        return r;
     }
     match o {
         op::IS => return Ok(Value::from_bool(a == b)),

@@ -215,10 +215,39 @@ fn run(o: Options) -> u8 {
     code
 }
 
+/// Whether the main thread's stack may grow to `size` bytes, raising its soft limit if the
+/// hard limit allows: Linux checks the limit when the stack grows, not only at exec. Running
+/// on the main thread saves creating a thread with its own 64 MiB stack, a third of the
+/// start-up time of `upy -c pass`.
+fn main_stack_can_grow(size: usize) -> bool {
+    if !cfg!(target_os = "linux") {
+        return false;
+    }
+    let want = size as libc::rlim_t;
+    // SAFETY: plain system calls on a fully initialised struct.
+    unsafe {
+        let mut lim = std::mem::zeroed::<libc::rlimit>();
+        if libc::getrlimit(libc::RLIMIT_STACK, &mut lim) != 0 {
+            return false;
+        }
+        if lim.rlim_cur == libc::RLIM_INFINITY || lim.rlim_cur >= want {
+            return true;
+        }
+        if lim.rlim_max != libc::RLIM_INFINITY && lim.rlim_max < want {
+            return false;
+        }
+        lim.rlim_cur = want;
+        libc::setrlimit(libc::RLIMIT_STACK, &lim) == 0
+    }
+}
+
 fn main() -> ExitCode {
     // Before anything interns a name: frozen names take their ids from this table.
     upy_runtime::frozen::install(&frozen_modules::FROZEN);
     let o = args::from_env();
+    if main_stack_can_grow(THREAD_STACK) {
+        return ExitCode::from(run(o));
+    }
     // Spawned threads inherit the mask; the interpreter thread unblocks SIGINT for itself.
     hal::block_sigint_here();
     let child = std::thread::Builder::new()

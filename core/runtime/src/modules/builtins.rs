@@ -361,8 +361,10 @@ fn getattr(args: &[Value]) -> PyResult<Value> {
     let q = name_arg(args[1])?;
     match args.get(2) {
         None => runtime::load_attr(args[0], q),
-        Some(d) => match runtime::load_attr(args[0], q) {
-            Ok(v) => Ok(v),
+        // A plain miss builds no AttributeError (its message and traceback were most of the
+        // heap churn of `getattr(obj, name, default)` loops).
+        Some(d) => match runtime::load_attr_opt(args[0], q) {
+            Ok(v) => Ok(v.unwrap_or(*d)),
             Err(e) if runtime::is_instance(e.0, &exception::ATTRIBUTE_ERROR) => Ok(*d),
             Err(e) => Err(e),
         },
@@ -380,8 +382,8 @@ fn delattr(o: Value, n: Value) -> PyResult<Value> {
 }
 
 fn hasattr(o: Value, n: Value) -> PyResult<Value> {
-    match runtime::load_attr(o, name_arg(n)?) {
-        Ok(_) => Ok(Value::TRUE),
+    match runtime::load_attr_opt(o, name_arg(n)?) {
+        Ok(v) => Ok(Value::from_bool(v.is_some())),
         Err(e) if runtime::is_instance(e.0, &exception::ATTRIBUTE_ERROR) => Ok(Value::FALSE),
         Err(e) => Err(e),
     }

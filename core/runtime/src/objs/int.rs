@@ -296,6 +296,13 @@ pub fn cmp_with_float(i: Value, x: f64) -> Option<Ordering> {
             Ordering::Greater
         });
     }
+    // A small int of at most 53 bits converts to a double exactly, so the double comparison
+    // is the exact one (and `abs(z) > 100` in numeric loops skips the big-int path).
+    if let Some(n) = i.as_small_int() {
+        if (n as i64).unsigned_abs() <= 1 << 53 {
+            return (n as f64).partial_cmp(&x);
+        }
+    }
     let mut ib = [0u32; 2];
     let a = as_mpz(i, &mut ib)?;
     let fl = libm::floor(x);

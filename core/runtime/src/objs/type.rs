@@ -169,6 +169,22 @@ fn instance_map(obj: Value) -> Option<&'static mut Map> {
     Some(&mut inst.map)
 }
 
+/// `obj.name` when it is in the attribute map of a plain instance of a heap type: the first
+/// thing `instance_attr` checks, for the attribute-load paths to try before the type's slot.
+#[inline(always)]
+pub fn instance_field(obj: Value, name: Qstr) -> Option<Value> {
+    if !obj.is_obj() {
+        return None;
+    }
+    let ty = obj.type_of();
+    if !ty.is_heap() || ty.has_flag(flags::EXCEPTION) || name == Q::__dict__ {
+        return None;
+    }
+    // SAFETY: non-exception heap types use the Instance layout (as in `instance_map`).
+    let inst: &Instance = unsafe { obj.downcast_unchecked() };
+    inst.map.get_qstr(name)
+}
+
 /// `obj.name` for LOAD_ATTR when it is an attribute of the instance itself whose map
 /// position the map cache knows; `None` says nothing (take the full lookup). Instance
 /// attributes come before the class's, so a hit is the answer.
