@@ -4,6 +4,7 @@
 //! if files on sys.path may shadow it, as MicroPython's `MP_REGISTER_EXTENSIBLE_MODULE`).
 
 pub mod array;
+#[cfg(feature = "asyncio")]
 pub mod asyncio;
 pub mod binascii;
 pub mod builtins;
@@ -23,6 +24,7 @@ pub mod heapq;
 pub mod io;
 pub mod json;
 pub mod machine;
+#[cfg(feature = "marshal")]
 pub mod marshal;
 pub mod math;
 pub mod micropython;
@@ -36,10 +38,14 @@ pub mod sys;
 #[cfg(feature = "thread")]
 pub mod thread;
 pub mod time;
+#[cfg(feature = "uctypes")]
 pub mod uctypes;
 pub mod vfs;
+#[cfg(feature = "vfs_fat")]
 pub mod vfs_fat;
+#[cfg(feature = "vfs_lfs")]
 pub mod vfs_lfs;
+#[cfg(feature = "websocket")]
 pub mod websocket;
 
 use crate::qstr::{Qstr, Q};
@@ -47,6 +53,7 @@ use crate::value::Value;
 
 /// Modules found before sys.path is searched.
 static BUILTIN: &[(Qstr, &crate::objs::module::Module)] = &[
+    #[cfg(feature = "asyncio")]
     (Q::_asyncio, &asyncio::MODULE),
     (Q::builtins, &builtins::MODULE),
     (Q::cmath, &cmath::MODULE),
@@ -55,14 +62,17 @@ static BUILTIN: &[(Qstr, &crate::objs::module::Module)] = &[
     #[cfg(feature = "framebuf")]
     (Q::framebuf, &framebuf::MODULE),
     (Q::gc, &gc::MODULE),
+    #[cfg(feature = "marshal")]
     (Q::marshal, &marshal::MODULE),
     (Q::math, &math::MODULE),
     (Q::micropython, &micropython::MODULE),
     (Q::sys, &sys::MODULE),
+    #[cfg(feature = "uctypes")]
     (Q::uctypes, &uctypes::MODULE),
     #[cfg(feature = "thread")]
     (Q::_thread, &thread::MODULE),
     (Q::vfs, &vfs::MODULE),
+    #[cfg(feature = "websocket")]
     (Q::websocket, &websocket::MODULE),
 ];
 

@@ -318,7 +318,8 @@ fn execute_traced(f: &mut Frame, throw: Option<PyErr>) -> PyResult<Ret> {
 fn execute_in<const T: bool>(f: &mut Frame, mut throw: Option<PyErr>) -> PyResult<Ret> {
     loop {
         f.reraise = false;
-        let r = if f.code().checked {
+        // Feature `vm_one_loop`: every frame runs the checked loop (half the VM's code).
+        let r = if cfg!(feature = "vm_one_loop") || f.code().checked {
             run::<true, T>(f, &mut throw)
         } else {
             run::<false, T>(f, &mut throw)

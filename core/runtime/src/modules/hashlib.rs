@@ -15,7 +15,9 @@ use sha2::Digest;
 /// The algorithm's running state.
 enum State {
     Sha256(sha2::Sha256),
+    #[cfg(feature = "hashlib_sha1")]
     Sha1(sha1::Sha1),
+    #[cfg(feature = "hashlib_md5")]
     Md5(md5::Md5),
 }
 
@@ -28,23 +30,39 @@ struct Hash {
 
 fn this(v: Value) -> PyResult<&'static mut Hash> {
     let ty = v.type_of();
-    if ty.is_type_of(&SHA256_TYPE) || ty.is_type_of(&SHA1_TYPE) || ty.is_type_of(&MD5_TYPE) {
-        // SAFETY: the three hash types share the Hash layout; subclasses reach here as
+    if HASH_TYPES.iter().any(|t| ty.is_type_of(t)) {
+        // SAFETY: the hash types share the Hash layout; subclasses reach here as
         // their native part (built-in methods receive it).
         return Ok(unsafe { v.downcast_unchecked() });
     }
     Err(raise::type_error("expected a hash object"))
 }
 
+/// Every hash type of this build (they share the `Hash` layout).
+static HASH_TYPES: &[&Type] = &[
+    &SHA256_TYPE,
+    #[cfg(feature = "hashlib_sha1")]
+    &SHA1_TYPE,
+    #[cfg(feature = "hashlib_md5")]
+    &MD5_TYPE,
+];
+
+fn new_state(ty: &'static Type) -> State {
+    #[cfg(feature = "hashlib_sha1")]
+    if core::ptr::eq(ty, &SHA1_TYPE) {
+        return State::Sha1(sha1::Sha1::new());
+    }
+    #[cfg(feature = "hashlib_md5")]
+    if core::ptr::eq(ty, &MD5_TYPE) {
+        return State::Md5(md5::Md5::new());
+    }
+    let _ = ty;
+    State::Sha256(sha2::Sha256::new())
+}
+
 fn make_new(ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Value> {
     list::check_args(args, kw, 0, 1)?;
-    let state = if core::ptr::eq(ty, &SHA1_TYPE) {
-        State::Sha1(sha1::Sha1::new())
-    } else if core::ptr::eq(ty, &MD5_TYPE) {
-        State::Md5(md5::Md5::new())
-    } else {
-        State::Sha256(sha2::Sha256::new())
-    };
+    let state = new_state(ty);
     let h = Value::from_ptr(crate::mem::alloc(Hash {
         base: ObjBase::new(ty),
         is_final: false,
@@ -69,7 +87,9 @@ fn update(this_v: Value, data: Value) -> PyResult<Value> {
     let bytes = pystr::buffer_bytes_raise(data)?;
     match &mut h.state {
         State::Sha256(s) => s.update(bytes),
+        #[cfg(feature = "hashlib_sha1")]
         State::Sha1(s) => s.update(bytes),
+        #[cfg(feature = "hashlib_md5")]
         State::Md5(s) => s.update(bytes),
     }
     Ok(Value::NONE)
@@ -81,7 +101,9 @@ fn digest(this_v: Value) -> PyResult<Value> {
     h.is_final = true;
     match &mut h.state {
         State::Sha256(s) => pystr::new_bytes(&s.finalize_reset()),
+        #[cfg(feature = "hashlib_sha1")]
         State::Sha1(s) => pystr::new_bytes(&s.finalize_reset()),
+        #[cfg(feature = "hashlib_md5")]
         State::Md5(s) => pystr::new_bytes(&s.finalize_reset()),
     }
 }
@@ -98,6 +120,7 @@ pub static SHA256_TYPE: Type = Type {
     ..Type::EMPTY
 };
 
+#[cfg(feature = "hashlib_sha1")]
 pub static SHA1_TYPE: Type = Type {
     name: Q::sha1,
     make_new: Some(make_new),
@@ -105,6 +128,7 @@ pub static SHA1_TYPE: Type = Type {
     ..Type::EMPTY
 };
 
+#[cfg(feature = "hashlib_md5")]
 pub static MD5_TYPE: Type = Type {
     name: Q::md5,
     make_new: Some(make_new),
@@ -114,7 +138,9 @@ pub static MD5_TYPE: Type = Type {
 
 static GLOBALS: &[(Qstr, Value)] = &[
     (Q::__name__, Value::qstr(Q::hashlib)),
+    #[cfg(feature = "hashlib_md5")]
     (Q::md5, Value::from_static(&MD5_TYPE)),
+    #[cfg(feature = "hashlib_sha1")]
     (Q::sha1, Value::from_static(&SHA1_TYPE)),
     (Q::sha256, Value::from_static(&SHA256_TYPE)),
 ];
@@ -133,6 +159,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(all(feature = "hashlib_sha1", feature = "hashlib_md5"))]
     fn known_digests() {
         with_vm(|| {
             assert_eq!(

@@ -234,7 +234,11 @@ pub fn load(order: Order, tc: u8, src: &[u8]) -> PyResult<Value> {
     }
     match tc {
         b'O' => Ok(recall_object(u as usize)),
+        #[cfg(feature = "uctypes")]
         b'S' => super::uctypes::string_at(u as usize),
+        // Without uctypes no address can come from `addressof`.
+        #[cfg(not(feature = "uctypes"))]
+        b'S' => Err(raise::value_error("address not from uctypes.addressof")),
         b'e' => float::new(half_to_f32(u as u16) as f64),
         b'f' => float::new(f32::from_bits(u as u32) as f64),
         b'd' => float::new(f64::from_bits(u)),

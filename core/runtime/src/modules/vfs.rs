@@ -409,10 +409,7 @@ fn mount(args: &[Value], kw: &[Value]) -> PyResult<Value> {
     let p = pystr::as_str(*point).ok_or_else(|| pystr::bad_implicit_conversion(*point))?;
     // An object without a mount method is a block device: find its file system.
     let fs = &if runtime::load_method(*fs, Q::mount).is_err() {
-        match crate::modules::vfs_lfs::autodetect(*fs)? {
-            Some(v) => v,
-            None => crate::modules::vfs_fat::autodetect(*fs)?,
-        }
+        autodetect(*fs)?
     } else {
         *fs
     };
@@ -673,6 +670,21 @@ pub static VFS_POSIX_TYPE: Type = Type {
     ..Type::EMPTY
 };
 
+/// The file system object for a bare block device given to `mount`: littlefs if the
+/// device holds it, else FAT; with neither built in, the device itself (whose missing
+/// `mount` then raises, as upstream without block-device file systems).
+#[allow(clippy::needless_return)]
+fn autodetect(bdev: Value) -> PyResult<Value> {
+    #[cfg(feature = "vfs_lfs")]
+    if let Some(v) = crate::modules::vfs_lfs::autodetect(bdev)? {
+        return Ok(v);
+    }
+    #[cfg(feature = "vfs_fat")]
+    return crate::modules::vfs_fat::autodetect(bdev);
+    #[cfg(not(feature = "vfs_fat"))]
+    return Ok(bdev);
+}
+
 /// `mount`/`umount` function objects, shared with `os`.
 pub const MOUNT: Value = crate::fun!(mount, Kw { min: 0, f: mount });
 pub const UMOUNT: Value = crate::fun!(umount, F1(umount));
@@ -681,14 +693,17 @@ static GLOBALS: &[(Qstr, Value)] = &[
     (Q::__name__, Value::qstr(Q::vfs)),
     (Q::mount, MOUNT),
     (Q::umount, UMOUNT),
+    #[cfg(feature = "vfs_fat")]
     (
         Q::VfsFat,
         Value::from_static(&crate::modules::vfs_fat::VFS_FAT_TYPE),
     ),
+    #[cfg(feature = "vfs_lfs")]
     (
         Q::VfsLfs1,
         Value::from_static(&crate::modules::vfs_lfs::VFS_LFS1_TYPE),
     ),
+    #[cfg(feature = "vfs_lfs")]
     (
         Q::VfsLfs2,
         Value::from_static(&crate::modules::vfs_lfs::VFS_LFS2_TYPE),

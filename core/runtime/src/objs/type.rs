@@ -75,10 +75,11 @@ unsafe impl Sync for LookupCache {}
 /// a class (which may reuse a collected class's address), starts a new epoch (`map.rs`).
 /// Found values stay alive without the collector's help: they are in a class dict, and
 /// removing them from it starts a new epoch.
+/// Starts all zero (no entry matches a null type), so it sits in `.bss`, not in flash.
 static LOOKUP_CACHE: LookupCache = LookupCache(core::cell::UnsafeCell::new(
     [CacheEntry {
         ty: core::ptr::null(),
-        name: Q::__name__,
+        name: Qstr(0),
         epoch: 0,
         found: Value::NULL,
         owner: core::ptr::null(),
