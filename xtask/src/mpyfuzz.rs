@@ -161,8 +161,11 @@ enum Verdict {
 fn interruptible(cfg: &Config, dir: &Path) -> Option<bool> {
     let limit = format!("{}", cfg.timeout.as_secs_f64());
     let mut cmd = Command::new("timeout");
+    // --foreground: otherwise timeout also signals its whole process group, so upy gets
+    // SIGINT twice, and a second Ctrl-C before the first is acted on exits at once (status 1,
+    // nothing printed), which read as a hang now and then.
     cmd.current_dir(dir)
-        .args(["-s", "INT", "-k", "3", &limit])
+        .args(["--foreground", "-s", "INT", "-k", "3", &limit])
         .arg(&cfg.upy)
         .args(["-X", "heapsize=256k", "-c", "import m"])
         .env("MICROPYPATH", "");
