@@ -23,6 +23,47 @@ use crate::value::Value;
 use alloc::string::String;
 use alloc::vec::Vec;
 
+/// The flags of an `open()` mode string, as the block-device file systems (VfsFat,
+/// VfsLfs1/2) take them.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct OpenMode {
+    pub read: bool,
+    pub write: bool,
+    pub create: bool,
+    pub truncate: bool,
+    pub append: bool,
+    /// Fail if the file exists (mode 'x').
+    pub excl: bool,
+}
+
+impl OpenMode {
+    /// Parses a mode string as upstream does: the last of r/w/x/a wins, '+' adds reading
+    /// and writing, 'b'/'t' choose bytes or text (the second result: true for text);
+    /// other characters are ignored.
+    pub fn parse(mode: &str) -> (OpenMode, bool) {
+        let only = |f: fn(&mut OpenMode)| {
+            let mut m = OpenMode::default();
+            f(&mut m);
+            m
+        };
+        let mut m = only(|m| m.read = true);
+        let mut text = true;
+        for c in mode.bytes() {
+            match c {
+                b'r' => m = only(|m| m.read = true),
+                b'w' => m = only(|m| (m.write, m.create, m.truncate) = (true, true, true)),
+                b'x' => m = only(|m| (m.write, m.create, m.excl) = (true, true, true)),
+                b'a' => m = only(|m| (m.write, m.create, m.append) = (true, true, true)),
+                b'+' => (m.read, m.write) = (true, true),
+                b'b' => text = false,
+                b't' => text = true,
+                _ => {}
+            }
+        }
+        (m, text)
+    }
+}
+
 const EPERM: i32 = 1;
 const ENOENT: i32 = 2;
 const ENODEV: i32 = 19;

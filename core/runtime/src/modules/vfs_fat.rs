@@ -399,60 +399,10 @@ fn fat_umount(_v: Value) -> PyResult<Value> {
     Ok(Value::NONE)
 }
 
-fn open_mode(mode: &str) -> (OpenMode, bool) {
-    let mut m = OpenMode {
-        read: true,
-        ..OpenMode::default()
-    };
-    let mut text = true;
-    for c in mode.bytes() {
-        match c {
-            b'r' => {
-                m = OpenMode {
-                    read: true,
-                    ..OpenMode::default()
-                }
-            }
-            b'w' => {
-                m = OpenMode {
-                    write: true,
-                    create: true,
-                    truncate: true,
-                    ..OpenMode::default()
-                }
-            }
-            b'x' => {
-                m = OpenMode {
-                    write: true,
-                    create: true,
-                    excl: true,
-                    ..OpenMode::default()
-                }
-            }
-            b'a' => {
-                m = OpenMode {
-                    write: true,
-                    create: true,
-                    append: true,
-                    ..OpenMode::default()
-                }
-            }
-            b'+' => {
-                m.read = true;
-                m.write = true;
-            }
-            b'b' => text = false,
-            b't' => text = true,
-            _ => {}
-        }
-    }
-    (m, text)
-}
-
 fn fat_open(v: Value, path: Value, mode: Value) -> PyResult<Value> {
     let p = path_str(path)?;
     let ms = pystr::as_str(mode).ok_or_else(|| pystr::bad_implicit_conversion(mode))?;
-    let (m, text) = open_mode(ms);
+    let (m, text) = OpenMode::parse(ms);
     let ty: &'static Type = if text {
         &FAT_TEXTIO_TYPE
     } else {
@@ -902,13 +852,13 @@ mod tests {
 
     #[test]
     fn open_modes_parse_like_upstream() {
-        let (m, t) = open_mode("r");
+        let (m, t) = OpenMode::parse("r");
         assert!(m.read && !m.write && t);
-        let (m, t) = open_mode("wb");
+        let (m, t) = OpenMode::parse("wb");
         assert!(m.write && m.truncate && m.create && !m.read && !t);
-        let (m, _) = open_mode("a+");
+        let (m, _) = OpenMode::parse("a+");
         assert!(m.write && m.append && m.read);
-        let (m, _) = open_mode("x");
+        let (m, _) = OpenMode::parse("x");
         assert!(m.excl && m.create);
     }
 }

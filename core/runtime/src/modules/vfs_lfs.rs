@@ -394,60 +394,10 @@ fn lfs_umount(_v: Value) -> PyResult<Value> {
     Ok(Value::NONE)
 }
 
-fn open_mode(mode: &str) -> (OpenMode, bool) {
-    let mut m = OpenMode {
-        read: true,
-        ..OpenMode::default()
-    };
-    let mut text = true;
-    for c in mode.bytes() {
-        match c {
-            b'r' => {
-                m = OpenMode {
-                    read: true,
-                    ..OpenMode::default()
-                }
-            }
-            b'w' => {
-                m = OpenMode {
-                    write: true,
-                    create: true,
-                    truncate: true,
-                    ..OpenMode::default()
-                }
-            }
-            b'x' => {
-                m = OpenMode {
-                    write: true,
-                    create: true,
-                    excl: true,
-                    ..OpenMode::default()
-                }
-            }
-            b'a' => {
-                m = OpenMode {
-                    write: true,
-                    create: true,
-                    append: true,
-                    ..OpenMode::default()
-                }
-            }
-            b'+' => {
-                m.read = true;
-                m.write = true;
-            }
-            b'b' => text = false,
-            b't' => text = true,
-            _ => {}
-        }
-    }
-    (m, text)
-}
-
 fn lfs_open(v: Value, path: Value, mode: Value) -> PyResult<Value> {
     let p = make_path(v, path)?;
     let ms = pystr::as_str(mode).ok_or_else(|| pystr::bad_implicit_conversion(mode))?;
-    let (m, text) = open_mode(ms);
+    let (m, text) = OpenMode::parse(ms);
     let fs = this(v)?;
     let bs = fs.lfs.bs as usize;
     let zeros = alloc::vec![0u8; bs];
@@ -917,7 +867,7 @@ mod tests {
 
     #[test]
     fn modes_parse() {
-        let (m, t) = open_mode("ab");
+        let (m, t) = OpenMode::parse("ab");
         assert!(m.append && m.write && !t);
     }
 }

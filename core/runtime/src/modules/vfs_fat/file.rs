@@ -20,17 +20,7 @@ pub struct FileState {
     pub modified: bool,
 }
 
-/// How to open: the flags of an `open()` mode string.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct OpenMode {
-    pub read: bool,
-    pub write: bool,
-    pub create: bool,
-    pub truncate: bool,
-    pub append: bool,
-    /// Fail if the file exists (mode 'x').
-    pub excl: bool,
-}
+pub use crate::modules::vfs::OpenMode;
 
 impl<'a> Fat<'a> {
     pub fn open(&mut self, path: &str, m: OpenMode) -> Res<FileState> {

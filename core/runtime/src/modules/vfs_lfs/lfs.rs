@@ -221,16 +221,7 @@ pub struct FileState {
     pub orig_size: u32,
 }
 
-/// How to open a file.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct OpenMode {
-    pub read: bool,
-    pub write: bool,
-    pub create: bool,
-    pub truncate: bool,
-    pub append: bool,
-    pub excl: bool,
-}
+pub use crate::modules::vfs::OpenMode;
 
 /// What a path names.
 pub enum Look {
