@@ -369,10 +369,12 @@ impl ImportFs {
         }
         let st = proxy(&t, Q::stat, &[]).ok()?;
         let mode = runtime::subscr(st, Value::small_int(0)).ok()?;
-        match crate::objs::int::get_isize(mode).ok()? & 0xf000 {
-            0x4000 => Some(FileKind::Dir),
-            0x8000 => Some(FileKind::File),
-            _ => None,
+        // Like upstream, anything a Python file system stats without the directory bit is
+        // a file: in-memory file systems (run-perfbench's `__injected`) report mode 0.
+        if crate::objs::int::get_isize(mode).ok()? & 0x4000 != 0 {
+            Some(FileKind::Dir)
+        } else {
+            Some(FileKind::File)
         }
     }
 
