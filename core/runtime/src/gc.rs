@@ -19,6 +19,15 @@
 //! Marking uses a fixed mark stack; on overflow it falls back to rescanning the table, so
 //! collection never needs memory and never recurses.
 //!
+//! Growth policy: allocation only uses the blocks below a soft limit. When no room is found
+//! below it, the heap collects, and the limit doubles only when the data still live after
+//! the collection fills more than half of it (or the request still does not fit). On a host,
+//! where the heap's pages cost memory only once touched, this keeps the touched part of the
+//! heap near twice the live data instead of the whole heap for any program that allocates
+//! more than the heap's size in total. A port with static RAM leaves the limit at the whole
+//! heap (the default): there a full heap costs nothing, and extra collections only time.
+//! The limit never limits: a request that fits anywhere in the heap is never refused.
+//!
 //! # Safety
 //! - `Heap::init` is given a region exclusively owned by the heap for the program's life.
 //! - Pointers handed out by `alloc` stay valid until a collection finds them unreachable.
@@ -29,7 +38,11 @@ use core::ptr;
 
 pub const WORD: usize = core::mem::size_of::<usize>();
 pub const BLOCK_BYTES: usize = 4 * WORD;
-const MARK_STACK_LEN: usize = 64;
+/// Mark stack entries. When it overflows, marking rescans every marked allocation, which
+/// costs little when collections are rare (a full fixed heap) but dominates when they are
+/// frequent (a host heap under the growth policy), so hosts, where 8 KiB of static memory
+/// is nothing, get a deep one.
+const MARK_STACK_LEN: usize = if cfg!(target_os = "none") { 64 } else { 1024 };
 
 const FREE: u8 = 0;
 const HEAD: u8 = 1;
@@ -76,6 +89,9 @@ pub struct Heap {
     ftb: *mut u8,
     pool: *mut u8,
     n_blocks: usize,
+    /// Allocation uses only blocks below this (the growth policy above); every block at or
+    /// above it is free. `n_blocks` unless the port asked for a growing heap.
+    limit: usize,
     last_free: usize,
     /// Where the next multi-block search starts (next fit).
     cursor: usize,
@@ -123,6 +139,7 @@ impl Heap {
             ftb: ptr::null_mut(),
             pool: ptr::null_mut(),
             n_blocks: 0,
+            limit: 0,
             last_free: 0,
             cursor: 0,
             lock_depth: 0,
@@ -157,6 +174,7 @@ impl Heap {
         let pool = (start + atb_len + ftb_len + BLOCK_BYTES - 1) & !(BLOCK_BYTES - 1);
         let avail = (start + len).saturating_sub(pool) / BLOCK_BYTES;
         self.n_blocks = n_blocks.min(avail);
+        self.limit = self.n_blocks;
         self.atb = region;
         // SAFETY: within the region, checked by the arithmetic above.
         self.ftb = unsafe { region.add(atb_len) };
@@ -169,6 +187,36 @@ impl Heap {
 
     pub fn total_bytes(&self) -> usize {
         self.n_blocks * BLOCK_BYTES
+    }
+
+    /// Start the growth policy (module header): allocate within the first `bytes` of the
+    /// pool until live data needs more. Call right after `init`, before any allocation.
+    /// Meant for hosts, where untouched heap pages cost no memory.
+    pub fn set_soft_limit(&mut self, bytes: usize) {
+        self.limit = (bytes / BLOCK_BYTES)
+            .clamp(1, self.n_blocks.max(1))
+            .min(self.n_blocks);
+    }
+
+    /// Bytes of the pool allocation currently keeps within (the soft limit).
+    pub fn soft_limit_bytes(&self) -> usize {
+        self.limit * BLOCK_BYTES
+    }
+
+    /// Double the soft limit (up to the whole heap); false when it already is the whole heap.
+    fn raise_limit(&mut self) -> bool {
+        if self.limit >= self.n_blocks {
+            return false;
+        }
+        self.limit = self.limit.saturating_mul(2).clamp(1, self.n_blocks);
+        true
+    }
+
+    /// After a collection: keep the live data at no more than half the soft limit, so the
+    /// next cycle has at least as much room to allocate as there is live data to mark.
+    fn fit_limit_to_live(&mut self) {
+        let live = self.stat_current / BLOCK_BYTES;
+        while live.saturating_mul(2) > self.limit && self.raise_limit() {}
     }
 
     /// Record the highest stack address the interpreter will run below.
@@ -305,8 +353,8 @@ impl Heap {
     }
 
     /// Check the allocation table's shape and the byte accounting against it: every run
-    /// of TAIL blocks follows a HEAD, no block is left marked outside a collection, and
-    /// `stat_current` equals the blocks in use. Used after the allocation-failure sweep
+    /// of TAIL blocks follows a HEAD, no block is left marked outside a collection, none
+    /// at or above the soft limit is in use, and `stat_current` equals the blocks in use. Used after the allocation-failure sweep
     /// and the fuzzers to prove a failed allocation left the heap consistent.
     pub fn verify(&self) -> Result<(), &'static str> {
         if self.collecting {
@@ -319,6 +367,7 @@ impl Heap {
             match s {
                 TAIL if prev == FREE => return Err("tail block without a head"),
                 MARK => return Err("mark bit left set"),
+                HEAD | TAIL if b >= self.limit => return Err("block in use above the soft limit"),
                 FREE => {
                     if self.ftb_get(b) {
                         return Err("finaliser bit on a free block");
@@ -351,13 +400,9 @@ impl Heap {
             }
         }
         let (found, first_free) = match self.find_free(n) {
-            Some(b) => Some(b),
-            None if self.auto_collect => {
-                self.collect();
-                self.find_free(n)
-            }
-            None => None,
-        }?;
+            Some(b) => b,
+            None => self.find_free_slow(n)?,
+        };
         self.set(found, HEAD);
         for b in found + 1..found + n {
             self.set(b, TAIL);
@@ -391,8 +436,35 @@ impl Heap {
         Some(p)
     }
 
-    /// First fit for `n` blocks, searching from `last_free` (every block below it is in
-    /// use). Returns the run's start and the first free block seen, which becomes the new
+    /// No room for `n` blocks below the soft limit: collect (if automatic collection is on),
+    /// then raise the limit until the request fits or the whole heap has been searched.
+    /// When less than half the limit was allocated since the last collection, live or
+    /// fragmented data holds the rest, so the limit is raised first and the collection
+    /// waits: each collection then pays for at least half a limit's worth of allocation.
+    #[inline(never)]
+    fn find_free_slow(&mut self, n: usize) -> Option<(usize, usize)> {
+        let grow_first =
+            self.limit < self.n_blocks && self.alloc_amount < self.limit * BLOCK_BYTES / 2;
+        if self.auto_collect && !grow_first {
+            self.collect();
+            if let Some(r) = self.find_free(n) {
+                return Some(r);
+            }
+        }
+        while self.raise_limit() {
+            if let Some(r) = self.find_free(n) {
+                return Some(r);
+            }
+        }
+        if self.auto_collect && grow_first {
+            self.collect();
+            return self.find_free(n);
+        }
+        None
+    }
+
+    /// First fit for `n` blocks below the soft limit, searching from `last_free` (every
+    /// block below it is in use). Returns the run's start and the first free block seen, which becomes the new
     /// `last_free` unless the run itself starts there.
     fn find_free(&self, n: usize) -> Option<(usize, usize)> {
         if n > 1 {
@@ -400,14 +472,11 @@ impl Heap {
             // would rescan every small hole below on each request (quadratic when most
             // objects are 2-3 blocks, as on 64-bit), while next-fit sweeps the heap once
             // per cycle.
-            let start = self.cursor.clamp(self.last_free, self.n_blocks);
-            if let Some(found) = self.scan(start, self.n_blocks, n).or_else(|| {
-                self.scan(
-                    self.last_free,
-                    start.saturating_add(n).min(self.n_blocks),
-                    n,
-                )
-            }) {
+            let start = self.cursor.clamp(self.last_free, self.limit);
+            if let Some(found) = self
+                .scan(start, self.limit, n)
+                .or_else(|| self.scan(self.last_free, start.saturating_add(n).min(self.limit), n))
+            {
                 return Some((found, self.last_free));
             }
             return None;
@@ -417,7 +486,7 @@ impl Heap {
         }
         let mut run = 0;
         let mut first_free = None;
-        for b in self.last_free.min(self.n_blocks)..self.n_blocks {
+        for b in self.last_free.min(self.limit)..self.limit {
             if self.get(b) == FREE {
                 first_free.get_or_insert(b);
                 run += 1;
@@ -435,8 +504,8 @@ impl Heap {
     /// the blocks below a long-lived heap's first hole are mostly in use, so whole ATB
     /// bytes (four blocks) with no free entry are skipped at once.
     fn first_free_block(&self) -> Option<usize> {
-        let mut b = self.last_free.min(self.n_blocks);
-        while b < self.n_blocks {
+        let mut b = self.last_free.min(self.limit);
+        while b < self.limit {
             if b.is_multiple_of(4) {
                 // SAFETY: b < n_blocks, so the byte is inside the ATB.
                 let x = unsafe { *self.atb.add(b / 4) };
@@ -447,7 +516,7 @@ impl Heap {
                     continue;
                 }
                 let found = b + free.trailing_zeros() as usize / 2;
-                return (found < self.n_blocks).then_some(found);
+                return (found < self.limit).then_some(found);
             }
             if self.get(b) == FREE {
                 return Some(b);
@@ -544,7 +613,7 @@ impl Heap {
         }
         // Try to extend in place.
         let mut e = b + have;
-        while e < self.n_blocks && e < b + want && self.get(e) == FREE {
+        while e < self.limit && e < b + want && self.get(e) == FREE {
             e += 1;
         }
         if e == b + want {
@@ -611,9 +680,22 @@ impl Heap {
             if !self.mark_overflow {
                 break;
             }
-            // Overflow: rescan every marked allocation until nothing new gets marked.
+            // Overflow: rescan every marked allocation until nothing new gets marked. Only
+            // blocks below the soft limit can be in use, and whole ATB bytes without a
+            // marked entry are skipped: with a small limit, collections are frequent.
             self.mark_overflow = false;
-            for b in 0..self.n_blocks {
+            let end = self.limit.min(self.n_blocks);
+            let mut b = 0;
+            while b < end {
+                if b.is_multiple_of(4) {
+                    // SAFETY: b < n_blocks, so the byte is inside the ATB.
+                    let x = unsafe { *self.atb.add(b / 4) };
+                    // A low bit for each entry that is MARK (both bits set).
+                    if x & (x >> 1) & 0x55 == 0 {
+                        b += 4;
+                        continue;
+                    }
+                }
                 if self.get(b) == MARK {
                     self.scan_block_contents(b);
                     while self.mark_sp > 0 {
@@ -622,6 +704,7 @@ impl Heap {
                         self.scan_block_contents(c);
                     }
                 }
+                b += 1;
             }
         }
     }
@@ -656,6 +739,7 @@ impl Heap {
         self.collecting = false;
         self.alloc_amount = 0;
         self.last_free = 0;
+        self.fit_limit_to_live();
         freed
     }
 
@@ -676,7 +760,9 @@ impl Heap {
         let mut freed = 0;
         let mut b = 0;
         let mut in_free = false;
-        while b < self.n_blocks {
+        // Every block at or above the soft limit is free.
+        let end = self.limit.min(self.n_blocks);
+        while b < end {
             // SAFETY: b < n_blocks, so the byte is inside the ATB.
             if b.is_multiple_of(4) && unsafe { *self.atb.add(b / 4) } == 0 {
                 // Four free blocks: nothing to free, and the run of a freed object ends.
@@ -1234,7 +1320,7 @@ mod tests {
 
     #[test]
     fn mark_stack_overflow_still_marks_everything() {
-        let mut h = new_heap(1024 * 1024);
+        let mut h = new_heap(8 * 20 * MARK_STACK_LEN * BLOCK_BYTES);
         h.auto_collect = false;
         // A wide node with far more children than the mark stack holds, each child heading
         // a short chain, and the children laid out so later ones point at earlier blocks.
@@ -1474,5 +1560,156 @@ mod tests {
         let b = h.aligned_block_of(p).unwrap_or(0);
         h.set(b, FREE);
         assert_eq!(h.verify(), Err("tail block without a head"));
+    }
+
+    #[test]
+    fn without_a_soft_limit_the_whole_heap_is_in_play() {
+        let h = new_heap(64 * 1024);
+        assert_eq!(h.soft_limit_bytes(), h.total_bytes());
+    }
+
+    #[test]
+    fn garbage_churn_stays_below_the_soft_limit() {
+        with_vm(|| {
+            let mut h = new_heap(256 * 1024);
+            h.set_stack_top(0);
+            h.set_soft_limit(32 * BLOCK_BYTES);
+            assert_eq!(h.soft_limit_bytes(), 32 * BLOCK_BYTES);
+            let nb = h.n_blocks;
+            // Ten heaps' worth of unreachable one- and three-block allocations.
+            for i in 0..10 * nb {
+                let bytes = if i % 4 == 0 { 3 * BLOCK_BYTES } else { WORD };
+                assert!(h.alloc(bytes, false).is_some());
+            }
+            assert_eq!(
+                h.soft_limit_bytes(),
+                32 * BLOCK_BYTES,
+                "garbage never grows it"
+            );
+            assert!(h.collections > 10 * nb / 32 / 2);
+            // `verify` also proves no block above the limit was ever handed out.
+            assert_eq!(h.verify(), Ok(()));
+            // The statistics still describe the whole heap.
+            assert_eq!(h.info().total, nb * BLOCK_BYTES);
+            assert_eq!(h.info().used + h.info().free, nb * BLOCK_BYTES);
+        });
+    }
+
+    /// Build a chain of `n` one-block nodes, each pointing to the previous one, among
+    /// `garbage_per_node` unreachable allocations per node; only `root[0]` holds the chain.
+    #[inline(never)]
+    fn build_rooted_chain(h: &mut Heap, root: &mut [usize; 4], n: usize, garbage_per_node: usize) {
+        for i in 0..n {
+            let p = alloc_ok(h, 2 * WORD);
+            put(p, 0, root[0]);
+            put(p, 1, i);
+            root[0] = p as usize;
+            core::hint::black_box(&mut *root);
+            fill_unrooted(h, garbage_per_node);
+        }
+    }
+
+    #[test]
+    fn soft_limit_grows_with_live_data_and_keeps_it_intact() {
+        with_vm(|| {
+            let mut h = new_heap(512 * 1024);
+            let start = 32 * BLOCK_BYTES;
+            h.set_soft_limit(start);
+            let mut root = [0usize; 4];
+            h.set_stack_top(root.as_ptr() as usize + core::mem::size_of_val(&root));
+            let live = 2000;
+            build_rooted_chain(&mut h, &mut root, live, 3);
+            core::hint::black_box(&mut root);
+            let limit = h.soft_limit_bytes();
+            assert!(limit > start, "live data raised the limit");
+            assert!(limit < h.total_bytes(), "but not to the whole heap");
+            // Each raise doubles a limit that live data filled more than half of, so the
+            // limit stays within 4x the live data (plus what the conservative stack scan
+            // may retain).
+            assert!(limit <= 4 * (live + 64) * BLOCK_BYTES, "limit {limit}");
+            h.collect();
+            core::hint::black_box(&mut root);
+            assert!(h.info().used * 2 <= h.soft_limit_bytes());
+            let mut p = root[0];
+            let mut count = 0;
+            while p != 0 {
+                assert!(is_live(&h, p as *mut u8));
+                assert_eq!(word(p as *mut u8, 1), live - 1 - count);
+                p = word(p as *mut u8, 0);
+                count += 1;
+            }
+            assert_eq!(count, live);
+            assert_eq!(h.verify(), Ok(()));
+        });
+    }
+
+    #[test]
+    fn soft_limit_never_refuses_what_the_heap_has_room_for() {
+        with_vm(|| {
+            // Collection off: the limit rises instead, block by block up to the whole heap.
+            let mut h = new_heap(64 * 1024);
+            h.set_stack_top(0);
+            h.auto_collect = false;
+            h.set_soft_limit(8 * BLOCK_BYTES);
+            let nb = h.n_blocks;
+            assert_eq!(fill_unrooted(&mut h, nb), nb);
+            assert!(h.alloc(1, false).is_none(), "now the heap is full");
+            assert_eq!(h.soft_limit_bytes(), h.total_bytes());
+            assert_eq!(h.verify(), Ok(()));
+
+            // A request larger than the limit, with collection on, on a fresh heap.
+            let mut h = new_heap(64 * 1024);
+            h.set_stack_top(0);
+            h.set_soft_limit(8 * BLOCK_BYTES);
+            let big = h.total_bytes() - 4 * BLOCK_BYTES;
+            let p = h.alloc(big, false);
+            assert!(p.is_some());
+            assert_eq!(h.size_of(p.unwrap_or(ptr::null_mut())), big);
+
+            // Growing in place stops at the limit; growing further moves the allocation.
+            let mut h = new_heap(64 * 1024);
+            h.set_stack_top(0);
+            h.auto_collect = false;
+            h.set_soft_limit(8 * BLOCK_BYTES);
+            let q = alloc_ok(&mut h, 6 * BLOCK_BYTES);
+            assert_eq!(h.realloc(q, 8 * BLOCK_BYTES), Some(q));
+            let r = h.realloc(q, 12 * BLOCK_BYTES);
+            assert!(r.is_some_and(|r| r != q));
+            assert_eq!(h.verify(), Ok(()));
+
+            // A heap locked by heap_lock still refuses, whatever the limit.
+            let mut h = new_heap(64 * 1024);
+            h.set_soft_limit(8 * BLOCK_BYTES);
+            h.lock_depth = 1;
+            assert!(h.alloc(1, false).is_none());
+            assert_eq!(h.soft_limit_bytes(), 8 * BLOCK_BYTES);
+        });
+    }
+
+    #[test]
+    fn fragmented_space_below_the_limit_raises_it_for_a_long_run() {
+        with_vm(|| {
+            let mut h = new_heap(128 * 1024);
+            h.set_soft_limit(64 * BLOCK_BYTES);
+            let mut keep = [0usize; 32];
+            h.set_stack_top(keep.as_ptr() as usize + core::mem::size_of_val(&keep));
+            // Every other block live: a quarter of the limit in use, yet no run of two.
+            for k in keep.iter_mut() {
+                *k = alloc_ok(&mut h, BLOCK_BYTES) as usize;
+                fill_unrooted(&mut h, 1);
+            }
+            core::hint::black_box(&mut keep);
+            h.collect();
+            let before = h.soft_limit_bytes();
+            assert_eq!(before, 64 * BLOCK_BYTES);
+            let long = alloc_ok(&mut h, 40 * BLOCK_BYTES);
+            assert!(h.soft_limit_bytes() > before);
+            assert_eq!(h.size_of(long), 40 * BLOCK_BYTES);
+            core::hint::black_box(&mut keep);
+            for &k in &keep {
+                assert!(is_live(&h, k as *mut u8));
+            }
+            assert_eq!(h.verify(), Ok(()));
+        });
     }
 }

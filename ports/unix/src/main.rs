@@ -32,6 +32,10 @@ const THREAD_STACK: usize = 64 * 1024 * 1024;
 /// exceeded`; the rest of the thread's stack is headroom for unwinding and printing.
 const STACK_BUDGET: usize = 2 * 1024 * 1024;
 const PYSTACK_WORDS: usize = 1 << 20;
+/// Where the GC heap's growth policy starts (`gc.rs`): the heap's pages are touched only as
+/// allocation reaches them, so allocating within this much until live data needs more
+/// keeps peak RSS near the program's live data rather than the whole heap.
+const HEAP_SOFT_LIMIT: usize = 128 * 1024;
 
 /// `sys.argv`, `sys.path` (with the script's folder first), `-O`, `help` and `__main__`.
 fn setup_sys(o: &Options, script_dir: Option<String>) -> PyResult<()> {
@@ -170,6 +174,7 @@ fn run(o: Options) -> u8 {
         upy_runtime::init(heap.as_mut_ptr() as *mut u8, o.heap_size, top, &hal::HAL);
         upy_runtime::init_pystack(pystack.as_mut_ptr() as *mut Value, pystack.len());
     }
+    state::get().heap.set_soft_limit(HEAP_SOFT_LIMIT);
     state::get().stack_limit = top - STACK_BUDGET;
     if let Some(n) = o.alloc_fail {
         state::get().heap.fail_countdown = n;
