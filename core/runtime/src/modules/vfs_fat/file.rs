@@ -216,12 +216,15 @@ impl<'a> Fat<'a> {
         p
     }
 
-    /// Write the file's entry (size, first cluster, time) and flush everything.
+    /// Write the file's entry (size, first cluster, time) and flush everything, if the file
+    /// was written: closing or flushing a file that was only read leaves the device alone
+    /// (no `sync` call), as upstream's.
     pub fn sync_file(&mut self, f: &mut FileState) -> Res<()> {
-        if f.modified {
-            self.update_entry(&f.entry, f.sclust, f.size, true)?;
-            f.modified = false;
+        if !f.modified {
+            return Ok(());
         }
+        self.update_entry(&f.entry, f.sclust, f.size, true)?;
+        f.modified = false;
         self.sync()
     }
 }
