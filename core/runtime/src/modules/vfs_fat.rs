@@ -3,7 +3,8 @@
 //! vfs_blockdev.c). The on-disk format is in `vfs_fat/` (plain Rust over a
 //! [`BlockDevice`]); this file binds it to the interpreter: the device adapter calling
 //! `readblocks`/`writeblocks`/`ioctl` (or the old `count`/`sync` protocol), the VfsFat
-//! object, its file objects and the `ilistdir` iterator.
+//! object, its part of the file objects (the objects themselves are `vfs/blockfs.rs`'s,
+//! shared with VfsLfs) and the `ilistdir` iterator.
 //!
 //! The volume's bookkeeping lives inside the VfsFat heap object; the window and the
 //! buffer handed to the device are bytearrays in the heap. Python code run by the device
@@ -15,16 +16,16 @@ pub mod file;
 pub mod mkfs;
 pub mod volume;
 
-use crate::modules::io::{self as sio, methods as m};
-use crate::obj::{flags, ObjBase, Print, PrintKind, PyErr, PyResult, Stream, Type};
-use crate::objs::{bytearray, int, str as pystr, tuple};
+use crate::modules::vfs::blockfs::{self, path_str, BlockFile, BlockFs};
+use crate::obj::{ObjBase, PyErr, PyResult, Stream, Type};
+use crate::objs::{bytearray, int, str as pystr};
 use crate::qstr::{Qstr, Q};
 use crate::raise;
 use crate::runtime;
 use crate::state;
 use crate::value::Value;
 use alloc::vec::Vec;
-use dir::{DirPos, Entry, ATTR_DIR, MAX_LFN};
+use dir::{DirPos, Entry, MAX_LFN};
 use file::{FileState, OpenMode};
 use volume::{BlockDevice, Error, Fat, Volume};
 
@@ -220,6 +221,21 @@ fn fat_seconds(ts: u32) -> i64 {
 
 /// Run `f` on the volume of VfsFat `v`, mounting it first if needed.
 fn run<T>(v: Value, f: impl FnOnce(&mut Fat) -> Result<T, Error>) -> PyResult<T> {
+    let mut f = Some(f);
+    let mut out = None;
+    run_once(v, &mut |fat| {
+        if let Some(f) = f.take() {
+            out = Some(f(fat)?);
+        }
+        Ok(())
+    })?;
+    out.ok_or_else(|| raise::os_error(EINVAL))
+}
+
+/// [`run`]'s work, not generic: inlined into each of its twenty-odd callers, it cost
+/// several KB of the firmware's flash.
+#[inline(never)]
+fn run_once(v: Value, f: &mut dyn FnMut(&mut Fat) -> Result<(), Error>) -> PyResult<()> {
     let fs = this(v)?;
     if fs.busy {
         return Err(raise::os_error(EBUSY));
@@ -260,15 +276,6 @@ fn errno_value(e: PyErr) -> Option<i32> {
         .map(|n| n as i32)
 }
 
-fn path_str(p: Value) -> PyResult<&'static str> {
-    if let Some(s) = pystr::as_str(p) {
-        return Ok(s);
-    }
-    pystr::as_bytes(p)
-        .and_then(|b| core::str::from_utf8(b).ok())
-        .ok_or_else(|| pystr::bad_implicit_conversion(p))
-}
-
 // --- VfsFat ---
 
 fn fat_new(ty: &'static Type, args: &[Value], _kw: &[Value]) -> PyResult<Value> {
@@ -290,20 +297,8 @@ fn fat_new(ty: &'static Type, args: &[Value], _kw: &[Value]) -> PyResult<Value> 
     if !(512..=4096).contains(&ss) || (ss & (ss - 1)) != 0 {
         return Err(raise::os_error(5));
     }
-    let zeros = [0u8; 4096];
-    let io = bytearray::new(&zeros[..ss as usize])?;
-    let win = bytearray::new(&zeros[..ss as usize])?;
-    let io_data = bytearray::get(io)
-        .map(|b| b.data)
-        .unwrap_or(core::ptr::null_mut());
-    let io_view = Value::from_ptr(crate::mem::alloc(crate::objs::memoryview::MemoryView {
-        base: ObjBase::new(&crate::objs::memoryview::TYPE),
-        obj: io,
-        ptr: io_data,
-        len: ss as usize,
-        typecode: b'B',
-        writable: true,
-    })?);
+    let (io, io_view) = blockfs::io_buffer(ss as usize)?;
+    let win = blockfs::zeroed(ss as usize)?;
     let p = crate::mem::alloc(VfsFat {
         base: ObjBase::new(ty),
         bdev,
@@ -403,24 +398,10 @@ fn fat_open(v: Value, path: Value, mode: Value) -> PyResult<Value> {
     let p = path_str(path)?;
     let ms = pystr::as_str(mode).ok_or_else(|| pystr::bad_implicit_conversion(mode))?;
     let (m, text) = OpenMode::parse(ms);
-    let ty: &'static Type = if text {
-        &FAT_TEXTIO_TYPE
-    } else {
-        &FAT_FILEIO_TYPE
-    };
-    // Allocate first, so a full heap fails before anything changes on disk.
-    let fp = crate::mem::alloc_finalised(FatFile {
-        base: ObjBase::new(ty),
-        vfs: v,
-        st: FileState::default(),
-        open: false,
-    })?;
-    let st = run(v, |fat| fat.open(p, m))?;
-    // SAFETY: fp was just allocated and is kept alive by this frame.
-    let f = unsafe { &mut *fp };
-    f.st = st;
+    let f = FatFile::alloc(text, v, FileState::default())?;
+    f.data = run(v, |fat| fat.open(p, m))?;
     f.open = true;
-    Ok(Value::from_ptr(fp))
+    Ok(f.value())
 }
 
 fn fat_ilistdir(args: &[Value]) -> PyResult<Value> {
@@ -504,26 +485,15 @@ fn fat_getcwd(v: Value) -> PyResult<Value> {
 fn fat_stat(v: Value, path: Value) -> PyResult<Value> {
     let p = path_str(path)?;
     let (mode, size, ts) = if p.is_empty() || p == "/" {
-        (0x4000, 0, 0x2821_0000)
+        (blockfs::MODE_DIR, 0, 0x2821_0000)
     } else {
         match run(v, |fat| fat.stat(p))? {
-            None => (0x4000, 0, 0x2821_0000),
-            Some(e) => (if e.is_dir() { 0x4000 } else { 0x8000 }, e.size, e.wtime),
+            None => (blockfs::MODE_DIR, 0, 0x2821_0000),
+            Some(e) if e.is_dir() => (blockfs::MODE_DIR, e.size, e.wtime),
+            Some(e) => (blockfs::MODE_FILE, e.size, e.wtime),
         }
     };
-    let secs = int::from_i64(fat_seconds(ts))?;
-    tuple::new(&[
-        Value::small_int(mode),
-        Value::small_int(0),
-        Value::small_int(0),
-        Value::small_int(0),
-        Value::small_int(0),
-        Value::small_int(0),
-        int::from_u64(u64::from(size))?,
-        secs,
-        secs,
-        secs,
-    ])
+    blockfs::stat_tuple(mode, size, fat_seconds(ts))
 }
 
 fn fat_statvfs(v: Value, _path: Value) -> PyResult<Value> {
@@ -531,20 +501,7 @@ fn fat_statvfs(v: Value, _path: Value) -> PyResult<Value> {
         let free = fat.free_clusters()?;
         Ok((fat.vol.cluster_bytes(), fat.vol.n_fatent - 2, free))
     })?;
-    let bsize = int::from_u64(u64::from(bsize))?;
-    let free = int::from_u64(u64::from(free))?;
-    tuple::new(&[
-        bsize,
-        bsize,
-        int::from_u64(u64::from(blocks))?,
-        free,
-        free,
-        Value::small_int(0),
-        Value::small_int(0),
-        Value::small_int(0),
-        Value::small_int(0),
-        Value::small_int(MAX_LFN as isize),
-    ])
+    blockfs::statvfs_tuple(bsize, blocks, free, MAX_LFN)
 }
 
 static MKFS: crate::objs::fun::MethodWrapper = crate::objs::fun::MethodWrapper {
@@ -634,208 +591,98 @@ fn dir_iter_next(v: Value) -> PyResult<Option<Value>> {
     };
     let mut buf = [0u8; MAX_LFN * 3];
     let n = e.name_utf8(&mut buf);
-    let name = if it.as_bytes {
-        pystr::new_bytes(&buf[..n])?
-    } else {
-        pystr::new(core::str::from_utf8(&buf[..n]).unwrap_or("?"))?
-    };
-    let kind = if e.attr & ATTR_DIR != 0 {
-        0x4000
-    } else {
-        0x8000
-    };
+    let name = buf.get(..n).unwrap_or(&[]);
     let size = if e.is_dir() { 0 } else { e.size };
-    Ok(Some(tuple::new(&[
+    Ok(Some(blockfs::dir_entry(
         name,
-        Value::small_int(kind),
-        Value::small_int(0),
-        int::from_u64(u64::from(size))?,
-    ])?))
+        it.as_bytes,
+        e.is_dir(),
+        size,
+    )?))
 }
 
-fn dir_iter_print(out: &mut dyn Print, _v: Value, _k: PrintKind) -> PyResult<()> {
-    out.write_str("<iterator>")
-}
-
-static DIR_ITER_TYPE: Type = Type {
-    name: Q::iterator,
-    flags: flags::ITER_IS_ITERNEXT,
-    print: Some(dir_iter_print),
-    iternext: Some(dir_iter_next),
-    ..Type::EMPTY
-};
+static DIR_ITER_TYPE: Type = blockfs::dir_iter_type(dir_iter_next);
 
 // --- files ---
 
-#[repr(C)]
-struct FatFile {
-    base: ObjBase,
-    vfs: Value,
-    st: FileState,
-    open: bool,
+/// VfsFat's part of its file objects; the file state is the format's `FileState`.
+pub enum FatFs {}
+
+type FatFile = BlockFile<FatFs>;
+
+/// Write the file's data and directory entry out.
+fn sync_file(f: &mut FatFile) -> PyResult<()> {
+    let mut st = f.data;
+    let r = run(f.vfs, |fat| fat.sync_file(&mut st));
+    f.data = st;
+    r.map(|_| ())
 }
 
-fn file_of(v: Value) -> PyResult<&'static mut FatFile> {
-    v.downcast(&FAT_FILEIO_TYPE)
-        .or_else(|| v.downcast(&FAT_TEXTIO_TYPE))
-        .ok_or_else(|| raise::type_error("expected file"))
-}
+impl BlockFs for FatFs {
+    type State = FileState;
+    const PRINT_ADDRESS: bool = true;
+    const TYPES: [&'static Type; 2] = [&FAT_FILEIO_TYPE, &FAT_TEXTIO_TYPE];
 
-fn open_file(v: Value) -> PyResult<&'static mut FatFile> {
-    let f = file_of(v)?;
-    if !f.open {
-        // Upstream's FatFs reports a closed file as an invalid object.
-        return Err(raise::os_error(EINVAL));
-    }
-    Ok(f)
-}
-
-fn file_print(out: &mut dyn Print, v: Value, _k: PrintKind) -> PyResult<()> {
-    let mut s = crate::vstr::VStr::new();
-    let _ = core::fmt::write(
-        &mut s,
-        format_args!("<io.{} 0x{:x}>", v.type_of().name.as_str(), v.bits()),
-    );
-    out.write_str(core::str::from_utf8(s.as_bytes()).unwrap_or(""))
-}
-
-fn file_read(v: Value, buf: &mut [u8]) -> PyResult<usize> {
-    let f = open_file(v)?;
-    let mut st = f.st;
-    let r = run(f.vfs, |fat| fat.read(&mut st, buf));
-    f.st = st;
-    r.map_err(|e| {
-        if errno_value(e) == Some(13) {
-            raise::os_error(EINVAL)
-        } else {
-            e
-        }
-    })
-}
-
-fn file_write(v: Value, buf: &[u8]) -> PyResult<usize> {
-    let f = open_file(v)?;
-    let mut st = f.st;
-    let r = run(f.vfs, |fat| Ok(fat.write(&mut st, buf)));
-    f.st = st;
-    match r? {
-        (n, None) => Ok(n),
-        (_, Some(Error::Full)) => Err(raise::os_error(28)),
-        (_, Some(Error::Denied)) => Err(raise::os_error(EINVAL)),
-        (_, Some(e)) => Err(raise::os_error(e.errno())),
-    }
-}
-
-fn file_ioctl(v: Value, request: usize, arg: usize) -> PyResult<usize> {
-    match sio::split_request(request) {
-        (sio::STREAM_SEEK, whence) => {
-            let f = open_file(v)?;
-            let off = arg as isize as i64;
-            let base = match whence {
-                sio::SEEK_SET => 0,
-                sio::SEEK_CUR => i64::from(f.st.pos),
-                _ => i64::from(f.st.size),
-            };
-            // Upstream hands FatFs the sum as an unsigned size: negatives wrap high.
-            let target = (base + off) as u64 & 0xFFFF_FFFF;
-            let mut st = f.st;
-            let p = run(f.vfs, |fat| Ok(fat.seek(&mut st, target)))?;
-            f.st = st;
-            Ok(p as usize)
-        }
-        (sio::STREAM_FLUSH, _) => {
-            let f = open_file(v)?;
-            let mut st = f.st;
-            let r = run(f.vfs, |fat| fat.sync_file(&mut st));
-            f.st = st;
-            r.map(|_| 0)
-        }
-        (sio::STREAM_CLOSE, _) => {
-            let f = file_of(v)?;
-            if !f.open {
-                return Ok(0);
+    fn read(f: &mut FatFile, _v: Value, buf: &mut [u8]) -> PyResult<usize> {
+        let mut st = f.data;
+        let r = run(f.vfs, |fat| fat.read(&mut st, buf));
+        f.data = st;
+        r.map_err(|e| {
+            if errno_value(e) == Some(13) {
+                raise::os_error(EINVAL)
+            } else {
+                e
             }
-            let mut st = f.st;
-            let r = run(f.vfs, |fat| fat.sync_file(&mut st));
-            f.st = st;
-            f.open = false;
-            r.map(|_| 0)
+        })
+    }
+
+    fn write(f: &mut FatFile, _v: Value, buf: &[u8]) -> PyResult<usize> {
+        let mut st = f.data;
+        let r = run(f.vfs, |fat| Ok(fat.write(&mut st, buf)));
+        f.data = st;
+        match r? {
+            (n, None) => Ok(n),
+            (_, Some(Error::Full)) => Err(raise::os_error(28)),
+            (_, Some(Error::Denied)) => Err(raise::os_error(EINVAL)),
+            (_, Some(e)) => Err(raise::os_error(e.errno())),
         }
-        _ => Err(raise::os_error(EINVAL)),
+    }
+
+    fn pos(st: &FileState) -> u32 {
+        st.pos
+    }
+
+    fn end(st: &FileState) -> u32 {
+        st.size
+    }
+
+    fn seek(f: &mut FatFile, _v: Value, target: i64) -> PyResult<usize> {
+        // Upstream hands FatFs the sum as an unsigned size: negatives wrap high.
+        let target = target as u64 & 0xFFFF_FFFF;
+        let mut st = f.data;
+        let p = run(f.vfs, |fat| Ok(fat.seek(&mut st, target)))?;
+        f.data = st;
+        Ok(p as usize)
+    }
+
+    fn flush(f: &mut FatFile, _v: Value) -> PyResult<()> {
+        sync_file(f)
+    }
+
+    fn close(f: &mut FatFile, _v: Value) -> PyResult<()> {
+        sync_file(f)
+    }
+
+    fn busy(vfs: Value) -> bool {
+        this(vfs).is_ok_and(|fs| fs.busy)
     }
 }
 
-/// Run by the collector for an unreachable file: write it out, unless the volume is in
-/// the middle of an operation (then the data of an unclosed file is lost, as it would be
-/// on a power cut).
-fn file_finalise(v: Value) {
-    let Ok(f) = file_of(v) else {
-        return;
-    };
-    if !f.open {
-        return;
-    }
-    f.open = false;
-    if let Ok(fs) = this(f.vfs) {
-        if fs.busy {
-            return;
-        }
-    }
-    let mut st = f.st;
-    let _ = run(f.vfs, |fat| fat.sync_file(&mut st));
-}
+static STREAMS: [Stream; 2] = blockfs::streams::<FatFs>();
 
-static FILE_LOCALS: [(Qstr, Value); 13] = [
-    (Q::__enter__, m::ENTER),
-    (Q::__exit__, m::EXIT),
-    (Q::__next__, m::NEXT),
-    (Q::close, m::CLOSE),
-    (Q::read, m::READ),
-    (Q::readinto, m::READINTO),
-    (Q::readline, m::READLINE),
-    (Q::write, m::WRITE),
-    (Q::__del__, m::DEL),
-    (Q::flush, m::FLUSH),
-    (Q::readlines, m::READLINES),
-    (Q::seek, m::SEEK),
-    (Q::tell, m::TELL),
-];
+pub static FAT_FILEIO_TYPE: Type = blockfs::file_type::<FatFs>(Q::FileIO, &STREAMS[0]);
 
-static FILE_STREAM: Stream = Stream {
-    read: file_read,
-    write: file_write,
-    ioctl: file_ioctl,
-    is_text: false,
-};
-
-static TEXT_STREAM: Stream = Stream {
-    read: file_read,
-    write: file_write,
-    ioctl: file_ioctl,
-    is_text: true,
-};
-
-pub static FAT_FILEIO_TYPE: Type = Type {
-    name: Q::FileIO,
-    flags: flags::ITER_IS_ITERNEXT,
-    print: Some(file_print),
-    iternext: Some(sio::iternext),
-    stream: Some(&FILE_STREAM),
-    finalise: Some(file_finalise),
-    locals: &FILE_LOCALS,
-    ..Type::EMPTY
-};
-
-pub static FAT_TEXTIO_TYPE: Type = Type {
-    name: Q::TextIOWrapper,
-    flags: flags::ITER_IS_ITERNEXT,
-    print: Some(file_print),
-    iternext: Some(sio::iternext),
-    stream: Some(&TEXT_STREAM),
-    finalise: Some(file_finalise),
-    locals: &FILE_LOCALS,
-    ..Type::EMPTY
-};
+pub static FAT_TEXTIO_TYPE: Type = blockfs::file_type::<FatFs>(Q::TextIOWrapper, &STREAMS[1]);
 
 #[cfg(test)]
 mod tests {
