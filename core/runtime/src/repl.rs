@@ -19,6 +19,8 @@
 //! instead of by an early `\x04`; the bytes on the wire are the same apart from that
 //! early stop and the number of `\x01` window credits sent meanwhile.
 
+pub mod host;
+
 use alloc::string::String;
 use alloc::vec::Vec;
 
