@@ -16,8 +16,9 @@ pub mod file;
 pub mod mkfs;
 pub mod volume;
 
-use crate::modules::vfs::blockfs::{self, path_str, BlockFile, BlockFs};
-use crate::obj::{ObjBase, PyErr, PyResult, Stream, Type};
+use crate::modules::time;
+use crate::modules::vfs::blockfs::{self, path_str, BlockDev, BlockFile, BlockFs, DevSession};
+use crate::obj::{ObjBase, PyErr, PyResult, Type};
 use crate::objs::{bytearray, int, str as pystr};
 use crate::qstr::{Qstr, Q};
 use crate::raise;
@@ -26,7 +27,7 @@ use crate::state;
 use crate::value::Value;
 use alloc::vec::Vec;
 use dir::{DirPos, Entry, MAX_LFN};
-use file::{FileState, OpenMode};
+use file::FileState;
 use volume::{BlockDevice, Error, Fat, Volume};
 
 const EBUSY: i32 = 16;
@@ -43,15 +44,10 @@ const IOCTL_BLOCK_SIZE: isize = 5;
 #[repr(C)]
 pub struct VfsFat {
     base: ObjBase,
-    bdev: Value,
-    /// bytearray(sector size) lent to readblocks/writeblocks...
-    io: Value,
-    /// ...as a memoryview, so the device cannot resize it.
-    io_view: Value,
+    /// The device, with an I/O buffer of one sector.
+    dev: BlockDev,
     /// bytearray(sector size): the volume's window.
     win: Value,
-    has_ioctl: bool,
-    has_write: bool,
     /// No FAT volume was found when constructed.
     no_fs: bool,
     busy: bool,
@@ -65,70 +61,34 @@ fn this(v: Value) -> PyResult<&'static mut VfsFat> {
 
 // --- the device adapter ---
 
-/// The Python block device, seen as a [`BlockDevice`]. A Python exception raised by the
-/// device is kept and re-raised once the format code has unwound.
-struct PyDev {
-    bdev: Value,
-    io: Value,
-    io_view: Value,
-    has_ioctl: bool,
-    has_write: bool,
-    err: Option<PyErr>,
-}
-
-impl PyDev {
-    fn keep(&mut self, e: PyErr) -> Error {
-        if self.err.is_none() {
-            self.err = Some(e);
-        }
-        Error::Io
-    }
-
-    /// Result of readblocks/writeblocks: None or 0 is success.
-    fn check(&mut self, r: PyResult<Value>) -> Result<(), Error> {
-        match r {
-            Ok(v) if v.is_none() => Ok(()),
-            Ok(v) => match int::get_isize(v) {
-                Ok(0) => Ok(()),
-                Ok(_) => Err(Error::Io),
-                Err(e) => Err(self.keep(e)),
-            },
-            Err(e) => Err(self.keep(e)),
-        }
-    }
-
-    fn io_buf(&self, len: usize) -> Result<&'static mut [u8], Error> {
-        let b = bytearray::bytes(self.io);
-        b.get_mut(..len).ok_or(Error::Io)
-    }
-
-    fn call(&mut self, name: Qstr, sector: u32) -> Result<(), Error> {
-        let n = int::from_u64(u64::from(sector)).map_err(|e| self.keep(e))?;
-        let r = runtime::load_method(self.bdev, name)
-            .and_then(|(f, t)| runtime::call_method(f, t, &[n, self.io_view], &[]));
-        self.check(r)
-    }
-}
-
-impl BlockDevice for PyDev {
+/// The Python block device as the format code sees it.
+impl BlockDevice for DevSession {
     fn read(&mut self, sector: u32, buf: &mut [u8]) -> Result<(), Error> {
-        self.call(Q::readblocks, sector)?;
-        buf.copy_from_slice(self.io_buf(buf.len())?);
+        if self.call(Q::readblocks, sector, false) != Some(0) {
+            return Err(Error::Io);
+        }
+        buf.copy_from_slice(self.buf(buf.len()).ok_or(Error::Io)?);
         Ok(())
     }
 
     fn write(&mut self, sector: u32, buf: &[u8]) -> Result<(), Error> {
-        if !self.has_write {
+        if !self.dev.has_write {
             return Err(Error::ReadOnly);
         }
-        self.io_buf(buf.len())?.copy_from_slice(buf);
-        self.call(Q::writeblocks, sector)
+        self.buf(buf.len()).ok_or(Error::Io)?.copy_from_slice(buf);
+        if self.call(Q::writeblocks, sector, false) != Some(0) {
+            return Err(Error::Io);
+        }
+        Ok(())
     }
 
     fn sync(&mut self) -> Result<(), Error> {
-        match dev_ioctl(self.bdev, self.has_ioctl, IOCTL_SYNC) {
+        match dev_ioctl(self.dev.bdev, self.dev.has_ioctl, IOCTL_SYNC) {
             Ok(_) => Ok(()),
-            Err(e) => Err(self.keep(e)),
+            Err(e) => {
+                self.keep(e);
+                Err(Error::Io)
+            }
         }
     }
 }
@@ -158,55 +118,29 @@ fn has_method(obj: Value, name: Qstr) -> bool {
 
 // --- time stamps ---
 
-/// Days since 1970-01-01 of a civil date.
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// The civil date of a day count since 1970-01-01.
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
-}
-
 /// The current local time as a FAT time stamp (date in the high half).
 fn fat_now() -> u32 {
     let Some(h) = state::get().hal else {
         return 0x0021_0000;
     };
     let t = h.time() as i64;
-    let t = t + h.local_offset(t).0;
-    let (y, mo, d) = civil_from_days(t.div_euclid(86_400));
-    let s = t.rem_euclid(86_400);
+    let [y, mo, d, hh, mm, ss, ..] = time::broken_down(t + h.local_offset(t).0);
     if !(1980..=2107).contains(&y) {
         return 0x0021_0000;
     }
     (((y - 1980) as u32) << 25)
         | ((mo as u32) << 21)
         | ((d as u32) << 16)
-        | (((s / 3600) as u32) << 11)
-        | ((((s / 60) % 60) as u32) << 5)
-        | (((s % 60) / 2) as u32)
+        | ((hh as u32) << 11)
+        | ((mm as u32) << 5)
+        | ((ss / 2) as u32)
 }
 
 /// Seconds since 1970 of a FAT time stamp (read as UTC, as upstream does).
 fn fat_seconds(ts: u32) -> i64 {
     let date = ts >> 16;
     let time = ts & 0xFFFF;
-    let days = days_from_civil(
+    let days = time::days_from_civil(
         1980 + i64::from((date >> 9) & 0x7F),
         i64::from((date >> 5) & 0x0F),
         i64::from(date & 0x1F),
@@ -241,17 +175,10 @@ fn run_once(v: Value, f: &mut dyn FnMut(&mut Fat) -> Result<(), Error>) -> PyRes
         return Err(raise::os_error(EBUSY));
     }
     let win = bytearray::bytes(fs.win);
-    let mut dev = PyDev {
-        bdev: fs.bdev,
-        io: fs.io,
-        io_view: fs.io_view,
-        has_ioctl: fs.has_ioctl,
-        has_write: fs.has_write,
-        err: None,
-    };
+    let mut dev = fs.dev.session();
     fs.busy = true;
     fs.vol.now = fat_now();
-    fs.vol.readonly = !fs.has_write;
+    fs.vol.readonly = !fs.dev.has_write;
     let r = {
         let mut fat = Fat::new(&mut fs.vol, win, &mut dev);
         let m = if fat.vol.mounted() {
@@ -262,7 +189,7 @@ fn run_once(v: Value, f: &mut dyn FnMut(&mut Fat) -> Result<(), Error>) -> PyRes
         m.and_then(|_| f(&mut fat))
     };
     fs.busy = false;
-    r.map_err(|e| dev.err.take().unwrap_or_else(|| raise::os_error(e.errno())))
+    r.map_err(|e| dev.error(e.errno()))
 }
 
 /// The errno of an OSError.
@@ -301,12 +228,14 @@ fn fat_new(ty: &'static Type, args: &[Value], _kw: &[Value]) -> PyResult<Value> 
     let win = blockfs::zeroed(ss as usize)?;
     let p = crate::mem::alloc(VfsFat {
         base: ObjBase::new(ty),
-        bdev,
-        io,
-        io_view,
+        dev: BlockDev {
+            bdev,
+            io,
+            io_view,
+            has_write,
+            has_ioctl,
+        },
         win,
-        has_ioctl,
-        has_write,
         no_fs: false,
         busy: false,
         vol: Volume::new(ss as u32),
@@ -350,27 +279,18 @@ fn fat_mkfs(bdev: Value) -> PyResult<Value> {
 
 fn do_mkfs(v: Value) -> PyResult<()> {
     let fs = this(v)?;
-    let total = dev_ioctl(fs.bdev, fs.has_ioctl, IOCTL_BLOCK_COUNT)?;
+    let total = dev_ioctl(fs.dev.bdev, fs.dev.has_ioctl, IOCTL_BLOCK_COUNT)?;
     let total = u32::try_from(int::get_isize(total)?.max(0)).unwrap_or(u32::MAX);
-    let mut dev = PyDev {
-        bdev: fs.bdev,
-        io: fs.io,
-        io_view: fs.io_view,
-        has_ioctl: fs.has_ioctl,
-        has_write: fs.has_write,
-        err: None,
-    };
+    let mut dev = fs.dev.session();
     let win = bytearray::bytes(fs.win);
     fs.vol.fat_type = 0;
     let r = mkfs::mkfs(&mut dev, win, total, fat_now());
     fs.vol = Volume::new(fs.vol.ss);
     fs.no_fs = false;
     r.map_err(|e| {
-        dev.err.take().unwrap_or_else(|| {
-            raise::os_error(match e {
-                Error::ReadOnly => 30,
-                e => e.errno(),
-            })
+        dev.error(match e {
+            Error::ReadOnly => 30,
+            e => e.errno(),
         })
     })
 }
@@ -378,7 +298,7 @@ fn do_mkfs(v: Value) -> PyResult<()> {
 fn fat_mount(v: Value, readonly: Value, mkfs_: Value) -> PyResult<Value> {
     let fs = this(v)?;
     if runtime::is_true(readonly)? {
-        fs.has_write = false;
+        fs.dev.has_write = false;
     }
     if fs.no_fs {
         if runtime::is_true(mkfs_)? {
@@ -396,8 +316,7 @@ fn fat_umount(_v: Value) -> PyResult<Value> {
 
 fn fat_open(v: Value, path: Value, mode: Value) -> PyResult<Value> {
     let p = path_str(path)?;
-    let ms = pystr::as_str(mode).ok_or_else(|| pystr::bad_implicit_conversion(mode))?;
-    let (m, text) = OpenMode::parse(ms);
+    let (m, text) = blockfs::open_mode(mode)?;
     let f = FatFile::alloc(text, v, FileState::default())?;
     f.data = run(v, |fat| fat.open(p, m))?;
     f.open = true;
@@ -678,23 +597,19 @@ impl BlockFs for FatFs {
     }
 }
 
-static STREAMS: [Stream; 2] = blockfs::streams::<FatFs>();
-
-pub static FAT_FILEIO_TYPE: Type = blockfs::file_type::<FatFs>(Q::FileIO, &STREAMS[0]);
-
-pub static FAT_TEXTIO_TYPE: Type = blockfs::file_type::<FatFs>(Q::TextIOWrapper, &STREAMS[1]);
+blockfs::file_types!(FatFs, FAT_FILEIO_TYPE, FAT_TEXTIO_TYPE);
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::modules::vfs::OpenMode;
 
     #[test]
-    fn civil_dates_round_trip() {
-        assert_eq!(days_from_civil(1970, 1, 1), 0);
-        assert_eq!(days_from_civil(2000, 1, 1), 10_957);
-        assert_eq!(civil_from_days(10_957), (2000, 1, 1));
-        assert_eq!(civil_from_days(days_from_civil(2024, 2, 29)), (2024, 2, 29));
+    fn fat_time_stamps_read_as_utc() {
         assert_eq!(fat_seconds(0x2821_0000), 946_684_800);
+        // 2024-02-29 13:45:58.
+        let ts = (44 << 25) | (2 << 21) | (29 << 16) | (13 << 11) | (45 << 5) | 29;
+        assert_eq!(fat_seconds(ts), 1_709_214_358);
     }
 
     #[test]

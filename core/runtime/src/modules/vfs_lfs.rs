@@ -10,8 +10,8 @@ pub mod file;
 pub mod lfs;
 pub mod v1;
 
-use crate::modules::vfs::blockfs::{self, path_str, BlockFile, BlockFs};
-use crate::obj::{ObjBase, PyErr, PyResult, Stream, Type};
+use crate::modules::vfs::blockfs::{self, path_str, BlockDev, BlockFile, BlockFs, DevSession};
+use crate::obj::{ObjBase, PyResult, Type};
 use crate::objs::{bytearray, int, list, str as pystr};
 use crate::qstr::{Qstr, Q};
 use crate::raise;
@@ -19,7 +19,7 @@ use crate::runtime;
 use crate::state;
 use crate::value::Value;
 use alloc::string::String;
-use lfs::{Ctx, DirStep, Error, FileState, Flash, Lfs, OpenMode, NAME_MAX, TYPE_DIR};
+use lfs::{Ctx, DirStep, Error, FileState, Flash, Lfs, NAME_MAX, TYPE_DIR};
 
 const EINVAL: i32 = 22;
 const EBUSY: i32 = 16;
@@ -33,9 +33,8 @@ const MAX_PENDING: usize = 16;
 #[repr(C)]
 pub struct VfsLfs {
     base: ObjBase,
-    bdev: Value,
-    io: Value,
-    io_view: Value,
+    /// The device, with an I/O buffer of one block.
+    dev: BlockDev,
     rcache: Value,
     img: Value,
     state: Value,
@@ -44,7 +43,6 @@ pub struct VfsLfs {
     cwd: Value,
     /// Open file objects.
     files: Value,
-    has_write: bool,
     mtime: bool,
     busy: bool,
     lfs: Lfs,
@@ -56,74 +54,49 @@ fn this(v: Value) -> PyResult<&'static mut VfsLfs> {
         .ok_or_else(|| raise::type_error("expected VfsLfs2"))
 }
 
-struct PyFlash {
-    bdev: Value,
-    io: Value,
-    io_view: Value,
-    has_write: bool,
-    err: Option<PyErr>,
+/// A device status as littlefs takes it: a positive one is no error code (upstream:
+/// EINVAL).
+fn lfs_status(status: Option<isize>) -> lfs::Res<()> {
+    match status {
+        Some(0) => Ok(()),
+        Some(n) if n > 0 => Err(Error::Inval),
+        _ => Err(Error::Io),
+    }
 }
 
-impl PyFlash {
-    fn keep(&mut self, e: PyErr) -> Error {
-        if self.err.is_none() {
-            self.err = Some(e);
-        }
-        Error::Io
-    }
-
-    fn check(&mut self, r: PyResult<Value>) -> lfs::Res<()> {
-        match r {
-            Ok(v) if v.is_none() => Ok(()),
-            Ok(v) => match int::get_isize(v) {
-                Ok(0) => Ok(()),
-                // A positive result is not an error code (upstream: EINVAL).
-                Ok(n) if n > 0 => Err(Error::Inval),
-                Ok(_) => Err(Error::Io),
-                Err(e) => Err(self.keep(e)),
-            },
-            Err(e) => Err(self.keep(e)),
-        }
-    }
-
-    fn call(&mut self, name: Qstr, block: u32) -> lfs::Res<()> {
-        let n = int::from_u64(u64::from(block)).map_err(|e| self.keep(e))?;
-        let r = runtime::load_method(self.bdev, name).and_then(|(f, t)| {
-            runtime::call_method(f, t, &[n, self.io_view, Value::small_int(0)], &[])
-        });
-        self.check(r)
-    }
-
+impl DevSession {
     fn ioctl(&mut self, op: isize, arg: u32) -> lfs::Res<Value> {
-        let a = int::from_u64(u64::from(arg)).map_err(|e| self.keep(e))?;
-        let r = runtime::load_method(self.bdev, Q::ioctl)
-            .and_then(|(f, t)| runtime::call_method(f, t, &[Value::small_int(op), a], &[]));
-        r.map_err(|e| self.keep(e))
+        let a = int::from_u64(u64::from(arg));
+        let r = a.and_then(|a| {
+            let (f, t) = runtime::load_method(self.dev.bdev, Q::ioctl)?;
+            runtime::call_method(f, t, &[Value::small_int(op), a], &[])
+        });
+        r.map_err(|e| {
+            self.keep(e);
+            Error::Io
+        })
     }
 }
 
-impl Flash for PyFlash {
+/// The Python block device as the format code sees it.
+impl Flash for DevSession {
     fn read(&mut self, block: u32, buf: &mut [u8]) -> lfs::Res<()> {
-        self.call(Q::readblocks, block)?;
-        let src = bytearray::bytes(self.io);
-        buf.copy_from_slice(src.get(..buf.len()).ok_or(Error::Io)?);
+        lfs_status(self.call(Q::readblocks, block, true))?;
+        buf.copy_from_slice(self.buf(buf.len()).ok_or(Error::Io)?);
         Ok(())
     }
 
     fn prog(&mut self, block: u32, buf: &[u8]) -> lfs::Res<()> {
-        if !self.has_write {
+        if !self.dev.has_write {
             return Err(Error::ReadOnly);
         }
-        let dst = bytearray::bytes(self.io);
-        dst.get_mut(..buf.len())
-            .ok_or(Error::Io)?
-            .copy_from_slice(buf);
-        self.call(Q::writeblocks, block)
+        self.buf(buf.len()).ok_or(Error::Io)?.copy_from_slice(buf);
+        lfs_status(self.call(Q::writeblocks, block, true))
     }
 
     fn erase(&mut self, block: u32) -> lfs::Res<()> {
         let r = self.ioctl(IOCTL_BLOCK_ERASE, block)?;
-        self.check(Ok(r))
+        lfs_status(self.status(Ok(r)))
     }
 
     fn sync(&mut self) -> lfs::Res<()> {
@@ -142,15 +115,9 @@ fn run<T>(v: Value, except: Value, f: impl FnOnce(&mut Ctx) -> lfs::Res<T>) -> P
     if fs.busy {
         return Err(raise::os_error(EBUSY));
     }
-    let mut dev = PyFlash {
-        bdev: fs.bdev,
-        io: fs.io,
-        io_view: fs.io_view,
-        has_write: fs.has_write,
-        err: None,
-    };
+    let mut dev = fs.dev.session();
     fs.busy = true;
-    fs.lfs.readonly = !fs.has_write;
+    fs.lfs.readonly = !fs.dev.has_write;
     let mut pending = [(0u32, 0u32); MAX_PENDING];
     let r = (|| -> lfs::Res<T> {
         let files = list::get(fs.files).map(|l| &*l.items()).unwrap_or(&[]);
@@ -191,7 +158,7 @@ fn run<T>(v: Value, except: Value, f: impl FnOnce(&mut Ctx) -> lfs::Res<T>) -> P
         f(&mut ctx)
     })();
     fs.busy = false;
-    r.map_err(|e| dev.err.take().unwrap_or_else(|| raise::os_error(e.errno())))
+    r.map_err(|e| dev.error(e.errno()))
 }
 
 impl FileState {
@@ -284,16 +251,19 @@ fn build(ty: &'static Type, bdev: Value, kw: &[Value], args: &[Value]) -> PyResu
     let look = blockfs::zeroed(look_len.min(bs as usize))?;
     let p = crate::mem::alloc(VfsLfs {
         base: ObjBase::new(ty),
-        bdev,
-        io,
-        io_view,
+        dev: BlockDev {
+            bdev,
+            io,
+            io_view,
+            has_write,
+            has_ioctl: true,
+        },
         rcache,
         img,
         state: st,
         look,
         cwd: Value::qstr(Q::_slash_),
         files: list::new(&[])?,
-        has_write,
         mtime,
         busy: false,
         lfs: Lfs::new(bs as u32, bc as u32, progsize.clamp(1, bs) as u32),
@@ -365,7 +335,7 @@ fn detect_as(ty: &'static Type, bdev: Value) -> PyResult<Option<Value>> {
 fn lfs_mount(v: Value, readonly: Value, _mkfs: Value) -> PyResult<Value> {
     let fs = this(v)?;
     if runtime::is_true(readonly)? {
-        fs.has_write = false;
+        fs.dev.has_write = false;
     }
     Ok(Value::NONE)
 }
@@ -376,8 +346,7 @@ fn lfs_umount(_v: Value) -> PyResult<Value> {
 
 fn lfs_open(v: Value, path: Value, mode: Value) -> PyResult<Value> {
     let p = make_path(v, path)?;
-    let ms = pystr::as_str(mode).ok_or_else(|| pystr::bad_implicit_conversion(mode))?;
-    let (m, text) = OpenMode::parse(ms);
+    let (m, text) = blockfs::open_mode(mode)?;
     let fs = this(v)?;
     let wbuf = blockfs::zeroed(fs.lfs.bs as usize)?;
     let data = LfsOpen {
@@ -703,15 +672,11 @@ impl BlockFs for LfsFs {
     }
 }
 
-static STREAMS: [Stream; 2] = blockfs::streams::<LfsFs>();
-
-pub static LFS_FILEIO_TYPE: Type = blockfs::file_type::<LfsFs>(Q::FileIO, &STREAMS[0]);
-
-pub static LFS_TEXTIO_TYPE: Type = blockfs::file_type::<LfsFs>(Q::TextIOWrapper, &STREAMS[1]);
+blockfs::file_types!(LfsFs, LFS_FILEIO_TYPE, LFS_TEXTIO_TYPE);
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::modules::vfs::OpenMode;
 
     #[test]
     fn modes_parse() {

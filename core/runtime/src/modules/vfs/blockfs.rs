@@ -2,15 +2,17 @@
 //! in `vfs_lfs.rs`) share, whatever the format: their file objects ([`BlockFile`]: the
 //! open/closed checks, `SEEK_CUR`/`SEEK_END`, printing, closing once, the collector's
 //! finaliser) over a small [`BlockFs`] trait each format implements with its own reads,
-//! writes and syncs; the device's I/O buffer; and the tuples `stat`, `statvfs` and
-//! `ilistdir` return.
+//! writes and syncs; calling the Python block device; and the tuples `stat`, `statvfs`
+//! and `ilistdir` return.
 
 use super::fileobj::{self, FileOps};
+use super::OpenMode;
 use crate::modules::io as sio;
-use crate::obj::{flags, IterNextFn, ObjBase, Print, PrintKind, PyResult, Stream, Type};
+use crate::obj::{flags, IterNextFn, ObjBase, Print, PrintKind, PyErr, PyResult, Stream, Type};
 use crate::objs::{bytearray, int, memoryview, str as pystr, tuple};
 use crate::qstr::{Qstr, Q};
 use crate::raise;
+use crate::runtime;
 use crate::value::Value;
 
 const EINVAL: i32 = 22;
@@ -185,7 +187,111 @@ pub const fn file_type<F: BlockFs>(name: Qstr, stream: &'static Stream) -> Type 
     fileobj::file_type(name, print::<F>, stream, finalise::<F>, &FILE_LOCALS)
 }
 
+/// Defines format `$fs`'s two file types, `$bin` (`FileIO`) and `$text` (`TextIOWrapper`).
+macro_rules! file_types {
+    ($fs:ty, $bin:ident, $text:ident) => {
+        static STREAMS: [$crate::obj::Stream; 2] = $crate::modules::vfs::blockfs::streams::<$fs>();
+        pub static $bin: $crate::obj::Type =
+            $crate::modules::vfs::blockfs::file_type::<$fs>($crate::qstr::Q::FileIO, &STREAMS[0]);
+        pub static $text: $crate::obj::Type = $crate::modules::vfs::blockfs::file_type::<$fs>(
+            $crate::qstr::Q::TextIOWrapper,
+            &STREAMS[1],
+        );
+    };
+}
+pub(crate) use file_types;
+
 // --- what the file system objects share ---
+
+/// The Python block device a file system object is built on.
+#[derive(Clone, Copy)]
+pub struct BlockDev {
+    pub bdev: Value,
+    /// The buffer lent to `readblocks`/`writeblocks` (see [`io_buffer`])...
+    pub io: Value,
+    /// ...as the memoryview they get.
+    pub io_view: Value,
+    /// It has `writeblocks` and the file system is not mounted read-only.
+    pub has_write: bool,
+    /// It has `ioctl` (else the old `count`/`sync` protocol).
+    pub has_ioctl: bool,
+}
+
+impl BlockDev {
+    /// The device for one operation of the format code.
+    pub fn session(self) -> DevSession {
+        DevSession {
+            dev: self,
+            err: None,
+        }
+    }
+}
+
+/// The device during one operation of the format code, which sees only I/O errors: the
+/// first Python exception the device raises is kept, to be raised once the format code
+/// has unwound.
+pub struct DevSession {
+    pub dev: BlockDev,
+    err: Option<PyErr>,
+}
+
+impl DevSession {
+    /// Keep `e` unless an earlier exception is kept already.
+    pub fn keep(&mut self, e: PyErr) {
+        if self.err.is_none() {
+            self.err = Some(e);
+        }
+    }
+
+    /// A device method's result as a status (None is 0); None if it raised (kept).
+    pub fn status(&mut self, r: PyResult<Value>) -> Option<isize> {
+        match r.and_then(|v| {
+            if v.is_none() {
+                Ok(0)
+            } else {
+                int::get_isize(v)
+            }
+        }) {
+            Ok(n) => Some(n),
+            Err(e) => {
+                self.keep(e);
+                None
+            }
+        }
+    }
+
+    /// `bdev.<name>(block, io_view)` (with an offset argument 0 if `offset`): its status.
+    pub fn call(&mut self, name: Qstr, block: u32, offset: bool) -> Option<isize> {
+        let n = match int::from_u64(u64::from(block)) {
+            Ok(n) => n,
+            Err(e) => {
+                self.keep(e);
+                return None;
+            }
+        };
+        let args = [n, self.dev.io_view, Value::small_int(0)];
+        let args = &args[..if offset { 3 } else { 2 }];
+        let r = runtime::load_method(self.dev.bdev, name)
+            .and_then(|(f, t)| runtime::call_method(f, t, args, &[]));
+        self.status(r)
+    }
+
+    /// The first `len` bytes of the I/O buffer, if it has them.
+    pub fn buf(&self, len: usize) -> Option<&'static mut [u8]> {
+        bytearray::bytes(self.dev.io).get_mut(..len)
+    }
+
+    /// The exception for a failed operation: the device's own, else OSError(`errno`).
+    pub fn error(&mut self, errno: i32) -> PyErr {
+        self.err.take().unwrap_or_else(|| raise::os_error(errno))
+    }
+}
+
+/// `open()`'s mode argument: the flags, and whether the file is text.
+pub fn open_mode(mode: Value) -> PyResult<(OpenMode, bool)> {
+    let ms = pystr::as_str(mode).ok_or_else(|| pystr::bad_implicit_conversion(mode))?;
+    Ok(OpenMode::parse(ms))
+}
 
 /// A path argument: str, or bytes holding UTF-8.
 pub fn path_str(p: Value) -> PyResult<&'static str> {
