@@ -18,6 +18,7 @@ pub mod volume;
 
 use crate::modules::time;
 use crate::modules::vfs::blockfs::{self, path_str, BlockDev, BlockFile, BlockFs, DevSession};
+use crate::modules::vfs::blockfs::{IOCTL_BLOCK_COUNT, IOCTL_BLOCK_SIZE, IOCTL_INIT, IOCTL_SYNC};
 use crate::obj::{ObjBase, PyErr, PyResult, Type};
 use crate::objs::{bytearray, int, str as pystr};
 use crate::qstr::{Qstr, Q};
@@ -34,12 +35,6 @@ const EBUSY: i32 = 16;
 const EISDIR: i32 = 21;
 const ENOTDIR: i32 = 20;
 const EINVAL: i32 = 22;
-
-/// Block device ioctl numbers (upstream's MP_BLOCKDEV_IOCTL_*).
-const IOCTL_INIT: isize = 1;
-const IOCTL_SYNC: isize = 3;
-const IOCTL_BLOCK_COUNT: isize = 4;
-const IOCTL_BLOCK_SIZE: isize = 5;
 
 #[repr(C)]
 pub struct VfsFat {
@@ -310,10 +305,6 @@ fn fat_mount(v: Value, readonly: Value, mkfs_: Value) -> PyResult<Value> {
     Ok(Value::NONE)
 }
 
-fn fat_umount(_v: Value) -> PyResult<Value> {
-    Ok(Value::NONE)
-}
-
 fn fat_open(v: Value, path: Value, mode: Value) -> PyResult<Value> {
     let p = path_str(path)?;
     let (m, text) = blockfs::open_mode(mode)?;
@@ -428,32 +419,21 @@ static MKFS: crate::objs::fun::MethodWrapper = crate::objs::fun::MethodWrapper {
     fun: crate::fun!(mkfs, F1(fat_mkfs)),
 };
 
-static FAT_LOCALS: [(Qstr, Value); 14] = [
-    (Q::mkfs, Value::from_static(&MKFS)),
-    crate::entry!(open, crate::fun!(open, F3(fat_open))),
-    crate::entry!(
-        ilistdir,
-        crate::fun!(
-            ilistdir,
-            Var {
-                min: 1,
-                max: 2,
-                f: fat_ilistdir
-            }
-        )
-    ),
-    crate::entry!(mkdir, crate::fun!(mkdir, F2(fat_mkdir))),
-    crate::entry!(rmdir, crate::fun!(rmdir, F2(fat_rmdir))),
-    crate::entry!(chdir, crate::fun!(chdir, F2(fat_chdir))),
-    crate::entry!(getcwd, crate::fun!(getcwd, F1(fat_getcwd))),
-    crate::entry!(remove, crate::fun!(remove, F2(fat_remove))),
-    crate::entry!(rename, crate::fun!(rename, F3(fat_rename))),
-    crate::entry!(stat, crate::fun!(stat, F2(fat_stat))),
-    crate::entry!(statvfs, crate::fun!(statvfs, F2(fat_statvfs))),
-    crate::entry!(mount, crate::fun!(mount, F3(fat_mount))),
-    crate::entry!(umount, crate::fun!(umount, F1(fat_umount))),
-    crate::entry!(unlink, crate::fun!(unlink, F2(fat_remove))),
-];
+static FAT_LOCALS: [(Qstr, Value); 14] = blockfs::fs_locals! {
+    mkfs: &MKFS,
+    open: fat_open,
+    ilistdir: fat_ilistdir,
+    mkdir: fat_mkdir,
+    rmdir: fat_rmdir,
+    chdir: fat_chdir,
+    getcwd: fat_getcwd,
+    remove: fat_remove,
+    rename: fat_rename,
+    stat: fat_stat,
+    statvfs: fat_statvfs,
+    mount: fat_mount,
+    umount: blockfs::umount,
+};
 
 pub static VFS_FAT_TYPE: Type = Type {
     name: Q::VfsFat,

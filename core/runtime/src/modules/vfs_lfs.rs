@@ -11,6 +11,9 @@ pub mod lfs;
 pub mod v1;
 
 use crate::modules::vfs::blockfs::{self, path_str, BlockDev, BlockFile, BlockFs, DevSession};
+use crate::modules::vfs::blockfs::{
+    IOCTL_BLOCK_COUNT, IOCTL_BLOCK_ERASE, IOCTL_BLOCK_SIZE, IOCTL_SYNC,
+};
 use crate::obj::{ObjBase, PyResult, Type};
 use crate::objs::{bytearray, int, list, str as pystr};
 use crate::qstr::{Qstr, Q};
@@ -23,10 +26,6 @@ use lfs::{Ctx, DirStep, Error, FileState, Flash, Lfs, NAME_MAX, TYPE_DIR};
 
 const EINVAL: i32 = 22;
 const EBUSY: i32 = 16;
-const IOCTL_SYNC: isize = 3;
-const IOCTL_BLOCK_COUNT: isize = 4;
-const IOCTL_BLOCK_SIZE: isize = 5;
-const IOCTL_BLOCK_ERASE: isize = 6;
 /// Open files whose pending lists are traversed at once (more are refused).
 const MAX_PENDING: usize = 16;
 
@@ -340,10 +339,6 @@ fn lfs_mount(v: Value, readonly: Value, _mkfs: Value) -> PyResult<Value> {
     Ok(Value::NONE)
 }
 
-fn lfs_umount(_v: Value) -> PyResult<Value> {
-    Ok(Value::NONE)
-}
-
 fn lfs_open(v: Value, path: Value, mode: Value) -> PyResult<Value> {
     let p = make_path(v, path)?;
     let (m, text) = blockfs::open_mode(mode)?;
@@ -459,32 +454,21 @@ static MKFS: crate::objs::fun::MethodWrapper = crate::objs::fun::MethodWrapper {
 /// The methods of both littlefs versions: only `mkfs` differs.
 macro_rules! lfs_locals {
     ($mkfs:expr) => {
-        [
-            (Q::mkfs, Value::from_static($mkfs)),
-            crate::entry!(open, crate::fun!(open, F3(lfs_open))),
-            crate::entry!(
-                ilistdir,
-                crate::fun!(
-                    ilistdir,
-                    Var {
-                        min: 1,
-                        max: 2,
-                        f: lfs_ilistdir
-                    }
-                )
-            ),
-            crate::entry!(mkdir, crate::fun!(mkdir, F2(lfs_mkdir))),
-            crate::entry!(rmdir, crate::fun!(rmdir, F2(lfs_remove))),
-            crate::entry!(chdir, crate::fun!(chdir, F2(lfs_chdir))),
-            crate::entry!(getcwd, crate::fun!(getcwd, F1(lfs_getcwd))),
-            crate::entry!(remove, crate::fun!(remove, F2(lfs_remove))),
-            crate::entry!(rename, crate::fun!(rename, F3(lfs_rename))),
-            crate::entry!(stat, crate::fun!(stat, F2(lfs_stat))),
-            crate::entry!(statvfs, crate::fun!(statvfs, F2(lfs_statvfs))),
-            crate::entry!(mount, crate::fun!(mount, F3(lfs_mount))),
-            crate::entry!(umount, crate::fun!(umount, F1(lfs_umount))),
-            crate::entry!(unlink, crate::fun!(unlink, F2(lfs_remove))),
-        ]
+        blockfs::fs_locals! {
+            mkfs: $mkfs,
+            open: lfs_open,
+            ilistdir: lfs_ilistdir,
+            mkdir: lfs_mkdir,
+            rmdir: lfs_remove,
+            chdir: lfs_chdir,
+            getcwd: lfs_getcwd,
+            remove: lfs_remove,
+            rename: lfs_rename,
+            stat: lfs_stat,
+            statvfs: lfs_statvfs,
+            mount: lfs_mount,
+            umount: blockfs::umount,
+        }
     };
 }
 

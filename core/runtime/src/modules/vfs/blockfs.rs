@@ -17,6 +17,13 @@ use crate::value::Value;
 
 const EINVAL: i32 = 22;
 
+/// The block device's ioctl operations (upstream's `MP_BLOCKDEV_IOCTL_*`).
+pub const IOCTL_INIT: isize = 1;
+pub const IOCTL_SYNC: isize = 3;
+pub const IOCTL_BLOCK_COUNT: isize = 4;
+pub const IOCTL_BLOCK_SIZE: isize = 5;
+pub const IOCTL_BLOCK_ERASE: isize = 6;
+
 /// `stat` and `ilistdir` modes.
 pub const MODE_DIR: isize = 0x4000;
 pub const MODE_FILE: isize = 0x8000;
@@ -202,6 +209,62 @@ macro_rules! file_types {
 pub(crate) use file_types;
 
 // --- what the file system objects share ---
+
+/// The method table of a block-device file system class: the same names in the same order
+/// for every format, `mkfs` a static method and `unlink` the same function as `remove`.
+macro_rules! fs_locals {
+    (
+        mkfs: $mkfs:expr,
+        open: $open:expr,
+        ilistdir: $ilistdir:expr,
+        mkdir: $mkdir:expr,
+        rmdir: $rmdir:expr,
+        chdir: $chdir:expr,
+        getcwd: $getcwd:expr,
+        remove: $remove:expr,
+        rename: $rename:expr,
+        stat: $stat:expr,
+        statvfs: $statvfs:expr,
+        mount: $mount:expr,
+        umount: $umount:expr $(,)?
+    ) => {
+        [
+            (
+                $crate::qstr::Q::mkfs,
+                $crate::value::Value::from_static($mkfs),
+            ),
+            $crate::entry!(open, $crate::fun!(open, F3($open))),
+            $crate::entry!(
+                ilistdir,
+                $crate::fun!(
+                    ilistdir,
+                    Var {
+                        min: 1,
+                        max: 2,
+                        f: $ilistdir
+                    }
+                )
+            ),
+            $crate::entry!(mkdir, $crate::fun!(mkdir, F2($mkdir))),
+            $crate::entry!(rmdir, $crate::fun!(rmdir, F2($rmdir))),
+            $crate::entry!(chdir, $crate::fun!(chdir, F2($chdir))),
+            $crate::entry!(getcwd, $crate::fun!(getcwd, F1($getcwd))),
+            $crate::entry!(remove, $crate::fun!(remove, F2($remove))),
+            $crate::entry!(rename, $crate::fun!(rename, F3($rename))),
+            $crate::entry!(stat, $crate::fun!(stat, F2($stat))),
+            $crate::entry!(statvfs, $crate::fun!(statvfs, F2($statvfs))),
+            $crate::entry!(mount, $crate::fun!(mount, F3($mount))),
+            $crate::entry!(umount, $crate::fun!(umount, F1($umount))),
+            $crate::entry!(unlink, $crate::fun!(unlink, F2($remove))),
+        ]
+    };
+}
+pub(crate) use fs_locals;
+
+/// `umount()`: nothing to do, every operation writes through.
+pub fn umount(_v: Value) -> PyResult<Value> {
+    Ok(Value::NONE)
+}
 
 /// The Python block device a file system object is built on.
 #[derive(Clone, Copy)]
