@@ -70,10 +70,7 @@ impl Drop for UnixHost {
 
 impl Terminal for UnixHost {
     fn write(&mut self, bytes: &[u8]) {
-        hal::flush();
-        let mut out = std::io::stdout().lock();
-        let _ = out.write_all(bytes);
-        let _ = out.flush();
+        write_terminal(bytes);
     }
 
     fn complete(&mut self, query: &CompletionQuery<'_>, out: &mut Vec<String>) -> bool {
@@ -151,6 +148,14 @@ impl ReplHost for UnixHost {
     }
 }
 
+/// Terminal bytes go out at once, after what the program printed (still buffered).
+fn write_terminal(bytes: &[u8]) {
+    hal::flush();
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(bytes);
+    let _ = out.flush();
+}
+
 fn lock_history() -> std::sync::MutexGuard<'static, Option<History>> {
     INPUT_HISTORY.lock().unwrap_or_else(|e| e.into_inner())
 }
@@ -160,10 +165,7 @@ struct Console;
 
 impl Terminal for Console {
     fn write(&mut self, bytes: &[u8]) {
-        hal::flush();
-        let mut out = std::io::stdout().lock();
-        let _ = out.write_all(bytes);
-        let _ = out.flush();
+        write_terminal(bytes);
     }
 }
 

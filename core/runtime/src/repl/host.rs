@@ -142,7 +142,8 @@ pub fn complete(query: &CompletionQuery<'_>, out: &mut Vec<String>) -> bool {
     }
     if query.import {
         let mut names: Vec<Qstr> = crate::modules::names().collect();
-        names.sort_by_key(|q| q.0);
+        // Qstr numbers are unique: the unstable sort gives the same order, with less code.
+        names.sort_unstable_by_key(|q| q.0);
         out.extend(names.iter().map(|q| q.as_str().to_string()));
         return true;
     }
