@@ -179,6 +179,12 @@ fn decimal_exp(num: Ext, dec_exp: i32) -> Ext {
     res
 }
 
+/// `mantissa * 10^exp10` to within a few units in the last place: a first guess for the
+/// runtime's correctly rounded parser (`objs/float/codec.rs` in upy-runtime).
+pub fn scale10(mantissa: u64, exp10: i32) -> f64 {
+    decimal_exp(Ext::from_u64(mantissa), exp10).to_f64()
+}
+
 const MANTISSA_MAX: u64 = 0x1999999999999998;
 
 /// Upstream's decimal float parser (`mp_parse_float_internal`) on an unsigned number.

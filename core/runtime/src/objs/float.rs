@@ -13,6 +13,7 @@ use core::fmt::Write;
 use upy_compiler::bc::{binary as op, unary as uop};
 
 pub mod accurate;
+pub mod codec;
 
 #[repr(C)]
 pub struct Float {
