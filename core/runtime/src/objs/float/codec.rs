@@ -117,24 +117,6 @@ impl Big {
         self.shl(n);
     }
 
-    fn add(&mut self, o: &Big) {
-        let mut carry = 0u64;
-        let n = self.len.max(o.len);
-        for i in 0..n {
-            let a = u64::from(self.limbs.get(i).copied().unwrap_or(0));
-            let b = u64::from(o.limbs.get(i).copied().unwrap_or(0));
-            let t = a + b + carry;
-            if let Some(slot) = self.limbs.get_mut(i) {
-                *slot = t as u32;
-            }
-            carry = t >> 32;
-        }
-        self.len = n.min(LIMBS);
-        if carry != 0 {
-            self.push(carry as u32);
-        }
-    }
-
     /// `self -= o`, for `self >= o`.
     fn sub(&mut self, o: &Big) {
         let mut borrow = 0i64;
@@ -318,7 +300,10 @@ pub fn exact(x: f64, cut: Cut, out: &mut [u8]) -> (usize, i32) {
         n += 1;
     }
     // What is left, `r / s`, is the fraction of a unit in the last place.
-    let last_odd = n.checked_sub(1).and_then(|i| out.get(i)).is_some_and(|d| d & 1 == 1);
+    let last_odd = n
+        .checked_sub(1)
+        .and_then(|i| out.get(i))
+        .is_some_and(|d| d & 1 == 1);
     let up = match r.cmp_sum(&r, &s) {
         Ordering::Greater => true,
         Ordering::Equal => last_odd,
@@ -367,7 +352,10 @@ pub fn to_f64(digits: &[u8], decpt: i32, more: bool) -> f64 {
     }
     // Fast path: both factors exact doubles, so one rounding.
     if n <= 15 && !more && (-22..=22).contains(&exp) {
-        let p = POW10.get(exp.unsigned_abs() as usize).copied().unwrap_or(1.0);
+        let p = POW10
+            .get(exp.unsigned_abs() as usize)
+            .copied()
+            .unwrap_or(1.0);
         return if exp < 0 {
             head as f64 / p
         } else {
@@ -496,7 +484,10 @@ mod tests {
         assert_eq!(short(9007199254740993.0), "0.9007199254740992e16");
         assert_eq!(short(2.2250738585072014e-308), "0.22250738585072014e-307");
         assert_eq!(short(123.456), "0.123456e3");
-        assert_eq!(short(2.0f64.powi(-1022) - 5e-324), "0.2225073858507201e-307");
+        assert_eq!(
+            short(2.0f64.powi(-1022) - 5e-324),
+            "0.2225073858507201e-307"
+        );
     }
 
     #[test]
@@ -521,7 +512,10 @@ mod tests {
             let core_e = format!("{x:e}");
             let core_digits = core_e.split('e').next().unwrap().replace('.', "");
             assert_eq!(n, core_digits.len(), "{x:e}");
-            assert_eq!(read(core::str::from_utf8(&d[..n]).unwrap(), k).to_bits(), bits);
+            assert_eq!(
+                read(core::str::from_utf8(&d[..n]).unwrap(), k).to_bits(),
+                bits
+            );
         }
     }
 
@@ -563,7 +557,11 @@ mod tests {
                 padded.resize(sig, b'0');
                 let core_e = format!("{:.*e}", sig - 1, x);
                 let (mant, e) = core_e.split_once('e').unwrap();
-                assert_eq!(String::from_utf8(padded).unwrap(), mant.replace('.', ""), "{x:e}");
+                assert_eq!(
+                    String::from_utf8(padded).unwrap(),
+                    mant.replace('.', ""),
+                    "{x:e}"
+                );
                 assert_eq!(k - 1, e.parse::<i32>().unwrap(), "{x:e}");
             }
         }
