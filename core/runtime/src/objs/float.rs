@@ -11,7 +11,17 @@ use crate::value::Value;
 use crate::vstr::VStr;
 use upy_compiler::bc::{binary as op, unary as uop};
 
+#[cfg(feature = "accurate_math")]
 pub mod accurate;
+/// Without `accurate_math`, the elementary functions are libm's: within an ulp, not always
+/// the nearest double (as upstream's own libm on boards).
+#[cfg(not(feature = "accurate_math"))]
+pub mod accurate {
+    pub use libm::{
+        acos, acosh, asin, asinh, atan, atan2, atanh, cos, cosh, exp, log, log10, log2, pow, sin,
+        sinh, tan, tanh,
+    };
+}
 pub mod codec;
 
 use codec::Cut;
@@ -551,27 +561,9 @@ pub fn parse_decimal(s: &[u8], allow_imag: bool, force_complex: bool) -> PyResul
 
 // --- arithmetic ---
 
-/// Python's floor division and modulo of floats (upstream's `mp_obj_float_divmod`).
-pub fn divmod(x: f64, y: f64) -> (f64, f64) {
-    let mut m = libm::fmod(x, y);
-    let mut div = (x - m) / y;
-    if m == 0.0 {
-        m = libm::copysign(0.0, y);
-    } else if (m < 0.0) != (y < 0.0) {
-        m += y;
-        div -= 1.0;
-    }
-    let q = if div == 0.0 {
-        libm::copysign(0.0, x / y)
-    } else {
-        let mut f = libm::floor(div);
-        if div - f > 0.5 {
-            f += 1.0;
-        }
-        f
-    };
-    (q, m)
-}
+/// Python's floor division and modulo of floats (upstream's `mp_obj_float_divmod`), shared
+/// with the compiler's constant folding.
+pub use upy_compiler::compile::{float_divmod as divmod, fmod};
 
 #[cold]
 fn zero_div() -> crate::obj::PyErr {
@@ -605,7 +597,7 @@ pub fn float_op(o: u8, x: f64, y: f64) -> PyResult<Option<Value>> {
             if y == 0.0 {
                 return Err(zero_div());
             }
-            let mut m = libm::fmod(x, y);
+            let mut m = fmod(x, y);
             if m == 0.0 {
                 m = libm::copysign(0.0, y);
             } else if (m < 0.0) != (y < 0.0) {
