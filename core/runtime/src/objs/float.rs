@@ -165,39 +165,16 @@ pub fn f64_to_f16_bits(x: f64) -> u16 {
 
 // --- formatting ---
 
-/// A small stack buffer implementing `fmt::Write`.
-struct FixedBuf<const N: usize> {
-    buf: [u8; N],
+/// A stack buffer for `repr` text, so that printing a float needs no allocation (as
+/// upstream, which formats into a local buffer).
+struct ReprBuf<'a> {
+    buf: &'a mut [u8; 32],
     len: usize,
 }
 
-impl<const N: usize> FixedBuf<N> {
-    fn new() -> Self {
-        FixedBuf {
-            buf: [0; N],
-            len: 0,
-        }
-    }
-}
-
-impl<const N: usize> core::fmt::Write for FixedBuf<N> {
-    fn write_str(&mut self, s: &str) -> core::fmt::Result {
-        let b = s.as_bytes();
-        let end = self.len + b.len();
-        match self.buf.get_mut(self.len..end) {
-            Some(dst) => {
-                dst.copy_from_slice(b);
-                self.len = end;
-                Ok(())
-            }
-            None => Err(core::fmt::Error),
-        }
-    }
-}
-
-/// Where formatted float text goes: a heap `VStr`, or a stack buffer for plain `repr` so
-/// that printing a float needs no allocation (as upstream, which formats into a local buffer).
-trait Sink: core::fmt::Write {
+/// Where formatted float text goes: a heap `VStr` or a [`ReprBuf`]. Taken as `dyn` so that
+/// the layout code exists once.
+trait Sink {
     fn put(&mut self, b: &[u8]) -> PyResult<()>;
 }
 
@@ -207,16 +184,20 @@ impl Sink for VStr {
     }
 }
 
-impl<const N: usize> Sink for FixedBuf<N> {
+impl Sink for ReprBuf<'_> {
     fn put(&mut self, b: &[u8]) -> PyResult<()> {
-        match core::str::from_utf8(b) {
-            Ok(t) if core::fmt::Write::write_str(self, t).is_ok() => Ok(()),
-            _ => Err(crate::mem::oom()),
-        }
+        let end = self.len + b.len();
+        let dst = self
+            .buf
+            .get_mut(self.len..end)
+            .ok_or_else(crate::mem::oom)?;
+        dst.copy_from_slice(b);
+        self.len = end;
+        Ok(())
     }
 }
 
-fn push_exponent<S: Sink>(out: &mut S, e: i32, upper: bool) -> PyResult<()> {
+fn push_exponent(out: &mut dyn Sink, e: i32, upper: bool) -> PyResult<()> {
     out.put(if upper { b"E" } else { b"e" })?;
     out.put(if e < 0 { b"-" } else { b"+" })?;
     // At least two digits; a double's exponent has at most three.
@@ -227,13 +208,7 @@ fn push_exponent<S: Sink>(out: &mut S, e: i32, upper: bool) -> PyResult<()> {
 
 /// Lay out digits `d` (value 0.d * 10^decpt) in fixed notation with exactly `frac` digits after
 /// the point (padding with zeros), the point omitted when `frac == 0` unless `point`.
-fn push_fixed<S: Sink>(
-    out: &mut S,
-    d: &[u8],
-    decpt: i32,
-    frac: usize,
-    point: bool,
-) -> PyResult<()> {
+fn push_fixed(out: &mut dyn Sink, d: &[u8], decpt: i32, frac: usize, point: bool) -> PyResult<()> {
     let digit_at = |i: i64| -> u8 {
         // i-th digit left of the point counting from 0 at the units position.
         if i < 0 {
@@ -258,7 +233,7 @@ fn push_fixed<S: Sink>(
 }
 
 /// The repr digits of a finite non-negative `a` (shortest round-trip form).
-fn push_repr<S: Sink>(out: &mut S, a: f64) -> PyResult<()> {
+fn push_repr(out: &mut dyn Sink, a: f64) -> PyResult<()> {
     if a == 0.0 {
         return out.put(b"0.0");
     }
@@ -384,26 +359,19 @@ fn push_zeros(out: &mut VStr, n: usize) -> PyResult<()> {
 
 /// `repr(x)` into a stack buffer (sign, `inf`/`nan` included).
 pub fn repr_text(x: f64, buf: &mut [u8; 32]) -> &str {
-    let mut f = FixedBuf::<32>::new();
-    let ok = if x.is_nan() {
-        f.put(b"nan")
+    let mut f = ReprBuf { buf, len: 0 };
+    let sign: &[u8] = if x.is_sign_negative() && !x.is_nan() {
+        b"-"
     } else {
-        let neg = if x.is_sign_negative() {
-            f.put(b"-")
-        } else {
-            Ok(())
-        };
-        neg.and_then(|_| {
-            if x.is_infinite() {
-                f.put(b"inf")
-            } else {
-                push_repr(&mut f, x.abs())
-            }
-        })
+        b""
     };
+    let ok = f.put(sign).and_then(|()| match x.abs() {
+        a if a.is_nan() => f.put(b"nan"),
+        a if a.is_infinite() => f.put(b"inf"),
+        a => push_repr(&mut f, a),
+    });
     let n = if ok.is_ok() { f.len } else { 0 };
-    buf.copy_from_slice(&f.buf);
-    core::str::from_utf8(buf.get(..n).unwrap_or(&[])).unwrap_or("?")
+    core::str::from_utf8(f.buf.get(..n).unwrap_or(&[])).unwrap_or("?")
 }
 
 fn print(out: &mut dyn Print, v: Value, _k: PrintKind) -> PyResult<()> {
