@@ -351,7 +351,7 @@ pub fn to_f64(digits: &[u8], decpt: i32, more: bool) -> f64 {
         head = head * 10 + u64::from(c - b'0');
     }
     // Fast path: both factors exact doubles, so one rounding.
-    if n <= 15 && !more && (-22..=22).contains(&exp) {
+    if n <= 19 && head < 1 << 53 && !more && (-22..=22).contains(&exp) {
         let p = POW10
             .get(exp.unsigned_abs() as usize)
             .copied()
@@ -362,7 +362,10 @@ pub fn to_f64(digits: &[u8], decpt: i32, more: bool) -> f64 {
             head as f64 * p
         };
     }
-    let guess = upy_compiler::mpy::float::scale10(head, decpt - n.min(19) as i32);
+    let (guess, certain) = upy_compiler::mpy::float::scale10(head, decpt - n.min(19) as i32);
+    if certain {
+        return guess;
+    }
     refine(guess, digits, exp, more)
 }
 
@@ -461,9 +464,22 @@ mod tests {
         format!("0.{}e{}", core::str::from_utf8(&d[..n]).unwrap(), k)
     }
 
-    /// Decimal text `0.DIGITSeK` read back through `to_f64`.
+    /// Decimal text `0.DIGITSeK` read back through `to_f64`; also checks that the exact
+    /// comparisons agree with it, whether or not it needed them.
     fn read(digits: &str, decpt: i32) -> f64 {
-        to_f64(digits.as_bytes(), decpt, false)
+        let x = to_f64(digits.as_bytes(), decpt, false);
+        let d = digits.trim_end_matches('0').as_bytes();
+        if !d.is_empty() && (-324..=310).contains(&decpt) {
+            let n = d.len();
+            let head = d
+                .iter()
+                .take(19)
+                .fold(0u64, |h, &c| h * 10 + u64::from(c - b'0'));
+            let (guess, _) = upy_compiler::mpy::float::scale10(head, decpt - n.min(19) as i32);
+            let slow = refine(guess, d, decpt - n as i32, false);
+            assert_eq!(x.to_bits(), slow.to_bits(), "0.{digits}e{decpt}");
+        }
+        x
     }
 
     #[test]
