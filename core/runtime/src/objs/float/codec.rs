@@ -134,13 +134,13 @@ impl Big {
             .then_with(|| self.used().iter().rev().cmp(o.used().iter().rev()))
     }
 
-    /// How `self + b` compares with `c`, without room for the sum.
-    fn cmp_sum(&self, b: &Big, c: &Big) -> Ordering {
+    /// How `self + k * b` compares with `c` (`k` is 1 or 2), without room for the sum.
+    fn cmp_sum(&self, k: i64, b: &Big, c: &Big) -> Ordering {
         let mut carry = 0i64;
         let mut nonzero = false;
         for i in 0..self.len.max(b.len).max(c.len) {
             let limb = |x: &Big| i64::from(x.limbs.get(i).copied().unwrap_or(0));
-            let t = limb(self) + limb(b) - limb(c) + carry;
+            let t = limb(self) + k * limb(b) - limb(c) + carry;
             nonzero |= t as u32 != 0;
             carry = t >> 32;
         }
@@ -151,14 +151,46 @@ impl Big {
         }
     }
 
-    /// The digit `self / d` (below 10 by the callers' scaling), leaving the remainder.
+    /// `self -= q * d`, for `self >= q * d`.
+    fn sub_mul(&mut self, d: &Big, q: u32) {
+        let (mut carry, mut borrow) = (0u64, 0u64);
+        for (i, limb) in self.limbs.iter_mut().enumerate().take(self.len) {
+            let p = u64::from(d.limbs.get(i).copied().unwrap_or(0)) * u64::from(q) + carry;
+            carry = p >> 32;
+            let (t, under) = u64::from(*limb).overflowing_sub((p & 0xffff_ffff) + borrow);
+            *limb = t as u32;
+            borrow = u64::from(under);
+        }
+        self.trim();
+    }
+
+    /// Shifts `self` and `others` left so that the top limb of `self` has its high bit set.
+    fn normalize(&mut self, others: &mut [&mut Big]) {
+        let top = self.len.checked_sub(1).and_then(|i| self.limbs.get(i));
+        let shift = top.map_or(0, |t| t.leading_zeros());
+        self.shl(shift);
+        for b in others.iter_mut() {
+            b.shl(shift);
+        }
+    }
+
+    /// The digit `self / d` (below 10 by the callers' scaling), leaving the remainder. With
+    /// `d` normalized, the quotient of the top limbs is at most one short.
     fn div_digit(&mut self, d: &Big) -> u8 {
-        let mut q = 0;
+        let Some(top) = d.len.checked_sub(1) else {
+            return 0;
+        };
+        let limb = |x: &Big, i: usize| u64::from(x.limbs.get(i).copied().unwrap_or(0));
+        let r_top = limb(self, top + 1) << 32 | limb(self, top);
+        let mut q = (r_top / (limb(d, top) + 1)).min(9) as u32;
+        if q > 0 {
+            self.sub_mul(d, q);
+        }
         while q < 9 && self.cmp(d) != Ordering::Less {
             self.sub(d);
             q += 1;
         }
-        q
+        q as u8
     }
 }
 
@@ -210,32 +242,31 @@ pub fn shortest(x: f64, out: &mut [u8; 17]) -> (usize, i32) {
     let (m, e) = decode(x);
     // Work in halves of the gap to the neighbours; at a power of two the gap below is half
     // the one above, so work in quarters there.
+    // (The margin above is `above` times the one below, `m_minus`.)
     let unequal = m == 1 << 52 && e > -1074;
-    let shift = if unequal { 2 } else { 1 };
-    let mut m_plus = Big::from_u64(if unequal { 2 } else { 1 });
+    let (shift, above) = if unequal { (2, 2) } else { (1, 1) };
     let mut m_minus = Big::from_u64(1);
     if e >= 0 {
-        m_plus.shl(e as u32);
         m_minus.shl(e as u32);
     }
-    let (mut r, mut s, mut k) = scaled(m, e, &mut [&mut m_plus, &mut m_minus]);
+    let (mut r, mut s, mut k) = scaled(m, e, &mut [&mut m_minus]);
     r.shl(shift);
     s.shl(shift);
     // A decimal exactly halfway to a neighbour reads back as `x` when `m` is even.
     let even = m & 1 == 0;
-    let high = |r: &Big, m_plus: &Big, s: &Big| match r.cmp_sum(m_plus, s) {
+    let high = |r: &Big, m_minus: &Big, s: &Big| match r.cmp_sum(above, m_minus, s) {
         Ordering::Greater => true,
         Ordering::Equal => even,
         Ordering::Less => false,
     };
-    if high(&r, &m_plus, &s) {
+    if high(&r, &m_minus, &s) {
         s.mul_add_small(10, 0);
         k += 1;
     }
+    s.normalize(&mut [&mut r, &mut m_minus]);
     let mut n = 0;
     loop {
         r.mul_add_small(10, 0);
-        m_plus.mul_add_small(10, 0);
         m_minus.mul_add_small(10, 0);
         let mut d = r.div_digit(&s);
         let low_ok = match r.cmp(&m_minus) {
@@ -243,10 +274,10 @@ pub fn shortest(x: f64, out: &mut [u8; 17]) -> (usize, i32) {
             Ordering::Equal => even,
             Ordering::Greater => false,
         };
-        let high_ok = high(&r, &m_plus, &s);
+        let high_ok = high(&r, &m_minus, &s);
         let last = low_ok || high_ok || n + 1 == out.len();
         if last {
-            let twice = r.cmp_sum(&r, &s);
+            let twice = r.cmp_sum(1, &r, &s);
             let up = match (low_ok, high_ok) {
                 (true, false) => false,
                 (false, true) => true,
@@ -283,6 +314,7 @@ pub fn exact(x: f64, cut: Cut, out: &mut [u8]) -> (usize, i32) {
         s.mul_add_small(10, 0);
         k += 1;
     }
+    s.normalize(&mut [&mut r]);
     let want = match cut {
         Cut::Significant(n) => n as i64,
         Cut::Decimals(p) => i64::from(k) + p as i64,
@@ -304,7 +336,7 @@ pub fn exact(x: f64, cut: Cut, out: &mut [u8]) -> (usize, i32) {
         .checked_sub(1)
         .and_then(|i| out.get(i))
         .is_some_and(|d| d & 1 == 1);
-    let up = match r.cmp_sum(&r, &s) {
+    let up = match r.cmp_sum(1, &r, &s) {
         Ordering::Greater => true,
         Ordering::Equal => last_odd,
         Ordering::Less => false,
