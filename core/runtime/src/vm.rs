@@ -618,11 +618,23 @@ fn import_name(name: Qstr, fromlist: Value, level: Value, globals: Value) -> PyR
     )
 }
 
+/// Byte `i` of the code: checked when `C`, else trusted.
 #[inline(always)]
-fn read_uint(b: &[u8], ip: &mut usize) -> usize {
+fn byte<const C: bool>(b: &[u8], i: usize) -> u8 {
+    if C {
+        b.get(i).copied().unwrap_or(0)
+    } else {
+        // SAFETY: the compiler's bytecode holds every operand its opcode announces (the
+        // same trust as the unchecked opcode fetch in `run`).
+        unsafe { *b.get_unchecked(i) }
+    }
+}
+
+#[inline(always)]
+fn read_uint<const C: bool>(b: &[u8], ip: &mut usize) -> usize {
     let mut v = 0usize;
     loop {
-        let x = b.get(*ip).copied().unwrap_or(0);
+        let x = byte::<C>(b, *ip);
         *ip += 1;
         v = (v << 7) | (x & 0x7f) as usize;
         if x & 0x80 == 0 {
@@ -632,10 +644,10 @@ fn read_uint(b: &[u8], ip: &mut usize) -> usize {
 }
 
 #[inline(always)]
-fn read_ulabel(b: &[u8], ip: &mut usize) -> usize {
-    let b0 = b.get(*ip).copied().unwrap_or(0) as usize;
+fn read_ulabel<const C: bool>(b: &[u8], ip: &mut usize) -> usize {
+    let b0 = byte::<C>(b, *ip) as usize;
     if b0 & 0x80 != 0 {
-        let b1 = b.get(*ip + 1).copied().unwrap_or(0) as usize;
+        let b1 = byte::<C>(b, *ip + 1) as usize;
         *ip += 2;
         (b0 & 0x7f) | (b1 << 7)
     } else {
@@ -645,10 +657,10 @@ fn read_ulabel(b: &[u8], ip: &mut usize) -> usize {
 }
 
 #[inline(always)]
-fn read_slabel(b: &[u8], ip: &mut usize) -> isize {
-    let b0 = b.get(*ip).copied().unwrap_or(0) as isize;
+fn read_slabel<const C: bool>(b: &[u8], ip: &mut usize) -> isize {
+    let b0 = byte::<C>(b, *ip) as isize;
     if b0 & 0x80 != 0 {
-        let b1 = b.get(*ip + 1).copied().unwrap_or(0) as isize;
+        let b1 = byte::<C>(b, *ip + 1) as isize;
         *ip += 2;
         ((b0 & 0x7f) | (b1 << 7)) - 0x4000
     } else {
@@ -803,44 +815,213 @@ fn bytearray_store_fast(obj: Value, i: isize, v: Value) -> bool {
     }
 }
 
-/// Dispatch key of each opcode: the opcode itself, except that each multi-opcode range
-/// (small int, load/store fast, unary and binary operators) has one key below 0x10 and
-/// unknown opcodes have 0. Rust lowers range patterns in a `match` to chains of
-/// comparisons; with every arm a single constant in 0..0x6a the loop's `match` becomes
-/// one jump table (on the Cortex-M3 the chain cost 4-16 instructions per operator).
-const OP_KEY: [u8; 256] = {
-    let mut t = [0u8; 256];
-    let mut i = 0x10;
-    while i < KEY_END as usize {
-        t[i] = i as u8;
-        i += 1;
-    }
-    while i < 0x100 {
-        t[i] = match i {
-            0x70..=0xaf => KEY_SMALL_INT,
-            0xb0..=0xbf => KEY_LOAD_FAST,
-            0xc0..=0xcf => KEY_STORE_FAST,
-            0xd0..=0xd3 => KEY_UNARY_OP,
-            0xd7..=0xf9 => KEY_BINARY_OP,
-            _ => KEY_INVALID,
-        };
-        i += 1;
-    }
-    let mut j = 0;
-    while j < 0x100 {
-        assert!(t[j] < KEY_END);
-        j += 1;
-    }
-    t
-};
-/// One past the largest key (the last opcode with an arm of its own is IMPORT_STAR).
-const KEY_END: u8 = bc::IMPORT_STAR + 1;
-const KEY_INVALID: u8 = 0;
-const KEY_SMALL_INT: u8 = 1;
-const KEY_LOAD_FAST: u8 = 2;
-const KEY_STORE_FAST: u8 = 3;
-const KEY_UNARY_OP: u8 = 4;
-const KEY_BINARY_OP: u8 = 5;
+// The loop's `match` is on the opcode byte itself, every one of the 256 values named by a
+// constant pattern: rustc lowers that to one switch and LLVM to one jump table with no
+// range check (range patterns would become chains of comparisons, and a key table an
+// extra load). These macros spell out the multi-opcode ranges and the unused opcodes.
+macro_rules! small_int_ops {
+    () => {
+        0x70 | 0x71
+            | 0x72
+            | 0x73
+            | 0x74
+            | 0x75
+            | 0x76
+            | 0x77
+            | 0x78
+            | 0x79
+            | 0x7a
+            | 0x7b
+            | 0x7c
+            | 0x7d
+            | 0x7e
+            | 0x7f
+            | 0x80
+            | 0x81
+            | 0x82
+            | 0x83
+            | 0x84
+            | 0x85
+            | 0x86
+            | 0x87
+            | 0x88
+            | 0x89
+            | 0x8a
+            | 0x8b
+            | 0x8c
+            | 0x8d
+            | 0x8e
+            | 0x8f
+            | 0x90
+            | 0x91
+            | 0x92
+            | 0x93
+            | 0x94
+            | 0x95
+            | 0x96
+            | 0x97
+            | 0x98
+            | 0x99
+            | 0x9a
+            | 0x9b
+            | 0x9c
+            | 0x9d
+            | 0x9e
+            | 0x9f
+            | 0xa0
+            | 0xa1
+            | 0xa2
+            | 0xa3
+            | 0xa4
+            | 0xa5
+            | 0xa6
+            | 0xa7
+            | 0xa8
+            | 0xa9
+            | 0xaa
+            | 0xab
+            | 0xac
+            | 0xad
+            | 0xae
+            | 0xaf
+    };
+}
+macro_rules! load_fast_ops {
+    () => {
+        0xb0 | 0xb1
+            | 0xb2
+            | 0xb3
+            | 0xb4
+            | 0xb5
+            | 0xb6
+            | 0xb7
+            | 0xb8
+            | 0xb9
+            | 0xba
+            | 0xbb
+            | 0xbc
+            | 0xbd
+            | 0xbe
+            | 0xbf
+    };
+}
+macro_rules! store_fast_ops {
+    () => {
+        0xc0 | 0xc1
+            | 0xc2
+            | 0xc3
+            | 0xc4
+            | 0xc5
+            | 0xc6
+            | 0xc7
+            | 0xc8
+            | 0xc9
+            | 0xca
+            | 0xcb
+            | 0xcc
+            | 0xcd
+            | 0xce
+            | 0xcf
+    };
+}
+macro_rules! unary_ops {
+    () => {
+        0xd0 | 0xd1 | 0xd2 | 0xd3
+    };
+}
+/// Binary operators without an arm of their own.
+macro_rules! other_binary_ops {
+    () => {
+        0xdd | 0xde
+            | 0xdf
+            | 0xe3
+            | 0xe4
+            | 0xe7
+            | 0xe8
+            | 0xe9
+            | 0xea
+            | 0xeb
+            | 0xec
+            | 0xf0
+            | 0xf1
+            | 0xf4
+            | 0xf5
+            | 0xf6
+            | 0xf7
+            | 0xf8
+            | 0xf9
+    };
+}
+macro_rules! invalid_ops {
+    () => {
+        0x00 | 0x01
+            | 0x02
+            | 0x03
+            | 0x04
+            | 0x05
+            | 0x06
+            | 0x07
+            | 0x08
+            | 0x09
+            | 0x0a
+            | 0x0b
+            | 0x0c
+            | 0x0d
+            | 0x0e
+            | 0x0f
+            | 0x1d
+            | 0x1e
+            | 0x1f
+            | 0x38
+            | 0x39
+            | 0x3a
+            | 0x3b
+            | 0x3c
+            | 0x3d
+            | 0x3e
+            | 0x3f
+            | 0x41
+            | 0x4c
+            | 0x4d
+            | 0x4e
+            | 0x4f
+            | 0x60
+            | 0x61
+            | 0x6a
+            | 0x6b
+            | 0x6c
+            | 0x6d
+            | 0x6e
+            | 0x6f
+            | 0xd4
+            | 0xd5
+            | 0xd6
+            | 0xfa
+            | 0xfb
+            | 0xfc
+            | 0xfd
+            | 0xfe
+            | 0xff
+    };
+}
+
+/// Opcodes of the binary operators with an arm of their own (small-int fast paths).
+const OP_ADD: u8 = bc::BINARY_OP_MULTI + bop::ADD;
+const OP_INPLACE_ADD: u8 = bc::BINARY_OP_MULTI + bop::INPLACE_ADD;
+const OP_SUBTRACT: u8 = bc::BINARY_OP_MULTI + bop::SUBTRACT;
+const OP_INPLACE_SUBTRACT: u8 = bc::BINARY_OP_MULTI + bop::INPLACE_SUBTRACT;
+const OP_AND: u8 = bc::BINARY_OP_MULTI + bop::AND;
+const OP_INPLACE_AND: u8 = bc::BINARY_OP_MULTI + bop::INPLACE_AND;
+const OP_OR: u8 = bc::BINARY_OP_MULTI + bop::OR;
+const OP_INPLACE_OR: u8 = bc::BINARY_OP_MULTI + bop::INPLACE_OR;
+const OP_XOR: u8 = bc::BINARY_OP_MULTI + bop::XOR;
+const OP_INPLACE_XOR: u8 = bc::BINARY_OP_MULTI + bop::INPLACE_XOR;
+const OP_LESS: u8 = bc::BINARY_OP_MULTI + bop::LESS;
+const OP_MORE: u8 = bc::BINARY_OP_MULTI + bop::MORE;
+const OP_EQUAL: u8 = bc::BINARY_OP_MULTI + bop::EQUAL;
+const OP_LESS_EQUAL: u8 = bc::BINARY_OP_MULTI + bop::LESS_EQUAL;
+const OP_MORE_EQUAL: u8 = bc::BINARY_OP_MULTI + bop::MORE_EQUAL;
+const OP_NOT_EQUAL: u8 = bc::BINARY_OP_MULTI + bop::NOT_EQUAL;
 
 /// Marker in iterator slot 0 for the allocation-free list/tuple iteration of `for` loops.
 const ITER_SEQ: Value = Value::small_int(1);
@@ -945,32 +1126,28 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
             unsafe { *bytes.get_unchecked(ip) }
         };
         ip += 1;
-        let key = OP_KEY[op as usize];
-        // SAFETY: every key is below KEY_END (checked when OP_KEY is built); knowing it
-        // spares the jump table its range check.
-        unsafe { core::hint::assert_unchecked(key < KEY_END) };
-        match key {
+        match op {
             bc::LOAD_CONST_FALSE => push!(Value::FALSE),
             bc::LOAD_CONST_NONE => push!(Value::NONE),
             bc::LOAD_CONST_TRUE => push!(Value::TRUE),
             bc::LOAD_NULL => push!(Value::NULL),
-            KEY_SMALL_INT => push!(Value::small_int(op as isize - 0x80)),
-            KEY_LOAD_FAST => {
+            small_int_ops!() => push!(Value::small_int(op as isize - 0x80)),
+            load_fast_ops!() => {
                 let v = local!(op - 0xb0);
                 if v.is_null() {
                     return Err(unbound_local());
                 }
                 push!(v);
             }
-            KEY_STORE_FAST => {
+            store_fast_ops!() => {
                 let v = pop!();
                 local!(op - 0xc0) = v;
             }
             bc::LOAD_CONST_SMALL_INT => {
-                let b0 = bytes.get(ip).copied().unwrap_or(0);
+                let b0 = byte::<C>(bytes, ip);
                 let mut v: isize = if b0 & 0x40 != 0 { -1 } else { 0 };
                 loop {
-                    let b = bytes.get(ip).copied().unwrap_or(0);
+                    let b = byte::<C>(bytes, ip);
                     ip += 1;
                     v = (v << 7) | (b & 0x7f) as isize;
                     if b & 0x80 == 0 {
@@ -986,15 +1163,15 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 });
             }
             bc::LOAD_CONST_STRING => {
-                let q = ctx.qstr(read_uint(bytes, &mut ip));
+                let q = ctx.qstr(read_uint::<C>(bytes, &mut ip));
                 push!(Value::qstr(q));
             }
             bc::LOAD_CONST_OBJ => {
-                let i = read_uint(bytes, &mut ip);
+                let i = read_uint::<C>(bytes, &mut ip);
                 push!(ctx.constant(i));
             }
             bc::LOAD_FAST_N => {
-                let n = read_uint(bytes, &mut ip);
+                let n = read_uint::<C>(bytes, &mut ip);
                 let v = local!(n);
                 if v.is_null() {
                     return Err(unbound_local());
@@ -1002,19 +1179,19 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 push!(v);
             }
             bc::STORE_FAST_N => {
-                let n = read_uint(bytes, &mut ip);
+                let n = read_uint::<C>(bytes, &mut ip);
                 let v = pop!();
                 local!(n) = v;
             }
             bc::DELETE_FAST => {
-                let n = read_uint(bytes, &mut ip);
+                let n = read_uint::<C>(bytes, &mut ip);
                 if local!(n).is_null() {
                     return Err(unbound_local());
                 }
                 local!(n) = Value::NULL;
             }
             bc::LOAD_DEREF => {
-                let n = read_uint(bytes, &mut ip);
+                let n = read_uint::<C>(bytes, &mut ip);
                 let v = function::cell(local!(n))?.value;
                 if v.is_null() {
                     return Err(unbound_local());
@@ -1022,12 +1199,12 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 push!(v);
             }
             bc::STORE_DEREF => {
-                let n = read_uint(bytes, &mut ip);
+                let n = read_uint::<C>(bytes, &mut ip);
                 let v = pop!();
                 function::cell(local!(n))?.value = v;
             }
             bc::DELETE_DEREF => {
-                let n = read_uint(bytes, &mut ip);
+                let n = read_uint::<C>(bytes, &mut ip);
                 let c = function::cell(local!(n))?;
                 if c.value.is_null() {
                     return Err(unbound_local());
@@ -1037,7 +1214,7 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
             // Names first try the map position cache (a hit in the locals is the answer
             // for LOAD_NAME as it is looked at first); a miss takes the full lookup.
             bc::LOAD_NAME => {
-                let q = ctx.qstr(read_uint(bytes, &mut ip));
+                let q = ctx.qstr(read_uint::<C>(bytes, &mut ip));
                 let v = match dict::exact_map(f.locals).and_then(|m| m.get_qstr_cached(q)) {
                     Some(v) => v,
                     None => load_name(f, q)?,
@@ -1045,7 +1222,7 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 push!(v);
             }
             bc::LOAD_GLOBAL => {
-                let q = ctx.qstr(read_uint(bytes, &mut ip));
+                let q = ctx.qstr(read_uint::<C>(bytes, &mut ip));
                 let v = match dict::exact_map(f.globals).and_then(|m| m.get_qstr_cached(q)) {
                     Some(v) => v,
                     None => load_global(f.globals, q)?,
@@ -1053,7 +1230,7 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 push!(v);
             }
             bc::STORE_NAME => {
-                let q = ctx.qstr(read_uint(bytes, &mut ip));
+                let q = ctx.qstr(read_uint::<C>(bytes, &mut ip));
                 let v = pop!();
                 let done = dict::exact_map(f.locals).is_some_and(|m| m.replace_qstr_cached(q, v));
                 if !done {
@@ -1064,7 +1241,7 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 }
             }
             bc::STORE_GLOBAL => {
-                let q = ctx.qstr(read_uint(bytes, &mut ip));
+                let q = ctx.qstr(read_uint::<C>(bytes, &mut ip));
                 let v = pop!();
                 let done = dict::exact_map(f.globals).is_some_and(|m| m.replace_qstr_cached(q, v));
                 if !done {
@@ -1074,7 +1251,7 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 }
             }
             bc::DELETE_NAME => {
-                let q = ctx.qstr(read_uint(bytes, &mut ip));
+                let q = ctx.qstr(read_uint::<C>(bytes, &mut ip));
                 let removed = match dict::map_of(f.locals) {
                     Some(m) => m.remove(Value::qstr(q))?,
                     None => None,
@@ -1084,7 +1261,7 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 }
             }
             bc::DELETE_GLOBAL => {
-                let q = ctx.qstr(read_uint(bytes, &mut ip));
+                let q = ctx.qstr(read_uint::<C>(bytes, &mut ip));
                 let removed = match dict::map_of(f.globals) {
                     Some(m) => m.remove(Value::qstr(q))?,
                     None => None,
@@ -1094,7 +1271,7 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 }
             }
             bc::LOAD_ATTR => {
-                let q = ctx.qstr(read_uint(bytes, &mut ip));
+                let q = ctx.qstr(read_uint::<C>(bytes, &mut ip));
                 let obj = top!();
                 top!() = match crate::objs::r#type::instance_attr_cached(obj, q) {
                     Some(v) => v,
@@ -1102,13 +1279,13 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 };
             }
             bc::LOAD_METHOD => {
-                let q = ctx.qstr(read_uint(bytes, &mut ip));
+                let q = ctx.qstr(read_uint::<C>(bytes, &mut ip));
                 let (m, s) = runtime::load_method(top!(), q)?;
                 top!() = m;
                 push!(s);
             }
             bc::LOAD_SUPER_METHOD => {
-                let q = ctx.qstr(read_uint(bytes, &mut ip));
+                let q = ctx.qstr(read_uint::<C>(bytes, &mut ip));
                 let this = pop!();
                 let cls = pop!();
                 let (m, s) = crate::objs::superobj::load_method(cls, this, q)?;
@@ -1116,7 +1293,7 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 push!(s);
             }
             bc::STORE_ATTR => {
-                let q = ctx.qstr(read_uint(bytes, &mut ip));
+                let q = ctx.qstr(read_uint::<C>(bytes, &mut ip));
                 let obj = pop!();
                 let v = pop!();
                 if v.is_null() {
@@ -1148,12 +1325,12 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 }
             }
             bc::IMPORT_NAME => {
-                let q = ctx.qstr(read_uint(bytes, &mut ip));
+                let q = ctx.qstr(read_uint::<C>(bytes, &mut ip));
                 let fromlist = pop!();
                 top!() = import_name(q, fromlist, top!(), f.globals)?;
             }
             bc::IMPORT_FROM => {
-                let q = ctx.qstr(read_uint(bytes, &mut ip));
+                let q = ctx.qstr(read_uint::<C>(bytes, &mut ip));
                 let v = crate::import::import_from(top!(), q)?;
                 push!(v);
             }
@@ -1188,12 +1365,12 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 at!(sp - 2) = top;
             }
             bc::JUMP => {
-                let off = read_slabel(bytes, &mut ip);
+                let off = read_slabel::<C>(bytes, &mut ip);
                 ip = (ip as isize + off) as usize;
                 check_interrupt()?;
             }
             bc::POP_JUMP_IF_TRUE => {
-                let off = read_slabel(bytes, &mut ip);
+                let off = read_slabel::<C>(bytes, &mut ip);
                 let v = pop!();
                 let t = if v.is_bool() {
                     v == Value::TRUE
@@ -1206,7 +1383,7 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 check_interrupt()?;
             }
             bc::POP_JUMP_IF_FALSE => {
-                let off = read_slabel(bytes, &mut ip);
+                let off = read_slabel::<C>(bytes, &mut ip);
                 let v = pop!();
                 let t = if v.is_bool() {
                     v == Value::TRUE
@@ -1219,7 +1396,7 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 check_interrupt()?;
             }
             bc::JUMP_IF_TRUE_OR_POP => {
-                let off = read_ulabel(bytes, &mut ip);
+                let off = read_ulabel::<C>(bytes, &mut ip);
                 if runtime::is_true(top!())? {
                     ip += off;
                 } else {
@@ -1227,7 +1404,7 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 }
             }
             bc::JUMP_IF_FALSE_OR_POP => {
-                let off = read_ulabel(bytes, &mut ip);
+                let off = read_ulabel::<C>(bytes, &mut ip);
                 if !runtime::is_true(top!())? {
                     ip += off;
                 } else {
@@ -1235,7 +1412,7 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 }
             }
             bc::SETUP_EXCEPT | bc::SETUP_FINALLY => {
-                let off = read_ulabel(bytes, &mut ip);
+                let off = read_ulabel::<C>(bytes, &mut ip);
                 f.exc_sp += 1;
                 *exc_entry!(f.exc_sp) = ExcEntry {
                     handler: ip + off,
@@ -1245,7 +1422,7 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 };
             }
             bc::SETUP_WITH => {
-                let off = read_ulabel(bytes, &mut ip);
+                let off = read_ulabel::<C>(bytes, &mut ip);
                 let obj = top!();
                 let (exit_m, exit_s) = runtime::load_method(obj, Q::__exit__)?;
                 let (enter_m, enter_s) = runtime::load_method(obj, Q::__enter__)?;
@@ -1303,9 +1480,9 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 }
             }
             bc::UNWIND_JUMP => {
-                let off = read_slabel(bytes, &mut ip);
+                let off = read_slabel::<C>(bytes, &mut ip);
                 let target = (ip as isize + off) as usize;
-                let unum = bytes.get(ip).copied().unwrap_or(0) as usize;
+                let unum = byte::<C>(bytes, ip) as usize;
                 ip += 1;
                 push!(Value::small_int(target as isize));
                 push!(Value::small_int(unum as isize));
@@ -1315,7 +1492,7 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 }
             }
             bc::POP_EXCEPT_JUMP => {
-                let off = read_ulabel(bytes, &mut ip);
+                let off = read_ulabel::<C>(bytes, &mut ip);
                 f.exc_sp -= 1;
                 // As upstream: leaving any handler forgets it (nesting is not tracked).
                 state::get().roots.cur_exception = Value::NULL;
@@ -1378,7 +1555,7 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 }
             }
             bc::FOR_ITER => {
-                let off = read_ulabel(bytes, &mut ip);
+                let off = read_ulabel::<C>(bytes, &mut ip);
                 let kind = at!(sp - 3);
                 let next = if kind == ITER_SEQ {
                     let seq = at!(sp - 2);
@@ -1431,25 +1608,25 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 }
             }
             bc::BUILD_TUPLE => {
-                let n = read_uint(bytes, &mut ip) as isize;
+                let n = read_uint::<C>(bytes, &mut ip) as isize;
                 sp -= n;
                 let items = &*slots::<C>(st, n_slots, sp + 1, n as usize)?;
                 push!(tuple::new(items)?);
             }
             bc::BUILD_LIST => {
-                let n = read_uint(bytes, &mut ip) as isize;
+                let n = read_uint::<C>(bytes, &mut ip) as isize;
                 sp -= n;
                 let items = &*slots::<C>(st, n_slots, sp + 1, n as usize)?;
                 push!(list::new(items)?);
             }
             bc::BUILD_SET => {
-                let n = read_uint(bytes, &mut ip) as isize;
+                let n = read_uint::<C>(bytes, &mut ip) as isize;
                 sp -= n;
                 let items = &*slots::<C>(st, n_slots, sp + 1, n as usize)?;
                 push!(crate::objs::set::build(items)?);
             }
             bc::BUILD_MAP => {
-                let n = read_uint(bytes, &mut ip);
+                let n = read_uint::<C>(bytes, &mut ip);
                 push!(dict::with_capacity(n)?);
             }
             bc::STORE_MAP => {
@@ -1458,7 +1635,7 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 runtime::store_subscr(top!(), k, v)?;
             }
             bc::BUILD_SLICE => {
-                let n = read_uint(bytes, &mut ip);
+                let n = read_uint::<C>(bytes, &mut ip);
                 let step = if n == 3 { pop!() } else { Value::NONE };
                 let stop = pop!();
                 let next = bytes.get(ip).copied();
@@ -1495,7 +1672,7 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 top!() = crate::objs::slice::new(top!(), stop, step)?;
             }
             bc::STORE_COMP => {
-                let u = read_uint(bytes, &mut ip);
+                let u = read_uint::<C>(bytes, &mut ip);
                 let obj = at!(sp - (u >> 2) as isize);
                 match u & 3 {
                     0 => {
@@ -1514,14 +1691,14 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 }
             }
             bc::UNPACK_SEQUENCE => {
-                let n = read_uint(bytes, &mut ip);
+                let n = read_uint::<C>(bytes, &mut ip);
                 let seq = pop!();
                 let out = &mut *slots::<C>(st, n_slots, sp + 1, n)?;
                 unpack_sequence(seq, n, out)?;
                 sp += n as isize;
             }
             bc::UNPACK_EX => {
-                let u = read_uint(bytes, &mut ip);
+                let u = read_uint::<C>(bytes, &mut ip);
                 let (l, r) = (u & 0xff, (u >> 8) & 0xff);
                 let seq = pop!();
                 let out = &mut *slots::<C>(st, n_slots, sp + 1, l + r + 1)?;
@@ -1529,14 +1706,14 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 sp += (l + r + 1) as isize;
             }
             bc::MAKE_FUNCTION => {
-                let i = read_uint(bytes, &mut ip);
+                let i = read_uint::<C>(bytes, &mut ip);
                 let child = code
                     .child(i)
                     .ok_or_else(|| raise::runtime_error("bad child"))?;
                 push!(function::new(ctx, child, Value::NULL, Value::NULL)?);
             }
             bc::MAKE_FUNCTION_DEFARGS => {
-                let i = read_uint(bytes, &mut ip);
+                let i = read_uint::<C>(bytes, &mut ip);
                 let child = code
                     .child(i)
                     .ok_or_else(|| raise::runtime_error("bad child"))?;
@@ -1544,8 +1721,8 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 top!() = function::new(ctx, child, top!(), dkw)?;
             }
             bc::MAKE_CLOSURE | bc::MAKE_CLOSURE_DEFARGS => {
-                let i = read_uint(bytes, &mut ip);
-                let n = bytes.get(ip).copied().unwrap_or(0) as isize;
+                let i = read_uint::<C>(bytes, &mut ip);
+                let n = byte::<C>(bytes, ip) as isize;
                 ip += 1;
                 let child = code
                     .child(i)
@@ -1562,7 +1739,7 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 push!(function::closure_new(fun, cells)?);
             }
             bc::CALL_FUNCTION => {
-                let u = read_uint(bytes, &mut ip);
+                let u = read_uint::<C>(bytes, &mut ip);
                 let (np, nk) = (u & 0xff, (u >> 8) & 0xff);
                 sp -= (np + 2 * nk) as isize;
                 let fun = top!();
@@ -1574,7 +1751,7 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 };
             }
             bc::CALL_METHOD => {
-                let u = read_uint(bytes, &mut ip);
+                let u = read_uint::<C>(bytes, &mut ip);
                 let (np, nk) = (u & 0xff, (u >> 8) & 0xff);
                 sp -= (np + 2 * nk + 1) as isize;
                 let m = top!();
@@ -1592,7 +1769,7 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 top!() = r;
             }
             bc::CALL_FUNCTION_VAR_KW | bc::CALL_METHOD_VAR_KW => {
-                let u = read_uint(bytes, &mut ip);
+                let u = read_uint::<C>(bytes, &mut ip);
                 let (np, nk) = (u & 0xff, (u >> 8) & 0xff);
                 let bitmap = pop!().as_small_int().unwrap_or(0) as usize;
                 let is_method = op == bc::CALL_METHOD_VAR_KW;
@@ -1655,49 +1832,102 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                     }
                 }
             }
-            KEY_UNARY_OP => top!() = runtime::unary_op(op - 0xd0, top!())?,
-            KEY_BINARY_OP => {
-                let o = op - bc::BINARY_OP_MULTI;
+            unary_ops!() => top!() = runtime::unary_op(op - 0xd0, top!())?,
+            // Small ints are `n << 1 | 1`: these operators work on the tagged words
+            // directly, and a sum that overflows the word is one that leaves the small
+            // range. Other operands, and results that need a big int, go out of line.
+            OP_ADD | OP_INPLACE_ADD => {
                 let rhs = pop!();
                 let lhs = top!();
-                if let (Some(a), Some(b)) = (lhs.as_small_int(), rhs.as_small_int()) {
-                    let fast = match o {
-                        bop::ADD | bop::INPLACE_ADD => a
-                            .checked_add(b)
-                            .filter(|r| Value::fits_small_int(*r))
-                            .map(Value::small_int),
-                        bop::SUBTRACT | bop::INPLACE_SUBTRACT => a
-                            .checked_sub(b)
-                            .filter(|r| Value::fits_small_int(*r))
-                            .map(Value::small_int),
-                        // Results of these always fit a small int.
-                        bop::AND | bop::INPLACE_AND => Some(Value::small_int(a & b)),
-                        bop::OR | bop::INPLACE_OR => Some(Value::small_int(a | b)),
-                        bop::XOR | bop::INPLACE_XOR => Some(Value::small_int(a ^ b)),
-                        bop::LESS => Some(Value::from_bool(a < b)),
-                        bop::MORE => Some(Value::from_bool(a > b)),
-                        bop::LESS_EQUAL => Some(Value::from_bool(a <= b)),
-                        bop::MORE_EQUAL => Some(Value::from_bool(a >= b)),
-                        bop::EQUAL => Some(Value::from_bool(a == b)),
-                        bop::NOT_EQUAL => Some(Value::from_bool(a != b)),
-                        _ => None,
-                    };
-                    if let Some(r) = fast {
-                        top!() = r;
-                        continue;
-                    }
-                    // The other small-int operators, without the generic dispatch.
-                    if let Some(r) = crate::objs::int::small_binary_op(o, a, b)? {
-                        top!() = r;
-                        continue;
-                    }
-                }
-                top!() = runtime::binary_op(o, lhs, rhs)?;
+                let r = if lhs.bits() & rhs.bits() & 1 != 0 {
+                    (lhs.bits() as isize).checked_add(rhs.bits() as isize - 1)
+                } else {
+                    None
+                };
+                top!() = match r {
+                    Some(r) => Value::from_bits(r as usize),
+                    None => binary_op(op, lhs, rhs)?,
+                };
             }
-            KEY_INVALID => return Err(raise::not_implemented_error("opcode")),
-            _ => return Err(raise::not_implemented_error("opcode")),
+            OP_SUBTRACT | OP_INPLACE_SUBTRACT => {
+                let rhs = pop!();
+                let lhs = top!();
+                let r = if lhs.bits() & rhs.bits() & 1 != 0 {
+                    (lhs.bits() as isize).checked_sub(rhs.bits() as isize - 1)
+                } else {
+                    None
+                };
+                top!() = match r {
+                    Some(r) => Value::from_bits(r as usize),
+                    None => binary_op(op, lhs, rhs)?,
+                };
+            }
+            OP_AND | OP_INPLACE_AND => {
+                let rhs = pop!();
+                let lhs = top!();
+                top!() = if lhs.bits() & rhs.bits() & 1 != 0 {
+                    Value::from_bits(lhs.bits() & rhs.bits())
+                } else {
+                    binary_op(op, lhs, rhs)?
+                };
+            }
+            OP_OR | OP_INPLACE_OR => {
+                let rhs = pop!();
+                let lhs = top!();
+                top!() = if lhs.bits() & rhs.bits() & 1 != 0 {
+                    Value::from_bits(lhs.bits() | rhs.bits())
+                } else {
+                    binary_op(op, lhs, rhs)?
+                };
+            }
+            OP_XOR | OP_INPLACE_XOR => {
+                let rhs = pop!();
+                let lhs = top!();
+                top!() = if lhs.bits() & rhs.bits() & 1 != 0 {
+                    Value::from_bits((lhs.bits() ^ rhs.bits()) | 1)
+                } else {
+                    binary_op(op, lhs, rhs)?
+                };
+            }
+            // Tagged small ints order as their values do.
+            OP_LESS | OP_MORE | OP_EQUAL | OP_LESS_EQUAL | OP_MORE_EQUAL | OP_NOT_EQUAL => {
+                let rhs = pop!();
+                let lhs = top!();
+                top!() = if lhs.bits() & rhs.bits() & 1 != 0 {
+                    let (a, b) = (lhs.bits() as isize, rhs.bits() as isize);
+                    Value::from_bool(match op {
+                        OP_LESS => a < b,
+                        OP_MORE => a > b,
+                        OP_EQUAL => a == b,
+                        OP_LESS_EQUAL => a <= b,
+                        OP_MORE_EQUAL => a >= b,
+                        _ => a != b,
+                    })
+                } else {
+                    binary_op(op, lhs, rhs)?
+                };
+            }
+            other_binary_ops!() => {
+                let rhs = pop!();
+                let lhs = top!();
+                top!() = binary_op(op, lhs, rhs)?;
+            }
+            invalid_ops!() => return Err(raise::not_implemented_error("opcode")),
         }
     }
+}
+
+/// Binary opcode `op` on operands the loop's inline paths did not take: small ints first
+/// (without the generic dispatch), then everything else.
+#[inline(never)]
+fn binary_op(op: u8, lhs: Value, rhs: Value) -> PyResult<Value> {
+    let o = op.wrapping_sub(bc::BINARY_OP_MULTI);
+    if let (Some(a), Some(b)) = (lhs.as_small_int(), rhs.as_small_int()) {
+        if let Some(r) = crate::objs::int::small_binary_op(o, a, b)? {
+            return Ok(r);
+        }
+    }
+    runtime::binary_op(o, lhs, rhs)
 }
 
 /// The unwinding part of RETURN_VALUE (also resumed by END_FINALLY): run pending finally
