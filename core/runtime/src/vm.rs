@@ -819,189 +819,53 @@ fn bytearray_store_fast(obj: Value, i: isize, v: Value) -> bool {
 // constant pattern: rustc lowers that to one switch and LLVM to one jump table with no
 // range check (range patterns would become chains of comparisons, and a key table an
 // extra load). These macros spell out the multi-opcode ranges and the unused opcodes.
+#[rustfmt::skip]
 macro_rules! small_int_ops {
     () => {
-        0x70 | 0x71
-            | 0x72
-            | 0x73
-            | 0x74
-            | 0x75
-            | 0x76
-            | 0x77
-            | 0x78
-            | 0x79
-            | 0x7a
-            | 0x7b
-            | 0x7c
-            | 0x7d
-            | 0x7e
-            | 0x7f
-            | 0x80
-            | 0x81
-            | 0x82
-            | 0x83
-            | 0x84
-            | 0x85
-            | 0x86
-            | 0x87
-            | 0x88
-            | 0x89
-            | 0x8a
-            | 0x8b
-            | 0x8c
-            | 0x8d
-            | 0x8e
-            | 0x8f
-            | 0x90
-            | 0x91
-            | 0x92
-            | 0x93
-            | 0x94
-            | 0x95
-            | 0x96
-            | 0x97
-            | 0x98
-            | 0x99
-            | 0x9a
-            | 0x9b
-            | 0x9c
-            | 0x9d
-            | 0x9e
-            | 0x9f
-            | 0xa0
-            | 0xa1
-            | 0xa2
-            | 0xa3
-            | 0xa4
-            | 0xa5
-            | 0xa6
-            | 0xa7
-            | 0xa8
-            | 0xa9
-            | 0xaa
-            | 0xab
-            | 0xac
-            | 0xad
-            | 0xae
-            | 0xaf
+        0x70 | 0x71 | 0x72 | 0x73 | 0x74 | 0x75 | 0x76 | 0x77 | 0x78 | 0x79 | 0x7a | 0x7b |
+        0x7c | 0x7d | 0x7e | 0x7f | 0x80 | 0x81 | 0x82 | 0x83 | 0x84 | 0x85 | 0x86 | 0x87 |
+        0x88 | 0x89 | 0x8a | 0x8b | 0x8c | 0x8d | 0x8e | 0x8f | 0x90 | 0x91 | 0x92 | 0x93 |
+        0x94 | 0x95 | 0x96 | 0x97 | 0x98 | 0x99 | 0x9a | 0x9b | 0x9c | 0x9d | 0x9e | 0x9f |
+        0xa0 | 0xa1 | 0xa2 | 0xa3 | 0xa4 | 0xa5 | 0xa6 | 0xa7 | 0xa8 | 0xa9 | 0xaa | 0xab |
+        0xac | 0xad | 0xae | 0xaf
     };
 }
+#[rustfmt::skip]
 macro_rules! load_fast_ops {
     () => {
-        0xb0 | 0xb1
-            | 0xb2
-            | 0xb3
-            | 0xb4
-            | 0xb5
-            | 0xb6
-            | 0xb7
-            | 0xb8
-            | 0xb9
-            | 0xba
-            | 0xbb
-            | 0xbc
-            | 0xbd
-            | 0xbe
-            | 0xbf
+        0xb0 | 0xb1 | 0xb2 | 0xb3 | 0xb4 | 0xb5 | 0xb6 | 0xb7 | 0xb8 | 0xb9 | 0xba | 0xbb |
+        0xbc | 0xbd | 0xbe | 0xbf
     };
 }
+#[rustfmt::skip]
 macro_rules! store_fast_ops {
     () => {
-        0xc0 | 0xc1
-            | 0xc2
-            | 0xc3
-            | 0xc4
-            | 0xc5
-            | 0xc6
-            | 0xc7
-            | 0xc8
-            | 0xc9
-            | 0xca
-            | 0xcb
-            | 0xcc
-            | 0xcd
-            | 0xce
-            | 0xcf
+        0xc0 | 0xc1 | 0xc2 | 0xc3 | 0xc4 | 0xc5 | 0xc6 | 0xc7 | 0xc8 | 0xc9 | 0xca | 0xcb |
+        0xcc | 0xcd | 0xce | 0xcf
     };
 }
+#[rustfmt::skip]
 macro_rules! unary_ops {
     () => {
         0xd0 | 0xd1 | 0xd2 | 0xd3
     };
 }
 /// Binary operators without an arm of their own.
+#[rustfmt::skip]
 macro_rules! other_binary_ops {
     () => {
-        0xdd | 0xde
-            | 0xdf
-            | 0xe3
-            | 0xe4
-            | 0xe7
-            | 0xe8
-            | 0xe9
-            | 0xea
-            | 0xeb
-            | 0xec
-            | 0xf0
-            | 0xf1
-            | 0xf4
-            | 0xf5
-            | 0xf6
-            | 0xf7
-            | 0xf8
-            | 0xf9
+        0xdd | 0xde | 0xdf | 0xe3 | 0xe4 | 0xe7 | 0xe8 | 0xe9 | 0xea | 0xeb | 0xec | 0xf0 |
+        0xf1 | 0xf4 | 0xf5 | 0xf6 | 0xf7 | 0xf8 | 0xf9
     };
 }
+#[rustfmt::skip]
 macro_rules! invalid_ops {
     () => {
-        0x00 | 0x01
-            | 0x02
-            | 0x03
-            | 0x04
-            | 0x05
-            | 0x06
-            | 0x07
-            | 0x08
-            | 0x09
-            | 0x0a
-            | 0x0b
-            | 0x0c
-            | 0x0d
-            | 0x0e
-            | 0x0f
-            | 0x1d
-            | 0x1e
-            | 0x1f
-            | 0x38
-            | 0x39
-            | 0x3a
-            | 0x3b
-            | 0x3c
-            | 0x3d
-            | 0x3e
-            | 0x3f
-            | 0x41
-            | 0x4c
-            | 0x4d
-            | 0x4e
-            | 0x4f
-            | 0x60
-            | 0x61
-            | 0x6a
-            | 0x6b
-            | 0x6c
-            | 0x6d
-            | 0x6e
-            | 0x6f
-            | 0xd4
-            | 0xd5
-            | 0xd6
-            | 0xfa
-            | 0xfb
-            | 0xfc
-            | 0xfd
-            | 0xfe
-            | 0xff
+        0x00 | 0x01 | 0x02 | 0x03 | 0x04 | 0x05 | 0x06 | 0x07 | 0x08 | 0x09 | 0x0a | 0x0b |
+        0x0c | 0x0d | 0x0e | 0x0f | 0x1d | 0x1e | 0x1f | 0x38 | 0x39 | 0x3a | 0x3b | 0x3c |
+        0x3d | 0x3e | 0x3f | 0x41 | 0x4c | 0x4d | 0x4e | 0x4f | 0x60 | 0x61 | 0x6a | 0x6b |
+        0x6c | 0x6d | 0x6e | 0x6f | 0xd4 | 0xd5 | 0xd6 | 0xfa | 0xfb | 0xfc | 0xfd | 0xfe |
+        0xff
     };
 }
 
@@ -2015,4 +1879,74 @@ pub fn run_module_code(
     let f = function::get(fun).ok_or_else(crate::mem::oom)?;
     let _ = globals;
     call_function(fun, f, &[], &[], locals)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The group the loop's patterns put `op` in.
+    fn group(op: u8) -> u8 {
+        match op {
+            small_int_ops!() => 1,
+            load_fast_ops!() => 2,
+            store_fast_ops!() => 3,
+            unary_ops!() => 4,
+            other_binary_ops!()
+            | OP_ADD
+            | OP_INPLACE_ADD
+            | OP_SUBTRACT
+            | OP_INPLACE_SUBTRACT
+            | OP_AND
+            | OP_INPLACE_AND
+            | OP_OR
+            | OP_INPLACE_OR
+            | OP_XOR
+            | OP_INPLACE_XOR
+            | OP_LESS
+            | OP_MORE
+            | OP_EQUAL
+            | OP_LESS_EQUAL
+            | OP_MORE_EQUAL
+            | OP_NOT_EQUAL => 5,
+            invalid_ops!() => 0,
+            _ => 6,
+        }
+    }
+
+    #[test]
+    fn opcode_patterns_follow_the_bytecode_format() {
+        for op in 0..=255u8 {
+            let want = match op {
+                0x70..=0xaf => 1,
+                0xb0..=0xbf => 2,
+                0xc0..=0xcf => 3,
+                0xd0..=0xd3 => 4,
+                0xd7..=0xf9 => 5,
+                0x00..=0x0f | 0xd4..=0xd6 | 0xfa..=0xff => 0,
+                _ => group(op),
+            };
+            assert_eq!(group(op), want, "opcode {op:#04x}");
+        }
+        // The single opcodes between 0x10 and 0x6f are the ones with arms of their own.
+        for op in [
+            bc::LOAD_CONST_STRING,
+            bc::JUMP,
+            bc::FOR_ITER,
+            bc::IMPORT_STAR,
+        ] {
+            assert_eq!(group(op), 6);
+        }
+        for op in [0x1d, 0x38, 0x41, 0x4c, 0x60, 0x6a, 0x6f] {
+            assert_eq!(group(op), 0);
+        }
+    }
+
+    #[test]
+    fn binary_fallback_covers_small_ints_and_others() {
+        let r = binary_op(OP_ADD, Value::small_int(2), Value::small_int(3));
+        assert!(matches!(r, Ok(v) if v == Value::small_int(5)));
+        let r = binary_op(OP_LESS, Value::small_int(2), Value::small_int(3));
+        assert!(matches!(r, Ok(v) if v == Value::TRUE));
+    }
 }
