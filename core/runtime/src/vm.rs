@@ -890,6 +890,8 @@ const OP_NOT_EQUAL: u8 = bc::BINARY_OP_MULTI + bop::NOT_EQUAL;
 /// Marker in iterator slot 0 for the allocation-free list/tuple iteration of `for` loops.
 const ITER_SEQ: Value = Value::small_int(1);
 
+// The opcode patterns are or-patterns on purpose (see `small_int_ops`).
+#[allow(clippy::manual_range_patterns)]
 #[cfg_attr(feature = "vm_speed", optimize(speed))]
 fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -> PyResult<Ret> {
     let code = f.code();
@@ -1887,6 +1889,7 @@ mod tests {
     use super::*;
 
     /// The group the loop's patterns put `op` in.
+    #[allow(clippy::manual_range_patterns)]
     fn group(op: u8) -> u8 {
         match op {
             small_int_ops!() => 1,
