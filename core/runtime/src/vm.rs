@@ -320,9 +320,9 @@ fn execute_in<const T: bool>(f: &mut Frame, mut throw: Option<PyErr>) -> PyResul
         f.reraise = false;
         // Feature `vm_one_loop`: every frame runs the checked loop (half the VM's code).
         let r = if cfg!(feature = "vm_one_loop") || f.code().checked {
-            run::<true, T>(f, &mut throw)
+            run_checked::<T>(f, &mut throw)
         } else {
-            run::<false, T>(f, &mut throw)
+            run_trusted::<T>(f, &mut throw)
         };
         #[allow(unused_mut)]
         let mut err = match r {
@@ -890,9 +890,23 @@ const OP_NOT_EQUAL: u8 = bc::BINARY_OP_MULTI + bop::NOT_EQUAL;
 /// Marker in iterator slot 0 for the allocation-free list/tuple iteration of `for` loops.
 const ITER_SEQ: Value = Value::small_int(1);
 
+/// The loop for the compiler's code. With feature `vm_speed` it is compiled for speed even
+/// in a size-optimized build: at opt-level z LLVM's machine outliner turns sequences of its
+/// hot paths into calls (a call and return each time), 10% of the loop's instructions.
+#[cfg_attr(feature = "vm_speed", optimize(speed))]
+fn run_trusted<const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -> PyResult<Ret> {
+    run::<false, T>(f, throw)
+}
+
+/// The loop for `.mpy` code, which accesses its stack and handler slots checked. It keeps
+/// the build's size optimization (the flash the speed setting costs is spent once).
+fn run_checked<const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -> PyResult<Ret> {
+    run::<true, T>(f, throw)
+}
+
 // The opcode patterns are or-patterns on purpose (see `small_int_ops`).
 #[allow(clippy::manual_range_patterns)]
-#[cfg_attr(feature = "vm_speed", optimize(speed))]
+#[inline(always)]
 fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -> PyResult<Ret> {
     let code = f.code();
     let bytes = code.bytes();
