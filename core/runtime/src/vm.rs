@@ -990,8 +990,56 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
         }
     }
 
+    // Where the opcode being run starts.
+    let mut start: usize;
+    // `f.ip` (the opcode being run) is what tracebacks, handler lookup and tracing read.
+    // Arms that may raise or run other code store it first (`sync!`); the loads, stores,
+    // stack shuffles and jumps of tight loops store it only on their rare paths.
+    macro_rules! sync {
+        () => {
+            f.ip = start
+        };
+    }
+    // A jump's check for a pending interrupt or scheduled callback.
+    macro_rules! pending {
+        () => {
+            if state::get()
+                .interrupt
+                .load(core::sync::atomic::Ordering::Relaxed)
+            {
+                sync!();
+                take_pending()?;
+            }
+        };
+    }
+    // Binary opcode `$op` with its inline small-int result (an `Option<Value>` computed
+    // from the tagged words `$a`, `$b`); other operands go out of line.
+    macro_rules! small_int_op {
+        ($op:ident, |$a:ident, $b:ident| $fast:expr) => {{
+            let rhs = pop!();
+            let lhs = top!();
+            let r = if lhs.bits() & rhs.bits() & 1 != 0 {
+                let ($a, $b) = (lhs.bits() as isize, rhs.bits() as isize);
+                $fast
+            } else {
+                None
+            };
+            top!() = match r {
+                Some(v) => v,
+                None => {
+                    sync!();
+                    binary_op($op, lhs, rhs)?
+                }
+            };
+        }};
+    }
+
     loop {
-        f.ip = ip;
+        start = ip;
+        // The checked loop's slot accesses may fail anywhere, and tracing reads it.
+        if C || T {
+            sync!();
+        }
         #[cfg(feature = "settrace")]
         if T {
             crate::trace::tick(f)?;
@@ -1016,6 +1064,7 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
             load_fast_ops!() => {
                 let v = local!(op - 0xb0);
                 if v.is_null() {
+                    sync!();
                     return Err(unbound_local());
                 }
                 push!(v);
@@ -1040,6 +1089,7 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 push!(if Value::fits_small_int(v) {
                     Value::small_int(v)
                 } else {
+                    sync!();
                     crate::objs::int::from_isize(v)?
                 });
             }
@@ -1055,6 +1105,7 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 let n = read_uint::<C>(bytes, &mut ip);
                 let v = local!(n);
                 if v.is_null() {
+                    sync!();
                     return Err(unbound_local());
                 }
                 push!(v);
@@ -1065,6 +1116,7 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 local!(n) = v;
             }
             bc::DELETE_FAST => {
+                sync!();
                 let n = read_uint::<C>(bytes, &mut ip);
                 if local!(n).is_null() {
                     return Err(unbound_local());
@@ -1072,6 +1124,7 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 local!(n) = Value::NULL;
             }
             bc::LOAD_DEREF => {
+                sync!();
                 let n = read_uint::<C>(bytes, &mut ip);
                 let v = function::cell(local!(n))?.value;
                 if v.is_null() {
@@ -1080,11 +1133,13 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 push!(v);
             }
             bc::STORE_DEREF => {
+                sync!();
                 let n = read_uint::<C>(bytes, &mut ip);
                 let v = pop!();
                 function::cell(local!(n))?.value = v;
             }
             bc::DELETE_DEREF => {
+                sync!();
                 let n = read_uint::<C>(bytes, &mut ip);
                 let c = function::cell(local!(n))?;
                 if c.value.is_null() {
@@ -1095,6 +1150,7 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
             // Names first try the map position cache (a hit in the locals is the answer
             // for LOAD_NAME as it is looked at first); a miss takes the full lookup.
             bc::LOAD_NAME => {
+                sync!();
                 let q = ctx.qstr(read_uint::<C>(bytes, &mut ip));
                 let v = match dict::exact_map(f.locals).and_then(|m| m.get_qstr_cached(q)) {
                     Some(v) => v,
@@ -1103,6 +1159,7 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 push!(v);
             }
             bc::LOAD_GLOBAL => {
+                sync!();
                 let q = ctx.qstr(read_uint::<C>(bytes, &mut ip));
                 let v = match dict::exact_map(f.globals).and_then(|m| m.get_qstr_cached(q)) {
                     Some(v) => v,
@@ -1111,6 +1168,7 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 push!(v);
             }
             bc::STORE_NAME => {
+                sync!();
                 let q = ctx.qstr(read_uint::<C>(bytes, &mut ip));
                 let v = pop!();
                 let done = dict::exact_map(f.locals).is_some_and(|m| m.replace_qstr_cached(q, v));
@@ -1122,6 +1180,7 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 }
             }
             bc::STORE_GLOBAL => {
+                sync!();
                 let q = ctx.qstr(read_uint::<C>(bytes, &mut ip));
                 let v = pop!();
                 let done = dict::exact_map(f.globals).is_some_and(|m| m.replace_qstr_cached(q, v));
@@ -1132,6 +1191,7 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 }
             }
             bc::DELETE_NAME => {
+                sync!();
                 let q = ctx.qstr(read_uint::<C>(bytes, &mut ip));
                 let removed = match dict::map_of(f.locals) {
                     Some(m) => m.remove(Value::qstr(q))?,
@@ -1142,6 +1202,7 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 }
             }
             bc::DELETE_GLOBAL => {
+                sync!();
                 let q = ctx.qstr(read_uint::<C>(bytes, &mut ip));
                 let removed = match dict::map_of(f.globals) {
                     Some(m) => m.remove(Value::qstr(q))?,
@@ -1152,6 +1213,7 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 }
             }
             bc::LOAD_ATTR => {
+                sync!();
                 let q = ctx.qstr(read_uint::<C>(bytes, &mut ip));
                 let obj = top!();
                 top!() = match crate::objs::r#type::instance_attr_cached(obj, q) {
@@ -1160,12 +1222,14 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 };
             }
             bc::LOAD_METHOD => {
+                sync!();
                 let q = ctx.qstr(read_uint::<C>(bytes, &mut ip));
                 let (m, s) = runtime::load_method(top!(), q)?;
                 top!() = m;
                 push!(s);
             }
             bc::LOAD_SUPER_METHOD => {
+                sync!();
                 let q = ctx.qstr(read_uint::<C>(bytes, &mut ip));
                 let this = pop!();
                 let cls = pop!();
@@ -1174,6 +1238,7 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 push!(s);
             }
             bc::STORE_ATTR => {
+                sync!();
                 let q = ctx.qstr(read_uint::<C>(bytes, &mut ip));
                 let obj = pop!();
                 let v = pop!();
@@ -1184,6 +1249,7 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 }
             }
             bc::LOAD_SUBSCR => {
+                sync!();
                 let index = pop!();
                 let obj = top!();
                 if let Some(v) = seq_item_fast(obj, index) {
@@ -1193,6 +1259,7 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 top!() = runtime::subscr(obj, index)?;
             }
             bc::STORE_SUBSCR => {
+                sync!();
                 let index = pop!();
                 let obj = pop!();
                 let v = pop!();
@@ -1206,20 +1273,24 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 }
             }
             bc::IMPORT_NAME => {
+                sync!();
                 let q = ctx.qstr(read_uint::<C>(bytes, &mut ip));
                 let fromlist = pop!();
                 top!() = import_name(q, fromlist, top!(), f.globals)?;
             }
             bc::IMPORT_FROM => {
+                sync!();
                 let q = ctx.qstr(read_uint::<C>(bytes, &mut ip));
                 let v = crate::import::import_from(top!(), q)?;
                 push!(v);
             }
             bc::IMPORT_STAR => {
+                sync!();
                 let m = pop!();
                 crate::import::import_all(m, f.locals)?;
             }
             bc::LOAD_BUILD_CLASS => {
+                sync!();
                 push!(crate::modules::builtins::lookup(Q::__build_class__)
                     .unwrap_or_else(crate::modules::builtins::build_class_fun))
             }
@@ -1248,7 +1319,7 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
             bc::JUMP => {
                 let off = read_slabel::<C>(bytes, &mut ip);
                 ip = (ip as isize + off) as usize;
-                check_interrupt()?;
+                pending!();
             }
             bc::POP_JUMP_IF_TRUE => {
                 let off = read_slabel::<C>(bytes, &mut ip);
@@ -1256,12 +1327,13 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 let t = if v.is_bool() {
                     v == Value::TRUE
                 } else {
+                    sync!();
                     runtime::is_true(v)?
                 };
                 if t {
                     ip = (ip as isize + off) as usize;
                 }
-                check_interrupt()?;
+                pending!();
             }
             bc::POP_JUMP_IF_FALSE => {
                 let off = read_slabel::<C>(bytes, &mut ip);
@@ -1269,14 +1341,16 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 let t = if v.is_bool() {
                     v == Value::TRUE
                 } else {
+                    sync!();
                     runtime::is_true(v)?
                 };
                 if !t {
                     ip = (ip as isize + off) as usize;
                 }
-                check_interrupt()?;
+                pending!();
             }
             bc::JUMP_IF_TRUE_OR_POP => {
+                sync!();
                 let off = read_ulabel::<C>(bytes, &mut ip);
                 if runtime::is_true(top!())? {
                     ip += off;
@@ -1285,6 +1359,7 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 }
             }
             bc::JUMP_IF_FALSE_OR_POP => {
+                sync!();
                 let off = read_ulabel::<C>(bytes, &mut ip);
                 if !runtime::is_true(top!())? {
                     ip += off;
@@ -1293,6 +1368,7 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 }
             }
             bc::SETUP_EXCEPT | bc::SETUP_FINALLY => {
+                sync!();
                 let off = read_ulabel::<C>(bytes, &mut ip);
                 f.exc_sp += 1;
                 *exc_entry!(f.exc_sp) = ExcEntry {
@@ -1303,6 +1379,7 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 };
             }
             bc::SETUP_WITH => {
+                sync!();
                 let off = read_ulabel::<C>(bytes, &mut ip);
                 let obj = top!();
                 let (exit_m, exit_s) = runtime::load_method(obj, Q::__exit__)?;
@@ -1320,6 +1397,7 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 push!(ret);
             }
             bc::WITH_CLEANUP => {
+                sync!();
                 let t = top!();
                 if t.is_none() {
                     let exit_m = at!(sp - 2);
@@ -1361,6 +1439,7 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 }
             }
             bc::UNWIND_JUMP => {
+                sync!();
                 let off = read_slabel::<C>(bytes, &mut ip);
                 let target = (ip as isize + off) as usize;
                 let unum = byte::<C>(bytes, ip) as usize;
@@ -1373,6 +1452,7 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 }
             }
             bc::POP_EXCEPT_JUMP => {
+                sync!();
                 let off = read_ulabel::<C>(bytes, &mut ip);
                 f.exc_sp -= 1;
                 // As upstream: leaving any handler forgets it (nesting is not tracked).
@@ -1380,6 +1460,7 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 ip += off;
             }
             bc::END_FINALLY => {
+                sync!();
                 f.exc_sp -= 1;
                 let t = top!();
                 if t.is_none() {
@@ -1402,8 +1483,12 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                     return Err(PyErr(t));
                 }
             }
-            bc::GET_ITER => top!() = runtime::get_iter(top!())?,
+            bc::GET_ITER => {
+                sync!();
+                top!() = runtime::get_iter(top!())?;
+            }
             bc::GET_ITER_STACK => {
+                sync!();
                 let obj = top!();
                 if tuple::items(obj).is_some() || list::get(obj).is_some() {
                     at!(sp) = ITER_SEQ;
@@ -1436,6 +1521,7 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 }
             }
             bc::FOR_ITER => {
+                sync!();
                 let off = read_ulabel::<C>(bytes, &mut ip);
                 let kind = at!(sp - 3);
                 let next = if kind == ITER_SEQ {
@@ -1489,33 +1575,39 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 }
             }
             bc::BUILD_TUPLE => {
+                sync!();
                 let n = read_uint::<C>(bytes, &mut ip) as isize;
                 sp -= n;
                 let items = &*slots::<C>(st, n_slots, sp + 1, n as usize)?;
                 push!(tuple::new(items)?);
             }
             bc::BUILD_LIST => {
+                sync!();
                 let n = read_uint::<C>(bytes, &mut ip) as isize;
                 sp -= n;
                 let items = &*slots::<C>(st, n_slots, sp + 1, n as usize)?;
                 push!(list::new(items)?);
             }
             bc::BUILD_SET => {
+                sync!();
                 let n = read_uint::<C>(bytes, &mut ip) as isize;
                 sp -= n;
                 let items = &*slots::<C>(st, n_slots, sp + 1, n as usize)?;
                 push!(crate::objs::set::build(items)?);
             }
             bc::BUILD_MAP => {
+                sync!();
                 let n = read_uint::<C>(bytes, &mut ip);
                 push!(dict::with_capacity(n)?);
             }
             bc::STORE_MAP => {
+                sync!();
                 let k = pop!();
                 let v = pop!();
                 runtime::store_subscr(top!(), k, v)?;
             }
             bc::BUILD_SLICE => {
+                sync!();
                 let n = read_uint::<C>(bytes, &mut ip);
                 let step = if n == 3 { pop!() } else { Value::NONE };
                 let stop = pop!();
@@ -1553,6 +1645,7 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 top!() = crate::objs::slice::new(top!(), stop, step)?;
             }
             bc::STORE_COMP => {
+                sync!();
                 let u = read_uint::<C>(bytes, &mut ip);
                 let obj = at!(sp - (u >> 2) as isize);
                 match u & 3 {
@@ -1572,6 +1665,7 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 }
             }
             bc::UNPACK_SEQUENCE => {
+                sync!();
                 let n = read_uint::<C>(bytes, &mut ip);
                 let seq = pop!();
                 let out = &mut *slots::<C>(st, n_slots, sp + 1, n)?;
@@ -1579,6 +1673,7 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 sp += n as isize;
             }
             bc::UNPACK_EX => {
+                sync!();
                 let u = read_uint::<C>(bytes, &mut ip);
                 let (l, r) = (u & 0xff, (u >> 8) & 0xff);
                 let seq = pop!();
@@ -1587,6 +1682,7 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 sp += (l + r + 1) as isize;
             }
             bc::MAKE_FUNCTION => {
+                sync!();
                 let i = read_uint::<C>(bytes, &mut ip);
                 let child = code
                     .child(i)
@@ -1594,6 +1690,7 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 push!(function::new(ctx, child, Value::NULL, Value::NULL)?);
             }
             bc::MAKE_FUNCTION_DEFARGS => {
+                sync!();
                 let i = read_uint::<C>(bytes, &mut ip);
                 let child = code
                     .child(i)
@@ -1602,6 +1699,7 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 top!() = function::new(ctx, child, top!(), dkw)?;
             }
             bc::MAKE_CLOSURE | bc::MAKE_CLOSURE_DEFARGS => {
+                sync!();
                 let i = read_uint::<C>(bytes, &mut ip);
                 let n = byte::<C>(bytes, ip) as isize;
                 ip += 1;
@@ -1620,6 +1718,7 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 push!(function::closure_new(fun, cells)?);
             }
             bc::CALL_FUNCTION => {
+                sync!();
                 let u = read_uint::<C>(bytes, &mut ip);
                 let (np, nk) = (u & 0xff, (u >> 8) & 0xff);
                 sp -= (np + 2 * nk) as isize;
@@ -1632,6 +1731,7 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 };
             }
             bc::CALL_METHOD => {
+                sync!();
                 let u = read_uint::<C>(bytes, &mut ip);
                 let (np, nk) = (u & 0xff, (u >> 8) & 0xff);
                 sp -= (np + 2 * nk + 1) as isize;
@@ -1650,6 +1750,7 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 top!() = r;
             }
             bc::CALL_FUNCTION_VAR_KW | bc::CALL_METHOD_VAR_KW => {
+                sync!();
                 let u = read_uint::<C>(bytes, &mut ip);
                 let (np, nk) = (u & 0xff, (u >> 8) & 0xff);
                 let bitmap = pop!().as_small_int().unwrap_or(0) as usize;
@@ -1662,11 +1763,13 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 top!() = call_var_kw(fun, this, args, np, bitmap)?;
             }
             bc::RETURN_VALUE => {
+                sync!();
                 if let Some(r) = unwind_return::<C>(f, &mut ip, &mut sp, st)? {
                     return Ok(r);
                 }
             }
             bc::RAISE_LAST => {
+                sync!();
                 let mut e = Value::NULL;
                 let mut i = f.exc_sp;
                 while i >= 0 {
@@ -1683,8 +1786,12 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 f.reraise = true;
                 return Err(PyErr(e));
             }
-            bc::RAISE_OBJ => return Err(make_raise_obj(top!())),
+            bc::RAISE_OBJ => {
+                sync!();
+                return Err(make_raise_obj(top!()));
+            }
             bc::RAISE_FROM => {
+                sync!();
                 let cause = top!();
                 if !cause.is_none() {
                     crate::modules::sys::warning("exception chaining not supported");
@@ -1692,11 +1799,13 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 return Err(make_raise_obj(at!(sp - 1)));
             }
             bc::YIELD_VALUE => {
+                sync!();
                 f.ip = ip;
                 f.sp = sp;
                 return Ok(Ret::Yield(top!()));
             }
             bc::YIELD_FROM => {
+                sync!();
                 let send = pop!();
                 match resume(top!(), send, None) {
                     Ok(Ret::Yield(v)) => {
@@ -1713,87 +1822,49 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                     }
                 }
             }
-            unary_ops!() => top!() = runtime::unary_op(op - 0xd0, top!())?,
+            unary_ops!() => {
+                sync!();
+                top!() = runtime::unary_op(op - 0xd0, top!())?;
+            }
             // Small ints are `n << 1 | 1`: these operators work on the tagged words
             // directly, and a sum that overflows the word is one that leaves the small
             // range. Other operands, and results that need a big int, go out of line.
             OP_ADD | OP_INPLACE_ADD => {
-                let rhs = pop!();
-                let lhs = top!();
-                let r = if lhs.bits() & rhs.bits() & 1 != 0 {
-                    (lhs.bits() as isize).checked_add(rhs.bits() as isize - 1)
-                } else {
-                    None
-                };
-                top!() = match r {
-                    Some(r) => Value::from_bits(r as usize),
-                    None => binary_op(op, lhs, rhs)?,
-                };
+                small_int_op!(op, |a, b| a
+                    .checked_add(b - 1)
+                    .map(|r| Value::from_bits(r as usize)))
             }
             OP_SUBTRACT | OP_INPLACE_SUBTRACT => {
-                let rhs = pop!();
-                let lhs = top!();
-                let r = if lhs.bits() & rhs.bits() & 1 != 0 {
-                    (lhs.bits() as isize).checked_sub(rhs.bits() as isize - 1)
-                } else {
-                    None
-                };
-                top!() = match r {
-                    Some(r) => Value::from_bits(r as usize),
-                    None => binary_op(op, lhs, rhs)?,
-                };
+                small_int_op!(op, |a, b| a
+                    .checked_sub(b - 1)
+                    .map(|r| Value::from_bits(r as usize)))
             }
             OP_AND | OP_INPLACE_AND => {
-                let rhs = pop!();
-                let lhs = top!();
-                top!() = if lhs.bits() & rhs.bits() & 1 != 0 {
-                    Value::from_bits(lhs.bits() & rhs.bits())
-                } else {
-                    binary_op(op, lhs, rhs)?
-                };
+                small_int_op!(op, |a, b| Some(Value::from_bits((a & b) as usize)))
             }
             OP_OR | OP_INPLACE_OR => {
-                let rhs = pop!();
-                let lhs = top!();
-                top!() = if lhs.bits() & rhs.bits() & 1 != 0 {
-                    Value::from_bits(lhs.bits() | rhs.bits())
-                } else {
-                    binary_op(op, lhs, rhs)?
-                };
+                small_int_op!(op, |a, b| Some(Value::from_bits((a | b) as usize)))
             }
             OP_XOR | OP_INPLACE_XOR => {
-                let rhs = pop!();
-                let lhs = top!();
-                top!() = if lhs.bits() & rhs.bits() & 1 != 0 {
-                    Value::from_bits((lhs.bits() ^ rhs.bits()) | 1)
-                } else {
-                    binary_op(op, lhs, rhs)?
-                };
+                small_int_op!(op, |a, b| Some(Value::from_bits((a ^ b) as usize | 1)))
             }
             // Tagged small ints order as their values do.
-            OP_LESS | OP_MORE | OP_EQUAL | OP_LESS_EQUAL | OP_MORE_EQUAL | OP_NOT_EQUAL => {
-                let rhs = pop!();
-                let lhs = top!();
-                top!() = if lhs.bits() & rhs.bits() & 1 != 0 {
-                    let (a, b) = (lhs.bits() as isize, rhs.bits() as isize);
-                    Value::from_bool(match op {
-                        OP_LESS => a < b,
-                        OP_MORE => a > b,
-                        OP_EQUAL => a == b,
-                        OP_LESS_EQUAL => a <= b,
-                        OP_MORE_EQUAL => a >= b,
-                        _ => a != b,
-                    })
-                } else {
-                    binary_op(op, lhs, rhs)?
-                };
-            }
+            OP_LESS => small_int_op!(op, |a, b| Some(Value::from_bool(a < b))),
+            OP_MORE => small_int_op!(op, |a, b| Some(Value::from_bool(a > b))),
+            OP_EQUAL => small_int_op!(op, |a, b| Some(Value::from_bool(a == b))),
+            OP_LESS_EQUAL => small_int_op!(op, |a, b| Some(Value::from_bool(a <= b))),
+            OP_MORE_EQUAL => small_int_op!(op, |a, b| Some(Value::from_bool(a >= b))),
+            OP_NOT_EQUAL => small_int_op!(op, |a, b| Some(Value::from_bool(a != b))),
             other_binary_ops!() => {
+                sync!();
                 let rhs = pop!();
                 let lhs = top!();
                 top!() = binary_op(op, lhs, rhs)?;
             }
-            invalid_ops!() => return Err(raise::not_implemented_error("opcode")),
+            invalid_ops!() => {
+                sync!();
+                return Err(raise::not_implemented_error("opcode"));
+            }
         }
     }
 }
