@@ -33,3 +33,6 @@ n = 2**30 - 3
 for i in range(6):
     n = n + 1
 print(n, n - 2**30)
+# Constants of one to five bytes in the bytecode, both signs.
+print(0, 63, -64, 64, -65, 8191, -8192, 8192, 0xFFFF, 100000, -100000, 2**20, -(2**20))
+print(2**27 - 1, -(2**27), 2**27, 2**29, -(2**29), 2**30 - 1, -(2**30), 2**31 - 1, -(2**31))

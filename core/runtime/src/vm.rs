@@ -1074,15 +1074,16 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 local!(op - 0xc0) = v;
             }
             bc::LOAD_CONST_SMALL_INT => {
-                let b0 = byte::<C>(bytes, ip);
-                let mut v: isize = if b0 & 0x40 != 0 { -1 } else { 0 };
-                loop {
-                    let b = byte::<C>(bytes, ip);
+                let mut b = byte::<C>(bytes, ip);
+                ip += 1;
+                // Bit 6 of the first group is the sign: shifting the group to the top of
+                // the word and back extends it (and drops the continuation bit).
+                const TOP: u32 = isize::BITS - 7;
+                let mut v = ((b as isize) << TOP) >> TOP;
+                while b & 0x80 != 0 {
+                    b = byte::<C>(bytes, ip);
                     ip += 1;
                     v = (v << 7) | (b & 0x7f) as isize;
-                    if b & 0x80 == 0 {
-                        break;
-                    }
                 }
                 // Only constants beyond the small-int range (none on 64-bit) need a
                 // big int; the call is out of line.
