@@ -16,7 +16,7 @@ fn target_dir() -> PathBuf {
 }
 
 fn elf_path() -> PathBuf {
-    target_dir().join("thumbv7m-none-eabi/release/upy-mps2")
+    target_dir().join("thumbv7m-upy/release/upy-mps2")
 }
 
 /// Debian's toolchain pieces the build needs, or a message naming the missing ones.

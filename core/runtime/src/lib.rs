@@ -5,6 +5,7 @@
 //! allocation), `state` (the global interpreter state), `qstr` (the pool), `map` (the table
 //! storage) and the object layouts' raw accessors. See ARCHITECTURE.md.
 #![cfg_attr(fuzzing, feature(sanitize))]
+#![cfg_attr(feature = "vm_speed", feature(optimize_attribute))]
 #![no_std]
 #![deny(unsafe_op_in_unsafe_fn)]
 extern crate alloc;

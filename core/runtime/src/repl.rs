@@ -19,6 +19,8 @@
 //! instead of by an early `\x04`; the bytes on the wire are the same apart from that
 //! early stop and the number of `\x01` window credits sent meanwhile.
 
+pub mod host;
+
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -412,14 +414,7 @@ impl Repl {
                     host.write(b"\r\n");
                     return Some(ReplExit::CtrlD);
                 }
-                let source = core::mem::take(&mut self.buf);
-                let exit = self.run_raw(&source, host);
-                self.buf = source;
-                self.buf.clear();
-                if exit.is_none() {
-                    host.write(b">");
-                }
-                exit
+                self.run_raw(host)
             }
             _ => {
                 self.buf.push(c);
@@ -461,14 +456,7 @@ impl Repl {
             CTRL_D => {
                 host.write(b"\x04");
                 self.state = State::Raw;
-                let source = core::mem::take(&mut self.buf);
-                let exit = self.run_raw(&source, host);
-                self.buf = source;
-                self.buf.clear();
-                if exit.is_none() {
-                    host.write(b">");
-                }
-                exit
+                self.run_raw(host)
             }
             _ => {
                 self.buf.push(c);
@@ -485,15 +473,20 @@ impl Repl {
         }
     }
 
-    // Run raw-REPL source: program output, `\x04`, traceback if any, `\x04`.
-    fn run_raw<H: ReplHost + ?Sized>(&mut self, source: &[u8], host: &mut H) -> Option<ReplExit> {
+    // Run the raw-REPL source in the buffer: program output, `\x04`, traceback if any,
+    // `\x04`, then the next `>` prompt unless the program exited. The buffer is emptied but
+    // keeps its capacity for the next program.
+    fn run_raw<H: ReplHost + ?Sized>(&mut self, host: &mut H) -> Option<ReplExit> {
+        let source = core::mem::take(&mut self.buf);
         let req = ExecRequest {
-            source,
+            source: &source,
             kind: InputKind::File,
             repl_print: false,
             source_name: SOURCE_NAME,
         };
         let outcome = host.execute(&req, &mut self.history);
+        self.buf = source;
+        self.buf.clear();
         host.write(b"\x04");
         if outcome != ExecOutcome::Completed {
             host.report_exception();
@@ -501,7 +494,10 @@ impl Repl {
         host.write(b"\x04");
         match outcome {
             ExecOutcome::SystemExit(code) => Some(ReplExit::SystemExit(code)),
-            _ => None,
+            _ => {
+                host.write(b">");
+                None
+            }
         }
     }
 

@@ -320,9 +320,9 @@ fn execute_in<const T: bool>(f: &mut Frame, mut throw: Option<PyErr>) -> PyResul
         f.reraise = false;
         // Feature `vm_one_loop`: every frame runs the checked loop (half the VM's code).
         let r = if cfg!(feature = "vm_one_loop") || f.code().checked {
-            run::<true, T>(f, &mut throw)
+            run_checked::<T>(f, &mut throw)
         } else {
-            run::<false, T>(f, &mut throw)
+            run_trusted::<T>(f, &mut throw)
         };
         #[allow(unused_mut)]
         let mut err = match r {
@@ -618,11 +618,23 @@ fn import_name(name: Qstr, fromlist: Value, level: Value, globals: Value) -> PyR
     )
 }
 
+/// Byte `i` of the code: checked when `C`, else trusted.
 #[inline(always)]
-fn read_uint(b: &[u8], ip: &mut usize) -> usize {
+fn byte<const C: bool>(b: &[u8], i: usize) -> u8 {
+    if C {
+        b.get(i).copied().unwrap_or(0)
+    } else {
+        // SAFETY: the compiler's bytecode holds every operand its opcode announces (the
+        // same trust as the unchecked opcode fetch in `run`).
+        unsafe { *b.get_unchecked(i) }
+    }
+}
+
+#[inline(always)]
+fn read_uint<const C: bool>(b: &[u8], ip: &mut usize) -> usize {
     let mut v = 0usize;
     loop {
-        let x = b.get(*ip).copied().unwrap_or(0);
+        let x = byte::<C>(b, *ip);
         *ip += 1;
         v = (v << 7) | (x & 0x7f) as usize;
         if x & 0x80 == 0 {
@@ -632,10 +644,10 @@ fn read_uint(b: &[u8], ip: &mut usize) -> usize {
 }
 
 #[inline(always)]
-fn read_ulabel(b: &[u8], ip: &mut usize) -> usize {
-    let b0 = b.get(*ip).copied().unwrap_or(0) as usize;
+fn read_ulabel<const C: bool>(b: &[u8], ip: &mut usize) -> usize {
+    let b0 = byte::<C>(b, *ip) as usize;
     if b0 & 0x80 != 0 {
-        let b1 = b.get(*ip + 1).copied().unwrap_or(0) as usize;
+        let b1 = byte::<C>(b, *ip + 1) as usize;
         *ip += 2;
         (b0 & 0x7f) | (b1 << 7)
     } else {
@@ -645,10 +657,10 @@ fn read_ulabel(b: &[u8], ip: &mut usize) -> usize {
 }
 
 #[inline(always)]
-fn read_slabel(b: &[u8], ip: &mut usize) -> isize {
-    let b0 = b.get(*ip).copied().unwrap_or(0) as isize;
+fn read_slabel<const C: bool>(b: &[u8], ip: &mut usize) -> isize {
+    let b0 = byte::<C>(b, *ip) as isize;
     if b0 & 0x80 != 0 {
-        let b1 = b.get(*ip + 1).copied().unwrap_or(0) as isize;
+        let b1 = byte::<C>(b, *ip + 1) as isize;
         *ip += 2;
         ((b0 & 0x7f) | (b1 << 7)) - 0x4000
     } else {
@@ -803,48 +815,98 @@ fn bytearray_store_fast(obj: Value, i: isize, v: Value) -> bool {
     }
 }
 
-/// Dispatch key of each opcode: the opcode itself, except that each multi-opcode range
-/// (small int, load/store fast, unary and binary operators) has one key below 0x10 and
-/// unknown opcodes have 0. Rust lowers range patterns in a `match` to chains of
-/// comparisons; with every arm a single constant in 0..0x6a the loop's `match` becomes
-/// one jump table (on the Cortex-M3 the chain cost 4-16 instructions per operator).
-const OP_KEY: [u8; 256] = {
-    let mut t = [0u8; 256];
-    let mut i = 0x10;
-    while i < KEY_END as usize {
-        t[i] = i as u8;
-        i += 1;
-    }
-    while i < 0x100 {
-        t[i] = match i {
-            0x70..=0xaf => KEY_SMALL_INT,
-            0xb0..=0xbf => KEY_LOAD_FAST,
-            0xc0..=0xcf => KEY_STORE_FAST,
-            0xd0..=0xd3 => KEY_UNARY_OP,
-            0xd7..=0xf9 => KEY_BINARY_OP,
-            _ => KEY_INVALID,
-        };
-        i += 1;
-    }
-    let mut j = 0;
-    while j < 0x100 {
-        assert!(t[j] < KEY_END);
-        j += 1;
-    }
-    t
-};
-/// One past the largest key (the last opcode with an arm of its own is IMPORT_STAR).
-const KEY_END: u8 = bc::IMPORT_STAR + 1;
-const KEY_INVALID: u8 = 0;
-const KEY_SMALL_INT: u8 = 1;
-const KEY_LOAD_FAST: u8 = 2;
-const KEY_STORE_FAST: u8 = 3;
-const KEY_UNARY_OP: u8 = 4;
-const KEY_BINARY_OP: u8 = 5;
+// The loop's `match` is on the opcode byte itself, every one of the 256 values named by a
+// constant pattern: rustc lowers that to one switch and LLVM to one jump table with no
+// range check (range patterns would become chains of comparisons, and a key table an
+// extra load). These macros spell out the multi-opcode ranges and the unused opcodes.
+#[rustfmt::skip]
+macro_rules! small_int_ops {
+    () => {
+        0x70 | 0x71 | 0x72 | 0x73 | 0x74 | 0x75 | 0x76 | 0x77 | 0x78 | 0x79 | 0x7a | 0x7b |
+        0x7c | 0x7d | 0x7e | 0x7f | 0x80 | 0x81 | 0x82 | 0x83 | 0x84 | 0x85 | 0x86 | 0x87 |
+        0x88 | 0x89 | 0x8a | 0x8b | 0x8c | 0x8d | 0x8e | 0x8f | 0x90 | 0x91 | 0x92 | 0x93 |
+        0x94 | 0x95 | 0x96 | 0x97 | 0x98 | 0x99 | 0x9a | 0x9b | 0x9c | 0x9d | 0x9e | 0x9f |
+        0xa0 | 0xa1 | 0xa2 | 0xa3 | 0xa4 | 0xa5 | 0xa6 | 0xa7 | 0xa8 | 0xa9 | 0xaa | 0xab |
+        0xac | 0xad | 0xae | 0xaf
+    };
+}
+#[rustfmt::skip]
+macro_rules! load_fast_ops {
+    () => {
+        0xb0 | 0xb1 | 0xb2 | 0xb3 | 0xb4 | 0xb5 | 0xb6 | 0xb7 | 0xb8 | 0xb9 | 0xba | 0xbb |
+        0xbc | 0xbd | 0xbe | 0xbf
+    };
+}
+#[rustfmt::skip]
+macro_rules! store_fast_ops {
+    () => {
+        0xc0 | 0xc1 | 0xc2 | 0xc3 | 0xc4 | 0xc5 | 0xc6 | 0xc7 | 0xc8 | 0xc9 | 0xca | 0xcb |
+        0xcc | 0xcd | 0xce | 0xcf
+    };
+}
+#[rustfmt::skip]
+macro_rules! unary_ops {
+    () => {
+        0xd0 | 0xd1 | 0xd2 | 0xd3
+    };
+}
+/// Binary operators without an arm of their own.
+#[rustfmt::skip]
+macro_rules! other_binary_ops {
+    () => {
+        0xdd | 0xde | 0xdf | 0xe3 | 0xe4 | 0xe7 | 0xe8 | 0xe9 | 0xea | 0xeb | 0xec | 0xf0 |
+        0xf1 | 0xf4 | 0xf5 | 0xf6 | 0xf7 | 0xf8 | 0xf9
+    };
+}
+#[rustfmt::skip]
+macro_rules! invalid_ops {
+    () => {
+        0x00 | 0x01 | 0x02 | 0x03 | 0x04 | 0x05 | 0x06 | 0x07 | 0x08 | 0x09 | 0x0a | 0x0b |
+        0x0c | 0x0d | 0x0e | 0x0f | 0x1d | 0x1e | 0x1f | 0x38 | 0x39 | 0x3a | 0x3b | 0x3c |
+        0x3d | 0x3e | 0x3f | 0x41 | 0x4c | 0x4d | 0x4e | 0x4f | 0x60 | 0x61 | 0x6a | 0x6b |
+        0x6c | 0x6d | 0x6e | 0x6f | 0xd4 | 0xd5 | 0xd6 | 0xfa | 0xfb | 0xfc | 0xfd | 0xfe |
+        0xff
+    };
+}
+
+/// Opcodes of the binary operators with an arm of their own (small-int fast paths).
+const OP_ADD: u8 = bc::BINARY_OP_MULTI + bop::ADD;
+const OP_INPLACE_ADD: u8 = bc::BINARY_OP_MULTI + bop::INPLACE_ADD;
+const OP_SUBTRACT: u8 = bc::BINARY_OP_MULTI + bop::SUBTRACT;
+const OP_INPLACE_SUBTRACT: u8 = bc::BINARY_OP_MULTI + bop::INPLACE_SUBTRACT;
+const OP_AND: u8 = bc::BINARY_OP_MULTI + bop::AND;
+const OP_INPLACE_AND: u8 = bc::BINARY_OP_MULTI + bop::INPLACE_AND;
+const OP_OR: u8 = bc::BINARY_OP_MULTI + bop::OR;
+const OP_INPLACE_OR: u8 = bc::BINARY_OP_MULTI + bop::INPLACE_OR;
+const OP_XOR: u8 = bc::BINARY_OP_MULTI + bop::XOR;
+const OP_INPLACE_XOR: u8 = bc::BINARY_OP_MULTI + bop::INPLACE_XOR;
+const OP_LESS: u8 = bc::BINARY_OP_MULTI + bop::LESS;
+const OP_MORE: u8 = bc::BINARY_OP_MULTI + bop::MORE;
+const OP_EQUAL: u8 = bc::BINARY_OP_MULTI + bop::EQUAL;
+const OP_LESS_EQUAL: u8 = bc::BINARY_OP_MULTI + bop::LESS_EQUAL;
+const OP_MORE_EQUAL: u8 = bc::BINARY_OP_MULTI + bop::MORE_EQUAL;
+const OP_NOT_EQUAL: u8 = bc::BINARY_OP_MULTI + bop::NOT_EQUAL;
 
 /// Marker in iterator slot 0 for the allocation-free list/tuple iteration of `for` loops.
 const ITER_SEQ: Value = Value::small_int(1);
 
+/// The loop for the compiler's code. With feature `vm_speed` it is compiled for speed even
+/// in a size-optimized build: at opt-level z LLVM's machine outliner turns sequences of its
+/// hot paths into calls (a call and return each time), 10% of the loop's instructions.
+#[cfg_attr(feature = "vm_speed", optimize(speed))]
+fn run_trusted<const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -> PyResult<Ret> {
+    run::<false, T>(f, throw)
+}
+
+/// The loop for `.mpy` code, which accesses its stack and handler slots checked. It keeps
+/// the build's size optimization (the flash the speed setting costs is spent once).
+fn run_checked<const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -> PyResult<Ret> {
+    run::<true, T>(f, throw)
+}
+
+// The opcode patterns are or-patterns on purpose (see `small_int_ops`).
+#[allow(clippy::manual_range_patterns)]
+#[inline(always)]
 fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -> PyResult<Ret> {
     let code = f.code();
     let bytes = code.bytes();
@@ -928,8 +990,56 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
         }
     }
 
+    // Where the opcode being run starts.
+    let mut start: usize;
+    // `f.ip` (the opcode being run) is what tracebacks, handler lookup and tracing read.
+    // Arms that may raise or run other code store it first (`sync!`); the loads, stores,
+    // stack shuffles and jumps of tight loops store it only on their rare paths.
+    macro_rules! sync {
+        () => {
+            f.ip = start
+        };
+    }
+    // A jump's check for a pending interrupt or scheduled callback.
+    macro_rules! pending {
+        () => {
+            if state::get()
+                .interrupt
+                .load(core::sync::atomic::Ordering::Relaxed)
+            {
+                sync!();
+                take_pending()?;
+            }
+        };
+    }
+    // Binary opcode `$op` with its inline small-int result (an `Option<Value>` computed
+    // from the tagged words `$a`, `$b`); other operands go out of line.
+    macro_rules! small_int_op {
+        ($op:ident, |$a:ident, $b:ident| $fast:expr) => {{
+            let rhs = pop!();
+            let lhs = top!();
+            let r = if lhs.bits() & rhs.bits() & 1 != 0 {
+                let ($a, $b) = (lhs.bits() as isize, rhs.bits() as isize);
+                $fast
+            } else {
+                None
+            };
+            top!() = match r {
+                Some(v) => v,
+                None => {
+                    sync!();
+                    binary_op($op, lhs, rhs)?
+                }
+            };
+        }};
+    }
+
     loop {
-        f.ip = ip;
+        start = ip;
+        // The checked loop's slot accesses may fail anywhere, and tracing reads it.
+        if C || T {
+            sync!();
+        }
         #[cfg(feature = "settrace")]
         if T {
             crate::trace::tick(f)?;
@@ -945,76 +1055,78 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
             unsafe { *bytes.get_unchecked(ip) }
         };
         ip += 1;
-        let key = OP_KEY[op as usize];
-        // SAFETY: every key is below KEY_END (checked when OP_KEY is built); knowing it
-        // spares the jump table its range check.
-        unsafe { core::hint::assert_unchecked(key < KEY_END) };
-        match key {
+        match op {
             bc::LOAD_CONST_FALSE => push!(Value::FALSE),
             bc::LOAD_CONST_NONE => push!(Value::NONE),
             bc::LOAD_CONST_TRUE => push!(Value::TRUE),
             bc::LOAD_NULL => push!(Value::NULL),
-            KEY_SMALL_INT => push!(Value::small_int(op as isize - 0x80)),
-            KEY_LOAD_FAST => {
+            small_int_ops!() => push!(Value::small_int(op as isize - 0x80)),
+            load_fast_ops!() => {
                 let v = local!(op - 0xb0);
                 if v.is_null() {
+                    sync!();
                     return Err(unbound_local());
                 }
                 push!(v);
             }
-            KEY_STORE_FAST => {
+            store_fast_ops!() => {
                 let v = pop!();
                 local!(op - 0xc0) = v;
             }
             bc::LOAD_CONST_SMALL_INT => {
-                let b0 = bytes.get(ip).copied().unwrap_or(0);
-                let mut v: isize = if b0 & 0x40 != 0 { -1 } else { 0 };
-                loop {
-                    let b = bytes.get(ip).copied().unwrap_or(0);
+                let mut b = byte::<C>(bytes, ip);
+                ip += 1;
+                // Bit 6 of the first group is the sign: shifting the group to the top of
+                // the word and back extends it (and drops the continuation bit).
+                const TOP: u32 = isize::BITS - 7;
+                let mut v = ((b as isize) << TOP) >> TOP;
+                while b & 0x80 != 0 {
+                    b = byte::<C>(bytes, ip);
                     ip += 1;
                     v = (v << 7) | (b & 0x7f) as isize;
-                    if b & 0x80 == 0 {
-                        break;
-                    }
                 }
                 // Only constants beyond the small-int range (none on 64-bit) need a
                 // big int; the call is out of line.
                 push!(if Value::fits_small_int(v) {
                     Value::small_int(v)
                 } else {
+                    sync!();
                     crate::objs::int::from_isize(v)?
                 });
             }
             bc::LOAD_CONST_STRING => {
-                let q = ctx.qstr(read_uint(bytes, &mut ip));
+                let q = ctx.qstr(read_uint::<C>(bytes, &mut ip));
                 push!(Value::qstr(q));
             }
             bc::LOAD_CONST_OBJ => {
-                let i = read_uint(bytes, &mut ip);
+                let i = read_uint::<C>(bytes, &mut ip);
                 push!(ctx.constant(i));
             }
             bc::LOAD_FAST_N => {
-                let n = read_uint(bytes, &mut ip);
+                let n = read_uint::<C>(bytes, &mut ip);
                 let v = local!(n);
                 if v.is_null() {
+                    sync!();
                     return Err(unbound_local());
                 }
                 push!(v);
             }
             bc::STORE_FAST_N => {
-                let n = read_uint(bytes, &mut ip);
+                let n = read_uint::<C>(bytes, &mut ip);
                 let v = pop!();
                 local!(n) = v;
             }
             bc::DELETE_FAST => {
-                let n = read_uint(bytes, &mut ip);
+                sync!();
+                let n = read_uint::<C>(bytes, &mut ip);
                 if local!(n).is_null() {
                     return Err(unbound_local());
                 }
                 local!(n) = Value::NULL;
             }
             bc::LOAD_DEREF => {
-                let n = read_uint(bytes, &mut ip);
+                sync!();
+                let n = read_uint::<C>(bytes, &mut ip);
                 let v = function::cell(local!(n))?.value;
                 if v.is_null() {
                     return Err(unbound_local());
@@ -1022,12 +1134,14 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 push!(v);
             }
             bc::STORE_DEREF => {
-                let n = read_uint(bytes, &mut ip);
+                sync!();
+                let n = read_uint::<C>(bytes, &mut ip);
                 let v = pop!();
                 function::cell(local!(n))?.value = v;
             }
             bc::DELETE_DEREF => {
-                let n = read_uint(bytes, &mut ip);
+                sync!();
+                let n = read_uint::<C>(bytes, &mut ip);
                 let c = function::cell(local!(n))?;
                 if c.value.is_null() {
                     return Err(unbound_local());
@@ -1037,7 +1151,8 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
             // Names first try the map position cache (a hit in the locals is the answer
             // for LOAD_NAME as it is looked at first); a miss takes the full lookup.
             bc::LOAD_NAME => {
-                let q = ctx.qstr(read_uint(bytes, &mut ip));
+                sync!();
+                let q = ctx.qstr(read_uint::<C>(bytes, &mut ip));
                 let v = match dict::exact_map(f.locals).and_then(|m| m.get_qstr_cached(q)) {
                     Some(v) => v,
                     None => load_name(f, q)?,
@@ -1045,7 +1160,8 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 push!(v);
             }
             bc::LOAD_GLOBAL => {
-                let q = ctx.qstr(read_uint(bytes, &mut ip));
+                sync!();
+                let q = ctx.qstr(read_uint::<C>(bytes, &mut ip));
                 let v = match dict::exact_map(f.globals).and_then(|m| m.get_qstr_cached(q)) {
                     Some(v) => v,
                     None => load_global(f.globals, q)?,
@@ -1053,7 +1169,8 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 push!(v);
             }
             bc::STORE_NAME => {
-                let q = ctx.qstr(read_uint(bytes, &mut ip));
+                sync!();
+                let q = ctx.qstr(read_uint::<C>(bytes, &mut ip));
                 let v = pop!();
                 let done = dict::exact_map(f.locals).is_some_and(|m| m.replace_qstr_cached(q, v));
                 if !done {
@@ -1064,7 +1181,8 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 }
             }
             bc::STORE_GLOBAL => {
-                let q = ctx.qstr(read_uint(bytes, &mut ip));
+                sync!();
+                let q = ctx.qstr(read_uint::<C>(bytes, &mut ip));
                 let v = pop!();
                 let done = dict::exact_map(f.globals).is_some_and(|m| m.replace_qstr_cached(q, v));
                 if !done {
@@ -1074,7 +1192,8 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 }
             }
             bc::DELETE_NAME => {
-                let q = ctx.qstr(read_uint(bytes, &mut ip));
+                sync!();
+                let q = ctx.qstr(read_uint::<C>(bytes, &mut ip));
                 let removed = match dict::map_of(f.locals) {
                     Some(m) => m.remove(Value::qstr(q))?,
                     None => None,
@@ -1084,7 +1203,8 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 }
             }
             bc::DELETE_GLOBAL => {
-                let q = ctx.qstr(read_uint(bytes, &mut ip));
+                sync!();
+                let q = ctx.qstr(read_uint::<C>(bytes, &mut ip));
                 let removed = match dict::map_of(f.globals) {
                     Some(m) => m.remove(Value::qstr(q))?,
                     None => None,
@@ -1094,7 +1214,8 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 }
             }
             bc::LOAD_ATTR => {
-                let q = ctx.qstr(read_uint(bytes, &mut ip));
+                sync!();
+                let q = ctx.qstr(read_uint::<C>(bytes, &mut ip));
                 let obj = top!();
                 top!() = match crate::objs::r#type::instance_attr_cached(obj, q) {
                     Some(v) => v,
@@ -1102,13 +1223,15 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 };
             }
             bc::LOAD_METHOD => {
-                let q = ctx.qstr(read_uint(bytes, &mut ip));
+                sync!();
+                let q = ctx.qstr(read_uint::<C>(bytes, &mut ip));
                 let (m, s) = runtime::load_method(top!(), q)?;
                 top!() = m;
                 push!(s);
             }
             bc::LOAD_SUPER_METHOD => {
-                let q = ctx.qstr(read_uint(bytes, &mut ip));
+                sync!();
+                let q = ctx.qstr(read_uint::<C>(bytes, &mut ip));
                 let this = pop!();
                 let cls = pop!();
                 let (m, s) = crate::objs::superobj::load_method(cls, this, q)?;
@@ -1116,7 +1239,8 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 push!(s);
             }
             bc::STORE_ATTR => {
-                let q = ctx.qstr(read_uint(bytes, &mut ip));
+                sync!();
+                let q = ctx.qstr(read_uint::<C>(bytes, &mut ip));
                 let obj = pop!();
                 let v = pop!();
                 if v.is_null() {
@@ -1126,6 +1250,7 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 }
             }
             bc::LOAD_SUBSCR => {
+                sync!();
                 let index = pop!();
                 let obj = top!();
                 if let Some(v) = seq_item_fast(obj, index) {
@@ -1135,6 +1260,7 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 top!() = runtime::subscr(obj, index)?;
             }
             bc::STORE_SUBSCR => {
+                sync!();
                 let index = pop!();
                 let obj = pop!();
                 let v = pop!();
@@ -1148,20 +1274,24 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 }
             }
             bc::IMPORT_NAME => {
-                let q = ctx.qstr(read_uint(bytes, &mut ip));
+                sync!();
+                let q = ctx.qstr(read_uint::<C>(bytes, &mut ip));
                 let fromlist = pop!();
                 top!() = import_name(q, fromlist, top!(), f.globals)?;
             }
             bc::IMPORT_FROM => {
-                let q = ctx.qstr(read_uint(bytes, &mut ip));
+                sync!();
+                let q = ctx.qstr(read_uint::<C>(bytes, &mut ip));
                 let v = crate::import::import_from(top!(), q)?;
                 push!(v);
             }
             bc::IMPORT_STAR => {
+                sync!();
                 let m = pop!();
                 crate::import::import_all(m, f.locals)?;
             }
             bc::LOAD_BUILD_CLASS => {
+                sync!();
                 push!(crate::modules::builtins::lookup(Q::__build_class__)
                     .unwrap_or_else(crate::modules::builtins::build_class_fun))
             }
@@ -1188,38 +1318,41 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 at!(sp - 2) = top;
             }
             bc::JUMP => {
-                let off = read_slabel(bytes, &mut ip);
+                let off = read_slabel::<C>(bytes, &mut ip);
                 ip = (ip as isize + off) as usize;
-                check_interrupt()?;
+                pending!();
             }
             bc::POP_JUMP_IF_TRUE => {
-                let off = read_slabel(bytes, &mut ip);
+                let off = read_slabel::<C>(bytes, &mut ip);
                 let v = pop!();
                 let t = if v.is_bool() {
                     v == Value::TRUE
                 } else {
+                    sync!();
                     runtime::is_true(v)?
                 };
                 if t {
                     ip = (ip as isize + off) as usize;
                 }
-                check_interrupt()?;
+                pending!();
             }
             bc::POP_JUMP_IF_FALSE => {
-                let off = read_slabel(bytes, &mut ip);
+                let off = read_slabel::<C>(bytes, &mut ip);
                 let v = pop!();
                 let t = if v.is_bool() {
                     v == Value::TRUE
                 } else {
+                    sync!();
                     runtime::is_true(v)?
                 };
                 if !t {
                     ip = (ip as isize + off) as usize;
                 }
-                check_interrupt()?;
+                pending!();
             }
             bc::JUMP_IF_TRUE_OR_POP => {
-                let off = read_ulabel(bytes, &mut ip);
+                sync!();
+                let off = read_ulabel::<C>(bytes, &mut ip);
                 if runtime::is_true(top!())? {
                     ip += off;
                 } else {
@@ -1227,7 +1360,8 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 }
             }
             bc::JUMP_IF_FALSE_OR_POP => {
-                let off = read_ulabel(bytes, &mut ip);
+                sync!();
+                let off = read_ulabel::<C>(bytes, &mut ip);
                 if !runtime::is_true(top!())? {
                     ip += off;
                 } else {
@@ -1235,7 +1369,8 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 }
             }
             bc::SETUP_EXCEPT | bc::SETUP_FINALLY => {
-                let off = read_ulabel(bytes, &mut ip);
+                sync!();
+                let off = read_ulabel::<C>(bytes, &mut ip);
                 f.exc_sp += 1;
                 *exc_entry!(f.exc_sp) = ExcEntry {
                     handler: ip + off,
@@ -1245,7 +1380,8 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 };
             }
             bc::SETUP_WITH => {
-                let off = read_ulabel(bytes, &mut ip);
+                sync!();
+                let off = read_ulabel::<C>(bytes, &mut ip);
                 let obj = top!();
                 let (exit_m, exit_s) = runtime::load_method(obj, Q::__exit__)?;
                 let (enter_m, enter_s) = runtime::load_method(obj, Q::__enter__)?;
@@ -1262,6 +1398,7 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 push!(ret);
             }
             bc::WITH_CLEANUP => {
+                sync!();
                 let t = top!();
                 if t.is_none() {
                     let exit_m = at!(sp - 2);
@@ -1303,9 +1440,10 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 }
             }
             bc::UNWIND_JUMP => {
-                let off = read_slabel(bytes, &mut ip);
+                sync!();
+                let off = read_slabel::<C>(bytes, &mut ip);
                 let target = (ip as isize + off) as usize;
-                let unum = bytes.get(ip).copied().unwrap_or(0) as usize;
+                let unum = byte::<C>(bytes, ip) as usize;
                 ip += 1;
                 push!(Value::small_int(target as isize));
                 push!(Value::small_int(unum as isize));
@@ -1315,13 +1453,15 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 }
             }
             bc::POP_EXCEPT_JUMP => {
-                let off = read_ulabel(bytes, &mut ip);
+                sync!();
+                let off = read_ulabel::<C>(bytes, &mut ip);
                 f.exc_sp -= 1;
                 // As upstream: leaving any handler forgets it (nesting is not tracked).
                 state::get().roots.cur_exception = Value::NULL;
                 ip += off;
             }
             bc::END_FINALLY => {
+                sync!();
                 f.exc_sp -= 1;
                 let t = top!();
                 if t.is_none() {
@@ -1344,8 +1484,12 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                     return Err(PyErr(t));
                 }
             }
-            bc::GET_ITER => top!() = runtime::get_iter(top!())?,
+            bc::GET_ITER => {
+                sync!();
+                top!() = runtime::get_iter(top!())?;
+            }
             bc::GET_ITER_STACK => {
+                sync!();
                 let obj = top!();
                 if tuple::items(obj).is_some() || list::get(obj).is_some() {
                     at!(sp) = ITER_SEQ;
@@ -1378,7 +1522,8 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 }
             }
             bc::FOR_ITER => {
-                let off = read_ulabel(bytes, &mut ip);
+                sync!();
+                let off = read_ulabel::<C>(bytes, &mut ip);
                 let kind = at!(sp - 3);
                 let next = if kind == ITER_SEQ {
                     let seq = at!(sp - 2);
@@ -1431,34 +1576,40 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 }
             }
             bc::BUILD_TUPLE => {
-                let n = read_uint(bytes, &mut ip) as isize;
+                sync!();
+                let n = read_uint::<C>(bytes, &mut ip) as isize;
                 sp -= n;
                 let items = &*slots::<C>(st, n_slots, sp + 1, n as usize)?;
                 push!(tuple::new(items)?);
             }
             bc::BUILD_LIST => {
-                let n = read_uint(bytes, &mut ip) as isize;
+                sync!();
+                let n = read_uint::<C>(bytes, &mut ip) as isize;
                 sp -= n;
                 let items = &*slots::<C>(st, n_slots, sp + 1, n as usize)?;
                 push!(list::new(items)?);
             }
             bc::BUILD_SET => {
-                let n = read_uint(bytes, &mut ip) as isize;
+                sync!();
+                let n = read_uint::<C>(bytes, &mut ip) as isize;
                 sp -= n;
                 let items = &*slots::<C>(st, n_slots, sp + 1, n as usize)?;
                 push!(crate::objs::set::build(items)?);
             }
             bc::BUILD_MAP => {
-                let n = read_uint(bytes, &mut ip);
+                sync!();
+                let n = read_uint::<C>(bytes, &mut ip);
                 push!(dict::with_capacity(n)?);
             }
             bc::STORE_MAP => {
+                sync!();
                 let k = pop!();
                 let v = pop!();
                 runtime::store_subscr(top!(), k, v)?;
             }
             bc::BUILD_SLICE => {
-                let n = read_uint(bytes, &mut ip);
+                sync!();
+                let n = read_uint::<C>(bytes, &mut ip);
                 let step = if n == 3 { pop!() } else { Value::NONE };
                 let stop = pop!();
                 let next = bytes.get(ip).copied();
@@ -1495,7 +1646,8 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 top!() = crate::objs::slice::new(top!(), stop, step)?;
             }
             bc::STORE_COMP => {
-                let u = read_uint(bytes, &mut ip);
+                sync!();
+                let u = read_uint::<C>(bytes, &mut ip);
                 let obj = at!(sp - (u >> 2) as isize);
                 match u & 3 {
                     0 => {
@@ -1514,14 +1666,16 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 }
             }
             bc::UNPACK_SEQUENCE => {
-                let n = read_uint(bytes, &mut ip);
+                sync!();
+                let n = read_uint::<C>(bytes, &mut ip);
                 let seq = pop!();
                 let out = &mut *slots::<C>(st, n_slots, sp + 1, n)?;
                 unpack_sequence(seq, n, out)?;
                 sp += n as isize;
             }
             bc::UNPACK_EX => {
-                let u = read_uint(bytes, &mut ip);
+                sync!();
+                let u = read_uint::<C>(bytes, &mut ip);
                 let (l, r) = (u & 0xff, (u >> 8) & 0xff);
                 let seq = pop!();
                 let out = &mut *slots::<C>(st, n_slots, sp + 1, l + r + 1)?;
@@ -1529,14 +1683,16 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 sp += (l + r + 1) as isize;
             }
             bc::MAKE_FUNCTION => {
-                let i = read_uint(bytes, &mut ip);
+                sync!();
+                let i = read_uint::<C>(bytes, &mut ip);
                 let child = code
                     .child(i)
                     .ok_or_else(|| raise::runtime_error("bad child"))?;
                 push!(function::new(ctx, child, Value::NULL, Value::NULL)?);
             }
             bc::MAKE_FUNCTION_DEFARGS => {
-                let i = read_uint(bytes, &mut ip);
+                sync!();
+                let i = read_uint::<C>(bytes, &mut ip);
                 let child = code
                     .child(i)
                     .ok_or_else(|| raise::runtime_error("bad child"))?;
@@ -1544,8 +1700,9 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 top!() = function::new(ctx, child, top!(), dkw)?;
             }
             bc::MAKE_CLOSURE | bc::MAKE_CLOSURE_DEFARGS => {
-                let i = read_uint(bytes, &mut ip);
-                let n = bytes.get(ip).copied().unwrap_or(0) as isize;
+                sync!();
+                let i = read_uint::<C>(bytes, &mut ip);
+                let n = byte::<C>(bytes, ip) as isize;
                 ip += 1;
                 let child = code
                     .child(i)
@@ -1562,7 +1719,8 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 push!(function::closure_new(fun, cells)?);
             }
             bc::CALL_FUNCTION => {
-                let u = read_uint(bytes, &mut ip);
+                sync!();
+                let u = read_uint::<C>(bytes, &mut ip);
                 let (np, nk) = (u & 0xff, (u >> 8) & 0xff);
                 sp -= (np + 2 * nk) as isize;
                 let fun = top!();
@@ -1574,7 +1732,8 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 };
             }
             bc::CALL_METHOD => {
-                let u = read_uint(bytes, &mut ip);
+                sync!();
+                let u = read_uint::<C>(bytes, &mut ip);
                 let (np, nk) = (u & 0xff, (u >> 8) & 0xff);
                 sp -= (np + 2 * nk + 1) as isize;
                 let m = top!();
@@ -1592,7 +1751,8 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 top!() = r;
             }
             bc::CALL_FUNCTION_VAR_KW | bc::CALL_METHOD_VAR_KW => {
-                let u = read_uint(bytes, &mut ip);
+                sync!();
+                let u = read_uint::<C>(bytes, &mut ip);
                 let (np, nk) = (u & 0xff, (u >> 8) & 0xff);
                 let bitmap = pop!().as_small_int().unwrap_or(0) as usize;
                 let is_method = op == bc::CALL_METHOD_VAR_KW;
@@ -1604,11 +1764,13 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 top!() = call_var_kw(fun, this, args, np, bitmap)?;
             }
             bc::RETURN_VALUE => {
+                sync!();
                 if let Some(r) = unwind_return::<C>(f, &mut ip, &mut sp, st)? {
                     return Ok(r);
                 }
             }
             bc::RAISE_LAST => {
+                sync!();
                 let mut e = Value::NULL;
                 let mut i = f.exc_sp;
                 while i >= 0 {
@@ -1625,8 +1787,12 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 f.reraise = true;
                 return Err(PyErr(e));
             }
-            bc::RAISE_OBJ => return Err(make_raise_obj(top!())),
+            bc::RAISE_OBJ => {
+                sync!();
+                return Err(make_raise_obj(top!()));
+            }
             bc::RAISE_FROM => {
+                sync!();
                 let cause = top!();
                 if !cause.is_none() {
                     crate::modules::sys::warning("exception chaining not supported");
@@ -1634,11 +1800,13 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 return Err(make_raise_obj(at!(sp - 1)));
             }
             bc::YIELD_VALUE => {
+                sync!();
                 f.ip = ip;
                 f.sp = sp;
                 return Ok(Ret::Yield(top!()));
             }
             bc::YIELD_FROM => {
+                sync!();
                 let send = pop!();
                 match resume(top!(), send, None) {
                     Ok(Ret::Yield(v)) => {
@@ -1655,49 +1823,64 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                     }
                 }
             }
-            KEY_UNARY_OP => top!() = runtime::unary_op(op - 0xd0, top!())?,
-            KEY_BINARY_OP => {
-                let o = op - bc::BINARY_OP_MULTI;
+            unary_ops!() => {
+                sync!();
+                top!() = runtime::unary_op(op - 0xd0, top!())?;
+            }
+            // Small ints are `n << 1 | 1`: these operators work on the tagged words
+            // directly, and a sum that overflows the word is one that leaves the small
+            // range. Other operands, and results that need a big int, go out of line.
+            OP_ADD | OP_INPLACE_ADD => {
+                small_int_op!(op, |a, b| a
+                    .checked_add(b - 1)
+                    .map(|r| Value::from_bits(r as usize)))
+            }
+            OP_SUBTRACT | OP_INPLACE_SUBTRACT => {
+                small_int_op!(op, |a, b| a
+                    .checked_sub(b - 1)
+                    .map(|r| Value::from_bits(r as usize)))
+            }
+            OP_AND | OP_INPLACE_AND => {
+                small_int_op!(op, |a, b| Some(Value::from_bits((a & b) as usize)))
+            }
+            OP_OR | OP_INPLACE_OR => {
+                small_int_op!(op, |a, b| Some(Value::from_bits((a | b) as usize)))
+            }
+            OP_XOR | OP_INPLACE_XOR => {
+                small_int_op!(op, |a, b| Some(Value::from_bits((a ^ b) as usize | 1)))
+            }
+            // Tagged small ints order as their values do.
+            OP_LESS => small_int_op!(op, |a, b| Some(Value::from_bool(a < b))),
+            OP_MORE => small_int_op!(op, |a, b| Some(Value::from_bool(a > b))),
+            OP_EQUAL => small_int_op!(op, |a, b| Some(Value::from_bool(a == b))),
+            OP_LESS_EQUAL => small_int_op!(op, |a, b| Some(Value::from_bool(a <= b))),
+            OP_MORE_EQUAL => small_int_op!(op, |a, b| Some(Value::from_bool(a >= b))),
+            OP_NOT_EQUAL => small_int_op!(op, |a, b| Some(Value::from_bool(a != b))),
+            other_binary_ops!() => {
+                sync!();
                 let rhs = pop!();
                 let lhs = top!();
-                if let (Some(a), Some(b)) = (lhs.as_small_int(), rhs.as_small_int()) {
-                    let fast = match o {
-                        bop::ADD | bop::INPLACE_ADD => a
-                            .checked_add(b)
-                            .filter(|r| Value::fits_small_int(*r))
-                            .map(Value::small_int),
-                        bop::SUBTRACT | bop::INPLACE_SUBTRACT => a
-                            .checked_sub(b)
-                            .filter(|r| Value::fits_small_int(*r))
-                            .map(Value::small_int),
-                        // Results of these always fit a small int.
-                        bop::AND | bop::INPLACE_AND => Some(Value::small_int(a & b)),
-                        bop::OR | bop::INPLACE_OR => Some(Value::small_int(a | b)),
-                        bop::XOR | bop::INPLACE_XOR => Some(Value::small_int(a ^ b)),
-                        bop::LESS => Some(Value::from_bool(a < b)),
-                        bop::MORE => Some(Value::from_bool(a > b)),
-                        bop::LESS_EQUAL => Some(Value::from_bool(a <= b)),
-                        bop::MORE_EQUAL => Some(Value::from_bool(a >= b)),
-                        bop::EQUAL => Some(Value::from_bool(a == b)),
-                        bop::NOT_EQUAL => Some(Value::from_bool(a != b)),
-                        _ => None,
-                    };
-                    if let Some(r) = fast {
-                        top!() = r;
-                        continue;
-                    }
-                    // The other small-int operators, without the generic dispatch.
-                    if let Some(r) = crate::objs::int::small_binary_op(o, a, b)? {
-                        top!() = r;
-                        continue;
-                    }
-                }
-                top!() = runtime::binary_op(o, lhs, rhs)?;
+                top!() = binary_op(op, lhs, rhs)?;
             }
-            KEY_INVALID => return Err(raise::not_implemented_error("opcode")),
-            _ => return Err(raise::not_implemented_error("opcode")),
+            invalid_ops!() => {
+                sync!();
+                return Err(raise::not_implemented_error("opcode"));
+            }
         }
     }
+}
+
+/// Binary opcode `op` on operands the loop's inline paths did not take: small ints first
+/// (without the generic dispatch), then everything else.
+#[inline(never)]
+fn binary_op(op: u8, lhs: Value, rhs: Value) -> PyResult<Value> {
+    let o = op.wrapping_sub(bc::BINARY_OP_MULTI);
+    if let (Some(a), Some(b)) = (lhs.as_small_int(), rhs.as_small_int()) {
+        if let Some(r) = crate::objs::int::small_binary_op(o, a, b)? {
+            return Ok(r);
+        }
+    }
+    runtime::binary_op(o, lhs, rhs)
 }
 
 /// The unwinding part of RETURN_VALUE (also resumed by END_FINALLY): run pending finally
@@ -1785,4 +1968,75 @@ pub fn run_module_code(
     let f = function::get(fun).ok_or_else(crate::mem::oom)?;
     let _ = globals;
     call_function(fun, f, &[], &[], locals)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The group the loop's patterns put `op` in.
+    #[allow(clippy::manual_range_patterns)]
+    fn group(op: u8) -> u8 {
+        match op {
+            small_int_ops!() => 1,
+            load_fast_ops!() => 2,
+            store_fast_ops!() => 3,
+            unary_ops!() => 4,
+            other_binary_ops!()
+            | OP_ADD
+            | OP_INPLACE_ADD
+            | OP_SUBTRACT
+            | OP_INPLACE_SUBTRACT
+            | OP_AND
+            | OP_INPLACE_AND
+            | OP_OR
+            | OP_INPLACE_OR
+            | OP_XOR
+            | OP_INPLACE_XOR
+            | OP_LESS
+            | OP_MORE
+            | OP_EQUAL
+            | OP_LESS_EQUAL
+            | OP_MORE_EQUAL
+            | OP_NOT_EQUAL => 5,
+            invalid_ops!() => 0,
+            _ => 6,
+        }
+    }
+
+    #[test]
+    fn opcode_patterns_follow_the_bytecode_format() {
+        for op in 0..=255u8 {
+            let want = match op {
+                0x70..=0xaf => 1,
+                0xb0..=0xbf => 2,
+                0xc0..=0xcf => 3,
+                0xd0..=0xd3 => 4,
+                0xd7..=0xf9 => 5,
+                0x00..=0x0f | 0xd4..=0xd6 | 0xfa..=0xff => 0,
+                _ => group(op),
+            };
+            assert_eq!(group(op), want, "opcode {op:#04x}");
+        }
+        // The single opcodes between 0x10 and 0x6f are the ones with arms of their own.
+        for op in [
+            bc::LOAD_CONST_STRING,
+            bc::JUMP,
+            bc::FOR_ITER,
+            bc::IMPORT_STAR,
+        ] {
+            assert_eq!(group(op), 6);
+        }
+        for op in [0x1d, 0x38, 0x41, 0x4c, 0x60, 0x6a, 0x6f] {
+            assert_eq!(group(op), 0);
+        }
+    }
+
+    #[test]
+    fn binary_fallback_covers_small_ints_and_others() {
+        let r = binary_op(OP_ADD, Value::small_int(2), Value::small_int(3));
+        assert!(matches!(r, Ok(v) if v == Value::small_int(5)));
+        let r = binary_op(OP_LESS, Value::small_int(2), Value::small_int(3));
+        assert!(matches!(r, Ok(v) if v == Value::TRUE));
+    }
 }

@@ -7,21 +7,17 @@
 use std::io::{Read, Write};
 use std::sync::Mutex;
 
-use upy_compiler::ast::ParseMode;
 use upy_runtime::exec;
 use upy_runtime::hal::Hal;
 use upy_runtime::hal::InputEnd;
-use upy_runtime::objs::{dict, exception, str as pystr};
-use upy_runtime::qstr::{Qstr, Q};
 use upy_runtime::readline::{
     CompletionQuery, EditorConfig, History, LineEditor, LineEnd, Terminal, CTRL_D,
 };
+use upy_runtime::repl::host::{self, LastRun};
 use upy_runtime::repl::{
-    ExecOutcome, ExecRequest, InputKind, PromptKind, Repl, ReplConfig, ReplExit, ReplHost,
+    ExecOutcome, ExecRequest, PromptKind, Repl, ReplConfig, ReplExit, ReplHost,
 };
-use upy_runtime::runtime;
 use upy_runtime::state;
-use upy_runtime::value::Value;
 
 use crate::{args, hal, terminal};
 
@@ -33,21 +29,11 @@ const EOF_AS_CTRL_D: u32 = 4;
 /// (upstream keeps one history for both).
 static INPUT_HISTORY: Mutex<Option<History>> = Mutex::new(None);
 
-/// What [`ReplHost::report_exception`] is to print.
-#[derive(Clone, Copy)]
-enum Pending {
-    Nothing,
-    /// An uncaught exception, printed with its traceback.
-    Exception(Value),
-    /// The value of a `SystemExit` that is not an int, printed on stderr.
-    ExitValue(Value),
-}
-
 /// The unix REPL host. It must live on the interpreter thread's stack: it holds Python
 /// values, which the collector finds only there.
 pub struct UnixHost {
     raw: Option<terminal::RawMode>,
-    pending: Pending,
+    last: LastRun,
     eofs: u32,
 }
 
@@ -56,7 +42,7 @@ impl UnixHost {
     pub fn new() -> UnixHost {
         let mut host = UnixHost {
             raw: None,
-            pending: Pending::Nothing,
+            last: LastRun::new(),
             eofs: 0,
         };
         host.enter_raw();
@@ -74,43 +60,6 @@ impl UnixHost {
             let _ = raw.restore();
         }
     }
-
-    fn outcome_of(&mut self, exc: Value) -> ExecOutcome {
-        if !runtime::is_instance(exc, &exception::SYSTEM_EXIT) {
-            self.pending = Pending::Exception(exc);
-            return ExecOutcome::Exception;
-        }
-        match exception::args(exc).first() {
-            None => ExecOutcome::SystemExit(0),
-            Some(v) if v.is_none() => ExecOutcome::SystemExit(0),
-            Some(v) => match v.as_small_int() {
-                Some(n) => ExecOutcome::SystemExit((n & 0xff) as i32),
-                None => {
-                    self.pending = Pending::ExitValue(*v);
-                    ExecOutcome::SystemExit(1)
-                }
-            },
-        }
-    }
-
-    // Names visible on `obj` (None = `__main__`'s globals), in qstr order like upstream,
-    // which tries every qstr against the object.
-    fn names_on(obj: Option<Value>, globals: Value, prefix: &str, out: &mut Vec<String>) {
-        for n in 1..exec::qstr_count() {
-            let q = Qstr(n as u32);
-            let s = q.as_str();
-            if s.is_empty() || !s.starts_with(prefix) || (prefix.is_empty() && s.starts_with('_')) {
-                continue;
-            }
-            let found = match obj {
-                None => dict::map_of(globals).is_some_and(|m| m.get_qstr(q).is_some()),
-                Some(o) => runtime::load_attr(o, q).is_ok(),
-            };
-            if found {
-                out.push(s.to_string());
-            }
-        }
-    }
 }
 
 impl Drop for UnixHost {
@@ -121,38 +70,11 @@ impl Drop for UnixHost {
 
 impl Terminal for UnixHost {
     fn write(&mut self, bytes: &[u8]) {
-        hal::flush();
-        let mut out = std::io::stdout().lock();
-        let _ = out.write_all(bytes);
-        let _ = out.flush();
+        write_terminal(bytes);
     }
 
     fn complete(&mut self, query: &CompletionQuery<'_>, out: &mut Vec<String>) -> bool {
-        let Ok(globals) = exec::main_globals() else {
-            return false;
-        };
-        let mut obj: Option<Value> = None;
-        for word in query.path {
-            let Some(q) = Qstr::find(word) else {
-                return false;
-            };
-            let next = match obj {
-                None => dict::map_of(globals).and_then(|m| m.get_qstr(q)),
-                Some(o) => runtime::load_attr(o, q).ok(),
-            };
-            match next {
-                Some(v) => obj = Some(v),
-                None => return false,
-            }
-        }
-        if query.import {
-            let mut names: Vec<Qstr> = upy_runtime::modules::names().collect();
-            names.sort_by_key(|q| q.0);
-            out.extend(names.iter().map(|q| q.as_str().to_string()));
-            return true;
-        }
-        UnixHost::names_on(obj, globals, query.prefix, out);
-        true
+        host::complete(query, out)
     }
 }
 
@@ -179,23 +101,12 @@ impl ReplHost for UnixHost {
     }
 
     fn execute(&mut self, req: &ExecRequest<'_>, history: &mut History) -> ExecOutcome {
-        self.pending = Pending::Nothing;
         let source = String::from_utf8_lossy(req.source);
         let globals = match exec::main_globals() {
             Ok(g) => g,
-            Err(e) => return self.outcome_of(e.0),
+            Err(e) => return self.last.outcome(Err(e)),
         };
-        let mode = match req.kind {
-            InputKind::Single => ParseMode::Single,
-            InputKind::File => {
-                if let Some(m) = dict::map_of(globals) {
-                    if let Some(name) = Qstr::intern(req.source_name) {
-                        let _ = m.insert_qstr(Q::__file__, Value::qstr(name));
-                    }
-                }
-                ParseMode::File
-            }
-        };
+        let mode = host::parse_mode(req, globals);
         // The terminal's own mode while code runs: Ctrl-C raises SIGINT, input() gets
         // cooked lines.
         self.leave_raw();
@@ -212,32 +123,16 @@ impl ReplHost for UnixHost {
             .kbd_pending
             .store(false, std::sync::atomic::Ordering::Relaxed);
         self.enter_raw();
-        match result {
-            Ok(_) => ExecOutcome::Completed,
-            Err(e) => self.outcome_of(e.0),
-        }
+        self.last.outcome(result)
     }
 
     fn report_exception(&mut self) {
-        match std::mem::replace(&mut self.pending, Pending::Nothing) {
-            Pending::Nothing => {}
-            Pending::Exception(exc) => {
-                let _ = exec::print_exception(&mut exec::Stdout, exc);
-            }
-            Pending::ExitValue(v) => {
-                let mut err = exec::Stderr;
-                let _ = runtime::print_value(&mut err, v, upy_runtime::obj::PrintKind::Str);
-                let _ = upy_runtime::obj::Print::write_str(&mut err, "\n");
-            }
-        }
+        self.last.report();
         hal::flush();
     }
 
     fn keyboard_interrupt(&mut self) {
-        let kbd = state::get().roots.kbd_exception;
-        if !kbd.is_null() {
-            self.pending = Pending::Exception(kbd);
-        }
+        self.last.keyboard_interrupt();
     }
 
     fn banner(&mut self) -> String {
@@ -245,24 +140,20 @@ impl ReplHost for UnixHost {
     }
 
     fn prompt(&mut self, kind: PromptKind) -> String {
-        let (name, default) = match kind {
-            PromptKind::Primary => ("ps1", ">>> "),
-            PromptKind::Continuation => ("ps2", "... "),
-        };
-        // Not interned means no `sys.ps1` can exist.
-        let Some(q) = Qstr::find(name) else {
-            return default.to_string();
-        };
-        let sys = Value::from_static(&upy_runtime::modules::sys::MODULE);
-        match runtime::load_attr(sys, q) {
-            Ok(v) => pystr::as_str(v).unwrap_or("").to_string(),
-            Err(_) => default.to_string(),
-        }
+        host::prompt(kind)
     }
 
     fn before_statement(&mut self) {
-        state::get().heap.lock_depth = 0;
+        host::before_statement();
     }
+}
+
+/// Terminal bytes go out at once, after what the program printed (still buffered).
+fn write_terminal(bytes: &[u8]) {
+    hal::flush();
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(bytes);
+    let _ = out.flush();
 }
 
 fn lock_history() -> std::sync::MutexGuard<'static, Option<History>> {
@@ -274,10 +165,7 @@ struct Console;
 
 impl Terminal for Console {
     fn write(&mut self, bytes: &[u8]) {
-        hal::flush();
-        let mut out = std::io::stdout().lock();
-        let _ = out.write_all(bytes);
-        let _ = out.flush();
+        write_terminal(bytes);
     }
 }
 

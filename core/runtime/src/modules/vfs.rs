@@ -23,6 +23,10 @@ use crate::value::Value;
 use alloc::string::String;
 use alloc::vec::Vec;
 
+#[cfg(any(feature = "vfs_fat", feature = "vfs_lfs"))]
+pub mod blockfs;
+pub mod fileobj;
+
 /// The flags of an `open()` mode string, as the block-device file systems (VfsFat,
 /// VfsLfs1/2) take them.
 #[derive(Clone, Copy, Debug, Default)]

@@ -3,7 +3,8 @@
 //! vfs_blockdev.c). The on-disk format is in `vfs_fat/` (plain Rust over a
 //! [`BlockDevice`]); this file binds it to the interpreter: the device adapter calling
 //! `readblocks`/`writeblocks`/`ioctl` (or the old `count`/`sync` protocol), the VfsFat
-//! object, its file objects and the `ilistdir` iterator.
+//! object, its part of the file objects (the objects themselves are `vfs/blockfs.rs`'s,
+//! shared with VfsLfs) and the `ilistdir` iterator.
 //!
 //! The volume's bookkeeping lives inside the VfsFat heap object; the window and the
 //! buffer handed to the device are bytearrays in the heap. Python code run by the device
@@ -15,17 +16,19 @@ pub mod file;
 pub mod mkfs;
 pub mod volume;
 
-use crate::modules::io::{self as sio, methods as m};
-use crate::obj::{flags, ObjBase, Print, PrintKind, PyErr, PyResult, Stream, Type};
-use crate::objs::{bytearray, int, str as pystr, tuple};
+use crate::modules::time;
+use crate::modules::vfs::blockfs::{self, path_str, BlockDev, BlockFile, BlockFs, DevSession};
+use crate::modules::vfs::blockfs::{IOCTL_BLOCK_COUNT, IOCTL_BLOCK_SIZE, IOCTL_INIT, IOCTL_SYNC};
+use crate::obj::{ObjBase, PyErr, PyResult, Type};
+use crate::objs::{bytearray, int, str as pystr};
 use crate::qstr::{Qstr, Q};
 use crate::raise;
 use crate::runtime;
 use crate::state;
 use crate::value::Value;
 use alloc::vec::Vec;
-use dir::{DirPos, Entry, ATTR_DIR, MAX_LFN};
-use file::{FileState, OpenMode};
+use dir::{DirPos, Entry, MAX_LFN};
+use file::FileState;
 use volume::{BlockDevice, Error, Fat, Volume};
 
 const EBUSY: i32 = 16;
@@ -33,24 +36,13 @@ const EISDIR: i32 = 21;
 const ENOTDIR: i32 = 20;
 const EINVAL: i32 = 22;
 
-/// Block device ioctl numbers (upstream's MP_BLOCKDEV_IOCTL_*).
-const IOCTL_INIT: isize = 1;
-const IOCTL_SYNC: isize = 3;
-const IOCTL_BLOCK_COUNT: isize = 4;
-const IOCTL_BLOCK_SIZE: isize = 5;
-
 #[repr(C)]
 pub struct VfsFat {
     base: ObjBase,
-    bdev: Value,
-    /// bytearray(sector size) lent to readblocks/writeblocks...
-    io: Value,
-    /// ...as a memoryview, so the device cannot resize it.
-    io_view: Value,
+    /// The device, with an I/O buffer of one sector.
+    dev: BlockDev,
     /// bytearray(sector size): the volume's window.
     win: Value,
-    has_ioctl: bool,
-    has_write: bool,
     /// No FAT volume was found when constructed.
     no_fs: bool,
     busy: bool,
@@ -64,70 +56,34 @@ fn this(v: Value) -> PyResult<&'static mut VfsFat> {
 
 // --- the device adapter ---
 
-/// The Python block device, seen as a [`BlockDevice`]. A Python exception raised by the
-/// device is kept and re-raised once the format code has unwound.
-struct PyDev {
-    bdev: Value,
-    io: Value,
-    io_view: Value,
-    has_ioctl: bool,
-    has_write: bool,
-    err: Option<PyErr>,
-}
-
-impl PyDev {
-    fn keep(&mut self, e: PyErr) -> Error {
-        if self.err.is_none() {
-            self.err = Some(e);
-        }
-        Error::Io
-    }
-
-    /// Result of readblocks/writeblocks: None or 0 is success.
-    fn check(&mut self, r: PyResult<Value>) -> Result<(), Error> {
-        match r {
-            Ok(v) if v.is_none() => Ok(()),
-            Ok(v) => match int::get_isize(v) {
-                Ok(0) => Ok(()),
-                Ok(_) => Err(Error::Io),
-                Err(e) => Err(self.keep(e)),
-            },
-            Err(e) => Err(self.keep(e)),
-        }
-    }
-
-    fn io_buf(&self, len: usize) -> Result<&'static mut [u8], Error> {
-        let b = bytearray::bytes(self.io);
-        b.get_mut(..len).ok_or(Error::Io)
-    }
-
-    fn call(&mut self, name: Qstr, sector: u32) -> Result<(), Error> {
-        let n = int::from_u64(u64::from(sector)).map_err(|e| self.keep(e))?;
-        let r = runtime::load_method(self.bdev, name)
-            .and_then(|(f, t)| runtime::call_method(f, t, &[n, self.io_view], &[]));
-        self.check(r)
-    }
-}
-
-impl BlockDevice for PyDev {
+/// The Python block device as the format code sees it.
+impl BlockDevice for DevSession {
     fn read(&mut self, sector: u32, buf: &mut [u8]) -> Result<(), Error> {
-        self.call(Q::readblocks, sector)?;
-        buf.copy_from_slice(self.io_buf(buf.len())?);
+        if self.call(Q::readblocks, sector, false) != Some(0) {
+            return Err(Error::Io);
+        }
+        buf.copy_from_slice(self.buf(buf.len()).ok_or(Error::Io)?);
         Ok(())
     }
 
     fn write(&mut self, sector: u32, buf: &[u8]) -> Result<(), Error> {
-        if !self.has_write {
+        if !self.dev.has_write {
             return Err(Error::ReadOnly);
         }
-        self.io_buf(buf.len())?.copy_from_slice(buf);
-        self.call(Q::writeblocks, sector)
+        self.buf(buf.len()).ok_or(Error::Io)?.copy_from_slice(buf);
+        if self.call(Q::writeblocks, sector, false) != Some(0) {
+            return Err(Error::Io);
+        }
+        Ok(())
     }
 
     fn sync(&mut self) -> Result<(), Error> {
-        match dev_ioctl(self.bdev, self.has_ioctl, IOCTL_SYNC) {
+        match dev_ioctl(self.dev.bdev, self.dev.has_ioctl, IOCTL_SYNC) {
             Ok(_) => Ok(()),
-            Err(e) => Err(self.keep(e)),
+            Err(e) => {
+                self.keep(e);
+                Err(Error::Io)
+            }
         }
     }
 }
@@ -157,55 +113,29 @@ fn has_method(obj: Value, name: Qstr) -> bool {
 
 // --- time stamps ---
 
-/// Days since 1970-01-01 of a civil date.
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// The civil date of a day count since 1970-01-01.
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
-}
-
 /// The current local time as a FAT time stamp (date in the high half).
 fn fat_now() -> u32 {
     let Some(h) = state::get().hal else {
         return 0x0021_0000;
     };
     let t = h.time() as i64;
-    let t = t + h.local_offset(t).0;
-    let (y, mo, d) = civil_from_days(t.div_euclid(86_400));
-    let s = t.rem_euclid(86_400);
+    let [y, mo, d, hh, mm, ss, ..] = time::broken_down(t + h.local_offset(t).0);
     if !(1980..=2107).contains(&y) {
         return 0x0021_0000;
     }
     (((y - 1980) as u32) << 25)
         | ((mo as u32) << 21)
         | ((d as u32) << 16)
-        | (((s / 3600) as u32) << 11)
-        | ((((s / 60) % 60) as u32) << 5)
-        | (((s % 60) / 2) as u32)
+        | ((hh as u32) << 11)
+        | ((mm as u32) << 5)
+        | ((ss / 2) as u32)
 }
 
 /// Seconds since 1970 of a FAT time stamp (read as UTC, as upstream does).
 fn fat_seconds(ts: u32) -> i64 {
     let date = ts >> 16;
     let time = ts & 0xFFFF;
-    let days = days_from_civil(
+    let days = time::days_from_civil(
         1980 + i64::from((date >> 9) & 0x7F),
         i64::from((date >> 5) & 0x0F),
         i64::from(date & 0x1F),
@@ -220,22 +150,30 @@ fn fat_seconds(ts: u32) -> i64 {
 
 /// Run `f` on the volume of VfsFat `v`, mounting it first if needed.
 fn run<T>(v: Value, f: impl FnOnce(&mut Fat) -> Result<T, Error>) -> PyResult<T> {
+    let mut f = Some(f);
+    let mut out = None;
+    run_once(v, &mut |fat| {
+        if let Some(f) = f.take() {
+            out = Some(f(fat)?);
+        }
+        Ok(())
+    })?;
+    out.ok_or_else(|| raise::os_error(EINVAL))
+}
+
+/// [`run`]'s work, not generic: inlined into each of its twenty-odd callers, it cost
+/// several KB of the firmware's flash.
+#[inline(never)]
+fn run_once(v: Value, f: &mut dyn FnMut(&mut Fat) -> Result<(), Error>) -> PyResult<()> {
     let fs = this(v)?;
     if fs.busy {
         return Err(raise::os_error(EBUSY));
     }
     let win = bytearray::bytes(fs.win);
-    let mut dev = PyDev {
-        bdev: fs.bdev,
-        io: fs.io,
-        io_view: fs.io_view,
-        has_ioctl: fs.has_ioctl,
-        has_write: fs.has_write,
-        err: None,
-    };
+    let mut dev = fs.dev.session();
     fs.busy = true;
     fs.vol.now = fat_now();
-    fs.vol.readonly = !fs.has_write;
+    fs.vol.readonly = !fs.dev.has_write;
     let r = {
         let mut fat = Fat::new(&mut fs.vol, win, &mut dev);
         let m = if fat.vol.mounted() {
@@ -246,7 +184,7 @@ fn run<T>(v: Value, f: impl FnOnce(&mut Fat) -> Result<T, Error>) -> PyResult<T>
         m.and_then(|_| f(&mut fat))
     };
     fs.busy = false;
-    r.map_err(|e| dev.err.take().unwrap_or_else(|| raise::os_error(e.errno())))
+    r.map_err(|e| dev.error(e.errno()))
 }
 
 /// The errno of an OSError.
@@ -258,15 +196,6 @@ fn errno_value(e: PyErr) -> Option<i32> {
         .first()
         .and_then(|v| v.as_small_int())
         .map(|n| n as i32)
-}
-
-fn path_str(p: Value) -> PyResult<&'static str> {
-    if let Some(s) = pystr::as_str(p) {
-        return Ok(s);
-    }
-    pystr::as_bytes(p)
-        .and_then(|b| core::str::from_utf8(b).ok())
-        .ok_or_else(|| pystr::bad_implicit_conversion(p))
 }
 
 // --- VfsFat ---
@@ -290,28 +219,18 @@ fn fat_new(ty: &'static Type, args: &[Value], _kw: &[Value]) -> PyResult<Value> 
     if !(512..=4096).contains(&ss) || (ss & (ss - 1)) != 0 {
         return Err(raise::os_error(5));
     }
-    let zeros = [0u8; 4096];
-    let io = bytearray::new(&zeros[..ss as usize])?;
-    let win = bytearray::new(&zeros[..ss as usize])?;
-    let io_data = bytearray::get(io)
-        .map(|b| b.data)
-        .unwrap_or(core::ptr::null_mut());
-    let io_view = Value::from_ptr(crate::mem::alloc(crate::objs::memoryview::MemoryView {
-        base: ObjBase::new(&crate::objs::memoryview::TYPE),
-        obj: io,
-        ptr: io_data,
-        len: ss as usize,
-        typecode: b'B',
-        writable: true,
-    })?);
+    let (io, io_view) = blockfs::io_buffer(ss as usize)?;
+    let win = blockfs::zeroed(ss as usize)?;
     let p = crate::mem::alloc(VfsFat {
         base: ObjBase::new(ty),
-        bdev,
-        io,
-        io_view,
+        dev: BlockDev {
+            bdev,
+            io,
+            io_view,
+            has_write,
+            has_ioctl,
+        },
         win,
-        has_ioctl,
-        has_write,
         no_fs: false,
         busy: false,
         vol: Volume::new(ss as u32),
@@ -355,27 +274,18 @@ fn fat_mkfs(bdev: Value) -> PyResult<Value> {
 
 fn do_mkfs(v: Value) -> PyResult<()> {
     let fs = this(v)?;
-    let total = dev_ioctl(fs.bdev, fs.has_ioctl, IOCTL_BLOCK_COUNT)?;
+    let total = dev_ioctl(fs.dev.bdev, fs.dev.has_ioctl, IOCTL_BLOCK_COUNT)?;
     let total = u32::try_from(int::get_isize(total)?.max(0)).unwrap_or(u32::MAX);
-    let mut dev = PyDev {
-        bdev: fs.bdev,
-        io: fs.io,
-        io_view: fs.io_view,
-        has_ioctl: fs.has_ioctl,
-        has_write: fs.has_write,
-        err: None,
-    };
+    let mut dev = fs.dev.session();
     let win = bytearray::bytes(fs.win);
     fs.vol.fat_type = 0;
     let r = mkfs::mkfs(&mut dev, win, total, fat_now());
     fs.vol = Volume::new(fs.vol.ss);
     fs.no_fs = false;
     r.map_err(|e| {
-        dev.err.take().unwrap_or_else(|| {
-            raise::os_error(match e {
-                Error::ReadOnly => 30,
-                e => e.errno(),
-            })
+        dev.error(match e {
+            Error::ReadOnly => 30,
+            e => e.errno(),
         })
     })
 }
@@ -383,7 +293,7 @@ fn do_mkfs(v: Value) -> PyResult<()> {
 fn fat_mount(v: Value, readonly: Value, mkfs_: Value) -> PyResult<Value> {
     let fs = this(v)?;
     if runtime::is_true(readonly)? {
-        fs.has_write = false;
+        fs.dev.has_write = false;
     }
     if fs.no_fs {
         if runtime::is_true(mkfs_)? {
@@ -395,32 +305,13 @@ fn fat_mount(v: Value, readonly: Value, mkfs_: Value) -> PyResult<Value> {
     Ok(Value::NONE)
 }
 
-fn fat_umount(_v: Value) -> PyResult<Value> {
-    Ok(Value::NONE)
-}
-
 fn fat_open(v: Value, path: Value, mode: Value) -> PyResult<Value> {
     let p = path_str(path)?;
-    let ms = pystr::as_str(mode).ok_or_else(|| pystr::bad_implicit_conversion(mode))?;
-    let (m, text) = OpenMode::parse(ms);
-    let ty: &'static Type = if text {
-        &FAT_TEXTIO_TYPE
-    } else {
-        &FAT_FILEIO_TYPE
-    };
-    // Allocate first, so a full heap fails before anything changes on disk.
-    let fp = crate::mem::alloc_finalised(FatFile {
-        base: ObjBase::new(ty),
-        vfs: v,
-        st: FileState::default(),
-        open: false,
-    })?;
-    let st = run(v, |fat| fat.open(p, m))?;
-    // SAFETY: fp was just allocated and is kept alive by this frame.
-    let f = unsafe { &mut *fp };
-    f.st = st;
+    let (m, text) = blockfs::open_mode(mode)?;
+    let f = FatFile::alloc(text, v, FileState::default())?;
+    f.data = run(v, |fat| fat.open(p, m))?;
     f.open = true;
-    Ok(Value::from_ptr(fp))
+    Ok(f.value())
 }
 
 fn fat_ilistdir(args: &[Value]) -> PyResult<Value> {
@@ -504,26 +395,15 @@ fn fat_getcwd(v: Value) -> PyResult<Value> {
 fn fat_stat(v: Value, path: Value) -> PyResult<Value> {
     let p = path_str(path)?;
     let (mode, size, ts) = if p.is_empty() || p == "/" {
-        (0x4000, 0, 0x2821_0000)
+        (blockfs::MODE_DIR, 0, 0x2821_0000)
     } else {
         match run(v, |fat| fat.stat(p))? {
-            None => (0x4000, 0, 0x2821_0000),
-            Some(e) => (if e.is_dir() { 0x4000 } else { 0x8000 }, e.size, e.wtime),
+            None => (blockfs::MODE_DIR, 0, 0x2821_0000),
+            Some(e) if e.is_dir() => (blockfs::MODE_DIR, e.size, e.wtime),
+            Some(e) => (blockfs::MODE_FILE, e.size, e.wtime),
         }
     };
-    let secs = int::from_i64(fat_seconds(ts))?;
-    tuple::new(&[
-        Value::small_int(mode),
-        Value::small_int(0),
-        Value::small_int(0),
-        Value::small_int(0),
-        Value::small_int(0),
-        Value::small_int(0),
-        int::from_u64(u64::from(size))?,
-        secs,
-        secs,
-        secs,
-    ])
+    blockfs::stat_tuple(mode, size, fat_seconds(ts))
 }
 
 fn fat_statvfs(v: Value, _path: Value) -> PyResult<Value> {
@@ -531,20 +411,7 @@ fn fat_statvfs(v: Value, _path: Value) -> PyResult<Value> {
         let free = fat.free_clusters()?;
         Ok((fat.vol.cluster_bytes(), fat.vol.n_fatent - 2, free))
     })?;
-    let bsize = int::from_u64(u64::from(bsize))?;
-    let free = int::from_u64(u64::from(free))?;
-    tuple::new(&[
-        bsize,
-        bsize,
-        int::from_u64(u64::from(blocks))?,
-        free,
-        free,
-        Value::small_int(0),
-        Value::small_int(0),
-        Value::small_int(0),
-        Value::small_int(0),
-        Value::small_int(MAX_LFN as isize),
-    ])
+    blockfs::statvfs_tuple(bsize, blocks, free, MAX_LFN)
 }
 
 static MKFS: crate::objs::fun::MethodWrapper = crate::objs::fun::MethodWrapper {
@@ -552,32 +419,21 @@ static MKFS: crate::objs::fun::MethodWrapper = crate::objs::fun::MethodWrapper {
     fun: crate::fun!(mkfs, F1(fat_mkfs)),
 };
 
-static FAT_LOCALS: [(Qstr, Value); 14] = [
-    (Q::mkfs, Value::from_static(&MKFS)),
-    crate::entry!(open, crate::fun!(open, F3(fat_open))),
-    crate::entry!(
-        ilistdir,
-        crate::fun!(
-            ilistdir,
-            Var {
-                min: 1,
-                max: 2,
-                f: fat_ilistdir
-            }
-        )
-    ),
-    crate::entry!(mkdir, crate::fun!(mkdir, F2(fat_mkdir))),
-    crate::entry!(rmdir, crate::fun!(rmdir, F2(fat_rmdir))),
-    crate::entry!(chdir, crate::fun!(chdir, F2(fat_chdir))),
-    crate::entry!(getcwd, crate::fun!(getcwd, F1(fat_getcwd))),
-    crate::entry!(remove, crate::fun!(remove, F2(fat_remove))),
-    crate::entry!(rename, crate::fun!(rename, F3(fat_rename))),
-    crate::entry!(stat, crate::fun!(stat, F2(fat_stat))),
-    crate::entry!(statvfs, crate::fun!(statvfs, F2(fat_statvfs))),
-    crate::entry!(mount, crate::fun!(mount, F3(fat_mount))),
-    crate::entry!(umount, crate::fun!(umount, F1(fat_umount))),
-    crate::entry!(unlink, crate::fun!(unlink, F2(fat_remove))),
-];
+static FAT_LOCALS: [(Qstr, Value); 14] = blockfs::fs_locals! {
+    mkfs: &MKFS,
+    open: fat_open,
+    ilistdir: fat_ilistdir,
+    mkdir: fat_mkdir,
+    rmdir: fat_rmdir,
+    chdir: fat_chdir,
+    getcwd: fat_getcwd,
+    remove: fat_remove,
+    rename: fat_rename,
+    stat: fat_stat,
+    statvfs: fat_statvfs,
+    mount: fat_mount,
+    umount: blockfs::umount,
+};
 
 pub static VFS_FAT_TYPE: Type = Type {
     name: Q::VfsFat,
@@ -634,220 +490,106 @@ fn dir_iter_next(v: Value) -> PyResult<Option<Value>> {
     };
     let mut buf = [0u8; MAX_LFN * 3];
     let n = e.name_utf8(&mut buf);
-    let name = if it.as_bytes {
-        pystr::new_bytes(&buf[..n])?
-    } else {
-        pystr::new(core::str::from_utf8(&buf[..n]).unwrap_or("?"))?
-    };
-    let kind = if e.attr & ATTR_DIR != 0 {
-        0x4000
-    } else {
-        0x8000
-    };
+    let name = buf.get(..n).unwrap_or(&[]);
     let size = if e.is_dir() { 0 } else { e.size };
-    Ok(Some(tuple::new(&[
+    Ok(Some(blockfs::dir_entry(
         name,
-        Value::small_int(kind),
-        Value::small_int(0),
-        int::from_u64(u64::from(size))?,
-    ])?))
+        it.as_bytes,
+        e.is_dir(),
+        size,
+    )?))
 }
 
-fn dir_iter_print(out: &mut dyn Print, _v: Value, _k: PrintKind) -> PyResult<()> {
-    out.write_str("<iterator>")
-}
-
-static DIR_ITER_TYPE: Type = Type {
-    name: Q::iterator,
-    flags: flags::ITER_IS_ITERNEXT,
-    print: Some(dir_iter_print),
-    iternext: Some(dir_iter_next),
-    ..Type::EMPTY
-};
+static DIR_ITER_TYPE: Type = blockfs::dir_iter_type(dir_iter_next);
 
 // --- files ---
 
-#[repr(C)]
-struct FatFile {
-    base: ObjBase,
-    vfs: Value,
-    st: FileState,
-    open: bool,
+/// VfsFat's part of its file objects; the file state is the format's `FileState`.
+pub enum FatFs {}
+
+type FatFile = BlockFile<FatFs>;
+
+/// Write the file's data and directory entry out.
+fn sync_file(f: &mut FatFile) -> PyResult<()> {
+    let mut st = f.data;
+    let r = run(f.vfs, |fat| fat.sync_file(&mut st));
+    f.data = st;
+    r.map(|_| ())
 }
 
-fn file_of(v: Value) -> PyResult<&'static mut FatFile> {
-    v.downcast(&FAT_FILEIO_TYPE)
-        .or_else(|| v.downcast(&FAT_TEXTIO_TYPE))
-        .ok_or_else(|| raise::type_error("expected file"))
-}
+impl BlockFs for FatFs {
+    type State = FileState;
+    const PRINT_ADDRESS: bool = true;
+    const TYPES: [&'static Type; 2] = [&FAT_FILEIO_TYPE, &FAT_TEXTIO_TYPE];
 
-fn open_file(v: Value) -> PyResult<&'static mut FatFile> {
-    let f = file_of(v)?;
-    if !f.open {
-        // Upstream's FatFs reports a closed file as an invalid object.
-        return Err(raise::os_error(EINVAL));
-    }
-    Ok(f)
-}
-
-fn file_print(out: &mut dyn Print, v: Value, _k: PrintKind) -> PyResult<()> {
-    let mut s = crate::vstr::VStr::new();
-    let _ = core::fmt::write(
-        &mut s,
-        format_args!("<io.{} 0x{:x}>", v.type_of().name.as_str(), v.bits()),
-    );
-    out.write_str(core::str::from_utf8(s.as_bytes()).unwrap_or(""))
-}
-
-fn file_read(v: Value, buf: &mut [u8]) -> PyResult<usize> {
-    let f = open_file(v)?;
-    let mut st = f.st;
-    let r = run(f.vfs, |fat| fat.read(&mut st, buf));
-    f.st = st;
-    r.map_err(|e| {
-        if errno_value(e) == Some(13) {
-            raise::os_error(EINVAL)
-        } else {
-            e
-        }
-    })
-}
-
-fn file_write(v: Value, buf: &[u8]) -> PyResult<usize> {
-    let f = open_file(v)?;
-    let mut st = f.st;
-    let r = run(f.vfs, |fat| Ok(fat.write(&mut st, buf)));
-    f.st = st;
-    match r? {
-        (n, None) => Ok(n),
-        (_, Some(Error::Full)) => Err(raise::os_error(28)),
-        (_, Some(Error::Denied)) => Err(raise::os_error(EINVAL)),
-        (_, Some(e)) => Err(raise::os_error(e.errno())),
-    }
-}
-
-fn file_ioctl(v: Value, request: usize, arg: usize) -> PyResult<usize> {
-    match sio::split_request(request) {
-        (sio::STREAM_SEEK, whence) => {
-            let f = open_file(v)?;
-            let off = arg as isize as i64;
-            let base = match whence {
-                sio::SEEK_SET => 0,
-                sio::SEEK_CUR => i64::from(f.st.pos),
-                _ => i64::from(f.st.size),
-            };
-            // Upstream hands FatFs the sum as an unsigned size: negatives wrap high.
-            let target = (base + off) as u64 & 0xFFFF_FFFF;
-            let mut st = f.st;
-            let p = run(f.vfs, |fat| Ok(fat.seek(&mut st, target)))?;
-            f.st = st;
-            Ok(p as usize)
-        }
-        (sio::STREAM_FLUSH, _) => {
-            let f = open_file(v)?;
-            let mut st = f.st;
-            let r = run(f.vfs, |fat| fat.sync_file(&mut st));
-            f.st = st;
-            r.map(|_| 0)
-        }
-        (sio::STREAM_CLOSE, _) => {
-            let f = file_of(v)?;
-            if !f.open {
-                return Ok(0);
+    fn read(f: &mut FatFile, _v: Value, buf: &mut [u8]) -> PyResult<usize> {
+        let mut st = f.data;
+        let r = run(f.vfs, |fat| fat.read(&mut st, buf));
+        f.data = st;
+        r.map_err(|e| {
+            if errno_value(e) == Some(13) {
+                raise::os_error(EINVAL)
+            } else {
+                e
             }
-            let mut st = f.st;
-            let r = run(f.vfs, |fat| fat.sync_file(&mut st));
-            f.st = st;
-            f.open = false;
-            r.map(|_| 0)
+        })
+    }
+
+    fn write(f: &mut FatFile, _v: Value, buf: &[u8]) -> PyResult<usize> {
+        let mut st = f.data;
+        let r = run(f.vfs, |fat| Ok(fat.write(&mut st, buf)));
+        f.data = st;
+        match r? {
+            (n, None) => Ok(n),
+            (_, Some(Error::Full)) => Err(raise::os_error(28)),
+            (_, Some(Error::Denied)) => Err(raise::os_error(EINVAL)),
+            (_, Some(e)) => Err(raise::os_error(e.errno())),
         }
-        _ => Err(raise::os_error(EINVAL)),
+    }
+
+    fn pos(st: &FileState) -> u32 {
+        st.pos
+    }
+
+    fn end(st: &FileState) -> u32 {
+        st.size
+    }
+
+    fn seek(f: &mut FatFile, _v: Value, target: i64) -> PyResult<usize> {
+        // Upstream hands FatFs the sum as an unsigned size: negatives wrap high.
+        let target = target as u64 & 0xFFFF_FFFF;
+        let mut st = f.data;
+        let p = run(f.vfs, |fat| Ok(fat.seek(&mut st, target)))?;
+        f.data = st;
+        Ok(p as usize)
+    }
+
+    fn flush(f: &mut FatFile, _v: Value) -> PyResult<()> {
+        sync_file(f)
+    }
+
+    fn close(f: &mut FatFile, _v: Value) -> PyResult<()> {
+        sync_file(f)
+    }
+
+    fn busy(vfs: Value) -> bool {
+        this(vfs).is_ok_and(|fs| fs.busy)
     }
 }
 
-/// Run by the collector for an unreachable file: write it out, unless the volume is in
-/// the middle of an operation (then the data of an unclosed file is lost, as it would be
-/// on a power cut).
-fn file_finalise(v: Value) {
-    let Ok(f) = file_of(v) else {
-        return;
-    };
-    if !f.open {
-        return;
-    }
-    f.open = false;
-    if let Ok(fs) = this(f.vfs) {
-        if fs.busy {
-            return;
-        }
-    }
-    let mut st = f.st;
-    let _ = run(f.vfs, |fat| fat.sync_file(&mut st));
-}
-
-static FILE_LOCALS: [(Qstr, Value); 13] = [
-    (Q::__enter__, m::ENTER),
-    (Q::__exit__, m::EXIT),
-    (Q::__next__, m::NEXT),
-    (Q::close, m::CLOSE),
-    (Q::read, m::READ),
-    (Q::readinto, m::READINTO),
-    (Q::readline, m::READLINE),
-    (Q::write, m::WRITE),
-    (Q::__del__, m::DEL),
-    (Q::flush, m::FLUSH),
-    (Q::readlines, m::READLINES),
-    (Q::seek, m::SEEK),
-    (Q::tell, m::TELL),
-];
-
-static FILE_STREAM: Stream = Stream {
-    read: file_read,
-    write: file_write,
-    ioctl: file_ioctl,
-    is_text: false,
-};
-
-static TEXT_STREAM: Stream = Stream {
-    read: file_read,
-    write: file_write,
-    ioctl: file_ioctl,
-    is_text: true,
-};
-
-pub static FAT_FILEIO_TYPE: Type = Type {
-    name: Q::FileIO,
-    flags: flags::ITER_IS_ITERNEXT,
-    print: Some(file_print),
-    iternext: Some(sio::iternext),
-    stream: Some(&FILE_STREAM),
-    finalise: Some(file_finalise),
-    locals: &FILE_LOCALS,
-    ..Type::EMPTY
-};
-
-pub static FAT_TEXTIO_TYPE: Type = Type {
-    name: Q::TextIOWrapper,
-    flags: flags::ITER_IS_ITERNEXT,
-    print: Some(file_print),
-    iternext: Some(sio::iternext),
-    stream: Some(&TEXT_STREAM),
-    finalise: Some(file_finalise),
-    locals: &FILE_LOCALS,
-    ..Type::EMPTY
-};
+blockfs::file_types!(FatFs, FAT_FILEIO_TYPE, FAT_TEXTIO_TYPE);
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::modules::vfs::OpenMode;
 
     #[test]
-    fn civil_dates_round_trip() {
-        assert_eq!(days_from_civil(1970, 1, 1), 0);
-        assert_eq!(days_from_civil(2000, 1, 1), 10_957);
-        assert_eq!(civil_from_days(10_957), (2000, 1, 1));
-        assert_eq!(civil_from_days(days_from_civil(2024, 2, 29)), (2024, 2, 29));
+    fn fat_time_stamps_read_as_utc() {
         assert_eq!(fat_seconds(0x2821_0000), 946_684_800);
+        // 2024-02-29 13:45:58.
+        let ts = (44 << 25) | (2 << 21) | (29 << 16) | (13 << 11) | (45 << 5) | 29;
+        assert_eq!(fat_seconds(ts), 1_709_214_358);
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! `vfs.VfsLfs2` and `vfs.VfsLfs1`: littlefs v2 and v1 on a block device written in Python (upstream's
 //! extmod/vfs_lfs.c, vfs_lfsx.c and vfs_lfsx_file.c). The format is in `vfs_lfs/`; this
 //! file binds it: the device adapter (`readblocks(block, buf, off)`, `writeblocks`,
-//! `ioctl` 3/4/5/6), the VfsLfs2 object with its current directory, its files and the
+//! `ioctl` 3/4/5/6), the VfsLfs2 object with its current directory, its part of the file
+//! objects (the objects themselves are `vfs/blockfs.rs`'s, shared with VfsFat) and the
 //! `ilistdir` iterator. Block buffers are bytearrays in the heap; open files are kept in a
 //! list on the file system object so their unwritten blocks are never handed out twice.
 
@@ -9,32 +10,30 @@ pub mod file;
 pub mod lfs;
 pub mod v1;
 
-use crate::modules::io::{self as sio, methods as m};
-use crate::obj::{flags, ObjBase, Print, PrintKind, PyErr, PyResult, Stream, Type};
-use crate::objs::{bytearray, int, list, str as pystr, tuple};
+use crate::modules::vfs::blockfs::{self, path_str, BlockDev, BlockFile, BlockFs, DevSession};
+use crate::modules::vfs::blockfs::{
+    IOCTL_BLOCK_COUNT, IOCTL_BLOCK_ERASE, IOCTL_BLOCK_SIZE, IOCTL_SYNC,
+};
+use crate::obj::{ObjBase, PyResult, Type};
+use crate::objs::{bytearray, int, list, str as pystr};
 use crate::qstr::{Qstr, Q};
 use crate::raise;
 use crate::runtime;
 use crate::state;
 use crate::value::Value;
 use alloc::string::String;
-use lfs::{Ctx, DirStep, Error, FileState, Flash, Lfs, OpenMode, NAME_MAX, TYPE_DIR};
+use lfs::{Ctx, DirStep, Error, FileState, Flash, Lfs, NAME_MAX, TYPE_DIR};
 
 const EINVAL: i32 = 22;
 const EBUSY: i32 = 16;
-const IOCTL_SYNC: isize = 3;
-const IOCTL_BLOCK_COUNT: isize = 4;
-const IOCTL_BLOCK_SIZE: isize = 5;
-const IOCTL_BLOCK_ERASE: isize = 6;
 /// Open files whose pending lists are traversed at once (more are refused).
 const MAX_PENDING: usize = 16;
 
 #[repr(C)]
 pub struct VfsLfs {
     base: ObjBase,
-    bdev: Value,
-    io: Value,
-    io_view: Value,
+    /// The device, with an I/O buffer of one block.
+    dev: BlockDev,
     rcache: Value,
     img: Value,
     state: Value,
@@ -43,7 +42,6 @@ pub struct VfsLfs {
     cwd: Value,
     /// Open file objects.
     files: Value,
-    has_write: bool,
     mtime: bool,
     busy: bool,
     lfs: Lfs,
@@ -55,74 +53,49 @@ fn this(v: Value) -> PyResult<&'static mut VfsLfs> {
         .ok_or_else(|| raise::type_error("expected VfsLfs2"))
 }
 
-struct PyFlash {
-    bdev: Value,
-    io: Value,
-    io_view: Value,
-    has_write: bool,
-    err: Option<PyErr>,
+/// A device status as littlefs takes it: a positive one is no error code (upstream:
+/// EINVAL).
+fn lfs_status(status: Option<isize>) -> lfs::Res<()> {
+    match status {
+        Some(0) => Ok(()),
+        Some(n) if n > 0 => Err(Error::Inval),
+        _ => Err(Error::Io),
+    }
 }
 
-impl PyFlash {
-    fn keep(&mut self, e: PyErr) -> Error {
-        if self.err.is_none() {
-            self.err = Some(e);
-        }
-        Error::Io
-    }
-
-    fn check(&mut self, r: PyResult<Value>) -> lfs::Res<()> {
-        match r {
-            Ok(v) if v.is_none() => Ok(()),
-            Ok(v) => match int::get_isize(v) {
-                Ok(0) => Ok(()),
-                // A positive result is not an error code (upstream: EINVAL).
-                Ok(n) if n > 0 => Err(Error::Inval),
-                Ok(_) => Err(Error::Io),
-                Err(e) => Err(self.keep(e)),
-            },
-            Err(e) => Err(self.keep(e)),
-        }
-    }
-
-    fn call(&mut self, name: Qstr, block: u32) -> lfs::Res<()> {
-        let n = int::from_u64(u64::from(block)).map_err(|e| self.keep(e))?;
-        let r = runtime::load_method(self.bdev, name).and_then(|(f, t)| {
-            runtime::call_method(f, t, &[n, self.io_view, Value::small_int(0)], &[])
-        });
-        self.check(r)
-    }
-
+impl DevSession {
     fn ioctl(&mut self, op: isize, arg: u32) -> lfs::Res<Value> {
-        let a = int::from_u64(u64::from(arg)).map_err(|e| self.keep(e))?;
-        let r = runtime::load_method(self.bdev, Q::ioctl)
-            .and_then(|(f, t)| runtime::call_method(f, t, &[Value::small_int(op), a], &[]));
-        r.map_err(|e| self.keep(e))
+        let a = int::from_u64(u64::from(arg));
+        let r = a.and_then(|a| {
+            let (f, t) = runtime::load_method(self.dev.bdev, Q::ioctl)?;
+            runtime::call_method(f, t, &[Value::small_int(op), a], &[])
+        });
+        r.map_err(|e| {
+            self.keep(e);
+            Error::Io
+        })
     }
 }
 
-impl Flash for PyFlash {
+/// The Python block device as the format code sees it.
+impl Flash for DevSession {
     fn read(&mut self, block: u32, buf: &mut [u8]) -> lfs::Res<()> {
-        self.call(Q::readblocks, block)?;
-        let src = bytearray::bytes(self.io);
-        buf.copy_from_slice(src.get(..buf.len()).ok_or(Error::Io)?);
+        lfs_status(self.call(Q::readblocks, block, true))?;
+        buf.copy_from_slice(self.buf(buf.len()).ok_or(Error::Io)?);
         Ok(())
     }
 
     fn prog(&mut self, block: u32, buf: &[u8]) -> lfs::Res<()> {
-        if !self.has_write {
+        if !self.dev.has_write {
             return Err(Error::ReadOnly);
         }
-        let dst = bytearray::bytes(self.io);
-        dst.get_mut(..buf.len())
-            .ok_or(Error::Io)?
-            .copy_from_slice(buf);
-        self.call(Q::writeblocks, block)
+        self.buf(buf.len()).ok_or(Error::Io)?.copy_from_slice(buf);
+        lfs_status(self.call(Q::writeblocks, block, true))
     }
 
     fn erase(&mut self, block: u32) -> lfs::Res<()> {
         let r = self.ioctl(IOCTL_BLOCK_ERASE, block)?;
-        self.check(Ok(r))
+        lfs_status(self.status(Ok(r)))
     }
 
     fn sync(&mut self) -> lfs::Res<()> {
@@ -141,15 +114,9 @@ fn run<T>(v: Value, except: Value, f: impl FnOnce(&mut Ctx) -> lfs::Res<T>) -> P
     if fs.busy {
         return Err(raise::os_error(EBUSY));
     }
-    let mut dev = PyFlash {
-        bdev: fs.bdev,
-        io: fs.io,
-        io_view: fs.io_view,
-        has_write: fs.has_write,
-        err: None,
-    };
+    let mut dev = fs.dev.session();
     fs.busy = true;
-    fs.lfs.readonly = !fs.has_write;
+    fs.lfs.readonly = !fs.dev.has_write;
     let mut pending = [(0u32, 0u32); MAX_PENDING];
     let r = (|| -> lfs::Res<T> {
         let files = list::get(fs.files).map(|l| &*l.items()).unwrap_or(&[]);
@@ -168,16 +135,17 @@ fn run<T>(v: Value, except: Value, f: impl FnOnce(&mut Ctx) -> lfs::Res<T>) -> P
         }
         let mut n = 0;
         for fv in files.iter() {
-            let Ok(file) = file_of(*fv) else { continue };
-            if *fv != except && file.st.writing {
-                let wbuf = bytearray::bytes(file.wbuf);
-                ctx.file_flush(&mut file.st, wbuf)?;
+            let Ok(file) = LfsFile::of(*fv) else { continue };
+            let d = &mut file.data;
+            if *fv != except && d.st.writing {
+                let wbuf = bytearray::bytes(d.wbuf);
+                ctx.file_flush(&mut d.st, wbuf)?;
             }
-            if !file.st.inline && file.st.head != lfs::NULL && (file.st.dirty || file.st.writing) {
+            if !d.st.inline && d.st.head != lfs::NULL && (d.st.dirty || d.st.writing) {
                 if n == MAX_PENDING {
                     return Err(Error::NoSpc);
                 }
-                pending[n] = (file.st.orig_head_or_head(), file.st.orig_size_or_size());
+                pending[n] = (d.st.orig_head_or_head(), d.st.orig_size_or_size());
                 n += 1;
             }
         }
@@ -189,7 +157,7 @@ fn run<T>(v: Value, except: Value, f: impl FnOnce(&mut Ctx) -> lfs::Res<T>) -> P
         f(&mut ctx)
     })();
     fs.busy = false;
-    r.map_err(|e| dev.err.take().unwrap_or_else(|| raise::os_error(e.errno())))
+    r.map_err(|e| dev.error(e.errno()))
 }
 
 impl FileState {
@@ -207,15 +175,6 @@ impl FileState {
             self.size
         }
     }
-}
-
-fn path_str(p: Value) -> PyResult<&'static str> {
-    if let Some(s) = pystr::as_str(p) {
-        return Ok(s);
-    }
-    pystr::as_bytes(p)
-        .and_then(|b| core::str::from_utf8(b).ok())
-        .ok_or_else(|| pystr::bad_implicit_conversion(p))
 }
 
 /// The absolute, normalised form of a path (relative ones start at the current
@@ -282,38 +241,28 @@ fn build(ty: &'static Type, bdev: Value, kw: &[Value], args: &[Value]) -> PyResu
     if !(64..=65536).contains(&bs) || bc < 2 || bc as u64 > u64::from(u32::MAX / 2) {
         return Err(raise::os_error(EINVAL));
     }
-    let zeros = alloc::vec![0u8; bs as usize];
-    let io = bytearray::new(&zeros)?;
-    let io_data = bytearray::get(io)
-        .map(|b| b.data)
-        .unwrap_or(core::ptr::null_mut());
-    let io_view = Value::from_ptr(crate::mem::alloc(crate::objs::memoryview::MemoryView {
-        base: ObjBase::new(&crate::objs::memoryview::TYPE),
-        obj: io,
-        ptr: io_data,
-        len: bs as usize,
-        typecode: b'B',
-        writable: true,
-    })?);
-    let rcache = bytearray::new(&zeros)?;
-    let img = bytearray::new(&zeros)?;
+    let (io, io_view) = blockfs::io_buffer(bs as usize)?;
+    let rcache = blockfs::zeroed(bs as usize)?;
+    let img = blockfs::zeroed(bs as usize)?;
     // Twice a block: a pair's entries may outgrow one block before it is split.
-    let zeros2 = alloc::vec![0u8; 2 * bs as usize];
-    let st = bytearray::new(&zeros2)?;
+    let st = blockfs::zeroed(2 * bs as usize)?;
     let look_len = (lookahead.clamp(8, 4096) as usize).div_ceil(8).max(1);
-    let look = bytearray::new(&zeros[..look_len.min(zeros.len())])?;
+    let look = blockfs::zeroed(look_len.min(bs as usize))?;
     let p = crate::mem::alloc(VfsLfs {
         base: ObjBase::new(ty),
-        bdev,
-        io,
-        io_view,
+        dev: BlockDev {
+            bdev,
+            io,
+            io_view,
+            has_write,
+            has_ioctl: true,
+        },
         rcache,
         img,
         state: st,
         look,
         cwd: Value::qstr(Q::_slash_),
         files: list::new(&[])?,
-        has_write,
         mtime,
         busy: false,
         lfs: Lfs::new(bs as u32, bc as u32, progsize.clamp(1, bs) as u32),
@@ -385,42 +334,25 @@ fn detect_as(ty: &'static Type, bdev: Value) -> PyResult<Option<Value>> {
 fn lfs_mount(v: Value, readonly: Value, _mkfs: Value) -> PyResult<Value> {
     let fs = this(v)?;
     if runtime::is_true(readonly)? {
-        fs.has_write = false;
+        fs.dev.has_write = false;
     }
-    Ok(Value::NONE)
-}
-
-fn lfs_umount(_v: Value) -> PyResult<Value> {
     Ok(Value::NONE)
 }
 
 fn lfs_open(v: Value, path: Value, mode: Value) -> PyResult<Value> {
     let p = make_path(v, path)?;
-    let ms = pystr::as_str(mode).ok_or_else(|| pystr::bad_implicit_conversion(mode))?;
-    let (m, text) = OpenMode::parse(ms);
+    let (m, text) = blockfs::open_mode(mode)?;
     let fs = this(v)?;
-    let bs = fs.lfs.bs as usize;
-    let zeros = alloc::vec![0u8; bs];
-    let wbuf = bytearray::new(&zeros)?;
-    let pv = pystr::new(&p)?;
-    let ty: &'static Type = if text {
-        &LFS_TEXTIO_TYPE
-    } else {
-        &LFS_FILEIO_TYPE
-    };
-    let fp = crate::mem::alloc_finalised(LfsFile {
-        base: ObjBase::new(ty),
-        vfs: v,
-        path: pv,
+    let wbuf = blockfs::zeroed(fs.lfs.bs as usize)?;
+    let data = LfsOpen {
+        path: pystr::new(&p)?,
         wbuf,
         st: FileState::default(),
-        open: false,
-    })?;
-    let fv = Value::from_ptr(fp);
+    };
+    let f = LfsFile::alloc(text, v, data)?;
+    let fv = f.value();
     let wb = bytearray::bytes(wbuf);
-    let st = run(v, fv, |c| c.file_open(&p, m, wb))?;
-    let f = file_of(fv)?;
-    f.st = st;
+    f.data.st = run(v, fv, |c| c.file_open(&p, m, wb))?;
     f.open = true;
     list::append(this(v)?.files, fv)?;
     Ok(fv)
@@ -491,19 +423,13 @@ fn lfs_getcwd(v: Value) -> PyResult<Value> {
 fn lfs_stat(v: Value, path: Value) -> PyResult<Value> {
     let p = make_path(v, path)?;
     let (ty, size, mt) = run(v, Value::NONE, |c| c.stat(&p))?;
-    let secs = int::from_i64(mt.map(|ns| (ns / 1_000_000_000) as i64).unwrap_or(0))?;
-    tuple::new(&[
-        Value::small_int(if ty == TYPE_DIR { 0x4000 } else { 0x8000 }),
-        Value::small_int(0),
-        Value::small_int(0),
-        Value::small_int(0),
-        Value::small_int(0),
-        Value::small_int(0),
-        int::from_u64(u64::from(size))?,
-        secs,
-        secs,
-        secs,
-    ])
+    let mode = if ty == TYPE_DIR {
+        blockfs::MODE_DIR
+    } else {
+        blockfs::MODE_FILE
+    };
+    let secs = mt.map(|ns| (ns / 1_000_000_000) as i64).unwrap_or(0);
+    blockfs::stat_tuple(mode, size, secs)
 }
 
 fn lfs_statvfs(v: Value, _path: Value) -> PyResult<Value> {
@@ -511,20 +437,7 @@ fn lfs_statvfs(v: Value, _path: Value) -> PyResult<Value> {
         let used = c.used_blocks()?;
         Ok((c.fs.bs, c.fs.bc, used))
     })?;
-    let bsv = int::from_u64(u64::from(bs))?;
-    let free = int::from_u64(u64::from(bc.saturating_sub(used)))?;
-    tuple::new(&[
-        bsv,
-        bsv,
-        int::from_u64(u64::from(bc))?,
-        free,
-        free,
-        Value::small_int(0),
-        Value::small_int(0),
-        Value::small_int(0),
-        Value::small_int(0),
-        Value::small_int(NAME_MAX as isize),
-    ])
+    blockfs::statvfs_tuple(bs, bc, bc.saturating_sub(used), NAME_MAX)
 }
 
 static MKFS: crate::objs::fun::MethodWrapper = crate::objs::fun::MethodWrapper {
@@ -541,32 +454,21 @@ static MKFS: crate::objs::fun::MethodWrapper = crate::objs::fun::MethodWrapper {
 /// The methods of both littlefs versions: only `mkfs` differs.
 macro_rules! lfs_locals {
     ($mkfs:expr) => {
-        [
-            (Q::mkfs, Value::from_static($mkfs)),
-            crate::entry!(open, crate::fun!(open, F3(lfs_open))),
-            crate::entry!(
-                ilistdir,
-                crate::fun!(
-                    ilistdir,
-                    Var {
-                        min: 1,
-                        max: 2,
-                        f: lfs_ilistdir
-                    }
-                )
-            ),
-            crate::entry!(mkdir, crate::fun!(mkdir, F2(lfs_mkdir))),
-            crate::entry!(rmdir, crate::fun!(rmdir, F2(lfs_remove))),
-            crate::entry!(chdir, crate::fun!(chdir, F2(lfs_chdir))),
-            crate::entry!(getcwd, crate::fun!(getcwd, F1(lfs_getcwd))),
-            crate::entry!(remove, crate::fun!(remove, F2(lfs_remove))),
-            crate::entry!(rename, crate::fun!(rename, F3(lfs_rename))),
-            crate::entry!(stat, crate::fun!(stat, F2(lfs_stat))),
-            crate::entry!(statvfs, crate::fun!(statvfs, F2(lfs_statvfs))),
-            crate::entry!(mount, crate::fun!(mount, F3(lfs_mount))),
-            crate::entry!(umount, crate::fun!(umount, F1(lfs_umount))),
-            crate::entry!(unlink, crate::fun!(unlink, F2(lfs_remove))),
-        ]
+        blockfs::fs_locals! {
+            mkfs: $mkfs,
+            open: lfs_open,
+            ilistdir: lfs_ilistdir,
+            mkdir: lfs_mkdir,
+            rmdir: lfs_remove,
+            chdir: lfs_chdir,
+            getcwd: lfs_getcwd,
+            remove: lfs_remove,
+            rename: lfs_rename,
+            stat: lfs_stat,
+            statvfs: lfs_statvfs,
+            mount: lfs_mount,
+            umount: blockfs::umount,
+        }
     };
 }
 
@@ -648,222 +550,117 @@ fn dir_iter_next(v: Value) -> PyResult<Option<Value>> {
     };
     it.pair = pair;
     it.id = eid + 1;
-    let n = &name[..name_len];
-    let nv = if it.as_bytes {
-        pystr::new_bytes(n)?
-    } else {
-        match core::str::from_utf8(n) {
-            Ok(s) => pystr::new(s)?,
-            Err(_) => pystr::new_bytes(n)?,
-        }
-    };
-    Ok(Some(tuple::new(&[
-        nv,
-        Value::small_int(if ty == TYPE_DIR { 0x4000 } else { 0x8000 }),
-        Value::small_int(0),
-        int::from_u64(u64::from(size))?,
-    ])?))
+    let n = name.get(..name_len).unwrap_or(&[]);
+    Ok(Some(blockfs::dir_entry(
+        n,
+        it.as_bytes,
+        ty == TYPE_DIR,
+        size,
+    )?))
 }
 
-fn dir_iter_print(out: &mut dyn Print, _v: Value, _k: PrintKind) -> PyResult<()> {
-    out.write_str("<iterator>")
-}
-
-static DIR_ITER_TYPE: Type = Type {
-    name: Q::iterator,
-    flags: flags::ITER_IS_ITERNEXT,
-    print: Some(dir_iter_print),
-    iternext: Some(dir_iter_next),
-    ..Type::EMPTY
-};
+static DIR_ITER_TYPE: Type = blockfs::dir_iter_type(dir_iter_next);
 
 // --- files ---
 
-#[repr(C)]
-struct LfsFile {
-    base: ObjBase,
-    vfs: Value,
+/// VfsLfs1/2's part of its file objects.
+pub enum LfsFs {}
+
+type LfsFile = BlockFile<LfsFs>;
+
+/// What a littlefs file object keeps.
+pub struct LfsOpen {
     /// Absolute path, to find the entry again when committing.
     path: Value,
     /// bytearray(block size): inline data or the block being written.
     wbuf: Value,
     st: FileState,
-    open: bool,
 }
 
-fn file_of(v: Value) -> PyResult<&'static mut LfsFile> {
-    v.downcast(&LFS_FILEIO_TYPE)
-        .or_else(|| v.downcast(&LFS_TEXTIO_TYPE))
-        .ok_or_else(|| raise::type_error("expected file"))
-}
-
-fn open_file(v: Value) -> PyResult<&'static mut LfsFile> {
-    let f = file_of(v)?;
-    if !f.open {
-        return Err(raise::os_error(EINVAL));
-    }
-    Ok(f)
-}
-
-fn file_print(out: &mut dyn Print, v: Value, _k: PrintKind) -> PyResult<()> {
-    let mut s = crate::vstr::VStr::new();
-    let _ = core::fmt::write(&mut s, format_args!("<io.{}>", v.type_of().name.as_str()));
-    out.write_str(core::str::from_utf8(s.as_bytes()).unwrap_or(""))
-}
-
-fn file_read(v: Value, buf: &mut [u8]) -> PyResult<usize> {
-    let f = open_file(v)?;
-    let mut st = f.st;
-    let wb = bytearray::bytes(f.wbuf);
-    let r = run(f.vfs, v, |c| c.file_read(&mut st, wb, buf));
-    f.st = st;
-    r
-}
-
-fn file_write(v: Value, buf: &[u8]) -> PyResult<usize> {
-    let f = open_file(v)?;
-    let mut st = f.st;
-    let wb = bytearray::bytes(f.wbuf);
-    let r = run(f.vfs, v, |c| c.file_write(&mut st, wb, buf));
-    f.st = st;
-    r
-}
-
-/// Commit and forget a file (close).
-fn close_file(v: Value) -> PyResult<()> {
-    let f = file_of(v)?;
-    if !f.open {
-        return Ok(());
-    }
-    let mut st = f.st;
-    let wb = bytearray::bytes(f.wbuf);
-    let path = pystr::as_str(f.path).unwrap_or("");
+/// Commit the file's data and entry.
+fn sync_file(f: &mut LfsFile, v: Value) -> PyResult<()> {
+    let mut st = f.data.st;
+    let wb = bytearray::bytes(f.data.wbuf);
+    let path = pystr::as_str(f.data.path).unwrap_or("");
     let r = run(f.vfs, v, |c| c.file_sync(path, &mut st, wb));
-    f.st = st;
-    f.open = false;
-    if let Ok(fs) = this(f.vfs) {
-        if let Some(l) = list::get(fs.files) {
-            let items = l.items();
-            if let Some(i) = items.iter().position(|x| *x == v) {
-                items.copy_within(i + 1.., i);
-                l.len -= 1;
-            }
-        }
-    }
+    f.data.st = st;
     r
 }
 
-fn file_ioctl(v: Value, request: usize, arg: usize) -> PyResult<usize> {
-    match sio::split_request(request) {
-        (sio::STREAM_SEEK, whence) => {
-            let f = open_file(v)?;
-            let off = arg as isize as i64;
-            let size = if f.st.writing {
-                f.st.pos.max(f.st.orig_size)
-            } else {
-                f.st.size
-            };
-            let base = match whence {
-                sio::SEEK_SET => 0,
-                sio::SEEK_CUR => i64::from(f.st.pos),
-                _ => i64::from(size),
-            };
-            let target = base + off;
-            // littlefs's limit on file positions.
-            if !(0..=0x7fff_ffff).contains(&target) {
-                return Err(raise::os_error(EINVAL));
+impl BlockFs for LfsFs {
+    type State = LfsOpen;
+    const PRINT_ADDRESS: bool = false;
+    const TYPES: [&'static Type; 2] = [&LFS_FILEIO_TYPE, &LFS_TEXTIO_TYPE];
+
+    fn read(f: &mut LfsFile, v: Value, buf: &mut [u8]) -> PyResult<usize> {
+        let mut st = f.data.st;
+        let wb = bytearray::bytes(f.data.wbuf);
+        let r = run(f.vfs, v, |c| c.file_read(&mut st, wb, buf));
+        f.data.st = st;
+        r
+    }
+
+    fn write(f: &mut LfsFile, v: Value, buf: &[u8]) -> PyResult<usize> {
+        let mut st = f.data.st;
+        let wb = bytearray::bytes(f.data.wbuf);
+        let r = run(f.vfs, v, |c| c.file_write(&mut st, wb, buf));
+        f.data.st = st;
+        r
+    }
+
+    fn pos(d: &LfsOpen) -> u32 {
+        d.st.pos
+    }
+
+    fn end(d: &LfsOpen) -> u32 {
+        if d.st.writing {
+            d.st.pos.max(d.st.orig_size)
+        } else {
+            d.st.size
+        }
+    }
+
+    fn seek(f: &mut LfsFile, v: Value, target: i64) -> PyResult<usize> {
+        // littlefs's limit on file positions.
+        if !(0..=0x7fff_ffff).contains(&target) {
+            return Err(raise::os_error(EINVAL));
+        }
+        let mut st = f.data.st;
+        let wb = bytearray::bytes(f.data.wbuf);
+        let r = run(f.vfs, v, |c| c.file_seek(&mut st, wb, target as u32));
+        f.data.st = st;
+        Ok(r? as usize)
+    }
+
+    fn flush(f: &mut LfsFile, v: Value) -> PyResult<()> {
+        sync_file(f, v)
+    }
+
+    /// Commit, then leave the file system's list of open files.
+    fn close(f: &mut LfsFile, v: Value) -> PyResult<()> {
+        let r = sync_file(f, v);
+        if let Ok(fs) = this(f.vfs) {
+            if let Some(l) = list::get(fs.files) {
+                let items = l.items();
+                if let Some(i) = items.iter().position(|x| *x == v) {
+                    items.copy_within(i + 1.., i);
+                    l.len -= 1;
+                }
             }
-            let mut st = f.st;
-            let wb = bytearray::bytes(f.wbuf);
-            let r = run(f.vfs, v, |c| c.file_seek(&mut st, wb, target as u32));
-            f.st = st;
-            Ok(r? as usize)
         }
-        (sio::STREAM_FLUSH, _) => {
-            let f = open_file(v)?;
-            let mut st = f.st;
-            let wb = bytearray::bytes(f.wbuf);
-            let path = pystr::as_str(f.path).unwrap_or("");
-            let r = run(f.vfs, v, |c| c.file_sync(path, &mut st, wb));
-            f.st = st;
-            r.map(|_| 0)
-        }
-        (sio::STREAM_CLOSE, _) => close_file(v).map(|_| 0),
-        _ => Err(raise::os_error(EINVAL)),
+        r
+    }
+
+    fn busy(vfs: Value) -> bool {
+        this(vfs).is_ok_and(|fs| fs.busy)
     }
 }
 
-fn file_finalise(v: Value) {
-    let Ok(f) = file_of(v) else {
-        return;
-    };
-    if !f.open {
-        return;
-    }
-    if let Ok(fs) = this(f.vfs) {
-        if fs.busy {
-            f.open = false;
-            return;
-        }
-    }
-    let _ = close_file(v);
-}
-
-static FILE_LOCALS: [(Qstr, Value); 13] = [
-    (Q::__enter__, m::ENTER),
-    (Q::__exit__, m::EXIT),
-    (Q::__next__, m::NEXT),
-    (Q::close, m::CLOSE),
-    (Q::read, m::READ),
-    (Q::readinto, m::READINTO),
-    (Q::readline, m::READLINE),
-    (Q::write, m::WRITE),
-    (Q::__del__, m::DEL),
-    (Q::flush, m::FLUSH),
-    (Q::readlines, m::READLINES),
-    (Q::seek, m::SEEK),
-    (Q::tell, m::TELL),
-];
-
-static FILE_STREAM: Stream = Stream {
-    read: file_read,
-    write: file_write,
-    ioctl: file_ioctl,
-    is_text: false,
-};
-
-static TEXT_STREAM: Stream = Stream {
-    read: file_read,
-    write: file_write,
-    ioctl: file_ioctl,
-    is_text: true,
-};
-
-pub static LFS_FILEIO_TYPE: Type = Type {
-    name: Q::FileIO,
-    flags: flags::ITER_IS_ITERNEXT,
-    print: Some(file_print),
-    iternext: Some(sio::iternext),
-    stream: Some(&FILE_STREAM),
-    finalise: Some(file_finalise),
-    locals: &FILE_LOCALS,
-    ..Type::EMPTY
-};
-
-pub static LFS_TEXTIO_TYPE: Type = Type {
-    name: Q::TextIOWrapper,
-    flags: flags::ITER_IS_ITERNEXT,
-    print: Some(file_print),
-    iternext: Some(sio::iternext),
-    stream: Some(&TEXT_STREAM),
-    finalise: Some(file_finalise),
-    locals: &FILE_LOCALS,
-    ..Type::EMPTY
-};
+blockfs::file_types!(LfsFs, LFS_FILEIO_TYPE, LFS_TEXTIO_TYPE);
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::modules::vfs::OpenMode;
 
     #[test]
     fn modes_parse() {

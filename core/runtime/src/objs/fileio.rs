@@ -1,11 +1,13 @@
 //! File objects: `FileIO` (binary) and `TextIOWrapper` (text) over a handle of the port's
 //! file system (MicroPython's extmod/vfs_posix_file.c). Unbuffered: every read and write
 //! goes to the [`Hal`](crate::hal::Hal). Allocated with a finaliser, so a file dropped
-//! without `close()` is closed when the collector frees it.
+//! without `close()` is closed when the collector frees it. The stream dispatch, type shape
+//! and method table are `modules/vfs/fileobj.rs`'s, shared with every file system.
 
 use crate::hal::OpenFlags;
-use crate::modules::io::{self as sio, methods as m};
-use crate::obj::{flags, AttrOp, ObjBase, Print, PrintKind, PyResult, Stream, Type};
+use crate::modules::io as sio;
+use crate::modules::vfs::fileobj::{self, FileOps};
+use crate::obj::{AttrOp, ObjBase, Print, PrintKind, PyResult, Stream, Type};
 use crate::objs::str as pystr;
 use crate::qstr::{Qstr, Q};
 use crate::raise;
@@ -162,49 +164,50 @@ fn read_stdin(hl: &'static dyn crate::hal::Hal, buf: &mut [u8]) -> usize {
     hl.stdin_read(buf)
 }
 
-fn stream_read(v: Value, buf: &mut [u8]) -> PyResult<usize> {
-    let h = handle(v)?;
-    let hl = hal()?;
-    if h == 0 {
-        return Ok(read_stdin(hl, buf));
+impl FileOps for FileObj {
+    fn read(v: Value, buf: &mut [u8]) -> PyResult<usize> {
+        let h = handle(v)?;
+        let hl = hal()?;
+        if h == 0 {
+            return Ok(read_stdin(hl, buf));
+        }
+        hl.file_read(h, buf).map_err(raise::os_error)
     }
-    hl.file_read(h, buf).map_err(raise::os_error)
-}
 
-fn stream_write(v: Value, buf: &[u8]) -> PyResult<usize> {
-    let h = handle(v)?;
-    let hl = hal()?;
-    match h {
-        // `sys.stdout.buffer` passes bytes through untranslated (boards turn `\n` into
-        // `\r\n` only on text output).
-        1 if !core::ptr::eq(v.type_of(), &TEXTIO_TYPE) => hl.stdout_write_raw(buf),
-        1 => hl.stdout_write(buf),
-        2 => hl.stderr_write(buf),
-        _ => return hl.file_write(h, buf).map_err(raise::os_error),
+    fn write(v: Value, buf: &[u8]) -> PyResult<usize> {
+        let h = handle(v)?;
+        let hl = hal()?;
+        match h {
+            // `sys.stdout.buffer` passes bytes through untranslated (boards turn `\n` into
+            // `\r\n` only on text output).
+            1 if !core::ptr::eq(v.type_of(), &TEXTIO_TYPE) => hl.stdout_write_raw(buf),
+            1 => hl.stdout_write(buf),
+            2 => hl.stderr_write(buf),
+            _ => return hl.file_write(h, buf).map_err(raise::os_error),
+        }
+        Ok(buf.len())
     }
-    Ok(buf.len())
-}
 
-fn stream_ioctl(v: Value, request: usize, arg: usize) -> PyResult<usize> {
-    match sio::split_request(request) {
-        (sio::STREAM_SEEK, whence) => {
-            let h = handle(v)?;
-            let pos = hal()?
-                .file_seek(h, arg as isize as i64, whence as u8)
-                .map_err(raise::os_error)?;
-            Ok(pos as usize)
-        }
-        (sio::STREAM_FLUSH, _) => {
-            let h = handle(v)?;
-            hal()?.file_sync(h).map_err(raise::os_error)?;
-            Ok(0)
-        }
-        (sio::STREAM_CLOSE, _) => {
-            close_handle(v);
-            Ok(0)
-        }
-        (sio::STREAM_GET_FILENO, _) => Ok(handle(v)? as usize),
-        _ => Err(raise::os_error(sio::EINVAL)),
+    fn seek(v: Value, off: i64, whence: usize) -> PyResult<usize> {
+        let h = handle(v)?;
+        let pos = hal()?
+            .file_seek(h, off, whence as u8)
+            .map_err(raise::os_error)?;
+        Ok(pos as usize)
+    }
+
+    fn flush(v: Value) -> PyResult<()> {
+        let h = handle(v)?;
+        hal()?.file_sync(h).map_err(raise::os_error)
+    }
+
+    fn close(v: Value) -> PyResult<()> {
+        close_handle(v);
+        Ok(())
+    }
+
+    fn fileno(v: Value) -> PyResult<usize> {
+        Ok(handle(v)? as usize)
     }
 }
 
@@ -247,58 +250,19 @@ fn fileno(v: Value) -> PyResult<Value> {
     Ok(Value::small_int(handle(v)?))
 }
 
-static LOCALS: [(Qstr, Value); 14] = [
-    (Q::__enter__, m::ENTER),
-    (Q::__exit__, m::EXIT),
-    (Q::__next__, m::NEXT),
-    (Q::close, m::CLOSE),
-    (Q::read, m::READ),
-    (Q::readinto, m::READINTO),
-    (Q::readline, m::READLINE),
-    (Q::write, m::WRITE),
-    (Q::__del__, m::DEL),
-    crate::entry!(fileno, crate::fun!(fileno, F1(fileno))),
-    (Q::flush, m::FLUSH),
-    (Q::readlines, m::READLINES),
-    (Q::seek, m::SEEK),
-    (Q::tell, m::TELL),
-];
+static LOCALS: [(Qstr, Value); 14] =
+    fileobj::file_locals!(crate::entry!(fileno, crate::fun!(fileno, F1(fileno))));
 
-static FILE_STREAM: Stream = Stream {
-    read: stream_read,
-    write: stream_write,
-    ioctl: stream_ioctl,
-    is_text: false,
-};
+static FILE_STREAM: Stream = fileobj::stream::<FileObj>(false);
 
-static TEXT_STREAM: Stream = Stream {
-    read: stream_read,
-    write: stream_write,
-    ioctl: stream_ioctl,
-    is_text: true,
-};
+static TEXT_STREAM: Stream = fileobj::stream::<FileObj>(true);
 
-pub static FILEIO_TYPE: Type = Type {
-    name: Q::FileIO,
-    flags: flags::ITER_IS_ITERNEXT,
-    print: Some(print),
-    iternext: Some(sio::iternext),
-    stream: Some(&FILE_STREAM),
-    finalise: Some(finalise),
-    locals: &LOCALS,
-    ..Type::EMPTY
-};
+pub static FILEIO_TYPE: Type =
+    fileobj::file_type(Q::FileIO, print, &FILE_STREAM, finalise, &LOCALS);
 
 pub static TEXTIO_TYPE: Type = Type {
-    name: Q::TextIOWrapper,
-    flags: flags::ITER_IS_ITERNEXT,
-    print: Some(print),
     attr: Some(text_attr),
-    iternext: Some(sio::iternext),
-    stream: Some(&TEXT_STREAM),
-    finalise: Some(finalise),
-    locals: &LOCALS,
-    ..Type::EMPTY
+    ..fileobj::file_type(Q::TextIOWrapper, print, &TEXT_STREAM, finalise, &LOCALS)
 };
 
 const fn std_file(ty: &'static Type, h: isize) -> FileObj {
