@@ -21,6 +21,7 @@
 
 mod bigint;
 mod fold;
+#[cfg(feature = "match_stmt")]
 mod pattern;
 
 use crate::ast::*;
@@ -1009,6 +1010,7 @@ impl<'a> Compiler<'a> {
             }
             StmtKind::FunctionDef(f) => self.funcdef(f),
             StmtKind::ClassDef(c) => self.classdef(c),
+            #[cfg(feature = "match_stmt")]
             StmtKind::Match { subject, cases } => self.match_stmt(subject, cases),
         }
     }

@@ -324,6 +324,7 @@ impl Parser {
                 out.push(s);
                 Ok(())
             }
+            #[cfg(feature = "match_stmt")]
             Tok::Name => match self.try_match_stmt()? {
                 Some(s) => {
                     out.push(s);
@@ -1889,6 +1890,7 @@ fn valid_float(text: &[u8]) -> bool {
     any && i == text.len()
 }
 
+#[cfg(feature = "match_stmt")]
 mod pattern;
 
 #[cfg(test)]

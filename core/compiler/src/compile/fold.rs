@@ -765,6 +765,7 @@ impl Folder {
                     body,
                 }))
             }
+            #[cfg(feature = "match_stmt")]
             StmtKind::Match { subject, cases } => {
                 let subject = self.expr(subject)?;
                 let mut cs = Vec::with_capacity(cases.len());
@@ -784,6 +785,7 @@ impl Folder {
         Ok(Stmt::new(line, kind))
     }
 
+    #[cfg(feature = "match_stmt")]
     /// Folds the expressions inside a pattern (literals such as `-1`); names a pattern
     /// binds are recorded but never replaced by constants.
     fn pattern(&mut self, p: &Pattern) -> Result<Pattern, SyntaxError> {

@@ -1509,3 +1509,29 @@ fn parse_speed() {
         (src.len() * rounds) as f64 / secs / 1e6
     );
 }
+
+/// Without the `match_stmt` feature `match` is only a name, as in MicroPython: a match
+/// statement stops at its subject with upstream's error, and `match` as a name still works.
+#[cfg(not(feature = "match_stmt"))]
+#[test]
+fn match_statement_is_a_syntax_error_without_the_feature() {
+    let e = parse_err("x = 1\nmatch x:\n    case 1:\n        pass\n");
+    assert_eq!(e.kind, SyntaxErrorKind::SyntaxError);
+    assert_eq!(e.msg, "invalid syntax");
+    assert_eq!(e.line, 2);
+    assert_eq!(parse_err("match (x):\n    case _: pass\n").line, 1);
+    assert!(matches!(
+        one_stmt("match = 1\n").kind,
+        StmtKind::Assign { .. }
+    ));
+    assert!(matches!(kind("match(x)\n"), ExprKind::Call { .. }));
+    let e = crate::compile::compile(
+        "match x:\n    case 1:\n        pass\n",
+        "<stdin>",
+        &crate::compile::CompileOptions::default(),
+    );
+    assert_eq!(
+        e.map_err(|e| (e.msg, e.line)),
+        Err(("invalid syntax".into(), 1))
+    );
+}
