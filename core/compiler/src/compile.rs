@@ -210,12 +210,12 @@ pub fn compile_detailed(
         opt_level: opts.opt_level,
     };
     let module = crate::parse::parse_with(source.as_bytes(), opts.mode, &popts)?;
-    compile_tree(&module, Some(source), source_name, opts)
+    compile_tree(module, Some(source), source_name, opts)
 }
 
 /// Compiles an already parsed module.
 pub fn compile_module(
-    m: &Module,
+    m: Module,
     source_name: &str,
     opts: &CompileOptions,
 ) -> Result<CompiledModule, SyntaxError> {
@@ -224,13 +224,14 @@ pub fn compile_module(
 
 /// `source`, when known, refines which long string literals count as already interned.
 fn compile_tree(
-    m: &Module,
+    mut m: Module,
     source: Option<&str>,
     source_name: &str,
     opts: &CompileOptions,
 ) -> Result<CompiledModule, CompileError> {
     let mut folder = fold::Folder::new(opts.module_const);
-    let folded = folder.fold_module(m)?;
+    folder.fold_module(&mut m)?;
+    let folded = &m;
     let mut c = Compiler {
         opts,
         is_repl: m.mode == ParseMode::Single,

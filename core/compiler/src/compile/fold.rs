@@ -395,116 +395,102 @@ impl Folder {
         }
     }
 
-    pub fn fold_module(&mut self, m: &Module) -> Result<Module, SyntaxError> {
-        Ok(Module {
-            mode: m.mode,
-            body: self.stmts(&m.body)?,
-        })
+    /// Folds the module in place (in source order, which `const()` substitution needs).
+    pub fn fold_module(&mut self, m: &mut Module) -> Result<(), SyntaxError> {
+        self.stmts(&mut m.body)
     }
 
-    fn stmts(&mut self, body: &[Stmt]) -> Result<Vec<Stmt>, SyntaxError> {
-        let mut out = Vec::with_capacity(body.len());
+    fn stmts(&mut self, body: &mut [Stmt]) -> Result<(), SyntaxError> {
         for s in body {
-            out.push(self.stmt(s)?);
+            self.stmt(s)?;
         }
-        Ok(out)
+        Ok(())
     }
 
-    fn opt(&mut self, e: &Option<Expr>) -> Result<Option<Expr>, SyntaxError> {
+    fn opt(&mut self, e: &mut Option<Expr>) -> Result<(), SyntaxError> {
         match e {
-            Some(x) => Ok(Some(self.expr(x)?)),
-            None => Ok(None),
+            Some(x) => self.expr(x),
+            None => Ok(()),
         }
     }
 
-    fn params(&mut self, p: &Params, line: u32) -> Result<Params, SyntaxError> {
-        let one = |f: &mut Folder, q: &Param| -> Result<Param, SyntaxError> {
-            f.ident(&q.name, line);
-            Ok(Param {
-                name: q.name.clone(),
-                annotation: f.opt(&q.annotation)?,
-                default: f.opt(&q.default)?,
-            })
-        };
-        let mut args = Vec::new();
-        for a in p.args.iter() {
-            args.push(one(self, a)?);
+    fn opt_box(&mut self, e: &mut Option<Box<Expr>>) -> Result<(), SyntaxError> {
+        match e {
+            Some(x) => self.expr(x),
+            None => Ok(()),
         }
-        let vararg = match &p.vararg {
-            Some(v) => Some(one(self, v)?),
-            None => None,
-        };
-        let mut kwonly = Vec::new();
-        for a in p.kwonly.iter() {
-            kwonly.push(one(self, a)?);
-        }
-        let kwarg = match &p.kwarg {
-            Some(v) => Some(one(self, v)?),
-            None => None,
-        };
-        Ok(Params {
-            args,
-            vararg,
-            star: p.star,
-            kwonly,
-            kwarg,
-        })
     }
 
-    fn call_args(&mut self, a: &CallArgs) -> Result<CallArgs, SyntaxError> {
-        let mut args = Vec::with_capacity(a.args.len());
-        for x in a.args.iter() {
-            args.push(match x {
-                Arg::Positional(e) => Arg::Positional(self.expr(e)?),
-                Arg::Star(e) => Arg::Star(self.expr(e)?),
-                Arg::DoubleStar(e) => Arg::DoubleStar(self.expr(e)?),
+    fn list(&mut self, v: &mut [Expr]) -> Result<(), SyntaxError> {
+        for x in v {
+            self.expr(x)?;
+        }
+        Ok(())
+    }
+
+    fn param(&mut self, q: &mut Param, line: u32) -> Result<(), SyntaxError> {
+        self.ident(&q.name, line);
+        self.opt(&mut q.annotation)?;
+        self.opt(&mut q.default)
+    }
+
+    fn params(&mut self, p: &mut Params, line: u32) -> Result<(), SyntaxError> {
+        for a in p.args.iter_mut() {
+            self.param(a, line)?;
+        }
+        if let Some(v) = &mut p.vararg {
+            self.param(v, line)?;
+        }
+        for a in p.kwonly.iter_mut() {
+            self.param(a, line)?;
+        }
+        if let Some(v) = &mut p.kwarg {
+            self.param(v, line)?;
+        }
+        Ok(())
+    }
+
+    fn call_args(&mut self, a: &mut CallArgs) -> Result<(), SyntaxError> {
+        for x in a.args.iter_mut() {
+            match x {
+                Arg::Positional(e) | Arg::Star(e) | Arg::DoubleStar(e) | Arg::Generator(e) => {
+                    self.expr(e)?
+                }
                 Arg::Keyword {
                     name,
                     value,
                     name_line,
                 } => {
                     self.ident(name, *name_line);
-                    Arg::Keyword {
-                        name: name.clone(),
-                        value: self.expr(value)?,
-                        name_line: *name_line,
-                    }
+                    self.expr(value)?;
                 }
-                Arg::Generator(e) => Arg::Generator(self.expr(e)?),
-            });
+            }
         }
-        Ok(CallArgs { args })
+        Ok(())
     }
 
-    fn decorators(&mut self, ds: &[Decorator]) -> Result<Vec<Decorator>, SyntaxError> {
-        let mut out = Vec::new();
+    fn decorators(&mut self, ds: &mut [Decorator]) -> Result<(), SyntaxError> {
         for d in ds {
             for n in d.name.iter() {
                 self.ident(n, d.line);
             }
-            out.push(Decorator {
-                line: d.line,
-                name: d.name.clone(),
-                call: match &d.call {
-                    Some(c) => Some(self.call_args(c)?),
-                    None => None,
-                },
-                call_line: d.call_line,
-            });
+            if let Some(c) = &mut d.call {
+                self.call_args(c)?;
+            }
         }
-        Ok(out)
+        Ok(())
     }
 
-    /// `X = const(v)` handling; returns the replacement statement kind if it applies.
+    /// `X = const(v)` handling on a folded single-target assignment at `line`: records
+    /// the constant and returns its value when the statement is such a definition.
     fn const_def(
         &mut self,
-        s: &Stmt,
+        line: u32,
         target: &Expr,
         value: &Expr,
-    ) -> Result<Option<StmtKind>, SyntaxError> {
-        let name = match &target.kind {
-            ExprKind::Name(n) => n.clone(),
-            _ => return Ok(None),
+    ) -> Result<Option<Expr>, SyntaxError> {
+        let ExprKind::Name(name) = &target.kind else {
+            return Ok(None);
         };
         let args = match &value.kind {
             ExprKind::Call { func, args, .. } => match &func.kind {
@@ -515,107 +501,58 @@ impl Folder {
         };
         let v = match args.args.as_slice() {
             [Arg::Positional(e)] if is_const(e) => e.clone(),
-            _ => {
-                return Err(SyntaxError::syntax(
-                    "not a constant",
-                    value.line.max(s.line),
-                ))
-            }
+            _ => return Err(SyntaxError::syntax("not a constant", value.line.max(line))),
         };
         self.consts.insert(name.clone(), v.clone());
-        if name.starts_with('_') {
-            return Ok(Some(StmtKind::Pass));
-        }
-        Ok(Some(StmtKind::Assign {
-            targets: alloc::vec![target.clone()],
-            value: v,
-        }))
+        Ok(Some(v))
     }
 
-    fn stmt(&mut self, s: &Stmt) -> Result<Stmt, SyntaxError> {
+    fn stmt(&mut self, s: &mut Stmt) -> Result<(), SyntaxError> {
         let line = s.line;
-        let kind = match &s.kind {
-            StmtKind::Expr(e) => StmtKind::Expr(self.expr(e)?),
+        // The value of an `X = const(v)` definition; a private one (`_X`) becomes `pass`.
+        let mut const_value = None;
+        match &mut s.kind {
+            StmtKind::Expr(e) => self.expr(e)?,
             StmtKind::Assign { targets, value } => {
-                let mut ts = Vec::new();
-                for t in targets.iter() {
-                    ts.push(self.expr(t)?);
-                }
-                let v = self.expr(value)?;
-                if ts.len() == 1 {
-                    if let Some(k) = self.const_def(s, &ts[0], &v)? {
-                        // The `pass` replacing a private constant has no line of its own
-                        // upstream; the flag keeps the line for the enclosing block.
-                        let l = if matches!(k, StmtKind::Pass) {
-                            line | CONST_OBJ
-                        } else {
-                            line
-                        };
-                        return Ok(Stmt::new(l, k));
+                self.list(targets)?;
+                self.expr(value)?;
+                if let [t] = targets.as_slice() {
+                    if let Some(v) = self.const_def(line, t, value)? {
+                        const_value = Some((private_name(t), v));
                     }
                 }
-                StmtKind::Assign {
-                    targets: ts,
-                    value: v,
-                }
             }
-            StmtKind::AugAssign { target, op, value } => StmtKind::AugAssign {
-                target: self.expr(target)?,
-                op: *op,
-                value: self.expr(value)?,
-            },
+            StmtKind::AugAssign { target, value, .. } => {
+                self.expr(target)?;
+                self.expr(value)?;
+            }
             StmtKind::AnnAssign {
                 target,
                 annotation,
                 value,
             } => {
-                let t = self.expr(target)?;
-                let a = self.expr(annotation)?;
-                let v = self.opt(value)?;
-                if let Some(vv) = &v {
-                    if let Some(k) = self.const_def(s, &t, vv)? {
-                        return Ok(match k {
-                            StmtKind::Pass => Stmt::new(line | CONST_OBJ, StmtKind::Pass),
-                            _ => Stmt::new(
-                                line,
-                                StmtKind::AnnAssign {
-                                    target: t,
-                                    annotation: a,
-                                    value: match k {
-                                        StmtKind::Assign { value, .. } => Some(value),
-                                        _ => None,
-                                    },
-                                },
-                            ),
-                        });
+                self.expr(target)?;
+                self.expr(annotation)?;
+                self.opt(value)?;
+                if let Some(vv) = value {
+                    if let Some(v) = self.const_def(line, target, vv)? {
+                        const_value = Some((private_name(target), v));
                     }
                 }
-                StmtKind::AnnAssign {
-                    target: t,
-                    annotation: a,
-                    value: v,
-                }
             }
-            StmtKind::Del(ts) => {
-                let mut out = Vec::new();
-                for t in ts {
-                    out.push(self.expr(t)?);
-                }
-                StmtKind::Del(out)
+            StmtKind::Del(ts) => self.list(ts)?,
+            StmtKind::Return(v) => self.opt(v)?,
+            StmtKind::Raise { exc, cause } => {
+                self.opt(exc)?;
+                self.opt(cause)?;
             }
-            StmtKind::Return(v) => StmtKind::Return(self.opt(v)?),
-            StmtKind::Raise { exc, cause } => StmtKind::Raise {
-                exc: self.opt(exc)?,
-                cause: self.opt(cause)?,
-            },
             StmtKind::Global(ns) | StmtKind::Nonlocal(ns) => {
-                for n in ns {
+                for n in ns.iter() {
                     self.ident(n, line);
                 }
-                s.kind.clone()
             }
             StmtKind::Import(al) => {
-                for a in al {
+                for a in al.iter() {
                     for part in a.name.split('.') {
                         self.ident(part, line);
                     }
@@ -623,7 +560,6 @@ impl Folder {
                         self.ident(n, line);
                     }
                 }
-                s.kind.clone()
             }
             StmtKind::ImportFrom { module, names, .. } => {
                 if let Some(m) = module {
@@ -631,244 +567,165 @@ impl Folder {
                         self.ident(part, line);
                     }
                 }
-                if let Some(ns) = names {
-                    for a in ns {
-                        self.ident(&a.name, line);
-                        if let Some(n) = &a.asname {
-                            self.ident(n, line);
-                        }
+                for a in names.iter().flatten() {
+                    self.ident(&a.name, line);
+                    if let Some(n) = &a.asname {
+                        self.ident(n, line);
                     }
                 }
-                s.kind.clone()
             }
-            StmtKind::Assert { test, msg } => StmtKind::Assert {
-                test: self.expr(test)?,
-                msg: self.opt(msg)?,
-            },
+            StmtKind::Assert { test, msg } => {
+                self.expr(test)?;
+                self.opt(msg)?;
+            }
             StmtKind::If {
                 test,
                 body,
                 elifs,
                 orelse,
             } => {
-                let test = self.expr(test)?;
-                let body = self.stmts(body)?;
-                let mut es = Vec::new();
-                for e in elifs {
-                    es.push(Elif {
-                        line: e.line,
-                        test: self.expr(&e.test)?,
-                        body: self.stmts(&e.body)?,
-                    });
+                self.expr(test)?;
+                self.stmts(body)?;
+                for e in elifs.iter_mut() {
+                    self.expr(&mut e.test)?;
+                    self.stmts(&mut e.body)?;
                 }
-                StmtKind::If {
-                    test,
-                    body,
-                    elifs: es,
-                    orelse: self.stmts(orelse)?,
-                }
+                self.stmts(orelse)?;
             }
-            StmtKind::While { test, body, orelse } => StmtKind::While {
-                test: self.expr(test)?,
-                body: self.stmts(body)?,
-                orelse: self.stmts(orelse)?,
-            },
+            StmtKind::While { test, body, orelse } => {
+                self.expr(test)?;
+                self.stmts(body)?;
+                self.stmts(orelse)?;
+            }
             StmtKind::For {
-                is_async,
                 target,
                 iter,
                 body,
                 orelse,
-            } => StmtKind::For {
-                is_async: *is_async,
-                target: self.expr(target)?,
-                iter: self.expr(iter)?,
-                body: self.stmts(body)?,
-                orelse: self.stmts(orelse)?,
-            },
+                ..
+            } => {
+                self.expr(target)?;
+                self.expr(iter)?;
+                self.stmts(body)?;
+                self.stmts(orelse)?;
+            }
             StmtKind::Try {
                 body,
                 handlers,
                 orelse,
                 finalbody,
             } => {
-                let body = self.stmts(body)?;
-                let mut hs = Vec::new();
-                for h in handlers {
+                self.stmts(body)?;
+                for h in handlers.iter_mut() {
                     if let Some(n) = &h.name {
                         self.ident(n, h.line);
                     }
-                    hs.push(ExceptHandler {
-                        line: h.line,
-                        typ: self.opt(&h.typ)?,
-                        name: h.name.clone(),
-                        body: self.stmts(&h.body)?,
-                    });
+                    self.opt(&mut h.typ)?;
+                    self.stmts(&mut h.body)?;
                 }
-                StmtKind::Try {
-                    body,
-                    handlers: hs,
-                    orelse: self.stmts(orelse)?,
-                    finalbody: match finalbody {
-                        Some(f) => Some(self.stmts(f)?),
-                        None => None,
-                    },
+                self.stmts(orelse)?;
+                if let Some(f) = finalbody {
+                    self.stmts(f)?;
                 }
             }
-            StmtKind::With {
-                is_async,
-                items,
-                body,
-            } => {
-                let mut its = Vec::new();
-                for it in items {
-                    its.push(WithItem {
-                        context: self.expr(&it.context)?,
-                        target: self.opt(&it.target)?,
-                    });
+            StmtKind::With { items, body, .. } => {
+                for it in items.iter_mut() {
+                    self.expr(&mut it.context)?;
+                    self.opt(&mut it.target)?;
                 }
-                StmtKind::With {
-                    is_async: *is_async,
-                    items: its,
-                    body: self.stmts(body)?,
-                }
+                self.stmts(body)?;
             }
             StmtKind::FunctionDef(f) => {
-                let decorators = self.decorators(&f.decorators)?;
+                self.decorators(&mut f.decorators)?;
                 self.ident(&f.name, f.def_line);
-                let params = self.params(&f.params, f.def_line)?;
-                let returns = self.opt(&f.returns)?;
-                let body = self.stmts(&f.body)?;
-                StmtKind::FunctionDef(Box::new(FunctionDef {
-                    is_async: f.is_async,
-                    decorators,
-                    def_line: f.def_line,
-                    name: f.name.clone(),
-                    params,
-                    returns,
-                    body,
-                }))
+                self.params(&mut f.params, f.def_line)?;
+                self.opt(&mut f.returns)?;
+                self.stmts(&mut f.body)?;
             }
             StmtKind::ClassDef(c) => {
-                let decorators = self.decorators(&c.decorators)?;
+                self.decorators(&mut c.decorators)?;
                 self.ident(&c.name, c.class_line);
-                let args = match &c.args {
-                    Some(a) => Some(self.call_args(a)?),
-                    None => None,
-                };
-                let body = self.stmts(&c.body)?;
-                StmtKind::ClassDef(Box::new(ClassDef {
-                    decorators,
-                    class_line: c.class_line,
-                    name: c.name.clone(),
-                    args,
-                    body,
-                }))
+                if let Some(a) = &mut c.args {
+                    self.call_args(a)?;
+                }
+                self.stmts(&mut c.body)?;
             }
             #[cfg(feature = "match_stmt")]
             StmtKind::Match { subject, cases } => {
-                let subject = self.expr(subject)?;
-                let mut cs = Vec::with_capacity(cases.len());
-                for c in cases {
-                    let pattern = self.pattern(&c.pattern)?;
-                    cs.push(MatchCase {
-                        line: c.line,
-                        pattern,
-                        guard: self.opt(&c.guard)?,
-                        body: self.stmts(&c.body)?,
-                    });
+                self.expr(subject)?;
+                for c in cases.iter_mut() {
+                    self.pattern(&mut c.pattern)?;
+                    self.opt(&mut c.guard)?;
+                    self.stmts(&mut c.body)?;
                 }
-                StmtKind::Match { subject, cases: cs }
             }
-            StmtKind::Pass | StmtKind::Break | StmtKind::Continue => s.kind.clone(),
-        };
-        Ok(Stmt::new(line, kind))
+            StmtKind::Pass | StmtKind::Break | StmtKind::Continue => {}
+        }
+        if let Some((private, v)) = const_value {
+            match &mut s.kind {
+                // The `pass` replacing a private constant has no line of its own upstream;
+                // the flag keeps the line for the enclosing block.
+                _ if private => *s = Stmt::new(line | CONST_OBJ, StmtKind::Pass),
+                StmtKind::Assign { value, .. } => *value = v,
+                StmtKind::AnnAssign { value, .. } => *value = Some(v),
+                _ => {}
+            }
+        }
+        Ok(())
     }
 
-    #[cfg(feature = "match_stmt")]
     /// Folds the expressions inside a pattern (literals such as `-1`); names a pattern
     /// binds are recorded but never replaced by constants.
-    fn pattern(&mut self, p: &Pattern) -> Result<Pattern, SyntaxError> {
+    #[cfg(feature = "match_stmt")]
+    fn pattern(&mut self, p: &mut Pattern) -> Result<(), SyntaxError> {
         let line = p.line;
-        let kind = match &p.kind {
-            PatternKind::Value(e) => PatternKind::Value(self.expr(e)?),
-            PatternKind::Singleton(e) => PatternKind::Singleton(e.clone()),
-            PatternKind::Capture(n) => {
-                self.ident(n, line);
-                PatternKind::Capture(n.clone())
-            }
-            PatternKind::Wildcard => PatternKind::Wildcard,
+        match &mut p.kind {
+            PatternKind::Value(e) => self.expr(e)?,
+            PatternKind::Singleton(_) | PatternKind::Wildcard => {}
+            PatternKind::Capture(n) => self.ident(n, line),
             PatternKind::Star(n) => {
                 if let Some(n) = n {
                     self.ident(n, line);
                 }
-                PatternKind::Star(n.clone())
             }
-            PatternKind::Sequence(items) => {
-                let mut out = Vec::with_capacity(items.len());
-                for i in items {
-                    out.push(self.pattern(i)?);
+            PatternKind::Sequence(items) | PatternKind::Or(items) => {
+                for i in items.iter_mut() {
+                    self.pattern(i)?;
                 }
-                PatternKind::Sequence(out)
             }
             PatternKind::Mapping {
                 keys,
                 patterns,
                 rest,
             } => {
-                let mut ks = Vec::with_capacity(keys.len());
-                let mut ps = Vec::with_capacity(patterns.len());
-                for (k, v) in keys.iter().zip(patterns) {
-                    ks.push(self.expr(k)?);
-                    ps.push(self.pattern(v)?);
+                for (k, v) in keys.iter_mut().zip(patterns.iter_mut()) {
+                    self.expr(k)?;
+                    self.pattern(v)?;
                 }
                 if let Some(r) = rest {
                     self.ident(r, line);
                 }
-                PatternKind::Mapping {
-                    keys: ks,
-                    patterns: ps,
-                    rest: rest.clone(),
-                }
             }
             PatternKind::Class { cls, args, kwargs } => {
-                let cls = self.expr(cls)?;
-                let mut a = Vec::with_capacity(args.len());
-                for x in args {
-                    a.push(self.pattern(x)?);
+                self.expr(cls)?;
+                for x in args.iter_mut() {
+                    self.pattern(x)?;
                 }
-                let mut k = Vec::with_capacity(kwargs.len());
-                for (n, x) in kwargs {
+                for (n, x) in kwargs.iter_mut() {
                     self.ident(n, line);
-                    k.push((n.clone(), self.pattern(x)?));
+                    self.pattern(x)?;
                 }
-                PatternKind::Class {
-                    cls,
-                    args: a,
-                    kwargs: k,
-                }
-            }
-            PatternKind::Or(alts) => {
-                let mut out = Vec::with_capacity(alts.len());
-                for a in alts {
-                    out.push(self.pattern(a)?);
-                }
-                PatternKind::Or(out)
             }
             PatternKind::As(inner, n) => {
-                let inner = self.pattern(inner)?;
+                self.pattern(inner)?;
                 self.ident(n, line);
-                PatternKind::As(Box::new(inner), n.clone())
             }
-        };
-        Ok(Pattern { line, kind })
+        }
+        Ok(())
     }
 
-    fn boxed(&mut self, e: &Expr) -> Result<Box<Expr>, SyntaxError> {
-        Ok(Box::new(self.expr(e)?))
-    }
-
-    pub fn expr(&mut self, e: &Expr) -> Result<Expr, SyntaxError> {
+    /// Folds `e` in place.
+    pub fn expr(&mut self, e: &mut Expr) -> Result<(), SyntaxError> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
             self.depth -= 1;
@@ -882,17 +739,17 @@ impl Folder {
         r
     }
 
-    fn expr_inner(&mut self, e: &Expr) -> Result<Expr, SyntaxError> {
+    fn expr_inner(&mut self, e: &mut Expr) -> Result<(), SyntaxError> {
         let line = e.line;
-        let kind = match &e.kind {
+        // What the whole node folds to, if it does.
+        let folded: Option<Expr> = match &mut e.kind {
             ExprKind::Name(n) => {
                 self.ident(n, line);
-                if let Some(v) = self.consts.get(n) {
-                    // Upstream substitutes a constant *object*: anything but a small int
-                    // stays an object (a str is not re-interned, True loads as an object).
-                    return Ok(Expr::new(line | CONST_OBJ, v.kind.clone()));
-                }
-                e.kind.clone()
+                // Upstream substitutes a constant *object*: anything but a small int stays
+                // an object (a str is not re-interned, True loads as an object).
+                self.consts
+                    .get(n.as_str())
+                    .map(|v| Expr::new(line | CONST_OBJ, v.kind.clone()))
             }
             ExprKind::Int(_)
             | ExprKind::BigInt(_)
@@ -903,119 +760,88 @@ impl Folder {
             | ExprKind::None
             | ExprKind::True
             | ExprKind::False
-            | ExprKind::Ellipsis => e.kind.clone(),
+            | ExprKind::Ellipsis => None,
             ExprKind::Tuple {
-                elts,
-                parens,
-                const_line,
+                elts, const_line, ..
             } => {
-                let folded = self.list(elts)?;
+                self.list(elts)?;
                 // A tuple of constants becomes one constant object upstream, with the line
                 // of the rule that built it.
-                let mut l = line;
-                if !folded.is_empty() && folded.iter().all(is_const) {
-                    l = *const_line;
+                if !elts.is_empty() && elts.iter().all(is_const) {
+                    e.line = *const_line;
                 }
-                return Ok(Expr::new(
-                    l,
-                    ExprKind::Tuple {
-                        elts: folded,
-                        parens: *parens,
-                        const_line: *const_line,
-                    },
-                ));
+                None
             }
-            ExprKind::List(elts) => ExprKind::List(self.list(elts)?),
-            ExprKind::Set(elts) => ExprKind::Set(self.list(elts)?),
+            ExprKind::List(elts) | ExprKind::Set(elts) => {
+                self.list(elts)?;
+                None
+            }
             ExprKind::Dict(items) => {
-                let mut out = Vec::new();
-                for (k, v) in items {
+                for (k, v) in items.iter_mut() {
                     // The item node keeps the key's line even when the key folds away.
-                    let mut k2 = self.expr(k)?;
-                    if k2.line == 0 {
-                        k2.line = k.line;
+                    let key_line = k.line;
+                    self.expr(k)?;
+                    if k.line == 0 {
+                        k.line = key_line;
                     }
-                    let k = k2;
-                    let v = self.expr(v)?;
-                    out.push((k, v));
+                    self.expr(v)?;
                 }
-                ExprKind::Dict(out)
+                None
             }
             ExprKind::Comp(c) => {
                 // Source order: element after the first iterable in tokens, but the
                 // element tokens come first; record them first.
-                let mut elt = self.expr(&c.elt)?;
-                if elt.line == 0 {
-                    elt.line = c.elt.line;
+                let elt_line = c.elt.line;
+                self.expr(&mut c.elt)?;
+                if c.elt.line == 0 {
+                    c.elt.line = elt_line;
                 }
-                let value = self.opt(&c.value)?;
-                let mut gens = Vec::new();
-                for g in c.generators.iter() {
-                    gens.push(CompFor {
-                        line: g.line,
-                        target: self.expr(&g.target)?,
-                        iter: self.expr(&g.iter)?,
-                        ifs: self.list(&g.ifs)?,
-                    });
+                self.opt(&mut c.value)?;
+                for g in c.generators.iter_mut() {
+                    self.expr(&mut g.target)?;
+                    self.expr(&mut g.iter)?;
+                    self.list(&mut g.ifs)?;
                 }
-                ExprKind::Comp(Box::new(Comprehension {
-                    line: c.line,
-                    kind: c.kind,
-                    elt,
-                    value,
-                    generators: gens,
-                }))
+                None
             }
-            ExprKind::Starred(v) => ExprKind::Starred(self.boxed(v)?),
+            ExprKind::Starred(v) | ExprKind::Await(v) | ExprKind::YieldFrom(v) => {
+                self.expr(v)?;
+                None
+            }
+            ExprKind::Yield(v) => {
+                self.opt_box(v)?;
+                None
+            }
             ExprKind::NamedExpr { target, value } => {
                 self.ident(target, line);
-                ExprKind::NamedExpr {
-                    target: target.clone(),
-                    value: self.boxed(value)?,
-                }
+                self.expr(value)?;
+                None
             }
             ExprKind::BinOp { first, rest } => {
-                let first = self.expr(first)?;
-                let mut r = Vec::new();
-                for (op, x) in rest {
-                    r.push((*op, self.expr(x)?));
+                self.expr(first)?;
+                for (_, x) in rest.iter_mut() {
+                    self.expr(x)?;
                 }
-                if let Some(mut acc) = num_of(&first) {
-                    let mut ok = true;
-                    for (op, x) in r.iter() {
-                        match num_of(x).and_then(|n| self.fold_binop(*op, &acc, &n)) {
-                            Some(v) => acc = v,
-                            None => {
-                                ok = false;
-                                break;
-                            }
-                        }
-                    }
-                    if ok {
-                        return Ok(Expr::new(0, expr_of(acc)));
-                    }
+                let mut acc = num_of(first);
+                for (op, x) in rest.iter() {
+                    let Some(a) = acc else { break };
+                    acc = num_of(x).and_then(|b| self.fold_binop(*op, &a, &b));
                 }
-                ExprKind::BinOp {
-                    first: Box::new(first),
-                    rest: r,
-                }
+                acc.map(|n| Expr::new(0, expr_of(n)))
             }
             ExprKind::Power { base, exp } => {
-                let b = self.expr(base)?;
-                let x = self.expr(exp)?;
-                if let (Some(p), Some(q)) = (num_of(&b), num_of(&x)) {
-                    if let Some(v) = self.fold_binop(BinOp::Pow, &p, &q) {
-                        return Ok(Expr::new(0, expr_of(v)));
-                    }
-                }
-                ExprKind::Power {
-                    base: Box::new(b),
-                    exp: Box::new(x),
+                self.expr(base)?;
+                self.expr(exp)?;
+                match (num_of(base), num_of(exp)) {
+                    (Some(p), Some(q)) => self
+                        .fold_binop(BinOp::Pow, &p, &q)
+                        .map(|v| Expr::new(0, expr_of(v))),
+                    _ => None,
                 }
             }
             ExprKind::UnaryOp { op, operand } => {
-                let o = self.expr(operand)?;
-                let folded = match (op, num_of(&o)) {
+                self.expr(operand)?;
+                let folded = match (*op, num_of(operand)) {
                     (UnaryOp::Pos, Some(n)) => Some(n),
                     (UnaryOp::Neg, Some(Num::Int(v, o))) => {
                         let r = v.neg();
@@ -1030,158 +856,121 @@ impl Folder {
                     }
                     _ => None,
                 };
-                if let Some(n) = folded {
-                    return Ok(Expr::new(0, expr_of(n)));
-                }
-                ExprKind::UnaryOp {
-                    op: *op,
-                    operand: Box::new(o),
-                }
+                folded.map(|n| Expr::new(0, expr_of(n)))
             }
             ExprKind::Not(x) => {
-                let x = self.expr(x)?;
-                match const_truth(&x) {
-                    // Upstream makes a plain token leaf (no line).
-                    Some(true) => return Ok(Expr::new(0, ExprKind::False)),
-                    Some(false) => return Ok(Expr::new(0, ExprKind::True)),
-                    None => ExprKind::Not(Box::new(x)),
-                }
+                self.expr(x)?;
+                // Upstream makes a plain token leaf (no line).
+                const_truth(x)
+                    .map(|t| Expr::new(0, if t { ExprKind::False } else { ExprKind::True }))
             }
-            ExprKind::Or(vals) | ExprKind::And(vals) => {
-                let is_or = matches!(e.kind, ExprKind::Or(_));
-                let vals = self.list(vals)?;
-                let n = vals.len();
-                let mut kept = Vec::new();
-                for (k, v) in vals.into_iter().enumerate() {
-                    if k + 1 == n {
-                        kept.push(v);
-                        break;
-                    }
-                    match const_truth(&v) {
-                        Some(t) if t == is_or => {
-                            kept.push(v);
-                            break;
-                        }
-                        Some(_) => {}
-                        None => kept.push(v),
-                    }
-                }
-                if kept.len() == 1 {
-                    if let Some(v) = kept.pop() {
-                        return Ok(v);
-                    }
-                }
-                if is_or {
-                    ExprKind::Or(kept)
-                } else {
-                    ExprKind::And(kept)
-                }
-            }
+            ExprKind::Or(vals) => self.logical(vals, true)?,
+            ExprKind::And(vals) => self.logical(vals, false)?,
             ExprKind::Compare { left, ops } => {
-                let l = self.boxed(left)?;
-                let mut o = Vec::new();
-                for (op, x) in ops {
-                    o.push((*op, self.expr(x)?));
+                self.expr(left)?;
+                for (_, x) in ops.iter_mut() {
+                    self.expr(x)?;
                 }
-                ExprKind::Compare { left: l, ops: o }
+                None
             }
             ExprKind::IfExp { test, body, orelse } => {
-                let b = self.boxed(body)?;
-                let t = self.boxed(test)?;
-                let o = self.boxed(orelse)?;
-                ExprKind::IfExp {
-                    test: t,
-                    body: b,
-                    orelse: o,
-                }
+                self.expr(body)?;
+                self.expr(test)?;
+                self.expr(orelse)?;
+                None
             }
-            ExprKind::Lambda { params, body } => ExprKind::Lambda {
-                params: Box::new(self.params(params, line)?),
-                body: self.boxed(body)?,
-            },
-            ExprKind::Call {
-                func,
-                args,
-                trailer_line,
-            } => ExprKind::Call {
-                func: self.boxed(func)?,
-                args: self.call_args(args)?,
-                trailer_line: *trailer_line,
-            },
+            ExprKind::Lambda { params, body } => {
+                self.params(params, line)?;
+                self.expr(body)?;
+                None
+            }
+            ExprKind::Call { func, args, .. } => {
+                self.expr(func)?;
+                self.call_args(args)?;
+                None
+            }
             ExprKind::Attribute {
                 value,
                 attr,
                 trailer_line,
             } => {
-                let v = self.boxed(value)?;
+                self.expr(value)?;
                 self.ident(attr, *trailer_line);
-                if let ExprKind::Name(base) = &value.kind {
-                    if base == "math" && !self.consts.contains_key(base) {
-                        let f = match attr.as_str() {
-                            "pi" => Some(core::f64::consts::PI),
-                            "e" => Some(core::f64::consts::E),
-                            "tau" => Some(core::f64::consts::TAU),
-                            "inf" => Some(f64::INFINITY),
-                            "nan" => Some(f64::NAN),
-                            _ => None,
-                        };
-                        if let Some(f) = f {
-                            return Ok(Expr::new(0, ExprKind::Float(float_text(f))));
-                        }
+                match &value.kind {
+                    ExprKind::Name(base) if !self.consts.contains_key(base.as_str()) => {
+                        self.module_attr(base, attr)
                     }
-                    if !self.consts.contains_key(base) {
-                        if let Some(v) = self.module_const.and_then(|f| f(base, attr)) {
-                            return Ok(Expr::new(0, expr_of(Num::Int(BigInt::from_i64(v), false))));
-                        }
-                    }
-                }
-                ExprKind::Attribute {
-                    value: v,
-                    attr: attr.clone(),
-                    trailer_line: *trailer_line,
+                    _ => None,
                 }
             }
-            ExprKind::Subscript {
-                value,
-                index,
-                trailer_line,
-            } => ExprKind::Subscript {
-                value: self.boxed(value)?,
-                index: self.boxed(index)?,
-                trailer_line: *trailer_line,
-            },
+            ExprKind::Subscript { value, index, .. } => {
+                self.expr(value)?;
+                self.expr(index)?;
+                None
+            }
             ExprKind::Slice {
-                lower,
-                upper,
-                step,
-                has_step,
-            } => ExprKind::Slice {
-                lower: self.opt_box(lower)?,
-                upper: self.opt_box(upper)?,
-                step: self.opt_box(step)?,
-                has_step: *has_step,
-            },
-            ExprKind::Await(v) => ExprKind::Await(self.boxed(v)?),
-            ExprKind::Yield(v) => ExprKind::Yield(self.opt_box(v)?),
-            ExprKind::YieldFrom(v) => ExprKind::YieldFrom(self.boxed(v)?),
+                lower, upper, step, ..
+            } => {
+                self.opt_box(lower)?;
+                self.opt_box(upper)?;
+                self.opt_box(step)?;
+                None
+            }
         };
-        Ok(Expr::new(line, kind))
+        if let Some(f) = folded {
+            *e = f;
+        }
+        Ok(())
     }
 
-    fn opt_box(&mut self, e: &Option<Box<Expr>>) -> Result<Option<Box<Expr>>, SyntaxError> {
-        match e {
-            Some(x) => Ok(Some(self.boxed(x)?)),
-            None => Ok(None),
+    /// `a or b or ...` / `a and b and ...` (`is_or` false) with folded operands: drops
+    /// the constant operands that cannot decide the result and everything after the first
+    /// that does; what a single remaining operand folds the node to.
+    fn logical(&mut self, vals: &mut Vec<Expr>, is_or: bool) -> Result<Option<Expr>, SyntaxError> {
+        self.list(vals)?;
+        let n = vals.len();
+        let mut kept = 0;
+        for k in 0..n {
+            let truth = if k + 1 == n {
+                None
+            } else {
+                const_truth(&vals[k])
+            };
+            if truth != Some(!is_or) {
+                vals.swap(kept, k);
+                kept += 1;
+            }
+            if truth == Some(is_or) {
+                break;
+            }
         }
+        vals.truncate(kept);
+        Ok(if kept == 1 { vals.pop() } else { None })
     }
 
-    fn list(&mut self, v: &[Expr]) -> Result<Vec<Expr>, SyntaxError> {
-        let mut out = Vec::with_capacity(v.len());
-        for x in v {
-            out.push(self.expr(x)?);
+    /// `math.pi` and the like, and integer constants of other built-in modules.
+    fn module_attr(&self, base: &str, attr: &str) -> Option<Expr> {
+        if base == "math" {
+            let f = match attr {
+                "pi" => Some(core::f64::consts::PI),
+                "e" => Some(core::f64::consts::E),
+                "tau" => Some(core::f64::consts::TAU),
+                "inf" => Some(f64::INFINITY),
+                "nan" => Some(f64::NAN),
+                _ => None,
+            };
+            if let Some(f) = f {
+                return Some(Expr::new(0, ExprKind::Float(float_text(f))));
+            }
         }
-        Ok(out)
+        let v = self.module_const.and_then(|f| f(base, attr))?;
+        Some(Expr::new(0, expr_of(Num::Int(BigInt::from_i64(v), false))))
     }
+}
+
+/// Whether a `const()` definition's target is private (`_X`): upstream drops those.
+fn private_name(target: &Expr) -> bool {
+    matches!(&target.kind, ExprKind::Name(n) if n.starts_with('_'))
 }
 
 #[cfg(test)]
