@@ -712,6 +712,24 @@ fn unicode_name_escape_is_not_implemented() {
     // Even in a literal that never ends.
     let e = parse_err("x = 1 + '''\\N{BULLET}\n");
     assert_eq!(e.kind, SyntaxErrorKind::NotImplementedError);
+    // Wherever the token stands, and at any depth within the limit, as upstream (checked against it).
+    let deep = std::format!("x = {}'\\N{{X}}'\n", "(".repeat(50));
+    for src in [
+        "import '\\N{X}'\n",
+        "x.'\\N{X}'\n",
+        "def f('\\N{X}'): pass\n",
+        "f(x, '\\N{X}')\n",
+        "if 1:\n    '\\N{X}'\n",
+        "1 '\\N{X}'\n",
+        "for '\\N{X}' in y: pass\n",
+        &deep,
+    ] {
+        assert_eq!(
+            parse_err(src).kind,
+            SyntaxErrorKind::NotImplementedError,
+            "{src}"
+        );
+    }
 }
 
 #[test]
