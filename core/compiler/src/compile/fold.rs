@@ -42,6 +42,8 @@ pub struct Folder {
     /// First line on which each identifier token appears.
     pub idents: BTreeMap<String, u32>,
     depth: usize,
+    /// The first error found (see [`Folder::fail`]).
+    error: Option<SyntaxError>,
     /// Big-int work spent folding so far (in 32-bit limb operations), see [`FOLD_BUDGET`].
     work: u64,
 }
@@ -374,6 +376,7 @@ impl Folder {
             module_const,
             idents: BTreeMap::new(),
             depth: 0,
+            error: None,
             work: 0,
         }
     }
@@ -397,64 +400,73 @@ impl Folder {
 
     /// Folds the module in place (in source order, which `const()` substitution needs).
     pub fn fold_module(&mut self, m: &mut Module) -> Result<(), SyntaxError> {
-        self.stmts(&mut m.body)
+        self.stmts(&mut m.body);
+        match self.error.take() {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
     }
 
-    fn stmts(&mut self, body: &mut [Stmt]) -> Result<(), SyntaxError> {
+    /// Records the first error, in source order; folding goes on (its result is dropped)
+    /// so that no step needs to check for failure.
+    fn fail(&mut self, e: SyntaxError) {
+        if self.error.is_none() {
+            self.error = Some(e);
+        }
+    }
+
+    fn stmts(&mut self, body: &mut [Stmt]) {
         for s in body {
-            self.stmt(s)?;
+            self.stmt(s);
         }
-        Ok(())
     }
 
-    fn opt(&mut self, e: &mut Option<Expr>) -> Result<(), SyntaxError> {
+    fn opt(&mut self, e: &mut Option<Expr>) {
         match e {
             Some(x) => self.expr(x),
-            None => Ok(()),
+            None => {}
         }
     }
 
-    fn opt_box(&mut self, e: &mut Option<Box<Expr>>) -> Result<(), SyntaxError> {
+    fn opt_box(&mut self, e: &mut Option<Box<Expr>>) {
         match e {
             Some(x) => self.expr(x),
-            None => Ok(()),
+            None => {}
         }
     }
 
-    fn list(&mut self, v: &mut [Expr]) -> Result<(), SyntaxError> {
+    fn list(&mut self, v: &mut [Expr]) {
         for x in v {
-            self.expr(x)?;
+            self.expr(x);
         }
-        Ok(())
     }
 
-    fn param(&mut self, q: &mut Param, line: u32) -> Result<(), SyntaxError> {
+    fn param(&mut self, q: &mut Param, line: u32) {
         self.ident(&q.name, line);
-        self.opt(&mut q.annotation)?;
+        self.opt(&mut q.annotation);
         self.opt(&mut q.default)
     }
 
-    fn params(&mut self, p: &mut Params, line: u32) -> Result<(), SyntaxError> {
+    fn params(&mut self, p: &mut Params, line: u32) {
         for a in p.args.iter_mut() {
-            self.param(a, line)?;
+            self.param(a, line);
         }
         if let Some(v) = &mut p.vararg {
-            self.param(v, line)?;
+            self.param(v, line);
         }
         for a in p.kwonly.iter_mut() {
-            self.param(a, line)?;
+            self.param(a, line);
         }
         if let Some(v) = &mut p.kwarg {
-            self.param(v, line)?;
+            self.param(v, line);
         }
-        Ok(())
     }
 
-    fn call_args(&mut self, a: &mut CallArgs) -> Result<(), SyntaxError> {
+    fn call_args(&mut self, a: &mut CallArgs) {
         for x in a.args.iter_mut() {
             match x {
                 Arg::Positional(e) | Arg::Star(e) | Arg::DoubleStar(e) | Arg::Generator(e) => {
-                    self.expr(e)?
+                    self.expr(e)
                 }
                 Arg::Keyword {
                     name,
@@ -462,89 +474,85 @@ impl Folder {
                     name_line,
                 } => {
                     self.ident(name, *name_line);
-                    self.expr(value)?;
+                    self.expr(value);
                 }
             }
         }
-        Ok(())
     }
 
-    fn decorators(&mut self, ds: &mut [Decorator]) -> Result<(), SyntaxError> {
+    fn decorators(&mut self, ds: &mut [Decorator]) {
         for d in ds {
             for n in d.name.iter() {
                 self.ident(n, d.line);
             }
             if let Some(c) = &mut d.call {
-                self.call_args(c)?;
+                self.call_args(c);
             }
         }
-        Ok(())
     }
 
     /// `X = const(v)` handling on a folded single-target assignment at `line`: records
     /// the constant and returns its value when the statement is such a definition.
-    fn const_def(
-        &mut self,
-        line: u32,
-        target: &Expr,
-        value: &Expr,
-    ) -> Result<Option<Expr>, SyntaxError> {
+    fn const_def(&mut self, line: u32, target: &Expr, value: &Expr) -> Option<Expr> {
         let ExprKind::Name(name) = &target.kind else {
-            return Ok(None);
+            return None;
         };
         let args = match &value.kind {
             ExprKind::Call { func, args, .. } => match &func.kind {
                 ExprKind::Name(f) if f == "const" => args,
-                _ => return Ok(None),
+                _ => return None,
             },
-            _ => return Ok(None),
+            _ => return None,
         };
         let v = match args.args.as_slice() {
             [Arg::Positional(e)] if is_const(e) => e.clone(),
-            _ => return Err(SyntaxError::syntax("not a constant", value.line.max(line))),
+            _ => {
+                self.fail(SyntaxError::syntax("not a constant", value.line.max(line)));
+                return None;
+            }
         };
         self.consts.insert(name.clone(), v.clone());
-        Ok(Some(v))
+        Some(v)
     }
 
-    fn stmt(&mut self, s: &mut Stmt) -> Result<(), SyntaxError> {
+    fn stmt(&mut self, s: &mut Stmt) {
         let line = s.line;
         // The value of an `X = const(v)` definition; a private one (`_X`) becomes `pass`.
         let mut const_value = None;
         match &mut s.kind {
-            StmtKind::Expr(e) => self.expr(e)?,
+            StmtKind::Expr(e) => self.expr(e),
             StmtKind::Assign { targets, value } => {
-                self.list(targets)?;
-                self.expr(value)?;
+                self.list(targets);
+                self.expr(value);
                 if let [t] = targets.as_slice() {
-                    if let Some(v) = self.const_def(line, t, value)? {
+                    if let Some(v) = self.const_def(line, t, value) {
                         const_value = Some((private_name(t), v));
                     }
                 }
             }
             StmtKind::AugAssign { target, value, .. } => {
-                self.expr(target)?;
-                self.expr(value)?;
+                self.expr(target);
+                self.expr(value);
             }
             StmtKind::AnnAssign {
                 target,
                 annotation,
                 value,
             } => {
-                self.expr(target)?;
-                self.expr(annotation)?;
-                self.opt(value)?;
+                self.expr(target);
+                self.expr(annotation);
+                self.opt(value);
                 if let Some(vv) = value {
-                    if let Some(v) = self.const_def(line, target, vv)? {
+                    if let Some(v) = self.const_def(line, target, vv) {
                         const_value = Some((private_name(target), v));
                     }
                 }
             }
-            StmtKind::Del(ts) => self.list(ts)?,
-            StmtKind::Return(v) => self.opt(v)?,
+            StmtKind::Del(ts) => self.list(ts),
+            StmtKind::Return(v) => self.opt(v),
             StmtKind::Raise { exc, cause } => {
-                self.opt(exc)?;
-                self.opt(cause)?;
+                self.opt(exc);
+                self.opt(cause);
             }
             StmtKind::Global(ns) | StmtKind::Nonlocal(ns) => {
                 for n in ns.iter() {
@@ -575,8 +583,8 @@ impl Folder {
                 }
             }
             StmtKind::Assert { test, msg } => {
-                self.expr(test)?;
-                self.opt(msg)?;
+                self.expr(test);
+                self.opt(msg);
             }
             StmtKind::If {
                 test,
@@ -584,18 +592,18 @@ impl Folder {
                 elifs,
                 orelse,
             } => {
-                self.expr(test)?;
-                self.stmts(body)?;
+                self.expr(test);
+                self.stmts(body);
                 for e in elifs.iter_mut() {
-                    self.expr(&mut e.test)?;
-                    self.stmts(&mut e.body)?;
+                    self.expr(&mut e.test);
+                    self.stmts(&mut e.body);
                 }
-                self.stmts(orelse)?;
+                self.stmts(orelse);
             }
             StmtKind::While { test, body, orelse } => {
-                self.expr(test)?;
-                self.stmts(body)?;
-                self.stmts(orelse)?;
+                self.expr(test);
+                self.stmts(body);
+                self.stmts(orelse);
             }
             StmtKind::For {
                 target,
@@ -604,10 +612,10 @@ impl Folder {
                 orelse,
                 ..
             } => {
-                self.expr(target)?;
-                self.expr(iter)?;
-                self.stmts(body)?;
-                self.stmts(orelse)?;
+                self.expr(target);
+                self.expr(iter);
+                self.stmts(body);
+                self.stmts(orelse);
             }
             StmtKind::Try {
                 body,
@@ -615,48 +623,48 @@ impl Folder {
                 orelse,
                 finalbody,
             } => {
-                self.stmts(body)?;
+                self.stmts(body);
                 for h in handlers.iter_mut() {
                     if let Some(n) = &h.name {
                         self.ident(n, h.line);
                     }
-                    self.opt(&mut h.typ)?;
-                    self.stmts(&mut h.body)?;
+                    self.opt(&mut h.typ);
+                    self.stmts(&mut h.body);
                 }
-                self.stmts(orelse)?;
+                self.stmts(orelse);
                 if let Some(f) = finalbody {
-                    self.stmts(f)?;
+                    self.stmts(f);
                 }
             }
             StmtKind::With { items, body, .. } => {
                 for it in items.iter_mut() {
-                    self.expr(&mut it.context)?;
-                    self.opt(&mut it.target)?;
+                    self.expr(&mut it.context);
+                    self.opt(&mut it.target);
                 }
-                self.stmts(body)?;
+                self.stmts(body);
             }
             StmtKind::FunctionDef(f) => {
-                self.decorators(&mut f.decorators)?;
+                self.decorators(&mut f.decorators);
                 self.ident(&f.name, f.def_line);
-                self.params(&mut f.params, f.def_line)?;
-                self.opt(&mut f.returns)?;
-                self.stmts(&mut f.body)?;
+                self.params(&mut f.params, f.def_line);
+                self.opt(&mut f.returns);
+                self.stmts(&mut f.body);
             }
             StmtKind::ClassDef(c) => {
-                self.decorators(&mut c.decorators)?;
+                self.decorators(&mut c.decorators);
                 self.ident(&c.name, c.class_line);
                 if let Some(a) = &mut c.args {
-                    self.call_args(a)?;
+                    self.call_args(a);
                 }
-                self.stmts(&mut c.body)?;
+                self.stmts(&mut c.body);
             }
             #[cfg(feature = "match_stmt")]
             StmtKind::Match { subject, cases } => {
-                self.expr(subject)?;
+                self.expr(subject);
                 for c in cases.iter_mut() {
-                    self.pattern(&mut c.pattern)?;
-                    self.opt(&mut c.guard)?;
-                    self.stmts(&mut c.body)?;
+                    self.pattern(&mut c.pattern);
+                    self.opt(&mut c.guard);
+                    self.stmts(&mut c.body);
                 }
             }
             StmtKind::Pass | StmtKind::Break | StmtKind::Continue => {}
@@ -671,16 +679,15 @@ impl Folder {
                 _ => {}
             }
         }
-        Ok(())
     }
 
     /// Folds the expressions inside a pattern (literals such as `-1`); names a pattern
     /// binds are recorded but never replaced by constants.
     #[cfg(feature = "match_stmt")]
-    fn pattern(&mut self, p: &mut Pattern) -> Result<(), SyntaxError> {
+    fn pattern(&mut self, p: &mut Pattern) {
         let line = p.line;
         match &mut p.kind {
-            PatternKind::Value(e) => self.expr(e)?,
+            PatternKind::Value(e) => self.expr(e),
             PatternKind::Singleton(_) | PatternKind::Wildcard => {}
             PatternKind::Capture(n) => self.ident(n, line),
             PatternKind::Star(n) => {
@@ -690,7 +697,7 @@ impl Folder {
             }
             PatternKind::Sequence(items) | PatternKind::Or(items) => {
                 for i in items.iter_mut() {
-                    self.pattern(i)?;
+                    self.pattern(i);
                 }
             }
             PatternKind::Mapping {
@@ -699,47 +706,45 @@ impl Folder {
                 rest,
             } => {
                 for (k, v) in keys.iter_mut().zip(patterns.iter_mut()) {
-                    self.expr(k)?;
-                    self.pattern(v)?;
+                    self.expr(k);
+                    self.pattern(v);
                 }
                 if let Some(r) = rest {
                     self.ident(r, line);
                 }
             }
             PatternKind::Class { cls, args, kwargs } => {
-                self.expr(cls)?;
+                self.expr(cls);
                 for x in args.iter_mut() {
-                    self.pattern(x)?;
+                    self.pattern(x);
                 }
                 for (n, x) in kwargs.iter_mut() {
                     self.ident(n, line);
-                    self.pattern(x)?;
+                    self.pattern(x);
                 }
             }
             PatternKind::As(inner, n) => {
-                self.pattern(inner)?;
+                self.pattern(inner);
                 self.ident(n, line);
             }
         }
-        Ok(())
     }
 
     /// Folds `e` in place.
-    pub fn expr(&mut self, e: &mut Expr) -> Result<(), SyntaxError> {
-        self.depth += 1;
-        if self.depth > MAX_DEPTH {
-            self.depth -= 1;
-            return Err(super::runtime_error(
+    fn expr(&mut self, e: &mut Expr) {
+        if self.depth >= MAX_DEPTH {
+            self.fail(super::runtime_error(
                 "maximum recursion depth exceeded",
                 e.line,
             ));
+            return;
         }
-        let r = self.expr_inner(e);
+        self.depth += 1;
+        self.expr_inner(e);
         self.depth -= 1;
-        r
     }
 
-    fn expr_inner(&mut self, e: &mut Expr) -> Result<(), SyntaxError> {
+    fn expr_inner(&mut self, e: &mut Expr) {
         let line = e.line;
         // What the whole node folds to, if it does.
         let folded: Option<Expr> = match &mut e.kind {
@@ -764,7 +769,7 @@ impl Folder {
             ExprKind::Tuple {
                 elts, const_line, ..
             } => {
-                self.list(elts)?;
+                self.list(elts);
                 // A tuple of constants becomes one constant object upstream, with the line
                 // of the rule that built it.
                 if !elts.is_empty() && elts.iter().all(is_const) {
@@ -773,18 +778,18 @@ impl Folder {
                 None
             }
             ExprKind::List(elts) | ExprKind::Set(elts) => {
-                self.list(elts)?;
+                self.list(elts);
                 None
             }
             ExprKind::Dict(items) => {
                 for (k, v) in items.iter_mut() {
                     // The item node keeps the key's line even when the key folds away.
                     let key_line = k.line;
-                    self.expr(k)?;
+                    self.expr(k);
                     if k.line == 0 {
                         k.line = key_line;
                     }
-                    self.expr(v)?;
+                    self.expr(v);
                 }
                 None
             }
@@ -792,35 +797,35 @@ impl Folder {
                 // Source order: element after the first iterable in tokens, but the
                 // element tokens come first; record them first.
                 let elt_line = c.elt.line;
-                self.expr(&mut c.elt)?;
+                self.expr(&mut c.elt);
                 if c.elt.line == 0 {
                     c.elt.line = elt_line;
                 }
-                self.opt(&mut c.value)?;
+                self.opt(&mut c.value);
                 for g in c.generators.iter_mut() {
-                    self.expr(&mut g.target)?;
-                    self.expr(&mut g.iter)?;
-                    self.list(&mut g.ifs)?;
+                    self.expr(&mut g.target);
+                    self.expr(&mut g.iter);
+                    self.list(&mut g.ifs);
                 }
                 None
             }
             ExprKind::Starred(v) | ExprKind::Await(v) | ExprKind::YieldFrom(v) => {
-                self.expr(v)?;
+                self.expr(v);
                 None
             }
             ExprKind::Yield(v) => {
-                self.opt_box(v)?;
+                self.opt_box(v);
                 None
             }
             ExprKind::NamedExpr { target, value } => {
                 self.ident(target, line);
-                self.expr(value)?;
+                self.expr(value);
                 None
             }
             ExprKind::BinOp { first, rest } => {
-                self.expr(first)?;
+                self.expr(first);
                 for (_, x) in rest.iter_mut() {
-                    self.expr(x)?;
+                    self.expr(x);
                 }
                 let mut acc = num_of(first);
                 for (op, x) in rest.iter() {
@@ -830,8 +835,8 @@ impl Folder {
                 acc.map(|n| Expr::new(0, expr_of(n)))
             }
             ExprKind::Power { base, exp } => {
-                self.expr(base)?;
-                self.expr(exp)?;
+                self.expr(base);
+                self.expr(exp);
                 match (num_of(base), num_of(exp)) {
                     (Some(p), Some(q)) => self
                         .fold_binop(BinOp::Pow, &p, &q)
@@ -840,7 +845,7 @@ impl Folder {
                 }
             }
             ExprKind::UnaryOp { op, operand } => {
-                self.expr(operand)?;
+                self.expr(operand);
                 let folded = match (*op, num_of(operand)) {
                     (UnaryOp::Pos, Some(n)) => Some(n),
                     (UnaryOp::Neg, Some(Num::Int(v, o))) => {
@@ -859,34 +864,34 @@ impl Folder {
                 folded.map(|n| Expr::new(0, expr_of(n)))
             }
             ExprKind::Not(x) => {
-                self.expr(x)?;
+                self.expr(x);
                 // Upstream makes a plain token leaf (no line).
                 const_truth(x)
                     .map(|t| Expr::new(0, if t { ExprKind::False } else { ExprKind::True }))
             }
-            ExprKind::Or(vals) => self.logical(vals, true)?,
-            ExprKind::And(vals) => self.logical(vals, false)?,
+            ExprKind::Or(vals) => self.logical(vals, true),
+            ExprKind::And(vals) => self.logical(vals, false),
             ExprKind::Compare { left, ops } => {
-                self.expr(left)?;
+                self.expr(left);
                 for (_, x) in ops.iter_mut() {
-                    self.expr(x)?;
+                    self.expr(x);
                 }
                 None
             }
             ExprKind::IfExp { test, body, orelse } => {
-                self.expr(body)?;
-                self.expr(test)?;
-                self.expr(orelse)?;
+                self.expr(body);
+                self.expr(test);
+                self.expr(orelse);
                 None
             }
             ExprKind::Lambda { params, body } => {
-                self.params(params, line)?;
-                self.expr(body)?;
+                self.params(params, line);
+                self.expr(body);
                 None
             }
             ExprKind::Call { func, args, .. } => {
-                self.expr(func)?;
-                self.call_args(args)?;
+                self.expr(func);
+                self.call_args(args);
                 None
             }
             ExprKind::Attribute {
@@ -894,7 +899,7 @@ impl Folder {
                 attr,
                 trailer_line,
             } => {
-                self.expr(value)?;
+                self.expr(value);
                 self.ident(attr, *trailer_line);
                 match &value.kind {
                     ExprKind::Name(base) if !self.consts.contains_key(base.as_str()) => {
@@ -904,30 +909,29 @@ impl Folder {
                 }
             }
             ExprKind::Subscript { value, index, .. } => {
-                self.expr(value)?;
-                self.expr(index)?;
+                self.expr(value);
+                self.expr(index);
                 None
             }
             ExprKind::Slice {
                 lower, upper, step, ..
             } => {
-                self.opt_box(lower)?;
-                self.opt_box(upper)?;
-                self.opt_box(step)?;
+                self.opt_box(lower);
+                self.opt_box(upper);
+                self.opt_box(step);
                 None
             }
         };
         if let Some(f) = folded {
             *e = f;
         }
-        Ok(())
     }
 
     /// `a or b or ...` / `a and b and ...` (`is_or` false) with folded operands: drops
     /// the constant operands that cannot decide the result and everything after the first
     /// that does; what a single remaining operand folds the node to.
-    fn logical(&mut self, vals: &mut Vec<Expr>, is_or: bool) -> Result<Option<Expr>, SyntaxError> {
-        self.list(vals)?;
+    fn logical(&mut self, vals: &mut Vec<Expr>, is_or: bool) -> Option<Expr> {
+        self.list(vals);
         let n = vals.len();
         let mut kept = 0;
         for k in 0..n {
@@ -945,7 +949,11 @@ impl Folder {
             }
         }
         vals.truncate(kept);
-        Ok(if kept == 1 { vals.pop() } else { None })
+        if kept == 1 {
+            vals.pop()
+        } else {
+            None
+        }
     }
 
     /// `math.pi` and the like, and integer constants of other built-in modules.
@@ -988,6 +996,31 @@ mod tests {
         assert!(float_divmod(0.0, -3.0).1.is_sign_negative());
         assert_eq!(floor(-0.5), -1.0);
         assert_eq!(floor(2.0), 2.0);
+    }
+
+    #[test]
+    fn the_first_error_in_source_order_is_reported() {
+        let src = "X = const(y)\nif 1:\n    Z = const(w)\n";
+        let mut m = crate::parse::parse(src, ParseMode::File).expect("parses");
+        let e = Folder::new(None)
+            .fold_module(&mut m)
+            .expect_err("not a constant");
+        assert_eq!((e.msg.as_str(), e.line), ("not a constant", 1));
+        // Too deep a tree (only a hand-built one: the parser's limit is lower).
+        let mut deep = Expr::new(3, ExprKind::Name("x".into()));
+        for _ in 0..MAX_DEPTH {
+            deep = Expr::new(3, ExprKind::Not(Box::new(deep)));
+        }
+        let mut m = Module {
+            mode: ParseMode::File,
+            body: alloc::vec![
+                Stmt::new(3, StmtKind::Expr(deep)),
+                Stmt::new(4, StmtKind::Expr(Expr::new(4, ExprKind::Int(1)))),
+            ],
+        };
+        let e = Folder::new(None).fold_module(&mut m).expect_err("too deep");
+        assert_eq!(e.msg, "maximum recursion depth exceeded");
+        assert_eq!(e.line, 3);
     }
 
     #[test]
