@@ -422,16 +422,14 @@ impl Folder {
     }
 
     fn opt(&mut self, e: &mut Option<Expr>) {
-        match e {
-            Some(x) => self.expr(x),
-            None => {}
+        if let Some(x) = e {
+            self.expr(x);
         }
     }
 
     fn opt_box(&mut self, e: &mut Option<Box<Expr>>) {
-        match e {
-            Some(x) => self.expr(x),
-            None => {}
+        if let Some(x) = e {
+            self.expr(x);
         }
     }
 
