@@ -39,7 +39,8 @@ fn host_obj(v: &BigInt) -> bool {
 pub struct Folder {
     consts: BTreeMap<String, Expr>,
     module_const: Option<fn(&str, &str) -> Option<i64>>,
-    /// First line on which each identifier token appears.
+    /// First line on which each identifier longer than 10 bytes appears (the compiler's
+    /// `str_is_qstr` asks about no others).
     pub idents: BTreeMap<String, u32>,
     depth: usize,
     /// The first error found (see [`Folder::fail`]).
@@ -351,6 +352,41 @@ pub fn is_const(e: &Expr) -> bool {
     }
 }
 
+/// A copy of `e`'s value if it is a parse-time constant ([`is_const`]), for `const()`
+/// definitions and their uses (only constants are copied, so the whole tree needs no
+/// `Clone` code).
+fn copy_const(e: &Expr) -> Option<Expr> {
+    let kind = match &e.kind {
+        ExprKind::Int(v) => ExprKind::Int(*v),
+        ExprKind::BigInt(s) => ExprKind::BigInt(s.clone()),
+        ExprKind::Float(s) => ExprKind::Float(s.clone()),
+        ExprKind::Imag(s) => ExprKind::Imag(s.clone()),
+        ExprKind::Str(s) => ExprKind::Str(s.clone()),
+        ExprKind::Bytes(b) => ExprKind::Bytes(b.clone()),
+        ExprKind::None => ExprKind::None,
+        ExprKind::True => ExprKind::True,
+        ExprKind::False => ExprKind::False,
+        ExprKind::Ellipsis => ExprKind::Ellipsis,
+        ExprKind::Tuple {
+            elts,
+            parens,
+            const_line,
+        } if *parens || !elts.is_empty() => {
+            let mut copies = Vec::with_capacity(elts.len());
+            for x in elts {
+                copies.push(copy_const(x)?);
+            }
+            ExprKind::Tuple {
+                elts: copies,
+                parens: *parens,
+                const_line: *const_line,
+            }
+        }
+        _ => return None,
+    };
+    Some(Expr::new(e.line, kind))
+}
+
 /// Truth value of a constant (None when `e` is not a constant).
 pub fn const_truth(e: &Expr) -> Option<bool> {
     if !is_const(e) {
@@ -392,6 +428,10 @@ impl Folder {
     }
 
     fn ident(&mut self, name: &str, line: u32) {
+        // Only names longer than 10 bytes matter: shorter strings are always interned.
+        if name.len() <= 10 {
+            return;
+        }
         let e = self.idents.entry(String::from(name)).or_insert(line);
         if line < *e {
             *e = line;
@@ -503,13 +543,14 @@ impl Folder {
             _ => return None,
         };
         let v = match args.args.as_slice() {
-            [Arg::Positional(e)] if is_const(e) => e.clone(),
-            _ => {
-                self.fail(SyntaxError::syntax("not a constant", value.line.max(line)));
-                return None;
-            }
+            [Arg::Positional(e)] => copy_const(e),
+            _ => None,
         };
-        self.consts.insert(name.clone(), v.clone());
+        let Some(v) = v else {
+            self.fail(SyntaxError::syntax("not a constant", value.line.max(line)));
+            return None;
+        };
+        self.consts.insert(name.clone(), copy_const(&v)?);
         Some(v)
     }
 
@@ -750,9 +791,8 @@ impl Folder {
                 self.ident(n, line);
                 // Upstream substitutes a constant *object*: anything but a small int stays
                 // an object (a str is not re-interned, True loads as an object).
-                self.consts
-                    .get(n.as_str())
-                    .map(|v| Expr::new(line | CONST_OBJ, v.kind.clone()))
+                let v = self.consts.get(n.as_str()).and_then(copy_const);
+                v.map(|v| Expr::new(line | CONST_OBJ, v.kind))
             }
             ExprKind::Int(_)
             | ExprKind::BigInt(_)
@@ -994,6 +1034,42 @@ mod tests {
         assert!(float_divmod(0.0, -3.0).1.is_sign_negative());
         assert_eq!(floor(-0.5), -1.0);
         assert_eq!(floor(2.0), 2.0);
+    }
+
+    #[test]
+    fn constants_are_copied_whole_and_nothing_else() {
+        let srcs = [
+            "1",
+            "10**30",
+            "1.5",
+            "2j",
+            "'s'",
+            "b'b'",
+            "None",
+            "True",
+            "False",
+            "...",
+            "()",
+            "(1, ('a', b'', ()), 2.5)",
+            "x",
+            "(1, x)",
+            "[1]",
+            "-1",
+            "f(1)",
+        ];
+        for src in srcs {
+            let m = crate::parse::parse(src, ParseMode::Eval).expect("parses");
+            let Some(StmtKind::Expr(e)) = m.body.first().map(|s| &s.kind) else {
+                panic!("{src}");
+            };
+            match copy_const(e) {
+                Some(c) => {
+                    assert!(is_const(e), "{src}");
+                    assert_eq!(&c, e, "{src}");
+                }
+                None => assert!(!is_const(e), "{src}"),
+            }
+        }
     }
 
     #[test]
