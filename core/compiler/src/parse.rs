@@ -100,6 +100,17 @@ pub fn parse_with_depth(
     Ok(Module { mode, body })
 }
 
+/// The items of a comma-separated list ([`Parser::expr_list`]).
+#[derive(Clone, Copy)]
+enum ListItems {
+    /// `test`s (`testlist`).
+    Tests,
+    /// `test`s or `*expr`s (`testlist_star_expr`).
+    TestsOrStarred,
+    /// `expr`s or `*expr`s (`exprlist`).
+    Exprs,
+}
+
 struct Parser {
     lex: Lexer,
     depth: u32,
@@ -898,23 +909,17 @@ impl Parser {
 
     /// `testlist_star_expr`: `a`, or `a, *b,` as a Tuple.
     fn testlist_star_expr(&mut self) -> PResult<Expr> {
-        self.expr_list(true, |p| {
-            if p.tok() == Tok::Star {
-                p.star_expr()
-            } else {
-                p.test()
-            }
-        })
+        self.expr_list(ListItems::TestsOrStarred)
     }
 
     /// `testlist`: `a` or `a, b` (no `*`).
     fn testlist(&mut self) -> PResult<Expr> {
-        self.expr_list(true, |p| p.test())
+        self.expr_list(ListItems::Tests)
     }
 
     /// `exprlist` as one expression (for-loop and comprehension targets).
     fn exprlist(&mut self) -> PResult<Expr> {
-        self.expr_list(false, Self::exprlist_item)
+        self.expr_list(ListItems::Exprs)
     }
 
     /// `exprlist` as its items (`del` targets).
@@ -941,29 +946,33 @@ impl Parser {
         }
     }
 
+    fn list_item(&mut self, items: ListItems) -> PResult<Expr> {
+        match items {
+            ListItems::Tests => self.test(),
+            ListItems::TestsOrStarred if self.tok() == Tok::Star => self.star_expr(),
+            ListItems::TestsOrStarred => self.test(),
+            ListItems::Exprs => self.exprlist_item(),
+        }
+    }
+
     /// A comma-separated list with optional trailing comma: one item without a comma is
     /// itself, otherwise a Tuple starting at the first token.
-    fn expr_list(
-        &mut self,
-        tests: bool,
-        mut item: impl FnMut(&mut Self) -> PResult<Expr>,
-    ) -> PResult<Expr> {
+    fn expr_list(&mut self, items: ListItems) -> PResult<Expr> {
         let line = self.cur_line();
-        let first = item(self)?;
+        let first = self.list_item(items)?;
         if self.tok() != Tok::Comma {
             return Ok(first);
         }
         let mut elts = alloc::vec![first];
         while self.eat(Tok::Comma) {
-            let more = if tests {
-                self.tok() == Tok::Star || starts_test(self.tok())
-            } else {
-                self.starts_exprlist_item()
+            let more = match items {
+                ListItems::Exprs => self.starts_exprlist_item(),
+                _ => self.tok() == Tok::Star || starts_test(self.tok()),
             };
             if !more {
                 break;
             }
-            elts.push(item(self)?);
+            elts.push(self.list_item(items)?);
         }
         Ok(Expr::new(
             line,
