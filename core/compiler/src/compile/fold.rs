@@ -37,7 +37,10 @@ fn host_obj(v: &BigInt) -> bool {
 }
 
 pub struct Folder {
-    consts: BTreeMap<String, Expr>,
+    /// `const()` names, each to its latest value in `const_values` (a map of the same type
+    /// as `idents`, whose code the two share).
+    consts: BTreeMap<String, u32>,
+    const_values: Vec<Expr>,
     module_const: Option<fn(&str, &str) -> Option<i64>>,
     /// First line on which each identifier longer than 10 bytes appears (the compiler's
     /// `str_is_qstr` asks about no others).
@@ -409,6 +412,7 @@ impl Folder {
     pub fn new(module_const: Option<fn(&str, &str) -> Option<i64>>) -> Self {
         Folder {
             consts: BTreeMap::new(),
+            const_values: Vec::new(),
             module_const,
             idents: BTreeMap::new(),
             depth: 0,
@@ -432,9 +436,11 @@ impl Folder {
         if name.len() <= 10 {
             return;
         }
-        let e = self.idents.entry(String::from(name)).or_insert(line);
-        if line < *e {
-            *e = line;
+        match self.idents.get_mut(name) {
+            Some(first) => *first = (*first).min(line),
+            None => {
+                self.idents.insert(String::from(name), line);
+            }
         }
     }
 
@@ -550,7 +556,9 @@ impl Folder {
             self.fail(SyntaxError::syntax("not a constant", value.line.max(line)));
             return None;
         };
-        self.consts.insert(name.clone(), copy_const(&v)?);
+        self.consts
+            .insert(name.clone(), self.const_values.len() as u32);
+        self.const_values.push(copy_const(&v)?);
         Some(v)
     }
 
@@ -791,7 +799,11 @@ impl Folder {
                 self.ident(n, line);
                 // Upstream substitutes a constant *object*: anything but a small int stays
                 // an object (a str is not re-interned, True loads as an object).
-                let v = self.consts.get(n.as_str()).and_then(copy_const);
+                let v = self
+                    .consts
+                    .get(n.as_str())
+                    .and_then(|&i| self.const_values.get(i as usize))
+                    .and_then(copy_const);
                 v.map(|v| Expr::new(line | CONST_OBJ, v.kind))
             }
             ExprKind::Int(_)
