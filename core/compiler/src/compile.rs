@@ -238,7 +238,7 @@ fn compile_tree(
         tables: ModuleTables::new(source_name),
         ids: Vec::new(),
         data: Vec::new(),
-        scope_of: BTreeMap::new(),
+        scope_of: Vec::new(),
         emit: Emitter::new(),
         cur: 0,
         pass: Pass::Scope,
@@ -319,7 +319,9 @@ struct Compiler<'a> {
     tables: ModuleTables,
     ids: Vec<ScopeIds>,
     data: Vec<ScopeData<'a>>,
-    scope_of: BTreeMap<usize, usize>,
+    /// Scope index by syntax-node address, sorted by address (a small sorted list costs
+    /// less code than a map).
+    scope_of: Vec<(usize, usize)>,
     emit: Emitter,
     cur: usize,
     pass: Pass,
@@ -452,12 +454,14 @@ impl<'a> Compiler<'a> {
         name: &str,
         line: u32,
     ) -> usize {
-        if let Some(&s) = self.scope_of.get(&key) {
-            return s;
+        match self.scope_of.binary_search_by_key(&key, |&(k, _)| k) {
+            Ok(i) => self.scope_of[i].1,
+            Err(i) => {
+                let s = self.new_scope(kind, node, name, line);
+                self.scope_of.insert(i, (key, s));
+                s
+            }
         }
-        let s = self.new_scope(kind, node, name, line);
-        self.scope_of.insert(key, s);
-        s
     }
 
     fn error(&mut self, line: u32, msg: &str) {
