@@ -126,7 +126,7 @@ impl Parser {
         let first = self.maybe_star_pattern()?;
         if self.tok() != Tok::Comma {
             if matches!(first.kind, PatternKind::Star(_)) {
-                return Err(SyntaxError::syntax("invalid syntax", line));
+                return Err(SyntaxError::syntax("invalid syntax", line).into());
             }
             return Ok(first);
         }
@@ -165,7 +165,7 @@ impl Parser {
             let name_line = self.cur_line();
             let name = self.name()?;
             if name == "_" {
-                return Err(SyntaxError::syntax("cannot use '_' as a target", name_line));
+                return Err(SyntaxError::syntax("cannot use '_' as a target", name_line).into());
             }
             Pattern {
                 line,
@@ -206,7 +206,8 @@ impl Parser {
                     return Err(SyntaxError::syntax(
                         "patterns may only match literals and attribute lookups",
                         line,
-                    ));
+                    )
+                    .into());
                 }
                 PatternKind::Value(e)
             }
@@ -221,7 +222,7 @@ impl Parser {
                     let first = self.maybe_star_pattern()?;
                     if self.eat(Tok::ParenClose) {
                         if matches!(first.kind, PatternKind::Star(_)) {
-                            return Err(SyntaxError::syntax("invalid syntax", line));
+                            return Err(SyntaxError::syntax("invalid syntax", line).into());
                         }
                         // A group: the pattern itself.
                         return Ok(first);
@@ -266,10 +267,9 @@ impl Parser {
             _ => return Ok(real),
         };
         if matches!(imag_part(&real).kind, ExprKind::Imag(_)) {
-            return Err(SyntaxError::syntax(
-                "real number required in complex literal",
-                line,
-            ));
+            return Err(
+                SyntaxError::syntax("real number required in complex literal", line).into(),
+            );
         }
         self.bump();
         let imag_line = self.cur_line();
@@ -278,7 +278,8 @@ impl Parser {
             return Err(SyntaxError::syntax(
                 "imaginary number required in complex literal",
                 imag_line,
-            ));
+            )
+            .into());
         }
         Ok(Expr::new(
             line,
@@ -356,7 +357,8 @@ impl Parser {
                     return Err(SyntaxError::syntax(
                         &alloc::format!("attribute name repeated in class pattern: {}", name),
                         line,
-                    ));
+                    )
+                    .into());
                 }
                 kwargs.push((name, self.pattern()?));
             } else {
@@ -365,7 +367,8 @@ impl Parser {
                     return Err(SyntaxError::syntax(
                         "positional patterns follow keyword patterns",
                         line,
-                    ));
+                    )
+                    .into());
                 }
                 args.push(p);
             }
@@ -397,7 +400,7 @@ impl Parser {
                 let name_line = self.cur_line();
                 let name = self.name()?;
                 if name == "_" {
-                    return Err(SyntaxError::syntax("invalid syntax", name_line));
+                    return Err(SyntaxError::syntax("invalid syntax", name_line).into());
                 }
                 rest = Some(name);
             } else {
@@ -408,14 +411,16 @@ impl Parser {
                         _ => return Err(SyntaxError::syntax(
                             "mapping pattern keys may only match literals and attribute lookups",
                             key_line,
-                        )),
+                        )
+                        .into()),
                     },
                     _ => match self.closed_pattern()?.kind {
                         PatternKind::Value(e) | PatternKind::Singleton(e) => e,
                         _ => return Err(SyntaxError::syntax(
                             "mapping pattern keys may only match literals and attribute lookups",
                             key_line,
-                        )),
+                        )
+                        .into()),
                     },
                 };
                 self.expect(Tok::Colon)?;
