@@ -2,8 +2,13 @@
 //! parser does it (py/parse.c `fold_constants`, `fold_logical_constants`): numeric operator
 //! levels with all-number operands, unary `+ - ~`, `not`/`and`/`or` on constants, `math`
 //! constants, and `X = const(v)` definitions. Constant tuples are recognised later by the
-//! compiler from the folded tree. Also records where each identifier first appears, which
-//! decides whether a long string literal is already interned (see `Interned`).
+//! compiler from the folded tree. Also records where each identifier longer than 10 bytes
+//! first appears, which decides whether a long string literal is already interned (the
+//! compiler's `str_is_qstr`).
+//!
+//! The tree is folded in place (only constants are ever copied) and the first error is kept
+//! aside rather than returned from every step: both keep the folder's code small, which
+//! counts on a microcontroller.
 //!
 //! Integers fold with arbitrary precision ([`super::bigint`]); floats fold `+ - * / // %`
 //! and integral powers (other powers are left to run time).
