@@ -24,6 +24,9 @@ mod fold;
 #[cfg(feature = "match_stmt")]
 mod pattern;
 
+// Upstream's exact float modulo, shared with the runtime's float type.
+pub use fold::{float_divmod, fmod};
+
 use crate::ast::*;
 use crate::bc;
 use crate::emit::{Emitter, ModuleTables, Pass, ScopeInfo, BREAK_FROM_FOR};

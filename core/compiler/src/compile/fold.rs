@@ -231,7 +231,7 @@ fn floor(x: f64) -> f64 {
 }
 
 /// C's `fmod` (exact), after musl's bit-level algorithm.
-fn fmod(x: f64, y: f64) -> f64 {
+pub fn fmod(x: f64, y: f64) -> f64 {
     let mut ux = x.to_bits();
     let mut uy = y.to_bits();
     let mut ex = ((ux >> 52) & 0x7ff) as i64;
@@ -301,7 +301,7 @@ fn fmod(x: f64, y: f64) -> f64 {
 }
 
 /// Python float `divmod` as MicroPython computes it (py/objfloat.c).
-fn float_divmod(x: f64, y: f64) -> (f64, f64) {
+pub fn float_divmod(x: f64, y: f64) -> (f64, f64) {
     let mut m = fmod(x, y);
     let mut div = (x - m) / y;
     if m == 0.0 {

@@ -179,6 +179,21 @@ fn decimal_exp(num: Ext, dec_exp: i32) -> Ext {
     res
 }
 
+/// `mantissa * 10^exp10` to within a few units in the last place, and whether that is
+/// certainly the correctly rounded double: for the runtime's parser (`objs/float/codec.rs`
+/// in upy-runtime), which checks the uncertain ones exactly.
+pub fn scale10(mantissa: u64, exp10: i32) -> (f64, bool) {
+    let x = decimal_exp(Ext::from_u64(mantissa), exp10);
+    let f = x.to_f64();
+    // A normal double keeps the top 53 of the 64 bits; the 11 below decide the rounding.
+    // The squarings and products err by fewer than 64 units of the last of the 64 bits (and
+    // a mantissa cut to 19 digits by under 19 more), so only results this near halfway are
+    // in doubt.
+    let low = (x.man & 0x7ff) as i64;
+    let certain = f.is_normal() && (low - 0x400).abs() > 128;
+    (f, certain)
+}
+
 const MANTISSA_MAX: u64 = 0x1999999999999998;
 
 /// Upstream's decimal float parser (`mp_parse_float_internal`) on an unsigned number.

@@ -103,7 +103,7 @@ fn copysign(x: Value, y: Value) -> PyResult<Value> {
 }
 
 fn fmod(x: Value, y: Value) -> PyResult<Value> {
-    generic2(x, y, libm::fmod)
+    generic2(x, y, float::fmod)
 }
 
 /// ceil/floor/trunc: ints pass through exactly; floats round and convert.

@@ -9,10 +9,22 @@ use crate::qstr::Q;
 use crate::raise;
 use crate::value::Value;
 use crate::vstr::VStr;
-use core::fmt::Write;
 use upy_compiler::bc::{binary as op, unary as uop};
 
+#[cfg(feature = "accurate_math")]
 pub mod accurate;
+/// Without `accurate_math`, the elementary functions are libm's: within an ulp, not always
+/// the nearest double (as upstream's own libm on boards).
+#[cfg(not(feature = "accurate_math"))]
+pub mod accurate {
+    pub use libm::{
+        acos, acosh, asin, asinh, atan, atan2, atanh, cos, cosh, exp, log, log10, log2, pow, sin,
+        sinh, tan, tanh,
+    };
+}
+pub mod codec;
+
+use codec::Cut;
 
 #[repr(C)]
 pub struct Float {
@@ -153,111 +165,16 @@ pub fn f64_to_f16_bits(x: f64) -> u16 {
 
 // --- formatting ---
 
-/// Shortest round-trip digits of a finite, positive `x` and its decimal exponent, such that
-/// x == 0.d1d2d3... * 10^decpt (the digit string has no leading or trailing zeros).
-fn shortest_digits(x: f64, digits: &mut [u8; 40]) -> (usize, i32) {
-    let mut buf = FixedBuf::<48>::new();
-    let _ = write!(buf, "{:e}", x);
-    let (n, decpt) = split_exp_form(buf.as_bytes(), digits);
-    // Of the shortest strings that round-trip, CPython picks the one nearest the exact
-    // value, ties to even: that is the value correctly rounded to that many digits. Rust's
-    // shortest form may pick the other neighbour of a tie, so round exactly instead.
-    let mut exact = FixedBuf::<48>::new();
-    let _ = write!(exact, "{:.*e}", n.saturating_sub(1), x);
-    let mut d2 = [0u8; 40];
-    let (n2, decpt2) = split_exp_form(exact.as_bytes(), &mut d2);
-    if n2 <= n && (d2.get(..n2) != digits.get(..n2) || decpt2 != decpt || n2 != n) {
-        *digits = d2;
-        return (n2, decpt2);
-    }
-    (n, decpt)
-}
-
-/// Digits of `x` rounded (exactly, half-even on the binary value) to `sig` significant
-/// digits, as [`shortest_digits`]. `sig` must be at least 1.
-fn rounded_digits(x: f64, sig: usize, out: &mut VStr) -> PyResult<i32> {
-    let mut tmp = VStr::new();
-    let _ = write!(tmp, "{:.*e}", sig - 1, x);
-    let b = tmp.as_bytes();
-    let epos = b.iter().position(|&c| c == b'e').unwrap_or(b.len());
-    for &c in b.get(..epos).unwrap_or(&[]) {
-        if c.is_ascii_digit() {
-            out.push_byte(c)?;
-        }
-    }
-    let exp = parse_small_int(b.get(epos + 1..).unwrap_or(&[]));
-    Ok(exp + 1)
-}
-
-fn parse_small_int(b: &[u8]) -> i32 {
-    let (neg, digits) = match b.first() {
-        Some(b'-') => (true, b.get(1..).unwrap_or(&[])),
-        _ => (false, b),
-    };
-    let mut n: i32 = 0;
-    for &c in digits {
-        n = n.saturating_mul(10).saturating_add((c - b'0') as i32);
-    }
-    if neg {
-        -n
-    } else {
-        n
-    }
-}
-
-/// Split Rust's `{:e}` output ("1.2345e-5") into significant digits and decpt.
-fn split_exp_form(b: &[u8], digits: &mut [u8; 40]) -> (usize, i32) {
-    let epos = b.iter().position(|&c| c == b'e').unwrap_or(b.len());
-    let mut n = 0;
-    for &c in b.get(..epos).unwrap_or(&[]) {
-        if c.is_ascii_digit() && n < digits.len() {
-            digits[n] = c;
-            n += 1;
-        }
-    }
-    while n > 1 && digits[n - 1] == b'0' {
-        n -= 1;
-    }
-    let exp = parse_small_int(b.get(epos + 1..).unwrap_or(&[]));
-    (n, exp + 1)
-}
-
-/// A small stack buffer implementing `fmt::Write`.
-struct FixedBuf<const N: usize> {
-    buf: [u8; N],
+/// A stack buffer for `repr` text, so that printing a float needs no allocation (as
+/// upstream, which formats into a local buffer).
+struct ReprBuf<'a> {
+    buf: &'a mut [u8; 32],
     len: usize,
 }
 
-impl<const N: usize> FixedBuf<N> {
-    fn new() -> Self {
-        FixedBuf {
-            buf: [0; N],
-            len: 0,
-        }
-    }
-    fn as_bytes(&self) -> &[u8] {
-        self.buf.get(..self.len).unwrap_or(&[])
-    }
-}
-
-impl<const N: usize> core::fmt::Write for FixedBuf<N> {
-    fn write_str(&mut self, s: &str) -> core::fmt::Result {
-        let b = s.as_bytes();
-        let end = self.len + b.len();
-        match self.buf.get_mut(self.len..end) {
-            Some(dst) => {
-                dst.copy_from_slice(b);
-                self.len = end;
-                Ok(())
-            }
-            None => Err(core::fmt::Error),
-        }
-    }
-}
-
-/// Where formatted float text goes: a heap `VStr`, or a stack buffer for plain `repr` so
-/// that printing a float needs no allocation (as upstream, which formats into a local buffer).
-trait Sink: core::fmt::Write {
+/// Where formatted float text goes: a heap `VStr` or a [`ReprBuf`]. Taken as `dyn` so that
+/// the layout code exists once.
+trait Sink {
     fn put(&mut self, b: &[u8]) -> PyResult<()>;
 }
 
@@ -267,35 +184,31 @@ impl Sink for VStr {
     }
 }
 
-impl<const N: usize> Sink for FixedBuf<N> {
+impl Sink for ReprBuf<'_> {
     fn put(&mut self, b: &[u8]) -> PyResult<()> {
-        match core::str::from_utf8(b) {
-            Ok(t) if core::fmt::Write::write_str(self, t).is_ok() => Ok(()),
-            _ => Err(crate::mem::oom()),
-        }
+        let end = self.len + b.len();
+        let dst = self
+            .buf
+            .get_mut(self.len..end)
+            .ok_or_else(crate::mem::oom)?;
+        dst.copy_from_slice(b);
+        self.len = end;
+        Ok(())
     }
 }
 
-fn push_exponent<S: Sink>(out: &mut S, e: i32, upper: bool) -> PyResult<()> {
+fn push_exponent(out: &mut dyn Sink, e: i32, upper: bool) -> PyResult<()> {
     out.put(if upper { b"E" } else { b"e" })?;
     out.put(if e < 0 { b"-" } else { b"+" })?;
+    // At least two digits; a double's exponent has at most three.
     let a = e.unsigned_abs();
-    if a < 10 {
-        out.put(b"0")?;
-    }
-    let _ = write!(out, "{}", a);
-    Ok(())
+    let digits = [(a / 100 % 10) as u8, (a / 10 % 10) as u8, (a % 10) as u8].map(|d| b'0' + d);
+    out.put(digits.get(usize::from(a < 100)..).unwrap_or(&digits))
 }
 
 /// Lay out digits `d` (value 0.d * 10^decpt) in fixed notation with exactly `frac` digits after
 /// the point (padding with zeros), the point omitted when `frac == 0` unless `point`.
-fn push_fixed<S: Sink>(
-    out: &mut S,
-    d: &[u8],
-    decpt: i32,
-    frac: usize,
-    point: bool,
-) -> PyResult<()> {
+fn push_fixed(out: &mut dyn Sink, d: &[u8], decpt: i32, frac: usize, point: bool) -> PyResult<()> {
     let digit_at = |i: i64| -> u8 {
         // i-th digit left of the point counting from 0 at the units position.
         if i < 0 {
@@ -320,12 +233,12 @@ fn push_fixed<S: Sink>(
 }
 
 /// The repr digits of a finite non-negative `a` (shortest round-trip form).
-fn push_repr<S: Sink>(out: &mut S, a: f64) -> PyResult<()> {
+fn push_repr(out: &mut dyn Sink, a: f64) -> PyResult<()> {
     if a == 0.0 {
         return out.put(b"0.0");
     }
-    let mut d = [0u8; 40];
-    let (n, decpt) = shortest_digits(a, &mut d);
+    let mut d = [0u8; 17];
+    let (n, decpt) = codec::shortest(a, &mut d);
     let digits = d.get(..n).unwrap_or(&[]);
     if (-3..=16).contains(&decpt) {
         let frac = (n as i32 - decpt).max(1) as usize;
@@ -362,34 +275,28 @@ pub fn format_float(
     if a.is_infinite() {
         return out.push_bytes(if upper { b"INF" } else { b"inf" });
     }
+    let mut buf = [0u8; codec::MAX_DIGITS];
     match fmt {
         'r' => push_repr(out, a),
         'e' | 'E' => {
             let p = precision.unwrap_or(6);
-            let mut d = VStr::new();
-            let decpt = if a == 0.0 {
-                for _ in 0..=p {
-                    d.push_byte(b'0')?;
-                }
-                1
-            } else {
-                rounded_digits(a, p + 1, &mut d)?
-            };
-            let b = d.as_bytes();
-            out.push_byte(b.first().copied().unwrap_or(b'0'))?;
+            let (digits, decpt) = rounded(a, Cut::Significant(p + 1), &mut buf);
+            out.push_byte(digits.first().copied().unwrap_or(b'0'))?;
             if p > 0 || alt_form {
                 out.push_byte(b'.')?;
             }
-            out.push_bytes(b.get(1..).unwrap_or(&[]))?;
-            push_exponent(out, decpt - 1, upper)
+            let tail = digits.get(1..).unwrap_or(&[]);
+            out.push_bytes(tail)?;
+            push_zeros(out, p - tail.len())?;
+            push_exponent(out, if a == 0.0 { 0 } else { decpt - 1 }, upper)
         }
         'f' | 'F' | '%' => {
             let p = precision.unwrap_or(6);
             // Upstream formats into a 33-byte buffer and switches to 'g' (one more digit of
             // precision) when the fixed form cannot fit.
             if fmt != '%' && a >= 10.0 {
-                let mut d = [0u8; 40];
-                let (_, decpt) = shortest_digits(a, &mut d);
+                let mut d = [0u8; 17];
+                let (_, decpt) = codec::shortest(a, &mut d);
                 let room = 33 - x.is_sign_negative() as i64;
                 if (decpt as i64 - 1) + p as i64 + 2 > room {
                     let g = if upper { 'G' } else { 'g' };
@@ -398,12 +305,8 @@ pub fn format_float(
                 }
             }
             let a = if fmt == '%' { a * 100.0 } else { a };
-            let mut tmp = VStr::new();
-            let _ = write!(tmp, "{:.*}", p, a);
-            out.push_bytes(tmp.as_bytes())?;
-            if p == 0 && alt_form {
-                out.push_byte(b'.')?;
-            }
+            let (digits, decpt) = rounded(a, Cut::Decimals(p), &mut buf);
+            push_fixed(out, digits, decpt, p, p == 0 && alt_form)?;
             if fmt == '%' {
                 out.push_byte(b'%')?;
             }
@@ -412,61 +315,63 @@ pub fn format_float(
         _ => {
             // 'g' / 'G' (and anything else, like upstream's fallback).
             let p = precision.unwrap_or(6).max(1);
-            let mut d = VStr::new();
-            let decpt = if a == 0.0 {
-                d.push_byte(b'0')?;
-                1
-            } else {
-                rounded_digits(a, p, &mut d)?
-            };
-            let mut digits = d.as_bytes();
-            let exp = decpt - 1;
-            if !alt_form {
-                while digits.len() > 1 && digits.last() == Some(&b'0') {
-                    digits = digits.get(..digits.len() - 1).unwrap_or(&[]);
-                }
+            let (mut digits, decpt) = rounded(a, Cut::Significant(p), &mut buf);
+            let exp = if a == 0.0 { 0 } else { decpt - 1 };
+            while let [rest @ .., b'0'] = digits {
+                digits = rest;
             }
             if exp >= -4 && exp < p as i32 {
-                let frac = if alt_form {
-                    (p as i32 - decpt).max(0) as usize
-                } else {
-                    (digits.len() as i32 - decpt).max(0) as usize
-                };
-                push_fixed(out, digits, decpt, frac, alt_form)
+                let shown = if alt_form { p } else { digits.len().max(1) };
+                let frac = (shown as i32 - exp - 1).max(0) as usize;
+                push_fixed(out, digits, exp + 1, frac, alt_form)
             } else {
                 out.push_byte(digits.first().copied().unwrap_or(b'0'))?;
                 if digits.len() > 1 || alt_form {
                     out.push_byte(b'.')?;
                 }
-                out.push_bytes(digits.get(1..).unwrap_or(&[]))?;
+                let tail = digits.get(1..).unwrap_or(&[]);
+                out.push_bytes(tail)?;
+                if alt_form {
+                    push_zeros(out, p - 1 - tail.len())?;
+                }
                 push_exponent(out, exp, upper)
             }
         }
     }
 }
 
+/// The digits of `a >= 0` rounded at `cut` and their decimal point position, trailing zeros
+/// left implicit (none for zero, whose point is after its units place).
+fn rounded(a: f64, cut: Cut, buf: &mut [u8; codec::MAX_DIGITS]) -> (&[u8], i32) {
+    if a == 0.0 {
+        return (&[], 1);
+    }
+    let (n, decpt) = codec::exact(a, cut, buf);
+    (buf.get(..n).unwrap_or(&[]), decpt)
+}
+
+fn push_zeros(out: &mut VStr, n: usize) -> PyResult<()> {
+    for _ in 0..n {
+        out.push_byte(b'0')?;
+    }
+    Ok(())
+}
+
 /// `repr(x)` into a stack buffer (sign, `inf`/`nan` included).
 pub fn repr_text(x: f64, buf: &mut [u8; 32]) -> &str {
-    let mut f = FixedBuf::<32>::new();
-    let ok = if x.is_nan() {
-        f.put(b"nan")
+    let mut f = ReprBuf { buf, len: 0 };
+    let sign: &[u8] = if x.is_sign_negative() && !x.is_nan() {
+        b"-"
     } else {
-        let neg = if x.is_sign_negative() {
-            f.put(b"-")
-        } else {
-            Ok(())
-        };
-        neg.and_then(|_| {
-            if x.is_infinite() {
-                f.put(b"inf")
-            } else {
-                push_repr(&mut f, x.abs())
-            }
-        })
+        b""
     };
+    let ok = f.put(sign).and_then(|()| match x.abs() {
+        a if a.is_nan() => f.put(b"nan"),
+        a if a.is_infinite() => f.put(b"inf"),
+        a => push_repr(&mut f, a),
+    });
     let n = if ok.is_ok() { f.len } else { 0 };
-    buf.copy_from_slice(&f.buf);
-    core::str::from_utf8(buf.get(..n).unwrap_or(&[])).unwrap_or("?")
+    core::str::from_utf8(f.buf.get(..n).unwrap_or(&[])).unwrap_or("?")
 }
 
 fn print(out: &mut dyn Print, v: Value, _k: PrintKind) -> PyResult<()> {
@@ -483,19 +388,20 @@ fn is_space(c: u8) -> bool {
 /// Parse one unsigned real number at the start of `s`: `inf`, `infinity`, `nan` (any case) or
 /// decimal digits with optional point, exponent and underscores. Returns the value and the
 /// number of bytes used, or `None` when there is no number there.
-fn parse_real(s: &[u8]) -> PyResult<Option<(f64, usize)>> {
+fn parse_real(s: &[u8]) -> Option<(f64, usize)> {
     let lower = |i: usize| s.get(i).map(|c| c | 0x20);
     if s.len() >= 3 && lower(0) == Some(b'i') && lower(1) == Some(b'n') && lower(2) == Some(b'f') {
         let word = b"infinity";
         let long = s.len() >= 8 && (0..8).all(|i| lower(i) == word.get(i).copied());
-        return Ok(Some((f64::INFINITY, if long { 8 } else { 3 })));
+        return Some((f64::INFINITY, if long { 8 } else { 3 }));
     }
     if s.len() >= 3 && lower(0) == Some(b'n') && lower(1) == Some(b'a') && lower(2) == Some(b'n') {
-        return Ok(Some((f64::NAN, 3)));
+        return Some((f64::NAN, 3));
     }
-    // Collect the number without underscores, then let core's correctly rounded parser do
-    // the conversion.
-    let mut clean = VStr::new();
+    // Keep the significant digits (underscores and leading zeros dropped) and where the
+    // point goes; the codec rounds them correctly.
+    let mut digits = [0u8; codec::MAX_DIGITS];
+    let (mut n, mut decpt, mut more) = (0, 0i32, false);
     let mut i = 0;
     let mut seen_point = false;
     let mut seen_digit = false;
@@ -503,53 +409,54 @@ fn parse_real(s: &[u8]) -> PyResult<Option<(f64, usize)>> {
         match c {
             b'0'..=b'9' => {
                 seen_digit = true;
-                clean.push_byte(c)?;
+                if n == 0 && c == b'0' {
+                    decpt -= i32::from(seen_point);
+                } else {
+                    match digits.get_mut(n) {
+                        Some(slot) => {
+                            *slot = c;
+                            n += 1;
+                        }
+                        None => more |= c != b'0',
+                    }
+                    decpt = decpt.saturating_add(i32::from(!seen_point));
+                }
             }
             b'_' => {}
-            b'.' if !seen_point => {
-                seen_point = true;
-                clean.push_byte(c)?;
-            }
+            b'.' if !seen_point => seen_point = true,
             _ => break,
         }
         i += 1;
     }
     if !seen_digit {
-        return Ok(None);
+        return None;
     }
     if matches!(s.get(i), Some(b'e') | Some(b'E')) {
         let mut j = i + 1;
-        let mut exp = VStr::new();
-        exp.push_byte(b'e')?;
-        if let Some(&c) = s.get(j) {
-            if c == b'+' || c == b'-' {
-                exp.push_byte(c)?;
-                j += 1;
-            }
+        let neg = s.get(j) == Some(&b'-');
+        if matches!(s.get(j), Some(b'+') | Some(b'-')) {
+            j += 1;
         }
+        let mut exp: i32 = 0;
         let mut any = false;
         while let Some(&c) = s.get(j) {
             if c.is_ascii_digit() {
                 any = true;
-                exp.push_byte(c)?;
+                // Beyond any double's range either way; stop before overflowing.
+                exp = (exp * 10 + i32::from(c - b'0')).min(100_000);
             } else if c != b'_' {
                 break;
             }
             j += 1;
         }
         if !any {
-            return Ok(None);
+            return None;
         }
-        clean.push_bytes(exp.as_bytes())?;
+        decpt = decpt.saturating_add(if neg { -exp } else { exp });
         i = j;
     }
-    let text = core::str::from_utf8(clean.as_bytes()).unwrap_or("");
-    // A lone trailing point ("1.") is fine for Python; core wants a digit after it.
-    let v = match text.parse::<f64>() {
-        Ok(v) => v,
-        Err(_) => return Ok(None),
-    };
-    Ok(Some((v, i)))
+    let digits = digits.get(..n).unwrap_or(&[]);
+    Some((codec::to_f64(digits, decpt, more), i))
 }
 
 #[cold]
@@ -578,7 +485,7 @@ pub fn parse_decimal(s: &[u8], allow_imag: bool, force_complex: bool) -> PyResul
         }
         let start = i;
         let mut val = 0.0;
-        if let Some((v, n)) = parse_real(s.get(i..).unwrap_or(&[]))? {
+        if let Some((v, n)) = parse_real(s.get(i..).unwrap_or(&[])) {
             val = v;
             i += n;
         }
@@ -622,27 +529,9 @@ pub fn parse_decimal(s: &[u8], allow_imag: bool, force_complex: bool) -> PyResul
 
 // --- arithmetic ---
 
-/// Python's floor division and modulo of floats (upstream's `mp_obj_float_divmod`).
-pub fn divmod(x: f64, y: f64) -> (f64, f64) {
-    let mut m = libm::fmod(x, y);
-    let mut div = (x - m) / y;
-    if m == 0.0 {
-        m = libm::copysign(0.0, y);
-    } else if (m < 0.0) != (y < 0.0) {
-        m += y;
-        div -= 1.0;
-    }
-    let q = if div == 0.0 {
-        libm::copysign(0.0, x / y)
-    } else {
-        let mut f = libm::floor(div);
-        if div - f > 0.5 {
-            f += 1.0;
-        }
-        f
-    };
-    (q, m)
-}
+/// Python's floor division and modulo of floats (upstream's `mp_obj_float_divmod`), shared
+/// with the compiler's constant folding.
+pub use upy_compiler::compile::{float_divmod as divmod, fmod};
 
 #[cold]
 fn zero_div() -> crate::obj::PyErr {
@@ -676,7 +565,7 @@ pub fn float_op(o: u8, x: f64, y: f64) -> PyResult<Option<Value>> {
             if y == 0.0 {
                 return Err(zero_div());
             }
-            let mut m = libm::fmod(x, y);
+            let mut m = fmod(x, y);
             if m == 0.0 {
                 m = libm::copysign(0.0, y);
             } else if (m < 0.0) != (y < 0.0) {
@@ -896,22 +785,17 @@ pub fn round(x: Value, ndigits: Option<Value>) -> PyResult<Value> {
             }
             if nd >= 0 {
                 // Exact decimal rounding of the binary value, like CPython.
-                let mut t = VStr::new();
-                let _ = write!(t, "{:.*}", nd as usize, val);
-                let text = core::str::from_utf8(t.as_bytes()).unwrap_or("0");
-                return new(text.parse::<f64>().unwrap_or(val));
+                let mut buf = [0u8; codec::MAX_DIGITS];
+                let (digits, decpt) = rounded(val.abs(), Cut::Decimals(nd as usize), &mut buf);
+                let r = codec::to_f64(digits, decpt, false);
+                return new(if val < 0.0 { -r } else { r });
             }
-            let (mult, div) = if nd >= 0 {
-                (libm::pow(10.0, nd as f64), false)
-            } else {
-                (libm::pow(10.0, -nd as f64), true)
-            };
-            let scaled = if div { val / mult } else { val * mult };
+            let mult = libm::pow(10.0, -nd as f64);
+            let scaled = val / mult;
             if !scaled.is_finite() {
                 return new(val);
             }
-            let r = libm::rint(scaled);
-            new(if div { r * mult } else { r / mult })
+            new(libm::rint(scaled) * mult)
         }
         None => int::from_f64(libm::rint(val)),
     }
