@@ -242,13 +242,24 @@ fn cmd_test(args: &[String]) -> bool {
                     "clippy",
                     "-p",
                     "upy-runtime",
+                    "-p",
+                    "upy-compiler",
                     "--no-default-features",
                     "--",
                     "-D",
                     "warnings",
                 ]))
             }
-            "unit" => proc::run_visible(cargo().args(["test", "--workspace"])),
+            "unit" => {
+                proc::run_visible(cargo().args(["test", "--workspace"]))
+                // The compiler without its optional language features (as the firmware).
+                && proc::run_visible(cargo().args([
+                    "test",
+                    "-p",
+                    "upy-compiler",
+                    "--no-default-features",
+                ]))
+            }
             "thumbv7m" => build_thumbv7m(),
             "mpy" => mpy_tests(&py),
             "mpyfuzz" => mpy_fuzz(&py, 500, 1),

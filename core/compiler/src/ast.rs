@@ -50,7 +50,8 @@
 //! line of `k`'s first token (a `(` around `k` included); a comprehension's scope starts at
 //! [`Comprehension::line`]; each `except` clause sets [`ExceptHandler::line`].
 //!
-//! Beyond MicroPython's grammar: the `match` statement (PEP 634), as [`StmtKind::Match`].
+//! Beyond MicroPython's grammar: the `match` statement (PEP 634), as `StmtKind::Match`
+//! (cargo feature `match_stmt`, on by default).
 //!
 //! Not supported (as in MicroPython's grammar): positional-only parameters (`/`), `**` inside dict displays, arbitrary decorator expressions (only
 //! `@dotted.name` with an optional call), `*` in `return`/`yield` lists.
@@ -172,6 +173,7 @@ pub enum StmtKind {
     FunctionDef(Box<FunctionDef>),
     ClassDef(Box<ClassDef>),
     /// `match subject:` with its `case` blocks (at least one).
+    #[cfg(feature = "match_stmt")]
     Match {
         subject: Expr,
         cases: Vec<MatchCase>,
@@ -179,6 +181,7 @@ pub enum StmtKind {
 }
 
 /// One `case pattern [if guard]: body`.
+#[cfg(feature = "match_stmt")]
 #[derive(Clone, Debug, PartialEq)]
 pub struct MatchCase {
     /// Line of the `case` keyword.
@@ -188,6 +191,7 @@ pub struct MatchCase {
     pub body: Vec<Stmt>,
 }
 
+#[cfg(feature = "match_stmt")]
 #[derive(Clone, Debug, PartialEq)]
 pub struct Pattern {
     /// Line of the pattern's first token.
@@ -195,6 +199,7 @@ pub struct Pattern {
     pub kind: PatternKind,
 }
 
+#[cfg(feature = "match_stmt")]
 #[derive(Clone, Debug, PartialEq)]
 pub enum PatternKind {
     /// A literal (number, complex sum, string, bytes) or a dotted name: matches by `==`.

@@ -21,6 +21,7 @@
 
 mod bigint;
 mod fold;
+#[cfg(feature = "match_stmt")]
 mod pattern;
 
 // Upstream's exact float modulo, shared with the runtime's float type.
@@ -212,12 +213,12 @@ pub fn compile_detailed(
         opt_level: opts.opt_level,
     };
     let module = crate::parse::parse_with(source.as_bytes(), opts.mode, &popts)?;
-    compile_tree(&module, Some(source), source_name, opts)
+    compile_tree(module, Some(source), source_name, opts)
 }
 
 /// Compiles an already parsed module.
 pub fn compile_module(
-    m: &Module,
+    m: Module,
     source_name: &str,
     opts: &CompileOptions,
 ) -> Result<CompiledModule, SyntaxError> {
@@ -226,20 +227,21 @@ pub fn compile_module(
 
 /// `source`, when known, refines which long string literals count as already interned.
 fn compile_tree(
-    m: &Module,
+    mut m: Module,
     source: Option<&str>,
     source_name: &str,
     opts: &CompileOptions,
 ) -> Result<CompiledModule, CompileError> {
     let mut folder = fold::Folder::new(opts.module_const);
-    let folded = folder.fold_module(m)?;
+    folder.fold_module(&mut m)?;
+    let folded = &m;
     let mut c = Compiler {
         opts,
         is_repl: m.mode == ParseMode::Single,
         tables: ModuleTables::new(source_name),
         ids: Vec::new(),
         data: Vec::new(),
-        scope_of: BTreeMap::new(),
+        scope_of: Vec::new(),
         emit: Emitter::new(),
         cur: 0,
         pass: Pass::Scope,
@@ -320,7 +322,9 @@ struct Compiler<'a> {
     tables: ModuleTables,
     ids: Vec<ScopeIds>,
     data: Vec<ScopeData<'a>>,
-    scope_of: BTreeMap<usize, usize>,
+    /// Scope index by syntax-node address, sorted by address (a small sorted list costs
+    /// less code than a map).
+    scope_of: Vec<(usize, usize)>,
     emit: Emitter,
     cur: usize,
     pass: Pass,
@@ -453,12 +457,14 @@ impl<'a> Compiler<'a> {
         name: &str,
         line: u32,
     ) -> usize {
-        if let Some(&s) = self.scope_of.get(&key) {
-            return s;
+        match self.scope_of.binary_search_by_key(&key, |&(k, _)| k) {
+            Ok(i) => self.scope_of[i].1,
+            Err(i) => {
+                let s = self.new_scope(kind, node, name, line);
+                self.scope_of.insert(i, (key, s));
+                s
+            }
         }
-        let s = self.new_scope(kind, node, name, line);
-        self.scope_of.insert(key, s);
-        s
     }
 
     fn error(&mut self, line: u32, msg: &str) {
@@ -1012,6 +1018,7 @@ impl<'a> Compiler<'a> {
             }
             StmtKind::FunctionDef(f) => self.funcdef(f),
             StmtKind::ClassDef(c) => self.classdef(c),
+            #[cfg(feature = "match_stmt")]
             StmtKind::Match { subject, cases } => self.match_stmt(subject, cases),
         }
     }

@@ -235,7 +235,9 @@ pub fn encode_lines(out: &mut Vec<u8>, mut bytes: usize, mut lines: usize) {
 #[derive(Debug, Default)]
 pub struct ModuleTables {
     pub qstrs: Vec<String>,
-    index: BTreeMap<String, usize>,
+    /// Position of each qstr in `qstrs` (`u32`, the type of the folder's identifier map:
+    /// one `BTreeMap` instantiation serves both).
+    index: BTreeMap<String, u32>,
     pub consts: Vec<Const>,
 }
 
@@ -250,11 +252,11 @@ impl ModuleTables {
     /// Index of `s` in the qstr table, adding it on first use.
     pub fn use_qstr(&mut self, s: &str) -> usize {
         if let Some(&i) = self.index.get(s) {
-            return i;
+            return i as usize;
         }
         let i = self.qstrs.len();
         self.qstrs.push(String::from(s));
-        self.index.insert(String::from(s), i);
+        self.index.insert(String::from(s), i as u32);
         i
     }
 

@@ -133,45 +133,47 @@ pub enum Tok {
     Period,
 }
 
+/// The keywords and their tokens (a table: less code than a `match` on strings).
+const KEYWORDS: [(&[u8], Tok); 35] = [
+    (b"False", Tok::KwFalse),
+    (b"None", Tok::KwNone),
+    (b"True", Tok::KwTrue),
+    (b"and", Tok::KwAnd),
+    (b"as", Tok::KwAs),
+    (b"assert", Tok::KwAssert),
+    (b"async", Tok::KwAsync),
+    (b"await", Tok::KwAwait),
+    (b"break", Tok::KwBreak),
+    (b"class", Tok::KwClass),
+    (b"continue", Tok::KwContinue),
+    (b"def", Tok::KwDef),
+    (b"del", Tok::KwDel),
+    (b"elif", Tok::KwElif),
+    (b"else", Tok::KwElse),
+    (b"except", Tok::KwExcept),
+    (b"finally", Tok::KwFinally),
+    (b"for", Tok::KwFor),
+    (b"from", Tok::KwFrom),
+    (b"global", Tok::KwGlobal),
+    (b"if", Tok::KwIf),
+    (b"import", Tok::KwImport),
+    (b"in", Tok::KwIn),
+    (b"is", Tok::KwIs),
+    (b"lambda", Tok::KwLambda),
+    (b"nonlocal", Tok::KwNonlocal),
+    (b"not", Tok::KwNot),
+    (b"or", Tok::KwOr),
+    (b"pass", Tok::KwPass),
+    (b"raise", Tok::KwRaise),
+    (b"return", Tok::KwReturn),
+    (b"try", Tok::KwTry),
+    (b"while", Tok::KwWhile),
+    (b"with", Tok::KwWith),
+    (b"yield", Tok::KwYield),
+];
+
 fn keyword(word: &[u8]) -> Option<Tok> {
-    Some(match word {
-        b"False" => Tok::KwFalse,
-        b"None" => Tok::KwNone,
-        b"True" => Tok::KwTrue,
-        b"and" => Tok::KwAnd,
-        b"as" => Tok::KwAs,
-        b"assert" => Tok::KwAssert,
-        b"async" => Tok::KwAsync,
-        b"await" => Tok::KwAwait,
-        b"break" => Tok::KwBreak,
-        b"class" => Tok::KwClass,
-        b"continue" => Tok::KwContinue,
-        b"def" => Tok::KwDef,
-        b"del" => Tok::KwDel,
-        b"elif" => Tok::KwElif,
-        b"else" => Tok::KwElse,
-        b"except" => Tok::KwExcept,
-        b"finally" => Tok::KwFinally,
-        b"for" => Tok::KwFor,
-        b"from" => Tok::KwFrom,
-        b"global" => Tok::KwGlobal,
-        b"if" => Tok::KwIf,
-        b"import" => Tok::KwImport,
-        b"in" => Tok::KwIn,
-        b"is" => Tok::KwIs,
-        b"lambda" => Tok::KwLambda,
-        b"nonlocal" => Tok::KwNonlocal,
-        b"not" => Tok::KwNot,
-        b"or" => Tok::KwOr,
-        b"pass" => Tok::KwPass,
-        b"raise" => Tok::KwRaise,
-        b"return" => Tok::KwReturn,
-        b"try" => Tok::KwTry,
-        b"while" => Tok::KwWhile,
-        b"with" => Tok::KwWith,
-        b"yield" => Tok::KwYield,
-        _ => return None,
-    })
+    KEYWORDS.iter().find(|(k, _)| *k == word).map(|&(_, t)| t)
 }
 
 fn is_space(c: u8) -> bool {
@@ -215,6 +217,13 @@ struct Prefix {
     raw: bool,
     f: bool,
     t: bool,
+}
+
+impl Prefix {
+    /// A template string; never without the `tstrings` feature, so that its code goes.
+    fn template(&self) -> bool {
+        cfg!(feature = "tstrings") && self.t
+    }
 }
 
 /// Progress through a t-string's interpolations.
@@ -264,7 +273,8 @@ impl Lexer {
     }
 
     /// `tstrings`: also read template strings (`t'...'`), as mpy-cross and upstream's
-    /// largest builds do. `debug`: the value of `__debug__` (false when optimising).
+    /// largest builds do (only with the `tstrings` feature). `debug`: the value of
+    /// `__debug__` (false when optimising).
     pub fn with_options(source: &[u8], tstrings: bool, debug: bool) -> Lexer {
         let mut src = Vec::with_capacity(source.len() + 1);
         let mut i = 0;
@@ -287,7 +297,7 @@ impl Lexer {
             src.push(b'\n');
         }
         let mut lex = Lexer {
-            tstrings,
+            tstrings: tstrings && cfg!(feature = "tstrings"),
             debug,
             src,
             pos: 0,
@@ -489,7 +499,7 @@ impl Lexer {
         while let Some(p) = prefix {
             // Upstream notes a t-string before checking that it may join this token, so
             // a t-string after bytes still turns the bytes token into a template call.
-            had_tstring |= p.t;
+            had_tstring |= p.template();
             let this_kind = if p.bytes { Tok::Bytes } else { Tok::String };
             if self.tok != this_kind {
                 // Either str next to bytes (the next token starts here), or this token has
@@ -550,7 +560,7 @@ impl Lexer {
         if p.f && self.fstring_args.is_empty() {
             self.fstring_args.extend_from_slice(b".format(");
         }
-        if p.t && self.fstring_args.is_empty() {
+        if p.template() && self.fstring_args.is_empty() {
             self.text.extend_from_slice(b"((");
             for _ in 0..num_quotes {
                 self.text.push(quote);
@@ -569,14 +579,14 @@ impl Lexer {
                 self.advance();
                 continue;
             }
-            if p.t && c == b'\n' {
+            if p.template() && c == b'\n' {
                 // The parts are re-read as one-line literals.
                 self.text.extend_from_slice(b"\\n");
                 self.advance();
                 continue;
             }
             n_closing = 0;
-            if (p.f || p.t) && c == b'{' {
+            if (p.f || p.template()) && c == b'{' {
                 if t.nesting > 0 {
                     // A `{` inside a t-string format spec stays in the spec.
                     t.nesting += 1;
@@ -585,7 +595,7 @@ impl Lexer {
                     if self.is(b'{') {
                         // `{{` stays for str.format to turn into `{`; a t-string part is a
                         // plain literal, so it keeps one.
-                        if !p.t {
+                        if !p.template() {
                             self.text.push(b'{');
                         }
                         self.advance();
@@ -596,7 +606,7 @@ impl Lexer {
                     continue;
                 }
             }
-            if p.t && c == b'\\' {
+            if p.template() && c == b'\\' {
                 // Escapes are left for the re-read of the part.
                 self.text.push(b'\\');
                 if p.raw {
@@ -614,7 +624,7 @@ impl Lexer {
                     // Upstream raises the moment it reads the escape.
                     return;
                 }
-            } else if p.t && t.nesting > 0 && c == b'}' {
+            } else if p.template() && t.nesting > 0 && c == b'}' {
                 t.nesting -= 1;
                 if t.nesting > 0 {
                     t.needs_fstring = true;
@@ -636,7 +646,7 @@ impl Lexer {
             } else {
                 // Bytes are copied as they are, so UTF-8 passes through unchanged.
                 self.text.push(c);
-                if p.t && c == b'}' {
+                if p.template() && c == b'}' {
                     if self.at(1) == Some(b'}') {
                         self.advance();
                     } else {
@@ -649,7 +659,7 @@ impl Lexer {
         if n_closing < num_quotes {
             self.tok = Tok::LonelyStringOpen;
         }
-        if p.t {
+        if p.template() {
             if t.nesting > 0 {
                 self.tok = Tok::MalformedFString;
             }
@@ -699,7 +709,7 @@ impl Lexer {
             self.fstring_args.pop();
             was_debug = true;
         }
-        if p.t {
+        if p.template() {
             while self.fstring_args.len() > start
                 && self.fstring_args.last().is_some_and(|&c| is_space(c))
             {
@@ -711,7 +721,7 @@ impl Lexer {
         }
         let expr_end = self.fstring_args.len();
         self.fstring_args.extend_from_slice(b"),");
-        if !p.t {
+        if !p.template() {
             return;
         }
         // The expression's source text, as a string literal argument.
@@ -1137,5 +1147,22 @@ mod tests {
             ]
         );
         assert_eq!(first_text("f'{}'").0, MalformedFString);
+    }
+
+    /// Without the `tstrings` feature `t'...'` is a name then a string even when asked
+    /// for, as in a build without template strings.
+    #[cfg(not(feature = "tstrings"))]
+    #[test]
+    fn no_template_strings_without_the_feature() {
+        let mut lex = Lexer::with_options(b"t'a{x}'\n", true, true);
+        assert_eq!(lex.tok, Tok::Name);
+        lex.next_token();
+        assert_eq!(lex.tok, Tok::String);
+        let opts = crate::compile::CompileOptions {
+            tstrings: true,
+            ..Default::default()
+        };
+        let e = crate::compile::compile("t'a{x}'\n", "<stdin>", &opts).map_err(|e| e.msg);
+        assert_eq!(e, Err("invalid syntax".into()));
     }
 }

@@ -38,7 +38,9 @@ pub const MAX_DEPTH: u32 = 200;
 /// Longest identifier accepted, in bytes (upstream's qstr length limit).
 pub const MAX_NAME_LEN: usize = 255;
 
-type PResult<T> = Result<T, SyntaxError>;
+/// Parse steps pass a failure up boxed: one word to move at each `?` rather than the
+/// whole error (about 3.5 KB less code on thumbv7m).
+type PResult<T> = Result<T, Box<SyntaxError>>;
 
 /// Parses UTF-8 source text.
 pub fn parse(source: &str, mode: ParseMode) -> Result<Module, SyntaxError> {
@@ -79,6 +81,15 @@ pub fn parse_with_depth(
     options: &ParseOptions,
     max_depth: u32,
 ) -> Result<Module, SyntaxError> {
+    parse_module(source, mode, options, max_depth).map_err(|e| *e)
+}
+
+fn parse_module(
+    source: &[u8],
+    mode: ParseMode,
+    options: &ParseOptions,
+    max_depth: u32,
+) -> PResult<Module> {
     let mut p = Parser {
         lex: Lexer::with_options(source, options.tstrings, options.opt_level == 0),
         depth: 0,
@@ -86,7 +97,6 @@ pub fn parse_with_depth(
         stmt_line: 1,
         deferred: None,
     };
-    p.check_token()?;
     let body = match mode {
         ParseMode::File => p.file_input()?,
         ParseMode::Single => p.single_input()?,
@@ -96,9 +106,20 @@ pub fn parse_with_depth(
         return Err(p.error());
     }
     if let Some(e) = p.deferred {
-        return Err(e);
+        return Err(Box::new(e));
     }
     Ok(Module { mode, body })
+}
+
+/// The items of a comma-separated list ([`Parser::expr_list`]).
+#[derive(Clone, Copy)]
+enum ListItems {
+    /// `test`s (`testlist`).
+    Tests,
+    /// `test`s or `*expr`s (`testlist_star_expr`).
+    TestsOrStarred,
+    /// `expr`s or `*expr`s (`exprlist`).
+    Exprs,
 }
 
 struct Parser {
@@ -192,52 +213,46 @@ impl Parser {
         self.lex.tok_line
     }
 
-    /// Upstream raises some lexer errors the moment the token is read, before the parser
-    /// looks at it.
-    fn check_token(&self) -> PResult<()> {
-        if self.lex.tok == Tok::UnicodeNameEscape {
-            return Err(SyntaxError {
-                kind: SyntaxErrorKind::NotImplementedError,
-                msg: "unicode name escapes".into(),
-                line: self.lex.tok_line,
-            });
-        }
-        Ok(())
-    }
-
-    fn bump(&mut self) -> PResult<()> {
+    fn bump(&mut self) {
         self.lex.next_token();
-        self.check_token()
     }
 
-    fn eat(&mut self, t: Tok) -> PResult<bool> {
+    fn eat(&mut self, t: Tok) -> bool {
         if self.tok() == t {
-            self.bump()?;
-            Ok(true)
+            self.bump();
+            true
         } else {
-            Ok(false)
+            false
         }
     }
 
     fn expect(&mut self, t: Tok) -> PResult<()> {
         if self.tok() == t {
-            self.bump()
+            self.bump();
+            Ok(())
         } else {
             Err(self.error())
         }
     }
 
     /// The error for failing at the current token.
-    fn error(&self) -> SyntaxError {
+    fn error(&self) -> Box<SyntaxError> {
         let line = self.cur_line();
-        match self.tok() {
+        Box::new(match self.tok() {
             Tok::Indent => SyntaxError::indentation("unexpected indent", line),
             Tok::DedentMismatch => {
                 SyntaxError::indentation("unindent doesn't match any outer indent level", line)
             }
             Tok::MalformedFString => SyntaxError::syntax("malformed f-string", line),
+            // Upstream's lexer raises this the moment it reads the token; no rule accepts
+            // the token, so the parser fails on it before going past it.
+            Tok::UnicodeNameEscape => SyntaxError {
+                kind: SyntaxErrorKind::NotImplementedError,
+                msg: "unicode name escapes".into(),
+                line,
+            },
             _ => SyntaxError::syntax("invalid syntax", line),
-        }
+        })
     }
 
     fn defer(&mut self, msg: &str, line: u32) {
@@ -253,25 +268,29 @@ impl Parser {
         if self.lex.text.len() > MAX_NAME_LEN {
             // Upstream interns each name as it parses it, and a qstr's length must fit
             // its one length byte.
-            return Err(SyntaxError {
+            return Err(Box::new(SyntaxError {
                 kind: SyntaxErrorKind::RuntimeError,
                 msg: "name too long".into(),
                 line: self.cur_line(),
-            });
+            }));
         }
         let n = lossy(&self.lex.text);
-        self.bump()?;
+        self.bump();
         Ok(n)
     }
 
     fn enter(&mut self) -> PResult<()> {
         self.depth += 1;
+        if self.tok() == Tok::UnicodeNameEscape {
+            // Upstream fails on reading that token, before any nesting at it.
+            return Err(self.error());
+        }
         if self.depth > self.max_depth {
-            return Err(SyntaxError {
+            return Err(Box::new(SyntaxError {
                 kind: SyntaxErrorKind::RuntimeError,
                 msg: "maximum recursion depth exceeded".into(),
                 line: self.cur_line(),
-            });
+            }));
         }
         Ok(())
     }
@@ -285,7 +304,7 @@ impl Parser {
     fn file_input(&mut self) -> PResult<Vec<Stmt>> {
         let mut body = Vec::new();
         while self.tok() != Tok::End {
-            if !self.eat(Tok::Newline)? {
+            if !self.eat(Tok::Newline) {
                 self.stmt(&mut body)?;
             }
         }
@@ -294,7 +313,7 @@ impl Parser {
 
     fn single_input(&mut self) -> PResult<Vec<Stmt>> {
         let mut body = Vec::new();
-        if !self.eat(Tok::Newline)? {
+        if !self.eat(Tok::Newline) {
             self.stmt(&mut body)?;
         }
         Ok(body)
@@ -303,7 +322,7 @@ impl Parser {
     fn eval_input(&mut self) -> PResult<Vec<Stmt>> {
         let line = self.cur_line();
         let e = self.testlist()?;
-        self.eat(Tok::Newline)?;
+        self.eat(Tok::Newline);
         Ok(alloc::vec![Stmt::new(line, StmtKind::Expr(e))])
     }
 
@@ -324,6 +343,7 @@ impl Parser {
                 out.push(s);
                 Ok(())
             }
+            #[cfg(feature = "match_stmt")]
             Tok::Name => match self.try_match_stmt()? {
                 Some(s) => {
                     out.push(s);
@@ -339,7 +359,7 @@ impl Parser {
         loop {
             let s = self.small_stmt()?;
             out.push(s);
-            if !self.eat(Tok::Semicolon)? {
+            if !self.eat(Tok::Semicolon) {
                 break;
             }
             if self.tok() == Tok::Newline {
@@ -354,23 +374,23 @@ impl Parser {
         self.stmt_line = line;
         let kind = match self.tok() {
             Tok::KwDel => {
-                self.bump()?;
+                self.bump();
                 StmtKind::Del(self.exprlist_items()?)
             }
             Tok::KwPass => {
-                self.bump()?;
+                self.bump();
                 StmtKind::Pass
             }
             Tok::KwBreak => {
-                self.bump()?;
+                self.bump();
                 StmtKind::Break
             }
             Tok::KwContinue => {
-                self.bump()?;
+                self.bump();
                 StmtKind::Continue
             }
             Tok::KwReturn => {
-                self.bump()?;
+                self.bump();
                 if starts_test(self.tok()) {
                     StmtKind::Return(Some(self.testlist()?))
                 } else {
@@ -378,10 +398,10 @@ impl Parser {
                 }
             }
             Tok::KwRaise => {
-                self.bump()?;
+                self.bump();
                 if starts_test(self.tok()) {
                     let exc = self.test()?;
-                    let cause = if self.eat(Tok::KwFrom)? {
+                    let cause = if self.eat(Tok::KwFrom) {
                         Some(self.test()?)
                     } else {
                         None
@@ -399,13 +419,13 @@ impl Parser {
             }
             Tok::KwYield => StmtKind::Expr(self.yield_expr()?),
             Tok::KwImport => {
-                self.bump()?;
+                self.bump();
                 let mut names = Vec::new();
                 loop {
                     let name = self.dotted_name()?;
                     let asname = self.as_name()?;
                     names.push(ImportAlias { name, asname });
-                    if !self.eat(Tok::Comma)? {
+                    if !self.eat(Tok::Comma) {
                         break;
                     }
                 }
@@ -414,9 +434,9 @@ impl Parser {
             Tok::KwFrom => self.import_from()?,
             Tok::KwGlobal | Tok::KwNonlocal => {
                 let global = self.tok() == Tok::KwGlobal;
-                self.bump()?;
+                self.bump();
                 let mut names = alloc::vec![self.name()?];
-                while self.eat(Tok::Comma)? {
+                while self.eat(Tok::Comma) {
                     names.push(self.name()?);
                 }
                 if global {
@@ -426,9 +446,9 @@ impl Parser {
                 }
             }
             Tok::KwAssert => {
-                self.bump()?;
+                self.bump();
                 let test = self.test()?;
-                let msg = if self.eat(Tok::Comma)? {
+                let msg = if self.eat(Tok::Comma) {
                     Some(self.test()?)
                 } else {
                     None
@@ -443,7 +463,7 @@ impl Parser {
     fn expr_stmt(&mut self) -> PResult<StmtKind> {
         let first = self.testlist_star_expr()?;
         if let Some(op) = augassign_op(self.tok()) {
-            self.bump()?;
+            self.bump();
             let value = self.yield_or_testlist_star()?;
             return Ok(StmtKind::AugAssign {
                 target: first,
@@ -452,9 +472,9 @@ impl Parser {
             });
         }
         if self.tok() == Tok::Colon {
-            self.bump()?;
+            self.bump();
             let annotation = self.test()?;
-            let value = if self.eat(Tok::Equal)? {
+            let value = if self.eat(Tok::Equal) {
                 Some(self.yield_or_testlist_star()?)
             } else {
                 None
@@ -470,7 +490,7 @@ impl Parser {
         }
         let mut targets = alloc::vec![first];
         let mut value = None;
-        while self.eat(Tok::Equal)? {
+        while self.eat(Tok::Equal) {
             if let Some(v) = value.take() {
                 targets.push(v);
             }
@@ -492,7 +512,7 @@ impl Parser {
 
     fn dotted_name(&mut self) -> PResult<Name> {
         let mut name = self.name()?;
-        while self.eat(Tok::Period)? {
+        while self.eat(Tok::Period) {
             name.push('.');
             name.push_str(&self.name()?);
         }
@@ -500,7 +520,7 @@ impl Parser {
     }
 
     fn as_name(&mut self) -> PResult<Option<Name>> {
-        if self.eat(Tok::KwAs)? {
+        if self.eat(Tok::KwAs) {
             Ok(Some(self.name()?))
         } else {
             Ok(None)
@@ -508,7 +528,7 @@ impl Parser {
     }
 
     fn import_from(&mut self) -> PResult<StmtKind> {
-        self.bump()?;
+        self.bump();
         let mut level: u32 = 0;
         loop {
             match self.tok() {
@@ -516,7 +536,7 @@ impl Parser {
                 Tok::Ellipsis => level = level.saturating_add(3),
                 _ => break,
             }
-            self.bump()?;
+            self.bump();
         }
         let module = if level == 0 || self.tok() == Tok::Name {
             Some(self.dotted_name()?)
@@ -524,20 +544,20 @@ impl Parser {
             None
         };
         self.expect(Tok::KwImport)?;
-        if self.eat(Tok::Star)? {
+        if self.eat(Tok::Star) {
             return Ok(StmtKind::ImportFrom {
                 level,
                 module,
                 names: None,
             });
         }
-        let parens = self.eat(Tok::ParenOpen)?;
+        let parens = self.eat(Tok::ParenOpen);
         let mut names = Vec::new();
         loop {
             let name = self.name()?;
             let asname = self.as_name()?;
             names.push(ImportAlias { name, asname });
-            if !self.eat(Tok::Comma)? || self.tok() != Tok::Name {
+            if !self.eat(Tok::Comma) || self.tok() != Tok::Name {
                 break;
             }
         }
@@ -557,7 +577,7 @@ impl Parser {
         let kind = match self.tok() {
             Tok::KwIf => self.if_stmt()?,
             Tok::KwWhile => {
-                self.bump()?;
+                self.bump();
                 let test = self.namedexpr_test()?;
                 self.expect(Tok::Colon)?;
                 let body = self.suite()?;
@@ -578,7 +598,7 @@ impl Parser {
                     Tok::KwClass => self.classdef(decorators)?,
                     Tok::KwDef => self.funcdef(decorators, false)?,
                     Tok::KwAsync => {
-                        self.bump()?;
+                        self.bump();
                         if self.tok() != Tok::KwDef {
                             return Err(self.error());
                         }
@@ -588,7 +608,7 @@ impl Parser {
                 }
             }
             Tok::KwAsync => {
-                self.bump()?;
+                self.bump();
                 match self.tok() {
                     Tok::KwDef => self.funcdef(Vec::new(), true)?,
                     Tok::KwWith => self.with_stmt(true)?,
@@ -602,14 +622,14 @@ impl Parser {
     }
 
     fn if_stmt(&mut self) -> PResult<StmtKind> {
-        self.bump()?;
+        self.bump();
         let test = self.namedexpr_test()?;
         self.expect(Tok::Colon)?;
         let body = self.suite()?;
         let mut elifs = Vec::new();
         while self.tok() == Tok::KwElif {
             let line = self.cur_line();
-            self.bump()?;
+            self.bump();
             let test = self.namedexpr_test()?;
             self.expect(Tok::Colon)?;
             let body = self.suite()?;
@@ -625,7 +645,7 @@ impl Parser {
     }
 
     fn else_clause(&mut self) -> PResult<Vec<Stmt>> {
-        if self.eat(Tok::KwElse)? {
+        if self.eat(Tok::KwElse) {
             self.expect(Tok::Colon)?;
             self.suite()
         } else {
@@ -651,13 +671,13 @@ impl Parser {
     }
 
     fn try_stmt(&mut self) -> PResult<StmtKind> {
-        self.bump()?;
+        self.bump();
         self.expect(Tok::Colon)?;
         let body = self.suite()?;
         let mut handlers = Vec::new();
         while self.tok() == Tok::KwExcept {
             let line = self.cur_line();
-            self.bump()?;
+            self.bump();
             let (typ, name) = if self.tok() == Tok::Colon {
                 (None, None)
             } else {
@@ -678,7 +698,7 @@ impl Parser {
         } else {
             self.else_clause()?
         };
-        let finalbody = if self.eat(Tok::KwFinally)? {
+        let finalbody = if self.eat(Tok::KwFinally) {
             self.expect(Tok::Colon)?;
             Some(self.suite()?)
         } else {
@@ -700,13 +720,13 @@ impl Parser {
         let mut items = Vec::new();
         loop {
             let context = self.test()?;
-            let target = if self.eat(Tok::KwAs)? {
+            let target = if self.eat(Tok::KwAs) {
                 Some(self.expr()?)
             } else {
                 None
             };
             items.push(WithItem { context, target });
-            if !self.eat(Tok::Comma)? {
+            if !self.eat(Tok::Comma) {
                 break;
             }
         }
@@ -723,11 +743,11 @@ impl Parser {
         let line = self.cur_line();
         self.expect(Tok::At)?;
         let mut name = alloc::vec![self.name()?];
-        while self.eat(Tok::Period)? {
+        while self.eat(Tok::Period) {
             name.push(self.name()?);
         }
         let call_line = self.cur_line();
-        let call = if self.eat(Tok::ParenOpen)? {
+        let call = if self.eat(Tok::ParenOpen) {
             let args = self.arglist(Tok::ParenClose)?;
             self.expect(Tok::ParenClose)?;
             Some(args)
@@ -750,7 +770,7 @@ impl Parser {
         self.expect(Tok::ParenOpen)?;
         let params = self.params(true, Tok::ParenClose)?;
         self.expect(Tok::ParenClose)?;
-        let returns = if self.eat(Tok::Arrow)? {
+        let returns = if self.eat(Tok::Arrow) {
             Some(self.test()?)
         } else {
             None
@@ -772,7 +792,7 @@ impl Parser {
         let class_line = self.cur_line();
         self.expect(Tok::KwClass)?;
         let name = self.name()?;
-        let args = if self.eat(Tok::ParenOpen)? {
+        let args = if self.eat(Tok::ParenOpen) {
             let a = self.arglist(Tok::ParenClose)?;
             self.expect(Tok::ParenClose)?;
             Some(a)
@@ -803,7 +823,7 @@ impl Parser {
             let mut error_line = line;
             match self.tok() {
                 Tok::Star => {
-                    self.bump()?;
+                    self.bump();
                     if after_kwarg || p.star {
                         self.defer("invalid syntax", line);
                     }
@@ -819,7 +839,7 @@ impl Parser {
                     p.star = true;
                 }
                 Tok::DblStar => {
-                    self.bump()?;
+                    self.bump();
                     if after_kwarg {
                         self.defer("invalid syntax", line);
                     }
@@ -834,7 +854,7 @@ impl Parser {
                 _ => {
                     let name = self.name()?;
                     let annotation = self.annotation(typed)?;
-                    let default = if self.eat(Tok::Equal)? {
+                    let default = if self.eat(Tok::Equal) {
                         Some(self.test()?)
                     } else {
                         None
@@ -862,7 +882,7 @@ impl Parser {
                     }
                 }
             }
-            if !self.eat(Tok::Comma)? {
+            if !self.eat(Tok::Comma) {
                 break;
             }
         }
@@ -870,7 +890,7 @@ impl Parser {
     }
 
     fn annotation(&mut self, typed: bool) -> PResult<Option<Expr>> {
-        if typed && self.eat(Tok::Colon)? {
+        if typed && self.eat(Tok::Colon) {
             Ok(Some(self.test()?))
         } else {
             Ok(None)
@@ -884,11 +904,11 @@ impl Parser {
             return Ok(body);
         }
         self.enter()?;
-        self.bump()?;
+        self.bump();
         self.expect(Tok::Indent)?;
         loop {
             self.stmt(&mut body)?;
-            if self.eat(Tok::Dedent)? {
+            if self.eat(Tok::Dedent) {
                 break;
             }
         }
@@ -900,29 +920,23 @@ impl Parser {
 
     /// `testlist_star_expr`: `a`, or `a, *b,` as a Tuple.
     fn testlist_star_expr(&mut self) -> PResult<Expr> {
-        self.expr_list(true, |p| {
-            if p.tok() == Tok::Star {
-                p.star_expr()
-            } else {
-                p.test()
-            }
-        })
+        self.expr_list(ListItems::TestsOrStarred)
     }
 
     /// `testlist`: `a` or `a, b` (no `*`).
     fn testlist(&mut self) -> PResult<Expr> {
-        self.expr_list(true, |p| p.test())
+        self.expr_list(ListItems::Tests)
     }
 
     /// `exprlist` as one expression (for-loop and comprehension targets).
     fn exprlist(&mut self) -> PResult<Expr> {
-        self.expr_list(false, Self::exprlist_item)
+        self.expr_list(ListItems::Exprs)
     }
 
     /// `exprlist` as its items (`del` targets).
     fn exprlist_items(&mut self) -> PResult<Vec<Expr>> {
         let mut items = alloc::vec![self.exprlist_item()?];
-        while self.eat(Tok::Comma)? {
+        while self.eat(Tok::Comma) {
             if !self.starts_exprlist_item() {
                 break;
             }
@@ -943,29 +957,33 @@ impl Parser {
         }
     }
 
+    fn list_item(&mut self, items: ListItems) -> PResult<Expr> {
+        match items {
+            ListItems::Tests => self.test(),
+            ListItems::TestsOrStarred if self.tok() == Tok::Star => self.star_expr(),
+            ListItems::TestsOrStarred => self.test(),
+            ListItems::Exprs => self.exprlist_item(),
+        }
+    }
+
     /// A comma-separated list with optional trailing comma: one item without a comma is
     /// itself, otherwise a Tuple starting at the first token.
-    fn expr_list(
-        &mut self,
-        tests: bool,
-        mut item: impl FnMut(&mut Self) -> PResult<Expr>,
-    ) -> PResult<Expr> {
+    fn expr_list(&mut self, items: ListItems) -> PResult<Expr> {
         let line = self.cur_line();
-        let first = item(self)?;
+        let first = self.list_item(items)?;
         if self.tok() != Tok::Comma {
             return Ok(first);
         }
         let mut elts = alloc::vec![first];
-        while self.eat(Tok::Comma)? {
-            let more = if tests {
-                self.tok() == Tok::Star || starts_test(self.tok())
-            } else {
-                self.starts_exprlist_item()
+        while self.eat(Tok::Comma) {
+            let more = match items {
+                ListItems::Exprs => self.starts_exprlist_item(),
+                _ => self.tok() == Tok::Star || starts_test(self.tok()),
             };
             if !more {
                 break;
             }
-            elts.push(item(self)?);
+            elts.push(self.list_item(items)?);
         }
         Ok(Expr::new(
             line,
@@ -992,7 +1010,7 @@ impl Parser {
         if self.tok() != Tok::Walrus {
             return Ok(target);
         }
-        self.bump()?;
+        self.bump();
         let value = self.test()?;
         self.named_expr(line, target, value)
     }
@@ -1032,7 +1050,7 @@ impl Parser {
     fn test_inner(&mut self, allow_cond: bool) -> PResult<Expr> {
         let line = self.cur_line();
         if self.tok() == Tok::KwLambda {
-            self.bump()?;
+            self.bump();
             let params = self.params(false, Tok::Colon)?;
             self.expect(Tok::Colon)?;
             let body = if allow_cond {
@@ -1052,7 +1070,7 @@ impl Parser {
         if !allow_cond || self.tok() != Tok::KwIf {
             return Ok(body);
         }
-        self.bump()?;
+        self.bump();
         let test = self.or_test()?;
         self.expect(Tok::KwElse)?;
         let orelse = self.test()?;
@@ -1073,7 +1091,7 @@ impl Parser {
             return Ok(first);
         }
         let mut items = alloc::vec![first];
-        while self.eat(Tok::KwOr)? {
+        while self.eat(Tok::KwOr) {
             items.push(self.and_test()?);
         }
         Ok(Expr::new(line, ExprKind::Or(items)))
@@ -1086,7 +1104,7 @@ impl Parser {
             return Ok(first);
         }
         let mut items = alloc::vec![first];
-        while self.eat(Tok::KwAnd)? {
+        while self.eat(Tok::KwAnd) {
             items.push(self.not_test()?);
         }
         Ok(Expr::new(line, ExprKind::And(items)))
@@ -1097,7 +1115,7 @@ impl Parser {
             return self.comparison();
         }
         let line = self.cur_line();
-        self.bump()?;
+        self.bump();
         self.enter()?;
         let operand = self.not_test();
         self.leave();
@@ -1114,16 +1132,16 @@ impl Parser {
             Tok::NotEqual => CmpOp::NotEq,
             Tok::KwIn => CmpOp::In,
             Tok::KwNot => {
-                self.bump()?;
+                self.bump();
                 if self.tok() != Tok::KwIn {
                     return Err(self.error());
                 }
-                self.bump()?;
+                self.bump();
                 return Ok(Some(CmpOp::NotIn));
             }
             Tok::KwIs => {
-                self.bump()?;
-                return Ok(Some(if self.eat(Tok::KwNot)? {
+                self.bump();
+                return Ok(Some(if self.eat(Tok::KwNot) {
                     CmpOp::IsNot
                 } else {
                     CmpOp::Is
@@ -1131,7 +1149,7 @@ impl Parser {
             }
             _ => return Ok(None),
         };
-        self.bump()?;
+        self.bump();
         Ok(Some(op))
     }
 
@@ -1208,7 +1226,7 @@ impl Parser {
                     pending: op,
                 }),
             }
-            self.bump()?;
+            self.bump();
             line = self.cur_line();
             cur = self.factor()?;
         }
@@ -1222,7 +1240,7 @@ impl Parser {
             _ => return self.power(),
         };
         let line = self.cur_line();
-        self.bump()?;
+        self.bump();
         self.enter()?;
         let operand = self.factor();
         self.leave();
@@ -1241,7 +1259,7 @@ impl Parser {
         if self.tok() != Tok::DblStar {
             return Ok(base);
         }
-        self.bump()?;
+        self.bump();
         self.enter()?;
         let exp = self.factor();
         self.leave();
@@ -1257,7 +1275,7 @@ impl Parser {
     fn atom_expr(&mut self) -> PResult<Expr> {
         let line = self.cur_line();
         if self.tok() == Tok::KwAwait {
-            self.bump()?;
+            self.bump();
             // Upstream compiles the awaited atom and trailers as part of the await node.
             let inner = self.atom_with_trailers(line)?;
             return Ok(Expr::new(line, ExprKind::Await(Box::new(inner))));
@@ -1284,7 +1302,7 @@ impl Parser {
             }
             match self.tok() {
                 Tok::ParenOpen => {
-                    self.bump()?;
+                    self.bump();
                     let args = self.arglist(Tok::ParenClose)?;
                     self.expect(Tok::ParenClose)?;
                     e = Expr::new(
@@ -1297,7 +1315,7 @@ impl Parser {
                     );
                 }
                 Tok::BracketOpen => {
-                    self.bump()?;
+                    self.bump();
                     let index = self.subscriptlist()?;
                     self.expect(Tok::BracketClose)?;
                     e = Expr::new(
@@ -1310,7 +1328,7 @@ impl Parser {
                     );
                 }
                 Tok::Period => {
-                    self.bump()?;
+                    self.bump();
                     let attr = self.name()?;
                     e = Expr::new(
                         line,
@@ -1333,7 +1351,7 @@ impl Parser {
             return Ok(first);
         }
         let mut elts = alloc::vec![first];
-        while self.eat(Tok::Comma)? {
+        while self.eat(Tok::Comma) {
             if self.tok() != Tok::Colon && !starts_test(self.tok()) {
                 break;
             }
@@ -1368,7 +1386,7 @@ impl Parser {
         };
         let mut has_step = false;
         let mut step = None;
-        if self.eat(Tok::Colon)? {
+        if self.eat(Tok::Colon) {
             has_step = true;
             if starts_test(self.tok()) {
                 step = Some(Box::new(self.test()?));
@@ -1391,11 +1409,11 @@ impl Parser {
             let line = self.cur_line();
             match self.tok() {
                 Tok::Star => {
-                    self.bump()?;
+                    self.bump();
                     args.push(Arg::Star(self.test()?));
                 }
                 Tok::DblStar => {
-                    self.bump()?;
+                    self.bump();
                     args.push(Arg::DoubleStar(self.test()?));
                 }
                 _ => {
@@ -1407,7 +1425,7 @@ impl Parser {
                             args.push(Arg::Generator(comp));
                         }
                         Tok::Equal => {
-                            self.bump()?;
+                            self.bump();
                             let value = self.test()?;
                             let name = match e.kind {
                                 ExprKind::Name(n) => n,
@@ -1423,7 +1441,7 @@ impl Parser {
                             });
                         }
                         Tok::Walrus => {
-                            self.bump()?;
+                            self.bump();
                             let value = self.test()?;
                             args.push(Arg::Positional(self.named_expr(line, e, value)?));
                         }
@@ -1431,7 +1449,7 @@ impl Parser {
                     }
                 }
             }
-            if !self.eat(Tok::Comma)? {
+            if !self.eat(Tok::Comma) {
                 break;
             }
         }
@@ -1465,12 +1483,12 @@ impl Parser {
         let mut generators = Vec::new();
         while self.tok() == Tok::KwFor {
             let for_line = self.cur_line();
-            self.bump()?;
+            self.bump();
             let target = self.exprlist()?;
             self.expect(Tok::KwIn)?;
             let iter = self.or_test()?;
             let mut ifs = Vec::new();
-            while self.eat(Tok::KwIf)? {
+            while self.eat(Tok::KwIf) {
                 ifs.push(self.test_nocond()?);
             }
             generators.push(CompFor {
@@ -1495,7 +1513,7 @@ impl Parser {
     fn yield_expr(&mut self) -> PResult<Expr> {
         let line = self.cur_line();
         self.expect(Tok::KwYield)?;
-        if self.eat(Tok::KwFrom)? {
+        if self.eat(Tok::KwFrom) {
             let e = self.test()?;
             return Ok(Expr::new(line, ExprKind::YieldFrom(Box::new(e))));
         }
@@ -1529,7 +1547,7 @@ impl Parser {
         let mut comma = false;
         let mut trailing = false;
         let mut second_line = first_line;
-        while self.eat(Tok::Comma)? {
+        while self.eat(Tok::Comma) {
             if !comma {
                 second_line = self.cur_line();
             }
@@ -1556,43 +1574,43 @@ impl Parser {
             Tok::Name => ExprKind::Name(self.name()?),
             Tok::Integer => {
                 let k = self.int_literal()?;
-                self.bump()?;
+                self.bump();
                 k
             }
             Tok::FloatOrImag => {
                 let k = self.float_literal()?;
-                self.bump()?;
+                self.bump();
                 k
             }
             Tok::String => {
                 let s = lossy(&self.lex.text);
-                self.bump()?;
+                self.bump();
                 ExprKind::Str(s)
             }
             Tok::Bytes => {
                 let b = core::mem::take(&mut self.lex.text);
-                self.bump()?;
+                self.bump();
                 ExprKind::Bytes(b)
             }
             Tok::Ellipsis => {
-                self.bump()?;
+                self.bump();
                 ExprKind::Ellipsis
             }
             Tok::KwNone => {
-                self.bump()?;
+                self.bump();
                 ExprKind::None
             }
             Tok::KwTrue => {
-                self.bump()?;
+                self.bump();
                 ExprKind::True
             }
             Tok::KwFalse => {
-                self.bump()?;
+                self.bump();
                 ExprKind::False
             }
             Tok::ParenOpen => return self.atom_paren(),
             Tok::BracketOpen => {
-                self.bump()?;
+                self.bump();
                 let kind = if self.tok() == Tok::BracketClose {
                     ExprKind::List(Vec::new())
                 } else {
@@ -1621,7 +1639,7 @@ impl Parser {
     fn atom_paren(&mut self) -> PResult<Expr> {
         let line = self.cur_line();
         self.expect(Tok::ParenOpen)?;
-        if self.eat(Tok::ParenClose)? {
+        if self.eat(Tok::ParenClose) {
             return Ok(Expr::new(
                 line,
                 ExprKind::Tuple {
@@ -1666,12 +1684,12 @@ impl Parser {
     fn atom_brace(&mut self) -> PResult<Expr> {
         let line = self.cur_line();
         self.expect(Tok::BraceOpen)?;
-        if self.eat(Tok::BraceClose)? {
+        if self.eat(Tok::BraceClose) {
             return Ok(Expr::new(line, ExprKind::Dict(Vec::new())));
         }
         let item_line = self.cur_line();
         let key = self.test()?;
-        let value = if self.eat(Tok::Colon)? {
+        let value = if self.eat(Tok::Colon) {
             Some(self.test()?)
         } else {
             None
@@ -1693,12 +1711,12 @@ impl Parser {
             Some(v) => dict.push((key, v)),
             None => set.push(key),
         }
-        while self.eat(Tok::Comma)? {
+        while self.eat(Tok::Comma) {
             if self.tok() == Tok::BraceClose {
                 break;
             }
             let k = self.test()?;
-            let v = if self.eat(Tok::Colon)? {
+            let v = if self.eat(Tok::Colon) {
                 Some(self.test()?)
             } else {
                 None
@@ -1723,12 +1741,12 @@ impl Parser {
 
     // ---- number literals ----
 
-    fn literal_error(&self, msg: String) -> SyntaxError {
-        SyntaxError {
+    fn literal_error(&self, msg: String) -> Box<SyntaxError> {
+        Box::new(SyntaxError {
             kind: SyntaxErrorKind::SyntaxError,
             msg,
             line: self.cur_line(),
-        }
+        })
     }
 
     fn int_literal(&self) -> PResult<ExprKind> {
@@ -1889,6 +1907,7 @@ fn valid_float(text: &[u8]) -> bool {
     any && i == text.len()
 }
 
+#[cfg(feature = "match_stmt")]
 mod pattern;
 
 #[cfg(test)]

@@ -2,8 +2,13 @@
 //! parser does it (py/parse.c `fold_constants`, `fold_logical_constants`): numeric operator
 //! levels with all-number operands, unary `+ - ~`, `not`/`and`/`or` on constants, `math`
 //! constants, and `X = const(v)` definitions. Constant tuples are recognised later by the
-//! compiler from the folded tree. Also records where each identifier first appears, which
-//! decides whether a long string literal is already interned (see `Interned`).
+//! compiler from the folded tree. Also records where each identifier longer than 10 bytes
+//! first appears, which decides whether a long string literal is already interned (the
+//! compiler's `str_is_qstr`).
+//!
+//! The tree is folded in place (only constants are ever copied) and the first error is kept
+//! aside rather than returned from every step: both keep the folder's code small, which
+//! counts on a microcontroller.
 //!
 //! Integers fold with arbitrary precision ([`super::bigint`]); floats fold `+ - * / // %`
 //! and integral powers (other powers are left to run time).
@@ -37,11 +42,17 @@ fn host_obj(v: &BigInt) -> bool {
 }
 
 pub struct Folder {
-    consts: BTreeMap<String, Expr>,
+    /// `const()` names, each to its latest value in `const_values` (a map of the same type
+    /// as `idents`, whose code the two share).
+    consts: BTreeMap<String, u32>,
+    const_values: Vec<Expr>,
     module_const: Option<fn(&str, &str) -> Option<i64>>,
-    /// First line on which each identifier token appears.
+    /// First line on which each identifier longer than 10 bytes appears (the compiler's
+    /// `str_is_qstr` asks about no others).
     pub idents: BTreeMap<String, u32>,
     depth: usize,
+    /// The first error found (see [`Folder::fail`]).
+    error: Option<SyntaxError>,
     /// Big-int work spent folding so far (in 32-bit limb operations), see [`FOLD_BUDGET`].
     work: u64,
 }
@@ -349,6 +360,41 @@ pub fn is_const(e: &Expr) -> bool {
     }
 }
 
+/// A copy of `e`'s value if it is a parse-time constant ([`is_const`]), for `const()`
+/// definitions and their uses (only constants are copied, so the whole tree needs no
+/// `Clone` code).
+fn copy_const(e: &Expr) -> Option<Expr> {
+    let kind = match &e.kind {
+        ExprKind::Int(v) => ExprKind::Int(*v),
+        ExprKind::BigInt(s) => ExprKind::BigInt(s.clone()),
+        ExprKind::Float(s) => ExprKind::Float(s.clone()),
+        ExprKind::Imag(s) => ExprKind::Imag(s.clone()),
+        ExprKind::Str(s) => ExprKind::Str(s.clone()),
+        ExprKind::Bytes(b) => ExprKind::Bytes(b.clone()),
+        ExprKind::None => ExprKind::None,
+        ExprKind::True => ExprKind::True,
+        ExprKind::False => ExprKind::False,
+        ExprKind::Ellipsis => ExprKind::Ellipsis,
+        ExprKind::Tuple {
+            elts,
+            parens,
+            const_line,
+        } if *parens || !elts.is_empty() => {
+            let mut copies = Vec::with_capacity(elts.len());
+            for x in elts {
+                copies.push(copy_const(x)?);
+            }
+            ExprKind::Tuple {
+                elts: copies,
+                parens: *parens,
+                const_line: *const_line,
+            }
+        }
+        _ => return None,
+    };
+    Some(Expr::new(e.line, kind))
+}
+
 /// Truth value of a constant (None when `e` is not a constant).
 pub fn const_truth(e: &Expr) -> Option<bool> {
     if !is_const(e) {
@@ -371,9 +417,11 @@ impl Folder {
     pub fn new(module_const: Option<fn(&str, &str) -> Option<i64>>) -> Self {
         Folder {
             consts: BTreeMap::new(),
+            const_values: Vec::new(),
             module_const,
             idents: BTreeMap::new(),
             depth: 0,
+            error: None,
             work: 0,
         }
     }
@@ -389,233 +437,182 @@ impl Folder {
     }
 
     fn ident(&mut self, name: &str, line: u32) {
-        let e = self.idents.entry(String::from(name)).or_insert(line);
-        if line < *e {
-            *e = line;
+        // Only names longer than 10 bytes matter: shorter strings are always interned.
+        if name.len() <= 10 {
+            return;
+        }
+        match self.idents.get_mut(name) {
+            Some(first) => *first = (*first).min(line),
+            None => {
+                self.idents.insert(String::from(name), line);
+            }
         }
     }
 
-    pub fn fold_module(&mut self, m: &Module) -> Result<Module, SyntaxError> {
-        Ok(Module {
-            mode: m.mode,
-            body: self.stmts(&m.body)?,
-        })
+    /// Folds the module in place (in source order, which `const()` substitution needs).
+    pub fn fold_module(&mut self, m: &mut Module) -> Result<(), SyntaxError> {
+        self.stmts(&mut m.body);
+        match self.error.take() {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
     }
 
-    fn stmts(&mut self, body: &[Stmt]) -> Result<Vec<Stmt>, SyntaxError> {
-        let mut out = Vec::with_capacity(body.len());
+    /// Records the first error, in source order; folding goes on (its result is dropped)
+    /// so that no step needs to check for failure.
+    fn fail(&mut self, e: SyntaxError) {
+        if self.error.is_none() {
+            self.error = Some(e);
+        }
+    }
+
+    fn stmts(&mut self, body: &mut [Stmt]) {
         for s in body {
-            out.push(self.stmt(s)?);
-        }
-        Ok(out)
-    }
-
-    fn opt(&mut self, e: &Option<Expr>) -> Result<Option<Expr>, SyntaxError> {
-        match e {
-            Some(x) => Ok(Some(self.expr(x)?)),
-            None => Ok(None),
+            self.stmt(s);
         }
     }
 
-    fn params(&mut self, p: &Params, line: u32) -> Result<Params, SyntaxError> {
-        let one = |f: &mut Folder, q: &Param| -> Result<Param, SyntaxError> {
-            f.ident(&q.name, line);
-            Ok(Param {
-                name: q.name.clone(),
-                annotation: f.opt(&q.annotation)?,
-                default: f.opt(&q.default)?,
-            })
-        };
-        let mut args = Vec::new();
-        for a in p.args.iter() {
-            args.push(one(self, a)?);
+    fn opt(&mut self, e: &mut Option<Expr>) {
+        if let Some(x) = e {
+            self.expr(x);
         }
-        let vararg = match &p.vararg {
-            Some(v) => Some(one(self, v)?),
-            None => None,
-        };
-        let mut kwonly = Vec::new();
-        for a in p.kwonly.iter() {
-            kwonly.push(one(self, a)?);
-        }
-        let kwarg = match &p.kwarg {
-            Some(v) => Some(one(self, v)?),
-            None => None,
-        };
-        Ok(Params {
-            args,
-            vararg,
-            star: p.star,
-            kwonly,
-            kwarg,
-        })
     }
 
-    fn call_args(&mut self, a: &CallArgs) -> Result<CallArgs, SyntaxError> {
-        let mut args = Vec::with_capacity(a.args.len());
-        for x in a.args.iter() {
-            args.push(match x {
-                Arg::Positional(e) => Arg::Positional(self.expr(e)?),
-                Arg::Star(e) => Arg::Star(self.expr(e)?),
-                Arg::DoubleStar(e) => Arg::DoubleStar(self.expr(e)?),
+    fn opt_box(&mut self, e: &mut Option<Box<Expr>>) {
+        if let Some(x) = e {
+            self.expr(x);
+        }
+    }
+
+    fn list(&mut self, v: &mut [Expr]) {
+        for x in v {
+            self.expr(x);
+        }
+    }
+
+    fn param(&mut self, q: &mut Param, line: u32) {
+        self.ident(&q.name, line);
+        self.opt(&mut q.annotation);
+        self.opt(&mut q.default)
+    }
+
+    fn params(&mut self, p: &mut Params, line: u32) {
+        for a in p.args.iter_mut() {
+            self.param(a, line);
+        }
+        if let Some(v) = &mut p.vararg {
+            self.param(v, line);
+        }
+        for a in p.kwonly.iter_mut() {
+            self.param(a, line);
+        }
+        if let Some(v) = &mut p.kwarg {
+            self.param(v, line);
+        }
+    }
+
+    fn call_args(&mut self, a: &mut CallArgs) {
+        for x in a.args.iter_mut() {
+            match x {
+                Arg::Positional(e) | Arg::Star(e) | Arg::DoubleStar(e) | Arg::Generator(e) => {
+                    self.expr(e)
+                }
                 Arg::Keyword {
                     name,
                     value,
                     name_line,
                 } => {
                     self.ident(name, *name_line);
-                    Arg::Keyword {
-                        name: name.clone(),
-                        value: self.expr(value)?,
-                        name_line: *name_line,
-                    }
+                    self.expr(value);
                 }
-                Arg::Generator(e) => Arg::Generator(self.expr(e)?),
-            });
+            }
         }
-        Ok(CallArgs { args })
     }
 
-    fn decorators(&mut self, ds: &[Decorator]) -> Result<Vec<Decorator>, SyntaxError> {
-        let mut out = Vec::new();
+    fn decorators(&mut self, ds: &mut [Decorator]) {
         for d in ds {
             for n in d.name.iter() {
                 self.ident(n, d.line);
             }
-            out.push(Decorator {
-                line: d.line,
-                name: d.name.clone(),
-                call: match &d.call {
-                    Some(c) => Some(self.call_args(c)?),
-                    None => None,
-                },
-                call_line: d.call_line,
-            });
+            if let Some(c) = &mut d.call {
+                self.call_args(c);
+            }
         }
-        Ok(out)
     }
 
-    /// `X = const(v)` handling; returns the replacement statement kind if it applies.
-    fn const_def(
-        &mut self,
-        s: &Stmt,
-        target: &Expr,
-        value: &Expr,
-    ) -> Result<Option<StmtKind>, SyntaxError> {
-        let name = match &target.kind {
-            ExprKind::Name(n) => n.clone(),
-            _ => return Ok(None),
+    /// `X = const(v)` handling on a folded single-target assignment at `line`: records
+    /// the constant and returns its value when the statement is such a definition.
+    fn const_def(&mut self, line: u32, target: &Expr, value: &Expr) -> Option<Expr> {
+        let ExprKind::Name(name) = &target.kind else {
+            return None;
         };
         let args = match &value.kind {
             ExprKind::Call { func, args, .. } => match &func.kind {
                 ExprKind::Name(f) if f == "const" => args,
-                _ => return Ok(None),
+                _ => return None,
             },
-            _ => return Ok(None),
+            _ => return None,
         };
         let v = match args.args.as_slice() {
-            [Arg::Positional(e)] if is_const(e) => e.clone(),
-            _ => {
-                return Err(SyntaxError::syntax(
-                    "not a constant",
-                    value.line.max(s.line),
-                ))
-            }
+            [Arg::Positional(e)] => copy_const(e),
+            _ => None,
         };
-        self.consts.insert(name.clone(), v.clone());
-        if name.starts_with('_') {
-            return Ok(Some(StmtKind::Pass));
-        }
-        Ok(Some(StmtKind::Assign {
-            targets: alloc::vec![target.clone()],
-            value: v,
-        }))
+        let Some(v) = v else {
+            self.fail(SyntaxError::syntax("not a constant", value.line.max(line)));
+            return None;
+        };
+        self.consts
+            .insert(name.clone(), self.const_values.len() as u32);
+        self.const_values.push(copy_const(&v)?);
+        Some(v)
     }
 
-    fn stmt(&mut self, s: &Stmt) -> Result<Stmt, SyntaxError> {
+    fn stmt(&mut self, s: &mut Stmt) {
         let line = s.line;
-        let kind = match &s.kind {
-            StmtKind::Expr(e) => StmtKind::Expr(self.expr(e)?),
+        // The value of an `X = const(v)` definition; a private one (`_X`) becomes `pass`.
+        let mut const_value = None;
+        match &mut s.kind {
+            StmtKind::Expr(e) => self.expr(e),
             StmtKind::Assign { targets, value } => {
-                let mut ts = Vec::new();
-                for t in targets.iter() {
-                    ts.push(self.expr(t)?);
-                }
-                let v = self.expr(value)?;
-                if ts.len() == 1 {
-                    if let Some(k) = self.const_def(s, &ts[0], &v)? {
-                        // The `pass` replacing a private constant has no line of its own
-                        // upstream; the flag keeps the line for the enclosing block.
-                        let l = if matches!(k, StmtKind::Pass) {
-                            line | CONST_OBJ
-                        } else {
-                            line
-                        };
-                        return Ok(Stmt::new(l, k));
+                self.list(targets);
+                self.expr(value);
+                if let [t] = targets.as_slice() {
+                    if let Some(v) = self.const_def(line, t, value) {
+                        const_value = Some((private_name(t), v));
                     }
                 }
-                StmtKind::Assign {
-                    targets: ts,
-                    value: v,
-                }
             }
-            StmtKind::AugAssign { target, op, value } => StmtKind::AugAssign {
-                target: self.expr(target)?,
-                op: *op,
-                value: self.expr(value)?,
-            },
+            StmtKind::AugAssign { target, value, .. } => {
+                self.expr(target);
+                self.expr(value);
+            }
             StmtKind::AnnAssign {
                 target,
                 annotation,
                 value,
             } => {
-                let t = self.expr(target)?;
-                let a = self.expr(annotation)?;
-                let v = self.opt(value)?;
-                if let Some(vv) = &v {
-                    if let Some(k) = self.const_def(s, &t, vv)? {
-                        return Ok(match k {
-                            StmtKind::Pass => Stmt::new(line | CONST_OBJ, StmtKind::Pass),
-                            _ => Stmt::new(
-                                line,
-                                StmtKind::AnnAssign {
-                                    target: t,
-                                    annotation: a,
-                                    value: match k {
-                                        StmtKind::Assign { value, .. } => Some(value),
-                                        _ => None,
-                                    },
-                                },
-                            ),
-                        });
+                self.expr(target);
+                self.expr(annotation);
+                self.opt(value);
+                if let Some(vv) = value {
+                    if let Some(v) = self.const_def(line, target, vv) {
+                        const_value = Some((private_name(target), v));
                     }
                 }
-                StmtKind::AnnAssign {
-                    target: t,
-                    annotation: a,
-                    value: v,
-                }
             }
-            StmtKind::Del(ts) => {
-                let mut out = Vec::new();
-                for t in ts {
-                    out.push(self.expr(t)?);
-                }
-                StmtKind::Del(out)
+            StmtKind::Del(ts) => self.list(ts),
+            StmtKind::Return(v) => self.opt(v),
+            StmtKind::Raise { exc, cause } => {
+                self.opt(exc);
+                self.opt(cause);
             }
-            StmtKind::Return(v) => StmtKind::Return(self.opt(v)?),
-            StmtKind::Raise { exc, cause } => StmtKind::Raise {
-                exc: self.opt(exc)?,
-                cause: self.opt(cause)?,
-            },
             StmtKind::Global(ns) | StmtKind::Nonlocal(ns) => {
-                for n in ns {
+                for n in ns.iter() {
                     self.ident(n, line);
                 }
-                s.kind.clone()
             }
             StmtKind::Import(al) => {
-                for a in al {
+                for a in al.iter() {
                     for part in a.name.split('.') {
                         self.ident(part, line);
                     }
@@ -623,7 +620,6 @@ impl Folder {
                         self.ident(n, line);
                     }
                 }
-                s.kind.clone()
             }
             StmtKind::ImportFrom { module, names, .. } => {
                 if let Some(m) = module {
@@ -631,266 +627,189 @@ impl Folder {
                         self.ident(part, line);
                     }
                 }
-                if let Some(ns) = names {
-                    for a in ns {
-                        self.ident(&a.name, line);
-                        if let Some(n) = &a.asname {
-                            self.ident(n, line);
-                        }
+                for a in names.iter().flatten() {
+                    self.ident(&a.name, line);
+                    if let Some(n) = &a.asname {
+                        self.ident(n, line);
                     }
                 }
-                s.kind.clone()
             }
-            StmtKind::Assert { test, msg } => StmtKind::Assert {
-                test: self.expr(test)?,
-                msg: self.opt(msg)?,
-            },
+            StmtKind::Assert { test, msg } => {
+                self.expr(test);
+                self.opt(msg);
+            }
             StmtKind::If {
                 test,
                 body,
                 elifs,
                 orelse,
             } => {
-                let test = self.expr(test)?;
-                let body = self.stmts(body)?;
-                let mut es = Vec::new();
-                for e in elifs {
-                    es.push(Elif {
-                        line: e.line,
-                        test: self.expr(&e.test)?,
-                        body: self.stmts(&e.body)?,
-                    });
+                self.expr(test);
+                self.stmts(body);
+                for e in elifs.iter_mut() {
+                    self.expr(&mut e.test);
+                    self.stmts(&mut e.body);
                 }
-                StmtKind::If {
-                    test,
-                    body,
-                    elifs: es,
-                    orelse: self.stmts(orelse)?,
-                }
+                self.stmts(orelse);
             }
-            StmtKind::While { test, body, orelse } => StmtKind::While {
-                test: self.expr(test)?,
-                body: self.stmts(body)?,
-                orelse: self.stmts(orelse)?,
-            },
+            StmtKind::While { test, body, orelse } => {
+                self.expr(test);
+                self.stmts(body);
+                self.stmts(orelse);
+            }
             StmtKind::For {
-                is_async,
                 target,
                 iter,
                 body,
                 orelse,
-            } => StmtKind::For {
-                is_async: *is_async,
-                target: self.expr(target)?,
-                iter: self.expr(iter)?,
-                body: self.stmts(body)?,
-                orelse: self.stmts(orelse)?,
-            },
+                ..
+            } => {
+                self.expr(target);
+                self.expr(iter);
+                self.stmts(body);
+                self.stmts(orelse);
+            }
             StmtKind::Try {
                 body,
                 handlers,
                 orelse,
                 finalbody,
             } => {
-                let body = self.stmts(body)?;
-                let mut hs = Vec::new();
-                for h in handlers {
+                self.stmts(body);
+                for h in handlers.iter_mut() {
                     if let Some(n) = &h.name {
                         self.ident(n, h.line);
                     }
-                    hs.push(ExceptHandler {
-                        line: h.line,
-                        typ: self.opt(&h.typ)?,
-                        name: h.name.clone(),
-                        body: self.stmts(&h.body)?,
-                    });
+                    self.opt(&mut h.typ);
+                    self.stmts(&mut h.body);
                 }
-                StmtKind::Try {
-                    body,
-                    handlers: hs,
-                    orelse: self.stmts(orelse)?,
-                    finalbody: match finalbody {
-                        Some(f) => Some(self.stmts(f)?),
-                        None => None,
-                    },
+                self.stmts(orelse);
+                if let Some(f) = finalbody {
+                    self.stmts(f);
                 }
             }
-            StmtKind::With {
-                is_async,
-                items,
-                body,
-            } => {
-                let mut its = Vec::new();
-                for it in items {
-                    its.push(WithItem {
-                        context: self.expr(&it.context)?,
-                        target: self.opt(&it.target)?,
-                    });
+            StmtKind::With { items, body, .. } => {
+                for it in items.iter_mut() {
+                    self.expr(&mut it.context);
+                    self.opt(&mut it.target);
                 }
-                StmtKind::With {
-                    is_async: *is_async,
-                    items: its,
-                    body: self.stmts(body)?,
-                }
+                self.stmts(body);
             }
             StmtKind::FunctionDef(f) => {
-                let decorators = self.decorators(&f.decorators)?;
+                self.decorators(&mut f.decorators);
                 self.ident(&f.name, f.def_line);
-                let params = self.params(&f.params, f.def_line)?;
-                let returns = self.opt(&f.returns)?;
-                let body = self.stmts(&f.body)?;
-                StmtKind::FunctionDef(Box::new(FunctionDef {
-                    is_async: f.is_async,
-                    decorators,
-                    def_line: f.def_line,
-                    name: f.name.clone(),
-                    params,
-                    returns,
-                    body,
-                }))
+                self.params(&mut f.params, f.def_line);
+                self.opt(&mut f.returns);
+                self.stmts(&mut f.body);
             }
             StmtKind::ClassDef(c) => {
-                let decorators = self.decorators(&c.decorators)?;
+                self.decorators(&mut c.decorators);
                 self.ident(&c.name, c.class_line);
-                let args = match &c.args {
-                    Some(a) => Some(self.call_args(a)?),
-                    None => None,
-                };
-                let body = self.stmts(&c.body)?;
-                StmtKind::ClassDef(Box::new(ClassDef {
-                    decorators,
-                    class_line: c.class_line,
-                    name: c.name.clone(),
-                    args,
-                    body,
-                }))
-            }
-            StmtKind::Match { subject, cases } => {
-                let subject = self.expr(subject)?;
-                let mut cs = Vec::with_capacity(cases.len());
-                for c in cases {
-                    let pattern = self.pattern(&c.pattern)?;
-                    cs.push(MatchCase {
-                        line: c.line,
-                        pattern,
-                        guard: self.opt(&c.guard)?,
-                        body: self.stmts(&c.body)?,
-                    });
+                if let Some(a) = &mut c.args {
+                    self.call_args(a);
                 }
-                StmtKind::Match { subject, cases: cs }
+                self.stmts(&mut c.body);
             }
-            StmtKind::Pass | StmtKind::Break | StmtKind::Continue => s.kind.clone(),
-        };
-        Ok(Stmt::new(line, kind))
+            #[cfg(feature = "match_stmt")]
+            StmtKind::Match { subject, cases } => {
+                self.expr(subject);
+                for c in cases.iter_mut() {
+                    self.pattern(&mut c.pattern);
+                    self.opt(&mut c.guard);
+                    self.stmts(&mut c.body);
+                }
+            }
+            StmtKind::Pass | StmtKind::Break | StmtKind::Continue => {}
+        }
+        if let Some((private, v)) = const_value {
+            match &mut s.kind {
+                // The `pass` replacing a private constant has no line of its own upstream;
+                // the flag keeps the line for the enclosing block.
+                _ if private => *s = Stmt::new(line | CONST_OBJ, StmtKind::Pass),
+                StmtKind::Assign { value, .. } => *value = v,
+                StmtKind::AnnAssign { value, .. } => *value = Some(v),
+                _ => {}
+            }
+        }
     }
 
     /// Folds the expressions inside a pattern (literals such as `-1`); names a pattern
     /// binds are recorded but never replaced by constants.
-    fn pattern(&mut self, p: &Pattern) -> Result<Pattern, SyntaxError> {
+    #[cfg(feature = "match_stmt")]
+    fn pattern(&mut self, p: &mut Pattern) {
         let line = p.line;
-        let kind = match &p.kind {
-            PatternKind::Value(e) => PatternKind::Value(self.expr(e)?),
-            PatternKind::Singleton(e) => PatternKind::Singleton(e.clone()),
-            PatternKind::Capture(n) => {
-                self.ident(n, line);
-                PatternKind::Capture(n.clone())
-            }
-            PatternKind::Wildcard => PatternKind::Wildcard,
+        match &mut p.kind {
+            PatternKind::Value(e) => self.expr(e),
+            PatternKind::Singleton(_) | PatternKind::Wildcard => {}
+            PatternKind::Capture(n) => self.ident(n, line),
             PatternKind::Star(n) => {
                 if let Some(n) = n {
                     self.ident(n, line);
                 }
-                PatternKind::Star(n.clone())
             }
-            PatternKind::Sequence(items) => {
-                let mut out = Vec::with_capacity(items.len());
-                for i in items {
-                    out.push(self.pattern(i)?);
+            PatternKind::Sequence(items) | PatternKind::Or(items) => {
+                for i in items.iter_mut() {
+                    self.pattern(i);
                 }
-                PatternKind::Sequence(out)
             }
             PatternKind::Mapping {
                 keys,
                 patterns,
                 rest,
             } => {
-                let mut ks = Vec::with_capacity(keys.len());
-                let mut ps = Vec::with_capacity(patterns.len());
-                for (k, v) in keys.iter().zip(patterns) {
-                    ks.push(self.expr(k)?);
-                    ps.push(self.pattern(v)?);
+                for (k, v) in keys.iter_mut().zip(patterns.iter_mut()) {
+                    self.expr(k);
+                    self.pattern(v);
                 }
                 if let Some(r) = rest {
                     self.ident(r, line);
                 }
-                PatternKind::Mapping {
-                    keys: ks,
-                    patterns: ps,
-                    rest: rest.clone(),
-                }
             }
             PatternKind::Class { cls, args, kwargs } => {
-                let cls = self.expr(cls)?;
-                let mut a = Vec::with_capacity(args.len());
-                for x in args {
-                    a.push(self.pattern(x)?);
+                self.expr(cls);
+                for x in args.iter_mut() {
+                    self.pattern(x);
                 }
-                let mut k = Vec::with_capacity(kwargs.len());
-                for (n, x) in kwargs {
+                for (n, x) in kwargs.iter_mut() {
                     self.ident(n, line);
-                    k.push((n.clone(), self.pattern(x)?));
+                    self.pattern(x);
                 }
-                PatternKind::Class {
-                    cls,
-                    args: a,
-                    kwargs: k,
-                }
-            }
-            PatternKind::Or(alts) => {
-                let mut out = Vec::with_capacity(alts.len());
-                for a in alts {
-                    out.push(self.pattern(a)?);
-                }
-                PatternKind::Or(out)
             }
             PatternKind::As(inner, n) => {
-                let inner = self.pattern(inner)?;
+                self.pattern(inner);
                 self.ident(n, line);
-                PatternKind::As(Box::new(inner), n.clone())
             }
-        };
-        Ok(Pattern { line, kind })
+        }
     }
 
-    fn boxed(&mut self, e: &Expr) -> Result<Box<Expr>, SyntaxError> {
-        Ok(Box::new(self.expr(e)?))
-    }
-
-    pub fn expr(&mut self, e: &Expr) -> Result<Expr, SyntaxError> {
-        self.depth += 1;
-        if self.depth > MAX_DEPTH {
-            self.depth -= 1;
-            return Err(super::runtime_error(
+    /// Folds `e` in place.
+    fn expr(&mut self, e: &mut Expr) {
+        if self.depth >= MAX_DEPTH {
+            self.fail(super::runtime_error(
                 "maximum recursion depth exceeded",
                 e.line,
             ));
+            return;
         }
-        let r = self.expr_inner(e);
+        self.depth += 1;
+        self.expr_inner(e);
         self.depth -= 1;
-        r
     }
 
-    fn expr_inner(&mut self, e: &Expr) -> Result<Expr, SyntaxError> {
+    fn expr_inner(&mut self, e: &mut Expr) {
         let line = e.line;
-        let kind = match &e.kind {
+        // What the whole node folds to, if it does.
+        let folded: Option<Expr> = match &mut e.kind {
             ExprKind::Name(n) => {
                 self.ident(n, line);
-                if let Some(v) = self.consts.get(n) {
-                    // Upstream substitutes a constant *object*: anything but a small int
-                    // stays an object (a str is not re-interned, True loads as an object).
-                    return Ok(Expr::new(line | CONST_OBJ, v.kind.clone()));
-                }
-                e.kind.clone()
+                // Upstream substitutes a constant *object*: anything but a small int stays
+                // an object (a str is not re-interned, True loads as an object).
+                let v = self
+                    .consts
+                    .get(n.as_str())
+                    .and_then(|&i| self.const_values.get(i as usize))
+                    .and_then(copy_const);
+                v.map(|v| Expr::new(line | CONST_OBJ, v.kind))
             }
             ExprKind::Int(_)
             | ExprKind::BigInt(_)
@@ -901,119 +820,88 @@ impl Folder {
             | ExprKind::None
             | ExprKind::True
             | ExprKind::False
-            | ExprKind::Ellipsis => e.kind.clone(),
+            | ExprKind::Ellipsis => None,
             ExprKind::Tuple {
-                elts,
-                parens,
-                const_line,
+                elts, const_line, ..
             } => {
-                let folded = self.list(elts)?;
+                self.list(elts);
                 // A tuple of constants becomes one constant object upstream, with the line
                 // of the rule that built it.
-                let mut l = line;
-                if !folded.is_empty() && folded.iter().all(is_const) {
-                    l = *const_line;
+                if !elts.is_empty() && elts.iter().all(is_const) {
+                    e.line = *const_line;
                 }
-                return Ok(Expr::new(
-                    l,
-                    ExprKind::Tuple {
-                        elts: folded,
-                        parens: *parens,
-                        const_line: *const_line,
-                    },
-                ));
+                None
             }
-            ExprKind::List(elts) => ExprKind::List(self.list(elts)?),
-            ExprKind::Set(elts) => ExprKind::Set(self.list(elts)?),
+            ExprKind::List(elts) | ExprKind::Set(elts) => {
+                self.list(elts);
+                None
+            }
             ExprKind::Dict(items) => {
-                let mut out = Vec::new();
-                for (k, v) in items {
+                for (k, v) in items.iter_mut() {
                     // The item node keeps the key's line even when the key folds away.
-                    let mut k2 = self.expr(k)?;
-                    if k2.line == 0 {
-                        k2.line = k.line;
+                    let key_line = k.line;
+                    self.expr(k);
+                    if k.line == 0 {
+                        k.line = key_line;
                     }
-                    let k = k2;
-                    let v = self.expr(v)?;
-                    out.push((k, v));
+                    self.expr(v);
                 }
-                ExprKind::Dict(out)
+                None
             }
             ExprKind::Comp(c) => {
                 // Source order: element after the first iterable in tokens, but the
                 // element tokens come first; record them first.
-                let mut elt = self.expr(&c.elt)?;
-                if elt.line == 0 {
-                    elt.line = c.elt.line;
+                let elt_line = c.elt.line;
+                self.expr(&mut c.elt);
+                if c.elt.line == 0 {
+                    c.elt.line = elt_line;
                 }
-                let value = self.opt(&c.value)?;
-                let mut gens = Vec::new();
-                for g in c.generators.iter() {
-                    gens.push(CompFor {
-                        line: g.line,
-                        target: self.expr(&g.target)?,
-                        iter: self.expr(&g.iter)?,
-                        ifs: self.list(&g.ifs)?,
-                    });
+                self.opt(&mut c.value);
+                for g in c.generators.iter_mut() {
+                    self.expr(&mut g.target);
+                    self.expr(&mut g.iter);
+                    self.list(&mut g.ifs);
                 }
-                ExprKind::Comp(Box::new(Comprehension {
-                    line: c.line,
-                    kind: c.kind,
-                    elt,
-                    value,
-                    generators: gens,
-                }))
+                None
             }
-            ExprKind::Starred(v) => ExprKind::Starred(self.boxed(v)?),
+            ExprKind::Starred(v) | ExprKind::Await(v) | ExprKind::YieldFrom(v) => {
+                self.expr(v);
+                None
+            }
+            ExprKind::Yield(v) => {
+                self.opt_box(v);
+                None
+            }
             ExprKind::NamedExpr { target, value } => {
                 self.ident(target, line);
-                ExprKind::NamedExpr {
-                    target: target.clone(),
-                    value: self.boxed(value)?,
-                }
+                self.expr(value);
+                None
             }
             ExprKind::BinOp { first, rest } => {
-                let first = self.expr(first)?;
-                let mut r = Vec::new();
-                for (op, x) in rest {
-                    r.push((*op, self.expr(x)?));
+                self.expr(first);
+                for (_, x) in rest.iter_mut() {
+                    self.expr(x);
                 }
-                if let Some(mut acc) = num_of(&first) {
-                    let mut ok = true;
-                    for (op, x) in r.iter() {
-                        match num_of(x).and_then(|n| self.fold_binop(*op, &acc, &n)) {
-                            Some(v) => acc = v,
-                            None => {
-                                ok = false;
-                                break;
-                            }
-                        }
-                    }
-                    if ok {
-                        return Ok(Expr::new(0, expr_of(acc)));
-                    }
+                let mut acc = num_of(first);
+                for (op, x) in rest.iter() {
+                    let Some(a) = acc else { break };
+                    acc = num_of(x).and_then(|b| self.fold_binop(*op, &a, &b));
                 }
-                ExprKind::BinOp {
-                    first: Box::new(first),
-                    rest: r,
-                }
+                acc.map(|n| Expr::new(0, expr_of(n)))
             }
             ExprKind::Power { base, exp } => {
-                let b = self.expr(base)?;
-                let x = self.expr(exp)?;
-                if let (Some(p), Some(q)) = (num_of(&b), num_of(&x)) {
-                    if let Some(v) = self.fold_binop(BinOp::Pow, &p, &q) {
-                        return Ok(Expr::new(0, expr_of(v)));
-                    }
-                }
-                ExprKind::Power {
-                    base: Box::new(b),
-                    exp: Box::new(x),
+                self.expr(base);
+                self.expr(exp);
+                match (num_of(base), num_of(exp)) {
+                    (Some(p), Some(q)) => self
+                        .fold_binop(BinOp::Pow, &p, &q)
+                        .map(|v| Expr::new(0, expr_of(v))),
+                    _ => None,
                 }
             }
             ExprKind::UnaryOp { op, operand } => {
-                let o = self.expr(operand)?;
-                let folded = match (op, num_of(&o)) {
+                self.expr(operand);
+                let folded = match (*op, num_of(operand)) {
                     (UnaryOp::Pos, Some(n)) => Some(n),
                     (UnaryOp::Neg, Some(Num::Int(v, o))) => {
                         let r = v.neg();
@@ -1028,158 +916,124 @@ impl Folder {
                     }
                     _ => None,
                 };
-                if let Some(n) = folded {
-                    return Ok(Expr::new(0, expr_of(n)));
-                }
-                ExprKind::UnaryOp {
-                    op: *op,
-                    operand: Box::new(o),
-                }
+                folded.map(|n| Expr::new(0, expr_of(n)))
             }
             ExprKind::Not(x) => {
-                let x = self.expr(x)?;
-                match const_truth(&x) {
-                    // Upstream makes a plain token leaf (no line).
-                    Some(true) => return Ok(Expr::new(0, ExprKind::False)),
-                    Some(false) => return Ok(Expr::new(0, ExprKind::True)),
-                    None => ExprKind::Not(Box::new(x)),
-                }
+                self.expr(x);
+                // Upstream makes a plain token leaf (no line).
+                const_truth(x)
+                    .map(|t| Expr::new(0, if t { ExprKind::False } else { ExprKind::True }))
             }
-            ExprKind::Or(vals) | ExprKind::And(vals) => {
-                let is_or = matches!(e.kind, ExprKind::Or(_));
-                let vals = self.list(vals)?;
-                let n = vals.len();
-                let mut kept = Vec::new();
-                for (k, v) in vals.into_iter().enumerate() {
-                    if k + 1 == n {
-                        kept.push(v);
-                        break;
-                    }
-                    match const_truth(&v) {
-                        Some(t) if t == is_or => {
-                            kept.push(v);
-                            break;
-                        }
-                        Some(_) => {}
-                        None => kept.push(v),
-                    }
-                }
-                if kept.len() == 1 {
-                    if let Some(v) = kept.pop() {
-                        return Ok(v);
-                    }
-                }
-                if is_or {
-                    ExprKind::Or(kept)
-                } else {
-                    ExprKind::And(kept)
-                }
-            }
+            ExprKind::Or(vals) => self.logical(vals, true),
+            ExprKind::And(vals) => self.logical(vals, false),
             ExprKind::Compare { left, ops } => {
-                let l = self.boxed(left)?;
-                let mut o = Vec::new();
-                for (op, x) in ops {
-                    o.push((*op, self.expr(x)?));
+                self.expr(left);
+                for (_, x) in ops.iter_mut() {
+                    self.expr(x);
                 }
-                ExprKind::Compare { left: l, ops: o }
+                None
             }
             ExprKind::IfExp { test, body, orelse } => {
-                let b = self.boxed(body)?;
-                let t = self.boxed(test)?;
-                let o = self.boxed(orelse)?;
-                ExprKind::IfExp {
-                    test: t,
-                    body: b,
-                    orelse: o,
-                }
+                self.expr(body);
+                self.expr(test);
+                self.expr(orelse);
+                None
             }
-            ExprKind::Lambda { params, body } => ExprKind::Lambda {
-                params: Box::new(self.params(params, line)?),
-                body: self.boxed(body)?,
-            },
-            ExprKind::Call {
-                func,
-                args,
-                trailer_line,
-            } => ExprKind::Call {
-                func: self.boxed(func)?,
-                args: self.call_args(args)?,
-                trailer_line: *trailer_line,
-            },
+            ExprKind::Lambda { params, body } => {
+                self.params(params, line);
+                self.expr(body);
+                None
+            }
+            ExprKind::Call { func, args, .. } => {
+                self.expr(func);
+                self.call_args(args);
+                None
+            }
             ExprKind::Attribute {
                 value,
                 attr,
                 trailer_line,
             } => {
-                let v = self.boxed(value)?;
+                self.expr(value);
                 self.ident(attr, *trailer_line);
-                if let ExprKind::Name(base) = &value.kind {
-                    if base == "math" && !self.consts.contains_key(base) {
-                        let f = match attr.as_str() {
-                            "pi" => Some(core::f64::consts::PI),
-                            "e" => Some(core::f64::consts::E),
-                            "tau" => Some(core::f64::consts::TAU),
-                            "inf" => Some(f64::INFINITY),
-                            "nan" => Some(f64::NAN),
-                            _ => None,
-                        };
-                        if let Some(f) = f {
-                            return Ok(Expr::new(0, ExprKind::Float(float_text(f))));
-                        }
+                match &value.kind {
+                    ExprKind::Name(base) if !self.consts.contains_key(base.as_str()) => {
+                        self.module_attr(base, attr)
                     }
-                    if !self.consts.contains_key(base) {
-                        if let Some(v) = self.module_const.and_then(|f| f(base, attr)) {
-                            return Ok(Expr::new(0, expr_of(Num::Int(BigInt::from_i64(v), false))));
-                        }
-                    }
-                }
-                ExprKind::Attribute {
-                    value: v,
-                    attr: attr.clone(),
-                    trailer_line: *trailer_line,
+                    _ => None,
                 }
             }
-            ExprKind::Subscript {
-                value,
-                index,
-                trailer_line,
-            } => ExprKind::Subscript {
-                value: self.boxed(value)?,
-                index: self.boxed(index)?,
-                trailer_line: *trailer_line,
-            },
+            ExprKind::Subscript { value, index, .. } => {
+                self.expr(value);
+                self.expr(index);
+                None
+            }
             ExprKind::Slice {
-                lower,
-                upper,
-                step,
-                has_step,
-            } => ExprKind::Slice {
-                lower: self.opt_box(lower)?,
-                upper: self.opt_box(upper)?,
-                step: self.opt_box(step)?,
-                has_step: *has_step,
-            },
-            ExprKind::Await(v) => ExprKind::Await(self.boxed(v)?),
-            ExprKind::Yield(v) => ExprKind::Yield(self.opt_box(v)?),
-            ExprKind::YieldFrom(v) => ExprKind::YieldFrom(self.boxed(v)?),
+                lower, upper, step, ..
+            } => {
+                self.opt_box(lower);
+                self.opt_box(upper);
+                self.opt_box(step);
+                None
+            }
         };
-        Ok(Expr::new(line, kind))
-    }
-
-    fn opt_box(&mut self, e: &Option<Box<Expr>>) -> Result<Option<Box<Expr>>, SyntaxError> {
-        match e {
-            Some(x) => Ok(Some(self.boxed(x)?)),
-            None => Ok(None),
+        if let Some(f) = folded {
+            *e = f;
         }
     }
 
-    fn list(&mut self, v: &[Expr]) -> Result<Vec<Expr>, SyntaxError> {
-        let mut out = Vec::with_capacity(v.len());
-        for x in v {
-            out.push(self.expr(x)?);
+    /// `a or b or ...` / `a and b and ...` (`is_or` false) with folded operands: drops
+    /// the constant operands that cannot decide the result and everything after the first
+    /// that does; what a single remaining operand folds the node to.
+    fn logical(&mut self, vals: &mut Vec<Expr>, is_or: bool) -> Option<Expr> {
+        self.list(vals);
+        let n = vals.len();
+        let mut kept = 0;
+        for k in 0..n {
+            let truth = if k + 1 == n {
+                None
+            } else {
+                const_truth(&vals[k])
+            };
+            if truth != Some(!is_or) {
+                vals.swap(kept, k);
+                kept += 1;
+            }
+            if truth == Some(is_or) {
+                break;
+            }
         }
-        Ok(out)
+        vals.truncate(kept);
+        if kept == 1 {
+            vals.pop()
+        } else {
+            None
+        }
     }
+
+    /// `math.pi` and the like, and integer constants of other built-in modules.
+    fn module_attr(&self, base: &str, attr: &str) -> Option<Expr> {
+        if base == "math" {
+            let f = match attr {
+                "pi" => Some(core::f64::consts::PI),
+                "e" => Some(core::f64::consts::E),
+                "tau" => Some(core::f64::consts::TAU),
+                "inf" => Some(f64::INFINITY),
+                "nan" => Some(f64::NAN),
+                _ => None,
+            };
+            if let Some(f) = f {
+                return Some(Expr::new(0, ExprKind::Float(float_text(f))));
+            }
+        }
+        let v = self.module_const.and_then(|f| f(base, attr))?;
+        Some(Expr::new(0, expr_of(Num::Int(BigInt::from_i64(v), false))))
+    }
+}
+
+/// Whether a `const()` definition's target is private (`_X`): upstream drops those.
+fn private_name(target: &Expr) -> bool {
+    matches!(&target.kind, ExprKind::Name(n) if n.starts_with('_'))
 }
 
 #[cfg(test)]
@@ -1197,6 +1051,67 @@ mod tests {
         assert!(float_divmod(0.0, -3.0).1.is_sign_negative());
         assert_eq!(floor(-0.5), -1.0);
         assert_eq!(floor(2.0), 2.0);
+    }
+
+    #[test]
+    fn constants_are_copied_whole_and_nothing_else() {
+        let srcs = [
+            "1",
+            "10**30",
+            "1.5",
+            "2j",
+            "'s'",
+            "b'b'",
+            "None",
+            "True",
+            "False",
+            "...",
+            "()",
+            "(1, ('a', b'', ()), 2.5)",
+            "x",
+            "(1, x)",
+            "[1]",
+            "-1",
+            "f(1)",
+        ];
+        for src in srcs {
+            let m = crate::parse::parse(src, ParseMode::Eval).expect("parses");
+            let Some(StmtKind::Expr(e)) = m.body.first().map(|s| &s.kind) else {
+                panic!("{src}");
+            };
+            match copy_const(e) {
+                Some(c) => {
+                    assert!(is_const(e), "{src}");
+                    assert_eq!(&c, e, "{src}");
+                }
+                None => assert!(!is_const(e), "{src}"),
+            }
+        }
+    }
+
+    #[test]
+    fn the_first_error_in_source_order_is_reported() {
+        let src = "X = const(y)\nif 1:\n    Z = const(w)\n";
+        let mut m = crate::parse::parse(src, ParseMode::File).expect("parses");
+        let e = Folder::new(None)
+            .fold_module(&mut m)
+            .expect_err("not a constant");
+        assert_eq!((e.msg.as_str(), e.line), ("not a constant", 1));
+        // Too deep a tree (only a hand-built one: the parser's limit is lower).
+        let mut deep = Expr::new(3, ExprKind::Name("x".into()));
+        for _ in 0..MAX_DEPTH {
+            deep = Expr::new(3, ExprKind::Not(Box::new(deep)));
+        }
+        let mut m = Module {
+            mode: ParseMode::File,
+            body: alloc::vec![
+                Stmt::new(3, StmtKind::Expr(deep)),
+                Stmt::new(4, StmtKind::Expr(Expr::new(4, ExprKind::Int(1)))),
+            ],
+        };
+        let e = Folder::new(None).fold_module(&mut m).expect_err("too deep");
+        assert_eq!(e.msg, "maximum recursion depth exceeded");
+        assert_eq!(e.line, 3);
     }
 
     #[test]

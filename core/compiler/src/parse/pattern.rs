@@ -46,7 +46,7 @@ impl Parser {
                 return Err(self.error());
             }
             cases.push(self.case_block()?);
-            if self.eat(Tok::Dedent)? {
+            if self.eat(Tok::Dedent) {
                 break;
             }
         }
@@ -56,7 +56,7 @@ impl Parser {
 
     /// `match subject :` up to the newline; `None` when the tokens do not read so.
     fn match_head(&mut self) -> PResult<Option<Expr>> {
-        self.bump()?;
+        self.bump();
         if !(self.tok() == Tok::Star || super::starts_test(self.tok())) {
             return Ok(None);
         }
@@ -71,7 +71,7 @@ impl Parser {
         let first = item(self)?;
         let subject = if self.tok() == Tok::Comma {
             let mut elts = alloc::vec![first];
-            while self.eat(Tok::Comma)? {
+            while self.eat(Tok::Comma) {
                 if !(self.tok() == Tok::Star || super::starts_test(self.tok())) {
                     break;
                 }
@@ -94,7 +94,7 @@ impl Parser {
         if self.tok() != Tok::Colon {
             return Ok(None);
         }
-        self.bump()?;
+        self.bump();
         if self.tok() != Tok::Newline {
             return Ok(None);
         }
@@ -103,9 +103,9 @@ impl Parser {
 
     fn case_block(&mut self) -> PResult<MatchCase> {
         let line = self.cur_line();
-        self.bump()?;
+        self.bump();
         let pattern = self.patterns()?;
-        let guard = if self.eat(Tok::KwIf)? {
+        let guard = if self.eat(Tok::KwIf) {
             Some(self.namedexpr_test()?)
         } else {
             None
@@ -126,12 +126,12 @@ impl Parser {
         let first = self.maybe_star_pattern()?;
         if self.tok() != Tok::Comma {
             if matches!(first.kind, PatternKind::Star(_)) {
-                return Err(SyntaxError::syntax("invalid syntax", line));
+                return Err(SyntaxError::syntax("invalid syntax", line).into());
             }
             return Ok(first);
         }
         let mut items = alloc::vec![first];
-        while self.eat(Tok::Comma)? {
+        while self.eat(Tok::Comma) {
             if matches!(self.tok(), Tok::Colon | Tok::KwIf) {
                 break;
             }
@@ -145,7 +145,7 @@ impl Parser {
 
     fn maybe_star_pattern(&mut self) -> PResult<Pattern> {
         let line = self.cur_line();
-        if !self.eat(Tok::Star)? {
+        if !self.eat(Tok::Star) {
             return self.pattern();
         }
         let name = self.name()?;
@@ -161,11 +161,11 @@ impl Parser {
         self.enter()?;
         let line = self.cur_line();
         let p = self.or_pattern()?;
-        let p = if self.eat(Tok::KwAs)? {
+        let p = if self.eat(Tok::KwAs) {
             let name_line = self.cur_line();
             let name = self.name()?;
             if name == "_" {
-                return Err(SyntaxError::syntax("cannot use '_' as a target", name_line));
+                return Err(SyntaxError::syntax("cannot use '_' as a target", name_line).into());
             }
             Pattern {
                 line,
@@ -185,7 +185,7 @@ impl Parser {
             return Ok(first);
         }
         let mut alts = alloc::vec![first];
-        while self.eat(Tok::Pipe)? {
+        while self.eat(Tok::Pipe) {
             alts.push(self.closed_pattern()?);
         }
         Ok(Pattern {
@@ -206,7 +206,8 @@ impl Parser {
                     return Err(SyntaxError::syntax(
                         "patterns may only match literals and attribute lookups",
                         line,
-                    ));
+                    )
+                    .into());
                 }
                 PatternKind::Value(e)
             }
@@ -214,14 +215,14 @@ impl Parser {
                 PatternKind::Value(self.number_pattern()?)
             }
             Tok::ParenOpen => {
-                self.bump()?;
-                if self.eat(Tok::ParenClose)? {
+                self.bump();
+                if self.eat(Tok::ParenClose) {
                     PatternKind::Sequence(Vec::new())
                 } else {
                     let first = self.maybe_star_pattern()?;
-                    if self.eat(Tok::ParenClose)? {
+                    if self.eat(Tok::ParenClose) {
                         if matches!(first.kind, PatternKind::Star(_)) {
-                            return Err(SyntaxError::syntax("invalid syntax", line));
+                            return Err(SyntaxError::syntax("invalid syntax", line).into());
                         }
                         // A group: the pattern itself.
                         return Ok(first);
@@ -230,7 +231,7 @@ impl Parser {
                     self.expect(Tok::Comma)?;
                     while self.tok() != Tok::ParenClose {
                         items.push(self.maybe_star_pattern()?);
-                        if !self.eat(Tok::Comma)? {
+                        if !self.eat(Tok::Comma) {
                             break;
                         }
                     }
@@ -239,11 +240,11 @@ impl Parser {
                 }
             }
             Tok::BracketOpen => {
-                self.bump()?;
+                self.bump();
                 let mut items = Vec::new();
                 while self.tok() != Tok::BracketClose {
                     items.push(self.maybe_star_pattern()?);
-                    if !self.eat(Tok::Comma)? {
+                    if !self.eat(Tok::Comma) {
                         break;
                     }
                 }
@@ -266,19 +267,19 @@ impl Parser {
             _ => return Ok(real),
         };
         if matches!(imag_part(&real).kind, ExprKind::Imag(_)) {
-            return Err(SyntaxError::syntax(
-                "real number required in complex literal",
-                line,
-            ));
+            return Err(
+                SyntaxError::syntax("real number required in complex literal", line).into(),
+            );
         }
-        self.bump()?;
+        self.bump();
         let imag_line = self.cur_line();
         let imag = self.atom_number()?;
         if !matches!(imag.kind, ExprKind::Imag(_)) {
             return Err(SyntaxError::syntax(
                 "imaginary number required in complex literal",
                 imag_line,
-            ));
+            )
+            .into());
         }
         Ok(Expr::new(
             line,
@@ -291,7 +292,7 @@ impl Parser {
 
     fn signed_number(&mut self) -> PResult<Expr> {
         let line = self.cur_line();
-        if self.eat(Tok::Minus)? {
+        if self.eat(Tok::Minus) {
             let n = self.atom_number()?;
             return Ok(Expr::new(
                 line,
@@ -319,7 +320,7 @@ impl Parser {
         let mut dotted = false;
         while self.tok() == Tok::Period {
             let dot_line = self.cur_line();
-            self.bump()?;
+            self.bump();
             let attr = self.name()?;
             e = Expr::new(
                 line,
@@ -344,7 +345,7 @@ impl Parser {
     }
 
     fn class_pattern(&mut self, cls: Expr) -> PResult<PatternKind> {
-        self.bump()?;
+        self.bump();
         let mut args = Vec::new();
         let mut kwargs: Vec<(Name, Pattern)> = Vec::new();
         while self.tok() != Tok::ParenClose {
@@ -356,7 +357,8 @@ impl Parser {
                     return Err(SyntaxError::syntax(
                         &alloc::format!("attribute name repeated in class pattern: {}", name),
                         line,
-                    ));
+                    )
+                    .into());
                 }
                 kwargs.push((name, self.pattern()?));
             } else {
@@ -365,11 +367,12 @@ impl Parser {
                     return Err(SyntaxError::syntax(
                         "positional patterns follow keyword patterns",
                         line,
-                    ));
+                    )
+                    .into());
                 }
                 args.push(p);
             }
-            if !self.eat(Tok::Comma)? {
+            if !self.eat(Tok::Comma) {
                 break;
             }
         }
@@ -385,7 +388,7 @@ impl Parser {
     }
 
     fn mapping_pattern(&mut self) -> PResult<PatternKind> {
-        self.bump()?;
+        self.bump();
         let mut keys = Vec::new();
         let mut patterns = Vec::new();
         let mut rest = None;
@@ -393,11 +396,11 @@ impl Parser {
             if rest.is_some() {
                 return Err(self.error());
             }
-            if self.eat(Tok::DblStar)? {
+            if self.eat(Tok::DblStar) {
                 let name_line = self.cur_line();
                 let name = self.name()?;
                 if name == "_" {
-                    return Err(SyntaxError::syntax("invalid syntax", name_line));
+                    return Err(SyntaxError::syntax("invalid syntax", name_line).into());
                 }
                 rest = Some(name);
             } else {
@@ -408,21 +411,23 @@ impl Parser {
                         _ => return Err(SyntaxError::syntax(
                             "mapping pattern keys may only match literals and attribute lookups",
                             key_line,
-                        )),
+                        )
+                        .into()),
                     },
                     _ => match self.closed_pattern()?.kind {
                         PatternKind::Value(e) | PatternKind::Singleton(e) => e,
                         _ => return Err(SyntaxError::syntax(
                             "mapping pattern keys may only match literals and attribute lookups",
                             key_line,
-                        )),
+                        )
+                        .into()),
                     },
                 };
                 self.expect(Tok::Colon)?;
                 keys.push(key);
                 patterns.push(self.pattern()?);
             }
-            if !self.eat(Tok::Comma)? {
+            if !self.eat(Tok::Comma) {
                 break;
             }
         }

@@ -712,6 +712,24 @@ fn unicode_name_escape_is_not_implemented() {
     // Even in a literal that never ends.
     let e = parse_err("x = 1 + '''\\N{BULLET}\n");
     assert_eq!(e.kind, SyntaxErrorKind::NotImplementedError);
+    // Wherever the token stands, and at any depth within the limit, as upstream (checked against it).
+    let deep = std::format!("x = {}'\\N{{X}}'\n", "(".repeat(50));
+    for src in [
+        "import '\\N{X}'\n",
+        "x.'\\N{X}'\n",
+        "def f('\\N{X}'): pass\n",
+        "f(x, '\\N{X}')\n",
+        "if 1:\n    '\\N{X}'\n",
+        "1 '\\N{X}'\n",
+        "for '\\N{X}' in y: pass\n",
+        &deep,
+    ] {
+        assert_eq!(
+            parse_err(src).kind,
+            SyntaxErrorKind::NotImplementedError,
+            "{src}"
+        );
+    }
 }
 
 #[test]
@@ -1426,44 +1444,47 @@ fn deepest_accepted_comprehension_nesting_fits_half_a_mib_of_stack() {
 
 #[test]
 fn options_tstrings_and_debug() {
-    let opts = ParseOptions {
-        tstrings: true,
-        ..ParseOptions::default()
-    };
-    let m = parse_with(b"t'a{x!r:>{w}}b'\n", ParseMode::File, &opts).unwrap();
-    let StmtKind::Expr(e) = &m.body[0].kind else {
-        panic!()
-    };
-    let ExprKind::Call { func, args, .. } = &e.kind else {
-        panic!("{:?}", e)
-    };
-    assert_eq!(func.kind, ExprKind::Name(s("__template__")));
-    let kinds: Vec<_> = args
-        .args
-        .iter()
-        .map(|a| match a {
-            Arg::Positional(e) => e.kind.clone(),
-            other => panic!("{:?}", other),
-        })
-        .collect();
-    assert_eq!(
-        kinds,
-        [
-            ExprKind::Tuple {
-                elts: alloc::vec![
-                    Expr::new(1, ExprKind::Str(s("a"))),
-                    Expr::new(1, ExprKind::Str(s("b")))
-                ],
-                parens: true,
-                const_line: 1
-            },
-            ExprKind::Name(s("x")),
-            ExprKind::Str(s("x")),
-            ExprKind::Str(s("r")),
-            // The nested placeholder makes the spec an f-string.
-            kinds_of_fstring_spec(),
-        ]
-    );
+    // (Template strings exist only with the `tstrings` feature; see the lexer's tests.)
+    if cfg!(feature = "tstrings") {
+        let opts = ParseOptions {
+            tstrings: true,
+            ..ParseOptions::default()
+        };
+        let m = parse_with(b"t'a{x!r:>{w}}b'\n", ParseMode::File, &opts).unwrap();
+        let StmtKind::Expr(e) = &m.body[0].kind else {
+            panic!()
+        };
+        let ExprKind::Call { func, args, .. } = &e.kind else {
+            panic!("{:?}", e)
+        };
+        assert_eq!(func.kind, ExprKind::Name(s("__template__")));
+        let kinds: Vec<_> = args
+            .args
+            .iter()
+            .map(|a| match a {
+                Arg::Positional(e) => e.kind.clone(),
+                other => panic!("{:?}", other),
+            })
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                ExprKind::Tuple {
+                    elts: alloc::vec![
+                        Expr::new(1, ExprKind::Str(s("a"))),
+                        Expr::new(1, ExprKind::Str(s("b")))
+                    ],
+                    parens: true,
+                    const_line: 1
+                },
+                ExprKind::Name(s("x")),
+                ExprKind::Str(s("x")),
+                ExprKind::Str(s("r")),
+                // The nested placeholder makes the spec an f-string.
+                kinds_of_fstring_spec(),
+            ]
+        );
+    }
     // Without the option `t` is a name and the string follows it: invalid syntax.
     assert!(parse("t'a'\n", ParseMode::File).is_err());
     let optimised = ParseOptions {
@@ -1507,5 +1528,31 @@ fn parse_speed() {
         src.len(),
         rounds,
         (src.len() * rounds) as f64 / secs / 1e6
+    );
+}
+
+/// Without the `match_stmt` feature `match` is only a name, as in MicroPython: a match
+/// statement stops at its subject with upstream's error, and `match` as a name still works.
+#[cfg(not(feature = "match_stmt"))]
+#[test]
+fn match_statement_is_a_syntax_error_without_the_feature() {
+    let e = parse_err("x = 1\nmatch x:\n    case 1:\n        pass\n");
+    assert_eq!(e.kind, SyntaxErrorKind::SyntaxError);
+    assert_eq!(e.msg, "invalid syntax");
+    assert_eq!(e.line, 2);
+    assert_eq!(parse_err("match (x):\n    case _: pass\n").line, 1);
+    assert!(matches!(
+        one_stmt("match = 1\n").kind,
+        StmtKind::Assign { .. }
+    ));
+    assert!(matches!(kind("match(x)\n"), ExprKind::Call { .. }));
+    let e = crate::compile::compile(
+        "match x:\n    case 1:\n        pass\n",
+        "<stdin>",
+        &crate::compile::CompileOptions::default(),
+    );
+    assert_eq!(
+        e.map_err(|e| (e.msg, e.line)),
+        Err(("invalid syntax".into(), 1))
     );
 }
