@@ -1675,6 +1675,7 @@ fn center_impl(args: &[Value]) -> PyResult<Value> {
 fn case_map(this: Value, upper: bool) -> PyResult<Value> {
     let (kind, s) = receiver(this)?;
     let mut out = VStr::with_capacity(s.len())?;
+    #[cfg(feature = "unicode_case")]
     if kind.is_str() && !s.is_ascii() {
         let text = core::str::from_utf8(s).unwrap_or("");
         let mut buf = [0u8; 4];
@@ -1689,14 +1690,15 @@ fn case_map(this: Value, upper: bool) -> PyResult<Value> {
                 }
             }
         }
-    } else {
-        for &b in s {
-            out.push_byte(if upper {
-                b.to_ascii_uppercase()
-            } else {
-                b.to_ascii_lowercase()
-            })?;
-        }
+        return make_vstr(kind, &out);
+    }
+    // Bytes of a multi-byte UTF-8 sequence are >= 0x80, which the ASCII mapping leaves alone.
+    for &b in s {
+        out.push_byte(if upper {
+            b.to_ascii_uppercase()
+        } else {
+            b.to_ascii_lowercase()
+        })?;
     }
     make_vstr(kind, &out)
 }
@@ -1707,6 +1709,41 @@ pub fn str_lower(this: Value) -> PyResult<Value> {
 
 pub fn str_upper(this: Value) -> PyResult<Value> {
     case_map(this, true)
+}
+
+// Character classes: Unicode's with `unicode_case` (as CPython), ASCII's without (as
+// MicroPython, whose str methods classify and change case for ASCII only).
+#[cfg(feature = "unicode_case")]
+fn is_space_char(c: char) -> bool {
+    c.is_whitespace()
+}
+#[cfg(feature = "unicode_case")]
+fn is_alpha(c: char) -> bool {
+    c.is_alphabetic()
+}
+#[cfg(feature = "unicode_case")]
+fn is_upper(c: char) -> bool {
+    c.is_uppercase()
+}
+#[cfg(feature = "unicode_case")]
+fn is_lower(c: char) -> bool {
+    c.is_lowercase()
+}
+#[cfg(not(feature = "unicode_case"))]
+fn is_space_char(c: char) -> bool {
+    matches!(c, '\t'..='\r' | ' ')
+}
+#[cfg(not(feature = "unicode_case"))]
+fn is_alpha(c: char) -> bool {
+    c.is_ascii_alphabetic()
+}
+#[cfg(not(feature = "unicode_case"))]
+fn is_upper(c: char) -> bool {
+    c.is_ascii_uppercase()
+}
+#[cfg(not(feature = "unicode_case"))]
+fn is_lower(c: char) -> bool {
+    c.is_ascii_lowercase()
 }
 
 /// Apply a per-character test to every character (false for empty strings).
@@ -1724,11 +1761,11 @@ fn char_test(this: Value, f: fn(char) -> bool) -> PyResult<Value> {
 }
 
 pub fn str_isspace(this: Value) -> PyResult<Value> {
-    char_test(this, |c| c.is_whitespace())
+    char_test(this, is_space_char)
 }
 
 pub fn str_isalpha(this: Value) -> PyResult<Value> {
-    char_test(this, |c| c.is_alphabetic())
+    char_test(this, is_alpha)
 }
 
 pub fn str_isdigit(this: Value) -> PyResult<Value> {
@@ -1745,7 +1782,7 @@ fn case_test(this: Value, upper: bool) -> PyResult<Value> {
     };
     let mut cased = false;
     let mut check = |c: char| -> bool {
-        let (is_u, is_l) = (c.is_uppercase(), c.is_lowercase());
+        let (is_u, is_l) = (is_upper(c), is_lower(c));
         if is_u || is_l {
             cased = true;
         }
