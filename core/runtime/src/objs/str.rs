@@ -529,6 +529,8 @@ fn range_args(
     Some((to_byte(kind, s, st as usize), to_byte(kind, s, en as usize)))
 }
 
+// Out of line (as rfind_sub): a dozen methods search, and each inlined copy costs flash.
+#[inline(never)]
 fn find_sub(h: &[u8], n: &[u8]) -> Option<usize> {
     if n.is_empty() {
         return Some(0);
@@ -539,6 +541,7 @@ fn find_sub(h: &[u8], n: &[u8]) -> Option<usize> {
     h.windows(n.len()).position(|w| w == n)
 }
 
+#[inline(never)]
 fn rfind_sub(h: &[u8], n: &[u8]) -> Option<usize> {
     if n.is_empty() {
         return Some(h.len());
@@ -884,15 +887,27 @@ pub fn repeat(kind: Kind, data: &[u8], n: isize) -> PyResult<Value> {
     make_vstr(kind, &out)
 }
 
+/// Whether `o` is one of the comparisons [`compare_bytes`] answers.
+fn is_compare(o: u8) -> bool {
+    matches!(
+        o,
+        op::LESS | op::LESS_EQUAL | op::MORE | op::MORE_EQUAL | op::EQUAL | op::NOT_EQUAL
+    )
+}
+
 /// Lexicographic byte comparison for `<`, `<=`, `>`, `>=`, `==`.
+// One out-of-line ordering for the four inequalities: inlined, each expands its own
+// comparison loop at every caller.
+#[inline(never)]
 pub fn compare_bytes(o: u8, a: &[u8], b: &[u8]) -> Option<bool> {
+    use core::cmp::Ordering::{Greater, Less};
     Some(match o {
-        op::LESS => a < b,
-        op::LESS_EQUAL => a <= b,
-        op::MORE => a > b,
-        op::MORE_EQUAL => a >= b,
         op::EQUAL => a == b,
         op::NOT_EQUAL => a != b,
+        op::LESS => a.cmp(b) == Less,
+        op::LESS_EQUAL => a.cmp(b) != Greater,
+        op::MORE => a.cmp(b) == Greater,
+        op::MORE_EQUAL => a.cmp(b) != Less,
         _ => return None,
     })
 }
@@ -934,7 +949,7 @@ fn binary_op(o: u8, a: Value, b: Value) -> PyResult<Option<Value>> {
             Some(r) if is_str(b) => r,
             // Keep the runtime from retrying `str < bytes` as `bytes > str`, which bytes
             // accepts: upstream raises here.
-            Some(_) if compare_bytes(o, &[], &[]).is_some() => {
+            Some(_) if is_compare(o) => {
                 return Err(raise::unsupported_binary(o, a, b));
             }
             _ => {
@@ -944,7 +959,7 @@ fn binary_op(o: u8, a: Value, b: Value) -> PyResult<Option<Value>> {
                 return Ok(None);
             }
         }
-    } else if is_array(b) && compare_bytes(o, &[], &[]).is_some() {
+    } else if is_array(b) && is_compare(o) {
         // CPython compares bytes only with bytes-like objects of bytes, not arrays.
         return Ok(None);
     } else {
