@@ -801,7 +801,11 @@ impl<'a> Compiler<'a> {
         head.match_indices(s).any(|(i, _)| {
             let before = head[..i].chars().next_back();
             let after = head[i + s.len()..].chars().next();
-            let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+            // As upstream's lexer, any non-ASCII character may be part of an identifier (and
+            // Unicode's alphanumeric tables stay out of the firmware).
+            let word = |c: Option<char>| {
+                c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || !c.is_ascii())
+            };
             !word(before) && !word(after)
         })
     }

@@ -529,6 +529,8 @@ fn range_args(
     Some((to_byte(kind, s, st as usize), to_byte(kind, s, en as usize)))
 }
 
+// Out of line (as rfind_sub): a dozen methods search, and each inlined copy costs flash.
+#[inline(never)]
 fn find_sub(h: &[u8], n: &[u8]) -> Option<usize> {
     if n.is_empty() {
         return Some(0);
@@ -539,6 +541,7 @@ fn find_sub(h: &[u8], n: &[u8]) -> Option<usize> {
     h.windows(n.len()).position(|w| w == n)
 }
 
+#[inline(never)]
 fn rfind_sub(h: &[u8], n: &[u8]) -> Option<usize> {
     if n.is_empty() {
         return Some(h.len());
@@ -884,15 +887,27 @@ pub fn repeat(kind: Kind, data: &[u8], n: isize) -> PyResult<Value> {
     make_vstr(kind, &out)
 }
 
+/// Whether `o` is one of the comparisons [`compare_bytes`] answers.
+fn is_compare(o: u8) -> bool {
+    matches!(
+        o,
+        op::LESS | op::LESS_EQUAL | op::MORE | op::MORE_EQUAL | op::EQUAL | op::NOT_EQUAL
+    )
+}
+
 /// Lexicographic byte comparison for `<`, `<=`, `>`, `>=`, `==`.
+// One out-of-line ordering for the four inequalities: inlined, each expands its own
+// comparison loop at every caller.
+#[inline(never)]
 pub fn compare_bytes(o: u8, a: &[u8], b: &[u8]) -> Option<bool> {
+    use core::cmp::Ordering::{Greater, Less};
     Some(match o {
-        op::LESS => a < b,
-        op::LESS_EQUAL => a <= b,
-        op::MORE => a > b,
-        op::MORE_EQUAL => a >= b,
         op::EQUAL => a == b,
         op::NOT_EQUAL => a != b,
+        op::LESS => a.cmp(b) == Less,
+        op::LESS_EQUAL => a.cmp(b) != Greater,
+        op::MORE => a.cmp(b) == Greater,
+        op::MORE_EQUAL => a.cmp(b) != Less,
         _ => return None,
     })
 }
@@ -934,7 +949,7 @@ fn binary_op(o: u8, a: Value, b: Value) -> PyResult<Option<Value>> {
             Some(r) if is_str(b) => r,
             // Keep the runtime from retrying `str < bytes` as `bytes > str`, which bytes
             // accepts: upstream raises here.
-            Some(_) if compare_bytes(o, &[], &[]).is_some() => {
+            Some(_) if is_compare(o) => {
                 return Err(raise::unsupported_binary(o, a, b));
             }
             _ => {
@@ -944,7 +959,7 @@ fn binary_op(o: u8, a: Value, b: Value) -> PyResult<Option<Value>> {
                 return Ok(None);
             }
         }
-    } else if is_array(b) && compare_bytes(o, &[], &[]).is_some() {
+    } else if is_array(b) && is_compare(o) {
         // CPython compares bytes only with bytes-like objects of bytes, not arrays.
         return Ok(None);
     } else {
@@ -1675,6 +1690,7 @@ fn center_impl(args: &[Value]) -> PyResult<Value> {
 fn case_map(this: Value, upper: bool) -> PyResult<Value> {
     let (kind, s) = receiver(this)?;
     let mut out = VStr::with_capacity(s.len())?;
+    #[cfg(feature = "unicode_case")]
     if kind.is_str() && !s.is_ascii() {
         let text = core::str::from_utf8(s).unwrap_or("");
         let mut buf = [0u8; 4];
@@ -1689,14 +1705,15 @@ fn case_map(this: Value, upper: bool) -> PyResult<Value> {
                 }
             }
         }
-    } else {
-        for &b in s {
-            out.push_byte(if upper {
-                b.to_ascii_uppercase()
-            } else {
-                b.to_ascii_lowercase()
-            })?;
-        }
+        return make_vstr(kind, &out);
+    }
+    // Bytes of a multi-byte UTF-8 sequence are >= 0x80, which the ASCII mapping leaves alone.
+    for &b in s {
+        out.push_byte(if upper {
+            b.to_ascii_uppercase()
+        } else {
+            b.to_ascii_lowercase()
+        })?;
     }
     make_vstr(kind, &out)
 }
@@ -1707,6 +1724,41 @@ pub fn str_lower(this: Value) -> PyResult<Value> {
 
 pub fn str_upper(this: Value) -> PyResult<Value> {
     case_map(this, true)
+}
+
+// Character classes: Unicode's with `unicode_case` (as CPython), ASCII's without (as
+// MicroPython, whose str methods classify and change case for ASCII only).
+#[cfg(feature = "unicode_case")]
+fn is_space_char(c: char) -> bool {
+    c.is_whitespace()
+}
+#[cfg(feature = "unicode_case")]
+fn is_alpha(c: char) -> bool {
+    c.is_alphabetic()
+}
+#[cfg(feature = "unicode_case")]
+fn is_upper(c: char) -> bool {
+    c.is_uppercase()
+}
+#[cfg(feature = "unicode_case")]
+fn is_lower(c: char) -> bool {
+    c.is_lowercase()
+}
+#[cfg(not(feature = "unicode_case"))]
+fn is_space_char(c: char) -> bool {
+    matches!(c, '\t'..='\r' | ' ')
+}
+#[cfg(not(feature = "unicode_case"))]
+fn is_alpha(c: char) -> bool {
+    c.is_ascii_alphabetic()
+}
+#[cfg(not(feature = "unicode_case"))]
+fn is_upper(c: char) -> bool {
+    c.is_ascii_uppercase()
+}
+#[cfg(not(feature = "unicode_case"))]
+fn is_lower(c: char) -> bool {
+    c.is_ascii_lowercase()
 }
 
 /// Apply a per-character test to every character (false for empty strings).
@@ -1724,11 +1776,11 @@ fn char_test(this: Value, f: fn(char) -> bool) -> PyResult<Value> {
 }
 
 pub fn str_isspace(this: Value) -> PyResult<Value> {
-    char_test(this, |c| c.is_whitespace())
+    char_test(this, is_space_char)
 }
 
 pub fn str_isalpha(this: Value) -> PyResult<Value> {
-    char_test(this, |c| c.is_alphabetic())
+    char_test(this, is_alpha)
 }
 
 pub fn str_isdigit(this: Value) -> PyResult<Value> {
@@ -1745,7 +1797,7 @@ fn case_test(this: Value, upper: bool) -> PyResult<Value> {
     };
     let mut cased = false;
     let mut check = |c: char| -> bool {
-        let (is_u, is_l) = (c.is_uppercase(), c.is_lowercase());
+        let (is_u, is_l) = (is_upper(c), is_lower(c));
         if is_u || is_l {
             cased = true;
         }
