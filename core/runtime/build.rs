@@ -212,25 +212,20 @@ fn main() {
         writeln!(out, "    {},", hash(s)).unwrap();
     }
     out.push_str("];\n");
-    // Lookup by text: the names after MicroPython's fixed list are in byte order (a
-    // binary search on the text finds them); the fixed list's distinct names get a small
-    // index of ids ordered by (hash, id).
-    let fixed = MP_STATIC.len();
-    assert!(
-        all[fixed..].windows(2).all(|w| w[0] < w[1]),
-        "static qstrs after the fixed list must be sorted and distinct"
-    );
-    assert!(fixed < 256, "fixed qstr ids must fit in a byte");
-    let mut by_hash: Vec<(u16, usize)> = Vec::new();
-    for (i, s) in all[..fixed].iter().enumerate() {
-        if !all[..i].contains(s) {
-            by_hash.push((hash(s) as u16, i + 1));
-        }
-    }
+    let mut order: Vec<usize> = (1..=all.len()).collect();
+    order.sort_by(|a, b| all[a - 1].cmp(&all[b - 1]));
+    order.dedup_by(|a, b| all[*a - 1] == all[*b - 1]);
+    // The same distinct names' ids ordered by (hash, id): interning binary-searches on
+    // their 16-bit hashes (from STATIC_HASHES) and touches strings only for the few names
+    // sharing a hash.
+    let mut by_hash: Vec<(u16, usize)> = order
+        .iter()
+        .map(|&i| (hash(&all[i - 1]) as u16, i))
+        .collect();
     by_hash.sort_unstable();
     writeln!(
         out,
-        "pub(crate) static FIXED_BY_HASH: [u8; {}] = [",
+        "pub(crate) static STATIC_BY_HASH: [u16; {}] = [",
         by_hash.len()
     )
     .unwrap();

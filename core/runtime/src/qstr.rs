@@ -6,7 +6,6 @@
 //! A qstr compares equal to a heap `str` with the same text; hashes agree (`compute_hash`).
 
 use crate::gc::Heap;
-use core::cmp::Ordering;
 use core::ptr;
 
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -201,19 +200,18 @@ const fn static_hash(i: usize) -> u16 {
 /// [`find_static`] as a `const fn`: frozen code resolves its names to built-in ids at
 /// compile time, so a name has one id whether it comes from Rust or from frozen code.
 pub const fn find_static_const(s: &str) -> Option<Qstr> {
-    // MicroPython's fixed list, through its small index ordered by hash.
     let h = compute_hash(s.as_bytes()) as u16;
-    let (mut lo, mut hi) = (0, FIXED_BY_HASH.len());
+    let (mut lo, mut hi) = (0, STATIC_BY_HASH.len());
     while lo < hi {
         let mid = (lo + hi) / 2;
-        if static_hash(FIXED_BY_HASH[mid] as usize) < h {
+        if static_hash(STATIC_BY_HASH[mid] as usize) < h {
             lo = mid + 1;
         } else {
             hi = mid;
         }
     }
-    while lo < FIXED_BY_HASH.len() {
-        let i = FIXED_BY_HASH[lo] as usize;
+    while lo < STATIC_BY_HASH.len() {
+        let i = STATIC_BY_HASH[lo] as usize;
         if static_hash(i) != h {
             break;
         }
@@ -222,40 +220,7 @@ pub const fn find_static_const(s: &str) -> Option<Qstr> {
         }
         lo += 1;
     }
-    // The other names are in byte order (build.rs checks it).
-    let (mut lo, mut hi) = (MPY_STATIC_COUNT, STATIC_COUNT);
-    while lo < hi {
-        let mid = (lo + hi) / 2;
-        match str_cmp(static_str(mid).as_bytes(), s.as_bytes()) {
-            Ordering::Less => lo = mid + 1,
-            Ordering::Greater => hi = mid,
-            Ordering::Equal => return Some(Qstr(mid as u32)),
-        }
-    }
     None
-}
-
-/// Byte-wise comparison (`str`'s `Ord`), usable in constant evaluation.
-const fn str_cmp(a: &[u8], b: &[u8]) -> Ordering {
-    let n = if a.len() < b.len() { a.len() } else { b.len() };
-    let mut i = 0;
-    while i < n {
-        if a[i] != b[i] {
-            return if a[i] < b[i] {
-                Ordering::Less
-            } else {
-                Ordering::Greater
-            };
-        }
-        i += 1;
-    }
-    if a.len() < b.len() {
-        Ordering::Less
-    } else if a.len() > b.len() {
-        Ordering::Greater
-    } else {
-        Ordering::Equal
-    }
 }
 
 fn find_static(s: &str) -> Option<Qstr> {
@@ -389,16 +354,6 @@ mod tests {
         assert_eq!(Q::append.hash(), compute_hash(b"append"));
         assert_eq!(static_str(0), "");
         assert_eq!(static_str(STATIC_COUNT), "");
-        // Both halves of the table: MicroPython's fixed names and the sorted rest.
-        assert_eq!(find_static("__dir__"), Some(Qstr(2)));
-        let last = STATIC_COUNT - 1;
-        assert_eq!(find_static(static_str(last)), Some(Qstr(last as u32)));
-        assert_eq!(
-            find_static(static_str(MPY_STATIC_COUNT)),
-            Some(Qstr(MPY_STATIC_COUNT as u32))
-        );
-        assert_eq!(find_static("zzzz_after_every_name"), None);
-        assert_eq!(find_static(""), Some(Q::_empty_));
         assert_eq!(find_static("no_such_builtin_name_xyz"), None);
     }
 
