@@ -223,8 +223,18 @@ pub const fn find_static_const(s: &str) -> Option<Qstr> {
     None
 }
 
+/// [`find_static_const`] for run time, where it is on the path of every interned string:
+/// `partition_point` and slice comparisons compile to tighter code than the const loops.
 fn find_static(s: &str) -> Option<Qstr> {
-    find_static_const(s)
+    let h = compute_hash(s.as_bytes()) as u16;
+    let start = STATIC_BY_HASH.partition_point(|&i| static_hash(i as usize) < h);
+    STATIC_BY_HASH
+        .get(start..)?
+        .iter()
+        .map(|&i| i as usize)
+        .take_while(|&i| static_hash(i) == h)
+        .find(|&i| static_str(i) == s)
+        .map(|i| Qstr(i as u32))
 }
 
 const fn str_eq(a: &str, b: &str) -> bool {
