@@ -189,9 +189,22 @@ fn main() {
     )
     .unwrap();
     writeln!(out, "/// Static qstr count that .mpy files may refer to by number.\npub const MPY_STATIC_COUNT: usize = {};", MP_STATIC.len() + 1).unwrap();
-    out.push_str("pub(crate) static STATIC_STRS: [&str; STATIC_COUNT] = [\"\",\n");
+    // One text with every name back to back plus 16-bit end offsets: half the flash of a
+    // table of `&str` (8 bytes a name on 32-bit targets, plus the text).
+    let mut text = String::new();
+    let mut ends = Vec::new();
     for s in &all {
-        writeln!(out, "    {s:?},").unwrap();
+        text.push_str(s);
+        ends.push(text.len());
+    }
+    assert!(
+        text.len() <= u16::MAX as usize,
+        "static qstr text over 64 KiB"
+    );
+    writeln!(out, "pub(crate) static STATIC_TEXT: &str = {text:?};").unwrap();
+    out.push_str("pub(crate) static STATIC_ENDS: [u16; STATIC_COUNT] = [0,\n");
+    for e in &ends {
+        writeln!(out, "    {e},").unwrap();
     }
     out.push_str("];\n");
     out.push_str("pub(crate) static STATIC_HASHES: [u16; STATIC_COUNT] = [0,\n");
@@ -202,8 +215,9 @@ fn main() {
     let mut order: Vec<usize> = (1..=all.len()).collect();
     order.sort_by(|a, b| all[a - 1].cmp(&all[b - 1]));
     order.dedup_by(|a, b| all[*a - 1] == all[*b - 1]);
-    // The same distinct names ordered by (hash, id): interning compares 16-bit hashes in
-    // its binary search and touches strings only for the few names sharing the hash.
+    // The same distinct names' ids ordered by (hash, id): interning binary-searches on
+    // their 16-bit hashes (from STATIC_HASHES) and touches strings only for the few names
+    // sharing a hash.
     let mut by_hash: Vec<(u16, usize)> = order
         .iter()
         .map(|&i| (hash(&all[i - 1]) as u16, i))
@@ -211,12 +225,12 @@ fn main() {
     by_hash.sort_unstable();
     writeln!(
         out,
-        "pub(crate) static STATIC_BY_HASH: [(u16, u16); {}] = [",
+        "pub(crate) static STATIC_BY_HASH: [u16; {}] = [",
         by_hash.len()
     )
     .unwrap();
-    for (h, i) in by_hash {
-        writeln!(out, "    ({h}, {i}),").unwrap();
+    for (_, i) in by_hash {
+        writeln!(out, "    {i},").unwrap();
     }
     out.push_str("];\n");
     let dest = Path::new(&std::env::var("OUT_DIR").unwrap()).join("qstr_generated.rs");

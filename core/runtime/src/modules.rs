@@ -23,6 +23,7 @@ pub mod hashlib;
 pub mod heapq;
 pub mod io;
 pub mod json;
+#[cfg(feature = "machine")]
 pub mod machine;
 #[cfg(feature = "marshal")]
 pub mod marshal;
@@ -32,6 +33,7 @@ pub mod os;
 pub mod platform;
 pub mod random;
 pub mod re;
+#[cfg(feature = "select")]
 pub mod select;
 pub mod struct_;
 pub mod sys;
@@ -89,11 +91,13 @@ static EXTENSIBLE: &[(Qstr, &crate::objs::module::Module)] = &[
     (Q::heapq, &heapq::MODULE),
     (Q::io, &io::MODULE),
     (Q::json, &json::MODULE),
+    #[cfg(feature = "machine")]
     (Q::machine, &machine::MODULE),
     (Q::os, &os::MODULE),
     (Q::platform, &platform::MODULE),
     (Q::random, &random::MODULE),
     (Q::re, &re::MODULE),
+    #[cfg(feature = "select")]
     (Q::select, &select::MODULE),
     (Q::r#struct, &struct_::MODULE),
     (Q::time, &time::MODULE),

@@ -171,15 +171,70 @@ impl Default for Pool {
     }
 }
 
+/// The text of static qstr `i` (`""` when out of range), a slice of [`STATIC_TEXT`].
+const fn static_str(i: usize) -> &'static str {
+    if i == 0 || i >= STATIC_COUNT {
+        return "";
+    }
+    let (start, end) = (STATIC_ENDS[i - 1] as usize, STATIC_ENDS[i] as usize);
+    let text = STATIC_TEXT.as_bytes();
+    if start > end || end > text.len() {
+        return "";
+    }
+    let (head, _) = text.split_at(end);
+    let (_, bytes) = head.split_at(start);
+    // SAFETY: the generator puts whole strings back to back, so every end offset falls on
+    // a character boundary.
+    unsafe { core::str::from_utf8_unchecked(bytes) }
+}
+
+/// Hash of static qstr `i`.
+const fn static_hash(i: usize) -> u16 {
+    if i < STATIC_COUNT {
+        STATIC_HASHES[i]
+    } else {
+        0
+    }
+}
+
+/// [`find_static`] as a `const fn`: frozen code resolves its names to built-in ids at
+/// compile time, so a name has one id whether it comes from Rust or from frozen code.
+pub const fn find_static_const(s: &str) -> Option<Qstr> {
+    let h = compute_hash(s.as_bytes()) as u16;
+    let (mut lo, mut hi) = (0, STATIC_BY_HASH.len());
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        if static_hash(STATIC_BY_HASH[mid] as usize) < h {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    while lo < STATIC_BY_HASH.len() {
+        let i = STATIC_BY_HASH[lo] as usize;
+        if static_hash(i) != h {
+            break;
+        }
+        if str_eq(static_str(i), s) {
+            return Some(Qstr(i as u32));
+        }
+        lo += 1;
+    }
+    None
+}
+
+/// [`find_static_const`] for run time, where it is on the path of every interned string:
+/// `partition_point` and slice comparisons compile to tighter code than the const loops.
 fn find_static(s: &str) -> Option<Qstr> {
     let h = compute_hash(s.as_bytes()) as u16;
-    let start = STATIC_BY_HASH.partition_point(|&(eh, _)| eh < h);
+    let start = STATIC_BY_HASH.partition_point(|&i| static_hash(i as usize) < h);
     STATIC_BY_HASH
         .get(start..)?
         .iter()
-        .take_while(|&&(eh, _)| eh == h)
-        .find(|&&(_, i)| STATIC_STRS.get(i as usize).is_some_and(|t| *t == s))
-        .map(|&(_, i)| Qstr(i as u32))
+        .map(|&i| i as usize)
+        .take_while(|&i| static_hash(i) == h)
+        .find(|&i| static_str(i) == s)
+        .map(|i| Qstr(i as u32))
 }
 
 const fn str_eq(a: &str, b: &str) -> bool {
@@ -195,29 +250,6 @@ const fn str_eq(a: &str, b: &str) -> bool {
         i += 1;
     }
     true
-}
-
-/// [`find_static`] for constant evaluation: frozen code resolves its names to built-in ids
-/// at compile time, so a name has one id whether it comes from Rust or from frozen code.
-pub const fn find_static_const(s: &str) -> Option<Qstr> {
-    let h = compute_hash(s.as_bytes()) as u16;
-    let (mut lo, mut hi) = (0, STATIC_BY_HASH.len());
-    while lo < hi {
-        let mid = (lo + hi) / 2;
-        if STATIC_BY_HASH[mid].0 < h {
-            lo = mid + 1;
-        } else {
-            hi = mid;
-        }
-    }
-    while lo < STATIC_BY_HASH.len() && STATIC_BY_HASH[lo].0 == h {
-        let i = STATIC_BY_HASH[lo].1 as usize;
-        if i < STATIC_STRS.len() && str_eq(STATIC_STRS[i], s) {
-            return Some(Qstr(i as u32));
-        }
-        lo += 1;
-    }
-    None
 }
 
 impl Qstr {
@@ -254,7 +286,7 @@ impl Qstr {
     pub fn as_str(self) -> &'static str {
         let i = self.0 as usize;
         if i < STATIC_COUNT {
-            STATIC_STRS.get(i).copied().unwrap_or("")
+            static_str(i)
         } else if self.0 >= crate::frozen::QSTR_BASE {
             crate::frozen::qstr_str(self.0 - crate::frozen::QSTR_BASE)
         } else {
@@ -318,21 +350,26 @@ mod tests {
 
     #[test]
     fn every_static_name_is_found_by_hash() {
-        for (i, s) in STATIC_STRS.iter().enumerate().skip(1) {
+        for i in 1..STATIC_COUNT {
+            let s = static_str(i);
             let q = find_static(s);
             assert!(q.is_some(), "{s:?} not found");
             // Duplicated names resolve to their first id, and always to the same text.
             let q = q.unwrap_or(Q::NULL);
             assert!(q.0 as usize <= i);
-            assert_eq!(STATIC_STRS[q.0 as usize], *s);
+            assert_eq!(static_str(q.0 as usize), s);
         }
         assert_eq!(find_static("__init__"), Some(Q::__init__));
+        assert_eq!(Q::__init__.as_str(), "__init__");
+        assert_eq!(Q::append.hash(), compute_hash(b"append"));
+        assert_eq!(static_str(0), "");
+        assert_eq!(static_str(STATIC_COUNT), "");
         assert_eq!(find_static("no_such_builtin_name_xyz"), None);
     }
 
     #[test]
     fn const_lookup_agrees_with_runtime_lookup() {
-        for s in STATIC_STRS.iter().skip(1) {
+        for s in (1..STATIC_COUNT).map(static_str) {
             assert_eq!(find_static_const(s), find_static(s), "{s:?}");
         }
         const INIT: Option<Qstr> = find_static_const("__init__");

@@ -6,7 +6,7 @@ use core::sync::atomic::Ordering;
 use upy_runtime::hal::{FileKind, Hal, InputEnd};
 use upy_runtime::objs::module::Module;
 use upy_runtime::qstr::{Qstr, Q};
-use upy_runtime::readline::{EditorConfig, History, LineEditor, LineEnd, Terminal};
+use upy_runtime::readline::{EditorConfig, History, LineEditor, LineEnd};
 use upy_runtime::state;
 
 use crate::board;
@@ -45,15 +45,6 @@ fn read_or_interrupt() -> Option<u8> {
     }
 }
 
-/// `input()` edits its line on the console with no completion.
-struct Console;
-
-impl Terminal for Console {
-    fn write(&mut self, bytes: &[u8]) {
-        board::console_write(bytes);
-    }
-}
-
 static MODULES: [(Qstr, &Module); 3] = [
     (Q::machine, &crate::machine::MODULE),
     (Q::pyb, &crate::machine::PYB),
@@ -85,7 +76,8 @@ impl Hal for BoardHal {
     fn read_line(&self, line: &mut Vec<u8>) -> InputEnd {
         let mut history = History::new(0);
         let mut editor = LineEditor::new(EditorConfig::BOARD);
-        let end = editor.read_line("", &mut history, &mut Console, |_| read_or_interrupt());
+        let mut term = crate::repl_host::BoardHost::for_input();
+        let end = editor.read_line("", &mut history, &mut term, |_| read_or_interrupt());
         line.extend_from_slice(editor.buffer());
         match end {
             Some(LineEnd::CtrlC) => InputEnd::Interrupt,
