@@ -5,6 +5,7 @@
 
 mod allocfail;
 mod bench;
+mod codelayout;
 mod firmware;
 mod fuzz;
 mod interop;
@@ -487,7 +488,15 @@ fn upy_binary(given: &Option<PathBuf>) -> Option<PathBuf> {
     if !proc::run_visible(cargo().args(["build", "--release", "-p", "upy-unix", "--bin", "upy"])) {
         return None;
     }
-    Some(root().join("target/release/upy"))
+    let bin = root().join("target/release/upy");
+    match codelayout::check(&bin, &root().join("ports/unix/hot-functions.txt")) {
+        Ok(summary) => println!("code layout: {summary}"),
+        Err(e) => {
+            eprintln!("xtask: code layout: {e}");
+            return None;
+        }
+    }
+    Some(bin)
 }
 
 fn python_tests(py: &PyOpts) -> bool {
