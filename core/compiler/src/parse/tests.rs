@@ -50,6 +50,17 @@ fn s(v: &str) -> String {
     v.to_string()
 }
 
+/// The kinds of a call's arguments, which the test expects all positional.
+fn positional_kinds(args: &CallArgs) -> Vec<ExprKind> {
+    args.args
+        .iter()
+        .map(|a| match a {
+            Arg::Positional(e) => e.kind.clone(),
+            other => panic!("{:?}", other),
+        })
+        .collect()
+}
+
 #[test]
 fn literal_kinds() {
     assert_eq!(kind("123"), ExprKind::Int(123));
@@ -122,14 +133,7 @@ fn fstrings_become_format_calls() {
     };
     assert_eq!(attr, "format");
     assert_eq!(value.kind, ExprKind::Str(s("a{}b{!r:>{}}{{}}z={}")));
-    let names: Vec<_> = args
-        .args
-        .iter()
-        .map(|a| match a {
-            Arg::Positional(e) => e.kind.clone(),
-            other => panic!("{:?}", other),
-        })
-        .collect();
+    let names = positional_kinds(&args);
     assert_eq!(
         names,
         [
@@ -1458,14 +1462,7 @@ fn options_tstrings_and_debug() {
             panic!("{:?}", e)
         };
         assert_eq!(func.kind, ExprKind::Name(s("__template__")));
-        let kinds: Vec<_> = args
-            .args
-            .iter()
-            .map(|a| match a {
-                Arg::Positional(e) => e.kind.clone(),
-                other => panic!("{:?}", other),
-            })
-            .collect();
+        let kinds = positional_kinds(args);
         assert_eq!(
             kinds,
             [
