@@ -203,7 +203,8 @@ pub fn from_u64(n: u64) -> PyResult<Value> {
     from_mpz(mpz::from_u64(n, &mut buf))
 }
 
-fn from_i128(n: i128) -> PyResult<Value> {
+#[cfg(target_pointer_width = "64")]
+fn from_wide(n: Wide) -> PyResult<Value> {
     if let Ok(m) = i64::try_from(n) {
         return from_i64(m);
     }
@@ -215,6 +216,11 @@ fn from_i128(n: i128) -> PyResult<Value> {
         (m >> 96) as u32,
     ];
     from_mpz(Int::new(n < 0, &d))
+}
+
+#[cfg(not(target_pointer_width = "64"))]
+fn from_wide(n: Wide) -> PyResult<Value> {
+    from_i64(n)
 }
 
 /// A copy of an mpz value as an int value.
@@ -609,6 +615,13 @@ pub fn small_binary_op(o: u8, a: isize, b: isize) -> PyResult<Option<Value>> {
     }
 }
 
+/// Twice a small int's width: sums, products and small shifts of two small ints fit
+/// exactly (i64 on 32-bit targets, where i128 arithmetic would cost flash).
+#[cfg(target_pointer_width = "64")]
+type Wide = i128;
+#[cfg(not(target_pointer_width = "64"))]
+type Wide = i64;
+
 #[inline(never)]
 fn small_binary_op_slow(o: u8, a: isize, b: isize) -> PyResult<Option<Value>> {
     let o = if (op::INPLACE_OR..=op::INPLACE_POWER).contains(&o) {
@@ -616,21 +629,21 @@ fn small_binary_op_slow(o: u8, a: isize, b: isize) -> PyResult<Option<Value>> {
     } else {
         o
     };
-    let r: i128 = match o {
-        op::ADD => a as i128 + b as i128,
-        op::SUBTRACT => a as i128 - b as i128,
-        op::MULTIPLY => a as i128 * b as i128,
+    let r: Wide = match o {
+        op::ADD => a as Wide + b as Wide,
+        op::SUBTRACT => a as Wide - b as Wide,
+        op::MULTIPLY => a as Wide * b as Wide,
         op::FLOOR_DIVIDE => {
             if b == 0 {
                 return Err(zero_div());
             }
-            floor_div(a, b) as i128
+            floor_div(a, b) as Wide
         }
         op::MODULO => {
             if b == 0 {
                 return Err(zero_div());
             }
-            floor_mod(a, b) as i128
+            floor_mod(a, b) as Wide
         }
         op::DIVMOD => {
             if b == 0 {
@@ -663,7 +676,7 @@ fn small_binary_op_slow(o: u8, a: isize, b: isize) -> PyResult<Option<Value>> {
             if b < 0 {
                 return float::float_op(op::POWER, a as f64, b as f64);
             }
-            match small_pow(a as i128, b as u64) {
+            match small_pow(a as Wide, b as u64) {
                 Some(r) => r,
                 None => {
                     let (mut ab, mut bb) = ([0u32; 2], [0u32; 2]);
@@ -676,9 +689,9 @@ fn small_binary_op_slow(o: u8, a: isize, b: isize) -> PyResult<Option<Value>> {
                 }
             }
         }
-        op::AND => (a & b) as i128,
-        op::OR => (a | b) as i128,
-        op::XOR => (a ^ b) as i128,
+        op::AND => (a & b) as Wide,
+        op::OR => (a | b) as Wide,
+        op::XOR => (a ^ b) as Wide,
         op::LSHIFT => {
             if b < 0 {
                 return Err(raise::value_error("negative shift count"));
@@ -686,8 +699,8 @@ fn small_binary_op_slow(o: u8, a: isize, b: isize) -> PyResult<Option<Value>> {
             if a == 0 {
                 return Ok(Some(Value::small_int(0)));
             }
-            if b < 64 {
-                (a as i128) << b
+            if b < (Wide::BITS - isize::BITS) as isize {
+                (a as Wide) << b
             } else {
                 let mut ab = [0u32; 2];
                 return shift(o, mpz::from_i64(a as i64, &mut ab), b as u64).map(Some);
@@ -697,7 +710,7 @@ fn small_binary_op_slow(o: u8, a: isize, b: isize) -> PyResult<Option<Value>> {
             if b < 0 {
                 return Err(raise::value_error("negative shift count"));
             }
-            (a >> b.min(63)) as i128
+            (a >> b.min(isize::BITS as isize - 1)) as Wide
         }
         op::LESS => return Ok(Some(Value::from_bool(a < b))),
         op::MORE => return Ok(Some(Value::from_bool(a > b))),
@@ -707,13 +720,13 @@ fn small_binary_op_slow(o: u8, a: isize, b: isize) -> PyResult<Option<Value>> {
         op::NOT_EQUAL => return Ok(Some(Value::from_bool(a != b))),
         _ => return Ok(None),
     };
-    from_i128(r).map(Some)
+    from_wide(r).map(Some)
 }
 
-/// a ** e when it fits an i128 comfortably, else None.
-fn small_pow(a: i128, mut e: u64) -> Option<i128> {
+/// a ** e when it fits a `Wide` comfortably, else None.
+fn small_pow(a: Wide, mut e: u64) -> Option<Wide> {
     let mut base = a;
-    let mut r: i128 = 1;
+    let mut r: Wide = 1;
     loop {
         if e & 1 == 1 {
             r = r.checked_mul(base)?;
@@ -724,7 +737,7 @@ fn small_pow(a: i128, mut e: u64) -> Option<i128> {
         }
         base = base.checked_mul(base)?;
     }
-    if r.unsigned_abs() >> 100 != 0 {
+    if r.unsigned_abs() >> (Wide::BITS - 28) != 0 {
         return None;
     }
     Some(r)

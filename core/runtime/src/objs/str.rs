@@ -595,94 +595,64 @@ fn print_bytes(out: &mut dyn Print, v: Value, _kind: PrintKind) -> PyResult<()> 
 pub fn print_quoted(out: &mut dyn Print, s: &[u8], is_bytes: bool) -> PyResult<()> {
     let has_single = s.contains(&b'\'');
     let has_double = s.contains(&b'"');
-    let quote = if has_single && !has_double { '"' } else { '\'' };
+    let quote = if has_single && !has_double { b'"' } else { b'\'' };
     if is_bytes {
         out.write_str("b")?;
     }
-    out.write_char(quote)?;
-    let text = if is_bytes {
-        None
-    } else {
-        core::str::from_utf8(s).ok()
-    };
-    let hex_escape = |out: &mut dyn Print, b: u32| -> PyResult<()> {
-        const HEX: &[u8; 16] = b"0123456789abcdef";
-        let buf = [
-            b'\\',
-            b'x',
-            HEX[((b >> 4) & 15) as usize],
-            HEX[(b & 15) as usize],
-        ];
-        out.write_str(core::str::from_utf8(&buf).unwrap_or("?"))
-    };
-    match text {
-        Some(t) => {
-            for c in t.chars() {
-                match c {
-                    '\\' => out.write_str("\\\\")?,
-                    '\n' => out.write_str("\\n")?,
-                    '\r' => out.write_str("\\r")?,
-                    '\t' => out.write_str("\\t")?,
-                    c if c == quote => {
-                        out.write_char('\\')?;
-                        out.write_char(c)?;
-                    }
-                    c if (c as u32) < 0x20 || c as u32 == 0x7f => hex_escape(out, c as u32)?,
-                    c => out.write_char(c)?,
-                }
-            }
-        }
-        None if !is_bytes => {
-            // A loose str: upstream's escapes for what is not a printable character.
-            let mut i = 0;
-            while let Some(rest) = s.get(i..).filter(|r| !r.is_empty()) {
-                let (ch, n) = loose_char(rest);
+    out.write_char(quote as char)?;
+    // One walk for bytes, valid and loose strs: a str's units are its UTF-8 sequences
+    // (upstream's escapes for a loose str's sequences that are no character).
+    let mut i = 0;
+    while let Some(rest) = s.get(i..).filter(|r| !r.is_empty()) {
+        let (ch, n) = if is_bytes {
+            (u32::from(rest[0]), 1)
+        } else {
+            loose_char(rest)
+        };
+        i += n;
+        if ch >= 0x80 && !is_bytes {
+            if char::from_u32(ch).is_some() {
                 let seq = rest.get(..n).unwrap_or(&[]);
-                i += n;
-                match char::from_u32(ch).filter(|_| ch >= 0x80) {
-                    Some(_) => out.write_str(core::str::from_utf8(seq).unwrap_or("?"))?,
-                    None if ch >= 0x80 => {
-                        let mut b = crate::vstr::VStr::new();
-                        let _ = if ch < 0x10000 {
-                            core::fmt::write(&mut b, format_args!("\\u{:04x}", ch))
-                        } else {
-                            core::fmt::write(&mut b, format_args!("\\U{:08x}", ch))
-                        };
-                        out.write_str(core::str::from_utf8(b.as_bytes()).unwrap_or("?"))?;
-                    }
-                    None => match ch as u8 {
-                        b'\\' => out.write_str("\\\\")?,
-                        b'\n' => out.write_str("\\n")?,
-                        b'\r' => out.write_str("\\r")?,
-                        b'\t' => out.write_str("\\t")?,
-                        b if b as char == quote => {
-                            out.write_char('\\')?;
-                            out.write_char(b as char)?;
-                        }
-                        b @ 0x20..=0x7e => out.write_char(b as char)?,
-                        b => hex_escape(out, u32::from(b))?,
-                    },
-                }
+                out.write_str(core::str::from_utf8(seq).unwrap_or("?"))?;
+            } else if ch < 0x10000 {
+                hex_escape(out, b'u', ch, 4)?;
+            } else {
+                hex_escape(out, b'U', ch, 8)?;
             }
+            continue;
         }
-        None => {
-            for &b in s {
-                match b {
-                    b'\\' => out.write_str("\\\\")?,
-                    b'\n' => out.write_str("\\n")?,
-                    b'\r' => out.write_str("\\r")?,
-                    b'\t' => out.write_str("\\t")?,
-                    b if b as char == quote => {
-                        out.write_char('\\')?;
-                        out.write_char(b as char)?;
-                    }
-                    0x20..=0x7e => out.write_char(b as char)?,
-                    b => hex_escape(out, b as u32)?,
-                }
+        let esc = match ch as u8 {
+            b'\\' => b'\\',
+            b'\n' => b'n',
+            b'\r' => b'r',
+            b'\t' => b't',
+            b if b == quote => b,
+            b @ 0x20..=0x7e => {
+                out.write_char(b as char)?;
+                continue;
             }
+            _ => {
+                hex_escape(out, b'x', ch, 2)?;
+                continue;
+            }
+        };
+        out.write_char('\\')?;
+        out.write_char(esc as char)?;
+    }
+    out.write_char(quote as char)
+}
+
+/// `\<letter>` and the low `digits` hex digits of `v`, lowercase.
+fn hex_escape(out: &mut dyn Print, letter: u8, v: u32, digits: u32) -> PyResult<()> {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut buf = [b'\\', letter, 0, 0, 0, 0, 0, 0, 0, 0];
+    for k in 0..digits {
+        if let Some(d) = buf.get_mut(2 + k as usize) {
+            *d = HEX[((v >> (4 * (digits - 1 - k))) & 15) as usize];
         }
     }
-    out.write_char(quote)
+    let text = buf.get(..2 + digits as usize).unwrap_or(&[]);
+    out.write_str(core::str::from_utf8(text).unwrap_or("?"))
 }
 
 /// Which text encoding a `str(b, enc)` / `encode` / `decode` call names.
@@ -1499,44 +1469,37 @@ fn strip_impl(args: &[Value], which: u8) -> PyResult<Value> {
         Some(v) if !v.is_none() => Some(arg_of(kind, *v)?),
         _ => None,
     };
+    // Units are a str's UTF-8 sequences (bytes otherwise); a UTF-8 sequence found in the
+    // character set is one of its characters.
+    let strip = |u: &[u8]| match (chars, u) {
+        (None, [b]) => is_space(*b),
+        (None, _) => false,
+        (Some(set), [b]) => set.contains(b),
+        (Some(set), _) => find_sub(set, u).is_some() && !u.is_empty(),
+    };
     let (mut b0, mut b1) = (0, s.len());
-    match chars {
-        None => {
-            if which != 2 {
-                while b0 < b1 && is_space(s[b0]) {
-                    b0 += 1;
-                }
+    if which != 2 {
+        while b0 < b1 {
+            let mut e = b0 + 1;
+            while kind.is_str() && e < b1 && s.get(e).is_some_and(|&c| is_cont(c)) {
+                e += 1;
             }
-            if which != 1 {
-                while b1 > b0 && is_space(s[b1 - 1]) {
-                    b1 -= 1;
-                }
+            if !strip(s.get(b0..e).unwrap_or(&[])) {
+                break;
             }
+            b0 = e;
         }
-        Some(set) if kind.is_str() && !set.is_ascii() || kind.is_str() && !s.is_ascii() => {
-            let text = core::str::from_utf8(s).unwrap_or("");
-            let set = core::str::from_utf8(set).unwrap_or("");
-            let in_set = |c: char| set.contains(c);
-            if which != 2 {
-                let t = text.trim_start_matches(in_set);
-                b0 = s.len() - t.len();
+    }
+    if which != 1 {
+        while b1 > b0 {
+            let mut st = b1 - 1;
+            while kind.is_str() && st > b0 && s.get(st).is_some_and(|&c| is_cont(c)) {
+                st -= 1;
             }
-            if which != 1 {
-                let t = text.get(b0..).unwrap_or("").trim_end_matches(in_set);
-                b1 = b0 + t.len();
+            if !strip(s.get(st..b1).unwrap_or(&[])) {
+                break;
             }
-        }
-        Some(set) => {
-            if which != 2 {
-                while b0 < b1 && set.contains(&s[b0]) {
-                    b0 += 1;
-                }
-            }
-            if which != 1 {
-                while b1 > b0 && set.contains(&s[b1 - 1]) {
-                    b1 -= 1;
-                }
-            }
+            b1 = st;
         }
     }
     if b0 == 0 && b1 == s.len() && kind != Kind::ByteArray {
