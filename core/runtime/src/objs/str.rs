@@ -1015,16 +1015,32 @@ fn slice_str(v: Value, s: &[u8], slice: Value) -> PyResult<Value> {
         let b1 = char_to_byte(s, start as usize + count);
         return new_str_unchecked(s.get(b0..b1).unwrap_or(&[]));
     }
-    // Index the code point starts once (plain integers, so Rust's allocator may hold them).
-    let starts: alloc::vec::Vec<usize> = (0..s.len()).filter(|&k| !is_cont(s[k])).collect();
-    let mut out = VStr::with_capacity(count.saturating_mul(4).min(s.len()))?;
-    let mut i = start;
-    for _ in 0..count {
-        if let Some(&b0) = starts.get(i as usize) {
-            let b1 = starts.get(i as usize + 1).copied().unwrap_or(s.len());
-            out.push_bytes(s.get(b0..b1).unwrap_or(&[]))?;
+    // Walk a byte cursor code point by code point (no index of the starts needed).
+    let next = |b: usize| {
+        let mut e = b + 1;
+        while s.get(e).is_some_and(|&c| is_cont(c)) {
+            e += 1;
         }
-        i += step;
+        e
+    };
+    let mut out = VStr::with_capacity(count.saturating_mul(4).min(s.len()))?;
+    let mut b = char_to_byte(s, start as usize);
+    for k in 0..count {
+        let e = next(b);
+        out.push_bytes(s.get(b..e).unwrap_or(&[]))?;
+        if k + 1 == count {
+            break;
+        }
+        for _ in 0..step.unsigned_abs() {
+            if step > 0 {
+                b = next(b);
+            } else {
+                b = b.saturating_sub(1);
+                while b > 0 && s.get(b).is_some_and(|&c| is_cont(c)) {
+                    b -= 1;
+                }
+            }
+        }
     }
     out.into_str()
 }
@@ -1270,121 +1286,87 @@ pub fn join(sep_v: Value, iterable: Value) -> PyResult<Value> {
     make_vstr(kind, &out)
 }
 
-fn whitespace_split(kind: Kind, s: &[u8], maxsplit: isize, out: Value) -> PyResult<()> {
-    let mut i = 0;
-    let mut splits = 0;
-    loop {
-        while i < s.len() && is_space(s[i]) {
-            i += 1;
-        }
-        if i >= s.len() {
-            return Ok(());
-        }
-        if maxsplit >= 0 && splits >= maxsplit {
-            return list::append(out, make(kind, s.get(i..).unwrap_or(&[]))?);
-        }
-        let start = i;
-        while i < s.len() && !is_space(s[i]) {
-            i += 1;
-        }
-        list::append(out, make(kind, s.get(start..i).unwrap_or(&[]))?)?;
-        splits += 1;
-    }
-}
-
 pub fn str_split(args: &[Value]) -> PyResult<Value> {
-    let (kind, s) = receiver(args[0])?;
-    let maxsplit = opt_int(args, 2)?.unwrap_or(-1);
-    let out = list::new(&[])?;
-    let sep = args.get(1).copied().unwrap_or(Value::NONE);
-    if sep.is_none() {
-        whitespace_split(kind, s, maxsplit, out)?;
-        return Ok(out);
-    }
-    let sep = arg_of(kind, sep)?;
-    if sep.is_empty() {
-        return Err(raise::value_error("empty separator"));
-    }
-    let mut rest = s;
-    let mut n = 0;
-    while maxsplit < 0 || n < maxsplit {
-        let Some(p) = find_sub(rest, sep) else { break };
-        list::append(out, make(kind, &rest[..p])?)?;
-        rest = rest.get(p + sep.len()..).unwrap_or(&[]);
-        n += 1;
-    }
-    list::append(out, make(kind, rest)?)?;
-    Ok(out)
+    split_impl(args, false)
 }
 
 pub fn str_rsplit(args: &[Value]) -> PyResult<Value> {
+    split_impl(args, true)
+}
+
+/// split and rsplit: pieces are cut from the front (or, for rsplit with a limit, the
+/// back) of what remains; a `None` separator splits at runs of ASCII whitespace.
+fn split_impl(args: &[Value], reverse: bool) -> PyResult<Value> {
     let (kind, s) = receiver(args[0])?;
     let maxsplit = opt_int(args, 2)?.unwrap_or(-1);
-    let sep = args.get(1).copied().unwrap_or(Value::NONE);
-    if maxsplit < 0 {
-        return str_split(args);
-    }
-    let mut parts: RevList = RevList::new()?;
-    if sep.is_none() {
-        let mut end = s.len();
-        let mut n = 0;
-        loop {
-            while end > 0 && is_space(s[end - 1]) {
-                end -= 1;
+    // Without a limit both directions give the same pieces.
+    let reverse = reverse && maxsplit >= 0;
+    let sep = match args.get(1) {
+        Some(v) if !v.is_none() => {
+            let sep = arg_of(kind, *v)?;
+            if sep.is_empty() {
+                return Err(raise::value_error("empty separator"));
             }
-            if end == 0 {
+            Some(sep)
+        }
+        _ => None,
+    };
+    let out = list::new(&[])?;
+    let mut rest = s;
+    let mut n = 0;
+    loop {
+        if sep.is_none() {
+            let keep = if reverse {
+                rest.iter().rposition(|&c| !is_space(c)).map_or(0, |i| i + 1)
+            } else {
+                rest.iter().position(|&c| !is_space(c)).unwrap_or(rest.len())
+            };
+            rest = if reverse {
+                rest.get(..keep)
+            } else {
+                rest.get(keep..)
+            }
+            .unwrap_or(&[]);
+            if rest.is_empty() {
                 break;
             }
-            if n >= maxsplit {
-                parts.push(make(kind, s.get(..end).unwrap_or(&[]))?)?;
-                break;
+        }
+        // The cut: the piece ends at `lo` (or, reversed, starts at `hi`).
+        let cut = if maxsplit >= 0 && n >= maxsplit {
+            None
+        } else {
+            match sep {
+                Some(sep) if reverse => rfind_sub(rest, sep).map(|p| (p, p + sep.len())),
+                Some(sep) => find_sub(rest, sep).map(|p| (p, p + sep.len())),
+                None if reverse => {
+                    let p = rest.iter().rposition(|&c| is_space(c)).map_or(0, |i| i + 1);
+                    Some((p, p))
+                }
+                None => {
+                    let p = rest.iter().position(|&c| is_space(c)).unwrap_or(rest.len());
+                    Some((p, p))
+                }
             }
-            let mut start = end;
-            while start > 0 && !is_space(s[start - 1]) {
-                start -= 1;
-            }
-            parts.push(make(kind, s.get(start..end).unwrap_or(&[]))?)?;
-            end = start;
-            n += 1;
-        }
-    } else {
-        let sep = arg_of(kind, sep)?;
-        if sep.is_empty() {
-            return Err(raise::value_error("empty separator"));
-        }
-        let mut rest = s;
-        let mut n = 0;
-        while n < maxsplit {
-            let Some(p) = rfind_sub(rest, sep) else { break };
-            parts.push(make(kind, rest.get(p + sep.len()..).unwrap_or(&[]))?)?;
-            rest = &rest[..p];
-            n += 1;
-        }
-        parts.push(make(kind, rest)?)?;
+        };
+        let Some((lo, hi)) = cut else {
+            list::append(out, make(kind, rest)?)?;
+            break;
+        };
+        let (piece, left) = if reverse {
+            (rest.get(hi..), rest.get(..lo))
+        } else {
+            (rest.get(..lo), rest.get(hi..))
+        };
+        list::append(out, make(kind, piece.unwrap_or(&[]))?)?;
+        rest = left.unwrap_or(&[]);
+        n += 1;
     }
-    parts.reverse();
-    Ok(parts.list)
-}
-
-/// A list built back to front (rsplit), reversed at the end.
-struct RevList {
-    list: Value,
-}
-
-impl RevList {
-    fn new() -> PyResult<RevList> {
-        Ok(RevList {
-            list: list::new(&[])?,
-        })
-    }
-    fn push(&mut self, v: Value) -> PyResult<()> {
-        list::append(self.list, v)
-    }
-    fn reverse(&mut self) {
-        if let Some(l) = list::get(self.list) {
+    if reverse {
+        if let Some(l) = list::get(out) {
             l.items().reverse();
         }
     }
+    Ok(out)
 }
 
 pub fn str_splitlines(args: &[Value], kw: &[Value]) -> PyResult<Value> {
