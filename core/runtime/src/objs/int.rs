@@ -255,10 +255,7 @@ pub fn to_int(v: Value) -> PyResult<Value> {
             }
         }
     }
-    Err(raise::type_error_fmt(format_args!(
-        "can't convert {} to int",
-        v.type_of().name.as_str()
-    )))
+    Err(crate::objs::list::cant_convert_to_int(v))
 }
 
 /// `mp_obj_get_int`: the value of an int, bool or object with `__int__` as a machine word,
@@ -1018,10 +1015,7 @@ fn make_new(_ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Value>
             if let Some(b) = float::buffer_bytes(*x) {
                 return parse(b, 10);
             }
-            Err(raise::type_error_fmt(format_args!(
-                "can't convert {} to int",
-                x.type_of().name.as_str()
-            )))
+            Err(crate::objs::list::cant_convert_to_int(*x))
         }
         [s, base] => {
             let base = get_isize(*base)?;
@@ -1035,10 +1029,7 @@ fn make_new(_ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Value>
             }
             parse(text, base as u32)
         }
-        _ => Err(raise::type_error_fmt(format_args!(
-            "function expected at most 2 arguments, got {}",
-            args.len()
-        ))),
+        _ => Err(crate::objs::list::too_many_args(2, args.len())),
     }
 }
 

@@ -412,11 +412,7 @@ fn range_int(kind: Kind, args: &[Value], i: usize) -> PyResult<Option<isize>> {
                 && !crate::objs::int::is_int(*v) =>
         {
             let what = if kind.is_str() { "string" } else { "bytes" };
-            Err(raise::type_error_fmt(format_args!(
-                "{} indices must be integers, not {}",
-                what,
-                v.type_of().name.as_str()
-            )))
+            Err(list::bad_index_type(what, *v))
         }
         _ => opt_int(args, i),
     }
@@ -753,10 +749,7 @@ fn str_make_new(_ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Va
             let data = buffer_bytes_raise(*b)?;
             decode(data, rest.first().copied(), rest.get(1).copied())
         }
-        _ => Err(raise::type_error_fmt(format_args!(
-            "function expected at most 3 arguments, got {}",
-            args.len()
-        ))),
+        _ => Err(list::too_many_args(3, args.len())),
     }
 }
 
@@ -969,13 +962,7 @@ pub fn seq_index(what: &str, len: usize, index: Value) -> PyResult<usize> {
                 "overflow converting long int to machine word",
             ))
         }
-        None => {
-            return Err(raise::type_error_fmt(format_args!(
-                "{} indices must be integers, not {}",
-                what,
-                index.type_of().name.as_str()
-            )))
-        }
+        None => return Err(list::bad_index_type(what, index)),
     };
     let j = if i < 0 { i + len as isize } else { i };
     if j < 0 || j >= len as isize {

@@ -146,10 +146,7 @@ fn make_new(ty: &'static Type, args: &[Value], _kw: &[Value]) -> PyResult<Value>
             }
             new(ty, pystr::buffer_bytes_raise(*a)?)
         }
-        _ => Err(raise::type_error_fmt(format_args!(
-            "function expected at most 1 arguments, got {}",
-            args.len()
-        ))),
+        _ => Err(crate::objs::list::too_many_args(1, args.len())),
     }
 }
 
