@@ -351,27 +351,30 @@ fn arg_of(kind: Kind, v: Value) -> PyResult<&'static [u8]> {
     }
 }
 
-/// The needle of find/index/count: as [`arg_of`], and bytes methods also take a single
-/// byte value.
-fn needle_of(kind: Kind, v: Value) -> PyResult<&'static [u8]> {
-    if let (false, Some(n)) = (kind.is_str(), v.as_small_int()) {
-        let i = usize::try_from(n).ok().filter(|&i| i < 256);
-        let i = i.ok_or_else(|| raise::value_error("byte must be in range(0, 256)"))?;
-        return Ok(&BYTE_VALUES[i..i + 1]);
-    }
-    arg_of(kind, v)
+/// The receiver, needle and searched byte range of find/index/count: the needle as
+/// [`arg_of`], where bytes methods also take a single byte value (kept in `byte`); the
+/// range is `None` when it starts past the end.
+fn search_args<'a>(
+    args: &[Value],
+    byte: &'a mut [u8; 1],
+) -> PyResult<(Kind, &'static [u8], &'a [u8], Option<(usize, usize)>)> {
+    let (kind, s) = receiver(args[0])?;
+    let needle = match (kind.is_str(), args[1].as_small_int()) {
+        (false, Some(n)) => {
+            byte[0] = u8::try_from(n)
+                .map_err(|_| raise::value_error("byte must be in range(0, 256)"))?;
+            &byte[..]
+        }
+        _ => arg_of(kind, args[1])?,
+    };
+    let range = range_args(
+        kind,
+        s,
+        range_int(kind, args, 2)?,
+        range_int(kind, args, 3)?,
+    );
+    Ok((kind, s, needle, range))
 }
-
-/// Every byte value, so a single-byte needle can be borrowed as a slice.
-static BYTE_VALUES: [u8; 256] = {
-    let mut t = [0u8; 256];
-    let mut i = 0;
-    while i < 256 {
-        t[i] = i as u8;
-        i += 1;
-    }
-    t
-};
 
 /// Whether `v` is an `array.array` (or subclass): CPython compares bytes and bytearray
 /// only with bytes-like objects of bytes, never with arrays. Checked by name so this file
@@ -1162,14 +1165,9 @@ pub static BYTES_ITER_TYPE: Type = Type {
 // --- methods ---
 
 fn find_impl(args: &[Value], reverse: bool) -> PyResult<Option<isize>> {
-    let (kind, s) = receiver(args[0])?;
-    let needle = needle_of(kind, args[1])?;
-    let Some((b0, b1)) = range_args(
-        kind,
-        s,
-        range_int(kind, args, 2)?,
-        range_int(kind, args, 3)?,
-    ) else {
+    let mut byte = [0u8];
+    let (kind, s, needle, range) = search_args(args, &mut byte)?;
+    let Some((b0, b1)) = range else {
         return Ok(None);
     };
     let hay = s.get(b0..b1).unwrap_or(&[]);
@@ -1204,14 +1202,9 @@ pub fn str_rindex(args: &[Value]) -> PyResult<Value> {
 }
 
 pub fn str_count(args: &[Value]) -> PyResult<Value> {
-    let (kind, s) = receiver(args[0])?;
-    let needle = needle_of(kind, args[1])?;
-    let Some((b0, b1)) = range_args(
-        kind,
-        s,
-        range_int(kind, args, 2)?,
-        range_int(kind, args, 3)?,
-    ) else {
+    let mut byte = [0u8];
+    let (kind, s, needle, range) = search_args(args, &mut byte)?;
+    let Some((b0, b1)) = range else {
         return Ok(Value::small_int(0));
     };
     let hay = s.get(b0..b1).unwrap_or(&[]);
