@@ -641,13 +641,30 @@ pub fn print_quoted(out: &mut dyn Print, s: &[u8], is_bytes: bool) -> PyResult<(
     out.write_char(quote as char)
 }
 
+const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
+
+/// `n` in lowercase hex without leading zeros (`{:x}` without core::fmt): object addresses.
+pub fn print_hex(out: &mut dyn Print, n: usize) -> PyResult<()> {
+    let mut buf = [0u8; 2 * core::mem::size_of::<usize>()];
+    let mut i = buf.len();
+    let mut m = n;
+    while let Some(d) = i.checked_sub(1).and_then(|j| buf.get_mut(j)) {
+        *d = HEX_DIGITS[m & 15];
+        i -= 1;
+        m >>= 4;
+        if m == 0 {
+            break;
+        }
+    }
+    out.write_str(core::str::from_utf8(buf.get(i..).unwrap_or(&[])).unwrap_or(""))
+}
+
 /// `\<letter>` and the low `digits` hex digits of `v`, lowercase.
 fn hex_escape(out: &mut dyn Print, letter: u8, v: u32, digits: u32) -> PyResult<()> {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut buf = [b'\\', letter, 0, 0, 0, 0, 0, 0, 0, 0];
     for k in 0..digits {
         if let Some(d) = buf.get_mut(2 + k as usize) {
-            *d = HEX[((v >> (4 * (digits - 1 - k))) & 15) as usize];
+            *d = HEX_DIGITS[((v >> (4 * (digits - 1 - k))) & 15) as usize];
         }
     }
     let text = buf.get(..2 + digits as usize).unwrap_or(&[]);
@@ -1777,7 +1794,6 @@ pub fn bytes_hex(args: &[Value]) -> PyResult<Value> {
         }
         None => None,
     };
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut out = VStr::with_capacity(data.len() * 3)?;
     for (i, &b) in data.iter().enumerate() {
         if i > 0 {
@@ -1785,8 +1801,8 @@ pub fn bytes_hex(args: &[Value]) -> PyResult<Value> {
                 out.push_bytes(sep)?;
             }
         }
-        out.push_byte(HEX[(b >> 4) as usize])?;
-        out.push_byte(HEX[(b & 15) as usize])?;
+        out.push_byte(HEX_DIGITS[(b >> 4) as usize])?;
+        out.push_byte(HEX_DIGITS[(b & 15) as usize])?;
     }
     out.into_str()
 }

@@ -529,9 +529,30 @@ impl FormatArgs<'_> {
     }
 }
 
+/// The value of a run of decimal digits (none other, at least one), if it fits.
+fn parse_digits(s: &str) -> Option<usize> {
+    if s.is_empty() {
+        return None;
+    }
+    s.bytes().try_fold(0usize, |n, b| {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        n.checked_mul(10)?.checked_add(usize::from(d))
+    })
+}
+
+/// End of a field name's first part: its first `.` or `[`.
+fn part_end(s: &str) -> usize {
+    s.bytes()
+        .position(|b| b == b'.' || b == b'[')
+        .unwrap_or(s.len())
+}
+
 /// Resolve a field name (`0`, `name`, `0.attr`, `a[1]`, `` for automatic numbering).
 fn resolve_field(name: &str, fa: &mut FormatArgs) -> PyResult<Value> {
-    let end = name.find(['.', '[']).unwrap_or(name.len());
+    let end = part_end(name);
     let (first, mut rest) = name.split_at(end);
     let mut v = if first.is_empty() {
         if fa.next < 0 {
@@ -549,16 +570,14 @@ fn resolve_field(name: &str, fa: &mut FormatArgs) -> PyResult<Value> {
             ));
         }
         fa.next = -1;
-        let i: usize = first
-            .parse()
-            .map_err(|_| raise::value_error("bad format string"))?;
+        let i = parse_digits(first).ok_or_else(|| raise::value_error("bad format string"))?;
         fa.positional(i)?
     } else {
         fa.keyword(first)?
     };
     while !rest.is_empty() {
         if let Some(r) = rest.strip_prefix('.') {
-            let e = r.find(['.', '[']).unwrap_or(r.len());
+            let e = part_end(r);
             let attr = &r[..e];
             if attr.is_empty() {
                 return Err(raise::value_error("Empty attribute in format string"));
@@ -571,10 +590,9 @@ fn resolve_field(name: &str, fa: &mut FormatArgs) -> PyResult<Value> {
                 .find(']')
                 .ok_or_else(|| raise::value_error("Missing ']' in format string"))?;
             let key = &r[..e];
-            let k = match key.parse::<isize>() {
-                Ok(n) if key.bytes().all(|b| b.is_ascii_digit()) && Value::fits_small_int(n) => {
-                    Value::small_int(n)
-                }
+            let n = parse_digits(key).and_then(|n| isize::try_from(n).ok());
+            let k = match n {
+                Some(n) if Value::fits_small_int(n) => Value::small_int(n),
                 _ => pystr::new(key)?,
             };
             v = runtime::subscr(v, k)?;
