@@ -530,7 +530,7 @@ fn range_args(
 
 // Out of line (as rfind_sub): a dozen methods search, and each inlined copy costs flash.
 #[inline(never)]
-fn find_sub(h: &[u8], n: &[u8]) -> Option<usize> {
+pub(crate) fn find_sub(h: &[u8], n: &[u8]) -> Option<usize> {
     if n.is_empty() {
         return Some(0);
     }
@@ -564,20 +564,15 @@ fn print(out: &mut dyn Print, v: Value, kind: PrintKind) -> PyResult<()> {
     } else {
         match core::str::from_utf8(s) {
             Ok(t) => out.write_str(t),
-            // A loose str: its valid runs as they are, U+FFFD for each other sequence.
+            // A loose str: its valid sequences as they are, U+FFFD for each other one.
             Err(_) => {
-                let mut rest = s;
-                while !rest.is_empty() {
-                    match core::str::from_utf8(rest) {
-                        Ok(t) => return out.write_str(t),
-                        Err(e) => {
-                            let good = e.valid_up_to();
-                            let head = rest.get(..good).unwrap_or(&[]);
-                            out.write_str(core::str::from_utf8(head).unwrap_or(""))?;
-                            out.write_char('\u{fffd}')?;
-                            let (_, n) = loose_char(rest.get(good..).unwrap_or(&[]));
-                            rest = rest.get(good + n..).unwrap_or(&[]);
-                        }
+                let mut i = 0;
+                while let Some(rest) = s.get(i..).filter(|r| !r.is_empty()) {
+                    let (_, n) = loose_char(rest);
+                    i += n;
+                    match core::str::from_utf8(rest.get(..n).unwrap_or(&[])) {
+                        Ok(t) => out.write_str(t)?,
+                        Err(_) => out.write_char('\u{fffd}')?,
                     }
                 }
                 Ok(())
