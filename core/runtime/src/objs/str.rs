@@ -351,18 +351,18 @@ fn arg_of(kind: Kind, v: Value) -> PyResult<&'static [u8]> {
     }
 }
 
+/// What [`search_args`] gives: receiver kind and bytes, needle, searched byte range.
+type Search<'a> = (Kind, &'static [u8], &'a [u8], Option<(usize, usize)>);
+
 /// The receiver, needle and searched byte range of find/index/count: the needle as
 /// [`arg_of`], where bytes methods also take a single byte value (kept in `byte`); the
 /// range is `None` when it starts past the end.
-fn search_args<'a>(
-    args: &[Value],
-    byte: &'a mut [u8; 1],
-) -> PyResult<(Kind, &'static [u8], &'a [u8], Option<(usize, usize)>)> {
+fn search_args<'a>(args: &[Value], byte: &'a mut [u8; 1]) -> PyResult<Search<'a>> {
     let (kind, s) = receiver(args[0])?;
     let needle = match (kind.is_str(), args[1].as_small_int()) {
         (false, Some(n)) => {
-            byte[0] = u8::try_from(n)
-                .map_err(|_| raise::value_error("byte must be in range(0, 256)"))?;
+            byte[0] =
+                u8::try_from(n).map_err(|_| raise::value_error("byte must be in range(0, 256)"))?;
             &byte[..]
         }
         _ => arg_of(kind, args[1])?,
@@ -589,7 +589,11 @@ fn print_bytes(out: &mut dyn Print, v: Value, _kind: PrintKind) -> PyResult<()> 
 pub fn print_quoted(out: &mut dyn Print, s: &[u8], is_bytes: bool) -> PyResult<()> {
     let has_single = s.contains(&b'\'');
     let has_double = s.contains(&b'"');
-    let quote = if has_single && !has_double { b'"' } else { b'\'' };
+    let quote = if has_single && !has_double {
+        b'"'
+    } else {
+        b'\''
+    };
     if is_bytes {
         out.write_str("b")?;
     }
@@ -1309,9 +1313,13 @@ fn split_impl(args: &[Value], reverse: bool) -> PyResult<Value> {
     loop {
         if sep.is_none() {
             let keep = if reverse {
-                rest.iter().rposition(|&c| !is_space(c)).map_or(0, |i| i + 1)
+                rest.iter()
+                    .rposition(|&c| !is_space(c))
+                    .map_or(0, |i| i + 1)
             } else {
-                rest.iter().position(|&c| !is_space(c)).unwrap_or(rest.len())
+                rest.iter()
+                    .position(|&c| !is_space(c))
+                    .unwrap_or(rest.len())
             };
             rest = if reverse {
                 rest.get(..keep)

@@ -946,7 +946,14 @@ pub fn modulo(pattern: Value, rhs: Value) -> PyResult<Value> {
                 } else {
                     return Err(raise::type_error("integer needed"));
                 };
-                pad(&mut out, "", body, ' ', if left { '<' } else { '>' }, sp.width)?;
+                pad(
+                    &mut out,
+                    "",
+                    body,
+                    ' ',
+                    if left { '<' } else { '>' },
+                    sp.width,
+                )?;
             }
             b'd' | b'i' | b'u' | b'o' | b'x' | b'X' => {
                 let (base, upper, prefix) = match conv {
@@ -955,7 +962,11 @@ pub fn modulo(pattern: Value, rhs: Value) -> PyResult<Value> {
                     b'X' => (16, true, "0X"),
                     _ => (10, false, ""),
                 };
-                let v = if base == 10 { int_for_percent(arg)? } else { arg };
+                let v = if base == 10 {
+                    int_for_percent(arg)?
+                } else {
+                    arg
+                };
                 let prefix = if sp.alt { prefix } else { "" };
                 percent_int(&mut out, v, base, upper, prefix, &sp)?;
             }
