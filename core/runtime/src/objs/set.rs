@@ -965,27 +965,60 @@ fn contains_m(s: Value, x: Value) -> PyResult<Value> {
 /// No upper bound on the number of other iterables.
 const N: u16 = u16::MAX;
 
+/// Methods set and frozenset share (one object each, as upstream).
+const M_COPY: Value = fun!(copy, F1(copy));
+const M_DIFFERENCE: Value = fun!(
+    difference,
+    Var {
+        min: 1,
+        max: N,
+        f: difference_m
+    }
+);
+const M_INTERSECTION: Value = fun!(
+    intersection,
+    Var {
+        min: 1,
+        max: N,
+        f: intersection_m
+    }
+);
+const M_ISDISJOINT: Value = fun!(isdisjoint, F2(isdisjoint));
+const M_ISSUBSET: Value = fun!(issubset, F2(issubset));
+const M_ISSUPERSET: Value = fun!(issuperset, F2(issuperset));
+const M_SYMMETRIC_DIFFERENCE: Value = fun!(symmetric_difference, F2(sym_diff));
+const M_UNION: Value = fun!(
+    union,
+    Var {
+        min: 1,
+        max: N,
+        f: union
+    }
+);
+const M_CONTAINS: Value = fun!(__contains__, F2(contains_m));
+const M_LEN: Value = fun!(__len__, F1(len_m));
+
 #[rustfmt::skip]
 static LOCALS: [(crate::qstr::Qstr, Value); 19] = [
     entry!(add, fun!(add, F2(set_add))),
     entry!(clear, fun!(clear, F1(clear))),
-    entry!(copy, fun!(copy, F1(copy))),
+    entry!(copy, M_COPY),
     entry!(discard, fun!(discard, F2(discard))),
-    entry!(difference, fun!(difference, Var { min: 1, max: N, f: difference_m })),
+    entry!(difference, M_DIFFERENCE),
     entry!(difference_update, fun!(difference_update, Var { min: 1, max: N, f: diff_upd })),
-    entry!(intersection, fun!(intersection, Var { min: 1, max: N, f: intersection_m })),
+    entry!(intersection, M_INTERSECTION),
     entry!(intersection_update, fun!(intersection_update, Var { min: 1, max: N, f: inter_upd })),
-    entry!(isdisjoint, fun!(isdisjoint, F2(isdisjoint))),
-    entry!(issubset, fun!(issubset, F2(issubset))),
-    entry!(issuperset, fun!(issuperset, F2(issuperset))),
+    entry!(isdisjoint, M_ISDISJOINT),
+    entry!(issubset, M_ISSUBSET),
+    entry!(issuperset, M_ISSUPERSET),
     entry!(pop, fun!(pop, F1(pop))),
     entry!(remove, fun!(remove, F2(remove))),
-    entry!(symmetric_difference, fun!(symmetric_difference, F2(sym_diff))),
+    entry!(symmetric_difference, M_SYMMETRIC_DIFFERENCE),
     entry!(symmetric_difference_update, fun!(symmetric_difference_update, F2(sym_diff_upd))),
-    entry!(union, fun!(union, Var { min: 1, max: N, f: union })),
+    entry!(union, M_UNION),
     entry!(update, fun!(update, Var { min: 1, max: N, f: update })),
-    entry!(__contains__, fun!(__contains__, F2(contains_m))),
-    entry!(__len__, fun!(__len__, F1(len_m))),
+    entry!(__contains__, M_CONTAINS),
+    entry!(__len__, M_LEN),
 ];
 
 fn len_m(s: Value) -> PyResult<Value> {
@@ -994,16 +1027,16 @@ fn len_m(s: Value) -> PyResult<Value> {
 
 #[rustfmt::skip]
 static FROZEN_LOCALS: [(crate::qstr::Qstr, Value); 11] = [
-    entry!(copy, fun!(copy, F1(copy))),
-    entry!(difference, fun!(difference, Var { min: 1, max: N, f: difference_m })),
-    entry!(intersection, fun!(intersection, Var { min: 1, max: N, f: intersection_m })),
-    entry!(isdisjoint, fun!(isdisjoint, F2(isdisjoint))),
-    entry!(issubset, fun!(issubset, F2(issubset))),
-    entry!(issuperset, fun!(issuperset, F2(issuperset))),
-    entry!(symmetric_difference, fun!(symmetric_difference, F2(sym_diff))),
-    entry!(union, fun!(union, Var { min: 1, max: N, f: union })),
-    entry!(__contains__, fun!(__contains__, F2(contains_m))),
-    entry!(__len__, fun!(__len__, F1(len_m))),
+    entry!(copy, M_COPY),
+    entry!(difference, M_DIFFERENCE),
+    entry!(intersection, M_INTERSECTION),
+    entry!(isdisjoint, M_ISDISJOINT),
+    entry!(issubset, M_ISSUBSET),
+    entry!(issuperset, M_ISSUPERSET),
+    entry!(symmetric_difference, M_SYMMETRIC_DIFFERENCE),
+    entry!(union, M_UNION),
+    entry!(__contains__, M_CONTAINS),
+    entry!(__len__, M_LEN),
     entry!(__hash__, fun!(__hash__, F1(hash_m))),
 ];
 

@@ -1841,6 +1841,39 @@ pub fn str_format(args: &[Value], kw: &[Value]) -> PyResult<Value> {
 
 // --- tables ---
 
+/// The method objects str, bytes and bytearray share (one object each, as upstream's
+/// shared method tables).
+#[rustfmt::skip]
+pub mod methods {
+    use super::*;
+    pub const FIND: Value = crate::fun!(find, Var { min: 2, max: 4, f: str_find });
+    pub const RFIND: Value = crate::fun!(rfind, Var { min: 2, max: 4, f: str_rfind });
+    pub const INDEX: Value = crate::fun!(index, Var { min: 2, max: 4, f: str_index });
+    pub const RINDEX: Value = crate::fun!(rindex, Var { min: 2, max: 4, f: str_rindex });
+    pub const JOIN: Value = crate::fun!(join, F2(join));
+    pub const SPLIT: Value = crate::fun!(split, Var { min: 1, max: 3, f: str_split });
+    pub const SPLITLINES: Value = crate::fun!(splitlines, Kw { min: 1, f: str_splitlines });
+    pub const RSPLIT: Value = crate::fun!(rsplit, Var { min: 1, max: 3, f: str_rsplit });
+    pub const STARTSWITH: Value = crate::fun!(startswith, Var { min: 2, max: 4, f: str_startswith });
+    pub const ENDSWITH: Value = crate::fun!(endswith, Var { min: 2, max: 4, f: str_endswith });
+    pub const STRIP: Value = crate::fun!(strip, Var { min: 1, max: 2, f: str_strip });
+    pub const LSTRIP: Value = crate::fun!(lstrip, Var { min: 1, max: 2, f: str_lstrip });
+    pub const RSTRIP: Value = crate::fun!(rstrip, Var { min: 1, max: 2, f: str_rstrip });
+    pub const FORMAT: Value = crate::fun!(format, Kw { min: 1, f: str_format });
+    pub const REPLACE: Value = crate::fun!(replace, Var { min: 3, max: 4, f: str_replace });
+    pub const COUNT: Value = crate::fun!(count, Var { min: 2, max: 4, f: str_count });
+    pub const PARTITION: Value = crate::fun!(partition, F2(str_partition));
+    pub const RPARTITION: Value = crate::fun!(rpartition, F2(str_rpartition));
+    pub const CENTER: Value = crate::fun!(center, F2(str_center));
+    pub const LOWER: Value = crate::fun!(lower, F1(str_lower));
+    pub const UPPER: Value = crate::fun!(upper, F1(str_upper));
+    pub const ISSPACE: Value = crate::fun!(isspace, F1(str_isspace));
+    pub const ISALPHA: Value = crate::fun!(isalpha, F1(str_isalpha));
+    pub const ISDIGIT: Value = crate::fun!(isdigit, F1(str_isdigit));
+    pub const ISUPPER: Value = crate::fun!(isupper, F1(str_isupper));
+    pub const ISLOWER: Value = crate::fun!(islower, F1(str_islower));
+}
+
 /// The method table shared by str, bytes and bytearray (upstream shares one table too),
 /// with the type's own entries in front: `str_methods_table!(extra, ...)`.
 #[macro_export]
@@ -1848,32 +1881,32 @@ macro_rules! str_methods_table {
     ($($extra:expr),* $(,)?) => {
         [
             $($extra,)*
-            $crate::entry!(find, $crate::fun!(find, Var { min: 2, max: 4, f: $crate::objs::str::str_find })),
-            $crate::entry!(rfind, $crate::fun!(rfind, Var { min: 2, max: 4, f: $crate::objs::str::str_rfind })),
-            $crate::entry!(index, $crate::fun!(index, Var { min: 2, max: 4, f: $crate::objs::str::str_index })),
-            $crate::entry!(rindex, $crate::fun!(rindex, Var { min: 2, max: 4, f: $crate::objs::str::str_rindex })),
-            $crate::entry!(join, $crate::fun!(join, F2($crate::objs::str::join))),
-            $crate::entry!(split, $crate::fun!(split, Var { min: 1, max: 3, f: $crate::objs::str::str_split })),
-            $crate::entry!(splitlines, $crate::fun!(splitlines, Kw { min: 1, f: $crate::objs::str::str_splitlines })),
-            $crate::entry!(rsplit, $crate::fun!(rsplit, Var { min: 1, max: 3, f: $crate::objs::str::str_rsplit })),
-            $crate::entry!(startswith, $crate::fun!(startswith, Var { min: 2, max: 4, f: $crate::objs::str::str_startswith })),
-            $crate::entry!(endswith, $crate::fun!(endswith, Var { min: 2, max: 4, f: $crate::objs::str::str_endswith })),
-            $crate::entry!(strip, $crate::fun!(strip, Var { min: 1, max: 2, f: $crate::objs::str::str_strip })),
-            $crate::entry!(lstrip, $crate::fun!(lstrip, Var { min: 1, max: 2, f: $crate::objs::str::str_lstrip })),
-            $crate::entry!(rstrip, $crate::fun!(rstrip, Var { min: 1, max: 2, f: $crate::objs::str::str_rstrip })),
-            $crate::entry!(format, $crate::fun!(format, Kw { min: 1, f: $crate::objs::str::str_format })),
-            $crate::entry!(replace, $crate::fun!(replace, Var { min: 3, max: 4, f: $crate::objs::str::str_replace })),
-            $crate::entry!(count, $crate::fun!(count, Var { min: 2, max: 4, f: $crate::objs::str::str_count })),
-            $crate::entry!(partition, $crate::fun!(partition, F2($crate::objs::str::str_partition))),
-            $crate::entry!(rpartition, $crate::fun!(rpartition, F2($crate::objs::str::str_rpartition))),
-            $crate::entry!(center, $crate::fun!(center, F2($crate::objs::str::str_center))),
-            $crate::entry!(lower, $crate::fun!(lower, F1($crate::objs::str::str_lower))),
-            $crate::entry!(upper, $crate::fun!(upper, F1($crate::objs::str::str_upper))),
-            $crate::entry!(isspace, $crate::fun!(isspace, F1($crate::objs::str::str_isspace))),
-            $crate::entry!(isalpha, $crate::fun!(isalpha, F1($crate::objs::str::str_isalpha))),
-            $crate::entry!(isdigit, $crate::fun!(isdigit, F1($crate::objs::str::str_isdigit))),
-            $crate::entry!(isupper, $crate::fun!(isupper, F1($crate::objs::str::str_isupper))),
-            $crate::entry!(islower, $crate::fun!(islower, F1($crate::objs::str::str_islower))),
+            $crate::entry!(find, $crate::objs::str::methods::FIND),
+            $crate::entry!(rfind, $crate::objs::str::methods::RFIND),
+            $crate::entry!(index, $crate::objs::str::methods::INDEX),
+            $crate::entry!(rindex, $crate::objs::str::methods::RINDEX),
+            $crate::entry!(join, $crate::objs::str::methods::JOIN),
+            $crate::entry!(split, $crate::objs::str::methods::SPLIT),
+            $crate::entry!(splitlines, $crate::objs::str::methods::SPLITLINES),
+            $crate::entry!(rsplit, $crate::objs::str::methods::RSPLIT),
+            $crate::entry!(startswith, $crate::objs::str::methods::STARTSWITH),
+            $crate::entry!(endswith, $crate::objs::str::methods::ENDSWITH),
+            $crate::entry!(strip, $crate::objs::str::methods::STRIP),
+            $crate::entry!(lstrip, $crate::objs::str::methods::LSTRIP),
+            $crate::entry!(rstrip, $crate::objs::str::methods::RSTRIP),
+            $crate::entry!(format, $crate::objs::str::methods::FORMAT),
+            $crate::entry!(replace, $crate::objs::str::methods::REPLACE),
+            $crate::entry!(count, $crate::objs::str::methods::COUNT),
+            $crate::entry!(partition, $crate::objs::str::methods::PARTITION),
+            $crate::entry!(rpartition, $crate::objs::str::methods::RPARTITION),
+            $crate::entry!(center, $crate::objs::str::methods::CENTER),
+            $crate::entry!(lower, $crate::objs::str::methods::LOWER),
+            $crate::entry!(upper, $crate::objs::str::methods::UPPER),
+            $crate::entry!(isspace, $crate::objs::str::methods::ISSPACE),
+            $crate::entry!(isalpha, $crate::objs::str::methods::ISALPHA),
+            $crate::entry!(isdigit, $crate::objs::str::methods::ISDIGIT),
+            $crate::entry!(isupper, $crate::objs::str::methods::ISUPPER),
+            $crate::entry!(islower, $crate::objs::str::methods::ISLOWER),
         ]
     };
 }
