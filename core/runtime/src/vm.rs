@@ -136,7 +136,6 @@ fn in_place_iter_kind(kind: Value) -> bool {
     use crate::objs;
     [
         &objs::str::STR_ITER_TYPE,
-        &objs::str::BYTES_ITER_TYPE,
         &objs::memoryview::BUF_ITER_TYPE,
         &objs::array::ITER_TYPE,
         &objs::range::ITER_TYPE,

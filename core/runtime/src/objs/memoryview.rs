@@ -62,36 +62,26 @@ impl MemoryView {
     }
 }
 
-/// Read item `i` of typecode `tc` from `data` (native byte order).
+/// Read item `i` of typecode `tc` from `data` (native byte order). Numbers go through the
+/// struct codec; codes it does not size here are single unsigned bytes.
 pub fn load_item(tc: u8, data: &[u8], i: usize) -> PyResult<Value> {
     let sz = item_size(tc);
     let Some(b) = data.get(i * sz..i * sz + sz) else {
         return Ok(Value::small_int(0));
     };
-    let mut w = [0u8; 8];
-    w[..sz].copy_from_slice(b);
-    let u = u64::from_ne_bytes(w);
-    let signed = |bits: u32| -> i64 { ((u << (64 - bits)) as i64) >> (64 - bits) };
     match tc {
-        b'b' => int_value(signed(8)),
-        b'h' => int_value(signed(16)),
-        b'i' => int_value(signed(32)),
-        b'l' | b'q' => int_value(u as i64),
-        b'f' => crate::objs::str_format::shim::new_float(f32::from_bits(u as u32) as f64),
-        b'd' => crate::objs::str_format::shim::new_float(f64::from_bits(u)),
-        b'O' => Ok(Value::from_bits(u as usize)),
-        b'L' | b'Q' | b'P' | b'S' if sz == 8 => crate::objs::str_format::shim::int_from_u64(u),
-        _ => int_value(u as i64),
-    }
-}
-
-fn int_value(n: i64) -> PyResult<Value> {
-    if let Ok(m) = isize::try_from(n) {
-        if Value::fits_small_int(m) {
-            return Ok(Value::small_int(m));
+        b'O' => {
+            let mut w = [0u8; core::mem::size_of::<usize>()];
+            if b.len() == w.len() {
+                w.copy_from_slice(b);
+            }
+            Ok(Value::from_bits(usize::from_ne_bytes(w)))
         }
+        b'b' | b'h' | b'H' | b'i' | b'I' | b'l' | b'L' | b'q' | b'Q' | b'P' | b'f' | b'd' => {
+            crate::modules::struct_::load(crate::modules::struct_::Order::Native, tc, b)
+        }
+        _ => Ok(Value::small_int(b.first().copied().unwrap_or(0) as isize)),
     }
-    crate::objs::str_format::shim::int_from_i64(n)
 }
 
 /// Write item `i` of typecode `tc` into `data` (ints truncate like upstream).

@@ -1106,13 +1106,8 @@ pub struct StrIter {
 }
 
 fn getiter(v: Value) -> PyResult<Value> {
-    let ty = if is_str(v) {
-        &STR_ITER_TYPE
-    } else {
-        &BYTES_ITER_TYPE
-    };
     Ok(Value::from_ptr(mem::alloc(StrIter {
-        base: ObjBase::new(ty),
+        base: ObjBase::new(&STR_ITER_TYPE),
         obj: v,
         pos: 0,
     })?))
@@ -1120,61 +1115,42 @@ fn getiter(v: Value) -> PyResult<Value> {
 
 /// A str or bytes iterator placed in `buf` (see `runtime::get_iter_buf`).
 pub fn iter_in(v: Value, buf: &mut crate::runtime::IterBuf) -> Option<Value> {
-    let ty = if is_str(v) {
-        &STR_ITER_TYPE
-    } else {
-        &BYTES_ITER_TYPE
-    };
     Some(crate::runtime::place_iter(
         buf,
         StrIter {
-            base: ObjBase::new(ty),
+            base: ObjBase::new(&STR_ITER_TYPE),
             obj: v,
             pos: 0,
         },
     ))
 }
 
+/// One iterator type for str and bytes (upstream has two; one saves a type and a body):
+/// a str yields one-code-point strs, bytes (any buffer kind) yield ints.
 fn str_iternext(it: Value) -> PyResult<Option<Value>> {
     // SAFETY: only installed on STR_ITER_TYPE, whose instances are StrIter.
     let st: &mut StrIter = unsafe { it.downcast_unchecked() };
     let s = as_bytes(st.obj).unwrap_or(&[]);
-    if st.pos >= s.len() {
-        return Ok(None);
-    }
     let b0 = st.pos;
+    let Some(&b) = s.get(b0) else {
+        return Ok(None);
+    };
+    if !is_str(st.obj) {
+        st.pos = b0 + 1;
+        return Ok(Some(Value::small_int(b as isize)));
+    }
     let mut b1 = b0 + 1;
-    while b1 < s.len() && s.get(b1).is_some_and(|&b| is_cont(b)) {
+    while s.get(b1).is_some_and(|&b| is_cont(b)) {
         b1 += 1;
     }
     st.pos = b1;
     one_char(s.get(b0..b1).unwrap_or(&[])).map(Some)
 }
 
-fn bytes_iternext(it: Value) -> PyResult<Option<Value>> {
-    // SAFETY: only installed on BYTES_ITER_TYPE, whose instances are StrIter.
-    let st: &mut StrIter = unsafe { it.downcast_unchecked() };
-    let s = as_bytes(st.obj).unwrap_or(&[]);
-    match s.get(st.pos) {
-        Some(&b) => {
-            st.pos += 1;
-            Ok(Some(Value::small_int(b as isize)))
-        }
-        None => Ok(None),
-    }
-}
-
 pub static STR_ITER_TYPE: Type = Type {
     name: Q::iterator,
     flags: flags::ITER_IS_ITERNEXT,
     iternext: Some(str_iternext),
-    ..Type::EMPTY
-};
-
-pub static BYTES_ITER_TYPE: Type = Type {
-    name: Q::iterator,
-    flags: flags::ITER_IS_ITERNEXT,
-    iternext: Some(bytes_iternext),
     ..Type::EMPTY
 };
 
