@@ -62,6 +62,9 @@ impl MemoryView {
     }
 }
 
+/// Typecodes whose items the struct codec reads and writes here ('B' is read directly).
+const NUMERIC: &[u8] = b"bhHiIlLqQPfd";
+
 /// Read item `i` of typecode `tc` from `data` (native byte order). Numbers go through the
 /// struct codec; codes it does not size here are single unsigned bytes.
 pub fn load_item(tc: u8, data: &[u8], i: usize) -> PyResult<Value> {
@@ -77,53 +80,30 @@ pub fn load_item(tc: u8, data: &[u8], i: usize) -> PyResult<Value> {
             }
             Ok(Value::from_bits(usize::from_ne_bytes(w)))
         }
-        b'b' | b'h' | b'H' | b'i' | b'I' | b'l' | b'L' | b'q' | b'Q' | b'P' | b'f' | b'd' => {
+        _ if NUMERIC.contains(&tc) => {
             crate::modules::struct_::load(crate::modules::struct_::Order::Native, tc, b)
         }
         _ => Ok(Value::small_int(b.first().copied().unwrap_or(0) as isize)),
     }
 }
 
-/// Write item `i` of typecode `tc` into `data` (ints truncate like upstream).
+/// Write item `i` of typecode `tc` into `data` through the struct codec (ints truncate
+/// like upstream); codes it does not size here are single bytes. Object items store the
+/// value word itself (an `O` view only ever comes from an `O` array).
 pub fn store_item(tc: u8, data: &mut [u8], i: usize, v: Value) -> PyResult<()> {
     let sz = item_size(tc);
-    let bits: u64 = match tc {
-        b'f' => (crate::objs::str_format::shim::float_of(v)? as f32).to_bits() as u64,
-        b'd' => crate::objs::str_format::shim::float_of(v)?.to_bits(),
-        b'O' => v.bits() as u64,
-        _ => int_bits(v)?,
+    let Some(dst) = data.get_mut(i * sz..i * sz + sz) else {
+        return Ok(());
     };
-    let w = bits.to_ne_bytes();
-    #[cfg(target_endian = "big")]
-    let src = &w[8 - sz..];
-    #[cfg(target_endian = "little")]
-    let src = &w[..sz];
-    if let Some(dst) = data.get_mut(i * sz..i * sz + sz) {
-        dst.copy_from_slice(src);
+    if tc == b'O' {
+        let w = v.bits().to_ne_bytes();
+        if dst.len() == w.len() {
+            dst.copy_from_slice(&w);
+        }
+        return Ok(());
     }
-    Ok(())
-}
-
-/// The low 64 bits of an int (two's complement), as upstream truncates stored values.
-fn int_bits(v: Value) -> PyResult<u64> {
-    if let Some(n) = v.as_small_int() {
-        return Ok(n as i64 as u64);
-    }
-    if let Some(n) = crate::objs::int::as_i64(v) {
-        return Ok(n as u64);
-    }
-    if !crate::objs::int::is_int(v) {
-        return pystr::get_int(v).map(|n| n as i64 as u64);
-    }
-    let mask = crate::objs::int::from_u64(0xffff_ffff)?;
-    let lo = crate::runtime::binary_op(op::AND, v, mask)?;
-    let hi = crate::runtime::binary_op(op::RSHIFT, v, Value::small_int(32))?;
-    let hi = crate::runtime::binary_op(op::AND, hi, mask)?;
-    let (lo, hi) = (
-        crate::objs::int::as_i64(lo).unwrap_or(0) as u64,
-        crate::objs::int::as_i64(hi).unwrap_or(0) as u64,
-    );
-    Ok((hi << 32) | lo)
+    let code = if NUMERIC.contains(&tc) { tc } else { b'B' };
+    crate::modules::struct_::store(crate::modules::struct_::Order::Native, code, v, dst)
 }
 
 fn make_new(_ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Value> {
