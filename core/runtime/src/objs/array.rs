@@ -95,20 +95,8 @@ impl Array {
 
     /// Append whole items from raw bytes (a trailing partial item is dropped).
     fn extend_raw(&mut self, b: &[u8]) -> PyResult<()> {
-        let sz = self.item_size();
-        let n = b.len() / sz;
-        // Copy first: `b` may be our own buffer, which reserve may move.
-        let tmp = mem::alloc_array::<u8>(n * sz)?;
-        // SAFETY: tmp holds n * sz bytes; b holds at least as many.
-        unsafe { core::ptr::copy_nonoverlapping(b.as_ptr(), tmp, n * sz) };
-        let r = self.reserve(n);
-        if r.is_ok() {
-            // SAFETY: reserve made room for n more items after len.
-            unsafe { core::ptr::copy_nonoverlapping(tmp, self.data.add(self.len * sz), n * sz) };
-            self.len += n;
-        }
-        mem::free(tmp);
-        r
+        // `splice` copies the source first: `b` may be our own buffer.
+        self.splice(self.len, self.len, b)
     }
 
     /// Replace items `start..stop` by the raw items in `src` (a whole number of items).

@@ -205,33 +205,22 @@ fn make_new(ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Value> 
 }
 
 fn print(out: &mut dyn Print, v: Value, _k: PrintKind) -> PyResult<()> {
-    let _g = NestGuard::enter()?;
     let ty = v.type_of();
-    let named = !core::ptr::eq(ty, &TYPE);
-    if named {
-        out.write_str(ty.name.as_str())?;
-        out.write_str("(")?;
-    }
-    out.write_str("{")?;
+    let (pre, open, close) = if core::ptr::eq(ty, &TYPE) {
+        ("", "{", "}")
+    } else {
+        (ty.name.as_str(), "({", "})")
+    };
     let mut i = 0;
-    let mut first = true;
-    while let Some(e) = slot(v, i) {
-        if let Some((k, x)) = e {
-            if !first {
-                out.write_str(", ")?;
+    list::print_items(out, pre, open, close, &mut || {
+        while let Some(e) = slot(v, i) {
+            i += 1;
+            if let Some((k, x)) = e {
+                return Ok(Some((k, Some(x))));
             }
-            first = false;
-            runtime::print_value(out, k, PrintKind::Repr)?;
-            out.write_str(": ")?;
-            runtime::print_value(out, x, PrintKind::Repr)?;
         }
-        i += 1;
-    }
-    out.write_str("}")?;
-    if named {
-        out.write_str(")")?;
-    }
-    Ok(())
+        Ok(None)
+    })
 }
 
 fn subscr(v: Value, index: Value, sop: SubscrOp) -> PyResult<Option<Value>> {
@@ -418,22 +407,19 @@ fn view_print(out: &mut dyn Print, v: Value, _k: PrintKind) -> PyResult<()> {
     let Some(view) = view_of(v) else {
         return Ok(());
     };
-    let _g = NestGuard::enter()?;
-    out.write_str(match view.kind {
+    let open = match view.kind {
         ViewKind::Items => "dict_items([",
         ViewKind::Keys => "dict_keys([",
         ViewKind::Values => "dict_values([",
-    })?;
-    let it = new_iter(view.dict, view.kind)?;
-    let mut first = true;
-    while let Some(x) = iter_next(it)? {
-        if !first {
-            out.write_str(", ")?;
-        }
-        first = false;
-        runtime::print_value(out, x, PrintKind::Repr)?;
-    }
-    out.write_str("])")
+    };
+    let mut it = None;
+    list::print_items(out, "", open, "])", &mut || {
+        let it = match it {
+            Some(it) => it,
+            None => *it.insert(new_iter(view.dict, view.kind)?),
+        };
+        Ok(iter_next(it)?.map(|x| (x, None)))
+    })
 }
 
 fn view_unary_op(o: u8, v: Value) -> PyResult<Option<Value>> {

@@ -362,15 +362,36 @@ pub fn print_seq(
     open: &str,
     close: &str,
 ) -> PyResult<()> {
-    let _g = NestGuard::enter()?;
-    out.write_str(open)?;
     let mut i = 0;
-    while let Some(x) = at(seq, i) {
-        if i > 0 {
+    print_items(out, "", open, close, &mut || {
+        i += 1;
+        Ok(at(seq, i - 1).map(|x| (x, None)))
+    })
+}
+
+/// One printing loop for every container: `pre` and `open`, then the items `next` yields
+/// (`repr(key)`, or `repr(key): repr(value)` for a pair) separated by ", ", then `close`.
+pub fn print_items(
+    out: &mut dyn Print,
+    pre: &str,
+    open: &str,
+    close: &str,
+    next: &mut dyn FnMut() -> PyResult<Option<(Value, Option<Value>)>>,
+) -> PyResult<()> {
+    let _g = NestGuard::enter()?;
+    out.write_str(pre)?;
+    out.write_str(open)?;
+    let mut first = true;
+    while let Some((k, x)) = next()? {
+        if !first {
             out.write_str(", ")?;
         }
-        runtime::print_value(out, x, PrintKind::Repr)?;
-        i += 1;
+        first = false;
+        runtime::print_value(out, k, PrintKind::Repr)?;
+        if let Some(x) = x {
+            out.write_str(": ")?;
+            runtime::print_value(out, x, PrintKind::Repr)?;
+        }
     }
     out.write_str(close)
 }

@@ -649,32 +649,22 @@ fn make_new(ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Value> 
 
 fn print(out: &mut dyn Print, v: Value, _k: PrintKind) -> PyResult<()> {
     let Some(s) = get(v) else { return Ok(()) };
-    let _g = NestGuard::enter()?;
-    let frozen = is_frozen(v);
-    if s.used == 0 {
-        return out.write_str(if frozen { "frozenset()" } else { "set()" });
-    }
-    if frozen {
-        out.write_str("frozenset(")?;
-    }
-    out.write_str("{")?;
-    let mut first = true;
+    let (open, close) = match (is_frozen(v), s.used == 0) {
+        (false, true) => ("set(", ")"),
+        (true, true) => ("frozenset(", ")"),
+        (false, false) => ("{", "}"),
+        (true, false) => ("frozenset({", "})"),
+    };
     let mut i = 0;
-    while let Some(e) = get(v).and_then(|s| s.slot_key(i)) {
-        if let Some(k) = e {
-            if !first {
-                out.write_str(", ")?;
+    list::print_items(out, "", open, close, &mut || {
+        while let Some(e) = get(v).and_then(|s| s.slot_key(i)) {
+            i += 1;
+            if let Some(k) = e {
+                return Ok(Some((k, None)));
             }
-            first = false;
-            runtime::print_value(out, k, PrintKind::Repr)?;
         }
-        i += 1;
-    }
-    out.write_str("}")?;
-    if frozen {
-        out.write_str(")")?;
-    }
-    Ok(())
+        Ok(None)
+    })
 }
 
 fn unary_op(o: u8, v: Value) -> PyResult<Option<Value>> {
