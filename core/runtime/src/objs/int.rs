@@ -1151,13 +1151,19 @@ pub fn parse_literal(s: &str) -> PyResult<Value> {
     parse(s.as_bytes(), 10)
 }
 
+/// TypeError for a value used where an int is required (its type named once here).
+#[cold]
+pub fn not_an_integer(v: Value) -> crate::obj::PyErr {
+    crate::raise::type_error_fmt(format_args!(
+        "'{}' object cannot be interpreted as an integer",
+        v.type_of().name.as_str()
+    ))
+}
+
 /// `bin`/`oct`/`hex` text of any int: sign, `prefix`, digits in `base`.
 pub fn format_base(v: Value, base: u32, prefix: &str) -> PyResult<Value> {
     if !is_int(v) {
-        return Err(crate::raise::type_error_fmt(format_args!(
-            "'{}' object cannot be interpreted as an integer",
-            v.type_of().name.as_str()
-        )));
+        return Err(not_an_integer(v));
     }
     let mut digits = VStr::new();
     write_radix(&mut digits, v, base, false)?;

@@ -501,10 +501,7 @@ fn instance_unary_op(o: u8, obj: Value) -> PyResult<Option<Value>> {
                     && !r.is_small_int()
                     && !runtime::is_instance(r, &super::int::TYPE)
                 {
-                    return Err(raise::type_error_fmt(format_args!(
-                        "'{}' object cannot be interpreted as an integer",
-                        r.type_of().name.as_str()
-                    )));
+                    return Err(super::int::not_an_integer(r));
                 }
             }
             return Ok(Some(r));
