@@ -33,7 +33,7 @@ use crate::emit::{Emitter, ModuleTables, Pass, ScopeInfo, BREAK_FROM_FOR};
 use crate::error::{SyntaxError, SyntaxErrorKind};
 use crate::rawcode::{CodeKind, CompiledModule, Const, RawCode};
 use crate::scope::{self, IdKind, ScopeIds, ScopeKind};
-use alloc::collections::BTreeMap;
+use crate::strmap::StrMap;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
@@ -256,6 +256,7 @@ fn compile_tree(
         error: None,
         error_block: None,
         idents: folder.idents,
+        ident_lines: folder.ident_lines,
         source_name: String::from(source_name),
         source,
         depth: 0,
@@ -274,7 +275,7 @@ fn compile_tree(
     c.run()?;
     let top = c.build_raw(0, 0)?;
     Ok(CompiledModule {
-        qstrs: c.tables.qstrs,
+        qstrs: c.tables.qstrs.keys,
         consts: c.tables.consts,
         top,
     })
@@ -339,7 +340,9 @@ struct Compiler<'a> {
     error: Option<SyntaxError>,
     /// Scope the error occurred in (None for errors without one, like RuntimeErrors).
     error_block: Option<String>,
-    idents: BTreeMap<String, u32>,
+    /// Long identifiers and the first line of each (see `fold::Folder::idents`).
+    idents: StrMap,
+    ident_lines: Vec<u32>,
     source_name: String,
     source: Option<&'a str>,
     depth: usize,
@@ -772,7 +775,7 @@ impl<'a> Compiler<'a> {
                 None => LONG_STATIC_QSTRS.contains(&s),
             }
             || s == self.source_name
-            || match self.idents.get(s) {
+            || match self.idents.find(s).and_then(|i| self.ident_lines.get(i)) {
                 Some(&l) if l < line => true,
                 Some(&l) if l == line => self.ident_before_literal(s, line),
                 _ => false,

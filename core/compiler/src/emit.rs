@@ -10,7 +10,7 @@
 
 use crate::bc;
 use crate::rawcode::Const;
-use alloc::collections::BTreeMap;
+use crate::strmap::StrMap;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -234,10 +234,8 @@ pub fn encode_lines(out: &mut Vec<u8>, mut bytes: usize, mut lines: usize) {
 /// The module-wide qstr and constant tables, shared by every raw code of one module.
 #[derive(Debug, Default)]
 pub struct ModuleTables {
-    pub qstrs: Vec<String>,
-    /// Position of each qstr in `qstrs` (`u32`, the type of the folder's identifier map:
-    /// one `BTreeMap` instantiation serves both).
-    index: BTreeMap<String, u32>,
+    /// The qstrs in first-use order.
+    pub qstrs: StrMap,
     pub consts: Vec<Const>,
 }
 
@@ -251,13 +249,7 @@ impl ModuleTables {
 
     /// Index of `s` in the qstr table, adding it on first use.
     pub fn use_qstr(&mut self, s: &str) -> usize {
-        if let Some(&i) = self.index.get(s) {
-            return i as usize;
-        }
-        let i = self.qstrs.len();
-        self.qstrs.push(String::from(s));
-        self.index.insert(String::from(s), i as u32);
-        i
+        self.qstrs.add(s).0
     }
 
     /// Index of `c` in the constant table, adding it unless a strictly equal one exists.
@@ -1176,7 +1168,7 @@ mod tests {
             vec![0x9a, 0x01, 0x08, 0x02, 0x05, 0x06, 0x40, 0xb0, 0xb1, 0xf2, 0x63]
         );
         assert_eq!(
-            t.qstrs,
+            t.qstrs.keys,
             vec!["t.py", "<module>", "f", "x", "print", "a", "b"]
         );
     }

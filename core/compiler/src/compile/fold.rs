@@ -16,8 +16,8 @@
 use super::bigint::BigInt;
 use crate::ast::*;
 use crate::error::SyntaxError;
+use crate::strmap::StrMap;
 use alloc::boxed::Box;
-use alloc::collections::BTreeMap;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -42,14 +42,14 @@ fn host_obj(v: &BigInt) -> bool {
 }
 
 pub struct Folder {
-    /// `const()` names, each to its latest value in `const_values` (a map of the same type
-    /// as `idents`, whose code the two share).
-    consts: BTreeMap<String, u32>,
+    /// `const()` names; `const_values` holds each one's latest value, by the name's number.
+    consts: StrMap,
     const_values: Vec<Expr>,
     module_const: Option<fn(&str, &str) -> Option<i64>>,
-    /// First line on which each identifier longer than 10 bytes appears (the compiler's
-    /// `str_is_qstr` asks about no others).
-    pub idents: BTreeMap<String, u32>,
+    /// Identifiers longer than 10 bytes (the compiler's `str_is_qstr` asks about no
+    /// others); `ident_lines` holds the first line each appears on, by number.
+    pub idents: StrMap,
+    pub ident_lines: Vec<u32>,
     depth: usize,
     /// The first error found (see [`Folder::fail`]).
     error: Option<SyntaxError>,
@@ -416,10 +416,11 @@ pub fn const_truth(e: &Expr) -> Option<bool> {
 impl Folder {
     pub fn new(module_const: Option<fn(&str, &str) -> Option<i64>>) -> Self {
         Folder {
-            consts: BTreeMap::new(),
+            consts: StrMap::default(),
             const_values: Vec::new(),
             module_const,
-            idents: BTreeMap::new(),
+            idents: StrMap::default(),
+            ident_lines: Vec::new(),
             depth: 0,
             error: None,
             work: 0,
@@ -441,10 +442,12 @@ impl Folder {
         if name.len() <= 10 {
             return;
         }
-        match self.idents.get_mut(name) {
-            Some(first) => *first = (*first).min(line),
-            None => {
-                self.idents.insert(String::from(name), line);
+        match self.idents.add(name) {
+            (_, true) => self.ident_lines.push(line),
+            (i, false) => {
+                if let Some(first) = self.ident_lines.get_mut(i) {
+                    *first = (*first).min(line);
+                }
             }
         }
     }
@@ -561,9 +564,15 @@ impl Folder {
             self.fail(SyntaxError::syntax("not a constant", value.line.max(line)));
             return None;
         };
-        self.consts
-            .insert(name.clone(), self.const_values.len() as u32);
-        self.const_values.push(copy_const(&v)?);
+        let copy = copy_const(&v)?;
+        match self.consts.add(name) {
+            (_, true) => self.const_values.push(copy),
+            (i, false) => {
+                if let Some(old) = self.const_values.get_mut(i) {
+                    *old = copy;
+                }
+            }
+        }
         Some(v)
     }
 
@@ -806,8 +815,8 @@ impl Folder {
                 // an object (a str is not re-interned, True loads as an object).
                 let v = self
                     .consts
-                    .get(n.as_str())
-                    .and_then(|&i| self.const_values.get(i as usize))
+                    .find(n)
+                    .and_then(|i| self.const_values.get(i))
                     .and_then(copy_const);
                 v.map(|v| Expr::new(line | CONST_OBJ, v.kind))
             }
@@ -957,7 +966,7 @@ impl Folder {
                 self.expr(value);
                 self.ident(attr, *trailer_line);
                 match &value.kind {
-                    ExprKind::Name(base) if !self.consts.contains_key(base.as_str()) => {
+                    ExprKind::Name(base) if self.consts.find(base).is_none() => {
                         self.module_attr(base, attr)
                     }
                     _ => None,
