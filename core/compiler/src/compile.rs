@@ -120,58 +120,59 @@ impl Default for CompileOptions {
 
 /// Strings longer than 10 bytes that mpy-cross already has interned (its static qstrs); a
 /// string literal equal to one of them is emitted as a qstr, not a constant object.
-const LONG_STATIC_QSTRS: [&str; 50] = [
-    "__delitem__",
-    "__getattr__",
-    "__getitem__",
-    "__qualname__",
-    "__setitem__",
-    "ArithmeticError",
-    "AssertionError",
-    "AttributeError",
-    "BaseException",
-    "GeneratorExit",
-    "ImportError",
-    "IndentationError",
-    "KeyboardInterrupt",
-    "LookupError",
-    "MemoryError",
-    "NotImplementedError",
-    "OverflowError",
-    "RuntimeError",
-    "StopIteration",
-    "SyntaxError",
-    "ZeroDivisionError",
-    "classmethod",
-    "micropython",
-    "staticmethod",
-    "Interpolation",
-    "StopAsyncIteration",
-    "UnicodeError",
-    "ViperTypeError",
-    "__build_class__",
-    "__complex__",
-    "__contains__",
-    "__repl_print__",
-    "__reversed__",
-    "__template__",
-    "__traceback__",
-    "bound_method",
-    "difference_update",
-    "format_spec",
-    "heap_unlock",
-    "interpolations",
-    "intersection",
-    "intersection_update",
-    "maximum recursion depth exceeded",
-    "string.templatelib",
-    "symmetric_difference",
-    "symmetric_difference_update",
-    "templatelib",
-    "unpack_from",
-    "vcvt_f32_s32",
-    "vcvt_s32_f32",
-];
+const LONG_STATIC_QSTRS: &[u8] = concat!(
+    "\x0b__delitem__",
+    "\x0b__getattr__",
+    "\x0b__getitem__",
+    "\x0c__qualname__",
+    "\x0b__setitem__",
+    "\x0fArithmeticError",
+    "\x0eAssertionError",
+    "\x0eAttributeError",
+    "\x0dBaseException",
+    "\x0dGeneratorExit",
+    "\x0bImportError",
+    "\x10IndentationError",
+    "\x11KeyboardInterrupt",
+    "\x0bLookupError",
+    "\x0bMemoryError",
+    "\x13NotImplementedError",
+    "\x0dOverflowError",
+    "\x0cRuntimeError",
+    "\x0dStopIteration",
+    "\x0bSyntaxError",
+    "\x11ZeroDivisionError",
+    "\x0bclassmethod",
+    "\x0bmicropython",
+    "\x0cstaticmethod",
+    "\x0dInterpolation",
+    "\x12StopAsyncIteration",
+    "\x0cUnicodeError",
+    "\x0eViperTypeError",
+    "\x0f__build_class__",
+    "\x0b__complex__",
+    "\x0c__contains__",
+    "\x0e__repl_print__",
+    "\x0c__reversed__",
+    "\x0c__template__",
+    "\x0d__traceback__",
+    "\x0cbound_method",
+    "\x11difference_update",
+    "\x0bformat_spec",
+    "\x0bheap_unlock",
+    "\x0einterpolations",
+    "\x0cintersection",
+    "\x13intersection_update",
+    "\x20maximum recursion depth exceeded",
+    "\x12string.templatelib",
+    "\x14symmetric_difference",
+    "\x1bsymmetric_difference_update",
+    "\x0btemplatelib",
+    "\x0bunpack_from",
+    "\x0cvcvt_f32_s32",
+    "\x0cvcvt_s32_f32",
+)
+.as_bytes();
 
 const INVALID_LABEL: u32 = 0xffff;
 static NO_ARGS: CallArgs = CallArgs { args: Vec::new() };
@@ -563,7 +564,7 @@ impl<'a> Compiler<'a> {
         Ok(())
     }
 
-    fn build_raw(&self, si: usize, depth: usize) -> Result<RawCode, SyntaxError> {
+    fn build_raw(&mut self, si: usize, depth: usize) -> Result<RawCode, SyntaxError> {
         if depth > 200 {
             return Err(runtime_error(
                 "maximum recursion depth exceeded",
@@ -571,12 +572,12 @@ impl<'a> Compiler<'a> {
             ));
         }
         let mut children = Vec::new();
-        for &c in self.data[si].children.iter() {
+        for c in core::mem::take(&mut self.data[si].children) {
             children.push(self.build_raw(c, depth + 1)?);
         }
         Ok(RawCode {
             kind: CodeKind::Bytecode,
-            fun_data: self.data[si].fun_data.clone(),
+            fun_data: core::mem::take(&mut self.data[si].fun_data),
             children,
         })
     }
@@ -772,7 +773,7 @@ impl<'a> Compiler<'a> {
         s.len() <= 10
             || match self.opts.is_interned {
                 Some(f) => f(s),
-                None => LONG_STATIC_QSTRS.contains(&s),
+                None => crate::strmap::packed_index(LONG_STATIC_QSTRS, s.as_bytes()).is_some(),
             }
             || s == self.source_name
             || match self.idents.find(s).and_then(|i| self.ident_lines.get(i)) {
@@ -2047,7 +2048,7 @@ impl<'a> Compiler<'a> {
     fn expr_inner(&mut self, e: &'a Expr) {
         if is_const_obj(e) && !self.is_leaf(e) {
             if let Some(c) = self.const_value(e) {
-                self.emit.load_const_obj(&mut self.tables, &c);
+                self.emit.load_const_obj(&mut self.tables, c);
                 return;
             }
         }
@@ -2058,7 +2059,7 @@ impl<'a> Compiler<'a> {
                     self.emit.load_const_small_int(*v);
                 } else {
                     self.emit
-                        .load_const_obj(&mut self.tables, &Const::Int(v.to_string()));
+                        .load_const_obj(&mut self.tables, Const::Int(v.to_string()));
                 }
             }
             ExprKind::BigInt(_)
@@ -2066,7 +2067,7 @@ impl<'a> Compiler<'a> {
             | ExprKind::Imag(_)
             | ExprKind::Bytes(_)
             | ExprKind::Ellipsis => match self.const_value(e) {
-                Some(c) => self.emit.load_const_obj(&mut self.tables, &c),
+                Some(c) => self.emit.load_const_obj(&mut self.tables, c),
                 None => self.error(ln(e), "invalid syntax for number"),
             },
             ExprKind::Str(s) => {
@@ -2074,7 +2075,7 @@ impl<'a> Compiler<'a> {
                     self.emit.load_const_str(&mut self.tables, s);
                 } else {
                     self.emit
-                        .load_const_obj(&mut self.tables, &Const::Str(s.clone()));
+                        .load_const_obj(&mut self.tables, Const::Str(s.clone()));
                 }
             }
             ExprKind::None => self.emit.load_const_none(),
@@ -2083,7 +2084,7 @@ impl<'a> Compiler<'a> {
             ExprKind::Tuple { elts, .. } => {
                 if self.is_const_tuple(e) {
                     if let Some(c) = self.const_value(e) {
-                        self.emit.load_const_obj(&mut self.tables, &c);
+                        self.emit.load_const_obj(&mut self.tables, c);
                         return;
                     }
                 }

@@ -253,11 +253,11 @@ impl ModuleTables {
     }
 
     /// Index of `c` in the constant table, adding it unless a strictly equal one exists.
-    pub fn use_const(&mut self, c: &Const) -> usize {
-        if let Some(i) = self.consts.iter().position(|x| strictly_equal(x, c)) {
+    pub fn use_const(&mut self, c: Const) -> usize {
+        if let Some(i) = self.consts.iter().position(|x| strictly_equal(x, &c)) {
             return i;
         }
-        self.consts.push(c.clone());
+        self.consts.push(c);
         self.consts.len() - 1
     }
 }
@@ -621,7 +621,7 @@ impl Emitter {
         self.op_qstr(t, 1, bc::LOAD_CONST_STRING, q);
     }
 
-    pub fn load_const_obj(&mut self, t: &mut ModuleTables, c: &Const) {
+    pub fn load_const_obj(&mut self, t: &mut ModuleTables, c: Const) {
         let idx = t.use_const(c);
         self.op_uint(1, bc::LOAD_CONST_OBJ, idx as u64);
     }
@@ -1076,14 +1076,14 @@ mod tests {
     #[test]
     fn const_dedup() {
         let mut t = ModuleTables::new("t.py");
-        assert_eq!(t.use_const(&Const::Float(0.0)), 0);
-        assert_eq!(t.use_const(&Const::Float(-0.0)), 1);
-        assert_eq!(t.use_const(&Const::Float(0.0)), 0);
-        assert_eq!(t.use_const(&Const::Float(f64::NAN)), 2);
-        assert_eq!(t.use_const(&Const::Float(f64::NAN)), 2);
-        assert_eq!(t.use_const(&Const::Float(-f64::NAN)), 3);
-        assert_eq!(t.use_const(&Const::Str("a".into())), 4);
-        assert_eq!(t.use_const(&Const::Bytes(b"a".to_vec())), 5);
+        assert_eq!(t.use_const(Const::Float(0.0)), 0);
+        assert_eq!(t.use_const(Const::Float(-0.0)), 1);
+        assert_eq!(t.use_const(Const::Float(0.0)), 0);
+        assert_eq!(t.use_const(Const::Float(f64::NAN)), 2);
+        assert_eq!(t.use_const(Const::Float(f64::NAN)), 2);
+        assert_eq!(t.use_const(Const::Float(-f64::NAN)), 3);
+        assert_eq!(t.use_const(Const::Str("a".into())), 4);
+        assert_eq!(t.use_const(Const::Bytes(b"a".to_vec())), 5);
         assert_eq!(t.use_qstr("t.py"), 0);
     }
 

@@ -1,6 +1,7 @@
 //! A set of strings numbered in insertion order, found by hashing: the compiler's one
 //! string-keyed table (the module's qstr table, `const()` names, where long identifiers
 //! first appear). Callers keep any per-string data in a `Vec` indexed by the string's number.
+//! Also the lookup in constant name lists packed into one string ([`packed_index`]).
 //!
 //! One small non-generic table costs far less code than a `BTreeMap<String, _>` (whose
 //! insertion and node handling alone took about 1.7 KB on thumbv7m), and open addressing
@@ -78,6 +79,22 @@ impl StrMap {
     }
 }
 
+/// Position of `word` in `table`, a run of strings each preceded by its length byte (a
+/// constant list of names costs half the flash of a `[&str]`: no pointer and length words).
+pub fn packed_index(table: &[u8], word: &[u8]) -> Option<usize> {
+    let mut rest = table;
+    let mut i = 0;
+    while let Some((&n, tail)) = rest.split_first() {
+        let n = usize::from(n);
+        if tail.get(..n)? == word {
+            return Some(i);
+        }
+        rest = tail.get(n..)?;
+        i += 1;
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -95,6 +112,16 @@ mod tests {
         assert_eq!(m.add(""), (2, true));
         assert_eq!(m.find(""), Some(2));
         assert_eq!(m.keys, ["a", "b", ""]);
+    }
+
+    #[test]
+    fn packed_lists() {
+        let t = b"\x02ab\x00\x03cde";
+        assert_eq!(packed_index(t, b"ab"), Some(0));
+        assert_eq!(packed_index(t, b""), Some(1));
+        assert_eq!(packed_index(t, b"cde"), Some(2));
+        assert_eq!(packed_index(t, b"cd"), None);
+        assert_eq!(packed_index(b"\x05ab", b"ab"), None);
     }
 
     #[test]
