@@ -15,7 +15,7 @@
 //! versus literals), the tree's line fields and a few markers set by `fold` carry the
 //! facts; `tests/mpy_cross.rs` checks the result against the reference binary.
 //!
-//! Entry points: [`compile`] (source text) and [`compile_module`] (a parsed tree), both with
+//! Entry points: [`compile`] and [`compile_detailed`] (source text), both with
 //! [`CompileOptions`]: `Default` reproduces mpy-cross, [`CompileOptions::for_port`] a running
 //! interpreter (REPL and `exec`/`eval` use the modes of [`ParseMode`]).
 
@@ -33,7 +33,6 @@ use crate::emit::{Emitter, ModuleTables, Pass, ScopeInfo, BREAK_FROM_FOR};
 use crate::error::{SyntaxError, SyntaxErrorKind};
 use crate::rawcode::{CodeKind, CompiledModule, Const, RawCode};
 use crate::scope::{self, IdKind, ScopeIds, ScopeKind};
-use crate::strmap::StrMap;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
@@ -213,23 +212,15 @@ pub fn compile_detailed(
         tstrings: opts.tstrings,
         opt_level: opts.opt_level,
     };
-    let module = crate::parse::parse_with(source.as_bytes(), opts.mode, &popts)?;
-    compile_tree(module, Some(source), source_name, opts)
+    let (m, idents) = crate::parse::parse_for_compile(source.as_bytes(), opts.mode, &popts)?;
+    compile_tree(m, idents, source, source_name, opts)
 }
 
-/// Compiles an already parsed module.
-pub fn compile_module(
-    m: Module,
-    source_name: &str,
-    opts: &CompileOptions,
-) -> Result<CompiledModule, SyntaxError> {
-    compile_tree(m, None, source_name, opts).map_err(|e| e.error)
-}
-
-/// `source`, when known, refines which long string literals count as already interned.
+/// `source` and `idents` decide which long string literals count as already interned.
 fn compile_tree(
     mut m: Module,
-    source: Option<&str>,
+    idents: crate::parse::Idents,
+    source: &str,
     source_name: &str,
     opts: &CompileOptions,
 ) -> Result<CompiledModule, CompileError> {
@@ -256,8 +247,7 @@ fn compile_tree(
         num_default_params: 0,
         error: None,
         error_block: None,
-        idents: folder.idents,
-        ident_lines: folder.ident_lines,
+        idents,
         source_name: String::from(source_name),
         source,
         depth: 0,
@@ -341,11 +331,9 @@ struct Compiler<'a> {
     error: Option<SyntaxError>,
     /// Scope the error occurred in (None for errors without one, like RuntimeErrors).
     error_block: Option<String>,
-    /// Long identifiers and the first line of each (see `fold::Folder::idents`).
-    idents: StrMap,
-    ident_lines: Vec<u32>,
+    idents: crate::parse::Idents,
     source_name: String,
-    source: Option<&'a str>,
+    source: &'a str,
     depth: usize,
 }
 
@@ -776,7 +764,12 @@ impl<'a> Compiler<'a> {
                 None => crate::strmap::packed_index(LONG_STATIC_QSTRS, s.as_bytes()).is_some(),
             }
             || s == self.source_name
-            || match self.idents.find(s).and_then(|i| self.ident_lines.get(i)) {
+            || match self
+                .idents
+                .names
+                .find(s)
+                .and_then(|i| self.idents.lines.get(i))
+            {
                 Some(&l) if l < line => true,
                 Some(&l) if l == line => self.ident_before_literal(s, line),
                 _ => false,
@@ -786,10 +779,7 @@ impl<'a> Compiler<'a> {
     /// On a line holding both, whether identifier `s` comes before the literal `'s'`/`"s"`
     /// (token order decides whether the lexer had interned it already).
     fn ident_before_literal(&self, s: &str, line: u32) -> bool {
-        let text = match self
-            .source
-            .and_then(|src| src.lines().nth((line as usize).wrapping_sub(1)))
-        {
+        let text = match self.source.lines().nth((line as usize).wrapping_sub(1)) {
             Some(t) => t,
             None => return true,
         };
@@ -2683,6 +2673,21 @@ mod tests {
             },
         );
         assert!(m63.consts.is_empty());
+    }
+
+    #[test]
+    fn long_literal_is_a_qstr_only_after_its_name() {
+        // The name is read after the literal (two lines of the parameter list later), so the
+        // literal is a constant object, as mpy-cross makes it.
+        let src = "def foo(a,\n        b='some_long_name',\n        some_long_name=1):\n    pass\n";
+        let m = module(src, &CompileOptions::default());
+        assert_eq!(m.consts, vec![Const::Str("some_long_name".into())]);
+        let src = "some_long_name = 1\nx = 'some_long_name'\n";
+        let m = module(src, &CompileOptions::default());
+        assert!(m.consts.is_empty());
+        let src = "x = 'some_long_name'; some_long_name = 1\n";
+        let m = module(src, &CompileOptions::default());
+        assert_eq!(m.consts, vec![Const::Str("some_long_name".into())]);
     }
 
     #[test]

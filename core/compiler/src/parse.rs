@@ -25,6 +25,7 @@ use alloc::vec::Vec;
 use crate::ast::*;
 use crate::error::{SyntaxError, SyntaxErrorKind};
 use crate::lexer::{Lexer, Tok};
+use crate::strmap::StrMap;
 
 pub use crate::ast::ParseMode;
 
@@ -81,7 +82,27 @@ pub fn parse_with_depth(
     options: &ParseOptions,
     max_depth: u32,
 ) -> Result<Module, SyntaxError> {
-    parse_module(source, mode, options, max_depth).map_err(|e| *e)
+    parse_module(source, mode, options, max_depth)
+        .map(|(m, _)| m)
+        .map_err(|e| *e)
+}
+
+/// Identifiers longer than 10 bytes with the line each first appears on (by the name's
+/// number): whether a long string literal is already interned depends on them (the
+/// compiler's `str_is_qstr`). Shorter strings are always interned.
+#[derive(Default)]
+pub(crate) struct Idents {
+    pub names: StrMap,
+    pub lines: Vec<u32>,
+}
+
+/// [`parse_with`] for the compiler: the tree and its long identifiers.
+pub(crate) fn parse_for_compile(
+    source: &[u8],
+    mode: ParseMode,
+    options: &ParseOptions,
+) -> Result<(Module, Idents), SyntaxError> {
+    parse_module(source, mode, options, MAX_DEPTH).map_err(|e| *e)
 }
 
 fn parse_module(
@@ -89,13 +110,14 @@ fn parse_module(
     mode: ParseMode,
     options: &ParseOptions,
     max_depth: u32,
-) -> PResult<Module> {
+) -> PResult<(Module, Idents)> {
     let mut p = Parser {
         lex: Lexer::with_options(source, options.tstrings, options.opt_level == 0),
         depth: 0,
         max_depth,
         stmt_line: 1,
         deferred: None,
+        idents: Idents::default(),
     };
     let body = match mode {
         ParseMode::File => p.file_input()?,
@@ -108,7 +130,7 @@ fn parse_module(
     if let Some(e) = p.deferred {
         return Err(Box::new(e));
     }
-    Ok(Module { mode, body })
+    Ok((Module { mode, body }, p.idents))
 }
 
 /// The items of a comma-separated list ([`Parser::expr_list`]).
@@ -130,6 +152,8 @@ struct Parser {
     stmt_line: u32,
     /// The first error upstream would find in its compiler rather than its parser.
     deferred: Option<SyntaxError>,
+    /// Recorded as names are read, in token order: upstream interns names as it parses.
+    idents: Idents,
 }
 
 /// Boxes a child node: one out-of-line copy instead of an allocation and a 32-byte move
@@ -282,6 +306,12 @@ impl Parser {
             }));
         }
         let n = lossy(&self.lex.text);
+        if n.len() > 10 {
+            // Token order: the first time a name is seen is its first line.
+            if let (_, true) = self.idents.names.add(&n) {
+                self.idents.lines.push(self.cur_line());
+            }
+        }
         self.bump();
         Ok(n)
     }

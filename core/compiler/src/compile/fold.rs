@@ -2,9 +2,7 @@
 //! parser does it (py/parse.c `fold_constants`, `fold_logical_constants`): numeric operator
 //! levels with all-number operands, unary `+ - ~`, `not`/`and`/`or` on constants, `math`
 //! constants, and `X = const(v)` definitions. Constant tuples are recognised later by the
-//! compiler from the folded tree. Also records where each identifier longer than 10 bytes
-//! first appears, which decides whether a long string literal is already interned (the
-//! compiler's `str_is_qstr`).
+//! compiler from the folded tree.
 //!
 //! The tree is folded in place (only constants are ever copied) and the first error is kept
 //! aside rather than returned from every step: both keep the folder's code small, which
@@ -46,10 +44,6 @@ pub struct Folder {
     consts: StrMap,
     const_values: Vec<Expr>,
     module_const: Option<fn(&str, &str) -> Option<i64>>,
-    /// Identifiers longer than 10 bytes (the compiler's `str_is_qstr` asks about no
-    /// others); `ident_lines` holds the first line each appears on, by number.
-    pub idents: StrMap,
-    pub ident_lines: Vec<u32>,
     depth: usize,
     /// The first error found (see [`Folder::fail`]).
     error: Option<SyntaxError>,
@@ -419,8 +413,6 @@ impl Folder {
             consts: StrMap::default(),
             const_values: Vec::new(),
             module_const,
-            idents: StrMap::default(),
-            ident_lines: Vec::new(),
             depth: 0,
             error: None,
             work: 0,
@@ -435,21 +427,6 @@ impl Folder {
         }
         self.work += cost;
         binop(op, a, b)
-    }
-
-    fn ident(&mut self, name: &str, line: u32) {
-        // Only names longer than 10 bytes matter: shorter strings are always interned.
-        if name.len() <= 10 {
-            return;
-        }
-        match self.idents.add(name) {
-            (_, true) => self.ident_lines.push(line),
-            (i, false) => {
-                if let Some(first) = self.ident_lines.get_mut(i) {
-                    *first = (*first).min(line);
-                }
-            }
-        }
     }
 
     /// Folds the module in place (in source order, which `const()` substitution needs).
@@ -493,50 +470,40 @@ impl Folder {
         }
     }
 
-    fn param(&mut self, q: &mut Param, line: u32) {
-        self.ident(&q.name, line);
+    fn param(&mut self, q: &mut Param) {
         self.opt(&mut q.annotation);
         self.opt(&mut q.default)
     }
 
-    fn params(&mut self, p: &mut Params, line: u32) {
+    fn params(&mut self, p: &mut Params) {
         for a in p.args.iter_mut() {
-            self.param(a, line);
+            self.param(a);
         }
         if let Some(v) = &mut p.vararg {
-            self.param(v, line);
+            self.param(v);
         }
         for a in p.kwonly.iter_mut() {
-            self.param(a, line);
+            self.param(a);
         }
         if let Some(v) = &mut p.kwarg {
-            self.param(v, line);
+            self.param(v);
         }
     }
 
     fn call_args(&mut self, a: &mut CallArgs) {
         for x in a.args.iter_mut() {
             match x {
-                Arg::Positional(e) | Arg::Star(e) | Arg::DoubleStar(e) | Arg::Generator(e) => {
-                    self.expr(e)
-                }
-                Arg::Keyword {
-                    name,
-                    value,
-                    name_line,
-                } => {
-                    self.ident(name, *name_line);
-                    self.expr(value);
-                }
+                Arg::Positional(e)
+                | Arg::Star(e)
+                | Arg::DoubleStar(e)
+                | Arg::Generator(e)
+                | Arg::Keyword { value: e, .. } => self.expr(e),
             }
         }
     }
 
     fn decorators(&mut self, ds: &mut [Decorator]) {
         for d in ds {
-            for n in d.name.iter() {
-                self.ident(n, d.line);
-            }
             if let Some(c) = &mut d.call {
                 self.call_args(c);
             }
@@ -615,34 +582,6 @@ impl Folder {
                 self.opt(exc);
                 self.opt(cause);
             }
-            StmtKind::Global(ns) | StmtKind::Nonlocal(ns) => {
-                for n in ns.iter() {
-                    self.ident(n, line);
-                }
-            }
-            StmtKind::Import(al) => {
-                for a in al.iter() {
-                    for part in a.name.split('.') {
-                        self.ident(part, line);
-                    }
-                    if let Some(n) = &a.asname {
-                        self.ident(n, line);
-                    }
-                }
-            }
-            StmtKind::ImportFrom { module, names, .. } => {
-                if let Some(m) = module {
-                    for part in m.split('.') {
-                        self.ident(part, line);
-                    }
-                }
-                for a in names.iter().flatten() {
-                    self.ident(&a.name, line);
-                    if let Some(n) = &a.asname {
-                        self.ident(n, line);
-                    }
-                }
-            }
             StmtKind::Assert { test, msg } => {
                 self.expr(test);
                 self.opt(msg);
@@ -686,9 +625,6 @@ impl Folder {
             } => {
                 self.stmts(body);
                 for h in handlers.iter_mut() {
-                    if let Some(n) = &h.name {
-                        self.ident(n, h.line);
-                    }
                     self.opt(&mut h.typ);
                     self.stmts(&mut h.body);
                 }
@@ -706,14 +642,12 @@ impl Folder {
             }
             StmtKind::FunctionDef(f) => {
                 self.decorators(&mut f.decorators);
-                self.ident(&f.name, f.def_line);
-                self.params(&mut f.params, f.def_line);
+                self.params(&mut f.params);
                 self.opt(&mut f.returns);
                 self.stmts(&mut f.body);
             }
             StmtKind::ClassDef(c) => {
                 self.decorators(&mut c.decorators);
-                self.ident(&c.name, c.class_line);
                 if let Some(a) = &mut c.args {
                     self.call_args(a);
                 }
@@ -728,7 +662,13 @@ impl Folder {
                     self.stmts(&mut c.body);
                 }
             }
-            StmtKind::Pass | StmtKind::Break | StmtKind::Continue => {}
+            StmtKind::Pass
+            | StmtKind::Break
+            | StmtKind::Continue
+            | StmtKind::Global(_)
+            | StmtKind::Nonlocal(_)
+            | StmtKind::Import(_)
+            | StmtKind::ImportFrom { .. } => {}
         }
         if let Some((private, v)) = const_value {
             match &mut s.kind {
@@ -743,35 +683,24 @@ impl Folder {
     }
 
     /// Folds the expressions inside a pattern (literals such as `-1`); names a pattern
-    /// binds are recorded but never replaced by constants.
+    /// binds are never replaced by constants.
     #[cfg(feature = "match_stmt")]
     fn pattern(&mut self, p: &mut Pattern) {
-        let line = p.line;
         match &mut p.kind {
             PatternKind::Value(e) => self.expr(e),
-            PatternKind::Singleton(_) | PatternKind::Wildcard => {}
-            PatternKind::Capture(n) => self.ident(n, line),
-            PatternKind::Star(n) => {
-                if let Some(n) = n {
-                    self.ident(n, line);
-                }
-            }
+            PatternKind::Singleton(_)
+            | PatternKind::Wildcard
+            | PatternKind::Capture(_)
+            | PatternKind::Star(_) => {}
             PatternKind::Sequence(items) | PatternKind::Or(items) => {
                 for i in items.iter_mut() {
                     self.pattern(i);
                 }
             }
-            PatternKind::Mapping {
-                keys,
-                patterns,
-                rest,
-            } => {
+            PatternKind::Mapping { keys, patterns, .. } => {
                 for (k, v) in keys.iter_mut().zip(patterns.iter_mut()) {
                     self.expr(k);
                     self.pattern(v);
-                }
-                if let Some(r) = rest {
-                    self.ident(r, line);
                 }
             }
             PatternKind::Class { cls, args, kwargs } => {
@@ -779,15 +708,11 @@ impl Folder {
                 for x in args.iter_mut() {
                     self.pattern(x);
                 }
-                for (n, x) in kwargs.iter_mut() {
-                    self.ident(n, line);
+                for (_, x) in kwargs.iter_mut() {
                     self.pattern(x);
                 }
             }
-            PatternKind::As(inner, n) => {
-                self.pattern(inner);
-                self.ident(n, line);
-            }
+            PatternKind::As(inner, _) => self.pattern(inner),
         }
     }
 
@@ -810,7 +735,6 @@ impl Folder {
         // What the whole node folds to, if it does.
         let folded: Option<Expr> = match &mut e.kind {
             ExprKind::Name(n) => {
-                self.ident(n, line);
                 // Upstream substitutes a constant *object*: anything but a small int stays
                 // an object (a str is not re-interned, True loads as an object).
                 let v = self
@@ -881,8 +805,7 @@ impl Folder {
                 self.opt_box(v);
                 None
             }
-            ExprKind::NamedExpr { target, value } => {
-                self.ident(target, line);
+            ExprKind::NamedExpr { value, .. } => {
                 self.expr(value);
                 None
             }
@@ -949,7 +872,7 @@ impl Folder {
                 None
             }
             ExprKind::Lambda { params, body } => {
-                self.params(params, line);
+                self.params(params);
                 self.expr(body);
                 None
             }
@@ -958,13 +881,8 @@ impl Folder {
                 self.call_args(args);
                 None
             }
-            ExprKind::Attribute {
-                value,
-                attr,
-                trailer_line,
-            } => {
+            ExprKind::Attribute { value, attr, .. } => {
                 self.expr(value);
-                self.ident(attr, *trailer_line);
                 match &value.kind {
                     ExprKind::Name(base) if self.consts.find(base).is_none() => {
                         self.module_attr(base, attr)
