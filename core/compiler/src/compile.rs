@@ -412,6 +412,30 @@ fn runtime_error(msg: &str, line: u32) -> SyntaxError {
     }
 }
 
+/// What the prelude needs about a scope (its names borrowed: no copies per pass).
+fn scope_info<'s>(s: &'s ScopeIds, data: &'s ScopeData) -> ScopeInfo<'s> {
+    let n_args = s.num_pos_args + s.num_kwonly_args;
+    let mut arg_names = Vec::with_capacity(n_args);
+    for i in 0..n_args {
+        let name = s
+            .ids
+            .iter()
+            .find(|id| id.flags & scope::FLAG_IS_PARAM != 0 && id.local_num == i)
+            .map_or("*", |id| id.name.as_str());
+        arg_names.push(name);
+    }
+    ScopeInfo {
+        num_locals: s.num_locals,
+        exc_stack_size: data.exc_stack_size,
+        scope_flags: s.scope_flags,
+        num_pos_args: s.num_pos_args,
+        num_kwonly_args: s.num_kwonly_args,
+        num_def_pos_args: s.num_def_pos_args,
+        simple_name: &data.simple_name,
+        arg_names,
+    }
+}
+
 fn parse_float(s: &str) -> Option<f64> {
     fold::float_value(s)
 }
@@ -485,38 +509,6 @@ impl<'a> Compiler<'a> {
         l
     }
 
-    fn scope_info(&self, si: usize) -> ScopeInfo {
-        let s = &self.ids[si];
-        let n_args = s.num_pos_args + s.num_kwonly_args;
-        let mut arg_names = Vec::with_capacity(n_args);
-        for i in 0..n_args {
-            let name = s
-                .ids
-                .iter()
-                .find(|id| id.flags & scope::FLAG_IS_PARAM != 0 && id.local_num == i)
-                .map(|id| id.name.clone())
-                .unwrap_or_else(|| String::from("*"));
-            arg_names.push(name);
-        }
-        let cells = s
-            .ids
-            .iter()
-            .filter(|id| id.kind == IdKind::Cell)
-            .map(|id| id.local_num)
-            .collect();
-        ScopeInfo {
-            num_locals: s.num_locals,
-            exc_stack_size: self.data[si].exc_stack_size,
-            scope_flags: s.scope_flags,
-            num_pos_args: s.num_pos_args,
-            num_kwonly_args: s.num_kwonly_args,
-            num_def_pos_args: s.num_def_pos_args,
-            simple_name: self.data[si].simple_name.clone(),
-            arg_names,
-            cells,
-        }
-    }
-
     fn run(&mut self) -> Result<(), CompileError> {
         let mut i = 0;
         while i < self.data.len() {
@@ -575,7 +567,7 @@ impl<'a> Compiler<'a> {
         self.cur = si;
         self.next_label = 0;
         self.emit = core::mem::take(&mut self.data[si].emitter);
-        let info = self.scope_info(si);
+        let info = scope_info(&self.ids[si], &self.data[si]);
         self.emit.start_pass(pass, &info, &mut self.tables);
         if pass == Pass::Scope {
             self.data[si].exc_stack_size = 0;
@@ -667,8 +659,13 @@ impl<'a> Compiler<'a> {
         if self.emit.is_generator {
             self.ids[si].scope_flags |= bc::scope_flags::GENERATOR as usize;
         }
-        let info = self.scope_info(si);
-        let r = self.emit.end_pass(&info);
+        let cells: Vec<usize> = self.ids[si]
+            .ids
+            .iter()
+            .filter(|id| id.kind == IdKind::Cell)
+            .map(|id| id.local_num)
+            .collect();
+        let r = self.emit.end_pass(&cells);
         self.data[si].emitter = core::mem::take(&mut self.emit);
         match r {
             Ok(done) => Ok(done),
@@ -1910,19 +1907,21 @@ impl<'a> Compiler<'a> {
         self.ids[child].num_def_pos_args = n_pos_def;
         let mut nfree = 0;
         if self.scope_kind() != ScopeKind::Module {
-            let mut loads = Vec::new();
-            for id in self.ids[self.cur].ids.iter() {
-                if matches!(id.kind, IdKind::Cell | IdKind::Free) {
-                    for id2 in self.ids[child].ids.iter() {
-                        if id2.kind == IdKind::Free && id2.name == id.name {
-                            loads.push(id.local_num);
-                        }
-                    }
+            for i in 0..self.ids[self.cur].ids.len() {
+                let id = &self.ids[self.cur].ids[i];
+                if !matches!(id.kind, IdKind::Cell | IdKind::Free) {
+                    continue;
                 }
-            }
-            for l in loads {
-                self.emit.load_fast(l);
-                nfree += 1;
+                let (local, name) = (id.local_num, &id.name);
+                let n = self.ids[child]
+                    .ids
+                    .iter()
+                    .filter(|id2| id2.kind == IdKind::Free && id2.name == *name)
+                    .count();
+                for _ in 0..n {
+                    self.emit.load_fast(local);
+                    nfree += 1;
+                }
             }
         }
         let has_defaults = n_pos_def > 0 || n_kw_def > 0;
@@ -1943,17 +1942,21 @@ impl<'a> Compiler<'a> {
                     self.error(d.line, "invalid micropython decorator");
                     continue;
                 }
-                match d.name[1].as_str() {
-                    "bytecode" => {}
-                    "native" | "viper" | "asm_thumb" | "asm_xtensa" | "asm_rv32" => {
-                        match self.opts.native {
-                            NativeDecorators::InvalidArch => self.error(d.line, "invalid arch"),
-                            NativeDecorators::Unsupported => {
-                                self.error(d.line, "invalid micropython decorator")
-                            }
-                            NativeDecorators::AsBytecode => {}
-                        }
-                    }
+                let emitters = concat!(
+                    "\x08bytecode",
+                    "\x06native",
+                    "\x05viper",
+                    "\x09asm_thumb",
+                    "\x0aasm_xtensa",
+                    "\x08asm_rv32"
+                );
+                let which = d
+                    .name
+                    .get(1)
+                    .and_then(|n| crate::strmap::packed_index(emitters.as_bytes(), n.as_bytes()));
+                match (which, self.opts.native) {
+                    (Some(0), _) | (Some(_), NativeDecorators::AsBytecode) => {}
+                    (Some(_), NativeDecorators::InvalidArch) => self.error(d.line, "invalid arch"),
                     _ => self.error(d.line, "invalid micropython decorator"),
                 }
                 continue;

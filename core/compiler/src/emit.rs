@@ -11,7 +11,6 @@
 use crate::bc;
 use crate::rawcode::Const;
 use crate::strmap::StrMap;
-use alloc::string::String;
 use alloc::vec::Vec;
 
 /// Compilation passes, in upstream's order.
@@ -287,18 +286,16 @@ pub fn strictly_equal(a: &Const, b: &Const) -> bool {
 
 /// What the prelude needs to know about the scope being emitted.
 #[derive(Clone, Debug, Default)]
-pub struct ScopeInfo {
+pub struct ScopeInfo<'a> {
     pub num_locals: usize,
     pub exc_stack_size: usize,
     pub scope_flags: usize,
     pub num_pos_args: usize,
     pub num_kwonly_args: usize,
     pub num_def_pos_args: usize,
-    pub simple_name: String,
+    pub simple_name: &'a str,
     /// Names for argument slots 0..num_pos_args+num_kwonly_args (`*` where not a parameter).
-    pub arg_names: Vec<String>,
-    /// Local slots turned into cells at function entry, in id order.
-    pub cells: Vec<usize>,
+    pub arg_names: Vec<&'a str>,
 }
 
 /// The bytecode emitter for one scope. Keep it across that scope's passes: it remembers label
@@ -401,7 +398,7 @@ impl Emitter {
             encode_size(&mut self.code_info, self.n_info, self.n_cell);
         }
         self.n_info_start = self.code_info.len();
-        let q = t.use_qstr(&info.simple_name);
+        let q = t.use_qstr(info.simple_name);
         encode_uint(&mut self.code_info, q as u64);
         for name in info.arg_names.iter() {
             let q = t.use_qstr(name);
@@ -409,15 +406,16 @@ impl Emitter {
         }
     }
 
-    /// End a pass. Returns `Ok(true)` when the pass is final, `Ok(false)` when the emit pass
-    /// must be run again because the code shrank.
-    pub fn end_pass(&mut self, info: &ScopeInfo) -> Result<bool, BytecodeOverflow> {
+    /// End a pass, given the local slots turned into cells at function entry (in id order).
+    /// Returns `Ok(true)` when the pass is final, `Ok(false)` when the emit pass must be run
+    /// again because the code shrank.
+    pub fn end_pass(&mut self, cells: &[usize]) -> Result<bool, BytecodeOverflow> {
         if self.pass == Pass::Scope {
             return Ok(true);
         }
         self.n_info = self.code_info.len() - self.n_info_start;
         self.n_cell = 0;
-        for &c in info.cells.iter() {
+        for &c in cells {
             self.code_info.push((c & 0xff) as u8);
             self.n_cell += 1;
         }
@@ -1099,12 +1097,12 @@ mod tests {
             e.start_pass(pass, info, t);
             body(&mut e, t);
             if pass == Pass::Emit {
-                while !e.end_pass(info).unwrap_or(true) {
+                while !e.end_pass(&[]).unwrap_or(true) {
                     e.start_pass(Pass::Emit, info, t);
                     body(&mut e, t);
                 }
             } else {
-                assert_eq!(e.end_pass(info), Ok(true));
+                assert_eq!(e.end_pass(&[]), Ok(true));
             }
         }
         e.fun_data()
@@ -1114,15 +1112,15 @@ mod tests {
     fn reference_dump_by_hand() {
         let mut t = ModuleTables::new("t.py");
         let module = ScopeInfo {
-            simple_name: "<module>".into(),
+            simple_name: "<module>",
             ..ScopeInfo::default()
         };
         let f = ScopeInfo {
-            simple_name: "f".into(),
+            simple_name: "f",
             num_locals: 2,
             num_pos_args: 2,
             num_def_pos_args: 1,
-            arg_names: vec!["a".into(), "b".into()],
+            arg_names: vec!["a", "b"],
             ..ScopeInfo::default()
         };
         // Scope pass registers the simple names first.
@@ -1177,7 +1175,7 @@ mod tests {
     fn jumps_shrink_over_passes() {
         let mut t = ModuleTables::new("j.py");
         let info = ScopeInfo {
-            simple_name: "<module>".into(),
+            simple_name: "<module>",
             ..ScopeInfo::default()
         };
         let code = run_scope(&mut t, &info, &|e, _t| {

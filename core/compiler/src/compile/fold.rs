@@ -941,15 +941,17 @@ impl Folder {
     /// `math.pi` and the like, and integer constants of other built-in modules.
     fn module_attr(&self, base: &str, attr: &str) -> Option<Expr> {
         if base == "math" {
-            let f = match attr {
-                "pi" => Some(core::f64::consts::PI),
-                "e" => Some(core::f64::consts::E),
-                "tau" => Some(core::f64::consts::TAU),
-                "inf" => Some(f64::INFINITY),
-                "nan" => Some(f64::NAN),
-                _ => None,
-            };
-            if let Some(f) = f {
+            const VALUES: [f64; 5] = [
+                core::f64::consts::PI,
+                core::f64::consts::E,
+                core::f64::consts::TAU,
+                f64::INFINITY,
+                f64::NAN,
+            ];
+            let names = "\x02pi\x01e\x03tau\x03inf\x03nan".as_bytes();
+            if let Some(&f) =
+                crate::strmap::packed_index(names, attr.as_bytes()).and_then(|i| VALUES.get(i))
+            {
                 return Some(Expr::new(0, ExprKind::Float(float_text(f))));
             }
         }
