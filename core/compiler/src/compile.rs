@@ -1,7 +1,7 @@
 //! The compiler proper: syntax tree to raw codes, following py/compile.c decision for
 //! decision so the bytecode is identical to `mpy-cross`.
 //!
-//! Shape: constant folding first (`fold`), then upstream's passes. Every scope (module,
+//! Shape: constant folding as the parser builds the tree (`fold`), then upstream's passes. Every scope (module,
 //! function, lambda, class body, comprehension) is found during the scope pass, in the same
 //! order as upstream (a queue: a scope's children are appended as its own scope pass finds
 //! them); then identifiers are numbered ([`crate::scope::compute_things`]); then each scope is
@@ -20,7 +20,7 @@
 //! interpreter (REPL and `exec`/`eval` use the modes of [`ParseMode`]).
 
 mod bigint;
-mod fold;
+pub(crate) mod fold;
 #[cfg(feature = "match_stmt")]
 mod pattern;
 
@@ -212,20 +212,19 @@ pub fn compile_detailed(
         tstrings: opts.tstrings,
         opt_level: opts.opt_level,
     };
-    let (m, idents) = crate::parse::parse_for_compile(source.as_bytes(), opts.mode, &popts)?;
+    let (m, idents) =
+        crate::parse::parse_for_compile(source.as_bytes(), opts.mode, &popts, opts.module_const)?;
     compile_tree(m, idents, source, source_name, opts)
 }
 
 /// `source` and `idents` decide which long string literals count as already interned.
 fn compile_tree(
-    mut m: Module,
+    m: Module,
     idents: crate::parse::Idents,
     source: &str,
     source_name: &str,
     opts: &CompileOptions,
 ) -> Result<CompiledModule, CompileError> {
-    let mut folder = fold::Folder::new(opts.module_const);
-    folder.fold_module(&mut m)?;
     let folded = &m;
     let mut c = Compiler {
         opts,

@@ -23,6 +23,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::ast::*;
+use crate::compile::fold::Folder;
 use crate::error::{SyntaxError, SyntaxErrorKind};
 use crate::lexer::{Lexer, Tok};
 use crate::strmap::StrMap;
@@ -82,7 +83,7 @@ pub fn parse_with_depth(
     options: &ParseOptions,
     max_depth: u32,
 ) -> Result<Module, SyntaxError> {
-    parse_module(source, mode, options, max_depth)
+    parse_module(source, mode, options, max_depth, None)
         .map(|(m, _)| m)
         .map_err(|e| *e)
 }
@@ -96,13 +97,16 @@ pub(crate) struct Idents {
     pub lines: Vec<u32>,
 }
 
-/// [`parse_with`] for the compiler: the tree and its long identifiers.
+/// [`parse_with`] for the compiler: the tree, constant-folded as it is built (with the
+/// compiler's `module_const` hook, see `compile::fold`), and its long identifiers.
 pub(crate) fn parse_for_compile(
     source: &[u8],
     mode: ParseMode,
     options: &ParseOptions,
+    module_const: Option<fn(&str, &str) -> Option<i64>>,
 ) -> Result<(Module, Idents), SyntaxError> {
-    parse_module(source, mode, options, MAX_DEPTH).map_err(|e| *e)
+    let folder = Folder::new(module_const);
+    parse_module(source, mode, options, MAX_DEPTH, Some(folder)).map_err(|e| *e)
 }
 
 fn parse_module(
@@ -110,6 +114,7 @@ fn parse_module(
     mode: ParseMode,
     options: &ParseOptions,
     max_depth: u32,
+    folder: Option<Folder>,
 ) -> PResult<(Module, Idents)> {
     let mut p = Parser {
         lex: Lexer::with_options(source, options.tstrings, options.opt_level == 0),
@@ -118,6 +123,7 @@ fn parse_module(
         stmt_line: 1,
         deferred: None,
         idents: Idents::default(),
+        folder,
     };
     let body = match mode {
         ParseMode::File => p.file_input()?,
@@ -128,6 +134,9 @@ fn parse_module(
         return Err(p.error());
     }
     if let Some(e) = p.deferred {
+        return Err(Box::new(e));
+    }
+    if let Some(e) = p.folder.and_then(|f| f.error) {
         return Err(Box::new(e));
     }
     Ok((Module { mode, body }, p.idents))
@@ -154,6 +163,8 @@ struct Parser {
     deferred: Option<SyntaxError>,
     /// Recorded as names are read, in token order: upstream interns names as it parses.
     idents: Idents,
+    /// Constant folding, when parsing for the compiler.
+    pub(crate) folder: Option<Folder>,
 }
 
 /// Boxes a child node: one out-of-line copy instead of an allocation and a 32-byte move
@@ -336,6 +347,22 @@ impl Parser {
         self.depth -= 1;
     }
 
+    /// A node just built, constant-folded when parsing for the compiler.
+    fn fold(&mut self, e: Expr) -> Expr {
+        match &mut self.folder {
+            Some(f) => f.node(e),
+            None => e,
+        }
+    }
+
+    /// A dict key or comprehension element just parsed keeps its own line when it folded
+    /// to a node without one (upstream's item node holds the line).
+    fn keep_line(&self, e: &mut Expr) {
+        if let (0, Some(f)) = (e.line, &self.folder) {
+            e.line = f.folded_line();
+        }
+    }
+
     // ---- top level ----
 
     fn file_input(&mut self) -> PResult<Vec<Stmt>> {
@@ -494,7 +521,11 @@ impl Parser {
             }
             _ => self.expr_stmt()?,
         };
-        Ok(Stmt::new(line, kind))
+        let mut s = Stmt::new(line, kind);
+        if let Some(f) = &mut self.folder {
+            f.stmt(&mut s);
+        }
+        Ok(s)
     }
 
     fn expr_stmt(&mut self) -> PResult<StmtKind> {
@@ -1145,14 +1176,15 @@ impl Parser {
         while self.eat(op) {
             items.push(operand(self)?);
         }
-        Ok(Expr::new(
+        let e = Expr::new(
             line,
             if is_or {
                 ExprKind::Or(items)
             } else {
                 ExprKind::And(items)
             },
-        ))
+        );
+        Ok(self.fold(e))
     }
 
     fn not_test(&mut self) -> PResult<Expr> {
@@ -1164,7 +1196,8 @@ impl Parser {
         self.enter()?;
         let operand = self.not_test();
         self.leave();
-        Ok(Expr::new(line, ExprKind::Not(bx(operand?))))
+        let e = Expr::new(line, ExprKind::Not(bx(operand?)));
+        Ok(self.fold(e))
     }
 
     fn comp_op(&mut self) -> PResult<Option<CmpOp>> {
@@ -1253,7 +1286,7 @@ impl Parser {
                     break;
                 }
                 line = top.line;
-                cur = close(top, cur);
+                cur = self.fold(close(top, cur));
             }
             let Some((level, op)) = found else {
                 return Ok(cur);
@@ -1289,13 +1322,14 @@ impl Parser {
         self.enter()?;
         let operand = self.factor();
         self.leave();
-        Ok(Expr::new(
+        let e = Expr::new(
             line,
             ExprKind::UnaryOp {
                 op,
                 operand: bx(operand?),
             },
-        ))
+        );
+        Ok(self.fold(e))
     }
 
     fn power(&mut self) -> PResult<Expr> {
@@ -1308,13 +1342,14 @@ impl Parser {
         self.enter()?;
         let exp = self.factor();
         self.leave();
-        Ok(Expr::new(
+        let e = Expr::new(
             line,
             ExprKind::Power {
                 base: bx(base),
                 exp: bx(exp?),
             },
-        ))
+        );
+        Ok(self.fold(e))
     }
 
     fn atom_expr(&mut self) -> PResult<Expr> {
@@ -1375,14 +1410,14 @@ impl Parser {
                 Tok::Period => {
                     self.bump();
                     let attr = self.name()?;
-                    e = Expr::new(
+                    e = self.fold(Expr::new(
                         line,
                         ExprKind::Attribute {
                             value: bx(e),
                             attr,
                             trailer_line,
                         },
-                    );
+                    ));
                 }
                 _ => return Ok(e),
             }
@@ -1510,6 +1545,8 @@ impl Parser {
         elt: Expr,
         value: Option<Expr>,
     ) -> PResult<Expr> {
+        let mut elt = elt;
+        self.keep_line(&mut elt);
         // The iterables nest (`[x for x in [y for y in ...]]`) outside the enclosing
         // bracket's own depth count, so the comprehension counts as one more level.
         self.enter()?;
@@ -1616,7 +1653,10 @@ impl Parser {
     fn atom(&mut self) -> PResult<Expr> {
         let line = self.cur_line();
         let kind = match self.tok() {
-            Tok::Name => ExprKind::Name(self.name()?),
+            Tok::Name => {
+                let e = Expr::new(line, ExprKind::Name(self.name()?));
+                return Ok(self.fold(e));
+            }
             Tok::Integer => {
                 let k = self.int_literal()?;
                 self.bump();
@@ -1716,14 +1756,15 @@ impl Parser {
             }
             return Err(self.error());
         }
-        Ok(Expr::new(
+        let e = Expr::new(
             line,
             ExprKind::Tuple {
                 elts,
                 parens: true,
                 const_line,
             },
-        ))
+        );
+        Ok(self.fold(e))
     }
 
     fn atom_brace(&mut self) -> PResult<Expr> {
@@ -1733,7 +1774,12 @@ impl Parser {
             return Ok(Expr::new(line, ExprKind::Dict(Vec::new())));
         }
         let item_line = self.cur_line();
-        let key = self.test()?;
+        let mut key = self.test()?;
+        // A set display's items keep no line of their own (only dict keys and
+        // comprehension elements do): decided before the value is parsed.
+        if matches!(self.tok(), Tok::Colon | Tok::KwFor) {
+            self.keep_line(&mut key);
+        }
         let value = if self.eat(Tok::Colon) {
             Some(self.test()?)
         } else {
@@ -1760,7 +1806,10 @@ impl Parser {
             if self.tok() == Tok::BraceClose {
                 break;
             }
-            let k = self.test()?;
+            let mut k = self.test()?;
+            if is_dict {
+                self.keep_line(&mut k);
+            }
             let v = if self.eat(Tok::Colon) {
                 Some(self.test()?)
             } else {
