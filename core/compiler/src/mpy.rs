@@ -186,6 +186,40 @@ pub const STATIC_QSTRS: [&str; 165] = [
     "zip",
 ];
 
+/// [`STATIC_QSTRS`] as one run of length-prefixed strings: what the reader keeps in flash
+/// (a table of 165 string slices would cost 1.3 KB of pointers and lengths on its own).
+static STATIC_QSTRS_PACKED: [u8; packed_len(&STATIC_QSTRS)] = pack(&STATIC_QSTRS);
+
+const fn packed_len(list: &[&str]) -> usize {
+    let mut n = 0;
+    let mut i = 0;
+    while i < list.len() {
+        n += 1 + list[i].len();
+        i += 1;
+    }
+    n
+}
+
+const fn pack<const N: usize>(list: &[&str]) -> [u8; N] {
+    let mut out = [0u8; N];
+    let mut o = 0;
+    let mut i = 0;
+    while i < list.len() {
+        let b = list[i].as_bytes();
+        assert!(b.len() < 256);
+        out[o] = b.len() as u8;
+        o += 1;
+        let mut j = 0;
+        while j < b.len() {
+            out[o] = b[j];
+            o += 1;
+            j += 1;
+        }
+        i += 1;
+    }
+    out
+}
+
 /// Static qstr id (1..=165) of `s`, if it is one.
 pub fn static_qstr_id(s: &str) -> Option<usize> {
     STATIC_QSTRS.iter().position(|&q| q == s).map(|i| i + 1)
@@ -370,11 +404,8 @@ impl<'a> Reader<'a> {
     fn qstr(&mut self) -> Result<String, MpyError> {
         let n = self.uint()?;
         if n & 1 != 0 {
-            let id = n >> 1;
-            if id == 0 || id > STATIC_QSTRS.len() {
-                return Err(BAD_FILE);
-            }
-            return Ok(String::from(STATIC_QSTRS[id - 1]));
+            let q = crate::strmap::packed_nth(&STATIC_QSTRS_PACKED, (n >> 1).wrapping_sub(1));
+            return Ok(String::from_utf8_lossy(q.ok_or(BAD_FILE)?).into_owned());
         }
         let s = self.text(n >> 1)?;
         self.byte()?; // NUL terminator
@@ -663,6 +694,18 @@ pub fn read(data: &[u8]) -> Result<CompiledModule, MpyError> {
 mod tests {
     use super::*;
     use alloc::vec;
+
+    #[test]
+    fn packed_static_qstrs_match_the_list() {
+        for (i, q) in STATIC_QSTRS.iter().enumerate() {
+            let got = crate::strmap::packed_nth(&STATIC_QSTRS_PACKED, i);
+            assert_eq!(got, Some(q.as_bytes()));
+        }
+        assert_eq!(
+            crate::strmap::packed_nth(&STATIC_QSTRS_PACKED, STATIC_QSTRS.len()),
+            None
+        );
+    }
 
     fn reference_module() -> CompiledModule {
         CompiledModule {

@@ -49,6 +49,10 @@ impl StrMap {
 
     /// The number of `s`, if present.
     pub fn find(&self, s: &str) -> Option<usize> {
+        if self.keys.is_empty() {
+            // The usual case for `const()` names: no hashing for each name read.
+            return None;
+        }
         self.probe(s).1
     }
 
@@ -95,6 +99,17 @@ pub fn packed_index(table: &[u8], word: &[u8]) -> Option<usize> {
     None
 }
 
+/// Entry `n` of a packed list (see [`packed_index`]).
+pub fn packed_nth(table: &[u8], n: usize) -> Option<&[u8]> {
+    let mut rest = table;
+    for _ in 0..n {
+        let (&len, tail) = rest.split_first()?;
+        rest = tail.get(usize::from(len)..)?;
+    }
+    let (&len, tail) = rest.split_first()?;
+    tail.get(..usize::from(len))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -122,6 +137,12 @@ mod tests {
         assert_eq!(packed_index(t, b"cde"), Some(2));
         assert_eq!(packed_index(t, b"cd"), None);
         assert_eq!(packed_index(b"\x05ab", b"ab"), None);
+        assert_eq!(packed_nth(t, 0), Some(&b"ab"[..]));
+        assert_eq!(packed_nth(t, 1), Some(&b""[..]));
+        assert_eq!(packed_nth(t, 2), Some(&b"cde"[..]));
+        assert_eq!(packed_nth(t, 3), None);
+        assert_eq!(packed_nth(t, usize::MAX), None);
+        assert_eq!(packed_nth(b"\x05ab", 0), None);
     }
 
     #[test]
