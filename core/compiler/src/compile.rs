@@ -2093,19 +2093,9 @@ impl<'a> Compiler<'a> {
             }
             ExprKind::Dict(items) => {
                 self.emit.build_map(items.len());
-                for (k, v) in items {
-                    self.emit.set_source_line(ln(k) as usize);
-                    self.expr(v);
-                    self.expr(k);
-                    self.emit.store_map();
-                }
+                self.store_items(items);
             }
-            ExprKind::Set(elts) => {
-                for x in elts {
-                    self.expr(x);
-                }
-                self.emit.build_set(elts.len());
-            }
+            ExprKind::Set(elts) => self.build_set(elts),
             ExprKind::Comp(c) => self.comprehension(c, ln(e)),
             ExprKind::Starred(_) => self.error(ln(e), "*x must be assignment target"),
             ExprKind::NamedExpr { target, value } => self.namedexpr(target, value, ln(e)),
@@ -2414,20 +2404,12 @@ impl<'a> Compiler<'a> {
         match &brace.kind {
             ExprKind::Dict(items) => {
                 self.emit.call_function(0, 0, false);
-                for (k, v) in items {
-                    self.emit.set_source_line(ln(k) as usize);
-                    self.expr(v);
-                    self.expr(k);
-                    self.emit.store_map();
-                }
+                self.store_items(items);
                 true
             }
             ExprKind::Set(elts) => {
                 self.emit.call_function(0, 0, false);
-                for x in elts {
-                    self.expr(x);
-                }
-                self.emit.build_set(elts.len());
+                self.build_set(elts);
                 true
             }
             ExprKind::Comp(c) if matches!(c.kind, CompKind::Dict | CompKind::Set) => {
@@ -2437,6 +2419,23 @@ impl<'a> Compiler<'a> {
             }
             _ => false,
         }
+    }
+
+    /// A dict display's items stored into the map below them.
+    fn store_items(&mut self, items: &'a [(Expr, Expr)]) {
+        for (k, v) in items {
+            self.emit.set_source_line(ln(k) as usize);
+            self.expr(v);
+            self.expr(k);
+            self.emit.store_map();
+        }
+    }
+
+    fn build_set(&mut self, elts: &'a [Expr]) {
+        for x in elts {
+            self.expr(x);
+        }
+        self.emit.build_set(elts.len());
     }
 
     fn call_args(&mut self, args: &'a CallArgs, is_method: bool, n_positional_extra: usize) {

@@ -157,8 +157,14 @@ fn binop(op: BinOp, a: &Num, b: &Num) -> Option<Num> {
                 BinOp::Add => x.add(y),
                 BinOp::Sub => x.sub(y),
                 BinOp::Mul => x.mul(y)?,
-                BinOp::FloorDiv => x.divmod(y)?.0,
-                BinOp::Mod => x.divmod(y)?.1,
+                BinOp::FloorDiv | BinOp::Mod => {
+                    let (q, r) = x.divmod(y)?;
+                    if op == BinOp::Mod {
+                        r
+                    } else {
+                        q
+                    }
+                }
                 BinOp::TrueDiv => {
                     if y.is_zero() {
                         return None;
@@ -191,17 +197,16 @@ fn binop(op: BinOp, a: &Num, b: &Num) -> Option<Num> {
                     x / y
                 }
                 BinOp::Pow => return float_pow(x, b),
-                BinOp::FloorDiv => {
+                BinOp::FloorDiv | BinOp::Mod => {
                     if y == 0.0 {
                         return None;
                     }
-                    float_divmod(x, y).0
-                }
-                BinOp::Mod => {
-                    if y == 0.0 {
-                        return None;
+                    let (q, r) = float_divmod(x, y);
+                    if op == BinOp::Mod {
+                        r
+                    } else {
+                        q
                     }
-                    float_divmod(x, y).1
                 }
                 _ => return None,
             };
