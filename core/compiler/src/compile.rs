@@ -298,6 +298,8 @@ enum AssignKind {
     Store,
     AugLoad,
     AugStore,
+    /// `del` (only for attribute and subscript targets, see `Compiler::assign_atom_expr`).
+    Delete,
 }
 
 /// One postfix operation of an atom expression chain.
@@ -1125,25 +1127,30 @@ impl<'a> Compiler<'a> {
                     self.emit.store_subscr();
                 } else {
                     self.expr(index);
-                    if kind == AssignKind::AugLoad {
-                        self.emit.dup_top_two();
-                        self.emit.load_subscr();
-                    } else {
-                        self.emit.store_subscr();
+                    match kind {
+                        AssignKind::AugLoad => {
+                            self.emit.dup_top_two();
+                            self.emit.load_subscr();
+                        }
+                        AssignKind::Delete => self.emit.delete_subscr(),
+                        _ => self.emit.store_subscr(),
                     }
                 }
             }
-            Some(Trailer::Period(attr, _)) => {
-                if kind == AssignKind::AugLoad {
+            Some(Trailer::Period(attr, _)) => match kind {
+                AssignKind::AugLoad => {
                     self.emit.dup_top();
                     self.emit.load_attr(&mut self.tables, attr);
-                } else {
+                }
+                AssignKind::Delete => self.emit.delete_attr(&mut self.tables, attr),
+                _ => {
                     if kind == AssignKind::AugStore {
                         self.emit.rot_two();
                     }
                     self.emit.store_attr(&mut self.tables, attr);
                 }
-            }
+            },
+            _ if kind == AssignKind::Delete => self.error(ln(e), "can't delete expression"),
             _ => self.error(ln(e).max(line.min(ln(e))), "can't assign to expression"),
         }
     }
@@ -1177,22 +1184,7 @@ impl<'a> Compiler<'a> {
         match &e.kind {
             ExprKind::Name(n) => self.delete_id(n),
             ExprKind::Attribute { .. } | ExprKind::Subscript { .. } | ExprKind::Call { .. } => {
-                let (base, trailers) = flatten(e);
-                self.expr(base);
-                let n = trailers.len();
-                for t in trailers[..n.saturating_sub(1)].iter() {
-                    self.trailer(t);
-                }
-                match trailers.last() {
-                    Some(Trailer::Bracket(index, _)) => {
-                        self.expr(index);
-                        self.emit.delete_subscr();
-                    }
-                    Some(Trailer::Period(attr, _)) => {
-                        self.emit.delete_attr(&mut self.tables, attr);
-                    }
-                    _ => self.error(ln(e), "can't delete expression"),
-                }
+                self.assign_atom_expr(e, AssignKind::Delete, line)
             }
             ExprKind::Tuple {
                 elts, parens: true, ..
