@@ -269,6 +269,13 @@ pub fn format_float(f: f64, always_decimal: bool) -> String {
 }
 
 /// A float's repr text as stored in `.mpy` files, read with upstream's parser.
+fn parse_float_bytes(b: &[u8]) -> Result<f64, MpyError> {
+    core::str::from_utf8(b)
+        .ok()
+        .and_then(parse_float_text)
+        .ok_or(BAD_FILE)
+}
+
 fn parse_float_text(s: &str) -> Option<f64> {
     let (neg, body) = match s.strip_prefix('-') {
         Some(b) => (true, b),
@@ -417,51 +424,41 @@ impl<'a> Reader<'a> {
             return Err(BAD_FILE);
         }
         let kind = self.byte()?;
+        match kind {
+            1 => return Ok(Const::None),
+            2 => return Ok(Const::False),
+            3 => return Ok(Const::True),
+            4 => return Ok(Const::Ellipsis),
+            _ => {}
+        }
+        // Every other kind has a length (or item count) next.
+        let n = self.uint()?;
+        if kind == 10 {
+            let mut items = Vec::new();
+            for _ in 0..n {
+                items.push(self.obj(depth + 1)?);
+            }
+            return Ok(Const::Tuple(items));
+        }
+        let b = self.bytes(n)?;
         Ok(match kind {
-            1 => Const::None,
-            2 => Const::False,
-            3 => Const::True,
-            4 => Const::Ellipsis,
             5 => {
-                let n = self.uint()?;
-                let s = self.text(n)?;
                 self.byte()?;
-                Const::Str(s)
+                Const::Str(String::from_utf8_lossy(b).into_owned())
             }
             6 => {
-                let n = self.uint()?;
-                let b = self.bytes(n)?.to_vec();
                 self.byte()?;
-                Const::Bytes(b)
+                Const::Bytes(b.to_vec())
             }
             7 => {
-                let n = self.uint()?;
-                let s = self.text(n)?;
-                let digits = s.strip_prefix('-').unwrap_or(&s);
-                if digits.is_empty() || !digits.bytes().all(|c| c.is_ascii_digit()) {
+                let digits = b.strip_prefix(b"-").unwrap_or(b);
+                if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
                     return Err(BAD_FILE);
                 }
-                Const::Int(s)
+                Const::Int(String::from_utf8_lossy(b).into_owned())
             }
-            8 => {
-                let n = self.uint()?;
-                let s = self.text(n)?;
-                Const::Float(parse_float_text(&s).ok_or(BAD_FILE)?)
-            }
-            9 => {
-                let n = self.uint()?;
-                let s = self.text(n)?;
-                let im = s.strip_suffix('j').ok_or(BAD_FILE)?;
-                Const::Complex(parse_float_text(im).ok_or(BAD_FILE)?)
-            }
-            10 => {
-                let n = self.uint()?;
-                let mut items = Vec::new();
-                for _ in 0..n {
-                    items.push(self.obj(depth + 1)?);
-                }
-                Const::Tuple(items)
-            }
+            8 => Const::Float(parse_float_bytes(b)?),
+            9 => Const::Complex(parse_float_bytes(b.strip_suffix(b"j").ok_or(BAD_FILE)?)?),
             _ => return Err(BAD_FILE),
         })
     }
