@@ -33,7 +33,7 @@ use crate::emit::{Emitter, ModuleTables, Pass, ScopeInfo, BREAK_FROM_FOR};
 use crate::error::{SyntaxError, SyntaxErrorKind};
 use crate::rawcode::{CodeKind, CompiledModule, Const, RawCode};
 use crate::scope::{self, IdKind, ScopeIds, ScopeKind};
-use alloc::string::{String, ToString};
+use alloc::string::String;
 use alloc::vec::Vec;
 
 pub use crate::ast::ParseMode;
@@ -437,6 +437,24 @@ fn scope_info<'s>(s: &'s ScopeIds, data: &'s ScopeData) -> ScopeInfo<'s> {
     }
 }
 
+/// Decimal text of an integer, by hand: the compiler needs no core::fmt.
+fn int_text(v: i64) -> String {
+    let mut digits = Vec::new();
+    let mut m = v.unsigned_abs();
+    loop {
+        digits.push(b'0' + (m % 10) as u8);
+        m /= 10;
+        if m == 0 {
+            break;
+        }
+    }
+    if v < 0 {
+        digits.push(b'-');
+    }
+    digits.reverse();
+    String::from_utf8(digits).unwrap_or_default()
+}
+
 fn parse_float(s: &str) -> Option<f64> {
     fold::float_value(s)
 }
@@ -822,7 +840,7 @@ impl<'a> Compiler<'a> {
     /// The constant object for a parse-time constant.
     fn const_value(&self, e: &Expr) -> Option<Const> {
         Some(match &e.kind {
-            ExprKind::Int(v) => Const::Int(v.to_string()),
+            ExprKind::Int(v) => Const::Int(int_text(*v)),
             ExprKind::BigInt(s) => Const::Int(s.clone()),
             ExprKind::Float(s) => Const::Float(parse_float(s)?),
             ExprKind::Imag(s) => Const::Complex(parse_float(s)?),
@@ -2043,7 +2061,7 @@ impl<'a> Compiler<'a> {
                     self.emit.load_const_small_int(*v);
                 } else {
                     self.emit
-                        .load_const_obj(&mut self.tables, Const::Int(v.to_string()));
+                        .load_const_obj(&mut self.tables, Const::Int(int_text(*v)));
                 }
             }
             ExprKind::BigInt(_)
@@ -2651,6 +2669,13 @@ mod tests {
         );
         // Prelude: signature, size (n_info 1: just the name), name.
         assert_eq!(&o3.top.fun_data[1..3], &[0x02, 0x01]);
+    }
+
+    #[test]
+    fn int_text_is_decimal() {
+        for v in [0, 7, -7, 10, 1 << 40, i64::MAX, i64::MIN] {
+            assert_eq!(int_text(v), alloc::format!("{v}"));
+        }
     }
 
     #[test]

@@ -18,7 +18,6 @@
 //! No constant folding happens here: see the `ast` module docs.
 
 use alloc::boxed::Box;
-use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -1897,11 +1896,19 @@ fn parse_int(text: &[u8]) -> Result<ExprKind, String> {
         n_digits += 1;
     }
     if n_digits == 0 || n_digits != digits.len() {
-        return Err(format!(
-            "invalid syntax for integer with base {}: '{}'",
-            shown_base,
-            lossy(digits)
-        ));
+        // Built by hand: the compiler needs no core::fmt.
+        let mut msg = String::from("invalid syntax for integer with base ");
+        msg.push_str(match shown_base {
+            16 => "16",
+            8 => "8",
+            2 => "2",
+            0 => "0",
+            _ => "10",
+        });
+        msg.push_str(": '");
+        msg.push_str(&lossy(digits));
+        msg.push('\'');
+        return Err(msg);
     }
     let radix = base.max(2);
     let mut small: i64 = 0;

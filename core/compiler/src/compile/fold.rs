@@ -18,7 +18,6 @@ use crate::ast::*;
 use crate::error::SyntaxError;
 use crate::strmap::StrMap;
 
-use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -113,7 +112,15 @@ fn expr_of(n: Num) -> ExprKind {
 /// Text for a computed float in the tree: its exact bits as `0x...`, a form no float literal
 /// has (NaN signs and all), told apart by [`float_value`].
 fn float_text(f: f64) -> String {
-    format!("0x{:016x}", f.to_bits())
+    // By hand rather than through core::fmt, as `float_value` reads it back.
+    let bits = f.to_bits();
+    let mut s = String::from("0x");
+    for i in (0..16).rev() {
+        s.push(char::from(
+            b"0123456789abcdef"[(bits >> (4 * i)) as usize & 15],
+        ));
+    }
+    s
 }
 
 /// The value of a float in the tree: a folded value's exact bits, or a source literal read
@@ -121,7 +128,16 @@ fn float_text(f: f64) -> String {
 /// rounded.
 pub fn float_value(s: &str) -> Option<f64> {
     match s.strip_prefix("0x") {
-        Some(hex) => u64::from_str_radix(hex, 16).ok().map(f64::from_bits),
+        Some(hex) => {
+            if hex.is_empty() || hex.len() > 16 {
+                return None;
+            }
+            let mut bits = 0u64;
+            for c in hex.bytes() {
+                bits = bits << 4 | u64::from(char::from(c).to_digit(16)?);
+            }
+            Some(f64::from_bits(bits))
+        }
         None => crate::mpy::float::parse(s),
     }
 }
