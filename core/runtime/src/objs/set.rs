@@ -624,7 +624,13 @@ fn is_subset(a: Value, b: Value) -> PyResult<bool> {
     if this(a)?.len() > this(b)?.len() {
         return Ok(false);
     }
-    each_key(a, &mut |k, h| Ok(this(b)?.find(k, h)?.is_some()))
+    keys_found(a, b, true)
+}
+
+/// Whether every key of `a` (any iterable) is in set `b` (`found`), or none is (`!found`):
+/// one loop for issubset and isdisjoint.
+fn keys_found(a: Value, b: Value, found: bool) -> PyResult<bool> {
+    each_key(a, &mut |k, h| Ok(this(b)?.find(k, h)?.is_some() == found))
 }
 
 /// `other` as a set: itself if it is one, else a new set of its items.
@@ -944,8 +950,7 @@ fn issuperset(s: Value, o: Value) -> PyResult<Value> {
 
 fn isdisjoint(s: Value, o: Value) -> PyResult<Value> {
     this(s)?;
-    let none = each_key(o, &mut |k, h| Ok(this(s)?.find(k, h)?.is_none()))?;
-    Ok(Value::from_bool(none))
+    Ok(Value::from_bool(keys_found(o, s, false)?))
 }
 
 fn contains_m(s: Value, x: Value) -> PyResult<Value> {
