@@ -475,6 +475,19 @@ fn load_name(f: &Frame, q: Qstr) -> PyResult<Value> {
     load_global(f.globals, q)
 }
 
+#[cold]
+fn too_few_to_unpack(got: usize) -> PyErr {
+    raise::value_error_fmt(format_args!("need more than {} values to unpack", got))
+}
+
+#[cold]
+fn too_many_to_unpack(expected: usize) -> PyErr {
+    raise::value_error_fmt(format_args!(
+        "too many values to unpack (expected {})",
+        expected
+    ))
+}
+
 fn unpack_sequence(seq: Value, n: usize, out: &mut [Value]) -> PyResult<()> {
     // out[0] must end up as the last item (deepest), out[n-1] the first (TOS).
     let items: Option<&[Value]> = tuple::items(seq)
@@ -482,16 +495,10 @@ fn unpack_sequence(seq: Value, n: usize, out: &mut [Value]) -> PyResult<()> {
         .or_else(|| list::get(seq).map(|l| &*l.items()));
     if let Some(items) = items {
         if items.len() < n {
-            return Err(raise::value_error_fmt(format_args!(
-                "need more than {} values to unpack",
-                items.len()
-            )));
+            return Err(too_few_to_unpack(items.len()));
         }
         if items.len() > n {
-            return Err(raise::value_error_fmt(format_args!(
-                "too many values to unpack (expected {})",
-                n
-            )));
+            return Err(too_many_to_unpack(n));
         }
         for i in 0..n {
             out[n - 1 - i] = items[i];
@@ -502,19 +509,11 @@ fn unpack_sequence(seq: Value, n: usize, out: &mut [Value]) -> PyResult<()> {
     for i in 0..n {
         match runtime::iter_next(it)? {
             Some(v) => out[n - 1 - i] = v,
-            None => {
-                return Err(raise::value_error_fmt(format_args!(
-                    "need more than {} values to unpack",
-                    i
-                )))
-            }
+            None => return Err(too_few_to_unpack(i)),
         }
     }
     if runtime::iter_next(it)?.is_some() {
-        return Err(raise::value_error_fmt(format_args!(
-            "too many values to unpack (expected {})",
-            n
-        )));
+        return Err(too_many_to_unpack(n));
     }
     Ok(())
 }
@@ -524,10 +523,7 @@ fn unpack_ex(seq: Value, left: usize, right: usize, out: &mut [Value]) -> PyResu
     let items = list::get(all).map(|l| l.items()).unwrap_or(&mut []);
     let n = items.len();
     if n < left + right {
-        return Err(raise::value_error_fmt(format_args!(
-            "need more than {} values to unpack",
-            n
-        )));
+        return Err(too_few_to_unpack(n));
     }
     // Stack from bottom: right items reversed, middle list, left items reversed.
     for i in 0..right {

@@ -49,6 +49,14 @@ fn arg_count_error(expected: usize, got: usize) -> crate::obj::PyErr {
     ))
 }
 
+#[cold]
+fn missing_args(n: usize) -> crate::obj::PyErr {
+    crate::raise::type_error_fmt(format_args!(
+        "function missing {} required positional arguments",
+        n
+    ))
+}
+
 fn call(f: Value, args: &[Value], kw: &[Value]) -> PyResult<Value> {
     // SAFETY: this slot is only installed on TYPE, whose instances are BuiltinFun.
     let fun: &BuiltinFun = unsafe { f.downcast_unchecked() };
@@ -76,10 +84,7 @@ fn call(f: Value, args: &[Value], kw: &[Value]) -> PyResult<Value> {
         },
         FunKind::Var { min, max, f: g } => {
             if args.len() < min as usize {
-                Err(crate::raise::type_error_fmt(format_args!(
-                    "function missing {} required positional arguments",
-                    min as usize - args.len()
-                )))
+                Err(missing_args(min as usize - args.len()))
             } else if args.len() > max as usize {
                 Err(crate::raise::type_error_fmt(format_args!(
                     "function expected at most {} arguments, got {}",
@@ -92,10 +97,7 @@ fn call(f: Value, args: &[Value], kw: &[Value]) -> PyResult<Value> {
         }
         FunKind::Kw { min, f: g } => {
             if args.len() < min as usize {
-                Err(crate::raise::type_error_fmt(format_args!(
-                    "function missing {} required positional arguments",
-                    min as usize - args.len()
-                )))
+                Err(missing_args(min as usize - args.len()))
             } else {
                 g(args, kw)
             }
