@@ -884,11 +884,13 @@ const OP_LESS_EQUAL: u8 = bc::BINARY_OP_MULTI + bop::LESS_EQUAL;
 const OP_MORE_EQUAL: u8 = bc::BINARY_OP_MULTI + bop::MORE_EQUAL;
 const OP_NOT_EQUAL: u8 = bc::BINARY_OP_MULTI + bop::NOT_EQUAL;
 
-/// With `vm_speed` (a size-optimized build, the firmware) the compiler's loop also sends
-/// closure and function creation, slices, comprehension stores, dict displays, `*args`
-/// calls and `yield from` to [`slow_op`]: 1.2 KB less flash, and the smaller loop is no
-/// slower on the Cortex-M3 (fewer registers spilled). Hosts keep them inline (1-3% fewer
-/// instructions on programs that create closures or slice in loops).
+/// With `vm_speed` (a size-optimized build, the firmware) both loops also send closure and
+/// function creation, slices, comprehension stores, dict displays, `*args` calls, `yield
+/// from`, cells, `and`/`or`, `try`, tuple and list displays, unpacking and the unary
+/// operators to [`slow_op`]: one copy of them in flash instead of two (2 KB less), and the
+/// smaller compiler's loop is no slower on the Cortex-M3 (fewer registers spilled). Hosts
+/// keep them inline (1-3% fewer instructions on programs that create closures or slice in
+/// loops).
 const SLIM: bool = cfg!(feature = "vm_speed");
 
 /// Marker in iterator slot 0 for the allocation-free list/tuple iteration of `for` loops.
@@ -1134,6 +1136,22 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 let n = read_uint::<C>(bytes, &mut ip);
                 let v = pop!();
                 local!(n) = v;
+            }
+            // With `SLIM`, these too run out of line in both loops.
+            bc::LOAD_DEREF
+            | bc::STORE_DEREF
+            | bc::JUMP_IF_TRUE_OR_POP
+            | bc::JUMP_IF_FALSE_OR_POP
+            | bc::SETUP_EXCEPT
+            | bc::SETUP_FINALLY
+            | bc::GET_ITER
+            | bc::BUILD_TUPLE
+            | bc::BUILD_LIST
+            | bc::UNPACK_SEQUENCE
+            | unary_ops!()
+                if SLIM =>
+            {
+                slow!(op)
             }
             bc::LOAD_DEREF => {
                 sync!();
@@ -2089,6 +2107,70 @@ fn slow_op(f: &mut Frame, op: u8) -> PyResult<Option<Ret>> {
             }
             invalid_ops!() => {
                 return Err(raise::not_implemented_error("opcode"));
+            }
+            bc::LOAD_DEREF => {
+                let n = read_uint::<C>(bytes, &mut ip);
+                let v = function::cell(local!(n))?.value;
+                if v.is_null() {
+                    return Err(unbound_local());
+                }
+                push!(v);
+            }
+            bc::STORE_DEREF => {
+                let n = read_uint::<C>(bytes, &mut ip);
+                let v = pop!();
+                function::cell(local!(n))?.value = v;
+            }
+            bc::JUMP_IF_TRUE_OR_POP => {
+                let off = read_ulabel::<C>(bytes, &mut ip);
+                if runtime::is_true(top!())? {
+                    ip += off;
+                } else {
+                    sp -= 1;
+                }
+            }
+            bc::JUMP_IF_FALSE_OR_POP => {
+                let off = read_ulabel::<C>(bytes, &mut ip);
+                if !runtime::is_true(top!())? {
+                    ip += off;
+                } else {
+                    sp -= 1;
+                }
+            }
+            bc::SETUP_EXCEPT | bc::SETUP_FINALLY => {
+                let off = read_ulabel::<C>(bytes, &mut ip);
+                f.exc_sp += 1;
+                *exc_entry!(f.exc_sp) = ExcEntry {
+                    handler: ip + off,
+                    sp,
+                    is_finally: (op == bc::SETUP_FINALLY) as usize,
+                    prev_exc: Value::NULL,
+                };
+            }
+            bc::GET_ITER => {
+                top!() = runtime::get_iter(top!())?;
+            }
+            bc::BUILD_TUPLE => {
+                let n = read_uint::<C>(bytes, &mut ip) as isize;
+                sp -= n;
+                let items = &*slots::<C>(st, n_slots, sp + 1, n as usize)?;
+                push!(tuple::new(items)?);
+            }
+            bc::BUILD_LIST => {
+                let n = read_uint::<C>(bytes, &mut ip) as isize;
+                sp -= n;
+                let items = &*slots::<C>(st, n_slots, sp + 1, n as usize)?;
+                push!(list::new(items)?);
+            }
+            bc::UNPACK_SEQUENCE => {
+                let n = read_uint::<C>(bytes, &mut ip);
+                let seq = pop!();
+                let out = &mut *slots::<C>(st, n_slots, sp + 1, n)?;
+                unpack_sequence(seq, n, out)?;
+                sp += n as isize;
+            }
+            unary_ops!() => {
+                top!() = runtime::unary_op(op - 0xd0, top!())?;
             }
             _ => {
                 return Err(raise::not_implemented_error("opcode"));
