@@ -1727,6 +1727,8 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
 /// `f.sp` current; returns with both moved on, or `Some` when the frame yields or returns.
 /// On an error `f.ip` still points at the opcode (tracebacks and handler lookup read it).
 /// Slot accesses are checked, as in the loop for `.mpy` code.
+// The opcode patterns are or-patterns on purpose (see `small_int_ops`).
+#[allow(clippy::manual_range_patterns)]
 #[inline(never)]
 fn slow_op(f: &mut Frame, op: u8) -> PyResult<Option<Ret>> {
     const C: bool = true;
