@@ -886,8 +886,8 @@ const OP_NOT_EQUAL: u8 = bc::BINARY_OP_MULTI + bop::NOT_EQUAL;
 
 /// With `vm_speed` (a size-optimized build, the firmware) both loops also send closure and
 /// function creation, slices, comprehension stores, dict displays, `*args` calls, `yield
-/// from`, cells, `and`/`or`, `try`, tuple and list displays, unpacking and the unary
-/// operators to [`slow_op`]: one copy of them in flash instead of two (2 KB less), and the
+/// from`, cells, `and`/`or`, `try`, tuple and list displays, unpacking, `global` stores,
+/// the two deep stack shuffles and the unary operators to [`slow_op`]: one copy of them in flash instead of two (2 KB less), and the
 /// smaller compiler's loop is no slower on the Cortex-M3 (fewer registers spilled). Hosts
 /// keep them inline (1-3% fewer instructions on programs that create closures or slice in
 /// loops).
@@ -1148,6 +1148,9 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
             | bc::BUILD_TUPLE
             | bc::BUILD_LIST
             | bc::UNPACK_SEQUENCE
+            | bc::STORE_GLOBAL
+            | bc::DUP_TOP_TWO
+            | bc::ROT_THREE
             | unary_ops!()
                 if SLIM =>
             {
@@ -2173,6 +2176,28 @@ fn slow_op(f: &mut Frame, op: u8) -> PyResult<Option<Ret>> {
             }
             unary_ops!() => {
                 top!() = runtime::unary_op(op - 0xd0, top!())?;
+            }
+            bc::STORE_GLOBAL => {
+                let q = ctx.qstr(read_uint::<C>(bytes, &mut ip));
+                let v = pop!();
+                let done = dict::exact_map(f.globals).is_some_and(|m| m.replace_qstr_cached(q, v));
+                if !done {
+                    if let Some(m) = dict::map_of(f.globals) {
+                        m.insert_qstr(q, v)?;
+                    }
+                }
+            }
+            bc::DUP_TOP_TWO => {
+                let a = at!(sp - 1);
+                let b = at!(sp);
+                push!(a);
+                push!(b);
+            }
+            bc::ROT_THREE => {
+                let top = at!(sp);
+                at!(sp) = at!(sp - 1);
+                at!(sp - 1) = at!(sp - 2);
+                at!(sp - 2) = top;
             }
             _ => {
                 return Err(raise::not_implemented_error("opcode"));

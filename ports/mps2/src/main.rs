@@ -186,6 +186,8 @@ unsafe extern "C" fn hard_fault_report(frame: *mut u32, exc_return: u32) {
 }
 
 extern "C" fn panic_restart() -> ! {
+    // A panic inside a critical section must not leave the UART and timer interrupts off.
+    board::enable_irq(0);
     board::console_write(b"\r\nFATAL: internal error, restarting\r\n");
     restart()
 }
