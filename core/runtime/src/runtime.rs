@@ -380,8 +380,8 @@ pub fn binary_op_name(o: u8) -> &'static str {
         Q::__ge__,
         Q::__ne__,
         Q::__contains__,
-        Q::__is__,
-        Q::__exception_match__,
+        Q::NULL,
+        Q::NULL,
         Q::__ior__,
         Q::__ixor__,
         Q::__iand__,
@@ -423,10 +423,26 @@ pub fn binary_op_name(o: u8) -> &'static str {
         Q::__rtruediv__,
         Q::__rmod__,
         Q::__rpow__,
-        Q::__not_in__,
-        Q::__is_not__,
+        Q::NULL,
+        Q::NULL,
     ];
-    NAMES.get(o as usize).map_or("?", |q| q.as_str())
+    match NAMES.get(o as usize) {
+        Some(&Q::NULL) => rare_op_name(o),
+        Some(q) => q.as_str(),
+        None => "?",
+    }
+}
+
+// Operators whose names no method lookup needs: spelled here, not made static qstrs (a new
+// static name shifts the ids of the sorted ones, which the maps' qstr filters depend on).
+fn rare_op_name(o: u8) -> &'static str {
+    match o {
+        op::IS => "__is__",
+        op::EXCEPTION_MATCH => "__exception_match__",
+        op::NOT_IN => "__not_in__",
+        op::IS_NOT => "__is_not__",
+        _ => "?",
+    }
 }
 
 /// The same for the unary operators (`not` has no method).
@@ -443,10 +459,11 @@ pub fn unary_op_name(o: u8) -> &'static str {
         Q::__int__,
         Q::__float__,
         Q::__complex__,
-        Q::__sizeof__,
+        Q::NULL,
     ];
     match NAMES.get(o as usize) {
-        Some(&Q::NULL) => "<not>",
+        Some(&Q::NULL) if o == uop::NOT => "<not>",
+        Some(&Q::NULL) => "__sizeof__",
         Some(q) => q.as_str(),
         None => "?",
     }
