@@ -649,7 +649,7 @@ fn small_binary_op_slow(o: u8, a: isize, b: isize) -> PyResult<Option<Value>> {
             // Ints up to 2**53 convert to f64 exactly (always true for 32-bit small ints).
             const EXACT: i64 = 1 << 53;
             if (-EXACT..=EXACT).contains(&(a as i64)) && (-EXACT..=EXACT).contains(&(b as i64)) {
-                return float::new(a as f64 / b as f64).map(Some);
+                return float::new(a as float::Real / b as float::Real).map(Some);
             }
             let (mut ab, mut bb) = ([0u32; 2], [0u32; 2]);
             return big_binary_op(
@@ -661,7 +661,7 @@ fn small_binary_op_slow(o: u8, a: isize, b: isize) -> PyResult<Option<Value>> {
         }
         op::POWER => {
             if b < 0 {
-                return float::float_op(op::POWER, a as f64, b as f64);
+                return float::float_op(op::POWER, a as float::Real, b as float::Real);
             }
             match small_pow(a as i128, b as u64) {
                 Some(r) => r,
@@ -802,11 +802,12 @@ fn big_binary_op(o: u8, a: Int, b: Int) -> PyResult<Value> {
                 }
                 e => mpz_err(e),
             })?;
-            float::new(x)
+            float::new(float::narrow(x))
         }
         op::POWER => {
             if b.neg {
-                return float::float_op(op::POWER, mpz::to_f64(a), mpz::to_f64(b))
+                let (x, y) = (mpz::to_f64(a), mpz::to_f64(b));
+                return float::float_op(op::POWER, float::narrow(x), float::narrow(y))
                     .map(|r| r.unwrap_or(Value::NONE));
             }
             let e = match mpz::to_u64(b) {
@@ -957,7 +958,7 @@ fn unary_op(o: u8, v: Value) -> PyResult<Option<Value>> {
             uop::BOOL => Value::from_bool(n != 0),
             uop::HASH => v,
             uop::ABS => from_i64((n as i64).abs())?,
-            uop::FLOAT_MAYBE => float::new(n as f64)?,
+            uop::FLOAT_MAYBE => float::new(n as float::Real)?,
             _ => return Ok(None),
         }));
     }
@@ -979,7 +980,7 @@ fn unary_op(o: u8, v: Value) -> PyResult<Option<Value>> {
             let w = mpz::invert(a, out.slice()).map_err(mpz_err)?;
             out.finish(w)
         }
-        uop::FLOAT_MAYBE => float::new(mpz::to_f64(a))?,
+        uop::FLOAT_MAYBE => float::new(float::narrow(mpz::to_f64(a)))?,
         _ => return Ok(None),
     }))
 }
@@ -995,7 +996,7 @@ fn make_new(_ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Value>
                 return Ok(v);
             }
             if let Some(f) = float::value(*x) {
-                return from_f64(f);
+                return from_f64(float::widen(f));
             }
             if let Some(f) = x.type_of().unary_op {
                 if let Some(r) = f(uop::INT_MAYBE, *x)? {

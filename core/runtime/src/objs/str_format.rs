@@ -6,6 +6,7 @@
 
 use crate::obj::{PrintKind, PyErr, PyResult};
 use crate::objs::{dict, str as pystr, tuple};
+use crate::objs::float::{m, Real};
 use crate::qstr::Qstr;
 use crate::raise;
 use crate::runtime;
@@ -19,7 +20,7 @@ pub mod shim {
     use crate::value::Value;
     use crate::vstr::VStr;
 
-    pub fn float_value(v: Value) -> Option<f64> {
+    pub fn float_value(v: Value) -> Option<float::Real> {
         float::value(v)
     }
 
@@ -27,16 +28,16 @@ pub mod shim {
         int::is_int(v)
     }
 
-    pub fn get_f64(v: Value) -> PyResult<f64> {
+    pub fn get_f64(v: Value) -> PyResult<float::Real> {
         float::get_f64(v)
     }
 
     pub fn float_of(v: Value) -> PyResult<f64> {
-        float::get_f64(v)
+        float::get_f64(v).map(float::widen)
     }
 
     pub fn new_float(x: f64) -> PyResult<Value> {
-        float::new(x)
+        float::new(float::narrow(x))
     }
 
     pub fn int_from_i64(n: i64) -> PyResult<Value> {
@@ -47,8 +48,8 @@ pub mod shim {
         int::from_u64(n)
     }
 
-    pub fn int_from_f64(x: f64) -> PyResult<Value> {
-        int::from_f64(x)
+    pub fn int_from_f64(x: float::Real) -> PyResult<Value> {
+        int::from_f64(float::widen(x))
     }
 
     /// Digits of int `v` in `base`, with a leading `-` when negative.
@@ -60,7 +61,7 @@ pub mod shim {
 
     pub fn format_float(
         out: &mut VStr,
-        x: f64,
+        x: float::Real,
         fmt: char,
         precision: Option<usize>,
         alt_form: bool,
@@ -359,10 +360,10 @@ fn format_int(out: &mut VStr, v: Value, sp: &Spec) -> PyResult<()> {
 /// Upstream formats floats into a 33-byte buffer (one byte less with a sign) and switches
 /// `f` to `g` with one more digit when the integer digits and the decimals would not fit, so
 /// `'%.2f' % 8.888e32` is `8.89e+32` there; do the same.
-fn fixed_or_general(t: char, a: f64, prec: usize, signed: bool) -> (char, usize) {
+fn fixed_or_general(t: char, a: Real, prec: usize, signed: bool) -> (char, usize) {
     let buf = if signed { 32 } else { 33 };
     if a.is_finite() && a >= 10.0 {
-        let e = libm::floor(libm::log10(a)) as usize;
+        let e = m::floor(m::log10(a)) as usize;
         if e + prec + 2 > buf {
             return (if t == 'F' { 'G' } else { 'g' }, prec + 1);
         }
@@ -371,7 +372,7 @@ fn fixed_or_general(t: char, a: f64, prec: usize, signed: bool) -> (char, usize)
 }
 
 /// Formats a float. `#` is honoured as CPython does (upstream ignores it; no test relies on that).
-fn format_float(out: &mut VStr, x: f64, sp: &Spec) -> PyResult<()> {
+fn format_float(out: &mut VStr, x: Real, sp: &Spec) -> PyResult<()> {
     let mut body = VStr::new();
     let neg = x.is_sign_negative() && !x.is_nan();
     let a = if x.is_nan() { x } else { x.abs() };
