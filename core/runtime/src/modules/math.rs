@@ -228,7 +228,9 @@ fn isclose(args: &[Value], kw: &[Value]) -> PyResult<Value> {
         return Ok(Value::FALSE);
     }
     Ok(Value::from_bool(
-        diff <= abs_tol || diff <= float::m::fabs(rel_tol * a) || diff <= float::m::fabs(rel_tol * b),
+        diff <= abs_tol
+            || diff <= float::m::fabs(rel_tol * a)
+            || diff <= float::m::fabs(rel_tol * b),
     ))
 }
 

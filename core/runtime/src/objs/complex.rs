@@ -147,6 +147,40 @@ pub fn complex_op(o: u8, ar: Real, ai: Real, br: Real, bi: Real) -> PyResult<Val
         op::FLOOR_DIVIDE | op::MODULO | op::DIVMOD => {
             return Err(raise::type_error("can't truncate-divide a complex number"))
         }
+        // As upstream's float32 boards: by the reciprocal's parts, and powers through
+        // exp/log (their rounding shows in single precision).
+        #[cfg(feature = "float32")]
+        op::TRUE_DIVIDE => {
+            if bi == 0.0 {
+                if br == 0.0 {
+                    return Err(raise::zero_division_error("complex divide by zero"));
+                }
+                (ar / br, ai / br)
+            } else if br == 0.0 {
+                (ai / bi, -ar / bi)
+            } else {
+                let len_sq = br * br + bi * bi;
+                mul(ar, ai, br / len_sq, bi / -len_sq)
+            }
+        }
+        #[cfg(feature = "float32")]
+        op::POWER => {
+            let abs = float::m::sqrt(ar * ar + ai * ai);
+            if abs == 0.0 {
+                if !(bi == 0.0 && br >= 0.0) {
+                    return Err(raise::zero_division_error("0.0 to a complex power"));
+                }
+                (Real::from(u8::from(br == 0.0)), ai)
+            } else {
+                let ln = float::accurate::log(abs);
+                let arg = float::accurate::atan2(ai, ar);
+                let x = br * ln - bi * arg;
+                let y = bi * ln + br * arg;
+                let e = float::accurate::exp(x);
+                (e * float::accurate::cos(y), e * float::accurate::sin(y))
+            }
+        }
+        #[cfg(not(feature = "float32"))]
         op::TRUE_DIVIDE => {
             // Smith's algorithm, as CPython: scaling by the larger part keeps precision.
             if br == 0.0 && bi == 0.0 {
@@ -164,6 +198,7 @@ pub fn complex_op(o: u8, ar: Real, ai: Real, br: Real, bi: Real) -> PyResult<Val
                 (Real::NAN, Real::NAN)
             }
         }
+        #[cfg(not(feature = "float32"))]
         op::POWER => {
             if br == 0.0 && bi == 0.0 {
                 (1.0, 0.0)
@@ -262,7 +297,10 @@ fn unary_op(o: u8, v: Value) -> PyResult<Option<Value>> {
         }
         uop::POSITIVE | uop::COMPLEX_MAYBE => v,
         uop::NEGATIVE => new(-re, -im)?,
+        #[cfg(not(feature = "float32"))]
         uop::ABS => float::new(float::m::hypot(re, im))?,
+        #[cfg(feature = "float32")]
+        uop::ABS => float::new(float::m::sqrt(re * re + im * im))?,
         _ => return Ok(None),
     }))
 }

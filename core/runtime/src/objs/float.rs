@@ -32,12 +32,12 @@ pub mod m {
 }
 #[cfg(feature = "float32")]
 pub mod m {
+    pub use super::accurate::{log10, tgamma};
     pub use libm::{
         ceilf as ceil, copysignf as copysign, coshf as cosh, erfcf as erfc, erff as erf,
         expm1f as expm1, fabsf as fabs, floorf as floor, fmodf as fmod, frexpf as frexp,
-        hypotf as hypot, lgammaf as lgamma, log10f as log10, modff as modf, powf as pow,
-        rintf as rint, scalbnf as scalbn, sinhf as sinh, sqrtf as sqrt, tgammaf as tgamma,
-        truncf as trunc,
+        hypotf as hypot, lgammaf as lgamma, modff as modf, powf as pow, rintf as rint,
+        scalbnf as scalbn, sinhf as sinh, sqrtf as sqrt, truncf as trunc,
     };
 }
 
@@ -55,10 +55,10 @@ pub fn widen(x: Real) -> f64 {
 
 /// The π-like constants at [`Real`] precision.
 pub mod consts {
-    #[cfg(not(feature = "float32"))]
-    pub use core::f64::consts::{E, LOG10_E, PI, TAU};
     #[cfg(feature = "float32")]
     pub use core::f32::consts::{E, LOG10_E, PI, TAU};
+    #[cfg(not(feature = "float32"))]
+    pub use core::f64::consts::{E, LOG10_E, PI, TAU};
 }
 
 #[cfg(all(feature = "accurate_math", not(feature = "float32")))]
@@ -72,15 +72,47 @@ pub mod accurate {
         sinh, tan, tanh,
     };
 }
-/// With `float32`, libm's single-precision functions (as upstream's float32 boards).
+/// With `float32`, libm's single-precision functions, and upstream's own formulas where its
+/// float32 boards use them (so that results match to the last digit).
 #[cfg(feature = "float32")]
 pub mod accurate {
     pub use libm::{
         acosf as acos, acoshf as acosh, asinf as asin, asinhf as asinh, atan2f as atan2,
-        atanf as atan, atanhf as atanh, cosf as cos, coshf as cosh, expf as exp, log10f as log10,
-        log2f as log2, logf as log, powf as pow, sinf as sin, sinhf as sinh, tanf as tan,
-        tanhf as tanh,
+        atanf as atan, atanhf as atanh, cosf as cos, coshf as cosh, expf as exp, logf as log,
+        powf as pow, sinf as sin, sinhf as sinh, tanf as tan,
     };
+
+    pub fn log10(x: f32) -> f32 {
+        libm::logf(x) / core::f32::consts::LN_10
+    }
+
+    pub fn log2(x: f32) -> f32 {
+        libm::logf(x) * core::f32::consts::LOG2_E
+    }
+
+    pub fn tanh(x: f32) -> f32 {
+        let t = libm::expm1f(-2.0 * x.abs());
+        let t = t / (t + 2.0);
+        if x < 0.0 {
+            t
+        } else {
+            -t
+        }
+    }
+
+    /// Gamma as `exp(lgamma)` with lgamma's sign.
+    pub fn tgamma(x: f32) -> f32 {
+        if !x.is_finite() {
+            return x + f32::INFINITY;
+        }
+        let (l, sign) = libm::lgammaf_r(x);
+        let y = libm::expf(l);
+        if sign < 0 {
+            -y
+        } else {
+            y
+        }
+    }
 }
 #[cfg(feature = "float32")]
 mod approx;
@@ -740,12 +772,12 @@ pub fn parse_decimal(s: &[u8], allow_imag: bool, force_complex: bool) -> PyResul
 
 // --- arithmetic ---
 
+#[cfg(feature = "float32")]
+pub use m::fmod;
 /// Python's floor division and modulo of floats (upstream's `mp_obj_float_divmod`), shared
 /// with the compiler's constant folding.
 #[cfg(not(feature = "float32"))]
 pub use upy_compiler::compile::{float_divmod as divmod, fmod};
-#[cfg(feature = "float32")]
-pub use m::fmod;
 
 /// Python's floor division and modulo in single precision: the remainder is exact, the
 /// quotient is `(x - r) / y` made integral (upstream's `mp_obj_float_divmod`).
@@ -874,10 +906,12 @@ fn binary_op(o: u8, lhs: Value, rhs: Value) -> PyResult<Option<Value>> {
         op::LESS | op::MORE | op::EQUAL | op::LESS_EQUAL | op::MORE_EQUAL | op::NOT_EQUAL
     ) && int::is_int(rhs)
     {
-        return Ok(Some(Value::from_bool(match int::cmp_with_float(rhs, widen(x)) {
-            Some(ord) => cmp_result(swap_cmp(o), ord),
-            None => o == op::NOT_EQUAL,
-        })));
+        return Ok(Some(Value::from_bool(
+            match int::cmp_with_float(rhs, widen(x)) {
+                Some(ord) => cmp_result(swap_cmp(o), ord),
+                None => o == op::NOT_EQUAL,
+            },
+        )));
     }
     let Some(y) = to_f64(rhs) else {
         return Ok(None);
@@ -891,10 +925,12 @@ pub fn int_float_op(o: u8, i: Value, x: Real) -> PyResult<Option<Value>> {
         o,
         op::LESS | op::MORE | op::EQUAL | op::LESS_EQUAL | op::MORE_EQUAL | op::NOT_EQUAL
     ) {
-        return Ok(Some(Value::from_bool(match int::cmp_with_float(i, widen(x)) {
-            Some(ord) => cmp_result(o, ord),
-            None => o == op::NOT_EQUAL,
-        })));
+        return Ok(Some(Value::from_bool(
+            match int::cmp_with_float(i, widen(x)) {
+                Some(ord) => cmp_result(o, ord),
+                None => o == op::NOT_EQUAL,
+            },
+        )));
     }
     let Some(y) = to_f64(i) else { return Ok(None) };
     float_op(o, y, x)

@@ -795,14 +795,20 @@ fn big_binary_op(o: u8, a: Int, b: Int) -> PyResult<Value> {
             if b.is_zero() {
                 return Err(zero_div());
             }
-            let mut s = Scratch::new(mpz::truediv_scratch_len(la, lb))?;
-            let x = mpz::truediv(a, b, s.slice()).map_err(|e| match e {
-                mpz::Error::Overflow => {
-                    raise::overflow_error("integer division result too large for a float")
-                }
-                e => mpz_err(e),
-            })?;
-            float::new(float::narrow(x))
+            // Single-precision floats divide the operands' floats, as upstream's boards.
+            #[cfg(feature = "float32")]
+            let x = float::narrow(mpz::to_f64(a)) / float::narrow(mpz::to_f64(b));
+            #[cfg(not(feature = "float32"))]
+            let x = {
+                let mut s = Scratch::new(mpz::truediv_scratch_len(la, lb))?;
+                mpz::truediv(a, b, s.slice()).map_err(|e| match e {
+                    mpz::Error::Overflow => {
+                        raise::overflow_error("integer division result too large for a float")
+                    }
+                    e => mpz_err(e),
+                })?
+            };
+            float::new(x)
         }
         op::POWER => {
             if b.neg {

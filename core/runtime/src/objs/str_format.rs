@@ -5,8 +5,8 @@
 //! padding). Error texts are upstream's.
 
 use crate::obj::{PrintKind, PyErr, PyResult};
-use crate::objs::{dict, str as pystr, tuple};
 use crate::objs::float::{m, Real};
+use crate::objs::{dict, str as pystr, tuple};
 use crate::qstr::Qstr;
 use crate::raise;
 use crate::runtime;
