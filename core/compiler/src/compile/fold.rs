@@ -207,13 +207,13 @@ fn binop(op: BinOp, a: &Num, b: &Num) -> Option<Num> {
                     if y == 0.0 {
                         return None;
                     }
-                    float_divmod(x, y).0
+                    divmod(x, y).0
                 }
                 BinOp::Mod => {
                     if y == 0.0 {
                         return None;
                     }
-                    float_divmod(x, y).1
+                    divmod(x, y).1
                 }
                 _ => return None,
             };
@@ -329,6 +329,17 @@ pub fn float_divmod(x: f64, y: f64) -> (f64, f64) {
         }
     };
     (fd, m)
+}
+
+/// Float floor division and modulo at the target's float precision.
+fn divmod(x: f64, y: f64) -> (f64, f64) {
+    #[cfg(feature = "float32")]
+    {
+        let (q, m) = crate::mpy::float::divmod32(x as f32, y as f32);
+        (f64::from(q), f64::from(m))
+    }
+    #[cfg(not(feature = "float32"))]
+    float_divmod(x, y)
 }
 
 /// `x ** y` with the C library's `pow`, as upstream folds it. Left unfolded when it would

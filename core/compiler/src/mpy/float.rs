@@ -309,6 +309,25 @@ pub fn parse32(text: &str) -> Option<f32> {
     Some(scale10_f32(m as f32, e))
 }
 
+/// Python's floor division and modulo in single precision, as upstream's float32 boards
+/// compute them (`mp_obj_float_divmod`): the remainder is exact, the quotient is
+/// `(x - r) / y` made integral. For the compiler's folding and upy-runtime's `float32`.
+pub fn divmod32(x: f32, y: f32) -> (f32, f32) {
+    let mut r = libm::fmodf(x, y);
+    let mut q = (x - r) / y;
+    if r == 0.0 {
+        r = libm::copysignf(0.0, y);
+    } else if (r < 0.0) != (y < 0.0) {
+        r += y;
+        q -= 1.0;
+    }
+    if q == 0.0 {
+        return (libm::copysignf(0.0, x / y), r);
+    }
+    let whole = libm::floorf(q);
+    (if q - whole > 0.5 { whole + 1.0 } else { whole }, r)
+}
+
 /// Upstream's decimal reader for the build's float precision (`float32`: single, read
 /// as upstream's float32 boards and widened), for literals and `.mpy` constants.
 #[cfg(not(feature = "float32"))]

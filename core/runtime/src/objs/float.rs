@@ -772,31 +772,12 @@ pub fn parse_decimal(s: &[u8], allow_imag: bool, force_complex: bool) -> PyResul
 
 // --- arithmetic ---
 
-#[cfg(feature = "float32")]
-pub use m::fmod;
 /// Python's floor division and modulo of floats (upstream's `mp_obj_float_divmod`), shared
 /// with the compiler's constant folding.
 #[cfg(not(feature = "float32"))]
 pub use upy_compiler::compile::{float_divmod as divmod, fmod};
-
-/// Python's floor division and modulo in single precision: the remainder is exact, the
-/// quotient is `(x - r) / y` made integral (upstream's `mp_obj_float_divmod`).
 #[cfg(feature = "float32")]
-pub fn divmod(x: Real, y: Real) -> (Real, Real) {
-    let mut r = fmod(x, y);
-    let mut q = (x - r) / y;
-    if r == 0.0 {
-        r = m::copysign(0.0, y);
-    } else if (r < 0.0) != (y < 0.0) {
-        r += y;
-        q -= 1.0;
-    }
-    if q == 0.0 {
-        return (m::copysign(0.0, x / y), r);
-    }
-    let whole = m::floor(q);
-    (if q - whole > 0.5 { whole + 1.0 } else { whole }, r)
-}
+pub use {m::fmod, upy_compiler::mpy::float::divmod32 as divmod};
 
 #[cold]
 fn zero_div() -> crate::obj::PyErr {
