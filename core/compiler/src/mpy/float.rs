@@ -525,6 +525,23 @@ mod tests {
     }
 
     #[test]
+    fn single_precision_as_upstream_boards() {
+        assert_eq!(divmod32(7.5, 2.0), (3.0, 1.5));
+        assert_eq!(divmod32(-7.5, 2.0), (-4.0, 0.5));
+        assert_eq!(divmod32(7.5, -2.0), (-4.0, -0.5));
+        let (q, r) = divmod32(-0.0, 1.0);
+        assert!(q == 0.0 && q.is_sign_negative() && r == 0.0);
+        // 3.0 on the boards too (CPython, in double precision: 2.0).
+        assert_eq!(divmod32(0.3, 0.1).0, 3.0);
+        // Upstream's reader: exponent into the bits, then powf(5, n); not always nearest.
+        assert_eq!(parse32("0.1"), Some(0.1));
+        // Read right, though the boards print this subnormal as 1.08773684e-38.
+        assert_eq!(parse32("1e-38").map(f32::to_bits), Some(0x006c_e3ee));
+        assert_eq!(scale10_f32(3.0, 2), 300.0);
+        assert_eq!(parse(".5"), Some(0.5));
+    }
+
+    #[test]
     #[allow(clippy::approx_constant)]
     fn repr_matches_upstream() {
         assert_eq!(core::f64::consts::LOG10_2, 0.3010299956639812);

@@ -114,8 +114,9 @@ pub mod accurate {
         }
     }
 }
-#[cfg(feature = "float32")]
-mod approx;
+/// Single-precision conversions (used by `float32` builds; compiled everywhere so that its
+/// tests run on the host).
+pub mod approx;
 #[cfg(not(feature = "float32"))]
 pub mod codec;
 

@@ -111,7 +111,7 @@ fn lay_out(t: &mut Text, keep: usize, mut m: u32, l: Layout) {
         // Small negative exponents become leading zeros (trailing zeros of the mantissa
         // go first, they would be dropped anyway).
         let mut cut = 0;
-        while exp < 0 && m % 10 == 0 {
+        while exp < 0 && m.is_multiple_of(10) {
             m /= 10;
             cut += 1;
             exp += 1;
@@ -154,17 +154,15 @@ fn lay_out(t: &mut Text, keep: usize, mut m: u32, l: Layout) {
             t.len -= 1;
         }
     }
-    if exp != 0 || mode == Mode::Exp {
-        if mode != Mode::Fixed {
-            t.push(if l.upper { b'E' } else { b'e' });
-            t.push(if exp < 0 { b'-' } else { b'+' });
-            let a = exp.unsigned_abs();
-            if a >= 100 {
-                t.push(b'0' + (a / 100 % 10) as u8);
-            }
-            t.push(b'0' + (a / 10 % 10) as u8);
-            t.push(b'0' + (a % 10) as u8);
+    if (exp != 0 || mode == Mode::Exp) && mode != Mode::Fixed {
+        t.push(if l.upper { b'E' } else { b'e' });
+        t.push(if exp < 0 { b'-' } else { b'+' });
+        let a = exp.unsigned_abs();
+        if a >= 100 {
+            t.push(b'0' + (a / 100 % 10) as u8);
         }
+        t.push(b'0' + (a / 10 % 10) as u8);
+        t.push(b'0' + (a % 10) as u8);
     }
 }
 
@@ -179,7 +177,7 @@ fn read_back_error(t: &Text, f: f32) -> f32 {
 fn decimal_exponent(f: f32) -> i32 {
     let bits = f.to_bits();
     let binary = ((bits >> 23) & 0xff) as i32 - 127;
-    let mut e = (binary as f32 * 0.301_029_995_663_981_2_f32) as i32;
+    let mut e = (binary as f32 * core::f32::consts::LOG10_2) as i32;
     let above_one = bits >= 0x3f80_0000;
     let up = i32::from(above_one);
     while (f >= scale10_f32(1.0, e + up)) == above_one {
@@ -301,7 +299,7 @@ pub fn format(f: f32, fmt: char, prec: Option<usize>, room: i32) -> Text {
                 return t;
             }
             let delta = diff.abs() - best_diff.abs();
-            if delta.is_sign_negative() || (delta.to_bits() == 0 && m % 10 == 0) {
+            if delta.is_sign_negative() || (delta.to_bits() == 0 && m.is_multiple_of(10)) {
                 best_diff = diff;
                 best_m = m;
             }
@@ -319,5 +317,73 @@ pub fn format(f: f32, fmt: char, prec: Option<usize>, room: i32) -> Text {
             }
         }
         return t;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use super::*;
+    use std::string::String;
+
+    fn fmt(x: f32, f: char, p: Option<usize>) -> String {
+        String::from_utf8(format(x, f, p, 33).as_bytes().to_vec()).unwrap()
+    }
+
+    fn lit(s: &str) -> f32 {
+        parse32(s).unwrap()
+    }
+
+    /// Outputs of MicroPython's float32 mps2-an385 firmware (repr without its `.0`).
+    #[test]
+    fn formats_as_upstream_float32() {
+        assert_eq!(fmt(1.0 / 3.0, 'r', None), "0.33333334");
+        assert_eq!(fmt(2.0 / 3.0, 'r', None), "0.6666667");
+        let repr: [(&str, &str); 12] = [
+            ("0.1", "0.1"),
+            ("1e10", "10000000000"),
+            ("123456789", "123456790"),
+            ("1e16", "1e+16"),
+            ("1e15", "1000000000000000"),
+            ("3.4e38", "3.4e+38"),
+            // Subnormals come out wrong on the boards (scaling through the exponent bits).
+            ("1e-38", "1.08773684e-38"),
+            ("1e-45", "4.29496618e-44"),
+            ("12345.678", "12345.678"),
+            ("8.888e32", "8.888e+32"),
+            ("0.0001234", "0.0001234"),
+            ("0", "0"),
+        ];
+        for (text, want) in repr {
+            assert_eq!(fmt(lit(text), 'r', None), want, "repr {text}");
+        }
+        let x = 1.0 / 3.0;
+        assert_eq!(fmt(x, 'e', None), "3.333333e-01");
+        assert_eq!(fmt(x, 'f', Some(10)), "0.3333333400");
+        assert_eq!(fmt(x, 'g', None), "0.333333");
+        assert_eq!(fmt(lit("2.675"), 'e', Some(2)), "2.67e+00");
+        assert_eq!(fmt(lit("123456789"), 'g', None), "1.23457e+08");
+        assert_eq!(fmt(lit("123456789"), 'E', Some(6)), "1.234568E+08");
+        assert_eq!(fmt(lit("12345.678"), 'g', Some(12)), "12345.678");
+        assert_eq!(
+            fmt(lit("1e16"), 'f', Some(10)),
+            "10000000000000000.0000000000"
+        );
+        // Too long for upstream's 33-byte buffer: 'f' becomes 'g'.
+        assert_eq!(fmt(lit("1e38"), 'f', Some(3)), "1e+38");
+        assert_eq!(fmt(lit("1e-45"), 'g', None), "4.96729e-44");
+        assert_eq!(fmt(lit("1e-45"), 'e', None), "9.496728e-44");
+        assert_eq!(fmt(lit("1e-5"), 'f', Some(10)), "0.0000100000");
+        assert_eq!(fmt(0.0, 'e', Some(2)), "0.00e+00");
+    }
+
+    #[test]
+    fn reads_as_upstream_float32() {
+        assert_eq!(lit("0.1"), 0.1);
+        assert_eq!(lit("16777217"), 16777216.0);
+        assert_eq!(lit("3.4028235e38"), f32::MAX);
+        assert_eq!(lit("1e39"), f32::INFINITY);
+        assert_eq!(lit("1_000.5"), 1000.5);
+        assert!(parse32("1e").is_none());
     }
 }
