@@ -34,4 +34,6 @@ print(math.pi, math.e, math.pow(2, 0.5), math.atan2(1, 2), math.fmod(10.5, 3), m
       math.modf(-2.5), math.ldexp(1.5, 10), math.isclose(1.0, 1.0000001))
 for z in (1 + 1j, -2 + 0.5j, 3j):
     print(z, abs(z), z ** 2, 1 / z, z ** z, (1 + 2j) / z)
+for v in (1 / 3, 1e24, 123.456, 2.5):  # a sign leaves upstream's 33-byte buffer a byte less
+    print("%.29f|%.29f|{:.24e}|{:+.31f}".format(-v, v) % (v, -v))
 print(struct.pack("<d", 0.1), struct.unpack("<d", struct.pack("<d", 1 / 3)), struct.pack("<f", 0.1))

@@ -360,26 +360,38 @@ fn push_repr(out: &mut dyn Sink, a: Real) -> PyResult<()> {
 /// Python-style float formatting without padding: `fmt` is `e E f F g G %`, or `r` for repr
 /// (shortest round-trip digits, fixed notation for exponents -4..16 as CPython and
 /// MicroPython's repr). Negative values get a leading `-`; infinities and NaN print as
-/// `inf`/`nan` (upper case for upper-case formats). `alt_form` is the `#` flag.
+/// `inf`/`nan` (upper case for upper-case formats). `alt_form` is the `#` flag; `signed`
+/// says the caller puts a sign before the text (with `float32`, upstream's buffer then
+/// holds one digit less).
 pub fn format_float(
     out: &mut VStr,
     x: Real,
     fmt: char,
     precision: Option<usize>,
     alt_form: bool,
+    signed: bool,
 ) -> PyResult<()> {
     #[cfg(feature = "float32")]
     {
         let _ = alt_form;
-        format_approx(out, x, fmt, precision)
+        format_approx(out, x, fmt, precision, signed)
     }
     #[cfg(not(feature = "float32"))]
-    format_exact(out, x, fmt, precision, alt_form)
+    {
+        let _ = signed;
+        format_exact(out, x, fmt, precision, alt_form)
+    }
 }
 
 /// [`format_float`] as upstream's float32 boards (`#` has no effect there).
 #[cfg(feature = "float32")]
-fn format_approx(out: &mut VStr, x: Real, fmt: char, precision: Option<usize>) -> PyResult<()> {
+fn format_approx(
+    out: &mut VStr,
+    x: Real,
+    fmt: char,
+    precision: Option<usize>,
+    signed: bool,
+) -> PyResult<()> {
     let upper = fmt.is_ascii_uppercase();
     if x.is_nan() {
         return out.push_bytes(if upper { b"NAN" } else { b"nan" });
@@ -393,7 +405,7 @@ fn format_approx(out: &mut VStr, x: Real, fmt: char, precision: Option<usize>) -
         return out.push_bytes(if upper { b"INF" } else { b"inf" });
     }
     // Upstream's buffer is 33 bytes, one of them taken by a sign.
-    let room = 33 - i32::from(neg);
+    let room = 33 - i32::from(neg || signed);
     if fmt == '%' {
         let t = approx::format(a * 100.0, 'f', precision, room);
         out.push_bytes(t.as_bytes())?;
@@ -1080,7 +1092,7 @@ mod tests {
 
     fn fmt(x: f64, f: char, p: Option<usize>, alt: bool) -> String {
         let mut s = VStr::new();
-        format_float(&mut s, x, f, p, alt).unwrap();
+        format_float(&mut s, x, f, p, alt, false).unwrap();
         String::from_utf8(s.as_bytes().to_vec()).unwrap()
     }
 

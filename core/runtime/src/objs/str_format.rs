@@ -65,6 +65,7 @@ pub mod shim {
         fmt: char,
         precision: Option<usize>,
         alt_form: bool,
+        signed: bool,
     ) -> PyResult<()> {
         // Precision beyond what any double can show is clamped: it only adds zeros, and
         // the float formatter relies on core::fmt, whose precision is limited to u16.
@@ -74,6 +75,7 @@ pub mod shim {
             fmt,
             precision.map(|p| p.min(MAX_FLOAT_PRECISION)),
             alt_form,
+            signed,
         )
     }
 }
@@ -376,28 +378,36 @@ fn format_float(out: &mut VStr, x: Real, sp: &Spec) -> PyResult<()> {
     let mut body = VStr::new();
     let neg = x.is_sign_negative() && !x.is_nan();
     let a = if x.is_nan() { x } else { x.abs() };
+    let signed = neg || sp.sign.is_some();
     match sp.ty {
         // Upstream formats a float with a spec but no type as 'g' (CPython would use repr
         // or 'g' with a forced '.0'): `'{:10}'.format(0.1 + 0.2)` is `'       0.3'` there.
-        None | Some('n') => {
-            shim::format_float(&mut body, a, 'g', Some(sp.precision.unwrap_or(6)), sp.alt)?
-        }
+        None | Some('n') => shim::format_float(
+            &mut body,
+            a,
+            'g',
+            Some(sp.precision.unwrap_or(6)),
+            sp.alt,
+            signed,
+        )?,
         Some('%') => {
-            let (t, p) = fixed_or_general(
-                'f',
-                a * 100.0,
-                sp.precision.unwrap_or(6),
-                neg || sp.sign.is_some(),
-            );
-            shim::format_float(&mut body, a * 100.0, t, Some(p), sp.alt)?;
+            let (t, p) = fixed_or_general('f', a * 100.0, sp.precision.unwrap_or(6), signed);
+            shim::format_float(&mut body, a * 100.0, t, Some(p), sp.alt, signed)?;
             body.push_byte(b'%')?;
         }
         Some(t @ ('f' | 'F')) => {
             let (t, p) =
                 fixed_or_general(t, a, sp.precision.unwrap_or(6), neg || sp.sign.is_some());
-            shim::format_float(&mut body, a, t, Some(p), sp.alt)?;
+            shim::format_float(&mut body, a, t, Some(p), sp.alt, signed)?;
         }
-        Some(t) => shim::format_float(&mut body, a, t, Some(sp.precision.unwrap_or(6)), sp.alt)?,
+        Some(t) => shim::format_float(
+            &mut body,
+            a,
+            t,
+            Some(sp.precision.unwrap_or(6)),
+            sp.alt,
+            signed,
+        )?,
     }
     emit_number(out, neg, "", body.as_bytes(), sp, 3)
 }
