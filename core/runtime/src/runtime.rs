@@ -631,7 +631,7 @@ pub fn exception_match(exc: Value, pattern: Value) -> PyResult<bool> {
 
 /// The value of an object whose type is exactly `float` (not a subclass).
 #[inline(always)]
-fn exact_float(v: Value) -> Option<f64> {
+fn exact_float(v: Value) -> Option<objs::float::Real> {
     v.downcast::<objs::float::Float>(&objs::float::TYPE)
         .map(|f| f.value)
 }
@@ -639,11 +639,12 @@ fn exact_float(v: Value) -> Option<f64> {
 /// A small int as the float operand of `o`: always for arithmetic; for comparisons only when
 /// the conversion is exact (53 bits), since those compare the exact values.
 #[inline(always)]
-fn small_int_as_float_operand(o: u8, n: isize) -> Option<f64> {
+fn small_int_as_float_operand(o: u8, n: isize) -> Option<objs::float::Real> {
     if (op::INPLACE_OR..=op::DIVMOD).contains(&o)
-        || (o <= op::NOT_EQUAL && (n as i64).unsigned_abs() <= 1 << 53)
+        || (o <= op::NOT_EQUAL
+            && (n as i64).unsigned_abs() <= 1 << objs::float::Real::MANTISSA_DIGITS)
     {
-        Some(n as f64)
+        Some(n as objs::float::Real)
     } else {
         None
     }
@@ -660,14 +661,14 @@ fn complex_fast(o: u8, a: Value, b: Value) -> Option<PyResult<Value>> {
     if !matches!(o, op::ADD | op::SUBTRACT | op::MULTIPLY | op::TRUE_DIVIDE) {
         return None;
     }
-    let plain = |v: Value| -> Option<(f64, f64)> {
+    let plain = |v: Value| -> Option<(objs::float::Real, objs::float::Real)> {
         if let Some(c) = v.downcast::<objs::complex::Complex>(&objs::complex::TYPE) {
             return Some((c.real, c.imag));
         }
         if let Some(x) = exact_float(v) {
             return Some((x, 0.0));
         }
-        v.as_small_int().map(|n| (n as f64, 0.0))
+        v.as_small_int().map(|n| (n as objs::float::Real, 0.0))
     };
     // Only when one side is a complex: float and int pairs have their own paths.
     let ca = a

@@ -74,7 +74,7 @@ fn ticks_add(t: Value, delta: Value) -> PyResult<Value> {
 }
 
 fn time() -> PyResult<Value> {
-    float::new(hal()?.time())
+    float::new(float::narrow(hal()?.time()))
 }
 
 fn time_ns() -> PyResult<Value> {
@@ -83,7 +83,7 @@ fn time_ns() -> PyResult<Value> {
 
 /// `time.clock()`: seconds as a float (upstream's unix port, kept for old benchmarks).
 fn clock() -> PyResult<Value> {
-    float::new(hal()?.ticks_us() as f64 / 1e6)
+    float::new(hal()?.ticks_us() as float::Real / 1e6)
 }
 
 /// Sleep, waking early only to deliver a pending interrupt. Other threads run meanwhile;
@@ -217,7 +217,7 @@ pub fn timegm(f: [i64; 6]) -> i64 {
 }
 
 /// Timestamps whose year fits comfortably in an i64 calculation and a small int.
-const TIMESTAMP_LIMIT: f64 = 1e15;
+const TIMESTAMP_LIMIT: float::Real = 1e15;
 
 fn timestamp_arg(args: &[Value]) -> PyResult<i64> {
     match args.first() {
