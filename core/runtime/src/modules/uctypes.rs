@@ -404,9 +404,9 @@ fn struct_print(out: &mut dyn Print, v: Value, _k: PrintKind) -> PyResult<()> {
     } else {
         "ERROR"
     };
-    let mut o = VStr::new();
-    let _ = core::fmt::write(&mut o, format_args!("<struct {} {:x}>", kind, s.addr));
-    out.write_str(core::str::from_utf8(o.as_bytes()).unwrap_or(""))
+    out.write_str("<struct ")?;
+    out.write_str(kind)?;
+    crate::modules::sys::print_nums(out, " {x}>", &[s.addr as isize])
 }
 
 fn struct_attr(v: Value, attr: Qstr, aop: crate::obj::AttrOp) -> PyResult<Option<Value>> {
