@@ -573,10 +573,7 @@ impl<'a> Fat<'a> {
                 let target = if name.len == 1 || dir == 0 {
                     dir
                 } else {
-                    match self.dir_find(dir, &name)? {
-                        Some(e) => self.dir_id(e.clust),
-                        None => return Err(Error::Io),
-                    }
+                    self.parent_of(dir)?
                 };
                 if is_last {
                     return self.follow_dir_cluster(target);
@@ -600,13 +597,18 @@ impl<'a> Fat<'a> {
         if c == 0 {
             return Ok(Found::Root);
         }
-        let dotdot = Name::new("..")?;
-        let parent = match self.dir_find(c, &dotdot)? {
-            Some(e) => self.dir_id(e.clust),
-            None => return Err(Error::Io),
-        };
+        let parent = self.parent_of(c)?;
         match self.find_by_cluster(parent, c)? {
             Some(entry) => Ok(Found::Entry { dir: parent, entry }),
+            None => Err(Error::Io),
+        }
+    }
+
+    /// The first cluster of the parent of directory `c` (not the root), from its "..".
+    fn parent_of(&mut self, c: u32) -> Res<u32> {
+        let dotdot = Name::new("..")?;
+        match self.dir_find(c, &dotdot)? {
+            Some(e) => Ok(self.dir_id(e.clust)),
             None => Err(Error::Io),
         }
     }
@@ -919,17 +921,13 @@ impl<'a> Fat<'a> {
     pub fn getcwd(&mut self, out: &mut Vec<u8>) -> Res<()> {
         out.clear();
         let mut c = self.vol.cdir;
-        let dotdot = Name::new("..")?;
         let mut depth = 0;
         while c != 0 {
             depth += 1;
             if depth > MAX_DEPTH {
                 return Err(Error::Io);
             }
-            let parent = match self.dir_find(c, &dotdot)? {
-                Some(e) => self.dir_id(e.clust),
-                None => return Err(Error::Io),
-            };
+            let parent = self.parent_of(c)?;
             let e = self.find_by_cluster(parent, c)?.ok_or(Error::Io)?;
             let mut buf = [0u8; MAX_LFN * 3];
             let n = e.name_utf8(&mut buf);
