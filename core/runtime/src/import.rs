@@ -411,6 +411,18 @@ pub fn import_from(m: Value, name: Qstr) -> PyResult<Value> {
     ))
 }
 
+/// The attributes of `m` named by the strings of `all`, into `dst`.
+fn import_listed(m: Value, all: Value, dst: &mut crate::map::Map) -> PyResult<()> {
+    let it = crate::runtime::get_iter(all)?;
+    while let Some(k) = crate::runtime::iter_next(it)? {
+        let q = pystr::as_str(k)
+            .and_then(Qstr::intern)
+            .ok_or_else(|| raise::type_error("__all__ must hold strings"))?;
+        dst.insert(k, crate::runtime::load_attr(m, q)?)?;
+    }
+    Ok(())
+}
+
 /// `from m import *` into `locals`.
 pub fn import_all(m: Value, locals: Value) -> PyResult<()> {
     let Some(dst) = dict::map_of(locals) else {
@@ -425,14 +437,7 @@ pub fn import_all(m: Value, locals: Value) -> PyResult<()> {
     };
     if let Some(all) = all {
         // The names the module lists in __all__.
-        let it = crate::runtime::get_iter(all)?;
-        while let Some(k) = crate::runtime::iter_next(it)? {
-            let q = pystr::as_str(k)
-                .and_then(Qstr::intern)
-                .ok_or_else(|| raise::type_error("__all__ must hold strings"))?;
-            dst.insert(k, crate::runtime::load_attr(m, q)?)?;
-        }
-        return Ok(());
+        return import_listed(m, all, dst);
     }
     if let Some(src) = dict::map_of(module::globals(m)) {
         for (k, v) in src.iter() {
@@ -450,13 +455,7 @@ pub fn import_all(m: Value, locals: Value) -> PyResult<()> {
         }
     } else if let Some(all) = crate::runtime::load_attr_opt(m, Q::__all__)? {
         // Any object standing in for a module: its __all__ names...
-        let it = crate::runtime::get_iter(all)?;
-        while let Some(k) = crate::runtime::iter_next(it)? {
-            let q = pystr::as_str(k)
-                .and_then(Qstr::intern)
-                .ok_or_else(|| raise::type_error("__all__ must hold strings"))?;
-            dst.insert(k, crate::runtime::load_attr(m, q)?)?;
-        }
+        import_listed(m, all, dst)?;
     } else if let Some(d) = crate::runtime::load_attr_opt(m, Q::__dict__)?.and_then(dict::map_of) {
         // ...or its public attributes.
         for (k, v) in d.iter() {

@@ -139,27 +139,24 @@ pub static DYNAMIC_ATTRS: &[Qstr] = &[
     Q::maxsize,
 ];
 
+/// The object in root `slot`, made by `make` on first use.
+fn lazy_root(slot: &mut Value, make: fn() -> PyResult<Value>) -> PyResult<Value> {
+    if slot.is_null() {
+        *slot = make()?;
+    }
+    Ok(*slot)
+}
+
+fn empty_list() -> PyResult<Value> {
+    crate::objs::list::new(&[])
+}
+
 fn module_attr(name: Qstr) -> PyResult<Option<Value>> {
     let st = state::get();
     Ok(match name {
-        Q::argv => {
-            if st.roots.sys_argv.is_null() {
-                st.roots.sys_argv = crate::objs::list::new(&[])?;
-            }
-            Some(state::get().roots.sys_argv)
-        }
-        Q::path => {
-            if st.roots.sys_path.is_null() {
-                st.roots.sys_path = crate::objs::list::new(&[])?;
-            }
-            Some(state::get().roots.sys_path)
-        }
-        Q::modules => {
-            if st.roots.modules.is_null() {
-                st.roots.modules = crate::objs::dict::new()?;
-            }
-            Some(state::get().roots.modules)
-        }
+        Q::argv => Some(lazy_root(&mut st.roots.sys_argv, empty_list)?),
+        Q::path => Some(lazy_root(&mut st.roots.sys_path, empty_list)?),
+        Q::modules => Some(lazy_root(&mut st.roots.modules, crate::objs::dict::new)?),
         Q::platform => Some(pystr::new(st.hal.map(|h| h.platform()).unwrap_or("linux"))?),
         Q::version => Some(pystr::new(concat!(
             "3.4.0; upy ",
