@@ -75,10 +75,7 @@ fn a2b_base64(data: Value) -> PyResult<Value> {
 /// `b2a_base64(data, *, newline=True)`.
 fn b2a_base64(args: &[Value], kw: &[Value]) -> PyResult<Value> {
     if args.len() > 2 {
-        return Err(raise::type_error_fmt(format_args!(
-            "function expected at most 2 arguments, got {}",
-            args.len()
-        )));
+        return Err(crate::modules::builtins::too_many_args(2, args.len()));
     }
     let mut newline = match args.get(1) {
         Some(v) => crate::runtime::is_true(*v)?,

@@ -89,25 +89,42 @@ pub fn store_override(q: Qstr, v: Value) -> PyResult<()> {
     Ok(())
 }
 
-fn kw_get(kw: &[Value], name: Qstr) -> Option<Value> {
+/// Whether keyword `key` (a qstr or str) is `name`.
+fn kw_is(key: Value, name: Qstr) -> bool {
+    key.as_qstr() == Some(name) || pystr::as_str(key) == Some(name.as_str())
+}
+
+/// The value of keyword `name` in `kw` (name, value pairs). Shared by the modules taking
+/// keywords.
+pub(crate) fn kw_get(kw: &[Value], name: Qstr) -> Option<Value> {
+    kw.chunks_exact(2).find(|p| kw_is(p[0], name)).map(|p| p[1])
+}
+
+/// The first keyword of `kw` not in `allowed`.
+pub(crate) fn kw_unknown(kw: &[Value], allowed: &[Qstr]) -> Option<Value> {
     kw.chunks_exact(2)
-        .find(|p| p[0].as_qstr() == Some(name) || pystr::as_str(p[0]) == Some(name.as_str()))
-        .map(|p| p[1])
+        .find(|p| !allowed.iter().any(|a| kw_is(p[0], *a)))
+        .map(|p| p[0])
+}
+
+/// "function expected at most N arguments, got M", built once for every module.
+#[cold]
+#[inline(never)]
+pub(crate) fn too_many_args(max: usize, got: usize) -> crate::obj::PyErr {
+    raise::type_error_fmt(format_args!(
+        "function expected at most {} arguments, got {}",
+        max, got
+    ))
 }
 
 fn check_kw(kw: &[Value], allowed: &[Qstr]) -> PyResult<()> {
-    for p in kw.chunks_exact(2) {
-        let ok = allowed
-            .iter()
-            .any(|a| p[0].as_qstr() == Some(*a) || pystr::as_str(p[0]) == Some(a.as_str()));
-        if !ok {
-            return Err(raise::type_error_fmt(format_args!(
-                "unexpected keyword argument '{}'",
-                pystr::as_str(p[0]).unwrap_or("?")
-            )));
-        }
+    match kw_unknown(kw, allowed) {
+        Some(k) => Err(raise::type_error_fmt(format_args!(
+            "unexpected keyword argument '{}'",
+            pystr::as_str(k).unwrap_or("?")
+        ))),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 // --- class building ---
@@ -615,6 +632,19 @@ fn exec_or_eval(args: &[Value], mode: upy_compiler::ast::ParseMode) -> PyResult<
     exec_or_eval_named(args, mode, "<string>")
 }
 
+/// Argument `i` as a namespace dict; None when absent or None.
+fn namespace_arg(args: &[Value], i: usize, msg: &'static str) -> PyResult<Option<Value>> {
+    match args.get(i) {
+        Some(d) if !d.is_none() => {
+            if dict::map_of(*d).is_none() {
+                return Err(raise::type_error(msg));
+            }
+            Ok(Some(*d))
+        }
+        _ => Ok(None),
+    }
+}
+
 fn exec_or_eval_named(
     args: &[Value],
     mode: upy_compiler::ast::ParseMode,
@@ -624,24 +654,9 @@ fn exec_or_eval_named(
         .first()
         .copied()
         .ok_or_else(|| raise::type_error("missing source"))?;
-    let globals = match args.get(1) {
-        Some(g) if !g.is_none() => {
-            if dict::map_of(*g).is_none() {
-                return Err(raise::type_error("globals must be a dict"));
-            }
-            *g
-        }
-        _ => crate::modules::sys::current_globals(),
-    };
-    let locals = match args.get(2) {
-        Some(l) if !l.is_none() => {
-            if dict::map_of(*l).is_none() {
-                return Err(raise::type_error("locals must be a dict"));
-            }
-            *l
-        }
-        _ => globals,
-    };
+    let globals = namespace_arg(args, 1, "globals must be a dict")?
+        .unwrap_or_else(crate::modules::sys::current_globals);
+    let locals = namespace_arg(args, 2, "locals must be a dict")?.unwrap_or(globals);
     if src.is_type(&objs::function::TYPE) {
         return runtime::call(src, &[], &[]);
     }

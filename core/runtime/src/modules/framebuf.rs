@@ -316,12 +316,19 @@ fn canvas(v: Value) -> PyResult<Canvas<'static>> {
     canvas_of(this(v)?, BufferAccess::Write)
 }
 
+#[inline(always)]
 fn ints<const N: usize>(args: &[Value]) -> PyResult<[isize; N]> {
     let mut out = [0; N];
+    ints_into(args, &mut out)?;
+    Ok(out)
+}
+
+/// [`ints`]' loop, once for every count.
+fn ints_into(args: &[Value], out: &mut [isize]) -> PyResult<()> {
     for (o, a) in out.iter_mut().zip(args) {
         *o = int::get_isize(*a)?;
     }
-    Ok(out)
+    Ok(())
 }
 
 fn truthy(args: &[Value], i: usize) -> PyResult<bool> {

@@ -366,7 +366,14 @@ mod tests {
     #[test]
     fn calendar_round_trips_with_year_days() {
         // Around the epoch, a century leap year and the 400-year rule, and far dates.
-        for start in [-800_000i64, -1000, 10_900, 11_000, 2_000_000, 300_000_000_000] {
+        for start in [
+            -800_000i64,
+            -1000,
+            10_900,
+            11_000,
+            2_000_000,
+            300_000_000_000,
+        ] {
             for z in start..start + 1500 {
                 let (y, m, d, yday) = civil(z);
                 assert_eq!(days_from_civil(y, i64::from(m), i64::from(d)), z);

@@ -409,6 +409,22 @@ fn struct_print(out: &mut dyn Print, v: Value, _k: PrintKind) -> PyResult<()> {
     crate::modules::sys::print_nums(out, " {x}>", &[s.addr as isize])
 }
 
+/// Load the scalar at `addr`, or store `set` there (giving None).
+fn scalar_at(
+    val_type: usize,
+    addr: usize,
+    layout: isize,
+    set: Option<Value>,
+) -> PyResult<Option<Value>> {
+    match set {
+        None => load_scalar(val_type, addr, layout).map(Some),
+        Some(nv) => {
+            store_scalar(val_type, addr, layout, nv)?;
+            Ok(Some(Value::NONE))
+        }
+    }
+}
+
 fn struct_attr(v: Value, attr: Qstr, aop: crate::obj::AttrOp) -> PyResult<Option<Value>> {
     use crate::obj::AttrOp;
     let s = this(v)?;
@@ -442,14 +458,7 @@ fn struct_attr(v: Value, attr: Qstr, aop: crate::obj::AttrOp) -> PyResult<Option
                 }
             };
         }
-        let addr = s.addr.wrapping_add(offset);
-        return match set {
-            None => load_scalar(val_type, addr, s.layout).map(Some),
-            Some(nv) => {
-                store_scalar(val_type, addr, s.layout, nv)?;
-                Ok(Some(Value::NONE))
-            }
-        };
+        return scalar_at(val_type, s.addr.wrapping_add(offset), s.layout, set);
     }
     let t = tuple::items(field).ok_or_else(syntax_error)?;
     if set.is_some() {
@@ -500,13 +509,7 @@ fn struct_subscr(v: Value, index: Value, sop: SubscrOp) -> PyResult<Option<Value
             let idx = idx as usize;
             if t.len() == 2 {
                 let addr = s.addr.wrapping_add(scalar_size(val_type) * idx);
-                return match set {
-                    None => load_scalar(val_type, addr, s.layout).map(Some),
-                    Some(nv) => {
-                        store_scalar(val_type, addr, s.layout, nv)?;
-                        Ok(Some(Value::NONE))
-                    }
-                };
+                return scalar_at(val_type, addr, s.layout, set);
             }
             if set.is_some() {
                 return Ok(None);
