@@ -632,19 +632,6 @@ fn exec_or_eval(args: &[Value], mode: upy_compiler::ast::ParseMode) -> PyResult<
     exec_or_eval_named(args, mode, "<string>")
 }
 
-/// Argument `i` as a namespace dict; None when absent or None.
-fn namespace_arg(args: &[Value], i: usize, msg: &'static str) -> PyResult<Option<Value>> {
-    match args.get(i) {
-        Some(d) if !d.is_none() => {
-            if dict::map_of(*d).is_none() {
-                return Err(raise::type_error(msg));
-            }
-            Ok(Some(*d))
-        }
-        _ => Ok(None),
-    }
-}
-
 fn exec_or_eval_named(
     args: &[Value],
     mode: upy_compiler::ast::ParseMode,
@@ -654,9 +641,24 @@ fn exec_or_eval_named(
         .first()
         .copied()
         .ok_or_else(|| raise::type_error("missing source"))?;
-    let globals = namespace_arg(args, 1, "globals must be a dict")?
-        .unwrap_or_else(crate::modules::sys::current_globals);
-    let locals = namespace_arg(args, 2, "locals must be a dict")?.unwrap_or(globals);
+    let globals = match args.get(1) {
+        Some(g) if !g.is_none() => {
+            if dict::map_of(*g).is_none() {
+                return Err(raise::type_error("globals must be a dict"));
+            }
+            *g
+        }
+        _ => crate::modules::sys::current_globals(),
+    };
+    let locals = match args.get(2) {
+        Some(l) if !l.is_none() => {
+            if dict::map_of(*l).is_none() {
+                return Err(raise::type_error("locals must be a dict"));
+            }
+            *l
+        }
+        _ => globals,
+    };
     if src.is_type(&objs::function::TYPE) {
         return runtime::call(src, &[], &[]);
     }
