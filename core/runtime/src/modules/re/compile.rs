@@ -94,6 +94,9 @@ impl Compiler {
         self.code.len()
     }
 
+    /// Out of line: inlined, the push and its growth check at each of the compiler's
+    /// many emit sites cost more than the call.
+    #[inline(never)]
     fn emit(&mut self, b: u8) {
         self.code.push(b);
     }

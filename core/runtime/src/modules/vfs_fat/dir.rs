@@ -452,6 +452,16 @@ impl<'a> Fat<'a> {
         Ok(((p.index % (self.ss() / 32)) * 32) as usize)
     }
 
+    /// The 32 bytes of the entry at `p` in the window, loading its sector. A fixed-size
+    /// view: the field accesses of every caller go without bounds checks.
+    pub fn entry(&mut self, p: &DirPos) -> Res<&mut [u8; 32]> {
+        let o = self.entry_at(p)?;
+        self.win
+            .get_mut(o..o + 32)
+            .and_then(|d| d.try_into().ok())
+            .ok_or(Error::Io)
+    }
+
     /// Read the next live entry at or after `p` (long name gathered); `p` is left at the
     /// 8.3 entry. None at the end of the directory. Volume labels are skipped.
     pub fn dir_read(&mut self, p: &mut DirPos) -> Res<Option<Entry>> {
@@ -460,9 +470,9 @@ impl<'a> Fat<'a> {
         let mut ord: u8 = 0;
         let mut sum: u8 = 0;
         let mut lfn_start = *p;
+        let fat32 = self.vol.fat_type == 32;
         loop {
-            let o = self.entry_at(p)?;
-            let d = &self.win[o..o + 32];
+            let d: &[u8; 32] = &*self.entry(p)?;
             let b0 = d[0];
             if b0 == 0 {
                 return Ok(None);
@@ -503,7 +513,7 @@ impl<'a> Fat<'a> {
                 e.sfn.copy_from_slice(&d[..11]);
                 e.attr = d[11];
                 e.nt = d[12];
-                let hi = if self.vol.fat_type == 32 {
+                let hi = if fat32 {
                     u32::from(ld16(d, 20)) << 16
                 } else {
                     0
@@ -667,8 +677,7 @@ impl<'a> Fat<'a> {
         let mut run = 0;
         let mut start = p;
         loop {
-            let o = self.entry_at(&p)?;
-            let b0 = self.win[o];
+            let b0 = self.entry(&p)?[0];
             if b0 == 0 || b0 == DELETED {
                 if run == 0 {
                     start = p;
@@ -688,8 +697,7 @@ impl<'a> Fat<'a> {
         let mut p = start;
         for k in 0..n_lfn {
             let ord = (n_lfn - k) as u8;
-            let o = self.entry_at(&p)?;
-            let d = &mut self.win[o..o + 32];
+            let d = self.entry(&p)?;
             d.fill(0);
             d[0] = if k == 0 { ord | 0x40 } else { ord };
             d[11] = ATTR_LFN;
@@ -709,8 +717,7 @@ impl<'a> Fat<'a> {
             self.vol.win_dirty = true;
             self.dir_next(&mut p, false)?;
         }
-        let o = self.entry_at(&p)?;
-        let d = &mut self.win[o..o + 32];
+        let d = self.entry(&p)?;
         d.fill(0);
         d[..11].copy_from_slice(&name.sfn);
         d[12] = name.nt;
@@ -720,8 +727,7 @@ impl<'a> Fat<'a> {
 
     /// Fill in the 8.3 entry at `p`.
     fn set_entry(&mut self, p: &DirPos, attr: u8, clust: u32, size: u32, t: u32) -> Res<()> {
-        let o = self.entry_at(p)?;
-        let d = &mut self.win[o..o + 32];
+        let d = self.entry(p)?;
         d[11] = attr;
         st32(d, 14, t);
         st16(d, 18, (t >> 16) as u16);
@@ -736,8 +742,7 @@ impl<'a> Fat<'a> {
     /// Update the cluster, size and modification time of the 8.3 entry at `p`.
     pub fn update_entry(&mut self, p: &DirPos, clust: u32, size: u32, modified: bool) -> Res<()> {
         let t = self.vol.now;
-        let o = self.entry_at(p)?;
-        let d = &mut self.win[o..o + 32];
+        let d = self.entry(p)?;
         d[11] |= ATTR_ARC;
         st16(d, 20, (clust >> 16) as u16);
         st16(d, 26, clust as u16);
@@ -754,8 +759,7 @@ impl<'a> Fat<'a> {
     fn dir_remove(&mut self, e: &Entry) -> Res<()> {
         let mut p = e.start;
         loop {
-            let o = self.entry_at(&p)?;
-            self.win[o] = DELETED;
+            self.entry(&p)?[0] = DELETED;
             self.vol.win_dirty = true;
             if p.index >= e.pos.index || !self.dir_next(&mut p, false)? {
                 break;
@@ -878,17 +882,16 @@ impl<'a> Fat<'a> {
         };
         let last = components(new).last().unwrap_or("");
         let mut name = Name::new(last)?;
-        let o = self.entry_at(&e.pos)?;
         let mut saved = [0u8; 21];
-        saved.copy_from_slice(&self.win[o + 11..o + 32]);
+        saved.copy_from_slice(&self.entry(&e.pos)?[11..]);
         // The new entry goes in before the old one is removed, as FatFs does (so entries
         // keep FatFs's order).
         let p = self.register(ndir, &mut name)?;
-        let o = self.entry_at(&p)?;
-        let nt = self.win[o + 12];
-        self.win[o + 11..o + 32].copy_from_slice(&saved);
-        self.win[o + 11] |= ATTR_ARC;
-        self.win[o + 12] = nt;
+        let d = self.entry(&p)?;
+        let nt = d[12];
+        d[11..].copy_from_slice(&saved);
+        d[11] |= ATTR_ARC;
+        d[12] = nt;
         self.vol.win_dirty = true;
         self.dir_remove(&e)?;
         if e.is_dir() && ndir != odir {
@@ -900,10 +903,10 @@ impl<'a> Fat<'a> {
                     clust: c,
                     sect: self.clust2sect(c),
                 };
-                let o = self.entry_at(&dd)?;
-                if self.win[o] == b'.' && self.win[o + 1] == b'.' {
-                    st16(self.win, o + 20, (ndir >> 16) as u16);
-                    st16(self.win, o + 26, ndir as u16);
+                let d = self.entry(&dd)?;
+                if d[0] == b'.' && d[1] == b'.' {
+                    st16(d, 20, (ndir >> 16) as u16);
+                    st16(d, 26, ndir as u16);
                     self.vol.win_dirty = true;
                 }
             }
