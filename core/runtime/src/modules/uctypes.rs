@@ -445,15 +445,18 @@ fn struct_attr(v: Value, attr: Qstr, aop: crate::obj::AttrOp) -> PyResult<Option
             let bit_off = (offset >> OFFSET_BITS) & 31;
             let bit_len = (offset >> LEN_BITS) & 31;
             let addr = s.addr.wrapping_add(offset & ((1 << OFFSET_BITS) - 1));
+            // Bit fields live in words of at most 4 bytes: 32-bit arithmetic gives the
+            // same bytes as 64-bit (which is several instructions per step on a
+            // 32-bit board).
             let n = scalar_size(val_type);
-            let cur = load_word(addr, n, s.layout);
-            let mask: u64 = (1u64 << bit_len) - 1;
+            let cur = load_word(addr, n, s.layout) as u32;
+            let mask: u32 = (1u32 << bit_len).wrapping_sub(1);
             return match set {
-                None => int::from_u64((cur >> bit_off) & mask).map(Some),
+                None => int::from_u64(u64::from((cur >> bit_off) & mask)).map(Some),
                 Some(nv) => {
-                    let bits = (int::get_isize(nv)? as u64) & mask;
+                    let bits = (int::get_isize(nv)? as u32) & mask;
                     let new = (cur & !(mask << bit_off)) | (bits << bit_off);
-                    store_word(addr, n, s.layout, new);
+                    store_word(addr, n, s.layout, u64::from(new));
                     Ok(Some(Value::NONE))
                 }
             };
