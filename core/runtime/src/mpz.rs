@@ -35,6 +35,10 @@ const KARATSUBA_THRESHOLD: usize = 32;
 /// Must not be below it: the scratch bound assumes Karatsuba squaring recurses no deeper.
 const KARATSUBA_SQR_THRESHOLD: usize = 64;
 
+/// Without the feature every product is schoolbook (as upstream's mpz) and the optimizer drops
+/// the Karatsuba code.
+const KARATSUBA: bool = cfg!(feature = "karatsuba");
+
 const DIGIT_CHARS: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
 
 /// A signed big integer borrowed from somewhere else (usually a GC heap object).
@@ -494,7 +498,7 @@ fn karatsuba_scratch(n: usize) -> usize {
 /// Scratch digits `mul_mag` uses for operands of these lengths (order irrelevant).
 fn mul_scratch_need(la: usize, lb: usize) -> usize {
     let (la, lb) = if la >= lb { (la, lb) } else { (lb, la) };
-    if lb < KARATSUBA_THRESHOLD {
+    if !KARATSUBA || lb < KARATSUBA_THRESHOLD {
         return 0;
     }
     if la == lb {
@@ -510,11 +514,11 @@ fn mul_scratch_need(la: usize, lb: usize) -> usize {
 fn mul_mag(a: &[u32], b: &[u32], out: &mut [u32], scratch: &mut [u32]) {
     let (a, b) = if a.len() >= b.len() { (a, b) } else { (b, a) };
     let (la, lb) = (a.len(), b.len());
-    if core::ptr::eq(a, b) && la < KARATSUBA_SQR_THRESHOLD {
+    if core::ptr::eq(a, b) && (!KARATSUBA || la < KARATSUBA_SQR_THRESHOLD) {
         sqr_school(a, out);
         return;
     }
-    if lb < KARATSUBA_THRESHOLD || scratch.len() < mul_scratch_need(la, lb) {
+    if !KARATSUBA || lb < KARATSUBA_THRESHOLD || scratch.len() < mul_scratch_need(la, lb) {
         mul_school(a, b, out);
         return;
     }
