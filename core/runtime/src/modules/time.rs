@@ -203,7 +203,7 @@ fn civil(z: i64) -> (i64, u32, u32, u32) {
     let d = doy - (153 * mp + 2) / 5 + 1;
     let (m, yday) = if mp < 10 {
         // March..December: the civil year is the era's year `yoe`, leap like it.
-        let leap = yoe % 4 == 0 && (yoe % 100 != 0 || yoe == 0);
+        let leap = yoe.is_multiple_of(4) && (!yoe.is_multiple_of(100) || yoe == 0);
         (mp + 3, doy + 60 + u32::from(leap))
     } else {
         (mp - 9, doy - 305)
