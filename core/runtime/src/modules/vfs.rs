@@ -396,15 +396,18 @@ impl ImportFs {
 }
 
 fn errno_of(e: crate::obj::PyErr) -> i32 {
-    if runtime::is_instance(e.0, &crate::objs::exception::OS_ERROR) {
-        if let Some(n) = crate::objs::exception::args(e.0)
-            .first()
-            .and_then(|v| v.as_small_int())
-        {
-            return n as i32;
-        }
+    errno_value(e).unwrap_or(5)
+}
+
+/// The errno of an OSError (its first argument, a small int).
+pub fn errno_value(e: crate::obj::PyErr) -> Option<i32> {
+    if !runtime::is_instance(e.0, &crate::objs::exception::OS_ERROR) {
+        return None;
     }
-    5
+    crate::objs::exception::args(e.0)
+        .first()
+        .and_then(|v| v.as_small_int())
+        .map(|n| n as i32)
 }
 
 /// Read a file of a mounted file system through the stream protocol, asking the stream

@@ -19,7 +19,7 @@ pub mod volume;
 use crate::modules::time;
 use crate::modules::vfs::blockfs::{self, path_str, BlockDev, BlockFile, BlockFs, DevSession};
 use crate::modules::vfs::blockfs::{IOCTL_BLOCK_COUNT, IOCTL_BLOCK_SIZE, IOCTL_INIT, IOCTL_SYNC};
-use crate::obj::{ObjBase, PyErr, PyResult, Type};
+use crate::obj::{ObjBase, PyResult, Type};
 use crate::objs::{bytearray, int, str as pystr};
 use crate::qstr::{Qstr, Q};
 use crate::raise;
@@ -175,16 +175,7 @@ fn run(v: Value, f: &mut dyn FnMut(&mut Fat) -> Result<(), Error>) -> PyResult<(
     r.map_err(|e| dev.error(e.errno()))
 }
 
-/// The errno of an OSError.
-fn errno_value(e: PyErr) -> Option<i32> {
-    if !runtime::is_instance(e.0, &crate::objs::exception::OS_ERROR) {
-        return None;
-    }
-    crate::objs::exception::args(e.0)
-        .first()
-        .and_then(|v| v.as_small_int())
-        .map(|n| n as i32)
-}
+use crate::modules::vfs::errno_value;
 
 // --- VfsFat ---
 

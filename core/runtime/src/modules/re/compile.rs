@@ -119,8 +119,14 @@ impl Compiler {
 
     /// Insert two placeholder bytes at `at` (in front of an item being repeated).
     fn insert2(&mut self, at: usize) {
-        let at = at.min(self.code.len());
-        self.code.splice(at..at, [0, 0]);
+        let len = self.code.len();
+        let at = at.min(len);
+        self.emit(0);
+        self.emit(0);
+        self.code.copy_within(at..len, at + 2);
+        if let Some(s) = self.code.get_mut(at..at + 2) {
+            s.fill(0);
+        }
     }
 
     /// Relative operand for an instruction at `at` jumping to `to`.

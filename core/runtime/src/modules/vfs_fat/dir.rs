@@ -934,10 +934,13 @@ impl<'a> Fat<'a> {
             let e = self.find_by_cluster(parent, c)?.ok_or(Error::Io)?;
             let mut buf = [0u8; MAX_LFN * 3];
             let n = e.name_utf8(&mut buf);
-            let mut piece = Vec::with_capacity(n + 1);
-            piece.push(b'/');
-            piece.extend_from_slice(&buf[..n]);
-            out.splice(0..0, piece);
+            // Prepended by building the longer path afresh (a `splice` instantiation
+            // costs more flash than the copy).
+            let mut path = Vec::with_capacity(n + 1 + out.len());
+            path.push(b'/');
+            path.extend_from_slice(buf.get(..n).unwrap_or(&[]));
+            path.extend_from_slice(out);
+            *out = path;
             c = parent;
         }
         if out.is_empty() {
