@@ -143,14 +143,13 @@ fn find_on_path(rel: &str, base: Option<&str>) -> Option<Found> {
     let items = list::get(path)
         .map(|l| &*l.items())
         .or_else(|| crate::objs::tuple::items(path).map(|t| &*t));
-    let entries: Vec<String> = items
-        .map(|l| {
-            l.iter()
-                .filter_map(|v| pystr::as_str(*v))
-                .map(String::from)
-                .collect()
-        })
-        .unwrap_or_default();
+    // Copied out first: importing runs code that may change sys.path.
+    let mut entries: Vec<String> = Vec::new();
+    for v in items.unwrap_or(&[]) {
+        if let Some(s) = pystr::as_str(*v) {
+            entries.push(String::from(s));
+        }
+    }
     for dir in entries {
         if let Some(f) = try_dir(&dir) {
             return Some(f);
