@@ -610,7 +610,7 @@ fn posix_umount(_s: Value) -> PyResult<Value> {
 fn posix_open(s: Value, path: Value, mode: Value) -> PyResult<Value> {
     let fs = this(s)?;
     let m = pystr::as_str(mode).ok_or_else(|| pystr::bad_implicit_conversion(mode))?;
-    if fs.readonly && m.contains(['w', 'a', '+']) {
+    if fs.readonly && m.bytes().any(|b| matches!(b, b'w' | b'a' | b'+')) {
         return Err(raise::os_error(EROFS));
     }
     let file = if path.is_small_int() {

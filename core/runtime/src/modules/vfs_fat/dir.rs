@@ -592,7 +592,7 @@ impl<'a> Fat<'a> {
 
     /// Resolve a path from the current directory (or the root for absolute paths).
     pub fn follow(&mut self, path: &str) -> Res<Found> {
-        let mut dir = if path.starts_with(['/', '\\']) {
+        let mut dir = if matches!(path.as_bytes().first(), Some(b'/' | b'\\')) {
             0
         } else {
             self.vol.cdir
