@@ -191,14 +191,21 @@ impl Value {
     // A value is a handle to GC memory, not a Rust borrow: the returned reference's
     // mutability comes from the heap object, not from `self`.
     #[allow(clippy::mut_from_ref)]
-    #[inline]
+    #[inline(always)]
     pub fn downcast<T>(self, ty: &'static Type) -> Option<&'static mut T> {
-        if self.is_obj() && self.is_type(ty) {
+        // The check is not generic, so it is compiled once rather than once per `T`.
+        if self.is_obj_of_type(ty) {
             // SAFETY: the type check guarantees the layout `T` belongs to `ty`.
             Some(unsafe { &mut *(self.0 as *mut T) })
         } else {
             None
         }
+    }
+
+    /// Whether this is an object whose type is exactly `ty`.
+    #[inline]
+    pub fn is_obj_of_type(self, ty: &'static Type) -> bool {
+        self.is_obj() && self.is_type(ty)
     }
 
     /// Borrow the object as `T` without checking. Debug builds check.

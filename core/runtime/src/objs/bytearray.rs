@@ -54,15 +54,8 @@ impl ByteArray {
     }
 
     pub fn extend_from(&mut self, b: &[u8]) -> PyResult<()> {
-        // Copy first: `b` may alias our own buffer, which `reserve` may move.
-        let mut tmp = VStr::with_capacity(b.len())?;
-        tmp.push_bytes(b)?;
-        self.reserve(b.len())?;
-        let src = tmp.as_bytes();
-        // SAFETY: reserve made room for src.len() more bytes after len.
-        unsafe { core::ptr::copy_nonoverlapping(src.as_ptr(), self.data.add(self.len), src.len()) };
-        self.len += src.len();
-        Ok(())
+        // `splice` copies a source inside our own buffer before growing it.
+        self.splice(self.len, self.len, b)
     }
 
     pub fn push(&mut self, b: u8) -> PyResult<()> {
@@ -198,7 +191,7 @@ fn binary_op(o: u8, lhs: Value, rhs: Value) -> PyResult<Option<Value>> {
             // are simply not found.
             match pystr::buffer_bytes(rhs) {
                 Some(r) => Ok(Some(Value::from_bool(
-                    r.is_empty() || a.bytes().windows(r.len()).any(|w| w == r),
+                    pystr::find_sub(a.bytes(), r).is_some(),
                 ))),
                 None => Ok(Some(Value::FALSE)),
             }

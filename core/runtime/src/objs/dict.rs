@@ -188,10 +188,7 @@ fn update_kw(d: Value, kw: &[Value]) -> PyResult<()> {
 
 fn make_new(ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Value> {
     if args.len() > 1 {
-        return Err(raise::type_error_fmt(format_args!(
-            "function expected at most 1 arguments, got {}",
-            args.len()
-        )));
+        return Err(list::too_many_args(1, args.len()));
     }
     let d = new()?;
     if let Some(dd) = d.downcast::<Dict>(&TYPE) {
@@ -616,10 +613,7 @@ fn update(args: &[Value], kw: &[Value]) -> PyResult<Value> {
         1 => {}
         2 => update_from(d, args[1])?,
         n => {
-            return Err(raise::type_error_fmt(format_args!(
-                "function expected at most 2 arguments, got {}",
-                n
-            )));
+            return Err(list::too_many_args(2, n));
         }
     }
     update_kw(d, kw)?;

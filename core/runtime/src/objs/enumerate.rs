@@ -19,10 +19,7 @@ fn make_new(_ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Value>
     let mut iterable = args.first().copied();
     let mut start = args.get(1).copied();
     if args.len() > 2 {
-        return Err(raise::type_error_fmt(format_args!(
-            "function expected at most 2 arguments, got {}",
-            args.len()
-        )));
+        return Err(crate::objs::list::too_many_args(2, args.len()));
     }
     for pair in kw.chunks(2) {
         let [name, val] = pair else { continue };

@@ -134,12 +134,12 @@ pub fn open_native(file: Value, mode: Option<Value>) -> PyResult<Value> {
 
 fn print(out: &mut dyn Print, v: Value, _k: PrintKind) -> PyResult<()> {
     let h = get(v).map(|f| f.handle.get()).unwrap_or(-1);
-    let mut s = crate::vstr::VStr::new();
-    let _ = core::fmt::write(
-        &mut s,
-        format_args!("<io.{} {}>", v.type_of().name.as_str(), h),
-    );
-    out.write_str(core::str::from_utf8(s.as_bytes()).unwrap_or(""))
+    let mut digits = [0u8; 24];
+    out.write_str("<io.")?;
+    out.write_str(v.type_of().name.as_str())?;
+    out.write_str(" ")?;
+    out.write_str(crate::objs::int::format_isize(h, &mut digits))?;
+    out.write_str(">")
 }
 
 // The standard handles go through the console functions of the Hal, so they work on

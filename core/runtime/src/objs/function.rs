@@ -267,9 +267,9 @@ fn print(out: &mut dyn Print, fv: Value, _k: PrintKind) -> PyResult<()> {
     let name = get(fv).map(|f| f.code().name.as_str()).unwrap_or("?");
     out.write_str("<function ")?;
     out.write_str(name)?;
-    let mut s = crate::vstr::VStr::new();
-    let _ = core::fmt::write(&mut s, format_args!(" at 0x{:x}>", fv.bits()));
-    out.write_str(core::str::from_utf8(s.as_bytes()).unwrap_or(">"))
+    out.write_str(" at 0x")?;
+    crate::objs::str::print_hex(out, fv.bits())?;
+    out.write_str(">")
 }
 
 fn attr(fv: Value, name: crate::qstr::Qstr, op: crate::obj::AttrOp) -> PyResult<Option<Value>> {

@@ -166,9 +166,9 @@ fn print(out: &mut dyn Print, gv: Value, _k: PrintKind) -> PyResult<()> {
         .unwrap_or("?");
     out.write_str("<generator object '")?;
     out.write_str(name)?;
-    let mut s = crate::vstr::VStr::new();
-    let _ = core::fmt::write(&mut s, format_args!("' at {:x}>", gv.bits()));
-    out.write_str(core::str::from_utf8(s.as_bytes()).unwrap_or(">"))
+    out.write_str("' at ")?;
+    crate::objs::str::print_hex(out, gv.bits())?;
+    out.write_str(">")
 }
 
 fn pend_throw(gv: Value, v: Value) -> PyResult<Value> {

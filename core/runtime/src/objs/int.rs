@@ -203,7 +203,8 @@ pub fn from_u64(n: u64) -> PyResult<Value> {
     from_mpz(mpz::from_u64(n, &mut buf))
 }
 
-fn from_i128(n: i128) -> PyResult<Value> {
+#[cfg(target_pointer_width = "64")]
+fn from_wide(n: Wide) -> PyResult<Value> {
     if let Ok(m) = i64::try_from(n) {
         return from_i64(m);
     }
@@ -215,6 +216,11 @@ fn from_i128(n: i128) -> PyResult<Value> {
         (m >> 96) as u32,
     ];
     from_mpz(Int::new(n < 0, &d))
+}
+
+#[cfg(not(target_pointer_width = "64"))]
+fn from_wide(n: Wide) -> PyResult<Value> {
+    from_i64(n)
 }
 
 /// A copy of an mpz value as an int value.
@@ -249,10 +255,7 @@ pub fn to_int(v: Value) -> PyResult<Value> {
             }
         }
     }
-    Err(raise::type_error_fmt(format_args!(
-        "can't convert {} to int",
-        v.type_of().name.as_str()
-    )))
+    Err(crate::objs::list::cant_convert_to_int(v))
 }
 
 /// `mp_obj_get_int`: the value of an int, bool or object with `__int__` as a machine word,
@@ -609,6 +612,13 @@ pub fn small_binary_op(o: u8, a: isize, b: isize) -> PyResult<Option<Value>> {
     }
 }
 
+/// Twice a small int's width: sums, products and small shifts of two small ints fit
+/// exactly (i64 on 32-bit targets, where i128 arithmetic would cost flash).
+#[cfg(target_pointer_width = "64")]
+type Wide = i128;
+#[cfg(not(target_pointer_width = "64"))]
+type Wide = i64;
+
 #[inline(never)]
 fn small_binary_op_slow(o: u8, a: isize, b: isize) -> PyResult<Option<Value>> {
     let o = if (op::INPLACE_OR..=op::INPLACE_POWER).contains(&o) {
@@ -616,21 +626,21 @@ fn small_binary_op_slow(o: u8, a: isize, b: isize) -> PyResult<Option<Value>> {
     } else {
         o
     };
-    let r: i128 = match o {
-        op::ADD => a as i128 + b as i128,
-        op::SUBTRACT => a as i128 - b as i128,
-        op::MULTIPLY => a as i128 * b as i128,
+    let r: Wide = match o {
+        op::ADD => a as Wide + b as Wide,
+        op::SUBTRACT => a as Wide - b as Wide,
+        op::MULTIPLY => a as Wide * b as Wide,
         op::FLOOR_DIVIDE => {
             if b == 0 {
                 return Err(zero_div());
             }
-            floor_div(a, b) as i128
+            floor_div(a, b) as Wide
         }
         op::MODULO => {
             if b == 0 {
                 return Err(zero_div());
             }
-            floor_mod(a, b) as i128
+            floor_mod(a, b) as Wide
         }
         op::DIVMOD => {
             if b == 0 {
@@ -663,7 +673,7 @@ fn small_binary_op_slow(o: u8, a: isize, b: isize) -> PyResult<Option<Value>> {
             if b < 0 {
                 return float::float_op(op::POWER, a as f64, b as f64);
             }
-            match small_pow(a as i128, b as u64) {
+            match small_pow(a as Wide, b as u64) {
                 Some(r) => r,
                 None => {
                     let (mut ab, mut bb) = ([0u32; 2], [0u32; 2]);
@@ -676,9 +686,9 @@ fn small_binary_op_slow(o: u8, a: isize, b: isize) -> PyResult<Option<Value>> {
                 }
             }
         }
-        op::AND => (a & b) as i128,
-        op::OR => (a | b) as i128,
-        op::XOR => (a ^ b) as i128,
+        op::AND => (a & b) as Wide,
+        op::OR => (a | b) as Wide,
+        op::XOR => (a ^ b) as Wide,
         op::LSHIFT => {
             if b < 0 {
                 return Err(raise::value_error("negative shift count"));
@@ -686,8 +696,8 @@ fn small_binary_op_slow(o: u8, a: isize, b: isize) -> PyResult<Option<Value>> {
             if a == 0 {
                 return Ok(Some(Value::small_int(0)));
             }
-            if b < 64 {
-                (a as i128) << b
+            if b < (Wide::BITS - isize::BITS) as isize {
+                (a as Wide) << b
             } else {
                 let mut ab = [0u32; 2];
                 return shift(o, mpz::from_i64(a as i64, &mut ab), b as u64).map(Some);
@@ -697,7 +707,7 @@ fn small_binary_op_slow(o: u8, a: isize, b: isize) -> PyResult<Option<Value>> {
             if b < 0 {
                 return Err(raise::value_error("negative shift count"));
             }
-            (a >> b.min(63)) as i128
+            (a >> b.min(isize::BITS as isize - 1)) as Wide
         }
         op::LESS => return Ok(Some(Value::from_bool(a < b))),
         op::MORE => return Ok(Some(Value::from_bool(a > b))),
@@ -707,13 +717,13 @@ fn small_binary_op_slow(o: u8, a: isize, b: isize) -> PyResult<Option<Value>> {
         op::NOT_EQUAL => return Ok(Some(Value::from_bool(a != b))),
         _ => return Ok(None),
     };
-    from_i128(r).map(Some)
+    from_wide(r).map(Some)
 }
 
-/// a ** e when it fits an i128 comfortably, else None.
-fn small_pow(a: i128, mut e: u64) -> Option<i128> {
+/// a ** e when it fits a `Wide` comfortably, else None.
+fn small_pow(a: Wide, mut e: u64) -> Option<Wide> {
     let mut base = a;
-    let mut r: i128 = 1;
+    let mut r: Wide = 1;
     loop {
         if e & 1 == 1 {
             r = r.checked_mul(base)?;
@@ -724,7 +734,7 @@ fn small_pow(a: i128, mut e: u64) -> Option<i128> {
         }
         base = base.checked_mul(base)?;
     }
-    if r.unsigned_abs() >> 100 != 0 {
+    if r.unsigned_abs() >> (Wide::BITS - 28) != 0 {
         return None;
     }
     Some(r)
@@ -747,37 +757,41 @@ fn shift(o: u8, a: Int, n: u64) -> PyResult<Value> {
 fn big_binary_op(o: u8, a: Int, b: Int) -> PyResult<Value> {
     let (la, lb) = (a.mag.len(), b.mag.len());
     match o {
-        op::ADD | op::SUBTRACT => {
-            let out = Out::new(mpz::add_len(la, lb))?;
-            let w = if o == op::ADD {
-                mpz::add(a, b, out.slice())
-            } else {
-                mpz::sub(a, b, out.slice())
+        op::ADD | op::SUBTRACT | op::AND | op::OR | op::XOR => {
+            // One call sequence for the five (their digit loops stay out of line).
+            type F = fn(Int, Int, &mut [u32]) -> mpz::Result<Written>;
+            let (len, f): (usize, F) = match o {
+                op::ADD => (mpz::add_len(la, lb), mpz::add),
+                op::SUBTRACT => (mpz::add_len(la, lb), mpz::sub),
+                op::AND => (mpz::bitwise_len(la, lb), mpz::and),
+                op::OR => (mpz::bitwise_len(la, lb), mpz::or),
+                _ => (mpz::bitwise_len(la, lb), mpz::xor),
             };
-            Ok(out.finish(w.map_err(mpz_err)?))
-        }
-        op::MULTIPLY => {
-            let out = Out::new(mpz::mul_len(la, lb))?;
-            let mut s = Scratch::new(mpz::mul_scratch_len(la, lb))?;
-            let w = mpz::mul(a, b, out.slice(), s.slice()).map_err(mpz_err)?;
+            let out = Out::new(len)?;
+            let w = f(a, b, out.slice()).map_err(mpz_err)?;
             Ok(out.finish(w))
         }
-        op::FLOOR_DIVIDE => {
-            if b.is_zero() {
+        op::MULTIPLY | op::FLOOR_DIVIDE | op::MODULO => {
+            if o != op::MULTIPLY && b.is_zero() {
                 return Err(zero_div());
             }
-            let out = Out::new(mpz::divmod_quo_len(la, lb))?;
-            let mut s = Scratch::new(mpz::divmod_scratch_len(la, lb))?;
-            let w = mpz::floordiv(a, b, out.slice(), s.slice()).map_err(mpz_err)?;
-            Ok(out.finish(w))
-        }
-        op::MODULO => {
-            if b.is_zero() {
-                return Err(zero_div());
-            }
-            let out = Out::new(mpz::divmod_rem_len(la, lb))?;
-            let mut s = Scratch::new(mpz::modulo_scratch_len(la, lb))?;
-            let w = mpz::modulo(a, b, out.slice(), s.slice()).map_err(mpz_err)?;
+            type F = fn(Int, Int, &mut [u32], &mut [u32]) -> mpz::Result<Written>;
+            let (len, scratch, f): (usize, usize, F) = match o {
+                op::MULTIPLY => (mpz::mul_len(la, lb), mpz::mul_scratch_len(la, lb), mpz::mul),
+                op::FLOOR_DIVIDE => (
+                    mpz::divmod_quo_len(la, lb),
+                    mpz::divmod_scratch_len(la, lb),
+                    mpz::floordiv,
+                ),
+                _ => (
+                    mpz::divmod_rem_len(la, lb),
+                    mpz::modulo_scratch_len(la, lb),
+                    mpz::modulo,
+                ),
+            };
+            let out = Out::new(len)?;
+            let mut s = Scratch::new(scratch)?;
+            let w = f(a, b, out.slice(), s.slice()).map_err(mpz_err)?;
             Ok(out.finish(w))
         }
         op::DIVMOD => {
@@ -837,15 +851,6 @@ fn big_binary_op(o: u8, a: Int, b: Int) -> PyResult<Value> {
             let mut s = Scratch::new(mpz::pow_scratch_len(la, len))?;
             let w = mpz::pow(a, e, out.slice(), s.slice()).map_err(mpz_err)?;
             Ok(out.finish(w))
-        }
-        op::AND | op::OR | op::XOR => {
-            let out = Out::new(mpz::bitwise_len(la, lb))?;
-            let w = match o {
-                op::AND => mpz::and(a, b, out.slice()),
-                op::OR => mpz::or(a, b, out.slice()),
-                _ => mpz::xor(a, b, out.slice()),
-            };
-            Ok(out.finish(w.map_err(mpz_err)?))
         }
         op::LSHIFT | op::RSHIFT => {
             if b.neg {
@@ -1005,10 +1010,7 @@ fn make_new(_ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Value>
             if let Some(b) = float::buffer_bytes(*x) {
                 return parse(b, 10);
             }
-            Err(raise::type_error_fmt(format_args!(
-                "can't convert {} to int",
-                x.type_of().name.as_str()
-            )))
+            Err(crate::objs::list::cant_convert_to_int(*x))
         }
         [s, base] => {
             let base = get_isize(*base)?;
@@ -1022,10 +1024,7 @@ fn make_new(_ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Value>
             }
             parse(text, base as u32)
         }
-        _ => Err(raise::type_error_fmt(format_args!(
-            "function expected at most 2 arguments, got {}",
-            args.len()
-        ))),
+        _ => Err(crate::objs::list::too_many_args(2, args.len())),
     }
 }
 

@@ -210,12 +210,40 @@ pub fn check_args(args: &[Value], kw: &[Value], min: usize, max: usize) -> PyRes
         )));
     }
     if n > max {
-        return Err(raise::type_error_fmt(format_args!(
-            "function expected at most {} arguments, got {}",
-            max, n
-        )));
+        return Err(too_many_args(max, n));
     }
     Ok(())
+}
+
+/// `TypeError: function expected at most <max> arguments, got <n>`.
+#[cold]
+#[inline(never)]
+pub fn too_many_args(max: usize, n: usize) -> PyErr {
+    raise::type_error_fmt(format_args!(
+        "function expected at most {} arguments, got {}",
+        max, n
+    ))
+}
+
+/// `TypeError: can't convert <type> to int`.
+#[cold]
+#[inline(never)]
+pub fn cant_convert_to_int(v: Value) -> PyErr {
+    raise::type_error_fmt(format_args!(
+        "can't convert {} to int",
+        v.type_of().name.as_str()
+    ))
+}
+
+/// `TypeError: <what> indices must be integers, not <type>`.
+#[cold]
+#[inline(never)]
+pub fn bad_index_type(what: &str, index: Value) -> PyErr {
+    raise::type_error_fmt(format_args!(
+        "{} indices must be integers, not {}",
+        what,
+        index.type_of().name.as_str()
+    ))
 }
 
 /// A machine integer from an int or bool, `None` for other types; OverflowError for ints
@@ -235,23 +263,14 @@ pub fn int_maybe(v: Value) -> PyResult<Option<isize>> {
 
 /// A machine integer, or MicroPython's TypeError for non-ints.
 pub fn int_of(v: Value) -> PyResult<isize> {
-    int_maybe(v)?.ok_or_else(|| {
-        raise::type_error_fmt(format_args!(
-            "can't convert {} to int",
-            v.type_of().name.as_str()
-        ))
-    })
+    int_maybe(v)?.ok_or_else(|| cant_convert_to_int(v))
 }
 
 /// Resolve `index` against a sequence of length `len` (`mp_get_index`): negative indices
 /// count from the end; slice bounds clamp, item indices raise IndexError.
 pub fn get_index(ty: &'static Type, len: usize, index: Value, is_slice: bool) -> PyResult<usize> {
     let Some(i) = int_maybe(index)? else {
-        return Err(raise::type_error_fmt(format_args!(
-            "{} indices must be integers, not {}",
-            ty.name.as_str(),
-            index.type_of().name.as_str()
-        )));
+        return Err(bad_index_type(ty.name.as_str(), index));
     };
     let len = len as isize;
     let i = if i < 0 { i.saturating_add(len) } else { i };
@@ -502,19 +521,12 @@ fn binary_op(o: u8, a: Value, b: Value) -> PyResult<Option<Value>> {
             let Some(n) = repeat_count(b)? else {
                 return Ok(None);
             };
+            let r = repeat(l.items(), n)?;
             if o == op::INPLACE_MULTIPLY {
-                let copy = new(l.items())?;
-                let src = this(copy)?.items();
-                l.truncate(0);
-                l.reserve(src.len().checked_mul(n).ok_or_else(mem::oom)?)?;
-                for _ in 0..n {
-                    for x in src.iter() {
-                        l.push(*x)?;
-                    }
-                }
+                l.splice(0, l.len, this(r)?.items())?;
                 return Ok(Some(a));
             }
-            repeat(l.items(), n).map(Some)
+            Ok(Some(r))
         }
         op::EQUAL | op::LESS | op::LESS_EQUAL | op::MORE | op::MORE_EQUAL => {
             if get_or_native(b).is_none() {

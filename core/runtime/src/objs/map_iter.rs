@@ -22,11 +22,7 @@ fn make_new(_ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Value>
             "function missing 2 required positional arguments",
         ));
     };
-    let (iters, dst) = crate::objs::tuple::new_uninit(rest.len())?;
-    for (d, a) in dst.iter_mut().zip(rest.iter()) {
-        *d = Value::NONE;
-        *d = runtime::get_iter(*a)?;
-    }
+    let iters = crate::objs::zip::iters_of(rest)?;
     Ok(Value::from_ptr(mem::alloc(Map {
         base: ObjBase::new(&TYPE),
         fun: *fun,
@@ -35,23 +31,14 @@ fn make_new(_ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Value>
 }
 
 fn iter_next(it: Value) -> PyResult<Option<Value>> {
-    // Nested iterators recurse natively through here: bound the depth.
-    let _g = crate::objs::list::NestGuard::enter()?;
     let Some(m) = it.downcast::<Map>(&TYPE) else {
         return Ok(None);
     };
-    let iters = crate::objs::tuple::items(m.iters).unwrap_or(&mut []);
-    // Arguments go in a tuple: GC-visible, and sized for any number of iterables.
-    let (argt, args) = crate::objs::tuple::new_uninit(iters.len())?;
-    for a in args.iter_mut() {
-        *a = Value::NONE;
-    }
-    for (a, i) in args.iter_mut().zip(iters.iter()) {
-        match runtime::iter_next(*i)? {
-            Some(x) => *a = x,
-            None => return Ok(None),
-        }
-    }
+    // The arguments are a tuple: GC-visible, and sized for any number of iterables.
+    let Some(argt) = crate::objs::zip::next_of_each(m.iters)? else {
+        return Ok(None);
+    };
+    let args = crate::objs::tuple::items(argt).unwrap_or(&mut []);
     let r = runtime::call(m.fun, args, &[]);
     core::hint::black_box(argt);
     r.map(Some)

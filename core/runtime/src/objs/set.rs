@@ -522,6 +522,31 @@ fn union_into(result: Value, others: &[Value]) -> PyResult<Value> {
     Ok(result)
 }
 
+/// Call `f` with each key of `other` and its hash: a set's live slots in table order, or
+/// the items of any other iterable; stops at the first `false` from `f` (and answers it).
+/// One loop for all the set algebra, so each operation is only its per-key step.
+fn each_key(other: Value, f: &mut dyn FnMut(Value, usize) -> PyResult<bool>) -> PyResult<bool> {
+    if get(other).is_some() {
+        let mut i = 0;
+        while let Some(e) = this(other)?.slot(i)? {
+            if let Some((k, h)) = e {
+                if !f(k, h)? {
+                    return Ok(false);
+                }
+            }
+            i += 1;
+        }
+        return Ok(true);
+    }
+    let it = runtime::get_iter(other)?;
+    while let Some(x) = runtime::iter_next(it)? {
+        if !f(x, key_hash(x)?)? {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
 fn intersection(s: Value, other: Value) -> PyResult<Value> {
     let ty = if is_frozen(s) { &FROZENSET_TYPE } else { &TYPE };
     let result = alloc(ty)?;
@@ -529,31 +554,17 @@ fn intersection(s: Value, other: Value) -> PyResult<Value> {
         merge(result, s)?;
         return Ok(result);
     }
-    if get(other).is_some() {
-        // Iterate the smaller set, look up in the larger.
-        let (small, big) = if this(other)?.len() > this(s)?.len() {
-            (s, other)
-        } else {
-            (other, s)
-        };
-        let mut i = 0;
-        while let Some(e) = this(small)?.slot(i)? {
-            if let Some((k, h)) = e {
-                if this(big)?.find(k, h)?.is_some() {
-                    this(result)?.add_entry(k, h)?;
-                }
-            }
-            i += 1;
+    // Iterate the smaller set (or the iterable), look up in the other.
+    let (small, big) = match get(other) {
+        Some(o) if o.len() > this(s)?.len() => (s, other),
+        _ => (other, s),
+    };
+    each_key(small, &mut |k, h| {
+        if this(big)?.find(k, h)?.is_some() {
+            this(result)?.add_entry(k, h)?;
         }
-        return Ok(result);
-    }
-    let it = runtime::get_iter(other)?;
-    while let Some(x) = runtime::iter_next(it)? {
-        let h = key_hash(x)?;
-        if this(s)?.find(x, h)?.is_some() {
-            this(result)?.add_entry(x, h)?;
-        }
-    }
+        Ok(true)
+    })?;
     Ok(result)
 }
 
@@ -562,44 +573,29 @@ fn difference_update(s: Value, other: Value) -> PyResult<()> {
         this(s)?.clear();
         return Ok(());
     }
-    if get(other).is_some() {
-        let mut i = 0;
-        while let Some(e) = this(other)?.slot(i)? {
-            if let Some((k, h)) = e {
-                this(s)?.discard_entry(k, h)?;
-            }
-            i += 1;
-        }
-        return Ok(());
-    }
-    let it = runtime::get_iter(other)?;
-    while let Some(x) = runtime::iter_next(it)? {
-        let h = key_hash(x)?;
-        this(s)?.discard_entry(x, h)?;
-    }
+    each_key(other, &mut |k, h| {
+        this(s)?.discard_entry(k, h)?;
+        Ok(true)
+    })?;
     Ok(())
 }
 
 fn difference(s: Value, other: Value) -> PyResult<Value> {
     let ty = if is_frozen(s) { &FROZENSET_TYPE } else { &TYPE };
     let big_vs_small = get(other).map(|o| (this(s).map(|x| x.len()).unwrap_or(0) >> 2) > o.len());
+    let result = alloc(ty)?;
     if big_vs_small != Some(false) {
         // Copy then remove (non-set other, or other much smaller than s).
-        let result = alloc(ty)?;
         merge(result, s)?;
         difference_update(result, other)?;
         return Ok(result);
     }
-    let result = alloc(ty)?;
-    let mut i = 0;
-    while let Some(e) = this(s)?.slot(i)? {
-        if let Some((k, h)) = e {
-            if this(other)?.find(k, h)?.is_none() {
-                this(result)?.add_entry(k, h)?;
-            }
+    each_key(s, &mut |k, h| {
+        if this(other)?.find(k, h)?.is_none() {
+            this(result)?.add_entry(k, h)?;
         }
-        i += 1;
-    }
+        Ok(true)
+    })?;
     Ok(result)
 }
 
@@ -608,20 +604,12 @@ fn symmetric_difference_update(s: Value, other: Value) -> PyResult<()> {
         this(s)?.clear();
         return Ok(());
     }
-    let other_set = if get(other).is_some() {
-        other
-    } else {
-        new_from(&TYPE, other)?
-    };
-    let mut i = 0;
-    while let Some(e) = this(other_set)?.slot(i)? {
-        if let Some((k, h)) = e {
-            if !this(s)?.discard_entry(k, h)? {
-                this(s)?.add_entry(k, h)?;
-            }
+    each_key(as_set(other)?, &mut |k, h| {
+        if !this(s)?.discard_entry(k, h)? {
+            this(s)?.add_entry(k, h)?;
         }
-        i += 1;
-    }
+        Ok(true)
+    })?;
     Ok(())
 }
 
@@ -636,16 +624,7 @@ fn is_subset(a: Value, b: Value) -> PyResult<bool> {
     if this(a)?.len() > this(b)?.len() {
         return Ok(false);
     }
-    let mut i = 0;
-    while let Some(e) = this(a)?.slot(i)? {
-        if let Some((k, h)) = e {
-            if this(b)?.find(k, h)?.is_none() {
-                return Ok(false);
-            }
-        }
-        i += 1;
-    }
-    Ok(true)
+    each_key(a, &mut |k, h| Ok(this(b)?.find(k, h)?.is_some()))
 }
 
 /// `other` as a set: itself if it is one, else a new set of its items.
@@ -975,13 +954,8 @@ fn issuperset(s: Value, o: Value) -> PyResult<Value> {
 
 fn isdisjoint(s: Value, o: Value) -> PyResult<Value> {
     this(s)?;
-    let it = runtime::get_iter(o)?;
-    while let Some(x) = runtime::iter_next(it)? {
-        if this(s)?.contains(x)? {
-            return Ok(Value::FALSE);
-        }
-    }
-    Ok(Value::TRUE)
+    let none = each_key(o, &mut |k, h| Ok(this(s)?.find(k, h)?.is_none()))?;
+    Ok(Value::from_bool(none))
 }
 
 fn contains_m(s: Value, x: Value) -> PyResult<Value> {
@@ -991,27 +965,60 @@ fn contains_m(s: Value, x: Value) -> PyResult<Value> {
 /// No upper bound on the number of other iterables.
 const N: u16 = u16::MAX;
 
+/// Methods set and frozenset share (one object each, as upstream).
+const M_COPY: Value = fun!(copy, F1(copy));
+const M_DIFFERENCE: Value = fun!(
+    difference,
+    Var {
+        min: 1,
+        max: N,
+        f: difference_m
+    }
+);
+const M_INTERSECTION: Value = fun!(
+    intersection,
+    Var {
+        min: 1,
+        max: N,
+        f: intersection_m
+    }
+);
+const M_ISDISJOINT: Value = fun!(isdisjoint, F2(isdisjoint));
+const M_ISSUBSET: Value = fun!(issubset, F2(issubset));
+const M_ISSUPERSET: Value = fun!(issuperset, F2(issuperset));
+const M_SYMMETRIC_DIFFERENCE: Value = fun!(symmetric_difference, F2(sym_diff));
+const M_UNION: Value = fun!(
+    union,
+    Var {
+        min: 1,
+        max: N,
+        f: union
+    }
+);
+const M_CONTAINS: Value = fun!(__contains__, F2(contains_m));
+const M_LEN: Value = fun!(__len__, F1(len_m));
+
 #[rustfmt::skip]
 static LOCALS: [(crate::qstr::Qstr, Value); 19] = [
     entry!(add, fun!(add, F2(set_add))),
     entry!(clear, fun!(clear, F1(clear))),
-    entry!(copy, fun!(copy, F1(copy))),
+    entry!(copy, M_COPY),
     entry!(discard, fun!(discard, F2(discard))),
-    entry!(difference, fun!(difference, Var { min: 1, max: N, f: difference_m })),
+    entry!(difference, M_DIFFERENCE),
     entry!(difference_update, fun!(difference_update, Var { min: 1, max: N, f: diff_upd })),
-    entry!(intersection, fun!(intersection, Var { min: 1, max: N, f: intersection_m })),
+    entry!(intersection, M_INTERSECTION),
     entry!(intersection_update, fun!(intersection_update, Var { min: 1, max: N, f: inter_upd })),
-    entry!(isdisjoint, fun!(isdisjoint, F2(isdisjoint))),
-    entry!(issubset, fun!(issubset, F2(issubset))),
-    entry!(issuperset, fun!(issuperset, F2(issuperset))),
+    entry!(isdisjoint, M_ISDISJOINT),
+    entry!(issubset, M_ISSUBSET),
+    entry!(issuperset, M_ISSUPERSET),
     entry!(pop, fun!(pop, F1(pop))),
     entry!(remove, fun!(remove, F2(remove))),
-    entry!(symmetric_difference, fun!(symmetric_difference, F2(sym_diff))),
+    entry!(symmetric_difference, M_SYMMETRIC_DIFFERENCE),
     entry!(symmetric_difference_update, fun!(symmetric_difference_update, F2(sym_diff_upd))),
-    entry!(union, fun!(union, Var { min: 1, max: N, f: union })),
+    entry!(union, M_UNION),
     entry!(update, fun!(update, Var { min: 1, max: N, f: update })),
-    entry!(__contains__, fun!(__contains__, F2(contains_m))),
-    entry!(__len__, fun!(__len__, F1(len_m))),
+    entry!(__contains__, M_CONTAINS),
+    entry!(__len__, M_LEN),
 ];
 
 fn len_m(s: Value) -> PyResult<Value> {
@@ -1020,16 +1027,16 @@ fn len_m(s: Value) -> PyResult<Value> {
 
 #[rustfmt::skip]
 static FROZEN_LOCALS: [(crate::qstr::Qstr, Value); 11] = [
-    entry!(copy, fun!(copy, F1(copy))),
-    entry!(difference, fun!(difference, Var { min: 1, max: N, f: difference_m })),
-    entry!(intersection, fun!(intersection, Var { min: 1, max: N, f: intersection_m })),
-    entry!(isdisjoint, fun!(isdisjoint, F2(isdisjoint))),
-    entry!(issubset, fun!(issubset, F2(issubset))),
-    entry!(issuperset, fun!(issuperset, F2(issuperset))),
-    entry!(symmetric_difference, fun!(symmetric_difference, F2(sym_diff))),
-    entry!(union, fun!(union, Var { min: 1, max: N, f: union })),
-    entry!(__contains__, fun!(__contains__, F2(contains_m))),
-    entry!(__len__, fun!(__len__, F1(len_m))),
+    entry!(copy, M_COPY),
+    entry!(difference, M_DIFFERENCE),
+    entry!(intersection, M_INTERSECTION),
+    entry!(isdisjoint, M_ISDISJOINT),
+    entry!(issubset, M_ISSUBSET),
+    entry!(issuperset, M_ISSUPERSET),
+    entry!(symmetric_difference, M_SYMMETRIC_DIFFERENCE),
+    entry!(union, M_UNION),
+    entry!(__contains__, M_CONTAINS),
+    entry!(__len__, M_LEN),
     entry!(__hash__, fun!(__hash__, F1(hash_m))),
 ];
 

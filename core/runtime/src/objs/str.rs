@@ -351,27 +351,30 @@ fn arg_of(kind: Kind, v: Value) -> PyResult<&'static [u8]> {
     }
 }
 
-/// The needle of find/index/count: as [`arg_of`], and bytes methods also take a single
-/// byte value.
-fn needle_of(kind: Kind, v: Value) -> PyResult<&'static [u8]> {
-    if let (false, Some(n)) = (kind.is_str(), v.as_small_int()) {
-        let i = usize::try_from(n).ok().filter(|&i| i < 256);
-        let i = i.ok_or_else(|| raise::value_error("byte must be in range(0, 256)"))?;
-        return Ok(&BYTE_VALUES[i..i + 1]);
-    }
-    arg_of(kind, v)
-}
+/// What [`search_args`] gives: receiver kind and bytes, needle, searched byte range.
+type Search<'a> = (Kind, &'static [u8], &'a [u8], Option<(usize, usize)>);
 
-/// Every byte value, so a single-byte needle can be borrowed as a slice.
-static BYTE_VALUES: [u8; 256] = {
-    let mut t = [0u8; 256];
-    let mut i = 0;
-    while i < 256 {
-        t[i] = i as u8;
-        i += 1;
-    }
-    t
-};
+/// The receiver, needle and searched byte range of find/index/count: the needle as
+/// [`arg_of`], where bytes methods also take a single byte value (kept in `byte`); the
+/// range is `None` when it starts past the end.
+fn search_args<'a>(args: &[Value], byte: &'a mut [u8; 1]) -> PyResult<Search<'a>> {
+    let (kind, s) = receiver(args[0])?;
+    let needle = match (kind.is_str(), args[1].as_small_int()) {
+        (false, Some(n)) => {
+            byte[0] =
+                u8::try_from(n).map_err(|_| raise::value_error("byte must be in range(0, 256)"))?;
+            &byte[..]
+        }
+        _ => arg_of(kind, args[1])?,
+    };
+    let range = range_args(
+        kind,
+        s,
+        range_int(kind, args, 2)?,
+        range_int(kind, args, 3)?,
+    );
+    Ok((kind, s, needle, range))
+}
 
 /// Whether `v` is an `array.array` (or subclass): CPython compares bytes and bytearray
 /// only with bytes-like objects of bytes, never with arrays. Checked by name so this file
@@ -412,11 +415,7 @@ fn range_int(kind: Kind, args: &[Value], i: usize) -> PyResult<Option<isize>> {
                 && !crate::objs::int::is_int(*v) =>
         {
             let what = if kind.is_str() { "string" } else { "bytes" };
-            Err(raise::type_error_fmt(format_args!(
-                "{} indices must be integers, not {}",
-                what,
-                v.type_of().name.as_str()
-            )))
+            Err(list::bad_index_type(what, *v))
         }
         _ => opt_int(args, i),
     }
@@ -531,7 +530,7 @@ fn range_args(
 
 // Out of line (as rfind_sub): a dozen methods search, and each inlined copy costs flash.
 #[inline(never)]
-fn find_sub(h: &[u8], n: &[u8]) -> Option<usize> {
+pub(crate) fn find_sub(h: &[u8], n: &[u8]) -> Option<usize> {
     if n.is_empty() {
         return Some(0);
     }
@@ -565,20 +564,15 @@ fn print(out: &mut dyn Print, v: Value, kind: PrintKind) -> PyResult<()> {
     } else {
         match core::str::from_utf8(s) {
             Ok(t) => out.write_str(t),
-            // A loose str: its valid runs as they are, U+FFFD for each other sequence.
+            // A loose str: its valid sequences as they are, U+FFFD for each other one.
             Err(_) => {
-                let mut rest = s;
-                while !rest.is_empty() {
-                    match core::str::from_utf8(rest) {
-                        Ok(t) => return out.write_str(t),
-                        Err(e) => {
-                            let good = e.valid_up_to();
-                            let head = rest.get(..good).unwrap_or(&[]);
-                            out.write_str(core::str::from_utf8(head).unwrap_or(""))?;
-                            out.write_char('\u{fffd}')?;
-                            let (_, n) = loose_char(rest.get(good..).unwrap_or(&[]));
-                            rest = rest.get(good + n..).unwrap_or(&[]);
-                        }
+                let mut i = 0;
+                while let Some(rest) = s.get(i..).filter(|r| !r.is_empty()) {
+                    let (_, n) = loose_char(rest);
+                    i += n;
+                    match core::str::from_utf8(rest.get(..n).unwrap_or(&[])) {
+                        Ok(t) => out.write_str(t)?,
+                        Err(_) => out.write_char('\u{fffd}')?,
                     }
                 }
                 Ok(())
@@ -595,94 +589,85 @@ fn print_bytes(out: &mut dyn Print, v: Value, _kind: PrintKind) -> PyResult<()> 
 pub fn print_quoted(out: &mut dyn Print, s: &[u8], is_bytes: bool) -> PyResult<()> {
     let has_single = s.contains(&b'\'');
     let has_double = s.contains(&b'"');
-    let quote = if has_single && !has_double { '"' } else { '\'' };
+    let quote = if has_single && !has_double {
+        b'"'
+    } else {
+        b'\''
+    };
     if is_bytes {
         out.write_str("b")?;
     }
-    out.write_char(quote)?;
-    let text = if is_bytes {
-        None
-    } else {
-        core::str::from_utf8(s).ok()
-    };
-    let hex_escape = |out: &mut dyn Print, b: u32| -> PyResult<()> {
-        const HEX: &[u8; 16] = b"0123456789abcdef";
-        let buf = [
-            b'\\',
-            b'x',
-            HEX[((b >> 4) & 15) as usize],
-            HEX[(b & 15) as usize],
-        ];
-        out.write_str(core::str::from_utf8(&buf).unwrap_or("?"))
-    };
-    match text {
-        Some(t) => {
-            for c in t.chars() {
-                match c {
-                    '\\' => out.write_str("\\\\")?,
-                    '\n' => out.write_str("\\n")?,
-                    '\r' => out.write_str("\\r")?,
-                    '\t' => out.write_str("\\t")?,
-                    c if c == quote => {
-                        out.write_char('\\')?;
-                        out.write_char(c)?;
-                    }
-                    c if (c as u32) < 0x20 || c as u32 == 0x7f => hex_escape(out, c as u32)?,
-                    c => out.write_char(c)?,
-                }
-            }
-        }
-        None if !is_bytes => {
-            // A loose str: upstream's escapes for what is not a printable character.
-            let mut i = 0;
-            while let Some(rest) = s.get(i..).filter(|r| !r.is_empty()) {
-                let (ch, n) = loose_char(rest);
+    out.write_char(quote as char)?;
+    // One walk for bytes, valid and loose strs: a str's units are its UTF-8 sequences
+    // (upstream's escapes for a loose str's sequences that are no character).
+    let mut i = 0;
+    while let Some(rest) = s.get(i..).filter(|r| !r.is_empty()) {
+        let (ch, n) = if is_bytes {
+            (u32::from(rest[0]), 1)
+        } else {
+            loose_char(rest)
+        };
+        i += n;
+        if ch >= 0x80 && !is_bytes {
+            if char::from_u32(ch).is_some() {
                 let seq = rest.get(..n).unwrap_or(&[]);
-                i += n;
-                match char::from_u32(ch).filter(|_| ch >= 0x80) {
-                    Some(_) => out.write_str(core::str::from_utf8(seq).unwrap_or("?"))?,
-                    None if ch >= 0x80 => {
-                        let mut b = crate::vstr::VStr::new();
-                        let _ = if ch < 0x10000 {
-                            core::fmt::write(&mut b, format_args!("\\u{:04x}", ch))
-                        } else {
-                            core::fmt::write(&mut b, format_args!("\\U{:08x}", ch))
-                        };
-                        out.write_str(core::str::from_utf8(b.as_bytes()).unwrap_or("?"))?;
-                    }
-                    None => match ch as u8 {
-                        b'\\' => out.write_str("\\\\")?,
-                        b'\n' => out.write_str("\\n")?,
-                        b'\r' => out.write_str("\\r")?,
-                        b'\t' => out.write_str("\\t")?,
-                        b if b as char == quote => {
-                            out.write_char('\\')?;
-                            out.write_char(b as char)?;
-                        }
-                        b @ 0x20..=0x7e => out.write_char(b as char)?,
-                        b => hex_escape(out, u32::from(b))?,
-                    },
-                }
+                out.write_str(core::str::from_utf8(seq).unwrap_or("?"))?;
+            } else if ch < 0x10000 {
+                hex_escape(out, b'u', ch, 4)?;
+            } else {
+                hex_escape(out, b'U', ch, 8)?;
             }
+            continue;
         }
-        None => {
-            for &b in s {
-                match b {
-                    b'\\' => out.write_str("\\\\")?,
-                    b'\n' => out.write_str("\\n")?,
-                    b'\r' => out.write_str("\\r")?,
-                    b'\t' => out.write_str("\\t")?,
-                    b if b as char == quote => {
-                        out.write_char('\\')?;
-                        out.write_char(b as char)?;
-                    }
-                    0x20..=0x7e => out.write_char(b as char)?,
-                    b => hex_escape(out, b as u32)?,
-                }
+        let esc = match ch as u8 {
+            b'\\' => b'\\',
+            b'\n' => b'n',
+            b'\r' => b'r',
+            b'\t' => b't',
+            b if b == quote => b,
+            b @ 0x20..=0x7e => {
+                out.write_char(b as char)?;
+                continue;
             }
+            _ => {
+                hex_escape(out, b'x', ch, 2)?;
+                continue;
+            }
+        };
+        out.write_char('\\')?;
+        out.write_char(esc as char)?;
+    }
+    out.write_char(quote as char)
+}
+
+const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
+
+/// `n` in lowercase hex without leading zeros (`{:x}` without core::fmt): object addresses.
+pub fn print_hex(out: &mut dyn Print, n: usize) -> PyResult<()> {
+    let mut buf = [0u8; 2 * core::mem::size_of::<usize>()];
+    let mut i = buf.len();
+    let mut m = n;
+    while let Some(d) = i.checked_sub(1).and_then(|j| buf.get_mut(j)) {
+        *d = HEX_DIGITS[m & 15];
+        i -= 1;
+        m >>= 4;
+        if m == 0 {
+            break;
         }
     }
-    out.write_char(quote)
+    out.write_str(core::str::from_utf8(buf.get(i..).unwrap_or(&[])).unwrap_or(""))
+}
+
+/// `\<letter>` and the low `digits` hex digits of `v`, lowercase.
+fn hex_escape(out: &mut dyn Print, letter: u8, v: u32, digits: u32) -> PyResult<()> {
+    let mut buf = [b'\\', letter, 0, 0, 0, 0, 0, 0, 0, 0];
+    for k in 0..digits {
+        if let Some(d) = buf.get_mut(2 + k as usize) {
+            *d = HEX_DIGITS[((v >> (4 * (digits - 1 - k))) & 15) as usize];
+        }
+    }
+    let text = buf.get(..2 + digits as usize).unwrap_or(&[]);
+    out.write_str(core::str::from_utf8(text).unwrap_or("?"))
 }
 
 /// Which text encoding a `str(b, enc)` / `encode` / `decode` call names.
@@ -783,10 +768,7 @@ fn str_make_new(_ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Va
             let data = buffer_bytes_raise(*b)?;
             decode(data, rest.first().copied(), rest.get(1).copied())
         }
-        _ => Err(raise::type_error_fmt(format_args!(
-            "function expected at most 3 arguments, got {}",
-            args.len()
-        ))),
+        _ => Err(list::too_many_args(3, args.len())),
     }
 }
 
@@ -999,13 +981,7 @@ pub fn seq_index(what: &str, len: usize, index: Value) -> PyResult<usize> {
                 "overflow converting long int to machine word",
             ))
         }
-        None => {
-            return Err(raise::type_error_fmt(format_args!(
-                "{} indices must be integers, not {}",
-                what,
-                index.type_of().name.as_str()
-            )))
-        }
+        None => return Err(list::bad_index_type(what, index)),
     };
     let j = if i < 0 { i + len as isize } else { i };
     if j < 0 || j >= len as isize {
@@ -1045,16 +1021,32 @@ fn slice_str(v: Value, s: &[u8], slice: Value) -> PyResult<Value> {
         let b1 = char_to_byte(s, start as usize + count);
         return new_str_unchecked(s.get(b0..b1).unwrap_or(&[]));
     }
-    // Index the code point starts once (plain integers, so Rust's allocator may hold them).
-    let starts: alloc::vec::Vec<usize> = (0..s.len()).filter(|&k| !is_cont(s[k])).collect();
-    let mut out = VStr::with_capacity(count.saturating_mul(4).min(s.len()))?;
-    let mut i = start;
-    for _ in 0..count {
-        if let Some(&b0) = starts.get(i as usize) {
-            let b1 = starts.get(i as usize + 1).copied().unwrap_or(s.len());
-            out.push_bytes(s.get(b0..b1).unwrap_or(&[]))?;
+    // Walk a byte cursor code point by code point (no index of the starts needed).
+    let next = |b: usize| {
+        let mut e = b + 1;
+        while s.get(e).is_some_and(|&c| is_cont(c)) {
+            e += 1;
         }
-        i += step;
+        e
+    };
+    let mut out = VStr::with_capacity(count.saturating_mul(4).min(s.len()))?;
+    let mut b = char_to_byte(s, start as usize);
+    for k in 0..count {
+        let e = next(b);
+        out.push_bytes(s.get(b..e).unwrap_or(&[]))?;
+        if k + 1 == count {
+            break;
+        }
+        for _ in 0..step.unsigned_abs() {
+            if step > 0 {
+                b = next(b);
+            } else {
+                b = b.saturating_sub(1);
+                while b > 0 && s.get(b).is_some_and(|&c| is_cont(c)) {
+                    b -= 1;
+                }
+            }
+        }
     }
     out.into_str()
 }
@@ -1189,14 +1181,9 @@ pub static BYTES_ITER_TYPE: Type = Type {
 // --- methods ---
 
 fn find_impl(args: &[Value], reverse: bool) -> PyResult<Option<isize>> {
-    let (kind, s) = receiver(args[0])?;
-    let needle = needle_of(kind, args[1])?;
-    let Some((b0, b1)) = range_args(
-        kind,
-        s,
-        range_int(kind, args, 2)?,
-        range_int(kind, args, 3)?,
-    ) else {
+    let mut byte = [0u8];
+    let (kind, s, needle, range) = search_args(args, &mut byte)?;
+    let Some((b0, b1)) = range else {
         return Ok(None);
     };
     let hay = s.get(b0..b1).unwrap_or(&[]);
@@ -1231,14 +1218,9 @@ pub fn str_rindex(args: &[Value]) -> PyResult<Value> {
 }
 
 pub fn str_count(args: &[Value]) -> PyResult<Value> {
-    let (kind, s) = receiver(args[0])?;
-    let needle = needle_of(kind, args[1])?;
-    let Some((b0, b1)) = range_args(
-        kind,
-        s,
-        range_int(kind, args, 2)?,
-        range_int(kind, args, 3)?,
-    ) else {
+    let mut byte = [0u8];
+    let (kind, s, needle, range) = search_args(args, &mut byte)?;
+    let Some((b0, b1)) = range else {
         return Ok(Value::small_int(0));
     };
     let hay = s.get(b0..b1).unwrap_or(&[]);
@@ -1300,121 +1282,91 @@ pub fn join(sep_v: Value, iterable: Value) -> PyResult<Value> {
     make_vstr(kind, &out)
 }
 
-fn whitespace_split(kind: Kind, s: &[u8], maxsplit: isize, out: Value) -> PyResult<()> {
-    let mut i = 0;
-    let mut splits = 0;
-    loop {
-        while i < s.len() && is_space(s[i]) {
-            i += 1;
-        }
-        if i >= s.len() {
-            return Ok(());
-        }
-        if maxsplit >= 0 && splits >= maxsplit {
-            return list::append(out, make(kind, s.get(i..).unwrap_or(&[]))?);
-        }
-        let start = i;
-        while i < s.len() && !is_space(s[i]) {
-            i += 1;
-        }
-        list::append(out, make(kind, s.get(start..i).unwrap_or(&[]))?)?;
-        splits += 1;
-    }
-}
-
 pub fn str_split(args: &[Value]) -> PyResult<Value> {
-    let (kind, s) = receiver(args[0])?;
-    let maxsplit = opt_int(args, 2)?.unwrap_or(-1);
-    let out = list::new(&[])?;
-    let sep = args.get(1).copied().unwrap_or(Value::NONE);
-    if sep.is_none() {
-        whitespace_split(kind, s, maxsplit, out)?;
-        return Ok(out);
-    }
-    let sep = arg_of(kind, sep)?;
-    if sep.is_empty() {
-        return Err(raise::value_error("empty separator"));
-    }
-    let mut rest = s;
-    let mut n = 0;
-    while maxsplit < 0 || n < maxsplit {
-        let Some(p) = find_sub(rest, sep) else { break };
-        list::append(out, make(kind, &rest[..p])?)?;
-        rest = rest.get(p + sep.len()..).unwrap_or(&[]);
-        n += 1;
-    }
-    list::append(out, make(kind, rest)?)?;
-    Ok(out)
+    split_impl(args, false)
 }
 
 pub fn str_rsplit(args: &[Value]) -> PyResult<Value> {
+    split_impl(args, true)
+}
+
+/// split and rsplit: pieces are cut from the front (or, for rsplit with a limit, the
+/// back) of what remains; a `None` separator splits at runs of ASCII whitespace.
+fn split_impl(args: &[Value], reverse: bool) -> PyResult<Value> {
     let (kind, s) = receiver(args[0])?;
     let maxsplit = opt_int(args, 2)?.unwrap_or(-1);
-    let sep = args.get(1).copied().unwrap_or(Value::NONE);
-    if maxsplit < 0 {
-        return str_split(args);
-    }
-    let mut parts: RevList = RevList::new()?;
-    if sep.is_none() {
-        let mut end = s.len();
-        let mut n = 0;
-        loop {
-            while end > 0 && is_space(s[end - 1]) {
-                end -= 1;
+    // Without a limit both directions give the same pieces.
+    let reverse = reverse && maxsplit >= 0;
+    let sep = match args.get(1) {
+        Some(v) if !v.is_none() => {
+            let sep = arg_of(kind, *v)?;
+            if sep.is_empty() {
+                return Err(raise::value_error("empty separator"));
             }
-            if end == 0 {
+            Some(sep)
+        }
+        _ => None,
+    };
+    let out = list::new(&[])?;
+    let mut rest = s;
+    let mut n = 0;
+    loop {
+        if sep.is_none() {
+            let keep = if reverse {
+                rest.iter()
+                    .rposition(|&c| !is_space(c))
+                    .map_or(0, |i| i + 1)
+            } else {
+                rest.iter()
+                    .position(|&c| !is_space(c))
+                    .unwrap_or(rest.len())
+            };
+            rest = if reverse {
+                rest.get(..keep)
+            } else {
+                rest.get(keep..)
+            }
+            .unwrap_or(&[]);
+            if rest.is_empty() {
                 break;
             }
-            if n >= maxsplit {
-                parts.push(make(kind, s.get(..end).unwrap_or(&[]))?)?;
-                break;
+        }
+        // The cut: the piece ends at `lo` (or, reversed, starts at `hi`).
+        let cut = if maxsplit >= 0 && n >= maxsplit {
+            None
+        } else {
+            match sep {
+                Some(sep) if reverse => rfind_sub(rest, sep).map(|p| (p, p + sep.len())),
+                Some(sep) => find_sub(rest, sep).map(|p| (p, p + sep.len())),
+                None if reverse => {
+                    let p = rest.iter().rposition(|&c| is_space(c)).map_or(0, |i| i + 1);
+                    Some((p, p))
+                }
+                None => {
+                    let p = rest.iter().position(|&c| is_space(c)).unwrap_or(rest.len());
+                    Some((p, p))
+                }
             }
-            let mut start = end;
-            while start > 0 && !is_space(s[start - 1]) {
-                start -= 1;
-            }
-            parts.push(make(kind, s.get(start..end).unwrap_or(&[]))?)?;
-            end = start;
-            n += 1;
-        }
-    } else {
-        let sep = arg_of(kind, sep)?;
-        if sep.is_empty() {
-            return Err(raise::value_error("empty separator"));
-        }
-        let mut rest = s;
-        let mut n = 0;
-        while n < maxsplit {
-            let Some(p) = rfind_sub(rest, sep) else { break };
-            parts.push(make(kind, rest.get(p + sep.len()..).unwrap_or(&[]))?)?;
-            rest = &rest[..p];
-            n += 1;
-        }
-        parts.push(make(kind, rest)?)?;
+        };
+        let Some((lo, hi)) = cut else {
+            list::append(out, make(kind, rest)?)?;
+            break;
+        };
+        let (piece, left) = if reverse {
+            (rest.get(hi..), rest.get(..lo))
+        } else {
+            (rest.get(..lo), rest.get(hi..))
+        };
+        list::append(out, make(kind, piece.unwrap_or(&[]))?)?;
+        rest = left.unwrap_or(&[]);
+        n += 1;
     }
-    parts.reverse();
-    Ok(parts.list)
-}
-
-/// A list built back to front (rsplit), reversed at the end.
-struct RevList {
-    list: Value,
-}
-
-impl RevList {
-    fn new() -> PyResult<RevList> {
-        Ok(RevList {
-            list: list::new(&[])?,
-        })
-    }
-    fn push(&mut self, v: Value) -> PyResult<()> {
-        list::append(self.list, v)
-    }
-    fn reverse(&mut self) {
-        if let Some(l) = list::get(self.list) {
+    if reverse {
+        if let Some(l) = list::get(out) {
             l.items().reverse();
         }
     }
+    Ok(out)
 }
 
 pub fn str_splitlines(args: &[Value], kw: &[Value]) -> PyResult<Value> {
@@ -1499,44 +1451,37 @@ fn strip_impl(args: &[Value], which: u8) -> PyResult<Value> {
         Some(v) if !v.is_none() => Some(arg_of(kind, *v)?),
         _ => None,
     };
+    // Units are a str's UTF-8 sequences (bytes otherwise); a UTF-8 sequence found in the
+    // character set is one of its characters.
+    let strip = |u: &[u8]| match (chars, u) {
+        (None, [b]) => is_space(*b),
+        (None, _) => false,
+        (Some(set), [b]) => set.contains(b),
+        (Some(set), _) => find_sub(set, u).is_some() && !u.is_empty(),
+    };
     let (mut b0, mut b1) = (0, s.len());
-    match chars {
-        None => {
-            if which != 2 {
-                while b0 < b1 && is_space(s[b0]) {
-                    b0 += 1;
-                }
+    if which != 2 {
+        while b0 < b1 {
+            let mut e = b0 + 1;
+            while kind.is_str() && e < b1 && s.get(e).is_some_and(|&c| is_cont(c)) {
+                e += 1;
             }
-            if which != 1 {
-                while b1 > b0 && is_space(s[b1 - 1]) {
-                    b1 -= 1;
-                }
+            if !strip(s.get(b0..e).unwrap_or(&[])) {
+                break;
             }
+            b0 = e;
         }
-        Some(set) if kind.is_str() && !set.is_ascii() || kind.is_str() && !s.is_ascii() => {
-            let text = core::str::from_utf8(s).unwrap_or("");
-            let set = core::str::from_utf8(set).unwrap_or("");
-            let in_set = |c: char| set.contains(c);
-            if which != 2 {
-                let t = text.trim_start_matches(in_set);
-                b0 = s.len() - t.len();
+    }
+    if which != 1 {
+        while b1 > b0 {
+            let mut st = b1 - 1;
+            while kind.is_str() && st > b0 && s.get(st).is_some_and(|&c| is_cont(c)) {
+                st -= 1;
             }
-            if which != 1 {
-                let t = text.get(b0..).unwrap_or("").trim_end_matches(in_set);
-                b1 = b0 + t.len();
+            if !strip(s.get(st..b1).unwrap_or(&[])) {
+                break;
             }
-        }
-        Some(set) => {
-            if which != 2 {
-                while b0 < b1 && set.contains(&s[b0]) {
-                    b0 += 1;
-                }
-            }
-            if which != 1 {
-                while b1 > b0 && set.contains(&s[b1 - 1]) {
-                    b1 -= 1;
-                }
-            }
+            b1 = st;
         }
     }
     if b0 == 0 && b1 == s.len() && kind != Kind::ByteArray {
@@ -1852,7 +1797,6 @@ pub fn bytes_hex(args: &[Value]) -> PyResult<Value> {
         }
         None => None,
     };
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut out = VStr::with_capacity(data.len() * 3)?;
     for (i, &b) in data.iter().enumerate() {
         if i > 0 {
@@ -1860,8 +1804,8 @@ pub fn bytes_hex(args: &[Value]) -> PyResult<Value> {
                 out.push_bytes(sep)?;
             }
         }
-        out.push_byte(HEX[(b >> 4) as usize])?;
-        out.push_byte(HEX[(b & 15) as usize])?;
+        out.push_byte(HEX_DIGITS[(b >> 4) as usize])?;
+        out.push_byte(HEX_DIGITS[(b & 15) as usize])?;
     }
     out.into_str()
 }
@@ -1897,6 +1841,39 @@ pub fn str_format(args: &[Value], kw: &[Value]) -> PyResult<Value> {
 
 // --- tables ---
 
+/// The method objects str, bytes and bytearray share (one object each, as upstream's
+/// shared method tables).
+#[rustfmt::skip]
+pub mod methods {
+    use super::*;
+    pub const FIND: Value = crate::fun!(find, Var { min: 2, max: 4, f: str_find });
+    pub const RFIND: Value = crate::fun!(rfind, Var { min: 2, max: 4, f: str_rfind });
+    pub const INDEX: Value = crate::fun!(index, Var { min: 2, max: 4, f: str_index });
+    pub const RINDEX: Value = crate::fun!(rindex, Var { min: 2, max: 4, f: str_rindex });
+    pub const JOIN: Value = crate::fun!(join, F2(join));
+    pub const SPLIT: Value = crate::fun!(split, Var { min: 1, max: 3, f: str_split });
+    pub const SPLITLINES: Value = crate::fun!(splitlines, Kw { min: 1, f: str_splitlines });
+    pub const RSPLIT: Value = crate::fun!(rsplit, Var { min: 1, max: 3, f: str_rsplit });
+    pub const STARTSWITH: Value = crate::fun!(startswith, Var { min: 2, max: 4, f: str_startswith });
+    pub const ENDSWITH: Value = crate::fun!(endswith, Var { min: 2, max: 4, f: str_endswith });
+    pub const STRIP: Value = crate::fun!(strip, Var { min: 1, max: 2, f: str_strip });
+    pub const LSTRIP: Value = crate::fun!(lstrip, Var { min: 1, max: 2, f: str_lstrip });
+    pub const RSTRIP: Value = crate::fun!(rstrip, Var { min: 1, max: 2, f: str_rstrip });
+    pub const FORMAT: Value = crate::fun!(format, Kw { min: 1, f: str_format });
+    pub const REPLACE: Value = crate::fun!(replace, Var { min: 3, max: 4, f: str_replace });
+    pub const COUNT: Value = crate::fun!(count, Var { min: 2, max: 4, f: str_count });
+    pub const PARTITION: Value = crate::fun!(partition, F2(str_partition));
+    pub const RPARTITION: Value = crate::fun!(rpartition, F2(str_rpartition));
+    pub const CENTER: Value = crate::fun!(center, F2(str_center));
+    pub const LOWER: Value = crate::fun!(lower, F1(str_lower));
+    pub const UPPER: Value = crate::fun!(upper, F1(str_upper));
+    pub const ISSPACE: Value = crate::fun!(isspace, F1(str_isspace));
+    pub const ISALPHA: Value = crate::fun!(isalpha, F1(str_isalpha));
+    pub const ISDIGIT: Value = crate::fun!(isdigit, F1(str_isdigit));
+    pub const ISUPPER: Value = crate::fun!(isupper, F1(str_isupper));
+    pub const ISLOWER: Value = crate::fun!(islower, F1(str_islower));
+}
+
 /// The method table shared by str, bytes and bytearray (upstream shares one table too),
 /// with the type's own entries in front: `str_methods_table!(extra, ...)`.
 #[macro_export]
@@ -1904,32 +1881,32 @@ macro_rules! str_methods_table {
     ($($extra:expr),* $(,)?) => {
         [
             $($extra,)*
-            $crate::entry!(find, $crate::fun!(find, Var { min: 2, max: 4, f: $crate::objs::str::str_find })),
-            $crate::entry!(rfind, $crate::fun!(rfind, Var { min: 2, max: 4, f: $crate::objs::str::str_rfind })),
-            $crate::entry!(index, $crate::fun!(index, Var { min: 2, max: 4, f: $crate::objs::str::str_index })),
-            $crate::entry!(rindex, $crate::fun!(rindex, Var { min: 2, max: 4, f: $crate::objs::str::str_rindex })),
-            $crate::entry!(join, $crate::fun!(join, F2($crate::objs::str::join))),
-            $crate::entry!(split, $crate::fun!(split, Var { min: 1, max: 3, f: $crate::objs::str::str_split })),
-            $crate::entry!(splitlines, $crate::fun!(splitlines, Kw { min: 1, f: $crate::objs::str::str_splitlines })),
-            $crate::entry!(rsplit, $crate::fun!(rsplit, Var { min: 1, max: 3, f: $crate::objs::str::str_rsplit })),
-            $crate::entry!(startswith, $crate::fun!(startswith, Var { min: 2, max: 4, f: $crate::objs::str::str_startswith })),
-            $crate::entry!(endswith, $crate::fun!(endswith, Var { min: 2, max: 4, f: $crate::objs::str::str_endswith })),
-            $crate::entry!(strip, $crate::fun!(strip, Var { min: 1, max: 2, f: $crate::objs::str::str_strip })),
-            $crate::entry!(lstrip, $crate::fun!(lstrip, Var { min: 1, max: 2, f: $crate::objs::str::str_lstrip })),
-            $crate::entry!(rstrip, $crate::fun!(rstrip, Var { min: 1, max: 2, f: $crate::objs::str::str_rstrip })),
-            $crate::entry!(format, $crate::fun!(format, Kw { min: 1, f: $crate::objs::str::str_format })),
-            $crate::entry!(replace, $crate::fun!(replace, Var { min: 3, max: 4, f: $crate::objs::str::str_replace })),
-            $crate::entry!(count, $crate::fun!(count, Var { min: 2, max: 4, f: $crate::objs::str::str_count })),
-            $crate::entry!(partition, $crate::fun!(partition, F2($crate::objs::str::str_partition))),
-            $crate::entry!(rpartition, $crate::fun!(rpartition, F2($crate::objs::str::str_rpartition))),
-            $crate::entry!(center, $crate::fun!(center, F2($crate::objs::str::str_center))),
-            $crate::entry!(lower, $crate::fun!(lower, F1($crate::objs::str::str_lower))),
-            $crate::entry!(upper, $crate::fun!(upper, F1($crate::objs::str::str_upper))),
-            $crate::entry!(isspace, $crate::fun!(isspace, F1($crate::objs::str::str_isspace))),
-            $crate::entry!(isalpha, $crate::fun!(isalpha, F1($crate::objs::str::str_isalpha))),
-            $crate::entry!(isdigit, $crate::fun!(isdigit, F1($crate::objs::str::str_isdigit))),
-            $crate::entry!(isupper, $crate::fun!(isupper, F1($crate::objs::str::str_isupper))),
-            $crate::entry!(islower, $crate::fun!(islower, F1($crate::objs::str::str_islower))),
+            $crate::entry!(find, $crate::objs::str::methods::FIND),
+            $crate::entry!(rfind, $crate::objs::str::methods::RFIND),
+            $crate::entry!(index, $crate::objs::str::methods::INDEX),
+            $crate::entry!(rindex, $crate::objs::str::methods::RINDEX),
+            $crate::entry!(join, $crate::objs::str::methods::JOIN),
+            $crate::entry!(split, $crate::objs::str::methods::SPLIT),
+            $crate::entry!(splitlines, $crate::objs::str::methods::SPLITLINES),
+            $crate::entry!(rsplit, $crate::objs::str::methods::RSPLIT),
+            $crate::entry!(startswith, $crate::objs::str::methods::STARTSWITH),
+            $crate::entry!(endswith, $crate::objs::str::methods::ENDSWITH),
+            $crate::entry!(strip, $crate::objs::str::methods::STRIP),
+            $crate::entry!(lstrip, $crate::objs::str::methods::LSTRIP),
+            $crate::entry!(rstrip, $crate::objs::str::methods::RSTRIP),
+            $crate::entry!(format, $crate::objs::str::methods::FORMAT),
+            $crate::entry!(replace, $crate::objs::str::methods::REPLACE),
+            $crate::entry!(count, $crate::objs::str::methods::COUNT),
+            $crate::entry!(partition, $crate::objs::str::methods::PARTITION),
+            $crate::entry!(rpartition, $crate::objs::str::methods::RPARTITION),
+            $crate::entry!(center, $crate::objs::str::methods::CENTER),
+            $crate::entry!(lower, $crate::objs::str::methods::LOWER),
+            $crate::entry!(upper, $crate::objs::str::methods::UPPER),
+            $crate::entry!(isspace, $crate::objs::str::methods::ISSPACE),
+            $crate::entry!(isalpha, $crate::objs::str::methods::ISALPHA),
+            $crate::entry!(isdigit, $crate::objs::str::methods::ISDIGIT),
+            $crate::entry!(isupper, $crate::objs::str::methods::ISUPPER),
+            $crate::entry!(islower, $crate::objs::str::methods::ISLOWER),
         ]
     };
 }

@@ -529,9 +529,30 @@ impl FormatArgs<'_> {
     }
 }
 
+/// The value of a run of decimal digits (none other, at least one), if it fits.
+fn parse_digits(s: &str) -> Option<usize> {
+    if s.is_empty() {
+        return None;
+    }
+    s.bytes().try_fold(0usize, |n, b| {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        n.checked_mul(10)?.checked_add(usize::from(d))
+    })
+}
+
+/// End of a field name's first part: its first `.` or `[`.
+fn part_end(s: &str) -> usize {
+    s.bytes()
+        .position(|b| b == b'.' || b == b'[')
+        .unwrap_or(s.len())
+}
+
 /// Resolve a field name (`0`, `name`, `0.attr`, `a[1]`, `` for automatic numbering).
 fn resolve_field(name: &str, fa: &mut FormatArgs) -> PyResult<Value> {
-    let end = name.find(['.', '[']).unwrap_or(name.len());
+    let end = part_end(name);
     let (first, mut rest) = name.split_at(end);
     let mut v = if first.is_empty() {
         if fa.next < 0 {
@@ -549,16 +570,14 @@ fn resolve_field(name: &str, fa: &mut FormatArgs) -> PyResult<Value> {
             ));
         }
         fa.next = -1;
-        let i: usize = first
-            .parse()
-            .map_err(|_| raise::value_error("bad format string"))?;
+        let i = parse_digits(first).ok_or_else(|| raise::value_error("bad format string"))?;
         fa.positional(i)?
     } else {
         fa.keyword(first)?
     };
     while !rest.is_empty() {
         if let Some(r) = rest.strip_prefix('.') {
-            let e = r.find(['.', '[']).unwrap_or(r.len());
+            let e = part_end(r);
             let attr = &r[..e];
             if attr.is_empty() {
                 return Err(raise::value_error("Empty attribute in format string"));
@@ -571,10 +590,9 @@ fn resolve_field(name: &str, fa: &mut FormatArgs) -> PyResult<Value> {
                 .find(']')
                 .ok_or_else(|| raise::value_error("Missing ']' in format string"))?;
             let key = &r[..e];
-            let k = match key.parse::<isize>() {
-                Ok(n) if key.bytes().all(|b| b.is_ascii_digit()) && Value::fits_small_int(n) => {
-                    Value::small_int(n)
-                }
+            let n = parse_digits(key).and_then(|n| isize::try_from(n).ok());
+            let k = match n {
+                Some(n) if Value::fits_small_int(n) => Value::small_int(n),
                 _ => pystr::new(key)?,
             };
             v = runtime::subscr(v, k)?;
@@ -755,10 +773,7 @@ fn int_for_percent(v: Value) -> PyResult<Value> {
             }
         }
     }
-    Err(raise::type_error_fmt(format_args!(
-        "can't convert {} to int",
-        v.type_of().name.as_str()
-    )))
+    Err(crate::objs::list::cant_convert_to_int(v))
 }
 
 /// `pattern % rhs` for str and bytes patterns.
@@ -903,51 +918,58 @@ pub fn modulo(pattern: Value, rhs: Value) -> PyResult<Value> {
             b'c' => {
                 sp.sign = None;
                 sp.zero = false;
-                if let Some(s) = pystr::as_str(arg).filter(|_| !is_bytes) {
+                let mut byte = [0u8];
+                let body: &[u8] = if let Some(s) = pystr::as_str(arg).filter(|_| !is_bytes) {
                     if s.chars().count() != 1 {
                         return Err(raise::type_error("%c needs int or char"));
                     }
-                    let a = if left { '<' } else { '>' };
-                    pad(&mut out, "", s.as_bytes(), ' ', a, sp.width)?;
+                    s.as_bytes()
                 } else if let Some(b) =
                     pystr::as_bytes(arg).filter(|_| is_bytes && pystr::is_bytes(arg))
                 {
                     if b.len() != 1 {
                         return Err(raise::type_error("%c needs int or char"));
                     }
-                    let a = if left { '<' } else { '>' };
-                    pad(&mut out, "", b, ' ', a, sp.width)?;
+                    b
                 } else if shim::is_int(arg) {
-                    if !left {
-                        sp.align = Some('>');
-                    }
-                    if is_bytes {
-                        let n = pystr::get_int(arg)?;
-                        let b = u8::try_from(n)
-                            .map_err(|_| raise::overflow_error("%c arg not in range(256)"))?;
-                        let a = if left { '<' } else { '>' };
-                        pad(&mut out, "", &[b], ' ', a, sp.width)?;
-                    } else {
+                    if !is_bytes {
+                        if !left {
+                            sp.align = Some('>');
+                        }
                         format_char(&mut out, arg, &sp)?;
+                        continue;
                     }
+                    let n = pystr::get_int(arg)?;
+                    byte[0] = u8::try_from(n)
+                        .map_err(|_| raise::overflow_error("%c arg not in range(256)"))?;
+                    &byte
                 } else {
                     return Err(raise::type_error("integer needed"));
-                }
+                };
+                pad(
+                    &mut out,
+                    "",
+                    body,
+                    ' ',
+                    if left { '<' } else { '>' },
+                    sp.width,
+                )?;
             }
-            b'd' | b'i' | b'u' => {
-                let v = int_for_percent(arg)?;
-                percent_int(&mut out, v, 10, false, "", &sp)?;
+            b'd' | b'i' | b'u' | b'o' | b'x' | b'X' => {
+                let (base, upper, prefix) = match conv {
+                    b'o' => (8, false, "0o"),
+                    b'x' => (16, false, "0x"),
+                    b'X' => (16, true, "0X"),
+                    _ => (10, false, ""),
+                };
+                let v = if base == 10 {
+                    int_for_percent(arg)?
+                } else {
+                    arg
+                };
+                let prefix = if sp.alt { prefix } else { "" };
+                percent_int(&mut out, v, base, upper, prefix, &sp)?;
             }
-            b'o' => percent_int(&mut out, arg, 8, false, if sp.alt { "0o" } else { "" }, &sp)?,
-            b'x' => percent_int(
-                &mut out,
-                arg,
-                16,
-                false,
-                if sp.alt { "0x" } else { "" },
-                &sp,
-            )?,
-            b'X' => percent_int(&mut out, arg, 16, true, if sp.alt { "0X" } else { "" }, &sp)?,
             b'e' | b'E' | b'f' | b'F' | b'g' | b'G' => {
                 let x = shim::get_f64(arg)?;
                 sp.ty = Some(conv as char);
@@ -1029,6 +1051,7 @@ fn char_boundary(s: &[u8], n: usize) -> usize {
 }
 
 /// `%d`/`%o`/`%x` of an int: precision is a minimum digit count.
+#[inline(never)]
 fn percent_int(
     out: &mut VStr,
     v: Value,
@@ -1043,10 +1066,7 @@ fn percent_int(
         int_for_percent(v)?
     };
     if !shim::is_int(v) {
-        return Err(raise::type_error_fmt(format_args!(
-            "can't convert {} to int",
-            v.type_of().name.as_str()
-        )));
+        return Err(crate::objs::list::cant_convert_to_int(v));
     }
     let mut digits = VStr::new();
     shim::write_radix(&mut digits, v, base, upper)?;

@@ -146,10 +146,7 @@ fn make_new(ty: &'static Type, args: &[Value], _kw: &[Value]) -> PyResult<Value>
             }
             new(ty, pystr::buffer_bytes_raise(*a)?)
         }
-        _ => Err(raise::type_error_fmt(format_args!(
-            "function expected at most 1 arguments, got {}",
-            args.len()
-        ))),
+        _ => Err(crate::objs::list::too_many_args(1, args.len())),
     }
 }
 
@@ -159,9 +156,11 @@ fn print(out: &mut dyn Print, v: Value, _k: PrintKind) -> PyResult<()> {
     } else {
         "BytesIO"
     };
-    let mut s = crate::vstr::VStr::new();
-    let _ = core::fmt::write(&mut s, format_args!("<io.{} 0x{:x}>", name, v.bits()));
-    out.write_str(core::str::from_utf8(s.as_bytes()).unwrap_or(""))
+    out.write_str("<io.")?;
+    out.write_str(name)?;
+    out.write_str(" 0x")?;
+    crate::objs::str::print_hex(out, v.bits())?;
+    out.write_str(">")
 }
 
 fn stream_read(v: Value, buf: &mut [u8]) -> PyResult<usize> {

@@ -460,9 +460,7 @@ fn instance_print(out: &mut dyn Print, obj: Value, kind: PrintKind) -> PyResult<
     out.write_str("<")?;
     out.write_str(ty.name.as_str())?;
     out.write_str(" object at ")?;
-    let mut buf = crate::vstr::VStr::new();
-    let _ = core::fmt::write(&mut buf, format_args!("{:x}", obj.bits()));
-    out.write_str(core::str::from_utf8(buf.as_bytes()).unwrap_or(""))?;
+    super::str::print_hex(out, obj.bits())?;
     out.write_str(">")
 }
 

@@ -15,24 +15,29 @@ pub struct Zip {
 
 fn make_new(_ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Value> {
     crate::objs::list::check_args(args, kw, 0, usize::MAX)?;
-    let (iters, dst) = crate::objs::tuple::new_uninit(args.len())?;
-    for (d, a) in dst.iter_mut().zip(args.iter()) {
-        *d = Value::NONE;
-        *d = runtime::get_iter(*a)?;
-    }
+    let iters = iters_of(args)?;
     Ok(Value::from_ptr(mem::alloc(Zip {
         base: ObjBase::new(&TYPE),
         iters,
     })?))
 }
 
-fn iter_next(it: Value) -> PyResult<Option<Value>> {
+/// A tuple of an iterator over each of `args` (zip and map).
+pub(crate) fn iters_of(args: &[Value]) -> PyResult<Value> {
+    let (iters, dst) = crate::objs::tuple::new_uninit(args.len())?;
+    for (d, a) in dst.iter_mut().zip(args.iter()) {
+        *d = Value::NONE;
+        *d = runtime::get_iter(*a)?;
+    }
+    Ok(iters)
+}
+
+/// A tuple of the next item of each iterator in tuple `iters`; `None` once one is
+/// exhausted (or there are none). Shared by zip and map.
+pub(crate) fn next_of_each(iters: Value) -> PyResult<Option<Value>> {
     // Nested iterators recurse natively through here: bound the depth.
     let _g = crate::objs::list::NestGuard::enter()?;
-    let Some(z) = it.downcast::<Zip>(&TYPE) else {
-        return Ok(None);
-    };
-    let iters = crate::objs::tuple::items(z.iters).unwrap_or(&mut []);
+    let iters = crate::objs::tuple::items(iters).unwrap_or(&mut []);
     if iters.is_empty() {
         return Ok(None);
     }
@@ -47,6 +52,13 @@ fn iter_next(it: Value) -> PyResult<Option<Value>> {
         }
     }
     Ok(Some(r))
+}
+
+fn iter_next(it: Value) -> PyResult<Option<Value>> {
+    match it.downcast::<Zip>(&TYPE) {
+        Some(z) => next_of_each(z.iters),
+        None => Ok(None),
+    }
 }
 
 pub static TYPE: Type = Type {
