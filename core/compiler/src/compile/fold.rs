@@ -113,7 +113,7 @@ fn expr_of(n: Num) -> ExprKind {
 /// has (NaN signs and all), told apart by [`float_value`].
 fn float_text(f: f64) -> String {
     // By hand rather than through core::fmt, as `float_value` reads it back.
-    let bits = f.to_bits();
+    let bits = real(f).to_bits();
     let mut s = String::from("0x");
     for i in (0..16).rev() {
         s.push(char::from(
@@ -121,6 +121,14 @@ fn float_text(f: f64) -> String {
         ));
     }
     s
+}
+
+/// A folded value at the target's float precision: with `float32` each fold rounds to
+/// single precision, as upstream's float32 boards fold in `float`.
+fn real(x: f64) -> f64 {
+    #[cfg(feature = "float32")]
+    let x = f64::from(x as f32);
+    x
 }
 
 /// The value of a float in the tree: a folded value's exact bits, or a source literal read
@@ -144,7 +152,7 @@ pub fn float_value(s: &str) -> Option<f64> {
 
 fn to_f(n: &Num) -> f64 {
     match n {
-        Num::Int(v, _) => v.to_f64(),
+        Num::Int(v, _) => real(v.to_f64()),
         Num::Float(f) => *f,
     }
 }
@@ -185,11 +193,11 @@ fn binop(op: BinOp, a: &Num, b: &Num) -> Option<Num> {
                     if y.is_zero() {
                         return None;
                     }
-                    return Some(Num::Float(x.to_f64() / y.to_f64()));
+                    return Some(Num::Float(real(x.to_f64()) / real(y.to_f64())));
                 }
                 BinOp::Pow => {
                     if y.is_neg() {
-                        return float_pow(x.to_f64(), b);
+                        return float_pow(real(x.to_f64()), b);
                     }
                     let e = y.to_i64().and_then(|v| u64::try_from(v).ok())?;
                     x.pow(e)?
@@ -217,7 +225,7 @@ fn binop(op: BinOp, a: &Num, b: &Num) -> Option<Num> {
                     if y == 0.0 {
                         return None;
                     }
-                    let (q, r) = float_divmod(x, y);
+                    let (q, r) = divmod(x, y);
                     if op == BinOp::Mod {
                         r
                     } else {
@@ -340,16 +348,27 @@ pub fn float_divmod(x: f64, y: f64) -> (f64, f64) {
     (fd, m)
 }
 
+/// Float floor division and modulo at the target's float precision.
+fn divmod(x: f64, y: f64) -> (f64, f64) {
+    #[cfg(feature = "float32")]
+    {
+        let (q, m) = crate::mpy::float::divmod32(x as f32, y as f32);
+        (f64::from(q), f64::from(m))
+    }
+    #[cfg(not(feature = "float32"))]
+    float_divmod(x, y)
+}
+
 /// `x ** y` with the C library's `pow`, as upstream folds it. Left unfolded when it would
 /// raise (zero to a negative power) or give a complex (negative base, fractional exponent).
 fn float_pow(x: f64, y: &Num) -> Option<Num> {
-    let yf = match y {
-        Num::Int(v, _) => v.to_f64(),
-        Num::Float(f) => *f,
-    };
+    let yf = to_f(y);
     if (x == 0.0 && yf < 0.0) || (x < 0.0 && yf != libm::trunc(yf)) {
         return None;
     }
+    #[cfg(feature = "float32")]
+    return Some(Num::Float(f64::from(libm::powf(x as f32, yf as f32))));
+    #[cfg(not(feature = "float32"))]
     Some(Num::Float(libm::pow(x, yf)))
 }
 
