@@ -84,7 +84,7 @@ pub trait Terminal {
     /// completion list is to be printed (upstream: qstr order, i.e. interning order).
     /// `query.prefix` is a hint; the editor filters again. Return `false` if the path does
     /// not resolve. Hosts without completion keep this default.
-    fn complete(&mut self, query: &CompletionQuery<'_>, out: &mut Vec<String>) -> bool {
+    fn complete(&mut self, query: &CompletionQuery<'_>, out: &mut Vec<&'static str>) -> bool {
         let _ = (query, out);
         false
     }
@@ -527,7 +527,7 @@ impl LineEditor {
             }
             A_DELETE => {
                 if self.cursor < self.line.len() {
-                    self.line.remove(self.cursor);
+                    self.cut(self.cursor, self.cursor + 1);
                     r.from_cursor = true;
                 }
             }
@@ -536,7 +536,7 @@ impl LineEditor {
                 r.from_cursor = true;
             }
             A_KILL_TO_START => {
-                self.line.drain(self.line_start..self.cursor);
+                self.cut(self.line_start, self.cursor);
                 r.step_back = self.cursor - self.line_start;
                 r.from_cursor = true;
             }
@@ -544,19 +544,19 @@ impl LineEditor {
             A_WORD_FORWARD => r.step_forward = self.count_word(true),
             A_KILL_WORD_FORWARD => {
                 let n = self.count_word(true);
-                self.line.drain(self.cursor..self.cursor + n);
+                self.cut(self.cursor, self.cursor + n);
                 r.from_cursor = true;
             }
             A_KILL_WORD_BACK => {
                 let n = self.count_word(false);
-                self.line.drain(self.cursor - n..self.cursor);
+                self.cut(self.cursor - n, self.cursor);
                 r.step_back = n;
                 r.from_cursor = true;
             }
             A_BACKSPACE => {
                 if self.cursor > self.line_start {
                     let n = self.backspace_width();
-                    self.line.drain(self.cursor - n..self.cursor);
+                    self.cut(self.cursor - n, self.cursor);
                     r.step_back = n;
                     r.from_cursor = true;
                 }
@@ -571,13 +571,32 @@ impl LineEditor {
             }
             A_TAB => r = self.tab(term),
             A_INSERT => {
-                self.line.insert(self.cursor, c);
+                self.insert(&[c]);
                 r.from_cursor = true;
                 r.step_forward = 1;
             }
             _ => {}
         }
         r
+    }
+
+    // Put `text` in at the cursor (which stays put; the redraw moves it).
+    fn insert(&mut self, text: &[u8]) {
+        let at = self.cursor.min(self.line.len());
+        self.line.extend_from_slice(text);
+        if let Some(tail) = self.line.get_mut(at..) {
+            tail.rotate_right(text.len());
+        }
+    }
+
+    // Remove `from..to` (within the buffer): one out-of-line copy for every kind of deletion.
+    #[inline(never)]
+    fn cut(&mut self, from: usize, to: usize) {
+        let len = self.line.len();
+        if from <= to && to <= len {
+            self.line.copy_within(to.., from);
+            self.line.truncate(len - (to - from));
+        }
     }
 
     fn replaced_line(&self) -> Redraw {
@@ -640,7 +659,7 @@ impl LineEditor {
                 .is_some_and(|&b| matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r'));
         let completion = if after_space {
             // Indenting (also the start of a continuation line, after its '\n').
-            Completion::Insert(b"    ".to_vec())
+            Completion::Insert(b"    ")
         } else {
             let typed = &self.line[self.line_start..self.cursor];
             autocomplete(typed, term)
@@ -648,9 +667,7 @@ impl LineEditor {
         let mut r = Redraw::default();
         match completion {
             Completion::Insert(text) if !text.is_empty() => {
-                let tail = self.line.split_off(self.cursor);
-                self.line.extend_from_slice(&text);
-                self.line.extend_from_slice(&tail);
+                self.insert(text);
                 r.from_cursor = true;
                 r.step_forward = text.len();
             }
@@ -695,25 +712,14 @@ fn move_cursor_back<T: Terminal + ?Sized>(term: &mut T, n: usize) {
         return;
     }
     let mut buf = [0u8; 24];
-    buf[0] = ESC;
-    buf[1] = b'[';
-    let mut digits = [0u8; 20];
-    let mut k = digits.len();
-    let mut v = n;
-    while v > 0 && k > 0 {
-        k -= 1;
-        digits[k] = b'0' + (v % 10) as u8;
-        v /= 10;
-    }
-    let nd = digits.len() - k;
-    buf[2..2 + nd].copy_from_slice(&digits[k..]);
-    buf[2 + nd] = b'D';
-    term.write(&buf[..3 + nd]);
+    term.write(b"\x1b[");
+    term.write(crate::objs::int::format_isize(n as isize, &mut buf).as_bytes());
+    term.write(b"D");
 }
 
 enum Completion {
     Nothing,
-    Insert(Vec<u8>),
+    Insert(&'static [u8]),
     Many,
 }
 
@@ -737,15 +743,14 @@ fn autocomplete<T: Terminal + ?Sized>(typed: &[u8], term: &mut T) -> Completion 
         prefix,
         import: typed.starts_with(IMPORT.as_bytes()),
     };
-    let mut names = Vec::new();
+    let mut names: Vec<&'static str> = Vec::new();
     if !term.complete(&query, &mut names) && !words.is_empty() {
         return Completion::Nothing;
     }
 
     // Keep matching names once each, in the host's order; a bare Tab hides `_` names.
-    let mut matches: Vec<&str> = Vec::new();
-    for name in &names {
-        let name = name.as_str();
+    let mut matches: Vec<&'static str> = Vec::new();
+    for &name in &names {
         if (prefix.is_empty() && name.starts_with('_'))
             || !name.starts_with(prefix)
             || matches.contains(&name)
@@ -763,7 +768,7 @@ fn autocomplete<T: Terminal + ?Sized>(typed: &[u8], term: &mut T) -> Completion 
             && prefix.len() < IMPORT.len()
             && IMPORT.starts_with(prefix)
         {
-            return Completion::Insert(IMPORT.as_bytes()[prefix.len()..].to_vec());
+            return Completion::Insert(IMPORT.as_bytes().get(prefix.len()..).unwrap_or(&[]));
         }
         return Completion::Nothing;
     };
@@ -777,7 +782,7 @@ fn autocomplete<T: Terminal + ?Sized>(typed: &[u8], term: &mut T) -> Completion 
     });
     if matches.len() == 1 || common > prefix.len() {
         let text = first.as_bytes().get(prefix.len()..common).unwrap_or(&[]);
-        return Completion::Insert(text.to_vec());
+        return Completion::Insert(text);
     }
 
     // Columns 16 wide, at least 2 spaces apart, lines at most 64; a newline comes first.
@@ -837,7 +842,7 @@ mod tests {
         fn write(&mut self, bytes: &[u8]) {
             self.out.extend_from_slice(bytes);
         }
-        fn complete(&mut self, q: &CompletionQuery<'_>, out: &mut Vec<String>) -> bool {
+        fn complete(&mut self, q: &CompletionQuery<'_>, out: &mut Vec<&'static str>) -> bool {
             self.queries.push((
                 q.path.iter().map(|s| s.to_string()).collect(),
                 q.prefix.to_string(),
@@ -857,7 +862,7 @@ mod tests {
             } else {
                 names
             };
-            out.extend(names.iter().map(|s| s.to_string()));
+            out.extend(names.iter().copied());
             true
         }
     }

@@ -684,7 +684,7 @@ mod tests {
         fn complete(
             &mut self,
             q: &crate::readline::CompletionQuery<'_>,
-            out: &mut Vec<String>,
+            out: &mut Vec<&'static str>,
         ) -> bool {
             let names: Vec<&str> = if q.path.is_empty() {
                 self.globals.clone()
@@ -700,7 +700,7 @@ mod tests {
             } else {
                 names
             };
-            out.extend(names.iter().map(|s| s.to_string()));
+            out.extend(names.iter().copied());
             true
         }
     }

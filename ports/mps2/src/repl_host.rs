@@ -67,7 +67,7 @@ impl Terminal for BoardHost {
         board::console_write(bytes);
     }
 
-    fn complete(&mut self, query: &CompletionQuery<'_>, out: &mut Vec<String>) -> bool {
+    fn complete(&mut self, query: &CompletionQuery<'_>, out: &mut Vec<&'static str>) -> bool {
         self.completion && host::complete(query, out)
     }
 }
