@@ -123,6 +123,7 @@ impl Hal for BoardHal {
         "qemu"
     }
 
+    /// Also in the REPL banner (`repl_host::BANNER`).
     fn machine(&self) -> &'static str {
         "mps2-an385 with Cortex-M3"
     }
