@@ -35,6 +35,25 @@ pub fn read32(addr: usize) -> u32 {
     unsafe { core::ptr::read_volatile(addr as *const u32) }
 }
 
+/// Positional argument `i` of a peripheral call, else its keyword argument `name` (`kw`
+/// holds key/value pairs; keys are qstrs, or strs from a `**dict`). One copy for every class.
+#[inline(never)]
+pub fn arg(
+    args: &[upy_runtime::value::Value],
+    i: usize,
+    kw: &[upy_runtime::value::Value],
+    name: upy_runtime::qstr::Qstr,
+) -> Option<upy_runtime::value::Value> {
+    args.get(i).copied().or_else(|| {
+        kw.chunks_exact(2)
+            .find(|p| {
+                p[0].as_qstr() == Some(name)
+                    || upy_runtime::objs::str::as_str(p[0]) == Some(name.as_str())
+            })
+            .map(|p| p[1])
+    })
+}
+
 #[inline(always)]
 pub fn write32(addr: usize, v: u32) {
     // SAFETY: callers pass memory-mapped register addresses of this board.

@@ -8,7 +8,7 @@ use upy_runtime::qstr::{Qstr, Q};
 use upy_runtime::raise;
 use upy_runtime::value::Value;
 
-use crate::board::{read32, write32};
+use crate::board::{self, read32, write32};
 
 const FPGAIO: usize = 0x4002_8000;
 const LED0: usize = FPGAIO;
@@ -95,22 +95,16 @@ fn find(id: Value) -> PyResult<&'static Pin> {
         .ok_or_else(|| raise::value_error("invalid pin"))
 }
 
-fn kw_get(kw: &[Value], name: Qstr) -> Option<Value> {
-    kw.chunks_exact(2)
-        .find(|p| p[0].as_qstr() == Some(name) || pystr::as_str(p[0]) == Some(name.as_str()))
-        .map(|p| p[1])
-}
-
 /// `Pin(id, mode=-1, pull=-1, *, value=None)`: mode must fit the pin's direction.
 fn configure(p: &Pin, args: &[Value], kw: &[Value]) -> PyResult<()> {
-    let mode = args.first().copied().or_else(|| kw_get(kw, Q::mode));
+    let mode = board::arg(args, 0, kw, Q::mode);
     if let Some(m) = mode {
         let m = int::get_isize(m)?;
         if m != -1 && (m == 1) != p.output {
             return Err(raise::value_error("invalid pin mode"));
         }
     }
-    let value = args.get(2).copied().or_else(|| kw_get(kw, Q::value));
+    let value = board::arg(args, 2, kw, Q::value);
     if let Some(v) = value.filter(|v| !v.is_none()) {
         set(p, upy_runtime::runtime::is_true(v)?)?;
     }
