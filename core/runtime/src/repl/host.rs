@@ -140,20 +140,20 @@ pub fn complete(query: &CompletionQuery<'_>, out: &mut Vec<&'static str>) -> boo
             None => return false,
         }
     }
-    if query.import {
-        let mut names: Vec<Qstr> = crate::modules::names().collect();
-        // Qstr numbers are unique: the unstable sort gives the same order, with less code.
-        names.sort_unstable_by_key(|q| q.0);
-        out.extend(names.iter().map(|q| q.as_str()));
-        return true;
-    }
-    names_on(obj, globals, query.prefix, out);
+    names_on(obj, globals, query, out);
     true
 }
 
-/// Names visible on `obj` (None: `__main__`'s globals), in qstr order like upstream, which
-/// tries every qstr against the object. Without a prefix, private names are left out.
-fn names_on(obj: Option<Value>, globals: Value, prefix: &str, out: &mut Vec<&'static str>) {
+/// Names visible on `obj` (None: `__main__`'s globals), or the built-in modules' names for
+/// an import, in qstr order like upstream, which tries every qstr against the object.
+/// Without a prefix, private names are left out.
+fn names_on(
+    obj: Option<Value>,
+    globals: Value,
+    query: &CompletionQuery<'_>,
+    out: &mut Vec<&'static str>,
+) {
+    let prefix = query.prefix;
     for n in 1..exec::qstr_count() {
         let q = Qstr(n as u32);
         let s = q.as_str();
@@ -161,6 +161,7 @@ fn names_on(obj: Option<Value>, globals: Value, prefix: &str, out: &mut Vec<&'st
             continue;
         }
         let found = match obj {
+            _ if query.import => crate::modules::names().any(|m| m == q),
             None => dict::map_of(globals).is_some_and(|m| m.get_qstr(q).is_some()),
             Some(o) => runtime::load_attr(o, q).is_ok(),
         };
