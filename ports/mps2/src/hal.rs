@@ -17,15 +17,14 @@ pub static HAL: BoardHal = BoardHal;
 
 /// Write with `\n` turned into `\r\n`.
 pub fn write_cooked(bytes: &[u8]) {
-    for chunk in bytes.split_inclusive(|&b| b == b'\n') {
-        match chunk.split_last() {
-            Some((b'\n', head)) => {
-                board::console_write(head);
-                board::console_write(b"\r\n");
-            }
-            _ => board::console_write(chunk),
-        }
+    let mut rest = bytes;
+    while let Some(i) = rest.iter().position(|&b| b == b'\n') {
+        let (line, tail) = rest.split_at(i);
+        board::console_write(line);
+        board::console_write(b"\r\n");
+        rest = tail.get(1..).unwrap_or(&[]);
     }
+    board::console_write(rest);
 }
 
 fn interrupted() -> bool {
