@@ -129,42 +129,42 @@ fn print(out: &mut dyn Print, obj: Value, _kind: PrintKind) -> PyResult<()> {
     out.write_str(")")
 }
 
-fn value(args: &[Value]) -> PyResult<Value> {
-    let p = this(args[0])?;
-    match args.get(1) {
+/// What `value()`, `on()`, `off()`, `toggle()` and calling do, for Pin and LED alike:
+/// read the level (`None`) or set it from a truth value.
+#[inline(never)]
+fn drive(p: &Pin, v: Option<Value>) -> PyResult<Value> {
+    match v {
         None => Ok(Value::small_int(level(p) as isize)),
         Some(v) => {
-            set(p, upy_runtime::runtime::is_true(*v)?)?;
+            set(p, upy_runtime::runtime::is_true(v)?)?;
             Ok(Value::NONE)
         }
     }
+}
+
+fn flipped(p: &Pin) -> Option<Value> {
+    Some(if level(p) { Value::FALSE } else { Value::TRUE })
+}
+
+fn value(args: &[Value]) -> PyResult<Value> {
+    drive(this(args[0])?, args.get(1).copied())
 }
 
 fn call(obj: Value, args: &[Value], _kw: &[Value]) -> PyResult<Value> {
-    let p = this(obj)?;
-    match args.first() {
-        None => Ok(Value::small_int(level(p) as isize)),
-        Some(v) => {
-            set(p, upy_runtime::runtime::is_true(*v)?)?;
-            Ok(Value::NONE)
-        }
-    }
+    drive(this(obj)?, args.first().copied())
 }
 
 fn on(s: Value) -> PyResult<Value> {
-    set(this(s)?, true)?;
-    Ok(Value::NONE)
+    drive(this(s)?, Some(Value::TRUE))
 }
 
 fn off(s: Value) -> PyResult<Value> {
-    set(this(s)?, false)?;
-    Ok(Value::NONE)
+    drive(this(s)?, Some(Value::FALSE))
 }
 
 fn toggle(s: Value) -> PyResult<Value> {
     let p = this(s)?;
-    set(p, !level(p))?;
-    Ok(Value::NONE)
+    drive(p, flipped(p))
 }
 
 fn init(args: &[Value], kw: &[Value]) -> PyResult<Value> {
@@ -249,30 +249,20 @@ fn led_print(out: &mut dyn Print, obj: Value, _kind: PrintKind) -> PyResult<()> 
 }
 
 fn led_on(s: Value) -> PyResult<Value> {
-    set(led(s)?.pin, true)?;
-    Ok(Value::NONE)
+    drive(led(s)?.pin, Some(Value::TRUE))
 }
 
 fn led_off(s: Value) -> PyResult<Value> {
-    set(led(s)?.pin, false)?;
-    Ok(Value::NONE)
+    drive(led(s)?.pin, Some(Value::FALSE))
 }
 
 fn led_toggle(s: Value) -> PyResult<Value> {
     let p = led(s)?.pin;
-    set(p, !level(p))?;
-    Ok(Value::NONE)
+    drive(p, flipped(p))
 }
 
 fn led_value(args: &[Value]) -> PyResult<Value> {
-    let p = led(args[0])?.pin;
-    match args.get(1) {
-        None => Ok(Value::small_int(level(p) as isize)),
-        Some(v) => {
-            set(p, upy_runtime::runtime::is_true(*v)?)?;
-            Ok(Value::NONE)
-        }
-    }
+    drive(led(args[0])?.pin, args.get(1).copied())
 }
 
 static LED_LOCALS: &[(Qstr, Value)] = &[
