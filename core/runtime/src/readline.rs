@@ -504,22 +504,18 @@ impl LineEditor {
                     r.step_forward = 1;
                 }
             }
-            A_HISTORY_BACK => {
-                let next = self.history_pos.map_or(0, |n| n + 1);
-                if next < history.capacity {
-                    if let Some(entry) = history.get(next) {
-                        self.history_pos = Some(next);
-                        self.line.truncate(self.line_start);
-                        self.line.extend_from_slice(entry);
-                        r = self.replaced_line();
-                    }
-                }
-            }
-            A_HISTORY_FORWARD => {
-                if let Some(n) = self.history_pos {
-                    self.history_pos = n.checked_sub(1);
+            A_HISTORY_BACK | A_HISTORY_FORWARD => {
+                // The entry to show: `Some(None)` is the empty new line, `None` no change.
+                let target = if action == A_HISTORY_BACK {
+                    let next = self.history_pos.map_or(0, |n| n + 1);
+                    (next < history.capacity && history.get(next).is_some()).then_some(Some(next))
+                } else {
+                    self.history_pos.map(|n| n.checked_sub(1))
+                };
+                if let Some(pos) = target {
+                    self.history_pos = pos;
                     self.line.truncate(self.line_start);
-                    if let Some(entry) = self.history_pos.and_then(|n| history.get(n)) {
+                    if let Some(entry) = pos.and_then(|n| history.get(n)) {
                         self.line.extend_from_slice(entry);
                     }
                     r = self.replaced_line();
