@@ -23,10 +23,10 @@
 //!   upstream's lexer does: `f'a{x!r:>{w}}b'` is `'a{!r:>{}}b'.format(x, w)`, i.e. a
 //!   [`ExprKind::Call`] on an [`ExprKind::Attribute`] `format` of a [`ExprKind::Str`].
 //!
-//! **Constant folding is not done by the parser.** Upstream's parser folds while building
-//! nodes (py/parse.c `fold_constants`, `fold_logical_constants`, `build_tuple`), and that
-//! needs runtime arithmetic (big ints, floats, `math`/`errno` constants) and the target's
-//! small-int width. The compiler owns that as a pass over this tree, walked in source order:
+//! **Constant folding is not done by [`crate::parse::parse`].** Upstream's parser folds
+//! while building nodes (py/parse.c `fold_constants`, `fold_logical_constants`,
+//! `build_tuple`); the compiler does the same through the parser's folding mode
+//! (`compile::fold`, called on each node as it is built, so in source order):
 //! * `X = const(v)` / `X: T = const(v)` with a plain name target, at any depth: `v` (after
 //!   folding) must be a constant, else SyntaxError "not a constant" at the statement's
 //!   line; from then on every later standalone name `X` becomes `v`: an

@@ -1,7 +1,7 @@
 //! The compiler proper: syntax tree to raw codes, following py/compile.c decision for
 //! decision so the bytecode is identical to `mpy-cross`.
 //!
-//! Shape: constant folding first (`fold`), then upstream's passes. Every scope (module,
+//! Shape: constant folding as the parser builds the tree (`fold`), then upstream's passes. Every scope (module,
 //! function, lambda, class body, comprehension) is found during the scope pass, in the same
 //! order as upstream (a queue: a scope's children are appended as its own scope pass finds
 //! them); then identifiers are numbered ([`crate::scope::compute_things`]); then each scope is
@@ -15,12 +15,12 @@
 //! versus literals), the tree's line fields and a few markers set by `fold` carry the
 //! facts; `tests/mpy_cross.rs` checks the result against the reference binary.
 //!
-//! Entry points: [`compile`] (source text) and [`compile_module`] (a parsed tree), both with
+//! Entry points: [`compile`] and [`compile_detailed`] (source text), both with
 //! [`CompileOptions`]: `Default` reproduces mpy-cross, [`CompileOptions::for_port`] a running
 //! interpreter (REPL and `exec`/`eval` use the modes of [`ParseMode`]).
 
 mod bigint;
-mod fold;
+pub(crate) mod fold;
 #[cfg(feature = "match_stmt")]
 mod pattern;
 
@@ -33,8 +33,7 @@ use crate::emit::{Emitter, ModuleTables, Pass, ScopeInfo, BREAK_FROM_FOR};
 use crate::error::{SyntaxError, SyntaxErrorKind};
 use crate::rawcode::{CodeKind, CompiledModule, Const, RawCode};
 use crate::scope::{self, IdKind, ScopeIds, ScopeKind};
-use alloc::collections::BTreeMap;
-use alloc::string::{String, ToString};
+use alloc::string::String;
 use alloc::vec::Vec;
 
 pub use crate::ast::ParseMode;
@@ -120,58 +119,59 @@ impl Default for CompileOptions {
 
 /// Strings longer than 10 bytes that mpy-cross already has interned (its static qstrs); a
 /// string literal equal to one of them is emitted as a qstr, not a constant object.
-const LONG_STATIC_QSTRS: [&str; 50] = [
-    "__delitem__",
-    "__getattr__",
-    "__getitem__",
-    "__qualname__",
-    "__setitem__",
-    "ArithmeticError",
-    "AssertionError",
-    "AttributeError",
-    "BaseException",
-    "GeneratorExit",
-    "ImportError",
-    "IndentationError",
-    "KeyboardInterrupt",
-    "LookupError",
-    "MemoryError",
-    "NotImplementedError",
-    "OverflowError",
-    "RuntimeError",
-    "StopIteration",
-    "SyntaxError",
-    "ZeroDivisionError",
-    "classmethod",
-    "micropython",
-    "staticmethod",
-    "Interpolation",
-    "StopAsyncIteration",
-    "UnicodeError",
-    "ViperTypeError",
-    "__build_class__",
-    "__complex__",
-    "__contains__",
-    "__repl_print__",
-    "__reversed__",
-    "__template__",
-    "__traceback__",
-    "bound_method",
-    "difference_update",
-    "format_spec",
-    "heap_unlock",
-    "interpolations",
-    "intersection",
-    "intersection_update",
-    "maximum recursion depth exceeded",
-    "string.templatelib",
-    "symmetric_difference",
-    "symmetric_difference_update",
-    "templatelib",
-    "unpack_from",
-    "vcvt_f32_s32",
-    "vcvt_s32_f32",
-];
+const LONG_STATIC_QSTRS: &[u8] = concat!(
+    "\x0b__delitem__",
+    "\x0b__getattr__",
+    "\x0b__getitem__",
+    "\x0c__qualname__",
+    "\x0b__setitem__",
+    "\x0fArithmeticError",
+    "\x0eAssertionError",
+    "\x0eAttributeError",
+    "\x0dBaseException",
+    "\x0dGeneratorExit",
+    "\x0bImportError",
+    "\x10IndentationError",
+    "\x11KeyboardInterrupt",
+    "\x0bLookupError",
+    "\x0bMemoryError",
+    "\x13NotImplementedError",
+    "\x0dOverflowError",
+    "\x0cRuntimeError",
+    "\x0dStopIteration",
+    "\x0bSyntaxError",
+    "\x11ZeroDivisionError",
+    "\x0bclassmethod",
+    "\x0bmicropython",
+    "\x0cstaticmethod",
+    "\x0dInterpolation",
+    "\x12StopAsyncIteration",
+    "\x0cUnicodeError",
+    "\x0eViperTypeError",
+    "\x0f__build_class__",
+    "\x0b__complex__",
+    "\x0c__contains__",
+    "\x0e__repl_print__",
+    "\x0c__reversed__",
+    "\x0c__template__",
+    "\x0d__traceback__",
+    "\x0cbound_method",
+    "\x11difference_update",
+    "\x0bformat_spec",
+    "\x0bheap_unlock",
+    "\x0einterpolations",
+    "\x0cintersection",
+    "\x13intersection_update",
+    "\x20maximum recursion depth exceeded",
+    "\x12string.templatelib",
+    "\x14symmetric_difference",
+    "\x1bsymmetric_difference_update",
+    "\x0btemplatelib",
+    "\x0bunpack_from",
+    "\x0cvcvt_f32_s32",
+    "\x0cvcvt_s32_f32",
+)
+.as_bytes();
 
 const INVALID_LABEL: u32 = 0xffff;
 static NO_ARGS: CallArgs = CallArgs { args: Vec::new() };
@@ -212,28 +212,19 @@ pub fn compile_detailed(
         tstrings: opts.tstrings,
         opt_level: opts.opt_level,
     };
-    let module = crate::parse::parse_with(source.as_bytes(), opts.mode, &popts)?;
-    compile_tree(module, Some(source), source_name, opts)
+    let (m, idents) =
+        crate::parse::parse_for_compile(source.as_bytes(), opts.mode, &popts, opts.module_const)?;
+    compile_tree(m, idents, source, source_name, opts)
 }
 
-/// Compiles an already parsed module.
-pub fn compile_module(
-    m: Module,
-    source_name: &str,
-    opts: &CompileOptions,
-) -> Result<CompiledModule, SyntaxError> {
-    compile_tree(m, None, source_name, opts).map_err(|e| e.error)
-}
-
-/// `source`, when known, refines which long string literals count as already interned.
+/// `source` and `idents` decide which long string literals count as already interned.
 fn compile_tree(
-    mut m: Module,
-    source: Option<&str>,
+    m: Module,
+    idents: crate::parse::Idents,
+    source: &str,
     source_name: &str,
     opts: &CompileOptions,
 ) -> Result<CompiledModule, CompileError> {
-    let mut folder = fold::Folder::new(opts.module_const);
-    folder.fold_module(&mut m)?;
     let folded = &m;
     let mut c = Compiler {
         opts,
@@ -255,7 +246,7 @@ fn compile_tree(
         num_default_params: 0,
         error: None,
         error_block: None,
-        idents: folder.idents,
+        idents,
         source_name: String::from(source_name),
         source,
         depth: 0,
@@ -274,7 +265,7 @@ fn compile_tree(
     c.run()?;
     let top = c.build_raw(0, 0)?;
     Ok(CompiledModule {
-        qstrs: c.tables.qstrs,
+        qstrs: c.tables.qstrs.keys,
         consts: c.tables.consts,
         top,
     })
@@ -307,6 +298,8 @@ enum AssignKind {
     Store,
     AugLoad,
     AugStore,
+    /// `del` (only for attribute and subscript targets, see `Compiler::assign_atom_expr`).
+    Delete,
 }
 
 /// One postfix operation of an atom expression chain.
@@ -339,9 +332,9 @@ struct Compiler<'a> {
     error: Option<SyntaxError>,
     /// Scope the error occurred in (None for errors without one, like RuntimeErrors).
     error_block: Option<String>,
-    idents: BTreeMap<String, u32>,
+    idents: crate::parse::Idents,
     source_name: String,
-    source: Option<&'a str>,
+    source: &'a str,
     depth: usize,
 }
 
@@ -420,6 +413,48 @@ fn runtime_error(msg: &str, line: u32) -> SyntaxError {
     }
 }
 
+/// What the prelude needs about a scope (its names borrowed: no copies per pass).
+fn scope_info<'s>(s: &'s ScopeIds, data: &'s ScopeData) -> ScopeInfo<'s> {
+    let n_args = s.num_pos_args + s.num_kwonly_args;
+    let mut arg_names = Vec::with_capacity(n_args);
+    for i in 0..n_args {
+        let name = s
+            .ids
+            .iter()
+            .find(|id| id.flags & scope::FLAG_IS_PARAM != 0 && id.local_num == i)
+            .map_or("*", |id| id.name.as_str());
+        arg_names.push(name);
+    }
+    ScopeInfo {
+        num_locals: s.num_locals,
+        exc_stack_size: data.exc_stack_size,
+        scope_flags: s.scope_flags,
+        num_pos_args: s.num_pos_args,
+        num_kwonly_args: s.num_kwonly_args,
+        num_def_pos_args: s.num_def_pos_args,
+        simple_name: &data.simple_name,
+        arg_names,
+    }
+}
+
+/// Decimal text of an integer, by hand: the compiler needs no core::fmt.
+fn int_text(v: i64) -> String {
+    let mut digits = Vec::new();
+    let mut m = v.unsigned_abs();
+    loop {
+        digits.push(b'0' + (m % 10) as u8);
+        m /= 10;
+        if m == 0 {
+            break;
+        }
+    }
+    if v < 0 {
+        digits.push(b'-');
+    }
+    digits.reverse();
+    String::from_utf8(digits).unwrap_or_default()
+}
+
 fn parse_float(s: &str) -> Option<f64> {
     fold::float_value(s)
 }
@@ -493,38 +528,6 @@ impl<'a> Compiler<'a> {
         l
     }
 
-    fn scope_info(&self, si: usize) -> ScopeInfo {
-        let s = &self.ids[si];
-        let n_args = s.num_pos_args + s.num_kwonly_args;
-        let mut arg_names = Vec::with_capacity(n_args);
-        for i in 0..n_args {
-            let name = s
-                .ids
-                .iter()
-                .find(|id| id.flags & scope::FLAG_IS_PARAM != 0 && id.local_num == i)
-                .map(|id| id.name.clone())
-                .unwrap_or_else(|| String::from("*"));
-            arg_names.push(name);
-        }
-        let cells = s
-            .ids
-            .iter()
-            .filter(|id| id.kind == IdKind::Cell)
-            .map(|id| id.local_num)
-            .collect();
-        ScopeInfo {
-            num_locals: s.num_locals,
-            exc_stack_size: self.data[si].exc_stack_size,
-            scope_flags: s.scope_flags,
-            num_pos_args: s.num_pos_args,
-            num_kwonly_args: s.num_kwonly_args,
-            num_def_pos_args: s.num_def_pos_args,
-            simple_name: self.data[si].simple_name.clone(),
-            arg_names,
-            cells,
-        }
-    }
-
     fn run(&mut self) -> Result<(), CompileError> {
         let mut i = 0;
         while i < self.data.len() {
@@ -560,7 +563,7 @@ impl<'a> Compiler<'a> {
         Ok(())
     }
 
-    fn build_raw(&self, si: usize, depth: usize) -> Result<RawCode, SyntaxError> {
+    fn build_raw(&mut self, si: usize, depth: usize) -> Result<RawCode, SyntaxError> {
         if depth > 200 {
             return Err(runtime_error(
                 "maximum recursion depth exceeded",
@@ -568,12 +571,12 @@ impl<'a> Compiler<'a> {
             ));
         }
         let mut children = Vec::new();
-        for &c in self.data[si].children.iter() {
+        for c in core::mem::take(&mut self.data[si].children) {
             children.push(self.build_raw(c, depth + 1)?);
         }
         Ok(RawCode {
             kind: CodeKind::Bytecode,
-            fun_data: self.data[si].fun_data.clone(),
+            fun_data: core::mem::take(&mut self.data[si].fun_data),
             children,
         })
     }
@@ -583,7 +586,7 @@ impl<'a> Compiler<'a> {
         self.cur = si;
         self.next_label = 0;
         self.emit = core::mem::take(&mut self.data[si].emitter);
-        let info = self.scope_info(si);
+        let info = scope_info(&self.ids[si], &self.data[si]);
         self.emit.start_pass(pass, &info, &mut self.tables);
         if pass == Pass::Scope {
             self.data[si].exc_stack_size = 0;
@@ -675,8 +678,13 @@ impl<'a> Compiler<'a> {
         if self.emit.is_generator {
             self.ids[si].scope_flags |= bc::scope_flags::GENERATOR as usize;
         }
-        let info = self.scope_info(si);
-        let r = self.emit.end_pass(&info);
+        let cells: Vec<usize> = self.ids[si]
+            .ids
+            .iter()
+            .filter(|id| id.kind == IdKind::Cell)
+            .map(|id| id.local_num)
+            .collect();
+        let r = self.emit.end_pass(&cells);
         self.data[si].emitter = core::mem::take(&mut self.emit);
         match r {
             Ok(done) => Ok(done),
@@ -769,10 +777,15 @@ impl<'a> Compiler<'a> {
         s.len() <= 10
             || match self.opts.is_interned {
                 Some(f) => f(s),
-                None => LONG_STATIC_QSTRS.contains(&s),
+                None => crate::strmap::packed_index(LONG_STATIC_QSTRS, s.as_bytes()).is_some(),
             }
             || s == self.source_name
-            || match self.idents.get(s) {
+            || match self
+                .idents
+                .names
+                .find(s)
+                .and_then(|i| self.idents.lines.get(i))
+            {
                 Some(&l) if l < line => true,
                 Some(&l) if l == line => self.ident_before_literal(s, line),
                 _ => false,
@@ -782,10 +795,7 @@ impl<'a> Compiler<'a> {
     /// On a line holding both, whether identifier `s` comes before the literal `'s'`/`"s"`
     /// (token order decides whether the lexer had interned it already).
     fn ident_before_literal(&self, s: &str, line: u32) -> bool {
-        let text = match self
-            .source
-            .and_then(|src| src.lines().nth((line as usize).wrapping_sub(1)))
-        {
+        let text = match self.source.lines().nth((line as usize).wrapping_sub(1)) {
             Some(t) => t,
             None => return true,
         };
@@ -830,7 +840,7 @@ impl<'a> Compiler<'a> {
     /// The constant object for a parse-time constant.
     fn const_value(&self, e: &Expr) -> Option<Const> {
         Some(match &e.kind {
-            ExprKind::Int(v) => Const::Int(v.to_string()),
+            ExprKind::Int(v) => Const::Int(int_text(*v)),
             ExprKind::BigInt(s) => Const::Int(s.clone()),
             ExprKind::Float(s) => Const::Float(parse_float(s)?),
             ExprKind::Imag(s) => Const::Complex(parse_float(s)?),
@@ -1135,25 +1145,30 @@ impl<'a> Compiler<'a> {
                     self.emit.store_subscr();
                 } else {
                     self.expr(index);
-                    if kind == AssignKind::AugLoad {
-                        self.emit.dup_top_two();
-                        self.emit.load_subscr();
-                    } else {
-                        self.emit.store_subscr();
+                    match kind {
+                        AssignKind::AugLoad => {
+                            self.emit.dup_top_two();
+                            self.emit.load_subscr();
+                        }
+                        AssignKind::Delete => self.emit.delete_subscr(),
+                        _ => self.emit.store_subscr(),
                     }
                 }
             }
-            Some(Trailer::Period(attr, _)) => {
-                if kind == AssignKind::AugLoad {
+            Some(Trailer::Period(attr, _)) => match kind {
+                AssignKind::AugLoad => {
                     self.emit.dup_top();
                     self.emit.load_attr(&mut self.tables, attr);
-                } else {
+                }
+                AssignKind::Delete => self.emit.delete_attr(&mut self.tables, attr),
+                _ => {
                     if kind == AssignKind::AugStore {
                         self.emit.rot_two();
                     }
                     self.emit.store_attr(&mut self.tables, attr);
                 }
-            }
+            },
+            _ if kind == AssignKind::Delete => self.error(ln(e), "can't delete expression"),
             _ => self.error(ln(e).max(line.min(ln(e))), "can't assign to expression"),
         }
     }
@@ -1187,22 +1202,7 @@ impl<'a> Compiler<'a> {
         match &e.kind {
             ExprKind::Name(n) => self.delete_id(n),
             ExprKind::Attribute { .. } | ExprKind::Subscript { .. } | ExprKind::Call { .. } => {
-                let (base, trailers) = flatten(e);
-                self.expr(base);
-                let n = trailers.len();
-                for t in trailers[..n.saturating_sub(1)].iter() {
-                    self.trailer(t);
-                }
-                match trailers.last() {
-                    Some(Trailer::Bracket(index, _)) => {
-                        self.expr(index);
-                        self.emit.delete_subscr();
-                    }
-                    Some(Trailer::Period(attr, _)) => {
-                        self.emit.delete_attr(&mut self.tables, attr);
-                    }
-                    _ => self.error(ln(e), "can't delete expression"),
-                }
+                self.assign_atom_expr(e, AssignKind::Delete, line)
             }
             ExprKind::Tuple {
                 elts, parens: true, ..
@@ -1916,19 +1916,21 @@ impl<'a> Compiler<'a> {
         self.ids[child].num_def_pos_args = n_pos_def;
         let mut nfree = 0;
         if self.scope_kind() != ScopeKind::Module {
-            let mut loads = Vec::new();
-            for id in self.ids[self.cur].ids.iter() {
-                if matches!(id.kind, IdKind::Cell | IdKind::Free) {
-                    for id2 in self.ids[child].ids.iter() {
-                        if id2.kind == IdKind::Free && id2.name == id.name {
-                            loads.push(id.local_num);
-                        }
-                    }
+            for i in 0..self.ids[self.cur].ids.len() {
+                let id = &self.ids[self.cur].ids[i];
+                if !matches!(id.kind, IdKind::Cell | IdKind::Free) {
+                    continue;
                 }
-            }
-            for l in loads {
-                self.emit.load_fast(l);
-                nfree += 1;
+                let (local, name) = (id.local_num, &id.name);
+                let n = self.ids[child]
+                    .ids
+                    .iter()
+                    .filter(|id2| id2.kind == IdKind::Free && id2.name == *name)
+                    .count();
+                for _ in 0..n {
+                    self.emit.load_fast(local);
+                    nfree += 1;
+                }
             }
         }
         let has_defaults = n_pos_def > 0 || n_kw_def > 0;
@@ -1949,17 +1951,21 @@ impl<'a> Compiler<'a> {
                     self.error(d.line, "invalid micropython decorator");
                     continue;
                 }
-                match d.name[1].as_str() {
-                    "bytecode" => {}
-                    "native" | "viper" | "asm_thumb" | "asm_xtensa" | "asm_rv32" => {
-                        match self.opts.native {
-                            NativeDecorators::InvalidArch => self.error(d.line, "invalid arch"),
-                            NativeDecorators::Unsupported => {
-                                self.error(d.line, "invalid micropython decorator")
-                            }
-                            NativeDecorators::AsBytecode => {}
-                        }
-                    }
+                let emitters = concat!(
+                    "\x08bytecode",
+                    "\x06native",
+                    "\x05viper",
+                    "\x09asm_thumb",
+                    "\x0aasm_xtensa",
+                    "\x08asm_rv32"
+                );
+                let which = d
+                    .name
+                    .get(1)
+                    .and_then(|n| crate::strmap::packed_index(emitters.as_bytes(), n.as_bytes()));
+                match (which, self.opts.native) {
+                    (Some(0), _) | (Some(_), NativeDecorators::AsBytecode) => {}
+                    (Some(_), NativeDecorators::InvalidArch) => self.error(d.line, "invalid arch"),
                     _ => self.error(d.line, "invalid micropython decorator"),
                 }
                 continue;
@@ -2044,7 +2050,7 @@ impl<'a> Compiler<'a> {
     fn expr_inner(&mut self, e: &'a Expr) {
         if is_const_obj(e) && !self.is_leaf(e) {
             if let Some(c) = self.const_value(e) {
-                self.emit.load_const_obj(&mut self.tables, &c);
+                self.emit.load_const_obj(&mut self.tables, c);
                 return;
             }
         }
@@ -2055,7 +2061,7 @@ impl<'a> Compiler<'a> {
                     self.emit.load_const_small_int(*v);
                 } else {
                     self.emit
-                        .load_const_obj(&mut self.tables, &Const::Int(v.to_string()));
+                        .load_const_obj(&mut self.tables, Const::Int(int_text(*v)));
                 }
             }
             ExprKind::BigInt(_)
@@ -2063,7 +2069,7 @@ impl<'a> Compiler<'a> {
             | ExprKind::Imag(_)
             | ExprKind::Bytes(_)
             | ExprKind::Ellipsis => match self.const_value(e) {
-                Some(c) => self.emit.load_const_obj(&mut self.tables, &c),
+                Some(c) => self.emit.load_const_obj(&mut self.tables, c),
                 None => self.error(ln(e), "invalid syntax for number"),
             },
             ExprKind::Str(s) => {
@@ -2071,7 +2077,7 @@ impl<'a> Compiler<'a> {
                     self.emit.load_const_str(&mut self.tables, s);
                 } else {
                     self.emit
-                        .load_const_obj(&mut self.tables, &Const::Str(s.clone()));
+                        .load_const_obj(&mut self.tables, Const::Str(s.clone()));
                 }
             }
             ExprKind::None => self.emit.load_const_none(),
@@ -2080,7 +2086,7 @@ impl<'a> Compiler<'a> {
             ExprKind::Tuple { elts, .. } => {
                 if self.is_const_tuple(e) {
                     if let Some(c) = self.const_value(e) {
-                        self.emit.load_const_obj(&mut self.tables, &c);
+                        self.emit.load_const_obj(&mut self.tables, c);
                         return;
                     }
                 }
@@ -2097,19 +2103,9 @@ impl<'a> Compiler<'a> {
             }
             ExprKind::Dict(items) => {
                 self.emit.build_map(items.len());
-                for (k, v) in items {
-                    self.emit.set_source_line(ln(k) as usize);
-                    self.expr(v);
-                    self.expr(k);
-                    self.emit.store_map();
-                }
+                self.store_items(items);
             }
-            ExprKind::Set(elts) => {
-                for x in elts {
-                    self.expr(x);
-                }
-                self.emit.build_set(elts.len());
-            }
+            ExprKind::Set(elts) => self.build_set(elts),
             ExprKind::Comp(c) => self.comprehension(c, ln(e)),
             ExprKind::Starred(_) => self.error(ln(e), "*x must be assignment target"),
             ExprKind::NamedExpr { target, value } => self.namedexpr(target, value, ln(e)),
@@ -2418,20 +2414,12 @@ impl<'a> Compiler<'a> {
         match &brace.kind {
             ExprKind::Dict(items) => {
                 self.emit.call_function(0, 0, false);
-                for (k, v) in items {
-                    self.emit.set_source_line(ln(k) as usize);
-                    self.expr(v);
-                    self.expr(k);
-                    self.emit.store_map();
-                }
+                self.store_items(items);
                 true
             }
             ExprKind::Set(elts) => {
                 self.emit.call_function(0, 0, false);
-                for x in elts {
-                    self.expr(x);
-                }
-                self.emit.build_set(elts.len());
+                self.build_set(elts);
                 true
             }
             ExprKind::Comp(c) if matches!(c.kind, CompKind::Dict | CompKind::Set) => {
@@ -2441,6 +2429,23 @@ impl<'a> Compiler<'a> {
             }
             _ => false,
         }
+    }
+
+    /// A dict display's items stored into the map below them.
+    fn store_items(&mut self, items: &'a [(Expr, Expr)]) {
+        for (k, v) in items {
+            self.emit.set_source_line(ln(k) as usize);
+            self.expr(v);
+            self.expr(k);
+            self.emit.store_map();
+        }
+    }
+
+    fn build_set(&mut self, elts: &'a [Expr]) {
+        for x in elts {
+            self.expr(x);
+        }
+        self.emit.build_set(elts.len());
     }
 
     fn call_args(&mut self, args: &'a CallArgs, is_method: bool, n_positional_extra: usize) {
@@ -2667,6 +2672,13 @@ mod tests {
     }
 
     #[test]
+    fn int_text_is_decimal() {
+        for v in [0, 7, -7, 10, 1 << 40, i64::MAX, i64::MIN] {
+            assert_eq!(int_text(v), alloc::format!("{v}"));
+        }
+    }
+
+    #[test]
     fn small_int_width_decides_constants() {
         let src = "x = 1 << 40\n";
         let m31 = module(src, &CompileOptions::default());
@@ -2679,6 +2691,21 @@ mod tests {
             },
         );
         assert!(m63.consts.is_empty());
+    }
+
+    #[test]
+    fn long_literal_is_a_qstr_only_after_its_name() {
+        // The name is read after the literal (two lines of the parameter list later), so the
+        // literal is a constant object, as mpy-cross makes it.
+        let src = "def foo(a,\n        b='some_long_name',\n        some_long_name=1):\n    pass\n";
+        let m = module(src, &CompileOptions::default());
+        assert_eq!(m.consts, vec![Const::Str("some_long_name".into())]);
+        let src = "some_long_name = 1\nx = 'some_long_name'\n";
+        let m = module(src, &CompileOptions::default());
+        assert!(m.consts.is_empty());
+        let src = "x = 'some_long_name'; some_long_name = 1\n";
+        let m = module(src, &CompileOptions::default());
+        assert_eq!(m.consts, vec![Const::Str("some_long_name".into())]);
     }
 
     #[test]

@@ -10,8 +10,7 @@
 
 use crate::bc;
 use crate::rawcode::Const;
-use alloc::collections::BTreeMap;
-use alloc::string::String;
+use crate::strmap::StrMap;
 use alloc::vec::Vec;
 
 /// Compilation passes, in upstream's order.
@@ -234,10 +233,8 @@ pub fn encode_lines(out: &mut Vec<u8>, mut bytes: usize, mut lines: usize) {
 /// The module-wide qstr and constant tables, shared by every raw code of one module.
 #[derive(Debug, Default)]
 pub struct ModuleTables {
-    pub qstrs: Vec<String>,
-    /// Position of each qstr in `qstrs` (`u32`, the type of the folder's identifier map:
-    /// one `BTreeMap` instantiation serves both).
-    index: BTreeMap<String, u32>,
+    /// The qstrs in first-use order.
+    pub qstrs: StrMap,
     pub consts: Vec<Const>,
 }
 
@@ -251,21 +248,15 @@ impl ModuleTables {
 
     /// Index of `s` in the qstr table, adding it on first use.
     pub fn use_qstr(&mut self, s: &str) -> usize {
-        if let Some(&i) = self.index.get(s) {
-            return i as usize;
-        }
-        let i = self.qstrs.len();
-        self.qstrs.push(String::from(s));
-        self.index.insert(String::from(s), i as u32);
-        i
+        self.qstrs.add(s).0
     }
 
     /// Index of `c` in the constant table, adding it unless a strictly equal one exists.
-    pub fn use_const(&mut self, c: &Const) -> usize {
-        if let Some(i) = self.consts.iter().position(|x| strictly_equal(x, c)) {
+    pub fn use_const(&mut self, c: Const) -> usize {
+        if let Some(i) = self.consts.iter().position(|x| strictly_equal(x, &c)) {
             return i;
         }
-        self.consts.push(c.clone());
+        self.consts.push(c);
         self.consts.len() - 1
     }
 }
@@ -295,18 +286,16 @@ pub fn strictly_equal(a: &Const, b: &Const) -> bool {
 
 /// What the prelude needs to know about the scope being emitted.
 #[derive(Clone, Debug, Default)]
-pub struct ScopeInfo {
+pub struct ScopeInfo<'a> {
     pub num_locals: usize,
     pub exc_stack_size: usize,
     pub scope_flags: usize,
     pub num_pos_args: usize,
     pub num_kwonly_args: usize,
     pub num_def_pos_args: usize,
-    pub simple_name: String,
+    pub simple_name: &'a str,
     /// Names for argument slots 0..num_pos_args+num_kwonly_args (`*` where not a parameter).
-    pub arg_names: Vec<String>,
-    /// Local slots turned into cells at function entry, in id order.
-    pub cells: Vec<usize>,
+    pub arg_names: Vec<&'a str>,
 }
 
 /// The bytecode emitter for one scope. Keep it across that scope's passes: it remembers label
@@ -409,7 +398,7 @@ impl Emitter {
             encode_size(&mut self.code_info, self.n_info, self.n_cell);
         }
         self.n_info_start = self.code_info.len();
-        let q = t.use_qstr(&info.simple_name);
+        let q = t.use_qstr(info.simple_name);
         encode_uint(&mut self.code_info, q as u64);
         for name in info.arg_names.iter() {
             let q = t.use_qstr(name);
@@ -417,15 +406,16 @@ impl Emitter {
         }
     }
 
-    /// End a pass. Returns `Ok(true)` when the pass is final, `Ok(false)` when the emit pass
-    /// must be run again because the code shrank.
-    pub fn end_pass(&mut self, info: &ScopeInfo) -> Result<bool, BytecodeOverflow> {
+    /// End a pass, given the local slots turned into cells at function entry (in id order).
+    /// Returns `Ok(true)` when the pass is final, `Ok(false)` when the emit pass must be run
+    /// again because the code shrank.
+    pub fn end_pass(&mut self, cells: &[usize]) -> Result<bool, BytecodeOverflow> {
         if self.pass == Pass::Scope {
             return Ok(true);
         }
         self.n_info = self.code_info.len() - self.n_info_start;
         self.n_cell = 0;
-        for &c in info.cells.iter() {
+        for &c in cells {
             self.code_info.push((c & 0xff) as u8);
             self.n_cell += 1;
         }
@@ -629,7 +619,7 @@ impl Emitter {
         self.op_qstr(t, 1, bc::LOAD_CONST_STRING, q);
     }
 
-    pub fn load_const_obj(&mut self, t: &mut ModuleTables, c: &Const) {
+    pub fn load_const_obj(&mut self, t: &mut ModuleTables, c: Const) {
         let idx = t.use_const(c);
         self.op_uint(1, bc::LOAD_CONST_OBJ, idx as u64);
     }
@@ -1084,14 +1074,14 @@ mod tests {
     #[test]
     fn const_dedup() {
         let mut t = ModuleTables::new("t.py");
-        assert_eq!(t.use_const(&Const::Float(0.0)), 0);
-        assert_eq!(t.use_const(&Const::Float(-0.0)), 1);
-        assert_eq!(t.use_const(&Const::Float(0.0)), 0);
-        assert_eq!(t.use_const(&Const::Float(f64::NAN)), 2);
-        assert_eq!(t.use_const(&Const::Float(f64::NAN)), 2);
-        assert_eq!(t.use_const(&Const::Float(-f64::NAN)), 3);
-        assert_eq!(t.use_const(&Const::Str("a".into())), 4);
-        assert_eq!(t.use_const(&Const::Bytes(b"a".to_vec())), 5);
+        assert_eq!(t.use_const(Const::Float(0.0)), 0);
+        assert_eq!(t.use_const(Const::Float(-0.0)), 1);
+        assert_eq!(t.use_const(Const::Float(0.0)), 0);
+        assert_eq!(t.use_const(Const::Float(f64::NAN)), 2);
+        assert_eq!(t.use_const(Const::Float(f64::NAN)), 2);
+        assert_eq!(t.use_const(Const::Float(-f64::NAN)), 3);
+        assert_eq!(t.use_const(Const::Str("a".into())), 4);
+        assert_eq!(t.use_const(Const::Bytes(b"a".to_vec())), 5);
         assert_eq!(t.use_qstr("t.py"), 0);
     }
 
@@ -1107,12 +1097,12 @@ mod tests {
             e.start_pass(pass, info, t);
             body(&mut e, t);
             if pass == Pass::Emit {
-                while !e.end_pass(info).unwrap_or(true) {
+                while !e.end_pass(&[]).unwrap_or(true) {
                     e.start_pass(Pass::Emit, info, t);
                     body(&mut e, t);
                 }
             } else {
-                assert_eq!(e.end_pass(info), Ok(true));
+                assert_eq!(e.end_pass(&[]), Ok(true));
             }
         }
         e.fun_data()
@@ -1122,15 +1112,15 @@ mod tests {
     fn reference_dump_by_hand() {
         let mut t = ModuleTables::new("t.py");
         let module = ScopeInfo {
-            simple_name: "<module>".into(),
+            simple_name: "<module>",
             ..ScopeInfo::default()
         };
         let f = ScopeInfo {
-            simple_name: "f".into(),
+            simple_name: "f",
             num_locals: 2,
             num_pos_args: 2,
             num_def_pos_args: 1,
-            arg_names: vec!["a".into(), "b".into()],
+            arg_names: vec!["a", "b"],
             ..ScopeInfo::default()
         };
         // Scope pass registers the simple names first.
@@ -1176,7 +1166,7 @@ mod tests {
             vec![0x9a, 0x01, 0x08, 0x02, 0x05, 0x06, 0x40, 0xb0, 0xb1, 0xf2, 0x63]
         );
         assert_eq!(
-            t.qstrs,
+            t.qstrs.keys,
             vec!["t.py", "<module>", "f", "x", "print", "a", "b"]
         );
     }
@@ -1185,7 +1175,7 @@ mod tests {
     fn jumps_shrink_over_passes() {
         let mut t = ModuleTables::new("j.py");
         let info = ScopeInfo {
-            simple_name: "<module>".into(),
+            simple_name: "<module>",
             ..ScopeInfo::default()
         };
         let code = run_scope(&mut t, &info, &|e, _t| {

@@ -17,3 +17,4 @@ pub mod parse;
 pub mod rawcode;
 pub mod scope;
 pub mod showbc;
+mod strmap;

@@ -186,6 +186,40 @@ pub const STATIC_QSTRS: [&str; 165] = [
     "zip",
 ];
 
+/// [`STATIC_QSTRS`] as one run of length-prefixed strings: what the reader keeps in flash
+/// (a table of 165 string slices would cost 1.3 KB of pointers and lengths on its own).
+static STATIC_QSTRS_PACKED: [u8; packed_len(&STATIC_QSTRS)] = pack(&STATIC_QSTRS);
+
+const fn packed_len(list: &[&str]) -> usize {
+    let mut n = 0;
+    let mut i = 0;
+    while i < list.len() {
+        n += 1 + list[i].len();
+        i += 1;
+    }
+    n
+}
+
+const fn pack<const N: usize>(list: &[&str]) -> [u8; N] {
+    let mut out = [0u8; N];
+    let mut o = 0;
+    let mut i = 0;
+    while i < list.len() {
+        let b = list[i].as_bytes();
+        assert!(b.len() < 256);
+        out[o] = b.len() as u8;
+        o += 1;
+        let mut j = 0;
+        while j < b.len() {
+            out[o] = b[j];
+            o += 1;
+            j += 1;
+        }
+        i += 1;
+    }
+    out
+}
+
 /// Static qstr id (1..=165) of `s`, if it is one.
 pub fn static_qstr_id(s: &str) -> Option<usize> {
     STATIC_QSTRS.iter().position(|&q| q == s).map(|i| i + 1)
@@ -235,6 +269,13 @@ pub fn format_float(f: f64, always_decimal: bool) -> String {
 }
 
 /// A float's repr text as stored in `.mpy` files, read with upstream's parser.
+fn parse_float_bytes(b: &[u8]) -> Result<f64, MpyError> {
+    core::str::from_utf8(b)
+        .ok()
+        .and_then(parse_float_text)
+        .ok_or(BAD_FILE)
+}
+
 fn parse_float_text(s: &str) -> Option<f64> {
     let (neg, body) = match s.strip_prefix('-') {
         Some(b) => (true, b),
@@ -370,11 +411,8 @@ impl<'a> Reader<'a> {
     fn qstr(&mut self) -> Result<String, MpyError> {
         let n = self.uint()?;
         if n & 1 != 0 {
-            let id = n >> 1;
-            if id == 0 || id > STATIC_QSTRS.len() {
-                return Err(BAD_FILE);
-            }
-            return Ok(String::from(STATIC_QSTRS[id - 1]));
+            let q = crate::strmap::packed_nth(&STATIC_QSTRS_PACKED, (n >> 1).wrapping_sub(1));
+            return Ok(String::from_utf8_lossy(q.ok_or(BAD_FILE)?).into_owned());
         }
         let s = self.text(n >> 1)?;
         self.byte()?; // NUL terminator
@@ -386,51 +424,41 @@ impl<'a> Reader<'a> {
             return Err(BAD_FILE);
         }
         let kind = self.byte()?;
+        match kind {
+            1 => return Ok(Const::None),
+            2 => return Ok(Const::False),
+            3 => return Ok(Const::True),
+            4 => return Ok(Const::Ellipsis),
+            _ => {}
+        }
+        // Every other kind has a length (or item count) next.
+        let n = self.uint()?;
+        if kind == 10 {
+            let mut items = Vec::new();
+            for _ in 0..n {
+                items.push(self.obj(depth + 1)?);
+            }
+            return Ok(Const::Tuple(items));
+        }
+        let b = self.bytes(n)?;
         Ok(match kind {
-            1 => Const::None,
-            2 => Const::False,
-            3 => Const::True,
-            4 => Const::Ellipsis,
             5 => {
-                let n = self.uint()?;
-                let s = self.text(n)?;
                 self.byte()?;
-                Const::Str(s)
+                Const::Str(String::from_utf8_lossy(b).into_owned())
             }
             6 => {
-                let n = self.uint()?;
-                let b = self.bytes(n)?.to_vec();
                 self.byte()?;
-                Const::Bytes(b)
+                Const::Bytes(b.to_vec())
             }
             7 => {
-                let n = self.uint()?;
-                let s = self.text(n)?;
-                let digits = s.strip_prefix('-').unwrap_or(&s);
-                if digits.is_empty() || !digits.bytes().all(|c| c.is_ascii_digit()) {
+                let digits = b.strip_prefix(b"-").unwrap_or(b);
+                if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
                     return Err(BAD_FILE);
                 }
-                Const::Int(s)
+                Const::Int(String::from_utf8_lossy(b).into_owned())
             }
-            8 => {
-                let n = self.uint()?;
-                let s = self.text(n)?;
-                Const::Float(parse_float_text(&s).ok_or(BAD_FILE)?)
-            }
-            9 => {
-                let n = self.uint()?;
-                let s = self.text(n)?;
-                let im = s.strip_suffix('j').ok_or(BAD_FILE)?;
-                Const::Complex(parse_float_text(im).ok_or(BAD_FILE)?)
-            }
-            10 => {
-                let n = self.uint()?;
-                let mut items = Vec::new();
-                for _ in 0..n {
-                    items.push(self.obj(depth + 1)?);
-                }
-                Const::Tuple(items)
-            }
+            8 => Const::Float(parse_float_bytes(b)?),
+            9 => Const::Complex(parse_float_bytes(b.strip_suffix(b"j").ok_or(BAD_FILE)?)?),
             _ => return Err(BAD_FILE),
         })
     }
@@ -663,6 +691,18 @@ pub fn read(data: &[u8]) -> Result<CompiledModule, MpyError> {
 mod tests {
     use super::*;
     use alloc::vec;
+
+    #[test]
+    fn packed_static_qstrs_match_the_list() {
+        for (i, q) in STATIC_QSTRS.iter().enumerate() {
+            let got = crate::strmap::packed_nth(&STATIC_QSTRS_PACKED, i);
+            assert_eq!(got, Some(q.as_bytes()));
+        }
+        assert_eq!(
+            crate::strmap::packed_nth(&STATIC_QSTRS_PACKED, STATIC_QSTRS.len()),
+            None
+        );
+    }
 
     fn reference_module() -> CompiledModule {
         CompiledModule {

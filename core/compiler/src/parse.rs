@@ -18,13 +18,14 @@
 //! No constant folding happens here: see the `ast` module docs.
 
 use alloc::boxed::Box;
-use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::ast::*;
+use crate::compile::fold::Folder;
 use crate::error::{SyntaxError, SyntaxErrorKind};
 use crate::lexer::{Lexer, Tok};
+use crate::strmap::StrMap;
 
 pub use crate::ast::ParseMode;
 
@@ -81,7 +82,30 @@ pub fn parse_with_depth(
     options: &ParseOptions,
     max_depth: u32,
 ) -> Result<Module, SyntaxError> {
-    parse_module(source, mode, options, max_depth).map_err(|e| *e)
+    parse_module(source, mode, options, max_depth, None)
+        .map(|(m, _)| m)
+        .map_err(|e| *e)
+}
+
+/// Identifiers longer than 10 bytes with the line each first appears on (by the name's
+/// number): whether a long string literal is already interned depends on them (the
+/// compiler's `str_is_qstr`). Shorter strings are always interned.
+#[derive(Default)]
+pub(crate) struct Idents {
+    pub names: StrMap,
+    pub lines: Vec<u32>,
+}
+
+/// [`parse_with`] for the compiler: the tree, constant-folded as it is built (with the
+/// compiler's `module_const` hook, see `compile::fold`), and its long identifiers.
+pub(crate) fn parse_for_compile(
+    source: &[u8],
+    mode: ParseMode,
+    options: &ParseOptions,
+    module_const: Option<fn(&str, &str) -> Option<i64>>,
+) -> Result<(Module, Idents), SyntaxError> {
+    let folder = Folder::new(module_const);
+    parse_module(source, mode, options, MAX_DEPTH, Some(folder)).map_err(|e| *e)
 }
 
 fn parse_module(
@@ -89,13 +113,16 @@ fn parse_module(
     mode: ParseMode,
     options: &ParseOptions,
     max_depth: u32,
-) -> PResult<Module> {
+    folder: Option<Folder>,
+) -> PResult<(Module, Idents)> {
     let mut p = Parser {
         lex: Lexer::with_options(source, options.tstrings, options.opt_level == 0),
         depth: 0,
         max_depth,
         stmt_line: 1,
         deferred: None,
+        idents: Idents::default(),
+        folder,
     };
     let body = match mode {
         ParseMode::File => p.file_input()?,
@@ -108,7 +135,10 @@ fn parse_module(
     if let Some(e) = p.deferred {
         return Err(Box::new(e));
     }
-    Ok(Module { mode, body })
+    if let Some(e) = p.folder.and_then(|f| f.error) {
+        return Err(Box::new(e));
+    }
+    Ok((Module { mode, body }, p.idents))
 }
 
 /// The items of a comma-separated list ([`Parser::expr_list`]).
@@ -130,6 +160,17 @@ struct Parser {
     stmt_line: u32,
     /// The first error upstream would find in its compiler rather than its parser.
     deferred: Option<SyntaxError>,
+    /// Recorded as names are read, in token order: upstream interns names as it parses.
+    idents: Idents,
+    /// Constant folding, when parsing for the compiler.
+    pub(crate) folder: Option<Folder>,
+}
+
+/// Boxes a child node: one out-of-line copy instead of an allocation and a 32-byte move
+/// at each of the parser's twenty-odd sites.
+#[inline(never)]
+fn bx(e: Expr) -> Box<Expr> {
+    Box::new(e)
 }
 
 fn lossy(bytes: &[u8]) -> String {
@@ -275,6 +316,12 @@ impl Parser {
             }));
         }
         let n = lossy(&self.lex.text);
+        if n.len() > 10 {
+            // Token order: the first time a name is seen is its first line.
+            if let (_, true) = self.idents.names.add(&n) {
+                self.idents.lines.push(self.cur_line());
+            }
+        }
         self.bump();
         Ok(n)
     }
@@ -297,6 +344,22 @@ impl Parser {
 
     fn leave(&mut self) {
         self.depth -= 1;
+    }
+
+    /// A node just built, constant-folded when parsing for the compiler.
+    fn fold(&mut self, e: Expr) -> Expr {
+        match &mut self.folder {
+            Some(f) => f.node(e),
+            None => e,
+        }
+    }
+
+    /// A dict key or comprehension element just parsed keeps its own line when it folded
+    /// to a node without one (upstream's item node holds the line).
+    fn keep_line(&self, e: &mut Expr) {
+        if let (0, Some(f)) = (e.line, &self.folder) {
+            e.line = f.folded_line();
+        }
     }
 
     // ---- top level ----
@@ -457,7 +520,11 @@ impl Parser {
             }
             _ => self.expr_stmt()?,
         };
-        Ok(Stmt::new(line, kind))
+        let mut s = Stmt::new(line, kind);
+        if let Some(f) = &mut self.folder {
+            f.stmt(&mut s);
+        }
+        Ok(s)
     }
 
     fn expr_stmt(&mut self) -> PResult<StmtKind> {
@@ -999,7 +1066,7 @@ impl Parser {
         let line = self.cur_line();
         self.expect(Tok::Star)?;
         let e = self.expr()?;
-        Ok(Expr::new(line, ExprKind::Starred(Box::new(e))))
+        Ok(Expr::new(line, ExprKind::Starred(bx(e))))
     }
 
     // ---- expressions ----
@@ -1027,7 +1094,7 @@ impl Parser {
             line,
             ExprKind::NamedExpr {
                 target: name,
-                value: Box::new(value),
+                value: bx(value),
             },
         ))
     }
@@ -1062,7 +1129,7 @@ impl Parser {
                 line,
                 ExprKind::Lambda {
                     params: Box::new(params),
-                    body: Box::new(body),
+                    body: bx(body),
                 },
             ));
         }
@@ -1077,37 +1144,46 @@ impl Parser {
         Ok(Expr::new(
             line,
             ExprKind::IfExp {
-                test: Box::new(test),
-                body: Box::new(body),
-                orelse: Box::new(orelse),
+                test: bx(test),
+                body: bx(body),
+                orelse: bx(orelse),
             },
         ))
     }
 
     fn or_test(&mut self) -> PResult<Expr> {
-        let line = self.cur_line();
-        let first = self.and_test()?;
-        if self.tok() != Tok::KwOr {
-            return Ok(first);
-        }
-        let mut items = alloc::vec![first];
-        while self.eat(Tok::KwOr) {
-            items.push(self.and_test()?);
-        }
-        Ok(Expr::new(line, ExprKind::Or(items)))
+        self.bool_chain(Tok::KwOr)
     }
 
-    fn and_test(&mut self) -> PResult<Expr> {
+    /// `a or b or ...` (`op` KwOr, whose operands are `and` chains) or `a and b and ...`
+    /// (`op` KwAnd, whose operands are `not_test`s): one function for both levels.
+    fn bool_chain(&mut self, op: Tok) -> PResult<Expr> {
         let line = self.cur_line();
-        let first = self.not_test()?;
-        if self.tok() != Tok::KwAnd {
+        let is_or = op == Tok::KwOr;
+        let operand = |p: &mut Parser| {
+            if is_or {
+                p.bool_chain(Tok::KwAnd)
+            } else {
+                p.not_test()
+            }
+        };
+        let first = operand(self)?;
+        if self.tok() != op {
             return Ok(first);
         }
         let mut items = alloc::vec![first];
-        while self.eat(Tok::KwAnd) {
-            items.push(self.not_test()?);
+        while self.eat(op) {
+            items.push(operand(self)?);
         }
-        Ok(Expr::new(line, ExprKind::And(items)))
+        let e = Expr::new(
+            line,
+            if is_or {
+                ExprKind::Or(items)
+            } else {
+                ExprKind::And(items)
+            },
+        );
+        Ok(self.fold(e))
     }
 
     fn not_test(&mut self) -> PResult<Expr> {
@@ -1119,7 +1195,8 @@ impl Parser {
         self.enter()?;
         let operand = self.not_test();
         self.leave();
-        Ok(Expr::new(line, ExprKind::Not(Box::new(operand?))))
+        let e = Expr::new(line, ExprKind::Not(bx(operand?)));
+        Ok(self.fold(e))
     }
 
     fn comp_op(&mut self) -> PResult<Option<CmpOp>> {
@@ -1166,7 +1243,7 @@ impl Parser {
         Ok(Expr::new(
             line,
             ExprKind::Compare {
-                left: Box::new(left),
+                left: bx(left),
                 ops,
             },
         ))
@@ -1190,7 +1267,7 @@ impl Parser {
             Expr::new(
                 open.line,
                 ExprKind::BinOp {
-                    first: Box::new(open.first),
+                    first: bx(open.first),
                     rest,
                 },
             )
@@ -1208,7 +1285,7 @@ impl Parser {
                     break;
                 }
                 line = top.line;
-                cur = close(top, cur);
+                cur = self.fold(close(top, cur));
             }
             let Some((level, op)) = found else {
                 return Ok(cur);
@@ -1244,13 +1321,14 @@ impl Parser {
         self.enter()?;
         let operand = self.factor();
         self.leave();
-        Ok(Expr::new(
+        let e = Expr::new(
             line,
             ExprKind::UnaryOp {
                 op,
-                operand: Box::new(operand?),
+                operand: bx(operand?),
             },
-        ))
+        );
+        Ok(self.fold(e))
     }
 
     fn power(&mut self) -> PResult<Expr> {
@@ -1263,13 +1341,14 @@ impl Parser {
         self.enter()?;
         let exp = self.factor();
         self.leave();
-        Ok(Expr::new(
+        let e = Expr::new(
             line,
             ExprKind::Power {
-                base: Box::new(base),
-                exp: Box::new(exp?),
+                base: bx(base),
+                exp: bx(exp?),
             },
-        ))
+        );
+        Ok(self.fold(e))
     }
 
     fn atom_expr(&mut self) -> PResult<Expr> {
@@ -1278,7 +1357,7 @@ impl Parser {
             self.bump();
             // Upstream compiles the awaited atom and trailers as part of the await node.
             let inner = self.atom_with_trailers(line)?;
-            return Ok(Expr::new(line, ExprKind::Await(Box::new(inner))));
+            return Ok(Expr::new(line, ExprKind::Await(bx(inner))));
         }
         self.atom_with_trailers(line)
     }
@@ -1308,7 +1387,7 @@ impl Parser {
                     e = Expr::new(
                         line,
                         ExprKind::Call {
-                            func: Box::new(e),
+                            func: bx(e),
                             args,
                             trailer_line,
                         },
@@ -1321,8 +1400,8 @@ impl Parser {
                     e = Expr::new(
                         line,
                         ExprKind::Subscript {
-                            value: Box::new(e),
-                            index: Box::new(index),
+                            value: bx(e),
+                            index: bx(index),
                             trailer_line,
                         },
                     );
@@ -1330,14 +1409,14 @@ impl Parser {
                 Tok::Period => {
                     self.bump();
                     let attr = self.name()?;
-                    e = Expr::new(
+                    e = self.fold(Expr::new(
                         line,
                         ExprKind::Attribute {
-                            value: Box::new(e),
+                            value: bx(e),
                             attr,
                             trailer_line,
                         },
-                    );
+                    ));
                 }
                 _ => return Ok(e),
             }
@@ -1376,11 +1455,11 @@ impl Parser {
             if self.tok() != Tok::Colon {
                 return Ok(t);
             }
-            Some(Box::new(t))
+            Some(bx(t))
         };
         self.expect(Tok::Colon)?;
         let upper = if starts_test(self.tok()) {
-            Some(Box::new(self.test()?))
+            Some(bx(self.test()?))
         } else {
             None
         };
@@ -1389,7 +1468,7 @@ impl Parser {
         if self.eat(Tok::Colon) {
             has_step = true;
             if starts_test(self.tok()) {
-                step = Some(Box::new(self.test()?));
+                step = Some(bx(self.test()?));
             }
         }
         Ok(Expr::new(
@@ -1465,6 +1544,8 @@ impl Parser {
         elt: Expr,
         value: Option<Expr>,
     ) -> PResult<Expr> {
+        let mut elt = elt;
+        self.keep_line(&mut elt);
         // The iterables nest (`[x for x in [y for y in ...]]`) outside the enclosing
         // bracket's own depth count, so the comprehension counts as one more level.
         self.enter()?;
@@ -1515,10 +1596,10 @@ impl Parser {
         self.expect(Tok::KwYield)?;
         if self.eat(Tok::KwFrom) {
             let e = self.test()?;
-            return Ok(Expr::new(line, ExprKind::YieldFrom(Box::new(e))));
+            return Ok(Expr::new(line, ExprKind::YieldFrom(bx(e))));
         }
         let value = if starts_test(self.tok()) {
-            Some(Box::new(self.testlist()?))
+            Some(bx(self.testlist()?))
         } else {
             None
         };
@@ -1571,7 +1652,10 @@ impl Parser {
     fn atom(&mut self) -> PResult<Expr> {
         let line = self.cur_line();
         let kind = match self.tok() {
-            Tok::Name => ExprKind::Name(self.name()?),
+            Tok::Name => {
+                let e = Expr::new(line, ExprKind::Name(self.name()?));
+                return Ok(self.fold(e));
+            }
             Tok::Integer => {
                 let k = self.int_literal()?;
                 self.bump();
@@ -1671,14 +1755,15 @@ impl Parser {
             }
             return Err(self.error());
         }
-        Ok(Expr::new(
+        let e = Expr::new(
             line,
             ExprKind::Tuple {
                 elts,
                 parens: true,
                 const_line,
             },
-        ))
+        );
+        Ok(self.fold(e))
     }
 
     fn atom_brace(&mut self) -> PResult<Expr> {
@@ -1688,7 +1773,12 @@ impl Parser {
             return Ok(Expr::new(line, ExprKind::Dict(Vec::new())));
         }
         let item_line = self.cur_line();
-        let key = self.test()?;
+        let mut key = self.test()?;
+        // A set display's items keep no line of their own (only dict keys and
+        // comprehension elements do): decided before the value is parsed.
+        if matches!(self.tok(), Tok::Colon | Tok::KwFor) {
+            self.keep_line(&mut key);
+        }
         let value = if self.eat(Tok::Colon) {
             Some(self.test()?)
         } else {
@@ -1715,7 +1805,10 @@ impl Parser {
             if self.tok() == Tok::BraceClose {
                 break;
             }
-            let k = self.test()?;
+            let mut k = self.test()?;
+            if is_dict {
+                self.keep_line(&mut k);
+            }
             let v = if self.eat(Tok::Colon) {
                 Some(self.test()?)
             } else {
@@ -1758,16 +1851,20 @@ impl Parser {
         if !valid_float(text) {
             return Err(self.literal_error("invalid syntax for number".into()));
         }
-        let cleaned = lossy(text);
-        Ok(match cleaned.strip_suffix(['j', 'J']) {
+        // Byte operations: `str`'s pattern searchers cost far more code.
+        Ok(match text.split_last() {
             // Upstream reads `1ej` and `1e+j` as `1j` (an empty exponent before the `j`);
             // drop it so the text reads back as the same number anywhere.
-            Some(imag) => {
-                let imag = imag.trim_end_matches(['+', '-']);
-                let imag = imag.strip_suffix('e').unwrap_or(imag);
-                ExprKind::Imag(imag.into())
+            Some((&(b'j' | b'J'), mut imag)) => {
+                while let Some((&(b'+' | b'-'), head)) = imag.split_last() {
+                    imag = head;
+                }
+                if let Some((&b'e', head)) = imag.split_last() {
+                    imag = head;
+                }
+                ExprKind::Imag(lossy(imag))
             }
-            None => ExprKind::Float(cleaned),
+            _ => ExprKind::Float(lossy(text)),
         })
     }
 }
@@ -1799,11 +1896,19 @@ fn parse_int(text: &[u8]) -> Result<ExprKind, String> {
         n_digits += 1;
     }
     if n_digits == 0 || n_digits != digits.len() {
-        return Err(format!(
-            "invalid syntax for integer with base {}: '{}'",
-            shown_base,
-            lossy(digits)
-        ));
+        // Built by hand: the compiler needs no core::fmt.
+        let mut msg = String::from("invalid syntax for integer with base ");
+        msg.push_str(match shown_base {
+            16 => "16",
+            8 => "8",
+            2 => "2",
+            0 => "0",
+            _ => "10",
+        });
+        msg.push_str(": '");
+        msg.push_str(&lossy(digits));
+        msg.push('\'');
+        return Err(msg);
     }
     let radix = base.max(2);
     let mut small: i64 = 0;
@@ -1861,16 +1966,25 @@ impl BigDigits {
     }
 
     fn to_decimal(&self) -> String {
-        let mut s = String::new();
-        let mut limbs = self.0.iter().rev();
-        match limbs.next() {
-            Some(top) => s.push_str(&format!("{}", top)),
-            None => s.push('0'),
+        // Least significant digit first, then reversed; nine digits a limb but none above
+        // the top limb's highest non-zero one (the top limb is never zero).
+        let mut digits = Vec::new();
+        let n = self.0.len();
+        for (i, &limb) in self.0.iter().enumerate() {
+            let mut v = limb;
+            for _ in 0..9 {
+                digits.push(b'0' + (v % 10) as u8);
+                v /= 10;
+                if v == 0 && i + 1 == n {
+                    break;
+                }
+            }
         }
-        for limb in limbs {
-            s.push_str(&format!("{:09}", limb));
+        if digits.is_empty() {
+            digits.push(b'0');
         }
-        s
+        digits.reverse();
+        lossy(&digits)
     }
 }
 

@@ -207,17 +207,16 @@ pub fn compute_things(scopes: &mut [ScopeIds], si: usize) {
         }
     }
     if let Some(p) = scopes[si].parent {
-        let parent_ids: Vec<(IdKind, String)> = scopes[p]
-            .ids
-            .iter()
-            .map(|id| (id.kind, id.name.clone()))
-            .collect();
-        let s = &mut scopes[si];
+        // A parent always comes before its children.
+        let (head, tail) = scopes.split_at_mut(si);
+        let (Some(parent), Some(s)) = (head.get(p), tail.first_mut()) else {
+            return;
+        };
         let mut num_free = 0;
-        for (pk, pname) in parent_ids.iter() {
-            if matches!(pk, IdKind::Cell | IdKind::Free) {
+        for pid in parent.ids.iter() {
+            if matches!(pid.kind, IdKind::Cell | IdKind::Free) {
                 for id2 in s.ids.iter_mut() {
-                    if id2.kind == IdKind::Free && &id2.name == pname {
+                    if id2.kind == IdKind::Free && id2.name == pid.name {
                         id2.local_num = num_free;
                         num_free += 1;
                     }

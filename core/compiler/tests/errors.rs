@@ -49,6 +49,18 @@ const CASES: &[(&str, &str, u32)] = &[
         3,
     ),
     ("X = const(f())\n", "not a constant", 1),
+    // A `const()` name is replaced wherever it is read as an expression, as upstream's
+    // parser does: a keyword argument or `:=` target of that name no longer names anything.
+    (
+        "X = const(1)\nf(X=2)\n",
+        "LHS of keyword arg must be an id",
+        2,
+    ),
+    (
+        "X = const(1)\nprint((X := 2))\n",
+        "can't assign to expression",
+        2,
+    ),
     (
         "def f():\n    async with a:\n        pass\n",
         "async for/with outside async function",

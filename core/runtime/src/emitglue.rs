@@ -282,8 +282,8 @@ fn load_const(c: &Const) -> PyResult<Value> {
         Const::Str(s) => crate::objs::str::new(s)?,
         Const::Bytes(b) => crate::objs::str::new_bytes(b)?,
         Const::Int(s) => crate::objs::int::parse_literal(s)?,
-        Const::Float(f) => crate::objs::float::new(*f)?,
-        Const::Complex(im) => crate::objs::complex::new(0.0, *im)?,
+        Const::Float(f) => crate::objs::float::new(crate::objs::float::narrow(*f))?,
+        Const::Complex(im) => crate::objs::complex::new(0.0, crate::objs::float::narrow(*im))?,
         Const::Tuple(items) => {
             let (t, dst) = crate::objs::tuple::new_uninit(items.len())?;
             for (i, it) in items.iter().enumerate() {

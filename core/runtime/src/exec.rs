@@ -244,7 +244,10 @@ fn help_write(s: &str) -> PyResult<()> {
 // `help('modules')`: built-in and frozen module names sorted (frozen ones by path, such as
 // `upysh/__init__`, as upstream), in 4 columns of 18 filled column-first.
 fn help_modules() -> PyResult<()> {
-    let mut names: alloc::vec::Vec<&str> = crate::modules::names().map(|q| q.as_str()).collect();
+    let mut names: alloc::vec::Vec<&str> = alloc::vec::Vec::new();
+    for q in crate::modules::names() {
+        names.push(q.as_str());
+    }
     names.extend(crate::frozen::modules().iter().map(|m| {
         m.path
             .strip_suffix(".py")

@@ -116,15 +116,15 @@ pub const fn bytes_obj(b: &'static [u8]) -> Static<Str> {
 pub const fn float(value: f64) -> Float {
     Float {
         base: ObjBase::new(&crate::objs::float::TYPE),
-        value,
+        value: crate::objs::float::narrow(value),
     }
 }
 
 pub const fn complex(real: f64, imag: f64) -> Complex {
     Complex {
         base: ObjBase::new(&crate::objs::complex::TYPE),
-        real,
-        imag,
+        real: crate::objs::float::narrow(real),
+        imag: crate::objs::float::narrow(imag),
     }
 }
 

@@ -41,6 +41,31 @@ fn exec_mpy_in(bytes: &[u8], globals: Value) -> PyResult<()> {
     Ok(())
 }
 
+/// Read file `p` and run it (source, or `.mpy` when `mpy`) in `globals`.
+fn exec_file(
+    hal: &crate::modules::vfs::ImportFs,
+    p: &str,
+    globals: Value,
+    mpy: bool,
+) -> PyResult<()> {
+    let mut bytes = Vec::new();
+    hal.read_file(p, &mut bytes).map_err(raise::os_error)?;
+    if mpy {
+        return exec_mpy_in(&bytes, globals);
+    }
+    let src = core::str::from_utf8(&bytes)
+        .map_err(|_| raise::unicode_error("invalid utf-8 in source"))?;
+    exec_source_in(src, p, globals)
+}
+
+/// `a` followed by `b`, without `core::fmt`.
+fn joined(a: &str, b: &str) -> String {
+    let mut s = String::with_capacity(a.len() + b.len());
+    s.push_str(a);
+    s.push_str(b);
+    s
+}
+
 /// Where a dotted module name was found.
 enum Found {
     Py(String),
@@ -98,13 +123,15 @@ fn find_on_path(rel: &str, base: Option<&str>) -> Option<Found> {
         if hal.stat(&p) == Some(crate::hal::FileKind::Dir) {
             return Some(Found::Package(p));
         }
-        let py = alloc::format!("{p}.py");
-        if hal.stat(&py) == Some(crate::hal::FileKind::File) {
-            return Some(Found::Py(py));
-        }
-        let mpy = alloc::format!("{p}.mpy");
-        if hal.stat(&mpy) == Some(crate::hal::FileKind::File) {
-            return Some(Found::Mpy(mpy));
+        for ext in [".py", ".mpy"] {
+            let f = joined(&p, ext);
+            if hal.stat(&f) == Some(crate::hal::FileKind::File) {
+                return Some(if ext == ".py" {
+                    Found::Py(f)
+                } else {
+                    Found::Mpy(f)
+                });
+            }
         }
         None
     };
@@ -116,14 +143,13 @@ fn find_on_path(rel: &str, base: Option<&str>) -> Option<Found> {
     let items = list::get(path)
         .map(|l| &*l.items())
         .or_else(|| crate::objs::tuple::items(path).map(|t| &*t));
-    let entries: Vec<String> = items
-        .map(|l| {
-            l.iter()
-                .filter_map(|v| pystr::as_str(*v))
-                .map(String::from)
-                .collect()
-        })
-        .unwrap_or_default();
+    // Copied out first: importing runs code that may change sys.path.
+    let mut entries: Vec<String> = Vec::new();
+    for v in items.unwrap_or(&[]) {
+        if let Some(s) = pystr::as_str(*v) {
+            entries.push(String::from(s));
+        }
+    }
     for dir in entries {
         if let Some(f) = try_dir(&dir) {
             return Some(f);
@@ -205,19 +231,9 @@ fn load_one(full: &str, last: &str, parent_dir: Option<&str>) -> PyResult<Value>
     );
     let result = (|| -> PyResult<()> {
         match &found {
-            Found::Py(p) => {
+            Found::Py(p) | Found::Mpy(p) => {
                 set_str(globals, Q::__file__, p)?;
-                let mut bytes = Vec::new();
-                hal.read_file(p, &mut bytes).map_err(raise::os_error)?;
-                let src = core::str::from_utf8(&bytes)
-                    .map_err(|_| raise::unicode_error("invalid utf-8 in source"))?;
-                exec_source_in(src, p, globals)
-            }
-            Found::Mpy(p) => {
-                set_str(globals, Q::__file__, p)?;
-                let mut bytes = Vec::new();
-                hal.read_file(p, &mut bytes).map_err(raise::os_error)?;
-                exec_mpy_in(&bytes, globals)
+                exec_file(&hal, p, globals, matches!(found, Found::Mpy(_)))
             }
             Found::Frozen(fm) => {
                 set_frozen_file(globals, fm)?;
@@ -233,20 +249,14 @@ fn load_one(full: &str, last: &str, parent_dir: Option<&str>) -> PyResult<Value>
             }
             Found::Package(dir) => {
                 set_str(globals, Q::__path__, dir)?;
-                let init = alloc::format!("{dir}/__init__.py");
-                if hal.stat(&init) == Some(crate::hal::FileKind::File) {
-                    set_str(globals, Q::__file__, &init)?;
-                    let mut bytes = Vec::new();
-                    hal.read_file(&init, &mut bytes).map_err(raise::os_error)?;
-                    let src = core::str::from_utf8(&bytes)
-                        .map_err(|_| raise::unicode_error("invalid utf-8 in source"))?;
-                    exec_source_in(src, &init, globals)?;
-                } else {
-                    let initm = alloc::format!("{dir}/__init__.mpy");
-                    if hal.stat(&initm) == Some(crate::hal::FileKind::File) {
-                        let mut bytes = Vec::new();
-                        hal.read_file(&initm, &mut bytes).map_err(raise::os_error)?;
-                        exec_mpy_in(&bytes, globals)?;
+                // Only a source `__init__` sets `__file__`, as upstream.
+                for (name, mpy) in [("/__init__.py", false), ("/__init__.mpy", true)] {
+                    let init = joined(dir, name);
+                    if hal.stat(&init) == Some(crate::hal::FileKind::File) {
+                        if !mpy {
+                            set_str(globals, Q::__file__, &init)?;
+                        }
+                        return exec_file(&hal, &init, globals, mpy);
                     }
                 }
                 Ok(())
@@ -387,7 +397,7 @@ pub fn import_from(m: Value, name: Qstr) -> PyResult<Value> {
     // Try a submodule of a package.
     if let Some(dir) = package_dir(m) {
         let parent = module::get(m).map(|x| x.name.as_str()).unwrap_or("");
-        let full = alloc::format!("{parent}.{}", name.as_str());
+        let full = joined(parent, &joined(".", name.as_str()));
         let sub = load_one(&full, name.as_str(), Some(&dir))?;
         if let Some(pm) = dict::map_of(module::globals(m)) {
             pm.insert_qstr(name, sub)?;
@@ -398,6 +408,18 @@ pub fn import_from(m: Value, name: Qstr) -> PyResult<Value> {
         &crate::objs::exception::IMPORT_ERROR,
         format_args!("can't import name {}", name.as_str()),
     ))
+}
+
+/// The attributes of `m` named by the strings of `all`, into `dst`.
+fn import_listed(m: Value, all: Value, dst: &mut crate::map::Map) -> PyResult<()> {
+    let it = crate::runtime::get_iter(all)?;
+    while let Some(k) = crate::runtime::iter_next(it)? {
+        let q = pystr::as_str(k)
+            .and_then(Qstr::intern)
+            .ok_or_else(|| raise::type_error("__all__ must hold strings"))?;
+        dst.insert(k, crate::runtime::load_attr(m, q)?)?;
+    }
+    Ok(())
 }
 
 /// `from m import *` into `locals`.
@@ -414,14 +436,7 @@ pub fn import_all(m: Value, locals: Value) -> PyResult<()> {
     };
     if let Some(all) = all {
         // The names the module lists in __all__.
-        let it = crate::runtime::get_iter(all)?;
-        while let Some(k) = crate::runtime::iter_next(it)? {
-            let q = pystr::as_str(k)
-                .and_then(Qstr::intern)
-                .ok_or_else(|| raise::type_error("__all__ must hold strings"))?;
-            dst.insert(k, crate::runtime::load_attr(m, q)?)?;
-        }
-        return Ok(());
+        return import_listed(m, all, dst);
     }
     if let Some(src) = dict::map_of(module::globals(m)) {
         for (k, v) in src.iter() {
@@ -439,13 +454,7 @@ pub fn import_all(m: Value, locals: Value) -> PyResult<()> {
         }
     } else if let Some(all) = crate::runtime::load_attr_opt(m, Q::__all__)? {
         // Any object standing in for a module: its __all__ names...
-        let it = crate::runtime::get_iter(all)?;
-        while let Some(k) = crate::runtime::iter_next(it)? {
-            let q = pystr::as_str(k)
-                .and_then(Qstr::intern)
-                .ok_or_else(|| raise::type_error("__all__ must hold strings"))?;
-            dst.insert(k, crate::runtime::load_attr(m, q)?)?;
-        }
+        import_listed(m, all, dst)?;
     } else if let Some(d) = crate::runtime::load_attr_opt(m, Q::__dict__)?.and_then(dict::map_of) {
         // ...or its public attributes.
         for (k, v) in d.iter() {
@@ -480,9 +489,9 @@ pub fn import_main(name: Qstr) -> PyResult<Value> {
             return Ok(Value::NONE);
         }
         Some(Found::Package(dir)) if frozen_rel(&dir).is_some() => {
-            let main = alloc::format!("{}/__main__.py", frozen_rel(&dir).unwrap_or(""));
-            let fm = crate::frozen::find(&main)
-                .ok_or_else(|| not_found(&alloc::format!("{full}.__main__")))?;
+            let main = joined(frozen_rel(&dir).unwrap_or(""), "/__main__.py");
+            let fm =
+                crate::frozen::find(&main).ok_or_else(|| not_found(&joined(full, ".__main__")))?;
             set_frozen_file(globals, fm)?;
             crate::frozen::exec_in(fm, globals)?;
             return Ok(Value::NONE);
@@ -490,12 +499,10 @@ pub fn import_main(name: Qstr) -> PyResult<Value> {
         Some(Found::Py(p)) => p,
         Some(Found::Package(dir)) => {
             missing.push_str(".__main__");
-            alloc::format!("{dir}/__main__.py")
+            joined(&dir, "/__main__.py")
         }
         Some(Found::Mpy(p)) => {
-            let mut bytes = Vec::new();
-            hal.read_file(&p, &mut bytes).map_err(raise::os_error)?;
-            exec_mpy_in(&bytes, globals)?;
+            exec_file(&hal, &p, globals, true)?;
             return Ok(Value::NONE);
         }
         None => return Err(not_found(full)),

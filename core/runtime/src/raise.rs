@@ -150,6 +150,14 @@ pub fn memory_error(n: usize) -> PyErr {
     exc::emergency(&exc::MEMORY_ERROR, Some(text)).unwrap_or_else(static_memory_error)
 }
 
+/// `TypeError: 'T' object <what>` (isn't callable, isn't iterable, ...): one copy of the
+/// formatting for the many sites that name an object's type.
+#[cold]
+#[inline(never)]
+pub fn type_error_obj(ty: &crate::obj::Type, what: &str) -> PyErr {
+    type_error_fmt(format_args!("'{}' object {}", ty.name.as_str(), what))
+}
+
 /// `TypeError: unsupported types for __op__: 'a', 'b'`.
 #[cold]
 pub fn unsupported_binary(op: u8, a: Value, b: Value) -> PyErr {

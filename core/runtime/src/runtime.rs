@@ -332,10 +332,7 @@ pub fn call(f: Value, args: &[Value], kw: &[Value]) -> PyResult<Value> {
     let ty = f.type_of();
     match ty.call {
         Some(c) => c(f, args, kw),
-        None => Err(raise::type_error_fmt(format_args!(
-            "'{}' object isn't callable",
-            ty.name.as_str()
-        ))),
+        None => Err(raise::type_error_obj(ty, "isn't callable")),
     }
 }
 
@@ -372,80 +369,104 @@ pub fn call1(f: Value, a: Value) -> PyResult<Value> {
 
 // --- operators ---
 
+/// Dunder names of the binary operators, by operator number (for error messages): qstr
+/// ids, whose text the static table already holds.
 pub fn binary_op_name(o: u8) -> &'static str {
-    const NAMES: [&str; 52] = [
-        "__lt__",
-        "__gt__",
-        "__eq__",
-        "__le__",
-        "__ge__",
-        "__ne__",
-        "__contains__",
-        "__is__",
-        "__exception_match__",
-        "__ior__",
-        "__ixor__",
-        "__iand__",
-        "__ilshift__",
-        "__irshift__",
-        "__iadd__",
-        "__isub__",
-        "__imul__",
-        "__imatmul__",
-        "__ifloordiv__",
-        "__itruediv__",
-        "__imod__",
-        "__ipow__",
-        "__or__",
-        "__xor__",
-        "__and__",
-        "__lshift__",
-        "__rshift__",
-        "__add__",
-        "__sub__",
-        "__mul__",
-        "__matmul__",
-        "__floordiv__",
-        "__truediv__",
-        "__mod__",
-        "__pow__",
-        "__divmod__",
-        "__contains__",
-        "__ror__",
-        "__rxor__",
-        "__rand__",
-        "__rlshift__",
-        "__rrshift__",
-        "__radd__",
-        "__rsub__",
-        "__rmul__",
-        "__rmatmul__",
-        "__rfloordiv__",
-        "__rtruediv__",
-        "__rmod__",
-        "__rpow__",
-        "__not_in__",
-        "__is_not__",
+    const NAMES: [Qstr; 52] = [
+        Q::__lt__,
+        Q::__gt__,
+        Q::__eq__,
+        Q::__le__,
+        Q::__ge__,
+        Q::__ne__,
+        Q::__contains__,
+        Q::NULL,
+        Q::NULL,
+        Q::__ior__,
+        Q::__ixor__,
+        Q::__iand__,
+        Q::__ilshift__,
+        Q::__irshift__,
+        Q::__iadd__,
+        Q::__isub__,
+        Q::__imul__,
+        Q::__imatmul__,
+        Q::__ifloordiv__,
+        Q::__itruediv__,
+        Q::__imod__,
+        Q::__ipow__,
+        Q::__or__,
+        Q::__xor__,
+        Q::__and__,
+        Q::__lshift__,
+        Q::__rshift__,
+        Q::__add__,
+        Q::__sub__,
+        Q::__mul__,
+        Q::__matmul__,
+        Q::__floordiv__,
+        Q::__truediv__,
+        Q::__mod__,
+        Q::__pow__,
+        Q::__divmod__,
+        Q::__contains__,
+        Q::__ror__,
+        Q::__rxor__,
+        Q::__rand__,
+        Q::__rlshift__,
+        Q::__rrshift__,
+        Q::__radd__,
+        Q::__rsub__,
+        Q::__rmul__,
+        Q::__rmatmul__,
+        Q::__rfloordiv__,
+        Q::__rtruediv__,
+        Q::__rmod__,
+        Q::__rpow__,
+        Q::NULL,
+        Q::NULL,
     ];
-    NAMES.get(o as usize).copied().unwrap_or("?")
+    match NAMES.get(o as usize) {
+        Some(&Q::NULL) => rare_op_name(o),
+        Some(q) => q.as_str(),
+        None => "?",
+    }
 }
 
+// Operators whose names no method lookup needs: spelled here, not made static qstrs (a new
+// static name shifts the ids of the sorted ones, which the maps' qstr filters depend on).
+fn rare_op_name(o: u8) -> &'static str {
+    match o {
+        op::IS => "__is__",
+        op::EXCEPTION_MATCH => "__exception_match__",
+        op::NOT_IN => "__not_in__",
+        op::IS_NOT => "__is_not__",
+        _ => "?",
+    }
+}
+
+/// The same for the unary operators (`not` has no method).
 pub fn unary_op_name(o: u8) -> &'static str {
-    const NAMES: [&str; 12] = [
-        "__pos__",
-        "__neg__",
-        "__invert__",
-        "<not>",
-        "__bool__",
-        "__len__",
-        "__hash__",
-        "__abs__",
-        "__int__",
-        "__float__",
-        "__complex__",
-        "__sizeof__",
+    const NAMES: [Qstr; 12] = [
+        Q::__pos__,
+        Q::__neg__,
+        Q::__invert__,
+        Q::NULL,
+        Q::__bool__,
+        Q::__len__,
+        Q::__hash__,
+        Q::__abs__,
+        Q::__int__,
+        Q::__float__,
+        Q::__complex__,
+        Q::NULL,
     ];
-    NAMES.get(o as usize).copied().unwrap_or("?")
+    match NAMES.get(o as usize) {
+        Some(&Q::NULL) if o == uop::NOT => "<not>",
+        Some(&Q::NULL) => "__sizeof__",
+        Some(q) => q.as_str(),
+        None => "?",
+    }
 }
 
 pub fn unary_op(o: u8, v: Value) -> PyResult<Value> {
@@ -576,7 +597,7 @@ pub fn contains(container: Value, needle: Value) -> PyResult<bool> {
         if crate::runtime::is_instance(e.0, &objs::exception::MEMORY_ERROR) {
             return e;
         }
-        raise::type_error_fmt(format_args!("'{}' object isn't iterable", ty.name.as_str()))
+        raise::type_error_obj(ty, "isn't iterable")
     })?;
     while let Some(x) = iter_next(it)? {
         if equal(x, needle)? {
@@ -610,7 +631,7 @@ pub fn exception_match(exc: Value, pattern: Value) -> PyResult<bool> {
 
 /// The value of an object whose type is exactly `float` (not a subclass).
 #[inline(always)]
-fn exact_float(v: Value) -> Option<f64> {
+fn exact_float(v: Value) -> Option<objs::float::Real> {
     v.downcast::<objs::float::Float>(&objs::float::TYPE)
         .map(|f| f.value)
 }
@@ -618,11 +639,12 @@ fn exact_float(v: Value) -> Option<f64> {
 /// A small int as the float operand of `o`: always for arithmetic; for comparisons only when
 /// the conversion is exact (53 bits), since those compare the exact values.
 #[inline(always)]
-fn small_int_as_float_operand(o: u8, n: isize) -> Option<f64> {
+fn small_int_as_float_operand(o: u8, n: isize) -> Option<objs::float::Real> {
     if (op::INPLACE_OR..=op::DIVMOD).contains(&o)
-        || (o <= op::NOT_EQUAL && (n as i64).unsigned_abs() <= 1 << 53)
+        || (o <= op::NOT_EQUAL
+            && (n as i64).unsigned_abs() <= 1 << objs::float::Real::MANTISSA_DIGITS)
     {
-        Some(n as f64)
+        Some(n as objs::float::Real)
     } else {
         None
     }
@@ -639,14 +661,14 @@ fn complex_fast(o: u8, a: Value, b: Value) -> Option<PyResult<Value>> {
     if !matches!(o, op::ADD | op::SUBTRACT | op::MULTIPLY | op::TRUE_DIVIDE) {
         return None;
     }
-    let plain = |v: Value| -> Option<(f64, f64)> {
+    let plain = |v: Value| -> Option<(objs::float::Real, objs::float::Real)> {
         if let Some(c) = v.downcast::<objs::complex::Complex>(&objs::complex::TYPE) {
             return Some((c.real, c.imag));
         }
         if let Some(x) = exact_float(v) {
             return Some((x, 0.0));
         }
-        v.as_small_int().map(|n| (n as f64, 0.0))
+        v.as_small_int().map(|n| (n as objs::float::Real, 0.0))
     };
     // Only when one side is a complex: float and int pairs have their own paths.
     let ca = a
@@ -753,10 +775,7 @@ pub fn subscr(obj: Value, index: Value) -> PyResult<Value> {
             return Ok(v);
         }
     }
-    Err(raise::type_error_fmt(format_args!(
-        "'{}' object isn't subscriptable",
-        ty.name.as_str()
-    )))
+    Err(raise::type_error_obj(ty, "isn't subscriptable"))
 }
 
 pub fn store_subscr(obj: Value, index: Value, value: Value) -> PyResult<()> {
@@ -766,10 +785,7 @@ pub fn store_subscr(obj: Value, index: Value, value: Value) -> PyResult<()> {
             return Ok(());
         }
     }
-    Err(raise::type_error_fmt(format_args!(
-        "'{}' object doesn't support item assignment",
-        ty.name.as_str()
-    )))
+    Err(raise::type_error_obj(ty, "doesn't support item assignment"))
 }
 
 pub fn delete_subscr(obj: Value, index: Value) -> PyResult<()> {
@@ -779,10 +795,7 @@ pub fn delete_subscr(obj: Value, index: Value) -> PyResult<()> {
             return Ok(());
         }
     }
-    Err(raise::type_error_fmt(format_args!(
-        "'{}' object doesn't support item deletion",
-        ty.name.as_str()
-    )))
+    Err(raise::type_error_obj(ty, "doesn't support item deletion"))
 }
 
 pub fn len(v: Value) -> PyResult<usize> {
@@ -854,10 +867,7 @@ pub fn get_iter(v: Value) -> PyResult<Value> {
     if ty.subscr.is_some() {
         return objs::iter::new_getitem_iter(v);
     }
-    Err(raise::type_error_fmt(format_args!(
-        "'{}' object isn't iterable",
-        ty.name.as_str()
-    )))
+    Err(raise::type_error_obj(ty, "isn't iterable"))
 }
 
 /// Next item, or `None` when exhausted.
@@ -869,10 +879,7 @@ pub fn iter_next(it: Value) -> PyResult<Option<Value>> {
     let ty = it.type_of();
     match ty.iternext {
         Some(f) => f(it),
-        None => Err(raise::type_error_fmt(format_args!(
-            "'{}' object isn't an iterator",
-            ty.name.as_str()
-        ))),
+        None => Err(raise::type_error_obj(ty, "isn't an iterator")),
     }
 }
 

@@ -18,7 +18,8 @@
 //! passed the reader's verifier, which checks indices and jumps but not stack depth, so the
 //! loop is instantiated a second time (`run::<true>`) with one unsigned compare per access
 //! (`at!`, `exc_entry!`, [`slots`]): a corrupt file ends in `RuntimeError: corrupt
-//! bytecode`, never in memory outside the frame.
+//! bytecode`, never in memory outside the frame. The less common opcodes are one shared
+//! out-of-line function for both loops ([`slow_op`]), always with checked accesses.
 
 use crate::emitglue::RawCode;
 use crate::obj::{PyErr, PyResult};
@@ -474,6 +475,19 @@ fn load_name(f: &Frame, q: Qstr) -> PyResult<Value> {
     load_global(f.globals, q)
 }
 
+#[cold]
+fn too_few_to_unpack(got: usize) -> PyErr {
+    raise::value_error_fmt(format_args!("need more than {} values to unpack", got))
+}
+
+#[cold]
+fn too_many_to_unpack(expected: usize) -> PyErr {
+    raise::value_error_fmt(format_args!(
+        "too many values to unpack (expected {})",
+        expected
+    ))
+}
+
 fn unpack_sequence(seq: Value, n: usize, out: &mut [Value]) -> PyResult<()> {
     // out[0] must end up as the last item (deepest), out[n-1] the first (TOS).
     let items: Option<&[Value]> = tuple::items(seq)
@@ -481,16 +495,10 @@ fn unpack_sequence(seq: Value, n: usize, out: &mut [Value]) -> PyResult<()> {
         .or_else(|| list::get(seq).map(|l| &*l.items()));
     if let Some(items) = items {
         if items.len() < n {
-            return Err(raise::value_error_fmt(format_args!(
-                "need more than {} values to unpack",
-                items.len()
-            )));
+            return Err(too_few_to_unpack(items.len()));
         }
         if items.len() > n {
-            return Err(raise::value_error_fmt(format_args!(
-                "too many values to unpack (expected {})",
-                n
-            )));
+            return Err(too_many_to_unpack(n));
         }
         for i in 0..n {
             out[n - 1 - i] = items[i];
@@ -501,19 +509,11 @@ fn unpack_sequence(seq: Value, n: usize, out: &mut [Value]) -> PyResult<()> {
     for i in 0..n {
         match runtime::iter_next(it)? {
             Some(v) => out[n - 1 - i] = v,
-            None => {
-                return Err(raise::value_error_fmt(format_args!(
-                    "need more than {} values to unpack",
-                    i
-                )))
-            }
+            None => return Err(too_few_to_unpack(i)),
         }
     }
     if runtime::iter_next(it)?.is_some() {
-        return Err(raise::value_error_fmt(format_args!(
-            "too many values to unpack (expected {})",
-            n
-        )));
+        return Err(too_many_to_unpack(n));
     }
     Ok(())
 }
@@ -523,10 +523,7 @@ fn unpack_ex(seq: Value, left: usize, right: usize, out: &mut [Value]) -> PyResu
     let items = list::get(all).map(|l| l.items()).unwrap_or(&mut []);
     let n = items.len();
     if n < left + right {
-        return Err(raise::value_error_fmt(format_args!(
-            "need more than {} values to unpack",
-            n
-        )));
+        return Err(too_few_to_unpack(n));
     }
     // Stack from bottom: right items reversed, middle list, left items reversed.
     for i in 0..right {
@@ -887,6 +884,15 @@ const OP_LESS_EQUAL: u8 = bc::BINARY_OP_MULTI + bop::LESS_EQUAL;
 const OP_MORE_EQUAL: u8 = bc::BINARY_OP_MULTI + bop::MORE_EQUAL;
 const OP_NOT_EQUAL: u8 = bc::BINARY_OP_MULTI + bop::NOT_EQUAL;
 
+/// With `vm_speed` (a size-optimized build, the firmware) both loops also send closure and
+/// function creation, slices, comprehension stores, dict displays, `*args` calls, `yield
+/// from`, cells, `and`/`or`, `try`, tuple and list displays, unpacking, `global` stores,
+/// the two deep stack shuffles and the unary operators to [`slow_op`]: one copy of them in flash instead of two (2 KB less), and the
+/// smaller compiler's loop is no slower on the Cortex-M3 (fewer registers spilled). Hosts
+/// keep them inline (1-3% fewer instructions on programs that create closures or slice in
+/// loops).
+const SLIM: bool = cfg!(feature = "vm_speed");
+
 /// Marker in iterator slot 0 for the allocation-free list/tuple iteration of `for` loops.
 const ITER_SEQ: Value = Value::small_int(1);
 
@@ -894,12 +900,14 @@ const ITER_SEQ: Value = Value::small_int(1);
 /// in a size-optimized build: at opt-level z LLVM's machine outliner turns sequences of its
 /// hot paths into calls (a call and return each time), 10% of the loop's instructions.
 #[cfg_attr(feature = "vm_speed", optimize(speed))]
+#[inline(never)]
 fn run_trusted<const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -> PyResult<Ret> {
     run::<false, T>(f, throw)
 }
 
 /// The loop for `.mpy` code, which accesses its stack and handler slots checked. It keeps
 /// the build's size optimization (the flash the speed setting costs is spent once).
+#[inline(never)]
 fn run_checked<const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -> PyResult<Ret> {
     run::<true, T>(f, throw)
 }
@@ -1034,6 +1042,19 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
         }};
     }
 
+    // Run the opcode at `start` out of line (see `slow_op`).
+    macro_rules! slow {
+        ($op:expr) => {{
+            sync!();
+            f.sp = sp;
+            if let Some(r) = slow_op(f, $op)? {
+                return Ok(r);
+            }
+            ip = f.ip;
+            sp = f.sp;
+        }};
+    }
+
     loop {
         start = ip;
         // The checked loop's slot accesses may fail anywhere, and tracing reads it.
@@ -1116,13 +1137,24 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 let v = pop!();
                 local!(n) = v;
             }
-            bc::DELETE_FAST => {
-                sync!();
-                let n = read_uint::<C>(bytes, &mut ip);
-                if local!(n).is_null() {
-                    return Err(unbound_local());
-                }
-                local!(n) = Value::NULL;
+            // With `SLIM`, these too run out of line in both loops.
+            bc::LOAD_DEREF
+            | bc::STORE_DEREF
+            | bc::JUMP_IF_TRUE_OR_POP
+            | bc::JUMP_IF_FALSE_OR_POP
+            | bc::SETUP_EXCEPT
+            | bc::SETUP_FINALLY
+            | bc::GET_ITER
+            | bc::BUILD_TUPLE
+            | bc::BUILD_LIST
+            | bc::UNPACK_SEQUENCE
+            | bc::STORE_GLOBAL
+            | bc::DUP_TOP_TWO
+            | bc::ROT_THREE
+            | unary_ops!()
+                if SLIM =>
+            {
+                slow!(op)
             }
             bc::LOAD_DEREF => {
                 sync!();
@@ -1138,15 +1170,6 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 let n = read_uint::<C>(bytes, &mut ip);
                 let v = pop!();
                 function::cell(local!(n))?.value = v;
-            }
-            bc::DELETE_DEREF => {
-                sync!();
-                let n = read_uint::<C>(bytes, &mut ip);
-                let c = function::cell(local!(n))?;
-                if c.value.is_null() {
-                    return Err(unbound_local());
-                }
-                c.value = Value::NULL;
             }
             // Names first try the map position cache (a hit in the locals is the answer
             // for LOAD_NAME as it is looked at first); a miss takes the full lookup.
@@ -1191,28 +1214,6 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                     }
                 }
             }
-            bc::DELETE_NAME => {
-                sync!();
-                let q = ctx.qstr(read_uint::<C>(bytes, &mut ip));
-                let removed = match dict::map_of(f.locals) {
-                    Some(m) => m.remove(Value::qstr(q))?,
-                    None => None,
-                };
-                if removed.is_none() {
-                    return Err(name_not_defined(q));
-                }
-            }
-            bc::DELETE_GLOBAL => {
-                sync!();
-                let q = ctx.qstr(read_uint::<C>(bytes, &mut ip));
-                let removed = match dict::map_of(f.globals) {
-                    Some(m) => m.remove(Value::qstr(q))?,
-                    None => None,
-                };
-                if removed.is_none() {
-                    return Err(name_not_defined(q));
-                }
-            }
             bc::LOAD_ATTR => {
                 sync!();
                 let q = ctx.qstr(read_uint::<C>(bytes, &mut ip));
@@ -1226,15 +1227,6 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 sync!();
                 let q = ctx.qstr(read_uint::<C>(bytes, &mut ip));
                 let (m, s) = runtime::load_method(top!(), q)?;
-                top!() = m;
-                push!(s);
-            }
-            bc::LOAD_SUPER_METHOD => {
-                sync!();
-                let q = ctx.qstr(read_uint::<C>(bytes, &mut ip));
-                let this = pop!();
-                let cls = pop!();
-                let (m, s) = crate::objs::superobj::load_method(cls, this, q)?;
                 top!() = m;
                 push!(s);
             }
@@ -1272,28 +1264,6 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 } else {
                     runtime::store_subscr(obj, index, v)?;
                 }
-            }
-            bc::IMPORT_NAME => {
-                sync!();
-                let q = ctx.qstr(read_uint::<C>(bytes, &mut ip));
-                let fromlist = pop!();
-                top!() = import_name(q, fromlist, top!(), f.globals)?;
-            }
-            bc::IMPORT_FROM => {
-                sync!();
-                let q = ctx.qstr(read_uint::<C>(bytes, &mut ip));
-                let v = crate::import::import_from(top!(), q)?;
-                push!(v);
-            }
-            bc::IMPORT_STAR => {
-                sync!();
-                let m = pop!();
-                crate::import::import_all(m, f.locals)?;
-            }
-            bc::LOAD_BUILD_CLASS => {
-                sync!();
-                push!(crate::modules::builtins::lookup(Q::__build_class__)
-                    .unwrap_or_else(crate::modules::builtins::build_class_fun))
             }
             bc::DUP_TOP => {
                 let v = top!();
@@ -1378,111 +1348,6 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                     is_finally: (op == bc::SETUP_FINALLY) as usize,
                     prev_exc: Value::NULL,
                 };
-            }
-            bc::SETUP_WITH => {
-                sync!();
-                let off = read_ulabel::<C>(bytes, &mut ip);
-                let obj = top!();
-                let (exit_m, exit_s) = runtime::load_method(obj, Q::__exit__)?;
-                let (enter_m, enter_s) = runtime::load_method(obj, Q::__enter__)?;
-                top!() = exit_m;
-                push!(exit_s);
-                let ret = runtime::call_method(enter_m, enter_s, &[], &[])?;
-                f.exc_sp += 1;
-                *exc_entry!(f.exc_sp) = ExcEntry {
-                    handler: ip + off,
-                    sp,
-                    is_finally: 1,
-                    prev_exc: Value::NULL,
-                };
-                push!(ret);
-            }
-            bc::WITH_CLEANUP => {
-                sync!();
-                let t = top!();
-                if t.is_none() {
-                    let exit_m = at!(sp - 2);
-                    let exit_s = at!(sp - 1);
-                    runtime::call_method(
-                        exit_m,
-                        exit_s,
-                        &[Value::NONE, Value::NONE, Value::NONE],
-                        &[],
-                    )?;
-                    sp -= 2;
-                    top!() = Value::NONE;
-                } else if t.is_small_int() {
-                    let exit_m = at!(sp - 3);
-                    let exit_s = at!(sp - 2);
-                    let data = at!(sp - 1);
-                    let cause = at!(sp);
-                    runtime::call_method(
-                        exit_m,
-                        exit_s,
-                        &[Value::NONE, Value::NONE, Value::NONE],
-                        &[],
-                    )?;
-                    at!(sp - 3) = data;
-                    at!(sp - 2) = cause;
-                    sp -= 2;
-                } else {
-                    let exit_m = at!(sp - 2);
-                    let exit_s = at!(sp - 1);
-                    let exc = t;
-                    let ty = exc.type_of().as_value();
-                    let r = runtime::call_method(exit_m, exit_s, &[ty, exc, Value::NONE], &[])?;
-                    sp -= 2;
-                    if runtime::is_true(r)? {
-                        top!() = Value::NONE;
-                    } else {
-                        top!() = exc;
-                    }
-                }
-            }
-            bc::UNWIND_JUMP => {
-                sync!();
-                let off = read_slabel::<C>(bytes, &mut ip);
-                let target = (ip as isize + off) as usize;
-                let unum = byte::<C>(bytes, ip) as usize;
-                ip += 1;
-                push!(Value::small_int(target as isize));
-                push!(Value::small_int(unum as isize));
-                match unwind_jump::<C>(f, &mut ip, &mut sp, st)? {
-                    true => continue,
-                    false => check_interrupt()?,
-                }
-            }
-            bc::POP_EXCEPT_JUMP => {
-                sync!();
-                let off = read_ulabel::<C>(bytes, &mut ip);
-                f.exc_sp -= 1;
-                // As upstream: leaving any handler forgets it (nesting is not tracked).
-                state::get().roots.cur_exception = Value::NULL;
-                ip += off;
-            }
-            bc::END_FINALLY => {
-                sync!();
-                f.exc_sp -= 1;
-                let t = top!();
-                if t.is_none() {
-                    sp -= 1;
-                } else if let Some(cause) = t.as_small_int() {
-                    sp -= 1;
-                    if cause < 0 {
-                        if let Some(r) = unwind_return::<C>(f, &mut ip, &mut sp, st)? {
-                            return Ok(r);
-                        }
-                        continue;
-                    } else {
-                        push!(Value::small_int(cause));
-                        if unwind_jump::<C>(f, &mut ip, &mut sp, st)? {
-                            continue;
-                        }
-                    }
-                } else {
-                    f.reraise = true;
-                    return Err(PyErr(t));
-                }
             }
             bc::GET_ITER => {
                 sync!();
@@ -1589,12 +1454,135 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 let items = &*slots::<C>(st, n_slots, sp + 1, n as usize)?;
                 push!(list::new(items)?);
             }
-            bc::BUILD_SET => {
+            bc::UNPACK_SEQUENCE => {
                 sync!();
-                let n = read_uint::<C>(bytes, &mut ip) as isize;
-                sp -= n;
-                let items = &*slots::<C>(st, n_slots, sp + 1, n as usize)?;
-                push!(crate::objs::set::build(items)?);
+                let n = read_uint::<C>(bytes, &mut ip);
+                let seq = pop!();
+                let out = &mut *slots::<C>(st, n_slots, sp + 1, n)?;
+                unpack_sequence(seq, n, out)?;
+                sp += n as isize;
+            }
+            bc::CALL_FUNCTION => {
+                sync!();
+                let u = read_uint::<C>(bytes, &mut ip);
+                let (np, nk) = (u & 0xff, (u >> 8) & 0xff);
+                sp -= (np + 2 * nk) as isize;
+                let fun = top!();
+                let args = &*slots::<C>(st, n_slots, sp + 1, np + 2 * nk)?;
+                // Python functions go straight to their frame.
+                top!() = match function::as_plain(fun) {
+                    Some(fo) => call_function(fun, fo, &args[..np], &args[np..], Value::NULL)?,
+                    None => runtime::call(fun, &args[..np], &args[np..])?,
+                };
+            }
+            bc::CALL_METHOD => {
+                sync!();
+                let u = read_uint::<C>(bytes, &mut ip);
+                let (np, nk) = (u & 0xff, (u >> 8) & 0xff);
+                sp -= (np + 2 * nk + 1) as isize;
+                let m = top!();
+                let s = at!(sp + 1);
+                let (args, npa) = if s.is_null() {
+                    (&*slots::<C>(st, n_slots, sp + 2, np + 2 * nk)?, np)
+                } else {
+                    (&*slots::<C>(st, n_slots, sp + 1, np + 1 + 2 * nk)?, np + 1)
+                };
+                let (pos, kw) = args.split_at(npa);
+                let r = match function::as_plain(m) {
+                    Some(fo) => call_function(m, fo, pos, kw, Value::NULL)?,
+                    None => runtime::call(m, pos, kw)?,
+                };
+                top!() = r;
+            }
+            bc::RETURN_VALUE => {
+                sync!();
+                if let Some(r) = unwind_return::<C>(f, &mut ip, &mut sp, st)? {
+                    return Ok(r);
+                }
+            }
+            bc::YIELD_VALUE => {
+                sync!();
+                f.ip = ip;
+                f.sp = sp;
+                return Ok(Ret::Yield(top!()));
+            }
+            unary_ops!() => {
+                sync!();
+                top!() = runtime::unary_op(op - 0xd0, top!())?;
+            }
+            // Small ints are `n << 1 | 1`: these operators work on the tagged words
+            // directly, and a sum that overflows the word is one that leaves the small
+            // range. Other operands, and results that need a big int, go out of line.
+            OP_ADD | OP_INPLACE_ADD => {
+                small_int_op!(op, |a, b| a
+                    .checked_add(b - 1)
+                    .map(|r| Value::from_bits(r as usize)))
+            }
+            OP_SUBTRACT | OP_INPLACE_SUBTRACT => {
+                small_int_op!(op, |a, b| a
+                    .checked_sub(b - 1)
+                    .map(|r| Value::from_bits(r as usize)))
+            }
+            OP_AND | OP_INPLACE_AND => {
+                small_int_op!(op, |a, b| Some(Value::from_bits((a & b) as usize)))
+            }
+            OP_OR | OP_INPLACE_OR => {
+                small_int_op!(op, |a, b| Some(Value::from_bits((a | b) as usize)))
+            }
+            OP_XOR | OP_INPLACE_XOR => {
+                small_int_op!(op, |a, b| Some(Value::from_bits((a ^ b) as usize | 1)))
+            }
+            // Tagged small ints order as their values do.
+            OP_LESS => small_int_op!(op, |a, b| Some(Value::from_bool(a < b))),
+            OP_MORE => small_int_op!(op, |a, b| Some(Value::from_bool(a > b))),
+            OP_EQUAL => small_int_op!(op, |a, b| Some(Value::from_bool(a == b))),
+            OP_LESS_EQUAL => small_int_op!(op, |a, b| Some(Value::from_bool(a <= b))),
+            OP_MORE_EQUAL => small_int_op!(op, |a, b| Some(Value::from_bool(a >= b))),
+            OP_NOT_EQUAL => small_int_op!(op, |a, b| Some(Value::from_bool(a != b))),
+            other_binary_ops!() => {
+                sync!();
+                let rhs = pop!();
+                let lhs = top!();
+                top!() = binary_op(op, lhs, rhs)?;
+            }
+            // Rarely run opcodes: one shared copy out of line, with checked slot
+            // accesses (which the compiler's code always passes).
+            bc::DELETE_FAST
+            | bc::DELETE_DEREF
+            | bc::DELETE_NAME
+            | bc::DELETE_GLOBAL
+            | bc::LOAD_SUPER_METHOD
+            | bc::IMPORT_NAME
+            | bc::IMPORT_FROM
+            | bc::IMPORT_STAR
+            | bc::LOAD_BUILD_CLASS
+            | bc::SETUP_WITH
+            | bc::WITH_CLEANUP
+            | bc::UNWIND_JUMP
+            | bc::POP_EXCEPT_JUMP
+            | bc::END_FINALLY
+            | bc::BUILD_SET
+            | bc::UNPACK_EX
+            | bc::RAISE_LAST
+            | bc::RAISE_OBJ
+            | bc::RAISE_FROM
+            | invalid_ops!() => slow!(op),
+            // Opcodes common enough in loops to keep inline in the compiler's loop (unless
+            // `SLIM`); the loop for .mpy code uses the shared copy.
+            bc::BUILD_MAP
+            | bc::STORE_MAP
+            | bc::BUILD_SLICE
+            | bc::STORE_COMP
+            | bc::MAKE_FUNCTION
+            | bc::MAKE_FUNCTION_DEFARGS
+            | bc::MAKE_CLOSURE
+            | bc::MAKE_CLOSURE_DEFARGS
+            | bc::CALL_FUNCTION_VAR_KW
+            | bc::CALL_METHOD_VAR_KW
+            | bc::YIELD_FROM
+                if C || SLIM =>
+            {
+                slow!(op)
             }
             bc::BUILD_MAP => {
                 sync!();
@@ -1665,23 +1653,6 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                     }
                 }
             }
-            bc::UNPACK_SEQUENCE => {
-                sync!();
-                let n = read_uint::<C>(bytes, &mut ip);
-                let seq = pop!();
-                let out = &mut *slots::<C>(st, n_slots, sp + 1, n)?;
-                unpack_sequence(seq, n, out)?;
-                sp += n as isize;
-            }
-            bc::UNPACK_EX => {
-                sync!();
-                let u = read_uint::<C>(bytes, &mut ip);
-                let (l, r) = (u & 0xff, (u >> 8) & 0xff);
-                let seq = pop!();
-                let out = &mut *slots::<C>(st, n_slots, sp + 1, l + r + 1)?;
-                unpack_ex(seq, l, r, out)?;
-                sp += (l + r + 1) as isize;
-            }
             bc::MAKE_FUNCTION => {
                 sync!();
                 let i = read_uint::<C>(bytes, &mut ip);
@@ -1718,38 +1689,6 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 };
                 push!(function::closure_new(fun, cells)?);
             }
-            bc::CALL_FUNCTION => {
-                sync!();
-                let u = read_uint::<C>(bytes, &mut ip);
-                let (np, nk) = (u & 0xff, (u >> 8) & 0xff);
-                sp -= (np + 2 * nk) as isize;
-                let fun = top!();
-                let args = &*slots::<C>(st, n_slots, sp + 1, np + 2 * nk)?;
-                // Python functions go straight to their frame.
-                top!() = match function::as_plain(fun) {
-                    Some(fo) => call_function(fun, fo, &args[..np], &args[np..], Value::NULL)?,
-                    None => runtime::call(fun, &args[..np], &args[np..])?,
-                };
-            }
-            bc::CALL_METHOD => {
-                sync!();
-                let u = read_uint::<C>(bytes, &mut ip);
-                let (np, nk) = (u & 0xff, (u >> 8) & 0xff);
-                sp -= (np + 2 * nk + 1) as isize;
-                let m = top!();
-                let s = at!(sp + 1);
-                let (args, npa) = if s.is_null() {
-                    (&*slots::<C>(st, n_slots, sp + 2, np + 2 * nk)?, np)
-                } else {
-                    (&*slots::<C>(st, n_slots, sp + 1, np + 1 + 2 * nk)?, np + 1)
-                };
-                let (pos, kw) = args.split_at(npa);
-                let r = match function::as_plain(m) {
-                    Some(fo) => call_function(m, fo, pos, kw, Value::NULL)?,
-                    None => runtime::call(m, pos, kw)?,
-                };
-                top!() = r;
-            }
             bc::CALL_FUNCTION_VAR_KW | bc::CALL_METHOD_VAR_KW => {
                 sync!();
                 let u = read_uint::<C>(bytes, &mut ip);
@@ -1762,48 +1701,6 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 let first = sp + 1 + is_method as isize;
                 let args = &*slots::<C>(st, n_slots, first, np + 2 * nk)?;
                 top!() = call_var_kw(fun, this, args, np, bitmap)?;
-            }
-            bc::RETURN_VALUE => {
-                sync!();
-                if let Some(r) = unwind_return::<C>(f, &mut ip, &mut sp, st)? {
-                    return Ok(r);
-                }
-            }
-            bc::RAISE_LAST => {
-                sync!();
-                let mut e = Value::NULL;
-                let mut i = f.exc_sp;
-                while i >= 0 {
-                    let pe = exc_entry!(i).prev_exc;
-                    if !pe.is_null() {
-                        e = pe;
-                        break;
-                    }
-                    i -= 1;
-                }
-                if e.is_null() {
-                    return Err(raise::runtime_error("no active exception to reraise"));
-                }
-                f.reraise = true;
-                return Err(PyErr(e));
-            }
-            bc::RAISE_OBJ => {
-                sync!();
-                return Err(make_raise_obj(top!()));
-            }
-            bc::RAISE_FROM => {
-                sync!();
-                let cause = top!();
-                if !cause.is_none() {
-                    crate::modules::sys::warning("exception chaining not supported");
-                }
-                return Err(make_raise_obj(at!(sp - 1)));
-            }
-            bc::YIELD_VALUE => {
-                sync!();
-                f.ip = ip;
-                f.sp = sp;
-                return Ok(Ret::Yield(top!()));
             }
             bc::YIELD_FROM => {
                 sync!();
@@ -1823,51 +1720,493 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                     }
                 }
             }
-            unary_ops!() => {
-                sync!();
-                top!() = runtime::unary_op(op - 0xd0, top!())?;
+        }
+    }
+}
+
+/// The opcodes a typical program runs rarely (imports, `with`, `finally`, closures, slices,
+/// `*args` calls, raising, `yield from`, invalid opcodes), shared by every instantiation of
+/// the loop: one copy in flash instead of one a loop. Entered with `f.ip` at the opcode and
+/// `f.sp` current; returns with both moved on, or `Some` when the frame yields or returns.
+/// On an error `f.ip` still points at the opcode (tracebacks and handler lookup read it).
+/// Slot accesses are checked, as in the loop for `.mpy` code.
+// The opcode patterns are or-patterns on purpose (see `small_int_ops`).
+#[allow(clippy::manual_range_patterns)]
+#[inline(never)]
+fn slow_op(f: &mut Frame, op: u8) -> PyResult<Option<Ret>> {
+    const C: bool = true;
+    let code = f.code();
+    let bytes = code.bytes();
+    let fun = function::get(f.fun).ok_or_else(|| raise::runtime_error("bad frame"))?;
+    let ctx = fun.context();
+    let n_slots = code.n_state;
+    let st = f.state;
+    let mut ip = f.ip + 1;
+    let mut sp = f.sp;
+
+    macro_rules! at {
+        ($i:expr) => {
+            *slot::<C>(st, n_slots, $i)?
+        };
+    }
+    macro_rules! push {
+        ($v:expr) => {{
+            let v = $v;
+            sp += 1;
+            at!(sp) = v;
+        }};
+    }
+    macro_rules! pop {
+        () => {{
+            let v = at!(sp);
+            sp -= 1;
+            v
+        }};
+    }
+    macro_rules! top {
+        () => {
+            at!(sp)
+        };
+    }
+    macro_rules! local {
+        ($n:expr) => {
+            at!(n_slots as isize - 1 - ($n as isize))
+        };
+    }
+    macro_rules! exc_entry {
+        ($i:expr) => {
+            exc_slot::<C>(f, $i)?
+        };
+    }
+
+    'done: {
+        match op {
+            bc::DELETE_FAST => {
+                let n = read_uint::<C>(bytes, &mut ip);
+                if local!(n).is_null() {
+                    return Err(unbound_local());
+                }
+                local!(n) = Value::NULL;
             }
-            // Small ints are `n << 1 | 1`: these operators work on the tagged words
-            // directly, and a sum that overflows the word is one that leaves the small
-            // range. Other operands, and results that need a big int, go out of line.
-            OP_ADD | OP_INPLACE_ADD => {
-                small_int_op!(op, |a, b| a
-                    .checked_add(b - 1)
-                    .map(|r| Value::from_bits(r as usize)))
+            bc::DELETE_DEREF => {
+                let n = read_uint::<C>(bytes, &mut ip);
+                let c = function::cell(local!(n))?;
+                if c.value.is_null() {
+                    return Err(unbound_local());
+                }
+                c.value = Value::NULL;
             }
-            OP_SUBTRACT | OP_INPLACE_SUBTRACT => {
-                small_int_op!(op, |a, b| a
-                    .checked_sub(b - 1)
-                    .map(|r| Value::from_bits(r as usize)))
+            bc::DELETE_NAME => {
+                let q = ctx.qstr(read_uint::<C>(bytes, &mut ip));
+                let removed = match dict::map_of(f.locals) {
+                    Some(m) => m.remove(Value::qstr(q))?,
+                    None => None,
+                };
+                if removed.is_none() {
+                    return Err(name_not_defined(q));
+                }
             }
-            OP_AND | OP_INPLACE_AND => {
-                small_int_op!(op, |a, b| Some(Value::from_bits((a & b) as usize)))
+            bc::DELETE_GLOBAL => {
+                let q = ctx.qstr(read_uint::<C>(bytes, &mut ip));
+                let removed = match dict::map_of(f.globals) {
+                    Some(m) => m.remove(Value::qstr(q))?,
+                    None => None,
+                };
+                if removed.is_none() {
+                    return Err(name_not_defined(q));
+                }
             }
-            OP_OR | OP_INPLACE_OR => {
-                small_int_op!(op, |a, b| Some(Value::from_bits((a | b) as usize)))
+            bc::LOAD_SUPER_METHOD => {
+                let q = ctx.qstr(read_uint::<C>(bytes, &mut ip));
+                let this = pop!();
+                let cls = pop!();
+                let (m, s) = crate::objs::superobj::load_method(cls, this, q)?;
+                top!() = m;
+                push!(s);
             }
-            OP_XOR | OP_INPLACE_XOR => {
-                small_int_op!(op, |a, b| Some(Value::from_bits((a ^ b) as usize | 1)))
+            bc::IMPORT_NAME => {
+                let q = ctx.qstr(read_uint::<C>(bytes, &mut ip));
+                let fromlist = pop!();
+                top!() = import_name(q, fromlist, top!(), f.globals)?;
             }
-            // Tagged small ints order as their values do.
-            OP_LESS => small_int_op!(op, |a, b| Some(Value::from_bool(a < b))),
-            OP_MORE => small_int_op!(op, |a, b| Some(Value::from_bool(a > b))),
-            OP_EQUAL => small_int_op!(op, |a, b| Some(Value::from_bool(a == b))),
-            OP_LESS_EQUAL => small_int_op!(op, |a, b| Some(Value::from_bool(a <= b))),
-            OP_MORE_EQUAL => small_int_op!(op, |a, b| Some(Value::from_bool(a >= b))),
-            OP_NOT_EQUAL => small_int_op!(op, |a, b| Some(Value::from_bool(a != b))),
-            other_binary_ops!() => {
-                sync!();
-                let rhs = pop!();
-                let lhs = top!();
-                top!() = binary_op(op, lhs, rhs)?;
+            bc::IMPORT_FROM => {
+                let q = ctx.qstr(read_uint::<C>(bytes, &mut ip));
+                let v = crate::import::import_from(top!(), q)?;
+                push!(v);
+            }
+            bc::IMPORT_STAR => {
+                let m = pop!();
+                crate::import::import_all(m, f.locals)?;
+            }
+            bc::LOAD_BUILD_CLASS => {
+                push!(crate::modules::builtins::lookup(Q::__build_class__)
+                    .unwrap_or_else(crate::modules::builtins::build_class_fun))
+            }
+            bc::SETUP_WITH => {
+                let off = read_ulabel::<C>(bytes, &mut ip);
+                let obj = top!();
+                let (exit_m, exit_s) = runtime::load_method(obj, Q::__exit__)?;
+                let (enter_m, enter_s) = runtime::load_method(obj, Q::__enter__)?;
+                top!() = exit_m;
+                push!(exit_s);
+                let ret = runtime::call_method(enter_m, enter_s, &[], &[])?;
+                f.exc_sp += 1;
+                *exc_entry!(f.exc_sp) = ExcEntry {
+                    handler: ip + off,
+                    sp,
+                    is_finally: 1,
+                    prev_exc: Value::NULL,
+                };
+                push!(ret);
+            }
+            bc::WITH_CLEANUP => {
+                let t = top!();
+                if t.is_none() {
+                    let exit_m = at!(sp - 2);
+                    let exit_s = at!(sp - 1);
+                    runtime::call_method(
+                        exit_m,
+                        exit_s,
+                        &[Value::NONE, Value::NONE, Value::NONE],
+                        &[],
+                    )?;
+                    sp -= 2;
+                    top!() = Value::NONE;
+                } else if t.is_small_int() {
+                    let exit_m = at!(sp - 3);
+                    let exit_s = at!(sp - 2);
+                    let data = at!(sp - 1);
+                    let cause = at!(sp);
+                    runtime::call_method(
+                        exit_m,
+                        exit_s,
+                        &[Value::NONE, Value::NONE, Value::NONE],
+                        &[],
+                    )?;
+                    at!(sp - 3) = data;
+                    at!(sp - 2) = cause;
+                    sp -= 2;
+                } else {
+                    let exit_m = at!(sp - 2);
+                    let exit_s = at!(sp - 1);
+                    let exc = t;
+                    let ty = exc.type_of().as_value();
+                    let r = runtime::call_method(exit_m, exit_s, &[ty, exc, Value::NONE], &[])?;
+                    sp -= 2;
+                    if runtime::is_true(r)? {
+                        top!() = Value::NONE;
+                    } else {
+                        top!() = exc;
+                    }
+                }
+            }
+            bc::UNWIND_JUMP => {
+                let off = read_slabel::<C>(bytes, &mut ip);
+                let target = (ip as isize + off) as usize;
+                let unum = byte::<C>(bytes, ip) as usize;
+                ip += 1;
+                push!(Value::small_int(target as isize));
+                push!(Value::small_int(unum as isize));
+                match unwind_jump::<C>(f, &mut ip, &mut sp, st)? {
+                    true => break 'done,
+                    false => check_interrupt()?,
+                }
+            }
+            bc::POP_EXCEPT_JUMP => {
+                let off = read_ulabel::<C>(bytes, &mut ip);
+                f.exc_sp -= 1;
+                // As upstream: leaving any handler forgets it (nesting is not tracked).
+                state::get().roots.cur_exception = Value::NULL;
+                ip += off;
+            }
+            bc::END_FINALLY => {
+                f.exc_sp -= 1;
+                let t = top!();
+                if t.is_none() {
+                    sp -= 1;
+                } else if let Some(cause) = t.as_small_int() {
+                    sp -= 1;
+                    if cause < 0 {
+                        if let Some(r) = unwind_return::<C>(f, &mut ip, &mut sp, st)? {
+                            return Ok(Some(r));
+                        }
+                        break 'done;
+                    } else {
+                        push!(Value::small_int(cause));
+                        if unwind_jump::<C>(f, &mut ip, &mut sp, st)? {
+                            break 'done;
+                        }
+                    }
+                } else {
+                    f.reraise = true;
+                    return Err(PyErr(t));
+                }
+            }
+            bc::BUILD_SET => {
+                let n = read_uint::<C>(bytes, &mut ip) as isize;
+                sp -= n;
+                let items = &*slots::<C>(st, n_slots, sp + 1, n as usize)?;
+                push!(crate::objs::set::build(items)?);
+            }
+            bc::BUILD_MAP => {
+                let n = read_uint::<C>(bytes, &mut ip);
+                push!(dict::with_capacity(n)?);
+            }
+            bc::STORE_MAP => {
+                let k = pop!();
+                let v = pop!();
+                runtime::store_subscr(top!(), k, v)?;
+            }
+            bc::BUILD_SLICE => {
+                let n = read_uint::<C>(bytes, &mut ip);
+                let step = if n == 3 { pop!() } else { Value::NONE };
+                let stop = pop!();
+                let next = bytes.get(ip).copied();
+                let obj = at!(sp - 1);
+                if (next == Some(bc::LOAD_SUBSCR) || next == Some(bc::STORE_SUBSCR))
+                    && stack_slice_ok(obj)
+                {
+                    // `x[a:b]` on a built-in type: the slice lives on the native stack and
+                    // the subscript is done here, so slicing needs no heap (as upstream's
+                    // stack-allocated slices). Built-in subscr slots never keep the slice.
+                    let sl = crate::objs::slice::Slice {
+                        base: crate::obj::ObjBase::new(&crate::objs::slice::TYPE),
+                        start: top!(),
+                        stop,
+                        step,
+                    };
+                    let index = Value::from_ptr(&sl);
+                    ip += 1;
+                    sp -= 1;
+                    if next == Some(bc::LOAD_SUBSCR) {
+                        top!() = runtime::subscr(obj, index)?;
+                    } else {
+                        sp -= 1;
+                        let v = pop!();
+                        if v.is_null() {
+                            runtime::delete_subscr(obj, index)?;
+                        } else {
+                            runtime::store_subscr(obj, index, v)?;
+                        }
+                    }
+                    core::hint::black_box(&sl);
+                    break 'done;
+                }
+                top!() = crate::objs::slice::new(top!(), stop, step)?;
+            }
+            bc::STORE_COMP => {
+                let u = read_uint::<C>(bytes, &mut ip);
+                let obj = at!(sp - (u >> 2) as isize);
+                match u & 3 {
+                    0 => {
+                        let v = pop!();
+                        list::append(obj, v)?;
+                    }
+                    1 => {
+                        let k = pop!();
+                        let v = pop!();
+                        runtime::store_subscr(obj, k, v)?;
+                    }
+                    _ => {
+                        let v = pop!();
+                        crate::objs::set::add(obj, v)?;
+                    }
+                }
+            }
+            bc::UNPACK_EX => {
+                let u = read_uint::<C>(bytes, &mut ip);
+                let (l, r) = (u & 0xff, (u >> 8) & 0xff);
+                let seq = pop!();
+                let out = &mut *slots::<C>(st, n_slots, sp + 1, l + r + 1)?;
+                unpack_ex(seq, l, r, out)?;
+                sp += (l + r + 1) as isize;
+            }
+            bc::MAKE_FUNCTION => {
+                let i = read_uint::<C>(bytes, &mut ip);
+                let child = code
+                    .child(i)
+                    .ok_or_else(|| raise::runtime_error("bad child"))?;
+                push!(function::new(ctx, child, Value::NULL, Value::NULL)?);
+            }
+            bc::MAKE_FUNCTION_DEFARGS => {
+                let i = read_uint::<C>(bytes, &mut ip);
+                let child = code
+                    .child(i)
+                    .ok_or_else(|| raise::runtime_error("bad child"))?;
+                let dkw = pop!();
+                top!() = function::new(ctx, child, top!(), dkw)?;
+            }
+            bc::MAKE_CLOSURE | bc::MAKE_CLOSURE_DEFARGS => {
+                let i = read_uint::<C>(bytes, &mut ip);
+                let n = byte::<C>(bytes, ip) as isize;
+                ip += 1;
+                let child = code
+                    .child(i)
+                    .ok_or_else(|| raise::runtime_error("bad child"))?;
+                sp -= n;
+                let cells = &*slots::<C>(st, n_slots, sp + 1, n as usize)?;
+                let fun = if op == bc::MAKE_CLOSURE_DEFARGS {
+                    let dkw = pop!();
+                    let dpos = pop!();
+                    function::new(ctx, child, dpos, dkw)?
+                } else {
+                    function::new(ctx, child, Value::NULL, Value::NULL)?
+                };
+                push!(function::closure_new(fun, cells)?);
+            }
+            bc::CALL_FUNCTION_VAR_KW | bc::CALL_METHOD_VAR_KW => {
+                let u = read_uint::<C>(bytes, &mut ip);
+                let (np, nk) = (u & 0xff, (u >> 8) & 0xff);
+                let bitmap = pop!().as_small_int().unwrap_or(0) as usize;
+                let is_method = op == bc::CALL_METHOD_VAR_KW;
+                sp -= (np + 2 * nk + is_method as usize) as isize;
+                let fun = top!();
+                let this = if is_method { at!(sp + 1) } else { Value::NULL };
+                let first = sp + 1 + is_method as isize;
+                let args = &*slots::<C>(st, n_slots, first, np + 2 * nk)?;
+                top!() = call_var_kw(fun, this, args, np, bitmap)?;
+            }
+            bc::RAISE_LAST => {
+                let mut e = Value::NULL;
+                let mut i = f.exc_sp;
+                while i >= 0 {
+                    let pe = exc_entry!(i).prev_exc;
+                    if !pe.is_null() {
+                        e = pe;
+                        break;
+                    }
+                    i -= 1;
+                }
+                if e.is_null() {
+                    return Err(raise::runtime_error("no active exception to reraise"));
+                }
+                f.reraise = true;
+                return Err(PyErr(e));
+            }
+            bc::RAISE_OBJ => {
+                return Err(make_raise_obj(top!()));
+            }
+            bc::RAISE_FROM => {
+                let cause = top!();
+                if !cause.is_none() {
+                    crate::modules::sys::warning("exception chaining not supported");
+                }
+                return Err(make_raise_obj(at!(sp - 1)));
+            }
+            bc::YIELD_FROM => {
+                let send = pop!();
+                match resume(top!(), send, None) {
+                    Ok(Ret::Yield(v)) => {
+                        push!(v);
+                        f.ip = ip - 1;
+                        f.sp = sp;
+                        return Ok(Some(Ret::Yield(v)));
+                    }
+                    Ok(Ret::Return(v)) => top!() = v,
+                    Err(e) => {
+                        sp -= 1;
+                        let _ = sp;
+                        return Err(e);
+                    }
+                }
             }
             invalid_ops!() => {
-                sync!();
+                return Err(raise::not_implemented_error("opcode"));
+            }
+            bc::LOAD_DEREF => {
+                let n = read_uint::<C>(bytes, &mut ip);
+                let v = function::cell(local!(n))?.value;
+                if v.is_null() {
+                    return Err(unbound_local());
+                }
+                push!(v);
+            }
+            bc::STORE_DEREF => {
+                let n = read_uint::<C>(bytes, &mut ip);
+                let v = pop!();
+                function::cell(local!(n))?.value = v;
+            }
+            bc::JUMP_IF_TRUE_OR_POP => {
+                let off = read_ulabel::<C>(bytes, &mut ip);
+                if runtime::is_true(top!())? {
+                    ip += off;
+                } else {
+                    sp -= 1;
+                }
+            }
+            bc::JUMP_IF_FALSE_OR_POP => {
+                let off = read_ulabel::<C>(bytes, &mut ip);
+                if !runtime::is_true(top!())? {
+                    ip += off;
+                } else {
+                    sp -= 1;
+                }
+            }
+            bc::SETUP_EXCEPT | bc::SETUP_FINALLY => {
+                let off = read_ulabel::<C>(bytes, &mut ip);
+                f.exc_sp += 1;
+                *exc_entry!(f.exc_sp) = ExcEntry {
+                    handler: ip + off,
+                    sp,
+                    is_finally: (op == bc::SETUP_FINALLY) as usize,
+                    prev_exc: Value::NULL,
+                };
+            }
+            bc::GET_ITER => {
+                top!() = runtime::get_iter(top!())?;
+            }
+            bc::BUILD_TUPLE => {
+                let n = read_uint::<C>(bytes, &mut ip) as isize;
+                sp -= n;
+                let items = &*slots::<C>(st, n_slots, sp + 1, n as usize)?;
+                push!(tuple::new(items)?);
+            }
+            bc::BUILD_LIST => {
+                let n = read_uint::<C>(bytes, &mut ip) as isize;
+                sp -= n;
+                let items = &*slots::<C>(st, n_slots, sp + 1, n as usize)?;
+                push!(list::new(items)?);
+            }
+            bc::UNPACK_SEQUENCE => {
+                let n = read_uint::<C>(bytes, &mut ip);
+                let seq = pop!();
+                let out = &mut *slots::<C>(st, n_slots, sp + 1, n)?;
+                unpack_sequence(seq, n, out)?;
+                sp += n as isize;
+            }
+            unary_ops!() => {
+                top!() = runtime::unary_op(op - 0xd0, top!())?;
+            }
+            bc::STORE_GLOBAL => {
+                let q = ctx.qstr(read_uint::<C>(bytes, &mut ip));
+                let v = pop!();
+                let done = dict::exact_map(f.globals).is_some_and(|m| m.replace_qstr_cached(q, v));
+                if !done {
+                    if let Some(m) = dict::map_of(f.globals) {
+                        m.insert_qstr(q, v)?;
+                    }
+                }
+            }
+            bc::DUP_TOP_TWO => {
+                let a = at!(sp - 1);
+                let b = at!(sp);
+                push!(a);
+                push!(b);
+            }
+            bc::ROT_THREE => {
+                let top = at!(sp);
+                at!(sp) = at!(sp - 1);
+                at!(sp - 1) = at!(sp - 2);
+                at!(sp - 2) = top;
+            }
+            _ => {
                 return Err(raise::not_implemented_error("opcode"));
             }
         }
     }
+    f.ip = ip;
+    f.sp = sp;
+    Ok(None)
 }
 
 /// Binary opcode `op` on operands the loop's inline paths did not take: small ints first

@@ -74,6 +74,7 @@ extern "C" {
     static mut _sdata: u32;
     static mut _edata: u32;
     static _sidata: u32;
+    static _etext: u32;
 }
 
 fn stack_top() -> usize {
@@ -137,15 +138,63 @@ unsafe extern "C" fn fault() {
     board::exit(3);
 }
 
-unsafe extern "C" fn hard_fault() {
+// The HardFault vector: hands the exception frame (on the main stack, as nothing here runs
+// on the process stack) to `hard_fault_report`, keeping EXC_RETURN in lr so that its return
+// is the exception return.
+core::arch::global_asm!(
+    ".section .text.hard_fault,\"ax\",%progbits",
+    ".global hard_fault",
+    ".type hard_fault,%function",
+    ".thumb_func",
+    "hard_fault:",
+    "mrs r0, msp",
+    "mov r1, lr",
+    "b {report}",
+    report = sym hard_fault_report,
+);
+
+extern "C" {
+    fn hard_fault();
+}
+
+/// A Rust panic: the firmware is built with `-Cpanic=immediate-abort`, so a panic is a `udf`
+/// instruction, and the undefined-instruction fault ends up here (UsageFault is not enabled
+/// on its own). When thread code panicked, the exception returns into `panic_restart`, which
+/// reports it and starts the boot loop again, as a panic handler would; any other fault (or
+/// a panic in an interrupt handler) stops the board with a message.
+///
+/// # Safety
+/// Only the HardFault vector calls it, with the stacked frame and EXC_RETURN.
+unsafe extern "C" fn hard_fault_report(frame: *mut u32, exc_return: u32) {
+    const UDF: u16 = 0xde00;
+    const THREAD_MSP: u32 = 0xffff_fff9;
+    // SAFETY: frame is the hardware-stacked r0-r3, r12, lr, pc, xPSR; the pc is read only
+    // when it lies in the code.
+    unsafe {
+        let pc = *frame.add(6);
+        let in_code = (pc as usize) < core::ptr::addr_of!(_etext) as usize;
+        if exc_return == THREAD_MSP && in_code && *(pc as *const u16) & 0xff00 == UDF {
+            // The stacked pc holds an instruction address: no Thumb bit.
+            *frame.add(6) = panic_restart as extern "C" fn() -> ! as usize as u32 & !1;
+            // Thumb state, no interrupted multi-cycle instruction.
+            *frame.add(7) = 1 << 24;
+            return;
+        }
+    }
     board::console_write(b"\r\nFATAL: HardFault\r\n");
     board::exit(3);
 }
 
-#[panic_handler]
-fn panic(_info: &core::panic::PanicInfo) -> ! {
+extern "C" fn panic_restart() -> ! {
+    // A panic inside a critical section must not leave the UART and timer interrupts off.
+    board::enable_irq(0);
     board::console_write(b"\r\nFATAL: internal error, restarting\r\n");
     restart()
+}
+
+#[panic_handler]
+fn panic(_info: &core::panic::PanicInfo) -> ! {
+    panic_restart()
 }
 
 /// Start the boot loop again on a fresh stack (after a Rust panic, which cannot unwind).

@@ -69,7 +69,7 @@ fn configure(t: &mut Timer, kw: &[Value]) -> PyResult<()> {
         if f <= 0.0 {
             return Err(raise::value_error("freq must be positive"));
         }
-        (board::CLOCK_HZ as f64 / f) as u64
+        (board::CLOCK_HZ as upy_runtime::objs::float::Real / f) as u64
     } else {
         let ms = match board::arg(&[], 0, kw, Q::period) {
             Some(p) => int::get_isize(p)?,

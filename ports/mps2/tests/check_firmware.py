@@ -4,7 +4,8 @@ pipes and drives it the way host tools do (friendly REPL, raw REPL, raw-paste, C
 soft reset). File system: the first boot formats the FAT volume at /flash, files copied in
 survive soft reset, main.py and boot.py run at reset (not in safe boot), and the host image
 (flash=FILE) survives a QEMU restart and is a FAT image that dosfstools/mtools read and
-write. Also runs heap16.py (a 59-line program) with a 16 KiB GC heap.
+write. Also runs heap16.py (a 59-line program) with a 16 KiB GC heap, and float32.py (float
+printing and parsing as MicroPython's float32 firmware).
 
 usage: check_firmware.py FIRMWARE.elf [--mpremote]
 --mpremote also runs mpremote (1.29) against the firmware on a pty, if mpremote is installed.
@@ -346,6 +347,26 @@ def heap16_check(elf):
     b.close()
 
 
+def float32_check(elf):
+    """Single-precision floats print and read as MicroPython's float32 firmware (float32.py,
+    expected output float32.py.exp from MicroPython's own mps2-an385 firmware)."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    with open(os.path.join(here, "float32.py")) as f:
+        script = f.read()
+    with open(os.path.join(here, "float32.py.exp")) as f:
+        want = f.read()
+    b = Board(elf)
+    b.read_until(b">>> ")
+    b.enter_raw()
+    out, err = b.exec_raw(script, 30)
+    got = out.replace("\r\n", "\n")
+    diff = [f"{w!r} != {g!r}" for w, g in zip(want.splitlines(), got.splitlines()) if w != g]
+    check("float32 output as MicroPython's", got == want and err == "",
+          err + "\n".join(diff[:5]) + f" ({len(diff)} lines differ)")
+    b.write(b"import machine; machine.reset()\x04")
+    b.close()
+
+
 def mpremote_checks(elf):
     mp = shutil.which("mpremote")
     if not mp:
@@ -412,6 +433,7 @@ def main():
         main_checks(elf, os.path.join(d, "flash.img"))
         host_image_checks(elf, d)
     heap16_check(elf)
+    float32_check(elf)
     if "--mpremote" in sys.argv:
         mpremote_checks(elf)
     if check.failed:

@@ -1,14 +1,14 @@
-//! Constant folding and `const()` substitution over the syntax tree, done where upstream's
-//! parser does it (py/parse.c `fold_constants`, `fold_logical_constants`): numeric operator
-//! levels with all-number operands, unary `+ - ~`, `not`/`and`/`or` on constants, `math`
-//! constants, and `X = const(v)` definitions. Constant tuples are recognised later by the
-//! compiler from the folded tree. Also records where each identifier longer than 10 bytes
-//! first appears, which decides whether a long string literal is already interned (the
-//! compiler's `str_is_qstr`).
+//! Constant folding and `const()` substitution, done when upstream's parser does it
+//! (py/parse.c `fold_constants`, `fold_logical_constants`): numeric operator levels with
+//! all-number operands, unary `+ - ~`, `not`/`and`/`or` on constants, `math` constants,
+//! and `X = const(v)` definitions. Constant tuples are recognised later by the compiler
+//! from the folded tree.
 //!
-//! The tree is folded in place (only constants are ever copied) and the first error is kept
-//! aside rather than returned from every step: both keep the folder's code small, which
-//! counts on a microcontroller.
+//! The parser hands each node to [`Folder::node`] as it builds it (children first, in
+//! source order) and each statement to [`Folder::stmt`], so no pass walks the tree; only
+//! constants are ever copied, and the first error is kept aside rather than returned from
+//! every step. All of that keeps the folder's code small, which counts on a
+//! microcontroller.
 //!
 //! Integers fold with arbitrary precision ([`super::bigint`]); floats fold `+ - * / // %`
 //! and integral powers (other powers are left to run time).
@@ -16,9 +16,8 @@
 use super::bigint::BigInt;
 use crate::ast::*;
 use crate::error::SyntaxError;
-use alloc::boxed::Box;
-use alloc::collections::BTreeMap;
-use alloc::format;
+use crate::strmap::StrMap;
+
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -42,19 +41,17 @@ fn host_obj(v: &BigInt) -> bool {
 }
 
 pub struct Folder {
-    /// `const()` names, each to its latest value in `const_values` (a map of the same type
-    /// as `idents`, whose code the two share).
-    consts: BTreeMap<String, u32>,
+    /// `const()` names; `const_values` holds each one's latest value, by the name's number.
+    consts: StrMap,
     const_values: Vec<Expr>,
     module_const: Option<fn(&str, &str) -> Option<i64>>,
-    /// First line on which each identifier longer than 10 bytes appears (the compiler's
-    /// `str_is_qstr` asks about no others).
-    pub idents: BTreeMap<String, u32>,
-    depth: usize,
-    /// The first error found (see [`Folder::fail`]).
-    error: Option<SyntaxError>,
+    /// The first error found (see [`Folder::fail`]); the parser reports it at the end.
+    pub error: Option<SyntaxError>,
     /// Big-int work spent folding so far (in 32-bit limb operations), see [`FOLD_BUDGET`].
-    work: u64,
+    /// The parser rewinds it with its tokens when it backtracks.
+    pub work: u64,
+    /// See [`Folder::folded_line`].
+    folded_line: u32,
 }
 
 /// Each big-int fold is bounded in size, but a line may hold thousands of them (the fuzzer
@@ -82,8 +79,6 @@ fn fold_cost(op: BinOp, a: &Num, b: &Num) -> u64 {
         _ => lx.saturating_add(ly),
     }
 }
-
-const MAX_DEPTH: usize = 400;
 
 /// Set in `Expr::line` of a `const()`-substituted value: upstream holds a constant object
 /// there, not a literal. In `Stmt::line` it marks the `pass` left by a private `const()`
@@ -117,7 +112,23 @@ fn expr_of(n: Num) -> ExprKind {
 /// Text for a computed float in the tree: its exact bits as `0x...`, a form no float literal
 /// has (NaN signs and all), told apart by [`float_value`].
 fn float_text(f: f64) -> String {
-    format!("0x{:016x}", f.to_bits())
+    // By hand rather than through core::fmt, as `float_value` reads it back.
+    let bits = real(f).to_bits();
+    let mut s = String::from("0x");
+    for i in (0..16).rev() {
+        s.push(char::from(
+            b"0123456789abcdef"[(bits >> (4 * i)) as usize & 15],
+        ));
+    }
+    s
+}
+
+/// A folded value at the target's float precision: with `float32` each fold rounds to
+/// single precision, as upstream's float32 boards fold in `float`.
+fn real(x: f64) -> f64 {
+    #[cfg(feature = "float32")]
+    let x = f64::from(x as f32);
+    x
 }
 
 /// The value of a float in the tree: a folded value's exact bits, or a source literal read
@@ -125,14 +136,23 @@ fn float_text(f: f64) -> String {
 /// rounded.
 pub fn float_value(s: &str) -> Option<f64> {
     match s.strip_prefix("0x") {
-        Some(hex) => u64::from_str_radix(hex, 16).ok().map(f64::from_bits),
+        Some(hex) => {
+            if hex.is_empty() || hex.len() > 16 {
+                return None;
+            }
+            let mut bits = 0u64;
+            for c in hex.bytes() {
+                bits = bits << 4 | u64::from(char::from(c).to_digit(16)?);
+            }
+            Some(f64::from_bits(bits))
+        }
         None => crate::mpy::float::parse(s),
     }
 }
 
 fn to_f(n: &Num) -> f64 {
     match n {
-        Num::Int(v, _) => v.to_f64(),
+        Num::Int(v, _) => real(v.to_f64()),
         Num::Float(f) => *f,
     }
 }
@@ -161,17 +181,23 @@ fn binop(op: BinOp, a: &Num, b: &Num) -> Option<Num> {
                 BinOp::Add => x.add(y),
                 BinOp::Sub => x.sub(y),
                 BinOp::Mul => x.mul(y)?,
-                BinOp::FloorDiv => x.divmod(y)?.0,
-                BinOp::Mod => x.divmod(y)?.1,
+                BinOp::FloorDiv | BinOp::Mod => {
+                    let (q, r) = x.divmod(y)?;
+                    if op == BinOp::Mod {
+                        r
+                    } else {
+                        q
+                    }
+                }
                 BinOp::TrueDiv => {
                     if y.is_zero() {
                         return None;
                     }
-                    return Some(Num::Float(x.to_f64() / y.to_f64()));
+                    return Some(Num::Float(real(x.to_f64()) / real(y.to_f64())));
                 }
                 BinOp::Pow => {
                     if y.is_neg() {
-                        return float_pow(x.to_f64(), b);
+                        return float_pow(real(x.to_f64()), b);
                     }
                     let e = y.to_i64().and_then(|v| u64::try_from(v).ok())?;
                     x.pow(e)?
@@ -195,17 +221,16 @@ fn binop(op: BinOp, a: &Num, b: &Num) -> Option<Num> {
                     x / y
                 }
                 BinOp::Pow => return float_pow(x, b),
-                BinOp::FloorDiv => {
+                BinOp::FloorDiv | BinOp::Mod => {
                     if y == 0.0 {
                         return None;
                     }
-                    float_divmod(x, y).0
-                }
-                BinOp::Mod => {
-                    if y == 0.0 {
-                        return None;
+                    let (q, r) = divmod(x, y);
+                    if op == BinOp::Mod {
+                        r
+                    } else {
+                        q
                     }
-                    float_divmod(x, y).1
                 }
                 _ => return None,
             };
@@ -323,16 +348,27 @@ pub fn float_divmod(x: f64, y: f64) -> (f64, f64) {
     (fd, m)
 }
 
+/// Float floor division and modulo at the target's float precision.
+fn divmod(x: f64, y: f64) -> (f64, f64) {
+    #[cfg(feature = "float32")]
+    {
+        let (q, m) = crate::mpy::float::divmod32(x as f32, y as f32);
+        (f64::from(q), f64::from(m))
+    }
+    #[cfg(not(feature = "float32"))]
+    float_divmod(x, y)
+}
+
 /// `x ** y` with the C library's `pow`, as upstream folds it. Left unfolded when it would
 /// raise (zero to a negative power) or give a complex (negative base, fractional exponent).
 fn float_pow(x: f64, y: &Num) -> Option<Num> {
-    let yf = match y {
-        Num::Int(v, _) => v.to_f64(),
-        Num::Float(f) => *f,
-    };
+    let yf = to_f(y);
     if (x == 0.0 && yf < 0.0) || (x < 0.0 && yf != libm::trunc(yf)) {
         return None;
     }
+    #[cfg(feature = "float32")]
+    return Some(Num::Float(f64::from(libm::powf(x as f32, yf as f32))));
+    #[cfg(not(feature = "float32"))]
     Some(Num::Float(libm::pow(x, yf)))
 }
 
@@ -416,13 +452,12 @@ pub fn const_truth(e: &Expr) -> Option<bool> {
 impl Folder {
     pub fn new(module_const: Option<fn(&str, &str) -> Option<i64>>) -> Self {
         Folder {
-            consts: BTreeMap::new(),
+            consts: StrMap::default(),
             const_values: Vec::new(),
             module_const,
-            idents: BTreeMap::new(),
-            depth: 0,
             error: None,
             work: 0,
+            folded_line: 0,
         }
     }
 
@@ -436,107 +471,11 @@ impl Folder {
         binop(op, a, b)
     }
 
-    fn ident(&mut self, name: &str, line: u32) {
-        // Only names longer than 10 bytes matter: shorter strings are always interned.
-        if name.len() <= 10 {
-            return;
-        }
-        match self.idents.get_mut(name) {
-            Some(first) => *first = (*first).min(line),
-            None => {
-                self.idents.insert(String::from(name), line);
-            }
-        }
-    }
-
-    /// Folds the module in place (in source order, which `const()` substitution needs).
-    pub fn fold_module(&mut self, m: &mut Module) -> Result<(), SyntaxError> {
-        self.stmts(&mut m.body);
-        match self.error.take() {
-            Some(e) => Err(e),
-            None => Ok(()),
-        }
-    }
-
-    /// Records the first error, in source order; folding goes on (its result is dropped)
-    /// so that no step needs to check for failure.
+    /// Records the first error, in source order; parsing and folding go on (the error is
+    /// reported once the whole input has parsed) so that no step needs to check for it.
     fn fail(&mut self, e: SyntaxError) {
         if self.error.is_none() {
             self.error = Some(e);
-        }
-    }
-
-    fn stmts(&mut self, body: &mut [Stmt]) {
-        for s in body {
-            self.stmt(s);
-        }
-    }
-
-    fn opt(&mut self, e: &mut Option<Expr>) {
-        if let Some(x) = e {
-            self.expr(x);
-        }
-    }
-
-    fn opt_box(&mut self, e: &mut Option<Box<Expr>>) {
-        if let Some(x) = e {
-            self.expr(x);
-        }
-    }
-
-    fn list(&mut self, v: &mut [Expr]) {
-        for x in v {
-            self.expr(x);
-        }
-    }
-
-    fn param(&mut self, q: &mut Param, line: u32) {
-        self.ident(&q.name, line);
-        self.opt(&mut q.annotation);
-        self.opt(&mut q.default)
-    }
-
-    fn params(&mut self, p: &mut Params, line: u32) {
-        for a in p.args.iter_mut() {
-            self.param(a, line);
-        }
-        if let Some(v) = &mut p.vararg {
-            self.param(v, line);
-        }
-        for a in p.kwonly.iter_mut() {
-            self.param(a, line);
-        }
-        if let Some(v) = &mut p.kwarg {
-            self.param(v, line);
-        }
-    }
-
-    fn call_args(&mut self, a: &mut CallArgs) {
-        for x in a.args.iter_mut() {
-            match x {
-                Arg::Positional(e) | Arg::Star(e) | Arg::DoubleStar(e) | Arg::Generator(e) => {
-                    self.expr(e)
-                }
-                Arg::Keyword {
-                    name,
-                    value,
-                    name_line,
-                } => {
-                    self.ident(name, *name_line);
-                    self.expr(value);
-                }
-            }
-        }
-    }
-
-    fn decorators(&mut self, ds: &mut [Decorator]) {
-        for d in ds {
-            for n in d.name.iter() {
-                self.ident(n, d.line);
-            }
-            if let Some(c) = &mut d.call {
-                self.call_args(c);
-            }
         }
     }
 
@@ -561,270 +500,63 @@ impl Folder {
             self.fail(SyntaxError::syntax("not a constant", value.line.max(line)));
             return None;
         };
-        self.consts
-            .insert(name.clone(), self.const_values.len() as u32);
-        self.const_values.push(copy_const(&v)?);
+        let copy = copy_const(&v)?;
+        match self.consts.add(name) {
+            (_, true) => self.const_values.push(copy),
+            (i, false) => {
+                if let Some(old) = self.const_values.get_mut(i) {
+                    *old = copy;
+                }
+            }
+        }
         Some(v)
     }
 
-    fn stmt(&mut self, s: &mut Stmt) {
+    /// A statement just parsed: an `X = const(v)` definition is recorded and its value
+    /// replaced by the constant; a private one (`_X`) becomes `pass`.
+    pub fn stmt(&mut self, s: &mut Stmt) {
         let line = s.line;
-        // The value of an `X = const(v)` definition; a private one (`_X`) becomes `pass`.
-        let mut const_value = None;
-        match &mut s.kind {
-            StmtKind::Expr(e) => self.expr(e),
-            StmtKind::Assign { targets, value } => {
-                self.list(targets);
-                self.expr(value);
-                if let [t] = targets.as_slice() {
-                    if let Some(v) = self.const_def(line, t, value) {
-                        const_value = Some((private_name(t), v));
-                    }
-                }
-            }
-            StmtKind::AugAssign { target, value, .. } => {
-                self.expr(target);
-                self.expr(value);
-            }
+        let (target, value) = match &mut s.kind {
+            StmtKind::Assign { targets, value } => match targets.as_slice() {
+                [t] => (t, value),
+                _ => return,
+            },
             StmtKind::AnnAssign {
                 target,
-                annotation,
-                value,
-            } => {
-                self.expr(target);
-                self.expr(annotation);
-                self.opt(value);
-                if let Some(vv) = value {
-                    if let Some(v) = self.const_def(line, target, vv) {
-                        const_value = Some((private_name(target), v));
-                    }
-                }
-            }
-            StmtKind::Del(ts) => self.list(ts),
-            StmtKind::Return(v) => self.opt(v),
-            StmtKind::Raise { exc, cause } => {
-                self.opt(exc);
-                self.opt(cause);
-            }
-            StmtKind::Global(ns) | StmtKind::Nonlocal(ns) => {
-                for n in ns.iter() {
-                    self.ident(n, line);
-                }
-            }
-            StmtKind::Import(al) => {
-                for a in al.iter() {
-                    for part in a.name.split('.') {
-                        self.ident(part, line);
-                    }
-                    if let Some(n) = &a.asname {
-                        self.ident(n, line);
-                    }
-                }
-            }
-            StmtKind::ImportFrom { module, names, .. } => {
-                if let Some(m) = module {
-                    for part in m.split('.') {
-                        self.ident(part, line);
-                    }
-                }
-                for a in names.iter().flatten() {
-                    self.ident(&a.name, line);
-                    if let Some(n) = &a.asname {
-                        self.ident(n, line);
-                    }
-                }
-            }
-            StmtKind::Assert { test, msg } => {
-                self.expr(test);
-                self.opt(msg);
-            }
-            StmtKind::If {
-                test,
-                body,
-                elifs,
-                orelse,
-            } => {
-                self.expr(test);
-                self.stmts(body);
-                for e in elifs.iter_mut() {
-                    self.expr(&mut e.test);
-                    self.stmts(&mut e.body);
-                }
-                self.stmts(orelse);
-            }
-            StmtKind::While { test, body, orelse } => {
-                self.expr(test);
-                self.stmts(body);
-                self.stmts(orelse);
-            }
-            StmtKind::For {
-                target,
-                iter,
-                body,
-                orelse,
+                value: Some(value),
                 ..
-            } => {
-                self.expr(target);
-                self.expr(iter);
-                self.stmts(body);
-                self.stmts(orelse);
-            }
-            StmtKind::Try {
-                body,
-                handlers,
-                orelse,
-                finalbody,
-            } => {
-                self.stmts(body);
-                for h in handlers.iter_mut() {
-                    if let Some(n) = &h.name {
-                        self.ident(n, h.line);
-                    }
-                    self.opt(&mut h.typ);
-                    self.stmts(&mut h.body);
-                }
-                self.stmts(orelse);
-                if let Some(f) = finalbody {
-                    self.stmts(f);
-                }
-            }
-            StmtKind::With { items, body, .. } => {
-                for it in items.iter_mut() {
-                    self.expr(&mut it.context);
-                    self.opt(&mut it.target);
-                }
-                self.stmts(body);
-            }
-            StmtKind::FunctionDef(f) => {
-                self.decorators(&mut f.decorators);
-                self.ident(&f.name, f.def_line);
-                self.params(&mut f.params, f.def_line);
-                self.opt(&mut f.returns);
-                self.stmts(&mut f.body);
-            }
-            StmtKind::ClassDef(c) => {
-                self.decorators(&mut c.decorators);
-                self.ident(&c.name, c.class_line);
-                if let Some(a) = &mut c.args {
-                    self.call_args(a);
-                }
-                self.stmts(&mut c.body);
-            }
-            #[cfg(feature = "match_stmt")]
-            StmtKind::Match { subject, cases } => {
-                self.expr(subject);
-                for c in cases.iter_mut() {
-                    self.pattern(&mut c.pattern);
-                    self.opt(&mut c.guard);
-                    self.stmts(&mut c.body);
-                }
-            }
-            StmtKind::Pass | StmtKind::Break | StmtKind::Continue => {}
-        }
-        if let Some((private, v)) = const_value {
-            match &mut s.kind {
-                // The `pass` replacing a private constant has no line of its own upstream;
-                // the flag keeps the line for the enclosing block.
-                _ if private => *s = Stmt::new(line | CONST_OBJ, StmtKind::Pass),
-                StmtKind::Assign { value, .. } => *value = v,
-                StmtKind::AnnAssign { value, .. } => *value = Some(v),
-                _ => {}
-            }
-        }
-    }
-
-    /// Folds the expressions inside a pattern (literals such as `-1`); names a pattern
-    /// binds are recorded but never replaced by constants.
-    #[cfg(feature = "match_stmt")]
-    fn pattern(&mut self, p: &mut Pattern) {
-        let line = p.line;
-        match &mut p.kind {
-            PatternKind::Value(e) => self.expr(e),
-            PatternKind::Singleton(_) | PatternKind::Wildcard => {}
-            PatternKind::Capture(n) => self.ident(n, line),
-            PatternKind::Star(n) => {
-                if let Some(n) = n {
-                    self.ident(n, line);
-                }
-            }
-            PatternKind::Sequence(items) | PatternKind::Or(items) => {
-                for i in items.iter_mut() {
-                    self.pattern(i);
-                }
-            }
-            PatternKind::Mapping {
-                keys,
-                patterns,
-                rest,
-            } => {
-                for (k, v) in keys.iter_mut().zip(patterns.iter_mut()) {
-                    self.expr(k);
-                    self.pattern(v);
-                }
-                if let Some(r) = rest {
-                    self.ident(r, line);
-                }
-            }
-            PatternKind::Class { cls, args, kwargs } => {
-                self.expr(cls);
-                for x in args.iter_mut() {
-                    self.pattern(x);
-                }
-                for (n, x) in kwargs.iter_mut() {
-                    self.ident(n, line);
-                    self.pattern(x);
-                }
-            }
-            PatternKind::As(inner, n) => {
-                self.pattern(inner);
-                self.ident(n, line);
-            }
-        }
-    }
-
-    /// Folds `e` in place.
-    fn expr(&mut self, e: &mut Expr) {
-        if self.depth >= MAX_DEPTH {
-            self.fail(super::runtime_error(
-                "maximum recursion depth exceeded",
-                e.line,
-            ));
+            } => (&*target, value),
+            _ => return,
+        };
+        let Some(v) = self.const_def(line, target, value) else {
+            return;
+        };
+        if !private_name(target) {
+            *value = v;
             return;
         }
-        self.depth += 1;
-        self.expr_inner(e);
-        self.depth -= 1;
+        // The `pass` replacing a private constant has no line of its own upstream; the
+        // flag keeps the line for the enclosing block.
+        *s = Stmt::new(line | CONST_OBJ, StmtKind::Pass);
     }
 
-    fn expr_inner(&mut self, e: &mut Expr) {
+    /// A node just built, its children folded already: what it folds to, or itself.
+    /// Upstream folds as its parser builds nodes, and so does ours when compiling, which
+    /// keeps the source order `const()` substitution needs without a pass over the tree.
+    pub fn node(&mut self, mut e: Expr) -> Expr {
         let line = e.line;
-        // What the whole node folds to, if it does.
         let folded: Option<Expr> = match &mut e.kind {
-            ExprKind::Name(n) => {
-                self.ident(n, line);
-                // Upstream substitutes a constant *object*: anything but a small int stays
-                // an object (a str is not re-interned, True loads as an object).
-                let v = self
-                    .consts
-                    .get(n.as_str())
-                    .and_then(|&i| self.const_values.get(i as usize))
-                    .and_then(copy_const);
-                v.map(|v| Expr::new(line | CONST_OBJ, v.kind))
-            }
-            ExprKind::Int(_)
-            | ExprKind::BigInt(_)
-            | ExprKind::Float(_)
-            | ExprKind::Imag(_)
-            | ExprKind::Str(_)
-            | ExprKind::Bytes(_)
-            | ExprKind::None
-            | ExprKind::True
-            | ExprKind::False
-            | ExprKind::Ellipsis => None,
+            // Upstream substitutes a constant *object*: anything but a small int stays an
+            // object (a str is not re-interned, True loads as an object).
+            ExprKind::Name(n) => self
+                .consts
+                .find(n)
+                .and_then(|i| self.const_values.get(i))
+                .and_then(copy_const)
+                .map(|v| Expr::new(line | CONST_OBJ, v.kind)),
             ExprKind::Tuple {
                 elts, const_line, ..
             } => {
-                self.list(elts);
                 // A tuple of constants becomes one constant object upstream, with the line
                 // of the rule that built it.
                 if !elts.is_empty() && elts.iter().all(is_const) {
@@ -832,56 +564,7 @@ impl Folder {
                 }
                 None
             }
-            ExprKind::List(elts) | ExprKind::Set(elts) => {
-                self.list(elts);
-                None
-            }
-            ExprKind::Dict(items) => {
-                for (k, v) in items.iter_mut() {
-                    // The item node keeps the key's line even when the key folds away.
-                    let key_line = k.line;
-                    self.expr(k);
-                    if k.line == 0 {
-                        k.line = key_line;
-                    }
-                    self.expr(v);
-                }
-                None
-            }
-            ExprKind::Comp(c) => {
-                // Source order: element after the first iterable in tokens, but the
-                // element tokens come first; record them first.
-                let elt_line = c.elt.line;
-                self.expr(&mut c.elt);
-                if c.elt.line == 0 {
-                    c.elt.line = elt_line;
-                }
-                self.opt(&mut c.value);
-                for g in c.generators.iter_mut() {
-                    self.expr(&mut g.target);
-                    self.expr(&mut g.iter);
-                    self.list(&mut g.ifs);
-                }
-                None
-            }
-            ExprKind::Starred(v) | ExprKind::Await(v) | ExprKind::YieldFrom(v) => {
-                self.expr(v);
-                None
-            }
-            ExprKind::Yield(v) => {
-                self.opt_box(v);
-                None
-            }
-            ExprKind::NamedExpr { target, value } => {
-                self.ident(target, line);
-                self.expr(value);
-                None
-            }
             ExprKind::BinOp { first, rest } => {
-                self.expr(first);
-                for (_, x) in rest.iter_mut() {
-                    self.expr(x);
-                }
                 let mut acc = num_of(first);
                 for (op, x) in rest.iter() {
                     let Some(a) = acc else { break };
@@ -889,18 +572,13 @@ impl Folder {
                 }
                 acc.map(|n| Expr::new(0, expr_of(n)))
             }
-            ExprKind::Power { base, exp } => {
-                self.expr(base);
-                self.expr(exp);
-                match (num_of(base), num_of(exp)) {
-                    (Some(p), Some(q)) => self
-                        .fold_binop(BinOp::Pow, &p, &q)
-                        .map(|v| Expr::new(0, expr_of(v))),
-                    _ => None,
-                }
-            }
+            ExprKind::Power { base, exp } => match (num_of(base), num_of(exp)) {
+                (Some(p), Some(q)) => self
+                    .fold_binop(BinOp::Pow, &p, &q)
+                    .map(|v| Expr::new(0, expr_of(v))),
+                _ => None,
+            },
             ExprKind::UnaryOp { op, operand } => {
-                self.expr(operand);
                 let folded = match (*op, num_of(operand)) {
                     (UnaryOp::Pos, Some(n)) => Some(n),
                     (UnaryOp::Neg, Some(Num::Int(v, o))) => {
@@ -918,116 +596,79 @@ impl Folder {
                 };
                 folded.map(|n| Expr::new(0, expr_of(n)))
             }
-            ExprKind::Not(x) => {
-                self.expr(x);
-                // Upstream makes a plain token leaf (no line).
-                const_truth(x)
-                    .map(|t| Expr::new(0, if t { ExprKind::False } else { ExprKind::True }))
-            }
-            ExprKind::Or(vals) => self.logical(vals, true),
-            ExprKind::And(vals) => self.logical(vals, false),
-            ExprKind::Compare { left, ops } => {
-                self.expr(left);
-                for (_, x) in ops.iter_mut() {
-                    self.expr(x);
-                }
-                None
-            }
-            ExprKind::IfExp { test, body, orelse } => {
-                self.expr(body);
-                self.expr(test);
-                self.expr(orelse);
-                None
-            }
-            ExprKind::Lambda { params, body } => {
-                self.params(params, line);
-                self.expr(body);
-                None
-            }
-            ExprKind::Call { func, args, .. } => {
-                self.expr(func);
-                self.call_args(args);
-                None
-            }
-            ExprKind::Attribute {
-                value,
-                attr,
-                trailer_line,
-            } => {
-                self.expr(value);
-                self.ident(attr, *trailer_line);
-                match &value.kind {
-                    ExprKind::Name(base) if !self.consts.contains_key(base.as_str()) => {
-                        self.module_attr(base, attr)
-                    }
-                    _ => None,
-                }
-            }
-            ExprKind::Subscript { value, index, .. } => {
-                self.expr(value);
-                self.expr(index);
-                None
-            }
-            ExprKind::Slice {
-                lower, upper, step, ..
-            } => {
-                self.opt_box(lower);
-                self.opt_box(upper);
-                self.opt_box(step);
-                None
-            }
+            // Upstream makes a plain token leaf (no line).
+            ExprKind::Not(x) => const_truth(x)
+                .map(|t| Expr::new(0, if t { ExprKind::False } else { ExprKind::True })),
+            ExprKind::Or(vals) => logical(vals, true),
+            ExprKind::And(vals) => logical(vals, false),
+            ExprKind::Attribute { value, attr, .. } => match &value.kind {
+                ExprKind::Name(base) => self.module_attr(base, attr),
+                _ => None,
+            },
+            _ => None,
         };
-        if let Some(f) = folded {
-            *e = f;
+        match folded {
+            Some(f) => {
+                self.folded_line = line;
+                f
+            }
+            None => e,
         }
     }
 
-    /// `a or b or ...` / `a and b and ...` (`is_or` false) with folded operands: drops
-    /// the constant operands that cannot decide the result and everything after the first
-    /// that does; what a single remaining operand folds the node to.
-    fn logical(&mut self, vals: &mut Vec<Expr>, is_or: bool) -> Option<Expr> {
-        self.list(vals);
-        let n = vals.len();
-        let mut kept = 0;
-        for k in 0..n {
-            let truth = if k + 1 == n {
-                None
-            } else {
-                const_truth(&vals[k])
-            };
-            if truth != Some(!is_or) {
-                vals.swap(kept, k);
-                kept += 1;
-            }
-            if truth == Some(is_or) {
-                break;
-            }
-        }
-        vals.truncate(kept);
-        if kept == 1 {
-            vals.pop()
-        } else {
-            None
-        }
+    /// The line a node had before it last folded: a dict key and a comprehension's element
+    /// keep it when they fold away (the parser asks right after building them).
+    pub fn folded_line(&self) -> u32 {
+        self.folded_line
     }
 
     /// `math.pi` and the like, and integer constants of other built-in modules.
     fn module_attr(&self, base: &str, attr: &str) -> Option<Expr> {
         if base == "math" {
-            let f = match attr {
-                "pi" => Some(core::f64::consts::PI),
-                "e" => Some(core::f64::consts::E),
-                "tau" => Some(core::f64::consts::TAU),
-                "inf" => Some(f64::INFINITY),
-                "nan" => Some(f64::NAN),
-                _ => None,
-            };
-            if let Some(f) = f {
+            const VALUES: [f64; 5] = [
+                core::f64::consts::PI,
+                core::f64::consts::E,
+                core::f64::consts::TAU,
+                f64::INFINITY,
+                f64::NAN,
+            ];
+            let names = "\x02pi\x01e\x03tau\x03inf\x03nan".as_bytes();
+            if let Some(&f) =
+                crate::strmap::packed_index(names, attr.as_bytes()).and_then(|i| VALUES.get(i))
+            {
                 return Some(Expr::new(0, ExprKind::Float(float_text(f))));
             }
         }
         let v = self.module_const.and_then(|f| f(base, attr))?;
         Some(Expr::new(0, expr_of(Num::Int(BigInt::from_i64(v), false))))
+    }
+}
+
+/// `a or b or ...` / `a and b and ...` (`is_or` false) with folded operands: drops
+/// the constant operands that cannot decide the result and everything after the first
+/// that does; what a single remaining operand folds the node to.
+fn logical(vals: &mut Vec<Expr>, is_or: bool) -> Option<Expr> {
+    let n = vals.len();
+    let mut kept = 0;
+    for k in 0..n {
+        let truth = if k + 1 == n {
+            None
+        } else {
+            const_truth(&vals[k])
+        };
+        if truth != Some(!is_or) {
+            vals.swap(kept, k);
+            kept += 1;
+        }
+        if truth == Some(is_or) {
+            break;
+        }
+    }
+    vals.truncate(kept);
+    if kept == 1 {
+        vals.pop()
+    } else {
+        None
     }
 }
 
@@ -1092,26 +733,32 @@ mod tests {
     #[test]
     fn the_first_error_in_source_order_is_reported() {
         let src = "X = const(y)\nif 1:\n    Z = const(w)\n";
-        let mut m = crate::parse::parse(src, ParseMode::File).expect("parses");
-        let e = Folder::new(None)
-            .fold_module(&mut m)
-            .expect_err("not a constant");
-        assert_eq!((e.msg.as_str(), e.line), ("not a constant", 1));
-        // Too deep a tree (only a hand-built one: the parser's limit is lower).
-        let mut deep = Expr::new(3, ExprKind::Name("x".into()));
-        for _ in 0..MAX_DEPTH {
-            deep = Expr::new(3, ExprKind::Not(Box::new(deep)));
-        }
-        let mut m = Module {
-            mode: ParseMode::File,
-            body: alloc::vec![
-                Stmt::new(3, StmtKind::Expr(deep)),
-                Stmt::new(4, StmtKind::Expr(Expr::new(4, ExprKind::Int(1)))),
-            ],
+        let Err(e) = crate::parse::parse_for_compile(
+            src.as_bytes(),
+            ParseMode::File,
+            &crate::parse::ParseOptions::default(),
+            None,
+        ) else {
+            panic!("not a constant");
         };
-        let e = Folder::new(None).fold_module(&mut m).expect_err("too deep");
-        assert_eq!(e.msg, "maximum recursion depth exceeded");
-        assert_eq!(e.line, 3);
+        assert_eq!((e.msg.as_str(), e.line), ("not a constant", 1));
+    }
+
+    #[test]
+    fn nodes_fold_as_built() {
+        let mut f = Folder::new(None);
+        let int = |v: i64| Expr::new(2, ExprKind::Int(v));
+        let sum = Expr::new(
+            5,
+            ExprKind::BinOp {
+                first: alloc::boxed::Box::new(int(1)),
+                rest: alloc::vec![(BinOp::Add, int(2))],
+            },
+        );
+        assert_eq!(f.node(sum), Expr::new(0, ExprKind::Int(3)));
+        assert_eq!(f.folded_line(), 5);
+        let name = Expr::new(7, ExprKind::Name("x".into()));
+        assert_eq!(f.node(name.clone()), name);
     }
 
     #[test]

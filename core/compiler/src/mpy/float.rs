@@ -194,10 +194,10 @@ pub fn scale10(mantissa: u64, exp10: i32) -> (f64, bool) {
     (f, certain)
 }
 
-const MANTISSA_MAX: u64 = 0x1999999999999998;
-
-/// Upstream's decimal float parser (`mp_parse_float_internal`) on an unsigned number.
-pub fn parse(text: &str) -> Option<f64> {
+/// Upstream's decimal reader (`mp_parse_float_internal`) on an unsigned number, up to the
+/// scaling: the digits kept in a mantissa below `max` (a tenth of the integer type's range)
+/// and the power of ten to apply. Later digits only count for the exponent.
+fn scan(text: &str, max: u64) -> Option<(u64, i32)> {
     #[derive(PartialEq)]
     enum In {
         Intg,
@@ -213,7 +213,7 @@ pub fn parse(text: &str) -> Option<f64> {
     let mut exp_extra: i32 = 0;
     let (mut tz_intg, mut tz_frac) = (0i32, 0i32);
     let accept = |m: u64, dig: u64, extra: &mut i32, st_frac: bool| -> u64 {
-        if m < MANTISSA_MAX {
+        if m < max {
             if st_frac {
                 *extra -= 1;
             }
@@ -234,7 +234,7 @@ pub fn parse(text: &str) -> Option<f64> {
                 if exp_val < (i32::MAX / 2 - 9) / 10 {
                     exp_val = 10 * exp_val + dig as i32;
                 }
-            } else if dig == 0 || mantissa >= MANTISSA_MAX {
+            } else if dig == 0 || mantissa >= max {
                 if state == In::Intg {
                     tz_intg += 1;
                 } else {
@@ -275,8 +275,71 @@ pub fn parse(text: &str) -> Option<f64> {
     if exp_neg {
         exp_val = -exp_val;
     }
-    exp_val += exp_extra + tz_intg;
-    Some(decimal_exp(Ext::from_u64(mantissa), exp_val).to_f64())
+    Some((mantissa, exp_val + exp_extra + tz_intg))
+}
+
+/// Upstream's double-precision decimal reader on an unsigned number (64-bit mantissa,
+/// extended-precision scaling).
+pub fn parse64(text: &str) -> Option<f64> {
+    let (m, e) = scan(text, 0x1999_9999_9999_9998)?;
+    Some(decimal_exp(Ext::from_u64(m), e).to_f64())
+}
+
+/// `num * 10^dec_exp` as upstream's single-precision boards compute it: the power of two
+/// goes straight into the exponent field (modulo its 8 bits), then libm's `powf(5, n)`
+/// multiplies (or, for n down to -10, where 5^-n is exact, divides).
+pub fn scale10_f32(num: f32, dec_exp: i32) -> f32 {
+    if dec_exp == 0 || num == 0.0 {
+        return num;
+    }
+    let bits = num.to_bits();
+    let field = (((bits >> 23) as i32 & 0xff).wrapping_add(dec_exp) & 0xff) as u32;
+    let x = f32::from_bits((bits & !(0xff << 23)) | field << 23);
+    if (-10..0).contains(&dec_exp) {
+        x / libm::powf(5.0, -dec_exp as f32)
+    } else {
+        x * libm::powf(5.0, dec_exp as f32)
+    }
+}
+
+/// Upstream's single-precision decimal reader on an unsigned number (32-bit mantissa,
+/// [`scale10_f32`]); not always correctly rounded, as there.
+pub fn parse32(text: &str) -> Option<f32> {
+    let (m, e) = scan(text, 0x1999_9998)?;
+    Some(scale10_f32(m as f32, e))
+}
+
+/// Python's floor division and modulo in single precision, as upstream's float32 boards
+/// compute them (`mp_obj_float_divmod`): the remainder is exact, the quotient is
+/// `(x - r) / y` made integral. For the compiler's folding and upy-runtime's `float32`.
+pub fn divmod32(x: f32, y: f32) -> (f32, f32) {
+    let mut r = libm::fmodf(x, y);
+    let mut q = (x - r) / y;
+    if r == 0.0 {
+        r = libm::copysignf(0.0, y);
+    } else if (r < 0.0) != (y < 0.0) {
+        r += y;
+        q -= 1.0;
+    }
+    if q == 0.0 {
+        return (libm::copysignf(0.0, x / y), r);
+    }
+    let whole = libm::floorf(q);
+    (if q - whole > 0.5 { whole + 1.0 } else { whole }, r)
+}
+
+/// Upstream's decimal reader for the build's float precision (`float32`: single, read
+/// as upstream's float32 boards and widened), for literals and `.mpy` constants.
+#[cfg(not(feature = "float32"))]
+pub fn parse(text: &str) -> Option<f64> {
+    parse64(text)
+}
+
+/// Upstream's decimal reader for the build's float precision (`float32`: single, read
+/// as upstream's float32 boards and widened), for literals and `.mpy` constants.
+#[cfg(feature = "float32")]
+pub fn parse(text: &str) -> Option<f64> {
+    parse32(text).map(f64::from)
 }
 
 const MAX_MANTISSA_DIGITS: i32 = 19;
@@ -420,7 +483,7 @@ pub fn repr(f_entry: f64, always_decimal: bool) -> String {
         let mf = decimal_exp(Ext::from_f64(f), decexp);
         let mantissa = mf.add(Ext::from_f64(0.5)).to_u64();
         let s = format_mantissa(mantissa, cap, num_digits, 16, extra_zeros, 0, e);
-        if num_digits < max_digits && parse(&s) != Some(f) {
+        if num_digits < max_digits && parse64(&s) != Some(f) {
             num_digits += 1;
             continue;
         }
@@ -457,8 +520,25 @@ mod tests {
             "5e-324",
             "1e308",
         ] {
-            assert_eq!(parse(t), t.parse::<f64>().ok(), "{t}");
+            assert_eq!(parse64(t), t.parse::<f64>().ok(), "{t}");
         }
+    }
+
+    #[test]
+    fn single_precision_as_upstream_boards() {
+        assert_eq!(divmod32(7.5, 2.0), (3.0, 1.5));
+        assert_eq!(divmod32(-7.5, 2.0), (-4.0, 0.5));
+        assert_eq!(divmod32(7.5, -2.0), (-4.0, -0.5));
+        let (q, r) = divmod32(-0.0, 1.0);
+        assert!(q == 0.0 && q.is_sign_negative() && r == 0.0);
+        // 3.0 on the boards too (CPython, in double precision: 2.0).
+        assert_eq!(divmod32(0.3, 0.1).0, 3.0);
+        // Upstream's reader: exponent into the bits, then powf(5, n); not always nearest.
+        assert_eq!(parse32("0.1"), Some(0.1));
+        // Read right, though the boards print this subnormal as 1.08773684e-38.
+        assert_eq!(parse32("1e-38").map(f32::to_bits), Some(0x006c_e3ee));
+        assert_eq!(scale10_f32(3.0, 2), 300.0);
+        assert_eq!(parse(".5"), Some(0.5));
     }
 
     #[test]

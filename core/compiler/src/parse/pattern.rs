@@ -25,6 +25,7 @@ impl Parser {
         let saved_lex = self.lex.clone();
         let saved_deferred = self.deferred.clone();
         let saved_depth = self.depth;
+        let saved_work = self.folder.as_ref().map(|f| f.work);
         let line = self.cur_line();
         let head = self.match_head();
         let subject = match head {
@@ -33,6 +34,9 @@ impl Parser {
                 self.lex = saved_lex;
                 self.deferred = saved_deferred;
                 self.depth = saved_depth;
+                if let (Some(f), Some(w)) = (&mut self.folder, saved_work) {
+                    f.work = w;
+                }
                 return Ok(None);
             }
         };
@@ -281,26 +285,28 @@ impl Parser {
             )
             .into());
         }
-        Ok(Expr::new(
+        let e = Expr::new(
             line,
             ExprKind::BinOp {
                 first: Box::new(real),
                 rest: alloc::vec![(op, imag)],
             },
-        ))
+        );
+        Ok(self.fold(e))
     }
 
     fn signed_number(&mut self) -> PResult<Expr> {
         let line = self.cur_line();
         if self.eat(Tok::Minus) {
             let n = self.atom_number()?;
-            return Ok(Expr::new(
+            let e = Expr::new(
                 line,
                 ExprKind::UnaryOp {
                     op: UnaryOp::Neg,
                     operand: Box::new(n),
                 },
-            ));
+            );
+            return Ok(self.fold(e));
         }
         self.atom_number()
     }
@@ -316,20 +322,21 @@ impl Parser {
     fn name_pattern(&mut self) -> PResult<PatternKind> {
         let line = self.cur_line();
         let first = self.name()?;
-        let mut e = Expr::new(line, ExprKind::Name(first.clone()));
+        // Folded as a value (a `const()` name is substituted); a capture keeps `first`.
+        let mut e = self.fold(Expr::new(line, ExprKind::Name(first.clone())));
         let mut dotted = false;
         while self.tok() == Tok::Period {
             let dot_line = self.cur_line();
             self.bump();
             let attr = self.name()?;
-            e = Expr::new(
+            e = self.fold(Expr::new(
                 line,
                 ExprKind::Attribute {
                     value: Box::new(e),
                     attr,
                     trailer_line: dot_line,
                 },
-            );
+            ));
             dotted = true;
         }
         if self.tok() == Tok::ParenOpen {

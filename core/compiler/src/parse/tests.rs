@@ -82,6 +82,14 @@ fn literal_kinds() {
         kind("123456789012345678901234567890"),
         ExprKind::BigInt(s("123456789012345678901234567890"))
     );
+    assert_eq!(
+        kind("1_000000000_000000000_000000000"),
+        ExprKind::BigInt(s("1000000000000000000000000000"))
+    );
+    assert_eq!(
+        kind("0o1000000000000000000000000000000000000000"),
+        ExprKind::BigInt(s("166153499473114484112975882535043072"))
+    );
     assert_eq!(kind("1.5"), ExprKind::Float(s("1.5")));
     assert_eq!(kind("1_0.5e-3"), ExprKind::Float(s("10.5e-3")));
     assert_eq!(kind(".5"), ExprKind::Float(s(".5")));

@@ -75,10 +75,7 @@ fn a2b_base64(data: Value) -> PyResult<Value> {
 /// `b2a_base64(data, *, newline=True)`.
 fn b2a_base64(args: &[Value], kw: &[Value]) -> PyResult<Value> {
     if args.len() > 2 {
-        return Err(raise::type_error_fmt(format_args!(
-            "function expected at most 2 arguments, got {}",
-            args.len()
-        )));
+        return Err(crate::modules::builtins::too_many_args(2, args.len()));
     }
     let mut newline = match args.get(1) {
         Some(v) => crate::runtime::is_true(*v)?,
@@ -101,18 +98,12 @@ fn b2a_base64(args: &[Value], kw: &[Value]) -> PyResult<Value> {
         let b1 = chunk.get(1).copied().unwrap_or(0) as u32;
         let b2 = chunk.get(2).copied().unwrap_or(0) as u32;
         let n = (b0 << 16) | (b1 << 8) | b2;
-        out.push_byte(B64[(n >> 18) as usize & 63])?;
-        out.push_byte(B64[(n >> 12) as usize & 63])?;
-        if chunk.len() > 1 {
-            out.push_byte(B64[(n >> 6) as usize & 63])?;
-        } else {
-            out.push_byte(b'=')?;
+        // Four characters, `=` for those past the chunk's end.
+        let mut quad = [b'='; 4];
+        for (k, q) in quad.iter_mut().enumerate().take(chunk.len() + 1) {
+            *q = B64[(n >> (18 - 6 * k)) as usize & 63];
         }
-        if chunk.len() > 2 {
-            out.push_byte(B64[n as usize & 63])?;
-        } else {
-            out.push_byte(b'=')?;
-        }
+        out.push_bytes(&quad)?;
     }
     if newline {
         out.push_byte(b'\n')?;

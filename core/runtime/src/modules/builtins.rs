@@ -89,25 +89,42 @@ pub fn store_override(q: Qstr, v: Value) -> PyResult<()> {
     Ok(())
 }
 
-fn kw_get(kw: &[Value], name: Qstr) -> Option<Value> {
+/// Whether keyword `key` (a qstr or str) is `name`.
+fn kw_is(key: Value, name: Qstr) -> bool {
+    key.as_qstr() == Some(name) || pystr::as_str(key) == Some(name.as_str())
+}
+
+/// The value of keyword `name` in `kw` (name, value pairs). Shared by the modules taking
+/// keywords.
+pub(crate) fn kw_get(kw: &[Value], name: Qstr) -> Option<Value> {
+    kw.chunks_exact(2).find(|p| kw_is(p[0], name)).map(|p| p[1])
+}
+
+/// The first keyword of `kw` not in `allowed`.
+pub(crate) fn kw_unknown(kw: &[Value], allowed: &[Qstr]) -> Option<Value> {
     kw.chunks_exact(2)
-        .find(|p| p[0].as_qstr() == Some(name) || pystr::as_str(p[0]) == Some(name.as_str()))
-        .map(|p| p[1])
+        .find(|p| !allowed.iter().any(|a| kw_is(p[0], *a)))
+        .map(|p| p[0])
+}
+
+/// "function expected at most N arguments, got M", built once for every module.
+#[cold]
+#[inline(never)]
+pub(crate) fn too_many_args(max: usize, got: usize) -> crate::obj::PyErr {
+    raise::type_error_fmt(format_args!(
+        "function expected at most {} arguments, got {}",
+        max, got
+    ))
 }
 
 fn check_kw(kw: &[Value], allowed: &[Qstr]) -> PyResult<()> {
-    for p in kw.chunks_exact(2) {
-        let ok = allowed
-            .iter()
-            .any(|a| p[0].as_qstr() == Some(*a) || pystr::as_str(p[0]) == Some(a.as_str()));
-        if !ok {
-            return Err(raise::type_error_fmt(format_args!(
-                "unexpected keyword argument '{}'",
-                pystr::as_str(p[0]).unwrap_or("?")
-            )));
-        }
+    match kw_unknown(kw, allowed) {
+        Some(k) => Err(raise::type_error_fmt(format_args!(
+            "unexpected keyword argument '{}'",
+            pystr::as_str(k).unwrap_or("?")
+        ))),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 // --- class building ---

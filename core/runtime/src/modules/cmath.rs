@@ -15,7 +15,7 @@ fn phase(z: Value) -> PyResult<Value> {
 fn polar(z: Value) -> PyResult<Value> {
     let (re, im) = get_complex(z)?;
     let items = [
-        float::new(libm::sqrt(re * re + im * im))?,
+        float::new(float::m::sqrt(re * re + im * im))?,
         float::new(float::accurate::atan2(im, re))?,
     ];
     crate::objs::tuple::new(&items)
@@ -45,7 +45,7 @@ fn log10(z: Value) -> PyResult<Value> {
     let (re, im) = get_complex(z)?;
     complex::new(
         0.5 * float::accurate::log10(re * re + im * im),
-        core::f64::consts::LOG10_E * float::accurate::atan2(im, re),
+        float::consts::LOG10_E * float::accurate::atan2(im, re),
     )
 }
 
@@ -62,16 +62,16 @@ fn sqrt(z: Value) -> PyResult<Value> {
 fn cos(z: Value) -> PyResult<Value> {
     let (re, im) = get_complex(z)?;
     complex::new(
-        float::accurate::cos(re) * libm::cosh(im),
-        -float::accurate::sin(re) * libm::sinh(im),
+        float::accurate::cos(re) * float::m::cosh(im),
+        -float::accurate::sin(re) * float::m::sinh(im),
     )
 }
 
 fn sin(z: Value) -> PyResult<Value> {
     let (re, im) = get_complex(z)?;
     complex::new(
-        float::accurate::sin(re) * libm::cosh(im),
-        float::accurate::cos(re) * libm::sinh(im),
+        float::accurate::sin(re) * float::m::cosh(im),
+        float::accurate::cos(re) * float::m::sinh(im),
     )
 }
 

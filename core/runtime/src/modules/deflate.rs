@@ -145,27 +145,32 @@ impl<const N: usize> Tree<N> {
     };
 
     fn build(&mut self, lengths: &[u8]) {
-        self.counts = [0; 16];
-        for &l in lengths {
-            if let Some(c) = self.counts.get_mut(l as usize) {
-                *c += 1;
-            }
+        build_tree(&mut self.counts, &mut self.symbols, lengths);
+    }
+}
+
+/// Fill a tree's counts and symbols from code lengths. One body for both tree sizes.
+fn build_tree(counts: &mut [u16; 16], symbols: &mut [u16], lengths: &[u8]) {
+    *counts = [0; 16];
+    for &l in lengths {
+        if let Some(c) = counts.get_mut(l as usize) {
+            *c += 1;
         }
-        self.counts[0] = 0;
-        let mut offs = [0u16; 16];
-        let mut sum = 0u16;
-        for (o, c) in offs.iter_mut().zip(self.counts.iter()) {
-            *o = sum;
-            sum += c;
-        }
-        for (sym, &l) in lengths.iter().enumerate() {
-            if l != 0 {
-                if let Some(o) = offs.get_mut(l as usize) {
-                    if let Some(slot) = self.symbols.get_mut(*o as usize) {
-                        *slot = sym as u16;
-                    }
-                    *o += 1;
+    }
+    counts[0] = 0;
+    let mut offs = [0u16; 16];
+    let mut sum = 0u16;
+    for (o, c) in offs.iter_mut().zip(counts.iter()) {
+        *o = sum;
+        sum += c;
+    }
+    for (sym, &l) in lengths.iter().enumerate() {
+        if l != 0 {
+            if let Some(o) = offs.get_mut(l as usize) {
+                if let Some(slot) = symbols.get_mut(*o as usize) {
+                    *slot = sym as u16;
                 }
+                *o += 1;
             }
         }
     }
@@ -246,24 +251,22 @@ impl Inflate {
         Ok(v + base)
     }
 
-    fn decode<const N: usize>(
-        &mut self,
-        src: &Source,
-        which: fn(&Self) -> &Tree<N>,
-    ) -> PyResult<usize> {
+    /// Decode one symbol with the literal/length tree, or the distance tree if `dist`.
+    fn decode(&mut self, src: &Source, dist: bool) -> PyResult<usize> {
         let mut code: i32 = 0;
         let mut first: i32 = 0;
         let mut index: i32 = 0;
         for len in 1..16 {
             code |= self.bit(src)? as i32;
-            let count = which(self).counts[len] as i32;
+            let (counts, symbols): (&[u16; 16], &[u16]) = if dist {
+                (&self.dist.counts, &self.dist.symbols)
+            } else {
+                (&self.lit.counts, &self.lit.symbols)
+            };
+            let count = counts[len] as i32;
             if code - first < count {
                 let at = (index + code - first) as usize;
-                return which(self)
-                    .symbols
-                    .get(at)
-                    .map(|s| *s as usize)
-                    .ok_or_else(einval);
+                return symbols.get(at).map(|s| *s as usize).ok_or_else(einval);
             }
             index += count;
             first = (first + count) << 1;
@@ -305,7 +308,7 @@ impl Inflate {
         let limit = hlit + hdist;
         let mut num = 0;
         while num < limit {
-            let sym = self.decode(src, |s| &s.lit)?;
+            let sym = self.decode(src, false)?;
             let (fill, nbits, base) = match sym {
                 0..=15 => {
                     lengths[num] = sym as u8;
@@ -367,7 +370,7 @@ impl Inflate {
 
     fn huffman_step(&mut self, src: &Source) -> PyResult<Step> {
         if self.curlen == 0 {
-            let sym = self.decode(src, |s| &s.lit)?;
+            let sym = self.decode(src, false)?;
             if sym < 256 {
                 return Ok(Step::Byte(sym as u8));
             }
@@ -379,7 +382,7 @@ impl Inflate {
                 return Err(einval());
             };
             self.curlen = self.bits(src, lx, lb as u32)? as usize;
-            let d = self.decode(src, |s| &s.dist)?;
+            let d = self.decode(src, true)?;
             let (Some(&db), Some(&dx)) = (DIST_BASE.get(d), DIST_EXTRA.get(d)) else {
                 return Err(einval());
             };

@@ -216,12 +216,11 @@ fn buffer_of(v: Value, access: BufferAccess) -> PyResult<Buffer> {
         .ok_or_else(|| raise::type_error("object with buffer protocol required"))
 }
 
-/// Validate a constructor's arguments: (width, height, stride rounded for the format,
-/// bytes needed).
-fn geometry(
-    args: &[Value],
-    buf_len: impl FnOnce() -> PyResult<usize>,
-) -> PyResult<(usize, usize, usize, u8, usize)> {
+/// A frame buffer of type `ty` from constructor arguments (`(buf, width, height, format
+/// [, stride])`), its buffer checked for `access`. Not generic: both constructors share
+/// one body.
+#[inline(never)]
+fn framebuffer(ty: &'static Type, args: &[Value], access: BufferAccess) -> PyResult<FrameBuffer> {
     let width = int::get_isize(args[1])?;
     let height = int::get_isize(args[2])?;
     let format = int::get_isize(args[3])?;
@@ -273,25 +272,24 @@ fn geometry(
         * bpp
         / 8;
     let needed = usize::try_from(needed).map_err(|_| bare_value_error())?;
-    if needed > buf_len()? {
+    if needed > buffer_of(args[0], access)?.len {
         return Err(bare_value_error());
     }
-    Ok((w, h, stride, format as u8, needed))
+    Ok(FrameBuffer {
+        base: ObjBase::new(ty),
+        buf_obj: args[0],
+        width: w,
+        height: h,
+        stride,
+        format: format as u8,
+        needed,
+    })
 }
 
 fn make_new(ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Value> {
     list::check_args(args, kw, 4, 5)?;
-    let (width, height, stride, format, needed) =
-        geometry(args, || Ok(buffer_of(args[0], BufferAccess::Write)?.len))?;
-    Ok(Value::from_ptr(crate::mem::alloc(FrameBuffer {
-        base: ObjBase::new(ty),
-        buf_obj: args[0],
-        width,
-        height,
-        stride,
-        format,
-        needed,
-    })?))
+    let fb = framebuffer(ty, args, BufferAccess::Write)?;
+    Ok(Value::from_ptr(crate::mem::alloc(fb)?))
 }
 
 /// The canvas of a frame buffer for one call.
@@ -316,12 +314,19 @@ fn canvas(v: Value) -> PyResult<Canvas<'static>> {
     canvas_of(this(v)?, BufferAccess::Write)
 }
 
+#[inline(always)]
 fn ints<const N: usize>(args: &[Value]) -> PyResult<[isize; N]> {
     let mut out = [0; N];
+    ints_into(args, &mut out)?;
+    Ok(out)
+}
+
+/// [`ints`]' loop, once for every count.
+fn ints_into(args: &[Value], out: &mut [isize]) -> PyResult<()> {
     for (o, a) in out.iter_mut().zip(args) {
         *o = int::get_isize(*a)?;
     }
-    Ok(out)
+    Ok(())
 }
 
 fn truthy(args: &[Value], i: usize) -> PyResult<bool> {
@@ -685,17 +690,7 @@ fn read_canvas(v: Value) -> PyResult<Canvas<'static>> {
     let mut args = [Value::NONE; 5];
     args[..items.len()].copy_from_slice(items);
     let args = &args[..items.len()];
-    let (width, height, stride, format, needed) =
-        geometry(args, || Ok(buffer_of(args[0], BufferAccess::Read)?.len))?;
-    let fb = FrameBuffer {
-        base: ObjBase::new(&FRAMEBUFFER_TYPE),
-        buf_obj: args[0],
-        width,
-        height,
-        stride,
-        format,
-        needed,
-    };
+    let fb = framebuffer(&FRAMEBUFFER_TYPE, args, BufferAccess::Read)?;
     canvas_of(&fb, BufferAccess::Read)
 }
 

@@ -471,29 +471,19 @@ pub mod methods {
 
 // --- open ---
 
-fn kw_get(kw: &[Value], name: Qstr) -> Option<Value> {
-    kw.chunks_exact(2)
-        .find(|p| p[0].as_qstr() == Some(name) || pystr::as_str(p[0]) == Some(name.as_str()))
-        .map(|p| p[1])
-}
+use crate::modules::builtins::kw_get;
 
 /// `open(file, mode='r', buffering=-1, encoding=None)`.
 pub fn open(args: &[Value], kw: &[Value]) -> PyResult<Value> {
     const NAMES: [Qstr; 4] = [Q::file, Q::mode, Q::buffering, Q::encoding];
-    for p in kw.chunks_exact(2) {
-        if !NAMES
-            .iter()
-            .any(|n| p[0].as_qstr() == Some(*n) || pystr::as_str(p[0]) == Some(n.as_str()))
-        {
-            return Err(raise::type_error("extra keyword arguments given"));
-        }
+    if crate::modules::builtins::kw_unknown(kw, &NAMES).is_some() {
+        return Err(raise::type_error("extra keyword arguments given"));
     }
     if args.len() > NAMES.len() {
-        return Err(raise::type_error_fmt(format_args!(
-            "function expected at most {} arguments, got {}",
+        return Err(crate::modules::builtins::too_many_args(
             NAMES.len(),
-            args.len()
-        )));
+            args.len(),
+        ));
     }
     let file = args
         .first()

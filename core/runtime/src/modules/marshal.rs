@@ -39,12 +39,12 @@ fn to_const(v: Value) -> PyResult<Const> {
         let text = crate::runtime::repr(v)?;
         Const::Int(String::from(pystr::as_str(text).unwrap_or("0")))
     } else if let Some(f) = float::value(v) {
-        Const::Float(f)
+        Const::Float(float::widen(f))
     } else if let Some((re, im)) = complex::parts(v) {
         if re != 0.0 {
             return Err(unmarshallable());
         }
-        Const::Complex(im)
+        Const::Complex(float::widen(im))
     } else if let Some(items) = tuple::items(v) {
         let mut out = Vec::new();
         for it in items.iter() {

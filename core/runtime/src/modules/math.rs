@@ -4,7 +4,7 @@
 //! inputs, like upstream.
 
 use crate::obj::{ObjBase, PyErr, PyResult};
-use crate::objs::float::{self, get_f64, Float};
+use crate::objs::float::{self, get_f64, Float, Real};
 use crate::objs::int;
 use crate::qstr::{Qstr, Q};
 use crate::raise;
@@ -12,23 +12,23 @@ use crate::value::Value;
 
 pub static PI: Float = Float {
     base: ObjBase::new(&float::TYPE),
-    value: core::f64::consts::PI,
+    value: float::consts::PI,
 };
 pub static E: Float = Float {
     base: ObjBase::new(&float::TYPE),
-    value: core::f64::consts::E,
+    value: float::consts::E,
 };
 static TAU: Float = Float {
     base: ObjBase::new(&float::TYPE),
-    value: core::f64::consts::TAU,
+    value: float::consts::TAU,
 };
 static INF: Float = Float {
     base: ObjBase::new(&float::TYPE),
-    value: f64::INFINITY,
+    value: Real::INFINITY,
 };
 static NAN: Float = Float {
     base: ObjBase::new(&float::TYPE),
-    value: f64::NAN,
+    value: Real::NAN,
 };
 
 #[cold]
@@ -36,7 +36,7 @@ fn domain_error() -> PyErr {
     raise::value_error("math domain error")
 }
 
-fn generic1(x: Value, f: fn(f64) -> f64) -> PyResult<Value> {
+fn generic1(x: Value, f: fn(Real) -> Real) -> PyResult<Value> {
     let x = get_f64(x)?;
     let r = f(x);
     if (r.is_nan() && !x.is_nan()) || (r.is_infinite() && !x.is_infinite()) {
@@ -45,7 +45,7 @@ fn generic1(x: Value, f: fn(f64) -> f64) -> PyResult<Value> {
     float::new(r)
 }
 
-fn generic2(x: Value, y: Value, f: fn(f64, f64) -> f64) -> PyResult<Value> {
+fn generic2(x: Value, y: Value, f: fn(Real, Real) -> Real) -> PyResult<Value> {
     let x = get_f64(x)?;
     let y = get_f64(y)?;
     let r = f(x, y);
@@ -66,9 +66,9 @@ macro_rules! math1 {
 }
 
 math1!(
-    sqrt => libm::sqrt,
+    sqrt => float::m::sqrt,
     exp => float::accurate::exp,
-    expm1 => libm::expm1,
+    expm1 => float::m::expm1,
     log2 => float::accurate::log2,
     log10 => float::accurate::log10,
     cosh => float::accurate::cosh,
@@ -83,11 +83,11 @@ math1!(
     acos => float::accurate::acos,
     asin => float::accurate::asin,
     atan => float::accurate::atan,
-    fabs => libm::fabs,
-    erf => libm::erf,
-    erfc => libm::erfc,
-    gamma => libm::tgamma,
-    lgamma => libm::lgamma,
+    fabs => float::m::fabs,
+    erf => float::m::erf,
+    erfc => float::m::erfc,
+    gamma => float::m::tgamma,
+    lgamma => float::m::lgamma,
 );
 
 fn pow(x: Value, y: Value) -> PyResult<Value> {
@@ -99,7 +99,7 @@ fn atan2(y: Value, x: Value) -> PyResult<Value> {
 }
 
 fn copysign(x: Value, y: Value) -> PyResult<Value> {
-    generic2(x, y, libm::copysign)
+    generic2(x, y, float::m::copysign)
 }
 
 fn fmod(x: Value, y: Value) -> PyResult<Value> {
@@ -107,23 +107,23 @@ fn fmod(x: Value, y: Value) -> PyResult<Value> {
 }
 
 /// ceil/floor/trunc: ints pass through exactly; floats round and convert.
-fn to_int(x: Value, f: fn(f64) -> f64) -> PyResult<Value> {
+fn to_int(x: Value, f: fn(Real) -> Real) -> PyResult<Value> {
     if int::is_int(x) && !x.is_bool() {
         return Ok(x);
     }
-    int::from_f64(f(get_f64(x)?))
+    int::from_f64(float::widen(f(get_f64(x)?)))
 }
 
 fn ceil(x: Value) -> PyResult<Value> {
-    to_int(x, libm::ceil)
+    to_int(x, float::m::ceil)
 }
 
 fn floor(x: Value) -> PyResult<Value> {
-    to_int(x, libm::floor)
+    to_int(x, float::m::floor)
 }
 
 fn trunc(x: Value) -> PyResult<Value> {
-    to_int(x, libm::trunc)
+    to_int(x, float::m::trunc)
 }
 
 fn isfinite(x: Value) -> PyResult<Value> {
@@ -141,7 +141,7 @@ fn isnan(x: Value) -> PyResult<Value> {
 fn ldexp(x: Value, e: Value) -> PyResult<Value> {
     let x = get_f64(x)?;
     let e = int::get_isize(e)?.clamp(i32::MIN as isize, i32::MAX as isize) as i32;
-    float::new(libm::scalbn(x, e))
+    float::new(float::m::scalbn(x, e))
 }
 
 fn frexp(x: Value) -> PyResult<Value> {
@@ -149,7 +149,7 @@ fn frexp(x: Value) -> PyResult<Value> {
     let (m, e) = if x == 0.0 || !x.is_finite() {
         (x, 0)
     } else {
-        libm::frexp(x)
+        float::m::frexp(x)
     };
     let items = [float::new(m)?, Value::small_int(e as isize)];
     crate::objs::tuple::new(&items)
@@ -158,20 +158,20 @@ fn frexp(x: Value) -> PyResult<Value> {
 fn modf(x: Value) -> PyResult<Value> {
     let x = get_f64(x)?;
     let (frac, ip) = if x.is_infinite() {
-        (libm::copysign(0.0, x), x)
+        (float::m::copysign(0.0, x), x)
     } else {
-        libm::modf(x)
+        float::m::modf(x)
     };
     let items = [float::new(frac)?, float::new(ip)?];
     crate::objs::tuple::new(&items)
 }
 
 fn radians(x: Value) -> PyResult<Value> {
-    float::new(get_f64(x)? * (core::f64::consts::PI / 180.0))
+    float::new(get_f64(x)? * (float::consts::PI / 180.0))
 }
 
 fn degrees(x: Value) -> PyResult<Value> {
-    float::new(get_f64(x)? * (180.0 / core::f64::consts::PI))
+    float::new(get_f64(x)? * (180.0 / float::consts::PI))
 }
 
 /// log(x[, base])
@@ -223,12 +223,14 @@ fn isclose(args: &[Value], kw: &[Value]) -> PyResult<Value> {
     if a == b {
         return Ok(Value::TRUE);
     }
-    let diff = libm::fabs(a - b);
+    let diff = float::m::fabs(a - b);
     if diff.is_infinite() {
         return Ok(Value::FALSE);
     }
     Ok(Value::from_bool(
-        diff <= abs_tol || diff <= libm::fabs(rel_tol * a) || diff <= libm::fabs(rel_tol * b),
+        diff <= abs_tol
+            || diff <= float::m::fabs(rel_tol * a)
+            || diff <= float::m::fabs(rel_tol * b),
     ))
 }
 

@@ -34,34 +34,31 @@ fn out(s: &str) -> PyResult<()> {
 fn mem_info(args: &[Value]) -> PyResult<Value> {
     let st = state::get();
     let info = st.heap.info();
-    let mut s = crate::vstr::VStr::new();
     let used_stack = st.heap.stack_top().saturating_sub(approx_sp());
-    let _ = core::fmt::write(
-        &mut s,
-        format_args!(
-            "mem: total={}, current={}, peak={}\nstack: {} out of {}\nGC: total: {}, used: {}, free: {}\n No. of 1-blocks: {}, 2-blocks: {}, max blk sz: {}, max free sz: {}\n",
-            st.heap.stat_total,
-            st.heap.stat_current,
-            st.heap.stat_peak,
-            used_stack,
-            st.heap.stack_top().saturating_sub(st.stack_limit),
-            info.total,
-            info.used,
-            info.free,
-            info.num_1block,
-            info.num_2block,
-            info.max_block,
-            info.max_free_blocks
-        ),
-    );
-    out(core::str::from_utf8(s.as_bytes()).unwrap_or(""))?;
+    crate::modules::sys::print_nums(
+        &mut crate::exec::Stdout,
+        "mem: total={}, current={}, peak={}\nstack: {} out of {}\nGC: total: {}, used: {}, free: {}\n No. of 1-blocks: {}, 2-blocks: {}, max blk sz: {}, max free sz: {}\n",
+        &[
+            st.heap.stat_total as isize,
+            st.heap.stat_current as isize,
+            st.heap.stat_peak as isize,
+            used_stack as isize,
+            st.heap.stack_top().saturating_sub(st.stack_limit) as isize,
+            info.total as isize,
+            info.used as isize,
+            info.free as isize,
+            info.num_1block as isize,
+            info.num_2block as isize,
+            info.max_block as isize,
+            info.max_free_blocks as isize,
+        ],
+    )?;
     if args.first().is_some_and(|v| !v.is_none()) {
-        let mut head = crate::vstr::VStr::new();
-        let _ = core::fmt::write(
-            &mut head,
-            format_args!("GC memory layout; from {:x}:", st.heap.pool_start()),
-        );
-        out(core::str::from_utf8(head.as_bytes()).unwrap_or(""))?;
+        crate::modules::sys::print_nums(
+            &mut crate::exec::Stdout,
+            "GC memory layout; from {x}:",
+            &[st.heap.pool_start() as isize],
+        )?;
         // Collected first, printed after: printing may itself allocate.
         let mut text = alloc::vec::Vec::new();
         st.heap
@@ -102,26 +99,24 @@ fn block_letter(p: *const u8) -> u8 {
 
 fn qstr_info(args: &[Value]) -> PyResult<Value> {
     let st = state::get();
-    let mut s = crate::vstr::VStr::new();
     let n = st.qstrs.len();
-    let _ = core::fmt::write(
-        &mut s,
-        format_args!(
-            "qstr pool: n_pool={}, n_qstr={}, n_str_data_bytes={}, n_total_bytes={}\n",
-            usize::from(n > 0),
-            n,
-            st.qstrs.data_bytes,
-            st.qstrs.data_bytes + n * 16
-        ),
-    );
-    out(core::str::from_utf8(s.as_bytes()).unwrap_or(""))?;
+    crate::modules::sys::print_nums(
+        &mut crate::exec::Stdout,
+        "qstr pool: n_pool={}, n_qstr={}, n_str_data_bytes={}, n_total_bytes={}\n",
+        &[
+            isize::from(n > 0),
+            n as isize,
+            st.qstrs.data_bytes as isize,
+            (st.qstrs.data_bytes + n * 16) as isize,
+        ],
+    )?;
     if args.first().is_some_and(|v| !v.is_none()) {
         // Upstream lists every interned string of its dynamic pools, oldest first.
         let mut i = 0;
         while let Some(q) = st.qstrs.nth(i) {
-            let mut line = crate::vstr::VStr::new();
-            let _ = core::fmt::write(&mut line, format_args!("Q({})\n", q));
-            out(core::str::from_utf8(line.as_bytes()).unwrap_or(""))?;
+            out("Q(")?;
+            out(q)?;
+            out(")\n")?;
             i += 1;
         }
     }

@@ -65,18 +65,15 @@ fn statvfs(p: Value) -> PyResult<Value> {
 /// `os.stat` of a path on the port's file system.
 pub fn stat_native(path: &str) -> PyResult<Value> {
     let s = hal()?.stat_path(path).map_err(raise::os_error)?;
-    tuple::new(&[
-        Value::small_int(s.mode as isize),
-        int::from_u64(s.ino)?,
-        int::from_u64(s.dev)?,
-        int::from_u64(s.nlink)?,
-        int::from_u64(s.uid as u64)?,
-        int::from_u64(s.gid as u64)?,
-        int::from_u64(s.size)?,
-        int::from_i64(s.atime)?,
-        int::from_i64(s.mtime)?,
-        int::from_i64(s.ctime)?,
-    ])
+    let mut items = [Value::small_int(s.mode as isize); 10];
+    let counts = [s.ino, s.dev, s.nlink, s.uid as u64, s.gid as u64, s.size];
+    for (slot, n) in items[1..7].iter_mut().zip(counts) {
+        *slot = int::from_u64(n)?;
+    }
+    for (slot, t) in items[7..].iter_mut().zip([s.atime, s.mtime, s.ctime]) {
+        *slot = int::from_i64(t)?;
+    }
+    tuple::new(&items)
 }
 
 fn stat(p: Value) -> PyResult<Value> {

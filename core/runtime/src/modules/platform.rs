@@ -58,21 +58,16 @@ fn system() -> &'static str {
 
 /// `platform()`: system-version-arch-osversion-with-libc, as upstream formats it.
 fn platform(_args: &[Value], _kw: &[Value]) -> PyResult<Value> {
-    let (a, b, c) = super::sys::MP_VERSION;
     let mut s = VStr::new();
-    core::fmt::write(
-        &mut s,
-        format_args!(
-            "{}-{}.{}.{}-{}--with-{}",
-            system(),
-            a,
-            b,
-            c,
-            arch(),
-            libc_name()
-        ),
-    )
-    .map_err(|_| crate::mem::oom())?;
+    for part in [
+        system(),
+        concat!("-", super::sys::mp_version!(), "-"),
+        arch(),
+        "--with-",
+        libc_name(),
+    ] {
+        s.push_bytes(part.as_bytes())?;
+    }
     s.into_str()
 }
 

@@ -76,7 +76,14 @@ fn below(n: u32) -> u32 {
     }
 }
 
+/// A float in [0, 1): 23 random fraction bits on an exponent of 1, minus 1 (`float32`).
+#[cfg(feature = "float32")]
+fn next_float() -> f32 {
+    f32::from_bits((127 << 23) | (next_u32() >> 9)) - 1.0
+}
+
 /// A float in [0, 1): 52 random fraction bits on an exponent of 1, minus 1.
+#[cfg(not(feature = "float32"))]
 fn next_float() -> f64 {
     let hi = next_u32() as u64;
     let lo = next_u32() as u64;

@@ -158,9 +158,9 @@ fn compile_value(pattern: Value, flags: isize) -> PyResult<Value> {
         )
     };
     if flags & FLAG_DEBUG != 0 {
-        let mut out = VStr::new();
-        compile::dump(&prog, &mut out).map_err(|_| mem::oom())?;
-        crate::modules::sys::stdout_write(out.as_bytes())?;
+        let mut out = Vec::new();
+        compile::dump(&prog, &mut out);
+        crate::modules::sys::stdout_write(&out)?;
     }
     Ok(Value::from_ptr(p))
 }
@@ -486,15 +486,11 @@ fn match_end(args: &[Value]) -> PyResult<Value> {
 
 fn match_print(out: &mut dyn Print, v: Value, _k: PrintKind) -> PyResult<()> {
     let m = this_match(v)?;
-    let mut s = VStr::new();
-    let _ = core::fmt::write(&mut s, format_args!("<match num={}>", m.groups));
-    out.write_str(core::str::from_utf8(s.as_bytes()).unwrap_or(""))
+    crate::modules::sys::print_nums(out, "<match num={}>", &[m.groups as isize])
 }
 
 fn pattern_print(out: &mut dyn Print, v: Value, _k: PrintKind) -> PyResult<()> {
-    let mut s = VStr::new();
-    let _ = core::fmt::write(&mut s, format_args!("<re {:x}>", v.bits()));
-    out.write_str(core::str::from_utf8(s.as_bytes()).unwrap_or(""))
+    crate::modules::sys::print_nums(out, "<re {x}>", &[v.bits() as isize])
 }
 
 static MATCH_LOCALS: [(Qstr, Value); 5] = [

@@ -182,7 +182,7 @@ fn item_bits(tc: u8, v: Value) -> PyResult<u64> {
     Ok(match tc {
         b'e' => f32_to_half(float::get_f64(v)? as f32) as u64,
         b'f' => (float::get_f64(v)? as f32).to_bits() as u64,
-        b'd' => float::get_f64(v)?.to_bits(),
+        b'd' => float::widen(float::get_f64(v)?).to_bits(),
         b'O' => {
             remember_object(v)?;
             v.bits() as u64
@@ -239,9 +239,9 @@ pub fn load(order: Order, tc: u8, src: &[u8]) -> PyResult<Value> {
         // Without uctypes no address can come from `addressof`.
         #[cfg(not(feature = "uctypes"))]
         b'S' => Err(raise::value_error("address not from uctypes.addressof")),
-        b'e' => float::new(half_to_f32(u as u16) as f64),
-        b'f' => float::new(f32::from_bits(u as u32) as f64),
-        b'd' => float::new(f64::from_bits(u)),
+        b'e' => float::new(half_to_f32(u as u16) as float::Real),
+        b'f' => float::new(f32::from_bits(u as u32) as float::Real),
+        b'd' => float::new(float::narrow(f64::from_bits(u))),
         _ if is_signed(tc) => {
             let shift = 64 - 8 * n as u32;
             int::from_i64(((u << shift) as i64) >> shift)

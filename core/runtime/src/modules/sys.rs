@@ -1,7 +1,7 @@
 //! `sys`: argv, path, modules, exit, the standard streams, version and implementation
 //! information (py/modsys.c). Also the core's own helpers for writing to stdout.
 
-use crate::obj::PyResult;
+use crate::obj::{Print, PyResult};
 use crate::objs::{attrtuple, int, module::Module, str as pystr, tuple};
 use crate::qstr::{Qstr, Q};
 use crate::raise;
@@ -11,12 +11,58 @@ use crate::value::Value;
 /// Version of MicroPython whose behaviour upy follows.
 pub const MP_VERSION: (isize, isize, isize) = (1, 29, 0);
 
+/// [`MP_VERSION`] as text, a literal so version strings are built at compile time.
+macro_rules! mp_version {
+    () => {
+        "1.29.0"
+    };
+}
+pub(crate) use mp_version;
+
 /// Write bytes to sys.stdout (the port's stdout).
 pub fn stdout_write(b: &[u8]) -> PyResult<()> {
     if let Some(h) = state::get().hal {
         h.stdout_write(b);
     }
     Ok(())
+}
+
+/// Write `tpl` to `out` with each `{}` replaced by the next of `nums` in decimal and each
+/// `{x}` by the next in lower-case hex (as unsigned). One small loop instead of a
+/// `core::fmt` argument table at each of the modules' fixed-layout reports.
+pub fn print_nums(out: &mut dyn Print, tpl: &str, nums: &[isize]) -> PyResult<()> {
+    let mut nums = nums.iter();
+    let mut rest = tpl;
+    while let Some((head, tail)) = rest.split_once('{') {
+        out.write_str(head)?;
+        let (hex, tail) = match tail.strip_prefix("x}") {
+            Some(t) => (true, t),
+            None => (false, tail.strip_prefix('}').unwrap_or(tail)),
+        };
+        let n = nums.next().copied().unwrap_or(0);
+        let mut buf = [0u8; 24];
+        if hex {
+            out.write_str(format_hex(n as usize, 1, &mut buf))?;
+        } else {
+            out.write_str(int::format_isize(n, &mut buf))?;
+        }
+        rest = tail;
+    }
+    out.write_str(rest)
+}
+
+/// Lower-case hex text of `n` with at least `width` digits, in `buf`.
+pub fn format_hex(mut n: usize, width: usize, buf: &mut [u8; 24]) -> &str {
+    let mut i = buf.len();
+    while i > 0 {
+        i -= 1;
+        buf[i] = b"0123456789abcdef"[n & 15];
+        n >>= 4;
+        if n == 0 && buf.len() - i >= width {
+            break;
+        }
+    }
+    core::str::from_utf8(buf.get(i..).unwrap_or(&[])).unwrap_or("")
 }
 
 /// Print "Warning: msg" to stderr, like `mp_warning`.
@@ -93,42 +139,32 @@ pub static DYNAMIC_ATTRS: &[Qstr] = &[
     Q::maxsize,
 ];
 
+/// The object in root `slot`, made by `make` on first use.
+fn lazy_root(slot: &mut Value, make: fn() -> PyResult<Value>) -> PyResult<Value> {
+    if slot.is_null() {
+        *slot = make()?;
+    }
+    Ok(*slot)
+}
+
+fn empty_list() -> PyResult<Value> {
+    crate::objs::list::new(&[])
+}
+
 fn module_attr(name: Qstr) -> PyResult<Option<Value>> {
     let st = state::get();
     Ok(match name {
-        Q::argv => {
-            if st.roots.sys_argv.is_null() {
-                st.roots.sys_argv = crate::objs::list::new(&[])?;
-            }
-            Some(state::get().roots.sys_argv)
-        }
-        Q::path => {
-            if st.roots.sys_path.is_null() {
-                st.roots.sys_path = crate::objs::list::new(&[])?;
-            }
-            Some(state::get().roots.sys_path)
-        }
-        Q::modules => {
-            if st.roots.modules.is_null() {
-                st.roots.modules = crate::objs::dict::new()?;
-            }
-            Some(state::get().roots.modules)
-        }
+        Q::argv => Some(lazy_root(&mut st.roots.sys_argv, empty_list)?),
+        Q::path => Some(lazy_root(&mut st.roots.sys_path, empty_list)?),
+        Q::modules => Some(lazy_root(&mut st.roots.modules, crate::objs::dict::new)?),
         Q::platform => Some(pystr::new(st.hal.map(|h| h.platform()).unwrap_or("linux"))?),
-        Q::version => {
-            let mut s = crate::vstr::VStr::new();
-            let _ = core::fmt::write(
-                &mut s,
-                format_args!(
-                    "3.4.0; upy {} (MicroPython v{}.{}.{} compatible)",
-                    env!("CARGO_PKG_VERSION"),
-                    MP_VERSION.0,
-                    MP_VERSION.1,
-                    MP_VERSION.2
-                ),
-            );
-            Some(s.into_str()?)
-        }
+        Q::version => Some(pystr::new(concat!(
+            "3.4.0; upy ",
+            env!("CARGO_PKG_VERSION"),
+            " (MicroPython v",
+            mp_version!(),
+            " compatible)"
+        ))?),
         Q::version_info => Some(tuple::new(&[
             Value::small_int(3),
             Value::small_int(4),
@@ -255,3 +291,20 @@ static GLOBALS: &[(Qstr, Value)] = &[
 ];
 
 pub static MODULE: Module = Module::new_static(Q::sys, GLOBALS);
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn version_text_matches_the_tuple() {
+        let (a, b, c) = super::MP_VERSION;
+        assert_eq!(super::mp_version!(), alloc::format!("{a}.{b}.{c}"));
+    }
+
+    #[test]
+    fn hex_text_has_the_minimum_width() {
+        let mut buf = [0u8; 24];
+        assert_eq!(super::format_hex(0, 1, &mut buf), "0");
+        assert_eq!(super::format_hex(0x5, 2, &mut buf), "05");
+        assert_eq!(super::format_hex(0xdead_beef, 1, &mut buf), "deadbeef");
+    }
+}

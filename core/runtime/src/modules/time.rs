@@ -74,7 +74,7 @@ fn ticks_add(t: Value, delta: Value) -> PyResult<Value> {
 }
 
 fn time() -> PyResult<Value> {
-    float::new(hal()?.time())
+    float::new(float::narrow(hal()?.time()))
 }
 
 fn time_ns() -> PyResult<Value> {
@@ -83,7 +83,7 @@ fn time_ns() -> PyResult<Value> {
 
 /// `time.clock()`: seconds as a float (upstream's unix port, kept for old benchmarks).
 fn clock() -> PyResult<Value> {
-    float::new(hal()?.ticks_us() as f64 / 1e6)
+    float::new(hal()?.ticks_us() as float::Real / 1e6)
 }
 
 /// Sleep, waking early only to deliver a pending interrupt. Other threads run meanwhile;
@@ -176,36 +176,59 @@ fn sleep_us(us: Value) -> PyResult<Value> {
 pub fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
     let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
+    // Within the era everything fits 32 bits (64-bit division is a library call on
+    // 32-bit boards). Months are 0..=15 here (FAT time stamps may hold 0 or 13..15).
+    let yoe = (y - era * 400) as u32;
+    let mp = ((m + 9) % 12) as u32;
+    let doy = (153 * mp + 2) / 5;
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    era * 146_097 + i64::from(doe) + d - 1 - 719_468
 }
 
 /// (year, month, day) of a day number counted from 1970-01-01.
 pub fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let (y, m, d, _) = civil(z);
+    (y, i64::from(m), i64::from(d))
+}
+
+/// (year, month, day, day of the year from 1) of a day number counted from 1970-01-01.
+fn civil(z: i64) -> (i64, u32, u32, u32) {
     let z = z + 719_468;
     let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
+    let doe = (z - era * 146_097) as u32;
     let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    // Days since March 1 (the era's years start in March).
     let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
     let mp = (5 * doy + 2) / 153;
     let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + if m <= 2 { 1 } else { 0 };
-    (y, m, d)
+    let (m, yday) = if mp < 10 {
+        // March..December: the civil year is the era's year `yoe`, leap like it.
+        let leap = yoe.is_multiple_of(4) && (!yoe.is_multiple_of(100) || yoe == 0);
+        (mp + 3, doy + 60 + u32::from(leap))
+    } else {
+        (mp - 9, doy - 305)
+    };
+    let y = i64::from(yoe) + era * 400 + i64::from(m <= 2);
+    (y, m, d, yday)
 }
 
 /// Broken-down time: (year, month, mday, hour, minute, second, weekday Mon=0, yearday 1..).
 pub fn broken_down(t: i64) -> [i64; 8] {
     let days = t.div_euclid(86_400);
-    let secs = t.rem_euclid(86_400);
-    let (y, m, d) = civil_from_days(days);
+    let secs = (t - days * 86_400) as u32;
+    let (y, m, d, yday) = civil(days);
     // 1970-01-01 was a Thursday.
     let wday = (days + 3).rem_euclid(7);
-    let yday = days - days_from_civil(y, 1, 1) + 1;
-    [y, m, d, secs / 3600, secs / 60 % 60, secs % 60, wday, yday]
+    [
+        y,
+        i64::from(m),
+        i64::from(d),
+        i64::from(secs / 3600),
+        i64::from(secs / 60 % 60),
+        i64::from(secs % 60),
+        wday,
+        i64::from(yday),
+    ]
 }
 
 /// Seconds since the epoch for a (possibly out-of-range) UTC date and time.
@@ -217,7 +240,7 @@ pub fn timegm(f: [i64; 6]) -> i64 {
 }
 
 /// Timestamps whose year fits comfortably in an i64 calculation and a small int.
-const TIMESTAMP_LIMIT: f64 = 1e15;
+const TIMESTAMP_LIMIT: float::Real = 1e15;
 
 fn timestamp_arg(args: &[Value]) -> PyResult<i64> {
     match args.first() {
@@ -339,6 +362,28 @@ pub static MODULE: Module = Module::new_static(Q::time, GLOBALS);
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn calendar_round_trips_with_year_days() {
+        // Around the epoch, a century leap year and the 400-year rule, and far dates.
+        for start in [
+            -800_000i64,
+            -1000,
+            10_900,
+            11_000,
+            2_000_000,
+            300_000_000_000,
+        ] {
+            for z in start..start + 1500 {
+                let (y, m, d, yday) = civil(z);
+                assert_eq!(days_from_civil(y, i64::from(m), i64::from(d)), z);
+                assert_eq!(i64::from(yday), z - days_from_civil(y, 1, 1) + 1);
+                assert!((1..=12).contains(&m) && (1..=31).contains(&d));
+            }
+        }
+        assert_eq!(broken_down(951_782_400), [2000, 2, 29, 0, 0, 0, 1, 60]);
+        assert_eq!(broken_down(-1), [1969, 12, 31, 23, 59, 59, 2, 365]);
+    }
 
     #[test]
     fn epoch_and_known_dates() {

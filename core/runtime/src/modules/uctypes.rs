@@ -404,9 +404,25 @@ fn struct_print(out: &mut dyn Print, v: Value, _k: PrintKind) -> PyResult<()> {
     } else {
         "ERROR"
     };
-    let mut o = VStr::new();
-    let _ = core::fmt::write(&mut o, format_args!("<struct {} {:x}>", kind, s.addr));
-    out.write_str(core::str::from_utf8(o.as_bytes()).unwrap_or(""))
+    out.write_str("<struct ")?;
+    out.write_str(kind)?;
+    crate::modules::sys::print_nums(out, " {x}>", &[s.addr as isize])
+}
+
+/// Load the scalar at `addr`, or store `set` there (giving None).
+fn scalar_at(
+    val_type: usize,
+    addr: usize,
+    layout: isize,
+    set: Option<Value>,
+) -> PyResult<Option<Value>> {
+    match set {
+        None => load_scalar(val_type, addr, layout).map(Some),
+        Some(nv) => {
+            store_scalar(val_type, addr, layout, nv)?;
+            Ok(Some(Value::NONE))
+        }
+    }
 }
 
 fn struct_attr(v: Value, attr: Qstr, aop: crate::obj::AttrOp) -> PyResult<Option<Value>> {
@@ -429,27 +445,23 @@ fn struct_attr(v: Value, attr: Qstr, aop: crate::obj::AttrOp) -> PyResult<Option
             let bit_off = (offset >> OFFSET_BITS) & 31;
             let bit_len = (offset >> LEN_BITS) & 31;
             let addr = s.addr.wrapping_add(offset & ((1 << OFFSET_BITS) - 1));
+            // Bit fields live in words of at most 4 bytes: 32-bit arithmetic gives the
+            // same bytes as 64-bit (which is several instructions per step on a
+            // 32-bit board).
             let n = scalar_size(val_type);
-            let cur = load_word(addr, n, s.layout);
-            let mask: u64 = (1u64 << bit_len) - 1;
+            let cur = load_word(addr, n, s.layout) as u32;
+            let mask: u32 = (1u32 << bit_len).wrapping_sub(1);
             return match set {
-                None => int::from_u64((cur >> bit_off) & mask).map(Some),
+                None => int::from_u64(u64::from((cur >> bit_off) & mask)).map(Some),
                 Some(nv) => {
-                    let bits = (int::get_isize(nv)? as u64) & mask;
+                    let bits = (int::get_isize(nv)? as u32) & mask;
                     let new = (cur & !(mask << bit_off)) | (bits << bit_off);
-                    store_word(addr, n, s.layout, new);
+                    store_word(addr, n, s.layout, u64::from(new));
                     Ok(Some(Value::NONE))
                 }
             };
         }
-        let addr = s.addr.wrapping_add(offset);
-        return match set {
-            None => load_scalar(val_type, addr, s.layout).map(Some),
-            Some(nv) => {
-                store_scalar(val_type, addr, s.layout, nv)?;
-                Ok(Some(Value::NONE))
-            }
-        };
+        return scalar_at(val_type, s.addr.wrapping_add(offset), s.layout, set);
     }
     let t = tuple::items(field).ok_or_else(syntax_error)?;
     if set.is_some() {
@@ -500,13 +512,7 @@ fn struct_subscr(v: Value, index: Value, sop: SubscrOp) -> PyResult<Option<Value
             let idx = idx as usize;
             if t.len() == 2 {
                 let addr = s.addr.wrapping_add(scalar_size(val_type) * idx);
-                return match set {
-                    None => load_scalar(val_type, addr, s.layout).map(Some),
-                    Some(nv) => {
-                        store_scalar(val_type, addr, s.layout, nv)?;
-                        Ok(Some(Value::NONE))
-                    }
-                };
+                return scalar_at(val_type, addr, s.layout, set);
             }
             if set.is_some() {
                 return Ok(None);

@@ -396,15 +396,18 @@ impl ImportFs {
 }
 
 fn errno_of(e: crate::obj::PyErr) -> i32 {
-    if runtime::is_instance(e.0, &crate::objs::exception::OS_ERROR) {
-        if let Some(n) = crate::objs::exception::args(e.0)
-            .first()
-            .and_then(|v| v.as_small_int())
-        {
-            return n as i32;
-        }
+    errno_value(e).unwrap_or(5)
+}
+
+/// The errno of an OSError (its first argument, a small int).
+pub fn errno_value(e: crate::obj::PyErr) -> Option<i32> {
+    if !runtime::is_instance(e.0, &crate::objs::exception::OS_ERROR) {
+        return None;
     }
-    5
+    crate::objs::exception::args(e.0)
+        .first()
+        .and_then(|v| v.as_small_int())
+        .map(|n| n as i32)
 }
 
 /// Read a file of a mounted file system through the stream protocol, asking the stream
@@ -431,11 +434,7 @@ fn read_mounted(fs: Value, path: Value, out: &mut Vec<u8>) -> PyResult<()> {
     Ok(())
 }
 
-fn kw_get(kw: &[Value], name: Qstr) -> Option<Value> {
-    kw.chunks_exact(2)
-        .find(|p| p[0].as_qstr() == Some(name) || pystr::as_str(p[0]) == Some(name.as_str()))
-        .map(|p| p[1])
-}
+use crate::modules::builtins::kw_get;
 
 /// `vfs.mount(fs, mount_point, *, readonly=False, mkfs=False)`, or with no arguments the
 /// list of `(fs, mount_point)` pairs.
@@ -611,7 +610,7 @@ fn posix_umount(_s: Value) -> PyResult<Value> {
 fn posix_open(s: Value, path: Value, mode: Value) -> PyResult<Value> {
     let fs = this(s)?;
     let m = pystr::as_str(mode).ok_or_else(|| pystr::bad_implicit_conversion(mode))?;
-    if fs.readonly && m.contains(['w', 'a', '+']) {
+    if fs.readonly && m.bytes().any(|b| matches!(b, b'w' | b'a' | b'+')) {
         return Err(raise::os_error(EROFS));
     }
     let file = if path.is_small_int() {
@@ -643,31 +642,28 @@ fn posix_ilistdir(s: Value, path: Value) -> PyResult<Value> {
     crate::modules::os::ilistdir_native(&p, pystr::is_bytes(path))
 }
 
-fn posix_mkdir(s: Value, path: Value) -> PyResult<Value> {
+/// A writing operation of the port's file system on one path.
+fn posix_path_op(
+    s: Value,
+    path: Value,
+    op: fn(&dyn crate::hal::Hal, &str) -> Result<(), i32>,
+) -> PyResult<Value> {
     let fs = this(s)?;
     writable(fs)?;
-    hal()?
-        .mkdir(&native_path(fs, path)?)
-        .map_err(raise::os_error)?;
+    op(hal()?, &native_path(fs, path)?).map_err(raise::os_error)?;
     Ok(Value::NONE)
+}
+
+fn posix_mkdir(s: Value, path: Value) -> PyResult<Value> {
+    posix_path_op(s, path, |h, p| h.mkdir(p))
 }
 
 fn posix_remove(s: Value, path: Value) -> PyResult<Value> {
-    let fs = this(s)?;
-    writable(fs)?;
-    hal()?
-        .remove(&native_path(fs, path)?)
-        .map_err(raise::os_error)?;
-    Ok(Value::NONE)
+    posix_path_op(s, path, |h, p| h.remove(p))
 }
 
 fn posix_rmdir(s: Value, path: Value) -> PyResult<Value> {
-    let fs = this(s)?;
-    writable(fs)?;
-    hal()?
-        .rmdir(&native_path(fs, path)?)
-        .map_err(raise::os_error)?;
-    Ok(Value::NONE)
+    posix_path_op(s, path, |h, p| h.rmdir(p))
 }
 
 fn posix_rename(s: Value, a: Value, b: Value) -> PyResult<Value> {

@@ -19,7 +19,7 @@ pub mod volume;
 use crate::modules::time;
 use crate::modules::vfs::blockfs::{self, path_str, BlockDev, BlockFile, BlockFs, DevSession};
 use crate::modules::vfs::blockfs::{IOCTL_BLOCK_COUNT, IOCTL_BLOCK_SIZE, IOCTL_INIT, IOCTL_SYNC};
-use crate::obj::{ObjBase, PyErr, PyResult, Type};
+use crate::obj::{ObjBase, PyResult, Type};
 use crate::objs::{bytearray, int, str as pystr};
 use crate::qstr::{Qstr, Q};
 use crate::raise;
@@ -27,7 +27,7 @@ use crate::runtime;
 use crate::state;
 use crate::value::Value;
 use alloc::vec::Vec;
-use dir::{DirPos, Entry, MAX_LFN};
+use dir::{DirPos, MAX_LFN};
 use file::FileState;
 use volume::{BlockDevice, Error, Fat, Volume};
 
@@ -148,23 +148,11 @@ fn fat_seconds(ts: u32) -> i64 {
 
 // --- running the format code ---
 
-/// Run `f` on the volume of VfsFat `v`, mounting it first if needed.
-fn run<T>(v: Value, f: impl FnOnce(&mut Fat) -> Result<T, Error>) -> PyResult<T> {
-    let mut f = Some(f);
-    let mut out = None;
-    run_once(v, &mut |fat| {
-        if let Some(f) = f.take() {
-            out = Some(f(fat)?);
-        }
-        Ok(())
-    })?;
-    out.ok_or_else(|| raise::os_error(EINVAL))
-}
-
-/// [`run`]'s work, not generic: inlined into each of its twenty-odd callers, it cost
-/// several KB of the firmware's flash.
+/// Run `f` on the volume of VfsFat `v`, mounting it first if needed. Not generic, and
+/// the callers' closures hand results out through their captures: a generic `run::<T, F>`
+/// per operation cost about a KB of the firmware's flash.
 #[inline(never)]
-fn run_once(v: Value, f: &mut dyn FnMut(&mut Fat) -> Result<(), Error>) -> PyResult<()> {
+fn run(v: Value, f: &mut dyn FnMut(&mut Fat) -> Result<(), Error>) -> PyResult<()> {
     let fs = this(v)?;
     if fs.busy {
         return Err(raise::os_error(EBUSY));
@@ -187,16 +175,7 @@ fn run_once(v: Value, f: &mut dyn FnMut(&mut Fat) -> Result<(), Error>) -> PyRes
     r.map_err(|e| dev.error(e.errno()))
 }
 
-/// The errno of an OSError.
-fn errno_value(e: PyErr) -> Option<i32> {
-    if !runtime::is_instance(e.0, &crate::objs::exception::OS_ERROR) {
-        return None;
-    }
-    crate::objs::exception::args(e.0)
-        .first()
-        .and_then(|v| v.as_small_int())
-        .map(|n| n as i32)
-}
+use crate::modules::vfs::errno_value;
 
 // --- VfsFat ---
 
@@ -242,7 +221,7 @@ fn fat_new(ty: &'static Type, args: &[Value], _kw: &[Value]) -> PyResult<Value> 
             return Err(raise::os_error(EBUSY));
         }
     }
-    match run(v, |_| Ok(())) {
+    match run(v, &mut |_| Ok(())) {
         Ok(()) => {}
         Err(e) => {
             let fs = this(v)?;
@@ -309,7 +288,10 @@ fn fat_open(v: Value, path: Value, mode: Value) -> PyResult<Value> {
     let p = path_str(path)?;
     let (m, text) = blockfs::open_mode(mode)?;
     let f = FatFile::alloc(text, v, FileState::default())?;
-    f.data = run(v, |fat| fat.open(p, m))?;
+    run(v, &mut |fat| {
+        f.data = fat.open(p, m)?;
+        Ok(())
+    })?;
     f.open = true;
     Ok(f.value())
 }
@@ -320,9 +302,11 @@ fn fat_ilistdir(args: &[Value]) -> PyResult<Value> {
         Some(p) => (path_str(*p)?, pystr::is_bytes(*p)),
         None => ("", false),
     };
-    let pos = run(v, |fat| {
+    let mut pos = DirPos::default();
+    run(v, &mut |fat| {
         let c = fat.open_dir(path)?;
-        Ok(fat.dir_start(c))
+        pos = fat.dir_start(c);
+        Ok(())
     })?;
     let p = crate::mem::alloc(DirIter {
         base: ObjBase::new(&DIR_ITER_TYPE),
@@ -336,21 +320,25 @@ fn fat_ilistdir(args: &[Value]) -> PyResult<Value> {
 
 fn fat_mkdir(v: Value, path: Value) -> PyResult<Value> {
     let p = path_str(path)?;
-    run(v, |fat| fat.mkdir(p))?;
+    run(v, &mut |fat| fat.mkdir(p))?;
     Ok(Value::NONE)
 }
 
 /// Remove a file (`want_dir` false) or a directory, refusing the other kind as upstream.
 fn remove_kind(v: Value, path: Value, want_dir: bool) -> PyResult<Value> {
     let p = path_str(path)?;
-    let e = run(v, |fat| match fat.stat(p)? {
+    let mut e = false;
+    run(v, &mut |fat| match fat.stat(p)? {
         None => Err(Error::InvalidName),
-        Some(e) => Ok(e.is_dir()),
+        Some(x) => {
+            e = x.is_dir();
+            Ok(())
+        }
     })?;
     if e != want_dir {
         return Err(raise::os_error(if want_dir { ENOTDIR } else { EISDIR }));
     }
-    run(v, |fat| fat.unlink(p))?;
+    run(v, &mut |fat| fat.unlink(p))?;
     Ok(Value::NONE)
 }
 
@@ -365,12 +353,12 @@ fn fat_rmdir(v: Value, path: Value) -> PyResult<Value> {
 fn fat_rename(v: Value, a: Value, b: Value) -> PyResult<Value> {
     let pa = path_str(a)?;
     let pb = path_str(b)?;
-    match run(v, |fat| fat.rename(pa, pb)) {
+    match run(v, &mut |fat| fat.rename(pa, pb)) {
         Ok(()) => {}
         Err(e) if errno_value(e) == Some(17) => {
             // POSIX semantics: an existing file is replaced.
             remove_kind(v, b, false)?;
-            run(v, |fat| fat.rename(pa, pb))?;
+            run(v, &mut |fat| fat.rename(pa, pb))?;
         }
         Err(e) => return Err(e),
     }
@@ -379,13 +367,13 @@ fn fat_rename(v: Value, a: Value, b: Value) -> PyResult<Value> {
 
 fn fat_chdir(v: Value, path: Value) -> PyResult<Value> {
     let p = path_str(path)?;
-    run(v, |fat| fat.chdir(p))?;
+    run(v, &mut |fat| fat.chdir(p))?;
     Ok(Value::NONE)
 }
 
 fn fat_getcwd(v: Value) -> PyResult<Value> {
     let mut out = Vec::new();
-    run(v, |fat| fat.getcwd(&mut out))?;
+    run(v, &mut |fat| fat.getcwd(&mut out))?;
     match core::str::from_utf8(&out) {
         Ok(s) => pystr::new(s),
         Err(_) => pystr::new_bytes(&out),
@@ -397,7 +385,12 @@ fn fat_stat(v: Value, path: Value) -> PyResult<Value> {
     let (mode, size, ts) = if p.is_empty() || p == "/" {
         (blockfs::MODE_DIR, 0, 0x2821_0000)
     } else {
-        match run(v, |fat| fat.stat(p))? {
+        let mut e = None;
+        run(v, &mut |fat| {
+            e = fat.stat(p)?;
+            Ok(())
+        })?;
+        match e {
             None => (blockfs::MODE_DIR, 0, 0x2821_0000),
             Some(e) if e.is_dir() => (blockfs::MODE_DIR, e.size, e.wtime),
             Some(e) => (blockfs::MODE_FILE, e.size, e.wtime),
@@ -407,9 +400,11 @@ fn fat_stat(v: Value, path: Value) -> PyResult<Value> {
 }
 
 fn fat_statvfs(v: Value, _path: Value) -> PyResult<Value> {
-    let (bsize, blocks, free) = run(v, |fat| {
-        let free = fat.free_clusters()?;
-        Ok((fat.vol.cluster_bytes(), fat.vol.n_fatent - 2, free))
+    let (mut bsize, mut blocks, mut free) = (0, 0, 0);
+    run(v, &mut |fat| {
+        free = fat.free_clusters()?;
+        (bsize, blocks) = (fat.vol.cluster_bytes(), fat.vol.n_fatent - 2);
+        Ok(())
     })?;
     blockfs::statvfs_tuple(bsize, blocks, free, MAX_LFN)
 }
@@ -461,27 +456,28 @@ fn dir_iter_next(v: Value) -> PyResult<Option<Value>> {
         return Ok(None);
     }
     let mut pos = it.pos;
-    let r = run(it.vfs, |fat| -> Result<(Option<Entry>, bool), Error> {
-        loop {
-            let e = fat.dir_read(&mut pos)?;
-            let more = fat.dir_next(&mut pos, false)?;
-            match e {
-                Some(e) if e.is_dot() => {
-                    if !more {
-                        return Ok((None, false));
-                    }
+    let mut found = None;
+    let mut more = false;
+    let r = run(it.vfs, &mut |fat| loop {
+        let e = fat.dir_read(&mut pos)?;
+        more = fat.dir_next(&mut pos, false)?;
+        match e {
+            Some(e) if e.is_dot() => {
+                if !more {
+                    return Ok(());
                 }
-                e => return Ok((e, more)),
+            }
+            e => {
+                found = e;
+                return Ok(());
             }
         }
     });
-    let (e, more) = match r {
-        Ok(x) => x,
-        Err(e) => {
-            it.done = true;
-            return Err(e);
-        }
-    };
+    if let Err(e) = r {
+        it.done = true;
+        return Err(e);
+    }
+    let e = found;
     it.pos = pos;
     it.done = !more;
     let Some(e) = e else {
@@ -512,9 +508,9 @@ type FatFile = BlockFile<FatFs>;
 /// Write the file's data and directory entry out.
 fn sync_file(f: &mut FatFile) -> PyResult<()> {
     let mut st = f.data;
-    let r = run(f.vfs, |fat| fat.sync_file(&mut st));
+    let r = run(f.vfs, &mut |fat| fat.sync_file(&mut st));
     f.data = st;
-    r.map(|_| ())
+    r
 }
 
 impl BlockFs for FatFs {
@@ -524,9 +520,13 @@ impl BlockFs for FatFs {
 
     fn read(f: &mut FatFile, _v: Value, buf: &mut [u8]) -> PyResult<usize> {
         let mut st = f.data;
-        let r = run(f.vfs, |fat| fat.read(&mut st, buf));
+        let mut n = 0;
+        let r = run(f.vfs, &mut |fat| {
+            n = fat.read(&mut st, buf)?;
+            Ok(())
+        });
         f.data = st;
-        r.map_err(|e| {
+        r.map(|_| n).map_err(|e| {
             if errno_value(e) == Some(13) {
                 raise::os_error(EINVAL)
             } else {
@@ -537,9 +537,14 @@ impl BlockFs for FatFs {
 
     fn write(f: &mut FatFile, _v: Value, buf: &[u8]) -> PyResult<usize> {
         let mut st = f.data;
-        let r = run(f.vfs, |fat| Ok(fat.write(&mut st, buf)));
+        let mut out = (0, None);
+        let r = run(f.vfs, &mut |fat| {
+            out = fat.write(&mut st, buf);
+            Ok(())
+        });
         f.data = st;
-        match r? {
+        r?;
+        match out {
             (n, None) => Ok(n),
             (_, Some(Error::Full)) => Err(raise::os_error(28)),
             (_, Some(Error::Denied)) => Err(raise::os_error(EINVAL)),
@@ -559,7 +564,11 @@ impl BlockFs for FatFs {
         // Upstream hands FatFs the sum as an unsigned size: negatives wrap high.
         let target = target as u64 & 0xFFFF_FFFF;
         let mut st = f.data;
-        let p = run(f.vfs, |fat| Ok(fat.seek(&mut st, target)))?;
+        let mut p = 0;
+        run(f.vfs, &mut |fat| {
+            p = fat.seek(&mut st, target);
+            Ok(())
+        })?;
         f.data = st;
         Ok(p as usize)
     }

@@ -206,11 +206,7 @@ fn make_path(v: Value, p: Value) -> PyResult<String> {
     Ok(out)
 }
 
-fn kw_get(kw: &[Value], name: Qstr) -> Option<Value> {
-    kw.chunks_exact(2)
-        .find(|p| p[0].as_qstr() == Some(name) || pystr::as_str(p[0]) == Some(name.as_str()))
-        .map(|p| p[1])
-}
+use crate::modules::builtins::kw_get;
 
 /// Build the object (not mounted) from `bdev` and the keyword settings.
 fn build(ty: &'static Type, bdev: Value, kw: &[Value], args: &[Value]) -> PyResult<Value> {

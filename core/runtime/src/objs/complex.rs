@@ -1,9 +1,9 @@
-//! `complex`: a heap-boxed pair of `f64` (MicroPython's `py/objcomplex.c`): arithmetic with
+//! `complex`: a heap-boxed pair of `Real` (MicroPython's `py/objcomplex.c`): arithmetic with
 //! ints, floats and complexes, `.real`/`.imag`, abs, and parsing from strings.
 
 use crate::mem;
 use crate::obj::{flags, AttrOp, ObjBase, Print, PrintKind, PyResult, Type};
-use crate::objs::float;
+use crate::objs::float::{self, Real};
 use crate::qstr::{Qstr, Q};
 use crate::raise;
 use crate::value::Value;
@@ -12,11 +12,11 @@ use upy_compiler::bc::{binary as op, unary as uop};
 #[repr(C)]
 pub struct Complex {
     pub base: ObjBase,
-    pub real: f64,
-    pub imag: f64,
+    pub real: Real,
+    pub imag: Real,
 }
 
-pub fn new(real: f64, imag: f64) -> PyResult<Value> {
+pub fn new(real: Real, imag: Real) -> PyResult<Value> {
     Ok(Value::from_ptr(mem::alloc(Complex {
         base: ObjBase::new(&TYPE),
         real,
@@ -25,7 +25,7 @@ pub fn new(real: f64, imag: f64) -> PyResult<Value> {
 }
 
 /// The parts of a complex value (or the native part of a complex subclass instance).
-pub fn parts(v: Value) -> Option<(f64, f64)> {
+pub fn parts(v: Value) -> Option<(Real, Real)> {
     let c = match v.downcast::<Complex>(&TYPE) {
         Some(c) => c,
         None => crate::objs::r#type::native_of(v)?.downcast::<Complex>(&TYPE)?,
@@ -38,7 +38,7 @@ pub fn is_complex(v: Value) -> bool {
 }
 
 /// Any number as a complex (upstream's `mp_obj_get_complex_maybe`).
-pub fn to_complex(v: Value) -> Option<(f64, f64)> {
+pub fn to_complex(v: Value) -> Option<(Real, Real)> {
     if let Some(p) = parts(v) {
         return Some(p);
     }
@@ -46,7 +46,7 @@ pub fn to_complex(v: Value) -> Option<(f64, f64)> {
 }
 
 /// As [`to_complex`], also trying `__complex__` and `__float__`, with upstream's TypeError.
-pub fn get_complex(v: Value) -> PyResult<(f64, f64)> {
+pub fn get_complex(v: Value) -> PyResult<(Real, Real)> {
     if let Some(p) = to_complex(v) {
         return Ok(p);
     }
@@ -69,7 +69,7 @@ pub fn get_complex(v: Value) -> PyResult<(f64, f64)> {
 }
 
 /// Write `x` in repr form without the `.0` a float repr would add for integral values.
-fn write_part(out: &mut dyn Print, x: f64, show_sign: bool) -> PyResult<()> {
+fn write_part(out: &mut dyn Print, x: Real, show_sign: bool) -> PyResult<()> {
     let mut buf = [0u8; 32];
     let t = float::repr_text(x, &mut buf);
     if show_sign && (!x.is_sign_negative() || x.is_nan()) {
@@ -133,13 +133,13 @@ fn make_new(_ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Value>
 }
 
 /// `(ar + ai j) op (br + bi j)` for plain and in-place ops.
-pub fn complex_op(o: u8, ar: f64, ai: f64, br: f64, bi: f64) -> PyResult<Value> {
+pub fn complex_op(o: u8, ar: Real, ai: Real, br: Real, bi: Real) -> PyResult<Value> {
     let o = if (op::INPLACE_OR..=op::INPLACE_POWER).contains(&o) {
         o + op::INPLACE_TO_PLAIN
     } else {
         o
     };
-    let mul = |ar: f64, ai: f64, br: f64, bi: f64| (ar * br - ai * bi, ar * bi + ai * br);
+    let mul = |ar: Real, ai: Real, br: Real, bi: Real| (ar * br - ai * bi, ar * bi + ai * br);
     let (r, i) = match o {
         op::ADD => (ar + br, ai + bi),
         op::SUBTRACT => (ar - br, ai - bi),
@@ -147,23 +147,58 @@ pub fn complex_op(o: u8, ar: f64, ai: f64, br: f64, bi: f64) -> PyResult<Value> 
         op::FLOOR_DIVIDE | op::MODULO | op::DIVMOD => {
             return Err(raise::type_error("can't truncate-divide a complex number"))
         }
+        // As upstream's float32 boards: by the reciprocal's parts, and powers through
+        // exp/log (their rounding shows in single precision).
+        #[cfg(feature = "float32")]
+        op::TRUE_DIVIDE => {
+            if bi == 0.0 {
+                if br == 0.0 {
+                    return Err(raise::zero_division_error("complex divide by zero"));
+                }
+                (ar / br, ai / br)
+            } else if br == 0.0 {
+                (ai / bi, -ar / bi)
+            } else {
+                let len_sq = br * br + bi * bi;
+                mul(ar, ai, br / len_sq, bi / -len_sq)
+            }
+        }
+        #[cfg(feature = "float32")]
+        op::POWER => {
+            let abs = float::m::sqrt(ar * ar + ai * ai);
+            if abs == 0.0 {
+                if !(bi == 0.0 && br >= 0.0) {
+                    return Err(raise::zero_division_error("0.0 to a complex power"));
+                }
+                (Real::from(u8::from(br == 0.0)), ai)
+            } else {
+                let ln = float::accurate::log(abs);
+                let arg = float::accurate::atan2(ai, ar);
+                let x = br * ln - bi * arg;
+                let y = bi * ln + br * arg;
+                let e = float::accurate::exp(x);
+                (e * float::accurate::cos(y), e * float::accurate::sin(y))
+            }
+        }
+        #[cfg(not(feature = "float32"))]
         op::TRUE_DIVIDE => {
             // Smith's algorithm, as CPython: scaling by the larger part keeps precision.
             if br == 0.0 && bi == 0.0 {
                 return Err(raise::zero_division_error("complex divide by zero"));
             }
-            if libm::fabs(br) >= libm::fabs(bi) {
+            if float::m::fabs(br) >= float::m::fabs(bi) {
                 let ratio = bi / br;
                 let denom = br + bi * ratio;
                 ((ar + ai * ratio) / denom, (ai - ar * ratio) / denom)
-            } else if libm::fabs(bi) >= libm::fabs(br) {
+            } else if float::m::fabs(bi) >= float::m::fabs(br) {
                 let ratio = br / bi;
                 let denom = br * ratio + bi;
                 ((ar * ratio + ai) / denom, (ai * ratio - ar) / denom)
             } else {
-                (f64::NAN, f64::NAN)
+                (Real::NAN, Real::NAN)
             }
         }
+        #[cfg(not(feature = "float32"))]
         op::POWER => {
             if br == 0.0 && bi == 0.0 {
                 (1.0, 0.0)
@@ -172,7 +207,7 @@ pub fn complex_op(o: u8, ar: f64, ai: f64, br: f64, bi: f64) -> PyResult<Value> 
                     return Err(raise::zero_division_error("0.0 to a complex power"));
                 }
                 (0.0, 0.0)
-            } else if bi == 0.0 && br == libm::trunc(br) && libm::fabs(br) <= 100.0 {
+            } else if bi == 0.0 && br == float::m::trunc(br) && float::m::fabs(br) <= 100.0 {
                 // Small integral powers by repeated multiplication, exact where CPython is.
                 let n = br as i32;
                 let mut base = (ar, ai);
@@ -190,7 +225,7 @@ pub fn complex_op(o: u8, ar: f64, ai: f64, br: f64, bi: f64) -> PyResult<Value> 
                 }
                 acc
             } else {
-                let vabs = libm::hypot(ar, ai);
+                let vabs = float::m::hypot(ar, ai);
                 let mut len = float::accurate::pow(vabs, br);
                 let at = float::accurate::atan2(ai, ar);
                 let mut phase = at * br;
@@ -262,7 +297,10 @@ fn unary_op(o: u8, v: Value) -> PyResult<Option<Value>> {
         }
         uop::POSITIVE | uop::COMPLEX_MAYBE => v,
         uop::NEGATIVE => new(-re, -im)?,
-        uop::ABS => float::new(libm::hypot(re, im))?,
+        #[cfg(not(feature = "float32"))]
+        uop::ABS => float::new(float::m::hypot(re, im))?,
+        #[cfg(feature = "float32")]
+        uop::ABS => float::new(float::m::sqrt(re * re + im * im))?,
         _ => return Ok(None),
     }))
 }

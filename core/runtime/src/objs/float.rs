@@ -1,4 +1,5 @@
-//! `float`: a heap-boxed `f64` (MicroPython's `py/objfloat.c` with double precision), plus the
+//! `float`: a heap-boxed [`Real`] (MicroPython's `py/objfloat.c`): double precision, or single
+//! precision with feature `float32` as upstream's `MICROPY_FLOAT_IMPL_FLOAT` boards. Also the
 //! shared float text conversions: [`format_float`] (repr, `%e/%f/%g` formatting) and
 //! [`parse_decimal`] (float and complex literals from strings), and the builtin `round`.
 
@@ -11,29 +12,125 @@ use crate::value::Value;
 use crate::vstr::VStr;
 use upy_compiler::bc::{binary as op, unary as uop};
 
-#[cfg(feature = "accurate_math")]
+/// The precision of Python's `float` (and of each part of `complex`).
+#[cfg(not(feature = "float32"))]
+pub type Real = f64;
+/// The precision of Python's `float` (and of each part of `complex`): single, as upstream's
+/// float32 boards, so that no double arithmetic (libm's double functions, soft-float
+/// doubles, exact decimal conversion) is linked.
+#[cfg(feature = "float32")]
+pub type Real = f32;
+
+/// libm's functions for [`Real`] under their double names (`m::sqrt` is `sqrtf` with
+/// `float32`), so that the float code is written once.
+#[cfg(not(feature = "float32"))]
+pub mod m {
+    pub use libm::{
+        ceil, copysign, cosh, erf, erfc, expm1, fabs, floor, fmod, frexp, hypot, lgamma, log10,
+        modf, pow, rint, scalbn, sinh, sqrt, tgamma, trunc,
+    };
+}
+#[cfg(feature = "float32")]
+pub mod m {
+    pub use super::accurate::{log10, tgamma};
+    pub use libm::{
+        ceilf as ceil, copysignf as copysign, coshf as cosh, erfcf as erfc, erff as erf,
+        expm1f as expm1, fabsf as fabs, floorf as floor, fmodf as fmod, frexpf as frexp,
+        hypotf as hypot, lgammaf as lgamma, modff as modf, powf as pow, rintf as rint,
+        scalbnf as scalbn, sinhf as sinh, sqrtf as sqrt, truncf as trunc,
+    };
+}
+
+/// A double narrowed to [`Real`] (struct's `d`, array's `d`, big ints, clocks).
+#[allow(clippy::unnecessary_cast)]
+pub const fn narrow(x: f64) -> Real {
+    x as Real
+}
+
+/// A [`Real`] widened to a double (exact).
+#[allow(clippy::useless_conversion)]
+pub fn widen(x: Real) -> f64 {
+    f64::from(x)
+}
+
+/// The π-like constants at [`Real`] precision.
+pub mod consts {
+    #[cfg(feature = "float32")]
+    pub use core::f32::consts::{E, LOG10_E, PI, TAU};
+    #[cfg(not(feature = "float32"))]
+    pub use core::f64::consts::{E, LOG10_E, PI, TAU};
+}
+
+#[cfg(all(feature = "accurate_math", not(feature = "float32")))]
 pub mod accurate;
 /// Without `accurate_math`, the elementary functions are libm's: within an ulp, not always
 /// the nearest double (as upstream's own libm on boards).
-#[cfg(not(feature = "accurate_math"))]
+#[cfg(all(not(feature = "accurate_math"), not(feature = "float32")))]
 pub mod accurate {
     pub use libm::{
         acos, acosh, asin, asinh, atan, atan2, atanh, cos, cosh, exp, log, log10, log2, pow, sin,
         sinh, tan, tanh,
     };
 }
+/// With `float32`, libm's single-precision functions, and upstream's own formulas where its
+/// float32 boards use them (so that results match to the last digit).
+#[cfg(feature = "float32")]
+pub mod accurate {
+    pub use libm::{
+        acosf as acos, acoshf as acosh, asinf as asin, asinhf as asinh, atan2f as atan2,
+        atanf as atan, atanhf as atanh, cosf as cos, coshf as cosh, expf as exp, logf as log,
+        powf as pow, sinf as sin, sinhf as sinh, tanf as tan,
+    };
+
+    pub fn log10(x: f32) -> f32 {
+        libm::logf(x) / core::f32::consts::LN_10
+    }
+
+    pub fn log2(x: f32) -> f32 {
+        libm::logf(x) * core::f32::consts::LOG2_E
+    }
+
+    pub fn tanh(x: f32) -> f32 {
+        let t = libm::expm1f(-2.0 * x.abs());
+        let t = t / (t + 2.0);
+        if x < 0.0 {
+            t
+        } else {
+            -t
+        }
+    }
+
+    /// Gamma as `exp(lgamma)` with lgamma's sign.
+    pub fn tgamma(x: f32) -> f32 {
+        if !x.is_finite() {
+            return x + f32::INFINITY;
+        }
+        let (l, sign) = libm::lgammaf_r(x);
+        let y = libm::expf(l);
+        if sign < 0 {
+            -y
+        } else {
+            y
+        }
+    }
+}
+/// Single-precision conversions (used by `float32` builds; compiled everywhere so that its
+/// tests run on the host).
+pub mod approx;
+#[cfg(not(feature = "float32"))]
 pub mod codec;
 
+#[cfg(not(feature = "float32"))]
 use codec::Cut;
 
 #[repr(C)]
 pub struct Float {
     pub base: ObjBase,
-    pub value: f64,
+    pub value: Real,
 }
 
 /// A new float value.
-pub fn new(x: f64) -> PyResult<Value> {
+pub fn new(x: Real) -> PyResult<Value> {
     Ok(Value::from_ptr(mem::alloc(Float {
         base: ObjBase::new(&TYPE),
         value: x,
@@ -41,7 +138,7 @@ pub fn new(x: f64) -> PyResult<Value> {
 }
 
 /// The value of an exact float (or the native part of a float subclass instance).
-pub fn value(v: Value) -> Option<f64> {
+pub fn value(v: Value) -> Option<Real> {
     if let Some(f) = v.downcast::<Float>(&TYPE) {
         return Some(f.value);
     }
@@ -54,9 +151,9 @@ pub fn is_float(v: Value) -> bool {
 }
 
 /// The value of an int, bool or float as a float (MicroPython's `mp_obj_get_float_maybe`).
-pub fn to_f64(v: Value) -> Option<f64> {
+pub fn to_f64(v: Value) -> Option<Real> {
     if let Some(n) = v.as_small_int() {
-        return Some(n as f64);
+        return Some(n as Real);
     }
     if v.is_bool() {
         return Some(if v == Value::TRUE { 1.0 } else { 0.0 });
@@ -64,11 +161,11 @@ pub fn to_f64(v: Value) -> Option<f64> {
     if let Some(x) = value(v) {
         return Some(x);
     }
-    int::big_to_f64(v)
+    int::big_to_f64(v).map(narrow)
 }
 
 /// As [`to_f64`], also calling `__float__`, with upstream's TypeError otherwise.
-pub fn get_f64(v: Value) -> PyResult<f64> {
+pub fn get_f64(v: Value) -> PyResult<Real> {
     if let Some(x) = to_f64(v) {
         return Ok(x);
     }
@@ -165,6 +262,7 @@ pub fn f64_to_f16_bits(x: f64) -> u16 {
 
 // --- formatting ---
 
+#[cfg(not(feature = "float32"))]
 /// A stack buffer for `repr` text, so that printing a float needs no allocation (as
 /// upstream, which formats into a local buffer).
 struct ReprBuf<'a> {
@@ -172,18 +270,21 @@ struct ReprBuf<'a> {
     len: usize,
 }
 
+#[cfg(not(feature = "float32"))]
 /// Where formatted float text goes: a heap `VStr` or a [`ReprBuf`]. Taken as `dyn` so that
 /// the layout code exists once.
 trait Sink {
     fn put(&mut self, b: &[u8]) -> PyResult<()>;
 }
 
+#[cfg(not(feature = "float32"))]
 impl Sink for VStr {
     fn put(&mut self, b: &[u8]) -> PyResult<()> {
         self.push_bytes(b)
     }
 }
 
+#[cfg(not(feature = "float32"))]
 impl Sink for ReprBuf<'_> {
     fn put(&mut self, b: &[u8]) -> PyResult<()> {
         let end = self.len + b.len();
@@ -197,6 +298,7 @@ impl Sink for ReprBuf<'_> {
     }
 }
 
+#[cfg(not(feature = "float32"))]
 fn push_exponent(out: &mut dyn Sink, e: i32, upper: bool) -> PyResult<()> {
     out.put(if upper { b"E" } else { b"e" })?;
     out.put(if e < 0 { b"-" } else { b"+" })?;
@@ -206,6 +308,7 @@ fn push_exponent(out: &mut dyn Sink, e: i32, upper: bool) -> PyResult<()> {
     out.put(digits.get(usize::from(a < 100)..).unwrap_or(&digits))
 }
 
+#[cfg(not(feature = "float32"))]
 /// Lay out digits `d` (value 0.d * 10^decpt) in fixed notation with exactly `frac` digits after
 /// the point (padding with zeros), the point omitted when `frac == 0` unless `point`.
 fn push_fixed(out: &mut dyn Sink, d: &[u8], decpt: i32, frac: usize, point: bool) -> PyResult<()> {
@@ -232,8 +335,9 @@ fn push_fixed(out: &mut dyn Sink, d: &[u8], decpt: i32, frac: usize, point: bool
     Ok(())
 }
 
+#[cfg(not(feature = "float32"))]
 /// The repr digits of a finite non-negative `a` (shortest round-trip form).
-fn push_repr(out: &mut dyn Sink, a: f64) -> PyResult<()> {
+fn push_repr(out: &mut dyn Sink, a: Real) -> PyResult<()> {
     if a == 0.0 {
         return out.put(b"0.0");
     }
@@ -256,10 +360,65 @@ fn push_repr(out: &mut dyn Sink, a: f64) -> PyResult<()> {
 /// Python-style float formatting without padding: `fmt` is `e E f F g G %`, or `r` for repr
 /// (shortest round-trip digits, fixed notation for exponents -4..16 as CPython and
 /// MicroPython's repr). Negative values get a leading `-`; infinities and NaN print as
-/// `inf`/`nan` (upper case for upper-case formats). `alt_form` is the `#` flag.
+/// `inf`/`nan` (upper case for upper-case formats). `alt_form` is the `#` flag; `signed`
+/// says the caller puts a sign before the text (with `float32`, upstream's buffer then
+/// holds one digit less).
 pub fn format_float(
     out: &mut VStr,
-    x: f64,
+    x: Real,
+    fmt: char,
+    precision: Option<usize>,
+    alt_form: bool,
+    signed: bool,
+) -> PyResult<()> {
+    #[cfg(feature = "float32")]
+    {
+        let _ = alt_form;
+        format_approx(out, x, fmt, precision, signed)
+    }
+    #[cfg(not(feature = "float32"))]
+    {
+        let _ = signed;
+        format_exact(out, x, fmt, precision, alt_form)
+    }
+}
+
+/// [`format_float`] as upstream's float32 boards (`#` has no effect there).
+#[cfg(feature = "float32")]
+fn format_approx(
+    out: &mut VStr,
+    x: Real,
+    fmt: char,
+    precision: Option<usize>,
+    signed: bool,
+) -> PyResult<()> {
+    let upper = fmt.is_ascii_uppercase();
+    if x.is_nan() {
+        return out.push_bytes(if upper { b"NAN" } else { b"nan" });
+    }
+    let neg = x.is_sign_negative();
+    if neg {
+        out.push_byte(b'-')?;
+    }
+    let a = x.abs();
+    if a.is_infinite() {
+        return out.push_bytes(if upper { b"INF" } else { b"inf" });
+    }
+    // Upstream's buffer is 33 bytes, one of them taken by a sign.
+    let room = 33 - i32::from(neg || signed);
+    if fmt == '%' {
+        let t = approx::format(a * 100.0, 'f', precision, room);
+        out.push_bytes(t.as_bytes())?;
+        return out.push_byte(b'%');
+    }
+    out.push_bytes(approx::format(a, fmt, precision, room).as_bytes())
+}
+
+/// [`format_float`] with exact decimal conversion, as CPython and upstream's unix port.
+#[cfg(not(feature = "float32"))]
+fn format_exact(
+    out: &mut VStr,
+    x: Real,
     fmt: char,
     precision: Option<usize>,
     alt_form: bool,
@@ -301,7 +460,7 @@ pub fn format_float(
                 if (decpt as i64 - 1) + p as i64 + 2 > room {
                     let g = if upper { 'G' } else { 'g' };
                     out.truncate(out.len() - x.is_sign_negative() as usize);
-                    return format_float(out, x, g, Some(p + 1), alt_form);
+                    return format_exact(out, x, g, Some(p + 1), alt_form);
                 }
             }
             let a = if fmt == '%' { a * 100.0 } else { a };
@@ -340,9 +499,10 @@ pub fn format_float(
     }
 }
 
+#[cfg(not(feature = "float32"))]
 /// The digits of `a >= 0` rounded at `cut` and their decimal point position, trailing zeros
 /// left implicit (none for zero, whose point is after its units place).
-fn rounded(a: f64, cut: Cut, buf: &mut [u8; codec::MAX_DIGITS]) -> (&[u8], i32) {
+fn rounded(a: Real, cut: Cut, buf: &mut [u8; codec::MAX_DIGITS]) -> (&[u8], i32) {
     if a == 0.0 {
         return (&[], 1);
     }
@@ -350,6 +510,7 @@ fn rounded(a: f64, cut: Cut, buf: &mut [u8; codec::MAX_DIGITS]) -> (&[u8], i32) 
     (buf.get(..n).unwrap_or(&[]), decpt)
 }
 
+#[cfg(not(feature = "float32"))]
 fn push_zeros(out: &mut VStr, n: usize) -> PyResult<()> {
     for _ in 0..n {
         out.push_byte(b'0')?;
@@ -358,7 +519,40 @@ fn push_zeros(out: &mut VStr, n: usize) -> PyResult<()> {
 }
 
 /// `repr(x)` into a stack buffer (sign, `inf`/`nan` included).
-pub fn repr_text(x: f64, buf: &mut [u8; 32]) -> &str {
+#[cfg(feature = "float32")]
+pub fn repr_text(x: Real, buf: &mut [u8; 32]) -> &str {
+    let mut n = 0;
+    let mut put = |b: &[u8]| {
+        for &c in b {
+            if let Some(slot) = buf.get_mut(n) {
+                *slot = c;
+                n += 1;
+            }
+        }
+    };
+    if x.is_nan() {
+        put(b"nan");
+    } else {
+        if x.is_sign_negative() {
+            put(b"-");
+        }
+        if x.is_infinite() {
+            put(b"inf");
+        } else {
+            let t = approx::format(x.abs(), 'r', None, 32);
+            let text = t.as_bytes();
+            put(text);
+            if !text.iter().any(|&c| c == b'.' || c == b'e') {
+                put(b".0");
+            }
+        }
+    }
+    core::str::from_utf8(buf.get(..n).unwrap_or(&[])).unwrap_or("?")
+}
+
+/// `repr(x)` into a stack buffer (sign, `inf`/`nan` included).
+#[cfg(not(feature = "float32"))]
+pub fn repr_text(x: Real, buf: &mut [u8; 32]) -> &str {
     let mut f = ReprBuf { buf, len: 0 };
     let sign: &[u8] = if x.is_sign_negative() && !x.is_nan() {
         b"-"
@@ -388,16 +582,78 @@ fn is_space(c: u8) -> bool {
 /// Parse one unsigned real number at the start of `s`: `inf`, `infinity`, `nan` (any case) or
 /// decimal digits with optional point, exponent and underscores. Returns the value and the
 /// number of bytes used, or `None` when there is no number there.
-fn parse_real(s: &[u8]) -> Option<(f64, usize)> {
+fn parse_real(s: &[u8]) -> Option<(Real, usize)> {
+    if let Some(special) = parse_special(s) {
+        return Some(special);
+    }
+    #[cfg(feature = "float32")]
+    {
+        // Upstream's reader gives the value of what the scan accepted.
+        let end = scan_number(s)?;
+        let text = core::str::from_utf8(s.get(..end)?).ok()?;
+        Some((upy_compiler::mpy::float::parse32(text)?, end))
+    }
+    #[cfg(not(feature = "float32"))]
+    parse_exact(s)
+}
+
+/// `inf`, `infinity` or `nan` (any case) at the start of `s`.
+fn parse_special(s: &[u8]) -> Option<(Real, usize)> {
     let lower = |i: usize| s.get(i).map(|c| c | 0x20);
     if s.len() >= 3 && lower(0) == Some(b'i') && lower(1) == Some(b'n') && lower(2) == Some(b'f') {
         let word = b"infinity";
         let long = s.len() >= 8 && (0..8).all(|i| lower(i) == word.get(i).copied());
-        return Some((f64::INFINITY, if long { 8 } else { 3 }));
+        return Some((Real::INFINITY, if long { 8 } else { 3 }));
     }
     if s.len() >= 3 && lower(0) == Some(b'n') && lower(1) == Some(b'a') && lower(2) == Some(b'n') {
-        return Some((f64::NAN, 3));
+        return Some((Real::NAN, 3));
     }
+    None
+}
+
+/// The length of the decimal number at the start of `s` (digits with underscores and one
+/// point, then an optional exponent), as [`parse_exact`] accepts it.
+#[cfg(feature = "float32")]
+fn scan_number(s: &[u8]) -> Option<usize> {
+    let mut i = 0;
+    let (mut seen_point, mut seen_digit) = (false, false);
+    while let Some(&c) = s.get(i) {
+        match c {
+            b'0'..=b'9' => seen_digit = true,
+            b'_' => {}
+            b'.' if !seen_point => seen_point = true,
+            _ => break,
+        }
+        i += 1;
+    }
+    if !seen_digit {
+        return None;
+    }
+    if matches!(s.get(i), Some(b'e') | Some(b'E')) {
+        let mut j = i + 1;
+        if matches!(s.get(j), Some(b'+') | Some(b'-')) {
+            j += 1;
+        }
+        let mut any = false;
+        while let Some(&c) = s.get(j) {
+            if c.is_ascii_digit() {
+                any = true;
+            } else if c != b'_' {
+                break;
+            }
+            j += 1;
+        }
+        if !any {
+            return None;
+        }
+        i = j;
+    }
+    Some(i)
+}
+
+/// A decimal number at the start of `s`, correctly rounded, and its length.
+#[cfg(not(feature = "float32"))]
+fn parse_exact(s: &[u8]) -> Option<(Real, usize)> {
     // Keep the significant digits (underscores and leading zeros dropped) and where the
     // point goes; the codec rounds them correctly.
     let mut digits = [0u8; codec::MAX_DIGITS];
@@ -468,7 +724,7 @@ fn invalid_number() -> crate::obj::PyErr {
 /// `float(str)` and `complex(str)` do. Errors are ValueError("invalid syntax for number").
 pub fn parse_decimal(s: &[u8], allow_imag: bool, force_complex: bool) -> PyResult<Value> {
     let mut i = 0;
-    let mut real = 0.0;
+    let mut real: Real = 0.0;
     let mut have_real = false;
     loop {
         while s.get(i).is_some_and(|&c| is_space(c)) {
@@ -484,7 +740,7 @@ pub fn parse_decimal(s: &[u8], allow_imag: bool, force_complex: bool) -> PyResul
             _ => {}
         }
         let start = i;
-        let mut val = 0.0;
+        let mut val: Real = 0.0;
         if let Some((v, n)) = parse_real(s.get(i..).unwrap_or(&[])) {
             val = v;
             i += n;
@@ -531,7 +787,10 @@ pub fn parse_decimal(s: &[u8], allow_imag: bool, force_complex: bool) -> PyResul
 
 /// Python's floor division and modulo of floats (upstream's `mp_obj_float_divmod`), shared
 /// with the compiler's constant folding.
+#[cfg(not(feature = "float32"))]
 pub use upy_compiler::compile::{float_divmod as divmod, fmod};
+#[cfg(feature = "float32")]
+pub use {m::fmod, upy_compiler::mpy::float::divmod32 as divmod};
 
 #[cold]
 fn zero_div() -> crate::obj::PyErr {
@@ -539,7 +798,7 @@ fn zero_div() -> crate::obj::PyErr {
 }
 
 /// `lhs op rhs` on floats (plain, in-place and DIVMOD ops; comparisons).
-pub fn float_op(o: u8, x: f64, y: f64) -> PyResult<Option<Value>> {
+pub fn float_op(o: u8, x: Real, y: Real) -> PyResult<Option<Value>> {
     let o = if (op::INPLACE_OR..=op::INPLACE_POWER).contains(&o) {
         o + op::INPLACE_TO_PLAIN
     } else {
@@ -567,7 +826,7 @@ pub fn float_op(o: u8, x: f64, y: f64) -> PyResult<Option<Value>> {
             }
             let mut m = fmod(x, y);
             if m == 0.0 {
-                m = libm::copysign(0.0, y);
+                m = m::copysign(0.0, y);
             } else if (m < 0.0) != (y < 0.0) {
                 m += y;
             }
@@ -577,7 +836,7 @@ pub fn float_op(o: u8, x: f64, y: f64) -> PyResult<Option<Value>> {
             if x == 0.0 && y < 0.0 && !y.is_infinite() {
                 return Err(zero_div());
             }
-            if x < 0.0 && y != libm::floor(y) && !y.is_nan() {
+            if x < 0.0 && y != m::floor(y) && !y.is_nan() {
                 return crate::objs::complex::complex_op(op::POWER, x, 0.0, y, 0.0).map(Some);
             }
             if x == 1.0 || y == 0.0 {
@@ -641,10 +900,12 @@ fn binary_op(o: u8, lhs: Value, rhs: Value) -> PyResult<Option<Value>> {
         op::LESS | op::MORE | op::EQUAL | op::LESS_EQUAL | op::MORE_EQUAL | op::NOT_EQUAL
     ) && int::is_int(rhs)
     {
-        return Ok(Some(Value::from_bool(match int::cmp_with_float(rhs, x) {
-            Some(ord) => cmp_result(swap_cmp(o), ord),
-            None => o == op::NOT_EQUAL,
-        })));
+        return Ok(Some(Value::from_bool(
+            match int::cmp_with_float(rhs, widen(x)) {
+                Some(ord) => cmp_result(swap_cmp(o), ord),
+                None => o == op::NOT_EQUAL,
+            },
+        )));
     }
     let Some(y) = to_f64(rhs) else {
         return Ok(None);
@@ -653,15 +914,17 @@ fn binary_op(o: u8, lhs: Value, rhs: Value) -> PyResult<Option<Value>> {
 }
 
 /// `int op float` for the int type, which hands mixed operations to the float code.
-pub fn int_float_op(o: u8, i: Value, x: f64) -> PyResult<Option<Value>> {
+pub fn int_float_op(o: u8, i: Value, x: Real) -> PyResult<Option<Value>> {
     if matches!(
         o,
         op::LESS | op::MORE | op::EQUAL | op::LESS_EQUAL | op::MORE_EQUAL | op::NOT_EQUAL
     ) {
-        return Ok(Some(Value::from_bool(match int::cmp_with_float(i, x) {
-            Some(ord) => cmp_result(o, ord),
-            None => o == op::NOT_EQUAL,
-        })));
+        return Ok(Some(Value::from_bool(
+            match int::cmp_with_float(i, widen(x)) {
+                Some(ord) => cmp_result(o, ord),
+                None => o == op::NOT_EQUAL,
+            },
+        )));
     }
     let Some(y) = to_f64(i) else { return Ok(None) };
     float_op(o, y, x)
@@ -681,14 +944,14 @@ pub fn cmp_result(o: u8, ord: core::cmp::Ordering) -> bool {
 }
 
 /// Hash of a float: equal to the int hash for integral values.
-pub fn hash(x: f64) -> isize {
-    if x.is_finite() && x == libm::trunc(x) {
+pub fn hash(x: Real) -> isize {
+    if x.is_finite() && x == m::trunc(x) {
         if x.abs() < 4.0e18 {
             return x as i64 as isize;
         }
-        return int::hash_of_integral_float(x);
+        return int::hash_of_integral_float(widen(x));
     }
-    let b = x.to_bits();
+    let b = widen(x).to_bits();
     (b ^ (b >> 32)) as isize
 }
 
@@ -772,6 +1035,15 @@ pub fn round(x: Value, ndigits: Option<Value>) -> PyResult<Value> {
     }
     let val = get_f64(x)?;
     match ndigits.filter(|n| !n.is_none()) {
+        // As upstream's float32 boards: scale, round and scale back in single precision
+        // (so `round(1.5, 50)` is nan there).
+        #[cfg(feature = "float32")]
+        Some(nd) => {
+            let nd = int::get_isize(nd)?.clamp(-1000, 1000) as Real;
+            let mult = m::pow(10.0, nd);
+            new(m::rint(val * mult) / mult)
+        }
+        #[cfg(not(feature = "float32"))]
         Some(nd) => {
             let nd = int::get_isize(nd)?;
             if !val.is_finite() || val == 0.0 {
@@ -797,7 +1069,7 @@ pub fn round(x: Value, ndigits: Option<Value>) -> PyResult<Value> {
             }
             new(libm::rint(scaled) * mult)
         }
-        None => int::from_f64(libm::rint(val)),
+        None => int::from_f64(widen(m::rint(val))),
     }
 }
 
@@ -820,7 +1092,7 @@ mod tests {
 
     fn fmt(x: f64, f: char, p: Option<usize>, alt: bool) -> String {
         let mut s = VStr::new();
-        format_float(&mut s, x, f, p, alt).unwrap();
+        format_float(&mut s, x, f, p, alt, false).unwrap();
         String::from_utf8(s.as_bytes().to_vec()).unwrap()
     }
 

@@ -5,7 +5,7 @@
 //! `entry!(append, fun2!(append, list_append))`; it costs no RAM.
 
 use crate::obj::{ObjBase, Print, PrintKind, PyResult, Type};
-use crate::qstr::{Qstr, Q};
+use crate::qstr::Q;
 use crate::value::Value;
 
 /// The Rust signature of a built-in function.
@@ -16,33 +16,44 @@ pub enum FunKind {
     F3(fn(Value, Value, Value) -> PyResult<Value>),
     /// Positional only, between `min` and `max` arguments.
     Var {
-        min: u16,
+        min: u8,
         max: u16,
         f: fn(&[Value]) -> PyResult<Value>,
     },
     /// Positional and keyword arguments (`kw` as flattened name/value pairs).
     Kw {
-        min: u16,
+        min: u8,
         f: fn(&[Value], &[Value]) -> PyResult<Value>,
     },
 }
 
+/// Twelve bytes on 32-bit targets (the kind's tag and counts share its first word). No
+/// name: built-in functions print as `<function>` and their errors do not name them.
 #[repr(C)]
 pub struct BuiltinFun {
     pub base: ObjBase,
-    pub name: Qstr,
     pub kind: FunKind,
 }
 
 // SAFETY: immutable static data.
 unsafe impl Sync for BuiltinFun {}
 
+// 462 of these are in the firmware's flash: keep them at three words.
+const _: () = assert!(core::mem::size_of::<BuiltinFun>() <= 3 * core::mem::size_of::<usize>());
+
 #[cold]
-fn arg_count_error(name: Qstr, expected: usize, got: usize) -> crate::obj::PyErr {
-    let _ = name;
+fn arg_count_error(expected: usize, got: usize) -> crate::obj::PyErr {
     crate::raise::type_error_fmt(format_args!(
         "function takes {} positional arguments but {} were given",
         expected, got
+    ))
+}
+
+#[cold]
+fn missing_args(n: usize) -> crate::obj::PyErr {
+    crate::raise::type_error_fmt(format_args!(
+        "function missing {} required positional arguments",
+        n
     ))
 }
 
@@ -57,26 +68,23 @@ fn call(f: Value, args: &[Value], kw: &[Value]) -> PyResult<Value> {
     match fun.kind {
         FunKind::F0(g) => match args {
             [] => g(),
-            _ => Err(arg_count_error(fun.name, 0, args.len())),
+            _ => Err(arg_count_error(0, args.len())),
         },
         FunKind::F1(g) => match args {
             [a] => g(*a),
-            _ => Err(arg_count_error(fun.name, 1, args.len())),
+            _ => Err(arg_count_error(1, args.len())),
         },
         FunKind::F2(g) => match args {
             [a, b] => g(*a, *b),
-            _ => Err(arg_count_error(fun.name, 2, args.len())),
+            _ => Err(arg_count_error(2, args.len())),
         },
         FunKind::F3(g) => match args {
             [a, b, c] => g(*a, *b, *c),
-            _ => Err(arg_count_error(fun.name, 3, args.len())),
+            _ => Err(arg_count_error(3, args.len())),
         },
         FunKind::Var { min, max, f: g } => {
             if args.len() < min as usize {
-                Err(crate::raise::type_error_fmt(format_args!(
-                    "function missing {} required positional arguments",
-                    min as usize - args.len()
-                )))
+                Err(missing_args(min as usize - args.len()))
             } else if args.len() > max as usize {
                 Err(crate::raise::type_error_fmt(format_args!(
                     "function expected at most {} arguments, got {}",
@@ -89,10 +97,7 @@ fn call(f: Value, args: &[Value], kw: &[Value]) -> PyResult<Value> {
         }
         FunKind::Kw { min, f: g } => {
             if args.len() < min as usize {
-                Err(crate::raise::type_error_fmt(format_args!(
-                    "function missing {} required positional arguments",
-                    min as usize - args.len()
-                )))
+                Err(missing_args(min as usize - args.len()))
             } else {
                 g(args, kw)
             }
@@ -120,7 +125,6 @@ macro_rules! fun {
     ($name:ident, $kind:expr) => {{
         static F: $crate::objs::fun::BuiltinFun = $crate::objs::fun::BuiltinFun {
             base: $crate::obj::ObjBase::new(&$crate::objs::fun::TYPE),
-            name: $crate::qstr::Q::$name,
             kind: {
                 #[allow(unused_imports)]
                 use $crate::objs::fun::FunKind::*;

@@ -659,7 +659,7 @@ fn small_binary_op_slow(o: u8, a: isize, b: isize) -> PyResult<Option<Value>> {
             // Ints up to 2**53 convert to f64 exactly (always true for 32-bit small ints).
             const EXACT: i64 = 1 << 53;
             if (-EXACT..=EXACT).contains(&(a as i64)) && (-EXACT..=EXACT).contains(&(b as i64)) {
-                return float::new(a as f64 / b as f64).map(Some);
+                return float::new(a as float::Real / b as float::Real).map(Some);
             }
             let (mut ab, mut bb) = ([0u32; 2], [0u32; 2]);
             return big_binary_op(
@@ -671,7 +671,7 @@ fn small_binary_op_slow(o: u8, a: isize, b: isize) -> PyResult<Option<Value>> {
         }
         op::POWER => {
             if b < 0 {
-                return float::float_op(op::POWER, a as f64, b as f64);
+                return float::float_op(op::POWER, a as float::Real, b as float::Real);
             }
             match small_pow(a as Wide, b as u64) {
                 Some(r) => r,
@@ -809,18 +809,25 @@ fn big_binary_op(o: u8, a: Int, b: Int) -> PyResult<Value> {
             if b.is_zero() {
                 return Err(zero_div());
             }
-            let mut s = Scratch::new(mpz::truediv_scratch_len(la, lb))?;
-            let x = mpz::truediv(a, b, s.slice()).map_err(|e| match e {
-                mpz::Error::Overflow => {
-                    raise::overflow_error("integer division result too large for a float")
-                }
-                e => mpz_err(e),
-            })?;
+            // Single-precision floats divide the operands' floats, as upstream's boards.
+            #[cfg(feature = "float32")]
+            let x = float::narrow(mpz::to_f64(a)) / float::narrow(mpz::to_f64(b));
+            #[cfg(not(feature = "float32"))]
+            let x = {
+                let mut s = Scratch::new(mpz::truediv_scratch_len(la, lb))?;
+                mpz::truediv(a, b, s.slice()).map_err(|e| match e {
+                    mpz::Error::Overflow => {
+                        raise::overflow_error("integer division result too large for a float")
+                    }
+                    e => mpz_err(e),
+                })?
+            };
             float::new(x)
         }
         op::POWER => {
             if b.neg {
-                return float::float_op(op::POWER, mpz::to_f64(a), mpz::to_f64(b))
+                let (x, y) = (mpz::to_f64(a), mpz::to_f64(b));
+                return float::float_op(op::POWER, float::narrow(x), float::narrow(y))
                     .map(|r| r.unwrap_or(Value::NONE));
             }
             let e = match mpz::to_u64(b) {
@@ -962,7 +969,7 @@ fn unary_op(o: u8, v: Value) -> PyResult<Option<Value>> {
             uop::BOOL => Value::from_bool(n != 0),
             uop::HASH => v,
             uop::ABS => from_i64((n as i64).abs())?,
-            uop::FLOAT_MAYBE => float::new(n as f64)?,
+            uop::FLOAT_MAYBE => float::new(n as float::Real)?,
             _ => return Ok(None),
         }));
     }
@@ -984,7 +991,7 @@ fn unary_op(o: u8, v: Value) -> PyResult<Option<Value>> {
             let w = mpz::invert(a, out.slice()).map_err(mpz_err)?;
             out.finish(w)
         }
-        uop::FLOAT_MAYBE => float::new(mpz::to_f64(a))?,
+        uop::FLOAT_MAYBE => float::new(float::narrow(mpz::to_f64(a)))?,
         _ => return Ok(None),
     }))
 }
@@ -1000,7 +1007,7 @@ fn make_new(_ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Value>
                 return Ok(v);
             }
             if let Some(f) = float::value(*x) {
-                return from_f64(f);
+                return from_f64(float::widen(f));
             }
             if let Some(f) = x.type_of().unary_op {
                 if let Some(r) = f(uop::INT_MAYBE, *x)? {

@@ -5,6 +5,7 @@
 //! padding). Error texts are upstream's.
 
 use crate::obj::{PrintKind, PyErr, PyResult};
+use crate::objs::float::{m, Real};
 use crate::objs::{dict, str as pystr, tuple};
 use crate::qstr::Qstr;
 use crate::raise;
@@ -19,7 +20,7 @@ pub mod shim {
     use crate::value::Value;
     use crate::vstr::VStr;
 
-    pub fn float_value(v: Value) -> Option<f64> {
+    pub fn float_value(v: Value) -> Option<float::Real> {
         float::value(v)
     }
 
@@ -27,16 +28,16 @@ pub mod shim {
         int::is_int(v)
     }
 
-    pub fn get_f64(v: Value) -> PyResult<f64> {
+    pub fn get_f64(v: Value) -> PyResult<float::Real> {
         float::get_f64(v)
     }
 
     pub fn float_of(v: Value) -> PyResult<f64> {
-        float::get_f64(v)
+        float::get_f64(v).map(float::widen)
     }
 
     pub fn new_float(x: f64) -> PyResult<Value> {
-        float::new(x)
+        float::new(float::narrow(x))
     }
 
     pub fn int_from_i64(n: i64) -> PyResult<Value> {
@@ -47,8 +48,8 @@ pub mod shim {
         int::from_u64(n)
     }
 
-    pub fn int_from_f64(x: f64) -> PyResult<Value> {
-        int::from_f64(x)
+    pub fn int_from_f64(x: float::Real) -> PyResult<Value> {
+        int::from_f64(float::widen(x))
     }
 
     /// Digits of int `v` in `base`, with a leading `-` when negative.
@@ -60,10 +61,11 @@ pub mod shim {
 
     pub fn format_float(
         out: &mut VStr,
-        x: f64,
+        x: float::Real,
         fmt: char,
         precision: Option<usize>,
         alt_form: bool,
+        signed: bool,
     ) -> PyResult<()> {
         // Precision beyond what any double can show is clamped: it only adds zeros, and
         // the float formatter relies on core::fmt, whose precision is limited to u16.
@@ -73,6 +75,7 @@ pub mod shim {
             fmt,
             precision.map(|p| p.min(MAX_FLOAT_PRECISION)),
             alt_form,
+            signed,
         )
     }
 }
@@ -359,10 +362,10 @@ fn format_int(out: &mut VStr, v: Value, sp: &Spec) -> PyResult<()> {
 /// Upstream formats floats into a 33-byte buffer (one byte less with a sign) and switches
 /// `f` to `g` with one more digit when the integer digits and the decimals would not fit, so
 /// `'%.2f' % 8.888e32` is `8.89e+32` there; do the same.
-fn fixed_or_general(t: char, a: f64, prec: usize, signed: bool) -> (char, usize) {
+fn fixed_or_general(t: char, a: Real, prec: usize, signed: bool) -> (char, usize) {
     let buf = if signed { 32 } else { 33 };
     if a.is_finite() && a >= 10.0 {
-        let e = libm::floor(libm::log10(a)) as usize;
+        let e = m::floor(m::log10(a)) as usize;
         if e + prec + 2 > buf {
             return (if t == 'F' { 'G' } else { 'g' }, prec + 1);
         }
@@ -371,32 +374,40 @@ fn fixed_or_general(t: char, a: f64, prec: usize, signed: bool) -> (char, usize)
 }
 
 /// Formats a float. `#` is honoured as CPython does (upstream ignores it; no test relies on that).
-fn format_float(out: &mut VStr, x: f64, sp: &Spec) -> PyResult<()> {
+fn format_float(out: &mut VStr, x: Real, sp: &Spec) -> PyResult<()> {
     let mut body = VStr::new();
     let neg = x.is_sign_negative() && !x.is_nan();
     let a = if x.is_nan() { x } else { x.abs() };
+    let signed = neg || sp.sign.is_some();
     match sp.ty {
         // Upstream formats a float with a spec but no type as 'g' (CPython would use repr
         // or 'g' with a forced '.0'): `'{:10}'.format(0.1 + 0.2)` is `'       0.3'` there.
-        None | Some('n') => {
-            shim::format_float(&mut body, a, 'g', Some(sp.precision.unwrap_or(6)), sp.alt)?
-        }
+        None | Some('n') => shim::format_float(
+            &mut body,
+            a,
+            'g',
+            Some(sp.precision.unwrap_or(6)),
+            sp.alt,
+            signed,
+        )?,
         Some('%') => {
-            let (t, p) = fixed_or_general(
-                'f',
-                a * 100.0,
-                sp.precision.unwrap_or(6),
-                neg || sp.sign.is_some(),
-            );
-            shim::format_float(&mut body, a * 100.0, t, Some(p), sp.alt)?;
+            let (t, p) = fixed_or_general('f', a * 100.0, sp.precision.unwrap_or(6), signed);
+            shim::format_float(&mut body, a * 100.0, t, Some(p), sp.alt, signed)?;
             body.push_byte(b'%')?;
         }
         Some(t @ ('f' | 'F')) => {
             let (t, p) =
                 fixed_or_general(t, a, sp.precision.unwrap_or(6), neg || sp.sign.is_some());
-            shim::format_float(&mut body, a, t, Some(p), sp.alt)?;
+            shim::format_float(&mut body, a, t, Some(p), sp.alt, signed)?;
         }
-        Some(t) => shim::format_float(&mut body, a, t, Some(sp.precision.unwrap_or(6)), sp.alt)?,
+        Some(t) => shim::format_float(
+            &mut body,
+            a,
+            t,
+            Some(sp.precision.unwrap_or(6)),
+            sp.alt,
+            signed,
+        )?,
     }
     emit_number(out, neg, "", body.as_bytes(), sp, 3)
 }

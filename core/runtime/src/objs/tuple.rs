@@ -156,7 +156,7 @@ pub fn hash_for_container(v: Value) -> PyResult<isize> {
     if let Some(n) = v.as_small_int() {
         return Ok(cpython_int_hash(n as i64));
     }
-    if let Some(x) = crate::objs::float::value(v) {
+    if let Some(x) = crate::objs::float::value(v).map(crate::objs::float::widen) {
         if x.is_finite() && x != libm::trunc(x) {
             return Ok(cpython_float_hash(x));
         }

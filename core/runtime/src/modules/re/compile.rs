@@ -94,6 +94,9 @@ impl Compiler {
         self.code.len()
     }
 
+    /// Out of line: inlined, the push and its growth check at each of the compiler's
+    /// many emit sites cost more than the call.
+    #[inline(never)]
     fn emit(&mut self, b: u8) {
         self.code.push(b);
     }
@@ -116,8 +119,14 @@ impl Compiler {
 
     /// Insert two placeholder bytes at `at` (in front of an item being repeated).
     fn insert2(&mut self, at: usize) {
-        let at = at.min(self.code.len());
-        self.code.splice(at..at, [0, 0]);
+        let len = self.code.len();
+        let at = at.min(len);
+        self.emit(0);
+        self.emit(0);
+        self.code.copy_within(at..len, at + 2);
+        if let Some(s) = self.code.get_mut(at..at + 2) {
+            s.fill(0);
+        }
     }
 
     /// Relative operand for an instruction at `at` jumping to `to`.
@@ -364,57 +373,89 @@ pub fn compile(re: &[u8], utf8: bool) -> Result<Prog, Error> {
     })
 }
 
-/// Write the program listing `re.DEBUG` prints, one instruction a line.
-pub fn dump(p: &Prog, out: &mut dyn core::fmt::Write) -> core::fmt::Result {
+/// Write the program listing `re.DEBUG` prints, one instruction a line. The text is
+/// built with plain pushes: `core::fmt` machinery per line cost several hundred bytes of
+/// the firmware's flash.
+pub fn dump(p: &Prog, out: &mut Vec<u8>) {
     let code = &p.code;
     let byte = |i: usize| code.get(i).copied().unwrap_or(0);
     let mut pc = 0;
     while pc < code.len() {
-        write!(out, "{:2}: ", pc)?;
+        if pc < 10 {
+            out.push(b' ');
+        }
+        put_num(out, pc as isize);
+        out.extend_from_slice(b": ");
         let op = byte(pc);
         pc += 1;
-        match op {
+        let text: &[u8] = match op {
             SPLIT | RSPLIT | JMP => {
-                let name = match op {
-                    SPLIT => "split",
-                    RSPLIT => "rsplit",
-                    _ => "jmp",
-                };
+                out.extend_from_slice(match op {
+                    SPLIT => b"split ",
+                    RSPLIT => b"rsplit ",
+                    _ => b"jmp ",
+                });
                 let off = byte(pc) as i8 as isize;
-                writeln!(out, "{} {} ({})", name, pc as isize + off + 1, off)?;
+                put_num(out, pc as isize + off + 1);
+                out.extend_from_slice(b" (");
+                put_num(out, off);
                 pc += 1;
+                b")"
             }
-            CHAR => {
-                writeln!(out, "char {}", byte(pc) as char)?;
+            CHAR | NAMED_CLASS => {
+                out.extend_from_slice(if op == CHAR { b"char " } else { b"namedclass " });
+                let mut ch = [0u8; 4];
+                out.extend_from_slice(char::from(byte(pc)).encode_utf8(&mut ch).as_bytes());
                 pc += 1;
+                b""
             }
-            ANY => writeln!(out, "any")?,
+            ANY => b"any",
             CLASS | CLASS_NOT => {
-                let n = byte(pc) as usize;
-                let not = if op == CLASS_NOT { "not" } else { "" };
-                write!(out, "class{} {}", not, n)?;
+                let n = byte(pc);
+                out.extend_from_slice(if op == CLASS_NOT {
+                    b"classnot "
+                } else {
+                    b"class "
+                });
+                put_num(out, n as isize);
                 pc += 1;
                 for _ in 0..n {
-                    write!(out, " 0x{:02x}-0x{:02x}", byte(pc), byte(pc + 1))?;
+                    for (i, sep) in [b" 0x", b"-0x"].iter().enumerate() {
+                        out.extend_from_slice(*sep);
+                        let b = byte(pc + i);
+                        out.push(HEX[usize::from(b >> 4)]);
+                        out.push(HEX[usize::from(b & 15)]);
+                    }
                     pc += 2;
                 }
-                writeln!(out)?;
+                b""
             }
-            NAMED_CLASS => {
-                writeln!(out, "namedclass {}", byte(pc) as char)?;
-                pc += 1;
-            }
-            MATCH => writeln!(out, "match")?,
+            MATCH => b"match",
             SAVE => {
-                writeln!(out, "save {}", byte(pc))?;
+                out.extend_from_slice(b"save ");
+                put_num(out, byte(pc) as isize);
                 pc += 1;
+                b""
             }
-            BOL => writeln!(out, "assert bol")?,
-            EOL => writeln!(out, "assert eol")?,
-            _ => writeln!(out, "?")?,
-        }
+            BOL => b"assert bol",
+            EOL => b"assert eol",
+            _ => b"?",
+        };
+        out.extend_from_slice(text);
+        out.push(b'\n');
     }
-    writeln!(out, "Bytes: {}, insts: {}", code.len(), p.insts)
+    out.extend_from_slice(b"Bytes: ");
+    put_num(out, code.len() as isize);
+    out.extend_from_slice(b", insts: ");
+    put_num(out, p.insts as isize);
+    out.push(b'\n');
+}
+
+const HEX: &[u8; 16] = b"0123456789abcdef";
+
+fn put_num(out: &mut Vec<u8>, n: isize) {
+    let mut buf = [0u8; 24];
+    out.extend_from_slice(crate::objs::int::format_isize(n, &mut buf).as_bytes());
 }
 
 #[cfg(test)]
@@ -424,9 +465,9 @@ mod tests {
 
     fn listing(re: &str) -> String {
         let p = compile(re.as_bytes(), true).unwrap();
-        let mut s = String::new();
-        dump(&p, &mut s).unwrap();
-        s
+        let mut s = Vec::new();
+        dump(&p, &mut s);
+        String::from_utf8(s).unwrap()
     }
 
     #[test]

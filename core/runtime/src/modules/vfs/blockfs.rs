@@ -144,19 +144,7 @@ fn print<F: BlockFs>(out: &mut dyn Print, v: Value, _k: PrintKind) -> PyResult<(
     out.write_str("<io.")?;
     out.write_str(v.type_of().name.as_str())?;
     if F::PRINT_ADDRESS {
-        out.write_str(" 0x")?;
-        let mut digits = [0u8; 2 * core::mem::size_of::<usize>()];
-        let mut n = v.bits();
-        let mut i = digits.len();
-        loop {
-            i -= 1;
-            digits[i] = b"0123456789abcdef"[n & 15];
-            n >>= 4;
-            if n == 0 {
-                break;
-            }
-        }
-        out.write_str(core::str::from_utf8(&digits[i..]).unwrap_or(""))?;
+        crate::modules::sys::print_nums(out, " 0x{x}", &[v.bits() as isize])?;
     }
     out.write_str(">")
 }

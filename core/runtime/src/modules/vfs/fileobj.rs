@@ -29,12 +29,25 @@ pub trait FileOps {
 }
 
 fn ioctl<F: FileOps>(v: Value, request: usize, arg: usize) -> PyResult<usize> {
+    ioctl_with(v, request, arg, &[F::flush, F::close], F::seek, F::fileno)
+}
+
+/// [`ioctl`]'s body, once for every file type.
+#[inline(never)]
+fn ioctl_with(
+    v: Value,
+    request: usize,
+    arg: usize,
+    [flush, close]: &[fn(Value) -> PyResult<()>; 2],
+    seek: fn(Value, i64, usize) -> PyResult<usize>,
+    fileno: fn(Value) -> PyResult<usize>,
+) -> PyResult<usize> {
     match sio::split_request(request) {
         // The offset travels as a two's complement word.
-        (sio::STREAM_SEEK, whence) => F::seek(v, arg as isize as i64, whence),
-        (sio::STREAM_FLUSH, _) => F::flush(v).map(|()| 0),
-        (sio::STREAM_CLOSE, _) => F::close(v).map(|()| 0),
-        (sio::STREAM_GET_FILENO, _) => F::fileno(v),
+        (sio::STREAM_SEEK, whence) => seek(v, arg as isize as i64, whence),
+        (sio::STREAM_FLUSH, _) => flush(v).map(|()| 0),
+        (sio::STREAM_CLOSE, _) => close(v).map(|()| 0),
+        (sio::STREAM_GET_FILENO, _) => fileno(v),
         _ => Err(raise::os_error(sio::EINVAL)),
     }
 }

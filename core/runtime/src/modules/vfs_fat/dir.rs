@@ -358,8 +358,34 @@ impl Name {
 }
 
 /// Split a path into components (separators `/` and `\`), skipping empty ones.
-pub fn components(path: &str) -> impl Iterator<Item = &str> {
-    path.split(['/', '\\']).filter(|c| !c.is_empty())
+pub fn components(path: &str) -> Components<'_> {
+    Components { rest: path }
+}
+
+/// The iterator of [`components`]: a byte scan (the separators are ASCII), smaller than
+/// `str::split` with a two-character pattern.
+pub struct Components<'a> {
+    rest: &'a str,
+}
+
+impl<'a> Iterator for Components<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        while !self.rest.is_empty() {
+            let end = self
+                .rest
+                .bytes()
+                .position(|b| b == b'/' || b == b'\\')
+                .unwrap_or(self.rest.len());
+            let comp = self.rest.get(..end).unwrap_or("");
+            self.rest = self.rest.get(end + 1..).unwrap_or("");
+            if !comp.is_empty() {
+                return Some(comp);
+            }
+        }
+        None
+    }
 }
 
 /// What a path names.
@@ -452,6 +478,16 @@ impl<'a> Fat<'a> {
         Ok(((p.index % (self.ss() / 32)) * 32) as usize)
     }
 
+    /// The 32 bytes of the entry at `p` in the window, loading its sector. A fixed-size
+    /// view: the field accesses of every caller go without bounds checks.
+    pub fn entry(&mut self, p: &DirPos) -> Res<&mut [u8; 32]> {
+        let o = self.entry_at(p)?;
+        self.win
+            .get_mut(o..o + 32)
+            .and_then(|d| d.try_into().ok())
+            .ok_or(Error::Io)
+    }
+
     /// Read the next live entry at or after `p` (long name gathered); `p` is left at the
     /// 8.3 entry. None at the end of the directory. Volume labels are skipped.
     pub fn dir_read(&mut self, p: &mut DirPos) -> Res<Option<Entry>> {
@@ -460,9 +496,9 @@ impl<'a> Fat<'a> {
         let mut ord: u8 = 0;
         let mut sum: u8 = 0;
         let mut lfn_start = *p;
+        let fat32 = self.vol.fat_type == 32;
         loop {
-            let o = self.entry_at(p)?;
-            let d = &self.win[o..o + 32];
+            let d: &[u8; 32] = &*self.entry(p)?;
             let b0 = d[0];
             if b0 == 0 {
                 return Ok(None);
@@ -503,7 +539,7 @@ impl<'a> Fat<'a> {
                 e.sfn.copy_from_slice(&d[..11]);
                 e.attr = d[11];
                 e.nt = d[12];
-                let hi = if self.vol.fat_type == 32 {
+                let hi = if fat32 {
                     u32::from(ld16(d, 20)) << 16
                 } else {
                     0
@@ -556,7 +592,7 @@ impl<'a> Fat<'a> {
 
     /// Resolve a path from the current directory (or the root for absolute paths).
     pub fn follow(&mut self, path: &str) -> Res<Found> {
-        let mut dir = if path.starts_with(['/', '\\']) {
+        let mut dir = if matches!(path.as_bytes().first(), Some(b'/' | b'\\')) {
             0
         } else {
             self.vol.cdir
@@ -573,10 +609,7 @@ impl<'a> Fat<'a> {
                 let target = if name.len == 1 || dir == 0 {
                     dir
                 } else {
-                    match self.dir_find(dir, &name)? {
-                        Some(e) => self.dir_id(e.clust),
-                        None => return Err(Error::Io),
-                    }
+                    self.parent_of(dir)?
                 };
                 if is_last {
                     return self.follow_dir_cluster(target);
@@ -600,13 +633,18 @@ impl<'a> Fat<'a> {
         if c == 0 {
             return Ok(Found::Root);
         }
-        let dotdot = Name::new("..")?;
-        let parent = match self.dir_find(c, &dotdot)? {
-            Some(e) => self.dir_id(e.clust),
-            None => return Err(Error::Io),
-        };
+        let parent = self.parent_of(c)?;
         match self.find_by_cluster(parent, c)? {
             Some(entry) => Ok(Found::Entry { dir: parent, entry }),
+            None => Err(Error::Io),
+        }
+    }
+
+    /// The first cluster of the parent of directory `c` (not the root), from its "..".
+    fn parent_of(&mut self, c: u32) -> Res<u32> {
+        let dotdot = Name::new("..")?;
+        match self.dir_find(c, &dotdot)? {
+            Some(e) => Ok(self.dir_id(e.clust)),
             None => Err(Error::Io),
         }
     }
@@ -665,8 +703,7 @@ impl<'a> Fat<'a> {
         let mut run = 0;
         let mut start = p;
         loop {
-            let o = self.entry_at(&p)?;
-            let b0 = self.win[o];
+            let b0 = self.entry(&p)?[0];
             if b0 == 0 || b0 == DELETED {
                 if run == 0 {
                     start = p;
@@ -686,8 +723,7 @@ impl<'a> Fat<'a> {
         let mut p = start;
         for k in 0..n_lfn {
             let ord = (n_lfn - k) as u8;
-            let o = self.entry_at(&p)?;
-            let d = &mut self.win[o..o + 32];
+            let d = self.entry(&p)?;
             d.fill(0);
             d[0] = if k == 0 { ord | 0x40 } else { ord };
             d[11] = ATTR_LFN;
@@ -707,8 +743,7 @@ impl<'a> Fat<'a> {
             self.vol.win_dirty = true;
             self.dir_next(&mut p, false)?;
         }
-        let o = self.entry_at(&p)?;
-        let d = &mut self.win[o..o + 32];
+        let d = self.entry(&p)?;
         d.fill(0);
         d[..11].copy_from_slice(&name.sfn);
         d[12] = name.nt;
@@ -718,8 +753,7 @@ impl<'a> Fat<'a> {
 
     /// Fill in the 8.3 entry at `p`.
     fn set_entry(&mut self, p: &DirPos, attr: u8, clust: u32, size: u32, t: u32) -> Res<()> {
-        let o = self.entry_at(p)?;
-        let d = &mut self.win[o..o + 32];
+        let d = self.entry(p)?;
         d[11] = attr;
         st32(d, 14, t);
         st16(d, 18, (t >> 16) as u16);
@@ -734,8 +768,7 @@ impl<'a> Fat<'a> {
     /// Update the cluster, size and modification time of the 8.3 entry at `p`.
     pub fn update_entry(&mut self, p: &DirPos, clust: u32, size: u32, modified: bool) -> Res<()> {
         let t = self.vol.now;
-        let o = self.entry_at(p)?;
-        let d = &mut self.win[o..o + 32];
+        let d = self.entry(p)?;
         d[11] |= ATTR_ARC;
         st16(d, 20, (clust >> 16) as u16);
         st16(d, 26, clust as u16);
@@ -752,8 +785,7 @@ impl<'a> Fat<'a> {
     fn dir_remove(&mut self, e: &Entry) -> Res<()> {
         let mut p = e.start;
         loop {
-            let o = self.entry_at(&p)?;
-            self.win[o] = DELETED;
+            self.entry(&p)?[0] = DELETED;
             self.vol.win_dirty = true;
             if p.index >= e.pos.index || !self.dir_next(&mut p, false)? {
                 break;
@@ -876,17 +908,16 @@ impl<'a> Fat<'a> {
         };
         let last = components(new).last().unwrap_or("");
         let mut name = Name::new(last)?;
-        let o = self.entry_at(&e.pos)?;
         let mut saved = [0u8; 21];
-        saved.copy_from_slice(&self.win[o + 11..o + 32]);
+        saved.copy_from_slice(&self.entry(&e.pos)?[11..]);
         // The new entry goes in before the old one is removed, as FatFs does (so entries
         // keep FatFs's order).
         let p = self.register(ndir, &mut name)?;
-        let o = self.entry_at(&p)?;
-        let nt = self.win[o + 12];
-        self.win[o + 11..o + 32].copy_from_slice(&saved);
-        self.win[o + 11] |= ATTR_ARC;
-        self.win[o + 12] = nt;
+        let d = self.entry(&p)?;
+        let nt = d[12];
+        d[11..].copy_from_slice(&saved);
+        d[11] |= ATTR_ARC;
+        d[12] = nt;
         self.vol.win_dirty = true;
         self.dir_remove(&e)?;
         if e.is_dir() && ndir != odir {
@@ -898,10 +929,10 @@ impl<'a> Fat<'a> {
                     clust: c,
                     sect: self.clust2sect(c),
                 };
-                let o = self.entry_at(&dd)?;
-                if self.win[o] == b'.' && self.win[o + 1] == b'.' {
-                    st16(self.win, o + 20, (ndir >> 16) as u16);
-                    st16(self.win, o + 26, ndir as u16);
+                let d = self.entry(&dd)?;
+                if d[0] == b'.' && d[1] == b'.' {
+                    st16(d, 20, (ndir >> 16) as u16);
+                    st16(d, 26, ndir as u16);
                     self.vol.win_dirty = true;
                 }
             }
@@ -919,24 +950,23 @@ impl<'a> Fat<'a> {
     pub fn getcwd(&mut self, out: &mut Vec<u8>) -> Res<()> {
         out.clear();
         let mut c = self.vol.cdir;
-        let dotdot = Name::new("..")?;
         let mut depth = 0;
         while c != 0 {
             depth += 1;
             if depth > MAX_DEPTH {
                 return Err(Error::Io);
             }
-            let parent = match self.dir_find(c, &dotdot)? {
-                Some(e) => self.dir_id(e.clust),
-                None => return Err(Error::Io),
-            };
+            let parent = self.parent_of(c)?;
             let e = self.find_by_cluster(parent, c)?.ok_or(Error::Io)?;
             let mut buf = [0u8; MAX_LFN * 3];
             let n = e.name_utf8(&mut buf);
-            let mut piece = Vec::with_capacity(n + 1);
-            piece.push(b'/');
-            piece.extend_from_slice(&buf[..n]);
-            out.splice(0..0, piece);
+            // Prepended by building the longer path afresh (a `splice` instantiation
+            // costs more flash than the copy).
+            let mut path = Vec::with_capacity(n + 1 + out.len());
+            path.push(b'/');
+            path.extend_from_slice(buf.get(..n).unwrap_or(&[]));
+            path.extend_from_slice(out);
+            *out = path;
             c = parent;
         }
         if out.is_empty() {

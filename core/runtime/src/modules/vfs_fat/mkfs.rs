@@ -128,6 +128,11 @@ fn layout(total: u32, ss: u32, fat32: bool) -> Res<Layout> {
 /// Format the device (`total` sectors; `buf` is one sector of scratch space). `serial` is
 /// the volume serial number (upstream uses the current FAT time stamp).
 pub fn mkfs(dev: &mut dyn BlockDevice, buf: &mut [u8], total: u32, serial: u32) -> Res<()> {
+    // Sectors are 512 bytes or more (VfsFat checks): said here, it spares every
+    // fixed-offset store below its bounds check.
+    if buf.len() < 512 {
+        return Err(Error::Aborted);
+    }
     let ss = buf.len() as u32;
     let l = match layout(total, ss, false) {
         Ok(l) => l,

@@ -162,12 +162,17 @@ pub struct Fat<'a> {
 
 /// Is this sector a FAT boot sector? 0: yes, 2: a valid sector but not FAT (maybe an MBR),
 /// 3: not valid.
-fn check_boot(b: &[u8]) -> u8 {
+fn check_boot(b: Option<&[u8; 512]>) -> u8 {
+    // Sectors are at least 512 bytes (VfsFat checks); a fixed-size view spares the field
+    // reads below their bounds checks.
+    let Some(b) = b else {
+        return 3;
+    };
     if ld16(b, 510) != 0xAA55 {
         return 3;
     }
-    let j = b.first().copied().unwrap_or(0);
-    let jump = j == 0xE9 || (j == 0xEB && b.get(2) == Some(&0x90));
+    let j = b[0];
+    let jump = j == 0xE9 || (j == 0xEB && b[2] == 0x90);
     if jump && (ld32(b, 54) & 0x00FF_FFFF == 0x0054_4146 || ld32(b, 82) == 0x3354_4146) {
         return 0;
     }
@@ -240,7 +245,7 @@ impl<'a> Fat<'a> {
         self.vol.win_dirty = false;
         self.move_window(0)?;
         let mut bsect = 0;
-        let mut fmt = check_boot(self.win);
+        let mut fmt = check_boot(self.win.first_chunk());
         if fmt == 2 {
             let mut parts = [0u32; 4];
             for (i, p) in parts.iter_mut().enumerate() {
@@ -254,7 +259,7 @@ impl<'a> Fat<'a> {
                     continue;
                 }
                 self.move_window(p)?;
-                fmt = check_boot(self.win);
+                fmt = check_boot(self.win.first_chunk());
                 if fmt == 0 {
                     bsect = p;
                     break;
@@ -264,7 +269,9 @@ impl<'a> Fat<'a> {
         if fmt != 0 {
             return Err(Error::NoFilesystem);
         }
-        let b = &*self.win;
+        let Some(b) = self.win.first_chunk::<512>() else {
+            return Err(Error::NoFilesystem);
+        };
         if u32::from(ld16(b, 11)) != self.vol.ss {
             return Err(Error::NoFilesystem);
         }
@@ -346,11 +353,15 @@ impl<'a> Fat<'a> {
         }
         if fat_type == 32 && fsinfo_at == 1 {
             self.move_window(bsect + 1)?;
-            let w = &*self.win;
-            if ld16(w, 510) == 0xAA55 && ld32(w, 0) == 0x4161_5252 && ld32(w, 484) == 0x6141_7272 {
-                self.vol.has_fsinfo = true;
-                self.vol.free_clst = ld32(w, 488);
-                self.vol.last_clst = ld32(w, 492);
+            if let Some(w) = self.win.first_chunk::<512>() {
+                if ld16(w, 510) == 0xAA55
+                    && ld32(w, 0) == 0x4161_5252
+                    && ld32(w, 484) == 0x6141_7272
+                {
+                    self.vol.has_fsinfo = true;
+                    self.vol.free_clst = ld32(w, 488);
+                    self.vol.last_clst = ld32(w, 492);
+                }
             }
         }
         self.vol.fat_type = fat_type;
@@ -577,11 +588,13 @@ impl<'a> Fat<'a> {
             let s = self.vol.volbase + 1;
             self.vol.win_sect = NO_SECTOR;
             self.win.fill(0);
-            st32(self.win, 0, 0x4161_5252);
-            st32(self.win, 484, 0x6141_7272);
-            st32(self.win, 488, self.vol.free_clst);
-            st32(self.win, 492, self.vol.last_clst);
-            st16(self.win, 510, 0xAA55);
+            if let Some(w) = self.win.first_chunk_mut::<512>() {
+                st32(w, 0, 0x4161_5252);
+                st32(w, 484, 0x6141_7272);
+                st32(w, 488, self.vol.free_clst);
+                st32(w, 492, self.vol.last_clst);
+                st16(w, 510, 0xAA55);
+            }
             self.dev.write(s, self.win)?;
             self.vol.fsi_dirty = false;
         }
