@@ -494,16 +494,8 @@ impl LineEditor {
         match action {
             A_HOME => r.step_back = self.cursor - self.line_start,
             A_END => r.step_forward = self.line.len() - self.cursor,
-            A_LEFT => {
-                if self.cursor > self.line_start {
-                    r.step_back = 1;
-                }
-            }
-            A_RIGHT => {
-                if self.cursor < self.line.len() {
-                    r.step_forward = 1;
-                }
-            }
+            A_LEFT if self.cursor > self.line_start => r.step_back = 1,
+            A_RIGHT if self.cursor < self.line.len() => r.step_forward = 1,
             A_HISTORY_BACK | A_HISTORY_FORWARD => {
                 // The entry to show: `Some(None)` is the empty new line, `None` no change.
                 let target = if action == A_HISTORY_BACK {
@@ -521,11 +513,9 @@ impl LineEditor {
                     r = self.replaced_line();
                 }
             }
-            A_DELETE => {
-                if self.cursor < self.line.len() {
-                    self.cut(self.cursor, self.cursor + 1);
-                    r.from_cursor = true;
-                }
+            A_DELETE if self.cursor < self.line.len() => {
+                self.cut(self.cursor, self.cursor + 1);
+                r.from_cursor = true;
             }
             A_KILL_TO_END => {
                 self.line.truncate(self.cursor);
@@ -549,13 +539,11 @@ impl LineEditor {
                 r.step_back = n;
                 r.from_cursor = true;
             }
-            A_BACKSPACE => {
-                if self.cursor > self.line_start {
-                    let n = self.backspace_width();
-                    self.cut(self.cursor - n, self.cursor);
-                    r.step_back = n;
-                    r.from_cursor = true;
-                }
+            A_BACKSPACE if self.cursor > self.line_start => {
+                let n = self.backspace_width();
+                self.cut(self.cursor - n, self.cursor);
+                r.step_back = n;
+                r.from_cursor = true;
             }
             A_CANCEL_INDENT => {
                 // Tab keeps the indent as it is; a space turns the 4 added spaces into 1.
