@@ -64,12 +64,14 @@ fn configure(t: &mut Timer, kw: &[Value]) -> PyResult<()> {
         Some(m) => int::get_isize(m)?,
         None => PERIODIC,
     };
-    let ticks: u64 = if let Some(f) = board::arg(&[], 0, kw, Q::freq) {
+    // Float-to-int casts and `saturating_mul` saturate: a period too long for the 32-bit
+    // counter runs at its longest.
+    let ticks: u32 = if let Some(f) = board::arg(&[], 0, kw, Q::freq) {
         let f = upy_runtime::objs::float::get_f64(f)?;
         if f <= 0.0 {
             return Err(raise::value_error("freq must be positive"));
         }
-        (board::CLOCK_HZ as upy_runtime::objs::float::Real / f) as u64
+        (board::CLOCK_HZ as upy_runtime::objs::float::Real / f) as u32
     } else {
         let ms = match board::arg(&[], 0, kw, Q::period) {
             Some(p) => int::get_isize(p)?,
@@ -78,9 +80,9 @@ fn configure(t: &mut Timer, kw: &[Value]) -> PyResult<()> {
         if ms <= 0 {
             return Err(raise::value_error("period must be positive"));
         }
-        ms as u64 * (board::CLOCK_HZ as u64 / 1000)
+        (ms as u32).saturating_mul(board::CLOCK_HZ / 1000)
     };
-    t.period_ticks = ticks.clamp(1, u32::MAX as u64) as u32;
+    t.period_ticks = ticks.max(1);
     t.callback = board::arg(&[], 0, kw, Q::callback).unwrap_or(Value::NONE);
     t.hard = match board::arg(&[], 0, kw, Q::hard) {
         Some(h) => runtime::is_true(h)?,
