@@ -84,7 +84,7 @@ pub trait Terminal {
     /// completion list is to be printed (upstream: qstr order, i.e. interning order).
     /// `query.prefix` is a hint; the editor filters again. Return `false` if the path does
     /// not resolve. Hosts without completion keep this default.
-    fn complete(&mut self, query: &CompletionQuery<'_>, out: &mut Vec<String>) -> bool {
+    fn complete(&mut self, query: &CompletionQuery<'_>, out: &mut Vec<&'static str>) -> bool {
         let _ = (query, out);
         false
     }
@@ -179,36 +179,89 @@ impl History {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Escape {
-    None,
-    Esc,
-    Bracket,
-    BracketDigit(u8),
-    EscO,
-}
+// Escape-sequence states (`LineEditor::escape`): after `ESC [ <digit>` the state is the
+// digit itself (`b'0'..=b'9'`).
+const ST_NONE: u8 = 0;
+const ST_ESC: u8 = 1;
+const ST_BRACKET: u8 = 2;
+const ST_ESC_O: u8 = 3;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Action {
-    Nothing,
-    Home,
-    End,
-    Left,
-    Right,
-    HistoryBack,
-    HistoryForward,
-    Delete,
-    KillToEnd,
-    KillToStart,
-    WordBack,
-    WordForward,
-    KillWordForward,
-    KillWordBack,
-    Backspace,
-    CancelIndent(u8),
-    Tab,
-    Insert(u8),
-}
+// Edit actions, decoded from keys through `KEYS`.
+const A_NOTHING: u8 = 0;
+const A_HOME: u8 = 1;
+const A_END: u8 = 2;
+const A_LEFT: u8 = 3;
+const A_RIGHT: u8 = 4;
+const A_HISTORY_BACK: u8 = 5;
+const A_HISTORY_FORWARD: u8 = 6;
+const A_DELETE: u8 = 7;
+const A_KILL_TO_END: u8 = 8;
+const A_KILL_TO_START: u8 = 9;
+const A_WORD_BACK: u8 = 10;
+const A_WORD_FORWARD: u8 = 11;
+const A_KILL_WORD_FORWARD: u8 = 12;
+const A_KILL_WORD_BACK: u8 = 13;
+const A_BACKSPACE: u8 = 14;
+const A_CANCEL_INDENT: u8 = 15;
+const A_TAB: u8 = 16;
+const A_INSERT: u8 = 17;
+// Not edits: Ctrl-C ends the line; the other two move to another escape state.
+const A_CTRL_C: u8 = 18;
+const A_TO_BRACKET: u8 = 19;
+const A_TO_ESC_O: u8 = 20;
+
+// Which config option a key needs (top two bits of a `KEYS` action byte).
+const NEEDS_EMACS: u8 = 1 << 6;
+const NEEDS_WORDS: u8 = 2 << 6;
+const NEEDS_EXTRA: u8 = 3 << 6;
+
+// Every key binding as (escape state, byte, action | option needed): one table instead of
+// a branch per key, so the firmware's editor stays small. Keys not found fall through to
+// newline, Backspace, Tab and printable handling (in the plain state) or do nothing.
+const KEYS: [[u8; 3]; 33] = [
+    [ST_NONE, CTRL_A, A_HOME],
+    [ST_NONE, CTRL_B, A_LEFT | NEEDS_EMACS],
+    [ST_NONE, CTRL_C, A_CTRL_C],
+    [ST_NONE, CTRL_D, A_DELETE | NEEDS_EMACS],
+    [ST_NONE, CTRL_E, A_END],
+    [ST_NONE, CTRL_F, A_RIGHT | NEEDS_EMACS],
+    [ST_NONE, CTRL_K, A_KILL_TO_END | NEEDS_EMACS],
+    [ST_NONE, CTRL_N, A_HISTORY_FORWARD | NEEDS_EMACS],
+    [ST_NONE, CTRL_P, A_HISTORY_BACK | NEEDS_EMACS],
+    [ST_NONE, CTRL_U, A_KILL_TO_START | NEEDS_EMACS],
+    [ST_NONE, CTRL_W, A_KILL_WORD_BACK | NEEDS_EXTRA],
+    [ST_ESC, b'[', A_TO_BRACKET],
+    [ST_ESC, b'O', A_TO_ESC_O],
+    [ST_ESC, b'b', A_WORD_BACK | NEEDS_WORDS],
+    [ST_ESC, b'f', A_WORD_FORWARD | NEEDS_WORDS],
+    [ST_ESC, b'd', A_KILL_WORD_FORWARD | NEEDS_WORDS],
+    [ST_ESC, DEL, A_KILL_WORD_BACK | NEEDS_WORDS],
+    [ST_BRACKET, b'A', A_HISTORY_BACK],
+    [ST_BRACKET, b'B', A_HISTORY_FORWARD],
+    [ST_BRACKET, b'C', A_RIGHT],
+    [ST_BRACKET, b'D', A_LEFT],
+    [ST_BRACKET, b'H', A_HOME],
+    [ST_BRACKET, b'F', A_END],
+    [b'1', b'~', A_HOME],
+    [b'7', b'~', A_HOME],
+    [b'4', b'~', A_END],
+    [b'8', b'~', A_END],
+    [b'3', b'~', A_DELETE],
+    // `ESC [ 1 ; 5 C`: drop the first parameter and read on as after `ESC [`.
+    [b'1', b';', A_TO_BRACKET | NEEDS_EXTRA],
+    [b'5', b'C', A_WORD_FORWARD | NEEDS_EXTRA],
+    [b'5', b'D', A_WORD_BACK | NEEDS_EXTRA],
+    [ST_ESC_O, b'H', A_HOME],
+    [ST_ESC_O, b'F', A_END],
+];
+
+const CTRL_ENDS: [LineEnd; 5] = [
+    LineEnd::CtrlA,
+    LineEnd::CtrlB,
+    LineEnd::CtrlC,
+    LineEnd::CtrlD,
+    LineEnd::CtrlE,
+];
 
 /// How the screen must be brought up to date after an edit (upstream's three redraw values).
 #[derive(Default)]
@@ -226,7 +279,7 @@ pub struct LineEditor {
     line: Vec<u8>,
     line_start: usize,
     cursor: usize,
-    escape: Escape,
+    escape: u8,
     // None = editing the new line; Some(n) = showing history entry n.
     history_pos: Option<usize>,
     auto_indent_enabled: bool,
@@ -244,7 +297,7 @@ impl LineEditor {
             line: Vec::new(),
             line_start: 0,
             cursor: 0,
-            escape: Escape::None,
+            escape: ST_NONE,
             history_pos: None,
             auto_indent_enabled: false,
             indent_just_added: false,
@@ -313,7 +366,7 @@ impl LineEditor {
     fn begin_line<T: Terminal + ?Sized>(&mut self, prompt: &str, term: &mut T) {
         self.line_start = self.line.len();
         self.cursor = self.line_start;
-        self.escape = Escape::None;
+        self.escape = ST_NONE;
         self.history_pos = None;
         self.indent_just_added = false;
         self.prompt.clear();
@@ -377,130 +430,54 @@ impl LineEditor {
         term: &mut T,
     ) -> Option<LineEnd> {
         let last_len = self.line.len();
-        let action = match self.escape {
-            Escape::None => {
-                let empty = self.line.len() == self.line_start;
-                let emacs = self.config.emacs_keys;
-                if (CTRL_A..=CTRL_E).contains(&c) && empty {
-                    return Some(match c {
-                        CTRL_A => LineEnd::CtrlA,
-                        CTRL_B => LineEnd::CtrlB,
-                        CTRL_C => LineEnd::CtrlC,
-                        CTRL_D => LineEnd::CtrlD,
-                        _ => LineEnd::CtrlE,
-                    });
-                } else if c == CTRL_A {
-                    Action::Home
-                } else if c == CTRL_B && emacs {
-                    Action::Left
-                } else if c == CTRL_C {
-                    return Some(LineEnd::CtrlC);
-                } else if c == CTRL_D && emacs {
-                    Action::Delete
-                } else if c == CTRL_E {
-                    Action::End
-                } else if c == CTRL_F && emacs {
-                    Action::Right
-                } else if c == CTRL_K && emacs {
-                    Action::KillToEnd
-                } else if c == CTRL_N && emacs {
-                    Action::HistoryForward
-                } else if c == CTRL_P && emacs {
-                    Action::HistoryBack
-                } else if c == CTRL_U && emacs {
-                    Action::KillToStart
-                } else if c == CTRL_W && self.config.extra_words_move {
-                    Action::KillWordBack
-                } else if history.accept_newline(c) {
-                    term.write(b"\r\n");
-                    history.push(self.current_line());
-                    return Some(LineEnd::Enter);
-                } else if c == ESC {
-                    self.escape = Escape::Esc;
-                    Action::Nothing
-                } else if c == BACKSPACE || c == DEL {
-                    Action::Backspace
-                } else if self.config.auto_indent
-                    && self.indent_just_added
-                    && (c == TAB || c == b' ')
-                {
-                    Action::CancelIndent(c)
-                } else if c == TAB && self.config.completion {
-                    Action::Tab
-                } else if (32..=126).contains(&c) {
-                    Action::Insert(c)
-                } else {
-                    Action::Nothing
-                }
+        let state = self.escape;
+        self.escape = ST_NONE;
+        if state == ST_NONE && (CTRL_A..=CTRL_E).contains(&c) && self.line.len() == self.line_start
+        {
+            return CTRL_ENDS.get(usize::from(c - CTRL_A)).copied();
+        }
+        let mut action = A_NOTHING;
+        if state == ST_BRACKET && c.is_ascii_digit() {
+            self.escape = c;
+        } else if let Some(key) = KEYS.iter().find(|k| k[0] == state && k[1] == c) {
+            let config = self.config;
+            let on = match key[2] >> 6 {
+                0 => true,
+                1 => config.emacs_keys,
+                2 => config.words_move,
+                _ => config.extra_words_move,
+            };
+            if on {
+                action = key[2] & 0x3f;
             }
-            Escape::Esc => {
-                self.escape = Escape::None;
-                let words = self.config.words_move;
-                match c {
-                    b'[' => {
-                        self.escape = Escape::Bracket;
-                        Action::Nothing
-                    }
-                    b'O' => {
-                        self.escape = Escape::EscO;
-                        Action::Nothing
-                    }
-                    b'b' if words => Action::WordBack,
-                    b'f' if words => Action::WordForward,
-                    b'd' if words => Action::KillWordForward,
-                    DEL if words => Action::KillWordBack,
-                    _ => Action::Nothing,
-                }
-            }
-            Escape::Bracket => {
-                if c.is_ascii_digit() {
-                    self.escape = Escape::BracketDigit(c);
-                    Action::Nothing
-                } else {
-                    self.escape = Escape::None;
-                    match c {
-                        b'A' => Action::HistoryBack,
-                        b'B' => Action::HistoryForward,
-                        b'C' => Action::Right,
-                        b'D' => Action::Left,
-                        b'H' => Action::Home,
-                        b'F' => Action::End,
-                        _ => Action::Nothing,
-                    }
-                }
-            }
-            Escape::BracketDigit(digit) => {
-                self.escape = Escape::None;
-                let extra = self.config.extra_words_move;
-                if c == b'~' {
-                    match digit {
-                        b'1' | b'7' => Action::Home,
-                        b'4' | b'8' => Action::End,
-                        b'3' => Action::Delete,
-                        _ => Action::Nothing,
-                    }
-                } else if extra && c == b';' && digit == b'1' {
-                    // `ESC [ 1 ; 5 C`: drop the first parameter and read on as after `ESC [`.
-                    self.escape = Escape::Bracket;
-                    Action::Nothing
-                } else if extra && digit == b'5' && c == b'C' {
-                    Action::WordForward
-                } else if extra && digit == b'5' && c == b'D' {
-                    Action::WordBack
-                } else {
-                    Action::Nothing
-                }
-            }
-            Escape::EscO => {
-                self.escape = Escape::None;
-                match c {
-                    b'H' => Action::Home,
-                    b'F' => Action::End,
-                    _ => Action::Nothing,
-                }
-            }
-        };
-        let redraw = self.apply(action, history, term);
+        }
+        if state == ST_NONE && action == A_NOTHING {
+            action = if history.accept_newline(c) {
+                term.write(b"\r\n");
+                history.push(self.current_line());
+                return Some(LineEnd::Enter);
+            } else if c == ESC {
+                self.escape = ST_ESC;
+                A_NOTHING
+            } else if c == BACKSPACE || c == DEL {
+                A_BACKSPACE
+            } else if self.config.auto_indent && self.indent_just_added && (c == TAB || c == b' ') {
+                A_CANCEL_INDENT
+            } else if c == TAB && self.config.completion {
+                A_TAB
+            } else if (32..=126).contains(&c) {
+                A_INSERT
+            } else {
+                A_NOTHING
+            };
+        }
+        match action {
+            A_CTRL_C => return Some(LineEnd::CtrlC),
+            A_TO_BRACKET => self.escape = ST_BRACKET,
+            A_TO_ESC_O => self.escape = ST_ESC_O,
+            _ => {}
+        }
+        let redraw = self.apply(action, c, history, term);
         self.redraw(term, last_len, redraw);
         self.indent_just_added = false;
         None
@@ -508,83 +485,67 @@ impl LineEditor {
 
     fn apply<T: Terminal + ?Sized>(
         &mut self,
-        action: Action,
+        action: u8,
+        c: u8,
         history: &History,
         term: &mut T,
     ) -> Redraw {
         let mut r = Redraw::default();
         match action {
-            Action::Nothing => {}
-            Action::Home => r.step_back = self.cursor - self.line_start,
-            Action::End => r.step_forward = self.line.len() - self.cursor,
-            Action::Left => {
-                if self.cursor > self.line_start {
-                    r.step_back = 1;
-                }
-            }
-            Action::Right => {
-                if self.cursor < self.line.len() {
-                    r.step_forward = 1;
-                }
-            }
-            Action::HistoryBack => {
-                let next = self.history_pos.map_or(0, |n| n + 1);
-                if next < history.capacity {
-                    if let Some(entry) = history.get(next) {
-                        self.history_pos = Some(next);
-                        self.line.truncate(self.line_start);
-                        self.line.extend_from_slice(entry);
-                        r = self.replaced_line();
-                    }
-                }
-            }
-            Action::HistoryForward => {
-                if let Some(n) = self.history_pos {
-                    self.history_pos = n.checked_sub(1);
+            A_HOME => r.step_back = self.cursor - self.line_start,
+            A_END => r.step_forward = self.line.len() - self.cursor,
+            A_LEFT if self.cursor > self.line_start => r.step_back = 1,
+            A_RIGHT if self.cursor < self.line.len() => r.step_forward = 1,
+            A_HISTORY_BACK | A_HISTORY_FORWARD => {
+                // The entry to show: `Some(None)` is the empty new line, `None` no change.
+                let target = if action == A_HISTORY_BACK {
+                    let next = self.history_pos.map_or(0, |n| n + 1);
+                    (next < history.capacity && history.get(next).is_some()).then_some(Some(next))
+                } else {
+                    self.history_pos.map(|n| n.checked_sub(1))
+                };
+                if let Some(pos) = target {
+                    self.history_pos = pos;
                     self.line.truncate(self.line_start);
-                    if let Some(entry) = self.history_pos.and_then(|n| history.get(n)) {
+                    if let Some(entry) = pos.and_then(|n| history.get(n)) {
                         self.line.extend_from_slice(entry);
                     }
                     r = self.replaced_line();
                 }
             }
-            Action::Delete => {
-                if self.cursor < self.line.len() {
-                    self.line.remove(self.cursor);
-                    r.from_cursor = true;
-                }
+            A_DELETE if self.cursor < self.line.len() => {
+                self.cut(self.cursor, self.cursor + 1);
+                r.from_cursor = true;
             }
-            Action::KillToEnd => {
+            A_KILL_TO_END => {
                 self.line.truncate(self.cursor);
                 r.from_cursor = true;
             }
-            Action::KillToStart => {
-                self.line.drain(self.line_start..self.cursor);
+            A_KILL_TO_START => {
+                self.cut(self.line_start, self.cursor);
                 r.step_back = self.cursor - self.line_start;
                 r.from_cursor = true;
             }
-            Action::WordBack => r.step_back = self.count_word(false),
-            Action::WordForward => r.step_forward = self.count_word(true),
-            Action::KillWordForward => {
+            A_WORD_BACK => r.step_back = self.count_word(false),
+            A_WORD_FORWARD => r.step_forward = self.count_word(true),
+            A_KILL_WORD_FORWARD => {
                 let n = self.count_word(true);
-                self.line.drain(self.cursor..self.cursor + n);
+                self.cut(self.cursor, self.cursor + n);
                 r.from_cursor = true;
             }
-            Action::KillWordBack => {
+            A_KILL_WORD_BACK => {
                 let n = self.count_word(false);
-                self.line.drain(self.cursor - n..self.cursor);
+                self.cut(self.cursor - n, self.cursor);
                 r.step_back = n;
                 r.from_cursor = true;
             }
-            Action::Backspace => {
-                if self.cursor > self.line_start {
-                    let n = self.backspace_width();
-                    self.line.drain(self.cursor - n..self.cursor);
-                    r.step_back = n;
-                    r.from_cursor = true;
-                }
+            A_BACKSPACE if self.cursor > self.line_start => {
+                let n = self.backspace_width();
+                self.cut(self.cursor - n, self.cursor);
+                r.step_back = n;
+                r.from_cursor = true;
             }
-            Action::CancelIndent(c) => {
+            A_CANCEL_INDENT => {
                 // Tab keeps the indent as it is; a space turns the 4 added spaces into 1.
                 self.auto_indent_enabled = false;
                 if c == b' ' && self.line.len() >= self.line_start + 3 {
@@ -592,14 +553,34 @@ impl LineEditor {
                     r.step_back = 3;
                 }
             }
-            Action::Tab => r = self.tab(term),
-            Action::Insert(c) => {
-                self.line.insert(self.cursor, c);
+            A_TAB => r = self.tab(term),
+            A_INSERT => {
+                self.insert(&[c]);
                 r.from_cursor = true;
                 r.step_forward = 1;
             }
+            _ => {}
         }
         r
+    }
+
+    // Put `text` in at the cursor (which stays put; the redraw moves it).
+    fn insert(&mut self, text: &[u8]) {
+        let at = self.cursor.min(self.line.len());
+        self.line.extend_from_slice(text);
+        if let Some(tail) = self.line.get_mut(at..) {
+            tail.rotate_right(text.len());
+        }
+    }
+
+    // Remove `from..to` (within the buffer): one out-of-line copy for every kind of deletion.
+    #[inline(never)]
+    fn cut(&mut self, from: usize, to: usize) {
+        let len = self.line.len();
+        if from <= to && to <= len {
+            self.line.copy_within(to.., from);
+            self.line.truncate(len - (to - from));
+        }
     }
 
     fn replaced_line(&self) -> Redraw {
@@ -662,7 +643,7 @@ impl LineEditor {
                 .is_some_and(|&b| matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r'));
         let completion = if after_space {
             // Indenting (also the start of a continuation line, after its '\n').
-            Completion::Insert(b"    ".to_vec())
+            Completion::Insert(b"    ")
         } else {
             let typed = &self.line[self.line_start..self.cursor];
             autocomplete(typed, term)
@@ -670,9 +651,7 @@ impl LineEditor {
         let mut r = Redraw::default();
         match completion {
             Completion::Insert(text) if !text.is_empty() => {
-                let tail = self.line.split_off(self.cursor);
-                self.line.extend_from_slice(&text);
-                self.line.extend_from_slice(&tail);
+                self.insert(text);
                 r.from_cursor = true;
                 r.step_forward = text.len();
             }
@@ -717,25 +696,14 @@ fn move_cursor_back<T: Terminal + ?Sized>(term: &mut T, n: usize) {
         return;
     }
     let mut buf = [0u8; 24];
-    buf[0] = ESC;
-    buf[1] = b'[';
-    let mut digits = [0u8; 20];
-    let mut k = digits.len();
-    let mut v = n;
-    while v > 0 && k > 0 {
-        k -= 1;
-        digits[k] = b'0' + (v % 10) as u8;
-        v /= 10;
-    }
-    let nd = digits.len() - k;
-    buf[2..2 + nd].copy_from_slice(&digits[k..]);
-    buf[2 + nd] = b'D';
-    term.write(&buf[..3 + nd]);
+    term.write(b"\x1b[");
+    term.write(crate::objs::int::format_isize(n as isize, &mut buf).as_bytes());
+    term.write(b"D");
 }
 
 enum Completion {
     Nothing,
-    Insert(Vec<u8>),
+    Insert(&'static [u8]),
     Many,
 }
 
@@ -759,15 +727,14 @@ fn autocomplete<T: Terminal + ?Sized>(typed: &[u8], term: &mut T) -> Completion 
         prefix,
         import: typed.starts_with(IMPORT.as_bytes()),
     };
-    let mut names = Vec::new();
+    let mut names: Vec<&'static str> = Vec::new();
     if !term.complete(&query, &mut names) && !words.is_empty() {
         return Completion::Nothing;
     }
 
     // Keep matching names once each, in the host's order; a bare Tab hides `_` names.
-    let mut matches: Vec<&str> = Vec::new();
-    for name in &names {
-        let name = name.as_str();
+    let mut matches: Vec<&'static str> = Vec::new();
+    for &name in &names {
         if (prefix.is_empty() && name.starts_with('_'))
             || !name.starts_with(prefix)
             || matches.contains(&name)
@@ -785,7 +752,7 @@ fn autocomplete<T: Terminal + ?Sized>(typed: &[u8], term: &mut T) -> Completion 
             && prefix.len() < IMPORT.len()
             && IMPORT.starts_with(prefix)
         {
-            return Completion::Insert(IMPORT.as_bytes()[prefix.len()..].to_vec());
+            return Completion::Insert(IMPORT.as_bytes().get(prefix.len()..).unwrap_or(&[]));
         }
         return Completion::Nothing;
     };
@@ -799,7 +766,7 @@ fn autocomplete<T: Terminal + ?Sized>(typed: &[u8], term: &mut T) -> Completion 
     });
     if matches.len() == 1 || common > prefix.len() {
         let text = first.as_bytes().get(prefix.len()..common).unwrap_or(&[]);
-        return Completion::Insert(text.to_vec());
+        return Completion::Insert(text);
     }
 
     // Columns 16 wide, at least 2 spaces apart, lines at most 64; a newline comes first.
@@ -859,7 +826,7 @@ mod tests {
         fn write(&mut self, bytes: &[u8]) {
             self.out.extend_from_slice(bytes);
         }
-        fn complete(&mut self, q: &CompletionQuery<'_>, out: &mut Vec<String>) -> bool {
+        fn complete(&mut self, q: &CompletionQuery<'_>, out: &mut Vec<&'static str>) -> bool {
             self.queries.push((
                 q.path.iter().map(|s| s.to_string()).collect(),
                 q.prefix.to_string(),
@@ -879,7 +846,7 @@ mod tests {
             } else {
                 names
             };
-            out.extend(names.iter().map(|s| s.to_string()));
+            out.extend(names.iter().copied());
             true
         }
     }

@@ -268,54 +268,37 @@ impl Repl {
         host: &mut H,
     ) -> Option<ReplExit> {
         let end = self.editor.process_byte(c, &mut self.history, host)?;
-        if !continuing {
-            match end {
-                LineEnd::CtrlA => {
-                    host.write(b"\r\n");
-                    self.editor.clear();
-                    self.raw_banner(host);
-                    return None;
-                }
-                LineEnd::CtrlB => {
-                    host.write(b"\r\n");
-                    self.friendly_banner(host);
-                    return None;
-                }
-                LineEnd::CtrlC => {
-                    host.write(b"\r\n");
-                    self.new_statement(host);
-                    return None;
-                }
-                LineEnd::CtrlD => {
-                    host.write(b"\r\n");
-                    self.editor.clear();
-                    return Some(ReplExit::CtrlD);
-                }
-                LineEnd::CtrlE => {
-                    host.write(PASTE_BANNER);
-                    self.editor.clear();
-                    self.buf.clear();
-                    self.state = State::Paste;
-                    return None;
-                }
-                LineEnd::Enter => {
-                    if self.editor.buffer().is_empty() {
-                        self.new_statement(host);
-                        return None;
-                    }
-                }
+        match (end, continuing) {
+            (LineEnd::CtrlE, false) => {
+                host.write(PASTE_BANNER);
+                self.editor.clear();
+                self.buf.clear();
+                self.state = State::Paste;
+                return None;
             }
-        } else {
-            match end {
-                LineEnd::CtrlC => {
-                    host.write(b"\r\n");
-                    self.new_statement(host);
-                    return None;
+            (LineEnd::Enter, false) if self.editor.buffer().is_empty() => {
+                self.new_statement(host);
+                return None;
+            }
+            (LineEnd::CtrlD, true) => return self.run_statement(host),
+            // Upstream re-checks after any other key that ends an empty continuation line
+            // (Ctrl-A, B, E too), so those add a blank line.
+            (LineEnd::Enter, _) | (_, true) if end != LineEnd::CtrlC => {}
+            _ => {
+                host.write(b"\r\n");
+                match end {
+                    LineEnd::CtrlA => {
+                        self.editor.clear();
+                        self.raw_banner(host);
+                    }
+                    LineEnd::CtrlB => self.friendly_banner(host),
+                    LineEnd::CtrlD => {
+                        self.editor.clear();
+                        return Some(ReplExit::CtrlD);
+                    }
+                    _ => self.new_statement(host),
                 }
-                LineEnd::CtrlD => return self.run_statement(host),
-                // Upstream re-checks after any other key that ends an empty line (Ctrl-A,
-                // B, E too), so those add a blank line.
-                _ => {}
+                return None;
             }
         }
         if continue_with_input(self.editor.buffer()) {
@@ -539,57 +522,47 @@ pub fn continue_with_input(input: &[u8]) -> bool {
             .any(|kw| starts_with_word(input, kw.as_bytes()))
         || (starts_with_word(input, b"match") && first_line_ends_block(input));
 
-    #[derive(PartialEq, Clone, Copy)]
-    enum Quote {
-        None,
-        Single,
-        Double,
-        TripleSingle,
-        TripleDouble,
-    }
-    let mut quote = Quote::None;
-    let mut depth = [0i64; 3];
+    // `quote` is the open string's quote character (0: none), `triple` whether it opened
+    // with three of them; `depth` counts open (), [] and {}.
+    let mut quote = 0u8;
+    let mut triple = false;
+    let mut depth = [0i32; 3];
     let mut i = 0;
     while let Some(&c) = input.get(i) {
         let next = |k: usize| input.get(i + k).copied();
         match c {
             b'\'' | b'"' => {
-                let (one, three) = if c == b'\'' {
-                    (Quote::Single, Quote::TripleSingle)
-                } else {
-                    (Quote::Double, Quote::TripleDouble)
-                };
-                if (quote == Quote::None || quote == three)
+                if (quote == 0 || (quote == c && triple))
                     && next(1) == Some(c)
                     && next(2) == Some(c)
                 {
                     i += 2;
-                    quote = if quote == three { Quote::None } else { three };
-                } else if quote == Quote::None || quote == one {
-                    quote = if quote == one { Quote::None } else { one };
+                    triple = quote == 0;
+                    quote = if triple { c } else { 0 };
+                } else if quote == 0 || (quote == c && !triple) {
+                    triple = false;
+                    quote = if quote == 0 { c } else { 0 };
                 }
             }
-            b'\\' if quote != Quote::None && matches!(next(1), Some(b'\'' | b'"' | b'\\')) => {
+            b'\\' if quote != 0 && matches!(next(1), Some(b'\'' | b'"' | b'\\')) => {
                 i += 1;
             }
-            _ if quote == Quote::None => match c {
-                b'(' => depth[0] += 1,
-                b')' => depth[0] -= 1,
-                b'[' => depth[1] += 1,
-                b']' => depth[1] -= 1,
-                b'{' => depth[2] += 1,
-                b'}' => depth[2] -= 1,
-                _ => {}
-            },
+            _ if quote == 0 => {
+                if let Some(k) = b"([{".iter().position(|&o| o == c) {
+                    depth[k] += 1;
+                } else if let Some(k) = b")]}".iter().position(|&o| o == c) {
+                    depth[k] -= 1;
+                }
+            }
             _ => {}
         }
         i += 1;
     }
 
-    if quote == Quote::TripleSingle || quote == Quote::TripleDouble {
+    if quote != 0 && triple {
         return true;
     }
-    if depth.iter().any(|&d| d > 0) && quote == Quote::None {
+    if depth.iter().any(|&d| d > 0) && quote == 0 {
         return true;
     }
     if last == b'\\' {
@@ -684,7 +657,7 @@ mod tests {
         fn complete(
             &mut self,
             q: &crate::readline::CompletionQuery<'_>,
-            out: &mut Vec<String>,
+            out: &mut Vec<&'static str>,
         ) -> bool {
             let names: Vec<&str> = if q.path.is_empty() {
                 self.globals.clone()
@@ -700,7 +673,7 @@ mod tests {
             } else {
                 names
             };
-            out.extend(names.iter().map(|s| s.to_string()));
+            out.extend(names.iter().copied());
             true
         }
     }

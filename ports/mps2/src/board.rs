@@ -2,7 +2,7 @@
 //! receive into a ring buffer), SysTick as the millisecond clock, the NVIC, and Arm
 //! semihosting (exit, host files). Register maps: ../README.md and the embedded recipe.
 
-use core::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU8, AtomicUsize, Ordering};
 
 pub const UART0: usize = 0x4000_4000;
 const UART_DATA: usize = 0x00;
@@ -33,6 +33,25 @@ pub const IRQ_UART0_RX: u32 = 0;
 pub fn read32(addr: usize) -> u32 {
     // SAFETY: callers pass memory-mapped register addresses of this board.
     unsafe { core::ptr::read_volatile(addr as *const u32) }
+}
+
+/// Positional argument `i` of a peripheral call, else its keyword argument `name` (`kw`
+/// holds key/value pairs; keys are qstrs, or strs from a `**dict`). One copy for every class.
+#[inline(never)]
+pub fn arg(
+    args: &[upy_runtime::value::Value],
+    i: usize,
+    kw: &[upy_runtime::value::Value],
+    name: upy_runtime::qstr::Qstr,
+) -> Option<upy_runtime::value::Value> {
+    args.get(i).copied().or_else(|| {
+        kw.chunks_exact(2)
+            .find(|p| {
+                p[0].as_qstr() == Some(name)
+                    || upy_runtime::objs::str::as_str(p[0]) == Some(name.as_str())
+            })
+            .map(|p| p[1])
+    })
 }
 
 #[inline(always)]
@@ -76,13 +95,13 @@ const RING: usize = 1024;
 
 /// Bytes received by the UART interrupt, consumed by the REPL and `sys.stdin`.
 struct Ring {
-    buf: [AtomicU32; RING / 4],
+    buf: [AtomicU8; RING],
     head: AtomicUsize,
     tail: AtomicUsize,
 }
 
 static RX: Ring = Ring {
-    buf: [const { AtomicU32::new(0) }; RING / 4],
+    buf: [const { AtomicU8::new(0) }; RING],
     head: AtomicUsize::new(0),
     tail: AtomicUsize::new(0),
 };
@@ -98,13 +117,7 @@ impl Ring {
         if next == self.tail.load(Ordering::Acquire) {
             return; // full: drop, as a UART overrun would
         }
-        let w = &self.buf[h / 4];
-        let shift = (h % 4) * 8;
-        let old = w.load(Ordering::Relaxed);
-        w.store(
-            (old & !(0xff << shift)) | ((b as u32) << shift),
-            Ordering::Relaxed,
-        );
+        self.buf[h].store(b, Ordering::Relaxed);
         self.head.store(next, Ordering::Release);
     }
 
@@ -113,7 +126,7 @@ impl Ring {
         if t == self.head.load(Ordering::Acquire) {
             return None;
         }
-        let b = (self.buf[t / 4].load(Ordering::Relaxed) >> ((t % 4) * 8)) as u8;
+        let b = self.buf[t].load(Ordering::Relaxed);
         self.tail.store((t + 1) % RING, Ordering::Release);
         Some(b)
     }
@@ -154,19 +167,21 @@ pub fn console_write(bytes: &[u8]) {
 /// Next console byte, if one arrived.
 pub fn console_poll() -> Option<u8> {
     RX.get().or_else(|| {
-        // Belt and braces against a missed interrupt: look at the register too.
-        let masked = disable_irq();
-        drain_rx();
-        enable_irq(masked);
+        drain_masked();
         RX.get()
     })
 }
 
-/// Whether a console byte is waiting.
-pub fn console_peek() -> bool {
+// Belt and braces against a missed interrupt: look at the receive register too.
+fn drain_masked() {
     let masked = disable_irq();
     drain_rx();
     enable_irq(masked);
+}
+
+/// Whether a console byte is waiting.
+pub fn console_peek() -> bool {
+    drain_masked();
     RX.head.load(Ordering::Acquire) != RX.tail.load(Ordering::Acquire)
 }
 

@@ -17,15 +17,14 @@ pub static HAL: BoardHal = BoardHal;
 
 /// Write with `\n` turned into `\r\n`.
 pub fn write_cooked(bytes: &[u8]) {
-    for chunk in bytes.split_inclusive(|&b| b == b'\n') {
-        match chunk.split_last() {
-            Some((b'\n', head)) => {
-                board::console_write(head);
-                board::console_write(b"\r\n");
-            }
-            _ => board::console_write(chunk),
-        }
+    let mut rest = bytes;
+    while let Some(i) = rest.iter().position(|&b| b == b'\n') {
+        let (line, tail) = rest.split_at(i);
+        board::console_write(line);
+        board::console_write(b"\r\n");
+        rest = tail.get(1..).unwrap_or(&[]);
     }
+    board::console_write(rest);
 }
 
 fn interrupted() -> bool {
@@ -123,6 +122,7 @@ impl Hal for BoardHal {
         "qemu"
     }
 
+    /// Also in the REPL banner (`repl_host::BANNER`).
     fn machine(&self) -> &'static str {
         "mps2-an385 with Cortex-M3"
     }

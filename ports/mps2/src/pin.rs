@@ -8,7 +8,7 @@ use upy_runtime::qstr::{Qstr, Q};
 use upy_runtime::raise;
 use upy_runtime::value::Value;
 
-use crate::board::{read32, write32};
+use crate::board::{self, read32, write32};
 
 const FPGAIO: usize = 0x4002_8000;
 const LED0: usize = FPGAIO;
@@ -95,22 +95,16 @@ fn find(id: Value) -> PyResult<&'static Pin> {
         .ok_or_else(|| raise::value_error("invalid pin"))
 }
 
-fn kw_get(kw: &[Value], name: Qstr) -> Option<Value> {
-    kw.chunks_exact(2)
-        .find(|p| p[0].as_qstr() == Some(name) || pystr::as_str(p[0]) == Some(name.as_str()))
-        .map(|p| p[1])
-}
-
 /// `Pin(id, mode=-1, pull=-1, *, value=None)`: mode must fit the pin's direction.
 fn configure(p: &Pin, args: &[Value], kw: &[Value]) -> PyResult<()> {
-    let mode = args.first().copied().or_else(|| kw_get(kw, Q::mode));
+    let mode = board::arg(args, 0, kw, Q::mode);
     if let Some(m) = mode {
         let m = int::get_isize(m)?;
         if m != -1 && (m == 1) != p.output {
             return Err(raise::value_error("invalid pin mode"));
         }
     }
-    let value = args.get(2).copied().or_else(|| kw_get(kw, Q::value));
+    let value = board::arg(args, 2, kw, Q::value);
     if let Some(v) = value.filter(|v| !v.is_none()) {
         set(p, upy_runtime::runtime::is_true(v)?)?;
     }
@@ -135,42 +129,42 @@ fn print(out: &mut dyn Print, obj: Value, _kind: PrintKind) -> PyResult<()> {
     out.write_str(")")
 }
 
-fn value(args: &[Value]) -> PyResult<Value> {
-    let p = this(args[0])?;
-    match args.get(1) {
+/// What `value()`, `on()`, `off()`, `toggle()` and calling do, for Pin and LED alike:
+/// read the level (`None`) or set it from a truth value.
+#[inline(never)]
+fn drive(p: &Pin, v: Option<Value>) -> PyResult<Value> {
+    match v {
         None => Ok(Value::small_int(level(p) as isize)),
         Some(v) => {
-            set(p, upy_runtime::runtime::is_true(*v)?)?;
+            set(p, upy_runtime::runtime::is_true(v)?)?;
             Ok(Value::NONE)
         }
     }
+}
+
+fn flipped(p: &Pin) -> Option<Value> {
+    Some(if level(p) { Value::FALSE } else { Value::TRUE })
+}
+
+fn value(args: &[Value]) -> PyResult<Value> {
+    drive(this(args[0])?, args.get(1).copied())
 }
 
 fn call(obj: Value, args: &[Value], _kw: &[Value]) -> PyResult<Value> {
-    let p = this(obj)?;
-    match args.first() {
-        None => Ok(Value::small_int(level(p) as isize)),
-        Some(v) => {
-            set(p, upy_runtime::runtime::is_true(*v)?)?;
-            Ok(Value::NONE)
-        }
-    }
+    drive(this(obj)?, args.first().copied())
 }
 
 fn on(s: Value) -> PyResult<Value> {
-    set(this(s)?, true)?;
-    Ok(Value::NONE)
+    drive(this(s)?, Some(Value::TRUE))
 }
 
 fn off(s: Value) -> PyResult<Value> {
-    set(this(s)?, false)?;
-    Ok(Value::NONE)
+    drive(this(s)?, Some(Value::FALSE))
 }
 
 fn toggle(s: Value) -> PyResult<Value> {
     let p = this(s)?;
-    set(p, !level(p))?;
-    Ok(Value::NONE)
+    drive(p, flipped(p))
 }
 
 fn init(args: &[Value], kw: &[Value]) -> PyResult<Value> {
@@ -255,30 +249,20 @@ fn led_print(out: &mut dyn Print, obj: Value, _kind: PrintKind) -> PyResult<()> 
 }
 
 fn led_on(s: Value) -> PyResult<Value> {
-    set(led(s)?.pin, true)?;
-    Ok(Value::NONE)
+    drive(led(s)?.pin, Some(Value::TRUE))
 }
 
 fn led_off(s: Value) -> PyResult<Value> {
-    set(led(s)?.pin, false)?;
-    Ok(Value::NONE)
+    drive(led(s)?.pin, Some(Value::FALSE))
 }
 
 fn led_toggle(s: Value) -> PyResult<Value> {
     let p = led(s)?.pin;
-    set(p, !level(p))?;
-    Ok(Value::NONE)
+    drive(p, flipped(p))
 }
 
 fn led_value(args: &[Value]) -> PyResult<Value> {
-    let p = led(args[0])?.pin;
-    match args.get(1) {
-        None => Ok(Value::small_int(level(p) as isize)),
-        Some(v) => {
-            set(p, upy_runtime::runtime::is_true(*v)?)?;
-            Ok(Value::NONE)
-        }
-    }
+    drive(led(args[0])?.pin, args.get(1).copied())
 }
 
 static LED_LOCALS: &[(Qstr, Value)] = &[

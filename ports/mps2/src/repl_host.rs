@@ -8,17 +8,23 @@ use core::sync::atomic::Ordering;
 
 use upy_compiler::ast::ParseMode;
 use upy_runtime::exec;
-use upy_runtime::hal::Hal;
 use upy_runtime::readline::{CompletionQuery, History, Terminal};
 use upy_runtime::repl::host::{self, LastRun};
 use upy_runtime::repl::{ExecOutcome, ExecRequest, PromptKind, ReplHost};
 use upy_runtime::state;
 use upy_runtime::value::Value;
 
-use crate::{board, hal};
+use crate::board;
 
-/// `MicroPython` release whose behaviour upy follows.
-pub const MICROPYTHON_VERSION: &str = "v1.29.0";
+/// The banner's first line: the `MicroPython` release whose behaviour upy follows, upy's
+/// version, the build date and the board (`Hal::machine`), assembled at compile time.
+const BANNER: &str = concat!(
+    "MicroPython v1.29.0 upy-",
+    env!("CARGO_PKG_VERSION"),
+    " on ",
+    env!("UPY_BUILD_DATE"),
+    "; mps2-an385 with Cortex-M3"
+);
 
 /// Lives on the main stack, where the collector finds the values it holds.
 pub struct BoardHost {
@@ -67,7 +73,7 @@ impl Terminal for BoardHost {
         board::console_write(bytes);
     }
 
-    fn complete(&mut self, query: &CompletionQuery<'_>, out: &mut Vec<String>) -> bool {
+    fn complete(&mut self, query: &CompletionQuery<'_>, out: &mut Vec<&'static str>) -> bool {
         self.completion && host::complete(query, out)
     }
 }
@@ -112,15 +118,7 @@ impl ReplHost for BoardHost {
     }
 
     fn banner(&mut self) -> String {
-        let mut s = String::from("MicroPython ");
-        s.push_str(MICROPYTHON_VERSION);
-        s.push_str(" upy-");
-        s.push_str(env!("CARGO_PKG_VERSION"));
-        s.push_str(" on ");
-        s.push_str(env!("UPY_BUILD_DATE"));
-        s.push_str("; ");
-        s.push_str(hal::HAL.machine());
-        s
+        String::from(BANNER)
     }
 
     fn prompt(&mut self, kind: PromptKind) -> String {

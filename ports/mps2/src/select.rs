@@ -56,16 +56,20 @@ fn register(args: &[Value]) -> PyResult<Value> {
         Some(m) => int::get_isize(*m)?,
         None => POLLIN | POLLOUT,
     };
-    let mask = Value::small_int(mask);
     match find(p, args[1]) {
-        Some(i) => {
-            if let Some(l) = list::get(entries(p)[i]) {
-                l.items()[1] = mask;
-            }
-        }
-        None => list::append(p.entries, list::new(&[args[1], mask])?)?,
+        Some(i) => set_mask(p, i, mask),
+        None => list::append(p.entries, list::new(&[args[1], Value::small_int(mask)])?)?,
     }
     Ok(Value::NONE)
+}
+
+/// Store `mask` in entry `i` (an `[obj, eventmask]` list).
+fn set_mask(p: &Poll, i: usize, mask: isize) {
+    if let Some(l) = entries(p).get(i).and_then(|e| list::get(*e)) {
+        if let Some(slot) = l.items().get_mut(1) {
+            *slot = Value::small_int(mask);
+        }
+    }
 }
 
 fn unregister(s: Value, obj: Value) -> PyResult<Value> {
@@ -82,9 +86,7 @@ fn unregister(s: Value, obj: Value) -> PyResult<Value> {
 fn modify(s: Value, obj: Value, mask: Value) -> PyResult<Value> {
     let p = this(s)?;
     let i = find(p, obj).ok_or_else(|| raise::os_error(2))?;
-    if let Some(l) = list::get(entries(p)[i]) {
-        l.items()[1] = Value::small_int(int::get_isize(mask)?);
-    }
+    set_mask(p, i, int::get_isize(mask)?);
     Ok(Value::NONE)
 }
 

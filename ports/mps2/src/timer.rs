@@ -7,7 +7,7 @@
 
 use core::sync::atomic::{AtomicBool, Ordering};
 use upy_runtime::obj::{ObjBase, Print, PrintKind, PyResult, Type};
-use upy_runtime::objs::{int, str as pystr};
+use upy_runtime::objs::int;
 use upy_runtime::qstr::{Qstr, Q};
 use upy_runtime::raise;
 use upy_runtime::runtime;
@@ -50,12 +50,6 @@ fn this(v: Value) -> PyResult<&'static mut Timer> {
         .ok_or_else(|| raise::type_error("expecting a Timer"))
 }
 
-fn kw_get(kw: &[Value], name: Qstr) -> Option<Value> {
-    kw.chunks_exact(2)
-        .find(|p| p[0].as_qstr() == Some(name) || pystr::as_str(p[0]) == Some(name.as_str()))
-        .map(|p| p[1])
-}
-
 fn stop(id: usize) {
     write32(BASES[id] + CTRL, 0);
     write32(BASES[id] + INTCLEAR, 1);
@@ -66,29 +60,31 @@ fn stop(id: usize) {
 /// `init(*, mode=PERIODIC, freq=-1, period=-1, callback=None, hard=False)`; `period` is in
 /// milliseconds.
 fn configure(t: &mut Timer, kw: &[Value]) -> PyResult<()> {
-    t.mode = match kw_get(kw, Q::mode) {
+    t.mode = match board::arg(&[], 0, kw, Q::mode) {
         Some(m) => int::get_isize(m)?,
         None => PERIODIC,
     };
-    let ticks: u64 = if let Some(f) = kw_get(kw, Q::freq) {
+    // Float-to-int casts and `saturating_mul` saturate: a period too long for the 32-bit
+    // counter runs at its longest.
+    let ticks: u32 = if let Some(f) = board::arg(&[], 0, kw, Q::freq) {
         let f = upy_runtime::objs::float::get_f64(f)?;
         if f <= 0.0 {
             return Err(raise::value_error("freq must be positive"));
         }
-        (board::CLOCK_HZ as upy_runtime::objs::float::Real / f) as u64
+        (board::CLOCK_HZ as upy_runtime::objs::float::Real / f) as u32
     } else {
-        let ms = match kw_get(kw, Q::period) {
+        let ms = match board::arg(&[], 0, kw, Q::period) {
             Some(p) => int::get_isize(p)?,
             None => 1000,
         };
         if ms <= 0 {
             return Err(raise::value_error("period must be positive"));
         }
-        ms as u64 * (board::CLOCK_HZ as u64 / 1000)
+        (ms as u32).saturating_mul(board::CLOCK_HZ / 1000)
     };
-    t.period_ticks = ticks.clamp(1, u32::MAX as u64) as u32;
-    t.callback = kw_get(kw, Q::callback).unwrap_or(Value::NONE);
-    t.hard = match kw_get(kw, Q::hard) {
+    t.period_ticks = ticks.max(1);
+    t.callback = board::arg(&[], 0, kw, Q::callback).unwrap_or(Value::NONE);
+    t.hard = match board::arg(&[], 0, kw, Q::hard) {
         Some(h) => runtime::is_true(h)?,
         None => false,
     };

@@ -31,14 +31,8 @@ fn this(v: Value) -> PyResult<&'static mut Uart> {
         .ok_or_else(|| raise::type_error("expecting a UART"))
 }
 
-fn kw_get(kw: &[Value], name: Qstr) -> Option<Value> {
-    kw.chunks_exact(2)
-        .find(|p| p[0].as_qstr() == Some(name) || pystr::as_str(p[0]) == Some(name.as_str()))
-        .map(|p| p[1])
-}
-
 fn configure(u: &mut Uart, args: &[Value], kw: &[Value]) -> PyResult<()> {
-    if let Some(b) = args.first().copied().or_else(|| kw_get(kw, Q::baudrate)) {
+    if let Some(b) = board::arg(args, 0, kw, Q::baudrate) {
         u.baudrate = int::get_isize(b)?;
     }
     // The console keeps its interrupt-driven receive.

@@ -73,7 +73,7 @@ impl Terminal for UnixHost {
         write_terminal(bytes);
     }
 
-    fn complete(&mut self, query: &CompletionQuery<'_>, out: &mut Vec<String>) -> bool {
+    fn complete(&mut self, query: &CompletionQuery<'_>, out: &mut Vec<&'static str>) -> bool {
         host::complete(query, out)
     }
 }

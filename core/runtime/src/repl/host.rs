@@ -122,7 +122,7 @@ pub fn parse_mode(req: &ExecRequest<'_>, globals: Value) -> ParseMode {
 /// [`Terminal::complete`](crate::readline::Terminal::complete) over `__main__`: follow
 /// `query.path` from its globals, then list the names on what it reaches (or the built-in
 /// modules for an import).
-pub fn complete(query: &CompletionQuery<'_>, out: &mut Vec<String>) -> bool {
+pub fn complete(query: &CompletionQuery<'_>, out: &mut Vec<&'static str>) -> bool {
     let Ok(globals) = exec::main_globals() else {
         return false;
     };
@@ -140,20 +140,20 @@ pub fn complete(query: &CompletionQuery<'_>, out: &mut Vec<String>) -> bool {
             None => return false,
         }
     }
-    if query.import {
-        let mut names: Vec<Qstr> = crate::modules::names().collect();
-        // Qstr numbers are unique: the unstable sort gives the same order, with less code.
-        names.sort_unstable_by_key(|q| q.0);
-        out.extend(names.iter().map(|q| q.as_str().to_string()));
-        return true;
-    }
-    names_on(obj, globals, query.prefix, out);
+    names_on(obj, globals, query, out);
     true
 }
 
-/// Names visible on `obj` (None: `__main__`'s globals), in qstr order like upstream, which
-/// tries every qstr against the object. Without a prefix, private names are left out.
-fn names_on(obj: Option<Value>, globals: Value, prefix: &str, out: &mut Vec<String>) {
+/// Names visible on `obj` (None: `__main__`'s globals), or the built-in modules' names for
+/// an import, in qstr order like upstream, which tries every qstr against the object.
+/// Without a prefix, private names are left out.
+fn names_on(
+    obj: Option<Value>,
+    globals: Value,
+    query: &CompletionQuery<'_>,
+    out: &mut Vec<&'static str>,
+) {
+    let prefix = query.prefix;
     for n in 1..exec::qstr_count() {
         let q = Qstr(n as u32);
         let s = q.as_str();
@@ -161,11 +161,12 @@ fn names_on(obj: Option<Value>, globals: Value, prefix: &str, out: &mut Vec<Stri
             continue;
         }
         let found = match obj {
+            _ if query.import => crate::modules::names().any(|m| m == q),
             None => dict::map_of(globals).is_some_and(|m| m.get_qstr(q).is_some()),
             Some(o) => runtime::load_attr(o, q).is_ok(),
         };
         if found {
-            out.push(s.to_string());
+            out.push(s);
         }
     }
 }
