@@ -73,6 +73,11 @@ impl Terminal for BoardHost {
         board::console_write(bytes);
     }
 
+    /// The completion list goes out as upstream's boards print it, lines ended by `\r\n`.
+    fn write_cooked(&mut self, text: &[u8]) {
+        crate::hal::write_cooked(text);
+    }
+
     fn complete(&mut self, query: &CompletionQuery<'_>, out: &mut Vec<&'static str>) -> bool {
         self.completion && host::complete(query, out)
     }

@@ -140,6 +140,16 @@ def main_checks(elf, image):
     b.write(b"1+2\r")
     check("friendly REPL", b"\r\n3\r\n>>> " in b.read_until(b">>> "))
 
+    # Two globals start with "x": Tab lists them, in lines ended by \r\n as on boards.
+    b.write(b"xa=1;xb=2\r")
+    b.read_until(b">>> ")
+    b.write(b"x\t")
+    listing = b.read_until(b">>> x")
+    check("Tab completion list with \\r\\n line ends",
+          listing == b"x\r\nxa              xb\r\n>>> x", listing)
+    b.write(b"\x08\r")
+    b.read_until(b">>> ")
+
     b.enter_raw()
     out = b.exec_ok("import os, vfs; print(os.listdir('/'), os.listdir('/flash'), os.getcwd(), "
                     "vfs.mount(), os.statvfs('/flash')[:3])")
