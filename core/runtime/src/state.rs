@@ -58,6 +58,9 @@ pub struct Roots {
     pub atexit: Value,
     /// `sys.settrace` function, or NULL (feature `settrace`).
     pub trace_fn: Value,
+    /// `sys.ps1` and `sys.ps2`, the REPL's prompts (NULL until first read or set).
+    pub sys_ps1: Value,
+    pub sys_ps2: Value,
 }
 
 impl Roots {
@@ -83,6 +86,8 @@ impl Roots {
             cur_exception: Value::NULL,
             atexit: Value::NULL,
             trace_fn: Value::NULL,
+            sys_ps1: Value::NULL,
+            sys_ps2: Value::NULL,
         }
     }
 }
