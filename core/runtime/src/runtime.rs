@@ -445,23 +445,26 @@ fn rare_op_name(o: u8) -> &'static str {
     }
 }
 
+/// The special method of each unary operator, by number (NULL: `not` and `sizeof`, which
+/// have none); instances dispatch through it too.
+pub const UNARY_OP_NAMES: [Qstr; 12] = [
+    Q::__pos__,
+    Q::__neg__,
+    Q::__invert__,
+    Q::NULL,
+    Q::__bool__,
+    Q::__len__,
+    Q::__hash__,
+    Q::__abs__,
+    Q::__int__,
+    Q::__float__,
+    Q::__complex__,
+    Q::NULL,
+];
+
 /// The same for the unary operators (`not` has no method).
 pub fn unary_op_name(o: u8) -> &'static str {
-    const NAMES: [Qstr; 12] = [
-        Q::__pos__,
-        Q::__neg__,
-        Q::__invert__,
-        Q::NULL,
-        Q::__bool__,
-        Q::__len__,
-        Q::__hash__,
-        Q::__abs__,
-        Q::__int__,
-        Q::__float__,
-        Q::__complex__,
-        Q::NULL,
-    ];
-    match NAMES.get(o as usize) {
+    match UNARY_OP_NAMES.get(o as usize) {
         Some(&Q::NULL) if o == uop::NOT => "<not>",
         Some(&Q::NULL) => "__sizeof__",
         Some(q) => q.as_str(),

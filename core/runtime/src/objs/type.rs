@@ -464,24 +464,11 @@ fn instance_print(out: &mut dyn Print, obj: Value, kind: PrintKind) -> PyResult<
     out.write_str(">")
 }
 
-const UNARY_NAMES: [Qstr; 8] = [
-    Q::__pos__,
-    Q::__neg__,
-    Q::__invert__,
-    Q::NULL,
-    Q::__bool__,
-    Q::__len__,
-    Q::__hash__,
-    Q::__abs__,
-];
-
 fn instance_unary_op(o: u8, obj: Value) -> PyResult<Option<Value>> {
-    let name = match o {
-        uop::INT_MAYBE => Q::__int__,
-        uop::FLOAT_MAYBE => Q::__float__,
-        uop::COMPLEX_MAYBE => Q::__complex__,
-        _ => UNARY_NAMES.get(o as usize).copied().unwrap_or(Q::NULL),
-    };
+    let name = runtime::UNARY_OP_NAMES
+        .get(o as usize)
+        .copied()
+        .unwrap_or(Q::NULL);
     if name != Q::NULL {
         if let Some(r) = call_special(obj, name, &[])? {
             if o == uop::INT_MAYBE && !runtime::is_instance(r, &super::int::TYPE) {
