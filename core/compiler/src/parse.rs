@@ -39,9 +39,11 @@ pub const MAX_DEPTH: u32 = 200;
 /// Longest identifier accepted, in bytes (upstream's qstr length limit).
 pub const MAX_NAME_LEN: usize = 255;
 
-/// Parse steps pass a failure up boxed: one word to move at each `?` rather than the
-/// whole error (about 3.5 KB less code on thumbv7m).
-type PResult<T> = Result<T, Box<SyntaxError>>;
+/// A parse step failed; the error itself waits in [`Parser::err`], so each `?` passes
+/// nothing up but the failure (less code at every call site than even a boxed error).
+pub(super) struct Fail;
+
+type PResult<T> = Result<T, Fail>;
 
 /// Parses UTF-8 source text.
 pub fn parse(source: &str, mode: ParseMode) -> Result<Module, SyntaxError> {
@@ -82,9 +84,7 @@ pub fn parse_with_depth(
     options: &ParseOptions,
     max_depth: u32,
 ) -> Result<Module, SyntaxError> {
-    parse_module(source, mode, options, max_depth, None)
-        .map(|(m, _)| m)
-        .map_err(|e| *e)
+    parse_module(source, mode, options, max_depth, None).map(|(m, _)| m)
 }
 
 /// Identifiers longer than 10 bytes with the line each first appears on (by the name's
@@ -105,7 +105,7 @@ pub(crate) fn parse_for_compile(
     module_const: Option<fn(&str, &str) -> Option<i64>>,
 ) -> Result<(Module, Idents), SyntaxError> {
     let folder = Folder::new(module_const);
-    parse_module(source, mode, options, MAX_DEPTH, Some(folder)).map_err(|e| *e)
+    parse_module(source, mode, options, MAX_DEPTH, Some(folder))
 }
 
 fn parse_module(
@@ -114,29 +114,31 @@ fn parse_module(
     options: &ParseOptions,
     max_depth: u32,
     folder: Option<Folder>,
-) -> PResult<(Module, Idents)> {
+) -> Result<(Module, Idents), SyntaxError> {
     let mut p = Parser {
         lex: Lexer::with_options(source, options.tstrings, options.opt_level == 0),
         depth: 0,
         max_depth,
         stmt_line: 1,
         deferred: None,
+        err: None,
         idents: Idents::default(),
         folder,
     };
-    let body = match mode {
-        ParseMode::File => p.file_input()?,
-        ParseMode::Single => p.single_input()?,
-        ParseMode::Eval => p.eval_input()?,
+    let body = match p.input(mode) {
+        Ok(body) => body,
+        Err(Fail) => {
+            let line = p.cur_line();
+            return Err(p
+                .err
+                .unwrap_or_else(|| SyntaxError::syntax("invalid syntax", line)));
+        }
     };
-    if p.lex.tok != Tok::End {
-        return Err(p.error());
-    }
     if let Some(e) = p.deferred {
-        return Err(Box::new(e));
+        return Err(e);
     }
     if let Some(e) = p.folder.and_then(|f| f.error) {
-        return Err(Box::new(e));
+        return Err(e);
     }
     Ok((Module { mode, body }, p.idents))
 }
@@ -150,6 +152,8 @@ enum ListItems {
     TestsOrStarred,
     /// `expr`s or `*expr`s (`exprlist`).
     Exprs,
+    /// Indexes or slices (`subscriptlist`).
+    Subscripts,
 }
 
 struct Parser {
@@ -160,6 +164,8 @@ struct Parser {
     stmt_line: u32,
     /// The first error upstream would find in its compiler rather than its parser.
     deferred: Option<SyntaxError>,
+    /// The error of the step that returned [`Fail`].
+    err: Option<SyntaxError>,
     /// Recorded as names are read, in token order: upstream interns names as it parses.
     idents: Idents,
     /// Constant folding, when parsing for the compiler.
@@ -196,25 +202,81 @@ fn augassign_op(t: Tok) -> Option<BinOp> {
     })
 }
 
-/// Binary-operator precedence levels, loosest first, as upstream's list rules.
-const BIN_LEVELS: usize = 6;
+/// Operator levels, loosest first, as upstream's grammar rules nest them: `or`, `and`,
+/// prefix `not`, comparisons, `|`, `^`, `&`, shifts, `+ -`, `* @ / % //`, prefix
+/// `+ - ~`, `**`.
+const L_OR: u8 = 0;
+const L_AND: u8 = 1;
+const L_NOT: u8 = 2;
+const L_CMP: u8 = 3;
+const L_BITOR: u8 = 4;
+const L_UNARY: u8 = 10;
+const L_POW: u8 = 11;
 
-fn binop_at_level(level: usize, t: Tok) -> Option<BinOp> {
-    Some(match (level, t) {
-        (0, Tok::Pipe) => BinOp::Or,
-        (1, Tok::Caret) => BinOp::Xor,
-        (2, Tok::Ampersand) => BinOp::And,
-        (3, Tok::DblLess) => BinOp::LShift,
-        (3, Tok::DblMore) => BinOp::RShift,
-        (4, Tok::Plus) => BinOp::Add,
-        (4, Tok::Minus) => BinOp::Sub,
-        (5, Tok::Star) => BinOp::Mul,
-        (5, Tok::At) => BinOp::MatMul,
-        (5, Tok::Slash) => BinOp::TrueDiv,
-        (5, Tok::Percent) => BinOp::Mod,
-        (5, Tok::DblSlash) => BinOp::FloorDiv,
+/// The level of the infix operator starting at `t`, with its operator (for binary
+/// levels) or comparison (for [`L_CMP`]; `NotIn` and `Is` still need their second token).
+fn infix(t: Tok) -> Option<(u8, BinOp, CmpOp)> {
+    use BinOp as B;
+    use CmpOp as C;
+    let (level, b, c) = match t {
+        Tok::KwOr => (L_OR, B::Or, C::Lt),
+        Tok::KwAnd => (L_AND, B::Or, C::Lt),
+        Tok::Less => (L_CMP, B::Or, C::Lt),
+        Tok::More => (L_CMP, B::Or, C::Gt),
+        Tok::DblEqual => (L_CMP, B::Or, C::Eq),
+        Tok::LessEqual => (L_CMP, B::Or, C::LtE),
+        Tok::MoreEqual => (L_CMP, B::Or, C::GtE),
+        Tok::NotEqual => (L_CMP, B::Or, C::NotEq),
+        Tok::KwIn => (L_CMP, B::Or, C::In),
+        Tok::KwNot => (L_CMP, B::Or, C::NotIn),
+        Tok::KwIs => (L_CMP, B::Or, C::Is),
+        Tok::Pipe => (4, B::Or, C::Lt),
+        Tok::Caret => (5, B::Xor, C::Lt),
+        Tok::Ampersand => (6, B::And, C::Lt),
+        Tok::DblLess => (7, B::LShift, C::Lt),
+        Tok::DblMore => (7, B::RShift, C::Lt),
+        Tok::Plus => (8, B::Add, C::Lt),
+        Tok::Minus => (8, B::Sub, C::Lt),
+        Tok::Star => (9, B::Mul, C::Lt),
+        Tok::At => (9, B::MatMul, C::Lt),
+        Tok::Slash => (9, B::TrueDiv, C::Lt),
+        Tok::Percent => (9, B::Mod, C::Lt),
+        Tok::DblSlash => (9, B::FloorDiv, C::Lt),
+        Tok::DblStar => (L_POW, B::Pow, C::Lt),
         _ => return None,
-    })
+    };
+    Some((level, b, c))
+}
+
+/// An operator node of [`Parser::operators`] still waiting for its next operand.
+struct Open {
+    level: u8,
+    /// Line of the node's first token (its first operand's, or the prefix operator's).
+    line: u32,
+    /// The operator before the next operand, on a binary or comparison level.
+    bin: BinOp,
+    cmp: CmpOp,
+    /// `Or`/`And`/`Compare`/`BinOp` with the operands so far, or `Not`/`UnaryOp`/`Power`
+    /// with a placeholder for the last one.
+    node: Expr,
+}
+
+/// Stands in for an operand not yet parsed.
+fn placeholder() -> Box<Expr> {
+    bx(Expr::new(0, ExprKind::None))
+}
+
+/// Adds the next operand to an open node.
+fn put(open: &mut Open, e: Expr) {
+    match &mut open.node.kind {
+        ExprKind::Or(v) | ExprKind::And(v) => v.push(e),
+        ExprKind::Compare { ops, .. } => ops.push((open.cmp, e)),
+        ExprKind::BinOp { rest, .. } => rest.push((open.bin, e)),
+        ExprKind::Not(b)
+        | ExprKind::UnaryOp { operand: b, .. }
+        | ExprKind::Power { exp: b, .. } => **b = e,
+        _ => {}
+    }
 }
 
 /// Tokens that can start a `test` (an expression); used where the grammar has an optional
@@ -276,10 +338,18 @@ impl Parser {
         }
     }
 
-    /// The error for failing at the current token.
-    fn error(&self) -> Box<SyntaxError> {
+    /// Fails with `e`.
+    #[cold]
+    #[inline(never)]
+    fn fail(&mut self, e: SyntaxError) -> Fail {
+        self.err = Some(e);
+        Fail
+    }
+
+    /// Fails at the current token.
+    fn error(&mut self) -> Fail {
         let line = self.cur_line();
-        Box::new(match self.tok() {
+        let e = match self.tok() {
             Tok::Indent => SyntaxError::indentation("unexpected indent", line),
             Tok::DedentMismatch => {
                 SyntaxError::indentation("unindent doesn't match any outer indent level", line)
@@ -293,7 +363,8 @@ impl Parser {
                 line,
             },
             _ => SyntaxError::syntax("invalid syntax", line),
-        })
+        };
+        self.fail(e)
     }
 
     fn defer(&mut self, msg: &str, line: u32) {
@@ -309,11 +380,12 @@ impl Parser {
         if self.lex.text.len() > MAX_NAME_LEN {
             // Upstream interns each name as it parses it, and a qstr's length must fit
             // its one length byte.
-            return Err(Box::new(SyntaxError {
+            let e = SyntaxError {
                 kind: SyntaxErrorKind::RuntimeError,
                 msg: "name too long".into(),
                 line: self.cur_line(),
-            }));
+            };
+            return Err(self.fail(e));
         }
         let n = lossy(&self.lex.text);
         if n.len() > 10 {
@@ -333,11 +405,12 @@ impl Parser {
             return Err(self.error());
         }
         if self.depth > self.max_depth {
-            return Err(Box::new(SyntaxError {
+            let e = SyntaxError {
                 kind: SyntaxErrorKind::RuntimeError,
                 msg: "maximum recursion depth exceeded".into(),
                 line: self.cur_line(),
-            }));
+            };
+            return Err(self.fail(e));
         }
         Ok(())
     }
@@ -363,6 +436,19 @@ impl Parser {
     }
 
     // ---- top level ----
+
+    /// The whole input, up to its end.
+    fn input(&mut self, mode: ParseMode) -> PResult<Vec<Stmt>> {
+        let body = match mode {
+            ParseMode::File => self.file_input()?,
+            ParseMode::Single => self.single_input()?,
+            ParseMode::Eval => self.eval_input()?,
+        };
+        if self.tok() != Tok::End {
+            return Err(self.error());
+        }
+        Ok(body)
+    }
 
     fn file_input(&mut self) -> PResult<Vec<Stmt>> {
         let mut body = Vec::new();
@@ -438,7 +524,19 @@ impl Parser {
         let kind = match self.tok() {
             Tok::KwDel => {
                 self.bump();
-                StmtKind::Del(self.exprlist_items()?)
+                // The targets as written: a parenthesised tuple stays one.
+                StmtKind::Del(match self.exprlist()? {
+                    Expr {
+                        kind:
+                            ExprKind::Tuple {
+                                elts,
+                                parens: false,
+                                ..
+                            },
+                        ..
+                    } => elts,
+                    e => alloc::vec![e],
+                })
             }
             Tok::KwPass => {
                 self.bump();
@@ -454,45 +552,26 @@ impl Parser {
             }
             Tok::KwReturn => {
                 self.bump();
-                if starts_test(self.tok()) {
-                    StmtKind::Return(Some(self.testlist()?))
-                } else {
-                    StmtKind::Return(None)
-                }
+                StmtKind::Return(self.opt_testlist()?)
             }
             Tok::KwRaise => {
                 self.bump();
-                if starts_test(self.tok()) {
-                    let exc = self.test()?;
-                    let cause = if self.eat(Tok::KwFrom) {
-                        Some(self.test()?)
-                    } else {
-                        None
-                    };
-                    StmtKind::Raise {
-                        exc: Some(exc),
-                        cause,
-                    }
+                let exc = if starts_test(self.tok()) {
+                    Some(self.test()?)
                 } else {
-                    StmtKind::Raise {
-                        exc: None,
-                        cause: None,
-                    }
-                }
+                    None
+                };
+                let cause = if exc.is_some() && self.eat(Tok::KwFrom) {
+                    Some(self.test()?)
+                } else {
+                    None
+                };
+                StmtKind::Raise { exc, cause }
             }
             Tok::KwYield => StmtKind::Expr(self.yield_expr()?),
             Tok::KwImport => {
                 self.bump();
-                let mut names = Vec::new();
-                loop {
-                    let name = self.dotted_name()?;
-                    let asname = self.as_name()?;
-                    names.push(ImportAlias { name, asname });
-                    if !self.eat(Tok::Comma) {
-                        break;
-                    }
-                }
-                StmtKind::Import(names)
+                StmtKind::Import(self.aliases(true)?)
             }
             Tok::KwFrom => self.import_from()?,
             Tok::KwGlobal | Tok::KwNonlocal => {
@@ -569,6 +648,15 @@ impl Parser {
         }
     }
 
+    /// A `testlist` if one starts here (`return` and `yield` values).
+    fn opt_testlist(&mut self) -> PResult<Option<Expr>> {
+        if starts_test(self.tok()) {
+            Ok(Some(self.testlist()?))
+        } else {
+            Ok(None)
+        }
+    }
+
     fn yield_or_testlist_star(&mut self) -> PResult<Expr> {
         if self.tok() == Tok::KwYield {
             self.yield_expr()
@@ -592,6 +680,24 @@ impl Parser {
         } else {
             Ok(None)
         }
+    }
+
+    /// The names of `import` (`dotted`) or of `from ... import`, each with its `as` name.
+    fn aliases(&mut self, dotted: bool) -> PResult<Vec<ImportAlias>> {
+        let mut names = Vec::new();
+        loop {
+            let name = if dotted {
+                self.dotted_name()?
+            } else {
+                self.name()?
+            };
+            let asname = self.as_name()?;
+            names.push(ImportAlias { name, asname });
+            if !self.eat(Tok::Comma) || (!dotted && self.tok() != Tok::Name) {
+                break;
+            }
+        }
+        Ok(names)
     }
 
     fn import_from(&mut self) -> PResult<StmtKind> {
@@ -619,15 +725,7 @@ impl Parser {
             });
         }
         let parens = self.eat(Tok::ParenOpen);
-        let mut names = Vec::new();
-        loop {
-            let name = self.name()?;
-            let asname = self.as_name()?;
-            names.push(ImportAlias { name, asname });
-            if !self.eat(Tok::Comma) || self.tok() != Tok::Name {
-                break;
-            }
-        }
+        let names = self.aliases(false)?;
         if parens {
             self.expect(Tok::ParenClose)?;
         }
@@ -644,10 +742,7 @@ impl Parser {
         let kind = match self.tok() {
             Tok::KwIf => self.if_stmt()?,
             Tok::KwWhile => {
-                self.bump();
-                let test = self.namedexpr_test()?;
-                self.expect(Tok::Colon)?;
-                let body = self.suite()?;
+                let (test, body) = self.cond_suite()?;
                 let orelse = self.else_clause()?;
                 StmtKind::While { test, body, orelse }
             }
@@ -688,18 +783,20 @@ impl Parser {
         Ok(Stmt::new(line, kind))
     }
 
-    fn if_stmt(&mut self) -> PResult<StmtKind> {
+    /// `if`/`elif`/`while` (the current token) `test: suite`.
+    fn cond_suite(&mut self) -> PResult<(Expr, Vec<Stmt>)> {
         self.bump();
         let test = self.namedexpr_test()?;
         self.expect(Tok::Colon)?;
-        let body = self.suite()?;
+        Ok((test, self.suite()?))
+    }
+
+    fn if_stmt(&mut self) -> PResult<StmtKind> {
+        let (test, body) = self.cond_suite()?;
         let mut elifs = Vec::new();
         while self.tok() == Tok::KwElif {
             let line = self.cur_line();
-            self.bump();
-            let test = self.namedexpr_test()?;
-            self.expect(Tok::Colon)?;
-            let body = self.suite()?;
+            let (test, body) = self.cond_suite()?;
             elifs.push(Elif { line, test, body });
         }
         let orelse = self.else_clause()?;
@@ -885,58 +982,51 @@ impl Parser {
         while self.tok() != close {
             let line = self.cur_line();
             let after_kwarg = p.kwarg.is_some();
-            // Upstream reports these errors at the parameter's node; a plain name is a
-            // leaf without a line, so the enclosing statement's line is used instead.
-            let mut error_line = line;
-            match self.tok() {
-                Tok::Star => {
-                    self.bump();
-                    if after_kwarg || p.star {
-                        self.defer("invalid syntax", line);
-                    }
-                    if self.tok() == Tok::Name {
-                        let name = self.name()?;
-                        let annotation = self.annotation(typed)?;
-                        p.vararg = Some(Param {
-                            name,
-                            annotation,
-                            default: None,
-                        });
+            let kind = self.tok();
+            let starred = matches!(kind, Tok::Star | Tok::DblStar);
+            if starred {
+                self.bump();
+                if after_kwarg || (kind == Tok::Star && p.star) {
+                    self.defer("invalid syntax", line);
+                }
+            }
+            // A bare `*` has no name.
+            let param = if kind == Tok::Star && self.tok() != Tok::Name {
+                None
+            } else {
+                let name = self.name()?;
+                let annotation = self.annotation(typed)?;
+                let default = if !starred && self.eat(Tok::Equal) {
+                    Some(self.test()?)
+                } else {
+                    None
+                };
+                Some(Param {
+                    name,
+                    annotation,
+                    default,
+                })
+            };
+            match (kind, param) {
+                (Tok::Star, param) => {
+                    if param.is_some() {
+                        p.vararg = param;
                     }
                     p.star = true;
                 }
-                Tok::DblStar => {
-                    self.bump();
-                    if after_kwarg {
-                        self.defer("invalid syntax", line);
-                    }
-                    let name = self.name()?;
-                    let annotation = self.annotation(typed)?;
-                    p.kwarg = Some(Param {
-                        name,
-                        annotation,
-                        default: None,
-                    });
-                }
-                _ => {
-                    let name = self.name()?;
-                    let annotation = self.annotation(typed)?;
-                    let default = if self.eat(Tok::Equal) {
-                        Some(self.test()?)
+                (Tok::DblStar, param) => p.kwarg = param,
+                (_, None) => {}
+                (_, Some(param)) => {
+                    // Upstream reports these errors at the parameter's node; a plain name
+                    // is a leaf without a line, so the enclosing statement's line is used.
+                    let error_line = if param.annotation.is_none() && param.default.is_none() {
+                        self.stmt_line
                     } else {
-                        None
+                        line
                     };
-                    if annotation.is_none() && default.is_none() {
-                        error_line = self.stmt_line;
-                    }
                     if after_kwarg {
                         self.defer("invalid syntax", error_line);
                     }
-                    let param = Param {
-                        name,
-                        annotation,
-                        default,
-                    };
                     if p.star {
                         p.kwonly.push(param);
                     } else {
@@ -1000,18 +1090,6 @@ impl Parser {
         self.expr_list(ListItems::Exprs)
     }
 
-    /// `exprlist` as its items (`del` targets).
-    fn exprlist_items(&mut self) -> PResult<Vec<Expr>> {
-        let mut items = alloc::vec![self.exprlist_item()?];
-        while self.eat(Tok::Comma) {
-            if !self.starts_exprlist_item() {
-                break;
-            }
-            items.push(self.exprlist_item()?);
-        }
-        Ok(items)
-    }
-
     fn starts_exprlist_item(&self) -> bool {
         self.tok() == Tok::Star || starts_test(self.tok()) && self.tok() != Tok::KwLambda
     }
@@ -1030,6 +1108,7 @@ impl Parser {
             ListItems::TestsOrStarred if self.tok() == Tok::Star => self.star_expr(),
             ListItems::TestsOrStarred => self.test(),
             ListItems::Exprs => self.exprlist_item(),
+            ListItems::Subscripts => self.subscript(),
         }
     }
 
@@ -1045,6 +1124,7 @@ impl Parser {
         while self.eat(Tok::Comma) {
             let more = match items {
                 ListItems::Exprs => self.starts_exprlist_item(),
+                ListItems::Subscripts => self.tok() == Tok::Colon || starts_test(self.tok()),
                 _ => self.tok() == Tok::Star || starts_test(self.tok()),
             };
             if !more {
@@ -1152,203 +1232,121 @@ impl Parser {
     }
 
     fn or_test(&mut self) -> PResult<Expr> {
-        self.bool_chain(Tok::KwOr)
-    }
-
-    /// `a or b or ...` (`op` KwOr, whose operands are `and` chains) or `a and b and ...`
-    /// (`op` KwAnd, whose operands are `not_test`s): one function for both levels.
-    fn bool_chain(&mut self, op: Tok) -> PResult<Expr> {
-        let line = self.cur_line();
-        let is_or = op == Tok::KwOr;
-        let operand = |p: &mut Parser| {
-            if is_or {
-                p.bool_chain(Tok::KwAnd)
-            } else {
-                p.not_test()
-            }
-        };
-        let first = operand(self)?;
-        if self.tok() != op {
-            return Ok(first);
-        }
-        let mut items = alloc::vec![first];
-        while self.eat(op) {
-            items.push(operand(self)?);
-        }
-        let e = Expr::new(
-            line,
-            if is_or {
-                ExprKind::Or(items)
-            } else {
-                ExprKind::And(items)
-            },
-        );
-        Ok(self.fold(e))
-    }
-
-    fn not_test(&mut self) -> PResult<Expr> {
-        if self.tok() != Tok::KwNot {
-            return self.comparison();
-        }
-        let line = self.cur_line();
-        self.bump();
-        self.enter()?;
-        let operand = self.not_test();
-        self.leave();
-        let e = Expr::new(line, ExprKind::Not(bx(operand?)));
-        Ok(self.fold(e))
-    }
-
-    fn comp_op(&mut self) -> PResult<Option<CmpOp>> {
-        let op = match self.tok() {
-            Tok::Less => CmpOp::Lt,
-            Tok::More => CmpOp::Gt,
-            Tok::DblEqual => CmpOp::Eq,
-            Tok::LessEqual => CmpOp::LtE,
-            Tok::MoreEqual => CmpOp::GtE,
-            Tok::NotEqual => CmpOp::NotEq,
-            Tok::KwIn => CmpOp::In,
-            Tok::KwNot => {
-                self.bump();
-                if self.tok() != Tok::KwIn {
-                    return Err(self.error());
-                }
-                self.bump();
-                return Ok(Some(CmpOp::NotIn));
-            }
-            Tok::KwIs => {
-                self.bump();
-                return Ok(Some(if self.eat(Tok::KwNot) {
-                    CmpOp::IsNot
-                } else {
-                    CmpOp::Is
-                }));
-            }
-            _ => return Ok(None),
-        };
-        self.bump();
-        Ok(Some(op))
-    }
-
-    fn comparison(&mut self) -> PResult<Expr> {
-        let line = self.cur_line();
-        let left = self.expr()?;
-        let mut ops = Vec::new();
-        while let Some(op) = self.comp_op()? {
-            ops.push((op, self.expr()?));
-        }
-        if ops.is_empty() {
-            return Ok(left);
-        }
-        Ok(Expr::new(
-            line,
-            ExprKind::Compare {
-                left: bx(left),
-                ops,
-            },
-        ))
+        self.operators(L_OR)
     }
 
     /// `expr`: the `|` level and everything tighter.
     fn expr(&mut self) -> PResult<Expr> {
-        // The six levels are parsed with an explicit stack instead of one recursive call
-        // per level: that keeps native stack use per nesting level low. Each open entry is
-        // `first op e1 op e2 ... op` waiting for its next operand.
-        struct Open {
-            level: usize,
-            line: u32,
-            first: Expr,
-            rest: Vec<(BinOp, Expr)>,
-            pending: BinOp,
-        }
-        fn close(open: Open, last: Expr) -> Expr {
-            let mut rest = open.rest;
-            rest.push((open.pending, last));
-            Expr::new(
-                open.line,
-                ExprKind::BinOp {
-                    first: bx(open.first),
-                    rest,
-                },
-            )
-        }
+        self.operators(L_BITOR)
+    }
+
+    /// Every operator level from `min` (an `L_` constant) down to `**` in one loop over
+    /// an explicit stack of open nodes, in place of one recursive function per level:
+    /// less code, and little native stack per nesting level. Nodes are built, and folded,
+    /// in the order the per-level recursive descent of upstream's grammar builds them.
+    fn operators(&mut self, min: u8) -> PResult<Expr> {
         let mut stack: Vec<Open> = Vec::new();
-        let mut line = self.cur_line();
-        let mut cur = self.factor()?;
         loop {
-            let found =
-                (0..BIN_LEVELS).find_map(|l| binop_at_level(l, self.tok()).map(|op| (l, op)));
-            // Operands bind to the tightest open level first.
-            while let Some(top) = stack.pop() {
-                if found.is_some_and(|(level, _)| top.level <= level) {
-                    stack.push(top);
-                    break;
-                }
-                line = top.line;
-                cur = self.fold(close(top, cur));
-            }
-            let Some((level, op)) = found else {
-                return Ok(cur);
-            };
-            match stack.last_mut() {
-                Some(top) if top.level == level => {
-                    let prev = core::mem::replace(&mut top.pending, op);
-                    top.rest.push((prev, cur));
-                }
-                _ => stack.push(Open {
+            // Prefix operators: `not` only where a `not_test` may start.
+            loop {
+                let line = self.cur_line();
+                let unary = |op| ExprKind::UnaryOp {
+                    op,
+                    operand: placeholder(),
+                };
+                let (level, kind) = match self.tok() {
+                    Tok::KwNot if min <= L_NOT && stack.last().is_none_or(|o| o.level <= L_NOT) => {
+                        (L_NOT, ExprKind::Not(placeholder()))
+                    }
+                    Tok::Plus => (L_UNARY, unary(UnaryOp::Pos)),
+                    Tok::Minus => (L_UNARY, unary(UnaryOp::Neg)),
+                    Tok::Tilde => (L_UNARY, unary(UnaryOp::Invert)),
+                    _ => break,
+                };
+                stack.push(Open {
                     level,
                     line,
-                    first: cur,
-                    rest: Vec::new(),
-                    pending: op,
-                }),
+                    bin: BinOp::Or,
+                    cmp: CmpOp::Lt,
+                    node: Expr::new(line, kind),
+                });
+                self.bump();
+                self.enter()?;
             }
+            let mut line = self.cur_line();
+            let mut cur = self.atom_expr()?;
+            let found = infix(self.tok()).filter(|o| o.0 >= min);
+            // Operands bind to the tightest open level first; a node of the operator's own level
+            // takes more operands (`**` nests instead: it binds to the right).
+            while let Some(top) = stack.pop() {
+                if let Some((level, ..)) = found {
+                    if top.level <= level {
+                        stack.push(top);
+                        break;
+                    }
+                }
+                line = top.line;
+                cur = self.close(top, cur);
+            }
+            let Some((level, bin, mut cmp)) = found else {
+                return Ok(cur);
+            };
             self.bump();
-            line = self.cur_line();
-            cur = self.factor()?;
+            match cmp {
+                CmpOp::NotIn => self.expect(Tok::KwIn)?,
+                CmpOp::Is if self.eat(Tok::KwNot) => cmp = CmpOp::IsNot,
+                _ => {}
+            }
+            match stack.last_mut() {
+                Some(top) if top.level == level && level != L_POW => {
+                    put(top, cur);
+                    top.bin = bin;
+                    top.cmp = cmp;
+                }
+                _ => {
+                    let kind = match level {
+                        L_OR => ExprKind::Or(alloc::vec![cur]),
+                        L_AND => ExprKind::And(alloc::vec![cur]),
+                        L_CMP => ExprKind::Compare {
+                            left: bx(cur),
+                            ops: Vec::new(),
+                        },
+                        L_POW => ExprKind::Power {
+                            base: bx(cur),
+                            exp: placeholder(),
+                        },
+                        _ => ExprKind::BinOp {
+                            first: bx(cur),
+                            rest: Vec::new(),
+                        },
+                    };
+                    stack.push(Open {
+                        level,
+                        line,
+                        bin,
+                        cmp,
+                        node: Expr::new(line, kind),
+                    });
+                    if level == L_POW {
+                        self.enter()?;
+                    }
+                }
+            }
         }
     }
 
-    fn factor(&mut self) -> PResult<Expr> {
-        let op = match self.tok() {
-            Tok::Plus => UnaryOp::Pos,
-            Tok::Minus => UnaryOp::Neg,
-            Tok::Tilde => UnaryOp::Invert,
-            _ => return self.power(),
-        };
-        let line = self.cur_line();
-        self.bump();
-        self.enter()?;
-        let operand = self.factor();
-        self.leave();
-        let e = Expr::new(
-            line,
-            ExprKind::UnaryOp {
-                op,
-                operand: bx(operand?),
-            },
-        );
-        Ok(self.fold(e))
-    }
-
-    fn power(&mut self) -> PResult<Expr> {
-        let line = self.cur_line();
-        let base = self.atom_expr()?;
-        if self.tok() != Tok::DblStar {
-            return Ok(base);
+    /// An open operator node completed with its last operand, then folded (comparisons
+    /// are not folded).
+    fn close(&mut self, mut open: Open, last: Expr) -> Expr {
+        put(&mut open, last);
+        if matches!(open.level, L_NOT | L_UNARY | L_POW) {
+            self.leave();
         }
-        self.bump();
-        self.enter()?;
-        let exp = self.factor();
-        self.leave();
-        let e = Expr::new(
-            line,
-            ExprKind::Power {
-                base: bx(base),
-                exp: bx(exp?),
-            },
-        );
-        Ok(self.fold(e))
+        if open.level == L_CMP {
+            open.node
+        } else {
+            self.fold(open.node)
+        }
     }
 
     fn atom_expr(&mut self) -> PResult<Expr> {
@@ -1395,7 +1393,7 @@ impl Parser {
                 }
                 Tok::BracketOpen => {
                     self.bump();
-                    let index = self.subscriptlist()?;
+                    let index = self.expr_list(ListItems::Subscripts)?;
                     self.expect(Tok::BracketClose)?;
                     e = Expr::new(
                         line,
@@ -1421,29 +1419,6 @@ impl Parser {
                 _ => return Ok(e),
             }
         }
-    }
-
-    fn subscriptlist(&mut self) -> PResult<Expr> {
-        let line = self.cur_line();
-        let first = self.subscript()?;
-        if self.tok() != Tok::Comma {
-            return Ok(first);
-        }
-        let mut elts = alloc::vec![first];
-        while self.eat(Tok::Comma) {
-            if self.tok() != Tok::Colon && !starts_test(self.tok()) {
-                break;
-            }
-            elts.push(self.subscript()?);
-        }
-        Ok(Expr::new(
-            line,
-            ExprKind::Tuple {
-                elts,
-                parens: false,
-                const_line: line,
-            },
-        ))
     }
 
     fn subscript(&mut self) -> PResult<Expr> {
@@ -1598,11 +1573,7 @@ impl Parser {
             let e = self.test()?;
             return Ok(Expr::new(line, ExprKind::YieldFrom(bx(e))));
         }
-        let value = if starts_test(self.tok()) {
-            Some(bx(self.testlist()?))
-        } else {
-            None
-        };
+        let value = self.opt_testlist()?.map(bx);
         Ok(Expr::new(line, ExprKind::Yield(value)))
     }
 
@@ -1612,41 +1583,6 @@ impl Parser {
         } else {
             self.namedexpr_test()
         }
-    }
-
-    /// The inside of `(...)` or `[...]` after the first item: more items. Returns the
-    /// items, whether a comma was seen, and the line upstream's parser gives the tuple
-    /// when it folds to a constant (see [`ExprKind::Tuple`]): the first item's line for
-    /// `(a,)` and `(a, b)`, else the line of the token after the first comma.
-    fn testlist_comp_rest(
-        &mut self,
-        first: Expr,
-        first_line: u32,
-        close: Tok,
-    ) -> PResult<(Vec<Expr>, bool, u32)> {
-        let mut elts = alloc::vec![first];
-        let mut comma = false;
-        let mut trailing = false;
-        let mut second_line = first_line;
-        while self.eat(Tok::Comma) {
-            if !comma {
-                second_line = self.cur_line();
-            }
-            comma = true;
-            if self.tok() == close {
-                trailing = true;
-                break;
-            }
-            elts.push(self.testlist_comp_item()?);
-        }
-        // Upstream's list rule for the items after the first comma only makes a node (with
-        // its own line) when it holds two or more items or a trailing comma.
-        let const_line = if elts.len() == 1 || (elts.len() == 2 && !trailing) {
-            first_line
-        } else {
-            second_line
-        };
-        Ok((elts, comma, const_line))
     }
 
     fn atom(&mut self) -> PResult<Expr> {
@@ -1692,161 +1628,132 @@ impl Parser {
                 self.bump();
                 ExprKind::False
             }
-            Tok::ParenOpen => return self.atom_paren(),
-            Tok::BracketOpen => {
-                self.bump();
-                let kind = if self.tok() == Tok::BracketClose {
-                    ExprKind::List(Vec::new())
-                } else {
-                    let elt_line = self.cur_line();
-                    let first = self.testlist_comp_item()?;
-                    if self.tok() == Tok::KwFor {
-                        let c =
-                            self.comprehension((line, elt_line), CompKind::List, first, None)?;
-                        self.expect(Tok::BracketClose)?;
-                        return Ok(c);
-                    }
-                    ExprKind::List(
-                        self.testlist_comp_rest(first, elt_line, Tok::BracketClose)?
-                            .0,
-                    )
-                };
-                self.expect(Tok::BracketClose)?;
-                kind
-            }
-            Tok::BraceOpen => return self.atom_brace(),
+            Tok::ParenOpen | Tok::BracketOpen | Tok::BraceOpen => return self.display(),
             _ => return Err(self.error()),
         };
         Ok(Expr::new(line, kind))
     }
 
-    fn atom_paren(&mut self) -> PResult<Expr> {
+    /// A `(...)`, `[...]` or `{...}` display or comprehension, in one routine for the three
+    /// brackets: parenthesised expression, tuple, generator, list, set, dict.
+    fn display(&mut self) -> PResult<Expr> {
         let line = self.cur_line();
-        self.expect(Tok::ParenOpen)?;
-        if self.eat(Tok::ParenClose) {
-            return Ok(Expr::new(
-                line,
-                ExprKind::Tuple {
-                    elts: Vec::new(),
-                    parens: true,
-                    const_line: line,
-                },
-            ));
-        }
-        if self.tok() == Tok::KwYield {
-            let y = self.yield_expr()?;
-            self.expect(Tok::ParenClose)?;
-            return Ok(y);
-        }
-        let elt_line = self.cur_line();
-        let first = self.testlist_comp_item()?;
-        if self.tok() == Tok::KwFor {
-            let c = self.comprehension((line, elt_line), CompKind::Generator, first, None)?;
-            self.expect(Tok::ParenClose)?;
-            return Ok(c);
-        }
-        let (elts, comma, const_line) =
-            self.testlist_comp_rest(first, elt_line, Tok::ParenClose)?;
-        self.expect(Tok::ParenClose)?;
-        if !comma {
-            // Redundant parentheses make no node: the expression keeps its own line.
-            if let Some(e) = elts.into_iter().next() {
-                return Ok(e);
+        let (close, comp) = match self.tok() {
+            Tok::ParenOpen => (Tok::ParenClose, CompKind::Generator),
+            Tok::BracketOpen => (Tok::BracketClose, CompKind::List),
+            _ => (Tok::BraceClose, CompKind::Set),
+        };
+        let brace = close == Tok::BraceClose;
+        self.bump();
+        let mut elts = Vec::new();
+        let mut pairs = Vec::new();
+        // `{}` is a dict; the first item decides for the others.
+        let mut is_dict = true;
+        // `()` is a tuple; one item in parentheses without a comma is that item.
+        let mut comma = true;
+        let mut const_line = line;
+        if !self.eat(close) {
+            if close == Tok::ParenClose && self.tok() == Tok::KwYield {
+                let y = self.yield_expr()?;
+                self.expect(close)?;
+                return Ok(y);
             }
-            return Err(self.error());
+            let item_line = self.cur_line();
+            let mut second_line = item_line;
+            let mut trailing = false;
+            let mut first = true;
+            comma = false;
+            loop {
+                let mut e = if brace {
+                    self.test()?
+                } else {
+                    self.testlist_comp_item()?
+                };
+                let mut value = None;
+                if brace {
+                    if first {
+                        is_dict = self.tok() == Tok::Colon;
+                    }
+                    // Dict keys and comprehension elements keep a line of their own,
+                    // decided before the value is parsed.
+                    if is_dict || (first && self.tok() == Tok::KwFor) {
+                        self.keep_line(&mut e);
+                    }
+                    if self.eat(Tok::Colon) {
+                        value = Some(self.test()?);
+                    }
+                }
+                if first && self.tok() == Tok::KwFor {
+                    let kind = if value.is_some() {
+                        CompKind::Dict
+                    } else {
+                        comp
+                    };
+                    let c = self.comprehension((line, item_line), kind, e, value)?;
+                    self.expect(close)?;
+                    return Ok(c);
+                }
+                first = false;
+                match (brace && is_dict, value) {
+                    (false, None) => elts.push(e),
+                    (true, Some(v)) => pairs.push((e, v)),
+                    (true, None) => self.defer("expecting key:value for dict", item_line),
+                    (false, Some(_)) => self.defer("expecting just a value for set", item_line),
+                }
+                if !self.eat(Tok::Comma) {
+                    break;
+                }
+                if !comma {
+                    second_line = self.cur_line();
+                }
+                comma = true;
+                if self.tok() == close {
+                    trailing = true;
+                    break;
+                }
+            }
+            self.expect(close)?;
+            // Upstream's list rule for the items after the first comma only makes a node
+            // (with its own line) when it holds two or more items or a trailing comma.
+            const_line = if elts.len() == 1 || (elts.len() == 2 && !trailing) {
+                item_line
+            } else {
+                second_line
+            };
         }
-        let e = Expr::new(
-            line,
-            ExprKind::Tuple {
+        let kind = match close {
+            Tok::ParenClose if !comma => {
+                // Redundant parentheses make no node: the expression keeps its own line.
+                return elts.pop().ok_or_else(|| self.error());
+            }
+            Tok::ParenClose => ExprKind::Tuple {
                 elts,
                 parens: true,
                 const_line,
             },
-        );
-        Ok(self.fold(e))
-    }
-
-    fn atom_brace(&mut self) -> PResult<Expr> {
-        let line = self.cur_line();
-        self.expect(Tok::BraceOpen)?;
-        if self.eat(Tok::BraceClose) {
-            return Ok(Expr::new(line, ExprKind::Dict(Vec::new())));
-        }
-        let item_line = self.cur_line();
-        let mut key = self.test()?;
-        // A set display's items keep no line of their own (only dict keys and
-        // comprehension elements do): decided before the value is parsed.
-        if matches!(self.tok(), Tok::Colon | Tok::KwFor) {
-            self.keep_line(&mut key);
-        }
-        let value = if self.eat(Tok::Colon) {
-            Some(self.test()?)
-        } else {
-            None
+            Tok::BracketClose => ExprKind::List(elts),
+            _ if is_dict => ExprKind::Dict(pairs),
+            _ => ExprKind::Set(elts),
         };
-        if self.tok() == Tok::KwFor {
-            let kind = if value.is_some() {
-                CompKind::Dict
-            } else {
-                CompKind::Set
-            };
-            let c = self.comprehension((line, item_line), kind, key, value)?;
-            self.expect(Tok::BraceClose)?;
-            return Ok(c);
-        }
-        let is_dict = value.is_some();
-        let mut dict = Vec::new();
-        let mut set = Vec::new();
-        match value {
-            Some(v) => dict.push((key, v)),
-            None => set.push(key),
-        }
-        while self.eat(Tok::Comma) {
-            if self.tok() == Tok::BraceClose {
-                break;
-            }
-            let mut k = self.test()?;
-            if is_dict {
-                self.keep_line(&mut k);
-            }
-            let v = if self.eat(Tok::Colon) {
-                Some(self.test()?)
-            } else {
-                None
-            };
-            match (is_dict, v) {
-                (true, Some(v)) => dict.push((k, v)),
-                (false, None) => set.push(k),
-                (true, None) => self.defer("expecting key:value for dict", item_line),
-                (false, Some(_)) => self.defer("expecting just a value for set", item_line),
-            }
-        }
-        self.expect(Tok::BraceClose)?;
-        Ok(Expr::new(
-            line,
-            if is_dict {
-                ExprKind::Dict(dict)
-            } else {
-                ExprKind::Set(set)
-            },
-        ))
+        Ok(self.fold(Expr::new(line, kind)))
     }
 
     // ---- number literals ----
 
-    fn literal_error(&self, msg: String) -> Box<SyntaxError> {
-        Box::new(SyntaxError {
+    fn literal_error(&mut self, msg: String) -> Fail {
+        let line = self.cur_line();
+        self.fail(SyntaxError {
             kind: SyntaxErrorKind::SyntaxError,
             msg,
-            line: self.cur_line(),
+            line,
         })
     }
 
-    fn int_literal(&self) -> PResult<ExprKind> {
+    fn int_literal(&mut self) -> PResult<ExprKind> {
         parse_int(&self.lex.text).map_err(|m| self.literal_error(m))
     }
 
-    fn float_literal(&self) -> PResult<ExprKind> {
+    fn float_literal(&mut self) -> PResult<ExprKind> {
         let text = &self.lex.text;
         if !valid_float(text) {
             return Err(self.literal_error("invalid syntax for number".into()));

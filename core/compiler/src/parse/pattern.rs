@@ -34,6 +34,7 @@ impl Parser {
                 self.lex = saved_lex;
                 self.deferred = saved_deferred;
                 self.depth = saved_depth;
+                self.err = None;
                 if let (Some(f), Some(w)) = (&mut self.folder, saved_work) {
                     f.work = w;
                 }
@@ -130,7 +131,7 @@ impl Parser {
         let first = self.maybe_star_pattern()?;
         if self.tok() != Tok::Comma {
             if matches!(first.kind, PatternKind::Star(_)) {
-                return Err(SyntaxError::syntax("invalid syntax", line).into());
+                return Err(self.fail(SyntaxError::syntax("invalid syntax", line)));
             }
             return Ok(first);
         }
@@ -169,7 +170,7 @@ impl Parser {
             let name_line = self.cur_line();
             let name = self.name()?;
             if name == "_" {
-                return Err(SyntaxError::syntax("cannot use '_' as a target", name_line).into());
+                return Err(self.fail(SyntaxError::syntax("cannot use '_' as a target", name_line)));
             }
             Pattern {
                 line,
@@ -207,11 +208,10 @@ impl Parser {
                 let e = self.atom()?;
                 if matches!(self.tok(), Tok::Period | Tok::ParenOpen) {
                     // An f-string reads as `'...'.format(...)`.
-                    return Err(SyntaxError::syntax(
+                    return Err(self.fail(SyntaxError::syntax(
                         "patterns may only match literals and attribute lookups",
                         line,
-                    )
-                    .into());
+                    )));
                 }
                 PatternKind::Value(e)
             }
@@ -226,7 +226,7 @@ impl Parser {
                     let first = self.maybe_star_pattern()?;
                     if self.eat(Tok::ParenClose) {
                         if matches!(first.kind, PatternKind::Star(_)) {
-                            return Err(SyntaxError::syntax("invalid syntax", line).into());
+                            return Err(self.fail(SyntaxError::syntax("invalid syntax", line)));
                         }
                         // A group: the pattern itself.
                         return Ok(first);
@@ -271,19 +271,19 @@ impl Parser {
             _ => return Ok(real),
         };
         if matches!(imag_part(&real).kind, ExprKind::Imag(_)) {
-            return Err(
-                SyntaxError::syntax("real number required in complex literal", line).into(),
-            );
+            return Err(self.fail(SyntaxError::syntax(
+                "real number required in complex literal",
+                line,
+            )));
         }
         self.bump();
         let imag_line = self.cur_line();
         let imag = self.atom_number()?;
         if !matches!(imag.kind, ExprKind::Imag(_)) {
-            return Err(SyntaxError::syntax(
+            return Err(self.fail(SyntaxError::syntax(
                 "imaginary number required in complex literal",
                 imag_line,
-            )
-            .into());
+            )));
         }
         let e = Expr::new(
             line,
@@ -361,21 +361,19 @@ impl Parser {
                 let name = self.name()?;
                 self.expect(Tok::Equal)?;
                 if kwargs.iter().any(|(n, _)| *n == name) {
-                    return Err(SyntaxError::syntax(
+                    return Err(self.fail(SyntaxError::syntax(
                         &alloc::format!("attribute name repeated in class pattern: {}", name),
                         line,
-                    )
-                    .into());
+                    )));
                 }
                 kwargs.push((name, self.pattern()?));
             } else {
                 let p = self.pattern()?;
                 if !kwargs.is_empty() {
-                    return Err(SyntaxError::syntax(
+                    return Err(self.fail(SyntaxError::syntax(
                         "positional patterns follow keyword patterns",
                         line,
-                    )
-                    .into());
+                    )));
                 }
                 args.push(p);
             }
@@ -407,7 +405,7 @@ impl Parser {
                 let name_line = self.cur_line();
                 let name = self.name()?;
                 if name == "_" {
-                    return Err(SyntaxError::syntax("invalid syntax", name_line).into());
+                    return Err(self.fail(SyntaxError::syntax("invalid syntax", name_line)));
                 }
                 rest = Some(name);
             } else {
@@ -415,19 +413,17 @@ impl Parser {
                 let key = match self.tok() {
                     Tok::Name => match self.name_pattern()? {
                         PatternKind::Value(e) => e,
-                        _ => return Err(SyntaxError::syntax(
+                        _ => return Err(self.fail(SyntaxError::syntax(
                             "mapping pattern keys may only match literals and attribute lookups",
                             key_line,
-                        )
-                        .into()),
+                        ))),
                     },
                     _ => match self.closed_pattern()?.kind {
                         PatternKind::Value(e) | PatternKind::Singleton(e) => e,
-                        _ => return Err(SyntaxError::syntax(
+                        _ => return Err(self.fail(SyntaxError::syntax(
                             "mapping pattern keys may only match literals and attribute lookups",
                             key_line,
-                        )
-                        .into()),
+                        ))),
                     },
                 };
                 self.expect(Tok::Colon)?;
