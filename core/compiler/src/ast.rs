@@ -91,6 +91,9 @@ pub struct Stmt {
 }
 
 #[derive(Clone, Debug, PartialEq)]
+// An explicit tag byte, not a niche in a field: a `match` and a failed parse step's check
+// test one byte (0.6 KB less code on thumbv7m, with ExprKind and Arg).
+#[repr(u8)]
 pub enum StmtKind {
     /// An expression statement (also a bare `yield`, and a docstring).
     Expr(Expr),
@@ -329,6 +332,7 @@ pub struct Expr {
 }
 
 #[derive(Clone, Debug, PartialEq)]
+#[repr(u8)]
 pub enum ExprKind {
     Name(Name),
     /// An integer literal (or folded value) that fits `i64`.
@@ -456,6 +460,7 @@ pub struct CallArgs {
 }
 
 #[derive(Clone, Debug, PartialEq)]
+#[repr(u8)]
 pub enum Arg {
     Positional(Expr),
     /// `*value`.
