@@ -215,6 +215,68 @@ fn keyword(word: &[u8]) -> Option<Tok> {
     crate::strmap::packed_index(KEYWORDS, word).and_then(|i| KEYWORD_TOKS.get(i).copied())
 }
 
+/// Operator characters, with their tokens alone and followed by `=` (`End`: none).
+const OP_CHARS: &[u8] = b"()[]{},;~:<>*/+-&|%^@=!.";
+const OP_PLAIN: [Tok; 24] = [
+    Tok::ParenOpen,
+    Tok::ParenClose,
+    Tok::BracketOpen,
+    Tok::BracketClose,
+    Tok::BraceOpen,
+    Tok::BraceClose,
+    Tok::Comma,
+    Tok::Semicolon,
+    Tok::Tilde,
+    Tok::Colon,
+    Tok::Less,
+    Tok::More,
+    Tok::Star,
+    Tok::Slash,
+    Tok::Plus,
+    Tok::Minus,
+    Tok::Ampersand,
+    Tok::Pipe,
+    Tok::Percent,
+    Tok::Caret,
+    Tok::At,
+    Tok::Equal,
+    Tok::Invalid,
+    Tok::Period,
+];
+const OP_EQ: [Tok; 24] = [
+    Tok::End,
+    Tok::End,
+    Tok::End,
+    Tok::End,
+    Tok::End,
+    Tok::End,
+    Tok::End,
+    Tok::End,
+    Tok::End,
+    Tok::Walrus,
+    Tok::LessEqual,
+    Tok::MoreEqual,
+    Tok::StarEqual,
+    Tok::SlashEqual,
+    Tok::PlusEqual,
+    Tok::MinusEqual,
+    Tok::AmpersandEqual,
+    Tok::PipeEqual,
+    Tok::PercentEqual,
+    Tok::CaretEqual,
+    Tok::AtEqual,
+    Tok::DblEqual,
+    Tok::NotEqual,
+    Tok::End,
+];
+/// `<<`, `>>`, `**`, `//` alone and followed by `=`.
+const OP_DBL: [(Tok, Tok); 4] = [
+    (Tok::DblLess, Tok::DblLessEqual),
+    (Tok::DblMore, Tok::DblMoreEqual),
+    (Tok::DblStar, Tok::DblStarEqual),
+    (Tok::DblSlash, Tok::DblSlashEqual),
+];
+
 fn is_space(c: u8) -> bool {
     matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)
 }
@@ -915,86 +977,32 @@ impl Lexer {
             return;
         };
         self.advance();
-        let eq = self.is(b'=');
-        // (token alone, token followed by '=')
-        let with_eq = |plain: Tok, assign: Tok| if eq { assign } else { plain };
-        let tok = match c {
-            b'(' => Tok::ParenOpen,
-            b')' => Tok::ParenClose,
-            b'[' => Tok::BracketOpen,
-            b']' => Tok::BracketClose,
-            b'{' => Tok::BraceOpen,
-            b'}' => Tok::BraceClose,
-            b',' => Tok::Comma,
-            b';' => Tok::Semicolon,
-            b'~' => Tok::Tilde,
-            b':' => with_eq(Tok::Colon, Tok::Walrus),
-            b'<' | b'>' | b'*' | b'/' if self.is(c) => {
-                self.advance();
-                let eq2 = self.is(b'=');
-                let (plain, assign) = match c {
-                    b'<' => (Tok::DblLess, Tok::DblLessEqual),
-                    b'>' => (Tok::DblMore, Tok::DblMoreEqual),
-                    b'*' => (Tok::DblStar, Tok::DblStarEqual),
-                    _ => (Tok::DblSlash, Tok::DblSlashEqual),
-                };
-                if eq2 {
-                    self.advance();
-                    assign
-                } else {
-                    plain
-                }
-            }
-            b'<' => with_eq(Tok::Less, Tok::LessEqual),
-            b'>' => with_eq(Tok::More, Tok::MoreEqual),
-            b'*' => with_eq(Tok::Star, Tok::StarEqual),
-            b'/' => with_eq(Tok::Slash, Tok::SlashEqual),
-            b'+' => with_eq(Tok::Plus, Tok::PlusEqual),
-            b'-' if self.is(b'>') => {
-                self.advance();
-                Tok::Arrow
-            }
-            b'-' => with_eq(Tok::Minus, Tok::MinusEqual),
-            b'&' => with_eq(Tok::Ampersand, Tok::AmpersandEqual),
-            b'|' => with_eq(Tok::Pipe, Tok::PipeEqual),
-            b'%' => with_eq(Tok::Percent, Tok::PercentEqual),
-            b'^' => with_eq(Tok::Caret, Tok::CaretEqual),
-            b'@' => with_eq(Tok::At, Tok::AtEqual),
-            b'=' => with_eq(Tok::Equal, Tok::DblEqual),
-            b'!' => with_eq(Tok::Invalid, Tok::NotEqual),
-            b'.' => {
-                if self.is(b'.') && self.at(1) == Some(b'.') {
-                    self.advance();
-                    self.advance();
-                    Tok::Ellipsis
-                } else {
-                    Tok::Period
-                }
-            }
-            _ => Tok::Invalid,
-        };
-        // The two-character forms above consumed their second character already; the
-        // `with_eq` forms still have the `=` pending.
-        if eq
-            && matches!(
-                tok,
-                Tok::Walrus
-                    | Tok::LessEqual
-                    | Tok::MoreEqual
-                    | Tok::StarEqual
-                    | Tok::SlashEqual
-                    | Tok::PlusEqual
-                    | Tok::MinusEqual
-                    | Tok::AmpersandEqual
-                    | Tok::PipeEqual
-                    | Tok::PercentEqual
-                    | Tok::CaretEqual
-                    | Tok::AtEqual
-                    | Tok::DblEqual
-                    | Tok::NotEqual
-            )
+        // Tables instead of a match per character: the token alone and with `=` after it
+        // (`End`: no such token), then the doubled forms of `<`, `>`, `*`, `/`.
+        let i = OP_CHARS.iter().position(|&x| x == c);
+        let mut tok = i
+            .and_then(|i| OP_PLAIN.get(i))
+            .copied()
+            .unwrap_or(Tok::Invalid);
+        let mut with_eq = i.and_then(|i| OP_EQ.get(i)).copied().unwrap_or(Tok::End);
+        if let Some(&(dbl, dbl_eq)) = b"<>*/"
+            .iter()
+            .position(|&x| x == c && self.is(c))
+            .and_then(|k| OP_DBL.get(k))
         {
             self.advance();
+            (tok, with_eq) = (dbl, dbl_eq);
+        } else if c == b'-' && self.is(b'>') {
+            self.advance();
+            (tok, with_eq) = (Tok::Arrow, Tok::End);
+        } else if c == b'.' && self.is(b'.') && self.at(1) == Some(b'.') {
+            self.advance();
+            self.advance();
+            (tok, with_eq) = (Tok::Ellipsis, Tok::End);
+        }
+        if with_eq != Tok::End && self.is(b'=') {
+            self.advance();
+            tok = with_eq;
         }
         match tok {
             Tok::ParenOpen | Tok::BracketOpen | Tok::BraceOpen => {
@@ -1074,6 +1082,150 @@ mod tests {
         assert_eq!(kinds("a ! b")[1], Invalid);
         assert_eq!(kinds("a $ b")[1], Invalid);
         assert_eq!(kinds("a<b>c<=d>=e==f")[1..12].len(), 11);
+        // Every operator alone, then with `=` after it: the `=` joins only where a token
+        // exists (`->=` is `->` then `=`, `...=` is `...` then `=`).
+        let ops = "( ) [ ] { } , ; ~ : < > * / + - & | % ^ @ = . << >> ** // -> ...";
+        assert_eq!(
+            kinds(&ops.replace(' ', " a ")),
+            [
+                ParenOpen,
+                Name,
+                ParenClose,
+                Name,
+                BracketOpen,
+                Name,
+                BracketClose,
+                Name,
+                BraceOpen,
+                Name,
+                BraceClose,
+                Name,
+                Comma,
+                Name,
+                Semicolon,
+                Name,
+                Tilde,
+                Name,
+                Colon,
+                Name,
+                Less,
+                Name,
+                More,
+                Name,
+                Star,
+                Name,
+                Slash,
+                Name,
+                Plus,
+                Name,
+                Minus,
+                Name,
+                Ampersand,
+                Name,
+                Pipe,
+                Name,
+                Percent,
+                Name,
+                Caret,
+                Name,
+                At,
+                Name,
+                Equal,
+                Name,
+                Period,
+                Name,
+                DblLess,
+                Name,
+                DblMore,
+                Name,
+                DblStar,
+                Name,
+                DblSlash,
+                Name,
+                Arrow,
+                Name,
+                Ellipsis,
+                Newline,
+                End
+            ]
+        );
+        let with_eq = ops.replace(' ', "= a ") + "=";
+        assert_eq!(
+            kinds(&with_eq),
+            [
+                ParenOpen,
+                Equal,
+                Name,
+                ParenClose,
+                Equal,
+                Name,
+                BracketOpen,
+                Equal,
+                Name,
+                BracketClose,
+                Equal,
+                Name,
+                BraceOpen,
+                Equal,
+                Name,
+                BraceClose,
+                Equal,
+                Name,
+                Comma,
+                Equal,
+                Name,
+                Semicolon,
+                Equal,
+                Name,
+                Tilde,
+                Equal,
+                Name,
+                Walrus,
+                Name,
+                LessEqual,
+                Name,
+                MoreEqual,
+                Name,
+                StarEqual,
+                Name,
+                SlashEqual,
+                Name,
+                PlusEqual,
+                Name,
+                MinusEqual,
+                Name,
+                AmpersandEqual,
+                Name,
+                PipeEqual,
+                Name,
+                PercentEqual,
+                Name,
+                CaretEqual,
+                Name,
+                AtEqual,
+                Name,
+                DblEqual,
+                Name,
+                Period,
+                Equal,
+                Name,
+                DblLessEqual,
+                Name,
+                DblMoreEqual,
+                Name,
+                DblStarEqual,
+                Name,
+                DblSlashEqual,
+                Name,
+                Arrow,
+                Equal,
+                Name,
+                Ellipsis,
+                Equal,
+                Newline,
+                End
+            ]
+        );
     }
 
     #[test]
