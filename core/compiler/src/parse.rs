@@ -631,21 +631,17 @@ impl Parser {
                 value,
             });
         }
-        if self.tok() != Tok::Equal {
-            return Ok(StmtKind::Expr(first));
-        }
-        let mut targets = alloc::vec![first];
-        let mut value = None;
+        let mut targets = Vec::new();
+        let mut value = first;
         while self.eat(Tok::Equal) {
-            if let Some(v) = value.take() {
-                targets.push(v);
-            }
-            value = Some(self.yield_or_testlist_star()?);
+            targets.push(value);
+            value = self.yield_or_testlist_star()?;
         }
-        match value {
-            Some(value) => Ok(StmtKind::Assign { targets, value }),
-            None => Err(self.error()),
-        }
+        Ok(if targets.is_empty() {
+            StmtKind::Expr(value)
+        } else {
+            StmtKind::Assign { targets, value }
+        })
     }
 
     /// A `testlist` if one starts here (`return` and `yield` values).
@@ -1592,45 +1588,18 @@ impl Parser {
                 let e = Expr::new(line, ExprKind::Name(self.name()?));
                 return Ok(self.fold(e));
             }
-            Tok::Integer => {
-                let k = self.int_literal()?;
-                self.bump();
-                k
-            }
-            Tok::FloatOrImag => {
-                let k = self.float_literal()?;
-                self.bump();
-                k
-            }
-            Tok::String => {
-                let s = lossy(&self.lex.text);
-                self.bump();
-                ExprKind::Str(s)
-            }
-            Tok::Bytes => {
-                let b = core::mem::take(&mut self.lex.text);
-                self.bump();
-                ExprKind::Bytes(b)
-            }
-            Tok::Ellipsis => {
-                self.bump();
-                ExprKind::Ellipsis
-            }
-            Tok::KwNone => {
-                self.bump();
-                ExprKind::None
-            }
-            Tok::KwTrue => {
-                self.bump();
-                ExprKind::True
-            }
-            Tok::KwFalse => {
-                self.bump();
-                ExprKind::False
-            }
+            Tok::Integer => self.int_literal()?,
+            Tok::FloatOrImag => self.float_literal()?,
+            Tok::String => ExprKind::Str(lossy(&self.lex.text)),
+            Tok::Bytes => ExprKind::Bytes(core::mem::take(&mut self.lex.text)),
+            Tok::Ellipsis => ExprKind::Ellipsis,
+            Tok::KwNone => ExprKind::None,
+            Tok::KwTrue => ExprKind::True,
+            Tok::KwFalse => ExprKind::False,
             Tok::ParenOpen | Tok::BracketOpen | Tok::BraceOpen => return self.display(),
             _ => return Err(self.error()),
         };
+        self.bump();
         Ok(Expr::new(line, kind))
     }
 
@@ -1790,38 +1759,20 @@ fn parse_int(text: &[u8]) -> Result<ExprKind, String> {
         _ => (10, 0, 10),
     };
     let digits = text.get(start..).unwrap_or(&[]);
-    let mut n_digits = 0;
+    let radix = base.max(2);
+    let mut small: i64 = 0;
+    let mut big: Option<BigDigits> = None;
+    let mut valid = !digits.is_empty();
     for &c in digits {
         let d = match c {
             b'0'..=b'9' => u32::from(c - b'0'),
             _ if c.is_ascii_alphabetic() => u32::from((c | 0x20) - b'a') + 10,
-            _ => break,
+            _ => 36,
         };
         if d >= base {
+            valid = false;
             break;
         }
-        n_digits += 1;
-    }
-    if n_digits == 0 || n_digits != digits.len() {
-        // Built by hand: the compiler needs no core::fmt.
-        let mut msg = String::from("invalid syntax for integer with base ");
-        msg.push_str(match shown_base {
-            16 => "16",
-            8 => "8",
-            2 => "2",
-            0 => "0",
-            _ => "10",
-        });
-        msg.push_str(": '");
-        msg.push_str(&lossy(digits));
-        msg.push('\'');
-        return Err(msg);
-    }
-    let radix = base.max(2);
-    let mut small: i64 = 0;
-    let mut big: Option<BigDigits> = None;
-    for &c in digits {
-        let d = (c as char).to_digit(36).unwrap_or(0);
         if let Some(b) = big.as_mut() {
             b.mul_add(radix, d);
             continue;
@@ -1837,6 +1788,21 @@ fn parse_int(text: &[u8]) -> Result<ExprKind, String> {
                 big = Some(b);
             }
         }
+    }
+    if !valid {
+        // Built by hand: the compiler needs no core::fmt.
+        let mut msg = String::from("invalid syntax for integer with base ");
+        msg.push_str(match shown_base {
+            16 => "16",
+            8 => "8",
+            2 => "2",
+            0 => "0",
+            _ => "10",
+        });
+        msg.push_str(": '");
+        msg.push_str(&lossy(digits));
+        msg.push('\'');
+        return Err(msg);
     }
     Ok(match big {
         Some(b) => ExprKind::BigInt(b.to_decimal()),
