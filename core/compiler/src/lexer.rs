@@ -878,13 +878,10 @@ impl Lexer {
             match c {
                 b'\n' => return,
                 b'\\' | b'\'' | b'"' => {}
-                b'a' => value = 0x07,
-                b'b' => value = 0x08,
-                b't' => value = 0x09,
-                b'n' => value = 0x0a,
-                b'v' => value = 0x0b,
-                b'f' => value = 0x0c,
-                b'r' => value = 0x0d,
+                // `\a` .. `\r`: BEL, BS, TAB, LF, VT, FF, CR.
+                b'a' | b'b' | b't' | b'n' | b'v' | b'f' | b'r' => {
+                    value = b"abtnvfr".iter().position(|&x| x == c).unwrap_or(0) as u32 + 7
+                }
                 b'u' | b'U' if is_bytes => self.text.push(b'\\'),
                 b'x' | b'u' | b'U' => {
                     let digits = match c {

@@ -783,8 +783,7 @@ impl Parser {
     fn cond_suite(&mut self) -> PResult<(Expr, Vec<Stmt>)> {
         self.bump();
         let test = self.namedexpr_test()?;
-        self.expect(Tok::Colon)?;
-        Ok((test, self.suite()?))
+        Ok((test, self.colon_suite()?))
     }
 
     fn if_stmt(&mut self) -> PResult<StmtKind> {
@@ -806,8 +805,7 @@ impl Parser {
 
     fn else_clause(&mut self) -> PResult<Vec<Stmt>> {
         if self.eat(Tok::KwElse) {
-            self.expect(Tok::Colon)?;
-            self.suite()
+            self.colon_suite()
         } else {
             Ok(Vec::new())
         }
@@ -818,8 +816,7 @@ impl Parser {
         let target = self.exprlist()?;
         self.expect(Tok::KwIn)?;
         let iter = self.testlist()?;
-        self.expect(Tok::Colon)?;
-        let body = self.suite()?;
+        let body = self.colon_suite()?;
         let orelse = self.else_clause()?;
         Ok(StmtKind::For {
             is_async,
@@ -832,8 +829,7 @@ impl Parser {
 
     fn try_stmt(&mut self) -> PResult<StmtKind> {
         self.bump();
-        self.expect(Tok::Colon)?;
-        let body = self.suite()?;
+        let body = self.colon_suite()?;
         let mut handlers = Vec::new();
         while self.tok() == Tok::KwExcept {
             let line = self.cur_line();
@@ -844,8 +840,7 @@ impl Parser {
                 let t = self.test()?;
                 (Some(t), self.as_name()?)
             };
-            self.expect(Tok::Colon)?;
-            let body = self.suite()?;
+            let body = self.colon_suite()?;
             handlers.push(ExceptHandler {
                 line,
                 typ,
@@ -859,8 +854,7 @@ impl Parser {
             self.else_clause()?
         };
         let finalbody = if self.eat(Tok::KwFinally) {
-            self.expect(Tok::Colon)?;
-            Some(self.suite()?)
+            Some(self.colon_suite()?)
         } else {
             None
         };
@@ -890,8 +884,7 @@ impl Parser {
                 break;
             }
         }
-        self.expect(Tok::Colon)?;
-        let body = self.suite()?;
+        let body = self.colon_suite()?;
         Ok(StmtKind::With {
             is_async,
             items,
@@ -935,8 +928,7 @@ impl Parser {
         } else {
             None
         };
-        self.expect(Tok::Colon)?;
-        let body = self.suite()?;
+        let body = self.colon_suite()?;
         Ok(StmtKind::FunctionDef(Box::new(FunctionDef {
             is_async,
             decorators,
@@ -959,8 +951,7 @@ impl Parser {
         } else {
             None
         };
-        self.expect(Tok::Colon)?;
-        let body = self.suite()?;
+        let body = self.colon_suite()?;
         Ok(StmtKind::ClassDef(Box::new(ClassDef {
             decorators,
             class_line,
@@ -1048,6 +1039,12 @@ impl Parser {
         } else {
             Ok(None)
         }
+    }
+
+    /// `: suite`.
+    fn colon_suite(&mut self) -> PResult<Vec<Stmt>> {
+        self.expect(Tok::Colon)?;
+        self.suite()
     }
 
     fn suite(&mut self) -> PResult<Vec<Stmt>> {
@@ -1457,48 +1454,44 @@ impl Parser {
         let mut args = Vec::new();
         while self.tok() != close {
             let line = self.cur_line();
-            match self.tok() {
-                Tok::Star => {
+            let kind = self.tok();
+            if matches!(kind, Tok::Star | Tok::DblStar) {
+                self.bump();
+            }
+            let e = self.test()?;
+            let arg = match (kind, self.tok()) {
+                (Tok::Star, _) => Arg::Star(e),
+                (Tok::DblStar, _) => Arg::DoubleStar(e),
+                (_, Tok::KwFor) => Arg::Generator(self.comprehension(
+                    (line, line),
+                    CompKind::Generator,
+                    e,
+                    None,
+                )?),
+                (_, Tok::Equal) => {
                     self.bump();
-                    args.push(Arg::Star(self.test()?));
-                }
-                Tok::DblStar => {
-                    self.bump();
-                    args.push(Arg::DoubleStar(self.test()?));
-                }
-                _ => {
-                    let e = self.test()?;
-                    match self.tok() {
-                        Tok::KwFor => {
-                            let comp =
-                                self.comprehension((line, line), CompKind::Generator, e, None)?;
-                            args.push(Arg::Generator(comp));
+                    let value = self.test()?;
+                    let name = match e.kind {
+                        ExprKind::Name(n) => n,
+                        _ => {
+                            self.defer("LHS of keyword arg must be an id", line);
+                            String::new()
                         }
-                        Tok::Equal => {
-                            self.bump();
-                            let value = self.test()?;
-                            let name = match e.kind {
-                                ExprKind::Name(n) => n,
-                                _ => {
-                                    self.defer("LHS of keyword arg must be an id", line);
-                                    String::new()
-                                }
-                            };
-                            args.push(Arg::Keyword {
-                                name,
-                                value,
-                                name_line: line,
-                            });
-                        }
-                        Tok::Walrus => {
-                            self.bump();
-                            let value = self.test()?;
-                            args.push(Arg::Positional(self.named_expr(line, e, value)?));
-                        }
-                        _ => args.push(Arg::Positional(e)),
+                    };
+                    Arg::Keyword {
+                        name,
+                        value,
+                        name_line: line,
                     }
                 }
-            }
+                (_, Tok::Walrus) => {
+                    self.bump();
+                    let value = self.test()?;
+                    Arg::Positional(self.named_expr(line, e, value)?)
+                }
+                _ => Arg::Positional(e),
+            };
+            args.push(arg);
             if !self.eat(Tok::Comma) {
                 break;
             }

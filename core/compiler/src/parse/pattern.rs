@@ -115,8 +115,7 @@ impl Parser {
         } else {
             None
         };
-        self.expect(Tok::Colon)?;
-        let body = self.suite()?;
+        let body = self.colon_suite()?;
         Ok(MatchCase {
             line,
             pattern,
