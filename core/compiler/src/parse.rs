@@ -742,39 +742,23 @@ impl Parser {
                 let orelse = self.else_clause()?;
                 StmtKind::While { test, body, orelse }
             }
-            Tok::KwFor => self.for_stmt(false)?,
             Tok::KwTry => self.try_stmt()?,
-            Tok::KwWith => self.with_stmt(false)?,
-            Tok::KwDef => self.funcdef(Vec::new(), false)?,
-            Tok::KwClass => self.classdef(Vec::new())?,
-            Tok::At => {
+            // `for`, `with`, `def`, `class`, decorators, `async`.
+            _ => {
                 let mut decorators = Vec::new();
                 while self.tok() == Tok::At {
                     decorators.push(self.decorator()?);
                 }
+                let is_async = self.eat(Tok::KwAsync);
+                let plain = decorators.is_empty();
                 match self.tok() {
-                    Tok::KwClass => self.classdef(decorators)?,
-                    Tok::KwDef => self.funcdef(decorators, false)?,
-                    Tok::KwAsync => {
-                        self.bump();
-                        if self.tok() != Tok::KwDef {
-                            return Err(self.error());
-                        }
-                        self.funcdef(decorators, true)?
-                    }
+                    Tok::KwDef => self.funcdef(decorators, is_async)?,
+                    Tok::KwClass if !is_async => self.classdef(decorators)?,
+                    Tok::KwFor if plain => self.for_stmt(is_async)?,
+                    Tok::KwWith if plain => self.with_stmt(is_async)?,
                     _ => return Err(self.error()),
                 }
             }
-            Tok::KwAsync => {
-                self.bump();
-                match self.tok() {
-                    Tok::KwDef => self.funcdef(Vec::new(), true)?,
-                    Tok::KwWith => self.with_stmt(true)?,
-                    Tok::KwFor => self.for_stmt(true)?,
-                    _ => return Err(self.error()),
-                }
-            }
-            _ => return Err(self.error()),
         };
         Ok(Stmt::new(line, kind))
     }
@@ -811,8 +795,9 @@ impl Parser {
         }
     }
 
+    /// At `for`.
     fn for_stmt(&mut self, is_async: bool) -> PResult<StmtKind> {
-        self.expect(Tok::KwFor)?;
+        self.bump();
         let target = self.exprlist()?;
         self.expect(Tok::KwIn)?;
         let iter = self.testlist()?;
@@ -869,8 +854,9 @@ impl Parser {
         })
     }
 
+    /// At `with`.
     fn with_stmt(&mut self, is_async: bool) -> PResult<StmtKind> {
-        self.expect(Tok::KwWith)?;
+        self.bump();
         let mut items = Vec::new();
         loop {
             let context = self.test()?;
@@ -892,9 +878,10 @@ impl Parser {
         })
     }
 
+    /// At `@`.
     fn decorator(&mut self) -> PResult<Decorator> {
         let line = self.cur_line();
-        self.expect(Tok::At)?;
+        self.bump();
         let mut name = alloc::vec![self.name()?];
         while self.eat(Tok::Period) {
             name.push(self.name()?);
@@ -916,9 +903,10 @@ impl Parser {
         })
     }
 
+    /// At `def`.
     fn funcdef(&mut self, decorators: Vec<Decorator>, is_async: bool) -> PResult<StmtKind> {
         let def_line = self.cur_line();
-        self.expect(Tok::KwDef)?;
+        self.bump();
         let name = self.name()?;
         self.expect(Tok::ParenOpen)?;
         let params = self.params(true, Tok::ParenClose)?;
@@ -940,9 +928,10 @@ impl Parser {
         })))
     }
 
+    /// At `class`.
     fn classdef(&mut self, decorators: Vec<Decorator>) -> PResult<StmtKind> {
         let class_line = self.cur_line();
-        self.expect(Tok::KwClass)?;
+        self.bump();
         let name = self.name()?;
         let args = if self.eat(Tok::ParenOpen) {
             let a = self.arglist(Tok::ParenClose)?;
@@ -1135,9 +1124,10 @@ impl Parser {
         ))
     }
 
+    /// At `*`.
     fn star_expr(&mut self) -> PResult<Expr> {
         let line = self.cur_line();
-        self.expect(Tok::Star)?;
+        self.bump();
         let e = self.expr()?;
         Ok(Expr::new(line, ExprKind::Starred(bx(e))))
     }
@@ -1173,16 +1163,14 @@ impl Parser {
     }
 
     fn test(&mut self) -> PResult<Expr> {
-        self.enter()?;
-        let r = self.test_inner(true);
-        self.leave();
-        r
+        self.test_cond(true)
     }
 
-    /// `test_nocond`: no conditional expression (comprehension `if` clauses).
-    fn test_nocond(&mut self) -> PResult<Expr> {
+    /// `test`, or with `allow_cond` false `test_nocond`: no conditional expression
+    /// (comprehension `if` clauses).
+    fn test_cond(&mut self, allow_cond: bool) -> PResult<Expr> {
         self.enter()?;
-        let r = self.test_inner(false);
+        let r = self.test_inner(allow_cond);
         self.leave();
         r
     }
@@ -1193,11 +1181,7 @@ impl Parser {
             self.bump();
             let params = self.params(false, Tok::Colon)?;
             self.expect(Tok::Colon)?;
-            let body = if allow_cond {
-                self.test()?
-            } else {
-                self.test_nocond()?
-            };
+            let body = self.test_cond(allow_cond)?;
             return Ok(Expr::new(
                 line,
                 ExprKind::Lambda {
@@ -1511,20 +1495,9 @@ impl Parser {
         let mut elt = elt;
         self.keep_line(&mut elt);
         // The iterables nest (`[x for x in [y for y in ...]]`) outside the enclosing
-        // bracket's own depth count, so the comprehension counts as one more level.
+        // bracket's own depth count, so the comprehension counts as one more level (left
+        // as it is on failure: parsing stops there, or a `match` lookahead restores it).
         self.enter()?;
-        let r = self.comprehension_body((line, scope_line), kind, elt, value);
-        self.leave();
-        r
-    }
-
-    fn comprehension_body(
-        &mut self,
-        (line, scope_line): (u32, u32),
-        kind: CompKind,
-        elt: Expr,
-        value: Option<Expr>,
-    ) -> PResult<Expr> {
         let mut generators = Vec::new();
         while self.tok() == Tok::KwFor {
             let for_line = self.cur_line();
@@ -1534,7 +1507,7 @@ impl Parser {
             let iter = self.or_test()?;
             let mut ifs = Vec::new();
             while self.eat(Tok::KwIf) {
-                ifs.push(self.test_nocond()?);
+                ifs.push(self.test_cond(false)?);
             }
             generators.push(CompFor {
                 line: for_line,
@@ -1543,6 +1516,7 @@ impl Parser {
                 ifs,
             });
         }
+        self.leave();
         Ok(Expr::new(
             line,
             ExprKind::Comp(Box::new(Comprehension {
@@ -1555,9 +1529,10 @@ impl Parser {
         ))
     }
 
+    /// At `yield`.
     fn yield_expr(&mut self) -> PResult<Expr> {
         let line = self.cur_line();
-        self.expect(Tok::KwYield)?;
+        self.bump();
         if self.eat(Tok::KwFrom) {
             let e = self.test()?;
             return Ok(Expr::new(line, ExprKind::YieldFrom(bx(e))));

@@ -1561,3 +1561,22 @@ fn match_statement_is_a_syntax_error_without_the_feature() {
         Err(("invalid syntax".into(), 1))
     );
 }
+
+#[test]
+fn misplaced_async_and_decorators_fail_at_the_statement_keyword() {
+    // Lines as the reference unix build reports them.
+    for (src, line) in [
+        ("async class C:\n pass\n", 1),
+        ("@d\nasync with x:\n pass\n", 2),
+        ("@d\nfor x in y:\n pass\n", 2),
+        ("@d\n\nx = 1\n", 3),
+        ("async x\n", 1),
+    ] {
+        let e = parse_err(src);
+        assert_eq!(
+            (e.msg.as_str(), e.line),
+            ("invalid syntax", line),
+            "{src:?}"
+        );
+    }
+}
