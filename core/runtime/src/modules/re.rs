@@ -14,7 +14,7 @@ pub mod exec;
 
 use crate::mem;
 use crate::obj::{ObjBase, Print, PrintKind, PyResult, Type};
-use crate::objs::{exception as exc, int, list, module::Module, str as pystr, tuple};
+use crate::objs::{exception as exc, int, list, module::Module, str as pystr};
 use crate::qstr::{Qstr, Q};
 use crate::raise;
 use crate::runtime;
@@ -23,6 +23,7 @@ use crate::vstr::VStr;
 use alloc::vec;
 use alloc::vec::Vec;
 
+#[cfg(feature = "re_debug")]
 /// `re.DEBUG`: print the compiled program.
 const FLAG_DEBUG: isize = 0x1000;
 
@@ -157,19 +158,26 @@ fn compile_value(pattern: Value, flags: isize) -> PyResult<Value> {
             prog.code.len(),
         )
     };
+    #[cfg(feature = "re_debug")]
     if flags & FLAG_DEBUG != 0 {
         let mut out = Vec::new();
         compile::dump(&prog, &mut out);
         crate::modules::sys::stdout_write(&out)?;
     }
+    #[cfg(not(feature = "re_debug"))]
+    let _ = flags;
     Ok(Value::from_ptr(p))
 }
 
+/// `compile(pattern[, flags])`; flags are read only for `re.DEBUG`, as upstream.
 fn re_compile(args: &[Value]) -> PyResult<Value> {
+    #[cfg(feature = "re_debug")]
     let flags = match args.get(1) {
         Some(f) => int::get_isize(*f)?,
         None => 0,
     };
+    #[cfg(not(feature = "re_debug"))]
+    let flags = 0;
     compile_value(args[0], flags)
 }
 
@@ -440,18 +448,20 @@ fn match_group(this: Value, no: Value) -> PyResult<Value> {
     group_value(m, n)
 }
 
+#[cfg(feature = "re_match_extras")]
 fn match_groups(this: Value) -> PyResult<Value> {
     let m = this_match(this)?;
     if m.groups <= 1 {
-        return tuple::new(&[]);
+        return crate::objs::tuple::new(&[]);
     }
-    let (t, items) = tuple::new_uninit(m.groups - 1)?;
+    let (t, items) = crate::objs::tuple::new_uninit(m.groups - 1)?;
     for (k, slot) in items.iter_mut().enumerate() {
         *slot = group_value(m, k + 1)?;
     }
     Ok(t)
 }
 
+#[cfg(feature = "re_match_extras")]
 /// Span of the group in `args[1]` (default 0) in characters for str, bytes for bytes;
 /// (-1, -1) for a group that did not take part.
 fn span_of(args: &[Value]) -> PyResult<(isize, isize)> {
@@ -471,15 +481,18 @@ fn span_of(args: &[Value]) -> PyResult<(isize, isize)> {
     Ok((s as isize, e as isize))
 }
 
+#[cfg(feature = "re_match_extras")]
 fn match_span(args: &[Value]) -> PyResult<Value> {
     let (s, e) = span_of(args)?;
-    tuple::new(&[int::from_isize(s)?, int::from_isize(e)?])
+    crate::objs::tuple::new(&[int::from_isize(s)?, int::from_isize(e)?])
 }
 
+#[cfg(feature = "re_match_extras")]
 fn match_start(args: &[Value]) -> PyResult<Value> {
     int::from_isize(span_of(args)?.0)
 }
 
+#[cfg(feature = "re_match_extras")]
 fn match_end(args: &[Value]) -> PyResult<Value> {
     int::from_isize(span_of(args)?.1)
 }
@@ -493,7 +506,8 @@ fn pattern_print(out: &mut dyn Print, v: Value, _k: PrintKind) -> PyResult<()> {
     crate::modules::sys::print_nums(out, "<re {x}>", &[v.bits() as isize])
 }
 
-static MATCH_LOCALS: [(Qstr, Value); 5] = [
+static MATCH_LOCALS: &[(Qstr, Value)] = &[
+    #[cfg(feature = "re_match_extras")]
     crate::entry!(
         end,
         crate::fun!(
@@ -506,7 +520,9 @@ static MATCH_LOCALS: [(Qstr, Value); 5] = [
         )
     ),
     crate::entry!(group, crate::fun!(group, F2(match_group))),
+    #[cfg(feature = "re_match_extras")]
     crate::entry!(groups, crate::fun!(groups, F1(match_groups))),
+    #[cfg(feature = "re_match_extras")]
     crate::entry!(
         span,
         crate::fun!(
@@ -518,6 +534,7 @@ static MATCH_LOCALS: [(Qstr, Value); 5] = [
             }
         )
     ),
+    #[cfg(feature = "re_match_extras")]
     crate::entry!(
         start,
         crate::fun!(
@@ -534,7 +551,7 @@ static MATCH_LOCALS: [(Qstr, Value); 5] = [
 pub static MATCH_TYPE: Type = Type {
     name: Q::r#match,
     print: Some(match_print),
-    locals: &MATCH_LOCALS,
+    locals: MATCH_LOCALS,
     ..Type::EMPTY
 };
 
@@ -594,6 +611,7 @@ pub static PATTERN_TYPE: Type = Type {
 
 static GLOBALS: &[(Qstr, Value)] = &[
     (Q::__name__, Value::qstr(Q::re)),
+    #[cfg(feature = "re_debug")]
     crate::entry!(DEBUG, Value::small_int(FLAG_DEBUG)),
     crate::entry!(
         compile,
@@ -659,6 +677,7 @@ mod tests {
         alloc::string::String::from_utf8(o.as_bytes().to_vec()).unwrap()
     }
 
+    #[cfg(feature = "re_match_extras")]
     #[test]
     fn match_search_groups() {
         with_vm(|| {
@@ -685,6 +704,7 @@ mod tests {
         });
     }
 
+    #[cfg(feature = "re_match_extras")]
     #[test]
     fn positions() {
         with_vm(|| {
