@@ -319,18 +319,18 @@ fn re_split(args: &[Value]) -> PyResult<Value> {
     Ok(out)
 }
 
-/// Append `template` to `out`, replacing `\N` and `\g<N>` with group N of match `m`.
-/// Any other backslash is dropped, `\\` gives one backslash (upstream's rules).
-fn expand(out: &mut VStr, template: &[u8], m: &Match, text: &[u8]) -> PyResult<()> {
+/// Append `template` to `out`, replacing `\N` and `\g<N>` with group N of the match
+/// whose spans are `caps`. Any other backslash is dropped, `\\` gives one backslash
+/// (upstream's rules).
+fn expand(out: &mut VStr, template: &[u8], caps: &[Option<usize>], text: &[u8]) -> PyResult<()> {
     let mut i = 0;
     let at = |i: usize| template.get(i).copied();
     while let Some(c) = at(i) {
+        i += 1;
         if c != b'\\' {
             out.push_byte(c)?;
-            i += 1;
             continue;
         }
-        i += 1;
         let g_form = at(i) == Some(b'g') && at(i + 1) == Some(b'<');
         if g_form {
             i += 2;
@@ -345,12 +345,12 @@ fn expand(out: &mut VStr, template: &[u8], m: &Match, text: &[u8]) -> PyResult<(
                 if g_form && at(i) == Some(b'>') {
                     i += 1;
                 }
-                if n >= m.groups {
+                if n >= caps.len() / 2 {
                     let no = int::from_u64(n as u64)?;
                     return Err(raise::with_args(&exc::INDEX_ERROR, &[no]));
                 }
-                if let Some((s, e)) = m.span(n) {
-                    out.push_bytes(text.get(s..e).unwrap_or(&[]))?;
+                if let (Some(Some(s)), Some(Some(e))) = (caps.get(2 * n), caps.get(2 * n + 1)) {
+                    out.push_bytes(text.get(*s..*e).unwrap_or(&[]))?;
                 }
             }
             Some(b'\\') => {
@@ -374,7 +374,9 @@ fn re_sub(args: &[Value]) -> PyResult<Value> {
     };
     let text = text_of(subject)?;
     let utf8 = pystr::is_str(subject);
-    let mut out: Option<VStr> = None;
+    let call = is_callable(repl);
+    let mut out = VStr::new();
+    let mut replaced = false;
     let mut begin = 0;
     while let Some(caps) = run(pat, text, utf8, begin, text.len(), false)? {
         let (Some(s), Some(e)) = (caps[0], caps[1]) else {
@@ -383,19 +385,14 @@ fn re_sub(args: &[Value]) -> PyResult<Value> {
         if s == e {
             break;
         }
-        let mv = new_match(subject, &caps)?;
-        let o = out.get_or_insert_with(VStr::new);
-        o.push_bytes(text.get(begin..s).unwrap_or(&[]))?;
-        let r = if is_callable(repl) {
-            runtime::call1(repl, mv)?
+        replaced = true;
+        out.push_bytes(text.get(begin..s).unwrap_or(&[]))?;
+        let r = if call {
+            runtime::call1(repl, new_match(subject, &caps)?)?
         } else {
             repl
         };
-        let template = text_of(r)?;
-        let m = mv
-            .downcast::<Match>(&MATCH_TYPE)
-            .ok_or_else(|| raise::type_error("expected a match"))?;
-        expand(o, template, m, text)?;
+        expand(&mut out, text_of(r)?, &caps, text)?;
         begin = e;
         if count > 0 {
             count -= 1;
@@ -404,14 +401,14 @@ fn re_sub(args: &[Value]) -> PyResult<Value> {
             }
         }
     }
-    let Some(mut o) = out else {
+    if !replaced {
         return Ok(subject);
-    };
-    o.push_bytes(text.get(begin..).unwrap_or(&[]))?;
-    if pystr::is_str(subject) {
-        o.into_str()
+    }
+    out.push_bytes(text.get(begin..).unwrap_or(&[]))?;
+    if utf8 {
+        out.into_str()
     } else {
-        o.into_bytes()
+        out.into_bytes()
     }
 }
 
