@@ -117,7 +117,8 @@ pub(crate) fn too_many_args(max: usize, got: usize) -> crate::obj::PyErr {
     ))
 }
 
-fn check_kw(kw: &[Value], allowed: &[Qstr]) -> PyResult<()> {
+/// TypeError for the first keyword of `kw` not in `allowed`.
+pub(crate) fn check_kw(kw: &[Value], allowed: &[Qstr]) -> PyResult<()> {
     match kw_unknown(kw, allowed) {
         Some(k) => Err(raise::type_error_fmt(format_args!(
             "unexpected keyword argument '{}'",

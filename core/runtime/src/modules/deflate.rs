@@ -441,29 +441,27 @@ impl Inflate {
     }
 
     fn read_trailer(&mut self, src: &Source) -> PyResult<()> {
-        let mut word = [0u8; 4];
-        match self.check {
-            CHECK_ADLER => {
-                for b in word.iter_mut() {
-                    *b = src.byte()?;
-                }
-                if u32::from_be_bytes(word) != self.checksum {
-                    return Err(einval());
-                }
+        if self.check == CHECK_NONE {
+            return Ok(());
+        }
+        // zlib's Adler-32 is big-endian, gzip's CRC-32 little-endian (then the length
+        // word, read but, as upstream, not checked).
+        let mut word = 0u32;
+        for k in 0..4 {
+            word |= u32::from(src.byte()?) << (8 * k);
+        }
+        let want = if self.check == CHECK_ADLER {
+            self.checksum.swap_bytes()
+        } else {
+            self.checksum
+        };
+        if word != want {
+            return Err(einval());
+        }
+        if self.check == CHECK_CRC {
+            for _ in 0..4 {
+                src.byte()?;
             }
-            CHECK_CRC => {
-                for b in word.iter_mut() {
-                    *b = src.byte()?;
-                }
-                if u32::from_le_bytes(word) != self.checksum {
-                    return Err(einval());
-                }
-                // The length word is read but, as upstream, not checked.
-                for _ in 0..4 {
-                    src.byte()?;
-                }
-            }
-            _ => {}
         }
         Ok(())
     }
