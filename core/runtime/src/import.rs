@@ -193,13 +193,16 @@ fn set_frozen_file(globals: Value, fm: &crate::frozen::FrozenModule) -> PyResult
 }
 
 /// Load one module by its full dotted name, given the directory its parent package lives in
-/// (None: search sys.path). Returns the module, loading it if needed.
-fn load_one(full: &str, last: &str, parent_dir: Option<&str>) -> PyResult<Value> {
+/// (None: search sys.path). Returns the module, loading it if needed; `fresh` says whether
+/// sys.modules lacked it.
+fn load_one(full: &str, last: &str, parent_dir: Option<&str>, fresh: &mut bool) -> PyResult<Value> {
     let fq = crate::runtime::intern_name(full)?;
+    let loaded = modules_map()?.get_qstr(fq);
+    *fresh = loaded.is_none();
     // An empty sys.path forces the built-in, even over a loaded module of that name (a
     // file that shadows a built-in imports the built-in this way).
-    if !sys_path_is_empty() {
-        if let Some(m) = modules_map()?.get_qstr(fq) {
+    if let Some(m) = loaded {
+        if !sys_path_is_empty() {
             return Ok(m);
         }
     }
@@ -362,10 +365,8 @@ pub fn import_name(name: Qstr, fromlist: Value, level: usize, globals: Value) ->
         if i > 0 && dir.is_none() {
             return Err(not_found(prefix));
         }
-        let fresh = Qstr::find(prefix)
-            .map(|q| modules_map().ok().and_then(|mm| mm.get_qstr(q)).is_none())
-            .unwrap_or(true);
-        let m = load_one(prefix, part, dir)?;
+        let mut fresh = false;
+        let m = load_one(prefix, part, dir, &mut fresh)?;
         // Only a first import binds the submodule as an attribute of its parent.
         if i > 0 && fresh {
             // Bind the submodule as an attribute of its parent.
@@ -405,7 +406,7 @@ pub fn import_from(m: Value, name: Qstr) -> PyResult<Value> {
     if let Some(dir) = package_dir(m) {
         let parent = module::get(m).map(|x| x.name.as_str()).unwrap_or("");
         let full = joined(parent, &joined(".", name.as_str()));
-        let sub = load_one(&full, name.as_str(), Some(dir))?;
+        let sub = load_one(&full, name.as_str(), Some(dir), &mut false)?;
         if let Some(pm) = dict::map_of(module::globals(m)) {
             pm.insert_qstr(name, sub)?;
         }

@@ -238,6 +238,23 @@ fn run(
     }
 }
 
+/// The next non-empty match at or after `begin` with its span: `split` and `sub` stop at
+/// the first empty one, as upstream.
+fn next_match(
+    pat: &Pattern,
+    text: &[u8],
+    utf8: bool,
+    begin: usize,
+) -> PyResult<Option<(Vec<Option<usize>>, usize, usize)>> {
+    Ok(match run(pat, text, utf8, begin, text.len(), false)? {
+        Some(caps) => match (caps[0], caps[1]) {
+            (Some(s), Some(e)) if s != e => Some((caps, s, e)),
+            _ => None,
+        },
+        None => None,
+    })
+}
+
 /// `match`/`search` as module functions or pattern methods: `(pattern, string[, pos[,
 /// endpos]])`; positions apply only to a compiled pattern, as upstream.
 fn exec_helper(args: &[Value], anchored: bool) -> PyResult<Value> {
@@ -296,13 +313,7 @@ fn re_split(args: &[Value]) -> PyResult<Value> {
     };
     let out = list::new(&[])?;
     let mut begin = 0;
-    while let Some(caps) = run(pat, text, utf8, begin, text.len(), false)? {
-        let (Some(s), Some(e)) = (caps[0], caps[1]) else {
-            break;
-        };
-        if s == e {
-            break;
-        }
+    while let Some((_, s, e)) = next_match(pat, text, utf8, begin)? {
         list::append(out, piece(subject, text.get(begin..s).unwrap_or(&[]))?)?;
         if pat.nsub > 0 {
             return Err(raise::not_implemented_error("splitting with sub-captures"));
@@ -378,13 +389,7 @@ fn re_sub(args: &[Value]) -> PyResult<Value> {
     let mut out = VStr::new();
     let mut replaced = false;
     let mut begin = 0;
-    while let Some(caps) = run(pat, text, utf8, begin, text.len(), false)? {
-        let (Some(s), Some(e)) = (caps[0], caps[1]) else {
-            break;
-        };
-        if s == e {
-            break;
-        }
+    while let Some((caps, s, e)) = next_match(pat, text, utf8, begin)? {
         replaced = true;
         out.push_bytes(text.get(begin..s).unwrap_or(&[]))?;
         let r = if call {
