@@ -238,6 +238,9 @@ fn run(
     }
 }
 
+/// Each group's start and end byte offsets, as a run leaves them.
+type Caps = Vec<Option<usize>>;
+
 /// The next non-empty match at or after `begin` with its span: `split` and `sub` stop at
 /// the first empty one, as upstream.
 fn next_match(
@@ -245,7 +248,7 @@ fn next_match(
     text: &[u8],
     utf8: bool,
     begin: usize,
-) -> PyResult<Option<(Vec<Option<usize>>, usize, usize)>> {
+) -> PyResult<Option<(Caps, usize, usize)>> {
     Ok(match run(pat, text, utf8, begin, text.len(), false)? {
         Some(caps) => match (caps[0], caps[1]) {
             (Some(s), Some(e)) if s != e => Some((caps, s, e)),
