@@ -33,11 +33,12 @@ pub mod m {
 #[cfg(feature = "float32")]
 pub mod m {
     pub use super::accurate::{log10, tgamma};
+    pub use super::f32math::lgamma;
     pub use libm::{
         ceilf as ceil, copysignf as copysign, coshf as cosh, erfcf as erfc, erff as erf,
         expm1f as expm1, fabsf as fabs, floorf as floor, fmodf as fmod, frexpf as frexp,
-        hypotf as hypot, lgammaf as lgamma, modff as modf, powf as pow, rintf as rint,
-        scalbnf as scalbn, sinhf as sinh, sqrtf as sqrt, truncf as trunc,
+        hypotf as hypot, modff as modf, powf as pow, rintf as rint, scalbnf as scalbn,
+        sinhf as sinh, sqrtf as sqrt, truncf as trunc,
     };
 }
 
@@ -76,10 +77,10 @@ pub mod accurate {
 /// float32 boards use them (so that results match to the last digit).
 #[cfg(feature = "float32")]
 pub mod accurate {
+    pub use super::f32math::{asin, cos, sin, tan};
     pub use libm::{
-        acosf as acos, acoshf as acosh, asinf as asin, asinhf as asinh, atan2f as atan2,
-        atanf as atan, atanhf as atanh, cosf as cos, coshf as cosh, expf as exp, logf as log,
-        powf as pow, sinf as sin, sinhf as sinh, tanf as tan,
+        acosf as acos, acoshf as acosh, asinhf as asinh, atan2f as atan2, atanf as atan,
+        atanhf as atanh, coshf as cosh, expf as exp, logf as log, powf as pow, sinhf as sinh,
     };
 
     pub fn log10(x: f32) -> f32 {
@@ -105,7 +106,7 @@ pub mod accurate {
         if !x.is_finite() {
             return x + f32::INFINITY;
         }
-        let (l, sign) = libm::lgammaf_r(x);
+        let (l, sign) = super::f32math::lgamma_r(x);
         let y = libm::expf(l);
         if sign < 0 {
             -y
@@ -119,6 +120,10 @@ pub mod accurate {
 pub mod approx;
 #[cfg(not(feature = "float32"))]
 pub mod codec;
+/// Single-precision trigonometry and log-gamma without doubles (`float32` builds; also
+/// compiled for the host's unit tests).
+#[cfg(any(feature = "float32", test))]
+pub mod f32math;
 
 #[cfg(not(feature = "float32"))]
 use codec::Cut;
