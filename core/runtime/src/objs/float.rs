@@ -54,6 +54,38 @@ pub fn widen(x: Real) -> f64 {
     f64::from(x)
 }
 
+/// `x as i64` (toward zero, saturating, NaN to 0) for the port's clock: from the bits in
+/// float32 builds, which link no double arithmetic.
+#[cfg(feature = "float32")]
+pub fn f64_to_i64(x: f64) -> i64 {
+    let bits = x.to_bits();
+    let exp = ((bits >> 52) & 0x7ff) as i32 - 1075;
+    let mant = (bits & ((1 << 52) - 1)) | (1 << 52);
+    let mag = if exp < -52 {
+        0
+    } else if exp <= 0 {
+        (mant >> -exp) as i64
+    } else if exp <= 10 {
+        (mant << exp) as i64
+    } else if bits << 1 > 0x7ff0_0000_0000_0000 << 1 {
+        return 0;
+    } else if bits >> 63 != 0 {
+        return i64::MIN;
+    } else {
+        return i64::MAX;
+    };
+    if bits >> 63 != 0 {
+        -mag
+    } else {
+        mag
+    }
+}
+/// `x as i64` (toward zero, saturating, NaN to 0) for the port's clock.
+#[cfg(not(feature = "float32"))]
+pub fn f64_to_i64(x: f64) -> i64 {
+    x as i64
+}
+
 /// The π-like constants at [`Real`] precision.
 pub mod consts {
     #[cfg(feature = "float32")]
