@@ -225,45 +225,6 @@ pub fn asin(x: f32) -> f32 {
     }
 }
 
-/// The series of `lgamma(2 + e)` in `e` (|e| <= 1/2) in fixed point with 62 fraction
-/// bits: 1 - γ, then `(-1)**k (ζ(k) - 1) / k`.
-const LGAMMA2: [i64; 20] = [
-    1_949_748_606_983_720_471,
-    1_487_116_709_445_740_102,
-    -310_607_665_075_945_888,
-    94_912_226_474_346_551,
-    -34_059_842_417_317_830,
-    13_330_126_078_400_608,
-    -5_500_606_538_026_504,
-    2_350_435_821_276_020,
-    -1_029_119_679_505_913,
-    458_666_821_123_430,
-    -207_185_697_825_807,
-    94_572_826_434_476,
-    -43_531_956_100_165,
-    20_175_512_007_499,
-    -9_404_222_780_363,
-    4_404_811_377_804,
-    -2_071_785_739_216,
-    978_008_776_580,
-    -463_161_995_006,
-    219_968_668_686,
-];
-
-/// ln 2 and ln π with 56 fraction bits.
-const LN2_Q56: i64 = 49_946_518_145_322_874;
-const LN_PI_Q56: i64 = 82_486_481_397_619_665;
-
-/// `a * b` for fixed-point numbers with 62 fraction bits.
-fn mul62(a: i64, b: i64) -> i64 {
-    let m = (mulhi(a.unsigned_abs(), b.unsigned_abs()) << 2) as i64;
-    if (a < 0) != (b < 0) {
-        -m
-    } else {
-        m
-    }
-}
-
 /// A finite float's mantissa and exponent: `x = m * 2**e`.
 fn parts(x: f32) -> (u64, i32) {
     let bits = x.to_bits();
@@ -274,177 +235,54 @@ fn parts(x: f32) -> (u64, i32) {
     }
 }
 
-/// `x` (|x| < 2) in fixed point with 62 fraction bits.
-fn fixed62(x: f32) -> i64 {
-    let (m, e) = parts(x);
-    let v = if e + 62 >= 0 {
-        (m << (e + 62)) as i64
-    } else {
-        m.checked_shr((-62 - e) as u32).unwrap_or(0) as i64
-    };
-    if x < 0.0 {
-        -v
-    } else {
-        v
+/// `sin(πu)` for `0 < u <= 1/2`, from the fixed-point series of `πu` (or of
+/// `π(1/2 - u)`, exact, for the cosine above 1/4).
+fn sinpi(u: f32) -> f32 {
+    if u >= 0.5 {
+        return 1.0;
     }
-}
-
-/// A fixed-point number with 56 fraction bits rounded to single precision.
-fn from_q56(v: i64) -> f32 {
-    if v == 0 {
-        return 0.0;
-    }
-    let r = scaled(v.unsigned_abs(), 56);
-    if v < 0 {
-        -r
-    } else {
-        r
-    }
-}
-
-/// `ln(m * 2**e)` (`m` nonzero) with 56 fraction bits: `ln(m') = 2 atanh(u)` with
-/// `u = (m' - 1)/(m' + 1)` for the mantissa `m'` in [√½, √2).
-fn ln_q56(m: u64, e: i32) -> i64 {
-    const ONE61: u64 = 1 << 61;
-    const SQRT2_Q61: u64 = 0x2d41_3ccc_fe77_9921;
-    let lz = m.leading_zeros();
-    let mut m = (m << lz) >> 2;
-    let mut e = e + 63 - lz as i32;
-    if m > SQRT2_Q61 {
-        m >>= 1;
-        e += 1;
-    }
-    let (neg, num) = if m >= ONE61 {
-        (false, m - ONE61)
-    } else {
-        (true, ONE61 - m)
-    };
-    let den = m + ONE61;
-    // u = num / den with 62 fraction bits (num < den < 2**63).
-    let (mut u, mut rem) = (0u64, num);
-    for _ in 0..62 {
-        u <<= 1;
-        rem <<= 1;
-        if rem >= den {
-            rem -= den;
-            u |= 1;
-        }
-    }
-    // atanh(u)/u = 1 + w/3 + w²/5 + ... with w = u² <= 0.03: eleven terms.
-    const ONE62: u64 = 1 << 62;
-    let w = mulhi(u, u) << 2;
-    let mut t = 0;
-    for k in (0..11u64).rev() {
-        t = ONE62 / (2 * k + 1) + (mulhi(w, t) << 2);
-    }
-    let l = ((mulhi(u, t) << 3) >> 6) as i64;
-    i64::from(e) * LN2_Q56 + if neg { -l } else { l }
-}
-
-fn ln_f32(x: f32) -> i64 {
-    let (m, e) = parts(x);
-    ln_q56(m, e)
-}
-
-/// `lgamma(2 + e)` for |e| <= 1/2 (exact), with 56 fraction bits.
-fn lgamma2(e: f32) -> i64 {
-    let e = fixed62(e);
-    let mut acc = 0;
-    for c in LGAMMA2.iter().rev() {
-        acc = c + mul62(acc, e);
-    }
-    mul62(acc, e) >> 6
-}
-
-/// `lgamma(x)` for `0 < x < 8`, with 56 fraction bits, from the series at 2 and
-/// `lgamma(x + 1) = lgamma(x) + ln(x)`; every step is exact or in fixed point.
-fn lgamma_small(x: f32) -> i64 {
-    if x < 0.5 {
-        // lgamma(x) = lgamma(x + 2) - ln(x) - ln(x + 1), x + 1 exactly in fixed point.
-        let x1 = (1u64 << 62) + fixed62(x) as u64;
-        return lgamma2(x) - ln_f32(x) - ln_q56(x1, -62);
-    }
-    if x < 1.5 {
-        return lgamma2(x - 1.0) - ln_f32(x);
-    }
-    // Down to [1.5, 2.5): each x - k is exact.
-    let mut y = x;
-    let mut sum = 0;
-    while y >= 2.5 {
-        y -= 1.0;
-        sum += ln_f32(y);
-    }
-    lgamma2(y - 2.0) + sum
-}
-
-/// `lgamma(x)` for positive finite `x`.
-fn lgamma_pos(x: f32) -> f32 {
-    if x < 8.0 {
-        return from_q56(lgamma_small(x));
-    }
-    // Stirling's series.
-    const HALF_LN_2PI: f32 = 0.918_938_5;
-    let r = 1.0 / x;
-    let r2 = r * r;
-    let corr = r * (1.0 / 12.0 - r2 * (1.0 / 360.0 - r2 * (1.0 / 1260.0)));
-    (x - 0.5) * (libm::logf(x) - 1.0) + (HALF_LN_2PI - 0.5 + corr)
-}
-
-/// `ln(sin(π u))` for `0 < u <= 1/2`, with 56 fraction bits.
-fn ln_sinpi(u: f32) -> i64 {
-    if u == 0.5 {
-        return 0;
-    }
-    // sin(πu) for u <= 1/4, else cos(π(1/2 - u)); 1/2 - u is exact.
     let v = if u <= 0.25 { u } else { 0.5 - u };
     let (mv, ev) = parts(v);
     let nz = mv.leading_zeros();
-    // r = πv = m * 2**-(63 + s).
+    // πv = m * 2**-(63 + s), with the top bit of m at 62 or 63.
     let m = mulhi(mv << nz, PIO2_Q63);
     let s = nz as i32 - ev - 65;
     let (sm, cm) = sin_cos(m, s);
     if u <= 0.25 {
-        ln_q56(sm, -(62 + s))
+        scaled(sm, 62 + s)
     } else {
-        ln_q56(cm, -63)
+        scaled(cm, 63)
     }
 }
 
 /// `lgamma(x)` and the sign of `gamma(x)`; `+inf` at the poles (0 and negative integers).
+/// libm's lgammaf for `|x|` (one call with a non-negative argument, so that its own
+/// reflection, which takes the sine in doubles, is dead code), and the same reflection with
+/// [`sinpi`] for negative `x`: `lgamma(x) = ln(π / |x sin(πx)|) - lgamma(-x)`.
 pub fn lgamma_r(x: f32) -> (f32, i32) {
-    if x.is_nan() {
-        return (x, 1);
+    let a = f32::from_bits(x.to_bits() & 0x7fff_ffff);
+    let (r, _) = libm::lgammaf_r(a);
+    if !(x < 0.0) || a.is_infinite() {
+        return (r, 1);
     }
-    if x.is_infinite() {
+    if a < 1.0 / 2_097_152.0 {
+        // gamma(x) is about 1/x: r is -ln|x|.
+        return (r, -1);
+    }
+    if libm::truncf(a) == a {
         return (f32::INFINITY, 1);
     }
-    if x > 0.0 {
-        return (lgamma_pos(x), 1);
-    }
-    let t = -x;
-    if t == 0.0 || libm::truncf(t) == t {
-        return (f32::INFINITY, 1);
-    }
-    if t < 1.0e-20 {
-        return (-libm::logf(t), -1);
-    }
-    // Reflection: gamma(x) = -π / (t sin(πt) gamma(t)) with t = -x.
-    let mut u = libm::fmodf(t, 2.0);
+    let mut u = libm::fmodf(a, 2.0);
     let mut sign = -1;
-    if u >= 1.0 {
+    if u > 1.0 {
         u -= 1.0;
         sign = 1;
     }
     if u > 0.5 {
         u = 1.0 - u;
     }
-    let head = LN_PI_Q56 - ln_f32(t) - ln_sinpi(u);
-    let v = if t < 8.0 {
-        from_q56(head - lgamma_small(t))
-    } else {
-        from_q56(head) - lgamma_pos(t)
-    };
-    (v, sign)
+    let nadj = libm::logf(core::f32::consts::PI / (sinpi(u) * a));
+    (nadj - r, sign)
 }
 
 pub fn lgamma(x: f32) -> f32 {
@@ -517,17 +355,12 @@ mod tests {
     }
 
     #[test]
-    fn lgamma_nearly_correctly_rounded() {
-        // Below 8 everything is exact or in fixed point (Stirling's series above is not).
-        let mut worst = 0.0f64;
-        for i in 1..16000 {
-            let x = i as f32 / 1000.0 - 8.0;
-            let (want, _) = libm::lgamma_r(f64::from(x));
-            if want.is_finite() && want.abs() > 1e-4 {
-                worst = worst.max(ulps(lgamma(x), want));
-            }
+    fn sinpi_correctly_rounded() {
+        for i in 1..=5000 {
+            let u = i as f32 / 10000.0;
+            let want = libm::sin(core::f64::consts::PI * f64::from(u));
+            assert!(ulps(sinpi(u), want) <= 0.5, "sinpi {u}");
         }
-        assert!(worst <= 0.51, "lgamma worst {worst} ulp");
     }
 
     #[test]
