@@ -178,7 +178,8 @@ fn as_mpz(v: Value, buf: &mut [u32; 2]) -> Option<Int<'_>> {
 pub fn big_to_f64(v: Value) -> Option<f64> {
     let v = int_value(v)?;
     if let Some(n) = v.as_small_int() {
-        return Some(n as f64);
+        // Through Real: float32 builds then link no int-to-double conversion.
+        return Some(float::widen(n as float::Real));
     }
     big(v).map(|b| mpz::to_f64(b.int()))
 }
