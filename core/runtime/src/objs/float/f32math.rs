@@ -193,7 +193,7 @@ fn asin_r(z: f32) -> f32 {
 pub fn asin(x: f32) -> f32 {
     const PIO2_HI: f32 = 1.570_796_4;
     const PIO2_LO: f32 = -4.371_139e-8;
-    const PIO4_HI: f32 = 0.785_398_2;
+    const PIO4_HI: f32 = core::f32::consts::FRAC_PI_4;
     let a = x.abs();
     if a.is_nan() || a > 1.0 {
         return f32::NAN;
@@ -262,7 +262,7 @@ fn sinpi(u: f32) -> f32 {
 pub fn lgamma_r(x: f32) -> (f32, i32) {
     let a = f32::from_bits(x.to_bits() & 0x7fff_ffff);
     let (r, _) = libm::lgammaf_r(a);
-    if !(x < 0.0) || a.is_infinite() {
+    if x >= 0.0 || x.is_nan() || a.is_infinite() {
         return (r, 1);
     }
     if a < 1.0 / 2_097_152.0 {
