@@ -309,8 +309,9 @@ pub fn cmp_with_float(i: Value, x: f64) -> Option<Ordering> {
             Ordering::Greater
         });
     }
-    // A small int within the float's mantissa (53 bits, 24 with float32) converts exactly, so
-    // the float comparison is the exact one (and `abs(z) > 100` in numeric loops skips the big-int path).
+    // A small int within the float's mantissa (53 bits, 24 with float32) converts exactly,
+    // so the float comparison is the exact one (and `abs(z) > 100` in numeric loops skips
+    // the big-int path).
     if let Some(n) = i.as_small_int() {
         if (n as i64).unsigned_abs() <= 1 << (float::Real::MANTISSA_DIGITS) {
             return (n as float::Real).partial_cmp(&x);
