@@ -20,10 +20,12 @@ fn hal() -> PyResult<&'static dyn Hal> {
         .ok_or_else(|| raise::os_error(crate::hal::errno::EOPNOTSUPP))
 }
 
+#[cfg(feature = "os_unix")]
 fn str_arg(v: Value) -> PyResult<&'static str> {
     pystr::as_str(v).ok_or_else(|| pystr::bad_implicit_conversion(v))
 }
 
+#[cfg(feature = "os_unix")]
 fn check(r: Result<(), i32>) -> PyResult<Value> {
     r.map_err(raise::os_error)?;
     Ok(Value::NONE)
@@ -169,6 +171,7 @@ static DIR_ITER_TYPE: Type = Type {
     ..Type::EMPTY
 };
 
+#[cfg(feature = "os_unix")]
 fn urandom(n: Value) -> PyResult<Value> {
     let n = int::get_isize(n)?;
     if n < 0 {
@@ -187,6 +190,7 @@ fn urandom(n: Value) -> PyResult<Value> {
     pystr::new_bytes(buf.as_bytes())
 }
 
+#[cfg(feature = "os_unix")]
 fn getenv(args: &[Value]) -> PyResult<Value> {
     let name = str_arg(args[0])?;
     let mut out = Vec::new();
@@ -200,14 +204,17 @@ fn getenv(args: &[Value]) -> PyResult<Value> {
     }
 }
 
+#[cfg(feature = "os_unix")]
 fn putenv(k: Value, v: Value) -> PyResult<Value> {
     check(hal()?.putenv(str_arg(k)?, str_arg(v)?))
 }
 
+#[cfg(feature = "os_unix")]
 fn unsetenv(k: Value) -> PyResult<Value> {
     check(hal()?.unsetenv(str_arg(k)?))
 }
 
+#[cfg(feature = "os_unix")]
 fn system(cmd: Value) -> PyResult<Value> {
     let r = hal()?.system(str_arg(cmd)?).map_err(raise::os_error)?;
     Ok(Value::small_int(r as isize))
@@ -219,6 +226,7 @@ static GLOBALS: &[(Qstr, Value)] = &[
     (Q::sep, Value::qstr(Q::_slash_)),
     crate::entry!(chdir, crate::fun!(chdir, F1(chdir))),
     crate::entry!(getcwd, crate::fun!(getcwd, F0(getcwd))),
+    #[cfg(feature = "os_unix")]
     crate::entry!(
         getenv,
         crate::fun!(
@@ -254,15 +262,19 @@ static GLOBALS: &[(Qstr, Value)] = &[
     ),
     crate::entry!(mkdir, crate::fun!(mkdir, F1(mkdir))),
     (Q::mount, vfs::MOUNT),
+    #[cfg(feature = "os_unix")]
     crate::entry!(putenv, crate::fun!(putenv, F2(putenv))),
     crate::entry!(rename, crate::fun!(rename, F2(rename))),
     crate::entry!(rmdir, crate::fun!(rmdir, F1(rmdir))),
     crate::entry!(stat, crate::fun!(stat, F1(stat))),
     crate::entry!(statvfs, crate::fun!(statvfs, F1(statvfs))),
+    #[cfg(feature = "os_unix")]
     crate::entry!(system, crate::fun!(system, F1(system))),
     (Q::umount, vfs::UMOUNT),
     crate::entry!(unlink, crate::fun!(unlink, F1(remove))),
+    #[cfg(feature = "os_unix")]
     crate::entry!(unsetenv, crate::fun!(unsetenv, F1(unsetenv))),
+    #[cfg(feature = "os_unix")]
     crate::entry!(urandom, crate::fun!(urandom, F1(urandom))),
     (Q::VfsPosix, Value::from_static(&vfs::VFS_POSIX_TYPE)),
 ];
