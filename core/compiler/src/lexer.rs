@@ -553,41 +553,35 @@ impl Lexer {
 
     /// If a string literal starts here, its prefix.
     fn string_prefix(&self) -> Option<Prefix> {
-        let quote = |c: Option<u8>| matches!(c, Some(b'\'') | Some(b'"'));
-        let plain = Prefix {
+        let mut p = Prefix {
             len: 0,
             bytes: false,
             raw: false,
             f: false,
             t: false,
         };
-        let c0 = self.cur()?;
-        if quote(Some(c0)) {
-            return Some(plain);
-        }
-        if quote(self.at(1)) {
-            let p = Prefix { len: 1, ..plain };
-            return match c0 {
-                b'u' => Some(p),
-                b'b' => Some(Prefix { bytes: true, ..p }),
-                b'r' => Some(Prefix { raw: true, ..p }),
-                b'f' => Some(Prefix { f: true, ..p }),
-                b't' if self.tstrings => Some(Prefix { t: true, ..p }),
-                _ => None,
+        let mut u = false;
+        // Up to two letters, each at most once, then a quote: one letter alone, or `r`
+        // with one of `b`, `f`, `t`.
+        for i in 0..3 {
+            let c = self.at(i)?;
+            if c == b'\'' || c == b'"' {
+                p.len = i;
+                let others = u8::from(p.bytes) + u8::from(p.f) + u8::from(p.t);
+                return (i < 2 || (p.raw && !u && others == 1)).then_some(p);
+            }
+            let flag = match c {
+                b'u' => &mut u,
+                b'b' => &mut p.bytes,
+                b'r' => &mut p.raw,
+                b'f' => &mut p.f,
+                b't' if self.tstrings => &mut p.t,
+                _ => return None,
             };
-        }
-        if quote(self.at(2)) {
-            let p = Prefix {
-                len: 2,
-                raw: true,
-                ..plain
-            };
-            return match (c0, self.at(1)?) {
-                (b'r', b'b') | (b'b', b'r') => Some(Prefix { bytes: true, ..p }),
-                (b'r', b'f') | (b'f', b'r') => Some(Prefix { f: true, ..p }),
-                (b'r', b't') | (b't', b'r') if self.tstrings => Some(Prefix { t: true, ..p }),
-                _ => None,
-            };
+            if *flag {
+                return None;
+            }
+            *flag = true;
         }
         None
     }
@@ -1223,6 +1217,32 @@ mod tests {
                 End
             ]
         );
+    }
+
+    #[test]
+    fn string_prefixes() {
+        let letters = ["", "u", "b", "r", "f", "t", "x"];
+        for tstrings in [false, true] {
+            for a in letters {
+                for b in letters {
+                    let prefix = alloc::format!("{a}{b}");
+                    let ok = match prefix.as_str() {
+                        "" | "u" | "b" | "r" | "f" | "rb" | "br" | "rf" | "fr" => true,
+                        "t" | "rt" | "tr" => tstrings,
+                        _ => false,
+                    };
+                    let src = alloc::format!("{prefix}'a'\n");
+                    let lx = Lexer::with_options(src.as_bytes(), tstrings, true);
+                    // Not a prefix: the letters read as a name. (A t-string reads as the
+                    // call it is lowered to.)
+                    let as_name = lx.tok == Tok::Name && lx.text == prefix.as_bytes();
+                    assert_eq!(!as_name, ok, "{prefix:?} tstrings={tstrings}");
+                    if ok && !prefix.contains('f') && !prefix.contains('t') {
+                        assert_eq!(lx.tok == Tok::Bytes, prefix.contains('b'), "{prefix:?}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]
