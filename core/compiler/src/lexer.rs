@@ -1220,6 +1220,26 @@ mod tests {
     }
 
     #[test]
+    fn utf8_as_upstream() {
+        for c in [
+            0, 0x41, 0x7f, 0x80, 0x7ff, 0x800, 0xd800, 0xffff, 0x10000, 0x10ffff,
+        ] {
+            let mut out = Vec::new();
+            push_utf8(&mut out, c);
+            let expected: Vec<u8> = match char::from_u32(c) {
+                Some(ch) => ch.encode_utf8(&mut [0; 4]).as_bytes().to_vec(),
+                // A surrogate: the three-byte pattern all the same.
+                None => alloc::vec![
+                    0xed,
+                    0xa0 | ((c >> 6) & 0x1f) as u8,
+                    0x80 | (c & 0x3f) as u8
+                ],
+            };
+            assert_eq!(out, expected, "{c:#x}");
+        }
+    }
+
+    #[test]
     fn string_prefixes() {
         let letters = ["", "u", "b", "r", "f", "t", "x"];
         for tstrings in [false, true] {
