@@ -1248,7 +1248,7 @@ mod tests {
                     let prefix = alloc::format!("{a}{b}");
                     let ok = match prefix.as_str() {
                         "" | "u" | "b" | "r" | "f" | "rb" | "br" | "rf" | "fr" => true,
-                        "t" | "rt" | "tr" => tstrings,
+                        "t" | "rt" | "tr" => tstrings && cfg!(feature = "tstrings"),
                         _ => false,
                     };
                     let src = alloc::format!("{prefix}'a'\n");
