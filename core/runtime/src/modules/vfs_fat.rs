@@ -27,7 +27,7 @@ use crate::runtime;
 use crate::state;
 use crate::value::Value;
 use alloc::vec::Vec;
-use dir::{DirPos, MAX_LFN};
+use dir::{DirPos, Want, MAX_LFN};
 use file::FileState;
 use volume::{BlockDevice, Error, Fat, Volume};
 
@@ -458,20 +458,10 @@ fn dir_iter_next(v: Value) -> PyResult<Option<Value>> {
     let mut pos = it.pos;
     let mut found = None;
     let mut more = false;
-    let r = run(it.vfs, &mut |fat| loop {
-        let e = fat.dir_read(&mut pos)?;
-        more = fat.dir_next(&mut pos, false)?;
-        match e {
-            Some(e) if e.is_dot() => {
-                if !more {
-                    return Ok(());
-                }
-            }
-            e => {
-                found = e;
-                return Ok(());
-            }
-        }
+    let r = run(it.vfs, &mut |fat| {
+        found = fat.dir_scan(&mut pos, Want::NotDot)?;
+        more = found.is_some() && fat.dir_next(&mut pos, false)?;
+        Ok(())
     });
     if let Err(e) = r {
         it.done = true;

@@ -388,6 +388,19 @@ impl<'a> Iterator for Components<'a> {
     }
 }
 
+/// What a directory search looks for.
+#[derive(Clone, Copy)]
+pub enum Want<'a> {
+    /// A name, by its long form (any case) or its exact 8.3 form.
+    Name(&'a Name),
+    /// An exact 8.3 name (dot entries too).
+    Sfn(&'a [u8; 11]),
+    /// The subdirectory starting at this cluster.
+    Subdir(u32),
+    /// Any entry but `.` and `..`.
+    NotDot,
+}
+
 /// What a path names.
 // The entry stays inline: lookups must not allocate outside the GC heap.
 #[allow(clippy::large_enum_variant)]
@@ -562,32 +575,32 @@ impl<'a> Fat<'a> {
         }
     }
 
-    /// Find `name` in the directory starting at `sclust`.
-    pub fn dir_find(&mut self, sclust: u32, name: &Name) -> Res<Option<Entry>> {
-        let mut p = self.dir_start(sclust);
-        while let Some(e) = self.dir_read(&mut p)? {
-            let sfn_match = !name.lossy && e.sfn == name.sfn;
-            if sfn_match || (e.lfn_len > 0 && name.lfn_eq(&e)) {
+    /// The first live entry at or after `p` that `want` accepts, `p` left at its 8.3
+    /// entry; None at the end of the directory. Every directory search is this one loop.
+    pub fn dir_scan(&mut self, p: &mut DirPos, want: Want<'_>) -> Res<Option<Entry>> {
+        while let Some(e) = self.dir_read(p)? {
+            let hit = match want {
+                Want::Name(name) => {
+                    (!name.lossy && e.sfn == name.sfn) || (e.lfn_len > 0 && name.lfn_eq(&e))
+                }
+                Want::Sfn(sfn) => &e.sfn == sfn,
+                Want::Subdir(c) => !e.is_dot() && e.is_dir() && e.clust == c,
+                Want::NotDot => !e.is_dot(),
+            };
+            if hit {
                 return Ok(Some(e));
             }
-            if !self.dir_next(&mut p, false)? {
+            if !self.dir_next(p, false)? {
                 break;
             }
         }
         Ok(None)
     }
 
-    fn sfn_taken(&mut self, sclust: u32, sfn: &[u8; 11]) -> Res<bool> {
+    /// [`Fat::dir_scan`] over the whole directory starting at `sclust`.
+    fn dir_search(&mut self, sclust: u32, want: Want<'_>) -> Res<Option<Entry>> {
         let mut p = self.dir_start(sclust);
-        while let Some(e) = self.dir_read(&mut p)? {
-            if &e.sfn == sfn {
-                return Ok(true);
-            }
-            if !self.dir_next(&mut p, false)? {
-                break;
-            }
-        }
-        Ok(false)
+        self.dir_scan(&mut p, want)
     }
 
     /// Resolve a path from the current directory (or the root for absolute paths).
@@ -617,7 +630,7 @@ impl<'a> Fat<'a> {
                 dir = target;
                 continue;
             }
-            match self.dir_find(dir, &name)? {
+            match self.dir_search(dir, Want::Name(&name))? {
                 None if is_last => return Ok(Found::Missing { dir }),
                 None => return Err(Error::NotFound),
                 Some(e) if is_last => return Ok(Found::Entry { dir, entry: e }),
@@ -634,7 +647,7 @@ impl<'a> Fat<'a> {
             return Ok(Found::Root);
         }
         let parent = self.parent_of(c)?;
-        match self.find_by_cluster(parent, c)? {
+        match self.dir_search(parent, Want::Subdir(c))? {
             Some(entry) => Ok(Found::Entry { dir: parent, entry }),
             None => Err(Error::Io),
         }
@@ -642,25 +655,10 @@ impl<'a> Fat<'a> {
 
     /// The first cluster of the parent of directory `c` (not the root), from its "..".
     fn parent_of(&mut self, c: u32) -> Res<u32> {
-        let dotdot = Name::new("..")?;
-        match self.dir_find(c, &dotdot)? {
+        match self.dir_search(c, Want::Sfn(b"..         "))? {
             Some(e) => Ok(self.dir_id(e.clust)),
             None => Err(Error::Io),
         }
-    }
-
-    /// The entry of directory `parent` whose first cluster is `c` (dot entries skipped).
-    fn find_by_cluster(&mut self, parent: u32, c: u32) -> Res<Option<Entry>> {
-        let mut p = self.dir_start(parent);
-        while let Some(e) = self.dir_read(&mut p)? {
-            if !e.is_dot() && e.is_dir() && e.clust == c {
-                return Ok(Some(e));
-            }
-            if !self.dir_next(&mut p, false)? {
-                break;
-            }
-        }
-        Ok(None)
     }
 
     /// The first cluster of the directory a path names.
@@ -683,7 +681,7 @@ impl<'a> Fat<'a> {
             let mut n = 1;
             loop {
                 name.number(&base, n);
-                if !self.sfn_taken(dir, &name.sfn)? {
+                if self.dir_search(dir, Want::Sfn(&name.sfn))?.is_none() {
                     break;
                 }
                 n += 1;
@@ -843,20 +841,6 @@ impl<'a> Fat<'a> {
         self.sync()
     }
 
-    /// Is the directory starting at `c` empty (dot entries aside)?
-    fn dir_empty(&mut self, c: u32) -> Res<bool> {
-        let mut p = self.dir_start(c);
-        while let Some(e) = self.dir_read(&mut p)? {
-            if !e.is_dot() {
-                return Ok(false);
-            }
-            if !self.dir_next(&mut p, false)? {
-                break;
-            }
-        }
-        Ok(true)
-    }
-
     /// The entry a path names (not the root).
     pub fn stat(&mut self, path: &str) -> Res<Option<Entry>> {
         match self.follow(path)? {
@@ -879,7 +863,7 @@ impl<'a> Fat<'a> {
         }
         if e.is_dir() {
             let c = self.dir_id(e.clust);
-            if c == 0 || c == self.vol.cdir || !self.dir_empty(c)? {
+            if c == 0 || c == self.vol.cdir || self.dir_search(c, Want::NotDot)?.is_some() {
                 return Err(Error::Denied);
             }
         }
@@ -957,7 +941,7 @@ impl<'a> Fat<'a> {
                 return Err(Error::Io);
             }
             let parent = self.parent_of(c)?;
-            let e = self.find_by_cluster(parent, c)?.ok_or(Error::Io)?;
+            let e = self.dir_search(parent, Want::Subdir(c))?.ok_or(Error::Io)?;
             let mut buf = [0u8; MAX_LFN * 3];
             let n = e.name_utf8(&mut buf);
             // Prepended by building the longer path afresh (a `splice` instantiation
