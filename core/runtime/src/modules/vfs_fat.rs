@@ -32,8 +32,6 @@ use file::FileState;
 use volume::{BlockDevice, Error, Fat, Volume};
 
 const EBUSY: i32 = 16;
-const EISDIR: i32 = 21;
-const ENOTDIR: i32 = 20;
 const EINVAL: i32 = 22;
 
 #[repr(C)]
@@ -327,18 +325,7 @@ fn fat_mkdir(v: Value, path: Value) -> PyResult<Value> {
 /// Remove a file (`want_dir` false) or a directory, refusing the other kind as upstream.
 fn remove_kind(v: Value, path: Value, want_dir: bool) -> PyResult<Value> {
     let p = path_str(path)?;
-    let mut e = false;
-    run(v, &mut |fat| match fat.stat(p)? {
-        None => Err(Error::InvalidName),
-        Some(x) => {
-            e = x.is_dir();
-            Ok(())
-        }
-    })?;
-    if e != want_dir {
-        return Err(raise::os_error(if want_dir { ENOTDIR } else { EISDIR }));
-    }
-    run(v, &mut |fat| fat.unlink(p))?;
+    run(v, &mut |fat| fat.unlink(p, want_dir))?;
     Ok(Value::NONE)
 }
 

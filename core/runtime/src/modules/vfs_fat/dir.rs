@@ -850,14 +850,18 @@ impl<'a> Fat<'a> {
         }
     }
 
-    /// Remove a file or an empty directory.
-    pub fn unlink(&mut self, path: &str) -> Res<()> {
-        self.writable()?;
+    /// Remove a file (`dir` false) or an empty directory, refusing the other kind (the
+    /// path is checked before the volume's writability, as upstream's remove and rmdir).
+    pub fn unlink(&mut self, path: &str, dir: bool) -> Res<()> {
         let e = match self.follow(path)? {
             Found::Entry { entry, .. } => entry,
             Found::Root => return Err(Error::InvalidName),
             Found::Missing { .. } => return Err(Error::NotFound),
         };
+        if e.is_dir() != dir {
+            return Err(if dir { Error::NotDir } else { Error::IsDir });
+        }
+        self.writable()?;
         if e.attr & ATTR_RDO != 0 {
             return Err(Error::Denied);
         }
@@ -1067,7 +1071,7 @@ mod tests {
                 .unwrap();
             assert_eq!(list(fat, "/"), ["Sub Directory", "moved.bin"]);
             assert!(list(fat, "/Sub Directory/inner").is_empty());
-            assert_eq!(fat.unlink("/Sub Directory"), Err(Error::Denied));
+            assert_eq!(fat.unlink("/Sub Directory", true), Err(Error::Denied));
             fat.rename("/Sub Directory/inner", "/inner2").unwrap();
             fat.chdir("/inner2").unwrap();
             let mut cwd = Vec::new();
@@ -1075,8 +1079,8 @@ mod tests {
             assert_eq!(cwd, b"/inner2");
             fat.chdir("..").unwrap();
             assert_eq!(fat.vol.cdir, 0);
-            fat.unlink("/inner2").unwrap();
-            fat.unlink("/Sub Directory").unwrap();
+            fat.unlink("/inner2", true).unwrap();
+            fat.unlink("/Sub Directory", true).unwrap();
             assert_eq!(list(fat, ""), ["moved.bin"]);
         });
         // A fresh mount sees the same thing.
@@ -1107,10 +1111,10 @@ mod tests {
             assert_eq!(used, 40 + 11);
             for i in 0..40 {
                 let name = std::format!("d/A FILE WITH A LONG NAME {i}.TXT");
-                fat.unlink(&name).unwrap();
+                fat.unlink(&name, false).unwrap();
             }
             assert!(list(fat, "d").is_empty());
-            fat.unlink("d").unwrap();
+            fat.unlink("d", true).unwrap();
             // Recount from the FAT itself.
             fat.vol.free_clst = u32::MAX;
             assert_eq!(fat.free_clusters().unwrap(), free0);
@@ -1125,7 +1129,7 @@ mod tests {
             assert_eq!(err, Some(Error::Full));
             assert_eq!(n, (fat.vol.n_fatent as usize - 2) * 512);
             fat.sync_file(&mut f).unwrap();
-            fat.unlink("big").unwrap();
+            fat.unlink("big", false).unwrap();
             // 512 root entries at most, and a FAT12/16 root cannot grow.
             let mut made = 0;
             for i in 0..600 {
