@@ -814,20 +814,15 @@ impl<'a> Fat<'a> {
         let t = self.vol.now;
         let r = (|| -> Res<()> {
             self.zero_cluster(c)?;
-            let s = self.clust2sect(c);
-            self.move_window(s)?;
-            for (i, link) in [(0usize, c), (1, dir)] {
-                let d = &mut self.win[i * 32..i * 32 + 32];
+            // `.` and `..`, the first two entries of the new cluster.
+            let mut p = self.dir_start(c);
+            for (dots, link) in [(1, c), (2, dir)] {
+                let d = self.entry(&p)?;
                 d[..11].fill(b' ');
-                d[..i + 1].fill(b'.');
-                d[11] = ATTR_DIR;
-                st32(d, 14, t);
-                st32(d, 22, t);
-                st16(d, 18, (t >> 16) as u16);
-                st16(d, 20, (link >> 16) as u16);
-                st16(d, 26, link as u16);
+                d[..dots].fill(b'.');
+                self.set_entry(&p, ATTR_DIR, link, 0, t)?;
+                p.index += 1;
             }
-            self.vol.win_dirty = true;
             let p = self.register(dir, &mut name)?;
             self.set_entry(&p, ATTR_DIR, c, 0, t)
         })();
