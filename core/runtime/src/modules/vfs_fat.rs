@@ -27,7 +27,7 @@ use crate::runtime;
 use crate::state;
 use crate::value::Value;
 use alloc::vec::Vec;
-use dir::{DirPos, Want, MAX_LFN};
+use dir::{DirPos, Entry, Want, MAX_LFN};
 use file::FileState;
 use volume::{BlockDevice, Error, Fat, Volume};
 
@@ -443,24 +443,24 @@ fn dir_iter_next(v: Value) -> PyResult<Option<Value>> {
         return Ok(None);
     }
     let mut pos = it.pos;
-    let mut found = None;
+    let mut e = Entry::empty();
+    let mut found = false;
     let mut more = false;
     let r = run(it.vfs, &mut |fat| {
-        found = fat.dir_scan(&mut pos, Want::NotDot)?;
-        more = found.is_some() && fat.dir_next(&mut pos, false)?;
+        found = fat.dir_scan(&mut pos, Want::NotDot, &mut e)?;
+        more = found && fat.dir_next(&mut pos, false)?;
         Ok(())
     });
     if let Err(e) = r {
         it.done = true;
         return Err(e);
     }
-    let e = found;
     it.pos = pos;
     it.done = !more;
-    let Some(e) = e else {
+    if !found {
         it.done = true;
         return Ok(None);
-    };
+    }
     let mut buf = [0u8; MAX_LFN * 3];
     let n = e.name_utf8(&mut buf);
     let name = buf.get(..n).unwrap_or(&[]);

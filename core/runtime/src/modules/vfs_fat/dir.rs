@@ -106,7 +106,7 @@ pub struct Entry {
 }
 
 impl Entry {
-    fn empty() -> Entry {
+    pub fn empty() -> Entry {
         Entry {
             lfn: [0; MAX_LFN + 1],
             lfn_len: 0,
@@ -501,10 +501,11 @@ impl<'a> Fat<'a> {
             .ok_or(Error::Io)
     }
 
-    /// Read the next live entry at or after `p` (long name gathered); `p` is left at the
-    /// 8.3 entry. None at the end of the directory. Volume labels are skipped.
-    pub fn dir_read(&mut self, p: &mut DirPos) -> Res<Option<Entry>> {
-        let mut e = Entry::empty();
+    /// Read the next live entry at or after `p` (long name gathered) into `e`; `p` is left
+    /// at the 8.3 entry. False at the end of the directory. Volume labels are skipped.
+    /// Every field of `e` is set (`lfn` up to `lfn_len`): entries are read in place, as an
+    /// `Entry` (half a KB) moved at every step costs code and stack.
+    pub fn dir_read(&mut self, p: &mut DirPos, e: &mut Entry) -> Res<bool> {
         // Long-name state: expected next order number and checksum.
         let mut ord: u8 = 0;
         let mut sum: u8 = 0;
@@ -514,7 +515,7 @@ impl<'a> Fat<'a> {
             let d: &[u8; 32] = &*self.entry(p)?;
             let b0 = d[0];
             if b0 == 0 {
-                return Ok(None);
+                return Ok(false);
             }
             let attr = d[11] & 0x3F;
             if b0 == DELETED {
@@ -567,40 +568,46 @@ impl<'a> Fat<'a> {
                     e.lfn_len = 0;
                     e.start = *p;
                 }
-                return Ok(Some(e));
+                return Ok(true);
             }
             if !self.dir_next(p, false)? {
-                return Ok(None);
+                return Ok(false);
             }
         }
     }
 
-    /// The first live entry at or after `p` that `want` accepts, `p` left at its 8.3
-    /// entry; None at the end of the directory. Every directory search is this one loop.
-    pub fn dir_scan(&mut self, p: &mut DirPos, want: Want<'_>) -> Res<Option<Entry>> {
-        while let Some(e) = self.dir_read(p)? {
+    /// Read into `e` the first live entry at or after `p` that `want` accepts, `p` left
+    /// at its 8.3 entry; false at the end of the directory. Every directory search is this
+    /// one loop.
+    pub fn dir_scan(&mut self, p: &mut DirPos, want: Want<'_>, e: &mut Entry) -> Res<bool> {
+        while self.dir_read(p, e)? {
             let hit = match want {
                 Want::Name(name) => {
-                    (!name.lossy && e.sfn == name.sfn) || (e.lfn_len > 0 && name.lfn_eq(&e))
+                    (!name.lossy && e.sfn == name.sfn) || (e.lfn_len > 0 && name.lfn_eq(e))
                 }
                 Want::Sfn(sfn) => &e.sfn == sfn,
                 Want::Subdir(c) => !e.is_dot() && e.is_dir() && e.clust == c,
                 Want::NotDot => !e.is_dot(),
             };
             if hit {
-                return Ok(Some(e));
+                return Ok(true);
             }
             if !self.dir_next(p, false)? {
                 break;
             }
         }
-        Ok(None)
+        Ok(false)
     }
 
     /// [`Fat::dir_scan`] over the whole directory starting at `sclust`.
     fn dir_search(&mut self, sclust: u32, want: Want<'_>) -> Res<Option<Entry>> {
         let mut p = self.dir_start(sclust);
-        self.dir_scan(&mut p, want)
+        let mut e = Entry::empty();
+        Ok(if self.dir_scan(&mut p, want, &mut e)? {
+            Some(e)
+        } else {
+            None
+        })
     }
 
     /// Resolve a path from the current directory (or the root for absolute paths).
@@ -979,7 +986,8 @@ mod tests {
         let c = fat.open_dir(path).unwrap();
         let mut p = fat.dir_start(c);
         let mut out = Vec::new();
-        while let Some(e) = fat.dir_read(&mut p).unwrap() {
+        let mut e = Entry::empty();
+        while fat.dir_read(&mut p, &mut e).unwrap() {
             if !e.is_dot() {
                 out.push(name_of(&e));
             }
