@@ -190,9 +190,9 @@ fn bad_char(c: u16) -> bool {
 }
 
 impl Name {
-    /// Parse one path component.
-    pub fn new(comp: &str) -> Res<Name> {
-        let mut n = Name {
+    /// A name to [`Name::parse`] into.
+    pub fn empty() -> Name {
+        Name {
             lfn: [0; MAX_LFN + 1],
             len: 0,
             sfn: [b' '; 11],
@@ -200,31 +200,50 @@ impl Name {
             lossy: false,
             need_lfn: false,
             dot: false,
-        };
+        }
+    }
+
+    #[cfg(test)]
+    pub fn new(comp: &str) -> Res<Name> {
+        let mut n = Name::empty();
+        n.parse(comp)?;
+        Ok(n)
+    }
+
+    /// Parse one path component into `self` (in place: a `Name` is half a KB, and moving
+    /// one out of a constructor costs code at every caller).
+    pub fn parse(&mut self, comp: &str) -> Res<()> {
+        self.sfn = [b' '; 11];
+        self.nt = 0;
+        self.lossy = false;
+        self.need_lfn = false;
+        self.dot = false;
         let mut len = 0;
         for u in comp.encode_utf16() {
             if bad_char(u) || len >= MAX_LFN {
                 return Err(Error::InvalidName);
             }
-            n.lfn[len] = u;
+            self.lfn[len] = u;
             len += 1;
         }
+        self.len = len;
         if comp == "." || comp == ".." {
-            n.len = len;
-            n.sfn[..len].fill(b'.');
-            n.dot = true;
-            return Ok(n);
+            self.sfn[..len].fill(b'.');
+            self.dot = true;
+            return Ok(());
         }
         // Trailing dots and spaces are not part of a name.
-        while len > 0 && (n.lfn[len - 1] == u16::from(b' ') || n.lfn[len - 1] == u16::from(b'.')) {
+        while len > 0
+            && (self.lfn[len - 1] == u16::from(b' ') || self.lfn[len - 1] == u16::from(b'.'))
+        {
             len -= 1;
         }
         if len == 0 {
             return Err(Error::InvalidName);
         }
-        n.len = len;
-        n.make_sfn();
-        Ok(n)
+        self.len = len;
+        self.make_sfn();
+        Ok(())
     }
 
     fn make_sfn(&mut self) {
@@ -621,9 +640,10 @@ impl<'a> Fat<'a> {
         if comps.peek().is_none() {
             return self.follow_dir_cluster(dir);
         }
+        let mut name = Name::empty();
         while let Some(c) = comps.next() {
             let is_last = comps.peek().is_none();
-            let name = Name::new(c)?;
+            name.parse(c)?;
             if name.dot {
                 // The root has no dot entries; elsewhere ".." holds the parent (0: root).
                 let target = if name.len == 1 || dir == 0 {
@@ -802,7 +822,8 @@ impl<'a> Fat<'a> {
     /// Create a file entry (attr ARC, empty) for a missing path component.
     pub fn create_file(&mut self, dir: u32, last: &str) -> Res<DirPos> {
         self.writable()?;
-        let mut name = Name::new(last)?;
+        let mut name = Name::empty();
+        name.parse(last)?;
         let p = self.register(dir, &mut name)?;
         let t = self.vol.now;
         self.set_entry(&p, ATTR_ARC, 0, 0, t)?;
@@ -816,7 +837,8 @@ impl<'a> Fat<'a> {
             Found::Root | Found::Entry { .. } => return Err(Error::Exists),
         };
         let last = components(path).last().unwrap_or("");
-        let mut name = Name::new(last)?;
+        let mut name = Name::empty();
+        name.parse(last)?;
         let c = self.create_chain(0)?;
         let t = self.vol.now;
         let r = (|| -> Res<()> {
@@ -897,7 +919,8 @@ impl<'a> Fat<'a> {
             _ => return Err(Error::Exists),
         };
         let last = components(new).last().unwrap_or("");
-        let mut name = Name::new(last)?;
+        let mut name = Name::empty();
+        name.parse(last)?;
         let mut saved = [0u8; 21];
         saved.copy_from_slice(&self.entry(&e.pos)?[11..]);
         // The new entry goes in before the old one is removed, as FatFs does (so entries
