@@ -3,16 +3,23 @@
 //! `unsetenv`/`system` (upstream's extmod/modos.c, extmod/vfs.c and ports/unix/modos.c).
 //! Failures raise `OSError(errno)` with the port's error numbers.
 
+#[cfg(feature = "os_unix")]
 use crate::hal::Hal;
 use crate::modules::vfs;
 use crate::obj::PyResult;
-use crate::objs::{int, list, module::Module, str as pystr};
+use crate::objs::{list, module::Module};
+#[cfg(feature = "os_unix")]
+use crate::objs::{int, str as pystr};
 use crate::qstr::{Qstr, Q};
+#[cfg(feature = "os_unix")]
 use crate::raise;
+#[cfg(feature = "os_unix")]
 use crate::state;
 use crate::value::Value;
+#[cfg(feature = "os_unix")]
 use alloc::vec::Vec;
 
+#[cfg(feature = "os_unix")]
 fn hal() -> PyResult<&'static dyn Hal> {
     state::get()
         .hal
