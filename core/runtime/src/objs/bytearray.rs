@@ -36,17 +36,24 @@ impl ByteArray {
     }
 
     pub fn reserve(&mut self, extra: usize) -> PyResult<()> {
+        self.reserve_items(extra, 1)
+    }
+
+    /// Room for `extra` more items of `sz` bytes (`len` and `cap` count items): the
+    /// storage array.array shares.
+    pub(crate) fn reserve_items(&mut self, extra: usize, sz: usize) -> PyResult<()> {
         let need = self.len.checked_add(extra).ok_or_else(mem::oom)?;
         if need <= self.cap {
             return Ok(());
         }
         let cap = need.max(self.cap + self.cap / 2).max(8);
+        let bytes = cap.checked_mul(sz).ok_or_else(mem::oom)?;
         // Not `realloc`: it frees the old buffer when it moves, and a memoryview may still
         // point into it. The collector frees the old buffer once nothing refers to it.
-        let new = mem::alloc_array::<u8>(cap)?;
+        let new = mem::alloc_array::<u8>(bytes)?;
         if !self.data.is_null() {
-            // SAFETY: both buffers hold at least `len` bytes and are distinct allocations.
-            unsafe { core::ptr::copy_nonoverlapping(self.data, new, self.len) };
+            // SAFETY: both buffers hold at least `len` items and are distinct allocations.
+            unsafe { core::ptr::copy_nonoverlapping(self.data, new, self.len * sz) };
         }
         self.data = new;
         self.cap = cap;
@@ -68,14 +75,27 @@ impl ByteArray {
 
     /// Replace bytes `start..stop` with `src` (which may differ in length).
     pub fn splice(&mut self, start: usize, stop: usize, src: &[u8]) -> PyResult<()> {
+        self.splice_items(start, stop, src, 1)
+    }
+
+    /// Replace items `start..stop` (of `sz` bytes) with the whole items of `src`.
+    pub(crate) fn splice_items(
+        &mut self,
+        start: usize,
+        stop: usize,
+        src: &[u8],
+        sz: usize,
+    ) -> PyResult<()> {
         let stop = stop.min(self.len);
         let start = start.min(stop);
+        let n = src.len() / sz;
+        let src = src.get(..n * sz).unwrap_or(&[]);
         // Only a source inside this very buffer (`a[1:2] = a`) needs a copy first: moving
         // the tail or growing would change it. Other sources are used in place, so a
         // same-size slice store allocates nothing (it works with the heap locked).
         let base = self.data as usize;
         let overlaps = !src.is_empty()
-            && (src.as_ptr() as usize) < base + self.cap
+            && (src.as_ptr() as usize) < base + self.cap * sz
             && base < src.as_ptr() as usize + src.len();
         let tmp;
         let src = if overlaps {
@@ -87,17 +107,21 @@ impl ByteArray {
             src
         };
         let old = stop - start;
-        if src.len() > old {
-            self.reserve(src.len() - old)?;
+        if n > old {
+            self.reserve_items(n - old, sz)?;
         }
         let tail = self.len - stop;
-        // SAFETY: all ranges lie within the allocation of `cap` bytes (reserved above);
+        // SAFETY: all ranges lie within the allocation of `cap` items (reserved above);
         // `copy` handles the overlap of the moving tail.
         unsafe {
-            core::ptr::copy(self.data.add(stop), self.data.add(start + src.len()), tail);
-            core::ptr::copy_nonoverlapping(src.as_ptr(), self.data.add(start), src.len());
+            core::ptr::copy(
+                self.data.add(stop * sz),
+                self.data.add((start + n) * sz),
+                tail * sz,
+            );
+            core::ptr::copy_nonoverlapping(src.as_ptr(), self.data.add(start * sz), src.len());
         }
-        self.len = start + src.len() + tail;
+        self.len = start + n + tail;
         Ok(())
     }
 }
