@@ -319,52 +319,17 @@ fn buffer(v: Value, access: BufferAccess) -> Option<Buffer> {
 
 // --- iterator ---
 
-#[repr(C)]
-pub struct ArrayIter {
-    pub base: ObjBase,
-    pub array: Value,
-    pub pos: usize,
-}
+/// Arrays iterate as any buffer does (memoryview's buffer iterator).
+pub use memoryview::BUF_ITER_TYPE as ITER_TYPE;
 
 fn getiter(v: Value) -> PyResult<Value> {
-    Ok(Value::from_ptr(mem::alloc(ArrayIter {
-        base: ObjBase::new(&ITER_TYPE),
-        array: v,
-        pos: 0,
-    })?))
+    memoryview::buffer_iter(v)
 }
 
 /// An array iterator placed in `buf` (see `runtime::get_iter_buf`).
 pub fn iter_in(v: Value, buf: &mut crate::runtime::IterBuf) -> Value {
-    crate::runtime::place_iter(
-        buf,
-        ArrayIter {
-            base: ObjBase::new(&ITER_TYPE),
-            array: v,
-            pos: 0,
-        },
-    )
+    memoryview::buffer_iter_in(v, buf)
 }
-
-fn iternext(it: Value) -> PyResult<Option<Value>> {
-    let Some(s) = it.downcast::<ArrayIter>(&ITER_TYPE) else {
-        return Ok(None);
-    };
-    let a = this(s.array)?;
-    if s.pos >= a.len() {
-        return Ok(None);
-    }
-    let x = a.item(s.pos)?;
-    s.pos += 1;
-    Ok(Some(x))
-}
-
-pub static ITER_TYPE: Type = Type {
-    name: Q::iterator,
-    flags: flags::ITER_IS_ITERNEXT,
-    iternext: Some(iternext),
-    ..Type::EMPTY
-};
 
 // --- methods ---
 

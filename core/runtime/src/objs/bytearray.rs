@@ -378,7 +378,8 @@ fn extend(v: Value, x: Value) -> PyResult<Value> {
     Ok(Value::NONE)
 }
 
-static LOCALS: [(Qstr, Value); 31] = crate::str_methods_table!(
+/// Also bytes' table, from `hex` on (see str.rs).
+pub static LOCALS: [(Qstr, Value); 31] = crate::str_methods_table!(
     (Q::append, crate::fun!(append, F2(append))),
     (Q::extend, crate::fun!(extend, F2(extend))),
     (Q::hex, pystr::HEX),

@@ -1920,11 +1920,6 @@ pub const DECODE: Value = crate::fun!(
 
 static STR_LOCALS: [(Qstr, Value); 27] = crate::str_methods_table!((Q::encode, ENCODE));
 
-static BYTES_LOCALS: [(Qstr, Value); 29] = crate::str_methods_table!(
-    (Q::hex, HEX),
-    (Q::fromhex, Value::from_static(&FROMHEX)),
-    (Q::decode, DECODE),
-);
 
 pub static TYPE: Type = Type {
     name: Q::str,
@@ -1950,7 +1945,8 @@ pub static BYTES_TYPE: Type = Type {
     subscr: Some(subscr),
     getiter: Some(getiter),
     buffer: Some(buffer),
-    locals: &BYTES_LOCALS,
+    // bytearray's table without its first two methods (`append`, `extend`).
+    locals: bytearray::LOCALS.split_at(2).1,
     ..Type::EMPTY
 };
 
