@@ -176,11 +176,7 @@ fn unary_op(o: u8, v: Value) -> PyResult<Option<Value>> {
     Ok(match o {
         uop::BOOL => Some(Value::from_bool(a.len != 0)),
         uop::LEN => Some(Value::small_int(a.len as isize)),
-        uop::HASH => {
-            return Err(raise::type_error(
-                "unsupported type for __hash__: 'bytearray'",
-            ))
-        }
+        uop::HASH => return Err(crate::objs::list::unhashable(v)),
         _ => None,
     })
 }

@@ -113,10 +113,7 @@ fn make_new(_ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Value>
         return Err(raise::type_error("function doesn't take keyword arguments"));
     }
     let [src] = args else {
-        return Err(raise::type_error_fmt(format_args!(
-            "function takes 1 positional arguments but {} were given",
-            args.len()
-        )));
+        return Err(crate::objs::fun::arg_count_error(1, args.len()));
     };
     let buf = pystr::get_buffer(*src, BufferAccess::Read)
         .ok_or_else(|| raise::type_error("object with buffer protocol required"))?;

@@ -58,12 +58,7 @@ fn make_new(ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Value> 
     let n = fields.len();
     let given = args.len() + kw.len() / 2;
     if given != n {
-        return Err(raise::type_error_fmt(format_args!(
-            "{}() takes {} positional arguments but {} were given",
-            ty.name.as_str(),
-            n,
-            given
-        )));
+        return Err(crate::objs::function::takes_n_args(ty.name, n, given));
     }
     let p = mem::alloc_var::<tuple::Tuple, Value>(
         tuple::Tuple {
@@ -78,16 +73,10 @@ fn make_new(ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Value> 
     for pair in kw.chunks_exact(2) {
         let name = str_qstr(pair[0])?;
         let Some(i) = field_index(ty, name) else {
-            return Err(raise::type_error_fmt(format_args!(
-                "unexpected keyword argument '{}'",
-                name.as_str()
-            )));
+            return Err(crate::objs::function::unexpected_kw(name.as_str()));
         };
         if !items[i].is_null() {
-            return Err(raise::type_error_fmt(format_args!(
-                "function got multiple values for argument '{}'",
-                name.as_str()
-            )));
+            return Err(crate::objs::function::multiple_values(name.as_str()));
         }
         items[i] = pair[1];
     }
@@ -150,10 +139,7 @@ pub fn namedtuple(name: Value, fields: Value) -> PyResult<Value> {
     } else if let Some(l) = list::get(fields) {
         l.items()
     } else {
-        return Err(raise::type_error_fmt(format_args!(
-            "object '{}' isn't a tuple or list",
-            fields.type_of().name.as_str()
-        )));
+        return Err(list::not_tuple_or_list(fields));
     };
     let (field_tuple, slots) = tuple::new_uninit(names.len())?;
     for s in slots.iter_mut() {

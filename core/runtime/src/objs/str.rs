@@ -985,10 +985,7 @@ pub fn seq_index(what: &str, len: usize, index: Value) -> PyResult<usize> {
     };
     let j = if i < 0 { i + len as isize } else { i };
     if j < 0 || j >= len as isize {
-        return Err(raise::index_error_fmt(format_args!(
-            "{} index out of range",
-            what
-        )));
+        return Err(list::index_out_of_range(what));
     }
     Ok(j as usize)
 }
