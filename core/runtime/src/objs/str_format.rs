@@ -347,16 +347,28 @@ fn format_int(out: &mut VStr, v: Value, sp: &Spec) -> PyResult<()> {
         }
         _ => return Err(unknown_code(ty, v)),
     };
-    let mut digits = VStr::new();
-    shim::write_radix(&mut digits, v, base, upper)?;
-    let d = digits.as_bytes();
-    let (neg, mag) = match d.split_first() {
-        Some((b'-', rest)) => (true, rest),
-        _ => (false, d),
-    };
+    let (neg, digits) = int_digits(v, base, upper, 0)?;
     let prefix = if sp.alt { prefix } else { "" };
     let every = if base == 10 { 3 } else { 4 };
-    emit_number(out, neg, prefix, mag, sp, every)
+    emit_number(out, neg, prefix, digits.as_bytes(), sp, every)
+}
+
+/// The digits of int `v` in `base` without its sign, zero-extended to at least `min`
+/// digits, and whether it is negative.
+fn int_digits(v: Value, base: u32, upper: bool, min: usize) -> PyResult<(bool, VStr)> {
+    let mut d = VStr::new();
+    shim::write_radix(&mut d, v, base, upper)?;
+    let neg = d.as_bytes().first() == Some(&b'-');
+    let mag = d.as_bytes().get(neg as usize..).unwrap_or(&[]);
+    if !neg && mag.len() >= min {
+        return Ok((false, d));
+    }
+    let mut body = VStr::with_capacity(min.max(mag.len()))?;
+    for _ in mag.len()..min {
+        body.push_byte(b'0')?;
+    }
+    body.push_bytes(mag)?;
+    Ok((neg, body))
 }
 
 /// Upstream formats floats into a 33-byte buffer (one byte less with a sign) and switches
@@ -709,7 +721,9 @@ fn expand(out: &mut VStr, fmt: &str, fa: &mut FormatArgs, depth: usize) -> PyRes
         }
         i += 1;
         let mut arg = resolve_field(name, fa)?;
-        let spec_text = match spec_range {
+        // A spec with replacement fields in it is expanded first.
+        let nested;
+        let spec_s = match spec_range {
             Some((s, e)) if e > s => {
                 let raw = &fmt[s..e];
                 if raw.contains('{') {
@@ -718,16 +732,16 @@ fn expand(out: &mut VStr, fmt: &str, fa: &mut FormatArgs, depth: usize) -> PyRes
                     }
                     let mut sv = VStr::new();
                     expand(&mut sv, raw, fa, depth + 1)?;
-                    Some(sv)
+                    nested = sv;
+                    core::str::from_utf8(nested.as_bytes()).unwrap_or("")
                 } else {
-                    let mut sv = VStr::new();
-                    sv.push_bytes(raw.as_bytes())?;
-                    Some(sv)
+                    raw
                 }
             }
-            _ => None,
+            _ => "",
         };
-        let conversion = if spec_text.is_none() && conversion.is_none() {
+        let has_spec = matches!(spec_range, Some((s, e)) if e > s);
+        let conversion = if !has_spec && conversion.is_none() {
             Some(b's')
         } else {
             conversion
@@ -740,16 +754,12 @@ fn expand(out: &mut VStr, fmt: &str, fa: &mut FormatArgs, depth: usize) -> PyRes
             };
             let mut sv = VStr::new();
             runtime::print_value(&mut sv, arg, kind)?;
-            if spec_text.is_none() {
+            if !has_spec {
                 out.push_bytes(sv.as_bytes())?;
                 continue;
             }
             arg = sv.into_str()?;
         }
-        let spec_s = spec_text
-            .as_ref()
-            .map(|s| core::str::from_utf8(s.as_bytes()).unwrap_or(""))
-            .unwrap_or("");
         format_with_spec(out, arg, &parse_spec(spec_s)?)?;
     }
     Ok(())
@@ -1079,32 +1089,10 @@ fn percent_int(
     if !shim::is_int(v) {
         return Err(crate::objs::list::cant_convert_to_int(v));
     }
-    let mut digits = VStr::new();
-    shim::write_radix(&mut digits, v, base, upper)?;
-    let d = digits.as_bytes();
-    let (neg, mag) = match d.split_first() {
-        Some((b'-', rest)) => (true, rest),
-        _ => (false, d),
-    };
-    let mut body = VStr::new();
-    if let Some(p) = sp.precision {
-        for _ in mag.len()..p {
-            body.push_byte(b'0')?;
-        }
-    }
-    body.push_bytes(mag)?;
-    let mut head = VStr::new();
-    head.push_bytes(sign_str(neg, sp.sign).as_bytes())?;
-    head.push_bytes(prefix.as_bytes())?;
-    let head = core::str::from_utf8(head.as_bytes()).unwrap_or("");
-    let (fill, align) = if sp.align == Some('<') {
-        (' ', '<')
-    } else if sp.zero {
-        ('0', '=')
-    } else {
-        (' ', '>')
-    };
-    pad(out, head, body.as_bytes(), fill, align, sp.width)
+    // `%` leaves fill and grouping unset, and `-` clears `0`: the numeric layout of
+    // format specs gives the same padding.
+    let (neg, digits) = int_digits(v, base, upper, sp.precision.unwrap_or(0))?;
+    emit_number(out, neg, prefix, digits.as_bytes(), sp, 3)
 }
 
 #[cfg(test)]
