@@ -391,35 +391,24 @@ fn format_float(out: &mut VStr, x: Real, sp: &Spec) -> PyResult<()> {
     let neg = x.is_sign_negative() && !x.is_nan();
     let a = if x.is_nan() { x } else { x.abs() };
     let signed = neg || sp.sign.is_some();
-    match sp.ty {
+    let prec = sp.precision.unwrap_or(6);
+    let (t, x, p) = match sp.ty {
         // Upstream formats a float with a spec but no type as 'g' (CPython would use repr
         // or 'g' with a forced '.0'): `'{:10}'.format(0.1 + 0.2)` is `'       0.3'` there.
-        None | Some('n') => shim::format_float(
-            &mut body,
-            a,
-            'g',
-            Some(sp.precision.unwrap_or(6)),
-            sp.alt,
-            signed,
-        )?,
+        None | Some('n') => ('g', a, prec),
         Some('%') => {
-            let (t, p) = fixed_or_general('f', a * 100.0, sp.precision.unwrap_or(6), signed);
-            shim::format_float(&mut body, a * 100.0, t, Some(p), sp.alt, signed)?;
-            body.push_byte(b'%')?;
+            let (t, p) = fixed_or_general('f', a * 100.0, prec, signed);
+            (t, a * 100.0, p)
         }
         Some(t @ ('f' | 'F')) => {
-            let (t, p) =
-                fixed_or_general(t, a, sp.precision.unwrap_or(6), neg || sp.sign.is_some());
-            shim::format_float(&mut body, a, t, Some(p), sp.alt, signed)?;
+            let (t, p) = fixed_or_general(t, a, prec, signed);
+            (t, a, p)
         }
-        Some(t) => shim::format_float(
-            &mut body,
-            a,
-            t,
-            Some(sp.precision.unwrap_or(6)),
-            sp.alt,
-            signed,
-        )?,
+        Some(t) => (t, a, prec),
+    };
+    shim::format_float(&mut body, x, t, Some(p), sp.alt, signed)?;
+    if sp.ty == Some('%') {
+        body.push_byte(b'%')?;
     }
     emit_number(out, neg, "", body.as_bytes(), sp, 3)
 }
@@ -797,6 +786,31 @@ fn int_for_percent(v: Value) -> PyResult<Value> {
     Err(crate::objs::list::cant_convert_to_int(v))
 }
 
+/// The next of the `%` arguments.
+fn next_arg(args: &[Value], ai: &mut usize) -> PyResult<Value> {
+    let v = args
+        .get(*ai)
+        .copied()
+        .ok_or_else(|| raise::type_error("format string needs more arguments"))?;
+    *ai += 1;
+    Ok(v)
+}
+
+/// A `%` width or precision at `fmt[*i..]`: `*` (the next argument) or decimal digits.
+#[inline(never)]
+fn star_or_digits(fmt: &[u8], i: &mut usize, args: &[Value], ai: &mut usize) -> PyResult<isize> {
+    if fmt.get(*i) == Some(&b'*') {
+        *i += 1;
+        return pystr::get_int(next_arg(args, ai)?);
+    }
+    let mut n: isize = 0;
+    while let Some(d) = fmt.get(*i).filter(|c| c.is_ascii_digit()) {
+        n = n.saturating_mul(10).saturating_add((d - b'0') as isize);
+        *i += 1;
+    }
+    Ok(n)
+}
+
 /// `pattern % rhs` for str and bytes patterns.
 pub fn modulo(pattern: Value, rhs: Value) -> PyResult<Value> {
     let is_bytes = pystr::is_bytes(pattern);
@@ -812,14 +826,6 @@ pub fn modulo(pattern: Value, rhs: Value) -> PyResult<Value> {
     let mut out = VStr::with_capacity(fmt.len())?;
     let mut ai = 0usize;
     let mut i = 0usize;
-    let next_arg = |ai: &mut usize| -> PyResult<Value> {
-        let v = args
-            .get(*ai)
-            .copied()
-            .ok_or_else(|| raise::type_error("format string needs more arguments"))?;
-        *ai += 1;
-        Ok(v)
-    };
     while i < fmt.len() {
         let c = fmt[i];
         if c != b'%' {
@@ -888,18 +894,7 @@ pub fn modulo(pattern: Value, rhs: Value) -> PyResult<Value> {
             }
             i += 1;
         }
-        let mut width: isize = 0;
-        if i < fmt.len() && fmt[i] == b'*' {
-            width = pystr::get_int(next_arg(&mut ai)?)?;
-            i += 1;
-        } else {
-            while i < fmt.len() && fmt[i].is_ascii_digit() {
-                width = width
-                    .saturating_mul(10)
-                    .saturating_add((fmt[i] - b'0') as isize);
-                i += 1;
-            }
-        }
+        let mut width = star_or_digits(fmt, &mut i, args, &mut ai)?;
         if width < 0 {
             left = true;
             width = -width;
@@ -907,18 +902,7 @@ pub fn modulo(pattern: Value, rhs: Value) -> PyResult<Value> {
         sp.width = width as usize;
         if i < fmt.len() && fmt[i] == b'.' {
             i += 1;
-            let mut p: isize = 0;
-            if i < fmt.len() && fmt[i] == b'*' {
-                p = pystr::get_int(next_arg(&mut ai)?)?;
-                i += 1;
-            } else {
-                while i < fmt.len() && fmt[i].is_ascii_digit() {
-                    p = p
-                        .saturating_mul(10)
-                        .saturating_add((fmt[i] - b'0') as isize);
-                    i += 1;
-                }
-            }
+            let p = star_or_digits(fmt, &mut i, args, &mut ai)?;
             sp.precision = Some(p.max(0) as usize);
         }
         if i >= fmt.len() {
@@ -929,7 +913,7 @@ pub fn modulo(pattern: Value, rhs: Value) -> PyResult<Value> {
         i += 1;
         let arg = match arg {
             Some(a) => a,
-            None => next_arg(&mut ai)?,
+            None => next_arg(args, &mut ai)?,
         };
         if left {
             sp.align = Some('<');
