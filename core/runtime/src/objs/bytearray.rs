@@ -249,30 +249,37 @@ fn byte_of(v: Value) -> PyResult<u8> {
 
 fn subscr(v: Value, index: Value, o: SubscrOp) -> PyResult<Option<Value>> {
     let a = this(v)?;
-    let is_slice = index.is_type(&crate::objs::slice::TYPE);
-    match o {
-        SubscrOp::Load => {
-            if is_slice {
-                return pystr::slice_bytes(Kind::ByteArray, a.bytes(), index).map(Some);
-            }
-            let i = pystr::seq_index("bytearray", a.len, index)?;
-            Ok(Some(Value::small_int(
-                a.bytes().get(i).copied().unwrap_or(0) as isize,
-            )))
+    if index.is_type(&crate::objs::slice::TYPE) {
+        if o == SubscrOp::Load {
+            return pystr::slice_bytes(Kind::ByteArray, a.bytes(), index).map(Some);
         }
-        SubscrOp::Store(x) => {
-            if is_slice {
-                let src = if let Some(b) = pystr::buffer_bytes(x).filter(|_| !pystr::is_str(x)) {
-                    b
-                } else {
+        let mut src: &[u8] = &[];
+        if let SubscrOp::Store(x) = o {
+            src = match pystr::buffer_bytes(x).filter(|_| !pystr::is_str(x)) {
+                Some(b) => b,
+                None => {
                     return Err(raise::not_implemented_error(
                         "array/bytes required on right side",
-                    ));
-                };
-                store_slice(a, index, src)?;
-                return Ok(Some(Value::NONE));
-            }
-            let i = pystr::seq_index("bytearray", a.len, index)?;
+                    ))
+                }
+            };
+        }
+        let (start, _stop, step, count) = crate::objs::slice::indices(index, a.len)?;
+        if step == 1 {
+            a.splice(start as usize, start as usize + count, src)?;
+        } else if o == SubscrOp::Delete {
+            delete_stepped(a, start, step, count);
+        } else {
+            store_stepped(a, start, step, count, src)?;
+        }
+        return Ok(Some(Value::NONE));
+    }
+    let i = pystr::seq_index("bytearray", a.len, index)?;
+    match o {
+        SubscrOp::Load => Ok(Some(Value::small_int(
+            a.bytes().get(i).copied().unwrap_or(0) as isize,
+        ))),
+        SubscrOp::Store(x) => {
             let b = byte_of(x)?;
             if let Some(p) = a.bytes().get_mut(i) {
                 *p = b;
@@ -280,16 +287,6 @@ fn subscr(v: Value, index: Value, o: SubscrOp) -> PyResult<Option<Value>> {
             Ok(Some(Value::NONE))
         }
         SubscrOp::Delete => {
-            if is_slice {
-                let (start, _stop, step, count) = crate::objs::slice::indices(index, a.len)?;
-                if step == 1 {
-                    a.splice(start as usize, start as usize + count, &[])?;
-                } else {
-                    delete_stepped(a, start, step, count);
-                }
-                return Ok(Some(Value::NONE));
-            }
-            let i = pystr::seq_index("bytearray", a.len, index)?;
             a.splice(i, i + 1, &[])?;
             Ok(Some(Value::NONE))
         }
@@ -313,11 +310,14 @@ fn delete_stepped(a: &mut ByteArray, start: isize, step: isize, count: usize) {
     a.len = w;
 }
 
-fn store_slice(a: &mut ByteArray, index: Value, src: &[u8]) -> PyResult<()> {
-    let (start, _stop, step, count) = crate::objs::slice::indices(index, a.len)?;
-    if step == 1 {
-        return a.splice(start as usize, start as usize + count, src);
-    }
+/// `a[start::step] = src` for a step other than 1.
+fn store_stepped(
+    a: &mut ByteArray,
+    start: isize,
+    step: isize,
+    count: usize,
+    src: &[u8],
+) -> PyResult<()> {
     // `src` may be this very bytearray (`a[::-1] = a`): read from a copy.
     let mut tmp = VStr::with_capacity(src.len())?;
     tmp.push_bytes(src)?;

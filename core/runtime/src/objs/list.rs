@@ -660,22 +660,19 @@ fn subscr(v: Value, index: Value, sop: SubscrOp) -> PyResult<Option<Value>> {
             }
         };
     }
+    if sop == SubscrOp::Delete {
+        pop_at(l, index)?;
+        return Ok(Some(Value::NONE));
+    }
+    let i = get_index(&TYPE, l.len, index, false)?;
     match sop {
-        SubscrOp::Load => {
-            let i = get_index(&TYPE, l.len, index, false)?;
-            Ok(l.at(i))
-        }
         SubscrOp::Store(x) => {
-            let i = get_index(&TYPE, l.len, index, false)?;
             if let Some(slot) = l.items().get_mut(i) {
                 *slot = x;
             }
             Ok(Some(Value::NONE))
         }
-        SubscrOp::Delete => {
-            pop_at(l, index)?;
-            Ok(Some(Value::NONE))
-        }
+        _ => Ok(l.at(i)),
     }
 }
 
