@@ -84,23 +84,15 @@ fn make_new(ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Value> 
 }
 
 fn print(out: &mut dyn Print, v: Value, _k: PrintKind) -> PyResult<()> {
-    let _g = list::NestGuard::enter()?;
     let ty = v.type_of();
-    out.write_str(ty.name.as_str())?;
-    out.write_str("(")?;
     let fields = fields_of(ty);
-    let mut i = 0;
-    while let Some(x) = tuple::items(v).and_then(|s| s.get(i).copied()) {
-        if i > 0 {
-            out.write_str(", ")?;
-        }
-        let f = fields.get(i).and_then(|f| f.as_qstr());
-        out.write_str(f.map(|q| q.as_str()).unwrap_or("?"))?;
-        out.write_str("=")?;
-        runtime::print_value(out, x, PrintKind::Repr)?;
-        i += 1;
-    }
-    out.write_str(")")
+    let items: &[Value] = tuple::items(v).map_or(&[], |s| &*s);
+    crate::objs::attrtuple::print_fields(out, ty.name.as_str(), items, &|i| {
+        fields
+            .get(i)
+            .and_then(|f| f.as_qstr())
+            .map_or("?", |q| q.as_str())
+    })
 }
 
 /// Fields only: as upstream, the attr slot hides the tuple methods (`count`, `index`).
