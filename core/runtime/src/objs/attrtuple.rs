@@ -45,12 +45,9 @@ fn print(out: &mut dyn Print, v: Value, _k: PrintKind) -> PyResult<()> {
     let Some(a) = get(v) else { return Ok(()) };
     let items = tuple::items(a.items).map(|s| &*s).unwrap_or(&[]);
     let fields = a.fields;
-    print_fields(
-        out,
-        "",
-        items.get(..fields.len()).unwrap_or(items),
-        &|i| fields.get(i).map_or("?", |f| f.as_str()),
-    )
+    print_fields(out, "", items.get(..fields.len()).unwrap_or(items), &|i| {
+        fields.get(i).map_or("?", |f| f.as_str())
+    })
 }
 
 /// `<type>(name=value, ...)`, the items of a tuple with field names (also namedtuple's).

@@ -180,11 +180,7 @@ pub fn bind_args(f: &Function, state: &mut [Value], args: &[Value], kw: &[Value]
                 Some(m) => {
                     m.insert(key, val)?;
                 }
-                None => {
-                    return Err(unexpected_kw(
-                        crate::objs::str::as_str(key).unwrap_or("?"),
-                    ))
-                }
+                None => return Err(unexpected_kw(crate::objs::str::as_str(key).unwrap_or("?"))),
             }
         }
     }

@@ -1917,7 +1917,6 @@ pub const DECODE: Value = crate::fun!(
 
 static STR_LOCALS: [(Qstr, Value); 27] = crate::str_methods_table!((Q::encode, ENCODE));
 
-
 pub static TYPE: Type = Type {
     name: Q::str,
     flags: flags::BASETYPE,
