@@ -323,7 +323,7 @@ fn help(args: &[Value]) -> PyResult<Value> {
     for &(k, v) in ty.locals.iter() {
         help_entry(Value::qstr(k), v)?;
     }
-    if let Some(d) = crate::objs::dict::map_of(ty.dict) {
+    if let Some(d) = crate::objs::dict::map_of(ty.dict()) {
         for (k, v) in d.iter() {
             help_entry(k, v)?;
         }

@@ -160,8 +160,16 @@ pub struct Type {
     pub locals: &'static [(Qstr, Value)],
     /// Built-in single inheritance (bool -> int, exception hierarchy).
     pub parent: Option<&'static Type>,
-    /// Heap types: the class dict (a `dict` value) and the bases tuple; NULL for statics.
+}
+
+/// A class made at run time (flag `IS_HEAP`): its `Type`, then what only classes have, so
+/// the static types carry no room for it.
+#[repr(C)]
+pub struct HeapType {
+    pub ty: Type,
+    /// The class dict (a `dict` value).
     pub dict: Value,
+    /// The bases tuple.
     pub bases: Value,
 }
 
@@ -189,8 +197,6 @@ impl Type {
         finalise: None,
         locals: &[],
         parent: None,
-        dict: Value::NULL,
-        bases: Value::NULL,
     };
 
     #[inline(always)]
@@ -200,6 +206,29 @@ impl Type {
 
     pub fn is_heap(&self) -> bool {
         self.has_flag(flags::IS_HEAP)
+    }
+
+    /// The class part of a heap type.
+    #[inline]
+    pub fn heap(&self) -> Option<&HeapType> {
+        if self.is_heap() {
+            // SAFETY: only `new_class` sets IS_HEAP, on a type it allocates as a HeapType.
+            Some(unsafe { &*(self as *const Type as *const HeapType) })
+        } else {
+            None
+        }
+    }
+
+    /// A heap type's class dict; NULL for a built-in type.
+    #[inline]
+    pub fn dict(&self) -> Value {
+        self.heap().map_or(Value::NULL, |h| h.dict)
+    }
+
+    /// A heap type's bases tuple; NULL for a built-in type.
+    #[inline]
+    pub fn bases(&self) -> Value {
+        self.heap().map_or(Value::NULL, |h| h.bases)
     }
 
     /// The type as a Python value.

@@ -82,7 +82,7 @@ pub fn is_subclass(ty: &'static Type, base: &'static Type) -> bool {
         return true;
     }
     if ty.is_heap() {
-        if let Some(bases) = objs::tuple::items(ty.bases) {
+        if let Some(bases) = objs::tuple::items(ty.bases()) {
             for b in bases.iter() {
                 if let Some(bt) = objs::r#type::as_type(*b) {
                     if is_subclass(bt, base) {
@@ -184,8 +184,8 @@ pub fn load_attr_opt(obj: Value, name: Qstr) -> PyResult<Option<Value>> {
             // A class's class is its metaclass: `type` here.
             Q::__class__ => Ok(Some(obj.type_of().as_value())),
             Q::__dict__ => {
-                if !t.dict.is_null() {
-                    return Ok(Some(t.dict));
+                if !t.dict().is_null() {
+                    return Ok(Some(t.dict()));
                 }
                 // A built-in type: its attribute table as a read-only dict.
                 fixed_dict_of(t.locals).map(Some)
