@@ -152,14 +152,45 @@ pub struct Type {
     pub subscr: Option<SubscrFn>,
     pub getiter: Option<GetIterFn>,
     pub iternext: Option<IterNextFn>,
-    pub buffer: Option<BufferFn>,
-    pub stream: Option<&'static Stream>,
-    /// Called by the collector on unreachable instances allocated with a finaliser.
-    pub finalise: Option<fn(obj: Value)>,
+    /// The slots few types have ([`TypeExt::NONE`] when none).
+    pub ext: &'static TypeExt,
     /// Methods and class attributes of a built-in type, searched linearly.
     pub locals: &'static [(Qstr, Value)],
     /// Built-in single inheritance (bool -> int, exception hierarchy).
     pub parent: Option<&'static Type>,
+}
+
+/// The slots only a few types fill, kept out of [`Type`] so the others do not pay for them
+/// (read through `Type::buffer`, `Type::stream`, `Type::finalise`).
+pub struct TypeExt {
+    pub buffer: Option<BufferFn>,
+    pub stream: Option<&'static Stream>,
+    /// Called by the collector on unreachable instances allocated with a finaliser.
+    pub finalise: Option<fn(obj: Value)>,
+}
+
+impl TypeExt {
+    pub const NONE: TypeExt = TypeExt {
+        buffer: None,
+        stream: None,
+        finalise: None,
+    };
+
+    /// Only a buffer slot: `ext: &TypeExt::buffer(f)`.
+    pub const fn buffer(f: BufferFn) -> TypeExt {
+        TypeExt {
+            buffer: Some(f),
+            ..TypeExt::NONE
+        }
+    }
+
+    /// Only a stream slot: `ext: &TypeExt::stream(&S)`.
+    pub const fn stream(s: &'static Stream) -> TypeExt {
+        TypeExt {
+            stream: Some(s),
+            ..TypeExt::NONE
+        }
+    }
 }
 
 /// A class made at run time (flag `IS_HEAP`): its `Type`, then what only classes have, so
@@ -192,9 +223,7 @@ impl Type {
         subscr: None,
         getiter: None,
         iternext: None,
-        buffer: None,
-        stream: None,
-        finalise: None,
+        ext: &TypeExt::NONE,
         locals: &[],
         parent: None,
     };
@@ -217,6 +246,21 @@ impl Type {
         } else {
             None
         }
+    }
+
+    #[inline]
+    pub fn buffer(&self) -> Option<BufferFn> {
+        self.ext.buffer
+    }
+
+    #[inline]
+    pub fn stream(&self) -> Option<&'static Stream> {
+        self.ext.stream
+    }
+
+    #[inline]
+    pub fn finalise(&self) -> Option<fn(obj: Value)> {
+        self.ext.finalise
     }
 
     /// A heap type's class dict; NULL for a built-in type.

@@ -92,7 +92,7 @@ fn modify(s: Value, obj: Value, mask: Value) -> PyResult<Value> {
 
 /// Whether `obj` is the console (its stream reports handle 0).
 fn is_console(obj: Value) -> bool {
-    let Some(s) = obj.type_of().stream else {
+    let Some(s) = obj.type_of().stream() else {
         return false;
     };
     (s.ioctl)(obj, upy_runtime::modules::io::STREAM_GET_FILENO, 0) == Ok(0)

@@ -789,8 +789,11 @@ pub static SOCKET_TYPE: Type = Type {
     make_new: Some(make_new),
     print: Some(print),
     getiter: None,
-    stream: Some(&SOCKET_STREAM),
-    finalise: Some(finalise),
+    ext: &upy_runtime::obj::TypeExt {
+        stream: Some(&SOCKET_STREAM),
+        finalise: Some(finalise),
+        ..upy_runtime::obj::TypeExt::NONE
+    },
     locals: &LOCALS,
     ..Type::EMPTY
 };

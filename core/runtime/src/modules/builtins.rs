@@ -299,7 +299,7 @@ fn ord(v: Value) -> PyResult<Value> {
     }
     if let Some(buf) = v
         .type_of()
-        .buffer
+        .buffer()
         .and_then(|f| f(v, crate::obj::BufferAccess::Read))
     {
         if buf.len == 1 {
@@ -672,7 +672,7 @@ fn exec_or_eval_named(
                 Some(b) => b,
                 None => match src
                     .type_of()
-                    .buffer
+                    .buffer()
                     .and_then(|f| f(src, crate::obj::BufferAccess::Read))
                 {
                     // SAFETY: the buffer stays valid while `src` is alive (it is on our stack).

@@ -887,7 +887,7 @@ static LOCALS: [(Qstr, Value); 7] = [
 pub static DEFLATEIO_TYPE: Type = Type {
     name: Q::DeflateIO,
     make_new: Some(make_new),
-    stream: Some(&DEFLATE_STREAM),
+    ext: &crate::obj::TypeExt::stream(&DEFLATE_STREAM),
     locals: &LOCALS,
     ..Type::EMPTY
 };

@@ -927,7 +927,7 @@ pub static FRAMEBUFFER_TYPE: Type = Type {
     name: Q::FrameBuffer,
     flags: crate::obj::flags::BASETYPE,
     make_new: Some(make_new),
-    buffer: Some(buffer),
+    ext: &crate::obj::TypeExt::buffer(buffer),
     locals: &LOCALS,
     ..Type::EMPTY
 };

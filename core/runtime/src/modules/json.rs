@@ -175,7 +175,7 @@ fn dump(args: &[Value], kw: &[Value]) -> PyResult<Value> {
     }
     let stream = args[1];
     let ty = stream.type_of();
-    if let Some(s) = ty.stream {
+    if let Some(s) = ty.stream() {
         let text = dump_to_str(args[0], kw)?;
         (s.write)(stream, pystr::as_bytes(text).unwrap_or(&[]))?;
         return Ok(Value::NONE);

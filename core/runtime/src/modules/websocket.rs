@@ -305,7 +305,7 @@ static LOCALS: [(Qstr, Value); 6] = [
 pub static WEBSOCKET_TYPE: Type = Type {
     name: Q::websocket,
     make_new: Some(make_new),
-    stream: Some(&WEBSOCKET_STREAM),
+    ext: &crate::obj::TypeExt::stream(&WEBSOCKET_STREAM),
     locals: &LOCALS,
     ..Type::EMPTY
 };

@@ -456,7 +456,7 @@ pub static TYPE: Type = Type {
     binary_op: Some(binary_op),
     subscr: Some(subscr),
     getiter: Some(getiter),
-    buffer: Some(buffer),
+    ext: &crate::obj::TypeExt::buffer(buffer),
     locals: &LOCALS,
     ..Type::EMPTY
 };

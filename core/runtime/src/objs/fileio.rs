@@ -257,12 +257,15 @@ static FILE_STREAM: Stream = fileobj::stream::<FileObj>(false);
 
 static TEXT_STREAM: Stream = fileobj::stream::<FileObj>(true);
 
-pub static FILEIO_TYPE: Type =
-    fileobj::file_type(Q::FileIO, print, &FILE_STREAM, finalise, &LOCALS);
+static FILE_EXT: crate::obj::TypeExt = fileobj::file_ext(&FILE_STREAM, finalise);
+
+static TEXT_EXT: crate::obj::TypeExt = fileobj::file_ext(&TEXT_STREAM, finalise);
+
+pub static FILEIO_TYPE: Type = fileobj::file_type(Q::FileIO, print, &FILE_EXT, &LOCALS);
 
 pub static TEXTIO_TYPE: Type = Type {
     attr: Some(text_attr),
-    ..fileobj::file_type(Q::TextIOWrapper, print, &TEXT_STREAM, finalise, &LOCALS)
+    ..fileobj::file_type(Q::TextIOWrapper, print, &TEXT_EXT, &LOCALS)
 };
 
 const fn std_file(ty: &'static Type, h: isize) -> FileObj {

@@ -356,7 +356,7 @@ pub static TYPE: Type = Type {
     binary_op: Some(binary_op),
     subscr: Some(subscr),
     getiter: Some(getiter),
-    buffer: Some(buffer),
+    ext: &crate::obj::TypeExt::buffer(buffer),
     attr: Some(attr),
     locals: &LOCALS,
     ..Type::EMPTY

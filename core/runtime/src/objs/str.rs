@@ -251,7 +251,7 @@ pub fn eq(a: Value, b: Value) -> bool {
 
 /// The buffer behind any object with the buffer protocol.
 pub fn get_buffer(v: Value, access: BufferAccess) -> Option<Buffer> {
-    let f = v.type_of().buffer?;
+    let f = v.type_of().buffer()?;
     f(v, access)
 }
 
@@ -1935,7 +1935,7 @@ pub static TYPE: Type = Type {
     binary_op: Some(binary_op),
     subscr: Some(subscr),
     getiter: Some(getiter),
-    buffer: Some(buffer),
+    ext: &crate::obj::TypeExt::buffer(buffer),
     locals: &STR_LOCALS,
     ..Type::EMPTY
 };
@@ -1949,7 +1949,7 @@ pub static BYTES_TYPE: Type = Type {
     binary_op: Some(binary_op),
     subscr: Some(subscr),
     getiter: Some(getiter),
-    buffer: Some(buffer),
+    ext: &crate::obj::TypeExt::buffer(buffer),
     locals: &BYTES_LOCALS,
     ..Type::EMPTY
 };

@@ -264,7 +264,7 @@ pub static STRINGIO_TYPE: Type = Type {
     make_new: Some(make_new),
     print: Some(print),
     iternext: Some(sio::iternext),
-    stream: Some(&STRING_STREAM),
+    ext: &crate::obj::TypeExt::stream(&STRING_STREAM),
     locals: &LOCALS,
     ..Type::EMPTY
 };
@@ -275,7 +275,7 @@ pub static BYTESIO_TYPE: Type = Type {
     make_new: Some(make_new),
     print: Some(print),
     iternext: Some(sio::iternext),
-    stream: Some(&BYTES_STREAM),
+    ext: &crate::obj::TypeExt::stream(&BYTES_STREAM),
     locals: &LOCALS,
     ..Type::EMPTY
 };

@@ -671,9 +671,12 @@ fn instance_iternext(obj: Value) -> PyResult<Option<Value>> {
     }
 }
 
+/// What every heap type has past [`Type`]'s own slots.
+static HEAP_EXT: crate::obj::TypeExt = crate::obj::TypeExt::buffer(instance_buffer);
+
 fn instance_buffer(obj: Value, access: crate::obj::BufferAccess) -> Option<crate::obj::Buffer> {
     let native = native_of(obj)?;
-    (native.type_of().buffer?)(native, access)
+    (native.type_of().buffer()?)(native, access)
 }
 
 /// Allocate an instance of heap type `ty` without running `__init__` (object.__new__).
@@ -863,7 +866,7 @@ pub fn new_class(name: Qstr, bases: Value, dict: Value) -> PyResult<Value> {
         subscr: Some(instance_subscr),
         getiter: Some(instance_getiter),
         iternext: Some(instance_iternext),
-        buffer: Some(instance_buffer),
+        ext: &HEAP_EXT,
         ..Type::EMPTY
     };
     let t = HeapType { ty: t, dict, bases };
@@ -1045,9 +1048,7 @@ pub static TYPE: Type = Type {
     subscr: None,
     getiter: None,
     iternext: None,
-    buffer: None,
-    stream: None,
-    finalise: None,
+    ext: &crate::obj::TypeExt::NONE,
     locals: &[],
     parent: None,
 };
