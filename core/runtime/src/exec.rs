@@ -320,7 +320,7 @@ fn help(args: &[Value]) -> PyResult<Value> {
         return Ok(Value::NONE);
     }
     let ty = crate::objs::r#type::as_type(obj).unwrap_or_else(|| obj.type_of());
-    for &(k, v) in ty.locals.iter() {
+    for (k, v) in ty.locals.iter() {
         help_entry(Value::qstr(k), v)?;
     }
     if let Some(d) = crate::objs::dict::map_of(ty.dict()) {

@@ -154,8 +154,8 @@ pub struct Type {
     pub iternext: Option<IterNextFn>,
     /// The slots few types have ([`TypeExt::NONE`] when none).
     pub ext: &'static TypeExt,
-    /// Methods and class attributes of a built-in type, searched linearly.
-    pub locals: &'static [(Qstr, Value)],
+    /// Methods and class attributes of a built-in type, searched linearly (`locals!`).
+    pub locals: LocalsRef,
     /// Built-in single inheritance (bool -> int, exception hierarchy).
     pub parent: Option<&'static Type>,
 }
@@ -224,7 +224,7 @@ impl Type {
         getiter: None,
         iternext: None,
         ext: &TypeExt::NONE,
-        locals: &[],
+        locals: NO_LOCALS.table(),
         parent: None,
     };
 
@@ -283,11 +283,113 @@ impl Type {
     /// Look up `name` in this type's own static table.
     #[inline]
     pub fn local(&self, name: Qstr) -> Option<Value> {
-        self.locals
-            .iter()
-            .find(|(k, _)| *k == name)
-            .map(|(_, v)| *v)
+        self.locals.get(name)
     }
+}
+
+/// A built-in type's attribute table as stored: its length, the names (2 bytes each: every
+/// name in a static table is a static qstr), then the values. Split so no entry pays for
+/// padding after its name. Made from a `(Qstr, Value)` table by [`locals!`].
+#[repr(C)]
+pub struct Locals<const N: usize> {
+    len: u16,
+    keys: [u16; N],
+    values: [Value; N],
+}
+
+// SAFETY: immutable static data.
+unsafe impl<const N: usize> Sync for Locals<N> {}
+
+impl<const N: usize> Locals<N> {
+    pub const fn new(table: &[(Qstr, Value)]) -> Locals<N> {
+        let mut keys = [0u16; N];
+        let mut values = [Value::NULL; N];
+        let mut i = 0;
+        while i < N {
+            let q = table[i].0 .0;
+            assert!(q <= u16::MAX as u32, "attribute names are static qstrs");
+            keys[i] = q as u16;
+            values[i] = table[i].1;
+            i += 1;
+        }
+        assert!(N <= u16::MAX as usize);
+        Locals {
+            len: N as u16,
+            keys,
+            values,
+        }
+    }
+
+    pub const fn table(&'static self) -> LocalsRef {
+        LocalsRef(self as *const Locals<N> as *const u16)
+    }
+}
+
+/// The table of a type without attributes of its own.
+pub static NO_LOCALS: Locals<0> = Locals::new(&[]);
+
+/// A [`Locals`] table of any length: one word in [`Type`].
+#[derive(Clone, Copy)]
+pub struct LocalsRef(*const u16);
+
+impl LocalsRef {
+    #[inline]
+    pub fn len(self) -> usize {
+        // SAFETY: points at a static `Locals`, whose first field is its length.
+        unsafe { *self.0 as usize }
+    }
+
+    #[inline]
+    pub fn is_empty(self) -> bool {
+        self.len() == 0
+    }
+
+    /// The names, as stored (static qstr numbers).
+    #[inline]
+    fn keys(self) -> &'static [u16] {
+        // SAFETY: `Locals` is repr(C): `len` names follow the length.
+        unsafe { core::slice::from_raw_parts(self.0.add(1), self.len()) }
+    }
+
+    #[inline]
+    fn values(self) -> &'static [Value] {
+        let n = self.len();
+        // `values` follows the names at the next multiple of its alignment (repr(C)).
+        let a = core::mem::align_of::<Value>();
+        let off = (2 + 2 * n + a - 1) & !(a - 1);
+        // SAFETY: as above; `off` is the offset repr(C) gives `values` in a `Locals<n>`.
+        unsafe { core::slice::from_raw_parts((self.0 as *const u8).add(off) as *const Value, n) }
+    }
+
+    /// The value stored under `name`.
+    #[inline]
+    pub fn get(self, name: Qstr) -> Option<Value> {
+        if name.0 > u16::MAX as u32 {
+            return None;
+        }
+        let i = self.keys().iter().position(|&k| k as u32 == name.0)?;
+        self.values().get(i).copied()
+    }
+
+    /// The entries in table order.
+    pub fn iter(self) -> impl Iterator<Item = (Qstr, Value)> {
+        self.keys()
+            .iter()
+            .map(|&k| Qstr(k as u32))
+            .zip(self.values().iter().copied())
+    }
+}
+
+/// A type's `locals` from a `&[(Qstr, Value)]` table (an array or slice static, read at
+/// build time; only the split copy made here ends up in the image):
+/// `locals: locals!(&LOCALS)`.
+#[macro_export]
+macro_rules! locals {
+    ($table:expr) => {{
+        const T: &[($crate::qstr::Qstr, $crate::value::Value)] = $table;
+        static L: $crate::obj::Locals<{ T.len() }> = $crate::obj::Locals::new(T);
+        L.table()
+    }};
 }
 
 /// Build a static attribute table entry: `entry!(name, value)`.

@@ -188,7 +188,7 @@ pub fn load_attr_opt(obj: Value, name: Qstr) -> PyResult<Option<Value>> {
                     return Ok(Some(t.dict()));
                 }
                 // A built-in type: its attribute table as a read-only dict.
-                fixed_dict_of(t.locals).map(Some)
+                fixed_dict(&mut t.locals.iter()).map(Some)
             }
             _ => Ok(None),
         };
@@ -211,9 +211,13 @@ pub fn load_attr_opt(obj: Value, name: Qstr) -> PyResult<Option<Value>> {
 
 /// A read-only dict holding a static attribute table (`int.__dict__`, `sys.__dict__`).
 pub fn fixed_dict_of(table: &[(Qstr, Value)]) -> PyResult<Value> {
+    fixed_dict(&mut table.iter().copied())
+}
+
+fn fixed_dict(entries: &mut dyn Iterator<Item = (Qstr, Value)>) -> PyResult<Value> {
     let d = objs::dict::new_fixed()?;
     if let Some(m) = objs::dict::map_of(d) {
-        for &(k, v) in table {
+        for (k, v) in entries {
             m.insert(Value::qstr(k), v)?;
         }
     }

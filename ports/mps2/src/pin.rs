@@ -200,7 +200,7 @@ pub static PIN_TYPE: Type = Type {
     make_new: Some(make_new),
     print: Some(print),
     call: Some(call),
-    locals: PIN_LOCALS,
+    locals: upy_runtime::locals!(PIN_LOCALS),
     ..Type::EMPTY
 };
 
@@ -286,6 +286,6 @@ pub static LED_TYPE: Type = Type {
     name: Q::LED,
     make_new: Some(led_make_new),
     print: Some(led_print),
-    locals: LED_LOCALS,
+    locals: upy_runtime::locals!(LED_LOCALS),
     ..Type::EMPTY
 };

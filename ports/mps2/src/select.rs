@@ -202,7 +202,7 @@ static POLL_LOCALS: &[(Qstr, Value)] = &[
 
 pub static POLL_TYPE: Type = Type {
     name: Q::poll,
-    locals: POLL_LOCALS,
+    locals: upy_runtime::locals!(POLL_LOCALS),
     ..Type::EMPTY
 };
 

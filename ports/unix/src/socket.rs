@@ -794,7 +794,7 @@ pub static SOCKET_TYPE: Type = Type {
         finalise: Some(finalise),
         ..upy_runtime::obj::TypeExt::NONE
     },
-    locals: &LOCALS,
+    locals: upy_runtime::locals!(&LOCALS),
     ..Type::EMPTY
 };
 

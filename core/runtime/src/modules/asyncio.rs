@@ -230,7 +230,7 @@ static QUEUE_LOCALS: [(Qstr, Value); 4] = [
 pub static TASK_QUEUE_TYPE: Type = Type {
     name: Q::TaskQueue,
     make_new: Some(queue_new),
-    locals: &QUEUE_LOCALS,
+    locals: crate::locals!(&QUEUE_LOCALS),
     ..Type::EMPTY
 };
 
@@ -382,7 +382,7 @@ pub static TASK_TYPE: Type = Type {
     attr: Some(task_attr),
     getiter: Some(task_getiter),
     iternext: Some(task_iternext),
-    locals: &TASK_LOCALS,
+    locals: crate::locals!(&TASK_LOCALS),
     ..Type::EMPTY
 };
 

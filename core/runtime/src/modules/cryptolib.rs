@@ -238,7 +238,7 @@ static LOCALS: [(Qstr, Value); 2] = [
 pub static AES_TYPE: Type = Type {
     name: Q::aes,
     make_new: Some(make_new),
-    locals: &LOCALS,
+    locals: crate::locals!(&LOCALS),
     ..Type::EMPTY
 };
 

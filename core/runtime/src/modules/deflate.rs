@@ -888,7 +888,7 @@ pub static DEFLATEIO_TYPE: Type = Type {
     name: Q::DeflateIO,
     make_new: Some(make_new),
     ext: &crate::obj::TypeExt::stream(&DEFLATE_STREAM),
-    locals: &LOCALS,
+    locals: crate::locals!(&LOCALS),
     ..Type::EMPTY
 };
 

@@ -928,7 +928,7 @@ pub static FRAMEBUFFER_TYPE: Type = Type {
     flags: crate::obj::flags::BASETYPE,
     make_new: Some(make_new),
     ext: &crate::obj::TypeExt::buffer(buffer),
-    locals: &LOCALS,
+    locals: crate::locals!(&LOCALS),
     ..Type::EMPTY
 };
 

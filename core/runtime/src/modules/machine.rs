@@ -223,7 +223,7 @@ pub static SIGNAL_TYPE: Type = Type {
     name: Q::Signal,
     make_new: Some(signal_new),
     call: Some(signal_call),
-    locals: &SIGNAL_LOCALS,
+    locals: crate::locals!(&SIGNAL_LOCALS),
     ..Type::EMPTY
 };
 

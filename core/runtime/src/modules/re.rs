@@ -534,7 +534,7 @@ static MATCH_LOCALS: [(Qstr, Value); 5] = [
 pub static MATCH_TYPE: Type = Type {
     name: Q::r#match,
     print: Some(match_print),
-    locals: &MATCH_LOCALS,
+    locals: crate::locals!(&MATCH_LOCALS),
     ..Type::EMPTY
 };
 
@@ -588,7 +588,7 @@ static PATTERN_LOCALS: [(Qstr, Value); 4] = [
 pub static PATTERN_TYPE: Type = Type {
     name: Q::re,
     print: Some(pattern_print),
-    locals: &PATTERN_LOCALS,
+    locals: crate::locals!(&PATTERN_LOCALS),
     ..Type::EMPTY
 };
 

@@ -420,7 +420,7 @@ pub static POLL_TYPE: Type = Type {
     flags: flags::ITER_IS_ITERNEXT,
     make_new: Some(poll_new),
     iternext: Some(poll_iternext),
-    locals: &POLL_LOCALS,
+    locals: crate::locals!(&POLL_LOCALS),
     ..Type::EMPTY
 };
 

@@ -306,7 +306,7 @@ pub static WEBSOCKET_TYPE: Type = Type {
     name: Q::websocket,
     make_new: Some(make_new),
     ext: &crate::obj::TypeExt::stream(&WEBSOCKET_STREAM),
-    locals: &LOCALS,
+    locals: crate::locals!(&LOCALS),
     ..Type::EMPTY
 };
 

@@ -457,7 +457,7 @@ pub static TYPE: Type = Type {
     subscr: Some(subscr),
     getiter: Some(getiter),
     ext: &crate::obj::TypeExt::buffer(buffer),
-    locals: &LOCALS,
+    locals: crate::locals!(&LOCALS),
     ..Type::EMPTY
 };
 

@@ -358,7 +358,7 @@ pub static TYPE: Type = Type {
     getiter: Some(getiter),
     ext: &crate::obj::TypeExt::buffer(buffer),
     attr: Some(attr),
-    locals: &LOCALS,
+    locals: crate::locals!(&LOCALS),
     ..Type::EMPTY
 };
 

@@ -144,6 +144,6 @@ pub static TYPE: Type = Type {
     make_new: Some(make_new),
     print: Some(print),
     ext: &crate::obj::TypeExt::stream(&STREAM),
-    locals: &LOCALS,
+    locals: crate::locals!(&LOCALS),
     ..Type::EMPTY
 };

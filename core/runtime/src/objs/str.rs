@@ -1936,7 +1936,7 @@ pub static TYPE: Type = Type {
     subscr: Some(subscr),
     getiter: Some(getiter),
     ext: &crate::obj::TypeExt::buffer(buffer),
-    locals: &STR_LOCALS,
+    locals: crate::locals!(&STR_LOCALS),
     ..Type::EMPTY
 };
 
@@ -1950,7 +1950,7 @@ pub static BYTES_TYPE: Type = Type {
     subscr: Some(subscr),
     getiter: Some(getiter),
     ext: &crate::obj::TypeExt::buffer(buffer),
-    locals: &BYTES_LOCALS,
+    locals: crate::locals!(&BYTES_LOCALS),
     ..Type::EMPTY
 };
 

@@ -265,7 +265,7 @@ pub static STRINGIO_TYPE: Type = Type {
     print: Some(print),
     iternext: Some(sio::iternext),
     ext: &crate::obj::TypeExt::stream(&STRING_STREAM),
-    locals: &LOCALS,
+    locals: crate::locals!(&LOCALS),
     ..Type::EMPTY
 };
 
@@ -276,7 +276,7 @@ pub static BYTESIO_TYPE: Type = Type {
     print: Some(print),
     iternext: Some(sio::iternext),
     ext: &crate::obj::TypeExt::stream(&BYTES_STREAM),
-    locals: &LOCALS,
+    locals: STRINGIO_TYPE.locals,
     ..Type::EMPTY
 };
 

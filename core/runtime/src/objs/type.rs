@@ -1049,7 +1049,7 @@ pub static TYPE: Type = Type {
     getiter: None,
     iternext: None,
     ext: &crate::obj::TypeExt::NONE,
-    locals: &[],
+    locals: crate::obj::NO_LOCALS.table(),
     parent: None,
 };
 
@@ -1079,8 +1079,8 @@ pub fn for_each_attr(ty: &'static Type, f: &mut dyn FnMut(Qstr) -> PyResult<()>)
     } else {
         let mut t = Some(ty);
         while let Some(tt) = t {
-            for (k, _) in tt.locals {
-                f(*k)?;
+            for (k, _) in tt.locals.iter() {
+                f(k)?;
             }
             t = tt.parent;
         }

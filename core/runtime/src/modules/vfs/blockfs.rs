@@ -187,7 +187,7 @@ pub const fn exts<F: BlockFs>(streams: &'static [Stream; 2]) -> [crate::obj::Typ
 /// A file type of format `F`: `FileIO` or `TextIOWrapper` by `name`, with the matching
 /// one of [`exts`].
 pub const fn file_type<F: BlockFs>(name: Qstr, ext: &'static crate::obj::TypeExt) -> Type {
-    fileobj::file_type(name, print::<F>, ext, &FILE_LOCALS)
+    fileobj::file_type(name, print::<F>, ext, crate::locals!(&FILE_LOCALS))
 }
 
 /// Defines format `$fs`'s two file types, `$bin` (`FileIO`) and `$text` (`TextIOWrapper`).

@@ -6,7 +6,7 @@
 //! flush and close.
 
 use crate::modules::io as sio;
-use crate::obj::{flags, PrintFn, PyResult, Stream, Type, TypeExt};
+use crate::obj::{flags, LocalsRef, PrintFn, PyResult, Stream, Type, TypeExt};
 use crate::qstr::Qstr;
 use crate::raise;
 use crate::value::Value;
@@ -77,7 +77,7 @@ pub const fn file_type(
     name: Qstr,
     print: PrintFn,
     ext: &'static TypeExt,
-    locals: &'static [(Qstr, Value)],
+    locals: LocalsRef,
 ) -> Type {
     Type {
         name,
