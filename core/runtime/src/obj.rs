@@ -143,6 +143,8 @@ pub struct Type {
     pub base: ObjBase,
     pub name: Qstr,
     pub flags: u16,
+    /// Methods and class attributes of a built-in type, searched linearly (`locals!`).
+    pub locals: LocalsRef,
     pub make_new: Option<MakeNewFn>,
     pub print: Option<PrintFn>,
     pub call: Option<CallFn>,
@@ -154,8 +156,6 @@ pub struct Type {
     pub iternext: Option<IterNextFn>,
     /// The slots few types have ([`TypeExt::NONE`] when none).
     pub ext: &'static TypeExt,
-    /// Methods and class attributes of a built-in type, searched linearly (`locals!`).
-    pub locals: LocalsRef,
     /// Built-in single inheritance (bool -> int, exception hierarchy).
     pub parent: Option<&'static Type>,
 }
@@ -224,7 +224,7 @@ impl Type {
         getiter: None,
         iternext: None,
         ext: &TypeExt::NONE,
-        locals: NO_LOCALS.table(),
+        locals: LocalsRef::EMPTY,
         parent: None,
     };
 
@@ -287,14 +287,13 @@ impl Type {
     }
 }
 
-/// A built-in type's attribute table as stored: its length, the names (2 bytes each: every
-/// name in a static table is a static qstr), then the values. Split so no entry pays for
-/// padding after its name. Made from a `(Qstr, Value)` table by [`locals!`].
+/// A built-in type's attribute table as stored: the values, then the names (2 bytes each:
+/// every name in a static table is a static qstr), split so no entry pays for padding after
+/// its name. Made from a `(Qstr, Value)` table by [`locals!`].
 #[repr(C)]
 pub struct Locals<const N: usize> {
-    len: u16,
-    keys: [u16; N],
     values: [Value; N],
+    keys: [u16; N],
 }
 
 // SAFETY: immutable static data.
@@ -313,60 +312,59 @@ impl<const N: usize> Locals<N> {
             i += 1;
         }
         assert!(N <= u16::MAX as usize);
-        Locals {
-            len: N as u16,
-            keys,
-            values,
-        }
+        Locals { values, keys }
     }
 
     pub const fn table(&'static self) -> LocalsRef {
-        LocalsRef(self as *const Locals<N> as *const u16)
+        LocalsRef {
+            len: N as u16,
+            values: self as *const Locals<N> as *const Value,
+        }
     }
 }
 
 /// The table of a type without attributes of its own.
-pub static NO_LOCALS: Locals<0> = Locals::new(&[]);
+static NO_LOCALS: Locals<0> = Locals::new(&[]);
 
-/// A [`Locals`] table of any length: one word in [`Type`].
+/// A [`Locals`] table of any length. Packed to 2-byte alignment so that in [`Type`] its
+/// length fills the room after `flags` and the whole costs one word.
 #[derive(Clone, Copy)]
-pub struct LocalsRef(*const u16);
+#[repr(C, packed(2))]
+pub struct LocalsRef {
+    len: u16,
+    values: *const Value,
+}
 
 impl LocalsRef {
+    pub const EMPTY: LocalsRef = NO_LOCALS.table();
+
     #[inline]
     pub fn len(self) -> usize {
-        // SAFETY: points at a static `Locals`, whose first field is its length.
-        unsafe { *self.0 as usize }
+        self.len as usize
     }
 
     #[inline]
     pub fn is_empty(self) -> bool {
-        self.len() == 0
+        self.len == 0
+    }
+
+    #[inline]
+    fn values(self) -> &'static [Value] {
+        // SAFETY: made by `Locals::table`: `len` values at `values`.
+        unsafe { core::slice::from_raw_parts(self.values, self.len as usize) }
     }
 
     /// The names, as stored (static qstr numbers).
     #[inline]
     fn keys(self) -> &'static [u16] {
-        // SAFETY: `Locals` is repr(C): `len` names follow the length.
-        unsafe { core::slice::from_raw_parts(self.0.add(1), self.len()) }
-    }
-
-    #[inline]
-    fn values(self) -> &'static [Value] {
-        let n = self.len();
-        // `values` follows the names at the next multiple of its alignment (repr(C)).
-        let a = core::mem::align_of::<Value>();
-        let off = (2 + 2 * n + a - 1) & !(a - 1);
-        // SAFETY: as above; `off` is the offset repr(C) gives `values` in a `Locals<n>`.
-        unsafe { core::slice::from_raw_parts((self.0 as *const u8).add(off) as *const Value, n) }
+        let n = self.len as usize;
+        // SAFETY: `Locals` is repr(C): `len` names follow the `len` values.
+        unsafe { core::slice::from_raw_parts(self.values.add(n) as *const u16, n) }
     }
 
     /// The value stored under `name`.
     #[inline]
     pub fn get(self, name: Qstr) -> Option<Value> {
-        if name.0 > u16::MAX as u32 {
-            return None;
-        }
         let i = self.keys().iter().position(|&k| k as u32 == name.0)?;
         self.values().get(i).copied()
     }
@@ -398,4 +396,47 @@ macro_rules! entry {
     ($name:ident, $val:expr) => {
         ($crate::qstr::Q::$name, $val)
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::qstr::Q;
+
+    static ODD: [(Qstr, Value); 3] = [
+        (Q::append, Value::small_int(1)),
+        (Q::pop, Value::small_int(2)),
+        (Q::sort, Value::NONE),
+    ];
+    static EVEN: &[(Qstr, Value)] = &[(Q::keys, Value::TRUE), (Q::items, Value::FALSE)];
+
+    #[test]
+    fn split_tables_find_and_list_every_entry() {
+        for table in [&ODD[..], EVEN] {
+            let r = match table.len() {
+                3 => crate::locals!(&ODD),
+                _ => crate::locals!(EVEN),
+            };
+            assert_eq!(r.len(), table.len());
+            for &(k, v) in table {
+                assert_eq!(r.get(k), Some(v));
+            }
+            assert!(r.iter().eq(table.iter().copied()));
+            assert_eq!(r.get(Q::index), None);
+            // A run-time qstr past the 2-byte range never matches a stored name.
+            assert_eq!(r.get(Qstr(table[0].0 .0 + 0x1_0000)), None);
+        }
+        assert!(LocalsRef::EMPTY.is_empty());
+        assert_eq!(LocalsRef::EMPTY.iter().count(), 0);
+        assert!(crate::objs::list::TYPE.local(Q::append).is_some());
+    }
+
+    #[test]
+    fn type_record_size() {
+        // Header (type, name, flags, locals) plus nine slot words, ext and parent.
+        let w = core::mem::size_of::<usize>();
+        let head = if w == 4 { 16 } else { 24 };
+        assert_eq!(core::mem::size_of::<Type>(), head + 11 * w);
+        assert_eq!(core::mem::size_of::<LocalsRef>(), 2 + w);
+    }
 }

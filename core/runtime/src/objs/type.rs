@@ -1049,7 +1049,7 @@ pub static TYPE: Type = Type {
     getiter: None,
     iternext: None,
     ext: &crate::obj::TypeExt::NONE,
-    locals: crate::obj::NO_LOCALS.table(),
+    locals: crate::obj::LocalsRef::EMPTY,
     parent: None,
 };
 
