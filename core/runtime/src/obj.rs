@@ -147,7 +147,6 @@ pub struct Type {
     pub locals: LocalsRef,
     pub make_new: Option<MakeNewFn>,
     pub print: Option<PrintFn>,
-    pub call: Option<CallFn>,
     pub unary_op: Option<UnaryOpFn>,
     pub binary_op: Option<BinaryOpFn>,
     pub attr: Option<AttrFn>,
@@ -163,6 +162,8 @@ pub struct Type {
 /// The slots only a few types fill, kept out of [`Type`] so the others do not pay for them
 /// (read through `Type::buffer`, `Type::stream`, `Type::finalise`).
 pub struct TypeExt {
+    /// Calls of Python functions do not come here (the VM runs them directly).
+    pub call: Option<CallFn>,
     pub buffer: Option<BufferFn>,
     pub stream: Option<&'static Stream>,
     /// Called by the collector on unreachable instances allocated with a finaliser.
@@ -171,10 +172,19 @@ pub struct TypeExt {
 
 impl TypeExt {
     pub const NONE: TypeExt = TypeExt {
+        call: None,
         buffer: None,
         stream: None,
         finalise: None,
     };
+
+    /// Only a call slot: `ext: &TypeExt::call(f)`.
+    pub const fn call(f: CallFn) -> TypeExt {
+        TypeExt {
+            call: Some(f),
+            ..TypeExt::NONE
+        }
+    }
 
     /// Only a buffer slot: `ext: &TypeExt::buffer(f)`.
     pub const fn buffer(f: BufferFn) -> TypeExt {
@@ -216,7 +226,6 @@ impl Type {
         flags: 0,
         make_new: None,
         print: None,
-        call: None,
         unary_op: None,
         binary_op: None,
         attr: None,
@@ -246,6 +255,11 @@ impl Type {
         } else {
             None
         }
+    }
+
+    #[inline(always)]
+    pub fn call(&self) -> Option<CallFn> {
+        self.ext.call
     }
 
     #[inline]
@@ -433,10 +447,10 @@ mod tests {
 
     #[test]
     fn type_record_size() {
-        // Header (type, name, flags, locals) plus nine slot words, ext and parent.
+        // Header (type, name, flags, locals) plus eight slot words, ext and parent.
         let w = core::mem::size_of::<usize>();
         let head = if w == 4 { 16 } else { 24 };
-        assert_eq!(core::mem::size_of::<Type>(), head + 11 * w);
+        assert_eq!(core::mem::size_of::<Type>(), head + 10 * w);
         assert_eq!(core::mem::size_of::<LocalsRef>(), 2 + w);
     }
 }

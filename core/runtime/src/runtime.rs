@@ -334,7 +334,7 @@ pub fn delete_attr(obj: Value, name: Qstr) -> PyResult<()> {
 pub fn call(f: Value, args: &[Value], kw: &[Value]) -> PyResult<Value> {
     crate::vm::check_stack()?;
     let ty = f.type_of();
-    match ty.call {
+    match ty.call() {
         Some(c) => c(f, args, kw),
         None => Err(raise::type_error_obj(ty, "isn't callable")),
     }

@@ -199,7 +199,7 @@ pub static PIN_TYPE: Type = Type {
     name: Q::Pin,
     make_new: Some(make_new),
     print: Some(print),
-    call: Some(call),
+    ext: &upy_runtime::obj::TypeExt::call(call),
     locals: upy_runtime::locals!(PIN_LOCALS),
     ..Type::EMPTY
 };

@@ -237,7 +237,7 @@ fn repr(v: Value) -> PyResult<Value> {
 
 pub fn callable(v: Value) -> PyResult<Value> {
     let ty = v.type_of();
-    let c = ty.call.is_some()
+    let c = ty.call().is_some()
         && (!ty.is_heap()
             || objs::r#type::as_type(v).is_some()
             || runtime::lookup_in_type(ty, Q::__call__).is_some());

@@ -222,7 +222,7 @@ static SIGNAL_LOCALS: [(Qstr, Value); 3] = [
 pub static SIGNAL_TYPE: Type = Type {
     name: Q::Signal,
     make_new: Some(signal_new),
-    call: Some(signal_call),
+    ext: &crate::obj::TypeExt::call(signal_call),
     locals: crate::locals!(&SIGNAL_LOCALS),
     ..Type::EMPTY
 };

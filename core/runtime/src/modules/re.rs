@@ -123,7 +123,7 @@ fn byte_offset(text: &[u8], n: usize) -> usize {
 fn is_callable(v: Value) -> bool {
     let ty = v.type_of();
     crate::objs::r#type::as_type(v).is_some()
-        || (ty.call.is_some()
+        || (ty.call().is_some()
             && (!ty.is_heap() || runtime::lookup_in_type(ty, Q::__call__).is_some()))
 }
 

@@ -596,7 +596,7 @@ fn instance_call(obj: Value, args: &[Value], kw: &[Value]) -> PyResult<Value> {
         None => {
             // A callable built-in base (machine.Signal) answers through its call slot.
             if let Some(native) = native_of(obj) {
-                if let Some(f) = native.type_of().call {
+                if let Some(f) = native.type_of().call() {
                     return f(native, args, kw);
                 }
             }
@@ -672,7 +672,11 @@ fn instance_iternext(obj: Value) -> PyResult<Option<Value>> {
 }
 
 /// What every heap type has past [`Type`]'s own slots.
-static HEAP_EXT: crate::obj::TypeExt = crate::obj::TypeExt::buffer(instance_buffer);
+static HEAP_EXT: crate::obj::TypeExt = crate::obj::TypeExt {
+    call: Some(instance_call),
+    buffer: Some(instance_buffer),
+    ..crate::obj::TypeExt::NONE
+};
 
 fn instance_buffer(obj: Value, access: crate::obj::BufferAccess) -> Option<crate::obj::Buffer> {
     let native = native_of(obj)?;
@@ -859,7 +863,6 @@ pub fn new_class(name: Qstr, bases: Value, dict: Value) -> PyResult<Value> {
         flags: fl,
         make_new: Some(instance_make_new),
         print: Some(instance_print),
-        call: Some(instance_call),
         unary_op: Some(instance_unary_op),
         binary_op: Some(instance_binary_op),
         attr: Some(instance_attr),
@@ -1040,7 +1043,6 @@ pub static TYPE: Type = Type {
     name: Q::r#type,
     flags: flags::BASETYPE | flags::EQ_IS_IDENTITY,
     print: Some(type_print),
-    call: Some(type_call),
     attr: Some(type_attr),
     binary_op: Some(type_binary_op),
     make_new: Some(type_make_new),
@@ -1048,7 +1050,7 @@ pub static TYPE: Type = Type {
     subscr: None,
     getiter: None,
     iternext: None,
-    ext: &crate::obj::TypeExt::NONE,
+    ext: &crate::obj::TypeExt::call(type_call),
     locals: crate::obj::LocalsRef::EMPTY,
     parent: None,
 };

@@ -67,7 +67,7 @@ pub const fn file_ext(stream: &'static Stream, finalise: fn(Value)) -> TypeExt {
     TypeExt {
         stream: Some(stream),
         finalise: Some(finalise),
-        buffer: None,
+        ..TypeExt::NONE
     }
 }
 
