@@ -271,6 +271,7 @@ impl BigInt {
         String::from_utf8(digits).unwrap_or_default()
     }
 
+    #[cfg_attr(feature = "float32", allow(dead_code))]
     pub fn to_f64(&self) -> f64 {
         let mut f = 0.0f64;
         for &l in self.mag.iter().rev() {

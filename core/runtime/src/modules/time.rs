@@ -244,7 +244,7 @@ const TIMESTAMP_LIMIT: float::Real = 1e15;
 
 fn timestamp_arg(args: &[Value]) -> PyResult<i64> {
     match args.first() {
-        None => Ok(hal()?.time() as i64),
+        None => Ok(float::f64_to_i64(hal()?.time())),
         Some(v) => {
             let x = float::get_f64(*v)?;
             if x.is_nan() || !(-TIMESTAMP_LIMIT..=TIMESTAMP_LIMIT).contains(&x) {

@@ -118,7 +118,7 @@ fn fat_now() -> u32 {
     let Some(h) = state::get().hal else {
         return 0x0021_0000;
     };
-    let t = h.time() as i64;
+    let t = crate::objs::float::f64_to_i64(h.time());
     let [y, mo, d, hh, mm, ss, ..] = time::broken_down(t + h.local_offset(t).0);
     if !(1980..=2107).contains(&y) {
         return 0x0021_0000;
