@@ -314,7 +314,7 @@ fn help(args: &[Value]) -> PyResult<Value> {
                 help_entry(k, v)?;
             }
         }
-        for &(k, v) in m.table.iter() {
+        for (k, v) in m.table.iter() {
             help_entry(Value::qstr(k), v)?;
         }
         return Ok(Value::NONE);

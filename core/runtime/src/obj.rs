@@ -379,7 +379,18 @@ impl LocalsRef {
     /// The value stored under `name`.
     #[inline]
     pub fn get(self, name: Qstr) -> Option<Value> {
-        let i = self.keys().iter().position(|&k| k as u32 == name.0)?;
+        self.position(name).and_then(|i| self.value_at(i))
+    }
+
+    /// Where `name` is in the table.
+    #[inline]
+    pub fn position(self, name: Qstr) -> Option<usize> {
+        self.keys().iter().position(|&k| k as u32 == name.0)
+    }
+
+    /// The value at position `i`.
+    #[inline]
+    pub fn value_at(self, i: usize) -> Option<Value> {
         self.values().get(i).copied()
     }
 

@@ -210,11 +210,7 @@ pub fn load_attr_opt(obj: Value, name: Qstr) -> PyResult<Option<Value>> {
 }
 
 /// A read-only dict holding a static attribute table (`int.__dict__`, `sys.__dict__`).
-pub fn fixed_dict_of(table: &[(Qstr, Value)]) -> PyResult<Value> {
-    fixed_dict(&mut table.iter().copied())
-}
-
-fn fixed_dict(entries: &mut dyn Iterator<Item = (Qstr, Value)>) -> PyResult<Value> {
+pub fn fixed_dict(entries: &mut dyn Iterator<Item = (Qstr, Value)>) -> PyResult<Value> {
     let d = objs::dict::new_fixed()?;
     if let Some(m) = objs::dict::map_of(d) {
         for (k, v) in entries {

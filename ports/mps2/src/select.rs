@@ -215,4 +215,4 @@ static GLOBALS: &[(Qstr, Value)] = &[
     (Q::POLLHUP, Value::small_int(POLLHUP)),
 ];
 
-pub static MODULE: Module = Module::new_static(Q::select, GLOBALS);
+pub static MODULE: Module = Module::new_static(Q::select, upy_runtime::locals!(GLOBALS));

@@ -841,7 +841,7 @@ static GLOBALS: &[(Qstr, Value)] = &[
     (Q::IP_DROP_MEMBERSHIP, int_const(libc::IP_DROP_MEMBERSHIP)),
 ];
 
-pub static MODULE: Module = Module::new_static(Q::socket, GLOBALS);
+pub static MODULE: Module = Module::new_static(Q::socket, upy_runtime::locals!(GLOBALS));
 
 #[cfg(test)]
 mod tests {

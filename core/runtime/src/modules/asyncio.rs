@@ -392,7 +392,7 @@ static GLOBALS: &[(Qstr, Value)] = &[
     (Q::Task, Value::from_static(&TASK_TYPE)),
 ];
 
-pub static MODULE: Module = Module::new_static(Q::_asyncio, GLOBALS);
+pub static MODULE: Module = Module::new_static(Q::_asyncio, crate::locals!(GLOBALS));
 
 use crate::objs::module::Module;
 

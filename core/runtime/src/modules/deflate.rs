@@ -901,7 +901,7 @@ static GLOBALS: &[(Qstr, Value)] = &[
     (Q::GZIP, Value::small_int(FORMAT_GZIP as isize)),
 ];
 
-pub static MODULE: Module = Module::new_static(Q::deflate, GLOBALS);
+pub static MODULE: Module = Module::new_static(Q::deflate, crate::locals!(GLOBALS));
 
 #[cfg(test)]
 mod tests {

@@ -145,7 +145,7 @@ static GLOBALS: &[(Qstr, Value)] = &[
     (Q::sha256, Value::from_static(&SHA256_TYPE)),
 ];
 
-pub static MODULE: Module = Module::new_static(Q::hashlib, GLOBALS);
+pub static MODULE: Module = Module::new_static(Q::hashlib, crate::locals!(GLOBALS));
 
 #[cfg(test)]
 mod tests {

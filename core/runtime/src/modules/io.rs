@@ -601,7 +601,7 @@ static GLOBALS: &[(Qstr, Value)] = &[
     ),
 ];
 
-pub static MODULE: Module = Module::new_static(Q::io, GLOBALS);
+pub static MODULE: Module = Module::new_static(Q::io, crate::locals!(GLOBALS));
 
 #[cfg(test)]
 mod tests {

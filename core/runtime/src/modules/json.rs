@@ -450,7 +450,7 @@ static GLOBALS: &[(Qstr, Value)] = &[
     crate::entry!(loads, crate::fun!(loads, F1(loads))),
 ];
 
-pub static MODULE: Module = Module::new_static(Q::json, GLOBALS);
+pub static MODULE: Module = Module::new_static(Q::json, crate::locals!(GLOBALS));
 
 #[cfg(test)]
 mod tests {

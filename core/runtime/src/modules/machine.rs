@@ -286,7 +286,7 @@ static GLOBALS: &[(Qstr, Value)] = &[
     ),
 ];
 
-pub static MODULE: Module = Module::new_static(Q::machine, GLOBALS);
+pub static MODULE: Module = Module::new_static(Q::machine, crate::locals!(GLOBALS));
 
 #[cfg(test)]
 mod tests {

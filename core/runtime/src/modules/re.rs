@@ -641,7 +641,7 @@ static GLOBALS: &[(Qstr, Value)] = &[
     ),
 ];
 
-pub static MODULE: Module = Module::new_static(Q::re, GLOBALS);
+pub static MODULE: Module = Module::new_static(Q::re, crate::locals!(GLOBALS));
 
 #[cfg(test)]
 mod tests {

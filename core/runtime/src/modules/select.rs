@@ -496,7 +496,7 @@ static GLOBALS: &[(Qstr, Value)] = &[
     (Q::POLLHUP, Value::small_int(POLLHUP as isize)),
 ];
 
-pub static MODULE: Module = Module::new_static(Q::select, GLOBALS);
+pub static MODULE: Module = Module::new_static(Q::select, crate::locals!(GLOBALS));
 
 #[cfg(test)]
 mod tests {

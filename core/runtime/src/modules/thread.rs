@@ -242,4 +242,4 @@ static GLOBALS: &[(Qstr, Value)] = &[
     ),
 ];
 
-pub static MODULE: Module = Module::new_static(Q::_thread, GLOBALS);
+pub static MODULE: Module = Module::new_static(Q::_thread, crate::locals!(GLOBALS));

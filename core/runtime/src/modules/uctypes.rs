@@ -758,7 +758,7 @@ static GLOBALS: &[(Qstr, Value)] = &[
     crate::entry!(ARRAY, Value::small_int(type_const(ARRAY, AGG_TYPE_BITS))),
 ];
 
-pub static MODULE: Module = Module::new_static(Q::uctypes, GLOBALS);
+pub static MODULE: Module = Module::new_static(Q::uctypes, crate::locals!(GLOBALS));
 
 #[cfg(test)]
 mod tests {

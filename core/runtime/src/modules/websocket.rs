@@ -315,7 +315,7 @@ static GLOBALS: &[(Qstr, Value)] = &[
     (Q::websocket, Value::from_static(&WEBSOCKET_TYPE)),
 ];
 
-pub static MODULE: Module = Module::new_static(Q::websocket, GLOBALS);
+pub static MODULE: Module = Module::new_static(Q::websocket, crate::locals!(GLOBALS));
 
 #[cfg(test)]
 mod tests {
