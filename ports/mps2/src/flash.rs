@@ -149,7 +149,7 @@ static LOCALS: [(Qstr, Value); 3] = [
 pub static FLASH_TYPE: Type = Type {
     name: Q::Flash,
     make_new: Some(make_new),
-    locals: &LOCALS,
+    locals: upy_runtime::locals!(&LOCALS),
     ..Type::EMPTY
 };
 

@@ -210,8 +210,8 @@ pub static PIN_TYPE: Type = Type {
     name: Q::Pin,
     make_new: Some(make_new),
     print: Some(print),
-    call: Some(call),
-    locals: PIN_LOCALS,
+    ext: &upy_runtime::obj::TypeExt::call(call),
+    locals: upy_runtime::locals!(PIN_LOCALS),
     ..Type::EMPTY
 };
 
@@ -252,6 +252,6 @@ pub static LED_TYPE: Type = Type {
     name: Q::LED,
     make_new: Some(led_make_new),
     print: Some(led_print),
-    locals: LED_LOCALS,
+    locals: upy_runtime::locals!(LED_LOCALS),
     ..Type::EMPTY
 };

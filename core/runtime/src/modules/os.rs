@@ -198,4 +198,4 @@ static GLOBALS: &[(Qstr, Value)] = &[
     (Q::VfsPosix, Value::from_static(&vfs::VFS_POSIX_TYPE)),
 ];
 
-pub static MODULE: Module = Module::new_static(Q::os, GLOBALS);
+pub static MODULE: Module = Module::new_static(Q::os, crate::locals!(GLOBALS));

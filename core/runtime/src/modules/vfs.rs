@@ -571,7 +571,7 @@ static GLOBALS: &[(Qstr, Value)] = &[
     (Q::VfsPosix, Value::from_static(&VFS_POSIX_TYPE)),
 ];
 
-pub static MODULE: Module = Module::new_static(Q::vfs, GLOBALS);
+pub static MODULE: Module = Module::new_static(Q::vfs, crate::locals!(GLOBALS));
 
 #[cfg(test)]
 mod tests {

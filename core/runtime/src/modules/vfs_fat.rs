@@ -420,7 +420,7 @@ static FAT_LOCALS: [(Qstr, Value); 14] = blockfs::fs_locals! {
 pub static VFS_FAT_TYPE: Type = Type {
     name: Q::VfsFat,
     make_new: Some(fat_new),
-    locals: &FAT_LOCALS,
+    locals: crate::locals!(&FAT_LOCALS),
     ..Type::EMPTY
 };
 

@@ -392,8 +392,8 @@ pub static TYPE: Type = Type {
     binary_op: Some(binary_op),
     subscr: Some(subscr),
     getiter: Some(getiter),
-    buffer: Some(buffer),
-    locals: &LOCALS,
+    ext: &crate::obj::TypeExt::buffer(buffer),
+    locals: crate::locals!(&LOCALS),
     ..Type::EMPTY
 };
 

@@ -261,12 +261,18 @@ static FILE_STREAM: Stream = fileobj::stream::<FileObj>(false);
 
 static TEXT_STREAM: Stream = fileobj::stream::<FileObj>(true);
 
-pub static FILEIO_TYPE: Type =
-    fileobj::file_type(Q::FileIO, print, &FILE_STREAM, finalise, &LOCALS);
+static FILE_EXT: crate::obj::TypeExt = fileobj::file_ext(&FILE_STREAM, finalise);
+
+static TEXT_EXT: crate::obj::TypeExt = fileobj::file_ext(&TEXT_STREAM, finalise);
+
+/// One split copy of the table for both types.
+const FILE_LOCALS: crate::obj::LocalsRef = crate::locals!(&LOCALS);
+
+pub static FILEIO_TYPE: Type = fileobj::file_type(Q::FileIO, print, &FILE_EXT, FILE_LOCALS);
 
 pub static TEXTIO_TYPE: Type = Type {
     attr: Some(text_attr),
-    ..fileobj::file_type(Q::TextIOWrapper, print, &TEXT_STREAM, finalise, &LOCALS)
+    ..fileobj::file_type(Q::TextIOWrapper, print, &TEXT_EXT, FILE_LOCALS)
 };
 
 const fn std_file(ty: &'static Type, h: isize) -> FileObj {

@@ -114,7 +114,7 @@ pub static TYPE: Type = Type {
     name: Q::function,
     flags: crate::obj::flags::BINDS_SELF,
     print: Some(print),
-    call: Some(call),
+    ext: &crate::obj::TypeExt::call(call),
     ..Type::EMPTY
 };
 
@@ -258,7 +258,7 @@ pub static BOUND_METHOD_TYPE: Type = Type {
     binary_op: Some(bound_binary_op),
     unary_op: Some(bound_unary_op),
     attr: Some(bound_attr),
-    call: Some(bound_call),
+    ext: &crate::obj::TypeExt::call(bound_call),
     ..Type::EMPTY
 };
 

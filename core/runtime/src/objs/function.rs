@@ -303,7 +303,7 @@ pub static TYPE: Type = Type {
     flags: flags::BINDS_SELF,
     make_new: Some(crate::objs::code::function_make_new),
     print: Some(print),
-    call: Some(call),
+    ext: &crate::obj::TypeExt::call(call),
     attr: Some(attr),
     ..Type::EMPTY
 };
@@ -378,7 +378,7 @@ pub static CLOSURE_TYPE: Type = Type {
     name: Q::closure,
     flags: flags::BINDS_SELF,
     print: Some(closure_print),
-    call: Some(closure_call),
+    ext: &crate::obj::TypeExt::call(closure_call),
     attr: Some(closure_attr),
     ..Type::EMPTY
 };

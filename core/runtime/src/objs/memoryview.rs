@@ -355,9 +355,9 @@ pub static TYPE: Type = Type {
     binary_op: Some(binary_op),
     subscr: Some(subscr),
     getiter: Some(getiter),
-    buffer: Some(buffer),
+    ext: &crate::obj::TypeExt::buffer(buffer),
     attr: Some(attr),
-    locals: &LOCALS,
+    locals: crate::locals!(&LOCALS),
     ..Type::EMPTY
 };
 

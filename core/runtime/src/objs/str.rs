@@ -251,7 +251,7 @@ pub fn eq(a: Value, b: Value) -> bool {
 
 /// The buffer behind any object with the buffer protocol.
 pub fn get_buffer(v: Value, access: BufferAccess) -> Option<Buffer> {
-    let f = v.type_of().buffer?;
+    let f = v.type_of().buffer()?;
     f(v, access)
 }
 
@@ -1926,8 +1926,8 @@ pub static TYPE: Type = Type {
     binary_op: Some(binary_op),
     subscr: Some(subscr),
     getiter: Some(getiter),
-    buffer: Some(buffer),
-    locals: &STR_LOCALS,
+    ext: &crate::obj::TypeExt::buffer(buffer),
+    locals: crate::locals!(&STR_LOCALS),
     ..Type::EMPTY
 };
 
@@ -1940,9 +1940,9 @@ pub static BYTES_TYPE: Type = Type {
     binary_op: Some(binary_op),
     subscr: Some(subscr),
     getiter: Some(getiter),
-    buffer: Some(buffer),
+    ext: &crate::obj::TypeExt::buffer(buffer),
     // bytearray's table without its first two methods (`append`, `extend`).
-    locals: bytearray::LOCALS.split_at(2).1,
+    locals: crate::locals!(bytearray::LOCALS.split_at(2).1),
     ..Type::EMPTY
 };
 

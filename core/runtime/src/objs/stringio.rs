@@ -257,8 +257,8 @@ pub static STRINGIO_TYPE: Type = Type {
     make_new: Some(make_new),
     print: Some(print),
     iternext: Some(sio::iternext),
-    stream: Some(&STRING_STREAM),
-    locals: &LOCALS,
+    ext: &crate::obj::TypeExt::stream(&STRING_STREAM),
+    locals: crate::locals!(&LOCALS),
     ..Type::EMPTY
 };
 
@@ -268,8 +268,8 @@ pub static BYTESIO_TYPE: Type = Type {
     make_new: Some(make_new),
     print: Some(print),
     iternext: Some(sio::iternext),
-    stream: Some(&BYTES_STREAM),
-    locals: &LOCALS,
+    ext: &crate::obj::TypeExt::stream(&BYTES_STREAM),
+    locals: STRINGIO_TYPE.locals,
     ..Type::EMPTY
 };
 

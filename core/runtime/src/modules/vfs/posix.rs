@@ -304,7 +304,7 @@ static POSIX_LOCALS: [(Qstr, Value); 13] = [
 pub static VFS_POSIX_TYPE: Type = Type {
     name: Q::VfsPosix,
     make_new: Some(posix_new),
-    locals: &POSIX_LOCALS,
+    locals: crate::locals!(&POSIX_LOCALS),
     ..Type::EMPTY
 };
 
