@@ -314,16 +314,16 @@ fn help(args: &[Value]) -> PyResult<Value> {
                 help_entry(k, v)?;
             }
         }
-        for &(k, v) in m.table.iter() {
+        for (k, v) in m.table.iter() {
             help_entry(Value::qstr(k), v)?;
         }
         return Ok(Value::NONE);
     }
     let ty = crate::objs::r#type::as_type(obj).unwrap_or_else(|| obj.type_of());
-    for &(k, v) in ty.locals.iter() {
+    for (k, v) in ty.locals.iter() {
         help_entry(Value::qstr(k), v)?;
     }
-    if let Some(d) = crate::objs::dict::map_of(ty.dict) {
+    if let Some(d) = crate::objs::dict::map_of(ty.dict()) {
         for (k, v) in d.iter() {
             help_entry(k, v)?;
         }

@@ -457,7 +457,7 @@ pub fn import_all(m: Value, locals: Value) -> PyResult<()> {
     } else if let Some(md) = module::get(m) {
         for (k, v) in md.table.iter() {
             if !k.as_str().starts_with('_') {
-                dst.insert_qstr(*k, *v)?;
+                dst.insert_qstr(k, v)?;
             }
         }
     } else if let Some(all) = crate::runtime::load_attr_opt(m, Q::__all__)? {

@@ -68,7 +68,7 @@ pub unsafe fn init(heap: *mut u8, heap_len: usize, stack_top: usize, hal: &'stat
 /// object, so its first word is its type; run that type's `finalise` slot.
 fn run_finaliser(p: *mut u8) {
     let v = Value::from_ptr(p as *const u8);
-    if let Some(f) = v.type_of().finalise {
+    if let Some(f) = v.type_of().finalise() {
         f(v);
     }
 }

@@ -82,7 +82,7 @@ pub fn is_subclass(ty: &'static Type, base: &'static Type) -> bool {
         return true;
     }
     if ty.is_heap() {
-        if let Some(bases) = objs::tuple::items(ty.bases) {
+        if let Some(bases) = objs::tuple::items(ty.bases()) {
             for b in bases.iter() {
                 if let Some(bt) = objs::r#type::as_type(*b) {
                     if is_subclass(bt, base) {
@@ -184,11 +184,11 @@ pub fn load_attr_opt(obj: Value, name: Qstr) -> PyResult<Option<Value>> {
             // A class's class is its metaclass: `type` here.
             Q::__class__ => Ok(Some(obj.type_of().as_value())),
             Q::__dict__ => {
-                if !t.dict.is_null() {
-                    return Ok(Some(t.dict));
+                if !t.dict().is_null() {
+                    return Ok(Some(t.dict()));
                 }
                 // A built-in type: its attribute table as a read-only dict.
-                fixed_dict_of(t.locals).map(Some)
+                fixed_dict(&mut t.locals.iter()).map(Some)
             }
             _ => Ok(None),
         };
@@ -210,10 +210,10 @@ pub fn load_attr_opt(obj: Value, name: Qstr) -> PyResult<Option<Value>> {
 }
 
 /// A read-only dict holding a static attribute table (`int.__dict__`, `sys.__dict__`).
-pub fn fixed_dict_of(table: &[(Qstr, Value)]) -> PyResult<Value> {
+pub fn fixed_dict(entries: &mut dyn Iterator<Item = (Qstr, Value)>) -> PyResult<Value> {
     let d = objs::dict::new_fixed()?;
     if let Some(m) = objs::dict::map_of(d) {
-        for &(k, v) in table {
+        for (k, v) in entries {
             m.insert(Value::qstr(k), v)?;
         }
     }
@@ -330,7 +330,7 @@ pub fn delete_attr(obj: Value, name: Qstr) -> PyResult<()> {
 pub fn call(f: Value, args: &[Value], kw: &[Value]) -> PyResult<Value> {
     crate::vm::check_stack()?;
     let ty = f.type_of();
-    match ty.call {
+    match ty.call() {
         Some(c) => c(f, args, kw),
         None => Err(raise::type_error_obj(ty, "isn't callable")),
     }

@@ -164,7 +164,7 @@ static GLOBALS: &[(Qstr, Value)] = &[
     (Q::UART, Value::from_static(&crate::uart::UART_TYPE)),
 ];
 
-pub static MODULE: Module = Module::new_static(Q::machine, GLOBALS);
+pub static MODULE: Module = Module::new_static(Q::machine, upy_runtime::locals!(GLOBALS));
 
 static PYB_GLOBALS: &[(Qstr, Value)] = &[
     (Q::__name__, Value::qstr(Q::pyb)),
@@ -177,7 +177,7 @@ static PYB_GLOBALS: &[(Qstr, Value)] = &[
     upy_runtime::entry!(freq, upy_runtime::fun!(freq, F0(freq))),
 ];
 
-pub static PYB: Module = Module::new_static(Q::pyb, PYB_GLOBALS);
+pub static PYB: Module = Module::new_static(Q::pyb, upy_runtime::locals!(PYB_GLOBALS));
 
 /// Stop timers and peripheral interrupts before a soft reset.
 pub fn deinit() {

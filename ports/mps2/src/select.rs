@@ -92,7 +92,7 @@ fn modify(s: Value, obj: Value, mask: Value) -> PyResult<Value> {
 
 /// Whether `obj` is the console (its stream reports handle 0).
 fn is_console(obj: Value) -> bool {
-    let Some(s) = obj.type_of().stream else {
+    let Some(s) = obj.type_of().stream() else {
         return false;
     };
     (s.ioctl)(obj, upy_runtime::modules::io::STREAM_GET_FILENO, 0) == Ok(0)
@@ -202,7 +202,7 @@ static POLL_LOCALS: &[(Qstr, Value)] = &[
 
 pub static POLL_TYPE: Type = Type {
     name: Q::poll,
-    locals: POLL_LOCALS,
+    locals: upy_runtime::locals!(POLL_LOCALS),
     ..Type::EMPTY
 };
 
@@ -215,4 +215,4 @@ static GLOBALS: &[(Qstr, Value)] = &[
     (Q::POLLHUP, Value::small_int(POLLHUP)),
 ];
 
-pub static MODULE: Module = Module::new_static(Q::select, GLOBALS);
+pub static MODULE: Module = Module::new_static(Q::select, upy_runtime::locals!(GLOBALS));

@@ -208,6 +208,6 @@ pub static TIMER_TYPE: Type = Type {
     name: Q::Timer,
     make_new: Some(make_new),
     print: Some(print),
-    locals: LOCALS,
+    locals: upy_runtime::locals!(LOCALS),
     ..Type::EMPTY
 };

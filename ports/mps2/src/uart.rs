@@ -158,6 +158,6 @@ pub static UART_TYPE: Type = Type {
     name: Q::UART,
     make_new: Some(make_new),
     print: Some(print),
-    locals: LOCALS,
+    locals: upy_runtime::locals!(LOCALS),
     ..Type::EMPTY
 };

@@ -789,9 +789,12 @@ pub static SOCKET_TYPE: Type = Type {
     make_new: Some(make_new),
     print: Some(print),
     getiter: None,
-    stream: Some(&SOCKET_STREAM),
-    finalise: Some(finalise),
-    locals: &LOCALS,
+    ext: &upy_runtime::obj::TypeExt {
+        stream: Some(&SOCKET_STREAM),
+        finalise: Some(finalise),
+        ..upy_runtime::obj::TypeExt::NONE
+    },
+    locals: upy_runtime::locals!(&LOCALS),
     ..Type::EMPTY
 };
 
@@ -838,7 +841,7 @@ static GLOBALS: &[(Qstr, Value)] = &[
     (Q::IP_DROP_MEMBERSHIP, int_const(libc::IP_DROP_MEMBERSHIP)),
 ];
 
-pub static MODULE: Module = Module::new_static(Q::socket, GLOBALS);
+pub static MODULE: Module = Module::new_static(Q::socket, upy_runtime::locals!(GLOBALS));
 
 #[cfg(test)]
 mod tests {

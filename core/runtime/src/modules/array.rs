@@ -9,4 +9,4 @@ static GLOBALS: &[(Qstr, Value)] = &[
     (Q::array, Value::from_static(&crate::objs::array::TYPE)),
 ];
 
-pub static MODULE: Module = Module::new_static(Q::array, GLOBALS);
+pub static MODULE: Module = Module::new_static(Q::array, crate::locals!(GLOBALS));

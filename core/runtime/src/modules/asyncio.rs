@@ -230,7 +230,7 @@ static QUEUE_LOCALS: [(Qstr, Value); 4] = [
 pub static TASK_QUEUE_TYPE: Type = Type {
     name: Q::TaskQueue,
     make_new: Some(queue_new),
-    locals: &QUEUE_LOCALS,
+    locals: crate::locals!(&QUEUE_LOCALS),
     ..Type::EMPTY
 };
 
@@ -382,7 +382,7 @@ pub static TASK_TYPE: Type = Type {
     attr: Some(task_attr),
     getiter: Some(task_getiter),
     iternext: Some(task_iternext),
-    locals: &TASK_LOCALS,
+    locals: crate::locals!(&TASK_LOCALS),
     ..Type::EMPTY
 };
 
@@ -392,7 +392,7 @@ static GLOBALS: &[(Qstr, Value)] = &[
     (Q::Task, Value::from_static(&TASK_TYPE)),
 ];
 
-pub static MODULE: Module = Module::new_static(Q::_asyncio, GLOBALS);
+pub static MODULE: Module = Module::new_static(Q::_asyncio, crate::locals!(GLOBALS));
 
 use crate::objs::module::Module;
 

@@ -184,7 +184,7 @@ static GLOBALS: &[(Qstr, Value)] = &[
     crate::entry!(unhexlify, crate::fun!(unhexlify, F1(unhexlify))),
 ];
 
-pub static MODULE: Module = Module::new_static(Q::binascii, GLOBALS);
+pub static MODULE: Module = Module::new_static(Q::binascii, crate::locals!(GLOBALS));
 
 #[cfg(test)]
 mod tests {

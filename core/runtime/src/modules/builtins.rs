@@ -41,11 +41,11 @@ fn static_lookup(q: Qstr) -> Option<Value> {
         let p = c & 0xff;
         (p != NOT_BUILTIN).then_some(p as usize)
     } else {
-        let found = GLOBALS.iter().position(|(k, _)| *k == q).or_else(|| {
+        let found = MODULE.table.position(q).or_else(|| {
             exception::ALL
                 .iter()
                 .position(|t| t.name == q)
-                .map(|i| i + GLOBALS.len())
+                .map(|i| i + MODULE.table.len())
         });
         // Ids beyond 24 bits or positions beyond the byte are simply not cached.
         let enc = match found {
@@ -60,10 +60,10 @@ fn static_lookup(q: Qstr) -> Option<Value> {
         }
         found
     }?;
-    match GLOBALS.get(pos) {
-        Some((_, v)) => Some(*v),
+    match MODULE.table.value_at(pos) {
+        Some(v) => Some(v),
         None => exception::ALL
-            .get(pos.wrapping_sub(GLOBALS.len()))
+            .get(pos.wrapping_sub(MODULE.table.len()))
             .map(|t| t.as_value()),
     }
 }
@@ -238,7 +238,7 @@ fn repr(v: Value) -> PyResult<Value> {
 
 pub fn callable(v: Value) -> PyResult<Value> {
     let ty = v.type_of();
-    let c = ty.call.is_some()
+    let c = ty.call().is_some()
         && (!ty.is_heap()
             || objs::r#type::as_type(v).is_some()
             || runtime::lookup_in_type(ty, Q::__call__).is_some());
@@ -302,7 +302,7 @@ fn ord(v: Value) -> PyResult<Value> {
     }
     if let Some(buf) = v
         .type_of()
-        .buffer
+        .buffer()
         .and_then(|f| f(v, crate::obj::BufferAccess::Read))
     {
         if buf.len == 1 {
@@ -568,7 +568,7 @@ fn dir(args: &[Value]) -> PyResult<Value> {
                     }
                 }
                 for (k, _) in m.table.iter() {
-                    push(*k)?;
+                    push(k)?;
                 }
                 if m.name == Q::builtins && m.globals.is_null() {
                     for t in exception::ALL.iter() {
@@ -654,7 +654,7 @@ fn exec_or_eval_named(
                 Some(b) => b,
                 None => match src
                     .type_of()
-                    .buffer
+                    .buffer()
                     .and_then(|f| f(src, crate::obj::BufferAccess::Read))
                 {
                     // SAFETY: the buffer stays valid while `src` is alive (it is on our stack).
@@ -982,7 +982,7 @@ static GLOBALS: &[(Qstr, Value)] = &[
     ty!(r#type, objs::r#type::TYPE),
 ];
 
-pub static MODULE: Module = Module::new_static(Q::builtins, GLOBALS);
+pub static MODULE: Module = Module::new_static(Q::builtins, crate::locals!(GLOBALS));
 
 #[cfg(test)]
 mod tests {

@@ -91,7 +91,7 @@ pub static GLOBALS: [(Qstr, Value); 12] = [
 ];
 
 pub static MODULE: crate::objs::module::Module =
-    crate::objs::module::Module::new_static(crate::qstr::Q::cmath, &GLOBALS);
+    crate::objs::module::Module::new_static(crate::qstr::Q::cmath, crate::locals!(&GLOBALS));
 
 #[cfg(test)]
 mod tests {

@@ -74,7 +74,7 @@ static GLOBALS: &[(Qstr, Value)] = &[
     ),
 ];
 
-pub static MODULE: Module = Module::new_static(Q::collections, GLOBALS);
+pub static MODULE: Module = Module::new_static(Q::collections, crate::locals!(GLOBALS));
 
 #[cfg(test)]
 mod tests {

@@ -238,7 +238,7 @@ static LOCALS: [(Qstr, Value); 2] = [
 pub static AES_TYPE: Type = Type {
     name: Q::aes,
     make_new: Some(make_new),
-    locals: &LOCALS,
+    locals: crate::locals!(&LOCALS),
     ..Type::EMPTY
 };
 
@@ -250,7 +250,7 @@ static GLOBALS: &[(Qstr, Value)] = &[
     (Q::MODE_CTR, Value::small_int(MODE_CTR)),
 ];
 
-pub static MODULE: Module = Module::new_static(Q::cryptolib, GLOBALS);
+pub static MODULE: Module = Module::new_static(Q::cryptolib, crate::locals!(GLOBALS));
 
 #[cfg(test)]
 mod tests {

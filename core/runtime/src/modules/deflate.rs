@@ -906,8 +906,8 @@ static LOCALS: &[(Qstr, Value)] = &[
 pub static DEFLATEIO_TYPE: Type = Type {
     name: Q::DeflateIO,
     make_new: Some(make_new),
-    stream: Some(&DEFLATE_STREAM),
-    locals: LOCALS,
+    ext: &crate::obj::TypeExt::stream(&DEFLATE_STREAM),
+    locals: crate::locals!(&LOCALS),
     ..Type::EMPTY
 };
 
@@ -920,7 +920,7 @@ static GLOBALS: &[(Qstr, Value)] = &[
     (Q::GZIP, Value::small_int(FORMAT_GZIP as isize)),
 ];
 
-pub static MODULE: Module = Module::new_static(Q::deflate, GLOBALS);
+pub static MODULE: Module = Module::new_static(Q::deflate, crate::locals!(GLOBALS));
 
 #[cfg(test)]
 mod tests {

@@ -70,4 +70,4 @@ errnos!(
     (Q::EINPROGRESS, 115),
 );
 
-pub static MODULE: Module = Module::new_static(Q::errno, GLOBALS);
+pub static MODULE: Module = Module::new_static(Q::errno, crate::locals!(GLOBALS));

@@ -915,8 +915,8 @@ pub static FRAMEBUFFER_TYPE: Type = Type {
     name: Q::FrameBuffer,
     flags: crate::obj::flags::BASETYPE,
     make_new: Some(make_new),
-    buffer: Some(buffer),
-    locals: &LOCALS,
+    ext: &crate::obj::TypeExt::buffer(buffer),
+    locals: crate::locals!(&LOCALS),
     ..Type::EMPTY
 };
 
@@ -944,7 +944,7 @@ static GLOBALS: &[(Qstr, Value)] = &[
     (Q::MONO_HMSB, Value::small_int(MONO_HMSB as isize)),
 ];
 
-pub static MODULE: Module = Module::new_static(Q::framebuf, GLOBALS);
+pub static MODULE: Module = Module::new_static(Q::framebuf, crate::locals!(GLOBALS));
 
 /// The 8x8 font for `text`, characters 32 to 127: eight columns per glyph, bit 0 at the
 /// top. Glyphs 32-126 are the public-domain IBM VGA 8x8 font as published by Daniel Hepper

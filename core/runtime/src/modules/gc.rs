@@ -75,4 +75,4 @@ static GLOBALS: &[(Qstr, Value)] = &[
     ),
 ];
 
-pub static MODULE: Module = Module::new_static(Q::gc, GLOBALS);
+pub static MODULE: Module = Module::new_static(Q::gc, crate::locals!(GLOBALS));

@@ -116,7 +116,7 @@ static LOCALS: [(Qstr, Value); 2] = [
 pub static SHA256_TYPE: Type = Type {
     name: Q::sha256,
     make_new: Some(make_new),
-    locals: &LOCALS,
+    locals: crate::locals!(&LOCALS),
     ..Type::EMPTY
 };
 
@@ -124,7 +124,7 @@ pub static SHA256_TYPE: Type = Type {
 pub static SHA1_TYPE: Type = Type {
     name: Q::sha1,
     make_new: Some(make_new),
-    locals: &LOCALS,
+    locals: SHA256_TYPE.locals,
     ..Type::EMPTY
 };
 
@@ -132,7 +132,7 @@ pub static SHA1_TYPE: Type = Type {
 pub static MD5_TYPE: Type = Type {
     name: Q::md5,
     make_new: Some(make_new),
-    locals: &LOCALS,
+    locals: SHA256_TYPE.locals,
     ..Type::EMPTY
 };
 
@@ -145,7 +145,7 @@ static GLOBALS: &[(Qstr, Value)] = &[
     (Q::sha256, Value::from_static(&SHA256_TYPE)),
 ];
 
-pub static MODULE: Module = Module::new_static(Q::hashlib, GLOBALS);
+pub static MODULE: Module = Module::new_static(Q::hashlib, crate::locals!(GLOBALS));
 
 #[cfg(test)]
 mod tests {

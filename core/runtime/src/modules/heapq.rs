@@ -113,7 +113,7 @@ static GLOBALS: &[(Qstr, Value)] = &[
     crate::entry!(heappush, crate::fun!(heappush, F2(heappush))),
 ];
 
-pub static MODULE: Module = Module::new_static(Q::heapq, GLOBALS);
+pub static MODULE: Module = Module::new_static(Q::heapq, crate::locals!(GLOBALS));
 
 #[cfg(test)]
 mod tests {

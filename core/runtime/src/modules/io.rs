@@ -44,7 +44,7 @@ pub const fn split_request(request: usize) -> (usize, usize) {
 /// The object carrying the stream slot: `obj` itself, or the built-in part of an instance
 /// of a user class derived from a stream type.
 pub fn stream_of(obj: Value) -> PyResult<(Value, &'static Stream)> {
-    if let Some(s) = obj.type_of().stream {
+    if let Some(s) = obj.type_of().stream() {
         return Ok((obj, s));
     }
     if let Some(n) = crate::objs::r#type::native_of(obj) {
@@ -52,7 +52,7 @@ pub fn stream_of(obj: Value) -> PyResult<(Value, &'static Stream)> {
             // A Python stream class: its own methods do the work.
             return Ok((obj, &IOBASE_STREAM));
         }
-        if let Some(s) = n.type_of().stream {
+        if let Some(s) = n.type_of().stream() {
             return Ok((n, s));
         }
     }
@@ -607,7 +607,7 @@ static GLOBALS: &[(Qstr, Value)] = &[
     ),
 ];
 
-pub static MODULE: Module = Module::new_static(Q::io, GLOBALS);
+pub static MODULE: Module = Module::new_static(Q::io, crate::locals!(GLOBALS));
 
 #[cfg(test)]
 mod tests {
@@ -624,7 +624,10 @@ mod tests {
 
     static FIN_TYPE: Type = Type {
         name: Q::IOBase,
-        finalise: Some(count),
+        ext: &crate::obj::TypeExt {
+            finalise: Some(count),
+            ..crate::obj::TypeExt::NONE
+        },
         ..Type::EMPTY
     };
 

@@ -171,7 +171,7 @@ fn dump(args: &[Value], kw: &[Value]) -> PyResult<Value> {
     }
     let stream = args[1];
     let ty = stream.type_of();
-    if let Some(s) = ty.stream {
+    if let Some(s) = ty.stream() {
         let text = dump_to_str(args[0], kw)?;
         (s.write)(stream, pystr::as_bytes(text).unwrap_or(&[]))?;
         return Ok(Value::NONE);
@@ -446,7 +446,7 @@ static GLOBALS: &[(Qstr, Value)] = &[
     crate::entry!(loads, crate::fun!(loads, F1(loads))),
 ];
 
-pub static MODULE: Module = Module::new_static(Q::json, GLOBALS);
+pub static MODULE: Module = Module::new_static(Q::json, crate::locals!(GLOBALS));
 
 #[cfg(test)]
 mod tests {

@@ -222,8 +222,8 @@ static SIGNAL_LOCALS: [(Qstr, Value); 3] = [
 pub static SIGNAL_TYPE: Type = Type {
     name: Q::Signal,
     make_new: Some(signal_new),
-    call: Some(signal_call),
-    locals: &SIGNAL_LOCALS,
+    ext: &crate::obj::TypeExt::call(signal_call),
+    locals: crate::locals!(&SIGNAL_LOCALS),
     ..Type::EMPTY
 };
 
@@ -286,7 +286,7 @@ static GLOBALS: &[(Qstr, Value)] = &[
     ),
 ];
 
-pub static MODULE: Module = Module::new_static(Q::machine, GLOBALS);
+pub static MODULE: Module = Module::new_static(Q::machine, crate::locals!(GLOBALS));
 
 #[cfg(test)]
 mod tests {

@@ -105,7 +105,7 @@ static GLOBALS: &[(Qstr, Value)] = &[
     crate::entry!(loads, crate::fun!(loads, F1(loads))),
 ];
 
-pub static MODULE: Module = Module::new_static(Q::marshal, GLOBALS);
+pub static MODULE: Module = Module::new_static(Q::marshal, crate::locals!(GLOBALS));
 
 #[cfg(test)]
 mod tests {

@@ -323,7 +323,7 @@ pub static GLOBALS: [(Qstr, Value); 46] = [
 ];
 
 pub static MODULE: crate::objs::module::Module =
-    crate::objs::module::Module::new_static(crate::qstr::Q::math, &GLOBALS);
+    crate::objs::module::Module::new_static(crate::qstr::Q::math, crate::locals!(&GLOBALS));
 
 #[cfg(test)]
 mod tests {

@@ -204,7 +204,7 @@ pub fn run_scheduled() -> PyResult<()> {
 }
 
 fn is_kbd_intr(f: Value) -> bool {
-    GLOBALS.iter().any(|(k, v)| *k == Q::kbd_intr && *v == f)
+    MODULE.table.iter().any(|(k, v)| k == Q::kbd_intr && v == f)
 }
 
 /// One pass of the scheduler, as upstream: one Python callback; whatever remains (or a
@@ -295,7 +295,7 @@ static GLOBALS: &[(Qstr, Value)] = &[
     crate::entry!(mem_peak, crate::fun!(mem_peak, F0(mem_peak))),
 ];
 
-pub static MODULE: Module = Module::new_static(Q::micropython, GLOBALS);
+pub static MODULE: Module = Module::new_static(Q::micropython, crate::locals!(GLOBALS));
 
 #[allow(dead_code)]
 fn unused(_: PyErr) {}

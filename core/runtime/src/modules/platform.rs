@@ -107,7 +107,7 @@ static GLOBALS: &[(Qstr, Value)] = &[
     ),
 ];
 
-pub static MODULE: Module = Module::new_static(Q::platform, GLOBALS);
+pub static MODULE: Module = Module::new_static(Q::platform, crate::locals!(GLOBALS));
 
 #[cfg(test)]
 mod tests {

@@ -212,7 +212,7 @@ static GLOBALS: &[(Qstr, Value)] = &[
     crate::entry!(uniform, crate::fun!(uniform, F2(uniform))),
 ];
 
-pub static MODULE: Module = Module::new_static(Q::random, GLOBALS);
+pub static MODULE: Module = Module::new_static(Q::random, crate::locals!(GLOBALS));
 
 #[cfg(test)]
 mod tests {

@@ -124,7 +124,7 @@ fn byte_offset(text: &[u8], n: usize) -> usize {
 fn is_callable(v: Value) -> bool {
     let ty = v.type_of();
     crate::objs::r#type::as_type(v).is_some()
-        || (ty.call.is_some()
+        || (ty.call().is_some()
             && (!ty.is_heap() || runtime::lookup_in_type(ty, Q::__call__).is_some()))
 }
 
@@ -556,7 +556,7 @@ static MATCH_LOCALS: &[(Qstr, Value)] = &[
 pub static MATCH_TYPE: Type = Type {
     name: Q::r#match,
     print: Some(match_print),
-    locals: MATCH_LOCALS,
+    locals: crate::locals!(&MATCH_LOCALS),
     ..Type::EMPTY
 };
 
@@ -610,7 +610,7 @@ static PATTERN_LOCALS: [(Qstr, Value); 4] = [
 pub static PATTERN_TYPE: Type = Type {
     name: Q::re,
     print: Some(pattern_print),
-    locals: &PATTERN_LOCALS,
+    locals: crate::locals!(&PATTERN_LOCALS),
     ..Type::EMPTY
 };
 
@@ -664,7 +664,7 @@ static GLOBALS: &[(Qstr, Value)] = &[
     ),
 ];
 
-pub static MODULE: Module = Module::new_static(Q::re, GLOBALS);
+pub static MODULE: Module = Module::new_static(Q::re, crate::locals!(GLOBALS));
 
 #[cfg(test)]
 mod tests {

@@ -420,7 +420,7 @@ pub static POLL_TYPE: Type = Type {
     flags: flags::ITER_IS_ITERNEXT,
     make_new: Some(poll_new),
     iternext: Some(poll_iternext),
-    locals: &POLL_LOCALS,
+    locals: crate::locals!(&POLL_LOCALS),
     ..Type::EMPTY
 };
 
@@ -496,7 +496,7 @@ static GLOBALS: &[(Qstr, Value)] = &[
     (Q::POLLHUP, Value::small_int(POLLHUP as isize)),
 ];
 
-pub static MODULE: Module = Module::new_static(Q::select, GLOBALS);
+pub static MODULE: Module = Module::new_static(Q::select, crate::locals!(GLOBALS));
 
 #[cfg(test)]
 mod tests {

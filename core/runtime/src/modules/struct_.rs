@@ -521,7 +521,7 @@ static GLOBALS: &[(Qstr, Value)] = &[
     ),
 ];
 
-pub static MODULE: Module = Module::new_static(Q::r#struct, GLOBALS);
+pub static MODULE: Module = Module::new_static(Q::r#struct, crate::locals!(GLOBALS));
 
 #[cfg(test)]
 mod tests {

@@ -312,7 +312,7 @@ static GLOBALS: &[(Qstr, Value)] = &[
     (Q::stdout, Value::from_static(&STDOUT)),
 ];
 
-pub static MODULE: Module = Module::new_static(Q::sys, GLOBALS);
+pub static MODULE: Module = Module::new_static(Q::sys, crate::locals!(GLOBALS));
 
 #[cfg(test)]
 mod tests {

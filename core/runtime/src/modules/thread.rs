@@ -155,7 +155,7 @@ static LOCK_LOCALS: [(Qstr, Value); 5] = [
 
 pub static LOCK_TYPE: Type = Type {
     name: Q::lock,
-    locals: &LOCK_LOCALS,
+    locals: crate::locals!(&LOCK_LOCALS),
     ..Type::EMPTY
 };
 
@@ -242,4 +242,4 @@ static GLOBALS: &[(Qstr, Value)] = &[
     ),
 ];
 
-pub static MODULE: Module = Module::new_static(Q::_thread, GLOBALS);
+pub static MODULE: Module = Module::new_static(Q::_thread, crate::locals!(GLOBALS));

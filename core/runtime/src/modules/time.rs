@@ -375,7 +375,7 @@ static GLOBALS: &[(Qstr, Value)] = &[
     crate::entry!(time_ns, crate::fun!(time_ns, F0(time_ns))),
 ];
 
-pub static MODULE: Module = Module::new_static(Q::time, GLOBALS);
+pub static MODULE: Module = Module::new_static(Q::time, crate::locals!(GLOBALS));
 
 #[cfg(test)]
 mod tests {

@@ -590,7 +590,7 @@ fn bytearray_at_addr(addr: usize, len: usize) -> PyResult<Value> {
 fn addressof(v: Value) -> PyResult<Value> {
     let ty = v.type_of();
     let buf = ty
-        .buffer
+        .buffer()
         .and_then(|f| f(v, BufferAccess::Read))
         .map(|b| b.ptr as usize);
     let addr = match buf {
@@ -682,7 +682,7 @@ pub static STRUCT_TYPE: Type = Type {
     unary_op: Some(struct_unary_op),
     attr: Some(struct_attr),
     subscr: Some(struct_subscr),
-    buffer: Some(struct_buffer),
+    ext: &crate::obj::TypeExt::buffer(struct_buffer),
     ..Type::EMPTY
 };
 
@@ -758,7 +758,7 @@ static GLOBALS: &[(Qstr, Value)] = &[
     crate::entry!(ARRAY, Value::small_int(type_const(ARRAY, AGG_TYPE_BITS))),
 ];
 
-pub static MODULE: Module = Module::new_static(Q::uctypes, GLOBALS);
+pub static MODULE: Module = Module::new_static(Q::uctypes, crate::locals!(GLOBALS));
 
 #[cfg(test)]
 mod tests {

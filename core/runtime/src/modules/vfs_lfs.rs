@@ -486,14 +486,14 @@ static LFS1_LOCALS: [(Qstr, Value); 14] = lfs_locals!(&MKFS1);
 pub static VFS_LFS1_TYPE: Type = Type {
     name: Q::VfsLfs1,
     make_new: Some(lfs_new),
-    locals: &LFS1_LOCALS,
+    locals: crate::locals!(&LFS1_LOCALS),
     ..Type::EMPTY
 };
 
 pub static VFS_LFS2_TYPE: Type = Type {
     name: Q::VfsLfs2,
     make_new: Some(lfs_new),
-    locals: &LFS_LOCALS,
+    locals: crate::locals!(&LFS_LOCALS),
     ..Type::EMPTY
 };
 

@@ -305,8 +305,8 @@ static LOCALS: [(Qstr, Value); 6] = [
 pub static WEBSOCKET_TYPE: Type = Type {
     name: Q::websocket,
     make_new: Some(make_new),
-    stream: Some(&WEBSOCKET_STREAM),
-    locals: &LOCALS,
+    ext: &crate::obj::TypeExt::stream(&WEBSOCKET_STREAM),
+    locals: crate::locals!(&LOCALS),
     ..Type::EMPTY
 };
 
@@ -315,7 +315,7 @@ static GLOBALS: &[(Qstr, Value)] = &[
     (Q::websocket, Value::from_static(&WEBSOCKET_TYPE)),
 ];
 
-pub static MODULE: Module = Module::new_static(Q::websocket, GLOBALS);
+pub static MODULE: Module = Module::new_static(Q::websocket, crate::locals!(GLOBALS));
 
 #[cfg(test)]
 mod tests {

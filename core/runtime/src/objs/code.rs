@@ -103,7 +103,7 @@ pub static TYPE: Type = Type {
     #[cfg(feature = "settrace")]
     attr: Some(full::attr),
     #[cfg(feature = "settrace")]
-    locals: &full::LOCALS,
+    locals: crate::locals!(&full::LOCALS),
     ..Type::EMPTY
 };
 

@@ -250,7 +250,7 @@ pub static TYPE: Type = Type {
     unary_op: Some(unary_op),
     subscr: Some(subscr),
     getiter: Some(getiter),
-    locals: &LOCALS,
+    locals: crate::locals!(&LOCALS),
     ..Type::EMPTY
 };
 

@@ -671,7 +671,7 @@ pub static TYPE: Type = Type {
     binary_op: Some(binary_op),
     subscr: Some(subscr),
     getiter: Some(getiter),
-    locals: &LOCALS,
+    locals: crate::locals!(&LOCALS),
     ..Type::EMPTY
 };
 
@@ -684,7 +684,7 @@ pub static FIXED_TYPE: Type = Type {
     binary_op: Some(binary_op),
     subscr: Some(subscr),
     getiter: Some(getiter),
-    locals: &LOCALS,
+    locals: TYPE.locals,
     parent: Some(&TYPE),
     ..Type::EMPTY
 };

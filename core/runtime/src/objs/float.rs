@@ -227,7 +227,7 @@ pub fn buffer_bytes(v: Value) -> Option<&'static [u8]> {
     }
     let buf = v
         .type_of()
-        .buffer
+        .buffer()
         .and_then(|f| f(v, crate::obj::BufferAccess::Read))?;
     if buf.len == 0 {
         return Some(&[]);

@@ -207,6 +207,6 @@ pub static TYPE: Type = Type {
     flags: flags::ITER_IS_ITERNEXT,
     print: Some(print),
     iternext: Some(iternext),
-    locals: &LOCALS,
+    locals: crate::locals!(&LOCALS),
     ..Type::EMPTY
 };

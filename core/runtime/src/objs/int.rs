@@ -1155,7 +1155,7 @@ pub static TYPE: Type = Type {
     print: Some(print),
     unary_op: Some(unary_op),
     binary_op: Some(binary_op),
-    locals: &LOCALS,
+    locals: crate::locals!(&LOCALS),
     ..Type::EMPTY
 };
 

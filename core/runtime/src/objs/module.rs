@@ -1,7 +1,7 @@
 //! Modules. Built-in modules are static: a name and a static globals table (no RAM, no
 //! start-up work). Modules loaded from source or .mpy have a heap globals dict.
 
-use crate::obj::{AttrOp, ObjBase, Print, PrintKind, PyResult, Type};
+use crate::obj::{AttrOp, LocalsRef, ObjBase, Print, PrintKind, PyResult, Type};
 use crate::qstr::{Qstr, Q};
 use crate::value::Value;
 
@@ -11,8 +11,8 @@ pub struct Module {
     pub name: Qstr,
     /// Globals dict of a heap module; NULL for a static module.
     pub globals: Value,
-    /// Static globals of a built-in module.
-    pub table: &'static [(Qstr, Value)],
+    /// Static globals of a built-in module (`locals!`).
+    pub table: LocalsRef,
 }
 
 // SAFETY: static modules are immutable.
@@ -20,7 +20,7 @@ unsafe impl Sync for Module {}
 
 impl Module {
     /// A static built-in module.
-    pub const fn new_static(name: Qstr, table: &'static [(Qstr, Value)]) -> Module {
+    pub const fn new_static(name: Qstr, table: LocalsRef) -> Module {
         Module {
             base: ObjBase::new(&TYPE),
             name,
@@ -40,7 +40,7 @@ pub fn new(name: Qstr) -> PyResult<Value> {
         base: ObjBase::new(&TYPE),
         name,
         globals,
-        table: &[],
+        table: LocalsRef::EMPTY,
     })?;
     Ok(Value::from_ptr(p))
 }
@@ -68,8 +68,8 @@ pub fn lookup(v: Value, name: Qstr) -> Option<Value> {
             return Some(x);
         }
     }
-    if let Some((_, x)) = m.table.iter().find(|(k, _)| *k == name) {
-        return Some(*x);
+    if let Some(x) = m.table.get(name) {
+        return Some(x);
     }
     if name == Q::__name__ {
         return Some(Value::qstr(m.name));
@@ -88,7 +88,7 @@ fn attr(v: Value, name: Qstr, op: AttrOp) -> PyResult<Option<Value>> {
                 if !m.globals.is_null() {
                     return Ok(Some(m.globals));
                 }
-                return crate::runtime::fixed_dict_of(m.table).map(Some);
+                return crate::runtime::fixed_dict(&mut m.table.iter()).map(Some);
             }
             // Module-level __getattr__ (PEP 562).
             if name != Q::__getattr__ {

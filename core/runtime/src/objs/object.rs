@@ -87,6 +87,6 @@ pub static TYPE: Type = Type {
     name: Q::object,
     flags: flags::BASETYPE,
     make_new: Some(make_new),
-    locals: &LOCALS,
+    locals: crate::locals!(&LOCALS),
     ..Type::EMPTY
 };

@@ -88,6 +88,6 @@ static LOCALS: [(crate::qstr::Qstr, Value); 3] = [
 pub static TYPE: Type = Type {
     name: Q::property,
     make_new: Some(make_new),
-    locals: &LOCALS,
+    locals: crate::locals!(&LOCALS),
     ..Type::EMPTY
 };

@@ -51,7 +51,7 @@ fn make_new(_ty: &'static Type, args: &[Value], _kw: &[Value]) -> PyResult<Value
     } else {
         let b = arg
             .type_of()
-            .buffer
+            .buffer()
             .and_then(|f| f(*arg, BufferAccess::Write))
             .ok_or_else(|| raise::type_error("object with buffer protocol required"))?;
         if !(2..=65535).contains(&b.len) {
@@ -143,7 +143,7 @@ pub static TYPE: Type = Type {
     name: Q::RingIO,
     make_new: Some(make_new),
     print: Some(print),
-    stream: Some(&STREAM),
-    locals: &LOCALS,
+    ext: &crate::obj::TypeExt::stream(&STREAM),
+    locals: crate::locals!(&LOCALS),
     ..Type::EMPTY
 };

@@ -1047,7 +1047,7 @@ pub static TYPE: Type = Type {
     unary_op: Some(unary_op),
     binary_op: Some(binary_op),
     getiter: Some(getiter),
-    locals: &LOCALS,
+    locals: crate::locals!(&LOCALS),
     ..Type::EMPTY
 };
 
@@ -1059,7 +1059,7 @@ pub static FROZENSET_TYPE: Type = Type {
     unary_op: Some(unary_op),
     binary_op: Some(binary_op),
     getiter: Some(getiter),
-    locals: &FROZEN_LOCALS,
+    locals: crate::locals!(&FROZEN_LOCALS),
     ..Type::EMPTY
 };
 

@@ -164,7 +164,7 @@ pub static TYPE: Type = Type {
     print: Some(print),
     unary_op: Some(unary_op),
     attr: Some(attr),
-    locals: &LOCALS,
+    locals: crate::locals!(&LOCALS),
     ..Type::EMPTY
 };
 

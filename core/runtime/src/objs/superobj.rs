@@ -46,7 +46,7 @@ fn make_new(_ty: &'static Type, args: &[Value], _kw: &[Value]) -> PyResult<Value
 /// defines it.
 fn lookup_after(cls: &'static Type, name: Qstr) -> Option<(Value, &'static Type)> {
     let bases: &[Value] = if cls.is_heap() {
-        tuple::items(cls.bases).map(|s| &*s).unwrap_or(&[])
+        tuple::items(cls.bases()).map(|s| &*s).unwrap_or(&[])
     } else {
         return cls
             .parent
@@ -65,10 +65,10 @@ fn lookup_after(cls: &'static Type, name: Qstr) -> Option<(Value, &'static Type)
 
 fn find(ty: &'static Type, name: Qstr) -> Option<(Value, &'static Type)> {
     if ty.is_heap() {
-        if let Some(v) = crate::objs::dict::map_of(ty.dict).and_then(|m| m.get_qstr(name)) {
+        if let Some(v) = crate::objs::dict::map_of(ty.dict()).and_then(|m| m.get_qstr(name)) {
             return Some((v, ty));
         }
-        for b in tuple::items(ty.bases).map(|s| &*s).unwrap_or(&[]) {
+        for b in tuple::items(ty.bases()).map(|s| &*s).unwrap_or(&[]) {
             if let Some(bt) = as_type(*b) {
                 if let Some(r) = find(bt, name) {
                     return Some(r);

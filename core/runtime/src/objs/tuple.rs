@@ -419,7 +419,7 @@ pub static TYPE: Type = Type {
     binary_op: Some(binary_op),
     subscr: Some(subscr),
     getiter: Some(getiter),
-    locals: &LOCALS,
+    locals: crate::locals!(&LOCALS),
     ..Type::EMPTY
 };
 

@@ -7,7 +7,7 @@
 //! Classes deriving from exceptions use the exception layout instead (it has a dict).
 
 use crate::map::Map;
-use crate::obj::{flags, AttrOp, ObjBase, Print, PrintKind, PyResult, SubscrOp, Type};
+use crate::obj::{flags, AttrOp, HeapType, ObjBase, Print, PrintKind, PyResult, SubscrOp, Type};
 use crate::objs::{exception, fun, tuple};
 use crate::qstr::{Qstr, Q};
 use crate::raise;
@@ -42,7 +42,7 @@ pub fn native_base(ty: &'static Type) -> Option<&'static Type> {
             Some(ty)
         };
     }
-    for b in tuple::items(ty.bases).map(|s| &*s).unwrap_or(&[]) {
+    for b in tuple::items(ty.bases()).map(|s| &*s).unwrap_or(&[]) {
         if let Some(bt) = as_type(*b) {
             if let Some(n) = native_base(bt) {
                 return Some(n);
@@ -131,10 +131,10 @@ pub fn lookup_with_owner(ty: &'static Type, name: Qstr) -> Option<(Value, &'stat
 
 fn lookup_uncached(ty: &'static Type, name: Qstr) -> Option<(Value, &'static Type)> {
     if ty.is_heap() {
-        if let Some(v) = super::dict::map_of(ty.dict).and_then(|m| m.get_qstr(name)) {
+        if let Some(v) = super::dict::map_of(ty.dict()).and_then(|m| m.get_qstr(name)) {
             return Some((v, ty));
         }
-        for b in tuple::items(ty.bases).map(|s| &*s).unwrap_or(&[]) {
+        for b in tuple::items(ty.bases()).map(|s| &*s).unwrap_or(&[]) {
             if let Some(bt) = as_type(*b) {
                 if let Some(r) = lookup_uncached(bt, name) {
                     return Some(r);
@@ -596,7 +596,7 @@ fn instance_call(obj: Value, args: &[Value], kw: &[Value]) -> PyResult<Value> {
         None => {
             // A callable built-in base (machine.Signal) answers through its call slot.
             if let Some(native) = native_of(obj) {
-                if let Some(f) = native.type_of().call {
+                if let Some(f) = native.type_of().call() {
                     return f(native, args, kw);
                 }
             }
@@ -671,9 +671,16 @@ fn instance_iternext(obj: Value) -> PyResult<Option<Value>> {
     }
 }
 
+/// What every heap type has past [`Type`]'s own slots.
+static HEAP_EXT: crate::obj::TypeExt = crate::obj::TypeExt {
+    call: Some(instance_call),
+    buffer: Some(instance_buffer),
+    ..crate::obj::TypeExt::NONE
+};
+
 fn instance_buffer(obj: Value, access: crate::obj::BufferAccess) -> Option<crate::obj::Buffer> {
     let native = native_of(obj)?;
-    (native.type_of().buffer?)(native, access)
+    (native.type_of().buffer()?)(native, access)
 }
 
 /// Allocate an instance of heap type `ty` without running `__init__` (object.__new__).
@@ -856,18 +863,16 @@ pub fn new_class(name: Qstr, bases: Value, dict: Value) -> PyResult<Value> {
         flags: fl,
         make_new: Some(instance_make_new),
         print: Some(instance_print),
-        call: Some(instance_call),
         unary_op: Some(instance_unary_op),
         binary_op: Some(instance_binary_op),
         attr: Some(instance_attr),
         subscr: Some(instance_subscr),
         getiter: Some(instance_getiter),
         iternext: Some(instance_iternext),
-        buffer: Some(instance_buffer),
-        dict,
-        bases,
+        ext: &HEAP_EXT,
         ..Type::EMPTY
     };
+    let t = HeapType { ty: t, dict, bases };
     // `__new__` is implicitly a staticmethod and `__init_subclass__` a classmethod.
     if let Some(m) = super::dict::map_of(dict) {
         for (name, ty) in [
@@ -895,7 +900,7 @@ pub fn new_class(name: Qstr, bases: Value, dict: Value) -> PyResult<Value> {
     crate::map::bump_class_epoch();
     let cls = Value::from_ptr(p);
     // SAFETY: just allocated.
-    let ty: &'static Type = unsafe { &*p };
+    let ty: &'static Type = unsafe { &(*p).ty };
     // __set_name__ on descriptors (over a snapshot: hooks may mutate the class dict), then
     // the first base's __init_subclass__.
     let snapshot = super::list::new(&[])?;
@@ -918,7 +923,7 @@ pub fn new_class(name: Qstr, bases: Value, dict: Value) -> PyResult<Value> {
             }
         }
     }
-    if let Some(first) = tuple::items(ty.bases)
+    if let Some(first) = tuple::items(ty.bases())
         .and_then(|b| b.first().copied())
         .and_then(as_type)
     {
@@ -990,7 +995,7 @@ fn type_attr(v: Value, name: Qstr, aop: AttrOp) -> PyResult<Option<Value>> {
             Q::__qualname__ if !t.is_heap() => Ok(Some(Value::qstr(t.name))),
             Q::__bases__ => {
                 if t.is_heap() {
-                    Ok(Some(t.bases))
+                    Ok(Some(t.bases()))
                 } else {
                     match t.parent {
                         Some(p) => Ok(Some(tuple::new(&[p.as_value()])?)),
@@ -1001,7 +1006,7 @@ fn type_attr(v: Value, name: Qstr, aop: AttrOp) -> PyResult<Option<Value>> {
                     }
                 }
             }
-            Q::__dict__ if t.is_heap() => Ok(Some(t.dict)),
+            Q::__dict__ if t.is_heap() => Ok(Some(t.dict())),
             _ => Ok(None),
         },
         AttrOp::Store(_) | AttrOp::Delete => {
@@ -1011,7 +1016,7 @@ fn type_attr(v: Value, name: Qstr, aop: AttrOp) -> PyResult<Option<Value>> {
                     t.name.as_str()
                 )));
             }
-            let Some(m) = super::dict::map_of(t.dict) else {
+            let Some(m) = super::dict::map_of(t.dict()) else {
                 return Ok(None);
             };
             match aop {
@@ -1038,7 +1043,6 @@ pub static TYPE: Type = Type {
     name: Q::r#type,
     flags: flags::BASETYPE | flags::EQ_IS_IDENTITY,
     print: Some(type_print),
-    call: Some(type_call),
     attr: Some(type_attr),
     binary_op: Some(type_binary_op),
     make_new: Some(type_make_new),
@@ -1046,13 +1050,9 @@ pub static TYPE: Type = Type {
     subscr: None,
     getiter: None,
     iternext: None,
-    buffer: None,
-    stream: None,
-    finalise: None,
-    locals: &[],
+    ext: &crate::obj::TypeExt::call(type_call),
+    locals: crate::obj::LocalsRef::EMPTY,
     parent: None,
-    dict: Value::NULL,
-    bases: Value::NULL,
 };
 
 /// Keys of an instance's own attribute map (for `dir`).
@@ -1066,14 +1066,14 @@ pub fn instance_dict_keys(v: Value) -> PyResult<Option<alloc::vec::Vec<Value>>> 
 /// Call `f` for every attribute name defined by `ty` and its ancestors (for `dir`).
 pub fn for_each_attr(ty: &'static Type, f: &mut dyn FnMut(Qstr) -> PyResult<()>) -> PyResult<()> {
     if ty.is_heap() {
-        if let Some(m) = super::dict::map_of(ty.dict) {
+        if let Some(m) = super::dict::map_of(ty.dict()) {
             for (k, _) in m.iter() {
                 if let Some(q) = k.as_qstr() {
                     f(q)?;
                 }
             }
         }
-        for b in tuple::items(ty.bases).map(|s| &*s).unwrap_or(&[]) {
+        for b in tuple::items(ty.bases()).map(|s| &*s).unwrap_or(&[]) {
             if let Some(bt) = as_type(*b) {
                 for_each_attr(bt, f)?;
             }
@@ -1081,8 +1081,8 @@ pub fn for_each_attr(ty: &'static Type, f: &mut dyn FnMut(Qstr) -> PyResult<()>)
     } else {
         let mut t = Some(ty);
         while let Some(tt) = t {
-            for (k, _) in tt.locals {
-                f(*k)?;
+            for (k, _) in tt.locals.iter() {
+                f(k)?;
             }
             t = tt.parent;
         }

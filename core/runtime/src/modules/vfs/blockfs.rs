@@ -176,21 +176,31 @@ pub const fn streams<F: BlockFs>() -> [Stream; 2] {
     ]
 }
 
+/// The binary and the text file type's slots past [`Type`]'s own, over [`streams`].
+pub const fn exts<F: BlockFs>(streams: &'static [Stream; 2]) -> [crate::obj::TypeExt; 2] {
+    [
+        fileobj::file_ext(&streams[0], finalise::<F>),
+        fileobj::file_ext(&streams[1], finalise::<F>),
+    ]
+}
+
 /// A file type of format `F`: `FileIO` or `TextIOWrapper` by `name`, with the matching
-/// one of [`streams`].
-pub const fn file_type<F: BlockFs>(name: Qstr, stream: &'static Stream) -> Type {
-    fileobj::file_type(name, print::<F>, stream, finalise::<F>, &FILE_LOCALS)
+/// one of [`exts`].
+pub const fn file_type<F: BlockFs>(name: Qstr, ext: &'static crate::obj::TypeExt) -> Type {
+    fileobj::file_type(name, print::<F>, ext, crate::locals!(&FILE_LOCALS))
 }
 
 /// Defines format `$fs`'s two file types, `$bin` (`FileIO`) and `$text` (`TextIOWrapper`).
 macro_rules! file_types {
     ($fs:ty, $bin:ident, $text:ident) => {
         static STREAMS: [$crate::obj::Stream; 2] = $crate::modules::vfs::blockfs::streams::<$fs>();
+        static EXTS: [$crate::obj::TypeExt; 2] =
+            $crate::modules::vfs::blockfs::exts::<$fs>(&STREAMS);
         pub static $bin: $crate::obj::Type =
-            $crate::modules::vfs::blockfs::file_type::<$fs>($crate::qstr::Q::FileIO, &STREAMS[0]);
+            $crate::modules::vfs::blockfs::file_type::<$fs>($crate::qstr::Q::FileIO, &EXTS[0]);
         pub static $text: $crate::obj::Type = $crate::modules::vfs::blockfs::file_type::<$fs>(
             $crate::qstr::Q::TextIOWrapper,
-            &STREAMS[1],
+            &EXTS[1],
         );
     };
 }

@@ -6,7 +6,7 @@
 //! flush and close.
 
 use crate::modules::io as sio;
-use crate::obj::{flags, PrintFn, PyResult, Stream, Type};
+use crate::obj::{flags, LocalsRef, PrintFn, PyResult, Stream, Type, TypeExt};
 use crate::qstr::Qstr;
 use crate::raise;
 use crate::value::Value;
@@ -62,21 +62,29 @@ pub const fn stream<F: FileOps>(is_text: bool) -> Stream {
     }
 }
 
-/// A file type: iterable by lines, closed by the collector's `finalise` when dropped open.
+/// The slots of a file type past [`Type`]'s own: its stream and the collector's `finalise`.
+pub const fn file_ext(stream: &'static Stream, finalise: fn(Value)) -> TypeExt {
+    TypeExt {
+        stream: Some(stream),
+        finalise: Some(finalise),
+        ..TypeExt::NONE
+    }
+}
+
+/// A file type: iterable by lines, closed by the collector's `finalise` (in `ext`, made by
+/// [`file_ext`]) when dropped open.
 pub const fn file_type(
     name: Qstr,
     print: PrintFn,
-    stream: &'static Stream,
-    finalise: fn(Value),
-    locals: &'static [(Qstr, Value)],
+    ext: &'static TypeExt,
+    locals: LocalsRef,
 ) -> Type {
     Type {
         name,
         flags: flags::ITER_IS_ITERNEXT,
         print: Some(print),
         iternext: Some(sio::iternext),
-        stream: Some(stream),
-        finalise: Some(finalise),
+        ext,
         locals,
         ..Type::EMPTY
     }
