@@ -7,9 +7,9 @@
 use crate::hal::Hal;
 use crate::modules::vfs;
 use crate::obj::PyResult;
-use crate::objs::{list, module::Module};
 #[cfg(feature = "os_unix")]
 use crate::objs::{int, str as pystr};
+use crate::objs::{list, module::Module};
 use crate::qstr::{Qstr, Q};
 #[cfg(feature = "os_unix")]
 use crate::raise;
