@@ -1204,9 +1204,9 @@ pub fn bitwise_len(la: usize, lb: usize) -> usize {
     la.max(lb) + 1
 }
 
-/// `op`: 0 and, 1 or, 2 xor. A plain operand rather than a closure, so the digit loop is
-/// compiled once for the three operations (flash on small targets).
-fn bitwise(a: Int, b: Int, out: &mut [u32], op: u8) -> Result<Written> {
+/// [`and`], [`or`] or [`xor`] by `op`: 0, 1, 2. A plain operand rather than a closure, so
+/// the digit loop is compiled once for the three operations (flash on small targets).
+pub fn bitwise(a: Int, b: Int, out: &mut [u32], op: u8) -> Result<Written> {
     let f = |x: u32, y: u32| match op {
         0 => x & y,
         1 => x | y,
