@@ -400,6 +400,31 @@ fn ln(e: &Expr) -> u32 {
     e.line & !fold::CONST_OBJ
 }
 
+/// Where the non-overlapping occurrences of `pat` start in `text`, left to right, as
+/// `str::match_indices` finds them, without linking core's two-way searcher (1 KB of flash
+/// for this one caller). Matches of valid UTF-8 fall on character boundaries.
+fn occurrences<'t>(text: &'t str, pat: &'t str) -> impl Iterator<Item = usize> + 't {
+    let (text, pat) = (text.as_bytes(), pat.as_bytes());
+    let mut i = 0;
+    core::iter::from_fn(move || {
+        if pat.is_empty() {
+            return None;
+        }
+        while let Some(rest) = text.get(i..) {
+            if rest.len() < pat.len() {
+                break;
+            }
+            let at = i;
+            if rest.starts_with(pat) {
+                i += pat.len();
+                return Some(at);
+            }
+            i += 1;
+        }
+        None
+    })
+}
+
 fn is_const_obj(e: &Expr) -> bool {
     e.line & fold::CONST_OBJ != 0
 }
@@ -799,16 +824,14 @@ impl<'a> Compiler<'a> {
             Some(t) => t,
             None => return true,
         };
-        let lit = text
-            .match_indices(s)
-            .map(|(i, _)| i)
+        let lit = occurrences(text, s)
             .find(|&i| i > 0 && matches!(text.as_bytes().get(i - 1), Some(b'"') | Some(b'\'')));
         let end = match lit {
             Some(i) => i,
             None => return true,
         };
         let head = &text[..end];
-        head.match_indices(s).any(|(i, _)| {
+        occurrences(head, s).any(|i| {
             let before = head[..i].chars().next_back();
             let after = head[i + s.len()..].chars().next();
             // As upstream's lexer, any non-ASCII character may be part of an identifier (and
@@ -2669,6 +2692,23 @@ mod tests {
         );
         // Prelude: signature, size (n_info 1: just the name), name.
         assert_eq!(&o3.top.fun_data[1..3], &[0x02, 0x01]);
+    }
+
+    #[test]
+    fn occurrences_are_those_match_indices_finds() {
+        let cases = [
+            ("aaaaa", "aa"),
+            ("xabcabc", "abc"),
+            ("", "a"),
+            ("h\u{e9}llo h\u{e9}llo", "llo"),
+            ("abc", "abcd"),
+            ("abc", "abc"),
+        ];
+        for (t, p) in cases {
+            let want: Vec<usize> = t.match_indices(p).map(|(i, _)| i).collect();
+            assert_eq!(occurrences(t, p).collect::<Vec<_>>(), want, "{t:?} {p:?}");
+        }
+        assert_eq!(occurrences("abc", "").next(), None);
     }
 
     #[test]
