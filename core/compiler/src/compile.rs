@@ -820,8 +820,9 @@ impl<'a> Compiler<'a> {
     /// On a line holding both, whether identifier `s` comes before the literal `'s'`/`"s"`
     /// (token order decides whether the lexer had interned it already).
     fn ident_before_literal(&self, s: &str, line: u32) -> bool {
-        let text = match self.source.lines().nth((line as usize).wrapping_sub(1)) {
-            Some(t) => t,
+        // `split`, not `lines`: its searcher is linked anyway.
+        let text = match self.source.split('\n').nth((line as usize).wrapping_sub(1)) {
+            Some(t) => t.strip_suffix('\r').unwrap_or(t),
             None => return true,
         };
         let lit = occurrences(text, s)
