@@ -61,7 +61,8 @@ pub struct CompileOptions {
     /// `(module, attribute) -> value`. `math` float constants are always folded.
     pub module_const: Option<fn(&str, &str) -> Option<i64>>,
     /// Whether a string longer than 10 bytes is already in the target's qstr pool (then a
-    /// literal equal to it loads as a qstr). `None` uses mpy-cross's static qstrs.
+    /// literal equal to it loads as a qstr). `Default` has mpy-cross's static qstrs
+    /// ([`mpy_cross_interned`]); with `None` only names of the source itself count.
     pub is_interned: Option<fn(&str) -> bool>,
     /// Whether line-number tables are written (mpy-cross `-X no-source-lines` clears it;
     /// `-O3` drops them regardless).
@@ -110,7 +111,7 @@ impl Default for CompileOptions {
             native: NativeDecorators::InvalidArch,
             ordered_dict_literal: false,
             module_const: None,
-            is_interned: None,
+            is_interned: Some(mpy_cross_interned),
             source_lines: true,
             trace_lines: false,
         }
@@ -172,6 +173,13 @@ const LONG_STATIC_QSTRS: &[u8] = concat!(
     "\x0cvcvt_s32_f32",
 )
 .as_bytes();
+
+/// Whether `s` is one of mpy-cross's static qstrs longer than 10 bytes (its
+/// [`CompileOptions::is_interned`]; an interpreter passes a lookup in its own qstr pool, so
+/// the firmware does not carry this list).
+pub fn mpy_cross_interned(s: &str) -> bool {
+    crate::strmap::packed_index(LONG_STATIC_QSTRS, s.as_bytes()).is_some()
+}
 
 const INVALID_LABEL: u32 = 0xffff;
 static NO_ARGS: CallArgs = CallArgs { args: Vec::new() };
@@ -462,7 +470,7 @@ fn scope_info<'s>(s: &'s ScopeIds, data: &'s ScopeData) -> ScopeInfo<'s> {
     }
 }
 
-/// Decimal text of an integer, by hand: the compiler needs no core::fmt.
+/// Decimal text of an integer (no core::fmt in the compiler).
 fn int_text(v: i64) -> String {
     // mpz's conversion, linked anyway; it cannot fail for two digits.
     bigint::BigInt::from_i64(v).to_decimal().unwrap_or_default()
@@ -788,10 +796,7 @@ impl<'a> Compiler<'a> {
     /// of mpy-cross, the source name, or an identifier seen no later than the literal).
     fn str_is_qstr(&self, s: &str, line: u32) -> bool {
         s.len() <= 10
-            || match self.opts.is_interned {
-                Some(f) => f(s),
-                None => crate::strmap::packed_index(LONG_STATIC_QSTRS, s.as_bytes()).is_some(),
-            }
+            || self.opts.is_interned.is_some_and(|f| f(s))
             || s == self.source_name
             || match self
                 .idents
