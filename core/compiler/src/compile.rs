@@ -2743,6 +2743,26 @@ mod tests {
     }
 
     #[test]
+    fn long_literals_ask_the_interned_hook() {
+        let src = "x = 'ArithmeticError'\ny = 'some_long_name'\n";
+        let m = module(src, &CompileOptions::default());
+        assert_eq!(m.consts, vec![Const::Str("some_long_name".into())]);
+        let none = CompileOptions {
+            is_interned: None,
+            ..CompileOptions::default()
+        };
+        let m = module(src, &none);
+        assert_eq!(m.consts.len(), 2);
+        let all = CompileOptions {
+            is_interned: Some(|_| true),
+            ..CompileOptions::default()
+        };
+        assert!(module(src, &all).consts.is_empty());
+        assert!(mpy_cross_interned("maximum recursion depth exceeded"));
+        assert!(!mpy_cross_interned("some_long_name"));
+    }
+
+    #[test]
     fn ordered_dict_literal_keeps_order() {
         let opts = CompileOptions {
             ordered_dict_literal: true,
