@@ -472,8 +472,20 @@ fn scope_info<'s>(s: &'s ScopeIds, data: &'s ScopeData) -> ScopeInfo<'s> {
 
 /// Decimal text of an integer (no core::fmt in the compiler).
 fn int_text(v: i64) -> String {
-    // mpz's conversion, linked anyway; it cannot fail for two digits.
-    bigint::BigInt::from_i64(v).to_decimal().unwrap_or_default()
+    let mut digits = Vec::new();
+    let mut m = v.unsigned_abs();
+    loop {
+        digits.push(b'0' + (m % 10) as u8);
+        m /= 10;
+        if m == 0 {
+            break;
+        }
+    }
+    if v < 0 {
+        digits.push(b'-');
+    }
+    digits.reverse();
+    String::from_utf8(digits).unwrap_or_default()
 }
 
 fn parse_float(s: &str) -> Option<f64> {

@@ -1458,11 +1458,7 @@ pub fn to_str(a: Int, base: u32, out: &mut [u8], scratch: &mut [u32]) -> Result<
         let (big, k) = chunk_params(base);
         let mut len = la;
         while len > 0 {
-            // Short numbers convert in moments and never fail (the compiler writes its
-            // constants this way, Ctrl-C or not).
-            if len > 64 {
-                interrupted()?;
-            }
+            interrupted()?;
             let w = work.get_mut(..len).unwrap_or_default();
             let mut r = if base == 10 {
                 div_const_inplace::<1_000_000_000>(w)
