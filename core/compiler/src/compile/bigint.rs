@@ -20,13 +20,12 @@ pub struct BigInt {
 /// Folding gives up beyond this many bits (upstream would carry on; we keep the code).
 const MAX_BITS: u64 = 1 << 16;
 
+/// One mpz operation given its output and scratch digits.
+type Op<'a> = dyn FnMut(&mut [u32], &mut [u32]) -> mpz::Result<Written> + 'a;
+
 /// Runs one mpz operation into a fresh output of `len` digits with `scratch` digits of work
 /// space. One non-generic body for every operation (flash on small targets).
-fn run(
-    len: usize,
-    scratch: usize,
-    op: &mut dyn FnMut(&mut [u32], &mut [u32]) -> mpz::Result<Written>,
-) -> Option<BigInt> {
+fn run(len: usize, scratch: usize, op: &mut Op) -> Option<BigInt> {
     let mut mag = vec![0u32; len];
     let w = op(&mut mag, &mut vec![0u32; scratch]).ok()?;
     mag.truncate(w.len);
