@@ -1336,7 +1336,11 @@ pub fn to_f64(a: Int) -> f64 {
     let a = a.norm();
     let n = bit_len_mag(a.mag);
     let r = if n <= 64 {
-        mag_to_u64(a.mag).unwrap_or(0) as f64
+        #[cfg(feature = "float32")]
+        let r = f64_from_scaled(mag_to_u64(a.mag).unwrap_or(0), 0);
+        #[cfg(not(feature = "float32"))]
+        let r = mag_to_u64(a.mag).unwrap_or(0) as f64;
+        r
     } else if n > 1100 {
         f64::INFINITY
     } else {
@@ -1344,13 +1348,42 @@ pub fn to_f64(a: Int) -> f64 {
         // conversion then rounds exactly as rounding the whole value would.
         let shift = n - 64;
         let top = bits_at(a.mag, shift) | any_bits_below(a.mag, shift) as u64;
-        libm::scalbn(top as f64, shift as i32)
+        #[cfg(feature = "float32")]
+        let r = f64_from_scaled(top, shift as u32);
+        #[cfg(not(feature = "float32"))]
+        let r = libm::scalbn(top as f64, shift as i32);
+        r
     };
     if a.neg {
         -r
     } else {
         r
     }
+}
+
+/// `m * 2**shift` rounded to a double (ties to even) from its bits, so that float32 builds
+/// (which narrow it at once) link no double arithmetic.
+#[cfg(feature = "float32")]
+fn f64_from_scaled(m: u64, shift: u32) -> f64 {
+    if m == 0 {
+        return 0.0;
+    }
+    let lz = m.leading_zeros();
+    let norm = m << lz;
+    let rest = norm & 0x7ff;
+    let mut mant = norm >> 11;
+    if rest > 0x400 || (rest == 0x400 && mant & 1 != 0) {
+        mant += 1;
+    }
+    let mut exp = u64::from(1023 + 63 - lz + shift);
+    if mant >> 53 != 0 {
+        mant >>= 1;
+        exp += 1;
+    }
+    if exp >= 0x7ff {
+        return f64::INFINITY;
+    }
+    f64::from_bits((exp << 52) | (mant & ((1 << 52) - 1)))
 }
 
 /// Digits for the output of [`from_f64`].
@@ -1397,8 +1430,18 @@ pub fn to_str_len(la: usize, base: u32) -> usize {
     if !(2..=36).contains(&base) {
         return 0;
     }
-    let per_digit = 32.0 / libm::log2(base as f64);
-    (libm::ceil(la as f64 * per_digit) as usize).saturating_add(2)
+    #[cfg(feature = "float32")]
+    {
+        // Without doubles (float32 builds): base**(k+1) exceeds a digit, so each digit
+        // gives at most k+1 characters.
+        la.saturating_mul(chunk_params(base).1 as usize + 1)
+            .saturating_add(2)
+    }
+    #[cfg(not(feature = "float32"))]
+    {
+        let per_digit = 32.0 / libm::log2(base as f64);
+        (libm::ceil(la as f64 * per_digit) as usize).saturating_add(2)
+    }
 }
 
 /// Scratch digits for [`to_str`].

@@ -139,24 +139,28 @@ fn find_on_path(rel: &str, base: Option<&str>) -> Option<Found> {
     if let Some(b) = base {
         return try_dir(b);
     }
-    let path = state::get().roots.sys_path;
-    // sys.path may have been replaced by any sequence (a tuple to force built-ins).
-    let items = list::get(path)
-        .map(|l| &*l.items())
-        .or_else(|| crate::objs::tuple::items(path).map(|t| &*t));
-    // Copied out first: importing runs code that may change sys.path.
-    let mut entries: Vec<String> = Vec::new();
-    for v in items.unwrap_or(&[]) {
-        if let Some(s) = pystr::as_str(*v) {
-            entries.push(String::from(s));
-        }
-    }
-    for dir in entries {
-        if let Some(f) = try_dir(&dir) {
-            return Some(f);
+    // Entries are read one at a time from the live sequence (a Python file system's stat
+    // may change sys.path); the entry in hand stays alive as a local.
+    let mut i = 0;
+    while let Some(v) = sys_path_item(i) {
+        i += 1;
+        if let Some(dir) = pystr::as_str(v) {
+            if let Some(f) = try_dir(dir) {
+                return Some(f);
+            }
         }
     }
     None
+}
+
+/// Entry `i` of sys.path, which may have been replaced by any sequence (a tuple to force
+/// built-ins).
+fn sys_path_item(i: usize) -> Option<Value> {
+    let path = state::get().roots.sys_path;
+    match list::get(path) {
+        Some(l) => l.items().get(i).copied(),
+        None => crate::objs::tuple::items(path).and_then(|t| t.get(i).copied()),
+    }
 }
 
 fn sys_path_is_empty() -> bool {
@@ -190,13 +194,16 @@ fn set_frozen_file(globals: Value, fm: &crate::frozen::FrozenModule) -> PyResult
 }
 
 /// Load one module by its full dotted name, given the directory its parent package lives in
-/// (None: search sys.path). Returns the module, loading it if needed.
-fn load_one(full: &str, last: &str, parent_dir: Option<&str>) -> PyResult<Value> {
+/// (None: search sys.path). Returns the module, loading it if needed; `fresh` says whether
+/// sys.modules lacked it.
+fn load_one(full: &str, last: &str, parent_dir: Option<&str>, fresh: &mut bool) -> PyResult<Value> {
     let fq = crate::runtime::intern_name(full)?;
+    let loaded = modules_map()?.get_qstr(fq);
+    *fresh = loaded.is_none();
     // An empty sys.path forces the built-in, even over a loaded module of that name (a
     // file that shadows a built-in imports the built-in this way).
-    if !sys_path_is_empty() {
-        if let Some(m) = modules_map()?.get_qstr(fq) {
+    if let Some(m) = loaded {
+        if !sys_path_is_empty() {
             return Ok(m);
         }
     }
@@ -272,10 +279,9 @@ fn load_one(full: &str, last: &str, parent_dir: Option<&str>) -> PyResult<Value>
 }
 
 /// The directory of a package module (its `__path__`), if it is a package.
-fn package_dir(m: Value) -> Option<String> {
-    module::lookup(m, Q::__path__)
-        .and_then(pystr::as_str)
-        .map(String::from)
+fn package_dir(m: Value) -> Option<&'static str> {
+    // Not copied: a pointer into the str keeps it alive (conservative roots).
+    module::lookup(m, Q::__path__).and_then(pystr::as_str)
 }
 
 /// Resolve a relative import against the importing module's globals.
@@ -336,30 +342,32 @@ pub fn import_name(name: Qstr, fromlist: Value, level: usize, globals: Value) ->
     if name_s.len() > 255 {
         return Err(raise::runtime_error("name too long"));
     }
-    let full: String = if level > 0 {
-        resolve_relative(name_s, level, globals)?
+    let relative;
+    let full: &str = if level > 0 {
+        relative = resolve_relative(name_s, level, globals)?;
+        &relative
     } else {
-        String::from(name_s)
+        name_s
     };
     if full.is_empty() {
         return Err(raise::value_error("empty module name"));
     }
     let mut top = Value::NULL;
     let mut cur = Value::NULL;
-    let mut dir: Option<String> = None;
-    let mut prefix = String::new();
+    let mut dir: Option<&str> = None;
+    // Each step's dotted name is a prefix of the full one.
+    let mut end = 0;
     for (i, part) in full.split('.').enumerate() {
         if i > 0 {
-            prefix.push('.');
+            end += 1;
         }
-        prefix.push_str(part);
+        end += part.len();
+        let prefix = full.get(..end).unwrap_or(full);
         if i > 0 && dir.is_none() {
-            return Err(not_found(&prefix));
+            return Err(not_found(prefix));
         }
-        let fresh = Qstr::find(&prefix)
-            .map(|q| modules_map().ok().and_then(|mm| mm.get_qstr(q)).is_none())
-            .unwrap_or(true);
-        let m = load_one(&prefix, part, dir.as_deref())?;
+        let mut fresh = false;
+        let m = load_one(prefix, part, dir, &mut fresh)?;
         // Only a first import binds the submodule as an attribute of its parent.
         if i > 0 && fresh {
             // Bind the submodule as an attribute of its parent.
@@ -399,7 +407,7 @@ pub fn import_from(m: Value, name: Qstr) -> PyResult<Value> {
     if let Some(dir) = package_dir(m) {
         let parent = module::get(m).map(|x| x.name.as_str()).unwrap_or("");
         let full = joined(parent, &joined(".", name.as_str()));
-        let sub = load_one(&full, name.as_str(), Some(&dir))?;
+        let sub = load_one(&full, name.as_str(), Some(dir), &mut false)?;
         if let Some(pm) = dict::map_of(module::globals(m)) {
             pm.insert_qstr(name, sub)?;
         }

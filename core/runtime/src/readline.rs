@@ -733,16 +733,21 @@ fn autocomplete<T: Terminal + ?Sized>(typed: &[u8], term: &mut T) -> Completion 
     }
 
     // Keep matching names once each, in the host's order; a bare Tab hides `_` names.
-    let mut matches: Vec<&'static str> = Vec::new();
-    for &name in &names {
+    // Compacted in place: a second vector costs more code than the loop.
+    let mut kept = 0;
+    for i in 0..names.len() {
+        let name = names[i];
         if (prefix.is_empty() && name.starts_with('_'))
             || !name.starts_with(prefix)
-            || matches.contains(&name)
+            || names[..kept].contains(&name)
         {
             continue;
         }
-        matches.push(name);
+        names[kept] = name;
+        kept += 1;
     }
+    names.truncate(kept);
+    let matches = names;
 
     let Some(&first) = matches.first() else {
         // Nothing found: the first word of a line may still be the start of `import `.

@@ -153,8 +153,8 @@ pub static FLASH_TYPE: Type = Type {
     ..Type::EMPTY
 };
 
-/// Mount the FAT volume at `/flash` in place of the core's default root, and make it the
-/// current directory. A device without a readable volume is formatted, and gets
+/// Mount the FAT volume at `/flash` (the core, built without `VfsPosix`, starts with
+/// nothing mounted), and make it the current directory. A device without a readable volume is formatted, and gets
 /// `/flash/lib` (the first boot).
 pub fn mount() -> PyResult<()> {
     let ty = Value::from_static(&vfs_fat::VFS_FAT_TYPE);
@@ -169,7 +169,6 @@ pub fn mount() -> PyResult<()> {
             (runtime::call(ty, &[dev], &[])?, true)
         }
     };
-    runtime::call(vfs::UMOUNT, &[Value::qstr(Q::_slash_)], &[])?;
     let point = pystr::new("/flash")?;
     runtime::call(vfs::MOUNT, &[fs, point], &[])?;
     vfs::chdir(point)?;

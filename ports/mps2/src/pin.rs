@@ -1,6 +1,7 @@
 //! `machine.Pin` and `pyb.LED` on the FPGA IO block of the AN385 (0x40028000): two user
 //! LEDs (register LED0, bits 0-1, outputs) and two push buttons (register BUTTON, bits
-//! 0-1, inputs). Pins are static objects, as on upstream's boards.
+//! 0-1, inputs). Pins are static objects, as on upstream's boards; `pyb.LED(1)` and
+//! `LED(2)` are the LED pins again under the LED type, sharing the pins' methods.
 
 use upy_runtime::obj::{ObjBase, Print, PrintKind, PyResult, Type};
 use upy_runtime::objs::{int, str as pystr};
@@ -17,6 +18,7 @@ const BUTTON: usize = FPGAIO + 0x08;
 #[repr(C)]
 pub struct Pin {
     base: ObjBase,
+    /// `LED0`..., or for a `pyb.LED` its whole repr.
     name: &'static str,
     /// LED0 bit for outputs, BUTTON bit for inputs.
     bit: u32,
@@ -53,8 +55,10 @@ static PINS: [Pin; 4] = [
     },
 ];
 
+/// A Pin, or the pin of a `pyb.LED`.
 fn this(v: Value) -> PyResult<&'static Pin> {
     v.downcast::<Pin>(&PIN_TYPE)
+        .or_else(|| v.downcast::<Pin>(&LED_TYPE))
         .map(|p| &*p)
         .ok_or_else(|| raise::type_error("expecting a Pin"))
 }
@@ -129,6 +133,10 @@ fn print(out: &mut dyn Print, obj: Value, _kind: PrintKind) -> PyResult<()> {
     out.write_str(")")
 }
 
+fn led_print(out: &mut dyn Print, obj: Value, _kind: PrintKind) -> PyResult<()> {
+    out.write_str(this(obj)?.name)
+}
+
 /// What `value()`, `on()`, `off()`, `toggle()` and calling do, for Pin and LED alike:
 /// read the level (`None`) or set it from a truth value.
 #[inline(never)]
@@ -173,22 +181,25 @@ fn init(args: &[Value], kw: &[Value]) -> PyResult<Value> {
     Ok(Value::NONE)
 }
 
+// Shared by Pin and LED.
+const VALUE: Value = upy_runtime::fun!(
+    value,
+    Var {
+        min: 1,
+        max: 2,
+        f: value
+    }
+);
+const ON: Value = upy_runtime::fun!(on, F1(on));
+const OFF: Value = upy_runtime::fun!(off, F1(off));
+const TOGGLE: Value = upy_runtime::fun!(toggle, F1(toggle));
+
 static PIN_LOCALS: &[(Qstr, Value)] = &[
     upy_runtime::entry!(init, upy_runtime::fun!(init, Kw { min: 1, f: init })),
-    upy_runtime::entry!(
-        value,
-        upy_runtime::fun!(
-            value,
-            Var {
-                min: 1,
-                max: 2,
-                f: value
-            }
-        )
-    ),
-    upy_runtime::entry!(on, upy_runtime::fun!(on, F1(on))),
-    upy_runtime::entry!(off, upy_runtime::fun!(off, F1(off))),
-    upy_runtime::entry!(toggle, upy_runtime::fun!(toggle, F1(toggle))),
+    (Q::value, VALUE),
+    (Q::on, ON),
+    (Q::off, OFF),
+    (Q::toggle, TOGGLE),
     (Q::IN, Value::small_int(0)),
     (Q::OUT, Value::small_int(1)),
     (Q::PULL_UP, Value::small_int(1)),
@@ -214,72 +225,27 @@ fn led_make_new(_ty: &'static Type, args: &[Value], _kw: &[Value]) -> PyResult<V
     }
 }
 
-#[repr(C)]
-pub struct Led {
-    base: ObjBase,
-    pin: &'static Pin,
-    n: u8,
-}
-
-// SAFETY: immutable static data.
-unsafe impl Sync for Led {}
-
-static LEDS: [Led; 2] = [
-    Led {
+/// The LED pins (`PINS[0..2]`) under the LED type.
+static LEDS: [Pin; 2] = [
+    Pin {
         base: ObjBase::new(&LED_TYPE),
-        pin: &PINS[0],
-        n: 1,
+        name: "LED(1)",
+        bit: 0,
+        output: true,
     },
-    Led {
+    Pin {
         base: ObjBase::new(&LED_TYPE),
-        pin: &PINS[1],
-        n: 2,
+        name: "LED(2)",
+        bit: 1,
+        output: true,
     },
 ];
 
-fn led(v: Value) -> PyResult<&'static Led> {
-    v.downcast::<Led>(&LED_TYPE)
-        .map(|l| &*l)
-        .ok_or_else(|| raise::type_error("expecting an LED"))
-}
-
-fn led_print(out: &mut dyn Print, obj: Value, _kind: PrintKind) -> PyResult<()> {
-    let l = led(obj)?;
-    out.write_str(if l.n == 1 { "LED(1)" } else { "LED(2)" })
-}
-
-fn led_on(s: Value) -> PyResult<Value> {
-    drive(led(s)?.pin, Some(Value::TRUE))
-}
-
-fn led_off(s: Value) -> PyResult<Value> {
-    drive(led(s)?.pin, Some(Value::FALSE))
-}
-
-fn led_toggle(s: Value) -> PyResult<Value> {
-    let p = led(s)?.pin;
-    drive(p, flipped(p))
-}
-
-fn led_value(args: &[Value]) -> PyResult<Value> {
-    drive(led(args[0])?.pin, args.get(1).copied())
-}
-
 static LED_LOCALS: &[(Qstr, Value)] = &[
-    upy_runtime::entry!(on, upy_runtime::fun!(on, F1(led_on))),
-    upy_runtime::entry!(off, upy_runtime::fun!(off, F1(led_off))),
-    upy_runtime::entry!(toggle, upy_runtime::fun!(toggle, F1(led_toggle))),
-    upy_runtime::entry!(
-        value,
-        upy_runtime::fun!(
-            value,
-            Var {
-                min: 1,
-                max: 2,
-                f: led_value
-            }
-        )
-    ),
+    (Q::on, ON),
+    (Q::off, OFF),
+    (Q::toggle, TOGGLE),
+    (Q::value, VALUE),
 ];
 
 pub static LED_TYPE: Type = Type {

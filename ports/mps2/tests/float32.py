@@ -37,3 +37,7 @@ for z in (1 + 1j, -2 + 0.5j, 3j):
 for v in (1 / 3, 1e24, 123.456, 2.5):  # a sign leaves upstream's 33-byte buffer a byte less
     print("%.29f|%.29f|{:.24e}|{:+.31f}".format(-v, v) % (v, -v))
 print(struct.pack("<d", 0.1), struct.unpack("<d", struct.pack("<d", 1 / 3)), struct.pack("<f", 0.1))
+# Trigonometry without doubles: large arguments (exact reduction) and near multiples of pi/2.
+for f in ("sin", "cos", "tan"):
+    print(f, " ".join(repr(getattr(math, f)(x)) for x in (0.3, -0.75, 1.5, 3.7, 100.0, 12345.0, 1e10, 1e30, 4.712389)))
+print("asin", " ".join(repr(math.asin(x)) for x in (-0.99, -0.75, -0.3, 0.0001, 0.3, 0.5, 0.7, 0.98)))

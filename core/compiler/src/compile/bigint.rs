@@ -99,6 +99,7 @@ impl BigInt {
 
     /// Summed digit by digit from the top, as this compiler always folded (not correctly
     /// rounded beyond 2**53, unlike `float(int)` at run time).
+    #[cfg_attr(feature = "float32", allow(dead_code))]
     pub fn to_f64(&self) -> f64 {
         let mut f = 0.0f64;
         for &l in self.mag.iter().rev() {

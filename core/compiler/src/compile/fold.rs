@@ -133,6 +133,61 @@ fn real(x: f64) -> f64 {
     x
 }
 
+/// The float type folds compute in: single with `float32` (the same results as rounding
+/// double results, with no double arithmetic linked into such builds).
+#[cfg(feature = "float32")]
+type Fl = f32;
+#[cfg(not(feature = "float32"))]
+type Fl = f64;
+
+/// A value of the tree (at the target's precision already) as an [`Fl`].
+#[cfg(not(feature = "float32"))]
+fn narrow(x: f64) -> Fl {
+    x
+}
+
+/// A value of the tree (at the target's precision already) as an [`Fl`] (black_box: else
+/// LLVM turns single comparisons of it back into double ones).
+#[cfg(feature = "float32")]
+fn narrow(x: f64) -> Fl {
+    core::hint::black_box(x as f32)
+}
+
+#[allow(clippy::useless_conversion)]
+fn wide(x: Fl) -> f64 {
+    f64::from(x)
+}
+
+/// An int as a float at the target's precision.
+#[cfg(not(feature = "float32"))]
+fn big_real(v: &BigInt) -> f64 {
+    v.to_f64()
+}
+
+/// An int as a float at the target's precision: with `float32`, rounded once to single
+/// precision from its top bits (no double arithmetic).
+#[cfg(feature = "float32")]
+fn big_real(v: &BigInt) -> f64 {
+    let mag = if v.is_neg() { v.neg() } else { v.clone() };
+    let n = mag.bit_len();
+    let r = if n <= 63 {
+        mag.to_i64().unwrap_or(0) as f32
+    } else {
+        // The top 62 bits with a sticky bit for the rest round as the whole value would.
+        let shift = n - 62;
+        let (top, exact) = match mag.shr(shift) {
+            Some(top) => (
+                top.to_i64().unwrap_or(0),
+                top.shl(shift).is_some_and(|t| t == mag),
+            ),
+            None => (0, false),
+        };
+        let t = top | i64::from(!exact);
+        libm::scalbnf(t as f32, shift.min(400) as i32)
+    };
+    f64::from(if v.is_neg() { -r } else { r })
+}
+
 /// The value of a float in the tree: a folded value's exact bits, or a source literal read
 /// with upstream's own decimal parser (py/parsenum.c), which is not always correctly
 /// rounded.
@@ -154,7 +209,7 @@ pub fn float_value(s: &str) -> Option<f64> {
 
 fn to_f(n: &Num) -> f64 {
     match n {
-        Num::Int(v, _) => real(v.to_f64()),
+        Num::Int(v, _) => big_real(v),
         Num::Float(f) => *f,
     }
 }
@@ -189,11 +244,11 @@ fn binop(op: BinOp, a: &Num, b: &Num) -> Option<Num> {
                     if y.is_zero() {
                         return None;
                     }
-                    return Some(Num::Float(real(x.to_f64()) / real(y.to_f64())));
+                    return Some(Num::Float(wide(narrow(big_real(x)) / narrow(big_real(y)))));
                 }
                 BinOp::Pow => {
                     if y.is_neg() {
-                        return float_pow(real(x.to_f64()), b);
+                        return float_pow(narrow(big_real(x)), b);
                     }
                     let e = y.to_i64().and_then(|v| u64::try_from(v).ok())?;
                     x.pow(e)?
@@ -205,7 +260,7 @@ fn binop(op: BinOp, a: &Num, b: &Num) -> Option<Num> {
             Some(Num::Int(r, obj))
         }
         _ => {
-            let (x, y) = (to_f(a), to_f(b));
+            let (x, y) = (narrow(to_f(a)), narrow(to_f(b)));
             let r = match op {
                 BinOp::Add => x + y,
                 BinOp::Sub => x - y,
@@ -230,7 +285,7 @@ fn binop(op: BinOp, a: &Num, b: &Num) -> Option<Num> {
                 }
                 _ => return None,
             };
-            Some(Num::Float(r))
+            Some(Num::Float(wide(r)))
         }
     }
 }
@@ -345,25 +400,26 @@ pub fn float_divmod(x: f64, y: f64) -> (f64, f64) {
 }
 
 /// Float floor division and modulo at the target's float precision.
-fn divmod(x: f64, y: f64) -> (f64, f64) {
+fn divmod(x: Fl, y: Fl) -> (Fl, Fl) {
     #[cfg(feature = "float32")]
-    {
-        let (q, m) = crate::mpy::float::divmod32(x as f32, y as f32);
-        (f64::from(q), f64::from(m))
-    }
+    return crate::mpy::float::divmod32(x, y);
     #[cfg(not(feature = "float32"))]
     float_divmod(x, y)
 }
 
 /// `x ** y` with the C library's `pow`, as upstream folds it. Left unfolded when it would
 /// raise (zero to a negative power) or give a complex (negative base, fractional exponent).
-fn float_pow(x: f64, y: &Num) -> Option<Num> {
-    let yf = to_f(y);
-    if (x == 0.0 && yf < 0.0) || (x < 0.0 && yf != libm::trunc(yf)) {
+fn float_pow(x: Fl, y: &Num) -> Option<Num> {
+    let yf = narrow(to_f(y));
+    #[cfg(feature = "float32")]
+    let integral = libm::truncf(yf) == yf;
+    #[cfg(not(feature = "float32"))]
+    let integral = libm::trunc(yf) == yf;
+    if (x == 0.0 && yf < 0.0) || (x < 0.0 && !integral) {
         return None;
     }
     #[cfg(feature = "float32")]
-    return Some(Num::Float(f64::from(libm::powf(x as f32, yf as f32))));
+    return Some(Num::Float(f64::from(libm::powf(x, yf))));
     #[cfg(not(feature = "float32"))]
     Some(Num::Float(libm::pow(x, yf)))
 }
@@ -435,7 +491,12 @@ pub fn const_truth(e: &Expr) -> Option<bool> {
     Some(match &e.kind {
         ExprKind::Int(v) => *v != 0,
         ExprKind::BigInt(_) => true,
-        ExprKind::Float(s) | ExprKind::Imag(s) => float_value(s).map(|f| f != 0.0).unwrap_or(true),
+        ExprKind::Float(s) | ExprKind::Imag(s) => {
+            // By the bits (all but the sign): no float comparison linked.
+            float_value(s)
+                .map(|f| core::hint::black_box(f.to_bits()) << 1 != 0)
+                .unwrap_or(true)
+        }
         ExprKind::Str(s) => !s.is_empty(),
         ExprKind::Bytes(b) => !b.is_empty(),
         ExprKind::None | ExprKind::False => false,

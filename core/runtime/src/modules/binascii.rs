@@ -81,15 +81,9 @@ fn b2a_base64(args: &[Value], kw: &[Value]) -> PyResult<Value> {
         Some(v) => crate::runtime::is_true(*v)?,
         None => true,
     };
-    for pair in kw.chunks_exact(2) {
-        if pair[0].as_qstr() == Some(Q::newline) {
-            newline = crate::runtime::is_true(pair[1])?;
-        } else {
-            return Err(raise::type_error_fmt(format_args!(
-                "unexpected keyword argument '{}'",
-                pair[0].as_qstr().map(|q| q.as_str()).unwrap_or("?")
-            )));
-        }
+    crate::modules::builtins::check_kw(kw, &[Q::newline])?;
+    if let Some(v) = crate::modules::builtins::kw_get(kw, Q::newline) {
+        newline = crate::runtime::is_true(v)?;
     }
     let data = pystr::buffer_bytes_raise(args[0])?;
     let mut out = VStr::with_capacity(data.len().div_ceil(3) * 4 + 1)?;

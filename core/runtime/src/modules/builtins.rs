@@ -117,7 +117,8 @@ pub(crate) fn too_many_args(max: usize, got: usize) -> crate::obj::PyErr {
     ))
 }
 
-fn check_kw(kw: &[Value], allowed: &[Qstr]) -> PyResult<()> {
+/// TypeError for the first keyword of `kw` not in `allowed`.
+pub(crate) fn check_kw(kw: &[Value], allowed: &[Qstr]) -> PyResult<()> {
     match kw_unknown(kw, allowed) {
         Some(k) => Err(raise::type_error_fmt(format_args!(
             "unexpected keyword argument '{}'",
@@ -277,25 +278,27 @@ fn chr(v: Value) -> PyResult<Value> {
     pystr::from_code_point(c)
 }
 
+#[cold]
+fn ord_length_error(n: usize) -> crate::obj::PyErr {
+    raise::type_error_fmt(format_args!(
+        "ord() expected a character, but string of length {} found",
+        n
+    ))
+}
+
 fn ord(v: Value) -> PyResult<Value> {
     if let Some(s) = pystr::as_str(v) {
         let mut it = s.chars();
         if let (Some(c), None) = (it.next(), it.next()) {
             return Ok(Value::small_int(c as isize));
         }
-        return Err(raise::type_error_fmt(format_args!(
-            "ord() expected a character, but string of length {} found",
-            s.chars().count()
-        )));
+        return Err(ord_length_error(s.chars().count()));
     }
     if let Some(b) = pystr::as_bytes(v) {
-        if b.len() == 1 {
-            return Ok(Value::small_int(b[0] as isize));
+        if let [c] = b {
+            return Ok(Value::small_int(*c as isize));
         }
-        return Err(raise::type_error_fmt(format_args!(
-            "ord() expected a character, but string of length {} found",
-            b.len()
-        )));
+        return Err(ord_length_error(b.len()));
     }
     if let Some(buf) = v
         .type_of()
@@ -316,27 +319,6 @@ fn int_to_base(v: Value, base: u32, prefix: &str) -> PyResult<Value> {
     } else {
         v
     };
-    if let Some(n) = v.as_small_int() {
-        let mut s = VStr::new();
-        if n < 0 {
-            s.push_byte(b'-')?;
-        }
-        s.push_bytes(prefix.as_bytes())?;
-        let mut m = n.unsigned_abs();
-        let mut digits = [0u8; 70];
-        let mut i = digits.len();
-        loop {
-            i -= 1;
-            let d = (m % base as usize) as u8;
-            digits[i] = if d < 10 { b'0' + d } else { b'a' + d - 10 };
-            m /= base as usize;
-            if m == 0 {
-                break;
-            }
-        }
-        s.push_bytes(&digits[i..])?;
-        return s.into_str();
-    }
     crate::objs::int::format_base(v, base, prefix)
 }
 

@@ -15,7 +15,7 @@
 //!   close.
 
 use crate::obj::{ObjBase, PyErr, PyResult, Stream, Type};
-use crate::objs::exception::{EOF_ERROR, OS_ERROR};
+use crate::objs::exception::EOF_ERROR;
 use crate::objs::{int, list, module::Module};
 use crate::qstr::{Qstr, Q};
 use crate::raise;
@@ -43,6 +43,7 @@ struct DeflateIo {
     /// Decompression state, made on the first read.
     read: *mut Inflate,
     /// Compression state, made on the first write.
+    #[cfg(feature = "deflate_compress")]
     write: *mut Compress,
 }
 
@@ -83,6 +84,7 @@ fn make_new(ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Value> 
         close_stream,
         closed: false,
         read: core::ptr::null_mut(),
+        #[cfg(feature = "deflate_compress")]
         write: core::ptr::null_mut(),
     })?))
 }
@@ -439,29 +441,27 @@ impl Inflate {
     }
 
     fn read_trailer(&mut self, src: &Source) -> PyResult<()> {
-        let mut word = [0u8; 4];
-        match self.check {
-            CHECK_ADLER => {
-                for b in word.iter_mut() {
-                    *b = src.byte()?;
-                }
-                if u32::from_be_bytes(word) != self.checksum {
-                    return Err(einval());
-                }
+        if self.check == CHECK_NONE {
+            return Ok(());
+        }
+        // zlib's Adler-32 is big-endian, gzip's CRC-32 little-endian (then the length
+        // word, read but, as upstream, not checked).
+        let mut word = 0u32;
+        for k in 0..4 {
+            word |= u32::from(src.byte()?) << (8 * k);
+        }
+        let want = if self.check == CHECK_ADLER {
+            self.checksum.swap_bytes()
+        } else {
+            self.checksum
+        };
+        if word != want {
+            return Err(einval());
+        }
+        if self.check == CHECK_CRC {
+            for _ in 0..4 {
+                src.byte()?;
             }
-            CHECK_CRC => {
-                for b in word.iter_mut() {
-                    *b = src.byte()?;
-                }
-                if u32::from_le_bytes(word) != self.checksum {
-                    return Err(einval());
-                }
-                // The length word is read but, as upstream, not checked.
-                for _ in 0..4 {
-                    src.byte()?;
-                }
-            }
-            _ => {}
         }
         Ok(())
     }
@@ -602,9 +602,12 @@ fn stream_read(obj: Value, buf: &mut [u8]) -> PyResult<usize> {
 
 // --- compress ---
 
+#[cfg(feature = "deflate_compress")]
 const MATCH_MIN: usize = 3;
+#[cfg(feature = "deflate_compress")]
 const MATCH_MAX: usize = 258;
 
+#[cfg(feature = "deflate_compress")]
 #[repr(C)]
 struct Compress {
     hist: *mut u8,
@@ -618,11 +621,13 @@ struct Compress {
     checksum: u32,
 }
 
+#[cfg(feature = "deflate_compress")]
 /// Bits reversed within a byte: Huffman codes go out most significant bit first.
 fn reverse8(b: u32) -> u32 {
     (b as u8).reverse_bits() as u32
 }
 
+#[cfg(feature = "deflate_compress")]
 impl Compress {
     fn hist_at(&self, i: usize) -> u8 {
         let at = (self.hist_start + i) & (self.hist_max - 1);
@@ -750,6 +755,7 @@ impl Compress {
     }
 }
 
+#[cfg(feature = "deflate_compress")]
 fn init_write(d: &mut DeflateIo) -> PyResult<&'static mut Compress> {
     if !d.write.is_null() {
         // SAFETY: a GC allocation made below, kept alive by `d`.
@@ -791,7 +797,7 @@ fn init_write(d: &mut DeflateIo) -> PyResult<&'static mut Compress> {
     if !header.is_empty() {
         if let Err(e) = (dst.s.write)(dst.obj, header) {
             // A failing stream is reported as upstream does: the write is invalid.
-            if crate::runtime::is_subclass(e.0.type_of(), &OS_ERROR) {
+            if crate::runtime::is_subclass(e.0.type_of(), &crate::objs::exception::OS_ERROR) {
                 return Err(einval());
             }
             return Err(e);
@@ -802,6 +808,7 @@ fn init_write(d: &mut DeflateIo) -> PyResult<&'static mut Compress> {
     Ok(st)
 }
 
+#[cfg(feature = "deflate_compress")]
 fn stream_write(obj: Value, buf: &[u8]) -> PyResult<usize> {
     let d = this(obj)?;
     if d.closed {
@@ -827,7 +834,11 @@ fn close(d: &mut DeflateIo) -> PyResult<()> {
     if d.closed {
         return Ok(());
     }
+    #[cfg(not(feature = "deflate_compress"))]
+    let trailer_result = Ok(());
+    #[cfg(feature = "deflate_compress")]
     let mut trailer_result = Ok(());
+    #[cfg(feature = "deflate_compress")]
     if !d.write.is_null() {
         // SAFETY: made by `init_write`, kept alive by `d`.
         let st = unsafe { &mut *d.write };
@@ -867,6 +878,13 @@ fn stream_ioctl(obj: Value, request: usize, _arg: usize) -> PyResult<usize> {
     Err(einval())
 }
 
+/// Without compression (upstream's qemu port, below its FULL_FEATURES level) a
+/// DeflateIO has no `write` and the stream protocol refuses writes.
+#[cfg(not(feature = "deflate_compress"))]
+fn stream_write(_obj: Value, _buf: &[u8]) -> PyResult<usize> {
+    Err(pyio::unsupported())
+}
+
 static DEFLATE_STREAM: Stream = Stream {
     read: stream_read,
     write: stream_write,
@@ -874,10 +892,11 @@ static DEFLATE_STREAM: Stream = Stream {
     is_text: false,
 };
 
-static LOCALS: [(Qstr, Value); 7] = [
+static LOCALS: &[(Qstr, Value)] = &[
     (Q::read, pyio::methods::READ),
     (Q::readinto, pyio::methods::READINTO),
     (Q::readline, pyio::methods::READLINE),
+    #[cfg(feature = "deflate_compress")]
     (Q::write, pyio::methods::WRITE),
     (Q::close, pyio::methods::CLOSE),
     (Q::__enter__, pyio::methods::ENTER),
@@ -888,7 +907,7 @@ pub static DEFLATEIO_TYPE: Type = Type {
     name: Q::DeflateIO,
     make_new: Some(make_new),
     stream: Some(&DEFLATE_STREAM),
-    locals: &LOCALS,
+    locals: LOCALS,
     ..Type::EMPTY
 };
 
@@ -933,6 +952,7 @@ mod tests {
         crate::objs::str::as_bytes(v).unwrap().to_vec()
     }
 
+    #[cfg(feature = "deflate_compress")]
     fn compress(data: &[u8], format: u8) -> alloc::vec::Vec<u8> {
         let out = bytes_io(b"");
         let d = make_new(
@@ -963,6 +983,7 @@ mod tests {
         }
     }
 
+    #[cfg(feature = "deflate_compress")]
     #[test]
     fn compressor_matches_micropython_bytes() {
         crate::state::testing::with_vm(|| {
@@ -974,6 +995,7 @@ mod tests {
         });
     }
 
+    #[cfg(feature = "deflate_compress")]
     #[test]
     fn round_trips_in_every_format_and_chunk_size() {
         crate::state::testing::with_vm(|| {
@@ -992,6 +1014,7 @@ mod tests {
         });
     }
 
+    #[cfg(feature = "deflate_compress")]
     #[test]
     fn corrupt_input_is_an_error_not_a_panic() {
         crate::state::testing::with_vm(|| {
@@ -1008,6 +1031,7 @@ mod tests {
         });
     }
 
+    #[cfg(feature = "deflate_compress")]
     #[test]
     fn reverse_bits() {
         assert_eq!(reverse8(0x30), 0x0c);

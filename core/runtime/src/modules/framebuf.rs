@@ -466,60 +466,41 @@ fn ellipse(args: &[Value]) -> PyResult<Value> {
         }
         return Ok(Value::NONE);
     }
-    let two_a2 = xr.wrapping_mul(xr).wrapping_mul(2);
-    let two_b2 = yr.wrapping_mul(yr).wrapping_mul(2);
-    // First the part where the slope is above -1, stepping y; then the rest, stepping x.
-    let (mut x, mut y) = (xr, 0isize);
-    let mut x_change = yr
-        .wrapping_mul(yr)
-        .wrapping_mul(1isize.wrapping_sub(xr.wrapping_mul(2)));
-    let mut y_change = xr.wrapping_mul(xr);
-    let mut err = 0isize;
-    let mut stop_x = two_b2.wrapping_mul(xr);
-    let mut stop_y = 0isize;
+    // Two passes of one stepper: first the part where the slope is above -1 (y steps
+    // every time, x when the error says so), then the rest with the roles of x and y
+    // (and of the radii) swapped.
     // Radii may be huge: poll for Ctrl-C now and then.
     let mut steps = 0u32;
-    while stop_x >= stop_y {
-        steps = steps.wrapping_add(1);
-        if steps & 0xffff == 0 {
-            crate::vm::check_keyboard_interrupt()?;
-        }
-        ellipse_points(&mut c, cx, cy, x, y, col, mask);
-        y = y.wrapping_add(1);
-        stop_y = stop_y.wrapping_add(two_a2);
-        err = err.wrapping_add(y_change);
-        y_change = y_change.wrapping_add(two_a2);
-        if err.wrapping_mul(2).wrapping_add(x_change) > 0 {
-            x = x.wrapping_sub(1);
-            stop_x = stop_x.wrapping_sub(two_b2);
-            err = err.wrapping_add(x_change);
-            x_change = x_change.wrapping_add(two_b2);
-        }
-    }
-    x = 0;
-    y = yr;
-    x_change = yr.wrapping_mul(yr);
-    y_change = xr
-        .wrapping_mul(xr)
-        .wrapping_mul(1isize.wrapping_sub(yr.wrapping_mul(2)));
-    err = 0;
-    stop_x = 0;
-    stop_y = two_a2.wrapping_mul(yr);
-    while stop_x <= stop_y {
-        steps = steps.wrapping_add(1);
-        if steps & 0xffff == 0 {
-            crate::vm::check_keyboard_interrupt()?;
-        }
-        ellipse_points(&mut c, cx, cy, x, y, col, mask);
-        x = x.wrapping_add(1);
-        stop_x = stop_x.wrapping_add(two_b2);
-        err = err.wrapping_add(x_change);
-        x_change = x_change.wrapping_add(two_b2);
-        if err.wrapping_mul(2).wrapping_add(y_change) > 0 {
-            y = y.wrapping_sub(1);
-            stop_y = stop_y.wrapping_sub(two_a2);
-            err = err.wrapping_add(y_change);
-            y_change = y_change.wrapping_add(two_a2);
+    for swapped in [false, true] {
+        let (a, b) = if swapped { (yr, xr) } else { (xr, yr) };
+        let two_a2 = a.wrapping_mul(a).wrapping_mul(2);
+        let two_b2 = b.wrapping_mul(b).wrapping_mul(2);
+        // `p` steps back now and then from radius `a`; `q` steps up every time from 0.
+        let (mut p, mut q) = (a, 0isize);
+        let mut p_change = b
+            .wrapping_mul(b)
+            .wrapping_mul(1isize.wrapping_sub(a.wrapping_mul(2)));
+        let mut q_change = a.wrapping_mul(a);
+        let mut err = 0isize;
+        let mut stop_p = two_b2.wrapping_mul(a);
+        let mut stop_q = 0isize;
+        while stop_p >= stop_q {
+            steps = steps.wrapping_add(1);
+            if steps & 0xffff == 0 {
+                crate::vm::check_keyboard_interrupt()?;
+            }
+            let (x, y) = if swapped { (q, p) } else { (p, q) };
+            ellipse_points(&mut c, cx, cy, x, y, col, mask);
+            q = q.wrapping_add(1);
+            stop_q = stop_q.wrapping_add(two_a2);
+            err = err.wrapping_add(q_change);
+            q_change = q_change.wrapping_add(two_a2);
+            if err.wrapping_mul(2).wrapping_add(p_change) > 0 {
+                p = p.wrapping_sub(1);
+                stop_p = stop_p.wrapping_sub(two_b2);
+                err = err.wrapping_add(p_change);
+                p_change = p_change.wrapping_add(two_b2);
+            }
         }
     }
     Ok(Value::NONE)
@@ -647,7 +628,14 @@ fn poly(args: &[Value]) -> PyResult<Value> {
             p1 = p2;
         }
         let found = &mut nodes[..count];
-        found.sort_unstable();
+        // Insertion sort: a row crosses few edges, and core's sort costs far more flash.
+        for i in 1..found.len() {
+            let mut j = i;
+            while j > 0 && found[j - 1] > found[j] {
+                found.swap(j - 1, j);
+                j -= 1;
+            }
+        }
         for pair in found.chunks(2) {
             let (a, b) = (pair[0], pair.get(1).copied().unwrap_or(pair[0]));
             c.fill_rect(

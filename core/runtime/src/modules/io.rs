@@ -56,7 +56,13 @@ pub fn stream_of(obj: Value) -> PyResult<(Value, &'static Stream)> {
             return Ok((n, s));
         }
     }
-    Err(raise::msg(&OS_ERROR, "stream operation not supported"))
+    Err(unsupported())
+}
+
+/// `OSError: stream operation not supported`.
+#[cold]
+pub fn unsupported() -> crate::obj::PyErr {
+    raise::msg(&OS_ERROR, "stream operation not supported")
 }
 
 /// `ValueError: I/O operation on closed file`.

@@ -165,10 +165,6 @@ fn dumps(args: &[Value], kw: &[Value]) -> PyResult<Value> {
     dump_to_str(args[0], kw)
 }
 
-fn stream_unsupported() -> PyErr {
-    raise::msg(&exception::OS_ERROR, "stream operation not supported")
-}
-
 fn dump(args: &[Value], kw: &[Value]) -> PyResult<Value> {
     if args.len() > 2 {
         return Err(too_many(args.len(), 2));
@@ -181,10 +177,10 @@ fn dump(args: &[Value], kw: &[Value]) -> PyResult<Value> {
         return Ok(Value::NONE);
     }
     if !stream.is_obj() || dict::map_of(stream).is_some() {
-        return Err(stream_unsupported());
+        return Err(crate::modules::io::unsupported());
     }
     let Some(write) = runtime::load_attr_opt(stream, Q::write)? else {
-        return Err(stream_unsupported());
+        return Err(crate::modules::io::unsupported());
     };
     let text = dump_to_str(args[0], kw)?;
     runtime::call1(write, text)?;
@@ -433,10 +429,10 @@ fn load(stream: Value) -> PyResult<Value> {
         return parse(data.as_bytes());
     }
     if !stream.is_obj() {
-        return Err(stream_unsupported());
+        return Err(crate::modules::io::unsupported());
     }
     let Some(read) = runtime::load_attr_opt(stream, Q::read)? else {
-        return Err(stream_unsupported());
+        return Err(crate::modules::io::unsupported());
     };
     let text = runtime::call0(read)?;
     loads(text)

@@ -1,29 +1,37 @@
 //! `os`: the file system (through the mount table of `modules/vfs.rs`, whose `/` is the
 //! port's own file system), `urandom`, and the process environment `getenv`/`putenv`/
 //! `unsetenv`/`system` (upstream's extmod/modos.c, extmod/vfs.c and ports/unix/modos.c).
-//! Failures raise `OSError(errno)` with the port's error numbers. Also the directory
-//! listing and stat of the port's file system that `VfsPosix` uses.
+//! Failures raise `OSError(errno)` with the port's error numbers.
 
+#[cfg(feature = "os_unix")]
 use crate::hal::Hal;
 use crate::modules::vfs;
-use crate::obj::{ObjBase, PyResult, Type};
-use crate::objs::{int, list, module::Module, str as pystr, tuple};
+use crate::obj::PyResult;
+use crate::objs::{list, module::Module};
+#[cfg(feature = "os_unix")]
+use crate::objs::{int, str as pystr};
 use crate::qstr::{Qstr, Q};
+#[cfg(feature = "os_unix")]
 use crate::raise;
+#[cfg(feature = "os_unix")]
 use crate::state;
 use crate::value::Value;
+#[cfg(feature = "os_unix")]
 use alloc::vec::Vec;
 
+#[cfg(feature = "os_unix")]
 fn hal() -> PyResult<&'static dyn Hal> {
     state::get()
         .hal
         .ok_or_else(|| raise::os_error(crate::hal::errno::EOPNOTSUPP))
 }
 
+#[cfg(feature = "os_unix")]
 fn str_arg(v: Value) -> PyResult<&'static str> {
     pystr::as_str(v).ok_or_else(|| pystr::bad_implicit_conversion(v))
 }
 
+#[cfg(feature = "os_unix")]
 fn check(r: Result<(), i32>) -> PyResult<Value> {
     r.map_err(raise::os_error)?;
     Ok(Value::NONE)
@@ -62,58 +70,8 @@ fn statvfs(p: Value) -> PyResult<Value> {
     vfs::statvfs(p)
 }
 
-/// `os.stat` of a path on the port's file system.
-pub fn stat_native(path: &str) -> PyResult<Value> {
-    let s = hal()?.stat_path(path).map_err(raise::os_error)?;
-    let mut items = [Value::small_int(s.mode as isize); 10];
-    let counts = [s.ino, s.dev, s.nlink, s.uid as u64, s.gid as u64, s.size];
-    for (slot, n) in items[1..7].iter_mut().zip(counts) {
-        *slot = int::from_u64(n)?;
-    }
-    for (slot, t) in items[7..].iter_mut().zip([s.atime, s.mtime, s.ctime]) {
-        *slot = int::from_i64(t)?;
-    }
-    tuple::new(&items)
-}
-
 fn stat(p: Value) -> PyResult<Value> {
     vfs::stat(p)
-}
-
-/// The entries of a native directory: (name, type, inode) tuples, names as bytes if asked.
-fn entries(path: &str, as_bytes: bool) -> PyResult<Value> {
-    // Gather the raw names first: the visitor cannot raise, and allocation may.
-    let mut names: Vec<(Vec<u8>, u32, u64)> = Vec::new();
-    hal()?
-        .list_dir(path, &mut |name, kind, ino| {
-            names.push((name.to_vec(), kind, ino))
-        })
-        .map_err(raise::os_error)?;
-    let out = list::with_capacity(names.len())?;
-    for (name, kind, ino) in names.iter() {
-        let n = if as_bytes {
-            pystr::new_bytes(name)?
-        } else {
-            match core::str::from_utf8(name) {
-                Ok(s) => pystr::new(s)?,
-                Err(_) => pystr::new_bytes(name)?,
-            }
-        };
-        let t = tuple::new(&[n, Value::small_int(*kind as isize), int::from_u64(*ino)?])?;
-        list::append(out, t)?;
-    }
-    Ok(out)
-}
-
-/// `ilistdir` of a native directory.
-pub fn ilistdir_native(path: &str, as_bytes: bool) -> PyResult<Value> {
-    let l = entries(path, as_bytes)?;
-    let p = crate::mem::alloc(DirIter {
-        base: ObjBase::new(&DIR_ITER_TYPE),
-        list: l,
-        index: 0,
-    })?;
-    Ok(Value::from_ptr(p))
 }
 
 fn ilistdir(args: &[Value]) -> PyResult<Value> {
@@ -131,44 +89,7 @@ fn listdir(args: &[Value]) -> PyResult<Value> {
     Ok(out)
 }
 
-/// The iterator `ilistdir` returns (upstream prints it as `<iterator>`).
-#[repr(C)]
-struct DirIter {
-    base: ObjBase,
-    list: Value,
-    index: usize,
-}
-
-fn dir_iter_next(v: Value) -> PyResult<Option<Value>> {
-    let Some(it) = v.downcast::<DirIter>(&DIR_ITER_TYPE) else {
-        return Ok(None);
-    };
-    let items = list::get(it.list).map(|l| &*l.items()).unwrap_or(&[]);
-    match items.get(it.index) {
-        Some(x) => {
-            it.index += 1;
-            Ok(Some(*x))
-        }
-        None => Ok(None),
-    }
-}
-
-fn dir_iter_print(
-    out: &mut dyn crate::obj::Print,
-    _v: Value,
-    _k: crate::obj::PrintKind,
-) -> PyResult<()> {
-    out.write_str("<iterator>")
-}
-
-static DIR_ITER_TYPE: Type = Type {
-    name: Q::iterator,
-    flags: crate::obj::flags::ITER_IS_ITERNEXT,
-    print: Some(dir_iter_print),
-    iternext: Some(dir_iter_next),
-    ..Type::EMPTY
-};
-
+#[cfg(feature = "os_unix")]
 fn urandom(n: Value) -> PyResult<Value> {
     let n = int::get_isize(n)?;
     if n < 0 {
@@ -187,6 +108,7 @@ fn urandom(n: Value) -> PyResult<Value> {
     pystr::new_bytes(buf.as_bytes())
 }
 
+#[cfg(feature = "os_unix")]
 fn getenv(args: &[Value]) -> PyResult<Value> {
     let name = str_arg(args[0])?;
     let mut out = Vec::new();
@@ -200,14 +122,17 @@ fn getenv(args: &[Value]) -> PyResult<Value> {
     }
 }
 
+#[cfg(feature = "os_unix")]
 fn putenv(k: Value, v: Value) -> PyResult<Value> {
     check(hal()?.putenv(str_arg(k)?, str_arg(v)?))
 }
 
+#[cfg(feature = "os_unix")]
 fn unsetenv(k: Value) -> PyResult<Value> {
     check(hal()?.unsetenv(str_arg(k)?))
 }
 
+#[cfg(feature = "os_unix")]
 fn system(cmd: Value) -> PyResult<Value> {
     let r = hal()?.system(str_arg(cmd)?).map_err(raise::os_error)?;
     Ok(Value::small_int(r as isize))
@@ -219,6 +144,7 @@ static GLOBALS: &[(Qstr, Value)] = &[
     (Q::sep, Value::qstr(Q::_slash_)),
     crate::entry!(chdir, crate::fun!(chdir, F1(chdir))),
     crate::entry!(getcwd, crate::fun!(getcwd, F0(getcwd))),
+    #[cfg(feature = "os_unix")]
     crate::entry!(
         getenv,
         crate::fun!(
@@ -254,16 +180,21 @@ static GLOBALS: &[(Qstr, Value)] = &[
     ),
     crate::entry!(mkdir, crate::fun!(mkdir, F1(mkdir))),
     (Q::mount, vfs::MOUNT),
+    #[cfg(feature = "os_unix")]
     crate::entry!(putenv, crate::fun!(putenv, F2(putenv))),
     crate::entry!(rename, crate::fun!(rename, F2(rename))),
     crate::entry!(rmdir, crate::fun!(rmdir, F1(rmdir))),
     crate::entry!(stat, crate::fun!(stat, F1(stat))),
     crate::entry!(statvfs, crate::fun!(statvfs, F1(statvfs))),
+    #[cfg(feature = "os_unix")]
     crate::entry!(system, crate::fun!(system, F1(system))),
     (Q::umount, vfs::UMOUNT),
     crate::entry!(unlink, crate::fun!(unlink, F1(remove))),
+    #[cfg(feature = "os_unix")]
     crate::entry!(unsetenv, crate::fun!(unsetenv, F1(unsetenv))),
+    #[cfg(feature = "os_unix")]
     crate::entry!(urandom, crate::fun!(urandom, F1(urandom))),
+    #[cfg(feature = "vfs_posix")]
     (Q::VfsPosix, Value::from_static(&vfs::VFS_POSIX_TYPE)),
 ];
 

@@ -14,7 +14,7 @@ pub mod exec;
 
 use crate::mem;
 use crate::obj::{ObjBase, Print, PrintKind, PyResult, Type};
-use crate::objs::{exception as exc, int, list, module::Module, str as pystr, tuple};
+use crate::objs::{exception as exc, int, list, module::Module, str as pystr};
 use crate::qstr::{Qstr, Q};
 use crate::raise;
 use crate::runtime;
@@ -23,6 +23,7 @@ use crate::vstr::VStr;
 use alloc::vec;
 use alloc::vec::Vec;
 
+#[cfg(feature = "re_debug")]
 /// `re.DEBUG`: print the compiled program.
 const FLAG_DEBUG: isize = 0x1000;
 
@@ -157,19 +158,26 @@ fn compile_value(pattern: Value, flags: isize) -> PyResult<Value> {
             prog.code.len(),
         )
     };
+    #[cfg(feature = "re_debug")]
     if flags & FLAG_DEBUG != 0 {
         let mut out = Vec::new();
         compile::dump(&prog, &mut out);
         crate::modules::sys::stdout_write(&out)?;
     }
+    #[cfg(not(feature = "re_debug"))]
+    let _ = flags;
     Ok(Value::from_ptr(p))
 }
 
+/// `compile(pattern[, flags])`; flags are read only for `re.DEBUG`, as upstream.
 fn re_compile(args: &[Value]) -> PyResult<Value> {
+    #[cfg(feature = "re_debug")]
     let flags = match args.get(1) {
         Some(f) => int::get_isize(*f)?,
         None => 0,
     };
+    #[cfg(not(feature = "re_debug"))]
+    let flags = 0;
     compile_value(args[0], flags)
 }
 
@@ -230,6 +238,26 @@ fn run(
     }
 }
 
+/// Each group's start and end byte offsets, as a run leaves them.
+type Caps = Vec<Option<usize>>;
+
+/// The next non-empty match at or after `begin` with its span: `split` and `sub` stop at
+/// the first empty one, as upstream.
+fn next_match(
+    pat: &Pattern,
+    text: &[u8],
+    utf8: bool,
+    begin: usize,
+) -> PyResult<Option<(Caps, usize, usize)>> {
+    Ok(match run(pat, text, utf8, begin, text.len(), false)? {
+        Some(caps) => match (caps[0], caps[1]) {
+            (Some(s), Some(e)) if s != e => Some((caps, s, e)),
+            _ => None,
+        },
+        None => None,
+    })
+}
+
 /// `match`/`search` as module functions or pattern methods: `(pattern, string[, pos[,
 /// endpos]])`; positions apply only to a compiled pattern, as upstream.
 fn exec_helper(args: &[Value], anchored: bool) -> PyResult<Value> {
@@ -288,13 +316,7 @@ fn re_split(args: &[Value]) -> PyResult<Value> {
     };
     let out = list::new(&[])?;
     let mut begin = 0;
-    while let Some(caps) = run(pat, text, utf8, begin, text.len(), false)? {
-        let (Some(s), Some(e)) = (caps[0], caps[1]) else {
-            break;
-        };
-        if s == e {
-            break;
-        }
+    while let Some((_, s, e)) = next_match(pat, text, utf8, begin)? {
         list::append(out, piece(subject, text.get(begin..s).unwrap_or(&[]))?)?;
         if pat.nsub > 0 {
             return Err(raise::not_implemented_error("splitting with sub-captures"));
@@ -311,18 +333,18 @@ fn re_split(args: &[Value]) -> PyResult<Value> {
     Ok(out)
 }
 
-/// Append `template` to `out`, replacing `\N` and `\g<N>` with group N of match `m`.
-/// Any other backslash is dropped, `\\` gives one backslash (upstream's rules).
-fn expand(out: &mut VStr, template: &[u8], m: &Match, text: &[u8]) -> PyResult<()> {
+/// Append `template` to `out`, replacing `\N` and `\g<N>` with group N of the match
+/// whose spans are `caps`. Any other backslash is dropped, `\\` gives one backslash
+/// (upstream's rules).
+fn expand(out: &mut VStr, template: &[u8], caps: &[Option<usize>], text: &[u8]) -> PyResult<()> {
     let mut i = 0;
     let at = |i: usize| template.get(i).copied();
     while let Some(c) = at(i) {
+        i += 1;
         if c != b'\\' {
             out.push_byte(c)?;
-            i += 1;
             continue;
         }
-        i += 1;
         let g_form = at(i) == Some(b'g') && at(i + 1) == Some(b'<');
         if g_form {
             i += 2;
@@ -337,12 +359,12 @@ fn expand(out: &mut VStr, template: &[u8], m: &Match, text: &[u8]) -> PyResult<(
                 if g_form && at(i) == Some(b'>') {
                     i += 1;
                 }
-                if n >= m.groups {
+                if n >= caps.len() / 2 {
                     let no = int::from_u64(n as u64)?;
                     return Err(raise::with_args(&exc::INDEX_ERROR, &[no]));
                 }
-                if let Some((s, e)) = m.span(n) {
-                    out.push_bytes(text.get(s..e).unwrap_or(&[]))?;
+                if let (Some(Some(s)), Some(Some(e))) = (caps.get(2 * n), caps.get(2 * n + 1)) {
+                    out.push_bytes(text.get(*s..*e).unwrap_or(&[]))?;
                 }
             }
             Some(b'\\') => {
@@ -366,28 +388,19 @@ fn re_sub(args: &[Value]) -> PyResult<Value> {
     };
     let text = text_of(subject)?;
     let utf8 = pystr::is_str(subject);
-    let mut out: Option<VStr> = None;
+    let call = is_callable(repl);
+    let mut out = VStr::new();
+    let mut replaced = false;
     let mut begin = 0;
-    while let Some(caps) = run(pat, text, utf8, begin, text.len(), false)? {
-        let (Some(s), Some(e)) = (caps[0], caps[1]) else {
-            break;
-        };
-        if s == e {
-            break;
-        }
-        let mv = new_match(subject, &caps)?;
-        let o = out.get_or_insert_with(VStr::new);
-        o.push_bytes(text.get(begin..s).unwrap_or(&[]))?;
-        let r = if is_callable(repl) {
-            runtime::call1(repl, mv)?
+    while let Some((caps, s, e)) = next_match(pat, text, utf8, begin)? {
+        replaced = true;
+        out.push_bytes(text.get(begin..s).unwrap_or(&[]))?;
+        let r = if call {
+            runtime::call1(repl, new_match(subject, &caps)?)?
         } else {
             repl
         };
-        let template = text_of(r)?;
-        let m = mv
-            .downcast::<Match>(&MATCH_TYPE)
-            .ok_or_else(|| raise::type_error("expected a match"))?;
-        expand(o, template, m, text)?;
+        expand(&mut out, text_of(r)?, &caps, text)?;
         begin = e;
         if count > 0 {
             count -= 1;
@@ -396,14 +409,14 @@ fn re_sub(args: &[Value]) -> PyResult<Value> {
             }
         }
     }
-    let Some(mut o) = out else {
+    if !replaced {
         return Ok(subject);
-    };
-    o.push_bytes(text.get(begin..).unwrap_or(&[]))?;
-    if pystr::is_str(subject) {
-        o.into_str()
+    }
+    out.push_bytes(text.get(begin..).unwrap_or(&[]))?;
+    if utf8 {
+        out.into_str()
     } else {
-        o.into_bytes()
+        out.into_bytes()
     }
 }
 
@@ -440,18 +453,20 @@ fn match_group(this: Value, no: Value) -> PyResult<Value> {
     group_value(m, n)
 }
 
+#[cfg(feature = "re_match_extras")]
 fn match_groups(this: Value) -> PyResult<Value> {
     let m = this_match(this)?;
     if m.groups <= 1 {
-        return tuple::new(&[]);
+        return crate::objs::tuple::new(&[]);
     }
-    let (t, items) = tuple::new_uninit(m.groups - 1)?;
+    let (t, items) = crate::objs::tuple::new_uninit(m.groups - 1)?;
     for (k, slot) in items.iter_mut().enumerate() {
         *slot = group_value(m, k + 1)?;
     }
     Ok(t)
 }
 
+#[cfg(feature = "re_match_extras")]
 /// Span of the group in `args[1]` (default 0) in characters for str, bytes for bytes;
 /// (-1, -1) for a group that did not take part.
 fn span_of(args: &[Value]) -> PyResult<(isize, isize)> {
@@ -471,15 +486,18 @@ fn span_of(args: &[Value]) -> PyResult<(isize, isize)> {
     Ok((s as isize, e as isize))
 }
 
+#[cfg(feature = "re_match_extras")]
 fn match_span(args: &[Value]) -> PyResult<Value> {
     let (s, e) = span_of(args)?;
-    tuple::new(&[int::from_isize(s)?, int::from_isize(e)?])
+    crate::objs::tuple::new(&[int::from_isize(s)?, int::from_isize(e)?])
 }
 
+#[cfg(feature = "re_match_extras")]
 fn match_start(args: &[Value]) -> PyResult<Value> {
     int::from_isize(span_of(args)?.0)
 }
 
+#[cfg(feature = "re_match_extras")]
 fn match_end(args: &[Value]) -> PyResult<Value> {
     int::from_isize(span_of(args)?.1)
 }
@@ -493,7 +511,8 @@ fn pattern_print(out: &mut dyn Print, v: Value, _k: PrintKind) -> PyResult<()> {
     crate::modules::sys::print_nums(out, "<re {x}>", &[v.bits() as isize])
 }
 
-static MATCH_LOCALS: [(Qstr, Value); 5] = [
+static MATCH_LOCALS: &[(Qstr, Value)] = &[
+    #[cfg(feature = "re_match_extras")]
     crate::entry!(
         end,
         crate::fun!(
@@ -506,7 +525,9 @@ static MATCH_LOCALS: [(Qstr, Value); 5] = [
         )
     ),
     crate::entry!(group, crate::fun!(group, F2(match_group))),
+    #[cfg(feature = "re_match_extras")]
     crate::entry!(groups, crate::fun!(groups, F1(match_groups))),
+    #[cfg(feature = "re_match_extras")]
     crate::entry!(
         span,
         crate::fun!(
@@ -518,6 +539,7 @@ static MATCH_LOCALS: [(Qstr, Value); 5] = [
             }
         )
     ),
+    #[cfg(feature = "re_match_extras")]
     crate::entry!(
         start,
         crate::fun!(
@@ -534,7 +556,7 @@ static MATCH_LOCALS: [(Qstr, Value); 5] = [
 pub static MATCH_TYPE: Type = Type {
     name: Q::r#match,
     print: Some(match_print),
-    locals: &MATCH_LOCALS,
+    locals: MATCH_LOCALS,
     ..Type::EMPTY
 };
 
@@ -594,6 +616,7 @@ pub static PATTERN_TYPE: Type = Type {
 
 static GLOBALS: &[(Qstr, Value)] = &[
     (Q::__name__, Value::qstr(Q::re)),
+    #[cfg(feature = "re_debug")]
     crate::entry!(DEBUG, Value::small_int(FLAG_DEBUG)),
     crate::entry!(
         compile,
@@ -659,6 +682,7 @@ mod tests {
         alloc::string::String::from_utf8(o.as_bytes().to_vec()).unwrap()
     }
 
+    #[cfg(feature = "re_match_extras")]
     #[test]
     fn match_search_groups() {
         with_vm(|| {
@@ -685,6 +709,7 @@ mod tests {
         });
     }
 
+    #[cfg(feature = "re_match_extras")]
     #[test]
     fn positions() {
         with_vm(|| {

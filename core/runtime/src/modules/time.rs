@@ -5,7 +5,9 @@
 //! only the clocks and the local UTC offset.
 
 use crate::obj::PyResult;
-use crate::objs::{float, int, module::Module, tuple};
+#[cfg(feature = "time_calendar")]
+use crate::objs::tuple;
+use crate::objs::{float, int, module::Module};
 use crate::qstr::{Qstr, Q};
 use crate::raise;
 use crate::state;
@@ -73,14 +75,17 @@ fn ticks_add(t: Value, delta: Value) -> PyResult<Value> {
     }
 }
 
+#[cfg(feature = "time_calendar")]
 fn time() -> PyResult<Value> {
     float::new(float::narrow(hal()?.time()))
 }
 
+#[cfg(feature = "time_calendar")]
 fn time_ns() -> PyResult<Value> {
     int::from_u64(hal()?.time_ns())
 }
 
+#[cfg(feature = "time_calendar")]
 /// `time.clock()`: seconds as a float (upstream's unix port, kept for old benchmarks).
 fn clock() -> PyResult<Value> {
     float::new(hal()?.ticks_us() as float::Real / 1e6)
@@ -239,12 +244,14 @@ pub fn timegm(f: [i64; 6]) -> i64 {
     (days_from_civil(y, mon, 1) + d - 1) * 86_400 + h * 3600 + mi * 60 + s
 }
 
+#[cfg(feature = "time_calendar")]
 /// Timestamps whose year fits comfortably in an i64 calculation and a small int.
 const TIMESTAMP_LIMIT: float::Real = 1e15;
 
+#[cfg(feature = "time_calendar")]
 fn timestamp_arg(args: &[Value]) -> PyResult<i64> {
     match args.first() {
-        None => Ok(hal()?.time() as i64),
+        None => Ok(float::f64_to_i64(hal()?.time())),
         Some(v) => {
             let x = float::get_f64(*v)?;
             if x.is_nan() || !(-TIMESTAMP_LIMIT..=TIMESTAMP_LIMIT).contains(&x) {
@@ -256,6 +263,7 @@ fn timestamp_arg(args: &[Value]) -> PyResult<i64> {
     }
 }
 
+#[cfg(feature = "time_calendar")]
 fn time_tuple(t: i64, isdst: bool) -> PyResult<Value> {
     let f = broken_down(t);
     let mut items = [Value::NONE; 9];
@@ -266,17 +274,20 @@ fn time_tuple(t: i64, isdst: bool) -> PyResult<Value> {
     tuple::new(&items)
 }
 
+#[cfg(feature = "time_calendar")]
 fn gmtime(args: &[Value]) -> PyResult<Value> {
     let t = timestamp_arg(args)?;
     time_tuple(t, false)
 }
 
+#[cfg(feature = "time_calendar")]
 fn localtime(args: &[Value]) -> PyResult<Value> {
     let t = timestamp_arg(args)?;
     let (off, dst) = hal()?.local_offset(t);
     time_tuple(t + off, dst)
 }
 
+#[cfg(feature = "time_calendar")]
 fn mktime(tup: Value) -> PyResult<Value> {
     let items: &[Value] = if let Some(t) = tuple::items(tup) {
         t
@@ -301,6 +312,7 @@ fn mktime(tup: Value) -> PyResult<Value> {
     int::from_i64(local_to_utc(local, |t| h.local_offset(t).0))
 }
 
+#[cfg(feature = "time_calendar")]
 /// The instant whose local time is `local` (seconds as if UTC), given the UTC offset in
 /// force at each instant. Inside a daylight-saving gap the earlier offset applies, which
 /// moves the time forward as C's mktime does.
@@ -321,7 +333,9 @@ pub fn local_to_utc(local: i64, offset: impl Fn(i64) -> i64) -> i64 {
 
 static GLOBALS: &[(Qstr, Value)] = &[
     (Q::__name__, Value::qstr(Q::time)),
+    #[cfg(feature = "time_calendar")]
     crate::entry!(clock, crate::fun!(clock, F0(clock))),
+    #[cfg(feature = "time_calendar")]
     crate::entry!(
         gmtime,
         crate::fun!(
@@ -333,6 +347,7 @@ static GLOBALS: &[(Qstr, Value)] = &[
             }
         )
     ),
+    #[cfg(feature = "time_calendar")]
     crate::entry!(
         localtime,
         crate::fun!(
@@ -344,6 +359,7 @@ static GLOBALS: &[(Qstr, Value)] = &[
             }
         )
     ),
+    #[cfg(feature = "time_calendar")]
     crate::entry!(mktime, crate::fun!(mktime, F1(mktime))),
     crate::entry!(sleep, crate::fun!(sleep, F1(sleep))),
     crate::entry!(sleep_ms, crate::fun!(sleep_ms, F1(sleep_ms))),
@@ -353,7 +369,9 @@ static GLOBALS: &[(Qstr, Value)] = &[
     crate::entry!(ticks_diff, crate::fun!(ticks_diff, F2(ticks_diff))),
     crate::entry!(ticks_ms, crate::fun!(ticks_ms, F0(ticks_ms))),
     crate::entry!(ticks_us, crate::fun!(ticks_us, F0(ticks_us))),
+    #[cfg(feature = "time_calendar")]
     crate::entry!(time, crate::fun!(time, F0(time))),
+    #[cfg(feature = "time_calendar")]
     crate::entry!(time_ns, crate::fun!(time_ns, F0(time_ns))),
 ];
 
@@ -413,6 +431,7 @@ mod tests {
         }
     }
 
+    #[cfg(feature = "time_calendar")]
     #[test]
     fn mktime_offsets_around_daylight_saving() {
         // A zone at -5h switching to -4h at 1_000_000 (UTC).

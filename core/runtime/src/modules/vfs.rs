@@ -1,9 +1,9 @@
-//! `vfs`: mounting file-system objects into the path space, and `VfsPosix`, a view of the
-//! port's own file system under a root directory (upstream's extmod/modvfs.c,
-//! extmod/vfs.c and extmod/vfs_posix.c).
+//! `vfs`: mounting file-system objects into the path space (upstream's extmod/modvfs.c and
+//! extmod/vfs.c); `VfsPosix` is `vfs/posix.rs`'s.
 //!
 //! As on upstream's unix port, the port's file system is a `VfsPosix` over the whole tree
-//! mounted at `/` (set up on first use). `vfs.mount(fs, "/mnt")` routes `/mnt/...` (and
+//! mounted at `/` (set up on first use); a build without `VfsPosix` starts with nothing
+//! mounted, as upstream's boards do. `vfs.mount(fs, "/mnt")` routes `/mnt/...` (and
 //! relative paths while the current directory is inside `/mnt`) to the methods of `fs`
 //! (`open`, `stat`, `ilistdir`, `mkdir`, ...), which may be a `VfsPosix` or any Python
 //! object with those methods; unmounting `/` leaves the virtual root that lists the mount
@@ -13,7 +13,7 @@
 //! holding the current directory live in the state's roots (`vfs_mounts`, `vfs_cur`).
 
 use crate::hal::FileKind;
-use crate::obj::{ObjBase, PyResult, Type};
+use crate::obj::PyResult;
 use crate::objs::{list, module::Module, str as pystr, tuple};
 use crate::qstr::{Qstr, Q};
 use crate::raise;
@@ -26,6 +26,10 @@ use alloc::vec::Vec;
 #[cfg(any(feature = "vfs_fat", feature = "vfs_lfs"))]
 pub mod blockfs;
 pub mod fileobj;
+#[cfg(feature = "vfs_posix")]
+pub mod posix;
+#[cfg(feature = "vfs_posix")]
+pub use posix::{VfsPosix, VFS_POSIX_TYPE};
 
 /// The flags of an `open()` mode string, as the block-device file systems (VfsFat,
 /// VfsLfs1/2) take them.
@@ -73,19 +77,26 @@ const ENOENT: i32 = 2;
 const ENODEV: i32 = 19;
 const EEXIST: i32 = 17;
 const EINVAL: i32 = 22;
+#[cfg(feature = "vfs_posix")]
 const EROFS: i32 = 30;
 
 /// The mount table, created on first use with the port's file system (a `VfsPosix` over
-/// the whole tree) mounted at `/` and current, as upstream's unix port starts.
+/// the whole tree) mounted at `/` and current, as upstream's unix port starts; without
+/// `VfsPosix`, empty, with the virtual root current (as upstream's boards start).
 fn table() -> PyResult<Value> {
     let st = state::get();
     if st.roots.vfs_mounts.is_null() {
-        let root = posix_new(&VFS_POSIX_TYPE, &[], &[])?;
-        let entry = tuple::new(&[Value::qstr(Q::_slash_), root])?;
-        let l = list::new(&[entry])?;
+        #[cfg(feature = "vfs_posix")]
+        let (l, cur) = {
+            let root = posix::posix_new(&VFS_POSIX_TYPE, &[], &[])?;
+            let entry = tuple::new(&[Value::qstr(Q::_slash_), root])?;
+            (list::new(&[entry])?, entry)
+        };
+        #[cfg(not(feature = "vfs_posix"))]
+        let (l, cur) = (list::new(&[])?, Value::NONE);
         let st = state::get();
         st.roots.vfs_mounts = l;
-        st.roots.vfs_cur = entry;
+        st.roots.vfs_cur = cur;
     }
     Ok(state::get().roots.vfs_mounts)
 }
@@ -204,6 +215,7 @@ fn proxy(t: &Target, name: Qstr, extra: &[Value]) -> PyResult<Value> {
 // --- the os functions over the mount table ---
 
 pub fn open(file: Value, mode: Value) -> PyResult<Value> {
+    #[cfg(feature = "vfs_posix")]
     if file.is_small_int() {
         return crate::objs::fileio::open_native(file, Some(mode));
     }
@@ -356,14 +368,17 @@ pub struct ImportFs(pub &'static dyn crate::hal::Hal);
 
 impl ImportFs {
     /// The port path behind a path of the port's own file system, or None.
+    #[cfg(feature = "vfs_posix")]
     fn native(&self, t: &Target) -> Option<String> {
         match t {
-            Target::Mounted { fs, path, .. } => {
-                let v: &VfsPosix = fs.downcast(&VFS_POSIX_TYPE)?;
-                native_path(v, *path).ok()
-            }
+            Target::Mounted { fs, path, .. } => posix::native_of(*fs, *path),
             _ => None,
         }
+    }
+
+    #[cfg(not(feature = "vfs_posix"))]
+    fn native(&self, _t: &Target) -> Option<String> {
+        None
     }
 
     pub fn stat(&self, path: &str) -> Option<FileKind> {
@@ -514,205 +529,6 @@ fn umount(target: Value) -> PyResult<Value> {
     Ok(Value::NONE)
 }
 
-// --- VfsPosix ---
-
-#[repr(C)]
-pub struct VfsPosix {
-    base: ObjBase,
-    /// Absolute root ending in '/', or the empty str for the whole file system.
-    root: Value,
-    readonly: bool,
-}
-
-fn this(v: Value) -> PyResult<&'static mut VfsPosix> {
-    v.downcast(&VFS_POSIX_TYPE)
-        .ok_or_else(|| raise::type_error("expected VfsPosix"))
-}
-
-fn root_str(fs: &VfsPosix) -> &'static str {
-    pystr::as_str(fs.root).unwrap_or("")
-}
-
-/// An absolute path inside the file system mapped under its root; relative paths are the
-/// process's own (upstream's rule).
-fn native_path(fs: &VfsPosix, p: Value) -> PyResult<String> {
-    let s = if pystr::is_bytes(p) {
-        pystr::as_bytes(p)
-            .and_then(|b| core::str::from_utf8(b).ok())
-            .ok_or_else(|| pystr::bad_implicit_conversion(p))?
-    } else {
-        pystr::as_str(p).ok_or_else(|| pystr::bad_implicit_conversion(p))?
-    };
-    let root = root_str(fs);
-    if root.is_empty() || !s.starts_with('/') {
-        return Ok(String::from(s));
-    }
-    let mut out = String::from(&root[..root.len() - 1]);
-    out.push_str(s);
-    Ok(out)
-}
-
-fn hal() -> PyResult<&'static dyn crate::hal::Hal> {
-    state::get()
-        .hal
-        .ok_or_else(|| raise::os_error(crate::hal::errno::EOPNOTSUPP))
-}
-
-fn writable(fs: &VfsPosix) -> PyResult<()> {
-    if fs.readonly {
-        Err(raise::os_error(EROFS))
-    } else {
-        Ok(())
-    }
-}
-
-fn posix_new(ty: &'static Type, args: &[Value], _kw: &[Value]) -> PyResult<Value> {
-    let root = match args {
-        [] => Value::qstr(Q::_empty_),
-        [r] => {
-            let r = pystr::as_str(*r).ok_or_else(|| pystr::bad_implicit_conversion(*r))?;
-            let mut s = String::new();
-            if !r.is_empty() && !r.starts_with('/') {
-                let mut cwd = alloc::vec::Vec::new();
-                hal()?.getcwd(&mut cwd).map_err(raise::os_error)?;
-                s.push_str(core::str::from_utf8(&cwd).unwrap_or(""));
-                s.push('/');
-            }
-            s.push_str(r);
-            s.push('/');
-            pystr::new(&s)?
-        }
-        _ => return Err(raise::type_error("function takes at most 1 argument")),
-    };
-    let p = crate::mem::alloc(VfsPosix {
-        base: ObjBase::new(ty),
-        root,
-        readonly: false,
-    })?;
-    Ok(Value::from_ptr(p))
-}
-
-fn posix_mount(s: Value, readonly: Value, mkfs: Value) -> PyResult<Value> {
-    let fs = this(s)?;
-    if runtime::is_true(readonly)? {
-        fs.readonly = true;
-    }
-    if runtime::is_true(mkfs)? {
-        return Err(raise::os_error(EPERM));
-    }
-    Ok(Value::NONE)
-}
-
-fn posix_umount(_s: Value) -> PyResult<Value> {
-    Ok(Value::NONE)
-}
-
-fn posix_open(s: Value, path: Value, mode: Value) -> PyResult<Value> {
-    let fs = this(s)?;
-    let m = pystr::as_str(mode).ok_or_else(|| pystr::bad_implicit_conversion(mode))?;
-    if fs.readonly && m.bytes().any(|b| matches!(b, b'w' | b'a' | b'+')) {
-        return Err(raise::os_error(EROFS));
-    }
-    let file = if path.is_small_int() {
-        path
-    } else {
-        pystr::new(&native_path(fs, path)?)?
-    };
-    crate::objs::fileio::open_native(file, Some(mode))
-}
-
-fn posix_chdir(s: Value, path: Value) -> PyResult<Value> {
-    let p = native_path(this(s)?, path)?;
-    hal()?.chdir(&p).map_err(raise::os_error)?;
-    Ok(Value::NONE)
-}
-
-fn posix_getcwd(s: Value) -> PyResult<Value> {
-    let fs = this(s)?;
-    let mut cwd = alloc::vec::Vec::new();
-    hal()?.getcwd(&mut cwd).map_err(raise::os_error)?;
-    let cwd = core::str::from_utf8(&cwd).unwrap_or("");
-    let root = root_str(fs);
-    let skip = root.len().saturating_sub(1);
-    pystr::new(cwd.get(skip..).unwrap_or(""))
-}
-
-fn posix_ilistdir(s: Value, path: Value) -> PyResult<Value> {
-    let p = native_path(this(s)?, path)?;
-    crate::modules::os::ilistdir_native(&p, pystr::is_bytes(path))
-}
-
-/// A writing operation of the port's file system on one path.
-fn posix_path_op(
-    s: Value,
-    path: Value,
-    op: fn(&dyn crate::hal::Hal, &str) -> Result<(), i32>,
-) -> PyResult<Value> {
-    let fs = this(s)?;
-    writable(fs)?;
-    op(hal()?, &native_path(fs, path)?).map_err(raise::os_error)?;
-    Ok(Value::NONE)
-}
-
-fn posix_mkdir(s: Value, path: Value) -> PyResult<Value> {
-    posix_path_op(s, path, |h, p| h.mkdir(p))
-}
-
-fn posix_remove(s: Value, path: Value) -> PyResult<Value> {
-    posix_path_op(s, path, |h, p| h.remove(p))
-}
-
-fn posix_rmdir(s: Value, path: Value) -> PyResult<Value> {
-    posix_path_op(s, path, |h, p| h.rmdir(p))
-}
-
-fn posix_rename(s: Value, a: Value, b: Value) -> PyResult<Value> {
-    let fs = this(s)?;
-    writable(fs)?;
-    hal()?
-        .rename(&native_path(fs, a)?, &native_path(fs, b)?)
-        .map_err(raise::os_error)?;
-    Ok(Value::NONE)
-}
-
-fn posix_stat(s: Value, path: Value) -> PyResult<Value> {
-    let p = native_path(this(s)?, path)?;
-    crate::modules::os::stat_native(&p)
-}
-
-fn posix_statvfs(s: Value, path: Value) -> PyResult<Value> {
-    let p = native_path(this(s)?, path)?;
-    let v = hal()?.statvfs(&p).map_err(raise::os_error)?;
-    let mut items = [Value::NONE; 10];
-    for (slot, x) in items.iter_mut().zip(v.iter()) {
-        *slot = crate::objs::int::from_u64(*x)?;
-    }
-    tuple::new(&items)
-}
-
-static POSIX_LOCALS: [(Qstr, Value); 13] = [
-    crate::entry!(mount, crate::fun!(mount, F3(posix_mount))),
-    crate::entry!(umount, crate::fun!(umount, F1(posix_umount))),
-    crate::entry!(open, crate::fun!(open, F3(posix_open))),
-    crate::entry!(chdir, crate::fun!(chdir, F2(posix_chdir))),
-    crate::entry!(getcwd, crate::fun!(getcwd, F1(posix_getcwd))),
-    crate::entry!(ilistdir, crate::fun!(ilistdir, F2(posix_ilistdir))),
-    crate::entry!(mkdir, crate::fun!(mkdir, F2(posix_mkdir))),
-    crate::entry!(remove, crate::fun!(remove, F2(posix_remove))),
-    crate::entry!(rename, crate::fun!(rename, F3(posix_rename))),
-    crate::entry!(rmdir, crate::fun!(rmdir, F2(posix_rmdir))),
-    crate::entry!(stat, crate::fun!(stat, F2(posix_stat))),
-    crate::entry!(statvfs, crate::fun!(statvfs, F2(posix_statvfs))),
-    crate::entry!(unlink, crate::fun!(unlink, F2(posix_remove))),
-];
-
-pub static VFS_POSIX_TYPE: Type = Type {
-    name: Q::VfsPosix,
-    make_new: Some(posix_new),
-    locals: &POSIX_LOCALS,
-    ..Type::EMPTY
-};
-
 /// The file system object for a bare block device given to `mount`: littlefs if the
 /// device holds it, else FAT; with neither built in, the device itself (whose missing
 /// `mount` then raises, as upstream without block-device file systems).
@@ -751,6 +567,7 @@ static GLOBALS: &[(Qstr, Value)] = &[
         Q::VfsLfs2,
         Value::from_static(&crate::modules::vfs_lfs::VFS_LFS2_TYPE),
     ),
+    #[cfg(feature = "vfs_posix")]
     (Q::VfsPosix, Value::from_static(&VFS_POSIX_TYPE)),
 ];
 
@@ -771,10 +588,11 @@ mod tests {
         }
     }
 
+    #[cfg(feature = "vfs_posix")]
     #[test]
     fn lookup_follows_mount_points_then_the_root() {
         with_vm(|| {
-            let fs = posix_new(&VFS_POSIX_TYPE, &[], &[]).unwrap();
+            let fs = posix::posix_new(&VFS_POSIX_TYPE, &[], &[]).unwrap();
             mount(&[fs, pystr::new("/mnt").unwrap()], &[]).unwrap();
             assert_eq!(
                 inner(&lookup("/mnt/a/b", false).unwrap()),
@@ -797,22 +615,6 @@ mod tests {
                 Some(("/", "/mnt/a"))
             );
             assert!(umount(pystr::new("/mnt").unwrap()).is_err());
-        });
-    }
-
-    #[test]
-    fn posix_root_maps_absolute_paths_only() {
-        with_vm(|| {
-            let fs = posix_new(&VFS_POSIX_TYPE, &[pystr::new("/base").unwrap()], &[]).unwrap();
-            let v = this(fs).unwrap();
-            assert_eq!(
-                native_path(v, pystr::new("/x/y").unwrap()).unwrap(),
-                "/base/x/y"
-            );
-            assert_eq!(native_path(v, pystr::new("rel").unwrap()).unwrap(), "rel");
-            let whole = posix_new(&VFS_POSIX_TYPE, &[], &[]).unwrap();
-            let w = this(whole).unwrap();
-            assert_eq!(native_path(w, pystr::new("/x").unwrap()).unwrap(), "/x");
         });
     }
 }

@@ -27,13 +27,11 @@ use crate::runtime;
 use crate::state;
 use crate::value::Value;
 use alloc::vec::Vec;
-use dir::{DirPos, MAX_LFN};
+use dir::{DirPos, Entry, Want, MAX_LFN};
 use file::FileState;
 use volume::{BlockDevice, Error, Fat, Volume};
 
 const EBUSY: i32 = 16;
-const EISDIR: i32 = 21;
-const ENOTDIR: i32 = 20;
 const EINVAL: i32 = 22;
 
 #[repr(C)]
@@ -118,7 +116,7 @@ fn fat_now() -> u32 {
     let Some(h) = state::get().hal else {
         return 0x0021_0000;
     };
-    let t = h.time() as i64;
+    let t = crate::objs::float::f64_to_i64(h.time());
     let [y, mo, d, hh, mm, ss, ..] = time::broken_down(t + h.local_offset(t).0);
     if !(1980..=2107).contains(&y) {
         return 0x0021_0000;
@@ -327,18 +325,7 @@ fn fat_mkdir(v: Value, path: Value) -> PyResult<Value> {
 /// Remove a file (`want_dir` false) or a directory, refusing the other kind as upstream.
 fn remove_kind(v: Value, path: Value, want_dir: bool) -> PyResult<Value> {
     let p = path_str(path)?;
-    let mut e = false;
-    run(v, &mut |fat| match fat.stat(p)? {
-        None => Err(Error::InvalidName),
-        Some(x) => {
-            e = x.is_dir();
-            Ok(())
-        }
-    })?;
-    if e != want_dir {
-        return Err(raise::os_error(if want_dir { ENOTDIR } else { EISDIR }));
-    }
-    run(v, &mut |fat| fat.unlink(p))?;
+    run(v, &mut |fat| fat.unlink(p, want_dir))?;
     Ok(Value::NONE)
 }
 
@@ -456,34 +443,24 @@ fn dir_iter_next(v: Value) -> PyResult<Option<Value>> {
         return Ok(None);
     }
     let mut pos = it.pos;
-    let mut found = None;
+    let mut e = Entry::empty();
+    let mut found = false;
     let mut more = false;
-    let r = run(it.vfs, &mut |fat| loop {
-        let e = fat.dir_read(&mut pos)?;
-        more = fat.dir_next(&mut pos, false)?;
-        match e {
-            Some(e) if e.is_dot() => {
-                if !more {
-                    return Ok(());
-                }
-            }
-            e => {
-                found = e;
-                return Ok(());
-            }
-        }
+    let r = run(it.vfs, &mut |fat| {
+        found = fat.dir_scan(&mut pos, Want::NotDot, &mut e)?;
+        more = found && fat.dir_next(&mut pos, false)?;
+        Ok(())
     });
     if let Err(e) = r {
         it.done = true;
         return Err(e);
     }
-    let e = found;
     it.pos = pos;
     it.done = !more;
-    let Some(e) = e else {
+    if !found {
         it.done = true;
         return Ok(None);
-    };
+    }
     let mut buf = [0u8; MAX_LFN * 3];
     let n = e.name_utf8(&mut buf);
     let name = buf.get(..n).unwrap_or(&[]);

@@ -1,15 +1,15 @@
 //! `array.array`: a growable sequence of machine numbers of one struct typecode (the array
 //! half of MicroPython's py/objarray.c). Items live packed in a separate GC byte buffer in
-//! native order and are converted with the struct codec (`modules::struct_`). Like
-//! upstream, storing an int truncates it to the item size, `+`/`extend` accept any buffer
-//! (taking its raw bytes), and slices must have step 1.
+//! native order (the bytearray storage, counting items) and are converted with the struct
+//! codec through memoryview's item access. Like upstream, storing an int truncates it to
+//! the item size, `+`/`extend` accept any buffer (taking its raw bytes), and slices must
+//! have step 1.
 //!
 //! Typecode `O` holds object references (an upstream extension). Its words are only ever
 //! written from real values: such an array never takes raw bytes except from another `O`
 //! array, and its buffer is read-only, so no pointer can be forged through it.
 
 use crate::mem;
-use crate::modules::struct_::{self, Order};
 use crate::obj::{
     flags, Buffer, BufferAccess, ObjBase, Print, PrintKind, PyErr, PyResult, SubscrOp, Type,
 };
@@ -20,15 +20,12 @@ use crate::runtime;
 use crate::value::Value;
 use upy_compiler::bc::{binary as op, unary as uop};
 
+/// An array: the storage of a bytearray (its `len` and `cap` counting items of the
+/// typecode's size) and the typecode.
 #[repr(C)]
 pub struct Array {
-    pub base: ObjBase,
+    pub store: bytearray::ByteArray,
     pub typecode: u8,
-    /// Number of items.
-    pub len: usize,
-    /// Items the buffer has room for.
-    pub cap: usize,
-    pub data: *mut u8,
 }
 
 impl Array {
@@ -36,108 +33,51 @@ impl Array {
         item_size(self.typecode)
     }
 
+    fn len(&self) -> usize {
+        self.store.len
+    }
+
     pub fn bytes(&self) -> &'static mut [u8] {
-        let n = self.len * self.item_size();
-        if self.data.is_null() || n == 0 {
+        let n = self.store.len * self.item_size();
+        if self.store.data.is_null() || n == 0 {
             return &mut [];
         }
         // SAFETY: data holds cap >= len items of item_size bytes, kept alive by this object.
-        unsafe { core::slice::from_raw_parts_mut(self.data, n) }
-    }
-
-    fn reserve(&mut self, extra: usize) -> PyResult<()> {
-        let need = self.len.checked_add(extra).ok_or_else(mem::oom)?;
-        if need <= self.cap {
-            return Ok(());
-        }
-        let cap = need.max(self.cap + 8);
-        let bytes = cap.checked_mul(self.item_size()).ok_or_else(mem::oom)?;
-        self.data = mem::realloc_array::<u8>(self.data, bytes)?;
-        self.cap = cap;
-        Ok(())
+        unsafe { core::slice::from_raw_parts_mut(self.store.data, n) }
     }
 
     fn item(&self, i: usize) -> PyResult<Value> {
-        let sz = self.item_size();
-        let b = self.bytes().get(i * sz..i * sz + sz).unwrap_or(&[]);
-        if self.typecode == b'O' {
-            let mut w = [0u8; core::mem::size_of::<usize>()];
-            if b.len() == w.len() {
-                w.copy_from_slice(b);
-            }
-            let v = Value::from_bits(usize::from_ne_bytes(w));
-            // Only values are stored in an `O` array (see the module notes).
-            return Ok(if v.is_null() { Value::NONE } else { v });
-        }
-        struct_::load(Order::Native, self.typecode, b)
-    }
-
-    fn set_item(&mut self, i: usize, v: Value) -> PyResult<()> {
-        let sz = self.item_size();
-        let tc = self.typecode;
-        match self.bytes().get_mut(i * sz..i * sz + sz) {
-            Some(d) => struct_::store(Order::Native, tc, v, d),
-            None => Ok(()),
-        }
+        memoryview::load_item(self.typecode, self.bytes(), i)
     }
 
     pub fn push(&mut self, v: Value) -> PyResult<()> {
-        self.reserve(1)?;
-        // Store into the spare slot first so a failed conversion leaves len unchanged.
         let sz = self.item_size();
-        let at = self.len * sz;
+        self.store.reserve_items(1, sz)?;
+        // Store into the spare slot first so a failed conversion leaves len unchanged.
+        let len = self.store.len;
         // SAFETY: reserve made room for len + 1 items.
-        let slot = unsafe { core::slice::from_raw_parts_mut(self.data.add(at), sz) };
-        struct_::store(Order::Native, self.typecode, v, slot)?;
-        self.len += 1;
+        let data = unsafe { core::slice::from_raw_parts_mut(self.store.data, (len + 1) * sz) };
+        memoryview::store_item(self.typecode, data, len, v)?;
+        self.store.len += 1;
         Ok(())
     }
 
     /// Append whole items from raw bytes (a trailing partial item is dropped).
     fn extend_raw(&mut self, b: &[u8]) -> PyResult<()> {
-        // `splice` copies the source first: `b` may be our own buffer.
-        self.splice(self.len, self.len, b)
+        self.splice(self.store.len, self.store.len, b)
     }
 
-    /// Replace items `start..stop` by the raw items in `src` (a whole number of items).
+    /// Replace items `start..stop` by the raw items in `src` (a trailing partial item is
+    /// dropped).
     fn splice(&mut self, start: usize, stop: usize, src: &[u8]) -> PyResult<()> {
         let sz = self.item_size();
-        let stop = stop.min(self.len);
-        let start = start.min(stop);
-        let n = src.len() / sz;
-        let tmp = mem::alloc_array::<u8>(n * sz)?;
-        // SAFETY: tmp holds n * sz bytes.
-        unsafe { core::ptr::copy_nonoverlapping(src.as_ptr(), tmp, n * sz) };
-        let old = stop - start;
-        let r = if n > old {
-            self.reserve(n - old)
-        } else {
-            Ok(())
-        };
-        if r.is_ok() {
-            let tail = self.len - stop;
-            // SAFETY: every range lies within the buffer's capacity (reserved above); `copy`
-            // handles the overlap of the moving tail.
-            unsafe {
-                core::ptr::copy(
-                    self.data.add(stop * sz),
-                    self.data.add((start + n) * sz),
-                    tail * sz,
-                );
-                core::ptr::copy_nonoverlapping(tmp, self.data.add(start * sz), n * sz);
-            }
-            self.len = start + n + tail;
-        }
-        mem::free(tmp);
-        r
+        self.store.splice_items(start, stop, src, sz)
     }
 }
 
 /// Native item size of a supported typecode (1 for anything else).
 pub fn item_size(tc: u8) -> usize {
-    struct_::size_align(Order::Native, tc)
-        .map(|(s, _)| s)
-        .unwrap_or(1)
+    memoryview::item_size(tc)
 }
 
 fn check_typecode(tc: u8) -> PyResult<u8> {
@@ -152,11 +92,13 @@ fn check_typecode(tc: u8) -> PyResult<u8> {
 pub fn new_raw(tc: u8, raw: &[u8]) -> PyResult<Value> {
     let tc = check_typecode(tc)?;
     let mut a = Array {
-        base: ObjBase::new(&TYPE),
+        store: bytearray::ByteArray {
+            base: ObjBase::new(&TYPE),
+            len: 0,
+            cap: 0,
+            data: core::ptr::null_mut(),
+        },
         typecode: tc,
-        len: 0,
-        cap: 0,
-        data: core::ptr::null_mut(),
     };
     a.extend_raw(raw)?;
     Ok(Value::from_ptr(mem::alloc(a)?))
@@ -206,10 +148,10 @@ fn print(out: &mut dyn Print, v: Value, _k: PrintKind) -> PyResult<()> {
     out.write_str("array('")?;
     out.write_char(a.typecode as char)?;
     out.write_str("'")?;
-    if a.len > 0 {
+    if a.len() > 0 {
         out.write_str(", [")?;
         let mut i = 0;
-        while i < this(v)?.len {
+        while i < this(v)?.len() {
             if i > 0 {
                 out.write_str(", ")?;
             }
@@ -224,8 +166,8 @@ fn print(out: &mut dyn Print, v: Value, _k: PrintKind) -> PyResult<()> {
 fn unary_op(o: u8, v: Value) -> PyResult<Option<Value>> {
     let a = this(v)?;
     Ok(match o {
-        uop::BOOL => Some(Value::from_bool(a.len != 0)),
-        uop::LEN => Some(Value::small_int(a.len as isize)),
+        uop::BOOL => Some(Value::from_bool(a.len() != 0)),
+        uop::LEN => Some(Value::small_int(a.len() as isize)),
         _ => None,
     })
 }
@@ -328,7 +270,7 @@ fn subscr(v: Value, index: Value, sop: SubscrOp) -> PyResult<Option<Value>> {
         return Ok(None);
     }
     if slice::get(index).is_some() {
-        let (start, _stop, step, count) = slice::indices(index, a.len)?;
+        let (start, _stop, step, count) = slice::indices(index, a.len())?;
         if step != 1 {
             return Err(raise::not_implemented_error(
                 "only slices with step=1 (aka None) are supported",
@@ -352,11 +294,11 @@ fn subscr(v: Value, index: Value, sop: SubscrOp) -> PyResult<Option<Value>> {
             SubscrOp::Delete => Ok(None),
         };
     }
-    let i = list::get_index(&TYPE, a.len, index, false)?;
+    let i = list::get_index(&TYPE, a.len(), index, false)?;
     match sop {
         SubscrOp::Load => a.item(i).map(Some),
         SubscrOp::Store(x) => {
-            a.set_item(i, x)?;
+            memoryview::store_item(a.typecode, a.bytes(), i, x)?;
             Ok(Some(Value::NONE))
         }
         SubscrOp::Delete => Ok(None),
@@ -369,60 +311,25 @@ fn buffer(v: Value, access: BufferAccess) -> Option<Buffer> {
         return None;
     }
     Some(Buffer {
-        ptr: a.data,
-        len: a.len * a.item_size(),
+        ptr: a.store.data,
+        len: a.len() * a.item_size(),
         typecode: a.typecode,
     })
 }
 
 // --- iterator ---
 
-#[repr(C)]
-pub struct ArrayIter {
-    pub base: ObjBase,
-    pub array: Value,
-    pub pos: usize,
-}
+/// Arrays iterate as any buffer does (memoryview's buffer iterator).
+pub use memoryview::BUF_ITER_TYPE as ITER_TYPE;
 
 fn getiter(v: Value) -> PyResult<Value> {
-    Ok(Value::from_ptr(mem::alloc(ArrayIter {
-        base: ObjBase::new(&ITER_TYPE),
-        array: v,
-        pos: 0,
-    })?))
+    memoryview::buffer_iter(v)
 }
 
 /// An array iterator placed in `buf` (see `runtime::get_iter_buf`).
 pub fn iter_in(v: Value, buf: &mut crate::runtime::IterBuf) -> Value {
-    crate::runtime::place_iter(
-        buf,
-        ArrayIter {
-            base: ObjBase::new(&ITER_TYPE),
-            array: v,
-            pos: 0,
-        },
-    )
+    memoryview::buffer_iter_in(v, buf)
 }
-
-fn iternext(it: Value) -> PyResult<Option<Value>> {
-    let Some(s) = it.downcast::<ArrayIter>(&ITER_TYPE) else {
-        return Ok(None);
-    };
-    let a = this(s.array)?;
-    if s.pos >= a.len {
-        return Ok(None);
-    }
-    let x = a.item(s.pos)?;
-    s.pos += 1;
-    Ok(Some(x))
-}
-
-pub static ITER_TYPE: Type = Type {
-    name: Q::iterator,
-    flags: flags::ITER_IS_ITERNEXT,
-    iternext: Some(iternext),
-    ..Type::EMPTY
-};
 
 // --- methods ---
 

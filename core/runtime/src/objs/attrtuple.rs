@@ -44,12 +44,27 @@ fn attr(v: Value, name: Qstr, op: AttrOp) -> PyResult<Option<Value>> {
 fn print(out: &mut dyn Print, v: Value, _k: PrintKind) -> PyResult<()> {
     let Some(a) = get(v) else { return Ok(()) };
     let items = tuple::items(a.items).map(|s| &*s).unwrap_or(&[]);
+    let fields = a.fields;
+    print_fields(out, "", items.get(..fields.len()).unwrap_or(items), &|i| {
+        fields.get(i).map_or("?", |f| f.as_str())
+    })
+}
+
+/// `<type>(name=value, ...)`, the items of a tuple with field names (also namedtuple's).
+pub fn print_fields(
+    out: &mut dyn Print,
+    type_name: &str,
+    items: &[Value],
+    name: &dyn Fn(usize) -> &'static str,
+) -> PyResult<()> {
+    let _g = crate::objs::list::NestGuard::enter()?;
+    out.write_str(type_name)?;
     out.write_str("(")?;
-    for (i, (f, x)) in a.fields.iter().zip(items.iter()).enumerate() {
+    for (i, x) in items.iter().enumerate() {
         if i > 0 {
             out.write_str(", ")?;
         }
-        out.write_str(f.as_str())?;
+        out.write_str(name(i))?;
         out.write_str("=")?;
         crate::runtime::print_value(out, *x, PrintKind::Repr)?;
     }

@@ -36,17 +36,24 @@ impl ByteArray {
     }
 
     pub fn reserve(&mut self, extra: usize) -> PyResult<()> {
+        self.reserve_items(extra, 1)
+    }
+
+    /// Room for `extra` more items of `sz` bytes (`len` and `cap` count items): the
+    /// storage array.array shares.
+    pub(crate) fn reserve_items(&mut self, extra: usize, sz: usize) -> PyResult<()> {
         let need = self.len.checked_add(extra).ok_or_else(mem::oom)?;
         if need <= self.cap {
             return Ok(());
         }
         let cap = need.max(self.cap + self.cap / 2).max(8);
+        let bytes = cap.checked_mul(sz).ok_or_else(mem::oom)?;
         // Not `realloc`: it frees the old buffer when it moves, and a memoryview may still
         // point into it. The collector frees the old buffer once nothing refers to it.
-        let new = mem::alloc_array::<u8>(cap)?;
+        let new = mem::alloc_array::<u8>(bytes)?;
         if !self.data.is_null() {
-            // SAFETY: both buffers hold at least `len` bytes and are distinct allocations.
-            unsafe { core::ptr::copy_nonoverlapping(self.data, new, self.len) };
+            // SAFETY: both buffers hold at least `len` items and are distinct allocations.
+            unsafe { core::ptr::copy_nonoverlapping(self.data, new, self.len * sz) };
         }
         self.data = new;
         self.cap = cap;
@@ -68,14 +75,27 @@ impl ByteArray {
 
     /// Replace bytes `start..stop` with `src` (which may differ in length).
     pub fn splice(&mut self, start: usize, stop: usize, src: &[u8]) -> PyResult<()> {
+        self.splice_items(start, stop, src, 1)
+    }
+
+    /// Replace items `start..stop` (of `sz` bytes) with the whole items of `src`.
+    pub(crate) fn splice_items(
+        &mut self,
+        start: usize,
+        stop: usize,
+        src: &[u8],
+        sz: usize,
+    ) -> PyResult<()> {
         let stop = stop.min(self.len);
         let start = start.min(stop);
+        let n = src.len() / sz;
+        let src = src.get(..n * sz).unwrap_or(&[]);
         // Only a source inside this very buffer (`a[1:2] = a`) needs a copy first: moving
         // the tail or growing would change it. Other sources are used in place, so a
         // same-size slice store allocates nothing (it works with the heap locked).
         let base = self.data as usize;
         let overlaps = !src.is_empty()
-            && (src.as_ptr() as usize) < base + self.cap
+            && (src.as_ptr() as usize) < base + self.cap * sz
             && base < src.as_ptr() as usize + src.len();
         let tmp;
         let src = if overlaps {
@@ -87,17 +107,21 @@ impl ByteArray {
             src
         };
         let old = stop - start;
-        if src.len() > old {
-            self.reserve(src.len() - old)?;
+        if n > old {
+            self.reserve_items(n - old, sz)?;
         }
         let tail = self.len - stop;
-        // SAFETY: all ranges lie within the allocation of `cap` bytes (reserved above);
+        // SAFETY: all ranges lie within the allocation of `cap` items (reserved above);
         // `copy` handles the overlap of the moving tail.
         unsafe {
-            core::ptr::copy(self.data.add(stop), self.data.add(start + src.len()), tail);
-            core::ptr::copy_nonoverlapping(src.as_ptr(), self.data.add(start), src.len());
+            core::ptr::copy(
+                self.data.add(stop * sz),
+                self.data.add((start + n) * sz),
+                tail * sz,
+            );
+            core::ptr::copy_nonoverlapping(src.as_ptr(), self.data.add(start * sz), src.len());
         }
-        self.len = start + src.len() + tail;
+        self.len = start + n + tail;
         Ok(())
     }
 }
@@ -152,11 +176,7 @@ fn unary_op(o: u8, v: Value) -> PyResult<Option<Value>> {
     Ok(match o {
         uop::BOOL => Some(Value::from_bool(a.len != 0)),
         uop::LEN => Some(Value::small_int(a.len as isize)),
-        uop::HASH => {
-            return Err(raise::type_error(
-                "unsupported type for __hash__: 'bytearray'",
-            ))
-        }
+        uop::HASH => return Err(crate::objs::list::unhashable(v)),
         _ => None,
     })
 }
@@ -229,30 +249,37 @@ fn byte_of(v: Value) -> PyResult<u8> {
 
 fn subscr(v: Value, index: Value, o: SubscrOp) -> PyResult<Option<Value>> {
     let a = this(v)?;
-    let is_slice = index.is_type(&crate::objs::slice::TYPE);
-    match o {
-        SubscrOp::Load => {
-            if is_slice {
-                return pystr::slice_bytes(Kind::ByteArray, a.bytes(), index).map(Some);
-            }
-            let i = pystr::seq_index("bytearray", a.len, index)?;
-            Ok(Some(Value::small_int(
-                a.bytes().get(i).copied().unwrap_or(0) as isize,
-            )))
+    if index.is_type(&crate::objs::slice::TYPE) {
+        if o == SubscrOp::Load {
+            return pystr::slice_bytes(Kind::ByteArray, a.bytes(), index).map(Some);
         }
-        SubscrOp::Store(x) => {
-            if is_slice {
-                let src = if let Some(b) = pystr::buffer_bytes(x).filter(|_| !pystr::is_str(x)) {
-                    b
-                } else {
+        let mut src: &[u8] = &[];
+        if let SubscrOp::Store(x) = o {
+            src = match pystr::buffer_bytes(x).filter(|_| !pystr::is_str(x)) {
+                Some(b) => b,
+                None => {
                     return Err(raise::not_implemented_error(
                         "array/bytes required on right side",
-                    ));
-                };
-                store_slice(a, index, src)?;
-                return Ok(Some(Value::NONE));
-            }
-            let i = pystr::seq_index("bytearray", a.len, index)?;
+                    ))
+                }
+            };
+        }
+        let (start, _stop, step, count) = crate::objs::slice::indices(index, a.len)?;
+        if step == 1 {
+            a.splice(start as usize, start as usize + count, src)?;
+        } else if o == SubscrOp::Delete {
+            delete_stepped(a, start, step, count);
+        } else {
+            store_stepped(a, start, step, count, src)?;
+        }
+        return Ok(Some(Value::NONE));
+    }
+    let i = pystr::seq_index("bytearray", a.len, index)?;
+    match o {
+        SubscrOp::Load => Ok(Some(Value::small_int(
+            a.bytes().get(i).copied().unwrap_or(0) as isize,
+        ))),
+        SubscrOp::Store(x) => {
             let b = byte_of(x)?;
             if let Some(p) = a.bytes().get_mut(i) {
                 *p = b;
@@ -260,16 +287,6 @@ fn subscr(v: Value, index: Value, o: SubscrOp) -> PyResult<Option<Value>> {
             Ok(Some(Value::NONE))
         }
         SubscrOp::Delete => {
-            if is_slice {
-                let (start, _stop, step, count) = crate::objs::slice::indices(index, a.len)?;
-                if step == 1 {
-                    a.splice(start as usize, start as usize + count, &[])?;
-                } else {
-                    delete_stepped(a, start, step, count);
-                }
-                return Ok(Some(Value::NONE));
-            }
-            let i = pystr::seq_index("bytearray", a.len, index)?;
             a.splice(i, i + 1, &[])?;
             Ok(Some(Value::NONE))
         }
@@ -293,11 +310,14 @@ fn delete_stepped(a: &mut ByteArray, start: isize, step: isize, count: usize) {
     a.len = w;
 }
 
-fn store_slice(a: &mut ByteArray, index: Value, src: &[u8]) -> PyResult<()> {
-    let (start, _stop, step, count) = crate::objs::slice::indices(index, a.len)?;
-    if step == 1 {
-        return a.splice(start as usize, start as usize + count, src);
-    }
+/// `a[start::step] = src` for a step other than 1.
+fn store_stepped(
+    a: &mut ByteArray,
+    start: isize,
+    step: isize,
+    count: usize,
+    src: &[u8],
+) -> PyResult<()> {
     // `src` may be this very bytearray (`a[::-1] = a`): read from a copy.
     let mut tmp = VStr::with_capacity(src.len())?;
     tmp.push_bytes(src)?;
@@ -354,7 +374,8 @@ fn extend(v: Value, x: Value) -> PyResult<Value> {
     Ok(Value::NONE)
 }
 
-static LOCALS: [(Qstr, Value); 31] = crate::str_methods_table!(
+/// Also bytes' table, from `hex` on (see str.rs).
+pub static LOCALS: [(Qstr, Value); 31] = crate::str_methods_table!(
     (Q::append, crate::fun!(append, F2(append))),
     (Q::extend, crate::fun!(extend, F2(extend))),
     (Q::hex, pystr::HEX),

@@ -125,10 +125,7 @@ fn make_new(_ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Value>
             }
             new(re, im)
         }
-        _ => Err(raise::type_error_fmt(format_args!(
-            "function expected at most 2 arguments, got {}",
-            args.len()
-        ))),
+        _ => Err(crate::objs::list::too_many_args(2, args.len())),
     }
 }
 

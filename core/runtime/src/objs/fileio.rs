@@ -4,10 +4,12 @@
 //! without `close()` is closed when the collector frees it. The stream dispatch, type shape
 //! and method table are `modules/vfs/fileobj.rs`'s, shared with every file system.
 
+#[cfg(feature = "vfs_posix")]
 use crate::hal::OpenFlags;
 use crate::modules::io as sio;
 use crate::modules::vfs::fileobj::{self, FileOps};
 use crate::obj::{AttrOp, ObjBase, Print, PrintKind, PyResult, Stream, Type};
+#[cfg(feature = "vfs_posix")]
 use crate::objs::str as pystr;
 use crate::qstr::{Qstr, Q};
 use crate::raise;
@@ -55,6 +57,7 @@ fn hal() -> PyResult<&'static dyn crate::hal::Hal> {
 
 /// Parse an `open()` mode string the way upstream does: unknown letters are ignored, the
 /// last of r/w/a wins, `+` adds the other direction, `b`/`t` pick the type.
+#[cfg(feature = "vfs_posix")]
 pub fn parse_mode(mode: &str) -> (OpenFlags, bool) {
     let mut fl = OpenFlags {
         read: true,
@@ -102,7 +105,8 @@ pub fn open(file: Value, mode: Option<Value>) -> PyResult<Value> {
     crate::modules::vfs::open(file, mode.unwrap_or(Value::qstr(Q::r)))
 }
 
-/// `open` on the port's own file system.
+/// `open` on the port's own file system (`VfsPosix`).
+#[cfg(feature = "vfs_posix")]
 pub fn open_native(file: Value, mode: Option<Value>) -> PyResult<Value> {
     let mode_s = match mode {
         None => "r",
@@ -280,7 +284,7 @@ pub static STDIN_BUFFER: FileObj = std_file(&FILEIO_TYPE, 0);
 pub static STDOUT_BUFFER: FileObj = std_file(&FILEIO_TYPE, 1);
 pub static STDERR_BUFFER: FileObj = std_file(&FILEIO_TYPE, 2);
 
-#[cfg(test)]
+#[cfg(all(test, feature = "vfs_posix"))]
 mod tests {
     use super::*;
 

@@ -33,11 +33,12 @@ pub mod m {
 #[cfg(feature = "float32")]
 pub mod m {
     pub use super::accurate::{log10, tgamma};
+    pub use super::f32math::lgamma;
     pub use libm::{
         ceilf as ceil, copysignf as copysign, coshf as cosh, erfcf as erfc, erff as erf,
         expm1f as expm1, fabsf as fabs, floorf as floor, fmodf as fmod, frexpf as frexp,
-        hypotf as hypot, lgammaf as lgamma, modff as modf, powf as pow, rintf as rint,
-        scalbnf as scalbn, sinhf as sinh, sqrtf as sqrt, truncf as trunc,
+        hypotf as hypot, modff as modf, powf as pow, rintf as rint, scalbnf as scalbn,
+        sinhf as sinh, sqrtf as sqrt, truncf as trunc,
     };
 }
 
@@ -51,6 +52,38 @@ pub const fn narrow(x: f64) -> Real {
 #[allow(clippy::useless_conversion)]
 pub fn widen(x: Real) -> f64 {
     f64::from(x)
+}
+
+/// `x as i64` (toward zero, saturating, NaN to 0) for the port's clock: from the bits in
+/// float32 builds, which link no double arithmetic.
+#[cfg(feature = "float32")]
+pub fn f64_to_i64(x: f64) -> i64 {
+    let bits = x.to_bits();
+    let exp = ((bits >> 52) & 0x7ff) as i32 - 1075;
+    let mant = (bits & ((1 << 52) - 1)) | (1 << 52);
+    let mag = if exp < -52 {
+        0
+    } else if exp <= 0 {
+        (mant >> -exp) as i64
+    } else if exp <= 10 {
+        (mant << exp) as i64
+    } else if bits << 1 > 0x7ff0_0000_0000_0000 << 1 {
+        return 0;
+    } else if bits >> 63 != 0 {
+        return i64::MIN;
+    } else {
+        return i64::MAX;
+    };
+    if bits >> 63 != 0 {
+        -mag
+    } else {
+        mag
+    }
+}
+/// `x as i64` (toward zero, saturating, NaN to 0) for the port's clock.
+#[cfg(not(feature = "float32"))]
+pub fn f64_to_i64(x: f64) -> i64 {
+    x as i64
 }
 
 /// The π-like constants at [`Real`] precision.
@@ -76,10 +109,10 @@ pub mod accurate {
 /// float32 boards use them (so that results match to the last digit).
 #[cfg(feature = "float32")]
 pub mod accurate {
+    pub use super::f32math::{asin, cos, sin, tan};
     pub use libm::{
-        acosf as acos, acoshf as acosh, asinf as asin, asinhf as asinh, atan2f as atan2,
-        atanf as atan, atanhf as atanh, cosf as cos, coshf as cosh, expf as exp, logf as log,
-        powf as pow, sinf as sin, sinhf as sinh, tanf as tan,
+        acosf as acos, acoshf as acosh, asinhf as asinh, atan2f as atan2, atanf as atan,
+        atanhf as atanh, coshf as cosh, expf as exp, logf as log, powf as pow, sinhf as sinh,
     };
 
     pub fn log10(x: f32) -> f32 {
@@ -105,7 +138,7 @@ pub mod accurate {
         if !x.is_finite() {
             return x + f32::INFINITY;
         }
-        let (l, sign) = libm::lgammaf_r(x);
+        let (l, sign) = super::f32math::lgamma_r(x);
         let y = libm::expf(l);
         if sign < 0 {
             -y
@@ -119,6 +152,10 @@ pub mod accurate {
 pub mod approx;
 #[cfg(not(feature = "float32"))]
 pub mod codec;
+/// Single-precision trigonometry and log-gamma without doubles (`float32` builds; also
+/// compiled for the host's unit tests).
+#[cfg(any(feature = "float32", test))]
+pub mod f32math;
 
 #[cfg(not(feature = "float32"))]
 use codec::Cut;

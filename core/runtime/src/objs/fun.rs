@@ -41,16 +41,20 @@ unsafe impl Sync for BuiltinFun {}
 // 462 of these are in the firmware's flash: keep them at three words.
 const _: () = assert!(core::mem::size_of::<BuiltinFun>() <= 3 * core::mem::size_of::<usize>());
 
+/// `TypeError: function takes <expected> positional arguments but <got> were given`.
 #[cold]
-fn arg_count_error(expected: usize, got: usize) -> crate::obj::PyErr {
+#[inline(never)]
+pub fn arg_count_error(expected: usize, got: usize) -> crate::obj::PyErr {
     crate::raise::type_error_fmt(format_args!(
         "function takes {} positional arguments but {} were given",
         expected, got
     ))
 }
 
+/// `TypeError: function missing <n> required positional arguments`.
 #[cold]
-fn missing_args(n: usize) -> crate::obj::PyErr {
+#[inline(never)]
+pub fn missing_args(n: usize) -> crate::obj::PyErr {
     crate::raise::type_error_fmt(format_args!(
         "function missing {} required positional arguments",
         n
@@ -86,11 +90,7 @@ fn call(f: Value, args: &[Value], kw: &[Value]) -> PyResult<Value> {
             if args.len() < min as usize {
                 Err(missing_args(min as usize - args.len()))
             } else if args.len() > max as usize {
-                Err(crate::raise::type_error_fmt(format_args!(
-                    "function expected at most {} arguments, got {}",
-                    max,
-                    args.len()
-                )))
+                Err(crate::objs::list::too_many_args(max as usize, args.len()))
             } else {
                 g(args)
             }

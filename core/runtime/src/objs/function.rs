@@ -55,12 +55,36 @@ pub fn get(v: Value) -> Option<&'static mut Function> {
 
 #[cold]
 fn too_many(code: &RawCode, given: usize) -> crate::obj::PyErr {
+    takes_n_args(code.name, code.n_pos_args, given)
+}
+
+/// `TypeError: <name>() takes <n> positional arguments but <given> were given`.
+#[cold]
+#[inline(never)]
+pub fn takes_n_args(name: crate::qstr::Qstr, n: usize, given: usize) -> crate::obj::PyErr {
     raise::type_error_fmt(format_args!(
         "{}() takes {} positional arguments but {} were given",
-        code.name.as_str(),
-        code.n_pos_args,
+        name.as_str(),
+        n,
         given
     ))
+}
+
+/// `TypeError: function got multiple values for argument '<name>'`.
+#[cold]
+#[inline(never)]
+pub fn multiple_values(name: &str) -> crate::obj::PyErr {
+    raise::type_error_fmt(format_args!(
+        "function got multiple values for argument '{}'",
+        name
+    ))
+}
+
+/// `TypeError: unexpected keyword argument '<name>'`.
+#[cold]
+#[inline(never)]
+pub fn unexpected_kw(name: &str) -> crate::obj::PyErr {
+    raise::type_error_fmt(format_args!("unexpected keyword argument '{}'", name))
 }
 
 /// Bind `args`/`kw` into the locals of a fresh frame state (locals at the top, growing
@@ -143,10 +167,7 @@ pub fn bind_args(f: &Function, state: &mut [Value], args: &[Value], kw: &[Value]
             for j in 0..npos + nkwonly {
                 if code.arg_name(j) == kq {
                     if !state[local(j)].is_null() {
-                        return Err(raise::type_error_fmt(format_args!(
-                            "function got multiple values for argument '{}'",
-                            kq.as_str()
-                        )));
+                        return Err(multiple_values(kq.as_str()));
                     }
                     state[local(j)] = val;
                     matched = true;
@@ -159,12 +180,7 @@ pub fn bind_args(f: &Function, state: &mut [Value], args: &[Value], kw: &[Value]
                 Some(m) => {
                     m.insert(key, val)?;
                 }
-                None => {
-                    return Err(raise::type_error_fmt(format_args!(
-                        "unexpected keyword argument '{}'",
-                        crate::objs::str::as_str(key).unwrap_or("?")
-                    )))
-                }
+                None => return Err(unexpected_kw(crate::objs::str::as_str(key).unwrap_or("?"))),
             }
         }
     }
@@ -186,10 +202,7 @@ pub fn bind_args(f: &Function, state: &mut [Value], args: &[Value], kw: &[Value]
             }
         }
         if missing > 0 {
-            return Err(raise::type_error_fmt(format_args!(
-                "function missing {} required positional arguments",
-                missing
-            )));
+            return Err(crate::objs::fun::missing_args(missing));
         }
     }
     for i in npos..npos + nkwonly {

@@ -178,7 +178,8 @@ fn as_mpz(v: Value, buf: &mut [u32; 2]) -> Option<Int<'_>> {
 pub fn big_to_f64(v: Value) -> Option<f64> {
     let v = int_value(v)?;
     if let Some(n) = v.as_small_int() {
-        return Some(n as f64);
+        // Through Real: float32 builds then link no int-to-double conversion.
+        return Some(float::widen(n as float::Real));
     }
     big(v).map(|b| mpz::to_f64(b.int()))
 }
@@ -272,16 +273,21 @@ pub fn get_isize(v: Value) -> PyResult<isize> {
 
 /// int(x) for a float: truncates; OverflowError for infinities, ValueError for NaN.
 pub fn from_f64(x: f64) -> PyResult<Value> {
+    // float32 builds pass a widened single: narrowing is exact, and keeps doubles out
+    // (black_box: else LLVM turns the single comparisons back into double ones).
+    #[cfg(feature = "float32")]
+    let x = core::hint::black_box(x as f32);
     if x.is_infinite() {
         return Err(raise::overflow_error("can't convert inf to int"));
     }
     if x.is_nan() {
         return Err(raise::value_error("can't convert NaN to int"));
     }
-    let t = libm::trunc(x);
+    let t = float::m::trunc(x);
     if t.abs() < 4.0e18 {
         return from_i64(t as i64);
     }
+    let t = float::widen(t);
     let out = Out::new(mpz::from_f64_len(t))?;
     let w = mpz::from_f64(t, out.slice()).map_err(mpz_err)?;
     Ok(out.finish(w))
@@ -289,6 +295,10 @@ pub fn from_f64(x: f64) -> PyResult<Value> {
 
 /// Exact comparison of int `i` with float `x`; `None` when `x` is NaN (or `i` not an int).
 pub fn cmp_with_float(i: Value, x: f64) -> Option<Ordering> {
+    // float32 builds pass a widened single: narrowing is exact, and keeps doubles out
+    // (black_box: else LLVM turns the single comparisons back into double ones).
+    #[cfg(feature = "float32")]
+    let x = core::hint::black_box(x as f32);
     if x.is_nan() {
         return None;
     }
@@ -299,18 +309,19 @@ pub fn cmp_with_float(i: Value, x: f64) -> Option<Ordering> {
             Ordering::Greater
         });
     }
-    // A small int of at most 53 bits converts to a double exactly, so the double comparison
-    // is the exact one (and `abs(z) > 100` in numeric loops skips the big-int path).
+    // A small int within the float's mantissa (53 bits, 24 with float32) converts exactly,
+    // so the float comparison is the exact one (and `abs(z) > 100` in numeric loops skips
+    // the big-int path).
     if let Some(n) = i.as_small_int() {
-        if (n as i64).unsigned_abs() <= 1 << 53 {
-            return (n as f64).partial_cmp(&x);
+        if (n as i64).unsigned_abs() <= 1 << (float::Real::MANTISSA_DIGITS) {
+            return (n as float::Real).partial_cmp(&x);
         }
     }
     let mut ib = [0u32; 2];
     let a = as_mpz(i, &mut ib)?;
-    let fl = libm::floor(x);
+    let fl = float::m::floor(x);
     let mut fb = [0u32; 40];
-    let w = mpz::from_f64(fl, &mut fb).ok()?;
+    let w = mpz::from_f64(float::widen(fl), &mut fb).ok()?;
     // from_f64 truncates toward zero; fl is integral so this is exact.
     let f = w.int(&fb);
     match mpz::cmp(a, f) {

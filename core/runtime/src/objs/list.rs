@@ -198,16 +198,10 @@ pub fn check_args(args: &[Value], kw: &[Value], min: usize, max: usize) -> PyRes
     }
     let n = args.len();
     if min == max && n != min {
-        return Err(raise::type_error_fmt(format_args!(
-            "function takes {} positional arguments but {} were given",
-            min, n
-        )));
+        return Err(crate::objs::fun::arg_count_error(min, n));
     }
     if n < min {
-        return Err(raise::type_error_fmt(format_args!(
-            "function missing {} required positional arguments",
-            min - n
-        )));
+        return Err(crate::objs::fun::missing_args(min - n));
     }
     if n > max {
         return Err(too_many_args(max, n));
@@ -278,12 +272,26 @@ pub fn get_index(ty: &'static Type, len: usize, index: Value, is_slice: bool) ->
         return Ok(i.clamp(0, len) as usize);
     }
     if i < 0 || i >= len {
-        return Err(raise::index_error_fmt(format_args!(
-            "{} index out of range",
-            ty.name.as_str()
-        )));
+        return Err(index_out_of_range(ty.name.as_str()));
     }
     Ok(i as usize)
+}
+
+/// `IndexError: <what> index out of range`.
+#[cold]
+#[inline(never)]
+pub fn index_out_of_range(what: &str) -> PyErr {
+    raise::index_error_fmt(format_args!("{} index out of range", what))
+}
+
+/// `TypeError: object '<type>' isn't a tuple or list`.
+#[cold]
+#[inline(never)]
+pub fn not_tuple_or_list(v: Value) -> PyErr {
+    raise::type_error_fmt(format_args!(
+        "object '{}' isn't a tuple or list",
+        v.type_of().name.as_str()
+    ))
 }
 
 /// Items of `seq` at index `i`, re-read on every call (for lists that may change).
@@ -595,10 +603,7 @@ fn subscr(v: Value, index: Value, sop: SubscrOp) -> PyResult<Option<Value>> {
                     _ => {
                         let copy = from_iter(src).map_err(|e| {
                             if runtime::is_instance(e.0, &crate::objs::exception::TYPE_ERROR) {
-                                raise::type_error_fmt(format_args!(
-                                    "object '{}' isn't a tuple or list",
-                                    src.type_of().name.as_str()
-                                ))
+                                not_tuple_or_list(src)
                             } else {
                                 e
                             }
@@ -655,22 +660,19 @@ fn subscr(v: Value, index: Value, sop: SubscrOp) -> PyResult<Option<Value>> {
             }
         };
     }
+    if sop == SubscrOp::Delete {
+        pop_at(l, index)?;
+        return Ok(Some(Value::NONE));
+    }
+    let i = get_index(&TYPE, l.len, index, false)?;
     match sop {
-        SubscrOp::Load => {
-            let i = get_index(&TYPE, l.len, index, false)?;
-            Ok(l.at(i))
-        }
         SubscrOp::Store(x) => {
-            let i = get_index(&TYPE, l.len, index, false)?;
             if let Some(slot) = l.items().get_mut(i) {
                 *slot = x;
             }
             Ok(Some(Value::NONE))
         }
-        SubscrOp::Delete => {
-            pop_at(l, index)?;
-            Ok(Some(Value::NONE))
-        }
+        _ => Ok(l.at(i)),
     }
 }
 

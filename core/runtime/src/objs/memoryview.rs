@@ -41,7 +41,7 @@ pub fn item_size(tc: u8) -> usize {
         b'i' | b'I' | b'f' => 4,
         b'l' | b'L' => core::mem::size_of::<isize>(),
         b'q' | b'Q' | b'd' => 8,
-        b'P' | b'O' => core::mem::size_of::<usize>(),
+        b'P' | b'O' | b'S' => core::mem::size_of::<usize>(),
         _ => 1,
     }
 }
@@ -63,7 +63,7 @@ impl MemoryView {
 }
 
 /// Typecodes whose items the struct codec reads and writes here ('B' is read directly).
-const NUMERIC: &[u8] = b"bhHiIlLqQPfd";
+const NUMERIC: &[u8] = b"bhHiIlLqQPfdS";
 
 /// Read item `i` of typecode `tc` from `data` (native byte order). Numbers go through the
 /// struct codec; codes it does not size here are single unsigned bytes.
@@ -78,7 +78,9 @@ pub fn load_item(tc: u8, data: &[u8], i: usize) -> PyResult<Value> {
             if b.len() == w.len() {
                 w.copy_from_slice(b);
             }
-            Ok(Value::from_bits(usize::from_ne_bytes(w)))
+            let v = Value::from_bits(usize::from_ne_bytes(w));
+            // Only values are stored in object items (see array.rs).
+            Ok(if v.is_null() { Value::NONE } else { v })
         }
         _ if NUMERIC.contains(&tc) => {
             crate::modules::struct_::load(crate::modules::struct_::Order::Native, tc, b)
@@ -111,10 +113,7 @@ fn make_new(_ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Value>
         return Err(raise::type_error("function doesn't take keyword arguments"));
     }
     let [src] = args else {
-        return Err(raise::type_error_fmt(format_args!(
-            "function takes 1 positional arguments but {} were given",
-            args.len()
-        )));
+        return Err(crate::objs::fun::arg_count_error(1, args.len()));
     };
     let buf = pystr::get_buffer(*src, BufferAccess::Read)
         .ok_or_else(|| raise::type_error("object with buffer protocol required"))?;

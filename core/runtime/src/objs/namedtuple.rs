@@ -58,12 +58,7 @@ fn make_new(ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Value> 
     let n = fields.len();
     let given = args.len() + kw.len() / 2;
     if given != n {
-        return Err(raise::type_error_fmt(format_args!(
-            "{}() takes {} positional arguments but {} were given",
-            ty.name.as_str(),
-            n,
-            given
-        )));
+        return Err(crate::objs::function::takes_n_args(ty.name, n, given));
     }
     let p = mem::alloc_var::<tuple::Tuple, Value>(
         tuple::Tuple {
@@ -78,16 +73,10 @@ fn make_new(ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Value> 
     for pair in kw.chunks_exact(2) {
         let name = str_qstr(pair[0])?;
         let Some(i) = field_index(ty, name) else {
-            return Err(raise::type_error_fmt(format_args!(
-                "unexpected keyword argument '{}'",
-                name.as_str()
-            )));
+            return Err(crate::objs::function::unexpected_kw(name.as_str()));
         };
         if !items[i].is_null() {
-            return Err(raise::type_error_fmt(format_args!(
-                "function got multiple values for argument '{}'",
-                name.as_str()
-            )));
+            return Err(crate::objs::function::multiple_values(name.as_str()));
         }
         items[i] = pair[1];
     }
@@ -95,23 +84,15 @@ fn make_new(ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Value> 
 }
 
 fn print(out: &mut dyn Print, v: Value, _k: PrintKind) -> PyResult<()> {
-    let _g = list::NestGuard::enter()?;
     let ty = v.type_of();
-    out.write_str(ty.name.as_str())?;
-    out.write_str("(")?;
     let fields = fields_of(ty);
-    let mut i = 0;
-    while let Some(x) = tuple::items(v).and_then(|s| s.get(i).copied()) {
-        if i > 0 {
-            out.write_str(", ")?;
-        }
-        let f = fields.get(i).and_then(|f| f.as_qstr());
-        out.write_str(f.map(|q| q.as_str()).unwrap_or("?"))?;
-        out.write_str("=")?;
-        runtime::print_value(out, x, PrintKind::Repr)?;
-        i += 1;
-    }
-    out.write_str(")")
+    let items: &[Value] = tuple::items(v).map_or(&[], |s| &*s);
+    crate::objs::attrtuple::print_fields(out, ty.name.as_str(), items, &|i| {
+        fields
+            .get(i)
+            .and_then(|f| f.as_qstr())
+            .map_or("?", |q| q.as_str())
+    })
 }
 
 /// Fields only: as upstream, the attr slot hides the tuple methods (`count`, `index`).
@@ -150,10 +131,7 @@ pub fn namedtuple(name: Value, fields: Value) -> PyResult<Value> {
     } else if let Some(l) = list::get(fields) {
         l.items()
     } else {
-        return Err(raise::type_error_fmt(format_args!(
-            "object '{}' isn't a tuple or list",
-            fields.type_of().name.as_str()
-        )));
+        return Err(list::not_tuple_or_list(fields));
     };
     let (field_tuple, slots) = tuple::new_uninit(names.len())?;
     for s in slots.iter_mut() {

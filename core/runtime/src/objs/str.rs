@@ -985,10 +985,7 @@ pub fn seq_index(what: &str, len: usize, index: Value) -> PyResult<usize> {
     };
     let j = if i < 0 { i + len as isize } else { i };
     if j < 0 || j >= len as isize {
-        return Err(raise::index_error_fmt(format_args!(
-            "{} index out of range",
-            what
-        )));
+        return Err(list::index_out_of_range(what));
     }
     Ok(j as usize)
 }
@@ -1920,12 +1917,6 @@ pub const DECODE: Value = crate::fun!(
 
 static STR_LOCALS: [(Qstr, Value); 27] = crate::str_methods_table!((Q::encode, ENCODE));
 
-static BYTES_LOCALS: [(Qstr, Value); 29] = crate::str_methods_table!(
-    (Q::hex, HEX),
-    (Q::fromhex, Value::from_static(&FROMHEX)),
-    (Q::decode, DECODE),
-);
-
 pub static TYPE: Type = Type {
     name: Q::str,
     flags: flags::BASETYPE,
@@ -1950,7 +1941,8 @@ pub static BYTES_TYPE: Type = Type {
     subscr: Some(subscr),
     getiter: Some(getiter),
     buffer: Some(buffer),
-    locals: &BYTES_LOCALS,
+    // bytearray's table without its first two methods (`append`, `extend`).
+    locals: bytearray::LOCALS.split_at(2).1,
     ..Type::EMPTY
 };
 

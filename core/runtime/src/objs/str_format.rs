@@ -347,16 +347,28 @@ fn format_int(out: &mut VStr, v: Value, sp: &Spec) -> PyResult<()> {
         }
         _ => return Err(unknown_code(ty, v)),
     };
-    let mut digits = VStr::new();
-    shim::write_radix(&mut digits, v, base, upper)?;
-    let d = digits.as_bytes();
-    let (neg, mag) = match d.split_first() {
-        Some((b'-', rest)) => (true, rest),
-        _ => (false, d),
-    };
+    let (neg, digits) = int_digits(v, base, upper, 0)?;
     let prefix = if sp.alt { prefix } else { "" };
     let every = if base == 10 { 3 } else { 4 };
-    emit_number(out, neg, prefix, mag, sp, every)
+    emit_number(out, neg, prefix, digits.as_bytes(), sp, every)
+}
+
+/// The digits of int `v` in `base` without its sign, zero-extended to at least `min`
+/// digits, and whether it is negative.
+fn int_digits(v: Value, base: u32, upper: bool, min: usize) -> PyResult<(bool, VStr)> {
+    let mut d = VStr::new();
+    shim::write_radix(&mut d, v, base, upper)?;
+    let neg = d.as_bytes().first() == Some(&b'-');
+    let mag = d.as_bytes().get(neg as usize..).unwrap_or(&[]);
+    if !neg && mag.len() >= min {
+        return Ok((false, d));
+    }
+    let mut body = VStr::with_capacity(min.max(mag.len()))?;
+    for _ in mag.len()..min {
+        body.push_byte(b'0')?;
+    }
+    body.push_bytes(mag)?;
+    Ok((neg, body))
 }
 
 /// Upstream formats floats into a 33-byte buffer (one byte less with a sign) and switches
@@ -379,35 +391,24 @@ fn format_float(out: &mut VStr, x: Real, sp: &Spec) -> PyResult<()> {
     let neg = x.is_sign_negative() && !x.is_nan();
     let a = if x.is_nan() { x } else { x.abs() };
     let signed = neg || sp.sign.is_some();
-    match sp.ty {
+    let prec = sp.precision.unwrap_or(6);
+    let (t, x, p) = match sp.ty {
         // Upstream formats a float with a spec but no type as 'g' (CPython would use repr
         // or 'g' with a forced '.0'): `'{:10}'.format(0.1 + 0.2)` is `'       0.3'` there.
-        None | Some('n') => shim::format_float(
-            &mut body,
-            a,
-            'g',
-            Some(sp.precision.unwrap_or(6)),
-            sp.alt,
-            signed,
-        )?,
+        None | Some('n') => ('g', a, prec),
         Some('%') => {
-            let (t, p) = fixed_or_general('f', a * 100.0, sp.precision.unwrap_or(6), signed);
-            shim::format_float(&mut body, a * 100.0, t, Some(p), sp.alt, signed)?;
-            body.push_byte(b'%')?;
+            let (t, p) = fixed_or_general('f', a * 100.0, prec, signed);
+            (t, a * 100.0, p)
         }
         Some(t @ ('f' | 'F')) => {
-            let (t, p) =
-                fixed_or_general(t, a, sp.precision.unwrap_or(6), neg || sp.sign.is_some());
-            shim::format_float(&mut body, a, t, Some(p), sp.alt, signed)?;
+            let (t, p) = fixed_or_general(t, a, prec, signed);
+            (t, a, p)
         }
-        Some(t) => shim::format_float(
-            &mut body,
-            a,
-            t,
-            Some(sp.precision.unwrap_or(6)),
-            sp.alt,
-            signed,
-        )?,
+        Some(t) => (t, a, prec),
+    };
+    shim::format_float(&mut body, x, t, Some(p), sp.alt, signed)?;
+    if sp.ty == Some('%') {
+        body.push_byte(b'%')?;
     }
     emit_number(out, neg, "", body.as_bytes(), sp, 3)
 }
@@ -709,7 +710,9 @@ fn expand(out: &mut VStr, fmt: &str, fa: &mut FormatArgs, depth: usize) -> PyRes
         }
         i += 1;
         let mut arg = resolve_field(name, fa)?;
-        let spec_text = match spec_range {
+        // A spec with replacement fields in it is expanded first.
+        let nested;
+        let spec_s = match spec_range {
             Some((s, e)) if e > s => {
                 let raw = &fmt[s..e];
                 if raw.contains('{') {
@@ -718,16 +721,16 @@ fn expand(out: &mut VStr, fmt: &str, fa: &mut FormatArgs, depth: usize) -> PyRes
                     }
                     let mut sv = VStr::new();
                     expand(&mut sv, raw, fa, depth + 1)?;
-                    Some(sv)
+                    nested = sv;
+                    core::str::from_utf8(nested.as_bytes()).unwrap_or("")
                 } else {
-                    let mut sv = VStr::new();
-                    sv.push_bytes(raw.as_bytes())?;
-                    Some(sv)
+                    raw
                 }
             }
-            _ => None,
+            _ => "",
         };
-        let conversion = if spec_text.is_none() && conversion.is_none() {
+        let has_spec = matches!(spec_range, Some((s, e)) if e > s);
+        let conversion = if !has_spec && conversion.is_none() {
             Some(b's')
         } else {
             conversion
@@ -740,16 +743,12 @@ fn expand(out: &mut VStr, fmt: &str, fa: &mut FormatArgs, depth: usize) -> PyRes
             };
             let mut sv = VStr::new();
             runtime::print_value(&mut sv, arg, kind)?;
-            if spec_text.is_none() {
+            if !has_spec {
                 out.push_bytes(sv.as_bytes())?;
                 continue;
             }
             arg = sv.into_str()?;
         }
-        let spec_s = spec_text
-            .as_ref()
-            .map(|s| core::str::from_utf8(s.as_bytes()).unwrap_or(""))
-            .unwrap_or("");
         format_with_spec(out, arg, &parse_spec(spec_s)?)?;
     }
     Ok(())
@@ -787,6 +786,31 @@ fn int_for_percent(v: Value) -> PyResult<Value> {
     Err(crate::objs::list::cant_convert_to_int(v))
 }
 
+/// The next of the `%` arguments.
+fn next_arg(args: &[Value], ai: &mut usize) -> PyResult<Value> {
+    let v = args
+        .get(*ai)
+        .copied()
+        .ok_or_else(|| raise::type_error("format string needs more arguments"))?;
+    *ai += 1;
+    Ok(v)
+}
+
+/// A `%` width or precision at `fmt[*i..]`: `*` (the next argument) or decimal digits.
+#[inline(never)]
+fn star_or_digits(fmt: &[u8], i: &mut usize, args: &[Value], ai: &mut usize) -> PyResult<isize> {
+    if fmt.get(*i) == Some(&b'*') {
+        *i += 1;
+        return pystr::get_int(next_arg(args, ai)?);
+    }
+    let mut n: isize = 0;
+    while let Some(d) = fmt.get(*i).filter(|c| c.is_ascii_digit()) {
+        n = n.saturating_mul(10).saturating_add((d - b'0') as isize);
+        *i += 1;
+    }
+    Ok(n)
+}
+
 /// `pattern % rhs` for str and bytes patterns.
 pub fn modulo(pattern: Value, rhs: Value) -> PyResult<Value> {
     let is_bytes = pystr::is_bytes(pattern);
@@ -802,14 +826,6 @@ pub fn modulo(pattern: Value, rhs: Value) -> PyResult<Value> {
     let mut out = VStr::with_capacity(fmt.len())?;
     let mut ai = 0usize;
     let mut i = 0usize;
-    let next_arg = |ai: &mut usize| -> PyResult<Value> {
-        let v = args
-            .get(*ai)
-            .copied()
-            .ok_or_else(|| raise::type_error("format string needs more arguments"))?;
-        *ai += 1;
-        Ok(v)
-    };
     while i < fmt.len() {
         let c = fmt[i];
         if c != b'%' {
@@ -878,18 +894,7 @@ pub fn modulo(pattern: Value, rhs: Value) -> PyResult<Value> {
             }
             i += 1;
         }
-        let mut width: isize = 0;
-        if i < fmt.len() && fmt[i] == b'*' {
-            width = pystr::get_int(next_arg(&mut ai)?)?;
-            i += 1;
-        } else {
-            while i < fmt.len() && fmt[i].is_ascii_digit() {
-                width = width
-                    .saturating_mul(10)
-                    .saturating_add((fmt[i] - b'0') as isize);
-                i += 1;
-            }
-        }
+        let mut width = star_or_digits(fmt, &mut i, args, &mut ai)?;
         if width < 0 {
             left = true;
             width = -width;
@@ -897,18 +902,7 @@ pub fn modulo(pattern: Value, rhs: Value) -> PyResult<Value> {
         sp.width = width as usize;
         if i < fmt.len() && fmt[i] == b'.' {
             i += 1;
-            let mut p: isize = 0;
-            if i < fmt.len() && fmt[i] == b'*' {
-                p = pystr::get_int(next_arg(&mut ai)?)?;
-                i += 1;
-            } else {
-                while i < fmt.len() && fmt[i].is_ascii_digit() {
-                    p = p
-                        .saturating_mul(10)
-                        .saturating_add((fmt[i] - b'0') as isize);
-                    i += 1;
-                }
-            }
+            let p = star_or_digits(fmt, &mut i, args, &mut ai)?;
             sp.precision = Some(p.max(0) as usize);
         }
         if i >= fmt.len() {
@@ -919,7 +913,7 @@ pub fn modulo(pattern: Value, rhs: Value) -> PyResult<Value> {
         i += 1;
         let arg = match arg {
             Some(a) => a,
-            None => next_arg(&mut ai)?,
+            None => next_arg(args, &mut ai)?,
         };
         if left {
             sp.align = Some('<');
@@ -1079,32 +1073,10 @@ fn percent_int(
     if !shim::is_int(v) {
         return Err(crate::objs::list::cant_convert_to_int(v));
     }
-    let mut digits = VStr::new();
-    shim::write_radix(&mut digits, v, base, upper)?;
-    let d = digits.as_bytes();
-    let (neg, mag) = match d.split_first() {
-        Some((b'-', rest)) => (true, rest),
-        _ => (false, d),
-    };
-    let mut body = VStr::new();
-    if let Some(p) = sp.precision {
-        for _ in mag.len()..p {
-            body.push_byte(b'0')?;
-        }
-    }
-    body.push_bytes(mag)?;
-    let mut head = VStr::new();
-    head.push_bytes(sign_str(neg, sp.sign).as_bytes())?;
-    head.push_bytes(prefix.as_bytes())?;
-    let head = core::str::from_utf8(head.as_bytes()).unwrap_or("");
-    let (fill, align) = if sp.align == Some('<') {
-        (' ', '<')
-    } else if sp.zero {
-        ('0', '=')
-    } else {
-        (' ', '>')
-    };
-    pad(out, head, body.as_bytes(), fill, align, sp.width)
+    // `%` leaves fill and grouping unset, and `-` clears `0`: the numeric layout of
+    // format specs gives the same padding.
+    let (neg, digits) = int_digits(v, base, upper, sp.precision.unwrap_or(0))?;
+    emit_number(out, neg, prefix, digits.as_bytes(), sp, 3)
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 use crate::mem;
 use crate::modules::io::{self as sio, methods as m};
 use crate::obj::{flags, ObjBase, Print, PrintKind, PyResult, Stream, Type};
+use crate::objs::bytearray::ByteArray;
 use crate::objs::str as pystr;
 use crate::qstr::{Qstr, Q};
 use crate::raise;
@@ -12,11 +13,8 @@ use crate::value::Value;
 
 #[repr(C)]
 pub struct StringIO {
-    base: ObjBase,
-    /// Heap byte buffer of `cap` bytes, `len` of them valid; NULL when empty or closed.
-    buf: *mut u8,
-    len: usize,
-    cap: usize,
+    /// The bytes, grown as a bytearray's (its `data` NULL when empty or closed).
+    store: ByteArray,
     pos: usize,
     closed: bool,
     /// `buf` points into the immutable str/bytes the stream was made from (no copy until
@@ -44,31 +42,23 @@ fn get_open(v: Value) -> PyResult<&'static mut StringIO> {
 
 impl StringIO {
     fn bytes(&self) -> &'static [u8] {
-        if self.buf.is_null() || self.len == 0 {
+        let (buf, len) = (self.store.data, self.store.len);
+        if buf.is_null() || len == 0 {
             return &[];
         }
-        // SAFETY: buf holds `len` initialised bytes, kept alive through this object.
-        unsafe { core::slice::from_raw_parts(self.buf, self.len) }
+        // SAFETY: buf holds `len` initialised bytes, kept alive through this object (a
+        // borrowed str/bytes is only ever read).
+        unsafe { core::slice::from_raw_parts(buf, len) }
     }
 
+    /// Room for `need` bytes in all.
     fn reserve(&mut self, need: usize) -> PyResult<()> {
         if self.borrowed {
-            let cap = need.max(self.len).max(16);
-            let fresh = mem::alloc_array::<u8>(cap)?;
-            // SAFETY: the borrowed data holds `len` bytes and `fresh` has room for `cap`.
-            unsafe { core::ptr::copy_nonoverlapping(self.buf, fresh, self.len) };
-            self.buf = fresh;
-            self.cap = cap;
+            // No room of our own yet: growing copies the borrowed bytes into a new buffer.
+            self.store.cap = 0;
             self.borrowed = false;
-            return Ok(());
         }
-        if need <= self.cap {
-            return Ok(());
-        }
-        let cap = need.max(self.cap.saturating_mul(2)).max(16);
-        self.buf = mem::realloc_array::<u8>(self.buf, cap)?;
-        self.cap = cap;
-        Ok(())
+        self.store.reserve(need.saturating_sub(self.store.len))
     }
 
     fn write(&mut self, data: &[u8]) -> PyResult<usize> {
@@ -77,16 +67,17 @@ impl StringIO {
             .checked_add(data.len())
             .ok_or_else(|| raise::os_error(27))?;
         self.reserve(end)?;
+        let (buf, len) = (self.store.data, self.store.len);
         // SAFETY: reserve made `cap >= end` bytes available at buf; the hole between the
         // old end and a position sought past it is zeroed first, as upstream does.
         unsafe {
-            if self.pos > self.len {
-                core::ptr::write_bytes(self.buf.add(self.len), 0, self.pos - self.len);
+            if self.pos > len {
+                core::ptr::write_bytes(buf.add(len), 0, self.pos - len);
             }
-            core::ptr::copy_nonoverlapping(data.as_ptr(), self.buf.add(self.pos), data.len());
+            core::ptr::copy_nonoverlapping(data.as_ptr(), buf.add(self.pos), data.len());
         }
         self.pos = end;
-        self.len = self.len.max(end);
+        self.store.len = len.max(end);
         Ok(data.len())
     }
 }
@@ -94,10 +85,12 @@ impl StringIO {
 /// A new empty stream of type `ty` (StringIO or BytesIO).
 pub fn new(ty: &'static Type, initial: &[u8]) -> PyResult<Value> {
     let p = mem::alloc(StringIO {
-        base: ObjBase::new(ty),
-        buf: core::ptr::null_mut(),
-        len: 0,
-        cap: 0,
+        store: ByteArray {
+            base: ObjBase::new(ty),
+            len: 0,
+            cap: 0,
+            data: core::ptr::null_mut(),
+        },
         pos: 0,
         closed: false,
         borrowed: false,
@@ -136,9 +129,9 @@ fn make_new(ty: &'static Type, args: &[Value], _kw: &[Value]) -> PyResult<Value>
                 let v = new(ty, &[])?;
                 if let Some(o) = get(v) {
                     if !data.is_empty() {
-                        o.buf = data.as_ptr() as *mut u8;
-                        o.len = data.len();
-                        o.cap = data.len();
+                        o.store.data = data.as_ptr() as *mut u8;
+                        o.store.len = data.len();
+                        o.store.cap = data.len();
                         o.borrowed = true;
                     }
                 }
@@ -186,7 +179,7 @@ fn stream_ioctl(v: Value, request: usize, arg: usize) -> PyResult<usize> {
             let offset = arg as isize;
             let base = match whence {
                 sio::SEEK_CUR => o.pos,
-                sio::SEEK_END => o.len,
+                sio::SEEK_END => o.store.len,
                 _ => 0,
             };
             let new = if offset < 0 {
@@ -201,13 +194,13 @@ fn stream_ioctl(v: Value, request: usize, arg: usize) -> PyResult<usize> {
         }
         (sio::STREAM_FLUSH, _) => Ok(0),
         (sio::STREAM_CLOSE, _) => {
-            if !o.buf.is_null() && !o.borrowed {
-                mem::free(o.buf);
+            if !o.store.data.is_null() && !o.borrowed {
+                mem::free(o.store.data);
             }
             o.borrowed = false;
-            o.buf = core::ptr::null_mut();
-            o.len = 0;
-            o.cap = 0;
+            o.store.data = core::ptr::null_mut();
+            o.store.len = 0;
+            o.store.cap = 0;
             o.pos = 0;
             o.closed = true;
             Ok(0)

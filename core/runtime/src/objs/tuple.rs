@@ -156,6 +156,11 @@ pub fn hash_for_container(v: Value) -> PyResult<isize> {
     if let Some(n) = v.as_small_int() {
         return Ok(cpython_int_hash(n as i64));
     }
+    #[cfg(feature = "float32")]
+    if let Some(h) = crate::objs::float::value(v).and_then(float32_hash) {
+        return Ok(h);
+    }
+    #[cfg(not(feature = "float32"))]
     if let Some(x) = crate::objs::float::value(v).map(crate::objs::float::widen) {
         if x.is_finite() && x != libm::trunc(x) {
             return Ok(cpython_float_hash(x));
@@ -201,8 +206,38 @@ fn cpython_int_hash(n: i64) -> isize {
     }
 }
 
+/// [`hash_for_container`] of a finite single-precision float, from its bits (no double
+/// arithmetic): an integral one hashes as the equal int, a non-integral one is its
+/// mantissa times a power of two modulo the Mersenne prime, as CPython's float hash.
+#[cfg(feature = "float32")]
+fn float32_hash(x: f32) -> Option<isize> {
+    let bits = x.to_bits();
+    let exp = ((bits >> 23) & 0xff) as i32;
+    if exp == 0xff {
+        return None;
+    }
+    let (m, e) = match exp {
+        0 => (bits & 0x7f_ffff, -149),
+        _ => ((bits & 0x7f_ffff) | 0x80_0000, exp - 150),
+    };
+    if e >= 0 || m.trailing_zeros() as i32 >= -e {
+        return (x.abs() < 9.0e18).then(|| cpython_int_hash(x as i64));
+    }
+    let b: u32 = if usize::BITS == 64 { 61 } else { 31 };
+    let modulus: u64 = (1u64 << b) - 1;
+    let r = e.rem_euclid(b as i32) as u32;
+    let h = ((u64::from(m) << r) & modulus) | (u64::from(m) >> (b - r));
+    let h = if bits >> 31 != 0 {
+        (h as i64).wrapping_neg()
+    } else {
+        h as i64
+    };
+    Some(if h == -1 { -2 } else { h as isize })
+}
+
 /// CPython's hash of a non-integral finite float (reduction modulo the Mersenne prime
 /// 2**61 - 1, or 2**31 - 1 on 32-bit targets), so float keys land in the same slots.
+#[cfg(not(feature = "float32"))]
 fn cpython_float_hash(v: f64) -> isize {
     let bits: u32 = if usize::BITS == 64 { 61 } else { 31 };
     let modulus: u64 = (1u64 << bits) - 1;

@@ -376,6 +376,7 @@ pub fn compile(re: &[u8], utf8: bool) -> Result<Prog, Error> {
 /// Write the program listing `re.DEBUG` prints, one instruction a line. The text is
 /// built with plain pushes: `core::fmt` machinery per line cost several hundred bytes of
 /// the firmware's flash.
+#[cfg(feature = "re_debug")]
 pub fn dump(p: &Prog, out: &mut Vec<u8>) {
     let code = &p.code;
     let byte = |i: usize| code.get(i).copied().unwrap_or(0);
@@ -451,8 +452,10 @@ pub fn dump(p: &Prog, out: &mut Vec<u8>) {
     out.push(b'\n');
 }
 
+#[cfg(feature = "re_debug")]
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
+#[cfg(feature = "re_debug")]
 fn put_num(out: &mut Vec<u8>, n: isize) {
     let mut buf = [0u8; 24];
     out.extend_from_slice(crate::objs::int::format_isize(n, &mut buf).as_bytes());
@@ -463,6 +466,7 @@ mod tests {
     use super::*;
     use alloc::string::String;
 
+    #[cfg(feature = "re_debug")]
     fn listing(re: &str) -> String {
         let p = compile(re.as_bytes(), true).unwrap();
         let mut s = Vec::new();
@@ -470,6 +474,7 @@ mod tests {
         String::from_utf8(s).unwrap()
     }
 
+    #[cfg(feature = "re_debug")]
     #[test]
     fn listing_matches_upstream_layout() {
         let want = " 0: rsplit 5 (3)\n 2: any\n 3: jmp 0 (-5)\n 5: save 0\n 7: split 14 (5)\n \

@@ -106,7 +106,7 @@ pub struct Entry {
 }
 
 impl Entry {
-    fn empty() -> Entry {
+    pub fn empty() -> Entry {
         Entry {
             lfn: [0; MAX_LFN + 1],
             lfn_len: 0,
@@ -190,9 +190,9 @@ fn bad_char(c: u16) -> bool {
 }
 
 impl Name {
-    /// Parse one path component.
-    pub fn new(comp: &str) -> Res<Name> {
-        let mut n = Name {
+    /// A name to [`Name::parse`] into.
+    pub fn empty() -> Name {
+        Name {
             lfn: [0; MAX_LFN + 1],
             len: 0,
             sfn: [b' '; 11],
@@ -200,31 +200,50 @@ impl Name {
             lossy: false,
             need_lfn: false,
             dot: false,
-        };
+        }
+    }
+
+    #[cfg(test)]
+    pub fn new(comp: &str) -> Res<Name> {
+        let mut n = Name::empty();
+        n.parse(comp)?;
+        Ok(n)
+    }
+
+    /// Parse one path component into `self` (in place: a `Name` is half a KB, and moving
+    /// one out of a constructor costs code at every caller).
+    pub fn parse(&mut self, comp: &str) -> Res<()> {
+        self.sfn = [b' '; 11];
+        self.nt = 0;
+        self.lossy = false;
+        self.need_lfn = false;
+        self.dot = false;
         let mut len = 0;
         for u in comp.encode_utf16() {
             if bad_char(u) || len >= MAX_LFN {
                 return Err(Error::InvalidName);
             }
-            n.lfn[len] = u;
+            self.lfn[len] = u;
             len += 1;
         }
+        self.len = len;
         if comp == "." || comp == ".." {
-            n.len = len;
-            n.sfn[..len].fill(b'.');
-            n.dot = true;
-            return Ok(n);
+            self.sfn[..len].fill(b'.');
+            self.dot = true;
+            return Ok(());
         }
         // Trailing dots and spaces are not part of a name.
-        while len > 0 && (n.lfn[len - 1] == u16::from(b' ') || n.lfn[len - 1] == u16::from(b'.')) {
+        while len > 0
+            && (self.lfn[len - 1] == u16::from(b' ') || self.lfn[len - 1] == u16::from(b'.'))
+        {
             len -= 1;
         }
         if len == 0 {
             return Err(Error::InvalidName);
         }
-        n.len = len;
-        n.make_sfn();
-        Ok(n)
+        self.len = len;
+        self.make_sfn();
+        Ok(())
     }
 
     fn make_sfn(&mut self) {
@@ -388,6 +407,19 @@ impl<'a> Iterator for Components<'a> {
     }
 }
 
+/// What a directory search looks for.
+#[derive(Clone, Copy)]
+pub enum Want<'a> {
+    /// A name, by its long form (any case) or its exact 8.3 form.
+    Name(&'a Name),
+    /// An exact 8.3 name (dot entries too).
+    Sfn(&'a [u8; 11]),
+    /// The subdirectory starting at this cluster.
+    Subdir(u32),
+    /// Any entry but `.` and `..`.
+    NotDot,
+}
+
 /// What a path names.
 // The entry stays inline: lookups must not allocate outside the GC heap.
 #[allow(clippy::large_enum_variant)]
@@ -488,10 +520,11 @@ impl<'a> Fat<'a> {
             .ok_or(Error::Io)
     }
 
-    /// Read the next live entry at or after `p` (long name gathered); `p` is left at the
-    /// 8.3 entry. None at the end of the directory. Volume labels are skipped.
-    pub fn dir_read(&mut self, p: &mut DirPos) -> Res<Option<Entry>> {
-        let mut e = Entry::empty();
+    /// Read the next live entry at or after `p` (long name gathered) into `e`; `p` is left
+    /// at the 8.3 entry. False at the end of the directory. Volume labels are skipped.
+    /// Every field of `e` is set (`lfn` up to `lfn_len`): entries are read in place, as an
+    /// `Entry` (half a KB) moved at every step costs code and stack.
+    pub fn dir_read(&mut self, p: &mut DirPos, e: &mut Entry) -> Res<bool> {
         // Long-name state: expected next order number and checksum.
         let mut ord: u8 = 0;
         let mut sum: u8 = 0;
@@ -501,7 +534,7 @@ impl<'a> Fat<'a> {
             let d: &[u8; 32] = &*self.entry(p)?;
             let b0 = d[0];
             if b0 == 0 {
-                return Ok(None);
+                return Ok(false);
             }
             let attr = d[11] & 0x3F;
             if b0 == DELETED {
@@ -554,40 +587,46 @@ impl<'a> Fat<'a> {
                     e.lfn_len = 0;
                     e.start = *p;
                 }
-                return Ok(Some(e));
-            }
-            if !self.dir_next(p, false)? {
-                return Ok(None);
-            }
-        }
-    }
-
-    /// Find `name` in the directory starting at `sclust`.
-    pub fn dir_find(&mut self, sclust: u32, name: &Name) -> Res<Option<Entry>> {
-        let mut p = self.dir_start(sclust);
-        while let Some(e) = self.dir_read(&mut p)? {
-            let sfn_match = !name.lossy && e.sfn == name.sfn;
-            if sfn_match || (e.lfn_len > 0 && name.lfn_eq(&e)) {
-                return Ok(Some(e));
-            }
-            if !self.dir_next(&mut p, false)? {
-                break;
-            }
-        }
-        Ok(None)
-    }
-
-    fn sfn_taken(&mut self, sclust: u32, sfn: &[u8; 11]) -> Res<bool> {
-        let mut p = self.dir_start(sclust);
-        while let Some(e) = self.dir_read(&mut p)? {
-            if &e.sfn == sfn {
                 return Ok(true);
             }
-            if !self.dir_next(&mut p, false)? {
+            if !self.dir_next(p, false)? {
+                return Ok(false);
+            }
+        }
+    }
+
+    /// Read into `e` the first live entry at or after `p` that `want` accepts, `p` left
+    /// at its 8.3 entry; false at the end of the directory. Every directory search is this
+    /// one loop.
+    pub fn dir_scan(&mut self, p: &mut DirPos, want: Want<'_>, e: &mut Entry) -> Res<bool> {
+        while self.dir_read(p, e)? {
+            let hit = match want {
+                Want::Name(name) => {
+                    (!name.lossy && e.sfn == name.sfn) || (e.lfn_len > 0 && name.lfn_eq(e))
+                }
+                Want::Sfn(sfn) => &e.sfn == sfn,
+                Want::Subdir(c) => !e.is_dot() && e.is_dir() && e.clust == c,
+                Want::NotDot => !e.is_dot(),
+            };
+            if hit {
+                return Ok(true);
+            }
+            if !self.dir_next(p, false)? {
                 break;
             }
         }
         Ok(false)
+    }
+
+    /// [`Fat::dir_scan`] over the whole directory starting at `sclust`.
+    fn dir_search(&mut self, sclust: u32, want: Want<'_>) -> Res<Option<Entry>> {
+        let mut p = self.dir_start(sclust);
+        let mut e = Entry::empty();
+        Ok(if self.dir_scan(&mut p, want, &mut e)? {
+            Some(e)
+        } else {
+            None
+        })
     }
 
     /// Resolve a path from the current directory (or the root for absolute paths).
@@ -601,9 +640,10 @@ impl<'a> Fat<'a> {
         if comps.peek().is_none() {
             return self.follow_dir_cluster(dir);
         }
+        let mut name = Name::empty();
         while let Some(c) = comps.next() {
             let is_last = comps.peek().is_none();
-            let name = Name::new(c)?;
+            name.parse(c)?;
             if name.dot {
                 // The root has no dot entries; elsewhere ".." holds the parent (0: root).
                 let target = if name.len == 1 || dir == 0 {
@@ -617,7 +657,7 @@ impl<'a> Fat<'a> {
                 dir = target;
                 continue;
             }
-            match self.dir_find(dir, &name)? {
+            match self.dir_search(dir, Want::Name(&name))? {
                 None if is_last => return Ok(Found::Missing { dir }),
                 None => return Err(Error::NotFound),
                 Some(e) if is_last => return Ok(Found::Entry { dir, entry: e }),
@@ -634,7 +674,7 @@ impl<'a> Fat<'a> {
             return Ok(Found::Root);
         }
         let parent = self.parent_of(c)?;
-        match self.find_by_cluster(parent, c)? {
+        match self.dir_search(parent, Want::Subdir(c))? {
             Some(entry) => Ok(Found::Entry { dir: parent, entry }),
             None => Err(Error::Io),
         }
@@ -642,25 +682,10 @@ impl<'a> Fat<'a> {
 
     /// The first cluster of the parent of directory `c` (not the root), from its "..".
     fn parent_of(&mut self, c: u32) -> Res<u32> {
-        let dotdot = Name::new("..")?;
-        match self.dir_find(c, &dotdot)? {
+        match self.dir_search(c, Want::Sfn(b"..         "))? {
             Some(e) => Ok(self.dir_id(e.clust)),
             None => Err(Error::Io),
         }
-    }
-
-    /// The entry of directory `parent` whose first cluster is `c` (dot entries skipped).
-    fn find_by_cluster(&mut self, parent: u32, c: u32) -> Res<Option<Entry>> {
-        let mut p = self.dir_start(parent);
-        while let Some(e) = self.dir_read(&mut p)? {
-            if !e.is_dot() && e.is_dir() && e.clust == c {
-                return Ok(Some(e));
-            }
-            if !self.dir_next(&mut p, false)? {
-                break;
-            }
-        }
-        Ok(None)
     }
 
     /// The first cluster of the directory a path names.
@@ -683,7 +708,7 @@ impl<'a> Fat<'a> {
             let mut n = 1;
             loop {
                 name.number(&base, n);
-                if !self.sfn_taken(dir, &name.sfn)? {
+                if self.dir_search(dir, Want::Sfn(&name.sfn))?.is_none() {
                     break;
                 }
                 n += 1;
@@ -797,7 +822,8 @@ impl<'a> Fat<'a> {
     /// Create a file entry (attr ARC, empty) for a missing path component.
     pub fn create_file(&mut self, dir: u32, last: &str) -> Res<DirPos> {
         self.writable()?;
-        let mut name = Name::new(last)?;
+        let mut name = Name::empty();
+        name.parse(last)?;
         let p = self.register(dir, &mut name)?;
         let t = self.vol.now;
         self.set_entry(&p, ATTR_ARC, 0, 0, t)?;
@@ -811,25 +837,21 @@ impl<'a> Fat<'a> {
             Found::Root | Found::Entry { .. } => return Err(Error::Exists),
         };
         let last = components(path).last().unwrap_or("");
-        let mut name = Name::new(last)?;
+        let mut name = Name::empty();
+        name.parse(last)?;
         let c = self.create_chain(0)?;
         let t = self.vol.now;
         let r = (|| -> Res<()> {
             self.zero_cluster(c)?;
-            let s = self.clust2sect(c);
-            self.move_window(s)?;
-            for (i, link) in [(0usize, c), (1, dir)] {
-                let d = &mut self.win[i * 32..i * 32 + 32];
+            // `.` and `..`, the first two entries of the new cluster.
+            let mut p = self.dir_start(c);
+            for (dots, link) in [(1, c), (2, dir)] {
+                let d = self.entry(&p)?;
                 d[..11].fill(b' ');
-                d[..i + 1].fill(b'.');
-                d[11] = ATTR_DIR;
-                st32(d, 14, t);
-                st32(d, 22, t);
-                st16(d, 18, (t >> 16) as u16);
-                st16(d, 20, (link >> 16) as u16);
-                st16(d, 26, link as u16);
+                d[..dots].fill(b'.');
+                self.set_entry(&p, ATTR_DIR, link, 0, t)?;
+                p.index += 1;
             }
-            self.vol.win_dirty = true;
             let p = self.register(dir, &mut name)?;
             self.set_entry(&p, ATTR_DIR, c, 0, t)
         })();
@@ -843,20 +865,6 @@ impl<'a> Fat<'a> {
         self.sync()
     }
 
-    /// Is the directory starting at `c` empty (dot entries aside)?
-    fn dir_empty(&mut self, c: u32) -> Res<bool> {
-        let mut p = self.dir_start(c);
-        while let Some(e) = self.dir_read(&mut p)? {
-            if !e.is_dot() {
-                return Ok(false);
-            }
-            if !self.dir_next(&mut p, false)? {
-                break;
-            }
-        }
-        Ok(true)
-    }
-
     /// The entry a path names (not the root).
     pub fn stat(&mut self, path: &str) -> Res<Option<Entry>> {
         match self.follow(path)? {
@@ -866,20 +874,24 @@ impl<'a> Fat<'a> {
         }
     }
 
-    /// Remove a file or an empty directory.
-    pub fn unlink(&mut self, path: &str) -> Res<()> {
-        self.writable()?;
+    /// Remove a file (`dir` false) or an empty directory, refusing the other kind (the
+    /// path is checked before the volume's writability, as upstream's remove and rmdir).
+    pub fn unlink(&mut self, path: &str, dir: bool) -> Res<()> {
         let e = match self.follow(path)? {
             Found::Entry { entry, .. } => entry,
             Found::Root => return Err(Error::InvalidName),
             Found::Missing { .. } => return Err(Error::NotFound),
         };
+        if e.is_dir() != dir {
+            return Err(if dir { Error::NotDir } else { Error::IsDir });
+        }
+        self.writable()?;
         if e.attr & ATTR_RDO != 0 {
             return Err(Error::Denied);
         }
         if e.is_dir() {
             let c = self.dir_id(e.clust);
-            if c == 0 || c == self.vol.cdir || !self.dir_empty(c)? {
+            if c == 0 || c == self.vol.cdir || self.dir_search(c, Want::NotDot)?.is_some() {
                 return Err(Error::Denied);
             }
         }
@@ -907,7 +919,8 @@ impl<'a> Fat<'a> {
             _ => return Err(Error::Exists),
         };
         let last = components(new).last().unwrap_or("");
-        let mut name = Name::new(last)?;
+        let mut name = Name::empty();
+        name.parse(last)?;
         let mut saved = [0u8; 21];
         saved.copy_from_slice(&self.entry(&e.pos)?[11..]);
         // The new entry goes in before the old one is removed, as FatFs does (so entries
@@ -957,7 +970,7 @@ impl<'a> Fat<'a> {
                 return Err(Error::Io);
             }
             let parent = self.parent_of(c)?;
-            let e = self.find_by_cluster(parent, c)?.ok_or(Error::Io)?;
+            let e = self.dir_search(parent, Want::Subdir(c))?.ok_or(Error::Io)?;
             let mut buf = [0u8; MAX_LFN * 3];
             let n = e.name_utf8(&mut buf);
             // Prepended by building the longer path afresh (a `splice` instantiation
@@ -996,7 +1009,8 @@ mod tests {
         let c = fat.open_dir(path).unwrap();
         let mut p = fat.dir_start(c);
         let mut out = Vec::new();
-        while let Some(e) = fat.dir_read(&mut p).unwrap() {
+        let mut e = Entry::empty();
+        while fat.dir_read(&mut p, &mut e).unwrap() {
             if !e.is_dot() {
                 out.push(name_of(&e));
             }
@@ -1083,7 +1097,7 @@ mod tests {
                 .unwrap();
             assert_eq!(list(fat, "/"), ["Sub Directory", "moved.bin"]);
             assert!(list(fat, "/Sub Directory/inner").is_empty());
-            assert_eq!(fat.unlink("/Sub Directory"), Err(Error::Denied));
+            assert_eq!(fat.unlink("/Sub Directory", true), Err(Error::Denied));
             fat.rename("/Sub Directory/inner", "/inner2").unwrap();
             fat.chdir("/inner2").unwrap();
             let mut cwd = Vec::new();
@@ -1091,8 +1105,8 @@ mod tests {
             assert_eq!(cwd, b"/inner2");
             fat.chdir("..").unwrap();
             assert_eq!(fat.vol.cdir, 0);
-            fat.unlink("/inner2").unwrap();
-            fat.unlink("/Sub Directory").unwrap();
+            fat.unlink("/inner2", true).unwrap();
+            fat.unlink("/Sub Directory", true).unwrap();
             assert_eq!(list(fat, ""), ["moved.bin"]);
         });
         // A fresh mount sees the same thing.
@@ -1123,10 +1137,10 @@ mod tests {
             assert_eq!(used, 40 + 11);
             for i in 0..40 {
                 let name = std::format!("d/A FILE WITH A LONG NAME {i}.TXT");
-                fat.unlink(&name).unwrap();
+                fat.unlink(&name, false).unwrap();
             }
             assert!(list(fat, "d").is_empty());
-            fat.unlink("d").unwrap();
+            fat.unlink("d", true).unwrap();
             // Recount from the FAT itself.
             fat.vol.free_clst = u32::MAX;
             assert_eq!(fat.free_clusters().unwrap(), free0);
@@ -1141,7 +1155,7 @@ mod tests {
             assert_eq!(err, Some(Error::Full));
             assert_eq!(n, (fat.vol.n_fatent as usize - 2) * 512);
             fat.sync_file(&mut f).unwrap();
-            fat.unlink("big").unwrap();
+            fat.unlink("big", false).unwrap();
             // 512 root entries at most, and a FAT12/16 root cannot grow.
             let mut made = 0;
             for i in 0..600 {

@@ -28,6 +28,9 @@ pub enum Error {
     /// No free cluster left.
     Full,
     InvalidName,
+    /// A directory where a file was expected, or the other way round.
+    IsDir,
+    NotDir,
     ReadOnly,
     Invalid,
     /// mkfs found no layout that fits the device.
@@ -44,6 +47,8 @@ impl Error {
             Error::Denied => 13,
             Error::Full => 28,
             Error::InvalidName | Error::Invalid => 22,
+            Error::IsDir => 21,
+            Error::NotDir => 20,
             Error::ReadOnly => 30,
         }
     }
