@@ -61,7 +61,8 @@ pub struct CompileOptions {
     /// `(module, attribute) -> value`. `math` float constants are always folded.
     pub module_const: Option<fn(&str, &str) -> Option<i64>>,
     /// Whether a string longer than 10 bytes is already in the target's qstr pool (then a
-    /// literal equal to it loads as a qstr). `None` uses mpy-cross's static qstrs.
+    /// literal equal to it loads as a qstr). `Default` has mpy-cross's static qstrs
+    /// ([`mpy_cross_interned`]); with `None` only names of the source itself count.
     pub is_interned: Option<fn(&str) -> bool>,
     /// Whether line-number tables are written (mpy-cross `-X no-source-lines` clears it;
     /// `-O3` drops them regardless).
@@ -110,7 +111,7 @@ impl Default for CompileOptions {
             native: NativeDecorators::InvalidArch,
             ordered_dict_literal: false,
             module_const: None,
-            is_interned: None,
+            is_interned: Some(mpy_cross_interned),
             source_lines: true,
             trace_lines: false,
         }
@@ -172,6 +173,13 @@ const LONG_STATIC_QSTRS: &[u8] = concat!(
     "\x0cvcvt_s32_f32",
 )
 .as_bytes();
+
+/// Whether `s` is one of mpy-cross's static qstrs longer than 10 bytes (its
+/// [`CompileOptions::is_interned`]; an interpreter passes a lookup in its own qstr pool, so
+/// the firmware does not carry this list).
+pub fn mpy_cross_interned(s: &str) -> bool {
+    crate::strmap::packed_index(LONG_STATIC_QSTRS, s.as_bytes()).is_some()
+}
 
 const INVALID_LABEL: u32 = 0xffff;
 static NO_ARGS: CallArgs = CallArgs { args: Vec::new() };
@@ -400,6 +408,31 @@ fn ln(e: &Expr) -> u32 {
     e.line & !fold::CONST_OBJ
 }
 
+/// Where the non-overlapping occurrences of `pat` start in `text`, left to right, as
+/// `str::match_indices` finds them, without linking core's two-way searcher (1 KB of flash
+/// for this one caller). Matches of valid UTF-8 fall on character boundaries.
+fn occurrences<'t>(text: &'t str, pat: &'t str) -> impl Iterator<Item = usize> + 't {
+    let (text, pat) = (text.as_bytes(), pat.as_bytes());
+    let mut i = 0;
+    core::iter::from_fn(move || {
+        if pat.is_empty() {
+            return None;
+        }
+        while let Some(rest) = text.get(i..) {
+            if rest.len() < pat.len() {
+                break;
+            }
+            let at = i;
+            if rest.starts_with(pat) {
+                i += pat.len();
+                return Some(at);
+            }
+            i += 1;
+        }
+        None
+    })
+}
+
 fn is_const_obj(e: &Expr) -> bool {
     e.line & fold::CONST_OBJ != 0
 }
@@ -437,7 +470,7 @@ fn scope_info<'s>(s: &'s ScopeIds, data: &'s ScopeData) -> ScopeInfo<'s> {
     }
 }
 
-/// Decimal text of an integer, by hand: the compiler needs no core::fmt.
+/// Decimal text of an integer (no core::fmt in the compiler).
 fn int_text(v: i64) -> String {
     let mut digits = Vec::new();
     let mut m = v.unsigned_abs();
@@ -775,10 +808,7 @@ impl<'a> Compiler<'a> {
     /// of mpy-cross, the source name, or an identifier seen no later than the literal).
     fn str_is_qstr(&self, s: &str, line: u32) -> bool {
         s.len() <= 10
-            || match self.opts.is_interned {
-                Some(f) => f(s),
-                None => crate::strmap::packed_index(LONG_STATIC_QSTRS, s.as_bytes()).is_some(),
-            }
+            || self.opts.is_interned.is_some_and(|f| f(s))
             || s == self.source_name
             || match self
                 .idents
@@ -795,20 +825,19 @@ impl<'a> Compiler<'a> {
     /// On a line holding both, whether identifier `s` comes before the literal `'s'`/`"s"`
     /// (token order decides whether the lexer had interned it already).
     fn ident_before_literal(&self, s: &str, line: u32) -> bool {
-        let text = match self.source.lines().nth((line as usize).wrapping_sub(1)) {
-            Some(t) => t,
+        // `split`, not `lines`: its searcher is linked anyway.
+        let text = match self.source.split('\n').nth((line as usize).wrapping_sub(1)) {
+            Some(t) => t.strip_suffix('\r').unwrap_or(t),
             None => return true,
         };
-        let lit = text
-            .match_indices(s)
-            .map(|(i, _)| i)
+        let lit = occurrences(text, s)
             .find(|&i| i > 0 && matches!(text.as_bytes().get(i - 1), Some(b'"') | Some(b'\'')));
         let end = match lit {
             Some(i) => i,
             None => return true,
         };
         let head = &text[..end];
-        head.match_indices(s).any(|(i, _)| {
+        occurrences(head, s).any(|i| {
             let before = head[..i].chars().next_back();
             let after = head[i + s.len()..].chars().next();
             // As upstream's lexer, any non-ASCII character may be part of an identifier (and
@@ -2672,6 +2701,23 @@ mod tests {
     }
 
     #[test]
+    fn occurrences_are_those_match_indices_finds() {
+        let cases = [
+            ("aaaaa", "aa"),
+            ("xabcabc", "abc"),
+            ("", "a"),
+            ("h\u{e9}llo h\u{e9}llo", "llo"),
+            ("abc", "abcd"),
+            ("abc", "abc"),
+        ];
+        for (t, p) in cases {
+            let want: Vec<usize> = t.match_indices(p).map(|(i, _)| i).collect();
+            assert_eq!(occurrences(t, p).collect::<Vec<_>>(), want, "{t:?} {p:?}");
+        }
+        assert_eq!(occurrences("abc", "").next(), None);
+    }
+
+    #[test]
     fn int_text_is_decimal() {
         for v in [0, 7, -7, 10, 1 << 40, i64::MAX, i64::MIN] {
             assert_eq!(int_text(v), alloc::format!("{v}"));
@@ -2706,6 +2752,26 @@ mod tests {
         let src = "x = 'some_long_name'; some_long_name = 1\n";
         let m = module(src, &CompileOptions::default());
         assert_eq!(m.consts, vec![Const::Str("some_long_name".into())]);
+    }
+
+    #[test]
+    fn long_literals_ask_the_interned_hook() {
+        let src = "x = 'ArithmeticError'\ny = 'some_long_name'\n";
+        let m = module(src, &CompileOptions::default());
+        assert_eq!(m.consts, vec![Const::Str("some_long_name".into())]);
+        let none = CompileOptions {
+            is_interned: None,
+            ..CompileOptions::default()
+        };
+        let m = module(src, &none);
+        assert_eq!(m.consts.len(), 2);
+        let all = CompileOptions {
+            is_interned: Some(|_| true),
+            ..CompileOptions::default()
+        };
+        assert!(module(src, &all).consts.is_empty());
+        assert!(mpy_cross_interned("maximum recursion depth exceeded"));
+        assert!(!mpy_cross_interned("some_long_name"));
     }
 
     #[test]

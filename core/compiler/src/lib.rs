@@ -13,6 +13,7 @@ pub mod emit;
 pub mod error;
 pub mod lexer;
 pub mod mpy;
+pub mod mpz;
 pub mod parse;
 pub mod rawcode;
 pub mod scope;

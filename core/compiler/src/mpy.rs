@@ -213,6 +213,13 @@ fn static_qstr(i: usize) -> Option<&'static [u8]> {
     crate::strmap::packed_nth(STATIC_QSTRS_PACKED.get(start..)?, 0)
 }
 
+/// The text of the static qstr numbered `id` (1..=165) in `.mpy` files: the reader's own
+/// copy of the list, for callers without one (an interpreter passes its qstr table's to
+/// [`read_with`] instead, so the firmware stores the names once).
+pub fn static_qstr_text(id: usize) -> Option<&'static str> {
+    core::str::from_utf8(static_qstr(id.wrapping_sub(1))?).ok()
+}
+
 const fn packed_len(list: &[&str]) -> usize {
     let mut n = 0;
     let mut i = 0;
@@ -400,9 +407,14 @@ pub fn write(m: &CompiledModule, small_int_bits: u8) -> Vec<u8> {
     out
 }
 
+/// The text of static qstr `id` (1-based, as `.mpy` files number them), `None` outside the
+/// list; see [`static_qstr_text`].
+pub type StaticQstrs = fn(usize) -> Option<&'static str>;
+
 struct Reader<'a> {
     data: &'a [u8],
     pos: usize,
+    statics: StaticQstrs,
 }
 
 impl<'a> Reader<'a> {
@@ -434,8 +446,7 @@ impl<'a> Reader<'a> {
     fn qstr(&mut self) -> Result<String, MpyError> {
         let n = self.uint()?;
         if n & 1 != 0 {
-            let q = static_qstr((n >> 1).wrapping_sub(1));
-            return Ok(String::from_utf8_lossy(q.ok_or(BAD_FILE)?).into_owned());
+            return (self.statics)(n >> 1).map(String::from).ok_or(BAD_FILE);
         }
         let s = self.text(n >> 1)?;
         self.byte()?; // NUL terminator
@@ -521,7 +532,20 @@ impl<'a> Reader<'a> {
 
 /// Reads a `.mpy` file for a target whose small ints have `small_int_bits` bits.
 pub fn read_for_target(data: &[u8], small_int_bits: u8) -> Result<CompiledModule, MpyError> {
-    let mut r = Reader { data, pos: 0 };
+    read_with(data, small_int_bits, static_qstr_text)
+}
+
+/// [`read_for_target`] taking static qstr names from `statics`.
+pub fn read_with(
+    data: &[u8],
+    small_int_bits: u8,
+    statics: StaticQstrs,
+) -> Result<CompiledModule, MpyError> {
+    let mut r = Reader {
+        data,
+        pos: 0,
+        statics,
+    };
     let h = r.bytes(4)?;
     let (magic, version, feature, bits) = (h[0], h[1], h[2], h[3]);
     let arch = (feature >> 2) & 0x0f;
@@ -722,6 +746,9 @@ mod tests {
         }
         assert_eq!(static_qstr(STATIC_QSTRS.len()), None);
         assert_eq!(static_qstr(usize::MAX), None);
+        assert_eq!(static_qstr_text(2), Some("__dir__"));
+        assert_eq!(static_qstr_text(0), None);
+        assert_eq!(static_qstr_text(STATIC_QSTRS.len() + 1), None);
     }
 
     fn reference_module() -> CompiledModule {

@@ -7,6 +7,7 @@ use crate::mem;
 use crate::obj::PyResult;
 use crate::qstr::Qstr;
 use crate::value::Value;
+use upy_compiler::emit;
 use upy_compiler::rawcode::{CompiledModule, Const, RawCode as SrcRawCode};
 
 /// Tables shared by every function of one module.
@@ -134,109 +135,29 @@ impl RawCode {
     }
 }
 
-/// Error decoding a function prelude from untrusted bytes.
-#[derive(Debug)]
-pub struct BadCode;
-
-/// Read a vuint at `*i`; advances `*i`.
-pub fn read_vuint(b: &[u8], i: &mut usize) -> Result<usize, BadCode> {
-    let mut v: usize = 0;
-    for _ in 0..10 {
-        let x = *b.get(*i).ok_or(BadCode)?;
-        *i += 1;
-        v = (v << 7) | (x & 0x7f) as usize;
-        if x & 0x80 == 0 {
-            return Ok(v);
-        }
-    }
-    Err(BadCode)
-}
-
-struct Prelude {
-    n_state: usize,
-    n_exc_stack: usize,
-    scope_flags: u8,
-    n_pos_args: usize,
-    n_kwonly_args: usize,
-    n_def_pos_args: usize,
-    n_info: usize,
-    n_cell: usize,
-    after_size: usize,
-}
-
-fn decode_prelude(b: &[u8]) -> Result<Prelude, BadCode> {
-    let mut i = 0;
-    let z = *b.first().ok_or(BadCode)?;
-    i += 1;
-    let mut s = ((z >> 3) & 0xf) as usize;
-    let mut e = ((z >> 2) & 1) as usize;
-    let mut f = 0usize;
-    let mut a = (z & 3) as usize;
-    let mut k = 0usize;
-    let mut d = 0usize;
-    let mut n = 0;
-    let mut zz = z;
-    while zz & 0x80 != 0 {
-        zz = *b.get(i).ok_or(BadCode)?;
-        i += 1;
-        if n > 8 {
-            return Err(BadCode);
-        }
-        s |= (((zz >> 4) & 3) as usize) << (4 + 2 * n);
-        e |= (((zz >> 1) & 1) as usize) << (1 + n);
-        f |= (((zz >> 6) & 1) as usize) << n;
-        a |= (((zz >> 2) & 1) as usize) << (2 + n);
-        k |= (((zz >> 3) & 1) as usize) << n;
-        d |= ((zz & 1) as usize) << n;
-        n += 1;
-    }
-    let mut n_info = 0usize;
-    let mut n_cell = 0usize;
-    let mut n = 0;
-    loop {
-        let zz = *b.get(i).ok_or(BadCode)?;
-        i += 1;
-        n_info |= (((zz >> 1) & 0x3f) as usize) << (6 * n);
-        n_cell |= ((zz & 1) as usize) << n;
-        n += 1;
-        if zz & 0x80 == 0 || n > 8 {
-            break;
-        }
-    }
-    Ok(Prelude {
-        n_state: s + 1,
-        n_exc_stack: e,
-        scope_flags: f as u8,
-        n_pos_args: a,
-        n_kwonly_args: k,
-        n_def_pos_args: d,
-        n_info,
-        n_cell,
-        after_size: i,
-    })
-}
-
 fn load_raw_code(src: &SrcRawCode, ctx: &Context, checked: bool) -> PyResult<*const RawCode> {
     let bad = || crate::raise::value_error("incompatible .mpy file");
     let len = src.fun_data.len();
     let data = mem::alloc_array::<u8>(len.max(1))?;
     // SAFETY: fresh buffer of len bytes.
     unsafe { core::ptr::copy_nonoverlapping(src.fun_data.as_ptr(), data, len) };
+    // The prelude is read with the compiler's own decoders (the `.mpy` verifier's too).
     let bytes = &src.fun_data[..];
-    let p = decode_prelude(bytes).map_err(|_| bad())?;
-    let mut i = p.after_size;
+    let mut i = 0;
+    let p = emit::decode_signature(bytes, &mut i).ok_or_else(bad)?;
+    let (n_info, n_cell) = emit::decode_size(bytes, &mut i).ok_or_else(bad)?;
     let info_start = i;
-    let name_idx = read_vuint(bytes, &mut i).map_err(|_| bad())?;
+    let name_idx = emit::decode_uint(bytes, &mut i).ok_or_else(bad)?;
     let n_args = p.n_pos_args + p.n_kwonly_args;
     let names = mem::alloc_array::<Qstr>(n_args.max(1))?;
     for j in 0..n_args {
-        let q = read_vuint(bytes, &mut i).map_err(|_| bad())?;
+        let q = emit::decode_uint(bytes, &mut i).ok_or_else(bad)?;
         // SAFETY: names has n_args slots.
-        unsafe { *names.add(j) = ctx.qstr(q) };
+        unsafe { *names.add(j) = ctx.qstr(q as usize) };
     }
     let line_info = i;
-    let closure_start = info_start + p.n_info;
-    let code_start = closure_start + p.n_cell;
+    let closure_start = info_start + n_info;
+    let code_start = closure_start + n_cell;
     if line_info > closure_start || code_start > len {
         return Err(bad());
     }
@@ -250,11 +171,11 @@ fn load_raw_code(src: &SrcRawCode, ctx: &Context, checked: bool) -> PyResult<*co
         arg_names: names,
         n_state: p.n_state,
         n_exc_stack: p.n_exc_stack,
-        scope_flags: p.scope_flags,
+        scope_flags: p.scope_flags as u8,
         n_pos_args: p.n_pos_args,
         n_kwonly_args: p.n_kwonly_args,
         n_def_pos_args: p.n_def_pos_args,
-        name: ctx.qstr(name_idx),
+        name: ctx.qstr(name_idx as usize),
         line_info,
         closure_start,
         code_start,

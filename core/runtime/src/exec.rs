@@ -39,7 +39,14 @@ pub fn compile_options(mode: Mode) -> CompileOptions {
         crate::value::SMALL_INT_BITS as u8,
     );
     opts.trace_lines = cfg!(feature = "settrace");
+    // As upstream's parser asks its running qstr pool: a long string literal equal to a name
+    // the interpreter already has loads as that qstr.
+    opts.is_interned = Some(is_interned);
     opts
+}
+
+fn is_interned(s: &str) -> bool {
+    Qstr::find(s).is_some()
 }
 
 /// Compile source text for this target.

@@ -35,7 +35,8 @@ pub fn exec_source_in(source: &str, file: &str, globals: Value) -> PyResult<()> 
 }
 
 fn exec_mpy_in(bytes: &[u8], globals: Value) -> PyResult<()> {
-    let compiled = upy_compiler::mpy::read(bytes).map_err(|e| raise::value_error(e.msg))?;
+    let compiled = upy_compiler::mpy::read_with(bytes, 63, crate::qstr::mpy_static_str)
+        .map_err(|e| raise::value_error(e.msg))?;
     let (ctx, rc) = crate::emitglue::load_mpy(&compiled, globals)?;
     crate::vm::run_module_code(ctx, rc, globals, globals)?;
     Ok(())

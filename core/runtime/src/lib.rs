@@ -19,7 +19,7 @@ pub mod import;
 pub mod map;
 pub mod mem;
 pub mod modules;
-pub mod mpz;
+pub use upy_compiler::mpz;
 pub mod obj;
 pub mod objs;
 pub mod qstr;
@@ -62,6 +62,7 @@ pub unsafe fn init(heap: *mut u8, heap_len: usize, stack_top: usize, hal: &'stat
     st.heap.set_stack_top(stack_top);
     st.heap.finaliser = Some(run_finaliser);
     st.hal = Some(hal);
+    mpz::set_interrupt_flag(&state::get().kbd_pending);
 }
 
 /// The collector's finaliser hook: an allocation made with `mem::alloc_finalised` is an

@@ -323,6 +323,13 @@ impl Qstr {
     }
 }
 
+/// The text of the static qstr with .mpy number `n`, for the `.mpy` reader
+/// ([`upy_compiler::mpy::read_with`]): the table's first entries are that list, so the
+/// firmware need not keep the compiler's copy of it too.
+pub fn mpy_static_str(n: usize) -> Option<&'static str> {
+    Qstr::from_mpy_static(n).map(Qstr::as_str)
+}
+
 impl core::fmt::Debug for Qstr {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         write!(f, "Q({:?})", self.as_str())
@@ -365,6 +372,16 @@ mod tests {
         assert_eq!(static_str(0), "");
         assert_eq!(static_str(STATIC_COUNT), "");
         assert_eq!(find_static("no_such_builtin_name_xyz"), None);
+    }
+
+    #[test]
+    fn mpy_static_names_are_the_compilers_list() {
+        for (i, s) in upy_compiler::mpy::STATIC_QSTRS.iter().enumerate() {
+            assert_eq!(mpy_static_str(i + 1), Some(*s));
+            assert_eq!(upy_compiler::mpy::static_qstr_text(i + 1), Some(*s));
+        }
+        assert_eq!(mpy_static_str(0), None);
+        assert_eq!(mpy_static_str(MPY_STATIC_COUNT), None);
     }
 
     #[test]

@@ -1,204 +1,65 @@
-//! Arbitrary-precision integers for constant folding only (the compiler must fold `1 << 100`
-//! and friends as upstream's parser does with its mpz). Small and simple, not fast: sign and
-//! magnitude in 32-bit limbs, schoolbook algorithms, bitwise operators through two's
-//! complement, Python's floor semantics for `//`, `%` and `>>`.
+//! Arbitrary-precision integers for constant folding (the compiler must fold `1 << 100` and
+//! friends as upstream's parser does with its mpz): owned digit vectors over the arithmetic
+//! of [`crate::mpz`], the one the runtime's `int` uses, so the firmware carries one big-int
+//! implementation. Python's semantics come with it (floor `//`, `%` and `>>`, bitwise
+//! operators on two's complement). Every operation gives `None` when it fails or would pass
+//! [`MAX_BITS`]; the fold is then left to run time.
 
+use crate::mpz::{self, Int, Written};
 use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
-use core::cmp::Ordering;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BigInt {
     neg: bool,
-    /// Little-endian limbs, no high zero limbs; zero is empty.
+    /// Little-endian 32-bit digits, no high zero digits; zero is empty.
     mag: Vec<u32>,
 }
 
 /// Folding gives up beyond this many bits (upstream would carry on; we keep the code).
-const MAX_BITS: usize = 1 << 16;
+const MAX_BITS: u64 = 1 << 16;
 
-fn trim(v: &mut Vec<u32>) {
-    while v.last() == Some(&0) {
-        v.pop();
-    }
-}
+/// One mpz operation given its output and scratch digits.
+type Op<'a> = dyn FnMut(&mut [u32], &mut [u32]) -> mpz::Result<Written> + 'a;
 
-fn cmp_mag(a: &[u32], b: &[u32]) -> Ordering {
-    if a.len() != b.len() {
-        return a.len().cmp(&b.len());
-    }
-    for i in (0..a.len()).rev() {
-        if a[i] != b[i] {
-            return a[i].cmp(&b[i]);
-        }
-    }
-    Ordering::Equal
-}
-
-fn add_mag(a: &[u32], b: &[u32]) -> Vec<u32> {
-    let mut out = Vec::with_capacity(a.len().max(b.len()) + 1);
-    let mut carry = 0u64;
-    for i in 0..a.len().max(b.len()) {
-        let s = u64::from(*a.get(i).unwrap_or(&0)) + u64::from(*b.get(i).unwrap_or(&0)) + carry;
-        out.push(s as u32);
-        carry = s >> 32;
-    }
-    if carry != 0 {
-        out.push(carry as u32);
-    }
-    out
-}
-
-/// `a - b` for `a >= b`.
-fn sub_mag(a: &[u32], b: &[u32]) -> Vec<u32> {
-    let mut out = Vec::with_capacity(a.len());
-    let mut borrow = 0i64;
-    for (i, &x) in a.iter().enumerate() {
-        let mut d = i64::from(x) - i64::from(*b.get(i).unwrap_or(&0)) - borrow;
-        if d < 0 {
-            d += 1 << 32;
-            borrow = 1;
-        } else {
-            borrow = 0;
-        }
-        out.push(d as u32);
-    }
-    trim(&mut out);
-    out
-}
-
-fn mul_mag(a: &[u32], b: &[u32]) -> Vec<u32> {
-    if a.is_empty() || b.is_empty() {
-        return Vec::new();
-    }
-    let mut out = vec![0u32; a.len() + b.len()];
-    for (i, &x) in a.iter().enumerate() {
-        let mut carry = 0u64;
-        for (j, &y) in b.iter().enumerate() {
-            let t = u64::from(out[i + j]) + u64::from(x) * u64::from(y) + carry;
-            out[i + j] = t as u32;
-            carry = t >> 32;
-        }
-        let mut k = i + b.len();
-        while carry != 0 && k < out.len() {
-            let t = u64::from(out[k]) + carry;
-            out[k] = t as u32;
-            carry = t >> 32;
-            k += 1;
-        }
-    }
-    trim(&mut out);
-    out
-}
-
-fn bits(a: &[u32]) -> usize {
-    match a.last() {
-        None => 0,
-        Some(&top) => (a.len() - 1) * 32 + (32 - top.leading_zeros() as usize),
-    }
-}
-
-fn shl_mag(a: &[u32], n: usize) -> Vec<u32> {
-    if a.is_empty() {
-        return Vec::new();
-    }
-    let (limbs, sh) = (n / 32, n % 32);
-    let mut out = vec![0u32; limbs];
-    let mut carry = 0u32;
-    for &x in a {
-        if sh == 0 {
-            out.push(x);
-        } else {
-            out.push((x << sh) | carry);
-            carry = x >> (32 - sh);
-        }
-    }
-    if carry != 0 {
-        out.push(carry);
-    }
-    trim(&mut out);
-    out
-}
-
-fn shr_mag(a: &[u32], n: usize) -> Vec<u32> {
-    let (limbs, sh) = (n / 32, n % 32);
-    if limbs >= a.len() {
-        return Vec::new();
-    }
-    let mut out = Vec::with_capacity(a.len() - limbs);
-    for i in limbs..a.len() {
-        let lo = a[i] >> sh;
-        let hi = if sh == 0 {
-            0
-        } else {
-            a.get(i + 1).map_or(0, |&h| h << (32 - sh))
-        };
-        out.push(lo | hi);
-    }
-    trim(&mut out);
-    out
-}
-
-/// Truncating division of magnitudes (shift-subtract, one bit at a time).
-fn divmod_mag(a: &[u32], b: &[u32]) -> (Vec<u32>, Vec<u32>) {
-    if cmp_mag(a, b) == Ordering::Less {
-        return (Vec::new(), a.to_vec());
-    }
-    if b.len() == 1 {
-        let d = u64::from(b[0]);
-        let mut q = vec![0u32; a.len()];
-        let mut r = 0u64;
-        for i in (0..a.len()).rev() {
-            let cur = (r << 32) | u64::from(a[i]);
-            q[i] = (cur / d) as u32;
-            r = cur % d;
-        }
-        trim(&mut q);
-        let mut rv = vec![r as u32];
-        trim(&mut rv);
-        return (q, rv);
-    }
-    let n = bits(a);
-    let mut q = vec![0u32; a.len()];
-    let mut r: Vec<u32> = Vec::new();
-    for i in (0..n).rev() {
-        r = shl_mag(&r, 1);
-        if (a[i / 32] >> (i % 32)) & 1 == 1 {
-            if r.is_empty() {
-                r.push(1);
-            } else {
-                r[0] |= 1;
-            }
-        }
-        if cmp_mag(&r, b) != Ordering::Less {
-            r = sub_mag(&r, b);
-            q[i / 32] |= 1 << (i % 32);
-        }
-    }
-    trim(&mut q);
-    (q, r)
+/// Runs one mpz operation into a fresh output of `len` digits with `scratch` digits of work
+/// space. One non-generic body for every operation (flash on small targets).
+fn run(len: usize, scratch: usize, op: &mut Op) -> Option<BigInt> {
+    let mut mag = vec![0u32; len];
+    let w = op(&mut mag, &mut vec![0u32; scratch]).ok()?;
+    mag.truncate(w.len);
+    Some(BigInt { neg: w.neg, mag })
 }
 
 impl BigInt {
-    fn new(neg: bool, mut mag: Vec<u32>) -> BigInt {
-        trim(&mut mag);
-        let neg = neg && !mag.is_empty();
-        BigInt { neg, mag }
+    fn int(&self) -> Int<'_> {
+        Int {
+            neg: self.neg,
+            mag: &self.mag,
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.mag.len()
     }
 
     #[cfg(test)]
     pub fn zero() -> BigInt {
-        BigInt::new(false, Vec::new())
+        BigInt::from_i64(0)
     }
 
     pub fn from_i64(v: i64) -> BigInt {
-        let m = v.unsigned_abs();
-        BigInt::new(v < 0, vec![m as u32, (m >> 32) as u32])
+        let mut buf = [0; 2];
+        let i = mpz::from_i64(v, &mut buf);
+        BigInt {
+            neg: i.neg,
+            mag: i.mag.to_vec(),
+        }
     }
 
     pub fn bit_len(&self) -> usize {
-        bits(&self.mag)
+        mpz::bit_length(self.int()) as usize
     }
 
     pub fn is_zero(&self) -> bool {
@@ -210,67 +71,34 @@ impl BigInt {
     }
 
     pub fn to_i64(&self) -> Option<i64> {
-        if self.mag.len() > 2 {
-            return None;
-        }
-        let m = u64::from(*self.mag.first().unwrap_or(&0))
-            | u64::from(*self.mag.get(1).unwrap_or(&0)) << 32;
-        if self.neg {
-            if m <= 1 << 63 {
-                Some((m as i64).wrapping_neg())
-            } else {
-                None
-            }
-        } else {
-            i64::try_from(m).ok()
-        }
+        mpz::to_i64(self.int())
     }
 
+    /// Decimal digits with an optional `-`.
     pub fn parse(s: &str) -> Option<BigInt> {
         let (neg, digits) = match s.strip_prefix('-') {
             Some(d) => (true, d),
             None => (false, s),
         };
-        if digits.is_empty() || digits.len() > 20_000 {
+        let d = digits.as_bytes();
+        if d.len() > 20_000 || !d.iter().all(u8::is_ascii_digit) {
             return None;
         }
-        let mut mag: Vec<u32> = Vec::new();
-        for c in digits.bytes() {
-            if !c.is_ascii_digit() {
-                return None;
-            }
-            mag = mul_mag(&mag, &[10]);
-            mag = add_mag(&mag, &[u32::from(c - b'0')]);
-            trim(&mut mag);
-        }
-        Some(BigInt::new(neg, mag))
+        run(mpz::from_str_len(d.len(), 10), 0, &mut |out, _| {
+            mpz::from_str(d, neg, 10, out)
+        })
     }
 
-    pub fn to_decimal(&self) -> String {
-        if self.mag.is_empty() {
-            return String::from("0");
-        }
-        let mut digits = Vec::new();
-        let mut m = self.mag.clone();
-        while !m.is_empty() {
-            let (q, r) = divmod_mag(&m, &[1_000_000_000]);
-            let mut r = r.first().copied().unwrap_or(0);
-            for _ in 0..9 {
-                digits.push(b'0' + (r % 10) as u8);
-                r /= 10;
-            }
-            m = q;
-        }
-        while digits.len() > 1 && digits.last() == Some(&b'0') {
-            digits.pop();
-        }
-        if self.neg {
-            digits.push(b'-');
-        }
-        digits.reverse();
-        String::from_utf8(digits).unwrap_or_default()
+    pub fn to_decimal(&self) -> Option<String> {
+        let mut out = vec![0u8; mpz::to_str_len(self.len(), 10)];
+        let mut scratch = vec![0u32; mpz::to_str_scratch_len(self.len())];
+        let n = mpz::to_str(self.int(), 10, &mut out, &mut scratch).ok()?;
+        out.truncate(n);
+        String::from_utf8(out).ok()
     }
 
+    /// Summed digit by digit from the top, as this compiler always folded (not correctly
+    /// rounded beyond 2**53, unlike `float(int)` at run time).
     #[cfg_attr(feature = "float32", allow(dead_code))]
     pub fn to_f64(&self) -> f64 {
         let mut f = 0.0f64;
@@ -285,132 +113,104 @@ impl BigInt {
     }
 
     pub fn neg(&self) -> BigInt {
-        BigInt::new(!self.neg, self.mag.clone())
-    }
-
-    pub fn add(&self, o: &BigInt) -> BigInt {
-        if self.neg == o.neg {
-            return BigInt::new(self.neg, add_mag(&self.mag, &o.mag));
-        }
-        match cmp_mag(&self.mag, &o.mag) {
-            Ordering::Less => BigInt::new(o.neg, sub_mag(&o.mag, &self.mag)),
-            _ => BigInt::new(self.neg, sub_mag(&self.mag, &o.mag)),
+        BigInt {
+            neg: !self.neg && !self.is_zero(),
+            mag: self.mag.clone(),
         }
     }
 
-    pub fn sub(&self, o: &BigInt) -> BigInt {
+    pub fn add(&self, o: &BigInt) -> Option<BigInt> {
+        let (a, b) = (self.int(), o.int());
+        run(mpz::add_len(a.mag.len(), b.mag.len()), 0, &mut |out, _| {
+            mpz::add(a, b, out)
+        })
+    }
+
+    pub fn sub(&self, o: &BigInt) -> Option<BigInt> {
         self.add(&o.neg())
     }
 
     pub fn mul(&self, o: &BigInt) -> Option<BigInt> {
-        if bits(&self.mag) + bits(&o.mag) > MAX_BITS {
+        let (a, b) = (self.int(), o.int());
+        if (self.bit_len() + o.bit_len()) as u64 > MAX_BITS {
             return None;
         }
-        Some(BigInt::new(self.neg != o.neg, mul_mag(&self.mag, &o.mag)))
+        let (la, lb) = (a.mag.len(), b.mag.len());
+        run(
+            mpz::mul_len(la, lb),
+            mpz::mul_scratch_len(la, lb),
+            &mut |out, tmp| mpz::mul(a, b, out, tmp),
+        )
     }
 
-    /// Floor division and modulo (`None` on division by zero).
-    pub fn divmod(&self, o: &BigInt) -> Option<(BigInt, BigInt)> {
-        if o.is_zero() {
-            return None;
-        }
-        let (q, r) = divmod_mag(&self.mag, &o.mag);
-        let mut q = BigInt::new(self.neg != o.neg, q);
-        let mut r = BigInt::new(self.neg, r);
-        if !r.is_zero() && r.neg != o.neg {
-            q = q.sub(&BigInt::from_i64(1));
-            r = r.add(o);
-        }
-        Some((q, r))
+    /// Floor division (`None` on division by zero).
+    pub fn floordiv(&self, o: &BigInt) -> Option<BigInt> {
+        let (a, b) = (self.int(), o.int());
+        let (la, lb) = (a.mag.len(), b.mag.len());
+        run(
+            mpz::divmod_quo_len(la, lb),
+            mpz::divmod_scratch_len(la, lb),
+            &mut |out, tmp| mpz::floordiv(a, b, out, tmp),
+        )
+    }
+
+    /// Python's modulo, with the divisor's sign (`None` on division by zero).
+    pub fn modulo(&self, o: &BigInt) -> Option<BigInt> {
+        let (a, b) = (self.int(), o.int());
+        let (la, lb) = (a.mag.len(), b.mag.len());
+        run(
+            mpz::divmod_rem_len(la, lb),
+            mpz::modulo_scratch_len(la, lb),
+            &mut |out, tmp| mpz::modulo(a, b, out, tmp),
+        )
     }
 
     pub fn shl(&self, n: usize) -> Option<BigInt> {
-        if bits(&self.mag) + n > MAX_BITS {
+        if (self.bit_len() as u64).saturating_add(n as u64) > MAX_BITS {
             return None;
         }
-        Some(BigInt::new(self.neg, shl_mag(&self.mag, n)))
+        let a = self.int();
+        run(mpz::shl_len(a.mag.len(), n as u64)?, 0, &mut |out, _| {
+            mpz::shl(a, n as u64, out)
+        })
     }
 
-    pub fn shr(&self, n: usize) -> BigInt {
-        if !self.neg {
-            return BigInt::new(false, shr_mag(&self.mag, n));
-        }
-        // Floor: -((|x| - 1) >> n) - 1
-        let m1 = sub_mag(&self.mag, &[1]);
-        BigInt::new(false, shr_mag(&m1, n))
-            .neg()
-            .sub(&BigInt::from_i64(1))
+    pub fn shr(&self, n: usize) -> Option<BigInt> {
+        let a = self.int();
+        run(mpz::shr_len(a.mag.len(), n as u64), 0, &mut |out, _| {
+            mpz::shr(a, n as u64, out)
+        })
     }
 
     pub fn pow(&self, e: u64) -> Option<BigInt> {
-        if (bits(&self.mag) as u64).saturating_mul(e) > MAX_BITS as u64 + 64 {
-            if self.mag.len() == 1 && self.mag[0] == 1 {
-                return Some(BigInt::new(self.neg && e % 2 == 1, vec![1]));
-            }
+        let a = self.int();
+        let tiny = self.len() <= 1 && self.mag.first().is_none_or(|&d| d == 1);
+        if !tiny && (self.bit_len() as u64).saturating_mul(e) > MAX_BITS + 64 {
             return None;
         }
-        let mut acc = BigInt::from_i64(1);
-        let mut base = self.clone();
-        let mut n = e;
-        while n > 0 {
-            if n & 1 == 1 {
-                acc = acc.mul(&base)?;
-            }
-            n >>= 1;
-            if n > 0 {
-                base = base.mul(&base)?;
-            }
-        }
-        Some(acc)
-    }
-
-    /// Two's complement limbs, `len` limbs wide.
-    fn twos(&self, len: usize) -> Vec<u32> {
-        let mut v = self.mag.clone();
-        v.resize(len, 0);
-        if self.neg {
-            let mut carry = 1u64;
-            for x in v.iter_mut() {
-                let t = u64::from(!*x) + carry;
-                *x = t as u32;
-                carry = t >> 32;
-            }
-        }
-        v
-    }
-
-    fn from_twos(mut v: Vec<u32>) -> BigInt {
-        let neg = v.last().is_some_and(|&t| t & 0x8000_0000 != 0);
-        if neg {
-            let mut carry = 1u64;
-            for x in v.iter_mut() {
-                let t = u64::from(!*x) + carry;
-                *x = t as u32;
-                carry = t >> 32;
-            }
-        }
-        BigInt::new(neg, v)
+        let len = mpz::pow_len(a, e)?;
+        run(
+            len,
+            mpz::pow_scratch_len(a.mag.len(), len),
+            &mut |out, tmp| mpz::pow(a, e, out, tmp),
+        )
     }
 
     /// `&`, `|` or `^` (op 0, 1, 2) with Python's infinite two's complement semantics.
-    pub fn bitop(&self, o: &BigInt, op: u8) -> BigInt {
-        let len = self.mag.len().max(o.mag.len()) + 1;
-        let a = self.twos(len);
-        let b = o.twos(len);
-        let v = a
-            .iter()
-            .zip(b.iter())
-            .map(|(x, y)| match op {
-                0 => x & y,
-                1 => x | y,
-                _ => x ^ y,
-            })
-            .collect();
-        BigInt::from_twos(v)
+    pub fn bitop(&self, o: &BigInt, op: u8) -> Option<BigInt> {
+        let (a, b) = (self.int(), o.int());
+        run(
+            mpz::bitwise_len(a.mag.len(), b.mag.len()),
+            0,
+            &mut |out, _| mpz::bitwise(a, b, out, op),
+        )
     }
 
-    pub fn invert(&self) -> BigInt {
-        self.neg().sub(&BigInt::from_i64(1))
+    pub fn invert(&self) -> Option<BigInt> {
+        let a = self.int();
+        run(mpz::invert_len(a.mag.len()), 0, &mut |out, _| {
+            mpz::invert(a, out)
+        })
     }
 }
 
@@ -422,31 +222,53 @@ mod tests {
         BigInt::parse(s).unwrap_or_else(BigInt::zero)
     }
 
+    fn dec(x: Option<BigInt>) -> String {
+        x.and_then(|x| x.to_decimal()).unwrap_or_default()
+    }
+
     #[test]
     fn arithmetic() {
         let x = b("1267650600228229401496703205376"); // 2**100
         assert_eq!(BigInt::from_i64(2).pow(100), Some(x.clone()));
         assert_eq!(BigInt::from_i64(1).shl(100), Some(x.clone()));
+        assert_eq!(dec(x.sub(&b("1"))), "1267650600228229401496703205375");
+        assert_eq!(dec(Some(x.neg())), "-1267650600228229401496703205376");
+        assert_eq!(b("-7").floordiv(&b("2")).and_then(|q| q.to_i64()), Some(-4));
+        assert_eq!(b("-7").modulo(&b("2")).and_then(|r| r.to_i64()), Some(1));
+        assert_eq!(b("7").floordiv(&b("0")), None);
+        assert_eq!(b("7").modulo(&b("0")), None);
+        assert_eq!(dec(x.floordiv(&b("-3"))), "-422550200076076467165567735126");
+        assert_eq!(dec(x.modulo(&b("-3"))), "-2");
+        assert_eq!(b("-5").shr(1).and_then(|r| r.to_i64()), Some(-3));
         assert_eq!(
-            x.sub(&b("1")).to_decimal(),
-            "1267650600228229401496703205375"
+            b("-5").shr(usize::MAX / 2).and_then(|r| r.to_i64()),
+            Some(-1)
         );
-        assert_eq!(x.neg().to_decimal(), "-1267650600228229401496703205376");
-        let (q, r) = b("-7")
-            .divmod(&b("2"))
-            .unwrap_or((BigInt::zero(), BigInt::zero()));
-        assert_eq!((q.to_i64(), r.to_i64()), (Some(-4), Some(1)));
-        let (q, r) = x
-            .divmod(&b("-3"))
-            .unwrap_or((BigInt::zero(), BigInt::zero()));
-        assert_eq!(q.to_decimal(), "-422550200076076467165567735126");
-        assert_eq!(r.to_decimal(), "-2");
-        assert_eq!(b("-5").shr(1).to_i64(), Some(-3));
-        assert_eq!(b("-1").bitop(&x, 0).to_decimal(), x.to_decimal());
-        assert_eq!(b("-1").bitop(&b("5"), 2).to_i64(), Some(-6));
-        assert_eq!(b("12").bitop(&b("10"), 1).to_i64(), Some(14));
-        assert_eq!(b("5").invert().to_i64(), Some(-6));
+        assert_eq!(dec(b("-1").bitop(&x, 0)), dec(Some(x.clone())));
+        assert_eq!(b("-1").bitop(&b("5"), 2).and_then(|r| r.to_i64()), Some(-6));
+        assert_eq!(
+            b("12").bitop(&b("10"), 1).and_then(|r| r.to_i64()),
+            Some(14)
+        );
+        assert_eq!(b("5").invert().and_then(|r| r.to_i64()), Some(-6));
         assert_eq!(b("-9223372036854775808").to_i64(), Some(i64::MIN));
         assert_eq!(b("9223372036854775808").to_i64(), None);
+        assert_eq!(b("0").neg(), BigInt::zero());
+        assert_eq!(dec(Some(BigInt::zero())), "0");
+        assert_eq!(x.to_f64(), 2f64.powi(100));
+        assert_eq!(BigInt::parse("12a"), None);
+        assert_eq!(BigInt::parse("-"), None);
+    }
+
+    #[test]
+    fn folding_stops_at_the_size_limit() {
+        let two = BigInt::from_i64(2);
+        assert!(two.pow(32_000).is_some());
+        assert_eq!(two.pow(40_000), None);
+        assert_eq!(BigInt::from_i64(-1).pow(1 << 40), Some(BigInt::from_i64(1)));
+        assert_eq!(BigInt::zero().pow(1 << 40), Some(BigInt::zero()));
+        assert_eq!(two.shl(70_000), None);
+        let big = BigInt::from_i64(1).shl(40_000);
+        assert!(big.as_ref().is_some_and(|b| b.mul(b).is_none()));
     }
 }

@@ -10,7 +10,7 @@
 //! every step. All of that keeps the folder's code small, which counts on a
 //! microcontroller.
 //!
-//! Integers fold with arbitrary precision ([`super::bigint`]); floats fold `+ - * / // %`
+//! Integers fold with arbitrary precision ([`super::bigint`], over the runtime's [`crate::mpz`]); floats fold `+ - * / // %`
 //! and integral powers (other powers are left to run time).
 
 use super::bigint::BigInt;
@@ -98,15 +98,17 @@ fn num_of(e: &Expr) -> Option<Num> {
     }
 }
 
-fn expr_of(n: Num) -> ExprKind {
-    match n {
+/// The tree node for a folded number (`None` if its digits cannot be had, as when Ctrl-C
+/// interrupts their conversion: the expression then stays unfolded).
+fn expr_of(n: Num) -> Option<ExprKind> {
+    Some(match n {
         Num::Int(v, false) => match v.to_i64() {
             Some(x) => ExprKind::Int(x),
-            None => ExprKind::BigInt(v.to_decimal()),
+            None => ExprKind::BigInt(v.to_decimal()?),
         },
-        Num::Int(v, true) => ExprKind::BigInt(v.to_decimal()),
+        Num::Int(v, true) => ExprKind::BigInt(v.to_decimal()?),
         Num::Float(f) => ExprKind::Float(float_text(f)),
-    }
+    })
 }
 
 /// Text for a computed float in the tree: its exact bits as `0x...`, a form no float literal
@@ -173,9 +175,14 @@ fn big_real(v: &BigInt) -> f64 {
     } else {
         // The top 62 bits with a sticky bit for the rest round as the whole value would.
         let shift = n - 62;
-        let top = mag.shr(shift);
-        let exact = top.shl(shift).is_some_and(|t| t == mag);
-        let t = top.to_i64().unwrap_or(0) | i64::from(!exact);
+        let (top, exact) = match mag.shr(shift) {
+            Some(top) => (
+                top.to_i64().unwrap_or(0),
+                top.shl(shift).is_some_and(|t| t == mag),
+            ),
+            None => (0, false),
+        };
+        let t = top | i64::from(!exact);
         libm::scalbnf(t as f32, shift.min(400) as i32)
     };
     f64::from(if v.is_neg() { -r } else { r })
@@ -218,27 +225,21 @@ fn binop(op: BinOp, a: &Num, b: &Num) -> Option<Num> {
     match (a, b) {
         (Num::Int(x, _), Num::Int(y, _)) => {
             let r = match op {
-                BinOp::And => x.bitop(y, 0),
-                BinOp::Or => x.bitop(y, 1),
-                BinOp::Xor => x.bitop(y, 2),
+                BinOp::And => x.bitop(y, 0)?,
+                BinOp::Or => x.bitop(y, 1)?,
+                BinOp::Xor => x.bitop(y, 2)?,
                 BinOp::LShift => x.shl(shift_amount(y)?)?,
                 BinOp::RShift => match shift_amount(y) {
-                    Some(n) => x.shr(n),
+                    Some(n) => x.shr(n)?,
                     // A huge shift leaves 0 or -1.
-                    None if !y.is_neg() => x.shr(usize::MAX / 2),
+                    None if !y.is_neg() => x.shr(usize::MAX / 2)?,
                     None => return None,
                 },
-                BinOp::Add => x.add(y),
-                BinOp::Sub => x.sub(y),
+                BinOp::Add => x.add(y)?,
+                BinOp::Sub => x.sub(y)?,
                 BinOp::Mul => x.mul(y)?,
-                BinOp::FloorDiv | BinOp::Mod => {
-                    let (q, r) = x.divmod(y)?;
-                    if op == BinOp::Mod {
-                        r
-                    } else {
-                        q
-                    }
-                }
+                BinOp::FloorDiv => x.floordiv(y)?,
+                BinOp::Mod => x.modulo(y)?,
                 BinOp::TrueDiv => {
                     if y.is_zero() {
                         return None;
@@ -626,12 +627,13 @@ impl Folder {
                     let Some(a) = acc else { break };
                     acc = num_of(x).and_then(|b| self.fold_binop(*op, &a, &b));
                 }
-                acc.map(|n| Expr::new(0, expr_of(n)))
+                acc.and_then(expr_of).map(|k| Expr::new(0, k))
             }
             ExprKind::Power { base, exp } => match (num_of(base), num_of(exp)) {
                 (Some(p), Some(q)) => self
                     .fold_binop(BinOp::Pow, &p, &q)
-                    .map(|v| Expr::new(0, expr_of(v))),
+                    .and_then(expr_of)
+                    .map(|k| Expr::new(0, k)),
                 _ => None,
             },
             ExprKind::UnaryOp { op, operand } => {
@@ -643,14 +645,13 @@ impl Folder {
                         Some(Num::Int(r, obj))
                     }
                     (UnaryOp::Neg, Some(Num::Float(f))) => Some(Num::Float(-f)),
-                    (UnaryOp::Invert, Some(Num::Int(v, o))) => {
-                        let r = v.invert();
+                    (UnaryOp::Invert, Some(Num::Int(v, o))) => v.invert().map(|r| {
                         let obj = o || host_obj(&r);
-                        Some(Num::Int(r, obj))
-                    }
+                        Num::Int(r, obj)
+                    }),
                     _ => None,
                 };
-                folded.map(|n| Expr::new(0, expr_of(n)))
+                folded.and_then(expr_of).map(|k| Expr::new(0, k))
             }
             // Upstream makes a plain token leaf (no line).
             ExprKind::Not(x) => const_truth(x)
@@ -696,7 +697,7 @@ impl Folder {
             }
         }
         let v = self.module_const.and_then(|f| f(base, attr))?;
-        Some(Expr::new(0, expr_of(Num::Int(BigInt::from_i64(v), false))))
+        Some(Expr::new(0, expr_of(Num::Int(BigInt::from_i64(v), false))?))
     }
 }
 

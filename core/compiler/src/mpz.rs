@@ -1,4 +1,6 @@
-//! Arbitrary-precision integer arithmetic for Python `int` (the counterpart of `py/mpz.c`).
+//! Arbitrary-precision integer arithmetic for Python `int` (the counterpart of `py/mpz.c`):
+//! the runtime's `int` type and the compiler's constant folding (`compile/bigint.rs`) share
+//! it, so it lives here, below the runtime (which re-exports it as `upy_runtime::mpz`).
 //!
 //! Nothing here allocates: every big int's digits live in the GC heap, so running out of memory
 //! must surface as a catchable `MemoryError` in the caller. Each operation reads borrowed digit
@@ -23,6 +25,7 @@
 //! small int when it fits (`to_i64`). Small-int operands come in through [`from_i64`].
 
 use core::cmp::Ordering;
+use core::sync::atomic::{AtomicBool, AtomicPtr, Ordering::Relaxed};
 
 /// Bits per digit.
 pub const DIGIT_BITS: u32 = 32;
@@ -108,14 +111,23 @@ pub enum Error {
 
 pub type Result<T> = core::result::Result<T, Error>;
 
-/// The one place this module looks outside itself: a long operation polls for Ctrl-C so a
-/// program stuck in `3 ** 10 ** 9` can still be interrupted, as a Python loop can.
+/// The interpreter's "Ctrl-C pending" flag, once it has named it ([`set_interrupt_flag`]);
+/// null in the compiler alone (folding constants is bounded without it).
+static INTERRUPT_FLAG: AtomicPtr<AtomicBool> = AtomicPtr::new(core::ptr::null_mut());
+
+/// Names the flag long operations poll, so a program stuck in `3 ** 10 ** 9` can still be
+/// interrupted, as a Python loop can (the runtime sets its pending-KeyboardInterrupt flag).
+pub fn set_interrupt_flag(flag: &'static AtomicBool) {
+    INTERRUPT_FLAG.store(flag as *const AtomicBool as *mut AtomicBool, Relaxed);
+}
+
+/// The one place this module looks outside itself (see [`set_interrupt_flag`]).
 fn interrupted() -> Result<()> {
-    let st = crate::state::get();
-    if st.kbd_pending.load(core::sync::atomic::Ordering::Relaxed) {
-        return Err(Error::Interrupted);
+    // SAFETY: the pointer is null or was made from a `&'static AtomicBool`.
+    match unsafe { INTERRUPT_FLAG.load(Relaxed).as_ref() } {
+        Some(f) if f.load(Relaxed) => Err(Error::Interrupted),
+        _ => Ok(()),
     }
-    Ok(())
 }
 
 fn trim(a: &[u32]) -> &[u32] {
@@ -1192,9 +1204,9 @@ pub fn bitwise_len(la: usize, lb: usize) -> usize {
     la.max(lb) + 1
 }
 
-/// `op`: 0 and, 1 or, 2 xor. A plain operand rather than a closure, so the digit loop is
-/// compiled once for the three operations (flash on small targets).
-fn bitwise(a: Int, b: Int, out: &mut [u32], op: u8) -> Result<Written> {
+/// [`and`], [`or`] or [`xor`] by `op`: 0, 1, 2. A plain operand rather than a closure, so
+/// the digit loop is compiled once for the three operations (flash on small targets).
+pub fn bitwise(a: Int, b: Int, out: &mut [u32], op: u8) -> Result<Written> {
     let f = |x: u32, y: u32| match op {
         0 => x & y,
         1 => x | y,
