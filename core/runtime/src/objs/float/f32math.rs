@@ -329,8 +329,8 @@ mod tests {
         assert_eq!(tan(1e-5), 1e-5);
         // Near multiples of π/2, and the largest float.
         for x in [
-            1.570_796_4f32,
-            3.141_592_7,
+            core::f32::consts::FRAC_PI_2,
+            core::f32::consts::PI,
             4.712_389,
             1e30,
             -1e30,
