@@ -315,13 +315,11 @@ pub fn seq_compare(o: u8, a: Value, b: Value, at: ItemAt) -> PyResult<bool> {
             (xa, yb) => {
                 // One (or both) ran out: compare lengths.
                 let (ha, hb) = (xa.is_some(), yb.is_some());
+                // `o` is `==`, `>` or `>=` here (the others were swapped above).
                 return Ok(match o {
                     op::EQUAL => !ha && !hb,
-                    op::LESS => !ha && hb,
-                    op::LESS_EQUAL => !ha,
                     op::MORE => ha && !hb,
-                    op::MORE_EQUAL => !hb,
-                    _ => false,
+                    _ => !hb,
                 });
             }
         };
@@ -855,21 +853,7 @@ fn merge_sort(
     less: &mut dyn FnMut(Value, Value) -> PyResult<bool>,
 ) -> PyResult<()> {
     let n = v.len();
-    const RUN: usize = 8;
-    // Insertion-sort short runs.
-    let mut s = 0;
-    while s < n {
-        let e = (s + RUN).min(n);
-        for i in s + 1..e {
-            let mut j = i;
-            while j > s && less(v[j][0], v[j - 1][0])? {
-                v.swap(j, j - 1);
-                j -= 1;
-            }
-        }
-        s = e;
-    }
-    let mut width = RUN;
+    let mut width = 1;
     let (mut src, mut dst) = (v, tmp);
     let mut in_tmp = false;
     while width < n {
@@ -877,21 +861,18 @@ fn merge_sort(
         while lo < n {
             let mid = (lo + width).min(n);
             let hi = (lo + 2 * width).min(n);
-            let (mut i, mut j, mut k) = (lo, mid, lo);
-            while i < mid && j < hi {
+            let (mut i, mut j) = (lo, mid);
+            for d in dst.iter_mut().take(hi).skip(lo) {
                 // Take from the right only when strictly less: keeps equal items in order.
-                if less(src[j][0], src[i][0])? {
-                    dst[k] = src[j];
+                let right = j < hi && (i >= mid || less(src[j][0], src[i][0])?);
+                if right {
+                    *d = src[j];
                     j += 1;
                 } else {
-                    dst[k] = src[i];
+                    *d = src[i];
                     i += 1;
                 }
-                k += 1;
             }
-            dst[k..k + (mid - i)].copy_from_slice(&src[i..mid]);
-            k += mid - i;
-            dst[k..k + (hi - j)].copy_from_slice(&src[j..hi]);
             lo = hi;
         }
         core::mem::swap(&mut src, &mut dst);

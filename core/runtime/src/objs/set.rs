@@ -489,25 +489,21 @@ fn copy_as(like: Value, src: Value) -> PyResult<Value> {
     new_from(ty, src)
 }
 
-/// CPython's frozenset hash: order independent mixing of the item hashes.
+/// CPython's frozenset hash: order independent mixing of the item hashes, in word
+/// arithmetic as CPython's `Py_uhash_t`.
 fn frozen_hash(v: Value) -> PyResult<isize> {
     let _g = NestGuard::enter()?;
     let s = this(v)?;
-    let shuffle = |h: u64| -> u64 { ((h ^ 89869747) ^ (h << 16)).wrapping_mul(3644798167) };
-    let mask: u64 = if usize::BITS == 64 {
-        u64::MAX
-    } else {
-        (1u64 << usize::BITS) - 1
-    };
-    let mut hash: u64 = 0;
+    let shuffle = |h: usize| -> usize { ((h ^ 89869747) ^ (h << 16)).wrapping_mul(3644798167) };
+    let mut hash: usize = 0;
     for e in s.entries().iter() {
         if !e.key.is_null() && e.key != DUMMY {
-            hash ^= shuffle(key_hash(e.key)? as u64) & mask;
+            hash ^= shuffle(key_hash(e.key)?);
         }
     }
-    hash ^= ((s.used as u64 + 1).wrapping_mul(1927868237)) & mask;
+    hash ^= (s.used + 1).wrapping_mul(1927868237);
     hash ^= (hash >> 11) ^ (hash >> 25);
-    hash = hash.wrapping_mul(69069).wrapping_add(907133923) & mask;
+    hash = hash.wrapping_mul(69069).wrapping_add(907133923);
     Ok(((hash as isize) << 1) >> 1)
 }
 

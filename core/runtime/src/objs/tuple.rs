@@ -113,37 +113,30 @@ fn print(out: &mut dyn Print, v: Value, _kind: PrintKind) -> PyResult<()> {
 
 /// Largest value representable as a small int's hash: keep the low bits (they decide
 /// table slots) and drop the top one so the result fits.
-fn fold_hash(h: u64) -> isize {
+fn fold_hash(h: usize) -> isize {
     ((h as isize) << 1) >> 1
 }
 
-/// CPython's tuple hash over item hashes.
+/// CPython's tuple hash over item hashes, in word arithmetic (CPython's is in `Py_uhash_t`,
+/// a word, so wrapping word operations give its values on both widths).
 pub fn hash_items(items: &[Value]) -> PyResult<isize> {
     let _g = NestGuard::enter()?;
     #[cfg(target_pointer_width = "64")]
-    let (p1, p2, p5, rot): (u64, u64, u64, u32) = (
+    let (p1, p2, p5, rot): (usize, usize, usize, u32) = (
         11400714785074694791,
         14029467366897019727,
         2870177450012600261,
         31,
     );
     #[cfg(not(target_pointer_width = "64"))]
-    let (p1, p2, p5, rot): (u64, u64, u64, u32) = (2654435761, 2246822519, 374761393, 13);
-    let bits = usize::BITS;
-    let mask = if bits == 64 {
-        u64::MAX
-    } else {
-        (1u64 << bits) - 1
-    };
-    let rotl = |x: u64| ((x << rot) | (x >> (bits - rot))) & mask;
-    let mut acc: u64 = p5;
+    let (p1, p2, p5, rot): (usize, usize, usize, u32) = (2654435761, 2246822519, 374761393, 13);
+    let mut acc = p5;
     for x in items {
-        let lane = (hash_for_container(*x)? as usize) as u64;
-        acc = acc.wrapping_add(lane.wrapping_mul(p2)) & mask;
-        acc = rotl(acc);
-        acc = acc.wrapping_mul(p1) & mask;
+        let lane = hash_for_container(*x)? as usize;
+        acc = acc.wrapping_add(lane.wrapping_mul(p2)).rotate_left(rot);
+        acc = acc.wrapping_mul(p1);
     }
-    acc = acc.wrapping_add((items.len() as u64) ^ (p5 ^ 3527539)) & mask;
+    acc = acc.wrapping_add(items.len() ^ (p5 ^ 3527539));
     Ok(fold_hash(acc))
 }
 

@@ -513,61 +513,9 @@ fn instance_unary_op(o: u8, obj: Value) -> PyResult<Option<Value>> {
     Ok(None)
 }
 
-fn binary_name(o: u8) -> Option<Qstr> {
-    Some(match o {
-        op::LESS => Q::__lt__,
-        op::MORE => Q::__gt__,
-        op::EQUAL => Q::__eq__,
-        op::LESS_EQUAL => Q::__le__,
-        op::MORE_EQUAL => Q::__ge__,
-        op::NOT_EQUAL => Q::__ne__,
-        op::CONTAINS => Q::__contains__,
-        op::INPLACE_OR => Q::__ior__,
-        op::INPLACE_XOR => Q::__ixor__,
-        op::INPLACE_AND => Q::__iand__,
-        op::INPLACE_LSHIFT => Q::__ilshift__,
-        op::INPLACE_RSHIFT => Q::__irshift__,
-        op::INPLACE_ADD => Q::__iadd__,
-        op::INPLACE_SUBTRACT => Q::__isub__,
-        op::INPLACE_MULTIPLY => Q::__imul__,
-        op::INPLACE_MAT_MULTIPLY => Q::__imatmul__,
-        op::INPLACE_FLOOR_DIVIDE => Q::__ifloordiv__,
-        op::INPLACE_TRUE_DIVIDE => Q::__itruediv__,
-        op::INPLACE_MODULO => Q::__imod__,
-        op::INPLACE_POWER => Q::__ipow__,
-        op::OR => Q::__or__,
-        op::XOR => Q::__xor__,
-        op::AND => Q::__and__,
-        op::LSHIFT => Q::__lshift__,
-        op::RSHIFT => Q::__rshift__,
-        op::ADD => Q::__add__,
-        op::SUBTRACT => Q::__sub__,
-        op::MULTIPLY => Q::__mul__,
-        op::MAT_MULTIPLY => Q::__matmul__,
-        op::FLOOR_DIVIDE => Q::__floordiv__,
-        op::TRUE_DIVIDE => Q::__truediv__,
-        op::MODULO => Q::__mod__,
-        op::POWER => Q::__pow__,
-        op::DIVMOD => Q::__divmod__,
-        37 => Q::__ror__,
-        38 => Q::__rxor__,
-        39 => Q::__rand__,
-        40 => Q::__rlshift__,
-        41 => Q::__rrshift__,
-        42 => Q::__radd__,
-        43 => Q::__rsub__,
-        44 => Q::__rmul__,
-        45 => Q::__rmatmul__,
-        46 => Q::__rfloordiv__,
-        47 => Q::__rtruediv__,
-        48 => Q::__rmod__,
-        49 => Q::__rpow__,
-        _ => return None,
-    })
-}
-
 fn instance_binary_op(o: u8, lhs: Value, rhs: Value) -> PyResult<Option<Value>> {
-    if let Some(name) = binary_name(o) {
+    let name = runtime::binary_op_method(o);
+    if name != Q::NULL {
         if let Some(r) = call_special(lhs, name, &[rhs])? {
             if r == Value::from_static(&super::singletons::NOT_IMPLEMENTED) {
                 return Ok(None);
