@@ -250,10 +250,6 @@ fn unary_op(o: u8, v: Value) -> PyResult<Option<Value>> {
         uop::BOOL => Some(Value::from_bool(!m.is_empty())),
         uop::LEN => Some(Value::small_int(m.len() as isize)),
         uop::HASH => return Err(list::unhashable(v)),
-        uop::SIZEOF => Some(Value::small_int(
-            (core::mem::size_of::<Dict>()
-                + m.slot_count() * core::mem::size_of::<crate::map::Entry>()) as isize,
-        )),
         _ => None,
     })
 }

@@ -207,48 +207,38 @@ fn make_new(ty: &'static Type, args: &[Value], _kw: &[Value]) -> PyResult<Value>
 fn print(out: &mut dyn Print, v: Value, kind: PrintKind) -> PyResult<()> {
     let a = args(v);
     let ty = v.type_of();
-    match kind {
-        PrintKind::Repr => {
-            out.write_str(ty.name.as_str())?;
-            if a.is_empty() {
-                out.write_str("()")
-            } else {
-                let t = get(v).map(|e| e.args).unwrap_or(Value::NONE);
-                crate::runtime::print_value(out, t, PrintKind::Repr)
+    if kind == PrintKind::Repr {
+        out.write_str(ty.name.as_str())?;
+        if a.is_empty() {
+            return out.write_str("()");
+        }
+    } else {
+        if core::ptr::eq(ty, &OS_ERROR) && (1..3).contains(&a.len()) {
+            let errno = a[0].as_small_int();
+            if let Some((n, name)) =
+                errno.and_then(|n| Some((n, crate::modules::errno::name_of(n)?)))
+            {
+                // Without the heap: tracebacks are printed when it may be full.
+                let mut digits = [0u8; 24];
+                out.write_str("[Errno ")?;
+                out.write_str(crate::objs::int::format_isize(n, &mut digits))?;
+                out.write_str("] ")?;
+                out.write_str(name)?;
+                if let Some(m) = a.get(1) {
+                    out.write_str(": ")?;
+                    crate::runtime::print_value(out, *m, PrintKind::Str)?;
+                }
+                return Ok(());
             }
         }
-        _ if core::ptr::eq(ty, &OS_ERROR) && (1..3).contains(&a.len()) && a[0].is_small_int() => {
-            let n = a[0].as_small_int().unwrap_or(0);
-            match crate::modules::errno::name_of(n) {
-                Some(name) => {
-                    // Without the heap: tracebacks are printed when it may be full.
-                    let mut digits = [0u8; 24];
-                    out.write_str("[Errno ")?;
-                    out.write_str(crate::objs::int::format_isize(n, &mut digits))?;
-                    out.write_str("] ")?;
-                    out.write_str(name)?;
-                    if let Some(m) = a.get(1) {
-                        out.write_str(": ")?;
-                        crate::runtime::print_value(out, *m, PrintKind::Str)?;
-                    }
-                    Ok(())
-                }
-                None if a.len() == 1 => crate::runtime::print_value(out, a[0], PrintKind::Str),
-                None => {
-                    let t = get(v).map(|e| e.args).unwrap_or(Value::NONE);
-                    crate::runtime::print_value(out, t, PrintKind::Repr)
-                }
-            }
+        match a {
+            [] => return Ok(()),
+            [x] => return crate::runtime::print_value(out, *x, PrintKind::Str),
+            _ => {}
         }
-        _ => match a {
-            [] => Ok(()),
-            [x] => crate::runtime::print_value(out, *x, PrintKind::Str),
-            _ => {
-                let t = get(v).map(|e| e.args).unwrap_or(Value::NONE);
-                crate::runtime::print_value(out, t, PrintKind::Repr)
-            }
-        },
     }
+    let t = get(v).map(|e| e.args).unwrap_or(Value::NONE);
+    crate::runtime::print_value(out, t, PrintKind::Repr)
 }
 
 fn attr(v: Value, name: Qstr, op: AttrOp) -> PyResult<Option<Value>> {

@@ -676,9 +676,6 @@ fn unary_op(o: u8, v: Value) -> PyResult<Option<Value>> {
         uop::LEN => Some(Value::small_int(s.used as isize)),
         uop::HASH if is_frozen(v) => Some(Value::small_int(frozen_hash(v)?)),
         uop::HASH => return Err(list::unhashable(v)),
-        uop::SIZEOF => Some(Value::small_int(
-            (core::mem::size_of::<Set>() + core::mem::size_of_val(s.entries())) as isize,
-        )),
         _ => None,
     })
 }
@@ -724,11 +721,21 @@ fn binary_op(o: u8, a: Value, b: Value) -> PyResult<Option<Value>> {
             symmetric_difference_update(a, b)?;
             a
         }
-        op::EQUAL => Value::from_bool(this(a)?.len() == this(b)?.len() && is_subset(a, b)?),
-        op::LESS_EQUAL => Value::from_bool(is_subset(a, b)?),
-        op::LESS => Value::from_bool(this(a)?.len() < this(b)?.len() && is_subset(a, b)?),
-        op::MORE_EQUAL => Value::from_bool(is_subset(b, a)?),
-        op::MORE => Value::from_bool(this(b)?.len() < this(a)?.len() && is_subset(b, a)?),
+        op::EQUAL | op::LESS_EQUAL | op::LESS | op::MORE_EQUAL | op::MORE => {
+            // `>` and `>=` are `<` and `<=` swapped; each is a subset test after a size test.
+            let (x, y) = if o == op::MORE || o == op::MORE_EQUAL {
+                (b, a)
+            } else {
+                (a, b)
+            };
+            let (nx, ny) = (this(x)?.len(), this(y)?.len());
+            let sizes_ok = match o {
+                op::EQUAL => nx == ny,
+                op::LESS | op::MORE => nx < ny,
+                _ => true,
+            };
+            Value::from_bool(sizes_ok && is_subset(x, y)?)
+        }
         _ => return Ok(None),
     };
     Ok(Some(r))

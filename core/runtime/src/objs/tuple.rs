@@ -273,9 +273,6 @@ fn unary_op(o: u8, v: Value) -> PyResult<Option<Value>> {
         uop::BOOL => Some(Value::from_bool(!s.is_empty())),
         uop::LEN => Some(Value::small_int(s.len() as isize)),
         uop::HASH => Some(Value::small_int(hash_items(s)?)),
-        uop::SIZEOF => Some(Value::small_int(
-            (core::mem::size_of::<Tuple>() + core::mem::size_of_val(s)) as isize,
-        )),
         _ => None,
     })
 }
@@ -317,22 +314,7 @@ fn binary_op(o: u8, a: Value, b: Value) -> PyResult<Option<Value>> {
             }
             Ok(Some(r))
         }
-        op::EQUAL | op::LESS | op::LESS_EQUAL | op::MORE | op::MORE_EQUAL => {
-            if items_or_native(b).is_none() {
-                return Ok(if o == op::EQUAL {
-                    Some(Value::FALSE)
-                } else {
-                    None
-                });
-            }
-            Ok(Some(Value::from_bool(list::seq_compare(
-                o, a, b, tuple_at,
-            )?)))
-        }
-        op::CONTAINS => Ok(Some(Value::from_bool(
-            list::find_item(a, tuple_at, b, 0, usize::MAX)?.is_some(),
-        ))),
-        _ => Ok(None),
+        _ => list::seq_relation(o, a, b, items_or_native(b).is_some(), tuple_at),
     }
 }
 
