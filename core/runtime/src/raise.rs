@@ -158,6 +158,27 @@ pub fn type_error_obj(ty: &crate::obj::Type, what: &str) -> PyErr {
     type_error_fmt(format_args!("'{}' object {}", ty.name.as_str(), what))
 }
 
+/// `AttributeError: 'T' object has no attribute 'name'`, shared by every lookup that fails.
+#[cold]
+#[inline(never)]
+pub fn no_attribute(ty: &crate::obj::Type, name: crate::qstr::Qstr) -> PyErr {
+    attribute_error_fmt(format_args!(
+        "'{}' object has no attribute '{}'",
+        ty.name.as_str(),
+        name.as_str()
+    ))
+}
+
+/// `TypeError: cannot create 'T' instances`.
+#[cold]
+#[inline(never)]
+pub fn cannot_create(ty: &crate::obj::Type) -> PyErr {
+    type_error_fmt(format_args!(
+        "cannot create '{}' instances",
+        ty.name.as_str()
+    ))
+}
+
 /// `TypeError: unsupported types for __op__: 'a', 'b'`.
 #[cold]
 pub fn unsupported_binary(op: u8, a: Value, b: Value) -> PyErr {

@@ -236,11 +236,7 @@ fn no_attr(obj: Value, name: Qstr) -> PyErr {
             name.as_str()
         ))
     } else {
-        raise::attribute_error_fmt(format_args!(
-            "'{}' object has no attribute '{}'",
-            obj.type_of().name.as_str(),
-            name.as_str()
-        ))
+        raise::no_attribute(obj.type_of(), name)
     }
 }
 
@@ -308,11 +304,7 @@ pub fn store_attr(obj: Value, name: Qstr, value: Value) -> PyResult<()> {
             return Ok(());
         }
     }
-    Err(raise::attribute_error_fmt(format_args!(
-        "'{}' object has no attribute '{}'",
-        ty.name.as_str(),
-        name.as_str()
-    )))
+    Err(raise::no_attribute(ty, name))
 }
 
 pub fn delete_attr(obj: Value, name: Qstr) -> PyResult<()> {

@@ -157,20 +157,17 @@ pub fn append(list: Value, x: Value) -> PyResult<()> {
 /// Append every item of `iterable` to `list` (the VM's list unpacking, `list.extend`).
 pub fn extend_from_iter(list: Value, iterable: Value) -> PyResult<()> {
     let l = this(list)?;
-    if let Some(src) = get(iterable) {
-        // Copy first: `l.extend(l)` must not see its own growth.
-        let n = src.len;
+    let fixed = |v: Value| {
+        get(v)
+            .map(|s| s.items())
+            .or_else(|| crate::objs::tuple::items(v))
+    };
+    if let Some(src) = fixed(iterable) {
+        let n = src.len();
         l.reserve(n)?;
-        for i in 0..n {
-            if let Some(x) = src.at(i) {
-                l.push(x)?;
-            }
-        }
-        return Ok(());
-    }
-    if let Some(items) = crate::objs::tuple::items(iterable) {
-        l.reserve(items.len())?;
-        for x in items.iter() {
+        // Re-read after reserving, which may have moved `l`'s own items (`l.extend(l)`);
+        // only the first `n` are taken, so `l` does not see its own growth.
+        for x in fixed(iterable).unwrap_or(&mut []).iter().take(n) {
             l.push(*x)?;
         }
         return Ok(());

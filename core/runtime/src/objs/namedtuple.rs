@@ -105,11 +105,7 @@ fn attr(v: Value, name: Qstr, aop: AttrOp) -> PyResult<Option<Value>> {
             if name == crate::qstr::Q::__class__ {
                 return Ok(None);
             }
-            Err(raise::attribute_error_fmt(format_args!(
-                "'{}' object has no attribute '{}'",
-                v.type_of().name.as_str(),
-                name.as_str()
-            )))
+            Err(raise::no_attribute(v.type_of(), name))
         }
         _ => Err(raise::attribute_error("can't set attribute")),
     }

@@ -119,10 +119,7 @@ pub fn load_method(cls: Value, obj: Value, name: Qstr) -> PyResult<(Value, Value
                 ))
             }
         }
-        None => Err(raise::attribute_error_fmt(format_args!(
-            "'super' object has no attribute '{}'",
-            name.as_str()
-        ))),
+        None => Err(raise::no_attribute(&TYPE, name)),
     }
 }
 

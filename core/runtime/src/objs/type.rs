@@ -402,19 +402,11 @@ pub fn generic_setattr(obj: Value, name: Value, value: Value) -> PyResult<()> {
         .and_then(Qstr::intern)
         .ok_or_else(|| raise::type_error("attribute name must be string"))?;
     let Some(m) = instance_map(obj) else {
-        return Err(raise::attribute_error_fmt(format_args!(
-            "'{}' object has no attribute '{}'",
-            obj.type_of().name.as_str(),
-            q.as_str()
-        )));
+        return Err(raise::no_attribute(obj.type_of(), q));
     };
     if value.is_null() {
         if m.remove(Value::qstr(q))?.is_none() {
-            return Err(raise::attribute_error_fmt(format_args!(
-                "'{}' object has no attribute '{}'",
-                obj.type_of().name.as_str(),
-                q.as_str()
-            )));
+            return Err(raise::no_attribute(obj.type_of(), q));
         }
     } else {
         m.insert_qstr(q, value)?;
@@ -548,10 +540,7 @@ fn instance_call(obj: Value, args: &[Value], kw: &[Value]) -> PyResult<Value> {
                     return f(native, args, kw);
                 }
             }
-            Err(raise::type_error_fmt(format_args!(
-                "'{}' object isn't callable",
-                ty.name.as_str()
-            )))
+            Err(raise::type_error_obj(ty, "isn't callable"))
         }
     }
 }
@@ -593,10 +582,7 @@ fn instance_getiter(obj: Value) -> PyResult<Value> {
     if let Some(native) = native_of(obj) {
         return runtime::get_iter(native);
     }
-    Err(raise::type_error_fmt(format_args!(
-        "'{}' object isn't iterable",
-        obj.type_of().name.as_str()
-    )))
+    Err(raise::type_error_obj(obj.type_of(), "isn't iterable"))
 }
 
 fn instance_iternext(obj: Value) -> PyResult<Option<Value>> {
@@ -606,10 +592,7 @@ fn instance_iternext(obj: Value) -> PyResult<Option<Value>> {
             if let Some(native) = native_of(obj) {
                 return runtime::iter_next(native);
             }
-            Err(raise::type_error_fmt(format_args!(
-                "'{}' object isn't an iterator",
-                obj.type_of().name.as_str()
-            )))
+            Err(raise::type_error_obj(obj.type_of(), "isn't an iterator"))
         }
         Err(e) if runtime::is_instance(e.0, &exception::STOP_ITERATION) => {
             crate::state::get().roots.stop_iteration = e.0;
@@ -643,10 +626,7 @@ pub fn alloc_instance(ty: &'static Type) -> PyResult<Value> {
     if !ty.is_heap() {
         return match ty.make_new {
             Some(f) => f(ty, &[], &[]),
-            None => Err(raise::type_error_fmt(format_args!(
-                "cannot create '{}' instances",
-                ty.name.as_str()
-            ))),
+            None => Err(raise::cannot_create(ty)),
         };
     }
     let p = crate::mem::alloc(Instance {
@@ -907,10 +887,7 @@ fn type_call(v: Value, args: &[Value], kw: &[Value]) -> PyResult<Value> {
     }
     match t.make_new {
         Some(f) => f(t, args, kw),
-        None => Err(raise::type_error_fmt(format_args!(
-            "cannot create '{}' instances",
-            t.name.as_str()
-        ))),
+        None => Err(raise::cannot_create(t)),
     }
 }
 
