@@ -295,14 +295,10 @@ fn subscr(v: Value, index: Value, o: SubscrOp) -> PyResult<Option<Value>> {
 
 /// `del a[start::step]` for a step other than 1: keep the bytes not selected.
 fn delete_stepped(a: &mut ByteArray, start: isize, step: isize, count: usize) {
-    let selected = |r: isize| {
-        let d = if step > 0 { r - start } else { start - r };
-        d >= 0 && d % step.abs() == 0 && ((d / step.abs()) as usize) < count
-    };
     let data = a.bytes();
     let mut w = 0;
     for r in 0..data.len() {
-        if !selected(r as isize) {
+        if !crate::objs::slice::selects(start, step, count, r as isize) {
             data[w] = data[r];
             w += 1;
         }

@@ -508,9 +508,8 @@ pub const REVERSE_MULTIPLY: u8 = op::REVERSE_OR + (op::MULTIPLY - op::OR);
 fn concat(a: &[Value], b: &[Value]) -> PyResult<Value> {
     let r = with_capacity(a.len() + b.len())?;
     let l = this(r)?;
-    for x in a.iter().chain(b.iter()) {
-        l.push(*x)?;
-    }
+    l.splice(0, 0, a)?;
+    l.splice(a.len(), a.len(), b)?;
     Ok(r)
 }
 
@@ -520,9 +519,7 @@ fn repeat(items: &[Value], n: usize) -> PyResult<Value> {
     let r = with_capacity(total)?;
     let l = this(r)?;
     for _ in 0..n {
-        for x in items {
-            l.push(*x)?;
-        }
+        l.splice(l.len, l.len, items)?;
     }
     Ok(r)
 }
@@ -642,19 +639,10 @@ fn subscr(v: Value, index: Value, sop: SubscrOp) -> PyResult<Option<Value>> {
                     l.splice(start, start + count, &[])?;
                 } else if count > 0 {
                     // Keep the items not selected, in order.
-                    let (lo, hi) = if step > 0 {
-                        (start, start + (count as isize - 1) * step)
-                    } else {
-                        (start + (count as isize - 1) * step, start)
-                    };
-                    let stride = step.unsigned_abs();
                     let items = l.items();
                     let mut w = 0;
                     for r in 0..items.len() {
-                        let ri = r as isize;
-                        let selected =
-                            ri >= lo && ri <= hi && ((ri - lo) as usize).is_multiple_of(stride);
-                        if !selected {
+                        if !crate::objs::slice::selects(start, step, count, r as isize) {
                             items[w] = items[r];
                             w += 1;
                         }

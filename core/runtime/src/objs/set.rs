@@ -845,12 +845,7 @@ fn remove(s: Value, x: Value) -> PyResult<Value> {
 
 fn pop(s: Value) -> PyResult<Value> {
     let st = mutable(s)?;
-    if st.used == 0 {
-        return Err(raise::msg(
-            &crate::objs::exception::KEY_ERROR,
-            "pop from an empty set",
-        ));
-    }
+    // An empty set may still have a table (of dummies): its scan finds nothing.
     let n = st.mask + 1;
     let entries = st.entries();
     let mut i = st.finger & st.mask;
@@ -878,13 +873,18 @@ fn union(args: &[Value]) -> PyResult<Value> {
     union_into(copy_as(s, s)?, &args[1..])
 }
 
-fn update(args: &[Value]) -> PyResult<Value> {
+/// The in-place methods taking any number of others: `step` with each in turn.
+fn update_each(args: &[Value], step: fn(Value, Value) -> PyResult<()>) -> PyResult<Value> {
     let s = args[0];
     mutable(s)?;
     for o in &args[1..] {
-        update_internal(s, *o)?;
+        step(s, *o)?;
     }
     Ok(Value::NONE)
+}
+
+fn update(args: &[Value]) -> PyResult<Value> {
+    update_each(args, update_internal)
 }
 
 fn intersection_m(args: &[Value]) -> PyResult<Value> {
@@ -900,12 +900,7 @@ fn intersection_m(args: &[Value]) -> PyResult<Value> {
 }
 
 fn inter_upd(args: &[Value]) -> PyResult<Value> {
-    let s = args[0];
-    mutable(s)?;
-    for o in &args[1..] {
-        intersection_update_one(s, *o)?;
-    }
-    Ok(Value::NONE)
+    update_each(args, intersection_update_one)
 }
 
 fn difference_m(args: &[Value]) -> PyResult<Value> {
@@ -922,12 +917,7 @@ fn difference_m(args: &[Value]) -> PyResult<Value> {
 }
 
 fn diff_upd(args: &[Value]) -> PyResult<Value> {
-    let s = args[0];
-    mutable(s)?;
-    for o in &args[1..] {
-        difference_update(s, *o)?;
-    }
-    Ok(Value::NONE)
+    update_each(args, difference_update)
 }
 
 fn sym_diff(s: Value, o: Value) -> PyResult<Value> {

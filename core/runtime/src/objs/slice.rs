@@ -99,6 +99,15 @@ pub fn indices(v: Value, len: usize) -> PyResult<(isize, isize, isize, usize)> {
     Ok((start, stop, step, count))
 }
 
+/// Whether index `r` is one of the `count` items `start`, `start + step`, ... that a
+/// resolved slice selects (deleting a stepped slice keeps the others).
+#[inline(never)]
+pub fn selects(start: isize, step: isize, count: usize, r: isize) -> bool {
+    let d = if step > 0 { r - start } else { start - r };
+    let stride = step.unsigned_abs() as isize;
+    d >= 0 && d % stride == 0 && ((d / stride) as usize) < count
+}
+
 fn make_new(_ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Value> {
     list::check_args(args, kw, 1, 3)?;
     match args {
