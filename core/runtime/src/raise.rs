@@ -16,14 +16,14 @@ struct MsgBuf {
 
 impl Write for MsgBuf {
     fn write_str(&mut self, s: &str) -> core::fmt::Result {
-        for c in s.chars() {
-            let mut tmp = [0u8; 4];
-            let e = c.encode_utf8(&mut tmp);
-            if self.len + e.len() > self.buf.len() {
-                break;
-            }
-            self.buf[self.len..self.len + e.len()].copy_from_slice(e.as_bytes());
-            self.len += e.len();
+        // The longest run of whole characters that fits.
+        let mut n = s.len().min(self.buf.len() - self.len);
+        while !s.is_char_boundary(n) {
+            n -= 1;
+        }
+        if let (Some(dst), Some(src)) = (self.buf.get_mut(self.len..self.len + n), s.get(..n)) {
+            dst.copy_from_slice(src.as_bytes());
+            self.len += n;
         }
         Ok(())
     }

@@ -357,11 +357,9 @@ fn instance_attr(obj: Value, name: Qstr, aop: AttrOp) -> PyResult<Option<Value>>
                         Q::__set__
                     };
                     if let Some(f) = runtime::lookup_in_type(fty, hook) {
-                        if value.is_null() {
-                            runtime::call(f, &[found, obj], &[])?;
-                        } else {
-                            runtime::call(f, &[found, obj, value], &[])?;
-                        }
+                        // `__delete__` takes no value.
+                        let args = [found, obj, value];
+                        runtime::call(f, &args[..3 - value.is_null() as usize], &[])?;
                         return Ok(Some(Value::NONE));
                     }
                 }
@@ -374,11 +372,8 @@ fn instance_attr(obj: Value, name: Qstr, aop: AttrOp) -> PyResult<Option<Value>>
             if let Some((f, owner)) = lookup_with_owner(ty, hook) {
                 if owner.is_heap() {
                     let bound = runtime::load_attr_bound(f, obj, ty, owner)?;
-                    if value.is_null() {
-                        runtime::call(bound, &[Value::qstr(name)], &[])?;
-                    } else {
-                        runtime::call(bound, &[Value::qstr(name), v], &[])?;
-                    }
+                    let args = [Value::qstr(name), v];
+                    runtime::call(bound, &args[..2 - value.is_null() as usize], &[])?;
                     return Ok(Some(Value::NONE));
                 }
             }
