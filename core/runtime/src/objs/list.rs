@@ -508,8 +508,9 @@ pub const REVERSE_MULTIPLY: u8 = op::REVERSE_OR + (op::MULTIPLY - op::OR);
 fn concat(a: &[Value], b: &[Value]) -> PyResult<Value> {
     let r = with_capacity(a.len() + b.len())?;
     let l = this(r)?;
-    l.splice(0, 0, a)?;
-    l.splice(a.len(), a.len(), b)?;
+    for x in a.iter().chain(b.iter()) {
+        l.push(*x)?;
+    }
     Ok(r)
 }
 
@@ -519,7 +520,9 @@ fn repeat(items: &[Value], n: usize) -> PyResult<Value> {
     let r = with_capacity(total)?;
     let l = this(r)?;
     for _ in 0..n {
-        l.splice(l.len, l.len, items)?;
+        for x in items {
+            l.push(*x)?;
+        }
     }
     Ok(r)
 }
@@ -546,12 +549,16 @@ fn binary_op(o: u8, a: Value, b: Value) -> PyResult<Option<Value>> {
             }
             Ok(Some(r))
         }
+        // `in` stays here, where `list_at` inlines into the search loop (hot).
+        op::CONTAINS => Ok(Some(Value::from_bool(
+            find_item(a, list_at, b, 0, usize::MAX)?.is_some(),
+        ))),
         _ => seq_relation(o, a, b, get_or_native(b).is_some(), list_at),
     }
 }
 
-/// The comparisons and `in` of lists and tuples; `same_kind`: `b` is a sequence of `a`'s
-/// kind (other operands are unequal and unordered).
+/// The comparisons of lists and tuples; `same_kind`: `b` is a sequence of `a`'s kind
+/// (other operands are unequal and unordered).
 pub fn seq_relation(
     o: u8,
     a: Value,
@@ -559,8 +566,7 @@ pub fn seq_relation(
     same_kind: bool,
     at: ItemAt,
 ) -> PyResult<Option<Value>> {
-    let r = match o {
-        op::CONTAINS => find_item(a, at, b, 0, usize::MAX)?.is_some(),
+    match o {
         op::EQUAL | op::LESS | op::LESS_EQUAL | op::MORE | op::MORE_EQUAL => {
             if !same_kind {
                 return Ok(if o == op::EQUAL {
@@ -569,11 +575,10 @@ pub fn seq_relation(
                     None
                 });
             }
-            seq_compare(o, a, b, at)?
+            Ok(Some(Value::from_bool(seq_compare(o, a, b, at)?)))
         }
-        _ => return Ok(None),
-    };
-    Ok(Some(Value::from_bool(r)))
+        _ => Ok(None),
+    }
 }
 
 /// Items selected by a resolved slice, in order.

@@ -314,6 +314,10 @@ fn binary_op(o: u8, a: Value, b: Value) -> PyResult<Option<Value>> {
             }
             Ok(Some(r))
         }
+        // `in` stays here, where `tuple_at` inlines into the search loop (hot).
+        op::CONTAINS => Ok(Some(Value::from_bool(
+            list::find_item(a, tuple_at, b, 0, usize::MAX)?.is_some(),
+        ))),
         _ => list::seq_relation(o, a, b, items_or_native(b).is_some(), tuple_at),
     }
 }
