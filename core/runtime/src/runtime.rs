@@ -304,7 +304,14 @@ pub fn store_attr(obj: Value, name: Qstr, value: Value) -> PyResult<()> {
             return Ok(());
         }
     }
-    Err(raise::no_attribute(ty, name))
+    // Formatted here rather than through `raise::no_attribute`: with the call, this hot
+    // function's frame left stale words that the collector's conservative stack scan took
+    // for roots (bm_float: +16% instructions, all in marking).
+    Err(raise::attribute_error_fmt(format_args!(
+        "'{}' object has no attribute '{}'",
+        ty.name.as_str(),
+        name.as_str()
+    )))
 }
 
 pub fn delete_attr(obj: Value, name: Qstr) -> PyResult<()> {
