@@ -362,6 +362,12 @@ fn bits_at(a: &[u32], pos: u64) -> u64 {
     (w >> sh) as u64
 }
 
+/// The 64 bits of `a` from bit `pos` up, the lowest also set when any bit below `pos` is (a
+/// sticky bit: converted to a float it rounds as the whole value would).
+pub fn top_bits(a: &[u32], pos: u64) -> u64 {
+    bits_at(a, pos) | any_bits_below(a, pos) as u64
+}
+
 /// Whether any bit of `a` below bit `pos` is set.
 fn any_bits_below(a: &[u32], pos: u64) -> bool {
     let idx = (pos / 32) as usize;
@@ -1347,7 +1353,7 @@ pub fn to_f64(a: Int) -> f64 {
         // The top 64 bits with everything below folded into the lowest bit: the u64 to f64
         // conversion then rounds exactly as rounding the whole value would.
         let shift = n - 64;
-        let top = bits_at(a.mag, shift) | any_bits_below(a.mag, shift) as u64;
+        let top = top_bits(a.mag, shift);
         #[cfg(feature = "float32")]
         let r = f64_from_scaled(top, shift as u32);
         #[cfg(not(feature = "float32"))]
