@@ -767,30 +767,13 @@ impl<'a> Compiler<'a> {
             Some(i) => (s.ids[i].kind, s.ids[i].local_num),
             None => (IdKind::GlobalImplicit, 0),
         };
-        let t = &mut self.tables;
-        let e = &mut self.emit;
         match kind {
-            IdKind::GlobalImplicit | IdKind::GlobalImplicitAssigned | IdKind::Undecided => match op
-            {
-                0 => e.load_name(t, name),
-                1 => e.store_name(t, name),
-                _ => e.delete_name(t, name),
-            },
-            IdKind::GlobalExplicit => match op {
-                0 => e.load_global(t, name),
-                1 => e.store_global(t, name),
-                _ => e.delete_global(t, name),
-            },
-            IdKind::Local => match op {
-                0 => e.load_fast(local),
-                1 => e.store_fast(local),
-                _ => e.delete_fast(local),
-            },
-            IdKind::Cell | IdKind::Free => match op {
-                0 => e.load_deref(local),
-                1 => e.store_deref(local),
-                _ => e.delete_deref(local),
-            },
+            IdKind::GlobalImplicit | IdKind::GlobalImplicitAssigned | IdKind::Undecided => {
+                self.emit.name_op(&mut self.tables, false, op, name)
+            }
+            IdKind::GlobalExplicit => self.emit.name_op(&mut self.tables, true, op, name),
+            IdKind::Local => self.emit.local_op(false, op, local),
+            IdKind::Cell | IdKind::Free => self.emit.local_op(true, op, local),
         }
     }
 
@@ -837,15 +820,16 @@ impl<'a> Compiler<'a> {
             None => return true,
         };
         let head = &text[..end];
+        let bytes = head.as_bytes();
         occurrences(head, s).any(|i| {
-            let before = head[..i].chars().next_back();
-            let after = head[i + s.len()..].chars().next();
             // As upstream's lexer, any non-ASCII character may be part of an identifier (and
-            // Unicode's alphanumeric tables stay out of the firmware).
-            let word = |c: Option<char>| {
-                c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || !c.is_ascii())
+            // Unicode's alphanumeric tables stay out of the firmware). The bytes next to a
+            // match are those of whole characters, non-ASCII exactly when >= 0x80: no
+            // UTF-8 decoding needed.
+            let word = |c: Option<&u8>| {
+                c.is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'_' || !c.is_ascii())
             };
-            !word(before) && !word(after)
+            !word(i.checked_sub(1).and_then(|j| bytes.get(j))) && !word(bytes.get(i + s.len()))
         })
     }
 

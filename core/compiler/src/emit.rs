@@ -628,60 +628,34 @@ impl Emitter {
         self.op(1, bc::LOAD_NULL);
     }
 
-    pub fn load_fast(&mut self, local: usize) {
-        if local <= 15 {
-            self.op(1, bc::LOAD_FAST_MULTI + local as u8);
+    /// LOAD, STORE or DELETE (`op` 0, 1, 2) of a name by qstr, through the globals when
+    /// `global`. The opcodes' layout makes one body serve all six.
+    pub fn name_op(&mut self, t: &mut ModuleTables, global: bool, op: u8, q: &str) {
+        let (adj, base) = match op {
+            0 => (1, bc::LOAD_NAME),
+            1 => (-1, bc::STORE_NAME),
+            _ => (0, bc::DELETE_NAME),
+        };
+        self.op_qstr(t, adj, base + global as u8, q);
+    }
+
+    /// LOAD, STORE or DELETE (`op` 0, 1, 2) of a local slot, through its cell when `cell`
+    /// (the opcodes alternate fast, deref).
+    pub fn local_op(&mut self, cell: bool, op: u8, local: usize) {
+        let adj = [1, -1, 0][usize::from(op % 3)];
+        if !cell && op < 2 && local <= 15 {
+            self.op(adj, bc::LOAD_FAST_MULTI + 0x10 * op + local as u8);
         } else {
-            self.op_uint(1, bc::LOAD_FAST_N, local as u64);
+            self.op_uint(adj, bc::LOAD_FAST_N + 2 * op + cell as u8, local as u64);
         }
     }
 
-    pub fn load_deref(&mut self, local: usize) {
-        self.op_uint(1, bc::LOAD_DEREF, local as u64);
-    }
-
-    pub fn load_name(&mut self, t: &mut ModuleTables, q: &str) {
-        self.op_qstr(t, 1, bc::LOAD_NAME, q);
+    pub fn load_fast(&mut self, local: usize) {
+        self.local_op(false, 0, local);
     }
 
     pub fn load_global(&mut self, t: &mut ModuleTables, q: &str) {
-        self.op_qstr(t, 1, bc::LOAD_GLOBAL, q);
-    }
-
-    pub fn store_fast(&mut self, local: usize) {
-        if local <= 15 {
-            self.op(-1, bc::STORE_FAST_MULTI + local as u8);
-        } else {
-            self.op_uint(-1, bc::STORE_FAST_N, local as u64);
-        }
-    }
-
-    pub fn store_deref(&mut self, local: usize) {
-        self.op_uint(-1, bc::STORE_DEREF, local as u64);
-    }
-
-    pub fn store_name(&mut self, t: &mut ModuleTables, q: &str) {
-        self.op_qstr(t, -1, bc::STORE_NAME, q);
-    }
-
-    pub fn store_global(&mut self, t: &mut ModuleTables, q: &str) {
-        self.op_qstr(t, -1, bc::STORE_GLOBAL, q);
-    }
-
-    pub fn delete_fast(&mut self, local: usize) {
-        self.op_uint(0, bc::DELETE_FAST, local as u64);
-    }
-
-    pub fn delete_deref(&mut self, local: usize) {
-        self.op_uint(0, bc::DELETE_DEREF, local as u64);
-    }
-
-    pub fn delete_name(&mut self, t: &mut ModuleTables, q: &str) {
-        self.op_qstr(t, 0, bc::DELETE_NAME, q);
-    }
-
-    pub fn delete_global(&mut self, t: &mut ModuleTables, q: &str) {
-        self.op_qstr(t, 0, bc::DELETE_GLOBAL, q);
+        self.name_op(t, true, 0, q);
     }
 
     pub fn load_method(&mut self, t: &mut ModuleTables, q: &str, is_super: bool) {
@@ -1129,17 +1103,17 @@ mod tests {
         let m = run_scope(&mut t, &module, &|e, t| {
             e.set_source_line(1);
             e.load_const_small_int(1);
-            e.store_name(t, "x");
+            e.name_op(t, false, 1, "x");
             e.set_source_line(2);
             e.load_const_small_int(2);
             e.build_tuple(1);
             e.load_null();
             e.make_function(true);
-            e.store_name(t, "f");
+            e.name_op(t, false, 1, "f");
             e.set_source_line(4);
-            e.load_name(t, "print");
-            e.load_name(t, "f");
-            e.load_name(t, "x");
+            e.name_op(t, false, 0, "print");
+            e.name_op(t, false, 0, "f");
+            e.name_op(t, false, 0, "x");
             e.call_function(1, 0, false);
             e.call_function(1, 0, false);
             e.pop_top();

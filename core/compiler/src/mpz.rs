@@ -532,7 +532,8 @@ fn mul_scratch_need(la: usize, lb: usize) -> usize {
 fn mul_mag(a: &[u32], b: &[u32], out: &mut [u32], scratch: &mut [u32]) {
     let (a, b) = if a.len() >= b.len() { (a, b) } else { (b, a) };
     let (la, lb) = (a.len(), b.len());
-    if core::ptr::eq(a, b) && (!KARATSUBA || la < KARATSUBA_SQR_THRESHOLD) {
+    // Without Karatsuba squares go the schoolbook way too, as upstream's (less code).
+    if KARATSUBA && core::ptr::eq(a, b) && la < KARATSUBA_SQR_THRESHOLD {
         sqr_school(a, out);
         return;
     }
@@ -1410,20 +1411,14 @@ pub fn from_f64(x: f64, out: &mut [u32]) -> Result<Written> {
     }
     let mant = (bits & ((1u64 << 52) - 1)) | (1u64 << 52);
     let e = exp - 1075;
-    if e <= 0 {
-        let v = mant >> (-e);
-        let mut buf = [0u32; 2];
-        let m = from_u64(v, &mut buf);
-        let n = m.mag.len();
-        if let Some(d) = out.get_mut(..n) {
-            d.copy_from_slice(m.mag);
-        }
-        return Ok(written(out, n, neg));
-    }
-    let (dig, sh) = ((e / 32) as usize, (e % 32) as u32);
+    // The 53-bit mantissa placed at digit `dig`, shifted within three digits.
+    let (dig, w) = if e <= 0 {
+        (0, u128::from(mant >> (-e)))
+    } else {
+        ((e / 32) as usize, u128::from(mant) << (e % 32))
+    };
     let (lo, hi) = out.split_at_mut(dig);
     lo.fill(0);
-    let w = (mant as u128) << sh;
     for (k, d) in hi.iter_mut().take(3).enumerate() {
         *d = (w >> (32 * k)) as u32;
     }
