@@ -618,7 +618,8 @@ impl<'a> Compiler<'a> {
         self.pass = pass;
         self.cur = si;
         self.next_label = 0;
-        self.emit = core::mem::take(&mut self.data[si].emitter);
+        // Swapped in and out (no placeholder built and dropped each pass).
+        core::mem::swap(&mut self.emit, &mut self.data[si].emitter);
         let info = scope_info(&self.ids[si], &self.data[si]);
         self.emit.start_pass(pass, &info, &mut self.tables);
         if pass == Pass::Scope {
@@ -718,7 +719,7 @@ impl<'a> Compiler<'a> {
             .map(|id| id.local_num)
             .collect();
         let r = self.emit.end_pass(&cells);
-        self.data[si].emitter = core::mem::take(&mut self.emit);
+        core::mem::swap(&mut self.emit, &mut self.data[si].emitter);
         match r {
             Ok(done) => Ok(done),
             Err(_) => Err(runtime_error("bytecode overflow", self.data[si].line)),

@@ -332,6 +332,8 @@ impl Default for Emitter {
 }
 
 impl Emitter {
+    /// Out of line: built for every scope and for the compiler itself.
+    #[inline(never)]
     pub fn new() -> Self {
         Emitter {
             pass: Pass::Scope,

@@ -1412,16 +1412,14 @@ pub fn from_f64(x: f64, out: &mut [u32]) -> Result<Written> {
     let mant = (bits & ((1u64 << 52) - 1)) | (1u64 << 52);
     let e = exp - 1075;
     // The 53-bit mantissa placed at digit `dig`, shifted within three digits.
-    let (dig, w) = if e <= 0 {
-        (0, u128::from(mant >> (-e)))
+    let (dig, m, sh) = if e <= 0 {
+        (0, mant >> (-e), 0)
     } else {
-        ((e / 32) as usize, u128::from(mant) << (e % 32))
+        ((e / 32) as usize, mant, (e % 32) as u32)
     };
     let (lo, hi) = out.split_at_mut(dig);
     lo.fill(0);
-    for (k, d) in hi.iter_mut().take(3).enumerate() {
-        *d = (w >> (32 * k)) as u32;
-    }
+    shl_bits(&[m as u32, (m >> 32) as u32], sh, hi);
     let n = (dig + 3).min(out.len());
     Ok(written(out, n, neg))
 }
