@@ -446,18 +446,8 @@ fn runtime_error(msg: &str, line: u32) -> SyntaxError {
     }
 }
 
-/// What the prelude needs about a scope (its names borrowed: no copies per pass).
+/// What the prelude needs about a scope (its name borrowed: no copies per pass).
 fn scope_info<'s>(s: &'s ScopeIds, data: &'s ScopeData) -> ScopeInfo<'s> {
-    let n_args = s.num_pos_args + s.num_kwonly_args;
-    let mut arg_names = Vec::with_capacity(n_args);
-    for i in 0..n_args {
-        let name = s
-            .ids
-            .iter()
-            .find(|id| id.flags & scope::FLAG_IS_PARAM != 0 && id.local_num == i)
-            .map_or("*", |id| id.name.as_str());
-        arg_names.push(name);
-    }
     ScopeInfo {
         num_locals: s.num_locals,
         exc_stack_size: data.exc_stack_size,
@@ -466,7 +456,6 @@ fn scope_info<'s>(s: &'s ScopeIds, data: &'s ScopeData) -> ScopeInfo<'s> {
         num_kwonly_args: s.num_kwonly_args,
         num_def_pos_args: s.num_def_pos_args,
         simple_name: &data.simple_name,
-        arg_names,
     }
 }
 
@@ -622,6 +611,15 @@ impl<'a> Compiler<'a> {
         core::mem::swap(&mut self.emit, &mut self.data[si].emitter);
         let info = scope_info(&self.ids[si], &self.data[si]);
         self.emit.start_pass(pass, &info, &mut self.tables);
+        let s = &self.ids[si];
+        for i in 0..s.num_pos_args + s.num_kwonly_args {
+            let name = s
+                .ids
+                .iter()
+                .find(|id| id.flags & scope::FLAG_IS_PARAM != 0 && id.local_num == i)
+                .map_or("*", |id| id.name.as_str());
+            self.emit.arg_name(&mut self.tables, name);
+        }
         if pass == Pass::Scope {
             self.data[si].exc_stack_size = 0;
         }
@@ -699,10 +697,8 @@ impl<'a> Compiler<'a> {
                 self.emit.load_const_str(&mut self.tables, &cd.name);
                 self.store_id("__qualname__");
                 self.stmts(&cd.body);
-                let id = self.ids[si]
-                    .find("__class__")
-                    .map(|i| self.ids[si].ids[i].clone());
-                match id {
+                let s = &self.ids[si];
+                match s.find("__class__").and_then(|i| s.ids.get(i)) {
                     Some(id) if id.kind != IdKind::Local => self.emit.load_fast(id.local_num),
                     _ => self.emit.load_const_none(),
                 }
@@ -712,13 +708,8 @@ impl<'a> Compiler<'a> {
         if self.emit.is_generator {
             self.ids[si].scope_flags |= bc::scope_flags::GENERATOR as usize;
         }
-        let cells: Vec<usize> = self.ids[si]
-            .ids
-            .iter()
-            .filter(|id| id.kind == IdKind::Cell)
-            .map(|id| id.local_num)
-            .collect();
-        let r = self.emit.end_pass(&cells);
+        let cells = self.ids[si].ids.iter().filter(|id| id.kind == IdKind::Cell);
+        let r = self.emit.end_pass(cells.map(|id| id.local_num));
         core::mem::swap(&mut self.emit, &mut self.data[si].emitter);
         match r {
             Ok(done) => Ok(done),

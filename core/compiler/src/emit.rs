@@ -294,8 +294,6 @@ pub struct ScopeInfo<'a> {
     pub num_kwonly_args: usize,
     pub num_def_pos_args: usize,
     pub simple_name: &'a str,
-    /// Names for argument slots 0..num_pos_args+num_kwonly_args (`*` where not a parameter).
-    pub arg_names: Vec<&'a str>,
 }
 
 /// The bytecode emitter for one scope. Keep it across that scope's passes: it remembers label
@@ -402,22 +400,28 @@ impl Emitter {
         self.n_info_start = self.code_info.len();
         let q = t.use_qstr(info.simple_name);
         encode_uint(&mut self.code_info, q as u64);
-        for name in info.arg_names.iter() {
-            let q = t.use_qstr(name);
-            encode_uint(&mut self.code_info, q as u64);
-        }
+    }
+
+    /// The prelude's name of the next argument slot (`*` where it holds no parameter): after
+    /// [`Emitter::start_pass`], one call per slot, so no list of names is built per pass.
+    pub fn arg_name(&mut self, t: &mut ModuleTables, name: &str) {
+        let q = t.use_qstr(name);
+        encode_uint(&mut self.code_info, q as u64);
     }
 
     /// End a pass, given the local slots turned into cells at function entry (in id order).
     /// Returns `Ok(true)` when the pass is final, `Ok(false)` when the emit pass must be run
     /// again because the code shrank.
-    pub fn end_pass(&mut self, cells: &[usize]) -> Result<bool, BytecodeOverflow> {
+    pub fn end_pass(
+        &mut self,
+        cells: impl Iterator<Item = usize>,
+    ) -> Result<bool, BytecodeOverflow> {
         if self.pass == Pass::Scope {
             return Ok(true);
         }
         self.n_info = self.code_info.len() - self.n_info_start;
         self.n_cell = 0;
-        for &c in cells {
+        for c in cells {
             self.code_info.push((c & 0xff) as u8);
             self.n_cell += 1;
         }
@@ -1065,20 +1069,27 @@ mod tests {
     fn run_scope(
         t: &mut ModuleTables,
         info: &ScopeInfo,
+        arg_names: &[&str],
         body: &dyn Fn(&mut Emitter, &mut ModuleTables),
     ) -> Vec<u8> {
         let mut e = Emitter::new();
         e.set_num_labels(4);
-        for pass in [Pass::StackSize, Pass::CodeSize, Pass::Emit] {
+        let start = |e: &mut Emitter, t: &mut ModuleTables, pass| {
             e.start_pass(pass, info, t);
+            for name in arg_names {
+                e.arg_name(t, name);
+            }
+        };
+        for pass in [Pass::StackSize, Pass::CodeSize, Pass::Emit] {
+            start(&mut e, t, pass);
             body(&mut e, t);
             if pass == Pass::Emit {
-                while !e.end_pass(&[]).unwrap_or(true) {
-                    e.start_pass(Pass::Emit, info, t);
+                while !e.end_pass(core::iter::empty()).unwrap_or(true) {
+                    start(&mut e, t, Pass::Emit);
                     body(&mut e, t);
                 }
             } else {
-                assert_eq!(e.end_pass(&[]), Ok(true));
+                assert_eq!(e.end_pass(core::iter::empty()), Ok(true));
             }
         }
         e.fun_data()
@@ -1096,13 +1107,12 @@ mod tests {
             num_locals: 2,
             num_pos_args: 2,
             num_def_pos_args: 1,
-            arg_names: vec!["a", "b"],
             ..ScopeInfo::default()
         };
         // Scope pass registers the simple names first.
         t.use_qstr("<module>");
         t.use_qstr("f");
-        let m = run_scope(&mut t, &module, &|e, t| {
+        let m = run_scope(&mut t, &module, &[], &|e, t| {
             e.set_source_line(1);
             e.load_const_small_int(1);
             e.name_op(t, false, 1, "x");
@@ -1122,7 +1132,7 @@ mod tests {
             e.load_const_none();
             e.return_value();
         });
-        let fd = run_scope(&mut t, &f, &|e, _t| {
+        let fd = run_scope(&mut t, &f, &["a", "b"], &|e, _t| {
             e.set_source_line(3);
             e.load_fast(0);
             e.load_fast(1);
@@ -1154,7 +1164,7 @@ mod tests {
             simple_name: "<module>",
             ..ScopeInfo::default()
         };
-        let code = run_scope(&mut t, &info, &|e, _t| {
+        let code = run_scope(&mut t, &info, &[], &|e, _t| {
             e.label_assign(0);
             e.load_const_bool(true);
             e.pop_jump_if(false, 1);
