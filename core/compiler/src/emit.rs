@@ -36,49 +36,36 @@ pub const ITER_BUF_NSLOTS: i32 = 4;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct BytecodeOverflow;
 
-/// Appends `val` as a vuint (7 bits per byte, most significant group first).
-pub fn encode_uint(out: &mut Vec<u8>, val: u64) {
-    let mut buf = [0u8; 10];
-    let mut i = buf.len();
-    let mut v = val;
-    loop {
-        i -= 1;
-        buf[i] = (v & 0x7f) as u8;
-        v >>= 7;
-        if v == 0 {
-            break;
-        }
-    }
-    let last = buf.len() - 1;
-    for (k, b) in buf.iter().enumerate().skip(i) {
-        out.push(if k == last { *b } else { *b | 0x80 });
+/// Appends the low `k` 7-bit groups of `v` (sign-extended when `signed`), most significant
+/// first, each but the last with bit 7 set.
+fn push_groups(out: &mut Vec<u8>, v: i64, signed: bool, k: u32) {
+    for i in (0..k).rev() {
+        let b = if signed {
+            (v >> (7 * i)) as u8
+        } else {
+            ((v as u64) >> (7 * i)) as u8
+        } & 0x7f;
+        out.push(if i > 0 { b | 0x80 } else { b });
     }
 }
 
-/// Appends a signed vuint as used by LOAD_CONST_SMALL_INT (bit 6 of the first byte is the sign).
+/// Appends `val` as a vuint (7 bits per byte, most significant group first).
+pub fn encode_uint(out: &mut Vec<u8>, val: u64) {
+    let mut k = 1;
+    while k < 10 && val >> (7 * k) != 0 {
+        k += 1;
+    }
+    push_groups(out, val as i64, false, k);
+}
+
+/// Appends a signed vuint as used by LOAD_CONST_SMALL_INT (bit 6 of the first byte is the sign):
+/// the fewest groups whose top bit is the sign.
 pub fn encode_int(out: &mut Vec<u8>, num: i64) {
-    let mut buf = [0u8; 11];
-    let mut i = buf.len();
-    let mut n = num;
-    loop {
-        i -= 1;
-        buf[i] = (n & 0x7f) as u8;
-        n >>= 7;
-        if n == 0 || n == -1 {
-            break;
-        }
+    let mut k = 1;
+    while k < 10 && !matches!(num >> (7 * k - 1), 0 | -1) {
+        k += 1;
     }
-    if n == -1 && (buf[i] & 0x40) == 0 {
-        i -= 1;
-        buf[i] = 0x7f;
-    } else if n == 0 && (buf[i] & 0x40) != 0 {
-        i -= 1;
-        buf[i] = 0;
-    }
-    let last = buf.len() - 1;
-    for (k, b) in buf.iter().enumerate().skip(i) {
-        out.push(if k == last { *b } else { *b | 0x80 });
-    }
+    push_groups(out, num, true, k);
 }
 
 /// Prelude signature fields (reference §1.7.1).
@@ -992,6 +979,48 @@ mod tests {
         let mut p = 0;
         assert_eq!(decode_uint(&[0x81, 0x77], &mut p), Some(247));
         assert_eq!(decode_uint(&[0x81], &mut 0), None);
+    }
+
+    #[test]
+    fn encodings_are_minimal_at_every_width() {
+        // Reference: groups from the bottom until the rest is all sign, plus one group when
+        // the top group's bit 6 disagrees with the sign.
+        fn reference(v: i64, signed: bool) -> Vec<u8> {
+            let mut groups = Vec::new();
+            let mut n = v;
+            loop {
+                groups.push((n & 0x7f) as u8);
+                n = if signed {
+                    n >> 7
+                } else {
+                    ((n as u64) >> 7) as i64
+                };
+                if n == 0 || (signed && n == -1) {
+                    break;
+                }
+            }
+            let top = groups.last().copied().unwrap_or(0);
+            if signed && ((n == -1) != (top & 0x40 != 0)) {
+                groups.push(if n == -1 { 0x7f } else { 0 });
+            }
+            groups.reverse();
+            let last = groups.len() - 1;
+            for g in groups.iter_mut().take(last) {
+                *g |= 0x80;
+            }
+            groups
+        }
+        let mut values = vec![0i64, 1, -1, i64::MIN, i64::MAX];
+        for b in 0..64 {
+            let p = 1i64.wrapping_shl(b);
+            for d in [-1, 0, 1] {
+                values.extend([p.wrapping_add(d), p.wrapping_neg().wrapping_add(d)]);
+            }
+        }
+        for v in values {
+            assert_eq!(int(v), reference(v, true), "{v}");
+            assert_eq!(uint(v as u64), reference(v, false), "{v}");
+        }
     }
 
     #[test]
