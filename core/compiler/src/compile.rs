@@ -433,6 +433,15 @@ fn occurrences<'t>(text: &'t str, pat: &'t str) -> impl Iterator<Item = usize> +
     })
 }
 
+/// `s` up to the first `sep`, and what follows it if there is one: `split(sep)` one part at a
+/// time, with one searcher shared by its users.
+fn cut(s: &str, sep: char) -> (&str, Option<&str>) {
+    match s.split_once(sep) {
+        Some((a, b)) => (a, Some(b)),
+        None => (s, None),
+    }
+}
+
 fn is_const_obj(e: &Expr) -> bool {
     e.line & fold::CONST_OBJ != 0
 }
@@ -800,11 +809,18 @@ impl<'a> Compiler<'a> {
     /// On a line holding both, whether identifier `s` comes before the literal `'s'`/`"s"`
     /// (token order decides whether the lexer had interned it already).
     fn ident_before_literal(&self, s: &str, line: u32) -> bool {
-        // `split`, not `lines`: its searcher is linked anyway.
-        let text = match self.source.split('\n').nth((line as usize).wrapping_sub(1)) {
-            Some(t) => t.strip_suffix('\r').unwrap_or(t),
-            None => return true,
-        };
+        // Line `line` (1-based) as `split('\n')` would give it, through the one splitter.
+        if line == 0 {
+            return true;
+        }
+        let (mut text, mut rest) = ("", Some(self.source));
+        for _ in 0..line {
+            let Some(r) = rest else {
+                return true;
+            };
+            (text, rest) = cut(r, '\n');
+        }
+        let text = text.strip_suffix('\r').unwrap_or(text);
         let lit = occurrences(text, s)
             .find(|&i| i > 0 && matches!(text.as_bytes().get(i - 1), Some(b'"') | Some(b'\'')));
         let end = match lit {
@@ -1303,11 +1319,12 @@ impl<'a> Compiler<'a> {
     fn import_name(&mut self, module: Option<&str>, asname: Option<&str>) -> String {
         let m = module.unwrap_or("");
         self.emit.import_name(&mut self.tables, m);
-        let mut parts = m.split('.');
-        let first = parts.next().unwrap_or("");
+        let (first, mut rest) = cut(m, '.');
         match asname {
             Some(a) => {
-                for p in parts {
+                while let Some(r) = rest {
+                    let p;
+                    (p, rest) = cut(r, '.');
                     self.emit.load_attr(&mut self.tables, p);
                 }
                 String::from(a)

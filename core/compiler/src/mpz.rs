@@ -1508,16 +1508,13 @@ pub fn to_str(a: Int, base: u32, out: &mut [u8], scratch: &mut [u32]) -> Result<
                 div_dig_inplace(w, big)
             };
             len = trimmed_len(w);
-            if len == 0 {
-                while r > 0 {
-                    put(char_of(r % base))?;
-                    r /= base;
+            // k characters per digit, leading zeros and all but for the top digit.
+            for _ in 0..k {
+                if len == 0 && r == 0 {
+                    break;
                 }
-            } else {
-                for _ in 0..k {
-                    put(char_of(r % base))?;
-                    r /= base;
-                }
+                put(char_of(r % base))?;
+                r /= base;
             }
         }
     }
