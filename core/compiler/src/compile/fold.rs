@@ -199,17 +199,10 @@ fn to_f(n: &Num) -> f64 {
 
 fn binop(op: BinOp, a: &Num, b: &Num) -> Option<Num> {
     match (a, b) {
-        (Num::Int(x, _), Num::Int(y, _)) => {
-            match op {
-                BinOp::TrueDiv => {
-                    if y.is_zero() {
-                        return None;
-                    }
-                    return Some(Num::Float(wide(narrow(big_real(x)) / narrow(big_real(y)))));
-                }
-                BinOp::Pow if y.is_neg() => return float_pow(narrow(big_real(x)), b),
-                _ => {}
-            }
+        // `/` and negative powers of ints are the float operations on their values.
+        (Num::Int(x, _), Num::Int(y, _))
+            if op != BinOp::TrueDiv && !(op == BinOp::Pow && y.is_neg()) =>
+        {
             let r = x.binop(op, y)?;
             // Binary operations normalise results that fit a host small int.
             let obj = host_obj(&r);
