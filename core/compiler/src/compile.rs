@@ -1455,27 +1455,22 @@ impl<'a> Compiler<'a> {
     ) {
         if let (ExprKind::Name(_), ExprKind::Call { func, args, .. }) = (&target.kind, &iter.kind) {
             if matches!(&func.kind, ExprKind::Name(n) if n == "range") {
-                let pos: Vec<&'a Expr> = args
-                    .args
-                    .iter()
-                    .filter_map(|a| match a {
-                        Arg::Positional(e) => Some(e),
-                        _ => None,
-                    })
-                    .collect();
-                let n = args.args.len();
-                let all_pos = pos.len() == n;
-                if (1..=3).contains(&n) && all_pos {
-                    let ok = n != 3 || self.is_small_int(pos[2]).is_some_and(|s| s != 0);
-                    if ok {
-                        let (start, end, step) = match n {
-                            1 => (None, pos[0], None),
-                            2 => (Some(pos[0]), pos[1], None),
-                            _ => (Some(pos[0]), pos[1], Some(pos[2])),
-                        };
-                        self.for_range(target, start, end, step, body, orelse, line);
-                        return;
+                // One to three positional arguments, a step a nonzero small int.
+                let range = match args.args.as_slice() {
+                    [Arg::Positional(end)] => Some((None, end, None)),
+                    [Arg::Positional(start), Arg::Positional(end)] => {
+                        Some((Some(start), end, None))
                     }
+                    [Arg::Positional(start), Arg::Positional(end), Arg::Positional(step)]
+                        if self.is_small_int(step).is_some_and(|s| s != 0) =>
+                    {
+                        Some((Some(start), end, Some(step)))
+                    }
+                    _ => None,
+                };
+                if let Some((start, end, step)) = range {
+                    self.for_range(target, start, end, step, body, orelse, line);
+                    return;
                 }
             }
         }

@@ -87,11 +87,10 @@ pub const CONST_OBJ: u32 = 0x8000_0000;
 
 fn num_of(e: &Expr) -> Option<Num> {
     match &e.kind {
-        ExprKind::Int(v) => {
-            let b = BigInt::from_i64(*v);
-            let obj = host_obj(&b);
-            Some(Num::Int(b, obj))
-        }
+        ExprKind::Int(v) => Some(Num::Int(
+            BigInt::from_i64(*v),
+            !(HOST_SMALL_MIN..=HOST_SMALL_MAX).contains(v),
+        )),
         ExprKind::BigInt(s) => BigInt::parse(s).map(|b| Num::Int(b, true)),
         ExprKind::Float(s) => float_value(s).map(Num::Float),
         _ => None,
