@@ -470,20 +470,26 @@ fn scope_info<'s>(s: &'s ScopeIds, data: &'s ScopeData) -> ScopeInfo<'s> {
 
 /// Decimal text of an integer (no core::fmt in the compiler).
 fn int_text(v: i64) -> String {
-    let mut digits = Vec::new();
+    // Digits from the right end of a buffer (20 hold any u64): no reversal.
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
     let mut m = v.unsigned_abs();
-    loop {
-        digits.push(b'0' + (m % 10) as u8);
+    while let Some(slot) = i.checked_sub(1).and_then(|j| buf.get_mut(j)) {
+        *slot = b'0' + (m % 10) as u8;
+        i -= 1;
         m /= 10;
         if m == 0 {
             break;
         }
     }
+    let mut s = String::with_capacity(21);
     if v < 0 {
-        digits.push(b'-');
+        s.push('-');
     }
-    digits.reverse();
-    String::from_utf8(digits).unwrap_or_default()
+    for &c in buf.get(i..).unwrap_or_default() {
+        s.push(char::from(c));
+    }
+    s
 }
 
 fn parse_float(s: &str) -> Option<f64> {
