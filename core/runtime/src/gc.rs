@@ -144,7 +144,8 @@ impl Heap {
             cursor: 0,
             lock_depth: 0,
             collecting: false,
-            auto_collect: true,
+            // Set by `init`: an all-zero empty heap keeps the interpreter state in .bss.
+            auto_collect: false,
             alloc_amount: 0,
             threshold: None,
             stack_top: 0,
@@ -183,6 +184,7 @@ impl Heap {
         unsafe { ptr::write_bytes(region, 0, atb_len + ftb_len) };
         self.last_free = 0;
         self.cursor = 0;
+        self.auto_collect = true;
     }
 
     pub fn total_bytes(&self) -> usize {

@@ -201,17 +201,33 @@ const fn static_hash(i: usize) -> u16 {
 /// compile time, so a name has one id whether it comes from Rust or from frozen code.
 pub const fn find_static_const(s: &str) -> Option<Qstr> {
     let h = compute_hash(s.as_bytes()) as u16;
-    let (mut lo, mut hi) = (0, STATIC_BY_HASH.len());
+    // The names after the fixed list are numbered in hash order.
+    let (mut lo, mut hi) = (MPY_STATIC_COUNT, STATIC_COUNT);
     while lo < hi {
         let mid = (lo + hi) / 2;
-        if static_hash(STATIC_BY_HASH[mid] as usize) < h {
+        if STATIC_HASHES[mid] < h {
             lo = mid + 1;
         } else {
             hi = mid;
         }
     }
-    while lo < STATIC_BY_HASH.len() {
-        let i = STATIC_BY_HASH[lo] as usize;
+    while lo < STATIC_COUNT && STATIC_HASHES[lo] == h {
+        if str_eq(static_str(lo), s) {
+            return Some(Qstr(lo as u32));
+        }
+        lo += 1;
+    }
+    let (mut lo, mut hi) = (0, MPY_STATIC_BY_HASH.len());
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        if static_hash(MPY_STATIC_BY_HASH[mid] as usize) < h {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    while lo < MPY_STATIC_BY_HASH.len() {
+        let i = MPY_STATIC_BY_HASH[lo] as usize;
         if static_hash(i) != h {
             break;
         }
@@ -227,8 +243,20 @@ pub const fn find_static_const(s: &str) -> Option<Qstr> {
 /// `partition_point` and slice comparisons compile to tighter code than the const loops.
 fn find_static(s: &str) -> Option<Qstr> {
     let h = compute_hash(s.as_bytes()) as u16;
-    let start = STATIC_BY_HASH.partition_point(|&i| static_hash(i as usize) < h);
-    STATIC_BY_HASH
+    let sorted = STATIC_HASHES.get(MPY_STATIC_COUNT..)?;
+    let start = sorted.partition_point(|&x| x < h);
+    let found = sorted
+        .get(start..)?
+        .iter()
+        .take_while(|&&x| x == h)
+        .enumerate()
+        .map(|(k, _)| MPY_STATIC_COUNT + start + k)
+        .find(|&i| static_str(i) == s);
+    if found.is_some() {
+        return found.map(|i| Qstr(i as u32));
+    }
+    let start = MPY_STATIC_BY_HASH.partition_point(|&i| static_hash(i as usize) < h);
+    MPY_STATIC_BY_HASH
         .get(start..)?
         .iter()
         .map(|&i| i as usize)
