@@ -239,10 +239,10 @@ pub const fn find_static_const(s: &str) -> Option<Qstr> {
     None
 }
 
-/// [`find_static_const`] for run time, where it is on the path of every interned string:
-/// `partition_point` and slice comparisons compile to tighter code than the const loops.
-fn find_static(s: &str) -> Option<Qstr> {
-    let h = compute_hash(s.as_bytes()) as u16;
+/// [`find_static_const`] for run time, given the hash of `s`: `partition_point` and slice
+/// comparisons compile to tighter code than the const loops.
+fn find_static(s: &str, h: u32) -> Option<Qstr> {
+    let h = h as u16;
     let sorted = STATIC_HASHES.get(MPY_STATIC_COUNT..)?;
     let start = sorted.partition_point(|&x| x < h);
     let found = sorted
@@ -283,30 +283,16 @@ const fn str_eq(a: &str, b: &str) -> bool {
 impl Qstr {
     /// Look `s` up without interning it.
     pub fn find(s: &str) -> Option<Qstr> {
-        if let Some(q) = find_static(s) {
-            return Some(q);
-        }
-        if let Some(q) = crate::frozen::find_qstr(s) {
-            return Some(q);
-        }
-        let pool = &crate::state::get().qstrs;
-        pool.find(s, compute_hash(s.as_bytes()))
-            .map(|i| Qstr((STATIC_COUNT + i) as u32))
+        find_with_hash(s, compute_hash(s.as_bytes()))
     }
 
     /// Intern `s`; `None` only when the heap is exhausted.
     pub fn intern(s: &str) -> Option<Qstr> {
-        if let Some(q) = find_static(s) {
-            return Some(q);
-        }
-        if let Some(q) = crate::frozen::find_qstr(s) {
+        let hash = compute_hash(s.as_bytes());
+        if let Some(q) = find_with_hash(s, hash) {
             return Some(q);
         }
         let st = crate::state::get();
-        let hash = compute_hash(s.as_bytes());
-        if let Some(i) = st.qstrs.find(s, hash) {
-            return Some(Qstr((STATIC_COUNT + i) as u32));
-        }
         let i = st.qstrs.add(&mut st.heap, s, hash)?;
         Some(Qstr((STATIC_COUNT + i) as u32))
     }
@@ -351,6 +337,18 @@ impl Qstr {
     }
 }
 
+/// The qstr spelled `s` (hash `hash`), if any. The three pools hold disjoint names (a name is
+/// added to the dynamic one only when the others lack it), so the dynamic pool, one hash
+/// probe, goes first: names interned again and again (single characters, identifiers of
+/// loaded code) then skip the two binary searches.
+fn find_with_hash(s: &str, hash: u32) -> Option<Qstr> {
+    let pool = &crate::state::get().qstrs;
+    if let Some(i) = pool.find(s, hash) {
+        return Some(Qstr((STATIC_COUNT + i) as u32));
+    }
+    find_static(s, hash).or_else(|| crate::frozen::find_qstr(s, hash))
+}
+
 /// The text of the static qstr with .mpy number `n`, for the `.mpy` reader
 /// ([`upy_compiler::mpy::read_with`]): the table's first entries are that list, so the
 /// firmware need not keep the compiler's copy of it too.
@@ -387,19 +385,19 @@ mod tests {
     fn every_static_name_is_found_by_hash() {
         for i in 1..STATIC_COUNT {
             let s = static_str(i);
-            let q = find_static(s);
+            let q = find_static(s, compute_hash(s.as_bytes()));
             assert!(q.is_some(), "{s:?} not found");
             // Duplicated names resolve to their first id, and always to the same text.
             let q = q.unwrap_or(Q::NULL);
             assert!(q.0 as usize <= i);
             assert_eq!(static_str(q.0 as usize), s);
         }
-        assert_eq!(find_static("__init__"), Some(Q::__init__));
+        assert_eq!(Qstr::find("__init__"), Some(Q::__init__));
         assert_eq!(Q::__init__.as_str(), "__init__");
         assert_eq!(Q::append.hash(), compute_hash(b"append"));
         assert_eq!(static_str(0), "");
         assert_eq!(static_str(STATIC_COUNT), "");
-        assert_eq!(find_static("no_such_builtin_name_xyz"), None);
+        assert_eq!(Qstr::find("no_such_builtin_name_xyz"), None);
     }
 
     #[test]
@@ -415,7 +413,7 @@ mod tests {
     #[test]
     fn const_lookup_agrees_with_runtime_lookup() {
         for s in (1..STATIC_COUNT).map(static_str) {
-            assert_eq!(find_static_const(s), find_static(s), "{s:?}");
+            assert_eq!(find_static_const(s), Qstr::find(s), "{s:?}");
         }
         const INIT: Option<Qstr> = find_static_const("__init__");
         assert_eq!(INIT, Some(Q::__init__));
