@@ -230,8 +230,8 @@ fn main() {
     )
     .unwrap();
     writeln!(out, "/// Static qstr count that .mpy files may refer to by number.\npub const MPY_STATIC_COUNT: usize = {};", MP_STATIC.len() + 1).unwrap();
-    // One text with every name back to back plus 16-bit end offsets: half the flash of a
-    // table of `&str` (8 bytes a name on 32-bit targets, plus the text).
+    // One text with every name back to back plus end offsets: far less flash than a table
+    // of `&str` (8 bytes a name on 32-bit targets, plus the text).
     let mut text = String::new();
     let mut ends = Vec::new();
     for s in &all {
@@ -243,9 +243,28 @@ fn main() {
         "static qstr text over 64 KiB"
     );
     writeln!(out, "pub(crate) static STATIC_TEXT: &str = {text:?};").unwrap();
-    out.push_str("pub(crate) static STATIC_ENDS: [u16; STATIC_COUNT] = [0,\n");
-    for e in &ends {
-        writeln!(out, "    {e},").unwrap();
+    // End offsets in two parts: a 16-bit base per block of 2^shift names (the end of the
+    // block's first name) plus an 8-bit offset per name from it, half the flash of one
+    // 16-bit end each. The widest block size whose offsets all fit a byte wins.
+    ends.insert(0, 0);
+    let shift = (2..=5)
+        .rev()
+        .find(|&k| {
+            ends.chunks(1 << k)
+                .all(|c| c.last().unwrap_or(&0) - c.first().unwrap_or(&0) <= u8::MAX as usize)
+        })
+        .expect("static qstr names too long for 8-bit end offsets");
+    writeln!(out, "const STATIC_ENDS_SHIFT: usize = {shift};").unwrap();
+    out.push_str("pub(crate) static STATIC_END_BASES: [u16; STATIC_COUNT.div_ceil(1 << STATIC_ENDS_SHIFT)] = [\n");
+    for c in ends.chunks(1 << shift) {
+        writeln!(out, "    {},", c[0]).unwrap();
+    }
+    out.push_str("];\n");
+    out.push_str("pub(crate) static STATIC_END_OFFSETS: [u8; STATIC_COUNT] = [\n");
+    for c in ends.chunks(1 << shift) {
+        for e in c {
+            writeln!(out, "    {},", e - c[0]).unwrap();
+        }
     }
     out.push_str("];\n");
     out.push_str("pub(crate) static STATIC_HASHES: [u16; STATIC_COUNT] = [0,\n");

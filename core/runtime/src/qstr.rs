@@ -171,12 +171,17 @@ impl Default for Pool {
     }
 }
 
+/// Where the text of static qstr `i` ends in [`STATIC_TEXT`] (`i < STATIC_COUNT`).
+const fn static_end(i: usize) -> usize {
+    STATIC_END_BASES[i >> STATIC_ENDS_SHIFT] as usize + STATIC_END_OFFSETS[i] as usize
+}
+
 /// The text of static qstr `i` (`""` when out of range), a slice of [`STATIC_TEXT`].
 const fn static_str(i: usize) -> &'static str {
     if i == 0 || i >= STATIC_COUNT {
         return "";
     }
-    let (start, end) = (STATIC_ENDS[i - 1] as usize, STATIC_ENDS[i] as usize);
+    let (start, end) = (static_end(i - 1), static_end(i));
     let text = STATIC_TEXT.as_bytes();
     if start > end || end > text.len() {
         return "";
