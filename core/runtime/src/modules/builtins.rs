@@ -946,6 +946,8 @@ static GLOBALS: &[(Qstr, Value)] = &[
             }
         )
     ),
+    // CPython's `format()`, which MicroPython lacks: the unix port's only.
+    #[cfg(feature = "os_unix")]
     (Q::format, objs::str_format::FORMAT_FUN),
     ty!(bytearray, objs::bytearray::TYPE),
     ty!(memoryview, objs::memoryview::TYPE),

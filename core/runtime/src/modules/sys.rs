@@ -251,6 +251,7 @@ fn sys_getattr(name: Value) -> PyResult<Value> {
     }
 }
 
+#[cfg(feature = "os_unix")]
 /// `sys.exc_info()`: type and value of the exception being handled, or three Nones.
 fn exc_info() -> PyResult<Value> {
     let e = state::get().roots.cur_exception;
@@ -260,6 +261,7 @@ fn exc_info() -> PyResult<Value> {
     tuple::new(&[Value::from_static(e.type_of()), e, Value::NONE])
 }
 
+#[cfg(feature = "os_unix")]
 /// `sys.atexit(f)`: `f` runs when the program ends; returns the previous function.
 fn atexit(f: Value) -> PyResult<Value> {
     let roots = &mut state::get().roots;
@@ -279,7 +281,10 @@ pub fn run_atexit() -> PyResult<()> {
 
 static GLOBALS: &[(Qstr, Value)] = &[
     (Q::__name__, Value::qstr(Q::sys)),
+    // The unix port's (upstream's qemu board has neither).
+    #[cfg(feature = "os_unix")]
     crate::entry!(atexit, crate::fun!(atexit, F1(atexit))),
+    #[cfg(feature = "os_unix")]
     crate::entry!(exc_info, crate::fun!(exc_info, F0(exc_info))),
     #[cfg(feature = "settrace")]
     crate::entry!(settrace, crate::fun!(settrace, F1(crate::trace::settrace))),
