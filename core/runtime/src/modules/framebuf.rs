@@ -506,84 +506,64 @@ fn ellipse(args: &[Value]) -> PyResult<Value> {
     Ok(Value::NONE)
 }
 
-/// Coordinate `i` of a polygon's buffer, read with the buffer's item type.
-fn coord(b: &Buffer, data: &[u8], i: usize) -> PyResult<isize> {
-    let size = crate::objs::array::item_size(b.typecode);
-    let Some(raw) = data.get(i * size..(i + 1) * size) else {
-        return Ok(0);
-    };
-    let mut word = [0u8; 8];
-    let n = raw.len().min(8);
-    let signed = b.typecode.is_ascii_lowercase();
-    match b.typecode {
-        b'f' | b'd' => return Err(raise::type_error("can't convert float to int")),
-        _ => {}
-    }
-    if cfg!(target_endian = "little") {
-        word[..n].copy_from_slice(&raw[..n]);
-        if signed && n < 8 && raw[n - 1] & 0x80 != 0 {
-            word[n..].fill(0xff);
-        }
-        Ok(i64::from_le_bytes(word) as isize)
-    } else {
-        word[8 - n..].copy_from_slice(&raw[..n]);
-        if signed && n < 8 && raw[0] & 0x80 != 0 {
-            word[..8 - n].fill(0xff);
-        }
-        Ok(i64::from_be_bytes(word) as isize)
-    }
-}
-
 fn poly(args: &[Value]) -> PyResult<Value> {
     let [x, y] = ints::<2>(&args[1..])?;
     let b = buffer_of(args[3], BufferAccess::Read)?;
-    let data: &[u8] = if b.ptr.is_null() {
-        &[]
-    } else {
-        // SAFETY: a buffer slot's memory, `len` bytes, owned by args[3] for the call.
-        unsafe { core::slice::from_raw_parts(b.ptr, b.len) }
-    };
-    let item = crate::objs::array::item_size(b.typecode).max(1);
+    let size = crate::objs::array::item_size(b.typecode).max(1);
     // An odd number of values drops the last one.
-    let n = b.len / (item * 2);
-    if n == 0 {
+    let n = b.len / (size * 2);
+    if n == 0 || b.ptr.is_null() {
         return Ok(Value::NONE);
     }
+    // SAFETY: a buffer slot's memory, `len` bytes, owned by args[3] for the call.
+    let data = unsafe { core::slice::from_raw_parts(b.ptr, b.len) };
     let col = int::get_isize(args[4])? as u32;
     let filled = truthy(args, 5)?;
     let mut c = canvas(args[0])?;
-    let pt = |k: usize| -> PyResult<(isize, isize)> {
-        Ok((coord(&b, data, 2 * k)?, coord(&b, data, 2 * k + 1)?))
+    // The points, read once with the buffer's item type (as upstream's array reads, so
+    // floats raise), then the scan-line fill's crossings: one GC array of 3n words.
+    let words = crate::mem::alloc_array::<isize>(n.saturating_mul(3))?;
+    // SAFETY: a fresh GC array of 3n words, referenced from this frame for the call.
+    let (pts, nodes) = unsafe { core::slice::from_raw_parts_mut(words, 3 * n) }.split_at_mut(2 * n);
+    for (i, p) in pts.iter_mut().enumerate() {
+        let raw = data.get(i * size..(i + 1) * size).unwrap_or(&[]);
+        *p = int::get_isize(super::struct_::load(
+            super::struct_::Order::Native,
+            b.typecode,
+            raw,
+        )?)?;
+    }
+    // Edges from the first point back through the last to the first, as upstream (the
+    // line rasteriser is not symmetric).
+    let first_pt = (pts[0], pts[1]);
+    let edges = || {
+        let mut p1 = first_pt;
+        pts.chunks_exact(2).rev().map(move |p| {
+            let p2 = (p[0], p[1]);
+            (core::mem::replace(&mut p1, p2), p2)
+        })
     };
     if !filled {
-        // Edges from the first point back through the last to the first, as upstream
-        // (the line rasteriser is not symmetric).
-        let mut p1 = pt(0)?;
-        for k in (0..n).rev() {
-            let p2 = pt(k)?;
+        for ((px1, py1), (px2, py2)) in edges() {
             c.line(
-                x.wrapping_add(p1.0),
-                y.wrapping_add(p1.1),
-                x.wrapping_add(p2.0),
-                y.wrapping_add(p2.1),
+                x.wrapping_add(px1),
+                y.wrapping_add(py1),
+                x.wrapping_add(px2),
+                y.wrapping_add(py2),
                 col,
             )?;
-            p1 = p2;
         }
+        crate::mem::free(words);
         return Ok(Value::NONE);
     }
     // Scan-line fill: on each row, the x where each edge crosses it, sorted, filled
     // pairwise.
     let mut y_min = isize::MAX;
     let mut y_max = isize::MIN;
-    for k in 0..n {
-        let py = pt(k)?.1;
-        y_min = y_min.min(py);
-        y_max = y_max.max(py);
+    for p in pts.chunks_exact(2) {
+        y_min = y_min.min(p[1]);
+        y_max = y_max.max(p[1]);
     }
-    let nodes_ptr = crate::mem::alloc_array::<isize>(n)?;
-    // SAFETY: a fresh GC array of `n` words, referenced from this frame for the call.
-    let nodes = unsafe { core::slice::from_raw_parts_mut(nodes_ptr, n) };
     // Everything drawn for a row lands on canvas row `y + row`: rows off the canvas are
     // skipped without changing the result.
     let first = y_min.max(0isize.saturating_sub(y));
@@ -591,10 +571,7 @@ fn poly(args: &[Value]) -> PyResult<Value> {
     let mut row = first;
     while row <= last {
         let mut count = 0;
-        let mut p1 = pt(0)?;
-        for k in (0..n).rev() {
-            let p2 = pt(k)?;
-            let ((px1, py1), (px2, py2)) = (p1, p2);
+        for ((px1, py1), (px2, py2)) in edges() {
             // The lower end of each edge is left out so a shared vertex counts once.
             if py1 != py2 && ((py1 > row && py2 <= row) || (py1 <= row && py2 > row)) {
                 let num = 32isize
@@ -625,7 +602,6 @@ fn poly(args: &[Value]) -> PyResult<Value> {
                     )?;
                 }
             }
-            p1 = p2;
         }
         let found = &mut nodes[..count];
         // Insertion sort: a row crosses few edges, and core's sort costs far more flash.
@@ -651,7 +627,7 @@ fn poly(args: &[Value]) -> PyResult<Value> {
         }
         row += 1;
     }
-    crate::mem::free(nodes_ptr);
+    crate::mem::free(words);
     Ok(Value::NONE)
 }
 
