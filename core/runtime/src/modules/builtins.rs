@@ -108,14 +108,7 @@ pub(crate) fn kw_unknown(kw: &[Value], allowed: &[Qstr]) -> Option<Value> {
 }
 
 /// "function expected at most N arguments, got M", built once for every module.
-#[cold]
-#[inline(never)]
-pub(crate) fn too_many_args(max: usize, got: usize) -> crate::obj::PyErr {
-    raise::type_error_fmt(format_args!(
-        "function expected at most {} arguments, got {}",
-        max, got
-    ))
-}
+pub(crate) use crate::objs::list::too_many_args;
 
 /// TypeError for the first keyword of `kw` not in `allowed`.
 pub(crate) fn check_kw(kw: &[Value], allowed: &[Qstr]) -> PyResult<()> {

@@ -641,12 +641,7 @@ fn read_canvas(v: Value) -> PyResult<Canvas<'static>> {
     let items: &[Value] = match (crate::objs::tuple::items(v), list::get(v)) {
         (Some(t), _) => t,
         (None, Some(l)) => l.items(),
-        _ => {
-            return Err(raise::type_error_fmt(format_args!(
-                "object '{}' isn't a tuple or list",
-                v.type_of().name.as_str()
-            )))
-        }
+        _ => return Err(list::not_tuple_or_list(v)),
     };
     if items.len() < 4 || items.len() > 5 {
         return Err(bare_value_error());

@@ -132,10 +132,7 @@ fn dump_to_str(obj: Value, kw: &[Value]) -> PyResult<Value> {
         } else if let Some(l) = list::get(s) {
             l.items()
         } else {
-            return Err(raise::type_error_fmt(format_args!(
-                "object '{}' isn't a tuple or list",
-                s.type_of().name.as_str()
-            )));
+            return Err(list::not_tuple_or_list(s));
         };
         let [item, key] = items else {
             return Err(raise::value_error("tuple/list has wrong length"));
@@ -152,10 +149,7 @@ fn dump_to_str(obj: Value, kw: &[Value]) -> PyResult<Value> {
 }
 
 fn too_many(n: usize, max: usize) -> PyErr {
-    raise::type_error_fmt(format_args!(
-        "function takes {} positional arguments but {} were given",
-        max, n
-    ))
+    crate::objs::fun::arg_count_error(max, n)
 }
 
 fn dumps(args: &[Value], kw: &[Value]) -> PyResult<Value> {

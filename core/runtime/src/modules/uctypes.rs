@@ -105,10 +105,7 @@ fn word(v: Value) -> PyResult<usize> {
         return Ok(n as usize);
     }
     if !v.is_type(&int::TYPE) {
-        return Err(raise::type_error_fmt(format_args!(
-            "can't convert {} to int",
-            v.type_of().name.as_str()
-        )));
+        return Err(crate::objs::list::cant_convert_to_int(v));
     }
     let mask = int::from_u64(usize::MAX as u64)?;
     let low = runtime::binary_op(op::AND, v, mask)?;
