@@ -413,6 +413,7 @@ fn issubclass(c: Value, t: Value) -> PyResult<Value> {
     })?))
 }
 
+#[cfg(feature = "os_unix")]
 fn iter(args: &[Value]) -> PyResult<Value> {
     match args {
         [v] => runtime::get_iter(*v),
@@ -864,6 +865,7 @@ static GLOBALS: &[(Qstr, Value)] = &[
     ),
     crate::entry!(isinstance, crate::fun!(isinstance, F2(isinstance))),
     crate::entry!(issubclass, crate::fun!(issubclass, F2(issubclass))),
+    #[cfg(feature = "os_unix")]
     crate::entry!(
         iter,
         crate::fun!(
@@ -875,6 +877,9 @@ static GLOBALS: &[(Qstr, Value)] = &[
             }
         )
     ),
+    // `iter(callable, sentinel)` is CPython's: MicroPython's iter takes one argument.
+    #[cfg(not(feature = "os_unix"))]
+    crate::entry!(iter, crate::fun!(iter, F1(runtime::get_iter))),
     crate::entry!(len, crate::fun!(len, F1(len))),
     crate::entry!(locals, crate::fun!(locals, F0(locals))),
     crate::entry!(max, crate::fun!(max, Kw { min: 1, f: max })),
