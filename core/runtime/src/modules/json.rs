@@ -163,21 +163,26 @@ fn dump(args: &[Value], kw: &[Value]) -> PyResult<Value> {
     if args.len() > 2 {
         return Err(too_many(args.len(), 2));
     }
-    let stream = args[1];
-    let ty = stream.type_of();
-    if let Some(s) = ty.stream() {
-        let text = dump_to_str(args[0], kw)?;
-        (s.write)(stream, pystr::as_bytes(text).unwrap_or(&[]))?;
-        return Ok(Value::NONE);
-    }
-    if !stream.is_obj() || dict::map_of(stream).is_some() {
-        return Err(crate::modules::io::unsupported());
-    }
-    let Some(write) = runtime::load_attr_opt(stream, Q::write)? else {
-        return Err(crate::modules::io::unsupported());
+    // The stream is checked before serialising, as upstream.
+    let target = match crate::modules::io::stream_of(args[1]) {
+        Ok(t) => Some(t),
+        #[cfg(not(feature = "os_unix"))]
+        Err(e) => return Err(e),
+        #[cfg(feature = "os_unix")]
+        Err(_) => None,
     };
     let text = dump_to_str(args[0], kw)?;
-    runtime::call1(write, text)?;
+    let bytes = pystr::as_bytes(text).unwrap_or(&[]);
+    match target {
+        Some((obj, s)) => {
+            crate::modules::io::write_all(obj, s, bytes)?;
+        }
+        None => crate::modules::io::write_method_fallback(
+            args[1],
+            core::str::from_utf8(bytes).unwrap_or(""),
+            crate::modules::io::unsupported(),
+        )?,
+    }
     Ok(Value::NONE)
 }
 

@@ -97,13 +97,10 @@ fn print_exception(args: &[Value]) -> PyResult<Value> {
                 Ok((obj, stream)) => {
                     crate::modules::io::write_all(obj, stream, s.as_bytes())?;
                 }
-                // A Python stream class: call its write method.
-                Err(e) => match crate::runtime::load_attr_opt(*f, Q::write)? {
-                    Some(w) => {
-                        crate::runtime::call(w, &[s.into_str()?], &[])?;
-                    }
-                    None => return Err(e),
-                },
+                Err(e) => {
+                    let text = core::str::from_utf8(s.as_bytes()).unwrap_or("");
+                    crate::modules::io::write_method_fallback(*f, text, e)?;
+                }
             }
         }
         _ => crate::exec::print_exception(&mut crate::exec::Stdout, exc)?,
