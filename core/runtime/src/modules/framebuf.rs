@@ -46,88 +46,54 @@ struct Canvas<'a> {
 }
 
 impl Canvas<'_> {
+    /// Where pixel (x, y) of a layout other than RGB565 lives: its byte, the shift of its
+    /// bits in that byte and how many bits it has. One table of arithmetic for six layouts
+    /// (GS8 is one 8-bit pixel a byte), shared by `set` and `get`.
+    fn locate(&self, x: usize, y: usize) -> (usize, u32, u32) {
+        let p = x + y * self.stride;
+        match self.format {
+            MONO_VLSB => ((y >> 3) * self.stride + x, (y & 7) as u32, 1),
+            MONO_HLSB => (p >> 3, 7 - (x & 7) as u32, 1),
+            MONO_HMSB => (p >> 3, (x & 7) as u32, 1),
+            GS2_HMSB => (p >> 2, ((x & 3) << 1) as u32, 2),
+            GS4_HMSB => (p >> 1, if x % 2 == 1 { 0 } else { 4 }, 4),
+            _ => (p, 0, 8),
+        }
+    }
+
     /// Set a pixel known to be inside the frame.
     fn set(&mut self, x: usize, y: usize, col: u32) {
-        let stride = self.stride;
-        let on = (col != 0) as u8;
-        match self.format {
-            MONO_VLSB => {
-                if let Some(b) = self.buf.get_mut((y >> 3) * stride + x) {
-                    let bit = (y & 7) as u32;
-                    *b = (*b & !(1 << bit)) | (on << bit);
-                }
+        if self.format == RGB565 {
+            let i = (x + y * self.stride) * 2;
+            if let Some(p) = self.buf.get_mut(i..i + 2) {
+                p.copy_from_slice(&(col as u16).to_ne_bytes());
             }
-            MONO_HLSB | MONO_HMSB => {
-                if let Some(b) = self.buf.get_mut((x + y * stride) >> 3) {
-                    let bit = if self.format == MONO_HMSB {
-                        x & 7
-                    } else {
-                        7 - (x & 7)
-                    } as u32;
-                    *b = (*b & !(1 << bit)) | (on << bit);
-                }
-            }
-            RGB565 => {
-                let i = (x + y * stride) * 2;
-                if let Some(p) = self.buf.get_mut(i..i + 2) {
-                    p.copy_from_slice(&(col as u16).to_ne_bytes());
-                }
-            }
-            GS2_HMSB => {
-                if let Some(b) = self.buf.get_mut((x + y * stride) >> 2) {
-                    let shift = ((x & 3) << 1) as u32;
-                    *b = (((col & 3) as u8) << shift) | (*b & !(3 << shift));
-                }
-            }
-            GS4_HMSB => {
-                if let Some(b) = self.buf.get_mut((x + y * stride) >> 1) {
-                    *b = if x % 2 == 1 {
-                        (col as u8 & 0x0f) | (*b & 0xf0)
-                    } else {
-                        ((col as u8) << 4) | (*b & 0x0f)
-                    };
-                }
-            }
-            _ => {
-                if let Some(b) = self.buf.get_mut(x + y * stride) {
-                    *b = col as u8;
-                }
-            }
+            return;
+        }
+        let (i, shift, bits) = self.locate(x, y);
+        let mask = (1u32 << bits) - 1;
+        // Mono layouts set a pixel for any non-zero colour; the others keep the low bits.
+        let v = if bits == 1 {
+            (col != 0) as u32
+        } else {
+            col & mask
+        };
+        if let Some(b) = self.buf.get_mut(i) {
+            *b = ((*b as u32 & !(mask << shift)) | (v << shift)) as u8;
         }
     }
 
     /// Read a pixel; 0 where the layout would fall outside the buffer.
     fn get(&self, x: usize, y: usize) -> u32 {
-        let stride = self.stride;
-        let byte = |i: usize| self.buf.get(i).copied().unwrap_or(0) as u32;
-        match self.format {
-            MONO_VLSB => (byte((y >> 3) * stride + x) >> (y & 7)) & 1,
-            MONO_HLSB | MONO_HMSB => {
-                let bit = if self.format == MONO_HMSB {
-                    x & 7
-                } else {
-                    7 - (x & 7)
-                };
-                (byte((x + y * stride) >> 3) >> bit) & 1
-            }
-            RGB565 => {
-                let i = (x + y * stride) * 2;
-                match self.buf.get(i..i + 2) {
-                    Some(p) => u16::from_ne_bytes([p[0], p[1]]) as u32,
-                    None => 0,
-                }
-            }
-            GS2_HMSB => (byte((x + y * stride) >> 2) >> ((x & 3) << 1)) & 3,
-            GS4_HMSB => {
-                let b = byte((x + y * stride) >> 1);
-                if x % 2 == 1 {
-                    b & 0x0f
-                } else {
-                    b >> 4
-                }
-            }
-            _ => byte(x + y * stride),
+        if self.format == RGB565 {
+            let i = (x + y * self.stride) * 2;
+            return match self.buf.get(i..i + 2) {
+                Some(p) => u16::from_ne_bytes([p[0], p[1]]) as u32,
+                None => 0,
+            };
         }
+        let (i, shift, bits) = self.locate(x, y);
+        (self.buf.get(i).copied().unwrap_or(0) as u32 >> shift) & ((1u32 << bits) - 1)
     }
 
     fn inside(&self, x: isize, y: isize) -> bool {
