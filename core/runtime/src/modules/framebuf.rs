@@ -24,6 +24,9 @@ const MONO_HMSB: u8 = 4;
 const GS2_HMSB: u8 = 5;
 const GS8: u8 = 6;
 
+/// Bits per pixel of each layout, by format number.
+const BITS_PER_PIXEL: [u8; 7] = [1, 16, 4, 1, 1, 2, 8];
+
 #[repr(C)]
 struct FrameBuffer {
     base: ObjBase,
@@ -204,32 +207,22 @@ fn framebuffer(ty: &'static Type, args: &[Value], access: BufferAccess) -> PyRes
         return Err(bare_value_error());
     }
     let (w, h) = (width as usize, height as usize);
-    let mut bpp = 1;
+    let f = usize::try_from(format)
+        .ok()
+        .filter(|&f| f < BITS_PER_PIXEL.len())
+        .ok_or_else(|| raise::value_error("invalid format"))?;
+    let bpp = BITS_PER_PIXEL[f] as u64;
     let mut height_required = h;
     let mut width_required = w;
     let mut strides_required = h - 1;
-    match format {
-        f if f == MONO_VLSB as isize => {
-            height_required = (h + 7) & !7;
-            strides_required = height_required - 8;
-        }
-        f if f == MONO_HLSB as isize || f == MONO_HMSB as isize => {
-            stride = (stride + 7) & !7;
-            width_required = (w + 7) & !7;
-        }
-        f if f == GS2_HMSB as isize => {
-            stride = (stride + 3) & !3;
-            width_required = (w + 3) & !3;
-            bpp = 2;
-        }
-        f if f == GS4_HMSB as isize => {
-            stride = (stride + 1) & !1;
-            width_required = (w + 1) & !1;
-            bpp = 4;
-        }
-        f if f == GS8 as isize => bpp = 8,
-        f if f == RGB565 as isize => bpp = 16,
-        _ => return Err(raise::value_error("invalid format")),
+    if f == MONO_VLSB as usize {
+        height_required = (h + 7) & !7;
+        strides_required = height_required - 8;
+    } else if bpp < 8 {
+        // Rows of sub-byte pixels start on a byte: stride and width round up to whole bytes.
+        let m = (8 / bpp) as usize - 1;
+        stride = (stride + m as isize) & !(m as isize);
+        width_required = (w + m) & !m;
     }
     let stride = stride as usize;
     // In 64 bits: 0xffff * 0xffff * 16 overflows a 32-bit usize.

@@ -216,22 +216,27 @@ impl Cursor<'_> {
 }
 
 /// Append code point `c` as UTF-8, surrogates included (encoded like any other value).
+/// The sequence is built first and pushed once.
 fn push_code_point(out: &mut VStr, c: u32) -> PyResult<()> {
-    if c >= 0x10000 {
-        out.push_byte(0xf0 | ((c >> 18) & 0x07) as u8)?;
-        out.push_byte(0x80 | ((c >> 12) & 0x3f) as u8)?;
-        out.push_byte(0x80 | ((c >> 6) & 0x3f) as u8)?;
-        out.push_byte(0x80 | (c & 0x3f) as u8)
-    } else if c < 0x80 {
-        out.push_byte(c as u8)
-    } else if c < 0x800 {
-        out.push_byte(0xc0 | (c >> 6) as u8)?;
-        out.push_byte(0x80 | (c & 0x3f) as u8)
+    let mut b = [0u8; 4];
+    let n = match c {
+        0..=0x7f => 1,
+        0x80..=0x7ff => 2,
+        0x800..=0xffff => 3,
+        _ => 4,
+    };
+    if n == 1 {
+        b[0] = c as u8;
     } else {
-        out.push_byte(0xe0 | (c >> 12) as u8)?;
-        out.push_byte(0x80 | ((c >> 6) & 0x3f) as u8)?;
-        out.push_byte(0x80 | (c & 0x3f) as u8)
+        // Continuation bytes from the end, then the lead byte with its length marker.
+        let mut v = c;
+        for k in (1..n).rev() {
+            b[k] = 0x80 | (v & 0x3f) as u8;
+            v >>= 6;
+        }
+        b[0] = (0xf00u32 >> n) as u8 | v as u8;
     }
+    out.push_bytes(&b[..n])
 }
 
 fn parse_string(c: &mut Cursor, buf: &mut VStr) -> PyResult<Value> {
