@@ -27,22 +27,35 @@ struct Seps<'a> {
 fn write_json_str(out: &mut VStr, s: &[u8]) -> PyResult<()> {
     out.push_byte(b'"')?;
     for &c in s {
-        match c {
-            b'"' | b'\\' => {
-                out.push_byte(b'\\')?;
-                out.push_byte(c)?;
+        // An escape is built whole, then pushed once.
+        let mut esc = [b'\\', c, b'0', b'0', 0, 0];
+        let n = match c {
+            b'"' | b'\\' => 2,
+            b'\n' => {
+                esc[1] = b'n';
+                2
             }
-            b'\n' => out.push_bytes(b"\\n")?,
-            b'\r' => out.push_bytes(b"\\r")?,
-            b'\t' => out.push_bytes(b"\\t")?,
+            b'\r' => {
+                esc[1] = b'r';
+                2
+            }
+            b'\t' => {
+                esc[1] = b't';
+                2
+            }
             c if c < 32 => {
                 let hex = b"0123456789abcdef";
-                out.push_bytes(b"\\u00")?;
-                out.push_byte(hex[(c >> 4) as usize])?;
-                out.push_byte(hex[(c & 15) as usize])?;
+                esc[1] = b'u';
+                esc[4] = hex[(c >> 4) as usize];
+                esc[5] = hex[(c & 15) as usize];
+                6
             }
-            c => out.push_byte(c)?,
-        }
+            c => {
+                out.push_byte(c)?;
+                continue;
+            }
+        };
+        out.push_bytes(&esc[..n])?;
     }
     out.push_byte(b'"')
 }
