@@ -116,7 +116,7 @@ fn f32_to_half(x: f32) -> u16 {
 }
 
 /// The low 64 bits (two's complement) of an exact int, as upstream's truncating store.
-fn int_low_bits(v: Value) -> PyResult<u64> {
+pub(crate) fn int_low_bits(v: Value) -> PyResult<u64> {
     if let Some(n) = v.as_small_int() {
         return Ok(n as u64);
     }

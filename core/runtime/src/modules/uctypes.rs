@@ -24,10 +24,10 @@ use crate::obj::{Buffer, BufferAccess, ObjBase, Print, PrintKind, PyResult, Subs
 use crate::objs::{bytearray, dict, int, module::Module, str as pystr, tuple};
 use crate::qstr::{Qstr, Q};
 use crate::raise;
-use crate::runtime;
+
 use crate::value::Value;
 use crate::vstr::VStr;
-use upy_compiler::bc::{binary as op, unary as uop};
+use upy_compiler::bc::unary as uop;
 
 use super::struct_::{self, Order};
 
@@ -107,13 +107,7 @@ fn word(v: Value) -> PyResult<usize> {
     if !v.is_type(&int::TYPE) {
         return Err(crate::objs::list::cant_convert_to_int(v));
     }
-    let mask = int::from_u64(usize::MAX as u64)?;
-    let low = runtime::binary_op(op::AND, v, mask)?;
-    let hi = runtime::binary_op(op::RSHIFT, low, Value::small_int(32))?;
-    let lo = runtime::binary_op(op::AND, low, int::from_u64(0xffff_ffff)?)?;
-    let hi = int::as_i64(hi).unwrap_or(0) as u64;
-    let lo = int::as_i64(lo).unwrap_or(0) as u64;
-    Ok(((hi << 32) | lo) as usize)
+    Ok(struct_::int_low_bits(v)? as usize)
 }
 
 // --- raw memory: the only unsafe code of the module ---
