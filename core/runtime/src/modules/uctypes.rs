@@ -243,30 +243,12 @@ fn store_scalar(val_type: usize, addr: usize, layout: isize, v: Value) -> PyResu
 fn load_word(addr: usize, n: usize, layout: isize) -> u64 {
     let mut b = [0u8; 8];
     read_mem(addr, &mut b[..n], layout == NATIVE);
-    let mut v: u64 = 0;
-    let big = match order(layout) {
-        Order::Big => true,
-        Order::Little => false,
-        _ => cfg!(target_endian = "big"),
-    };
-    for k in 0..n {
-        let byte = if big { b[k] } else { b[n - 1 - k] };
-        v = (v << 8) | byte as u64;
-    }
-    v
+    struct_::get_uint(order(layout), &b[..n])
 }
 
 fn store_word(addr: usize, n: usize, layout: isize, v: u64) {
-    let big = match order(layout) {
-        Order::Big => true,
-        Order::Little => false,
-        _ => cfg!(target_endian = "big"),
-    };
     let mut b = [0u8; 8];
-    for (k, slot) in b[..n].iter_mut().enumerate() {
-        let shift = if big { 8 * (n - 1 - k) } else { 8 * k };
-        *slot = (v >> shift) as u8;
-    }
+    struct_::put_uint(order(layout), v, &mut b[..n]);
     write_mem(addr, &b[..n], layout == NATIVE);
 }
 
