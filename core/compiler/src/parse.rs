@@ -25,6 +25,7 @@ use crate::ast::*;
 use crate::compile::fold::Folder;
 use crate::error::{SyntaxError, SyntaxErrorKind};
 use crate::lexer::{Lexer, Tok};
+use crate::mpz;
 use crate::strmap::StrMap;
 
 pub use crate::ast::ParseMode;
@@ -1728,8 +1729,8 @@ fn parse_int(text: &[u8]) -> Result<ExprKind, String> {
     };
     let digits = text.get(start..).unwrap_or(&[]);
     let radix = base.max(2);
-    let mut small: i64 = 0;
-    let mut big: Option<BigDigits> = None;
+    // `None` once the value leaves `i64`: the digits are then read again as a big int.
+    let mut small = Some(0i64);
     let mut valid = !digits.is_empty();
     for &c in digits {
         let d = match c {
@@ -1741,21 +1742,7 @@ fn parse_int(text: &[u8]) -> Result<ExprKind, String> {
             valid = false;
             break;
         }
-        if let Some(b) = big.as_mut() {
-            b.mul_add(radix, d);
-            continue;
-        }
-        match small
-            .checked_mul(i64::from(radix))
-            .and_then(|v| v.checked_add(i64::from(d)))
-        {
-            Some(v) => small = v,
-            None => {
-                let mut b = BigDigits::from_u64(small as u64);
-                b.mul_add(radix, d);
-                big = Some(b);
-            }
-        }
+        small = small.and_then(|v| v.checked_mul(i64::from(radix))?.checked_add(i64::from(d)));
     }
     if !valid {
         // Built by hand: the compiler needs no core::fmt.
@@ -1772,61 +1759,22 @@ fn parse_int(text: &[u8]) -> Result<ExprKind, String> {
         msg.push('\'');
         return Err(msg);
     }
-    Ok(match big {
-        Some(b) => ExprKind::BigInt(b.to_decimal()),
-        None => ExprKind::Int(small),
+    Ok(match small {
+        Some(v) => ExprKind::Int(v),
+        None => ExprKind::BigInt(big_decimal(digits, radix)),
     })
 }
 
-/// Magnitude of a big integer literal, as base-10^9 limbs, least significant first.
-struct BigDigits(Vec<u32>);
-
-const LIMB: u64 = 1_000_000_000;
-
-impl BigDigits {
-    fn from_u64(mut v: u64) -> BigDigits {
-        let mut limbs = Vec::new();
-        while v > 0 {
-            limbs.push((v % LIMB) as u32);
-            v /= LIMB;
-        }
-        BigDigits(limbs)
-    }
-
-    fn mul_add(&mut self, mul: u32, add: u32) {
-        let mut carry = u64::from(add);
-        for limb in self.0.iter_mut() {
-            let v = u64::from(*limb) * u64::from(mul) + carry;
-            *limb = (v % LIMB) as u32;
-            carry = v / LIMB;
-        }
-        while carry > 0 {
-            self.0.push((carry % LIMB) as u32);
-            carry /= LIMB;
-        }
-    }
-
-    fn to_decimal(&self) -> String {
-        // Least significant digit first, then reversed; nine digits a limb but none above
-        // the top limb's highest non-zero one (the top limb is never zero).
-        let mut digits = Vec::new();
-        let n = self.0.len();
-        for (i, &limb) in self.0.iter().enumerate() {
-            let mut v = limb;
-            for _ in 0..9 {
-                digits.push(b'0' + (v % 10) as u8);
-                v /= 10;
-                if v == 0 && i + 1 == n {
-                    break;
-                }
-            }
-        }
-        if digits.is_empty() {
-            digits.push(b'0');
-        }
-        digits.reverse();
-        lossy(&digits)
-    }
+/// Valid `digits` in `radix` as decimal text, through the runtime's own big-int code (the
+/// firmware carries it anyway).
+fn big_decimal(digits: &[u8], radix: u32) -> String {
+    let mut mag = alloc::vec![0u32; mpz::from_str_len(digits.len(), radix)];
+    let n = mpz::from_str(digits, false, radix, &mut mag).map_or(0, |w| w.len);
+    let int = mpz::Int::new(false, mag.get(..n).unwrap_or_default());
+    let mut out = alloc::vec![0u8; mpz::to_str_len(n, 10)];
+    let mut scratch = alloc::vec![0u32; mpz::to_str_scratch_len(n)];
+    let len = mpz::to_str(int, 10, &mut out, &mut scratch).unwrap_or(0);
+    lossy(out.get(..len).unwrap_or_default())
 }
 
 /// Whether upstream's float parser accepts the whole of `text` (a FloatOrImag token):
