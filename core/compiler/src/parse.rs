@@ -347,25 +347,35 @@ impl Parser {
         Fail
     }
 
+    /// Fails with `msg` at the current token's line: one out-of-line body for every
+    /// message the parser makes itself.
+    #[cold]
+    #[inline(never)]
+    fn fail_here(&mut self, kind: SyntaxErrorKind, msg: &str) -> Fail {
+        let line = self.cur_line();
+        self.fail(SyntaxError {
+            kind,
+            msg: msg.into(),
+            line,
+        })
+    }
+
     /// Fails at the current token.
     fn error(&mut self) -> Fail {
-        let line = self.cur_line();
-        let e = match self.tok() {
-            Tok::Indent => SyntaxError::indentation("unexpected indent", line),
-            Tok::DedentMismatch => {
-                SyntaxError::indentation("unindent doesn't match any outer indent level", line)
-            }
-            Tok::MalformedFString => SyntaxError::syntax("malformed f-string", line),
+        use SyntaxErrorKind as K;
+        let (kind, msg) = match self.tok() {
+            Tok::Indent => (K::IndentationError, "unexpected indent"),
+            Tok::DedentMismatch => (
+                K::IndentationError,
+                "unindent doesn't match any outer indent level",
+            ),
+            Tok::MalformedFString => (K::SyntaxError, "malformed f-string"),
             // Upstream's lexer raises this the moment it reads the token; no rule accepts
             // the token, so the parser fails on it before going past it.
-            Tok::UnicodeNameEscape => SyntaxError {
-                kind: SyntaxErrorKind::NotImplementedError,
-                msg: "unicode name escapes".into(),
-                line,
-            },
-            _ => SyntaxError::syntax("invalid syntax", line),
+            Tok::UnicodeNameEscape => (K::NotImplementedError, "unicode name escapes"),
+            _ => (K::SyntaxError, "invalid syntax"),
         };
-        self.fail(e)
+        self.fail_here(kind, msg)
     }
 
     fn defer(&mut self, msg: &str, line: u32) {
@@ -381,12 +391,7 @@ impl Parser {
         if self.lex.text.len() > MAX_NAME_LEN {
             // Upstream interns each name as it parses it, and a qstr's length must fit
             // its one length byte.
-            let e = SyntaxError {
-                kind: SyntaxErrorKind::RuntimeError,
-                msg: "name too long".into(),
-                line: self.cur_line(),
-            };
-            return Err(self.fail(e));
+            return Err(self.fail_here(SyntaxErrorKind::RuntimeError, "name too long"));
         }
         let n = lossy(&self.lex.text);
         if n.len() > 10 {
@@ -406,12 +411,10 @@ impl Parser {
             return Err(self.error());
         }
         if self.depth > self.max_depth {
-            let e = SyntaxError {
-                kind: SyntaxErrorKind::RuntimeError,
-                msg: "maximum recursion depth exceeded".into(),
-                line: self.cur_line(),
-            };
-            return Err(self.fail(e));
+            return Err(self.fail_here(
+                SyntaxErrorKind::RuntimeError,
+                "maximum recursion depth exceeded",
+            ));
         }
         Ok(())
     }
@@ -1717,64 +1720,52 @@ impl Parser {
 /// Parses an integer literal's text (underscores already dropped) the way upstream's
 /// number parser does for source code, including its error message.
 fn parse_int(text: &[u8]) -> Result<ExprKind, String> {
-    let (base, start, shown_base) = match text {
-        [b'0', c, ..] => match c | 0x20 {
-            b'x' => (16u32, 2, 16),
-            b'o' => (8, 2, 8),
-            b'b' => (2, 2, 2),
-            // A leading zero allows only zeros ("base 0" in the message).
-            _ => (1, 0, 0),
-        },
-        _ => (10, 0, 10),
+    let (base, digits) = match text {
+        [b'0', c, rest @ ..] if matches!(c | 0x20, b'x' | b'o' | b'b') => (
+            match c | 0x20 {
+                b'x' => 16,
+                b'o' => 8,
+                _ => 2,
+            },
+            rest,
+        ),
+        // A leading zero allows only zeros ("base 0" in the message).
+        [b'0', _, ..] => (1, text),
+        _ => (10, text),
     };
-    let digits = text.get(start..).unwrap_or(&[]);
+    // The runtime's own big-int code reads the digits (the firmware carries it anyway);
+    // the lexer leaves only ASCII letters and digits in an integer's text.
     let radix = base.max(2);
-    // `None` once the value leaves `i64`: the digits are then read again as a big int.
-    let mut small = Some(0i64);
-    let mut valid = !digits.is_empty();
-    for &c in digits {
-        let d = match c {
-            b'0'..=b'9' => u32::from(c - b'0'),
-            _ if c.is_ascii_alphabetic() => u32::from((c | 0x20) - b'a') + 10,
-            _ => 36,
-        };
-        if d >= base {
-            valid = false;
-            break;
-        }
-        small = small.and_then(|v| v.checked_mul(i64::from(radix))?.checked_add(i64::from(d)));
-    }
-    if !valid {
+    let mut mag = alloc::vec![0u32; mpz::from_str_len(digits.len(), radix)];
+    let value = match mpz::from_str(digits, false, radix, &mut mag) {
+        Ok(w) if base != 1 || digits.iter().all(|&c| c == b'0') => mag.get(..w.len),
+        _ => None,
+    };
+    let Some(mag) = value else {
         // Built by hand: the compiler needs no core::fmt.
         let mut msg = String::from("invalid syntax for integer with base ");
-        msg.push_str(match shown_base {
+        msg.push_str(match base {
             16 => "16",
             8 => "8",
             2 => "2",
-            0 => "0",
+            1 => "0",
             _ => "10",
         });
         msg.push_str(": '");
         msg.push_str(&lossy(digits));
         msg.push('\'');
         return Err(msg);
-    }
-    Ok(match small {
+    };
+    let int = mpz::Int::new(false, mag);
+    Ok(match mpz::to_i64(int) {
         Some(v) => ExprKind::Int(v),
-        None => ExprKind::BigInt(big_decimal(digits, radix)),
+        None => {
+            let mut out = alloc::vec![0u8; mpz::to_str_len(mag.len(), 10)];
+            let mut scratch = alloc::vec![0u32; mpz::to_str_scratch_len(mag.len())];
+            let len = mpz::to_str(int, 10, &mut out, &mut scratch).unwrap_or(0);
+            ExprKind::BigInt(lossy(out.get(..len).unwrap_or_default()))
+        }
     })
-}
-
-/// Valid `digits` in `radix` as decimal text, through the runtime's own big-int code (the
-/// firmware carries it anyway).
-fn big_decimal(digits: &[u8], radix: u32) -> String {
-    let mut mag = alloc::vec![0u32; mpz::from_str_len(digits.len(), radix)];
-    let n = mpz::from_str(digits, false, radix, &mut mag).map_or(0, |w| w.len);
-    let int = mpz::Int::new(false, mag.get(..n).unwrap_or_default());
-    let mut out = alloc::vec![0u8; mpz::to_str_len(n, 10)];
-    let mut scratch = alloc::vec![0u32; mpz::to_str_scratch_len(n)];
-    let len = mpz::to_str(int, 10, &mut out, &mut scratch).unwrap_or(0);
-    lossy(out.get(..len).unwrap_or_default())
 }
 
 /// Whether upstream's float parser accepts the whole of `text` (a FloatOrImag token):
