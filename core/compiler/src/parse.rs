@@ -492,9 +492,7 @@ impl Parser {
             | Tok::KwClass
             | Tok::At
             | Tok::KwAsync => {
-                let s = self.compound_stmt()?;
-                out.push(s);
-                Ok(())
+                self.compound_stmt(out)
             }
             #[cfg(feature = "match_stmt")]
             Tok::Name => match self.try_match_stmt()? {
@@ -510,8 +508,7 @@ impl Parser {
 
     fn simple_stmt(&mut self, out: &mut Vec<Stmt>) -> PResult<()> {
         loop {
-            let s = self.small_stmt()?;
-            out.push(s);
+            self.small_stmt(out)?;
             if !self.eat(Tok::Semicolon) {
                 break;
             }
@@ -522,7 +519,7 @@ impl Parser {
         self.expect(Tok::Newline)
     }
 
-    fn small_stmt(&mut self) -> PResult<Stmt> {
+    fn small_stmt(&mut self, out: &mut Vec<Stmt>) -> PResult<()> {
         let line = self.cur_line();
         self.stmt_line = line;
         let kind = match self.tok() {
@@ -607,7 +604,8 @@ impl Parser {
         if let Some(f) = &mut self.folder {
             f.stmt(&mut s);
         }
-        Ok(s)
+        out.push(s);
+        Ok(())
     }
 
     fn expr_stmt(&mut self) -> PResult<StmtKind> {
@@ -736,7 +734,7 @@ impl Parser {
         })
     }
 
-    fn compound_stmt(&mut self) -> PResult<Stmt> {
+    fn compound_stmt(&mut self, out: &mut Vec<Stmt>) -> PResult<()> {
         let line = self.cur_line();
         self.stmt_line = line;
         let kind = match self.tok() {
@@ -764,7 +762,8 @@ impl Parser {
                 }
             }
         };
-        Ok(Stmt::new(line, kind))
+        out.push(Stmt::new(line, kind));
+        Ok(())
     }
 
     /// `if`/`elif`/`while` (the current token) `test: suite`.
