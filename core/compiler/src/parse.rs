@@ -1735,8 +1735,17 @@ fn parse_int(text: &[u8]) -> Result<ExprKind, String> {
     // The runtime's own big-int code reads the digits (the firmware carries it anyway);
     // the lexer leaves only ASCII letters and digits in an integer's text.
     let radix = base.max(2);
-    let mut mag = alloc::vec![0u32; mpz::from_str_len(digits.len(), radix)];
-    let value = match mpz::from_str(digits, false, radix, &mut mag) {
+    let len = mpz::from_str_len(digits.len(), radix);
+    // Most literals fit the stack buffer: no allocation for them (compile speed).
+    let mut stack = [0u32; 4];
+    let mut heap;
+    let mag: &mut [u32] = if len <= stack.len() {
+        &mut stack
+    } else {
+        heap = alloc::vec![0u32; len];
+        &mut heap
+    };
+    let value = match mpz::from_str(digits, false, radix, mag) {
         Ok(w) if base != 1 || digits.iter().all(|&c| c == b'0') => mag.get(..w.len),
         _ => None,
     };
