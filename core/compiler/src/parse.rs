@@ -491,9 +491,7 @@ impl Parser {
             | Tok::KwDef
             | Tok::KwClass
             | Tok::At
-            | Tok::KwAsync => {
-                self.compound_stmt(out)
-            }
+            | Tok::KwAsync => self.compound_stmt(out),
             #[cfg(feature = "match_stmt")]
             Tok::Name => match self.try_match_stmt()? {
                 Some(s) => {

@@ -93,7 +93,9 @@ fn literal_kinds() {
     // Longer than the parser's stack buffer for digits.
     assert_eq!(
         kind(&std::format!("0b{}", "1".repeat(200))),
-        ExprKind::BigInt(s("1606938044258990275541962092341162602522202993782792835301375"))
+        ExprKind::BigInt(s(
+            "1606938044258990275541962092341162602522202993782792835301375"
+        ))
     );
     assert_eq!(kind("1.5"), ExprKind::Float(s("1.5")));
     assert_eq!(kind("1_0.5e-3"), ExprKind::Float(s("10.5e-3")));
