@@ -576,10 +576,7 @@ impl Parser {
             Tok::KwGlobal | Tok::KwNonlocal => {
                 let global = self.tok() == Tok::KwGlobal;
                 self.bump();
-                let mut names = alloc::vec![self.name()?];
-                while self.eat(Tok::Comma) {
-                    names.push(self.name()?);
-                }
+                let names = self.names(Tok::Comma)?;
                 if global {
                     StmtKind::Global(names)
                 } else {
@@ -659,6 +656,15 @@ impl Parser {
         } else {
             self.testlist_star_expr()
         }
+    }
+
+    /// `name (sep name)*`.
+    fn names(&mut self, sep: Tok) -> PResult<Vec<Name>> {
+        let mut names = alloc::vec![self.name()?];
+        while self.eat(sep) {
+            names.push(self.name()?);
+        }
+        Ok(names)
     }
 
     fn dotted_name(&mut self) -> PResult<Name> {
@@ -883,10 +889,7 @@ impl Parser {
     fn decorator(&mut self) -> PResult<Decorator> {
         let line = self.cur_line();
         self.bump();
-        let mut name = alloc::vec![self.name()?];
-        while self.eat(Tok::Period) {
-            name.push(self.name()?);
-        }
+        let name = self.names(Tok::Period)?;
         let call_line = self.cur_line();
         let call = if self.eat(Tok::ParenOpen) {
             let args = self.arglist(Tok::ParenClose)?;
@@ -967,10 +970,11 @@ impl Parser {
                     self.defer("invalid syntax", line);
                 }
             }
+            if kind == Tok::Star {
+                p.star = true;
+            }
             // A bare `*` has no name.
-            let param = if kind == Tok::Star && self.tok() != Tok::Name {
-                None
-            } else {
+            if kind != Tok::Star || self.tok() == Tok::Name {
                 let name = self.name()?;
                 let annotation = self.annotation(typed)?;
                 let default = if !starred && self.eat(Tok::Equal) {
@@ -978,41 +982,39 @@ impl Parser {
                 } else {
                     None
                 };
-                Some(Param {
+                // Upstream reports these errors at the parameter's node; a plain name is a
+                // leaf without a line, so the enclosing statement's line is used.
+                let error_line = if annotation.is_none() && default.is_none() {
+                    self.stmt_line
+                } else {
+                    line
+                };
+                let has_default = default.is_some();
+                let param = Param {
                     name,
                     annotation,
                     default,
-                })
-            };
-            match (kind, param) {
-                (Tok::Star, param) => {
-                    if param.is_some() {
-                        p.vararg = param;
-                    }
-                    p.star = true;
-                }
-                (Tok::DblStar, param) => p.kwarg = param,
-                (_, None) => {}
-                (_, Some(param)) => {
-                    // Upstream reports these errors at the parameter's node; a plain name
-                    // is a leaf without a line, so the enclosing statement's line is used.
-                    let error_line = if param.annotation.is_none() && param.default.is_none() {
-                        self.stmt_line
-                    } else {
-                        line
-                    };
-                    if after_kwarg {
-                        self.defer("invalid syntax", error_line);
-                    }
-                    if p.star {
-                        p.kwonly.push(param);
-                    } else {
-                        if param.default.is_some() {
-                            seen_default = true;
-                        } else if seen_default {
-                            self.defer("non-default argument follows default argument", error_line);
+                };
+                match kind {
+                    Tok::Star => p.vararg = Some(param),
+                    Tok::DblStar => p.kwarg = Some(param),
+                    _ => {
+                        if after_kwarg {
+                            self.defer("invalid syntax", error_line);
                         }
-                        p.args.push(param);
+                        if p.star {
+                            p.kwonly.push(param);
+                        } else {
+                            if has_default {
+                                seen_default = true;
+                            } else if seen_default {
+                                self.defer(
+                                    "non-default argument follows default argument",
+                                    error_line,
+                                );
+                            }
+                            p.args.push(param);
+                        }
                     }
                 }
             }
