@@ -116,8 +116,11 @@ fn parse_module(
     max_depth: u32,
     folder: Option<Folder>,
 ) -> Result<(Module, Idents), SyntaxError> {
+    let lex = Lexer::with_options(source, options.tstrings, options.opt_level == 0);
     let mut p = Parser {
-        lex: Lexer::with_options(source, options.tstrings, options.opt_level == 0),
+        tok: lex.tok,
+        line: lex.tok_line,
+        lex,
         depth: 0,
         max_depth,
         stmt_line: 1,
@@ -157,12 +160,19 @@ enum ListItems {
     Subscripts,
 }
 
+// `repr(C)` with the current token, its line and the other small fields first: on Thumb a
+// load from a small offset is a 2-byte instruction, and the parser reads the token and
+// line at some two hundred sites.
+#[repr(C)]
 struct Parser {
-    lex: Lexer,
+    /// The lexer's current token and line, copied by [`Parser::bump`].
+    tok: Tok,
+    line: u32,
     depth: u32,
     max_depth: u32,
     /// Line of the statement being parsed (of its first token).
     stmt_line: u32,
+    lex: Lexer,
     /// The first error upstream would find in its compiler rather than its parser.
     deferred: Option<SyntaxError>,
     /// The error of the step that returned [`Fail`].
@@ -310,15 +320,24 @@ impl Parser {
     // ---- token helpers ----
 
     fn tok(&self) -> Tok {
-        self.lex.tok
+        self.tok
     }
 
     fn cur_line(&self) -> u32 {
-        self.lex.tok_line
+        self.line
     }
 
+    /// Out of line: one copy of the token's caching instead of one per call site.
+    #[inline(never)]
     fn bump(&mut self) {
         self.lex.next_token();
+        self.sync();
+    }
+
+    /// Takes the lexer's current token (after it moved).
+    fn sync(&mut self) {
+        self.tok = self.lex.tok;
+        self.line = self.lex.tok_line;
     }
 
     fn eat(&mut self, t: Tok) -> bool {
