@@ -630,6 +630,8 @@ type Wide = i128;
 #[cfg(not(target_pointer_width = "64"))]
 type Wide = i64;
 
+// Only what the inlined fast path gives up on comes here: results out of the small range,
+// non-positive divisors, powers and shifts it does not take. Comparisons and `&|^` never do.
 #[inline(never)]
 fn small_binary_op_slow(o: u8, a: isize, b: isize) -> PyResult<Option<Value>> {
     let o = if (op::INPLACE_OR..=op::INPLACE_POWER).contains(&o) {
@@ -637,26 +639,19 @@ fn small_binary_op_slow(o: u8, a: isize, b: isize) -> PyResult<Option<Value>> {
     } else {
         o
     };
+    if b == 0 && matches!(o, op::FLOOR_DIVIDE | op::MODULO | op::DIVMOD | op::TRUE_DIVIDE) {
+        return Err(zero_div());
+    }
+    if b < 0 && matches!(o, op::LSHIFT | op::RSHIFT) {
+        return Err(raise::value_error("negative shift count"));
+    }
     let r: Wide = match o {
         op::ADD => a as Wide + b as Wide,
         op::SUBTRACT => a as Wide - b as Wide,
         op::MULTIPLY => a as Wide * b as Wide,
-        op::FLOOR_DIVIDE => {
-            if b == 0 {
-                return Err(zero_div());
-            }
-            floor_div(a, b) as Wide
-        }
-        op::MODULO => {
-            if b == 0 {
-                return Err(zero_div());
-            }
-            floor_mod(a, b) as Wide
-        }
+        op::FLOOR_DIVIDE => floor_div(a, b) as Wide,
+        op::MODULO => floor_mod(a, b) as Wide,
         op::DIVMOD => {
-            if b == 0 {
-                return Err(zero_div());
-            }
             let items = [
                 from_i64(floor_div(a, b) as i64)?,
                 Value::small_int(floor_mod(a, b)),
@@ -664,21 +659,12 @@ fn small_binary_op_slow(o: u8, a: isize, b: isize) -> PyResult<Option<Value>> {
             return crate::objs::tuple::new(&items).map(Some);
         }
         op::TRUE_DIVIDE => {
-            if b == 0 {
-                return Err(zero_div());
-            }
             // Ints up to 2**53 convert to f64 exactly (always true for 32-bit small ints).
             const EXACT: i64 = 1 << 53;
             if (-EXACT..=EXACT).contains(&(a as i64)) && (-EXACT..=EXACT).contains(&(b as i64)) {
                 return float::new(a as float::Real / b as float::Real).map(Some);
             }
-            let (mut ab, mut bb) = ([0u32; 2], [0u32; 2]);
-            return big_binary_op(
-                o,
-                mpz::from_i64(a as i64, &mut ab),
-                mpz::from_i64(b as i64, &mut bb),
-            )
-            .map(Some);
+            return small_via_mpz(o, a, b);
         }
         op::POWER => {
             if b < 0 {
@@ -686,24 +672,10 @@ fn small_binary_op_slow(o: u8, a: isize, b: isize) -> PyResult<Option<Value>> {
             }
             match small_pow(a as Wide, b as u64) {
                 Some(r) => r,
-                None => {
-                    let (mut ab, mut bb) = ([0u32; 2], [0u32; 2]);
-                    return big_binary_op(
-                        o,
-                        mpz::from_i64(a as i64, &mut ab),
-                        mpz::from_i64(b as i64, &mut bb),
-                    )
-                    .map(Some);
-                }
+                None => return small_via_mpz(o, a, b),
             }
         }
-        op::AND => (a & b) as Wide,
-        op::OR => (a | b) as Wide,
-        op::XOR => (a ^ b) as Wide,
         op::LSHIFT => {
-            if b < 0 {
-                return Err(raise::value_error("negative shift count"));
-            }
             if a == 0 {
                 return Ok(Some(Value::small_int(0)));
             }
@@ -714,21 +686,20 @@ fn small_binary_op_slow(o: u8, a: isize, b: isize) -> PyResult<Option<Value>> {
                 return shift(o, mpz::from_i64(a as i64, &mut ab), b as u64).map(Some);
             }
         }
-        op::RSHIFT => {
-            if b < 0 {
-                return Err(raise::value_error("negative shift count"));
-            }
-            (a >> b.min(isize::BITS as isize - 1)) as Wide
-        }
-        op::LESS => return Ok(Some(Value::from_bool(a < b))),
-        op::MORE => return Ok(Some(Value::from_bool(a > b))),
-        op::EQUAL => return Ok(Some(Value::from_bool(a == b))),
-        op::LESS_EQUAL => return Ok(Some(Value::from_bool(a <= b))),
-        op::MORE_EQUAL => return Ok(Some(Value::from_bool(a >= b))),
-        op::NOT_EQUAL => return Ok(Some(Value::from_bool(a != b))),
         _ => return Ok(None),
     };
     from_wide(r).map(Some)
+}
+
+/// `a op b` of two small ints done in big-int arithmetic.
+fn small_via_mpz(o: u8, a: isize, b: isize) -> PyResult<Option<Value>> {
+    let (mut ab, mut bb) = ([0u32; 2], [0u32; 2]);
+    big_binary_op(
+        o,
+        mpz::from_i64(a as i64, &mut ab),
+        mpz::from_i64(b as i64, &mut bb),
+    )
+    .map(Some)
 }
 
 /// a ** e when it fits a `Wide` comfortably, else None.

@@ -176,7 +176,7 @@ fn pad(
     align: char,
     width: usize,
 ) -> PyResult<()> {
-    let n = prefix.chars().count() + pystr::char_count(body);
+    let n = pystr::char_count(prefix.as_bytes()) + pystr::char_count(body);
     let padn = width.saturating_sub(n);
     let mut fb = [0u8; 4];
     let f = fill.encode_utf8(&mut fb).as_bytes();
@@ -430,18 +430,16 @@ fn format_text(out: &mut VStr, v: Value, s: &str, sp: &Spec) -> PyResult<()> {
             "'=' alignment not allowed in string format specifier",
         ));
     }
+    let s = s.as_bytes();
     let s = match sp.precision {
-        Some(p) => match s.char_indices().nth(p) {
-            Some((i, _)) => &s[..i],
-            None => s,
-        },
+        Some(p) => s.get(..char_boundary(s, p)).unwrap_or(s),
         None => s,
     };
     let fill = sp.fill.unwrap_or(if sp.zero { '0' } else { ' ' });
     pad(
         out,
         "",
-        s.as_bytes(),
+        s,
         fill,
         sp.align.unwrap_or('<'),
         sp.width,
@@ -920,46 +918,6 @@ pub fn modulo(pattern: Value, rhs: Value) -> PyResult<Value> {
             sp.zero = false;
         }
         match conv {
-            b'c' => {
-                sp.sign = None;
-                sp.zero = false;
-                let mut byte = [0u8];
-                let body: &[u8] = if let Some(s) = pystr::as_str(arg).filter(|_| !is_bytes) {
-                    if s.chars().count() != 1 {
-                        return Err(raise::type_error("%c needs int or char"));
-                    }
-                    s.as_bytes()
-                } else if let Some(b) =
-                    pystr::as_bytes(arg).filter(|_| is_bytes && pystr::is_bytes(arg))
-                {
-                    if b.len() != 1 {
-                        return Err(raise::type_error("%c needs int or char"));
-                    }
-                    b
-                } else if shim::is_int(arg) {
-                    if !is_bytes {
-                        if !left {
-                            sp.align = Some('>');
-                        }
-                        format_char(&mut out, arg, &sp)?;
-                        continue;
-                    }
-                    let n = pystr::get_int(arg)?;
-                    byte[0] = u8::try_from(n)
-                        .map_err(|_| raise::overflow_error("%c arg not in range(256)"))?;
-                    &byte
-                } else {
-                    return Err(raise::type_error("integer needed"));
-                };
-                pad(
-                    &mut out,
-                    "",
-                    body,
-                    ' ',
-                    if left { '<' } else { '>' },
-                    sp.width,
-                )?;
-            }
             b'd' | b'i' | b'u' | b'o' | b'x' | b'X' => {
                 let (base, upper, prefix) = match conv {
                     b'o' => (8, false, "0o"),
@@ -983,9 +941,11 @@ pub fn modulo(pattern: Value, rhs: Value) -> PyResult<Value> {
                 }
                 format_float(&mut out, x, &sp)?;
             }
-            b'r' | b's' | b'a' => {
+            b'c' | b'r' | b's' | b'a' => {
                 let mut sv = VStr::new();
-                if conv == b's'
+                if conv == b'c' {
+                    percent_char(&mut sv, arg, is_bytes)?;
+                } else if conv == b's'
                     && is_bytes
                     && pystr::buffer_bytes(arg).is_some()
                     && !pystr::is_str(arg)
@@ -1000,7 +960,7 @@ pub fn modulo(pattern: Value, rhs: Value) -> PyResult<Value> {
                     runtime::print_value(&mut sv, arg, kind)?;
                 }
                 let mut body = sv.as_bytes();
-                if let Some(p) = sp.precision {
+                if let Some(p) = sp.precision.filter(|_| conv != b'c') {
                     let cut = if is_bytes {
                         p.min(body.len())
                     } else {
@@ -1038,6 +998,37 @@ pub fn modulo(pattern: Value, rhs: Value) -> PyResult<Value> {
         out.into_bytes()
     } else {
         out.into_str()
+    }
+}
+
+/// The text of `%c` for `arg`: a one-character str (or one-byte bytes) or a code point
+/// (byte value).
+fn percent_char(out: &mut VStr, arg: Value, is_bytes: bool) -> PyResult<()> {
+    if shim::is_int(arg) {
+        let n = pystr::get_int(arg)?;
+        if is_bytes {
+            let b =
+                u8::try_from(n).map_err(|_| raise::overflow_error("%c arg not in range(256)"))?;
+            return out.push_byte(b);
+        }
+        let c = u32::try_from(n).ok().and_then(char::from_u32);
+        let Some(c) = c else {
+            return Err(raise::overflow_error("char not in range(0x110000)"));
+        };
+        let mut b = [0u8; 4];
+        return out.push_bytes(c.encode_utf8(&mut b).as_bytes());
+    }
+    let one = if is_bytes {
+        pystr::as_bytes(arg)
+            .filter(|_| pystr::is_bytes(arg))
+            .map(|b| (b, b.len()))
+    } else {
+        pystr::as_str(arg).map(|s| (s.as_bytes(), pystr::char_count(s.as_bytes())))
+    };
+    match one {
+        Some((b, 1)) => out.push_bytes(b),
+        Some(_) => Err(raise::type_error("%c needs int or char")),
+        None => Err(raise::type_error("integer needed")),
     }
 }
 
