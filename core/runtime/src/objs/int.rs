@@ -639,7 +639,12 @@ fn small_binary_op_slow(o: u8, a: isize, b: isize) -> PyResult<Option<Value>> {
     } else {
         o
     };
-    if b == 0 && matches!(o, op::FLOOR_DIVIDE | op::MODULO | op::DIVMOD | op::TRUE_DIVIDE) {
+    if b == 0
+        && matches!(
+            o,
+            op::FLOOR_DIVIDE | op::MODULO | op::DIVMOD | op::TRUE_DIVIDE
+        )
+    {
         return Err(zero_div());
     }
     if b < 0 && matches!(o, op::LSHIFT | op::RSHIFT) {
@@ -735,6 +740,12 @@ fn shift(o: u8, a: Int, n: u64) -> PyResult<Value> {
     }
 }
 
+/// An int as the build's float (rounded twice with float32, as upstream's boards).
+#[inline(never)]
+fn to_real(a: Int) -> float::Real {
+    float::narrow(mpz::to_f64(a))
+}
+
 /// `a op b` on two ints of any size (plain ops and DIVMOD, comparisons).
 fn big_binary_op(o: u8, a: Int, b: Int) -> PyResult<Value> {
     let (la, lb) = (a.mag.len(), b.mag.len());
@@ -793,7 +804,7 @@ fn big_binary_op(o: u8, a: Int, b: Int) -> PyResult<Value> {
             }
             // Single-precision floats divide the operands' floats, as upstream's boards.
             #[cfg(feature = "float32")]
-            let x = float::narrow(mpz::to_f64(a)) / float::narrow(mpz::to_f64(b));
+            let x = to_real(a) / to_real(b);
             #[cfg(not(feature = "float32"))]
             let x = {
                 let mut s = Scratch::new(mpz::truediv_scratch_len(la, lb))?;
@@ -808,8 +819,7 @@ fn big_binary_op(o: u8, a: Int, b: Int) -> PyResult<Value> {
         }
         op::POWER => {
             if b.neg {
-                let (x, y) = (mpz::to_f64(a), mpz::to_f64(b));
-                return float::float_op(op::POWER, float::narrow(x), float::narrow(y))
+                return float::float_op(op::POWER, to_real(a), to_real(b))
                     .map(|r| r.unwrap_or(Value::NONE));
             }
             let e = match mpz::to_u64(b) {
@@ -973,7 +983,7 @@ fn unary_op(o: u8, v: Value) -> PyResult<Option<Value>> {
             let w = mpz::invert(a, out.slice()).map_err(mpz_err)?;
             out.finish(w)
         }
-        uop::FLOAT_MAYBE => float::new(float::narrow(mpz::to_f64(a)))?,
+        uop::FLOAT_MAYBE => float::new(to_real(a))?,
         _ => return Ok(None),
     }))
 }

@@ -170,13 +170,14 @@ pub fn parse_spec(s: &str) -> PyResult<Spec> {
 /// Alignment `=` puts the padding between prefix and body.
 fn pad(
     out: &mut VStr,
-    prefix: &str,
+    prefix: &[u8],
     body: &[u8],
     fill: char,
     align: char,
     width: usize,
 ) -> PyResult<()> {
-    let n = pystr::char_count(prefix.as_bytes()) + pystr::char_count(body);
+    // The prefix is a sign and a base prefix: ASCII.
+    let n = prefix.len() + pystr::char_count(body);
     let padn = width.saturating_sub(n);
     let mut fb = [0u8; 4];
     let f = fill.encode_utf8(&mut fb).as_bytes();
@@ -186,7 +187,7 @@ fn pad(
         _ => (padn, 0),
     };
     if align == '=' {
-        out.push_bytes(prefix.as_bytes())?;
+        out.push_bytes(prefix)?;
         for _ in 0..padn {
             out.push_bytes(f)?;
         }
@@ -195,7 +196,7 @@ fn pad(
     for _ in 0..left {
         out.push_bytes(f)?;
     }
-    out.push_bytes(prefix.as_bytes())?;
+    out.push_bytes(prefix)?;
     out.push_bytes(body)?;
     for _ in 0..right {
         out.push_bytes(f)?;
@@ -253,10 +254,19 @@ fn emit_number(
     sp: &Spec,
     every: usize,
 ) -> PyResult<()> {
-    let mut head = VStr::new();
-    head.push_bytes(sign_str(neg, sp.sign).as_bytes())?;
-    head.push_bytes(prefix.as_bytes())?;
-    let head = core::str::from_utf8(head.as_bytes()).unwrap_or("");
+    // Sign and base prefix: at most three ASCII bytes.
+    let mut hb = [0u8; 4];
+    let mut hl = 0;
+    for (d, &c) in hb.iter_mut().zip(
+        sign_str(neg, sp.sign)
+            .as_bytes()
+            .iter()
+            .chain(prefix.as_bytes()),
+    ) {
+        *d = c;
+        hl += 1;
+    }
+    let head = hb.get(..hl).unwrap_or(&[]);
     let (fill, align) = numeric_fill_align(sp);
     // Grouping applies to the leading integer digits (all of them for non-decimal ints).
     let int_len = if every == 3 {
@@ -270,14 +280,12 @@ fn emit_number(
     match sp.grouping {
         Some(g) => {
             let (ip, rest) = digits.split_at(int_len.min(digits.len()));
-            let grouped = if fill == '0' && align == '=' {
-                let avail = sp.width.saturating_sub(head.chars().count() + rest.len());
+            let mut body = if fill == '0' && align == '=' {
+                let avail = sp.width.saturating_sub(head.len() + rest.len());
                 zero_group(ip, g as u8, every, avail)?
             } else {
                 group_digits(ip, g as u8, every)?
             };
-            let mut body = VStr::new();
-            body.push_bytes(grouped.as_bytes())?;
             body.push_bytes(rest)?;
             pad(out, head, body.as_bytes(), fill, align, sp.width)
         }
@@ -321,7 +329,7 @@ fn format_char(out: &mut VStr, v: Value, sp: &Spec) -> PyResult<()> {
     let align = if align == '=' { '>' } else { align };
     pad(
         out,
-        "",
+        b"",
         c.encode_utf8(&mut b).as_bytes(),
         fill,
         align,
@@ -436,14 +444,7 @@ fn format_text(out: &mut VStr, v: Value, s: &str, sp: &Spec) -> PyResult<()> {
         None => s,
     };
     let fill = sp.fill.unwrap_or(if sp.zero { '0' } else { ' ' });
-    pad(
-        out,
-        "",
-        s,
-        fill,
-        sp.align.unwrap_or('<'),
-        sp.width,
-    )
+    pad(out, b"", s, fill, sp.align.unwrap_or('<'), sp.width)
 }
 
 /// Format `v` according to an already parsed spec.
@@ -597,7 +598,8 @@ fn resolve_field(name: &str, fa: &mut FormatArgs) -> PyResult<Value> {
             rest = &r[e..];
         } else if let Some(r) = rest.strip_prefix('[') {
             let e = r
-                .find(']')
+                .bytes()
+                .position(|c| c == b']')
                 .ok_or_else(|| raise::value_error("Missing ']' in format string"))?;
             let key = &r[..e];
             let n = parse_digits(key).and_then(|n| isize::try_from(n).ok());
@@ -713,7 +715,7 @@ fn expand(out: &mut VStr, fmt: &str, fa: &mut FormatArgs, depth: usize) -> PyRes
         let spec_s = match spec_range {
             Some((s, e)) if e > s => {
                 let raw = &fmt[s..e];
-                if raw.contains('{') {
+                if raw.as_bytes().contains(&b'{') {
                     if depth >= MAX_SPEC_NESTING {
                         return Err(raise::value_error("Max string recursion exceeded"));
                     }
@@ -970,7 +972,7 @@ pub fn modulo(pattern: Value, rhs: Value) -> PyResult<Value> {
                 }
                 pad(
                     &mut out,
-                    "",
+                    b"",
                     body,
                     ' ',
                     if left { '<' } else { '>' },

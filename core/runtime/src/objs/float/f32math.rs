@@ -462,12 +462,17 @@ fn lgamma_pos(x: f32) -> f32 {
 /// [`lgamma_pos`] for `|x|`, and libm's reflection with [`sinpi`] (libm takes the sine in
 /// doubles) for negative `x`: `lgamma(x) = ln(π / |x sin(πx)|) - lgamma(-x)`.
 pub fn lgamma_r(x: f32) -> (f32, i32) {
-    let a = f32::from_bits(x.to_bits() & 0x7fff_ffff);
+    // Bits order non-negative floats as the floats do, and compare without soft-float calls.
+    let bits = x.to_bits();
+    let ab = bits & 0x7fff_ffff;
+    let a = f32::from_bits(ab);
     let r = lgamma_pos(a);
-    if x >= 0.0 || x.is_nan() || a.is_infinite() {
+    // x >= 0 (-0 included), NaN or infinite.
+    if bits <= 0x8000_0000 || ab >= 0x7f80_0000 {
         return (r, 1);
     }
-    if a < 1.0 / 2_097_152.0 {
+    // Below 2**-21.
+    if ab < 0x3500_0000 {
         // gamma(x) is about 1/x: r is -ln|x|.
         return (r, -1);
     }
@@ -476,11 +481,11 @@ pub fn lgamma_r(x: f32) -> (f32, i32) {
     }
     let mut u = libm::fmodf(a, 2.0);
     let mut sign = -1;
-    if u > 1.0 {
+    if u.to_bits() > 0x3f80_0000 {
         u -= 1.0;
         sign = 1;
     }
-    if u > 0.5 {
+    if u.to_bits() > 0x3f00_0000 {
         u = 1.0 - u;
     }
     let nadj = libm::logf(core::f32::consts::PI / (sinpi(u) * a));
