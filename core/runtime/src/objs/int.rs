@@ -494,6 +494,9 @@ pub fn parse(s: &[u8], base: u32) -> PyResult<Value> {
     let start = i;
     let rest = s.get(start..).unwrap_or(&[]);
     let shown_base = if base == 1 { 0 } else { base };
+    // The value as far as a machine word holds it: exact for up to 12 digits (36**12 <
+    // 2**63), which need no big-int parse.
+    let mut n: i64 = 0;
     while let Some(&c) = s.get(i) {
         let d = match c {
             b'0'..=b'9' => (c - b'0') as u32,
@@ -513,6 +516,7 @@ pub fn parse(s: &[u8], base: u32) -> PyResult<Value> {
         if d >= base.max(1) {
             break;
         }
+        n = n.wrapping_mul(i64::from(base)).wrapping_add(i64::from(d));
         i += 1;
     }
     let end = i;
@@ -529,20 +533,7 @@ pub fn parse(s: &[u8], base: u32) -> PyResult<Value> {
     if base == 1 {
         return Ok(Value::small_int(0));
     }
-    // Fast path: few digits fit a machine word.
     if digits.len() <= 12 {
-        let mut n: i64 = 0;
-        for &c in digits {
-            if c == b'_' {
-                continue;
-            }
-            let d = if c.is_ascii_digit() {
-                c - b'0'
-            } else {
-                (c | 0x20) - b'a' + 10
-            };
-            n = n * base as i64 + d as i64;
-        }
         return from_i64(if neg { -n } else { n });
     }
     let out = Out::new(mpz::from_str_len(digits.len(), base))?;
