@@ -381,7 +381,15 @@ fn int_digits(v: Value, base: u32, upper: bool, min: usize) -> PyResult<(bool, V
 
 /// Upstream formats floats into a 33-byte buffer (one byte less with a sign) and switches
 /// `f` to `g` with one more digit when the integer digits and the decimals would not fit, so
-/// `'%.2f' % 8.888e32` is `8.89e+32` there; do the same.
+/// `'%.2f' % 8.888e32` is `8.89e+32` there; do the same. The single-precision formatter
+/// makes that switch itself, with upstream's decimal exponent (which a rounded log10
+/// overestimates just below powers of ten).
+#[cfg(feature = "float32")]
+fn fixed_or_general(t: char, _a: Real, prec: usize, _signed: bool) -> (char, usize) {
+    (t, prec)
+}
+
+#[cfg(not(feature = "float32"))]
 fn fixed_or_general(t: char, a: Real, prec: usize, signed: bool) -> (char, usize) {
     let buf = if signed { 32 } else { 33 };
     if a.is_finite() && a >= 10.0 {
