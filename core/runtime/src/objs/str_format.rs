@@ -96,8 +96,8 @@ pub struct Spec {
     pub ty: Option<char>,
 }
 
-fn is_align(c: char) -> bool {
-    matches!(c, '<' | '>' | '=' | '^')
+fn is_align(c: u8) -> bool {
+    matches!(c, b'<' | b'>' | b'=' | b'^')
 }
 
 fn parse_num(b: &[u8], i: &mut usize) -> Option<usize> {
@@ -118,19 +118,20 @@ fn parse_num(b: &[u8], i: &mut usize) -> Option<usize> {
 /// read byte by byte without allocating.
 pub fn parse_spec(s: &str) -> PyResult<Spec> {
     let mut sp = Spec::default();
-    let mut cs = s.chars();
-    let rest: &[u8] = match (cs.next(), cs.next()) {
-        (Some(f), Some(a)) if is_align(a) => {
-            sp.fill = Some(f);
-            sp.align = Some(a);
-            s.as_bytes().get(f.len_utf8() + 1..).unwrap_or(&[])
+    let b = s.as_bytes();
+    // A fill character is followed by an (ASCII) alignment.
+    let fill = s.chars().next();
+    let after_fill = fill.map_or(0, char::len_utf8);
+    let mut start = 0;
+    for (at, f) in [(after_fill, fill), (0, None)] {
+        if let Some(&a) = b.get(at).filter(|&&a| is_align(a)) {
+            sp.fill = f;
+            sp.align = Some(a as char);
+            start = at + 1;
+            break;
         }
-        (Some(a), _) if is_align(a) => {
-            sp.align = Some(a);
-            s.as_bytes().get(1..).unwrap_or(&[])
-        }
-        _ => s.as_bytes(),
-    };
+    }
+    let rest = b.get(start..).unwrap_or(&[]);
     let mut i = 0;
     if let Some(&c) = rest.get(i).filter(|c| matches!(c, b'+' | b'-' | b' ')) {
         sp.sign = Some(c as char);
