@@ -1394,22 +1394,21 @@ fn starts_ends(args: &[Value], ends: bool) -> PyResult<Value> {
         return Ok(Value::FALSE);
     };
     let hay = s.get(b0..b1).unwrap_or(&[]);
-    let test = |p: &[u8]| {
-        if ends {
+    // A tuple of candidates, or one.
+    let single = [args[1]];
+    let candidates = tuple::items(args[1]).map_or(&single[..], |t| &*t);
+    for x in candidates {
+        let p = arg_of(kind, *x)?;
+        let found = if ends {
             hay.ends_with(p)
         } else {
             hay.starts_with(p)
+        };
+        if found {
+            return Ok(Value::TRUE);
         }
-    };
-    if let Some(items) = tuple::items(args[1]) {
-        for x in items.iter() {
-            if test(arg_of(kind, *x)?) {
-                return Ok(Value::TRUE);
-            }
-        }
-        return Ok(Value::FALSE);
     }
-    Ok(Value::from_bool(test(arg_of(kind, args[1])?)))
+    Ok(Value::FALSE)
 }
 
 pub fn str_startswith(args: &[Value]) -> PyResult<Value> {
