@@ -315,27 +315,16 @@ fn unknown_code(c: char, v: Value) -> PyErr {
     ))
 }
 
-/// Write code point `c` padded (the `c` presentation type and `%c`).
+/// Write int `v` as its code point, padded (the `c` presentation type).
 fn format_char(out: &mut VStr, v: Value, sp: &Spec) -> PyResult<()> {
-    let n = pystr::get_int(v)?;
-    let c = u32::try_from(n).ok().and_then(char::from_u32);
-    let Some(c) = c else {
-        return Err(raise::overflow_error("char not in range(0x110000)"));
-    };
-    let mut b = [0u8; 4];
+    let mut c = VStr::new();
+    percent_char(&mut c, v, false)?;
     let (fill, align) = match (sp.fill, sp.align) {
         (f, Some(a)) => (f.unwrap_or(' '), a),
         _ => (' ', '>'),
     };
     let align = if align == '=' { '>' } else { align };
-    pad(
-        out,
-        b"",
-        c.encode_utf8(&mut b).as_bytes(),
-        fill,
-        align,
-        sp.width,
-    )
+    pad(out, b"", c.as_bytes(), fill, align, sp.width)
 }
 
 fn format_int(out: &mut VStr, v: Value, sp: &Spec) -> PyResult<()> {
