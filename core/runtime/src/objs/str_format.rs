@@ -327,6 +327,7 @@ fn format_char(out: &mut VStr, v: Value, sp: &Spec) -> PyResult<()> {
     pad(out, b"", c.as_bytes(), fill, align, sp.width)
 }
 
+#[inline(never)]
 fn format_int(out: &mut VStr, v: Value, sp: &Spec) -> PyResult<()> {
     let ty = sp.ty.unwrap_or('d');
     let (base, upper, prefix) = match ty {
@@ -560,6 +561,7 @@ fn part_end(s: &str) -> usize {
 }
 
 /// Resolve a field name (`0`, `name`, `0.attr`, `a[1]`, `` for automatic numbering).
+#[inline(never)]
 fn resolve_field(name: &str, fa: &mut FormatArgs) -> PyResult<Value> {
     let end = part_end(name);
     let (first, mut rest) = name.split_at(end);
