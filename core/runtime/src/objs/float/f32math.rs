@@ -237,6 +237,7 @@ fn parts(x: f32) -> (u64, i32) {
 
 /// `sin(πu)` for `0 < u <= 1/2`, from the fixed-point series of `πu` (or of
 /// `π(1/2 - u)`, exact, for the cosine above 1/4).
+#[inline(never)]
 fn sinpi(u: f32) -> f32 {
     if u >= 0.5 {
         return 1.0;
