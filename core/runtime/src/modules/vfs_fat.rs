@@ -16,7 +16,6 @@ pub mod file;
 pub mod mkfs;
 pub mod volume;
 
-use crate::modules::time;
 use crate::modules::vfs::blockfs::{self, path_str, BlockDev, BlockFile, BlockFs, DevSession};
 use crate::modules::vfs::blockfs::{IOCTL_BLOCK_COUNT, IOCTL_BLOCK_SIZE, IOCTL_INIT, IOCTL_SYNC};
 use crate::obj::{ObjBase, PyResult, Type};
@@ -111,37 +110,76 @@ fn has_method(obj: Value, name: Qstr) -> bool {
 
 // --- time stamps ---
 
+/// A FAT time stamp for times it cannot hold (before 1980 or after 2107): 1980-01-01.
+const STAMP_NONE: u32 = 0x0021_0000;
+/// Days in each month of a common year.
+const MONTH_DAYS: [u8; 12] = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 /// The current local time as a FAT time stamp (date in the high half).
 fn fat_now() -> u32 {
     let Some(h) = state::get().hal else {
-        return 0x0021_0000;
+        return STAMP_NONE;
     };
     let t = crate::objs::float::f64_to_i64(h.time());
-    let [y, mo, d, hh, mm, ss, ..] = time::broken_down(t + h.local_offset(t).0);
-    if !(1980..=2107).contains(&y) {
-        return 0x0021_0000;
-    }
-    (((y - 1980) as u32) << 25)
-        | ((mo as u32) << 21)
-        | ((d as u32) << 16)
-        | ((hh as u32) << 11)
-        | ((mm as u32) << 5)
-        | ((ss / 2) as u32)
+    fat_stamp(t + h.local_offset(t).0)
 }
 
-/// Seconds since 1970 of a FAT time stamp (read as UTC, as upstream does).
+/// The FAT time stamp of `t` seconds since 1970. In 32-bit arithmetic (seconds since
+/// 1980 fit 32 bits past 2107): the 64-bit calendar of `time` costs far more flash on
+/// 32-bit boards, which have no 64-bit division.
+fn fat_stamp(t: i64) -> u32 {
+    let Some(s) = t
+        .checked_sub(315_532_800)
+        .and_then(|s| u32::try_from(s).ok())
+    else {
+        return STAMP_NONE;
+    };
+    let mut days = s / 86_400;
+    let secs = s % 86_400;
+    let mut year = 0;
+    // Years from 1980 on are leap every fourth one, but for 2100 (year 120).
+    let leap = loop {
+        let leap = year % 4 == 0 && year != 120;
+        let len = 365 + u32::from(leap);
+        if days < len {
+            break leap;
+        }
+        days -= len;
+        year += 1;
+    };
+    if year > 127 {
+        return STAMP_NONE;
+    }
+    let mut month = 1;
+    for (i, len) in MONTH_DAYS.iter().enumerate() {
+        let len = u32::from(*len) + u32::from(leap && i == 1);
+        if days < len {
+            break;
+        }
+        days -= len;
+        month += 1;
+    }
+    (year << 25)
+        | (month << 21)
+        | ((days + 1) << 16)
+        | ((secs / 3600) << 11)
+        | ((secs / 60 % 60) << 5)
+        | (secs % 60 / 2)
+}
+
+/// Seconds since 1970 of a FAT time stamp (read as UTC, as upstream does): `time`'s
+/// days-from-civil formula in 32 bits (the year, 1979 to 2107 after the March shift, keeps
+/// every step positive), so odd months (0, 13 to 15) count as there too.
 fn fat_seconds(ts: u32) -> i64 {
     let date = ts >> 16;
     let time = ts & 0xFFFF;
-    let days = time::days_from_civil(
-        1980 + i64::from((date >> 9) & 0x7F),
-        i64::from((date >> 5) & 0x0F),
-        i64::from(date & 0x1F),
-    );
-    days * 86_400
-        + i64::from((time >> 11) & 0x1F) * 3600
-        + i64::from((time >> 5) & 0x3F) * 60
-        + 2 * i64::from(time & 0x1F)
+    let m = (date >> 5) & 0x0F;
+    let y = 1980 + ((date >> 9) & 0x7F) - u32::from(m <= 2);
+    let yoe = y % 400;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + (153 * ((m + 9) % 12) + 2) / 5;
+    let days = (y / 400) * 146_097 + doe + (date & 0x1F) - 719_469;
+    i64::from(days) * 86_400
+        + i64::from(((time >> 11) & 0x1F) * 3600 + ((time >> 5) & 0x3F) * 60 + 2 * (time & 0x1F))
 }
 
 // --- running the format code ---
@@ -568,6 +606,7 @@ blockfs::file_types!(FatFs, FAT_FILEIO_TYPE, FAT_TEXTIO_TYPE);
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::modules::time;
     use crate::modules::vfs::OpenMode;
 
     #[test]
@@ -576,6 +615,47 @@ mod tests {
         // 2024-02-29 13:45:58.
         let ts = (44 << 25) | (2 << 21) | (29 << 16) | (13 << 11) | (45 << 5) | 29;
         assert_eq!(fat_seconds(ts), 1_709_214_358);
+    }
+
+    #[test]
+    fn time_stamps_match_the_calendar() {
+        // Against `time`'s 64-bit calendar, across the FAT's range and its edges.
+        let mut t: i64 = 315_532_800 - 3 * 86_400;
+        while t < 4_354_819_200 + 3 * 86_400 {
+            for dt in [0, 1, 59, 3599, 86_399] {
+                let [y, mo, d, hh, mm, ss, ..] = time::broken_down(t + dt);
+                let want = if (1980..=2107).contains(&y) {
+                    (((y - 1980) as u32) << 25)
+                        | ((mo as u32) << 21)
+                        | ((d as u32) << 16)
+                        | ((hh as u32) << 11)
+                        | ((mm as u32) << 5)
+                        | ((ss / 2) as u32)
+                } else {
+                    STAMP_NONE
+                };
+                assert_eq!(fat_stamp(t + dt), want, "{}", t + dt);
+            }
+            t += 86_400 * 3 + 7;
+        }
+        assert_eq!(fat_stamp(i64::MIN), STAMP_NONE);
+        assert_eq!(fat_stamp(i64::MAX), STAMP_NONE);
+        assert_eq!(fat_stamp(-1), STAMP_NONE);
+        // Every date field value, odd months and days included, reads as `time` does.
+        for y in 0..128u32 {
+            for m in 0..16u32 {
+                for d in [0u32, 1, 28, 31] {
+                    let ts = (y << 25) | (m << 21) | (d << 16) | (23 << 11) | (59 << 5) | 29;
+                    let want =
+                        time::days_from_civil(1980 + i64::from(y), i64::from(m), i64::from(d))
+                            * 86_400
+                            + 23 * 3600
+                            + 59 * 60
+                            + 58;
+                    assert_eq!(fat_seconds(ts), want);
+                }
+            }
+        }
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! FAT12/16, cluster size picked from the volume size, FAT12/16 without a partition table
 //! first and FAT32 in a single MBR partition at sector 63 when FAT12/16 cannot fit.
 
-use super::volume::{st16, st32, BlockDevice, Error, Res, MAX_FAT12, MAX_FAT16, MAX_FAT32};
+use super::volume::{fsinfo, st16, st32, BlockDevice, Error, Res, MAX_FAT12, MAX_FAT16, MAX_FAT32};
 
 /// Cluster-size steps for FAT12/16 (in units of 4K sectors of volume size) and FAT32 (in
 /// units of 128K sectors).
@@ -176,12 +176,7 @@ pub fn mkfs(dev: &mut dyn BlockDevice, buf: &mut [u8], total: u32, serial: u32) 
     dev.write(l.b_vol, buf)?;
     if l.fat32 {
         dev.write(l.b_vol + 6, buf)?;
-        buf.fill(0);
-        st32(buf, 0, 0x4161_5252);
-        st32(buf, 484, 0x6141_7272);
-        st32(buf, 488, l.n_clst - 1);
-        st32(buf, 492, 2);
-        st16(buf, 510, 0xAA55);
+        fsinfo(buf, l.n_clst - 1, 2);
         dev.write(l.b_vol + 7, buf)?;
         dev.write(l.b_vol + 1, buf)?;
     }
