@@ -969,8 +969,13 @@ impl<'a> Fat<'a> {
             if depth > MAX_DEPTH {
                 return Err(Error::Io);
             }
-            let parent = self.parent_of(c)?;
-            let e = self.dir_search(parent, Want::Subdir(c))?.ok_or(Error::Io)?;
+            let Found::Entry {
+                dir: parent,
+                entry: e,
+            } = self.follow_dir_cluster(c)?
+            else {
+                return Err(Error::Io);
+            };
             let mut buf = [0u8; MAX_LFN * 3];
             let n = e.name_utf8(&mut buf);
             // Prepended by building the longer path afresh (a `splice` instantiation

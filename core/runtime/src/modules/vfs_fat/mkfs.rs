@@ -88,25 +88,13 @@ fn layout(total: u32, ss: u32, fat32: bool) -> Res<Layout> {
             }
             return Err(Error::Aborted);
         }
-        if !fat32 && !fat12 {
-            if n_clst > MAX_FAT16 {
-                if au == 0 && pau * 2 <= 64 {
-                    au = pau * 2;
-                    continue;
-                }
-                if au == 0 && pau * 2 <= 128 {
-                    au = pau * 2;
-                    continue;
-                }
-                return Err(Error::Aborted);
+        // FAT16 sized for too many or too few clusters: retry once with bigger clusters.
+        if !fat32 && !fat12 && (n_clst > MAX_FAT16 || n_clst <= MAX_FAT12) {
+            if au == 0 && pau * 2 <= 128 {
+                au = pau * 2;
+                continue;
             }
-            if n_clst <= MAX_FAT12 {
-                if au == 0 && pau * 2 <= 128 {
-                    au = pau * 2;
-                    continue;
-                }
-                return Err(Error::Aborted);
-            }
+            return Err(Error::Aborted);
         }
         if fat12 && n_clst > MAX_FAT12 {
             return Err(Error::Aborted);

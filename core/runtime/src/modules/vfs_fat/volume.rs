@@ -316,13 +316,14 @@ impl<'a> Fat<'a> {
         {
             return Err(Error::NoFilesystem);
         }
-        let sysect = u64::from(nrsv)
-            + u64::from(fasize) * u64::from(n_fats)
-            + u64::from(n_rootdir / per_sector);
-        if u64::from(tsect) < sysect {
-            return Err(Error::NoFilesystem);
-        }
-        let sysect = sysect as u32;
+        // Overflow means more system sectors than any volume has.
+        let sysect = match fasize
+            .checked_mul(n_fats)
+            .and_then(|f| f.checked_add(nrsv + n_rootdir / per_sector))
+        {
+            Some(s) if s <= tsect => s,
+            _ => return Err(Error::NoFilesystem),
+        };
         let nclst = (tsect - sysect) / csize;
         if nclst == 0 || nclst > MAX_FAT32 {
             return Err(Error::NoFilesystem);
@@ -356,19 +357,20 @@ impl<'a> Fat<'a> {
                 return Err(Error::NoFilesystem);
             }
             v.dirbase = ld32(b, 44);
-            szbfat = u64::from(n_fatent) * 4;
+            // n_fatent <= MAX_FAT32 + 2: the FAT's bytes fit 32 bits.
+            szbfat = n_fatent * 4;
         } else {
             if n_rootdir == 0 {
                 return Err(Error::NoFilesystem);
             }
             v.dirbase = v.fatbase + fasize * n_fats;
             szbfat = if fat_type == 16 {
-                u64::from(n_fatent) * 2
+                n_fatent * 2
             } else {
-                u64::from(n_fatent) * 3 / 2 + u64::from(n_fatent & 1)
+                n_fatent * 3 / 2 + (n_fatent & 1)
             };
         }
-        if u64::from(fasize) < szbfat.div_ceil(u64::from(v.ss)) {
+        if fasize < szbfat.div_ceil(v.ss) {
             return Err(Error::NoFilesystem);
         }
         if fat_type == 32 && fsinfo_at == 1 {
