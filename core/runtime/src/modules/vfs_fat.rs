@@ -407,20 +407,22 @@ fn fat_getcwd(v: Value) -> PyResult<Value> {
 
 fn fat_stat(v: Value, path: Value) -> PyResult<Value> {
     let p = path_str(path)?;
-    let (mode, size, ts) = if p.is_empty() || p == "/" {
-        (blockfs::MODE_DIR, 0, 0x2821_0000)
-    } else {
-        let mut e = None;
+    // The root (no entry of its own) is a directory stamped 2000-01-01.
+    let mut st = (blockfs::MODE_DIR, 0, 0x2821_0000);
+    if !(p.is_empty() || p == "/") {
         run(v, &mut |fat| {
-            e = fat.stat(p)?;
+            if let Some(e) = fat.stat(p)? {
+                let mode = if e.is_dir() {
+                    blockfs::MODE_DIR
+                } else {
+                    blockfs::MODE_FILE
+                };
+                st = (mode, e.size, e.wtime);
+            }
             Ok(())
         })?;
-        match e {
-            None => (blockfs::MODE_DIR, 0, 0x2821_0000),
-            Some(e) if e.is_dir() => (blockfs::MODE_DIR, e.size, e.wtime),
-            Some(e) => (blockfs::MODE_FILE, e.size, e.wtime),
-        }
-    };
+    }
+    let (mode, size, ts) = st;
     blockfs::stat_tuple(mode, size, fat_seconds(ts))
 }
 

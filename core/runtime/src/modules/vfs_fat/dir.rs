@@ -227,7 +227,8 @@ impl Name {
             len += 1;
         }
         self.len = len;
-        if comp == "." || comp == ".." {
+        // `.` or `..`.
+        if (1..=2).contains(&len) && self.lfn[..len].iter().all(|c| *c == u16::from(b'.')) {
             self.sfn[..len].fill(b'.');
             self.dot = true;
             return Ok(());
@@ -259,53 +260,48 @@ impl Name {
             .iter()
             .rposition(|c| *c == 0x2E)
             .map(|p| p + start);
-        let (body, ext) = match dot {
-            Some(d) => (&chars[start..d], &chars[d + 1..]),
-            None => (&chars[start..], &chars[chars.len()..]),
-        };
         // Case seen in each part: bit 0 lower, bit 1 upper.
         let mut case = [0u8; 2];
         let mut lossy = false;
         let mut ext_chars = false;
-        for (part, (src, lim)) in [(body, 8usize), (ext, 3usize)].iter().enumerate() {
-            let base = if part == 0 { 0 } else { 8 };
-            let mut i = 0;
-            for &c in src.iter() {
-                if c == 0x20 || c == 0x2E {
-                    lossy = true;
-                    continue;
-                }
-                if i >= *lim {
-                    lossy = true;
-                    break;
-                }
-                let b = if c >= 0x80 {
-                    ext_chars = true;
-                    match uni_to_oem(upper(c)) {
-                        Some(b) => b,
-                        None => {
-                            lossy = true;
-                            b'_'
-                        }
-                    }
-                } else {
-                    let a = c as u8;
-                    if b"+,;=[]".contains(&a) {
+        // One pass over body and extension: `part` 0 fills sfn[..8], 1 fills sfn[8..].
+        let mut part = 0;
+        let mut i = 0;
+        for (k, &c) in chars.iter().enumerate().skip(start) {
+            if Some(k) == dot {
+                (part, i) = (1, 0);
+                continue;
+            }
+            if c == 0x20 || c == 0x2E || i >= [8, 3][part] {
+                lossy = true;
+                continue;
+            }
+            let b = if c >= 0x80 {
+                ext_chars = true;
+                match uni_to_oem(upper(c)) {
+                    Some(b) => b,
+                    None => {
                         lossy = true;
                         b'_'
-                    } else if a.is_ascii_uppercase() {
-                        case[part] |= 2;
-                        a
-                    } else if a.is_ascii_lowercase() {
-                        case[part] |= 1;
-                        a.to_ascii_uppercase()
-                    } else {
-                        a
                     }
-                };
-                self.sfn[base + i] = b;
-                i += 1;
-            }
+                }
+            } else {
+                let a = c as u8;
+                if b"+,;=[]".contains(&a) {
+                    lossy = true;
+                    b'_'
+                } else if a.is_ascii_uppercase() {
+                    case[part] |= 2;
+                    a
+                } else if a.is_ascii_lowercase() {
+                    case[part] |= 1;
+                    a.to_ascii_uppercase()
+                } else {
+                    a
+                }
+            };
+            self.sfn[part * 8 + i] = b;
+            i += 1;
         }
         if self.sfn[0] == DELETED {
             self.sfn[0] = 0x05;
