@@ -198,15 +198,14 @@ fn run(v: Value, f: &mut dyn FnMut(&mut Fat) -> Result<(), Error>) -> PyResult<(
     fs.busy = true;
     fs.vol.now = fat_now();
     fs.vol.readonly = !fs.dev.has_write;
-    let r = {
-        let mut fat = Fat::new(&mut fs.vol, win, &mut dev);
-        let m = if fat.vol.mounted() {
-            Ok(())
-        } else {
-            fat.mount()
-        };
-        m.and_then(|_| f(&mut fat))
+    let mut fat = Fat::new(fs.vol, win, &mut dev);
+    let m = if fat.vol.mounted() {
+        Ok(())
+    } else {
+        fat.mount()
     };
+    let r = m.and_then(|_| f(&mut fat));
+    fs.vol = fat.vol;
     fs.busy = false;
     r.map_err(|e| dev.error(e.errno()))
 }

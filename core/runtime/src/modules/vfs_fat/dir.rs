@@ -1044,8 +1044,8 @@ mod tests {
         let mut win = [0u8; 512];
         let total = disk.sectors();
         mkfs(&mut disk, &mut win, total, 0x5A21_0000).unwrap();
-        let mut vol = Volume::new(512);
-        let mut fat = Fat::new(&mut vol, &mut win, &mut disk);
+        let vol = Volume::new(512);
+        let mut fat = Fat::new(vol, &mut win, &mut disk);
         fat.mount().unwrap();
         f(&mut fat);
         fat.sync().unwrap();
@@ -1113,8 +1113,8 @@ mod tests {
         // A fresh mount sees the same thing.
         let mut disk = disk;
         let mut win = [0u8; 512];
-        let mut vol = Volume::new(512);
-        let mut fat = Fat::new(&mut vol, &mut win, &mut disk);
+        let vol = Volume::new(512);
+        let mut fat = Fat::new(vol, &mut win, &mut disk);
         fat.mount().unwrap();
         let e = fat.stat("moved.bin").unwrap().unwrap();
         assert_eq!(e.size, data.len() as u32);

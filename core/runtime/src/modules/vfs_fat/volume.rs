@@ -175,7 +175,9 @@ pub fn fsinfo(buf: &mut [u8], free: u32, last: u32) {
 
 /// A volume at work: its bookkeeping, the window buffer (one sector) and the device.
 pub struct Fat<'a> {
-    pub vol: &'a mut Volume,
+    /// A copy of the volume's bookkeeping for the call (fields one load away, not two),
+    /// stored back by the caller afterwards.
+    pub vol: Volume,
     pub win: &'a mut [u8],
     pub dev: &'a mut dyn BlockDevice,
 }
@@ -200,7 +202,7 @@ fn check_boot(b: Option<&[u8; 512]>) -> u8 {
 }
 
 impl<'a> Fat<'a> {
-    pub fn new(vol: &'a mut Volume, win: &'a mut [u8], dev: &'a mut dyn BlockDevice) -> Self {
+    pub fn new(vol: Volume, win: &'a mut [u8], dev: &'a mut dyn BlockDevice) -> Self {
         Fat { vol, win, dev }
     }
 
@@ -217,7 +219,7 @@ impl<'a> Fat<'a> {
         let s = self.vol.win_sect;
         self.dev.write(s, self.win)?;
         self.vol.win_dirty = false;
-        let v = &*self.vol;
+        let v = &self.vol;
         if s >= v.fatbase && s - v.fatbase < v.fsize {
             for k in 1..v.n_fats {
                 self.dev.write(s + k * v.fsize, self.win)?;
@@ -336,7 +338,7 @@ impl<'a> Fat<'a> {
             12
         };
         let n_fatent = nclst + 2;
-        let v = &mut *self.vol;
+        let v = &mut self.vol;
         v.csize = csize;
         v.n_fats = n_fats;
         v.n_rootdir = n_rootdir;
@@ -464,7 +466,7 @@ impl<'a> Fat<'a> {
     }
 
     fn note_free(&mut self, delta: i32) {
-        let v = &mut *self.vol;
+        let v = &mut self.vol;
         if v.free_clst <= v.n_fatent - 2 {
             v.free_clst = v.free_clst.wrapping_add_signed(delta);
         }
@@ -560,7 +562,7 @@ impl<'a> Fat<'a> {
 
     /// The number of free clusters (counted once, then kept up to date).
     pub fn free_clusters(&mut self) -> Res<u32> {
-        let v = &*self.vol;
+        let v = &self.vol;
         if v.free_clst <= v.n_fatent - 2 {
             return Ok(v.free_clst);
         }
@@ -651,11 +653,11 @@ mod tests {
     fn blank_device_has_no_filesystem() {
         let mut disk = RamDisk::new(64, 512);
         let mut win = [0u8; 512];
-        let mut vol = Volume::new(512);
-        let mut fat = Fat::new(&mut vol, &mut win, &mut disk);
+        let vol = Volume::new(512);
+        let mut fat = Fat::new(vol, &mut win, &mut disk);
         assert_eq!(fat.mount(), Err(Error::NoFilesystem));
         disk.fail = true;
-        let mut fat = Fat::new(&mut vol, &mut win, &mut disk);
+        let mut fat = Fat::new(vol, &mut win, &mut disk);
         assert_eq!(fat.mount(), Err(Error::Io));
     }
 
@@ -669,7 +671,7 @@ mod tests {
         ] {
             let mut vol = Volume::new(512);
             (vol.fat_type, vol.fatbase, vol.fsize, vol.n_fatent) = (ty, 1, 2, 300);
-            let mut fat = Fat::new(&mut vol, &mut win, &mut disk);
+            let mut fat = Fat::new(vol, &mut win, &mut disk);
             let c = at / (u32::from(ty) / 8);
             // A reserved top nibble (FAT32), or the next entry (FAT16), set on disk stays.
             fat.move_window(1).unwrap();
@@ -688,7 +690,7 @@ mod tests {
         // FAT12 entries straddling a sector boundary (cluster 341 at bytes 511 and 512).
         let mut vol = Volume::new(512);
         (vol.fat_type, vol.fatbase, vol.fsize, vol.n_fatent) = (12, 1, 2, 600);
-        let mut fat = Fat::new(&mut vol, &mut win, &mut disk);
+        let mut fat = Fat::new(vol, &mut win, &mut disk);
         fat.put_fat(340, 0x123).unwrap();
         fat.put_fat(341, 0xABC).unwrap();
         fat.put_fat(342, 0x456).unwrap();
@@ -705,8 +707,8 @@ mod tests {
         let mut win = [0u8; 512];
         let total = disk.sectors();
         super::super::mkfs::mkfs(&mut disk, &mut win, total, 0).unwrap();
-        let mut vol = Volume::new(512);
-        let mut fat = Fat::new(&mut vol, &mut win, &mut disk);
+        let vol = Volume::new(512);
+        let mut fat = Fat::new(vol, &mut win, &mut disk);
         fat.mount().unwrap();
         assert_eq!(fat.vol.fat_type, 12);
         fat.put_fat(2, 0xABC).unwrap();
