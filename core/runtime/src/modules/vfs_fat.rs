@@ -120,8 +120,22 @@ fn fat_now() -> u32 {
     let Some(h) = state::get().hal else {
         return STAMP_NONE;
     };
-    let t = crate::objs::float::f64_to_i64(h.time());
+    let Some(t) = whole_seconds(h.time()) else {
+        return STAMP_NONE;
+    };
     fat_stamp(t + h.local_offset(t).0)
+}
+
+/// `x` truncated, for 1 <= x < 2^33 only: every other time (negative, NaN, or 2242 on)
+/// is outside the FAT's range whatever the zone's offset. From the double's bits: a general
+/// conversion costs flash that 32-bit boards feel.
+fn whole_seconds(x: f64) -> Option<i64> {
+    let bits = x.to_bits();
+    let exp = (bits >> 52) as u32;
+    if !(1023..1023 + 33).contains(&exp) {
+        return None;
+    }
+    Some((((bits & ((1 << 52) - 1)) | (1 << 52)) >> (1075 - exp)) as i64)
 }
 
 /// The FAT time stamp of `t` seconds since 1970. In 32-bit arithmetic (seconds since
@@ -616,6 +630,32 @@ mod tests {
         // 2024-02-29 13:45:58.
         let ts = (44 << 25) | (2 << 21) | (29 << 16) | (13 << 11) | (45 << 5) | 29;
         assert_eq!(fat_seconds(ts), 1_709_214_358);
+    }
+
+    #[test]
+    fn clock_readings_truncate() {
+        for x in [
+            1.0,
+            1.5,
+            315_532_800.75,
+            1.7e9,
+            4_354_819_199.9,
+            8_589_934_591.5,
+        ] {
+            assert_eq!(whole_seconds(x), Some(x as i64));
+        }
+        for x in [
+            0.0,
+            0.99,
+            -1.0,
+            -3e9,
+            8_589_934_592.0,
+            1e300,
+            f64::NAN,
+            f64::INFINITY,
+        ] {
+            assert_eq!(whole_seconds(x), None);
+        }
     }
 
     #[test]

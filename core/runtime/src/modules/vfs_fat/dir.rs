@@ -129,51 +129,54 @@ impl Entry {
         self.sfn[0] == b'.'
     }
 
-    /// The name as UTF-8 into `out`; the length written.
+    /// The name as UTF-8 into `out`; the length written. An 8.3 name is turned into
+    /// UTF-16 first, so one decoding loop serves both kinds.
     pub fn name_utf8(&self, out: &mut [u8; MAX_LFN * 3]) -> usize {
-        let mut n = 0;
-        let mut put = |c: u32, n: &mut usize| {
-            let ch = char::from_u32(c).unwrap_or('\u{FFFD}');
-            let mut b = [0u8; 4];
-            let s = ch.encode_utf8(&mut b);
-            if let Some(dst) = out.get_mut(*n..*n + s.len()) {
-                dst.copy_from_slice(s.as_bytes());
-                *n += s.len();
+        let mut short = [0u16; 12];
+        let units = if self.lfn_len > 0 {
+            self.lfn.get(..self.lfn_len).unwrap_or(&[])
+        } else {
+            let mut k = 0;
+            for (i, b) in self.sfn.iter().enumerate() {
+                let mut b = *b;
+                if b == b' ' {
+                    continue;
+                }
+                if i == 0 && b == 0x05 {
+                    b = DELETED;
+                }
+                if i == 8 {
+                    short[k] = u16::from(b'.');
+                    k += 1;
+                }
+                let lower = if i < 8 { NT_BODY } else { NT_EXT };
+                if self.nt & lower != 0 && b.is_ascii_uppercase() {
+                    b = b.to_ascii_lowercase();
+                }
+                short[k] = oem_to_uni(b);
+                k += 1;
             }
+            &short[..k]
         };
-        if self.lfn_len > 0 {
-            let mut i = 0;
-            while i < self.lfn_len {
-                let c = u32::from(self.lfn[i]);
-                i += 1;
-                if (0xD800..0xDC00).contains(&c) && i < self.lfn_len {
-                    let d = u32::from(self.lfn[i]);
+        let mut n = 0;
+        let mut i = 0;
+        while let Some(u) = units.get(i) {
+            let mut c = u32::from(*u);
+            i += 1;
+            if (0xD800..0xDC00).contains(&c) {
+                if let Some(d) = units.get(i).map(|d| u32::from(*d)) {
                     if (0xDC00..0xE000).contains(&d) {
                         i += 1;
-                        put(0x10000 + ((c - 0xD800) << 10) + (d - 0xDC00), &mut n);
-                        continue;
+                        c = 0x10000 + ((c - 0xD800) << 10) + (d - 0xDC00);
                     }
                 }
-                put(c, &mut n);
             }
-            return n;
-        }
-        for (i, b) in self.sfn.iter().enumerate() {
-            let mut b = *b;
-            if b == b' ' {
-                continue;
+            let mut b = [0u8; 4];
+            let s = char::from_u32(c).unwrap_or('\u{FFFD}').encode_utf8(&mut b);
+            if let Some(dst) = out.get_mut(n..n + s.len()) {
+                dst.copy_from_slice(s.as_bytes());
+                n += s.len();
             }
-            if i == 0 && b == 0x05 {
-                b = DELETED;
-            }
-            if i == 8 {
-                put(u32::from(b'.'), &mut n);
-            }
-            let lower = if i < 8 { NT_BODY } else { NT_EXT };
-            if self.nt & lower != 0 && b.is_ascii_uppercase() {
-                b = b.to_ascii_lowercase();
-            }
-            put(u32::from(oem_to_uni(b)), &mut n);
         }
         n
     }
@@ -1073,6 +1076,22 @@ mod tests {
         n.number(&base, 1);
         assert_eq!(&n.sfn, b"ALONGN~1TEX");
         assert_eq!(sfn_sum(b"ALONGN~1TEX"), sfn_sum(&n.sfn));
+    }
+
+    #[test]
+    fn names_read_as_utf8() {
+        let mut e = Entry::empty();
+        let units = [0x41, 0xD83D, 0xDE00, 0xD800, 0x42, 0xDC00, 0xE9];
+        e.lfn[..7].copy_from_slice(&units);
+        e.lfn_len = 7;
+        assert_eq!(name_of(&e), "A\u{1F600}\u{FFFD}B\u{FFFD}\u{E9}");
+        e.lfn_len = 0;
+        e.sfn = *b"FOO     TXT";
+        e.nt = NT_BODY;
+        assert_eq!(name_of(&e), "foo.TXT");
+        e.sfn = *b"\x05\x82B        ";
+        e.nt = NT_EXT;
+        assert_eq!(name_of(&e), "\u{3C3}\u{E9}B");
     }
 
     #[test]
