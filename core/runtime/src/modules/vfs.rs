@@ -453,7 +453,7 @@ use crate::modules::builtins::kw_get;
 
 /// `vfs.mount(fs, mount_point, *, readonly=False, mkfs=False)`, or with no arguments the
 /// list of `(fs, mount_point)` pairs.
-fn mount(args: &[Value], kw: &[Value]) -> PyResult<Value> {
+pub fn mount(args: &[Value], kw: &[Value]) -> PyResult<Value> {
     if args.is_empty() && kw.is_empty() {
         let out = list::new(&[])?;
         for e in entries()?.iter() {

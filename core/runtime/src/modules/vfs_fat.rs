@@ -294,7 +294,8 @@ pub fn autodetect(bdev: Value) -> PyResult<Value> {
     fat_new(&VFS_FAT_TYPE, &[bdev], &[])
 }
 
-fn fat_mkfs(bdev: Value) -> PyResult<Value> {
+/// `VfsFat.mkfs(bdev)`: format the block device.
+pub fn fat_mkfs(bdev: Value) -> PyResult<Value> {
     let v = fat_new(&VFS_FAT_TYPE, &[bdev], &[])?;
     do_mkfs(v)?;
     Ok(Value::NONE)
