@@ -425,7 +425,8 @@ fn fat_stat(v: Value, path: Value) -> PyResult<Value> {
     let mut st = (blockfs::MODE_DIR, 0, 0x2821_0000);
     if !(p.is_empty() || p == "/") {
         run(v, &mut |fat| {
-            if let Some(e) = fat.stat(p)? {
+            let mut e = Entry::empty();
+            if fat.stat(p, &mut e)? {
                 let mode = if e.is_dir() {
                     blockfs::MODE_DIR
                 } else {

@@ -419,14 +419,14 @@ pub enum Want<'a> {
     NotDot,
 }
 
-/// What a path names.
-// The entry stays inline: lookups must not allocate outside the GC heap.
-#[allow(clippy::large_enum_variant)]
+/// What a path names. The entry itself goes into the caller's [`Entry`] (lookups must not
+/// allocate outside the GC heap, and an `Entry` moved around costs code at every step).
+#[derive(Clone, Copy)]
 pub enum Found {
     /// The root directory.
     Root,
-    /// An entry in directory `dir` (first cluster, 0 for the root).
-    Entry { dir: u32, entry: Entry },
+    /// An entry in directory `dir` (first cluster, 0 for the root), read into the entry.
+    Entry { dir: u32 },
     /// Nothing yet: `dir` exists, its last component `name` does not.
     Missing { dir: u32 },
 }
@@ -618,18 +618,14 @@ impl<'a> Fat<'a> {
     }
 
     /// [`Fat::dir_scan`] over the whole directory starting at `sclust`.
-    fn dir_search(&mut self, sclust: u32, want: Want<'_>) -> Res<Option<Entry>> {
+    fn dir_search(&mut self, sclust: u32, want: Want<'_>, e: &mut Entry) -> Res<bool> {
         let mut p = self.dir_start(sclust);
-        let mut e = Entry::empty();
-        Ok(if self.dir_scan(&mut p, want, &mut e)? {
-            Some(e)
-        } else {
-            None
-        })
+        self.dir_scan(&mut p, want, e)
     }
 
-    /// Resolve a path from the current directory (or the root for absolute paths).
-    pub fn follow(&mut self, path: &str) -> Res<Found> {
+    /// Resolve a path from the current directory (or the root for absolute paths); an
+    /// entry found is read into `e` (which is scratch space otherwise).
+    pub fn follow(&mut self, path: &str, e: &mut Entry) -> Res<Found> {
         let mut dir = if matches!(path.as_bytes().first(), Some(b'/' | b'\\')) {
             0
         } else {
@@ -637,7 +633,7 @@ impl<'a> Fat<'a> {
         };
         let mut comps = components(path).peekable();
         if comps.peek().is_none() {
-            return self.follow_dir_cluster(dir);
+            return self.follow_dir_cluster(dir, e);
         }
         let mut name = Name::empty();
         while let Some(c) = comps.next() {
@@ -648,50 +644,51 @@ impl<'a> Fat<'a> {
                 let target = if name.len == 1 || dir == 0 {
                     dir
                 } else {
-                    self.parent_of(dir)?
+                    self.parent_of(dir, e)?
                 };
                 if is_last {
-                    return self.follow_dir_cluster(target);
+                    return self.follow_dir_cluster(target, e);
                 }
                 dir = target;
                 continue;
             }
-            match self.dir_search(dir, Want::Name(&name))? {
-                None if is_last => return Ok(Found::Missing { dir }),
-                None => return Err(Error::NotFound),
-                Some(e) if is_last => return Ok(Found::Entry { dir, entry: e }),
-                Some(e) if e.is_dir() => dir = self.dir_id(e.clust),
-                Some(_) => return Err(Error::NotFound),
+            match self.dir_search(dir, Want::Name(&name), e)? {
+                false if is_last => return Ok(Found::Missing { dir }),
+                true if is_last => return Ok(Found::Entry { dir }),
+                true if e.is_dir() => dir = self.dir_id(e.clust),
+                _ => return Err(Error::NotFound),
             }
         }
         Ok(Found::Root)
     }
 
-    /// A directory named by its first cluster, as its entry in its parent.
-    fn follow_dir_cluster(&mut self, c: u32) -> Res<Found> {
+    /// A directory named by its first cluster, as its entry (read into `e`) in its parent.
+    fn follow_dir_cluster(&mut self, c: u32, e: &mut Entry) -> Res<Found> {
         if c == 0 {
             return Ok(Found::Root);
         }
-        let parent = self.parent_of(c)?;
-        match self.dir_search(parent, Want::Subdir(c))? {
-            Some(entry) => Ok(Found::Entry { dir: parent, entry }),
-            None => Err(Error::Io),
+        let parent = self.parent_of(c, e)?;
+        match self.dir_search(parent, Want::Subdir(c), e)? {
+            true => Ok(Found::Entry { dir: parent }),
+            false => Err(Error::Io),
         }
     }
 
-    /// The first cluster of the parent of directory `c` (not the root), from its "..".
-    fn parent_of(&mut self, c: u32) -> Res<u32> {
-        match self.dir_search(c, Want::Sfn(b"..         "))? {
-            Some(e) => Ok(self.dir_id(e.clust)),
-            None => Err(Error::Io),
+    /// The first cluster of the parent of directory `c` (not the root), from its ".."
+    /// (read into the scratch entry `e`).
+    fn parent_of(&mut self, c: u32, e: &mut Entry) -> Res<u32> {
+        match self.dir_search(c, Want::Sfn(b"..         "), e)? {
+            true => Ok(self.dir_id(e.clust)),
+            false => Err(Error::Io),
         }
     }
 
     /// The first cluster of the directory a path names.
     pub fn open_dir(&mut self, path: &str) -> Res<u32> {
-        match self.follow(path)? {
+        let mut e = Entry::empty();
+        match self.follow(path, &mut e)? {
             Found::Root => Ok(0),
-            Found::Entry { entry, .. } if entry.is_dir() => Ok(self.dir_id(entry.clust)),
+            Found::Entry { .. } if e.is_dir() => Ok(self.dir_id(e.clust)),
             _ => Err(Error::NotFound),
         }
     }
@@ -705,9 +702,10 @@ impl<'a> Fat<'a> {
         if name.lossy {
             let base = name.sfn;
             let mut n = 1;
+            let mut e = Entry::empty();
             loop {
                 name.number(&base, n);
-                if self.dir_search(dir, Want::Sfn(&name.sfn))?.is_none() {
+                if !self.dir_search(dir, Want::Sfn(&name.sfn), &mut e)? {
                     break;
                 }
                 n += 1;
@@ -831,7 +829,7 @@ impl<'a> Fat<'a> {
 
     pub fn mkdir(&mut self, path: &str) -> Res<()> {
         self.writable()?;
-        let dir = match self.follow(path)? {
+        let dir = match self.follow(path, &mut Entry::empty())? {
             Found::Missing { dir } => dir,
             Found::Root | Found::Entry { .. } => return Err(Error::Exists),
         };
@@ -864,11 +862,11 @@ impl<'a> Fat<'a> {
         self.sync()
     }
 
-    /// The entry a path names (not the root).
-    pub fn stat(&mut self, path: &str) -> Res<Option<Entry>> {
-        match self.follow(path)? {
-            Found::Root => Ok(None),
-            Found::Entry { entry, .. } => Ok(Some(entry)),
+    /// Read the entry a path names into `e`; false for the root (which has none).
+    pub fn stat(&mut self, path: &str, e: &mut Entry) -> Res<bool> {
+        match self.follow(path, e)? {
+            Found::Root => Ok(false),
+            Found::Entry { .. } => Ok(true),
             Found::Missing { .. } => Err(Error::NotFound),
         }
     }
@@ -876,11 +874,12 @@ impl<'a> Fat<'a> {
     /// Remove a file (`dir` false) or an empty directory, refusing the other kind (the
     /// path is checked before the volume's writability, as upstream's remove and rmdir).
     pub fn unlink(&mut self, path: &str, dir: bool) -> Res<()> {
-        let e = match self.follow(path)? {
-            Found::Entry { entry, .. } => entry,
+        let mut e = Entry::empty();
+        match self.follow(path, &mut e)? {
+            Found::Entry { .. } => {}
             Found::Root => return Err(Error::InvalidName),
             Found::Missing { .. } => return Err(Error::NotFound),
-        };
+        }
         if e.is_dir() != dir {
             return Err(if dir { Error::NotDir } else { Error::IsDir });
         }
@@ -890,7 +889,10 @@ impl<'a> Fat<'a> {
         }
         if e.is_dir() {
             let c = self.dir_id(e.clust);
-            if c == 0 || c == self.vol.cdir || self.dir_search(c, Want::NotDot)?.is_some() {
+            if c == 0
+                || c == self.vol.cdir
+                || self.dir_search(c, Want::NotDot, &mut Entry::empty())?
+            {
                 return Err(Error::Denied);
             }
         }
@@ -903,18 +905,17 @@ impl<'a> Fat<'a> {
 
     pub fn rename(&mut self, old: &str, new: &str) -> Res<()> {
         self.writable()?;
-        let (odir, e) = match self.follow(old)? {
-            Found::Entry { dir, entry } => (dir, entry),
+        let mut e = Entry::empty();
+        let odir = match self.follow(old, &mut e)? {
+            Found::Entry { dir } => dir,
             Found::Root => return Err(Error::InvalidName),
             Found::Missing { .. } => return Err(Error::NotFound),
         };
-        let ndir = match self.follow(new)? {
+        let mut other = Entry::empty();
+        let ndir = match self.follow(new, &mut other)? {
             Found::Missing { dir } => dir,
-            Found::Entry { entry, .. } if entry.pos == e.pos => {
-                // The same entry (maybe a change of case): rewrite it under the new name.
-                let _ = entry;
-                odir
-            }
+            // The same entry (maybe a change of case): rewrite it under the new name.
+            Found::Entry { .. } if other.pos == e.pos => odir,
             _ => return Err(Error::Exists),
         };
         let last = components(new).last().unwrap_or("");
@@ -963,16 +964,13 @@ impl<'a> Fat<'a> {
         out.clear();
         let mut c = self.vol.cdir;
         let mut depth = 0;
+        let mut e = Entry::empty();
         while c != 0 {
             depth += 1;
             if depth > MAX_DEPTH {
                 return Err(Error::Io);
             }
-            let Found::Entry {
-                dir: parent,
-                entry: e,
-            } = self.follow_dir_cluster(c)?
-            else {
+            let Found::Entry { dir: parent } = self.follow_dir_cluster(c, &mut e)? else {
                 return Err(Error::Io);
             };
             let mut buf = [0u8; MAX_LFN * 3];
@@ -1135,7 +1133,8 @@ mod tests {
         let vol = Volume::new(512);
         let mut fat = Fat::new(vol, &mut win, &mut disk);
         fat.mount().unwrap();
-        let e = fat.stat("moved.bin").unwrap().unwrap();
+        let mut e = Entry::empty();
+        assert!(fat.stat("moved.bin", &mut e).unwrap());
         assert_eq!(e.size, data.len() as u32);
         assert!(!e.is_dir());
     }

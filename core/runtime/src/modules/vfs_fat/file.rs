@@ -2,7 +2,7 @@
 //! with reads and writes going sector by sector through the volume's window. The state is
 //! plain data so the Python file object can hold it.
 
-use super::dir::{DirPos, Found, ATTR_RDO};
+use super::dir::{DirPos, Entry, Found, ATTR_RDO};
 use super::volume::{Error, Fat, Res};
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -32,7 +32,8 @@ impl<'a> Fat<'a> {
             writable: m.write,
             ..FileState::default()
         };
-        match self.follow(path)? {
+        let mut entry = Entry::empty();
+        match self.follow(path, &mut entry)? {
             Found::Root => return Err(Error::InvalidName),
             Found::Missing { dir } => {
                 if !m.create {
@@ -42,7 +43,7 @@ impl<'a> Fat<'a> {
                 f.entry = self.create_file(dir, last)?;
                 f.modified = true;
             }
-            Found::Entry { entry, .. } => {
+            Found::Entry { .. } => {
                 if m.excl {
                     return Err(Error::Exists);
                 }
