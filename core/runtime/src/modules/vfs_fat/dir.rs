@@ -106,11 +106,13 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// An entry to read into: all zeros (one memory clear where it is made), as reads set
+    /// every field.
     pub fn empty() -> Entry {
         Entry {
             lfn: [0; MAX_LFN + 1],
             lfn_len: 0,
-            sfn: [b' '; 11],
+            sfn: [0; 11],
             attr: 0,
             nt: 0,
             clust: 0,
@@ -198,7 +200,7 @@ impl Name {
         Name {
             lfn: [0; MAX_LFN + 1],
             len: 0,
-            sfn: [b' '; 11],
+            sfn: [0; 11],
             nt: 0,
             lossy: false,
             need_lfn: false,
