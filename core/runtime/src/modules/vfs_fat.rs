@@ -88,14 +88,10 @@ impl BlockDevice for DevSession {
 /// `ioctl(op, 0)`, or the old protocol's `count()`/`sync()`.
 fn dev_ioctl(bdev: Value, has_ioctl: bool, op: isize) -> PyResult<Value> {
     if has_ioctl {
-        let (f, t) = runtime::load_method(bdev, Q::ioctl)?;
-        return runtime::call_method(f, t, &[Value::small_int(op), Value::small_int(0)], &[]);
+        return call_fs(bdev, Q::ioctl, &[Value::small_int(op), Value::small_int(0)]);
     }
     match op {
-        IOCTL_BLOCK_COUNT => {
-            let (f, t) = runtime::load_method(bdev, Q::count)?;
-            runtime::call_method(f, t, &[], &[])
-        }
+        IOCTL_BLOCK_COUNT => call_fs(bdev, Q::count, &[]),
         IOCTL_SYNC => match runtime::load_method(bdev, Q::sync) {
             Ok((f, t)) => runtime::call_method(f, t, &[], &[]),
             Err(_) => Ok(Value::NONE),
@@ -224,7 +220,7 @@ fn run(v: Value, f: &mut dyn FnMut(&mut Fat) -> Result<(), Error>) -> PyResult<(
     r.map_err(|e| dev.error(e.errno()))
 }
 
-use crate::modules::vfs::errno_value;
+use crate::modules::vfs::{call_fs, errno_value};
 
 // --- VfsFat ---
 

@@ -626,8 +626,9 @@ impl<'a> Fat<'a> {
     }
 
     /// Resolve a path from the current directory (or the root for absolute paths); an
-    /// entry found is read into `e` (which is scratch space otherwise).
-    pub fn follow(&mut self, path: &str, e: &mut Entry) -> Res<Found> {
+    /// entry found is read into `e` (which is scratch space otherwise). When the last
+    /// component is missing, `name` holds it parsed, ready to be created.
+    pub fn follow(&mut self, path: &str, e: &mut Entry, name: &mut Name) -> Res<Found> {
         let mut dir = if matches!(path.as_bytes().first(), Some(b'/' | b'\\')) {
             0
         } else {
@@ -635,9 +636,10 @@ impl<'a> Fat<'a> {
         };
         let mut comps = components(path).peekable();
         if comps.peek().is_none() {
+            // No last component: nothing to create under this name.
+            name.dot = true;
             return self.follow_dir_cluster(dir, e);
         }
-        let mut name = Name::empty();
         while let Some(c) = comps.next() {
             let is_last = comps.peek().is_none();
             name.parse(c)?;
@@ -654,7 +656,7 @@ impl<'a> Fat<'a> {
                 dir = target;
                 continue;
             }
-            match self.dir_search(dir, Want::Name(&name), e)? {
+            match self.dir_search(dir, Want::Name(name), e)? {
                 false if is_last => return Ok(Found::Missing { dir }),
                 true if is_last => return Ok(Found::Entry { dir }),
                 true if e.is_dir() => dir = self.dir_id(e.clust),
@@ -688,7 +690,7 @@ impl<'a> Fat<'a> {
     /// The first cluster of the directory a path names.
     pub fn open_dir(&mut self, path: &str) -> Res<u32> {
         let mut e = Entry::empty();
-        match self.follow(path, &mut e)? {
+        match self.follow(path, &mut e, &mut Name::empty())? {
             Found::Root => Ok(0),
             Found::Entry { .. } if e.is_dir() => Ok(self.dir_id(e.clust)),
             _ => Err(Error::NotFound),
@@ -819,11 +821,9 @@ impl<'a> Fat<'a> {
     }
 
     /// Create a file entry (attr ARC, empty) for a missing path component.
-    pub fn create_file(&mut self, dir: u32, last: &str) -> Res<DirPos> {
+    pub fn create_file(&mut self, dir: u32, name: &mut Name) -> Res<DirPos> {
         self.writable()?;
-        let mut name = Name::empty();
-        name.parse(last)?;
-        let p = self.register(dir, &mut name)?;
+        let p = self.register(dir, name)?;
         let t = self.vol.now;
         self.set_entry(&p, ATTR_ARC, 0, 0, t)?;
         Ok(p)
@@ -831,13 +831,11 @@ impl<'a> Fat<'a> {
 
     pub fn mkdir(&mut self, path: &str) -> Res<()> {
         self.writable()?;
-        let dir = match self.follow(path, &mut Entry::empty())? {
+        let mut name = Name::empty();
+        let dir = match self.follow(path, &mut Entry::empty(), &mut name)? {
             Found::Missing { dir } => dir,
             Found::Root | Found::Entry { .. } => return Err(Error::Exists),
         };
-        let last = components(path).last().unwrap_or("");
-        let mut name = Name::empty();
-        name.parse(last)?;
         let c = self.create_chain(0)?;
         let t = self.vol.now;
         let r = (|| -> Res<()> {
@@ -866,7 +864,7 @@ impl<'a> Fat<'a> {
 
     /// Read the entry a path names into `e`; false for the root (which has none).
     pub fn stat(&mut self, path: &str, e: &mut Entry) -> Res<bool> {
-        match self.follow(path, e)? {
+        match self.follow(path, e, &mut Name::empty())? {
             Found::Root => Ok(false),
             Found::Entry { .. } => Ok(true),
             Found::Missing { .. } => Err(Error::NotFound),
@@ -877,7 +875,7 @@ impl<'a> Fat<'a> {
     /// path is checked before the volume's writability, as upstream's remove and rmdir).
     pub fn unlink(&mut self, path: &str, dir: bool) -> Res<()> {
         let mut e = Entry::empty();
-        match self.follow(path, &mut e)? {
+        match self.follow(path, &mut e, &mut Name::empty())? {
             Found::Entry { .. } => {}
             Found::Root => return Err(Error::InvalidName),
             Found::Missing { .. } => return Err(Error::NotFound),
@@ -908,21 +906,22 @@ impl<'a> Fat<'a> {
     pub fn rename(&mut self, old: &str, new: &str) -> Res<()> {
         self.writable()?;
         let mut e = Entry::empty();
-        let odir = match self.follow(old, &mut e)? {
+        let mut name = Name::empty();
+        let odir = match self.follow(old, &mut e, &mut name)? {
             Found::Entry { dir } => dir,
             Found::Root => return Err(Error::InvalidName),
             Found::Missing { .. } => return Err(Error::NotFound),
         };
         let mut other = Entry::empty();
-        let ndir = match self.follow(new, &mut other)? {
+        let ndir = match self.follow(new, &mut other, &mut name)? {
             Found::Missing { dir } => dir,
             // The same entry (maybe a change of case): rewrite it under the new name.
             Found::Entry { .. } if other.pos == e.pos => odir,
             _ => return Err(Error::Exists),
         };
-        let last = components(new).last().unwrap_or("");
-        let mut name = Name::empty();
-        name.parse(last)?;
+        if name.dot {
+            return Err(Error::InvalidName);
+        }
         let mut saved = [0u8; 21];
         saved.copy_from_slice(&self.entry(&e.pos)?[11..]);
         // The new entry goes in before the old one is removed, as FatFs does (so entries
@@ -1139,6 +1138,22 @@ mod tests {
         assert!(fat.stat("moved.bin", &mut e).unwrap());
         assert_eq!(e.size, data.len() as u32);
         assert!(!e.is_dir());
+    }
+
+    #[test]
+    fn renames_onto_no_name_are_refused() {
+        with_fat(200, |fat| {
+            fat.mkdir("d").unwrap();
+            fat.mkdir("d/e").unwrap();
+            assert_eq!(fat.rename("/d", "/d/."), Err(Error::InvalidName));
+            assert_eq!(fat.rename("/d", "/"), Err(Error::Exists));
+            fat.chdir("d").unwrap();
+            assert_eq!(fat.rename("/d", ""), Err(Error::InvalidName));
+            assert_eq!(fat.rename("/d", "e/.."), Err(Error::InvalidName));
+            assert_eq!(fat.rename("e", "E"), Ok(()));
+            assert_eq!(list(fat, ""), ["E"]);
+            assert_eq!(list(fat, "/"), ["d"]);
+        });
     }
 
     #[test]
