@@ -179,19 +179,15 @@ pub fn mkfs(dev: &mut dyn BlockDevice, buf: &mut [u8], total: u32, serial: u32) 
     } else {
         st32(buf, 0, 0xFFFF_FFF8);
     }
-    let mut sect = l.b_vol + l.sz_rsv;
-    for i in 0..l.sz_fat {
+    // The FAT's first sector holds them; its other sectors and the root directory (the
+    // fixed area, or FAT32's first cluster) that follows are zeros.
+    let n = l.sz_fat + if l.fat32 { l.pau } else { l.sz_dir };
+    let first = l.b_vol + l.sz_rsv;
+    for sect in first..first + n {
         dev.write(sect, buf)?;
-        sect += 1;
-        if i == 0 {
+        if sect == first {
             buf.fill(0);
         }
-    }
-    // The root directory.
-    let n = if l.fat32 { l.pau } else { l.sz_dir };
-    for _ in 0..n {
-        dev.write(sect, buf)?;
-        sect += 1;
     }
     if l.fat32 {
         // A partition table with the one partition (ids as upstream: 0x0C FAT32).
