@@ -266,22 +266,15 @@ fn fat_new(ty: &'static Type, args: &[Value], _kw: &[Value]) -> PyResult<Value> 
             return Err(raise::os_error(EBUSY));
         }
     }
+    // Only "no file system" is tolerated (mount(mkfs=True) may make one); the volume is
+    // never left mounted by a failed mount.
     match run(v, &mut |_| Ok(())) {
-        Ok(()) => {}
-        Err(e) => {
-            let fs = this(v)?;
-            if fs.vol.mounted() {
-                return Err(e);
-            }
-            // Only "no file system" is tolerated: mount(mkfs=True) may make one.
-            if errno_value(e) == Some(19) {
-                fs.no_fs = true;
-            } else {
-                return Err(e);
-            }
+        Err(e) if errno_value(e) != Some(19) => Err(e),
+        r => {
+            this(v)?.no_fs = r.is_err();
+            Ok(v)
         }
     }
-    Ok(v)
 }
 
 /// The file system object for a bare block device given to `vfs.mount` (upstream's
