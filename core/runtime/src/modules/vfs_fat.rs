@@ -298,7 +298,8 @@ fn do_mkfs(v: Value) -> PyResult<()> {
     let win = bytearray::bytes(fs.win);
     fs.vol.fat_type = 0;
     let r = mkfs::mkfs(&mut dev, win, total, fat_now());
-    fs.vol = Volume::new(fs.vol.ss);
+    // Unmounted: the next operation mounts afresh, and mounting sets up all the rest.
+    fs.vol.fat_type = 0;
     fs.no_fs = false;
     r.map_err(|e| {
         dev.error(match e {

@@ -144,22 +144,22 @@ pub fn mkfs(dev: &mut dyn BlockDevice, buf: &mut [u8], total: u32, serial: u32) 
     st16(buf, 24, 63);
     st16(buf, 26, 255);
     st32(buf, 28, l.b_vol);
-    if l.fat32 {
-        st32(buf, 67, serial);
+    // The extended boot record: after FAT32's own fields, else right after the BPB.
+    let (x, fs_type) = if l.fat32 {
         st32(buf, 36, l.sz_fat);
         st32(buf, 44, 2);
         st16(buf, 48, 1);
         st16(buf, 50, 6);
-        buf[64] = 0x80;
-        buf[66] = 0x29;
-        buf[71..90].copy_from_slice(b"NO NAME    FAT32   ");
+        (64, b"FAT32   ")
     } else {
-        st32(buf, 39, serial);
         st16(buf, 22, l.sz_fat as u16);
-        buf[36] = 0x80;
-        buf[38] = 0x29;
-        buf[43..62].copy_from_slice(b"NO NAME    FAT     ");
-    }
+        (36, b"FAT     ")
+    };
+    buf[x] = 0x80;
+    buf[x + 2] = 0x29;
+    st32(buf, x + 3, serial);
+    buf[x + 7..x + 18].copy_from_slice(b"NO NAME    ");
+    buf[x + 18..x + 26].copy_from_slice(fs_type);
     st16(buf, 510, 0xAA55);
     dev.write(l.b_vol, buf)?;
     if l.fat32 {
