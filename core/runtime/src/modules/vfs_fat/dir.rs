@@ -777,17 +777,14 @@ impl<'a> Fat<'a> {
         Ok(p)
     }
 
-    /// Fill in the 8.3 entry at `p`.
-    fn set_entry(&mut self, p: &DirPos, attr: u8, clust: u32, size: u32, t: u32) -> Res<()> {
+    /// Fill in the 8.3 entry at `p` of a new (empty) file or directory, made now: what
+    /// [`Fat::update_entry`] writes, then the attributes and the creation time.
+    fn set_entry(&mut self, p: &DirPos, attr: u8, clust: u32) -> Res<()> {
+        self.update_entry(p, clust, 0, true)?;
+        let t = self.vol.now;
         let d = self.entry(p)?;
         d[11] = attr;
         st32(d, 14, t);
-        st16(d, 18, (t >> 16) as u16);
-        st32(d, 22, t);
-        st16(d, 20, (clust >> 16) as u16);
-        st16(d, 26, clust as u16);
-        st32(d, 28, size);
-        self.vol.win_dirty = true;
         Ok(())
     }
 
@@ -824,8 +821,7 @@ impl<'a> Fat<'a> {
     pub fn create_file(&mut self, dir: u32, name: &mut Name) -> Res<DirPos> {
         self.writable()?;
         let p = self.register(dir, name)?;
-        let t = self.vol.now;
-        self.set_entry(&p, ATTR_ARC, 0, 0, t)?;
+        self.set_entry(&p, ATTR_ARC, 0)?;
         Ok(p)
     }
 
@@ -837,7 +833,6 @@ impl<'a> Fat<'a> {
             Found::Root | Found::Entry { .. } => return Err(Error::Exists),
         };
         let c = self.create_chain(0)?;
-        let t = self.vol.now;
         let r = (|| -> Res<()> {
             self.zero_cluster(c)?;
             // `.` and `..`, the first two entries of the new cluster.
@@ -846,11 +841,11 @@ impl<'a> Fat<'a> {
                 let d = self.entry(&p)?;
                 d[..11].fill(b' ');
                 d[..dots].fill(b'.');
-                self.set_entry(&p, ATTR_DIR, link, 0, t)?;
+                self.set_entry(&p, ATTR_DIR, link)?;
                 p.index += 1;
             }
             let p = self.register(dir, &mut name)?;
-            self.set_entry(&p, ATTR_DIR, c, 0, t)
+            self.set_entry(&p, ATTR_DIR, c)
         })();
         if let Err(e) = r {
             let _ = self.remove_chain(c, 0);
