@@ -487,23 +487,19 @@ fn dir_iter_next(v: Value) -> PyResult<Option<Value>> {
     if it.done {
         return Ok(None);
     }
-    let mut pos = it.pos;
     let mut e = Entry::empty();
     let mut found = false;
     let mut more = false;
+    let pos = &mut it.pos;
     let r = run(it.vfs, &mut |fat| {
-        found = fat.dir_scan(&mut pos, Want::NotDot, &mut e)?;
-        more = found && fat.dir_next(&mut pos, false)?;
+        found = fat.dir_scan(pos, Want::NotDot, &mut e)?;
+        more = found && fat.dir_next(pos, false)?;
         Ok(())
     });
-    if let Err(e) = r {
-        it.done = true;
-        return Err(e);
-    }
-    it.pos = pos;
+    // Done unless the scan found an entry with more after it (an error ends it too).
     it.done = !more;
+    r?;
     if !found {
-        it.done = true;
         return Ok(None);
     }
     let mut buf = [0u8; MAX_LFN * 3];
