@@ -525,10 +525,8 @@ type FatFile = BlockFile<FatFs>;
 
 /// Write the file's data and directory entry out.
 fn sync_file(f: &mut FatFile) -> PyResult<()> {
-    let mut st = f.data;
-    let r = run(f.vfs, &mut |fat| fat.sync_file(&mut st));
-    f.data = st;
-    r
+    let st = &mut f.data;
+    run(f.vfs, &mut |fat| fat.sync_file(st))
 }
 
 impl BlockFs for FatFs {
@@ -537,13 +535,12 @@ impl BlockFs for FatFs {
     const TYPES: [&'static Type; 2] = [&FAT_FILEIO_TYPE, &FAT_TEXTIO_TYPE];
 
     fn read(f: &mut FatFile, _v: Value, buf: &mut [u8]) -> PyResult<usize> {
-        let mut st = f.data;
+        let st = &mut f.data;
         let mut n = 0;
         let r = run(f.vfs, &mut |fat| {
-            n = fat.read(&mut st, buf)?;
+            n = fat.read(st, buf)?;
             Ok(())
         });
-        f.data = st;
         r.map(|_| n).map_err(|e| {
             if errno_value(e) == Some(13) {
                 raise::os_error(EINVAL)
@@ -554,14 +551,12 @@ impl BlockFs for FatFs {
     }
 
     fn write(f: &mut FatFile, _v: Value, buf: &[u8]) -> PyResult<usize> {
-        let mut st = f.data;
+        let st = &mut f.data;
         let mut out = (0, None);
-        let r = run(f.vfs, &mut |fat| {
-            out = fat.write(&mut st, buf);
+        run(f.vfs, &mut |fat| {
+            out = fat.write(st, buf);
             Ok(())
-        });
-        f.data = st;
-        r?;
+        })?;
         match out {
             (n, None) => Ok(n),
             (_, Some(Error::Full)) => Err(raise::os_error(28)),
@@ -581,13 +576,12 @@ impl BlockFs for FatFs {
     fn seek(f: &mut FatFile, _v: Value, target: i64) -> PyResult<usize> {
         // Upstream hands FatFs the sum as an unsigned size: negatives wrap high.
         let target = target as u64 & 0xFFFF_FFFF;
-        let mut st = f.data;
+        let st = &mut f.data;
         let mut p = 0;
         run(f.vfs, &mut |fat| {
-            p = fat.seek(&mut st, target);
+            p = fat.seek(st, target);
             Ok(())
         })?;
-        f.data = st;
         Ok(p as usize)
     }
 
