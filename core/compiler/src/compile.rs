@@ -433,6 +433,15 @@ fn occurrences<'t>(text: &'t str, pat: &'t str) -> impl Iterator<Item = usize> +
     })
 }
 
+/// `s` up to the first `sep`, and what follows it if there is one: `split(sep)` one part at a
+/// time, with one searcher shared by its users.
+fn cut(s: &str, sep: char) -> (&str, Option<&str>) {
+    match s.split_once(sep) {
+        Some((a, b)) => (a, Some(b)),
+        None => (s, None),
+    }
+}
+
 fn is_const_obj(e: &Expr) -> bool {
     e.line & fold::CONST_OBJ != 0
 }
@@ -446,18 +455,8 @@ fn runtime_error(msg: &str, line: u32) -> SyntaxError {
     }
 }
 
-/// What the prelude needs about a scope (its names borrowed: no copies per pass).
+/// What the prelude needs about a scope (its name borrowed: no copies per pass).
 fn scope_info<'s>(s: &'s ScopeIds, data: &'s ScopeData) -> ScopeInfo<'s> {
-    let n_args = s.num_pos_args + s.num_kwonly_args;
-    let mut arg_names = Vec::with_capacity(n_args);
-    for i in 0..n_args {
-        let name = s
-            .ids
-            .iter()
-            .find(|id| id.flags & scope::FLAG_IS_PARAM != 0 && id.local_num == i)
-            .map_or("*", |id| id.name.as_str());
-        arg_names.push(name);
-    }
     ScopeInfo {
         num_locals: s.num_locals,
         exc_stack_size: data.exc_stack_size,
@@ -466,26 +465,31 @@ fn scope_info<'s>(s: &'s ScopeIds, data: &'s ScopeData) -> ScopeInfo<'s> {
         num_kwonly_args: s.num_kwonly_args,
         num_def_pos_args: s.num_def_pos_args,
         simple_name: &data.simple_name,
-        arg_names,
     }
 }
 
 /// Decimal text of an integer (no core::fmt in the compiler).
 fn int_text(v: i64) -> String {
-    let mut digits = Vec::new();
+    // Digits from the right end of a buffer (20 hold any u64): no reversal.
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
     let mut m = v.unsigned_abs();
-    loop {
-        digits.push(b'0' + (m % 10) as u8);
+    while let Some(slot) = i.checked_sub(1).and_then(|j| buf.get_mut(j)) {
+        *slot = b'0' + (m % 10) as u8;
+        i -= 1;
         m /= 10;
         if m == 0 {
             break;
         }
     }
+    let mut s = String::with_capacity(21);
     if v < 0 {
-        digits.push(b'-');
+        s.push('-');
     }
-    digits.reverse();
-    String::from_utf8(digits).unwrap_or_default()
+    for &c in buf.get(i..).unwrap_or_default() {
+        s.push(char::from(c));
+    }
+    s
 }
 
 fn parse_float(s: &str) -> Option<f64> {
@@ -618,9 +622,19 @@ impl<'a> Compiler<'a> {
         self.pass = pass;
         self.cur = si;
         self.next_label = 0;
-        self.emit = core::mem::take(&mut self.data[si].emitter);
+        // Swapped in and out (no placeholder built and dropped each pass).
+        core::mem::swap(&mut self.emit, &mut self.data[si].emitter);
         let info = scope_info(&self.ids[si], &self.data[si]);
         self.emit.start_pass(pass, &info, &mut self.tables);
+        let s = &self.ids[si];
+        for i in 0..s.num_pos_args + s.num_kwonly_args {
+            let name = s
+                .ids
+                .iter()
+                .find(|id| id.flags & scope::FLAG_IS_PARAM != 0 && id.local_num == i)
+                .map_or("*", |id| id.name.as_str());
+            self.emit.arg_name(&mut self.tables, name);
+        }
         if pass == Pass::Scope {
             self.data[si].exc_stack_size = 0;
         }
@@ -698,10 +712,8 @@ impl<'a> Compiler<'a> {
                 self.emit.load_const_str(&mut self.tables, &cd.name);
                 self.store_id("__qualname__");
                 self.stmts(&cd.body);
-                let id = self.ids[si]
-                    .find("__class__")
-                    .map(|i| self.ids[si].ids[i].clone());
-                match id {
+                let s = &self.ids[si];
+                match s.find("__class__").and_then(|i| s.ids.get(i)) {
                     Some(id) if id.kind != IdKind::Local => self.emit.load_fast(id.local_num),
                     _ => self.emit.load_const_none(),
                 }
@@ -711,14 +723,9 @@ impl<'a> Compiler<'a> {
         if self.emit.is_generator {
             self.ids[si].scope_flags |= bc::scope_flags::GENERATOR as usize;
         }
-        let cells: Vec<usize> = self.ids[si]
-            .ids
-            .iter()
-            .filter(|id| id.kind == IdKind::Cell)
-            .map(|id| id.local_num)
-            .collect();
-        let r = self.emit.end_pass(&cells);
-        self.data[si].emitter = core::mem::take(&mut self.emit);
+        let cells = self.ids[si].ids.iter().filter(|id| id.kind == IdKind::Cell);
+        let r = self.emit.end_pass(cells.map(|id| id.local_num));
+        core::mem::swap(&mut self.emit, &mut self.data[si].emitter);
         match r {
             Ok(done) => Ok(done),
             Err(_) => Err(runtime_error("bytecode overflow", self.data[si].line)),
@@ -767,30 +774,13 @@ impl<'a> Compiler<'a> {
             Some(i) => (s.ids[i].kind, s.ids[i].local_num),
             None => (IdKind::GlobalImplicit, 0),
         };
-        let t = &mut self.tables;
-        let e = &mut self.emit;
         match kind {
-            IdKind::GlobalImplicit | IdKind::GlobalImplicitAssigned | IdKind::Undecided => match op
-            {
-                0 => e.load_name(t, name),
-                1 => e.store_name(t, name),
-                _ => e.delete_name(t, name),
-            },
-            IdKind::GlobalExplicit => match op {
-                0 => e.load_global(t, name),
-                1 => e.store_global(t, name),
-                _ => e.delete_global(t, name),
-            },
-            IdKind::Local => match op {
-                0 => e.load_fast(local),
-                1 => e.store_fast(local),
-                _ => e.delete_fast(local),
-            },
-            IdKind::Cell | IdKind::Free => match op {
-                0 => e.load_deref(local),
-                1 => e.store_deref(local),
-                _ => e.delete_deref(local),
-            },
+            IdKind::GlobalImplicit | IdKind::GlobalImplicitAssigned | IdKind::Undecided => {
+                self.emit.name_op(&mut self.tables, false, op, name)
+            }
+            IdKind::GlobalExplicit => self.emit.name_op(&mut self.tables, true, op, name),
+            IdKind::Local => self.emit.local_op(false, op, local),
+            IdKind::Cell | IdKind::Free => self.emit.local_op(true, op, local),
         }
     }
 
@@ -825,11 +815,18 @@ impl<'a> Compiler<'a> {
     /// On a line holding both, whether identifier `s` comes before the literal `'s'`/`"s"`
     /// (token order decides whether the lexer had interned it already).
     fn ident_before_literal(&self, s: &str, line: u32) -> bool {
-        // `split`, not `lines`: its searcher is linked anyway.
-        let text = match self.source.split('\n').nth((line as usize).wrapping_sub(1)) {
-            Some(t) => t.strip_suffix('\r').unwrap_or(t),
-            None => return true,
-        };
+        // Line `line` (1-based) as `split('\n')` would give it, through the one splitter.
+        if line == 0 {
+            return true;
+        }
+        let (mut text, mut rest) = ("", Some(self.source));
+        for _ in 0..line {
+            let Some(r) = rest else {
+                return true;
+            };
+            (text, rest) = cut(r, '\n');
+        }
+        let text = text.strip_suffix('\r').unwrap_or(text);
         let lit = occurrences(text, s)
             .find(|&i| i > 0 && matches!(text.as_bytes().get(i - 1), Some(b'"') | Some(b'\'')));
         let end = match lit {
@@ -837,15 +834,16 @@ impl<'a> Compiler<'a> {
             None => return true,
         };
         let head = &text[..end];
+        let bytes = head.as_bytes();
         occurrences(head, s).any(|i| {
-            let before = head[..i].chars().next_back();
-            let after = head[i + s.len()..].chars().next();
             // As upstream's lexer, any non-ASCII character may be part of an identifier (and
-            // Unicode's alphanumeric tables stay out of the firmware).
-            let word = |c: Option<char>| {
-                c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || !c.is_ascii())
+            // Unicode's alphanumeric tables stay out of the firmware). The bytes next to a
+            // match are those of whole characters, non-ASCII exactly when >= 0x80: no
+            // UTF-8 decoding needed.
+            let word = |c: Option<&u8>| {
+                c.is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'_' || !c.is_ascii())
             };
-            !word(before) && !word(after)
+            !word(i.checked_sub(1).and_then(|j| bytes.get(j))) && !word(bytes.get(i + s.len()))
         })
     }
 
@@ -1327,11 +1325,12 @@ impl<'a> Compiler<'a> {
     fn import_name(&mut self, module: Option<&str>, asname: Option<&str>) -> String {
         let m = module.unwrap_or("");
         self.emit.import_name(&mut self.tables, m);
-        let mut parts = m.split('.');
-        let first = parts.next().unwrap_or("");
+        let (first, mut rest) = cut(m, '.');
         match asname {
             Some(a) => {
-                for p in parts {
+                while let Some(r) = rest {
+                    let p;
+                    (p, rest) = cut(r, '.');
                     self.emit.load_attr(&mut self.tables, p);
                 }
                 String::from(a)
@@ -1462,27 +1461,22 @@ impl<'a> Compiler<'a> {
     ) {
         if let (ExprKind::Name(_), ExprKind::Call { func, args, .. }) = (&target.kind, &iter.kind) {
             if matches!(&func.kind, ExprKind::Name(n) if n == "range") {
-                let pos: Vec<&'a Expr> = args
-                    .args
-                    .iter()
-                    .filter_map(|a| match a {
-                        Arg::Positional(e) => Some(e),
-                        _ => None,
-                    })
-                    .collect();
-                let n = args.args.len();
-                let all_pos = pos.len() == n;
-                if (1..=3).contains(&n) && all_pos {
-                    let ok = n != 3 || self.is_small_int(pos[2]).is_some_and(|s| s != 0);
-                    if ok {
-                        let (start, end, step) = match n {
-                            1 => (None, pos[0], None),
-                            2 => (Some(pos[0]), pos[1], None),
-                            _ => (Some(pos[0]), pos[1], Some(pos[2])),
-                        };
-                        self.for_range(target, start, end, step, body, orelse, line);
-                        return;
+                // One to three positional arguments, a step a nonzero small int.
+                let range = match args.args.as_slice() {
+                    [Arg::Positional(end)] => Some((None, end, None)),
+                    [Arg::Positional(start), Arg::Positional(end)] => {
+                        Some((Some(start), end, None))
                     }
+                    [Arg::Positional(start), Arg::Positional(end), Arg::Positional(step)]
+                        if self.is_small_int(step).is_some_and(|s| s != 0) =>
+                    {
+                        Some((Some(start), end, Some(step)))
+                    }
+                    _ => None,
+                };
+                if let Some((start, end, step)) = range {
+                    self.for_range(target, start, end, step, body, orelse, line);
+                    return;
                 }
             }
         }

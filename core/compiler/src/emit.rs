@@ -36,49 +36,36 @@ pub const ITER_BUF_NSLOTS: i32 = 4;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct BytecodeOverflow;
 
-/// Appends `val` as a vuint (7 bits per byte, most significant group first).
-pub fn encode_uint(out: &mut Vec<u8>, val: u64) {
-    let mut buf = [0u8; 10];
-    let mut i = buf.len();
-    let mut v = val;
-    loop {
-        i -= 1;
-        buf[i] = (v & 0x7f) as u8;
-        v >>= 7;
-        if v == 0 {
-            break;
-        }
-    }
-    let last = buf.len() - 1;
-    for (k, b) in buf.iter().enumerate().skip(i) {
-        out.push(if k == last { *b } else { *b | 0x80 });
+/// Appends the low `k` 7-bit groups of `v` (sign-extended when `signed`), most significant
+/// first, each but the last with bit 7 set.
+fn push_groups(out: &mut Vec<u8>, v: i64, signed: bool, k: u32) {
+    for i in (0..k).rev() {
+        let b = if signed {
+            (v >> (7 * i)) as u8
+        } else {
+            ((v as u64) >> (7 * i)) as u8
+        } & 0x7f;
+        out.push(if i > 0 { b | 0x80 } else { b });
     }
 }
 
-/// Appends a signed vuint as used by LOAD_CONST_SMALL_INT (bit 6 of the first byte is the sign).
+/// Appends `val` as a vuint (7 bits per byte, most significant group first).
+pub fn encode_uint(out: &mut Vec<u8>, val: u64) {
+    let mut k = 1;
+    while k < 10 && val >> (7 * k) != 0 {
+        k += 1;
+    }
+    push_groups(out, val as i64, false, k);
+}
+
+/// Appends a signed vuint as used by LOAD_CONST_SMALL_INT (bit 6 of the first byte is the sign):
+/// the fewest groups whose top bit is the sign.
 pub fn encode_int(out: &mut Vec<u8>, num: i64) {
-    let mut buf = [0u8; 11];
-    let mut i = buf.len();
-    let mut n = num;
-    loop {
-        i -= 1;
-        buf[i] = (n & 0x7f) as u8;
-        n >>= 7;
-        if n == 0 || n == -1 {
-            break;
-        }
+    let mut k = 1;
+    while k < 10 && !matches!(num >> (7 * k - 1), 0 | -1) {
+        k += 1;
     }
-    if n == -1 && (buf[i] & 0x40) == 0 {
-        i -= 1;
-        buf[i] = 0x7f;
-    } else if n == 0 && (buf[i] & 0x40) != 0 {
-        i -= 1;
-        buf[i] = 0;
-    }
-    let last = buf.len() - 1;
-    for (k, b) in buf.iter().enumerate().skip(i) {
-        out.push(if k == last { *b } else { *b | 0x80 });
-    }
+    push_groups(out, num, true, k);
 }
 
 /// Prelude signature fields (reference §1.7.1).
@@ -294,8 +281,6 @@ pub struct ScopeInfo<'a> {
     pub num_kwonly_args: usize,
     pub num_def_pos_args: usize,
     pub simple_name: &'a str,
-    /// Names for argument slots 0..num_pos_args+num_kwonly_args (`*` where not a parameter).
-    pub arg_names: Vec<&'a str>,
 }
 
 /// The bytecode emitter for one scope. Keep it across that scope's passes: it remembers label
@@ -332,6 +317,8 @@ impl Default for Emitter {
 }
 
 impl Emitter {
+    /// Out of line: built for every scope and for the compiler itself.
+    #[inline(never)]
     pub fn new() -> Self {
         Emitter {
             pass: Pass::Scope,
@@ -400,22 +387,28 @@ impl Emitter {
         self.n_info_start = self.code_info.len();
         let q = t.use_qstr(info.simple_name);
         encode_uint(&mut self.code_info, q as u64);
-        for name in info.arg_names.iter() {
-            let q = t.use_qstr(name);
-            encode_uint(&mut self.code_info, q as u64);
-        }
+    }
+
+    /// The prelude's name of the next argument slot (`*` where it holds no parameter): after
+    /// [`Emitter::start_pass`], one call per slot, so no list of names is built per pass.
+    pub fn arg_name(&mut self, t: &mut ModuleTables, name: &str) {
+        let q = t.use_qstr(name);
+        encode_uint(&mut self.code_info, q as u64);
     }
 
     /// End a pass, given the local slots turned into cells at function entry (in id order).
     /// Returns `Ok(true)` when the pass is final, `Ok(false)` when the emit pass must be run
     /// again because the code shrank.
-    pub fn end_pass(&mut self, cells: &[usize]) -> Result<bool, BytecodeOverflow> {
+    pub fn end_pass(
+        &mut self,
+        cells: impl Iterator<Item = usize>,
+    ) -> Result<bool, BytecodeOverflow> {
         if self.pass == Pass::Scope {
             return Ok(true);
         }
         self.n_info = self.code_info.len() - self.n_info_start;
         self.n_cell = 0;
-        for &c in cells {
+        for c in cells {
             self.code_info.push((c & 0xff) as u8);
             self.n_cell += 1;
         }
@@ -628,60 +621,34 @@ impl Emitter {
         self.op(1, bc::LOAD_NULL);
     }
 
-    pub fn load_fast(&mut self, local: usize) {
-        if local <= 15 {
-            self.op(1, bc::LOAD_FAST_MULTI + local as u8);
+    /// LOAD, STORE or DELETE (`op` 0, 1, 2) of a name by qstr, through the globals when
+    /// `global`. The opcodes' layout makes one body serve all six.
+    pub fn name_op(&mut self, t: &mut ModuleTables, global: bool, op: u8, q: &str) {
+        let (adj, base) = match op {
+            0 => (1, bc::LOAD_NAME),
+            1 => (-1, bc::STORE_NAME),
+            _ => (0, bc::DELETE_NAME),
+        };
+        self.op_qstr(t, adj, base + global as u8, q);
+    }
+
+    /// LOAD, STORE or DELETE (`op` 0, 1, 2) of a local slot, through its cell when `cell`
+    /// (the opcodes alternate fast, deref).
+    pub fn local_op(&mut self, cell: bool, op: u8, local: usize) {
+        let adj = [1, -1, 0][usize::from(op % 3)];
+        if !cell && op < 2 && local <= 15 {
+            self.op(adj, bc::LOAD_FAST_MULTI + 0x10 * op + local as u8);
         } else {
-            self.op_uint(1, bc::LOAD_FAST_N, local as u64);
+            self.op_uint(adj, bc::LOAD_FAST_N + 2 * op + cell as u8, local as u64);
         }
     }
 
-    pub fn load_deref(&mut self, local: usize) {
-        self.op_uint(1, bc::LOAD_DEREF, local as u64);
-    }
-
-    pub fn load_name(&mut self, t: &mut ModuleTables, q: &str) {
-        self.op_qstr(t, 1, bc::LOAD_NAME, q);
+    pub fn load_fast(&mut self, local: usize) {
+        self.local_op(false, 0, local);
     }
 
     pub fn load_global(&mut self, t: &mut ModuleTables, q: &str) {
-        self.op_qstr(t, 1, bc::LOAD_GLOBAL, q);
-    }
-
-    pub fn store_fast(&mut self, local: usize) {
-        if local <= 15 {
-            self.op(-1, bc::STORE_FAST_MULTI + local as u8);
-        } else {
-            self.op_uint(-1, bc::STORE_FAST_N, local as u64);
-        }
-    }
-
-    pub fn store_deref(&mut self, local: usize) {
-        self.op_uint(-1, bc::STORE_DEREF, local as u64);
-    }
-
-    pub fn store_name(&mut self, t: &mut ModuleTables, q: &str) {
-        self.op_qstr(t, -1, bc::STORE_NAME, q);
-    }
-
-    pub fn store_global(&mut self, t: &mut ModuleTables, q: &str) {
-        self.op_qstr(t, -1, bc::STORE_GLOBAL, q);
-    }
-
-    pub fn delete_fast(&mut self, local: usize) {
-        self.op_uint(0, bc::DELETE_FAST, local as u64);
-    }
-
-    pub fn delete_deref(&mut self, local: usize) {
-        self.op_uint(0, bc::DELETE_DEREF, local as u64);
-    }
-
-    pub fn delete_name(&mut self, t: &mut ModuleTables, q: &str) {
-        self.op_qstr(t, 0, bc::DELETE_NAME, q);
-    }
-
-    pub fn delete_global(&mut self, t: &mut ModuleTables, q: &str) {
-        self.op_qstr(t, 0, bc::DELETE_GLOBAL, q);
+        self.name_op(t, true, 0, q);
     }
 
     pub fn load_method(&mut self, t: &mut ModuleTables, q: &str, is_super: bool) {
@@ -1015,6 +982,48 @@ mod tests {
     }
 
     #[test]
+    fn encodings_are_minimal_at_every_width() {
+        // Reference: groups from the bottom until the rest is all sign, plus one group when
+        // the top group's bit 6 disagrees with the sign.
+        fn reference(v: i64, signed: bool) -> Vec<u8> {
+            let mut groups = Vec::new();
+            let mut n = v;
+            loop {
+                groups.push((n & 0x7f) as u8);
+                n = if signed {
+                    n >> 7
+                } else {
+                    ((n as u64) >> 7) as i64
+                };
+                if n == 0 || (signed && n == -1) {
+                    break;
+                }
+            }
+            let top = groups.last().copied().unwrap_or(0);
+            if signed && ((n == -1) != (top & 0x40 != 0)) {
+                groups.push(if n == -1 { 0x7f } else { 0 });
+            }
+            groups.reverse();
+            let last = groups.len() - 1;
+            for g in groups.iter_mut().take(last) {
+                *g |= 0x80;
+            }
+            groups
+        }
+        let mut values = vec![0i64, 1, -1, i64::MIN, i64::MAX];
+        for b in 0..64 {
+            let p = 1i64.wrapping_shl(b);
+            for d in [-1, 0, 1] {
+                values.extend([p.wrapping_add(d), p.wrapping_neg().wrapping_add(d)]);
+            }
+        }
+        for v in values {
+            assert_eq!(int(v), reference(v, true), "{v}");
+            assert_eq!(uint(v as u64), reference(v, false), "{v}");
+        }
+    }
+
+    #[test]
     fn signed_int_encoding() {
         assert_eq!(int(-17), vec![0x6f]);
         assert_eq!(int(100000), vec![0x86, 0x8d, 0x20]);
@@ -1089,20 +1098,27 @@ mod tests {
     fn run_scope(
         t: &mut ModuleTables,
         info: &ScopeInfo,
+        arg_names: &[&str],
         body: &dyn Fn(&mut Emitter, &mut ModuleTables),
     ) -> Vec<u8> {
         let mut e = Emitter::new();
         e.set_num_labels(4);
-        for pass in [Pass::StackSize, Pass::CodeSize, Pass::Emit] {
+        let start = |e: &mut Emitter, t: &mut ModuleTables, pass| {
             e.start_pass(pass, info, t);
+            for name in arg_names {
+                e.arg_name(t, name);
+            }
+        };
+        for pass in [Pass::StackSize, Pass::CodeSize, Pass::Emit] {
+            start(&mut e, t, pass);
             body(&mut e, t);
             if pass == Pass::Emit {
-                while !e.end_pass(&[]).unwrap_or(true) {
-                    e.start_pass(Pass::Emit, info, t);
+                while !e.end_pass(core::iter::empty()).unwrap_or(true) {
+                    start(&mut e, t, Pass::Emit);
                     body(&mut e, t);
                 }
             } else {
-                assert_eq!(e.end_pass(&[]), Ok(true));
+                assert_eq!(e.end_pass(core::iter::empty()), Ok(true));
             }
         }
         e.fun_data()
@@ -1120,33 +1136,32 @@ mod tests {
             num_locals: 2,
             num_pos_args: 2,
             num_def_pos_args: 1,
-            arg_names: vec!["a", "b"],
             ..ScopeInfo::default()
         };
         // Scope pass registers the simple names first.
         t.use_qstr("<module>");
         t.use_qstr("f");
-        let m = run_scope(&mut t, &module, &|e, t| {
+        let m = run_scope(&mut t, &module, &[], &|e, t| {
             e.set_source_line(1);
             e.load_const_small_int(1);
-            e.store_name(t, "x");
+            e.name_op(t, false, 1, "x");
             e.set_source_line(2);
             e.load_const_small_int(2);
             e.build_tuple(1);
             e.load_null();
             e.make_function(true);
-            e.store_name(t, "f");
+            e.name_op(t, false, 1, "f");
             e.set_source_line(4);
-            e.load_name(t, "print");
-            e.load_name(t, "f");
-            e.load_name(t, "x");
+            e.name_op(t, false, 0, "print");
+            e.name_op(t, false, 0, "f");
+            e.name_op(t, false, 0, "x");
             e.call_function(1, 0, false);
             e.call_function(1, 0, false);
             e.pop_top();
             e.load_const_none();
             e.return_value();
         });
-        let fd = run_scope(&mut t, &f, &|e, _t| {
+        let fd = run_scope(&mut t, &f, &["a", "b"], &|e, _t| {
             e.set_source_line(3);
             e.load_fast(0);
             e.load_fast(1);
@@ -1178,7 +1193,7 @@ mod tests {
             simple_name: "<module>",
             ..ScopeInfo::default()
         };
-        let code = run_scope(&mut t, &info, &|e, _t| {
+        let code = run_scope(&mut t, &info, &[], &|e, _t| {
             e.label_assign(0);
             e.load_const_bool(true);
             e.pop_jump_if(false, 1);

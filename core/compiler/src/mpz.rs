@@ -362,6 +362,12 @@ fn bits_at(a: &[u32], pos: u64) -> u64 {
     (w >> sh) as u64
 }
 
+/// The 64 bits of `a` from bit `pos` up, the lowest also set when any bit below `pos` is (a
+/// sticky bit: converted to a float it rounds as the whole value would).
+pub fn top_bits(a: &[u32], pos: u64) -> u64 {
+    bits_at(a, pos) | any_bits_below(a, pos) as u64
+}
+
 /// Whether any bit of `a` below bit `pos` is set.
 fn any_bits_below(a: &[u32], pos: u64) -> bool {
     let idx = (pos / 32) as usize;
@@ -526,7 +532,8 @@ fn mul_scratch_need(la: usize, lb: usize) -> usize {
 fn mul_mag(a: &[u32], b: &[u32], out: &mut [u32], scratch: &mut [u32]) {
     let (a, b) = if a.len() >= b.len() { (a, b) } else { (b, a) };
     let (la, lb) = (a.len(), b.len());
-    if core::ptr::eq(a, b) && (!KARATSUBA || la < KARATSUBA_SQR_THRESHOLD) {
+    // Without Karatsuba squares go the schoolbook way too, as upstream's (less code).
+    if KARATSUBA && core::ptr::eq(a, b) && la < KARATSUBA_SQR_THRESHOLD {
         sqr_school(a, out);
         return;
     }
@@ -1347,7 +1354,7 @@ pub fn to_f64(a: Int) -> f64 {
         // The top 64 bits with everything below folded into the lowest bit: the u64 to f64
         // conversion then rounds exactly as rounding the whole value would.
         let shift = n - 64;
-        let top = bits_at(a.mag, shift) | any_bits_below(a.mag, shift) as u64;
+        let top = top_bits(a.mag, shift);
         #[cfg(feature = "float32")]
         let r = f64_from_scaled(top, shift as u32);
         #[cfg(not(feature = "float32"))]
@@ -1404,23 +1411,15 @@ pub fn from_f64(x: f64, out: &mut [u32]) -> Result<Written> {
     }
     let mant = (bits & ((1u64 << 52) - 1)) | (1u64 << 52);
     let e = exp - 1075;
-    if e <= 0 {
-        let v = mant >> (-e);
-        let mut buf = [0u32; 2];
-        let m = from_u64(v, &mut buf);
-        let n = m.mag.len();
-        if let Some(d) = out.get_mut(..n) {
-            d.copy_from_slice(m.mag);
-        }
-        return Ok(written(out, n, neg));
-    }
-    let (dig, sh) = ((e / 32) as usize, (e % 32) as u32);
+    // The 53-bit mantissa placed at digit `dig`, shifted within three digits.
+    let (dig, m, sh) = if e <= 0 {
+        (0, mant >> (-e), 0)
+    } else {
+        ((e / 32) as usize, mant, (e % 32) as u32)
+    };
     let (lo, hi) = out.split_at_mut(dig);
     lo.fill(0);
-    let w = (mant as u128) << sh;
-    for (k, d) in hi.iter_mut().take(3).enumerate() {
-        *d = (w >> (32 * k)) as u32;
-    }
+    shl_bits(&[m as u32, (m >> 32) as u32], sh, hi);
     let n = (dig + 3).min(out.len());
     Ok(written(out, n, neg))
 }
@@ -1509,16 +1508,13 @@ pub fn to_str(a: Int, base: u32, out: &mut [u8], scratch: &mut [u32]) -> Result<
                 div_dig_inplace(w, big)
             };
             len = trimmed_len(w);
-            if len == 0 {
-                while r > 0 {
-                    put(char_of(r % base))?;
-                    r /= base;
+            // k characters per digit, leading zeros and all but for the top digit.
+            for _ in 0..k {
+                if len == 0 && r == 0 {
+                    break;
                 }
-            } else {
-                for _ in 0..k {
-                    put(char_of(r % base))?;
-                    r /= base;
-                }
+                put(char_of(r % base))?;
+                r /= base;
             }
         }
     }

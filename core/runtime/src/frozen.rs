@@ -180,10 +180,11 @@ pub(crate) fn qstr_hash(i: u32) -> u32 {
         .map_or(1, |&h| h as u32)
 }
 
-/// A frozen pool name (callers look in the built-in table first).
-pub(crate) fn find_qstr(s: &str) -> Option<Qstr> {
+/// A frozen pool name, given its hash (`qstr::compute_hash`). The built-in table, the
+/// frozen pool and the dynamic pool hold disjoint names, so callers may look in any order.
+pub(crate) fn find_qstr(s: &str, h: u32) -> Option<Qstr> {
     let f = installed()?;
-    let h = crate::qstr::compute_hash(s.as_bytes()) as u16;
+    let h = h as u16;
     let start = f.qstr_by_hash.partition_point(|&(eh, _)| eh < h);
     f.qstr_by_hash
         .get(start..)?

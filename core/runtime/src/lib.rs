@@ -62,6 +62,7 @@ pub unsafe fn init(heap: *mut u8, heap_len: usize, stack_top: usize, hal: &'stat
     st.heap.set_stack_top(stack_top);
     st.heap.finaliser = Some(run_finaliser);
     st.hal = Some(hal);
+    st.kbd_intr_char = 3;
     mpz::set_interrupt_flag(&state::get().kbd_pending);
 }
 

@@ -171,12 +171,17 @@ impl Default for Pool {
     }
 }
 
+/// Where the text of static qstr `i` ends in [`STATIC_TEXT`] (`i < STATIC_COUNT`).
+const fn static_end(i: usize) -> usize {
+    STATIC_END_BASES[i >> STATIC_ENDS_SHIFT] as usize + STATIC_END_OFFSETS[i] as usize
+}
+
 /// The text of static qstr `i` (`""` when out of range), a slice of [`STATIC_TEXT`].
 const fn static_str(i: usize) -> &'static str {
     if i == 0 || i >= STATIC_COUNT {
         return "";
     }
-    let (start, end) = (STATIC_ENDS[i - 1] as usize, STATIC_ENDS[i] as usize);
+    let (start, end) = (static_end(i - 1), static_end(i));
     let text = STATIC_TEXT.as_bytes();
     if start > end || end > text.len() {
         return "";
@@ -201,17 +206,33 @@ const fn static_hash(i: usize) -> u16 {
 /// compile time, so a name has one id whether it comes from Rust or from frozen code.
 pub const fn find_static_const(s: &str) -> Option<Qstr> {
     let h = compute_hash(s.as_bytes()) as u16;
-    let (mut lo, mut hi) = (0, STATIC_BY_HASH.len());
+    // The names after the fixed list are numbered in hash order.
+    let (mut lo, mut hi) = (MPY_STATIC_COUNT, STATIC_COUNT);
     while lo < hi {
         let mid = (lo + hi) / 2;
-        if static_hash(STATIC_BY_HASH[mid] as usize) < h {
+        if STATIC_HASHES[mid] < h {
             lo = mid + 1;
         } else {
             hi = mid;
         }
     }
-    while lo < STATIC_BY_HASH.len() {
-        let i = STATIC_BY_HASH[lo] as usize;
+    while lo < STATIC_COUNT && STATIC_HASHES[lo] == h {
+        if str_eq(static_str(lo), s) {
+            return Some(Qstr(lo as u32));
+        }
+        lo += 1;
+    }
+    let (mut lo, mut hi) = (0, MPY_STATIC_BY_HASH.len());
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        if static_hash(MPY_STATIC_BY_HASH[mid] as usize) < h {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    while lo < MPY_STATIC_BY_HASH.len() {
+        let i = MPY_STATIC_BY_HASH[lo] as usize;
         if static_hash(i) != h {
             break;
         }
@@ -223,12 +244,24 @@ pub const fn find_static_const(s: &str) -> Option<Qstr> {
     None
 }
 
-/// [`find_static_const`] for run time, where it is on the path of every interned string:
-/// `partition_point` and slice comparisons compile to tighter code than the const loops.
-fn find_static(s: &str) -> Option<Qstr> {
-    let h = compute_hash(s.as_bytes()) as u16;
-    let start = STATIC_BY_HASH.partition_point(|&i| static_hash(i as usize) < h);
-    STATIC_BY_HASH
+/// [`find_static_const`] for run time, given the hash of `s`: `partition_point` and slice
+/// comparisons compile to tighter code than the const loops.
+fn find_static(s: &str, h: u32) -> Option<Qstr> {
+    let h = h as u16;
+    let sorted = STATIC_HASHES.get(MPY_STATIC_COUNT..)?;
+    let start = sorted.partition_point(|&x| x < h);
+    let found = sorted
+        .get(start..)?
+        .iter()
+        .take_while(|&&x| x == h)
+        .enumerate()
+        .map(|(k, _)| MPY_STATIC_COUNT + start + k)
+        .find(|&i| static_str(i) == s);
+    if found.is_some() {
+        return found.map(|i| Qstr(i as u32));
+    }
+    let start = MPY_STATIC_BY_HASH.partition_point(|&i| static_hash(i as usize) < h);
+    MPY_STATIC_BY_HASH
         .get(start..)?
         .iter()
         .map(|&i| i as usize)
@@ -255,30 +288,16 @@ const fn str_eq(a: &str, b: &str) -> bool {
 impl Qstr {
     /// Look `s` up without interning it.
     pub fn find(s: &str) -> Option<Qstr> {
-        if let Some(q) = find_static(s) {
-            return Some(q);
-        }
-        if let Some(q) = crate::frozen::find_qstr(s) {
-            return Some(q);
-        }
-        let pool = &crate::state::get().qstrs;
-        pool.find(s, compute_hash(s.as_bytes()))
-            .map(|i| Qstr((STATIC_COUNT + i) as u32))
+        find_with_hash(s, compute_hash(s.as_bytes()))
     }
 
     /// Intern `s`; `None` only when the heap is exhausted.
     pub fn intern(s: &str) -> Option<Qstr> {
-        if let Some(q) = find_static(s) {
-            return Some(q);
-        }
-        if let Some(q) = crate::frozen::find_qstr(s) {
+        let hash = compute_hash(s.as_bytes());
+        if let Some(q) = find_with_hash(s, hash) {
             return Some(q);
         }
         let st = crate::state::get();
-        let hash = compute_hash(s.as_bytes());
-        if let Some(i) = st.qstrs.find(s, hash) {
-            return Some(Qstr((STATIC_COUNT + i) as u32));
-        }
         let i = st.qstrs.add(&mut st.heap, s, hash)?;
         Some(Qstr((STATIC_COUNT + i) as u32))
     }
@@ -323,6 +342,18 @@ impl Qstr {
     }
 }
 
+/// The qstr spelled `s` (hash `hash`), if any. The three pools hold disjoint names (a name is
+/// added to the dynamic one only when the others lack it), so the dynamic pool, one hash
+/// probe, goes first: names interned again and again (single characters, identifiers of
+/// loaded code) then skip the two binary searches.
+fn find_with_hash(s: &str, hash: u32) -> Option<Qstr> {
+    let pool = &crate::state::get().qstrs;
+    if let Some(i) = pool.find(s, hash) {
+        return Some(Qstr((STATIC_COUNT + i) as u32));
+    }
+    find_static(s, hash).or_else(|| crate::frozen::find_qstr(s, hash))
+}
+
 /// The text of the static qstr with .mpy number `n`, for the `.mpy` reader
 /// ([`upy_compiler::mpy::read_with`]): the table's first entries are that list, so the
 /// firmware need not keep the compiler's copy of it too.
@@ -359,19 +390,19 @@ mod tests {
     fn every_static_name_is_found_by_hash() {
         for i in 1..STATIC_COUNT {
             let s = static_str(i);
-            let q = find_static(s);
+            let q = find_static(s, compute_hash(s.as_bytes()));
             assert!(q.is_some(), "{s:?} not found");
             // Duplicated names resolve to their first id, and always to the same text.
             let q = q.unwrap_or(Q::NULL);
             assert!(q.0 as usize <= i);
             assert_eq!(static_str(q.0 as usize), s);
         }
-        assert_eq!(find_static("__init__"), Some(Q::__init__));
+        assert_eq!(Qstr::find("__init__"), Some(Q::__init__));
         assert_eq!(Q::__init__.as_str(), "__init__");
         assert_eq!(Q::append.hash(), compute_hash(b"append"));
         assert_eq!(static_str(0), "");
         assert_eq!(static_str(STATIC_COUNT), "");
-        assert_eq!(find_static("no_such_builtin_name_xyz"), None);
+        assert_eq!(Qstr::find("no_such_builtin_name_xyz"), None);
     }
 
     #[test]
@@ -387,7 +418,7 @@ mod tests {
     #[test]
     fn const_lookup_agrees_with_runtime_lookup() {
         for s in (1..STATIC_COUNT).map(static_str) {
-            assert_eq!(find_static_const(s), find_static(s), "{s:?}");
+            assert_eq!(find_static_const(s), Qstr::find(s), "{s:?}");
         }
         const INIT: Option<Qstr> = find_static_const("__init__");
         assert_eq!(INIT, Some(Q::__init__));

@@ -97,9 +97,8 @@ pub struct State {
     pub qstrs: Pool,
     pub roots: Roots,
     pub hal: Option<&'static dyn Hal>,
-    /// Python call depth, bounded by `max_depth` (RuntimeError beyond it).
+    /// Python call depth.
     pub depth: usize,
-    pub max_depth: usize,
     /// Compiler optimisation level (`-O`, `micropython.opt_level`).
     pub opt_level: u8,
     /// Set asynchronously (signal handler / UART IRQ) to request a KeyboardInterrupt.
@@ -110,7 +109,7 @@ pub struct State {
     pub sched_running: bool,
     /// Number of pairs in `roots.sched_queue`.
     pub sched_len: usize,
-    /// Interrupt character (`micropython.kbd_intr`), -1 disables.
+    /// Interrupt character (`micropython.kbd_intr`), -1 disables; Ctrl-C from `crate::init`.
     pub kbd_intr_char: i32,
     /// Lowest native stack address the interpreter may use before raising RuntimeError.
     pub stack_limit: usize,
@@ -127,7 +126,8 @@ pub struct State {
     pub trace_busy: bool,
 }
 
-/// A fresh interpreter: no heap, no roots, no port.
+/// A fresh interpreter: no heap, no roots, no port. All zero bytes, so the state takes no
+/// flash for an initial image (it lives in .bss); `crate::init` sets what starts non-zero.
 const fn initial() -> State {
     State {
         heap: Heap::empty(),
@@ -135,11 +135,10 @@ const fn initial() -> State {
         roots: Roots::new(),
         hal: None,
         depth: 0,
-        max_depth: 10_000,
         opt_level: 0,
         interrupt: core::sync::atomic::AtomicBool::new(false),
         kbd_pending: core::sync::atomic::AtomicBool::new(false),
-        kbd_intr_char: 3,
+        kbd_intr_char: 0,
         sched_running: false,
         sched_len: 0,
         stack_limit: 0,

@@ -87,11 +87,10 @@ pub const CONST_OBJ: u32 = 0x8000_0000;
 
 fn num_of(e: &Expr) -> Option<Num> {
     match &e.kind {
-        ExprKind::Int(v) => {
-            let b = BigInt::from_i64(*v);
-            let obj = host_obj(&b);
-            Some(Num::Int(b, obj))
-        }
+        ExprKind::Int(v) => Some(Num::Int(
+            BigInt::from_i64(*v),
+            !(HOST_SMALL_MIN..=HOST_SMALL_MAX).contains(v),
+        )),
         ExprKind::BigInt(s) => BigInt::parse(s).map(|b| Num::Int(b, true)),
         ExprKind::Float(s) => float_value(s).map(Num::Float),
         _ => None,
@@ -165,27 +164,10 @@ fn big_real(v: &BigInt) -> f64 {
 }
 
 /// An int as a float at the target's precision: with `float32`, rounded once to single
-/// precision from its top bits (no double arithmetic).
+/// precision (no double arithmetic).
 #[cfg(feature = "float32")]
 fn big_real(v: &BigInt) -> f64 {
-    let mag = if v.is_neg() { v.neg() } else { v.clone() };
-    let n = mag.bit_len();
-    let r = if n <= 63 {
-        mag.to_i64().unwrap_or(0) as f32
-    } else {
-        // The top 62 bits with a sticky bit for the rest round as the whole value would.
-        let shift = n - 62;
-        let (top, exact) = match mag.shr(shift) {
-            Some(top) => (
-                top.to_i64().unwrap_or(0),
-                top.shl(shift).is_some_and(|t| t == mag),
-            ),
-            None => (0, false),
-        };
-        let t = top | i64::from(!exact);
-        libm::scalbnf(t as f32, shift.min(400) as i32)
-    };
-    f64::from(if v.is_neg() { -r } else { r })
+    f64::from(v.to_f32())
 }
 
 /// The value of a float in the tree: a folded value's exact bits, or a source literal read
@@ -214,47 +196,13 @@ fn to_f(n: &Num) -> f64 {
     }
 }
 
-fn shift_amount(y: &BigInt) -> Option<usize> {
-    if y.is_neg() {
-        return None;
-    }
-    y.to_i64().and_then(|v| usize::try_from(v).ok())
-}
-
 fn binop(op: BinOp, a: &Num, b: &Num) -> Option<Num> {
     match (a, b) {
-        (Num::Int(x, _), Num::Int(y, _)) => {
-            let r = match op {
-                BinOp::And => x.bitop(y, 0)?,
-                BinOp::Or => x.bitop(y, 1)?,
-                BinOp::Xor => x.bitop(y, 2)?,
-                BinOp::LShift => x.shl(shift_amount(y)?)?,
-                BinOp::RShift => match shift_amount(y) {
-                    Some(n) => x.shr(n)?,
-                    // A huge shift leaves 0 or -1.
-                    None if !y.is_neg() => x.shr(usize::MAX / 2)?,
-                    None => return None,
-                },
-                BinOp::Add => x.add(y)?,
-                BinOp::Sub => x.sub(y)?,
-                BinOp::Mul => x.mul(y)?,
-                BinOp::FloorDiv => x.floordiv(y)?,
-                BinOp::Mod => x.modulo(y)?,
-                BinOp::TrueDiv => {
-                    if y.is_zero() {
-                        return None;
-                    }
-                    return Some(Num::Float(wide(narrow(big_real(x)) / narrow(big_real(y)))));
-                }
-                BinOp::Pow => {
-                    if y.is_neg() {
-                        return float_pow(narrow(big_real(x)), b);
-                    }
-                    let e = y.to_i64().and_then(|v| u64::try_from(v).ok())?;
-                    x.pow(e)?
-                }
-                BinOp::MatMul => return None,
-            };
+        // `/` and negative powers of ints are the float operations on their values.
+        (Num::Int(x, _), Num::Int(y, _))
+            if op != BinOp::TrueDiv && !(op == BinOp::Pow && y.is_neg()) =>
+        {
+            let r = x.binop(op, y)?;
             // Binary operations normalise results that fit a host small int.
             let obj = host_obj(&r);
             Some(Num::Int(r, obj))

@@ -123,16 +123,8 @@ pub fn crc32_update(crc: u32, data: &[u8]) -> u32 {
 
 /// The low 32 bits of an int (two's complement), as `mp_obj_get_int_truncated`.
 pub fn low_u32(v: Value) -> PyResult<u32> {
-    if let Some(n) = v.as_small_int() {
-        return Ok(n as u32);
-    }
-    if v.is_type(&int::TYPE) {
-        let m = crate::runtime::binary_op(
-            upy_compiler::bc::binary::AND,
-            v,
-            int::from_u64(0xffff_ffff)?,
-        )?;
-        return Ok(int::as_i64(m).unwrap_or(0) as u32);
+    if v.is_small_int() || v.is_type(&int::TYPE) {
+        return Ok(super::struct_::int_low_bits(v)? as u32);
     }
     Ok(int::get_isize(v)? as u32)
 }

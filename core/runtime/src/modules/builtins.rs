@@ -108,14 +108,7 @@ pub(crate) fn kw_unknown(kw: &[Value], allowed: &[Qstr]) -> Option<Value> {
 }
 
 /// "function expected at most N arguments, got M", built once for every module.
-#[cold]
-#[inline(never)]
-pub(crate) fn too_many_args(max: usize, got: usize) -> crate::obj::PyErr {
-    raise::type_error_fmt(format_args!(
-        "function expected at most {} arguments, got {}",
-        max, got
-    ))
-}
+pub(crate) use crate::objs::list::too_many_args;
 
 /// TypeError for the first keyword of `kw` not in `allowed`.
 pub(crate) fn check_kw(kw: &[Value], allowed: &[Qstr]) -> PyResult<()> {
@@ -420,6 +413,7 @@ fn issubclass(c: Value, t: Value) -> PyResult<Value> {
     })?))
 }
 
+#[cfg(feature = "os_unix")]
 fn iter(args: &[Value]) -> PyResult<Value> {
     match args {
         [v] => runtime::get_iter(*v),
@@ -871,6 +865,7 @@ static GLOBALS: &[(Qstr, Value)] = &[
     ),
     crate::entry!(isinstance, crate::fun!(isinstance, F2(isinstance))),
     crate::entry!(issubclass, crate::fun!(issubclass, F2(issubclass))),
+    #[cfg(feature = "os_unix")]
     crate::entry!(
         iter,
         crate::fun!(
@@ -882,6 +877,9 @@ static GLOBALS: &[(Qstr, Value)] = &[
             }
         )
     ),
+    // `iter(callable, sentinel)` is CPython's: MicroPython's iter takes one argument.
+    #[cfg(not(feature = "os_unix"))]
+    crate::entry!(iter, crate::fun!(iter, F1(runtime::get_iter))),
     crate::entry!(len, crate::fun!(len, F1(len))),
     crate::entry!(locals, crate::fun!(locals, F0(locals))),
     crate::entry!(max, crate::fun!(max, Kw { min: 1, f: max })),
@@ -946,6 +944,8 @@ static GLOBALS: &[(Qstr, Value)] = &[
             }
         )
     ),
+    // CPython's `format()`, which MicroPython lacks: the unix port's only.
+    #[cfg(feature = "os_unix")]
     (Q::format, objs::str_format::FORMAT_FUN),
     ty!(bytearray, objs::bytearray::TYPE),
     ty!(memoryview, objs::memoryview::TYPE),

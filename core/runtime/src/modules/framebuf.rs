@@ -24,6 +24,9 @@ const MONO_HMSB: u8 = 4;
 const GS2_HMSB: u8 = 5;
 const GS8: u8 = 6;
 
+/// Bits per pixel of each layout, by format number.
+const BITS_PER_PIXEL: [u8; 7] = [1, 16, 4, 1, 1, 2, 8];
+
 #[repr(C)]
 struct FrameBuffer {
     base: ObjBase,
@@ -46,88 +49,54 @@ struct Canvas<'a> {
 }
 
 impl Canvas<'_> {
+    /// Where pixel (x, y) of a layout other than RGB565 lives: its byte, the shift of its
+    /// bits in that byte and how many bits it has. One table of arithmetic for six layouts
+    /// (GS8 is one 8-bit pixel a byte), shared by `set` and `get`.
+    fn locate(&self, x: usize, y: usize) -> (usize, u32, u32) {
+        let p = x + y * self.stride;
+        match self.format {
+            MONO_VLSB => ((y >> 3) * self.stride + x, (y & 7) as u32, 1),
+            MONO_HLSB => (p >> 3, 7 - (x & 7) as u32, 1),
+            MONO_HMSB => (p >> 3, (x & 7) as u32, 1),
+            GS2_HMSB => (p >> 2, ((x & 3) << 1) as u32, 2),
+            GS4_HMSB => (p >> 1, if x % 2 == 1 { 0 } else { 4 }, 4),
+            _ => (p, 0, 8),
+        }
+    }
+
     /// Set a pixel known to be inside the frame.
     fn set(&mut self, x: usize, y: usize, col: u32) {
-        let stride = self.stride;
-        let on = (col != 0) as u8;
-        match self.format {
-            MONO_VLSB => {
-                if let Some(b) = self.buf.get_mut((y >> 3) * stride + x) {
-                    let bit = (y & 7) as u32;
-                    *b = (*b & !(1 << bit)) | (on << bit);
-                }
+        if self.format == RGB565 {
+            let i = (x + y * self.stride) * 2;
+            if let Some(p) = self.buf.get_mut(i..i + 2) {
+                p.copy_from_slice(&(col as u16).to_ne_bytes());
             }
-            MONO_HLSB | MONO_HMSB => {
-                if let Some(b) = self.buf.get_mut((x + y * stride) >> 3) {
-                    let bit = if self.format == MONO_HMSB {
-                        x & 7
-                    } else {
-                        7 - (x & 7)
-                    } as u32;
-                    *b = (*b & !(1 << bit)) | (on << bit);
-                }
-            }
-            RGB565 => {
-                let i = (x + y * stride) * 2;
-                if let Some(p) = self.buf.get_mut(i..i + 2) {
-                    p.copy_from_slice(&(col as u16).to_ne_bytes());
-                }
-            }
-            GS2_HMSB => {
-                if let Some(b) = self.buf.get_mut((x + y * stride) >> 2) {
-                    let shift = ((x & 3) << 1) as u32;
-                    *b = (((col & 3) as u8) << shift) | (*b & !(3 << shift));
-                }
-            }
-            GS4_HMSB => {
-                if let Some(b) = self.buf.get_mut((x + y * stride) >> 1) {
-                    *b = if x % 2 == 1 {
-                        (col as u8 & 0x0f) | (*b & 0xf0)
-                    } else {
-                        ((col as u8) << 4) | (*b & 0x0f)
-                    };
-                }
-            }
-            _ => {
-                if let Some(b) = self.buf.get_mut(x + y * stride) {
-                    *b = col as u8;
-                }
-            }
+            return;
+        }
+        let (i, shift, bits) = self.locate(x, y);
+        let mask = (1u32 << bits) - 1;
+        // Mono layouts set a pixel for any non-zero colour; the others keep the low bits.
+        let v = if bits == 1 {
+            (col != 0) as u32
+        } else {
+            col & mask
+        };
+        if let Some(b) = self.buf.get_mut(i) {
+            *b = ((*b as u32 & !(mask << shift)) | (v << shift)) as u8;
         }
     }
 
     /// Read a pixel; 0 where the layout would fall outside the buffer.
     fn get(&self, x: usize, y: usize) -> u32 {
-        let stride = self.stride;
-        let byte = |i: usize| self.buf.get(i).copied().unwrap_or(0) as u32;
-        match self.format {
-            MONO_VLSB => (byte((y >> 3) * stride + x) >> (y & 7)) & 1,
-            MONO_HLSB | MONO_HMSB => {
-                let bit = if self.format == MONO_HMSB {
-                    x & 7
-                } else {
-                    7 - (x & 7)
-                };
-                (byte((x + y * stride) >> 3) >> bit) & 1
-            }
-            RGB565 => {
-                let i = (x + y * stride) * 2;
-                match self.buf.get(i..i + 2) {
-                    Some(p) => u16::from_ne_bytes([p[0], p[1]]) as u32,
-                    None => 0,
-                }
-            }
-            GS2_HMSB => (byte((x + y * stride) >> 2) >> ((x & 3) << 1)) & 3,
-            GS4_HMSB => {
-                let b = byte((x + y * stride) >> 1);
-                if x % 2 == 1 {
-                    b & 0x0f
-                } else {
-                    b >> 4
-                }
-            }
-            _ => byte(x + y * stride),
+        if self.format == RGB565 {
+            let i = (x + y * self.stride) * 2;
+            return match self.buf.get(i..i + 2) {
+                Some(p) => u16::from_ne_bytes([p[0], p[1]]) as u32,
+                None => 0,
+            };
         }
+        let (i, shift, bits) = self.locate(x, y);
+        (self.buf.get(i).copied().unwrap_or(0) as u32 >> shift) & ((1u32 << bits) - 1)
     }
 
     fn inside(&self, x: isize, y: isize) -> bool {
@@ -238,32 +207,22 @@ fn framebuffer(ty: &'static Type, args: &[Value], access: BufferAccess) -> PyRes
         return Err(bare_value_error());
     }
     let (w, h) = (width as usize, height as usize);
-    let mut bpp = 1;
+    let f = usize::try_from(format)
+        .ok()
+        .filter(|&f| f < BITS_PER_PIXEL.len())
+        .ok_or_else(|| raise::value_error("invalid format"))?;
+    let bpp = BITS_PER_PIXEL[f] as u64;
     let mut height_required = h;
     let mut width_required = w;
     let mut strides_required = h - 1;
-    match format {
-        f if f == MONO_VLSB as isize => {
-            height_required = (h + 7) & !7;
-            strides_required = height_required - 8;
-        }
-        f if f == MONO_HLSB as isize || f == MONO_HMSB as isize => {
-            stride = (stride + 7) & !7;
-            width_required = (w + 7) & !7;
-        }
-        f if f == GS2_HMSB as isize => {
-            stride = (stride + 3) & !3;
-            width_required = (w + 3) & !3;
-            bpp = 2;
-        }
-        f if f == GS4_HMSB as isize => {
-            stride = (stride + 1) & !1;
-            width_required = (w + 1) & !1;
-            bpp = 4;
-        }
-        f if f == GS8 as isize => bpp = 8,
-        f if f == RGB565 as isize => bpp = 16,
-        _ => return Err(raise::value_error("invalid format")),
+    if f == MONO_VLSB as usize {
+        height_required = (h + 7) & !7;
+        strides_required = height_required - 8;
+    } else if bpp < 8 {
+        // Rows of sub-byte pixels start on a byte: stride and width round up to whole bytes.
+        let m = (8 / bpp) as usize - 1;
+        stride = (stride + m as isize) & !(m as isize);
+        width_required = (w + m) & !m;
     }
     let stride = stride as usize;
     // In 64 bits: 0xffff * 0xffff * 16 overflows a 32-bit usize.
@@ -506,84 +465,64 @@ fn ellipse(args: &[Value]) -> PyResult<Value> {
     Ok(Value::NONE)
 }
 
-/// Coordinate `i` of a polygon's buffer, read with the buffer's item type.
-fn coord(b: &Buffer, data: &[u8], i: usize) -> PyResult<isize> {
-    let size = crate::objs::array::item_size(b.typecode);
-    let Some(raw) = data.get(i * size..(i + 1) * size) else {
-        return Ok(0);
-    };
-    let mut word = [0u8; 8];
-    let n = raw.len().min(8);
-    let signed = b.typecode.is_ascii_lowercase();
-    match b.typecode {
-        b'f' | b'd' => return Err(raise::type_error("can't convert float to int")),
-        _ => {}
-    }
-    if cfg!(target_endian = "little") {
-        word[..n].copy_from_slice(&raw[..n]);
-        if signed && n < 8 && raw[n - 1] & 0x80 != 0 {
-            word[n..].fill(0xff);
-        }
-        Ok(i64::from_le_bytes(word) as isize)
-    } else {
-        word[8 - n..].copy_from_slice(&raw[..n]);
-        if signed && n < 8 && raw[0] & 0x80 != 0 {
-            word[..8 - n].fill(0xff);
-        }
-        Ok(i64::from_be_bytes(word) as isize)
-    }
-}
-
 fn poly(args: &[Value]) -> PyResult<Value> {
     let [x, y] = ints::<2>(&args[1..])?;
     let b = buffer_of(args[3], BufferAccess::Read)?;
-    let data: &[u8] = if b.ptr.is_null() {
-        &[]
-    } else {
-        // SAFETY: a buffer slot's memory, `len` bytes, owned by args[3] for the call.
-        unsafe { core::slice::from_raw_parts(b.ptr, b.len) }
-    };
-    let item = crate::objs::array::item_size(b.typecode).max(1);
+    let size = crate::objs::array::item_size(b.typecode).max(1);
     // An odd number of values drops the last one.
-    let n = b.len / (item * 2);
-    if n == 0 {
+    let n = b.len / (size * 2);
+    if n == 0 || b.ptr.is_null() {
         return Ok(Value::NONE);
     }
+    // SAFETY: a buffer slot's memory, `len` bytes, owned by args[3] for the call.
+    let data = unsafe { core::slice::from_raw_parts(b.ptr, b.len) };
     let col = int::get_isize(args[4])? as u32;
     let filled = truthy(args, 5)?;
     let mut c = canvas(args[0])?;
-    let pt = |k: usize| -> PyResult<(isize, isize)> {
-        Ok((coord(&b, data, 2 * k)?, coord(&b, data, 2 * k + 1)?))
+    // The points, read once with the buffer's item type (as upstream's array reads, so
+    // floats raise), then the scan-line fill's crossings: one GC array of 3n words.
+    let words = crate::mem::alloc_array::<isize>(n.saturating_mul(3))?;
+    // SAFETY: a fresh GC array of 3n words, referenced from this frame for the call.
+    let (pts, nodes) = unsafe { core::slice::from_raw_parts_mut(words, 3 * n) }.split_at_mut(2 * n);
+    for (i, p) in pts.iter_mut().enumerate() {
+        let raw = data.get(i * size..(i + 1) * size).unwrap_or(&[]);
+        *p = int::get_isize(super::struct_::load(
+            super::struct_::Order::Native,
+            b.typecode,
+            raw,
+        )?)?;
+    }
+    // Edges from the first point back through the last to the first, as upstream (the
+    // line rasteriser is not symmetric).
+    let first_pt = (pts[0], pts[1]);
+    let edges = || {
+        let mut p1 = first_pt;
+        pts.chunks_exact(2).rev().map(move |p| {
+            let p2 = (p[0], p[1]);
+            (core::mem::replace(&mut p1, p2), p2)
+        })
     };
     if !filled {
-        // Edges from the first point back through the last to the first, as upstream
-        // (the line rasteriser is not symmetric).
-        let mut p1 = pt(0)?;
-        for k in (0..n).rev() {
-            let p2 = pt(k)?;
+        for ((px1, py1), (px2, py2)) in edges() {
             c.line(
-                x.wrapping_add(p1.0),
-                y.wrapping_add(p1.1),
-                x.wrapping_add(p2.0),
-                y.wrapping_add(p2.1),
+                x.wrapping_add(px1),
+                y.wrapping_add(py1),
+                x.wrapping_add(px2),
+                y.wrapping_add(py2),
                 col,
             )?;
-            p1 = p2;
         }
+        crate::mem::free(words);
         return Ok(Value::NONE);
     }
     // Scan-line fill: on each row, the x where each edge crosses it, sorted, filled
     // pairwise.
     let mut y_min = isize::MAX;
     let mut y_max = isize::MIN;
-    for k in 0..n {
-        let py = pt(k)?.1;
-        y_min = y_min.min(py);
-        y_max = y_max.max(py);
+    for p in pts.chunks_exact(2) {
+        y_min = y_min.min(p[1]);
+        y_max = y_max.max(p[1]);
     }
-    let nodes_ptr = crate::mem::alloc_array::<isize>(n)?;
-    // SAFETY: a fresh GC array of `n` words, referenced from this frame for the call.
-    let nodes = unsafe { core::slice::from_raw_parts_mut(nodes_ptr, n) };
     // Everything drawn for a row lands on canvas row `y + row`: rows off the canvas are
     // skipped without changing the result.
     let first = y_min.max(0isize.saturating_sub(y));
@@ -591,10 +530,7 @@ fn poly(args: &[Value]) -> PyResult<Value> {
     let mut row = first;
     while row <= last {
         let mut count = 0;
-        let mut p1 = pt(0)?;
-        for k in (0..n).rev() {
-            let p2 = pt(k)?;
-            let ((px1, py1), (px2, py2)) = (p1, p2);
+        for ((px1, py1), (px2, py2)) in edges() {
             // The lower end of each edge is left out so a shared vertex counts once.
             if py1 != py2 && ((py1 > row && py2 <= row) || (py1 <= row && py2 > row)) {
                 let num = 32isize
@@ -625,7 +561,6 @@ fn poly(args: &[Value]) -> PyResult<Value> {
                     )?;
                 }
             }
-            p1 = p2;
         }
         let found = &mut nodes[..count];
         // Insertion sort: a row crosses few edges, and core's sort costs far more flash.
@@ -651,7 +586,7 @@ fn poly(args: &[Value]) -> PyResult<Value> {
         }
         row += 1;
     }
-    crate::mem::free(nodes_ptr);
+    crate::mem::free(words);
     Ok(Value::NONE)
 }
 
@@ -665,12 +600,7 @@ fn read_canvas(v: Value) -> PyResult<Canvas<'static>> {
     let items: &[Value] = match (crate::objs::tuple::items(v), list::get(v)) {
         (Some(t), _) => t,
         (None, Some(l)) => l.items(),
-        _ => {
-            return Err(raise::type_error_fmt(format_args!(
-                "object '{}' isn't a tuple or list",
-                v.type_of().name.as_str()
-            )))
-        }
+        _ => return Err(list::not_tuple_or_list(v)),
     };
     if items.len() < 4 || items.len() > 5 {
         return Err(bare_value_error());

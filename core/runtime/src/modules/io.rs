@@ -399,19 +399,29 @@ pub fn exit(args: &[Value]) -> PyResult<Value> {
 
 /// A [`Print`](crate::obj::Print) sink writing each piece to a stream object as it comes
 /// (`print(..., file=f)`): through the stream protocol when `f` has it, as upstream does,
-/// else through `f.write(str)` (any object with a write method, as in CPython).
+/// else (the unix port's CPython extra) through `f.write(str)`.
 pub struct FilePrint(pub Value);
 
 impl crate::obj::Print for FilePrint {
     fn write_str(&mut self, s: &str) -> PyResult<()> {
         match stream_of(self.0) {
             Ok((obj, st)) => write_all(obj, st, s.as_bytes()).map(|_| ()),
-            Err(e) => match crate::runtime::load_attr_opt(self.0, Q::write)? {
-                Some(w) => crate::runtime::call(w, &[pystr::new(s)?], &[]).map(|_| ()),
-                None => Err(e),
-            },
+            Err(e) => write_method_fallback(self.0, s, e),
         }
     }
+}
+
+/// `f.write(text)` for an object without the stream protocol that has a write method, as
+/// CPython (the unix port's extra); upstream (and the firmware) raise `e`.
+pub fn write_method_fallback(f: Value, text: &str, e: crate::obj::PyErr) -> PyResult<()> {
+    #[cfg(feature = "os_unix")]
+    if f.is_obj() && crate::objs::dict::map_of(f).is_none() {
+        if let Some(w) = crate::runtime::load_attr_opt(f, Q::write)? {
+            return crate::runtime::call(w, &[pystr::new(text)?], &[]).map(|_| ());
+        }
+    }
+    let _ = (f, text);
+    Err(e)
 }
 
 /// Static function objects shared by the stream types' method tables.

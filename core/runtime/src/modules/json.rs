@@ -27,22 +27,35 @@ struct Seps<'a> {
 fn write_json_str(out: &mut VStr, s: &[u8]) -> PyResult<()> {
     out.push_byte(b'"')?;
     for &c in s {
-        match c {
-            b'"' | b'\\' => {
-                out.push_byte(b'\\')?;
-                out.push_byte(c)?;
+        // An escape is built whole, then pushed once.
+        let mut esc = [b'\\', c, b'0', b'0', 0, 0];
+        let n = match c {
+            b'"' | b'\\' => 2,
+            b'\n' => {
+                esc[1] = b'n';
+                2
             }
-            b'\n' => out.push_bytes(b"\\n")?,
-            b'\r' => out.push_bytes(b"\\r")?,
-            b'\t' => out.push_bytes(b"\\t")?,
+            b'\r' => {
+                esc[1] = b'r';
+                2
+            }
+            b'\t' => {
+                esc[1] = b't';
+                2
+            }
             c if c < 32 => {
                 let hex = b"0123456789abcdef";
-                out.push_bytes(b"\\u00")?;
-                out.push_byte(hex[(c >> 4) as usize])?;
-                out.push_byte(hex[(c & 15) as usize])?;
+                esc[1] = b'u';
+                esc[4] = hex[(c >> 4) as usize];
+                esc[5] = hex[(c & 15) as usize];
+                6
             }
-            c => out.push_byte(c)?,
-        }
+            c => {
+                out.push_byte(c)?;
+                continue;
+            }
+        };
+        out.push_bytes(&esc[..n])?;
     }
     out.push_byte(b'"')
 }
@@ -132,10 +145,7 @@ fn dump_to_str(obj: Value, kw: &[Value]) -> PyResult<Value> {
         } else if let Some(l) = list::get(s) {
             l.items()
         } else {
-            return Err(raise::type_error_fmt(format_args!(
-                "object '{}' isn't a tuple or list",
-                s.type_of().name.as_str()
-            )));
+            return Err(list::not_tuple_or_list(s));
         };
         let [item, key] = items else {
             return Err(raise::value_error("tuple/list has wrong length"));
@@ -152,10 +162,7 @@ fn dump_to_str(obj: Value, kw: &[Value]) -> PyResult<Value> {
 }
 
 fn too_many(n: usize, max: usize) -> PyErr {
-    raise::type_error_fmt(format_args!(
-        "function takes {} positional arguments but {} were given",
-        max, n
-    ))
+    crate::objs::fun::arg_count_error(max, n)
 }
 
 fn dumps(args: &[Value], kw: &[Value]) -> PyResult<Value> {
@@ -169,21 +176,26 @@ fn dump(args: &[Value], kw: &[Value]) -> PyResult<Value> {
     if args.len() > 2 {
         return Err(too_many(args.len(), 2));
     }
-    let stream = args[1];
-    let ty = stream.type_of();
-    if let Some(s) = ty.stream() {
-        let text = dump_to_str(args[0], kw)?;
-        (s.write)(stream, pystr::as_bytes(text).unwrap_or(&[]))?;
-        return Ok(Value::NONE);
-    }
-    if !stream.is_obj() || dict::map_of(stream).is_some() {
-        return Err(crate::modules::io::unsupported());
-    }
-    let Some(write) = runtime::load_attr_opt(stream, Q::write)? else {
-        return Err(crate::modules::io::unsupported());
+    // The stream is checked before serialising, as upstream.
+    let target = match crate::modules::io::stream_of(args[1]) {
+        Ok(t) => Some(t),
+        #[cfg(not(feature = "os_unix"))]
+        Err(e) => return Err(e),
+        #[cfg(feature = "os_unix")]
+        Err(_) => None,
     };
     let text = dump_to_str(args[0], kw)?;
-    runtime::call1(write, text)?;
+    let bytes = pystr::as_bytes(text).unwrap_or(&[]);
+    match target {
+        Some((obj, s)) => {
+            crate::modules::io::write_all(obj, s, bytes)?;
+        }
+        None => crate::modules::io::write_method_fallback(
+            args[1],
+            core::str::from_utf8(bytes).unwrap_or(""),
+            crate::modules::io::unsupported(),
+        )?,
+    }
     Ok(Value::NONE)
 }
 
@@ -217,22 +229,27 @@ impl Cursor<'_> {
 }
 
 /// Append code point `c` as UTF-8, surrogates included (encoded like any other value).
+/// The sequence is built first and pushed once.
 fn push_code_point(out: &mut VStr, c: u32) -> PyResult<()> {
-    if c >= 0x10000 {
-        out.push_byte(0xf0 | ((c >> 18) & 0x07) as u8)?;
-        out.push_byte(0x80 | ((c >> 12) & 0x3f) as u8)?;
-        out.push_byte(0x80 | ((c >> 6) & 0x3f) as u8)?;
-        out.push_byte(0x80 | (c & 0x3f) as u8)
-    } else if c < 0x80 {
-        out.push_byte(c as u8)
-    } else if c < 0x800 {
-        out.push_byte(0xc0 | (c >> 6) as u8)?;
-        out.push_byte(0x80 | (c & 0x3f) as u8)
+    let mut b = [0u8; 4];
+    let n = match c {
+        0..=0x7f => 1,
+        0x80..=0x7ff => 2,
+        0x800..=0xffff => 3,
+        _ => 4,
+    };
+    if n == 1 {
+        b[0] = c as u8;
     } else {
-        out.push_byte(0xe0 | (c >> 12) as u8)?;
-        out.push_byte(0x80 | ((c >> 6) & 0x3f) as u8)?;
-        out.push_byte(0x80 | (c & 0x3f) as u8)
+        // Continuation bytes from the end, then the lead byte with its length marker.
+        let mut v = c;
+        for k in (1..n).rev() {
+            b[k] = 0x80 | (v & 0x3f) as u8;
+            v >>= 6;
+        }
+        b[0] = (0xf00u32 >> n) as u8 | v as u8;
     }
+    out.push_bytes(&b[..n])
 }
 
 fn parse_string(c: &mut Cursor, buf: &mut VStr) -> PyResult<Value> {

@@ -158,6 +158,7 @@ fn heap_unlock() -> PyResult<Value> {
     Ok(Value::small_int(h.lock_depth as isize))
 }
 
+#[cfg(feature = "os_unix")]
 fn heap_locked() -> PyResult<Value> {
     Ok(Value::small_int(state::get().heap.lock_depth as isize))
 }
@@ -262,6 +263,8 @@ static GLOBALS: &[(Qstr, Value)] = &[
         )
     ),
     crate::entry!(heap_lock, crate::fun!(heap_lock, F0(heap_lock))),
+    // Not on upstream's boards (MICROPY_PY_MICROPYTHON_HEAP_LOCKED).
+    #[cfg(feature = "os_unix")]
     crate::entry!(heap_locked, crate::fun!(heap_locked, F0(heap_locked))),
     crate::entry!(heap_unlock, crate::fun!(heap_unlock, F0(heap_unlock))),
     crate::entry!(kbd_intr, crate::fun!(kbd_intr, F1(kbd_intr))),

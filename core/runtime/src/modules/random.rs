@@ -122,21 +122,28 @@ fn init() -> PyResult<Value> {
     Ok(Value::NONE)
 }
 
+/// Wide enough for the difference of two machine words (i128 only on 64-bit hosts: on a
+/// 32-bit board each i128 step is several instructions).
+#[cfg(target_pointer_width = "32")]
+type Wide = i64;
+#[cfg(not(target_pointer_width = "32"))]
+type Wide = i128;
+
 fn randrange(args: &[Value]) -> PyResult<Value> {
-    let start = int::get_isize(args[0])? as i128;
+    let start = int::get_isize(args[0])? as Wide;
     let r = match args.len() {
-        1 if start > 0 => below(start as u32) as i128,
+        1 if start > 0 => below(start as u32) as Wide,
         1 => return Err(bare_value_error()),
         2 => {
-            let stop = int::get_isize(args[1])? as i128;
+            let stop = int::get_isize(args[1])? as Wide;
             if start >= stop {
                 return Err(bare_value_error());
             }
-            start + below((stop - start) as u32) as i128
+            start + below((stop - start) as u32) as Wide
         }
         _ => {
-            let stop = int::get_isize(args[1])? as i128;
-            let step = int::get_isize(args[2])? as i128;
+            let stop = int::get_isize(args[1])? as Wide;
+            let step = int::get_isize(args[2])? as Wide;
             let n = if step > 0 {
                 (stop - start + step - 1) / step
             } else if step < 0 {
@@ -147,19 +154,19 @@ fn randrange(args: &[Value]) -> PyResult<Value> {
             if n <= 0 {
                 return Err(bare_value_error());
             }
-            start + step * below(n as u32) as i128
+            start + step * below(n as u32) as Wide
         }
     };
     int::from_i64(r as i64)
 }
 
 fn randint(a: Value, b: Value) -> PyResult<Value> {
-    let a = int::get_isize(a)? as i128;
-    let b = int::get_isize(b)? as i128;
+    let a = int::get_isize(a)? as Wide;
+    let b = int::get_isize(b)? as Wide;
     if a > b {
         return Err(bare_value_error());
     }
-    int::from_i64((a + below((b - a + 1) as u32) as i128) as i64)
+    int::from_i64((a + below((b - a + 1) as u32) as Wide) as i64)
 }
 
 fn choice(seq: Value) -> PyResult<Value> {

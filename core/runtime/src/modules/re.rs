@@ -51,7 +51,7 @@ pub struct Match {
     groups: usize,
 }
 
-const NO_POS: usize = usize::MAX;
+const NO_POS: usize = exec::UNSET;
 
 impl Match {
     fn caps(&self) -> &'static [usize] {
@@ -71,7 +71,7 @@ impl Match {
     }
 }
 
-fn new_match(subject: Value, caps: &[Option<usize>]) -> PyResult<Value> {
+fn new_match(subject: Value, caps: &[usize]) -> PyResult<Value> {
     let groups = caps.len() / 2;
     let p = mem::alloc_var::<Match, usize>(
         Match {
@@ -85,7 +85,7 @@ fn new_match(subject: Value, caps: &[Option<usize>]) -> PyResult<Value> {
     let dst =
         unsafe { core::slice::from_raw_parts_mut(mem::items_ptr::<Match, usize>(p), 2 * groups) };
     for (d, c) in dst.iter_mut().zip(caps) {
-        *d = c.unwrap_or(NO_POS);
+        *d = *c;
     }
     Ok(Value::from_ptr(p))
 }
@@ -204,8 +204,8 @@ fn run(
     begin: usize,
     end: usize,
     anchored: bool,
-) -> PyResult<Option<Vec<Option<usize>>>> {
-    let mut caps = vec![None; 2 * (pat.nsub + 1)];
+) -> PyResult<Option<Caps>> {
+    let mut caps = vec![NO_POS; 2 * (pat.nsub + 1)];
     let s = exec::Subject {
         text,
         begin_line: 0,
@@ -239,7 +239,8 @@ fn run(
 }
 
 /// Each group's start and end byte offsets, as a run leaves them.
-type Caps = Vec<Option<usize>>;
+/// ([`NO_POS`] for a group that did not take part.)
+type Caps = Vec<usize>;
 
 /// The next non-empty match at or after `begin` with its span: `split` and `sub` stop at
 /// the first empty one, as upstream.
@@ -251,7 +252,7 @@ fn next_match(
 ) -> PyResult<Option<(Caps, usize, usize)>> {
     Ok(match run(pat, text, utf8, begin, text.len(), false)? {
         Some(caps) => match (caps[0], caps[1]) {
-            (Some(s), Some(e)) if s != e => Some((caps, s, e)),
+            (s, e) if s != NO_POS && e != NO_POS && s != e => Some((caps, s, e)),
             _ => None,
         },
         None => None,
@@ -336,7 +337,7 @@ fn re_split(args: &[Value]) -> PyResult<Value> {
 /// Append `template` to `out`, replacing `\N` and `\g<N>` with group N of the match
 /// whose spans are `caps`. Any other backslash is dropped, `\\` gives one backslash
 /// (upstream's rules).
-fn expand(out: &mut VStr, template: &[u8], caps: &[Option<usize>], text: &[u8]) -> PyResult<()> {
+fn expand(out: &mut VStr, template: &[u8], caps: &[usize], text: &[u8]) -> PyResult<()> {
     let mut i = 0;
     let at = |i: usize| template.get(i).copied();
     while let Some(c) = at(i) {
@@ -363,8 +364,9 @@ fn expand(out: &mut VStr, template: &[u8], caps: &[Option<usize>], text: &[u8]) 
                     let no = int::from_u64(n as u64)?;
                     return Err(raise::with_args(&exc::INDEX_ERROR, &[no]));
                 }
-                if let (Some(Some(s)), Some(Some(e))) = (caps.get(2 * n), caps.get(2 * n + 1)) {
-                    out.push_bytes(text.get(*s..*e).unwrap_or(&[]))?;
+                // An unset group's NO_POS bounds select nothing.
+                if let (Some(&s), Some(&e)) = (caps.get(2 * n), caps.get(2 * n + 1)) {
+                    out.push_bytes(text.get(s..e).unwrap_or(&[]))?;
                 }
             }
             Some(b'\\') => {

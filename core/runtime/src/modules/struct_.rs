@@ -116,7 +116,7 @@ fn f32_to_half(x: f32) -> u16 {
 }
 
 /// The low 64 bits (two's complement) of an exact int, as upstream's truncating store.
-fn int_low_bits(v: Value) -> PyResult<u64> {
+pub(crate) fn int_low_bits(v: Value) -> PyResult<u64> {
     if let Some(n) = v.as_small_int() {
         return Ok(n as u64);
     }
@@ -197,38 +197,49 @@ fn item_bits(tc: u8, v: Value) -> PyResult<u64> {
     })
 }
 
-/// Write `v` as one item of type `tc` into `dst` (exactly the item's size) in `order`.
-pub fn store(order: Order, tc: u8, v: Value, dst: &mut [u8]) -> PyResult<()> {
-    let bits = item_bits(tc, v)?;
-    let n = dst.len().min(8);
-    let le = bits.to_le_bytes();
-    let big = match order {
+fn is_big(order: Order) -> bool {
+    match order {
         Order::Big => true,
         Order::Little => false,
         _ => cfg!(target_endian = "big"),
-    };
+    }
+}
+
+/// Store the low bytes of `bits` into `dst` (up to 8 bytes) in `order`.
+pub fn put_uint(order: Order, bits: u64, dst: &mut [u8]) {
+    let n = dst.len().min(8);
+    let le = bits.to_le_bytes();
+    let big = is_big(order);
     for (k, b) in le.iter().take(n).enumerate() {
         let at = if big { n - 1 - k } else { k };
         if let Some(d) = dst.get_mut(at) {
             *d = *b;
         }
     }
+}
+
+/// The unsigned value of `src` (up to 8 bytes) in `order`.
+pub fn get_uint(order: Order, src: &[u8]) -> u64 {
+    let n = src.len().min(8);
+    let big = is_big(order);
+    let mut u: u64 = 0;
+    for k in 0..n {
+        let b = if big { src[k] } else { src[n - 1 - k] };
+        u = (u << 8) | b as u64;
+    }
+    u
+}
+
+/// Write `v` as one item of type `tc` into `dst` (exactly the item's size) in `order`.
+pub fn store(order: Order, tc: u8, v: Value, dst: &mut [u8]) -> PyResult<()> {
+    put_uint(order, item_bits(tc, v)?, dst);
     Ok(())
 }
 
 /// Read one item of type `tc` from `src` (exactly the item's size) in `order`.
 pub fn load(order: Order, tc: u8, src: &[u8]) -> PyResult<Value> {
     let n = src.len().min(8);
-    let big = match order {
-        Order::Big => true,
-        Order::Little => false,
-        _ => cfg!(target_endian = "big"),
-    };
-    let mut u: u64 = 0;
-    for k in 0..n {
-        let b = if big { src[k] } else { src[n - 1 - k] };
-        u = (u << 8) | b as u64;
-    }
+    let u = get_uint(order, src);
     if n == 0 {
         return Ok(Value::small_int(0));
     }

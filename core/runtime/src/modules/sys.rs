@@ -97,13 +97,10 @@ fn print_exception(args: &[Value]) -> PyResult<Value> {
                 Ok((obj, stream)) => {
                     crate::modules::io::write_all(obj, stream, s.as_bytes())?;
                 }
-                // A Python stream class: call its write method.
-                Err(e) => match crate::runtime::load_attr_opt(*f, Q::write)? {
-                    Some(w) => {
-                        crate::runtime::call(w, &[s.into_str()?], &[])?;
-                    }
-                    None => return Err(e),
-                },
+                Err(e) => {
+                    let text = core::str::from_utf8(s.as_bytes()).unwrap_or("");
+                    crate::modules::io::write_method_fallback(*f, text, e)?;
+                }
             }
         }
         _ => crate::exec::print_exception(&mut crate::exec::Stdout, exc)?,
@@ -251,6 +248,7 @@ fn sys_getattr(name: Value) -> PyResult<Value> {
     }
 }
 
+#[cfg(feature = "os_unix")]
 /// `sys.exc_info()`: type and value of the exception being handled, or three Nones.
 fn exc_info() -> PyResult<Value> {
     let e = state::get().roots.cur_exception;
@@ -260,6 +258,7 @@ fn exc_info() -> PyResult<Value> {
     tuple::new(&[Value::from_static(e.type_of()), e, Value::NONE])
 }
 
+#[cfg(feature = "os_unix")]
 /// `sys.atexit(f)`: `f` runs when the program ends; returns the previous function.
 fn atexit(f: Value) -> PyResult<Value> {
     let roots = &mut state::get().roots;
@@ -279,7 +278,10 @@ pub fn run_atexit() -> PyResult<()> {
 
 static GLOBALS: &[(Qstr, Value)] = &[
     (Q::__name__, Value::qstr(Q::sys)),
+    // The unix port's (upstream's qemu board has neither).
+    #[cfg(feature = "os_unix")]
     crate::entry!(atexit, crate::fun!(atexit, F1(atexit))),
+    #[cfg(feature = "os_unix")]
     crate::entry!(exc_info, crate::fun!(exc_info, F0(exc_info))),
     #[cfg(feature = "settrace")]
     crate::entry!(settrace, crate::fun!(settrace, F1(crate::trace::settrace))),

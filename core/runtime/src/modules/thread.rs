@@ -185,12 +185,7 @@ fn start_new_thread(args: &[Value]) -> PyResult<Value> {
     let pos = match (tuple::items(pos), list::get(pos)) {
         (Some(_), _) => pos,
         (None, Some(l)) => tuple::new(l.items())?,
-        _ => {
-            return Err(raise::type_error_fmt(format_args!(
-                "object '{}' isn't a tuple or list",
-                pos.type_of().name.as_str()
-            )))
-        }
+        _ => return Err(list::not_tuple_or_list(pos)),
     };
     let kw = match args.get(2) {
         None => Value::from_static(&tuple::EMPTY),

@@ -24,10 +24,10 @@ use crate::obj::{Buffer, BufferAccess, ObjBase, Print, PrintKind, PyResult, Subs
 use crate::objs::{bytearray, dict, int, module::Module, str as pystr, tuple};
 use crate::qstr::{Qstr, Q};
 use crate::raise;
-use crate::runtime;
+
 use crate::value::Value;
 use crate::vstr::VStr;
-use upy_compiler::bc::{binary as op, unary as uop};
+use upy_compiler::bc::unary as uop;
 
 use super::struct_::{self, Order};
 
@@ -105,18 +105,9 @@ fn word(v: Value) -> PyResult<usize> {
         return Ok(n as usize);
     }
     if !v.is_type(&int::TYPE) {
-        return Err(raise::type_error_fmt(format_args!(
-            "can't convert {} to int",
-            v.type_of().name.as_str()
-        )));
+        return Err(crate::objs::list::cant_convert_to_int(v));
     }
-    let mask = int::from_u64(usize::MAX as u64)?;
-    let low = runtime::binary_op(op::AND, v, mask)?;
-    let hi = runtime::binary_op(op::RSHIFT, low, Value::small_int(32))?;
-    let lo = runtime::binary_op(op::AND, low, int::from_u64(0xffff_ffff)?)?;
-    let hi = int::as_i64(hi).unwrap_or(0) as u64;
-    let lo = int::as_i64(lo).unwrap_or(0) as u64;
-    Ok(((hi << 32) | lo) as usize)
+    Ok(struct_::int_low_bits(v)? as usize)
 }
 
 // --- raw memory: the only unsafe code of the module ---
@@ -252,30 +243,12 @@ fn store_scalar(val_type: usize, addr: usize, layout: isize, v: Value) -> PyResu
 fn load_word(addr: usize, n: usize, layout: isize) -> u64 {
     let mut b = [0u8; 8];
     read_mem(addr, &mut b[..n], layout == NATIVE);
-    let mut v: u64 = 0;
-    let big = match order(layout) {
-        Order::Big => true,
-        Order::Little => false,
-        _ => cfg!(target_endian = "big"),
-    };
-    for k in 0..n {
-        let byte = if big { b[k] } else { b[n - 1 - k] };
-        v = (v << 8) | byte as u64;
-    }
-    v
+    struct_::get_uint(order(layout), &b[..n])
 }
 
 fn store_word(addr: usize, n: usize, layout: isize, v: u64) {
-    let big = match order(layout) {
-        Order::Big => true,
-        Order::Little => false,
-        _ => cfg!(target_endian = "big"),
-    };
     let mut b = [0u8; 8];
-    for (k, slot) in b[..n].iter_mut().enumerate() {
-        let shift = if big { 8 * (n - 1 - k) } else { 8 * k };
-        *slot = (v >> shift) as u8;
-    }
+    struct_::put_uint(order(layout), v, &mut b[..n]);
     write_mem(addr, &b[..n], layout == NATIVE);
 }
 

@@ -154,7 +154,15 @@ fn names_on(
     out: &mut Vec<&'static str>,
 ) {
     let prefix = query.prefix;
+    // Built-in names after MicroPython's fixed list are numbered in hash order (qstr.rs);
+    // upstream numbers them alphabetically, so their matches are sorted to come out alike.
+    let mut sorted_from = None;
     for n in 1..exec::qstr_count() {
+        if n == crate::qstr::MPY_STATIC_COUNT {
+            sorted_from = Some(out.len());
+        } else if n == crate::qstr::STATIC_COUNT {
+            sort_from(out, sorted_from.take());
+        }
         let q = Qstr(n as u32);
         let s = q.as_str();
         if s.is_empty() || !s.starts_with(prefix) || (prefix.is_empty() && s.starts_with('_')) {
@@ -168,6 +176,13 @@ fn names_on(
         if found {
             out.push(s);
         }
+    }
+    sort_from(out, sorted_from);
+}
+
+fn sort_from(out: &mut [&'static str], from: Option<usize>) {
+    if let Some(tail) = from.and_then(|k| out.get_mut(k..)) {
+        tail.sort_unstable();
     }
 }
 
@@ -207,6 +222,53 @@ mod tests {
         // Nothing pending: printing nothing needs no interpreter.
         last.report();
         assert!(matches!(last.pending, Pending::Nothing));
+    }
+
+    #[test]
+    fn completion_lists_built_in_names_in_upstreams_order() {
+        crate::state::testing::with_vm(|| {
+            // A str has methods from MicroPython's fixed list and from after it.
+            let g = exec::main_globals();
+            assert!(g.is_ok());
+            let g = g.unwrap_or(Value::NONE);
+            let (name, text) = (Qstr::intern("s"), pystr::new("a"));
+            let map = dict::map_of(g);
+            assert!(name.is_some() && text.is_ok() && map.is_some());
+            if let (Some(m), Some(name), Ok(text)) = (map, name, text) {
+                assert!(m.insert_qstr(name, text).is_ok());
+            }
+            let query = CompletionQuery {
+                path: &["s"],
+                prefix: "",
+                import: false,
+            };
+            let mut got = Vec::new();
+            assert!(complete(&query, &mut got));
+            let mut fixed: Vec<&str> = Vec::new();
+            let mut rest: Vec<&str> = Vec::new();
+            for &s in &got {
+                let q = Qstr::find(s).map_or(0, |q| q.0 as usize);
+                assert!(q > 0 && q < crate::qstr::STATIC_COUNT, "{s}");
+                if q < crate::qstr::MPY_STATIC_COUNT {
+                    fixed.push(s);
+                } else {
+                    rest.push(s);
+                }
+            }
+            assert!(!fixed.is_empty() && rest.len() > 1, "{got:?}");
+            // Fixed-list names first, in their numbering, then the others alphabetically.
+            assert_eq!(got[..fixed.len()], fixed[..]);
+            let ids: Vec<u32> = fixed
+                .iter()
+                .filter_map(|s| Qstr::find(s))
+                .map(|q| q.0)
+                .collect();
+            assert!(ids.windows(2).all(|w| w[0] < w[1]));
+            let mut sorted = rest.clone();
+            sorted.sort();
+            assert_eq!(rest, sorted);
+            assert!(got.contains(&"startswith") && got.contains(&"isdigit"));
+        });
     }
 
     #[test]

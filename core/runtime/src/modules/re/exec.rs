@@ -17,6 +17,9 @@ pub const MAX_DEPTH: usize = if usize::BITS >= 64 { 10_000 } else { 2_000 };
 type Pos = u32;
 const NO_POS: Pos = Pos::MAX;
 
+/// A capture slot no run has set.
+pub const UNSET: usize = usize::MAX;
+
 /// Why a run stopped without an answer.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Abort {
@@ -114,12 +117,12 @@ fn class_match(code: &[u8], at: usize, c: u32) -> bool {
 
 /// Run `code` on `s`. `anchored` (match) starts at the subject's `begin`; otherwise
 /// (search) the program's prefix tries every later start. On success `caps` holds the
-/// byte offsets of each group's start and end (None for groups that did not take part).
+/// byte offsets of each group's start and end ([`UNSET`] for groups that did not take part).
 /// `poll` is called now and then; returning true abandons the run.
 pub fn run(
     code: &[u8],
     s: &Subject,
-    caps: &mut [Option<usize>],
+    caps: &mut [usize],
     anchored: bool,
     poll: &mut dyn FnMut() -> bool,
 ) -> Result<bool, Abort> {
@@ -196,7 +199,8 @@ pub fn run(
                     let slot = arg_at(pc + 1) as usize;
                     pc += 2;
                     if let Some(c) = caps.get_mut(slot) {
-                        let old = c.map(|o| o as Pos).unwrap_or(NO_POS);
+                        // UNSET truncates to NO_POS; set positions fit (checked above).
+                        let old = *c as Pos;
                         push(
                             &mut stack,
                             Pending::Restore {
@@ -204,7 +208,7 @@ pub fn run(
                                 old,
                             },
                         )?;
-                        *c = Some(sp);
+                        *c = sp;
                     }
                     true
                 }
@@ -228,7 +232,7 @@ pub fn run(
                 None => return Ok(false),
                 Some(Pending::Restore { slot, old }) => {
                     if let Some(c) = caps.get_mut(slot as usize) {
-                        *c = (old != NO_POS).then_some(old as usize);
+                        *c = if old == NO_POS { UNSET } else { old as usize };
                     }
                 }
                 Some(Pending::Branch { pc: p, sp: q }) => {
@@ -251,7 +255,7 @@ mod tests {
     /// Search (or match) `re` in `text`; the spans of every group.
     fn find(re: &str, text: &str, anchored: bool) -> Result<Option<Spans>, Abort> {
         let p = compile(re.as_bytes(), true).unwrap();
-        let mut caps = vec![None; 2 * (p.nsub + 1)];
+        let mut caps = vec![UNSET; 2 * (p.nsub + 1)];
         let s = Subject {
             text: text.as_bytes(),
             begin_line: 0,
@@ -262,7 +266,12 @@ mod tests {
         if !run(&p.code, &s, &mut caps, anchored, &mut || false)? {
             return Ok(None);
         }
-        Ok(Some(caps.chunks(2).map(|c| Some((c[0]?, c[1]?))).collect()))
+        let set = |x: usize| (x != UNSET).then_some(x);
+        Ok(Some(
+            caps.chunks(2)
+                .map(|c| Some((set(c[0])?, set(c[1])?)))
+                .collect(),
+        ))
     }
 
     fn span(re: &str, text: &str) -> Option<(usize, usize)> {
@@ -309,7 +318,7 @@ mod tests {
     #[test]
     fn poll_stops_exponential_runs() {
         let p = compile(b"(?:a|b|)*?[ab]+?", false).unwrap();
-        let mut caps = vec![None; 2];
+        let mut caps = vec![UNSET; 2];
         let text = b"x--acbb1";
         let s = Subject {
             text,
