@@ -25,6 +25,7 @@ use crate::ast::*;
 use crate::compile::fold::Folder;
 use crate::error::{SyntaxError, SyntaxErrorKind};
 use crate::lexer::{Lexer, Tok};
+use crate::mpz;
 use crate::strmap::StrMap;
 
 pub use crate::ast::ParseMode;
@@ -115,8 +116,11 @@ fn parse_module(
     max_depth: u32,
     folder: Option<Folder>,
 ) -> Result<(Module, Idents), SyntaxError> {
+    let lex = Lexer::with_options(source, options.tstrings, options.opt_level == 0);
     let mut p = Parser {
-        lex: Lexer::with_options(source, options.tstrings, options.opt_level == 0),
+        tok: lex.tok,
+        line: lex.tok_line,
+        lex,
         depth: 0,
         max_depth,
         stmt_line: 1,
@@ -156,12 +160,19 @@ enum ListItems {
     Subscripts,
 }
 
+// `repr(C)` with the current token, its line and the other small fields first: on Thumb a
+// load from a small offset is a 2-byte instruction, and the parser reads the token and
+// line at some two hundred sites.
+#[repr(C)]
 struct Parser {
-    lex: Lexer,
+    /// The lexer's current token and line, copied by [`Parser::bump`].
+    tok: Tok,
+    line: u32,
     depth: u32,
     max_depth: u32,
     /// Line of the statement being parsed (of its first token).
     stmt_line: u32,
+    lex: Lexer,
     /// The first error upstream would find in its compiler rather than its parser.
     deferred: Option<SyntaxError>,
     /// The error of the step that returned [`Fail`].
@@ -309,15 +320,26 @@ impl Parser {
     // ---- token helpers ----
 
     fn tok(&self) -> Tok {
-        self.lex.tok
+        self.tok
     }
 
     fn cur_line(&self) -> u32 {
-        self.lex.tok_line
+        self.line
     }
 
+    /// Out of line on the board (flash): one copy of the token's caching instead of one
+    /// per call site. Hosts inline it (compile speed).
+    #[cfg_attr(target_os = "none", inline(never))]
+    #[cfg_attr(not(target_os = "none"), inline)]
     fn bump(&mut self) {
         self.lex.next_token();
+        self.sync();
+    }
+
+    /// Takes the lexer's current token (after it moved).
+    fn sync(&mut self) {
+        self.tok = self.lex.tok;
+        self.line = self.lex.tok_line;
     }
 
     fn eat(&mut self, t: Tok) -> bool {
@@ -346,25 +368,35 @@ impl Parser {
         Fail
     }
 
+    /// Fails with `msg` at the current token's line: one out-of-line body for every
+    /// message the parser makes itself.
+    #[cold]
+    #[inline(never)]
+    fn fail_here(&mut self, kind: SyntaxErrorKind, msg: &str) -> Fail {
+        let line = self.cur_line();
+        self.fail(SyntaxError {
+            kind,
+            msg: msg.into(),
+            line,
+        })
+    }
+
     /// Fails at the current token.
     fn error(&mut self) -> Fail {
-        let line = self.cur_line();
-        let e = match self.tok() {
-            Tok::Indent => SyntaxError::indentation("unexpected indent", line),
-            Tok::DedentMismatch => {
-                SyntaxError::indentation("unindent doesn't match any outer indent level", line)
-            }
-            Tok::MalformedFString => SyntaxError::syntax("malformed f-string", line),
+        use SyntaxErrorKind as K;
+        let (kind, msg) = match self.tok() {
+            Tok::Indent => (K::IndentationError, "unexpected indent"),
+            Tok::DedentMismatch => (
+                K::IndentationError,
+                "unindent doesn't match any outer indent level",
+            ),
+            Tok::MalformedFString => (K::SyntaxError, "malformed f-string"),
             // Upstream's lexer raises this the moment it reads the token; no rule accepts
             // the token, so the parser fails on it before going past it.
-            Tok::UnicodeNameEscape => SyntaxError {
-                kind: SyntaxErrorKind::NotImplementedError,
-                msg: "unicode name escapes".into(),
-                line,
-            },
-            _ => SyntaxError::syntax("invalid syntax", line),
+            Tok::UnicodeNameEscape => (K::NotImplementedError, "unicode name escapes"),
+            _ => (K::SyntaxError, "invalid syntax"),
         };
-        self.fail(e)
+        self.fail_here(kind, msg)
     }
 
     fn defer(&mut self, msg: &str, line: u32) {
@@ -380,12 +412,7 @@ impl Parser {
         if self.lex.text.len() > MAX_NAME_LEN {
             // Upstream interns each name as it parses it, and a qstr's length must fit
             // its one length byte.
-            let e = SyntaxError {
-                kind: SyntaxErrorKind::RuntimeError,
-                msg: "name too long".into(),
-                line: self.cur_line(),
-            };
-            return Err(self.fail(e));
+            return Err(self.fail_here(SyntaxErrorKind::RuntimeError, "name too long"));
         }
         let n = lossy(&self.lex.text);
         if n.len() > 10 {
@@ -405,12 +432,10 @@ impl Parser {
             return Err(self.error());
         }
         if self.depth > self.max_depth {
-            let e = SyntaxError {
-                kind: SyntaxErrorKind::RuntimeError,
-                msg: "maximum recursion depth exceeded".into(),
-                line: self.cur_line(),
-            };
-            return Err(self.fail(e));
+            return Err(self.fail_here(
+                SyntaxErrorKind::RuntimeError,
+                "maximum recursion depth exceeded",
+            ));
         }
         Ok(())
     }
@@ -487,11 +512,7 @@ impl Parser {
             | Tok::KwDef
             | Tok::KwClass
             | Tok::At
-            | Tok::KwAsync => {
-                let s = self.compound_stmt()?;
-                out.push(s);
-                Ok(())
-            }
+            | Tok::KwAsync => self.compound_stmt(out),
             #[cfg(feature = "match_stmt")]
             Tok::Name => match self.try_match_stmt()? {
                 Some(s) => {
@@ -506,8 +527,7 @@ impl Parser {
 
     fn simple_stmt(&mut self, out: &mut Vec<Stmt>) -> PResult<()> {
         loop {
-            let s = self.small_stmt()?;
-            out.push(s);
+            self.small_stmt(out)?;
             if !self.eat(Tok::Semicolon) {
                 break;
             }
@@ -518,7 +538,7 @@ impl Parser {
         self.expect(Tok::Newline)
     }
 
-    fn small_stmt(&mut self) -> PResult<Stmt> {
+    fn small_stmt(&mut self, out: &mut Vec<Stmt>) -> PResult<()> {
         let line = self.cur_line();
         self.stmt_line = line;
         let kind = match self.tok() {
@@ -577,10 +597,7 @@ impl Parser {
             Tok::KwGlobal | Tok::KwNonlocal => {
                 let global = self.tok() == Tok::KwGlobal;
                 self.bump();
-                let mut names = alloc::vec![self.name()?];
-                while self.eat(Tok::Comma) {
-                    names.push(self.name()?);
-                }
+                let names = self.names(Tok::Comma)?;
                 if global {
                     StmtKind::Global(names)
                 } else {
@@ -603,7 +620,8 @@ impl Parser {
         if let Some(f) = &mut self.folder {
             f.stmt(&mut s);
         }
-        Ok(s)
+        out.push(s);
+        Ok(())
     }
 
     fn expr_stmt(&mut self) -> PResult<StmtKind> {
@@ -659,6 +677,15 @@ impl Parser {
         } else {
             self.testlist_star_expr()
         }
+    }
+
+    /// `name (sep name)*`.
+    fn names(&mut self, sep: Tok) -> PResult<Vec<Name>> {
+        let mut names = alloc::vec![self.name()?];
+        while self.eat(sep) {
+            names.push(self.name()?);
+        }
+        Ok(names)
     }
 
     fn dotted_name(&mut self) -> PResult<Name> {
@@ -732,7 +759,7 @@ impl Parser {
         })
     }
 
-    fn compound_stmt(&mut self) -> PResult<Stmt> {
+    fn compound_stmt(&mut self, out: &mut Vec<Stmt>) -> PResult<()> {
         let line = self.cur_line();
         self.stmt_line = line;
         let kind = match self.tok() {
@@ -760,7 +787,8 @@ impl Parser {
                 }
             }
         };
-        Ok(Stmt::new(line, kind))
+        out.push(Stmt::new(line, kind));
+        Ok(())
     }
 
     /// `if`/`elif`/`while` (the current token) `test: suite`.
@@ -882,10 +910,7 @@ impl Parser {
     fn decorator(&mut self) -> PResult<Decorator> {
         let line = self.cur_line();
         self.bump();
-        let mut name = alloc::vec![self.name()?];
-        while self.eat(Tok::Period) {
-            name.push(self.name()?);
-        }
+        let name = self.names(Tok::Period)?;
         let call_line = self.cur_line();
         let call = if self.eat(Tok::ParenOpen) {
             let args = self.arglist(Tok::ParenClose)?;
@@ -966,10 +991,11 @@ impl Parser {
                     self.defer("invalid syntax", line);
                 }
             }
+            if kind == Tok::Star {
+                p.star = true;
+            }
             // A bare `*` has no name.
-            let param = if kind == Tok::Star && self.tok() != Tok::Name {
-                None
-            } else {
+            if kind != Tok::Star || self.tok() == Tok::Name {
                 let name = self.name()?;
                 let annotation = self.annotation(typed)?;
                 let default = if !starred && self.eat(Tok::Equal) {
@@ -977,41 +1003,39 @@ impl Parser {
                 } else {
                     None
                 };
-                Some(Param {
+                // Upstream reports these errors at the parameter's node; a plain name is a
+                // leaf without a line, so the enclosing statement's line is used.
+                let error_line = if annotation.is_none() && default.is_none() {
+                    self.stmt_line
+                } else {
+                    line
+                };
+                let has_default = default.is_some();
+                let param = Param {
                     name,
                     annotation,
                     default,
-                })
-            };
-            match (kind, param) {
-                (Tok::Star, param) => {
-                    if param.is_some() {
-                        p.vararg = param;
-                    }
-                    p.star = true;
-                }
-                (Tok::DblStar, param) => p.kwarg = param,
-                (_, None) => {}
-                (_, Some(param)) => {
-                    // Upstream reports these errors at the parameter's node; a plain name
-                    // is a leaf without a line, so the enclosing statement's line is used.
-                    let error_line = if param.annotation.is_none() && param.default.is_none() {
-                        self.stmt_line
-                    } else {
-                        line
-                    };
-                    if after_kwarg {
-                        self.defer("invalid syntax", error_line);
-                    }
-                    if p.star {
-                        p.kwonly.push(param);
-                    } else {
-                        if param.default.is_some() {
-                            seen_default = true;
-                        } else if seen_default {
-                            self.defer("non-default argument follows default argument", error_line);
+                };
+                match kind {
+                    Tok::Star => p.vararg = Some(param),
+                    Tok::DblStar => p.kwarg = Some(param),
+                    _ => {
+                        if after_kwarg {
+                            self.defer("invalid syntax", error_line);
                         }
-                        p.args.push(param);
+                        if p.star {
+                            p.kwonly.push(param);
+                        } else {
+                            if has_default {
+                                seen_default = true;
+                            } else if seen_default {
+                                self.defer(
+                                    "non-default argument follows default argument",
+                                    error_line,
+                                );
+                            }
+                            p.args.push(param);
+                        }
                     }
                 }
             }
@@ -1716,117 +1740,61 @@ impl Parser {
 /// Parses an integer literal's text (underscores already dropped) the way upstream's
 /// number parser does for source code, including its error message.
 fn parse_int(text: &[u8]) -> Result<ExprKind, String> {
-    let (base, start, shown_base) = match text {
-        [b'0', c, ..] => match c | 0x20 {
-            b'x' => (16u32, 2, 16),
-            b'o' => (8, 2, 8),
-            b'b' => (2, 2, 2),
-            // A leading zero allows only zeros ("base 0" in the message).
-            _ => (1, 0, 0),
-        },
-        _ => (10, 0, 10),
+    let (base, digits) = match text {
+        [b'0', c, rest @ ..] if matches!(c | 0x20, b'x' | b'o' | b'b') => (
+            match c | 0x20 {
+                b'x' => 16,
+                b'o' => 8,
+                _ => 2,
+            },
+            rest,
+        ),
+        // A leading zero allows only zeros ("base 0" in the message).
+        [b'0', _, ..] => (1, text),
+        _ => (10, text),
     };
-    let digits = text.get(start..).unwrap_or(&[]);
+    // The runtime's own big-int code reads the digits (the firmware carries it anyway);
+    // the lexer leaves only ASCII letters and digits in an integer's text.
     let radix = base.max(2);
-    let mut small: i64 = 0;
-    let mut big: Option<BigDigits> = None;
-    let mut valid = !digits.is_empty();
-    for &c in digits {
-        let d = match c {
-            b'0'..=b'9' => u32::from(c - b'0'),
-            _ if c.is_ascii_alphabetic() => u32::from((c | 0x20) - b'a') + 10,
-            _ => 36,
-        };
-        if d >= base {
-            valid = false;
-            break;
-        }
-        if let Some(b) = big.as_mut() {
-            b.mul_add(radix, d);
-            continue;
-        }
-        match small
-            .checked_mul(i64::from(radix))
-            .and_then(|v| v.checked_add(i64::from(d)))
-        {
-            Some(v) => small = v,
-            None => {
-                let mut b = BigDigits::from_u64(small as u64);
-                b.mul_add(radix, d);
-                big = Some(b);
-            }
-        }
-    }
-    if !valid {
+    let len = mpz::from_str_len(digits.len(), radix);
+    // Most literals fit the stack buffer: no allocation for them (compile speed).
+    let mut stack = [0u32; 4];
+    let mut heap;
+    let mag: &mut [u32] = if len <= stack.len() {
+        &mut stack
+    } else {
+        heap = alloc::vec![0u32; len];
+        &mut heap
+    };
+    let value = match mpz::from_str(digits, false, radix, mag) {
+        Ok(w) if base != 1 || digits.iter().all(|&c| c == b'0') => mag.get(..w.len),
+        _ => None,
+    };
+    let Some(mag) = value else {
         // Built by hand: the compiler needs no core::fmt.
         let mut msg = String::from("invalid syntax for integer with base ");
-        msg.push_str(match shown_base {
+        msg.push_str(match base {
             16 => "16",
             8 => "8",
             2 => "2",
-            0 => "0",
+            1 => "0",
             _ => "10",
         });
         msg.push_str(": '");
         msg.push_str(&lossy(digits));
         msg.push('\'');
         return Err(msg);
-    }
-    Ok(match big {
-        Some(b) => ExprKind::BigInt(b.to_decimal()),
-        None => ExprKind::Int(small),
+    };
+    let int = mpz::Int::new(false, mag);
+    Ok(match mpz::to_i64(int) {
+        Some(v) => ExprKind::Int(v),
+        None => {
+            let mut out = alloc::vec![0u8; mpz::to_str_len(mag.len(), 10)];
+            let mut scratch = alloc::vec![0u32; mpz::to_str_scratch_len(mag.len())];
+            let len = mpz::to_str(int, 10, &mut out, &mut scratch).unwrap_or(0);
+            ExprKind::BigInt(lossy(out.get(..len).unwrap_or_default()))
+        }
     })
-}
-
-/// Magnitude of a big integer literal, as base-10^9 limbs, least significant first.
-struct BigDigits(Vec<u32>);
-
-const LIMB: u64 = 1_000_000_000;
-
-impl BigDigits {
-    fn from_u64(mut v: u64) -> BigDigits {
-        let mut limbs = Vec::new();
-        while v > 0 {
-            limbs.push((v % LIMB) as u32);
-            v /= LIMB;
-        }
-        BigDigits(limbs)
-    }
-
-    fn mul_add(&mut self, mul: u32, add: u32) {
-        let mut carry = u64::from(add);
-        for limb in self.0.iter_mut() {
-            let v = u64::from(*limb) * u64::from(mul) + carry;
-            *limb = (v % LIMB) as u32;
-            carry = v / LIMB;
-        }
-        while carry > 0 {
-            self.0.push((carry % LIMB) as u32);
-            carry /= LIMB;
-        }
-    }
-
-    fn to_decimal(&self) -> String {
-        // Least significant digit first, then reversed; nine digits a limb but none above
-        // the top limb's highest non-zero one (the top limb is never zero).
-        let mut digits = Vec::new();
-        let n = self.0.len();
-        for (i, &limb) in self.0.iter().enumerate() {
-            let mut v = limb;
-            for _ in 0..9 {
-                digits.push(b'0' + (v % 10) as u8);
-                v /= 10;
-                if v == 0 && i + 1 == n {
-                    break;
-                }
-            }
-        }
-        if digits.is_empty() {
-            digits.push(b'0');
-        }
-        digits.reverse();
-        lossy(&digits)
-    }
 }
 
 /// Whether upstream's float parser accepts the whole of `text` (a FloatOrImag token):

@@ -41,3 +41,7 @@ print(struct.pack("<d", 0.1), struct.unpack("<d", struct.pack("<d", 1 / 3)), str
 for f in ("sin", "cos", "tan"):
     print(f, " ".join(repr(getattr(math, f)(x)) for x in (0.3, -0.75, 1.5, 3.7, 100.0, 12345.0, 1e10, 1e30, 4.712389)))
 print("asin", " ".join(repr(math.asin(x)) for x in (-0.99, -0.75, -0.3, 0.0001, 0.3, 0.5, 0.7, 0.98)))
+# Just below a power of ten 'f' turns into 'g' only where upstream's buffer overflows.
+for b in (0x42C7FFFF, 0x4479FFFF):
+    x = struct.unpack("<f", struct.pack("<I", b))[0]
+    print("%.30f|%.29f|%.28f|{:.29f}".format(-x) % (x, x, -x))

@@ -32,6 +32,7 @@ impl Parser {
             Ok(Some(s)) => s,
             _ => {
                 self.lex = saved_lex;
+                self.sync();
                 self.deferred = saved_deferred;
                 self.depth = saved_depth;
                 self.err = None;

@@ -90,6 +90,13 @@ fn literal_kinds() {
         kind("0o1000000000000000000000000000000000000000"),
         ExprKind::BigInt(s("166153499473114484112975882535043072"))
     );
+    // Longer than the parser's stack buffer for digits.
+    assert_eq!(
+        kind(&std::format!("0b{}", "1".repeat(200))),
+        ExprKind::BigInt(s(
+            "1606938044258990275541962092341162602522202993782792835301375"
+        ))
+    );
     assert_eq!(kind("1.5"), ExprKind::Float(s("1.5")));
     assert_eq!(kind("1_0.5e-3"), ExprKind::Float(s("10.5e-3")));
     assert_eq!(kind(".5"), ExprKind::Float(s(".5")));

@@ -494,6 +494,9 @@ pub fn parse(s: &[u8], base: u32) -> PyResult<Value> {
     let start = i;
     let rest = s.get(start..).unwrap_or(&[]);
     let shown_base = if base == 1 { 0 } else { base };
+    // The value as far as a machine word holds it: exact for up to 12 digits (36**12 <
+    // 2**63), which need no big-int parse.
+    let mut n: i64 = 0;
     while let Some(&c) = s.get(i) {
         let d = match c {
             b'0'..=b'9' => (c - b'0') as u32,
@@ -513,6 +516,7 @@ pub fn parse(s: &[u8], base: u32) -> PyResult<Value> {
         if d >= base.max(1) {
             break;
         }
+        n = n.wrapping_mul(i64::from(base)).wrapping_add(i64::from(d));
         i += 1;
     }
     let end = i;
@@ -529,20 +533,7 @@ pub fn parse(s: &[u8], base: u32) -> PyResult<Value> {
     if base == 1 {
         return Ok(Value::small_int(0));
     }
-    // Fast path: few digits fit a machine word.
     if digits.len() <= 12 {
-        let mut n: i64 = 0;
-        for &c in digits {
-            if c == b'_' {
-                continue;
-            }
-            let d = if c.is_ascii_digit() {
-                c - b'0'
-            } else {
-                (c | 0x20) - b'a' + 10
-            };
-            n = n * base as i64 + d as i64;
-        }
         return from_i64(if neg { -n } else { n });
     }
     let out = Out::new(mpz::from_str_len(digits.len(), base))?;
@@ -630,6 +621,8 @@ type Wide = i128;
 #[cfg(not(target_pointer_width = "64"))]
 type Wide = i64;
 
+// Only what the inlined fast path gives up on comes here: results out of the small range,
+// non-positive divisors, powers and shifts it does not take. Comparisons and `&|^` never do.
 #[inline(never)]
 fn small_binary_op_slow(o: u8, a: isize, b: isize) -> PyResult<Option<Value>> {
     let o = if (op::INPLACE_OR..=op::INPLACE_POWER).contains(&o) {
@@ -637,26 +630,24 @@ fn small_binary_op_slow(o: u8, a: isize, b: isize) -> PyResult<Option<Value>> {
     } else {
         o
     };
+    if b == 0
+        && matches!(
+            o,
+            op::FLOOR_DIVIDE | op::MODULO | op::DIVMOD | op::TRUE_DIVIDE
+        )
+    {
+        return Err(zero_div());
+    }
+    if b < 0 && matches!(o, op::LSHIFT | op::RSHIFT) {
+        return Err(raise::value_error("negative shift count"));
+    }
     let r: Wide = match o {
         op::ADD => a as Wide + b as Wide,
         op::SUBTRACT => a as Wide - b as Wide,
         op::MULTIPLY => a as Wide * b as Wide,
-        op::FLOOR_DIVIDE => {
-            if b == 0 {
-                return Err(zero_div());
-            }
-            floor_div(a, b) as Wide
-        }
-        op::MODULO => {
-            if b == 0 {
-                return Err(zero_div());
-            }
-            floor_mod(a, b) as Wide
-        }
+        op::FLOOR_DIVIDE => floor_div(a, b) as Wide,
+        op::MODULO => floor_mod(a, b) as Wide,
         op::DIVMOD => {
-            if b == 0 {
-                return Err(zero_div());
-            }
             let items = [
                 from_i64(floor_div(a, b) as i64)?,
                 Value::small_int(floor_mod(a, b)),
@@ -664,21 +655,12 @@ fn small_binary_op_slow(o: u8, a: isize, b: isize) -> PyResult<Option<Value>> {
             return crate::objs::tuple::new(&items).map(Some);
         }
         op::TRUE_DIVIDE => {
-            if b == 0 {
-                return Err(zero_div());
-            }
             // Ints up to 2**53 convert to f64 exactly (always true for 32-bit small ints).
             const EXACT: i64 = 1 << 53;
             if (-EXACT..=EXACT).contains(&(a as i64)) && (-EXACT..=EXACT).contains(&(b as i64)) {
                 return float::new(a as float::Real / b as float::Real).map(Some);
             }
-            let (mut ab, mut bb) = ([0u32; 2], [0u32; 2]);
-            return big_binary_op(
-                o,
-                mpz::from_i64(a as i64, &mut ab),
-                mpz::from_i64(b as i64, &mut bb),
-            )
-            .map(Some);
+            return small_via_mpz(o, a, b);
         }
         op::POWER => {
             if b < 0 {
@@ -686,24 +668,10 @@ fn small_binary_op_slow(o: u8, a: isize, b: isize) -> PyResult<Option<Value>> {
             }
             match small_pow(a as Wide, b as u64) {
                 Some(r) => r,
-                None => {
-                    let (mut ab, mut bb) = ([0u32; 2], [0u32; 2]);
-                    return big_binary_op(
-                        o,
-                        mpz::from_i64(a as i64, &mut ab),
-                        mpz::from_i64(b as i64, &mut bb),
-                    )
-                    .map(Some);
-                }
+                None => return small_via_mpz(o, a, b),
             }
         }
-        op::AND => (a & b) as Wide,
-        op::OR => (a | b) as Wide,
-        op::XOR => (a ^ b) as Wide,
         op::LSHIFT => {
-            if b < 0 {
-                return Err(raise::value_error("negative shift count"));
-            }
             if a == 0 {
                 return Ok(Some(Value::small_int(0)));
             }
@@ -714,21 +682,20 @@ fn small_binary_op_slow(o: u8, a: isize, b: isize) -> PyResult<Option<Value>> {
                 return shift(o, mpz::from_i64(a as i64, &mut ab), b as u64).map(Some);
             }
         }
-        op::RSHIFT => {
-            if b < 0 {
-                return Err(raise::value_error("negative shift count"));
-            }
-            (a >> b.min(isize::BITS as isize - 1)) as Wide
-        }
-        op::LESS => return Ok(Some(Value::from_bool(a < b))),
-        op::MORE => return Ok(Some(Value::from_bool(a > b))),
-        op::EQUAL => return Ok(Some(Value::from_bool(a == b))),
-        op::LESS_EQUAL => return Ok(Some(Value::from_bool(a <= b))),
-        op::MORE_EQUAL => return Ok(Some(Value::from_bool(a >= b))),
-        op::NOT_EQUAL => return Ok(Some(Value::from_bool(a != b))),
         _ => return Ok(None),
     };
     from_wide(r).map(Some)
+}
+
+/// `a op b` of two small ints done in big-int arithmetic.
+fn small_via_mpz(o: u8, a: isize, b: isize) -> PyResult<Option<Value>> {
+    let (mut ab, mut bb) = ([0u32; 2], [0u32; 2]);
+    big_binary_op(
+        o,
+        mpz::from_i64(a as i64, &mut ab),
+        mpz::from_i64(b as i64, &mut bb),
+    )
+    .map(Some)
 }
 
 /// a ** e when it fits a `Wide` comfortably, else None.
@@ -762,6 +729,12 @@ fn shift(o: u8, a: Int, n: u64) -> PyResult<Value> {
         let w = mpz::shr(a, n, out.slice()).map_err(mpz_err)?;
         Ok(out.finish(w))
     }
+}
+
+/// An int as the build's float (rounded twice with float32, as upstream's boards).
+#[inline(never)]
+fn to_real(a: Int) -> float::Real {
+    float::narrow(mpz::to_f64(a))
 }
 
 /// `a op b` on two ints of any size (plain ops and DIVMOD, comparisons).
@@ -822,7 +795,7 @@ fn big_binary_op(o: u8, a: Int, b: Int) -> PyResult<Value> {
             }
             // Single-precision floats divide the operands' floats, as upstream's boards.
             #[cfg(feature = "float32")]
-            let x = float::narrow(mpz::to_f64(a)) / float::narrow(mpz::to_f64(b));
+            let x = to_real(a) / to_real(b);
             #[cfg(not(feature = "float32"))]
             let x = {
                 let mut s = Scratch::new(mpz::truediv_scratch_len(la, lb))?;
@@ -837,8 +810,7 @@ fn big_binary_op(o: u8, a: Int, b: Int) -> PyResult<Value> {
         }
         op::POWER => {
             if b.neg {
-                let (x, y) = (mpz::to_f64(a), mpz::to_f64(b));
-                return float::float_op(op::POWER, float::narrow(x), float::narrow(y))
+                return float::float_op(op::POWER, to_real(a), to_real(b))
                     .map(|r| r.unwrap_or(Value::NONE));
             }
             let e = match mpz::to_u64(b) {
@@ -1002,7 +974,7 @@ fn unary_op(o: u8, v: Value) -> PyResult<Option<Value>> {
             let w = mpz::invert(a, out.slice()).map_err(mpz_err)?;
             out.finish(w)
         }
-        uop::FLOAT_MAYBE => float::new(float::narrow(mpz::to_f64(a)))?,
+        uop::FLOAT_MAYBE => float::new(to_real(a))?,
         _ => return Ok(None),
     }))
 }

@@ -1265,6 +1265,21 @@ pub fn str_rsplit(args: &[Value]) -> PyResult<Value> {
 
 /// split and rsplit: pieces are cut from the front (or, for rsplit with a limit, the
 /// back) of what remains; a `None` separator splits at runs of ASCII whitespace.
+/// Where the leading (or, `reverse`, trailing) run of bytes that are whitespace (`space`)
+/// or not ends: an index into `s` from the front (or where the run starts, from the back).
+#[inline(never)]
+fn space_edge(s: &[u8], reverse: bool, space: bool) -> usize {
+    if reverse {
+        s.iter()
+            .rposition(|&c| is_space(c) != space)
+            .map_or(0, |i| i + 1)
+    } else {
+        s.iter()
+            .position(|&c| is_space(c) != space)
+            .unwrap_or(s.len())
+    }
+}
+
 fn split_impl(args: &[Value], reverse: bool) -> PyResult<Value> {
     let (kind, s) = receiver(args[0])?;
     let maxsplit = opt_int(args, 2)?.unwrap_or(-1);
@@ -1285,15 +1300,7 @@ fn split_impl(args: &[Value], reverse: bool) -> PyResult<Value> {
     let mut n = 0;
     loop {
         if sep.is_none() {
-            let keep = if reverse {
-                rest.iter()
-                    .rposition(|&c| !is_space(c))
-                    .map_or(0, |i| i + 1)
-            } else {
-                rest.iter()
-                    .position(|&c| !is_space(c))
-                    .unwrap_or(rest.len())
-            };
+            let keep = space_edge(rest, reverse, true);
             rest = if reverse {
                 rest.get(..keep)
             } else {
@@ -1311,12 +1318,8 @@ fn split_impl(args: &[Value], reverse: bool) -> PyResult<Value> {
             match sep {
                 Some(sep) if reverse => rfind_sub(rest, sep).map(|p| (p, p + sep.len())),
                 Some(sep) => find_sub(rest, sep).map(|p| (p, p + sep.len())),
-                None if reverse => {
-                    let p = rest.iter().rposition(|&c| is_space(c)).map_or(0, |i| i + 1);
-                    Some((p, p))
-                }
                 None => {
-                    let p = rest.iter().position(|&c| is_space(c)).unwrap_or(rest.len());
+                    let p = space_edge(rest, reverse, false);
                     Some((p, p))
                 }
             }
@@ -1391,22 +1394,21 @@ fn starts_ends(args: &[Value], ends: bool) -> PyResult<Value> {
         return Ok(Value::FALSE);
     };
     let hay = s.get(b0..b1).unwrap_or(&[]);
-    let test = |p: &[u8]| {
-        if ends {
+    // A tuple of candidates, or one.
+    let single = [args[1]];
+    let candidates = tuple::items(args[1]).map_or(&single[..], |t| &*t);
+    for x in candidates {
+        let p = arg_of(kind, *x)?;
+        let found = if ends {
             hay.ends_with(p)
         } else {
             hay.starts_with(p)
+        };
+        if found {
+            return Ok(Value::TRUE);
         }
-    };
-    if let Some(items) = tuple::items(args[1]) {
-        for x in items.iter() {
-            if test(arg_of(kind, *x)?) {
-                return Ok(Value::TRUE);
-            }
-        }
-        return Ok(Value::FALSE);
     }
-    Ok(Value::from_bool(test(arg_of(kind, args[1])?)))
+    Ok(Value::FALSE)
 }
 
 pub fn str_startswith(args: &[Value]) -> PyResult<Value> {

@@ -96,8 +96,8 @@ pub struct Spec {
     pub ty: Option<char>,
 }
 
-fn is_align(c: char) -> bool {
-    matches!(c, '<' | '>' | '=' | '^')
+fn is_align(c: u8) -> bool {
+    matches!(c, b'<' | b'>' | b'=' | b'^')
 }
 
 fn parse_num(b: &[u8], i: &mut usize) -> Option<usize> {
@@ -118,19 +118,20 @@ fn parse_num(b: &[u8], i: &mut usize) -> Option<usize> {
 /// read byte by byte without allocating.
 pub fn parse_spec(s: &str) -> PyResult<Spec> {
     let mut sp = Spec::default();
-    let mut cs = s.chars();
-    let rest: &[u8] = match (cs.next(), cs.next()) {
-        (Some(f), Some(a)) if is_align(a) => {
-            sp.fill = Some(f);
-            sp.align = Some(a);
-            s.as_bytes().get(f.len_utf8() + 1..).unwrap_or(&[])
+    let b = s.as_bytes();
+    // A fill character is followed by an (ASCII) alignment.
+    let fill = s.chars().next();
+    let after_fill = fill.map_or(0, char::len_utf8);
+    let mut start = 0;
+    for (at, f) in [(after_fill, fill), (0, None)] {
+        if let Some(&a) = b.get(at).filter(|&&a| is_align(a)) {
+            sp.fill = f;
+            sp.align = Some(a as char);
+            start = at + 1;
+            break;
         }
-        (Some(a), _) if is_align(a) => {
-            sp.align = Some(a);
-            s.as_bytes().get(1..).unwrap_or(&[])
-        }
-        _ => s.as_bytes(),
-    };
+    }
+    let rest = b.get(start..).unwrap_or(&[]);
     let mut i = 0;
     if let Some(&c) = rest.get(i).filter(|c| matches!(c, b'+' | b'-' | b' ')) {
         sp.sign = Some(c as char);
@@ -170,13 +171,14 @@ pub fn parse_spec(s: &str) -> PyResult<Spec> {
 /// Alignment `=` puts the padding between prefix and body.
 fn pad(
     out: &mut VStr,
-    prefix: &str,
+    prefix: &[u8],
     body: &[u8],
     fill: char,
     align: char,
     width: usize,
 ) -> PyResult<()> {
-    let n = prefix.chars().count() + pystr::char_count(body);
+    // The prefix is a sign and a base prefix: ASCII.
+    let n = prefix.len() + pystr::char_count(body);
     let padn = width.saturating_sub(n);
     let mut fb = [0u8; 4];
     let f = fill.encode_utf8(&mut fb).as_bytes();
@@ -186,7 +188,7 @@ fn pad(
         _ => (padn, 0),
     };
     if align == '=' {
-        out.push_bytes(prefix.as_bytes())?;
+        out.push_bytes(prefix)?;
         for _ in 0..padn {
             out.push_bytes(f)?;
         }
@@ -195,7 +197,7 @@ fn pad(
     for _ in 0..left {
         out.push_bytes(f)?;
     }
-    out.push_bytes(prefix.as_bytes())?;
+    out.push_bytes(prefix)?;
     out.push_bytes(body)?;
     for _ in 0..right {
         out.push_bytes(f)?;
@@ -253,10 +255,19 @@ fn emit_number(
     sp: &Spec,
     every: usize,
 ) -> PyResult<()> {
-    let mut head = VStr::new();
-    head.push_bytes(sign_str(neg, sp.sign).as_bytes())?;
-    head.push_bytes(prefix.as_bytes())?;
-    let head = core::str::from_utf8(head.as_bytes()).unwrap_or("");
+    // Sign and base prefix: at most three ASCII bytes.
+    let mut hb = [0u8; 4];
+    let mut hl = 0;
+    for (d, &c) in hb.iter_mut().zip(
+        sign_str(neg, sp.sign)
+            .as_bytes()
+            .iter()
+            .chain(prefix.as_bytes()),
+    ) {
+        *d = c;
+        hl += 1;
+    }
+    let head = hb.get(..hl).unwrap_or(&[]);
     let (fill, align) = numeric_fill_align(sp);
     // Grouping applies to the leading integer digits (all of them for non-decimal ints).
     let int_len = if every == 3 {
@@ -270,14 +281,12 @@ fn emit_number(
     match sp.grouping {
         Some(g) => {
             let (ip, rest) = digits.split_at(int_len.min(digits.len()));
-            let grouped = if fill == '0' && align == '=' {
-                let avail = sp.width.saturating_sub(head.chars().count() + rest.len());
+            let mut body = if fill == '0' && align == '=' {
+                let avail = sp.width.saturating_sub(head.len() + rest.len());
                 zero_group(ip, g as u8, every, avail)?
             } else {
                 group_digits(ip, g as u8, every)?
             };
-            let mut body = VStr::new();
-            body.push_bytes(grouped.as_bytes())?;
             body.push_bytes(rest)?;
             pad(out, head, body.as_bytes(), fill, align, sp.width)
         }
@@ -306,29 +315,19 @@ fn unknown_code(c: char, v: Value) -> PyErr {
     ))
 }
 
-/// Write code point `c` padded (the `c` presentation type and `%c`).
+/// Write int `v` as its code point, padded (the `c` presentation type).
 fn format_char(out: &mut VStr, v: Value, sp: &Spec) -> PyResult<()> {
-    let n = pystr::get_int(v)?;
-    let c = u32::try_from(n).ok().and_then(char::from_u32);
-    let Some(c) = c else {
-        return Err(raise::overflow_error("char not in range(0x110000)"));
-    };
-    let mut b = [0u8; 4];
+    let mut c = VStr::new();
+    percent_char(&mut c, v, false)?;
     let (fill, align) = match (sp.fill, sp.align) {
         (f, Some(a)) => (f.unwrap_or(' '), a),
         _ => (' ', '>'),
     };
     let align = if align == '=' { '>' } else { align };
-    pad(
-        out,
-        "",
-        c.encode_utf8(&mut b).as_bytes(),
-        fill,
-        align,
-        sp.width,
-    )
+    pad(out, b"", c.as_bytes(), fill, align, sp.width)
 }
 
+#[inline(never)]
 fn format_int(out: &mut VStr, v: Value, sp: &Spec) -> PyResult<()> {
     let ty = sp.ty.unwrap_or('d');
     let (base, upper, prefix) = match ty {
@@ -373,7 +372,15 @@ fn int_digits(v: Value, base: u32, upper: bool, min: usize) -> PyResult<(bool, V
 
 /// Upstream formats floats into a 33-byte buffer (one byte less with a sign) and switches
 /// `f` to `g` with one more digit when the integer digits and the decimals would not fit, so
-/// `'%.2f' % 8.888e32` is `8.89e+32` there; do the same.
+/// `'%.2f' % 8.888e32` is `8.89e+32` there; do the same. The single-precision formatter
+/// makes that switch itself, with upstream's decimal exponent (which a rounded log10
+/// overestimates just below powers of ten).
+#[cfg(feature = "float32")]
+fn fixed_or_general(t: char, _a: Real, prec: usize, _signed: bool) -> (char, usize) {
+    (t, prec)
+}
+
+#[cfg(not(feature = "float32"))]
 fn fixed_or_general(t: char, a: Real, prec: usize, signed: bool) -> (char, usize) {
     let buf = if signed { 32 } else { 33 };
     if a.is_finite() && a >= 10.0 {
@@ -430,22 +437,13 @@ fn format_text(out: &mut VStr, v: Value, s: &str, sp: &Spec) -> PyResult<()> {
             "'=' alignment not allowed in string format specifier",
         ));
     }
+    let s = s.as_bytes();
     let s = match sp.precision {
-        Some(p) => match s.char_indices().nth(p) {
-            Some((i, _)) => &s[..i],
-            None => s,
-        },
+        Some(p) => s.get(..char_boundary(s, p)).unwrap_or(s),
         None => s,
     };
     let fill = sp.fill.unwrap_or(if sp.zero { '0' } else { ' ' });
-    pad(
-        out,
-        "",
-        s.as_bytes(),
-        fill,
-        sp.align.unwrap_or('<'),
-        sp.width,
-    )
+    pad(out, b"", s, fill, sp.align.unwrap_or('<'), sp.width)
 }
 
 /// Format `v` according to an already parsed spec.
@@ -563,6 +561,7 @@ fn part_end(s: &str) -> usize {
 }
 
 /// Resolve a field name (`0`, `name`, `0.attr`, `a[1]`, `` for automatic numbering).
+#[inline(never)]
 fn resolve_field(name: &str, fa: &mut FormatArgs) -> PyResult<Value> {
     let end = part_end(name);
     let (first, mut rest) = name.split_at(end);
@@ -599,7 +598,8 @@ fn resolve_field(name: &str, fa: &mut FormatArgs) -> PyResult<Value> {
             rest = &r[e..];
         } else if let Some(r) = rest.strip_prefix('[') {
             let e = r
-                .find(']')
+                .bytes()
+                .position(|c| c == b']')
                 .ok_or_else(|| raise::value_error("Missing ']' in format string"))?;
             let key = &r[..e];
             let n = parse_digits(key).and_then(|n| isize::try_from(n).ok());
@@ -715,7 +715,7 @@ fn expand(out: &mut VStr, fmt: &str, fa: &mut FormatArgs, depth: usize) -> PyRes
         let spec_s = match spec_range {
             Some((s, e)) if e > s => {
                 let raw = &fmt[s..e];
-                if raw.contains('{') {
+                if raw.as_bytes().contains(&b'{') {
                     if depth >= MAX_SPEC_NESTING {
                         return Err(raise::value_error("Max string recursion exceeded"));
                     }
@@ -920,46 +920,6 @@ pub fn modulo(pattern: Value, rhs: Value) -> PyResult<Value> {
             sp.zero = false;
         }
         match conv {
-            b'c' => {
-                sp.sign = None;
-                sp.zero = false;
-                let mut byte = [0u8];
-                let body: &[u8] = if let Some(s) = pystr::as_str(arg).filter(|_| !is_bytes) {
-                    if s.chars().count() != 1 {
-                        return Err(raise::type_error("%c needs int or char"));
-                    }
-                    s.as_bytes()
-                } else if let Some(b) =
-                    pystr::as_bytes(arg).filter(|_| is_bytes && pystr::is_bytes(arg))
-                {
-                    if b.len() != 1 {
-                        return Err(raise::type_error("%c needs int or char"));
-                    }
-                    b
-                } else if shim::is_int(arg) {
-                    if !is_bytes {
-                        if !left {
-                            sp.align = Some('>');
-                        }
-                        format_char(&mut out, arg, &sp)?;
-                        continue;
-                    }
-                    let n = pystr::get_int(arg)?;
-                    byte[0] = u8::try_from(n)
-                        .map_err(|_| raise::overflow_error("%c arg not in range(256)"))?;
-                    &byte
-                } else {
-                    return Err(raise::type_error("integer needed"));
-                };
-                pad(
-                    &mut out,
-                    "",
-                    body,
-                    ' ',
-                    if left { '<' } else { '>' },
-                    sp.width,
-                )?;
-            }
             b'd' | b'i' | b'u' | b'o' | b'x' | b'X' => {
                 let (base, upper, prefix) = match conv {
                     b'o' => (8, false, "0o"),
@@ -983,9 +943,11 @@ pub fn modulo(pattern: Value, rhs: Value) -> PyResult<Value> {
                 }
                 format_float(&mut out, x, &sp)?;
             }
-            b'r' | b's' | b'a' => {
+            b'c' | b'r' | b's' | b'a' => {
                 let mut sv = VStr::new();
-                if conv == b's'
+                if conv == b'c' {
+                    percent_char(&mut sv, arg, is_bytes)?;
+                } else if conv == b's'
                     && is_bytes
                     && pystr::buffer_bytes(arg).is_some()
                     && !pystr::is_str(arg)
@@ -1000,7 +962,7 @@ pub fn modulo(pattern: Value, rhs: Value) -> PyResult<Value> {
                     runtime::print_value(&mut sv, arg, kind)?;
                 }
                 let mut body = sv.as_bytes();
-                if let Some(p) = sp.precision {
+                if let Some(p) = sp.precision.filter(|_| conv != b'c') {
                     let cut = if is_bytes {
                         p.min(body.len())
                     } else {
@@ -1010,7 +972,7 @@ pub fn modulo(pattern: Value, rhs: Value) -> PyResult<Value> {
                 }
                 pad(
                     &mut out,
-                    "",
+                    b"",
                     body,
                     ' ',
                     if left { '<' } else { '>' },
@@ -1038,6 +1000,37 @@ pub fn modulo(pattern: Value, rhs: Value) -> PyResult<Value> {
         out.into_bytes()
     } else {
         out.into_str()
+    }
+}
+
+/// The text of `%c` for `arg`: a one-character str (or one-byte bytes) or a code point
+/// (byte value).
+fn percent_char(out: &mut VStr, arg: Value, is_bytes: bool) -> PyResult<()> {
+    if shim::is_int(arg) {
+        let n = pystr::get_int(arg)?;
+        if is_bytes {
+            let b =
+                u8::try_from(n).map_err(|_| raise::overflow_error("%c arg not in range(256)"))?;
+            return out.push_byte(b);
+        }
+        let c = u32::try_from(n).ok().and_then(char::from_u32);
+        let Some(c) = c else {
+            return Err(raise::overflow_error("char not in range(0x110000)"));
+        };
+        let mut b = [0u8; 4];
+        return out.push_bytes(c.encode_utf8(&mut b).as_bytes());
+    }
+    let one = if is_bytes {
+        pystr::as_bytes(arg)
+            .filter(|_| pystr::is_bytes(arg))
+            .map(|b| (b, b.len()))
+    } else {
+        pystr::as_str(arg).map(|s| (s.as_bytes(), pystr::char_count(s.as_bytes())))
+    };
+    match one {
+        Some((b, 1)) => out.push_bytes(b),
+        Some(_) => Err(raise::type_error("%c needs int or char")),
+        None => Err(raise::type_error("integer needed")),
     }
 }
 

@@ -237,6 +237,7 @@ fn parts(x: f32) -> (u64, i32) {
 
 /// `sin(πu)` for `0 < u <= 1/2`, from the fixed-point series of `πu` (or of
 /// `π(1/2 - u)`, exact, for the cosine above 1/4).
+#[inline(never)]
 fn sinpi(u: f32) -> f32 {
     if u >= 0.5 {
         return 1.0;
@@ -255,17 +256,224 @@ fn sinpi(u: f32) -> f32 {
     }
 }
 
+/// `c[0] + y * (c[1] + y * (c[2] + ...))`, innermost product first (the evaluation order
+/// of the unrolled polynomials it replaces, so results are the same to the bit).
+#[inline(never)]
+fn horner(y: f32, c: &[f32]) -> f32 {
+    let mut acc = 0.0;
+    let mut first = true;
+    for &k in c.iter().rev() {
+        acc = if first { k } else { k + y * acc };
+        first = false;
+    }
+    acc
+}
+
+// The coefficients of the polynomial and rational approximations of FreeBSD's (Sun's)
+// single-precision lgamma, as in the `libm` crate, grouped in evaluation order (written as
+// there: the same text rounds to the same floats).
+/// Around the minimum, `y = x - tc`, in `w = y³`: the three interleaved series.
+#[allow(clippy::excessive_precision)]
+const LG_T: [[f32; 5]; 3] = [
+    [
+        4.8383611441e-01,
+        -3.2788541168e-02,
+        6.1005386524e-03,
+        -1.4034647029e-03,
+        3.1563205994e-04,
+    ],
+    [
+        -1.4758771658e-01,
+        1.7970675603e-02,
+        -3.6845202558e-03,
+        8.8108185446e-04,
+        -3.1275415677e-04,
+    ],
+    [
+        6.4624942839e-02,
+        -1.0314224288e-02,
+        2.2596477065e-03,
+        -5.3859531181e-04,
+        3.3552918467e-04,
+    ],
+];
+/// Near 1 and 2, `y = 1 - x` or `2 - x`, in `z = y²`: even and odd coefficients.
+#[allow(clippy::excessive_precision)]
+const LG_A: [[f32; 6]; 2] = [
+    [
+        7.7215664089e-02,
+        6.7352302372e-02,
+        7.3855509982e-03,
+        1.1927076848e-03,
+        2.2086278477e-04,
+        2.5214456400e-05,
+    ],
+    [
+        3.2246702909e-01,
+        2.0580807701e-02,
+        2.8905137442e-03,
+        5.1006977446e-04,
+        1.0801156895e-04,
+        4.4864096708e-05,
+    ],
+];
+/// Below 1.23 and above 0.9 down to 0.23, `y = x - 1` or `x`: numerator and denominator.
+#[allow(clippy::excessive_precision)]
+const LG_U: [f32; 6] = [
+    -7.7215664089e-02,
+    6.3282704353e-01,
+    1.4549225569e+00,
+    9.7771751881e-01,
+    2.2896373272e-01,
+    1.3381091878e-02,
+];
+#[allow(clippy::excessive_precision)]
+const LG_V: [f32; 6] = [
+    1.0,
+    2.4559779167e+00,
+    2.1284897327e+00,
+    7.6928514242e-01,
+    1.0422264785e-01,
+    3.2170924824e-03,
+];
+/// From 2 to 8, on the fraction: numerator and denominator.
+#[allow(clippy::excessive_precision)]
+const LG_S: [f32; 7] = [
+    -7.7215664089e-02,
+    2.1498242021e-01,
+    3.2577878237e-01,
+    1.4635047317e-01,
+    2.6642270386e-02,
+    1.8402845599e-03,
+    3.1947532989e-05,
+];
+#[allow(clippy::excessive_precision)]
+const LG_R: [f32; 7] = [
+    1.0,
+    1.3920053244e+00,
+    7.2193557024e-01,
+    1.7193385959e-01,
+    1.8645919859e-02,
+    7.7794247773e-04,
+    7.3266842264e-06,
+];
+/// Stirling's correction from 8 on, in `1/x` (first term) and `1/x²`.
+#[allow(clippy::excessive_precision)]
+const LG_W0: f32 = 4.1893854737e-01;
+#[allow(clippy::excessive_precision)]
+const LG_W: [f32; 6] = [
+    8.3333335817e-02,
+    -2.7777778450e-03,
+    7.9365057172e-04,
+    -5.9518753551e-04,
+    8.3633989561e-04,
+    -1.6309292987e-03,
+];
+/// The abscissa of gamma's minimum, and lgamma there (head and negated tail).
+#[allow(clippy::excessive_precision)]
+const LG_TC: f32 = 1.4616321325e+00;
+#[allow(clippy::excessive_precision)]
+const LG_TF: f32 = -1.2148628384e-01;
+#[allow(clippy::excessive_precision)]
+const LG_TT: f32 = 6.6971006518e-09;
+
+/// `lgamma(x)` for `x >= 0` (or NaN): the results of libm's `lgammaf_r` bit for bit, with
+/// its polynomials evaluated from tables by one loop instead of unrolled (a kilobyte less
+/// flash in soft-float calls).
+fn lgamma_pos(x: f32) -> f32 {
+    let ix = x.to_bits();
+    if ix >= 0x7f80_0000 {
+        return x * x;
+    }
+    if ix < 0x3500_0000 {
+        return -libm::logf(x);
+    }
+    if ix == 0x3f80_0000 || ix == 0x4000_0000 {
+        return 0.0;
+    }
+    if ix < 0x4000_0000 {
+        // (offset of y, which approximation, whether y = offset - x, r starts at -ln x)
+        let (r, y, i) = if ix <= 0x3f66_6666 {
+            let r = -libm::logf(x);
+            if ix >= 0x3f3b_4a20 {
+                (r, 1.0 - x, 0)
+            } else if ix >= 0x3e6d_3308 {
+                (r, x - (LG_TC - 1.0), 1)
+            } else {
+                (r, x, 2)
+            }
+        } else if ix >= 0x3fdd_a618 {
+            (0.0, 2.0 - x, 0)
+        } else if ix >= 0x3f9d_a620 {
+            (0.0, x - LG_TC, 1)
+        } else {
+            (0.0, x - 1.0, 2)
+        };
+        return match i {
+            0 => {
+                let z = y * y;
+                let p1 = horner(z, &LG_A[0]);
+                let p2 = z * horner(z, &LG_A[1]);
+                let p = y * p1 + p2;
+                r + (p - 0.5 * y)
+            }
+            1 => {
+                let z = y * y;
+                let w = z * y;
+                let p1 = horner(w, &LG_T[0]);
+                let p2 = horner(w, &LG_T[1]);
+                let p3 = horner(w, &LG_T[2]);
+                let p = z * p1 - (LG_TT - w * (p2 + y * p3));
+                r + (LG_TF + p)
+            }
+            _ => {
+                let p1 = y * horner(y, &LG_U);
+                let p2 = horner(y, &LG_V);
+                r + (-0.5 * y + p1 / p2)
+            }
+        };
+    }
+    if ix < 0x4100_0000 {
+        let i = x as i32;
+        let y = x - i as f32;
+        let p = y * horner(y, &LG_S);
+        let q = horner(y, &LG_R);
+        let mut r = 0.5 * y + p / q;
+        // lgamma(y + i) = lgamma(y + 2) + ln((y + 2) ... (y + i - 1)), highest factor first.
+        let mut z = 1.0;
+        for k in (2..i).rev() {
+            z *= y + k as f32;
+        }
+        if i >= 3 {
+            r += libm::logf(z);
+        }
+        return r;
+    }
+    if ix < 0x5c80_0000 {
+        let t = libm::logf(x);
+        let z = 1.0 / x;
+        let y = z * z;
+        let w = LG_W0 + z * horner(y, &LG_W);
+        return (x - 0.5) * (t - 1.0) + w;
+    }
+    x * (libm::logf(x) - 1.0)
+}
+
 /// `lgamma(x)` and the sign of `gamma(x)`; `+inf` at the poles (0 and negative integers).
-/// libm's lgammaf for `|x|` (one call with a non-negative argument, so that its own
-/// reflection, which takes the sine in doubles, is dead code), and the same reflection with
-/// [`sinpi`] for negative `x`: `lgamma(x) = ln(π / |x sin(πx)|) - lgamma(-x)`.
+/// [`lgamma_pos`] for `|x|`, and libm's reflection with [`sinpi`] (libm takes the sine in
+/// doubles) for negative `x`: `lgamma(x) = ln(π / |x sin(πx)|) - lgamma(-x)`.
 pub fn lgamma_r(x: f32) -> (f32, i32) {
-    let a = f32::from_bits(x.to_bits() & 0x7fff_ffff);
-    let (r, _) = libm::lgammaf_r(a);
-    if x >= 0.0 || x.is_nan() || a.is_infinite() {
+    // Bits order non-negative floats as the floats do, and compare without soft-float calls.
+    let bits = x.to_bits();
+    let ab = bits & 0x7fff_ffff;
+    let a = f32::from_bits(ab);
+    let r = lgamma_pos(a);
+    // x >= 0 (-0 included), NaN or infinite.
+    if bits <= 0x8000_0000 || ab >= 0x7f80_0000 {
         return (r, 1);
     }
-    if a < 1.0 / 2_097_152.0 {
+    // Below 2**-21.
+    if ab < 0x3500_0000 {
         // gamma(x) is about 1/x: r is -ln|x|.
         return (r, -1);
     }
@@ -274,11 +482,11 @@ pub fn lgamma_r(x: f32) -> (f32, i32) {
     }
     let mut u = libm::fmodf(a, 2.0);
     let mut sign = -1;
-    if u > 1.0 {
+    if u.to_bits() > 0x3f80_0000 {
         u -= 1.0;
         sign = 1;
     }
-    if u > 0.5 {
+    if u.to_bits() > 0x3f00_0000 {
         u = 1.0 - u;
     }
     let nadj = libm::logf(core::f32::consts::PI / (sinpi(u) * a));
@@ -361,6 +569,41 @@ mod tests {
             let want = libm::sin(core::f64::consts::PI * f64::from(u));
             assert!(ulps(sinpi(u), want) <= 0.5, "sinpi {u}");
         }
+    }
+
+    /// Bit for bit libm's lgammaf on non-negative arguments: every 97th float, and all of
+    /// those from 0.125 to 8 where the approximations change.
+    #[test]
+    fn lgamma_as_libm() {
+        let check = |bits: u32| {
+            let x = f32::from_bits(bits);
+            let (want, _) = libm::lgammaf_r(x);
+            let got = lgamma_pos(x);
+            assert!(
+                got.to_bits() == want.to_bits() || (got.is_nan() && want.is_nan()),
+                "lgamma {x:e}: {got:e} vs {want:e}"
+            );
+        };
+        for bits in (0..0x7fc0_0000u32).step_by(97) {
+            check(bits);
+        }
+        for bits in 0x3e00_0000..0x4100_0000 {
+            check(bits);
+        }
+        for bits in [
+            0,
+            1,
+            0x3500_0000,
+            0x3f80_0000,
+            0x4000_0000,
+            0x5c80_0000,
+            0x7f7f_ffff,
+        ] {
+            check(bits);
+            check(bits.wrapping_sub(1) & 0x7fff_ffff);
+        }
+        check(0x7f80_0000);
+        check(0x7fc0_0000);
     }
 
     #[test]
