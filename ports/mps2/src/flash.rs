@@ -11,7 +11,6 @@ use upy_runtime::obj::{BufferAccess, ObjBase, PyResult, Type};
 use upy_runtime::objs::{int, str as pystr};
 use upy_runtime::qstr::{Qstr, Q};
 use upy_runtime::raise;
-use upy_runtime::runtime;
 use upy_runtime::value::Value;
 
 use crate::board::host_file;
@@ -157,20 +156,19 @@ pub static FLASH_TYPE: Type = Type {
 /// nothing mounted), and make it the current directory. A device without a readable volume is formatted, and gets
 /// `/flash/lib` (the first boot).
 pub fn mount() -> PyResult<()> {
-    let ty = Value::from_static(&vfs_fat::VFS_FAT_TYPE);
     let dev = Value::from_static(&FLASH);
     let no = Value::FALSE;
-    let found = runtime::call(ty, &[dev], &[])
-        .and_then(|fs| vfs::call_fs(fs, Q::mount, &[no, no]).map(|_| fs));
+    let found =
+        vfs_fat::autodetect(dev).and_then(|fs| vfs::call_fs(fs, Q::mount, &[no, no]).map(|_| fs));
     let (fs, fresh) = match found {
         Ok(fs) => (fs, false),
         Err(_) => {
-            runtime::call(runtime::load_attr(ty, Q::mkfs)?, &[dev], &[])?;
-            (runtime::call(ty, &[dev], &[])?, true)
+            vfs_fat::fat_mkfs(dev)?;
+            (vfs_fat::autodetect(dev)?, true)
         }
     };
     let point = pystr::new("/flash")?;
-    runtime::call(vfs::MOUNT, &[fs, point], &[])?;
+    vfs::mount(&[fs, point], &[])?;
     vfs::chdir(point)?;
     if fresh {
         vfs::mkdir(pystr::new("/flash/lib")?)?;

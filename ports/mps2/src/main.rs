@@ -88,6 +88,8 @@ static RESET_VECTOR: unsafe extern "C" fn() -> ! = Reset;
 
 type Handler = unsafe extern "C" fn();
 
+const N_IRQ: usize = machine::IRQ_TIMER1 as usize + 1;
+
 #[link_section = ".vector_table.exceptions"]
 #[used]
 static EXCEPTIONS: [Option<Handler>; 14] = [
@@ -107,10 +109,13 @@ static EXCEPTIONS: [Option<Handler>; 14] = [
     Some(systick),
 ];
 
+/// The vectors up to the last interrupt the firmware enables (Timer1, IRQ 9): the NVIC
+/// takes no other (nothing enables them), so the table stops there instead of covering all
+/// 32 of the AN385's.
 #[link_section = ".vector_table.interrupts"]
 #[used]
-static INTERRUPTS: [Option<Handler>; 32] = {
-    let mut v: [Option<Handler>; 32] = [None; 32];
+static INTERRUPTS: [Option<Handler>; N_IRQ] = {
+    let mut v: [Option<Handler>; N_IRQ] = [None; N_IRQ];
     v[board::IRQ_UART0_RX as usize] = Some(uart0_rx);
     v[machine::IRQ_TIMER0 as usize] = Some(timer0);
     v[machine::IRQ_TIMER1 as usize] = Some(timer1);

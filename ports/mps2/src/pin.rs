@@ -86,17 +86,13 @@ fn set(p: &Pin, on: bool) -> PyResult<()> {
 
 /// A pin by number (0-3) or name (`"LED0"`, ...).
 fn find(id: Value) -> PyResult<&'static Pin> {
-    if let Some(name) = pystr::as_str(id) {
-        return PINS
-            .iter()
-            .find(|p| p.name == name)
-            .ok_or_else(|| raise::value_error("invalid pin"));
-    }
-    let n = int::get_isize(id)?;
-    usize::try_from(n)
-        .ok()
-        .and_then(|i| PINS.get(i))
-        .ok_or_else(|| raise::value_error("invalid pin"))
+    let pin = match pystr::as_str(id) {
+        Some(name) => PINS.iter().find(|p| p.name == name),
+        None => usize::try_from(int::get_isize(id)?)
+            .ok()
+            .and_then(|i| PINS.get(i)),
+    };
+    pin.ok_or_else(|| raise::value_error("invalid pin"))
 }
 
 /// `Pin(id, mode=-1, pull=-1, *, value=None)`: mode must fit the pin's direction.

@@ -22,7 +22,7 @@ const POLLHUP: isize = 16;
 #[repr(C)]
 pub struct Poll {
     base: ObjBase,
-    /// A list of `[obj, eventmask]` lists.
+    /// A flat list of registered objects and their event masks: `[obj, mask, obj, ...]`.
     entries: Value,
 }
 
@@ -44,10 +44,12 @@ fn entries(p: &Poll) -> &'static mut [Value] {
     list::get(p.entries).map(|l| l.items()).unwrap_or(&mut [])
 }
 
+/// The index of `obj`'s mask in the entries.
 fn find(p: &Poll, obj: Value) -> Option<usize> {
     entries(p)
-        .iter()
-        .position(|e| list::get(*e).and_then(|l| l.items().first().copied()) == Some(obj))
+        .chunks_exact(2)
+        .position(|e| e[0] == obj)
+        .map(|i| 2 * i + 1)
 }
 
 fn register(args: &[Value]) -> PyResult<Value> {
@@ -56,28 +58,23 @@ fn register(args: &[Value]) -> PyResult<Value> {
         Some(m) => int::get_isize(*m)?,
         None => POLLIN | POLLOUT,
     };
+    let mask = Value::small_int(mask);
     match find(p, args[1]) {
         Some(i) => set_mask(p, i, mask),
-        None => list::append(p.entries, list::new(&[args[1], Value::small_int(mask)])?)?,
-    }
-    Ok(Value::NONE)
-}
-
-/// Store `mask` in entry `i` (an `[obj, eventmask]` list).
-fn set_mask(p: &Poll, i: usize, mask: isize) {
-    if let Some(l) = entries(p).get(i).and_then(|e| list::get(*e)) {
-        if let Some(slot) = l.items().get_mut(1) {
-            *slot = Value::small_int(mask);
+        None => {
+            list::append(p.entries, args[1])?;
+            list::append(p.entries, mask)?;
         }
     }
+    Ok(Value::NONE)
 }
 
 fn unregister(s: Value, obj: Value) -> PyResult<Value> {
     let p = this(s)?;
     if let Some(i) = find(p, obj) {
         if let Some(l) = list::get(p.entries) {
-            l.items().copy_within(i + 1.., i);
-            l.len -= 1;
+            l.items().copy_within(i + 1.., i - 1);
+            l.len -= 2;
         }
     }
     Ok(Value::NONE)
@@ -86,8 +83,14 @@ fn unregister(s: Value, obj: Value) -> PyResult<Value> {
 fn modify(s: Value, obj: Value, mask: Value) -> PyResult<Value> {
     let p = this(s)?;
     let i = find(p, obj).ok_or_else(|| raise::os_error(2))?;
-    set_mask(p, i, int::get_isize(mask)?);
+    set_mask(p, i, Value::small_int(int::get_isize(mask)?));
     Ok(Value::NONE)
+}
+
+fn set_mask(p: &Poll, i: usize, mask: Value) {
+    if let Some(slot) = entries(p).get_mut(i) {
+        *slot = mask;
+    }
 }
 
 /// Whether `obj` is the console (its stream reports handle 0).
@@ -115,9 +118,8 @@ fn wait(p: &Poll, timeout: Option<isize>) -> PyResult<Value> {
     let start = board::ticks_ms();
     loop {
         let out = list::new(&[])?;
-        for e in entries(p).iter() {
-            let Some(l) = list::get(*e) else { continue };
-            let (obj, mask) = (l.items()[0], l.items()[1].as_small_int().unwrap_or(0));
+        for e in entries(p).chunks_exact(2) {
+            let (obj, mask) = (e[0], e[1].as_small_int().unwrap_or(0));
             let r = ready(obj, mask);
             if r != 0 {
                 list::append(

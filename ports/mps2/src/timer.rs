@@ -127,11 +127,11 @@ fn make_new(ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Value> 
 
 fn print(out: &mut dyn Print, obj: Value, _kind: PrintKind) -> PyResult<()> {
     let t = this(obj)?;
-    out.write_str(if t.id == 0 { "Timer(0" } else { "Timer(1" })?;
+    upy_runtime::modules::sys::print_nums(out, "Timer({}, mode=", &[t.id as isize])?;
     out.write_str(if t.mode == ONE_SHOT {
-        ", mode=ONE_SHOT)"
+        "ONE_SHOT)"
     } else {
-        ", mode=PERIODIC)"
+        "PERIODIC)"
     })
 }
 

@@ -67,12 +67,11 @@ fn make_new(ty: &'static Type, args: &[Value], kw: &[Value]) -> PyResult<Value> 
 
 fn print(out: &mut dyn Print, obj: Value, _kind: PrintKind) -> PyResult<()> {
     let u = this(obj)?;
-    let mut buf = [0u8; 24];
-    out.write_str("UART(")?;
-    out.write_str(int::format_isize(u.id as isize, &mut buf))?;
-    out.write_str(", baudrate=")?;
-    out.write_str(int::format_isize(u.baudrate, &mut buf))?;
-    out.write_str(")")
+    upy_runtime::modules::sys::print_nums(
+        out,
+        "UART({}, baudrate={})",
+        &[u.id as isize, u.baudrate],
+    )
 }
 
 fn init(args: &[Value], kw: &[Value]) -> PyResult<Value> {

@@ -453,12 +453,13 @@ use crate::modules::builtins::kw_get;
 
 /// `vfs.mount(fs, mount_point, *, readonly=False, mkfs=False)`, or with no arguments the
 /// list of `(fs, mount_point)` pairs.
-fn mount(args: &[Value], kw: &[Value]) -> PyResult<Value> {
+pub fn mount(args: &[Value], kw: &[Value]) -> PyResult<Value> {
     if args.is_empty() && kw.is_empty() {
         let out = list::new(&[])?;
         for e in entries()?.iter() {
-            let (point, fs) = point_of(*e);
-            list::append(out, tuple::new(&[fs, pystr::new(point)?])?)?;
+            if let Some([point, fs]) = tuple::items(*e).and_then(|t| t.first_chunk()) {
+                list::append(out, tuple::new(&[*fs, *point])?)?;
+            }
         }
         return Ok(out);
     }

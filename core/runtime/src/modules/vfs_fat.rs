@@ -16,7 +16,6 @@ pub mod file;
 pub mod mkfs;
 pub mod volume;
 
-use crate::modules::time;
 use crate::modules::vfs::blockfs::{self, path_str, BlockDev, BlockFile, BlockFs, DevSession};
 use crate::modules::vfs::blockfs::{IOCTL_BLOCK_COUNT, IOCTL_BLOCK_SIZE, IOCTL_INIT, IOCTL_SYNC};
 use crate::obj::{ObjBase, PyResult, Type};
@@ -89,14 +88,10 @@ impl BlockDevice for DevSession {
 /// `ioctl(op, 0)`, or the old protocol's `count()`/`sync()`.
 fn dev_ioctl(bdev: Value, has_ioctl: bool, op: isize) -> PyResult<Value> {
     if has_ioctl {
-        let (f, t) = runtime::load_method(bdev, Q::ioctl)?;
-        return runtime::call_method(f, t, &[Value::small_int(op), Value::small_int(0)], &[]);
+        return call_fs(bdev, Q::ioctl, &[Value::small_int(op), Value::small_int(0)]);
     }
     match op {
-        IOCTL_BLOCK_COUNT => {
-            let (f, t) = runtime::load_method(bdev, Q::count)?;
-            runtime::call_method(f, t, &[], &[])
-        }
+        IOCTL_BLOCK_COUNT => call_fs(bdev, Q::count, &[]),
         IOCTL_SYNC => match runtime::load_method(bdev, Q::sync) {
             Ok((f, t)) => runtime::call_method(f, t, &[], &[]),
             Err(_) => Ok(Value::NONE),
@@ -111,37 +106,90 @@ fn has_method(obj: Value, name: Qstr) -> bool {
 
 // --- time stamps ---
 
+/// A FAT time stamp for times it cannot hold (before 1980 or after 2107): 1980-01-01.
+const STAMP_NONE: u32 = 0x0021_0000;
+/// Days in each month of a common year.
+const MONTH_DAYS: [u8; 12] = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 /// The current local time as a FAT time stamp (date in the high half).
 fn fat_now() -> u32 {
     let Some(h) = state::get().hal else {
-        return 0x0021_0000;
+        return STAMP_NONE;
     };
-    let t = crate::objs::float::f64_to_i64(h.time());
-    let [y, mo, d, hh, mm, ss, ..] = time::broken_down(t + h.local_offset(t).0);
-    if !(1980..=2107).contains(&y) {
-        return 0x0021_0000;
-    }
-    (((y - 1980) as u32) << 25)
-        | ((mo as u32) << 21)
-        | ((d as u32) << 16)
-        | ((hh as u32) << 11)
-        | ((mm as u32) << 5)
-        | ((ss / 2) as u32)
+    let Some(t) = whole_seconds(h.time()) else {
+        return STAMP_NONE;
+    };
+    fat_stamp(t + h.local_offset(t).0)
 }
 
-/// Seconds since 1970 of a FAT time stamp (read as UTC, as upstream does).
+/// `x` truncated, for 1 <= x < 2^33 only: every other time (negative, NaN, or 2242 on)
+/// is outside the FAT's range whatever the zone's offset. From the double's bits: a general
+/// conversion costs flash that 32-bit boards feel.
+fn whole_seconds(x: f64) -> Option<i64> {
+    let bits = x.to_bits();
+    let exp = (bits >> 52) as u32;
+    if !(1023..1023 + 33).contains(&exp) {
+        return None;
+    }
+    Some((((bits & ((1 << 52) - 1)) | (1 << 52)) >> (1075 - exp)) as i64)
+}
+
+/// The FAT time stamp of `t` seconds since 1970. In 32-bit arithmetic (seconds since
+/// 1980 fit 32 bits past 2107): the 64-bit calendar of `time` costs far more flash on
+/// 32-bit boards, which have no 64-bit division.
+fn fat_stamp(t: i64) -> u32 {
+    let Some(s) = t
+        .checked_sub(315_532_800)
+        .and_then(|s| u32::try_from(s).ok())
+    else {
+        return STAMP_NONE;
+    };
+    let mut days = s / 86_400;
+    let secs = s % 86_400;
+    let mut year = 0;
+    // Years from 1980 on are leap every fourth one, but for 2100 (year 120).
+    let leap = loop {
+        let leap = year % 4 == 0 && year != 120;
+        let len = 365 + u32::from(leap);
+        if days < len {
+            break leap;
+        }
+        days -= len;
+        year += 1;
+    };
+    if year > 127 {
+        return STAMP_NONE;
+    }
+    let mut month = 1;
+    for (i, len) in MONTH_DAYS.iter().enumerate() {
+        let len = u32::from(*len) + u32::from(leap && i == 1);
+        if days < len {
+            break;
+        }
+        days -= len;
+        month += 1;
+    }
+    (year << 25)
+        | (month << 21)
+        | ((days + 1) << 16)
+        | ((secs / 3600) << 11)
+        | ((secs / 60 % 60) << 5)
+        | (secs % 60 / 2)
+}
+
+/// Seconds since 1970 of a FAT time stamp (read as UTC, as upstream does): `time`'s
+/// days-from-civil formula in 32 bits (the year, 1979 to 2107 after the March shift, keeps
+/// every step positive), so odd months (0, 13 to 15) count as there too.
 fn fat_seconds(ts: u32) -> i64 {
     let date = ts >> 16;
     let time = ts & 0xFFFF;
-    let days = time::days_from_civil(
-        1980 + i64::from((date >> 9) & 0x7F),
-        i64::from((date >> 5) & 0x0F),
-        i64::from(date & 0x1F),
-    );
-    days * 86_400
-        + i64::from((time >> 11) & 0x1F) * 3600
-        + i64::from((time >> 5) & 0x3F) * 60
-        + 2 * i64::from(time & 0x1F)
+    let m = (date >> 5) & 0x0F;
+    let y = 1980 + ((date >> 9) & 0x7F) - u32::from(m <= 2);
+    let yoe = y % 400;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + (153 * ((m + 9) % 12) + 2) / 5;
+    let days = (y / 400) * 146_097 + doe + (date & 0x1F) - 719_469;
+    i64::from(days) * 86_400
+        + i64::from(((time >> 11) & 0x1F) * 3600 + ((time >> 5) & 0x3F) * 60 + 2 * (time & 0x1F))
 }
 
 // --- running the format code ---
@@ -160,20 +208,19 @@ fn run(v: Value, f: &mut dyn FnMut(&mut Fat) -> Result<(), Error>) -> PyResult<(
     fs.busy = true;
     fs.vol.now = fat_now();
     fs.vol.readonly = !fs.dev.has_write;
-    let r = {
-        let mut fat = Fat::new(&mut fs.vol, win, &mut dev);
-        let m = if fat.vol.mounted() {
-            Ok(())
-        } else {
-            fat.mount()
-        };
-        m.and_then(|_| f(&mut fat))
+    let mut fat = Fat::new(fs.vol, win, &mut dev);
+    let m = if fat.vol.mounted() {
+        Ok(())
+    } else {
+        fat.mount()
     };
+    let r = m.and_then(|_| f(&mut fat));
+    fs.vol = fat.vol;
     fs.busy = false;
     r.map_err(|e| dev.error(e.errno()))
 }
 
-use crate::modules::vfs::errno_value;
+use crate::modules::vfs::{call_fs, errno_value};
 
 // --- VfsFat ---
 
@@ -219,22 +266,15 @@ fn fat_new(ty: &'static Type, args: &[Value], _kw: &[Value]) -> PyResult<Value> 
             return Err(raise::os_error(EBUSY));
         }
     }
+    // Only "no file system" is tolerated (mount(mkfs=True) may make one); the volume is
+    // never left mounted by a failed mount.
     match run(v, &mut |_| Ok(())) {
-        Ok(()) => {}
-        Err(e) => {
-            let fs = this(v)?;
-            if fs.vol.mounted() {
-                return Err(e);
-            }
-            // Only "no file system" is tolerated: mount(mkfs=True) may make one.
-            if errno_value(e) == Some(19) {
-                fs.no_fs = true;
-            } else {
-                return Err(e);
-            }
+        Err(e) if errno_value(e) != Some(19) => Err(e),
+        r => {
+            this(v)?.no_fs = r.is_err();
+            Ok(v)
         }
     }
-    Ok(v)
 }
 
 /// The file system object for a bare block device given to `vfs.mount` (upstream's
@@ -243,7 +283,8 @@ pub fn autodetect(bdev: Value) -> PyResult<Value> {
     fat_new(&VFS_FAT_TYPE, &[bdev], &[])
 }
 
-fn fat_mkfs(bdev: Value) -> PyResult<Value> {
+/// `VfsFat.mkfs(bdev)`: format the block device.
+pub fn fat_mkfs(bdev: Value) -> PyResult<Value> {
     let v = fat_new(&VFS_FAT_TYPE, &[bdev], &[])?;
     do_mkfs(v)?;
     Ok(Value::NONE)
@@ -257,7 +298,8 @@ fn do_mkfs(v: Value) -> PyResult<()> {
     let win = bytearray::bytes(fs.win);
     fs.vol.fat_type = 0;
     let r = mkfs::mkfs(&mut dev, win, total, fat_now());
-    fs.vol = Volume::new(fs.vol.ss);
+    // Unmounted: the next operation mounts afresh, and mounting sets up all the rest.
+    fs.vol.fat_type = 0;
     fs.no_fs = false;
     r.map_err(|e| {
         dev.error(match e {
@@ -369,20 +411,23 @@ fn fat_getcwd(v: Value) -> PyResult<Value> {
 
 fn fat_stat(v: Value, path: Value) -> PyResult<Value> {
     let p = path_str(path)?;
-    let (mode, size, ts) = if p.is_empty() || p == "/" {
-        (blockfs::MODE_DIR, 0, 0x2821_0000)
-    } else {
-        let mut e = None;
+    // The root (no entry of its own) is a directory stamped 2000-01-01.
+    let mut st = (blockfs::MODE_DIR, 0, 0x2821_0000);
+    if !(p.is_empty() || p == "/") {
         run(v, &mut |fat| {
-            e = fat.stat(p)?;
+            let mut e = Entry::empty();
+            if fat.stat(p, &mut e)? {
+                let mode = if e.is_dir() {
+                    blockfs::MODE_DIR
+                } else {
+                    blockfs::MODE_FILE
+                };
+                st = (mode, e.size, e.wtime);
+            }
             Ok(())
         })?;
-        match e {
-            None => (blockfs::MODE_DIR, 0, 0x2821_0000),
-            Some(e) if e.is_dir() => (blockfs::MODE_DIR, e.size, e.wtime),
-            Some(e) => (blockfs::MODE_FILE, e.size, e.wtime),
-        }
-    };
+    }
+    let (mode, size, ts) = st;
     blockfs::stat_tuple(mode, size, fat_seconds(ts))
 }
 
@@ -442,23 +487,19 @@ fn dir_iter_next(v: Value) -> PyResult<Option<Value>> {
     if it.done {
         return Ok(None);
     }
-    let mut pos = it.pos;
     let mut e = Entry::empty();
     let mut found = false;
     let mut more = false;
+    let pos = &mut it.pos;
     let r = run(it.vfs, &mut |fat| {
-        found = fat.dir_scan(&mut pos, Want::NotDot, &mut e)?;
-        more = found && fat.dir_next(&mut pos, false)?;
+        found = fat.dir_scan(pos, Want::NotDot, &mut e)?;
+        more = found && fat.dir_next(pos, false)?;
         Ok(())
     });
-    if let Err(e) = r {
-        it.done = true;
-        return Err(e);
-    }
-    it.pos = pos;
+    // Done unless the scan found an entry with more after it (an error ends it too).
     it.done = !more;
+    r?;
     if !found {
-        it.done = true;
         return Ok(None);
     }
     let mut buf = [0u8; MAX_LFN * 3];
@@ -484,10 +525,8 @@ type FatFile = BlockFile<FatFs>;
 
 /// Write the file's data and directory entry out.
 fn sync_file(f: &mut FatFile) -> PyResult<()> {
-    let mut st = f.data;
-    let r = run(f.vfs, &mut |fat| fat.sync_file(&mut st));
-    f.data = st;
-    r
+    let st = &mut f.data;
+    run(f.vfs, &mut |fat| fat.sync_file(st))
 }
 
 impl BlockFs for FatFs {
@@ -496,13 +535,12 @@ impl BlockFs for FatFs {
     const TYPES: [&'static Type; 2] = [&FAT_FILEIO_TYPE, &FAT_TEXTIO_TYPE];
 
     fn read(f: &mut FatFile, _v: Value, buf: &mut [u8]) -> PyResult<usize> {
-        let mut st = f.data;
+        let st = &mut f.data;
         let mut n = 0;
         let r = run(f.vfs, &mut |fat| {
-            n = fat.read(&mut st, buf)?;
+            n = fat.read(st, buf)?;
             Ok(())
         });
-        f.data = st;
         r.map(|_| n).map_err(|e| {
             if errno_value(e) == Some(13) {
                 raise::os_error(EINVAL)
@@ -513,14 +551,12 @@ impl BlockFs for FatFs {
     }
 
     fn write(f: &mut FatFile, _v: Value, buf: &[u8]) -> PyResult<usize> {
-        let mut st = f.data;
+        let st = &mut f.data;
         let mut out = (0, None);
-        let r = run(f.vfs, &mut |fat| {
-            out = fat.write(&mut st, buf);
+        run(f.vfs, &mut |fat| {
+            out = fat.write(st, buf);
             Ok(())
-        });
-        f.data = st;
-        r?;
+        })?;
         match out {
             (n, None) => Ok(n),
             (_, Some(Error::Full)) => Err(raise::os_error(28)),
@@ -540,13 +576,12 @@ impl BlockFs for FatFs {
     fn seek(f: &mut FatFile, _v: Value, target: i64) -> PyResult<usize> {
         // Upstream hands FatFs the sum as an unsigned size: negatives wrap high.
         let target = target as u64 & 0xFFFF_FFFF;
-        let mut st = f.data;
+        let st = &mut f.data;
         let mut p = 0;
         run(f.vfs, &mut |fat| {
-            p = fat.seek(&mut st, target);
+            p = fat.seek(st, target);
             Ok(())
         })?;
-        f.data = st;
         Ok(p as usize)
     }
 
@@ -568,6 +603,7 @@ blockfs::file_types!(FatFs, FAT_FILEIO_TYPE, FAT_TEXTIO_TYPE);
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::modules::time;
     use crate::modules::vfs::OpenMode;
 
     #[test]
@@ -576,6 +612,73 @@ mod tests {
         // 2024-02-29 13:45:58.
         let ts = (44 << 25) | (2 << 21) | (29 << 16) | (13 << 11) | (45 << 5) | 29;
         assert_eq!(fat_seconds(ts), 1_709_214_358);
+    }
+
+    #[test]
+    fn clock_readings_truncate() {
+        for x in [
+            1.0,
+            1.5,
+            315_532_800.75,
+            1.7e9,
+            4_354_819_199.9,
+            8_589_934_591.5,
+        ] {
+            assert_eq!(whole_seconds(x), Some(x as i64));
+        }
+        for x in [
+            0.0,
+            0.99,
+            -1.0,
+            -3e9,
+            8_589_934_592.0,
+            1e300,
+            f64::NAN,
+            f64::INFINITY,
+        ] {
+            assert_eq!(whole_seconds(x), None);
+        }
+    }
+
+    #[test]
+    fn time_stamps_match_the_calendar() {
+        // Against `time`'s 64-bit calendar, across the FAT's range and its edges.
+        let mut t: i64 = 315_532_800 - 3 * 86_400;
+        while t < 4_354_819_200 + 3 * 86_400 {
+            for dt in [0, 1, 59, 3599, 86_399] {
+                let [y, mo, d, hh, mm, ss, ..] = time::broken_down(t + dt);
+                let want = if (1980..=2107).contains(&y) {
+                    (((y - 1980) as u32) << 25)
+                        | ((mo as u32) << 21)
+                        | ((d as u32) << 16)
+                        | ((hh as u32) << 11)
+                        | ((mm as u32) << 5)
+                        | ((ss / 2) as u32)
+                } else {
+                    STAMP_NONE
+                };
+                assert_eq!(fat_stamp(t + dt), want, "{}", t + dt);
+            }
+            t += 86_400 * 3 + 7;
+        }
+        assert_eq!(fat_stamp(i64::MIN), STAMP_NONE);
+        assert_eq!(fat_stamp(i64::MAX), STAMP_NONE);
+        assert_eq!(fat_stamp(-1), STAMP_NONE);
+        // Every date field value, odd months and days included, reads as `time` does.
+        for y in 0..128u32 {
+            for m in 0..16u32 {
+                for d in [0u32, 1, 28, 31] {
+                    let ts = (y << 25) | (m << 21) | (d << 16) | (23 << 11) | (59 << 5) | 29;
+                    let want =
+                        time::days_from_civil(1980 + i64::from(y), i64::from(m), i64::from(d))
+                            * 86_400
+                            + 23 * 3600
+                            + 59 * 60
+                            + 58;
+                    assert_eq!(fat_seconds(ts), want);
+                }
+            }
+        }
     }
 
     #[test]

@@ -12,7 +12,6 @@ use crate::obj::{flags, IterNextFn, ObjBase, Print, PrintKind, PyErr, PyResult, 
 use crate::objs::{bytearray, int, memoryview, str as pystr, tuple};
 use crate::qstr::{Qstr, Q};
 use crate::raise;
-use crate::runtime;
 use crate::value::Value;
 
 const EINVAL: i32 = 22;
@@ -332,8 +331,7 @@ impl DevSession {
         };
         let args = [n, self.dev.io_view, Value::small_int(0)];
         let args = &args[..if offset { 3 } else { 2 }];
-        let r = runtime::load_method(self.dev.bdev, name)
-            .and_then(|(f, t)| runtime::call_method(f, t, args, &[]));
+        let r = super::call_fs(self.dev.bdev, name, args);
         self.status(r)
     }
 

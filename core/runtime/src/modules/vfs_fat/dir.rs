@@ -106,11 +106,13 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// An entry to read into: all zeros (one memory clear where it is made), as reads set
+    /// every field.
     pub fn empty() -> Entry {
         Entry {
             lfn: [0; MAX_LFN + 1],
             lfn_len: 0,
-            sfn: [b' '; 11],
+            sfn: [0; 11],
             attr: 0,
             nt: 0,
             clust: 0,
@@ -129,51 +131,54 @@ impl Entry {
         self.sfn[0] == b'.'
     }
 
-    /// The name as UTF-8 into `out`; the length written.
+    /// The name as UTF-8 into `out`; the length written. An 8.3 name is turned into
+    /// UTF-16 first, so one decoding loop serves both kinds.
     pub fn name_utf8(&self, out: &mut [u8; MAX_LFN * 3]) -> usize {
-        let mut n = 0;
-        let mut put = |c: u32, n: &mut usize| {
-            let ch = char::from_u32(c).unwrap_or('\u{FFFD}');
-            let mut b = [0u8; 4];
-            let s = ch.encode_utf8(&mut b);
-            if let Some(dst) = out.get_mut(*n..*n + s.len()) {
-                dst.copy_from_slice(s.as_bytes());
-                *n += s.len();
+        let mut short = [0u16; 12];
+        let units = if self.lfn_len > 0 {
+            self.lfn.get(..self.lfn_len).unwrap_or(&[])
+        } else {
+            let mut k = 0;
+            for (i, b) in self.sfn.iter().enumerate() {
+                let mut b = *b;
+                if b == b' ' {
+                    continue;
+                }
+                if i == 0 && b == 0x05 {
+                    b = DELETED;
+                }
+                if i == 8 {
+                    short[k] = u16::from(b'.');
+                    k += 1;
+                }
+                let lower = if i < 8 { NT_BODY } else { NT_EXT };
+                if self.nt & lower != 0 && b.is_ascii_uppercase() {
+                    b = b.to_ascii_lowercase();
+                }
+                short[k] = oem_to_uni(b);
+                k += 1;
             }
+            &short[..k]
         };
-        if self.lfn_len > 0 {
-            let mut i = 0;
-            while i < self.lfn_len {
-                let c = u32::from(self.lfn[i]);
-                i += 1;
-                if (0xD800..0xDC00).contains(&c) && i < self.lfn_len {
-                    let d = u32::from(self.lfn[i]);
+        let mut n = 0;
+        let mut i = 0;
+        while let Some(u) = units.get(i) {
+            let mut c = u32::from(*u);
+            i += 1;
+            if (0xD800..0xDC00).contains(&c) {
+                if let Some(d) = units.get(i).map(|d| u32::from(*d)) {
                     if (0xDC00..0xE000).contains(&d) {
                         i += 1;
-                        put(0x10000 + ((c - 0xD800) << 10) + (d - 0xDC00), &mut n);
-                        continue;
+                        c = 0x10000 + ((c - 0xD800) << 10) + (d - 0xDC00);
                     }
                 }
-                put(c, &mut n);
             }
-            return n;
-        }
-        for (i, b) in self.sfn.iter().enumerate() {
-            let mut b = *b;
-            if b == b' ' {
-                continue;
+            let mut b = [0u8; 4];
+            let s = char::from_u32(c).unwrap_or('\u{FFFD}').encode_utf8(&mut b);
+            if let Some(dst) = out.get_mut(n..n + s.len()) {
+                dst.copy_from_slice(s.as_bytes());
+                n += s.len();
             }
-            if i == 0 && b == 0x05 {
-                b = DELETED;
-            }
-            if i == 8 {
-                put(u32::from(b'.'), &mut n);
-            }
-            let lower = if i < 8 { NT_BODY } else { NT_EXT };
-            if self.nt & lower != 0 && b.is_ascii_uppercase() {
-                b = b.to_ascii_lowercase();
-            }
-            put(u32::from(oem_to_uni(b)), &mut n);
         }
         n
     }
@@ -195,7 +200,7 @@ impl Name {
         Name {
             lfn: [0; MAX_LFN + 1],
             len: 0,
-            sfn: [b' '; 11],
+            sfn: [0; 11],
             nt: 0,
             lossy: false,
             need_lfn: false,
@@ -227,7 +232,8 @@ impl Name {
             len += 1;
         }
         self.len = len;
-        if comp == "." || comp == ".." {
+        // `.` or `..`.
+        if (1..=2).contains(&len) && self.lfn[..len].iter().all(|c| *c == u16::from(b'.')) {
             self.sfn[..len].fill(b'.');
             self.dot = true;
             return Ok(());
@@ -259,53 +265,48 @@ impl Name {
             .iter()
             .rposition(|c| *c == 0x2E)
             .map(|p| p + start);
-        let (body, ext) = match dot {
-            Some(d) => (&chars[start..d], &chars[d + 1..]),
-            None => (&chars[start..], &chars[chars.len()..]),
-        };
         // Case seen in each part: bit 0 lower, bit 1 upper.
         let mut case = [0u8; 2];
         let mut lossy = false;
         let mut ext_chars = false;
-        for (part, (src, lim)) in [(body, 8usize), (ext, 3usize)].iter().enumerate() {
-            let base = if part == 0 { 0 } else { 8 };
-            let mut i = 0;
-            for &c in src.iter() {
-                if c == 0x20 || c == 0x2E {
-                    lossy = true;
-                    continue;
-                }
-                if i >= *lim {
-                    lossy = true;
-                    break;
-                }
-                let b = if c >= 0x80 {
-                    ext_chars = true;
-                    match uni_to_oem(upper(c)) {
-                        Some(b) => b,
-                        None => {
-                            lossy = true;
-                            b'_'
-                        }
-                    }
-                } else {
-                    let a = c as u8;
-                    if b"+,;=[]".contains(&a) {
+        // One pass over body and extension: `part` 0 fills sfn[..8], 1 fills sfn[8..].
+        let mut part = 0;
+        let mut i = 0;
+        for (k, &c) in chars.iter().enumerate().skip(start) {
+            if Some(k) == dot {
+                (part, i) = (1, 0);
+                continue;
+            }
+            if c == 0x20 || c == 0x2E || i >= [8, 3][part] {
+                lossy = true;
+                continue;
+            }
+            let b = if c >= 0x80 {
+                ext_chars = true;
+                match uni_to_oem(upper(c)) {
+                    Some(b) => b,
+                    None => {
                         lossy = true;
                         b'_'
-                    } else if a.is_ascii_uppercase() {
-                        case[part] |= 2;
-                        a
-                    } else if a.is_ascii_lowercase() {
-                        case[part] |= 1;
-                        a.to_ascii_uppercase()
-                    } else {
-                        a
                     }
-                };
-                self.sfn[base + i] = b;
-                i += 1;
-            }
+                }
+            } else {
+                let a = c as u8;
+                if b"+,;=[]".contains(&a) {
+                    lossy = true;
+                    b'_'
+                } else if a.is_ascii_uppercase() {
+                    case[part] |= 2;
+                    a
+                } else if a.is_ascii_lowercase() {
+                    case[part] |= 1;
+                    a.to_ascii_uppercase()
+                } else {
+                    a
+                }
+            };
+            self.sfn[part * 8 + i] = b;
+            i += 1;
         }
         if self.sfn[0] == DELETED {
             self.sfn[0] = 0x05;
@@ -420,14 +421,14 @@ pub enum Want<'a> {
     NotDot,
 }
 
-/// What a path names.
-// The entry stays inline: lookups must not allocate outside the GC heap.
-#[allow(clippy::large_enum_variant)]
+/// What a path names. The entry itself goes into the caller's [`Entry`] (lookups must not
+/// allocate outside the GC heap, and an `Entry` moved around costs code at every step).
+#[derive(Clone, Copy)]
 pub enum Found {
     /// The root directory.
     Root,
-    /// An entry in directory `dir` (first cluster, 0 for the root).
-    Entry { dir: u32, entry: Entry },
+    /// An entry in directory `dir` (first cluster, 0 for the root), read into the entry.
+    Entry { dir: u32 },
     /// Nothing yet: `dir` exists, its last component `name` does not.
     Missing { dir: u32 },
 }
@@ -619,18 +620,15 @@ impl<'a> Fat<'a> {
     }
 
     /// [`Fat::dir_scan`] over the whole directory starting at `sclust`.
-    fn dir_search(&mut self, sclust: u32, want: Want<'_>) -> Res<Option<Entry>> {
+    fn dir_search(&mut self, sclust: u32, want: Want<'_>, e: &mut Entry) -> Res<bool> {
         let mut p = self.dir_start(sclust);
-        let mut e = Entry::empty();
-        Ok(if self.dir_scan(&mut p, want, &mut e)? {
-            Some(e)
-        } else {
-            None
-        })
+        self.dir_scan(&mut p, want, e)
     }
 
-    /// Resolve a path from the current directory (or the root for absolute paths).
-    pub fn follow(&mut self, path: &str) -> Res<Found> {
+    /// Resolve a path from the current directory (or the root for absolute paths); an
+    /// entry found is read into `e` (which is scratch space otherwise). When the last
+    /// component is missing, `name` holds it parsed, ready to be created.
+    pub fn follow(&mut self, path: &str, e: &mut Entry, name: &mut Name) -> Res<Found> {
         let mut dir = if matches!(path.as_bytes().first(), Some(b'/' | b'\\')) {
             0
         } else {
@@ -638,9 +636,10 @@ impl<'a> Fat<'a> {
         };
         let mut comps = components(path).peekable();
         if comps.peek().is_none() {
-            return self.follow_dir_cluster(dir);
+            // No last component: nothing to create under this name.
+            name.dot = true;
+            return self.follow_dir_cluster(dir, e);
         }
-        let mut name = Name::empty();
         while let Some(c) = comps.next() {
             let is_last = comps.peek().is_none();
             name.parse(c)?;
@@ -649,50 +648,51 @@ impl<'a> Fat<'a> {
                 let target = if name.len == 1 || dir == 0 {
                     dir
                 } else {
-                    self.parent_of(dir)?
+                    self.parent_of(dir, e)?
                 };
                 if is_last {
-                    return self.follow_dir_cluster(target);
+                    return self.follow_dir_cluster(target, e);
                 }
                 dir = target;
                 continue;
             }
-            match self.dir_search(dir, Want::Name(&name))? {
-                None if is_last => return Ok(Found::Missing { dir }),
-                None => return Err(Error::NotFound),
-                Some(e) if is_last => return Ok(Found::Entry { dir, entry: e }),
-                Some(e) if e.is_dir() => dir = self.dir_id(e.clust),
-                Some(_) => return Err(Error::NotFound),
+            match self.dir_search(dir, Want::Name(name), e)? {
+                false if is_last => return Ok(Found::Missing { dir }),
+                true if is_last => return Ok(Found::Entry { dir }),
+                true if e.is_dir() => dir = self.dir_id(e.clust),
+                _ => return Err(Error::NotFound),
             }
         }
         Ok(Found::Root)
     }
 
-    /// A directory named by its first cluster, as its entry in its parent.
-    fn follow_dir_cluster(&mut self, c: u32) -> Res<Found> {
+    /// A directory named by its first cluster, as its entry (read into `e`) in its parent.
+    fn follow_dir_cluster(&mut self, c: u32, e: &mut Entry) -> Res<Found> {
         if c == 0 {
             return Ok(Found::Root);
         }
-        let parent = self.parent_of(c)?;
-        match self.dir_search(parent, Want::Subdir(c))? {
-            Some(entry) => Ok(Found::Entry { dir: parent, entry }),
-            None => Err(Error::Io),
+        let parent = self.parent_of(c, e)?;
+        match self.dir_search(parent, Want::Subdir(c), e)? {
+            true => Ok(Found::Entry { dir: parent }),
+            false => Err(Error::Io),
         }
     }
 
-    /// The first cluster of the parent of directory `c` (not the root), from its "..".
-    fn parent_of(&mut self, c: u32) -> Res<u32> {
-        match self.dir_search(c, Want::Sfn(b"..         "))? {
-            Some(e) => Ok(self.dir_id(e.clust)),
-            None => Err(Error::Io),
+    /// The first cluster of the parent of directory `c` (not the root), from its ".."
+    /// (read into the scratch entry `e`).
+    fn parent_of(&mut self, c: u32, e: &mut Entry) -> Res<u32> {
+        match self.dir_search(c, Want::Sfn(b"..         "), e)? {
+            true => Ok(self.dir_id(e.clust)),
+            false => Err(Error::Io),
         }
     }
 
     /// The first cluster of the directory a path names.
     pub fn open_dir(&mut self, path: &str) -> Res<u32> {
-        match self.follow(path)? {
+        let mut e = Entry::empty();
+        match self.follow(path, &mut e, &mut Name::empty())? {
             Found::Root => Ok(0),
-            Found::Entry { entry, .. } if entry.is_dir() => Ok(self.dir_id(entry.clust)),
+            Found::Entry { .. } if e.is_dir() => Ok(self.dir_id(e.clust)),
             _ => Err(Error::NotFound),
         }
     }
@@ -706,9 +706,10 @@ impl<'a> Fat<'a> {
         if name.lossy {
             let base = name.sfn;
             let mut n = 1;
+            let mut e = Entry::empty();
             loop {
                 name.number(&base, n);
-                if self.dir_search(dir, Want::Sfn(&name.sfn))?.is_none() {
+                if !self.dir_search(dir, Want::Sfn(&name.sfn), &mut e)? {
                     break;
                 }
                 n += 1;
@@ -776,17 +777,14 @@ impl<'a> Fat<'a> {
         Ok(p)
     }
 
-    /// Fill in the 8.3 entry at `p`.
-    fn set_entry(&mut self, p: &DirPos, attr: u8, clust: u32, size: u32, t: u32) -> Res<()> {
+    /// Fill in the 8.3 entry at `p` of a new (empty) file or directory, made now: what
+    /// [`Fat::update_entry`] writes, then the attributes and the creation time.
+    fn set_entry(&mut self, p: &DirPos, attr: u8, clust: u32) -> Res<()> {
+        self.update_entry(p, clust, 0, true)?;
+        let t = self.vol.now;
         let d = self.entry(p)?;
         d[11] = attr;
         st32(d, 14, t);
-        st16(d, 18, (t >> 16) as u16);
-        st32(d, 22, t);
-        st16(d, 20, (clust >> 16) as u16);
-        st16(d, 26, clust as u16);
-        st32(d, 28, size);
-        self.vol.win_dirty = true;
         Ok(())
     }
 
@@ -820,27 +818,21 @@ impl<'a> Fat<'a> {
     }
 
     /// Create a file entry (attr ARC, empty) for a missing path component.
-    pub fn create_file(&mut self, dir: u32, last: &str) -> Res<DirPos> {
+    pub fn create_file(&mut self, dir: u32, name: &mut Name) -> Res<DirPos> {
         self.writable()?;
-        let mut name = Name::empty();
-        name.parse(last)?;
-        let p = self.register(dir, &mut name)?;
-        let t = self.vol.now;
-        self.set_entry(&p, ATTR_ARC, 0, 0, t)?;
+        let p = self.register(dir, name)?;
+        self.set_entry(&p, ATTR_ARC, 0)?;
         Ok(p)
     }
 
     pub fn mkdir(&mut self, path: &str) -> Res<()> {
         self.writable()?;
-        let dir = match self.follow(path)? {
+        let mut name = Name::empty();
+        let dir = match self.follow(path, &mut Entry::empty(), &mut name)? {
             Found::Missing { dir } => dir,
             Found::Root | Found::Entry { .. } => return Err(Error::Exists),
         };
-        let last = components(path).last().unwrap_or("");
-        let mut name = Name::empty();
-        name.parse(last)?;
         let c = self.create_chain(0)?;
-        let t = self.vol.now;
         let r = (|| -> Res<()> {
             self.zero_cluster(c)?;
             // `.` and `..`, the first two entries of the new cluster.
@@ -849,11 +841,11 @@ impl<'a> Fat<'a> {
                 let d = self.entry(&p)?;
                 d[..11].fill(b' ');
                 d[..dots].fill(b'.');
-                self.set_entry(&p, ATTR_DIR, link, 0, t)?;
+                self.set_entry(&p, ATTR_DIR, link)?;
                 p.index += 1;
             }
             let p = self.register(dir, &mut name)?;
-            self.set_entry(&p, ATTR_DIR, c, 0, t)
+            self.set_entry(&p, ATTR_DIR, c)
         })();
         if let Err(e) = r {
             let _ = self.remove_chain(c, 0);
@@ -865,11 +857,11 @@ impl<'a> Fat<'a> {
         self.sync()
     }
 
-    /// The entry a path names (not the root).
-    pub fn stat(&mut self, path: &str) -> Res<Option<Entry>> {
-        match self.follow(path)? {
-            Found::Root => Ok(None),
-            Found::Entry { entry, .. } => Ok(Some(entry)),
+    /// Read the entry a path names into `e`; false for the root (which has none).
+    pub fn stat(&mut self, path: &str, e: &mut Entry) -> Res<bool> {
+        match self.follow(path, e, &mut Name::empty())? {
+            Found::Root => Ok(false),
+            Found::Entry { .. } => Ok(true),
             Found::Missing { .. } => Err(Error::NotFound),
         }
     }
@@ -877,11 +869,12 @@ impl<'a> Fat<'a> {
     /// Remove a file (`dir` false) or an empty directory, refusing the other kind (the
     /// path is checked before the volume's writability, as upstream's remove and rmdir).
     pub fn unlink(&mut self, path: &str, dir: bool) -> Res<()> {
-        let e = match self.follow(path)? {
-            Found::Entry { entry, .. } => entry,
+        let mut e = Entry::empty();
+        match self.follow(path, &mut e, &mut Name::empty())? {
+            Found::Entry { .. } => {}
             Found::Root => return Err(Error::InvalidName),
             Found::Missing { .. } => return Err(Error::NotFound),
-        };
+        }
         if e.is_dir() != dir {
             return Err(if dir { Error::NotDir } else { Error::IsDir });
         }
@@ -891,7 +884,10 @@ impl<'a> Fat<'a> {
         }
         if e.is_dir() {
             let c = self.dir_id(e.clust);
-            if c == 0 || c == self.vol.cdir || self.dir_search(c, Want::NotDot)?.is_some() {
+            if c == 0
+                || c == self.vol.cdir
+                || self.dir_search(c, Want::NotDot, &mut Entry::empty())?
+            {
                 return Err(Error::Denied);
             }
         }
@@ -904,23 +900,23 @@ impl<'a> Fat<'a> {
 
     pub fn rename(&mut self, old: &str, new: &str) -> Res<()> {
         self.writable()?;
-        let (odir, e) = match self.follow(old)? {
-            Found::Entry { dir, entry } => (dir, entry),
+        let mut e = Entry::empty();
+        let mut name = Name::empty();
+        let odir = match self.follow(old, &mut e, &mut name)? {
+            Found::Entry { dir } => dir,
             Found::Root => return Err(Error::InvalidName),
             Found::Missing { .. } => return Err(Error::NotFound),
         };
-        let ndir = match self.follow(new)? {
+        let mut other = Entry::empty();
+        let ndir = match self.follow(new, &mut other, &mut name)? {
             Found::Missing { dir } => dir,
-            Found::Entry { entry, .. } if entry.pos == e.pos => {
-                // The same entry (maybe a change of case): rewrite it under the new name.
-                let _ = entry;
-                odir
-            }
+            // The same entry (maybe a change of case): rewrite it under the new name.
+            Found::Entry { .. } if other.pos == e.pos => odir,
             _ => return Err(Error::Exists),
         };
-        let last = components(new).last().unwrap_or("");
-        let mut name = Name::empty();
-        name.parse(last)?;
+        if name.dot {
+            return Err(Error::InvalidName);
+        }
         let mut saved = [0u8; 21];
         saved.copy_from_slice(&self.entry(&e.pos)?[11..]);
         // The new entry goes in before the old one is removed, as FatFs does (so entries
@@ -964,13 +960,15 @@ impl<'a> Fat<'a> {
         out.clear();
         let mut c = self.vol.cdir;
         let mut depth = 0;
+        let mut e = Entry::empty();
         while c != 0 {
             depth += 1;
             if depth > MAX_DEPTH {
                 return Err(Error::Io);
             }
-            let parent = self.parent_of(c)?;
-            let e = self.dir_search(parent, Want::Subdir(c))?.ok_or(Error::Io)?;
+            let Found::Entry { dir: parent } = self.follow_dir_cluster(c, &mut e)? else {
+                return Err(Error::Io);
+            };
             let mut buf = [0u8; MAX_LFN * 3];
             let n = e.name_utf8(&mut buf);
             // Prepended by building the longer path afresh (a `splice` instantiation
@@ -1043,8 +1041,8 @@ mod tests {
         let mut win = [0u8; 512];
         let total = disk.sectors();
         mkfs(&mut disk, &mut win, total, 0x5A21_0000).unwrap();
-        let mut vol = Volume::new(512);
-        let mut fat = Fat::new(&mut vol, &mut win, &mut disk);
+        let vol = Volume::new(512);
+        let mut fat = Fat::new(vol, &mut win, &mut disk);
         fat.mount().unwrap();
         f(&mut fat);
         fat.sync().unwrap();
@@ -1072,6 +1070,22 @@ mod tests {
         n.number(&base, 1);
         assert_eq!(&n.sfn, b"ALONGN~1TEX");
         assert_eq!(sfn_sum(b"ALONGN~1TEX"), sfn_sum(&n.sfn));
+    }
+
+    #[test]
+    fn names_read_as_utf8() {
+        let mut e = Entry::empty();
+        let units = [0x41, 0xD83D, 0xDE00, 0xD800, 0x42, 0xDC00, 0xE9];
+        e.lfn[..7].copy_from_slice(&units);
+        e.lfn_len = 7;
+        assert_eq!(name_of(&e), "A\u{1F600}\u{FFFD}B\u{FFFD}\u{E9}");
+        e.lfn_len = 0;
+        e.sfn = *b"FOO     TXT";
+        e.nt = NT_BODY;
+        assert_eq!(name_of(&e), "foo.TXT");
+        e.sfn = *b"\x05\x82B        ";
+        e.nt = NT_EXT;
+        assert_eq!(name_of(&e), "\u{3C3}\u{E9}B");
     }
 
     #[test]
@@ -1112,12 +1126,29 @@ mod tests {
         // A fresh mount sees the same thing.
         let mut disk = disk;
         let mut win = [0u8; 512];
-        let mut vol = Volume::new(512);
-        let mut fat = Fat::new(&mut vol, &mut win, &mut disk);
+        let vol = Volume::new(512);
+        let mut fat = Fat::new(vol, &mut win, &mut disk);
         fat.mount().unwrap();
-        let e = fat.stat("moved.bin").unwrap().unwrap();
+        let mut e = Entry::empty();
+        assert!(fat.stat("moved.bin", &mut e).unwrap());
         assert_eq!(e.size, data.len() as u32);
         assert!(!e.is_dir());
+    }
+
+    #[test]
+    fn renames_onto_no_name_are_refused() {
+        with_fat(200, |fat| {
+            fat.mkdir("d").unwrap();
+            fat.mkdir("d/e").unwrap();
+            assert_eq!(fat.rename("/d", "/d/."), Err(Error::InvalidName));
+            assert_eq!(fat.rename("/d", "/"), Err(Error::Exists));
+            fat.chdir("d").unwrap();
+            assert_eq!(fat.rename("/d", ""), Err(Error::InvalidName));
+            assert_eq!(fat.rename("/d", "e/.."), Err(Error::InvalidName));
+            assert_eq!(fat.rename("e", "E"), Ok(()));
+            assert_eq!(list(fat, ""), ["E"]);
+            assert_eq!(list(fat, "/"), ["d"]);
+        });
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! with reads and writes going sector by sector through the volume's window. The state is
 //! plain data so the Python file object can hold it.
 
-use super::dir::{DirPos, Found, ATTR_RDO};
+use super::dir::{DirPos, Entry, Found, Name, ATTR_RDO};
 use super::volume::{Error, Fat, Res};
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -32,17 +32,18 @@ impl<'a> Fat<'a> {
             writable: m.write,
             ..FileState::default()
         };
-        match self.follow(path)? {
+        let mut entry = Entry::empty();
+        let mut name = Name::empty();
+        match self.follow(path, &mut entry, &mut name)? {
             Found::Root => return Err(Error::InvalidName),
             Found::Missing { dir } => {
                 if !m.create {
                     return Err(Error::NotFound);
                 }
-                let last = super::dir::components(path).last().unwrap_or("");
-                f.entry = self.create_file(dir, last)?;
+                f.entry = self.create_file(dir, &mut name)?;
                 f.modified = true;
             }
-            Found::Entry { entry, .. } => {
+            Found::Entry { .. } => {
                 if m.excl {
                     return Err(Error::Exists);
                 }

@@ -3,7 +3,7 @@
 //! FAT12/16, cluster size picked from the volume size, FAT12/16 without a partition table
 //! first and FAT32 in a single MBR partition at sector 63 when FAT12/16 cannot fit.
 
-use super::volume::{st16, st32, BlockDevice, Error, Res, MAX_FAT12, MAX_FAT16, MAX_FAT32};
+use super::volume::{fsinfo, st16, st32, BlockDevice, Error, Res, MAX_FAT12, MAX_FAT16, MAX_FAT32};
 
 /// Cluster-size steps for FAT12/16 (in units of 4K sectors of volume size) and FAT32 (in
 /// units of 128K sectors).
@@ -88,25 +88,13 @@ fn layout(total: u32, ss: u32, fat32: bool) -> Res<Layout> {
             }
             return Err(Error::Aborted);
         }
-        if !fat32 && !fat12 {
-            if n_clst > MAX_FAT16 {
-                if au == 0 && pau * 2 <= 64 {
-                    au = pau * 2;
-                    continue;
-                }
-                if au == 0 && pau * 2 <= 128 {
-                    au = pau * 2;
-                    continue;
-                }
-                return Err(Error::Aborted);
+        // FAT16 sized for too many or too few clusters: retry once with bigger clusters.
+        if !fat32 && !fat12 && (n_clst > MAX_FAT16 || n_clst <= MAX_FAT12) {
+            if au == 0 && pau * 2 <= 128 {
+                au = pau * 2;
+                continue;
             }
-            if n_clst <= MAX_FAT12 {
-                if au == 0 && pau * 2 <= 128 {
-                    au = pau * 2;
-                    continue;
-                }
-                return Err(Error::Aborted);
-            }
+            return Err(Error::Aborted);
         }
         if fat12 && n_clst > MAX_FAT12 {
             return Err(Error::Aborted);
@@ -156,32 +144,27 @@ pub fn mkfs(dev: &mut dyn BlockDevice, buf: &mut [u8], total: u32, serial: u32) 
     st16(buf, 24, 63);
     st16(buf, 26, 255);
     st32(buf, 28, l.b_vol);
-    if l.fat32 {
-        st32(buf, 67, serial);
+    // The extended boot record: after FAT32's own fields, else right after the BPB.
+    let (x, fs_type) = if l.fat32 {
         st32(buf, 36, l.sz_fat);
         st32(buf, 44, 2);
         st16(buf, 48, 1);
         st16(buf, 50, 6);
-        buf[64] = 0x80;
-        buf[66] = 0x29;
-        buf[71..90].copy_from_slice(b"NO NAME    FAT32   ");
+        (64, b"FAT32   ")
     } else {
-        st32(buf, 39, serial);
         st16(buf, 22, l.sz_fat as u16);
-        buf[36] = 0x80;
-        buf[38] = 0x29;
-        buf[43..62].copy_from_slice(b"NO NAME    FAT     ");
-    }
+        (36, b"FAT     ")
+    };
+    buf[x] = 0x80;
+    buf[x + 2] = 0x29;
+    st32(buf, x + 3, serial);
+    buf[x + 7..x + 18].copy_from_slice(b"NO NAME    ");
+    buf[x + 18..x + 26].copy_from_slice(fs_type);
     st16(buf, 510, 0xAA55);
     dev.write(l.b_vol, buf)?;
     if l.fat32 {
         dev.write(l.b_vol + 6, buf)?;
-        buf.fill(0);
-        st32(buf, 0, 0x4161_5252);
-        st32(buf, 484, 0x6141_7272);
-        st32(buf, 488, l.n_clst - 1);
-        st32(buf, 492, 2);
-        st16(buf, 510, 0xAA55);
+        fsinfo(buf, l.n_clst - 1, 2);
         dev.write(l.b_vol + 7, buf)?;
         dev.write(l.b_vol + 1, buf)?;
     }
@@ -196,19 +179,15 @@ pub fn mkfs(dev: &mut dyn BlockDevice, buf: &mut [u8], total: u32, serial: u32) 
     } else {
         st32(buf, 0, 0xFFFF_FFF8);
     }
-    let mut sect = l.b_vol + l.sz_rsv;
-    for i in 0..l.sz_fat {
+    // The FAT's first sector holds them; its other sectors and the root directory (the
+    // fixed area, or FAT32's first cluster) that follows are zeros.
+    let n = l.sz_fat + if l.fat32 { l.pau } else { l.sz_dir };
+    let first = l.b_vol + l.sz_rsv;
+    for sect in first..first + n {
         dev.write(sect, buf)?;
-        sect += 1;
-        if i == 0 {
+        if sect == first {
             buf.fill(0);
         }
-    }
-    // The root directory.
-    let n = if l.fat32 { l.pau } else { l.sz_dir };
-    for _ in 0..n {
-        dev.write(sect, buf)?;
-        sect += 1;
     }
     if l.fat32 {
         // A partition table with the one partition (ids as upstream: 0x0C FAT32).

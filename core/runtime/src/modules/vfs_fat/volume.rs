@@ -60,6 +60,8 @@ pub const MAX_FAT12: u32 = 0xFF5;
 pub const MAX_FAT16: u32 = 0xFFF5;
 pub const MAX_FAT32: u32 = 0x0FFF_FFF5;
 const NO_SECTOR: u32 = u32::MAX;
+/// End of a cluster chain, cut to the entry's width by `put_fat`.
+const EOC: u32 = 0x0FFF_FFFF;
 const UNKNOWN: u32 = u32::MAX;
 
 pub fn ld16(b: &[u8], at: usize) -> u16 {
@@ -158,9 +160,24 @@ impl Volume {
     }
 }
 
+/// Fill `buf` with a FAT32 FSINFO sector: the free cluster count and the last allocated
+/// cluster.
+pub fn fsinfo(buf: &mut [u8], free: u32, last: u32) {
+    buf.fill(0);
+    if let Some(w) = buf.first_chunk_mut::<512>() {
+        st32(w, 0, 0x4161_5252);
+        st32(w, 484, 0x6141_7272);
+        st32(w, 488, free);
+        st32(w, 492, last);
+        st16(w, 510, 0xAA55);
+    }
+}
+
 /// A volume at work: its bookkeeping, the window buffer (one sector) and the device.
 pub struct Fat<'a> {
-    pub vol: &'a mut Volume,
+    /// A copy of the volume's bookkeeping for the call (fields one load away, not two),
+    /// stored back by the caller afterwards.
+    pub vol: Volume,
     pub win: &'a mut [u8],
     pub dev: &'a mut dyn BlockDevice,
 }
@@ -185,7 +202,7 @@ fn check_boot(b: Option<&[u8; 512]>) -> u8 {
 }
 
 impl<'a> Fat<'a> {
-    pub fn new(vol: &'a mut Volume, win: &'a mut [u8], dev: &'a mut dyn BlockDevice) -> Self {
+    pub fn new(vol: Volume, win: &'a mut [u8], dev: &'a mut dyn BlockDevice) -> Self {
         Fat { vol, win, dev }
     }
 
@@ -202,7 +219,7 @@ impl<'a> Fat<'a> {
         let s = self.vol.win_sect;
         self.dev.write(s, self.win)?;
         self.vol.win_dirty = false;
-        let v = &*self.vol;
+        let v = &self.vol;
         if s >= v.fatbase && s - v.fatbase < v.fsize {
             for k in 1..v.n_fats {
                 self.dev.write(s + k * v.fsize, self.win)?;
@@ -301,13 +318,14 @@ impl<'a> Fat<'a> {
         {
             return Err(Error::NoFilesystem);
         }
-        let sysect = u64::from(nrsv)
-            + u64::from(fasize) * u64::from(n_fats)
-            + u64::from(n_rootdir / per_sector);
-        if u64::from(tsect) < sysect {
-            return Err(Error::NoFilesystem);
-        }
-        let sysect = sysect as u32;
+        // Overflow means more system sectors than any volume has.
+        let sysect = match fasize
+            .checked_mul(n_fats)
+            .and_then(|f| f.checked_add(nrsv + n_rootdir / per_sector))
+        {
+            Some(s) if s <= tsect => s,
+            _ => return Err(Error::NoFilesystem),
+        };
         let nclst = (tsect - sysect) / csize;
         if nclst == 0 || nclst > MAX_FAT32 {
             return Err(Error::NoFilesystem);
@@ -320,7 +338,7 @@ impl<'a> Fat<'a> {
             12
         };
         let n_fatent = nclst + 2;
-        let v = &mut *self.vol;
+        let v = &mut self.vol;
         v.csize = csize;
         v.n_fats = n_fats;
         v.n_rootdir = n_rootdir;
@@ -341,19 +359,20 @@ impl<'a> Fat<'a> {
                 return Err(Error::NoFilesystem);
             }
             v.dirbase = ld32(b, 44);
-            szbfat = u64::from(n_fatent) * 4;
+            // n_fatent <= MAX_FAT32 + 2: the FAT's bytes fit 32 bits.
+            szbfat = n_fatent * 4;
         } else {
             if n_rootdir == 0 {
                 return Err(Error::NoFilesystem);
             }
             v.dirbase = v.fatbase + fasize * n_fats;
             szbfat = if fat_type == 16 {
-                u64::from(n_fatent) * 2
+                n_fatent * 2
             } else {
-                u64::from(n_fatent) * 3 / 2 + u64::from(n_fatent & 1)
+                n_fatent * 3 / 2 + (n_fatent & 1)
             };
         }
-        if u64::from(fasize) < szbfat.div_ceil(u64::from(v.ss)) {
+        if fasize < szbfat.div_ceil(v.ss) {
             return Err(Error::NoFilesystem);
         }
         if fat_type == 32 && fsinfo_at == 1 {
@@ -386,77 +405,51 @@ impl<'a> Fat<'a> {
         }
     }
 
-    fn fat_byte(&mut self, off: u32) -> Res<(u32, usize)> {
+    /// Load the FAT sector holding byte `off` of the FAT; the byte's window offset.
+    fn fat_byte(&mut self, off: u32) -> Res<usize> {
         let s = self.vol.fatbase + off / self.ss();
         self.move_window(s)?;
-        Ok((s, (off % self.ss()) as usize))
+        Ok((off % self.ss()) as usize)
     }
 
-    /// The FAT entry of cluster `c`.
+    /// Where the FAT entry of cluster `c` is: its first byte in the FAT, its length in
+    /// bytes (a FAT12 entry shares its two bytes with a neighbour, and may straddle two
+    /// sectors), and the bits of those bytes (read little-endian) that are the entry.
+    fn fat_slot(&self, c: u32) -> (u32, u32, u32) {
+        match self.vol.fat_type {
+            12 if c & 1 != 0 => (c + c / 2, 2, 0xFFF0),
+            12 => (c + c / 2, 2, 0x0FFF),
+            16 => (c * 2, 2, 0xFFFF),
+            _ => (c * 4, 4, 0x0FFF_FFFF),
+        }
+    }
+
+    /// The FAT entry of cluster `c`. One byte-wise loop for the three entry widths.
     pub fn get_fat(&mut self, c: u32) -> Res<u32> {
         self.check_clust(c)?;
-        match self.vol.fat_type {
-            12 => {
-                let bc = c + c / 2;
-                let (_, i) = self.fat_byte(bc)?;
-                let lo = u32::from(self.win[i]);
-                let (_, j) = self.fat_byte(bc + 1)?;
-                let w = lo | (u32::from(self.win[j]) << 8);
-                Ok(if c & 1 != 0 { w >> 4 } else { w & 0xFFF })
-            }
-            16 => {
-                let (_, i) = self.fat_byte(c * 2)?;
-                Ok(u32::from(ld16(self.win, i)))
-            }
-            _ => {
-                let (_, i) = self.fat_byte(c * 4)?;
-                Ok(ld32(self.win, i) & 0x0FFF_FFFF)
-            }
+        let (off, n, mask) = self.fat_slot(c);
+        let mut w = 0;
+        for k in 0..n {
+            let i = self.fat_byte(off + k)?;
+            w |= u32::from(self.win[i]) << (8 * k);
         }
+        Ok((w & mask) >> mask.trailing_zeros())
     }
 
-    /// Set the FAT entry of cluster `c`.
+    /// Set the FAT entry of cluster `c` (the bits around it kept).
     pub fn put_fat(&mut self, c: u32, val: u32) -> Res<()> {
         self.check_clust(c)?;
-        match self.vol.fat_type {
-            12 => {
-                let bc = c + c / 2;
-                let (_, i) = self.fat_byte(bc)?;
-                self.win[i] = if c & 1 != 0 {
-                    (self.win[i] & 0x0F) | ((val as u8) << 4)
-                } else {
-                    val as u8
-                };
-                self.vol.win_dirty = true;
-                let (_, j) = self.fat_byte(bc + 1)?;
-                self.win[j] = if c & 1 != 0 {
-                    (val >> 4) as u8
-                } else {
-                    (self.win[j] & 0xF0) | (((val >> 8) as u8) & 0x0F)
-                };
-                self.vol.win_dirty = true;
-            }
-            16 => {
-                let (_, i) = self.fat_byte(c * 2)?;
-                st16(self.win, i, val as u16);
-                self.vol.win_dirty = true;
-            }
-            _ => {
-                let (_, i) = self.fat_byte(c * 4)?;
-                let keep = ld32(self.win, i) & 0xF000_0000;
-                st32(self.win, i, keep | (val & 0x0FFF_FFFF));
-                self.vol.win_dirty = true;
-            }
+        let (off, n, mask) = self.fat_slot(c);
+        let v = (val << mask.trailing_zeros()) & mask;
+        for k in 0..n {
+            let i = self.fat_byte(off + k)?;
+            let m = (mask >> (8 * k)) as u8;
+            self.win[i] = (self.win[i] & !m) | ((v >> (8 * k)) as u8);
+            // Set per byte: the next byte may be in the next sector, and moving the window
+            // there writes this one out.
+            self.vol.win_dirty = true;
         }
         Ok(())
-    }
-
-    fn eoc(&self) -> u32 {
-        match self.vol.fat_type {
-            12 => 0xFFF,
-            16 => 0xFFFF,
-            _ => 0x0FFF_FFFF,
-        }
     }
 
     /// The cluster after `c` in its chain, or None at the end of the chain.
@@ -473,7 +466,7 @@ impl<'a> Fat<'a> {
     }
 
     fn note_free(&mut self, delta: i32) {
-        let v = &mut *self.vol;
+        let v = &mut self.vol;
         if v.free_clst <= v.n_fatent - 2 {
             v.free_clst = v.free_clst.wrapping_add_signed(delta);
         }
@@ -483,8 +476,7 @@ impl<'a> Fat<'a> {
     /// Free the chain starting at `c`; `prev` (if not 0) becomes the chain's new end.
     pub fn remove_chain(&mut self, mut c: u32, prev: u32) -> Res<()> {
         if prev != 0 {
-            let e = self.eoc();
-            self.put_fat(prev, e)?;
+            self.put_fat(prev, EOC)?;
         }
         // A chain is at most as long as the FAT, so a loop in a corrupt one ends too.
         for _ in 0..self.vol.n_fatent {
@@ -547,8 +539,7 @@ impl<'a> Fat<'a> {
                 return Err(Error::Full);
             }
         }
-        let e = self.eoc();
-        self.put_fat(ncl, e)?;
+        self.put_fat(ncl, EOC)?;
         if c != 0 {
             self.put_fat(c, ncl)?;
         }
@@ -571,7 +562,7 @@ impl<'a> Fat<'a> {
 
     /// The number of free clusters (counted once, then kept up to date).
     pub fn free_clusters(&mut self) -> Res<u32> {
-        let v = &*self.vol;
+        let v = &self.vol;
         if v.free_clst <= v.n_fatent - 2 {
             return Ok(v.free_clst);
         }
@@ -592,14 +583,7 @@ impl<'a> Fat<'a> {
         if self.vol.fat_type == 32 && self.vol.has_fsinfo && self.vol.fsi_dirty {
             let s = self.vol.volbase + 1;
             self.vol.win_sect = NO_SECTOR;
-            self.win.fill(0);
-            if let Some(w) = self.win.first_chunk_mut::<512>() {
-                st32(w, 0, 0x4161_5252);
-                st32(w, 484, 0x6141_7272);
-                st32(w, 488, self.vol.free_clst);
-                st32(w, 492, self.vol.last_clst);
-                st16(w, 510, 0xAA55);
-            }
+            fsinfo(self.win, self.vol.free_clst, self.vol.last_clst);
             self.dev.write(s, self.win)?;
             self.vol.fsi_dirty = false;
         }
@@ -669,12 +653,52 @@ mod tests {
     fn blank_device_has_no_filesystem() {
         let mut disk = RamDisk::new(64, 512);
         let mut win = [0u8; 512];
-        let mut vol = Volume::new(512);
-        let mut fat = Fat::new(&mut vol, &mut win, &mut disk);
+        let vol = Volume::new(512);
+        let mut fat = Fat::new(vol, &mut win, &mut disk);
         assert_eq!(fat.mount(), Err(Error::NoFilesystem));
         disk.fail = true;
-        let mut fat = Fat::new(&mut vol, &mut win, &mut disk);
+        let mut fat = Fat::new(vol, &mut win, &mut disk);
         assert_eq!(fat.mount(), Err(Error::Io));
+    }
+
+    #[test]
+    fn fat16_and_fat32_entries_are_little_endian_and_keep_the_reserved_bits() {
+        let mut disk = RamDisk::new(8, 512);
+        let mut win = [0u8; 512];
+        for (ty, at, val, bytes) in [
+            (16, 2 * 200, 0xBEEF, [0xEF, 0xBE, 0x00, 0xA0]),
+            (32, 4 * 100, 0x0123_4567, [0x67, 0x45, 0x23, 0xA1]),
+        ] {
+            let mut vol = Volume::new(512);
+            (vol.fat_type, vol.fatbase, vol.fsize, vol.n_fatent) = (ty, 1, 2, 300);
+            let mut fat = Fat::new(vol, &mut win, &mut disk);
+            let c = at / (u32::from(ty) / 8);
+            // A reserved top nibble (FAT32), or the next entry (FAT16), set on disk stays.
+            fat.move_window(1).unwrap();
+            fat.win[at as usize + 3] = 0xA0;
+            fat.put_fat(c, val).unwrap();
+            assert_eq!(
+                fat.get_fat(c),
+                Ok(val & if ty == 16 { 0xFFFF } else { 0x0FFF_FFFF })
+            );
+            assert_eq!(&fat.win[at as usize..at as usize + 4], &bytes);
+            fat.put_fat(c, EOC).unwrap();
+            assert!(fat.next_clust(c).unwrap().is_none());
+            fat.sync_window().unwrap();
+            fat.win.fill(0);
+        }
+        // FAT12 entries straddling a sector boundary (cluster 341 at bytes 511 and 512).
+        let mut vol = Volume::new(512);
+        (vol.fat_type, vol.fatbase, vol.fsize, vol.n_fatent) = (12, 1, 2, 600);
+        let mut fat = Fat::new(vol, &mut win, &mut disk);
+        fat.put_fat(340, 0x123).unwrap();
+        fat.put_fat(341, 0xABC).unwrap();
+        fat.put_fat(342, 0x456).unwrap();
+        assert_eq!(fat.get_fat(340), Ok(0x123));
+        assert_eq!(fat.get_fat(341), Ok(0xABC));
+        assert_eq!(fat.get_fat(342), Ok(0x456));
+        fat.sync_window().unwrap();
+        assert_eq!(disk.data[512 + 510..512 + 514], [0x23, 0xC1, 0xAB, 0x56]);
     }
 
     #[test]
@@ -683,8 +707,8 @@ mod tests {
         let mut win = [0u8; 512];
         let total = disk.sectors();
         super::super::mkfs::mkfs(&mut disk, &mut win, total, 0).unwrap();
-        let mut vol = Volume::new(512);
-        let mut fat = Fat::new(&mut vol, &mut win, &mut disk);
+        let vol = Volume::new(512);
+        let mut fat = Fat::new(vol, &mut win, &mut disk);
         fat.mount().unwrap();
         assert_eq!(fat.vol.fat_type, 12);
         fat.put_fat(2, 0xABC).unwrap();
