@@ -1373,8 +1373,12 @@ fn run<const C: bool, const T: bool>(f: &mut Frame, throw: &mut Option<PyErr>) -
                 } else {
                     // The four slots hold the iterator object itself when it fits (its type
                     // word first), else NULL then the heap iterator.
-                    // SAFETY: the compiler reserves four stack slots from sp for the loop.
-                    let buf = unsafe { &mut *(st.offset(sp) as *mut runtime::IterBuf) };
+                    // (Checked for .mpy code, which gets here with the heap locked: a frame
+                    // too small for the four slots must not have them written past its end.)
+                    let buf = slots::<C>(st, n_slots, sp, 4)?;
+                    // SAFETY: four slots from sp, in the frame (checked when `C`; the compiler
+                    // reserves them for the loop otherwise).
+                    let buf = unsafe { &mut *(buf.as_mut_ptr() as *mut runtime::IterBuf) };
                     let it = runtime::get_iter_buf(obj, buf)?;
                     if it != Value::from_ptr(buf.as_ptr()) {
                         at!(sp) = Value::NULL;
