@@ -62,3 +62,17 @@ def gen():
 
 
 print(list(gen()))
+
+
+# A str constant (interned, no heap object) iterates in place too; its characters are
+# names the compiler interned above (`a`, `b`), so making them allocates nothing either.
+def chars():
+    n = 0
+    micropython.heap_lock()
+    for c in "ab":
+        n += 1
+    micropython.heap_unlock()
+    return n, c
+
+
+print(chars())

@@ -841,6 +841,13 @@ pub fn place_iter<T>(buf: &mut IterBuf, it: T) -> Value {
 /// (list, tuple, bytes, str, bytearray, array, range, dict, set, frozenset), so that iterating them
 /// works with the heap locked; any other object gets its ordinary iterator.
 pub fn get_iter_buf(v: Value, buf: &mut IterBuf) -> PyResult<Value> {
+    // An interned str (a constant) is no heap object but iterates in place all the same:
+    // `for c in "abc"` must not allocate (it runs with the heap locked on MicroPython).
+    if v.is_qstr() {
+        if let Some(it) = objs::str::iter_in(v, buf) {
+            return Ok(it);
+        }
+    }
     if v.is_obj() {
         let ty = v.type_of();
         let placed = if ty.is_type_of(&objs::str::TYPE) || ty.is_type_of(&objs::str::BYTES_TYPE) {
