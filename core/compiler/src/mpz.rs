@@ -408,18 +408,23 @@ fn mul_school(a: &[u32], b: &[u32], out: &mut [u32]) {
         if y == 0 {
             continue;
         }
-        let row = out.get_mut(i..).unwrap_or_default();
-        let mut it = row.iter_mut();
-        let mut carry = 0u64;
-        for (&x, d) in a.iter().zip(&mut it) {
-            let t = x as u64 * y as u64 + *d as u64 + carry;
-            *d = t as u32;
-            carry = t >> 32;
-        }
-        // This digit has not been written by earlier rows, so it is still zero.
-        if let Some(d) = it.next() {
-            *d = carry as u32;
-        }
+        mul_add_row(out.get_mut(i..).unwrap_or_default(), a, y);
+    }
+}
+
+/// row[..a.len() + 1] += a * y, where row[a.len()] is still zero (no earlier row of a
+/// schoolbook product reaches it), so the final carry is stored, not added.
+#[inline(always)]
+fn mul_add_row(row: &mut [u32], a: &[u32], y: u32) {
+    let mut it = row.iter_mut();
+    let mut carry = 0u64;
+    for (&x, d) in a.iter().zip(&mut it) {
+        let t = x as u64 * y as u64 + *d as u64 + carry;
+        *d = t as u32;
+        carry = t >> 32;
+    }
+    if let Some(d) = it.next() {
+        *d = carry as u32;
     }
 }
 
@@ -436,18 +441,8 @@ fn sqr_school(a: &[u32], out: &mut [u32]) {
         if y == 0 || rest.is_empty() {
             continue;
         }
-        let row = out.get_mut(2 * i + 1..).unwrap_or_default();
-        let mut it = row.iter_mut();
-        let mut carry = 0u64;
-        for (&x, d) in rest.iter().zip(&mut it) {
-            let t = x as u64 * y as u64 + *d as u64 + carry;
-            *d = t as u32;
-            carry = t >> 32;
-        }
-        // Digit i + n: earlier rows end below it, so it is still zero.
-        if let Some(d) = it.next() {
-            *d = carry as u32;
-        }
+        // Row i ends at digit i + n, which earlier rows do not reach.
+        mul_add_row(out.get_mut(2 * i + 1..).unwrap_or_default(), rest, y);
     }
     let mut top = 0u32;
     for d in out.iter_mut() {
